@@ -1,0 +1,332 @@
+//! Client configuration: API key, environment or base URL, timeouts and retries.
+
+use std::fmt;
+use std::sync::Arc;
+use std::time::Duration;
+
+use crate::money::SecretString;
+use crate::transport::{ReqwestTransport, Transport};
+use crate::{Error, Result};
+
+/// Staging host.
+pub const STAGING_URL: &str = "https://partner-api-stage.p100.io";
+/// Production host.
+pub const PRODUCTION_URL: &str = "https://partner-api.p100.io";
+
+/// A P100 environment.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Environment {
+    /// `https://partner-api-stage.p100.io`: test data, no real money.
+    Staging,
+    /// `https://partner-api.p100.io`: real money.
+    Production,
+}
+
+impl Environment {
+    /// The base URL of the environment.
+    pub fn base_url(&self) -> &'static str {
+        match self {
+            Environment::Staging => STAGING_URL,
+            Environment::Production => PRODUCTION_URL,
+        }
+    }
+
+    /// Parses `staging` / `production` (any case; `stage`, `prod` too).
+    pub fn parse(s: &str) -> Option<Environment> {
+        match s.trim().to_ascii_lowercase().as_str() {
+            "staging" | "stage" | "sandbox" | "test" => Some(Environment::Staging),
+            "production" | "prod" | "live" => Some(Environment::Production),
+            _ => None,
+        }
+    }
+}
+
+/// When and how often calls are retried (DESIGN principle 6).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct RetryPolicy {
+    /// Retries after the first attempt (default 2).
+    pub max_retries: u32,
+    /// Delay before the first retry (default 0.5 s); doubles each time, with jitter.
+    pub initial_delay: Duration,
+    /// Upper bound of one delay (default 8 s).
+    pub max_delay: Duration,
+}
+
+impl Default for RetryPolicy {
+    fn default() -> Self {
+        RetryPolicy {
+            max_retries: 2,
+            initial_delay: Duration::from_millis(500),
+            max_delay: Duration::from_secs(8),
+        }
+    }
+}
+
+impl RetryPolicy {
+    /// No retries at all.
+    pub fn none() -> Self {
+        RetryPolicy {
+            max_retries: 0,
+            ..RetryPolicy::default()
+        }
+    }
+
+    /// The delay before retry number `attempt` (0-based): exponential, capped, with "equal
+    /// jitter" (between half and all of the exponential value).
+    pub fn backoff(&self, attempt: u32) -> Duration {
+        let base = self
+            .initial_delay
+            .saturating_mul(2u32.saturating_pow(attempt.min(20)))
+            .min(self.max_delay);
+        let half = base / 2;
+        half + half.mul_f64(fastrand::f64())
+    }
+}
+
+/// Longest `Retry-After` the client will honour by sleeping.
+pub const MAX_RETRY_AFTER: Duration = Duration::from_secs(60);
+
+/// The settled configuration of a [`crate::client::Client`].
+#[derive(Clone)]
+pub struct Config {
+    pub(crate) api_key: SecretString,
+    pub(crate) base_url: String,
+    pub(crate) timeout: Duration,
+    pub(crate) retry: RetryPolicy,
+    pub(crate) user_agent: String,
+}
+
+impl Config {
+    /// The base URL, without a trailing slash.
+    pub fn base_url(&self) -> &str {
+        &self.base_url
+    }
+    /// Timeout of one attempt.
+    pub fn timeout(&self) -> Duration {
+        self.timeout
+    }
+    /// Retry policy.
+    pub fn retry(&self) -> RetryPolicy {
+        self.retry
+    }
+    /// The `User-Agent` sent.
+    pub fn user_agent(&self) -> &str {
+        &self.user_agent
+    }
+}
+
+impl fmt::Debug for Config {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("Config")
+            .field("api_key", &"[REDACTED]")
+            .field("base_url", &self.base_url)
+            .field("timeout", &self.timeout)
+            .field("retry", &self.retry)
+            .field("user_agent", &self.user_agent)
+            .finish()
+    }
+}
+
+/// Per-call overrides, applied with [`crate::client::Client::with_options`].
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct RequestOptions {
+    /// Timeout of one attempt.
+    pub timeout: Option<Duration>,
+    /// Retries after the first attempt.
+    pub max_retries: Option<u32>,
+}
+
+/// Builds a [`crate::client::Client`].
+#[derive(Default)]
+pub struct ClientBuilder {
+    api_key: Option<SecretString>,
+    base_url: Option<String>,
+    environment: Option<Environment>,
+    timeout: Option<Duration>,
+    retry: Option<RetryPolicy>,
+    user_agent: Option<String>,
+    transport: Option<Arc<dyn Transport>>,
+}
+
+impl fmt::Debug for ClientBuilder {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("ClientBuilder")
+            .field("api_key", &self.api_key.as_ref().map(|_| "[REDACTED]"))
+            .field("base_url", &self.base_url)
+            .field("environment", &self.environment)
+            .field("timeout", &self.timeout)
+            .field("retry", &self.retry)
+            .finish()
+    }
+}
+
+impl ClientBuilder {
+    /// The API key (sent as `x-api-key`).
+    pub fn api_key(mut self, key: impl Into<SecretString>) -> Self {
+        self.api_key = Some(key.into());
+        self
+    }
+    /// A base URL (overrides the environment), e.g. a local sandbox `http://127.0.0.1:8080`.
+    pub fn base_url(mut self, url: impl Into<String>) -> Self {
+        self.base_url = Some(url.into());
+        self
+    }
+    /// Staging (default) or production.
+    pub fn environment(mut self, env: Environment) -> Self {
+        self.environment = Some(env);
+        self
+    }
+    /// Timeout of one attempt (default 60 s).
+    pub fn timeout(mut self, d: Duration) -> Self {
+        self.timeout = Some(d);
+        self
+    }
+    /// Retries after the first attempt (default 2).
+    pub fn max_retries(mut self, n: u32) -> Self {
+        let mut r = self.retry.unwrap_or_default();
+        r.max_retries = n;
+        self.retry = Some(r);
+        self
+    }
+    /// The whole retry policy.
+    pub fn retry_policy(mut self, policy: RetryPolicy) -> Self {
+        self.retry = Some(policy);
+        self
+    }
+    /// Extra text appended to the `User-Agent` (e.g. `"p100-node/0.1.0"`).
+    pub fn user_agent(mut self, ua: impl Into<String>) -> Self {
+        self.user_agent = Some(ua.into());
+        self
+    }
+    /// A custom transport (tests, proxies, instrumentation).
+    pub fn transport(mut self, t: Arc<dyn Transport>) -> Self {
+        self.transport = Some(t);
+        self
+    }
+
+    /// Checks the settings and builds the client.
+    pub fn build(self) -> Result<super::Client> {
+        let api_key = self
+            .api_key
+            .ok_or_else(|| Error::config("an API key is required (set P100_API_KEY or call api_key())"))?;
+        check_api_key(&api_key)?;
+        let base_url = match (self.base_url, self.environment) {
+            (Some(url), _) => url,
+            (None, Some(env)) => env.base_url().to_string(),
+            (None, None) => STAGING_URL.to_string(),
+        };
+        let base_url = check_base_url(&base_url)?;
+        let timeout = self.timeout.unwrap_or(Duration::from_secs(60));
+        if timeout.is_zero() {
+            return Err(Error::config("timeout must be greater than zero"));
+        }
+        let retry = self.retry.unwrap_or_default();
+        if retry.max_retries > 10 {
+            return Err(Error::config("max_retries must be at most 10"));
+        }
+        let mut user_agent = format!("p100-rust/{}", env!("CARGO_PKG_VERSION"));
+        if let Some(extra) = self.user_agent {
+            user_agent = format!("{extra} {user_agent}");
+        }
+        let transport = self
+            .transport
+            .unwrap_or_else(|| Arc::new(ReqwestTransport::new()));
+        Ok(super::Client::from_parts(
+            Config {
+                api_key,
+                base_url,
+                timeout,
+                retry,
+                user_agent,
+            },
+            transport,
+        ))
+    }
+}
+
+fn check_api_key(key: &SecretString) -> Result<()> {
+    let k = key.expose();
+    if k.trim().is_empty() {
+        return Err(Error::config("the API key is empty").with_field("apiKey"));
+    }
+    if k.chars().any(|c| c.is_control() || c.is_whitespace() || !c.is_ascii()) {
+        // Never echo the key itself.
+        return Err(Error::config(
+            "the API key contains whitespace or characters that cannot be sent in a header",
+        )
+        .with_field("apiKey"));
+    }
+    Ok(())
+}
+
+/// Normalises a base URL: `https://` for any host; plain `http://` only for loopback hosts, so
+/// that the API key never travels unencrypted over a network.
+pub(crate) fn check_base_url(url: &str) -> Result<String> {
+    let url = url.trim().trim_end_matches('/');
+    let (scheme, rest) = url
+        .split_once("://")
+        .ok_or_else(|| Error::config(format!("base URL {url:?} must start with https://")).with_field("baseUrl"))?;
+    let host = rest.split(['/', ':']).next().unwrap_or("");
+    if host.is_empty() {
+        return Err(Error::config(format!("base URL {url:?} has no host")).with_field("baseUrl"));
+    }
+    match scheme.to_ascii_lowercase().as_str() {
+        "https" => {}
+        "http" if is_loopback(host) || rest.starts_with('[') && rest.starts_with("[::1]") => {}
+        "http" => {
+            return Err(Error::config(format!(
+                "base URL {url:?} uses plain http; only https is allowed except on localhost"
+            ))
+            .with_field("baseUrl"))
+        }
+        _ => {
+            return Err(
+                Error::config(format!("base URL {url:?} must use https")).with_field("baseUrl")
+            )
+        }
+    }
+    if rest.contains('?') || rest.contains('#') {
+        return Err(Error::config("base URL must not contain a query or fragment").with_field("baseUrl"));
+    }
+    Ok(url.to_string())
+}
+
+fn is_loopback(host: &str) -> bool {
+    host == "localhost" || host.starts_with("127.") || host == "[::1]"
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn base_urls() {
+        assert_eq!(check_base_url("https://x.io/").unwrap(), "https://x.io");
+        assert!(check_base_url("http://127.0.0.1:8080").is_ok());
+        assert!(check_base_url("http://localhost:1").is_ok());
+        assert!(check_base_url("http://[::1]:1").is_ok());
+        assert!(check_base_url("http://example.com").is_err());
+        assert!(check_base_url("ftp://example.com").is_err());
+        assert!(check_base_url("example.com").is_err());
+        assert!(check_base_url("https://").is_err());
+    }
+
+    #[test]
+    fn backoff_grows_and_is_capped() {
+        let p = RetryPolicy::default();
+        for attempt in 0..10 {
+            let d = p.backoff(attempt);
+            let full = (p.initial_delay * 2u32.pow(attempt)).min(p.max_delay);
+            assert!(d >= full / 2 && d <= full, "{attempt}: {d:?}");
+        }
+    }
+
+    #[test]
+    fn builder_rejects_bad_keys_without_echoing_them() {
+        let e = ClientBuilder::default().api_key("sk live 123").build().unwrap_err();
+        assert_eq!(e.kind(), crate::ErrorKind::Config);
+        assert!(!e.to_string().contains("sk live"));
+        assert!(ClientBuilder::default().build().is_err());
+        assert!(ClientBuilder::default().api_key("").build().is_err());
+    }
+}

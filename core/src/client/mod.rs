@@ -1,0 +1,199 @@
+//! The client: configuration, transport, retries, and the resource groups.
+
+mod config;
+mod exec;
+mod resources;
+mod wait;
+
+use std::fmt;
+use std::sync::Arc;
+use std::time::Duration;
+
+use serde::de::DeserializeOwned;
+
+pub use config::{
+    ClientBuilder, Config, Environment, RequestOptions, RetryPolicy, PRODUCTION_URL, STAGING_URL,
+};
+pub use exec::{build_http_request, decode, error_from_response, Prepared};
+pub use resources::*;
+pub use wait::WaitOptions;
+
+use crate::error::{Error, ErrorKind, Result};
+use crate::routes::Method;
+use crate::transport::{self, Transport};
+
+/// The P100 client. Cheap to clone (one shared connection pool); safe to share across tasks.
+///
+/// ```no_run
+/// # async fn demo() -> p100::Result<()> {
+/// let client = p100::Client::builder()
+///     .api_key("my-key")
+///     .base_url("http://127.0.0.1:8080")
+///     .build()?;
+/// let balances = client.partner().balances().await?;
+/// println!("{} fiat balances", balances.fiat_balances.len());
+/// # Ok(()) }
+/// ```
+#[derive(Clone)]
+pub struct Client {
+    config: Arc<Config>,
+    transport: Arc<dyn Transport>,
+}
+
+impl fmt::Debug for Client {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("Client")
+            .field("config", &self.config)
+            .finish_non_exhaustive()
+    }
+}
+
+impl Client {
+    /// A builder with the defaults (staging, 60 s timeout, 2 retries).
+    pub fn builder() -> ClientBuilder {
+        ClientBuilder::default()
+    }
+
+    /// A client for `api_key` at `base_url`.
+    pub fn new(api_key: impl Into<crate::SecretString>, base_url: impl Into<String>) -> Result<Client> {
+        Client::builder().api_key(api_key).base_url(base_url).build()
+    }
+
+    /// A client from the environment: `P100_API_KEY` (required), then `P100_BASE_URL`, or
+    /// `P100_ENVIRONMENT` = `staging` (default) | `production`.
+    pub fn from_env() -> Result<Client> {
+        Client::from_env_vars(|name| std::env::var(name).ok())
+    }
+
+    /// Like [`Client::from_env`], reading variables through `get` (testable, and usable where
+    /// the process environment is not the source).
+    pub fn from_env_vars(get: impl Fn(&str) -> Option<String>) -> Result<Client> {
+        let key = get("P100_API_KEY")
+            .filter(|k| !k.is_empty())
+            .ok_or_else(|| Error::config("P100_API_KEY is not set"))?;
+        let mut b = Client::builder().api_key(key);
+        if let Some(url) = get("P100_BASE_URL").filter(|u| !u.is_empty()) {
+            b = b.base_url(url);
+        } else if let Some(env) = get("P100_ENVIRONMENT").filter(|e| !e.is_empty()) {
+            let env = Environment::parse(&env).ok_or_else(|| {
+                Error::config(format!(
+                    "P100_ENVIRONMENT must be staging or production, not {env:?}"
+                ))
+            })?;
+            b = b.environment(env);
+        }
+        b.build()
+    }
+
+    pub(crate) fn from_parts(config: Config, transport: Arc<dyn Transport>) -> Client {
+        Client {
+            config: Arc::new(config),
+            transport,
+        }
+    }
+
+    /// The client's configuration.
+    pub fn config(&self) -> &Config {
+        &self.config
+    }
+
+    /// A client sharing this one's connection pool, with per-call overrides:
+    /// `client.with_options(RequestOptions { timeout: Some(..), ..Default::default() }).sepa()…`
+    pub fn with_options(&self, options: RequestOptions) -> Client {
+        let mut config = (*self.config).clone();
+        if let Some(t) = options.timeout.filter(|t| !t.is_zero()) {
+            config.timeout = t;
+        }
+        if let Some(n) = options.max_retries {
+            config.retry.max_retries = n.min(10);
+        }
+        Client {
+            config: Arc::new(config),
+            transport: self.transport.clone(),
+        }
+    }
+
+    /// Sends a prepared request with auth, timeout and the retry policy; returns the 2xx
+    /// response or the mapped error.
+    pub async fn send(&self, prepared: &Prepared) -> Result<transport::HttpResponse> {
+        let config = &*self.config;
+        let request = build_http_request(config, prepared);
+        let max_retries = config.retry.max_retries;
+        let mut attempt = 0u32;
+        loop {
+            let outcome = transport::timeout(config.timeout, self.transport.send(request.clone()))
+                .await
+                .unwrap_or(Err(transport::TransportError::Timeout));
+            let error = match outcome {
+                Ok(resp) if (200..300).contains(&resp.status) => return Ok(resp),
+                Ok(resp) => error_from_response(prepared, &resp),
+                Err(e) => exec::error_from_transport(prepared, &e, config.timeout),
+            };
+            match exec::retry_delay(&error, attempt, config, max_retries) {
+                Some(delay) => {
+                    transport::sleep(delay).await;
+                    attempt += 1;
+                }
+                None => return Err(error),
+            }
+        }
+    }
+
+    /// Sends and decodes the JSON reply.
+    pub(crate) async fn call<T: DeserializeOwned>(&self, prepared: Prepared) -> Result<T> {
+        let resp = self.send(&prepared).await?;
+        decode(&prepared, &resp)
+    }
+
+    /// Sends and ignores the reply body (calls whose reply the docs do not describe).
+    pub(crate) async fn call_unit(&self, prepared: Prepared) -> Result<()> {
+        self.send(&prepared).await.map(|_| ())
+    }
+
+    /// The escape hatch: sends any call with auth, retries and error mapping, for endpoints
+    /// the SDK does not model yet. `path` starts with `/v1/`; `method` is GET, POST, PATCH or
+    /// DELETE. Only GET is retried after an ambiguous failure.
+    pub async fn request(
+        &self,
+        method: &str,
+        path: &str,
+        body: Option<&serde_json::Value>,
+    ) -> Result<serde_json::Value> {
+        let m = Method::parse(method)
+            .ok_or_else(|| Error::validation("method", "must be GET, POST, PATCH or DELETE"))?;
+        if !path.starts_with('/') || path.contains("://") || path.chars().any(char::is_whitespace) {
+            return Err(Error::validation(
+                "path",
+                "must be a path starting with / (e.g. /v1/partner/balances)",
+            ));
+        }
+        let mut prepared = Prepared {
+            operation: "request",
+            method: m,
+            path: path.to_string(),
+            body: transport::Body::Empty,
+            moves_money: m != Method::Get,
+        };
+        if let Some(b) = body {
+            prepared = prepared.json(b)?;
+        }
+        self.call(prepared).await
+    }
+
+    /// The default polling interval and deadline of the `wait_for` helpers.
+    pub fn default_wait() -> WaitOptions {
+        WaitOptions::default()
+    }
+
+    /// Builds an error for a wait that ran out of time.
+    pub(crate) fn wait_timeout(operation: &'static str, id: &str, last: &str, waited: Duration) -> Error {
+        Error::new(
+            ErrorKind::Timeout,
+            format!(
+                "{operation} {id} still {last} after waiting {:.1} s",
+                waited.as_secs_f64()
+            ),
+        )
+        .with_retryable(true)
+    }
+}

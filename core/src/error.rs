@@ -1,0 +1,355 @@
+//! The one error type of the SDK.
+
+use std::fmt;
+use std::time::Duration;
+
+crate::string_enum! {
+    /// Every P-code found in the P100 docs. Codes not listed decode to `Unknown(code)`.
+    pub enum ErrorCode {
+        /// 202 — POA pending.
+        P211 = "P211",
+        /// 400 — validation error (aggregate; no `errorName`).
+        P403 = "P403",
+        /// 400 — `invalid-currency`: currency not found.
+        P410 = "P410",
+        /// 400 — user exists (an `externalUserId` was reused).
+        P411 = "P411",
+        /// 400 — `invalid-user`: user does not exist.
+        P412 = "P412",
+        /// 400 — `partner-not-found`.
+        P418 = "P418",
+        /// 400 — `source-or-destination-required`.
+        P424 = "P424",
+        /// 400 — invalid file type.
+        P426 = "P426",
+        /// 404 — `sepa-transfer-not-found`.
+        P428 = "P428",
+        /// 400 — `forbidden-country`.
+        P431 = "P431",
+        /// 400 — `insufficient-funds`.
+        P433 = "P433",
+        /// 400 — card does not exist.
+        P434 = "P434",
+        /// 400 — file too large.
+        P440 = "P440",
+        /// 404 — KYC not found.
+        P445 = "P445",
+        /// 400 — POA already verified.
+        P447 = "P447",
+        /// 400 — `forbidden-country-card`.
+        P451 = "P451",
+        /// 400 — suspension is not possible due to active cards.
+        P454 = "P454",
+        /// 400 — `user-suspended`.
+        P455 = "P455",
+        /// 400 — user not verified.
+        P459 = "P459",
+        /// 404 — POA verification not found.
+        P460 = "P460",
+        /// 400 — user not extended.
+        P461 = "P461",
+        /// 400 — unknown exception.
+        P500 = "P500",
+        /// 400 — service temporarily unavailable.
+        P501 = "P501",
+    }
+}
+
+impl ErrorCode {
+    /// The documented `errorName` (or a short description where the docs give no name).
+    pub fn description(&self) -> &'static str {
+        match self {
+            ErrorCode::P211 => "poa-pending",
+            ErrorCode::P403 => "validation-error",
+            ErrorCode::P410 => "invalid-currency",
+            ErrorCode::P411 => "user-exists",
+            ErrorCode::P412 => "invalid-user",
+            ErrorCode::P418 => "partner-not-found",
+            ErrorCode::P424 => "source-or-destination-required",
+            ErrorCode::P426 => "invalid-file-type",
+            ErrorCode::P428 => "sepa-transfer-not-found",
+            ErrorCode::P431 => "forbidden-country",
+            ErrorCode::P433 => "insufficient-funds",
+            ErrorCode::P434 => "card-not-exist",
+            ErrorCode::P440 => "file-too-large",
+            ErrorCode::P445 => "kyc-not-found",
+            ErrorCode::P447 => "poa-already-verified",
+            ErrorCode::P451 => "forbidden-country-card",
+            ErrorCode::P454 => "suspension-not-possible-active-cards",
+            ErrorCode::P455 => "user-suspended",
+            ErrorCode::P459 => "user-not-verified",
+            ErrorCode::P460 => "poa-verification-not-found",
+            ErrorCode::P461 => "user-not-extended",
+            ErrorCode::P500 => "unknown-exception",
+            ErrorCode::P501 => "service-temporarily-unavailable",
+            ErrorCode::Unknown(_) => "unknown",
+        }
+    }
+}
+
+/// What kind of failure an [`Error`] is.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum ErrorKind {
+    /// Bad input caught before anything was sent (or a P403 from the API). Has a `field`.
+    Validation,
+    /// 401: key missing (`xo1`), wrong (`xo2`) or IP not allowed (`xo3`).
+    Authentication,
+    /// A business error from the API with a P-code (`P412`, `P433`, …).
+    Api,
+    /// 429: too many requests. `retry_after` says how long to wait when the server said.
+    RateLimited,
+    /// `P501` or an HTTP 5xx: the service is unavailable.
+    Unavailable,
+    /// The request could not be completed on the network (refused, reset, DNS, TLS).
+    Network,
+    /// No reply within the timeout.
+    Timeout,
+    /// A reply that could not be read. `accepted()` tells whether the operation was accepted.
+    Decode,
+    /// The client is misconfigured (no API key, bad base URL, …).
+    Config,
+    /// A webhook delivery without the right `Authorization` token: answer it with 401.
+    WebhookUnauthorized,
+}
+
+impl ErrorKind {
+    /// Stable lower-case name, used by the bindings (`"rate_limited"`, …).
+    pub fn as_str(&self) -> &'static str {
+        match self {
+            ErrorKind::Validation => "validation",
+            ErrorKind::Authentication => "authentication",
+            ErrorKind::Api => "api",
+            ErrorKind::RateLimited => "rate_limited",
+            ErrorKind::Unavailable => "unavailable",
+            ErrorKind::Network => "network",
+            ErrorKind::Timeout => "timeout",
+            ErrorKind::Decode => "decode",
+            ErrorKind::Config => "config",
+            ErrorKind::WebhookUnauthorized => "webhook_unauthorized",
+        }
+    }
+}
+
+impl fmt::Display for ErrorKind {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+/// The one error type: every failure of the SDK is one of these.
+///
+/// Carries the HTTP status, the P-code when there is one, the request id when the server sent
+/// one, and whether retrying the same call is safe. Its `Debug` and `Display` never contain the
+/// API key, the webhook token or any other secret: messages are built by the SDK from
+/// non-secret parts, and the raw body is only kept for server replies.
+#[derive(Clone)]
+pub struct Error {
+    inner: Box<Inner>,
+}
+
+#[derive(Clone, Default)]
+struct Inner {
+    kind: Option<ErrorKind>,
+    message: String,
+    status: Option<u16>,
+    code: Option<ErrorCode>,
+    error_name: Option<String>,
+    field: Option<String>,
+    request_id: Option<String>,
+    retryable: bool,
+    retry_after: Option<Duration>,
+    raw_body: Option<String>,
+    accepted: bool,
+    operation: Option<&'static str>,
+}
+
+impl Error {
+    /// A new error of `kind` with `message`.
+    pub fn new(kind: ErrorKind, message: impl Into<String>) -> Self {
+        Error {
+            inner: Box::new(Inner {
+                kind: Some(kind),
+                message: message.into(),
+                ..Inner::default()
+            }),
+        }
+    }
+
+    /// A validation error for `field`.
+    pub fn validation(field: impl Into<String>, message: impl Into<String>) -> Self {
+        let field = field.into();
+        let message = message.into();
+        let mut e = Error::new(ErrorKind::Validation, format!("{field}: {message}"));
+        e.inner.field = Some(field);
+        e
+    }
+
+    /// A configuration error.
+    pub fn config(message: impl Into<String>) -> Self {
+        Error::new(ErrorKind::Config, message)
+    }
+
+    pub(crate) fn with_status(mut self, status: u16) -> Self {
+        self.inner.status = Some(status);
+        self
+    }
+    pub(crate) fn with_code(mut self, code: ErrorCode) -> Self {
+        self.inner.code = Some(code);
+        self
+    }
+    pub(crate) fn with_error_name(mut self, name: Option<String>) -> Self {
+        self.inner.error_name = name;
+        self
+    }
+    pub(crate) fn with_request_id(mut self, id: Option<String>) -> Self {
+        self.inner.request_id = id;
+        self
+    }
+    pub(crate) fn with_retryable(mut self, retryable: bool) -> Self {
+        self.inner.retryable = retryable;
+        self
+    }
+    pub(crate) fn with_retry_after(mut self, d: Option<Duration>) -> Self {
+        self.inner.retry_after = d;
+        self
+    }
+    pub(crate) fn with_raw_body(mut self, body: impl Into<String>) -> Self {
+        self.inner.raw_body = Some(body.into());
+        self
+    }
+    pub(crate) fn with_accepted(mut self, accepted: bool) -> Self {
+        self.inner.accepted = accepted;
+        self
+    }
+    pub(crate) fn with_operation(mut self, op: &'static str) -> Self {
+        self.inner.operation = Some(op);
+        self
+    }
+    pub(crate) fn with_field(mut self, field: impl Into<String>) -> Self {
+        self.inner.field = Some(field.into());
+        self
+    }
+
+    /// The kind of failure.
+    pub fn kind(&self) -> ErrorKind {
+        self.inner.kind.unwrap_or(ErrorKind::Api)
+    }
+    /// A human-readable explanation (never contains secrets).
+    pub fn message(&self) -> &str {
+        &self.inner.message
+    }
+    /// The HTTP status, when a reply was received.
+    pub fn status(&self) -> Option<u16> {
+        self.inner.status
+    }
+    /// The P-code (`P412`…), when the server sent one.
+    pub fn code(&self) -> Option<&ErrorCode> {
+        self.inner.code.as_ref()
+    }
+    /// The `errorName` the server sent (`invalid-user`…), when it sent one.
+    pub fn error_name(&self) -> Option<&str> {
+        self.inner.error_name.as_deref()
+    }
+    /// The request field at fault, for validation errors.
+    pub fn field(&self) -> Option<&str> {
+        self.inner.field.as_deref()
+    }
+    /// The server's request id (`x-request-id` and similar headers), when it sent one.
+    pub fn request_id(&self) -> Option<&str> {
+        self.inner.request_id.as_deref()
+    }
+    /// True when sending the same call again cannot cause a duplicate operation.
+    pub fn is_retryable(&self) -> bool {
+        self.inner.retryable
+    }
+    /// How long the server asked to wait (`Retry-After`), when it said.
+    pub fn retry_after(&self) -> Option<Duration> {
+        self.inner.retry_after
+    }
+    /// The raw reply body, when there was one (API errors, decode errors).
+    pub fn raw_body(&self) -> Option<&str> {
+        self.inner.raw_body.as_deref()
+    }
+    /// True when the server accepted the operation (2xx) even though this error is returned —
+    /// e.g. a reply that could not be decoded. Do not send the call again: check the details
+    /// endpoint instead.
+    pub fn accepted(&self) -> bool {
+        self.inner.accepted
+    }
+    /// The name of the operation that failed (`"sepa.partner_transfer"`…), when known.
+    pub fn operation(&self) -> Option<&'static str> {
+        self.inner.operation
+    }
+}
+
+impl fmt::Display for Error {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        if let Some(code) = &self.inner.code {
+            write!(f, "[{}] ", code)?;
+        }
+        f.write_str(&self.inner.message)?;
+        if let Some(status) = self.inner.status {
+            write!(f, " (HTTP {status})")?;
+        }
+        if let Some(id) = &self.inner.request_id {
+            write!(f, " [request id {id}]")?;
+        }
+        Ok(())
+    }
+}
+
+impl fmt::Debug for Error {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let i = &self.inner;
+        let mut d = f.debug_struct("Error");
+        d.field("kind", &self.kind()).field("message", &i.message);
+        if let Some(s) = i.status {
+            d.field("status", &s);
+        }
+        if let Some(c) = &i.code {
+            d.field("code", c);
+        }
+        if let Some(n) = &i.error_name {
+            d.field("error_name", n);
+        }
+        if let Some(fl) = &i.field {
+            d.field("field", fl);
+        }
+        if let Some(r) = &i.request_id {
+            d.field("request_id", r);
+        }
+        d.field("retryable", &i.retryable);
+        if i.accepted {
+            d.field("accepted", &true);
+        }
+        if let Some(op) = i.operation {
+            d.field("operation", &op);
+        }
+        d.finish()
+    }
+}
+
+impl std::error::Error for Error {}
+
+/// `Result` with the SDK's [`Error`].
+pub type Result<T, E = Error> = std::result::Result<T, E>;
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn codes_parse_and_describe() {
+        assert_eq!(ErrorCode::parse("p433"), ErrorCode::P433);
+        assert_eq!(ErrorCode::P433.description(), "insufficient-funds");
+        assert_eq!(ErrorCode::parse("P999"), ErrorCode::Unknown("P999".into()));
+    }
+
+    #[test]
+    fn validation_names_field() {
+        let e = Error::validation("destinationIban", "checksum is wrong");
+        assert_eq!(e.kind(), ErrorKind::Validation);
+        assert_eq!(e.field(), Some("destinationIban"));
+        assert!(e.to_string().contains("destinationIban"));
+    }
+}

@@ -1,0 +1,34 @@
+//! # p100 — the P100 Partner API client
+//!
+//! One Rust implementation of the P100 Partner API, shared by the Node, Python, Swift and
+//! Kotlin packages. See the repository README for a quickstart.
+//!
+//! * [`Client`] with resource groups: `client.partner()`, `client.users()`, `client.kyc()`,
+//!   `client.exchange()`, `client.sepa()`, `client.crypto()`, `client.transfers()`,
+//!   `client.cards()`, `client.orders()`, `client.payment_links()`.
+//! * [`models`]: every request and response; amounts are exact [`Amount`]s.
+//! * [`validate`]: the checks every request passes before anything is sent.
+//! * [`webhooks`]: token check (constant time) and typed event parsing.
+//! * [`Error`]: the one error type.
+#![deny(missing_docs)]
+#![forbid(unsafe_code)]
+
+#[macro_use]
+mod macros;
+#[doc(hidden)]
+pub mod bindings;
+
+pub mod error;
+pub mod models;
+pub mod money;
+pub mod routes;
+pub mod validate;
+pub mod webhooks;
+
+pub use error::{Error, ErrorCode, ErrorKind, Result};
+pub use money::{Amount, Currency, Network, SecretString};
+
+pub mod client;
+pub mod transport;
+
+pub use client::{Client, ClientBuilder, Environment, RequestOptions, RetryPolicy, WaitOptions};

@@ -1,0 +1,378 @@
+//! Balances (partner and user) and transaction history.
+
+use std::collections::HashMap;
+
+use serde::{Deserialize, Deserializer, Serialize};
+
+use super::Validate;
+use crate::{validate, Amount, Currency};
+
+crate::string_enum! {
+    /// Status of a fiat balance. The prose of the older create-user page says
+    /// `WAITING_FOR_ACTIVATION`; every JSON example says `WAITING_TO_BE_ACTIVATED`.
+    pub enum BalanceStatus {
+        /// Active: the IBAN can receive and send.
+        Active = "ACTIVE",
+        /// Created, waiting for the user's verification.
+        WaitingToBeActivated = "WAITING_TO_BE_ACTIVATED" | "WAITING_FOR_ACTIVATION",
+        /// Active with extended features (named in the brief; not seen in stored docs).
+        ActiveExtended = "ACTIVE_EXTENDED",
+    }
+}
+
+model! {
+    /// A fiat (EUR) balance.
+    pub struct FiatBalance {
+        /// P100 balance id.
+        pub id: String,
+        /// Current amount, exact (`"0.00"`).
+        pub amount: Amount,
+        /// Currency of the balance (`eur`).
+        pub name: Currency,
+        /// Rate to EUR (`1`).
+        #[serde(default)]
+        pub rate: Option<Amount>,
+        /// The balance's IBAN; `null` until the user is verified.
+        #[serde(default)]
+        pub iban: Option<String>,
+        /// Activation status; absent in the non-KYC create response.
+        #[serde(default)]
+        pub status: Option<BalanceStatus>,
+    }
+}
+
+model! {
+    /// A crypto balance.
+    pub struct CryptoBalance {
+        /// P100 balance id.
+        pub id: String,
+        /// Current amount, exact (`"0.00000000"`).
+        pub amount: Amount,
+        /// Currency of the balance (`btc`, `usdc`…).
+        pub name: Currency,
+        /// Deposit wallet address; `null` until one exists.
+        #[serde(default)]
+        pub wallet: Option<String>,
+        /// Rate to EUR (`102178.03394219`).
+        #[serde(default)]
+        pub rate: Option<Amount>,
+        /// Limits and fees per network, keyed by network name (`ethereum`, `polygon`, `btc`…).
+        #[serde(default, deserialize_with = "super::de::null_default")]
+        pub network_config: HashMap<String, NetworkConfig>,
+    }
+}
+
+model! {
+    /// Configuration of one network of a crypto balance.
+    pub struct NetworkConfig {
+        /// True on mainnet, false on test networks.
+        #[serde(default)]
+        pub mainnet: Option<bool>,
+        /// Network name as P100 calls it (`sepolia`, `amoy`, `test`…).
+        #[serde(default)]
+        pub name: Option<String>,
+        /// Withdrawal fee and minimum.
+        #[serde(default)]
+        pub withdrawal: Option<WithdrawalLimits>,
+        /// Deposit minimum.
+        #[serde(default)]
+        pub deposit: Option<DepositLimits>,
+    }
+}
+
+model! {
+    /// Withdrawal fee and minimum of one network.
+    pub struct WithdrawalLimits {
+        /// Fixed P100 service fee per withdrawal.
+        #[serde(default)]
+        pub fee_withdrawal: Option<Amount>,
+        /// Smallest amount that can be withdrawn.
+        #[serde(default)]
+        pub min_withdrawal: Option<Amount>,
+    }
+}
+
+model! {
+    /// Deposit minimum of one network.
+    pub struct DepositLimits {
+        /// Smallest amount credited on deposit.
+        #[serde(default)]
+        pub min_deposit: Option<Amount>,
+    }
+}
+
+/// All balances of the partner or of a user.
+///
+/// Decodes both documented shapes: the `{"fiatBalances": [...], "cryptoBalances": [...]}` object
+/// and the flat array of the non-KYC create-user response (its `eur` entries become fiat
+/// balances, every other entry a crypto balance). Encodes as the object form.
+#[derive(Debug, Clone, PartialEq, Default, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct Balances {
+    /// Fiat balances.
+    pub fiat_balances: Vec<FiatBalance>,
+    /// Crypto balances.
+    pub crypto_balances: Vec<CryptoBalance>,
+}
+
+impl Balances {
+    /// The fiat balance in `currency`, if any.
+    pub fn fiat(&self, currency: &Currency) -> Option<&FiatBalance> {
+        self.fiat_balances.iter().find(|b| &b.name == currency)
+    }
+
+    /// The crypto balance in `currency`, if any.
+    pub fn crypto(&self, currency: &Currency) -> Option<&CryptoBalance> {
+        self.crypto_balances.iter().find(|b| &b.name == currency)
+    }
+}
+
+/// One entry of the flat balances array (non-KYC create response).
+#[derive(Deserialize)]
+#[serde(rename_all = "camelCase")]
+struct FlatBalance {
+    id: String,
+    amount: Amount,
+    name: Currency,
+    #[serde(default)]
+    rate: Option<Amount>,
+    #[serde(default)]
+    wallet: Option<String>,
+    #[serde(default)]
+    iban: Option<String>,
+    #[serde(default)]
+    status: Option<BalanceStatus>,
+    #[serde(default, deserialize_with = "super::de::null_default")]
+    network_config: HashMap<String, NetworkConfig>,
+}
+
+#[derive(Deserialize)]
+#[serde(untagged)]
+enum BalancesWire {
+    Object {
+        #[serde(
+            rename = "fiatBalances",
+            default,
+            deserialize_with = "super::de::null_default"
+        )]
+        fiat: Vec<FiatBalance>,
+        #[serde(
+            rename = "cryptoBalances",
+            default,
+            deserialize_with = "super::de::null_default"
+        )]
+        crypto: Vec<CryptoBalance>,
+    },
+    Flat(Vec<FlatBalance>),
+}
+
+impl<'de> Deserialize<'de> for Balances {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        match BalancesWire::deserialize(d)? {
+            BalancesWire::Object { fiat, crypto } => Ok(Balances {
+                fiat_balances: fiat,
+                crypto_balances: crypto,
+            }),
+            BalancesWire::Flat(entries) => {
+                let mut out = Balances::default();
+                for e in entries {
+                    if e.name.is_fiat() {
+                        out.fiat_balances.push(FiatBalance {
+                            id: e.id,
+                            amount: e.amount,
+                            name: e.name,
+                            rate: e.rate,
+                            iban: e.iban,
+                            status: e.status,
+                        });
+                    } else {
+                        out.crypto_balances.push(CryptoBalance {
+                            id: e.id,
+                            amount: e.amount,
+                            name: e.name,
+                            wallet: e.wallet,
+                            rate: e.rate,
+                            network_config: e.network_config,
+                        });
+                    }
+                }
+                Ok(out)
+            }
+        }
+    }
+}
+
+model! {
+    /// Query of the transaction history calls (`?month=M&year=Y`). *Inferred*: the parameter
+    /// names come from the API's catalog, not from a doc page.
+    pub struct TransactionHistoryQuery {
+        /// Month, 1–12.
+        pub month: u32,
+        /// Four-digit year.
+        pub year: i32,
+    }
+}
+
+impl TransactionHistoryQuery {
+    /// A query for `month` (1–12) of `year`.
+    pub fn new(month: u32, year: i32) -> Self {
+        TransactionHistoryQuery { month, year }
+    }
+
+    /// The query parameters, in order.
+    pub fn query_pairs(&self) -> Vec<(&'static str, String)> {
+        vec![
+            ("month", self.month.to_string()),
+            ("year", self.year.to_string()),
+        ]
+    }
+}
+
+impl Validate for TransactionHistoryQuery {
+    fn validate(&self) -> crate::Result<()> {
+        validate::month_year(self.month, self.year)
+    }
+}
+
+model! {
+    /// One entry of a transaction history. *Inferred*: the docs show no example, so every field
+    /// is optional and unknown fields are ignored.
+    pub struct Transaction {
+        /// Transaction id.
+        #[serde(default)]
+        pub id: Option<String>,
+        /// Kind of transaction (`external`, `exchange`, …), as sent.
+        #[serde(default, rename = "type")]
+        pub r#type: Option<String>,
+        /// Amount, exact.
+        #[serde(default)]
+        pub amount: Option<Amount>,
+        /// Currency.
+        #[serde(default)]
+        pub currency: Option<Currency>,
+        /// Status text, as sent.
+        #[serde(default)]
+        pub status: Option<String>,
+        /// Creation time (ISO-8601 text).
+        #[serde(default)]
+        pub created_at: Option<String>,
+        /// Fee charged, exact.
+        #[serde(default)]
+        pub fee: Option<Amount>,
+        /// Direction (`IN`/`OUT`…), as sent.
+        #[serde(default)]
+        pub direction: Option<String>,
+        /// Description or title.
+        #[serde(default)]
+        pub description: Option<String>,
+    }
+}
+
+/// A transaction history. *Inferred*: decodes from a top-level array or from an object holding
+/// the array under `transactions`, `items` or `data`. Encodes as `{"transactions": [...]}`.
+#[derive(Debug, Clone, PartialEq, Default, Serialize)]
+pub struct TransactionHistory {
+    /// The transactions, as sent.
+    pub transactions: Vec<Transaction>,
+}
+
+#[derive(Deserialize)]
+#[serde(untagged)]
+enum HistoryWire {
+    List(Vec<Transaction>),
+    Object {
+        #[serde(alias = "items", alias = "data")]
+        transactions: Vec<Transaction>,
+    },
+}
+
+impl<'de> Deserialize<'de> for TransactionHistory {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        let transactions = match HistoryWire::deserialize(d)? {
+            HistoryWire::List(t) | HistoryWire::Object { transactions: t } => t,
+        };
+        Ok(TransactionHistory { transactions })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn flat_array_splits_fiat_and_crypto() {
+        let b: Balances = serde_json::from_str(
+            r#"[
+              {"id":"1","amount":"0.00000000","name":"eth","wallet":null,"rate":3160.21051755,
+               "networkConfig":{"ethereum":{"mainnet":false,"name":"sepolia",
+               "withdrawal":{"feeWithdrawal":0.003,"minWithdrawal":0.0006},"deposit":{"minDeposit":0}}}},
+              {"id":"2","amount":"0.00","name":"EUR","wallet":null,"rate":1}
+            ]"#,
+        )
+        .unwrap();
+        assert_eq!(b.fiat_balances.len(), 1);
+        assert_eq!(b.crypto_balances.len(), 1);
+        let eur = b.fiat(&Currency::Eur).unwrap();
+        assert_eq!(eur.amount.to_string(), "0.00");
+        assert_eq!(eur.status, None);
+        let eth = b.crypto(&Currency::Eth).unwrap();
+        assert_eq!(eth.rate.unwrap().to_string(), "3160.21051755");
+        let cfg = &eth.network_config["ethereum"];
+        assert_eq!(
+            cfg.withdrawal
+                .as_ref()
+                .unwrap()
+                .min_withdrawal
+                .unwrap()
+                .to_string(),
+            "0.0006"
+        );
+        // Encodes as the object form.
+        let v = serde_json::to_value(&b).unwrap();
+        assert!(v.get("fiatBalances").is_some() && v.get("cryptoBalances").is_some());
+    }
+
+    #[test]
+    fn object_form_and_statuses() {
+        let b: Balances = serde_json::from_str(
+            r#"{"fiatBalances":[{"id":"f","amount":"12.50","name":"eur","rate":1,"iban":null,
+                 "status":"waiting_for_activation"}],
+                "cryptoBalances":[{"id":"c","amount":0.5,"name":"BTC","networkConfig":null}],
+                "somethingNew":true}"#,
+        )
+        .unwrap();
+        let eur = &b.fiat_balances[0];
+        assert_eq!(eur.status, Some(BalanceStatus::WaitingToBeActivated));
+        assert_eq!(eur.amount.scale(), 2);
+        assert_eq!(b.crypto_balances[0].name, Currency::Btc);
+        assert_eq!(b.crypto_balances[0].amount.to_string(), "0.5");
+        assert!(b.crypto_balances[0].network_config.is_empty());
+
+        let s: BalanceStatus = serde_json::from_str(r#""Active""#).unwrap();
+        assert_eq!(s, BalanceStatus::Active);
+        let s: BalanceStatus = serde_json::from_str(r#""FROZEN""#).unwrap();
+        assert_eq!(s, BalanceStatus::Unknown("FROZEN".into()));
+        assert_eq!(
+            serde_json::to_string(&BalanceStatus::WaitingToBeActivated).unwrap(),
+            r#""WAITING_TO_BE_ACTIVATED""#
+        );
+    }
+
+    #[test]
+    fn history_accepts_array_and_object() {
+        let a: TransactionHistory =
+            serde_json::from_str(r#"[{"id":"t1","type":"external","amount":"1.5"}]"#).unwrap();
+        assert_eq!(a.transactions[0].r#type.as_deref(), Some("external"));
+        for key in ["transactions", "items", "data"] {
+            let text = format!(r#"{{"{key}":[{{"id":"t1","amount":2}}],"total":1}}"#);
+            let h: TransactionHistory = serde_json::from_str(&text).unwrap();
+            assert_eq!(h.transactions.len(), 1, "{key}");
+            assert_eq!(h.transactions[0].amount, Some(Amount::from(2i64)));
+        }
+        let q = TransactionHistoryQuery::new(3, 2025);
+        assert_eq!(
+            q.query_pairs(),
+            vec![("month", "3".to_string()), ("year", "2025".to_string())]
+        );
+    }
+}

@@ -1,0 +1,489 @@
+//! Exact money: amounts and rates are decimals, never floats; currency and network codes.
+//!
+//! JSON numbers are read through `serde_json`'s `arbitrary_precision` feature, so the text of the
+//! number (`100686.13333333`) reaches [`Amount`] unchanged and is parsed as a decimal.
+
+use std::fmt;
+use std::str::FromStr;
+
+use rust_decimal::Decimal;
+use serde::de::{self, MapAccess, Visitor};
+use serde::{Deserialize, Deserializer, Serialize, Serializer};
+
+/// The key `serde_json` (with `arbitrary_precision`) uses to hand a number's text to a visitor.
+const JSON_NUMBER_TOKEN: &str = "$serde_json::private::Number";
+
+/// An exact decimal amount, rate or fee.
+///
+/// Decodes from a JSON string (`"0.00000000"`) or a JSON number (`100686.13333333`) without ever
+/// going through a float, and keeps the scale it was given (`"0.00"` stays `0.00`). Encodes as a
+/// string, except on the request fields where the documentation shows a number.
+#[derive(Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Default)]
+pub struct Amount(Decimal);
+
+/// Why a text is not an amount.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ParseAmountError {
+    /// The rejected text (amounts are not secret).
+    pub input: String,
+}
+
+impl fmt::Display for ParseAmountError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{:?} is not a decimal amount", self.input)
+    }
+}
+
+impl std::error::Error for ParseAmountError {}
+
+impl Amount {
+    /// Zero.
+    pub const ZERO: Amount = Amount(Decimal::ZERO);
+
+    /// Wraps a decimal.
+    pub const fn new(value: Decimal) -> Self {
+        Amount(value)
+    }
+
+    /// The decimal value.
+    pub const fn value(&self) -> Decimal {
+        self.0
+    }
+
+    /// Parses decimal text exactly (`"12.50"`, `"-3"`, `"1e-8"`); text that would need rounding
+    /// (more than 28 decimal places) is refused rather than rounded.
+    pub fn parse(text: &str) -> Result<Self, ParseAmountError> {
+        let t = text.trim();
+        let err = || ParseAmountError {
+            input: text.to_string(),
+        };
+        if t.is_empty() {
+            return Err(err());
+        }
+        if t.contains(['e', 'E']) {
+            return Decimal::from_scientific(t).map(Amount).map_err(|_| err());
+        }
+        // Only plain decimal text: digits, one dot, an optional leading sign.
+        let body = t.strip_prefix(['-', '+']).unwrap_or(t);
+        if body.is_empty()
+            || body.starts_with('.')
+            || body.ends_with('.')
+            || !body.chars().all(|c| c.is_ascii_digit() || c == '.')
+            || body.matches('.').count() > 1
+        {
+            return Err(err());
+        }
+        Decimal::from_str_exact(t).map(Amount).map_err(|_| err())
+    }
+
+    /// Number of digits after the decimal point, as written.
+    pub fn scale(&self) -> u32 {
+        self.0.scale()
+    }
+
+    /// Number of decimal places actually needed (trailing zeros ignored): `1.50` needs 1.
+    pub fn significant_scale(&self) -> u32 {
+        self.0.normalize().scale()
+    }
+
+    /// True when strictly greater than zero.
+    pub fn is_positive(&self) -> bool {
+        self.0 > Decimal::ZERO
+    }
+
+    /// True when zero.
+    pub fn is_zero(&self) -> bool {
+        self.0.is_zero()
+    }
+
+    /// The same value written with exactly `scale` decimals, when that loses nothing
+    /// (`10` → `10.00` for `eur`). Returns `None` if digits would be cut off.
+    pub fn with_scale(&self, scale: u32) -> Option<Amount> {
+        if self.significant_scale() > scale {
+            return None;
+        }
+        let mut d = self.0.normalize();
+        d.rescale(scale);
+        Some(Amount(d))
+    }
+
+    /// The value written with the precision of `currency` (see [`Currency::precision`]); the
+    /// value is returned unchanged if it has more decimals than the currency allows (validation
+    /// rejects such values before anything is sent).
+    pub fn for_currency(&self, currency: &Currency) -> Amount {
+        self.with_scale(currency.precision()).unwrap_or(*self)
+    }
+}
+
+impl fmt::Display for Amount {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        fmt::Display::fmt(&self.0, f)
+    }
+}
+
+impl fmt::Debug for Amount {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "Amount({})", self.0)
+    }
+}
+
+impl FromStr for Amount {
+    type Err = ParseAmountError;
+    fn from_str(s: &str) -> Result<Self, Self::Err> {
+        Amount::parse(s)
+    }
+}
+
+impl From<Decimal> for Amount {
+    fn from(d: Decimal) -> Self {
+        Amount(d)
+    }
+}
+
+impl From<Amount> for Decimal {
+    fn from(a: Amount) -> Self {
+        a.0
+    }
+}
+
+impl From<i64> for Amount {
+    fn from(v: i64) -> Self {
+        Amount(Decimal::from(v))
+    }
+}
+
+impl From<i32> for Amount {
+    fn from(v: i32) -> Self {
+        Amount(Decimal::from(v))
+    }
+}
+
+impl From<u32> for Amount {
+    fn from(v: u32) -> Self {
+        Amount(Decimal::from(v))
+    }
+}
+
+impl TryFrom<&str> for Amount {
+    type Error = ParseAmountError;
+    fn try_from(s: &str) -> Result<Self, Self::Error> {
+        Amount::parse(s)
+    }
+}
+
+impl TryFrom<String> for Amount {
+    type Error = ParseAmountError;
+    fn try_from(s: String) -> Result<Self, Self::Error> {
+        Amount::parse(&s)
+    }
+}
+
+impl Serialize for Amount {
+    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.collect_str(&self.0)
+    }
+}
+
+struct AmountVisitor;
+
+impl<'de> Visitor<'de> for AmountVisitor {
+    type Value = Amount;
+
+    fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("a decimal amount as a string or a number")
+    }
+
+    fn visit_str<E: de::Error>(self, v: &str) -> Result<Amount, E> {
+        Amount::parse(v).map_err(E::custom)
+    }
+
+    fn visit_i64<E: de::Error>(self, v: i64) -> Result<Amount, E> {
+        Ok(Amount(Decimal::from(v)))
+    }
+
+    fn visit_u64<E: de::Error>(self, v: u64) -> Result<Amount, E> {
+        Ok(Amount(Decimal::from(v)))
+    }
+
+    fn visit_i128<E: de::Error>(self, v: i128) -> Result<Amount, E> {
+        Decimal::from_i128_with_scale(v, 0)
+            .checked_add(Decimal::ZERO)
+            .map(Amount)
+            .ok_or_else(|| E::custom("amount out of range"))
+    }
+
+    // Only reached from non-JSON sources (a JS number, a Python float converted upstream);
+    // JSON numbers arrive as text through `visit_map`. The shortest text that round-trips the
+    // float is used, which is exact for every value written with up to 15 significant digits.
+    fn visit_f64<E: de::Error>(self, v: f64) -> Result<Amount, E> {
+        if !v.is_finite() {
+            return Err(E::custom("amount must be a finite number"));
+        }
+        Amount::parse(&format!("{v}")).map_err(E::custom)
+    }
+
+    fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Amount, A::Error> {
+        // serde_json with `arbitrary_precision` hands numbers over as {TOKEN: "text"}.
+        let key: Option<String> = map.next_key()?;
+        match key.as_deref() {
+            Some(JSON_NUMBER_TOKEN) => {
+                let text: String = map.next_value()?;
+                Amount::parse(&text).map_err(de::Error::custom)
+            }
+            _ => Err(de::Error::custom("expected a decimal amount, found an object")),
+        }
+    }
+}
+
+impl<'de> Deserialize<'de> for Amount {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        d.deserialize_any(AmountVisitor)
+    }
+}
+
+/// Serde helpers for request fields that the documentation shows as JSON numbers
+/// (`"amount": 10`). The number is written from the decimal's text, exactly.
+pub mod as_number {
+    use super::Amount;
+    use serde::{Deserialize, Deserializer, Serialize, Serializer};
+    use std::str::FromStr;
+
+    /// Writes the amount as a JSON number.
+    pub fn serialize<S: Serializer>(a: &Amount, s: S) -> Result<S::Ok, S::Error> {
+        let n = serde_json::Number::from_str(&a.to_string()).map_err(serde::ser::Error::custom)?;
+        n.serialize(s)
+    }
+
+    /// Reads a string or a number.
+    pub fn deserialize<'de, D: Deserializer<'de>>(d: D) -> Result<Amount, D::Error> {
+        Amount::deserialize(d)
+    }
+
+    /// The same for optional fields.
+    pub mod option {
+        use super::super::Amount;
+        use serde::{Deserialize, Deserializer, Serializer};
+
+        /// Writes the amount as a JSON number, or `null`.
+        pub fn serialize<S: Serializer>(a: &Option<Amount>, s: S) -> Result<S::Ok, S::Error> {
+            match a {
+                Some(a) => super::serialize(a, s),
+                None => s.serialize_none(),
+            }
+        }
+
+        /// Reads a string, a number or `null`.
+        pub fn deserialize<'de, D: Deserializer<'de>>(d: D) -> Result<Option<Amount>, D::Error> {
+            Option::<Amount>::deserialize(d)
+        }
+    }
+}
+
+crate::string_enum! {
+    /// A currency code. Sent in the documented lower case (`eur`, `btc`); read in any case.
+    pub enum Currency {
+        /// Euro (fiat, SEPA).
+        Eur = "eur",
+        /// Bitcoin.
+        Btc = "btc",
+        /// Ether.
+        Eth = "eth",
+        /// Litecoin.
+        Ltc = "ltc",
+        /// Dogecoin.
+        Doge = "doge",
+        /// Polygon's POL.
+        Pol = "pol",
+        /// USD Coin.
+        Usdc = "usdc",
+        /// Tether USD.
+        Usdt = "usdt",
+        /// Tether EUR (listed by the oldest docs only).
+        Eurt = "eurt",
+    }
+}
+
+impl Currency {
+    /// Decimal places the API uses for this currency: eur 2; usdc, usdt, eurt 6; the other
+    /// cryptocurrencies 8. An unknown currency gets 8 (the API's documented maximum).
+    pub fn precision(&self) -> u32 {
+        match self {
+            Currency::Eur => 2,
+            Currency::Usdc | Currency::Usdt | Currency::Eurt => 6,
+            _ => 8,
+        }
+    }
+
+    /// True for fiat currencies (only `eur`).
+    pub fn is_fiat(&self) -> bool {
+        matches!(self, Currency::Eur)
+    }
+
+    /// The networks a crypto currency can move on; the first is the default. Empty for fiat and
+    /// for unknown currencies.
+    pub fn networks(&self) -> &'static [Network] {
+        match self {
+            Currency::Btc => &[Network::Bitcoin],
+            Currency::Eth => &[Network::Ethereum],
+            Currency::Ltc => &[Network::Litecoin],
+            Currency::Doge => &[Network::Dogecoin],
+            Currency::Pol => &[Network::Polygon],
+            Currency::Usdc | Currency::Usdt => &[Network::Ethereum, Network::Polygon],
+            Currency::Eurt => &[Network::Ethereum],
+            Currency::Eur | Currency::Unknown(_) => &[],
+        }
+    }
+
+    /// True when `network` exists for this currency.
+    pub fn supports_network(&self, network: &Network) -> bool {
+        self.networks().contains(network)
+    }
+}
+
+crate::string_enum! {
+    /// A blockchain network. Sent in lower case (`polygon`) as the newest docs show; read in any
+    /// case and under the names used as `networkConfig` keys.
+    pub enum Network {
+        /// Ethereum (staging: sepolia).
+        Ethereum = "ethereum" | "eth" | "sepolia",
+        /// Polygon (staging: amoy).
+        Polygon = "polygon" | "matic" | "amoy",
+        /// Bitcoin.
+        Bitcoin = "btc" | "bitcoin",
+        /// Litecoin.
+        Litecoin = "ltc" | "litecoin",
+        /// Dogecoin.
+        Dogecoin = "doge" | "dogecoin",
+    }
+}
+
+/// A secret text (PAN, CVV, PIN, document number, date of birth, API key…).
+///
+/// `Debug` never shows it; there is no `Display`. Read it with [`SecretString::expose`].
+#[derive(Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[serde(transparent)]
+pub struct SecretString(String);
+
+impl SecretString {
+    /// Wraps a secret.
+    pub fn new(value: impl Into<String>) -> Self {
+        SecretString(value.into())
+    }
+
+    /// The secret text. Take care where it goes.
+    pub fn expose(&self) -> &str {
+        &self.0
+    }
+
+    /// True when empty.
+    pub fn is_empty(&self) -> bool {
+        self.0.is_empty()
+    }
+}
+
+impl fmt::Debug for SecretString {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("\"[REDACTED]\"")
+    }
+}
+
+impl From<&str> for SecretString {
+    fn from(s: &str) -> Self {
+        SecretString(s.to_string())
+    }
+}
+
+impl From<String> for SecretString {
+    fn from(s: String) -> Self {
+        SecretString(s)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[derive(Deserialize, Serialize)]
+    struct Wrap {
+        a: Amount,
+    }
+
+    #[test]
+    fn number_decodes_exactly() {
+        let w: Wrap = serde_json::from_str(r#"{"a": 100686.13333333}"#).unwrap();
+        assert_eq!(w.a.to_string(), "100686.13333333");
+        assert_eq!(w.a.value(), Decimal::from_str_exact("100686.13333333").unwrap());
+        // More digits than an f64 can hold still come through exactly.
+        let w: Wrap = serde_json::from_str(r#"{"a": 0.123456789012345678}"#).unwrap();
+        assert_eq!(w.a.to_string(), "0.123456789012345678");
+    }
+
+    #[test]
+    fn string_keeps_its_scale() {
+        let w: Wrap = serde_json::from_str(r#"{"a": "0.00000000"}"#).unwrap();
+        assert_eq!(w.a.to_string(), "0.00000000");
+        assert_eq!(w.a.scale(), 8);
+        assert!(w.a.is_zero());
+        assert_eq!(serde_json::to_string(&w).unwrap(), r#"{"a":"0.00000000"}"#);
+    }
+
+    #[test]
+    fn integers_and_scientific() {
+        let w: Wrap = serde_json::from_str(r#"{"a": 10}"#).unwrap();
+        assert_eq!(w.a, Amount::from(10));
+        let w: Wrap = serde_json::from_str(r#"{"a": 1e-8}"#).unwrap();
+        assert_eq!(w.a.to_string(), "0.00000001");
+    }
+
+    #[test]
+    fn rejects_garbage() {
+        for bad in ["", "abc", "1.2.3", ".5", "5.", "1,5", "--1", "0x10", "NaN"] {
+            assert!(Amount::parse(bad).is_err(), "{bad} accepted");
+        }
+        assert!(serde_json::from_str::<Wrap>(r#"{"a": true}"#).is_err());
+        assert!(serde_json::from_str::<Wrap>(r#"{"a": {"x": 1}}"#).is_err());
+    }
+
+    #[test]
+    fn currency_precision_on_encode() {
+        let a = Amount::parse("10").unwrap();
+        assert_eq!(a.for_currency(&Currency::Eur).to_string(), "10.00");
+        assert_eq!(a.for_currency(&Currency::Btc).to_string(), "10.00000000");
+        assert_eq!(
+            Amount::parse("1.500").unwrap().with_scale(2).unwrap().to_string(),
+            "1.50"
+        );
+        assert_eq!(Amount::parse("1.505").unwrap().with_scale(2), None);
+    }
+
+    #[test]
+    fn as_number_writes_exact_json_number() {
+        #[derive(Serialize)]
+        struct Req {
+            #[serde(with = "as_number")]
+            amount: Amount,
+        }
+        let r = Req {
+            amount: Amount::parse("0.12345678").unwrap(),
+        };
+        assert_eq!(serde_json::to_string(&r).unwrap(), r#"{"amount":0.12345678}"#);
+    }
+
+    #[test]
+    fn enums_are_case_insensitive_and_keep_unknowns() {
+        assert_eq!(Currency::parse("BTC"), Currency::Btc);
+        assert_eq!(Network::parse("POLYGON"), Network::Polygon);
+        let c: Currency = serde_json::from_str(r#""xyz""#).unwrap();
+        assert_eq!(c, Currency::Unknown("xyz".into()));
+        assert_eq!(serde_json::to_string(&Currency::Usdc).unwrap(), r#""usdc""#);
+        assert!(Currency::Usdc.supports_network(&Network::Polygon));
+        assert!(!Currency::Btc.supports_network(&Network::Polygon));
+    }
+
+    #[test]
+    fn secrets_do_not_debug() {
+        let s = SecretString::new("4111111111111111");
+        assert!(!format!("{s:?}").contains("4111"));
+        assert_eq!(serde_json::to_string(&s).unwrap(), r#""4111111111111111""#);
+    }
+}

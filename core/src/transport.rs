@@ -1,0 +1,303 @@
+//! The HTTP seam: plain request/response values, a [`Transport`] trait, and the default
+//! implementation on reqwest (native and `wasm32`).
+//!
+//! Building a request and reading a response are pure functions elsewhere in the crate; this
+//! module only moves bytes. Tests and embedders can plug in their own [`Transport`].
+
+use std::fmt;
+use std::future::Future;
+use std::pin::Pin;
+use std::time::Duration;
+
+use crate::routes::Method;
+
+/// A future that is `Send` on native targets (and need not be on `wasm32`).
+#[cfg(not(target_arch = "wasm32"))]
+pub type BoxFuture<'a, T> = Pin<Box<dyn Future<Output = T> + Send + 'a>>;
+/// A future that is `Send` on native targets (and need not be on `wasm32`).
+#[cfg(target_arch = "wasm32")]
+pub type BoxFuture<'a, T> = Pin<Box<dyn Future<Output = T> + 'a>>;
+
+/// `Send + Sync` on native targets, nothing on `wasm32` (single-threaded).
+#[cfg(not(target_arch = "wasm32"))]
+pub trait MaybeSendSync: Send + Sync {}
+#[cfg(not(target_arch = "wasm32"))]
+impl<T: Send + Sync> MaybeSendSync for T {}
+/// `Send + Sync` on native targets, nothing on `wasm32` (single-threaded).
+#[cfg(target_arch = "wasm32")]
+pub trait MaybeSendSync {}
+#[cfg(target_arch = "wasm32")]
+impl<T> MaybeSendSync for T {}
+
+/// The body of a request.
+#[derive(Clone, PartialEq)]
+pub enum Body {
+    /// No body.
+    Empty,
+    /// A JSON document (already encoded).
+    Json(Vec<u8>),
+    /// A `multipart/form-data` form.
+    Multipart(Vec<MultipartPart>),
+}
+
+/// One part of a multipart form.
+#[derive(Clone, PartialEq)]
+pub struct MultipartPart {
+    /// Form field name (`files`).
+    pub name: String,
+    /// File name, for file parts.
+    pub file_name: Option<String>,
+    /// MIME type, for file parts.
+    pub content_type: Option<String>,
+    /// The bytes.
+    pub data: Vec<u8>,
+}
+
+impl fmt::Debug for MultipartPart {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("MultipartPart")
+            .field("name", &self.name)
+            .field("file_name", &self.file_name)
+            .field("content_type", &self.content_type)
+            .field("bytes", &self.data.len())
+            .finish()
+    }
+}
+
+impl fmt::Debug for Body {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Body::Empty => f.write_str("Empty"),
+            // JSON bodies may hold PINs or document numbers: show only the size.
+            Body::Json(b) => write!(f, "Json({} bytes)", b.len()),
+            Body::Multipart(parts) => f.debug_list().entries(parts).finish(),
+        }
+    }
+}
+
+/// A fully built HTTP request.
+#[derive(Clone, PartialEq)]
+pub struct HttpRequest {
+    /// Method.
+    pub method: Method,
+    /// Absolute URL.
+    pub url: String,
+    /// Headers (names in lower case).
+    pub headers: Vec<(String, String)>,
+    /// Body.
+    pub body: Body,
+}
+
+impl HttpRequest {
+    /// First value of a header (case-insensitive name).
+    pub fn header(&self, name: &str) -> Option<&str> {
+        find_header(&self.headers, name)
+    }
+}
+
+impl fmt::Debug for HttpRequest {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let headers: Vec<(&str, &str)> = self
+            .headers
+            .iter()
+            .map(|(k, v)| {
+                let secret = k.eq_ignore_ascii_case("x-api-key")
+                    || k.eq_ignore_ascii_case("authorization");
+                (k.as_str(), if secret { "[REDACTED]" } else { v.as_str() })
+            })
+            .collect();
+        f.debug_struct("HttpRequest")
+            .field("method", &self.method)
+            .field("url", &self.url)
+            .field("headers", &headers)
+            .field("body", &self.body)
+            .finish()
+    }
+}
+
+/// An HTTP response.
+#[derive(Debug, Clone, PartialEq)]
+pub struct HttpResponse {
+    /// Status code.
+    pub status: u16,
+    /// Headers (names in lower case).
+    pub headers: Vec<(String, String)>,
+    /// Body bytes.
+    pub body: Vec<u8>,
+}
+
+impl HttpResponse {
+    /// First value of a header (case-insensitive name).
+    pub fn header(&self, name: &str) -> Option<&str> {
+        find_header(&self.headers, name)
+    }
+
+    /// The body as text (lossy UTF-8).
+    pub fn text(&self) -> String {
+        String::from_utf8_lossy(&self.body).into_owned()
+    }
+}
+
+fn find_header<'a>(headers: &'a [(String, String)], name: &str) -> Option<&'a str> {
+    headers
+        .iter()
+        .find(|(k, _)| k.eq_ignore_ascii_case(name))
+        .map(|(_, v)| v.as_str())
+}
+
+/// Why a request got no HTTP response.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum TransportError {
+    /// The request provably never reached the server (connection refused, DNS failure):
+    /// sending it again cannot duplicate anything.
+    NotSent(String),
+    /// No response in time. The server may or may not have received the request.
+    Timeout,
+    /// The connection failed after the request may have been sent (reset, broken pipe, …).
+    Failed(String),
+}
+
+impl fmt::Display for TransportError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            TransportError::NotSent(m) => write!(f, "could not connect: {m}"),
+            TransportError::Timeout => f.write_str("timed out"),
+            TransportError::Failed(m) => write!(f, "connection failed: {m}"),
+        }
+    }
+}
+
+/// Sends one HTTP request. Implementations must not retry: the client decides that.
+pub trait Transport: MaybeSendSync + fmt::Debug {
+    /// Sends `request` and returns the response, whatever its status.
+    fn send(&self, request: HttpRequest) -> BoxFuture<'_, Result<HttpResponse, TransportError>>;
+}
+
+/// The default transport, on reqwest.
+#[derive(Debug, Clone, Default)]
+pub struct ReqwestTransport {
+    client: reqwest::Client,
+}
+
+impl ReqwestTransport {
+    /// A transport with reqwest's defaults.
+    pub fn new() -> Self {
+        ReqwestTransport {
+            client: reqwest::Client::new(),
+        }
+    }
+
+    /// A transport over a reqwest client you configured (proxy, TLS roots, …).
+    pub fn with_client(client: reqwest::Client) -> Self {
+        ReqwestTransport { client }
+    }
+}
+
+fn reqwest_method(m: Method) -> reqwest::Method {
+    match m {
+        Method::Get => reqwest::Method::GET,
+        Method::Post => reqwest::Method::POST,
+        Method::Patch => reqwest::Method::PATCH,
+        Method::Delete => reqwest::Method::DELETE,
+    }
+}
+
+fn classify(e: reqwest::Error) -> TransportError {
+    // Only the message of reqwest's error is kept; it holds the URL but never headers.
+    #[cfg(not(target_arch = "wasm32"))]
+    {
+        if e.is_timeout() {
+            return TransportError::Timeout;
+        }
+        if e.is_connect() {
+            return TransportError::NotSent(e.to_string());
+        }
+        if e.is_builder() {
+            return TransportError::NotSent(e.to_string());
+        }
+    }
+    #[cfg(target_arch = "wasm32")]
+    {
+        if e.is_builder() {
+            return TransportError::NotSent(e.to_string());
+        }
+    }
+    TransportError::Failed(e.to_string())
+}
+
+async fn send_reqwest(
+    client: &reqwest::Client,
+    request: HttpRequest,
+) -> Result<HttpResponse, TransportError> {
+    let mut builder = client.request(reqwest_method(request.method), &request.url);
+    for (k, v) in &request.headers {
+        builder = builder.header(k, v);
+    }
+    builder = match request.body {
+        Body::Empty => builder,
+        Body::Json(bytes) => builder.body(bytes),
+        Body::Multipart(parts) => {
+            let mut form = reqwest::multipart::Form::new();
+            for p in parts {
+                let mut part = reqwest::multipart::Part::bytes(p.data);
+                if let Some(name) = p.file_name {
+                    part = part.file_name(name);
+                }
+                if let Some(ct) = p.content_type {
+                    part = part
+                        .mime_str(&ct)
+                        .map_err(|e| TransportError::NotSent(e.to_string()))?;
+                }
+                form = form.part(p.name, part);
+            }
+            builder.multipart(form)
+        }
+    };
+    let response = builder.send().await.map_err(classify)?;
+    let status = response.status().as_u16();
+    let headers = response
+        .headers()
+        .iter()
+        .map(|(k, v)| {
+            (
+                k.as_str().to_ascii_lowercase(),
+                String::from_utf8_lossy(v.as_bytes()).into_owned(),
+            )
+        })
+        .collect();
+    let body = response
+        .bytes()
+        .await
+        .map_err(|e| TransportError::Failed(e.to_string()))?
+        .to_vec();
+    Ok(HttpResponse {
+        status,
+        headers,
+        body,
+    })
+}
+
+impl Transport for ReqwestTransport {
+    fn send(&self, request: HttpRequest) -> BoxFuture<'_, Result<HttpResponse, TransportError>> {
+        Box::pin(send_reqwest(&self.client, request))
+    }
+}
+
+/// Sleeps on both targets (tokio timer natively, `setTimeout` on `wasm32`).
+pub async fn sleep(d: Duration) {
+    #[cfg(not(target_arch = "wasm32"))]
+    tokio::time::sleep(d).await;
+    #[cfg(target_arch = "wasm32")]
+    gloo_timers::future::sleep(d).await;
+}
+
+/// Runs `fut` with a deadline; `None` when the time ran out first.
+pub async fn timeout<F: Future>(d: Duration, fut: F) -> Option<F::Output> {
+    use futures_util::future::{select, Either};
+    let fut = std::pin::pin!(fut);
+    let timer = std::pin::pin!(sleep(d));
+    match select(fut, timer).await {
+        Either::Left((out, _)) => Some(out),
+        Either::Right(_) => None,
+    }
+}

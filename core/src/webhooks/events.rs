@@ -1,0 +1,1008 @@
+//! Typed webhook events and [`parse_event`].
+//!
+//! P100 posts flat JSON objects with no event-type field (every Apidog event page); the FAQ
+//! also shows an envelope `{"event_type": "crypto_deposit.status_changed", "data": {...}}`.
+//! Both are accepted. Payloads whose event page shows no example are *inferred* and marked so;
+//! their fields are optional wherever possible so that an unexpected shape still decodes.
+//!
+//! # How the event is recognised
+//! 1. **Envelope**: when the body has a `data` object, the payload is `data`, and the event
+//!    type is read from `event_type` (or `eventType`, `event`, `type`) next to it.
+//! 2. **Event type** (envelope or a flat body with `event_type`/`eventType`): matched by the
+//!    words it contains, most specific first — `crypto_deposit`, `crypto_withdrawal`,
+//!    `sepa_deposit`, `sepa` (transfer), `iban`, `kyc_file`, `poa`, `kyc`, `3ds`, `activation`,
+//!    `card` (transaction), `payment_link`/`checkout`, `order`, `exchange`, `wallet`,
+//!    `transfer`/`p2p`, `user`. Case, `-`, `/` and spaces do not matter, so the V0 receiver paths
+//!    (`/webhook/kyc-files/status`, `/transfer-webhook`…) work too.
+//! 3. **Fields present** (when there is no usable event type), in this order:
+//!    `cryptoDepositId` → crypto deposit; `orderId` → order status; `paymentLinkId` → payment
+//!    link; `exchangeId` or `currencyFrom`+`currencyTo` → exchange; `verificationStatus` or
+//!    `attemptStatus` → KYC verification; `activationCode` → card activation code;
+//!    `threeDsCode`/`otp` → card 3DS code; `cardId` with `code` → 3DS code when the payload
+//!    also has `amount` or `merchantName`, else activation code; `cardId` with
+//!    `transactionId`/`amount`/`merchantName` → card transaction; `destinationIban`, or `type`
+//!    with `transferTitle` → SEPA transfer; `withdrawalId` or `destination` → crypto
+//!    withdrawal; `id` with `sourceExternalUserId`/`destinationExternalUserId` → internal
+//!    transfer; `sepaDepositId`/`senderIban`/`senderName` → SEPA deposit; `iban` with `status`
+//!    → IBAN status; `address`/`wallet`/`walletAddress` without `status` → wallet created;
+//!    `externalUserId` with `status` `ADDED`/`ERROR` → KYC file, `WAITING`/`APPROVED`/
+//!    `REJECTED`/`QUESTIONED` → POA verification, a known user status (`ACTIVE`…) → user
+//!    status.
+//! 4. Anything else — or a recognised event whose payload does not decode — is
+//!    [`WebhookEvent::Unknown`] with the raw body: never an error, so the delivery can still be
+//!    acknowledged. Only a body that is not JSON at all is an error (kind `Decode`).
+
+use std::fmt;
+
+use serde::de::DeserializeOwned;
+use serde::Serialize;
+use serde_json::{Map, Value};
+
+use crate::models::{
+    AttemptStatus, CryptoDepositStatus, ErrorInfo, ExchangeStatus, KycFileStatus, OrderStatus,
+    PaymentLinkStatus, PoaStatus, SepaTransferStatus, TransferStatus, UserStatus,
+    VerificationStatus, WithdrawalStatus,
+};
+use crate::{Amount, Currency, Network, SecretString};
+
+model! {
+    /// User status / balance generation (V0 path `/webhook/user/status`): the user's account is
+    /// `ACTIVE` and its balances can be read.
+    pub struct UserStatusEvent {
+        /// The partner's id of the user.
+        pub external_user_id: String,
+        /// New status.
+        pub status: UserStatus,
+    }
+}
+
+model! {
+    /// KYC file added (V0 path `/webhook/kyc-files/status`): outcome of a document upload.
+    pub struct KycFileEvent {
+        /// The partner's id of the user.
+        pub external_user_id: String,
+        /// `ADDED` or `ERROR`.
+        pub status: KycFileStatus,
+    }
+}
+
+model! {
+    /// Proof-of-address verification status changed. *Inferred* payload (`externalUserId` +
+    /// `status`, like the other user webhooks); the status values are documented.
+    pub struct PoaVerificationEvent {
+        /// The partner's id of the user.
+        pub external_user_id: String,
+        /// New POA status.
+        pub status: PoaStatus,
+    }
+}
+
+model! {
+    /// KYC verification (KYC by P100) status changed.
+    pub struct KycVerificationEvent {
+        /// The partner's id of the user.
+        #[serde(default)]
+        pub external_user_id: Option<String>,
+        /// Verification id, when sent.
+        #[serde(default)]
+        pub verification_id: Option<String>,
+        /// Overall KYC state.
+        #[serde(default)]
+        pub verification_status: Option<VerificationStatus>,
+        /// State of the current attempt.
+        #[serde(default)]
+        pub attempt_status: Option<AttemptStatus>,
+        /// Why the provider refused (`NO_FACE_FOUND`…).
+        #[serde(default)]
+        pub rejection_reason: Option<String>,
+    }
+}
+
+model! {
+    /// Internal (P2P) transfer finished (V0 path `/transfer-webhook`). A `null` user id stands
+    /// for the partner's own balance (inference).
+    pub struct TransferEvent {
+        /// Transfer id (wire `id`; `transferId` accepted).
+        #[serde(rename = "id", alias = "transferId")]
+        pub transfer_id: String,
+        /// Paying user, `None` for the partner.
+        #[serde(default)]
+        pub source_external_user_id: Option<String>,
+        /// Receiving user, `None` for the partner.
+        #[serde(default)]
+        pub destination_external_user_id: Option<String>,
+        /// Amount.
+        #[serde(default)]
+        pub amount: Option<Amount>,
+        /// Currency.
+        #[serde(default)]
+        pub currency: Option<Currency>,
+        /// Outcome.
+        pub status: TransferStatus,
+        /// Creation time (ISO-8601 text).
+        #[serde(default)]
+        pub created_at: Option<String>,
+        /// Error description, on failure.
+        #[serde(default)]
+        pub error: Option<ErrorInfo>,
+    }
+}
+
+model! {
+    /// Outgoing SEPA transfer finished (partner or user). A `FAILED` payload is short and
+    /// carries `error`, so everything but id and status is optional.
+    pub struct SepaTransferEvent {
+        /// Transfer id (`transferId` accepted).
+        #[serde(alias = "transferId")]
+        pub id: String,
+        /// Transfer kind as sent (`external`).
+        #[serde(default, rename = "type")]
+        pub r#type: Option<String>,
+        /// Amount.
+        #[serde(default)]
+        pub amount: Option<Amount>,
+        /// Transfer title.
+        #[serde(default)]
+        pub transfer_title: Option<String>,
+        /// Destination IBAN.
+        #[serde(default)]
+        pub destination_iban: Option<String>,
+        /// Receiver's first name.
+        #[serde(default)]
+        pub receiver_first_name: Option<String>,
+        /// Receiver's last name.
+        #[serde(default)]
+        pub receiver_last_name: Option<String>,
+        /// Receiver's company name.
+        #[serde(default)]
+        pub company_name: Option<String>,
+        /// Outcome (`SUCCESSFUL`/`FAILED`).
+        pub status: SepaTransferStatus,
+        /// Currency.
+        #[serde(default)]
+        pub currency: Option<Currency>,
+        /// Fee charged.
+        #[serde(default)]
+        pub fee: Option<Amount>,
+        /// Creation time (ISO-8601 text).
+        #[serde(default)]
+        pub created_at: Option<String>,
+        /// The paying user, for user transfers (inferred).
+        #[serde(default)]
+        pub source_external_user_id: Option<String>,
+        /// Why it failed.
+        #[serde(default)]
+        pub error: Option<ErrorInfo>,
+    }
+}
+
+model! {
+    /// Crypto withdrawal finished (V0 path `/crypto-withdrawal-webhook`; V0 lists `id, amount,
+    /// fee, destination, status`, the rest of its list was cut off — the other fields are
+    /// inferred).
+    pub struct CryptoWithdrawalEvent {
+        /// Withdrawal id (wire `id`; `withdrawalId` accepted).
+        #[serde(rename = "id", alias = "withdrawalId")]
+        pub withdrawal_id: String,
+        /// Outcome.
+        pub status: WithdrawalStatus,
+        /// Amount.
+        #[serde(default)]
+        pub amount: Option<Amount>,
+        /// Fee charged.
+        #[serde(default)]
+        pub fee: Option<Amount>,
+        /// Destination address (`walletAddress` accepted).
+        #[serde(default, alias = "walletAddress")]
+        pub destination: Option<String>,
+        /// Currency.
+        #[serde(default)]
+        pub currency: Option<Currency>,
+        /// Network.
+        #[serde(default)]
+        pub network: Option<Network>,
+        /// On-chain transaction hash.
+        #[serde(default)]
+        pub transaction_hash: Option<String>,
+        /// The paying user (`sourceExternalUserId` accepted).
+        #[serde(default, alias = "sourceExternalUserId")]
+        pub external_user_id: Option<String>,
+        /// Creation time (ISO-8601 text).
+        #[serde(default)]
+        pub created_at: Option<String>,
+        /// Why it failed.
+        #[serde(default)]
+        pub error: Option<ErrorInfo>,
+    }
+}
+
+model! {
+    /// Incoming crypto deposit changed state. On `WAITING_FOR_TR_DATA` send the sender's data
+    /// with the travel-rule update call.
+    pub struct CryptoDepositEvent {
+        /// Deposit id (path parameter of the travel-rule update).
+        pub crypto_deposit_id: String,
+        /// New state.
+        pub status: CryptoDepositStatus,
+        /// The receiving user (absent in the FAQ's envelope example).
+        #[serde(default)]
+        pub external_user_id: Option<String>,
+        /// Amount (a number on the event page, a string in the FAQ).
+        #[serde(default)]
+        pub amount: Option<Amount>,
+        /// Currency.
+        #[serde(default)]
+        pub currency: Option<Currency>,
+        /// Network (inferred).
+        #[serde(default)]
+        pub network: Option<Network>,
+        /// On-chain transaction hash.
+        #[serde(default)]
+        pub transaction_hash: Option<String>,
+        /// Creation time (ISO-8601 text).
+        #[serde(default)]
+        pub created_at: Option<String>,
+    }
+}
+
+model! {
+    /// Exchange finished. *Inferred* payload (the event page body was not found), after the
+    /// exchange details.
+    pub struct ExchangeEvent {
+        /// Exchange id (`id` accepted).
+        #[serde(alias = "id")]
+        pub exchange_id: String,
+        /// Outcome.
+        pub status: ExchangeStatus,
+        /// The user, for user exchanges (`sourceExternalUserId` accepted).
+        #[serde(default, alias = "sourceExternalUserId")]
+        pub external_user_id: Option<String>,
+        /// Amount sold.
+        #[serde(default)]
+        pub amount: Option<Amount>,
+        /// Currency sold.
+        #[serde(default)]
+        pub currency_from: Option<Currency>,
+        /// Currency bought.
+        #[serde(default)]
+        pub currency_to: Option<Currency>,
+        /// Rate applied.
+        #[serde(default)]
+        pub rate: Option<Amount>,
+        /// Amount received.
+        #[serde(default)]
+        pub received_amount: Option<Amount>,
+        /// Fee charged.
+        #[serde(default)]
+        pub fee: Option<Amount>,
+        /// Creation time (ISO-8601 text).
+        #[serde(default)]
+        pub created_at: Option<String>,
+        /// Why it failed.
+        #[serde(default)]
+        pub error: Option<ErrorInfo>,
+    }
+}
+
+model! {
+    /// SEPA deposit received and credited. *Inferred* payload (the page says it carries the
+    /// sender and the amount; no example was found).
+    pub struct SepaDepositEvent {
+        /// Deposit id (`sepaDepositId` accepted).
+        #[serde(default, alias = "sepaDepositId")]
+        pub id: Option<String>,
+        /// The credited user.
+        #[serde(default)]
+        pub external_user_id: Option<String>,
+        /// Amount.
+        #[serde(default)]
+        pub amount: Option<Amount>,
+        /// Currency.
+        #[serde(default)]
+        pub currency: Option<Currency>,
+        /// Sender's IBAN.
+        #[serde(default)]
+        pub sender_iban: Option<String>,
+        /// Sender's name.
+        #[serde(default)]
+        pub sender_name: Option<String>,
+        /// Transfer title / reference (`transferTitle` accepted).
+        #[serde(default, alias = "transferTitle")]
+        pub title: Option<String>,
+        /// Status text, as sent.
+        #[serde(default)]
+        pub status: Option<String>,
+        /// Creation time (ISO-8601 text).
+        #[serde(default)]
+        pub created_at: Option<String>,
+    }
+}
+
+crate::string_enum! {
+    /// State of an incoming SEPA deposit's first-party (name-match) check.
+    pub enum IbanStatus {
+        /// Deposit from a new IBAN detected; names being matched.
+        Pending = "PENDING",
+        /// Names match: credited, IBAN whitelisted.
+        Approved = "APPROVED",
+        /// Mismatch or compliance issue: refunded to the sender.
+        Rejected = "REJECTED",
+    }
+}
+
+model! {
+    /// IBAN status (first-party payment check of an incoming SEPA deposit). *Inferred*
+    /// payload; the status values are documented.
+    pub struct IbanStatusEvent {
+        /// The user.
+        #[serde(default)]
+        pub external_user_id: Option<String>,
+        /// The sender's IBAN.
+        #[serde(default)]
+        pub iban: Option<String>,
+        /// New status.
+        pub status: IbanStatus,
+        /// Why it was rejected, when sent.
+        #[serde(default)]
+        pub reason: Option<String>,
+        /// Creation time (ISO-8601 text).
+        #[serde(default)]
+        pub created_at: Option<String>,
+    }
+}
+
+model! {
+    /// Order status changed. *Inferred* payload, after the order details.
+    pub struct OrderStatusEvent {
+        /// Order id.
+        pub order_id: String,
+        /// New state.
+        pub status: OrderStatus,
+        /// The lock it came from.
+        #[serde(default)]
+        pub lock_id: Option<String>,
+        /// Crypto received so far.
+        #[serde(default)]
+        pub received_amount: Option<Amount>,
+        /// Crypto required in total.
+        #[serde(default)]
+        pub total_amount_required: Option<Amount>,
+        /// Crypto currency (`cryptocurrency` accepted).
+        #[serde(default, alias = "cryptocurrency")]
+        pub currency: Option<Currency>,
+        /// Network.
+        #[serde(default)]
+        pub network: Option<Network>,
+        /// Address the payer sends to.
+        #[serde(default)]
+        pub wallet_address: Option<String>,
+        /// Payer's transaction hash.
+        #[serde(default)]
+        pub transaction_hash: Option<String>,
+        /// Creation time (ISO-8601 text).
+        #[serde(default)]
+        pub created_at: Option<String>,
+    }
+}
+
+model! {
+    /// Payment link status changed. *Inferred* payload.
+    pub struct PaymentLinkEvent {
+        /// Payment link id.
+        pub payment_link_id: String,
+        /// New state.
+        pub status: PaymentLinkStatus,
+        /// Amount requested.
+        #[serde(default)]
+        pub amount: Option<Amount>,
+        /// Amount paid.
+        #[serde(default)]
+        pub paid_amount: Option<Amount>,
+        /// Currency.
+        #[serde(default)]
+        pub currency: Option<Currency>,
+        /// The partner's own reference.
+        #[serde(default)]
+        pub external_id: Option<String>,
+        /// Creation time (ISO-8601 text).
+        #[serde(default)]
+        pub created_at: Option<String>,
+    }
+}
+
+model! {
+    /// A card transaction. *Inferred* payload (the event page was not found).
+    pub struct CardTransactionEvent {
+        /// Card holder.
+        #[serde(default)]
+        pub external_user_id: Option<String>,
+        /// Card id.
+        #[serde(default)]
+        pub card_id: Option<String>,
+        /// Transaction id (`id` accepted).
+        #[serde(default, alias = "id")]
+        pub transaction_id: Option<String>,
+        /// Amount.
+        #[serde(default)]
+        pub amount: Option<Amount>,
+        /// Currency of the amount (card payments may be in any currency).
+        #[serde(default)]
+        pub currency: Option<Currency>,
+        /// Merchant.
+        #[serde(default)]
+        pub merchant_name: Option<String>,
+        /// Kind of transaction, as sent.
+        #[serde(default, rename = "type")]
+        pub r#type: Option<String>,
+        /// Status text, as sent.
+        #[serde(default)]
+        pub status: Option<String>,
+        /// Creation time (ISO-8601 text).
+        #[serde(default)]
+        pub created_at: Option<String>,
+    }
+}
+
+model! {
+    /// A 3-D Secure one-time code to show the card holder. *Inferred* payload; the code is a
+    /// secret.
+    pub struct Card3dsCodeEvent {
+        /// The one-time code (secret; `otp` and `threeDsCode` accepted).
+        #[serde(alias = "otp", alias = "threeDsCode")]
+        pub code: SecretString,
+        /// Card holder.
+        #[serde(default)]
+        pub external_user_id: Option<String>,
+        /// Card id.
+        #[serde(default)]
+        pub card_id: Option<String>,
+        /// Amount of the payment being authorised.
+        #[serde(default)]
+        pub amount: Option<Amount>,
+        /// Currency of the payment.
+        #[serde(default)]
+        pub currency: Option<Currency>,
+        /// Merchant.
+        #[serde(default)]
+        pub merchant_name: Option<String>,
+        /// Creation time (ISO-8601 text).
+        #[serde(default)]
+        pub created_at: Option<String>,
+    }
+}
+
+model! {
+    /// A card activation code to show the card holder. *Inferred* payload; the code is a
+    /// secret.
+    pub struct CardActivationCodeEvent {
+        /// The activation code (secret; `activationCode` accepted).
+        #[serde(alias = "activationCode")]
+        pub code: SecretString,
+        /// Card holder.
+        #[serde(default)]
+        pub external_user_id: Option<String>,
+        /// Card id.
+        #[serde(default)]
+        pub card_id: Option<String>,
+        /// Creation time (ISO-8601 text).
+        #[serde(default)]
+        pub created_at: Option<String>,
+    }
+}
+
+model! {
+    /// A wallet was created. *Inferred* payload (no page found).
+    pub struct WalletCreatedEvent {
+        /// The address (`wallet`, `walletAddress` accepted).
+        #[serde(alias = "wallet", alias = "walletAddress")]
+        pub address: String,
+        /// The user, when the wallet is a user's.
+        #[serde(default)]
+        pub external_user_id: Option<String>,
+        /// Crypto currency.
+        #[serde(default)]
+        pub currency: Option<Currency>,
+        /// Network.
+        #[serde(default)]
+        pub network: Option<Network>,
+    }
+}
+
+/// A parsed webhook delivery. Serializes as `{"event": name, "data": payload}`.
+#[derive(Clone, PartialEq, Serialize)]
+#[serde(tag = "event", content = "data", rename_all = "snake_case")]
+pub enum WebhookEvent {
+    /// User status / balance generation.
+    UserStatus(UserStatusEvent),
+    /// KYC file added.
+    KycFile(KycFileEvent),
+    /// POA verification status.
+    PoaVerification(PoaVerificationEvent),
+    /// KYC verification status.
+    KycVerification(KycVerificationEvent),
+    /// Internal (P2P) transfer.
+    Transfer(TransferEvent),
+    /// Outgoing SEPA transfer (partner or user).
+    SepaTransfer(SepaTransferEvent),
+    /// Crypto withdrawal.
+    CryptoWithdrawal(CryptoWithdrawalEvent),
+    /// Crypto deposit.
+    CryptoDeposit(CryptoDepositEvent),
+    /// Exchange.
+    Exchange(ExchangeEvent),
+    /// SEPA deposit.
+    SepaDeposit(SepaDepositEvent),
+    /// IBAN status (incoming SEPA first-party check).
+    IbanStatus(IbanStatusEvent),
+    /// Order status.
+    OrderStatus(OrderStatusEvent),
+    /// Payment link.
+    PaymentLink(PaymentLinkEvent),
+    /// Card transaction.
+    CardTransaction(CardTransactionEvent),
+    /// Card 3-D Secure code.
+    #[serde(rename = "card_3ds_code")]
+    Card3dsCode(Card3dsCodeEvent),
+    /// Card activation code.
+    CardActivationCode(CardActivationCodeEvent),
+    /// Wallet created.
+    WalletCreated(WalletCreatedEvent),
+    /// A delivery the SDK does not recognise (or whose payload does not decode): the event type
+    /// when one was given, and the raw body.
+    Unknown {
+        /// `event_type` of the envelope, when present.
+        event_type: Option<String>,
+        /// The body exactly as received.
+        raw: String,
+    },
+}
+
+/// The kinds of event, without payload (used while recognising a body).
+#[derive(Clone, Copy, PartialEq, Eq, Debug)]
+enum Kind {
+    UserStatus,
+    KycFile,
+    PoaVerification,
+    KycVerification,
+    Transfer,
+    SepaTransfer,
+    CryptoWithdrawal,
+    CryptoDeposit,
+    Exchange,
+    SepaDeposit,
+    IbanStatus,
+    OrderStatus,
+    PaymentLink,
+    CardTransaction,
+    Card3dsCode,
+    CardActivationCode,
+    WalletCreated,
+}
+
+impl WebhookEvent {
+    /// Stable snake_case name of the event (`"crypto_deposit"`, `"unknown"`…).
+    pub fn name(&self) -> &'static str {
+        match self {
+            WebhookEvent::UserStatus(_) => "user_status",
+            WebhookEvent::KycFile(_) => "kyc_file",
+            WebhookEvent::PoaVerification(_) => "poa_verification",
+            WebhookEvent::KycVerification(_) => "kyc_verification",
+            WebhookEvent::Transfer(_) => "transfer",
+            WebhookEvent::SepaTransfer(_) => "sepa_transfer",
+            WebhookEvent::CryptoWithdrawal(_) => "crypto_withdrawal",
+            WebhookEvent::CryptoDeposit(_) => "crypto_deposit",
+            WebhookEvent::Exchange(_) => "exchange",
+            WebhookEvent::SepaDeposit(_) => "sepa_deposit",
+            WebhookEvent::IbanStatus(_) => "iban_status",
+            WebhookEvent::OrderStatus(_) => "order_status",
+            WebhookEvent::PaymentLink(_) => "payment_link",
+            WebhookEvent::CardTransaction(_) => "card_transaction",
+            WebhookEvent::Card3dsCode(_) => "card_3ds_code",
+            WebhookEvent::CardActivationCode(_) => "card_activation_code",
+            WebhookEvent::WalletCreated(_) => "wallet_created",
+            WebhookEvent::Unknown { .. } => "unknown",
+        }
+    }
+
+    /// True for [`WebhookEvent::Unknown`].
+    pub fn is_unknown(&self) -> bool {
+        matches!(self, WebhookEvent::Unknown { .. })
+    }
+}
+
+impl fmt::Debug for WebhookEvent {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            WebhookEvent::UserStatus(e) => f.debug_tuple("UserStatus").field(e).finish(),
+            WebhookEvent::KycFile(e) => f.debug_tuple("KycFile").field(e).finish(),
+            WebhookEvent::PoaVerification(e) => f.debug_tuple("PoaVerification").field(e).finish(),
+            WebhookEvent::KycVerification(e) => f.debug_tuple("KycVerification").field(e).finish(),
+            WebhookEvent::Transfer(e) => f.debug_tuple("Transfer").field(e).finish(),
+            WebhookEvent::SepaTransfer(e) => f.debug_tuple("SepaTransfer").field(e).finish(),
+            WebhookEvent::CryptoWithdrawal(e) => {
+                f.debug_tuple("CryptoWithdrawal").field(e).finish()
+            }
+            WebhookEvent::CryptoDeposit(e) => f.debug_tuple("CryptoDeposit").field(e).finish(),
+            WebhookEvent::Exchange(e) => f.debug_tuple("Exchange").field(e).finish(),
+            WebhookEvent::SepaDeposit(e) => f.debug_tuple("SepaDeposit").field(e).finish(),
+            WebhookEvent::IbanStatus(e) => f.debug_tuple("IbanStatus").field(e).finish(),
+            WebhookEvent::OrderStatus(e) => f.debug_tuple("OrderStatus").field(e).finish(),
+            WebhookEvent::PaymentLink(e) => f.debug_tuple("PaymentLink").field(e).finish(),
+            WebhookEvent::CardTransaction(e) => f.debug_tuple("CardTransaction").field(e).finish(),
+            WebhookEvent::Card3dsCode(e) => f.debug_tuple("Card3dsCode").field(e).finish(),
+            WebhookEvent::CardActivationCode(e) => {
+                f.debug_tuple("CardActivationCode").field(e).finish()
+            }
+            WebhookEvent::WalletCreated(e) => f.debug_tuple("WalletCreated").field(e).finish(),
+            // The raw body of an unrecognised event may hold anything, secrets included: only
+            // its size is shown.
+            WebhookEvent::Unknown { event_type, raw } => f
+                .debug_struct("Unknown")
+                .field("event_type", event_type)
+                .field("raw", &format_args!("<{} bytes>", raw.len()))
+                .finish(),
+        }
+    }
+}
+
+/// Parses a webhook body (flat payload or `{"event_type", "data"}` envelope) into a typed event.
+///
+/// Never fails on a valid JSON body: anything not recognised is [`WebhookEvent::Unknown`]. A
+/// body that is not JSON is an error of kind [`Decode`](crate::ErrorKind::Decode) whose message
+/// never contains the body.
+pub fn parse_event(body: &str) -> crate::Result<WebhookEvent> {
+    let value: Value = serde_json::from_str(body).map_err(|e| {
+        crate::Error::new(
+            crate::ErrorKind::Decode,
+            format!(
+                "webhook body is not valid JSON ({:?} error at line {}, column {})",
+                e.classify(),
+                e.line(),
+                e.column()
+            ),
+        )
+    })?;
+    let unknown = |event_type: Option<String>| WebhookEvent::Unknown {
+        event_type,
+        raw: body.to_string(),
+    };
+    let Value::Object(mut outer) = value else {
+        return Ok(unknown(None));
+    };
+
+    let type_keys: &[&str] = &["event_type", "eventType", "event", "type"];
+    let (event_type, payload) = match outer.remove("data") {
+        Some(Value::Object(data)) => (string_at(&outer, type_keys), data),
+        Some(other) => {
+            // `data` that is not an object belongs to the payload itself.
+            outer.insert("data".to_string(), other);
+            (string_at(&outer, &type_keys[..3]), outer)
+        }
+        None => (string_at(&outer, &type_keys[..3]), outer),
+    };
+
+    let kind = event_type
+        .as_deref()
+        .and_then(kind_from_type)
+        .or_else(|| detect(&payload));
+    let Some(kind) = kind else {
+        return Ok(unknown(event_type));
+    };
+    Ok(decode(kind, Value::Object(payload)).unwrap_or_else(|| unknown(event_type)))
+}
+
+/// The first of `keys` holding a string.
+fn string_at(map: &Map<String, Value>, keys: &[&str]) -> Option<String> {
+    keys.iter()
+        .find_map(|k| map.get(*k).and_then(Value::as_str))
+        .map(str::to_string)
+}
+
+/// Maps an event type (`crypto_deposit.status_changed`, `/webhook/kyc-files/status`…) to a kind.
+fn kind_from_type(event_type: &str) -> Option<Kind> {
+    let t: String = event_type
+        .trim()
+        .to_ascii_lowercase()
+        .chars()
+        .map(|c| if matches!(c, '-' | '/' | ' ') { '_' } else { c })
+        .collect();
+    let has = |w: &str| t.contains(w);
+    let kind = if has("crypto_deposit") {
+        Kind::CryptoDeposit
+    } else if has("crypto_withdrawal") {
+        Kind::CryptoWithdrawal
+    } else if has("sepa_deposit") {
+        Kind::SepaDeposit
+    } else if has("sepa") {
+        Kind::SepaTransfer
+    } else if has("iban") {
+        Kind::IbanStatus
+    } else if has("kyc_file") {
+        Kind::KycFile
+    } else if has("poa") {
+        Kind::PoaVerification
+    } else if has("kyc") {
+        Kind::KycVerification
+    } else if has("3ds") || has("three_ds") || has("3d_secure") {
+        Kind::Card3dsCode
+    } else if has("activation") {
+        Kind::CardActivationCode
+    } else if has("card") {
+        Kind::CardTransaction
+    } else if has("payment_link") || has("checkout") {
+        Kind::PaymentLink
+    } else if has("order") {
+        Kind::OrderStatus
+    } else if has("exchange") {
+        Kind::Exchange
+    } else if has("wallet") {
+        Kind::WalletCreated
+    } else if has("transfer") || has("p2p") {
+        Kind::Transfer
+    } else if has("user") {
+        Kind::UserStatus
+    } else {
+        return None;
+    };
+    Some(kind)
+}
+
+/// Recognises a flat payload by the fields it carries (order documented in the module docs).
+fn detect(p: &Map<String, Value>) -> Option<Kind> {
+    let has = |k: &str| p.get(k).is_some_and(|v| !v.is_null());
+    let any = |ks: &[&str]| ks.iter().any(|k| has(k));
+    let status = p.get("status").and_then(Value::as_str);
+
+    if has("cryptoDepositId") {
+        return Some(Kind::CryptoDeposit);
+    }
+    if has("orderId") {
+        return Some(Kind::OrderStatus);
+    }
+    if has("paymentLinkId") {
+        return Some(Kind::PaymentLink);
+    }
+    if has("exchangeId") || (has("currencyFrom") && has("currencyTo")) {
+        return Some(Kind::Exchange);
+    }
+    if any(&["verificationStatus", "attemptStatus"]) {
+        return Some(Kind::KycVerification);
+    }
+    if has("activationCode") {
+        return Some(Kind::CardActivationCode);
+    }
+    if any(&["threeDsCode", "otp"]) {
+        return Some(Kind::Card3dsCode);
+    }
+    if has("cardId") {
+        if has("code") {
+            return Some(if any(&["amount", "merchantName"]) {
+                Kind::Card3dsCode
+            } else {
+                Kind::CardActivationCode
+            });
+        }
+        if any(&["transactionId", "amount", "merchantName"]) {
+            return Some(Kind::CardTransaction);
+        }
+    }
+    if has("destinationIban") || (has("type") && has("transferTitle")) {
+        return Some(Kind::SepaTransfer);
+    }
+    if any(&["withdrawalId", "destination"]) {
+        return Some(Kind::CryptoWithdrawal);
+    }
+    if p.contains_key("id")
+        && (p.contains_key("sourceExternalUserId") || p.contains_key("destinationExternalUserId"))
+    {
+        return Some(Kind::Transfer);
+    }
+    if any(&["sepaDepositId", "senderIban", "senderName"]) {
+        return Some(Kind::SepaDeposit);
+    }
+    if has("iban") && status.is_some() {
+        return Some(Kind::IbanStatus);
+    }
+    if any(&["address", "wallet", "walletAddress"]) && status.is_none() {
+        return Some(Kind::WalletCreated);
+    }
+    if let (true, Some(s)) = (has("externalUserId"), status) {
+        if !KycFileStatus::parse(s).is_unknown() {
+            return Some(Kind::KycFile);
+        }
+        if !PoaStatus::parse(s).is_unknown() {
+            return Some(Kind::PoaVerification);
+        }
+        if !UserStatus::parse(s).is_unknown() {
+            return Some(Kind::UserStatus);
+        }
+    }
+    None
+}
+
+/// Decodes the payload as `kind`; `None` when it does not fit.
+fn decode(kind: Kind, payload: Value) -> Option<WebhookEvent> {
+    fn as_<T: DeserializeOwned>(v: Value) -> Option<T> {
+        serde_json::from_value(v).ok()
+    }
+    Some(match kind {
+        Kind::UserStatus => WebhookEvent::UserStatus(as_(payload)?),
+        Kind::KycFile => WebhookEvent::KycFile(as_(payload)?),
+        Kind::PoaVerification => WebhookEvent::PoaVerification(as_(payload)?),
+        Kind::KycVerification => WebhookEvent::KycVerification(as_(payload)?),
+        Kind::Transfer => WebhookEvent::Transfer(as_(payload)?),
+        Kind::SepaTransfer => WebhookEvent::SepaTransfer(as_(payload)?),
+        Kind::CryptoWithdrawal => WebhookEvent::CryptoWithdrawal(as_(payload)?),
+        Kind::CryptoDeposit => WebhookEvent::CryptoDeposit(as_(payload)?),
+        Kind::Exchange => WebhookEvent::Exchange(as_(payload)?),
+        Kind::SepaDeposit => WebhookEvent::SepaDeposit(as_(payload)?),
+        Kind::IbanStatus => WebhookEvent::IbanStatus(as_(payload)?),
+        Kind::OrderStatus => WebhookEvent::OrderStatus(as_(payload)?),
+        Kind::PaymentLink => WebhookEvent::PaymentLink(as_(payload)?),
+        Kind::CardTransaction => WebhookEvent::CardTransaction(as_(payload)?),
+        Kind::Card3dsCode => WebhookEvent::Card3dsCode(as_(payload)?),
+        Kind::CardActivationCode => WebhookEvent::CardActivationCode(as_(payload)?),
+        Kind::WalletCreated => WebhookEvent::WalletCreated(as_(payload)?),
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use rust_decimal::Decimal;
+
+    fn parse(body: &str) -> WebhookEvent {
+        parse_event(body).unwrap()
+    }
+
+    #[test]
+    fn flat_and_envelope_crypto_deposit() {
+        let flat = parse(
+            r#"{"externalUserId":"u","cryptoDepositId":"d1","amount":0.001,"currency":"eth",
+                "status":"WAITING_FOR_TR_DATA","transactionHash":"0x1","createdAt":"2025-03-20T11:34:37.646Z"}"#,
+        );
+        let WebhookEvent::CryptoDeposit(e) = &flat else {
+            panic!("{flat:?}")
+        };
+        assert_eq!(
+            e.amount.unwrap().value(),
+            Decimal::from_str_exact("0.001").unwrap()
+        );
+        assert_eq!(e.status, CryptoDepositStatus::WaitingForTrData);
+        let env = parse(
+            r#"{"event_type":"crypto_deposit.status_changed","data":{"cryptoDepositId":"dep_123",
+                "status":"waiting_for_tr_data","amount":"0.05","currency":"btc"}}"#,
+        );
+        assert_eq!(env.name(), "crypto_deposit");
+        let WebhookEvent::CryptoDeposit(e) = &env else {
+            panic!()
+        };
+        assert_eq!(e.amount.unwrap().to_string(), "0.05");
+        assert_eq!(e.external_user_id, None);
+    }
+
+    #[test]
+    fn user_kyc_poa_by_status_value() {
+        assert_eq!(
+            parse(r#"{"externalUserId":"u","status":"ACTIVE"}"#).name(),
+            "user_status"
+        );
+        assert_eq!(
+            parse(r#"{"externalUserId":"u","status":"added"}"#).name(),
+            "kyc_file"
+        );
+        assert_eq!(
+            parse(r#"{"externalUserId":"u","status":"QUESTIONED"}"#).name(),
+            "poa_verification"
+        );
+        assert_eq!(
+            parse(r#"{"externalUserId":"u","verificationStatus":"VERIFIED"}"#).name(),
+            "kyc_verification"
+        );
+        assert_eq!(
+            parse(r#"{"externalUserId":"u","iban":"LT1","status":"APPROVED"}"#).name(),
+            "iban_status"
+        );
+        // An envelope's type wins over the fields.
+        assert_eq!(
+            parse(
+                r#"{"event_type":"poa.status","data":{"externalUserId":"u","status":"REJECTED"}}"#
+            )
+            .name(),
+            "poa_verification"
+        );
+    }
+
+    #[test]
+    fn transfers_and_others() {
+        let t = parse(
+            r#"{"id":"t","sourceExternalUserId":"u","destinationExternalUserId":null,"amount":10,
+                "currency":"eur","status":"SUCCESSFUL","createdAt":"x","error":{"description":"Error","status":"Error"}}"#,
+        );
+        assert_eq!(t.name(), "transfer");
+        let s = parse(
+            r#"{"id":"s","type":"external","amount":"3.8","destinationIban":"PL1","status":"FAILED"}"#,
+        );
+        assert_eq!(s.name(), "sepa_transfer");
+        let w =
+            parse(r#"{"id":"w","amount":1,"fee":0.1,"destination":"0xabc","status":"SUCCESSFUL"}"#);
+        assert_eq!(w.name(), "crypto_withdrawal");
+        assert_eq!(
+            parse(r#"{"orderId":"o","status":"EXPIRED"}"#).name(),
+            "order_status"
+        );
+        assert_eq!(
+            parse(r#"{"paymentLinkId":"p","status":"PAID"}"#).name(),
+            "payment_link"
+        );
+        assert_eq!(
+            parse(r#"{"exchangeId":"e","status":"COMPLETED"}"#).name(),
+            "exchange"
+        );
+        assert_eq!(
+            parse(r#"{"walletAddress":"0x1","currency":"usdc"}"#).name(),
+            "wallet_created"
+        );
+        assert_eq!(
+            parse(r#"{"cardId":"c","amount":"9.99","merchantName":"Shop"}"#).name(),
+            "card_transaction"
+        );
+        assert_eq!(
+            parse(r#"{"event_type":"card.transaction","data":{"cardId":"c"}}"#).name(),
+            "card_transaction"
+        );
+        assert_eq!(
+            parse(r#"{"senderIban":"DE1","amount":"5","externalUserId":"u"}"#).name(),
+            "sepa_deposit"
+        );
+    }
+
+    #[test]
+    fn codes_are_secret() {
+        let e = parse(r#"{"cardId":"c","code":"482913","amount":"12.00","merchantName":"Shop"}"#);
+        assert_eq!(e.name(), "card_3ds_code");
+        assert!(!format!("{e:?}").contains("482913"));
+        let a = parse(r#"{"cardId":"c","activationCode":"771122"}"#);
+        assert_eq!(a.name(), "card_activation_code");
+        let WebhookEvent::CardActivationCode(inner) = &a else {
+            panic!()
+        };
+        assert_eq!(inner.code.expose(), "771122");
+        assert!(!format!("{a:?}").contains("771122"));
+    }
+
+    #[test]
+    fn unknown_and_malformed() {
+        let body = r#"{"foo":"bar","pan":"4111111111111111"}"#;
+        let u = parse(body);
+        assert_eq!(
+            u,
+            WebhookEvent::Unknown {
+                event_type: None,
+                raw: body.to_string()
+            }
+        );
+        assert!(!format!("{u:?}").contains("4111"));
+        let u = parse(r#"{"event_type":"something.new","data":{"x":1}}"#);
+        assert!(
+            matches!(&u, WebhookEvent::Unknown { event_type: Some(t), .. } if t == "something.new")
+        );
+        // Recognised but not decodable (no status): unknown, not an error.
+        assert!(parse(r#"{"orderId":"o"}"#).is_unknown());
+        assert!(parse("[1,2]").is_unknown());
+        assert!(parse("null").is_unknown());
+
+        let err = parse_event(r#"{"code":"SECRET123""#).unwrap_err();
+        assert_eq!(err.kind(), crate::ErrorKind::Decode);
+        assert!(!err.message().contains("SECRET123"));
+        assert!(!format!("{err:?}").contains("SECRET123"));
+    }
+
+    #[test]
+    fn serializes_with_event_name() {
+        let e = parse(r#"{"externalUserId":"u","status":"ACTIVE"}"#);
+        let v = serde_json::to_value(&e).unwrap();
+        assert_eq!(v["event"], "user_status");
+        assert_eq!(v["data"]["externalUserId"], "u");
+    }
+}

@@ -1,0 +1,290 @@
+//! The `/v1/` front door: faults, authentication, then one dispatch on the route found in the
+//! core's route table (`p100::routes::resolve`) — the sandbox serves exactly that table.
+
+use std::sync::Arc;
+use std::time::Instant;
+
+use axum::body::{to_bytes, Body, Bytes};
+use axum::extract::{FromRequest, Multipart, Request, State};
+use axum::http::{header, HeaderValue, StatusCode};
+use axum::response::{IntoResponse, Response};
+use p100::models::Validate;
+use p100::routes::{self, Method};
+use serde::de::DeserializeOwned;
+
+use crate::app::{App, FaultKind};
+use crate::error::ApiError;
+use crate::handlers;
+use crate::reply::Reply;
+use crate::server::ConnKill;
+
+/// Largest request body read (uploads: 3 files of 5 MB plus form overhead).
+const MAX_BODY: usize = 24 * 1024 * 1024;
+
+/// One uploaded multipart part.
+#[derive(Debug, Clone)]
+pub struct Part {
+    /// Form field name.
+    pub name: String,
+    /// File name, for file parts.
+    pub file_name: Option<String>,
+    /// The bytes.
+    pub data: Bytes,
+}
+
+/// What a handler gets: decoded path parameters, raw query, body.
+#[derive(Debug)]
+pub struct Ctx {
+    /// Path parameters in route order.
+    pub params: Vec<String>,
+    /// The query string (without `?`).
+    pub query: String,
+    /// The raw body (JSON routes).
+    pub body: Bytes,
+    /// Multipart parts (upload routes).
+    pub parts: Vec<Part>,
+}
+
+impl Ctx {
+    /// Path parameter `i` (present by construction of the route match).
+    pub fn param(&self, i: usize) -> &str {
+        self.params.get(i).map(String::as_str).unwrap_or("")
+    }
+
+    /// The JSON body as `T`, shape errors as P403.
+    pub fn json<T: DeserializeOwned>(&self) -> Result<T, ApiError> {
+        parse_json(&self.body)
+    }
+
+    /// The JSON body as `T`, then the core's validation, failures as P403.
+    pub fn valid<T: DeserializeOwned + Validate>(&self) -> Result<T, ApiError> {
+        let t: T = self.json()?;
+        check(&t)?;
+        Ok(t)
+    }
+
+    /// The query string as `T`, then validation.
+    pub fn valid_query<T: DeserializeOwned + Validate>(&self) -> Result<T, ApiError> {
+        let t: T = serde_urlencoded::from_str(&self.query)
+            .map_err(|e| ApiError::validation(clean(&e.to_string(), "query")))?;
+        check(&t)?;
+        Ok(t)
+    }
+}
+
+/// Runs the core's validation; a failure is a P403 naming the field.
+pub fn check<T: Validate>(t: &T) -> Result<(), ApiError> {
+    t.validate().map_err(|e| ApiError::from_core(&e))
+}
+
+/// Decodes a JSON body; a shape error is a P403 naming the field where possible.
+pub fn parse_json<T: DeserializeOwned>(body: &[u8]) -> Result<T, ApiError> {
+    if body.iter().all(u8::is_ascii_whitespace) {
+        return Err(ApiError::validation(
+            "body must be a JSON object (Content-Type: application/json)",
+        ));
+    }
+    let de = &mut serde_json::Deserializer::from_slice(body);
+    serde_path_to_error::deserialize(de).map_err(|e| {
+        let path = e.path().to_string();
+        let inner = e.inner().to_string();
+        let at = if path == "." || path.is_empty() {
+            "body".to_string()
+        } else {
+            path
+        };
+        ApiError::validation(clean(&inner, &at))
+    })
+}
+
+/// Turns a serde message into `"<field> <problem>"`, without echoing values (they may be
+/// secrets such as a PIN) and without line/column noise.
+fn clean(msg: &str, at: &str) -> String {
+    let msg = match msg.find(" at line ") {
+        Some(i) => &msg[..i],
+        None => msg,
+    };
+    if let Some(rest) = msg.strip_prefix("missing field `") {
+        let field = rest.split('`').next().unwrap_or(rest);
+        return if at == "body" {
+            format!("{field} is required")
+        } else {
+            format!("{at}.{field} is required")
+        };
+    }
+    if msg.starts_with("expected value") || msg.starts_with("EOF") || msg.contains("expected `") {
+        return "body is not valid JSON".to_string();
+    }
+    // Drop quoted values: "invalid type: integer `1234`, expected a string".
+    let mut out = String::new();
+    let mut inside = false;
+    for c in msg.chars() {
+        if c == '`' {
+            inside = !inside;
+            if inside {
+                out.push('…');
+            }
+            continue;
+        }
+        if !inside {
+            out.push(c);
+        }
+    }
+    let out = out.replace("invalid type: ", "has the wrong type: ");
+    format!("{at} {out}")
+}
+
+/// The fallback handler: every `/v1/` request lands here.
+pub async fn handle(State(app): State<Arc<App>>, req: Request) -> Response {
+    let started = Instant::now();
+    let method_text = req.method().as_str().to_string();
+    let path = req.uri().path().to_string();
+    let resp = serve(&app, req).await;
+    if app.settings.log {
+        eprintln!(
+            "{method_text} {path} -> {} ({:.1} ms)",
+            resp.status().as_u16(),
+            started.elapsed().as_secs_f64() * 1000.0
+        );
+    }
+    resp
+}
+
+async fn serve(app: &Arc<App>, req: Request) -> Response {
+    let path = req.uri().path().to_string();
+    if !path.starts_with("/v1/") {
+        return ApiError::NoRoute(format!("Cannot {} {}", req.method(), path)).into_response();
+    }
+
+    // Faults apply to the next N /v1/ requests, before anything else.
+    let mut malformed = false;
+    match app.take_fault() {
+        None => {}
+        Some(FaultKind::TooManyRequests { retry_after }) => {
+            return fault_reply(
+                StatusCode::TOO_MANY_REQUESTS,
+                serde_json::json!({ "statusCode": 429, "message": "Too Many Requests" }),
+                retry_after,
+            )
+        }
+        Some(FaultKind::ServerError) => {
+            return fault_reply(
+                StatusCode::INTERNAL_SERVER_ERROR,
+                serde_json::json!({
+                    "errorCode": "P500",
+                    "errorName": "unknown-exception",
+                    "errorMessage": "Unknown exception (injected by the sandbox)",
+                }),
+                None,
+            )
+        }
+        Some(FaultKind::Unavailable { retry_after }) => {
+            return fault_reply(
+                StatusCode::SERVICE_UNAVAILABLE,
+                serde_json::json!({
+                    "errorCode": "P501",
+                    "errorName": "service-temporarily-unavailable",
+                    "errorMessage": "Service temporarily unavailable (injected by the sandbox)",
+                }),
+                retry_after,
+            )
+        }
+        Some(FaultKind::Delay(d)) => tokio::time::sleep(d).await,
+        Some(FaultKind::Drop) => {
+            if let Some(kill) = req.extensions().get::<ConnKill>() {
+                kill.0.notify_one();
+                // The connection task drops this request with the connection.
+                std::future::pending::<()>().await;
+            }
+            return StatusCode::BAD_GATEWAY.into_response();
+        }
+        Some(FaultKind::Malformed) => malformed = true,
+    }
+
+    // Authentication: x-api-key on every call.
+    match req.headers().get("x-api-key") {
+        None => return ApiError::Unauthorized("xo1").into_response(),
+        Some(v) if v.as_bytes() != app.api_key().as_bytes() => {
+            return ApiError::Unauthorized("xo2").into_response()
+        }
+        Some(_) => {}
+    }
+
+    let Some(method) = Method::parse(req.method().as_str()) else {
+        return ApiError::NoRoute(format!("Cannot {} {}", req.method(), path)).into_response();
+    };
+    let Some((route, params)) = routes::resolve(method, &path) else {
+        return ApiError::NoRoute(format!("Cannot {} {}", req.method(), path)).into_response();
+    };
+
+    let query = req.uri().query().unwrap_or("").to_string();
+    let is_upload = matches!(route.name, "kyc.upload_files" | "kyc.upload_poa");
+    let mut ctx = Ctx {
+        params,
+        query,
+        body: Bytes::new(),
+        parts: Vec::new(),
+    };
+    if is_upload {
+        match read_parts(req).await {
+            Ok(parts) => ctx.parts = parts,
+            Err(e) => return e.into_response(),
+        }
+    } else {
+        match to_bytes(req.into_body(), MAX_BODY).await {
+            Ok(b) => ctx.body = b,
+            Err(_) => {
+                return ApiError::validation("body could not be read (too large?)").into_response()
+            }
+        }
+    }
+
+    let result = handlers::dispatch(app, route.name, &ctx);
+    if malformed {
+        let mut r = Response::new(Body::from(r#"{"malformed": tru"#));
+        r.headers_mut().insert(
+            header::CONTENT_TYPE,
+            HeaderValue::from_static("application/json"),
+        );
+        return r;
+    }
+    match result {
+        Ok(reply) => reply.into_response(),
+        Err(e) => e.into_response(),
+    }
+}
+
+fn fault_reply(status: StatusCode, body: serde_json::Value, retry_after: Option<String>) -> Response {
+    let mut r = Reply::Json(status, body).into_response();
+    if let Some(ra) = retry_after.and_then(|v| HeaderValue::from_str(&v).ok()) {
+        r.headers_mut().insert(header::RETRY_AFTER, ra);
+    }
+    r
+}
+
+async fn read_parts(req: Request) -> Result<Vec<Part>, ApiError> {
+    let mut mp = Multipart::from_request(req, &())
+        .await
+        .map_err(|_| ApiError::validation("body must be multipart/form-data with a files field"))?;
+    let mut parts = Vec::new();
+    loop {
+        match mp.next_field().await {
+            Ok(Some(field)) => {
+                let name = field.name().unwrap_or("").to_string();
+                let file_name = field.file_name().map(str::to_string);
+                let data = field
+                    .bytes()
+                    .await
+                    .map_err(|_| ApiError::validation("files could not be read"))?;
+                parts.push(Part {
+                    name,
+                    file_name,
+                    data,
+                });
+            }
+            Ok(None) => break,
+            Err(_) => return Err(ApiError::validation("body is not valid multipart/form-data")),
+        }
+    }
+    Ok(parts)
+}

@@ -1,0 +1,300 @@
+//! The shared sandbox: configuration, state, time scale, fault queue and scheduling.
+
+use std::collections::VecDeque;
+use std::sync::atomic::{AtomicBool, AtomicU64, AtomicUsize, Ordering};
+use std::sync::{Arc, Mutex, MutexGuard, RwLock, RwLockReadGuard, RwLockWriteGuard};
+use std::time::Duration;
+
+use serde_json::{json, Value};
+
+use crate::state::State;
+use crate::webhooks::{Delivery, WebhookTarget};
+
+/// A fault injected into the next `/v1/` requests.
+#[derive(Debug, Clone, PartialEq)]
+pub enum FaultKind {
+    /// 429 with `Retry-After` (seconds, as given).
+    TooManyRequests {
+        /// `Retry-After` value.
+        retry_after: Option<String>,
+    },
+    /// 500 with a P500 body.
+    ServerError,
+    /// 503 with a P501 body (and `Retry-After` when given).
+    Unavailable {
+        /// `Retry-After` value.
+        retry_after: Option<String>,
+    },
+    /// The reply is held back this long, then the request is served normally.
+    Delay(Duration),
+    /// The connection is closed without any reply (the request is not processed).
+    Drop,
+    /// The request is processed, then answered 200 with a body that is not JSON.
+    Malformed,
+}
+
+impl FaultKind {
+    /// The kind's name as the control endpoint takes it.
+    pub fn name(&self) -> &'static str {
+        match self {
+            FaultKind::TooManyRequests { .. } => "429",
+            FaultKind::ServerError => "500",
+            FaultKind::Unavailable { .. } => "503",
+            FaultKind::Delay(_) => "delay",
+            FaultKind::Drop => "drop",
+            FaultKind::Malformed => "malformed",
+        }
+    }
+}
+
+/// A queued fault and how many more requests it applies to.
+#[derive(Debug, Clone)]
+pub struct Fault {
+    /// What happens.
+    pub kind: FaultKind,
+    /// Requests left.
+    pub remaining: u32,
+}
+
+/// Settings the sandbox starts with (and returns to on reset).
+#[derive(Debug, Clone)]
+pub struct Settings {
+    /// The accepted `x-api-key` (never logged).
+    pub api_key: String,
+    /// Delay before asynchronous operations reach their final status (before scaling).
+    pub settle: Duration,
+    /// Multiplier of every delay (settle, lock lifetime, webhook retries).
+    pub time_scale: f64,
+    /// Where webhooks go.
+    pub webhook: Option<WebhookTarget>,
+    /// Log one line per request to stderr.
+    pub log: bool,
+}
+
+/// Largest accepted time scale.
+pub const MAX_TIME_SCALE: f64 = 1000.0;
+
+/// Checks a time scale: a finite number in `0..=1000`.
+pub fn check_time_scale(s: f64) -> Result<f64, String> {
+    if s.is_finite() && (0.0..=MAX_TIME_SCALE).contains(&s) {
+        Ok(s)
+    } else {
+        Err(format!(
+            "scale must be a number from 0 to {MAX_TIME_SCALE} (1 = real time, 0.001 = 1000x faster)"
+        ))
+    }
+}
+
+/// Everything the request handlers share.
+pub struct App {
+    pub(crate) settings: Settings,
+    pub(crate) base_url: String,
+    scale_bits: AtomicU64,
+    state: RwLock<State>,
+    faults: Mutex<VecDeque<Fault>>,
+    faults_pending: AtomicUsize,
+    webhook: RwLock<Option<WebhookTarget>>,
+    pub(crate) deliveries: Mutex<Vec<Delivery>>,
+    pub(crate) http: reqwest::Client,
+    generation: AtomicU64,
+    closed: AtomicBool,
+}
+
+impl std::fmt::Debug for App {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("App")
+            .field("base_url", &self.base_url)
+            .field("time_scale", &self.time_scale())
+            .finish_non_exhaustive()
+    }
+}
+
+fn recover<T>(r: Result<T, std::sync::PoisonError<T>>) -> T {
+    r.unwrap_or_else(std::sync::PoisonError::into_inner)
+}
+
+impl App {
+    /// A new sandbox world for `settings`, served at `base_url`.
+    pub fn new(settings: Settings, base_url: String) -> App {
+        let http = reqwest::Client::builder()
+            .no_proxy()
+            .timeout(Duration::from_secs(10))
+            .build()
+            .unwrap_or_else(|_| reqwest::Client::new());
+        App {
+            scale_bits: AtomicU64::new(settings.time_scale.to_bits()),
+            webhook: RwLock::new(settings.webhook.clone()),
+            settings,
+            base_url,
+            state: RwLock::new(State::new()),
+            faults: Mutex::new(VecDeque::new()),
+            faults_pending: AtomicUsize::new(0),
+            deliveries: Mutex::new(Vec::new()),
+            http,
+            generation: AtomicU64::new(0),
+            closed: AtomicBool::new(false),
+        }
+    }
+
+    /// Reads the state.
+    pub fn read(&self) -> RwLockReadGuard<'_, State> {
+        recover(self.state.read())
+    }
+
+    /// Changes the state.
+    pub fn write(&self) -> RwLockWriteGuard<'_, State> {
+        recover(self.state.write())
+    }
+
+    /// The current time scale.
+    pub fn time_scale(&self) -> f64 {
+        f64::from_bits(self.scale_bits.load(Ordering::Relaxed))
+    }
+
+    /// Sets the time scale (already checked).
+    pub fn set_time_scale(&self, s: f64) {
+        self.scale_bits.store(s.to_bits(), Ordering::Relaxed);
+    }
+
+    /// `d` multiplied by the time scale.
+    pub fn scaled(&self, d: Duration) -> Duration {
+        let s = self.time_scale();
+        if !(s.is_finite() && s >= 0.0) {
+            return d;
+        }
+        Duration::try_from_secs_f64(d.as_secs_f64() * s).unwrap_or(d)
+    }
+
+    /// The settle delay, scaled.
+    pub fn settle_delay(&self) -> Duration {
+        self.scaled(self.settings.settle)
+    }
+
+    /// The reset counter: work scheduled before a reset is dropped.
+    pub fn generation(&self) -> u64 {
+        self.generation.load(Ordering::SeqCst)
+    }
+
+    /// True once the sandbox was shut down.
+    pub fn closed(&self) -> bool {
+        self.closed.load(Ordering::SeqCst)
+    }
+
+    /// Marks the sandbox shut down: scheduled work and webhook retries stop.
+    pub fn close(&self) {
+        self.closed.store(true, Ordering::SeqCst);
+    }
+
+    /// Runs `f` after `delay` × time scale, unless the sandbox was reset or shut down meanwhile.
+    pub fn after(
+        self: &Arc<Self>,
+        delay: Duration,
+        f: impl FnOnce(&Arc<App>) + Send + 'static,
+    ) {
+        let gen = self.generation();
+        let app = Arc::clone(self);
+        let d = self.scaled(delay);
+        tokio::spawn(async move {
+            if !d.is_zero() {
+                tokio::time::sleep(d).await;
+            }
+            if app.generation() == gen && !app.closed() {
+                f(&app);
+            }
+        });
+    }
+
+    /// Runs `f` after the settle delay.
+    pub fn after_settle(self: &Arc<Self>, f: impl FnOnce(&Arc<App>) + Send + 'static) {
+        let d = self.settings.settle;
+        self.after(d, f);
+    }
+
+    /// The accepted API key.
+    pub fn api_key(&self) -> &str {
+        &self.settings.api_key
+    }
+
+    // ---- faults -------------------------------------------------------------------------
+
+    fn faults(&self) -> MutexGuard<'_, VecDeque<Fault>> {
+        recover(self.faults.lock())
+    }
+
+    /// Queues a fault for the next `count` requests.
+    pub fn add_fault(&self, kind: FaultKind, count: u32) -> usize {
+        let mut q = self.faults();
+        if count > 0 {
+            q.push_back(Fault {
+                kind,
+                remaining: count,
+            });
+        }
+        let total: usize = q.iter().map(|f| f.remaining as usize).sum();
+        self.faults_pending.store(total, Ordering::SeqCst);
+        total
+    }
+
+    /// Drops every queued fault.
+    pub fn clear_faults(&self) {
+        self.faults().clear();
+        self.faults_pending.store(0, Ordering::SeqCst);
+    }
+
+    /// The queued faults, as JSON.
+    pub fn faults_json(&self) -> Value {
+        let q = self.faults();
+        Value::Array(
+            q.iter()
+                .map(|f| json!({ "kind": f.kind.name(), "remaining": f.remaining }))
+                .collect(),
+        )
+    }
+
+    /// Takes the fault that applies to this request, if any (cheap when none is queued).
+    pub fn take_fault(&self) -> Option<FaultKind> {
+        if self.faults_pending.load(Ordering::SeqCst) == 0 {
+            return None;
+        }
+        let mut q = self.faults();
+        let front = q.front_mut()?;
+        let kind = front.kind.clone();
+        front.remaining = front.remaining.saturating_sub(1);
+        if front.remaining == 0 {
+            q.pop_front();
+        }
+        let total: usize = q.iter().map(|f| f.remaining as usize).sum();
+        self.faults_pending.store(total, Ordering::SeqCst);
+        Some(kind)
+    }
+
+    // ---- webhooks -----------------------------------------------------------------------
+
+    /// Where webhooks go now.
+    pub fn webhook_target(&self) -> Option<WebhookTarget> {
+        recover(self.webhook.read()).clone()
+    }
+
+    /// Sets (or clears) the webhook target.
+    pub fn set_webhook_target(&self, t: Option<WebhookTarget>) {
+        *recover(self.webhook.write()) = t;
+    }
+
+    /// The delivery log.
+    pub fn deliveries_lock(&self) -> MutexGuard<'_, Vec<Delivery>> {
+        recover(self.deliveries.lock())
+    }
+
+    // ---- reset --------------------------------------------------------------------------
+
+    /// Back to the starting world and settings: state, faults, webhook target, deliveries,
+    /// time scale. Pending operations and webhook retries of the old world are dropped.
+    pub fn reset(&self) {
+        self.generation.fetch_add(1, Ordering::SeqCst);
+        *self.write() = State::new();
+        self.clear_faults();
+        self.set_webhook_target(self.settings.webhook.clone());
+        self.deliveries_lock().clear();
+        self.set_time_scale(self.settings.time_scale);
+    }
+}

@@ -1,0 +1,471 @@
+//! Test controls under `/_sandbox/` (never `/v1/`): no API key, loopback only (the listener
+//! only binds 127.0.0.1). JSON bodies; errors are `{"error": "..."}`.
+
+use std::sync::Arc;
+use std::time::Duration;
+
+use axum::body::Bytes;
+use axum::extract::{Path, State};
+use axum::http::StatusCode;
+use axum::response::{Html, IntoResponse, Response};
+use axum::routing::{get, post};
+use axum::Router;
+use p100::{Amount, Currency};
+use serde::Deserialize;
+use serde_json::{json, Value};
+
+use crate::app::{check_time_scale, App, FaultKind};
+use crate::handlers::{deposit_json, pay_link, settle_deposit};
+use crate::reply::{json_response, Reply};
+use crate::state::{Contact, CryptoDeposit, Holder, SepaDeposit};
+use crate::util::{amount_str, iban_lt, iso, now, tx_hash, uuid};
+use crate::webhooks::WebhookTarget;
+
+/// The `/_sandbox/` routes.
+pub fn routes() -> Router<Arc<App>> {
+    Router::new()
+        .route("/_sandbox/health", get(health))
+        .route("/_sandbox/fund", post(fund))
+        .route("/_sandbox/sepa-deposit", post(sepa_deposit))
+        .route("/_sandbox/crypto-deposit", post(crypto_deposit))
+        .route("/_sandbox/time-scale", get(get_time_scale).post(set_time_scale))
+        .route(
+            "/_sandbox/faults",
+            get(list_faults).post(add_fault).delete(clear_faults),
+        )
+        .route(
+            "/_sandbox/webhooks",
+            get(get_webhooks).post(set_webhooks).delete(clear_webhooks),
+        )
+        .route(
+            "/_sandbox/webhooks/deliveries",
+            get(deliveries).delete(clear_deliveries),
+        )
+        .route("/_sandbox/reset", post(reset))
+        .route("/_sandbox/pay/{id}", get(pay_page).post(pay))
+}
+
+/// A control error.
+struct Bad(StatusCode, String);
+
+impl IntoResponse for Bad {
+    fn into_response(self) -> Response {
+        json_response(self.0, &json!({ "error": self.1 }))
+    }
+}
+
+fn bad(msg: impl Into<String>) -> Bad {
+    Bad(StatusCode::BAD_REQUEST, msg.into())
+}
+
+fn body<T: for<'de> Deserialize<'de>>(bytes: &Bytes) -> Result<T, Bad> {
+    let text: &[u8] = if bytes.iter().all(u8::is_ascii_whitespace) {
+        b"{}"
+    } else {
+        bytes
+    };
+    serde_json::from_slice(text).map_err(|e| bad(format!("invalid body: {e}")))
+}
+
+fn holder_of(app: &App, user: &Option<String>) -> Result<Holder, Bad> {
+    match user.as_deref().filter(|u| !u.is_empty()) {
+        None => Ok(Holder::Partner),
+        Some(u) => {
+            if app.read().users.contains_key(u) {
+                Ok(Holder::User(u.to_string()))
+            } else {
+                Err(Bad(StatusCode::NOT_FOUND, format!("unknown user {u}")))
+            }
+        }
+    }
+}
+
+fn checked_amount(a: &Amount, c: &Currency) -> Result<rust_decimal::Decimal, Bad> {
+    if !a.is_positive() {
+        return Err(bad("amount must be positive"));
+    }
+    if a.significant_scale() > c.precision() {
+        return Err(bad(format!(
+            "amount has more than {} decimals for {}",
+            c.precision(),
+            c.as_str()
+        )));
+    }
+    Ok(a.value())
+}
+
+async fn health(State(app): State<Arc<App>>) -> Response {
+    Reply::ok(json!({ "status": "ok", "timeScale": app.time_scale() })).into_response()
+}
+
+#[derive(Deserialize)]
+#[serde(rename_all = "camelCase")]
+struct FundBody {
+    external_user_id: Option<String>,
+    currency: Currency,
+    amount: Amount,
+}
+
+/// `POST /_sandbox/fund {externalUserId?, currency, amount}` — credits at once.
+async fn fund(State(app): State<Arc<App>>, b: Bytes) -> Result<Response, Bad> {
+    let f: FundBody = body(&b)?;
+    if crate::catalog::info(&f.currency).is_none() {
+        return Err(bad(format!("unsupported currency {}", f.currency)));
+    }
+    let amount = checked_amount(&f.amount, &f.currency)?;
+    let holder = holder_of(&app, &f.external_user_id)?;
+    let mut st = app.write();
+    let acc = st
+        .account_mut(&holder)
+        .ok_or_else(|| Bad(StatusCode::NOT_FOUND, "unknown user".into()))?;
+    acc.credit(&f.currency, amount);
+    let now_amount = acc.available(&f.currency);
+    Ok(Reply::ok(json!({
+        "externalUserId": holder.user(),
+        "currency": f.currency.as_str(),
+        "balance": amount_str(now_amount, &f.currency),
+    }))
+    .into_response())
+}
+
+#[derive(Deserialize)]
+#[serde(rename_all = "camelCase")]
+struct SepaDepositBody {
+    external_user_id: Option<String>,
+    amount: Amount,
+    sender_iban: Option<String>,
+    sender_name: Option<String>,
+    reference: Option<String>,
+}
+
+/// `POST /_sandbox/sepa-deposit {externalUserId?, amount, senderIban?, senderName?, reference?}`
+/// — IBAN status PENDING at once; after the settle delay APPROVED (EUR credited, sender
+/// whitelisted, SEPA deposit webhook) or REJECTED when `senderName` does not contain the user's
+/// last name.
+async fn sepa_deposit(State(app): State<Arc<App>>, b: Bytes) -> Result<Response, Bad> {
+    let d: SepaDepositBody = body(&b)?;
+    let amount = checked_amount(&d.amount, &Currency::Eur)?;
+    let holder = holder_of(&app, &d.external_user_id)?;
+    let sender_iban = d.sender_iban.unwrap_or_else(iban_lt);
+    if p100::validate::iban("senderIban", &sender_iban).is_err() {
+        return Err(bad("senderIban is not a valid IBAN"));
+    }
+    let id = uuid();
+    let dep = {
+        let mut st = app.write();
+        if let Some(u) = holder.user().and_then(|u| st.users.get(u)) {
+            if u.iban().is_none() {
+                return Err(Bad(
+                    StatusCode::CONFLICT,
+                    "the user has no IBAN yet: verify the user first (Add User Verification)"
+                        .into(),
+                ));
+            }
+        }
+        let dep = SepaDeposit {
+            id: id.clone(),
+            holder: holder.clone(),
+            amount,
+            sender_iban,
+            sender_name: d.sender_name,
+            reference: d.reference,
+            status: "PENDING",
+            created_at: now(),
+        };
+        st.sepa_deposits.insert(id.clone(), dep.clone());
+        dep
+    };
+    app.emit("iban_status", iban_status_json(&dep));
+    let id2 = id.clone();
+    app.after_settle(move |app| {
+        let (status_payload, deposit_payload) = {
+            let mut st = app.write();
+            let Some(dep) = st.sepa_deposits.get(&id2).cloned() else {
+                return;
+            };
+            let approved = match (&dep.holder, &dep.sender_name) {
+                (Holder::User(u), Some(name)) => st.users.get(u).is_some_and(|u| {
+                    name.to_lowercase().contains(&u.last_name.to_lowercase())
+                }),
+                _ => true,
+            };
+            let status = if approved { "APPROVED" } else { "REJECTED" };
+            if approved {
+                if let Some(acc) = st.account_mut(&dep.holder) {
+                    acc.credit(&Currency::Eur, dep.amount);
+                }
+                let contact = Contact {
+                    iban: dep.sender_iban.clone(),
+                    name: dep.sender_name.clone(),
+                    created_at: now(),
+                };
+                match &dep.holder {
+                    Holder::Partner => push_contact(&mut st.partner_contacts, contact),
+                    Holder::User(u) => {
+                        if let Some(u) = st.users.get_mut(u) {
+                            push_contact(&mut u.contacts, contact);
+                        }
+                    }
+                }
+            }
+            let Some(stored) = st.sepa_deposits.get_mut(&id2) else {
+                return;
+            };
+            stored.status = status;
+            let dep = stored.clone();
+            let deposit = approved.then(|| {
+                json!({
+                    "id": dep.id,
+                    "externalUserId": dep.holder.user(),
+                    "amount": amount_str(dep.amount, &Currency::Eur),
+                    "currency": "eur",
+                    "senderIban": dep.sender_iban,
+                    "senderName": dep.sender_name,
+                    "reference": dep.reference,
+                    "status": "SUCCESSFUL",
+                    "createdAt": iso(&dep.created_at),
+                })
+            });
+            (iban_status_json(&dep), deposit)
+        };
+        app.emit("iban_status", status_payload);
+        if let Some(p) = deposit_payload {
+            app.emit("sepa_deposit", p);
+        }
+    });
+    Ok(Reply::created(json!({ "depositId": id, "status": "PENDING" })).into_response())
+}
+
+fn push_contact(list: &mut Vec<Contact>, c: Contact) {
+    if !list.iter().any(|x| x.iban == c.iban) {
+        list.push(c);
+    }
+}
+
+fn iban_status_json(d: &SepaDeposit) -> Value {
+    json!({
+        "externalUserId": d.holder.user(),
+        "depositId": d.id,
+        "iban": d.sender_iban,
+        "amount": amount_str(d.amount, &Currency::Eur),
+        "status": d.status,
+        "createdAt": iso(&d.created_at),
+    })
+}
+
+#[derive(Deserialize)]
+#[serde(rename_all = "camelCase")]
+struct CryptoDepositBody {
+    external_user_id: Option<String>,
+    currency: Currency,
+    amount: Amount,
+    status: Option<String>,
+    transaction_hash: Option<String>,
+}
+
+/// `POST /_sandbox/crypto-deposit {externalUserId?, currency, amount, status?}` — status
+/// `SUCCESSFUL` (default) or `UNSUCCESSFUL`: WAITING_FOR_VERIFICATION, then that status after the
+/// settle delay; `WAITING_FOR_TR_DATA`: held until the travel-rule PATCH.
+async fn crypto_deposit(State(app): State<Arc<App>>, b: Bytes) -> Result<Response, Bad> {
+    let d: CryptoDepositBody = body(&b)?;
+    if d.currency.is_fiat() || crate::catalog::info(&d.currency).is_none() {
+        return Err(bad(format!("unsupported crypto currency {}", d.currency)));
+    }
+    let amount = checked_amount(&d.amount, &d.currency)?;
+    let holder = holder_of(&app, &d.external_user_id)?;
+    let target = match d.status.as_deref().map(str::to_ascii_uppercase).as_deref() {
+        None | Some("SUCCESSFUL") => "SUCCESSFUL",
+        Some("UNSUCCESSFUL") => "UNSUCCESSFUL",
+        Some("WAITING_FOR_TR_DATA") => "WAITING_FOR_TR_DATA",
+        Some(other) => {
+            return Err(bad(format!(
+                "status {other} is not one of SUCCESSFUL, UNSUCCESSFUL, WAITING_FOR_TR_DATA"
+            )))
+        }
+    };
+    let initial = if target == "WAITING_FOR_TR_DATA" {
+        "WAITING_FOR_TR_DATA"
+    } else {
+        "WAITING_FOR_VERIFICATION"
+    };
+    let dep = CryptoDeposit {
+        id: uuid(),
+        holder,
+        currency: d.currency.clone(),
+        amount,
+        status: initial,
+        tx_hash: d.transaction_hash.unwrap_or_else(|| tx_hash(&d.currency)),
+        created_at: now(),
+    };
+    let id = dep.id.clone();
+    let payload = deposit_json(&dep);
+    app.write().deposits.insert(id.clone(), dep);
+    app.emit("crypto_deposit", payload);
+    if target != "WAITING_FOR_TR_DATA" {
+        let id2 = id.clone();
+        app.after_settle(move |app| settle_deposit(app, &id2, target));
+    }
+    Ok(Reply::created(json!({ "cryptoDepositId": id, "status": initial })).into_response())
+}
+
+#[derive(Deserialize)]
+struct ScaleBody {
+    scale: f64,
+}
+
+async fn get_time_scale(State(app): State<Arc<App>>) -> Response {
+    Reply::ok(json!({ "scale": app.time_scale() })).into_response()
+}
+
+/// `POST /_sandbox/time-scale {scale}` — multiplies every later delay.
+async fn set_time_scale(State(app): State<Arc<App>>, b: Bytes) -> Result<Response, Bad> {
+    let s: ScaleBody = body(&b)?;
+    let scale = check_time_scale(s.scale).map_err(bad)?;
+    app.set_time_scale(scale);
+    Ok(Reply::ok(json!({ "scale": scale })).into_response())
+}
+
+#[derive(Deserialize)]
+#[serde(rename_all = "camelCase")]
+struct FaultBody {
+    kind: String,
+    count: Option<u32>,
+    retry_after: Option<f64>,
+    delay_ms: Option<u64>,
+}
+
+/// Parses a fault description (`kind`, `retryAfter` seconds, `delayMs`).
+pub fn fault_kind(kind: &str, retry_after: Option<f64>, delay_ms: Option<u64>) -> Result<FaultKind, String> {
+    let ra = match retry_after {
+        None => None,
+        Some(s) if s.is_finite() && s >= 0.0 => Some(if s.fract() == 0.0 {
+            format!("{}", s as u64)
+        } else {
+            format!("{s}")
+        }),
+        Some(_) => return Err("retryAfter must be a number of seconds >= 0".into()),
+    };
+    Ok(match kind {
+        "429" => FaultKind::TooManyRequests {
+            retry_after: ra.or_else(|| Some("1".into())),
+        },
+        "500" => FaultKind::ServerError,
+        "503" => FaultKind::Unavailable { retry_after: ra },
+        "delay" => FaultKind::Delay(Duration::from_millis(delay_ms.unwrap_or(1000).min(600_000))),
+        "drop" => FaultKind::Drop,
+        "malformed" => FaultKind::Malformed,
+        other => {
+            return Err(format!(
+                "kind {other:?} is not one of 429, 500, 503, delay, drop, malformed"
+            ))
+        }
+    })
+}
+
+/// `POST /_sandbox/faults {kind, count, retryAfter?, delayMs?}` — for the next `count` `/v1/`
+/// requests.
+async fn add_fault(State(app): State<Arc<App>>, b: Bytes) -> Result<Response, Bad> {
+    let f: FaultBody = body(&b)?;
+    let kind = fault_kind(&f.kind, f.retry_after, f.delay_ms).map_err(bad)?;
+    let pending = app.add_fault(kind, f.count.unwrap_or(1));
+    Ok(Reply::ok(json!({ "pending": pending, "faults": app.faults_json() })).into_response())
+}
+
+async fn list_faults(State(app): State<Arc<App>>) -> Response {
+    Reply::ok(json!({ "faults": app.faults_json() })).into_response()
+}
+
+async fn clear_faults(State(app): State<Arc<App>>) -> Response {
+    app.clear_faults();
+    Reply::ok(json!({ "faults": [] })).into_response()
+}
+
+#[derive(Deserialize)]
+struct WebhookBody {
+    url: Option<String>,
+    token: Option<String>,
+}
+
+/// Checks a webhook target: an http(s) URL and a non-empty token.
+pub fn webhook_target(url: &str, token: &str) -> Result<WebhookTarget, String> {
+    if !(url.starts_with("http://") || url.starts_with("https://")) {
+        return Err("url must start with http:// or https://".into());
+    }
+    if token.trim().is_empty() {
+        return Err("token must not be empty".into());
+    }
+    Ok(WebhookTarget {
+        url: url.to_string(),
+        token: token.to_string(),
+    })
+}
+
+/// `POST /_sandbox/webhooks {url, token}` — `{"url": null}` stops deliveries.
+async fn set_webhooks(State(app): State<Arc<App>>, b: Bytes) -> Result<Response, Bad> {
+    let w: WebhookBody = body(&b)?;
+    match w.url.filter(|u| !u.is_empty()) {
+        None => app.set_webhook_target(None),
+        Some(url) => {
+            let t = webhook_target(&url, w.token.as_deref().unwrap_or("")).map_err(bad)?;
+            app.set_webhook_target(Some(t));
+        }
+    }
+    Ok(get_webhooks(State(app)).await)
+}
+
+async fn get_webhooks(State(app): State<Arc<App>>) -> Response {
+    let t = app.webhook_target();
+    Reply::ok(json!({
+        "url": t.as_ref().map(|t| t.url.clone()),
+        "tokenSet": t.is_some(),
+    }))
+    .into_response()
+}
+
+async fn clear_webhooks(State(app): State<Arc<App>>) -> Response {
+    app.set_webhook_target(None);
+    get_webhooks(State(app)).await
+}
+
+/// `GET /_sandbox/webhooks/deliveries` — every attempt, oldest first.
+async fn deliveries(State(app): State<Arc<App>>) -> Response {
+    let list: Vec<Value> = app.deliveries_lock().iter().map(|d| d.to_json()).collect();
+    Reply::ok(json!({ "deliveries": list })).into_response()
+}
+
+async fn clear_deliveries(State(app): State<Arc<App>>) -> Response {
+    app.deliveries_lock().clear();
+    Reply::ok(json!({ "deliveries": [] })).into_response()
+}
+
+/// `POST /_sandbox/reset` — back to the starting world.
+async fn reset(State(app): State<Arc<App>>) -> Response {
+    app.reset();
+    Reply::ok(json!({ "reset": true })).into_response()
+}
+
+/// `GET /_sandbox/pay/{id}` — the payment page a link points to.
+async fn pay_page(State(app): State<Arc<App>>, Path(id): Path<String>) -> Response {
+    let st = app.read();
+    match st.links.get(&id) {
+        Some(l) => Html(format!(
+            "<!DOCTYPE html><html><head><title>P100 sandbox payment</title></head><body>\
+             <h1>Pay {} {}</h1><form method=\"post\"><button>Pay (sandbox)</button></form>\
+             </body></html>",
+            crate::util::fixed(l.amount, l.currency.precision()),
+            l.currency.as_str()
+        ))
+        .into_response(),
+        None => Bad(StatusCode::NOT_FOUND, "unknown payment link".into()).into_response(),
+    }
+}
+
+/// `POST /_sandbox/pay/{id}` — pays the link: the partner is credited, webhook sent.
+async fn pay(State(app): State<Arc<App>>, Path(id): Path<String>) -> Result<Response, Bad> {
+    let payload = {
+        let mut st = app.write();
+        pay_link(&mut st, &id).map_err(bad)?
+    };
+    app.emit("payment_link", payload.clone());
+    Ok(Reply::ok(payload).into_response())
+}

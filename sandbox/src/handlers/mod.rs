@@ -1,0 +1,315 @@
+//! One handler per operation of the core's route table, chosen by the route's name.
+
+mod cards;
+mod money;
+mod orders;
+mod partner;
+mod users;
+
+use std::sync::Arc;
+
+use p100::Currency;
+use rust_decimal::Decimal;
+use serde_json::{json, Map, Value};
+
+use crate::api::Ctx;
+use crate::app::App;
+use crate::catalog;
+use crate::error::{self, ApiError};
+use crate::reply::Reply;
+use crate::state::{Holder, Op, OpData, State, User};
+use crate::util::{amount_str, iso, num, tx_hash};
+
+pub(crate) use money::{deposit_json, settle_deposit, settle_op};
+pub(crate) use orders::pay_link;
+
+/// Runs the operation `name` (a `p100::routes` name).
+pub fn dispatch(app: &Arc<App>, name: &str, ctx: &Ctx) -> Result<Reply, ApiError> {
+    match name {
+        // Partner account.
+        "partner.balances" => partner::balances(app),
+        "partner.transactions" => partner::transactions(app, ctx),
+        "partner.create_wallet" => partner::create_wallet(app, ctx),
+        "partner.sepa_deposit_info" => partner::sepa_deposit_info(app),
+        "partner.sepa_contacts" => partner::sepa_contacts(app),
+        // Users and KYC.
+        "users.create" => users::create(app, ctx),
+        "users.create_without_kyc" => users::create_without_kyc(app, ctx),
+        "users.update" => users::update(app, ctx),
+        "users.delete" => users::delete(app, ctx),
+        "users.suspend" => users::suspend(app, ctx),
+        "users.unsuspend" => users::unsuspend(app, ctx),
+        "users.balances" => users::balances(app, ctx),
+        "users.transactions" => users::transactions(app, ctx),
+        "users.sepa_deposit_info" => users::sepa_deposit_info(app, ctx),
+        "kyc.upload_files" => users::upload_files(app, ctx),
+        "kyc.upload_poa" => users::upload_poa(app, ctx),
+        "kyc.add_verification" => users::add_verification(app, ctx),
+        "kyc.create_verification" => users::create_verification(app, ctx),
+        "kyc.verification_page" => users::verification_page(app, ctx),
+        "kyc.status" => users::kyc_status(app, ctx),
+        // Exchange.
+        "exchange.rates" => money::rates(),
+        "exchange.partner_lock" => money::partner_lock(app, ctx),
+        "exchange.user_lock" => money::user_lock(app, ctx),
+        "exchange.partner_execute" => money::partner_exchange(app, ctx),
+        "exchange.user_execute" => money::user_exchange(app, ctx),
+        "exchange.details" => money::exchange_details(app, ctx),
+        // SEPA.
+        "sepa.partner_transfer" => money::partner_sepa(app, ctx),
+        "sepa.user_transfer" => money::user_sepa(app, ctx),
+        "sepa.details" => money::sepa_details(app, ctx),
+        // Crypto.
+        "crypto.network_fee" => money::network_fee(ctx),
+        "crypto.partner_withdrawal" => money::partner_withdrawal(app, ctx),
+        "crypto.user_withdrawal" => money::user_withdrawal(app, ctx),
+        "crypto.details" => money::withdrawal_details(app, ctx),
+        "crypto.update_travel_rule" => money::update_travel_rule(app, ctx),
+        // Internal transfers.
+        "transfers.create" => money::transfer(app, ctx),
+        "transfers.details" => money::transfer_details(app, ctx),
+        // Cards.
+        "cards.create" => cards::create(app, ctx),
+        "cards.list" => cards::list(app, ctx),
+        "cards.details" => cards::details(app, ctx),
+        "cards.update_pin" => cards::update_pin(app, ctx),
+        "cards.block" => cards::block(app, ctx),
+        "cards.unblock" => cards::unblock(app, ctx),
+        "cards.limits" => cards::limits(app, ctx),
+        "cards.update_limits" => cards::update_limits(app, ctx),
+        "cards.delete" => cards::delete(app, ctx),
+        // Orders and payment links.
+        "orders.rates" => orders::rates(),
+        "orders.lock" => orders::lock(app, ctx),
+        "orders.create" => orders::create(app, ctx),
+        "orders.details" => orders::details(app, ctx),
+        "payment_links.create" => orders::create_link(app, ctx, false),
+        "payment_links.create_checkout" => orders::create_link(app, ctx, true),
+        "payment_links.details" => orders::link_details(app, ctx),
+        other => Err(ApiError::NoRoute(format!("operation {other} is not served"))),
+    }
+}
+
+// ---- shared helpers ------------------------------------------------------------------------
+
+/// The user, or P412.
+pub(crate) fn user<'a>(st: &'a State, id: &str) -> Result<&'a User, ApiError> {
+    st.users.get(id).ok_or_else(|| ApiError::of(error::INVALID_USER))
+}
+
+/// The user, mutable, or P412.
+pub(crate) fn user_mut<'a>(st: &'a mut State, id: &str) -> Result<&'a mut User, ApiError> {
+    st.users
+        .get_mut(id)
+        .ok_or_else(|| ApiError::of(error::INVALID_USER))
+}
+
+/// P455 when the user is suspended.
+pub(crate) fn not_suspended(u: &User) -> Result<(), ApiError> {
+    if u.suspended {
+        Err(ApiError::with(
+            error::USER_SUSPENDED,
+            "User is suspended: money movements and card operations are blocked until unsuspended.",
+        ))
+    } else {
+        Ok(())
+    }
+}
+
+/// P410 when the sandbox holds no balances in `currency`.
+pub(crate) fn supported(currency: &Currency) -> Result<(), ApiError> {
+    if catalog::info(currency).is_some() {
+        Ok(())
+    } else {
+        Err(ApiError::with(
+            error::INVALID_CURRENCY,
+            format!(
+                "Currency not found. Supported: {}.",
+                catalog::supported_codes()
+            ),
+        ))
+    }
+}
+
+/// `"amount"` as a string with the currency's precision.
+fn amt(d: Decimal, c: &Currency) -> Value {
+    amount_str(d, c)
+}
+
+/// The details object of an operation (details endpoints and webhook payloads).
+pub(crate) fn op_json(st: &State, op: &Op, for_webhook: bool) -> Value {
+    let mut m = Map::new();
+    match &op.data {
+        OpData::Exchange {
+            amount,
+            from,
+            to,
+            rate,
+            fee,
+            received,
+        } => {
+            m.insert("id".into(), json!(op.id));
+            if let Some(u) = op.holder.user() {
+                m.insert("externalUserId".into(), json!(u));
+            }
+            m.insert("status".into(), json!(op.status));
+            m.insert("amount".into(), amt(*amount, from));
+            m.insert("currencyFrom".into(), json!(from.as_str()));
+            m.insert("currencyTo".into(), json!(to.as_str()));
+            m.insert("rate".into(), num(*rate));
+            m.insert("receivedAmount".into(), amt(*received, to));
+            m.insert("fee".into(), num(*fee));
+        }
+        OpData::Sepa {
+            amount,
+            fee,
+            title,
+            iban,
+            first_name,
+            last_name,
+            company,
+        } => {
+            m.insert("id".into(), json!(op.id));
+            m.insert("type".into(), json!("external"));
+            m.insert("amount".into(), amt(*amount, &Currency::Eur));
+            m.insert("transferTitle".into(), json!(title));
+            m.insert("destinationIban".into(), json!(iban));
+            m.insert("receiverFirstName".into(), json!(first_name));
+            m.insert("receiverLastName".into(), json!(last_name));
+            if company.is_some() {
+                m.insert("companyName".into(), json!(company));
+            }
+            m.insert("status".into(), json!(op.status));
+            m.insert("currency".into(), json!("eur"));
+            m.insert("fee".into(), num(*fee));
+            if !for_webhook {
+                if let Some(u) = op.holder.user().and_then(|u| st.users.get(u)) {
+                    m.insert(
+                        "user".into(),
+                        json!({
+                            "externalUserId": u.external_user_id,
+                            "email": u.email,
+                            "firstName": u.first_name,
+                            "lastName": u.last_name,
+                            "country": u.country,
+                        }),
+                    );
+                }
+            } else if let Some(u) = op.holder.user() {
+                m.insert("externalUserId".into(), json!(u));
+            }
+        }
+        OpData::Withdrawal {
+            amount,
+            fee,
+            currency,
+            network,
+            address,
+            memo,
+            tx_hash,
+        } => {
+            m.insert("id".into(), json!(op.id));
+            if let Some(u) = op.holder.user() {
+                m.insert("externalUserId".into(), json!(u));
+            }
+            m.insert("amount".into(), num(*amount));
+            m.insert("fee".into(), num(*fee));
+            m.insert("currency".into(), json!(currency.as_str()));
+            m.insert("network".into(), json!(network.as_str()));
+            m.insert("destination".into(), json!(address));
+            if memo.is_some() {
+                m.insert("memo".into(), json!(memo));
+            }
+            m.insert("status".into(), json!(op.status));
+            m.insert("transactionHash".into(), json!(tx_hash));
+        }
+        OpData::Transfer {
+            amount,
+            currency,
+            source,
+            destination,
+        } => {
+            m.insert("id".into(), json!(op.id));
+            m.insert("sourceExternalUserId".into(), json!(source));
+            m.insert("destinationExternalUserId".into(), json!(destination));
+            if !for_webhook {
+                let email = |u: &Option<String>| {
+                    u.as_ref()
+                        .and_then(|u| st.users.get(u))
+                        .map(|u| u.email.clone())
+                };
+                m.insert("sourceEmail".into(), json!(email(source)));
+                m.insert("destinationEmail".into(), json!(email(destination)));
+            }
+            m.insert("amount".into(), num(*amount));
+            m.insert("currency".into(), json!(currency.as_str()));
+            m.insert("status".into(), json!(op.status));
+        }
+    }
+    m.insert("createdAt".into(), json!(iso(&op.created_at)));
+    if let Some(e) = &op.error {
+        m.insert("error".into(), e.clone());
+    }
+    Value::Object(m)
+}
+
+/// The webhook event name of an operation.
+pub(crate) fn op_event(op: &Op) -> &'static str {
+    match op.data {
+        OpData::Exchange { .. } => "exchange",
+        OpData::Sepa { .. } => "sepa_transfer",
+        OpData::Withdrawal { .. } => "crypto_withdrawal",
+        OpData::Transfer { .. } => "transfer",
+    }
+}
+
+/// Accepts a money-moving operation: reserves its `debit` when the funds are there (else the
+/// operation will fail with P433), stores it as PENDING, and schedules its settlement.
+pub(crate) fn accept(app: &Arc<App>, st: &mut State, mut op: Op) -> String {
+    let (holder, currency, amount) = op.debit.clone();
+    op.reserved = st
+        .account_mut(&holder)
+        .is_some_and(|a| a.try_debit(&currency, amount));
+    let id = op.id.clone();
+    st.ops.insert(id.clone(), op);
+    let settle_id = id.clone();
+    app.after_settle(move |app| settle_op(app, &settle_id));
+    id
+}
+
+/// A chain hash for a successful withdrawal.
+pub(crate) fn new_tx_hash(c: &Currency) -> String {
+    tx_hash(c)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::app::Settings;
+    use std::time::Duration;
+
+    #[tokio::test]
+    async fn every_route_of_the_core_table_is_served() {
+        let app = Arc::new(App::new(
+            Settings {
+                api_key: "k".into(),
+                settle: Duration::from_millis(10),
+                time_scale: 1.0,
+                webhook: None,
+                log: false,
+            },
+            "http://127.0.0.1:1".into(),
+        ));
+        for r in p100::routes::ALL {
+            let ctx = Ctx {
+                params: r.params().iter().map(|_| "x".to_string()).collect(),
+                query: String::new(),
+                body: Default::default(),
+                parts: Vec::new(),
+            };
+            if let Err(ApiError::NoRoute(m)) = dispatch(&app, r.name, &ctx) {
+                panic!("{} is not served: {m}", r.name);
+            }
+        }
+    }
+}

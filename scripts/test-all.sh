@@ -1,0 +1,33 @@
+#!/usr/bin/env bash
+# Runs every test suite of the repository on a fresh machine (installs what is missing first).
+# This is the README's test command and what CI runs.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+export CARGO_TERM_COLOR=never
+
+step() { printf '\n======== %s ========\n' "$*"; }
+
+step "setup"
+scripts/setup.sh all
+
+step "format and lints"
+cargo fmt --all -- --check
+cargo clippy --workspace --all-targets -- -D warnings
+
+step "core builds for wasm32-unknown-unknown"
+cargo build -p p100 --target wasm32-unknown-unknown
+
+step "Rust tests (core + sandbox)"
+cargo test --workspace
+
+step "tour against the built-in sandbox"
+cargo run --quiet --example tour
+
+for binding in bindings-wasm bindings-python bindings-mobile; do
+  if [ -x "$binding/test.sh" ]; then
+    step "$binding"
+    "$binding/test.sh"
+  fi
+done
+
+step "all suites passed"
