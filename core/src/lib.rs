@@ -31,4 +31,9 @@ pub use money::{Amount, Currency, Network, SecretString};
 pub mod client;
 pub mod transport;
 
+// Swift/Kotlin (feature `uniffi`): uniffi needs its scaffolding at the crate root; the rest of
+// the binding support is in `bindings/uniffi.rs`.
+#[cfg(feature = "uniffi")]
+uniffi::setup_scaffolding!("p100");
+
 pub use client::{Client, ClientBuilder, Environment, RequestOptions, RetryPolicy, WaitOptions};

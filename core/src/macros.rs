@@ -19,6 +19,7 @@ macro_rules! string_enum {
     ) => {
         $(#[$meta])*
         #[derive(Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+        #[cfg_attr(feature = "uniffi", derive(::uniffi::Enum))]
         pub enum $name {
             $( $(#[$vmeta])* $variant, )+
             /// A value this version of the SDK does not know, kept exactly as received.
@@ -115,12 +116,12 @@ macro_rules! model {
         $(#[$meta])*
         #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
         #[serde(rename_all = "camelCase")]
-        #[cfg_attr(feature = "wasm", derive(::tsify::Tsify))]
+        #[cfg_attr(feature = "wasm", derive(::tsify::Tsify), tsify(missing_as_null, hashmap_as_object))]
         #[cfg_attr(feature = "uniffi", derive(::uniffi::Record))]
-        #[cfg_attr(feature = "python", ::pyo3::pyclass(get_all, eq, from_py_object, module = "p100._native"))]
+        #[cfg_attr(feature = "python", ::pyo3::pyclass(get_all, eq, frozen, module = "p100"))]
         pub struct $name { $($body)* }
 
         // Binding extras (no-ops unless the binding's feature is on): see `crate::bindings`.
-        $crate::__python_model_extras!($name);
+        $crate::__python_model_extras!($name { $($body)* });
     };
 }

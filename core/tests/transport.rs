@@ -420,7 +420,7 @@ async fn escape_hatch_sends_with_auth_and_maps_errors() {
         .and(path("/v1/new/thing"))
         .and(header_exists("x-api-key"))
         .and(header("content-type", "application/json"))
-        .respond_with(ResponseTemplate::new(200).set_body_json(json!({"ok": true, "n": 1.50})))
+        .respond_with(ResponseTemplate::new(200).set_body_raw(r#"{"ok": true, "n": 1.50}"#, "application/json"))
         .mount(&server)
         .await;
     Mock::given(method("GET"))

@@ -708,7 +708,36 @@ fn decode_only_requests_still_read_right() {
 fn reproduced_requests_validate() {
     // The newest request examples pass local validation shape-wise (user ids, enums, amounts).
     let req = create_user_v3();
+    req.validate().unwrap();
     assert_eq!(req.birth_date.as_ref().unwrap().expose(), "1990-05-15");
+    for (name, value) in [
+        (
+            "users.create.request.v1.json",
+            json("users.create.request.v1.json"),
+        ),
+        (
+            "users.create.request.v3.json",
+            json("users.create.request.v3.json"),
+        ),
+    ] {
+        let r: CreateUserRequest = serde_json::from_value(value).unwrap();
+        r.validate().unwrap_or_else(|e| panic!("{name}: {e}"));
+    }
+    load::<CreateUserWithoutKycRequest>("users.create_without_kyc.request.json")
+        .validate()
+        .unwrap();
+    load::<CreateKycVerificationRequest>("kyc.create_verification.request.v0-truncated.json")
+        .validate()
+        .unwrap();
+    load::<CreateCardRequest>("cards.create.request.json")
+        .validate()
+        .unwrap();
+    load::<CreateOrderRequest>("orders.create.request.json")
+        .validate()
+        .unwrap();
+    load::<TransferRequest>("transfers.create.request.v0.json")
+        .validate()
+        .unwrap();
     assert!(!format!("{req:?}").contains("1990-05-15"));
     assert!(
         PartnerExchangeRequest::new(amt("10"), Currency::Eth, Currency::Eur, "l")

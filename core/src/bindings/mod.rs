@@ -39,7 +39,7 @@ macro_rules! __python_enum_extras {
 #[macro_export]
 #[doc(hidden)]
 macro_rules! __python_model_extras {
-    ($name:ident) => {};
+    ($($model:tt)*) => {};
 }
 
 /// No-op fallbacks when a binding feature is off.

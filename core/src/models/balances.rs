@@ -205,6 +205,7 @@ impl<'de> Deserialize<'de> for Balances {
 model! {
     /// Query of the transaction history calls (`?month=M&year=Y`). *Inferred*: the parameter
     /// names come from the API's catalog, not from a doc page.
+    #[derive(Default)]
     pub struct TransactionHistoryQuery {
         /// Month, 1–12.
         pub month: u32,

@@ -1,6 +1,6 @@
 //! Crypto: network fees, withdrawals, deposits' travel-rule data.
 
-use super::{check_opt, known_value, ErrorInfo, ReceiverType, Validate};
+use super::{check_opt, known_value, unset, ErrorInfo, ReceiverType, Validate};
 use crate::money::as_number;
 use crate::{validate, Amount, Currency, Network};
 
@@ -32,6 +32,16 @@ impl NetworkFeeQuery {
             out.push(("network", n.as_str().to_string()));
         }
         out
+    }
+}
+
+impl Default for NetworkFeeQuery {
+    /// With the currency unset (validation rejects it).
+    fn default() -> Self {
+        NetworkFeeQuery {
+            currency: unset(),
+            network: None,
+        }
     }
 }
 
@@ -125,6 +135,22 @@ model! {
     }
 }
 
+impl Default for PartnerCryptoWithdrawalRequest {
+    /// Empty, with currency, wallet type and receiver type unset (validation rejects them).
+    fn default() -> Self {
+        PartnerCryptoWithdrawalRequest {
+            currency: unset(),
+            amount: Amount::ZERO,
+            wallet_address: String::new(),
+            network: None,
+            memo: None,
+            name: String::new(),
+            wallet_type: unset(),
+            receiver_type: unset(),
+        }
+    }
+}
+
 impl Validate for PartnerCryptoWithdrawalRequest {
     fn validate(&self) -> crate::Result<()> {
         check_withdrawal(
@@ -166,6 +192,23 @@ model! {
         pub wallet_type: WalletType,
         /// Kind of receiver (travel rule).
         pub receiver_type: ReceiverType,
+    }
+}
+
+impl Default for UserCryptoWithdrawalRequest {
+    /// Empty, with currency, wallet type and receiver type unset (validation rejects them).
+    fn default() -> Self {
+        UserCryptoWithdrawalRequest {
+            source_external_user_id: String::new(),
+            currency: unset(),
+            amount: Amount::ZERO,
+            wallet_address: String::new(),
+            network: None,
+            memo: None,
+            name: String::new(),
+            wallet_type: unset(),
+            receiver_type: unset(),
+        }
     }
 }
 
@@ -300,6 +343,22 @@ model! {
         /// Sender's company (`LEGAL`).
         #[serde(default, skip_serializing_if = "Option::is_none")]
         pub company_name: Option<String>,
+    }
+}
+
+impl Default for TravelRuleUpdateRequest {
+    /// Empty, with wallet type and receiver type unset (validation rejects them).
+    fn default() -> Self {
+        TravelRuleUpdateRequest {
+            crypto_deposit_id: String::new(),
+            name: String::new(),
+            wallet_type: unset(),
+            receiver_type: unset(),
+            wallet_address: None,
+            first_name: None,
+            last_name: None,
+            company_name: None,
+        }
     }
 }
 

@@ -4,7 +4,7 @@ use std::collections::HashMap;
 
 use serde::{Deserialize, Deserializer, Serialize};
 
-use super::{check_opt, ErrorInfo, Validate};
+use super::{check_opt, unset, ErrorInfo, Validate};
 use crate::money::as_number;
 use crate::{validate, Amount, Currency};
 
@@ -176,6 +176,18 @@ impl PartnerExchangeRequest {
     }
 }
 
+impl Default for PartnerExchangeRequest {
+    /// Empty, with both currencies unset (validation rejects them).
+    fn default() -> Self {
+        PartnerExchangeRequest {
+            amount: Amount::ZERO,
+            currency_from: unset(),
+            currency_to: unset(),
+            lock_id: String::new(),
+        }
+    }
+}
+
 impl Validate for PartnerExchangeRequest {
     fn validate(&self) -> crate::Result<()> {
         validate::all([
@@ -221,6 +233,19 @@ impl UserExchangeRequest {
             currency_from: from,
             currency_to: to,
             lock_id: lock_id.into(),
+        }
+    }
+}
+
+impl Default for UserExchangeRequest {
+    /// Empty, with both currencies unset (validation rejects them).
+    fn default() -> Self {
+        UserExchangeRequest {
+            source_external_user_id: String::new(),
+            amount: Amount::ZERO,
+            currency_from: unset(),
+            currency_to: unset(),
+            lock_id: String::new(),
         }
     }
 }

@@ -2,7 +2,7 @@
 
 use std::fmt;
 
-use super::{check_opt, known_value, DocumentType, Validate};
+use super::{check_opt, known_value, unset, DocumentType, Validate};
 use crate::{validate, SecretString};
 
 /// One file of a multipart upload (KYC documents, proof of address).
@@ -59,6 +59,17 @@ model! {
         /// The files.
         #[serde(skip)]
         pub files: Vec<FileUpload>,
+    }
+}
+
+impl Default for KycFilesRequest {
+    /// Empty, with the document type unset (validation rejects it).
+    fn default() -> Self {
+        KycFilesRequest {
+            external_user_id: String::new(),
+            document_type: unset(),
+            files: Vec::new(),
+        }
     }
 }
 
@@ -247,6 +258,22 @@ model! {
         /// `BUSINESS_ACTIVITY`.
         #[serde(default, skip_serializing_if = "Option::is_none")]
         pub additional_info: Option<String>,
+    }
+}
+
+impl Default for CreateKycVerificationRequest {
+    /// Empty, with the enum fields unset (validation rejects them).
+    fn default() -> Self {
+        CreateKycVerificationRequest {
+            external_user_id: String::new(),
+            document_type: unset(),
+            country: String::new(),
+            income_source: unset(),
+            open_account_reason: unset(),
+            tax_id: None,
+            occupation: None,
+            additional_info: None,
+        }
     }
 }
 

@@ -52,6 +52,15 @@ pub trait Validate {
     fn validate(&self) -> crate::Result<()>;
 }
 
+/// The value of a required string-enum field that has not been set: `Unknown("")`.
+///
+/// Used by the `Default` of request types whose enum fields have no natural default (a currency
+/// to sell, a wallet type…): like an empty `String` field, validation rejects it and names the
+/// field, so nothing is sent.
+pub(crate) fn unset<E: for<'a> From<&'a str>>() -> E {
+    E::from("")
+}
+
 /// Runs `check` on an optional value; an absent value passes.
 pub(crate) fn check_opt<T: ?Sized>(
     value: Option<&T>,

@@ -5,7 +5,7 @@ use std::collections::HashMap;
 use serde::{Deserialize, Deserializer, Serialize};
 
 use super::exchange::rate_of;
-use super::Validate;
+use super::{unset, Validate};
 use crate::{validate, Amount, Currency, Network};
 
 /// Current order rates without a lock (`GET /v1/order/rates`). *Inferred*: decodes from a
@@ -79,6 +79,17 @@ impl OrderLockRequest {
             currency,
             amount,
             network,
+        }
+    }
+}
+
+impl Default for OrderLockRequest {
+    /// Empty, with currency and network unset (validation rejects them).
+    fn default() -> Self {
+        OrderLockRequest {
+            currency: unset(),
+            amount: Amount::ZERO,
+            network: unset(),
         }
     }
 }

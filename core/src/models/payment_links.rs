@@ -4,7 +4,7 @@
 //! Checkout, Get Payment Link Details) but none of their paths, bodies or replies could be read.
 //! The shapes below are the SDK's best guess and decode leniently.
 
-use super::{check_opt, Validate};
+use super::{check_opt, unset, Validate};
 use crate::{validate, Amount, Currency};
 
 model! {
@@ -33,6 +33,19 @@ impl CreatePaymentLinkRequest {
         CreatePaymentLinkRequest {
             amount,
             currency,
+            description: None,
+            external_id: None,
+            redirect_url: None,
+        }
+    }
+}
+
+impl Default for CreatePaymentLinkRequest {
+    /// Empty, with the currency unset (validation rejects it).
+    fn default() -> Self {
+        CreatePaymentLinkRequest {
+            amount: Amount::ZERO,
+            currency: unset(),
             description: None,
             external_id: None,
             redirect_url: None,

@@ -162,6 +162,22 @@ impl PartnerSepaTransferRequest {
     }
 }
 
+impl Default for PartnerSepaTransferRequest {
+    /// Empty, in `eur` (the only SEPA currency).
+    fn default() -> Self {
+        PartnerSepaTransferRequest {
+            amount: Amount::ZERO,
+            currency: Currency::Eur,
+            destination_iban: String::new(),
+            transfer_title: String::new(),
+            receiver_type: None,
+            receiver_first_name: None,
+            receiver_last_name: None,
+            company_name: None,
+        }
+    }
+}
+
 impl Validate for PartnerSepaTransferRequest {
     fn validate(&self) -> crate::Result<()> {
         check_sepa(
@@ -222,6 +238,23 @@ impl UserSepaTransferRequest {
             currency: Currency::Eur,
             destination_iban: destination_iban.into(),
             transfer_title: transfer_title.into(),
+            receiver_type: None,
+            receiver_first_name: None,
+            receiver_last_name: None,
+            company_name: None,
+        }
+    }
+}
+
+impl Default for UserSepaTransferRequest {
+    /// Empty, in `eur` (the only SEPA currency).
+    fn default() -> Self {
+        UserSepaTransferRequest {
+            source_external_user_id: String::new(),
+            amount: Amount::ZERO,
+            currency: Currency::Eur,
+            destination_iban: String::new(),
+            transfer_title: String::new(),
             receiver_type: None,
             receiver_first_name: None,
             receiver_last_name: None,

@@ -1,6 +1,6 @@
 //! Internal transfers between the partner and its users (funding and collection).
 
-use super::{ErrorInfo, Validate};
+use super::{unset, ErrorInfo, Validate};
 use crate::{validate, Amount, Currency};
 
 model! {
@@ -40,6 +40,18 @@ impl TransferRequest {
             destination_external_user_id: None,
             amount,
             currency,
+        }
+    }
+}
+
+impl Default for TransferRequest {
+    /// Empty, with no user and the currency unset (validation rejects both).
+    fn default() -> Self {
+        TransferRequest {
+            source_external_user_id: None,
+            destination_external_user_id: None,
+            amount: Amount::ZERO,
+            currency: unset(),
         }
     }
 }

@@ -2,7 +2,7 @@
 //!
 //! *Inferred*: the docs list "Create Wallet" (POST) but show no path, body or reply.
 
-use super::{check_opt, Validate};
+use super::{check_opt, unset, Validate};
 use crate::{validate, Currency, Network};
 
 model! {
@@ -21,6 +21,16 @@ impl CreateWalletRequest {
     pub fn new(currency: Currency) -> Self {
         CreateWalletRequest {
             currency,
+            network: None,
+        }
+    }
+}
+
+impl Default for CreateWalletRequest {
+    /// With the currency unset (validation rejects it).
+    fn default() -> Self {
+        CreateWalletRequest {
+            currency: unset(),
             network: None,
         }
     }

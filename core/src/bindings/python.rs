@@ -1,0 +1,526 @@
+//! Python extras (feature `python`, used by `bindings-python/`).
+//!
+//! * every model is a frozen `#[pyclass]` (see `macros.rs`) with read-only snake_case
+//!   attributes; [`__python_model_extras!`](crate::__python_model_extras) adds `__repr__`
+//!   (secrets shown as `'[REDACTED]'`) and `to_dict()`;
+//! * every string enum converts to a Python `str` (its wire text, so unknown values come back
+//!   as the text received);
+//! * [`Amount`] converts to `decimal.Decimal` (exactly, through its text), [`SecretString`] to
+//!   `str` (the caller must be able to read a PAN; `repr()` of the model still hides it);
+//! * the few response types that are not plain models (balances, rate maps, lists, webhook
+//!   events) get small frozen wrapper classes here.
+//!
+//! Nothing here contains logic beyond conversion: lookups call the core's own methods.
+
+use std::collections::HashMap;
+use std::convert::Infallible;
+
+use pyo3::prelude::*;
+use pyo3::sync::PyOnceLock;
+use pyo3::IntoPyObjectExt;
+use pyo3::types::{PyBytes, PyDict, PyList, PyString, PyTuple, PyType};
+
+use crate::models::{
+    Balances, CryptoBalance, ExchangeRates, FiatBalance, FileUpload, OrderRates, SepaContact,
+    SepaContacts, Transaction, TransactionHistory,
+};
+use crate::webhooks::WebhookEvent;
+use crate::{Amount, Currency, SecretString};
+
+/// The text shown instead of a secret in `repr()`.
+pub const REDACTED: &str = "'[REDACTED]'";
+
+static DECIMAL: PyOnceLock<Py<PyType>> = PyOnceLock::new();
+
+/// `decimal.Decimal`, imported once.
+pub fn decimal_type(py: Python<'_>) -> PyResult<&Bound<'_, PyType>> {
+    DECIMAL.import(py, "decimal", "Decimal")
+}
+
+fn amount_to_py<'py>(py: Python<'py>, a: &Amount) -> PyResult<Bound<'py, PyAny>> {
+    // Through the exact decimal text: never through a float.
+    decimal_type(py)?.call1((a.to_string(),))
+}
+
+impl<'py> IntoPyObject<'py> for Amount {
+    type Target = PyAny;
+    type Output = Bound<'py, PyAny>;
+    type Error = PyErr;
+    fn into_pyobject(self, py: Python<'py>) -> PyResult<Self::Output> {
+        amount_to_py(py, &self)
+    }
+}
+
+impl<'py> IntoPyObject<'py> for &Amount {
+    type Target = PyAny;
+    type Output = Bound<'py, PyAny>;
+    type Error = PyErr;
+    fn into_pyobject(self, py: Python<'py>) -> PyResult<Self::Output> {
+        amount_to_py(py, self)
+    }
+}
+
+impl<'py> IntoPyObject<'py> for SecretString {
+    type Target = PyString;
+    type Output = Bound<'py, PyString>;
+    type Error = Infallible;
+    fn into_pyobject(self, py: Python<'py>) -> Result<Self::Output, Infallible> {
+        Ok(PyString::new(py, self.expose()))
+    }
+}
+
+impl<'py> IntoPyObject<'py> for &SecretString {
+    type Target = PyString;
+    type Output = Bound<'py, PyString>;
+    type Error = Infallible;
+    fn into_pyobject(self, py: Python<'py>) -> Result<Self::Output, Infallible> {
+        Ok(PyString::new(py, self.expose()))
+    }
+}
+
+/// A file of an upload request, as the tuple `(file_name, bytes)`.
+impl<'py> IntoPyObject<'py> for FileUpload {
+    type Target = PyTuple;
+    type Output = Bound<'py, PyTuple>;
+    type Error = PyErr;
+    fn into_pyobject(self, py: Python<'py>) -> PyResult<Self::Output> {
+        let name = PyString::new(py, &self.file_name).into_any();
+        let data = PyBytes::new(py, &self.data).into_any();
+        PyTuple::new(py, [name, data])
+    }
+}
+
+/// The attribute name of a field (`r#type` → `type`).
+#[doc(hidden)]
+pub fn field_name(raw: &str) -> &str {
+    raw.strip_prefix("r#").unwrap_or(raw)
+}
+
+/// `name=<repr>` of one field for `__repr__`. Fields whose type holds a secret (or file
+/// contents) show `'[REDACTED]'` when set.
+#[doc(hidden)]
+pub fn repr_field<'py, T>(py: Python<'py>, name: &str, ty: &str, value: &T) -> PyResult<String>
+where
+    T: IntoPyObject<'py> + Clone,
+{
+    let obj = value.clone().into_bound_py_any(py)?;
+    let secret = ty.contains("SecretString") || ty.contains("FileUpload");
+    let shown = if obj.is_none() {
+        "None".to_string()
+    } else if secret {
+        REDACTED.to_string()
+    } else {
+        obj.repr()?.to_string()
+    };
+    Ok(format!("{}={}", field_name(name), shown))
+}
+
+/// Converts an attribute value for `to_dict()`: models become dicts, lists and dicts are
+/// converted element by element, everything else (str, int, bool, Decimal, None) is kept.
+#[doc(hidden)]
+pub fn plain<'py>(value: Bound<'py, PyAny>) -> PyResult<Bound<'py, PyAny>> {
+    let py = value.py();
+    if let Ok(list) = value.cast::<PyList>() {
+        let out = PyList::empty(py);
+        for item in list.iter() {
+            out.append(plain(item)?)?;
+        }
+        return Ok(out.into_any());
+    }
+    if let Ok(tuple) = value.cast::<PyTuple>() {
+        let items = tuple.iter().map(plain).collect::<PyResult<Vec<_>>>()?;
+        return Ok(PyTuple::new(py, items)?.into_any());
+    }
+    if let Ok(dict) = value.cast::<PyDict>() {
+        let out = PyDict::new(py);
+        for (k, v) in dict.iter() {
+            out.set_item(k, plain(v)?)?;
+        }
+        return Ok(out.into_any());
+    }
+    let module = value.get_type().module()?;
+    if module.to_cow()? == "p100" && value.hasattr(pyo3::intern!(py, "to_dict"))? {
+        return value.call_method0(pyo3::intern!(py, "to_dict"));
+    }
+    Ok(value)
+}
+
+/// Python extras of one model: `__repr__` (secrets redacted) and `to_dict()`, from the field
+/// list; more methods can follow after a `;`.
+#[macro_export]
+#[doc(hidden)]
+macro_rules! __python_model_extras {
+    (
+        $name:ident {
+            $( $(#[$fmeta:meta])* $fvis:vis $field:ident : $fty:ty ),* $(,)?
+        }
+        $( ; $($extra:tt)* )?
+    ) => {
+        #[::pyo3::pymethods]
+        impl $name {
+            fn __repr__(slf: &::pyo3::Bound<'_, Self>) -> ::pyo3::PyResult<String> {
+                use ::pyo3::types::{PyAnyMethods, PyTypeMethods};
+                let py = slf.py();
+                let this = slf.get();
+                #[allow(unused_mut)]
+                let mut parts: ::std::vec::Vec<String> = ::std::vec::Vec::new();
+                $(
+                    parts.push($crate::bindings::python::repr_field(
+                        py,
+                        stringify!($field),
+                        stringify!($fty),
+                        &this.$field,
+                    )?);
+                )*
+                let _ = &this;
+                Ok(format!("{}({})", slf.get_type().qualname()?, parts.join(", ")))
+            }
+
+            /// The attributes as a plain `dict` (nested models as dicts, amounts as `Decimal`,
+            /// secrets readable).
+            fn to_dict<'py>(
+                &self,
+                py: ::pyo3::Python<'py>,
+            ) -> ::pyo3::PyResult<::pyo3::Bound<'py, ::pyo3::types::PyDict>> {
+                #[allow(unused_imports)]
+                use ::pyo3::types::PyDictMethods;
+                let dict = ::pyo3::types::PyDict::new(py);
+                $(
+                    let value =
+                        ::pyo3::IntoPyObjectExt::into_bound_py_any(self.$field.clone(), py)?;
+                    dict.set_item(
+                        $crate::bindings::python::field_name(stringify!($field)),
+                        $crate::bindings::python::plain(value)?,
+                    )?;
+                )*
+                Ok(dict)
+            }
+
+            $( $($extra)* )?
+        }
+    };
+}
+
+/// Every string enum converts to its wire text (`"SUCCESSFUL"`, `"eur"`); an unknown value to
+/// the text as received.
+#[macro_export]
+#[doc(hidden)]
+macro_rules! __python_enum_extras {
+    ($name:ident) => {
+        impl<'py> ::pyo3::IntoPyObject<'py> for $name {
+            type Target = ::pyo3::types::PyString;
+            type Output = ::pyo3::Bound<'py, ::pyo3::types::PyString>;
+            type Error = ::std::convert::Infallible;
+            fn into_pyobject(
+                self,
+                py: ::pyo3::Python<'py>,
+            ) -> ::std::result::Result<
+                ::pyo3::Bound<'py, ::pyo3::types::PyString>,
+                ::std::convert::Infallible,
+            > {
+                Ok(::pyo3::types::PyString::new(py, self.as_str()))
+            }
+        }
+
+        impl<'py> ::pyo3::IntoPyObject<'py> for &$name {
+            type Target = ::pyo3::types::PyString;
+            type Output = ::pyo3::Bound<'py, ::pyo3::types::PyString>;
+            type Error = ::std::convert::Infallible;
+            fn into_pyobject(
+                self,
+                py: ::pyo3::Python<'py>,
+            ) -> ::std::result::Result<
+                ::pyo3::Bound<'py, ::pyo3::types::PyString>,
+                ::std::convert::Infallible,
+            > {
+                Ok(::pyo3::types::PyString::new(py, self.as_str()))
+            }
+        }
+    };
+}
+
+/// A frozen Python class mirroring a core type that is not declared with `model!` (custom
+/// decoding), with the same extras as the models, and the conversion from the core type.
+macro_rules! wrapper {
+    (
+        $(#[$meta:meta])*
+        $core:ident => $py:ident ($pyname:literal) {
+            $( $(#[$fmeta:meta])* pub $field:ident : $fty:ty ),* $(,)?
+        }
+        $( ; $($extra:tt)* )?
+    ) => {
+        $(#[$meta])*
+        #[pyclass(frozen, get_all, eq, name = $pyname, module = "p100")]
+        #[derive(Debug, Clone, PartialEq)]
+        pub struct $py {
+            $( $(#[$fmeta])* pub $field: $fty, )*
+        }
+
+        crate::__python_model_extras!($py { $( pub $field: $fty ),* } $( ; $($extra)* )?);
+
+        impl From<$core> for $py {
+            fn from(v: $core) -> Self {
+                $py { $( $field: v.$field, )* }
+            }
+        }
+
+        impl From<$py> for $core {
+            fn from(v: $py) -> Self {
+                $core { $( $field: v.$field, )* }
+            }
+        }
+
+        impl<'py> IntoPyObject<'py> for $core {
+            type Target = $py;
+            type Output = Bound<'py, $py>;
+            type Error = PyErr;
+            fn into_pyobject(self, py: Python<'py>) -> PyResult<Self::Output> {
+                Bound::new(py, $py::from(self))
+            }
+        }
+    };
+}
+
+wrapper! {
+    /// All balances of the partner or of a user.
+    Balances => PyBalances ("Balances") {
+        /// Fiat balances.
+        pub fiat_balances: Vec<FiatBalance>,
+        /// Crypto balances.
+        pub crypto_balances: Vec<CryptoBalance>,
+    };
+    /// The fiat balance in `currency` (any case), or `None`.
+    fn fiat(&self, currency: &str) -> Option<FiatBalance> {
+        Balances::from(self.clone()).fiat(&Currency::parse(currency)).cloned()
+    }
+    /// The crypto balance in `currency` (any case), or `None`.
+    fn crypto(&self, currency: &str) -> Option<CryptoBalance> {
+        Balances::from(self.clone()).crypto(&Currency::parse(currency)).cloned()
+    }
+}
+
+wrapper! {
+    /// A transaction history.
+    TransactionHistory => PyTransactionHistory ("TransactionHistory") {
+        /// The transactions, as sent.
+        pub transactions: Vec<Transaction>,
+    }
+}
+
+wrapper! {
+    /// Indicative EUR rates of every currency.
+    ExchangeRates => PyExchangeRates ("ExchangeRates") {
+        /// Rate per currency code, as sent.
+        pub rates: HashMap<String, Amount>,
+    };
+    /// The rate of `currency` (key matched in any case), or `None`.
+    fn rate(&self, currency: &str) -> Option<Amount> {
+        ExchangeRates::from(self.clone()).rate(&Currency::parse(currency)).copied()
+    }
+}
+
+wrapper! {
+    /// Current order rates.
+    OrderRates => PyOrderRates ("OrderRates") {
+        /// Rate per currency code, as sent.
+        pub rates: HashMap<String, Amount>,
+    };
+    /// The rate of `currency` (key matched in any case), or `None`.
+    fn rate(&self, currency: &str) -> Option<Amount> {
+        OrderRates::from(self.clone()).rate(&Currency::parse(currency)).copied()
+    }
+}
+
+wrapper! {
+    /// The whitelisted SEPA contacts.
+    SepaContacts => PySepaContacts ("SepaContacts") {
+        /// The contacts.
+        pub contacts: Vec<SepaContact>,
+    }
+}
+
+/// A webhook delivery the SDK does not recognise (or whose payload does not decode). `repr()`
+/// shows the size of the raw body only: it may hold anything.
+#[pyclass(frozen, get_all, eq, name = "UnknownEvent", module = "p100")]
+#[derive(Clone, PartialEq)]
+pub struct UnknownEvent {
+    /// `event_type` of the envelope, when present.
+    pub event_type: Option<String>,
+    /// The body exactly as received.
+    pub raw: String,
+}
+
+#[pymethods]
+impl UnknownEvent {
+    fn __repr__(&self) -> String {
+        format!(
+            "UnknownEvent(event_type={}, raw=<{} bytes>)",
+            match &self.event_type {
+                Some(t) => format!("{t:?}"),
+                None => "None".to_string(),
+            },
+            self.raw.len()
+        )
+    }
+
+    /// `{"event_type": ..., "raw": ...}`.
+    fn to_dict<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyDict>> {
+        let d = PyDict::new(py);
+        d.set_item("event_type", &self.event_type)?;
+        d.set_item("raw", &self.raw)?;
+        Ok(d)
+    }
+}
+
+/// A parsed webhook event becomes its typed payload object (`SepaTransferEvent`…), or an
+/// [`UnknownEvent`].
+impl<'py> IntoPyObject<'py> for WebhookEvent {
+    type Target = PyAny;
+    type Output = Bound<'py, PyAny>;
+    type Error = PyErr;
+    fn into_pyobject(self, py: Python<'py>) -> PyResult<Self::Output> {
+        fn any<'py, T: IntoPyObject<'py, Error = PyErr>>(
+            py: Python<'py>,
+            v: T,
+        ) -> PyResult<Bound<'py, PyAny>> {
+            v.into_bound_py_any(py)
+        }
+        match self {
+            WebhookEvent::UserStatus(e) => any(py, e),
+            WebhookEvent::KycFile(e) => any(py, e),
+            WebhookEvent::PoaVerification(e) => any(py, e),
+            WebhookEvent::KycVerification(e) => any(py, e),
+            WebhookEvent::Transfer(e) => any(py, e),
+            WebhookEvent::SepaTransfer(e) => any(py, e),
+            WebhookEvent::CryptoWithdrawal(e) => any(py, e),
+            WebhookEvent::CryptoDeposit(e) => any(py, e),
+            WebhookEvent::Exchange(e) => any(py, e),
+            WebhookEvent::SepaDeposit(e) => any(py, e),
+            WebhookEvent::IbanStatus(e) => any(py, e),
+            WebhookEvent::OrderStatus(e) => any(py, e),
+            WebhookEvent::PaymentLink(e) => any(py, e),
+            WebhookEvent::CardTransaction(e) => any(py, e),
+            WebhookEvent::Card3dsCode(e) => any(py, e),
+            WebhookEvent::CardActivationCode(e) => any(py, e),
+            WebhookEvent::WalletCreated(e) => any(py, e),
+            WebhookEvent::Unknown { event_type, raw } => {
+                any(py, UnknownEvent { event_type, raw })
+            }
+        }
+    }
+}
+
+/// Adds every model and wrapper class to `module` (the classes exported as `p100.<Name>`).
+pub fn add_classes(module: &Bound<'_, PyModule>) -> PyResult<()> {
+    use crate::models::*;
+    use crate::webhooks::*;
+    macro_rules! add {
+        ($($t:ty),* $(,)?) => { $( module.add_class::<$t>()?; )* };
+    }
+    add!(
+        // wrappers
+        PyBalances,
+        PyTransactionHistory,
+        PyExchangeRates,
+        PyOrderRates,
+        PySepaContacts,
+        UnknownEvent,
+        // common
+        ErrorInfo,
+        // balances
+        FiatBalance,
+        CryptoBalance,
+        NetworkConfig,
+        WithdrawalLimits,
+        DepositLimits,
+        TransactionHistoryQuery,
+        Transaction,
+        // users
+        CreateUserRequest,
+        CreateUserResponse,
+        CreateUserWithoutKycRequest,
+        UpdateUserRequest,
+        // kyc
+        KycFilesRequest,
+        PoaFilesRequest,
+        UserVerificationRequest,
+        CreateKycVerificationRequest,
+        KycVerification,
+        KycStatus,
+        VerificationPage,
+        // exchange
+        ExchangeLock,
+        ExchangeLockQuery,
+        PartnerExchangeRequest,
+        UserExchangeRequest,
+        ExchangeCreated,
+        ExchangeDetails,
+        // wallets
+        CreateWalletRequest,
+        Wallet,
+        // sepa
+        SepaDepositInfo,
+        SepaContact,
+        PartnerSepaTransferRequest,
+        UserSepaTransferRequest,
+        SepaTransferCreated,
+        TransferUser,
+        SepaTransferDetails,
+        // crypto
+        NetworkFeeQuery,
+        NetworkFee,
+        PartnerCryptoWithdrawalRequest,
+        UserCryptoWithdrawalRequest,
+        WithdrawalCreated,
+        CryptoWithdrawalDetails,
+        TravelRuleUpdateRequest,
+        // transfers
+        TransferRequest,
+        TransferCreated,
+        TransferDetails,
+        // cards
+        CreateCardRequest,
+        CardCreated,
+        CardSummary,
+        CardList,
+        CardDetails,
+        CardRef,
+        UpdatePinRequest,
+        CardLimits,
+        UpdateCardLimitsRequest,
+        // orders
+        OrderLockRequest,
+        OrderLock,
+        CreateOrderRequest,
+        OrderCreated,
+        OrderDetails,
+        // payment links
+        CreatePaymentLinkRequest,
+        PaymentLink,
+        PaymentLinkDetails,
+        // webhook events
+        UserStatusEvent,
+        KycFileEvent,
+        PoaVerificationEvent,
+        KycVerificationEvent,
+        TransferEvent,
+        SepaTransferEvent,
+        CryptoWithdrawalEvent,
+        CryptoDepositEvent,
+        ExchangeEvent,
+        SepaDepositEvent,
+        IbanStatusEvent,
+        OrderStatusEvent,
+        PaymentLinkEvent,
+        CardTransactionEvent,
+        Card3dsCodeEvent,
+        CardActivationCodeEvent,
+        WalletCreatedEvent,
+    );
+    Ok(())
+}
+
+/// The snake_case name of a parsed event (`"sepa_transfer"`, `"unknown"`).
+pub fn event_name(event: &WebhookEvent) -> &'static str {
+    event.name()
+}
