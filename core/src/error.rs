@@ -189,6 +189,10 @@ impl Error {
         Error::new(ErrorKind::Config, message)
     }
 
+    pub(crate) fn with_message(mut self, message: impl Into<String>) -> Self {
+        self.inner.message = message.into();
+        self
+    }
     pub(crate) fn with_status(mut self, status: u16) -> Self {
         self.inner.status = Some(status);
         self

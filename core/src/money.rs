@@ -230,7 +230,9 @@ impl<'de> Visitor<'de> for AmountVisitor {
                 let text: String = map.next_value()?;
                 Amount::parse(&text).map_err(de::Error::custom)
             }
-            _ => Err(de::Error::custom("expected a decimal amount, found an object")),
+            _ => Err(de::Error::custom(
+                "expected a decimal amount, found an object",
+            )),
         }
     }
 }
@@ -412,7 +414,10 @@ mod tests {
     fn number_decodes_exactly() {
         let w: Wrap = serde_json::from_str(r#"{"a": 100686.13333333}"#).unwrap();
         assert_eq!(w.a.to_string(), "100686.13333333");
-        assert_eq!(w.a.value(), Decimal::from_str_exact("100686.13333333").unwrap());
+        assert_eq!(
+            w.a.value(),
+            Decimal::from_str_exact("100686.13333333").unwrap()
+        );
         // More digits than an f64 can hold still come through exactly.
         let w: Wrap = serde_json::from_str(r#"{"a": 0.123456789012345678}"#).unwrap();
         assert_eq!(w.a.to_string(), "0.123456789012345678");
@@ -450,7 +455,11 @@ mod tests {
         assert_eq!(a.for_currency(&Currency::Eur).to_string(), "10.00");
         assert_eq!(a.for_currency(&Currency::Btc).to_string(), "10.00000000");
         assert_eq!(
-            Amount::parse("1.500").unwrap().with_scale(2).unwrap().to_string(),
+            Amount::parse("1.500")
+                .unwrap()
+                .with_scale(2)
+                .unwrap()
+                .to_string(),
             "1.50"
         );
         assert_eq!(Amount::parse("1.505").unwrap().with_scale(2), None);
@@ -466,7 +475,10 @@ mod tests {
         let r = Req {
             amount: Amount::parse("0.12345678").unwrap(),
         };
-        assert_eq!(serde_json::to_string(&r).unwrap(), r#"{"amount":0.12345678}"#);
+        assert_eq!(
+            serde_json::to_string(&r).unwrap(),
+            r#"{"amount":0.12345678}"#
+        );
     }
 
     #[test]

@@ -140,7 +140,12 @@ impl Route {
                 if b.is_empty() {
                     return None;
                 }
-                out.push(percent_encoding::percent_decode_str(b).decode_utf8().ok()?.into_owned());
+                out.push(
+                    percent_encoding::percent_decode_str(b)
+                        .decode_utf8()
+                        .ok()?
+                        .into_owned(),
+                );
             } else if a != b {
                 return None;
             }

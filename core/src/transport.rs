@@ -101,8 +101,8 @@ impl fmt::Debug for HttpRequest {
             .headers
             .iter()
             .map(|(k, v)| {
-                let secret = k.eq_ignore_ascii_case("x-api-key")
-                    || k.eq_ignore_ascii_case("authorization");
+                let secret =
+                    k.eq_ignore_ascii_case("x-api-key") || k.eq_ignore_ascii_case("authorization");
                 (k.as_str(), if secret { "[REDACTED]" } else { v.as_str() })
             })
             .collect();

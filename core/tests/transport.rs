@@ -4,7 +4,9 @@
 use std::time::{Duration, Instant};
 
 use p100::models::*;
-use p100::{Amount, Client, Currency, ErrorCode, ErrorKind, RetryPolicy, SecretString, WaitOptions};
+use p100::{
+    Amount, Client, Currency, ErrorCode, ErrorKind, RetryPolicy, SecretString, WaitOptions,
+};
 use serde_json::json;
 use wiremock::matchers::{header, header_exists, method, path};
 use wiremock::{Mock, MockServer, ResponseTemplate};
@@ -155,7 +157,11 @@ async fn money_post_is_not_retried_after_timeout() {
     assert_eq!(e.kind(), ErrorKind::Timeout);
     assert!(!e.is_retryable());
     assert!(e.message().contains("details endpoint"), "{}", e.message());
-    assert_eq!(received(&server).await, 1, "an ambiguous money call must not be repeated");
+    assert_eq!(
+        received(&server).await,
+        1,
+        "an ambiguous money call must not be repeated"
+    );
 }
 
 #[tokio::test]
@@ -165,7 +171,11 @@ async fn money_post_is_not_retried_after_500() {
         .respond_with(ResponseTemplate::new(500))
         .mount(&server)
         .await;
-    let e = client(&server).sepa().user_transfer(&sepa_request()).await.unwrap_err();
+    let e = client(&server)
+        .sepa()
+        .user_transfer(&sepa_request())
+        .await
+        .unwrap_err();
     assert_eq!(e.kind(), ErrorKind::Unavailable);
     assert!(!e.is_retryable());
     assert_eq!(received(&server).await, 1);
@@ -185,7 +195,11 @@ async fn money_post_is_retried_after_429() {
         .with_priority(2)
         .mount(&server)
         .await;
-    let r = client(&server).sepa().user_transfer(&sepa_request()).await.unwrap();
+    let r = client(&server)
+        .sepa()
+        .user_transfer(&sepa_request())
+        .await
+        .unwrap();
     assert_eq!(r.transfer_id, "t9");
     assert_eq!(received(&server).await, 2);
 }
@@ -289,7 +303,10 @@ async fn p_codes_are_mapped() {
         .await;
     Mock::given(method("GET"))
         .and(path("/v1/card/all/u1"))
-        .respond_with(ResponseTemplate::new(400).set_body_json(json!({"errorCode": "P777", "errorName": "brand-new"})))
+        .respond_with(
+            ResponseTemplate::new(400)
+                .set_body_json(json!({"errorCode": "P777", "errorName": "brand-new"})),
+        )
         .mount(&server)
         .await;
     let c = client(&server);
@@ -348,7 +365,11 @@ async fn malformed_json_is_a_decode_error_with_the_raw_body() {
 async fn get_timeout_is_retried_then_reported() {
     let server = MockServer::start().await;
     Mock::given(method("GET"))
-        .respond_with(ResponseTemplate::new(200).set_body_json(balances_body()).set_delay(Duration::from_secs(2)))
+        .respond_with(
+            ResponseTemplate::new(200)
+                .set_body_json(balances_body())
+                .set_delay(Duration::from_secs(2)),
+        )
         .mount(&server)
         .await;
     let c = Client::builder()
@@ -375,7 +396,10 @@ async fn per_call_options_override_the_client() {
         .respond_with(ResponseTemplate::new(503))
         .mount(&server)
         .await;
-    let c = client(&server).with_options(p100::RequestOptions { max_retries: Some(0), ..Default::default() });
+    let c = client(&server).with_options(p100::RequestOptions {
+        max_retries: Some(0),
+        ..Default::default()
+    });
     c.partner().balances().await.unwrap_err();
     assert_eq!(received(&server).await, 1);
 }
@@ -420,16 +444,26 @@ async fn escape_hatch_sends_with_auth_and_maps_errors() {
         .and(path("/v1/new/thing"))
         .and(header_exists("x-api-key"))
         .and(header("content-type", "application/json"))
-        .respond_with(ResponseTemplate::new(200).set_body_raw(r#"{"ok": true, "n": 1.50}"#, "application/json"))
+        .respond_with(
+            ResponseTemplate::new(200)
+                .set_body_raw(r#"{"ok": true, "n": 1.50}"#, "application/json"),
+        )
         .mount(&server)
         .await;
     Mock::given(method("GET"))
         .and(path("/v1/missing"))
-        .respond_with(ResponseTemplate::new(404).set_body_json(json!({"errorCode": "P428", "errorName": "sepa-transfer-not-found"})))
+        .respond_with(
+            ResponseTemplate::new(404).set_body_json(
+                json!({"errorCode": "P428", "errorName": "sepa-transfer-not-found"}),
+            ),
+        )
         .mount(&server)
         .await;
     let c = client(&server);
-    let v = c.request("post", "/v1/new/thing", Some(&json!({"a": 1}))).await.unwrap();
+    let v = c
+        .request("post", "/v1/new/thing", Some(&json!({"a": 1})))
+        .await
+        .unwrap();
     assert_eq!(v["ok"], json!(true));
     assert_eq!(v["n"].to_string(), "1.50", "numbers keep their text");
     let e = c.request("GET", "/v1/missing", None).await.unwrap_err();
@@ -444,14 +478,20 @@ async fn wait_for_polls_until_final() {
     let server = MockServer::start().await;
     Mock::given(method("GET"))
         .and(path("/v1/sepa-transfer/details/t1"))
-        .respond_with(ResponseTemplate::new(200).set_body_json(json!({"id": "t1", "amount": "12.50", "status": "PENDING"})))
+        .respond_with(
+            ResponseTemplate::new(200)
+                .set_body_json(json!({"id": "t1", "amount": "12.50", "status": "PENDING"})),
+        )
         .up_to_n_times(2)
         .with_priority(1)
         .mount(&server)
         .await;
     Mock::given(method("GET"))
         .and(path("/v1/sepa-transfer/details/t1"))
-        .respond_with(ResponseTemplate::new(200).set_body_json(json!({"id": "t1", "amount": "12.50", "status": "successful"})))
+        .respond_with(
+            ResponseTemplate::new(200)
+                .set_body_json(json!({"id": "t1", "amount": "12.50", "status": "successful"})),
+        )
         .with_priority(2)
         .mount(&server)
         .await;
@@ -468,12 +508,21 @@ async fn wait_for_polls_until_final() {
     // A deadline that passes gives a Timeout error naming the last status.
     let server2 = MockServer::start().await;
     Mock::given(method("GET"))
-        .respond_with(ResponseTemplate::new(200).set_body_json(json!({"id": "t1", "amount": "1", "status": "PENDING"})))
+        .respond_with(
+            ResponseTemplate::new(200)
+                .set_body_json(json!({"id": "t1", "amount": "1", "status": "PENDING"})),
+        )
         .mount(&server2)
         .await;
     let e = client(&server2)
         .sepa()
-        .wait_for("t1", WaitOptions { timeout: Duration::from_millis(50), ..opts })
+        .wait_for(
+            "t1",
+            WaitOptions {
+                timeout: Duration::from_millis(50),
+                ..opts
+            },
+        )
         .await
         .unwrap_err();
     assert_eq!(e.kind(), ErrorKind::Timeout);
@@ -491,14 +540,31 @@ fn debug_of_client_and_config_hides_the_key() {
 #[test]
 fn from_env_vars_reads_key_environment_and_url() {
     let get = |vars: &'static [(&'static str, &'static str)]| {
-        move |k: &str| vars.iter().find(|(n, _)| *n == k).map(|(_, v)| v.to_string())
+        move |k: &str| {
+            vars.iter()
+                .find(|(n, _)| *n == k)
+                .map(|(_, v)| v.to_string())
+        }
     };
-    let c = Client::from_env_vars(get(&[("P100_API_KEY", "k"), ("P100_ENVIRONMENT", "production")])).unwrap();
+    let c = Client::from_env_vars(get(&[
+        ("P100_API_KEY", "k"),
+        ("P100_ENVIRONMENT", "production"),
+    ]))
+    .unwrap();
     assert_eq!(c.config().base_url(), "https://partner-api.p100.io");
     let c = Client::from_env_vars(get(&[("P100_API_KEY", "k")])).unwrap();
     assert_eq!(c.config().base_url(), "https://partner-api-stage.p100.io");
-    let c = Client::from_env_vars(get(&[("P100_API_KEY", "k"), ("P100_BASE_URL", "http://127.0.0.1:9")])).unwrap();
+    let c = Client::from_env_vars(get(&[
+        ("P100_API_KEY", "k"),
+        ("P100_BASE_URL", "http://127.0.0.1:9"),
+    ]))
+    .unwrap();
     assert_eq!(c.config().base_url(), "http://127.0.0.1:9");
-    assert_eq!(Client::from_env_vars(get(&[])).unwrap_err().kind(), ErrorKind::Config);
-    assert!(Client::from_env_vars(get(&[("P100_API_KEY", "k"), ("P100_ENVIRONMENT", "mars")])).is_err());
+    assert_eq!(
+        Client::from_env_vars(get(&[])).unwrap_err().kind(),
+        ErrorKind::Config
+    );
+    assert!(
+        Client::from_env_vars(get(&[("P100_API_KEY", "k"), ("P100_ENVIRONMENT", "mars")])).is_err()
+    );
 }

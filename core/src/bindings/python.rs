@@ -17,8 +17,8 @@ use std::convert::Infallible;
 
 use pyo3::prelude::*;
 use pyo3::sync::PyOnceLock;
-use pyo3::IntoPyObjectExt;
 use pyo3::types::{PyBytes, PyDict, PyList, PyString, PyTuple, PyType};
+use pyo3::IntoPyObjectExt;
 
 use crate::models::{
     Balances, CryptoBalance, ExchangeRates, FiatBalance, FileUpload, OrderRates, SepaContact,
@@ -403,9 +403,7 @@ impl<'py> IntoPyObject<'py> for WebhookEvent {
             WebhookEvent::Card3dsCode(e) => any(py, e),
             WebhookEvent::CardActivationCode(e) => any(py, e),
             WebhookEvent::WalletCreated(e) => any(py, e),
-            WebhookEvent::Unknown { event_type, raw } => {
-                any(py, UnknownEvent { event_type, raw })
-            }
+            WebhookEvent::Unknown { event_type, raw } => any(py, UnknownEvent { event_type, raw }),
         }
     }
 }

@@ -377,44 +377,150 @@ macro_rules! with_fields {
       $retryable:ident, $field:ident, $accepted:ident| $body:expr) => {{
         use P100Error as E;
         match $error {
-            E::Validation { reason: $reason, code: $code, status: $status, request_id: $request_id,
-                retryable: $retryable, field: $field, accepted: $accepted, .. } => {
-                let $kind = ErrorKind::Validation; $body }
-            E::Authentication { reason: $reason, code: $code, status: $status, request_id: $request_id,
-                retryable: $retryable, field: $field, accepted: $accepted, .. } => {
-                let $kind = ErrorKind::Authentication; $body }
-            E::Api { reason: $reason, code: $code, status: $status, request_id: $request_id,
-                retryable: $retryable, field: $field, accepted: $accepted, .. } => {
-                let $kind = ErrorKind::Api; $body }
-            E::RateLimited { reason: $reason, code: $code, status: $status, request_id: $request_id,
-                retryable: $retryable, field: $field, accepted: $accepted, .. } => {
-                let $kind = ErrorKind::RateLimited; $body }
-            E::Unavailable { reason: $reason, code: $code, status: $status, request_id: $request_id,
-                retryable: $retryable, field: $field, accepted: $accepted, .. } => {
-                let $kind = ErrorKind::Unavailable; $body }
-            E::Network { reason: $reason, code: $code, status: $status, request_id: $request_id,
-                retryable: $retryable, field: $field, accepted: $accepted, .. } => {
-                let $kind = ErrorKind::Network; $body }
-            E::Timeout { reason: $reason, code: $code, status: $status, request_id: $request_id,
-                retryable: $retryable, field: $field, accepted: $accepted, .. } => {
-                let $kind = ErrorKind::Timeout; $body }
-            E::Decode { reason: $reason, code: $code, status: $status, request_id: $request_id,
-                retryable: $retryable, field: $field, accepted: $accepted, .. } => {
-                let $kind = ErrorKind::Decode; $body }
-            E::Config { reason: $reason, code: $code, status: $status, request_id: $request_id,
-                retryable: $retryable, field: $field, accepted: $accepted, .. } => {
-                let $kind = ErrorKind::Config; $body }
-            E::WebhookUnauthorized { reason: $reason, code: $code, status: $status,
-                request_id: $request_id, retryable: $retryable, field: $field,
-                accepted: $accepted, .. } => {
-                let $kind = ErrorKind::WebhookUnauthorized; $body }
+            E::Validation {
+                reason: $reason,
+                code: $code,
+                status: $status,
+                request_id: $request_id,
+                retryable: $retryable,
+                field: $field,
+                accepted: $accepted,
+                ..
+            } => {
+                let $kind = ErrorKind::Validation;
+                $body
+            }
+            E::Authentication {
+                reason: $reason,
+                code: $code,
+                status: $status,
+                request_id: $request_id,
+                retryable: $retryable,
+                field: $field,
+                accepted: $accepted,
+                ..
+            } => {
+                let $kind = ErrorKind::Authentication;
+                $body
+            }
+            E::Api {
+                reason: $reason,
+                code: $code,
+                status: $status,
+                request_id: $request_id,
+                retryable: $retryable,
+                field: $field,
+                accepted: $accepted,
+                ..
+            } => {
+                let $kind = ErrorKind::Api;
+                $body
+            }
+            E::RateLimited {
+                reason: $reason,
+                code: $code,
+                status: $status,
+                request_id: $request_id,
+                retryable: $retryable,
+                field: $field,
+                accepted: $accepted,
+                ..
+            } => {
+                let $kind = ErrorKind::RateLimited;
+                $body
+            }
+            E::Unavailable {
+                reason: $reason,
+                code: $code,
+                status: $status,
+                request_id: $request_id,
+                retryable: $retryable,
+                field: $field,
+                accepted: $accepted,
+                ..
+            } => {
+                let $kind = ErrorKind::Unavailable;
+                $body
+            }
+            E::Network {
+                reason: $reason,
+                code: $code,
+                status: $status,
+                request_id: $request_id,
+                retryable: $retryable,
+                field: $field,
+                accepted: $accepted,
+                ..
+            } => {
+                let $kind = ErrorKind::Network;
+                $body
+            }
+            E::Timeout {
+                reason: $reason,
+                code: $code,
+                status: $status,
+                request_id: $request_id,
+                retryable: $retryable,
+                field: $field,
+                accepted: $accepted,
+                ..
+            } => {
+                let $kind = ErrorKind::Timeout;
+                $body
+            }
+            E::Decode {
+                reason: $reason,
+                code: $code,
+                status: $status,
+                request_id: $request_id,
+                retryable: $retryable,
+                field: $field,
+                accepted: $accepted,
+                ..
+            } => {
+                let $kind = ErrorKind::Decode;
+                $body
+            }
+            E::Config {
+                reason: $reason,
+                code: $code,
+                status: $status,
+                request_id: $request_id,
+                retryable: $retryable,
+                field: $field,
+                accepted: $accepted,
+                ..
+            } => {
+                let $kind = ErrorKind::Config;
+                $body
+            }
+            E::WebhookUnauthorized {
+                reason: $reason,
+                code: $code,
+                status: $status,
+                request_id: $request_id,
+                retryable: $retryable,
+                field: $field,
+                accepted: $accepted,
+                ..
+            } => {
+                let $kind = ErrorKind::WebhookUnauthorized;
+                $body
+            }
         }
     }};
 }
 
 impl P100Error {
     fn fields(&self) -> Fields<'_> {
-        with_fields!(self, |kind, reason, code, status, request_id, retryable, field, accepted| {
+        with_fields!(self, |kind,
+                            reason,
+                            code,
+                            status,
+                            request_id,
+                            retryable,
+                            field,
+                            accepted| {
             Fields {
                 kind,
                 reason: reason.as_str(),

@@ -206,9 +206,9 @@ impl ClientBuilder {
 
     /// Checks the settings and builds the client.
     pub fn build(self) -> Result<super::Client> {
-        let api_key = self
-            .api_key
-            .ok_or_else(|| Error::config("an API key is required (set P100_API_KEY or call api_key())"))?;
+        let api_key = self.api_key.ok_or_else(|| {
+            Error::config("an API key is required (set P100_API_KEY or call api_key())")
+        })?;
         check_api_key(&api_key)?;
         let base_url = match (self.base_url, self.environment) {
             (Some(url), _) => url,
@@ -249,7 +249,9 @@ fn check_api_key(key: &SecretString) -> Result<()> {
     if k.trim().is_empty() {
         return Err(Error::config("the API key is empty").with_field("apiKey"));
     }
-    if k.chars().any(|c| c.is_control() || c.is_whitespace() || !c.is_ascii()) {
+    if k.chars()
+        .any(|c| c.is_control() || c.is_whitespace() || !c.is_ascii())
+    {
         // Never echo the key itself.
         return Err(Error::config(
             "the API key contains whitespace or characters that cannot be sent in a header",
@@ -263,9 +265,9 @@ fn check_api_key(key: &SecretString) -> Result<()> {
 /// that the API key never travels unencrypted over a network.
 pub(crate) fn check_base_url(url: &str) -> Result<String> {
     let url = url.trim().trim_end_matches('/');
-    let (scheme, rest) = url
-        .split_once("://")
-        .ok_or_else(|| Error::config(format!("base URL {url:?} must start with https://")).with_field("baseUrl"))?;
+    let (scheme, rest) = url.split_once("://").ok_or_else(|| {
+        Error::config(format!("base URL {url:?} must start with https://")).with_field("baseUrl")
+    })?;
     let host = rest.split(['/', ':']).next().unwrap_or("");
     if host.is_empty() {
         return Err(Error::config(format!("base URL {url:?} has no host")).with_field("baseUrl"));
@@ -286,7 +288,9 @@ pub(crate) fn check_base_url(url: &str) -> Result<String> {
         }
     }
     if rest.contains('?') || rest.contains('#') {
-        return Err(Error::config("base URL must not contain a query or fragment").with_field("baseUrl"));
+        return Err(
+            Error::config("base URL must not contain a query or fragment").with_field("baseUrl"),
+        );
     }
     Ok(url.to_string())
 }
@@ -323,7 +327,10 @@ mod tests {
 
     #[test]
     fn builder_rejects_bad_keys_without_echoing_them() {
-        let e = ClientBuilder::default().api_key("sk live 123").build().unwrap_err();
+        let e = ClientBuilder::default()
+            .api_key("sk live 123")
+            .build()
+            .unwrap_err();
         assert_eq!(e.kind(), crate::ErrorKind::Config);
         assert!(!e.to_string().contains("sk live"));
         assert!(ClientBuilder::default().build().is_err());

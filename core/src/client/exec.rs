@@ -40,7 +40,10 @@ impl Prepared {
     /// Adds a JSON body.
     pub fn json<T: Serialize + ?Sized>(mut self, body: &T) -> Result<Prepared> {
         let bytes = serde_json::to_vec(body).map_err(|e| {
-            Error::new(ErrorKind::Validation, format!("request could not be encoded: {e}"))
+            Error::new(
+                ErrorKind::Validation,
+                format!("request could not be encoded: {e}"),
+            )
         })?;
         self.body = Body::Json(bytes);
         Ok(self)
@@ -95,10 +98,16 @@ pub fn build_http_request(config: &Config, prepared: &Prepared) -> HttpRequest {
 
 /// The request id a server may send back, from the usual headers.
 pub fn request_id(resp: &HttpResponse) -> Option<String> {
-    ["x-request-id", "x-amzn-requestid", "x-correlation-id", "request-id", "x-trace-id"]
-        .iter()
-        .find_map(|h| resp.header(h))
-        .map(str::to_string)
+    [
+        "x-request-id",
+        "x-amzn-requestid",
+        "x-correlation-id",
+        "request-id",
+        "x-trace-id",
+    ]
+    .iter()
+    .find_map(|h| resp.header(h))
+    .map(str::to_string)
 }
 
 /// `Retry-After` in seconds (HTTP dates are not honoured; the backoff applies instead).
@@ -180,7 +189,10 @@ pub fn error_from_response(prepared: &Prepared, resp: &HttpResponse) -> Error {
         if code == ErrorCode::P403 {
             // "currency must be one of …" → field "currency".
             if let Some(first) = detail.split_whitespace().next() {
-                if first.chars().all(|c| c.is_ascii_alphanumeric() || c == '.' || c == '_') {
+                if first
+                    .chars()
+                    .all(|c| c.is_ascii_alphanumeric() || c == '.' || c == '_')
+                {
                     e = e.with_field(first.to_string());
                 }
             }
@@ -196,6 +208,7 @@ pub fn error_from_response(prepared: &Prepared, resp: &HttpResponse) -> Error {
             ErrorKind::Unavailable,
             format!("the P100 service answered HTTP {status}"),
         )
+        .with_retry_after(retry_after(resp))
         .with_retryable(safe_read);
         return if safe_read { e } else { ambiguous(e) };
     }
@@ -212,23 +225,7 @@ fn ambiguous(e: Error) -> Error {
          the matching details endpoint",
         e.message()
     );
-    let mut out = Error::new(e.kind(), msg)
-        .with_retryable(false)
-        .with_request_id(e.request_id().map(str::to_string))
-        .with_error_name(e.error_name().map(str::to_string));
-    if let Some(s) = e.status() {
-        out = out.with_status(s);
-    }
-    if let Some(c) = e.code() {
-        out = out.with_code(c.clone());
-    }
-    if let Some(b) = e.raw_body() {
-        out = out.with_raw_body(b.to_string());
-    }
-    if let Some(op) = e.operation() {
-        out = out.with_operation(op);
-    }
-    out
+    e.with_message(msg).with_retryable(false)
 }
 
 /// Decodes a 2xx body into `T` (pure). An empty body reads as JSON `null`.
@@ -275,9 +272,10 @@ pub fn error_from_transport(prepared: &Prepared, err: &TransportError, timeout: 
             ErrorKind::Timeout,
             format!("no reply from P100 within {:.1} s", timeout.as_secs_f64()),
         ),
-        TransportError::Failed(m) => {
-            Error::new(ErrorKind::Network, format!("connection to P100 failed: {m}"))
-        }
+        TransportError::Failed(m) => Error::new(
+            ErrorKind::Network,
+            format!("connection to P100 failed: {m}"),
+        ),
     }
     .with_retryable(read)
     .with_operation(prepared.operation);

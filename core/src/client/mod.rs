@@ -55,8 +55,14 @@ impl Client {
     }
 
     /// A client for `api_key` at `base_url`.
-    pub fn new(api_key: impl Into<crate::SecretString>, base_url: impl Into<String>) -> Result<Client> {
-        Client::builder().api_key(api_key).base_url(base_url).build()
+    pub fn new(
+        api_key: impl Into<crate::SecretString>,
+        base_url: impl Into<String>,
+    ) -> Result<Client> {
+        Client::builder()
+            .api_key(api_key)
+            .base_url(base_url)
+            .build()
     }
 
     /// A client from the environment: `P100_API_KEY` (required), then `P100_BASE_URL`, or
@@ -186,7 +192,12 @@ impl Client {
     }
 
     /// Builds an error for a wait that ran out of time.
-    pub(crate) fn wait_timeout(operation: &'static str, id: &str, last: &str, waited: Duration) -> Error {
+    pub(crate) fn wait_timeout(
+        operation: &'static str,
+        id: &str,
+        last: &str,
+        waited: Duration,
+    ) -> Error {
         Error::new(
             ErrorKind::Timeout,
             format!(

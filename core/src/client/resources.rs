@@ -102,7 +102,10 @@ impl Partner<'_> {
     }
 
     /// The partner's transactions of one month (path inferred).
-    pub async fn transactions(&self, query: &TransactionHistoryQuery) -> Result<TransactionHistory> {
+    pub async fn transactions(
+        &self,
+        query: &TransactionHistoryQuery,
+    ) -> Result<TransactionHistory> {
         let p = history_query(Prepared::new(&routes::PARTNER_TRANSACTIONS, &[])?, query)?;
         self.client.call(p).await
     }
@@ -285,8 +288,14 @@ impl Exchange<'_> {
     pub async fn partner_lock(&self, query: &ExchangeLockQuery) -> Result<ExchangeLock> {
         query.validate()?;
         let p = Prepared::new(&routes::PARTNER_EXCHANGE_LOCK, &[])?.query(&[
-            ("currencyFrom", query.currency_from.as_ref().map(|c| c.to_string())),
-            ("currencyTo", query.currency_to.as_ref().map(|c| c.to_string())),
+            (
+                "currencyFrom",
+                query.currency_from.as_ref().map(|c| c.to_string()),
+            ),
+            (
+                "currencyTo",
+                query.currency_to.as_ref().map(|c| c.to_string()),
+            ),
             ("amount", query.amount.map(|a| a.to_string())),
         ]);
         self.client.call(p).await
@@ -326,7 +335,11 @@ impl Exchange<'_> {
     }
 
     /// Polls [`Exchange::details`] until the exchange is `COMPLETED` or `FAILED`.
-    pub async fn wait_for(&self, exchange_id: &str, options: WaitOptions) -> Result<ExchangeDetails> {
+    pub async fn wait_for(
+        &self,
+        exchange_id: &str,
+        options: WaitOptions,
+    ) -> Result<ExchangeDetails> {
         poll(
             options,
             "exchange",
@@ -354,7 +367,10 @@ impl Sepa<'_> {
     }
 
     /// Sends EUR from a user's balance by SEPA (accepted, then processed).
-    pub async fn user_transfer(&self, req: &UserSepaTransferRequest) -> Result<SepaTransferCreated> {
+    pub async fn user_transfer(
+        &self,
+        req: &UserSepaTransferRequest,
+    ) -> Result<SepaTransferCreated> {
         req.validate()?;
         let mut body = req.clone();
         body.amount = body.amount.for_currency(&body.currency);
@@ -370,7 +386,11 @@ impl Sepa<'_> {
     }
 
     /// Polls [`Sepa::details`] until `SUCCESSFUL` or `FAILED`.
-    pub async fn wait_for(&self, transfer_id: &str, options: WaitOptions) -> Result<SepaTransferDetails> {
+    pub async fn wait_for(
+        &self,
+        transfer_id: &str,
+        options: WaitOptions,
+    ) -> Result<SepaTransferDetails> {
         poll(
             options,
             "SEPA transfer",
@@ -407,7 +427,10 @@ impl Crypto<'_> {
     }
 
     /// Sends crypto from a user's balance. Accepted, then processed.
-    pub async fn user_withdrawal(&self, req: &UserCryptoWithdrawalRequest) -> Result<WithdrawalCreated> {
+    pub async fn user_withdrawal(
+        &self,
+        req: &UserCryptoWithdrawalRequest,
+    ) -> Result<WithdrawalCreated> {
         req.validate()?;
         let mut body = req.clone();
         body.amount = body.amount.for_currency(&body.currency);
@@ -467,7 +490,11 @@ impl Transfers<'_> {
     }
 
     /// Polls [`Transfers::details`] until final.
-    pub async fn wait_for(&self, transfer_id: &str, options: WaitOptions) -> Result<TransferDetails> {
+    pub async fn wait_for(
+        &self,
+        transfer_id: &str,
+        options: WaitOptions,
+    ) -> Result<TransferDetails> {
         poll(
             options,
             "transfer",

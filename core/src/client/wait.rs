@@ -68,6 +68,8 @@ where
         }
         let remaining = options.timeout - elapsed;
         transport::sleep(interval.min(remaining)).await;
-        interval = interval.mul_f64(1.5).min(options.max_interval.max(interval));
+        interval = interval
+            .mul_f64(1.5)
+            .min(options.max_interval.max(interval));
     }
 }

@@ -30,7 +30,9 @@ pub struct Verifier {
 
 impl fmt::Debug for Verifier {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.debug_struct("Verifier").field("token", &"[REDACTED]").finish()
+        f.debug_struct("Verifier")
+            .field("token", &"[REDACTED]")
+            .finish()
     }
 }
 
@@ -52,7 +54,11 @@ impl Verifier {
     }
 
     /// Verifies, then parses the body into a [`WebhookEvent`].
-    pub fn verify_and_parse(&self, authorization: Option<&str>, body: &str) -> Result<WebhookEvent> {
+    pub fn verify_and_parse(
+        &self,
+        authorization: Option<&str>,
+        body: &str,
+    ) -> Result<WebhookEvent> {
         self.verify(authorization)?;
         parse_event(body)
     }
@@ -100,7 +106,13 @@ mod tests {
         assert!(v.verify(Some("s3cret-token")).is_ok());
         assert!(v.verify(Some("Bearer s3cret-token")).is_ok());
         assert!(v.verify(Some("  s3cret-token ")).is_ok());
-        for bad in [None, Some(""), Some("s3cret-tokem"), Some("s3cret-token2"), Some("s3cret")] {
+        for bad in [
+            None,
+            Some(""),
+            Some("s3cret-tokem"),
+            Some("s3cret-token2"),
+            Some("s3cret"),
+        ] {
             let e = v.verify(bad).unwrap_err();
             assert_eq!(e.kind(), ErrorKind::WebhookUnauthorized, "{bad:?}");
             assert_eq!(e.status(), Some(401));
