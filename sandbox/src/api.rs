@@ -254,7 +254,11 @@ async fn serve(app: &Arc<App>, req: Request) -> Response {
     }
 }
 
-fn fault_reply(status: StatusCode, body: serde_json::Value, retry_after: Option<String>) -> Response {
+fn fault_reply(
+    status: StatusCode,
+    body: serde_json::Value,
+    retry_after: Option<String>,
+) -> Response {
     let mut r = Reply::Json(status, body).into_response();
     if let Some(ra) = retry_after.and_then(|v| HeaderValue::from_str(&v).ok()) {
         r.headers_mut().insert(header::RETRY_AFTER, ra);
@@ -283,7 +287,11 @@ async fn read_parts(req: Request) -> Result<Vec<Part>, ApiError> {
                 });
             }
             Ok(None) => break,
-            Err(_) => return Err(ApiError::validation("body is not valid multipart/form-data")),
+            Err(_) => {
+                return Err(ApiError::validation(
+                    "body is not valid multipart/form-data",
+                ))
+            }
         }
     }
     Ok(parts)

@@ -98,6 +98,10 @@ pub struct App {
     pub(crate) http: reqwest::Client,
     generation: AtomicU64,
     closed: AtomicBool,
+    /// Bumped (under the write lock) by every state change.
+    version: AtomicU64,
+    /// The rendered partner balances and the state version they show.
+    partner_cache: Mutex<Option<(u64, axum::body::Bytes)>>,
 }
 
 impl std::fmt::Debug for App {
@@ -133,6 +137,8 @@ impl App {
             http,
             generation: AtomicU64::new(0),
             closed: AtomicBool::new(false),
+            version: AtomicU64::new(0),
+            partner_cache: Mutex::new(None),
         }
     }
 
@@ -143,7 +149,30 @@ impl App {
 
     /// Changes the state.
     pub fn write(&self) -> RwLockWriteGuard<'_, State> {
-        recover(self.state.write())
+        let guard = recover(self.state.write());
+        // Bumped while holding the lock: a reader sees a version that matches the state.
+        self.version.fetch_add(1, Ordering::SeqCst);
+        guard
+    }
+
+    /// The partner balances document, rendered once per state version (the hot path).
+    pub fn partner_balances_json(&self) -> axum::body::Bytes {
+        let st = self.read();
+        let v = self.version.load(Ordering::SeqCst);
+        if let Some((cv, bytes)) = recover(self.partner_cache.lock()).as_ref() {
+            if *cv == v {
+                return bytes.clone();
+            }
+        }
+        let bytes = axum::body::Bytes::from(
+            serde_json::to_vec(&st.partner.to_json()).unwrap_or_else(|_| b"{}".to_vec()),
+        );
+        drop(st);
+        let mut cache = recover(self.partner_cache.lock());
+        if cache.as_ref().is_none_or(|(cv, _)| *cv < v) {
+            *cache = Some((v, bytes.clone()));
+        }
+        bytes
     }
 
     /// The current time scale.
@@ -165,11 +194,6 @@ impl App {
         Duration::try_from_secs_f64(d.as_secs_f64() * s).unwrap_or(d)
     }
 
-    /// The settle delay, scaled.
-    pub fn settle_delay(&self) -> Duration {
-        self.scaled(self.settings.settle)
-    }
-
     /// The reset counter: work scheduled before a reset is dropped.
     pub fn generation(&self) -> u64 {
         self.generation.load(Ordering::SeqCst)
@@ -186,11 +210,7 @@ impl App {
     }
 
     /// Runs `f` after `delay` × time scale, unless the sandbox was reset or shut down meanwhile.
-    pub fn after(
-        self: &Arc<Self>,
-        delay: Duration,
-        f: impl FnOnce(&Arc<App>) + Send + 'static,
-    ) {
+    pub fn after(self: &Arc<Self>, delay: Duration, f: impl FnOnce(&Arc<App>) + Send + 'static) {
         let gen = self.generation();
         let app = Arc::clone(self);
         let d = self.scaled(delay);

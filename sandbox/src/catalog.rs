@@ -232,7 +232,9 @@ mod tests {
         assert_eq!(sepa_fee(dec("500")), dec("1.00"));
         assert_eq!(sepa_fee(dec("2000")), dec("2.00"));
         assert_eq!(
-            net(&Currency::Usdc, Some(&Network::Polygon)).unwrap().fee_withdrawal,
+            net(&Currency::Usdc, Some(&Network::Polygon))
+                .unwrap()
+                .fee_withdrawal,
             "0.5"
         );
         assert!(net(&Currency::Btc, Some(&Network::Polygon)).is_none());

@@ -28,7 +28,10 @@ pub fn routes() -> Router<Arc<App>> {
         .route("/_sandbox/fund", post(fund))
         .route("/_sandbox/sepa-deposit", post(sepa_deposit))
         .route("/_sandbox/crypto-deposit", post(crypto_deposit))
-        .route("/_sandbox/time-scale", get(get_time_scale).post(set_time_scale))
+        .route(
+            "/_sandbox/time-scale",
+            get(get_time_scale).post(set_time_scale),
+        )
         .route(
             "/_sandbox/faults",
             get(list_faults).post(add_fault).delete(clear_faults),
@@ -42,6 +45,7 @@ pub fn routes() -> Router<Arc<App>> {
             get(deliveries).delete(clear_deliveries),
         )
         .route("/_sandbox/reset", post(reset))
+        .route("/_sandbox/webhook-sink", post(webhook_sink))
         .route("/_sandbox/pay/{id}", get(pay_page).post(pay))
 }
 
@@ -184,9 +188,10 @@ async fn sepa_deposit(State(app): State<Arc<App>>, b: Bytes) -> Result<Response,
                 return;
             };
             let approved = match (&dep.holder, &dep.sender_name) {
-                (Holder::User(u), Some(name)) => st.users.get(u).is_some_and(|u| {
-                    name.to_lowercase().contains(&u.last_name.to_lowercase())
-                }),
+                (Holder::User(u), Some(name)) => st
+                    .users
+                    .get(u)
+                    .is_some_and(|u| name.to_lowercase().contains(&u.last_name.to_lowercase())),
                 _ => true,
             };
             let status = if approved { "APPROVED" } else { "REJECTED" };
@@ -328,14 +333,19 @@ async fn set_time_scale(State(app): State<Arc<App>>, b: Bytes) -> Result<Respons
 #[derive(Deserialize)]
 #[serde(rename_all = "camelCase")]
 struct FaultBody {
-    kind: String,
+    /// `"429"` or `429`, `"delay"`…
+    kind: Value,
     count: Option<u32>,
     retry_after: Option<f64>,
     delay_ms: Option<u64>,
 }
 
 /// Parses a fault description (`kind`, `retryAfter` seconds, `delayMs`).
-pub fn fault_kind(kind: &str, retry_after: Option<f64>, delay_ms: Option<u64>) -> Result<FaultKind, String> {
+pub fn fault_kind(
+    kind: &str,
+    retry_after: Option<f64>,
+    delay_ms: Option<u64>,
+) -> Result<FaultKind, String> {
     let ra = match retry_after {
         None => None,
         Some(s) if s.is_finite() && s >= 0.0 => Some(if s.fract() == 0.0 {
@@ -366,7 +376,11 @@ pub fn fault_kind(kind: &str, retry_after: Option<f64>, delay_ms: Option<u64>) -
 /// requests.
 async fn add_fault(State(app): State<Arc<App>>, b: Bytes) -> Result<Response, Bad> {
     let f: FaultBody = body(&b)?;
-    let kind = fault_kind(&f.kind, f.retry_after, f.delay_ms).map_err(bad)?;
+    let name = match &f.kind {
+        Value::String(s) => s.clone(),
+        other => other.to_string(),
+    };
+    let kind = fault_kind(&name, f.retry_after, f.delay_ms).map_err(bad)?;
     let pending = app.add_fault(kind, f.count.unwrap_or(1));
     Ok(Reply::ok(json!({ "pending": pending, "faults": app.faults_json() })).into_response())
 }
@@ -442,6 +456,31 @@ async fn clear_deliveries(State(app): State<Arc<App>>) -> Response {
 async fn reset(State(app): State<Arc<App>>) -> Response {
     app.reset();
     Reply::ok(json!({ "reset": true })).into_response()
+}
+
+#[derive(Deserialize)]
+struct SinkQuery {
+    status: Option<u16>,
+}
+
+/// `POST /_sandbox/webhook-sink[?status=N]` — a receiver for runners without their own server:
+/// answers 401 without an `Authorization` header, else `status` (default 200). Point
+/// `/_sandbox/webhooks` at it and read what was sent from the delivery log.
+async fn webhook_sink(
+    axum::extract::Query(q): axum::extract::Query<SinkQuery>,
+    headers: axum::http::HeaderMap,
+) -> Response {
+    if !headers.contains_key(axum::http::header::AUTHORIZATION) {
+        return json_response(
+            StatusCode::UNAUTHORIZED,
+            &json!({ "error": "missing Authorization" }),
+        );
+    }
+    let status = q
+        .status
+        .and_then(|s| StatusCode::from_u16(s).ok())
+        .unwrap_or(StatusCode::OK);
+    json_response(status, &json!({}))
 }
 
 /// `GET /_sandbox/pay/{id}` — the payment page a link points to.

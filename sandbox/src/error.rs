@@ -138,7 +138,9 @@ impl ApiError {
             }),
             ApiError::Validation(m) => json!({ "errorCode": "P403", "errorMessage": m }),
             ApiError::Unauthorized(r) => json!({ "message": format!("Access Denied. {r}") }),
-            ApiError::NoRoute(m) => json!({ "statusCode": 404, "message": m, "error": "Not Found" }),
+            ApiError::NoRoute(m) => {
+                json!({ "statusCode": 404, "message": m, "error": "Not Found" })
+            }
         }
     }
 }

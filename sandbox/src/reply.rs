@@ -12,6 +12,8 @@ pub enum Reply {
     Json(StatusCode, Value),
     /// An HTML page (`text/html`).
     Html(String),
+    /// An already encoded JSON document (200).
+    RawJson(axum::body::Bytes),
 }
 
 impl Reply {
@@ -35,6 +37,14 @@ impl IntoResponse for Reply {
     fn into_response(self) -> Response {
         match self {
             Reply::Json(status, v) => json_response(status, &v),
+            Reply::RawJson(bytes) => {
+                let mut r = Response::new(Body::from(bytes));
+                r.headers_mut().insert(
+                    header::CONTENT_TYPE,
+                    HeaderValue::from_static("application/json"),
+                );
+                r
+            }
             Reply::Html(html) => {
                 let mut r = Response::new(Body::from(html));
                 r.headers_mut().insert(

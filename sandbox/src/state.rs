@@ -9,7 +9,7 @@ use rust_decimal::Decimal;
 use serde_json::{json, Map, Value};
 
 use crate::catalog;
-use crate::util::{amount_str, dec, iso, num, uuid};
+use crate::util::{amount_str, dec, num, uuid};
 
 /// Whose money: the partner's own account or one user's.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
@@ -68,7 +68,11 @@ impl Account {
                 let currency = Currency::parse(c.code);
                 Balance {
                     id: uuid(),
-                    status: if currency.is_fiat() { fiat_status } else { None },
+                    status: if currency.is_fiat() {
+                        fiat_status
+                    } else {
+                        None
+                    },
                     currency,
                     amount: Decimal::ZERO,
                     wallet: None,
@@ -322,8 +326,6 @@ pub struct OrderLockData {
     pub fiat_amount: Decimal,
     /// Crypto to receive.
     pub crypto_amount: Decimal,
-    /// EUR per unit of crypto.
-    pub rate: Decimal,
 }
 
 /// Kind-specific data of a money-moving operation.
@@ -595,18 +597,5 @@ impl State {
 impl Default for State {
     fn default() -> Self {
         State::new()
-    }
-}
-
-/// The JSON of an amount that the docs show as a number in payloads (`"amount": 0.001`).
-pub fn amount_num(d: Decimal) -> Value {
-    num(d)
-}
-
-/// ISO time of an optional timestamp.
-pub fn iso_opt(t: &Option<DateTime<Utc>>) -> Value {
-    match t {
-        Some(t) => json!(iso(t)),
-        None => Value::Null,
     }
 }

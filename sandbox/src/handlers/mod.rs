@@ -17,7 +17,7 @@ use crate::app::App;
 use crate::catalog;
 use crate::error::{self, ApiError};
 use crate::reply::Reply;
-use crate::state::{Holder, Op, OpData, State, User};
+use crate::state::{Op, OpData, State, User};
 use crate::util::{amount_str, iso, num, tx_hash};
 
 pub(crate) use money::{deposit_json, settle_deposit, settle_op};
@@ -86,7 +86,9 @@ pub fn dispatch(app: &Arc<App>, name: &str, ctx: &Ctx) -> Result<Reply, ApiError
         "payment_links.create" => orders::create_link(app, ctx, false),
         "payment_links.create_checkout" => orders::create_link(app, ctx, true),
         "payment_links.details" => orders::link_details(app, ctx),
-        other => Err(ApiError::NoRoute(format!("operation {other} is not served"))),
+        other => Err(ApiError::NoRoute(format!(
+            "operation {other} is not served"
+        ))),
     }
 }
 
@@ -94,7 +96,9 @@ pub fn dispatch(app: &Arc<App>, name: &str, ctx: &Ctx) -> Result<Reply, ApiError
 
 /// The user, or P412.
 pub(crate) fn user<'a>(st: &'a State, id: &str) -> Result<&'a User, ApiError> {
-    st.users.get(id).ok_or_else(|| ApiError::of(error::INVALID_USER))
+    st.users
+        .get(id)
+        .ok_or_else(|| ApiError::of(error::INVALID_USER))
 }
 
 /// The user, mutable, or P412.
@@ -196,7 +200,7 @@ pub(crate) fn op_json(st: &State, op: &Op, for_webhook: bool) -> Value {
                     );
                 }
             } else if let Some(u) = op.holder.user() {
-                m.insert("externalUserId".into(), json!(u));
+                m.insert("sourceExternalUserId".into(), json!(u));
             }
         }
         OpData::Withdrawal {

@@ -6,8 +6,8 @@ use std::time::{Duration, Instant};
 
 use p100::models::{
     ExchangeLockQuery, NetworkFeeQuery, PartnerCryptoWithdrawalRequest, PartnerExchangeRequest,
-    PartnerSepaTransferRequest, TransferRequest, TravelRuleUpdateRequest, UserCryptoWithdrawalRequest,
-    UserExchangeRequest, UserSepaTransferRequest,
+    PartnerSepaTransferRequest, TransferRequest, TravelRuleUpdateRequest,
+    UserCryptoWithdrawalRequest, UserExchangeRequest, UserSepaTransferRequest,
 };
 use p100::{Currency, Network};
 use rust_decimal::Decimal;
@@ -86,7 +86,10 @@ fn lock_reply(app: &App, holder: Holder, q: Option<&ExchangeLockQuery>) -> Resul
     let mut m = Map::new();
     m.insert("id".into(), json!(lock.id));
     m.insert("rates".into(), rates_json());
-    m.insert("feePercentage".into(), num(dec(catalog::EXCHANGE_FEE_PERCENT)));
+    m.insert(
+        "feePercentage".into(),
+        num(dec(catalog::EXCHANGE_FEE_PERCENT)),
+    );
     m.insert("createdAt".into(), json!(iso(&lock.created_at)));
     m.insert("validUntil".into(), json!(iso(&lock.valid_until)));
     if let Some(q) = q {
@@ -265,7 +268,10 @@ fn sepa(
             amount,
             fee,
             title,
-            iban: iban.split_whitespace().collect::<String>().to_ascii_uppercase(),
+            iban: iban
+                .split_whitespace()
+                .collect::<String>()
+                .to_ascii_uppercase(),
             first_name,
             last_name,
             company,
@@ -461,7 +467,10 @@ pub(crate) fn settle_deposit(app: &Arc<App>, id: &str, status: &'static str) {
         let Some(d) = st.deposits.get_mut(id) else {
             return;
         };
-        if matches!(d.status, "SUCCESSFUL" | "UNSUCCESSFUL" | "WAITING_FOR_TR_DATA") {
+        if matches!(
+            d.status,
+            "SUCCESSFUL" | "UNSUCCESSFUL" | "WAITING_FOR_TR_DATA"
+        ) {
             return;
         }
         d.status = status;

@@ -29,7 +29,10 @@ fn order_rate(c: &Currency) -> Option<Decimal> {
 /// `GET /v1/order/rates`.
 pub fn rates() -> Result<Reply, ApiError> {
     let mut m = Map::new();
-    for c in catalog::CURRENCIES.iter().filter(|c| !c.networks.is_empty()) {
+    for c in catalog::CURRENCIES
+        .iter()
+        .filter(|c| !c.networks.is_empty())
+    {
         if let Some(r) = order_rate(&Currency::parse(c.code)) {
             m.insert(c.code.to_string(), num(r));
         }
@@ -58,7 +61,6 @@ pub fn lock(app: &Arc<App>, ctx: &Ctx) -> Result<Reply, ApiError> {
         network: req.network.clone(),
         fiat_amount: fiat,
         crypto_amount: crypto,
-        rate,
     };
     lock.order = Some(data);
     st.locks.insert(lock.id.clone(), lock.clone());

@@ -24,8 +24,7 @@ pub const BANK_ADDRESS: &str = "Połonińska 19";
 
 /// `GET /v1/partner/balances` — the hot path: one read lock, one JSON document.
 pub fn balances(app: &Arc<App>) -> Result<Reply, ApiError> {
-    let st = app.read();
-    Ok(Reply::ok(st.partner.to_json()))
+    Ok(Reply::RawJson(app.partner_balances_json()))
 }
 
 /// `GET /v1/partner/transactions?month=&year=`.
@@ -98,15 +97,18 @@ pub fn history(st: &State, holder: &Holder, month: u32, year: i32) -> Value {
     let in_month = |t: &chrono::DateTime<chrono::Utc>| t.month() == month && t.year() == year;
     let mut items: Vec<(chrono::DateTime<chrono::Utc>, Value)> = Vec::new();
     for op in st.ops.values() {
-        let involved = op.holder == *holder
-            || matches!(&op.credit, Some((h, _, _)) if h == holder);
+        let involved = op.holder == *holder || matches!(&op.credit, Some((h, _, _)) if h == holder);
         if !involved || !in_month(&op.created_at) {
             continue;
         }
         let out = op.holder == *holder;
         let (kind, amount, currency, fee, desc) = match &op.data {
             OpData::Exchange {
-                amount, from, to, fee, ..
+                amount,
+                from,
+                to,
+                fee,
+                ..
             } => (
                 "exchange",
                 *amount,
@@ -116,7 +118,13 @@ pub fn history(st: &State, holder: &Holder, month: u32, year: i32) -> Value {
             ),
             OpData::Sepa {
                 amount, fee, title, ..
-            } => ("sepa_transfer", *amount, Currency::Eur, Some(*fee), title.clone()),
+            } => (
+                "sepa_transfer",
+                *amount,
+                Currency::Eur,
+                Some(*fee),
+                title.clone(),
+            ),
             OpData::Withdrawal {
                 amount,
                 fee,
@@ -202,6 +210,6 @@ pub fn history(st: &State, holder: &Holder, month: u32, year: i32) -> Value {
             }
         }
     }
-    items.sort_by(|a, b| b.0.cmp(&a.0));
+    items.sort_by_key(|b| std::cmp::Reverse(b.0));
     json!({ "transactions": items.into_iter().map(|(_, v)| v).collect::<Vec<_>>() })
 }

@@ -266,7 +266,7 @@ pub fn upload_poa(app: &Arc<App>, ctx: &Ctx) -> Result<Reply, ApiError> {
         u.poa = Some("WAITING");
     }
     app.emit(
-        "poa_status",
+        "poa_verification",
         json!({ "externalUserId": id, "status": "WAITING" }),
     );
     let uid = id.clone();
@@ -283,7 +283,7 @@ pub fn upload_poa(app: &Arc<App>, ctx: &Ctx) -> Result<Reply, ApiError> {
         };
         if approved {
             app.emit(
-                "poa_status",
+                "poa_verification",
                 json!({ "externalUserId": uid, "status": "APPROVED" }),
             );
         }
