@@ -191,7 +191,7 @@ pub fn error_from_response(prepared: &Prepared, resp: &HttpResponse) -> Error {
             if let Some(first) = detail.split_whitespace().next() {
                 if first
                     .chars()
-                    .all(|c| c.is_ascii_alphanumeric() || c == '.' || c == '_')
+                    .all(|c| c.is_ascii_alphanumeric() || "._[]".contains(c))
                 {
                     e = e.with_field(first.to_string());
                 }
