@@ -1,0 +1,140 @@
+#!/usr/bin/env bash
+# Builds the npm package `p100` into bindings-wasm/pkg/:
+#   1. the crate p100-wasm for wasm32-unknown-unknown with the size-optimised profile
+#      `release-wasm` (opt-level z, fat LTO, panic=abort);
+#   2. wasm-bindgen-cli, pinned to the exact version of the wasm-bindgen crate in Cargo.lock,
+#      `--target nodejs` (CommonJS; index.mjs re-exports it for `import`, so there is one copy of
+#      the module and of the error classes whichever way the package is loaded);
+#   3. wasm-opt -Oz when one is installed that produces a working module (binaryen from npm,
+#      a devDependency here, or the system's, e.g. Debian's binaryen);
+#   4. the entry points, error classes, typings, package.json and README.
+# Installs wasm-bindgen-cli and the wasm32 target when missing. Usage: bindings-wasm/build.sh
+set -euo pipefail
+here="$(cd "$(dirname "$0")" && pwd)"
+root="$(cd "$here/.." && pwd)"
+cd "$root"
+
+log() { printf '==> %s\n' "$*"; }
+
+# --- tools -------------------------------------------------------------------------------
+command -v cargo >/dev/null || { echo "build.sh: cargo not found (install Rust with rustup)" >&2; exit 1; }
+command -v node >/dev/null || { echo "build.sh: node not found (Node >= 18 is needed)" >&2; exit 1; }
+if command -v rustup >/dev/null && ! rustup target list --installed | grep -qx wasm32-unknown-unknown; then
+  log "rustup target add wasm32-unknown-unknown"
+  rustup target add wasm32-unknown-unknown
+fi
+want=$(awk '/^name = "wasm-bindgen"$/{getline; gsub(/version = |"/,""); print; exit}' Cargo.lock)
+[ -n "$want" ] || { echo "build.sh: wasm-bindgen not found in Cargo.lock" >&2; exit 1; }
+if ! wasm-bindgen --version 2>/dev/null | grep -q " $want\$"; then
+  log "cargo install wasm-bindgen-cli --version $want --locked (once; takes a few minutes)"
+  cargo install wasm-bindgen-cli --version "$want" --locked
+fi
+
+if command -v npm >/dev/null && [ ! -x "$here/node_modules/.bin/wasm-opt" ] && [ -f "$here/package-lock.json" ]; then
+  log "npm ci (bindings-wasm dev tools: binaryen, typescript)"
+  (cd "$here" && npm ci --no-audit --no-fund)
+fi
+
+# --- 1. the wasm -------------------------------------------------------------------------
+log "cargo build -p p100-wasm --target wasm32-unknown-unknown --profile release-wasm"
+# strip=false for this build only: stripping drops the `target_features` section that
+# wasm-bindgen reads to know which wasm features (reference types…) the module uses; the
+# symbols are removed later by wasm-bindgen and wasm-opt instead.
+CARGO_PROFILE_RELEASE_WASM_STRIP=false \
+cargo build -p p100-wasm --target wasm32-unknown-unknown --profile release-wasm
+target_dir=$(cargo metadata --format-version 1 --no-deps | node -e 'let s="";process.stdin.on("data",d=>s+=d).on("end",()=>console.log(JSON.parse(s).target_directory))')
+wasm="$target_dir/wasm32-unknown-unknown/release-wasm/p100_wasm.wasm"
+
+# --- 2. wasm-bindgen ---------------------------------------------------------------------
+pkg="$here/pkg"
+rm -rf "$pkg"
+mkdir -p "$pkg/native"
+log "wasm-bindgen $want --target nodejs"
+wasm-bindgen --target nodejs --out-dir "$pkg/native" --out-name p100_wasm "$wasm"
+# The raw wasm ABI typings are internal (and full of `any`): not shipped.
+rm -f "$pkg/native/.gitignore" "$pkg/native/package.json" "$pkg/native/p100_wasm_bg.wasm.d.ts"
+
+# --- 3. wasm-opt ---------------------------------------------------------------------------
+# Candidates, in order: binaryen from npm (devDependency, pinned in package-lock.json), then the
+# system's (Debian's binaryen). Debian bookworm ships binaryen 108, which rewrites the module's
+# externref table as a funcref table and breaks it, so every result is loaded once before it
+# is kept; when no candidate gives a working module the unoptimised one stays.
+bg="$pkg/native/p100_wasm_bg.wasm"
+loads() { node -e 'require(process.argv[1]).version()' "$pkg/native/p100_wasm.js" >/dev/null 2>&1; }
+optimised=""
+for opt in "$here/node_modules/.bin/wasm-opt" "$(command -v wasm-opt || true)"; do
+  [ -n "$opt" ] && [ -x "$opt" ] || continue
+  log "wasm-opt -Oz ($("$opt" --version 2>/dev/null | head -1), $opt)"
+  cp "$bg" "$bg.orig"
+  # The features rustc enables by default for wasm32-unknown-unknown.
+  if "$opt" -Oz --enable-bulk-memory --enable-nontrapping-float-to-int --enable-sign-ext \
+      --enable-mutable-globals --enable-reference-types --enable-multivalue \
+      --strip-debug --strip-producers -o "$bg.opt" "$bg" && mv "$bg.opt" "$bg" && loads; then
+    rm -f "$bg.orig"
+    optimised="$opt"
+    break
+  fi
+  echo "build.sh: warning: $opt did not produce a working module; trying the next one" >&2
+  rm -f "$bg.opt"
+  mv "$bg.orig" "$bg"
+done
+if [ -z "$optimised" ]; then
+  echo "build.sh: warning: no working wasm-opt (run npm ci in bindings-wasm/); the wasm is not -Oz optimised" >&2
+fi
+loads || { echo "build.sh: the built module does not load" >&2; exit 1; }
+
+# --- 4. the package ----------------------------------------------------------------------
+version=$(cargo metadata --format-version 1 --no-deps | node -e '
+  let s=""; process.stdin.on("data",d=>s+=d).on("end",()=>{
+    const p = JSON.parse(s).packages.find(p => p.name === "p100-wasm");
+    console.log(p.version);
+  })')
+cp "$here/js/index.cjs" "$here/js/index.d.ts" "$here/js/errors.cjs" "$here/js/errors.d.ts" "$pkg/"
+cp "$here/README.md" "$pkg/README.md"
+
+# index.mjs: the ESM entry re-exports the CommonJS one by name (listed from the built module).
+node -e '
+  const names = Object.keys(require(process.argv[1])).sort();
+  const lines = [
+    "// ESM entry of the `p100` package: re-exports the CommonJS entry (one module instance).",
+    "import p100 from \"./index.cjs\";",
+    "",
+    ...names.map(n => `export const ${n} = p100.${n};`),
+    "export default p100;",
+    "",
+  ];
+  require("fs").writeFileSync(process.argv[2], lines.join("\n"));
+' "$pkg/index.cjs" "$pkg/index.mjs"
+
+node -e '
+  const [version, out] = process.argv.slice(1);
+  const pkg = {
+    name: "p100",
+    version,
+    description: "Client for the P100 Partner API (users, KYC, balances, exchange, SEPA, crypto, cards, webhooks) for Node.js, with TypeScript types.",
+    license: "MIT OR Apache-2.0",
+    keywords: ["p100", "payments", "sepa", "crypto", "fintech", "wasm"],
+    main: "./index.cjs",
+    module: "./index.mjs",
+    types: "./index.d.ts",
+    exports: {
+      ".": {
+        types: "./index.d.ts",
+        import: "./index.mjs",
+        require: "./index.cjs",
+        default: "./index.cjs",
+      },
+      "./package.json": "./package.json",
+    },
+    engines: { node: ">=18" },
+    files: [
+      "index.cjs", "index.mjs", "index.d.ts", "errors.cjs", "errors.d.ts",
+      "native/p100_wasm.js", "native/p100_wasm.d.ts", "native/p100_wasm_bg.wasm", "README.md",
+    ],
+  };
+  require("fs").writeFileSync(out, JSON.stringify(pkg, null, 2) + "\n");
+' "$version" "$pkg/package.json"
+
+raw=$(wc -c < "$bg")
+gz=$(gzip -9 -c "$bg" | wc -c)
+log "pkg/ written: p100@$version; wasm $raw bytes raw, $gz bytes gzipped (gzip -9)"

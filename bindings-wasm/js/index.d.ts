@@ -1,0 +1,2 @@
+export * from "./native/p100_wasm";
+export * from "./errors";

@@ -1,0 +1,411 @@
+//! `Client`: configuration, per-call options, the escape hatch, and the resource groups as
+//! properties (`client.users`, `client.cards` …).
+
+use std::future::Future;
+use std::time::Duration;
+
+use js_sys::{Promise, Reflect};
+use p100::{Error, ErrorKind};
+use serde::Deserialize;
+use wasm_bindgen::prelude::*;
+use wasm_bindgen_futures::future_to_promise;
+
+use crate::convert::{self, from_json, input, json_output, text, to_json};
+use crate::errors::{self, js};
+use crate::groups::*;
+
+/// Runs `fut` as a JS promise; a core error rejects it with the matching error class.
+pub(crate) fn spawn<F>(fut: F) -> Promise
+where
+    F: Future<Output = Result<JsValue, Error>> + 'static,
+{
+    future_to_promise(async move { fut.await.map_err(|e| errors::to_js(&e)) })
+}
+
+/// `User-Agent` prefix of the package.
+const USER_AGENT: &str = concat!("p100-node/", env!("CARGO_PKG_VERSION"));
+
+// Unknown option names are refused: a typo such as `baseURL` must not silently send the calls
+// (and the API key) to the default environment.
+#[derive(Deserialize)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+struct ClientOptions {
+    api_key: Option<String>,
+    #[serde(default)]
+    base_url: Option<String>,
+    #[serde(default)]
+    environment: Option<String>,
+    #[serde(default)]
+    timeout_ms: Option<f64>,
+    #[serde(default)]
+    max_retries: Option<u32>,
+    #[serde(default)]
+    retry_delay_ms: Option<f64>,
+    #[serde(default)]
+    max_retry_delay_ms: Option<f64>,
+    #[serde(default)]
+    user_agent: Option<String>,
+}
+
+#[derive(Deserialize, Default)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+struct CallOptions {
+    #[serde(default)]
+    timeout_ms: Option<f64>,
+    #[serde(default)]
+    max_retries: Option<u32>,
+}
+
+#[derive(Deserialize, Default)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+struct WaitOpts {
+    #[serde(default)]
+    timeout_ms: Option<f64>,
+    #[serde(default)]
+    interval_ms: Option<f64>,
+    #[serde(default)]
+    max_interval_ms: Option<f64>,
+}
+
+/// The longest delay a JS timer can hold (`setTimeout` takes at most 2^31 - 1 ms).
+const MAX_TIMER_MS: f64 = 2_147_483_647.0;
+
+/// A positive number of milliseconds that a JS timer can hold (at most about 24.8 days).
+fn millis(field: &str, ms: f64) -> Result<Duration, Error> {
+    if !(ms.is_finite() && ms > 0.0) {
+        return Err(Error::validation(
+            field,
+            "must be a positive number of milliseconds",
+        ));
+    }
+    if ms > MAX_TIMER_MS {
+        return Err(Error::validation(
+            field,
+            "must be at most 2147483647 milliseconds (the longest JS timer)",
+        ));
+    }
+    Ok(Duration::from_micros((ms * 1000.0) as u64))
+}
+
+/// A configuration error (kind `config`) from an input error.
+fn as_config(e: Error) -> Error {
+    if e.kind() == ErrorKind::Validation {
+        Error::new(
+            ErrorKind::Config,
+            format!("client options: {}", e.message()),
+        )
+    } else {
+        e
+    }
+}
+
+/// Reads `{ timeoutMs?, intervalMs?, maxIntervalMs? }` (all optional) into the core's options.
+pub(crate) fn wait_options(value: JsValue) -> Result<p100::WaitOptions, Error> {
+    let json = to_json(value, "options")?;
+    let json = if json.is_null() {
+        convert::empty_object()
+    } else {
+        json
+    };
+    let o: WaitOpts = from_json(&json, "options")?;
+    let mut w = p100::WaitOptions::default();
+    if let Some(ms) = o.timeout_ms {
+        w.timeout = millis("timeoutMs", ms)?;
+    }
+    if let Some(ms) = o.interval_ms {
+        w.initial_interval = millis("intervalMs", ms)?;
+    }
+    if let Some(ms) = o.max_interval_ms {
+        w.max_interval = millis("maxIntervalMs", ms)?;
+    }
+    Ok(w)
+}
+
+#[wasm_bindgen(typescript_custom_section)]
+const TS_CLIENT: &'static str = r#"
+/** Options of `new Client(...)`. */
+export interface ClientOptions {
+    /** The API key (sent as `x-api-key`). Never shown in errors or logs. */
+    apiKey: string;
+    /** A base URL, e.g. a local sandbox `http://127.0.0.1:8080`; overrides `environment`.
+     *  Plain `http://` is accepted for loopback hosts only. */
+    baseUrl?: string;
+    /** `"staging"` (default) or `"production"`, used when `baseUrl` is not given. */
+    environment?: "staging" | "production";
+    /** Timeout of one attempt in milliseconds (default 60000). */
+    timeoutMs?: number;
+    /** Retries after the first attempt (default 2, at most 10). Money-moving calls are retried
+     *  only when the request provably did not reach the server. */
+    maxRetries?: number;
+    /** Delay before the first retry in milliseconds (default 500); doubles each time, with
+     *  jitter. A server's `Retry-After` is honoured instead when it sends one. */
+    retryDelayMs?: number;
+    /** Longest delay between two retries in milliseconds (default 8000). */
+    maxRetryDelayMs?: number;
+    /** Text put before the SDK's own `User-Agent`. */
+    userAgent?: string;
+}
+
+/** Per-call overrides for `client.withOptions(...)`. */
+export interface RequestOptions {
+    /** Timeout of one attempt in milliseconds. */
+    timeoutMs?: number;
+    /** Retries after the first attempt (at most 10). */
+    maxRetries?: number;
+}
+
+/** How a `waitFor` helper polls. */
+export interface WaitOptions {
+    /** Give up after this many milliseconds (default 300000) with a `TimeoutError`. */
+    timeoutMs?: number;
+    /** First pause between two polls in milliseconds (default 1000); grows ×1.5. */
+    intervalMs?: number;
+    /** Longest pause between two polls in milliseconds (default 15000). */
+    maxIntervalMs?: number;
+}
+
+/** Any JSON value (the escape hatch `client.request`). */
+export type JsonValue = string | number | boolean | null | JsonValue[] | { [key: string]: JsonValue };
+
+/** The environment variables `Client.fromEnv` reads. */
+export type Env = Record<string, string | undefined>;
+"#;
+
+/// The P100 client. Cheap to share: one instance serves any number of concurrent calls.
+///
+/// ```js
+/// const client = new Client({ apiKey: process.env.P100_API_KEY, baseUrl: "http://127.0.0.1:8080" });
+/// const balances = await client.partner.balances();
+/// ```
+#[wasm_bindgen]
+pub struct Client {
+    inner: p100::Client,
+}
+
+impl Client {
+    pub(crate) fn inner(&self) -> &p100::Client {
+        &self.inner
+    }
+}
+
+#[wasm_bindgen]
+impl Client {
+    /// A client for `apiKey` at `baseUrl` (or `environment`). Throws a `ConfigError` when an
+    /// option is missing or wrong.
+    #[wasm_bindgen(constructor)]
+    pub fn new(
+        #[wasm_bindgen(unchecked_param_type = "ClientOptions")] options: JsValue,
+    ) -> Result<Client, JsValue> {
+        js(Self::build(options))
+    }
+
+    fn build(options: JsValue) -> Result<Client, Error> {
+        if !options.is_object() {
+            return Err(Error::config(
+                "new Client(options) needs an object such as { apiKey, baseUrl }",
+            ));
+        }
+        let o: ClientOptions = input(options, "options").map_err(as_config)?;
+        let key = o
+            .api_key
+            .ok_or_else(|| Error::config("options.apiKey is required"))?;
+        let mut b = p100::Client::builder().api_key(key);
+        if let Some(url) = o.base_url {
+            b = b.base_url(url);
+        } else if let Some(env) = o.environment {
+            let env = p100::Environment::parse(&env).ok_or_else(|| {
+                Error::config("options.environment must be \"staging\" or \"production\"")
+            })?;
+            b = b.environment(env);
+        }
+        if let Some(ms) = o.timeout_ms {
+            b = b.timeout(millis("timeoutMs", ms).map_err(as_config)?);
+        }
+        let mut retry = p100::RetryPolicy::default();
+        if let Some(n) = o.max_retries {
+            retry.max_retries = n;
+        }
+        if let Some(ms) = o.retry_delay_ms {
+            retry.initial_delay = millis("retryDelayMs", ms).map_err(as_config)?;
+        }
+        if let Some(ms) = o.max_retry_delay_ms {
+            retry.max_delay = millis("maxRetryDelayMs", ms).map_err(as_config)?;
+        }
+        b = b.retry_policy(retry);
+        let ua = match o.user_agent {
+            Some(extra) => format!("{extra} {USER_AGENT}"),
+            None => USER_AGENT.to_string(),
+        };
+        Ok(Client {
+            inner: b.user_agent(ua).build()?,
+        })
+    }
+
+    /// A client from environment variables: `P100_API_KEY` (required), then `P100_BASE_URL`, or
+    /// `P100_ENVIRONMENT` = `staging` (default) | `production`. Reads `process.env` unless
+    /// `env` is given.
+    #[wasm_bindgen(js_name = fromEnv)]
+    pub fn from_env(
+        #[wasm_bindgen(unchecked_optional_param_type = "Env")] env: JsValue,
+    ) -> Result<Client, JsValue> {
+        let env = if env.is_object() {
+            env
+        } else {
+            let process = Reflect::get(&js_sys::global(), &JsValue::from_str("process"))
+                .unwrap_or(JsValue::UNDEFINED);
+            Reflect::get(&process, &JsValue::from_str("env")).unwrap_or(JsValue::UNDEFINED)
+        };
+        let get = |name: &str| -> Option<String> {
+            if !env.is_object() {
+                return None;
+            }
+            Reflect::get(&env, &JsValue::from_str(name))
+                .ok()
+                .and_then(|v| v.as_string())
+        };
+        let inner = p100::Client::from_env_vars(|name| get(name));
+        // The same settings with the package's User-Agent.
+        let inner = inner.and_then(|c| {
+            let mut b = p100::Client::builder()
+                .base_url(c.config().base_url())
+                .timeout(c.config().timeout())
+                .retry_policy(c.config().retry())
+                .user_agent(USER_AGENT);
+            if let Some(key) = get("P100_API_KEY") {
+                b = b.api_key(key);
+            }
+            b.build()
+        });
+        js(inner.map(|inner| Client { inner }))
+    }
+
+    /// A client sharing this one's connections, with other timeout or retry settings:
+    /// `client.withOptions({ timeoutMs: 5000 }).sepa.details(id)`.
+    #[wasm_bindgen(js_name = withOptions)]
+    pub fn with_options(
+        &self,
+        #[wasm_bindgen(unchecked_param_type = "RequestOptions")] options: JsValue,
+    ) -> Result<Client, JsValue> {
+        js((|| {
+            let json = to_json(options, "options")?;
+            let json = if json.is_null() {
+                convert::empty_object()
+            } else {
+                json
+            };
+            let o: CallOptions = from_json(&json, "options")?;
+            let mut opts = p100::RequestOptions::default();
+            if let Some(ms) = o.timeout_ms {
+                opts.timeout = Some(millis("timeoutMs", ms)?);
+            }
+            if let Some(n) = o.max_retries {
+                if n > 10 {
+                    return Err(Error::validation("maxRetries", "must be at most 10"));
+                }
+                opts.max_retries = Some(n);
+            }
+            Ok(Client {
+                inner: self.inner.with_options(opts),
+            })
+        })())
+    }
+
+    /// The base URL calls go to (no trailing slash).
+    #[wasm_bindgen(getter, js_name = baseUrl)]
+    pub fn base_url(&self) -> String {
+        self.inner.config().base_url().to_string()
+    }
+
+    /// The escape hatch: sends any call with auth, retries and error mapping, for endpoints the
+    /// SDK does not model yet. `path` starts with `/v1/`; `method` is GET, POST, PATCH or
+    /// DELETE; only GET is retried after an ambiguous failure. Numbers in the reply become JS
+    /// numbers (exact to about 15 significant digits): prefer the typed methods for money.
+    #[wasm_bindgen(unchecked_return_type = "Promise<JsonValue>")]
+    pub fn request(
+        &self,
+        #[wasm_bindgen(unchecked_param_type = "string")] method: JsValue,
+        #[wasm_bindgen(unchecked_param_type = "string")] path: JsValue,
+        #[wasm_bindgen(unchecked_optional_param_type = "JsonValue")] body: JsValue,
+    ) -> Promise {
+        let c = self.inner.clone();
+        spawn(async move {
+            let method = text(&method, "method")?;
+            let path = text(&path, "path")?;
+            let body = if body.is_undefined() {
+                None
+            } else {
+                // Through JSON text, so numbers keep the digits JS gives them.
+                let text = js_sys::JSON::stringify(&body)
+                    .ok()
+                    .and_then(|s| s.as_string())
+                    .ok_or_else(|| Error::validation("body", "must be JSON-serializable"))?;
+                Some(
+                    serde_json::from_str::<serde_json::Value>(&text)
+                        .map_err(|_| Error::validation("body", "must be JSON-serializable"))?,
+                )
+            };
+            let reply = c.request(&method, &path, body.as_ref()).await?;
+            json_output(&reply)
+        })
+    }
+
+    /// The partner's own account: balances, history, wallet, SEPA deposit details.
+    #[wasm_bindgen(getter)]
+    pub fn partner(&self) -> PartnerApi {
+        PartnerApi::new(self)
+    }
+
+    /// End users: create (with or without KYC), update, suspend, delete, balances, history.
+    #[wasm_bindgen(getter)]
+    pub fn users(&self) -> UsersApi {
+        UsersApi::new(self)
+    }
+
+    /// KYC: document and POA uploads, verification, KYC by P100.
+    #[wasm_bindgen(getter)]
+    pub fn kyc(&self) -> KycApi {
+        KycApi::new(self)
+    }
+
+    /// Currency exchange: rates, locks, execution, details, `waitFor`.
+    #[wasm_bindgen(getter)]
+    pub fn exchange(&self) -> ExchangeApi {
+        ExchangeApi::new(self)
+    }
+
+    /// SEPA transfers out of the partner's or a user's EUR balance.
+    #[wasm_bindgen(getter)]
+    pub fn sepa(&self) -> SepaApi {
+        SepaApi::new(self)
+    }
+
+    /// Crypto withdrawals, network fees, travel-rule data for deposits.
+    #[wasm_bindgen(getter)]
+    pub fn crypto(&self) -> CryptoApi {
+        CryptoApi::new(self)
+    }
+
+    /// Internal transfers between the partner and its users.
+    #[wasm_bindgen(getter)]
+    pub fn transfers(&self) -> TransfersApi {
+        TransfersApi::new(self)
+    }
+
+    /// Virtual cards.
+    #[wasm_bindgen(getter)]
+    pub fn cards(&self) -> CardsApi {
+        CardsApi::new(self)
+    }
+
+    /// Orders: crypto payments converted to fiat.
+    #[wasm_bindgen(getter)]
+    pub fn orders(&self) -> OrdersApi {
+        OrdersApi::new(self)
+    }
+
+    /// Payment links and hosted checkouts.
+    #[wasm_bindgen(getter, js_name = paymentLinks)]
+    pub fn payment_links(&self) -> PaymentLinksApi {
+        PaymentLinksApi::new(self)
+    }
+}

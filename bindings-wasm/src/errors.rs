@@ -1,0 +1,107 @@
+//! The core's one `Error` → the package's `Error` subclasses.
+//!
+//! The classes (`P100Error`, `ValidationError`, …) are plain JS, defined once in the package's
+//! `errors.cjs`. Its entry point hands them to the wasm module at load time
+//! ([`register_error_classes`]); every error then leaves Rust as `new <Class>(message, details)`,
+//! so `instanceof` works whether the package was loaded with `require` or `import` (the ESM
+//! entry re-exports the CommonJS one: there is one copy of each class).
+//! Without registered classes (the raw wasm-bindgen module loaded directly) a plain `Error`
+//! carrying the same properties is thrown instead.
+
+use std::cell::RefCell;
+
+use js_sys::{Array, Function, Object, Reflect};
+use p100::{Error, ErrorKind};
+use wasm_bindgen::prelude::*;
+use wasm_bindgen::JsCast;
+
+thread_local! {
+    static CLASSES: RefCell<Option<Object>> = const { RefCell::new(None) };
+}
+
+/// Called once by the package's entry point with `{ P100Error, ValidationError, … }`.
+#[wasm_bindgen(js_name = __p100RegisterErrorClasses, skip_typescript)]
+pub fn register_error_classes(classes: JsValue) {
+    if let Some(obj) = classes.dyn_ref::<Object>() {
+        CLASSES.with(|c| {
+            if let Ok(mut slot) = c.try_borrow_mut() {
+                *slot = Some(obj.clone());
+            }
+        });
+    }
+}
+
+/// The class name of each kind.
+pub(crate) fn class_name(kind: ErrorKind) -> &'static str {
+    match kind {
+        ErrorKind::Validation => "ValidationError",
+        ErrorKind::Authentication => "AuthenticationError",
+        ErrorKind::Api => "ApiError",
+        ErrorKind::RateLimited => "RateLimitError",
+        ErrorKind::Unavailable => "UnavailableError",
+        ErrorKind::Network => "NetworkError",
+        ErrorKind::Timeout => "TimeoutError",
+        ErrorKind::Decode => "DecodeError",
+        ErrorKind::Config => "ConfigError",
+        ErrorKind::WebhookUnauthorized => "WebhookUnauthorizedError",
+    }
+}
+
+fn set(obj: &Object, key: &str, value: JsValue) {
+    // Setting a property of a fresh plain object cannot fail.
+    let _ = Reflect::set(obj, &JsValue::from_str(key), &value);
+}
+
+fn opt_str(v: Option<&str>) -> JsValue {
+    v.map_or(JsValue::NULL, JsValue::from_str)
+}
+
+/// The JS error for a core error (never contains a secret: the core's messages do not).
+pub(crate) fn to_js(e: &Error) -> JsValue {
+    let details = Object::new();
+    set(&details, "kind", JsValue::from_str(e.kind().as_str()));
+    set(&details, "code", opt_str(e.code().map(|c| c.as_str())));
+    set(&details, "errorName", opt_str(e.error_name()));
+    set(
+        &details,
+        "status",
+        e.status().map_or(JsValue::NULL, JsValue::from),
+    );
+    set(&details, "requestId", opt_str(e.request_id()));
+    set(&details, "retryable", JsValue::from_bool(e.is_retryable()));
+    set(
+        &details,
+        "retryAfterMs",
+        e.retry_after()
+            .map_or(JsValue::NULL, |d| JsValue::from_f64(d.as_millis() as f64)),
+    );
+    set(&details, "field", opt_str(e.field()));
+    set(&details, "accepted", JsValue::from_bool(e.accepted()));
+    set(&details, "operation", opt_str(e.operation()));
+    set(&details, "rawBody", opt_str(e.raw_body()));
+    let message = JsValue::from_str(&e.to_string());
+    construct(class_name(e.kind()), &message, &details)
+}
+
+fn construct(class: &str, message: &JsValue, details: &Object) -> JsValue {
+    // The registry is copied out first: no borrow is held while JS code runs.
+    let classes = CLASSES.with(|c| c.try_borrow().ok().and_then(|c| c.clone()));
+    let ctor = classes
+        .and_then(|classes| Reflect::get(&classes, &JsValue::from_str(class)).ok())
+        .and_then(|v| v.dyn_into::<Function>().ok());
+    if let Some(ctor) = ctor {
+        if let Ok(err) = Reflect::construct(&ctor, &Array::of2(message, details)) {
+            return err;
+        }
+    }
+    // Fallback: a plain Error with the same properties.
+    let err = js_sys::Error::new(&message.as_string().unwrap_or_default());
+    err.set_name(class);
+    let _ = Object::assign(&err, details);
+    err.into()
+}
+
+/// `Result<T, p100::Error>` → `Result<T, JsValue>` for the synchronous exports.
+pub(crate) fn js<T>(r: Result<T, Error>) -> Result<T, JsValue> {
+    r.map_err(|e| to_js(&e))
+}

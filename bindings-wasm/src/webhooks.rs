@@ -1,0 +1,126 @@
+//! Webhook helpers: check the `Authorization` token (constant time, in the core) and parse the
+//! body into a typed event.
+
+use js_sys::Uint8Array;
+use p100::webhooks::{self, Verifier};
+use p100::{Error, ErrorKind};
+use wasm_bindgen::prelude::*;
+use wasm_bindgen::JsCast;
+
+use crate::convert::output;
+use crate::errors::js;
+
+/// The `Authorization` header value, when there is one.
+fn header(value: &JsValue) -> Result<Option<String>, Error> {
+    if value.is_undefined() || value.is_null() {
+        return Ok(None);
+    }
+    value
+        .as_string()
+        .map(Some)
+        .ok_or_else(|| Error::validation("authorization", "must be a string, null or undefined"))
+}
+
+/// The body as text: a string, or bytes (a Node `Buffer`) in UTF-8.
+fn body_text(body: &JsValue) -> Result<String, Error> {
+    if let Some(s) = body.as_string() {
+        return Ok(s);
+    }
+    if let Some(bytes) = body.dyn_ref::<Uint8Array>() {
+        return String::from_utf8(bytes.to_vec())
+            .map_err(|_| Error::new(ErrorKind::Decode, "webhook body is not valid UTF-8"));
+    }
+    Err(Error::validation(
+        "body",
+        "must be the raw body as a string or a Uint8Array/Buffer",
+    ))
+}
+
+fn token_text(token: &JsValue) -> Result<String, Error> {
+    token
+        .as_string()
+        .ok_or_else(|| Error::config("the webhook token must be a string"))
+}
+
+/// Checks a delivery's `Authorization` header against your webhook token, in constant time.
+/// Throws a `WebhookUnauthorizedError` (answer the delivery with 401) when it is missing or
+/// wrong; the raw token and `Bearer <token>` are both accepted.
+#[wasm_bindgen(js_name = verifyWebhook)]
+pub fn verify_webhook(
+    #[wasm_bindgen(unchecked_param_type = "string | null | undefined")] authorization: JsValue,
+    #[wasm_bindgen(unchecked_param_type = "string")] token: JsValue,
+) -> Result<(), JsValue> {
+    js((|| {
+        let token = token_text(&token)?;
+        webhooks::verify_token(header(&authorization)?.as_deref(), &token)
+    })())
+}
+
+/// Parses a webhook body (flat payload or `{event_type, data}` envelope) into a typed event.
+/// An unrecognised delivery is `{ event: "unknown", data: { event_type, raw } }`, never an
+/// error; only a body that is not JSON throws a `DecodeError`.
+#[wasm_bindgen(js_name = parseWebhook, unchecked_return_type = "WebhookEvent")]
+pub fn parse_webhook(
+    #[wasm_bindgen(unchecked_param_type = "string | Uint8Array")] body: JsValue,
+) -> Result<JsValue, JsValue> {
+    js((|| output(&webhooks::parse_event(&body_text(&body)?)?))())
+}
+
+/// `verifyWebhook`, then `parseWebhook`.
+#[wasm_bindgen(js_name = verifyAndParseWebhook, unchecked_return_type = "WebhookEvent")]
+pub fn verify_and_parse_webhook(
+    #[wasm_bindgen(unchecked_param_type = "string | null | undefined")] authorization: JsValue,
+    #[wasm_bindgen(unchecked_param_type = "string")] token: JsValue,
+    #[wasm_bindgen(unchecked_param_type = "string | Uint8Array")] body: JsValue,
+) -> Result<JsValue, JsValue> {
+    js((|| {
+        let token = token_text(&token)?;
+        webhooks::verify_token(header(&authorization)?.as_deref(), &token)?;
+        output(&webhooks::parse_event(&body_text(&body)?)?)
+    })())
+}
+
+/// Checks deliveries against one webhook token (kept out of `toString` and logs).
+#[wasm_bindgen]
+pub struct WebhookVerifier {
+    inner: Verifier,
+}
+
+#[wasm_bindgen]
+impl WebhookVerifier {
+    /// A verifier for your webhook security token. Throws a `ConfigError` for an empty token
+    /// (it would accept every delivery).
+    #[wasm_bindgen(constructor)]
+    pub fn new(
+        #[wasm_bindgen(unchecked_param_type = "string")] token: JsValue,
+    ) -> Result<WebhookVerifier, JsValue> {
+        js((|| {
+            Ok(WebhookVerifier {
+                inner: Verifier::new(token_text(&token)?)?,
+            })
+        })())
+    }
+
+    /// Throws a `WebhookUnauthorizedError` when the header is missing or wrong.
+    pub fn verify(
+        &self,
+        #[wasm_bindgen(unchecked_param_type = "string | null | undefined")] authorization: JsValue,
+    ) -> Result<(), JsValue> {
+        js((|| self.inner.verify(header(&authorization)?.as_deref()))())
+    }
+
+    /// Verifies, then parses the body.
+    #[wasm_bindgen(js_name = verifyAndParse, unchecked_return_type = "WebhookEvent")]
+    pub fn verify_and_parse(
+        &self,
+        #[wasm_bindgen(unchecked_param_type = "string | null | undefined")] authorization: JsValue,
+        #[wasm_bindgen(unchecked_param_type = "string | Uint8Array")] body: JsValue,
+    ) -> Result<JsValue, JsValue> {
+        js((|| {
+            let event = self
+                .inner
+                .verify_and_parse(header(&authorization)?.as_deref(), &body_text(&body)?)?;
+            output(&event)
+        })())
+    }
+}

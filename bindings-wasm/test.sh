@@ -1,0 +1,143 @@
+#!/usr/bin/env bash
+# Tests of the npm package `p100` (called by scripts/test-all.sh; runs on a fresh machine).
+#   1. installs what is missing (wasm32 target, wasm-bindgen-cli, npm dev tools), idempotently;
+#   2. lints: rustfmt + clippy (wasm32) of the binding, tsc --strict over the typings and the
+#      Node examples, `node --check` of the package's JS;
+#   3. builds the package (build.sh) and the sandbox;
+#   4. starts the sandbox on a free loopback port (stopped on exit);
+#   5. node --test: the shared scenarios, every error class, webhooks, waitFor, exact money,
+#      200 concurrent calls, the package manifest and typings;
+#   6. compiles and runs the Node examples against the sandbox;
+#   7. `npm pack`s the package, installs the tarball into an empty folder and uses it from a
+#      CommonJS and an ESM script.
+# Exits non-zero on any failure.
+set -euo pipefail
+here="$(cd "$(dirname "$0")" && pwd)"
+root="$(cd "$here/.." && pwd)"
+cd "$root"
+export CARGO_TERM_COLOR=never
+
+step() { printf '\n---- bindings-wasm: %s ----\n' "$*"; }
+
+tmp="$(mktemp -d)"
+sandbox_pid=""
+cleanup() {
+  if [ -n "$sandbox_pid" ]; then
+    kill "$sandbox_pid" 2>/dev/null || true
+    wait "$sandbox_pid" 2>/dev/null || true
+  fi
+  rm -rf "$tmp"
+}
+trap cleanup EXIT
+
+# ---- 1. tools ----------------------------------------------------------------------------
+step "tools"
+command -v node >/dev/null || { echo "node (>= 18) is required" >&2; exit 1; }
+node -e 'if (+process.versions.node.split(".")[0] < 18) { console.error("Node >= 18 required"); process.exit(1) }'
+command -v npm >/dev/null || { echo "npm is required" >&2; exit 1; }
+if [ -x scripts/setup.sh ]; then scripts/setup.sh wasm; fi
+
+# npm ci when node_modules is missing or older than the lock file.
+npm_ci() {
+  local dir="$1"
+  if [ ! -f "$dir/node_modules/.package-lock.json" ] || [ "$dir/package-lock.json" -nt "$dir/node_modules/.package-lock.json" ]; then
+    (cd "$dir" && npm ci --no-audit --no-fund)
+  fi
+}
+npm_ci "$here"
+
+# ---- 2a. Rust lints ----------------------------------------------------------------------
+step "rustfmt --check and clippy (wasm32)"
+rustfmt --check --edition 2021 "$here"/src/*.rs core/src/bindings/wasm.rs
+cargo clippy -p p100-wasm -p p100 --features p100/wasm --target wasm32-unknown-unknown -- -D warnings
+cargo test -p p100-wasm --quiet   # the input conversion's unit tests (native)
+
+# ---- 3. build ----------------------------------------------------------------------------
+step "build the package"
+"$here/build.sh"
+
+step "build the sandbox"
+cargo build -p p100-sandbox --release
+target_dir=$(cargo metadata --format-version 1 --no-deps | node -e 'let s="";process.stdin.on("data",d=>s+=d).on("end",()=>console.log(JSON.parse(s).target_directory))')
+sandbox_bin="$target_dir/release/p100-sandbox"
+
+# ---- 2b. JS/TS lints (need the built typings) ---------------------------------------------
+step "node --check and tsc --strict over the typings"
+for f in "$here"/pkg/*.cjs "$here"/pkg/*.mjs "$here"/tests/*.mjs; do node --check "$f"; done
+"$here/node_modules/.bin/tsc" -p "$here/tests/types"
+
+# ---- 4. sandbox --------------------------------------------------------------------------
+step "start the sandbox"
+export P100_API_KEY="wasm-test-key-$RANDOM$RANDOM"
+"$sandbox_bin" --port 0 --api-key "$P100_API_KEY" --settle-ms 100 >"$tmp/sandbox.out" 2>"$tmp/sandbox.err" &
+sandbox_pid=$!
+for _ in $(seq 1 100); do
+  grep -q "listening on" "$tmp/sandbox.out" 2>/dev/null && break
+  kill -0 "$sandbox_pid" 2>/dev/null || { cat "$tmp/sandbox.err" >&2; echo "the sandbox did not start" >&2; exit 1; }
+  sleep 0.1
+done
+P100_BASE_URL=$(sed -n 's/.*listening on \(http:[^ ]*\).*/\1/p' "$tmp/sandbox.out" | head -1)
+[ -n "$P100_BASE_URL" ] || { echo "the sandbox did not report its address" >&2; exit 1; }
+export P100_BASE_URL
+echo "sandbox at $P100_BASE_URL"
+
+# ---- 5. node --test ----------------------------------------------------------------------
+step "node --test"
+# One file at a time: the files share the sandbox and some inject faults.
+node --test --test-concurrency=1 "$here"/tests/*.test.mjs
+
+# ---- 6. examples -------------------------------------------------------------------------
+step "examples/node: tsc --strict, then run against the sandbox"
+examples="$root/examples/node"
+npm_ci "$examples"
+(cd "$examples" && rm -rf dist && ./node_modules/.bin/tsc -p .)
+for f in balances create_user exchange sepa card errors; do
+  echo "== examples/node/dist/$f.js"
+  node "$examples/dist/$f.js"
+done
+
+# ---- 7. npm pack → empty folder → require and import -------------------------------------
+step "npm pack, install into an empty folder, use from CommonJS and ESM"
+(cd "$here/pkg" && npm pack --silent --pack-destination "$tmp" >/dev/null)
+tarball=$(ls "$tmp"/p100-*.tgz)
+mkdir "$tmp/app"
+cat >"$tmp/app/package.json" <<'EOF'
+{ "name": "p100-pack-check", "private": true, "version": "1.0.0" }
+EOF
+(cd "$tmp/app" && npm install --no-audit --no-fund --offline "$tarball" >/dev/null)
+cat >"$tmp/app/check.cjs" <<'EOF'
+const { Client, P100Error, ApiError } = require("p100");
+(async () => {
+  const client = new Client({ apiKey: process.env.P100_API_KEY, baseUrl: process.env.P100_BASE_URL });
+  const b = await client.partner.balances();
+  if (typeof b.fiatBalances[0].amount !== "string") throw new Error("amount is not a string");
+  try {
+    await client.users.balances("nobody-pack-check");
+    throw new Error("expected an ApiError");
+  } catch (e) {
+    if (!(e instanceof ApiError) || !(e instanceof P100Error) || e.code !== "P412") throw e;
+  }
+  console.log("CommonJS: ok");
+})().catch((e) => { console.error(e); process.exit(1); });
+EOF
+cat >"$tmp/app/check.mjs" <<'EOF'
+import { Client, P100Error, ApiError } from "p100";
+import p100 from "p100";
+const client = new Client({ apiKey: process.env.P100_API_KEY, baseUrl: process.env.P100_BASE_URL });
+const b = await client.partner.balances();
+if (typeof b.fiatBalances[0].amount !== "string") throw new Error("amount is not a string");
+try {
+  await client.users.balances("nobody-pack-check");
+  throw new Error("expected an ApiError");
+} catch (e) {
+  if (!(e instanceof ApiError) || !(e instanceof P100Error) || e.code !== "P412") throw e;
+}
+if (p100.Client !== Client) throw new Error("default export differs");
+console.log("ESM: ok");
+EOF
+(cd "$tmp/app" && node check.cjs && node check.mjs)
+size=$(wc -c < "$here/pkg/native/p100_wasm_bg.wasm")
+gz=$(gzip -9 -c "$here/pkg/native/p100_wasm_bg.wasm" | wc -c)
+echo "package: $(basename "$tarball") $(wc -c < "$tarball") bytes; wasm $size bytes raw, $gz gzipped"
+
+step "all passed"

@@ -1,0 +1,168 @@
+// The client against the sandbox: shapes of the results, exact money, waitFor, the escape
+// hatch, configuration, and 200 concurrent calls through one Client.
+import { test } from "node:test";
+import assert from "node:assert/strict";
+import { inspect } from "node:util";
+
+import { p100, baseUrl, apiKey, client, uid, pollUntil } from "./helpers.mjs";
+
+const { Client } = p100;
+
+async function newUser(c, prefix = "cl") {
+  const id = `${prefix}-${uid()}`;
+  const created = await c.users.create({
+    externalUserId: id,
+    email: "jan.kowalski@example.pl",
+    phone: "486012334567",
+    firstName: "Jan",
+    lastName: "Kowalski",
+    city: "Warszawa",
+    postCode: "00-001",
+    country: "PL",
+    citizenship: "PL",
+    birthDate: "1990-05-15",
+    hasAcceptedP100Tc: true,
+  });
+  assert.equal(typeof created.userId, "string");
+  return id;
+}
+
+test("package basics: version, Client options, getters, no key in inspect", () => {
+  assert.equal(p100.version(), "0.1.0");
+  const c = new Client({ apiKey, baseUrl: `${baseUrl}/` });
+  assert.equal(c.baseUrl, baseUrl, "trailing slash removed");
+  assert.ok(!inspect(c).includes(apiKey));
+  assert.ok(!String(c).includes(apiKey));
+  const staging = new Client({ apiKey: "k", environment: "staging" });
+  assert.equal(staging.baseUrl, "https://partner-api-stage.p100.io");
+  const prod = new Client({ apiKey: "k", environment: "production" });
+  assert.equal(prod.baseUrl, "https://partner-api.p100.io");
+  const fromEnv = Client.fromEnv({ P100_API_KEY: apiKey, P100_BASE_URL: baseUrl });
+  assert.equal(fromEnv.baseUrl, baseUrl);
+  const faster = c.withOptions({ timeoutMs: 5000, maxRetries: 0 });
+  assert.ok(faster instanceof Client);
+  for (const g of ["partner", "users", "kyc", "exchange", "sepa", "crypto", "transfers", "cards", "orders", "paymentLinks"]) {
+    assert.equal(typeof c[g], "object", g);
+  }
+});
+
+test("partner balances: plain objects, wire names, amounts as strings, null for absent", async () => {
+  const b = await client().partner.balances();
+  assert.ok(Array.isArray(b.fiatBalances));
+  assert.ok(Array.isArray(b.cryptoBalances));
+  const eur = b.fiatBalances.find((x) => x.name === "eur");
+  assert.equal(eur.amount, "100000.00");
+  assert.equal(typeof eur.amount, "string");
+  assert.equal(Object.getPrototypeOf(b), Object.prototype);
+  const btc = b.cryptoBalances.find((x) => x.name === "btc");
+  assert.equal(typeof btc.amount, "string");
+  assert.equal(typeof btc.networkConfig, "object");
+  assert.ok(!(btc.networkConfig instanceof Map));
+
+  const id = await newUser(client());
+  const u = await client().users.balances(id);
+  const ueur = u.fiatBalances.find((x) => x.name === "eur");
+  assert.equal(ueur.iban, null);
+  assert.equal(ueur.status, "WAITING_TO_BE_ACTIVATED");
+});
+
+test("money stays exact: 0.00000001 BTC and a rate with 8 decimals", async () => {
+  const c = client();
+  const rates = await c.exchange.rates();
+  assert.equal(rates.btc, "102178.03394219");
+  const id = await newUser(c);
+  const { transferId } = await c.transfers.create({ destinationExternalUserId: id, amount: "0.00000001", currency: "btc" });
+  const done = await c.transfers.waitFor(transferId, { timeoutMs: 10_000, intervalMs: 20 });
+  assert.equal(done.status, "SUCCESSFUL");
+  const b = await c.users.balances(id);
+  assert.equal(b.cryptoBalances.find((x) => x.name === "btc").amount, "0.00000001");
+  // More decimals than the currency has are refused locally.
+  await assert.rejects(
+    c.transfers.create({ destinationExternalUserId: id, amount: "0.000000001", currency: "btc" }),
+    (e) => e instanceof p100.ValidationError && e.field === "amount" && e.status === null,
+  );
+});
+
+test("waitFor helpers resolve with the final status", async () => {
+  const c = client();
+  const { transferId } = await c.sepa.partnerTransfer({
+    amount: "12.50",
+    currency: "eur",
+    destinationIban: "DE89370400440532013000",
+    transferTitle: `waitFor ${uid()}`,
+  });
+  const sepa = await c.sepa.waitFor(transferId, { timeoutMs: 10_000, intervalMs: 20 });
+  assert.equal(sepa.status, "SUCCESSFUL");
+  assert.equal(sepa.amount, "12.50");
+
+  const lock = await c.exchange.partnerLock({ currencyFrom: "eur", currencyTo: "btc" });
+  const { exchangeId } = await c.exchange.partnerExecute({
+    amount: "10.00",
+    currencyFrom: "eur",
+    currencyTo: "btc",
+    lockId: lock.id,
+  });
+  const ex = await c.exchange.waitFor(exchangeId, { timeoutMs: 10_000, intervalMs: 20 });
+  assert.equal(ex.status, "COMPLETED");
+  assert.equal(typeof ex.receivedAmount, "string");
+
+  await assert.rejects(c.sepa.waitFor(transferId, { timeoutMs: -1 }), (e) => e instanceof p100.ValidationError && e.field === "timeoutMs");
+});
+
+test("the escape hatch sends any call and maps errors", async () => {
+  const c = client();
+  const b = await c.request("GET", "/v1/partner/balances");
+  assert.ok(Array.isArray(b.fiatBalances));
+  await assert.rejects(c.request("GET", "https://elsewhere.example/v1/x"), (e) => e instanceof p100.ValidationError && e.field === "path");
+  await assert.rejects(c.request("PUT", "/v1/partner/balances"), (e) => e instanceof p100.ValidationError && e.field === "method");
+  await assert.rejects(
+    c.request("POST", "/v1/transfer", { amount: "10.00", currency: "eur" }),
+    (e) => e instanceof p100.ApiError && e.code === "P424" && e.status === 400,
+  );
+});
+
+test("200 concurrent calls through one Client", async () => {
+  const c = client();
+  const id = await newUser(c, "conc");
+  const calls = [];
+  for (let i = 0; i < 200; i++) {
+    if (i % 4 === 0) calls.push(c.users.balances(id));
+    else if (i % 4 === 1) calls.push(c.exchange.rates());
+    else if (i % 4 === 2) calls.push(c.partner.balances());
+    else calls.push(c.users.balances(`nobody-${i}`).then(() => "unexpected", (e) => e));
+  }
+  const results = await Promise.all(calls);
+  assert.equal(results.length, 200);
+  results.forEach((r, i) => {
+    if (i % 4 === 0) assert.equal(r.fiatBalances[0].name, "eur");
+    else if (i % 4 === 1) assert.equal(r.btc, "102178.03394219");
+    else if (i % 4 === 2) assert.ok(r.fiatBalances.length > 0);
+    else assert.ok(r instanceof p100.ApiError && r.code === "P412", String(r));
+  });
+});
+
+test("cards: PAN and CVV come back as strings; updates resolve with undefined", async () => {
+  const c = client();
+  const id = await newUser(c, "card");
+  // Activate the user (KYC by P100), as cards need a verified user.
+  const v = await c.kyc.createVerification({
+    externalUserId: id,
+    documentType: "ID_CARD",
+    country: "PL",
+    incomeSource: "SALARY",
+    openAccountReason: "CURRENCY_EXCHANGE",
+    occupation: "IT",
+    additionalInfo: "software developer",
+  });
+  await pollUntil(() => c.kyc.status(v.verificationId), (s) => s.verificationStatus === "VERIFIED");
+  assert.equal(await c.kyc.addVerification({ externalUserId: id, documentType: "ID_CARD", documentNumber: "CEV12630", documentCountry: "PL" }), undefined);
+  const card = await c.cards.create({ externalUserId: id, label: "Shopping", pin: "1234" });
+  assert.equal(card.cardNumber.length, 16);
+  assert.equal(card.cvv.length, 3);
+  assert.equal(await c.cards.block({ externalUserId: id, cardId: card.cardId }), undefined);
+  const details = await c.cards.details(id, card.cardId);
+  assert.equal(details.status, "LOCKED_BY_USER");
+  assert.equal(await c.cards.updateLimits({ externalUserId: id, cardId: card.cardId, dailyTrxAll: "250.50" }), undefined);
+  const limits = await c.cards.limits(id, card.cardId);
+  assert.equal(limits.dailyTrxAll, "250.5");
+});

@@ -1,0 +1,58 @@
+// Shared helpers of the Node test suite. test.sh starts the sandbox and passes its address in
+// P100_BASE_URL / P100_API_KEY; the package under test is bindings-wasm/pkg (built by build.sh).
+import * as p100 from "../pkg/index.mjs";
+
+export { p100 };
+
+export const baseUrl = process.env.P100_BASE_URL;
+export const apiKey = process.env.P100_API_KEY;
+if (!baseUrl || !apiKey) {
+  throw new Error("P100_BASE_URL and P100_API_KEY must point at a running sandbox (see test.sh)");
+}
+
+/** A client for the sandbox with the scenario settings: 10 s timeout, fast retries. */
+export function client(overrides = {}) {
+  return new p100.Client({
+    apiKey,
+    baseUrl,
+    timeoutMs: 10_000,
+    maxRetries: 3,
+    retryDelayMs: 20,
+    maxRetryDelayMs: 200,
+    ...overrides,
+  });
+}
+
+/** POST (or GET without a body) to a sandbox control under /_sandbox/. */
+export async function control(path, body) {
+  const init = body === undefined
+    ? { method: "GET" }
+    : { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify(body) };
+  const resp = await fetch(`${baseUrl}/_sandbox/${path}`, init);
+  const text = await resp.text();
+  if (!resp.ok) throw new Error(`sandbox control ${path}: HTTP ${resp.status} ${text}`);
+  return text ? JSON.parse(text) : null;
+}
+
+/** A suffix unique to this run. */
+export function uid() {
+  return Math.random().toString(16).slice(2, 10);
+}
+
+/** Polls `fn` until `done(result)` holds (at most `timeoutMs`). */
+export async function pollUntil(fn, done, timeoutMs = 10_000, intervalMs = 50) {
+  const start = Date.now();
+  for (;;) {
+    let last;
+    try {
+      last = await fn();
+      if (done(last)) return last;
+    } catch (e) {
+      last = e;
+    }
+    if (Date.now() - start > timeoutMs) {
+      throw new Error(`poll timed out; last: ${last instanceof Error ? last.message : JSON.stringify(last)}`);
+    }
+    await new Promise((r) => setTimeout(r, intervalMs));
+  }
+}

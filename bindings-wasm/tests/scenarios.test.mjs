@@ -1,0 +1,390 @@
+// Runs the shared, language-neutral scenarios of tests/scenarios/*.json through the npm
+// package: the format is described in tests/scenarios/README.md (reference runner:
+// sandbox/tests/scenarios.rs). The sandbox is the one test.sh started.
+import { test } from "node:test";
+import assert from "node:assert/strict";
+import { readFileSync, readdirSync } from "node:fs";
+import { fileURLToPath } from "node:url";
+import path from "node:path";
+
+import { p100, baseUrl, apiKey, client as makeClient } from "./helpers.mjs";
+
+const dir = path.join(path.dirname(fileURLToPath(import.meta.url)), "../../tests/scenarios");
+
+// ---- operation name (core route table) → package call --------------------------------------
+
+const camel = (s) => s.replace(/_([a-z])/g, (_, c) => c.toUpperCase());
+
+/** Builds `size` bytes of a file of `kind` (magic bytes first), as the format says. */
+function fileBytes(kind, size) {
+  const magic = {
+    png: [0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a],
+    jpeg: [0xff, 0xd8, 0xff, 0xe0],
+    jpg: [0xff, 0xd8, 0xff, 0xe0],
+    pdf: [...Buffer.from("%PDF-1.7\n")],
+  }[kind];
+  const data = new Uint8Array(Math.max(size, magic ? magic.length : 0)).fill(magic ? 0 : 0x61);
+  if (magic) data.set(magic);
+  return data;
+}
+
+function uploads(i) {
+  return {
+    ...i,
+    files: (i.files ?? []).map((f) => ({ fileName: f.fileName, data: fileBytes(f.kind ?? "png", f.size ?? 1000) })),
+  };
+}
+
+/** Operations whose arguments are not the request object itself. */
+const special = {
+  "users.update": (c, i) => c.users.update(i.externalUserId, i),
+  "users.delete": (c, i) => c.users.delete(i.externalUserId),
+  "users.suspend": (c, i) => c.users.suspend(i.externalUserId),
+  "users.unsuspend": (c, i) => c.users.unsuspend(i.externalUserId),
+  "users.balances": (c, i) => c.users.balances(i.externalUserId),
+  "users.transactions": (c, i) => c.users.transactions(i.externalUserId, i),
+  "users.sepa_deposit_info": (c, i) => c.users.sepaDepositInfo(i.externalUserId),
+  "kyc.upload_files": (c, i) => c.kyc.uploadFiles(uploads(i)),
+  "kyc.upload_poa": (c, i) => c.kyc.uploadPoa(uploads(i)),
+  "kyc.verification_page": (c, i) => c.kyc.verificationPage(i.externalUserId, i.verificationId),
+  "kyc.status": (c, i) => c.kyc.status(i.verificationId),
+  "exchange.user_lock": (c, i) => c.exchange.userLock(i.externalUserId),
+  "exchange.details": (c, i) => c.exchange.details(i.exchangeId),
+  "sepa.details": (c, i) => c.sepa.details(i.transferId),
+  "crypto.details": (c, i) => c.crypto.details(i.withdrawalId),
+  "transfers.details": (c, i) => c.transfers.details(i.transferId),
+  "cards.list": (c, i) => c.cards.list(i.externalUserId),
+  "cards.details": (c, i) => c.cards.details(i.externalUserId, i.cardId),
+  "cards.limits": (c, i) => c.cards.limits(i.externalUserId, i.cardId),
+  "orders.details": (c, i) => c.orders.details(i.orderId),
+  "payment_links.details": (c, i) => c.paymentLinks.details(i.paymentLinkId),
+  request: (c, i) => c.request(i.method, i.path, i.body),
+};
+
+/** Operations without arguments. */
+const noArgs = new Set([
+  "partner.balances",
+  "partner.sepa_deposit_info",
+  "partner.sepa_contacts",
+  "exchange.rates",
+  "orders.rates",
+]);
+
+async function callSdk(c, op, input) {
+  if (special[op]) return special[op](c, input);
+  const [group, method] = op.split(".");
+  const g = c[camel(group)];
+  const fn = g && g[camel(method)];
+  assert.equal(typeof fn, "function", `the package has no method for operation ${op}`);
+  return noArgs.has(op) ? fn.call(g) : fn.call(g, input);
+}
+
+// ---- results and errors as JSON ------------------------------------------------------------
+
+function errJson(e) {
+  assert.ok(e instanceof p100.P100Error, `not a P100Error: ${e && e.stack}`);
+  assert.ok(e instanceof Error);
+  return {
+    kind: e.kind,
+    code: e.code,
+    status: e.status,
+    field: e.field,
+    errorName: e.errorName,
+    retryable: e.retryable,
+    message: e.message,
+  };
+}
+
+async function plainHttp(input) {
+  const headers = { ...(input.headers ?? {}) };
+  const init = { method: input.method ?? "GET", headers };
+  if (input.body !== undefined) {
+    headers["content-type"] = "application/json";
+    init.body = JSON.stringify(input.body);
+  }
+  const resp = await fetch(baseUrl + (input.path ?? "/"), init);
+  const text = await resp.text();
+  let body;
+  try {
+    body = JSON.parse(text);
+  } catch {
+    body = text;
+  }
+  return { status: resp.status, body };
+}
+
+async function sandboxControl(method, p, body) {
+  let resp;
+  try {
+    resp = await fetch(baseUrl + p, method === "GET"
+      ? { method }
+      : { method, headers: { "content-type": "application/json" }, body: JSON.stringify(body ?? {}) });
+  } catch (e) {
+    return { ok: false, error: { kind: "sandbox", message: String(e) } };
+  }
+  const text = await resp.text();
+  let v = null;
+  try {
+    v = text ? JSON.parse(text) : null;
+  } catch {
+    v = null;
+  }
+  return resp.ok
+    ? { ok: true, value: v }
+    : { ok: false, error: { kind: "sandbox", status: resp.status, message: text } };
+}
+
+/** One step's outcome: `{ ok: true, value }` or `{ ok: false, error }`. */
+async function exec(c, op, input) {
+  switch (op) {
+    case "sleep":
+      await new Promise((r) => setTimeout(r, input.ms ?? 0));
+      return { ok: true, value: null };
+    case "http":
+      return { ok: true, value: await plainHttp(input) };
+    case "webhooks.parse": {
+      const body = typeof input.body === "string" ? input.body : JSON.stringify(input.body);
+      try {
+        const v = new p100.WebhookVerifier(input.token ?? "");
+        return { ok: true, value: v.verifyAndParse(input.authorization ?? null, body) };
+      } catch (e) {
+        return { ok: false, error: errJson(e) };
+      }
+    }
+    case "_sandbox.faults.list":
+      return sandboxControl("GET", "/_sandbox/faults");
+    case "_sandbox.deliveries":
+      return sandboxControl("GET", "/_sandbox/webhooks/deliveries");
+    default:
+      if (op.startsWith("_sandbox.")) {
+        return sandboxControl("POST", `/_sandbox/${op.slice("_sandbox.".length)}`, input);
+      }
+      try {
+        const v = await callSdk(c, op, input);
+        return { ok: true, value: v === undefined ? null : v };
+      } catch (e) {
+        return { ok: false, error: errJson(e) };
+      }
+  }
+}
+
+// ---- placeholders, paths, matchers (README "Placeholders", "Field paths", "Matchers") -------
+
+function fill(v, vars) {
+  if (typeof v === "string") {
+    const whole = /^\{\{([^{}]+)\}\}$/.exec(v);
+    if (whole && Object.hasOwn(vars, whole[1])) return structuredClone(vars[whole[1]]);
+    return v.replace(/\{\{([^{}]+)\}\}/g, (m, name) => {
+      if (!Object.hasOwn(vars, name)) return m;
+      const val = vars[name];
+      return typeof val === "string" ? val : JSON.stringify(val);
+    });
+  }
+  if (Array.isArray(v)) return v.map((x) => fill(x, vars));
+  if (v && typeof v === "object") {
+    return Object.fromEntries(Object.entries(v).map(([k, x]) => [k, fill(x, vars)]));
+  }
+  return v;
+}
+
+/** Resolves `a.b[0].c[key=value]`; `undefined` when a segment is missing. */
+function resolve(v, p) {
+  let cur = v;
+  for (const seg of p.split(".")) {
+    const m = /^([^[]*)(?:\[(.*)\])?$/.exec(seg);
+    const [, name, sel] = m;
+    if (name) {
+      if (cur === null || typeof cur !== "object" || !Object.hasOwn(cur, name)) return undefined;
+      cur = cur[name];
+    }
+    if (sel !== undefined) {
+      if (!Array.isArray(cur)) return undefined;
+      const eq = sel.indexOf("=");
+      if (eq < 0) {
+        cur = cur[Number(sel)];
+      } else {
+        const k = sel.slice(0, eq);
+        const want = sel.slice(eq + 1);
+        cur = cur.find((x) => x && typeof x === "object" && x[k] !== undefined &&
+          (typeof x[k] === "string" ? x[k] : JSON.stringify(x[k])) === want);
+      }
+      if (cur === undefined) return undefined;
+    }
+  }
+  return cur;
+}
+
+/** Exact decimal text → [sign, digits, exponent] normalised (no float involved), or null. */
+function dec(v) {
+  let t;
+  if (typeof v === "string") t = v.trim();
+  else if (typeof v === "number" && Number.isFinite(v)) t = String(v);
+  else return null;
+  const m = /^([+-]?)(\d*)(?:\.(\d*))?(?:[eE]([+-]?\d+))?$/.exec(t);
+  if (!m || (m[2] === "" && (m[3] ?? "") === "")) return null;
+  let digits = (m[2] + (m[3] ?? "")).replace(/^0+/, "");
+  let exp = Number(m[4] ?? 0) - (m[3] ?? "").length;
+  while (digits.endsWith("0")) {
+    digits = digits.slice(0, -1);
+    exp += 1;
+  }
+  if (digits === "") return { sign: 1, digits: "0", exp: 0 };
+  return { sign: m[1] === "-" ? -1 : 1, digits, exp };
+}
+
+function decCmp(a, b) {
+  if (a.digits === "0" && b.digits === "0") return 0;
+  if (a.sign !== b.sign) return a.digits === "0" ? -b.sign : a.digits === "0" ? a.sign : a.sign;
+  // Compare |a| and |b| with BigInt at a common exponent.
+  const e = Math.min(a.exp, b.exp);
+  const x = BigInt(a.digits) * 10n ** BigInt(a.exp - e);
+  const y = BigInt(b.digits) * 10n ** BigInt(b.exp - e);
+  const c = x === y ? 0 : x > y ? 1 : -1;
+  return a.sign * c;
+}
+
+function equal(a, b) {
+  const x = dec(a);
+  const y = dec(b);
+  if (x && y) return decCmp(x, y) === 0;
+  return JSON.stringify(a) === JSON.stringify(b);
+}
+
+/** Throws with a reason when `actual` does not match `m`. */
+function match(actual, m) {
+  if (m && typeof m === "object" && !Array.isArray(m)) {
+    if ("exists" in m) {
+      const exists = actual !== undefined && actual !== null;
+      if (exists !== m.exists) throw new Error(`exists is ${exists}, expected ${m.exists}`);
+      return;
+    }
+    if ("oneOf" in m) {
+      if (actual === undefined) throw new Error("undefined");
+      if (!m.oneOf.some((x) => equal(actual, x))) throw new Error(`${JSON.stringify(actual)} is not one of ${JSON.stringify(m.oneOf)}`);
+      return;
+    }
+    if ("gt" in m) {
+      const x = dec(actual);
+      const y = dec(m.gt);
+      if (!x || !y || decCmp(x, y) <= 0) throw new Error(`${JSON.stringify(actual)} is not greater than ${m.gt}`);
+      return;
+    }
+    if ("length" in m) {
+      if (actual === undefined) throw new Error("undefined");
+      const len = Array.isArray(actual) ? actual.length : typeof actual === "string" ? [...actual].length : NaN;
+      if (Number.isNaN(len)) throw new Error(`${JSON.stringify(actual)} has no length`);
+      if (len !== m.length) throw new Error(`length ${len}, expected ${m.length}`);
+      return;
+    }
+  }
+  if (actual === undefined) throw new Error(`undefined, expected ${JSON.stringify(m)}`);
+  if (!equal(actual, m)) throw new Error(`${JSON.stringify(actual)} != expected ${JSON.stringify(m)}`);
+}
+
+function show(o) {
+  return o.ok ? `ok ${JSON.stringify(o.value)}` : `error ${JSON.stringify(o.error)}`;
+}
+
+function checkExpect(o, expect) {
+  if (expect.error) {
+    if (o.ok) throw new Error(`expected an error ${JSON.stringify(expect.error)}, got ${show(o)}`);
+    for (const [k, m] of Object.entries(expect.error)) {
+      if (k === "messageContains") {
+        if (!String(o.error.message ?? "").includes(m)) {
+          throw new Error(`error message ${JSON.stringify(o.error.message)} does not contain ${JSON.stringify(m)}`);
+        }
+        continue;
+      }
+      try {
+        match(o.error[k], m);
+      } catch (e) {
+        throw new Error(`error.${k}: ${e.message} (error was ${JSON.stringify(o.error)})`);
+      }
+    }
+    return;
+  }
+  if (!o.ok) throw new Error(`expected success, got ${show(o)}`);
+  for (const [p, m] of Object.entries(expect.fields ?? {})) {
+    try {
+      match(resolve(o.value, p), m);
+    } catch (e) {
+      throw new Error(`${p}: ${e.message} (result was ${JSON.stringify(o.value)})`);
+    }
+  }
+}
+
+// ---- the runner -----------------------------------------------------------------------------
+
+async function runStep(step, vars, defaultClient) {
+  const op = step.op;
+  const input = fill(step.input ?? {}, vars);
+  const c = step.client?.apiKey !== undefined
+    ? makeClient({ apiKey: fill(step.client.apiKey, vars) })
+    : defaultClient;
+  let o;
+  if (step.poll) {
+    const poll = fill(step.poll, vars);
+    const timeout = poll.timeoutMs ?? 10_000;
+    const every = poll.intervalMs ?? 50;
+    const start = Date.now();
+    for (;;) {
+      o = await exec(c, op, input);
+      const done = o.ok && Object.entries(poll.until ?? {}).every(([p, m]) => {
+        try {
+          match(resolve(o.value, p), m);
+          return true;
+        } catch {
+          return false;
+        }
+      });
+      if (done) break;
+      if (Date.now() - start > timeout) throw new Error(`poll timed out after ${timeout} ms; last outcome: ${show(o)}`);
+      await new Promise((r) => setTimeout(r, every));
+    }
+  } else {
+    o = await exec(c, op, input);
+  }
+  if (step.expect) {
+    checkExpect(o, fill(step.expect, vars));
+  } else if (!o.ok) {
+    throw new Error(`unexpected error ${JSON.stringify(o.error)}`);
+  }
+  if (step.save && o.ok) {
+    for (const [name, p] of Object.entries(step.save)) {
+      const v = resolve(o.value, p);
+      if (v === undefined) throw new Error(`save: ${p} not found in ${JSON.stringify(o.value)}`);
+      vars[name] = v;
+    }
+  }
+}
+
+const files = readdirSync(dir).filter((f) => f.endsWith(".json")).sort();
+
+test("scenario files exist", () => {
+  assert.ok(files.length > 0, `no scenario in ${dir}`);
+});
+
+for (const file of files) {
+  const doc = JSON.parse(readFileSync(path.join(dir, file), "utf8"));
+  test(`scenario ${doc.name ?? file}`, async (t) => {
+    assert.equal(doc.format, "p100-scenario/1");
+    const vars = {
+      run: Math.random().toString(16).slice(2, 10).padStart(8, "0"),
+      sandboxUrl: baseUrl,
+    };
+    const c = makeClient({ apiKey });
+    let failed = false;
+    for (const [i, step] of doc.steps.entries()) {
+      const name = `step ${i + 1}: ${step.name ?? step.op} (${step.op})`;
+      // The first failing step fails the scenario; the steps after it are not run.
+      await t.test(name, { skip: failed ? "an earlier step failed" : false }, async () => {
+        try {
+          await runStep(step, vars, c);
+        } catch (e) {
+          failed = true;
+          throw e;
+        }
+      });
+    }
+  });
+}

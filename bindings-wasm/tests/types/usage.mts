@@ -1,0 +1,105 @@
+// Compile-time checks of the package's typings (tsc --strict, never run): the public surface is
+// typed without `any`, amounts are strings, and misuse is a type error.
+import {
+  Client,
+  P100Error,
+  ValidationError,
+  ApiError,
+  WebhookVerifier,
+  parseWebhook,
+  verifyWebhook,
+  type Balances,
+  type Amount,
+  type Currency,
+  type ErrorCode,
+  type WebhookEvent,
+  type CreateUserRequest,
+  type ExchangeDetails,
+  type JsonValue,
+} from "p100";
+
+const client = new Client({ apiKey: "k", baseUrl: "http://127.0.0.1:8080", timeoutMs: 5000, maxRetries: 1 });
+const other: Client = client.withOptions({ timeoutMs: 1000 });
+const fromEnv: Client = Client.fromEnv();
+void other;
+void fromEnv;
+
+export async function shapes(): Promise<void> {
+  const b: Balances = await client.partner.balances();
+  const first = b.fiatBalances[0];
+  if (first) {
+    const amount: Amount = first.amount;
+    const text: string = amount;
+    const cur: Currency = first.name;
+    const iban: string | null | undefined = first.iban;
+    void text;
+    void cur;
+    void iban;
+  }
+  const user: CreateUserRequest = {
+    externalUserId: "u1",
+    email: "a@example.com",
+    phone: "486012334567",
+    firstName: "A",
+    lastName: "B",
+    city: "Warszawa",
+    postCode: "00-001",
+    country: "PL",
+    citizenship: "PL",
+  };
+  const created = await client.users.create(user);
+  const id: string = created.userId;
+  void id;
+  const ex: ExchangeDetails = await client.exchange.waitFor("e1", { timeoutMs: 1000 });
+  void ex.status;
+  const raw: JsonValue = await client.request("GET", "/v1/partner/balances");
+  void raw;
+  const nothing: void = await client.cards.block({ externalUserId: "u1", cardId: "c1" });
+  void nothing;
+  await client.kyc.uploadPoa({ externalUserId: "u1", files: [{ fileName: "bill.pdf", data: new Uint8Array(10) }] });
+  await client.crypto.updateTravelRule({
+    cryptoDepositId: "d1",
+    name: "Anna",
+    walletType: "CUSTODIAL",
+    receiverType: "NATURAL",
+  });
+
+  // @ts-expect-error amounts are strings, never JS numbers
+  await client.transfers.create({ destinationExternalUserId: "u1", amount: 10, currency: "eur" });
+  // @ts-expect-error a required field is missing
+  await client.users.create({ externalUserId: "u1" });
+  // @ts-expect-error the resource groups are properties, not methods
+  await client.users().create(user);
+}
+
+export function errors(e: unknown): string {
+  if (e instanceof ValidationError) return e.field ?? "";
+  if (e instanceof ApiError) {
+    const code: ErrorCode | null = e.code;
+    return `${code ?? ""} ${e.status ?? ""} ${e.errorName ?? ""}`;
+  }
+  if (e instanceof P100Error) {
+    const retry: boolean = e.retryable;
+    const after: number | null = e.retryAfterMs;
+    return `${e.kind} ${retry} ${after ?? ""} ${e.requestId ?? ""} ${e.accepted}`;
+  }
+  return "";
+}
+
+export function webhooks(header: string | undefined, body: string): string {
+  verifyWebhook(header, "token");
+  const event: WebhookEvent = parseWebhook(body);
+  switch (event.event) {
+    case "sepa_transfer":
+      return event.data.status;
+    case "crypto_deposit":
+      return event.data.amount ?? "";
+    case "unknown":
+      return event.data.raw;
+    default:
+      return event.event;
+  }
+}
+
+const verifier = new WebhookVerifier("token");
+verifier.verify("token");
