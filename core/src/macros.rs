@@ -19,7 +19,7 @@ macro_rules! string_enum {
     ) => {
         $(#[$meta])*
         #[derive(Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-        #[cfg_attr(feature = "uniffi", derive(::uniffi::Enum))]
+        #[cfg_attr(feature = "uniffi", derive(::uniffi::Enum), ::uniffi::export(Display))]
         pub enum $name {
             $( $(#[$vmeta])* $variant, )+
             /// A value this version of the SDK does not know, kept exactly as received.
@@ -123,5 +123,6 @@ macro_rules! model {
 
         // Binding extras (no-ops unless the binding's feature is on): see `crate::bindings`.
         $crate::__python_model_extras!($name { $($body)* });
+        $crate::__uniffi_model_extras!($name);
     };
 }

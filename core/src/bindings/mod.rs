@@ -49,3 +49,11 @@ macro_rules! __python_model_extras {
 macro_rules! __uniffi_enum_extras {
     ($name:ident) => {};
 }
+
+/// No-op fallbacks when a binding feature is off.
+#[cfg(not(feature = "uniffi"))]
+#[macro_export]
+#[doc(hidden)]
+macro_rules! __uniffi_model_extras {
+    ($name:ident) => {};
+}

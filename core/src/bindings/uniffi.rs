@@ -18,6 +18,10 @@
 //! The scaffolding itself (`uniffi::setup_scaffolding!`) sits at the crate root, where uniffi
 //! requires its `UniFfiTag` to be.
 
+// `P100Error` is returned by value across the FFI (its fields are what Swift/Kotlin see), so it
+// cannot be boxed.
+#![allow(clippy::result_large_err)]
+
 use std::fmt;
 
 use std::collections::HashMap;
@@ -97,6 +101,119 @@ macro_rules! __uniffi_enum_extras {
     ($name:ident) => {};
 }
 
+/// Per-model hook of `model!`: `toJson()` on every model (Swift and Kotlin), the value as the
+/// API's JSON — wire names, amounts as strings, exactly what the core sends or received.
+/// Secrets are in clear there, as on the wire: for sending or storing, never for logs.
+#[macro_export]
+#[doc(hidden)]
+macro_rules! __uniffi_model_extras {
+    ($name:ident) => {
+        #[::uniffi::export]
+        #[allow(clippy::result_large_err)]
+        impl $name {
+            /// This value as the API's JSON (wire names, amounts as strings). Secrets (PAN, CVV,
+            /// PIN…) are in clear, as on the wire: never log it.
+            pub fn to_json(
+                &self,
+            ) -> ::std::result::Result<String, $crate::bindings::uniffi::P100Error> {
+                $crate::bindings::uniffi::to_json(self)
+            }
+        }
+    };
+}
+
+/// Serializes a model for `toJson()`.
+#[doc(hidden)]
+pub fn to_json<T: serde::Serialize>(value: &T) -> Result<String, P100Error> {
+    serde_json::to_string(value).map_err(|e| {
+        P100Error::from(Error::new(
+            ErrorKind::Decode,
+            format!("could not write JSON ({:?} error)", e.classify()),
+        ))
+    })
+}
+
+// `toJson()` for the models declared with `remote` above.
+macro_rules! remote_to_json {
+    ($($name:ident),+) => {$(
+        #[uniffi::export]
+        impl $name {
+            /// This value as the API's JSON (wire names, amounts as strings).
+            pub fn to_json(&self) -> Result<String, P100Error> {
+                to_json(self)
+            }
+        }
+    )+};
+}
+
+remote_to_json!(
+    Balances,
+    ExchangeRates,
+    OrderRates,
+    TransactionHistory,
+    SepaContacts
+);
+
+/// Reads a request from the API's JSON, for `*FromJson` (never echoes the text: it may hold
+/// secrets).
+fn from_json<T: serde::de::DeserializeOwned>(name: &str, json: &str) -> Result<T, P100Error> {
+    serde_json::from_str(json).map_err(|e| {
+        P100Error::from(Error::validation(
+            "json",
+            format!(
+                "is not a valid {name} ({:?} error at line {}, column {})",
+                e.classify(),
+                e.line(),
+                e.column()
+            ),
+        ))
+    })
+}
+
+// `<request>FromJson(json)` for every request type (Swift and Kotlin): builds the request from
+// the API's JSON (wire names, amounts as strings or numbers), exactly as the core reads it. (The
+// files of an upload request are not JSON: they come empty and are set in Swift/Kotlin.)
+// Records have no static constructors in uniffi's Swift/Kotlin output, hence top-level functions.
+macro_rules! request_from_json {
+    ($($fn_name:ident => $ty:ident),+ $(,)?) => {$(
+        /// The request from the API's JSON (wire names); a text that does not fit is a
+        /// validation error of field `json`.
+        #[uniffi::export]
+        pub fn $fn_name(json: String) -> Result<crate::models::$ty, P100Error> {
+            from_json(stringify!($ty), &json)
+        }
+    )+};
+}
+
+request_from_json! {
+    create_user_request_from_json => CreateUserRequest,
+    create_user_without_kyc_request_from_json => CreateUserWithoutKycRequest,
+    update_user_request_from_json => UpdateUserRequest,
+    transaction_history_query_from_json => TransactionHistoryQuery,
+    create_wallet_request_from_json => CreateWalletRequest,
+    kyc_files_request_from_json => KycFilesRequest,
+    poa_files_request_from_json => PoaFilesRequest,
+    user_verification_request_from_json => UserVerificationRequest,
+    create_kyc_verification_request_from_json => CreateKycVerificationRequest,
+    exchange_lock_query_from_json => ExchangeLockQuery,
+    partner_exchange_request_from_json => PartnerExchangeRequest,
+    user_exchange_request_from_json => UserExchangeRequest,
+    partner_sepa_transfer_request_from_json => PartnerSepaTransferRequest,
+    user_sepa_transfer_request_from_json => UserSepaTransferRequest,
+    network_fee_query_from_json => NetworkFeeQuery,
+    partner_crypto_withdrawal_request_from_json => PartnerCryptoWithdrawalRequest,
+    user_crypto_withdrawal_request_from_json => UserCryptoWithdrawalRequest,
+    travel_rule_update_request_from_json => TravelRuleUpdateRequest,
+    transfer_request_from_json => TransferRequest,
+    create_card_request_from_json => CreateCardRequest,
+    update_pin_request_from_json => UpdatePinRequest,
+    card_ref_from_json => CardRef,
+    update_card_limits_request_from_json => UpdateCardLimitsRequest,
+    order_lock_request_from_json => OrderLockRequest,
+    create_order_request_from_json => CreateOrderRequest,
+    create_payment_link_request_from_json => CreatePaymentLinkRequest,
+}
+
 uniffi::custom_type!(Amount, String, {
     lower: |amount| amount.to_string(),
     try_lift: |text| match Amount::parse(&text) {
@@ -114,425 +231,158 @@ uniffi::custom_type!(SecretString, String, {
     try_lift: |text| Ok(SecretString::new(text)),
 });
 
-/// An error of the P100 SDK: one case per kind of failure.
-///
-/// Every case carries the same fields: `reason` (a readable explanation that never contains a
-/// secret), `code` (the P-code such as `"P412"`, when the API sent one), `errorName`
-/// (`"invalid-user"`…), `status` (the HTTP status, when a reply was received), `requestId`
-/// (the server's request id, when sent), `retryable` (sending the same call again cannot cause a
-/// duplicate operation), `retryAfterMs` (how long the server asked to wait), `field` (the request
-/// field at fault, for validation errors), `accepted` (the server accepted the operation although
-/// its reply could not be read: check the details endpoint, do not send it again) and `operation`
-/// (the SDK operation that failed, e.g. `"sepa.partner_transfer"`).
-#[derive(Clone, PartialEq, Eq, uniffi::Error)]
-#[uniffi::export(Display)]
-pub enum P100Error {
-    /// Bad input caught before anything was sent (or a P403 from the API). Has a `field`.
-    Validation {
-        /// Readable explanation (no secrets).
-        reason: String,
-        /// P-code, when the API sent one.
-        code: Option<String>,
-        /// `errorName` from the API, when sent.
-        error_name: Option<String>,
-        /// HTTP status, when a reply was received.
-        status: Option<i32>,
-        /// The server's request id, when sent.
-        request_id: Option<String>,
-        /// True when the same call can be sent again safely.
-        retryable: bool,
-        /// How long the server asked to wait, in milliseconds.
-        retry_after_ms: Option<i64>,
-        /// The request field at fault.
-        field: Option<String>,
-        /// True when the server accepted the operation despite this error.
-        accepted: bool,
-        /// The SDK operation that failed.
-        operation: Option<String>,
-    },
-    /// 401: key missing (`xo1`), wrong (`xo2`) or IP not allowed (`xo3`).
-    Authentication {
-        /// Readable explanation (no secrets).
-        reason: String,
-        /// P-code, when the API sent one.
-        code: Option<String>,
-        /// `errorName` from the API, when sent.
-        error_name: Option<String>,
-        /// HTTP status, when a reply was received.
-        status: Option<i32>,
-        /// The server's request id, when sent.
-        request_id: Option<String>,
-        /// True when the same call can be sent again safely.
-        retryable: bool,
-        /// How long the server asked to wait, in milliseconds.
-        retry_after_ms: Option<i64>,
-        /// The request field at fault.
-        field: Option<String>,
-        /// True when the server accepted the operation despite this error.
-        accepted: bool,
-        /// The SDK operation that failed.
-        operation: Option<String>,
-    },
-    /// A business error from the API with a P-code (`P412`, `P433`, …).
-    Api {
-        /// Readable explanation (no secrets).
-        reason: String,
-        /// P-code, when the API sent one.
-        code: Option<String>,
-        /// `errorName` from the API, when sent.
-        error_name: Option<String>,
-        /// HTTP status, when a reply was received.
-        status: Option<i32>,
-        /// The server's request id, when sent.
-        request_id: Option<String>,
-        /// True when the same call can be sent again safely.
-        retryable: bool,
-        /// How long the server asked to wait, in milliseconds.
-        retry_after_ms: Option<i64>,
-        /// The request field at fault.
-        field: Option<String>,
-        /// True when the server accepted the operation despite this error.
-        accepted: bool,
-        /// The SDK operation that failed.
-        operation: Option<String>,
-    },
-    /// 429: too many requests; `retryAfterMs` says how long to wait when the server said.
-    RateLimited {
-        /// Readable explanation (no secrets).
-        reason: String,
-        /// P-code, when the API sent one.
-        code: Option<String>,
-        /// `errorName` from the API, when sent.
-        error_name: Option<String>,
-        /// HTTP status, when a reply was received.
-        status: Option<i32>,
-        /// The server's request id, when sent.
-        request_id: Option<String>,
-        /// True when the same call can be sent again safely.
-        retryable: bool,
-        /// How long the server asked to wait, in milliseconds.
-        retry_after_ms: Option<i64>,
-        /// The request field at fault.
-        field: Option<String>,
-        /// True when the server accepted the operation despite this error.
-        accepted: bool,
-        /// The SDK operation that failed.
-        operation: Option<String>,
-    },
-    /// `P501` or an HTTP 5xx: the service is unavailable.
-    Unavailable {
-        /// Readable explanation (no secrets).
-        reason: String,
-        /// P-code, when the API sent one.
-        code: Option<String>,
-        /// `errorName` from the API, when sent.
-        error_name: Option<String>,
-        /// HTTP status, when a reply was received.
-        status: Option<i32>,
-        /// The server's request id, when sent.
-        request_id: Option<String>,
-        /// True when the same call can be sent again safely.
-        retryable: bool,
-        /// How long the server asked to wait, in milliseconds.
-        retry_after_ms: Option<i64>,
-        /// The request field at fault.
-        field: Option<String>,
-        /// True when the server accepted the operation despite this error.
-        accepted: bool,
-        /// The SDK operation that failed.
-        operation: Option<String>,
-    },
-    /// The request could not be completed on the network (refused, reset, DNS, TLS).
-    Network {
-        /// Readable explanation (no secrets).
-        reason: String,
-        /// P-code, when the API sent one.
-        code: Option<String>,
-        /// `errorName` from the API, when sent.
-        error_name: Option<String>,
-        /// HTTP status, when a reply was received.
-        status: Option<i32>,
-        /// The server's request id, when sent.
-        request_id: Option<String>,
-        /// True when the same call can be sent again safely.
-        retryable: bool,
-        /// How long the server asked to wait, in milliseconds.
-        retry_after_ms: Option<i64>,
-        /// The request field at fault.
-        field: Option<String>,
-        /// True when the server accepted the operation despite this error.
-        accepted: bool,
-        /// The SDK operation that failed.
-        operation: Option<String>,
-    },
-    /// No reply within the timeout (or a `waitFor` that ran out of time).
-    Timeout {
-        /// Readable explanation (no secrets).
-        reason: String,
-        /// P-code, when the API sent one.
-        code: Option<String>,
-        /// `errorName` from the API, when sent.
-        error_name: Option<String>,
-        /// HTTP status, when a reply was received.
-        status: Option<i32>,
-        /// The server's request id, when sent.
-        request_id: Option<String>,
-        /// True when the same call can be sent again safely.
-        retryable: bool,
-        /// How long the server asked to wait, in milliseconds.
-        retry_after_ms: Option<i64>,
-        /// The request field at fault.
-        field: Option<String>,
-        /// True when the server accepted the operation despite this error.
-        accepted: bool,
-        /// The SDK operation that failed.
-        operation: Option<String>,
-    },
-    /// A reply that could not be read; `accepted` tells whether the operation was accepted.
-    Decode {
-        /// Readable explanation (no secrets).
-        reason: String,
-        /// P-code, when the API sent one.
-        code: Option<String>,
-        /// `errorName` from the API, when sent.
-        error_name: Option<String>,
-        /// HTTP status, when a reply was received.
-        status: Option<i32>,
-        /// The server's request id, when sent.
-        request_id: Option<String>,
-        /// True when the same call can be sent again safely.
-        retryable: bool,
-        /// How long the server asked to wait, in milliseconds.
-        retry_after_ms: Option<i64>,
-        /// The request field at fault.
-        field: Option<String>,
-        /// True when the server accepted the operation despite this error.
-        accepted: bool,
-        /// The SDK operation that failed.
-        operation: Option<String>,
-    },
-    /// The client is misconfigured (no API key, bad base URL, …).
-    Config {
-        /// Readable explanation (no secrets).
-        reason: String,
-        /// P-code, when the API sent one.
-        code: Option<String>,
-        /// `errorName` from the API, when sent.
-        error_name: Option<String>,
-        /// HTTP status, when a reply was received.
-        status: Option<i32>,
-        /// The server's request id, when sent.
-        request_id: Option<String>,
-        /// True when the same call can be sent again safely.
-        retryable: bool,
-        /// How long the server asked to wait, in milliseconds.
-        retry_after_ms: Option<i64>,
-        /// The request field at fault.
-        field: Option<String>,
-        /// True when the server accepted the operation despite this error.
-        accepted: bool,
-        /// The SDK operation that failed.
-        operation: Option<String>,
-    },
-    /// A webhook delivery without the right `Authorization` token: answer it with 401.
-    WebhookUnauthorized {
-        /// Readable explanation (no secrets).
-        reason: String,
-        /// P-code, when the API sent one.
-        code: Option<String>,
-        /// `errorName` from the API, when sent.
-        error_name: Option<String>,
-        /// HTTP status, when a reply was received.
-        status: Option<i32>,
-        /// The server's request id, when sent.
-        request_id: Option<String>,
-        /// True when the same call can be sent again safely.
-        retryable: bool,
-        /// How long the server asked to wait, in milliseconds.
-        retry_after_ms: Option<i64>,
-        /// The request field at fault.
-        field: Option<String>,
-        /// True when the server accepted the operation despite this error.
-        accepted: bool,
-        /// The SDK operation that failed.
-        operation: Option<String>,
-    },
+/// Declares [`P100Error`]: one case per [`ErrorKind`], every case with the same fields.
+macro_rules! p100_error {
+    ($( $(#[$m:meta])* $variant:ident ),+ $(,)?) => {
+        /// An error of the P100 SDK: one case per kind of failure.
+        ///
+        /// Every case carries the same fields: `reason` (a readable explanation that never
+        /// contains a secret), `code` (the P-code such as `"P412"`, when the API sent one),
+        /// `errorName` (`"invalid-user"`…), `status` (the HTTP status, when a reply was received;
+        /// none means nothing was sent), `requestId` (the server's request id, when sent),
+        /// `retryable` (sending the same call again cannot cause a duplicate operation),
+        /// `retryAfterMs` (how long the server asked to wait), `field` (the request field at
+        /// fault, for validation errors), `accepted` (the server accepted the operation although
+        /// its reply could not be read: check the details endpoint, do not send it again) and
+        /// `operation` (the SDK operation that failed, e.g. `"sepa.partner_transfer"`). The same
+        /// values are available on any case through the methods `kind()`, `code()`, `status()`…
+        #[derive(Clone, PartialEq, Eq, uniffi::Error)]
+        #[uniffi::export(Display)]
+        pub enum P100Error {
+            $(
+                $(#[$m])*
+                $variant {
+                    /// Readable explanation (never contains a secret).
+                    reason: String,
+                    /// P-code (`"P412"`…), when the API sent one.
+                    code: Option<String>,
+                    /// `errorName` from the API (`"invalid-user"`…), when sent.
+                    error_name: Option<String>,
+                    /// HTTP status, when a reply was received (none: nothing was sent).
+                    status: Option<i32>,
+                    /// The server's request id, when sent.
+                    request_id: Option<String>,
+                    /// True when the same call can be sent again safely.
+                    retryable: bool,
+                    /// How long the server asked to wait before a retry, in milliseconds.
+                    retry_after_ms: Option<i64>,
+                    /// The request field at fault (validation errors).
+                    field: Option<String>,
+                    /// True when the server accepted the operation despite this error: check
+                    /// the details endpoint, do not send the call again.
+                    accepted: bool,
+                    /// The SDK operation that failed.
+                    operation: Option<String>,
+                },
+            )+
+        }
+
+        impl P100Error {
+            /// The fields of whichever case this is.
+            fn fields(&self) -> Fields<'_> {
+                match self {
+                    $(
+                        P100Error::$variant {
+                            reason,
+                            code,
+                            error_name,
+                            status,
+                            request_id,
+                            retryable,
+                            retry_after_ms,
+                            field,
+                            accepted,
+                            operation,
+                        } => Fields {
+                            kind: ErrorKind::$variant,
+                            reason,
+                            code: code.as_deref(),
+                            error_name: error_name.as_deref(),
+                            status: *status,
+                            request_id: request_id.as_deref(),
+                            retryable: *retryable,
+                            retry_after_ms: *retry_after_ms,
+                            field: field.as_deref(),
+                            accepted: *accepted,
+                            operation: operation.as_deref(),
+                        },
+                    )+
+                }
+            }
+        }
+
+        impl From<Error> for P100Error {
+            fn from(e: Error) -> Self {
+                let reason = e.message().to_string();
+                let code = e.code().map(|c| c.as_str().to_string());
+                let error_name = e.error_name().map(str::to_string);
+                let status = e.status().map(i32::from);
+                let request_id = e.request_id().map(str::to_string);
+                let retryable = e.is_retryable();
+                let retry_after_ms = e
+                    .retry_after()
+                    .map(|d| i64::try_from(d.as_millis()).unwrap_or(i64::MAX));
+                let field = e.field().map(str::to_string);
+                let accepted = e.accepted();
+                let operation = e.operation().map(str::to_string);
+                match e.kind() {
+                    $(
+                        ErrorKind::$variant => P100Error::$variant {
+                            reason,
+                            code,
+                            error_name,
+                            status,
+                            request_id,
+                            retryable,
+                            retry_after_ms,
+                            field,
+                            accepted,
+                            operation,
+                        },
+                    )+
+                }
+            }
+        }
+    };
 }
 
-/// The fields every case of [`P100Error`] carries, in one place.
+p100_error! {
+    /// Bad input caught before anything was sent (or a P403 from the API). Has a `field`.
+    Validation,
+    /// 401: key missing (`xo1`), wrong (`xo2`) or IP not allowed (`xo3`).
+    Authentication,
+    /// A business error from the API with a P-code (`P412`, `P433`, …).
+    Api,
+    /// 429: too many requests; `retryAfterMs` says how long to wait when the server said.
+    RateLimited,
+    /// `P501` or an HTTP 5xx: the service is unavailable.
+    Unavailable,
+    /// The request could not be completed on the network (refused, reset, DNS, TLS).
+    Network,
+    /// No reply within the timeout (or a `waitFor` that ran out of time).
+    Timeout,
+    /// A reply that could not be read; `accepted` tells whether the operation was accepted.
+    Decode,
+    /// The client is misconfigured (no API key, bad base URL, …).
+    Config,
+    /// A webhook delivery without the right `Authorization` token: answer it with 401.
+    WebhookUnauthorized,
+}
+
+/// The fields every case of [`P100Error`] carries, borrowed.
 #[derive(Clone, Copy)]
 struct Fields<'a> {
     kind: ErrorKind,
     reason: &'a str,
     code: Option<&'a str>,
+    error_name: Option<&'a str>,
     status: Option<i32>,
     request_id: Option<&'a str>,
     retryable: bool,
+    retry_after_ms: Option<i64>,
     field: Option<&'a str>,
     accepted: bool,
-}
-
-macro_rules! with_fields {
-    ($error:expr, |$kind:ident, $reason:ident, $code:ident, $status:ident, $request_id:ident,
-      $retryable:ident, $field:ident, $accepted:ident| $body:expr) => {{
-        use P100Error as E;
-        match $error {
-            E::Validation {
-                reason: $reason,
-                code: $code,
-                status: $status,
-                request_id: $request_id,
-                retryable: $retryable,
-                field: $field,
-                accepted: $accepted,
-                ..
-            } => {
-                let $kind = ErrorKind::Validation;
-                $body
-            }
-            E::Authentication {
-                reason: $reason,
-                code: $code,
-                status: $status,
-                request_id: $request_id,
-                retryable: $retryable,
-                field: $field,
-                accepted: $accepted,
-                ..
-            } => {
-                let $kind = ErrorKind::Authentication;
-                $body
-            }
-            E::Api {
-                reason: $reason,
-                code: $code,
-                status: $status,
-                request_id: $request_id,
-                retryable: $retryable,
-                field: $field,
-                accepted: $accepted,
-                ..
-            } => {
-                let $kind = ErrorKind::Api;
-                $body
-            }
-            E::RateLimited {
-                reason: $reason,
-                code: $code,
-                status: $status,
-                request_id: $request_id,
-                retryable: $retryable,
-                field: $field,
-                accepted: $accepted,
-                ..
-            } => {
-                let $kind = ErrorKind::RateLimited;
-                $body
-            }
-            E::Unavailable {
-                reason: $reason,
-                code: $code,
-                status: $status,
-                request_id: $request_id,
-                retryable: $retryable,
-                field: $field,
-                accepted: $accepted,
-                ..
-            } => {
-                let $kind = ErrorKind::Unavailable;
-                $body
-            }
-            E::Network {
-                reason: $reason,
-                code: $code,
-                status: $status,
-                request_id: $request_id,
-                retryable: $retryable,
-                field: $field,
-                accepted: $accepted,
-                ..
-            } => {
-                let $kind = ErrorKind::Network;
-                $body
-            }
-            E::Timeout {
-                reason: $reason,
-                code: $code,
-                status: $status,
-                request_id: $request_id,
-                retryable: $retryable,
-                field: $field,
-                accepted: $accepted,
-                ..
-            } => {
-                let $kind = ErrorKind::Timeout;
-                $body
-            }
-            E::Decode {
-                reason: $reason,
-                code: $code,
-                status: $status,
-                request_id: $request_id,
-                retryable: $retryable,
-                field: $field,
-                accepted: $accepted,
-                ..
-            } => {
-                let $kind = ErrorKind::Decode;
-                $body
-            }
-            E::Config {
-                reason: $reason,
-                code: $code,
-                status: $status,
-                request_id: $request_id,
-                retryable: $retryable,
-                field: $field,
-                accepted: $accepted,
-                ..
-            } => {
-                let $kind = ErrorKind::Config;
-                $body
-            }
-            E::WebhookUnauthorized {
-                reason: $reason,
-                code: $code,
-                status: $status,
-                request_id: $request_id,
-                retryable: $retryable,
-                field: $field,
-                accepted: $accepted,
-                ..
-            } => {
-                let $kind = ErrorKind::WebhookUnauthorized;
-                $body
-            }
-        }
-    }};
-}
-
-impl P100Error {
-    fn fields(&self) -> Fields<'_> {
-        with_fields!(self, |kind,
-                            reason,
-                            code,
-                            status,
-                            request_id,
-                            retryable,
-                            field,
-                            accepted| {
-            Fields {
-                kind,
-                reason: reason.as_str(),
-                code: code.as_deref(),
-                status: *status,
-                request_id: request_id.as_deref(),
-                retryable: *retryable,
-                field: field.as_deref(),
-                accepted: *accepted,
-            }
-        })
-    }
+    operation: Option<&'a str>,
 }
 
 #[uniffi::export]
@@ -547,6 +397,21 @@ impl P100Error {
     /// The P-code (`"P412"`…), when the API sent one.
     pub fn code(&self) -> Option<String> {
         self.fields().code.map(str::to_string)
+    }
+
+    /// The `errorName` the API sent (`"invalid-user"`…), when it sent one.
+    pub fn error_name(&self) -> Option<String> {
+        self.fields().error_name.map(str::to_string)
+    }
+
+    /// How long the server asked to wait before a retry (`Retry-After`), in milliseconds.
+    pub fn retry_after_ms(&self) -> Option<i64> {
+        self.fields().retry_after_ms
+    }
+
+    /// The SDK operation that failed (`"sepa.partner_transfer"`…), when known.
+    pub fn operation(&self) -> Option<String> {
+        self.fields().operation.map(str::to_string)
     }
 
     /// The HTTP status, when a reply was received.
@@ -609,51 +474,6 @@ impl fmt::Debug for P100Error {
 }
 
 impl std::error::Error for P100Error {}
-
-impl From<Error> for P100Error {
-    fn from(e: Error) -> Self {
-        let reason = e.message().to_string();
-        let code = e.code().map(|c| c.as_str().to_string());
-        let error_name = e.error_name().map(str::to_string);
-        let status = e.status().map(i32::from);
-        let request_id = e.request_id().map(str::to_string);
-        let retryable = e.is_retryable();
-        let retry_after_ms = e
-            .retry_after()
-            .map(|d| i64::try_from(d.as_millis()).unwrap_or(i64::MAX));
-        let field = e.field().map(str::to_string);
-        let accepted = e.accepted();
-        let operation = e.operation().map(str::to_string);
-        macro_rules! build {
-            ($variant:ident) => {
-                P100Error::$variant {
-                    reason,
-                    code,
-                    error_name,
-                    status,
-                    request_id,
-                    retryable,
-                    retry_after_ms,
-                    field,
-                    accepted,
-                    operation,
-                }
-            };
-        }
-        match e.kind() {
-            ErrorKind::Validation => build!(Validation),
-            ErrorKind::Authentication => build!(Authentication),
-            ErrorKind::Api => build!(Api),
-            ErrorKind::RateLimited => build!(RateLimited),
-            ErrorKind::Unavailable => build!(Unavailable),
-            ErrorKind::Network => build!(Network),
-            ErrorKind::Timeout => build!(Timeout),
-            ErrorKind::Decode => build!(Decode),
-            ErrorKind::Config => build!(Config),
-            ErrorKind::WebhookUnauthorized => build!(WebhookUnauthorized),
-        }
-    }
-}
 
 #[cfg(test)]
 mod tests {

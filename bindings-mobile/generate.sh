@@ -1,0 +1,86 @@
+#!/usr/bin/env bash
+# Generates the Swift and Kotlin sources of the P100 SDK from the Rust library (uniffi library
+# mode, with the uniffi-bindgen of this workspace, pinned to the uniffi crate version).
+#
+#   bindings-mobile/generate.sh          regenerate the checked-in sources
+#   bindings-mobile/generate.sh --check  regenerate into a temporary folder and fail if the
+#                                        checked-in sources differ (CI runs this)
+#
+# Output (checked in, never edit by hand):
+#   kotlin/src/main/kotlin/io/p100/sdk/p100.kt                models, enums, P100Exception
+#   kotlin/src/main/kotlin/io/p100/sdk/client/p100_mobile.kt  Client, resource groups, webhooks
+#   swift/Sources/P100/p100.swift, swift/Sources/P100/p100_mobile.swift
+#   swift/Headers/P100FFI/{p100FFI.h, p100_mobileFFI.h, module.modulemap}   the C module
+# The output does not depend on the platform or on the build profile; it is not formatted
+# (no ktlint/swiftformat pass), so that it is the same on every machine.
+set -euo pipefail
+here="$(cd "$(dirname "$0")" && pwd)"
+root="$(cd "$here/.." && pwd)"
+cd "$root"
+
+check=0
+case "${1:-}" in
+  --check) check=1 ;;
+  "") ;;
+  *) echo "usage: $0 [--check]" >&2; exit 2 ;;
+esac
+
+target_dir="$(cargo metadata --format-version 1 --no-deps | python3 -c 'import json,sys; print(json.load(sys.stdin)["target_directory"])')"
+cargo build --quiet -p p100-mobile -p uniffi-bindgen
+case "$(uname -s)" in
+  Darwin) lib="$target_dir/debug/libp100_mobile.dylib" ;;
+  *) lib="$target_dir/debug/libp100_mobile.so" ;;
+esac
+bindgen="$target_dir/debug/uniffi-bindgen"
+bindgen_swift="$target_dir/debug/uniffi-bindgen-swift"
+config="$here/uniffi-config.toml"
+
+out="$(mktemp -d)"
+trap 'rm -rf "$out"' EXIT
+
+"$bindgen" generate --library "$lib" --language kotlin --no-format \
+  --config "$config" --out-dir "$out/kotlin" >/dev/null
+"$bindgen_swift" "$lib" "$out/swift" --swift-sources --headers --modulemap \
+  --module-name P100FFI --modulemap-filename module.modulemap --config "$config" >/dev/null
+
+# generated file -> checked-in location
+pairs=(
+  "kotlin/io/p100/sdk/p100.kt:kotlin/src/main/kotlin/io/p100/sdk/p100.kt"
+  "kotlin/io/p100/sdk/client/p100_mobile.kt:kotlin/src/main/kotlin/io/p100/sdk/client/p100_mobile.kt"
+  "swift/p100.swift:swift/Sources/P100/p100.swift"
+  "swift/p100_mobile.swift:swift/Sources/P100/p100_mobile.swift"
+  "swift/p100FFI.h:swift/Headers/P100FFI/p100FFI.h"
+  "swift/p100_mobileFFI.h:swift/Headers/P100FFI/p100_mobileFFI.h"
+  "swift/module.modulemap:swift/Headers/P100FFI/module.modulemap"
+)
+
+# Nothing else may come out of the generator unnoticed.
+expected=$(printf '%s\n' "${pairs[@]}" | cut -d: -f1 | sort)
+actual=$(cd "$out" && find kotlin swift -type f | sort)
+if [ "$expected" != "$actual" ]; then
+  echo "generate.sh: the generator produced an unexpected set of files:" >&2
+  diff <(echo "$expected") <(echo "$actual") >&2 || true
+  exit 1
+fi
+
+status=0
+for pair in "${pairs[@]}"; do
+  src="$out/${pair%%:*}"
+  dst="$here/${pair##*:}"
+  if [ "$check" = 1 ]; then
+    if ! cmp -s "$src" "$dst"; then
+      echo "generate.sh --check: ${pair##*:} is out of date; run bindings-mobile/generate.sh" >&2
+      diff -u "$dst" "$src" 2>&1 | head -40 >&2 || true
+      status=1
+    fi
+  else
+    mkdir -p "$(dirname "$dst")"
+    cp "$src" "$dst"
+  fi
+done
+
+if [ "$check" = 1 ]; then
+  [ "$status" = 0 ] && echo "generated Swift and Kotlin sources are up to date"
+  exit "$status"
+fi
+echo "generated: ${#pairs[@]} files under bindings-mobile/kotlin and bindings-mobile/swift"

@@ -1,0 +1,460 @@
+package io.p100.sdk.test
+
+import io.p100.sdk.CardRef
+import io.p100.sdk.CreateCardRequest
+import io.p100.sdk.CreateUserRequest
+import io.p100.sdk.Currency
+import io.p100.sdk.P100Exception
+import io.p100.sdk.Secret
+import io.p100.sdk.SepaTransferStatus
+import io.p100.sdk.TransferRequest
+import io.p100.sdk.TransferStatus
+import io.p100.sdk.UserStatus
+import io.p100.sdk.client.Client
+import io.p100.sdk.client.ClientOptions
+import io.p100.sdk.client.WebhookEvent
+import io.p100.sdk.client.WebhookVerifier
+import io.p100.sdk.client.parseAmount
+import io.p100.sdk.client.parseWebhook
+import io.p100.sdk.client.sdkVersion
+import io.p100.sdk.client.verifyWebhook
+import kotlinx.coroutines.Dispatchers
+import kotlinx.coroutines.TimeoutCancellationException
+import kotlinx.coroutines.async
+import kotlinx.coroutines.awaitAll
+import kotlinx.coroutines.coroutineScope
+import kotlinx.coroutines.runBlocking
+import kotlinx.coroutines.withTimeout
+import java.io.File
+import java.math.BigDecimal
+import java.net.URI
+import java.net.http.HttpClient
+import java.net.http.HttpRequest
+import java.net.http.HttpResponse
+import kotlin.system.exitProcess
+
+/*
+ * The Kotlin test suite of the P100 SDK, run on the JVM against a sandbox started by
+ * bindings-mobile/test.sh: the shared scenario (tests/scenarios/partner_day.json) through the
+ * Kotlin API, then Kotlin-specific checks (suspend calls, exception mapping, exact decimals,
+ * secrets, 100 concurrent coroutines on one client, cancellation).
+ *
+ * Environment: P100_SANDBOX_URL, P100_SANDBOX_KEY, P100_SCENARIOS (the folder of the scenario
+ * files). Prints one line per test and a closing "N passed, N failed"; exits 1 on any failure.
+ */
+
+private val sandboxUrl = System.getenv("P100_SANDBOX_URL") ?: error("P100_SANDBOX_URL is not set")
+private val sandboxKey = System.getenv("P100_SANDBOX_KEY") ?: error("P100_SANDBOX_KEY is not set")
+private val scenarioDir = File(System.getenv("P100_SCENARIOS") ?: "tests/scenarios")
+
+private val http = HttpClient.newHttpClient()
+
+/** POST /_sandbox/<name> with a JSON body; fails the test on a non-2xx reply. */
+private fun control(
+    name: String,
+    body: Map<String, Any?> = emptyMap(),
+): Any? {
+    val req =
+        HttpRequest
+            .newBuilder(URI.create("$sandboxUrl/_sandbox/$name"))
+            .header("content-type", "application/json")
+            .POST(HttpRequest.BodyPublishers.ofString(Json.write(body)))
+            .build()
+    val resp = http.send(req, HttpResponse.BodyHandlers.ofString())
+    check(resp.statusCode() in 200..299) { "sandbox control $name answered ${resp.statusCode()}: ${resp.body()}" }
+    return Json.parse(resp.body())
+}
+
+private fun fault(
+    kind: String,
+    count: Int = 1,
+    extra: Map<String, Any?> = emptyMap(),
+) = control("faults", mapOf("kind" to kind, "count" to BigDecimal(count)) + extra)
+
+private fun client(
+    maxRetries: Int = 3,
+    timeoutMs: Long = 10_000,
+): Client =
+    Client.withOptions(
+        ClientOptions(
+            apiKey = Secret(sandboxKey),
+            baseUrl = sandboxUrl,
+            timeoutMs = timeoutMs,
+            maxRetries = maxRetries,
+            retryInitialDelayMs = 20,
+            retryMaxDelayMs = 200,
+        ),
+    )
+
+private fun assertTrue(
+    cond: Boolean,
+    msg: () -> String,
+) {
+    if (!cond) throw AssertionError(msg())
+}
+
+private fun <T> assertEq(
+    actual: T,
+    expected: T,
+    what: String,
+) = assertTrue(actual == expected) { "$what: expected $expected, got $actual" }
+
+/** Runs `block`, which must throw an exception of type [E]; returns it. */
+private inline fun <reified E : Throwable> expectThrows(block: () -> Unit): E {
+    try {
+        block()
+    } catch (e: Throwable) {
+        if (e is E) return e
+        throw AssertionError("expected ${E::class.simpleName}, got $e")
+    }
+    throw AssertionError("expected ${E::class.simpleName}, nothing was thrown")
+}
+
+private suspend fun newUser(
+    c: Client,
+    id: String,
+) {
+    c.users().create(
+        CreateUserRequest(
+            externalUserId = id,
+            email = "jan.kowalski@example.pl",
+            phone = "486012334567",
+            firstName = "Jan",
+            lastName = "Kowalski",
+            street = "ul. Marszalkowska",
+            number = "123/5",
+            city = "Warszawa",
+            postCode = "00-001",
+            country = "PL",
+            citizenship = "PL",
+            nationality = null,
+            birthCountry = null,
+            birthDate = Secret("1990-05-15"),
+            userIdentificationNumber = null,
+            hasAcceptedP100Tc = true,
+            address = null,
+            documentNumber = null,
+            documentType = null,
+        ),
+    )
+}
+
+/** KYC by P100, then the user's verification data: the user becomes active (cards, IBAN). */
+private suspend fun activate(
+    c: Client,
+    id: String,
+) {
+    val v =
+        c.kyc().createVerification(
+            io.p100.sdk.CreateKycVerificationRequest(
+                externalUserId = id,
+                documentType = io.p100.sdk.DocumentType.IdCard,
+                country = "PL",
+                incomeSource = io.p100.sdk.IncomeSource.Salary,
+                openAccountReason = io.p100.sdk.OpenAccountReason.CurrencyExchange,
+                taxId = null,
+                occupation = io.p100.sdk.Occupation.It,
+                additionalInfo = "software developer",
+            ),
+        )
+    var verified = false
+    for (attempt in 1..200) {
+        if (c.kyc().status(v.verificationId).verificationStatus == io.p100.sdk.VerificationStatus.Verified) {
+            verified = true
+            break
+        }
+        kotlinx.coroutines.delay(25)
+    }
+    assertTrue(verified) { "the KYC verification did not complete" }
+    c.kyc().addVerification(
+        io.p100.sdk.UserVerificationRequest(
+            externalUserId = id,
+            documentType = io.p100.sdk.DocumentType.IdCard,
+            documentNumber = Secret("CEV12630"),
+            documentCountry = "PL",
+            documentExpiryDate = null,
+            documentIssueDate = null,
+        ),
+    )
+}
+
+private val tests = ArrayList<Pair<String, suspend () -> Unit>>()
+
+private fun test(
+    name: String,
+    body: suspend () -> Unit,
+) {
+    tests.add(name to body)
+}
+
+private fun defineTests() {
+    test("shared scenario partner_day.json through the Kotlin API") {
+        val file = File(scenarioDir, "partner_day.json")
+        val steps = ScenarioRunner(sandboxUrl, sandboxKey) { println(it) }.run(file)
+        assertTrue(steps > 50) { "the scenario has only $steps steps" }
+        control("reset")
+        control("time-scale", mapOf("scale" to BigDecimal.ONE))
+    }
+
+    test("Client(apiKey, baseUrl) and a suspend call: partner balances with exact decimals") {
+        val c = Client(sandboxKey, sandboxUrl)
+        assertEq(c.baseUrl(), sandboxUrl, "baseUrl")
+        val b = c.partner().balances()
+        val eur = b.fiatBalances.first { it.name == Currency.Eur }
+        assertEq(eur.amount, BigDecimal("100000.00"), "EUR balance (BigDecimal, scale kept)")
+        assertEq(eur.amount.toPlainString(), "100000.00", "EUR text")
+        val rates = c.exchange().rates().rates
+        assertEq(rates["btc"]!!.toPlainString(), "102178.03394219", "btc rate, exact")
+        assertTrue(b.toString().contains("Eur") || b.toString().contains("eur")) { "toString shows the currency" }
+    }
+
+    test("bad settings are P100Exception.Config naming the field, never echoing the key") {
+        val e = expectThrows<P100Exception.Config> { Client("sk live secret", sandboxUrl) }
+        assertEq(e.kind(), "config", "kind")
+        assertEq(e.field(), "apiKey", "field")
+        assertTrue(!e.toString().contains("secret") && !e.message.contains("secret")) { "the key leaked: $e" }
+        val u = expectThrows<P100Exception.Config> { Client(sandboxKey, "http://example.com") }
+        assertEq(u.field(), "baseUrl", "field")
+        expectThrows<P100Exception.Config> { Client.withOptions(ClientOptions(apiKey = Secret(sandboxKey), maxRetries = 11)) }
+        val neg = expectThrows<P100Exception.Validation> { Client.withOptions(ClientOptions(apiKey = Secret(sandboxKey), timeoutMs = -5)) }
+        assertEq(neg.field(), "timeoutMs", "field")
+        assertTrue(!ClientOptions(apiKey = Secret("k-123456")).toString().contains("k-123456")) { "ClientOptions.toString shows the key" }
+    }
+
+    test("local validation: P100Exception.Validation with field and no status (nothing sent)") {
+        val c = client()
+        val e = expectThrows<P100Exception.Validation> { c.users().balances("") }
+        assertEq(e.field, "externalUserId", "field (property)")
+        assertEq(e.field(), "externalUserId", "field (method)")
+        assertEq(e.status, null, "status")
+        assertEq(e.isRetryable(), false, "retryable")
+        val t =
+            expectThrows<P100Exception.Validation> {
+                c.transfers().create(TransferRequest(null, "u", BigDecimal("1.001"), Currency.Eur))
+            }
+        assertTrue(t.field() == "amount") { "amount precision: ${t.field()} ${t.reason}" }
+    }
+
+    test("an amount that is not an exact decimal fails as P100Exception.Validation, not an internal error") {
+        val c = client()
+        val tiny = BigDecimal("1E-40")
+        val e = expectThrows<P100Exception.Validation> { c.transfers().create(TransferRequest(null, "u", tiny, Currency.Eur)) }
+        assertEq(e.kind(), "validation", "kind")
+        expectThrows<P100Exception.Validation> { parseAmount("12,5") }
+        assertEq(parseAmount("0.10").toPlainString(), "0.10", "parseAmount keeps the scale")
+    }
+
+    test("API errors: P100Exception.Api with code, errorName and status") {
+        val c = client()
+        val e = expectThrows<P100Exception.Api> { c.users().balances("nobody-${System.nanoTime()}") }
+        assertEq(e.code, "P412", "code")
+        assertEq(e.code(), "P412", "code()")
+        assertEq(e.status(), 400, "status")
+        assertEq(e.kind(), "api", "kind")
+        assertTrue(e.toString().contains("P412")) { "toString: $e" }
+        val p: P100Exception = e
+        assertTrue(p.isRetryable() == false) { "P412 is not retryable" }
+    }
+
+    test("wrong API key: P100Exception.Authentication, 401") {
+        val c = Client(sandboxKey + "-wrong", sandboxUrl)
+        val e = expectThrows<P100Exception.Authentication> { c.partner().balances() }
+        assertEq(e.status(), 401, "status")
+        assertTrue(!e.toString().contains(sandboxKey)) { "the key leaked" }
+    }
+
+    test("faults: 500 without retries is Unavailable; malformed JSON is Decode; dropped is Network") {
+        val c = client(maxRetries = 0)
+        fault("500")
+        val u = expectThrows<P100Exception.Unavailable> { c.partner().balances() }
+        assertEq(u.status(), 500, "status")
+        assertEq(u.isRetryable(), true, "a GET is safe to retry")
+        fault("malformed")
+        expectThrows<P100Exception.Decode> { c.partner().balances() }
+        fault("drop")
+        val n = expectThrows<P100Exception> { c.partner().balances() }
+        assertTrue(n is P100Exception.Network || n is P100Exception.Decode) { "dropped connection: $n" }
+        c.partner().balances() // the client still works
+    }
+
+    test("429 with Retry-After: the client waits and retries by itself") {
+        val c = client(maxRetries = 3)
+        fault("429", 1, mapOf("retryAfter" to BigDecimal.ONE))
+        val start = System.nanoTime()
+        c.partner().balances()
+        val ms = (System.nanoTime() - start) / 1_000_000
+        assertTrue(ms >= 900) { "Retry-After: 1 was not honoured ($ms ms)" }
+        fault("429", 1, mapOf("retryAfter" to BigDecimal.ONE))
+        val e = expectThrows<P100Exception.RateLimited> { client(maxRetries = 0).partner().balances() }
+        assertEq(e.status(), 429, "status")
+        assertTrue((e.retryAfterMs() ?: 0) >= 1000) { "retryAfterMs ${e.retryAfterMs()}" }
+    }
+
+    test("timeout: a slow reply beyond the client's timeout is P100Exception.Timeout") {
+        val c = client(maxRetries = 0, timeoutMs = 200)
+        fault("delay", 1, mapOf("delayMs" to BigDecimal(1500)))
+        val e = expectThrows<P100Exception.Timeout> { c.partner().balances() }
+        assertEq(e.kind(), "timeout", "kind")
+    }
+
+    test("cancelling a coroutine mid-call is clean and the client stays usable") {
+        val c = client(maxRetries = 0)
+        fault("delay", 1, mapOf("delayMs" to BigDecimal(1500)))
+        expectThrows<TimeoutCancellationException> { withTimeout(150) { c.partner().balances() } }
+        c.partner().balances()
+    }
+
+    test("100 concurrent coroutines on one client") {
+        val c = client()
+        val id = "conc-${System.nanoTime()}"
+        newUser(c, id)
+        val results =
+            coroutineScope {
+                (1..100)
+                    .map { n ->
+                        async(Dispatchers.Default) {
+                            if (n % 2 == 0) {
+                                c
+                                    .partner()
+                                    .balances()
+                                    .fiatBalances.size
+                            } else {
+                                c
+                                    .users()
+                                    .balances(id)
+                                    .cryptoBalances.size + 1000
+                            }
+                        }
+                    }.awaitAll()
+            }
+        assertEq(results.size, 100, "results")
+        assertEq(results.filter { it < 1000 }.toSet().size, 1, "partner results agree")
+        assertEq(results.filter { it >= 1000 }.toSet().size, 1, "user results agree")
+    }
+
+    test("waitFor: an internal transfer reaches a final status; a short wait times out") {
+        val c = client()
+        val id = "wait-${System.nanoTime()}"
+        newUser(c, id)
+        val t = c.transfers().create(TransferRequest(null, id, BigDecimal("12.50"), Currency.Eur))
+        val d = c.transfers().waitFor(t.transferId, timeoutMs = 10_000, pollIntervalMs = 50)
+        assertEq(d.status, TransferStatus.Successful, "status")
+        val sepa =
+            c.sepa().partnerTransfer(
+                io.p100.sdk.PartnerSepaTransferRequest(
+                    amount = BigDecimal("10.00"),
+                    currency = Currency.Eur,
+                    destinationIban = "DE89370400440532013000",
+                    transferTitle = "Kotlin wait",
+                    receiverType = io.p100.sdk.ReceiverType.Natural,
+                    receiverFirstName = "Jan",
+                    receiverLastName = "Kowalski",
+                    companyName = null,
+                ),
+            )
+        val e = expectThrows<P100Exception.Timeout> { c.sepa().waitFor(sepa.transferId, timeoutMs = 1, pollIntervalMs = 1) }
+        assertTrue(e.reason.contains(sepa.transferId)) { "timeout message names the transfer: ${e.reason}" }
+        val done = c.sepa().waitFor(sepa.transferId, timeoutMs = 10_000, pollIntervalMs = 50)
+        assertTrue(done.status == SepaTransferStatus.Successful || done.status == SepaTransferStatus.Failed) { "final: ${done.status}" }
+        expectThrows<P100Exception.Validation> { c.sepa().waitFor(sepa.transferId, timeoutMs = -1) }
+    }
+
+    test("card secrets never show in toString; reveal() gives them") {
+        val c = client()
+        val id = "card-${System.nanoTime()}"
+        newUser(c, id)
+        activate(c, id)
+        val card = c.cards().create(CreateCardRequest(id, "Shopping", Secret("1234")))
+        val created = card
+        val pan = created.cardNumber.reveal()
+        assertTrue(pan.length >= 12 && pan.all { it.isDigit() }) { "PAN: ${pan.length} digits" }
+        assertTrue(!created.toString().contains(pan)) { "toString shows the PAN: $created" }
+        assertTrue(!created.toString().contains(created.cvv.reveal())) { "toString shows the CVV" }
+        assertTrue(created.toString().contains("[REDACTED]")) { "toString: $created" }
+        val details = c.cards().details(id, created.cardId)
+        assertEq(details.cardNumber, created.cardNumber, "Secret equality")
+        assertTrue(!details.toString().contains(pan)) { "details toString shows the PAN" }
+        c.cards().delete(CardRef(id, created.cardId))
+    }
+
+    test("webhooks: verify (constant-time token check) and parse into typed events") {
+        verifyWebhook("Bearer t0k", "t0k")
+        val e = expectThrows<P100Exception.WebhookUnauthorized> { verifyWebhook("nope", "t0k") }
+        assertEq(e.status(), 401, "status")
+        expectThrows<P100Exception.WebhookUnauthorized> { verifyWebhook(null, "t0k") }
+        expectThrows<P100Exception.Config> { WebhookVerifier("") }
+        val ev = parseWebhook("""{"externalUserId":"u1","status":"active"}""")
+        assertTrue(ev is WebhookEvent.UserStatus) { "event: $ev" }
+        ev as WebhookEvent.UserStatus
+        assertEq(ev.event.status, UserStatus.Active, "status (any case)")
+        assertEq(ev.name(), "user_status", "name")
+        val odd = parseWebhook("""{"externalUserId":"u1","status":"HIBERNATING"}""")
+        assertTrue(odd.name() == "user_status" || odd.name() == "unknown") { "odd status: ${odd.name()}" }
+        val unknown = parseWebhook("""{"foo":"4111111111111111"}""")
+        assertTrue(unknown is WebhookEvent.Unknown) { "unknown: $unknown" }
+        assertTrue(!unknown.toString().contains("4111111111111111")) { "raw body leaked: $unknown" }
+        assertEq((unknown as WebhookEvent.Unknown).raw.reveal(), """{"foo":"4111111111111111"}""", "raw")
+        expectThrows<P100Exception.Decode> { parseWebhook("not json") }
+        val verified =
+            WebhookVerifier(
+                "whsec",
+            ).verifyAndParse("whsec", """{"cryptoDepositId":"d1","status":"COMPLETED","amount":"0.5","currency":"eth"}""")
+        assertEq(verified.name(), "crypto_deposit", "name")
+        assertTrue(verified.toJson().contains("\"event\":\"crypto_deposit\"")) { verified.toJson() }
+    }
+
+    test("string enums: known cases, Unknown(text) for new values, wire text from toString()") {
+        assertEq(Currency.Eur.toString(), "eur", "wire text")
+        val ev = parseWebhook("""{"id":"t1","destinationExternalUserId":"u1","status":"SUCCESSFUL","currency":"xyz","amount":"1.5"}""")
+        assertTrue(ev is WebhookEvent.Transfer) { "event: $ev" }
+        ev as WebhookEvent.Transfer
+        assertEq(ev.event.currency, Currency.Unknown("xyz"), "unknown currency kept")
+        assertEq(ev.event.amount, BigDecimal("1.5"), "amount")
+    }
+
+    test("models to and from the API's JSON: toJson() and <request>FromJson()") {
+        val req = io.p100.sdk.transferRequestFromJson("""{"destinationExternalUserId":"u1","amount":"250.00","currency":"EUR"}""")
+        assertEq(req.amount.toPlainString(), "250.00", "amount keeps its scale")
+        assertEq(req.currency, Currency.Eur, "currency in any case")
+        assertEq(req.sourceExternalUserId, null, "absent field")
+        assertTrue(req.toJson().contains("\"destinationExternalUserId\":\"u1\"")) { req.toJson() }
+        val card = io.p100.sdk.createCardRequestFromJson("""{"externalUserId":"u1","label":"Shop","pin":"1234"}""")
+        assertEq(card.pin.reveal(), "1234", "pin")
+        assertTrue(!card.toString().contains("1234")) { "toString shows the PIN" }
+        val e = expectThrows<P100Exception.Validation> { io.p100.sdk.createCardRequestFromJson("""{"pin":"9999"""") }
+        assertEq(e.field(), "json", "field")
+        assertTrue(!e.toString().contains("9999")) { "the error echoes the input: $e" }
+    }
+
+    test("escape hatch: client.request() sends any call with auth and error mapping") {
+        val c = client()
+        val text = c.request("GET", "/v1/partner/balances")
+        val v = Json.parse(text) as Map<*, *>
+        assertTrue(v.containsKey("fiatBalances")) { text }
+        val e = expectThrows<P100Exception.Validation> { c.request("GET", "/v1/partner/balances", "{nope") }
+        assertEq(e.field(), "body", "field")
+        assertTrue(sdkVersion().isNotEmpty()) { "sdkVersion" }
+    }
+}
+
+fun main() {
+    defineTests()
+    var passed = 0
+    var failed = 0
+    runBlocking {
+        for ((name, body) in tests) {
+            val start = System.nanoTime()
+            try {
+                body()
+                passed++
+                println("PASS $name (${(System.nanoTime() - start) / 1_000_000} ms)")
+            } catch (e: Throwable) {
+                failed++
+                println("FAIL $name: $e")
+                e.stackTrace.take(6).forEach { println("       at $it") }
+            }
+        }
+    }
+    println("$passed passed, $failed failed")
+    exitProcess(if (failed == 0 && passed > 0) 0 else 1)
+}

@@ -1,0 +1,663 @@
+package io.p100.sdk.test
+
+import io.p100.sdk.CardRef
+import io.p100.sdk.DocumentType
+import io.p100.sdk.FileUpload
+import io.p100.sdk.KycFilesRequest
+import io.p100.sdk.P100Exception
+import io.p100.sdk.PoaFilesRequest
+import io.p100.sdk.Secret
+import io.p100.sdk.TravelRuleUpdateRequest
+import io.p100.sdk.client.Client
+import io.p100.sdk.client.ClientOptions
+import io.p100.sdk.client.WebhookVerifier
+import kotlinx.coroutines.delay
+import java.io.File
+import java.math.BigDecimal
+import java.net.URI
+import java.net.http.HttpClient
+import java.net.http.HttpRequest
+import java.net.http.HttpResponse
+import java.time.Duration
+
+/** The outcome of one step: the result as JSON, or the error as JSON. */
+sealed class Outcome {
+    data class Ok(
+        val value: Any?,
+    ) : Outcome()
+
+    data class Err(
+        val error: Map<String, Any?>,
+    ) : Outcome()
+
+    fun show(): String =
+        when (this) {
+            is Ok -> "ok ${Json.write(value)}"
+            is Err -> "error ${Json.write(error)}"
+        }
+}
+
+/** The scenario client: the sandbox's key and URL, a 10 s timeout and fast retries. */
+fun scenarioClient(
+    baseUrl: String,
+    apiKey: String,
+): Client =
+    Client.withOptions(
+        ClientOptions(
+            apiKey = Secret(apiKey),
+            baseUrl = baseUrl,
+            timeoutMs = 10_000,
+            maxRetries = 3,
+            retryInitialDelayMs = 20,
+            retryMaxDelayMs = 200,
+        ),
+    )
+
+/** The error as the scenario format describes it. */
+fun errorJson(e: P100Exception): Map<String, Any?> =
+    linkedMapOf(
+        "kind" to e.kind(),
+        "code" to e.code(),
+        "status" to e.status()?.let { BigDecimal(it) },
+        "field" to e.field(),
+        "errorName" to e.errorName(),
+        "retryable" to e.isRetryable(),
+        "message" to e.toString(),
+    )
+
+/**
+ * Runs `tests/scenarios/<name>.json` (format `p100-scenario/1`, see tests/scenarios/README.md)
+ * through the Kotlin API against a running sandbox.
+ */
+class ScenarioRunner(
+    private val baseUrl: String,
+    private val apiKey: String,
+    private val log: (String) -> Unit,
+) {
+    private val client = scenarioClient(baseUrl, apiKey)
+    private val http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(10)).build()
+    private val vars = HashMap<String, Any?>()
+
+    /** Runs every step; throws [AssertionError] naming the first step that fails. */
+    suspend fun run(file: File): Int {
+        val doc = Json.parse(file.readText()) as Map<*, *>
+        check(doc["format"] == "p100-scenario/1") { "unknown scenario format ${doc["format"]}" }
+        vars["run"] = "%08x".format(java.util.Random().nextInt())
+        vars["sandboxUrl"] = baseUrl
+        val steps = doc["steps"] as List<*>
+        steps.forEachIndexed { i, s ->
+            @Suppress("UNCHECKED_CAST")
+            val step = s as Map<String, Any?>
+            val label = "step ${i + 1} \"${step["name"]}\" (${step["op"]})"
+            try {
+                runStep(step)
+            } catch (e: AssertionError) {
+                throw AssertionError("${doc["name"]} $label failed: ${e.message}")
+            }
+            log("  ok  $label")
+        }
+        return steps.size
+    }
+
+    private fun fill(v: Any?): Any? =
+        when (v) {
+            is String -> {
+                val whole = Regex("^\\{\\{([^{}]+)}}$").find(v)
+                if (whole != null && vars.containsKey(whole.groupValues[1])) {
+                    vars[whole.groupValues[1]]
+                } else {
+                    var out: String = v
+                    for ((k, x) in vars) {
+                        val pat = "{{$k}}"
+                        if (out.contains(pat)) out = out.replace(pat, if (x is String) x else Json.write(x))
+                    }
+                    out
+                }
+            }
+
+            is List<*> -> {
+                v.map { fill(it) }
+            }
+
+            is Map<*, *> -> {
+                v.entries.associate { (k, x) -> k.toString() to fill(x) }
+            }
+
+            else -> {
+                v
+            }
+        }
+
+    @Suppress("UNCHECKED_CAST")
+    private suspend fun runStep(step: Map<String, Any?>) {
+        val op = step["op"] as String
+        val input = (fill(step["input"] ?: emptyMap<String, Any?>()) as Map<String, Any?>)
+        val stepClient =
+            (step["client"] as? Map<String, Any?>)?.get("apiKey")?.let {
+                scenarioClient(baseUrl, fill(it) as String)
+            } ?: client
+        val poll = step["poll"]?.let { fill(it) as Map<String, Any?> }
+        val outcome: Outcome =
+            if (poll == null) {
+                exec(stepClient, op, input)
+            } else {
+                val timeout = (poll["timeoutMs"] as? BigDecimal)?.toLong() ?: 10_000L
+                val every = (poll["intervalMs"] as? BigDecimal)?.toLong() ?: 50L
+                val until = (poll["until"] as? Map<String, Any?>) ?: emptyMap()
+                val start = System.nanoTime()
+                var o: Outcome
+                while (true) {
+                    o = exec(stepClient, op, input)
+                    val done = o is Outcome.Ok && until.all { (p, m) -> Match.matches(Match.resolve(o.value, p), m) == null }
+                    if (done) break
+                    if ((System.nanoTime() - start) / 1_000_000 > timeout) {
+                        throw AssertionError("poll timed out after $timeout ms; last outcome: ${o.show()}")
+                    }
+                    delay(every)
+                }
+                o
+            }
+        val expect = step["expect"]
+        if (expect != null) {
+            Match.checkExpect(outcome, fill(expect) as Map<String, Any?>)
+        } else if (outcome is Outcome.Err) {
+            throw AssertionError("unexpected error ${outcome.show()}")
+        }
+        val save = step["save"] as? Map<String, Any?>
+        if (save != null && outcome is Outcome.Ok) {
+            for ((name, path) in save) {
+                val r = Match.resolve(outcome.value, path as String)
+                if (r === Match.Undefined) throw AssertionError("save: $path not found in ${outcome.show()}")
+                vars[name] = r
+            }
+        }
+    }
+
+    private suspend fun exec(
+        c: Client,
+        op: String,
+        input: Map<String, Any?>,
+    ): Outcome =
+        when {
+            op == "sleep" -> {
+                delay((input["ms"] as? BigDecimal)?.toLong() ?: 0L)
+                Outcome.Ok(null)
+            }
+
+            op == "http" -> {
+                Outcome.Ok(httpCall(input))
+            }
+
+            op == "_sandbox.faults.list" -> {
+                control("GET", "/_sandbox/faults", null)
+            }
+
+            op == "_sandbox.deliveries" -> {
+                control("GET", "/_sandbox/webhooks/deliveries", null)
+            }
+
+            op.startsWith("_sandbox.") -> {
+                control("POST", "/_sandbox/" + op.removePrefix("_sandbox."), input)
+            }
+
+            else -> {
+                try {
+                    Outcome.Ok(call(c, op, input))
+                } catch (e: P100Exception) {
+                    Outcome.Err(errorJson(e))
+                }
+            }
+        }
+
+    private fun send(
+        method: String,
+        path: String,
+        headers: Map<String, String>,
+        body: Any?,
+    ): Pair<Int, String> {
+        val b = HttpRequest.newBuilder(URI.create(baseUrl + path)).timeout(Duration.ofSeconds(30))
+        headers.forEach { (k, v) -> b.header(k, v) }
+        val publisher =
+            if (body == null) {
+                HttpRequest.BodyPublishers.noBody()
+            } else {
+                b.header("content-type", "application/json")
+                HttpRequest.BodyPublishers.ofString(Json.write(body))
+            }
+        b.method(method, publisher)
+        val resp = http.send(b.build(), HttpResponse.BodyHandlers.ofString())
+        return resp.statusCode() to resp.body()
+    }
+
+    private fun httpCall(input: Map<String, Any?>): Any? {
+        val headers = (input["headers"] as? Map<*, *>)?.entries?.associate { (k, v) -> k.toString() to v.toString() } ?: emptyMap()
+        val (status, text) = send(input["method"] as? String ?: "GET", input["path"] as? String ?: "/", headers, input["body"])
+        val body =
+            try {
+                Json.parse(text)
+            } catch (e: IllegalArgumentException) {
+                text
+            }
+        return linkedMapOf("status" to BigDecimal(status), "body" to body)
+    }
+
+    private fun control(
+        method: String,
+        path: String,
+        body: Map<String, Any?>?,
+    ): Outcome {
+        val (status, text) =
+            try {
+                send(method, path, emptyMap(), if (method == "GET") null else body ?: emptyMap<String, Any?>())
+            } catch (e: java.io.IOException) {
+                return Outcome.Err(mapOf("kind" to "sandbox", "message" to e.toString()))
+            }
+        val v =
+            try {
+                Json.parse(text)
+            } catch (e: IllegalArgumentException) {
+                null
+            }
+        return if (status in 200..299) {
+            Outcome.Ok(v)
+        } else {
+            Outcome.Err(mapOf("kind" to "sandbox", "status" to BigDecimal(status), "message" to text))
+        }
+    }
+}
+
+private fun s(
+    i: Map<String, Any?>,
+    key: String,
+): String = i[key] as? String ?: throw AssertionError("scenario input lacks $key: ${Json.write(i)}")
+
+/** A file of `size` bytes starting with the magic bytes of `kind`. */
+fun fileOf(f: Map<*, *>): FileUpload {
+    val size = (f["size"] as? BigDecimal)?.toInt() ?: 1000
+    val magic: ByteArray =
+        when (f["kind"] as? String ?: "png") {
+            "png" -> byteArrayOf(0x89.toByte(), 'P'.code.toByte(), 'N'.code.toByte(), 'G'.code.toByte(), 0x0D, 0x0A, 0x1A, 0x0A)
+            "jpeg", "jpg" -> byteArrayOf(0xFF.toByte(), 0xD8.toByte(), 0xFF.toByte(), 0xE0.toByte())
+            "pdf" -> "%PDF-1.7\n".toByteArray()
+            else -> ByteArray(0)
+        }
+    val fill: Byte = if (magic.isEmpty()) 'a'.code.toByte() else 0
+    val data = ByteArray(maxOf(size, magic.size)) { fill }
+    magic.copyInto(data)
+    return FileUpload(fileName = f["fileName"] as? String ?: "file", data = data)
+}
+
+private fun files(i: Map<String, Any?>): List<FileUpload> = (i["files"] as? List<*>)?.map { fileOf(it as Map<*, *>) } ?: emptyList()
+
+/** The JSON of a typed result, as the core writes it (wire names, amounts as strings). */
+private fun out(json: String): Any? = Json.parse(json)
+
+/** Operation name of the core's route table → the Kotlin API call. */
+suspend fun call(
+    c: Client,
+    op: String,
+    i: Map<String, Any?>,
+): Any? =
+    when (op) {
+        "request" -> {
+            out(
+                c.request(
+                    i["method"] as? String ?: "GET",
+                    i["path"] as? String ?: "/",
+                    if (i.containsKey("body")) Json.write(i["body"]) else null,
+                ),
+            )
+        }
+
+        "partner.balances" -> {
+            out(c.partner().balances().toJson())
+        }
+
+        "partner.transactions" -> {
+            out(c.partner().transactions(Records.of(i)).toJson())
+        }
+
+        "partner.create_wallet" -> {
+            out(c.partner().createWallet(Records.of(i)).toJson())
+        }
+
+        "partner.sepa_deposit_info" -> {
+            out(c.partner().sepaDepositInfo().toJson())
+        }
+
+        "partner.sepa_contacts" -> {
+            out(c.partner().sepaContacts().toJson())
+        }
+
+        "users.create" -> {
+            out(c.users().create(Records.of(i)).toJson())
+        }
+
+        "users.create_without_kyc" -> {
+            out(c.users().createWithoutKyc(Records.of(i)).toJson())
+        }
+
+        "users.update" -> {
+            c.users().update(s(i, "externalUserId"), Records.of(i)).let { null }
+        }
+
+        "users.delete" -> {
+            c.users().delete(s(i, "externalUserId")).let { null }
+        }
+
+        "users.suspend" -> {
+            c.users().suspend(s(i, "externalUserId")).let { null }
+        }
+
+        "users.unsuspend" -> {
+            c.users().unsuspend(s(i, "externalUserId")).let { null }
+        }
+
+        "users.balances" -> {
+            out(c.users().balances(s(i, "externalUserId")).toJson())
+        }
+
+        "users.transactions" -> {
+            out(c.users().transactions(s(i, "externalUserId"), Records.of(i)).toJson())
+        }
+
+        "users.sepa_deposit_info" -> {
+            out(c.users().sepaDepositInfo(s(i, "externalUserId")).toJson())
+        }
+
+        "kyc.upload_files" -> {
+            val req =
+                KycFilesRequest(
+                    externalUserId = s(i, "externalUserId"),
+                    documentType =
+                        Records.convert(
+                            kotlin.reflect.typeOf<DocumentType>(),
+                            s(i, "documentType"),
+                            "documentType",
+                        ) as DocumentType,
+                    files = files(i),
+                )
+            c.kyc().uploadFiles(req).let { null }
+        }
+
+        "kyc.upload_poa" -> {
+            c.kyc().uploadPoa(PoaFilesRequest(externalUserId = s(i, "externalUserId"), files = files(i))).let { null }
+        }
+
+        "kyc.add_verification" -> {
+            c.kyc().addVerification(Records.of(i)).let { null }
+        }
+
+        "kyc.create_verification" -> {
+            out(c.kyc().createVerification(Records.of(i)).toJson())
+        }
+
+        "kyc.verification_page" -> {
+            out(c.kyc().verificationPage(s(i, "externalUserId"), s(i, "verificationId")).toJson())
+        }
+
+        "kyc.status" -> {
+            out(c.kyc().status(s(i, "verificationId")).toJson())
+        }
+
+        "exchange.rates" -> {
+            out(c.exchange().rates().toJson())
+        }
+
+        "exchange.partner_lock" -> {
+            out(c.exchange().partnerLock(Records.of(i)).toJson())
+        }
+
+        "exchange.user_lock" -> {
+            out(c.exchange().userLock(s(i, "externalUserId")).toJson())
+        }
+
+        "exchange.partner_execute" -> {
+            out(c.exchange().partnerExecute(Records.of(i)).toJson())
+        }
+
+        "exchange.user_execute" -> {
+            out(c.exchange().userExecute(Records.of(i)).toJson())
+        }
+
+        "exchange.details" -> {
+            out(c.exchange().details(s(i, "exchangeId")).toJson())
+        }
+
+        "sepa.partner_transfer" -> {
+            out(c.sepa().partnerTransfer(Records.of(i)).toJson())
+        }
+
+        "sepa.user_transfer" -> {
+            out(c.sepa().userTransfer(Records.of(i)).toJson())
+        }
+
+        "sepa.details" -> {
+            out(c.sepa().details(s(i, "transferId")).toJson())
+        }
+
+        "crypto.network_fee" -> {
+            out(c.crypto().networkFee(Records.of(i)).toJson())
+        }
+
+        "crypto.partner_withdrawal" -> {
+            out(c.crypto().partnerWithdrawal(Records.of(i)).toJson())
+        }
+
+        "crypto.user_withdrawal" -> {
+            out(c.crypto().userWithdrawal(Records.of(i)).toJson())
+        }
+
+        "crypto.details" -> {
+            out(c.crypto().details(s(i, "withdrawalId")).toJson())
+        }
+
+        "crypto.update_travel_rule" -> {
+            c.crypto().updateTravelRule(Records.of<TravelRuleUpdateRequest>(i)).let { null }
+        }
+
+        "transfers.create" -> {
+            out(c.transfers().create(Records.of(i)).toJson())
+        }
+
+        "transfers.details" -> {
+            out(c.transfers().details(s(i, "transferId")).toJson())
+        }
+
+        "cards.create" -> {
+            out(c.cards().create(Records.of(i)).toJson())
+        }
+
+        "cards.list" -> {
+            out(c.cards().list(s(i, "externalUserId")).toJson())
+        }
+
+        "cards.details" -> {
+            out(c.cards().details(s(i, "externalUserId"), s(i, "cardId")).toJson())
+        }
+
+        "cards.update_pin" -> {
+            c.cards().updatePin(Records.of(i)).let { null }
+        }
+
+        "cards.block" -> {
+            c.cards().block(Records.of<CardRef>(i)).let { null }
+        }
+
+        "cards.unblock" -> {
+            c.cards().unblock(Records.of<CardRef>(i)).let { null }
+        }
+
+        "cards.limits" -> {
+            out(c.cards().limits(s(i, "externalUserId"), s(i, "cardId")).toJson())
+        }
+
+        "cards.update_limits" -> {
+            c.cards().updateLimits(Records.of(i)).let { null }
+        }
+
+        "cards.delete" -> {
+            c.cards().delete(Records.of<CardRef>(i)).let { null }
+        }
+
+        "orders.rates" -> {
+            out(c.orders().rates().toJson())
+        }
+
+        "orders.lock" -> {
+            out(c.orders().lock(Records.of(i)).toJson())
+        }
+
+        "orders.create" -> {
+            out(c.orders().create(Records.of(i)).toJson())
+        }
+
+        "orders.details" -> {
+            out(c.orders().details(s(i, "orderId")).toJson())
+        }
+
+        "payment_links.create" -> {
+            out(c.paymentLinks().create(Records.of(i)).toJson())
+        }
+
+        "payment_links.create_checkout" -> {
+            out(c.paymentLinks().createCheckout(Records.of(i)).toJson())
+        }
+
+        "payment_links.details" -> {
+            out(c.paymentLinks().details(s(i, "paymentLinkId")).toJson())
+        }
+
+        "webhooks.parse" -> {
+            val body = i["body"].let { if (it is String) it else Json.write(it) }
+            out(WebhookVerifier(i["token"] as? String ?: "").verifyAndParse(i["authorization"] as? String, body).toJson())
+        }
+
+        else -> {
+            throw AssertionError("the Kotlin runner does not know operation $op")
+        }
+    }
+
+/** Paths and matchers of the scenario format. */
+object Match {
+    /** A path that does not resolve (distinct from JSON null). */
+    object Undefined
+
+    fun resolve(
+        v: Any?,
+        path: String,
+    ): Any? {
+        var cur: Any? = v
+        for (seg in path.split('.')) {
+            val i = seg.indexOf('[')
+            val (name, sel) = if (i >= 0 && seg.endsWith("]")) seg.substring(0, i) to seg.substring(i + 1, seg.length - 1) else seg to null
+            if (name.isNotEmpty()) {
+                val m = cur as? Map<*, *> ?: return Undefined
+                if (!m.containsKey(name)) return Undefined
+                cur = m[name]
+            }
+            if (sel != null) {
+                val list = cur as? List<*> ?: return Undefined
+                val eq = sel.indexOf('=')
+                cur =
+                    if (eq < 0) {
+                        list.getOrNull(sel.toIntOrNull() ?: return Undefined) ?: return Undefined
+                    } else {
+                        val key = sel.substring(0, eq)
+                        val want = sel.substring(eq + 1)
+                        list.firstOrNull { x ->
+                            val m = x as? Map<*, *>
+                            m != null && m.containsKey(key) && m[key]?.let { if (it is String) it else Json.write(it) } == want
+                        } ?: return Undefined
+                    }
+            }
+        }
+        return cur
+    }
+
+    private fun dec(v: Any?): BigDecimal? =
+        when (v) {
+            is BigDecimal -> v
+            is String -> if (v.isNotBlank() && v.trim().all { it.isDigit() || it in ".-+eE" }) v.trim().toBigDecimalOrNull() else null
+            else -> null
+        }
+
+    private fun equal(
+        a: Any?,
+        b: Any?,
+    ): Boolean {
+        val x = dec(a)
+        val y = dec(b)
+        if (x != null && y != null) return x.compareTo(y) == 0
+        return a == b
+    }
+
+    private fun show(v: Any?): String = if (v === Undefined) "undefined" else Json.write(v)
+
+    /** null when `actual` matches `m`, else the reason. */
+    fun matches(
+        actual: Any?,
+        m: Any?,
+    ): String? {
+        if (m is Map<*, *>) {
+            if (m.containsKey("exists")) {
+                val exists = actual !== Undefined && actual != null
+                return if (exists == m["exists"]) null else "exists is $exists, expected ${m["exists"]}"
+            }
+            if (m.containsKey("oneOf")) {
+                if (actual === Undefined) return "undefined"
+                return if ((m["oneOf"] as List<*>).any { equal(actual, it) }) null else "${show(actual)} is not one of ${Json.write(m)}"
+            }
+            if (m.containsKey("gt")) {
+                val x = dec(actual)
+                val y = dec(m["gt"])
+                return if (x != null && y != null && x > y) null else "${show(actual)} is not greater than ${Json.write(m["gt"])}"
+            }
+            if (m.containsKey("length")) {
+                val n = (m["length"] as BigDecimal).toInt()
+                val len =
+                    when (actual) {
+                        is List<*> -> actual.size
+                        is String -> actual.codePointCount(0, actual.length)
+                        else -> return "${show(actual)} has no length"
+                    }
+                return if (len == n) null else "length $len, expected $n"
+            }
+        }
+        if (actual === Undefined) return "undefined, expected ${Json.write(m)}"
+        return if (equal(actual, m)) null else "${show(actual)} != expected ${Json.write(m)}"
+    }
+
+    fun checkExpect(
+        outcome: Outcome,
+        expect: Map<String, Any?>,
+    ) {
+        val want = expect["error"]
+        if (want != null) {
+            val got =
+                when (outcome) {
+                    is Outcome.Err -> outcome.error
+                    is Outcome.Ok -> throw AssertionError("expected an error ${Json.write(want)}, got ${outcome.show()}")
+                }
+            for ((k, m) in want as Map<*, *>) {
+                if (k == "messageContains") {
+                    val msg = got["message"] as? String ?: ""
+                    if (!msg.contains(m as String)) throw AssertionError("error message \"$msg\" does not contain \"$m\"")
+                    continue
+                }
+                val actual = if (got.containsKey(k)) got[k] else Undefined
+                matches(actual, m)?.let { throw AssertionError("error.$k: $it (error was ${Json.write(got)})") }
+            }
+            return
+        }
+        val v =
+            when (outcome) {
+                is Outcome.Ok -> outcome.value
+                is Outcome.Err -> throw AssertionError("expected success, got ${outcome.show()}")
+            }
+        val fields = expect["fields"] as? Map<*, *> ?: return
+        for ((p, m) in fields) {
+            matches(resolve(v, p as String), m)?.let { throw AssertionError("$p: $it (result was ${Json.write(v)})") }
+        }
+    }
+}

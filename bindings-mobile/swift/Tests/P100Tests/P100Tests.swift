@@ -1,0 +1,268 @@
+// XCTest suite of the P100 Swift package: the shared scenario, then the same Swift-specific checks
+// as the Kotlin suite (async calls, P100Error mapping, exact decimals, secrets, 100 concurrent
+// tasks on one client, cancellation, webhooks). Needs a running sandbox: swift/test-macos.sh
+// starts one and sets P100_SANDBOX_URL / P100_SANDBOX_KEY. Without them every test FAILS (it is
+// never skipped).
+//
+// NOTE: written without a Swift toolchain (Linux CI): not compiled or run where it was written;
+// see bindings-mobile/README.md.
+import Foundation
+import P100
+import XCTest
+#if canImport(FoundationNetworking)
+import FoundationNetworking
+#endif
+
+final class P100Tests: XCTestCase {
+    private func sandbox() throws -> (url: String, key: String) {
+        guard let url = TestEnv.sandboxURL, let key = TestEnv.sandboxKey else {
+            XCTFail("P100_SANDBOX_URL / P100_SANDBOX_KEY are not set: run bindings-mobile/swift/test-macos.sh")
+            throw ScenarioFailure("no sandbox")
+        }
+        return (url, key)
+    }
+
+    private func client(maxRetries: Int32 = 3, timeoutMs: Int64 = 10000) throws -> Client {
+        let s = try sandbox()
+        return try Client.withOptions(options: ClientOptions(
+            apiKey: Secret(s.key), baseUrl: s.url, timeoutMs: timeoutMs, maxRetries: maxRetries,
+            retryInitialDelayMs: 20, retryMaxDelayMs: 200
+        ))
+    }
+
+    /// POST /_sandbox/<name>.
+    @discardableResult
+    private func control(_ name: String, _ body: [String: Any] = [:]) async throws -> Any {
+        let s = try sandbox()
+        var req = URLRequest(url: URL(string: "\(s.url)/_sandbox/\(name)")!)
+        req.httpMethod = "POST"
+        req.setValue("application/json", forHTTPHeaderField: "content-type")
+        req.httpBody = Data(JSONText.write(body).utf8)
+        let (data, resp) = try await URLSession.shared.data(for: req)
+        XCTAssertEqual((resp as? HTTPURLResponse)?.statusCode, 200, String(decoding: data, as: UTF8.self))
+        return try JSONText.parse(String(decoding: data, as: UTF8.self))
+    }
+
+    /// Runs `body`, which must throw a P100Error whose kind() is `kind`; returns it.
+    private func expectError(
+        _ kind: String, file: StaticString = #filePath, line: UInt = #line, _ body: () async throws -> Void
+    ) async -> P100Error? {
+        do {
+            try await body()
+            XCTFail("expected a \(kind) error, nothing was thrown", file: file, line: line)
+        } catch let e as P100Error {
+            XCTAssertEqual(e.kind(), kind, "\(e)", file: file, line: line)
+            return e
+        } catch {
+            XCTFail("expected a P100Error, got \(error)", file: file, line: line)
+        }
+        return nil
+    }
+
+    private func newUser(_ c: Client, _ id: String) async throws {
+        _ = try await c.users().create(req: CreateUserRequest(
+            externalUserId: id, email: "jan.kowalski@example.pl", phone: "486012334567",
+            firstName: "Jan", lastName: "Kowalski", street: "ul. Marszalkowska", number: "123/5",
+            city: "Warszawa", postCode: "00-001", country: "PL", citizenship: "PL", nationality: nil,
+            birthCountry: nil, birthDate: Secret("1990-05-15"), userIdentificationNumber: nil,
+            hasAcceptedP100Tc: true, address: nil, documentType: nil, documentNumber: nil
+        ))
+    }
+
+    /// KYC by P100, then the verification data: the user becomes active.
+    private func activate(_ c: Client, _ id: String) async throws {
+        let v = try await c.kyc().createVerification(req: CreateKycVerificationRequest(
+            externalUserId: id, documentType: .idCard, country: "PL", incomeSource: .salary,
+            openAccountReason: .currencyExchange, taxId: nil, occupation: .it,
+            additionalInfo: "software developer"
+        ))
+        var verified = false
+        for _ in 0..<200 {
+            if try await c.kyc().status(verificationId: v.verificationId).verificationStatus == .verified {
+                verified = true
+                break
+            }
+            try await Task.sleep(nanoseconds: 25_000_000)
+        }
+        XCTAssertTrue(verified, "the KYC verification did not complete")
+        try await c.kyc().addVerification(req: UserVerificationRequest(
+            externalUserId: id, documentType: .idCard, documentNumber: Secret("CEV12630"),
+            documentCountry: "PL", documentExpiryDate: nil, documentIssueDate: nil
+        ))
+    }
+
+    // ---- the shared scenario -------------------------------------------------------------
+
+    func test01SharedScenarioPartnerDay() async throws {
+        let s = try sandbox()
+        let runner = try ScenarioRunner(baseUrl: s.url, apiKey: s.key)
+        do {
+            let steps = try await runner.run(file: TestEnv.scenarioDir.appendingPathComponent("partner_day.json"))
+            XCTAssertGreaterThan(steps, 50)
+        } catch {
+            XCTFail("\(error)")
+        }
+        try await control("reset")
+        try await control("time-scale", ["scale": 1])
+    }
+
+    // ---- Swift-specific checks -----------------------------------------------------------
+
+    func testClientAndExactDecimals() async throws {
+        let s = try sandbox()
+        let c = try Client(apiKey: s.key, baseUrl: s.url)
+        XCTAssertEqual(c.baseUrl(), s.url)
+        let b = try await c.partner().balances()
+        let eur = b.fiatBalances.first { $0.name == .eur }
+        XCTAssertEqual(eur?.amount, "100000.00") // Amount is the exact decimal text
+        let rates = try await c.exchange().rates()
+        XCTAssertEqual(rates.rates["btc"], "102178.03394219")
+    }
+
+    func testBadSettingsAreConfigErrorsWithoutTheKey() async throws {
+        let s = try sandbox()
+        let e = await expectError("config") { _ = try Client(apiKey: "sk live secret", baseUrl: s.url) }
+        XCTAssertEqual(e?.field(), "apiKey")
+        XCTAssertFalse("\(String(describing: e))".contains("secret"))
+        let u = await expectError("config") { _ = try Client(apiKey: s.key, baseUrl: "http://example.com") }
+        XCTAssertEqual(u?.field(), "baseUrl")
+        let n = await expectError("validation") {
+            _ = try Client.withOptions(options: ClientOptions(apiKey: Secret(s.key), timeoutMs: -5))
+        }
+        XCTAssertEqual(n?.field(), "timeoutMs")
+        XCTAssertFalse("\(ClientOptions(apiKey: Secret("k-123456")))".contains("k-123456"))
+    }
+
+    func testValidationApiAndAuthenticationErrors() async throws {
+        let c = try client()
+        let v = await expectError("validation") { _ = try await c.users().balances(externalUserId: "") }
+        XCTAssertEqual(v?.field(), "externalUserId")
+        XCTAssertNil(v?.status())
+        if case .Validation? = v {} else { XCTFail("expected the Validation case: \(String(describing: v))") }
+        let a = await expectError("api") { _ = try await c.users().balances(externalUserId: "nobody-\(UUID())") }
+        XCTAssertEqual(a?.code(), "P412")
+        XCTAssertEqual(a?.status(), 400)
+        XCTAssertEqual(a?.isRetryable(), false)
+        if case let .Api(_, code, _, status, _, _, _, _, _, _)? = a {
+            XCTAssertEqual(code, "P412")
+            XCTAssertEqual(status, 400)
+        } else {
+            XCTFail("expected the Api case")
+        }
+        let s = try sandbox()
+        let wrong = try Client(apiKey: s.key + "-wrong", baseUrl: s.url)
+        let auth = await expectError("authentication") { _ = try await wrong.partner().balances() }
+        XCTAssertEqual(auth?.status(), 401)
+        XCTAssertFalse("\(String(describing: auth))".contains(s.key))
+    }
+
+    func testAmountThatIsNotExactIsAValidationError() async throws {
+        let c = try client()
+        _ = await expectError("validation") {
+            _ = try await c.transfers().create(req: TransferRequest(
+                sourceExternalUserId: nil, destinationExternalUserId: "u", amount: "1.001", currency: .eur
+            ))
+        }
+        _ = await expectError("validation") {
+            _ = try await c.transfers().create(req: TransferRequest(
+                sourceExternalUserId: nil, destinationExternalUserId: "u", amount: "12,5", currency: .eur
+            ))
+        }
+        XCTAssertEqual(try parseAmount(text: "0.10"), "0.10")
+    }
+
+    func testFaultsRetriesAndTimeouts() async throws {
+        let c = try client(maxRetries: 0)
+        try await control("faults", ["kind": "500", "count": 1])
+        let u = await expectError("unavailable") { _ = try await c.partner().balances() }
+        XCTAssertEqual(u?.status(), 500)
+        try await control("faults", ["kind": "malformed", "count": 1])
+        _ = await expectError("decode") { _ = try await c.partner().balances() }
+        try await control("faults", ["kind": "429", "count": 1, "retryAfter": 1])
+        let start = Date()
+        _ = try await client(maxRetries: 3).partner().balances()
+        XCTAssertGreaterThanOrEqual(Date().timeIntervalSince(start), 0.9, "Retry-After: 1 was not honoured")
+        try await control("faults", ["kind": "delay", "count": 1, "delayMs": 1500])
+        _ = await expectError("timeout") { _ = try await client(maxRetries: 0, timeoutMs: 200).partner().balances() }
+    }
+
+    func testCancellationIsClean() async throws {
+        let c = try client(maxRetries: 0)
+        try await control("faults", ["kind": "delay", "count": 1, "delayMs": 1500])
+        let task = Task { try await c.partner().balances() }
+        try await Task.sleep(nanoseconds: 150_000_000)
+        task.cancel()
+        _ = await task.result // must finish (cancelled or not) without crashing
+        _ = try await c.partner().balances() // the client stays usable
+    }
+
+    func test100ConcurrentTasksOnOneClient() async throws {
+        let c = try client()
+        let id = "conc-\(UUID().uuidString.prefix(8))"
+        try await newUser(c, id)
+        let results = try await withThrowingTaskGroup(of: Int.self) { group -> [Int] in
+            for n in 0..<100 {
+                group.addTask {
+                    if n % 2 == 0 {
+                        return try await c.partner().balances().fiatBalances.count
+                    }
+                    return try await c.users().balances(externalUserId: id).cryptoBalances.count + 1000
+                }
+            }
+            var all: [Int] = []
+            for try await r in group { all.append(r) }
+            return all
+        }
+        XCTAssertEqual(results.count, 100)
+        XCTAssertEqual(Set(results.filter { $0 < 1000 }).count, 1)
+        XCTAssertEqual(Set(results.filter { $0 >= 1000 }).count, 1)
+    }
+
+    func testWaitForAndSecrets() async throws {
+        let c = try client()
+        let id = "swift-\(UUID().uuidString.prefix(8))"
+        try await newUser(c, id)
+        let t = try await c.transfers().create(req: TransferRequest(
+            sourceExternalUserId: nil, destinationExternalUserId: id, amount: "12.50", currency: .eur
+        ))
+        let done = try await c.transfers().waitFor(transferId: t.transferId, timeoutMs: 10000, pollIntervalMs: 50)
+        XCTAssertEqual(done.status, .successful)
+
+        try await activate(c, id)
+        let card = try await c.cards().create(req: CreateCardRequest(externalUserId: id, label: "Shopping", pin: "1234"))
+        let pan = card.cardNumber.reveal()
+        XCTAssertGreaterThanOrEqual(pan.count, 12)
+        XCTAssertFalse("\(card)".contains(pan), "description shows the PAN")
+        XCTAssertFalse(String(reflecting: card).contains(pan), "debugDescription shows the PAN")
+        XCTAssertTrue("\(card)".contains("[REDACTED]"))
+        try await c.cards().delete(card: CardRef(externalUserId: id, cardId: card.cardId))
+    }
+
+    func testWebhooks() throws {
+        XCTAssertNoThrow(try verifyWebhook(authorization: "Bearer t0k", token: "t0k"))
+        XCTAssertThrowsError(try verifyWebhook(authorization: "nope", token: "t0k")) { e in
+            XCTAssertEqual((e as? P100Error)?.kind(), "webhook_unauthorized")
+            XCTAssertEqual((e as? P100Error)?.status(), 401)
+        }
+        let ev = try parseWebhook(body: #"{"externalUserId":"u1","status":"active"}"#)
+        guard case let .userStatus(event) = ev else { return XCTFail("event: \(ev)") }
+        XCTAssertEqual(event.status, .active)
+        XCTAssertEqual(ev.name(), "user_status")
+        let unknown = try parseWebhook(body: #"{"foo":"4111111111111111"}"#)
+        guard case let .unknown(_, raw) = unknown else { return XCTFail("expected unknown") }
+        XCTAssertEqual(raw.reveal(), #"{"foo":"4111111111111111"}"#)
+        XCTAssertFalse("\(unknown)".contains("4111111111111111"))
+        XCTAssertThrowsError(try parseWebhook(body: "not json"))
+    }
+
+    func testJsonRoundTripAndUnknownEnumValues() throws {
+        let req = try transferRequestFromJson(json: #"{"destinationExternalUserId":"u1","amount":"250.00","currency":"EUR"}"#)
+        XCTAssertEqual(req.amount, "250.00")
+        XCTAssertEqual(req.currency, .eur)
+        XCTAssertTrue(try req.toJson().contains(#""destinationExternalUserId":"u1""#))
+        let ev = try parseWebhook(body: #"{"id":"t1","destinationExternalUserId":"u1","status":"SUCCESSFUL","currency":"xyz"}"#)
+        guard case let .transfer(event) = ev else { return XCTFail("event: \(ev)") }
+        XCTAssertEqual(event.currency, .unknown("xyz"))
+        XCTAssertEqual(Currency.eur.description, "eur")
+    }
+}

@@ -1,0 +1,541 @@
+// The shared scenario runner (format `p100-scenario/1`, tests/scenarios/README.md) for Swift:
+// the same file, the same steps and expectations as the Rust, Kotlin, Node and Python runners.
+//
+// NOTE: written without a Swift toolchain (Linux CI); see bindings-mobile/README.md.
+import Foundation
+import P100
+#if canImport(FoundationNetworking)
+import FoundationNetworking
+#endif
+
+/// Settings the tests need, from the environment (set by swift/test-macos.sh).
+enum TestEnv {
+    static var sandboxURL: String? { ProcessInfo.processInfo.environment["P100_SANDBOX_URL"] }
+    static var sandboxKey: String? { ProcessInfo.processInfo.environment["P100_SANDBOX_KEY"] }
+
+    /// tests/scenarios of this repository (P100_SCENARIOS, else found from this file's path).
+    static var scenarioDir: URL {
+        if let dir = ProcessInfo.processInfo.environment["P100_SCENARIOS"] {
+            return URL(fileURLWithPath: dir)
+        }
+        // <repo>/bindings-mobile/swift/Tests/P100Tests/ScenarioRunner.swift
+        var url = URL(fileURLWithPath: #filePath)
+        for _ in 0..<5 { url.deleteLastPathComponent() }
+        return url.appendingPathComponent("tests/scenarios")
+    }
+}
+
+struct ScenarioFailure: Error, CustomStringConvertible {
+    let description: String
+    init(_ d: String) { description = d }
+}
+
+/// A JSON value as Foundation's JSONSerialization gives it: NSNull, Bool, NSNumber, String,
+/// [Any], [String: Any].
+enum JSONText {
+    static func parse(_ text: String) throws -> Any {
+        try JSONSerialization.jsonObject(with: Data(text.utf8), options: [.fragmentsAllowed])
+    }
+
+    static func write(_ value: Any) -> String {
+        guard let data = try? JSONSerialization.data(withJSONObject: value, options: [.fragmentsAllowed, .sortedKeys]),
+              let text = String(data: data, encoding: .utf8)
+        else { return "\(value)" }
+        return text
+    }
+
+    static func isBool(_ v: Any) -> Bool {
+        guard let n = v as? NSNumber else { return false }
+        return CFGetTypeID(n) == CFBooleanGetTypeID()
+    }
+}
+
+/// Types whose value the core can write as the API's JSON (every model has `toJson()`).
+protocol WireJSON {
+    func toJson() throws -> String
+}
+
+extension Balances: WireJSON {}
+extension TransactionHistory: WireJSON {}
+extension Wallet: WireJSON {}
+extension SepaDepositInfo: WireJSON {}
+extension SepaContacts: WireJSON {}
+extension CreateUserResponse: WireJSON {}
+extension KycVerification: WireJSON {}
+extension VerificationPage: WireJSON {}
+extension KycStatus: WireJSON {}
+extension ExchangeRates: WireJSON {}
+extension ExchangeLock: WireJSON {}
+extension ExchangeCreated: WireJSON {}
+extension ExchangeDetails: WireJSON {}
+extension SepaTransferCreated: WireJSON {}
+extension SepaTransferDetails: WireJSON {}
+extension NetworkFee: WireJSON {}
+extension WithdrawalCreated: WireJSON {}
+extension CryptoWithdrawalDetails: WireJSON {}
+extension TransferCreated: WireJSON {}
+extension TransferDetails: WireJSON {}
+extension CardCreated: WireJSON {}
+extension CardList: WireJSON {}
+extension CardDetails: WireJSON {}
+extension CardLimits: WireJSON {}
+extension OrderRates: WireJSON {}
+extension OrderLock: WireJSON {}
+extension OrderCreated: WireJSON {}
+extension OrderDetails: WireJSON {}
+extension PaymentLink: WireJSON {}
+extension PaymentLinkDetails: WireJSON {}
+extension WebhookEvent: WireJSON {}
+
+enum Outcome {
+    case ok(Any)
+    case err([String: Any])
+
+    var text: String {
+        switch self {
+        case let .ok(v): return "ok \(JSONText.write(v))"
+        case let .err(e): return "error \(JSONText.write(e))"
+        }
+    }
+}
+
+/// The scenario client: the sandbox's key and URL, a 10 s timeout and fast retries.
+func scenarioClient(baseUrl: String, apiKey: String) throws -> Client {
+    try Client.withOptions(options: ClientOptions(
+        apiKey: Secret(apiKey),
+        baseUrl: baseUrl,
+        timeoutMs: 10000,
+        maxRetries: 3,
+        retryInitialDelayMs: 20,
+        retryMaxDelayMs: 200
+    ))
+}
+
+/// The error as the scenario format describes it.
+func errorJSON(_ e: P100Error) -> [String: Any] {
+    [
+        "kind": e.kind(),
+        "code": e.code() as Any? ?? NSNull(),
+        "status": e.status().map { NSNumber(value: $0) } as Any? ?? NSNull(),
+        "field": e.field() as Any? ?? NSNull(),
+        "errorName": e.errorName() as Any? ?? NSNull(),
+        "retryable": e.isRetryable(),
+        "message": e.description,
+    ]
+}
+
+final class ScenarioRunner {
+    let baseUrl: String
+    let apiKey: String
+    let client: Client
+    var vars: [String: Any] = [:]
+
+    init(baseUrl: String, apiKey: String) throws {
+        self.baseUrl = baseUrl
+        self.apiKey = apiKey
+        client = try scenarioClient(baseUrl: baseUrl, apiKey: apiKey)
+    }
+
+    /// Runs every step; throws a ScenarioFailure naming the first step that fails.
+    func run(file: URL) async throws -> Int {
+        let text = try String(contentsOf: file, encoding: .utf8)
+        guard let doc = try JSONText.parse(text) as? [String: Any],
+              doc["format"] as? String == "p100-scenario/1",
+              let steps = doc["steps"] as? [[String: Any]]
+        else { throw ScenarioFailure("\(file.path) is not a p100-scenario/1 file") }
+        vars["run"] = String(format: "%08x", UInt32.random(in: 0...UInt32.max))
+        vars["sandboxUrl"] = baseUrl
+        for (i, step) in steps.enumerated() {
+            let label = "step \(i + 1) \"\(step["name"] ?? "?")\" (\(step["op"] ?? "?"))"
+            do {
+                try await runStep(step)
+            } catch let f as ScenarioFailure {
+                throw ScenarioFailure("\(doc["name"] ?? "?") \(label) failed: \(f.description)")
+            }
+        }
+        return steps.count
+    }
+
+    func fill(_ v: Any) -> Any {
+        if let s = v as? String {
+            if s.hasPrefix("{{"), s.hasSuffix("}}") {
+                let name = String(s.dropFirst(2).dropLast(2))
+                if !name.contains("{{"), let value = vars[name] { return value }
+            }
+            var out = s
+            for (k, x) in vars {
+                let pattern = "{{\(k)}}"
+                if out.contains(pattern) {
+                    out = out.replacingOccurrences(of: pattern, with: (x as? String) ?? JSONText.write(x))
+                }
+            }
+            return out
+        }
+        if let list = v as? [Any] { return list.map { fill($0) } }
+        if let map = v as? [String: Any] { return map.mapValues { fill($0) } }
+        return v
+    }
+
+    func runStep(_ step: [String: Any]) async throws {
+        guard let op = step["op"] as? String else { throw ScenarioFailure("step without op") }
+        let input = fill(step["input"] ?? [String: Any]()) as? [String: Any] ?? [:]
+        var stepClient = client
+        if let key = (step["client"] as? [String: Any])?["apiKey"] {
+            stepClient = try scenarioClient(baseUrl: baseUrl, apiKey: fill(key) as? String ?? "")
+        }
+        var outcome: Outcome
+        if let poll = step["poll"].map({ fill($0) }) as? [String: Any] {
+            let timeoutMs = (poll["timeoutMs"] as? NSNumber)?.doubleValue ?? 10000
+            let everyMs = (poll["intervalMs"] as? NSNumber)?.doubleValue ?? 50
+            let until = poll["until"] as? [String: Any] ?? [:]
+            let start = Date()
+            while true {
+                outcome = await exec(stepClient, op, input)
+                if case let .ok(v) = outcome,
+                   until.allSatisfy({ Match.matches(Match.resolve(v, $0.key), $0.value) == nil })
+                {
+                    break
+                }
+                if Date().timeIntervalSince(start) * 1000 > timeoutMs {
+                    throw ScenarioFailure("poll timed out after \(Int(timeoutMs)) ms; last outcome: \(outcome.text)")
+                }
+                try await Task.sleep(nanoseconds: UInt64(everyMs * 1_000_000))
+            }
+        } else {
+            outcome = await exec(stepClient, op, input)
+        }
+        if let expect = step["expect"].map({ fill($0) }) as? [String: Any] {
+            try Match.check(outcome, expect)
+        } else if case .err = outcome {
+            throw ScenarioFailure("unexpected \(outcome.text)")
+        }
+        if let save = step["save"] as? [String: Any], case let .ok(v) = outcome {
+            for (name, path) in save {
+                let value = Match.resolve(v, path as? String ?? "")
+                if value is Match.Undefined { throw ScenarioFailure("save: \(path) not found in \(outcome.text)") }
+                vars[name] = value
+            }
+        }
+    }
+
+    func exec(_ c: Client, _ op: String, _ input: [String: Any]) async -> Outcome {
+        do {
+            switch op {
+            case "sleep":
+                let ms = (input["ms"] as? NSNumber)?.uint64Value ?? 0
+                try await Task.sleep(nanoseconds: ms * 1_000_000)
+                return .ok(NSNull())
+            case "http":
+                return .ok(try await httpCall(input))
+            case "_sandbox.faults.list":
+                return try await control("GET", "/_sandbox/faults", nil)
+            case "_sandbox.deliveries":
+                return try await control("GET", "/_sandbox/webhooks/deliveries", nil)
+            case _ where op.hasPrefix("_sandbox."):
+                return try await control("POST", "/_sandbox/" + op.dropFirst("_sandbox.".count), input)
+            default:
+                return .ok(try await call(c, op, input))
+            }
+        } catch let e as P100Error {
+            return .err(errorJSON(e))
+        } catch {
+            return .err(["kind": "runner", "message": "\(error)"])
+        }
+    }
+
+    private func send(_ method: String, _ path: String, _ headers: [String: String], _ body: Any?) async throws -> (Int, String) {
+        guard let url = URL(string: baseUrl + path) else { throw ScenarioFailure("bad path \(path)") }
+        var req = URLRequest(url: url)
+        req.httpMethod = method
+        for (k, v) in headers { req.setValue(v, forHTTPHeaderField: k) }
+        if let body = body {
+            req.setValue("application/json", forHTTPHeaderField: "content-type")
+            req.httpBody = Data(JSONText.write(body).utf8)
+        }
+        let (data, resp) = try await URLSession.shared.data(for: req)
+        return ((resp as? HTTPURLResponse)?.statusCode ?? 0, String(decoding: data, as: UTF8.self))
+    }
+
+    private func httpCall(_ input: [String: Any]) async throws -> Any {
+        let headers = (input["headers"] as? [String: Any] ?? [:]).mapValues { "\($0)" }
+        let (status, text) = try await send(
+            input["method"] as? String ?? "GET", input["path"] as? String ?? "/", headers, input["body"]
+        )
+        let body: Any = (try? JSONText.parse(text)) ?? text
+        return ["status": NSNumber(value: status), "body": body]
+    }
+
+    private func control(_ method: String, _ path: String, _ body: [String: Any]?) async throws -> Outcome {
+        let (status, text) = try await send(method, path, [:], method == "GET" ? nil : (body ?? [:]))
+        let value: Any = (try? JSONText.parse(text)) ?? NSNull()
+        if (200..<300).contains(status) { return .ok(value) }
+        return .err(["kind": "sandbox", "status": NSNumber(value: status), "message": text])
+    }
+}
+
+// ---- operation name → Swift API call ---------------------------------------------------------
+
+private func str(_ i: [String: Any], _ key: String) throws -> String {
+    guard let v = i[key] as? String else { throw ScenarioFailure("scenario input lacks \(key): \(JSONText.write(i))") }
+    return v
+}
+
+private func out(_ v: WireJSON) throws -> Any {
+    try JSONText.parse(v.toJson())
+}
+
+private func fileOf(_ f: [String: Any]) -> FileUpload {
+    let size = (f["size"] as? NSNumber)?.intValue ?? 1000
+    var data: [UInt8]
+    switch f["kind"] as? String ?? "png" {
+    case "png": data = [0x89, 0x50, 0x4E, 0x47, 0x0D, 0x0A, 0x1A, 0x0A]
+    case "jpeg", "jpg": data = [0xFF, 0xD8, 0xFF, 0xE0]
+    case "pdf": data = Array("%PDF-1.7\n".utf8)
+    default: data = []
+    }
+    let fill: UInt8 = data.isEmpty ? 0x61 : 0
+    if data.count < size { data += [UInt8](repeating: fill, count: size - data.count) }
+    return FileUpload(fileName: f["fileName"] as? String ?? "file", data: Data(data))
+}
+
+private func files(_ i: [String: Any]) -> [FileUpload] {
+    (i["files"] as? [[String: Any]] ?? []).map(fileOf)
+}
+
+/// Operation name of the core's route table → the Swift API call. Requests are built from the
+/// scenario's JSON with `<request>FromJson`; results are written back with `toJson()`.
+func call(_ c: Client, _ op: String, _ i: [String: Any]) async throws -> Any {
+    let j = JSONText.write(i)
+    switch op {
+    case "request":
+        let body = i["body"].map { JSONText.write($0) }
+        return try JSONText.parse(try await c.request(
+            method: i["method"] as? String ?? "GET", path: i["path"] as? String ?? "/", body: body
+        ))
+    case "partner.balances": return try out(try await c.partner().balances())
+    case "partner.transactions":
+        return try out(try await c.partner().transactions(query: transactionHistoryQueryFromJson(json: j)))
+    case "partner.create_wallet": return try out(try await c.partner().createWallet(req: createWalletRequestFromJson(json: j)))
+    case "partner.sepa_deposit_info": return try out(try await c.partner().sepaDepositInfo())
+    case "partner.sepa_contacts": return try out(try await c.partner().sepaContacts())
+    case "users.create": return try out(try await c.users().create(req: createUserRequestFromJson(json: j)))
+    case "users.create_without_kyc":
+        return try out(try await c.users().createWithoutKyc(req: createUserWithoutKycRequestFromJson(json: j)))
+    case "users.update":
+        try await c.users().update(externalUserId: str(i, "externalUserId"), req: updateUserRequestFromJson(json: j))
+        return NSNull()
+    case "users.delete":
+        try await c.users().delete(externalUserId: str(i, "externalUserId"))
+        return NSNull()
+    case "users.suspend":
+        try await c.users().suspend(externalUserId: str(i, "externalUserId"))
+        return NSNull()
+    case "users.unsuspend":
+        try await c.users().unsuspend(externalUserId: str(i, "externalUserId"))
+        return NSNull()
+    case "users.balances": return try out(try await c.users().balances(externalUserId: str(i, "externalUserId")))
+    case "users.transactions":
+        return try out(try await c.users().transactions(
+            externalUserId: str(i, "externalUserId"), query: transactionHistoryQueryFromJson(json: j)
+        ))
+    case "users.sepa_deposit_info":
+        return try out(try await c.users().sepaDepositInfo(externalUserId: str(i, "externalUserId")))
+    case "kyc.upload_files":
+        let base = try kycFilesRequestFromJson(json: j)
+        let req = KycFilesRequest(externalUserId: base.externalUserId, documentType: base.documentType, files: files(i))
+        try await c.kyc().uploadFiles(req: req)
+        return NSNull()
+    case "kyc.upload_poa":
+        try await c.kyc().uploadPoa(req: PoaFilesRequest(externalUserId: str(i, "externalUserId"), files: files(i)))
+        return NSNull()
+    case "kyc.add_verification":
+        try await c.kyc().addVerification(req: userVerificationRequestFromJson(json: j))
+        return NSNull()
+    case "kyc.create_verification":
+        return try out(try await c.kyc().createVerification(req: createKycVerificationRequestFromJson(json: j)))
+    case "kyc.verification_page":
+        return try out(try await c.kyc().verificationPage(
+            externalUserId: str(i, "externalUserId"), verificationId: str(i, "verificationId")
+        ))
+    case "kyc.status": return try out(try await c.kyc().status(verificationId: str(i, "verificationId")))
+    case "exchange.rates": return try out(try await c.exchange().rates())
+    case "exchange.partner_lock": return try out(try await c.exchange().partnerLock(query: exchangeLockQueryFromJson(json: j)))
+    case "exchange.user_lock": return try out(try await c.exchange().userLock(externalUserId: str(i, "externalUserId")))
+    case "exchange.partner_execute":
+        return try out(try await c.exchange().partnerExecute(req: partnerExchangeRequestFromJson(json: j)))
+    case "exchange.user_execute": return try out(try await c.exchange().userExecute(req: userExchangeRequestFromJson(json: j)))
+    case "exchange.details": return try out(try await c.exchange().details(exchangeId: str(i, "exchangeId")))
+    case "sepa.partner_transfer":
+        return try out(try await c.sepa().partnerTransfer(req: partnerSepaTransferRequestFromJson(json: j)))
+    case "sepa.user_transfer": return try out(try await c.sepa().userTransfer(req: userSepaTransferRequestFromJson(json: j)))
+    case "sepa.details": return try out(try await c.sepa().details(transferId: str(i, "transferId")))
+    case "crypto.network_fee": return try out(try await c.crypto().networkFee(query: networkFeeQueryFromJson(json: j)))
+    case "crypto.partner_withdrawal":
+        return try out(try await c.crypto().partnerWithdrawal(req: partnerCryptoWithdrawalRequestFromJson(json: j)))
+    case "crypto.user_withdrawal":
+        return try out(try await c.crypto().userWithdrawal(req: userCryptoWithdrawalRequestFromJson(json: j)))
+    case "crypto.details": return try out(try await c.crypto().details(withdrawalId: str(i, "withdrawalId")))
+    case "crypto.update_travel_rule":
+        try await c.crypto().updateTravelRule(req: travelRuleUpdateRequestFromJson(json: j))
+        return NSNull()
+    case "transfers.create": return try out(try await c.transfers().create(req: transferRequestFromJson(json: j)))
+    case "transfers.details": return try out(try await c.transfers().details(transferId: str(i, "transferId")))
+    case "cards.create": return try out(try await c.cards().create(req: createCardRequestFromJson(json: j)))
+    case "cards.list": return try out(try await c.cards().list(externalUserId: str(i, "externalUserId")))
+    case "cards.details":
+        return try out(try await c.cards().details(externalUserId: str(i, "externalUserId"), cardId: str(i, "cardId")))
+    case "cards.update_pin":
+        try await c.cards().updatePin(req: updatePinRequestFromJson(json: j))
+        return NSNull()
+    case "cards.block":
+        try await c.cards().block(card: cardRefFromJson(json: j))
+        return NSNull()
+    case "cards.unblock":
+        try await c.cards().unblock(card: cardRefFromJson(json: j))
+        return NSNull()
+    case "cards.limits":
+        return try out(try await c.cards().limits(externalUserId: str(i, "externalUserId"), cardId: str(i, "cardId")))
+    case "cards.update_limits":
+        try await c.cards().updateLimits(req: updateCardLimitsRequestFromJson(json: j))
+        return NSNull()
+    case "cards.delete":
+        try await c.cards().delete(card: cardRefFromJson(json: j))
+        return NSNull()
+    case "orders.rates": return try out(try await c.orders().rates())
+    case "orders.lock": return try out(try await c.orders().lock(req: orderLockRequestFromJson(json: j)))
+    case "orders.create": return try out(try await c.orders().create(req: createOrderRequestFromJson(json: j)))
+    case "orders.details": return try out(try await c.orders().details(orderId: str(i, "orderId")))
+    case "payment_links.create":
+        return try out(try await c.paymentLinks().create(req: createPaymentLinkRequestFromJson(json: j)))
+    case "payment_links.create_checkout":
+        return try out(try await c.paymentLinks().createCheckout(req: createPaymentLinkRequestFromJson(json: j)))
+    case "payment_links.details":
+        return try out(try await c.paymentLinks().details(paymentLinkId: str(i, "paymentLinkId")))
+    case "webhooks.parse":
+        let body = (i["body"] as? String) ?? JSONText.write(i["body"] ?? NSNull())
+        let verifier = try WebhookVerifier(token: i["token"] as? String ?? "")
+        return try out(try verifier.verifyAndParse(authorization: i["authorization"] as? String, body: body))
+    default:
+        throw ScenarioFailure("the Swift runner does not know operation \(op)")
+    }
+}
+
+// ---- paths and matchers ----------------------------------------------------------------------
+
+enum Match {
+    /// A path that does not resolve (distinct from JSON null).
+    struct Undefined {}
+
+    static func resolve(_ v: Any, _ path: String) -> Any {
+        var cur: Any = v
+        for seg in path.split(separator: ".", omittingEmptySubsequences: false).map(String.init) {
+            var name = seg
+            var sel: String?
+            if let open = seg.firstIndex(of: "["), seg.hasSuffix("]") {
+                name = String(seg[..<open])
+                sel = String(seg[seg.index(after: open)..<seg.index(before: seg.endIndex)])
+            }
+            if !name.isEmpty {
+                guard let m = cur as? [String: Any], let next = m[name] else { return Undefined() }
+                cur = next
+            }
+            if let sel = sel {
+                guard let list = cur as? [Any] else { return Undefined() }
+                if let eq = sel.firstIndex(of: "=") {
+                    let key = String(sel[..<eq])
+                    let want = String(sel[sel.index(after: eq)...])
+                    guard let hit = list.first(where: { x in
+                        guard let m = x as? [String: Any], let v = m[key] else { return false }
+                        return ((v as? String) ?? JSONText.write(v)) == want
+                    }) else { return Undefined() }
+                    cur = hit
+                } else {
+                    guard let n = Int(sel), n >= 0, n < list.count else { return Undefined() }
+                    cur = list[n]
+                }
+            }
+        }
+        return cur
+    }
+
+    static func decimal(_ v: Any) -> Decimal? {
+        if JSONText.isBool(v) { return nil }
+        var text: String
+        if let s = v as? String {
+            text = s.trimmingCharacters(in: .whitespaces)
+        } else if let n = v as? NSNumber {
+            text = n.stringValue
+        } else {
+            return nil
+        }
+        if text.isEmpty || !text.allSatisfy({ $0.isNumber || ".-+eE".contains($0) }) { return nil }
+        if text.hasPrefix("+") { text.removeFirst() }
+        return Decimal(string: text, locale: Locale(identifier: "en_US_POSIX"))
+    }
+
+    static func equal(_ a: Any, _ b: Any) -> Bool {
+        if let x = decimal(a), let y = decimal(b) { return x == y }
+        if a is NSNull || b is NSNull { return a is NSNull && b is NSNull }
+        if JSONText.isBool(a) || JSONText.isBool(b) {
+            return JSONText.isBool(a) && JSONText.isBool(b) && (a as? Bool) == (b as? Bool)
+        }
+        if let x = a as? String, let y = b as? String { return x == y }
+        return JSONText.write(a) == JSONText.write(b)
+    }
+
+    private static func show(_ v: Any) -> String { v is Undefined ? "undefined" : JSONText.write(v) }
+
+    /// nil when `actual` matches `m`, else the reason.
+    static func matches(_ actual: Any, _ m: Any) -> String? {
+        if let obj = m as? [String: Any] {
+            if let e = obj["exists"] {
+                let exists = !(actual is Undefined) && !(actual is NSNull)
+                return exists == (e as? Bool) ? nil : "exists is \(exists), expected \(e)"
+            }
+            if let list = obj["oneOf"] as? [Any] {
+                if actual is Undefined { return "undefined" }
+                return list.contains(where: { equal(actual, $0) }) ? nil : "\(show(actual)) is not one of \(show(m))"
+            }
+            if let limit = obj["gt"] {
+                if let x = decimal(actual), let y = decimal(limit), x > y { return nil }
+                return "\(show(actual)) is not greater than \(show(limit))"
+            }
+            if let n = (obj["length"] as? NSNumber)?.intValue {
+                let len: Int
+                if let l = actual as? [Any] { len = l.count } else if let s = actual as? String { len = s.count } else {
+                    return "\(show(actual)) has no length"
+                }
+                return len == n ? nil : "length \(len), expected \(n)"
+            }
+        }
+        if actual is Undefined { return "undefined, expected \(show(m))" }
+        return equal(actual, m) ? nil : "\(show(actual)) != expected \(show(m))"
+    }
+
+    static func check(_ outcome: Outcome, _ expect: [String: Any]) throws {
+        if let want = expect["error"] as? [String: Any] {
+            guard case let .err(got) = outcome else {
+                throw ScenarioFailure("expected an error \(show(want)), got \(outcome.text)")
+            }
+            for (k, m) in want {
+                if k == "messageContains" {
+                    let msg = got["message"] as? String ?? ""
+                    if !msg.contains(m as? String ?? "") {
+                        throw ScenarioFailure("error message \"\(msg)\" does not contain \"\(m)\"")
+                    }
+                    continue
+                }
+                if let reason = matches(got[k] ?? Undefined(), m) {
+                    throw ScenarioFailure("error.\(k): \(reason) (error was \(show(got)))")
+                }
+            }
+            return
+        }
+        guard case let .ok(v) = outcome else { throw ScenarioFailure("expected success, got \(outcome.text)") }
+        for (p, m) in expect["fields"] as? [String: Any] ?? [:] {
+            if let reason = matches(resolve(v, p), m) {
+                throw ScenarioFailure("\(p): \(reason) (result was \(show(v)))")
+            }
+        }
+    }
+}

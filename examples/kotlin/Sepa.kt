@@ -1,0 +1,45 @@
+// Example: send EUR by SEPA from the partner's balance and follow it to its final status.
+package io.p100.examples.sepa
+
+import io.p100.examples.clientFromEnv
+import io.p100.sdk.Currency
+import io.p100.sdk.P100Exception
+import io.p100.sdk.PartnerSepaTransferRequest
+import io.p100.sdk.ReceiverType
+import kotlinx.coroutines.runBlocking
+import java.math.BigDecimal
+
+fun main(): Unit =
+    runBlocking {
+        val client = clientFromEnv()
+        val request =
+            PartnerSepaTransferRequest(
+                amount = BigDecimal("25.00"),
+                currency = Currency.Eur,
+                destinationIban = "DE89370400440532013000",
+                transferTitle = "Invoice 2024-001",
+                receiverType = ReceiverType.Natural,
+                receiverFirstName = "Jan",
+                receiverLastName = "Kowalski",
+                companyName = null,
+            )
+        val created =
+            try {
+                client.sepa().partnerTransfer(request)
+            } catch (e: P100Exception) {
+                // A money-moving call is never retried after an ambiguous failure (timeout, 5xx):
+                // check the details endpoint before sending it again.
+                println("not sent (${e.kind()}): $e")
+                throw e
+            }
+        println("SEPA transfer ${created.transferId} accepted")
+        val details = client.sepa().waitFor(created.transferId, timeoutMs = 60_000)
+        println("final status: ${details.status}, fee ${details.fee?.toPlainString()}")
+
+        // A bad IBAN never leaves the device.
+        try {
+            client.sepa().partnerTransfer(request.copy(destinationIban = "DE00370400440532013000"))
+        } catch (e: P100Exception.Validation) {
+            println("refused locally: ${e.field}")
+        }
+    }

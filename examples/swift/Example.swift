@@ -1,0 +1,74 @@
+// The documented Swift sample of the P100 SDK: balances, a KYC user, an exchange, a SEPA
+// transfer and a card, with error handling.
+//
+// NOT compiled or run where it was written (Linux, no Swift toolchain): see
+// bindings-mobile/README.md. To run it on a Mac, add this file (keep a name other than
+// main.swift: it uses @main) to an executable target that depends on the `P100` library of
+// bindings-mobile/swift, and set P100_API_KEY and P100_BASE_URL (e.g. a local sandbox:
+// `cargo run -p p100-sandbox -- --port 8080 --api-key KEY`).
+import Foundation
+import P100
+
+@main
+struct Example {
+    static func main() async {
+        let env = ProcessInfo.processInfo.environment
+        do {
+            let client = try Client(
+                apiKey: env["P100_API_KEY"] ?? "",
+                baseUrl: env["P100_BASE_URL"] ?? "https://partner-api-stage.p100.io"
+            )
+
+            // Balances: amounts are the exact decimal text ("100000.00"), never a Double.
+            let balances = try await client.partner().balances()
+            for b in balances.fiatBalances { print("fiat   \(b.amount) \(b.name)") }
+            for b in balances.cryptoBalances { print("crypto \(b.amount) \(b.name)") }
+
+            // A KYC user; secrets print as Secret([REDACTED]).
+            let userId = "swift-\(UUID().uuidString.prefix(8))"
+            let request = CreateUserRequest(
+                externalUserId: userId, email: "jan.kowalski@example.pl", phone: "486012334567",
+                firstName: "Jan", lastName: "Kowalski", street: "ul. Marszalkowska", number: "123/5",
+                city: "Warszawa", postCode: "00-001", country: "PL", citizenship: "PL",
+                nationality: "PL", birthCountry: "PL", birthDate: Secret("1990-05-15"),
+                userIdentificationNumber: nil, hasAcceptedP100Tc: true, address: nil,
+                documentType: nil, documentNumber: nil
+            )
+            _ = try await client.users().create(req: request)
+            print("created \(request)")
+            let userBalances = try await client.users().balances(externalUserId: userId)
+            print("user EUR status: \(String(describing: userBalances.fiatBalances.first?.status))")
+
+            // Exchange EUR → BTC on the partner's account with a locked rate, then wait.
+            let lock = try await client.exchange().partnerLock(
+                query: ExchangeLockQuery(currencyFrom: .eur, currencyTo: .btc, amount: "100.00")
+            )
+            let exchange = try await client.exchange().partnerExecute(
+                req: PartnerExchangeRequest(amount: "100.00", currencyFrom: .eur, currencyTo: .btc, lockId: lock.lockId)
+            )
+            let exchanged = try await client.exchange().waitFor(exchangeId: exchange.exchangeId, timeoutMs: 60000)
+            print("exchange \(exchange.exchangeId): \(exchanged.status)")
+
+            // SEPA: accepted, then processed.
+            let sepa = try await client.sepa().partnerTransfer(req: PartnerSepaTransferRequest(
+                amount: "25.00", currency: .eur, destinationIban: "DE89370400440532013000",
+                transferTitle: "Invoice 2024-001", receiverType: .natural, receiverFirstName: "Jan",
+                receiverLastName: "Kowalski", companyName: nil
+            ))
+            let sent = try await client.sepa().waitFor(transferId: sepa.transferId, timeoutMs: 60000)
+            print("SEPA \(sepa.transferId): \(sent.status)")
+        } catch let error as P100Error {
+            // One error enum: switch on the case, or read the common fields through methods.
+            switch error {
+            case let .Validation(reason, _, _, _, _, _, _, field, _, _):
+                print("invalid input \(field ?? "?"): \(reason)")
+            case let .Api(_, code, _, status, _, _, _, _, _, _):
+                print("refused by P100: \(code ?? "?") (HTTP \(status ?? 0))")
+            default:
+                print("\(error.kind()) error: \(error) retryable=\(error.isRetryable())")
+            }
+        } catch {
+            print("unexpected: \(error)")
+        }
+    }
+}
