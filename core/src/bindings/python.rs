@@ -115,6 +115,13 @@ where
     Ok(format!("{}={}", field_name(name), shown))
 }
 
+/// The wire JSON of a model (`to_json()`); a failure (never expected) is a `ValueError`.
+#[doc(hidden)]
+pub fn wire_json<T: serde::Serialize>(value: &T) -> PyResult<String> {
+    serde_json::to_string(value)
+        .map_err(|e| pyo3::exceptions::PyValueError::new_err(format!("not serializable: {e}")))
+}
+
 /// Converts an attribute value for `to_dict()`: models become dicts, lists and dicts are
 /// converted element by element, everything else (str, int, bool, Decimal, None) is kept.
 #[doc(hidden)]
@@ -162,23 +169,24 @@ macro_rules! __python_model_extras {
                 use ::pyo3::types::{PyAnyMethods, PyTypeMethods};
                 let py = slf.py();
                 let this = slf.get();
-                #[allow(unused_mut)]
-                let mut parts: ::std::vec::Vec<String> = ::std::vec::Vec::new();
-                $(
-                    parts.push($crate::bindings::python::repr_field(
-                        py,
-                        stringify!($field),
-                        stringify!($fty),
-                        &this.$field,
-                    )?);
-                )*
+                let parts: ::std::vec::Vec<String> = ::std::vec![
+                    $(
+                        $crate::bindings::python::repr_field(
+                            py,
+                            stringify!($field),
+                            stringify!($fty),
+                            &this.$field,
+                        )?,
+                    )*
+                ];
                 let _ = &this;
                 Ok(format!("{}({})", slf.get_type().qualname()?, parts.join(", ")))
             }
 
             /// The attributes as a plain `dict` (nested models as dicts, amounts as `Decimal`,
             /// secrets readable).
-            fn to_dict<'py>(
+            #[pyo3(name = "to_dict")]
+            fn p100_py_to_dict<'py>(
                 &self,
                 py: ::pyo3::Python<'py>,
             ) -> ::pyo3::PyResult<::pyo3::Bound<'py, ::pyo3::types::PyDict>> {
@@ -194,6 +202,13 @@ macro_rules! __python_model_extras {
                     )?;
                 )*
                 Ok(dict)
+            }
+
+            /// The wire JSON of this object (camelCase names, amounts as strings), as the API
+            /// would send it.
+            #[pyo3(name = "to_json")]
+            fn p100_py_to_json(&self) -> ::pyo3::PyResult<String> {
+                $crate::bindings::python::wire_json(self)
             }
 
             $( $($extra)* )?
@@ -257,6 +272,12 @@ macro_rules! wrapper {
         }
 
         crate::__python_model_extras!($py { $( pub $field: $fty ),* } $( ; $($extra)* )?);
+
+        impl serde::Serialize for $py {
+            fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+                $core::from(self.clone()).serialize(s)
+            }
+        }
 
         impl From<$core> for $py {
             fn from(v: $core) -> Self {
@@ -361,6 +382,11 @@ impl UnknownEvent {
             },
             self.raw.len()
         )
+    }
+
+    /// The body exactly as received (the wire JSON of the delivery).
+    fn to_json(&self) -> String {
+        self.raw.clone()
     }
 
     /// `{"event_type": ..., "raw": ...}`.
@@ -516,9 +542,4 @@ pub fn add_classes(module: &Bound<'_, PyModule>) -> PyResult<()> {
         WalletCreatedEvent,
     );
     Ok(())
-}
-
-/// The snake_case name of a parsed event (`"sepa_transfer"`, `"unknown"`).
-pub fn event_name(event: &WebhookEvent) -> &'static str {
-    event.name()
 }

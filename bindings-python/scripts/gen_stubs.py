@@ -1,0 +1,681 @@
+#!/usr/bin/env python3
+"""Generates the type information of the ``p100`` package from the Rust sources.
+
+The models are defined once, in the core (``core/src/models``, ``core/src/webhooks``), and the
+resource methods once in ``bindings-python/src/groups.rs``; this script turns them into
+
+* ``python/p100/_native.pyi`` — the stub of the native module (every class, attribute and
+  method, with keyword arguments typed from the request structs);
+* the generated sections of ``python/p100/__init__.py`` and ``python/p100/webhooks.py``
+  (the re-exports and ``__all__``).
+
+It also checks that every method of ``core/src/client/resources.rs`` has a Python binding.
+
+    python3 scripts/gen_stubs.py           # rewrite the files
+    python3 scripts/gen_stubs.py --check   # fail if they are not up to date (CI)
+"""
+
+from __future__ import annotations
+
+import argparse
+import re
+import sys
+from dataclasses import dataclass, field
+from pathlib import Path
+
+HERE = Path(__file__).resolve().parent.parent  # bindings-python/
+ROOT = HERE.parent
+CORE = ROOT / "core" / "src"
+PKG = HERE / "python" / "p100"
+
+ERRORS = [
+    "P100Error",
+    "ValidationError",
+    "AuthenticationError",
+    "ApiError",
+    "RateLimitError",
+    "UnavailableError",
+    "NetworkError",
+    "TimeoutError",
+    "DecodeError",
+    "ConfigError",
+    "WebhookUnauthorizedError",
+]
+
+# Response types that are not `model!`s: small wrapper classes in core/src/bindings/python.rs.
+WRAPPERS = {"Balances", "TransactionHistory", "ExchangeRates", "OrderRates", "SepaContacts"}
+
+
+@dataclass
+class Field:
+    name: str
+    ty: str
+    attrs: list[str]
+    doc: str
+
+    @property
+    def has_default(self) -> bool:
+        return any(re.search(r"\bdefault\b", a) for a in self.attrs if a.startswith("#[serde"))
+
+    @property
+    def skipped(self) -> bool:
+        return any(re.search(r"serde\(\s*skip\s*\)", a) for a in self.attrs)
+
+
+@dataclass
+class Model:
+    name: str
+    doc: str
+    fields: list[Field]
+
+
+@dataclass
+class Method:
+    name: str
+    kind: str
+    args: list[str]
+    req_type: str | None
+    doc: str
+    core_group: str = ""
+    core_method: str = ""
+    returns: str = ""
+
+
+@dataclass
+class Group:
+    sync: str
+    async_: str
+    doc: str
+    methods: list[Method] = field(default_factory=list)
+
+
+def balanced(text: str, start: int, open_: str = "{", close: str = "}") -> int:
+    """Index of the bracket closing the one at ``start``."""
+    depth = 0
+    i = start
+    while i < len(text):
+        c = text[i]
+        if text.startswith("//", i):
+            i = text.index("\n", i)
+            continue
+        if c == '"':
+            j = i + 1
+            while text[j] != '"':
+                j += 2 if text[j] == "\\" else 1
+            i = j + 1
+            continue
+        if c == open_:
+            depth += 1
+        elif c == close:
+            depth -= 1
+            if depth == 0:
+                return i
+        i += 1
+    raise ValueError("unbalanced")
+
+
+def first_sentence(doc_lines: list[str]) -> str:
+    text = " ".join(line.strip() for line in doc_lines).strip()
+    return text
+
+
+def parse_fields(body: str) -> list[Field]:
+    fields: list[Field] = []
+    attrs: list[str] = []
+    docs: list[str] = []
+    i = 0
+    while i < len(body):
+        if body[i].isspace():
+            i += 1
+            continue
+        if body.startswith("///", i):
+            end = body.index("\n", i) if "\n" in body[i:] else len(body)
+            docs.append(body[i + 3 : end].strip())
+            i = end
+            continue
+        if body.startswith("//", i):
+            i = body.index("\n", i)
+            continue
+        if body.startswith("#[", i):
+            j = balanced(body, i + 1, "[", "]")
+            attrs.append(re.sub(r"\s+", " ", body[i : j + 1]))
+            i = j + 1
+            continue
+        m = re.match(r"pub\s+(?:r#)?(\w+)\s*:\s*", body[i:])
+        if not m:
+            raise ValueError(f"cannot parse field at: {body[i : i + 60]!r}")
+        name = m.group(1)
+        i += m.end()
+        depth = 0
+        j = i
+        while j < len(body):
+            c = body[j]
+            if c in "<(":
+                depth += 1
+            elif c in ">)":
+                depth -= 1
+            elif c == "," and depth == 0:
+                break
+            j += 1
+        ty = re.sub(r"\s+", "", body[i:j])
+        fields.append(Field(name, ty, attrs, first_sentence(docs)))
+        attrs, docs = [], []
+        i = j + 1
+    return fields
+
+
+def parse_models(paths: list[Path]) -> dict[str, Model]:
+    models: dict[str, Model] = {}
+    for path in paths:
+        src = path.read_text()
+        for m in re.finditer(r"(?m)^\s*(?:crate::)?model!\s*\{", src):
+            start = src.index("{", m.start())
+            end = balanced(src, start)
+            block = src[start + 1 : end]
+            sm = re.search(r"pub struct (\w+)\s*\{", block)
+            assert sm, block[:200]
+            doc_lines = [
+                line.strip()[3:].strip()
+                for line in block[: sm.start()].splitlines()
+                if line.strip().startswith("///")
+            ]
+            doc = first_paragraph(doc_lines)
+            body_start = block.index("{", sm.start())
+            body_end = balanced(block, body_start)
+            models[sm.group(1)] = Model(
+                sm.group(1), doc, parse_fields(block[body_start + 1 : body_end])
+            )
+    return models
+
+
+def first_paragraph(lines: list[str]) -> str:
+    out: list[str] = []
+    for line in lines:
+        if not line:
+            break
+        out.append(line)
+    return " ".join(out)
+
+
+def parse_enums(paths: list[Path]) -> set[str]:
+    names: set[str] = set()
+    for path in paths:
+        names.update(re.findall(r"string_enum!\s*\{[^{]*?pub enum (\w+)", path.read_text()))
+    return names
+
+
+def parse_core_methods() -> dict[tuple[str, str], tuple[str, str]]:
+    """(accessor, method) -> (parameters, return type) from resources.rs."""
+    src = (CORE / "client" / "resources.rs").read_text()
+    accessor_of = dict(re.findall(r"group!\(\s*(?:///[^\n]*\n\s*)*(\w+),\s*(\w+)\s*\)", src))
+    out: dict[tuple[str, str], tuple[str, str]] = {}
+    for m in re.finditer(r"(?m)^impl (\w+)<'_> \{", src):
+        start = src.index("{", m.start())
+        block = src[start + 1 : balanced(src, start)]
+        flat = re.sub(r"\s+", " ", block)
+        for fm in re.finditer(r"pub async fn (\w+)\(([^)]*)\) -> Result<(.+?)> \{", flat):
+            ret = fm.group(3)
+            out[(accessor_of[m.group(1)], fm.group(1))] = (fm.group(2), ret)
+    return out
+
+
+def parse_groups(core_methods: dict[tuple[str, str], tuple[str, str]]) -> list[Group]:
+    src = (HERE / "src" / "groups.rs").read_text()
+    groups: list[Group] = []
+    for m in re.finditer(r"(?m)^group! \{", src):
+        start = src.index("{", m.start())
+        block = src[start + 1 : balanced(src, start)]
+        hm = re.search(r'(\w+) / (\w+) \("(\w+)" / "(\w+)"\) \{', block)
+        assert hm
+        doc = first_paragraph(
+            [
+                line.strip()[3:].strip()
+                for line in block[: hm.start()].splitlines()
+                if line.strip().startswith("///")
+            ]
+        )
+        group = Group(hm.group(3), hm.group(4), doc)
+        inner_start = block.index("{", hm.start() + len(hm.group(0)) - 1)
+        inner = block[inner_start + 1 : balanced(block, inner_start)]
+        for sm in re.finditer(r"(\w+) \{", inner):
+            if inner[: sm.start()].count("{") != inner[: sm.start()].count("}"):
+                continue
+            kind = sm.group(1)
+            s_start = inner.index("{", sm.start())
+            section = inner[s_start + 1 : balanced(inner, s_start)]
+            docs: list[str] = []
+            entries = re.split(r";\s*\n", section)
+            for entry in entries:
+                lines = entry.strip().splitlines()
+                docs = [ln.strip()[3:].strip() for ln in lines if ln.strip().startswith("///")]
+                code = " ".join(ln.strip() for ln in lines if not ln.strip().startswith("///"))
+                if not code:
+                    continue
+                em = re.match(r"(\w+)(?:\(([^)]*)\))?\s*=>\s*(.*)", code)
+                assert em, code
+                name, args_text, closure = em.group(1), em.group(2) or "", em.group(3)
+                args = [a.strip() for a in args_text.split(",") if a.strip()]
+                req_type = None
+                if kind in ("req", "upload"):
+                    req_type, args = args[0], []
+                elif kind == "id_req":
+                    req_type, args = args[1], args[:1]
+                cm = re.search(r"c\.(\w+)\(\)\.(\w+)\(", closure)
+                assert cm, closure
+                method = Method(name, kind, args, req_type, first_paragraph(docs))
+                method.core_group, method.core_method = cm.group(1), cm.group(2)
+                key = (cm.group(1), cm.group(2))
+                if key not in core_methods:
+                    sys.exit(f"groups.rs: {key} is not a method of core/src/client/resources.rs")
+                method.returns = core_methods[key][1]
+                group.methods.append(method)
+        groups.append(group)
+    bound = {(m.core_group, m.core_method) for g in groups for m in g.methods}
+    missing = sorted(set(core_methods) - bound)
+    if missing:
+        sys.exit(f"methods of resources.rs without a Python binding: {missing}")
+    return groups
+
+
+class Types:
+    def __init__(self, models: dict[str, Model], enums: set[str]) -> None:
+        self.models = models
+        self.enums = enums
+
+    def split_generic(self, ty: str, outer: str) -> list[str] | None:
+        if not (ty.startswith(outer + "<") and ty.endswith(">")):
+            return None
+        inner = ty[len(outer) + 1 : -1]
+        parts, depth, cur = [], 0, ""
+        for c in inner:
+            if c == "<":
+                depth += 1
+            elif c == ">":
+                depth -= 1
+            if c == "," and depth == 0:
+                parts.append(cur)
+                cur = ""
+            else:
+                cur += c
+        parts.append(cur)
+        return parts
+
+    def out(self, ty: str) -> str:
+        for outer, fmt in (("Option", "{} | None"), ("Vec", "list[{}]")):
+            p = self.split_generic(ty, outer)
+            if p:
+                return fmt.format(self.out(p[0]))
+        p = self.split_generic(ty, "HashMap")
+        if p:
+            return f"dict[str, {self.out(p[1])}]"
+        return self.scalar(ty, output=True)
+
+    def inp(self, ty: str) -> str:
+        p = self.split_generic(ty, "Option")
+        if p:
+            return f"{self.inp(p[0])} | None"
+        p = self.split_generic(ty, "Vec")
+        if p:
+            return f"Sequence[{self.inp(p[0])}]"
+        p = self.split_generic(ty, "HashMap")
+        if p:
+            return f"Mapping[str, {self.inp(p[1])}]"
+        return self.scalar(ty, output=False)
+
+    def scalar(self, ty: str, output: bool) -> str:
+        simple = {
+            "String": "str",
+            "bool": "bool",
+            "SecretString": "str",
+            "u8": "int",
+            "u16": "int",
+            "u32": "int",
+            "u64": "int",
+            "i32": "int",
+            "i64": "int",
+            "()": "None",
+        }
+        if ty in simple:
+            return simple[ty]
+        if ty == "Amount":
+            return "Decimal" if output else "Amount"
+        if ty == "FileUpload":
+            return "tuple[str, bytes]" if output else "FileInput"
+        if ty in self.enums:
+            return "str"
+        if ty in self.models or ty in WRAPPERS:
+            return ty if output else "Mapping[str, Any]"
+        if ty == "WebhookEvent":
+            return "WebhookEvent"
+        raise SystemExit(f"gen_stubs: no Python type for Rust type {ty!r}")
+
+
+HEADER = '''\
+# Generated by bindings-python/scripts/gen_stubs.py from the Rust sources: do not edit.
+"""Native part of the ``p100`` package (import from ``p100``, not from here)."""
+
+from collections.abc import Mapping, Sequence
+from decimal import Decimal
+from typing import Any, final, overload
+
+from typing_extensions import Self
+
+from p100.types import Amount, FileInput
+from p100.webhooks import WebhookEvent
+
+__all__ = [
+{all_names}
+]
+
+__version__: str
+
+class _Client:
+    @property
+    def base_url(self) -> str: ...
+    @property
+    def timeout(self) -> float: ...
+    @property
+    def max_retries(self) -> int: ...
+    @property
+    def closed(self) -> bool: ...
+    def close(self) -> None: ...
+
+@final
+class Client(_Client):
+    """The blocking client. Safe to share between threads; calls release the GIL.
+
+    ``Client(api_key, base_url)``; without arguments, ``P100_API_KEY`` and ``P100_BASE_URL``
+    (or ``P100_ENVIRONMENT``) are read from the environment.
+    """
+
+    def __new__(
+        cls,
+        api_key: str | None = None,
+        base_url: str | None = None,
+        *,
+        environment: str | None = None,
+        timeout: float | None = None,
+        max_retries: int | None = None,
+        retry_delay: float | None = None,
+        retry_max_delay: float | None = None,
+    ) -> Self: ...
+    def with_options(
+        self, *, timeout: float | None = None, max_retries: int | None = None
+    ) -> Client: ...
+    def request(self, method: str, path: str, body: Any = None) -> Any: ...
+    def __enter__(self) -> Self: ...
+    def __exit__(self, *exc: object) -> bool: ...
+{sync_groups}
+
+@final
+class AsyncClient(_Client):
+    """The asyncio client: the same methods as :class:`Client`, as coroutines."""
+
+    def __new__(
+        cls,
+        api_key: str | None = None,
+        base_url: str | None = None,
+        *,
+        environment: str | None = None,
+        timeout: float | None = None,
+        max_retries: int | None = None,
+        retry_delay: float | None = None,
+        retry_max_delay: float | None = None,
+    ) -> Self: ...
+    def with_options(
+        self, *, timeout: float | None = None, max_retries: int | None = None
+    ) -> AsyncClient: ...
+    async def request(self, method: str, path: str, body: Any = None) -> Any: ...
+    async def aclose(self) -> None: ...
+    async def __aenter__(self) -> Self: ...
+    async def __aexit__(self, *exc: object) -> bool: ...
+{async_groups}
+
+@final
+class Balances:
+    """All balances of the partner or of a user."""
+
+    @property
+    def fiat_balances(self) -> list[FiatBalance]: ...
+    @property
+    def crypto_balances(self) -> list[CryptoBalance]: ...
+    def fiat(self, currency: str) -> FiatBalance | None:
+        """The fiat balance in ``currency`` (any case), or ``None``."""
+    def crypto(self, currency: str) -> CryptoBalance | None:
+        """The crypto balance in ``currency`` (any case), or ``None``."""
+    def to_dict(self) -> dict[str, Any]: ...
+    def to_json(self) -> str: ...
+
+@final
+class TransactionHistory:
+    """A transaction history."""
+
+    @property
+    def transactions(self) -> list[Transaction]: ...
+    def to_dict(self) -> dict[str, Any]: ...
+    def to_json(self) -> str: ...
+
+@final
+class ExchangeRates:
+    """Indicative EUR rates of every currency."""
+
+    @property
+    def rates(self) -> dict[str, Decimal]: ...
+    def rate(self, currency: str) -> Decimal | None:
+        """The rate of ``currency`` (key matched in any case), or ``None``."""
+    def to_dict(self) -> dict[str, Any]: ...
+    def to_json(self) -> str: ...
+
+@final
+class OrderRates:
+    """Current order rates."""
+
+    @property
+    def rates(self) -> dict[str, Decimal]: ...
+    def rate(self, currency: str) -> Decimal | None:
+        """The rate of ``currency`` (key matched in any case), or ``None``."""
+    def to_dict(self) -> dict[str, Any]: ...
+    def to_json(self) -> str: ...
+
+@final
+class SepaContacts:
+    """The whitelisted SEPA contacts."""
+
+    @property
+    def contacts(self) -> list[SepaContact]: ...
+    def to_dict(self) -> dict[str, Any]: ...
+    def to_json(self) -> str: ...
+
+@final
+class UnknownEvent:
+    """A webhook delivery the SDK does not recognise; ``repr()`` shows only its size."""
+
+    @property
+    def event_type(self) -> str | None: ...
+    @property
+    def raw(self) -> str: ...
+    def to_dict(self) -> dict[str, Any]: ...
+    def to_json(self) -> str: ...
+
+@final
+class Verifier:
+    """Checks webhook deliveries against the partner's webhook security token."""
+
+    def __new__(cls, token: str) -> Self: ...
+    def verify(self, authorization: str | None) -> None: ...
+    def verify_and_parse(self, authorization: str | None, body: str | bytes) -> WebhookEvent: ...
+
+def webhook_verify(authorization: str | None, token: str) -> None: ...
+def webhook_parse(body: str | bytes) -> tuple[str, WebhookEvent]: ...
+'''
+
+
+def doc_line(doc: str, indent: str) -> str:
+    if not doc:
+        return ""
+    doc = doc.replace("\\", "\\\\").replace('"""', "'''")
+    return f'{indent}"""{doc}"""\n'
+
+
+def method_stub(types: Types, models: dict[str, Model], m: Method, is_async: bool) -> str:
+    ind = "    "
+    ret = types.out(m.returns)
+    d = "async def" if is_async else "def"
+    doc = doc_line(m.doc, ind * 2)
+    body = f"\n{doc}" if doc else " ...\n"
+    if m.kind in ("none", "id", "ids"):
+        params = "".join(f", {a}: str" for a in m.args)
+        return f"{ind}{d} {m.name}(self{params}) -> {ret}:{body}"
+    if m.kind == "wait":
+        return (
+            f"{ind}{d} {m.name}(\n{ind * 2}self,\n{ind * 2}{m.args[0]}: str,\n{ind * 2}*,\n"
+            f"{ind * 2}timeout: float | None = None,\n"
+            f"{ind * 2}initial_interval: float | None = None,\n"
+            f"{ind * 2}max_interval: float | None = None,\n{ind}) -> {ret}:{body}"
+        )
+    assert m.req_type
+    model = models[m.req_type]
+    lead = "".join(f"{ind * 2}{a}: str,\n" for a in m.args)
+    required, optional = [], []
+    for f in model.fields:
+        if f.skipped:  # files of uploads
+            required.append(f"{ind * 2}{f.name}: Sequence[FileInput],\n")
+            continue
+        t = types.inp(f.ty)
+        if f.ty.startswith("Option<") or f.has_default:
+            if not t.endswith("| None"):
+                t = f"{t} | None"
+            optional.append(f"{ind * 2}{f.name}: {t} = None,\n")
+        else:
+            required.append(f"{ind * 2}{f.name}: {t},\n")
+    pos_only = f"{ind * 2}/,\n" if m.args else ""
+    kw = "".join(required + optional)
+    star = f"{ind * 2}*,\n" if kw else ""
+    out = f"{ind}@overload\n"
+    out += (
+        f"{ind}{d} {m.name}(\n{ind * 2}self,\n{lead}{ind * 2}fields: Mapping[str, Any] | None,\n"
+        f"{ind * 2}/,\n{ind * 2}**kwargs: Any,\n{ind}) -> {ret}: ...\n"
+    )
+    out += f"{ind}@overload\n"
+    out += f"{ind}{d} {m.name}(\n{ind * 2}self,\n{lead}{pos_only}{star}{kw}{ind}) -> {ret}:{body}"
+    return out
+
+
+def model_stub(types: Types, model: Model) -> str:
+    out = f"@final\nclass {model.name}:\n"
+    out += doc_line(model.doc, "    ")
+    if model.doc:
+        out += "\n"
+    for f in model.fields:
+        out += f"    @property\n    def {f.name}(self) -> {types.out(f.ty)}:"
+        out += f"\n{doc_line(f.doc, '        ')}" if f.doc else " ...\n"
+    out += "    def to_dict(self) -> dict[str, Any]:\n"
+    out += '        """The attributes as a plain dict (nested models as dicts)."""\n'
+    out += "    def to_json(self) -> str:\n"
+    out += '        """The wire JSON (camelCase names, amounts as strings)."""\n'
+    return out
+
+
+def parse_events() -> list[tuple[str, str]]:
+    """(event name, payload class) of every typed webhook event, in declaration order."""
+    src = (CORE / "webhooks" / "events.rs").read_text()
+    variants = dict(re.findall(r"(?m)^\s{4}(\w+)\((\w+Event)\),", src))
+    names = dict(re.findall(r'WebhookEvent::(\w+)\(_\) => "(\w+)"', src))
+    return [(names[v], cls) for v, cls in variants.items()]
+
+
+def generated(text: str, marker: str, content: str) -> str:
+    begin = f"# BEGIN GENERATED {marker} (scripts/gen_stubs.py)\n"
+    end = f"# END GENERATED {marker}\n"
+    a = text.index(begin) + len(begin)
+    b = text.index(end)
+    return text[:a] + content + text[b:]
+
+
+def main() -> int:
+    ap = argparse.ArgumentParser()
+    ap.add_argument("--check", action="store_true", help="fail when the files are stale")
+    args = ap.parse_args()
+
+    rs = [*sorted((CORE / "models").glob("*.rs")), CORE / "webhooks" / "events.rs"]
+    models = parse_models(rs)
+    enums = parse_enums(sorted(CORE.rglob("*.rs")))
+    types = Types(models, enums)
+    groups = parse_groups(parse_core_methods())
+    events = parse_events()
+
+    def group_block(is_async: bool) -> str:
+        out = ""
+        for g in groups:
+            cls = g.async_ if is_async else g.sync
+            out += f"\n@final\nclass {cls}:\n{doc_line(g.doc, '    ')}\n"
+            out += "".join(method_stub(types, models, m, is_async) for m in g.methods)
+        return out
+
+    def attrs(is_async: bool) -> str:
+        out = ""
+        for g in groups:
+            cls = g.async_ if is_async else g.sync
+            attr = re.sub(r"(?<!^)([A-Z])", r"_\1", g.sync).lower()
+            out += f"    @property\n    def {attr}(self) -> {cls}: ...\n"
+        return out
+
+    stub = HEADER.replace("{sync_groups}", attrs(False)).replace("{async_groups}", attrs(True))
+    native_names = [
+        "__version__",
+        "AsyncClient",
+        "Client",
+        *sorted([g.sync for g in groups] + [g.async_ for g in groups]),
+        *sorted(models),
+        *sorted(WRAPPERS | {"UnknownEvent"}),
+        "Verifier",
+        "webhook_verify",
+        "webhook_parse",
+    ]
+    stub = stub.replace("{all_names}", "".join(f'    "{n}",\n' for n in native_names).rstrip("\n"))
+    stub += group_block(False) + group_block(True)
+    for model in models.values():
+        stub += "\n" + model_stub(types, model)
+
+    model_names = sorted(models) + sorted(WRAPPERS | {"UnknownEvent"})
+    group_names = [g.sync for g in groups] + [g.async_ for g in groups]
+    init_block = "from ._native import (\n"
+    init_block += "".join(f"    {n} as {n},\n" for n in ["AsyncClient", "Client"])
+    init_block += "".join(f"    {n} as {n},\n" for n in sorted(group_names))
+    init_block += "".join(f"    {n} as {n},\n" for n in model_names)
+    init_block += ")\n\n__all__ = [\n"
+    fixed = ["webhooks", "types", "__version__", *ERRORS]
+    init_block += "".join(f'    "{n}",\n' for n in fixed)
+    init_block += "".join(f'    "{n}",\n' for n in ["AsyncClient", "Client", *sorted(group_names)])
+    init_block += "".join(f'    "{n}",\n' for n in model_names)
+    init_block += "]\n"
+
+    hooks_block = "from ._native import (\n"
+    hooks_block += "".join(f"    {cls} as {cls},\n" for _, cls in events)
+    hooks_block += ")\n\n#: The snake_case name of every typed event, by class.\n"
+    hooks_block += "EVENT_NAMES: dict[type, str] = {\n"
+    hooks_block += "".join(f'    {cls}: "{name}",\n' for name, cls in events)
+    hooks_block += '    UnknownEvent: "unknown",\n}\n\n'
+    hooks_block += "WebhookEvent = Union[\n"
+    hooks_block += "".join(f"    {cls},\n" for _, cls in events) + "    UnknownEvent,\n]\n"
+
+    outputs = {
+        PKG / "_native.pyi": stub,
+        PKG / "__init__.py": generated((PKG / "__init__.py").read_text(), "EXPORTS", init_block),
+        PKG / "webhooks.py": generated((PKG / "webhooks.py").read_text(), "EVENTS", hooks_block),
+    }
+    stale = [p for p, text in outputs.items() if not p.exists() or p.read_text() != text]
+    if args.check:
+        if stale:
+            print("stale generated files (run scripts/gen_stubs.py):", *stale, sep="\n  ")
+            return 1
+        print(f"gen_stubs: up to date ({len(models)} models, {len(groups)} groups)")
+        return 0
+    for p in stale:
+        p.write_text(outputs[p])
+        print("wrote", p.relative_to(HERE))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

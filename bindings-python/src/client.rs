@@ -1,0 +1,414 @@
+//! `p100.Client` (blocking) and `p100.AsyncClient` (asyncio): configuration, the resource
+//! groups as attributes, the escape hatch `request()`, and context-manager support.
+
+use std::sync::{Arc, RwLock};
+use std::time::Duration;
+
+use p100::{Environment, RequestOptions, RetryPolicy};
+use pyo3::prelude::*;
+use pyo3::types::{PyDict, PyTuple};
+
+use crate::convert;
+use crate::errors::{config, to_pyerr};
+use crate::groups::*;
+use crate::runtime::{block, pending, ready, spawn};
+
+/// The core client shared by a Python client and its resource groups. `close()` drops it.
+pub struct Shared {
+    client: RwLock<Option<p100::Client>>,
+    description: String,
+}
+
+impl Shared {
+    fn new(client: p100::Client) -> Arc<Shared> {
+        let cfg = client.config();
+        let description = format!(
+            "base_url={:?}, timeout={}, max_retries={}",
+            cfg.base_url(),
+            cfg.timeout().as_secs_f64(),
+            cfg.retry().max_retries
+        );
+        Arc::new(Shared {
+            client: RwLock::new(Some(client)),
+            description,
+        })
+    }
+
+    /// The core client (cheap clone), or a `ConfigError` once the client was closed.
+    pub fn client(&self, py: Python<'_>) -> PyResult<p100::Client> {
+        let guard = self.client.read().unwrap_or_else(|e| e.into_inner());
+        match guard.as_ref() {
+            Some(c) => Ok(c.clone()),
+            None => Err(to_pyerr(
+                py,
+                &p100::Error::config("this client is closed; create a new one"),
+            )),
+        }
+    }
+
+    fn close(&self) {
+        let mut guard = self.client.write().unwrap_or_else(|e| e.into_inner());
+        *guard = None;
+    }
+
+    fn is_closed(&self) -> bool {
+        self.client.read().map(|g| g.is_none()).unwrap_or(true)
+    }
+
+    /// `base_url=..., timeout=..., max_retries=...` (never the key).
+    pub fn describe(&self) -> &str {
+        &self.description
+    }
+}
+
+/// Reads an environment variable through `os.environ` (so changes made from Python count).
+fn env_var(py: Python<'_>, name: &str) -> PyResult<Option<String>> {
+    let environ = py.import("os")?.getattr("environ")?;
+    let value = environ.call_method1("get", (name,))?;
+    Ok(value
+        .extract::<Option<String>>()?
+        .filter(|v| !v.trim().is_empty()))
+}
+
+fn timeout_arg(py: Python<'_>, timeout: Option<f64>) -> PyResult<Option<Duration>> {
+    match timeout {
+        None => Ok(None),
+        Some(t) if t.is_finite() && t > 0.0 && t < 1e9 => Ok(Some(Duration::from_secs_f64(t))),
+        Some(_) => Err(config(
+            py,
+            "timeout",
+            "must be a positive number of seconds",
+        )),
+    }
+}
+
+fn retries_arg(py: Python<'_>, max_retries: Option<i64>) -> PyResult<Option<u32>> {
+    match max_retries {
+        None => Ok(None),
+        Some(n) if (0..=10).contains(&n) => Ok(Some(n as u32)),
+        Some(_) => Err(config(py, "max_retries", "must be between 0 and 10")),
+    }
+}
+
+/// The constructor arguments of `Client` / `AsyncClient`.
+struct Settings {
+    api_key: Option<String>,
+    base_url: Option<String>,
+    environment: Option<String>,
+    timeout: Option<f64>,
+    max_retries: Option<i64>,
+    retry_delay: Option<f64>,
+    retry_max_delay: Option<f64>,
+}
+
+fn delay_arg(py: Python<'_>, name: &str, value: Option<f64>) -> PyResult<Option<Duration>> {
+    match value {
+        None => Ok(None),
+        Some(t) if (0.0..1e6).contains(&t) => Ok(Some(Duration::from_secs_f64(t))),
+        Some(_) => Err(config(py, name, "must be a number of seconds >= 0")),
+    }
+}
+
+/// Builds the core client from the constructor arguments, falling back to `P100_API_KEY`,
+/// `P100_BASE_URL` and `P100_ENVIRONMENT`.
+fn build(py: Python<'_>, s: Settings) -> PyResult<Arc<Shared>> {
+    let ua = concat!("p100-python/", env!("CARGO_PKG_VERSION"));
+    let mut b = p100::Client::builder().user_agent(ua);
+    if let Some(key) = s.api_key.or(env_var(py, "P100_API_KEY")?) {
+        b = b.api_key(key);
+    }
+    let environment = match s.environment {
+        Some(e) => Some(e),
+        None if s.base_url.is_none() => env_var(py, "P100_ENVIRONMENT")?,
+        None => None,
+    };
+    let base_url = match s.base_url {
+        Some(u) => Some(u),
+        None if environment.is_none() => env_var(py, "P100_BASE_URL")?,
+        None => None,
+    };
+    if let Some(url) = base_url {
+        b = b.base_url(url);
+    } else if let Some(env) = environment {
+        let env = Environment::parse(&env).ok_or_else(|| {
+            config(
+                py,
+                "environment",
+                format!("must be \"staging\" or \"production\", not {env:?}"),
+            )
+        })?;
+        b = b.environment(env);
+    }
+    if let Some(t) = timeout_arg(py, s.timeout)? {
+        b = b.timeout(t);
+    }
+    let mut retry = RetryPolicy::default();
+    if let Some(n) = retries_arg(py, s.max_retries)? {
+        retry.max_retries = n;
+    }
+    if let Some(d) = delay_arg(py, "retry_delay", s.retry_delay)? {
+        retry.initial_delay = d;
+    }
+    if let Some(d) = delay_arg(py, "retry_max_delay", s.retry_max_delay)? {
+        retry.max_delay = d;
+    }
+    b = b.retry_policy(retry);
+    let client = b.build().map_err(|e| to_pyerr(py, &e))?;
+    Ok(Shared::new(client))
+}
+
+fn with_options(
+    py: Python<'_>,
+    shared: &Shared,
+    timeout: Option<f64>,
+    max_retries: Option<i64>,
+) -> PyResult<Arc<Shared>> {
+    let options = RequestOptions {
+        timeout: timeout_arg(py, timeout)?,
+        max_retries: retries_arg(py, max_retries)?,
+    };
+    Ok(Shared::new(shared.client(py)?.with_options(options)))
+}
+
+/// The body of the escape hatch, sent exactly as given: wire (camelCase) names, no key
+/// conversion; floats are refused like everywhere else.
+fn request_body(body: Option<&Bound<'_, PyAny>>) -> PyResult<Option<serde_json::Value>> {
+    match body {
+        Some(b) if !b.is_none() => Ok(Some(raw_json(b, "body", 0)?)),
+        _ => Ok(None),
+    }
+}
+
+/// Like `convert::to_json` but keeps dict keys as given (the escape hatch speaks wire JSON).
+fn raw_json(value: &Bound<'_, PyAny>, path: &str, depth: usize) -> PyResult<serde_json::Value> {
+    let py = value.py();
+    if depth > 32 {
+        return Err(crate::errors::validation(py, path, "is nested too deeply"));
+    }
+    if let Ok(d) = value.cast::<PyDict>() {
+        let mut map = serde_json::Map::new();
+        for (k, v) in d.iter() {
+            let key: String = k
+                .extract()
+                .map_err(|_| crate::errors::validation(py, path, "object keys must be str"))?;
+            let inner = raw_json(&v, &format!("{path}.{key}"), depth + 1)?;
+            map.insert(key, inner);
+        }
+        return Ok(serde_json::Value::Object(map));
+    }
+    if value.is_instance_of::<pyo3::types::PyList>() || value.is_instance_of::<PyTuple>() {
+        let mut items = Vec::new();
+        for (i, item) in value.try_iter()?.enumerate() {
+            items.push(raw_json(&item?, &format!("{path}[{i}]"), depth + 1)?);
+        }
+        return Ok(serde_json::Value::Array(items));
+    }
+    convert::to_json(value, path, depth)
+}
+
+macro_rules! client_class {
+    (
+        $cls:ident, $pyname:literal, $run:ident,
+        [$($group:ident : $gcls:ident),* $(,)?]
+        { $($extra:tt)* }
+    ) => {
+        #[pymethods]
+        impl $cls {
+            #[new]
+            #[pyo3(signature = (
+                api_key=None,
+                base_url=None,
+                *,
+                environment=None,
+                timeout=None,
+                max_retries=None,
+                retry_delay=None,
+                retry_max_delay=None,
+            ))]
+            #[allow(clippy::too_many_arguments)]
+            fn new(
+                py: Python<'_>,
+                api_key: Option<String>,
+                base_url: Option<String>,
+                environment: Option<String>,
+                timeout: Option<f64>,
+                max_retries: Option<i64>,
+                retry_delay: Option<f64>,
+                retry_max_delay: Option<f64>,
+            ) -> PyResult<Self> {
+                let settings = Settings {
+                    api_key,
+                    base_url,
+                    environment,
+                    timeout,
+                    max_retries,
+                    retry_delay,
+                    retry_max_delay,
+                };
+                Ok($cls { shared: build(py, settings)? })
+            }
+
+            $(
+                #[getter]
+                fn $group(&self) -> $gcls {
+                    $gcls { core: self.shared.clone() }
+                }
+            )*
+
+            /// The base URL calls go to.
+            #[getter]
+            fn base_url(&self, py: Python<'_>) -> PyResult<String> {
+                Ok(self.shared.client(py)?.config().base_url().to_string())
+            }
+
+            /// Timeout of one attempt, in seconds.
+            #[getter]
+            fn timeout(&self, py: Python<'_>) -> PyResult<f64> {
+                Ok(self.shared.client(py)?.config().timeout().as_secs_f64())
+            }
+
+            /// Retries after the first attempt.
+            #[getter]
+            fn max_retries(&self, py: Python<'_>) -> PyResult<u32> {
+                Ok(self.shared.client(py)?.config().retry().max_retries)
+            }
+
+            /// True once `close()` was called.
+            #[getter]
+            fn closed(&self) -> bool {
+                self.shared.is_closed()
+            }
+
+            /// A client sharing this one's connections, with other settings for its calls.
+            #[pyo3(signature = (*, timeout=None, max_retries=None))]
+            fn with_options(
+                &self,
+                py: Python<'_>,
+                timeout: Option<f64>,
+                max_retries: Option<i64>,
+            ) -> PyResult<Self> {
+                Ok($cls { shared: with_options(py, &self.shared, timeout, max_retries)? })
+            }
+
+            /// The escape hatch: any call with auth, retries and error mapping. `path` starts
+            /// with `/v1/`; `body` is sent as given (wire names); the reply is plain JSON
+            /// (dicts, lists, `int`, `Decimal`).
+            #[pyo3(signature = (method, path, body=None))]
+            fn request(
+                &self,
+                py: Python<'_>,
+                method: String,
+                path: String,
+                body: Option<&Bound<'_, PyAny>>,
+            ) -> PyResult<Py<PyAny>> {
+                let body = request_body(body)?;
+                let c = self.shared.client(py)?;
+                $run(
+                    py,
+                    pending(async move {
+                        c.request(&method, &path, body.as_ref()).await.map(JsonOut)
+                    }),
+                )
+            }
+
+            /// Releases the connections. Later calls fail with `ConfigError`.
+            fn close(&self) {
+                self.shared.close();
+            }
+
+            fn __repr__(&self) -> String {
+                if self.shared.is_closed() {
+                    format!("<p100.{} (closed)>", $pyname)
+                } else {
+                    format!("<p100.{} {}>", $pyname, self.shared.describe())
+                }
+            }
+
+            $($extra)*
+        }
+    };
+}
+
+/// The blocking client. Safe to share between threads; calls release the GIL.
+#[pyclass(frozen, module = "p100", name = "Client")]
+pub struct Client {
+    shared: Arc<Shared>,
+}
+
+/// The asyncio client: the same methods as `Client`, returning awaitables.
+#[pyclass(frozen, module = "p100", name = "AsyncClient")]
+pub struct AsyncClient {
+    shared: Arc<Shared>,
+}
+
+client_class!(
+    Client, "Client", block,
+    [
+        partner: Partner,
+        users: Users,
+        kyc: Kyc,
+        exchange: Exchange,
+        sepa: Sepa,
+        crypto: Crypto,
+        transfers: Transfers,
+        cards: Cards,
+        orders: Orders,
+        payment_links: PaymentLinks,
+    ]
+    {
+        fn __enter__(slf: Py<Self>) -> Py<Self> {
+            slf
+        }
+
+        #[pyo3(signature = (*_exc))]
+        fn __exit__(&self, _exc: &Bound<'_, PyTuple>) -> bool {
+            self.shared.close();
+            false
+        }
+    }
+);
+
+client_class!(
+    AsyncClient, "AsyncClient", spawn,
+    [
+        partner: AsyncPartner,
+        users: AsyncUsers,
+        kyc: AsyncKyc,
+        exchange: AsyncExchange,
+        sepa: AsyncSepa,
+        crypto: AsyncCrypto,
+        transfers: AsyncTransfers,
+        cards: AsyncCards,
+        orders: AsyncOrders,
+        payment_links: AsyncPaymentLinks,
+    ]
+    {
+        fn __aenter__(slf: Py<Self>, py: Python<'_>) -> PyResult<Py<PyAny>> {
+            ready(py, slf.into_any())
+        }
+
+        #[pyo3(signature = (*_exc))]
+        fn __aexit__(&self, py: Python<'_>, _exc: &Bound<'_, PyTuple>) -> PyResult<Py<PyAny>> {
+            self.shared.close();
+            ready(py, false.into_pyobject(py)?.to_owned().into_any().unbind())
+        }
+
+        /// Awaitable form of `close()`.
+        fn aclose(&self, py: Python<'_>) -> PyResult<Py<PyAny>> {
+            self.shared.close();
+            ready(py, py.None())
+        }
+    }
+);
+
+/// A JSON reply of the escape hatch, converted to Python values.
+struct JsonOut(serde_json::Value);
+
+impl<'py> IntoPyObject<'py> for JsonOut {
+    type Target = PyAny;
+    type Output = Bound<'py, PyAny>;
+    type Error = PyErr;
+    fn into_pyobject(self, py: Python<'py>) -> PyResult<Self::Output> {
+        convert::json_to_py(py, &self.0)
+    }
+}

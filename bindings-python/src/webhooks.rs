@@ -1,0 +1,88 @@
+//! Webhooks: the `Authorization` token check (constant time, in the core) and typed parsing.
+
+use p100::webhooks::{parse_event, verify_token, Verifier as CoreVerifier};
+use pyo3::prelude::*;
+use pyo3::types::{PyByteArray, PyBytes, PyString};
+use pyo3::IntoPyObjectExt;
+
+use crate::errors::{to_pyerr, validation};
+
+/// A webhook body as text: `str`, or UTF-8 `bytes` (what web frameworks hand over).
+fn body_text(body: &Bound<'_, PyAny>) -> PyResult<String> {
+    let py = body.py();
+    if let Ok(s) = body.cast::<PyString>() {
+        return Ok(s.to_cow()?.into_owned());
+    }
+    if body.is_instance_of::<PyBytes>() || body.is_instance_of::<PyByteArray>() {
+        let bytes: Vec<u8> = body.extract()?;
+        return String::from_utf8(bytes).map_err(|_| {
+            to_pyerr(
+                py,
+                &p100::Error::new(p100::ErrorKind::Decode, "webhook body is not UTF-8 text"),
+            )
+        });
+    }
+    Err(validation(py, "body", "must be str or bytes"))
+}
+
+/// Checks an `Authorization` header value against the webhook token (constant time).
+/// Raises `WebhookUnauthorizedError` (answer 401) or `ConfigError` (empty token).
+#[pyfunction]
+#[pyo3(signature = (authorization, token))]
+pub fn webhook_verify(py: Python<'_>, authorization: Option<&str>, token: &str) -> PyResult<()> {
+    verify_token(authorization, token).map_err(|e| to_pyerr(py, &e))
+}
+
+/// Parses a webhook body into `(event_name, event)`; unknown events are `UnknownEvent`.
+#[pyfunction]
+pub fn webhook_parse<'py>(body: &Bound<'py, PyAny>) -> PyResult<(String, Bound<'py, PyAny>)> {
+    let py = body.py();
+    let text = body_text(body)?;
+    let event = parse_event(&text).map_err(|e| to_pyerr(py, &e))?;
+    let name = event.name().to_string();
+    Ok((name, event.into_bound_py_any(py)?))
+}
+
+/// Checks deliveries against the partner's webhook security token. `repr()` hides the token.
+#[pyclass(frozen, module = "p100.webhooks", name = "Verifier")]
+pub struct Verifier {
+    inner: CoreVerifier,
+}
+
+#[pymethods]
+impl Verifier {
+    #[new]
+    fn new(py: Python<'_>, token: String) -> PyResult<Self> {
+        CoreVerifier::new(token)
+            .map(|inner| Verifier { inner })
+            .map_err(|e| to_pyerr(py, &e))
+    }
+
+    /// Checks the `Authorization` header value; raises `WebhookUnauthorizedError`.
+    #[pyo3(signature = (authorization))]
+    fn verify(&self, py: Python<'_>, authorization: Option<&str>) -> PyResult<()> {
+        self.inner
+            .verify(authorization)
+            .map_err(|e| to_pyerr(py, &e))
+    }
+
+    /// Verifies, then parses the body into the typed event.
+    #[pyo3(signature = (authorization, body))]
+    fn verify_and_parse<'py>(
+        &self,
+        authorization: Option<&str>,
+        body: &Bound<'py, PyAny>,
+    ) -> PyResult<Bound<'py, PyAny>> {
+        let py = body.py();
+        let text = body_text(body)?;
+        let event = self
+            .inner
+            .verify_and_parse(authorization, &text)
+            .map_err(|e| to_pyerr(py, &e))?;
+        event.into_bound_py_any(py)
+    }
+
+    fn __repr__(&self) -> &'static str {
+        "Verifier(token='[REDACTED]')"
+    }
+}

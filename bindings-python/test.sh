@@ -1,0 +1,126 @@
+#!/usr/bin/env bash
+# Builds the Python package `p100` and tests it end to end. Called by scripts/test-all.sh (CI);
+# runs on a fresh machine (installs what it needs, idempotently) and exits non-zero on any
+# failure.
+#
+#   1. tools venv (bindings-python/.venv): maturin, pytest, mypy, ruff
+#   2. cargo build of the sandbox; maturin build --release of the wheel
+#   3. the wheel installs into a fresh venv and imports there
+#   4. linters: stubs up to date, ruff, mypy --strict (package, examples), stubtest
+#   5. pytest (tests/, against sandboxes the fixtures start)
+#   6. every example in examples/python/ against a sandbox
+set -euo pipefail
+HERE="$(cd "$(dirname "$0")" && pwd)"
+ROOT="$(cd "$HERE/.." && pwd)"
+cd "$HERE"
+
+TARGET="${CARGO_TARGET_DIR:-$ROOT/target}"
+BUILD="$TARGET/python-test"
+VENV="$HERE/.venv"
+PY="$VENV/bin/python"
+
+step() { printf '\n---- bindings-python: %s ----\n' "$*"; }
+
+step "tools"
+if [ ! -x "$PY" ]; then
+  if ! python3 -m venv "$VENV" 2>/dev/null; then
+    # Debian's python3 needs python3-venv for `-m venv`.
+    sudo=""; [ "$(id -u)" = 0 ] || sudo="sudo"
+    $sudo apt-get update -qq
+    DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq python3-venv
+    rm -rf "$VENV"
+    python3 -m venv "$VENV"
+  fi
+fi
+"$PY" -m pip install -q --disable-pip-version-check \
+  "maturin>=1.5,<2" "pytest>=7" "mypy>=1.10" "ruff>=0.5"
+
+step "build the sandbox and the wheel"
+cargo build -p p100-sandbox --release
+SANDBOX_BIN="$TARGET/release/p100-sandbox"
+rm -rf "$BUILD/wheels"
+"$VENV/bin/maturin" build --release --quiet --out "$BUILD/wheels" --manifest-path "$HERE/Cargo.toml"
+WHEEL="$(ls "$BUILD"/wheels/p100-*.whl)"
+echo "built $(basename "$WHEEL")"
+
+step "the wheel installs into a fresh venv"
+rm -rf "$BUILD/fresh-venv"
+python3 -m venv "$BUILD/fresh-venv"
+"$BUILD/fresh-venv/bin/python" -m pip install -q --disable-pip-version-check "$WHEEL"
+(cd "$BUILD" && "$BUILD/fresh-venv/bin/python" - <<'EOF'
+import decimal, p100, p100.webhooks
+assert p100.Client and p100.AsyncClient and issubclass(p100.ApiError, p100.P100Error)
+event = p100.webhooks.parse('{"externalUserId": "u1", "status": "ACTIVE"}')
+assert isinstance(event, p100.UserStatusEvent) and event.status == "ACTIVE"
+try:
+    p100.Client("k", "http://127.0.0.1:9").transfers.create(amount=0.5, currency="eur")
+except p100.ValidationError as e:
+    assert e.field == "amount"
+else:
+    raise SystemExit("a float amount was not refused")
+print("fresh venv: p100", p100.__version__, "imports and works")
+EOF
+)
+# The tools venv tests the same wheel (replacing any `maturin develop` install).
+"$PY" -m pip install -q --disable-pip-version-check --force-reinstall --no-deps "$WHEEL"
+
+step "linters"
+"$PY" scripts/gen_stubs.py --check
+"$VENV/bin/ruff" check python tests scripts ../examples/python
+"$VENV/bin/ruff" format --check python tests scripts ../examples/python
+"$PY" -m compileall -q python tests scripts ../examples/python
+"$VENV/bin/mypy" --strict python/p100
+(cd "$BUILD" && "$VENV/bin/mypy" --strict --cache-dir "$BUILD/mypy-cache" "$ROOT/examples/python")
+(cd "$BUILD" && "$PY" -m mypy.stubtest p100 --mypy-config-file "$HERE/pyproject.toml")
+
+SANDBOX_PID=""
+cleanup() {
+  if [ -n "$SANDBOX_PID" ] && kill -0 "$SANDBOX_PID" 2>/dev/null; then
+    kill "$SANDBOX_PID" 2>/dev/null || true
+    wait "$SANDBOX_PID" 2>/dev/null || true
+  fi
+}
+trap cleanup EXIT
+
+step "pytest"
+set +e
+P100_SANDBOX_BIN="$SANDBOX_BIN" "$PY" -m pytest tests -q -p no:cacheprovider 2>&1 | tee "$BUILD/pytest.log"
+status=${PIPESTATUS[0]}
+set -e
+if [ "$status" -eq 5 ]; then
+  echo "pytest collected no tests: that is a failure" >&2
+  exit 1
+fi
+[ "$status" -eq 0 ] || exit "$status"
+grep -Eq '[0-9]+ passed' "$BUILD/pytest.log" || { echo "pytest reported no passed test" >&2; exit 1; }
+
+step "examples against a sandbox"
+KEY="py-examples-$RANDOM$RANDOM"
+"$SANDBOX_BIN" --port 0 --api-key "$KEY" --settle-ms 100 >"$BUILD/sandbox.out" 2>&1 &
+SANDBOX_PID=$!
+URL=""
+for _ in $(seq 1 100); do
+  URL="$(sed -n 's/.*listening on //p' "$BUILD/sandbox.out" | head -n1)"
+  [ -n "$URL" ] && break
+  kill -0 "$SANDBOX_PID" 2>/dev/null || { cat "$BUILD/sandbox.out" >&2; exit 1; }
+  sleep 0.1
+done
+[ -n "$URL" ] || { echo "the sandbox did not start" >&2; exit 1; }
+passed=0
+failed=0
+for example in "$ROOT"/examples/python/*.py; do
+  name="$(basename "$example")"
+  if (cd "$ROOT/examples/python" && P100_API_KEY="$KEY" P100_BASE_URL="$URL" \
+        timeout 300 "$PY" "$name" >"$BUILD/example-$name.log" 2>&1); then
+    echo "ok   $name"
+    passed=$((passed + 1))
+  else
+    echo "FAIL $name"
+    cat "$BUILD/example-$name.log"
+    failed=$((failed + 1))
+  fi
+done
+echo "examples: $passed passed, $failed failed"
+[ "$failed" -eq 0 ] && [ "$passed" -gt 0 ]
+
+step "all Python checks passed"

@@ -1,0 +1,345 @@
+"""Runs the shared, language-neutral scenarios of ``tests/scenarios/*.json`` through the Python
+SDK, with the rules of ``tests/scenarios/README.md`` (the Rust runner,
+``sandbox/tests/scenarios.rs``, is the reference)."""
+
+from __future__ import annotations
+
+import json
+import re
+import secrets
+import time
+from decimal import Decimal, InvalidOperation
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+import p100
+from _sandbox import ROOT, Sandbox
+from conftest import FAST
+
+SCENARIOS = sorted((ROOT / "tests" / "scenarios").glob("*.json"))
+UNDEFINED = object()
+
+MAGIC = {
+    "png": b"\x89PNG\r\n\x1a\n",
+    "jpeg": b"\xff\xd8\xff\xe0",
+    "jpg": b"\xff\xd8\xff\xe0",
+    "pdf": b"%PDF-1.7\n",
+}
+
+
+def test_scenarios_exist() -> None:
+    assert SCENARIOS, "no scenario files in tests/scenarios"
+
+
+@pytest.mark.parametrize("path", SCENARIOS, ids=[p.stem for p in SCENARIOS])
+def test_scenario(path: Path) -> None:
+    doc = json.loads(path.read_text(), parse_float=Decimal)
+    assert doc["format"] == "p100-scenario/1"
+    settings = doc.get("sandbox") or {}
+    sandbox = Sandbox(
+        settle_ms=int(settings.get("settleMs", 100)),
+        time_scale=float(settings.get("timeScale", 1)),
+    )
+    try:
+        runner = Runner(sandbox)
+        for i, step in enumerate(doc["steps"]):
+            label = f'{doc["name"]} step {i + 1} "{step.get("name", "?")}" ({step["op"]})'
+            try:
+                runner.run_step(step)
+            except AssertionError as e:
+                raise AssertionError(f"{label} failed: {e}") from None
+        assert runner.steps_run == len(doc["steps"])
+    finally:
+        sandbox.stop()
+
+
+# ---- the runner ------------------------------------------------------------------------------
+
+Outcome = tuple[bool, Any]  # (ok, result JSON or error JSON)
+
+
+def plain(value: Any) -> Any:
+    """Python JSON values with Decimals turned into their text (as the wire would carry)."""
+    if isinstance(value, Decimal):
+        return str(value)
+    if isinstance(value, list):
+        return [plain(v) for v in value]
+    if isinstance(value, dict):
+        return {k: plain(v) for k, v in value.items()}
+    return value
+
+
+def error_json(e: p100.P100Error) -> dict[str, Any]:
+    return {
+        "kind": e.kind,
+        "code": e.code,
+        "status": e.status,
+        "field": e.field,
+        "errorName": e.error_name,
+        "retryable": e.retryable,
+        "message": str(e),
+    }
+
+
+def result_json(result: Any) -> Any:
+    if result is None:
+        return None
+    return json.loads(result.to_json(), parse_float=Decimal)
+
+
+def file_bytes(spec: dict[str, Any]) -> tuple[str, bytes]:
+    kind = spec.get("kind", "png")
+    size = int(spec.get("size", 1000))
+    magic = MAGIC.get(kind, b"")
+    data = magic + (b"\x00" if magic else b"a") * max(0, size - len(magic))
+    return spec.get("fileName", "file"), data
+
+
+def camel(name: str) -> str:
+    head, *rest = name.split("_")
+    return head + "".join(w[:1].upper() + w[1:] for w in rest)
+
+
+def params_of(fn: Any) -> list[str]:
+    """Parameter names of a native method, from its ``__text_signature__``."""
+    sig = fn.__text_signature__ or "()"
+    names = []
+    for part in sig.strip("()").split(","):
+        part = part.strip().split("=")[0]
+        if part and part not in ("$self", "/", "*") and not part.startswith("*"):
+            names.append(part)
+    return names
+
+
+class Runner:
+    def __init__(self, sandbox: Sandbox) -> None:
+        self.sandbox = sandbox
+        self.client = p100.Client(sandbox.api_key, sandbox.base_url, **FAST)
+        self.vars: dict[str, Any] = {
+            "run": secrets.token_hex(4),
+            "sandboxUrl": sandbox.base_url,
+        }
+        self.steps_run = 0
+
+    def fill(self, v: Any) -> Any:
+        if isinstance(v, str):
+            m = re.fullmatch(r"\{\{([^{}]+)\}\}", v)
+            if m and m.group(1) in self.vars:
+                return self.vars[m.group(1)]
+            for k, val in self.vars.items():
+                pat = "{{" + k + "}}"
+                if pat in v:
+                    text = val if isinstance(val, str) else json.dumps(plain(val))
+                    v = v.replace(pat, text)
+            return v
+        if isinstance(v, list):
+            return [self.fill(x) for x in v]
+        if isinstance(v, dict):
+            return {k: self.fill(x) for k, x in v.items()}
+        return v
+
+    def run_step(self, step: dict[str, Any]) -> None:
+        op = step["op"]
+        inp = self.fill(step.get("input", {}))
+        client = self.client
+        if "client" in step and "apiKey" in step["client"]:
+            client = p100.Client(self.fill(step["client"]["apiKey"]), self.sandbox.base_url, **FAST)
+        if "poll" in step:
+            poll = self.fill(step["poll"])
+            timeout = int(poll.get("timeoutMs", 10000)) / 1000
+            every = int(poll.get("intervalMs", 50)) / 1000
+            until = poll.get("until", {})
+            start = time.monotonic()
+            while True:
+                outcome = self.exec(client, op, inp)
+                ok, value = outcome
+                if ok and all(matches(resolve(value, p), m) is None for p, m in until.items()):
+                    break
+                assert time.monotonic() - start <= timeout, (
+                    f"poll timed out after {timeout}s; last outcome: {outcome}"
+                )
+                time.sleep(every)
+        else:
+            outcome = self.exec(client, op, inp)
+        if "expect" in step:
+            check_expect(outcome, self.fill(step["expect"]))
+        else:
+            assert outcome[0], f"unexpected error {outcome[1]}"
+        if outcome[0]:
+            for var, path in (step.get("save") or {}).items():
+                value = resolve(outcome[1], path)
+                assert value is not UNDEFINED, f"save: {path} not found in {outcome[1]}"
+                self.vars[var] = value
+        self.steps_run += 1
+
+    def exec(self, client: p100.Client, op: str, inp: Any) -> Outcome:
+        if op == "sleep":
+            time.sleep(int(inp.get("ms", 0)) / 1000)
+            return True, None
+        if op == "http":
+            status, body = self.sandbox.http(
+                inp.get("method", "GET"),
+                inp.get("path", "/"),
+                inp.get("body"),
+                inp.get("headers") or {},
+            )
+            return True, {"status": status, "body": body}
+        if op == "_sandbox.faults.list":
+            return self.control("GET", "faults", None)
+        if op == "_sandbox.deliveries":
+            return self.control("GET", "webhooks/deliveries", None)
+        if op.startswith("_sandbox."):
+            return self.control("POST", op[len("_sandbox.") :], inp)
+        try:
+            if op == "webhooks.parse":
+                return True, self.webhook(inp)
+            if op == "request":
+                return True, plain(
+                    client.request(inp.get("method", "GET"), inp.get("path", "/"), inp.get("body"))
+                )
+            return True, result_json(self.call(client, op, dict(inp)))
+        except p100.P100Error as e:
+            return False, error_json(e)
+
+    def control(self, method: str, name: str, body: Any) -> Outcome:
+        status, reply = self.sandbox.http(
+            method, f"/_sandbox/{name}", body if method == "POST" else None
+        )
+        if 200 <= status < 300:
+            return True, reply
+        return False, {"kind": "sandbox", "status": status, "message": json.dumps(reply)}
+
+    def webhook(self, inp: dict[str, Any]) -> Any:
+        body = inp.get("body")
+        text = body if isinstance(body, str) else json.dumps(plain(body), separators=(",", ":"))
+        verifier = p100.webhooks.Verifier(inp.get("token") or "")
+        event = verifier.verify_and_parse(inp.get("authorization"), text)
+        name = p100.webhooks.event_name(event)
+        if isinstance(event, p100.UnknownEvent):
+            return {"event": name, "data": {"event_type": event.event_type, "raw": event.raw}}
+        return {"event": name, "data": result_json(event)}
+
+    @staticmethod
+    def call(client: p100.Client, op: str, inp: dict[str, Any]) -> Any:
+        group, method = op.split(".")
+        fn = getattr(getattr(client, group), method)
+        names = params_of(fn)
+        args = []
+        for name in names:
+            if name == "fields":
+                continue
+            key = camel(name)
+            assert key in inp, f"scenario input lacks {key}: {inp}"
+            args.append(inp.pop(key))
+        if "fields" not in names:
+            return fn(*args)
+        if "files" in inp:
+            inp["files"] = [file_bytes(f) for f in inp["files"]]
+        return fn(*args, inp)
+
+
+# ---- expectations ----------------------------------------------------------------------------
+
+
+def resolve(v: Any, path: str) -> Any:
+    cur = v
+    for seg in path.split("."):
+        name, sel = seg, None
+        if "[" in seg and seg.endswith("]"):
+            i = seg.index("[")
+            name, sel = seg[:i], seg[i + 1 : -1]
+        if name:
+            if not isinstance(cur, dict) or name not in cur:
+                return UNDEFINED
+            cur = cur[name]
+        if sel is not None:
+            if not isinstance(cur, list):
+                return UNDEFINED
+            if "=" not in sel:
+                try:
+                    cur = cur[int(sel)]
+                except (ValueError, IndexError):
+                    return UNDEFINED
+                continue
+            key, want = sel.split("=", 1)
+            found = UNDEFINED
+            for item in cur:
+                if isinstance(item, dict) and key in item:
+                    got = item[key]
+                    text = got if isinstance(got, str) else json.dumps(plain(got))
+                    if text == want:
+                        found = item
+                        break
+            if found is UNDEFINED:
+                return UNDEFINED
+            cur = found
+    return cur
+
+
+def as_dec(v: Any) -> Decimal | None:
+    if isinstance(v, bool):
+        return None
+    if isinstance(v, (int, Decimal)):
+        return Decimal(v)
+    if isinstance(v, str):
+        t = v.strip()
+        if not t or not all(c.isdigit() or c in ".-+eE" for c in t):
+            return None
+        try:
+            return Decimal(t)
+        except InvalidOperation:
+            return None
+    return None
+
+
+def equal(a: Any, b: Any) -> bool:
+    da, db = as_dec(a), as_dec(b)
+    if da is not None and db is not None:
+        return da == db
+    if isinstance(a, bool) != isinstance(b, bool):
+        return False
+    return bool(plain(a) == plain(b))
+
+
+def matches(actual: Any, m: Any) -> str | None:
+    """``None`` when ``actual`` matches ``m``, else why not."""
+    if isinstance(m, dict):
+        if "exists" in m:
+            exists = actual is not UNDEFINED and actual is not None
+            return None if exists == m["exists"] else f"exists is {exists}, expected {m['exists']}"
+        if "oneOf" in m:
+            if actual is UNDEFINED:
+                return "undefined"
+            return None if any(equal(actual, x) for x in m["oneOf"]) else f"{actual!r} not in {m}"
+        if "gt" in m:
+            a, lim = as_dec(actual), as_dec(m["gt"])
+            ok = a is not None and lim is not None and a > lim
+            return None if ok else f"{actual!r} is not greater than {m['gt']}"
+        if "length" in m:
+            if not isinstance(actual, (list, str)):
+                return f"{actual!r} has no length"
+            n = len(actual)
+            return None if n == int(m["length"]) else f"length {n}, expected {m['length']}"
+    if actual is UNDEFINED:
+        return f"undefined, expected {m!r}"
+    return None if equal(actual, m) else f"{actual!r} != expected {m!r}"
+
+
+def check_expect(outcome: Outcome, expect: dict[str, Any]) -> None:
+    ok, value = outcome
+    if "error" in expect:
+        want = expect["error"]
+        assert not ok, f"expected an error {want}, got ok {value}"
+        for k, m in want.items():
+            if k == "messageContains":
+                assert m in value["message"], f"error message {value['message']!r} lacks {m!r}"
+                continue
+            why = matches(value.get(k, UNDEFINED), m)
+            assert why is None, f"error.{k}: {why} (error was {value})"
+        return
+    assert ok, f"expected success, got error {value}"
+    for p, m in (expect.get("fields") or {}).items():
+        why = matches(resolve(value, p), m)
+        assert why is None, f"{p}: {why} (result was {value})"
