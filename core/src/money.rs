@@ -212,9 +212,11 @@ impl<'de> Visitor<'de> for AmountVisitor {
             .ok_or_else(|| E::custom("amount out of range"))
     }
 
-    // Only reached from non-JSON sources (a JS number, a Python float converted upstream);
-    // JSON numbers arrive as text through `visit_map`. The shortest text that round-trips the
-    // float is used, which is exact for every value written with up to 15 significant digits.
+    // Reached from `serde_json::Value` only when the float's shortest text is exactly the
+    // number's JSON text (serde_json checks this under `arbitrary_precision`; other numbers
+    // arrive as text through `visit_map`), so formatting it back loses nothing. Also reached
+    // from non-JSON sources (a JS number, a Python float): the bindings refuse floats for
+    // money before they get here.
     fn visit_f64<E: de::Error>(self, v: f64) -> Result<Amount, E> {
         if !v.is_finite() {
             return Err(E::custom("amount must be a finite number"));
@@ -438,6 +440,18 @@ mod tests {
         assert_eq!(w.a, Amount::from(10));
         let w: Wrap = serde_json::from_str(r#"{"a": 1e-8}"#).unwrap();
         assert_eq!(w.a.to_string(), "0.00000001");
+    }
+
+    #[test]
+    fn numbers_inside_a_json_value_stay_exact() {
+        let v: serde_json::Value = serde_json::from_str(r#"{"a": 0.1}"#).unwrap();
+        let w: Wrap = serde_json::from_value(v).unwrap();
+        assert_eq!(w.a.to_string(), "0.1");
+        // A number an f64 cannot hold comes through a Value as its text.
+        let v: serde_json::Value =
+            serde_json::from_str(r#"{"a": 100686.1333333312345678}"#).unwrap();
+        let w: Wrap = serde_json::from_value(v).unwrap();
+        assert_eq!(w.a.to_string(), "100686.1333333312345678");
     }
 
     #[test]
