@@ -12,6 +12,7 @@ model! {
         pub currency: Currency,
         /// Network, when not the default.
         #[serde(default, skip_serializing_if = "Option::is_none")]
+        #[cfg_attr(feature = "uniffi", uniffi(default))]
         pub network: Option<Network>,
     }
 }
@@ -122,9 +123,11 @@ model! {
         pub wallet_address: String,
         /// Network, when not the currency's default.
         #[serde(default, skip_serializing_if = "Option::is_none")]
+        #[cfg_attr(feature = "uniffi", uniffi(default))]
         pub network: Option<Network>,
         /// Optional memo/tag.
         #[serde(default, skip_serializing_if = "Option::is_none")]
+        #[cfg_attr(feature = "uniffi", uniffi(default))]
         pub memo: Option<String>,
         /// Receiver's name (travel rule).
         pub name: String,
@@ -182,9 +185,11 @@ model! {
         pub wallet_address: String,
         /// Network, when not the currency's default.
         #[serde(default, skip_serializing_if = "Option::is_none")]
+        #[cfg_attr(feature = "uniffi", uniffi(default))]
         pub network: Option<Network>,
         /// Optional memo/tag.
         #[serde(default, skip_serializing_if = "Option::is_none")]
+        #[cfg_attr(feature = "uniffi", uniffi(default))]
         pub memo: Option<String>,
         /// Receiver's name (travel rule).
         pub name: String,
@@ -333,15 +338,19 @@ model! {
         pub receiver_type: ReceiverType,
         /// Sending address.
         #[serde(default, skip_serializing_if = "Option::is_none")]
+        #[cfg_attr(feature = "uniffi", uniffi(default))]
         pub wallet_address: Option<String>,
         /// Sender's first name (`NATURAL`).
         #[serde(default, skip_serializing_if = "Option::is_none")]
+        #[cfg_attr(feature = "uniffi", uniffi(default))]
         pub first_name: Option<String>,
         /// Sender's last name (`NATURAL`).
         #[serde(default, skip_serializing_if = "Option::is_none")]
+        #[cfg_attr(feature = "uniffi", uniffi(default))]
         pub last_name: Option<String>,
         /// Sender's company (`LEGAL`).
         #[serde(default, skip_serializing_if = "Option::is_none")]
+        #[cfg_attr(feature = "uniffi", uniffi(default))]
         pub company_name: Option<String>,
     }
 }

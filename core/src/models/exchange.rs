@@ -92,12 +92,15 @@ model! {
     pub struct ExchangeLockQuery {
         /// Currency to sell.
         #[serde(default, skip_serializing_if = "Option::is_none")]
+        #[cfg_attr(feature = "uniffi", uniffi(default))]
         pub currency_from: Option<Currency>,
         /// Currency to buy.
         #[serde(default, skip_serializing_if = "Option::is_none")]
+        #[cfg_attr(feature = "uniffi", uniffi(default))]
         pub currency_to: Option<Currency>,
         /// Amount to sell.
         #[serde(default, skip_serializing_if = "Option::is_none")]
+        #[cfg_attr(feature = "uniffi", uniffi(default))]
         pub amount: Option<Amount>,
     }
 }

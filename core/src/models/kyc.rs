@@ -121,18 +121,23 @@ model! {
         pub external_user_id: String,
         /// Type of the verified document.
         #[serde(default, skip_serializing_if = "Option::is_none")]
+        #[cfg_attr(feature = "uniffi", uniffi(default))]
         pub document_type: Option<DocumentType>,
         /// Number of the verified document (secret).
         #[serde(default, skip_serializing_if = "Option::is_none")]
+        #[cfg_attr(feature = "uniffi", uniffi(default))]
         pub document_number: Option<SecretString>,
         /// Issuing country, alpha-2.
         #[serde(default, skip_serializing_if = "Option::is_none")]
+        #[cfg_attr(feature = "uniffi", uniffi(default))]
         pub document_country: Option<String>,
         /// Expiry date `YYYY-MM-DD`.
         #[serde(default, skip_serializing_if = "Option::is_none")]
+        #[cfg_attr(feature = "uniffi", uniffi(default))]
         pub document_expiry_date: Option<String>,
         /// Issue date `YYYY-MM-DD`.
         #[serde(default, skip_serializing_if = "Option::is_none")]
+        #[cfg_attr(feature = "uniffi", uniffi(default))]
         pub document_issue_date: Option<String>,
     }
 }
@@ -250,13 +255,16 @@ model! {
         pub open_account_reason: OpenAccountReason,
         /// Tax residency; required when `incomeSource` is `BUSINESS_ACTIVITY`.
         #[serde(default, skip_serializing_if = "Option::is_none")]
+        #[cfg_attr(feature = "uniffi", uniffi(default))]
         pub tax_id: Option<String>,
         /// Occupation; required when `incomeSource` is `SALARY`.
         #[serde(default, skip_serializing_if = "Option::is_none")]
+        #[cfg_attr(feature = "uniffi", uniffi(default))]
         pub occupation: Option<Occupation>,
         /// More about the income source; required for every income source except
         /// `BUSINESS_ACTIVITY`.
         #[serde(default, skip_serializing_if = "Option::is_none")]
+        #[cfg_attr(feature = "uniffi", uniffi(default))]
         pub additional_info: Option<String>,
     }
 }

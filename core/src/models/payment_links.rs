@@ -17,12 +17,15 @@ model! {
         pub currency: Currency,
         /// Description shown to the payer.
         #[serde(default, skip_serializing_if = "Option::is_none")]
+        #[cfg_attr(feature = "uniffi", uniffi(default))]
         pub description: Option<String>,
         /// The partner's own reference.
         #[serde(default, skip_serializing_if = "Option::is_none")]
+        #[cfg_attr(feature = "uniffi", uniffi(default))]
         pub external_id: Option<String>,
         /// Where to send the payer afterwards.
         #[serde(default, skip_serializing_if = "Option::is_none")]
+        #[cfg_attr(feature = "uniffi", uniffi(default))]
         pub redirect_url: Option<String>,
     }
 }

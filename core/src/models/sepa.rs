@@ -129,15 +129,19 @@ model! {
         pub transfer_title: String,
         /// Receiver kind (legacy open-loop only).
         #[serde(default, skip_serializing_if = "Option::is_none")]
+        #[cfg_attr(feature = "uniffi", uniffi(default))]
         pub receiver_type: Option<ReceiverType>,
         /// Receiver's first name (`NATURAL`).
         #[serde(default, skip_serializing_if = "Option::is_none")]
+        #[cfg_attr(feature = "uniffi", uniffi(default))]
         pub receiver_first_name: Option<String>,
         /// Receiver's last name (`NATURAL`).
         #[serde(default, skip_serializing_if = "Option::is_none")]
+        #[cfg_attr(feature = "uniffi", uniffi(default))]
         pub receiver_last_name: Option<String>,
         /// Receiver's company name (`LEGAL`).
         #[serde(default, skip_serializing_if = "Option::is_none")]
+        #[cfg_attr(feature = "uniffi", uniffi(default))]
         pub company_name: Option<String>,
     }
 }
@@ -211,15 +215,19 @@ model! {
         pub transfer_title: String,
         /// Receiver kind.
         #[serde(default, skip_serializing_if = "Option::is_none")]
+        #[cfg_attr(feature = "uniffi", uniffi(default))]
         pub receiver_type: Option<ReceiverType>,
         /// Receiver's first name (`NATURAL`).
         #[serde(default, skip_serializing_if = "Option::is_none")]
+        #[cfg_attr(feature = "uniffi", uniffi(default))]
         pub receiver_first_name: Option<String>,
         /// Receiver's last name (`NATURAL`).
         #[serde(default, skip_serializing_if = "Option::is_none")]
+        #[cfg_attr(feature = "uniffi", uniffi(default))]
         pub receiver_last_name: Option<String>,
         /// Receiver's company name (`LEGAL`).
         #[serde(default, skip_serializing_if = "Option::is_none")]
+        #[cfg_attr(feature = "uniffi", uniffi(default))]
         pub company_name: Option<String>,
     }
 }

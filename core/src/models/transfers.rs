@@ -11,9 +11,11 @@ model! {
     pub struct TransferRequest {
         /// The paying user (collection).
         #[serde(default, skip_serializing_if = "Option::is_none")]
+        #[cfg_attr(feature = "uniffi", uniffi(default))]
         pub source_external_user_id: Option<String>,
         /// The receiving user (funding).
         #[serde(default, skip_serializing_if = "Option::is_none")]
+        #[cfg_attr(feature = "uniffi", uniffi(default))]
         pub destination_external_user_id: Option<String>,
         /// Amount.
         pub amount: Amount,

@@ -55,9 +55,11 @@ model! {
         pub last_name: String,
         /// Street (newest docs).
         #[serde(default, skip_serializing_if = "Option::is_none")]
+        #[cfg_attr(feature = "uniffi", uniffi(default))]
         pub street: Option<String>,
         /// House/flat number (newest docs).
         #[serde(default, skip_serializing_if = "Option::is_none")]
+        #[cfg_attr(feature = "uniffi", uniffi(default))]
         pub number: Option<String>,
         /// City.
         pub city: String,
@@ -69,15 +71,19 @@ model! {
         pub citizenship: String,
         /// Nationality, alpha-2 (newest docs).
         #[serde(default, skip_serializing_if = "Option::is_none")]
+        #[cfg_attr(feature = "uniffi", uniffi(default))]
         pub nationality: Option<String>,
         /// Country of birth, alpha-2 (newest docs).
         #[serde(default, skip_serializing_if = "Option::is_none")]
+        #[cfg_attr(feature = "uniffi", uniffi(default))]
         pub birth_country: Option<String>,
         /// Date of birth `YYYY-MM-DD` (secret).
         #[serde(default, skip_serializing_if = "Option::is_none")]
+        #[cfg_attr(feature = "uniffi", uniffi(default))]
         pub birth_date: Option<SecretString>,
         /// National identification number (secret).
         #[serde(default, skip_serializing_if = "Option::is_none")]
+        #[cfg_attr(feature = "uniffi", uniffi(default))]
         pub user_identification_number: Option<SecretString>,
         /// Acceptance of the P100 terms; the newest prose says it must be `true`.
         #[serde(
@@ -85,15 +91,19 @@ model! {
             rename = "hasAcceptedP100Tc",
             skip_serializing_if = "Option::is_none"
         )]
+        #[cfg_attr(feature = "uniffi", uniffi(default))]
         pub has_accepted_p100_tc: Option<bool>,
         /// Single-line address (older docs).
         #[serde(default, skip_serializing_if = "Option::is_none")]
+        #[cfg_attr(feature = "uniffi", uniffi(default))]
         pub address: Option<String>,
         /// Identity document type (older docs).
         #[serde(default, skip_serializing_if = "Option::is_none")]
+        #[cfg_attr(feature = "uniffi", uniffi(default))]
         pub document_type: Option<DocumentType>,
         /// Identity document number (older docs; secret).
         #[serde(default, skip_serializing_if = "Option::is_none")]
+        #[cfg_attr(feature = "uniffi", uniffi(default))]
         pub document_number: Option<SecretString>,
     }
 }
@@ -183,18 +193,23 @@ model! {
         pub country: String,
         /// Identity document type.
         #[serde(default, skip_serializing_if = "Option::is_none")]
+        #[cfg_attr(feature = "uniffi", uniffi(default))]
         pub document_type: Option<DocumentType>,
         /// Identity document number (secret).
         #[serde(default, skip_serializing_if = "Option::is_none")]
+        #[cfg_attr(feature = "uniffi", uniffi(default))]
         pub document_number: Option<SecretString>,
         /// Polish PESEL number (secret).
         #[serde(default, skip_serializing_if = "Option::is_none")]
+        #[cfg_attr(feature = "uniffi", uniffi(default))]
         pub pesel: Option<SecretString>,
         /// Country of birth, alpha-2.
         #[serde(default, skip_serializing_if = "Option::is_none")]
+        #[cfg_attr(feature = "uniffi", uniffi(default))]
         pub birth_country: Option<String>,
         /// Date of birth `YYYY-MM-DD` (secret).
         #[serde(default, skip_serializing_if = "Option::is_none")]
+        #[cfg_attr(feature = "uniffi", uniffi(default))]
         pub birth_date: Option<SecretString>,
     }
 }
@@ -236,24 +251,31 @@ model! {
     pub struct UpdateUserRequest {
         /// New e-mail address.
         #[serde(default, skip_serializing_if = "Option::is_none")]
+        #[cfg_attr(feature = "uniffi", uniffi(default))]
         pub email: Option<String>,
         /// New phone number.
         #[serde(default, skip_serializing_if = "Option::is_none")]
+        #[cfg_attr(feature = "uniffi", uniffi(default))]
         pub phone: Option<String>,
         /// New street.
         #[serde(default, skip_serializing_if = "Option::is_none")]
+        #[cfg_attr(feature = "uniffi", uniffi(default))]
         pub street: Option<String>,
         /// New house/flat number.
         #[serde(default, skip_serializing_if = "Option::is_none")]
+        #[cfg_attr(feature = "uniffi", uniffi(default))]
         pub number: Option<String>,
         /// New city.
         #[serde(default, skip_serializing_if = "Option::is_none")]
+        #[cfg_attr(feature = "uniffi", uniffi(default))]
         pub city: Option<String>,
         /// New postal code.
         #[serde(default, skip_serializing_if = "Option::is_none")]
+        #[cfg_attr(feature = "uniffi", uniffi(default))]
         pub post_code: Option<String>,
         /// New single-line address (older model).
         #[serde(default, skip_serializing_if = "Option::is_none")]
+        #[cfg_attr(feature = "uniffi", uniffi(default))]
         pub address: Option<String>,
     }
 }

@@ -12,6 +12,7 @@ model! {
         pub currency: Currency,
         /// Network, when not the currency's default.
         #[serde(default, skip_serializing_if = "Option::is_none")]
+        #[cfg_attr(feature = "uniffi", uniffi(default))]
         pub network: Option<Network>,
     }
 }

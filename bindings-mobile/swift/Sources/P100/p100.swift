@@ -1823,14 +1823,14 @@ public struct CreateKycVerificationRequest: Equatable, Hashable {
          */openAccountReason: OpenAccountReason, 
         /**
          * Tax residency; required when `incomeSource` is `BUSINESS_ACTIVITY`.
-         */taxId: String?, 
+         */taxId: String? = nil, 
         /**
          * Occupation; required when `incomeSource` is `SALARY`.
-         */occupation: Occupation?, 
+         */occupation: Occupation? = nil, 
         /**
          * More about the income source; required for every income source except
          * `BUSINESS_ACTIVITY`.
-         */additionalInfo: String?) {
+         */additionalInfo: String? = nil) {
         self.externalUserId = externalUserId
         self.documentType = documentType
         self.country = country
@@ -2018,13 +2018,13 @@ public struct CreatePaymentLinkRequest: Equatable, Hashable {
          */currency: Currency, 
         /**
          * Description shown to the payer.
-         */description: String?, 
+         */description: String? = nil, 
         /**
          * The partner's own reference.
-         */externalId: String?, 
+         */externalId: String? = nil, 
         /**
          * Where to send the payer afterwards.
-         */redirectUrl: String?) {
+         */redirectUrl: String? = nil) {
         self.amount = amount
         self.currency = currency
         self.description = description
@@ -2200,10 +2200,10 @@ public struct CreateUserRequest: Equatable, Hashable {
          */lastName: String, 
         /**
          * Street (newest docs).
-         */street: String?, 
+         */street: String? = nil, 
         /**
          * House/flat number (newest docs).
-         */number: String?, 
+         */number: String? = nil, 
         /**
          * City.
          */city: String, 
@@ -2218,28 +2218,28 @@ public struct CreateUserRequest: Equatable, Hashable {
          */citizenship: String, 
         /**
          * Nationality, alpha-2 (newest docs).
-         */nationality: String?, 
+         */nationality: String? = nil, 
         /**
          * Country of birth, alpha-2 (newest docs).
-         */birthCountry: String?, 
+         */birthCountry: String? = nil, 
         /**
          * Date of birth `YYYY-MM-DD` (secret).
-         */birthDate: SecretString?, 
+         */birthDate: SecretString? = nil, 
         /**
          * National identification number (secret).
-         */userIdentificationNumber: SecretString?, 
+         */userIdentificationNumber: SecretString? = nil, 
         /**
          * Acceptance of the P100 terms; the newest prose says it must be `true`.
-         */hasAcceptedP100Tc: Bool?, 
+         */hasAcceptedP100Tc: Bool? = nil, 
         /**
          * Single-line address (older docs).
-         */address: String?, 
+         */address: String? = nil, 
         /**
          * Identity document type (older docs).
-         */documentType: DocumentType?, 
+         */documentType: DocumentType? = nil, 
         /**
          * Identity document number (older docs; secret).
-         */documentNumber: SecretString?) {
+         */documentNumber: SecretString? = nil) {
         self.externalUserId = externalUserId
         self.email = email
         self.phone = phone
@@ -2527,19 +2527,19 @@ public struct CreateUserWithoutKycRequest: Equatable, Hashable {
          */country: String, 
         /**
          * Identity document type.
-         */documentType: DocumentType?, 
+         */documentType: DocumentType? = nil, 
         /**
          * Identity document number (secret).
-         */documentNumber: SecretString?, 
+         */documentNumber: SecretString? = nil, 
         /**
          * Polish PESEL number (secret).
-         */pesel: SecretString?, 
+         */pesel: SecretString? = nil, 
         /**
          * Country of birth, alpha-2.
-         */birthCountry: String?, 
+         */birthCountry: String? = nil, 
         /**
          * Date of birth `YYYY-MM-DD` (secret).
-         */birthDate: SecretString?) {
+         */birthDate: SecretString? = nil) {
         self.externalUserId = externalUserId
         self.email = email
         self.firstName = firstName
@@ -2651,7 +2651,7 @@ public struct CreateWalletRequest: Equatable, Hashable {
          */currency: Currency, 
         /**
          * Network, when not the currency's default.
-         */network: Network?) {
+         */network: Network? = nil) {
         self.currency = currency
         self.network = network
     }
@@ -4045,13 +4045,13 @@ public struct ExchangeLockQuery: Equatable, Hashable {
     public init(
         /**
          * Currency to sell.
-         */currencyFrom: Currency?, 
+         */currencyFrom: Currency? = nil, 
         /**
          * Currency to buy.
-         */currencyTo: Currency?, 
+         */currencyTo: Currency? = nil, 
         /**
          * Amount to sell.
-         */amount: Amount?) {
+         */amount: Amount? = nil) {
         self.currencyFrom = currencyFrom
         self.currencyTo = currencyTo
         self.amount = amount
@@ -5173,7 +5173,7 @@ public struct NetworkFeeQuery: Equatable, Hashable {
          */currency: Currency, 
         /**
          * Network, when not the default.
-         */network: Network?) {
+         */network: Network? = nil) {
         self.currency = currency
         self.network = network
     }
@@ -6010,10 +6010,10 @@ public struct PartnerCryptoWithdrawalRequest: Equatable, Hashable {
          */walletAddress: String, 
         /**
          * Network, when not the currency's default.
-         */network: Network?, 
+         */network: Network? = nil, 
         /**
          * Optional memo/tag.
-         */memo: String?, 
+         */memo: String? = nil, 
         /**
          * Receiver's name (travel rule).
          */name: String, 
@@ -6262,16 +6262,16 @@ public struct PartnerSepaTransferRequest: Equatable, Hashable {
          */transferTitle: String, 
         /**
          * Receiver kind (legacy open-loop only).
-         */receiverType: ReceiverType?, 
+         */receiverType: ReceiverType? = nil, 
         /**
          * Receiver's first name (`NATURAL`).
-         */receiverFirstName: String?, 
+         */receiverFirstName: String? = nil, 
         /**
          * Receiver's last name (`NATURAL`).
-         */receiverLastName: String?, 
+         */receiverLastName: String? = nil, 
         /**
          * Receiver's company name (`LEGAL`).
-         */companyName: String?) {
+         */companyName: String? = nil) {
         self.amount = amount
         self.currency = currency
         self.destinationIban = destinationIban
@@ -8503,10 +8503,10 @@ public struct TransferRequest: Equatable, Hashable {
     public init(
         /**
          * The paying user (collection).
-         */sourceExternalUserId: String?, 
+         */sourceExternalUserId: String? = nil, 
         /**
          * The receiving user (funding).
-         */destinationExternalUserId: String?, 
+         */destinationExternalUserId: String? = nil, 
         /**
          * Amount.
          */amount: Amount, 
@@ -8819,16 +8819,16 @@ public struct TravelRuleUpdateRequest: Equatable, Hashable {
          */receiverType: ReceiverType, 
         /**
          * Sending address.
-         */walletAddress: String?, 
+         */walletAddress: String? = nil, 
         /**
          * Sender's first name (`NATURAL`).
-         */firstName: String?, 
+         */firstName: String? = nil, 
         /**
          * Sender's last name (`NATURAL`).
-         */lastName: String?, 
+         */lastName: String? = nil, 
         /**
          * Sender's company (`LEGAL`).
-         */companyName: String?) {
+         */companyName: String? = nil) {
         self.cryptoDepositId = cryptoDepositId
         self.name = name
         self.walletType = walletType
@@ -8956,22 +8956,22 @@ public struct UpdateCardLimitsRequest: Equatable, Hashable {
          */cardId: String, 
         /**
          * Monthly limit, all transactions.
-         */monthlyTrxAll: Amount?, 
+         */monthlyTrxAll: Amount? = nil, 
         /**
          * Daily limit, all transactions.
-         */dailyTrxAll: Amount?, 
+         */dailyTrxAll: Amount? = nil, 
         /**
          * Monthly limit, ATM.
-         */monthlyTrxAtm: Amount?, 
+         */monthlyTrxAtm: Amount? = nil, 
         /**
          * Daily limit, ATM.
-         */dailyTrxAtm: Amount?, 
+         */dailyTrxAtm: Amount? = nil, 
         /**
          * Monthly limit, e-commerce.
-         */monthlyTrxEcom: Amount?, 
+         */monthlyTrxEcom: Amount? = nil, 
         /**
          * Daily limit, e-commerce.
-         */dailyTrxEcom: Amount?) {
+         */dailyTrxEcom: Amount? = nil) {
         self.externalUserId = externalUserId
         self.cardId = cardId
         self.monthlyTrxAll = monthlyTrxAll
@@ -9182,25 +9182,25 @@ public struct UpdateUserRequest: Equatable, Hashable {
     public init(
         /**
          * New e-mail address.
-         */email: String?, 
+         */email: String? = nil, 
         /**
          * New phone number.
-         */phone: String?, 
+         */phone: String? = nil, 
         /**
          * New street.
-         */street: String?, 
+         */street: String? = nil, 
         /**
          * New house/flat number.
-         */number: String?, 
+         */number: String? = nil, 
         /**
          * New city.
-         */city: String?, 
+         */city: String? = nil, 
         /**
          * New postal code.
-         */postCode: String?, 
+         */postCode: String? = nil, 
         /**
          * New single-line address (older model).
-         */address: String?) {
+         */address: String? = nil) {
         self.email = email
         self.phone = phone
         self.street = street
@@ -9336,10 +9336,10 @@ public struct UserCryptoWithdrawalRequest: Equatable, Hashable {
          */walletAddress: String, 
         /**
          * Network, when not the currency's default.
-         */network: Network?, 
+         */network: Network? = nil, 
         /**
          * Optional memo/tag.
-         */memo: String?, 
+         */memo: String? = nil, 
         /**
          * Receiver's name (travel rule).
          */name: String, 
@@ -9606,16 +9606,16 @@ public struct UserSepaTransferRequest: Equatable, Hashable {
          */transferTitle: String, 
         /**
          * Receiver kind.
-         */receiverType: ReceiverType?, 
+         */receiverType: ReceiverType? = nil, 
         /**
          * Receiver's first name (`NATURAL`).
-         */receiverFirstName: String?, 
+         */receiverFirstName: String? = nil, 
         /**
          * Receiver's last name (`NATURAL`).
-         */receiverLastName: String?, 
+         */receiverLastName: String? = nil, 
         /**
          * Receiver's company name (`LEGAL`).
-         */companyName: String?) {
+         */companyName: String? = nil) {
         self.sourceExternalUserId = sourceExternalUserId
         self.amount = amount
         self.currency = currency
@@ -9821,19 +9821,19 @@ public struct UserVerificationRequest: Equatable, Hashable {
          */externalUserId: String, 
         /**
          * Type of the verified document.
-         */documentType: DocumentType?, 
+         */documentType: DocumentType? = nil, 
         /**
          * Number of the verified document (secret).
-         */documentNumber: SecretString?, 
+         */documentNumber: SecretString? = nil, 
         /**
          * Issuing country, alpha-2.
-         */documentCountry: String?, 
+         */documentCountry: String? = nil, 
         /**
          * Expiry date `YYYY-MM-DD`.
-         */documentExpiryDate: String?, 
+         */documentExpiryDate: String? = nil, 
         /**
          * Issue date `YYYY-MM-DD`.
-         */documentIssueDate: String?) {
+         */documentIssueDate: String? = nil) {
         self.externalUserId = externalUserId
         self.documentType = documentType
         self.documentNumber = documentNumber

@@ -2415,18 +2415,18 @@ data class CreateKycVerificationRequest (
     /**
      * Tax residency; required when `incomeSource` is `BUSINESS_ACTIVITY`.
      */
-    val `taxId`: kotlin.String?
+    val `taxId`: kotlin.String? = null 
     , 
     /**
      * Occupation; required when `incomeSource` is `SALARY`.
      */
-    val `occupation`: Occupation?
+    val `occupation`: Occupation? = null 
     , 
     /**
      * More about the income source; required for every income source except
      * `BUSINESS_ACTIVITY`.
      */
-    val `additionalInfo`: kotlin.String?
+    val `additionalInfo`: kotlin.String? = null 
     
 ){
     
@@ -2566,17 +2566,17 @@ data class CreatePaymentLinkRequest (
     /**
      * Description shown to the payer.
      */
-    val `description`: kotlin.String?
+    val `description`: kotlin.String? = null 
     , 
     /**
      * The partner's own reference.
      */
-    val `externalId`: kotlin.String?
+    val `externalId`: kotlin.String? = null 
     , 
     /**
      * Where to send the payer afterwards.
      */
-    val `redirectUrl`: kotlin.String?
+    val `redirectUrl`: kotlin.String? = null 
     
 ){
     
@@ -2672,12 +2672,12 @@ data class CreateUserRequest (
     /**
      * Street (newest docs).
      */
-    val `street`: kotlin.String?
+    val `street`: kotlin.String? = null 
     , 
     /**
      * House/flat number (newest docs).
      */
-    val `number`: kotlin.String?
+    val `number`: kotlin.String? = null 
     , 
     /**
      * City.
@@ -2702,42 +2702,42 @@ data class CreateUserRequest (
     /**
      * Nationality, alpha-2 (newest docs).
      */
-    val `nationality`: kotlin.String?
+    val `nationality`: kotlin.String? = null 
     , 
     /**
      * Country of birth, alpha-2 (newest docs).
      */
-    val `birthCountry`: kotlin.String?
+    val `birthCountry`: kotlin.String? = null 
     , 
     /**
      * Date of birth `YYYY-MM-DD` (secret).
      */
-    val `birthDate`: SecretString?
+    val `birthDate`: SecretString? = null 
     , 
     /**
      * National identification number (secret).
      */
-    val `userIdentificationNumber`: SecretString?
+    val `userIdentificationNumber`: SecretString? = null 
     , 
     /**
      * Acceptance of the P100 terms; the newest prose says it must be `true`.
      */
-    val `hasAcceptedP100Tc`: kotlin.Boolean?
+    val `hasAcceptedP100Tc`: kotlin.Boolean? = null 
     , 
     /**
      * Single-line address (older docs).
      */
-    val `address`: kotlin.String?
+    val `address`: kotlin.String? = null 
     , 
     /**
      * Identity document type (older docs).
      */
-    val `documentType`: DocumentType?
+    val `documentType`: DocumentType? = null 
     , 
     /**
      * Identity document number (older docs; secret).
      */
-    val `documentNumber`: SecretString?
+    val `documentNumber`: SecretString? = null 
     
 ){
     
@@ -2954,27 +2954,27 @@ data class CreateUserWithoutKycRequest (
     /**
      * Identity document type.
      */
-    val `documentType`: DocumentType?
+    val `documentType`: DocumentType? = null 
     , 
     /**
      * Identity document number (secret).
      */
-    val `documentNumber`: SecretString?
+    val `documentNumber`: SecretString? = null 
     , 
     /**
      * Polish PESEL number (secret).
      */
-    val `pesel`: SecretString?
+    val `pesel`: SecretString? = null 
     , 
     /**
      * Country of birth, alpha-2.
      */
-    val `birthCountry`: kotlin.String?
+    val `birthCountry`: kotlin.String? = null 
     , 
     /**
      * Date of birth `YYYY-MM-DD` (secret).
      */
-    val `birthDate`: SecretString?
+    val `birthDate`: SecretString? = null 
     
 ){
     
@@ -3066,7 +3066,7 @@ data class CreateWalletRequest (
     /**
      * Network, when not the currency's default.
      */
-    val `network`: Network?
+    val `network`: Network? = null 
     
 ){
     
@@ -4138,17 +4138,17 @@ data class ExchangeLockQuery (
     /**
      * Currency to sell.
      */
-    val `currencyFrom`: Currency?
+    val `currencyFrom`: Currency? = null 
     , 
     /**
      * Currency to buy.
      */
-    val `currencyTo`: Currency?
+    val `currencyTo`: Currency? = null 
     , 
     /**
      * Amount to sell.
      */
-    val `amount`: Amount?
+    val `amount`: Amount? = null 
     
 ){
     
@@ -5000,7 +5000,7 @@ data class NetworkFeeQuery (
     /**
      * Network, when not the default.
      */
-    val `network`: Network?
+    val `network`: Network? = null 
     
 ){
     
@@ -5631,12 +5631,12 @@ data class PartnerCryptoWithdrawalRequest (
     /**
      * Network, when not the currency's default.
      */
-    val `network`: Network?
+    val `network`: Network? = null 
     , 
     /**
      * Optional memo/tag.
      */
-    val `memo`: kotlin.String?
+    val `memo`: kotlin.String? = null 
     , 
     /**
      * Receiver's name (travel rule).
@@ -5829,22 +5829,22 @@ data class PartnerSepaTransferRequest (
     /**
      * Receiver kind (legacy open-loop only).
      */
-    val `receiverType`: ReceiverType?
+    val `receiverType`: ReceiverType? = null 
     , 
     /**
      * Receiver's first name (`NATURAL`).
      */
-    val `receiverFirstName`: kotlin.String?
+    val `receiverFirstName`: kotlin.String? = null 
     , 
     /**
      * Receiver's last name (`NATURAL`).
      */
-    val `receiverLastName`: kotlin.String?
+    val `receiverLastName`: kotlin.String? = null 
     , 
     /**
      * Receiver's company name (`LEGAL`).
      */
-    val `companyName`: kotlin.String?
+    val `companyName`: kotlin.String? = null 
     
 ){
     
@@ -7558,12 +7558,12 @@ data class TransferRequest (
     /**
      * The paying user (collection).
      */
-    val `sourceExternalUserId`: kotlin.String?
+    val `sourceExternalUserId`: kotlin.String? = null 
     , 
     /**
      * The receiving user (funding).
      */
-    val `destinationExternalUserId`: kotlin.String?
+    val `destinationExternalUserId`: kotlin.String? = null 
     , 
     /**
      * Amount.
@@ -7802,22 +7802,22 @@ data class TravelRuleUpdateRequest (
     /**
      * Sending address.
      */
-    val `walletAddress`: kotlin.String?
+    val `walletAddress`: kotlin.String? = null 
     , 
     /**
      * Sender's first name (`NATURAL`).
      */
-    val `firstName`: kotlin.String?
+    val `firstName`: kotlin.String? = null 
     , 
     /**
      * Sender's last name (`NATURAL`).
      */
-    val `lastName`: kotlin.String?
+    val `lastName`: kotlin.String? = null 
     , 
     /**
      * Sender's company (`LEGAL`).
      */
-    val `companyName`: kotlin.String?
+    val `companyName`: kotlin.String? = null 
     
 ){
     
@@ -7903,32 +7903,32 @@ data class UpdateCardLimitsRequest (
     /**
      * Monthly limit, all transactions.
      */
-    val `monthlyTrxAll`: Amount?
+    val `monthlyTrxAll`: Amount? = null 
     , 
     /**
      * Daily limit, all transactions.
      */
-    val `dailyTrxAll`: Amount?
+    val `dailyTrxAll`: Amount? = null 
     , 
     /**
      * Monthly limit, ATM.
      */
-    val `monthlyTrxAtm`: Amount?
+    val `monthlyTrxAtm`: Amount? = null 
     , 
     /**
      * Daily limit, ATM.
      */
-    val `dailyTrxAtm`: Amount?
+    val `dailyTrxAtm`: Amount? = null 
     , 
     /**
      * Monthly limit, e-commerce.
      */
-    val `monthlyTrxEcom`: Amount?
+    val `monthlyTrxEcom`: Amount? = null 
     , 
     /**
      * Daily limit, e-commerce.
      */
-    val `dailyTrxEcom`: Amount?
+    val `dailyTrxEcom`: Amount? = null 
     
 ){
     
@@ -8075,37 +8075,37 @@ data class UpdateUserRequest (
     /**
      * New e-mail address.
      */
-    val `email`: kotlin.String?
+    val `email`: kotlin.String? = null 
     , 
     /**
      * New phone number.
      */
-    val `phone`: kotlin.String?
+    val `phone`: kotlin.String? = null 
     , 
     /**
      * New street.
      */
-    val `street`: kotlin.String?
+    val `street`: kotlin.String? = null 
     , 
     /**
      * New house/flat number.
      */
-    val `number`: kotlin.String?
+    val `number`: kotlin.String? = null 
     , 
     /**
      * New city.
      */
-    val `city`: kotlin.String?
+    val `city`: kotlin.String? = null 
     , 
     /**
      * New postal code.
      */
-    val `postCode`: kotlin.String?
+    val `postCode`: kotlin.String? = null 
     , 
     /**
      * New single-line address (older model).
      */
-    val `address`: kotlin.String?
+    val `address`: kotlin.String? = null 
     
 ){
     
@@ -8199,12 +8199,12 @@ data class UserCryptoWithdrawalRequest (
     /**
      * Network, when not the currency's default.
      */
-    val `network`: Network?
+    val `network`: Network? = null 
     , 
     /**
      * Optional memo/tag.
      */
-    val `memo`: kotlin.String?
+    val `memo`: kotlin.String? = null 
     , 
     /**
      * Receiver's name (travel rule).
@@ -8411,22 +8411,22 @@ data class UserSepaTransferRequest (
     /**
      * Receiver kind.
      */
-    val `receiverType`: ReceiverType?
+    val `receiverType`: ReceiverType? = null 
     , 
     /**
      * Receiver's first name (`NATURAL`).
      */
-    val `receiverFirstName`: kotlin.String?
+    val `receiverFirstName`: kotlin.String? = null 
     , 
     /**
      * Receiver's last name (`NATURAL`).
      */
-    val `receiverLastName`: kotlin.String?
+    val `receiverLastName`: kotlin.String? = null 
     , 
     /**
      * Receiver's company name (`LEGAL`).
      */
-    val `companyName`: kotlin.String?
+    val `companyName`: kotlin.String? = null 
     
 ){
     
@@ -8576,27 +8576,27 @@ data class UserVerificationRequest (
     /**
      * Type of the verified document.
      */
-    val `documentType`: DocumentType?
+    val `documentType`: DocumentType? = null 
     , 
     /**
      * Number of the verified document (secret).
      */
-    val `documentNumber`: SecretString?
+    val `documentNumber`: SecretString? = null 
     , 
     /**
      * Issuing country, alpha-2.
      */
-    val `documentCountry`: kotlin.String?
+    val `documentCountry`: kotlin.String? = null 
     , 
     /**
      * Expiry date `YYYY-MM-DD`.
      */
-    val `documentExpiryDate`: kotlin.String?
+    val `documentExpiryDate`: kotlin.String? = null 
     , 
     /**
      * Issue date `YYYY-MM-DD`.
      */
-    val `documentIssueDate`: kotlin.String?
+    val `documentIssueDate`: kotlin.String? = null 
     
 ){
     

@@ -349,7 +349,6 @@ private fun defineTests() {
                     receiverType = io.p100.sdk.ReceiverType.Natural,
                     receiverFirstName = "Jan",
                     receiverLastName = "Kowalski",
-                    companyName = null,
                 ),
             )
         val e = expectThrows<P100Exception.Timeout> { c.sepa().waitFor(sepa.transferId, timeoutMs = 1, pollIntervalMs = 1) }
