@@ -51,20 +51,19 @@ impl Amount {
     }
 
     /// Parses decimal text exactly (`"12.50"`, `"-3"`, `"1e-8"`); text that would need rounding
-    /// (more than 28 decimal places) is refused rather than rounded.
+    /// (more than 28 decimal places, or more digits than a 96-bit mantissa holds) is refused
+    /// rather than rounded.
     pub fn parse(text: &str) -> Result<Self, ParseAmountError> {
         let t = text.trim();
         let err = || ParseAmountError {
             input: text.to_string(),
         };
-        if t.is_empty() {
-            return Err(err());
-        }
-        if t.contains(['e', 'E']) {
-            return Decimal::from_scientific(t).map(Amount).map_err(|_| err());
-        }
-        // Only plain decimal text: digits, one dot, an optional leading sign.
-        let body = t.strip_prefix(['-', '+']).unwrap_or(t);
+        let (mantissa, exponent) = match t.find(['e', 'E']) {
+            Some(i) => (&t[..i], Some(&t[i + 1..])),
+            None => (t, None),
+        };
+        // The mantissa must be plain decimal text: digits, one dot, an optional leading sign.
+        let body = mantissa.strip_prefix(['-', '+']).unwrap_or(mantissa);
         if body.is_empty()
             || body.starts_with('.')
             || body.ends_with('.')
@@ -73,7 +72,29 @@ impl Amount {
         {
             return Err(err());
         }
-        Decimal::from_str_exact(t).map(Amount).map_err(|_| err())
+        let d = Decimal::from_str_exact(mantissa).map_err(|_| err())?;
+        let Some(exponent) = exponent else {
+            return Ok(Amount(d));
+        };
+        let digits = exponent.strip_prefix(['-', '+']).unwrap_or(exponent);
+        if digits.is_empty() || digits.len() > 3 || !digits.bytes().all(|b| b.is_ascii_digit()) {
+            return Err(err());
+        }
+        let e: i64 = exponent.parse().map_err(|_| err())?;
+        // value = mantissa × 10^(−scale) × 10^e, computed on the integer mantissa: exact or refused.
+        let new_scale = i64::from(d.scale()) - e;
+        let m = d.mantissa();
+        let value = if new_scale >= 0 {
+            let scale = u32::try_from(new_scale).map_err(|_| err())?;
+            Decimal::try_from_i128_with_scale(m, scale).map_err(|_| err())?
+        } else {
+            let factor = 10i128
+                .checked_pow(u32::try_from(-new_scale).map_err(|_| err())?)
+                .ok_or_else(err)?;
+            let m = m.checked_mul(factor).ok_or_else(err)?;
+            Decimal::try_from_i128_with_scale(m, 0).map_err(|_| err())?
+        };
+        Ok(Amount(value))
     }
 
     /// Number of digits after the decimal point, as written.
@@ -452,6 +473,22 @@ mod tests {
             serde_json::from_str(r#"{"a": 100686.1333333312345678}"#).unwrap();
         let w: Wrap = serde_json::from_value(v).unwrap();
         assert_eq!(w.a.to_string(), "100686.1333333312345678");
+    }
+
+    #[test]
+    fn scientific_notation_is_exact_or_refused() {
+        assert_eq!(Amount::parse("1.5e2").unwrap().to_string(), "150");
+        assert_eq!(Amount::parse("-25E-3").unwrap().to_string(), "-0.025");
+        assert_eq!(Amount::parse("1e+0").unwrap().to_string(), "1");
+        // Would need rounding: refused, never rounded.
+        assert!(Amount::parse("1.00000000000000000000000000001e0").is_err());
+        assert!(Amount::parse("1e-29").is_err());
+        assert!(Amount::parse("1e40").is_err());
+        for bad in [
+            "1_000e0", ".5e0", "5.e0", "1e", "1e-", "e5", "1e5.5", "1e99999",
+        ] {
+            assert!(Amount::parse(bad).is_err(), "{bad} accepted");
+        }
     }
 
     #[test]

@@ -118,6 +118,12 @@ impl Route {
             if value.is_empty() {
                 return Err(crate::Error::validation(*name, "must not be empty"));
             }
+            if *value == "." || *value == ".." {
+                return Err(crate::Error::validation(
+                    *name,
+                    "must not be \".\" or \"..\"",
+                ));
+            }
             let start = rest.find('{').unwrap_or(rest.len());
             out.push_str(&rest[..start]);
             out.extend(percent_encoding::utf8_percent_encode(value, SEGMENT));
@@ -325,6 +331,8 @@ mod tests {
         );
         assert_eq!(USER_BALANCES.params(), vec!["externalUserId"]);
         assert!(USER_BALANCES.path_with(&[""]).is_err());
+        assert!(USER_BALANCES.path_with(&[".."]).is_err());
+        assert!(USER_BALANCES.path_with(&["."]).is_err());
         assert!(USER_BALANCES.path_with(&[]).is_err());
     }
 

@@ -174,23 +174,38 @@ pub trait Transport: MaybeSendSync + fmt::Debug {
 }
 
 /// The default transport, on reqwest.
-#[derive(Debug, Clone, Default)]
+#[derive(Debug, Clone)]
 pub struct ReqwestTransport {
     client: reqwest::Client,
 }
 
 impl ReqwestTransport {
-    /// A transport with reqwest's defaults.
-    pub fn new() -> Self {
-        ReqwestTransport {
-            client: reqwest::Client::new(),
-        }
+    /// A transport with reqwest's defaults, except that redirects are **not** followed: a
+    /// redirect would carry the `x-api-key` header (and a money-moving body) to a URL the SDK
+    /// never checked. A 3xx reply is returned to the client, which reports it as an error.
+    /// (On `wasm32` the platform's `fetch` decides; see the npm package's README.)
+    pub fn new() -> crate::Result<Self> {
+        default_client()
+            .map(|client| ReqwestTransport { client })
+            .map_err(|e| crate::Error::config(format!("the HTTP client could not start: {e}")))
     }
 
     /// A transport over a reqwest client you configured (proxy, TLS roots, …).
     pub fn with_client(client: reqwest::Client) -> Self {
         ReqwestTransport { client }
     }
+}
+
+#[cfg(not(target_arch = "wasm32"))]
+fn default_client() -> Result<reqwest::Client, reqwest::Error> {
+    reqwest::Client::builder()
+        .redirect(reqwest::redirect::Policy::none())
+        .build()
+}
+
+#[cfg(target_arch = "wasm32")]
+fn default_client() -> Result<reqwest::Client, reqwest::Error> {
+    reqwest::Client::builder().build()
 }
 
 fn reqwest_method(m: Method) -> reqwest::Method {

@@ -568,3 +568,80 @@ fn from_env_vars_reads_key_environment_and_url() {
         Client::from_env_vars(get(&[("P100_API_KEY", "k"), ("P100_ENVIRONMENT", "mars")])).is_err()
     );
 }
+
+#[tokio::test]
+async fn redirects_are_not_followed_so_the_key_stays_home() {
+    let elsewhere = MockServer::start().await;
+    Mock::given(method("POST"))
+        .respond_with(ResponseTemplate::new(201).set_body_json(json!({"transferId": "stolen"})))
+        .mount(&elsewhere)
+        .await;
+    let server = MockServer::start().await;
+    Mock::given(method("POST"))
+        .respond_with(
+            ResponseTemplate::new(307)
+                .insert_header("Location", format!("{}/v1/sepa-transfer", elsewhere.uri())),
+        )
+        .mount(&server)
+        .await;
+    let e = client(&server)
+        .sepa()
+        .user_transfer(&sepa_request())
+        .await
+        .unwrap_err();
+    assert_eq!(e.status(), Some(307));
+    assert!(!e.is_retryable());
+    assert_eq!(
+        received(&elsewhere).await,
+        0,
+        "the key and the body must not follow a redirect"
+    );
+}
+
+#[tokio::test]
+async fn an_absurd_retry_after_does_not_panic() {
+    let server = MockServer::start().await;
+    Mock::given(method("GET"))
+        .respond_with(
+            ResponseTemplate::new(429).insert_header("Retry-After", "99999999999999999999"),
+        )
+        .mount(&server)
+        .await;
+    let c = client(&server).with_options(p100::RequestOptions {
+        max_retries: Some(0),
+        ..Default::default()
+    });
+    let e = c.partner().balances().await.unwrap_err();
+    assert_eq!(e.kind(), ErrorKind::RateLimited);
+    assert!(e.retry_after().unwrap() >= Duration::from_secs(60));
+}
+
+#[tokio::test]
+async fn card_secrets_never_reach_the_raw_body_of_an_error() {
+    let server = MockServer::start().await;
+    Mock::given(method("POST"))
+        .and(path("/v1/card/virtual"))
+        .respond_with(ResponseTemplate::new(200).set_body_raw(
+            r#"{"cardId": 7, "cardNumber": "4111111111111111", "cvv": "123", "exp": "01/30"}"#,
+            "application/json",
+        ))
+        .mount(&server)
+        .await;
+    let e = client(&server)
+        .cards()
+        .create(&CreateCardRequest {
+            external_user_id: "u1".into(),
+            label: "Shopping".into(),
+            pin: SecretString::new("1234"),
+        })
+        .await
+        .unwrap_err();
+    assert_eq!(e.kind(), ErrorKind::Decode);
+    assert!(e.accepted());
+    let raw = e.raw_body().unwrap();
+    assert!(
+        !raw.contains("4111111111111111") && !raw.contains("\"123\""),
+        "{raw}"
+    );
+    assert!(raw.contains("\"cardId\":7"), "the id is kept: {raw}");
+}

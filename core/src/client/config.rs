@@ -228,9 +228,10 @@ impl ClientBuilder {
         if let Some(extra) = self.user_agent {
             user_agent = format!("{extra} {user_agent}");
         }
-        let transport = self
-            .transport
-            .unwrap_or_else(|| Arc::new(ReqwestTransport::new()));
+        let transport: Arc<dyn Transport> = match self.transport {
+            Some(t) => t,
+            None => Arc::new(ReqwestTransport::new()?),
+        };
         Ok(super::Client::from_parts(
             Config {
                 api_key,
@@ -261,42 +262,37 @@ fn check_api_key(key: &SecretString) -> Result<()> {
     Ok(())
 }
 
-/// Normalises a base URL: `https://` for any host; plain `http://` only for loopback hosts, so
-/// that the API key never travels unencrypted over a network.
+/// Normalises a base URL: `https://` for any host; plain `http://` only for loopback hosts
+/// (`localhost`, `127.0.0.0/8`, `[::1]`), so that the API key never travels unencrypted over a
+/// network. User info, queries and fragments are refused.
 pub(crate) fn check_base_url(url: &str) -> Result<String> {
-    let url = url.trim().trim_end_matches('/');
-    let (scheme, rest) = url.split_once("://").ok_or_else(|| {
-        Error::config(format!("base URL {url:?} must start with https://")).with_field("baseUrl")
-    })?;
-    let host = rest.split(['/', ':']).next().unwrap_or("");
-    if host.is_empty() {
-        return Err(Error::config(format!("base URL {url:?} has no host")).with_field("baseUrl"));
+    let text = url.trim().trim_end_matches('/');
+    let bad = |why: &str| Error::config(format!("base URL {text:?} {why}")).with_field("baseUrl");
+    let parsed = url::Url::parse(text)
+        .map_err(|_| bad("is not a valid URL (e.g. https://partner-api.p100.io)"))?;
+    if !parsed.username().is_empty() || parsed.password().is_some() {
+        return Err(bad("must not contain user info"));
     }
-    match scheme.to_ascii_lowercase().as_str() {
+    if parsed.query().is_some() || parsed.fragment().is_some() {
+        return Err(bad("must not contain a query or fragment"));
+    }
+    let loopback = match parsed.host() {
+        Some(url::Host::Domain(d)) => d.eq_ignore_ascii_case("localhost"),
+        Some(url::Host::Ipv4(ip)) => ip.is_loopback(),
+        Some(url::Host::Ipv6(ip)) => ip.is_loopback(),
+        None => return Err(bad("has no host")),
+    };
+    match parsed.scheme() {
         "https" => {}
-        "http" if is_loopback(host) || rest.starts_with('[') && rest.starts_with("[::1]") => {}
+        "http" if loopback => {}
         "http" => {
-            return Err(Error::config(format!(
-                "base URL {url:?} uses plain http; only https is allowed except on localhost"
+            return Err(bad(
+                "uses plain http; only https is allowed except on localhost",
             ))
-            .with_field("baseUrl"))
         }
-        _ => {
-            return Err(
-                Error::config(format!("base URL {url:?} must use https")).with_field("baseUrl")
-            )
-        }
+        _ => return Err(bad("must use https")),
     }
-    if rest.contains('?') || rest.contains('#') {
-        return Err(
-            Error::config("base URL must not contain a query or fragment").with_field("baseUrl"),
-        );
-    }
-    Ok(url.to_string())
-}
-
-fn is_loopback(host: &str) -> bool {
-    host == "localhost" || host.starts_with("127.") || host == "[::1]"
+    Ok(text.to_string())
 }
 
 #[cfg(test)]
@@ -313,6 +309,12 @@ mod tests {
         assert!(check_base_url("ftp://example.com").is_err());
         assert!(check_base_url("example.com").is_err());
         assert!(check_base_url("https://").is_err());
+        // The real host of these is not loopback.
+        assert!(check_base_url("http://127.0.0.1@evil.com").is_err());
+        assert!(check_base_url("http://127.attacker.net").is_err());
+        assert!(check_base_url("https://user:pw@x.io").is_err());
+        assert!(check_base_url("https://x.io/?a=1").is_err());
+        assert!(check_base_url("http://127.0.0.2:9").is_ok());
     }
 
     #[test]

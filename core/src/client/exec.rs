@@ -116,10 +116,12 @@ pub fn retry_after(resp: &HttpResponse) -> Option<Duration> {
     if let Ok(secs) = v.parse::<u64>() {
         return Some(Duration::from_secs(secs));
     }
+    // Any number is accepted, but never converted in a way that could panic: huge values are
+    // capped (the loop caps them again at MAX_RETRY_AFTER).
     v.parse::<f64>()
         .ok()
         .filter(|s| s.is_finite() && *s >= 0.0)
-        .map(Duration::from_secs_f64)
+        .map(|s| Duration::try_from_secs_f64(s).unwrap_or(Duration::MAX))
 }
 
 #[derive(serde::Deserialize)]
@@ -134,7 +136,7 @@ struct ErrorBody {
 /// Turns a non-2xx response into the SDK error (pure).
 pub fn error_from_response(prepared: &Prepared, resp: &HttpResponse) -> Error {
     let status = resp.status;
-    let text = resp.text();
+    let text = redact_secrets(&resp.text());
     let rid = request_id(resp);
     let safe_read = prepared.method.is_idempotent_read();
     let parsed: Option<ErrorBody> = serde_json::from_slice(&resp.body).ok();
@@ -252,11 +254,92 @@ pub fn decode<T: DeserializeOwned>(prepared: &Prepared, resp: &HttpResponse) -> 
         Error::new(ErrorKind::Decode, msg)
             .with_status(resp.status)
             .with_request_id(request_id(resp))
-            .with_raw_body(resp.text())
+            .with_raw_body(redact_secrets(&resp.text()))
             .with_accepted(accepted)
             .with_retryable(false)
             .with_operation(prepared.operation)
     })
+}
+
+/// JSON keys whose values are secrets (compared lower case, without `_` and `-`).
+const SECRET_KEYS: &[&str] = &[
+    "cardnumber",
+    "pan",
+    "cvv",
+    "cvc",
+    "cvv2",
+    "pin",
+    "documentnumber",
+    "useridentificationnumber",
+    "pesel",
+    "birthdate",
+    "dateofbirth",
+    "apikey",
+    "xapikey",
+    "authorization",
+    "token",
+];
+
+/// The raw body kept in an error, with secrets masked: in a JSON body the values of the keys in
+/// [`SECRET_KEYS`] become `"[REDACTED]"`; in any other text, runs of 12 or more digits (card
+/// numbers) keep only their last 4 digits. A body with nothing to mask is returned unchanged,
+/// byte for byte, so that an accepted operation's reply (its ids) is never lost.
+pub fn redact_secrets(text: &str) -> String {
+    fn is_secret(key: &str) -> bool {
+        let k: String = key
+            .chars()
+            .filter(|c| *c != '_' && *c != '-')
+            .flat_map(char::to_lowercase)
+            .collect();
+        SECRET_KEYS.contains(&k.as_str())
+    }
+    fn walk(v: &mut serde_json::Value) -> bool {
+        match v {
+            serde_json::Value::Object(map) => {
+                let mut changed = false;
+                for (k, val) in map.iter_mut() {
+                    if is_secret(k) && !val.is_null() {
+                        *val = serde_json::Value::String("[REDACTED]".into());
+                        changed = true;
+                    } else {
+                        changed |= walk(val);
+                    }
+                }
+                changed
+            }
+            serde_json::Value::Array(items) => items.iter_mut().fold(false, |c, i| walk(i) | c),
+            _ => false,
+        }
+    }
+    if let Ok(mut value) = serde_json::from_str::<serde_json::Value>(text) {
+        return if walk(&mut value) {
+            serde_json::to_string(&value).unwrap_or_default()
+        } else {
+            text.to_string()
+        };
+    }
+    // Not JSON: mask long digit runs.
+    let mut out = String::with_capacity(text.len());
+    let mut run = String::new();
+    let flush = |run: &mut String, out: &mut String| {
+        if run.len() >= 12 {
+            out.extend(std::iter::repeat_n('*', run.len() - 4));
+            out.push_str(&run[run.len() - 4..]);
+        } else {
+            out.push_str(run);
+        }
+        run.clear();
+    };
+    for c in text.chars() {
+        if c.is_ascii_digit() {
+            run.push(c);
+        } else {
+            flush(&mut run, &mut out);
+            out.push(c);
+        }
+    }
+    flush(&mut run, &mut out);
+    out
 }
 
 /// Maps a transport failure to the SDK error; `retryable` says whether a retry is safe.
@@ -310,4 +393,29 @@ pub fn retry_delay(
         Some(d) => d.min(MAX_RETRY_AFTER),
         None => backoff,
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::redact_secrets;
+
+    #[test]
+    fn secrets_in_raw_bodies_are_masked() {
+        let body = r#"{"cardId":"c1","cardNumber":"4111111111111111","cvv":"123","nested":[{"pin":"1234"}],"amount":1.50}"#;
+        let out = redact_secrets(body);
+        assert!(
+            !out.contains("4111111111111111") && !out.contains("\"123\"") && !out.contains("1234")
+        );
+        assert!(out.contains("\"cardId\":\"c1\""), "ids are kept: {out}");
+        assert!(out.contains("1.50"), "numbers keep their text: {out}");
+        // Nothing to mask: unchanged, byte for byte.
+        let plain = r#"{ "transferId" : "t1" }"#;
+        assert_eq!(redact_secrets(plain), plain);
+        // Not JSON: long digit runs keep only their last 4 digits.
+        assert_eq!(
+            redact_secrets("pan=4111111111111111;"),
+            "pan=************1111;"
+        );
+        assert_eq!(redact_secrets("<html>id 123</html>"), "<html>id 123</html>");
+    }
 }

@@ -68,8 +68,8 @@ where
         }
         let remaining = options.timeout - elapsed;
         transport::sleep(interval.min(remaining)).await;
-        interval = interval
-            .mul_f64(1.5)
-            .min(options.max_interval.max(interval));
+        let grown =
+            Duration::try_from_secs_f64(interval.as_secs_f64() * 1.5).unwrap_or(Duration::MAX);
+        interval = grown.min(options.max_interval.max(interval));
     }
 }

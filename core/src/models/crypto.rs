@@ -374,7 +374,7 @@ impl Default for TravelRuleUpdateRequest {
 impl Validate for TravelRuleUpdateRequest {
     fn validate(&self) -> crate::Result<()> {
         validate::all([
-            validate::non_empty("cryptoDepositId", &self.crypto_deposit_id),
+            validate::external_user_id("cryptoDepositId", &self.crypto_deposit_id),
             validate::non_empty("name", &self.name),
             known_value(
                 "walletType",

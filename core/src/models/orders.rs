@@ -98,7 +98,8 @@ impl Validate for OrderLockRequest {
     fn validate(&self) -> crate::Result<()> {
         validate::all([
             validate::crypto_currency("currency", &self.currency),
-            validate::positive_amount("amount", &self.amount),
+            // The amount is the fiat (EUR) settlement to cover, so it has EUR's precision.
+            validate::amount("amount", &self.amount, &Currency::Eur),
             validate::network("network", &self.currency, &self.network),
         ])
     }
