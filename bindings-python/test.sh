@@ -121,6 +121,8 @@ for example in "$ROOT"/examples/python/*.py; do
   fi
 done
 echo "examples: $passed passed, $failed failed"
-[ "$failed" -eq 0 ] && [ "$passed" -gt 0 ]
+if [ "$failed" -ne 0 ] || [ "$passed" -eq 0 ]; then
+  exit 1
+fi
 
 step "all Python checks passed"

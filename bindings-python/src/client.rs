@@ -117,15 +117,15 @@ fn build(py: Python<'_>, s: Settings) -> PyResult<Arc<Shared>> {
     if let Some(key) = s.api_key.or(env_var(py, "P100_API_KEY")?) {
         b = b.api_key(key);
     }
-    let environment = match s.environment {
-        Some(e) => Some(e),
-        None if s.base_url.is_none() => env_var(py, "P100_ENVIRONMENT")?,
-        None => None,
-    };
-    let base_url = match s.base_url {
-        Some(u) => Some(u),
-        None if environment.is_none() => env_var(py, "P100_BASE_URL")?,
-        None => None,
+    // Same order as the core's `Client::from_env` (and every other binding): explicit
+    // arguments first (base_url over environment), then P100_BASE_URL, then P100_ENVIRONMENT.
+    let (base_url, environment) = match (s.base_url, s.environment) {
+        (Some(u), _) => (Some(u), None),
+        (None, Some(e)) => (None, Some(e)),
+        (None, None) => match env_var(py, "P100_BASE_URL")? {
+            Some(u) => (Some(u), None),
+            None => (None, env_var(py, "P100_ENVIRONMENT")?),
+        },
     };
     if let Some(url) = base_url {
         b = b.base_url(url);

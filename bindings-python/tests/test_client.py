@@ -36,6 +36,11 @@ def test_defaults_and_environment_variables(
     assert c.base_url == sandbox.base_url
     assert c.timeout == 60.0 and c.max_retries == 2
     assert c.partner.balances().fiat("eur") is not None
+    # As in the core and every binding: P100_BASE_URL wins over P100_ENVIRONMENT, so a
+    # sandbox URL is never silently replaced by production.
+    monkeypatch.setenv("P100_ENVIRONMENT", "production")
+    assert p100.Client().base_url == sandbox.base_url
+    monkeypatch.delenv("P100_ENVIRONMENT")
     monkeypatch.delenv("P100_BASE_URL")
     assert p100.Client(environment="production").base_url == "https://partner-api.p100.io"
     assert p100.Client().base_url == "https://partner-api-stage.p100.io"

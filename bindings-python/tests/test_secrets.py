@@ -53,10 +53,9 @@ def test_api_key_and_webhook_token_never_shown(sandbox: Sandbox) -> None:
         assert sandbox.api_key not in text
     v = p100.webhooks.Verifier("whsec-very-secret")
     assert "very-secret" not in repr(v) and "very-secret" not in str(v)
-    try:
+    with pytest.raises(p100.WebhookUnauthorizedError) as info:
         v.verify("whsec-very-secreT")
-    except p100.WebhookUnauthorizedError as e:
-        assert "very-secret" not in str(e) and "very-secret" not in repr(e)
+    assert "very-secret" not in str(info.value) and "very-secret" not in repr(info.value)
 
 
 def test_request_models_redact_too() -> None:

@@ -318,8 +318,9 @@ impl Client {
 
     /// The escape hatch: sends any call with auth, retries and error mapping, for endpoints the
     /// SDK does not model yet. `path` starts with `/v1/`; `method` is GET, POST, PATCH or
-    /// DELETE; only GET is retried after an ambiguous failure. Numbers in the reply become JS
-    /// numbers (exact to about 15 significant digits): prefer the typed methods for money.
+    /// DELETE; only GET is retried after an ambiguous failure. Money stays exact both ways: a
+    /// body number with a fraction is refused (send amounts as strings), and reply numbers a JS
+    /// number cannot hold exactly (fractions, integers beyond 2^53) come back as strings.
     #[wasm_bindgen(unchecked_return_type = "Promise<JsonValue>")]
     pub fn request(
         &self,
@@ -339,10 +340,10 @@ impl Client {
                     .ok()
                     .and_then(|s| s.as_string())
                     .ok_or_else(|| Error::validation("body", "must be JSON-serializable"))?;
-                Some(
-                    serde_json::from_str::<serde_json::Value>(&text)
-                        .map_err(|_| Error::validation("body", "must be JSON-serializable"))?,
-                )
+                let value = serde_json::from_str::<serde_json::Value>(&text)
+                    .map_err(|_| Error::validation("body", "must be JSON-serializable"))?;
+                crate::convert::refuse_fractional_numbers(&value, "body")?;
+                Some(value)
             };
             let reply = c.request(&method, &path, body.as_ref()).await?;
             json_output(&reply)

@@ -58,10 +58,52 @@ pub(crate) fn output<T: Serialize + ?Sized>(value: &T) -> Result<JsValue, Error>
     })
 }
 
+/// True when a JSON number's text is an integer a JS number holds exactly (|n| ≤ 2^53).
+fn is_safe_integer(n: &serde_json::Number) -> bool {
+    const MAX_SAFE: i64 = (1 << 53) - 1;
+    n.as_i64()
+        .is_some_and(|i| (-MAX_SAFE..=MAX_SAFE).contains(&i))
+        && !n.to_string().contains(['.', 'e', 'E'])
+}
+
+/// Refuses numbers with a fraction (or beyond 2^53) in an escape-hatch body: JS numbers cannot
+/// carry money exactly, so amounts must be sent as strings. The error names the path.
+pub(crate) fn refuse_fractional_numbers(value: &Value, path: &str) -> Result<(), Error> {
+    match value {
+        Value::Number(n) if !is_safe_integer(n) => Err(Error::validation(
+            path,
+            "numbers with a fraction cannot be sent exactly from JavaScript; send amounts as strings (\"12.50\")",
+        )),
+        Value::Array(items) => items
+            .iter()
+            .enumerate()
+            .try_for_each(|(i, v)| refuse_fractional_numbers(v, &format!("{path}[{i}]"))),
+        Value::Object(map) => map
+            .iter()
+            .try_for_each(|(k, v)| refuse_fractional_numbers(v, &format!("{path}.{k}"))),
+        _ => Ok(()),
+    }
+}
+
+/// Replaces every number a JS number cannot hold exactly by its exact text.
+fn exact_numbers(value: &Value) -> Value {
+    match value {
+        Value::Number(n) if !is_safe_integer(n) => Value::String(n.to_string()),
+        Value::Array(items) => Value::Array(items.iter().map(exact_numbers).collect()),
+        Value::Object(map) => Value::Object(
+            map.iter()
+                .map(|(k, v)| (k.clone(), exact_numbers(v)))
+                .collect(),
+        ),
+        other => other.clone(),
+    }
+}
+
 /// Writes arbitrary JSON (the escape hatch's reply) as a JS value, through `JSON.parse`.
-/// Numbers become JS numbers: exact up to 15–17 significant digits.
+/// Numbers a JS number holds exactly (integers up to 2^53) stay numbers; every other number
+/// (rates, amounts written as numbers) comes back as a string with its exact text.
 pub(crate) fn json_output(value: &Value) -> Result<JsValue, Error> {
-    let text = serde_json::to_string(value).map_err(|e| {
+    let text = serde_json::to_string(&exact_numbers(value)).map_err(|e| {
         Error::new(
             p100::ErrorKind::Decode,
             format!("the reply could not be written as JSON: {e}"),

@@ -113,6 +113,15 @@ test("the escape hatch sends any call and maps errors", async () => {
   const c = client();
   const b = await c.request("GET", "/v1/partner/balances");
   assert.ok(Array.isArray(b.fiatBalances));
+  // Money stays exact: numbers with a fraction come back as their exact text, and are refused
+  // in a body (before anything is sent).
+  const btc = b.cryptoBalances.find((x) => x.name === "btc");
+  assert.equal(typeof btc.rate, "string");
+  assert.match(btc.rate, /^\d+\.\d+$/);
+  await assert.rejects(
+    c.request("POST", "/v1/transfer", { amount: 0.1 + 0.2, currency: "eur" }),
+    (e) => e instanceof p100.ValidationError && e.field === "body.amount",
+  );
   await assert.rejects(c.request("GET", "https://elsewhere.example/v1/x"), (e) => e instanceof p100.ValidationError && e.field === "path");
   await assert.rejects(c.request("PUT", "/v1/partner/balances"), (e) => e instanceof p100.ValidationError && e.field === "method");
   await assert.rejects(
