@@ -45,17 +45,65 @@ pub(crate) fn to_json(value: JsValue, what: &str) -> Result<Value, Error> {
     })
 }
 
-/// Writes a core value as a plain JS value.
+/// Writes a core value as a plain JS value. Secret fields (card number, CVV, PIN, document
+/// numbers, dates of birth, one-time codes) are made non-enumerable: `card.cardNumber` reads
+/// them, but `console.log(card)`, `util.inspect` and `JSON.stringify(card)` skip them, so they
+/// do not end up in logs by accident.
 pub(crate) fn output<T: Serialize + ?Sized>(value: &T) -> Result<JsValue, Error> {
     let serializer = serde_wasm_bindgen::Serializer::new()
         .serialize_maps_as_objects(true)
         .serialize_missing_as_null(true);
-    value.serialize(&serializer).map_err(|e| {
+    let js = value.serialize(&serializer).map_err(|e| {
         Error::new(
             p100::ErrorKind::Decode,
             format!("the reply could not be converted to a JS value: {e}"),
         )
-    })
+    })?;
+    hide_secrets(&js, 0);
+    Ok(js)
+}
+
+/// Wire names of secret fields in replies and events.
+const SECRET_FIELDS: &[&str] = &[
+    "cardNumber",
+    "cvv",
+    "pin",
+    "documentNumber",
+    "userIdentificationNumber",
+    "pesel",
+    "birthDate",
+    "code",
+];
+
+fn hide_secrets(value: &JsValue, depth: u32) {
+    if depth > 32 || !value.is_object() {
+        return;
+    }
+    if js_sys::Array::is_array(value) {
+        for item in js_sys::Array::from(value).iter() {
+            hide_secrets(&item, depth + 1);
+        }
+        return;
+    }
+    let object = js_sys::Object::from(value.clone());
+    for key in js_sys::Object::keys(&object).iter() {
+        let Some(name) = key.as_string() else {
+            continue;
+        };
+        let Ok(field) = js_sys::Reflect::get(&object, &key) else {
+            continue;
+        };
+        if SECRET_FIELDS.contains(&name.as_str()) && !field.is_null() {
+            let descriptor = js_sys::Object::new();
+            let _ = js_sys::Reflect::set(&descriptor, &"value".into(), &field);
+            let _ = js_sys::Reflect::set(&descriptor, &"enumerable".into(), &JsValue::FALSE);
+            let _ = js_sys::Reflect::set(&descriptor, &"writable".into(), &JsValue::FALSE);
+            let _ = js_sys::Reflect::set(&descriptor, &"configurable".into(), &JsValue::TRUE);
+            js_sys::Object::define_property(&object, &key, &descriptor);
+        } else {
+            hide_secrets(&field, depth + 1);
+        }
+    }
 }
 
 /// True when a JSON number's text is an integer a JS number holds exactly (|n| ≤ 2^53).
