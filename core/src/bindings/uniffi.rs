@@ -244,7 +244,9 @@ macro_rules! p100_error {
         /// `retryAfterMs` (how long the server asked to wait), `field` (the request field at
         /// fault, for validation errors), `accepted` (the server accepted the operation although
         /// its reply could not be read: check the details endpoint, do not send it again) and
-        /// `operation` (the SDK operation that failed, e.g. `"sepa.partner_transfer"`). The same
+        /// `operation` (the SDK operation that failed, e.g. `"sepa.partner_transfer"`) and
+        /// `rawBody` (the server's reply with secrets masked, e.g. to recover the id of an
+        /// accepted operation whose reply could not be read). The same
         /// values are available on any case through the methods `kind()`, `code()`, `status()`…
         #[derive(Clone, PartialEq, Eq, uniffi::Error)]
         #[uniffi::export(Display)]
@@ -273,6 +275,8 @@ macro_rules! p100_error {
                     accepted: bool,
                     /// The SDK operation that failed.
                     operation: Option<String>,
+                    /// The server's reply, secrets masked, when there was one.
+                    raw_body: Option<String>,
                 },
             )+
         }
@@ -293,6 +297,7 @@ macro_rules! p100_error {
                             field,
                             accepted,
                             operation,
+                            raw_body,
                         } => Fields {
                             kind: ErrorKind::$variant,
                             reason,
@@ -305,6 +310,7 @@ macro_rules! p100_error {
                             field: field.as_deref(),
                             accepted: *accepted,
                             operation: operation.as_deref(),
+                            raw_body: raw_body.as_deref(),
                         },
                     )+
                 }
@@ -325,6 +331,7 @@ macro_rules! p100_error {
                 let field = e.field().map(str::to_string);
                 let accepted = e.accepted();
                 let operation = e.operation().map(str::to_string);
+                let raw_body = e.raw_body().map(str::to_string);
                 match e.kind() {
                     $(
                         ErrorKind::$variant => P100Error::$variant {
@@ -338,6 +345,7 @@ macro_rules! p100_error {
                             field,
                             accepted,
                             operation,
+                            raw_body,
                         },
                     )+
                 }
@@ -383,6 +391,7 @@ struct Fields<'a> {
     field: Option<&'a str>,
     accepted: bool,
     operation: Option<&'a str>,
+    raw_body: Option<&'a str>,
 }
 
 #[uniffi::export]
@@ -437,6 +446,12 @@ impl P100Error {
     /// True when the server accepted the operation although this error is returned.
     pub fn is_accepted(&self) -> bool {
         self.fields().accepted
+    }
+
+    /// The server's reply with secrets masked, when there was one (API errors, unreadable
+    /// replies: for an accepted operation it holds the ids to check the details endpoint with).
+    pub fn raw_body(&self) -> Option<String> {
+        self.fields().raw_body.map(str::to_string)
     }
 }
 

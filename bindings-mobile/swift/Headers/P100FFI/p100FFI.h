@@ -278,6 +278,11 @@ RustBuffer uniffi_p100_fn_method_p100error_kind(RustBuffer ptr, RustCallStatus *
 RustBuffer uniffi_p100_fn_method_p100error_operation(RustBuffer ptr, RustCallStatus *_Nonnull out_status
 );
 #endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_P100_FN_METHOD_P100ERROR_RAW_BODY
+#define UNIFFI_FFIDEF_UNIFFI_P100_FN_METHOD_P100ERROR_RAW_BODY
+RustBuffer uniffi_p100_fn_method_p100error_raw_body(RustBuffer ptr, RustCallStatus *_Nonnull out_status
+);
+#endif
 #ifndef UNIFFI_FFIDEF_UNIFFI_P100_FN_METHOD_P100ERROR_REQUEST_ID
 #define UNIFFI_FFIDEF_UNIFFI_P100_FN_METHOD_P100ERROR_REQUEST_ID
 RustBuffer uniffi_p100_fn_method_p100error_request_id(RustBuffer ptr, RustCallStatus *_Nonnull out_status

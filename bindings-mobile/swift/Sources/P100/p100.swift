@@ -12606,7 +12606,9 @@ public func FfiConverterTypeOrderStatus_lower(_ value: OrderStatus) -> RustBuffe
  * `retryAfterMs` (how long the server asked to wait), `field` (the request field at
  * fault, for validation errors), `accepted` (the server accepted the operation although
  * its reply could not be read: check the details endpoint, do not send it again) and
- * `operation` (the SDK operation that failed, e.g. `"sepa.partner_transfer"`). The same
+ * `operation` (the SDK operation that failed, e.g. `"sepa.partner_transfer"`) and
+ * `rawBody` (the server's reply with secrets masked, e.g. to recover the id of an
+ * accepted operation whose reply could not be read). The same
  * values are available on any case through the methods `kind()`, `code()`, `status()`…
  */
 public 
@@ -12648,7 +12650,10 @@ enum P100Error: Swift.Error, Equatable, Hashable, Foundation.LocalizedError {
          */accepted: Bool, 
         /**
          * The SDK operation that failed.
-         */operation: String?
+         */operation: String?, 
+        /**
+         * The server's reply, secrets masked, when there was one.
+         */rawBody: String?
     )
     /**
      * 401: key missing (`xo1`), wrong (`xo2`) or IP not allowed (`xo3`).
@@ -12684,7 +12689,10 @@ enum P100Error: Swift.Error, Equatable, Hashable, Foundation.LocalizedError {
          */accepted: Bool, 
         /**
          * The SDK operation that failed.
-         */operation: String?
+         */operation: String?, 
+        /**
+         * The server's reply, secrets masked, when there was one.
+         */rawBody: String?
     )
     /**
      * A business error from the API with a P-code (`P412`, `P433`, …).
@@ -12720,7 +12728,10 @@ enum P100Error: Swift.Error, Equatable, Hashable, Foundation.LocalizedError {
          */accepted: Bool, 
         /**
          * The SDK operation that failed.
-         */operation: String?
+         */operation: String?, 
+        /**
+         * The server's reply, secrets masked, when there was one.
+         */rawBody: String?
     )
     /**
      * 429: too many requests; `retryAfterMs` says how long to wait when the server said.
@@ -12756,7 +12767,10 @@ enum P100Error: Swift.Error, Equatable, Hashable, Foundation.LocalizedError {
          */accepted: Bool, 
         /**
          * The SDK operation that failed.
-         */operation: String?
+         */operation: String?, 
+        /**
+         * The server's reply, secrets masked, when there was one.
+         */rawBody: String?
     )
     /**
      * `P501` or an HTTP 5xx: the service is unavailable.
@@ -12792,7 +12806,10 @@ enum P100Error: Swift.Error, Equatable, Hashable, Foundation.LocalizedError {
          */accepted: Bool, 
         /**
          * The SDK operation that failed.
-         */operation: String?
+         */operation: String?, 
+        /**
+         * The server's reply, secrets masked, when there was one.
+         */rawBody: String?
     )
     /**
      * The request could not be completed on the network (refused, reset, DNS, TLS).
@@ -12828,7 +12845,10 @@ enum P100Error: Swift.Error, Equatable, Hashable, Foundation.LocalizedError {
          */accepted: Bool, 
         /**
          * The SDK operation that failed.
-         */operation: String?
+         */operation: String?, 
+        /**
+         * The server's reply, secrets masked, when there was one.
+         */rawBody: String?
     )
     /**
      * No reply within the timeout (or a `waitFor` that ran out of time).
@@ -12864,7 +12884,10 @@ enum P100Error: Swift.Error, Equatable, Hashable, Foundation.LocalizedError {
          */accepted: Bool, 
         /**
          * The SDK operation that failed.
-         */operation: String?
+         */operation: String?, 
+        /**
+         * The server's reply, secrets masked, when there was one.
+         */rawBody: String?
     )
     /**
      * A reply that could not be read; `accepted` tells whether the operation was accepted.
@@ -12900,7 +12923,10 @@ enum P100Error: Swift.Error, Equatable, Hashable, Foundation.LocalizedError {
          */accepted: Bool, 
         /**
          * The SDK operation that failed.
-         */operation: String?
+         */operation: String?, 
+        /**
+         * The server's reply, secrets masked, when there was one.
+         */rawBody: String?
     )
     /**
      * The client is misconfigured (no API key, bad base URL, …).
@@ -12936,7 +12962,10 @@ enum P100Error: Swift.Error, Equatable, Hashable, Foundation.LocalizedError {
          */accepted: Bool, 
         /**
          * The SDK operation that failed.
-         */operation: String?
+         */operation: String?, 
+        /**
+         * The server's reply, secrets masked, when there was one.
+         */rawBody: String?
     )
     /**
      * A webhook delivery without the right `Authorization` token: answer it with 401.
@@ -12972,7 +13001,10 @@ enum P100Error: Swift.Error, Equatable, Hashable, Foundation.LocalizedError {
          */accepted: Bool, 
         /**
          * The SDK operation that failed.
-         */operation: String?
+         */operation: String?, 
+        /**
+         * The server's reply, secrets masked, when there was one.
+         */rawBody: String?
     )
 
     
@@ -13063,6 +13095,19 @@ public func operation() -> String?  {
 }
     
     /**
+     * The server's reply with secrets masked, when there was one (API errors, unreadable
+     * replies: for an accepted operation it holds the ids to check the details endpoint with).
+     */
+public func rawBody() -> String?  {
+    return try!  FfiConverterOptionString.lift(try! rustCall() {
+        uniffiCallStatus in
+    uniffi_p100_fn_method_p100error_raw_body(
+            FfiConverterTypeP100Error_lower(self),uniffiCallStatus
+    )
+})
+}
+    
+    /**
      * The server's request id, when it sent one.
      */
 public func requestId() -> String?  {
@@ -13146,7 +13191,8 @@ public struct FfiConverterTypeP100Error: FfiConverterRustBuffer {
             retryAfterMs: try FfiConverterOptionInt64.read(from: &buf), 
             field: try FfiConverterOptionString.read(from: &buf), 
             accepted: try FfiConverterBool.read(from: &buf), 
-            operation: try FfiConverterOptionString.read(from: &buf)
+            operation: try FfiConverterOptionString.read(from: &buf), 
+            rawBody: try FfiConverterOptionString.read(from: &buf)
             )
         case 2: return .Authentication(
             reason: try FfiConverterString.read(from: &buf), 
@@ -13158,7 +13204,8 @@ public struct FfiConverterTypeP100Error: FfiConverterRustBuffer {
             retryAfterMs: try FfiConverterOptionInt64.read(from: &buf), 
             field: try FfiConverterOptionString.read(from: &buf), 
             accepted: try FfiConverterBool.read(from: &buf), 
-            operation: try FfiConverterOptionString.read(from: &buf)
+            operation: try FfiConverterOptionString.read(from: &buf), 
+            rawBody: try FfiConverterOptionString.read(from: &buf)
             )
         case 3: return .Api(
             reason: try FfiConverterString.read(from: &buf), 
@@ -13170,7 +13217,8 @@ public struct FfiConverterTypeP100Error: FfiConverterRustBuffer {
             retryAfterMs: try FfiConverterOptionInt64.read(from: &buf), 
             field: try FfiConverterOptionString.read(from: &buf), 
             accepted: try FfiConverterBool.read(from: &buf), 
-            operation: try FfiConverterOptionString.read(from: &buf)
+            operation: try FfiConverterOptionString.read(from: &buf), 
+            rawBody: try FfiConverterOptionString.read(from: &buf)
             )
         case 4: return .RateLimited(
             reason: try FfiConverterString.read(from: &buf), 
@@ -13182,7 +13230,8 @@ public struct FfiConverterTypeP100Error: FfiConverterRustBuffer {
             retryAfterMs: try FfiConverterOptionInt64.read(from: &buf), 
             field: try FfiConverterOptionString.read(from: &buf), 
             accepted: try FfiConverterBool.read(from: &buf), 
-            operation: try FfiConverterOptionString.read(from: &buf)
+            operation: try FfiConverterOptionString.read(from: &buf), 
+            rawBody: try FfiConverterOptionString.read(from: &buf)
             )
         case 5: return .Unavailable(
             reason: try FfiConverterString.read(from: &buf), 
@@ -13194,7 +13243,8 @@ public struct FfiConverterTypeP100Error: FfiConverterRustBuffer {
             retryAfterMs: try FfiConverterOptionInt64.read(from: &buf), 
             field: try FfiConverterOptionString.read(from: &buf), 
             accepted: try FfiConverterBool.read(from: &buf), 
-            operation: try FfiConverterOptionString.read(from: &buf)
+            operation: try FfiConverterOptionString.read(from: &buf), 
+            rawBody: try FfiConverterOptionString.read(from: &buf)
             )
         case 6: return .Network(
             reason: try FfiConverterString.read(from: &buf), 
@@ -13206,7 +13256,8 @@ public struct FfiConverterTypeP100Error: FfiConverterRustBuffer {
             retryAfterMs: try FfiConverterOptionInt64.read(from: &buf), 
             field: try FfiConverterOptionString.read(from: &buf), 
             accepted: try FfiConverterBool.read(from: &buf), 
-            operation: try FfiConverterOptionString.read(from: &buf)
+            operation: try FfiConverterOptionString.read(from: &buf), 
+            rawBody: try FfiConverterOptionString.read(from: &buf)
             )
         case 7: return .Timeout(
             reason: try FfiConverterString.read(from: &buf), 
@@ -13218,7 +13269,8 @@ public struct FfiConverterTypeP100Error: FfiConverterRustBuffer {
             retryAfterMs: try FfiConverterOptionInt64.read(from: &buf), 
             field: try FfiConverterOptionString.read(from: &buf), 
             accepted: try FfiConverterBool.read(from: &buf), 
-            operation: try FfiConverterOptionString.read(from: &buf)
+            operation: try FfiConverterOptionString.read(from: &buf), 
+            rawBody: try FfiConverterOptionString.read(from: &buf)
             )
         case 8: return .Decode(
             reason: try FfiConverterString.read(from: &buf), 
@@ -13230,7 +13282,8 @@ public struct FfiConverterTypeP100Error: FfiConverterRustBuffer {
             retryAfterMs: try FfiConverterOptionInt64.read(from: &buf), 
             field: try FfiConverterOptionString.read(from: &buf), 
             accepted: try FfiConverterBool.read(from: &buf), 
-            operation: try FfiConverterOptionString.read(from: &buf)
+            operation: try FfiConverterOptionString.read(from: &buf), 
+            rawBody: try FfiConverterOptionString.read(from: &buf)
             )
         case 9: return .Config(
             reason: try FfiConverterString.read(from: &buf), 
@@ -13242,7 +13295,8 @@ public struct FfiConverterTypeP100Error: FfiConverterRustBuffer {
             retryAfterMs: try FfiConverterOptionInt64.read(from: &buf), 
             field: try FfiConverterOptionString.read(from: &buf), 
             accepted: try FfiConverterBool.read(from: &buf), 
-            operation: try FfiConverterOptionString.read(from: &buf)
+            operation: try FfiConverterOptionString.read(from: &buf), 
+            rawBody: try FfiConverterOptionString.read(from: &buf)
             )
         case 10: return .WebhookUnauthorized(
             reason: try FfiConverterString.read(from: &buf), 
@@ -13254,7 +13308,8 @@ public struct FfiConverterTypeP100Error: FfiConverterRustBuffer {
             retryAfterMs: try FfiConverterOptionInt64.read(from: &buf), 
             field: try FfiConverterOptionString.read(from: &buf), 
             accepted: try FfiConverterBool.read(from: &buf), 
-            operation: try FfiConverterOptionString.read(from: &buf)
+            operation: try FfiConverterOptionString.read(from: &buf), 
+            rawBody: try FfiConverterOptionString.read(from: &buf)
             )
 
          default: throw UniffiInternalError.unexpectedEnumCase
@@ -13268,7 +13323,7 @@ public struct FfiConverterTypeP100Error: FfiConverterRustBuffer {
 
         
         
-        case let .Validation(reason,code,errorName,status,requestId,retryable,retryAfterMs,field,accepted,operation):
+        case let .Validation(reason,code,errorName,status,requestId,retryable,retryAfterMs,field,accepted,operation,rawBody):
             writeInt(&buf, Int32(1))
             FfiConverterString.write(reason, into: &buf)
             FfiConverterOptionString.write(code, into: &buf)
@@ -13280,9 +13335,10 @@ public struct FfiConverterTypeP100Error: FfiConverterRustBuffer {
             FfiConverterOptionString.write(field, into: &buf)
             FfiConverterBool.write(accepted, into: &buf)
             FfiConverterOptionString.write(operation, into: &buf)
+            FfiConverterOptionString.write(rawBody, into: &buf)
             
         
-        case let .Authentication(reason,code,errorName,status,requestId,retryable,retryAfterMs,field,accepted,operation):
+        case let .Authentication(reason,code,errorName,status,requestId,retryable,retryAfterMs,field,accepted,operation,rawBody):
             writeInt(&buf, Int32(2))
             FfiConverterString.write(reason, into: &buf)
             FfiConverterOptionString.write(code, into: &buf)
@@ -13294,9 +13350,10 @@ public struct FfiConverterTypeP100Error: FfiConverterRustBuffer {
             FfiConverterOptionString.write(field, into: &buf)
             FfiConverterBool.write(accepted, into: &buf)
             FfiConverterOptionString.write(operation, into: &buf)
+            FfiConverterOptionString.write(rawBody, into: &buf)
             
         
-        case let .Api(reason,code,errorName,status,requestId,retryable,retryAfterMs,field,accepted,operation):
+        case let .Api(reason,code,errorName,status,requestId,retryable,retryAfterMs,field,accepted,operation,rawBody):
             writeInt(&buf, Int32(3))
             FfiConverterString.write(reason, into: &buf)
             FfiConverterOptionString.write(code, into: &buf)
@@ -13308,9 +13365,10 @@ public struct FfiConverterTypeP100Error: FfiConverterRustBuffer {
             FfiConverterOptionString.write(field, into: &buf)
             FfiConverterBool.write(accepted, into: &buf)
             FfiConverterOptionString.write(operation, into: &buf)
+            FfiConverterOptionString.write(rawBody, into: &buf)
             
         
-        case let .RateLimited(reason,code,errorName,status,requestId,retryable,retryAfterMs,field,accepted,operation):
+        case let .RateLimited(reason,code,errorName,status,requestId,retryable,retryAfterMs,field,accepted,operation,rawBody):
             writeInt(&buf, Int32(4))
             FfiConverterString.write(reason, into: &buf)
             FfiConverterOptionString.write(code, into: &buf)
@@ -13322,9 +13380,10 @@ public struct FfiConverterTypeP100Error: FfiConverterRustBuffer {
             FfiConverterOptionString.write(field, into: &buf)
             FfiConverterBool.write(accepted, into: &buf)
             FfiConverterOptionString.write(operation, into: &buf)
+            FfiConverterOptionString.write(rawBody, into: &buf)
             
         
-        case let .Unavailable(reason,code,errorName,status,requestId,retryable,retryAfterMs,field,accepted,operation):
+        case let .Unavailable(reason,code,errorName,status,requestId,retryable,retryAfterMs,field,accepted,operation,rawBody):
             writeInt(&buf, Int32(5))
             FfiConverterString.write(reason, into: &buf)
             FfiConverterOptionString.write(code, into: &buf)
@@ -13336,9 +13395,10 @@ public struct FfiConverterTypeP100Error: FfiConverterRustBuffer {
             FfiConverterOptionString.write(field, into: &buf)
             FfiConverterBool.write(accepted, into: &buf)
             FfiConverterOptionString.write(operation, into: &buf)
+            FfiConverterOptionString.write(rawBody, into: &buf)
             
         
-        case let .Network(reason,code,errorName,status,requestId,retryable,retryAfterMs,field,accepted,operation):
+        case let .Network(reason,code,errorName,status,requestId,retryable,retryAfterMs,field,accepted,operation,rawBody):
             writeInt(&buf, Int32(6))
             FfiConverterString.write(reason, into: &buf)
             FfiConverterOptionString.write(code, into: &buf)
@@ -13350,9 +13410,10 @@ public struct FfiConverterTypeP100Error: FfiConverterRustBuffer {
             FfiConverterOptionString.write(field, into: &buf)
             FfiConverterBool.write(accepted, into: &buf)
             FfiConverterOptionString.write(operation, into: &buf)
+            FfiConverterOptionString.write(rawBody, into: &buf)
             
         
-        case let .Timeout(reason,code,errorName,status,requestId,retryable,retryAfterMs,field,accepted,operation):
+        case let .Timeout(reason,code,errorName,status,requestId,retryable,retryAfterMs,field,accepted,operation,rawBody):
             writeInt(&buf, Int32(7))
             FfiConverterString.write(reason, into: &buf)
             FfiConverterOptionString.write(code, into: &buf)
@@ -13364,9 +13425,10 @@ public struct FfiConverterTypeP100Error: FfiConverterRustBuffer {
             FfiConverterOptionString.write(field, into: &buf)
             FfiConverterBool.write(accepted, into: &buf)
             FfiConverterOptionString.write(operation, into: &buf)
+            FfiConverterOptionString.write(rawBody, into: &buf)
             
         
-        case let .Decode(reason,code,errorName,status,requestId,retryable,retryAfterMs,field,accepted,operation):
+        case let .Decode(reason,code,errorName,status,requestId,retryable,retryAfterMs,field,accepted,operation,rawBody):
             writeInt(&buf, Int32(8))
             FfiConverterString.write(reason, into: &buf)
             FfiConverterOptionString.write(code, into: &buf)
@@ -13378,9 +13440,10 @@ public struct FfiConverterTypeP100Error: FfiConverterRustBuffer {
             FfiConverterOptionString.write(field, into: &buf)
             FfiConverterBool.write(accepted, into: &buf)
             FfiConverterOptionString.write(operation, into: &buf)
+            FfiConverterOptionString.write(rawBody, into: &buf)
             
         
-        case let .Config(reason,code,errorName,status,requestId,retryable,retryAfterMs,field,accepted,operation):
+        case let .Config(reason,code,errorName,status,requestId,retryable,retryAfterMs,field,accepted,operation,rawBody):
             writeInt(&buf, Int32(9))
             FfiConverterString.write(reason, into: &buf)
             FfiConverterOptionString.write(code, into: &buf)
@@ -13392,9 +13455,10 @@ public struct FfiConverterTypeP100Error: FfiConverterRustBuffer {
             FfiConverterOptionString.write(field, into: &buf)
             FfiConverterBool.write(accepted, into: &buf)
             FfiConverterOptionString.write(operation, into: &buf)
+            FfiConverterOptionString.write(rawBody, into: &buf)
             
         
-        case let .WebhookUnauthorized(reason,code,errorName,status,requestId,retryable,retryAfterMs,field,accepted,operation):
+        case let .WebhookUnauthorized(reason,code,errorName,status,requestId,retryable,retryAfterMs,field,accepted,operation,rawBody):
             writeInt(&buf, Int32(10))
             FfiConverterString.write(reason, into: &buf)
             FfiConverterOptionString.write(code, into: &buf)
@@ -13406,6 +13470,7 @@ public struct FfiConverterTypeP100Error: FfiConverterRustBuffer {
             FfiConverterOptionString.write(field, into: &buf)
             FfiConverterBool.write(accepted, into: &buf)
             FfiConverterOptionString.write(operation, into: &buf)
+            FfiConverterOptionString.write(rawBody, into: &buf)
             
         }
     }

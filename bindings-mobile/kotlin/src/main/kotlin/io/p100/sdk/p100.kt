@@ -755,6 +755,8 @@ internal object UniffiLib {
     ): RustBuffer.ByValue
     external fun uniffi_p100_fn_method_p100error_operation(`ptr`: RustBuffer.ByValue,uniffi_out_err: UniffiRustCallStatus, 
     ): RustBuffer.ByValue
+    external fun uniffi_p100_fn_method_p100error_raw_body(`ptr`: RustBuffer.ByValue,uniffi_out_err: UniffiRustCallStatus, 
+    ): RustBuffer.ByValue
     external fun uniffi_p100_fn_method_p100error_request_id(`ptr`: RustBuffer.ByValue,uniffi_out_err: UniffiRustCallStatus, 
     ): RustBuffer.ByValue
     external fun uniffi_p100_fn_method_p100error_retry_after_ms(`ptr`: RustBuffer.ByValue,uniffi_out_err: UniffiRustCallStatus, 
@@ -11977,7 +11979,9 @@ public object FfiConverterTypeOrderStatus : FfiConverterRustBuffer<OrderStatus>{
  * `retryAfterMs` (how long the server asked to wait), `field` (the request field at
  * fault, for validation errors), `accepted` (the server accepted the operation although
  * its reply could not be read: check the details endpoint, do not send it again) and
- * `operation` (the SDK operation that failed, e.g. `"sepa.partner_transfer"`). The same
+ * `operation` (the SDK operation that failed, e.g. `"sepa.partner_transfer"`) and
+ * `rawBody` (the server's reply with secrets masked, e.g. to recover the id of an
+ * accepted operation whose reply could not be read). The same
  * values are available on any case through the methods `kind()`, `code()`, `status()`…
  */
 sealed class P100Exception: kotlin.Exception() {
@@ -12036,10 +12040,15 @@ sealed class P100Exception: kotlin.Exception() {
         /**
          * The SDK operation that failed.
          */
-        val `operation`: kotlin.String?
+        val `operation`: kotlin.String?, 
+        
+        /**
+         * The server's reply, secrets masked, when there was one.
+         */
+        val `rawBody`: kotlin.String?
         ) : P100Exception() {
         override val message
-            get() = "reason=${ `reason` }, code=${ `code` }, errorName=${ `errorName` }, status=${ `status` }, requestId=${ `requestId` }, retryable=${ `retryable` }, retryAfterMs=${ `retryAfterMs` }, field=${ `field` }, accepted=${ `accepted` }, operation=${ `operation` }"
+            get() = "reason=${ `reason` }, code=${ `code` }, errorName=${ `errorName` }, status=${ `status` }, requestId=${ `requestId` }, retryable=${ `retryable` }, retryAfterMs=${ `retryAfterMs` }, field=${ `field` }, accepted=${ `accepted` }, operation=${ `operation` }, rawBody=${ `rawBody` }"
     }
     
     /**
@@ -12096,10 +12105,15 @@ sealed class P100Exception: kotlin.Exception() {
         /**
          * The SDK operation that failed.
          */
-        val `operation`: kotlin.String?
+        val `operation`: kotlin.String?, 
+        
+        /**
+         * The server's reply, secrets masked, when there was one.
+         */
+        val `rawBody`: kotlin.String?
         ) : P100Exception() {
         override val message
-            get() = "reason=${ `reason` }, code=${ `code` }, errorName=${ `errorName` }, status=${ `status` }, requestId=${ `requestId` }, retryable=${ `retryable` }, retryAfterMs=${ `retryAfterMs` }, field=${ `field` }, accepted=${ `accepted` }, operation=${ `operation` }"
+            get() = "reason=${ `reason` }, code=${ `code` }, errorName=${ `errorName` }, status=${ `status` }, requestId=${ `requestId` }, retryable=${ `retryable` }, retryAfterMs=${ `retryAfterMs` }, field=${ `field` }, accepted=${ `accepted` }, operation=${ `operation` }, rawBody=${ `rawBody` }"
     }
     
     /**
@@ -12156,10 +12170,15 @@ sealed class P100Exception: kotlin.Exception() {
         /**
          * The SDK operation that failed.
          */
-        val `operation`: kotlin.String?
+        val `operation`: kotlin.String?, 
+        
+        /**
+         * The server's reply, secrets masked, when there was one.
+         */
+        val `rawBody`: kotlin.String?
         ) : P100Exception() {
         override val message
-            get() = "reason=${ `reason` }, code=${ `code` }, errorName=${ `errorName` }, status=${ `status` }, requestId=${ `requestId` }, retryable=${ `retryable` }, retryAfterMs=${ `retryAfterMs` }, field=${ `field` }, accepted=${ `accepted` }, operation=${ `operation` }"
+            get() = "reason=${ `reason` }, code=${ `code` }, errorName=${ `errorName` }, status=${ `status` }, requestId=${ `requestId` }, retryable=${ `retryable` }, retryAfterMs=${ `retryAfterMs` }, field=${ `field` }, accepted=${ `accepted` }, operation=${ `operation` }, rawBody=${ `rawBody` }"
     }
     
     /**
@@ -12216,10 +12235,15 @@ sealed class P100Exception: kotlin.Exception() {
         /**
          * The SDK operation that failed.
          */
-        val `operation`: kotlin.String?
+        val `operation`: kotlin.String?, 
+        
+        /**
+         * The server's reply, secrets masked, when there was one.
+         */
+        val `rawBody`: kotlin.String?
         ) : P100Exception() {
         override val message
-            get() = "reason=${ `reason` }, code=${ `code` }, errorName=${ `errorName` }, status=${ `status` }, requestId=${ `requestId` }, retryable=${ `retryable` }, retryAfterMs=${ `retryAfterMs` }, field=${ `field` }, accepted=${ `accepted` }, operation=${ `operation` }"
+            get() = "reason=${ `reason` }, code=${ `code` }, errorName=${ `errorName` }, status=${ `status` }, requestId=${ `requestId` }, retryable=${ `retryable` }, retryAfterMs=${ `retryAfterMs` }, field=${ `field` }, accepted=${ `accepted` }, operation=${ `operation` }, rawBody=${ `rawBody` }"
     }
     
     /**
@@ -12276,10 +12300,15 @@ sealed class P100Exception: kotlin.Exception() {
         /**
          * The SDK operation that failed.
          */
-        val `operation`: kotlin.String?
+        val `operation`: kotlin.String?, 
+        
+        /**
+         * The server's reply, secrets masked, when there was one.
+         */
+        val `rawBody`: kotlin.String?
         ) : P100Exception() {
         override val message
-            get() = "reason=${ `reason` }, code=${ `code` }, errorName=${ `errorName` }, status=${ `status` }, requestId=${ `requestId` }, retryable=${ `retryable` }, retryAfterMs=${ `retryAfterMs` }, field=${ `field` }, accepted=${ `accepted` }, operation=${ `operation` }"
+            get() = "reason=${ `reason` }, code=${ `code` }, errorName=${ `errorName` }, status=${ `status` }, requestId=${ `requestId` }, retryable=${ `retryable` }, retryAfterMs=${ `retryAfterMs` }, field=${ `field` }, accepted=${ `accepted` }, operation=${ `operation` }, rawBody=${ `rawBody` }"
     }
     
     /**
@@ -12336,10 +12365,15 @@ sealed class P100Exception: kotlin.Exception() {
         /**
          * The SDK operation that failed.
          */
-        val `operation`: kotlin.String?
+        val `operation`: kotlin.String?, 
+        
+        /**
+         * The server's reply, secrets masked, when there was one.
+         */
+        val `rawBody`: kotlin.String?
         ) : P100Exception() {
         override val message
-            get() = "reason=${ `reason` }, code=${ `code` }, errorName=${ `errorName` }, status=${ `status` }, requestId=${ `requestId` }, retryable=${ `retryable` }, retryAfterMs=${ `retryAfterMs` }, field=${ `field` }, accepted=${ `accepted` }, operation=${ `operation` }"
+            get() = "reason=${ `reason` }, code=${ `code` }, errorName=${ `errorName` }, status=${ `status` }, requestId=${ `requestId` }, retryable=${ `retryable` }, retryAfterMs=${ `retryAfterMs` }, field=${ `field` }, accepted=${ `accepted` }, operation=${ `operation` }, rawBody=${ `rawBody` }"
     }
     
     /**
@@ -12396,10 +12430,15 @@ sealed class P100Exception: kotlin.Exception() {
         /**
          * The SDK operation that failed.
          */
-        val `operation`: kotlin.String?
+        val `operation`: kotlin.String?, 
+        
+        /**
+         * The server's reply, secrets masked, when there was one.
+         */
+        val `rawBody`: kotlin.String?
         ) : P100Exception() {
         override val message
-            get() = "reason=${ `reason` }, code=${ `code` }, errorName=${ `errorName` }, status=${ `status` }, requestId=${ `requestId` }, retryable=${ `retryable` }, retryAfterMs=${ `retryAfterMs` }, field=${ `field` }, accepted=${ `accepted` }, operation=${ `operation` }"
+            get() = "reason=${ `reason` }, code=${ `code` }, errorName=${ `errorName` }, status=${ `status` }, requestId=${ `requestId` }, retryable=${ `retryable` }, retryAfterMs=${ `retryAfterMs` }, field=${ `field` }, accepted=${ `accepted` }, operation=${ `operation` }, rawBody=${ `rawBody` }"
     }
     
     /**
@@ -12456,10 +12495,15 @@ sealed class P100Exception: kotlin.Exception() {
         /**
          * The SDK operation that failed.
          */
-        val `operation`: kotlin.String?
+        val `operation`: kotlin.String?, 
+        
+        /**
+         * The server's reply, secrets masked, when there was one.
+         */
+        val `rawBody`: kotlin.String?
         ) : P100Exception() {
         override val message
-            get() = "reason=${ `reason` }, code=${ `code` }, errorName=${ `errorName` }, status=${ `status` }, requestId=${ `requestId` }, retryable=${ `retryable` }, retryAfterMs=${ `retryAfterMs` }, field=${ `field` }, accepted=${ `accepted` }, operation=${ `operation` }"
+            get() = "reason=${ `reason` }, code=${ `code` }, errorName=${ `errorName` }, status=${ `status` }, requestId=${ `requestId` }, retryable=${ `retryable` }, retryAfterMs=${ `retryAfterMs` }, field=${ `field` }, accepted=${ `accepted` }, operation=${ `operation` }, rawBody=${ `rawBody` }"
     }
     
     /**
@@ -12516,10 +12560,15 @@ sealed class P100Exception: kotlin.Exception() {
         /**
          * The SDK operation that failed.
          */
-        val `operation`: kotlin.String?
+        val `operation`: kotlin.String?, 
+        
+        /**
+         * The server's reply, secrets masked, when there was one.
+         */
+        val `rawBody`: kotlin.String?
         ) : P100Exception() {
         override val message
-            get() = "reason=${ `reason` }, code=${ `code` }, errorName=${ `errorName` }, status=${ `status` }, requestId=${ `requestId` }, retryable=${ `retryable` }, retryAfterMs=${ `retryAfterMs` }, field=${ `field` }, accepted=${ `accepted` }, operation=${ `operation` }"
+            get() = "reason=${ `reason` }, code=${ `code` }, errorName=${ `errorName` }, status=${ `status` }, requestId=${ `requestId` }, retryable=${ `retryable` }, retryAfterMs=${ `retryAfterMs` }, field=${ `field` }, accepted=${ `accepted` }, operation=${ `operation` }, rawBody=${ `rawBody` }"
     }
     
     /**
@@ -12576,10 +12625,15 @@ sealed class P100Exception: kotlin.Exception() {
         /**
          * The SDK operation that failed.
          */
-        val `operation`: kotlin.String?
+        val `operation`: kotlin.String?, 
+        
+        /**
+         * The server's reply, secrets masked, when there was one.
+         */
+        val `rawBody`: kotlin.String?
         ) : P100Exception() {
         override val message
-            get() = "reason=${ `reason` }, code=${ `code` }, errorName=${ `errorName` }, status=${ `status` }, requestId=${ `requestId` }, retryable=${ `retryable` }, retryAfterMs=${ `retryAfterMs` }, field=${ `field` }, accepted=${ `accepted` }, operation=${ `operation` }"
+            get() = "reason=${ `reason` }, code=${ `code` }, errorName=${ `errorName` }, status=${ `status` }, requestId=${ `requestId` }, retryable=${ `retryable` }, retryAfterMs=${ `retryAfterMs` }, field=${ `field` }, accepted=${ `accepted` }, operation=${ `operation` }, rawBody=${ `rawBody` }"
     }
     
 
@@ -12678,6 +12732,20 @@ sealed class P100Exception: kotlin.Exception() {
 
     
         /**
+         * The server's reply with secrets masked, when there was one (API errors, unreadable
+         * replies: for an accepted operation it holds the ids to check the details endpoint with).
+         */ fun `rawBody`(): kotlin.String? {
+            return FfiConverterOptionalString.lift(
+    uniffiRustCall() { _status ->
+    UniffiLib.uniffi_p100_fn_method_p100error_raw_body(FfiConverterTypeP100Error.lower(this),
+        _status)
+}
+    )
+    }
+    
+
+    
+        /**
          * The server's request id, when it sent one.
          */ fun `requestId`(): kotlin.String? {
             return FfiConverterOptionalString.lift(
@@ -12753,6 +12821,7 @@ public object FfiConverterTypeP100Error : FfiConverterRustBuffer<P100Exception> 
                 FfiConverterOptionalString.read(buf),
                 FfiConverterBoolean.read(buf),
                 FfiConverterOptionalString.read(buf),
+                FfiConverterOptionalString.read(buf),
                 )
             2 -> P100Exception.Authentication(
                 FfiConverterString.read(buf),
@@ -12764,6 +12833,7 @@ public object FfiConverterTypeP100Error : FfiConverterRustBuffer<P100Exception> 
                 FfiConverterOptionalLong.read(buf),
                 FfiConverterOptionalString.read(buf),
                 FfiConverterBoolean.read(buf),
+                FfiConverterOptionalString.read(buf),
                 FfiConverterOptionalString.read(buf),
                 )
             3 -> P100Exception.Api(
@@ -12777,6 +12847,7 @@ public object FfiConverterTypeP100Error : FfiConverterRustBuffer<P100Exception> 
                 FfiConverterOptionalString.read(buf),
                 FfiConverterBoolean.read(buf),
                 FfiConverterOptionalString.read(buf),
+                FfiConverterOptionalString.read(buf),
                 )
             4 -> P100Exception.RateLimited(
                 FfiConverterString.read(buf),
@@ -12788,6 +12859,7 @@ public object FfiConverterTypeP100Error : FfiConverterRustBuffer<P100Exception> 
                 FfiConverterOptionalLong.read(buf),
                 FfiConverterOptionalString.read(buf),
                 FfiConverterBoolean.read(buf),
+                FfiConverterOptionalString.read(buf),
                 FfiConverterOptionalString.read(buf),
                 )
             5 -> P100Exception.Unavailable(
@@ -12801,6 +12873,7 @@ public object FfiConverterTypeP100Error : FfiConverterRustBuffer<P100Exception> 
                 FfiConverterOptionalString.read(buf),
                 FfiConverterBoolean.read(buf),
                 FfiConverterOptionalString.read(buf),
+                FfiConverterOptionalString.read(buf),
                 )
             6 -> P100Exception.Network(
                 FfiConverterString.read(buf),
@@ -12812,6 +12885,7 @@ public object FfiConverterTypeP100Error : FfiConverterRustBuffer<P100Exception> 
                 FfiConverterOptionalLong.read(buf),
                 FfiConverterOptionalString.read(buf),
                 FfiConverterBoolean.read(buf),
+                FfiConverterOptionalString.read(buf),
                 FfiConverterOptionalString.read(buf),
                 )
             7 -> P100Exception.Timeout(
@@ -12825,6 +12899,7 @@ public object FfiConverterTypeP100Error : FfiConverterRustBuffer<P100Exception> 
                 FfiConverterOptionalString.read(buf),
                 FfiConverterBoolean.read(buf),
                 FfiConverterOptionalString.read(buf),
+                FfiConverterOptionalString.read(buf),
                 )
             8 -> P100Exception.Decode(
                 FfiConverterString.read(buf),
@@ -12836,6 +12911,7 @@ public object FfiConverterTypeP100Error : FfiConverterRustBuffer<P100Exception> 
                 FfiConverterOptionalLong.read(buf),
                 FfiConverterOptionalString.read(buf),
                 FfiConverterBoolean.read(buf),
+                FfiConverterOptionalString.read(buf),
                 FfiConverterOptionalString.read(buf),
                 )
             9 -> P100Exception.Config(
@@ -12849,6 +12925,7 @@ public object FfiConverterTypeP100Error : FfiConverterRustBuffer<P100Exception> 
                 FfiConverterOptionalString.read(buf),
                 FfiConverterBoolean.read(buf),
                 FfiConverterOptionalString.read(buf),
+                FfiConverterOptionalString.read(buf),
                 )
             10 -> P100Exception.WebhookUnauthorized(
                 FfiConverterString.read(buf),
@@ -12860,6 +12937,7 @@ public object FfiConverterTypeP100Error : FfiConverterRustBuffer<P100Exception> 
                 FfiConverterOptionalLong.read(buf),
                 FfiConverterOptionalString.read(buf),
                 FfiConverterBoolean.read(buf),
+                FfiConverterOptionalString.read(buf),
                 FfiConverterOptionalString.read(buf),
                 )
             else -> throw RuntimeException("invalid error enum value, something is very wrong!!")
@@ -12881,6 +12959,7 @@ public object FfiConverterTypeP100Error : FfiConverterRustBuffer<P100Exception> 
                 + FfiConverterOptionalString.allocationSize(value.`field`)
                 + FfiConverterBoolean.allocationSize(value.`accepted`)
                 + FfiConverterOptionalString.allocationSize(value.`operation`)
+                + FfiConverterOptionalString.allocationSize(value.`rawBody`)
             )
             is P100Exception.Authentication -> (
                 // Add the size for the Int that specifies the variant plus the size needed for all fields
@@ -12895,6 +12974,7 @@ public object FfiConverterTypeP100Error : FfiConverterRustBuffer<P100Exception> 
                 + FfiConverterOptionalString.allocationSize(value.`field`)
                 + FfiConverterBoolean.allocationSize(value.`accepted`)
                 + FfiConverterOptionalString.allocationSize(value.`operation`)
+                + FfiConverterOptionalString.allocationSize(value.`rawBody`)
             )
             is P100Exception.Api -> (
                 // Add the size for the Int that specifies the variant plus the size needed for all fields
@@ -12909,6 +12989,7 @@ public object FfiConverterTypeP100Error : FfiConverterRustBuffer<P100Exception> 
                 + FfiConverterOptionalString.allocationSize(value.`field`)
                 + FfiConverterBoolean.allocationSize(value.`accepted`)
                 + FfiConverterOptionalString.allocationSize(value.`operation`)
+                + FfiConverterOptionalString.allocationSize(value.`rawBody`)
             )
             is P100Exception.RateLimited -> (
                 // Add the size for the Int that specifies the variant plus the size needed for all fields
@@ -12923,6 +13004,7 @@ public object FfiConverterTypeP100Error : FfiConverterRustBuffer<P100Exception> 
                 + FfiConverterOptionalString.allocationSize(value.`field`)
                 + FfiConverterBoolean.allocationSize(value.`accepted`)
                 + FfiConverterOptionalString.allocationSize(value.`operation`)
+                + FfiConverterOptionalString.allocationSize(value.`rawBody`)
             )
             is P100Exception.Unavailable -> (
                 // Add the size for the Int that specifies the variant plus the size needed for all fields
@@ -12937,6 +13019,7 @@ public object FfiConverterTypeP100Error : FfiConverterRustBuffer<P100Exception> 
                 + FfiConverterOptionalString.allocationSize(value.`field`)
                 + FfiConverterBoolean.allocationSize(value.`accepted`)
                 + FfiConverterOptionalString.allocationSize(value.`operation`)
+                + FfiConverterOptionalString.allocationSize(value.`rawBody`)
             )
             is P100Exception.Network -> (
                 // Add the size for the Int that specifies the variant plus the size needed for all fields
@@ -12951,6 +13034,7 @@ public object FfiConverterTypeP100Error : FfiConverterRustBuffer<P100Exception> 
                 + FfiConverterOptionalString.allocationSize(value.`field`)
                 + FfiConverterBoolean.allocationSize(value.`accepted`)
                 + FfiConverterOptionalString.allocationSize(value.`operation`)
+                + FfiConverterOptionalString.allocationSize(value.`rawBody`)
             )
             is P100Exception.Timeout -> (
                 // Add the size for the Int that specifies the variant plus the size needed for all fields
@@ -12965,6 +13049,7 @@ public object FfiConverterTypeP100Error : FfiConverterRustBuffer<P100Exception> 
                 + FfiConverterOptionalString.allocationSize(value.`field`)
                 + FfiConverterBoolean.allocationSize(value.`accepted`)
                 + FfiConverterOptionalString.allocationSize(value.`operation`)
+                + FfiConverterOptionalString.allocationSize(value.`rawBody`)
             )
             is P100Exception.Decode -> (
                 // Add the size for the Int that specifies the variant plus the size needed for all fields
@@ -12979,6 +13064,7 @@ public object FfiConverterTypeP100Error : FfiConverterRustBuffer<P100Exception> 
                 + FfiConverterOptionalString.allocationSize(value.`field`)
                 + FfiConverterBoolean.allocationSize(value.`accepted`)
                 + FfiConverterOptionalString.allocationSize(value.`operation`)
+                + FfiConverterOptionalString.allocationSize(value.`rawBody`)
             )
             is P100Exception.Config -> (
                 // Add the size for the Int that specifies the variant plus the size needed for all fields
@@ -12993,6 +13079,7 @@ public object FfiConverterTypeP100Error : FfiConverterRustBuffer<P100Exception> 
                 + FfiConverterOptionalString.allocationSize(value.`field`)
                 + FfiConverterBoolean.allocationSize(value.`accepted`)
                 + FfiConverterOptionalString.allocationSize(value.`operation`)
+                + FfiConverterOptionalString.allocationSize(value.`rawBody`)
             )
             is P100Exception.WebhookUnauthorized -> (
                 // Add the size for the Int that specifies the variant plus the size needed for all fields
@@ -13007,6 +13094,7 @@ public object FfiConverterTypeP100Error : FfiConverterRustBuffer<P100Exception> 
                 + FfiConverterOptionalString.allocationSize(value.`field`)
                 + FfiConverterBoolean.allocationSize(value.`accepted`)
                 + FfiConverterOptionalString.allocationSize(value.`operation`)
+                + FfiConverterOptionalString.allocationSize(value.`rawBody`)
             )
         }
     }
@@ -13025,6 +13113,7 @@ public object FfiConverterTypeP100Error : FfiConverterRustBuffer<P100Exception> 
                 FfiConverterOptionalString.write(value.`field`, buf)
                 FfiConverterBoolean.write(value.`accepted`, buf)
                 FfiConverterOptionalString.write(value.`operation`, buf)
+                FfiConverterOptionalString.write(value.`rawBody`, buf)
                 Unit
             }
             is P100Exception.Authentication -> {
@@ -13039,6 +13128,7 @@ public object FfiConverterTypeP100Error : FfiConverterRustBuffer<P100Exception> 
                 FfiConverterOptionalString.write(value.`field`, buf)
                 FfiConverterBoolean.write(value.`accepted`, buf)
                 FfiConverterOptionalString.write(value.`operation`, buf)
+                FfiConverterOptionalString.write(value.`rawBody`, buf)
                 Unit
             }
             is P100Exception.Api -> {
@@ -13053,6 +13143,7 @@ public object FfiConverterTypeP100Error : FfiConverterRustBuffer<P100Exception> 
                 FfiConverterOptionalString.write(value.`field`, buf)
                 FfiConverterBoolean.write(value.`accepted`, buf)
                 FfiConverterOptionalString.write(value.`operation`, buf)
+                FfiConverterOptionalString.write(value.`rawBody`, buf)
                 Unit
             }
             is P100Exception.RateLimited -> {
@@ -13067,6 +13158,7 @@ public object FfiConverterTypeP100Error : FfiConverterRustBuffer<P100Exception> 
                 FfiConverterOptionalString.write(value.`field`, buf)
                 FfiConverterBoolean.write(value.`accepted`, buf)
                 FfiConverterOptionalString.write(value.`operation`, buf)
+                FfiConverterOptionalString.write(value.`rawBody`, buf)
                 Unit
             }
             is P100Exception.Unavailable -> {
@@ -13081,6 +13173,7 @@ public object FfiConverterTypeP100Error : FfiConverterRustBuffer<P100Exception> 
                 FfiConverterOptionalString.write(value.`field`, buf)
                 FfiConverterBoolean.write(value.`accepted`, buf)
                 FfiConverterOptionalString.write(value.`operation`, buf)
+                FfiConverterOptionalString.write(value.`rawBody`, buf)
                 Unit
             }
             is P100Exception.Network -> {
@@ -13095,6 +13188,7 @@ public object FfiConverterTypeP100Error : FfiConverterRustBuffer<P100Exception> 
                 FfiConverterOptionalString.write(value.`field`, buf)
                 FfiConverterBoolean.write(value.`accepted`, buf)
                 FfiConverterOptionalString.write(value.`operation`, buf)
+                FfiConverterOptionalString.write(value.`rawBody`, buf)
                 Unit
             }
             is P100Exception.Timeout -> {
@@ -13109,6 +13203,7 @@ public object FfiConverterTypeP100Error : FfiConverterRustBuffer<P100Exception> 
                 FfiConverterOptionalString.write(value.`field`, buf)
                 FfiConverterBoolean.write(value.`accepted`, buf)
                 FfiConverterOptionalString.write(value.`operation`, buf)
+                FfiConverterOptionalString.write(value.`rawBody`, buf)
                 Unit
             }
             is P100Exception.Decode -> {
@@ -13123,6 +13218,7 @@ public object FfiConverterTypeP100Error : FfiConverterRustBuffer<P100Exception> 
                 FfiConverterOptionalString.write(value.`field`, buf)
                 FfiConverterBoolean.write(value.`accepted`, buf)
                 FfiConverterOptionalString.write(value.`operation`, buf)
+                FfiConverterOptionalString.write(value.`rawBody`, buf)
                 Unit
             }
             is P100Exception.Config -> {
@@ -13137,6 +13233,7 @@ public object FfiConverterTypeP100Error : FfiConverterRustBuffer<P100Exception> 
                 FfiConverterOptionalString.write(value.`field`, buf)
                 FfiConverterBoolean.write(value.`accepted`, buf)
                 FfiConverterOptionalString.write(value.`operation`, buf)
+                FfiConverterOptionalString.write(value.`rawBody`, buf)
                 Unit
             }
             is P100Exception.WebhookUnauthorized -> {
@@ -13151,6 +13248,7 @@ public object FfiConverterTypeP100Error : FfiConverterRustBuffer<P100Exception> 
                 FfiConverterOptionalString.write(value.`field`, buf)
                 FfiConverterBoolean.write(value.`accepted`, buf)
                 FfiConverterOptionalString.write(value.`operation`, buf)
+                FfiConverterOptionalString.write(value.`rawBody`, buf)
                 Unit
             }
         }.let { /* this makes the `when` an expression, which ensures it is exhaustive */ }

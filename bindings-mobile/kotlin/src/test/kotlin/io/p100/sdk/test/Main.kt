@@ -270,7 +270,9 @@ private fun defineTests() {
         assertEq(u.status(), 500, "status")
         assertEq(u.isRetryable(), true, "a GET is safe to retry")
         fault("malformed")
-        expectThrows<P100Exception.Decode> { c.partner().balances() }
+        val d = expectThrows<P100Exception.Decode> { c.partner().balances() }
+        assertTrue(d.rawBody() != null) { "the unreadable reply is handed back: $d" }
+        assertEq(d.isAccepted(), false, "a GET is never 'accepted'")
         fault("drop")
         val n = expectThrows<P100Exception> { c.partner().balances() }
         assertTrue(n is P100Exception.Network || n is P100Exception.Decode) { "dropped connection: $n" }
