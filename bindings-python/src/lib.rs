@@ -24,5 +24,6 @@ fn _native(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_class::<webhooks::Verifier>()?;
     m.add_function(wrap_pyfunction!(webhooks::webhook_verify, m)?)?;
     m.add_function(wrap_pyfunction!(webhooks::webhook_parse, m)?)?;
+    runtime::register_shutdown(m)?;
     Ok(())
 }

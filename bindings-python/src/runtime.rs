@@ -1,10 +1,12 @@
 //! Running core futures: blocking (GIL released, Ctrl-C honoured) for `Client`, as asyncio
-//! awaitables for `AsyncClient`. Both use one shared multi-threaded tokio runtime.
+//! awaitables for `AsyncClient`. Both use one shared multi-threaded tokio runtime (never
+//! dropped). Runtime threads enter the interpreter only to hand results over, and never once
+//! it shuts down (see [`Gate`]).
 
 use std::any::TypeId;
 use std::future::Future;
 use std::pin::Pin;
-use std::sync::Mutex;
+use std::sync::{Condvar, Mutex, MutexGuard};
 use std::time::Duration;
 
 use pyo3::exceptions::PyRuntimeError;
@@ -81,15 +83,143 @@ fn aio(py: Python<'_>) -> PyResult<&Bound<'_, PyModule>> {
         .bind(py))
 }
 
-/// Starts the call on the runtime; returns an `asyncio.Future` of the running loop.
-fn start(py: Python<'_>, call: Pending) -> PyResult<Py<PyAny>> {
-    let fut = pyo3_async_runtimes::tokio::future_into_py(py, async move {
-        match call.0.await {
-            Ok(out) => Python::attach(out),
-            Err(e) => Err(Python::attach(|py| to_pyerr(py, &e))),
+/// Threads of the runtime that are entering (or inside) the interpreter to hand a result
+/// over, and whether the interpreter is shutting down.
+///
+/// A runtime thread must never be attached while CPython finalizes: a thread that attaches,
+/// or merely re-takes the GIL after `call_soon_threadsafe` released it around its socket
+/// write, is then ended with `pthread_exit` by CPython, and unwinding it drops Python objects
+/// in a torn-down interpreter (a segmentation fault at exit). The `atexit` hook [`shutdown`]
+/// closes the gate and waits for the threads inside; `atexit` hooks run before the
+/// interpreter starts finalizing, so no runtime thread touches Python after that.
+struct Gate {
+    closed: bool,
+    inside: usize,
+}
+
+static GATE: Mutex<Gate> = Mutex::new(Gate {
+    closed: false,
+    inside: 0,
+});
+static GATE_EMPTY: Condvar = Condvar::new();
+
+/// The longest the `atexit` hook waits for results being handed over (normally microseconds).
+const SHUTDOWN_WAIT: Duration = Duration::from_secs(10);
+
+fn gate() -> MutexGuard<'static, Gate> {
+    GATE.lock().unwrap_or_else(|e| e.into_inner())
+}
+
+/// Leaves the gate when dropped (after the thread detached from the interpreter).
+struct Inside;
+
+impl Drop for Inside {
+    fn drop(&mut self) {
+        let mut g = gate();
+        g.inside -= 1;
+        if g.inside == 0 {
+            GATE_EMPTY.notify_all();
         }
-    })?;
-    Ok(fut.unbind())
+    }
+}
+
+/// Runs `f` attached to the interpreter on a runtime thread, unless the interpreter is
+/// shutting down: then `f` is dropped unrun (its Python references go to pyo3's pool of
+/// pending decrefs, which never touches the interpreter from this thread).
+fn from_runtime_thread<F>(f: F)
+where
+    F: for<'py> FnOnce(Python<'py>) + Send,
+{
+    {
+        let mut g = gate();
+        if g.closed {
+            return;
+        }
+        g.inside += 1;
+    }
+    let _inside = Inside;
+    Python::try_attach(f);
+}
+
+/// `atexit` hook: no runtime thread may enter the interpreter any more; waits (GIL released)
+/// for those inside to leave.
+#[pyfunction]
+fn shutdown(py: Python<'_>) {
+    gate().closed = true;
+    py.detach(|| {
+        let g = gate();
+        let _ = GATE_EMPTY.wait_timeout_while(g, SHUTDOWN_WAIT, |g| g.inside > 0);
+    });
+}
+
+/// Registers [`shutdown`] with `atexit` (at import of the native module).
+pub fn register_shutdown(m: &Bound<'_, PyModule>) -> PyResult<()> {
+    let hook = wrap_pyfunction!(shutdown, m)?;
+    m.py().import("atexit")?.call_method1("register", (hook,))?;
+    Ok(())
+}
+
+/// Hands a finished call over to the event loop of its future (on a blocking thread of the
+/// runtime: converting the result needs the GIL). `_aio.settle` runs on the loop and skips a
+/// future cancelled meanwhile.
+fn deliver(event_loop: Py<PyAny>, future: Py<PyAny>, settle: Py<PyAny>, result: p100::Result<Out>) {
+    from_runtime_thread(move |py| {
+        let (ok, value) = match result {
+            Ok(out) => match out(py) {
+                Ok(value) => (true, value),
+                Err(e) => (false, e.into_value(py).into_any()),
+            },
+            Err(e) => (false, to_pyerr(py, &e).into_value(py).into_any()),
+        };
+        let event_loop = event_loop.bind(py);
+        let handed = event_loop.call_method1(
+            pyo3::intern!(py, "call_soon_threadsafe"),
+            (settle, future, ok, value),
+        );
+        if let Err(e) = handed {
+            // A closed loop: nobody awaits the result any more.
+            let closed = event_loop
+                .call_method0(pyo3::intern!(py, "is_closed"))
+                .and_then(|c| c.is_truthy())
+                .unwrap_or(true);
+            if !closed {
+                e.write_unraisable(py, Some(event_loop));
+            }
+        }
+    });
+}
+
+/// Starts the call on the runtime; returns an `asyncio.Future` of the running loop. Cancelling
+/// the future aborts the call.
+fn start(py: Python<'_>, call: Pending) -> PyResult<Py<PyAny>> {
+    if gate().closed {
+        return Err(PyRuntimeError::new_err(
+            "p100: the interpreter is shutting down",
+        ));
+    }
+    let settle = aio(py)?.getattr("settle")?.unbind();
+    let event_loop = py.import("asyncio")?.call_method0("get_running_loop")?;
+    let future = event_loop.call_method0("create_future")?;
+    let (loop_ref, future_ref) = (event_loop.unbind(), future.clone().unbind());
+    let task = runtime().spawn(async move {
+        let result = call.0.await;
+        // Not on a runtime worker: waiting for the GIL there would stall other calls.
+        tokio::task::spawn_blocking(move || deliver(loop_ref, future_ref, settle, result));
+    });
+    let abort = task.abort_handle();
+    let on_done = PyCFunction::new_closure(
+        py,
+        Some(c"p100_on_done"),
+        None,
+        move |args: &Bound<'_, PyTuple>, _kwargs: Option<&Bound<'_, PyDict>>| -> PyResult<()> {
+            if args.get_item(0)?.call_method0("cancelled")?.is_truthy()? {
+                abort.abort();
+            }
+            Ok(())
+        },
+    )?;
+    future.call_method1("add_done_callback", (on_done,))?;
+    Ok(future.unbind())
 }
 
 /// A coroutine that, once awaited, sends the call and returns its result. Like any `async

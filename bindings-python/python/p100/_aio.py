@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import Awaitable
 from typing import Callable, TypeVar
 
@@ -16,6 +17,18 @@ async def run(start: Callable[[], Awaitable[T]]) -> T:
 async def value(result: T) -> T:
     """Returns ``result`` (for ``__aenter__`` and friends)."""
     return result
+
+
+def settle(future: asyncio.Future[object], ok: bool, value: object) -> None:
+    """Completes ``future`` with a native call's result (on its loop), unless it was cancelled
+    meanwhile."""
+    if future.done():
+        return
+    if ok:
+        future.set_result(value)
+    else:
+        assert isinstance(value, BaseException)
+        future.set_exception(value)
 
 
 __all__: list[str] = []
