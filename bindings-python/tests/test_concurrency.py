@@ -127,11 +127,19 @@ def test_async_cancellation(sandbox: Sandbox, clean_faults: None) -> None:
 def test_ctrl_c_interrupts_a_blocking_call(
     sandbox: Sandbox, client: p100.Client, clean_faults: None
 ) -> None:
-    sandbox.control("faults", {"kind": "delay", "count": 1, "delayMs": 5000})
+    # Python's own Ctrl-C handler, even if the test runner was started with SIGINT ignored
+    # (as background jobs of a non-interactive shell are).
+    previous = signal.signal(signal.SIGINT, signal.default_int_handler)
+    # More than one delayed reply, so a stray request from elsewhere cannot use up the fault
+    # (clean_faults clears the rest).
+    sandbox.control("faults", {"kind": "delay", "count": 5, "delayMs": 5000})
     timer = threading.Timer(0.3, lambda: os.kill(os.getpid(), signal.SIGINT))
     start = time.monotonic()
     timer.start()
-    with pytest.raises(KeyboardInterrupt):
-        client.partner.balances()
-    timer.join()
+    try:
+        with pytest.raises(KeyboardInterrupt):
+            client.partner.balances()
+    finally:
+        timer.join()
+        signal.signal(signal.SIGINT, previous)
     assert time.monotonic() - start < 3
