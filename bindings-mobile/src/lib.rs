@@ -48,23 +48,29 @@ fn ok<T>(r: p100::Result<T>) -> Result<T> {
     r.map_err(P100Error::from)
 }
 
-/// A duration given in milliseconds from Swift/Kotlin (`Int64`/`Long`).
+/// A duration given in milliseconds from Swift/Kotlin (`Int64`/`Long`), within the core's
+/// bounds (0 to 2^31 − 1 ms, as in every language).
 fn millis(field: &str, ms: Option<i64>) -> Result<Option<Duration>> {
-    match ms {
-        None => Ok(None),
-        Some(v) if v >= 0 => Ok(Some(Duration::from_millis(v as u64))),
-        Some(_) => Err(p100::Error::validation(field, "must not be negative").into()),
-    }
+    ms.map(|v| p100::client::duration_from_millis(field, v as f64, true))
+        .transpose()
+        .map_err(P100Error::from)
 }
 
-/// A count given as `Int32`/`Int` from Swift/Kotlin.
+/// A client setting: a bad value is a `Config` error naming the field, as in every language.
+fn setting<T>(r: Result<T>) -> Result<T> {
+    r.map_err(|e| match e {
+        P100Error::Validation { reason, field, .. } => P100Error::from(
+            p100::Error::validation(field.as_deref().unwrap_or("options"), reason).into_config(),
+        ),
+        other => other,
+    })
+}
+
+/// A retry count given as `Int32`/`Int` from Swift/Kotlin: 0 to 10, as in every language.
 fn count(field: &str, n: Option<i32>) -> Result<Option<u32>> {
-    match n {
-        None => Ok(None),
-        Some(v) => u32::try_from(v)
-            .map(Some)
-            .map_err(|_| p100::Error::validation(field, "must not be negative").into()),
-    }
+    n.map(|v| p100::client::max_retries_from(field, i64::from(v)))
+        .transpose()
+        .map_err(P100Error::from)
 }
 
 /// Options of [`Client::with_options`]. Unset fields keep the SDK defaults (staging, 60 s
@@ -129,17 +135,20 @@ impl Client {
         if let Some(env) = options.environment {
             b = b.environment(env);
         }
-        if let Some(t) = millis("timeoutMs", options.timeout_ms)? {
+        if let Some(t) = setting(millis("timeoutMs", options.timeout_ms))? {
             b = b.timeout(t);
         }
         let mut retry = p100::RetryPolicy::default();
-        if let Some(n) = count("maxRetries", options.max_retries)? {
+        if let Some(n) = setting(count("maxRetries", options.max_retries))? {
             retry.max_retries = n;
         }
-        if let Some(d) = millis("retryInitialDelayMs", options.retry_initial_delay_ms)? {
+        if let Some(d) = setting(millis(
+            "retryInitialDelayMs",
+            options.retry_initial_delay_ms,
+        ))? {
             retry.initial_delay = d;
         }
-        if let Some(d) = millis("retryMaxDelayMs", options.retry_max_delay_ms)? {
+        if let Some(d) = setting(millis("retryMaxDelayMs", options.retry_max_delay_ms))? {
             retry.max_delay = d;
         }
         b = b.retry_policy(retry);

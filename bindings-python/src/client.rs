@@ -9,7 +9,7 @@ use pyo3::prelude::*;
 use pyo3::types::{PyDict, PyTuple};
 
 use crate::convert;
-use crate::errors::{config, to_pyerr};
+use crate::errors::{config, config_from, to_pyerr};
 use crate::groups::*;
 use crate::runtime::{block, pending, ready, spawn};
 
@@ -70,24 +70,19 @@ fn env_var(py: Python<'_>, name: &str) -> PyResult<Option<String>> {
         .filter(|v| !v.trim().is_empty()))
 }
 
+// Bounds come from the core, so they are the same in every language.
 fn timeout_arg(py: Python<'_>, timeout: Option<f64>) -> PyResult<Option<Duration>> {
-    match timeout {
-        None => Ok(None),
-        Some(t) if t.is_finite() && t > 0.0 && t < 1e9 => Ok(Some(Duration::from_secs_f64(t))),
-        Some(_) => Err(config(
-            py,
-            "timeout",
-            "must be a positive number of seconds",
-        )),
-    }
+    timeout
+        .map(|t| p100::client::duration_from_secs("timeout", t, false))
+        .transpose()
+        .map_err(|e| config_from(py, &e))
 }
 
 fn retries_arg(py: Python<'_>, max_retries: Option<i64>) -> PyResult<Option<u32>> {
-    match max_retries {
-        None => Ok(None),
-        Some(n) if (0..=10).contains(&n) => Ok(Some(n as u32)),
-        Some(_) => Err(config(py, "max_retries", "must be between 0 and 10")),
-    }
+    max_retries
+        .map(|n| p100::client::max_retries_from("max_retries", n))
+        .transpose()
+        .map_err(|e| config_from(py, &e))
 }
 
 /// The constructor arguments of `Client` / `AsyncClient`.
@@ -102,11 +97,10 @@ struct Settings {
 }
 
 fn delay_arg(py: Python<'_>, name: &str, value: Option<f64>) -> PyResult<Option<Duration>> {
-    match value {
-        None => Ok(None),
-        Some(t) if (0.0..1e6).contains(&t) => Ok(Some(Duration::from_secs_f64(t))),
-        Some(_) => Err(config(py, name, "must be a number of seconds >= 0")),
-    }
+    value
+        .map(|t| p100::client::duration_from_secs(name, t, true))
+        .transpose()
+        .map_err(|e| config_from(py, &e))
 }
 
 /// Builds the core client from the constructor arguments, falling back to `P100_API_KEY`,

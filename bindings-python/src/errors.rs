@@ -1,7 +1,7 @@
 //! Maps the core's one error type to the `p100` exception hierarchy (defined in Python, in
 //! `p100/_errors.py`, so that the classes are ordinary, picklable Python exceptions).
 
-use p100::{Error, ErrorKind};
+use p100::Error;
 use pyo3::exceptions::PyRuntimeError;
 use pyo3::prelude::*;
 use pyo3::sync::PyOnceLock;
@@ -9,26 +9,10 @@ use pyo3::types::PyDict;
 
 static ERRORS_MODULE: PyOnceLock<Py<PyModule>> = PyOnceLock::new();
 
-/// The Python class name of each error kind.
-pub fn class_name(kind: ErrorKind) -> &'static str {
-    match kind {
-        ErrorKind::Validation => "ValidationError",
-        ErrorKind::Authentication => "AuthenticationError",
-        ErrorKind::Api => "ApiError",
-        ErrorKind::RateLimited => "RateLimitError",
-        ErrorKind::Unavailable => "UnavailableError",
-        ErrorKind::Network => "NetworkError",
-        ErrorKind::Timeout => "TimeoutError",
-        ErrorKind::Decode => "DecodeError",
-        ErrorKind::Config => "ConfigError",
-        ErrorKind::WebhookUnauthorized => "WebhookUnauthorizedError",
-    }
-}
-
 fn build(py: Python<'_>, e: &Error) -> PyResult<PyErr> {
     let module =
         ERRORS_MODULE.get_or_try_init(py, || py.import("p100._errors").map(Bound::unbind))?;
-    let cls = module.bind(py).getattr(class_name(e.kind()))?;
+    let cls = module.bind(py).getattr(e.kind().class_name())?;
     let kw = PyDict::new(py);
     kw.set_item("kind", e.kind().as_str())?;
     kw.set_item("code", e.code().map(|c| c.as_str().to_string()))?;
@@ -67,6 +51,17 @@ pub fn validation(py: Python<'_>, field: &str, message: impl Into<String>) -> Py
 }
 
 /// A configuration error (bad client settings), naming the argument at fault.
+/// A core validation error about a constructor argument, raised as `ConfigError`.
+pub fn config_from(py: Python<'_>, e: &Error) -> PyErr {
+    let field = e.field().unwrap_or("options").to_string();
+    let message = e
+        .message()
+        .strip_prefix(&format!("{field}: "))
+        .unwrap_or(e.message())
+        .to_string();
+    config(py, &field, message)
+}
+
 pub fn config(py: Python<'_>, field: &str, message: impl Into<String>) -> PyErr {
     let message = message.into();
     let err = to_pyerr(py, &Error::config(format!("{field}: {message}")));

@@ -13,7 +13,6 @@ use pyo3::types::PyDict;
 
 use crate::client::Shared;
 use crate::convert;
-use crate::errors::validation;
 use crate::runtime::{block, pending, spawn};
 
 fn call0<F, Fut>(c: p100::Client, f: F) -> Fut
@@ -38,11 +37,10 @@ where
 }
 
 fn seconds(py: Python<'_>, name: &str, value: Option<f64>) -> PyResult<Option<Duration>> {
-    match value {
-        None => Ok(None),
-        Some(v) if v.is_finite() && v > 0.0 && v < 1e9 => Ok(Some(Duration::from_secs_f64(v))),
-        Some(_) => Err(validation(py, name, "must be a positive number of seconds")),
-    }
+    value
+        .map(|v| p100::client::duration_from_secs(name, v, false))
+        .transpose()
+        .map_err(|e| crate::errors::to_pyerr(py, &e))
 }
 
 /// `wait_for(..., timeout=, initial_interval=, max_interval=)` in seconds.

@@ -67,24 +67,10 @@ struct WaitOpts {
     max_interval_ms: Option<f64>,
 }
 
-/// The longest delay a JS timer can hold (`setTimeout` takes at most 2^31 - 1 ms).
-const MAX_TIMER_MS: f64 = 2_147_483_647.0;
-
-/// A positive number of milliseconds that a JS timer can hold (at most about 24.8 days).
+/// A positive number of milliseconds, within the core's bounds (at most 2^31 − 1 ms, the
+/// longest JS timer).
 fn millis(field: &str, ms: f64) -> Result<Duration, Error> {
-    if !(ms.is_finite() && ms > 0.0) {
-        return Err(Error::validation(
-            field,
-            "must be a positive number of milliseconds",
-        ));
-    }
-    if ms > MAX_TIMER_MS {
-        return Err(Error::validation(
-            field,
-            "must be at most 2147483647 milliseconds (the longest JS timer)",
-        ));
-    }
-    Ok(Duration::from_micros((ms * 1000.0) as u64))
+    p100::client::duration_from_millis(field, ms, false)
 }
 
 /// A configuration error (kind `config`) from an input error.
@@ -299,10 +285,8 @@ impl Client {
                 opts.timeout = Some(millis("timeoutMs", ms)?);
             }
             if let Some(n) = o.max_retries {
-                if n > 10 {
-                    return Err(Error::validation("maxRetries", "must be at most 10"));
-                }
-                opts.max_retries = Some(n);
+                opts.max_retries =
+                    Some(p100::client::max_retries_from("maxRetries", i64::from(n))?);
             }
             Ok(Client {
                 inner: self.inner.with_options(opts),

@@ -11,7 +11,7 @@
 use std::cell::RefCell;
 
 use js_sys::{Array, Function, Object, Reflect};
-use p100::{Error, ErrorKind};
+use p100::Error;
 use wasm_bindgen::prelude::*;
 use wasm_bindgen::JsCast;
 
@@ -28,22 +28,6 @@ pub fn register_error_classes(classes: JsValue) {
                 *slot = Some(obj.clone());
             }
         });
-    }
-}
-
-/// The class name of each kind.
-pub(crate) fn class_name(kind: ErrorKind) -> &'static str {
-    match kind {
-        ErrorKind::Validation => "ValidationError",
-        ErrorKind::Authentication => "AuthenticationError",
-        ErrorKind::Api => "ApiError",
-        ErrorKind::RateLimited => "RateLimitError",
-        ErrorKind::Unavailable => "UnavailableError",
-        ErrorKind::Network => "NetworkError",
-        ErrorKind::Timeout => "TimeoutError",
-        ErrorKind::Decode => "DecodeError",
-        ErrorKind::Config => "ConfigError",
-        ErrorKind::WebhookUnauthorized => "WebhookUnauthorizedError",
     }
 }
 
@@ -80,7 +64,7 @@ pub(crate) fn to_js(e: &Error) -> JsValue {
     set(&details, "operation", opt_str(e.operation()));
     set(&details, "rawBody", opt_str(e.raw_body()));
     let message = JsValue::from_str(&e.to_string());
-    construct(class_name(e.kind()), &message, &details)
+    construct(e.kind().class_name(), &message, &details)
 }
 
 fn construct(class: &str, message: &JsValue, details: &Object) -> JsValue {

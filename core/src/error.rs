@@ -130,6 +130,39 @@ impl ErrorKind {
     }
 }
 
+impl ErrorKind {
+    /// Every kind, in declaration order.
+    pub const ALL: [ErrorKind; 10] = [
+        ErrorKind::Validation,
+        ErrorKind::Authentication,
+        ErrorKind::Api,
+        ErrorKind::RateLimited,
+        ErrorKind::Unavailable,
+        ErrorKind::Network,
+        ErrorKind::Timeout,
+        ErrorKind::Decode,
+        ErrorKind::Config,
+        ErrorKind::WebhookUnauthorized,
+    ];
+
+    /// The name of the error class the JS and Python packages raise for this kind
+    /// (`"ValidationError"`, `"RateLimitError"`…), defined once here for both.
+    pub fn class_name(&self) -> &'static str {
+        match self {
+            ErrorKind::Validation => "ValidationError",
+            ErrorKind::Authentication => "AuthenticationError",
+            ErrorKind::Api => "ApiError",
+            ErrorKind::RateLimited => "RateLimitError",
+            ErrorKind::Unavailable => "UnavailableError",
+            ErrorKind::Network => "NetworkError",
+            ErrorKind::Timeout => "TimeoutError",
+            ErrorKind::Decode => "DecodeError",
+            ErrorKind::Config => "ConfigError",
+            ErrorKind::WebhookUnauthorized => "WebhookUnauthorizedError",
+        }
+    }
+}
+
 impl fmt::Display for ErrorKind {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.write_str(self.as_str())
@@ -187,6 +220,13 @@ impl Error {
     /// A configuration error.
     pub fn config(message: impl Into<String>) -> Self {
         Error::new(ErrorKind::Config, message)
+    }
+
+    /// The same error as a configuration error (kind `Config`, same message and field): for
+    /// bindings that check client settings with the shared validators.
+    pub fn into_config(mut self) -> Self {
+        self.inner.kind = Some(ErrorKind::Config);
+        self
     }
 
     pub(crate) fn with_message(mut self, message: impl Into<String>) -> Self {
@@ -350,10 +390,21 @@ mod tests {
     }
 
     #[test]
+    fn every_kind_has_a_distinct_class_name() {
+        let names: std::collections::HashSet<_> =
+            ErrorKind::ALL.iter().map(ErrorKind::class_name).collect();
+        assert_eq!(names.len(), ErrorKind::ALL.len());
+        assert!(names.iter().all(|n| n.ends_with("Error")));
+    }
+
+    #[test]
     fn validation_names_field() {
         let e = Error::validation("destinationIban", "checksum is wrong");
         assert_eq!(e.kind(), ErrorKind::Validation);
         assert_eq!(e.field(), Some("destinationIban"));
         assert!(e.to_string().contains("destinationIban"));
+        let c = e.into_config();
+        assert_eq!(c.kind(), ErrorKind::Config);
+        assert_eq!(c.field(), Some("destinationIban"));
     }
 }

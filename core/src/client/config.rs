@@ -83,6 +83,63 @@ impl RetryPolicy {
     }
 }
 
+/// Most retries a client or a call may ask for.
+pub const MAX_RETRIES: u32 = 10;
+
+/// Longest duration a caller may give for a timeout, delay or polling interval: 2^31 − 1 ms
+/// (about 24.8 days), the longest timer JavaScript can hold, so every language has one bound.
+pub const MAX_DURATION: Duration = Duration::from_millis(2_147_483_647);
+
+/// A caller-given number of seconds (Python's `timeout=1.5`…) as a `Duration`: finite, not
+/// negative, not zero unless `allow_zero`, at most [`MAX_DURATION`]. The error names `field`.
+/// Every binding converts its numbers with this (or [`duration_from_millis`]), so the bounds
+/// are the same in every language.
+pub fn duration_from_secs(field: &str, secs: f64, allow_zero: bool) -> Result<Duration> {
+    let ok = secs.is_finite() && (secs > 0.0 || allow_zero && secs == 0.0);
+    if !ok {
+        let what = if allow_zero {
+            "a number of seconds >= 0"
+        } else {
+            "a positive number of seconds"
+        };
+        return Err(Error::validation(field, format!("must be {what}")));
+    }
+    match Duration::try_from_secs_f64(secs) {
+        Ok(d) if d <= MAX_DURATION => Ok(d),
+        _ => Err(Error::validation(
+            field,
+            "must be at most 2147483.647 seconds (about 24.8 days)",
+        )),
+    }
+}
+
+/// The same as [`duration_from_secs`] for a number of milliseconds (JS, Kotlin, Swift).
+pub fn duration_from_millis(field: &str, millis: f64, allow_zero: bool) -> Result<Duration> {
+    let ok = millis.is_finite() && (millis > 0.0 || allow_zero && millis == 0.0);
+    if !ok {
+        let what = if allow_zero {
+            "a number of milliseconds >= 0"
+        } else {
+            "a positive number of milliseconds"
+        };
+        return Err(Error::validation(field, format!("must be {what}")));
+    }
+    duration_from_secs(field, millis / 1000.0, allow_zero).map_err(|_| {
+        Error::validation(
+            field,
+            "must be at most 2147483647 milliseconds (about 24.8 days)",
+        )
+    })
+}
+
+/// A caller-given retry count: 0 to [`MAX_RETRIES`]. The error names `field`.
+pub fn max_retries_from(field: &str, n: i64) -> Result<u32> {
+    u32::try_from(n)
+        .ok()
+        .filter(|n| *n <= MAX_RETRIES)
+        .ok_or_else(|| Error::validation(field, format!("must be between 0 and {MAX_RETRIES}")))
+}
+
 /// Longest `Retry-After` the client will honour by sleeping.
 pub const MAX_RETRY_AFTER: Duration = Duration::from_secs(60);
 
@@ -221,8 +278,10 @@ impl ClientBuilder {
             return Err(Error::config("timeout must be greater than zero"));
         }
         let retry = self.retry.unwrap_or_default();
-        if retry.max_retries > 10 {
-            return Err(Error::config("max_retries must be at most 10"));
+        if retry.max_retries > MAX_RETRIES {
+            return Err(Error::config(format!(
+                "max_retries must be at most {MAX_RETRIES}"
+            )));
         }
         let mut user_agent = format!("p100-rust/{}", env!("CARGO_PKG_VERSION"));
         if let Some(extra) = self.user_agent {
@@ -315,6 +374,39 @@ mod tests {
         assert!(check_base_url("https://user:pw@x.io").is_err());
         assert!(check_base_url("https://x.io/?a=1").is_err());
         assert!(check_base_url("http://127.0.0.2:9").is_ok());
+    }
+
+    #[test]
+    fn caller_numbers_become_bounded_durations() {
+        assert_eq!(
+            duration_from_secs("timeout", 1.5, false).unwrap(),
+            Duration::from_millis(1500)
+        );
+        assert_eq!(
+            duration_from_millis("timeoutMs", 250.0, false).unwrap(),
+            Duration::from_millis(250)
+        );
+        assert_eq!(
+            duration_from_millis("intervalMs", 0.0, true).unwrap(),
+            Duration::ZERO
+        );
+        for bad in [0.0, -1.0, f64::NAN, f64::INFINITY, 1e300] {
+            let e = duration_from_secs("timeout", bad, false).unwrap_err();
+            assert_eq!(e.field(), Some("timeout"), "{bad}");
+            assert!(
+                duration_from_millis("timeoutMs", bad, false).is_err(),
+                "{bad}"
+            );
+        }
+        assert!(duration_from_millis("timeoutMs", 2_147_483_647.0, false).is_ok());
+        assert!(duration_from_millis("timeoutMs", 2_147_483_648.0, false).is_err());
+        assert_eq!(max_retries_from("maxRetries", 10).unwrap(), 10);
+        for bad in [-1, 11, i64::MAX] {
+            assert_eq!(
+                max_retries_from("maxRetries", bad).unwrap_err().field(),
+                Some("maxRetries")
+            );
+        }
     }
 
     #[test]

@@ -12,7 +12,8 @@ use std::time::Duration;
 use serde::de::DeserializeOwned;
 
 pub use config::{
-    ClientBuilder, Config, Environment, RequestOptions, RetryPolicy, PRODUCTION_URL, STAGING_URL,
+    duration_from_millis, duration_from_secs, max_retries_from, ClientBuilder, Config, Environment,
+    RequestOptions, RetryPolicy, MAX_DURATION, MAX_RETRIES, PRODUCTION_URL, STAGING_URL,
 };
 pub use exec::{build_http_request, decode, error_from_response, Prepared};
 pub use resources::*;
@@ -111,7 +112,7 @@ impl Client {
             config.timeout = t;
         }
         if let Some(n) = options.max_retries {
-            config.retry.max_retries = n.min(10);
+            config.retry.max_retries = n.min(MAX_RETRIES);
         }
         Client {
             config: Arc::new(config),

@@ -126,7 +126,7 @@ final class P100Tests: XCTestCase {
         XCTAssertFalse("\(String(describing: e))".contains("secret"))
         let u = await expectError("config") { _ = try Client(apiKey: s.key, baseUrl: "http://example.com") }
         XCTAssertEqual(u?.field(), "baseUrl")
-        let n = await expectError("validation") {
+        let n = await expectError("config") {
             _ = try Client.withOptions(options: ClientOptions(apiKey: Secret(s.key), timeoutMs: -5))
         }
         XCTAssertEqual(n?.field(), "timeoutMs")

@@ -215,8 +215,9 @@ private fun defineTests() {
         assertTrue(!e.toString().contains("secret") && !e.message.contains("secret")) { "the key leaked: $e" }
         val u = expectThrows<P100Exception.Config> { Client(sandboxKey, "http://example.com") }
         assertEq(u.field(), "baseUrl", "field")
-        expectThrows<P100Exception.Config> { Client.withOptions(ClientOptions(apiKey = Secret(sandboxKey), maxRetries = 11)) }
-        val neg = expectThrows<P100Exception.Validation> { Client.withOptions(ClientOptions(apiKey = Secret(sandboxKey), timeoutMs = -5)) }
+        val many = expectThrows<P100Exception.Config> { Client.withOptions(ClientOptions(apiKey = Secret(sandboxKey), maxRetries = 11)) }
+        assertEq(many.field(), "maxRetries", "field")
+        val neg = expectThrows<P100Exception.Config> { Client.withOptions(ClientOptions(apiKey = Secret(sandboxKey), timeoutMs = -5)) }
         assertEq(neg.field(), "timeoutMs", "field")
         assertTrue(!ClientOptions(apiKey = Secret("k-123456")).toString().contains("k-123456")) { "ClientOptions.toString shows the key" }
     }
