@@ -19,13 +19,14 @@ mod macros;
 pub mod bindings;
 
 pub mod error;
+pub mod mask;
 pub mod models;
 pub mod money;
 pub mod routes;
 pub mod validate;
 pub mod webhooks;
 
-pub use error::{Error, ErrorCode, ErrorKind, Result};
+pub use error::{Error, ErrorCode, ErrorKind, Outcome, Result};
 pub use money::{Amount, Currency, Network, SecretString};
 
 pub mod client;
@@ -36,4 +37,7 @@ pub mod transport;
 #[cfg(feature = "uniffi")]
 uniffi::setup_scaffolding!("p100");
 
-pub use client::{Client, ClientBuilder, Environment, RequestOptions, RetryPolicy, WaitOptions};
+pub use client::{
+    Client, ClientBuilder, Environment, Fingerprint, Reconciliation, RequestOptions, RetryPolicy,
+    WaitOptions,
+};
