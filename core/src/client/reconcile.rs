@@ -23,10 +23,14 @@ use crate::Amount;
 /// What was sent: the input of [`Client::reconcile`], attached to every error of a
 /// money-moving call whose outcome is [`Outcome::Unknown`] or [`Outcome::Accepted`].
 /// Holds no secret (no PIN, no card data).
-#[derive(Debug, Clone, PartialEq, Eq)]
+///
+/// Serializes as `{operation, amount, currency, destination, externalUserId, sentAtMs}` so
+/// that it can be stored, and so that the bindings hand it over as a plain object.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+#[serde(rename_all = "camelCase")]
 pub struct Fingerprint {
     /// The operation (`"sepa.partner_transfer"`).
-    pub operation: &'static str,
+    pub operation: String,
     /// The amount sent, when the call had one.
     pub amount: Option<Amount>,
     /// The currency (sold currency for exchanges), lower case, when the call had one.
@@ -62,7 +66,7 @@ impl Fingerprint {
             _ => None,
         });
         Some(Fingerprint {
-            operation: prepared.operation,
+            operation: prepared.operation.to_string(),
             amount,
             currency: text(&["currency", "currencyFrom"]).map(|c| c.to_ascii_lowercase()),
             destination: text(&[
@@ -76,8 +80,10 @@ impl Fingerprint {
     }
 }
 
-/// The answer of [`Client::reconcile`].
-#[derive(Debug, Clone, PartialEq, Eq)]
+/// The answer of [`Client::reconcile`]. Serializes as `{"result": "found", "id", "status"}`,
+/// `{"result": "not_found"}` or `{"result": "cannot_tell", "reason"}`.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+#[serde(tag = "result", rename_all = "snake_case")]
 pub enum Reconciliation {
     /// The operation happened: its id and its status in the history.
     Found {
@@ -173,8 +179,8 @@ impl Client {
 
     /// [`Client::reconcile`] from a fingerprint kept elsewhere (e.g. stored before a restart).
     pub async fn reconcile_fingerprint(&self, fp: &Fingerprint) -> Result<Reconciliation> {
-        let Some(kind) = history_type(fp.operation) else {
-            let check = match fp.operation {
+        let Some(kind) = history_type(&fp.operation) else {
+            let check = match fp.operation.as_str() {
                 "cards.create" => "list the user's cards (cards.list)",
                 "orders.create" => "the order's lock (orders.details of the lock id)",
                 _ => "the matching details endpoint",
@@ -232,5 +238,16 @@ impl Client {
                 ),
             },
         })
+    }
+}
+
+impl Reconciliation {
+    /// `"found"`, `"not_found"` or `"cannot_tell"`.
+    pub fn as_str(&self) -> &'static str {
+        match self {
+            Reconciliation::Found { .. } => "found",
+            Reconciliation::NotFound => "not_found",
+            Reconciliation::CannotTell { .. } => "cannot_tell",
+        }
     }
 }
