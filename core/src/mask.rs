@@ -69,23 +69,29 @@ fn is_word_byte(b: u8) -> bool {
 
 /// Index just past the string starting at `start` (a quote), and its decoded content.
 fn scan_string(b: &[u8], text: &str, start: usize) -> (usize, String) {
-    let quote = b[start];
+    let quote = b.get(start).copied().unwrap_or(b'"');
     let mut i = start + 1;
     let mut escaped = false;
-    while i < b.len() {
-        let c = b[i];
+    while let Some(&c) = b.get(i) {
         if escaped {
             escaped = false;
         } else if c == b'\\' {
             escaped = true;
         } else if c == quote {
-            let raw = &text[start + 1..i];
+            let raw = slice(text, start + 1..i);
             return (i + 1, unescape(raw));
         }
         i += 1;
     }
     // Unterminated: the string runs to the end of the text.
-    (b.len(), unescape(&text[start + 1..]))
+    (b.len(), unescape(slice(text, start + 1..)))
+}
+
+/// `text[range]`, or `""` when the range is out of bounds or not on character boundaries. The
+/// scanners here only cut next to ASCII bytes (quotes, delimiters, whitespace), which are
+/// always character boundaries: this never loses text, and never panics.
+fn slice<R: std::slice::SliceIndex<str, Output = str>>(text: &str, range: R) -> &str {
+    text.get(range).unwrap_or_default()
 }
 
 /// Decodes JSON string escapes leniently (invalid escapes are kept as written).
@@ -124,7 +130,7 @@ fn unescape(raw: &str) -> String {
 }
 
 fn skip_ws(b: &[u8], mut i: usize) -> usize {
-    while i < b.len() && b[i].is_ascii_whitespace() {
+    while b.get(i).is_some_and(u8::is_ascii_whitespace) {
         i += 1;
     }
     i
@@ -141,8 +147,8 @@ fn scan_value(b: &[u8], text: &str, start: usize) -> usize {
         b'{' | b'[' => {
             let mut depth = 0usize;
             let mut i = start;
-            while i < b.len() {
-                match b[i] {
+            while let Some(&c) = b.get(i) {
+                match c {
                     b'"' | b'\'' => {
                         i = scan_string(b, text, i).0;
                         continue;
@@ -162,10 +168,10 @@ fn scan_value(b: &[u8], text: &str, start: usize) -> usize {
         }
         _ => {
             let mut i = start;
-            while i < b.len()
-                && !matches!(b[i], b',' | b';' | b'&' | b'}' | b']' | b'"' | b'\'' | b'<')
-                && !b[i].is_ascii_whitespace()
-            {
+            while b.get(i).is_some_and(|&c| {
+                !matches!(c, b',' | b';' | b'&' | b'}' | b']' | b'"' | b'\'' | b'<')
+                    && !c.is_ascii_whitespace()
+            }) {
                 i += 1;
             }
             i
@@ -179,16 +185,15 @@ fn mask_keyed(text: &str, depth: usize) -> String {
     let mut out = String::with_capacity(text.len());
     let mut copied = 0;
     let mut i = 0;
-    while i < b.len() {
-        let c = b[i];
+    while let Some(&c) = b.get(i) {
         let (end, key) = if c == b'"' || c == b'\'' {
             scan_string(b, text, i)
-        } else if is_word_byte(c) && (i == 0 || !is_word_byte(b[i - 1])) {
+        } else if is_word_byte(c) && !prev(b, i).is_some_and(is_word_byte) {
             let mut j = i;
-            while j < b.len() && is_word_byte(b[j]) {
+            while b.get(j).copied().is_some_and(is_word_byte) {
                 j += 1;
             }
-            (j, text[i..j].to_string())
+            (j, slice(text, i..j).to_string())
         } else {
             i += 1;
             continue;
@@ -198,9 +203,9 @@ fn mask_keyed(text: &str, depth: usize) -> String {
         if is_key && is_secret_key(&key) {
             let vstart = skip_ws(b, after + 1);
             let vend = scan_value(b, text, vstart);
-            let value = &text[vstart..vend];
+            let value = slice(text, vstart..vend);
             if !matches!(value, "null" | "true" | "false") && !value.is_empty() {
-                out.push_str(&text[copied..vstart]);
+                out.push_str(slice(text, copied..vstart));
                 out.push('"');
                 out.push_str(REDACTED);
                 out.push('"');
@@ -213,15 +218,20 @@ fn mask_keyed(text: &str, depth: usize) -> String {
             // A string value: it may hold escaped JSON or `key=value` text of its own.
             let inner = mask_keyed(&key, depth + 1);
             if inner != key {
-                out.push_str(&text[copied..i]);
+                out.push_str(slice(text, copied..i));
                 out.push_str(&serde_json::Value::String(inner).to_string());
                 copied = end;
             }
         }
         i = end;
     }
-    out.push_str(&text[copied..]);
+    out.push_str(slice(text, copied..));
     out
+}
+
+/// The byte before index `i`, if any.
+fn prev(b: &[u8], i: usize) -> Option<u8> {
+    i.checked_sub(1).and_then(|p| b.get(p)).copied()
 }
 
 /// The card-number pass (see the module docs).
@@ -229,9 +239,9 @@ fn mask_card_numbers(text: &str) -> String {
     let b = text.as_bytes();
     let mut out: Option<Vec<u8>> = None;
     let mut i = 0;
-    while i < b.len() {
-        let starts = b[i].is_ascii_digit()
-            && (i == 0 || !(b[i - 1].is_ascii_alphanumeric() || matches!(b[i - 1], b'.' | b'-')));
+    while let Some(&c) = b.get(i) {
+        let starts = c.is_ascii_digit()
+            && !prev(b, i).is_some_and(|p| p.is_ascii_alphanumeric() || matches!(p, b'.' | b'-'));
         if !starts {
             i += 1;
             continue;
@@ -240,7 +250,7 @@ fn mask_card_numbers(text: &str) -> String {
         let mut j = i;
         let mut digits = 0usize;
         loop {
-            while j < b.len() && b[j].is_ascii_digit() {
+            while b.get(j).is_some_and(u8::is_ascii_digit) {
                 j += 1;
                 digits += 1;
             }
@@ -282,8 +292,7 @@ pub fn sanitize_serde_message(message: &str) -> String {
     let mut out = String::with_capacity(message.len());
     let mut copied = 0;
     let mut i = 0;
-    while i < b.len() {
-        let q = b[i];
+    while let Some(&q) = b.get(i) {
         if !matches!(q, b'"' | b'`' | b'\'') {
             i += 1;
             continue;
@@ -291,20 +300,20 @@ pub fn sanitize_serde_message(message: &str) -> String {
         let close = if q == b'"' {
             scan_string(b, message, i).0
         } else {
-            message[i + 1..]
+            slice(message, i + 1..)
                 .find(q as char)
                 .map(|p| i + 1 + p + 1)
                 .unwrap_or(b.len())
         };
-        let keep = message[..i].ends_with("field ");
+        let keep = slice(message, ..i).ends_with("field ");
         if !keep {
-            out.push_str(&message[copied..i]);
+            out.push_str(slice(message, copied..i));
             out.push('…');
             copied = close;
         }
         i = close.max(i + 1);
     }
-    out.push_str(&message[copied..]);
+    out.push_str(slice(message, copied..));
     mask_secrets(&out)
 }
 
