@@ -12,6 +12,22 @@
 //! * [`Error`]: the one error type.
 #![deny(missing_docs)]
 #![forbid(unsafe_code)]
+// No panic in library code (DESIGN principle 7: a panic across a binding boundary crashes the
+// host app). Tests may unwrap, expect, panic and index. `string_slice` too: `&s[a..b]` panics
+// off a character boundary; `s.get(a..b)`, `split_once` and friends do not.
+#![cfg_attr(
+    not(test),
+    deny(
+        clippy::unwrap_used,
+        clippy::expect_used,
+        clippy::panic,
+        clippy::indexing_slicing,
+        clippy::string_slice,
+        clippy::unreachable,
+        clippy::todo,
+        clippy::unimplemented
+    )
+)]
 
 #[macro_use]
 mod macros;
