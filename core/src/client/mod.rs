@@ -14,11 +14,12 @@ use serde::de::DeserializeOwned;
 
 pub use config::{
     duration_from_millis, duration_from_secs, max_retries_from, ClientBuilder, Config, Environment,
-    RequestOptions, RetryPolicy, MAX_DURATION, MAX_RETRIES, PRODUCTION_URL, STAGING_URL,
+    RequestOptions, RetryPolicy, MAX_DURATION, MAX_RETRIES, MAX_RETRY_AFTER, PRODUCTION_URL,
+    STAGING_URL,
 };
 pub use exec::{
     build_http_request, decode, describe_serde_error, error_from_response, error_from_transport,
-    parse_retry_after, Prepared,
+    parse_retry_after, retry_delay, Prepared,
 };
 pub use reconcile::{Fingerprint, Reconciliation};
 pub use resources::*;
