@@ -167,16 +167,36 @@ fn scan_value(b: &[u8], text: &str, start: usize) -> usize {
             b.len()
         }
         _ => {
-            let mut i = start;
-            while b.get(i).is_some_and(|&c| {
-                !matches!(c, b',' | b';' | b'&' | b'}' | b']' | b'"' | b'\'' | b'<')
-                    && !c.is_ascii_whitespace()
-            }) {
-                i += 1;
+            let end = bare_end(b, start);
+            // `Authorization: Bearer <token>`: the scheme and its credentials are one value.
+            let word = slice(text, start..end);
+            if AUTH_SCHEMES.iter().any(|s| word.eq_ignore_ascii_case(s)) {
+                let mut next = end;
+                while matches!(b.get(next), Some(b' ' | b'\t')) {
+                    next += 1;
+                }
+                if next > end && bare_end(b, next) > next {
+                    return bare_end(b, next);
+                }
             }
-            i
+            end
         }
     }
+}
+
+/// Authorization schemes whose credentials follow after a space.
+const AUTH_SCHEMES: &[&str] = &["bearer", "basic", "digest", "token"];
+
+/// Index just past the bare word starting at `start` (up to a delimiter or whitespace).
+fn bare_end(b: &[u8], start: usize) -> usize {
+    let mut i = start;
+    while b.get(i).is_some_and(|&c| {
+        !matches!(c, b',' | b';' | b'&' | b'}' | b']' | b'"' | b'\'' | b'<')
+            && !c.is_ascii_whitespace()
+    }) {
+        i += 1;
+    }
+    i
 }
 
 /// The keyed pass (see the module docs).
@@ -198,7 +218,15 @@ fn mask_keyed(text: &str, depth: usize) -> String {
             i += 1;
             continue;
         };
-        let after = skip_ws(b, end);
+        let mut after = skip_ws(b, end);
+        if c != b'"' && c != b'\'' && matches!(b.get(end), Some(b'"' | b'\'')) {
+            // A word right before a quote and a `:` is a key whose opening quote the scan took
+            // for the end of a string: a stray quote earlier in the text (`x"{"cvv":"987"}`).
+            let past_quote = skip_ws(b, end + 1);
+            if matches!(b.get(past_quote), Some(b':' | b'=')) {
+                after = past_quote;
+            }
+        }
         let is_key = matches!(b.get(after), Some(b':' | b'='));
         if is_key && is_secret_key(&key) {
             let vstart = skip_ws(b, after + 1);
@@ -214,8 +242,9 @@ fn mask_keyed(text: &str, depth: usize) -> String {
             i = vend.max(end);
             continue;
         }
-        if !is_key && (c == b'"' || c == b'\'') && depth < MAX_DEPTH && key.len() > 2 {
-            // A string value: it may hold escaped JSON or `key=value` text of its own.
+        if (c == b'"' || c == b'\'') && depth < MAX_DEPTH && key.len() > 2 {
+            // A string (a value, or a key that is not a secret's): it may hold escaped JSON or
+            // `key=value` text of its own.
             let inner = mask_keyed(&key, depth + 1);
             if inner != key {
                 out.push_str(slice(text, copied..i));

@@ -208,14 +208,15 @@ pub fn error_from_response(prepared: &Prepared, resp: &HttpResponse) -> Error {
         // P500 ("unknown exception") and P501 are the server's failures, whatever the status:
         // the call may have been processed (outcome unknown).
         let (kind, retryable) = match code {
-            ErrorCode::P403 => (ErrorKind::Validation, false),
+            // A 5xx is the server's failure whatever code it carries: outcome unknown.
+            ErrorCode::P403 if status < 500 => (ErrorKind::Validation, false),
             ErrorCode::P500 | ErrorCode::P501 => (ErrorKind::Unavailable, safe_read),
             _ if status >= 500 => (ErrorKind::Unavailable, safe_read),
             _ => (ErrorKind::Api, false),
         };
         let mut e = base(kind, detail.clone())
             .with_code(code.clone())
-            .with_error_name(body.error_name.clone())
+            .with_error_name(body.error_name.as_deref().map(crate::mask::mask_secrets))
             .with_retryable(retryable);
         if kind == ErrorKind::Unavailable {
             e = e.with_retry_after(retry_after(resp));
