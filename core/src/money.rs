@@ -226,11 +226,18 @@ impl<'de> Visitor<'de> for AmountVisitor {
         Ok(Amount(Decimal::from(v)))
     }
 
+    // serde_json hands integers above `u64::MAX` over as `u128`.
+    fn visit_u128<E: de::Error>(self, v: u128) -> Result<Amount, E> {
+        i128::try_from(v)
+            .map_err(|_| E::custom("amount out of range"))
+            .and_then(|v| self.visit_i128(v))
+    }
+
     fn visit_i128<E: de::Error>(self, v: i128) -> Result<Amount, E> {
-        Decimal::from_i128_with_scale(v, 0)
-            .checked_add(Decimal::ZERO)
+        // `try_`: `from_i128_with_scale` panics past 96 bits.
+        Decimal::try_from_i128_with_scale(v, 0)
             .map(Amount)
-            .ok_or_else(|| E::custom("amount out of range"))
+            .map_err(|_| E::custom("amount out of range"))
     }
 
     // Reached from `serde_json::Value` only when the float's shortest text is exactly the
