@@ -10,7 +10,7 @@ import secrets
 import time
 from decimal import Decimal, InvalidOperation
 from pathlib import Path
-from typing import Any
+from typing import Any, Callable
 
 import pytest
 
@@ -43,30 +43,43 @@ def test_scenario(path: Path) -> None:
         time_scale=float(settings.get("timeScale", 1)),
     )
     steps = doc["steps"]
+    cells, cell_of = cells_of(doc)
+    passed: set[int] = set()
+    failures: list[str] = []
+    failed_cells: set[str] = set()
     runner: Runner | None = None
-    failed: dict[str, Any] | None = None
     try:
         runner = Runner(sandbox)
         for i, step in enumerate(steps):
+            cell = cell_of(step)
+            if cell is not None and cell in failed_cells:
+                continue  # the rest of a failed cell
             label = f'{doc["name"]} step {i + 1} "{step.get("name", "?")}" ({step["op"]})'
             try:
                 runner.run_step(step)
+                passed.add(i)
             except AssertionError as e:
-                failed = step
-                raise AssertionError(f"{label} failed: {e}") from None
-        assert runner.steps_run == len(steps)
+                failures.append(f"{label} failed: {e}")
+                # The first failing step fails the scenario. Outside a matrix cell nothing
+                # after it runs; in a matrix the rest of that cell is skipped, faults it may
+                # have left queued are cleared, and the next cell runs (the summary shows all).
+                if cell is None:
+                    break
+                failed_cells.add(cell)
+                sandbox.http("DELETE", "/_sandbox/faults")
     finally:
-        if runner is not None:
-            report(doc, runner.steps_run, failed)
+        report(doc, cells, cell_of, passed, failed_cells)
         sandbox.stop()
+    if failures:
+        more = f" (and {len(failures) - 1} more failing steps)" if len(failures) > 1 else ""
+        raise AssertionError(failures[0] + more)
+    assert runner is not None and runner.steps_run == len(steps)
 
 
-def report(doc: dict[str, Any], run: int, failed: dict[str, Any] | None) -> None:
-    """Records how much of the scenario passed (printed at the end of the session): steps, and
-    for a matrix its cells — a cell is its call step (the one with ``"cell"``) and every step
-    named after it; it passed when all of them ran and passed."""
-    steps = doc["steps"]
-    cells = {str(s["cell"]) for s in steps if "cell" in s}
+def cells_of(doc: dict[str, Any]) -> tuple[set[str], Callable[[dict[str, Any]], str | None]]:
+    """The cells of a matrix scenario, and the cell of a step: a cell is its call step (the one
+    with ``"cell"``) and every step named after it (``"<cell>: ..."``)."""
+    cells = {str(s["cell"]) for s in doc["steps"] if "cell" in s}
     if "cells" in doc:
         assert int(doc["cells"]) == len(cells), "the file's cell count disagrees with its steps"
 
@@ -76,14 +89,26 @@ def report(doc: dict[str, Any], run: int, failed: dict[str, Any] | None) -> None
         prefix = str(step.get("name", "")).split(": ", 1)[0]
         return prefix if prefix in cells else None
 
-    done = {cell_of(s) for s in steps[:run]} - {None}
-    done -= {cell_of(s) for s in steps[run:]}
-    if failed is not None:
-        done.discard(cell_of(failed))
-    line = f"scenario {doc['name']}: {run}/{len(steps)} steps passed"
+    return cells, cell_of
+
+
+def report(
+    doc: dict[str, Any],
+    cells: set[str],
+    cell_of: Callable[[dict[str, Any]], str | None],
+    passed: set[int],
+    failed_cells: set[str],
+) -> None:
+    """Records how much of the scenario passed (printed at the end of the session): steps, and
+    for a matrix its cells (a cell passed when every step of it did)."""
+    steps = doc["steps"]
+    bad = {cell_of(s) for i, s in enumerate(steps) if i not in passed} | failed_cells
+    line = f"scenario {doc['name']}: {len(passed)}/{len(steps)} steps passed"
     if cells:
-        line += f"; matrix {len(done)}/{len(cells)} cells passed"
+        line += f"; matrix {len(cells - bad)}/{len(cells)} cells passed"
     SUMMARY.append(line)
+    if cells & bad:
+        SUMMARY.append("  failed cells: " + "; ".join(sorted(cells & bad)))
 
 
 # ---- the runner ------------------------------------------------------------------------------
