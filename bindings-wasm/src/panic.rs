@@ -11,9 +11,10 @@
 //! * [`install`] (run when the module loads) sets a panic hook that keeps the panic's message
 //!   (secrets masked by the core) before the trap;
 //! * [`guard`] runs Rust code through a JavaScript call that catches the trap, so the trap ends
-//!   *inside* the export that started it. Every export the package has goes through it: the
-//!   synchronous ones throw the `P100Error`, and each promise's future is polled inside it
-//!   ([`Guarded`]), so a panic rejects that promise and nothing else.
+//!   *inside* the export that started it. Every export that runs SDK code goes through it (the
+//!   getters of the resource groups only clone a handle): the synchronous ones throw the
+//!   `P100Error`, and each promise's future is polled inside it ([`Guarded`]), so a panic
+//!   rejects that promise and nothing else.
 //!
 //! What a trap leaves behind: the frames it unwound run no destructors, so the memory of the
 //! panicking call is leaked (never freed, never used again); other clients and calls keep
