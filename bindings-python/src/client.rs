@@ -323,16 +323,14 @@ macro_rules! client_class {
                 py: Python<'_>,
                 error: &Bound<'_, PyAny>,
             ) -> PyResult<Py<PyAny>> {
-                let fp = reconcile_input(error)?;
+                let (outcome, fp) = reconcile_input(error)?;
                 let c = self.shared.client(py)?;
                 $run(
                     py,
                     pending(async move {
-                        match fp {
-                            Some(fp) => c.reconcile_fingerprint(&fp).await,
-                            None => Ok(p100::Reconciliation::NotFound),
-                        }
-                        .map(ReconciliationOut)
+                        c.reconcile_outcome(outcome, fp.as_ref())
+                            .await
+                            .map(ReconciliationOut)
                     }),
                 )
             }

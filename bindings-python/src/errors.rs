@@ -32,48 +32,33 @@ fn fingerprint_to_py<'py>(py: Python<'py>, fp: &Fingerprint) -> PyResult<Bound<'
     Ok(d)
 }
 
-/// What `client.reconcile(x)` works from, by the core's rules (`Client::reconcile`): `None`
-/// when `x` is a `P100Error` whose outcome proves nothing happened (`not_sent`, `rejected`:
-/// the answer is `not_found` without asking the server), else the fingerprint to look for
-/// (`reconcile_fingerprint`): `x.fingerprint`, or `x` itself when it is a fingerprint dict
-/// (snake_case or camelCase keys).
-pub fn reconcile_input(value: &Bound<'_, PyAny>) -> PyResult<Option<Fingerprint>> {
+/// What `client.reconcile(x)` hands to the core (`Client::reconcile_outcome`, where the rules
+/// live): the `P100Error`'s outcome and fingerprint, or — when `x` is a fingerprint dict kept
+/// from earlier (snake_case or camelCase keys) — that fingerprint with outcome `unknown`.
+pub fn reconcile_input(value: &Bound<'_, PyAny>) -> PyResult<(p100::Outcome, Option<Fingerprint>)> {
     let py = value.py();
     if value.cast::<PyDict>().is_ok() {
-        return crate::convert::request(py, Some(value), None).map(Some);
+        let fp = crate::convert::request(py, Some(value), None)?;
+        return Ok((p100::Outcome::Unknown, Some(fp)));
     }
     let outcome: Option<String> = value.getattr("outcome").ok().and_then(|o| o.extract().ok());
-    let Some(outcome) = p100::Outcome::ALL
-        .into_iter()
-        .find(|o| Some(o.as_str()) == outcome.as_deref())
-    else {
+    let Some(outcome) = outcome.as_deref().and_then(p100::Outcome::parse) else {
         return Err(validation(
             py,
             "error",
             "must be a p100.P100Error or the fingerprint dict of one",
         ));
     };
-    if matches!(outcome, p100::Outcome::NotSent | p100::Outcome::Rejected) {
-        return Ok(None);
-    }
     match value.getattr("fingerprint").ok().filter(|f| !f.is_none()) {
         Some(fp) if fp.cast::<PyDict>().is_ok() => {
-            crate::convert::request(py, Some(&fp), None).map(Some)
+            Ok((outcome, Some(crate::convert::request(py, Some(&fp), None)?)))
         }
         Some(_) => Err(validation(
             py,
             "error",
             "has a fingerprint that is not a dict",
         )),
-        None => Err(validation(
-            py,
-            "error",
-            format!(
-                "carries no fingerprint to reconcile: it is not the error of a money-moving \
-                 call (outcome {outcome}: {})",
-                outcome.advice()
-            ),
-        )),
+        None => Ok((outcome, None)),
     }
 }
 

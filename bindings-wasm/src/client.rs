@@ -71,48 +71,30 @@ struct WaitOpts {
     max_interval_ms: Option<f64>,
 }
 
-/// What `client.reconcile(x)` works from, by the core's rules (`Client::reconcile`): `None`
-/// when `x` is an error whose outcome proves nothing happened (`not_sent`, `rejected`: the
-/// answer is `not_found` without asking the server), else the fingerprint to look for
-/// (`reconcile_fingerprint`): `x.fingerprint`, or `x` itself when it is a fingerprint (an
-/// object with `operation` and `sentAtMs`).
-fn reconcile_input(value: JsValue) -> Result<Option<p100::Fingerprint>, Error> {
+/// What `client.reconcile(x)` hands to the core (`Client::reconcile_outcome`, where the rules
+/// live): the error's outcome and fingerprint, or — when `x` is a fingerprint kept from earlier
+/// (an object with `operation` and `sentAtMs`) — that fingerprint with outcome `unknown`.
+fn reconcile_input(value: JsValue) -> Result<(p100::Outcome, Option<p100::Fingerprint>), Error> {
     let get = |key: &str| Reflect::get(&value, &JsValue::from_str(key)).ok();
+    let not_reconcilable =
+        || Error::validation("error", "must be a P100Error or the fingerprint of one");
     if !value.is_object() {
-        return Err(Error::validation(
-            "error",
-            "must be a P100Error or the fingerprint of one",
-        ));
+        return Err(not_reconcilable());
     }
     let is_fingerprint = get("operation").is_some_and(|v| v.is_string())
         && get("sentAtMs").is_some_and(|v| v.as_f64().is_some());
     if is_fingerprint {
-        return input(value, "fingerprint").map(Some);
+        return Ok((p100::Outcome::Unknown, Some(input(value, "fingerprint")?)));
     }
-    let outcome = get("outcome").and_then(|o| o.as_string());
-    let Some(outcome) = p100::Outcome::ALL
-        .into_iter()
-        .find(|o| Some(o.as_str()) == outcome.as_deref())
-    else {
-        return Err(Error::validation(
-            "error",
-            "must be a P100Error or the fingerprint of one",
-        ));
+    let outcome = get("outcome")
+        .and_then(|o| o.as_string())
+        .and_then(|o| p100::Outcome::parse(&o))
+        .ok_or_else(not_reconcilable)?;
+    let fp = match get("fingerprint") {
+        Some(fp) if fp.is_object() => Some(input(fp, "error.fingerprint")?),
+        _ => None,
     };
-    if matches!(outcome, p100::Outcome::NotSent | p100::Outcome::Rejected) {
-        return Ok(None);
-    }
-    match get("fingerprint") {
-        Some(fp) if fp.is_object() => input(fp, "error.fingerprint").map(Some),
-        _ => Err(Error::validation(
-            "error",
-            format!(
-                "carries no fingerprint to reconcile: it is not the error of a money-moving \
-                 call (outcome {outcome}: {})",
-                outcome.advice()
-            ),
-        )),
-    }
+    Ok((outcome, fp))
 }
 
 /// A positive number of milliseconds, within the core's bounds (at most 2^31 − 1 ms, the
@@ -448,10 +430,8 @@ impl Client {
     ) -> Promise {
         let c = self.inner.clone();
         spawn(async move {
-            let answer = match reconcile_input(error)? {
-                Some(fp) => c.reconcile_fingerprint(&fp).await?,
-                None => p100::Reconciliation::NotFound,
-            };
+            let (outcome, fp) = reconcile_input(error)?;
+            let answer = c.reconcile_outcome(outcome, fp.as_ref()).await?;
             output(&answer)
         })
     }

@@ -209,6 +209,11 @@ impl Outcome {
         }
     }
 
+    /// The outcome named by [`Outcome::as_str`] (`"not_sent"`…), for the bindings.
+    pub fn parse(text: &str) -> Option<Outcome> {
+        Outcome::ALL.into_iter().find(|o| o.as_str() == text)
+    }
+
     /// What a caller should do, in one sentence (the same text in every language's docs).
     pub fn advice(&self) -> &'static str {
         match self {

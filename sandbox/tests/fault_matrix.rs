@@ -164,7 +164,12 @@ fn faults() -> Vec<Fault> {
             expect: e(json!("network"), "not_sent", true, Value::Null),
             executed: Executed::Never,
             settle_ms: 0,
-            wasm: None,
+            wasm: Some((
+                e(json!("network"), "unknown", false, Value::Null),
+                "in Node, fetch reports a refused connection as a bare 'fetch failed' (the \
+                 ECONNREFUSED code sits in err.cause, which the wasm transport cannot see), \
+                 so the SDK cannot prove that nothing was sent and says unknown (the safe side)",
+            )),
         },
         Fault {
             name: "timeout before sending (connect)",

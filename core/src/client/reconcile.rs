@@ -126,17 +126,16 @@ fn created_ms(t: &Transaction) -> Option<i64> {
 pub fn matches<'a>(
     fp: &Fingerprint,
     kind: &str,
+    direction: &str,
     history: &'a [Transaction],
 ) -> Vec<&'a Transaction> {
     history
         .iter()
         .filter(|t| t.r#type.as_deref() == Some(kind))
-        // A collection transfer (user → partner) is IN for the partner; everything else OUT.
         .filter(|t| {
-            kind == "transfer"
-                || t.direction
-                    .as_deref()
-                    .is_none_or(|d| d.eq_ignore_ascii_case("out"))
+            t.direction
+                .as_deref()
+                .is_none_or(|d| d.eq_ignore_ascii_case(direction))
         })
         .filter(|t| fp.amount.is_none() || t.amount == fp.amount)
         .filter(|t| match (&fp.currency, &t.currency) {
@@ -162,18 +161,29 @@ impl Client {
     /// without a request (it provably did not happen); an `Unknown`/`Accepted` error without a
     /// fingerprint (not a money-moving call) is a validation error of field `error`.
     pub async fn reconcile(&self, error: &Error) -> Result<Reconciliation> {
+        self.reconcile_outcome(error.outcome(), error.fingerprint())
+            .await
+    }
+
+    /// [`Client::reconcile`] from the two facts it needs — what the bindings hold of an error
+    /// (its outcome and its fingerprint). `NotSent`/`Rejected` answer `NotFound` without a
+    /// request; `Unknown`/`Accepted` need the fingerprint.
+    pub async fn reconcile_outcome(
+        &self,
+        outcome: Outcome,
+        fingerprint: Option<&Fingerprint>,
+    ) -> Result<Reconciliation> {
         // Provably not sent, or refused: it did not happen.
-        if matches!(error.outcome(), Outcome::NotSent | Outcome::Rejected) {
+        if matches!(outcome, Outcome::NotSent | Outcome::Rejected) {
             return Ok(Reconciliation::NotFound);
         }
-        let Some(fp) = error.fingerprint() else {
+        let Some(fp) = fingerprint else {
             return Err(Error::validation(
                 "error",
                 format!(
                     "carries no fingerprint to reconcile: it is not the error of a \
-                     money-moving call (outcome {}: {})",
-                    error.outcome(),
-                    error.outcome().advice()
+                     money-moving call (outcome {outcome}: {})",
+                    outcome.advice()
                 ),
             ));
         };
@@ -210,14 +220,20 @@ impl Client {
         let mut found: Vec<Transaction> = Vec::new();
         for (month, year) in months {
             let q = TransactionHistoryQuery::new(month, year);
-            let history = match &fp.external_user_id {
-                Some(user) if !fp.operation.starts_with("transfers.") => {
-                    self.users().transactions(user, &q).await?
-                }
-                _ => self.partner().transactions(&q).await?,
+            // An internal transfer is looked for in its user's history (IN when it funds the
+            // user, OUT when it collects from them), so an equal transfer to another user
+            // cannot match.
+            let (holder, direction) = match (&fp.external_user_id, &fp.destination) {
+                (Some(user), _) => (Some(user), "out"),
+                (None, Some(user)) if kind == "transfer" => (Some(user), "in"),
+                (None, _) => (None, "out"),
+            };
+            let history = match holder {
+                Some(user) => self.users().transactions(user, &q).await?,
+                None => self.partner().transactions(&q).await?,
             };
             found.extend(
-                matches(fp, kind, &history.transactions)
+                matches(fp, kind, direction, &history.transactions)
                     .into_iter()
                     .cloned(),
             );
