@@ -60,7 +60,28 @@ pub fn is_secret_key(key: &str) -> bool {
 
 /// `text` with every secret masked (see the module docs). Idempotent.
 pub fn mask_secrets(text: &str) -> String {
-    mask_card_numbers(&mask_loose(&mask_keyed(text, 0)))
+    // One round can leave work for the next (a string the keyed pass re-encodes reads
+    // differently to the loose pass): rounds repeat until nothing changes, so masking is
+    // idempotent. Text without secrets takes two rounds that change nothing.
+    let mut current = mask_round(text);
+    for _ in 0..MAX_ROUNDS {
+        let next = mask_round(&current);
+        if next == current {
+            break;
+        }
+        current = next;
+    }
+    current
+}
+
+/// Most extra rounds of [`mask_secrets`].
+const MAX_ROUNDS: usize = 8;
+
+/// One round of masking: loose, keyed, loose again, card numbers. Loose before the keyed pass
+/// too: a key whose value the keyed pass swallows into another (a stray quote, an unbalanced
+/// bracket) is still seen by its word.
+fn mask_round(text: &str) -> String {
+    mask_card_numbers(&mask_loose(&mask_keyed(&mask_loose(text), 0)))
 }
 
 fn is_word_byte(b: u8) -> bool {
@@ -205,10 +226,12 @@ fn mask_keyed(text: &str, depth: usize) -> String {
     let mut out = String::with_capacity(text.len());
     let mut copied = 0;
     let mut i = 0;
+    // A key found glued to the end of a word (see `secret_key_inside`) starts here.
+    let mut key_at = None;
     while let Some(&c) = b.get(i) {
         let (end, key) = if c == b'"' || c == b'\'' {
             scan_string(b, text, i)
-        } else if is_word_byte(c) && !prev(b, i).is_some_and(is_word_byte) {
+        } else if is_word_byte(c) && (key_at == Some(i) || !prev(b, i).is_some_and(is_word_byte)) {
             let mut j = i;
             while b.get(j).copied().is_some_and(is_word_byte) {
                 j += 1;
@@ -238,8 +261,9 @@ fn mask_keyed(text: &str, depth: usize) -> String {
                 continue;
             }
             if let Some(next_key) = secret_key_inside(b, text, vstart, vend) {
-                // `cvv=\npin: 5813`, `cvv=x;pin: 5813`: a bare "value" that runs into the next
-                // secret key ends where that key starts; the key is masked in turn.
+                // `cvv=\npin: 5813`, `cvv=x;pin: 5813`, `cvv=987pin=5813`: a bare "value" that
+                // runs into the next secret key ends where that key starts; the key is masked
+                // in turn.
                 if next_key > vstart {
                     out.push_str(slice(text, copied..vstart));
                     out.push('"');
@@ -248,9 +272,10 @@ fn mask_keyed(text: &str, depth: usize) -> String {
                     copied = next_key;
                 }
                 i = next_key;
+                key_at = Some(next_key);
                 continue;
             }
-            if !matches!(value, "null" | "true" | "false" | REDACTED) && !value.is_empty() {
+            if !matches!(value, "null" | "true" | "false") && !value.is_empty() {
                 out.push_str(slice(text, copied..vstart));
                 out.push('"');
                 out.push_str(REDACTED);
@@ -281,15 +306,19 @@ fn prev(b: &[u8], i: usize) -> Option<u8> {
     i.checked_sub(1).and_then(|p| b.get(p)).copied()
 }
 
-/// Where a bare secret key word followed by `:` or `=` starts within the bare value
-/// `start..end` (`x;pin: …`), if one does.
+/// Where a secret key followed by `:` or `=` starts within the bare value `start..end`
+/// (`x;pin: …`), if one does. The key may be the end of a word (`987pin=…`): it starts at the
+/// shortest end of the word that names a secret.
 fn secret_key_inside(b: &[u8], text: &str, start: usize, end: usize) -> Option<usize> {
     if matches!(b.get(start), Some(b'"' | b'\'' | b'{' | b'[')) {
         return None;
     }
     let mut k = start;
     while k < end {
-        if !b.get(k).copied().is_some_and(is_word_byte) || prev(b, k).is_some_and(is_word_byte) {
+        // The value's first word starts at `start`, whatever comes before (`\ncard_number`).
+        if !b.get(k).copied().is_some_and(is_word_byte)
+            || (k != start && prev(b, k).is_some_and(is_word_byte))
+        {
             k += 1;
             continue;
         }
@@ -297,8 +326,21 @@ fn secret_key_inside(b: &[u8], text: &str, start: usize, end: usize) -> Option<u
         while b.get(j).copied().is_some_and(is_word_byte) {
             j += 1;
         }
-        if matches!(b.get(j), Some(b':' | b'=')) && is_secret_key(slice(text, k..j)) {
-            return Some(k);
+        let word = slice(text, k..j);
+        let mut sep = j;
+        while b
+            .get(sep)
+            .is_some_and(|c| c.is_ascii_whitespace() || matches!(c, b'"' | b'\''))
+        {
+            sep += 1;
+        }
+        if matches!(b.get(sep), Some(b':' | b'=')) && is_secret_key(word) {
+            let shortest = word
+                .char_indices()
+                .rev()
+                .find(|(p, _)| is_secret_key(word.get(*p..).unwrap_or_default()))
+                .map_or(0, |(p, _)| p);
+            return Some(k + shortest);
         }
         k = j;
     }
@@ -342,8 +384,9 @@ fn mask_loose(text: &str) -> String {
     let mut out = String::with_capacity(text.len());
     let mut copied = 0;
     let mut i = 0;
+    let mut key_at = None;
     while let Some(&c) = b.get(i) {
-        if !is_word_byte(c) || prev(b, i).is_some_and(is_word_byte) {
+        if !is_word_byte(c) || (key_at != Some(i) && prev(b, i).is_some_and(is_word_byte)) {
             i += 1;
             continue;
         }
@@ -357,43 +400,56 @@ fn mask_loose(text: &str) -> String {
             continue;
         }
         let vstart = skip_noise(sep + 1);
-        let mut vend = vstart;
-        while b.get(vend).is_some_and(|&c| {
-            !matches!(
-                c,
-                b',' | b';' | b'&' | b'}' | b']' | b'"' | b'\'' | b'<' | b'\\'
-            ) && !c.is_ascii_whitespace()
-        }) {
-            vend += 1;
+        let word_end = |mut e: usize| {
+            while b.get(e).is_some_and(|&c| {
+                !matches!(
+                    c,
+                    b',' | b';' | b'&' | b'}' | b']' | b'"' | b'\'' | b'<' | b'\\'
+                ) && !c.is_ascii_whitespace()
+            }) {
+                e += 1;
+            }
+            e
+        };
+        let mut vend = word_end(vstart);
+        if AUTH_SCHEMES
+            .iter()
+            .any(|s| slice(text, vstart..vend).eq_ignore_ascii_case(s))
+        {
+            // `Authorization: Bearer <token>`: the scheme and its credentials are one value.
+            let mut next = vend;
+            while matches!(b.get(next), Some(b' ' | b'\t')) {
+                next += 1;
+            }
+            if next > vend && word_end(next) > next {
+                vend = word_end(next);
+            }
         }
         let value = slice(text, vstart..vend);
         if let Some(next_key) = secret_key_inside(b, text, vstart, vend) {
             if next_key > vstart {
                 out.push_str(slice(text, copied..vstart));
-                out.push('"');
                 out.push_str(REDACTED);
-                out.push('"');
                 copied = next_key;
             }
             i = next_key;
+            key_at = Some(next_key);
             continue;
         }
         let skip = value.is_empty()
             || matches!(value, "null" | "true" | "false")
             || value.starts_with(['{', '['])
             || slice(text, vstart..).starts_with(REDACTED);
-        if !skip {
-            out.push_str(slice(text, copied..vstart));
-            // A value right after a quote sits inside one; a bare value gets its own quotes.
-            if matches!(prev(b, vstart), Some(b'"' | b'\'')) {
-                out.push_str(REDACTED);
-            } else {
-                out.push('"');
-                out.push_str(REDACTED);
-                out.push('"');
-            }
-            copied = vend;
+        if skip {
+            // Keys inside a skipped value (an object, an array) are still looked at.
+            i = j;
+            continue;
         }
+        // Without quotes: the loose pass cannot tell whether it is inside a string. Where the
+        // keyed pass sees the key, it quotes the value (valid JSON stays valid).
+        out.push_str(slice(text, copied..vstart));
+        out.push_str(REDACTED);
+        copied = vend;
         i = vend.max(j);
     }
     out.push_str(slice(text, copied..));
