@@ -5958,6 +5958,181 @@ public func FfiConverterTypeOrderStatusEvent_lower(_ value: OrderStatusEvent) ->
 
 
 /**
+ * Every field of a [`P100Error`], whichever its case, with its kind: what `details()` returns.
+ * The properties of the error in Swift (`e.kind`, `e.code`, `e.status`, `e.requestId`,
+ * `e.isRetryable`…) and in Kotlin read it, so that no code matches a case positionally.
+ */
+public struct P100ErrorDetails: Equatable, Hashable {
+    /**
+     * What kind of failure this is.
+     */
+    public let kind: ErrorKind
+    /**
+     * Readable explanation (never contains a secret).
+     */
+    public let reason: String
+    /**
+     * P-code (`"P412"`…), when the API sent one.
+     */
+    public let code: String?
+    /**
+     * `errorName` from the API (`"invalid-user"`…), when sent.
+     */
+    public let errorName: String?
+    /**
+     * HTTP status, when a reply was received (none: nothing was sent).
+     */
+    public let status: Int32?
+    /**
+     * The server's request id, when sent.
+     */
+    public let requestId: String?
+    /**
+     * True when the same call can be sent again safely.
+     */
+    public let retryable: Bool
+    /**
+     * How long the server asked to wait before a retry, in milliseconds.
+     */
+    public let retryAfterMs: Int64?
+    /**
+     * The request field at fault (validation errors).
+     */
+    public let field: String?
+    /**
+     * True when the server accepted the operation despite this error: check the details
+     * endpoint, do not send the call again.
+     */
+    public let accepted: Bool
+    /**
+     * The SDK operation that failed (`"sepa.partner_transfer"`…), when known.
+     */
+    public let operation: String?
+    /**
+     * The server's reply with secrets masked, when there was one (API errors, unreadable
+     * replies: for an accepted operation it holds the ids to check the details endpoint with).
+     */
+    public let rawBody: String?
+
+    // Default memberwise initializers are never public by default, so we
+    // declare one manually.
+    public init(
+        /**
+         * What kind of failure this is.
+         */kind: ErrorKind, 
+        /**
+         * Readable explanation (never contains a secret).
+         */reason: String, 
+        /**
+         * P-code (`"P412"`…), when the API sent one.
+         */code: String?, 
+        /**
+         * `errorName` from the API (`"invalid-user"`…), when sent.
+         */errorName: String?, 
+        /**
+         * HTTP status, when a reply was received (none: nothing was sent).
+         */status: Int32?, 
+        /**
+         * The server's request id, when sent.
+         */requestId: String?, 
+        /**
+         * True when the same call can be sent again safely.
+         */retryable: Bool, 
+        /**
+         * How long the server asked to wait before a retry, in milliseconds.
+         */retryAfterMs: Int64?, 
+        /**
+         * The request field at fault (validation errors).
+         */field: String?, 
+        /**
+         * True when the server accepted the operation despite this error: check the details
+         * endpoint, do not send the call again.
+         */accepted: Bool, 
+        /**
+         * The SDK operation that failed (`"sepa.partner_transfer"`…), when known.
+         */operation: String?, 
+        /**
+         * The server's reply with secrets masked, when there was one (API errors, unreadable
+         * replies: for an accepted operation it holds the ids to check the details endpoint with).
+         */rawBody: String?) {
+        self.kind = kind
+        self.reason = reason
+        self.code = code
+        self.errorName = errorName
+        self.status = status
+        self.requestId = requestId
+        self.retryable = retryable
+        self.retryAfterMs = retryAfterMs
+        self.field = field
+        self.accepted = accepted
+        self.operation = operation
+        self.rawBody = rawBody
+    }
+
+    
+
+    
+}
+
+#if compiler(>=6)
+extension P100ErrorDetails: Sendable {}
+#endif
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public struct FfiConverterTypeP100ErrorDetails: FfiConverterRustBuffer {
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> P100ErrorDetails {
+        return
+            try P100ErrorDetails(
+                kind: FfiConverterTypeErrorKind.read(from: &buf), 
+                reason: FfiConverterString.read(from: &buf), 
+                code: FfiConverterOptionString.read(from: &buf), 
+                errorName: FfiConverterOptionString.read(from: &buf), 
+                status: FfiConverterOptionInt32.read(from: &buf), 
+                requestId: FfiConverterOptionString.read(from: &buf), 
+                retryable: FfiConverterBool.read(from: &buf), 
+                retryAfterMs: FfiConverterOptionInt64.read(from: &buf), 
+                field: FfiConverterOptionString.read(from: &buf), 
+                accepted: FfiConverterBool.read(from: &buf), 
+                operation: FfiConverterOptionString.read(from: &buf), 
+                rawBody: FfiConverterOptionString.read(from: &buf)
+        )
+    }
+
+    public static func write(_ value: P100ErrorDetails, into buf: inout [UInt8]) {
+        FfiConverterTypeErrorKind.write(value.kind, into: &buf)
+        FfiConverterString.write(value.reason, into: &buf)
+        FfiConverterOptionString.write(value.code, into: &buf)
+        FfiConverterOptionString.write(value.errorName, into: &buf)
+        FfiConverterOptionInt32.write(value.status, into: &buf)
+        FfiConverterOptionString.write(value.requestId, into: &buf)
+        FfiConverterBool.write(value.retryable, into: &buf)
+        FfiConverterOptionInt64.write(value.retryAfterMs, into: &buf)
+        FfiConverterOptionString.write(value.field, into: &buf)
+        FfiConverterBool.write(value.accepted, into: &buf)
+        FfiConverterOptionString.write(value.operation, into: &buf)
+        FfiConverterOptionString.write(value.rawBody, into: &buf)
+    }
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeP100ErrorDetails_lift(_ buf: RustBuffer) throws -> P100ErrorDetails {
+    return try FfiConverterTypeP100ErrorDetails.lift(buf)
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeP100ErrorDetails_lower(_ value: P100ErrorDetails) -> RustBuffer {
+    return FfiConverterTypeP100ErrorDetails.lower(value)
+}
+
+
+/**
  * Crypto withdrawal from the partner's balance (`POST /v1/partner/crypto-withdrawal`).
  * *Inferred* path and body: the user variant's fields without the user id. `amount` is sent
  * as a JSON number.
@@ -11491,6 +11666,174 @@ public func FfiConverterTypeErrorCode_lower(_ value: ErrorCode) -> RustBuffer {
 
 
 /**
+ * What kind of failure a [`P100Error`] is: `e.kind` in Swift (`.validation`, `.rateLimited`…)
+ * and Kotlin (`ErrorKind.VALIDATION`…), to `switch`/`when` on. Its text (`description`,
+ * `toString()`) is the stable lower-case name every language uses: `"rate_limited"`.
+ */
+
+public enum ErrorKind: Equatable, Hashable, CustomStringConvertible {
+    
+    /**
+     * Bad input caught before anything was sent (or a P403 from the API). Has a `field`.
+     */
+    case validation
+    /**
+     * 401: key missing (`xo1`), wrong (`xo2`) or IP not allowed (`xo3`).
+     */
+    case authentication
+    /**
+     * A business error from the API with a P-code (`P412`, `P433`, …).
+     */
+    case api
+    /**
+     * 429: too many requests; `retryAfterMs` says how long to wait when the server said.
+     */
+    case rateLimited
+    /**
+     * `P501` or an HTTP 5xx: the service is unavailable.
+     */
+    case unavailable
+    /**
+     * The request could not be completed on the network (refused, reset, DNS, TLS).
+     */
+    case network
+    /**
+     * No reply within the timeout (or a `waitFor` that ran out of time).
+     */
+    case timeout
+    /**
+     * A reply that could not be read; `isAccepted` tells whether the operation was accepted.
+     */
+    case decode
+    /**
+     * The client is misconfigured (no API key, bad base URL, …).
+     */
+    case config
+    /**
+     * A webhook delivery without the right `Authorization` token: answer it with 401.
+     */
+    case webhookUnauthorized
+
+
+
+
+
+// The local Rust `Display` implementation.
+public var description: String {
+    return try!  FfiConverterString.lift(
+        try! rustCall() {
+        uniffiCallStatus in
+    uniffi_p100_fn_method_errorkind_uniffi_trait_display(
+            FfiConverterTypeErrorKind_lower(self),uniffiCallStatus
+    )
+}
+    )
+}
+}
+
+#if compiler(>=6)
+extension ErrorKind: Sendable {}
+#endif
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public struct FfiConverterTypeErrorKind: FfiConverterRustBuffer {
+    typealias SwiftType = ErrorKind
+
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> ErrorKind {
+        let variant: Int32 = try readInt(&buf)
+        switch variant {
+        
+        case 1: return .validation
+        
+        case 2: return .authentication
+        
+        case 3: return .api
+        
+        case 4: return .rateLimited
+        
+        case 5: return .unavailable
+        
+        case 6: return .network
+        
+        case 7: return .timeout
+        
+        case 8: return .decode
+        
+        case 9: return .config
+        
+        case 10: return .webhookUnauthorized
+        
+        default: throw UniffiInternalError.unexpectedEnumCase
+        }
+    }
+
+    public static func write(_ value: ErrorKind, into buf: inout [UInt8]) {
+        switch value {
+        
+        
+        case .validation:
+            writeInt(&buf, Int32(1))
+        
+        
+        case .authentication:
+            writeInt(&buf, Int32(2))
+        
+        
+        case .api:
+            writeInt(&buf, Int32(3))
+        
+        
+        case .rateLimited:
+            writeInt(&buf, Int32(4))
+        
+        
+        case .unavailable:
+            writeInt(&buf, Int32(5))
+        
+        
+        case .network:
+            writeInt(&buf, Int32(6))
+        
+        
+        case .timeout:
+            writeInt(&buf, Int32(7))
+        
+        
+        case .decode:
+            writeInt(&buf, Int32(8))
+        
+        
+        case .config:
+            writeInt(&buf, Int32(9))
+        
+        
+        case .webhookUnauthorized:
+            writeInt(&buf, Int32(10))
+        
+        }
+    }
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeErrorKind_lift(_ buf: RustBuffer) throws -> ErrorKind {
+    return try FfiConverterTypeErrorKind.lift(buf)
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeErrorKind_lower(_ value: ErrorKind) -> RustBuffer {
+    return FfiConverterTypeErrorKind.lower(value)
+}
+
+
+
+/**
  * State of an exchange. The docs name `COMPLETED`/`FAILED` (older pages in lower case).
  */
 
@@ -12609,7 +12952,8 @@ public func FfiConverterTypeOrderStatus_lower(_ value: OrderStatus) -> RustBuffe
  * `operation` (the SDK operation that failed, e.g. `"sepa.partner_transfer"`) and
  * `rawBody` (the server's reply with secrets masked, e.g. to recover the id of an
  * accepted operation whose reply could not be read). The same
- * values are available on any case through the methods `kind()`, `code()`, `status()`…
+ * values, with the kind, are properties of the error in Swift and Kotlin (`e.kind`,
+ * `e.code`, `e.status`, `e.isRetryable`…), read from [`P100Error::details`].
  */
 public 
 enum P100Error: Swift.Error, Equatable, Hashable, Foundation.LocalizedError {
@@ -13009,135 +13353,13 @@ enum P100Error: Swift.Error, Equatable, Hashable, Foundation.LocalizedError {
 
     
     /**
-     * The P-code (`"P412"`…), when the API sent one.
+     * Every field of this error, whichever its case, with its kind. Swift and Kotlin expose
+     * them as properties of the error (`e.kind`, `e.code`, `e.isRetryable`…).
      */
-public func code() -> String?  {
-    return try!  FfiConverterOptionString.lift(try! rustCall() {
+public func details() -> P100ErrorDetails  {
+    return try!  FfiConverterTypeP100ErrorDetails_lift(try! rustCall() {
         uniffiCallStatus in
-    uniffi_p100_fn_method_p100error_code(
-            FfiConverterTypeP100Error_lower(self),uniffiCallStatus
-    )
-})
-}
-    
-    /**
-     * The `errorName` the API sent (`"invalid-user"`…), when it sent one.
-     */
-public func errorName() -> String?  {
-    return try!  FfiConverterOptionString.lift(try! rustCall() {
-        uniffiCallStatus in
-    uniffi_p100_fn_method_p100error_error_name(
-            FfiConverterTypeP100Error_lower(self),uniffiCallStatus
-    )
-})
-}
-    
-    /**
-     * The request field at fault, for validation errors.
-     */
-public func field() -> String?  {
-    return try!  FfiConverterOptionString.lift(try! rustCall() {
-        uniffiCallStatus in
-    uniffi_p100_fn_method_p100error_field(
-            FfiConverterTypeP100Error_lower(self),uniffiCallStatus
-    )
-})
-}
-    
-    /**
-     * True when the server accepted the operation although this error is returned.
-     */
-public func isAccepted() -> Bool  {
-    return try!  FfiConverterBool.lift(try! rustCall() {
-        uniffiCallStatus in
-    uniffi_p100_fn_method_p100error_is_accepted(
-            FfiConverterTypeP100Error_lower(self),uniffiCallStatus
-    )
-})
-}
-    
-    /**
-     * True when sending the same call again cannot cause a duplicate operation.
-     */
-public func isRetryable() -> Bool  {
-    return try!  FfiConverterBool.lift(try! rustCall() {
-        uniffiCallStatus in
-    uniffi_p100_fn_method_p100error_is_retryable(
-            FfiConverterTypeP100Error_lower(self),uniffiCallStatus
-    )
-})
-}
-    
-    /**
-     * The kind as a stable lower-case name: `validation`, `authentication`, `api`,
-     * `rate_limited`, `unavailable`, `network`, `timeout`, `decode`, `config`,
-     * `webhook_unauthorized`.
-     */
-public func kind() -> String  {
-    return try!  FfiConverterString.lift(try! rustCall() {
-        uniffiCallStatus in
-    uniffi_p100_fn_method_p100error_kind(
-            FfiConverterTypeP100Error_lower(self),uniffiCallStatus
-    )
-})
-}
-    
-    /**
-     * The SDK operation that failed (`"sepa.partner_transfer"`…), when known.
-     */
-public func operation() -> String?  {
-    return try!  FfiConverterOptionString.lift(try! rustCall() {
-        uniffiCallStatus in
-    uniffi_p100_fn_method_p100error_operation(
-            FfiConverterTypeP100Error_lower(self),uniffiCallStatus
-    )
-})
-}
-    
-    /**
-     * The server's reply with secrets masked, when there was one (API errors, unreadable
-     * replies: for an accepted operation it holds the ids to check the details endpoint with).
-     */
-public func rawBody() -> String?  {
-    return try!  FfiConverterOptionString.lift(try! rustCall() {
-        uniffiCallStatus in
-    uniffi_p100_fn_method_p100error_raw_body(
-            FfiConverterTypeP100Error_lower(self),uniffiCallStatus
-    )
-})
-}
-    
-    /**
-     * The server's request id, when it sent one.
-     */
-public func requestId() -> String?  {
-    return try!  FfiConverterOptionString.lift(try! rustCall() {
-        uniffiCallStatus in
-    uniffi_p100_fn_method_p100error_request_id(
-            FfiConverterTypeP100Error_lower(self),uniffiCallStatus
-    )
-})
-}
-    
-    /**
-     * How long the server asked to wait before a retry (`Retry-After`), in milliseconds.
-     */
-public func retryAfterMs() -> Int64?  {
-    return try!  FfiConverterOptionInt64.lift(try! rustCall() {
-        uniffiCallStatus in
-    uniffi_p100_fn_method_p100error_retry_after_ms(
-            FfiConverterTypeP100Error_lower(self),uniffiCallStatus
-    )
-})
-}
-    
-    /**
-     * The HTTP status, when a reply was received.
-     */
-public func status() -> Int32?  {
-    return try!  FfiConverterOptionInt32.lift(try! rustCall() {
-        uniffiCallStatus in
-    uniffi_p100_fn_method_p100error_status(
+    uniffi_p100_fn_method_p100error_details(
             FfiConverterTypeP100Error_lower(self),uniffiCallStatus
     )
 })

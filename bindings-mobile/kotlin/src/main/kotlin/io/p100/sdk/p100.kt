@@ -741,27 +741,9 @@ internal object UniffiLib {
     }
 
     internal fun ensureInitialized() = Unit
-    external fun uniffi_p100_fn_method_p100error_code(`ptr`: RustBuffer.ByValue,uniffi_out_err: UniffiRustCallStatus, 
+    external fun uniffi_p100_fn_method_errorkind_uniffi_trait_display(`ptr`: RustBuffer.ByValue,uniffi_out_err: UniffiRustCallStatus, 
     ): RustBuffer.ByValue
-    external fun uniffi_p100_fn_method_p100error_error_name(`ptr`: RustBuffer.ByValue,uniffi_out_err: UniffiRustCallStatus, 
-    ): RustBuffer.ByValue
-    external fun uniffi_p100_fn_method_p100error_field(`ptr`: RustBuffer.ByValue,uniffi_out_err: UniffiRustCallStatus, 
-    ): RustBuffer.ByValue
-    external fun uniffi_p100_fn_method_p100error_is_accepted(`ptr`: RustBuffer.ByValue,uniffi_out_err: UniffiRustCallStatus, 
-    ): Byte
-    external fun uniffi_p100_fn_method_p100error_is_retryable(`ptr`: RustBuffer.ByValue,uniffi_out_err: UniffiRustCallStatus, 
-    ): Byte
-    external fun uniffi_p100_fn_method_p100error_kind(`ptr`: RustBuffer.ByValue,uniffi_out_err: UniffiRustCallStatus, 
-    ): RustBuffer.ByValue
-    external fun uniffi_p100_fn_method_p100error_operation(`ptr`: RustBuffer.ByValue,uniffi_out_err: UniffiRustCallStatus, 
-    ): RustBuffer.ByValue
-    external fun uniffi_p100_fn_method_p100error_raw_body(`ptr`: RustBuffer.ByValue,uniffi_out_err: UniffiRustCallStatus, 
-    ): RustBuffer.ByValue
-    external fun uniffi_p100_fn_method_p100error_request_id(`ptr`: RustBuffer.ByValue,uniffi_out_err: UniffiRustCallStatus, 
-    ): RustBuffer.ByValue
-    external fun uniffi_p100_fn_method_p100error_retry_after_ms(`ptr`: RustBuffer.ByValue,uniffi_out_err: UniffiRustCallStatus, 
-    ): RustBuffer.ByValue
-    external fun uniffi_p100_fn_method_p100error_status(`ptr`: RustBuffer.ByValue,uniffi_out_err: UniffiRustCallStatus, 
+    external fun uniffi_p100_fn_method_p100error_details(`ptr`: RustBuffer.ByValue,uniffi_out_err: UniffiRustCallStatus, 
     ): RustBuffer.ByValue
     external fun uniffi_p100_fn_method_p100error_uniffi_trait_display(`ptr`: RustBuffer.ByValue,uniffi_out_err: UniffiRustCallStatus, 
     ): RustBuffer.ByValue
@@ -5604,6 +5586,137 @@ public object FfiConverterTypeOrderStatusEvent: FfiConverterRustBuffer<OrderStat
             FfiConverterOptionalString.write(value.`walletAddress`, buf)
             FfiConverterOptionalString.write(value.`transactionHash`, buf)
             FfiConverterOptionalString.write(value.`createdAt`, buf)
+    }
+}
+
+
+
+/**
+ * Every field of a [`P100Error`], whichever its case, with its kind: what `details()` returns.
+ * The properties of the error in Swift (`e.kind`, `e.code`, `e.status`, `e.requestId`,
+ * `e.isRetryable`…) and in Kotlin read it, so that no code matches a case positionally.
+ */
+data class P100ErrorDetails (
+    /**
+     * What kind of failure this is.
+     */
+    val `kind`: ErrorKind
+    , 
+    /**
+     * Readable explanation (never contains a secret).
+     */
+    val `reason`: kotlin.String
+    , 
+    /**
+     * P-code (`"P412"`…), when the API sent one.
+     */
+    val `code`: kotlin.String?
+    , 
+    /**
+     * `errorName` from the API (`"invalid-user"`…), when sent.
+     */
+    val `errorName`: kotlin.String?
+    , 
+    /**
+     * HTTP status, when a reply was received (none: nothing was sent).
+     */
+    val `status`: kotlin.Int?
+    , 
+    /**
+     * The server's request id, when sent.
+     */
+    val `requestId`: kotlin.String?
+    , 
+    /**
+     * True when the same call can be sent again safely.
+     */
+    val `retryable`: kotlin.Boolean
+    , 
+    /**
+     * How long the server asked to wait before a retry, in milliseconds.
+     */
+    val `retryAfterMs`: kotlin.Long?
+    , 
+    /**
+     * The request field at fault (validation errors).
+     */
+    val `field`: kotlin.String?
+    , 
+    /**
+     * True when the server accepted the operation despite this error: check the details
+     * endpoint, do not send the call again.
+     */
+    val `accepted`: kotlin.Boolean
+    , 
+    /**
+     * The SDK operation that failed (`"sepa.partner_transfer"`…), when known.
+     */
+    val `operation`: kotlin.String?
+    , 
+    /**
+     * The server's reply with secrets masked, when there was one (API errors, unreadable
+     * replies: for an accepted operation it holds the ids to check the details endpoint with).
+     */
+    val `rawBody`: kotlin.String?
+    
+){
+    
+
+    
+
+    
+    companion object
+}
+
+/**
+ * @suppress
+ */
+public object FfiConverterTypeP100ErrorDetails: FfiConverterRustBuffer<P100ErrorDetails> {
+    override fun read(buf: ByteBuffer): P100ErrorDetails {
+        return P100ErrorDetails(
+            FfiConverterTypeErrorKind.read(buf),
+            FfiConverterString.read(buf),
+            FfiConverterOptionalString.read(buf),
+            FfiConverterOptionalString.read(buf),
+            FfiConverterOptionalInt.read(buf),
+            FfiConverterOptionalString.read(buf),
+            FfiConverterBoolean.read(buf),
+            FfiConverterOptionalLong.read(buf),
+            FfiConverterOptionalString.read(buf),
+            FfiConverterBoolean.read(buf),
+            FfiConverterOptionalString.read(buf),
+            FfiConverterOptionalString.read(buf),
+        )
+    }
+
+    override fun allocationSize(value: P100ErrorDetails) = (
+            FfiConverterTypeErrorKind.allocationSize(value.`kind`) +
+            FfiConverterString.allocationSize(value.`reason`) +
+            FfiConverterOptionalString.allocationSize(value.`code`) +
+            FfiConverterOptionalString.allocationSize(value.`errorName`) +
+            FfiConverterOptionalInt.allocationSize(value.`status`) +
+            FfiConverterOptionalString.allocationSize(value.`requestId`) +
+            FfiConverterBoolean.allocationSize(value.`retryable`) +
+            FfiConverterOptionalLong.allocationSize(value.`retryAfterMs`) +
+            FfiConverterOptionalString.allocationSize(value.`field`) +
+            FfiConverterBoolean.allocationSize(value.`accepted`) +
+            FfiConverterOptionalString.allocationSize(value.`operation`) +
+            FfiConverterOptionalString.allocationSize(value.`rawBody`)
+    )
+
+    override fun write(value: P100ErrorDetails, buf: ByteBuffer) {
+            FfiConverterTypeErrorKind.write(value.`kind`, buf)
+            FfiConverterString.write(value.`reason`, buf)
+            FfiConverterOptionalString.write(value.`code`, buf)
+            FfiConverterOptionalString.write(value.`errorName`, buf)
+            FfiConverterOptionalInt.write(value.`status`, buf)
+            FfiConverterOptionalString.write(value.`requestId`, buf)
+            FfiConverterBoolean.write(value.`retryable`, buf)
+            FfiConverterOptionalLong.write(value.`retryAfterMs`, buf)
+            FfiConverterOptionalString.write(value.`field`, buf)
+            FfiConverterBoolean.write(value.`accepted`, buf)
+            FfiConverterOptionalString.write(value.`operation`, buf)
+            FfiConverterOptionalString.write(value.`rawBody`, buf)
     }
 }
 
@@ -10501,6 +10614,92 @@ public object FfiConverterTypeErrorCode : FfiConverterRustBuffer<ErrorCode>{
 
 
 /**
+ * What kind of failure a [`P100Error`] is: `e.kind` in Swift (`.validation`, `.rateLimited`…)
+ * and Kotlin (`ErrorKind.VALIDATION`…), to `switch`/`when` on. Its text (`description`,
+ * `toString()`) is the stable lower-case name every language uses: `"rate_limited"`.
+ */
+
+enum class ErrorKind {
+    
+    /**
+     * Bad input caught before anything was sent (or a P403 from the API). Has a `field`.
+     */
+    VALIDATION,
+    /**
+     * 401: key missing (`xo1`), wrong (`xo2`) or IP not allowed (`xo3`).
+     */
+    AUTHENTICATION,
+    /**
+     * A business error from the API with a P-code (`P412`, `P433`, …).
+     */
+    API,
+    /**
+     * 429: too many requests; `retryAfterMs` says how long to wait when the server said.
+     */
+    RATE_LIMITED,
+    /**
+     * `P501` or an HTTP 5xx: the service is unavailable.
+     */
+    UNAVAILABLE,
+    /**
+     * The request could not be completed on the network (refused, reset, DNS, TLS).
+     */
+    NETWORK,
+    /**
+     * No reply within the timeout (or a `waitFor` that ran out of time).
+     */
+    TIMEOUT,
+    /**
+     * A reply that could not be read; `isAccepted` tells whether the operation was accepted.
+     */
+    DECODE,
+    /**
+     * The client is misconfigured (no API key, bad base URL, …).
+     */
+    CONFIG,
+    /**
+     * A webhook delivery without the right `Authorization` token: answer it with 401.
+     */
+    WEBHOOK_UNAUTHORIZED;
+
+    
+
+    // The local Rust `Display`/`Debug` implementation.
+    override fun toString(): String {
+        return FfiConverterString.lift(
+    uniffiRustCall() { _status ->
+    UniffiLib.uniffi_p100_fn_method_errorkind_uniffi_trait_display(FfiConverterTypeErrorKind.lower(this),
+        _status)
+}
+    )
+    }
+
+    companion object
+}
+
+
+/**
+ * @suppress
+ */
+public object FfiConverterTypeErrorKind: FfiConverterRustBuffer<ErrorKind> {
+    override fun read(buf: ByteBuffer) = try {
+        ErrorKind.values()[buf.getInt() - 1]
+    } catch (e: IndexOutOfBoundsException) {
+        throw RuntimeException("invalid enum value, something is very wrong!!", e)
+    }
+
+    override fun allocationSize(value: ErrorKind) = 4UL
+
+    override fun write(value: ErrorKind, buf: ByteBuffer) {
+        buf.putInt(value.ordinal + 1)
+    }
+}
+
+
+
+
+
+/**
  * State of an exchange. The docs name `COMPLETED`/`FAILED` (older pages in lower case).
  */
 sealed class ExchangeStatus {
@@ -11982,7 +12181,8 @@ public object FfiConverterTypeOrderStatus : FfiConverterRustBuffer<OrderStatus>{
  * `operation` (the SDK operation that failed, e.g. `"sepa.partner_transfer"`) and
  * `rawBody` (the server's reply with secrets masked, e.g. to recover the id of an
  * accepted operation whose reply could not be read). The same
- * values are available on any case through the methods `kind()`, `code()`, `status()`…
+ * values, with the kind, are properties of the error in Swift and Kotlin (`e.kind`,
+ * `e.code`, `e.status`, `e.isRetryable`…), read from [`P100Error::details`].
  */
 sealed class P100Exception: kotlin.Exception() {
     
@@ -12639,144 +12839,12 @@ sealed class P100Exception: kotlin.Exception() {
 
     
         /**
-         * The P-code (`"P412"`…), when the API sent one.
-         */ fun `code`(): kotlin.String? {
-            return FfiConverterOptionalString.lift(
+         * Every field of this error, whichever its case, with its kind. Swift and Kotlin expose
+         * them as properties of the error (`e.kind`, `e.code`, `e.isRetryable`…).
+         */ fun `details`(): P100ErrorDetails {
+            return FfiConverterTypeP100ErrorDetails.lift(
     uniffiRustCall() { _status ->
-    UniffiLib.uniffi_p100_fn_method_p100error_code(FfiConverterTypeP100Error.lower(this),
-        _status)
-}
-    )
-    }
-    
-
-    
-        /**
-         * The `errorName` the API sent (`"invalid-user"`…), when it sent one.
-         */ fun `errorName`(): kotlin.String? {
-            return FfiConverterOptionalString.lift(
-    uniffiRustCall() { _status ->
-    UniffiLib.uniffi_p100_fn_method_p100error_error_name(FfiConverterTypeP100Error.lower(this),
-        _status)
-}
-    )
-    }
-    
-
-    
-        /**
-         * The request field at fault, for validation errors.
-         */ fun `field`(): kotlin.String? {
-            return FfiConverterOptionalString.lift(
-    uniffiRustCall() { _status ->
-    UniffiLib.uniffi_p100_fn_method_p100error_field(FfiConverterTypeP100Error.lower(this),
-        _status)
-}
-    )
-    }
-    
-
-    
-        /**
-         * True when the server accepted the operation although this error is returned.
-         */ fun `isAccepted`(): kotlin.Boolean {
-            return FfiConverterBoolean.lift(
-    uniffiRustCall() { _status ->
-    UniffiLib.uniffi_p100_fn_method_p100error_is_accepted(FfiConverterTypeP100Error.lower(this),
-        _status)
-}
-    )
-    }
-    
-
-    
-        /**
-         * True when sending the same call again cannot cause a duplicate operation.
-         */ fun `isRetryable`(): kotlin.Boolean {
-            return FfiConverterBoolean.lift(
-    uniffiRustCall() { _status ->
-    UniffiLib.uniffi_p100_fn_method_p100error_is_retryable(FfiConverterTypeP100Error.lower(this),
-        _status)
-}
-    )
-    }
-    
-
-    
-        /**
-         * The kind as a stable lower-case name: `validation`, `authentication`, `api`,
-         * `rate_limited`, `unavailable`, `network`, `timeout`, `decode`, `config`,
-         * `webhook_unauthorized`.
-         */ fun `kind`(): kotlin.String {
-            return FfiConverterString.lift(
-    uniffiRustCall() { _status ->
-    UniffiLib.uniffi_p100_fn_method_p100error_kind(FfiConverterTypeP100Error.lower(this),
-        _status)
-}
-    )
-    }
-    
-
-    
-        /**
-         * The SDK operation that failed (`"sepa.partner_transfer"`…), when known.
-         */ fun `operation`(): kotlin.String? {
-            return FfiConverterOptionalString.lift(
-    uniffiRustCall() { _status ->
-    UniffiLib.uniffi_p100_fn_method_p100error_operation(FfiConverterTypeP100Error.lower(this),
-        _status)
-}
-    )
-    }
-    
-
-    
-        /**
-         * The server's reply with secrets masked, when there was one (API errors, unreadable
-         * replies: for an accepted operation it holds the ids to check the details endpoint with).
-         */ fun `rawBody`(): kotlin.String? {
-            return FfiConverterOptionalString.lift(
-    uniffiRustCall() { _status ->
-    UniffiLib.uniffi_p100_fn_method_p100error_raw_body(FfiConverterTypeP100Error.lower(this),
-        _status)
-}
-    )
-    }
-    
-
-    
-        /**
-         * The server's request id, when it sent one.
-         */ fun `requestId`(): kotlin.String? {
-            return FfiConverterOptionalString.lift(
-    uniffiRustCall() { _status ->
-    UniffiLib.uniffi_p100_fn_method_p100error_request_id(FfiConverterTypeP100Error.lower(this),
-        _status)
-}
-    )
-    }
-    
-
-    
-        /**
-         * How long the server asked to wait before a retry (`Retry-After`), in milliseconds.
-         */ fun `retryAfterMs`(): kotlin.Long? {
-            return FfiConverterOptionalLong.lift(
-    uniffiRustCall() { _status ->
-    UniffiLib.uniffi_p100_fn_method_p100error_retry_after_ms(FfiConverterTypeP100Error.lower(this),
-        _status)
-}
-    )
-    }
-    
-
-    
-        /**
-         * The HTTP status, when a reply was received.
-         */ fun `status`(): kotlin.Int? {
-            return FfiConverterOptionalInt.lift(
-    uniffiRustCall() { _status ->
-    UniffiLib.uniffi_p100_fn_method_p100error_status(FfiConverterTypeP100Error.lower(this),
+    UniffiLib.uniffi_p100_fn_method_p100error_details(FfiConverterTypeP100Error.lower(this),
         _status)
 }
     )
