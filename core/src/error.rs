@@ -169,6 +169,68 @@ impl fmt::Display for ErrorKind {
     }
 }
 
+/// Did the operation happen? The answer every [`Error`] gives, for money above all.
+///
+/// | outcome | meaning | what to do |
+/// |---|---|---|
+/// | `NotSent` | the request provably never left (validation, configuration, connection refused, DNS, connect timeout) | fix the input or retry: nothing can be duplicated |
+/// | `Rejected` | a reply said no (4xx, P-codes, 401, 429) | nothing happened; fix the cause (or wait, for 429) and send again |
+/// | `Unknown` | the request was sent and no usable reply came (timeout after sending, reset, 5xx, P500) | do **not** send it again blindly: [`crate::Client::reconcile`] or the details endpoint tells whether it happened |
+/// | `Accepted` | a 2xx arrived but its body could not be read or decoded | it happened: never send it again; the masked raw body may hold its id |
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum Outcome {
+    /// The request provably never left: sending it again cannot duplicate anything.
+    NotSent,
+    /// A reply said no: nothing happened.
+    Rejected,
+    /// Sent, no usable reply: it may or may not have happened.
+    Unknown,
+    /// A 2xx arrived (the operation happened) but its body could not be read or decoded.
+    Accepted,
+}
+
+impl Outcome {
+    /// Every outcome, in declaration order.
+    pub const ALL: [Outcome; 4] = [
+        Outcome::NotSent,
+        Outcome::Rejected,
+        Outcome::Unknown,
+        Outcome::Accepted,
+    ];
+
+    /// Stable lower-case name, used by the bindings (`"not_sent"`, `"rejected"`, `"unknown"`,
+    /// `"accepted"`).
+    pub fn as_str(&self) -> &'static str {
+        match self {
+            Outcome::NotSent => "not_sent",
+            Outcome::Rejected => "rejected",
+            Outcome::Unknown => "unknown",
+            Outcome::Accepted => "accepted",
+        }
+    }
+
+    /// What a caller should do, in one sentence (the same text in every language's docs).
+    pub fn advice(&self) -> &'static str {
+        match self {
+            Outcome::NotSent => "the request never left: it is safe to send it again",
+            Outcome::Rejected => "the server refused it: nothing happened",
+            Outcome::Unknown => {
+                "it may or may not have happened: reconcile (or check the details endpoint) \
+                 before sending it again"
+            }
+            Outcome::Accepted => {
+                "it happened although the reply could not be read: do not send it again"
+            }
+        }
+    }
+}
+
+impl fmt::Display for Outcome {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
 /// The one error type: every failure of the SDK is one of these.
 ///
 /// Carries the HTTP status, the P-code when there is one, the request id when the server sent
@@ -192,8 +254,9 @@ struct Inner {
     retryable: bool,
     retry_after: Option<Duration>,
     raw_body: Option<String>,
-    accepted: bool,
+    outcome: Option<Outcome>,
     operation: Option<&'static str>,
+    fingerprint: Option<Box<crate::client::Fingerprint>>,
 }
 
 impl Error {
@@ -257,12 +320,17 @@ impl Error {
         self.inner.retry_after = d;
         self
     }
-    pub(crate) fn with_raw_body(mut self, body: impl Into<String>) -> Self {
-        self.inner.raw_body = Some(body.into());
+    /// Keeps a server reply, always through [`crate::mask::mask_secrets`].
+    pub(crate) fn with_raw_body(mut self, body: &str) -> Self {
+        self.inner.raw_body = Some(crate::mask::mask_secrets(body));
         self
     }
-    pub(crate) fn with_accepted(mut self, accepted: bool) -> Self {
-        self.inner.accepted = accepted;
+    pub(crate) fn with_outcome(mut self, outcome: Outcome) -> Self {
+        self.inner.outcome = Some(outcome);
+        self
+    }
+    pub(crate) fn with_fingerprint(mut self, fp: Option<crate::client::Fingerprint>) -> Self {
+        self.inner.fingerprint = fp.map(Box::new);
         self
     }
     pub(crate) fn with_operation(mut self, op: &'static str) -> Self {
@@ -315,10 +383,34 @@ impl Error {
         self.inner.raw_body.as_deref()
     }
     /// True when the server accepted the operation (2xx) even though this error is returned —
-    /// e.g. a reply that could not be decoded. Do not send the call again: check the details
-    /// endpoint instead.
+    /// e.g. a reply that could not be read or decoded. Do not send the call again. The same as
+    /// `outcome() == Outcome::Accepted`.
     pub fn accepted(&self) -> bool {
-        self.inner.accepted
+        self.outcome() == Outcome::Accepted
+    }
+    /// Did the operation happen? See [`Outcome`].
+    pub fn outcome(&self) -> Outcome {
+        if let Some(o) = self.inner.outcome {
+            return o;
+        }
+        match self.kind() {
+            ErrorKind::Validation if self.inner.status.is_some() => Outcome::Rejected,
+            ErrorKind::Validation | ErrorKind::Config => Outcome::NotSent,
+            ErrorKind::Authentication
+            | ErrorKind::Api
+            | ErrorKind::RateLimited
+            | ErrorKind::WebhookUnauthorized => Outcome::Rejected,
+            ErrorKind::Unavailable | ErrorKind::Network | ErrorKind::Timeout => Outcome::Unknown,
+            ErrorKind::Decode => match self.inner.status {
+                Some(s) if (200..300).contains(&s) => Outcome::Accepted,
+                _ => Outcome::Unknown,
+            },
+        }
+    }
+    /// What was sent, for a call whose outcome is [`Outcome::Unknown`] or
+    /// [`Outcome::Accepted`] and that moves money: the input of [`crate::Client::reconcile`].
+    pub fn fingerprint(&self) -> Option<&crate::client::Fingerprint> {
+        self.inner.fingerprint.as_deref()
     }
     /// The name of the operation that failed (`"sepa.partner_transfer"`…), when known.
     pub fn operation(&self) -> Option<&'static str> {
@@ -363,9 +455,7 @@ impl fmt::Debug for Error {
             d.field("request_id", r);
         }
         d.field("retryable", &i.retryable);
-        if i.accepted {
-            d.field("accepted", &true);
-        }
+        d.field("outcome", &self.outcome());
         if let Some(op) = i.operation {
             d.field("operation", &op);
         }

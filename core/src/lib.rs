@@ -12,6 +12,22 @@
 //! * [`Error`]: the one error type.
 #![deny(missing_docs)]
 #![forbid(unsafe_code)]
+// No panic in library code (DESIGN principle 7: a panic across a binding boundary crashes the
+// host app). Tests may unwrap, expect, panic and index. `string_slice` too: `&s[a..b]` panics
+// off a character boundary; `s.get(a..b)`, `split_once` and friends do not.
+#![cfg_attr(
+    not(test),
+    deny(
+        clippy::unwrap_used,
+        clippy::expect_used,
+        clippy::panic,
+        clippy::indexing_slicing,
+        clippy::string_slice,
+        clippy::unreachable,
+        clippy::todo,
+        clippy::unimplemented
+    )
+)]
 
 #[macro_use]
 mod macros;
@@ -19,13 +35,14 @@ mod macros;
 pub mod bindings;
 
 pub mod error;
+pub mod mask;
 pub mod models;
 pub mod money;
 pub mod routes;
 pub mod validate;
 pub mod webhooks;
 
-pub use error::{Error, ErrorCode, ErrorKind, Result};
+pub use error::{Error, ErrorCode, ErrorKind, Outcome, Result};
 pub use money::{Amount, Currency, Network, SecretString};
 
 pub mod client;
@@ -36,4 +53,7 @@ pub mod transport;
 #[cfg(feature = "uniffi")]
 uniffi::setup_scaffolding!("p100");
 
-pub use client::{Client, ClientBuilder, Environment, RequestOptions, RetryPolicy, WaitOptions};
+pub use client::{
+    Client, ClientBuilder, Environment, Fingerprint, Reconciliation, RequestOptions, RetryPolicy,
+    WaitOptions,
+};

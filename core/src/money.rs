@@ -58,8 +58,8 @@ impl Amount {
         let err = || ParseAmountError {
             input: text.to_string(),
         };
-        let (mantissa, exponent) = match t.find(['e', 'E']) {
-            Some(i) => (&t[..i], Some(&t[i + 1..])),
+        let (mantissa, exponent) = match t.split_once(['e', 'E']) {
+            Some((m, e)) => (m, Some(e)),
             None => (t, None),
         };
         // The mantissa must be plain decimal text: digits, one dot, an optional leading sign.

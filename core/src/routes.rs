@@ -88,12 +88,12 @@ impl Route {
     pub fn params(&self) -> Vec<&'static str> {
         let mut out = Vec::new();
         let mut rest = self.path;
-        while let Some(start) = rest.find('{') {
-            let Some(len) = rest[start..].find('}') else {
+        while let Some((_, after)) = rest.split_once('{') {
+            let Some((name, tail)) = after.split_once('}') else {
                 break;
             };
-            out.push(&rest[start + 1..start + len]);
-            rest = &rest[start + len + 1..];
+            out.push(name);
+            rest = tail;
         }
         out
     }
@@ -124,10 +124,19 @@ impl Route {
                     "must not be \".\" or \"..\"",
                 ));
             }
-            let start = rest.find('{').unwrap_or(rest.len());
-            out.push_str(&rest[..start]);
+            // `params` came from this template, so each parameter has its `{…}` here.
+            let Some((before, tail)) = rest
+                .split_once('{')
+                .and_then(|(before, after)| Some((before, after.split_once('}')?.1)))
+            else {
+                return Err(crate::Error::config(format!(
+                    "route {} has a malformed path template",
+                    self.name
+                )));
+            };
+            out.push_str(before);
             out.extend(percent_encoding::utf8_percent_encode(value, SEGMENT));
-            rest = &rest[start + name.len() + 2..];
+            rest = tail;
         }
         out.push_str(rest);
         Ok(out)

@@ -86,6 +86,11 @@ pub struct HttpRequest {
     pub headers: Vec<(String, String)>,
     /// Body.
     pub body: Body,
+    /// The attempt's deadline: a transport honours it while connecting, sending and reading
+    /// the body (the client also stops waiting when it has passed).
+    pub timeout: Duration,
+    /// Longest reply body accepted; a longer one fails as [`BodyFailure::TooLarge`].
+    pub max_response_bytes: usize,
 }
 
 impl HttpRequest {
@@ -116,7 +121,7 @@ impl fmt::Debug for HttpRequest {
 }
 
 /// An HTTP response.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Clone, PartialEq, Eq)]
 pub struct HttpResponse {
     /// Status code.
     pub status: u16,
@@ -138,6 +143,17 @@ impl HttpResponse {
     }
 }
 
+impl fmt::Debug for HttpResponse {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        // Bodies may hold card data: only their size is shown.
+        f.debug_struct("HttpResponse")
+            .field("status", &self.status)
+            .field("headers", &self.headers)
+            .field("body", &format_args!("{} bytes", self.body.len()))
+            .finish()
+    }
+}
+
 fn find_header<'a>(headers: &'a [(String, String)], name: &str) -> Option<&'a str> {
     headers
         .iter()
@@ -155,6 +171,41 @@ pub enum TransportError {
     Timeout,
     /// The connection failed after the request may have been sent (reset, broken pipe, …).
     Failed(String),
+    /// The status line and headers arrived, then the body could not be read in full. The
+    /// server did process the request: `response` holds the status, the headers and whatever
+    /// body bytes arrived.
+    Body {
+        /// What arrived: status, headers, the partial body.
+        response: HttpResponse,
+        /// Why the body stopped.
+        failure: BodyFailure,
+    },
+}
+
+/// Why a reply body could not be read in full.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum BodyFailure {
+    /// The connection broke (closed early, reset, cut short).
+    Broken(String),
+    /// The deadline passed while the body was arriving.
+    Timeout,
+    /// The body is longer than the limit (bytes).
+    TooLarge(usize),
+}
+
+impl fmt::Display for BodyFailure {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            BodyFailure::Broken(m) => write!(f, "the reply body was cut short ({m})"),
+            BodyFailure::Timeout => f.write_str("the reply body did not arrive in time"),
+            BodyFailure::TooLarge(limit) => {
+                write!(
+                    f,
+                    "the reply body is larger than the limit of {limit} bytes"
+                )
+            }
+        }
+    }
 }
 
 impl fmt::Display for TransportError {
@@ -163,6 +214,9 @@ impl fmt::Display for TransportError {
             TransportError::NotSent(m) => write!(f, "could not connect: {m}"),
             TransportError::Timeout => f.write_str("timed out"),
             TransportError::Failed(m) => write!(f, "connection failed: {m}"),
+            TransportError::Body { response, failure } => {
+                write!(f, "HTTP {} arrived, but {failure}", response.status)
+            }
         }
     }
 }
@@ -185,7 +239,14 @@ impl ReqwestTransport {
     /// never checked. A 3xx reply is returned to the client, which reports it as an error.
     /// (On `wasm32` the platform's `fetch` decides; see the npm package's README.)
     pub fn new() -> crate::Result<Self> {
-        default_client()
+        ReqwestTransport::with_connect_timeout(DEFAULT_CONNECT_TIMEOUT)
+    }
+
+    /// Like [`ReqwestTransport::new`], giving up on connecting after `connect_timeout`. A
+    /// connection that was never made carried nothing, so that failure is
+    /// [`TransportError::NotSent`] and even a money-moving call may be sent again.
+    pub fn with_connect_timeout(connect_timeout: Duration) -> crate::Result<Self> {
+        default_client(connect_timeout)
             .map(|client| ReqwestTransport { client })
             .map_err(|e| crate::Error::config(format!("the HTTP client could not start: {e}")))
     }
@@ -196,15 +257,22 @@ impl ReqwestTransport {
     }
 }
 
+/// How long the default transport tries to connect (10 s).
+pub const DEFAULT_CONNECT_TIMEOUT: Duration = Duration::from_secs(10);
+
+/// Longest reply body the client reads by default (16 MiB).
+pub const DEFAULT_MAX_RESPONSE_BYTES: usize = 16 * 1024 * 1024;
+
 #[cfg(not(target_arch = "wasm32"))]
-fn default_client() -> Result<reqwest::Client, reqwest::Error> {
+fn default_client(connect_timeout: Duration) -> Result<reqwest::Client, reqwest::Error> {
     reqwest::Client::builder()
         .redirect(reqwest::redirect::Policy::none())
+        .connect_timeout(connect_timeout)
         .build()
 }
 
 #[cfg(target_arch = "wasm32")]
-fn default_client() -> Result<reqwest::Client, reqwest::Error> {
+fn default_client(_connect_timeout: Duration) -> Result<reqwest::Client, reqwest::Error> {
     reqwest::Client::builder().build()
 }
 
@@ -221,11 +289,12 @@ fn classify(e: reqwest::Error) -> TransportError {
     // Only the message of reqwest's error is kept; it holds the URL but never headers.
     #[cfg(not(target_arch = "wasm32"))]
     {
-        if e.is_timeout() {
-            return TransportError::Timeout;
-        }
+        // A connect timeout is a connect error too: nothing was sent.
         if e.is_connect() {
             return TransportError::NotSent(e.to_string());
+        }
+        if e.is_timeout() {
+            return TransportError::Timeout;
         }
         if e.is_builder() {
             return TransportError::NotSent(e.to_string());
@@ -268,28 +337,92 @@ async fn send_reqwest(
             builder.multipart(form)
         }
     };
-    let response = builder.send().await.map_err(classify)?;
-    let status = response.status().as_u16();
-    let headers = response
-        .headers()
-        .iter()
-        .map(|(k, v)| {
-            (
-                k.as_str().to_ascii_lowercase(),
-                String::from_utf8_lossy(v.as_bytes()).into_owned(),
-            )
-        })
-        .collect();
-    let body = response
-        .bytes()
+    let started = web_time::Instant::now();
+    let deadline = request.timeout;
+    let limit = request.max_response_bytes;
+    let response = timeout(deadline, builder.send())
         .await
-        .map_err(|e| TransportError::Failed(e.to_string()))?
-        .to_vec();
-    Ok(HttpResponse {
-        status,
-        headers,
-        body,
-    })
+        .ok_or(TransportError::Timeout)?
+        .map_err(classify)?;
+    let mut out = HttpResponse {
+        status: response.status().as_u16(),
+        headers: response
+            .headers()
+            .iter()
+            .map(|(k, v)| {
+                (
+                    k.as_str().to_ascii_lowercase(),
+                    String::from_utf8_lossy(v.as_bytes()).into_owned(),
+                )
+            })
+            .collect(),
+        body: Vec::new(),
+    };
+    let fail = |out: HttpResponse, failure| TransportError::Body {
+        response: out,
+        failure,
+    };
+    if response.content_length().is_some_and(|n| n > limit as u64) {
+        return Err(fail(out, BodyFailure::TooLarge(limit)));
+    }
+    #[cfg(not(target_arch = "wasm32"))]
+    let mut response = response;
+    #[cfg(target_arch = "wasm32")]
+    let mut response = Some(response);
+    match read_body(&mut response, &mut out, limit, deadline, started).await {
+        Ok(()) => Ok(out),
+        Err(failure) => Err(fail(out, failure)),
+    }
+}
+
+/// Reads the body into `out.body`, piece by piece, within the deadline and the size limit.
+#[cfg(not(target_arch = "wasm32"))]
+async fn read_body(
+    response: &mut reqwest::Response,
+    out: &mut HttpResponse,
+    limit: usize,
+    deadline: Duration,
+    started: web_time::Instant,
+) -> Result<(), BodyFailure> {
+    loop {
+        let left = deadline.saturating_sub(started.elapsed());
+        match timeout(left, response.chunk()).await {
+            None => return Err(BodyFailure::Timeout),
+            Some(Err(e)) => return Err(BodyFailure::Broken(e.to_string())),
+            Some(Ok(None)) => return Ok(()),
+            Some(Ok(Some(chunk))) => {
+                if out.body.len().saturating_add(chunk.len()) > limit {
+                    return Err(BodyFailure::TooLarge(limit));
+                }
+                out.body.extend_from_slice(&chunk);
+            }
+        }
+    }
+}
+
+/// Reads the body into `out.body` (the wasm response gives it whole), within the deadline and
+/// the size limit.
+#[cfg(target_arch = "wasm32")]
+async fn read_body(
+    response: &mut Option<reqwest::Response>,
+    out: &mut HttpResponse,
+    limit: usize,
+    deadline: Duration,
+    started: web_time::Instant,
+) -> Result<(), BodyFailure> {
+    let Some(taken) = response.take() else {
+        return Ok(());
+    };
+    let left = deadline.saturating_sub(started.elapsed());
+    let body = timeout(left, taken.bytes())
+        .await
+        .ok_or(BodyFailure::Timeout)?
+        .map_err(|e| BodyFailure::Broken(e.to_string()))?;
+    if body.len() > limit {
+        return Err(BodyFailure::TooLarge(limit));
+    }
+    out.body = body.to_vec();
+    Ok(())
 }
 
 impl Transport for ReqwestTransport {

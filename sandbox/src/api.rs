@@ -4,9 +4,9 @@
 use std::sync::Arc;
 use std::time::Instant;
 
-use axum::body::{to_bytes, Body, Bytes};
+use axum::body::{to_bytes, Bytes};
 use axum::extract::{FromRequest, Multipart, Request, State};
-use axum::http::{header, HeaderValue, StatusCode};
+use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
 use p100::models::Validate;
 use p100::routes::{self, Method};
@@ -14,8 +14,8 @@ use serde::de::DeserializeOwned;
 
 use crate::app::{App, FaultKind};
 use crate::error::ApiError;
+use crate::faults;
 use crate::handlers;
-use crate::reply::Reply;
 use crate::server::ConnKill;
 
 /// Largest request body read (uploads: 3 files of 5 MB plus form overhead).
@@ -156,49 +156,29 @@ async fn serve(app: &Arc<App>, req: Request) -> Response {
         return ApiError::NoRoute(format!("Cannot {} {}", req.method(), path)).into_response();
     }
 
+    // The operation the request is for (None: not in the route table) — faults may be limited
+    // to one operation.
+    let method = Method::parse(req.method().as_str());
+    let resolved = method.and_then(|m| routes::resolve(m, &path));
+
     // Faults apply to the next N /v1/ requests, before anything else.
-    let mut malformed = false;
-    match app.take_fault() {
-        None => {}
-        Some(FaultKind::TooManyRequests { retry_after }) => {
-            return fault_reply(
-                StatusCode::TOO_MANY_REQUESTS,
-                serde_json::json!({ "statusCode": 429, "message": "Too Many Requests" }),
-                retry_after,
-            )
+    let fault = app.take_fault(resolved.as_ref().map(|(r, _)| r.name));
+    if let Some(kind) = &fault {
+        if let Some(refused) = faults::refusal(kind) {
+            return refused;
         }
-        Some(FaultKind::ServerError) => {
-            return fault_reply(
-                StatusCode::INTERNAL_SERVER_ERROR,
-                serde_json::json!({
-                    "errorCode": "P500",
-                    "errorName": "unknown-exception",
-                    "errorMessage": "Unknown exception (injected by the sandbox)",
-                }),
-                None,
-            )
-        }
-        Some(FaultKind::Unavailable { retry_after }) => {
-            return fault_reply(
-                StatusCode::SERVICE_UNAVAILABLE,
-                serde_json::json!({
-                    "errorCode": "P501",
-                    "errorName": "service-temporarily-unavailable",
-                    "errorMessage": "Service temporarily unavailable (injected by the sandbox)",
-                }),
-                retry_after,
-            )
-        }
-        Some(FaultKind::Delay(d)) => tokio::time::sleep(d).await,
-        Some(FaultKind::Drop) => {
-            if let Some(kill) = req.extensions().get::<ConnKill>() {
-                kill.0.notify_one();
-                // The connection task drops this request with the connection.
-                std::future::pending::<()>().await;
+        match kind {
+            FaultKind::Delay(d) => tokio::time::sleep(*d).await,
+            FaultKind::Drop => {
+                if let Some(kill) = req.extensions().get::<ConnKill>() {
+                    kill.0.notify_one();
+                    // The connection task drops this request with the connection.
+                    std::future::pending::<()>().await;
+                }
+                return StatusCode::BAD_GATEWAY.into_response();
             }
-            return StatusCode::BAD_GATEWAY.into_response();
+            _ => {}
         }
-        Some(FaultKind::Malformed) => malformed = true,
     }
 
     // Authentication: x-api-key on every call.
@@ -210,13 +190,11 @@ async fn serve(app: &Arc<App>, req: Request) -> Response {
         Some(_) => {}
     }
 
-    let Some(method) = Method::parse(req.method().as_str()) else {
-        return ApiError::NoRoute(format!("Cannot {} {}", req.method(), path)).into_response();
-    };
-    let Some((route, params)) = routes::resolve(method, &path) else {
+    let Some((route, params)) = resolved else {
         return ApiError::NoRoute(format!("Cannot {} {}", req.method(), path)).into_response();
     };
 
+    let kill = req.extensions().get::<ConnKill>().cloned();
     let query = req.uri().query().unwrap_or("").to_string();
     let is_upload = matches!(route.name, "kyc.upload_files" | "kyc.upload_poa");
     let mut ctx = Ctx {
@@ -239,31 +217,17 @@ async fn serve(app: &Arc<App>, req: Request) -> Response {
         }
     }
 
+    // The operation runs: from here on it counts as executed, whatever reply follows.
     let result = handlers::dispatch(app, route.name, &ctx);
-    if malformed {
-        let mut r = Response::new(Body::from(r#"{"malformed": tru"#));
-        r.headers_mut().insert(
-            header::CONTENT_TYPE,
-            HeaderValue::from_static("application/json"),
-        );
-        return r;
-    }
-    match result {
+    app.count_op(route.name, result.is_ok());
+    let real = match result {
         Ok(reply) => reply.into_response(),
         Err(e) => e.into_response(),
+    };
+    match &fault {
+        Some(kind) => faults::reshape(kind, real, kill).await,
+        None => real,
     }
-}
-
-fn fault_reply(
-    status: StatusCode,
-    body: serde_json::Value,
-    retry_after: Option<String>,
-) -> Response {
-    let mut r = Reply::Json(status, body).into_response();
-    if let Some(ra) = retry_after.and_then(|v| HeaderValue::from_str(&v).ok()) {
-        r.headers_mut().insert(header::RETRY_AFTER, ra);
-    }
-    r
 }
 
 async fn read_parts(req: Request) -> Result<Vec<Part>, ApiError> {

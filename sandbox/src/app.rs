@@ -1,6 +1,6 @@
 //! The shared sandbox: configuration, state, time scale, fault queue and scheduling.
 
-use std::collections::VecDeque;
+use std::collections::{BTreeMap, HashMap, VecDeque};
 use std::sync::atomic::{AtomicBool, AtomicU64, AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex, MutexGuard, RwLock, RwLockReadGuard, RwLockWriteGuard};
 use std::time::Duration;
@@ -13,14 +13,14 @@ use crate::webhooks::{Delivery, WebhookTarget};
 /// A fault injected into the next `/v1/` requests.
 #[derive(Debug, Clone, PartialEq)]
 pub enum FaultKind {
-    /// 429 with `Retry-After` (seconds, as given).
+    /// 429 with `Retry-After` (seconds, as given). Not processed.
     TooManyRequests {
         /// `Retry-After` value.
         retry_after: Option<String>,
     },
-    /// 500 with a P500 body.
+    /// 500 with a P500 body. Not processed.
     ServerError,
-    /// 503 with a P501 body (and `Retry-After` when given).
+    /// 503 with a P501 body (and `Retry-After` when given). Not processed.
     Unavailable {
         /// `Retry-After` value.
         retry_after: Option<String>,
@@ -29,9 +29,52 @@ pub enum FaultKind {
     Delay(Duration),
     /// The connection is closed without any reply (the request is not processed).
     Drop,
-    /// The request is processed, then answered 200 with a body that is not JSON.
+    /// The request is processed, then answered 200 with the real body followed by garbage.
     Malformed,
+    /// The request is processed, then the connection is closed without any reply.
+    ProcessThenDrop,
+    /// The request is processed; the reply's headers announce the full body, about half of it
+    /// is sent, then the connection is closed.
+    CutBody,
+    /// The request is processed; headers go out at once, the body trickles over this long.
+    SlowBody(Duration),
+    /// The request is processed; the reply body is this many bytes (padding added).
+    HugeBody(u64),
+    /// The request is processed; the reply is valid JSON of the wrong shape.
+    WrongShape,
+    /// The request is processed; secret fields of the reply appear twice (value, then null).
+    DuplicateKeys,
+    /// 429 with `Retry-After` as an HTTP date this many seconds ahead. Not processed.
+    RetryAfterDate {
+        /// Seconds ahead of the moment of the reply.
+        secs: u64,
+    },
+    /// A 5xx with a P500 body (and `Retry-After` when given). Not processed.
+    ServerErrorWithCode {
+        /// The HTTP status (500–599).
+        status: u16,
+        /// `Retry-After` value.
+        retry_after: Option<String>,
+    },
 }
+
+/// Every fault kind name the control endpoint takes, in the order the README lists them.
+pub const FAULT_KINDS: &[&str] = &[
+    "429",
+    "500",
+    "503",
+    "delay",
+    "drop",
+    "malformed",
+    "process-then-drop",
+    "cut-body",
+    "slow-body",
+    "huge-body",
+    "wrong-shape",
+    "duplicate-keys",
+    "retry-after-date",
+    "5xx-with-code",
+];
 
 impl FaultKind {
     /// The kind's name as the control endpoint takes it.
@@ -43,6 +86,34 @@ impl FaultKind {
             FaultKind::Delay(_) => "delay",
             FaultKind::Drop => "drop",
             FaultKind::Malformed => "malformed",
+            FaultKind::ProcessThenDrop => "process-then-drop",
+            FaultKind::CutBody => "cut-body",
+            FaultKind::SlowBody(_) => "slow-body",
+            FaultKind::HugeBody(_) => "huge-body",
+            FaultKind::WrongShape => "wrong-shape",
+            FaultKind::DuplicateKeys => "duplicate-keys",
+            FaultKind::RetryAfterDate { .. } => "retry-after-date",
+            FaultKind::ServerErrorWithCode { .. } => "5xx-with-code",
+        }
+    }
+
+    /// True when a request that takes this fault still reaches its operation's handler.
+    pub fn processed(&self) -> bool {
+        match self {
+            FaultKind::TooManyRequests { .. }
+            | FaultKind::ServerError
+            | FaultKind::Unavailable { .. }
+            | FaultKind::Drop
+            | FaultKind::RetryAfterDate { .. }
+            | FaultKind::ServerErrorWithCode { .. } => false,
+            FaultKind::Delay(_)
+            | FaultKind::Malformed
+            | FaultKind::ProcessThenDrop
+            | FaultKind::CutBody
+            | FaultKind::SlowBody(_)
+            | FaultKind::HugeBody(_)
+            | FaultKind::WrongShape
+            | FaultKind::DuplicateKeys => true,
         }
     }
 }
@@ -54,6 +125,26 @@ pub struct Fault {
     pub kind: FaultKind,
     /// Requests left.
     pub remaining: u32,
+    /// Only requests of this operation (a `p100::routes` name) take the fault; `None`: any.
+    pub operation: Option<&'static str>,
+}
+
+impl Fault {
+    fn applies_to(&self, operation: Option<&str>) -> bool {
+        match self.operation {
+            None => true,
+            Some(want) => operation == Some(want),
+        }
+    }
+}
+
+/// How many times one operation's handler ran.
+#[derive(Debug, Default)]
+struct OpCounter {
+    /// Every run (success or error reply).
+    executed: AtomicU64,
+    /// Runs whose handler answered with a success reply.
+    succeeded: AtomicU64,
 }
 
 /// Settings the sandbox starts with (and returns to on reset).
@@ -102,6 +193,8 @@ pub struct App {
     version: AtomicU64,
     /// The rendered partner balances and the state version they show.
     partner_cache: Mutex<Option<(u64, axum::body::Bytes)>>,
+    /// Per operation of the route table: how many times its handler ran (fixed key set).
+    ops: HashMap<&'static str, OpCounter>,
 }
 
 impl std::fmt::Debug for App {
@@ -139,6 +232,10 @@ impl App {
             closed: AtomicBool::new(false),
             version: AtomicU64::new(0),
             partner_cache: Mutex::new(None),
+            ops: p100::routes::ALL
+                .iter()
+                .map(|r| (r.name, OpCounter::default()))
+                .collect(),
         }
     }
 
@@ -241,13 +338,14 @@ impl App {
         recover(self.faults.lock())
     }
 
-    /// Queues a fault for the next `count` requests.
-    pub fn add_fault(&self, kind: FaultKind, count: u32) -> usize {
+    /// Queues a fault for the next `count` requests (of `operation` only, when given).
+    pub fn add_fault(&self, kind: FaultKind, count: u32, operation: Option<&'static str>) -> usize {
         let mut q = self.faults();
         if count > 0 {
             q.push_back(Fault {
                 kind,
                 remaining: count,
+                operation,
             });
         }
         let total: usize = q.iter().map(|f| f.remaining as usize).sum();
@@ -266,26 +364,76 @@ impl App {
         let q = self.faults();
         Value::Array(
             q.iter()
-                .map(|f| json!({ "kind": f.kind.name(), "remaining": f.remaining }))
+                .map(|f| {
+                    let mut v = json!({
+                        "kind": f.kind.name(),
+                        "remaining": f.remaining,
+                        "processed": f.kind.processed(),
+                    });
+                    if let (Some(op), Some(m)) = (f.operation, v.as_object_mut()) {
+                        m.insert("operation".into(), json!(op));
+                    }
+                    v
+                })
                 .collect(),
         )
     }
 
-    /// Takes the fault that applies to this request, if any (cheap when none is queued).
-    pub fn take_fault(&self) -> Option<FaultKind> {
+    /// Takes the fault that applies to this request, if any (cheap when none is queued): the
+    /// oldest queued fault without an operation or for `operation` (the request's route name,
+    /// `None` when the path is not in the route table). Faults for other operations stay queued.
+    pub fn take_fault(&self, operation: Option<&str>) -> Option<FaultKind> {
         if self.faults_pending.load(Ordering::SeqCst) == 0 {
             return None;
         }
         let mut q = self.faults();
-        let front = q.front_mut()?;
-        let kind = front.kind.clone();
-        front.remaining = front.remaining.saturating_sub(1);
-        if front.remaining == 0 {
-            q.pop_front();
+        let i = q.iter().position(|f| f.applies_to(operation))?;
+        let f = q.get_mut(i)?;
+        let kind = f.kind.clone();
+        f.remaining = f.remaining.saturating_sub(1);
+        if f.remaining == 0 {
+            q.remove(i);
         }
         let total: usize = q.iter().map(|f| f.remaining as usize).sum();
         self.faults_pending.store(total, Ordering::SeqCst);
         Some(kind)
+    }
+
+    // ---- operation counters -------------------------------------------------------------
+
+    /// Records one run of `operation`'s handler (`ok`: it answered with a success reply).
+    pub fn count_op(&self, operation: &str, ok: bool) {
+        if let Some(c) = self.ops.get(operation) {
+            c.executed.fetch_add(1, Ordering::SeqCst);
+            if ok {
+                c.succeeded.fetch_add(1, Ordering::SeqCst);
+            }
+        }
+    }
+
+    /// Every operation of the route table with how many times its handler ran (`executed`)
+    /// and how many of those runs answered with a success reply (`succeeded`).
+    pub fn op_counts(&self) -> BTreeMap<&'static str, (u64, u64)> {
+        self.ops
+            .iter()
+            .map(|(name, c)| {
+                (
+                    *name,
+                    (
+                        c.executed.load(Ordering::SeqCst),
+                        c.succeeded.load(Ordering::SeqCst),
+                    ),
+                )
+            })
+            .collect()
+    }
+
+    /// Sets every operation counter back to zero.
+    pub fn reset_ops(&self) {
+        for c in self.ops.values() {
+            c.executed.store(0, Ordering::SeqCst);
+            c.succeeded.store(0, Ordering::SeqCst);
+        }
     }
 
     // ---- webhooks -----------------------------------------------------------------------
@@ -307,12 +455,14 @@ impl App {
 
     // ---- reset --------------------------------------------------------------------------
 
-    /// Back to the starting world and settings: state, faults, webhook target, deliveries,
-    /// time scale. Pending operations and webhook retries of the old world are dropped.
+    /// Back to the starting world and settings: state, faults, operation counters, webhook
+    /// target, deliveries, time scale. Pending operations and webhook retries of the old world
+    /// are dropped.
     pub fn reset(&self) {
         self.generation.fetch_add(1, Ordering::SeqCst);
         *self.write() = State::new();
         self.clear_faults();
+        self.reset_ops();
         self.set_webhook_target(self.settings.webhook.clone());
         self.deliveries_lock().clear();
         self.set_time_scale(self.settings.time_scale);

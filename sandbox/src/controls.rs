@@ -2,7 +2,6 @@
 //! only binds 127.0.0.1). JSON bodies; errors are `{"error": "..."}`.
 
 use std::sync::Arc;
-use std::time::Duration;
 
 use axum::body::Bytes;
 use axum::extract::{Path, State};
@@ -14,7 +13,8 @@ use p100::{Amount, Currency};
 use serde::Deserialize;
 use serde_json::{json, Value};
 
-use crate::app::{check_time_scale, App, FaultKind};
+use crate::app::{check_time_scale, App};
+use crate::faults::FaultSpec;
 use crate::handlers::{deposit_json, pay_link, settle_deposit};
 use crate::reply::{json_response, Reply};
 use crate::state::{Contact, CryptoDeposit, Holder, SepaDeposit};
@@ -44,6 +44,7 @@ pub fn routes() -> Router<Arc<App>> {
             "/_sandbox/webhooks/deliveries",
             get(deliveries).delete(clear_deliveries),
         )
+        .route("/_sandbox/ops", get(ops).delete(clear_ops))
         .route("/_sandbox/reset", post(reset))
         .route("/_sandbox/webhook-sink", post(webhook_sink))
         .route("/_sandbox/pay/{id}", get(pay_page).post(pay))
@@ -331,58 +332,70 @@ async fn set_time_scale(State(app): State<Arc<App>>, b: Bytes) -> Result<Respons
 }
 
 #[derive(Deserialize)]
-#[serde(rename_all = "camelCase")]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
 struct FaultBody {
     /// `"429"` or `429`, `"delay"`…
     kind: Value,
     count: Option<u32>,
     retry_after: Option<f64>,
     delay_ms: Option<u64>,
+    status: Option<u16>,
+    size_bytes: Option<u64>,
+    operation: Option<String>,
 }
 
-/// Parses a fault description (`kind`, `retryAfter` seconds, `delayMs`).
-pub fn fault_kind(
-    kind: &str,
-    retry_after: Option<f64>,
-    delay_ms: Option<u64>,
-) -> Result<FaultKind, String> {
-    let ra = match retry_after {
-        None => None,
-        Some(s) if s.is_finite() && s >= 0.0 => Some(if s.fract() == 0.0 {
-            format!("{}", s as u64)
-        } else {
-            format!("{s}")
-        }),
-        Some(_) => return Err("retryAfter must be a number of seconds >= 0".into()),
-    };
-    Ok(match kind {
-        "429" => FaultKind::TooManyRequests {
-            retry_after: ra.or_else(|| Some("1".into())),
-        },
-        "500" => FaultKind::ServerError,
-        "503" => FaultKind::Unavailable { retry_after: ra },
-        "delay" => FaultKind::Delay(Duration::from_millis(delay_ms.unwrap_or(1000).min(600_000))),
-        "drop" => FaultKind::Drop,
-        "malformed" => FaultKind::Malformed,
-        other => {
-            return Err(format!(
-                "kind {other:?} is not one of 429, 500, 503, delay, drop, malformed"
-            ))
-        }
-    })
+/// Queues the fault `spec` describes (as `POST /_sandbox/faults`); the number of requests
+/// faults are now pending for.
+pub fn inject(app: &App, spec: &FaultSpec) -> Result<usize, String> {
+    let (kind, count, operation) = spec.compile()?;
+    Ok(app.add_fault(kind, count, operation))
 }
 
-/// `POST /_sandbox/faults {kind, count, retryAfter?, delayMs?}` — for the next `count` `/v1/`
-/// requests.
+/// `POST /_sandbox/faults {kind, count?, retryAfter?, delayMs?, status?, sizeBytes?,
+/// operation?}` — for the next `count` `/v1/` requests (of `operation` only, when given).
 async fn add_fault(State(app): State<Arc<App>>, b: Bytes) -> Result<Response, Bad> {
     let f: FaultBody = body(&b)?;
-    let name = match &f.kind {
+    let kind = match &f.kind {
         Value::String(s) => s.clone(),
-        other => other.to_string(),
+        Value::Number(n) => n.to_string(),
+        _ => {
+            return Err(bad(
+                "kind must be a string such as \"cut-body\" (or a number: 429, 500, 503)",
+            ))
+        }
     };
-    let kind = fault_kind(&name, f.retry_after, f.delay_ms).map_err(bad)?;
-    let pending = app.add_fault(kind, f.count.unwrap_or(1));
+    let spec = FaultSpec {
+        kind,
+        count: f.count.unwrap_or(1),
+        retry_after_secs: f.retry_after,
+        delay_ms: f.delay_ms,
+        status: f.status,
+        size_bytes: f.size_bytes,
+        operation: f.operation,
+    };
+    let pending = inject(&app, &spec).map_err(bad)?;
     Ok(Reply::ok(json!({ "pending": pending, "faults": app.faults_json() })).into_response())
+}
+
+/// `GET /_sandbox/ops` — every operation of the route table with the number of times its
+/// handler ran (`ops`) and how many of those runs answered with a success reply (`succeeded`).
+async fn ops(State(app): State<Arc<App>>) -> Response {
+    let counts = app.op_counts();
+    let executed: serde_json::Map<String, Value> = counts
+        .iter()
+        .map(|(name, (n, _))| (name.to_string(), json!(n)))
+        .collect();
+    let succeeded: serde_json::Map<String, Value> = counts
+        .iter()
+        .map(|(name, (_, ok))| (name.to_string(), json!(ok)))
+        .collect();
+    Reply::ok(json!({ "ops": executed, "succeeded": succeeded })).into_response()
+}
+
+/// `DELETE /_sandbox/ops` — every counter back to zero (the state stays).
+async fn clear_ops(State(app): State<Arc<App>>) -> Response {
+    app.reset_ops();
+    ops(State(app)).await
 }
 
 async fn list_faults(State(app): State<Arc<App>>) -> Response {

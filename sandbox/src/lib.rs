@@ -29,6 +29,7 @@ mod app;
 mod catalog;
 mod controls;
 mod error;
+mod faults;
 mod handlers;
 mod reply;
 mod server;
@@ -36,6 +37,7 @@ mod state;
 mod util;
 mod webhooks;
 
+use std::collections::HashMap;
 use std::fmt;
 use std::net::{Ipv4Addr, SocketAddr};
 use std::sync::Arc;
@@ -50,6 +52,7 @@ use tokio::task::JoinHandle;
 
 pub use app::MAX_TIME_SCALE;
 pub use error::{Code, ALL_CODES};
+pub use faults::FaultSpec;
 pub use webhooks::RETRY_DELAYS;
 
 use app::{App, Settings};
@@ -288,7 +291,8 @@ impl RunningSandbox {
     }
 
     /// Queues a fault for the next `count` `/v1/` requests (as `POST /_sandbox/faults`):
-    /// `kind` is `429`, `500`, `503`, `delay`, `drop` or `malformed`.
+    /// `kind` is one of the kinds of [`FaultSpec::kind`]. For the other fields (`status`,
+    /// `sizeBytes`, `operation`) use [`RunningSandbox::inject`].
     pub fn inject_fault(
         &self,
         kind: &str,
@@ -296,9 +300,60 @@ impl RunningSandbox {
         retry_after_secs: Option<f64>,
         delay_ms: Option<u64>,
     ) -> Result<(), String> {
-        let k = controls::fault_kind(kind, retry_after_secs, delay_ms)?;
-        self.app.add_fault(k, count);
-        Ok(())
+        let spec = FaultSpec {
+            retry_after_secs,
+            delay_ms,
+            ..FaultSpec::new(kind).count(count)
+        };
+        self.inject(spec)
+    }
+
+    /// Queues the fault `spec` describes (as `POST /_sandbox/faults`); an invalid spec is
+    /// refused with the message the control endpoint would answer with.
+    ///
+    /// ```no_run
+    /// # async fn demo(sandbox: p100_sandbox::RunningSandbox) -> Result<(), String> {
+    /// use p100_sandbox::FaultSpec;
+    /// sandbox.inject(FaultSpec::new("process-then-drop").operation("sepa.partner_transfer"))?;
+    /// sandbox.inject(FaultSpec::new("huge-body").size_bytes(32 << 20))?;
+    /// # Ok(()) }
+    /// ```
+    pub fn inject(&self, spec: FaultSpec) -> Result<(), String> {
+        controls::inject(&self.app, &spec).map(|_| ())
+    }
+
+    /// Drops every queued fault (as `DELETE /_sandbox/faults`).
+    pub fn clear_faults(&self) {
+        self.app.clear_faults();
+    }
+
+    /// How many times each operation's handler ran since the start or the last reset (as
+    /// `GET /_sandbox/ops`): every operation of the route table, keyed by its name
+    /// (`"sepa.partner_transfer"`), 0 included. A request refused or dropped before it reached
+    /// its handler (faults `429`, `500`, `503`, `drop`, `retry-after-date`, `5xx-with-code`,
+    /// a 401, an unreadable body) does not count; one that reached it counts, whether the
+    /// handler answered with success or with an error.
+    pub fn ops(&self) -> HashMap<String, u64> {
+        self.app
+            .op_counts()
+            .into_iter()
+            .map(|(name, (n, _))| (name.to_string(), n))
+            .collect()
+    }
+
+    /// Like [`RunningSandbox::ops`], counting only the runs that answered with a success
+    /// reply (as `succeeded` of `GET /_sandbox/ops`).
+    pub fn ops_succeeded(&self) -> HashMap<String, u64> {
+        self.app
+            .op_counts()
+            .into_iter()
+            .map(|(name, (_, ok))| (name.to_string(), ok))
+            .collect()
+    }
+
+    /// Sets the operation counters back to zero (as `DELETE /_sandbox/ops`); the state stays.
+    pub fn reset_ops(&self) {
+        self.app.reset_ops();
     }
 
     /// Every webhook delivery attempt so far, as `GET /_sandbox/webhooks/deliveries` lists them.

@@ -151,6 +151,7 @@ pub struct Config {
     pub(crate) timeout: Duration,
     pub(crate) retry: RetryPolicy,
     pub(crate) user_agent: String,
+    pub(crate) max_response_bytes: usize,
 }
 
 impl Config {
@@ -170,6 +171,10 @@ impl Config {
     pub fn user_agent(&self) -> &str {
         &self.user_agent
     }
+    /// Longest reply body read (default 16 MiB); a longer one is a decode error.
+    pub fn max_response_bytes(&self) -> usize {
+        self.max_response_bytes
+    }
 }
 
 impl fmt::Debug for Config {
@@ -180,6 +185,7 @@ impl fmt::Debug for Config {
             .field("timeout", &self.timeout)
             .field("retry", &self.retry)
             .field("user_agent", &self.user_agent)
+            .field("max_response_bytes", &self.max_response_bytes)
             .finish()
     }
 }
@@ -203,6 +209,8 @@ pub struct ClientBuilder {
     retry: Option<RetryPolicy>,
     user_agent: Option<String>,
     transport: Option<Arc<dyn Transport>>,
+    connect_timeout: Option<Duration>,
+    max_response_bytes: Option<usize>,
 }
 
 impl fmt::Debug for ClientBuilder {
@@ -255,6 +263,18 @@ impl ClientBuilder {
         self.user_agent = Some(ua.into());
         self
     }
+    /// How long to try to connect (default 10 s; native only). Failing to connect sends
+    /// nothing, so even a money-moving call is retried after it.
+    pub fn connect_timeout(mut self, d: Duration) -> Self {
+        self.connect_timeout = Some(d);
+        self
+    }
+    /// Longest reply body read (default 16 MiB); a longer one ends in a decode error instead
+    /// of exhausting memory.
+    pub fn max_response_bytes(mut self, n: usize) -> Self {
+        self.max_response_bytes = Some(n);
+        self
+    }
     /// A custom transport (tests, proxies, instrumentation).
     pub fn transport(mut self, t: Arc<dyn Transport>) -> Self {
         self.transport = Some(t);
@@ -287,9 +307,23 @@ impl ClientBuilder {
         if let Some(extra) = self.user_agent {
             user_agent = format!("{extra} {user_agent}");
         }
+        let connect_timeout = self
+            .connect_timeout
+            .unwrap_or(crate::transport::DEFAULT_CONNECT_TIMEOUT);
+        if connect_timeout.is_zero() {
+            return Err(Error::config("connect timeout must be greater than zero"));
+        }
+        let max_response_bytes = self
+            .max_response_bytes
+            .unwrap_or(crate::transport::DEFAULT_MAX_RESPONSE_BYTES);
+        if max_response_bytes == 0 {
+            return Err(Error::config(
+                "max_response_bytes must be greater than zero",
+            ));
+        }
         let transport: Arc<dyn Transport> = match self.transport {
             Some(t) => t,
-            None => Arc::new(ReqwestTransport::new()?),
+            None => Arc::new(ReqwestTransport::with_connect_timeout(connect_timeout)?),
         };
         Ok(super::Client::from_parts(
             Config {
@@ -298,6 +332,7 @@ impl ClientBuilder {
                 timeout,
                 retry,
                 user_agent,
+                max_response_bytes,
             },
             transport,
         ))

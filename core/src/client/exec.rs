@@ -6,9 +6,11 @@ use serde::de::DeserializeOwned;
 use serde::Serialize;
 
 use super::config::{Config, MAX_RETRY_AFTER};
-use crate::error::{Error, ErrorCode, ErrorKind, Result};
+use crate::error::{Error, ErrorCode, ErrorKind, Outcome, Result};
 use crate::routes::{Method, Route};
-use crate::transport::{Body, HttpRequest, HttpResponse, MultipartPart, TransportError};
+use crate::transport::{
+    Body, BodyFailure, HttpRequest, HttpResponse, MultipartPart, TransportError,
+};
 
 /// A request ready to be sent: what the route and the caller's input decided.
 #[derive(Debug, Clone, PartialEq)]
@@ -42,7 +44,7 @@ impl Prepared {
         let bytes = serde_json::to_vec(body).map_err(|e| {
             Error::new(
                 ErrorKind::Validation,
-                format!("request could not be encoded: {e}"),
+                format!("request could not be encoded: {}", describe_serde_error(&e)),
             )
         })?;
         self.body = Body::Json(bytes);
@@ -93,6 +95,8 @@ pub fn build_http_request(config: &Config, prepared: &Prepared) -> HttpRequest {
         url: format!("{}{}", config.base_url, prepared.path),
         headers,
         body: prepared.body.clone(),
+        timeout: config.timeout,
+        max_response_bytes: config.max_response_bytes,
     }
 }
 
@@ -110,11 +114,33 @@ pub fn request_id(resp: &HttpResponse) -> Option<String> {
     .map(str::to_string)
 }
 
-/// `Retry-After` in seconds (HTTP dates are not honoured; the backoff applies instead).
+/// `Retry-After`: seconds, or an HTTP date (the time left until then; zero when past).
 pub fn retry_after(resp: &HttpResponse) -> Option<Duration> {
-    let v = resp.header("retry-after")?.trim();
+    parse_retry_after(resp.header("retry-after")?, now_unix_ms())
+}
+
+/// Milliseconds since 1970 now (works on `wasm32` too).
+pub(crate) fn now_unix_ms() -> i64 {
+    web_time::SystemTime::now()
+        .duration_since(web_time::UNIX_EPOCH)
+        .map(|d| i64::try_from(d.as_millis()).unwrap_or(i64::MAX))
+        .unwrap_or(0)
+}
+
+/// A `Retry-After` value at `now_ms` (pure): delay seconds (any non-negative number; huge
+/// values saturate) or an HTTP date.
+pub fn parse_retry_after(value: &str, now_ms: i64) -> Option<Duration> {
+    let v = value.trim();
     if let Ok(secs) = v.parse::<u64>() {
         return Some(Duration::from_secs(secs));
+    }
+    if let Ok(at) = httpdate::parse_http_date(v) {
+        let at_ms = at
+            .duration_since(std::time::UNIX_EPOCH)
+            .map(|d| i64::try_from(d.as_millis()).unwrap_or(i64::MAX))
+            .unwrap_or(0);
+        let left = u64::try_from(at_ms.saturating_sub(now_ms)).unwrap_or(0);
+        return Some(Duration::from_millis(left));
     }
     // Any number is accepted, but never converted in a way that could panic: huge values are
     // capped (the loop caps them again at MAX_RETRY_AFTER).
@@ -136,7 +162,7 @@ struct ErrorBody {
 /// Turns a non-2xx response into the SDK error (pure).
 pub fn error_from_response(prepared: &Prepared, resp: &HttpResponse) -> Error {
     let status = resp.status;
-    let text = redact_secrets(&resp.text());
+    let text = resp.text();
     let rid = request_id(resp);
     let safe_read = prepared.method.is_idempotent_read();
     let parsed: Option<ErrorBody> = serde_json::from_slice(&resp.body).ok();
@@ -145,7 +171,7 @@ pub fn error_from_response(prepared: &Prepared, resp: &HttpResponse) -> Error {
         Error::new(kind, msg)
             .with_status(status)
             .with_request_id(rid.clone())
-            .with_raw_body(text.clone())
+            .with_raw_body(&text)
             .with_operation(prepared.operation)
     };
 
@@ -177,10 +203,13 @@ pub fn error_from_response(prepared: &Prepared, resp: &HttpResponse) -> Error {
             .clone()
             .or_else(|| body.message.clone())
             .or_else(|| body.error_name.clone())
+            .map(|m| crate::mask::mask_secrets(&m))
             .unwrap_or_else(|| code.description().to_string());
+        // P500 ("unknown exception") and P501 are the server's failures, whatever the status:
+        // the call may have been processed (outcome unknown).
         let (kind, retryable) = match code {
             ErrorCode::P403 => (ErrorKind::Validation, false),
-            ErrorCode::P501 => (ErrorKind::Unavailable, safe_read),
+            ErrorCode::P500 | ErrorCode::P501 => (ErrorKind::Unavailable, safe_read),
             _ if status >= 500 => (ErrorKind::Unavailable, safe_read),
             _ => (ErrorKind::Api, false),
         };
@@ -188,6 +217,9 @@ pub fn error_from_response(prepared: &Prepared, resp: &HttpResponse) -> Error {
             .with_code(code.clone())
             .with_error_name(body.error_name.clone())
             .with_retryable(retryable);
+        if kind == ErrorKind::Unavailable {
+            e = e.with_retry_after(retry_after(resp));
+        }
         if code == ErrorCode::P403 {
             // "currency must be one of …" → field "currency".
             if let Some(first) = detail.split_whitespace().next() {
@@ -216,6 +248,7 @@ pub fn error_from_response(prepared: &Prepared, resp: &HttpResponse) -> Error {
     }
     let detail = parsed
         .and_then(|b| b.message)
+        .map(|m| crate::mask::mask_secrets(&m))
         .unwrap_or_else(|| format!("unexpected HTTP {status}"));
     base(ErrorKind::Api, detail).with_retryable(false)
 }
@@ -227,119 +260,75 @@ fn ambiguous(e: Error) -> Error {
          the matching details endpoint",
         e.message()
     );
-    e.with_message(msg).with_retryable(false)
+    e.with_message(msg)
+        .with_retryable(false)
+        .with_outcome(Outcome::Unknown)
 }
 
 /// Decodes a 2xx body into `T` (pure). An empty body reads as JSON `null`.
 ///
-/// When the body cannot be read and the call was not a plain read, the error says the
-/// operation was **accepted** and carries the raw body, so nothing is lost.
+/// When the body cannot be decoded the error's outcome is [`Outcome::Accepted`] (a 2xx
+/// arrived: the operation happened) and it carries the raw body, secrets masked, so nothing is
+/// lost. The message names the field path and never echoes a value.
 pub fn decode<T: DeserializeOwned>(prepared: &Prepared, resp: &HttpResponse) -> Result<T> {
     let body: &[u8] = if resp.body.iter().all(u8::is_ascii_whitespace) {
         b"null"
     } else {
         &resp.body
     };
-    serde_json::from_slice(body).map_err(|e| {
-        let accepted = !prepared.method.is_idempotent_read();
-        let msg = if accepted {
-            format!(
-                "P100 accepted {} (HTTP {}) but its reply could not be read ({e}); the raw reply \
-                 is attached — do not send the call again, check the details endpoint",
-                prepared.operation, resp.status
-            )
+    let mut de = serde_json::Deserializer::from_slice(body);
+    let result = serde_path_to_error::deserialize::<_, T>(&mut de)
+        .map_err(|e| (e.path().to_string(), describe_serde_error(e.inner())))
+        .and_then(|v| {
+            de.end()
+                .map(|()| v)
+                .map_err(|e| (String::new(), describe_serde_error(&e)))
+        });
+    result.map_err(|(path, what)| {
+        let at = if path.is_empty() || path == "." {
+            String::new()
         } else {
-            format!("the reply to {} could not be read: {e}", prepared.operation)
+            format!(" at {path}")
         };
-        Error::new(ErrorKind::Decode, msg)
-            .with_status(resp.status)
-            .with_request_id(request_id(resp))
-            .with_raw_body(redact_secrets(&resp.text()))
-            .with_accepted(accepted)
-            .with_retryable(false)
-            .with_operation(prepared.operation)
+        accepted_error(
+            prepared,
+            resp,
+            ErrorKind::Decode,
+            &format!("its reply could not be read ({what}{at})"),
+        )
     })
 }
 
-/// JSON keys whose values are secrets (compared lower case, without `_` and `-`).
-const SECRET_KEYS: &[&str] = &[
-    "cardnumber",
-    "pan",
-    "cvv",
-    "cvc",
-    "cvv2",
-    "pin",
-    "documentnumber",
-    "useridentificationnumber",
-    "pesel",
-    "birthdate",
-    "dateofbirth",
-    "apikey",
-    "xapikey",
-    "authorization",
-    "token",
-];
+/// A serde_json error as text without any value it may echo (see
+/// [`crate::mask::sanitize_serde_message`]).
+pub fn describe_serde_error(e: &serde_json::Error) -> String {
+    crate::mask::sanitize_serde_message(&e.to_string())
+}
 
-/// The raw body kept in an error, with secrets masked: in a JSON body the values of the keys in
-/// [`SECRET_KEYS`] become `"[REDACTED]"`; in any other text, runs of 12 or more digits (card
-/// numbers) keep only their last 4 digits. A body with nothing to mask is returned unchanged,
-/// byte for byte, so that an accepted operation's reply (its ids) is never lost.
-pub fn redact_secrets(text: &str) -> String {
-    fn is_secret(key: &str) -> bool {
-        let k: String = key
-            .chars()
-            .filter(|c| *c != '_' && *c != '-')
-            .flat_map(char::to_lowercase)
-            .collect();
-        SECRET_KEYS.contains(&k.as_str())
-    }
-    fn walk(v: &mut serde_json::Value) -> bool {
-        match v {
-            serde_json::Value::Object(map) => {
-                let mut changed = false;
-                for (k, val) in map.iter_mut() {
-                    if is_secret(k) && !val.is_null() {
-                        *val = serde_json::Value::String("[REDACTED]".into());
-                        changed = true;
-                    } else {
-                        changed |= walk(val);
-                    }
-                }
-                changed
-            }
-            serde_json::Value::Array(items) => items.iter_mut().fold(false, |c, i| walk(i) | c),
-            _ => false,
-        }
-    }
-    if let Ok(mut value) = serde_json::from_str::<serde_json::Value>(text) {
-        return if walk(&mut value) {
-            serde_json::to_string(&value).unwrap_or_default()
-        } else {
-            text.to_string()
-        };
-    }
-    // Not JSON: mask long digit runs.
-    let mut out = String::with_capacity(text.len());
-    let mut run = String::new();
-    let flush = |run: &mut String, out: &mut String| {
-        if run.len() >= 12 {
-            out.extend(std::iter::repeat_n('*', run.len() - 4));
-            out.push_str(&run[run.len() - 4..]);
-        } else {
-            out.push_str(run);
-        }
-        run.clear();
+/// The error of a call whose 2xx reply could not be used: outcome [`Outcome::Accepted`],
+/// the status and request id kept, the raw (partial) body masked; never retried, except a
+/// plain read whose body broke.
+fn accepted_error(prepared: &Prepared, resp: &HttpResponse, kind: ErrorKind, why: &str) -> Error {
+    let read = prepared.method.is_idempotent_read();
+    let msg = if read {
+        format!(
+            "the reply to {} (HTTP {}): {why}",
+            prepared.operation, resp.status
+        )
+    } else {
+        format!(
+            "P100 accepted {} (HTTP {}) but {why}; the masked raw reply is attached — do not \
+             send the call again (it happened): look for its id there or reconcile",
+            prepared.operation, resp.status
+        )
     };
-    for c in text.chars() {
-        if c.is_ascii_digit() {
-            run.push(c);
-        } else {
-            flush(&mut run, &mut out);
-            out.push(c);
-        }
-    }
-    flush(&mut run, &mut out);
-    out
+    Error::new(kind, msg)
+        .with_status(resp.status)
+        .with_request_id(request_id(resp))
+        .with_raw_body(&resp.text())
+        .with_outcome(Outcome::Accepted)
+        .with_retryable(false)
+        .with_operation(prepared.operation)
 }
 
 /// Maps a transport failure to the SDK error; `retryable` says whether a retry is safe.
@@ -347,9 +336,36 @@ pub fn error_from_transport(prepared: &Prepared, err: &TransportError, timeout: 
     let read = prepared.method.is_idempotent_read();
     let e = match err {
         TransportError::NotSent(m) => {
-            return Error::new(ErrorKind::Network, format!("could not reach P100: {m}"))
-                .with_retryable(true)
-                .with_operation(prepared.operation)
+            return Error::new(
+                ErrorKind::Network,
+                format!("could not reach P100: {}", crate::mask::mask_secrets(m)),
+            )
+            .with_retryable(true)
+            .with_outcome(Outcome::NotSent)
+            .with_operation(prepared.operation)
+        }
+        TransportError::Body { response, failure } => {
+            if !(200..300).contains(&response.status) {
+                // A refusal whose body broke is still a refusal (its status says so).
+                return error_from_response(prepared, response);
+            }
+            let kind = match failure {
+                BodyFailure::Broken(_) => ErrorKind::Network,
+                BodyFailure::Timeout => ErrorKind::Timeout,
+                BodyFailure::TooLarge(_) => ErrorKind::Decode,
+            };
+            let why = match failure {
+                BodyFailure::Broken(m) => format!(
+                    "its reply was cut short after {} bytes ({})",
+                    response.body.len(),
+                    crate::mask::mask_secrets(m)
+                ),
+                other => other.to_string(),
+            };
+            let e = accepted_error(prepared, response, kind, &why);
+            // A read may be sent again (nothing moves); a body over the limit stays over it.
+            let again = read && !matches!(failure, BodyFailure::TooLarge(_));
+            return e.with_retryable(again);
         }
         TransportError::Timeout => Error::new(
             ErrorKind::Timeout,
@@ -357,7 +373,10 @@ pub fn error_from_transport(prepared: &Prepared, err: &TransportError, timeout: 
         ),
         TransportError::Failed(m) => Error::new(
             ErrorKind::Network,
-            format!("connection to P100 failed: {m}"),
+            format!(
+                "connection to P100 failed: {}",
+                crate::mask::mask_secrets(m)
+            ),
         ),
     }
     .with_retryable(read)
@@ -397,25 +416,23 @@ pub fn retry_delay(
 
 #[cfg(test)]
 mod tests {
-    use super::redact_secrets;
+    use super::*;
 
     #[test]
-    fn secrets_in_raw_bodies_are_masked() {
-        let body = r#"{"cardId":"c1","cardNumber":"4111111111111111","cvv":"123","nested":[{"pin":"1234"}],"amount":1.50}"#;
-        let out = redact_secrets(body);
-        assert!(
-            !out.contains("4111111111111111") && !out.contains("\"123\"") && !out.contains("1234")
-        );
-        assert!(out.contains("\"cardId\":\"c1\""), "ids are kept: {out}");
-        assert!(out.contains("1.50"), "numbers keep their text: {out}");
-        // Nothing to mask: unchanged, byte for byte.
-        let plain = r#"{ "transferId" : "t1" }"#;
-        assert_eq!(redact_secrets(plain), plain);
-        // Not JSON: long digit runs keep only their last 4 digits.
+    fn retry_after_takes_seconds_and_http_dates() {
+        let now = 1_784_000_000_000; // ms
+        assert_eq!(parse_retry_after("3", now), Some(Duration::from_secs(3)));
         assert_eq!(
-            redact_secrets("pan=4111111111111111;"),
-            "pan=************1111;"
+            parse_retry_after("0.5", now),
+            Some(Duration::from_millis(500))
         );
-        assert_eq!(redact_secrets("<html>id 123</html>"), "<html>id 123</html>");
+        let at = std::time::UNIX_EPOCH + Duration::from_millis(now as u64 + 7_000);
+        let date = httpdate::fmt_http_date(at);
+        assert_eq!(parse_retry_after(&date, now), Some(Duration::from_secs(7)));
+        // In the past: no wait.
+        let past = httpdate::fmt_http_date(std::time::UNIX_EPOCH + Duration::from_secs(1));
+        assert_eq!(parse_retry_after(&past, now), Some(Duration::ZERO));
+        assert_eq!(parse_retry_after("soon", now), None);
+        assert_eq!(parse_retry_after("-1", now), None);
     }
 }

@@ -2,6 +2,7 @@
 
 mod config;
 mod exec;
+mod reconcile;
 mod resources;
 mod wait;
 
@@ -13,13 +14,18 @@ use serde::de::DeserializeOwned;
 
 pub use config::{
     duration_from_millis, duration_from_secs, max_retries_from, ClientBuilder, Config, Environment,
-    RequestOptions, RetryPolicy, MAX_DURATION, MAX_RETRIES, PRODUCTION_URL, STAGING_URL,
+    RequestOptions, RetryPolicy, MAX_DURATION, MAX_RETRIES, MAX_RETRY_AFTER, PRODUCTION_URL,
+    STAGING_URL,
 };
-pub use exec::{build_http_request, decode, error_from_response, Prepared};
+pub use exec::{
+    build_http_request, decode, describe_serde_error, error_from_response, error_from_transport,
+    parse_retry_after, retry_delay, Prepared,
+};
+pub use reconcile::{Fingerprint, Reconciliation};
 pub use resources::*;
 pub use wait::WaitOptions;
 
-use crate::error::{Error, ErrorKind, Result};
+use crate::error::{Error, ErrorKind, Outcome, Result};
 use crate::routes::Method;
 use crate::transport::{self, Transport};
 
@@ -126,12 +132,18 @@ impl Client {
         let config = &*self.config;
         let request = build_http_request(config, prepared);
         let max_retries = config.retry.max_retries;
+        let sent_at_ms = exec::now_unix_ms();
         let mut attempt = 0u32;
         loop {
-            let outcome = transport::timeout(config.timeout, self.transport.send(request.clone()))
+            // The transport honours the deadline itself (keeping the status when a body is
+            // late); this outer guard only stops a custom transport that does not.
+            let guard = config
+                .timeout
+                .saturating_add(std::time::Duration::from_secs(1));
+            let reply = transport::timeout(guard, self.transport.send(request.clone()))
                 .await
                 .unwrap_or(Err(transport::TransportError::Timeout));
-            let error = match outcome {
+            let error = match reply {
                 Ok(resp) if (200..300).contains(&resp.status) => return Ok(resp),
                 Ok(resp) => error_from_response(prepared, &resp),
                 Err(e) => exec::error_from_transport(prepared, &e, config.timeout),
@@ -141,15 +153,27 @@ impl Client {
                     transport::sleep(delay).await;
                     attempt += 1;
                 }
-                None => return Err(error),
+                None => {
+                    let fp = match error.outcome() {
+                        Outcome::Unknown | Outcome::Accepted => {
+                            Fingerprint::of(prepared, sent_at_ms)
+                        }
+                        Outcome::NotSent | Outcome::Rejected => None,
+                    };
+                    return Err(error.with_fingerprint(fp));
+                }
             }
         }
     }
 
     /// Sends and decodes the JSON reply.
     pub(crate) async fn call<T: DeserializeOwned>(&self, prepared: Prepared) -> Result<T> {
+        let sent_at_ms = exec::now_unix_ms();
         let resp = self.send(&prepared).await?;
-        decode(&prepared, &resp)
+        decode(&prepared, &resp).map_err(|e| {
+            let fp = Fingerprint::of(&prepared, sent_at_ms);
+            e.with_fingerprint(fp)
+        })
     }
 
     /// Sends and ignores the reply body (calls whose reply the docs do not describe).
@@ -207,5 +231,7 @@ impl Client {
             ),
         )
         .with_retryable(true)
+        // The operation was accepted earlier (it has an id): it is not to be sent again.
+        .with_outcome(Outcome::Accepted)
     }
 }

@@ -30,20 +30,19 @@ pub fn country(field: &str, value: &str) -> Result<()> {
 pub fn date(field: &str, value: &str) -> Result<()> {
     let b = value.as_bytes();
     let shape_ok = b.len() == 10
-        && b[4] == b'-'
-        && b[7] == b'-'
+        && b.get(4) == Some(&b'-')
+        && b.get(7) == Some(&b'-')
         && b.iter()
             .enumerate()
             .all(|(i, c)| i == 4 || i == 7 || c.is_ascii_digit());
-    if !shape_ok {
+    // The shape check guarantees ASCII digits at these positions.
+    let num = |r: std::ops::Range<usize>| value.get(r).and_then(|s| s.parse::<u32>().ok());
+    let (Some(y), Some(m), Some(d), true) = (num(0..4), num(5..7), num(8..10), shape_ok) else {
         return Err(Error::validation(
             field,
             "must be a date written YYYY-MM-DD, e.g. 1990-01-31",
         ));
-    }
-    // The shape check guarantees ASCII digits at these positions.
-    let num = |r: std::ops::Range<usize>| value[r].parse::<u32>().unwrap_or(0);
-    let (y, m, d) = (num(0..4), num(5..7), num(8..10));
+    };
     let year = i32::try_from(y).unwrap_or(0);
     if NaiveDate::from_ymd_opt(year, m, d).is_none() {
         return Err(Error::validation(

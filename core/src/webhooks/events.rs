@@ -670,15 +670,18 @@ pub fn parse_event(body: &str) -> crate::Result<WebhookEvent> {
         return Ok(unknown(None));
     };
 
-    let type_keys: &[&str] = &["event_type", "eventType", "event", "type"];
+    // `type` names the event only next to a `data` object; in a flat payload it is a field of
+    // the event (a SEPA transfer's `type`).
+    const FLAT_TYPE_KEYS: &[&str] = &["event_type", "eventType", "event"];
+    const ENVELOPE_TYPE_KEYS: &[&str] = &["event_type", "eventType", "event", "type"];
     let (event_type, payload) = match outer.remove("data") {
-        Some(Value::Object(data)) => (string_at(&outer, type_keys), data),
+        Some(Value::Object(data)) => (string_at(&outer, ENVELOPE_TYPE_KEYS), data),
         Some(other) => {
             // `data` that is not an object belongs to the payload itself.
             outer.insert("data".to_string(), other);
-            (string_at(&outer, &type_keys[..3]), outer)
+            (string_at(&outer, FLAT_TYPE_KEYS), outer)
         }
-        None => (string_at(&outer, &type_keys[..3]), outer),
+        None => (string_at(&outer, FLAT_TYPE_KEYS), outer),
     };
 
     let kind = event_type

@@ -17,6 +17,7 @@ pub use events::*;
 
 use std::fmt;
 
+use sha2::{Digest, Sha256};
 use subtle::ConstantTimeEq;
 
 use crate::error::{Error, ErrorKind, Result};
@@ -77,8 +78,7 @@ pub fn verify_token(authorization: Option<&str>, token: &str) -> Result<()> {
         .with_status(401));
     };
     let presented = strip_bearer(header);
-    let ok_raw: bool = presented.as_bytes().ct_eq(token.as_bytes()).into();
-    if ok_raw {
+    if tokens_match(presented, token) {
         Ok(())
     } else {
         Err(Error::new(
@@ -89,9 +89,20 @@ pub fn verify_token(authorization: Option<&str>, token: &str) -> Result<()> {
     }
 }
 
+/// True when `presented` equals `token`, in time that depends on neither value nor on their
+/// lengths: both are hashed (SHA-256, whose running time depends only on the length of its
+/// input, which the caller already knows for its own token) and the two 32-byte digests are
+/// compared with [`subtle`]. Comparing the texts themselves would return early when the
+/// lengths differ and so tell an attacker the token's length.
+fn tokens_match(presented: &str, token: &str) -> bool {
+    let a = Sha256::digest(presented.as_bytes());
+    let b = Sha256::digest(token.as_bytes());
+    a.as_slice().ct_eq(b.as_slice()).into()
+}
+
 fn strip_bearer(h: &str) -> &str {
-    match h.get(..7) {
-        Some(p) if p.eq_ignore_ascii_case("bearer ") => h[7..].trim_start(),
+    match (h.get(..7), h.get(7..)) {
+        (Some(p), Some(rest)) if p.eq_ignore_ascii_case("bearer ") => rest.trim_start(),
         _ => h,
     }
 }
@@ -120,5 +131,32 @@ mod tests {
         }
         assert!(Verifier::new("").is_err());
         assert!(!format!("{v:?}").contains("s3cret"));
+    }
+
+    #[test]
+    fn tokens_of_other_lengths_fail_and_equal_ones_pass() {
+        let token = "whsec-0123456789abcdef";
+        assert!(tokens_match(token, token));
+        for other in [
+            "",
+            "w",
+            "whsec-0123456789abcde",
+            "whsec-0123456789abcdef0",
+            "whsec-0123456789abcdefwhsec-0123456789abcdef",
+            "WHSEC-0123456789ABCDEF",
+            "whsec-0123456789abcdeg",
+        ] {
+            assert!(!tokens_match(other, token), "{other:?}");
+            assert!(!tokens_match(token, other), "{other:?}");
+            assert!(verify_token(Some(other), token).is_err(), "{other:?}");
+        }
+        // A token longer than the SHA-256 block size still compares exactly.
+        let long = "x".repeat(200);
+        assert!(verify_token(Some(&long), &long).is_ok());
+        assert!(verify_token(Some(&long[..199]), &long).is_err());
+        assert!(verify_token(Some(&format!("{long}x")), &long).is_err());
+        // Multi-byte text: no slicing inside a character anywhere.
+        assert!(verify_token(Some("Bearer ключ-токен"), "ключ-токен").is_ok());
+        assert!(verify_token(Some("Béarer ключ"), "ключ").is_err());
     }
 }

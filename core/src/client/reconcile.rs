@@ -1,0 +1,253 @@
+//! Finding out after an ambiguous failure: did the money move?
+//!
+//! P100 has no idempotency keys, and every details endpoint needs an id the caller never got
+//! when a call failed with [`Outcome::Unknown`]. So every such error of a money-moving call
+//! carries a [`Fingerprint`] of what was sent, and [`Client::reconcile`] looks for a matching
+//! operation in the transaction history created after the call was sent.
+//!
+//! What it can prove: `Found` — an operation of that kind, amount and currency appeared in the
+//! history after the call was sent, and only one did. What it cannot prove: `NotFound` means
+//! the history does not show it *yet* (P100 may record it later, so check again after a while
+//! before sending again); two equal calls sent close together are indistinguishable, so a
+//! second match is `CannotTell`; card issuing and orders are not in the history (`CannotTell`,
+//! naming the endpoint to check).
+
+use serde_json::Value;
+
+use super::{Client, Prepared};
+use crate::error::{Error, Outcome, Result};
+use crate::models::{Transaction, TransactionHistoryQuery};
+use crate::transport::Body;
+use crate::Amount;
+
+/// What was sent: the input of [`Client::reconcile`], attached to every error of a
+/// money-moving call whose outcome is [`Outcome::Unknown`] or [`Outcome::Accepted`].
+/// Holds no secret (no PIN, no card data).
+///
+/// Serializes as `{operation, amount, currency, destination, externalUserId, sentAtMs}` so
+/// that it can be stored, and so that the bindings hand it over as a plain object.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct Fingerprint {
+    /// The operation (`"sepa.partner_transfer"`).
+    pub operation: String,
+    /// The amount sent, when the call had one.
+    pub amount: Option<Amount>,
+    /// The currency (sold currency for exchanges), lower case, when the call had one.
+    pub currency: Option<String>,
+    /// Where the money went: IBAN, wallet address or user, when the call said.
+    pub destination: Option<String>,
+    /// The user whose balance pays (`sourceExternalUserId` / `externalUserId`), if not the
+    /// partner.
+    pub external_user_id: Option<String>,
+    /// When the first attempt was sent, in milliseconds since 1970-01-01 UTC.
+    pub sent_at_ms: i64,
+}
+
+impl Fingerprint {
+    /// The fingerprint of `prepared`, sent at `sent_at_ms`; `None` for calls that move no
+    /// money.
+    pub fn of(prepared: &Prepared, sent_at_ms: i64) -> Option<Fingerprint> {
+        if !prepared.moves_money {
+            return None;
+        }
+        let body: Value = match &prepared.body {
+            Body::Json(bytes) => serde_json::from_slice(bytes).unwrap_or(Value::Null),
+            _ => Value::Null,
+        };
+        let text = |keys: &[&str]| {
+            keys.iter()
+                .find_map(|k| body.get(*k).and_then(Value::as_str))
+                .map(str::to_string)
+        };
+        let amount = body.get("amount").and_then(|v| match v {
+            Value::String(s) => Amount::parse(s).ok(),
+            Value::Number(n) => Amount::parse(&n.to_string()).ok(),
+            _ => None,
+        });
+        Some(Fingerprint {
+            operation: prepared.operation.to_string(),
+            amount,
+            currency: text(&["currency", "currencyFrom"]).map(|c| c.to_ascii_lowercase()),
+            destination: text(&[
+                "destinationIban",
+                "walletAddress",
+                "destinationExternalUserId",
+            ]),
+            external_user_id: text(&["sourceExternalUserId", "externalUserId"]),
+            sent_at_ms,
+        })
+    }
+}
+
+/// The answer of [`Client::reconcile`]. Serializes as `{"result": "found", "id", "status"}`,
+/// `{"result": "not_found"}` or `{"result": "cannot_tell", "reason"}`.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+#[serde(tag = "result", rename_all = "snake_case")]
+pub enum Reconciliation {
+    /// The operation happened: its id and its status in the history.
+    Found {
+        /// The operation's id (use it with the details endpoint and `wait_for`).
+        id: String,
+        /// Its status as the history shows it.
+        status: Option<String>,
+    },
+    /// The history shows no such operation (yet): see the module docs before sending again.
+    NotFound,
+    /// The history cannot answer (several matches, or an operation the history does not list).
+    CannotTell {
+        /// Why, and what to check instead.
+        reason: String,
+    },
+}
+
+/// The history's `type` of each operation the history lists.
+fn history_type(operation: &str) -> Option<&'static str> {
+    Some(match operation {
+        "exchange.partner_execute" | "exchange.user_execute" => "exchange",
+        "sepa.partner_transfer" | "sepa.user_transfer" => "sepa_transfer",
+        "crypto.partner_withdrawal" | "crypto.user_withdrawal" => "crypto_withdrawal",
+        "transfers.create" => "transfer",
+        _ => return None,
+    })
+}
+
+/// How far before the sending time a history entry may be stamped (clock skew).
+const SKEW_MS: i64 = 120_000;
+
+fn created_ms(t: &Transaction) -> Option<i64> {
+    let text = t.created_at.as_deref()?;
+    chrono::DateTime::parse_from_rfc3339(text)
+        .ok()
+        .map(|d| d.timestamp_millis())
+}
+
+/// The matching entries of `history` (pure, for tests).
+pub fn matches<'a>(
+    fp: &Fingerprint,
+    kind: &str,
+    history: &'a [Transaction],
+) -> Vec<&'a Transaction> {
+    history
+        .iter()
+        .filter(|t| t.r#type.as_deref() == Some(kind))
+        // A collection transfer (user → partner) is IN for the partner; everything else OUT.
+        .filter(|t| {
+            kind == "transfer"
+                || t.direction
+                    .as_deref()
+                    .is_none_or(|d| d.eq_ignore_ascii_case("out"))
+        })
+        .filter(|t| fp.amount.is_none() || t.amount == fp.amount)
+        .filter(|t| match (&fp.currency, &t.currency) {
+            (Some(c), Some(tc)) => tc.as_str().eq_ignore_ascii_case(c),
+            _ => true,
+        })
+        .filter(|t| created_ms(t).is_some_and(|ms| ms >= fp.sent_at_ms - SKEW_MS))
+        .collect()
+}
+
+/// `(month, year)` of a time in milliseconds since 1970.
+fn month_of(ms: i64) -> Option<(u32, i32)> {
+    use chrono::Datelike;
+    let d = chrono::DateTime::from_timestamp_millis(ms)?;
+    Some((d.month(), d.year()))
+}
+
+impl Client {
+    /// After an error whose outcome is [`Outcome::Unknown`] (or [`Outcome::Accepted`] without
+    /// a readable id): looks in the transaction history for the operation the failed call
+    /// would have created, after the time it was sent. See [`Reconciliation`] for what each
+    /// answer proves. An error without a fingerprint (not a money-moving call, or an outcome
+    /// that needs no reconciling) is a validation error of field `error`.
+    pub async fn reconcile(&self, error: &Error) -> Result<Reconciliation> {
+        let Some(fp) = error.fingerprint() else {
+            return Err(Error::validation(
+                "error",
+                format!(
+                    "has nothing to reconcile (outcome {}: {})",
+                    error.outcome(),
+                    error.outcome().advice()
+                ),
+            ));
+        };
+        if matches!(error.outcome(), Outcome::NotSent | Outcome::Rejected) {
+            return Ok(Reconciliation::NotFound);
+        }
+        self.reconcile_fingerprint(fp).await
+    }
+
+    /// [`Client::reconcile`] from a fingerprint kept elsewhere (e.g. stored before a restart).
+    pub async fn reconcile_fingerprint(&self, fp: &Fingerprint) -> Result<Reconciliation> {
+        let Some(kind) = history_type(&fp.operation) else {
+            let check = match fp.operation.as_str() {
+                "cards.create" => "list the user's cards (cards.list)",
+                "orders.create" => "the order's lock (orders.details of the lock id)",
+                _ => "the matching details endpoint",
+            };
+            return Ok(Reconciliation::CannotTell {
+                reason: format!(
+                    "{} does not appear in the transaction history: check {check}",
+                    fp.operation
+                ),
+            });
+        };
+        let now = web_time::SystemTime::now()
+            .duration_since(web_time::UNIX_EPOCH)
+            .map(|d| i64::try_from(d.as_millis()).unwrap_or(i64::MAX))
+            .unwrap_or(fp.sent_at_ms);
+        let mut months: Vec<(u32, i32)> = Vec::new();
+        for ms in [fp.sent_at_ms - SKEW_MS, now] {
+            if let Some(m) = month_of(ms) {
+                if !months.contains(&m) {
+                    months.push(m);
+                }
+            }
+        }
+        let mut found: Vec<Transaction> = Vec::new();
+        for (month, year) in months {
+            let q = TransactionHistoryQuery::new(month, year);
+            let history = match &fp.external_user_id {
+                Some(user) if !fp.operation.starts_with("transfers.") => {
+                    self.users().transactions(user, &q).await?
+                }
+                _ => self.partner().transactions(&q).await?,
+            };
+            found.extend(
+                matches(fp, kind, &history.transactions)
+                    .into_iter()
+                    .cloned(),
+            );
+        }
+        found.dedup_by(|a, b| a.id == b.id && a.id.is_some());
+        Ok(match found.as_slice() {
+            [] => Reconciliation::NotFound,
+            [one] => match &one.id {
+                Some(id) => Reconciliation::Found {
+                    id: id.clone(),
+                    status: one.status.clone(),
+                },
+                None => Reconciliation::CannotTell {
+                    reason: "a matching entry has no id".into(),
+                },
+            },
+            many => Reconciliation::CannotTell {
+                reason: format!(
+                    "{} operations match (equal calls sent close together cannot be told apart)",
+                    many.len()
+                ),
+            },
+        })
+    }
+}
+
+impl Reconciliation {
+    /// `"found"`, `"not_found"` or `"cannot_tell"`.
+    pub fn as_str(&self) -> &'static str {
+        match self {
+            Reconciliation::Found { .. } => "found",
+            Reconciliation::NotFound => "not_found",
+            Reconciliation::CannotTell { .. } => "cannot_tell",
+        }
+    }
+}

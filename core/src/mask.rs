@@ -1,0 +1,411 @@
+//! Masking of secrets in every text the SDK keeps from a server or from serde: raw bodies,
+//! server messages, decode messages. One function, [`mask_secrets`], that every such text
+//! passes through (DESIGN principle 8).
+//!
+//! It does not trust the text to be JSON. It scans it once, token by token:
+//!
+//! * **keyed values**: a key (`"cvv"`, `'pin'`, `cardNumber`, any case, `_`/`-` ignored,
+//!   `\u` escapes decoded) followed by `:` or `=` has its value replaced by `"[REDACTED]"`,
+//!   whatever the value is (string, number, object, array, bare word) — in valid JSON, in
+//!   broken JSON (cut short, trailing garbage), with duplicate keys, nested at any depth, in
+//!   JSON escaped inside a string, and in `key=value` text. `null`, `true` and `false` stay.
+//! * **card-number shapes**: 12 or more digits, alone or in groups joined by single spaces or
+//!   dashes (`4111 1111 1111 1111`, `4111-1111-…`), not part of a word or of a decimal number,
+//!   keep only their last 4 digits.
+//!
+//! Everything else is kept byte for byte, so the ids of an accepted operation are never lost.
+
+/// The replacement of a masked value.
+pub const REDACTED: &str = "[REDACTED]";
+
+/// Key names whose values are secrets, normalised (lower case, without `_`, `-`, `.`, spaces).
+/// A key matches when its normalised form ends with one of these (`newPin`, `userBirthDate`,
+/// `idDocumentNumber`, `x-api-key`).
+const SECRET_KEYS: &[&str] = &[
+    "cardnumber",
+    "pan",
+    "cvv",
+    "cvv2",
+    "cvc",
+    "cvc2",
+    "securitycode",
+    "pin",
+    "pincode",
+    "documentnumber",
+    "useridentificationnumber",
+    "identificationnumber",
+    "pesel",
+    "birthdate",
+    "dateofbirth",
+    "dob",
+    "apikey",
+    "authorization",
+    "token",
+    "secret",
+    "password",
+];
+
+/// How deep JSON escaped inside strings is followed.
+const MAX_DEPTH: usize = 4;
+
+/// True when `key` names a secret (see [`SECRET_KEYS`]).
+pub fn is_secret_key(key: &str) -> bool {
+    let k: String = key
+        .chars()
+        .filter(|c| !matches!(c, '_' | '-' | '.' | ' '))
+        .flat_map(char::to_lowercase)
+        .collect();
+    !k.is_empty() && SECRET_KEYS.iter().any(|s| k.ends_with(s))
+}
+
+/// `text` with every secret masked (see the module docs). Idempotent.
+pub fn mask_secrets(text: &str) -> String {
+    mask_card_numbers(&mask_keyed(text, 0))
+}
+
+fn is_word_byte(b: u8) -> bool {
+    b.is_ascii_alphanumeric() || b == b'_' || b == b'-' || b >= 0x80
+}
+
+/// Index just past the string starting at `start` (a quote), and its decoded content.
+fn scan_string(b: &[u8], text: &str, start: usize) -> (usize, String) {
+    let quote = b.get(start).copied().unwrap_or(b'"');
+    let mut i = start + 1;
+    let mut escaped = false;
+    while let Some(&c) = b.get(i) {
+        if escaped {
+            escaped = false;
+        } else if c == b'\\' {
+            escaped = true;
+        } else if c == quote {
+            let raw = slice(text, start + 1..i);
+            return (i + 1, unescape(raw));
+        }
+        i += 1;
+    }
+    // Unterminated: the string runs to the end of the text.
+    (b.len(), unescape(slice(text, start + 1..)))
+}
+
+/// `text[range]`, or `""` when the range is out of bounds or not on character boundaries. The
+/// scanners here only cut next to ASCII bytes (quotes, delimiters, whitespace), which are
+/// always character boundaries: this never loses text, and never panics.
+fn slice<R: std::slice::SliceIndex<str, Output = str>>(text: &str, range: R) -> &str {
+    text.get(range).unwrap_or_default()
+}
+
+/// Decodes JSON string escapes leniently (invalid escapes are kept as written).
+fn unescape(raw: &str) -> String {
+    if !raw.contains('\\') {
+        return raw.to_string();
+    }
+    let mut out = String::with_capacity(raw.len());
+    let mut chars = raw.chars();
+    while let Some(c) = chars.next() {
+        if c != '\\' {
+            out.push(c);
+            continue;
+        }
+        match chars.next() {
+            Some('n') => out.push('\n'),
+            Some('t') => out.push('\t'),
+            Some('r') => out.push('\r'),
+            Some('b') => out.push('\u{8}'),
+            Some('f') => out.push('\u{c}'),
+            Some('u') => {
+                let hex: String = chars.by_ref().take(4).collect();
+                match u32::from_str_radix(&hex, 16).ok().and_then(char::from_u32) {
+                    Some(ch) => out.push(ch),
+                    None => {
+                        out.push_str("\\u");
+                        out.push_str(&hex);
+                    }
+                }
+            }
+            Some(other) => out.push(other),
+            None => out.push('\\'),
+        }
+    }
+    out
+}
+
+fn skip_ws(b: &[u8], mut i: usize) -> usize {
+    while b.get(i).is_some_and(u8::is_ascii_whitespace) {
+        i += 1;
+    }
+    i
+}
+
+/// Index just past the value starting at `start`: a string, a balanced object or array, or a
+/// bare word (up to a delimiter).
+fn scan_value(b: &[u8], text: &str, start: usize) -> usize {
+    let Some(&first) = b.get(start) else {
+        return start;
+    };
+    match first {
+        b'"' | b'\'' => scan_string(b, text, start).0,
+        b'{' | b'[' => {
+            let mut depth = 0usize;
+            let mut i = start;
+            while let Some(&c) = b.get(i) {
+                match c {
+                    b'"' | b'\'' => {
+                        i = scan_string(b, text, i).0;
+                        continue;
+                    }
+                    b'{' | b'[' => depth += 1,
+                    b'}' | b']' => {
+                        depth = depth.saturating_sub(1);
+                        if depth == 0 {
+                            return i + 1;
+                        }
+                    }
+                    _ => {}
+                }
+                i += 1;
+            }
+            b.len()
+        }
+        _ => {
+            let mut i = start;
+            while b.get(i).is_some_and(|&c| {
+                !matches!(c, b',' | b';' | b'&' | b'}' | b']' | b'"' | b'\'' | b'<')
+                    && !c.is_ascii_whitespace()
+            }) {
+                i += 1;
+            }
+            i
+        }
+    }
+}
+
+/// The keyed pass (see the module docs).
+fn mask_keyed(text: &str, depth: usize) -> String {
+    let b = text.as_bytes();
+    let mut out = String::with_capacity(text.len());
+    let mut copied = 0;
+    let mut i = 0;
+    while let Some(&c) = b.get(i) {
+        let (end, key) = if c == b'"' || c == b'\'' {
+            scan_string(b, text, i)
+        } else if is_word_byte(c) && !prev(b, i).is_some_and(is_word_byte) {
+            let mut j = i;
+            while b.get(j).copied().is_some_and(is_word_byte) {
+                j += 1;
+            }
+            (j, slice(text, i..j).to_string())
+        } else {
+            i += 1;
+            continue;
+        };
+        let after = skip_ws(b, end);
+        let is_key = matches!(b.get(after), Some(b':' | b'='));
+        if is_key && is_secret_key(&key) {
+            let vstart = skip_ws(b, after + 1);
+            let vend = scan_value(b, text, vstart);
+            let value = slice(text, vstart..vend);
+            if !matches!(value, "null" | "true" | "false") && !value.is_empty() {
+                out.push_str(slice(text, copied..vstart));
+                out.push('"');
+                out.push_str(REDACTED);
+                out.push('"');
+                copied = vend;
+            }
+            i = vend.max(end);
+            continue;
+        }
+        if !is_key && (c == b'"' || c == b'\'') && depth < MAX_DEPTH && key.len() > 2 {
+            // A string value: it may hold escaped JSON or `key=value` text of its own.
+            let inner = mask_keyed(&key, depth + 1);
+            if inner != key {
+                out.push_str(slice(text, copied..i));
+                out.push_str(&serde_json::Value::String(inner).to_string());
+                copied = end;
+            }
+        }
+        i = end;
+    }
+    out.push_str(slice(text, copied..));
+    out
+}
+
+/// The byte before index `i`, if any.
+fn prev(b: &[u8], i: usize) -> Option<u8> {
+    i.checked_sub(1).and_then(|p| b.get(p)).copied()
+}
+
+/// The card-number pass (see the module docs).
+fn mask_card_numbers(text: &str) -> String {
+    let b = text.as_bytes();
+    let mut out: Option<Vec<u8>> = None;
+    let mut i = 0;
+    while let Some(&c) = b.get(i) {
+        let starts = c.is_ascii_digit()
+            && !prev(b, i).is_some_and(|p| p.is_ascii_alphanumeric() || matches!(p, b'.' | b'-'));
+        if !starts {
+            i += 1;
+            continue;
+        }
+        // Digit groups joined by one space or dash.
+        let mut j = i;
+        let mut digits = 0usize;
+        loop {
+            while b.get(j).is_some_and(u8::is_ascii_digit) {
+                j += 1;
+                digits += 1;
+            }
+            let joined = matches!(b.get(j), Some(b' ' | b'-'))
+                && b.get(j + 1).is_some_and(u8::is_ascii_digit);
+            if !joined {
+                break;
+            }
+            j += 1;
+        }
+        let glued_after = b.get(j).is_some_and(|c| c.is_ascii_alphanumeric())
+            || (b.get(j) == Some(&b'.') && b.get(j + 1).is_some_and(u8::is_ascii_digit));
+        if digits >= 12 && !glued_after {
+            let buf = out.get_or_insert_with(|| b.to_vec());
+            let mut seen = 0usize;
+            for c in buf.iter_mut().take(j).skip(i) {
+                if c.is_ascii_digit() {
+                    seen += 1;
+                    if seen + 4 <= digits {
+                        *c = b'*';
+                    }
+                }
+            }
+        }
+        i = j.max(i + 1);
+    }
+    match out {
+        // Only ASCII digits were replaced by ASCII '*': still valid UTF-8.
+        Some(buf) => String::from_utf8(buf).unwrap_or_else(|_| text.to_string()),
+        None => text.to_string(),
+    }
+}
+
+/// A serde error's message without any value it may echo: quoted, back-ticked or
+/// single-quoted literals become `…`, except the field names after `field` (`missing field
+/// \`cvv\``), then [`mask_secrets`]. Position (line, column) is kept.
+pub fn sanitize_serde_message(message: &str) -> String {
+    let b = message.as_bytes();
+    let mut out = String::with_capacity(message.len());
+    let mut copied = 0;
+    let mut i = 0;
+    while let Some(&q) = b.get(i) {
+        if !matches!(q, b'"' | b'`' | b'\'') {
+            i += 1;
+            continue;
+        }
+        let close = if q == b'"' {
+            scan_string(b, message, i).0
+        } else {
+            slice(message, i + 1..)
+                .find(q as char)
+                .map(|p| i + 1 + p + 1)
+                .unwrap_or(b.len())
+        };
+        let keep = slice(message, ..i).ends_with("field ");
+        if !keep {
+            out.push_str(slice(message, copied..i));
+            out.push('…');
+            copied = close;
+        }
+        i = close.max(i + 1);
+    }
+    out.push_str(slice(message, copied..));
+    mask_secrets(&out)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const SECRETS: &[&str] = &["4111111111111111", "987", "5813", "AB1234567", "1990-05-17"];
+
+    fn assert_clean(out: &str) {
+        for s in SECRETS {
+            assert!(!out.contains(s), "{s} leaked in {out}");
+        }
+    }
+
+    #[test]
+    fn valid_json_keeps_ids_and_masks_values() {
+        let body = r#"{"cardId":"c1","cardNumber":"4111111111111111","cvv":"987","nested":[{"pin":"5813"}],"amount":1.50}"#;
+        let out = mask_secrets(body);
+        assert_clean(&out);
+        assert!(out.contains(r#""cardId":"c1""#), "{out}");
+        assert!(out.contains("1.50"), "{out}");
+        let plain = r#"{ "transferId" : "t1", "amount": 100686.13333333 }"#;
+        assert_eq!(mask_secrets(plain), plain);
+    }
+
+    #[test]
+    fn broken_json_duplicate_keys_and_escapes() {
+        for body in [
+            r#"{"cardNumber":"4111111111111111","cvv":"987","pin":"5813"} trailing"#,
+            r#"{"cvv":"987","cvv":null,"pin":"5813","pin":null,"cardNumber":"4111111111111111","cardNumber":null}"#,
+            r#"{"cardNumber":"4111111111111111","cvv":"98"#,
+            r#"{"CARD_NUMBER":4111111111111111,"C-V-V":987,"Pin":5813}"#,
+            r#"{"c\u0076v":"987","\u0070in":"5813"}"#,
+            r#"{"body":"{\"cvv\":\"987\",\"documentNumber\":\"AB1234567\"}"}"#,
+            r#"{"details":{"cvv":{"value":"987"},"pin":["5813"]}}"#,
+            "cvv=987&pin=5813&pan=4111111111111111",
+            "card 4111 1111 1111 1111 declined; cvv: 987, birthDate: 1990-05-17",
+            "<html>4111-1111-1111-1111</html> pin = '5813'",
+            r#"{'documentNumber': 'AB1234567', 'dateOfBirth': '1990-05-17'}"#,
+        ] {
+            assert_clean(&mask_secrets(body));
+        }
+    }
+
+    #[test]
+    fn card_shapes_keep_last_four_and_leave_other_numbers() {
+        assert_eq!(
+            mask_secrets("pan 4111111111111111;"),
+            "pan ************1111;"
+        );
+        assert_eq!(
+            mask_secrets("x 4111 1111 1111 1111 y"),
+            "x **** **** **** 1111 y"
+        );
+        for keep in [
+            "123e4567-e89b-12d3-a456-426614174000",
+            "amount 1234567890.123456789012",
+            "tx 0xab12345678901234567890",
+            "id 123",
+        ] {
+            assert_eq!(mask_secrets(keep), keep);
+        }
+    }
+
+    #[test]
+    fn null_and_booleans_stay() {
+        let body = r#"{"cvv":null,"pinSet":true,"pin":false}"#;
+        assert_eq!(mask_secrets(body), body);
+    }
+
+    #[test]
+    fn serde_messages_lose_their_values() {
+        let m = r#"invalid type: string "987", expected u16 at line 1 column 9"#;
+        assert_eq!(
+            sanitize_serde_message(m),
+            "invalid type: string …, expected u16 at line 1 column 9"
+        );
+        let m = "missing field `cvv` at line 1 column 2";
+        assert_eq!(sanitize_serde_message(m), m);
+        let m = "invalid value: integer `4111111111111111`, expected u8";
+        assert_clean(&sanitize_serde_message(m));
+    }
+
+    #[test]
+    fn idempotent() {
+        for body in [
+            r#"{"cvv":"987","x":"4111111111111111"}"#,
+            "cvv=987 4111 1111 1111 1111",
+        ] {
+            let once = mask_secrets(body);
+            assert_eq!(mask_secrets(&once), once);
+        }
+    }
+}
