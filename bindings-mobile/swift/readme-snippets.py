@@ -8,7 +8,8 @@ compiles them: a README example that no longer compiles fails CI.
 
 A snippet may use these names without declaring them: apiKey, key, userId (String) and client
 (Client); they become parameters of its function. `import` lines are dropped (the file imports
-P100 and Foundation).
+P100 and Foundation), and each top-level `let` of a snippet is used once (`_ = name`) so that the
+README's examples compile without warnings.
 """
 import os
 import re
@@ -69,6 +70,10 @@ def render():
             out.append(f"// {path}, line {line}")
             out.append(f"func readmeSnippet{n}({', '.join(params)}) async throws {{")
             out.extend(("    " + l).rstrip() for l in code)
+            # A snippet's top-level constants are for the reader: use them, so that no
+            # "never used" warning comes out of the README.
+            for name in re.findall(r"^let (\w+)\s*=", text, re.M):
+                out.append(f"    _ = {name}")
             out.append("}")
             out.append("")
     out.append("/// How many snippets this file holds.")

@@ -31,7 +31,7 @@ use crate::models::{
     Balances, CryptoBalance, ExchangeRates, FiatBalance, FileUpload, OrderRates, SepaContact,
     SepaContacts, Transaction, TransactionHistory,
 };
-use crate::{Amount, Error, ErrorKind, SecretString};
+use crate::{Amount, Error, ErrorKind, Outcome, SecretString};
 
 // The models that are not declared through `model!` (they have hand-written serde or
 // `Debug` impls). `remote` re-states their fields for uniffi without redefining them; the
@@ -246,7 +246,8 @@ macro_rules! p100_error {
         /// its reply could not be read: check the details endpoint, do not send it again) and
         /// `operation` (the SDK operation that failed, e.g. `"sepa.partner_transfer"`) and
         /// `rawBody` (the server's reply with secrets masked, e.g. to recover the id of an
-        /// accepted operation whose reply could not be read). The same
+        /// accepted operation whose reply could not be read) and `outcome` (did the operation
+        /// happen: not sent, rejected, unknown, accepted). The same
         /// values, with the kind, are properties of the error in Swift and Kotlin (`e.kind`,
         /// `e.code`, `e.status`, `e.isRetryable`…), read from [`P100Error::details`].
         #[derive(Clone, PartialEq, Eq, uniffi::Error)]
@@ -278,6 +279,8 @@ macro_rules! p100_error {
                     operation: Option<String>,
                     /// The server's reply, secrets masked, when there was one.
                     raw_body: Option<String>,
+                    /// Did the operation happen: not sent, rejected, unknown or accepted.
+                    outcome: Outcome,
                 },
             )+
         }
@@ -299,6 +302,7 @@ macro_rules! p100_error {
                             accepted,
                             operation,
                             raw_body,
+                            outcome,
                         } => Fields {
                             kind: ErrorKind::$variant,
                             reason,
@@ -312,6 +316,7 @@ macro_rules! p100_error {
                             accepted: *accepted,
                             operation: operation.as_deref(),
                             raw_body: raw_body.as_deref(),
+                            outcome: *outcome,
                         },
                     )+
                 }
@@ -333,6 +338,7 @@ macro_rules! p100_error {
                 let accepted = e.accepted();
                 let operation = e.operation().map(str::to_string);
                 let raw_body = e.raw_body().map(str::to_string);
+                let outcome = e.outcome();
                 match e.kind() {
                     $(
                         ErrorKind::$variant => P100Error::$variant {
@@ -347,6 +353,7 @@ macro_rules! p100_error {
                             accepted,
                             operation,
                             raw_body,
+                            outcome,
                         },
                     )+
                 }
@@ -393,6 +400,7 @@ struct Fields<'a> {
     accepted: bool,
     operation: Option<&'a str>,
     raw_body: Option<&'a str>,
+    outcome: Outcome,
 }
 
 /// What kind of failure a [`P100Error`] is: `e.kind` in Swift (`.validation`, `.rateLimited`…)
@@ -421,6 +429,26 @@ pub enum ErrorKind {
     Config,
     /// A webhook delivery without the right `Authorization` token: answer it with 401.
     WebhookUnauthorized,
+}
+
+/// Did the operation happen? The answer every [`P100Error`] gives, for money above all: `e.outcome`
+/// in Swift (`.notSent`, `.rejected`, `.unknown`, `.accepted`) and Kotlin (`Outcome.NOT_SENT`…).
+/// Its text is the stable name every language uses: `"not_sent"`, `"rejected"`, `"unknown"`,
+/// `"accepted"`.
+#[uniffi::export(Display)]
+#[uniffi::remote(Enum)]
+pub enum Outcome {
+    /// The request provably never left (validation, configuration, connection refused, DNS,
+    /// connect timeout): sending it again cannot duplicate anything.
+    NotSent,
+    /// A reply said no (4xx, P-codes, 401, 429): nothing happened; fix the cause and send again.
+    Rejected,
+    /// Sent, no usable reply (timeout after sending, reset, 5xx, P500): it may or may not have
+    /// happened. Do not send it again blindly: check the details endpoint.
+    Unknown,
+    /// A 2xx arrived (the operation happened) but its body could not be read: never send it
+    /// again; `rawBody` may hold its id.
+    Accepted,
 }
 
 /// Every field of a [`P100Error`], whichever its case, with its kind: what `details()` returns.
@@ -454,6 +482,8 @@ pub struct P100ErrorDetails {
     /// The server's reply with secrets masked, when there was one (API errors, unreadable
     /// replies: for an accepted operation it holds the ids to check the details endpoint with).
     pub raw_body: Option<String>,
+    /// Did the operation happen? `NotSent`, `Rejected`, `Unknown` or `Accepted`.
+    pub outcome: Outcome,
 }
 
 #[uniffi::export]
@@ -475,6 +505,7 @@ impl P100Error {
             accepted: x.accepted,
             operation: x.operation.map(str::to_string),
             raw_body: x.raw_body.map(str::to_string),
+            outcome: x.outcome,
         }
     }
 }
@@ -493,6 +524,11 @@ impl P100Error {
     /// The HTTP status, when a reply was received.
     pub fn status(&self) -> Option<i32> {
         self.fields().status
+    }
+
+    /// Did the operation happen?
+    pub fn outcome(&self) -> Outcome {
+        self.fields().outcome
     }
 }
 
@@ -525,6 +561,7 @@ impl fmt::Debug for P100Error {
             .field("retryable", &x.retryable)
             .field("field", &x.field)
             .field("accepted", &x.accepted)
+            .field("outcome", &x.outcome)
             .finish()
     }
 }
@@ -545,6 +582,8 @@ mod tests {
         assert_eq!(d.kind, ErrorKind::Validation);
         assert_eq!(d.field.as_deref(), Some("destinationIban"));
         assert!(!d.retryable && !d.accepted);
+        assert_eq!(d.outcome, Outcome::NotSent);
+        assert_eq!(e.outcome().to_string(), "not_sent");
         assert!(e.to_string().contains("destinationIban"));
         let e = P100Error::from(Error::config("no key"));
         assert_eq!(e.kind(), ErrorKind::Config);

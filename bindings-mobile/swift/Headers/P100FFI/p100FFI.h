@@ -248,6 +248,11 @@ typedef void (*UniffiForeignFutureCompleteVoid)(uint64_t, UniffiForeignFutureRes
 RustBuffer uniffi_p100_fn_method_errorkind_uniffi_trait_display(RustBuffer ptr, RustCallStatus *_Nonnull out_status
 );
 #endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_P100_FN_METHOD_OUTCOME_UNIFFI_TRAIT_DISPLAY
+#define UNIFFI_FFIDEF_UNIFFI_P100_FN_METHOD_OUTCOME_UNIFFI_TRAIT_DISPLAY
+RustBuffer uniffi_p100_fn_method_outcome_uniffi_trait_display(RustBuffer ptr, RustCallStatus *_Nonnull out_status
+);
+#endif
 #ifndef UNIFFI_FFIDEF_UNIFFI_P100_FN_METHOD_P100ERROR_DETAILS
 #define UNIFFI_FFIDEF_UNIFFI_P100_FN_METHOD_P100ERROR_DETAILS
 RustBuffer uniffi_p100_fn_method_p100error_details(RustBuffer ptr, RustCallStatus *_Nonnull out_status

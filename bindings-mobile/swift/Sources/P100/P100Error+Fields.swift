@@ -58,6 +58,12 @@ extension P100Error {
     /// The server's reply with card numbers, CVVs, PINs and document numbers masked, when
     /// there was one. Never part of `description`.
     public var rawBody: String? { details().rawBody }
+
+    /// Did the operation happen? `.notSent` (it never left: safe to send again), `.rejected`
+    /// (a reply said no: nothing happened), `.unknown` (sent, no usable reply: check the details
+    /// endpoint before sending it again), `.accepted` (it happened, its reply was unreadable).
+    /// Its `description` is the name every language uses (`"not_sent"`).
+    public var outcome: Outcome { details().outcome }
 }
 
 // `dump(e)` and debuggers show the same properties, without the raw body.
@@ -75,6 +81,7 @@ extension P100Error: CustomReflectable {
                 "isRetryable": d.retryable,
                 "field": d.field as Any,
                 "isAccepted": d.accepted,
+                "outcome": d.outcome,
                 "operation": d.operation as Any,
             ],
             displayStyle: .struct

@@ -6013,6 +6013,10 @@ public struct P100ErrorDetails: Equatable, Hashable {
      * replies: for an accepted operation it holds the ids to check the details endpoint with).
      */
     public let rawBody: String?
+    /**
+     * Did the operation happen? `NotSent`, `Rejected`, `Unknown` or `Accepted`.
+     */
+    public let outcome: Outcome
 
     // Default memberwise initializers are never public by default, so we
     // declare one manually.
@@ -6054,7 +6058,10 @@ public struct P100ErrorDetails: Equatable, Hashable {
         /**
          * The server's reply with secrets masked, when there was one (API errors, unreadable
          * replies: for an accepted operation it holds the ids to check the details endpoint with).
-         */rawBody: String?) {
+         */rawBody: String?, 
+        /**
+         * Did the operation happen? `NotSent`, `Rejected`, `Unknown` or `Accepted`.
+         */outcome: Outcome) {
         self.kind = kind
         self.reason = reason
         self.code = code
@@ -6067,6 +6074,7 @@ public struct P100ErrorDetails: Equatable, Hashable {
         self.accepted = accepted
         self.operation = operation
         self.rawBody = rawBody
+        self.outcome = outcome
     }
 
     
@@ -6096,7 +6104,8 @@ public struct FfiConverterTypeP100ErrorDetails: FfiConverterRustBuffer {
                 field: FfiConverterOptionString.read(from: &buf), 
                 accepted: FfiConverterBool.read(from: &buf), 
                 operation: FfiConverterOptionString.read(from: &buf), 
-                rawBody: FfiConverterOptionString.read(from: &buf)
+                rawBody: FfiConverterOptionString.read(from: &buf), 
+                outcome: FfiConverterTypeOutcome.read(from: &buf)
         )
     }
 
@@ -6113,6 +6122,7 @@ public struct FfiConverterTypeP100ErrorDetails: FfiConverterRustBuffer {
         FfiConverterBool.write(value.accepted, into: &buf)
         FfiConverterOptionString.write(value.operation, into: &buf)
         FfiConverterOptionString.write(value.rawBody, into: &buf)
+        FfiConverterTypeOutcome.write(value.outcome, into: &buf)
     }
 }
 
@@ -12939,6 +12949,118 @@ public func FfiConverterTypeOrderStatus_lower(_ value: OrderStatus) -> RustBuffe
 
 
 /**
+ * Did the operation happen? The answer every [`P100Error`] gives, for money above all: `e.outcome`
+ * in Swift (`.notSent`, `.rejected`, `.unknown`, `.accepted`) and Kotlin (`Outcome.NOT_SENT`…).
+ * Its text is the stable name every language uses: `"not_sent"`, `"rejected"`, `"unknown"`,
+ * `"accepted"`.
+ */
+
+public enum Outcome: Equatable, Hashable, CustomStringConvertible {
+    
+    /**
+     * The request provably never left (validation, configuration, connection refused, DNS,
+     * connect timeout): sending it again cannot duplicate anything.
+     */
+    case notSent
+    /**
+     * A reply said no (4xx, P-codes, 401, 429): nothing happened; fix the cause and send again.
+     */
+    case rejected
+    /**
+     * Sent, no usable reply (timeout after sending, reset, 5xx, P500): it may or may not have
+     * happened. Do not send it again blindly: check the details endpoint.
+     */
+    case unknown
+    /**
+     * A 2xx arrived (the operation happened) but its body could not be read: never send it
+     * again; `rawBody` may hold its id.
+     */
+    case accepted
+
+
+
+
+
+// The local Rust `Display` implementation.
+public var description: String {
+    return try!  FfiConverterString.lift(
+        try! rustCall() {
+        uniffiCallStatus in
+    uniffi_p100_fn_method_outcome_uniffi_trait_display(
+            FfiConverterTypeOutcome_lower(self),uniffiCallStatus
+    )
+}
+    )
+}
+}
+
+#if compiler(>=6)
+extension Outcome: Sendable {}
+#endif
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public struct FfiConverterTypeOutcome: FfiConverterRustBuffer {
+    typealias SwiftType = Outcome
+
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> Outcome {
+        let variant: Int32 = try readInt(&buf)
+        switch variant {
+        
+        case 1: return .notSent
+        
+        case 2: return .rejected
+        
+        case 3: return .unknown
+        
+        case 4: return .accepted
+        
+        default: throw UniffiInternalError.unexpectedEnumCase
+        }
+    }
+
+    public static func write(_ value: Outcome, into buf: inout [UInt8]) {
+        switch value {
+        
+        
+        case .notSent:
+            writeInt(&buf, Int32(1))
+        
+        
+        case .rejected:
+            writeInt(&buf, Int32(2))
+        
+        
+        case .unknown:
+            writeInt(&buf, Int32(3))
+        
+        
+        case .accepted:
+            writeInt(&buf, Int32(4))
+        
+        }
+    }
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeOutcome_lift(_ buf: RustBuffer) throws -> Outcome {
+    return try FfiConverterTypeOutcome.lift(buf)
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeOutcome_lower(_ value: Outcome) -> RustBuffer {
+    return FfiConverterTypeOutcome.lower(value)
+}
+
+
+
+/**
  * An error of the P100 SDK: one case per kind of failure.
  *
  * Every case carries the same fields: `reason` (a readable explanation that never
@@ -12951,7 +13073,8 @@ public func FfiConverterTypeOrderStatus_lower(_ value: OrderStatus) -> RustBuffe
  * its reply could not be read: check the details endpoint, do not send it again) and
  * `operation` (the SDK operation that failed, e.g. `"sepa.partner_transfer"`) and
  * `rawBody` (the server's reply with secrets masked, e.g. to recover the id of an
- * accepted operation whose reply could not be read). The same
+ * accepted operation whose reply could not be read) and `outcome` (did the operation
+ * happen: not sent, rejected, unknown, accepted). The same
  * values, with the kind, are properties of the error in Swift and Kotlin (`e.kind`,
  * `e.code`, `e.status`, `e.isRetryable`…), read from [`P100Error::details`].
  */
@@ -12997,7 +13120,10 @@ enum P100Error: Swift.Error, Equatable, Hashable, Foundation.LocalizedError {
          */operation: String?, 
         /**
          * The server's reply, secrets masked, when there was one.
-         */rawBody: String?
+         */rawBody: String?, 
+        /**
+         * Did the operation happen: not sent, rejected, unknown or accepted.
+         */outcome: Outcome
     )
     /**
      * 401: key missing (`xo1`), wrong (`xo2`) or IP not allowed (`xo3`).
@@ -13036,7 +13162,10 @@ enum P100Error: Swift.Error, Equatable, Hashable, Foundation.LocalizedError {
          */operation: String?, 
         /**
          * The server's reply, secrets masked, when there was one.
-         */rawBody: String?
+         */rawBody: String?, 
+        /**
+         * Did the operation happen: not sent, rejected, unknown or accepted.
+         */outcome: Outcome
     )
     /**
      * A business error from the API with a P-code (`P412`, `P433`, …).
@@ -13075,7 +13204,10 @@ enum P100Error: Swift.Error, Equatable, Hashable, Foundation.LocalizedError {
          */operation: String?, 
         /**
          * The server's reply, secrets masked, when there was one.
-         */rawBody: String?
+         */rawBody: String?, 
+        /**
+         * Did the operation happen: not sent, rejected, unknown or accepted.
+         */outcome: Outcome
     )
     /**
      * 429: too many requests; `retryAfterMs` says how long to wait when the server said.
@@ -13114,7 +13246,10 @@ enum P100Error: Swift.Error, Equatable, Hashable, Foundation.LocalizedError {
          */operation: String?, 
         /**
          * The server's reply, secrets masked, when there was one.
-         */rawBody: String?
+         */rawBody: String?, 
+        /**
+         * Did the operation happen: not sent, rejected, unknown or accepted.
+         */outcome: Outcome
     )
     /**
      * `P501` or an HTTP 5xx: the service is unavailable.
@@ -13153,7 +13288,10 @@ enum P100Error: Swift.Error, Equatable, Hashable, Foundation.LocalizedError {
          */operation: String?, 
         /**
          * The server's reply, secrets masked, when there was one.
-         */rawBody: String?
+         */rawBody: String?, 
+        /**
+         * Did the operation happen: not sent, rejected, unknown or accepted.
+         */outcome: Outcome
     )
     /**
      * The request could not be completed on the network (refused, reset, DNS, TLS).
@@ -13192,7 +13330,10 @@ enum P100Error: Swift.Error, Equatable, Hashable, Foundation.LocalizedError {
          */operation: String?, 
         /**
          * The server's reply, secrets masked, when there was one.
-         */rawBody: String?
+         */rawBody: String?, 
+        /**
+         * Did the operation happen: not sent, rejected, unknown or accepted.
+         */outcome: Outcome
     )
     /**
      * No reply within the timeout (or a `waitFor` that ran out of time).
@@ -13231,7 +13372,10 @@ enum P100Error: Swift.Error, Equatable, Hashable, Foundation.LocalizedError {
          */operation: String?, 
         /**
          * The server's reply, secrets masked, when there was one.
-         */rawBody: String?
+         */rawBody: String?, 
+        /**
+         * Did the operation happen: not sent, rejected, unknown or accepted.
+         */outcome: Outcome
     )
     /**
      * A reply that could not be read; `accepted` tells whether the operation was accepted.
@@ -13270,7 +13414,10 @@ enum P100Error: Swift.Error, Equatable, Hashable, Foundation.LocalizedError {
          */operation: String?, 
         /**
          * The server's reply, secrets masked, when there was one.
-         */rawBody: String?
+         */rawBody: String?, 
+        /**
+         * Did the operation happen: not sent, rejected, unknown or accepted.
+         */outcome: Outcome
     )
     /**
      * The client is misconfigured (no API key, bad base URL, …).
@@ -13309,7 +13456,10 @@ enum P100Error: Swift.Error, Equatable, Hashable, Foundation.LocalizedError {
          */operation: String?, 
         /**
          * The server's reply, secrets masked, when there was one.
-         */rawBody: String?
+         */rawBody: String?, 
+        /**
+         * Did the operation happen: not sent, rejected, unknown or accepted.
+         */outcome: Outcome
     )
     /**
      * A webhook delivery without the right `Authorization` token: answer it with 401.
@@ -13348,7 +13498,10 @@ enum P100Error: Swift.Error, Equatable, Hashable, Foundation.LocalizedError {
          */operation: String?, 
         /**
          * The server's reply, secrets masked, when there was one.
-         */rawBody: String?
+         */rawBody: String?, 
+        /**
+         * Did the operation happen: not sent, rejected, unknown or accepted.
+         */outcome: Outcome
     )
 
     
@@ -13414,7 +13567,8 @@ public struct FfiConverterTypeP100Error: FfiConverterRustBuffer {
             field: try FfiConverterOptionString.read(from: &buf), 
             accepted: try FfiConverterBool.read(from: &buf), 
             operation: try FfiConverterOptionString.read(from: &buf), 
-            rawBody: try FfiConverterOptionString.read(from: &buf)
+            rawBody: try FfiConverterOptionString.read(from: &buf), 
+            outcome: try FfiConverterTypeOutcome.read(from: &buf)
             )
         case 2: return .Authentication(
             reason: try FfiConverterString.read(from: &buf), 
@@ -13427,7 +13581,8 @@ public struct FfiConverterTypeP100Error: FfiConverterRustBuffer {
             field: try FfiConverterOptionString.read(from: &buf), 
             accepted: try FfiConverterBool.read(from: &buf), 
             operation: try FfiConverterOptionString.read(from: &buf), 
-            rawBody: try FfiConverterOptionString.read(from: &buf)
+            rawBody: try FfiConverterOptionString.read(from: &buf), 
+            outcome: try FfiConverterTypeOutcome.read(from: &buf)
             )
         case 3: return .Api(
             reason: try FfiConverterString.read(from: &buf), 
@@ -13440,7 +13595,8 @@ public struct FfiConverterTypeP100Error: FfiConverterRustBuffer {
             field: try FfiConverterOptionString.read(from: &buf), 
             accepted: try FfiConverterBool.read(from: &buf), 
             operation: try FfiConverterOptionString.read(from: &buf), 
-            rawBody: try FfiConverterOptionString.read(from: &buf)
+            rawBody: try FfiConverterOptionString.read(from: &buf), 
+            outcome: try FfiConverterTypeOutcome.read(from: &buf)
             )
         case 4: return .RateLimited(
             reason: try FfiConverterString.read(from: &buf), 
@@ -13453,7 +13609,8 @@ public struct FfiConverterTypeP100Error: FfiConverterRustBuffer {
             field: try FfiConverterOptionString.read(from: &buf), 
             accepted: try FfiConverterBool.read(from: &buf), 
             operation: try FfiConverterOptionString.read(from: &buf), 
-            rawBody: try FfiConverterOptionString.read(from: &buf)
+            rawBody: try FfiConverterOptionString.read(from: &buf), 
+            outcome: try FfiConverterTypeOutcome.read(from: &buf)
             )
         case 5: return .Unavailable(
             reason: try FfiConverterString.read(from: &buf), 
@@ -13466,7 +13623,8 @@ public struct FfiConverterTypeP100Error: FfiConverterRustBuffer {
             field: try FfiConverterOptionString.read(from: &buf), 
             accepted: try FfiConverterBool.read(from: &buf), 
             operation: try FfiConverterOptionString.read(from: &buf), 
-            rawBody: try FfiConverterOptionString.read(from: &buf)
+            rawBody: try FfiConverterOptionString.read(from: &buf), 
+            outcome: try FfiConverterTypeOutcome.read(from: &buf)
             )
         case 6: return .Network(
             reason: try FfiConverterString.read(from: &buf), 
@@ -13479,7 +13637,8 @@ public struct FfiConverterTypeP100Error: FfiConverterRustBuffer {
             field: try FfiConverterOptionString.read(from: &buf), 
             accepted: try FfiConverterBool.read(from: &buf), 
             operation: try FfiConverterOptionString.read(from: &buf), 
-            rawBody: try FfiConverterOptionString.read(from: &buf)
+            rawBody: try FfiConverterOptionString.read(from: &buf), 
+            outcome: try FfiConverterTypeOutcome.read(from: &buf)
             )
         case 7: return .Timeout(
             reason: try FfiConverterString.read(from: &buf), 
@@ -13492,7 +13651,8 @@ public struct FfiConverterTypeP100Error: FfiConverterRustBuffer {
             field: try FfiConverterOptionString.read(from: &buf), 
             accepted: try FfiConverterBool.read(from: &buf), 
             operation: try FfiConverterOptionString.read(from: &buf), 
-            rawBody: try FfiConverterOptionString.read(from: &buf)
+            rawBody: try FfiConverterOptionString.read(from: &buf), 
+            outcome: try FfiConverterTypeOutcome.read(from: &buf)
             )
         case 8: return .Decode(
             reason: try FfiConverterString.read(from: &buf), 
@@ -13505,7 +13665,8 @@ public struct FfiConverterTypeP100Error: FfiConverterRustBuffer {
             field: try FfiConverterOptionString.read(from: &buf), 
             accepted: try FfiConverterBool.read(from: &buf), 
             operation: try FfiConverterOptionString.read(from: &buf), 
-            rawBody: try FfiConverterOptionString.read(from: &buf)
+            rawBody: try FfiConverterOptionString.read(from: &buf), 
+            outcome: try FfiConverterTypeOutcome.read(from: &buf)
             )
         case 9: return .Config(
             reason: try FfiConverterString.read(from: &buf), 
@@ -13518,7 +13679,8 @@ public struct FfiConverterTypeP100Error: FfiConverterRustBuffer {
             field: try FfiConverterOptionString.read(from: &buf), 
             accepted: try FfiConverterBool.read(from: &buf), 
             operation: try FfiConverterOptionString.read(from: &buf), 
-            rawBody: try FfiConverterOptionString.read(from: &buf)
+            rawBody: try FfiConverterOptionString.read(from: &buf), 
+            outcome: try FfiConverterTypeOutcome.read(from: &buf)
             )
         case 10: return .WebhookUnauthorized(
             reason: try FfiConverterString.read(from: &buf), 
@@ -13531,7 +13693,8 @@ public struct FfiConverterTypeP100Error: FfiConverterRustBuffer {
             field: try FfiConverterOptionString.read(from: &buf), 
             accepted: try FfiConverterBool.read(from: &buf), 
             operation: try FfiConverterOptionString.read(from: &buf), 
-            rawBody: try FfiConverterOptionString.read(from: &buf)
+            rawBody: try FfiConverterOptionString.read(from: &buf), 
+            outcome: try FfiConverterTypeOutcome.read(from: &buf)
             )
 
          default: throw UniffiInternalError.unexpectedEnumCase
@@ -13545,7 +13708,7 @@ public struct FfiConverterTypeP100Error: FfiConverterRustBuffer {
 
         
         
-        case let .Validation(reason,code,errorName,status,requestId,retryable,retryAfterMs,field,accepted,operation,rawBody):
+        case let .Validation(reason,code,errorName,status,requestId,retryable,retryAfterMs,field,accepted,operation,rawBody,outcome):
             writeInt(&buf, Int32(1))
             FfiConverterString.write(reason, into: &buf)
             FfiConverterOptionString.write(code, into: &buf)
@@ -13558,9 +13721,10 @@ public struct FfiConverterTypeP100Error: FfiConverterRustBuffer {
             FfiConverterBool.write(accepted, into: &buf)
             FfiConverterOptionString.write(operation, into: &buf)
             FfiConverterOptionString.write(rawBody, into: &buf)
+            FfiConverterTypeOutcome.write(outcome, into: &buf)
             
         
-        case let .Authentication(reason,code,errorName,status,requestId,retryable,retryAfterMs,field,accepted,operation,rawBody):
+        case let .Authentication(reason,code,errorName,status,requestId,retryable,retryAfterMs,field,accepted,operation,rawBody,outcome):
             writeInt(&buf, Int32(2))
             FfiConverterString.write(reason, into: &buf)
             FfiConverterOptionString.write(code, into: &buf)
@@ -13573,9 +13737,10 @@ public struct FfiConverterTypeP100Error: FfiConverterRustBuffer {
             FfiConverterBool.write(accepted, into: &buf)
             FfiConverterOptionString.write(operation, into: &buf)
             FfiConverterOptionString.write(rawBody, into: &buf)
+            FfiConverterTypeOutcome.write(outcome, into: &buf)
             
         
-        case let .Api(reason,code,errorName,status,requestId,retryable,retryAfterMs,field,accepted,operation,rawBody):
+        case let .Api(reason,code,errorName,status,requestId,retryable,retryAfterMs,field,accepted,operation,rawBody,outcome):
             writeInt(&buf, Int32(3))
             FfiConverterString.write(reason, into: &buf)
             FfiConverterOptionString.write(code, into: &buf)
@@ -13588,9 +13753,10 @@ public struct FfiConverterTypeP100Error: FfiConverterRustBuffer {
             FfiConverterBool.write(accepted, into: &buf)
             FfiConverterOptionString.write(operation, into: &buf)
             FfiConverterOptionString.write(rawBody, into: &buf)
+            FfiConverterTypeOutcome.write(outcome, into: &buf)
             
         
-        case let .RateLimited(reason,code,errorName,status,requestId,retryable,retryAfterMs,field,accepted,operation,rawBody):
+        case let .RateLimited(reason,code,errorName,status,requestId,retryable,retryAfterMs,field,accepted,operation,rawBody,outcome):
             writeInt(&buf, Int32(4))
             FfiConverterString.write(reason, into: &buf)
             FfiConverterOptionString.write(code, into: &buf)
@@ -13603,9 +13769,10 @@ public struct FfiConverterTypeP100Error: FfiConverterRustBuffer {
             FfiConverterBool.write(accepted, into: &buf)
             FfiConverterOptionString.write(operation, into: &buf)
             FfiConverterOptionString.write(rawBody, into: &buf)
+            FfiConverterTypeOutcome.write(outcome, into: &buf)
             
         
-        case let .Unavailable(reason,code,errorName,status,requestId,retryable,retryAfterMs,field,accepted,operation,rawBody):
+        case let .Unavailable(reason,code,errorName,status,requestId,retryable,retryAfterMs,field,accepted,operation,rawBody,outcome):
             writeInt(&buf, Int32(5))
             FfiConverterString.write(reason, into: &buf)
             FfiConverterOptionString.write(code, into: &buf)
@@ -13618,9 +13785,10 @@ public struct FfiConverterTypeP100Error: FfiConverterRustBuffer {
             FfiConverterBool.write(accepted, into: &buf)
             FfiConverterOptionString.write(operation, into: &buf)
             FfiConverterOptionString.write(rawBody, into: &buf)
+            FfiConverterTypeOutcome.write(outcome, into: &buf)
             
         
-        case let .Network(reason,code,errorName,status,requestId,retryable,retryAfterMs,field,accepted,operation,rawBody):
+        case let .Network(reason,code,errorName,status,requestId,retryable,retryAfterMs,field,accepted,operation,rawBody,outcome):
             writeInt(&buf, Int32(6))
             FfiConverterString.write(reason, into: &buf)
             FfiConverterOptionString.write(code, into: &buf)
@@ -13633,9 +13801,10 @@ public struct FfiConverterTypeP100Error: FfiConverterRustBuffer {
             FfiConverterBool.write(accepted, into: &buf)
             FfiConverterOptionString.write(operation, into: &buf)
             FfiConverterOptionString.write(rawBody, into: &buf)
+            FfiConverterTypeOutcome.write(outcome, into: &buf)
             
         
-        case let .Timeout(reason,code,errorName,status,requestId,retryable,retryAfterMs,field,accepted,operation,rawBody):
+        case let .Timeout(reason,code,errorName,status,requestId,retryable,retryAfterMs,field,accepted,operation,rawBody,outcome):
             writeInt(&buf, Int32(7))
             FfiConverterString.write(reason, into: &buf)
             FfiConverterOptionString.write(code, into: &buf)
@@ -13648,9 +13817,10 @@ public struct FfiConverterTypeP100Error: FfiConverterRustBuffer {
             FfiConverterBool.write(accepted, into: &buf)
             FfiConverterOptionString.write(operation, into: &buf)
             FfiConverterOptionString.write(rawBody, into: &buf)
+            FfiConverterTypeOutcome.write(outcome, into: &buf)
             
         
-        case let .Decode(reason,code,errorName,status,requestId,retryable,retryAfterMs,field,accepted,operation,rawBody):
+        case let .Decode(reason,code,errorName,status,requestId,retryable,retryAfterMs,field,accepted,operation,rawBody,outcome):
             writeInt(&buf, Int32(8))
             FfiConverterString.write(reason, into: &buf)
             FfiConverterOptionString.write(code, into: &buf)
@@ -13663,9 +13833,10 @@ public struct FfiConverterTypeP100Error: FfiConverterRustBuffer {
             FfiConverterBool.write(accepted, into: &buf)
             FfiConverterOptionString.write(operation, into: &buf)
             FfiConverterOptionString.write(rawBody, into: &buf)
+            FfiConverterTypeOutcome.write(outcome, into: &buf)
             
         
-        case let .Config(reason,code,errorName,status,requestId,retryable,retryAfterMs,field,accepted,operation,rawBody):
+        case let .Config(reason,code,errorName,status,requestId,retryable,retryAfterMs,field,accepted,operation,rawBody,outcome):
             writeInt(&buf, Int32(9))
             FfiConverterString.write(reason, into: &buf)
             FfiConverterOptionString.write(code, into: &buf)
@@ -13678,9 +13849,10 @@ public struct FfiConverterTypeP100Error: FfiConverterRustBuffer {
             FfiConverterBool.write(accepted, into: &buf)
             FfiConverterOptionString.write(operation, into: &buf)
             FfiConverterOptionString.write(rawBody, into: &buf)
+            FfiConverterTypeOutcome.write(outcome, into: &buf)
             
         
-        case let .WebhookUnauthorized(reason,code,errorName,status,requestId,retryable,retryAfterMs,field,accepted,operation,rawBody):
+        case let .WebhookUnauthorized(reason,code,errorName,status,requestId,retryable,retryAfterMs,field,accepted,operation,rawBody,outcome):
             writeInt(&buf, Int32(10))
             FfiConverterString.write(reason, into: &buf)
             FfiConverterOptionString.write(code, into: &buf)
@@ -13693,6 +13865,7 @@ public struct FfiConverterTypeP100Error: FfiConverterRustBuffer {
             FfiConverterBool.write(accepted, into: &buf)
             FfiConverterOptionString.write(operation, into: &buf)
             FfiConverterOptionString.write(rawBody, into: &buf)
+            FfiConverterTypeOutcome.write(outcome, into: &buf)
             
         }
     }

@@ -177,15 +177,18 @@ final class P100Tests: XCTestCase, @unchecked Sendable {
         let c = try client(maxRetries: 0)
         try await control("faults", ["kind": "500", "count": 1])
         let u = await expectError(.unavailable) { _ = try await c.partner().balances() }
+        XCTAssertEqual(u?.outcome, .unknown)
         XCTAssertEqual(u?.status, 500)
         try await control("faults", ["kind": "malformed", "count": 1])
-        _ = await expectError(.decode) { _ = try await c.partner().balances() }
+        let d = await expectError(.decode) { _ = try await c.partner().balances() }
+        XCTAssertEqual(d?.outcome, .accepted, "a 2xx arrived: the read happened")
         try await control("faults", ["kind": "429", "count": 1, "retryAfter": 1])
         let start = Date()
         _ = try await client(maxRetries: 3).partner().balances()
         XCTAssertGreaterThanOrEqual(Date().timeIntervalSince(start), 0.9, "Retry-After: 1 was not honoured")
         try await control("faults", ["kind": "delay", "count": 1, "delayMs": 1500])
-        _ = await expectError(.timeout) { _ = try await client(maxRetries: 0, timeoutMs: 200).partner().balances() }
+        let t = await expectError(.timeout) { _ = try await client(maxRetries: 0, timeoutMs: 200).partner().balances() }
+        XCTAssertEqual(t?.outcome, .unknown)
     }
 
     func testCancellationIsClean() async throws {
@@ -253,8 +256,9 @@ final class P100Tests: XCTestCase, @unchecked Sendable {
                 XCTFail("no error for \(userId)")
             } catch let e as P100Error {
                 switch e.kind {
-                case .validation: seen.append("fix \(e.field ?? "?")")
-                case .api where e.code == "P412": seen.append("no such user (HTTP \(e.status ?? 0))")
+                case .validation where e.outcome == .notSent: seen.append("fix \(e.field ?? "?")")
+                case .api where e.code == "P412" && e.outcome == .rejected:
+                    seen.append("no such user (HTTP \(e.status ?? 0))")
                 default: XCTFail("unexpected \(e.kind): \(e)")
                 }
             }
@@ -262,6 +266,8 @@ final class P100Tests: XCTestCase, @unchecked Sendable {
         XCTAssertEqual(seen, ["fix externalUserId", "no such user (HTTP 400)"])
         let kinds: [ErrorKind] = [.rateLimited, .webhookUnauthorized]
         XCTAssertEqual(kinds.map(\.description), ["rate_limited", "webhook_unauthorized"])
+        let outcomes: [Outcome] = [.notSent, .rejected, .unknown, .accepted]
+        XCTAssertEqual(outcomes.map(\.description), ["not_sent", "rejected", "unknown", "accepted"])
     }
 
     /// `description`, `localizedDescription`, `String(reflecting:)` and `dump` show the message,
@@ -295,6 +301,7 @@ final class P100Tests: XCTestCase, @unchecked Sendable {
                 ))
         }
         XCTAssertEqual(e?.isAccepted, true, "\(String(describing: e))")
+        XCTAssertEqual(e?.outcome, .accepted)
         XCTAssertEqual(e?.isRetryable, false)
         XCTAssertNotNil(e?.rawBody)
         XCTAssertEqual(e?.operation, "transfers.create")

@@ -10,9 +10,11 @@ import P100
 func readmeSnippet1(apiKey: String) async throws {
     let client = try Client(apiKey: apiKey, baseUrl: "http://127.0.0.1:8080")
     let balances = try await client.partner().balances()       // amounts are String (exact)
+    _ = client
+    _ = balances
 }
 
-// bindings-mobile/README.md, line 148
+// bindings-mobile/README.md, line 149
 func readmeSnippet2(userId: String, client: Client) async throws {
     do {
         _ = try await client.users().balances(externalUserId: userId)
@@ -20,16 +22,18 @@ func readmeSnippet2(userId: String, client: Client) async throws {
         switch e.kind {
         case .validation: print("bad \(e.field ?? ""): \(e.reason)")  // nothing was sent
         case .api where e.code == "P412": print("no such user")
-        default: print("\(e.kind) (retryable: \(e.isRetryable)): \(e)")
+        default: print("\(e.kind), \(e.outcome) (retryable: \(e.isRetryable)): \(e)")
         }
     }
 }
 
-// bindings-mobile/README.md, line 264
+// bindings-mobile/README.md, line 265
 func readmeSnippet3(key: String) async throws {
     let client = try Client(apiKey: key, baseUrl: "https://partner-api-stage.p100.io")
     let balances = try await client.partner().balances()
     for b in balances.fiatBalances { print(b.amount, b.name) }   // "100000.00 eur"
+    _ = client
+    _ = balances
 }
 
 /// How many snippets this file holds.

@@ -123,6 +123,8 @@ func errorJSON(_ e: P100Error) -> [String: Any] {
         "field": e.field as Any? ?? NSNull(),
         "errorName": e.errorName as Any? ?? NSNull(),
         "retryable": e.isRetryable,
+        "outcome": e.outcome.description,
+        "accepted": e.isAccepted,
         "message": e.description,
     ]
 }

@@ -40,3 +40,10 @@ val P100Exception.operation: String? get() = details().operation
 
 /** The server's reply with card numbers, CVVs, PINs and document numbers masked, when there was one. */
 val P100Exception.rawBody: String? get() = details().rawBody
+
+/**
+ * Did the operation happen? `NOT_SENT` (it never left: safe to send again), `REJECTED` (a reply
+ * said no: nothing happened), `UNKNOWN` (sent, no usable reply: check the details endpoint before
+ * sending it again), `ACCEPTED` (it happened, its reply was unreadable); `toString()` is `"not_sent"`.
+ */
+val P100Exception.outcome: Outcome get() = details().outcome

@@ -743,6 +743,8 @@ internal object UniffiLib {
     internal fun ensureInitialized() = Unit
     external fun uniffi_p100_fn_method_errorkind_uniffi_trait_display(`ptr`: RustBuffer.ByValue,uniffi_out_err: UniffiRustCallStatus, 
     ): RustBuffer.ByValue
+    external fun uniffi_p100_fn_method_outcome_uniffi_trait_display(`ptr`: RustBuffer.ByValue,uniffi_out_err: UniffiRustCallStatus, 
+    ): RustBuffer.ByValue
     external fun uniffi_p100_fn_method_p100error_details(`ptr`: RustBuffer.ByValue,uniffi_out_err: UniffiRustCallStatus, 
     ): RustBuffer.ByValue
     external fun uniffi_p100_fn_method_p100error_uniffi_trait_display(`ptr`: RustBuffer.ByValue,uniffi_out_err: UniffiRustCallStatus, 
@@ -5658,6 +5660,11 @@ data class P100ErrorDetails (
      * replies: for an accepted operation it holds the ids to check the details endpoint with).
      */
     val `rawBody`: kotlin.String?
+    , 
+    /**
+     * Did the operation happen? `NotSent`, `Rejected`, `Unknown` or `Accepted`.
+     */
+    val `outcome`: Outcome
     
 ){
     
@@ -5686,6 +5693,7 @@ public object FfiConverterTypeP100ErrorDetails: FfiConverterRustBuffer<P100Error
             FfiConverterBoolean.read(buf),
             FfiConverterOptionalString.read(buf),
             FfiConverterOptionalString.read(buf),
+            FfiConverterTypeOutcome.read(buf),
         )
     }
 
@@ -5701,7 +5709,8 @@ public object FfiConverterTypeP100ErrorDetails: FfiConverterRustBuffer<P100Error
             FfiConverterOptionalString.allocationSize(value.`field`) +
             FfiConverterBoolean.allocationSize(value.`accepted`) +
             FfiConverterOptionalString.allocationSize(value.`operation`) +
-            FfiConverterOptionalString.allocationSize(value.`rawBody`)
+            FfiConverterOptionalString.allocationSize(value.`rawBody`) +
+            FfiConverterTypeOutcome.allocationSize(value.`outcome`)
     )
 
     override fun write(value: P100ErrorDetails, buf: ByteBuffer) {
@@ -5717,6 +5726,7 @@ public object FfiConverterTypeP100ErrorDetails: FfiConverterRustBuffer<P100Error
             FfiConverterBoolean.write(value.`accepted`, buf)
             FfiConverterOptionalString.write(value.`operation`, buf)
             FfiConverterOptionalString.write(value.`rawBody`, buf)
+            FfiConverterTypeOutcome.write(value.`outcome`, buf)
     }
 }
 
@@ -12165,6 +12175,72 @@ public object FfiConverterTypeOrderStatus : FfiConverterRustBuffer<OrderStatus>{
 
 
 
+/**
+ * Did the operation happen? The answer every [`P100Error`] gives, for money above all: `e.outcome`
+ * in Swift (`.notSent`, `.rejected`, `.unknown`, `.accepted`) and Kotlin (`Outcome.NOT_SENT`…).
+ * Its text is the stable name every language uses: `"not_sent"`, `"rejected"`, `"unknown"`,
+ * `"accepted"`.
+ */
+
+enum class Outcome {
+    
+    /**
+     * The request provably never left (validation, configuration, connection refused, DNS,
+     * connect timeout): sending it again cannot duplicate anything.
+     */
+    NOT_SENT,
+    /**
+     * A reply said no (4xx, P-codes, 401, 429): nothing happened; fix the cause and send again.
+     */
+    REJECTED,
+    /**
+     * Sent, no usable reply (timeout after sending, reset, 5xx, P500): it may or may not have
+     * happened. Do not send it again blindly: check the details endpoint.
+     */
+    UNKNOWN,
+    /**
+     * A 2xx arrived (the operation happened) but its body could not be read: never send it
+     * again; `rawBody` may hold its id.
+     */
+    ACCEPTED;
+
+    
+
+    // The local Rust `Display`/`Debug` implementation.
+    override fun toString(): String {
+        return FfiConverterString.lift(
+    uniffiRustCall() { _status ->
+    UniffiLib.uniffi_p100_fn_method_outcome_uniffi_trait_display(FfiConverterTypeOutcome.lower(this),
+        _status)
+}
+    )
+    }
+
+    companion object
+}
+
+
+/**
+ * @suppress
+ */
+public object FfiConverterTypeOutcome: FfiConverterRustBuffer<Outcome> {
+    override fun read(buf: ByteBuffer) = try {
+        Outcome.values()[buf.getInt() - 1]
+    } catch (e: IndexOutOfBoundsException) {
+        throw RuntimeException("invalid enum value, something is very wrong!!", e)
+    }
+
+    override fun allocationSize(value: Outcome) = 4UL
+
+    override fun write(value: Outcome, buf: ByteBuffer) {
+        buf.putInt(value.ordinal + 1)
+    }
+}
+
+
+
+
+
 
 
 /**
@@ -12180,7 +12256,8 @@ public object FfiConverterTypeOrderStatus : FfiConverterRustBuffer<OrderStatus>{
  * its reply could not be read: check the details endpoint, do not send it again) and
  * `operation` (the SDK operation that failed, e.g. `"sepa.partner_transfer"`) and
  * `rawBody` (the server's reply with secrets masked, e.g. to recover the id of an
- * accepted operation whose reply could not be read). The same
+ * accepted operation whose reply could not be read) and `outcome` (did the operation
+ * happen: not sent, rejected, unknown, accepted). The same
  * values, with the kind, are properties of the error in Swift and Kotlin (`e.kind`,
  * `e.code`, `e.status`, `e.isRetryable`…), read from [`P100Error::details`].
  */
@@ -12245,10 +12322,15 @@ sealed class P100Exception: kotlin.Exception() {
         /**
          * The server's reply, secrets masked, when there was one.
          */
-        val `rawBody`: kotlin.String?
+        val `rawBody`: kotlin.String?, 
+        
+        /**
+         * Did the operation happen: not sent, rejected, unknown or accepted.
+         */
+        val `outcome`: Outcome
         ) : P100Exception() {
         override val message
-            get() = "reason=${ `reason` }, code=${ `code` }, errorName=${ `errorName` }, status=${ `status` }, requestId=${ `requestId` }, retryable=${ `retryable` }, retryAfterMs=${ `retryAfterMs` }, field=${ `field` }, accepted=${ `accepted` }, operation=${ `operation` }, rawBody=${ `rawBody` }"
+            get() = "reason=${ `reason` }, code=${ `code` }, errorName=${ `errorName` }, status=${ `status` }, requestId=${ `requestId` }, retryable=${ `retryable` }, retryAfterMs=${ `retryAfterMs` }, field=${ `field` }, accepted=${ `accepted` }, operation=${ `operation` }, rawBody=${ `rawBody` }, outcome=${ `outcome` }"
     }
     
     /**
@@ -12310,10 +12392,15 @@ sealed class P100Exception: kotlin.Exception() {
         /**
          * The server's reply, secrets masked, when there was one.
          */
-        val `rawBody`: kotlin.String?
+        val `rawBody`: kotlin.String?, 
+        
+        /**
+         * Did the operation happen: not sent, rejected, unknown or accepted.
+         */
+        val `outcome`: Outcome
         ) : P100Exception() {
         override val message
-            get() = "reason=${ `reason` }, code=${ `code` }, errorName=${ `errorName` }, status=${ `status` }, requestId=${ `requestId` }, retryable=${ `retryable` }, retryAfterMs=${ `retryAfterMs` }, field=${ `field` }, accepted=${ `accepted` }, operation=${ `operation` }, rawBody=${ `rawBody` }"
+            get() = "reason=${ `reason` }, code=${ `code` }, errorName=${ `errorName` }, status=${ `status` }, requestId=${ `requestId` }, retryable=${ `retryable` }, retryAfterMs=${ `retryAfterMs` }, field=${ `field` }, accepted=${ `accepted` }, operation=${ `operation` }, rawBody=${ `rawBody` }, outcome=${ `outcome` }"
     }
     
     /**
@@ -12375,10 +12462,15 @@ sealed class P100Exception: kotlin.Exception() {
         /**
          * The server's reply, secrets masked, when there was one.
          */
-        val `rawBody`: kotlin.String?
+        val `rawBody`: kotlin.String?, 
+        
+        /**
+         * Did the operation happen: not sent, rejected, unknown or accepted.
+         */
+        val `outcome`: Outcome
         ) : P100Exception() {
         override val message
-            get() = "reason=${ `reason` }, code=${ `code` }, errorName=${ `errorName` }, status=${ `status` }, requestId=${ `requestId` }, retryable=${ `retryable` }, retryAfterMs=${ `retryAfterMs` }, field=${ `field` }, accepted=${ `accepted` }, operation=${ `operation` }, rawBody=${ `rawBody` }"
+            get() = "reason=${ `reason` }, code=${ `code` }, errorName=${ `errorName` }, status=${ `status` }, requestId=${ `requestId` }, retryable=${ `retryable` }, retryAfterMs=${ `retryAfterMs` }, field=${ `field` }, accepted=${ `accepted` }, operation=${ `operation` }, rawBody=${ `rawBody` }, outcome=${ `outcome` }"
     }
     
     /**
@@ -12440,10 +12532,15 @@ sealed class P100Exception: kotlin.Exception() {
         /**
          * The server's reply, secrets masked, when there was one.
          */
-        val `rawBody`: kotlin.String?
+        val `rawBody`: kotlin.String?, 
+        
+        /**
+         * Did the operation happen: not sent, rejected, unknown or accepted.
+         */
+        val `outcome`: Outcome
         ) : P100Exception() {
         override val message
-            get() = "reason=${ `reason` }, code=${ `code` }, errorName=${ `errorName` }, status=${ `status` }, requestId=${ `requestId` }, retryable=${ `retryable` }, retryAfterMs=${ `retryAfterMs` }, field=${ `field` }, accepted=${ `accepted` }, operation=${ `operation` }, rawBody=${ `rawBody` }"
+            get() = "reason=${ `reason` }, code=${ `code` }, errorName=${ `errorName` }, status=${ `status` }, requestId=${ `requestId` }, retryable=${ `retryable` }, retryAfterMs=${ `retryAfterMs` }, field=${ `field` }, accepted=${ `accepted` }, operation=${ `operation` }, rawBody=${ `rawBody` }, outcome=${ `outcome` }"
     }
     
     /**
@@ -12505,10 +12602,15 @@ sealed class P100Exception: kotlin.Exception() {
         /**
          * The server's reply, secrets masked, when there was one.
          */
-        val `rawBody`: kotlin.String?
+        val `rawBody`: kotlin.String?, 
+        
+        /**
+         * Did the operation happen: not sent, rejected, unknown or accepted.
+         */
+        val `outcome`: Outcome
         ) : P100Exception() {
         override val message
-            get() = "reason=${ `reason` }, code=${ `code` }, errorName=${ `errorName` }, status=${ `status` }, requestId=${ `requestId` }, retryable=${ `retryable` }, retryAfterMs=${ `retryAfterMs` }, field=${ `field` }, accepted=${ `accepted` }, operation=${ `operation` }, rawBody=${ `rawBody` }"
+            get() = "reason=${ `reason` }, code=${ `code` }, errorName=${ `errorName` }, status=${ `status` }, requestId=${ `requestId` }, retryable=${ `retryable` }, retryAfterMs=${ `retryAfterMs` }, field=${ `field` }, accepted=${ `accepted` }, operation=${ `operation` }, rawBody=${ `rawBody` }, outcome=${ `outcome` }"
     }
     
     /**
@@ -12570,10 +12672,15 @@ sealed class P100Exception: kotlin.Exception() {
         /**
          * The server's reply, secrets masked, when there was one.
          */
-        val `rawBody`: kotlin.String?
+        val `rawBody`: kotlin.String?, 
+        
+        /**
+         * Did the operation happen: not sent, rejected, unknown or accepted.
+         */
+        val `outcome`: Outcome
         ) : P100Exception() {
         override val message
-            get() = "reason=${ `reason` }, code=${ `code` }, errorName=${ `errorName` }, status=${ `status` }, requestId=${ `requestId` }, retryable=${ `retryable` }, retryAfterMs=${ `retryAfterMs` }, field=${ `field` }, accepted=${ `accepted` }, operation=${ `operation` }, rawBody=${ `rawBody` }"
+            get() = "reason=${ `reason` }, code=${ `code` }, errorName=${ `errorName` }, status=${ `status` }, requestId=${ `requestId` }, retryable=${ `retryable` }, retryAfterMs=${ `retryAfterMs` }, field=${ `field` }, accepted=${ `accepted` }, operation=${ `operation` }, rawBody=${ `rawBody` }, outcome=${ `outcome` }"
     }
     
     /**
@@ -12635,10 +12742,15 @@ sealed class P100Exception: kotlin.Exception() {
         /**
          * The server's reply, secrets masked, when there was one.
          */
-        val `rawBody`: kotlin.String?
+        val `rawBody`: kotlin.String?, 
+        
+        /**
+         * Did the operation happen: not sent, rejected, unknown or accepted.
+         */
+        val `outcome`: Outcome
         ) : P100Exception() {
         override val message
-            get() = "reason=${ `reason` }, code=${ `code` }, errorName=${ `errorName` }, status=${ `status` }, requestId=${ `requestId` }, retryable=${ `retryable` }, retryAfterMs=${ `retryAfterMs` }, field=${ `field` }, accepted=${ `accepted` }, operation=${ `operation` }, rawBody=${ `rawBody` }"
+            get() = "reason=${ `reason` }, code=${ `code` }, errorName=${ `errorName` }, status=${ `status` }, requestId=${ `requestId` }, retryable=${ `retryable` }, retryAfterMs=${ `retryAfterMs` }, field=${ `field` }, accepted=${ `accepted` }, operation=${ `operation` }, rawBody=${ `rawBody` }, outcome=${ `outcome` }"
     }
     
     /**
@@ -12700,10 +12812,15 @@ sealed class P100Exception: kotlin.Exception() {
         /**
          * The server's reply, secrets masked, when there was one.
          */
-        val `rawBody`: kotlin.String?
+        val `rawBody`: kotlin.String?, 
+        
+        /**
+         * Did the operation happen: not sent, rejected, unknown or accepted.
+         */
+        val `outcome`: Outcome
         ) : P100Exception() {
         override val message
-            get() = "reason=${ `reason` }, code=${ `code` }, errorName=${ `errorName` }, status=${ `status` }, requestId=${ `requestId` }, retryable=${ `retryable` }, retryAfterMs=${ `retryAfterMs` }, field=${ `field` }, accepted=${ `accepted` }, operation=${ `operation` }, rawBody=${ `rawBody` }"
+            get() = "reason=${ `reason` }, code=${ `code` }, errorName=${ `errorName` }, status=${ `status` }, requestId=${ `requestId` }, retryable=${ `retryable` }, retryAfterMs=${ `retryAfterMs` }, field=${ `field` }, accepted=${ `accepted` }, operation=${ `operation` }, rawBody=${ `rawBody` }, outcome=${ `outcome` }"
     }
     
     /**
@@ -12765,10 +12882,15 @@ sealed class P100Exception: kotlin.Exception() {
         /**
          * The server's reply, secrets masked, when there was one.
          */
-        val `rawBody`: kotlin.String?
+        val `rawBody`: kotlin.String?, 
+        
+        /**
+         * Did the operation happen: not sent, rejected, unknown or accepted.
+         */
+        val `outcome`: Outcome
         ) : P100Exception() {
         override val message
-            get() = "reason=${ `reason` }, code=${ `code` }, errorName=${ `errorName` }, status=${ `status` }, requestId=${ `requestId` }, retryable=${ `retryable` }, retryAfterMs=${ `retryAfterMs` }, field=${ `field` }, accepted=${ `accepted` }, operation=${ `operation` }, rawBody=${ `rawBody` }"
+            get() = "reason=${ `reason` }, code=${ `code` }, errorName=${ `errorName` }, status=${ `status` }, requestId=${ `requestId` }, retryable=${ `retryable` }, retryAfterMs=${ `retryAfterMs` }, field=${ `field` }, accepted=${ `accepted` }, operation=${ `operation` }, rawBody=${ `rawBody` }, outcome=${ `outcome` }"
     }
     
     /**
@@ -12830,10 +12952,15 @@ sealed class P100Exception: kotlin.Exception() {
         /**
          * The server's reply, secrets masked, when there was one.
          */
-        val `rawBody`: kotlin.String?
+        val `rawBody`: kotlin.String?, 
+        
+        /**
+         * Did the operation happen: not sent, rejected, unknown or accepted.
+         */
+        val `outcome`: Outcome
         ) : P100Exception() {
         override val message
-            get() = "reason=${ `reason` }, code=${ `code` }, errorName=${ `errorName` }, status=${ `status` }, requestId=${ `requestId` }, retryable=${ `retryable` }, retryAfterMs=${ `retryAfterMs` }, field=${ `field` }, accepted=${ `accepted` }, operation=${ `operation` }, rawBody=${ `rawBody` }"
+            get() = "reason=${ `reason` }, code=${ `code` }, errorName=${ `errorName` }, status=${ `status` }, requestId=${ `requestId` }, retryable=${ `retryable` }, retryAfterMs=${ `retryAfterMs` }, field=${ `field` }, accepted=${ `accepted` }, operation=${ `operation` }, rawBody=${ `rawBody` }, outcome=${ `outcome` }"
     }
     
 
@@ -12890,6 +13017,7 @@ public object FfiConverterTypeP100Error : FfiConverterRustBuffer<P100Exception> 
                 FfiConverterBoolean.read(buf),
                 FfiConverterOptionalString.read(buf),
                 FfiConverterOptionalString.read(buf),
+                FfiConverterTypeOutcome.read(buf),
                 )
             2 -> P100Exception.Authentication(
                 FfiConverterString.read(buf),
@@ -12903,6 +13031,7 @@ public object FfiConverterTypeP100Error : FfiConverterRustBuffer<P100Exception> 
                 FfiConverterBoolean.read(buf),
                 FfiConverterOptionalString.read(buf),
                 FfiConverterOptionalString.read(buf),
+                FfiConverterTypeOutcome.read(buf),
                 )
             3 -> P100Exception.Api(
                 FfiConverterString.read(buf),
@@ -12916,6 +13045,7 @@ public object FfiConverterTypeP100Error : FfiConverterRustBuffer<P100Exception> 
                 FfiConverterBoolean.read(buf),
                 FfiConverterOptionalString.read(buf),
                 FfiConverterOptionalString.read(buf),
+                FfiConverterTypeOutcome.read(buf),
                 )
             4 -> P100Exception.RateLimited(
                 FfiConverterString.read(buf),
@@ -12929,6 +13059,7 @@ public object FfiConverterTypeP100Error : FfiConverterRustBuffer<P100Exception> 
                 FfiConverterBoolean.read(buf),
                 FfiConverterOptionalString.read(buf),
                 FfiConverterOptionalString.read(buf),
+                FfiConverterTypeOutcome.read(buf),
                 )
             5 -> P100Exception.Unavailable(
                 FfiConverterString.read(buf),
@@ -12942,6 +13073,7 @@ public object FfiConverterTypeP100Error : FfiConverterRustBuffer<P100Exception> 
                 FfiConverterBoolean.read(buf),
                 FfiConverterOptionalString.read(buf),
                 FfiConverterOptionalString.read(buf),
+                FfiConverterTypeOutcome.read(buf),
                 )
             6 -> P100Exception.Network(
                 FfiConverterString.read(buf),
@@ -12955,6 +13087,7 @@ public object FfiConverterTypeP100Error : FfiConverterRustBuffer<P100Exception> 
                 FfiConverterBoolean.read(buf),
                 FfiConverterOptionalString.read(buf),
                 FfiConverterOptionalString.read(buf),
+                FfiConverterTypeOutcome.read(buf),
                 )
             7 -> P100Exception.Timeout(
                 FfiConverterString.read(buf),
@@ -12968,6 +13101,7 @@ public object FfiConverterTypeP100Error : FfiConverterRustBuffer<P100Exception> 
                 FfiConverterBoolean.read(buf),
                 FfiConverterOptionalString.read(buf),
                 FfiConverterOptionalString.read(buf),
+                FfiConverterTypeOutcome.read(buf),
                 )
             8 -> P100Exception.Decode(
                 FfiConverterString.read(buf),
@@ -12981,6 +13115,7 @@ public object FfiConverterTypeP100Error : FfiConverterRustBuffer<P100Exception> 
                 FfiConverterBoolean.read(buf),
                 FfiConverterOptionalString.read(buf),
                 FfiConverterOptionalString.read(buf),
+                FfiConverterTypeOutcome.read(buf),
                 )
             9 -> P100Exception.Config(
                 FfiConverterString.read(buf),
@@ -12994,6 +13129,7 @@ public object FfiConverterTypeP100Error : FfiConverterRustBuffer<P100Exception> 
                 FfiConverterBoolean.read(buf),
                 FfiConverterOptionalString.read(buf),
                 FfiConverterOptionalString.read(buf),
+                FfiConverterTypeOutcome.read(buf),
                 )
             10 -> P100Exception.WebhookUnauthorized(
                 FfiConverterString.read(buf),
@@ -13007,6 +13143,7 @@ public object FfiConverterTypeP100Error : FfiConverterRustBuffer<P100Exception> 
                 FfiConverterBoolean.read(buf),
                 FfiConverterOptionalString.read(buf),
                 FfiConverterOptionalString.read(buf),
+                FfiConverterTypeOutcome.read(buf),
                 )
             else -> throw RuntimeException("invalid error enum value, something is very wrong!!")
         }
@@ -13028,6 +13165,7 @@ public object FfiConverterTypeP100Error : FfiConverterRustBuffer<P100Exception> 
                 + FfiConverterBoolean.allocationSize(value.`accepted`)
                 + FfiConverterOptionalString.allocationSize(value.`operation`)
                 + FfiConverterOptionalString.allocationSize(value.`rawBody`)
+                + FfiConverterTypeOutcome.allocationSize(value.`outcome`)
             )
             is P100Exception.Authentication -> (
                 // Add the size for the Int that specifies the variant plus the size needed for all fields
@@ -13043,6 +13181,7 @@ public object FfiConverterTypeP100Error : FfiConverterRustBuffer<P100Exception> 
                 + FfiConverterBoolean.allocationSize(value.`accepted`)
                 + FfiConverterOptionalString.allocationSize(value.`operation`)
                 + FfiConverterOptionalString.allocationSize(value.`rawBody`)
+                + FfiConverterTypeOutcome.allocationSize(value.`outcome`)
             )
             is P100Exception.Api -> (
                 // Add the size for the Int that specifies the variant plus the size needed for all fields
@@ -13058,6 +13197,7 @@ public object FfiConverterTypeP100Error : FfiConverterRustBuffer<P100Exception> 
                 + FfiConverterBoolean.allocationSize(value.`accepted`)
                 + FfiConverterOptionalString.allocationSize(value.`operation`)
                 + FfiConverterOptionalString.allocationSize(value.`rawBody`)
+                + FfiConverterTypeOutcome.allocationSize(value.`outcome`)
             )
             is P100Exception.RateLimited -> (
                 // Add the size for the Int that specifies the variant plus the size needed for all fields
@@ -13073,6 +13213,7 @@ public object FfiConverterTypeP100Error : FfiConverterRustBuffer<P100Exception> 
                 + FfiConverterBoolean.allocationSize(value.`accepted`)
                 + FfiConverterOptionalString.allocationSize(value.`operation`)
                 + FfiConverterOptionalString.allocationSize(value.`rawBody`)
+                + FfiConverterTypeOutcome.allocationSize(value.`outcome`)
             )
             is P100Exception.Unavailable -> (
                 // Add the size for the Int that specifies the variant plus the size needed for all fields
@@ -13088,6 +13229,7 @@ public object FfiConverterTypeP100Error : FfiConverterRustBuffer<P100Exception> 
                 + FfiConverterBoolean.allocationSize(value.`accepted`)
                 + FfiConverterOptionalString.allocationSize(value.`operation`)
                 + FfiConverterOptionalString.allocationSize(value.`rawBody`)
+                + FfiConverterTypeOutcome.allocationSize(value.`outcome`)
             )
             is P100Exception.Network -> (
                 // Add the size for the Int that specifies the variant plus the size needed for all fields
@@ -13103,6 +13245,7 @@ public object FfiConverterTypeP100Error : FfiConverterRustBuffer<P100Exception> 
                 + FfiConverterBoolean.allocationSize(value.`accepted`)
                 + FfiConverterOptionalString.allocationSize(value.`operation`)
                 + FfiConverterOptionalString.allocationSize(value.`rawBody`)
+                + FfiConverterTypeOutcome.allocationSize(value.`outcome`)
             )
             is P100Exception.Timeout -> (
                 // Add the size for the Int that specifies the variant plus the size needed for all fields
@@ -13118,6 +13261,7 @@ public object FfiConverterTypeP100Error : FfiConverterRustBuffer<P100Exception> 
                 + FfiConverterBoolean.allocationSize(value.`accepted`)
                 + FfiConverterOptionalString.allocationSize(value.`operation`)
                 + FfiConverterOptionalString.allocationSize(value.`rawBody`)
+                + FfiConverterTypeOutcome.allocationSize(value.`outcome`)
             )
             is P100Exception.Decode -> (
                 // Add the size for the Int that specifies the variant plus the size needed for all fields
@@ -13133,6 +13277,7 @@ public object FfiConverterTypeP100Error : FfiConverterRustBuffer<P100Exception> 
                 + FfiConverterBoolean.allocationSize(value.`accepted`)
                 + FfiConverterOptionalString.allocationSize(value.`operation`)
                 + FfiConverterOptionalString.allocationSize(value.`rawBody`)
+                + FfiConverterTypeOutcome.allocationSize(value.`outcome`)
             )
             is P100Exception.Config -> (
                 // Add the size for the Int that specifies the variant plus the size needed for all fields
@@ -13148,6 +13293,7 @@ public object FfiConverterTypeP100Error : FfiConverterRustBuffer<P100Exception> 
                 + FfiConverterBoolean.allocationSize(value.`accepted`)
                 + FfiConverterOptionalString.allocationSize(value.`operation`)
                 + FfiConverterOptionalString.allocationSize(value.`rawBody`)
+                + FfiConverterTypeOutcome.allocationSize(value.`outcome`)
             )
             is P100Exception.WebhookUnauthorized -> (
                 // Add the size for the Int that specifies the variant plus the size needed for all fields
@@ -13163,6 +13309,7 @@ public object FfiConverterTypeP100Error : FfiConverterRustBuffer<P100Exception> 
                 + FfiConverterBoolean.allocationSize(value.`accepted`)
                 + FfiConverterOptionalString.allocationSize(value.`operation`)
                 + FfiConverterOptionalString.allocationSize(value.`rawBody`)
+                + FfiConverterTypeOutcome.allocationSize(value.`outcome`)
             )
         }
     }
@@ -13182,6 +13329,7 @@ public object FfiConverterTypeP100Error : FfiConverterRustBuffer<P100Exception> 
                 FfiConverterBoolean.write(value.`accepted`, buf)
                 FfiConverterOptionalString.write(value.`operation`, buf)
                 FfiConverterOptionalString.write(value.`rawBody`, buf)
+                FfiConverterTypeOutcome.write(value.`outcome`, buf)
                 Unit
             }
             is P100Exception.Authentication -> {
@@ -13197,6 +13345,7 @@ public object FfiConverterTypeP100Error : FfiConverterRustBuffer<P100Exception> 
                 FfiConverterBoolean.write(value.`accepted`, buf)
                 FfiConverterOptionalString.write(value.`operation`, buf)
                 FfiConverterOptionalString.write(value.`rawBody`, buf)
+                FfiConverterTypeOutcome.write(value.`outcome`, buf)
                 Unit
             }
             is P100Exception.Api -> {
@@ -13212,6 +13361,7 @@ public object FfiConverterTypeP100Error : FfiConverterRustBuffer<P100Exception> 
                 FfiConverterBoolean.write(value.`accepted`, buf)
                 FfiConverterOptionalString.write(value.`operation`, buf)
                 FfiConverterOptionalString.write(value.`rawBody`, buf)
+                FfiConverterTypeOutcome.write(value.`outcome`, buf)
                 Unit
             }
             is P100Exception.RateLimited -> {
@@ -13227,6 +13377,7 @@ public object FfiConverterTypeP100Error : FfiConverterRustBuffer<P100Exception> 
                 FfiConverterBoolean.write(value.`accepted`, buf)
                 FfiConverterOptionalString.write(value.`operation`, buf)
                 FfiConverterOptionalString.write(value.`rawBody`, buf)
+                FfiConverterTypeOutcome.write(value.`outcome`, buf)
                 Unit
             }
             is P100Exception.Unavailable -> {
@@ -13242,6 +13393,7 @@ public object FfiConverterTypeP100Error : FfiConverterRustBuffer<P100Exception> 
                 FfiConverterBoolean.write(value.`accepted`, buf)
                 FfiConverterOptionalString.write(value.`operation`, buf)
                 FfiConverterOptionalString.write(value.`rawBody`, buf)
+                FfiConverterTypeOutcome.write(value.`outcome`, buf)
                 Unit
             }
             is P100Exception.Network -> {
@@ -13257,6 +13409,7 @@ public object FfiConverterTypeP100Error : FfiConverterRustBuffer<P100Exception> 
                 FfiConverterBoolean.write(value.`accepted`, buf)
                 FfiConverterOptionalString.write(value.`operation`, buf)
                 FfiConverterOptionalString.write(value.`rawBody`, buf)
+                FfiConverterTypeOutcome.write(value.`outcome`, buf)
                 Unit
             }
             is P100Exception.Timeout -> {
@@ -13272,6 +13425,7 @@ public object FfiConverterTypeP100Error : FfiConverterRustBuffer<P100Exception> 
                 FfiConverterBoolean.write(value.`accepted`, buf)
                 FfiConverterOptionalString.write(value.`operation`, buf)
                 FfiConverterOptionalString.write(value.`rawBody`, buf)
+                FfiConverterTypeOutcome.write(value.`outcome`, buf)
                 Unit
             }
             is P100Exception.Decode -> {
@@ -13287,6 +13441,7 @@ public object FfiConverterTypeP100Error : FfiConverterRustBuffer<P100Exception> 
                 FfiConverterBoolean.write(value.`accepted`, buf)
                 FfiConverterOptionalString.write(value.`operation`, buf)
                 FfiConverterOptionalString.write(value.`rawBody`, buf)
+                FfiConverterTypeOutcome.write(value.`outcome`, buf)
                 Unit
             }
             is P100Exception.Config -> {
@@ -13302,6 +13457,7 @@ public object FfiConverterTypeP100Error : FfiConverterRustBuffer<P100Exception> 
                 FfiConverterBoolean.write(value.`accepted`, buf)
                 FfiConverterOptionalString.write(value.`operation`, buf)
                 FfiConverterOptionalString.write(value.`rawBody`, buf)
+                FfiConverterTypeOutcome.write(value.`outcome`, buf)
                 Unit
             }
             is P100Exception.WebhookUnauthorized -> {
@@ -13317,6 +13473,7 @@ public object FfiConverterTypeP100Error : FfiConverterRustBuffer<P100Exception> 
                 FfiConverterBoolean.write(value.`accepted`, buf)
                 FfiConverterOptionalString.write(value.`operation`, buf)
                 FfiConverterOptionalString.write(value.`rawBody`, buf)
+                FfiConverterTypeOutcome.write(value.`outcome`, buf)
                 Unit
             }
         }.let { /* this makes the `when` an expression, which ensures it is exhaustive */ }

@@ -5,6 +5,7 @@ import io.p100.sdk.CreateCardRequest
 import io.p100.sdk.CreateUserRequest
 import io.p100.sdk.Currency
 import io.p100.sdk.ErrorKind
+import io.p100.sdk.Outcome
 import io.p100.sdk.P100Exception
 import io.p100.sdk.Secret
 import io.p100.sdk.SepaTransferStatus
@@ -25,6 +26,7 @@ import io.p100.sdk.isAccepted
 import io.p100.sdk.isRetryable
 import io.p100.sdk.kind
 import io.p100.sdk.operation
+import io.p100.sdk.outcome
 import io.p100.sdk.rawBody
 import io.p100.sdk.retryAfterMs
 import io.p100.sdk.status
@@ -282,10 +284,11 @@ private fun defineTests() {
         val u = expectThrows<P100Exception.Unavailable> { c.partner().balances() }
         assertEq(u.status, 500, "status")
         assertEq(u.isRetryable, true, "a GET is safe to retry")
+        assertEq(u.outcome, Outcome.UNKNOWN, "outcome of a 500")
         fault("malformed")
         val d = expectThrows<P100Exception.Decode> { c.partner().balances() }
         assertTrue(d.rawBody != null) { "the unreadable reply is handed back: $d" }
-        assertEq(d.isAccepted, false, "a GET is never 'accepted'")
+        assertEq(d.outcome, Outcome.ACCEPTED, "a 2xx arrived: the read happened")
         fault("drop")
         val n = expectThrows<P100Exception> { c.partner().balances() }
         assertTrue(n is P100Exception.Network || n is P100Exception.Decode) { "dropped connection: $n" }
@@ -310,6 +313,7 @@ private fun defineTests() {
         fault("delay", 1, mapOf("delayMs" to BigDecimal(1500)))
         val e = expectThrows<P100Exception.Timeout> { c.partner().balances() }
         assertEq(e.kind, ErrorKind.TIMEOUT, "kind")
+        assertEq(e.outcome, Outcome.UNKNOWN, "outcome")
     }
 
     test("properties on P100Exception: when over kind, never a subclass's positional fields") {
@@ -321,14 +325,23 @@ private fun defineTests() {
                 assertTrue(false) { "no error for '$userId'" }
             } catch (e: P100Exception) {
                 when {
-                    e.kind == ErrorKind.VALIDATION -> seen.add("fix ${e.field}")
-                    e.kind == ErrorKind.API && e.code == "P412" -> seen.add("no such user (HTTP ${e.status})")
-                    else -> assertTrue(false) { "unexpected ${e.kind}: $e" }
+                    e.kind == ErrorKind.VALIDATION && e.outcome == Outcome.NOT_SENT -> {
+                        seen.add("fix ${e.field}")
+                    }
+
+                    e.kind == ErrorKind.API && e.code == "P412" && e.outcome == Outcome.REJECTED -> {
+                        seen.add("no such user (HTTP ${e.status})")
+                    }
+
+                    else -> {
+                        assertTrue(false) { "unexpected ${e.kind}: $e" }
+                    }
                 }
             }
         }
         assertEq(seen, listOf("fix externalUserId", "no such user (HTTP 400)"), "handled")
         assertEq(ErrorKind.RATE_LIMITED.toString(), "rate_limited", "ErrorKind text")
+        assertEq(Outcome.values().map { it.toString() }, listOf("not_sent", "rejected", "unknown", "accepted"), "Outcome text")
     }
 
     test("a money-moving call whose reply is unreadable after it was executed: Decode, isAccepted, rawBody") {
@@ -338,6 +351,7 @@ private fun defineTests() {
         fault("malformed")
         val e = expectThrows<P100Exception.Decode> { c.transfers().create(TransferRequest(null, id, BigDecimal("1.00"), Currency.Eur)) }
         assertEq(e.isAccepted, true, "accepted")
+        assertEq(e.outcome, Outcome.ACCEPTED, "outcome")
         assertEq(e.isRetryable, false, "retryable")
         assertTrue(e.rawBody != null) { "rawBody" }
         assertEq(e.operation, "transfers.create", "operation")

@@ -14,8 +14,10 @@ import io.p100.sdk.client.WebhookVerifier
 import io.p100.sdk.code
 import io.p100.sdk.errorName
 import io.p100.sdk.field
+import io.p100.sdk.isAccepted
 import io.p100.sdk.isRetryable
 import io.p100.sdk.kind
+import io.p100.sdk.outcome
 import io.p100.sdk.status
 import kotlinx.coroutines.delay
 import java.io.File
@@ -68,6 +70,8 @@ fun errorJson(e: P100Exception): Map<String, Any?> =
         "field" to e.field,
         "errorName" to e.errorName,
         "retryable" to e.isRetryable,
+        "outcome" to e.outcome.toString(),
+        "accepted" to e.isAccepted,
         "message" to e.toString(),
     )
 
