@@ -18,7 +18,14 @@ step "core builds for wasm32-unknown-unknown"
 cargo build -p p100 --target wasm32-unknown-unknown
 
 step "Rust tests (core + sandbox; each binding's test.sh runs its own)"
-cargo test -p p100 -p p100-sandbox
+cargo test -p p100 -p p100-sandbox -- --skip every_scenario_passes
+
+step "shared scenarios and the fault matrix (Rust runner)"
+out="$(mktemp)"
+if ! cargo test -p p100-sandbox --test scenarios --test fault_matrix -- --nocapture >"$out" 2>&1; then
+  cat "$out"; rm -f "$out"; exit 1
+fi
+grep -E '^(scenario |fault matrix)' "$out"; rm -f "$out"
 
 step "tour against the built-in sandbox"
 cargo run --quiet --example tour

@@ -74,12 +74,15 @@ pub const FAULT_KINDS: &[&str] = &[
     "duplicate-keys",
     "retry-after-date",
     "5xx-with-code",
+    "429-bare",
+    "p500",
 ];
 
 impl FaultKind {
     /// The kind's name as the control endpoint takes it.
     pub fn name(&self) -> &'static str {
         match self {
+            FaultKind::TooManyRequests { retry_after: None } => "429-bare",
             FaultKind::TooManyRequests { .. } => "429",
             FaultKind::ServerError => "500",
             FaultKind::Unavailable { .. } => "503",
@@ -93,6 +96,7 @@ impl FaultKind {
             FaultKind::WrongShape => "wrong-shape",
             FaultKind::DuplicateKeys => "duplicate-keys",
             FaultKind::RetryAfterDate { .. } => "retry-after-date",
+            FaultKind::ServerErrorWithCode { status: 400, .. } => "p500",
             FaultKind::ServerErrorWithCode { .. } => "5xx-with-code",
         }
     }
@@ -195,6 +199,9 @@ pub struct App {
     partner_cache: Mutex<Option<(u64, axum::body::Bytes)>>,
     /// Per operation of the route table: how many times its handler ran (fixed key set).
     ops: HashMap<&'static str, OpCounter>,
+    /// The blackhole listener and the connections that fill its queue (`/_sandbox/blackhole`).
+    blackhole:
+        tokio::sync::Mutex<Option<(String, tokio::net::TcpListener, Vec<tokio::net::TcpStream>)>>,
 }
 
 impl std::fmt::Debug for App {
@@ -236,7 +243,41 @@ impl App {
                 .iter()
                 .map(|r| (r.name, OpCounter::default()))
                 .collect(),
+            blackhole: tokio::sync::Mutex::new(None),
         }
+    }
+
+    /// A loopback URL that accepts no connection: a listener with a backlog of 0 whose queue
+    /// is filled by connections nobody accepts, so further SYNs are dropped and a client's
+    /// connect attempt hangs until its connect timeout. Made once, kept for the sandbox's life.
+    pub async fn blackhole(&self) -> std::io::Result<String> {
+        let mut slot = self.blackhole.lock().await;
+        if let Some((url, _, _)) = slot.as_ref() {
+            return Ok(url.clone());
+        }
+        let socket = tokio::net::TcpSocket::new_v4()?;
+        socket.bind(std::net::SocketAddr::from(([127, 0, 0, 1], 0)))?;
+        let listener = socket.listen(0)?;
+        let addr = listener.local_addr()?;
+        let mut fillers = Vec::new();
+        for _ in 0..16 {
+            match tokio::time::timeout(
+                Duration::from_millis(300),
+                tokio::net::TcpStream::connect(addr),
+            )
+            .await
+            {
+                Ok(Ok(stream)) => fillers.push(stream),
+                Ok(Err(e)) => return Err(e),
+                // This connect hangs: the queue is full.
+                Err(_) => {
+                    let url = format!("http://{addr}");
+                    *slot = Some((url.clone(), listener, fillers));
+                    return Ok(url);
+                }
+            }
+        }
+        Err(std::io::Error::other("the listener's queue never filled"))
     }
 
     /// Reads the state.

@@ -45,6 +45,10 @@ pub fn routes() -> Router<Arc<App>> {
             get(deliveries).delete(clear_deliveries),
         )
         .route("/_sandbox/ops", get(ops).delete(clear_ops))
+        .route("/_sandbox/ops-count", post(ops_count))
+        .route("/_sandbox/ops-reset", post(clear_ops))
+        .route("/_sandbox/card-secrets", post(card_secrets))
+        .route("/_sandbox/blackhole", post(blackhole))
         .route("/_sandbox/reset", post(reset))
         .route("/_sandbox/webhook-sink", post(webhook_sink))
         .route("/_sandbox/pay/{id}", get(pay_page).post(pay))
@@ -396,6 +400,67 @@ async fn ops(State(app): State<Arc<App>>) -> Response {
 async fn clear_ops(State(app): State<Arc<App>>) -> Response {
     app.reset_ops();
     ops(State(app)).await
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct OpsCountBody {
+    operation: String,
+}
+
+/// `POST /_sandbox/ops-count {operation}` — `{operation, executed, succeeded}` for one
+/// operation (the same counters as `GET /_sandbox/ops`, under names without dots so that a
+/// scenario's field paths reach them).
+async fn ops_count(State(app): State<Arc<App>>, b: Bytes) -> Result<Response, Bad> {
+    let q: OpsCountBody = body(&b)?;
+    let counts = app.op_counts();
+    let Some((_, (executed, succeeded))) = counts.iter().find(|(name, _)| **name == q.operation)
+    else {
+        return Err(bad(format!(
+            "operation {:?} is not an operation of the route table",
+            q.operation
+        )));
+    };
+    Ok(Reply::ok(json!({
+        "operation": q.operation,
+        "executed": executed,
+        "succeeded": succeeded,
+    }))
+    .into_response())
+}
+
+#[derive(Deserialize)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+struct CardSecretsBody {
+    card_number: String,
+    cvv: String,
+}
+
+/// `POST /_sandbox/card-secrets {cardNumber, cvv}` — the cards created next carry these, so a
+/// test knows exactly which secrets must never show in an error, a log or a raw body.
+async fn card_secrets(State(app): State<Arc<App>>, b: Bytes) -> Result<Response, Bad> {
+    let c: CardSecretsBody = body(&b)?;
+    let digits = |s: &str, n: std::ops::RangeInclusive<usize>| {
+        n.contains(&s.len()) && s.bytes().all(|b| b.is_ascii_digit())
+    };
+    if !digits(&c.card_number, 12..=19) || !digits(&c.cvv, 3..=4) {
+        return Err(bad(
+            "cardNumber must be 12-19 digits and cvv 3-4 digits".to_string()
+        ));
+    }
+    app.write().next_card = Some((c.card_number, c.cvv));
+    Ok(Reply::ok(json!({ "set": true })).into_response())
+}
+
+/// `POST /_sandbox/blackhole` — `{"url"}`: a loopback address whose listener accepts no
+/// connection (its queue is full), so a client's connect timeout fires and nothing is sent.
+/// It lives as long as the sandbox.
+async fn blackhole(State(app): State<Arc<App>>) -> Result<Response, Bad> {
+    let url = app
+        .blackhole()
+        .await
+        .map_err(|e| bad(format!("no blackhole: {e}")))?;
+    Ok(Reply::ok(json!({ "url": url })).into_response())
 }
 
 async fn list_faults(State(app): State<Arc<App>>) -> Response {

@@ -181,6 +181,11 @@ impl FaultSpec {
             "429" => FaultKind::TooManyRequests {
                 retry_after: Some(header_value(retry_after.unwrap_or(1.0))),
             },
+            "429-bare" => FaultKind::TooManyRequests { retry_after: None },
+            "p500" => FaultKind::ServerErrorWithCode {
+                status: 400,
+                retry_after: None,
+            },
             "500" => FaultKind::ServerError,
             "503" => FaultKind::Unavailable {
                 retry_after: retry_after.map(header_value),

@@ -543,6 +543,9 @@ pub struct State {
     pub links: HashMap<String, PaymentLink>,
     /// KYC-by-P100 verifications.
     pub kyc: HashMap<String, KycCheck>,
+    /// Card number and CVV the cards created next get (`POST /_sandbox/card-secrets`), so a
+    /// test knows which secrets must never show; random when unset.
+    pub next_card: Option<(String, String)>,
 }
 
 impl State {
@@ -574,6 +577,7 @@ impl State {
             sepa_deposits: HashMap::new(),
             links: HashMap::new(),
             kyc: HashMap::new(),
+            next_card: None,
         }
     }
 

@@ -41,6 +41,8 @@ struct Runner {
     client: Client,
     http: reqwest::Client,
     vars: HashMap<String, Value>,
+    /// The SDK error of the last operation step, for `expect.error.reconcile`.
+    last_error: std::sync::Mutex<Option<p100::Error>>,
 }
 
 async fn run_scenario(path: &std::path::Path) {
@@ -68,9 +70,11 @@ async fn run_scenario(path: &std::path::Path) {
         client,
         http: reqwest::Client::builder().no_proxy().build().unwrap(),
         vars,
+        last_error: std::sync::Mutex::new(None),
     };
     let steps = doc["steps"].as_array().expect("steps");
     let name = doc["name"].as_str().unwrap_or("?");
+    let started = Instant::now();
     for (i, step) in steps.iter().enumerate() {
         let label = format!(
             "{name} step {} \"{}\" ({})",
@@ -82,6 +86,17 @@ async fn run_scenario(path: &std::path::Path) {
             panic!("{label} failed: {msg}");
         }
     }
+    let cells = steps.iter().filter(|s| s.get("cell").is_some()).count();
+    println!(
+        "scenario {name}: {} steps passed{} in {:.1} s",
+        steps.len(),
+        if cells > 0 {
+            format!(", {cells} matrix cells")
+        } else {
+            String::new()
+        },
+        started.elapsed().as_secs_f64()
+    );
     r.sandbox.shutdown().await;
 }
 
@@ -120,13 +135,8 @@ impl Runner {
     async fn run_step(&mut self, step: &Value) -> Result<(), String> {
         let op = step["op"].as_str().ok_or("step without op")?.to_string();
         let input = self.fill(step.get("input").unwrap_or(&json!({})));
-        let client = match step.get("client").and_then(|c| c.get("apiKey")) {
-            Some(k) => self
-                .sandbox
-                .client_builder()
-                .api_key(self.fill(k).as_str().unwrap_or_default().to_string())
-                .build()
-                .map_err(|e| e.to_string())?,
+        let client = match step.get("client") {
+            Some(settings) => self.client_with(&self.fill(settings))?,
             None => self.client.clone(),
         };
         let outcome = match step.get("poll") {
@@ -159,6 +169,21 @@ impl Runner {
         if let Some(expect) = step.get("expect") {
             let expect = self.fill(expect);
             check_expect(&outcome, &expect)?;
+            if let Some(want) = expect.pointer("/error/reconcile") {
+                let error = self
+                    .last_error
+                    .lock()
+                    .unwrap()
+                    .take()
+                    .ok_or("reconcile: the step's error is not an SDK error")?;
+                let got = client
+                    .reconcile(&error)
+                    .await
+                    .map_err(|e| format!("reconcile failed: {e}"))?;
+                if want.as_str() != Some(got.as_str()) {
+                    return Err(format!("reconcile: expected {want}, got {got:?}"));
+                }
+            }
         } else if let Err(e) = &outcome {
             return Err(format!("unexpected error {e}"));
         }
@@ -170,6 +195,28 @@ impl Runner {
             }
         }
         Ok(())
+    }
+
+    /// A client with a step's `client` settings (`apiKey`, `baseUrl`, `timeoutMs`,
+    /// `connectTimeoutMs`, `maxRetries`) over the defaults.
+    fn client_with(&self, settings: &Value) -> Result<Client, String> {
+        let mut b = self.sandbox.client_builder();
+        if let Some(k) = settings["apiKey"].as_str() {
+            b = b.api_key(k.to_string());
+        }
+        if let Some(u) = settings["baseUrl"].as_str() {
+            b = b.base_url(u.to_string());
+        }
+        if let Some(ms) = settings["timeoutMs"].as_u64() {
+            b = b.timeout(Duration::from_millis(ms));
+        }
+        if let Some(ms) = settings["connectTimeoutMs"].as_u64() {
+            b = b.connect_timeout(Duration::from_millis(ms));
+        }
+        if let Some(n) = settings["maxRetries"].as_u64() {
+            b = b.max_retries(n as u32);
+        }
+        b.build().map_err(|e| e.to_string())
     }
 
     async fn exec(&self, client: &Client, op: &str, input: &Value) -> Outcome {
@@ -192,6 +239,8 @@ impl Runner {
                     .map_err(|e| err_json(&e))
             }
             "_sandbox.faults.list" => self.control("GET", "/_sandbox/faults", None).await,
+            "_sandbox.ops" => self.control("GET", "/_sandbox/ops", None).await,
+            "_sandbox.ops.reset" => self.control("DELETE", "/_sandbox/ops", None).await,
             "_sandbox.deliveries" => {
                 self.control("GET", "/_sandbox/webhooks/deliveries", None)
                     .await
@@ -200,7 +249,11 @@ impl Runner {
                 let path = format!("/_sandbox/{}", &o["_sandbox.".len()..]);
                 self.control("POST", &path, Some(input)).await
             }
-            _ => call(client, op, input).await.map_err(|e| err_json(&e)),
+            _ => call(client, op, input).await.map_err(|e| {
+                let j = err_json(&e);
+                *self.last_error.lock().unwrap() = Some(e);
+                j
+            }),
         }
     }
 
@@ -231,6 +284,7 @@ impl Runner {
         let url = format!("{}{path}", self.sandbox.base_url());
         let req = match method {
             "GET" => self.http.get(url),
+            "DELETE" => self.http.delete(url),
             _ => self.http.post(url).json(body.unwrap_or(&json!({}))),
         };
         let resp = req
@@ -263,6 +317,10 @@ fn err_json(e: &p100::Error) -> Value {
         "errorName": e.error_name(),
         "retryable": e.is_retryable(),
         "message": e.to_string(),
+        "outcome": e.outcome().as_str(),
+        "accepted": e.accepted(),
+        "debug": format!("{e:?}"),
+        "rawBody": e.raw_body(),
     })
 }
 
@@ -276,6 +334,21 @@ fn check_expect(outcome: &Outcome, expect: &Value) -> Result<(), String> {
             .as_object()
             .ok_or("error expectation must be an object")?
         {
+            if k == "reconcile" {
+                continue; // checked by run_step, which has the client
+            }
+            if k == "noSecrets" {
+                let secrets = m.as_array().ok_or("noSecrets must be a list")?;
+                for place in ["message", "debug", "rawBody"] {
+                    let text = got[place].as_str().unwrap_or_default();
+                    for secret in secrets.iter().filter_map(Value::as_str) {
+                        if text.contains(secret) {
+                            return Err(format!("secret {secret:?} leaked in the error's {place}"));
+                        }
+                    }
+                }
+                continue;
+            }
             if k == "messageContains" {
                 let msg = got["message"].as_str().unwrap_or_default();
                 let needle = m.as_str().unwrap_or_default();

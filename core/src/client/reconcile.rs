@@ -158,22 +158,25 @@ impl Client {
     /// After an error whose outcome is [`Outcome::Unknown`] (or [`Outcome::Accepted`] without
     /// a readable id): looks in the transaction history for the operation the failed call
     /// would have created, after the time it was sent. See [`Reconciliation`] for what each
-    /// answer proves. An error without a fingerprint (not a money-moving call, or an outcome
-    /// that needs no reconciling) is a validation error of field `error`.
+    /// answer proves. An error whose outcome is `NotSent` or `Rejected` answers `NotFound`
+    /// without a request (it provably did not happen); an `Unknown`/`Accepted` error without a
+    /// fingerprint (not a money-moving call) is a validation error of field `error`.
     pub async fn reconcile(&self, error: &Error) -> Result<Reconciliation> {
+        // Provably not sent, or refused: it did not happen.
+        if matches!(error.outcome(), Outcome::NotSent | Outcome::Rejected) {
+            return Ok(Reconciliation::NotFound);
+        }
         let Some(fp) = error.fingerprint() else {
             return Err(Error::validation(
                 "error",
                 format!(
-                    "has nothing to reconcile (outcome {}: {})",
+                    "carries no fingerprint to reconcile: it is not the error of a \
+                     money-moving call (outcome {}: {})",
                     error.outcome(),
                     error.outcome().advice()
                 ),
             ));
         };
-        if matches!(error.outcome(), Outcome::NotSent | Outcome::Rejected) {
-            return Ok(Reconciliation::NotFound);
-        }
         self.reconcile_fingerprint(fp).await
     }
 
@@ -181,8 +184,8 @@ impl Client {
     pub async fn reconcile_fingerprint(&self, fp: &Fingerprint) -> Result<Reconciliation> {
         let Some(kind) = history_type(&fp.operation) else {
             let check = match fp.operation.as_str() {
-                "cards.create" => "list the user's cards (cards.list)",
-                "orders.create" => "the order's lock (orders.details of the lock id)",
+                "cards.create" => "the user's cards (cards.list)",
+                "orders.create" => "the partner's orders (orders.details)",
                 _ => "the matching details endpoint",
             };
             return Ok(Reconciliation::CannotTell {

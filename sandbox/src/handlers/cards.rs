@@ -32,6 +32,7 @@ fn card<'a>(u: &'a User, card_id: &str) -> Result<&'a Card, ApiError> {
 pub fn create(app: &Arc<App>, ctx: &Ctx) -> Result<Reply, ApiError> {
     let req: CreateCardRequest = ctx.valid()?;
     let mut st = app.write();
+    let (card_pan, card_cvv) = st.next_card.clone().unwrap_or_else(|| (pan(), cvv()));
     let u = user_mut(&mut st, &req.external_user_id)?;
     not_suspended(u)?;
     if u.model == UserModel::NoKyc || !u.verified {
@@ -46,8 +47,8 @@ pub fn create(app: &Arc<App>, ctx: &Ctx) -> Result<Reply, ApiError> {
     let c = Card {
         id: uuid(),
         label: req.label,
-        pan: pan(),
-        cvv: cvv(),
+        pan: card_pan,
+        cvv: card_cvv,
         exp: expiry(),
         pin: req.pin.expose().to_string(),
         status: "ACTIVE",

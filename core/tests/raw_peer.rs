@@ -1,0 +1,230 @@
+//! The client against a raw TCP peer that misbehaves on purpose, byte by byte (no HTTP library
+//! on the server side): the exact failures of the money-safety issue, and the ones no HTTP
+//! server library lets a test produce (a `Content-Length` that lies, a chunked body without
+//! end, card data in unreadable replies).
+
+use std::time::Duration;
+
+use p100::models::*;
+use p100::{Amount, Client, Currency, ErrorKind, Outcome, RetryPolicy};
+use tokio::io::{AsyncReadExt, AsyncWriteExt};
+use tokio::net::TcpListener;
+
+/// A peer that answers every connection with `reply` (then closes), counting requests.
+async fn peer(reply: Vec<u8>) -> (String, std::sync::Arc<std::sync::atomic::AtomicUsize>) {
+    let listener = TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let url = format!("http://{}", listener.local_addr().unwrap());
+    let count = std::sync::Arc::new(std::sync::atomic::AtomicUsize::new(0));
+    let seen = count.clone();
+    tokio::spawn(async move {
+        loop {
+            let Ok((mut sock, _)) = listener.accept().await else {
+                return;
+            };
+            seen.fetch_add(1, std::sync::atomic::Ordering::SeqCst);
+            let reply = reply.clone();
+            tokio::spawn(async move {
+                // Read the request head (and any body the client sends with it).
+                let mut buf = vec![0u8; 64 * 1024];
+                let _ = tokio::time::timeout(Duration::from_millis(200), sock.read(&mut buf)).await;
+                let _ = sock.write_all(&reply).await;
+                let _ = sock.flush().await;
+                let _ = sock.shutdown().await;
+            });
+        }
+    });
+    (url, count)
+}
+
+fn client(url: &str) -> Client {
+    Client::builder()
+        .api_key("raw-peer-key")
+        .base_url(url)
+        .timeout(Duration::from_secs(3))
+        .retry_policy(RetryPolicy {
+            max_retries: 2,
+            initial_delay: Duration::from_millis(10),
+            max_delay: Duration::from_millis(20),
+        })
+        .build()
+        .unwrap()
+}
+
+fn sepa() -> PartnerSepaTransferRequest {
+    PartnerSepaTransferRequest {
+        amount: Amount::parse("25.00").unwrap(),
+        currency: Currency::Eur,
+        destination_iban: "DE89370400440532013000".into(),
+        transfer_title: "Invoice 2026-11".into(),
+        ..Default::default()
+    }
+}
+
+fn assert_no_card_data(e: &p100::Error) {
+    let places = [
+        e.to_string(),
+        format!("{e:?}"),
+        e.raw_body().unwrap_or_default().to_string(),
+    ];
+    for text in places {
+        for secret in ["4111111111111111", "\"987\"", "\"5813\"", "4111 1111"] {
+            assert!(!text.contains(secret), "{secret} leaked: {text}");
+        }
+    }
+}
+
+#[tokio::test]
+async fn a_2xx_cut_short_is_accepted_with_its_status_and_never_sent_again() {
+    // The issue's exact reproduction: 200, Content-Length 400, a shorter body, then closed.
+    let body = r#"{"transferId":"t-42","#;
+    let reply = format!("HTTP/1.1 200 OK\r\ncontent-type: application/json\r\ncontent-length: 400\r\nx-request-id: rq-1\r\n\r\n{body}");
+    let (url, count) = peer(reply.into_bytes()).await;
+    let e = client(&url)
+        .sepa()
+        .partner_transfer(&sepa())
+        .await
+        .unwrap_err();
+    assert_eq!(e.outcome(), Outcome::Accepted, "{e:?}");
+    assert!(e.accepted());
+    assert_eq!(e.status(), Some(200));
+    assert_eq!(e.request_id(), Some("rq-1"));
+    assert!(!e.is_retryable());
+    assert_eq!(e.raw_body(), Some(body), "whatever arrived is kept");
+    assert!(e.fingerprint().is_some());
+    assert_eq!(
+        count.load(std::sync::atomic::Ordering::SeqCst),
+        1,
+        "never resent"
+    );
+}
+
+#[tokio::test]
+async fn a_read_cut_short_is_retried() {
+    let reply = "HTTP/1.1 200 OK\r\ncontent-length: 400\r\n\r\n{\"fiat";
+    let (url, count) = peer(reply.as_bytes().to_vec()).await;
+    let e = client(&url).partner().balances().await.unwrap_err();
+    assert_eq!(e.status(), Some(200));
+    assert_eq!(
+        count.load(std::sync::atomic::Ordering::SeqCst),
+        3,
+        "a read is retried"
+    );
+}
+
+#[tokio::test]
+async fn card_data_in_unreadable_replies_is_masked() {
+    for body in [
+        // Not JSON (trailing garbage).
+        r#"{"cardNumber":"4111111111111111","cvv":"987","pin":"5813","exp":"01/30"} trailing"#,
+        // Valid JSON with duplicate keys.
+        r#"{"cvv":"987","cvv":null,"pin":"5813","pin":null,"cardNumber":"4111111111111111","cardNumber":null}"#,
+        // Cut inside a secret.
+        r#"{"cardNumber":"4111 1111 1111 1111","cvv":"98"#,
+    ] {
+        let reply = format!(
+            "HTTP/1.1 200 OK\r\ncontent-type: application/json\r\ncontent-length: {}\r\n\r\n{body}",
+            body.len()
+        );
+        let (url, _) = peer(reply.into_bytes()).await;
+        let e = client(&url)
+            .cards()
+            .details("u1", "card-1")
+            .await
+            .unwrap_err();
+        assert_eq!(e.kind(), ErrorKind::Decode, "{e:?}");
+        assert_no_card_data(&e);
+    }
+}
+
+#[tokio::test]
+async fn a_body_over_the_limit_is_a_decode_error_not_exhausted_memory() {
+    // Chunked, no Content-Length: the client has to count.
+    let mut reply = b"HTTP/1.1 200 OK\r\ntransfer-encoding: chunked\r\n\r\n".to_vec();
+    let chunk = vec![b' '; 8192];
+    for _ in 0..64 {
+        reply.extend_from_slice(format!("{:x}\r\n", chunk.len()).as_bytes());
+        reply.extend_from_slice(&chunk);
+        reply.extend_from_slice(b"\r\n");
+    }
+    reply.extend_from_slice(b"0\r\n\r\n");
+    let (url, _) = peer(reply).await;
+    let c = Client::builder()
+        .api_key("k")
+        .base_url(&url)
+        .max_response_bytes(100_000)
+        .build()
+        .unwrap();
+    let e = c.sepa().partner_transfer(&sepa()).await.unwrap_err();
+    assert_eq!(e.kind(), ErrorKind::Decode, "{e:?}");
+    assert_eq!(e.outcome(), Outcome::Accepted);
+    assert!(e.message().contains("100000"), "{}", e.message());
+}
+
+#[tokio::test]
+async fn retry_after_as_an_http_date_is_honoured() {
+    let at = std::time::SystemTime::now() + Duration::from_secs(2);
+    let reply = format!(
+        "HTTP/1.1 429 Too Many Requests\r\nretry-after: {}\r\ncontent-length: 0\r\n\r\n",
+        httpdate::fmt_http_date(at)
+    );
+    let (url, _) = peer(reply.into_bytes()).await;
+    let c = Client::builder()
+        .api_key("k")
+        .base_url(&url)
+        .max_retries(0)
+        .build()
+        .unwrap();
+    let e = c.partner().balances().await.unwrap_err();
+    assert_eq!(e.kind(), ErrorKind::RateLimited);
+    assert_eq!(e.outcome(), Outcome::Rejected);
+    let wait = e.retry_after().expect("Retry-After read");
+    assert!(
+        wait > Duration::from_millis(500) && wait <= Duration::from_secs(2),
+        "{wait:?}"
+    );
+}
+
+#[tokio::test]
+async fn a_money_call_that_never_connected_is_not_sent_and_retried() {
+    // A listener with a backlog of 0 whose queue is full: connecting hangs, nothing is sent.
+    let socket = tokio::net::TcpSocket::new_v4().unwrap();
+    socket.bind("127.0.0.1:0".parse().unwrap()).unwrap();
+    let listener = socket.listen(0).unwrap();
+    let addr = listener.local_addr().unwrap();
+    let mut fillers = Vec::new();
+    loop {
+        match tokio::time::timeout(
+            Duration::from_millis(300),
+            tokio::net::TcpStream::connect(addr),
+        )
+        .await
+        {
+            Ok(Ok(s)) => fillers.push(s),
+            Ok(Err(e)) => panic!("{e}"),
+            Err(_) => break,
+        }
+        assert!(fillers.len() < 16, "the queue never filled");
+    }
+    let c = Client::builder()
+        .api_key("k")
+        .base_url(format!("http://{addr}"))
+        .connect_timeout(Duration::from_millis(150))
+        .timeout(Duration::from_secs(5))
+        .retry_policy(RetryPolicy {
+            max_retries: 1,
+            initial_delay: Duration::from_millis(10),
+            max_delay: Duration::from_millis(10),
+        })
+        .build()
+        .unwrap();
+    let started = std::time::Instant::now();
+    let e = c.sepa().partner_transfer(&sepa()).await.unwrap_err();
+    assert_eq!(e.outcome(), Outcome::NotSent, "{e:?}");
+    assert!(e.is_retryable());
+    assert!(e.fingerprint().is_none(), "nothing to reconcile");
+    assert!(
+        started.elapsed() < Duration::from_secs(3),
+        "connect timeout, not the 5 s one"
+    );
+    drop(listener);
+}
