@@ -59,7 +59,8 @@ setup_swift() {
   local root marker
   root="$(swift_root)"
   marker="$root/.p100-swiftlang-installed"
-  [ -f "$marker" ] && [ -x "$root/usr/bin/swift" ] && return 0
+  # (usr/bin/swift is an absolute symlink into the root: test its target from outside.)
+  [ -f "$marker" ] && [ -x "$root/usr/libexec/swift/bin/swift" ] && return 0
   [ "$(id -u)" = 0 ] || { echo "setup.sh swift: debootstrap and chroot need root" >&2; exit 1; }
   need_apt debootstrap
   # Never delete a root that still has something mounted inside (a bind mount of the repository).
@@ -76,14 +77,13 @@ setup_swift() {
     touch "$root/.p100-debootstrap-done"
   fi
   log "apt-get install swiftlang inside $root (about 450 MB to download)"
-  # apt's maintainer scripts want /proc; unmount it whatever happens.
-  mount -t proc proc "$root/proc"
-  trap 'umount "'"$root"'/proc" 2>/dev/null || true' EXIT
-  chroot "$root" /usr/bin/env -i PATH=/usr/sbin:/usr/bin:/sbin:/bin DEBIAN_FRONTEND=noninteractive \
-    sh -c 'apt-get update -qq && apt-get install -y -qq --no-install-recommends swiftlang libc6-dev ca-certificates >/dev/null'
-  chroot "$root" /usr/bin/env -i PATH=/usr/bin:/bin swift --version
-  umount "$root/proc"
-  trap - EXIT
+  # apt's maintainer scripts (and swift) want /proc: mounted in a private mount namespace, so it
+  # is gone when the command ends, however it ends.
+  unshare --mount --propagation private /bin/sh -c '
+    mount -t proc proc "$1/proc" &&
+    chroot "$1" /usr/bin/env -i PATH=/usr/sbin:/usr/bin:/sbin:/bin DEBIAN_FRONTEND=noninteractive \
+      sh -c "apt-get update -qq && apt-get install -y -qq --no-install-recommends swiftlang libc6-dev ca-certificates >/dev/null" &&
+    chroot "$1" /usr/bin/env -i PATH=/usr/bin:/bin swift --version' sh "$root"
   touch "$marker"
 }
 

@@ -38,7 +38,7 @@ def snippets(path):
             j = start
             while j < len(lines) and lines[j].strip() != "```":
                 j += 1
-            yield start + 1, lines[start:j]
+            yield lines[start:j]
             i = j
         i += 1
 
@@ -56,7 +56,7 @@ def render():
     ]
     n = 0
     for path in markdown_files():
-        for line, body in snippets(path):
+        for k, body in enumerate(snippets(path), 1):
             n += 1
             code = [l for l in body if not re.match(r"\s*import\s+\w+\s*$", l)]
             while code and not code[0].strip():
@@ -67,7 +67,8 @@ def render():
                 for name, ty in FREE
                 if re.search(rf"\b{name}\b(?!\s*:)", text) and not re.search(rf"\b(let|var)\s+{name}\b", text)
             ]
-            out.append(f"// {path}, line {line}")
+            # No line number: editing the prose around a snippet must not make this file stale.
+            out.append(f"// {path}, ```swift block {k}")
             out.append(f"func readmeSnippet{n}({', '.join(params)}) async throws {{")
             out.extend(("    " + l).rstrip() for l in code)
             # A snippet's top-level constants are for the reader: use them, so that no

@@ -6,7 +6,7 @@
 import Foundation
 import P100
 
-// README.md, line 146
+// README.md, ```swift block 1
 func readmeSnippet1(apiKey: String) async throws {
     let client = try Client(apiKey: apiKey, baseUrl: "http://127.0.0.1:8080")
     let balances = try await client.partner().balances()       // amounts are String (exact)
@@ -14,7 +14,7 @@ func readmeSnippet1(apiKey: String) async throws {
     _ = balances
 }
 
-// bindings-mobile/README.md, line 149
+// bindings-mobile/README.md, ```swift block 1
 func readmeSnippet2(userId: String, client: Client) async throws {
     do {
         _ = try await client.users().balances(externalUserId: userId)
@@ -27,7 +27,7 @@ func readmeSnippet2(userId: String, client: Client) async throws {
     }
 }
 
-// bindings-mobile/README.md, line 265
+// bindings-mobile/README.md, ```swift block 2
 func readmeSnippet3(key: String) async throws {
     let client = try Client(apiKey: key, baseUrl: "https://partner-api-stage.p100.io")
     let balances = try await client.partner().balances()
