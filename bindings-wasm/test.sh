@@ -5,8 +5,10 @@
 #      Node examples, `node --check` of the package's JS;
 #   3. builds the package (build.sh) and the sandbox;
 #   4. starts the sandbox on a free loopback port (stopped on exit);
-#   5. node --test: the shared scenarios, every error class, webhooks, waitFor, exact money,
-#      200 concurrent calls, the package manifest and typings;
+#   5. node --test: the shared scenarios (partner_day and the fault matrix, each on a sandbox of
+#      its own, with a summary of steps and matrix cells passed), every error class and outcome,
+#      reconcile, panics, jitter seeding, webhooks, waitFor, exact money, 200 concurrent calls,
+#      the package manifest and typings;
 #   6. compiles and runs the Node examples against the sandbox;
 #   7. `npm pack`s the package, installs the tarball into an empty folder and uses it from a
 #      CommonJS and an ESM script.
@@ -79,6 +81,8 @@ done
 P100_BASE_URL=$(sed -n 's/.*listening on \(http:[^ ]*\).*/\1/p' "$tmp/sandbox.out" | head -1)
 [ -n "$P100_BASE_URL" ] || { echo "the sandbox did not report its address" >&2; exit 1; }
 export P100_BASE_URL
+# The shared scenarios start a sandbox of their own per scenario, with its settings.
+export P100_SANDBOX_BIN="$sandbox_bin"
 echo "sandbox at $P100_BASE_URL"
 
 # ---- 5. node --test ----------------------------------------------------------------------

@@ -42,6 +42,9 @@ ERRORS = [
     "WebhookUnauthorizedError",
 ]
 
+# What happened to a call, and reconciling it (p100/_errors.py).
+OUTCOME_NAMES = ["Outcome", "OUTCOMES", "Fingerprint", "Reconciliation"]
+
 # Response types that are not `model!`s: small wrapper classes in core/src/bindings/python.rs.
 WRAPPERS = {"Balances", "TransactionHistory", "ExchangeRates", "OrderRates", "SepaContacts"}
 
@@ -360,6 +363,7 @@ from typing import Any, final, overload
 
 from typing_extensions import Self
 
+from p100._errors import Fingerprint, P100Error, Reconciliation
 from p100.types import Amount, FileInput
 from p100.webhooks import WebhookEvent
 
@@ -398,11 +402,14 @@ class Client(_Client):
         max_retries: int | None = None,
         retry_delay: float | None = None,
         retry_max_delay: float | None = None,
+        connect_timeout: float | None = None,
     ) -> Self: ...
     def with_options(
         self, *, timeout: float | None = None, max_retries: int | None = None
     ) -> Client: ...
     def request(self, method: str, path: str, body: Any = None) -> Any: ...
+    def reconcile(self, error: P100Error | Fingerprint) -> Reconciliation:
+        """Did the operation of an ``"unknown"`` error happen? (``p100.Reconciliation``)"""
     def __enter__(self) -> Self: ...
     def __exit__(self, *exc: object) -> bool: ...
 {sync_groups}
@@ -421,11 +428,14 @@ class AsyncClient(_Client):
         max_retries: int | None = None,
         retry_delay: float | None = None,
         retry_max_delay: float | None = None,
+        connect_timeout: float | None = None,
     ) -> Self: ...
     def with_options(
         self, *, timeout: float | None = None, max_retries: int | None = None
     ) -> AsyncClient: ...
     async def request(self, method: str, path: str, body: Any = None) -> Any: ...
+    async def reconcile(self, error: P100Error | Fingerprint) -> Reconciliation:
+        """Did the operation of an ``"unknown"`` error happen? (``p100.Reconciliation``)"""
     async def aclose(self) -> None: ...
     async def __aenter__(self) -> Self: ...
     async def __aexit__(self, *exc: object) -> bool: ...
@@ -507,6 +517,8 @@ class Verifier:
 
 def webhook_verify(authorization: str | None, token: str) -> None: ...
 def webhook_parse(body: str | bytes) -> tuple[str, WebhookEvent]: ...
+def _panic_for_tests(asynchronous: bool) -> Any:
+    """Test hook, not part of the API: a call that panics inside the runtime."""
 '''
 
 
@@ -631,6 +643,7 @@ def main() -> int:
         "Verifier",
         "webhook_verify",
         "webhook_parse",
+        "_panic_for_tests",
     ]
     stub = stub.replace("{all_names}", "".join(f'    "{n}",\n' for n in native_names).rstrip("\n"))
     stub += group_block(False) + group_block(True)
@@ -644,7 +657,7 @@ def main() -> int:
     init_block += "".join(f"    {n} as {n},\n" for n in sorted(group_names))
     init_block += "".join(f"    {n} as {n},\n" for n in model_names)
     init_block += ")\n\n__all__ = [\n"
-    fixed = ["webhooks", "types", "__version__", *ERRORS]
+    fixed = ["webhooks", "types", "__version__", *OUTCOME_NAMES, *ERRORS]
     init_block += "".join(f'    "{n}",\n' for n in fixed)
     init_block += "".join(f'    "{n}",\n' for n in ["AsyncClient", "Client", *sorted(group_names)])
     init_block += "".join(f'    "{n}",\n' for n in model_names)

@@ -9,7 +9,7 @@ use pyo3::prelude::*;
 use pyo3::types::{PyDict, PyTuple};
 
 use crate::convert;
-use crate::errors::{config, config_from, to_pyerr};
+use crate::errors::{config, config_from, reconcile_input, to_pyerr, ReconciliationOut};
 use crate::groups::*;
 use crate::runtime::{block, pending, ready, spawn};
 
@@ -94,6 +94,7 @@ struct Settings {
     max_retries: Option<i64>,
     retry_delay: Option<f64>,
     retry_max_delay: Option<f64>,
+    connect_timeout: Option<f64>,
 }
 
 fn delay_arg(py: Python<'_>, name: &str, value: Option<f64>) -> PyResult<Option<Duration>> {
@@ -135,6 +136,11 @@ fn build(py: Python<'_>, s: Settings) -> PyResult<Arc<Shared>> {
     }
     if let Some(t) = timeout_arg(py, s.timeout)? {
         b = b.timeout(t);
+    }
+    if let Some(t) = s.connect_timeout {
+        let t = p100::client::duration_from_secs("connect_timeout", t, false)
+            .map_err(|e| config_from(py, &e))?;
+        b = b.connect_timeout(t);
     }
     let mut retry = RetryPolicy::default();
     if let Some(n) = retries_arg(py, s.max_retries)? {
@@ -218,6 +224,7 @@ macro_rules! client_class {
                 max_retries=None,
                 retry_delay=None,
                 retry_max_delay=None,
+                connect_timeout=None,
             ))]
             #[allow(clippy::too_many_arguments)]
             fn new(
@@ -229,6 +236,7 @@ macro_rules! client_class {
                 max_retries: Option<i64>,
                 retry_delay: Option<f64>,
                 retry_max_delay: Option<f64>,
+                connect_timeout: Option<f64>,
             ) -> PyResult<Self> {
                 let settings = Settings {
                     api_key,
@@ -238,6 +246,7 @@ macro_rules! client_class {
                     max_retries,
                     retry_delay,
                     retry_max_delay,
+                    connect_timeout,
                 };
                 Ok($cls { shared: build(py, settings)? })
             }
@@ -301,6 +310,29 @@ macro_rules! client_class {
                     py,
                     pending(async move {
                         c.request(&method, &path, body.as_ref()).await.map(JsonOut)
+                    }),
+                )
+            }
+
+            /// After an error whose `outcome` is "unknown" (or "accepted" without a readable
+            /// id): did the operation happen? Looks in the transaction history for the
+            /// operation the failed call would have created (the core's `reconcile`). Takes
+            /// the `P100Error` or its `fingerprint` dict; returns a `p100.Reconciliation`.
+            fn reconcile(
+                &self,
+                py: Python<'_>,
+                error: &Bound<'_, PyAny>,
+            ) -> PyResult<Py<PyAny>> {
+                let fp = reconcile_input(error)?;
+                let c = self.shared.client(py)?;
+                $run(
+                    py,
+                    pending(async move {
+                        match fp {
+                            Some(fp) => c.reconcile_fingerprint(&fp).await,
+                            None => Ok(p100::Reconciliation::NotFound),
+                        }
+                        .map(ReconciliationOut)
                     }),
                 )
             }

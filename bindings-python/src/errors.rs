@@ -1,7 +1,7 @@
 //! Maps the core's one error type to the `p100` exception hierarchy (defined in Python, in
 //! `p100/_errors.py`, so that the classes are ordinary, picklable Python exceptions).
 
-use p100::Error;
+use p100::{Error, Fingerprint};
 use pyo3::exceptions::PyRuntimeError;
 use pyo3::prelude::*;
 use pyo3::sync::PyOnceLock;
@@ -9,10 +9,128 @@ use pyo3::types::PyDict;
 
 static ERRORS_MODULE: PyOnceLock<Py<PyModule>> = PyOnceLock::new();
 
+/// `p100._errors`, where the exception classes and `Reconciliation` are defined.
+pub fn errors_module(py: Python<'_>) -> PyResult<&Bound<'_, PyModule>> {
+    Ok(ERRORS_MODULE
+        .get_or_try_init(py, || py.import("p100._errors").map(Bound::unbind))?
+        .bind(py))
+}
+
+/// A fingerprint as the `p100.Fingerprint` dict: snake_case keys, the amount a `Decimal`.
+fn fingerprint_to_py<'py>(py: Python<'py>, fp: &Fingerprint) -> PyResult<Bound<'py, PyDict>> {
+    let d = PyDict::new(py);
+    d.set_item("operation", &fp.operation)?;
+    let amount = match &fp.amount {
+        Some(a) => Some(p100::bindings::python::decimal_type(py)?.call1((a.to_string(),))?),
+        None => None,
+    };
+    d.set_item("amount", amount)?;
+    d.set_item("currency", fp.currency.as_deref())?;
+    d.set_item("destination", fp.destination.as_deref())?;
+    d.set_item("external_user_id", fp.external_user_id.as_deref())?;
+    d.set_item("sent_at_ms", fp.sent_at_ms)?;
+    Ok(d)
+}
+
+/// What `client.reconcile(x)` works from, by the core's rules (`Client::reconcile`): `None`
+/// when `x` is a `P100Error` whose outcome proves nothing happened (`not_sent`, `rejected`:
+/// the answer is `not_found` without asking the server), else the fingerprint to look for
+/// (`reconcile_fingerprint`): `x.fingerprint`, or `x` itself when it is a fingerprint dict
+/// (snake_case or camelCase keys).
+pub fn reconcile_input(value: &Bound<'_, PyAny>) -> PyResult<Option<Fingerprint>> {
+    let py = value.py();
+    if value.cast::<PyDict>().is_ok() {
+        return crate::convert::request(py, Some(value), None).map(Some);
+    }
+    let outcome: Option<String> = value.getattr("outcome").ok().and_then(|o| o.extract().ok());
+    let Some(outcome) = p100::Outcome::ALL
+        .into_iter()
+        .find(|o| Some(o.as_str()) == outcome.as_deref())
+    else {
+        return Err(validation(
+            py,
+            "error",
+            "must be a p100.P100Error or the fingerprint dict of one",
+        ));
+    };
+    if matches!(outcome, p100::Outcome::NotSent | p100::Outcome::Rejected) {
+        return Ok(None);
+    }
+    match value.getattr("fingerprint").ok().filter(|f| !f.is_none()) {
+        Some(fp) if fp.cast::<PyDict>().is_ok() => {
+            crate::convert::request(py, Some(&fp), None).map(Some)
+        }
+        Some(_) => Err(validation(
+            py,
+            "error",
+            "has a fingerprint that is not a dict",
+        )),
+        None => Err(validation(
+            py,
+            "error",
+            format!(
+                "carries no fingerprint to reconcile: it is not the error of a money-moving \
+                 call (outcome {outcome}: {})",
+                outcome.advice()
+            ),
+        )),
+    }
+}
+
+/// The answer of `reconcile`, as a `p100.Reconciliation`.
+pub struct ReconciliationOut(pub p100::Reconciliation);
+
+impl<'py> IntoPyObject<'py> for ReconciliationOut {
+    type Target = PyAny;
+    type Output = Bound<'py, PyAny>;
+    type Error = PyErr;
+    fn into_pyobject(self, py: Python<'py>) -> PyResult<Self::Output> {
+        let kw = PyDict::new(py);
+        kw.set_item("result", self.0.as_str())?;
+        match &self.0 {
+            p100::Reconciliation::Found { id, status } => {
+                kw.set_item("id", id)?;
+                kw.set_item("status", status.as_deref())?;
+            }
+            p100::Reconciliation::CannotTell { reason } => kw.set_item("reason", reason)?,
+            p100::Reconciliation::NotFound => {}
+        }
+        errors_module(py)?
+            .getattr("Reconciliation")?
+            .call((), Some(&kw))
+    }
+}
+
+/// A `P100Error` of kind `"internal"`: a bug inside the SDK (a Rust panic) caught at the
+/// binding's boundary, with its message (secrets masked). Outcome `"unknown"`: the call may
+/// have been sent before it failed.
+pub fn internal(py: Python<'_>, panic: &str) -> PyErr {
+    let message = p100::mask::mask_secrets(&format!(
+        "internal error in the P100 SDK (a bug; please report it): {panic}. The call may or \
+         may not have been sent: check before sending it again"
+    ));
+    let built = (|| -> PyResult<PyErr> {
+        let kw = PyDict::new(py);
+        kw.set_item("kind", "internal")?;
+        kw.set_item("outcome", "unknown")?;
+        let cls = errors_module(py)?.getattr("P100Error")?;
+        Ok(PyErr::from_value(cls.call((message.as_str(),), Some(&kw))?))
+    })();
+    built.unwrap_or_else(|_| PyRuntimeError::new_err(message))
+}
+
+/// The text of a panic payload.
+pub fn panic_text(payload: &(dyn std::any::Any + Send)) -> String {
+    payload
+        .downcast_ref::<&str>()
+        .map(|s| (*s).to_string())
+        .or_else(|| payload.downcast_ref::<String>().cloned())
+        .unwrap_or_else(|| "a panic without a message".to_string())
+}
+
 fn build(py: Python<'_>, e: &Error) -> PyResult<PyErr> {
-    let module =
-        ERRORS_MODULE.get_or_try_init(py, || py.import("p100._errors").map(Bound::unbind))?;
-    let cls = module.bind(py).getattr(e.kind().class_name())?;
+    let module = errors_module(py)?;
+    let cls = module.getattr(e.kind().class_name())?;
     let kw = PyDict::new(py);
     kw.set_item("kind", e.kind().as_str())?;
     kw.set_item("code", e.code().map(|c| c.as_str().to_string()))?;
@@ -22,6 +140,12 @@ fn build(py: Python<'_>, e: &Error) -> PyResult<PyErr> {
     kw.set_item("retryable", e.is_retryable())?;
     kw.set_item("field", e.field())?;
     kw.set_item("accepted", e.accepted())?;
+    kw.set_item("outcome", e.outcome().as_str())?;
+    let fingerprint = match e.fingerprint() {
+        Some(fp) => Some(fingerprint_to_py(py, fp)?),
+        None => None,
+    };
+    kw.set_item("fingerprint", fingerprint)?;
     kw.set_item("raw_body", e.raw_body())?;
     kw.set_item("retry_after", e.retry_after().map(|d| d.as_secs_f64()))?;
     kw.set_item("operation", e.operation())?;

@@ -24,6 +24,28 @@ fn _native(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_class::<webhooks::Verifier>()?;
     m.add_function(wrap_pyfunction!(webhooks::webhook_verify, m)?)?;
     m.add_function(wrap_pyfunction!(webhooks::webhook_parse, m)?)?;
+    m.add_function(wrap_pyfunction!(runtime::panic_for_tests, m)?)?;
     runtime::register_shutdown(m)?;
+    install_panic_hook();
     Ok(())
+}
+
+/// A panic is a bug: the binding turns it into a `P100Error` of kind "internal" (see
+/// `runtime`). This hook (for this extension module's own panics only) writes it to stderr with
+/// secrets masked by the core, unlike Rust's default hook, which prints the raw message; the
+/// backtrace (no data, only code locations) when `RUST_BACKTRACE` asks for one.
+fn install_panic_hook() {
+    std::panic::set_hook(Box::new(|info| {
+        let message = p100::mask::mask_secrets(&errors::panic_text(info.payload()));
+        let at = info
+            .location()
+            .map(|l| format!(" at {}:{}", l.file(), l.line()))
+            .unwrap_or_default();
+        let backtrace = std::backtrace::Backtrace::capture();
+        let backtrace = match backtrace.status() {
+            std::backtrace::BacktraceStatus::Captured => format!("\n{backtrace}"),
+            _ => String::new(),
+        };
+        eprintln!("p100: internal error (Rust panic){at}: {message}{backtrace}");
+    }));
 }

@@ -5,8 +5,10 @@
 
 use std::any::TypeId;
 use std::future::Future;
+use std::panic::AssertUnwindSafe;
 use std::pin::Pin;
 use std::sync::{Condvar, Mutex, MutexGuard};
+use std::task::{Context, Poll};
 use std::time::Duration;
 
 use pyo3::exceptions::PyRuntimeError;
@@ -15,7 +17,7 @@ use pyo3::sync::PyOnceLock;
 use pyo3::types::{PyCFunction, PyDict, PyTuple};
 use pyo3::IntoPyObjectExt;
 
-use crate::errors::to_pyerr;
+use crate::errors::{internal, panic_text, to_pyerr};
 
 /// Turns a finished result into a Python object (needs the GIL, so it runs last).
 pub type Out = Box<dyn for<'py> FnOnce(Python<'py>) -> PyResult<Py<PyAny>> + Send>;
@@ -68,9 +70,33 @@ pub fn block(py: Python<'_>, call: Pending) -> PyResult<Py<PyAny>> {
     match joined {
         Ok(Ok(out)) => out(py),
         Ok(Err(e)) => Err(to_pyerr(py, &e)),
+        // A panic inside the call (a bug): a `P100Error` of kind "internal", not a crash.
+        Err(join_error) if join_error.is_panic() => {
+            Err(internal(py, &panic_text(&*join_error.into_panic())))
+        }
         Err(join_error) => Err(PyRuntimeError::new_err(format!(
             "p100: the call did not complete ({join_error})"
         ))),
+    }
+}
+
+/// What an asynchronous call ended with: its result, or the text of a panic.
+type Finished = Result<p100::Result<Out>, String>;
+
+/// Polls a call and catches a panic in it: `Err(panic text)` instead of a runtime task that
+/// dies without handing anything over (the awaiting coroutine would hang forever).
+struct CatchPanic(Pending);
+
+impl Future for CatchPanic {
+    type Output = Finished;
+
+    fn poll(mut self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Finished> {
+        let fut = &mut self.0 .0;
+        match std::panic::catch_unwind(AssertUnwindSafe(|| fut.as_mut().poll(cx))) {
+            Ok(Poll::Pending) => Poll::Pending,
+            Ok(Poll::Ready(result)) => Poll::Ready(Ok(result)),
+            Err(payload) => Poll::Ready(Err(panic_text(&*payload))),
+        }
     }
 }
 
@@ -162,14 +188,21 @@ pub fn register_shutdown(m: &Bound<'_, PyModule>) -> PyResult<()> {
 /// Hands a finished call over to the event loop of its future (on a blocking thread of the
 /// runtime: converting the result needs the GIL). `_aio.settle` runs on the loop and skips a
 /// future cancelled meanwhile.
-fn deliver(event_loop: Py<PyAny>, future: Py<PyAny>, settle: Py<PyAny>, result: p100::Result<Out>) {
+fn deliver(event_loop: Py<PyAny>, future: Py<PyAny>, settle: Py<PyAny>, result: Finished) {
     from_runtime_thread(move |py| {
-        let (ok, value) = match result {
-            Ok(out) => match out(py) {
-                Ok(value) => (true, value),
-                Err(e) => (false, e.into_value(py).into_any()),
-            },
-            Err(e) => (false, to_pyerr(py, &e).into_value(py).into_any()),
+        let converted = std::panic::catch_unwind(AssertUnwindSafe(|| match result {
+            Ok(Ok(out)) => out(py).map_err(|e| e.into_value(py).into_any()),
+            Ok(Err(e)) => Err(to_pyerr(py, &e).into_value(py).into_any()),
+            Err(panic) => Err(internal(py, &panic).into_value(py).into_any()),
+        }));
+        let (ok, value) = match converted {
+            Ok(Ok(value)) => (true, value),
+            Ok(Err(e)) => (false, e),
+            // A panic while converting the result (a bug): still settle the future.
+            Err(payload) => {
+                let e = internal(py, &panic_text(&*payload));
+                (false, e.into_value(py).into_any())
+            }
         };
         let event_loop = event_loop.bind(py);
         let handed = event_loop.call_method1(
@@ -202,7 +235,7 @@ fn start(py: Python<'_>, call: Pending) -> PyResult<Py<PyAny>> {
     let future = event_loop.call_method0("create_future")?;
     let (loop_ref, future_ref) = (event_loop.unbind(), future.clone().unbind());
     let task = runtime().spawn(async move {
-        let result = call.0.await;
+        let result = CatchPanic(call).await;
         // Not on a runtime worker: waiting for the GIL there would stall other calls.
         tokio::task::spawn_blocking(move || deliver(loop_ref, future_ref, settle, result));
     });
@@ -249,4 +282,24 @@ pub fn spawn(py: Python<'_>, call: Pending) -> PyResult<Py<PyAny>> {
 /// A coroutine that returns `value` (for `__aenter__` / `__aexit__` / `aclose`).
 pub fn ready(py: Python<'_>, value: Py<PyAny>) -> PyResult<Py<PyAny>> {
     Ok(aio(py)?.getattr("value")?.call1((value,))?.unbind())
+}
+
+/// Test hook (not part of the package's API): a call that panics inside the runtime, run like
+/// every other call: blocking (`asynchronous=False`) or as a coroutine. Shows what a bug inside
+/// the SDK looks like to a caller: a `P100Error` of kind "internal", never a hang.
+#[pyfunction]
+#[pyo3(name = "_panic_for_tests", signature = (asynchronous))]
+pub fn panic_for_tests(py: Python<'_>, asynchronous: bool) -> PyResult<Py<PyAny>> {
+    #[allow(clippy::panic)]
+    async fn boom() -> p100::Result<()> {
+        tokio::task::yield_now().await;
+        // A card-number shape: it must come out masked.
+        panic!("deliberate test panic (card 4111 1111 1111 1111)")
+    }
+    let call = pending(boom());
+    if asynchronous {
+        spawn(py, call)
+    } else {
+        block(py, call)
+    }
 }

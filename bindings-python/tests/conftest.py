@@ -15,6 +15,16 @@ from _sandbox import Sandbox
 # Fast retries, as the shared scenarios expect (their 429 step relies on Retry-After: 1).
 FAST = {"timeout": 10.0, "max_retries": 3, "retry_delay": 0.02, "retry_max_delay": 0.2}
 
+#: What the shared scenarios covered (steps, matrix cells), printed at the end of the run.
+SUMMARY: list[str] = []
+
+
+def pytest_terminal_summary(terminalreporter: Any) -> None:
+    if SUMMARY:
+        terminalreporter.section("shared scenarios")
+        for line in SUMMARY:
+            terminalreporter.write_line(line)
+
 
 @pytest.fixture(scope="session")
 def sandbox() -> Iterator[Sandbox]:

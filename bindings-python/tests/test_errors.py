@@ -5,9 +5,12 @@ from __future__ import annotations
 
 import asyncio
 import builtins
+import json
 import pickle
 import socket
+import time
 from collections.abc import Iterator
+from decimal import Decimal
 
 import pytest
 
@@ -48,8 +51,33 @@ def test_hierarchy() -> None:
     assert issubclass(p100.P100Error, Exception)
     # Deliberate: usable where the built-in meaning is expected.
     assert issubclass(p100.ValidationError, ValueError)
-    assert issubclass(p100.TimeoutError, builtins.TimeoutError)
     assert p100.TimeoutError is not builtins.TimeoutError
+
+
+@pytest.mark.parametrize("cls", [p100.P100Error, *ALL], ids=lambda c: c.__name__)
+def test_no_error_is_a_builtin_that_retry_helpers_retry(cls: type[p100.P100Error]) -> None:
+    # Generic retry helpers (tenacity predicates, backoff.on_exception, urllib3-style loops)
+    # retry TimeoutError/ConnectionError/OSError; an "unknown" money call must not be resent
+    # blindly, so no SDK error may be one of them.
+    for builtin in (builtins.TimeoutError, ConnectionError, OSError, IOError, EnvironmentError):
+        assert not issubclass(cls, builtin), f"{cls.__name__} is a {builtin.__name__}"
+    err = cls("x")
+    try:
+        raise err
+    except (builtins.TimeoutError, ConnectionError, OSError):
+        pytest.fail(f"{cls.__name__} was caught as a built-in network error")
+    except p100.P100Error as caught:
+        assert caught is err
+
+
+def test_every_error_has_an_outcome_and_accepted_agrees() -> None:
+    assert p100.OUTCOMES == ("not_sent", "rejected", "unknown", "accepted")
+    for cls in ALL:
+        e = cls("x")
+        assert e.outcome == "unknown" and not e.accepted and e.fingerprint is None
+        a = cls("x", outcome="accepted")
+        assert a.accepted and a.outcome == "accepted"
+        assert cls("x", accepted=True).outcome == "accepted"  # the old keyword still works
 
 
 def test_validation_error_names_the_field_and_sends_nothing(client: p100.Client) -> None:
@@ -63,6 +91,7 @@ def test_validation_error_names_the_field_and_sends_nothing(client: p100.Client)
     e = info.value
     assert e.kind == "validation" and e.field == "destinationIban"
     assert e.status is None and e.code is None and not e.retryable
+    assert e.outcome == "not_sent" and e.fingerprint is None
     assert isinstance(e, ValueError)
     with pytest.raises(p100.ValidationError) as info:
         client.users.balances("")
@@ -76,7 +105,7 @@ def test_authentication_error(sandbox: Sandbox) -> None:
     ):
         c.partner.balances()
     e = info.value
-    assert e.status == 401 and e.kind == "authentication"
+    assert e.status == 401 and e.kind == "authentication" and e.outcome == "rejected"
     assert "xo2" in str(e)
     assert "wrong-key" not in str(e) and "wrong-key" not in repr(e)
 
@@ -86,7 +115,7 @@ def test_api_error_has_code_status_and_name(client: p100.Client) -> None:
         client.users.balances("nobody-here")
     e = info.value
     assert e.code == "P412" and e.status == 400 and e.error_name == "invalid-user"
-    assert e.kind == "api" and not e.retryable
+    assert e.kind == "api" and not e.retryable and e.outcome == "rejected"
     assert e.raw_body and "P412" in e.raw_body
     assert "P412" in str(e)
 
@@ -97,7 +126,7 @@ def test_rate_limit_error(sandbox: Sandbox, no_retry: p100.Client) -> None:
         no_retry.partner.balances()
     e = info.value
     assert e.status == 429 and e.retryable and e.kind == "rate_limited"
-    assert e.retry_after == 3.0
+    assert e.retry_after == 3.0 and e.outcome == "rejected"
 
 
 def test_rate_limit_is_retried_honouring_retry_after(sandbox: Sandbox, client: p100.Client) -> None:
@@ -122,8 +151,18 @@ def test_money_moving_call_is_not_retried_after_a_5xx(
     sandbox.http("DELETE", "/_sandbox/faults")
     fault(sandbox, "500", count=1)
     with pytest.raises(p100.UnavailableError) as info:
-        client.transfers.create(source_external_user_id=uid, amount="1.00", currency="eur")
-    assert not info.value.retryable  # ambiguous: check the details call, never resend blindly
+        client.transfers.create(source_external_user_id=uid, amount="1.17", currency="eur")
+    e = info.value
+    assert not e.retryable  # ambiguous: reconcile, never resend blindly
+    assert e.outcome == "unknown" and e.status == 500
+    assert e.fingerprint is not None
+    assert e.fingerprint["operation"] == "transfers.create"
+    assert e.fingerprint["amount"] == Decimal("1.17")
+    assert e.fingerprint["currency"] == "eur"
+    assert e.fingerprint["external_user_id"] == uid
+    assert isinstance(e.fingerprint["sent_at_ms"], int)
+    # The 500 came before the handler ran: the history shows nothing.
+    assert client.reconcile(e) == p100.Reconciliation("not_found")
 
 
 def test_network_error() -> None:
@@ -136,19 +175,19 @@ def test_network_error() -> None:
     ):
         c.partner.balances()
     assert info.value.kind == "network" and info.value.status is None
-    assert info.value.retryable
+    assert info.value.retryable and info.value.outcome == "not_sent"
 
 
 def test_timeout_error(sandbox: Sandbox) -> None:
     sandbox.http("DELETE", "/_sandbox/faults")
     fault(sandbox, "delay", delayMs=2000)
-    with p100.Client(sandbox.api_key, sandbox.base_url, timeout=0.2, max_retries=0) as c:
-        with pytest.raises(p100.TimeoutError) as info:
-            c.partner.balances()
-        with pytest.raises(TimeoutError):  # the built-in name catches it too
-            fault(sandbox, "delay", delayMs=2000)
-            c.partner.balances()
-    assert info.value.kind == "timeout"
+    with (
+        p100.Client(sandbox.api_key, sandbox.base_url, timeout=0.2, max_retries=0) as c,
+        pytest.raises(p100.TimeoutError) as info,
+    ):
+        c.partner.balances()
+    assert info.value.kind == "timeout" and info.value.outcome == "unknown"
+    assert not isinstance(info.value, builtins.TimeoutError)
     sandbox.http("DELETE", "/_sandbox/faults")
 
 
@@ -165,8 +204,118 @@ def test_decode_error_of_an_accepted_money_call(sandbox: Sandbox, client: p100.C
     sandbox.http("DELETE", "/_sandbox/faults")
     fault(sandbox, "malformed")
     with pytest.raises(p100.DecodeError) as info:
-        client.transfers.create(source_external_user_id=uid, amount="1.00", currency="eur")
-    assert info.value.accepted and not info.value.retryable
+        client.transfers.create(source_external_user_id=uid, amount="1.29", currency="eur")
+    e = info.value
+    assert e.accepted and not e.retryable and e.outcome == "accepted"
+    assert e.status in (200, 201) and e.fingerprint is not None
+    # It happened: reconcile finds it in the history, with its id (the amount is unique in
+    # this test session: reconcile matches kind, amount and currency since the call).
+    answer = client.reconcile(e)
+    assert answer.result == "found" and answer.found and answer.id
+    assert client.transfers.details(answer.id).transfer_id == answer.id
+
+
+def test_reconcile_after_processed_then_dropped(sandbox: Sandbox, client: p100.Client) -> None:
+    uid = active_user(client)
+    fund(client, uid, "10.00")
+    sandbox.http("DELETE", "/_sandbox/faults")
+    fault(sandbox, "process-then-drop", operation="transfers.create")
+    with pytest.raises(p100.P100Error) as info:
+        client.transfers.create(source_external_user_id=uid, amount="2.34", currency="eur")
+    e = info.value
+    assert e.outcome == "unknown" and not e.retryable and e.fingerprint is not None
+    found = client.reconcile(e)
+    assert found.result == "found" and found.id
+    # The fingerprint alone (e.g. stored as JSON before a restart) gives the same answer.
+    stored = json.loads(json.dumps(e.fingerprint, default=str))
+    assert client.reconcile(stored) == found
+    camel = {
+        "operation": stored["operation"],
+        "amount": stored["amount"],
+        "currency": stored["currency"],
+        "destination": stored["destination"],
+        "externalUserId": stored["external_user_id"],
+        "sentAtMs": stored["sent_at_ms"],
+    }
+    assert client.reconcile(camel) == found
+    assert found.to_dict() == {"result": "found", "id": found.id, "status": found.status}
+
+
+def test_reconcile_answers_without_asking_when_nothing_happened(client: p100.Client) -> None:
+    with pytest.raises(p100.ValidationError) as info:
+        client.transfers.create(amount="1.001", currency="eur")
+    assert info.value.outcome == "not_sent"
+    assert client.reconcile(info.value) == p100.Reconciliation("not_found")
+    with pytest.raises(p100.ApiError) as api:
+        client.users.balances("nobody-here")
+    assert client.reconcile(api.value).result == "not_found"  # rejected
+
+
+def test_reconcile_refuses_what_it_cannot_reconcile(
+    sandbox: Sandbox, no_retry: p100.Client
+) -> None:
+    fault(sandbox, "500")
+    with pytest.raises(p100.UnavailableError) as info:
+        no_retry.partner.balances()  # unknown, but moves no money: no fingerprint
+    assert info.value.outcome == "unknown" and info.value.fingerprint is None
+    with pytest.raises(p100.ValidationError) as refused:
+        no_retry.reconcile(info.value)
+    assert refused.value.field == "error" and "fingerprint" in str(refused.value)
+    with pytest.raises(p100.ValidationError):
+        no_retry.reconcile("not an error")  # type: ignore[arg-type]
+    with pytest.raises(p100.ValidationError) as bad:
+        no_retry.reconcile({"operation": "transfers.create", "sent_at_ms": 1, "colour": "red"})
+    assert "colour" in str(bad.value)
+
+
+def test_async_reconcile(sandbox: Sandbox, client: p100.Client) -> None:
+    uid = active_user(client)
+    fund(client, uid, "10.00")
+    sandbox.http("DELETE", "/_sandbox/faults")
+
+    async def main() -> None:
+        async with p100.AsyncClient(sandbox.api_key, sandbox.base_url) as c:
+            fault(sandbox, "wrong-shape", operation="transfers.create")
+            with pytest.raises(p100.DecodeError) as info:
+                await c.transfers.create(source_external_user_id=uid, amount="3.21", currency="eur")
+            assert info.value.outcome == "accepted"
+            answer = await c.reconcile(info.value)
+            assert isinstance(answer, p100.Reconciliation) and answer.result == "found"
+
+    asyncio.run(main())
+
+
+def test_connect_timeout_is_not_sent(sandbox: Sandbox) -> None:
+    hole = sandbox.control("blackhole")["url"]
+    with p100.Client(sandbox.api_key, hole, connect_timeout=0.2, timeout=5, max_retries=0) as c:
+        start = time.monotonic()
+        with pytest.raises(p100.NetworkError) as info:
+            c.transfers.create(destination_external_user_id="x", amount="1.00", currency="eur")
+        assert time.monotonic() - start < 3  # the connect timeout, not the request timeout
+    assert info.value.outcome == "not_sent" and info.value.retryable
+    with pytest.raises(p100.ConfigError) as bad:
+        p100.Client("k", "http://127.0.0.1:1", connect_timeout=0)
+    assert bad.value.field == "connect_timeout"
+
+
+def test_a_panic_is_an_internal_error_not_a_crash_or_a_hang() -> None:
+    # A debug hook of the native module panics inside the runtime, like a bug in the SDK would.
+    from p100 import _native
+
+    with pytest.raises(p100.P100Error) as info:
+        _native._panic_for_tests(False)
+    e = info.value
+    assert type(e) is p100.P100Error and e.kind == "internal" and e.outcome == "unknown"
+    assert "deliberate test panic" in str(e)
+    assert "4111 1111 1111 1111" not in str(e) and "4111" not in repr(e)  # masked
+
+    async def main() -> None:
+        # Before: the coroutine never completed. Now it raises, well within the timeout.
+        with pytest.raises(p100.P100Error) as info:
+            await asyncio.wait_for(_native._panic_for_tests(True), timeout=10)
+        assert info.value.kind == "internal"
+
+    asyncio.run(main())
 
 
 def test_config_error() -> None:
@@ -201,6 +350,7 @@ def test_errors_pickle_and_repr(client: p100.Client) -> None:
     copy = pickle.loads(pickle.dumps(e))
     assert type(copy) is p100.ApiError
     assert (copy.code, copy.status, str(copy)) == (e.code, e.status, str(e))
+    assert (copy.outcome, copy.fingerprint) == (e.outcome, e.fingerprint)
     assert repr(e).startswith("ApiError(") and "code='P412'" in repr(e)
     assert "raw_body" not in repr(e)
     # Constructible by users (e.g. in their own tests).

@@ -10,13 +10,13 @@ import secrets
 import time
 from decimal import Decimal, InvalidOperation
 from pathlib import Path
-from typing import Any
+from typing import Any, Callable
 
 import pytest
 
 import p100
 from _sandbox import ROOT, Sandbox
-from conftest import FAST
+from conftest import FAST, SUMMARY
 
 SCENARIOS = sorted((ROOT / "tests" / "scenarios").glob("*.json"))
 UNDEFINED = object()
@@ -42,17 +42,73 @@ def test_scenario(path: Path) -> None:
         settle_ms=int(settings.get("settleMs", 100)),
         time_scale=float(settings.get("timeScale", 1)),
     )
+    steps = doc["steps"]
+    cells, cell_of = cells_of(doc)
+    passed: set[int] = set()
+    failures: list[str] = []
+    failed_cells: set[str] = set()
+    runner: Runner | None = None
     try:
         runner = Runner(sandbox)
-        for i, step in enumerate(doc["steps"]):
+        for i, step in enumerate(steps):
+            cell = cell_of(step)
+            if cell is not None and cell in failed_cells:
+                continue  # the rest of a failed cell
             label = f'{doc["name"]} step {i + 1} "{step.get("name", "?")}" ({step["op"]})'
             try:
                 runner.run_step(step)
+                passed.add(i)
             except AssertionError as e:
-                raise AssertionError(f"{label} failed: {e}") from None
-        assert runner.steps_run == len(doc["steps"])
+                failures.append(f"{label} failed: {e}")
+                # The first failing step fails the scenario. Outside a matrix cell nothing
+                # after it runs; in a matrix the rest of that cell is skipped, faults it may
+                # have left queued are cleared, and the next cell runs (the summary shows all).
+                if cell is None:
+                    break
+                failed_cells.add(cell)
+                sandbox.http("DELETE", "/_sandbox/faults")
     finally:
+        report(doc, cells, cell_of, passed, failed_cells)
         sandbox.stop()
+    if failures:
+        more = f" (and {len(failures) - 1} more failing steps)" if len(failures) > 1 else ""
+        raise AssertionError(failures[0] + more)
+    assert runner is not None and runner.steps_run == len(steps)
+
+
+def cells_of(doc: dict[str, Any]) -> tuple[set[str], Callable[[dict[str, Any]], str | None]]:
+    """The cells of a matrix scenario, and the cell of a step: a cell is its call step (the one
+    with ``"cell"``) and every step named after it (``"<cell>: ..."``)."""
+    cells = {str(s["cell"]) for s in doc["steps"] if "cell" in s}
+    if "cells" in doc:
+        assert int(doc["cells"]) == len(cells), "the file's cell count disagrees with its steps"
+
+    def cell_of(step: dict[str, Any]) -> str | None:
+        if "cell" in step:
+            return str(step["cell"])
+        prefix = str(step.get("name", "")).split(": ", 1)[0]
+        return prefix if prefix in cells else None
+
+    return cells, cell_of
+
+
+def report(
+    doc: dict[str, Any],
+    cells: set[str],
+    cell_of: Callable[[dict[str, Any]], str | None],
+    passed: set[int],
+    failed_cells: set[str],
+) -> None:
+    """Records how much of the scenario passed (printed at the end of the session): steps, and
+    for a matrix its cells (a cell passed when every step of it did)."""
+    steps = doc["steps"]
+    bad = {cell_of(s) for i, s in enumerate(steps) if i not in passed} | failed_cells
+    line = f"scenario {doc['name']}: {len(passed)}/{len(steps)} steps passed"
+    if cells:
+        line += f"; matrix {len(cells - bad)}/{len(cells)} cells passed"
+    SUMMARY.append(line)
+    if cells & bad:
+        SUMMARY.append("  failed cells: " + "; ".join(sorted(cells & bad)))
 
 
 # ---- the runner ------------------------------------------------------------------------------
@@ -79,7 +135,23 @@ def error_json(e: p100.P100Error) -> dict[str, Any]:
         "field": e.field,
         "errorName": e.error_name,
         "retryable": e.retryable,
+        "outcome": e.outcome,
+        "accepted": e.accepted,
         "message": str(e),
+        # Not JSON: the exception itself, for "noSecrets" and "reconcile".
+        "_exception": e,
+    }
+
+
+def texts_of(e: p100.P100Error) -> dict[str, str]:
+    """Every text of an error a secret could hide in (README: ``noSecrets``)."""
+    return {
+        "message": e.message,
+        "str()": str(e),
+        "repr()": repr(e),
+        "args": repr(e.args),
+        "raw_body": e.raw_body or "",
+        "fingerprint": json.dumps(plain(e.fingerprint)),
     }
 
 
@@ -117,6 +189,7 @@ class Runner:
     def __init__(self, sandbox: Sandbox) -> None:
         self.sandbox = sandbox
         self.client = p100.Client(sandbox.api_key, sandbox.base_url, **FAST)
+        self.clients: dict[str, p100.Client] = {}
         self.vars: dict[str, Any] = {
             "run": secrets.token_hex(4),
             "sandboxUrl": sandbox.base_url,
@@ -143,9 +216,7 @@ class Runner:
     def run_step(self, step: dict[str, Any]) -> None:
         op = step["op"]
         inp = self.fill(step.get("input", {}))
-        client = self.client
-        if "client" in step and "apiKey" in step["client"]:
-            client = p100.Client(self.fill(step["client"]["apiKey"]), self.sandbox.base_url, **FAST)
+        client = self.client_for(self.fill(step["client"])) if "client" in step else self.client
         if "poll" in step:
             poll = self.fill(step["poll"])
             timeout = int(poll.get("timeoutMs", 10000)) / 1000
@@ -164,7 +235,7 @@ class Runner:
         else:
             outcome = self.exec(client, op, inp)
         if "expect" in step:
-            check_expect(outcome, self.fill(step["expect"]))
+            check_expect(outcome, self.fill(step["expect"]), client)
         else:
             assert outcome[0], f"unexpected error {outcome[1]}"
         if outcome[0]:
@@ -173,6 +244,26 @@ class Runner:
                 assert value is not UNDEFINED, f"save: {path} not found in {outcome[1]}"
                 self.vars[var] = value
         self.steps_run += 1
+
+    def client_for(self, settings: dict[str, Any]) -> p100.Client:
+        """A client with the step's settings (README: ``client``); the others as usual."""
+        known = {"apiKey", "baseUrl", "timeoutMs", "connectTimeoutMs", "maxRetries"}
+        assert set(settings) <= known, f"unknown client settings {set(settings) - known}"
+        key = json.dumps(settings, sort_keys=True)
+        if key not in self.clients:
+            options: dict[str, Any] = dict(FAST)
+            if "timeoutMs" in settings:
+                options["timeout"] = int(settings["timeoutMs"]) / 1000
+            if "connectTimeoutMs" in settings:
+                options["connect_timeout"] = int(settings["connectTimeoutMs"]) / 1000
+            if "maxRetries" in settings:
+                options["max_retries"] = int(settings["maxRetries"])
+            self.clients[key] = p100.Client(
+                settings.get("apiKey", self.sandbox.api_key),
+                settings.get("baseUrl", self.sandbox.base_url),
+                **options,
+            )
+        return self.clients[key]
 
     def exec(self, client: p100.Client, op: str, inp: Any) -> Outcome:
         if op == "sleep":
@@ -190,6 +281,10 @@ class Runner:
             return self.control("GET", "faults", None)
         if op == "_sandbox.deliveries":
             return self.control("GET", "webhooks/deliveries", None)
+        if op == "_sandbox.ops":
+            return self.control("GET", "ops", None)
+        if op == "_sandbox.ops.reset":
+            return self.control("DELETE", "ops", None)
         if op.startswith("_sandbox."):
             return self.control("POST", op[len("_sandbox.") :], inp)
         try:
@@ -327,17 +422,33 @@ def matches(actual: Any, m: Any) -> str | None:
     return None if equal(actual, m) else f"{actual!r} != expected {m!r}"
 
 
-def check_expect(outcome: Outcome, expect: dict[str, Any]) -> None:
+def check_expect(outcome: Outcome, expect: dict[str, Any], client: p100.Client) -> None:
     ok, value = outcome
     if "error" in expect:
         want = expect["error"]
         assert not ok, f"expected an error {want}, got ok {value}"
+        shown = {k: v for k, v in value.items() if not k.startswith("_")}
+        exc = value.get("_exception")
         for k, m in want.items():
             if k == "messageContains":
                 assert m in value["message"], f"error message {value['message']!r} lacks {m!r}"
                 continue
+            if k == "noSecrets":
+                assert isinstance(exc, p100.P100Error), f"noSecrets needs an SDK error: {shown}"
+                for where, text in texts_of(exc).items():
+                    for secret in m:
+                        assert secret not in text, f"{secret!r} shows in the error's {where}"
+                continue
+            if k == "reconcile":
+                assert isinstance(exc, p100.P100Error), f"reconcile needs an SDK error: {shown}"
+                try:
+                    answer = client.reconcile(exc)
+                except p100.P100Error as e:
+                    raise AssertionError(f"reconcile: expected {m!r}, got {e!r}") from None
+                assert answer.result == m, f"reconcile: {answer} is not {m!r} (error was {shown})"
+                continue
             why = matches(value.get(k, UNDEFINED), m)
-            assert why is None, f"error.{k}: {why} (error was {value})"
+            assert why is None, f"error.{k}: {why} (error was {shown})"
         return
     assert ok, f"expected success, got error {value}"
     for p, m in (expect.get("fields") or {}).items():

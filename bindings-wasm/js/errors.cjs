@@ -3,12 +3,15 @@
 // subclass says what kind of failure it is. The wasm module creates them (see src/errors.rs),
 // so `instanceof` works for errors from any call.
 
-/** Every error thrown or rejected by the SDK. */
+const OUTCOMES = new Set(["not_sent", "rejected", "unknown", "accepted"]);
+
+/** Every error thrown or rejected by the SDK. A bug inside the SDK itself (a Rust panic) is a
+ *  `P100Error` of kind `"internal"` (no subclass), outcome `"unknown"`. */
 class P100Error extends Error {
   /**
    * @param {string} message
    * @param {object} [details] kind, code, errorName, status, requestId, retryable,
-   *   retryAfterMs, field, accepted, operation, rawBody
+   *   retryAfterMs, field, outcome, accepted, fingerprint, operation, rawBody
    */
   constructor(message, details) {
     super(message);
@@ -27,7 +30,12 @@ class P100Error extends Error {
     this.retryable = d.retryable === true;
     this.retryAfterMs = d.retryAfterMs ?? null;
     this.field = d.field ?? null;
-    this.accepted = d.accepted === true;
+    // Did the operation happen? "not_sent" | "rejected" | "unknown" | "accepted" (see the
+    // README). `accepted` is the same answer as a boolean.
+    this.outcome = OUTCOMES.has(d.outcome) ? d.outcome : d.accepted === true ? "accepted" : "unknown";
+    this.accepted = this.outcome === "accepted";
+    // What a money-moving call sent (for client.reconcile), on "unknown"/"accepted" errors.
+    this.fingerprint = d.fingerprint ?? null;
     this.operation = d.operation ?? null;
     // The server's raw reply may hold personal data: readable, but not enumerable, so that
     // console.log(err) and JSON.stringify(err) leave it out.

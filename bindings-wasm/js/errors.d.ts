@@ -1,6 +1,7 @@
-import type { ErrorCode } from "./native/p100_wasm";
+import type { ErrorCode, Fingerprint, Outcome } from "./native/p100_wasm";
 
-/** What kind of failure a `P100Error` is (one subclass per kind). */
+/** What kind of failure a `P100Error` is (one subclass per kind; `"internal"`, a bug inside the
+ *  SDK, is a plain `P100Error`). */
 export type ErrorKind =
   | "validation"
   | "authentication"
@@ -11,7 +12,8 @@ export type ErrorKind =
   | "timeout"
   | "decode"
   | "config"
-  | "webhook_unauthorized";
+  | "webhook_unauthorized"
+  | "internal";
 
 /** The properties every SDK error carries. */
 export interface P100ErrorDetails {
@@ -23,7 +25,9 @@ export interface P100ErrorDetails {
   retryable?: boolean;
   retryAfterMs?: number | null;
   field?: string | null;
+  outcome?: Outcome;
   accepted?: boolean;
+  fingerprint?: Fingerprint | null;
   operation?: string | null;
   rawBody?: string | null;
 }
@@ -47,9 +51,17 @@ export declare class P100Error extends Error {
   readonly retryAfterMs: number | null;
   /** The request field at fault (wire name, e.g. `"destinationIban"`), for validation errors. */
   readonly field: string | null;
-  /** True when the server accepted the operation although this error is returned: do not send
-   *  the call again, check the details endpoint instead. */
+  /** Did the operation happen? `"not_sent"` (provably never left: safe to send again),
+   *  `"rejected"` (a reply said no: nothing happened), `"unknown"` (sent, no usable reply:
+   *  `client.reconcile(err)` before sending again) or `"accepted"` (a 2xx arrived but could not
+   *  be read: it happened, never send it again). */
+  readonly outcome: Outcome;
+  /** `outcome === "accepted"`: the server accepted the operation although this error is
+   *  returned: do not send the call again, check the details endpoint instead. */
   readonly accepted: boolean;
+  /** What a money-moving call sent, on `"unknown"` and `"accepted"` errors: the input of
+   *  `client.reconcile`; `null` otherwise. */
+  readonly fingerprint: Fingerprint | null;
   /** The operation that failed (`"sepa.partner_transfer"`…), when known. */
   readonly operation: string | null;
   /** The raw reply body, when there was one (not enumerable: kept out of logs). */

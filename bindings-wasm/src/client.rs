@@ -10,16 +10,20 @@ use serde::Deserialize;
 use wasm_bindgen::prelude::*;
 use wasm_bindgen_futures::future_to_promise;
 
-use crate::convert::{self, from_json, input, json_output, text, to_json};
+use crate::convert::{self, from_json, input, json_output, output, text, to_json};
 use crate::errors::{self, js};
 use crate::groups::*;
+use crate::panic::{guarded, Guarded};
 
-/// Runs `fut` as a JS promise; a core error rejects it with the matching error class.
+/// Runs `fut` as a JS promise; a core error rejects it with the matching error class, and a
+/// panic (a bug) with a `P100Error` of kind `"internal"` (see [`crate::panic`]).
 pub(crate) fn spawn<F>(fut: F) -> Promise
 where
     F: Future<Output = Result<JsValue, Error>> + 'static,
 {
-    future_to_promise(async move { fut.await.map_err(|e| errors::to_js(&e)) })
+    future_to_promise(Guarded::new(async move {
+        fut.await.map_err(|e| errors::to_js(&e))
+    }))
 }
 
 /// `User-Agent` prefix of the package.
@@ -65,6 +69,50 @@ struct WaitOpts {
     interval_ms: Option<f64>,
     #[serde(default)]
     max_interval_ms: Option<f64>,
+}
+
+/// What `client.reconcile(x)` works from, by the core's rules (`Client::reconcile`): `None`
+/// when `x` is an error whose outcome proves nothing happened (`not_sent`, `rejected`: the
+/// answer is `not_found` without asking the server), else the fingerprint to look for
+/// (`reconcile_fingerprint`): `x.fingerprint`, or `x` itself when it is a fingerprint (an
+/// object with `operation` and `sentAtMs`).
+fn reconcile_input(value: JsValue) -> Result<Option<p100::Fingerprint>, Error> {
+    let get = |key: &str| Reflect::get(&value, &JsValue::from_str(key)).ok();
+    if !value.is_object() {
+        return Err(Error::validation(
+            "error",
+            "must be a P100Error or the fingerprint of one",
+        ));
+    }
+    let is_fingerprint = get("operation").is_some_and(|v| v.is_string())
+        && get("sentAtMs").is_some_and(|v| v.as_f64().is_some());
+    if is_fingerprint {
+        return input(value, "fingerprint").map(Some);
+    }
+    let outcome = get("outcome").and_then(|o| o.as_string());
+    let Some(outcome) = p100::Outcome::ALL
+        .into_iter()
+        .find(|o| Some(o.as_str()) == outcome.as_deref())
+    else {
+        return Err(Error::validation(
+            "error",
+            "must be a P100Error or the fingerprint of one",
+        ));
+    };
+    if matches!(outcome, p100::Outcome::NotSent | p100::Outcome::Rejected) {
+        return Ok(None);
+    }
+    match get("fingerprint") {
+        Some(fp) if fp.is_object() => input(fp, "error.fingerprint").map(Some),
+        _ => Err(Error::validation(
+            "error",
+            format!(
+                "carries no fingerprint to reconcile: it is not the error of a money-moving \
+                 call (outcome {outcome}: {})",
+                outcome.advice()
+            ),
+        )),
+    }
 }
 
 /// A positive number of milliseconds, within the core's bounds (at most 2^31 − 1 ms, the
@@ -150,6 +198,50 @@ export interface WaitOptions {
     maxIntervalMs?: number;
 }
 
+/** Did the operation happen? The answer every `P100Error` gives in `outcome`:
+ *  - `"not_sent"`: the request provably never left (bad input, connection refused, DNS):
+ *    sending it again cannot duplicate anything;
+ *  - `"rejected"`: a reply said no (4xx, P-codes, 401, 429): nothing happened;
+ *  - `"unknown"`: sent, no usable reply (timeout after sending, reset, 5xx): it may or may not
+ *    have happened — `client.reconcile(err)` (or the details endpoint) before sending again;
+ *  - `"accepted"`: a 2xx arrived but its body could not be read: it happened, never send it
+ *    again. */
+export type Outcome = "not_sent" | "rejected" | "unknown" | "accepted";
+
+/** What a money-moving call sent, kept on its `"unknown"`/`"accepted"` errors: the input of
+ *  `client.reconcile`. Holds no secret; a plain object that can be stored (`JSON.stringify`). */
+export interface Fingerprint {
+    /** The operation (`"sepa.partner_transfer"`…). */
+    operation: string;
+    /** The amount sent, when the call had one. */
+    amount: Amount | null;
+    /** The currency (sold currency for exchanges), lower case, when the call had one. */
+    currency: string | null;
+    /** Where the money went: IBAN, wallet address or user, when the call said. */
+    destination: string | null;
+    /** The user whose balance pays, if not the partner. */
+    externalUserId: string | null;
+    /** When the first attempt was sent, in milliseconds since 1970 (UTC). */
+    sentAtMs: number;
+}
+
+/** What `client.reconcile` accepts besides a fingerprint: a `P100Error`. */
+export interface Reconcilable {
+    readonly outcome: Outcome;
+    readonly fingerprint: Fingerprint | null;
+}
+
+/** The answer of `client.reconcile`. */
+export type Reconciliation =
+    /** The operation happened: its id (for the details endpoint and `waitFor`) and status. */
+    | { result: "found"; id: string; status: string | null }
+    /** The history shows no such operation *yet*: check again after a while before sending
+     *  the call again (P100 may record it later). */
+    | { result: "not_found" }
+    /** The history cannot answer (several equal operations, or one the history does not
+     *  list, such as card issuing and orders): `reason` says what to check instead. */
+    | { result: "cannot_tell"; reason: string };
+
 /** Any JSON value (the escape hatch `client.request`). */
 export type JsonValue = string | number | boolean | null | JsonValue[] | { [key: string]: JsonValue };
 
@@ -182,7 +274,7 @@ impl Client {
     pub fn new(
         #[wasm_bindgen(unchecked_param_type = "ClientOptions")] options: JsValue,
     ) -> Result<Client, JsValue> {
-        js(Self::build(options))
+        guarded(move || js(Self::build(options)))
     }
 
     fn build(options: JsValue) -> Result<Client, Error> {
@@ -234,6 +326,10 @@ impl Client {
     pub fn from_env(
         #[wasm_bindgen(unchecked_optional_param_type = "Env")] env: JsValue,
     ) -> Result<Client, JsValue> {
+        guarded(move || Self::build_from_env(env))
+    }
+
+    fn build_from_env(env: JsValue) -> Result<Client, JsValue> {
         let env = if env.is_object() {
             env
         } else {
@@ -272,26 +368,28 @@ impl Client {
         &self,
         #[wasm_bindgen(unchecked_param_type = "RequestOptions")] options: JsValue,
     ) -> Result<Client, JsValue> {
-        js((|| {
-            let json = to_json(options, "options")?;
-            let json = if json.is_null() {
-                convert::empty_object()
-            } else {
-                json
-            };
-            let o: CallOptions = from_json(&json, "options")?;
-            let mut opts = p100::RequestOptions::default();
-            if let Some(ms) = o.timeout_ms {
-                opts.timeout = Some(millis("timeoutMs", ms)?);
-            }
-            if let Some(n) = o.max_retries {
-                opts.max_retries =
-                    Some(p100::client::max_retries_from("maxRetries", i64::from(n))?);
-            }
-            Ok(Client {
-                inner: self.inner.with_options(opts),
-            })
-        })())
+        let inner = self.inner.clone();
+        guarded(move || js(Self::build_with_options(&inner, options)))
+    }
+
+    fn build_with_options(inner: &p100::Client, options: JsValue) -> Result<Client, Error> {
+        let json = to_json(options, "options")?;
+        let json = if json.is_null() {
+            convert::empty_object()
+        } else {
+            json
+        };
+        let o: CallOptions = from_json(&json, "options")?;
+        let mut opts = p100::RequestOptions::default();
+        if let Some(ms) = o.timeout_ms {
+            opts.timeout = Some(millis("timeoutMs", ms)?);
+        }
+        if let Some(n) = o.max_retries {
+            opts.max_retries = Some(p100::client::max_retries_from("maxRetries", i64::from(n))?);
+        }
+        Ok(Client {
+            inner: inner.with_options(opts),
+        })
     }
 
     /// The base URL calls go to (no trailing slash).
@@ -331,6 +429,30 @@ impl Client {
             };
             let reply = c.request(&method, &path, body.as_ref()).await?;
             json_output(&reply)
+        })
+    }
+
+    /// After an error whose `outcome` is `"unknown"` (or `"accepted"` without a readable id):
+    /// did the operation happen? Looks in the transaction history for the operation the failed
+    /// call would have created, after the time it was sent (the core's `reconcile`). Takes the
+    /// `P100Error` itself, or its `fingerprint` kept from earlier (e.g. stored before a
+    /// restart). Resolves with `{ result: "found", id, status }`, `{ result: "not_found" }`
+    /// (not in the history *yet*: check again later before sending again) or
+    /// `{ result: "cannot_tell", reason }`. An error whose outcome is `"not_sent"` or
+    /// `"rejected"` is `not_found` at once (nothing happened); an `"unknown"` error of a call
+    /// that moves no money (no fingerprint) rejects with a `ValidationError` of field `error`.
+    #[wasm_bindgen(unchecked_return_type = "Promise<Reconciliation>")]
+    pub fn reconcile(
+        &self,
+        #[wasm_bindgen(unchecked_param_type = "Reconcilable | Fingerprint")] error: JsValue,
+    ) -> Promise {
+        let c = self.inner.clone();
+        spawn(async move {
+            let answer = match reconcile_input(error)? {
+                Some(fp) => c.reconcile_fingerprint(&fp).await?,
+                None => p100::Reconciliation::NotFound,
+            };
+            output(&answer)
         })
     }
 

@@ -61,10 +61,38 @@ pub(crate) fn to_js(e: &Error) -> JsValue {
     );
     set(&details, "field", opt_str(e.field()));
     set(&details, "accepted", JsValue::from_bool(e.accepted()));
+    set(&details, "outcome", JsValue::from_str(e.outcome().as_str()));
+    // What was sent, for `client.reconcile(err)`: a plain object (amount as a string).
+    let fingerprint = e
+        .fingerprint()
+        .and_then(|fp| crate::convert::output(fp).ok())
+        .unwrap_or(JsValue::NULL);
+    set(&details, "fingerprint", fingerprint);
     set(&details, "operation", opt_str(e.operation()));
     set(&details, "rawBody", opt_str(e.raw_body()));
     let message = JsValue::from_str(&e.to_string());
     construct(e.kind().class_name(), &message, &details)
+}
+
+/// A `P100Error` of kind `"internal"`: a bug inside the SDK (a Rust panic or a WebAssembly
+/// trap) caught at the package's boundary. Its outcome is `"unknown"`: the call may have been
+/// sent before it failed. `cause` keeps the original exception (e.g. the `RuntimeError`).
+pub(crate) fn internal(message: &str, cause: Option<&JsValue>) -> JsValue {
+    let details = Object::new();
+    set(&details, "kind", JsValue::from_str("internal"));
+    set(&details, "outcome", JsValue::from_str("unknown"));
+    set(&details, "retryable", JsValue::FALSE);
+    let err = construct("P100Error", &JsValue::from_str(message), &details);
+    if let Some(cause) = cause {
+        if let Some(obj) = err.dyn_ref::<Object>() {
+            let desc = Object::new();
+            set(&desc, "value", cause.clone());
+            set(&desc, "configurable", JsValue::TRUE);
+            set(&desc, "writable", JsValue::TRUE);
+            let _ = Reflect::define_property(obj, &JsValue::from_str("cause"), &desc);
+        }
+    }
+    err
 }
 
 fn construct(class: &str, message: &JsValue, details: &Object) -> JsValue {

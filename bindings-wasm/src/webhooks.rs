@@ -9,6 +9,7 @@ use wasm_bindgen::JsCast;
 
 use crate::convert::output;
 use crate::errors::js;
+use crate::panic::guarded;
 
 /// The `Authorization` header value, when there is one.
 fn header(value: &JsValue) -> Result<Option<String>, Error> {
@@ -50,10 +51,12 @@ pub fn verify_webhook(
     #[wasm_bindgen(unchecked_param_type = "string | null | undefined")] authorization: JsValue,
     #[wasm_bindgen(unchecked_param_type = "string")] token: JsValue,
 ) -> Result<(), JsValue> {
-    js((|| {
-        let token = token_text(&token)?;
-        webhooks::verify_token(header(&authorization)?.as_deref(), &token)
-    })())
+    guarded(move || {
+        js((|| {
+            let token = token_text(&token)?;
+            webhooks::verify_token(header(&authorization)?.as_deref(), &token)
+        })())
+    })
 }
 
 /// Parses a webhook body (flat payload or `{event_type, data}` envelope) into a typed event.
@@ -63,7 +66,7 @@ pub fn verify_webhook(
 pub fn parse_webhook(
     #[wasm_bindgen(unchecked_param_type = "string | Uint8Array")] body: JsValue,
 ) -> Result<JsValue, JsValue> {
-    js((|| output(&webhooks::parse_event(&body_text(&body)?)?))())
+    guarded(move || js((|| output(&webhooks::parse_event(&body_text(&body)?)?))()))
 }
 
 /// `verifyWebhook`, then `parseWebhook`.
@@ -73,11 +76,13 @@ pub fn verify_and_parse_webhook(
     #[wasm_bindgen(unchecked_param_type = "string")] token: JsValue,
     #[wasm_bindgen(unchecked_param_type = "string | Uint8Array")] body: JsValue,
 ) -> Result<JsValue, JsValue> {
-    js((|| {
-        let token = token_text(&token)?;
-        webhooks::verify_token(header(&authorization)?.as_deref(), &token)?;
-        output(&webhooks::parse_event(&body_text(&body)?)?)
-    })())
+    guarded(move || {
+        js((|| {
+            let token = token_text(&token)?;
+            webhooks::verify_token(header(&authorization)?.as_deref(), &token)?;
+            output(&webhooks::parse_event(&body_text(&body)?)?)
+        })())
+    })
 }
 
 /// Checks deliveries against one webhook token (kept out of `toString` and logs).
@@ -94,11 +99,13 @@ impl WebhookVerifier {
     pub fn new(
         #[wasm_bindgen(unchecked_param_type = "string")] token: JsValue,
     ) -> Result<WebhookVerifier, JsValue> {
-        js((|| {
-            Ok(WebhookVerifier {
-                inner: Verifier::new(token_text(&token)?)?,
-            })
-        })())
+        guarded(move || {
+            js((|| {
+                Ok(WebhookVerifier {
+                    inner: Verifier::new(token_text(&token)?)?,
+                })
+            })())
+        })
     }
 
     /// Throws a `WebhookUnauthorizedError` when the header is missing or wrong.
@@ -106,7 +113,8 @@ impl WebhookVerifier {
         &self,
         #[wasm_bindgen(unchecked_param_type = "string | null | undefined")] authorization: JsValue,
     ) -> Result<(), JsValue> {
-        js((|| self.inner.verify(header(&authorization)?.as_deref()))())
+        let inner = self.inner.clone();
+        guarded(move || js((|| inner.verify(header(&authorization)?.as_deref()))()))
     }
 
     /// Verifies, then parses the body.
@@ -116,11 +124,13 @@ impl WebhookVerifier {
         #[wasm_bindgen(unchecked_param_type = "string | null | undefined")] authorization: JsValue,
         #[wasm_bindgen(unchecked_param_type = "string | Uint8Array")] body: JsValue,
     ) -> Result<JsValue, JsValue> {
-        js((|| {
-            let event = self
-                .inner
-                .verify_and_parse(header(&authorization)?.as_deref(), &body_text(&body)?)?;
-            output(&event)
-        })())
+        let inner = self.inner.clone();
+        guarded(move || {
+            js((|| {
+                let event = inner
+                    .verify_and_parse(header(&authorization)?.as_deref(), &body_text(&body)?)?;
+                output(&event)
+            })())
+        })
     }
 }

@@ -36,6 +36,10 @@ function isSdkError(e, cls, kind) {
   }
   assert.equal(typeof e.retryable, "boolean");
   assert.equal(typeof e.accepted, "boolean");
+  assert.ok(["not_sent", "rejected", "unknown", "accepted"].includes(e.outcome), `outcome ${e.outcome}`);
+  assert.equal(e.accepted, e.outcome === "accepted");
+  assert.ok("fingerprint" in e);
+  if (e.outcome === "not_sent" || e.outcome === "rejected") assert.equal(e.fingerprint, null);
   return e;
 }
 
@@ -82,6 +86,7 @@ test("ValidationError: bad IBAN, before anything is sent", async () => {
   }));
   isSdkError(e, ValidationError, "validation");
   assert.equal(e.field, "destinationIban");
+  assert.equal(e.outcome, "not_sent");
   assert.equal(e.status, null, "nothing was sent");
   assert.equal(e.code, null);
   assert.equal(e.retryable, false);
@@ -163,6 +168,7 @@ test("ApiError: P412 invalid user, with errorName, status and the raw body kept 
   const e = await rejects(client().users.balances(`nobody-${uid()}`));
   isSdkError(e, ApiError, "api");
   assert.equal(e.code, "P412");
+  assert.equal(e.outcome, "rejected");
   assert.equal(e.status, 400);
   assert.equal(e.errorName, "invalid-user");
   assert.equal(e.retryable, false);
@@ -177,6 +183,7 @@ test("RateLimitError: 429 with Retry-After, when retries are exhausted", async (
   const e = await rejects(client({ maxRetries: 0 }).partner.balances());
   isSdkError(e, RateLimitError, "rate_limited");
   assert.equal(e.status, 429);
+  assert.equal(e.outcome, "rejected");
   assert.equal(e.retryAfterMs, 1000);
   assert.equal(e.retryable, true);
 });
@@ -197,6 +204,16 @@ test("UnavailableError: 5xx; a money-moving call is not retried and not retryabl
   isSdkError(e2, UnavailableError, "unavailable");
   assert.equal(e2.status, 500);
   assert.equal(e2.retryable, false);
+  assert.equal(e2.outcome, "unknown");
+  assert.deepEqual({ ...e2.fingerprint, sentAtMs: 0 }, {
+    operation: "sepa.partner_transfer",
+    amount: "10.00",
+    currency: "eur",
+    destination: "DE89370400440532013000",
+    externalUserId: null,
+    sentAtMs: 0,
+  });
+  assert.ok(Math.abs(e2.fingerprint.sentAtMs - Date.now()) < 60_000);
   const left = await control("faults");
   assert.equal(left.faults.length, 0, "the 500 was consumed by exactly one attempt");
 });
@@ -212,6 +229,7 @@ test("TimeoutError: a reply slower than timeoutMs, and a waitFor that runs out",
   await control("faults", { kind: "delay", count: 1, delayMs: 1500 });
   const e = await rejects(client({ timeoutMs: 200, maxRetries: 0 }).partner.balances());
   isSdkError(e, TimeoutError, "timeout");
+  assert.equal(e.outcome, "unknown");
   await new Promise((r) => setTimeout(r, 1500));
 
   // A transfer that stays PENDING longer than the wait: slow the sandbox down.
@@ -233,6 +251,139 @@ test("DecodeError: a malformed 200 reply", async () => {
   const e = await rejects(client({ maxRetries: 0 }).partner.balances());
   isSdkError(e, DecodeError, "decode");
   assert.equal(e.status, 200);
+  assert.equal(e.outcome, "accepted", "a 2xx arrived: the server did answer");
+  assert.equal(e.fingerprint, null, "a GET moves no money: nothing to reconcile");
+});
+
+test("outcome and accepted always agree, also for errors users build", () => {
+  assert.equal(new ApiError("x").outcome, "unknown");
+  const a = new DecodeError("x", { accepted: true });
+  assert.equal(a.outcome, "accepted");
+  assert.equal(a.accepted, true);
+  const b = new DecodeError("x", { outcome: "accepted" });
+  assert.equal(b.accepted, true);
+  const c = new NetworkError("x", { outcome: "not_sent", accepted: true });
+  assert.equal(c.accepted, false, "outcome wins");
+  assert.equal(new P100Error("x", { outcome: "bogus" }).outcome, "unknown");
+});
+
+// ---- reconcile ----------------------------------------------------------------------------
+
+/** An amount no other test of this run uses (reconcile matches kind, amount and currency). */
+function uniqueAmount() {
+  const cents = 1000 + Math.floor(Math.random() * 8000);
+  return `${Math.floor(cents / 100)}.${String(cents % 100).padStart(2, "0")}`;
+}
+
+test("reconcile: a transfer processed before its reply was lost is found, also from a stored fingerprint", async () => {
+  const c = client();
+  const user = await newUser(c);
+  const amount = uniqueAmount();
+  await control("faults", { kind: "process-then-drop", count: 1, operation: "transfers.create" });
+  const e = await rejects(c.transfers.create({ destinationExternalUserId: user, amount, currency: "eur" }));
+  isSdkError(e, NetworkError, "network");
+  assert.equal(e.outcome, "unknown");
+  assert.equal(e.retryable, false);
+  assert.equal(e.fingerprint.operation, "transfers.create");
+  assert.equal(e.fingerprint.amount, amount);
+  assert.equal(e.fingerprint.destination, user);
+
+  const found = await c.reconcile(e);
+  assert.equal(found.result, "found");
+  assert.equal(typeof found.id, "string");
+  const details = await c.transfers.details(found.id);
+  assert.equal(details.amount, amount);
+
+  // A fingerprint kept as JSON (e.g. across a restart) gives the same answer.
+  const stored = JSON.parse(JSON.stringify(e.fingerprint));
+  assert.deepEqual(await c.reconcile(stored), found);
+  // JSON.stringify(err) keeps it too (it is enumerable; rawBody is not).
+  assert.deepEqual(JSON.parse(JSON.stringify(e)).fingerprint, stored);
+});
+
+test("reconcile: an accepted call whose reply could not be read is found", async () => {
+  const c = client();
+  const user = await newUser(c);
+  const amount = uniqueAmount();
+  await control("faults", { kind: "malformed", count: 1, operation: "transfers.create" });
+  const e = await rejects(c.transfers.create({ destinationExternalUserId: user, amount, currency: "eur" }));
+  isSdkError(e, DecodeError, "decode");
+  assert.equal(e.outcome, "accepted");
+  assert.equal(e.accepted, true);
+  assert.ok([200, 201].includes(e.status));
+  const r = await c.reconcile(e);
+  assert.equal(r.result, "found");
+});
+
+test("reconcile: not_found at once when nothing happened; a ValidationError when it cannot say", async () => {
+  const c = client();
+  const v = await rejects(c.transfers.create({ destinationExternalUserId: "u", amount: "1.001", currency: "eur" }));
+  assert.equal(v.outcome, "not_sent");
+  assert.deepEqual(await c.reconcile(v), { result: "not_found" });
+  const api = await rejects(c.users.balances(`nobody-${uid()}`));
+  assert.deepEqual(await c.reconcile(api), { result: "not_found" });
+
+  // Unknown, but a GET moves no money: there is no fingerprint to look for.
+  await control("faults", { kind: "500", count: 1 });
+  const g = await rejects(client({ maxRetries: 0 }).partner.balances());
+  assert.equal(g.outcome, "unknown");
+  assert.equal(g.fingerprint, null);
+  const r = await rejects(c.reconcile(g));
+  isSdkError(r, ValidationError, "validation");
+  assert.equal(r.field, "error");
+  assert.match(r.message, /fingerprint/);
+
+  for (const bad of [undefined, null, "err", 42, {}, { outcome: "unknown", fingerprint: { operation: 1 } }]) {
+    isSdkError(await rejects(c.reconcile(bad)), ValidationError, "validation");
+  }
+  // Orders and cards are not in the history: the answer says what to check instead.
+  const cards = await c.reconcile({ operation: "cards.create", amount: null, currency: null, destination: null, externalUserId: "u", sentAtMs: Date.now() });
+  assert.equal(cards.result, "cannot_tell");
+  assert.match(cards.reason, /cards/);
+});
+
+// ---- panics and jitter ----------------------------------------------------------------------
+
+const native = createRequire(import.meta.url)("../pkg/native/p100_wasm.js");
+
+test("a panic inside the SDK is a P100Error of kind internal, thrown or rejected, and the module keeps working", async () => {
+  // __p100Panic is a test hook: it panics on purpose, synchronously or inside a promise.
+  for (let round = 0; round < 2; round++) {
+    const e = throws(() => native.__p100Panic(false));
+    assert.ok(e instanceof P100Error, `got ${e}`);
+    assert.equal(e.constructor, P100Error);
+    assert.equal(e.kind, "internal");
+    assert.equal(e.outcome, "unknown");
+    assert.equal(e.retryable, false);
+    assert.match(e.message, /deliberate test panic/);
+    assert.ok(!e.message.includes("4111 1111 1111 1111"), "the panic message is masked");
+    assert.ok(e.cause instanceof WebAssembly.RuntimeError, "the trap is kept as the cause");
+
+    const a = await rejects(native.__p100Panic(true));
+    assert.ok(a instanceof P100Error);
+    assert.equal(a.kind, "internal");
+    assert.match(a.message, /deliberate test panic/);
+  }
+  // Other calls still work.
+  const b = await client().partner.balances();
+  assert.equal(typeof b.fiatBalances[0].amount, "string");
+  const [x, y] = await Promise.all([client().partner.balances(), rejects(native.__p100Panic(true))]);
+  assert.ok(x.fiatBalances.length > 0);
+  assert.equal(y.kind, "internal");
+});
+
+test("the retry jitter is seeded per process, not a constant", async () => {
+  const { execFileSync } = await import("node:child_process");
+  const pkg = new URL("../pkg/native/p100_wasm.js", import.meta.url).pathname;
+  const draw = () => execFileSync(process.execPath, ["-e",
+    `const m = require(${JSON.stringify(pkg)}); console.log(JSON.stringify([m.__p100JitterSample(), m.__p100JitterSample()]))`,
+  ]).toString().trim();
+  const first = JSON.parse(draw());
+  const second = JSON.parse(draw());
+  // The default policy's 4th delay: 2 s plus up to 2 s of jitter.
+  for (const ms of [...first, ...second]) assert.ok(ms >= 2000 && ms <= 4000, `${ms}`);
+  assert.notDeepEqual(first, second, "two processes drew the same jitter");
+  assert.notEqual(first[0], first[1]);
 });
 
 test("WebhookUnauthorizedError: missing or wrong token", () => {

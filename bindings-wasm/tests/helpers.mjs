@@ -1,6 +1,8 @@
 // Shared helpers of the Node test suite. test.sh starts the sandbox and passes its address in
 // P100_BASE_URL / P100_API_KEY; the package under test is bindings-wasm/pkg (built by build.sh).
 import * as p100 from "../pkg/index.mjs";
+import { spawn } from "node:child_process";
+import { randomBytes } from "node:crypto";
 
 export { p100 };
 
@@ -55,4 +57,42 @@ export async function pollUntil(fn, done, timeoutMs = 10_000, intervalMs = 50) {
     }
     await new Promise((r) => setTimeout(r, intervalMs));
   }
+}
+
+/**
+ * Starts a sandbox of its own (the binary test.sh built, in P100_SANDBOX_BIN) on a free
+ * loopback port: `{ baseUrl, apiKey, stop() }`. Without P100_SANDBOX_BIN, null.
+ */
+export async function startSandbox({ settleMs = 100, timeScale = 1 } = {}) {
+  const bin = process.env.P100_SANDBOX_BIN;
+  if (!bin) return null;
+  const key = `wasm-scenario-${randomBytes(6).toString("hex")}`;
+  const proc = spawn(bin, ["--port", "0", "--api-key", key, "--settle-ms", String(settleMs),
+    "--time-scale", String(timeScale)], { stdio: ["ignore", "pipe", "inherit"] });
+  const url = await new Promise((resolve, reject) => {
+    let out = "";
+    const timer = setTimeout(() => reject(new Error("the sandbox did not start in 30 s")), 30_000);
+    proc.stdout.on("data", (chunk) => {
+      out += chunk;
+      const m = /listening on (http:\S+)/.exec(out);
+      if (m) {
+        clearTimeout(timer);
+        resolve(m[1]);
+      }
+    });
+    proc.on("exit", (code) => {
+      clearTimeout(timer);
+      reject(new Error(`the sandbox exited with ${code}`));
+    });
+  });
+  proc.stdout.resume();
+  return {
+    baseUrl: url,
+    apiKey: key,
+    stop: () => new Promise((resolve) => {
+      if (proc.exitCode !== null) return resolve();
+      proc.once("exit", () => resolve());
+      proc.kill();
+    }),
+  };
 }

@@ -1,13 +1,18 @@
 // Runs the shared, language-neutral scenarios of tests/scenarios/*.json through the npm
 // package: the format is described in tests/scenarios/README.md (reference runner:
-// sandbox/tests/scenarios.rs). The sandbox is the one test.sh started.
+// sandbox/tests/scenarios.rs). Each scenario gets a sandbox of its own with its `sandbox`
+// settings (the binary test.sh built; without it, the sandbox test.sh started).
 import { test } from "node:test";
 import assert from "node:assert/strict";
 import { readFileSync, readdirSync } from "node:fs";
 import { fileURLToPath } from "node:url";
+import { inspect } from "node:util";
 import path from "node:path";
 
-import { p100, baseUrl, apiKey, client as makeClient } from "./helpers.mjs";
+import { p100, baseUrl as sharedUrl, apiKey as sharedKey, startSandbox } from "./helpers.mjs";
+
+/** This runner's platform in the format's `platforms` overrides. */
+const PLATFORM = "wasm";
 
 const dir = path.join(path.dirname(fileURLToPath(import.meta.url)), "../../tests/scenarios");
 
@@ -84,18 +89,37 @@ async function callSdk(c, op, input) {
 function errJson(e) {
   assert.ok(e instanceof p100.P100Error, `not a P100Error: ${e && e.stack}`);
   assert.ok(e instanceof Error);
-  return {
+  const json = {
     kind: e.kind,
     code: e.code,
     status: e.status,
     field: e.field,
     errorName: e.errorName,
     retryable: e.retryable,
+    outcome: e.outcome,
+    accepted: e.accepted,
     message: e.message,
+  };
+  // The error itself, for "noSecrets" and "reconcile" (not enumerable: not in the JSON).
+  Object.defineProperty(json, "exception", { value: e, enumerable: false });
+  return json;
+}
+
+/** Every text of an error a secret could hide in (README: `noSecrets`). */
+function textsOf(e) {
+  return {
+    message: e.message,
+    "toString()": String(e),
+    "util.inspect": inspect(e),
+    "util.inspect (hidden too)": inspect(e, { showHidden: true, depth: 5 }),
+    stack: String(e.stack),
+    "JSON.stringify": JSON.stringify(e),
+    rawBody: e.rawBody ?? "",
+    fingerprint: JSON.stringify(e.fingerprint),
   };
 }
 
-async function plainHttp(input) {
+async function plainHttp(baseUrl, input) {
   const headers = { ...(input.headers ?? {}) };
   const init = { method: input.method ?? "GET", headers };
   if (input.body !== undefined) {
@@ -113,10 +137,10 @@ async function plainHttp(input) {
   return { status: resp.status, body };
 }
 
-async function sandboxControl(method, p, body) {
+async function sandboxControl(baseUrl, method, p, body) {
   let resp;
   try {
-    resp = await fetch(baseUrl + p, method === "GET"
+    resp = await fetch(baseUrl + p, method === "GET" || method === "DELETE"
       ? { method }
       : { method, headers: { "content-type": "application/json" }, body: JSON.stringify(body ?? {}) });
   } catch (e) {
@@ -135,13 +159,13 @@ async function sandboxControl(method, p, body) {
 }
 
 /** One step's outcome: `{ ok: true, value }` or `{ ok: false, error }`. */
-async function exec(c, op, input) {
+async function exec(sb, c, op, input) {
   switch (op) {
     case "sleep":
       await new Promise((r) => setTimeout(r, input.ms ?? 0));
       return { ok: true, value: null };
     case "http":
-      return { ok: true, value: await plainHttp(input) };
+      return { ok: true, value: await plainHttp(sb.baseUrl, input) };
     case "webhooks.parse": {
       const body = typeof input.body === "string" ? input.body : JSON.stringify(input.body);
       try {
@@ -152,12 +176,16 @@ async function exec(c, op, input) {
       }
     }
     case "_sandbox.faults.list":
-      return sandboxControl("GET", "/_sandbox/faults");
+      return sandboxControl(sb.baseUrl, "GET", "/_sandbox/faults");
     case "_sandbox.deliveries":
-      return sandboxControl("GET", "/_sandbox/webhooks/deliveries");
+      return sandboxControl(sb.baseUrl, "GET", "/_sandbox/webhooks/deliveries");
+    case "_sandbox.ops":
+      return sandboxControl(sb.baseUrl, "GET", "/_sandbox/ops");
+    case "_sandbox.ops.reset":
+      return sandboxControl(sb.baseUrl, "DELETE", "/_sandbox/ops");
     default:
       if (op.startsWith("_sandbox.")) {
-        return sandboxControl("POST", `/_sandbox/${op.slice("_sandbox.".length)}`, input);
+        return sandboxControl(sb.baseUrl, "POST", `/_sandbox/${op.slice("_sandbox.".length)}`, input);
       }
       try {
         const v = await callSdk(c, op, input);
@@ -285,13 +313,36 @@ function show(o) {
   return o.ok ? `ok ${JSON.stringify(o.value)}` : `error ${JSON.stringify(o.error)}`;
 }
 
-function checkExpect(o, expect) {
+async function checkExpect(o, expect, c) {
   if (expect.error) {
     if (o.ok) throw new Error(`expected an error ${JSON.stringify(expect.error)}, got ${show(o)}`);
+    const e = o.error.exception;
     for (const [k, m] of Object.entries(expect.error)) {
       if (k === "messageContains") {
         if (!String(o.error.message ?? "").includes(m)) {
           throw new Error(`error message ${JSON.stringify(o.error.message)} does not contain ${JSON.stringify(m)}`);
+        }
+        continue;
+      }
+      if (k === "noSecrets") {
+        if (!(e instanceof p100.P100Error)) throw new Error(`noSecrets needs an SDK error: ${show(o)}`);
+        for (const [where, text] of Object.entries(textsOf(e))) {
+          for (const secret of m) {
+            if (String(text).includes(secret)) throw new Error(`${JSON.stringify(secret)} shows in the error's ${where}`);
+          }
+        }
+        continue;
+      }
+      if (k === "reconcile") {
+        if (!(e instanceof p100.P100Error)) throw new Error(`reconcile needs an SDK error: ${show(o)}`);
+        let answer;
+        try {
+          answer = await c.reconcile(e);
+        } catch (r) {
+          throw new Error(`reconcile: expected ${JSON.stringify(m)}, got ${r && r.name}: ${r && r.message}`);
+        }
+        if (answer.result !== m) {
+          throw new Error(`reconcile: ${JSON.stringify(answer)} is not ${JSON.stringify(m)} (error was ${show(o)})`);
         }
         continue;
       }
@@ -315,12 +366,34 @@ function checkExpect(o, expect) {
 
 // ---- the runner -----------------------------------------------------------------------------
 
-async function runStep(step, vars, defaultClient) {
+/** The client of a step: the scenario defaults, or the step's `client` settings. */
+function clientFor(sb, settings) {
+  const key = JSON.stringify(settings ?? null);
+  if (!sb.clients.has(key)) {
+    const s = settings ?? {};
+    const known = new Set(["apiKey", "baseUrl", "timeoutMs", "connectTimeoutMs", "maxRetries"]);
+    for (const k of Object.keys(s)) assert.ok(known.has(k), `unknown client setting ${k}`);
+    const options = {
+      apiKey: s.apiKey ?? sb.apiKey,
+      baseUrl: s.baseUrl ?? sb.baseUrl,
+      timeoutMs: s.timeoutMs ?? 10_000,
+      maxRetries: s.maxRetries ?? 3,
+      retryDelayMs: 20,
+      maxRetryDelayMs: 200,
+      // connectTimeoutMs: fetch has no connect timeout, so the package has no such option;
+      // the steps that depend on it carry a `platforms.wasm` expectation instead.
+    };
+    sb.clients.set(key, new p100.Client(options));
+  }
+  return sb.clients.get(key);
+}
+
+async function runStep(sb, step, vars) {
   const op = step.op;
   const input = fill(step.input ?? {}, vars);
-  const c = step.client?.apiKey !== undefined
-    ? makeClient({ apiKey: fill(step.client.apiKey, vars) })
-    : defaultClient;
+  const c = clientFor(sb, step.client === undefined ? undefined : fill(step.client, vars));
+  // A platform override replaces the step's expectation (README: `platforms`).
+  const expect = step.platforms?.[PLATFORM]?.expect ?? step.expect;
   let o;
   if (step.poll) {
     const poll = fill(step.poll, vars);
@@ -328,7 +401,7 @@ async function runStep(step, vars, defaultClient) {
     const every = poll.intervalMs ?? 50;
     const start = Date.now();
     for (;;) {
-      o = await exec(c, op, input);
+      o = await exec(sb, c, op, input);
       const done = o.ok && Object.entries(poll.until ?? {}).every(([p, m]) => {
         try {
           match(resolve(o.value, p), m);
@@ -342,10 +415,10 @@ async function runStep(step, vars, defaultClient) {
       await new Promise((r) => setTimeout(r, every));
     }
   } else {
-    o = await exec(c, op, input);
+    o = await exec(sb, c, op, input);
   }
-  if (step.expect) {
-    checkExpect(o, fill(step.expect, vars));
+  if (expect) {
+    await checkExpect(o, fill(expect, vars), c);
   } else if (!o.ok) {
     throw new Error(`unexpected error ${JSON.stringify(o.error)}`);
   }
@@ -364,27 +437,80 @@ test("scenario files exist", () => {
   assert.ok(files.length > 0, `no scenario in ${dir}`);
 });
 
+/** The cells of a matrix scenario and the cell of each step: a cell is its call step (the one
+ *  with `cell`) and every step named after it (`<cell>: …`). */
+function cellsOf(doc) {
+  const cells = new Set(doc.steps.filter((s) => s.cell !== undefined).map((s) => s.cell));
+  if (doc.cells !== undefined) assert.equal(cells.size, doc.cells, "the file's cell count disagrees with its steps");
+  const cellOf = (s) => {
+    if (s.cell !== undefined) return s.cell;
+    const prefix = String(s.name ?? "").split(": ")[0];
+    return cells.has(prefix) ? prefix : null;
+  };
+  return { cells, cellOf };
+}
+
+/** How much of a scenario passed: steps, and for a matrix its cells (a cell passed when every
+ *  step of it did). */
+function summary(doc, passed) {
+  const { cells, cellOf } = cellsOf(doc);
+  const bad = new Set(doc.steps.filter((s, i) => !passed.has(i)).map(cellOf));
+  const good = [...cells].filter((c) => !bad.has(c));
+  let line = `scenario ${doc.name}: ${passed.size}/${doc.steps.length} steps passed`;
+  if (cells.size > 0) line += `; matrix ${good.length}/${cells.size} cells passed`;
+  const failedCells = [...cells].filter((c) => bad.has(c));
+  return { line, failedCells };
+}
+
 for (const file of files) {
   const doc = JSON.parse(readFileSync(path.join(dir, file), "utf8"));
   test(`scenario ${doc.name ?? file}`, async (t) => {
     assert.equal(doc.format, "p100-scenario/1");
+    const own = await startSandbox(doc.sandbox ?? {});
+    const sb = {
+      baseUrl: own ? own.baseUrl : sharedUrl,
+      apiKey: own ? own.apiKey : sharedKey,
+      clients: new Map(),
+    };
     const vars = {
       run: Math.random().toString(16).slice(2, 10).padStart(8, "0"),
-      sandboxUrl: baseUrl,
+      sandboxUrl: sb.baseUrl,
     };
-    const c = makeClient({ apiKey });
-    let failed = false;
-    for (const [i, step] of doc.steps.entries()) {
-      const name = `step ${i + 1}: ${step.name ?? step.op} (${step.op})`;
-      // The first failing step fails the scenario; the steps after it are not run.
-      await t.test(name, { skip: failed ? "an earlier step failed" : false }, async () => {
-        try {
-          await runStep(step, vars, c);
-        } catch (e) {
-          failed = true;
-          throw e;
-        }
-      });
+    const { cellOf } = cellsOf(doc);
+    const passed = new Set();
+    const failedCells = new Set();
+    let stopped = false;
+    try {
+      for (const [i, step] of doc.steps.entries()) {
+        const name = `step ${i + 1}: ${step.name ?? step.op} (${step.op})`;
+        const cell = cellOf(step);
+        // The first failing step fails the scenario. Outside a matrix cell the steps after it
+        // are not run; in a matrix the rest of that cell is skipped, the faults it may have
+        // left queued are cleared, and the next cell runs (so the summary shows every cell).
+        const skip = stopped
+          ? "an earlier step failed"
+          : cell !== null && failedCells.has(cell) ? "an earlier step of this cell failed" : false;
+        await t.test(name, { skip }, async () => {
+          try {
+            await runStep(sb, step, vars);
+            passed.add(i);
+          } catch (e) {
+            if (cell === null) {
+              stopped = true;
+            } else {
+              failedCells.add(cell);
+              await sandboxControl(sb.baseUrl, "DELETE", "/_sandbox/faults");
+            }
+            throw e;
+          }
+        });
+      }
+    } finally {
+      const { line, failedCells: bad } = summary(doc, passed);
+      t.diagnostic(line);
+      console.log(line);
+      if (bad.length > 0) console.log(`failed cells: ${bad.join("; ")}`);
+      if (own) await own.stop();
     }
   });
 }

@@ -60,7 +60,7 @@ pub fn is_secret_key(key: &str) -> bool {
 
 /// `text` with every secret masked (see the module docs). Idempotent.
 pub fn mask_secrets(text: &str) -> String {
-    mask_card_numbers(&mask_keyed(text, 0))
+    mask_card_numbers(&mask_loose(&mask_keyed(text, 0)))
 }
 
 fn is_word_byte(b: u8) -> bool {
@@ -167,16 +167,36 @@ fn scan_value(b: &[u8], text: &str, start: usize) -> usize {
             b.len()
         }
         _ => {
-            let mut i = start;
-            while b.get(i).is_some_and(|&c| {
-                !matches!(c, b',' | b';' | b'&' | b'}' | b']' | b'"' | b'\'' | b'<')
-                    && !c.is_ascii_whitespace()
-            }) {
-                i += 1;
+            let end = bare_end(b, start);
+            // `Authorization: Bearer <token>`: the scheme and its credentials are one value.
+            let word = slice(text, start..end);
+            if AUTH_SCHEMES.iter().any(|s| word.eq_ignore_ascii_case(s)) {
+                let mut next = end;
+                while matches!(b.get(next), Some(b' ' | b'\t')) {
+                    next += 1;
+                }
+                if next > end && bare_end(b, next) > next {
+                    return bare_end(b, next);
+                }
             }
-            i
+            end
         }
     }
+}
+
+/// Authorization schemes whose credentials follow after a space.
+const AUTH_SCHEMES: &[&str] = &["bearer", "basic", "digest", "token"];
+
+/// Index just past the bare word starting at `start` (up to a delimiter or whitespace).
+fn bare_end(b: &[u8], start: usize) -> usize {
+    let mut i = start;
+    while b.get(i).is_some_and(|&c| {
+        !matches!(c, b',' | b';' | b'&' | b'}' | b']' | b'"' | b'\'' | b'<')
+            && !c.is_ascii_whitespace()
+    }) {
+        i += 1;
+    }
+    i
 }
 
 /// The keyed pass (see the module docs).
@@ -198,13 +218,39 @@ fn mask_keyed(text: &str, depth: usize) -> String {
             i += 1;
             continue;
         };
-        let after = skip_ws(b, end);
+        let mut after = skip_ws(b, end);
+        if c != b'"' && c != b'\'' && matches!(b.get(end), Some(b'"' | b'\'')) {
+            // A word right before a quote and a `:` is a key whose opening quote the scan took
+            // for the end of a string: a stray quote earlier in the text (`x"{"cvv":"987"}`).
+            let past_quote = skip_ws(b, end + 1);
+            if matches!(b.get(past_quote), Some(b':' | b'=')) {
+                after = past_quote;
+            }
+        }
         let is_key = matches!(b.get(after), Some(b':' | b'='));
         if is_key && is_secret_key(&key) {
             let vstart = skip_ws(b, after + 1);
             let vend = scan_value(b, text, vstart);
             let value = slice(text, vstart..vend);
-            if !matches!(value, "null" | "true" | "false") && !value.is_empty() {
+            if is_quoted_secret_key(b, text, vstart) {
+                // `cvv="pin": 5813`: the "value" is the next secret key; it is masked in turn.
+                i = vstart;
+                continue;
+            }
+            if let Some(next_key) = secret_key_inside(b, text, vstart, vend) {
+                // `cvv=\npin: 5813`, `cvv=x;pin: 5813`: a bare "value" that runs into the next
+                // secret key ends where that key starts; the key is masked in turn.
+                if next_key > vstart {
+                    out.push_str(slice(text, copied..vstart));
+                    out.push('"');
+                    out.push_str(REDACTED);
+                    out.push('"');
+                    copied = next_key;
+                }
+                i = next_key;
+                continue;
+            }
+            if !matches!(value, "null" | "true" | "false" | REDACTED) && !value.is_empty() {
                 out.push_str(slice(text, copied..vstart));
                 out.push('"');
                 out.push_str(REDACTED);
@@ -214,8 +260,9 @@ fn mask_keyed(text: &str, depth: usize) -> String {
             i = vend.max(end);
             continue;
         }
-        if !is_key && (c == b'"' || c == b'\'') && depth < MAX_DEPTH && key.len() > 2 {
-            // A string value: it may hold escaped JSON or `key=value` text of its own.
+        if (c == b'"' || c == b'\'') && depth < MAX_DEPTH && key.len() > 2 {
+            // A string (a value, or a key that is not a secret's): it may hold escaped JSON or
+            // `key=value` text of its own.
             let inner = mask_keyed(&key, depth + 1);
             if inner != key {
                 out.push_str(slice(text, copied..i));
@@ -232,6 +279,125 @@ fn mask_keyed(text: &str, depth: usize) -> String {
 /// The byte before index `i`, if any.
 fn prev(b: &[u8], i: usize) -> Option<u8> {
     i.checked_sub(1).and_then(|p| b.get(p)).copied()
+}
+
+/// Where a bare secret key word followed by `:` or `=` starts within the bare value
+/// `start..end` (`x;pin: …`), if one does.
+fn secret_key_inside(b: &[u8], text: &str, start: usize, end: usize) -> Option<usize> {
+    if matches!(b.get(start), Some(b'"' | b'\'' | b'{' | b'[')) {
+        return None;
+    }
+    let mut k = start;
+    while k < end {
+        if !b.get(k).copied().is_some_and(is_word_byte) || prev(b, k).is_some_and(is_word_byte) {
+            k += 1;
+            continue;
+        }
+        let mut j = k;
+        while b.get(j).copied().is_some_and(is_word_byte) {
+            j += 1;
+        }
+        if matches!(b.get(j), Some(b':' | b'=')) && is_secret_key(slice(text, k..j)) {
+            return Some(k);
+        }
+        k = j;
+    }
+    None
+}
+
+/// True when a quoted secret key followed by `:` or `=` starts at `i` (`cvv="pin": …`).
+fn is_quoted_secret_key(b: &[u8], text: &str, i: usize) -> bool {
+    if !matches!(b.get(i), Some(b'"' | b'\'')) {
+        return false;
+    }
+    let (end, key) = scan_string(b, text, i);
+    matches!(b.get(skip_ws(b, end)), Some(b':' | b'=')) && is_secret_key(&key)
+}
+
+/// The loose pass, after the keyed one: whatever the quotes around them, a secret key word
+/// followed by `:` or `=` (quotes, backslashes and whitespace around them allowed) has the word
+/// after it masked. It catches what the keyed pass cannot see when a stray quote or an escape
+/// put the key and its value on different sides of a string boundary (`"\"pin = "5813"`).
+fn mask_loose(text: &str) -> String {
+    let b = text.as_bytes();
+    // Whitespace, quotes and backslashes, with the escapes they start (`\t`, `\"`, `\u0020`).
+    let skip_noise = |mut i: usize| loop {
+        match b.get(i) {
+            Some(c) if c.is_ascii_whitespace() || matches!(c, b'"' | b'\'') => i += 1,
+            Some(b'\\') => {
+                i += match b.get(i + 1) {
+                    Some(b'u')
+                        if b.get(i + 2..i + 6)
+                            .is_some_and(|h| h.iter().all(u8::is_ascii_hexdigit)) =>
+                    {
+                        6
+                    }
+                    Some(b'n' | b't' | b'r' | b'b' | b'f' | b'/' | b'\\' | b'"' | b'\'') => 2,
+                    _ => 1,
+                };
+            }
+            _ => return i,
+        }
+    };
+    let mut out = String::with_capacity(text.len());
+    let mut copied = 0;
+    let mut i = 0;
+    while let Some(&c) = b.get(i) {
+        if !is_word_byte(c) || prev(b, i).is_some_and(is_word_byte) {
+            i += 1;
+            continue;
+        }
+        let mut j = i;
+        while b.get(j).copied().is_some_and(is_word_byte) {
+            j += 1;
+        }
+        let sep = skip_noise(j);
+        if !is_secret_key(slice(text, i..j)) || !matches!(b.get(sep), Some(b':' | b'=')) {
+            i = j;
+            continue;
+        }
+        let vstart = skip_noise(sep + 1);
+        let mut vend = vstart;
+        while b.get(vend).is_some_and(|&c| {
+            !matches!(
+                c,
+                b',' | b';' | b'&' | b'}' | b']' | b'"' | b'\'' | b'<' | b'\\'
+            ) && !c.is_ascii_whitespace()
+        }) {
+            vend += 1;
+        }
+        let value = slice(text, vstart..vend);
+        if let Some(next_key) = secret_key_inside(b, text, vstart, vend) {
+            if next_key > vstart {
+                out.push_str(slice(text, copied..vstart));
+                out.push('"');
+                out.push_str(REDACTED);
+                out.push('"');
+                copied = next_key;
+            }
+            i = next_key;
+            continue;
+        }
+        let skip = value.is_empty()
+            || matches!(value, "null" | "true" | "false")
+            || value.starts_with(['{', '['])
+            || slice(text, vstart..).starts_with(REDACTED);
+        if !skip {
+            out.push_str(slice(text, copied..vstart));
+            // A value right after a quote sits inside one; a bare value gets its own quotes.
+            if matches!(prev(b, vstart), Some(b'"' | b'\'')) {
+                out.push_str(REDACTED);
+            } else {
+                out.push('"');
+                out.push_str(REDACTED);
+                out.push('"');
+            }
+            copied = vend;
+        }
+        i = vend.max(j);
+    }
+    out.push_str(slice(text, copied..));
+    out
 }
 
 /// The card-number pass (see the module docs).

@@ -226,23 +226,45 @@ impl<'de> Visitor<'de> for AmountVisitor {
         Ok(Amount(Decimal::from(v)))
     }
 
-    fn visit_i128<E: de::Error>(self, v: i128) -> Result<Amount, E> {
-        Decimal::from_i128_with_scale(v, 0)
-            .checked_add(Decimal::ZERO)
-            .map(Amount)
-            .ok_or_else(|| E::custom("amount out of range"))
+    // serde_json hands integers above `u64::MAX` over as `u128`.
+    fn visit_u128<E: de::Error>(self, v: u128) -> Result<Amount, E> {
+        i128::try_from(v)
+            .map_err(|_| E::custom("amount out of range"))
+            .and_then(|v| self.visit_i128(v))
     }
 
-    // Reached from `serde_json::Value` only when the float's shortest text is exactly the
-    // number's JSON text (serde_json checks this under `arbitrary_precision`; other numbers
-    // arrive as text through `visit_map`), so formatting it back loses nothing. Also reached
-    // from non-JSON sources (a JS number, a Python float): the bindings refuse floats for
-    // money before they get here.
+    fn visit_i128<E: de::Error>(self, v: i128) -> Result<Amount, E> {
+        // `try_`: `from_i128_with_scale` panics past 96 bits.
+        Decimal::try_from_i128_with_scale(v, 0)
+            .map(Amount)
+            .map_err(|_| E::custom("amount out of range"))
+    }
+
+    // Reached from a `serde_json::Value` (under `arbitrary_precision`) only when the number's
+    // JSON text is exactly the float's shortest form as `zmij` writes it, or as Rust's
+    // `Display` writes it (other numbers arrive as text through `visit_map`). Both are rebuilt:
+    // when they are the same amount, value and scale, that is the text. When they differ (a tie
+    // between two shortest forms, `-562950382917294.2` / `…294.3`), the text cannot be known
+    // and the number is refused, never guessed. The core itself never decodes amounts from a
+    // `Value` (webhooks go through text); a JS number or a Python float is refused by the
+    // bindings before it gets here.
     fn visit_f64<E: de::Error>(self, v: f64) -> Result<Amount, E> {
         if !v.is_finite() {
             return Err(E::custom("amount must be a finite number"));
         }
-        Amount::parse(&format!("{v}")).map_err(E::custom)
+        let mut buffer = zmij::Buffer::new();
+        let shortest = Amount::parse(buffer.format_finite(v)).map_err(E::custom)?;
+        let display = v.to_string();
+        if !display.contains('.') {
+            // Integer text would have arrived as an integer: the JSON text was the shortest.
+            return Ok(shortest);
+        }
+        match Amount::parse(&display) {
+            Ok(d) if d == shortest && d.scale() == shortest.scale() => Ok(shortest),
+            _ => Err(E::custom(
+                "this number cannot be read exactly through a float: send the amount as a string",
+            )),
+        }
     }
 
     fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Amount, A::Error> {

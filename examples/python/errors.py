@@ -1,13 +1,54 @@
-"""Error handling: one exception hierarchy, with the P-code, HTTP status and retry advice.
+"""Error handling: one exception hierarchy, with the P-code, HTTP status and retry advice, and
+the answer to "did the money move?" (``e.outcome``, ``client.reconcile(e)``).
 
 Run: ``P100_API_KEY=... P100_BASE_URL=http://127.0.0.1:8080 python errors.py``
+(against a local sandbox it also provokes a lost reply to show reconciling it).
 """
 
 from __future__ import annotations
 
+import json
+import secrets
+import urllib.request
 from decimal import Decimal
 
 import p100
+
+
+def send_once(client: p100.Client, amount: Decimal, user: str) -> str | None:
+    """An internal transfer that is never sent twice: the id of the transfer, or ``None``
+    when it did not happen (and may be sent again)."""
+    try:
+        return client.transfers.create(
+            destination_external_user_id=user, amount=amount, currency="usdc"
+        ).transfer_id
+    except p100.P100Error as e:
+        if e.outcome in ("not_sent", "rejected"):
+            print(f"  {e.outcome}: nothing happened ({e})")
+            return None
+        # "unknown" (sent, no usable reply) or "accepted" (a 2xx that could not be read):
+        # never send it again blindly; look for it in the history first.
+        answer = client.reconcile(e)
+        print(f"  {e.outcome}: reconcile says {answer.result}")
+        if answer.result == "found":
+            return answer.id
+        if answer.result == "not_found":
+            return None  # not in the history yet: check again later before resending
+        raise RuntimeError(f"check by hand: {answer.reason}") from e
+
+
+def sandbox_fault(client: p100.Client, fault: dict[str, object]) -> bool:
+    """Asks a local sandbox to misbehave once (nothing is done against a real environment)."""
+    if not client.base_url.startswith("http://127.0.0.1"):
+        return False
+    request = urllib.request.Request(
+        client.base_url + "/_sandbox/faults",
+        data=json.dumps(fault).encode(),
+        headers={"content-type": "application/json"},
+        method="POST",
+    )
+    urllib.request.urlopen(request, timeout=10).close()
+    return True
 
 
 def main() -> None:
@@ -45,13 +86,33 @@ def main() -> None:
         print(f"validation error ({e.field}): {e}")
 
     # Every error is a P100Error: decide on `retryable`, and for calls that move money on
-    # `accepted` (the server took it: check the details call instead of sending it again).
+    # `outcome` (did it happen?).
     try:
         p100.Client(base_url="http://127.0.0.1:9", max_retries=0).partner.balances()
     except p100.NetworkError as e:
-        print(f"network error, retryable={e.retryable}")
+        print(f"network error, outcome={e.outcome}, retryable={e.retryable}")
     except p100.P100Error as e:
         print(f"{type(e).__name__}: {e}")
+
+    # A transfer whose reply is lost after the server carried it out: the outcome is "unknown",
+    # and reconcile finds it in the history instead of sending it a second time.
+    user = f"errors-example-{secrets.token_hex(4)}"
+    client.users.create_without_kyc(
+        external_user_id=user,
+        email=f"{user}@example.com",
+        first_name="Anna",
+        last_name="Nowak",
+        address="ul. Prosta 1",
+        city="Warszawa",
+        country="PL",
+    )
+    if sandbox_fault(client, {"kind": "process-then-drop", "operation": "transfers.create"}):
+        print("a transfer whose reply is lost:")
+        # (An amount of its own: reconcile tells equal transfers sent close together apart
+        # by amount and currency only.)
+        amount = Decimal(f"1.{secrets.randbelow(900) + 100}")
+        transfer_id = send_once(client, amount, user)
+        print(f"  transfer id: {transfer_id}")
 
 
 if __name__ == "__main__":

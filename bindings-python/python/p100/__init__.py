@@ -12,7 +12,8 @@ Decimal('100000.00')
 * Results are typed, read-only objects with snake_case attributes, ``to_dict()`` and a
   ``repr()`` that hides secrets; amounts are ``decimal.Decimal``; enum values are ``str``.
 * Errors are :class:`P100Error` subclasses with ``code``, ``status``, ``request_id``,
-  ``retryable`` and ``field``.
+  ``retryable``, ``field`` and ``outcome`` (did the operation happen?); after an
+  ``"unknown"`` outcome, ``client.reconcile(e)`` looks for it (:class:`Reconciliation`).
 * :mod:`p100.webhooks` checks and parses webhook deliveries.
 
 The whole client is the Rust crate ``p100``; this package is a thin binding of it.
@@ -22,13 +23,17 @@ from __future__ import annotations
 
 from . import types as types, webhooks as webhooks
 from ._errors import (
+    OUTCOMES as OUTCOMES,
     ApiError as ApiError,
     AuthenticationError as AuthenticationError,
     ConfigError as ConfigError,
     DecodeError as DecodeError,
+    Fingerprint as Fingerprint,
     NetworkError as NetworkError,
+    Outcome as Outcome,
     P100Error as P100Error,
     RateLimitError as RateLimitError,
+    Reconciliation as Reconciliation,
     TimeoutError as TimeoutError,
     UnavailableError as UnavailableError,
     ValidationError as ValidationError,
@@ -151,6 +156,10 @@ __all__ = [
     "webhooks",
     "types",
     "__version__",
+    "Outcome",
+    "OUTCOMES",
+    "Fingerprint",
+    "Reconciliation",
     "P100Error",
     "ValidationError",
     "AuthenticationError",

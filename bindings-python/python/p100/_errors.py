@@ -16,26 +16,39 @@ attributes, ``None`` or ``False`` when they do not apply:
     ``"destinationIban"``, the same in every language of the SDK).
 ``kind``
     the kind as a stable lower-case string (``"rate_limited"``…).
+``outcome``
+    did the operation happen? ``"not_sent"``, ``"rejected"``, ``"unknown"`` or
+    ``"accepted"`` (see :data:`Outcome`).
 ``accepted``
-    ``True`` when the server accepted the operation although this error is raised (e.g. its
-    reply could not be decoded): do not send it again, check the details call instead.
+    ``outcome == "accepted"``: the server accepted the operation although this error is raised
+    (its reply could not be read): do not send it again, check the details call instead.
+``fingerprint``
+    what a money-moving call sent, on ``"unknown"`` and ``"accepted"`` errors: the input of
+    ``client.reconcile(e)`` (a :class:`Fingerprint` dict), else ``None``.
 ``raw_body``
     the raw reply body of API and decode errors (not part of ``str()`` or ``repr()``).
 
 Messages never contain the API key, the webhook token, card data or other secrets.
 
-Two classes also derive from the built-in exception of the same meaning, so that generic code
-catches them too: :class:`ValidationError` is a ``ValueError`` and :class:`TimeoutError` is the
-built-in ``TimeoutError`` (``p100.TimeoutError`` is a subclass of ``builtins.TimeoutError``, so
-``except TimeoutError`` catches it whichever of the two names is in scope).
+:class:`ValidationError` is also a ``ValueError``. No class derives from the built-in
+``TimeoutError``, ``ConnectionError`` or ``OSError``: generic retry helpers retry those, and
+an ``"unknown"`` money-moving call must not be sent again blindly.
+
+A bug inside the SDK (a Rust panic) raises a plain :class:`P100Error` of kind ``"internal"``
+with outcome ``"unknown"``.
 """
 
 from __future__ import annotations
 
-import builtins
-from typing import Any
+from dataclasses import dataclass
+from decimal import Decimal
+from typing import Any, Literal, TypedDict, Union
 
 __all__ = [
+    "Outcome",
+    "OUTCOMES",
+    "Fingerprint",
+    "Reconciliation",
     "P100Error",
     "ValidationError",
     "AuthenticationError",
@@ -48,6 +61,80 @@ __all__ = [
     "ConfigError",
     "WebhookUnauthorizedError",
 ]
+
+
+#: Did the operation happen? Every :class:`P100Error` answers in ``outcome``:
+#:
+#: ``"not_sent"``
+#:     the request provably never left (bad input, connection refused, DNS, connect timeout):
+#:     sending it again cannot duplicate anything.
+#: ``"rejected"``
+#:     a reply said no (4xx, P-codes, 401, 429): nothing happened.
+#: ``"unknown"``
+#:     sent, but no usable reply (timeout after sending, reset, 5xx): it may or may not have
+#:     happened. ``client.reconcile(e)`` (or the details call) before sending it again.
+#: ``"accepted"``
+#:     a 2xx arrived but its body could not be read: it happened. Never send it again.
+# (A Union of one-value Literals, the same type as Literal["not_sent", ...]: so stubtest sees
+# the Union mypy sees.)
+Outcome = Union[Literal["not_sent"], Literal["rejected"], Literal["unknown"], Literal["accepted"]]
+
+#: Every outcome, in that order.
+OUTCOMES: tuple[Outcome, ...] = ("not_sent", "rejected", "unknown", "accepted")
+
+
+class Fingerprint(TypedDict):
+    """What a money-moving call sent (``e.fingerprint``): the input of ``client.reconcile``.
+    Holds no secret; keep it (e.g. as JSON, with the amount as a string) to reconcile later."""
+
+    #: The operation (``"sepa.partner_transfer"``...).
+    operation: str
+    #: The amount sent, when the call had one.
+    amount: Decimal | None
+    #: The currency (sold currency for exchanges), lower case, when the call had one.
+    currency: str | None
+    #: Where the money went: IBAN, wallet address or user, when the call said.
+    destination: str | None
+    #: The user whose balance pays, if not the partner.
+    external_user_id: str | None
+    #: When the first attempt was sent, in milliseconds since 1970 (UTC).
+    sent_at_ms: int
+
+
+@dataclass(frozen=True)
+class Reconciliation:
+    """The answer of ``client.reconcile(e)``: did the operation of an ``"unknown"`` call happen?
+
+    ``result`` is
+
+    ``"found"``
+        it happened: ``id`` (for the details call and ``wait_for``) and its ``status``;
+    ``"not_found"``
+        the transaction history does not show it *yet*: P100 may record it later, so check
+        again after a while before sending the call again;
+    ``"cannot_tell"``
+        the history cannot answer (several equal operations, or one it does not list, such as
+        card issuing and orders): ``reason`` says what to check instead.
+    """
+
+    result: Literal["found", "not_found", "cannot_tell"]
+    id: str | None = None
+    status: str | None = None
+    reason: str | None = None
+
+    @property
+    def found(self) -> bool:
+        """``result == "found"``."""
+        return self.result == "found"
+
+    def to_dict(self) -> dict[str, Any]:
+        """The answer as the other languages serialize it (``{"result": "found", ...}``)."""
+        out: dict[str, Any] = {"result": self.result}
+        if self.result == "found":
+            out.update(id=self.id, status=self.status)
+        elif self.result == "cannot_tell":
+            out["reason"] = self.reason
+        return out
 
 
 class P100Error(Exception):
@@ -64,7 +151,9 @@ class P100Error(Exception):
     request_id: str | None
     retryable: bool
     field: str | None
+    outcome: Outcome
     accepted: bool
+    fingerprint: Fingerprint | None
     raw_body: str | None
     retry_after: float | None
     operation: str | None
@@ -84,6 +173,8 @@ class P100Error(Exception):
         raw_body: str | None = None,
         retry_after: float | None = None,
         operation: str | None = None,
+        outcome: Outcome | None = None,
+        fingerprint: Fingerprint | None = None,
     ) -> None:
         super().__init__(message)
         self.message = message
@@ -94,7 +185,11 @@ class P100Error(Exception):
         self.request_id = request_id
         self.retryable = retryable
         self.field = field
-        self.accepted = accepted
+        if outcome is None:
+            outcome = "accepted" if accepted else "unknown"
+        self.outcome = outcome
+        self.accepted = outcome == "accepted"
+        self.fingerprint = fingerprint
         self.raw_body = raw_body
         self.retry_after = retry_after
         self.operation = operation
@@ -108,10 +203,9 @@ class P100Error(Exception):
             value = getattr(self, name)
             if value is not None:
                 parts.append(f"{name}={value!r}")
+        parts.append(f"outcome={self.outcome!r}")
         if self.retryable:
             parts.append("retryable=True")
-        if self.accepted:
-            parts.append("accepted=True")
         return f"{type(self).__name__}({', '.join(parts)})"
 
     def __reduce__(self) -> tuple[Any, ...]:
@@ -131,6 +225,8 @@ class P100Error(Exception):
             "raw_body": self.raw_body,
             "retry_after": self.retry_after,
             "operation": self.operation,
+            "outcome": self.outcome,
+            "fingerprint": self.fingerprint,
         }
 
 
@@ -165,20 +261,22 @@ class RateLimitError(P100Error):
 
 class UnavailableError(P100Error):
     """``P501`` or an HTTP 5xx: the service is unavailable. For a call that moves money the
-    outcome is unknown: check the details call before sending it again."""
+    outcome is ``"unknown"``: ``client.reconcile(e)`` before sending it again."""
 
     default_kind = "unavailable"
 
 
 class NetworkError(P100Error):
-    """The request could not be completed on the network (refused, reset, DNS, TLS)."""
+    """The request could not be completed on the network (refused, reset, DNS, TLS). Not a
+    ``ConnectionError``/``OSError``: ``outcome`` says whether it may have been sent."""
 
     default_kind = "network"
 
 
-class TimeoutError(P100Error, builtins.TimeoutError):
-    """No reply within the timeout, or a ``wait_for`` that ran out of time. Also the built-in
-    ``TimeoutError``."""
+class TimeoutError(P100Error):
+    """No reply within the timeout, or a ``wait_for`` that ran out of time. Not a subclass of
+    the built-in ``TimeoutError`` (nor ``OSError``), so generic retry helpers do not resend a
+    call whose outcome is ``"unknown"``: catch ``p100.TimeoutError`` (or ``p100.P100Error``)."""
 
     default_kind = "timeout"
 

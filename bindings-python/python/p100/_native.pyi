@@ -7,6 +7,7 @@ from typing import Any, final, overload
 
 from typing_extensions import Self
 
+from p100._errors import Fingerprint, P100Error, Reconciliation
 from p100.types import Amount, FileInput
 from p100.webhooks import WebhookEvent
 
@@ -121,6 +122,7 @@ __all__ = [
     "Verifier",
     "webhook_verify",
     "webhook_parse",
+    "_panic_for_tests",
 ]
 
 __version__: str
@@ -154,11 +156,14 @@ class Client(_Client):
         max_retries: int | None = None,
         retry_delay: float | None = None,
         retry_max_delay: float | None = None,
+        connect_timeout: float | None = None,
     ) -> Self: ...
     def with_options(
         self, *, timeout: float | None = None, max_retries: int | None = None
     ) -> Client: ...
     def request(self, method: str, path: str, body: Any = None) -> Any: ...
+    def reconcile(self, error: P100Error | Fingerprint) -> Reconciliation:
+        """Did the operation of an ``"unknown"`` error happen? (``p100.Reconciliation``)"""
     def __enter__(self) -> Self: ...
     def __exit__(self, *exc: object) -> bool: ...
     @property
@@ -197,11 +202,14 @@ class AsyncClient(_Client):
         max_retries: int | None = None,
         retry_delay: float | None = None,
         retry_max_delay: float | None = None,
+        connect_timeout: float | None = None,
     ) -> Self: ...
     def with_options(
         self, *, timeout: float | None = None, max_retries: int | None = None
     ) -> AsyncClient: ...
     async def request(self, method: str, path: str, body: Any = None) -> Any: ...
+    async def reconcile(self, error: P100Error | Fingerprint) -> Reconciliation:
+        """Did the operation of an ``"unknown"`` error happen? (``p100.Reconciliation``)"""
     async def aclose(self) -> None: ...
     async def __aenter__(self) -> Self: ...
     async def __aexit__(self, *exc: object) -> bool: ...
@@ -303,6 +311,8 @@ class Verifier:
 
 def webhook_verify(authorization: str | None, token: str) -> None: ...
 def webhook_parse(body: str | bytes) -> tuple[str, WebhookEvent]: ...
+def _panic_for_tests(asynchronous: bool) -> Any:
+    """Test hook, not part of the API: a call that panics inside the runtime."""
 
 @final
 class Partner:

@@ -16,6 +16,9 @@ import {
   type CreateUserRequest,
   type ExchangeDetails,
   type JsonValue,
+  type Outcome,
+  type Fingerprint,
+  type Reconciliation,
 } from "p100";
 
 const client = new Client({ apiKey: "k", baseUrl: "http://127.0.0.1:8080", timeoutMs: 5000, maxRetries: 1 });
@@ -85,6 +88,41 @@ export function errors(e: unknown): string {
   }
   return "";
 }
+
+export async function outcomes(e: unknown): Promise<string> {
+  if (!(e instanceof P100Error)) return "";
+  const outcome: Outcome = e.outcome;
+  switch (outcome) {
+    case "not_sent":
+    case "rejected":
+      return outcome;
+    case "unknown":
+    case "accepted": {
+      const fp: Fingerprint | null = e.fingerprint;
+      if (fp) {
+        const sent: number = fp.sentAtMs;
+        const amount: string | null = fp.amount;
+        void sent;
+        void amount;
+      }
+      const r: Reconciliation = await client.reconcile(e);
+      // A discriminated union: `id` exists only on "found", `reason` only on "cannot_tell".
+      if (r.result === "found") return `${r.id} ${r.status ?? ""}`;
+      if (r.result === "cannot_tell") return r.reason;
+      // @ts-expect-error not_found has no id
+      return r.id;
+    }
+  }
+}
+
+export async function reconcileStored(text: string): Promise<Reconciliation> {
+  const stored = JSON.parse(text) as Fingerprint;
+  return client.reconcile(stored);
+}
+
+// @ts-expect-error "maybe" is not an outcome
+const wrongOutcome: Outcome = "maybe";
+void wrongOutcome;
 
 export function webhooks(header: string | undefined, body: string): string {
   verifyWebhook(header, "token");

@@ -208,14 +208,15 @@ pub fn error_from_response(prepared: &Prepared, resp: &HttpResponse) -> Error {
         // P500 ("unknown exception") and P501 are the server's failures, whatever the status:
         // the call may have been processed (outcome unknown).
         let (kind, retryable) = match code {
-            ErrorCode::P403 => (ErrorKind::Validation, false),
+            // A 5xx is the server's failure whatever code it carries: outcome unknown.
+            ErrorCode::P403 if status < 500 => (ErrorKind::Validation, false),
             ErrorCode::P500 | ErrorCode::P501 => (ErrorKind::Unavailable, safe_read),
             _ if status >= 500 => (ErrorKind::Unavailable, safe_read),
             _ => (ErrorKind::Api, false),
         };
         let mut e = base(kind, detail.clone())
             .with_code(code.clone())
-            .with_error_name(body.error_name.clone())
+            .with_error_name(body.error_name.as_deref().map(crate::mask::mask_secrets))
             .with_retryable(retryable);
         if kind == ErrorKind::Unavailable {
             e = e.with_retry_after(retry_after(resp));
@@ -278,7 +279,7 @@ pub fn decode<T: DeserializeOwned>(prepared: &Prepared, resp: &HttpResponse) -> 
     };
     let mut de = serde_json::Deserializer::from_slice(body);
     let result = serde_path_to_error::deserialize::<_, T>(&mut de)
-        .map_err(|e| (e.path().to_string(), describe_serde_error(e.inner())))
+        .map_err(|e| (describe_path(e.path()), describe_serde_error(e.inner())))
         .and_then(|v| {
             de.end()
                 .map(|()| v)
@@ -297,6 +298,26 @@ pub fn decode<T: DeserializeOwned>(prepared: &Prepared, resp: &HttpResponse) -> 
             &format!("its reply could not be read ({what}{at})"),
         )
     })
+}
+
+/// A decode error's path (`rates.eur`, `cards[2].status`) with every map key and variant
+/// name, which come from the body, masked: a card number used as a key keeps its last 4 digits.
+fn describe_path(path: &serde_path_to_error::Path) -> String {
+    use serde_path_to_error::Segment;
+    let mut out = String::new();
+    for segment in path.iter() {
+        if !out.is_empty() && !matches!(segment, Segment::Seq { .. }) {
+            out.push('.');
+        }
+        match segment {
+            Segment::Seq { index } => out.push_str(&format!("[{index}]")),
+            Segment::Map { key } | Segment::Enum { variant: key } => {
+                out.push_str(&crate::mask::mask_secrets(key))
+            }
+            Segment::Unknown => out.push('?'),
+        }
+    }
+    out
 }
 
 /// A serde_json error as text without any value it may echo (see

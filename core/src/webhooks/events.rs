@@ -825,8 +825,11 @@ fn detect(p: &Map<String, Value>) -> Option<Kind> {
 
 /// Decodes the payload as `kind`; `None` when it does not fit.
 fn decode(kind: Kind, payload: Value) -> Option<WebhookEvent> {
+    // Through text, not `from_value`: a number inside a `Value` reaches `Amount` as an f64
+    // when its text looks like a float's, and an f64 cannot always say which text it was. From
+    // text, every amount is read exactly.
     fn as_<T: DeserializeOwned>(v: Value) -> Option<T> {
-        serde_json::from_value(v).ok()
+        serde_json::from_str(&v.to_string()).ok()
     }
     Some(match kind {
         Kind::UserStatus => WebhookEvent::UserStatus(as_(payload)?),

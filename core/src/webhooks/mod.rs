@@ -18,7 +18,7 @@ pub use events::*;
 use std::fmt;
 
 use sha2::{Digest, Sha256};
-use subtle::ConstantTimeEq;
+use subtle::{Choice, ConstantTimeEq};
 
 use crate::error::{Error, ErrorKind, Result};
 use crate::money::SecretString;
@@ -65,9 +65,12 @@ impl Verifier {
     }
 }
 
-/// Checks an `Authorization` header value against `token` in constant time.
+/// Checks an `Authorization` header value against `token` in constant time. Whitespace around
+/// either is ignored (a token read from a file or an environment variable often ends with a
+/// newline); the header may carry the token raw or after `Bearer ` (any case).
 pub fn verify_token(authorization: Option<&str>, token: &str) -> Result<()> {
-    if token.trim().is_empty() {
+    let token = token.trim();
+    if token.is_empty() {
         return Err(Error::config("the webhook token is empty").with_field("webhookToken"));
     }
     let Some(header) = authorization.map(str::trim).filter(|h| !h.is_empty()) else {
@@ -77,8 +80,12 @@ pub fn verify_token(authorization: Option<&str>, token: &str) -> Result<()> {
         )
         .with_status(401));
     };
-    let presented = strip_bearer(header);
-    if tokens_match(presented, token) {
+    // Both readings of the header are always compared (no early exit), so a token that itself
+    // starts with "Bearer " passes too.
+    let expected = Sha256::digest(token.as_bytes());
+    let as_sent = digest_matches(header, &expected);
+    let stripped = digest_matches(strip_bearer(header), &expected);
+    if bool::from(as_sent | stripped) {
         Ok(())
     } else {
         Err(Error::new(
@@ -89,15 +96,21 @@ pub fn verify_token(authorization: Option<&str>, token: &str) -> Result<()> {
     }
 }
 
-/// True when `presented` equals `token`, in time that depends on neither value nor on their
-/// lengths: both are hashed (SHA-256, whose running time depends only on the length of its
-/// input, which the caller already knows for its own token) and the two 32-byte digests are
-/// compared with [`subtle`]. Comparing the texts themselves would return early when the
-/// lengths differ and so tell an attacker the token's length.
+/// Whether `presented` hashes to `expected` (the token's SHA-256), in time that depends on
+/// neither value nor on their lengths: SHA-256 runs in time that depends only on the length of
+/// its input (which the sender knows already), and the two 32-byte digests are compared with
+/// [`subtle`]. Comparing the texts themselves would return early when the lengths differ and
+/// so tell an attacker the token's length.
+fn digest_matches(presented: &str, expected: &[u8]) -> Choice {
+    Sha256::digest(presented.as_bytes())
+        .as_slice()
+        .ct_eq(expected)
+}
+
+/// True when `presented` equals `token` (see [`digest_matches`]).
+#[cfg(test)]
 fn tokens_match(presented: &str, token: &str) -> bool {
-    let a = Sha256::digest(presented.as_bytes());
-    let b = Sha256::digest(token.as_bytes());
-    a.as_slice().ct_eq(b.as_slice()).into()
+    digest_matches(presented, &Sha256::digest(token.as_bytes())).into()
 }
 
 fn strip_bearer(h: &str) -> &str {
@@ -155,6 +168,16 @@ mod tests {
         assert!(verify_token(Some(&long), &long).is_ok());
         assert!(verify_token(Some(&long[..199]), &long).is_err());
         assert!(verify_token(Some(&format!("{long}x")), &long).is_err());
+        // Whitespace around the configured token (a file's last newline) does not matter.
+        assert!(verify_token(Some("s3cret-token"), "s3cret-token\n").is_ok());
+        assert!(Verifier::new(" s3cret-token\n")
+            .unwrap()
+            .verify(Some("Bearer s3cret-token"))
+            .is_ok());
+        // A token that starts with "Bearer " passes raw and prefixed.
+        assert!(verify_token(Some("Bearer abc"), "Bearer abc").is_ok());
+        assert!(verify_token(Some("Bearer Bearer abc"), "Bearer abc").is_ok());
+        assert!(verify_token(Some("abc"), "Bearer abc").is_err());
         // Multi-byte text: no slicing inside a character anywhere.
         assert!(verify_token(Some("Bearer ключ-токен"), "ключ-токен").is_ok());
         assert!(verify_token(Some("Béarer ключ"), "ключ").is_err());
