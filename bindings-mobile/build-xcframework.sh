@@ -8,7 +8,8 @@
 #   bindings-mobile/build-xcframework.sh            all slices, release profile
 #   bindings-mobile/build-xcframework.sh --no-macos only the three iOS targets
 #
-# NOT run where it was written (Linux CI has no Xcode): see README.md.
+# NEVER run where this repository is developed (Linux CI has no Xcode): see README.md; CI on a
+# macOS runner: .github/workflows/swift-apple.yml.
 set -euo pipefail
 here="$(cd "$(dirname "$0")" && pwd)"
 root="$(cd "$here/.." && pwd)"

@@ -10,8 +10,10 @@
 #  5. Rust unit tests of p100-mobile;
 #  6. starts a sandbox on a free loopback port, runs the Kotlin test suite on the JVM (the shared
 #     scenario + Kotlin-specific tests; closing line "N passed, N failed") and every Kotlin
-#     example against it; stops the sandbox on exit.
-# Swift is NOT built or run here (no Swift toolchain on Linux CI): see README.md.
+#     example against it; stops the sandbox;
+#  7. the Swift package on Linux: swift/test-linux.sh (Debian 13's Swift 6 in a debootstrap root:
+#     Swift 5 and 6 language modes, swift-format, XCTest against its own sandbox, the example).
+# The XCFramework and iOS are not built here (macOS only): see README.md.
 set -euo pipefail
 here="$(cd "$(dirname "$0")" && pwd)"
 root="$(cd "$here/.." && pwd)"
@@ -65,6 +67,7 @@ log "generated sources match generate.sh"
 log "ktlint (hand-written Kotlin: library, tests, examples)"
 "$ktlint" --relative \
   "bindings-mobile/kotlin/src/main/kotlin/io/p100/sdk/Secret.kt" \
+  "bindings-mobile/kotlin/src/main/kotlin/io/p100/sdk/P100ExceptionProperties.kt" \
   "bindings-mobile/kotlin/src/test/**/*.kt" \
   "examples/kotlin/*.kt"
 
@@ -111,4 +114,10 @@ for ex in balances.BalancesKt createuser.CreateUserKt exchange.ExchangeKt sepa.S
     java -Djna.library.path="$native_dir" -cp "$build/p100-examples.jar:$runtime_cp" "io.p100.examples.$ex"
 done
 
-log "all Kotlin checks passed (Swift: not built here, see bindings-mobile/README.md)"
+log "all Kotlin checks passed"
+kill "$sandbox_pid" 2>/dev/null || true
+wait "$sandbox_pid" 2>/dev/null || true
+
+# ----- 7. Swift (Linux) ----------------------------------------------------------------------
+"$here/swift/test-linux.sh"
+log "all Kotlin and Swift checks passed (XCFramework/iOS: not built here, see bindings-mobile/README.md)"

@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Installs everything the builds and tests need on a fresh Debian machine. Idempotent: steps
-# whose result is already present are skipped. Usage: scripts/setup.sh [rust|wasm|python|kotlin|all]
+# whose result is already present are skipped. Usage: scripts/setup.sh [rust|wasm|python|kotlin|swift|all]
 set -euo pipefail
 cd "$(dirname "$0")/.."
 what="${1:-all}"
@@ -48,11 +48,51 @@ setup_kotlin() {
   need_apt libjna-java
 }
 
+# Swift on Linux: Debian 13 ("trixie") ships Swift 6 as the package `swiftlang`. This machine may
+# run an older Debian, so Swift goes into a Debian 13 root made by debootstrap under a cache
+# folder (${P100_CACHE:-$HOME/.cache/p100}/swift-trixie, about 2.5 GB); scripts/swift.sh runs
+# `swift` there with the repository visible at the same path. Only Debian's packages are used.
+swift_root() { echo "${P100_CACHE:-$HOME/.cache/p100}/swift-trixie"; }
+
+setup_swift() {
+  setup_rust
+  local root marker
+  root="$(swift_root)"
+  marker="$root/.p100-swiftlang-installed"
+  # (usr/bin/swift is an absolute symlink into the root: test its target from outside.)
+  [ -f "$marker" ] && [ -x "$root/usr/libexec/swift/bin/swift" ] && return 0
+  [ "$(id -u)" = 0 ] || { echo "setup.sh swift: debootstrap and chroot need root" >&2; exit 1; }
+  need_apt debootstrap
+  # Never delete a root that still has something mounted inside (a bind mount of the repository).
+  if grep -q " $root/" /proc/mounts; then
+    echo "setup.sh swift: $root has mounts inside; unmount them first:" >&2
+    grep " $root/" /proc/mounts >&2
+    exit 1
+  fi
+  if [ ! -f "$root/.p100-debootstrap-done" ]; then
+    log "debootstrap --variant=minbase trixie $root (Debian 13 root for Swift)"
+    rm -rf "$root"
+    mkdir -p "$(dirname "$root")"
+    debootstrap --variant=minbase trixie "$root" "${P100_DEBIAN_MIRROR:-http://deb.debian.org/debian}" >/dev/null
+    touch "$root/.p100-debootstrap-done"
+  fi
+  log "apt-get install swiftlang inside $root (about 450 MB to download)"
+  # apt's maintainer scripts (and swift) want /proc: mounted in a private mount namespace, so it
+  # is gone when the command ends, however it ends.
+  unshare --mount --propagation private /bin/sh -c '
+    mount -t proc proc "$1/proc" &&
+    chroot "$1" /usr/bin/env -i PATH=/usr/sbin:/usr/bin:/sbin:/bin DEBIAN_FRONTEND=noninteractive \
+      sh -c "apt-get update -qq && apt-get install -y -qq --no-install-recommends swiftlang libc6-dev ca-certificates >/dev/null" &&
+    chroot "$1" /usr/bin/env -i PATH=/usr/bin:/bin swift --version' sh "$root"
+  touch "$marker"
+}
+
 case "$what" in
   rust) setup_rust ;;
   wasm) setup_wasm ;;
   python) setup_python ;;
   kotlin) setup_kotlin ;;
-  all) setup_rust; [ -d bindings-wasm ] && setup_wasm; [ -d bindings-python ] && setup_python; [ -d bindings-mobile ] && setup_kotlin; true ;;
-  *) echo "usage: $0 [rust|wasm|python|kotlin|all]" >&2; exit 2 ;;
+  swift) setup_swift ;;
+  all) setup_rust; [ -d bindings-wasm ] && setup_wasm; [ -d bindings-python ] && setup_python; [ -d bindings-mobile ] && { setup_kotlin; setup_swift; }; true ;;
+  *) echo "usage: $0 [rust|wasm|python|kotlin|swift|all]" >&2; exit 2 ;;
 esac

@@ -966,8 +966,8 @@ mod tests {
     #[test]
     fn bad_numbers_are_validation_errors() {
         let e = millis("timeoutMs", Some(-1)).unwrap_err();
-        assert_eq!(e.kind(), "validation");
-        assert_eq!(e.field().as_deref(), Some("timeoutMs"));
+        assert_eq!(e.kind(), p100::ErrorKind::Validation);
+        assert_eq!(e.field(), Some("timeoutMs"));
         assert!(count("maxRetries", Some(-3)).is_err());
         assert_eq!(count("maxRetries", Some(3)).unwrap(), Some(3));
     }
@@ -988,7 +988,7 @@ mod tests {
     fn webhook_tokens() {
         assert!(verify_webhook(Some("Bearer t0k".into()), "t0k".into()).is_ok());
         let e = verify_webhook(None, "t0k".into()).unwrap_err();
-        assert_eq!(e.kind(), "webhook_unauthorized");
+        assert_eq!(e.kind(), p100::ErrorKind::WebhookUnauthorized);
         assert!(WebhookVerifier::new(String::new()).is_err());
     }
 }

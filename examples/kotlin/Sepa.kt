@@ -6,6 +6,7 @@ import io.p100.sdk.Currency
 import io.p100.sdk.P100Exception
 import io.p100.sdk.PartnerSepaTransferRequest
 import io.p100.sdk.ReceiverType
+import io.p100.sdk.kind
 import kotlinx.coroutines.runBlocking
 import java.math.BigDecimal
 
@@ -29,7 +30,7 @@ fun main(): Unit =
             } catch (e: P100Exception) {
                 // A money-moving call is never retried after an ambiguous failure (timeout, 5xx):
                 // check the details endpoint before sending it again.
-                println("not sent (${e.kind()}): $e")
+                println("not sent (${e.kind}): $e")
                 throw e
             }
         println("SEPA transfer ${created.transferId} accepted")

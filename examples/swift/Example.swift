@@ -1,11 +1,12 @@
-// The documented Swift sample of the P100 SDK: balances, a KYC user, an exchange, a SEPA
-// transfer and a card, with error handling.
+// The documented Swift sample of the P100 SDK: balances, a KYC user, an exchange and a SEPA
+// transfer, with error handling.
 //
-// NOT compiled or run where it was written (Linux, no Swift toolchain): see
-// bindings-mobile/README.md. To run it on a Mac, add this file (keep a name other than
-// main.swift: it uses @main) to an executable target that depends on the `P100` library of
-// bindings-mobile/swift, and set P100_API_KEY and P100_BASE_URL (e.g. a local sandbox:
-// `cargo run -p p100-sandbox -- --port 8080 --api-key KEY`).
+// The executable target `Example` of examples/Package.swift (it depends on bindings-mobile/swift by
+// path). bindings-mobile/swift/test-linux.sh builds it in Swift 5 and 6 language modes and runs
+// it against a sandbox on every CI run. By hand, with a sandbox
+// (`cargo run -p p100-sandbox -- --port 8080 --api-key KEY`):
+//     P100_API_KEY=KEY P100_BASE_URL=http://127.0.0.1:8080 swift run --package-path examples Example
+// (on Linux through scripts/swift.sh, after `cargo build -p p100-mobile`).
 import Foundation
 import P100
 
@@ -50,25 +51,28 @@ struct Example {
             print("exchange \(exchange.exchangeId): \(exchanged.status)")
 
             // SEPA: accepted, then processed.
-            let sepa = try await client.sepa().partnerTransfer(req: PartnerSepaTransferRequest(
-                amount: "25.00", currency: .eur, destinationIban: "DE89370400440532013000",
-                transferTitle: "Invoice 2024-001", receiverType: .natural, receiverFirstName: "Jan",
-                receiverLastName: "Kowalski", companyName: nil
-            ))
+            let sepa = try await client.sepa().partnerTransfer(
+                req: PartnerSepaTransferRequest(
+                    amount: "25.00", currency: .eur, destinationIban: "DE89370400440532013000",
+                    transferTitle: "Invoice 2024-001", receiverType: .natural, receiverFirstName: "Jan",
+                    receiverLastName: "Kowalski", companyName: nil
+                ))
             let sent = try await client.sepa().waitFor(transferId: sepa.transferId, timeoutMs: 60000)
             print("SEPA \(sepa.transferId): \(sent.status)")
         } catch let error as P100Error {
-            // One error enum: switch on the case, or read the common fields through methods.
-            switch error {
-            case let .Validation(reason, _, _, _, _, _, _, field, _, _):
-                print("invalid input \(field ?? "?"): \(reason)")
-            case let .Api(_, code, _, status, _, _, _, _, _, _):
-                print("refused by P100: \(code ?? "?") (HTTP \(status ?? 0))")
+            // One error type: switch on its kind, read the rest as properties.
+            switch error.kind {
+            case .validation:
+                print("invalid input \(error.field ?? "?"): \(error.reason)")  // nothing was sent
+            case .api:
+                print("refused by P100: \(error.code ?? "?") (HTTP \(error.status ?? 0))")
             default:
-                print("\(error.kind()) error: \(error) retryable=\(error.isRetryable())")
+                print("\(error.kind) error: \(error) (retryable: \(error.isRetryable))")
             }
+            exit(1)
         } catch {
             print("unexpected: \(error)")
+            exit(1)
         }
     }
 }

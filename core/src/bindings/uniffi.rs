@@ -31,7 +31,7 @@ use crate::models::{
     Balances, CryptoBalance, ExchangeRates, FiatBalance, FileUpload, OrderRates, SepaContact,
     SepaContacts, Transaction, TransactionHistory,
 };
-use crate::{Amount, Error, ErrorKind, SecretString};
+use crate::{Amount, Error, ErrorKind, Outcome, SecretString};
 
 // The models that are not declared through `model!` (they have hand-written serde or
 // `Debug` impls). `remote` re-states their fields for uniffi without redefining them; the
@@ -246,8 +246,10 @@ macro_rules! p100_error {
         /// its reply could not be read: check the details endpoint, do not send it again) and
         /// `operation` (the SDK operation that failed, e.g. `"sepa.partner_transfer"`) and
         /// `rawBody` (the server's reply with secrets masked, e.g. to recover the id of an
-        /// accepted operation whose reply could not be read). The same
-        /// values are available on any case through the methods `kind()`, `code()`, `status()`…
+        /// accepted operation whose reply could not be read) and `outcome` (did the operation
+        /// happen: not sent, rejected, unknown, accepted). The same
+        /// values, with the kind, are properties of the error in Swift and Kotlin (`e.kind`,
+        /// `e.code`, `e.status`, `e.isRetryable`…), read from [`P100Error::details`].
         #[derive(Clone, PartialEq, Eq, uniffi::Error)]
         #[uniffi::export(Display)]
         pub enum P100Error {
@@ -277,6 +279,8 @@ macro_rules! p100_error {
                     operation: Option<String>,
                     /// The server's reply, secrets masked, when there was one.
                     raw_body: Option<String>,
+                    /// Did the operation happen: not sent, rejected, unknown or accepted.
+                    outcome: Outcome,
                 },
             )+
         }
@@ -298,6 +302,7 @@ macro_rules! p100_error {
                             accepted,
                             operation,
                             raw_body,
+                            outcome,
                         } => Fields {
                             kind: ErrorKind::$variant,
                             reason,
@@ -311,6 +316,7 @@ macro_rules! p100_error {
                             accepted: *accepted,
                             operation: operation.as_deref(),
                             raw_body: raw_body.as_deref(),
+                            outcome: *outcome,
                         },
                     )+
                 }
@@ -332,6 +338,7 @@ macro_rules! p100_error {
                 let accepted = e.accepted();
                 let operation = e.operation().map(str::to_string);
                 let raw_body = e.raw_body().map(str::to_string);
+                let outcome = e.outcome();
                 match e.kind() {
                     $(
                         ErrorKind::$variant => P100Error::$variant {
@@ -346,6 +353,7 @@ macro_rules! p100_error {
                             accepted,
                             operation,
                             raw_body,
+                            outcome,
                         },
                     )+
                 }
@@ -392,35 +400,125 @@ struct Fields<'a> {
     accepted: bool,
     operation: Option<&'a str>,
     raw_body: Option<&'a str>,
+    outcome: Outcome,
+}
+
+/// What kind of failure a [`P100Error`] is: `e.kind` in Swift (`.validation`, `.rateLimited`…)
+/// and Kotlin (`ErrorKind.VALIDATION`…), to `switch`/`when` on. Its text (`description`,
+/// `toString()`) is the stable lower-case name every language uses: `"rate_limited"`.
+#[uniffi::export(Display)]
+#[uniffi::remote(Enum)]
+pub enum ErrorKind {
+    /// Bad input caught before anything was sent (or a P403 from the API). Has a `field`.
+    Validation,
+    /// 401: key missing (`xo1`), wrong (`xo2`) or IP not allowed (`xo3`).
+    Authentication,
+    /// A business error from the API with a P-code (`P412`, `P433`, …).
+    Api,
+    /// 429: too many requests; `retryAfterMs` says how long to wait when the server said.
+    RateLimited,
+    /// `P501` or an HTTP 5xx: the service is unavailable.
+    Unavailable,
+    /// The request could not be completed on the network (refused, reset, DNS, TLS).
+    Network,
+    /// No reply within the timeout (or a `waitFor` that ran out of time).
+    Timeout,
+    /// A reply that could not be read; `isAccepted` tells whether the operation was accepted.
+    Decode,
+    /// The client is misconfigured (no API key, bad base URL, …).
+    Config,
+    /// A webhook delivery without the right `Authorization` token: answer it with 401.
+    WebhookUnauthorized,
+}
+
+/// Did the operation happen? The answer every [`P100Error`] gives, for money above all: `e.outcome`
+/// in Swift (`.notSent`, `.rejected`, `.unknown`, `.accepted`) and Kotlin (`Outcome.NOT_SENT`…).
+/// Its text is the stable name every language uses: `"not_sent"`, `"rejected"`, `"unknown"`,
+/// `"accepted"`.
+#[uniffi::export(Display)]
+#[uniffi::remote(Enum)]
+pub enum Outcome {
+    /// The request provably never left (validation, configuration, connection refused, DNS,
+    /// connect timeout): sending it again cannot duplicate anything.
+    NotSent,
+    /// A reply said no (4xx, P-codes, 401, 429): nothing happened; fix the cause and send again.
+    Rejected,
+    /// Sent, no usable reply (timeout after sending, reset, 5xx, P500): it may or may not have
+    /// happened. Do not send it again blindly: check the details endpoint.
+    Unknown,
+    /// A 2xx arrived (the operation happened) but its body could not be read: never send it
+    /// again; `rawBody` may hold its id.
+    Accepted,
+}
+
+/// Every field of a [`P100Error`], whichever its case, with its kind: what `details()` returns.
+/// The properties of the error in Swift (`e.kind`, `e.code`, `e.status`, `e.requestId`,
+/// `e.isRetryable`…) and in Kotlin read it, so that no code matches a case positionally.
+#[derive(Clone, PartialEq, Eq, uniffi::Record)]
+pub struct P100ErrorDetails {
+    /// What kind of failure this is.
+    pub kind: ErrorKind,
+    /// Readable explanation (never contains a secret).
+    pub reason: String,
+    /// P-code (`"P412"`…), when the API sent one.
+    pub code: Option<String>,
+    /// `errorName` from the API (`"invalid-user"`…), when sent.
+    pub error_name: Option<String>,
+    /// HTTP status, when a reply was received (none: nothing was sent).
+    pub status: Option<i32>,
+    /// The server's request id, when sent.
+    pub request_id: Option<String>,
+    /// True when the same call can be sent again safely.
+    pub retryable: bool,
+    /// How long the server asked to wait before a retry, in milliseconds.
+    pub retry_after_ms: Option<i64>,
+    /// The request field at fault (validation errors).
+    pub field: Option<String>,
+    /// True when the server accepted the operation despite this error: check the details
+    /// endpoint, do not send the call again.
+    pub accepted: bool,
+    /// The SDK operation that failed (`"sepa.partner_transfer"`…), when known.
+    pub operation: Option<String>,
+    /// The server's reply with secrets masked, when there was one (API errors, unreadable
+    /// replies: for an accepted operation it holds the ids to check the details endpoint with).
+    pub raw_body: Option<String>,
+    /// Did the operation happen? `NotSent`, `Rejected`, `Unknown` or `Accepted`.
+    pub outcome: Outcome,
 }
 
 #[uniffi::export]
 impl P100Error {
-    /// The kind as a stable lower-case name: `validation`, `authentication`, `api`,
-    /// `rate_limited`, `unavailable`, `network`, `timeout`, `decode`, `config`,
-    /// `webhook_unauthorized`.
-    pub fn kind(&self) -> String {
-        self.fields().kind.as_str().to_string()
+    /// Every field of this error, whichever its case, with its kind. Swift and Kotlin expose
+    /// them as properties of the error (`e.kind`, `e.code`, `e.isRetryable`…).
+    pub fn details(&self) -> P100ErrorDetails {
+        let x = self.fields();
+        P100ErrorDetails {
+            kind: x.kind,
+            reason: x.reason.to_string(),
+            code: x.code.map(str::to_string),
+            error_name: x.error_name.map(str::to_string),
+            status: x.status,
+            request_id: x.request_id.map(str::to_string),
+            retryable: x.retryable,
+            retry_after_ms: x.retry_after_ms,
+            field: x.field.map(str::to_string),
+            accepted: x.accepted,
+            operation: x.operation.map(str::to_string),
+            raw_body: x.raw_body.map(str::to_string),
+            outcome: x.outcome,
+        }
+    }
+}
+
+impl P100Error {
+    /// The kind of this error.
+    pub fn kind(&self) -> ErrorKind {
+        self.fields().kind
     }
 
-    /// The P-code (`"P412"`…), when the API sent one.
-    pub fn code(&self) -> Option<String> {
-        self.fields().code.map(str::to_string)
-    }
-
-    /// The `errorName` the API sent (`"invalid-user"`…), when it sent one.
-    pub fn error_name(&self) -> Option<String> {
-        self.fields().error_name.map(str::to_string)
-    }
-
-    /// How long the server asked to wait before a retry (`Retry-After`), in milliseconds.
-    pub fn retry_after_ms(&self) -> Option<i64> {
-        self.fields().retry_after_ms
-    }
-
-    /// The SDK operation that failed (`"sepa.partner_transfer"`…), when known.
-    pub fn operation(&self) -> Option<String> {
-        self.fields().operation.map(str::to_string)
+    /// The request field at fault, for validation errors.
+    pub fn field(&self) -> Option<&str> {
+        self.fields().field
     }
 
     /// The HTTP status, when a reply was received.
@@ -428,30 +526,9 @@ impl P100Error {
         self.fields().status
     }
 
-    /// The server's request id, when it sent one.
-    pub fn request_id(&self) -> Option<String> {
-        self.fields().request_id.map(str::to_string)
-    }
-
-    /// True when sending the same call again cannot cause a duplicate operation.
-    pub fn is_retryable(&self) -> bool {
-        self.fields().retryable
-    }
-
-    /// The request field at fault, for validation errors.
-    pub fn field(&self) -> Option<String> {
-        self.fields().field.map(str::to_string)
-    }
-
-    /// True when the server accepted the operation although this error is returned.
-    pub fn is_accepted(&self) -> bool {
-        self.fields().accepted
-    }
-
-    /// The server's reply with secrets masked, when there was one (API errors, unreadable
-    /// replies: for an accepted operation it holds the ids to check the details endpoint with).
-    pub fn raw_body(&self) -> Option<String> {
-        self.fields().raw_body.map(str::to_string)
+    /// Did the operation happen?
+    pub fn outcome(&self) -> Outcome {
+        self.fields().outcome
     }
 }
 
@@ -484,6 +561,7 @@ impl fmt::Debug for P100Error {
             .field("retryable", &x.retryable)
             .field("field", &x.field)
             .field("accepted", &x.accepted)
+            .field("outcome", &x.outcome)
             .finish()
     }
 }
@@ -498,12 +576,18 @@ mod tests {
     fn errors_keep_every_field() {
         let e = P100Error::from(Error::validation("destinationIban", "checksum is wrong"));
         assert!(matches!(e, P100Error::Validation { .. }));
-        assert_eq!(e.kind(), "validation");
-        assert_eq!(e.field().as_deref(), Some("destinationIban"));
-        assert!(!e.is_retryable());
+        assert_eq!(e.kind(), ErrorKind::Validation);
+        assert_eq!(e.field(), Some("destinationIban"));
+        let d = e.details();
+        assert_eq!(d.kind, ErrorKind::Validation);
+        assert_eq!(d.field.as_deref(), Some("destinationIban"));
+        assert!(!d.retryable && !d.accepted);
+        assert_eq!(d.outcome, Outcome::NotSent);
+        assert_eq!(e.outcome().to_string(), "not_sent");
         assert!(e.to_string().contains("destinationIban"));
         let e = P100Error::from(Error::config("no key"));
-        assert_eq!(e.kind(), "config");
+        assert_eq!(e.kind(), ErrorKind::Config);
         assert_eq!(e.status(), None);
+        assert_eq!(e.kind().to_string(), "config");
     }
 }

@@ -243,59 +243,19 @@ typedef void (*UniffiForeignFutureCompleteVoid)(uint64_t, UniffiForeignFutureRes
     );
 
 #endif
-#ifndef UNIFFI_FFIDEF_UNIFFI_P100_FN_METHOD_P100ERROR_CODE
-#define UNIFFI_FFIDEF_UNIFFI_P100_FN_METHOD_P100ERROR_CODE
-RustBuffer uniffi_p100_fn_method_p100error_code(RustBuffer ptr, RustCallStatus *_Nonnull out_status
+#ifndef UNIFFI_FFIDEF_UNIFFI_P100_FN_METHOD_ERRORKIND_UNIFFI_TRAIT_DISPLAY
+#define UNIFFI_FFIDEF_UNIFFI_P100_FN_METHOD_ERRORKIND_UNIFFI_TRAIT_DISPLAY
+RustBuffer uniffi_p100_fn_method_errorkind_uniffi_trait_display(RustBuffer ptr, RustCallStatus *_Nonnull out_status
 );
 #endif
-#ifndef UNIFFI_FFIDEF_UNIFFI_P100_FN_METHOD_P100ERROR_ERROR_NAME
-#define UNIFFI_FFIDEF_UNIFFI_P100_FN_METHOD_P100ERROR_ERROR_NAME
-RustBuffer uniffi_p100_fn_method_p100error_error_name(RustBuffer ptr, RustCallStatus *_Nonnull out_status
+#ifndef UNIFFI_FFIDEF_UNIFFI_P100_FN_METHOD_OUTCOME_UNIFFI_TRAIT_DISPLAY
+#define UNIFFI_FFIDEF_UNIFFI_P100_FN_METHOD_OUTCOME_UNIFFI_TRAIT_DISPLAY
+RustBuffer uniffi_p100_fn_method_outcome_uniffi_trait_display(RustBuffer ptr, RustCallStatus *_Nonnull out_status
 );
 #endif
-#ifndef UNIFFI_FFIDEF_UNIFFI_P100_FN_METHOD_P100ERROR_FIELD
-#define UNIFFI_FFIDEF_UNIFFI_P100_FN_METHOD_P100ERROR_FIELD
-RustBuffer uniffi_p100_fn_method_p100error_field(RustBuffer ptr, RustCallStatus *_Nonnull out_status
-);
-#endif
-#ifndef UNIFFI_FFIDEF_UNIFFI_P100_FN_METHOD_P100ERROR_IS_ACCEPTED
-#define UNIFFI_FFIDEF_UNIFFI_P100_FN_METHOD_P100ERROR_IS_ACCEPTED
-int8_t uniffi_p100_fn_method_p100error_is_accepted(RustBuffer ptr, RustCallStatus *_Nonnull out_status
-);
-#endif
-#ifndef UNIFFI_FFIDEF_UNIFFI_P100_FN_METHOD_P100ERROR_IS_RETRYABLE
-#define UNIFFI_FFIDEF_UNIFFI_P100_FN_METHOD_P100ERROR_IS_RETRYABLE
-int8_t uniffi_p100_fn_method_p100error_is_retryable(RustBuffer ptr, RustCallStatus *_Nonnull out_status
-);
-#endif
-#ifndef UNIFFI_FFIDEF_UNIFFI_P100_FN_METHOD_P100ERROR_KIND
-#define UNIFFI_FFIDEF_UNIFFI_P100_FN_METHOD_P100ERROR_KIND
-RustBuffer uniffi_p100_fn_method_p100error_kind(RustBuffer ptr, RustCallStatus *_Nonnull out_status
-);
-#endif
-#ifndef UNIFFI_FFIDEF_UNIFFI_P100_FN_METHOD_P100ERROR_OPERATION
-#define UNIFFI_FFIDEF_UNIFFI_P100_FN_METHOD_P100ERROR_OPERATION
-RustBuffer uniffi_p100_fn_method_p100error_operation(RustBuffer ptr, RustCallStatus *_Nonnull out_status
-);
-#endif
-#ifndef UNIFFI_FFIDEF_UNIFFI_P100_FN_METHOD_P100ERROR_RAW_BODY
-#define UNIFFI_FFIDEF_UNIFFI_P100_FN_METHOD_P100ERROR_RAW_BODY
-RustBuffer uniffi_p100_fn_method_p100error_raw_body(RustBuffer ptr, RustCallStatus *_Nonnull out_status
-);
-#endif
-#ifndef UNIFFI_FFIDEF_UNIFFI_P100_FN_METHOD_P100ERROR_REQUEST_ID
-#define UNIFFI_FFIDEF_UNIFFI_P100_FN_METHOD_P100ERROR_REQUEST_ID
-RustBuffer uniffi_p100_fn_method_p100error_request_id(RustBuffer ptr, RustCallStatus *_Nonnull out_status
-);
-#endif
-#ifndef UNIFFI_FFIDEF_UNIFFI_P100_FN_METHOD_P100ERROR_RETRY_AFTER_MS
-#define UNIFFI_FFIDEF_UNIFFI_P100_FN_METHOD_P100ERROR_RETRY_AFTER_MS
-RustBuffer uniffi_p100_fn_method_p100error_retry_after_ms(RustBuffer ptr, RustCallStatus *_Nonnull out_status
-);
-#endif
-#ifndef UNIFFI_FFIDEF_UNIFFI_P100_FN_METHOD_P100ERROR_STATUS
-#define UNIFFI_FFIDEF_UNIFFI_P100_FN_METHOD_P100ERROR_STATUS
-RustBuffer uniffi_p100_fn_method_p100error_status(RustBuffer ptr, RustCallStatus *_Nonnull out_status
+#ifndef UNIFFI_FFIDEF_UNIFFI_P100_FN_METHOD_P100ERROR_DETAILS
+#define UNIFFI_FFIDEF_UNIFFI_P100_FN_METHOD_P100ERROR_DETAILS
+RustBuffer uniffi_p100_fn_method_p100error_details(RustBuffer ptr, RustCallStatus *_Nonnull out_status
 );
 #endif
 #ifndef UNIFFI_FFIDEF_UNIFFI_P100_FN_METHOD_P100ERROR_UNIFFI_TRAIT_DISPLAY

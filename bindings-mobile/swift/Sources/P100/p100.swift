@@ -5958,6 +5958,191 @@ public func FfiConverterTypeOrderStatusEvent_lower(_ value: OrderStatusEvent) ->
 
 
 /**
+ * Every field of a [`P100Error`], whichever its case, with its kind: what `details()` returns.
+ * The properties of the error in Swift (`e.kind`, `e.code`, `e.status`, `e.requestId`,
+ * `e.isRetryable`…) and in Kotlin read it, so that no code matches a case positionally.
+ */
+public struct P100ErrorDetails: Equatable, Hashable {
+    /**
+     * What kind of failure this is.
+     */
+    public let kind: ErrorKind
+    /**
+     * Readable explanation (never contains a secret).
+     */
+    public let reason: String
+    /**
+     * P-code (`"P412"`…), when the API sent one.
+     */
+    public let code: String?
+    /**
+     * `errorName` from the API (`"invalid-user"`…), when sent.
+     */
+    public let errorName: String?
+    /**
+     * HTTP status, when a reply was received (none: nothing was sent).
+     */
+    public let status: Int32?
+    /**
+     * The server's request id, when sent.
+     */
+    public let requestId: String?
+    /**
+     * True when the same call can be sent again safely.
+     */
+    public let retryable: Bool
+    /**
+     * How long the server asked to wait before a retry, in milliseconds.
+     */
+    public let retryAfterMs: Int64?
+    /**
+     * The request field at fault (validation errors).
+     */
+    public let field: String?
+    /**
+     * True when the server accepted the operation despite this error: check the details
+     * endpoint, do not send the call again.
+     */
+    public let accepted: Bool
+    /**
+     * The SDK operation that failed (`"sepa.partner_transfer"`…), when known.
+     */
+    public let operation: String?
+    /**
+     * The server's reply with secrets masked, when there was one (API errors, unreadable
+     * replies: for an accepted operation it holds the ids to check the details endpoint with).
+     */
+    public let rawBody: String?
+    /**
+     * Did the operation happen? `NotSent`, `Rejected`, `Unknown` or `Accepted`.
+     */
+    public let outcome: Outcome
+
+    // Default memberwise initializers are never public by default, so we
+    // declare one manually.
+    public init(
+        /**
+         * What kind of failure this is.
+         */kind: ErrorKind, 
+        /**
+         * Readable explanation (never contains a secret).
+         */reason: String, 
+        /**
+         * P-code (`"P412"`…), when the API sent one.
+         */code: String?, 
+        /**
+         * `errorName` from the API (`"invalid-user"`…), when sent.
+         */errorName: String?, 
+        /**
+         * HTTP status, when a reply was received (none: nothing was sent).
+         */status: Int32?, 
+        /**
+         * The server's request id, when sent.
+         */requestId: String?, 
+        /**
+         * True when the same call can be sent again safely.
+         */retryable: Bool, 
+        /**
+         * How long the server asked to wait before a retry, in milliseconds.
+         */retryAfterMs: Int64?, 
+        /**
+         * The request field at fault (validation errors).
+         */field: String?, 
+        /**
+         * True when the server accepted the operation despite this error: check the details
+         * endpoint, do not send the call again.
+         */accepted: Bool, 
+        /**
+         * The SDK operation that failed (`"sepa.partner_transfer"`…), when known.
+         */operation: String?, 
+        /**
+         * The server's reply with secrets masked, when there was one (API errors, unreadable
+         * replies: for an accepted operation it holds the ids to check the details endpoint with).
+         */rawBody: String?, 
+        /**
+         * Did the operation happen? `NotSent`, `Rejected`, `Unknown` or `Accepted`.
+         */outcome: Outcome) {
+        self.kind = kind
+        self.reason = reason
+        self.code = code
+        self.errorName = errorName
+        self.status = status
+        self.requestId = requestId
+        self.retryable = retryable
+        self.retryAfterMs = retryAfterMs
+        self.field = field
+        self.accepted = accepted
+        self.operation = operation
+        self.rawBody = rawBody
+        self.outcome = outcome
+    }
+
+    
+
+    
+}
+
+#if compiler(>=6)
+extension P100ErrorDetails: Sendable {}
+#endif
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public struct FfiConverterTypeP100ErrorDetails: FfiConverterRustBuffer {
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> P100ErrorDetails {
+        return
+            try P100ErrorDetails(
+                kind: FfiConverterTypeErrorKind.read(from: &buf), 
+                reason: FfiConverterString.read(from: &buf), 
+                code: FfiConverterOptionString.read(from: &buf), 
+                errorName: FfiConverterOptionString.read(from: &buf), 
+                status: FfiConverterOptionInt32.read(from: &buf), 
+                requestId: FfiConverterOptionString.read(from: &buf), 
+                retryable: FfiConverterBool.read(from: &buf), 
+                retryAfterMs: FfiConverterOptionInt64.read(from: &buf), 
+                field: FfiConverterOptionString.read(from: &buf), 
+                accepted: FfiConverterBool.read(from: &buf), 
+                operation: FfiConverterOptionString.read(from: &buf), 
+                rawBody: FfiConverterOptionString.read(from: &buf), 
+                outcome: FfiConverterTypeOutcome.read(from: &buf)
+        )
+    }
+
+    public static func write(_ value: P100ErrorDetails, into buf: inout [UInt8]) {
+        FfiConverterTypeErrorKind.write(value.kind, into: &buf)
+        FfiConverterString.write(value.reason, into: &buf)
+        FfiConverterOptionString.write(value.code, into: &buf)
+        FfiConverterOptionString.write(value.errorName, into: &buf)
+        FfiConverterOptionInt32.write(value.status, into: &buf)
+        FfiConverterOptionString.write(value.requestId, into: &buf)
+        FfiConverterBool.write(value.retryable, into: &buf)
+        FfiConverterOptionInt64.write(value.retryAfterMs, into: &buf)
+        FfiConverterOptionString.write(value.field, into: &buf)
+        FfiConverterBool.write(value.accepted, into: &buf)
+        FfiConverterOptionString.write(value.operation, into: &buf)
+        FfiConverterOptionString.write(value.rawBody, into: &buf)
+        FfiConverterTypeOutcome.write(value.outcome, into: &buf)
+    }
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeP100ErrorDetails_lift(_ buf: RustBuffer) throws -> P100ErrorDetails {
+    return try FfiConverterTypeP100ErrorDetails.lift(buf)
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeP100ErrorDetails_lower(_ value: P100ErrorDetails) -> RustBuffer {
+    return FfiConverterTypeP100ErrorDetails.lower(value)
+}
+
+
+/**
  * Crypto withdrawal from the partner's balance (`POST /v1/partner/crypto-withdrawal`).
  * *Inferred* path and body: the user variant's fields without the user id. `amount` is sent
  * as a JSON number.
@@ -11491,6 +11676,174 @@ public func FfiConverterTypeErrorCode_lower(_ value: ErrorCode) -> RustBuffer {
 
 
 /**
+ * What kind of failure a [`P100Error`] is: `e.kind` in Swift (`.validation`, `.rateLimited`…)
+ * and Kotlin (`ErrorKind.VALIDATION`…), to `switch`/`when` on. Its text (`description`,
+ * `toString()`) is the stable lower-case name every language uses: `"rate_limited"`.
+ */
+
+public enum ErrorKind: Equatable, Hashable, CustomStringConvertible {
+    
+    /**
+     * Bad input caught before anything was sent (or a P403 from the API). Has a `field`.
+     */
+    case validation
+    /**
+     * 401: key missing (`xo1`), wrong (`xo2`) or IP not allowed (`xo3`).
+     */
+    case authentication
+    /**
+     * A business error from the API with a P-code (`P412`, `P433`, …).
+     */
+    case api
+    /**
+     * 429: too many requests; `retryAfterMs` says how long to wait when the server said.
+     */
+    case rateLimited
+    /**
+     * `P501` or an HTTP 5xx: the service is unavailable.
+     */
+    case unavailable
+    /**
+     * The request could not be completed on the network (refused, reset, DNS, TLS).
+     */
+    case network
+    /**
+     * No reply within the timeout (or a `waitFor` that ran out of time).
+     */
+    case timeout
+    /**
+     * A reply that could not be read; `isAccepted` tells whether the operation was accepted.
+     */
+    case decode
+    /**
+     * The client is misconfigured (no API key, bad base URL, …).
+     */
+    case config
+    /**
+     * A webhook delivery without the right `Authorization` token: answer it with 401.
+     */
+    case webhookUnauthorized
+
+
+
+
+
+// The local Rust `Display` implementation.
+public var description: String {
+    return try!  FfiConverterString.lift(
+        try! rustCall() {
+        uniffiCallStatus in
+    uniffi_p100_fn_method_errorkind_uniffi_trait_display(
+            FfiConverterTypeErrorKind_lower(self),uniffiCallStatus
+    )
+}
+    )
+}
+}
+
+#if compiler(>=6)
+extension ErrorKind: Sendable {}
+#endif
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public struct FfiConverterTypeErrorKind: FfiConverterRustBuffer {
+    typealias SwiftType = ErrorKind
+
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> ErrorKind {
+        let variant: Int32 = try readInt(&buf)
+        switch variant {
+        
+        case 1: return .validation
+        
+        case 2: return .authentication
+        
+        case 3: return .api
+        
+        case 4: return .rateLimited
+        
+        case 5: return .unavailable
+        
+        case 6: return .network
+        
+        case 7: return .timeout
+        
+        case 8: return .decode
+        
+        case 9: return .config
+        
+        case 10: return .webhookUnauthorized
+        
+        default: throw UniffiInternalError.unexpectedEnumCase
+        }
+    }
+
+    public static func write(_ value: ErrorKind, into buf: inout [UInt8]) {
+        switch value {
+        
+        
+        case .validation:
+            writeInt(&buf, Int32(1))
+        
+        
+        case .authentication:
+            writeInt(&buf, Int32(2))
+        
+        
+        case .api:
+            writeInt(&buf, Int32(3))
+        
+        
+        case .rateLimited:
+            writeInt(&buf, Int32(4))
+        
+        
+        case .unavailable:
+            writeInt(&buf, Int32(5))
+        
+        
+        case .network:
+            writeInt(&buf, Int32(6))
+        
+        
+        case .timeout:
+            writeInt(&buf, Int32(7))
+        
+        
+        case .decode:
+            writeInt(&buf, Int32(8))
+        
+        
+        case .config:
+            writeInt(&buf, Int32(9))
+        
+        
+        case .webhookUnauthorized:
+            writeInt(&buf, Int32(10))
+        
+        }
+    }
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeErrorKind_lift(_ buf: RustBuffer) throws -> ErrorKind {
+    return try FfiConverterTypeErrorKind.lift(buf)
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeErrorKind_lower(_ value: ErrorKind) -> RustBuffer {
+    return FfiConverterTypeErrorKind.lower(value)
+}
+
+
+
+/**
  * State of an exchange. The docs name `COMPLETED`/`FAILED` (older pages in lower case).
  */
 
@@ -12596,6 +12949,118 @@ public func FfiConverterTypeOrderStatus_lower(_ value: OrderStatus) -> RustBuffe
 
 
 /**
+ * Did the operation happen? The answer every [`P100Error`] gives, for money above all: `e.outcome`
+ * in Swift (`.notSent`, `.rejected`, `.unknown`, `.accepted`) and Kotlin (`Outcome.NOT_SENT`…).
+ * Its text is the stable name every language uses: `"not_sent"`, `"rejected"`, `"unknown"`,
+ * `"accepted"`.
+ */
+
+public enum Outcome: Equatable, Hashable, CustomStringConvertible {
+    
+    /**
+     * The request provably never left (validation, configuration, connection refused, DNS,
+     * connect timeout): sending it again cannot duplicate anything.
+     */
+    case notSent
+    /**
+     * A reply said no (4xx, P-codes, 401, 429): nothing happened; fix the cause and send again.
+     */
+    case rejected
+    /**
+     * Sent, no usable reply (timeout after sending, reset, 5xx, P500): it may or may not have
+     * happened. Do not send it again blindly: check the details endpoint.
+     */
+    case unknown
+    /**
+     * A 2xx arrived (the operation happened) but its body could not be read: never send it
+     * again; `rawBody` may hold its id.
+     */
+    case accepted
+
+
+
+
+
+// The local Rust `Display` implementation.
+public var description: String {
+    return try!  FfiConverterString.lift(
+        try! rustCall() {
+        uniffiCallStatus in
+    uniffi_p100_fn_method_outcome_uniffi_trait_display(
+            FfiConverterTypeOutcome_lower(self),uniffiCallStatus
+    )
+}
+    )
+}
+}
+
+#if compiler(>=6)
+extension Outcome: Sendable {}
+#endif
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public struct FfiConverterTypeOutcome: FfiConverterRustBuffer {
+    typealias SwiftType = Outcome
+
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> Outcome {
+        let variant: Int32 = try readInt(&buf)
+        switch variant {
+        
+        case 1: return .notSent
+        
+        case 2: return .rejected
+        
+        case 3: return .unknown
+        
+        case 4: return .accepted
+        
+        default: throw UniffiInternalError.unexpectedEnumCase
+        }
+    }
+
+    public static func write(_ value: Outcome, into buf: inout [UInt8]) {
+        switch value {
+        
+        
+        case .notSent:
+            writeInt(&buf, Int32(1))
+        
+        
+        case .rejected:
+            writeInt(&buf, Int32(2))
+        
+        
+        case .unknown:
+            writeInt(&buf, Int32(3))
+        
+        
+        case .accepted:
+            writeInt(&buf, Int32(4))
+        
+        }
+    }
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeOutcome_lift(_ buf: RustBuffer) throws -> Outcome {
+    return try FfiConverterTypeOutcome.lift(buf)
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeOutcome_lower(_ value: Outcome) -> RustBuffer {
+    return FfiConverterTypeOutcome.lower(value)
+}
+
+
+
+/**
  * An error of the P100 SDK: one case per kind of failure.
  *
  * Every case carries the same fields: `reason` (a readable explanation that never
@@ -12608,8 +13073,10 @@ public func FfiConverterTypeOrderStatus_lower(_ value: OrderStatus) -> RustBuffe
  * its reply could not be read: check the details endpoint, do not send it again) and
  * `operation` (the SDK operation that failed, e.g. `"sepa.partner_transfer"`) and
  * `rawBody` (the server's reply with secrets masked, e.g. to recover the id of an
- * accepted operation whose reply could not be read). The same
- * values are available on any case through the methods `kind()`, `code()`, `status()`…
+ * accepted operation whose reply could not be read) and `outcome` (did the operation
+ * happen: not sent, rejected, unknown, accepted). The same
+ * values, with the kind, are properties of the error in Swift and Kotlin (`e.kind`,
+ * `e.code`, `e.status`, `e.isRetryable`…), read from [`P100Error::details`].
  */
 public 
 enum P100Error: Swift.Error, Equatable, Hashable, Foundation.LocalizedError {
@@ -12653,7 +13120,10 @@ enum P100Error: Swift.Error, Equatable, Hashable, Foundation.LocalizedError {
          */operation: String?, 
         /**
          * The server's reply, secrets masked, when there was one.
-         */rawBody: String?
+         */rawBody: String?, 
+        /**
+         * Did the operation happen: not sent, rejected, unknown or accepted.
+         */outcome: Outcome
     )
     /**
      * 401: key missing (`xo1`), wrong (`xo2`) or IP not allowed (`xo3`).
@@ -12692,7 +13162,10 @@ enum P100Error: Swift.Error, Equatable, Hashable, Foundation.LocalizedError {
          */operation: String?, 
         /**
          * The server's reply, secrets masked, when there was one.
-         */rawBody: String?
+         */rawBody: String?, 
+        /**
+         * Did the operation happen: not sent, rejected, unknown or accepted.
+         */outcome: Outcome
     )
     /**
      * A business error from the API with a P-code (`P412`, `P433`, …).
@@ -12731,7 +13204,10 @@ enum P100Error: Swift.Error, Equatable, Hashable, Foundation.LocalizedError {
          */operation: String?, 
         /**
          * The server's reply, secrets masked, when there was one.
-         */rawBody: String?
+         */rawBody: String?, 
+        /**
+         * Did the operation happen: not sent, rejected, unknown or accepted.
+         */outcome: Outcome
     )
     /**
      * 429: too many requests; `retryAfterMs` says how long to wait when the server said.
@@ -12770,7 +13246,10 @@ enum P100Error: Swift.Error, Equatable, Hashable, Foundation.LocalizedError {
          */operation: String?, 
         /**
          * The server's reply, secrets masked, when there was one.
-         */rawBody: String?
+         */rawBody: String?, 
+        /**
+         * Did the operation happen: not sent, rejected, unknown or accepted.
+         */outcome: Outcome
     )
     /**
      * `P501` or an HTTP 5xx: the service is unavailable.
@@ -12809,7 +13288,10 @@ enum P100Error: Swift.Error, Equatable, Hashable, Foundation.LocalizedError {
          */operation: String?, 
         /**
          * The server's reply, secrets masked, when there was one.
-         */rawBody: String?
+         */rawBody: String?, 
+        /**
+         * Did the operation happen: not sent, rejected, unknown or accepted.
+         */outcome: Outcome
     )
     /**
      * The request could not be completed on the network (refused, reset, DNS, TLS).
@@ -12848,7 +13330,10 @@ enum P100Error: Swift.Error, Equatable, Hashable, Foundation.LocalizedError {
          */operation: String?, 
         /**
          * The server's reply, secrets masked, when there was one.
-         */rawBody: String?
+         */rawBody: String?, 
+        /**
+         * Did the operation happen: not sent, rejected, unknown or accepted.
+         */outcome: Outcome
     )
     /**
      * No reply within the timeout (or a `waitFor` that ran out of time).
@@ -12887,7 +13372,10 @@ enum P100Error: Swift.Error, Equatable, Hashable, Foundation.LocalizedError {
          */operation: String?, 
         /**
          * The server's reply, secrets masked, when there was one.
-         */rawBody: String?
+         */rawBody: String?, 
+        /**
+         * Did the operation happen: not sent, rejected, unknown or accepted.
+         */outcome: Outcome
     )
     /**
      * A reply that could not be read; `accepted` tells whether the operation was accepted.
@@ -12926,7 +13414,10 @@ enum P100Error: Swift.Error, Equatable, Hashable, Foundation.LocalizedError {
          */operation: String?, 
         /**
          * The server's reply, secrets masked, when there was one.
-         */rawBody: String?
+         */rawBody: String?, 
+        /**
+         * Did the operation happen: not sent, rejected, unknown or accepted.
+         */outcome: Outcome
     )
     /**
      * The client is misconfigured (no API key, bad base URL, …).
@@ -12965,7 +13456,10 @@ enum P100Error: Swift.Error, Equatable, Hashable, Foundation.LocalizedError {
          */operation: String?, 
         /**
          * The server's reply, secrets masked, when there was one.
-         */rawBody: String?
+         */rawBody: String?, 
+        /**
+         * Did the operation happen: not sent, rejected, unknown or accepted.
+         */outcome: Outcome
     )
     /**
      * A webhook delivery without the right `Authorization` token: answer it with 401.
@@ -13004,140 +13498,21 @@ enum P100Error: Swift.Error, Equatable, Hashable, Foundation.LocalizedError {
          */operation: String?, 
         /**
          * The server's reply, secrets masked, when there was one.
-         */rawBody: String?
+         */rawBody: String?, 
+        /**
+         * Did the operation happen: not sent, rejected, unknown or accepted.
+         */outcome: Outcome
     )
 
     
     /**
-     * The P-code (`"P412"`…), when the API sent one.
+     * Every field of this error, whichever its case, with its kind. Swift and Kotlin expose
+     * them as properties of the error (`e.kind`, `e.code`, `e.isRetryable`…).
      */
-public func code() -> String?  {
-    return try!  FfiConverterOptionString.lift(try! rustCall() {
+public func details() -> P100ErrorDetails  {
+    return try!  FfiConverterTypeP100ErrorDetails_lift(try! rustCall() {
         uniffiCallStatus in
-    uniffi_p100_fn_method_p100error_code(
-            FfiConverterTypeP100Error_lower(self),uniffiCallStatus
-    )
-})
-}
-    
-    /**
-     * The `errorName` the API sent (`"invalid-user"`…), when it sent one.
-     */
-public func errorName() -> String?  {
-    return try!  FfiConverterOptionString.lift(try! rustCall() {
-        uniffiCallStatus in
-    uniffi_p100_fn_method_p100error_error_name(
-            FfiConverterTypeP100Error_lower(self),uniffiCallStatus
-    )
-})
-}
-    
-    /**
-     * The request field at fault, for validation errors.
-     */
-public func field() -> String?  {
-    return try!  FfiConverterOptionString.lift(try! rustCall() {
-        uniffiCallStatus in
-    uniffi_p100_fn_method_p100error_field(
-            FfiConverterTypeP100Error_lower(self),uniffiCallStatus
-    )
-})
-}
-    
-    /**
-     * True when the server accepted the operation although this error is returned.
-     */
-public func isAccepted() -> Bool  {
-    return try!  FfiConverterBool.lift(try! rustCall() {
-        uniffiCallStatus in
-    uniffi_p100_fn_method_p100error_is_accepted(
-            FfiConverterTypeP100Error_lower(self),uniffiCallStatus
-    )
-})
-}
-    
-    /**
-     * True when sending the same call again cannot cause a duplicate operation.
-     */
-public func isRetryable() -> Bool  {
-    return try!  FfiConverterBool.lift(try! rustCall() {
-        uniffiCallStatus in
-    uniffi_p100_fn_method_p100error_is_retryable(
-            FfiConverterTypeP100Error_lower(self),uniffiCallStatus
-    )
-})
-}
-    
-    /**
-     * The kind as a stable lower-case name: `validation`, `authentication`, `api`,
-     * `rate_limited`, `unavailable`, `network`, `timeout`, `decode`, `config`,
-     * `webhook_unauthorized`.
-     */
-public func kind() -> String  {
-    return try!  FfiConverterString.lift(try! rustCall() {
-        uniffiCallStatus in
-    uniffi_p100_fn_method_p100error_kind(
-            FfiConverterTypeP100Error_lower(self),uniffiCallStatus
-    )
-})
-}
-    
-    /**
-     * The SDK operation that failed (`"sepa.partner_transfer"`…), when known.
-     */
-public func operation() -> String?  {
-    return try!  FfiConverterOptionString.lift(try! rustCall() {
-        uniffiCallStatus in
-    uniffi_p100_fn_method_p100error_operation(
-            FfiConverterTypeP100Error_lower(self),uniffiCallStatus
-    )
-})
-}
-    
-    /**
-     * The server's reply with secrets masked, when there was one (API errors, unreadable
-     * replies: for an accepted operation it holds the ids to check the details endpoint with).
-     */
-public func rawBody() -> String?  {
-    return try!  FfiConverterOptionString.lift(try! rustCall() {
-        uniffiCallStatus in
-    uniffi_p100_fn_method_p100error_raw_body(
-            FfiConverterTypeP100Error_lower(self),uniffiCallStatus
-    )
-})
-}
-    
-    /**
-     * The server's request id, when it sent one.
-     */
-public func requestId() -> String?  {
-    return try!  FfiConverterOptionString.lift(try! rustCall() {
-        uniffiCallStatus in
-    uniffi_p100_fn_method_p100error_request_id(
-            FfiConverterTypeP100Error_lower(self),uniffiCallStatus
-    )
-})
-}
-    
-    /**
-     * How long the server asked to wait before a retry (`Retry-After`), in milliseconds.
-     */
-public func retryAfterMs() -> Int64?  {
-    return try!  FfiConverterOptionInt64.lift(try! rustCall() {
-        uniffiCallStatus in
-    uniffi_p100_fn_method_p100error_retry_after_ms(
-            FfiConverterTypeP100Error_lower(self),uniffiCallStatus
-    )
-})
-}
-    
-    /**
-     * The HTTP status, when a reply was received.
-     */
-public func status() -> Int32?  {
-    return try!  FfiConverterOptionInt32.lift(try! rustCall() {
-        uniffiCallStatus in
-    uniffi_p100_fn_method_p100error_status(
+    uniffi_p100_fn_method_p100error_details(
             FfiConverterTypeP100Error_lower(self),uniffiCallStatus
     )
 })
@@ -13192,7 +13567,8 @@ public struct FfiConverterTypeP100Error: FfiConverterRustBuffer {
             field: try FfiConverterOptionString.read(from: &buf), 
             accepted: try FfiConverterBool.read(from: &buf), 
             operation: try FfiConverterOptionString.read(from: &buf), 
-            rawBody: try FfiConverterOptionString.read(from: &buf)
+            rawBody: try FfiConverterOptionString.read(from: &buf), 
+            outcome: try FfiConverterTypeOutcome.read(from: &buf)
             )
         case 2: return .Authentication(
             reason: try FfiConverterString.read(from: &buf), 
@@ -13205,7 +13581,8 @@ public struct FfiConverterTypeP100Error: FfiConverterRustBuffer {
             field: try FfiConverterOptionString.read(from: &buf), 
             accepted: try FfiConverterBool.read(from: &buf), 
             operation: try FfiConverterOptionString.read(from: &buf), 
-            rawBody: try FfiConverterOptionString.read(from: &buf)
+            rawBody: try FfiConverterOptionString.read(from: &buf), 
+            outcome: try FfiConverterTypeOutcome.read(from: &buf)
             )
         case 3: return .Api(
             reason: try FfiConverterString.read(from: &buf), 
@@ -13218,7 +13595,8 @@ public struct FfiConverterTypeP100Error: FfiConverterRustBuffer {
             field: try FfiConverterOptionString.read(from: &buf), 
             accepted: try FfiConverterBool.read(from: &buf), 
             operation: try FfiConverterOptionString.read(from: &buf), 
-            rawBody: try FfiConverterOptionString.read(from: &buf)
+            rawBody: try FfiConverterOptionString.read(from: &buf), 
+            outcome: try FfiConverterTypeOutcome.read(from: &buf)
             )
         case 4: return .RateLimited(
             reason: try FfiConverterString.read(from: &buf), 
@@ -13231,7 +13609,8 @@ public struct FfiConverterTypeP100Error: FfiConverterRustBuffer {
             field: try FfiConverterOptionString.read(from: &buf), 
             accepted: try FfiConverterBool.read(from: &buf), 
             operation: try FfiConverterOptionString.read(from: &buf), 
-            rawBody: try FfiConverterOptionString.read(from: &buf)
+            rawBody: try FfiConverterOptionString.read(from: &buf), 
+            outcome: try FfiConverterTypeOutcome.read(from: &buf)
             )
         case 5: return .Unavailable(
             reason: try FfiConverterString.read(from: &buf), 
@@ -13244,7 +13623,8 @@ public struct FfiConverterTypeP100Error: FfiConverterRustBuffer {
             field: try FfiConverterOptionString.read(from: &buf), 
             accepted: try FfiConverterBool.read(from: &buf), 
             operation: try FfiConverterOptionString.read(from: &buf), 
-            rawBody: try FfiConverterOptionString.read(from: &buf)
+            rawBody: try FfiConverterOptionString.read(from: &buf), 
+            outcome: try FfiConverterTypeOutcome.read(from: &buf)
             )
         case 6: return .Network(
             reason: try FfiConverterString.read(from: &buf), 
@@ -13257,7 +13637,8 @@ public struct FfiConverterTypeP100Error: FfiConverterRustBuffer {
             field: try FfiConverterOptionString.read(from: &buf), 
             accepted: try FfiConverterBool.read(from: &buf), 
             operation: try FfiConverterOptionString.read(from: &buf), 
-            rawBody: try FfiConverterOptionString.read(from: &buf)
+            rawBody: try FfiConverterOptionString.read(from: &buf), 
+            outcome: try FfiConverterTypeOutcome.read(from: &buf)
             )
         case 7: return .Timeout(
             reason: try FfiConverterString.read(from: &buf), 
@@ -13270,7 +13651,8 @@ public struct FfiConverterTypeP100Error: FfiConverterRustBuffer {
             field: try FfiConverterOptionString.read(from: &buf), 
             accepted: try FfiConverterBool.read(from: &buf), 
             operation: try FfiConverterOptionString.read(from: &buf), 
-            rawBody: try FfiConverterOptionString.read(from: &buf)
+            rawBody: try FfiConverterOptionString.read(from: &buf), 
+            outcome: try FfiConverterTypeOutcome.read(from: &buf)
             )
         case 8: return .Decode(
             reason: try FfiConverterString.read(from: &buf), 
@@ -13283,7 +13665,8 @@ public struct FfiConverterTypeP100Error: FfiConverterRustBuffer {
             field: try FfiConverterOptionString.read(from: &buf), 
             accepted: try FfiConverterBool.read(from: &buf), 
             operation: try FfiConverterOptionString.read(from: &buf), 
-            rawBody: try FfiConverterOptionString.read(from: &buf)
+            rawBody: try FfiConverterOptionString.read(from: &buf), 
+            outcome: try FfiConverterTypeOutcome.read(from: &buf)
             )
         case 9: return .Config(
             reason: try FfiConverterString.read(from: &buf), 
@@ -13296,7 +13679,8 @@ public struct FfiConverterTypeP100Error: FfiConverterRustBuffer {
             field: try FfiConverterOptionString.read(from: &buf), 
             accepted: try FfiConverterBool.read(from: &buf), 
             operation: try FfiConverterOptionString.read(from: &buf), 
-            rawBody: try FfiConverterOptionString.read(from: &buf)
+            rawBody: try FfiConverterOptionString.read(from: &buf), 
+            outcome: try FfiConverterTypeOutcome.read(from: &buf)
             )
         case 10: return .WebhookUnauthorized(
             reason: try FfiConverterString.read(from: &buf), 
@@ -13309,7 +13693,8 @@ public struct FfiConverterTypeP100Error: FfiConverterRustBuffer {
             field: try FfiConverterOptionString.read(from: &buf), 
             accepted: try FfiConverterBool.read(from: &buf), 
             operation: try FfiConverterOptionString.read(from: &buf), 
-            rawBody: try FfiConverterOptionString.read(from: &buf)
+            rawBody: try FfiConverterOptionString.read(from: &buf), 
+            outcome: try FfiConverterTypeOutcome.read(from: &buf)
             )
 
          default: throw UniffiInternalError.unexpectedEnumCase
@@ -13323,7 +13708,7 @@ public struct FfiConverterTypeP100Error: FfiConverterRustBuffer {
 
         
         
-        case let .Validation(reason,code,errorName,status,requestId,retryable,retryAfterMs,field,accepted,operation,rawBody):
+        case let .Validation(reason,code,errorName,status,requestId,retryable,retryAfterMs,field,accepted,operation,rawBody,outcome):
             writeInt(&buf, Int32(1))
             FfiConverterString.write(reason, into: &buf)
             FfiConverterOptionString.write(code, into: &buf)
@@ -13336,9 +13721,10 @@ public struct FfiConverterTypeP100Error: FfiConverterRustBuffer {
             FfiConverterBool.write(accepted, into: &buf)
             FfiConverterOptionString.write(operation, into: &buf)
             FfiConverterOptionString.write(rawBody, into: &buf)
+            FfiConverterTypeOutcome.write(outcome, into: &buf)
             
         
-        case let .Authentication(reason,code,errorName,status,requestId,retryable,retryAfterMs,field,accepted,operation,rawBody):
+        case let .Authentication(reason,code,errorName,status,requestId,retryable,retryAfterMs,field,accepted,operation,rawBody,outcome):
             writeInt(&buf, Int32(2))
             FfiConverterString.write(reason, into: &buf)
             FfiConverterOptionString.write(code, into: &buf)
@@ -13351,9 +13737,10 @@ public struct FfiConverterTypeP100Error: FfiConverterRustBuffer {
             FfiConverterBool.write(accepted, into: &buf)
             FfiConverterOptionString.write(operation, into: &buf)
             FfiConverterOptionString.write(rawBody, into: &buf)
+            FfiConverterTypeOutcome.write(outcome, into: &buf)
             
         
-        case let .Api(reason,code,errorName,status,requestId,retryable,retryAfterMs,field,accepted,operation,rawBody):
+        case let .Api(reason,code,errorName,status,requestId,retryable,retryAfterMs,field,accepted,operation,rawBody,outcome):
             writeInt(&buf, Int32(3))
             FfiConverterString.write(reason, into: &buf)
             FfiConverterOptionString.write(code, into: &buf)
@@ -13366,9 +13753,10 @@ public struct FfiConverterTypeP100Error: FfiConverterRustBuffer {
             FfiConverterBool.write(accepted, into: &buf)
             FfiConverterOptionString.write(operation, into: &buf)
             FfiConverterOptionString.write(rawBody, into: &buf)
+            FfiConverterTypeOutcome.write(outcome, into: &buf)
             
         
-        case let .RateLimited(reason,code,errorName,status,requestId,retryable,retryAfterMs,field,accepted,operation,rawBody):
+        case let .RateLimited(reason,code,errorName,status,requestId,retryable,retryAfterMs,field,accepted,operation,rawBody,outcome):
             writeInt(&buf, Int32(4))
             FfiConverterString.write(reason, into: &buf)
             FfiConverterOptionString.write(code, into: &buf)
@@ -13381,9 +13769,10 @@ public struct FfiConverterTypeP100Error: FfiConverterRustBuffer {
             FfiConverterBool.write(accepted, into: &buf)
             FfiConverterOptionString.write(operation, into: &buf)
             FfiConverterOptionString.write(rawBody, into: &buf)
+            FfiConverterTypeOutcome.write(outcome, into: &buf)
             
         
-        case let .Unavailable(reason,code,errorName,status,requestId,retryable,retryAfterMs,field,accepted,operation,rawBody):
+        case let .Unavailable(reason,code,errorName,status,requestId,retryable,retryAfterMs,field,accepted,operation,rawBody,outcome):
             writeInt(&buf, Int32(5))
             FfiConverterString.write(reason, into: &buf)
             FfiConverterOptionString.write(code, into: &buf)
@@ -13396,9 +13785,10 @@ public struct FfiConverterTypeP100Error: FfiConverterRustBuffer {
             FfiConverterBool.write(accepted, into: &buf)
             FfiConverterOptionString.write(operation, into: &buf)
             FfiConverterOptionString.write(rawBody, into: &buf)
+            FfiConverterTypeOutcome.write(outcome, into: &buf)
             
         
-        case let .Network(reason,code,errorName,status,requestId,retryable,retryAfterMs,field,accepted,operation,rawBody):
+        case let .Network(reason,code,errorName,status,requestId,retryable,retryAfterMs,field,accepted,operation,rawBody,outcome):
             writeInt(&buf, Int32(6))
             FfiConverterString.write(reason, into: &buf)
             FfiConverterOptionString.write(code, into: &buf)
@@ -13411,9 +13801,10 @@ public struct FfiConverterTypeP100Error: FfiConverterRustBuffer {
             FfiConverterBool.write(accepted, into: &buf)
             FfiConverterOptionString.write(operation, into: &buf)
             FfiConverterOptionString.write(rawBody, into: &buf)
+            FfiConverterTypeOutcome.write(outcome, into: &buf)
             
         
-        case let .Timeout(reason,code,errorName,status,requestId,retryable,retryAfterMs,field,accepted,operation,rawBody):
+        case let .Timeout(reason,code,errorName,status,requestId,retryable,retryAfterMs,field,accepted,operation,rawBody,outcome):
             writeInt(&buf, Int32(7))
             FfiConverterString.write(reason, into: &buf)
             FfiConverterOptionString.write(code, into: &buf)
@@ -13426,9 +13817,10 @@ public struct FfiConverterTypeP100Error: FfiConverterRustBuffer {
             FfiConverterBool.write(accepted, into: &buf)
             FfiConverterOptionString.write(operation, into: &buf)
             FfiConverterOptionString.write(rawBody, into: &buf)
+            FfiConverterTypeOutcome.write(outcome, into: &buf)
             
         
-        case let .Decode(reason,code,errorName,status,requestId,retryable,retryAfterMs,field,accepted,operation,rawBody):
+        case let .Decode(reason,code,errorName,status,requestId,retryable,retryAfterMs,field,accepted,operation,rawBody,outcome):
             writeInt(&buf, Int32(8))
             FfiConverterString.write(reason, into: &buf)
             FfiConverterOptionString.write(code, into: &buf)
@@ -13441,9 +13833,10 @@ public struct FfiConverterTypeP100Error: FfiConverterRustBuffer {
             FfiConverterBool.write(accepted, into: &buf)
             FfiConverterOptionString.write(operation, into: &buf)
             FfiConverterOptionString.write(rawBody, into: &buf)
+            FfiConverterTypeOutcome.write(outcome, into: &buf)
             
         
-        case let .Config(reason,code,errorName,status,requestId,retryable,retryAfterMs,field,accepted,operation,rawBody):
+        case let .Config(reason,code,errorName,status,requestId,retryable,retryAfterMs,field,accepted,operation,rawBody,outcome):
             writeInt(&buf, Int32(9))
             FfiConverterString.write(reason, into: &buf)
             FfiConverterOptionString.write(code, into: &buf)
@@ -13456,9 +13849,10 @@ public struct FfiConverterTypeP100Error: FfiConverterRustBuffer {
             FfiConverterBool.write(accepted, into: &buf)
             FfiConverterOptionString.write(operation, into: &buf)
             FfiConverterOptionString.write(rawBody, into: &buf)
+            FfiConverterTypeOutcome.write(outcome, into: &buf)
             
         
-        case let .WebhookUnauthorized(reason,code,errorName,status,requestId,retryable,retryAfterMs,field,accepted,operation,rawBody):
+        case let .WebhookUnauthorized(reason,code,errorName,status,requestId,retryable,retryAfterMs,field,accepted,operation,rawBody,outcome):
             writeInt(&buf, Int32(10))
             FfiConverterString.write(reason, into: &buf)
             FfiConverterOptionString.write(code, into: &buf)
@@ -13471,6 +13865,7 @@ public struct FfiConverterTypeP100Error: FfiConverterRustBuffer {
             FfiConverterBool.write(accepted, into: &buf)
             FfiConverterOptionString.write(operation, into: &buf)
             FfiConverterOptionString.write(rawBody, into: &buf)
+            FfiConverterTypeOutcome.write(outcome, into: &buf)
             
         }
     }

@@ -1,22 +1,22 @@
 // XCTest suite of the P100 Swift package: the shared scenario, then the same Swift-specific checks
-// as the Kotlin suite (async calls, P100Error mapping, exact decimals, secrets, 100 concurrent
-// tasks on one client, cancellation, webhooks). Needs a running sandbox: swift/test-macos.sh
-// starts one and sets P100_SANDBOX_URL / P100_SANDBOX_KEY. Without them every test FAILS (it is
-// never skipped).
-//
-// NOTE: written without a Swift toolchain (Linux CI): not compiled or run where it was written;
-// see bindings-mobile/README.md.
+// as the Kotlin suite (async calls, P100Error properties, exact decimals, secrets, 100 concurrent
+// tasks on one client, cancellation, webhooks). Needs a running sandbox: swift/test-linux.sh
+// (Linux) and swift/test-macos.sh (macOS) start one and set P100_SANDBOX_URL / P100_SANDBOX_KEY.
+// Without them every test that needs it FAILS (it is never skipped).
 import Foundation
 import P100
 import XCTest
 #if canImport(FoundationNetworking)
-import FoundationNetworking
+    import FoundationNetworking
 #endif
 
-final class P100Tests: XCTestCase {
+// `@unchecked Sendable`: on Linux, SwiftPM's generated test list wraps each async test in a
+// closure that captures the test case, which Swift 6 only accepts for a Sendable class. This one
+// has no stored state.
+final class P100Tests: XCTestCase, @unchecked Sendable {
     private func sandbox() throws -> (url: String, key: String) {
         guard let url = TestEnv.sandboxURL, let key = TestEnv.sandboxKey else {
-            XCTFail("P100_SANDBOX_URL / P100_SANDBOX_KEY are not set: run bindings-mobile/swift/test-macos.sh")
+            XCTFail("P100_SANDBOX_URL / P100_SANDBOX_KEY are not set: run bindings-mobile/swift/test-linux.sh")
             throw ScenarioFailure("no sandbox")
         }
         return (url, key)
@@ -24,10 +24,11 @@ final class P100Tests: XCTestCase {
 
     private func client(maxRetries: Int32 = 3, timeoutMs: Int64 = 10000) throws -> Client {
         let s = try sandbox()
-        return try Client.withOptions(options: ClientOptions(
-            apiKey: Secret(s.key), baseUrl: s.url, timeoutMs: timeoutMs, maxRetries: maxRetries,
-            retryInitialDelayMs: 20, retryMaxDelayMs: 200
-        ))
+        return try Client.withOptions(
+            options: ClientOptions(
+                apiKey: Secret(s.key), baseUrl: s.url, timeoutMs: timeoutMs, maxRetries: maxRetries,
+                retryInitialDelayMs: 20, retryMaxDelayMs: 200
+            ))
     }
 
     /// POST /_sandbox/<name>.
@@ -43,15 +44,15 @@ final class P100Tests: XCTestCase {
         return try JSONText.parse(String(decoding: data, as: UTF8.self))
     }
 
-    /// Runs `body`, which must throw a P100Error whose kind() is `kind`; returns it.
+    /// Runs `body`, which must throw a P100Error of kind `kind`; returns it.
     private func expectError(
-        _ kind: String, file: StaticString = #filePath, line: UInt = #line, _ body: () async throws -> Void
+        _ kind: ErrorKind, file: StaticString = #filePath, line: UInt = #line, _ body: () async throws -> Void
     ) async -> P100Error? {
         do {
             try await body()
             XCTFail("expected a \(kind) error, nothing was thrown", file: file, line: line)
         } catch let e as P100Error {
-            XCTAssertEqual(e.kind(), kind, "\(e)", file: file, line: line)
+            XCTAssertEqual(e.kind, kind, "\(e)", file: file, line: line)
             return e
         } catch {
             XCTFail("expected a P100Error, got \(error)", file: file, line: line)
@@ -60,22 +61,24 @@ final class P100Tests: XCTestCase {
     }
 
     private func newUser(_ c: Client, _ id: String) async throws {
-        _ = try await c.users().create(req: CreateUserRequest(
-            externalUserId: id, email: "jan.kowalski@example.pl", phone: "486012334567",
-            firstName: "Jan", lastName: "Kowalski", street: "ul. Marszalkowska", number: "123/5",
-            city: "Warszawa", postCode: "00-001", country: "PL", citizenship: "PL", nationality: nil,
-            birthCountry: nil, birthDate: Secret("1990-05-15"), userIdentificationNumber: nil,
-            hasAcceptedP100Tc: true, address: nil, documentType: nil, documentNumber: nil
-        ))
+        _ = try await c.users().create(
+            req: CreateUserRequest(
+                externalUserId: id, email: "jan.kowalski@example.pl", phone: "486012334567",
+                firstName: "Jan", lastName: "Kowalski", street: "ul. Marszalkowska", number: "123/5",
+                city: "Warszawa", postCode: "00-001", country: "PL", citizenship: "PL", nationality: nil,
+                birthCountry: nil, birthDate: Secret("1990-05-15"), userIdentificationNumber: nil,
+                hasAcceptedP100Tc: true, address: nil, documentType: nil, documentNumber: nil
+            ))
     }
 
     /// KYC by P100, then the verification data: the user becomes active.
     private func activate(_ c: Client, _ id: String) async throws {
-        let v = try await c.kyc().createVerification(req: CreateKycVerificationRequest(
-            externalUserId: id, documentType: .idCard, country: "PL", incomeSource: .salary,
-            openAccountReason: .currencyExchange, taxId: nil, occupation: .it,
-            additionalInfo: "software developer"
-        ))
+        let v = try await c.kyc().createVerification(
+            req: CreateKycVerificationRequest(
+                externalUserId: id, documentType: .idCard, country: "PL", incomeSource: .salary,
+                openAccountReason: .currencyExchange, taxId: nil, occupation: .it,
+                additionalInfo: "software developer"
+            ))
         var verified = false
         for _ in 0..<200 {
             if try await c.kyc().status(verificationId: v.verificationId).verificationStatus == .verified {
@@ -85,10 +88,11 @@ final class P100Tests: XCTestCase {
             try await Task.sleep(nanoseconds: 25_000_000)
         }
         XCTAssertTrue(verified, "the KYC verification did not complete")
-        try await c.kyc().addVerification(req: UserVerificationRequest(
-            externalUserId: id, documentType: .idCard, documentNumber: Secret("CEV12630"),
-            documentCountry: "PL", documentExpiryDate: nil, documentIssueDate: nil
-        ))
+        try await c.kyc().addVerification(
+            req: UserVerificationRequest(
+                externalUserId: id, documentType: .idCard, documentNumber: Secret("CEV12630"),
+                documentCountry: "PL", documentExpiryDate: nil, documentIssueDate: nil
+            ))
     }
 
     // ---- the shared scenario -------------------------------------------------------------
@@ -114,59 +118,57 @@ final class P100Tests: XCTestCase {
         XCTAssertEqual(c.baseUrl(), s.url)
         let b = try await c.partner().balances()
         let eur = b.fiatBalances.first { $0.name == .eur }
-        XCTAssertEqual(eur?.amount, "100000.00") // Amount is the exact decimal text
+        XCTAssertEqual(eur?.amount, "100000.00")  // Amount is the exact decimal text
         let rates = try await c.exchange().rates()
         XCTAssertEqual(rates.rates["btc"], "102178.03394219")
     }
 
     func testBadSettingsAreConfigErrorsWithoutTheKey() async throws {
         let s = try sandbox()
-        let e = await expectError("config") { _ = try Client(apiKey: "sk live secret", baseUrl: s.url) }
-        XCTAssertEqual(e?.field(), "apiKey")
+        let e = await expectError(.config) { _ = try Client(apiKey: "sk live secret", baseUrl: s.url) }
+        XCTAssertEqual(e?.field, "apiKey")
         XCTAssertFalse("\(String(describing: e))".contains("secret"))
-        let u = await expectError("config") { _ = try Client(apiKey: s.key, baseUrl: "http://example.com") }
-        XCTAssertEqual(u?.field(), "baseUrl")
-        let n = await expectError("config") {
+        let u = await expectError(.config) { _ = try Client(apiKey: s.key, baseUrl: "http://example.com") }
+        XCTAssertEqual(u?.field, "baseUrl")
+        let n = await expectError(.config) {
             _ = try Client.withOptions(options: ClientOptions(apiKey: Secret(s.key), timeoutMs: -5))
         }
-        XCTAssertEqual(n?.field(), "timeoutMs")
+        XCTAssertEqual(n?.field, "timeoutMs")
         XCTAssertFalse("\(ClientOptions(apiKey: Secret("k-123456")))".contains("k-123456"))
     }
 
     func testValidationApiAndAuthenticationErrors() async throws {
         let c = try client()
-        let v = await expectError("validation") { _ = try await c.users().balances(externalUserId: "") }
-        XCTAssertEqual(v?.field(), "externalUserId")
-        XCTAssertNil(v?.status())
-        if case .Validation? = v {} else { XCTFail("expected the Validation case: \(String(describing: v))") }
-        let a = await expectError("api") { _ = try await c.users().balances(externalUserId: "nobody-\(UUID())") }
-        XCTAssertEqual(a?.code(), "P412")
-        XCTAssertEqual(a?.status(), 400)
-        XCTAssertEqual(a?.isRetryable(), false)
-        if case let .Api(_, code, _, status, _, _, _, _, _, _)? = a {
-            XCTAssertEqual(code, "P412")
-            XCTAssertEqual(status, 400)
-        } else {
-            XCTFail("expected the Api case")
-        }
+        let v = await expectError(.validation) { _ = try await c.users().balances(externalUserId: "") }
+        XCTAssertEqual(v?.field, "externalUserId")
+        XCTAssertNil(v?.status)
+        XCTAssertEqual(v?.kind.description, "validation")
+        let a = await expectError(.api) { _ = try await c.users().balances(externalUserId: "nobody-\(UUID())") }
+        XCTAssertEqual(a?.code, "P412")
+        XCTAssertEqual(a?.status, 400)
+        XCTAssertEqual(a?.isRetryable, false)
+        XCTAssertEqual(a?.isAccepted, false)
+        XCTAssertEqual(a?.operation, "users.balances")
         let s = try sandbox()
         let wrong = try Client(apiKey: s.key + "-wrong", baseUrl: s.url)
-        let auth = await expectError("authentication") { _ = try await wrong.partner().balances() }
-        XCTAssertEqual(auth?.status(), 401)
+        let auth = await expectError(.authentication) { _ = try await wrong.partner().balances() }
+        XCTAssertEqual(auth?.status, 401)
         XCTAssertFalse("\(String(describing: auth))".contains(s.key))
     }
 
     func testAmountThatIsNotExactIsAValidationError() async throws {
         let c = try client()
-        _ = await expectError("validation") {
-            _ = try await c.transfers().create(req: TransferRequest(
-                sourceExternalUserId: nil, destinationExternalUserId: "u", amount: "1.001", currency: .eur
-            ))
+        _ = await expectError(.validation) {
+            _ = try await c.transfers().create(
+                req: TransferRequest(
+                    sourceExternalUserId: nil, destinationExternalUserId: "u", amount: "1.001", currency: .eur
+                ))
         }
-        _ = await expectError("validation") {
-            _ = try await c.transfers().create(req: TransferRequest(
-                sourceExternalUserId: nil, destinationExternalUserId: "u", amount: "12,5", currency: .eur
-            ))
+        _ = await expectError(.validation) {
+            _ = try await c.transfers().create(
+                req: TransferRequest(
+                    sourceExternalUserId: nil, destinationExternalUserId: "u", amount: "12,5", currency: .eur
+                ))
         }
         XCTAssertEqual(try parseAmount(text: "0.10"), "0.10")
     }
@@ -174,16 +176,19 @@ final class P100Tests: XCTestCase {
     func testFaultsRetriesAndTimeouts() async throws {
         let c = try client(maxRetries: 0)
         try await control("faults", ["kind": "500", "count": 1])
-        let u = await expectError("unavailable") { _ = try await c.partner().balances() }
-        XCTAssertEqual(u?.status(), 500)
+        let u = await expectError(.unavailable) { _ = try await c.partner().balances() }
+        XCTAssertEqual(u?.outcome, .unknown)
+        XCTAssertEqual(u?.status, 500)
         try await control("faults", ["kind": "malformed", "count": 1])
-        _ = await expectError("decode") { _ = try await c.partner().balances() }
+        let d = await expectError(.decode) { _ = try await c.partner().balances() }
+        XCTAssertEqual(d?.outcome, .accepted, "a 2xx arrived: the read happened")
         try await control("faults", ["kind": "429", "count": 1, "retryAfter": 1])
         let start = Date()
         _ = try await client(maxRetries: 3).partner().balances()
         XCTAssertGreaterThanOrEqual(Date().timeIntervalSince(start), 0.9, "Retry-After: 1 was not honoured")
         try await control("faults", ["kind": "delay", "count": 1, "delayMs": 1500])
-        _ = await expectError("timeout") { _ = try await client(maxRetries: 0, timeoutMs: 200).partner().balances() }
+        let t = await expectError(.timeout) { _ = try await client(maxRetries: 0, timeoutMs: 200).partner().balances() }
+        XCTAssertEqual(t?.outcome, .unknown)
     }
 
     func testCancellationIsClean() async throws {
@@ -192,8 +197,8 @@ final class P100Tests: XCTestCase {
         let task = Task { try await c.partner().balances() }
         try await Task.sleep(nanoseconds: 150_000_000)
         task.cancel()
-        _ = await task.result // must finish (cancelled or not) without crashing
-        _ = try await c.partner().balances() // the client stays usable
+        _ = await task.result  // must finish (cancelled or not) without crashing
+        _ = try await c.partner().balances()  // the client stays usable
     }
 
     func test100ConcurrentTasksOnOneClient() async throws {
@@ -222,14 +227,16 @@ final class P100Tests: XCTestCase {
         let c = try client()
         let id = "swift-\(UUID().uuidString.prefix(8))"
         try await newUser(c, id)
-        let t = try await c.transfers().create(req: TransferRequest(
-            sourceExternalUserId: nil, destinationExternalUserId: id, amount: "12.50", currency: .eur
-        ))
+        let t = try await c.transfers().create(
+            req: TransferRequest(
+                sourceExternalUserId: nil, destinationExternalUserId: id, amount: "12.50", currency: .eur
+            ))
         let done = try await c.transfers().waitFor(transferId: t.transferId, timeoutMs: 10000, pollIntervalMs: 50)
         XCTAssertEqual(done.status, .successful)
 
         try await activate(c, id)
-        let card = try await c.cards().create(req: CreateCardRequest(externalUserId: id, label: "Shopping", pin: "1234"))
+        let card = try await c.cards().create(
+            req: CreateCardRequest(externalUserId: id, label: "Shopping", pin: "1234"))
         let pan = card.cardNumber.reveal()
         XCTAssertGreaterThanOrEqual(pan.count, 12)
         XCTAssertFalse("\(card)".contains(pan), "description shows the PAN")
@@ -238,11 +245,81 @@ final class P100Tests: XCTestCase {
         try await c.cards().delete(card: CardRef(externalUserId: id, cardId: card.cardId))
     }
 
+    /// The documented way to handle errors: properties and a switch over the kind, never a
+    /// positional pattern over the associated values.
+    func testErrorsReadAsSwift() async throws {
+        let c = try client(maxRetries: 0)
+        var seen: [String] = []
+        for userId in ["", "nobody-\(UUID())"] {
+            do {
+                _ = try await c.users().balances(externalUserId: userId)
+                XCTFail("no error for \(userId)")
+            } catch let e as P100Error {
+                switch e.kind {
+                case .validation where e.outcome == .notSent: seen.append("fix \(e.field ?? "?")")
+                case .api where e.code == "P412" && e.outcome == .rejected:
+                    seen.append("no such user (HTTP \(e.status ?? 0))")
+                default: XCTFail("unexpected \(e.kind): \(e)")
+                }
+            }
+        }
+        XCTAssertEqual(seen, ["fix externalUserId", "no such user (HTTP 400)"])
+        let kinds: [ErrorKind] = [.rateLimited, .webhookUnauthorized]
+        XCTAssertEqual(kinds.map(\.description), ["rate_limited", "webhook_unauthorized"])
+        let outcomes: [Outcome] = [.notSent, .rejected, .unknown, .accepted]
+        XCTAssertEqual(outcomes.map(\.description), ["not_sent", "rejected", "unknown", "accepted"])
+    }
+
+    /// `description`, `localizedDescription`, `String(reflecting:)` and `dump` show the message,
+    /// never the raw body of the reply; `rawBody` hands it back.
+    func testErrorTextsHideTheRawBody() async throws {
+        let c = try client(maxRetries: 0)
+        let a = await expectError(.api) { _ = try await c.users().balances(externalUserId: "nobody-\(UUID())") }
+        let e = try XCTUnwrap(a)
+        let raw = try XCTUnwrap(e.rawBody, "an API error keeps the reply")
+        XCTAssertTrue(raw.contains("P412"), raw)
+        var dumped = ""
+        dump(e, to: &dumped)
+        for text in ["\(e)", e.localizedDescription, String(reflecting: e), dumped] {
+            XCTAssertTrue(text.contains("P412"), text)
+            XCTAssertFalse(text.contains(raw), "the raw body shows in \(text)")
+            XCTAssertFalse(text.contains("rawBody"), text)
+        }
+    }
+
+    /// A money-moving call whose reply cannot be read after the server executed it: a decode
+    /// error with `isAccepted`, and the masked reply in `rawBody` to find the operation with.
+    func testAcceptedButUnreadableReply() async throws {
+        let c = try client(maxRetries: 0)
+        let id = "acc-\(UUID().uuidString.prefix(8))"
+        try await newUser(c, id)
+        try await control("faults", ["kind": "malformed", "count": 1])
+        let e = await expectError(.decode) {
+            _ = try await c.transfers().create(
+                req: TransferRequest(
+                    sourceExternalUserId: nil, destinationExternalUserId: id, amount: "1.00", currency: .eur
+                ))
+        }
+        XCTAssertEqual(e?.isAccepted, true, "\(String(describing: e))")
+        XCTAssertEqual(e?.outcome, .accepted)
+        XCTAssertEqual(e?.isRetryable, false)
+        XCTAssertNotNil(e?.rawBody)
+        XCTAssertEqual(e?.operation, "transfers.create")
+        XCTAssertNotNil(e?.status)
+        try await control("reset")  // the balances other tests expect
+    }
+
+    func testReadmeSnippetsAreCompiled() {
+        // ReadmeSnippets.swift (generated from the README's ```swift blocks) is part of this
+        // target: if a documented example stops compiling, so does this suite.
+        XCTAssertGreaterThanOrEqual(readmeSnippetCount, 3)
+    }
+
     func testWebhooks() throws {
         XCTAssertNoThrow(try verifyWebhook(authorization: "Bearer t0k", token: "t0k"))
         XCTAssertThrowsError(try verifyWebhook(authorization: "nope", token: "t0k")) { e in
-            XCTAssertEqual((e as? P100Error)?.kind(), "webhook_unauthorized")
-            XCTAssertEqual((e as? P100Error)?.status(), 401)
+            XCTAssertEqual((e as? P100Error)?.kind, .webhookUnauthorized)
+            XCTAssertEqual((e as? P100Error)?.status, 401)
         }
         let ev = try parseWebhook(body: #"{"externalUserId":"u1","status":"active"}"#)
         guard case let .userStatus(event) = ev else { return XCTFail("event: \(ev)") }
@@ -256,11 +333,13 @@ final class P100Tests: XCTestCase {
     }
 
     func testJsonRoundTripAndUnknownEnumValues() throws {
-        let req = try transferRequestFromJson(json: #"{"destinationExternalUserId":"u1","amount":"250.00","currency":"EUR"}"#)
+        let req = try transferRequestFromJson(
+            json: #"{"destinationExternalUserId":"u1","amount":"250.00","currency":"EUR"}"#)
         XCTAssertEqual(req.amount, "250.00")
         XCTAssertEqual(req.currency, .eur)
         XCTAssertTrue(try req.toJson().contains(#""destinationExternalUserId":"u1""#))
-        let ev = try parseWebhook(body: #"{"id":"t1","destinationExternalUserId":"u1","status":"SUCCESSFUL","currency":"xyz"}"#)
+        let ev = try parseWebhook(
+            body: #"{"id":"t1","destinationExternalUserId":"u1","status":"SUCCESSFUL","currency":"xyz"}"#)
         guard case let .transfer(event) = ev else { return XCTFail("event: \(ev)") }
         XCTAssertEqual(event.currency, .unknown("xyz"))
         XCTAssertEqual(Currency.eur.description, "eur")

@@ -1,14 +1,12 @@
 // The shared scenario runner (format `p100-scenario/1`, tests/scenarios/README.md) for Swift:
 // the same file, the same steps and expectations as the Rust, Kotlin, Node and Python runners.
-//
-// NOTE: written without a Swift toolchain (Linux CI); see bindings-mobile/README.md.
 import Foundation
 import P100
 #if canImport(FoundationNetworking)
-import FoundationNetworking
+    import FoundationNetworking
 #endif
 
-/// Settings the tests need, from the environment (set by swift/test-macos.sh).
+/// Settings the tests need, from the environment (set by swift/test-linux.sh, swift/test-macos.sh).
 enum TestEnv {
     static var sandboxURL: String? { ProcessInfo.processInfo.environment["P100_SANDBOX_URL"] }
     static var sandboxKey: String? { ProcessInfo.processInfo.environment["P100_SANDBOX_KEY"] }
@@ -39,14 +37,17 @@ enum JSONText {
 
     static func write(_ value: Any) -> String {
         guard let data = try? JSONSerialization.data(withJSONObject: value, options: [.fragmentsAllowed, .sortedKeys]),
-              let text = String(data: data, encoding: .utf8)
+            let text = String(data: data, encoding: .utf8)
         else { return "\(value)" }
         return text
     }
 
+    /// True for a JSON boolean. JSONSerialization gives booleans and numbers alike as NSNumber;
+    /// a boolean's type encoding is "c" (C `char`) on Darwin and Linux alike, a parsed number's
+    /// never is. (CFBooleanGetTypeID exists only on Apple platforms.)
     static func isBool(_ v: Any) -> Bool {
         guard let n = v as? NSNumber else { return false }
-        return CFGetTypeID(n) == CFBooleanGetTypeID()
+        return String(cString: n.objCType) == "c"
     }
 }
 
@@ -87,7 +88,8 @@ extension PaymentLink: WireJSON {}
 extension PaymentLinkDetails: WireJSON {}
 extension WebhookEvent: WireJSON {}
 
-enum Outcome {
+/// What one step gave: a result, or an error as the scenario format describes it.
+enum StepResult {
     case ok(Any)
     case err([String: Any])
 
@@ -101,25 +103,28 @@ enum Outcome {
 
 /// The scenario client: the sandbox's key and URL, a 10 s timeout and fast retries.
 func scenarioClient(baseUrl: String, apiKey: String) throws -> Client {
-    try Client.withOptions(options: ClientOptions(
-        apiKey: Secret(apiKey),
-        baseUrl: baseUrl,
-        timeoutMs: 10000,
-        maxRetries: 3,
-        retryInitialDelayMs: 20,
-        retryMaxDelayMs: 200
-    ))
+    try Client.withOptions(
+        options: ClientOptions(
+            apiKey: Secret(apiKey),
+            baseUrl: baseUrl,
+            timeoutMs: 10000,
+            maxRetries: 3,
+            retryInitialDelayMs: 20,
+            retryMaxDelayMs: 200
+        ))
 }
 
 /// The error as the scenario format describes it.
 func errorJSON(_ e: P100Error) -> [String: Any] {
     [
-        "kind": e.kind(),
-        "code": e.code() as Any? ?? NSNull(),
-        "status": e.status().map { NSNumber(value: $0) } as Any? ?? NSNull(),
-        "field": e.field() as Any? ?? NSNull(),
-        "errorName": e.errorName() as Any? ?? NSNull(),
-        "retryable": e.isRetryable(),
+        "kind": e.kind.description,
+        "code": e.code as Any? ?? NSNull(),
+        "status": e.status.map { NSNumber(value: $0) } as Any? ?? NSNull(),
+        "field": e.field as Any? ?? NSNull(),
+        "errorName": e.errorName as Any? ?? NSNull(),
+        "retryable": e.isRetryable,
+        "outcome": e.outcome.description,
+        "accepted": e.isAccepted,
         "message": e.description,
     ]
 }
@@ -140,8 +145,8 @@ final class ScenarioRunner {
     func run(file: URL) async throws -> Int {
         let text = try String(contentsOf: file, encoding: .utf8)
         guard let doc = try JSONText.parse(text) as? [String: Any],
-              doc["format"] as? String == "p100-scenario/1",
-              let steps = doc["steps"] as? [[String: Any]]
+            doc["format"] as? String == "p100-scenario/1",
+            let steps = doc["steps"] as? [[String: Any]]
         else { throw ScenarioFailure("\(file.path) is not a p100-scenario/1 file") }
         vars["run"] = String(format: "%08x", UInt32.random(in: 0...UInt32.max))
         vars["sandboxUrl"] = baseUrl
@@ -183,7 +188,7 @@ final class ScenarioRunner {
         if let key = (step["client"] as? [String: Any])?["apiKey"] {
             stepClient = try scenarioClient(baseUrl: baseUrl, apiKey: fill(key) as? String ?? "")
         }
-        var outcome: Outcome
+        var outcome: StepResult
         if let poll = step["poll"].map({ fill($0) }) as? [String: Any] {
             let timeoutMs = (poll["timeoutMs"] as? NSNumber)?.doubleValue ?? 10000
             let everyMs = (poll["intervalMs"] as? NSNumber)?.doubleValue ?? 50
@@ -192,7 +197,7 @@ final class ScenarioRunner {
             while true {
                 outcome = await exec(stepClient, op, input)
                 if case let .ok(v) = outcome,
-                   until.allSatisfy({ Match.matches(Match.resolve(v, $0.key), $0.value) == nil })
+                    until.allSatisfy({ Match.matches(Match.resolve(v, $0.key), $0.value) == nil })
                 {
                     break
                 }
@@ -218,7 +223,7 @@ final class ScenarioRunner {
         }
     }
 
-    func exec(_ c: Client, _ op: String, _ input: [String: Any]) async -> Outcome {
+    func exec(_ c: Client, _ op: String, _ input: [String: Any]) async -> StepResult {
         do {
             switch op {
             case "sleep":
@@ -243,7 +248,9 @@ final class ScenarioRunner {
         }
     }
 
-    private func send(_ method: String, _ path: String, _ headers: [String: String], _ body: Any?) async throws -> (Int, String) {
+    private func send(_ method: String, _ path: String, _ headers: [String: String], _ body: Any?) async throws -> (
+        Int, String
+    ) {
         guard let url = URL(string: baseUrl + path) else { throw ScenarioFailure("bad path \(path)") }
         var req = URLRequest(url: url)
         req.httpMethod = method
@@ -265,7 +272,7 @@ final class ScenarioRunner {
         return ["status": NSNumber(value: status), "body": body]
     }
 
-    private func control(_ method: String, _ path: String, _ body: [String: Any]?) async throws -> Outcome {
+    private func control(_ method: String, _ path: String, _ body: [String: Any]?) async throws -> StepResult {
         let (status, text) = try await send(method, path, [:], method == "GET" ? nil : (body ?? [:]))
         let value: Any = (try? JSONText.parse(text)) ?? NSNull()
         if (200..<300).contains(status) { return .ok(value) }
@@ -309,13 +316,15 @@ func call(_ c: Client, _ op: String, _ i: [String: Any]) async throws -> Any {
     switch op {
     case "request":
         let body = i["body"].map { JSONText.write($0) }
-        return try JSONText.parse(try await c.request(
-            method: i["method"] as? String ?? "GET", path: i["path"] as? String ?? "/", body: body
-        ))
+        return try JSONText.parse(
+            try await c.request(
+                method: i["method"] as? String ?? "GET", path: i["path"] as? String ?? "/", body: body
+            ))
     case "partner.balances": return try out(try await c.partner().balances())
     case "partner.transactions":
         return try out(try await c.partner().transactions(query: transactionHistoryQueryFromJson(json: j)))
-    case "partner.create_wallet": return try out(try await c.partner().createWallet(req: createWalletRequestFromJson(json: j)))
+    case "partner.create_wallet":
+        return try out(try await c.partner().createWallet(req: createWalletRequestFromJson(json: j)))
     case "partner.sepa_deposit_info": return try out(try await c.partner().sepaDepositInfo())
     case "partner.sepa_contacts": return try out(try await c.partner().sepaContacts())
     case "users.create": return try out(try await c.users().create(req: createUserRequestFromJson(json: j)))
@@ -335,9 +344,10 @@ func call(_ c: Client, _ op: String, _ i: [String: Any]) async throws -> Any {
         return NSNull()
     case "users.balances": return try out(try await c.users().balances(externalUserId: str(i, "externalUserId")))
     case "users.transactions":
-        return try out(try await c.users().transactions(
-            externalUserId: str(i, "externalUserId"), query: transactionHistoryQueryFromJson(json: j)
-        ))
+        return try out(
+            try await c.users().transactions(
+                externalUserId: str(i, "externalUserId"), query: transactionHistoryQueryFromJson(json: j)
+            ))
     case "users.sepa_deposit_info":
         return try out(try await c.users().sepaDepositInfo(externalUserId: str(i, "externalUserId")))
     case "kyc.upload_files":
@@ -354,20 +364,24 @@ func call(_ c: Client, _ op: String, _ i: [String: Any]) async throws -> Any {
     case "kyc.create_verification":
         return try out(try await c.kyc().createVerification(req: createKycVerificationRequestFromJson(json: j)))
     case "kyc.verification_page":
-        return try out(try await c.kyc().verificationPage(
-            externalUserId: str(i, "externalUserId"), verificationId: str(i, "verificationId")
-        ))
+        return try out(
+            try await c.kyc().verificationPage(
+                externalUserId: str(i, "externalUserId"), verificationId: str(i, "verificationId")
+            ))
     case "kyc.status": return try out(try await c.kyc().status(verificationId: str(i, "verificationId")))
     case "exchange.rates": return try out(try await c.exchange().rates())
-    case "exchange.partner_lock": return try out(try await c.exchange().partnerLock(query: exchangeLockQueryFromJson(json: j)))
+    case "exchange.partner_lock":
+        return try out(try await c.exchange().partnerLock(query: exchangeLockQueryFromJson(json: j)))
     case "exchange.user_lock": return try out(try await c.exchange().userLock(externalUserId: str(i, "externalUserId")))
     case "exchange.partner_execute":
         return try out(try await c.exchange().partnerExecute(req: partnerExchangeRequestFromJson(json: j)))
-    case "exchange.user_execute": return try out(try await c.exchange().userExecute(req: userExchangeRequestFromJson(json: j)))
+    case "exchange.user_execute":
+        return try out(try await c.exchange().userExecute(req: userExchangeRequestFromJson(json: j)))
     case "exchange.details": return try out(try await c.exchange().details(exchangeId: str(i, "exchangeId")))
     case "sepa.partner_transfer":
         return try out(try await c.sepa().partnerTransfer(req: partnerSepaTransferRequestFromJson(json: j)))
-    case "sepa.user_transfer": return try out(try await c.sepa().userTransfer(req: userSepaTransferRequestFromJson(json: j)))
+    case "sepa.user_transfer":
+        return try out(try await c.sepa().userTransfer(req: userSepaTransferRequestFromJson(json: j)))
     case "sepa.details": return try out(try await c.sepa().details(transferId: str(i, "transferId")))
     case "crypto.network_fee": return try out(try await c.crypto().networkFee(query: networkFeeQueryFromJson(json: j)))
     case "crypto.partner_withdrawal":
@@ -444,10 +458,12 @@ enum Match {
                 if let eq = sel.firstIndex(of: "=") {
                     let key = String(sel[..<eq])
                     let want = String(sel[sel.index(after: eq)...])
-                    guard let hit = list.first(where: { x in
-                        guard let m = x as? [String: Any], let v = m[key] else { return false }
-                        return ((v as? String) ?? JSONText.write(v)) == want
-                    }) else { return Undefined() }
+                    guard
+                        let hit = list.first(where: { x in
+                            guard let m = x as? [String: Any], let v = m[key] else { return false }
+                            return ((v as? String) ?? JSONText.write(v)) == want
+                        })
+                    else { return Undefined() }
                     cur = hit
                 } else {
                     guard let n = Int(sel), n >= 0, n < list.count else { return Undefined() }
@@ -502,7 +518,11 @@ enum Match {
             }
             if let n = (obj["length"] as? NSNumber)?.intValue {
                 let len: Int
-                if let l = actual as? [Any] { len = l.count } else if let s = actual as? String { len = s.count } else {
+                if let l = actual as? [Any] {
+                    len = l.count
+                } else if let s = actual as? String {
+                    len = s.count
+                } else {
                     return "\(show(actual)) has no length"
                 }
                 return len == n ? nil : "length \(len), expected \(n)"
@@ -512,7 +532,7 @@ enum Match {
         return equal(actual, m) ? nil : "\(show(actual)) != expected \(show(m))"
     }
 
-    static func check(_ outcome: Outcome, _ expect: [String: Any]) throws {
+    static func check(_ outcome: StepResult, _ expect: [String: Any]) throws {
         if let want = expect["error"] as? [String: Any] {
             guard case let .err(got) = outcome else {
                 throw ScenarioFailure("expected an error \(show(want)), got \(outcome.text)")

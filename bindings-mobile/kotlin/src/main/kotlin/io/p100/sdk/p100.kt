@@ -741,27 +741,11 @@ internal object UniffiLib {
     }
 
     internal fun ensureInitialized() = Unit
-    external fun uniffi_p100_fn_method_p100error_code(`ptr`: RustBuffer.ByValue,uniffi_out_err: UniffiRustCallStatus, 
+    external fun uniffi_p100_fn_method_errorkind_uniffi_trait_display(`ptr`: RustBuffer.ByValue,uniffi_out_err: UniffiRustCallStatus, 
     ): RustBuffer.ByValue
-    external fun uniffi_p100_fn_method_p100error_error_name(`ptr`: RustBuffer.ByValue,uniffi_out_err: UniffiRustCallStatus, 
+    external fun uniffi_p100_fn_method_outcome_uniffi_trait_display(`ptr`: RustBuffer.ByValue,uniffi_out_err: UniffiRustCallStatus, 
     ): RustBuffer.ByValue
-    external fun uniffi_p100_fn_method_p100error_field(`ptr`: RustBuffer.ByValue,uniffi_out_err: UniffiRustCallStatus, 
-    ): RustBuffer.ByValue
-    external fun uniffi_p100_fn_method_p100error_is_accepted(`ptr`: RustBuffer.ByValue,uniffi_out_err: UniffiRustCallStatus, 
-    ): Byte
-    external fun uniffi_p100_fn_method_p100error_is_retryable(`ptr`: RustBuffer.ByValue,uniffi_out_err: UniffiRustCallStatus, 
-    ): Byte
-    external fun uniffi_p100_fn_method_p100error_kind(`ptr`: RustBuffer.ByValue,uniffi_out_err: UniffiRustCallStatus, 
-    ): RustBuffer.ByValue
-    external fun uniffi_p100_fn_method_p100error_operation(`ptr`: RustBuffer.ByValue,uniffi_out_err: UniffiRustCallStatus, 
-    ): RustBuffer.ByValue
-    external fun uniffi_p100_fn_method_p100error_raw_body(`ptr`: RustBuffer.ByValue,uniffi_out_err: UniffiRustCallStatus, 
-    ): RustBuffer.ByValue
-    external fun uniffi_p100_fn_method_p100error_request_id(`ptr`: RustBuffer.ByValue,uniffi_out_err: UniffiRustCallStatus, 
-    ): RustBuffer.ByValue
-    external fun uniffi_p100_fn_method_p100error_retry_after_ms(`ptr`: RustBuffer.ByValue,uniffi_out_err: UniffiRustCallStatus, 
-    ): RustBuffer.ByValue
-    external fun uniffi_p100_fn_method_p100error_status(`ptr`: RustBuffer.ByValue,uniffi_out_err: UniffiRustCallStatus, 
+    external fun uniffi_p100_fn_method_p100error_details(`ptr`: RustBuffer.ByValue,uniffi_out_err: UniffiRustCallStatus, 
     ): RustBuffer.ByValue
     external fun uniffi_p100_fn_method_p100error_uniffi_trait_display(`ptr`: RustBuffer.ByValue,uniffi_out_err: UniffiRustCallStatus, 
     ): RustBuffer.ByValue
@@ -5604,6 +5588,145 @@ public object FfiConverterTypeOrderStatusEvent: FfiConverterRustBuffer<OrderStat
             FfiConverterOptionalString.write(value.`walletAddress`, buf)
             FfiConverterOptionalString.write(value.`transactionHash`, buf)
             FfiConverterOptionalString.write(value.`createdAt`, buf)
+    }
+}
+
+
+
+/**
+ * Every field of a [`P100Error`], whichever its case, with its kind: what `details()` returns.
+ * The properties of the error in Swift (`e.kind`, `e.code`, `e.status`, `e.requestId`,
+ * `e.isRetryable`…) and in Kotlin read it, so that no code matches a case positionally.
+ */
+data class P100ErrorDetails (
+    /**
+     * What kind of failure this is.
+     */
+    val `kind`: ErrorKind
+    , 
+    /**
+     * Readable explanation (never contains a secret).
+     */
+    val `reason`: kotlin.String
+    , 
+    /**
+     * P-code (`"P412"`…), when the API sent one.
+     */
+    val `code`: kotlin.String?
+    , 
+    /**
+     * `errorName` from the API (`"invalid-user"`…), when sent.
+     */
+    val `errorName`: kotlin.String?
+    , 
+    /**
+     * HTTP status, when a reply was received (none: nothing was sent).
+     */
+    val `status`: kotlin.Int?
+    , 
+    /**
+     * The server's request id, when sent.
+     */
+    val `requestId`: kotlin.String?
+    , 
+    /**
+     * True when the same call can be sent again safely.
+     */
+    val `retryable`: kotlin.Boolean
+    , 
+    /**
+     * How long the server asked to wait before a retry, in milliseconds.
+     */
+    val `retryAfterMs`: kotlin.Long?
+    , 
+    /**
+     * The request field at fault (validation errors).
+     */
+    val `field`: kotlin.String?
+    , 
+    /**
+     * True when the server accepted the operation despite this error: check the details
+     * endpoint, do not send the call again.
+     */
+    val `accepted`: kotlin.Boolean
+    , 
+    /**
+     * The SDK operation that failed (`"sepa.partner_transfer"`…), when known.
+     */
+    val `operation`: kotlin.String?
+    , 
+    /**
+     * The server's reply with secrets masked, when there was one (API errors, unreadable
+     * replies: for an accepted operation it holds the ids to check the details endpoint with).
+     */
+    val `rawBody`: kotlin.String?
+    , 
+    /**
+     * Did the operation happen? `NotSent`, `Rejected`, `Unknown` or `Accepted`.
+     */
+    val `outcome`: Outcome
+    
+){
+    
+
+    
+
+    
+    companion object
+}
+
+/**
+ * @suppress
+ */
+public object FfiConverterTypeP100ErrorDetails: FfiConverterRustBuffer<P100ErrorDetails> {
+    override fun read(buf: ByteBuffer): P100ErrorDetails {
+        return P100ErrorDetails(
+            FfiConverterTypeErrorKind.read(buf),
+            FfiConverterString.read(buf),
+            FfiConverterOptionalString.read(buf),
+            FfiConverterOptionalString.read(buf),
+            FfiConverterOptionalInt.read(buf),
+            FfiConverterOptionalString.read(buf),
+            FfiConverterBoolean.read(buf),
+            FfiConverterOptionalLong.read(buf),
+            FfiConverterOptionalString.read(buf),
+            FfiConverterBoolean.read(buf),
+            FfiConverterOptionalString.read(buf),
+            FfiConverterOptionalString.read(buf),
+            FfiConverterTypeOutcome.read(buf),
+        )
+    }
+
+    override fun allocationSize(value: P100ErrorDetails) = (
+            FfiConverterTypeErrorKind.allocationSize(value.`kind`) +
+            FfiConverterString.allocationSize(value.`reason`) +
+            FfiConverterOptionalString.allocationSize(value.`code`) +
+            FfiConverterOptionalString.allocationSize(value.`errorName`) +
+            FfiConverterOptionalInt.allocationSize(value.`status`) +
+            FfiConverterOptionalString.allocationSize(value.`requestId`) +
+            FfiConverterBoolean.allocationSize(value.`retryable`) +
+            FfiConverterOptionalLong.allocationSize(value.`retryAfterMs`) +
+            FfiConverterOptionalString.allocationSize(value.`field`) +
+            FfiConverterBoolean.allocationSize(value.`accepted`) +
+            FfiConverterOptionalString.allocationSize(value.`operation`) +
+            FfiConverterOptionalString.allocationSize(value.`rawBody`) +
+            FfiConverterTypeOutcome.allocationSize(value.`outcome`)
+    )
+
+    override fun write(value: P100ErrorDetails, buf: ByteBuffer) {
+            FfiConverterTypeErrorKind.write(value.`kind`, buf)
+            FfiConverterString.write(value.`reason`, buf)
+            FfiConverterOptionalString.write(value.`code`, buf)
+            FfiConverterOptionalString.write(value.`errorName`, buf)
+            FfiConverterOptionalInt.write(value.`status`, buf)
+            FfiConverterOptionalString.write(value.`requestId`, buf)
+            FfiConverterBoolean.write(value.`retryable`, buf)
+            FfiConverterOptionalLong.write(value.`retryAfterMs`, buf)
+            FfiConverterOptionalString.write(value.`field`, buf)
+            FfiConverterBoolean.write(value.`accepted`, buf)
+            FfiConverterOptionalString.write(value.`operation`, buf)
+            FfiConverterOptionalString.write(value.`rawBody`, buf)
+            FfiConverterTypeOutcome.write(value.`outcome`, buf)
     }
 }
 
@@ -10501,6 +10624,92 @@ public object FfiConverterTypeErrorCode : FfiConverterRustBuffer<ErrorCode>{
 
 
 /**
+ * What kind of failure a [`P100Error`] is: `e.kind` in Swift (`.validation`, `.rateLimited`…)
+ * and Kotlin (`ErrorKind.VALIDATION`…), to `switch`/`when` on. Its text (`description`,
+ * `toString()`) is the stable lower-case name every language uses: `"rate_limited"`.
+ */
+
+enum class ErrorKind {
+    
+    /**
+     * Bad input caught before anything was sent (or a P403 from the API). Has a `field`.
+     */
+    VALIDATION,
+    /**
+     * 401: key missing (`xo1`), wrong (`xo2`) or IP not allowed (`xo3`).
+     */
+    AUTHENTICATION,
+    /**
+     * A business error from the API with a P-code (`P412`, `P433`, …).
+     */
+    API,
+    /**
+     * 429: too many requests; `retryAfterMs` says how long to wait when the server said.
+     */
+    RATE_LIMITED,
+    /**
+     * `P501` or an HTTP 5xx: the service is unavailable.
+     */
+    UNAVAILABLE,
+    /**
+     * The request could not be completed on the network (refused, reset, DNS, TLS).
+     */
+    NETWORK,
+    /**
+     * No reply within the timeout (or a `waitFor` that ran out of time).
+     */
+    TIMEOUT,
+    /**
+     * A reply that could not be read; `isAccepted` tells whether the operation was accepted.
+     */
+    DECODE,
+    /**
+     * The client is misconfigured (no API key, bad base URL, …).
+     */
+    CONFIG,
+    /**
+     * A webhook delivery without the right `Authorization` token: answer it with 401.
+     */
+    WEBHOOK_UNAUTHORIZED;
+
+    
+
+    // The local Rust `Display`/`Debug` implementation.
+    override fun toString(): String {
+        return FfiConverterString.lift(
+    uniffiRustCall() { _status ->
+    UniffiLib.uniffi_p100_fn_method_errorkind_uniffi_trait_display(FfiConverterTypeErrorKind.lower(this),
+        _status)
+}
+    )
+    }
+
+    companion object
+}
+
+
+/**
+ * @suppress
+ */
+public object FfiConverterTypeErrorKind: FfiConverterRustBuffer<ErrorKind> {
+    override fun read(buf: ByteBuffer) = try {
+        ErrorKind.values()[buf.getInt() - 1]
+    } catch (e: IndexOutOfBoundsException) {
+        throw RuntimeException("invalid enum value, something is very wrong!!", e)
+    }
+
+    override fun allocationSize(value: ErrorKind) = 4UL
+
+    override fun write(value: ErrorKind, buf: ByteBuffer) {
+        buf.putInt(value.ordinal + 1)
+    }
+}
+
+
+
+
+
+/**
  * State of an exchange. The docs name `COMPLETED`/`FAILED` (older pages in lower case).
  */
 sealed class ExchangeStatus {
@@ -11966,6 +12175,72 @@ public object FfiConverterTypeOrderStatus : FfiConverterRustBuffer<OrderStatus>{
 
 
 
+/**
+ * Did the operation happen? The answer every [`P100Error`] gives, for money above all: `e.outcome`
+ * in Swift (`.notSent`, `.rejected`, `.unknown`, `.accepted`) and Kotlin (`Outcome.NOT_SENT`…).
+ * Its text is the stable name every language uses: `"not_sent"`, `"rejected"`, `"unknown"`,
+ * `"accepted"`.
+ */
+
+enum class Outcome {
+    
+    /**
+     * The request provably never left (validation, configuration, connection refused, DNS,
+     * connect timeout): sending it again cannot duplicate anything.
+     */
+    NOT_SENT,
+    /**
+     * A reply said no (4xx, P-codes, 401, 429): nothing happened; fix the cause and send again.
+     */
+    REJECTED,
+    /**
+     * Sent, no usable reply (timeout after sending, reset, 5xx, P500): it may or may not have
+     * happened. Do not send it again blindly: check the details endpoint.
+     */
+    UNKNOWN,
+    /**
+     * A 2xx arrived (the operation happened) but its body could not be read: never send it
+     * again; `rawBody` may hold its id.
+     */
+    ACCEPTED;
+
+    
+
+    // The local Rust `Display`/`Debug` implementation.
+    override fun toString(): String {
+        return FfiConverterString.lift(
+    uniffiRustCall() { _status ->
+    UniffiLib.uniffi_p100_fn_method_outcome_uniffi_trait_display(FfiConverterTypeOutcome.lower(this),
+        _status)
+}
+    )
+    }
+
+    companion object
+}
+
+
+/**
+ * @suppress
+ */
+public object FfiConverterTypeOutcome: FfiConverterRustBuffer<Outcome> {
+    override fun read(buf: ByteBuffer) = try {
+        Outcome.values()[buf.getInt() - 1]
+    } catch (e: IndexOutOfBoundsException) {
+        throw RuntimeException("invalid enum value, something is very wrong!!", e)
+    }
+
+    override fun allocationSize(value: Outcome) = 4UL
+
+    override fun write(value: Outcome, buf: ByteBuffer) {
+        buf.putInt(value.ordinal + 1)
+    }
+}
+
+
+
+
+
 
 
 /**
@@ -11981,8 +12256,10 @@ public object FfiConverterTypeOrderStatus : FfiConverterRustBuffer<OrderStatus>{
  * its reply could not be read: check the details endpoint, do not send it again) and
  * `operation` (the SDK operation that failed, e.g. `"sepa.partner_transfer"`) and
  * `rawBody` (the server's reply with secrets masked, e.g. to recover the id of an
- * accepted operation whose reply could not be read). The same
- * values are available on any case through the methods `kind()`, `code()`, `status()`…
+ * accepted operation whose reply could not be read) and `outcome` (did the operation
+ * happen: not sent, rejected, unknown, accepted). The same
+ * values, with the kind, are properties of the error in Swift and Kotlin (`e.kind`,
+ * `e.code`, `e.status`, `e.isRetryable`…), read from [`P100Error::details`].
  */
 sealed class P100Exception: kotlin.Exception() {
     
@@ -12045,10 +12322,15 @@ sealed class P100Exception: kotlin.Exception() {
         /**
          * The server's reply, secrets masked, when there was one.
          */
-        val `rawBody`: kotlin.String?
+        val `rawBody`: kotlin.String?, 
+        
+        /**
+         * Did the operation happen: not sent, rejected, unknown or accepted.
+         */
+        val `outcome`: Outcome
         ) : P100Exception() {
         override val message
-            get() = "reason=${ `reason` }, code=${ `code` }, errorName=${ `errorName` }, status=${ `status` }, requestId=${ `requestId` }, retryable=${ `retryable` }, retryAfterMs=${ `retryAfterMs` }, field=${ `field` }, accepted=${ `accepted` }, operation=${ `operation` }, rawBody=${ `rawBody` }"
+            get() = "reason=${ `reason` }, code=${ `code` }, errorName=${ `errorName` }, status=${ `status` }, requestId=${ `requestId` }, retryable=${ `retryable` }, retryAfterMs=${ `retryAfterMs` }, field=${ `field` }, accepted=${ `accepted` }, operation=${ `operation` }, rawBody=${ `rawBody` }, outcome=${ `outcome` }"
     }
     
     /**
@@ -12110,10 +12392,15 @@ sealed class P100Exception: kotlin.Exception() {
         /**
          * The server's reply, secrets masked, when there was one.
          */
-        val `rawBody`: kotlin.String?
+        val `rawBody`: kotlin.String?, 
+        
+        /**
+         * Did the operation happen: not sent, rejected, unknown or accepted.
+         */
+        val `outcome`: Outcome
         ) : P100Exception() {
         override val message
-            get() = "reason=${ `reason` }, code=${ `code` }, errorName=${ `errorName` }, status=${ `status` }, requestId=${ `requestId` }, retryable=${ `retryable` }, retryAfterMs=${ `retryAfterMs` }, field=${ `field` }, accepted=${ `accepted` }, operation=${ `operation` }, rawBody=${ `rawBody` }"
+            get() = "reason=${ `reason` }, code=${ `code` }, errorName=${ `errorName` }, status=${ `status` }, requestId=${ `requestId` }, retryable=${ `retryable` }, retryAfterMs=${ `retryAfterMs` }, field=${ `field` }, accepted=${ `accepted` }, operation=${ `operation` }, rawBody=${ `rawBody` }, outcome=${ `outcome` }"
     }
     
     /**
@@ -12175,10 +12462,15 @@ sealed class P100Exception: kotlin.Exception() {
         /**
          * The server's reply, secrets masked, when there was one.
          */
-        val `rawBody`: kotlin.String?
+        val `rawBody`: kotlin.String?, 
+        
+        /**
+         * Did the operation happen: not sent, rejected, unknown or accepted.
+         */
+        val `outcome`: Outcome
         ) : P100Exception() {
         override val message
-            get() = "reason=${ `reason` }, code=${ `code` }, errorName=${ `errorName` }, status=${ `status` }, requestId=${ `requestId` }, retryable=${ `retryable` }, retryAfterMs=${ `retryAfterMs` }, field=${ `field` }, accepted=${ `accepted` }, operation=${ `operation` }, rawBody=${ `rawBody` }"
+            get() = "reason=${ `reason` }, code=${ `code` }, errorName=${ `errorName` }, status=${ `status` }, requestId=${ `requestId` }, retryable=${ `retryable` }, retryAfterMs=${ `retryAfterMs` }, field=${ `field` }, accepted=${ `accepted` }, operation=${ `operation` }, rawBody=${ `rawBody` }, outcome=${ `outcome` }"
     }
     
     /**
@@ -12240,10 +12532,15 @@ sealed class P100Exception: kotlin.Exception() {
         /**
          * The server's reply, secrets masked, when there was one.
          */
-        val `rawBody`: kotlin.String?
+        val `rawBody`: kotlin.String?, 
+        
+        /**
+         * Did the operation happen: not sent, rejected, unknown or accepted.
+         */
+        val `outcome`: Outcome
         ) : P100Exception() {
         override val message
-            get() = "reason=${ `reason` }, code=${ `code` }, errorName=${ `errorName` }, status=${ `status` }, requestId=${ `requestId` }, retryable=${ `retryable` }, retryAfterMs=${ `retryAfterMs` }, field=${ `field` }, accepted=${ `accepted` }, operation=${ `operation` }, rawBody=${ `rawBody` }"
+            get() = "reason=${ `reason` }, code=${ `code` }, errorName=${ `errorName` }, status=${ `status` }, requestId=${ `requestId` }, retryable=${ `retryable` }, retryAfterMs=${ `retryAfterMs` }, field=${ `field` }, accepted=${ `accepted` }, operation=${ `operation` }, rawBody=${ `rawBody` }, outcome=${ `outcome` }"
     }
     
     /**
@@ -12305,10 +12602,15 @@ sealed class P100Exception: kotlin.Exception() {
         /**
          * The server's reply, secrets masked, when there was one.
          */
-        val `rawBody`: kotlin.String?
+        val `rawBody`: kotlin.String?, 
+        
+        /**
+         * Did the operation happen: not sent, rejected, unknown or accepted.
+         */
+        val `outcome`: Outcome
         ) : P100Exception() {
         override val message
-            get() = "reason=${ `reason` }, code=${ `code` }, errorName=${ `errorName` }, status=${ `status` }, requestId=${ `requestId` }, retryable=${ `retryable` }, retryAfterMs=${ `retryAfterMs` }, field=${ `field` }, accepted=${ `accepted` }, operation=${ `operation` }, rawBody=${ `rawBody` }"
+            get() = "reason=${ `reason` }, code=${ `code` }, errorName=${ `errorName` }, status=${ `status` }, requestId=${ `requestId` }, retryable=${ `retryable` }, retryAfterMs=${ `retryAfterMs` }, field=${ `field` }, accepted=${ `accepted` }, operation=${ `operation` }, rawBody=${ `rawBody` }, outcome=${ `outcome` }"
     }
     
     /**
@@ -12370,10 +12672,15 @@ sealed class P100Exception: kotlin.Exception() {
         /**
          * The server's reply, secrets masked, when there was one.
          */
-        val `rawBody`: kotlin.String?
+        val `rawBody`: kotlin.String?, 
+        
+        /**
+         * Did the operation happen: not sent, rejected, unknown or accepted.
+         */
+        val `outcome`: Outcome
         ) : P100Exception() {
         override val message
-            get() = "reason=${ `reason` }, code=${ `code` }, errorName=${ `errorName` }, status=${ `status` }, requestId=${ `requestId` }, retryable=${ `retryable` }, retryAfterMs=${ `retryAfterMs` }, field=${ `field` }, accepted=${ `accepted` }, operation=${ `operation` }, rawBody=${ `rawBody` }"
+            get() = "reason=${ `reason` }, code=${ `code` }, errorName=${ `errorName` }, status=${ `status` }, requestId=${ `requestId` }, retryable=${ `retryable` }, retryAfterMs=${ `retryAfterMs` }, field=${ `field` }, accepted=${ `accepted` }, operation=${ `operation` }, rawBody=${ `rawBody` }, outcome=${ `outcome` }"
     }
     
     /**
@@ -12435,10 +12742,15 @@ sealed class P100Exception: kotlin.Exception() {
         /**
          * The server's reply, secrets masked, when there was one.
          */
-        val `rawBody`: kotlin.String?
+        val `rawBody`: kotlin.String?, 
+        
+        /**
+         * Did the operation happen: not sent, rejected, unknown or accepted.
+         */
+        val `outcome`: Outcome
         ) : P100Exception() {
         override val message
-            get() = "reason=${ `reason` }, code=${ `code` }, errorName=${ `errorName` }, status=${ `status` }, requestId=${ `requestId` }, retryable=${ `retryable` }, retryAfterMs=${ `retryAfterMs` }, field=${ `field` }, accepted=${ `accepted` }, operation=${ `operation` }, rawBody=${ `rawBody` }"
+            get() = "reason=${ `reason` }, code=${ `code` }, errorName=${ `errorName` }, status=${ `status` }, requestId=${ `requestId` }, retryable=${ `retryable` }, retryAfterMs=${ `retryAfterMs` }, field=${ `field` }, accepted=${ `accepted` }, operation=${ `operation` }, rawBody=${ `rawBody` }, outcome=${ `outcome` }"
     }
     
     /**
@@ -12500,10 +12812,15 @@ sealed class P100Exception: kotlin.Exception() {
         /**
          * The server's reply, secrets masked, when there was one.
          */
-        val `rawBody`: kotlin.String?
+        val `rawBody`: kotlin.String?, 
+        
+        /**
+         * Did the operation happen: not sent, rejected, unknown or accepted.
+         */
+        val `outcome`: Outcome
         ) : P100Exception() {
         override val message
-            get() = "reason=${ `reason` }, code=${ `code` }, errorName=${ `errorName` }, status=${ `status` }, requestId=${ `requestId` }, retryable=${ `retryable` }, retryAfterMs=${ `retryAfterMs` }, field=${ `field` }, accepted=${ `accepted` }, operation=${ `operation` }, rawBody=${ `rawBody` }"
+            get() = "reason=${ `reason` }, code=${ `code` }, errorName=${ `errorName` }, status=${ `status` }, requestId=${ `requestId` }, retryable=${ `retryable` }, retryAfterMs=${ `retryAfterMs` }, field=${ `field` }, accepted=${ `accepted` }, operation=${ `operation` }, rawBody=${ `rawBody` }, outcome=${ `outcome` }"
     }
     
     /**
@@ -12565,10 +12882,15 @@ sealed class P100Exception: kotlin.Exception() {
         /**
          * The server's reply, secrets masked, when there was one.
          */
-        val `rawBody`: kotlin.String?
+        val `rawBody`: kotlin.String?, 
+        
+        /**
+         * Did the operation happen: not sent, rejected, unknown or accepted.
+         */
+        val `outcome`: Outcome
         ) : P100Exception() {
         override val message
-            get() = "reason=${ `reason` }, code=${ `code` }, errorName=${ `errorName` }, status=${ `status` }, requestId=${ `requestId` }, retryable=${ `retryable` }, retryAfterMs=${ `retryAfterMs` }, field=${ `field` }, accepted=${ `accepted` }, operation=${ `operation` }, rawBody=${ `rawBody` }"
+            get() = "reason=${ `reason` }, code=${ `code` }, errorName=${ `errorName` }, status=${ `status` }, requestId=${ `requestId` }, retryable=${ `retryable` }, retryAfterMs=${ `retryAfterMs` }, field=${ `field` }, accepted=${ `accepted` }, operation=${ `operation` }, rawBody=${ `rawBody` }, outcome=${ `outcome` }"
     }
     
     /**
@@ -12630,153 +12952,26 @@ sealed class P100Exception: kotlin.Exception() {
         /**
          * The server's reply, secrets masked, when there was one.
          */
-        val `rawBody`: kotlin.String?
+        val `rawBody`: kotlin.String?, 
+        
+        /**
+         * Did the operation happen: not sent, rejected, unknown or accepted.
+         */
+        val `outcome`: Outcome
         ) : P100Exception() {
         override val message
-            get() = "reason=${ `reason` }, code=${ `code` }, errorName=${ `errorName` }, status=${ `status` }, requestId=${ `requestId` }, retryable=${ `retryable` }, retryAfterMs=${ `retryAfterMs` }, field=${ `field` }, accepted=${ `accepted` }, operation=${ `operation` }, rawBody=${ `rawBody` }"
+            get() = "reason=${ `reason` }, code=${ `code` }, errorName=${ `errorName` }, status=${ `status` }, requestId=${ `requestId` }, retryable=${ `retryable` }, retryAfterMs=${ `retryAfterMs` }, field=${ `field` }, accepted=${ `accepted` }, operation=${ `operation` }, rawBody=${ `rawBody` }, outcome=${ `outcome` }"
     }
     
 
     
         /**
-         * The P-code (`"P412"`…), when the API sent one.
-         */ fun `code`(): kotlin.String? {
-            return FfiConverterOptionalString.lift(
+         * Every field of this error, whichever its case, with its kind. Swift and Kotlin expose
+         * them as properties of the error (`e.kind`, `e.code`, `e.isRetryable`…).
+         */ fun `details`(): P100ErrorDetails {
+            return FfiConverterTypeP100ErrorDetails.lift(
     uniffiRustCall() { _status ->
-    UniffiLib.uniffi_p100_fn_method_p100error_code(FfiConverterTypeP100Error.lower(this),
-        _status)
-}
-    )
-    }
-    
-
-    
-        /**
-         * The `errorName` the API sent (`"invalid-user"`…), when it sent one.
-         */ fun `errorName`(): kotlin.String? {
-            return FfiConverterOptionalString.lift(
-    uniffiRustCall() { _status ->
-    UniffiLib.uniffi_p100_fn_method_p100error_error_name(FfiConverterTypeP100Error.lower(this),
-        _status)
-}
-    )
-    }
-    
-
-    
-        /**
-         * The request field at fault, for validation errors.
-         */ fun `field`(): kotlin.String? {
-            return FfiConverterOptionalString.lift(
-    uniffiRustCall() { _status ->
-    UniffiLib.uniffi_p100_fn_method_p100error_field(FfiConverterTypeP100Error.lower(this),
-        _status)
-}
-    )
-    }
-    
-
-    
-        /**
-         * True when the server accepted the operation although this error is returned.
-         */ fun `isAccepted`(): kotlin.Boolean {
-            return FfiConverterBoolean.lift(
-    uniffiRustCall() { _status ->
-    UniffiLib.uniffi_p100_fn_method_p100error_is_accepted(FfiConverterTypeP100Error.lower(this),
-        _status)
-}
-    )
-    }
-    
-
-    
-        /**
-         * True when sending the same call again cannot cause a duplicate operation.
-         */ fun `isRetryable`(): kotlin.Boolean {
-            return FfiConverterBoolean.lift(
-    uniffiRustCall() { _status ->
-    UniffiLib.uniffi_p100_fn_method_p100error_is_retryable(FfiConverterTypeP100Error.lower(this),
-        _status)
-}
-    )
-    }
-    
-
-    
-        /**
-         * The kind as a stable lower-case name: `validation`, `authentication`, `api`,
-         * `rate_limited`, `unavailable`, `network`, `timeout`, `decode`, `config`,
-         * `webhook_unauthorized`.
-         */ fun `kind`(): kotlin.String {
-            return FfiConverterString.lift(
-    uniffiRustCall() { _status ->
-    UniffiLib.uniffi_p100_fn_method_p100error_kind(FfiConverterTypeP100Error.lower(this),
-        _status)
-}
-    )
-    }
-    
-
-    
-        /**
-         * The SDK operation that failed (`"sepa.partner_transfer"`…), when known.
-         */ fun `operation`(): kotlin.String? {
-            return FfiConverterOptionalString.lift(
-    uniffiRustCall() { _status ->
-    UniffiLib.uniffi_p100_fn_method_p100error_operation(FfiConverterTypeP100Error.lower(this),
-        _status)
-}
-    )
-    }
-    
-
-    
-        /**
-         * The server's reply with secrets masked, when there was one (API errors, unreadable
-         * replies: for an accepted operation it holds the ids to check the details endpoint with).
-         */ fun `rawBody`(): kotlin.String? {
-            return FfiConverterOptionalString.lift(
-    uniffiRustCall() { _status ->
-    UniffiLib.uniffi_p100_fn_method_p100error_raw_body(FfiConverterTypeP100Error.lower(this),
-        _status)
-}
-    )
-    }
-    
-
-    
-        /**
-         * The server's request id, when it sent one.
-         */ fun `requestId`(): kotlin.String? {
-            return FfiConverterOptionalString.lift(
-    uniffiRustCall() { _status ->
-    UniffiLib.uniffi_p100_fn_method_p100error_request_id(FfiConverterTypeP100Error.lower(this),
-        _status)
-}
-    )
-    }
-    
-
-    
-        /**
-         * How long the server asked to wait before a retry (`Retry-After`), in milliseconds.
-         */ fun `retryAfterMs`(): kotlin.Long? {
-            return FfiConverterOptionalLong.lift(
-    uniffiRustCall() { _status ->
-    UniffiLib.uniffi_p100_fn_method_p100error_retry_after_ms(FfiConverterTypeP100Error.lower(this),
-        _status)
-}
-    )
-    }
-    
-
-    
-        /**
-         * The HTTP status, when a reply was received.
-         */ fun `status`(): kotlin.Int? {
-            return FfiConverterOptionalInt.lift(
-    uniffiRustCall() { _status ->
-    UniffiLib.uniffi_p100_fn_method_p100error_status(FfiConverterTypeP100Error.lower(this),
+    UniffiLib.uniffi_p100_fn_method_p100error_details(FfiConverterTypeP100Error.lower(this),
         _status)
 }
     )
@@ -12822,6 +13017,7 @@ public object FfiConverterTypeP100Error : FfiConverterRustBuffer<P100Exception> 
                 FfiConverterBoolean.read(buf),
                 FfiConverterOptionalString.read(buf),
                 FfiConverterOptionalString.read(buf),
+                FfiConverterTypeOutcome.read(buf),
                 )
             2 -> P100Exception.Authentication(
                 FfiConverterString.read(buf),
@@ -12835,6 +13031,7 @@ public object FfiConverterTypeP100Error : FfiConverterRustBuffer<P100Exception> 
                 FfiConverterBoolean.read(buf),
                 FfiConverterOptionalString.read(buf),
                 FfiConverterOptionalString.read(buf),
+                FfiConverterTypeOutcome.read(buf),
                 )
             3 -> P100Exception.Api(
                 FfiConverterString.read(buf),
@@ -12848,6 +13045,7 @@ public object FfiConverterTypeP100Error : FfiConverterRustBuffer<P100Exception> 
                 FfiConverterBoolean.read(buf),
                 FfiConverterOptionalString.read(buf),
                 FfiConverterOptionalString.read(buf),
+                FfiConverterTypeOutcome.read(buf),
                 )
             4 -> P100Exception.RateLimited(
                 FfiConverterString.read(buf),
@@ -12861,6 +13059,7 @@ public object FfiConverterTypeP100Error : FfiConverterRustBuffer<P100Exception> 
                 FfiConverterBoolean.read(buf),
                 FfiConverterOptionalString.read(buf),
                 FfiConverterOptionalString.read(buf),
+                FfiConverterTypeOutcome.read(buf),
                 )
             5 -> P100Exception.Unavailable(
                 FfiConverterString.read(buf),
@@ -12874,6 +13073,7 @@ public object FfiConverterTypeP100Error : FfiConverterRustBuffer<P100Exception> 
                 FfiConverterBoolean.read(buf),
                 FfiConverterOptionalString.read(buf),
                 FfiConverterOptionalString.read(buf),
+                FfiConverterTypeOutcome.read(buf),
                 )
             6 -> P100Exception.Network(
                 FfiConverterString.read(buf),
@@ -12887,6 +13087,7 @@ public object FfiConverterTypeP100Error : FfiConverterRustBuffer<P100Exception> 
                 FfiConverterBoolean.read(buf),
                 FfiConverterOptionalString.read(buf),
                 FfiConverterOptionalString.read(buf),
+                FfiConverterTypeOutcome.read(buf),
                 )
             7 -> P100Exception.Timeout(
                 FfiConverterString.read(buf),
@@ -12900,6 +13101,7 @@ public object FfiConverterTypeP100Error : FfiConverterRustBuffer<P100Exception> 
                 FfiConverterBoolean.read(buf),
                 FfiConverterOptionalString.read(buf),
                 FfiConverterOptionalString.read(buf),
+                FfiConverterTypeOutcome.read(buf),
                 )
             8 -> P100Exception.Decode(
                 FfiConverterString.read(buf),
@@ -12913,6 +13115,7 @@ public object FfiConverterTypeP100Error : FfiConverterRustBuffer<P100Exception> 
                 FfiConverterBoolean.read(buf),
                 FfiConverterOptionalString.read(buf),
                 FfiConverterOptionalString.read(buf),
+                FfiConverterTypeOutcome.read(buf),
                 )
             9 -> P100Exception.Config(
                 FfiConverterString.read(buf),
@@ -12926,6 +13129,7 @@ public object FfiConverterTypeP100Error : FfiConverterRustBuffer<P100Exception> 
                 FfiConverterBoolean.read(buf),
                 FfiConverterOptionalString.read(buf),
                 FfiConverterOptionalString.read(buf),
+                FfiConverterTypeOutcome.read(buf),
                 )
             10 -> P100Exception.WebhookUnauthorized(
                 FfiConverterString.read(buf),
@@ -12939,6 +13143,7 @@ public object FfiConverterTypeP100Error : FfiConverterRustBuffer<P100Exception> 
                 FfiConverterBoolean.read(buf),
                 FfiConverterOptionalString.read(buf),
                 FfiConverterOptionalString.read(buf),
+                FfiConverterTypeOutcome.read(buf),
                 )
             else -> throw RuntimeException("invalid error enum value, something is very wrong!!")
         }
@@ -12960,6 +13165,7 @@ public object FfiConverterTypeP100Error : FfiConverterRustBuffer<P100Exception> 
                 + FfiConverterBoolean.allocationSize(value.`accepted`)
                 + FfiConverterOptionalString.allocationSize(value.`operation`)
                 + FfiConverterOptionalString.allocationSize(value.`rawBody`)
+                + FfiConverterTypeOutcome.allocationSize(value.`outcome`)
             )
             is P100Exception.Authentication -> (
                 // Add the size for the Int that specifies the variant plus the size needed for all fields
@@ -12975,6 +13181,7 @@ public object FfiConverterTypeP100Error : FfiConverterRustBuffer<P100Exception> 
                 + FfiConverterBoolean.allocationSize(value.`accepted`)
                 + FfiConverterOptionalString.allocationSize(value.`operation`)
                 + FfiConverterOptionalString.allocationSize(value.`rawBody`)
+                + FfiConverterTypeOutcome.allocationSize(value.`outcome`)
             )
             is P100Exception.Api -> (
                 // Add the size for the Int that specifies the variant plus the size needed for all fields
@@ -12990,6 +13197,7 @@ public object FfiConverterTypeP100Error : FfiConverterRustBuffer<P100Exception> 
                 + FfiConverterBoolean.allocationSize(value.`accepted`)
                 + FfiConverterOptionalString.allocationSize(value.`operation`)
                 + FfiConverterOptionalString.allocationSize(value.`rawBody`)
+                + FfiConverterTypeOutcome.allocationSize(value.`outcome`)
             )
             is P100Exception.RateLimited -> (
                 // Add the size for the Int that specifies the variant plus the size needed for all fields
@@ -13005,6 +13213,7 @@ public object FfiConverterTypeP100Error : FfiConverterRustBuffer<P100Exception> 
                 + FfiConverterBoolean.allocationSize(value.`accepted`)
                 + FfiConverterOptionalString.allocationSize(value.`operation`)
                 + FfiConverterOptionalString.allocationSize(value.`rawBody`)
+                + FfiConverterTypeOutcome.allocationSize(value.`outcome`)
             )
             is P100Exception.Unavailable -> (
                 // Add the size for the Int that specifies the variant plus the size needed for all fields
@@ -13020,6 +13229,7 @@ public object FfiConverterTypeP100Error : FfiConverterRustBuffer<P100Exception> 
                 + FfiConverterBoolean.allocationSize(value.`accepted`)
                 + FfiConverterOptionalString.allocationSize(value.`operation`)
                 + FfiConverterOptionalString.allocationSize(value.`rawBody`)
+                + FfiConverterTypeOutcome.allocationSize(value.`outcome`)
             )
             is P100Exception.Network -> (
                 // Add the size for the Int that specifies the variant plus the size needed for all fields
@@ -13035,6 +13245,7 @@ public object FfiConverterTypeP100Error : FfiConverterRustBuffer<P100Exception> 
                 + FfiConverterBoolean.allocationSize(value.`accepted`)
                 + FfiConverterOptionalString.allocationSize(value.`operation`)
                 + FfiConverterOptionalString.allocationSize(value.`rawBody`)
+                + FfiConverterTypeOutcome.allocationSize(value.`outcome`)
             )
             is P100Exception.Timeout -> (
                 // Add the size for the Int that specifies the variant plus the size needed for all fields
@@ -13050,6 +13261,7 @@ public object FfiConverterTypeP100Error : FfiConverterRustBuffer<P100Exception> 
                 + FfiConverterBoolean.allocationSize(value.`accepted`)
                 + FfiConverterOptionalString.allocationSize(value.`operation`)
                 + FfiConverterOptionalString.allocationSize(value.`rawBody`)
+                + FfiConverterTypeOutcome.allocationSize(value.`outcome`)
             )
             is P100Exception.Decode -> (
                 // Add the size for the Int that specifies the variant plus the size needed for all fields
@@ -13065,6 +13277,7 @@ public object FfiConverterTypeP100Error : FfiConverterRustBuffer<P100Exception> 
                 + FfiConverterBoolean.allocationSize(value.`accepted`)
                 + FfiConverterOptionalString.allocationSize(value.`operation`)
                 + FfiConverterOptionalString.allocationSize(value.`rawBody`)
+                + FfiConverterTypeOutcome.allocationSize(value.`outcome`)
             )
             is P100Exception.Config -> (
                 // Add the size for the Int that specifies the variant plus the size needed for all fields
@@ -13080,6 +13293,7 @@ public object FfiConverterTypeP100Error : FfiConverterRustBuffer<P100Exception> 
                 + FfiConverterBoolean.allocationSize(value.`accepted`)
                 + FfiConverterOptionalString.allocationSize(value.`operation`)
                 + FfiConverterOptionalString.allocationSize(value.`rawBody`)
+                + FfiConverterTypeOutcome.allocationSize(value.`outcome`)
             )
             is P100Exception.WebhookUnauthorized -> (
                 // Add the size for the Int that specifies the variant plus the size needed for all fields
@@ -13095,6 +13309,7 @@ public object FfiConverterTypeP100Error : FfiConverterRustBuffer<P100Exception> 
                 + FfiConverterBoolean.allocationSize(value.`accepted`)
                 + FfiConverterOptionalString.allocationSize(value.`operation`)
                 + FfiConverterOptionalString.allocationSize(value.`rawBody`)
+                + FfiConverterTypeOutcome.allocationSize(value.`outcome`)
             )
         }
     }
@@ -13114,6 +13329,7 @@ public object FfiConverterTypeP100Error : FfiConverterRustBuffer<P100Exception> 
                 FfiConverterBoolean.write(value.`accepted`, buf)
                 FfiConverterOptionalString.write(value.`operation`, buf)
                 FfiConverterOptionalString.write(value.`rawBody`, buf)
+                FfiConverterTypeOutcome.write(value.`outcome`, buf)
                 Unit
             }
             is P100Exception.Authentication -> {
@@ -13129,6 +13345,7 @@ public object FfiConverterTypeP100Error : FfiConverterRustBuffer<P100Exception> 
                 FfiConverterBoolean.write(value.`accepted`, buf)
                 FfiConverterOptionalString.write(value.`operation`, buf)
                 FfiConverterOptionalString.write(value.`rawBody`, buf)
+                FfiConverterTypeOutcome.write(value.`outcome`, buf)
                 Unit
             }
             is P100Exception.Api -> {
@@ -13144,6 +13361,7 @@ public object FfiConverterTypeP100Error : FfiConverterRustBuffer<P100Exception> 
                 FfiConverterBoolean.write(value.`accepted`, buf)
                 FfiConverterOptionalString.write(value.`operation`, buf)
                 FfiConverterOptionalString.write(value.`rawBody`, buf)
+                FfiConverterTypeOutcome.write(value.`outcome`, buf)
                 Unit
             }
             is P100Exception.RateLimited -> {
@@ -13159,6 +13377,7 @@ public object FfiConverterTypeP100Error : FfiConverterRustBuffer<P100Exception> 
                 FfiConverterBoolean.write(value.`accepted`, buf)
                 FfiConverterOptionalString.write(value.`operation`, buf)
                 FfiConverterOptionalString.write(value.`rawBody`, buf)
+                FfiConverterTypeOutcome.write(value.`outcome`, buf)
                 Unit
             }
             is P100Exception.Unavailable -> {
@@ -13174,6 +13393,7 @@ public object FfiConverterTypeP100Error : FfiConverterRustBuffer<P100Exception> 
                 FfiConverterBoolean.write(value.`accepted`, buf)
                 FfiConverterOptionalString.write(value.`operation`, buf)
                 FfiConverterOptionalString.write(value.`rawBody`, buf)
+                FfiConverterTypeOutcome.write(value.`outcome`, buf)
                 Unit
             }
             is P100Exception.Network -> {
@@ -13189,6 +13409,7 @@ public object FfiConverterTypeP100Error : FfiConverterRustBuffer<P100Exception> 
                 FfiConverterBoolean.write(value.`accepted`, buf)
                 FfiConverterOptionalString.write(value.`operation`, buf)
                 FfiConverterOptionalString.write(value.`rawBody`, buf)
+                FfiConverterTypeOutcome.write(value.`outcome`, buf)
                 Unit
             }
             is P100Exception.Timeout -> {
@@ -13204,6 +13425,7 @@ public object FfiConverterTypeP100Error : FfiConverterRustBuffer<P100Exception> 
                 FfiConverterBoolean.write(value.`accepted`, buf)
                 FfiConverterOptionalString.write(value.`operation`, buf)
                 FfiConverterOptionalString.write(value.`rawBody`, buf)
+                FfiConverterTypeOutcome.write(value.`outcome`, buf)
                 Unit
             }
             is P100Exception.Decode -> {
@@ -13219,6 +13441,7 @@ public object FfiConverterTypeP100Error : FfiConverterRustBuffer<P100Exception> 
                 FfiConverterBoolean.write(value.`accepted`, buf)
                 FfiConverterOptionalString.write(value.`operation`, buf)
                 FfiConverterOptionalString.write(value.`rawBody`, buf)
+                FfiConverterTypeOutcome.write(value.`outcome`, buf)
                 Unit
             }
             is P100Exception.Config -> {
@@ -13234,6 +13457,7 @@ public object FfiConverterTypeP100Error : FfiConverterRustBuffer<P100Exception> 
                 FfiConverterBoolean.write(value.`accepted`, buf)
                 FfiConverterOptionalString.write(value.`operation`, buf)
                 FfiConverterOptionalString.write(value.`rawBody`, buf)
+                FfiConverterTypeOutcome.write(value.`outcome`, buf)
                 Unit
             }
             is P100Exception.WebhookUnauthorized -> {
@@ -13249,6 +13473,7 @@ public object FfiConverterTypeP100Error : FfiConverterRustBuffer<P100Exception> 
                 FfiConverterBoolean.write(value.`accepted`, buf)
                 FfiConverterOptionalString.write(value.`operation`, buf)
                 FfiConverterOptionalString.write(value.`rawBody`, buf)
+                FfiConverterTypeOutcome.write(value.`outcome`, buf)
                 Unit
             }
         }.let { /* this makes the `when` an expression, which ensures it is exhaustive */ }

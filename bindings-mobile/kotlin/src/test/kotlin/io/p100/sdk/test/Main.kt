@@ -4,6 +4,8 @@ import io.p100.sdk.CardRef
 import io.p100.sdk.CreateCardRequest
 import io.p100.sdk.CreateUserRequest
 import io.p100.sdk.Currency
+import io.p100.sdk.ErrorKind
+import io.p100.sdk.Outcome
 import io.p100.sdk.P100Exception
 import io.p100.sdk.Secret
 import io.p100.sdk.SepaTransferStatus
@@ -18,6 +20,16 @@ import io.p100.sdk.client.parseAmount
 import io.p100.sdk.client.parseWebhook
 import io.p100.sdk.client.sdkVersion
 import io.p100.sdk.client.verifyWebhook
+import io.p100.sdk.code
+import io.p100.sdk.field
+import io.p100.sdk.isAccepted
+import io.p100.sdk.isRetryable
+import io.p100.sdk.kind
+import io.p100.sdk.operation
+import io.p100.sdk.outcome
+import io.p100.sdk.rawBody
+import io.p100.sdk.retryAfterMs
+import io.p100.sdk.status
 import kotlinx.coroutines.Dispatchers
 import kotlinx.coroutines.TimeoutCancellationException
 import kotlinx.coroutines.async
@@ -210,15 +222,15 @@ private fun defineTests() {
 
     test("bad settings are P100Exception.Config naming the field, never echoing the key") {
         val e = expectThrows<P100Exception.Config> { Client("sk live secret", sandboxUrl) }
-        assertEq(e.kind(), "config", "kind")
-        assertEq(e.field(), "apiKey", "field")
+        assertEq(e.kind, ErrorKind.CONFIG, "kind")
+        assertEq(e.field, "apiKey", "field")
         assertTrue(!e.toString().contains("secret") && !e.message.contains("secret")) { "the key leaked: $e" }
         val u = expectThrows<P100Exception.Config> { Client(sandboxKey, "http://example.com") }
-        assertEq(u.field(), "baseUrl", "field")
+        assertEq(u.field, "baseUrl", "field")
         val many = expectThrows<P100Exception.Config> { Client.withOptions(ClientOptions(apiKey = Secret(sandboxKey), maxRetries = 11)) }
-        assertEq(many.field(), "maxRetries", "field")
+        assertEq(many.field, "maxRetries", "field")
         val neg = expectThrows<P100Exception.Config> { Client.withOptions(ClientOptions(apiKey = Secret(sandboxKey), timeoutMs = -5)) }
-        assertEq(neg.field(), "timeoutMs", "field")
+        assertEq(neg.field, "timeoutMs", "field")
         assertTrue(!ClientOptions(apiKey = Secret("k-123456")).toString().contains("k-123456")) { "ClientOptions.toString shows the key" }
     }
 
@@ -226,21 +238,22 @@ private fun defineTests() {
         val c = client()
         val e = expectThrows<P100Exception.Validation> { c.users().balances("") }
         assertEq(e.field, "externalUserId", "field (property)")
-        assertEq(e.field(), "externalUserId", "field (method)")
+        val p: P100Exception = e
+        assertEq(p.field, "externalUserId", "field (on P100Exception)")
         assertEq(e.status, null, "status")
-        assertEq(e.isRetryable(), false, "retryable")
+        assertEq(e.isRetryable, false, "retryable")
         val t =
             expectThrows<P100Exception.Validation> {
                 c.transfers().create(TransferRequest(null, "u", BigDecimal("1.001"), Currency.Eur))
             }
-        assertTrue(t.field() == "amount") { "amount precision: ${t.field()} ${t.reason}" }
+        assertTrue(t.field == "amount") { "amount precision: ${t.field} ${t.reason}" }
     }
 
     test("an amount that is not an exact decimal fails as P100Exception.Validation, not an internal error") {
         val c = client()
         val tiny = BigDecimal("1E-40")
         val e = expectThrows<P100Exception.Validation> { c.transfers().create(TransferRequest(null, "u", tiny, Currency.Eur)) }
-        assertEq(e.kind(), "validation", "kind")
+        assertEq(e.kind, ErrorKind.VALIDATION, "kind")
         expectThrows<P100Exception.Validation> { parseAmount("12,5") }
         assertEq(parseAmount("0.10").toPlainString(), "0.10", "parseAmount keeps the scale")
     }
@@ -249,18 +262,19 @@ private fun defineTests() {
         val c = client()
         val e = expectThrows<P100Exception.Api> { c.users().balances("nobody-${System.nanoTime()}") }
         assertEq(e.code, "P412", "code")
-        assertEq(e.code(), "P412", "code()")
-        assertEq(e.status(), 400, "status")
-        assertEq(e.kind(), "api", "kind")
+        val q: P100Exception = e
+        assertEq(q.code, "P412", "code (on P100Exception)")
+        assertEq(e.status, 400, "status")
+        assertEq(e.kind, ErrorKind.API, "kind")
         assertTrue(e.toString().contains("P412")) { "toString: $e" }
         val p: P100Exception = e
-        assertTrue(p.isRetryable() == false) { "P412 is not retryable" }
+        assertTrue(p.isRetryable == false) { "P412 is not retryable" }
     }
 
     test("wrong API key: P100Exception.Authentication, 401") {
         val c = Client(sandboxKey + "-wrong", sandboxUrl)
         val e = expectThrows<P100Exception.Authentication> { c.partner().balances() }
-        assertEq(e.status(), 401, "status")
+        assertEq(e.status, 401, "status")
         assertTrue(!e.toString().contains(sandboxKey)) { "the key leaked" }
     }
 
@@ -268,12 +282,13 @@ private fun defineTests() {
         val c = client(maxRetries = 0)
         fault("500")
         val u = expectThrows<P100Exception.Unavailable> { c.partner().balances() }
-        assertEq(u.status(), 500, "status")
-        assertEq(u.isRetryable(), true, "a GET is safe to retry")
+        assertEq(u.status, 500, "status")
+        assertEq(u.isRetryable, true, "a GET is safe to retry")
+        assertEq(u.outcome, Outcome.UNKNOWN, "outcome of a 500")
         fault("malformed")
         val d = expectThrows<P100Exception.Decode> { c.partner().balances() }
-        assertTrue(d.rawBody() != null) { "the unreadable reply is handed back: $d" }
-        assertEq(d.isAccepted(), false, "a GET is never 'accepted'")
+        assertTrue(d.rawBody != null) { "the unreadable reply is handed back: $d" }
+        assertEq(d.outcome, Outcome.ACCEPTED, "a 2xx arrived: the read happened")
         fault("drop")
         val n = expectThrows<P100Exception> { c.partner().balances() }
         assertTrue(n is P100Exception.Network || n is P100Exception.Decode) { "dropped connection: $n" }
@@ -289,15 +304,58 @@ private fun defineTests() {
         assertTrue(ms >= 900) { "Retry-After: 1 was not honoured ($ms ms)" }
         fault("429", 1, mapOf("retryAfter" to BigDecimal.ONE))
         val e = expectThrows<P100Exception.RateLimited> { client(maxRetries = 0).partner().balances() }
-        assertEq(e.status(), 429, "status")
-        assertTrue((e.retryAfterMs() ?: 0) >= 1000) { "retryAfterMs ${e.retryAfterMs()}" }
+        assertEq(e.status, 429, "status")
+        assertTrue((e.retryAfterMs ?: 0) >= 1000) { "retryAfterMs ${e.retryAfterMs}" }
     }
 
     test("timeout: a slow reply beyond the client's timeout is P100Exception.Timeout") {
         val c = client(maxRetries = 0, timeoutMs = 200)
         fault("delay", 1, mapOf("delayMs" to BigDecimal(1500)))
         val e = expectThrows<P100Exception.Timeout> { c.partner().balances() }
-        assertEq(e.kind(), "timeout", "kind")
+        assertEq(e.kind, ErrorKind.TIMEOUT, "kind")
+        assertEq(e.outcome, Outcome.UNKNOWN, "outcome")
+    }
+
+    test("properties on P100Exception: when over kind, never a subclass's positional fields") {
+        val c = client(maxRetries = 0)
+        val seen = ArrayList<String>()
+        for (userId in listOf("", "nobody-${System.nanoTime()}")) {
+            try {
+                c.users().balances(userId)
+                assertTrue(false) { "no error for '$userId'" }
+            } catch (e: P100Exception) {
+                when {
+                    e.kind == ErrorKind.VALIDATION && e.outcome == Outcome.NOT_SENT -> {
+                        seen.add("fix ${e.field}")
+                    }
+
+                    e.kind == ErrorKind.API && e.code == "P412" && e.outcome == Outcome.REJECTED -> {
+                        seen.add("no such user (HTTP ${e.status})")
+                    }
+
+                    else -> {
+                        assertTrue(false) { "unexpected ${e.kind}: $e" }
+                    }
+                }
+            }
+        }
+        assertEq(seen, listOf("fix externalUserId", "no such user (HTTP 400)"), "handled")
+        assertEq(ErrorKind.RATE_LIMITED.toString(), "rate_limited", "ErrorKind text")
+        assertEq(Outcome.values().map { it.toString() }, listOf("not_sent", "rejected", "unknown", "accepted"), "Outcome text")
+    }
+
+    test("a money-moving call whose reply is unreadable after it was executed: Decode, isAccepted, rawBody") {
+        val c = client(maxRetries = 0)
+        val id = "acc-${System.nanoTime()}"
+        newUser(c, id)
+        fault("malformed")
+        val e = expectThrows<P100Exception.Decode> { c.transfers().create(TransferRequest(null, id, BigDecimal("1.00"), Currency.Eur)) }
+        assertEq(e.isAccepted, true, "accepted")
+        assertEq(e.outcome, Outcome.ACCEPTED, "outcome")
+        assertEq(e.isRetryable, false, "retryable")
+        assertTrue(e.rawBody != null) { "rawBody" }
+        assertEq(e.operation, "transfers.create", "operation")
+        assertTrue(!e.toString().contains(e.rawBody!!)) { "toString shows the raw body: $e" }
     }
 
     test("cancelling a coroutine mid-call is clean and the client stays usable") {
@@ -382,7 +440,7 @@ private fun defineTests() {
     test("webhooks: verify (constant-time token check) and parse into typed events") {
         verifyWebhook("Bearer t0k", "t0k")
         val e = expectThrows<P100Exception.WebhookUnauthorized> { verifyWebhook("nope", "t0k") }
-        assertEq(e.status(), 401, "status")
+        assertEq(e.status, 401, "status")
         expectThrows<P100Exception.WebhookUnauthorized> { verifyWebhook(null, "t0k") }
         expectThrows<P100Exception.Config> { WebhookVerifier("") }
         val ev = parseWebhook("""{"externalUserId":"u1","status":"active"}""")
@@ -424,7 +482,7 @@ private fun defineTests() {
         assertEq(card.pin.reveal(), "1234", "pin")
         assertTrue(!card.toString().contains("1234")) { "toString shows the PIN" }
         val e = expectThrows<P100Exception.Validation> { io.p100.sdk.createCardRequestFromJson("""{"pin":"9999"""") }
-        assertEq(e.field(), "json", "field")
+        assertEq(e.field, "json", "field")
         assertTrue(!e.toString().contains("9999")) { "the error echoes the input: $e" }
     }
 
@@ -434,7 +492,7 @@ private fun defineTests() {
         val v = Json.parse(text) as Map<*, *>
         assertTrue(v.containsKey("fiatBalances")) { text }
         val e = expectThrows<P100Exception.Validation> { c.request("GET", "/v1/partner/balances", "{nope") }
-        assertEq(e.field(), "body", "field")
+        assertEq(e.field, "body", "field")
         assertTrue(sdkVersion().isNotEmpty()) { "sdkVersion" }
     }
 }

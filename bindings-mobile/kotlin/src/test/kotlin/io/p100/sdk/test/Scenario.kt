@@ -11,6 +11,14 @@ import io.p100.sdk.TravelRuleUpdateRequest
 import io.p100.sdk.client.Client
 import io.p100.sdk.client.ClientOptions
 import io.p100.sdk.client.WebhookVerifier
+import io.p100.sdk.code
+import io.p100.sdk.errorName
+import io.p100.sdk.field
+import io.p100.sdk.isAccepted
+import io.p100.sdk.isRetryable
+import io.p100.sdk.kind
+import io.p100.sdk.outcome
+import io.p100.sdk.status
 import kotlinx.coroutines.delay
 import java.io.File
 import java.math.BigDecimal
@@ -56,12 +64,14 @@ fun scenarioClient(
 /** The error as the scenario format describes it. */
 fun errorJson(e: P100Exception): Map<String, Any?> =
     linkedMapOf(
-        "kind" to e.kind(),
-        "code" to e.code(),
-        "status" to e.status()?.let { BigDecimal(it) },
-        "field" to e.field(),
-        "errorName" to e.errorName(),
-        "retryable" to e.isRetryable(),
+        "kind" to e.kind.toString(),
+        "code" to e.code,
+        "status" to e.status?.let { BigDecimal(it) },
+        "field" to e.field,
+        "errorName" to e.errorName,
+        "retryable" to e.isRetryable,
+        "outcome" to e.outcome.toString(),
+        "accepted" to e.isAccepted,
         "message" to e.toString(),
     )
 

@@ -1,0 +1,99 @@
+#!/usr/bin/env bash
+# The Swift package on Linux, as CI runs it (called by bindings-mobile/test.sh; as root, on Debian
+# with network access to Debian's packages and crates.io only):
+#
+#  1. Swift 6 from Debian 13's `swiftlang` (scripts/setup.sh swift; scripts/swift.sh runs it);
+#  2. the Rust static library (cargo build -p p100-mobile → target/debug/libp100_mobile.a, linked
+#     through the system-library module Linux/P100FFI) and the sandbox (release);
+#  3. the README's ```swift blocks are the ones compiled (readme-snippets.py --check);
+#  4. swift-format lint --strict on the hand-written Swift (not the generated p100*.swift);
+#  5. builds the package with its tests, and examples/swift, in Swift 5 AND Swift 6 language
+#     modes (Swift 6: strict concurrency checking);
+#  6. starts a sandbox on a free loopback port, runs `swift test` (Swift 6 build; the shared
+#     scenario tests/scenarios/partner_day.json + the Swift checks) and the example against it,
+#     stops the sandbox.
+# Each step prints how long it took.
+set -euo pipefail
+here="$(cd "$(dirname "$0")" && pwd)"
+root="$(cd "$here/../.." && pwd)"
+cd "$root"
+swift=("$root/scripts/swift.sh")
+log() { printf '\n--- swift (linux): %s\n' "$*"; }
+step_start=$SECONDS
+took() { printf -- '--- swift (linux): %s took %d s\n' "$1" $((SECONDS - step_start)); step_start=$SECONDS; }
+
+# ----- 1. toolchain -------------------------------------------------------------------------
+log "toolchain"
+"$root/scripts/setup.sh" swift
+"${swift[@]}" --version
+took "setup"
+
+# ----- 2. Rust: the static library and the sandbox ------------------------------------------
+log "cargo build -p p100-mobile (static library), -p p100-sandbox --release"
+cargo build --quiet -p p100-mobile
+cargo build --quiet -p p100-sandbox --release
+target_dir="$(cargo metadata --format-version 1 --no-deps | python3 -c 'import json,sys; print(json.load(sys.stdin)["target_directory"])')"
+export P100_RUST_LIB_DIR="$target_dir/debug"
+[ -f "$P100_RUST_LIB_DIR/libp100_mobile.a" ] || { echo "no $P100_RUST_LIB_DIR/libp100_mobile.a" >&2; exit 1; }
+took "cargo build"
+
+# ----- 3. README snippets -------------------------------------------------------------------
+log "README Swift snippets are the ones in Tests/P100Tests/ReadmeSnippets.swift"
+python3 "$here/readme-snippets.py" --check
+
+# ----- 4. lint ------------------------------------------------------------------------------
+log "swift-format lint --strict (hand-written Swift)"
+handwritten=(
+  bindings-mobile/swift/Package.swift
+  bindings-mobile/swift/Sources/P100/Secret.swift
+  bindings-mobile/swift/Sources/P100/P100Error+Fields.swift
+  bindings-mobile/swift/Tests/P100Tests/P100Tests.swift
+  bindings-mobile/swift/Tests/P100Tests/ScenarioRunner.swift
+  examples/Package.swift
+  examples/swift/Example.swift
+)
+"${swift[@]}" --cmd swift-format lint --strict --configuration bindings-mobile/swift/.swift-format "${handwritten[@]}"
+took "swift-format"
+
+# ----- 5. build in both language modes --------------------------------------------------------
+pkg="bindings-mobile/swift"
+examples="examples"
+for mode in 5 6; do
+  flags=(-Xswiftc -swift-version -Xswiftc "$mode")
+  # SwiftPM does not see a new libp100_mobile.a: remove the linked products so they are relinked.
+  rm -f "$pkg/.build/swift$mode/debug/P100PackageTests.xctest" "$examples/.build/swift$mode/debug/Example"
+  log "Swift $mode language mode: package + tests"
+  nice "${swift[@]}" build --package-path "$pkg" --scratch-path "$pkg/.build/swift$mode" --build-tests "${flags[@]}"
+  took "build (Swift $mode: package + tests)"
+  log "Swift $mode language mode: examples/swift (examples/Package.swift)"
+  nice "${swift[@]}" build --package-path "$examples" --scratch-path "$examples/.build/swift$mode" "${flags[@]}"
+  took "build (Swift $mode: examples)"
+done
+
+# ----- 6. sandbox, tests, example ---------------------------------------------------------------
+key="swift-test-$RANDOM$RANDOM"
+sandbox_log="$(mktemp)"
+"$target_dir/release/p100-sandbox" --port 0 --api-key "$key" --settle-ms 100 >"$sandbox_log" 2>&1 &
+sandbox_pid=$!
+trap 'kill "$sandbox_pid" 2>/dev/null || true; wait "$sandbox_pid" 2>/dev/null || true; rm -f "$sandbox_log"' EXIT
+url=""
+for _ in $(seq 1 100); do
+  url="$(grep -o 'http://127\.0\.0\.1:[0-9]*' "$sandbox_log" | head -1 || true)"
+  [ -n "$url" ] && break
+  kill -0 "$sandbox_pid" 2>/dev/null || { cat "$sandbox_log" >&2; echo "the sandbox did not start" >&2; exit 1; }
+  sleep 0.1
+done
+[ -n "$url" ] || { echo "the sandbox did not report its URL" >&2; exit 1; }
+log "sandbox at $url"
+
+log "swift test (Swift 6 build): shared scenario + Swift checks"
+P100_SANDBOX_URL="$url" P100_SANDBOX_KEY="$key" P100_SCENARIOS="$root/tests/scenarios" \
+  "${swift[@]}" test --package-path "$pkg" --scratch-path "$pkg/.build/swift6" --skip-build --disable-swift-testing
+took "swift test"
+
+log "examples/swift (examples/Package.swift) against the sandbox"
+P100_API_KEY="$key" P100_BASE_URL="$url" \
+  "${swift[@]}" run --package-path "$examples" --scratch-path "$examples/.build/swift6" --skip-build Example
+took "example run"
+
+log "all Swift checks passed"
