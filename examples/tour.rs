@@ -509,10 +509,48 @@ async fn sandbox_tour() -> Step {
         Err(e) => return Err(format!("expected a local validation error, got {e}").into()),
     }
 
-    title(12, "The user's balances at the end of the day");
+    title(
+        12,
+        "A lost reply: the transfer ran, the connection dropped — did money move?",
+    );
+    // The sandbox runs the next SEPA transfer, then closes the connection before replying.
+    sandbox.inject(
+        p100_sandbox::FaultSpec::new("process-then-drop").operation("sepa.user_transfer"),
+    )?;
+    let lost = UserSepaTransferRequest::new(
+        &user,
+        Amount::parse("7.77")?,
+        "DE89370400440532013000",
+        "Lost reply",
+    );
+    match client.sepa().user_transfer(&lost).await {
+        Ok(_) => return Err("the injected fault did not apply".into()),
+        Err(e) => {
+            line(format!(
+                "{} error, outcome {}: {}",
+                e.kind(),
+                e.outcome(),
+                e.outcome().advice()
+            ));
+            if e.outcome() != p100::Outcome::Unknown || e.is_retryable() {
+                return Err(
+                    format!("expected an unknown, non-retryable outcome, got {e:?}").into(),
+                );
+            }
+            match client.reconcile(&e).await? {
+                p100::Reconciliation::Found { id, status } => line(format!(
+                    "reconcile: found transfer {id} ({}) in the history — not sending it again",
+                    status.unwrap_or_default()
+                )),
+                other => return Err(format!("reconcile should find it, got {other:?}").into()),
+            }
+        }
+    }
+
+    title(13, "The user's balances at the end of the day");
     show_balances(&client.users().balances(&user).await?);
 
     sandbox.shutdown().await;
-    println!("\nDone: 12 steps OK.");
+    println!("\nDone: 13 steps OK.");
     Ok(())
 }
