@@ -1,9 +1,11 @@
-// The built package (pkg/): manifest, typings without `any`, and every core method exposed.
+// The built package (pkg/): manifest, typings without `any`, and every operation of
+// tests/operations.json exposed and declared by its JS name.
 import { test } from "node:test";
 import assert from "node:assert/strict";
 import { readFileSync, readdirSync, existsSync } from "node:fs";
 import { fileURLToPath } from "node:url";
 import path from "node:path";
+import ts from "typescript";
 
 import { p100 } from "./helpers.mjs";
 
@@ -53,21 +55,82 @@ test("every model the methods use is declared", () => {
   }
 });
 
-test("every method of the core's resource groups is exposed, camelCase", () => {
-  const src = readFileSync(path.join(root, "core/src/client/resources.rs"), "utf8");
-  const camel = (s) => s.replace(/_([a-z])/g, (_, c) => c.toUpperCase());
-  const c = new p100.Client({ apiKey: "k", baseUrl: "http://127.0.0.1:9" });
-  let count = 0;
-  for (const block of src.split(/\nimpl /).slice(1)) {
-    const m = /^([A-Za-z]+)<'_>/.exec(block);
-    if (!m) continue;
-    const group = camel(m[1].replace(/^[A-Z]/, (x) => x.toLowerCase()).replace(/[A-Z]/g, (x) => `_${x.toLowerCase()}`));
-    const api = c[group];
-    assert.equal(typeof api, "object", `client.${group} is missing`);
-    for (const [, name] of block.matchAll(/pub async fn ([a-z_]+)/g)) {
-      assert.equal(typeof api[camel(name)], "function", `client.${group}.${camel(name)} is missing`);
-      count++;
+/** The operations of the manifest (generated from core/src/routes.rs, drift-checked there). */
+function operations() {
+  const { operations: ops } = JSON.parse(readFileSync(path.join(root, "tests/operations.json"), "utf8"));
+  assert.ok(ops.length >= 50, `only ${ops.length} operations in tests/operations.json`);
+  return ops;
+}
+
+/** [what, JS name] of every operation, then of the `waitFor` of each operation's group that has one. */
+function wanted() {
+  const ops = operations();
+  const groupPath = Object.fromEntries(ops.map((op) => [op.group, op.names.js.replace(/\.[^.]+$/, "")]));
+  const out = ops.map((op) => [op.operation, op.names.js]);
+  for (const op of ops.filter((o) => o.waitFor)) {
+    const [group, helper] = op.waitFor.split(".");
+    assert.equal(helper, "wait_for", `${op.operation}: waitFor ${op.waitFor}`);
+    out.push([`${op.operation} (waitFor)`, `${groupPath[group]}.waitFor`]);
+  }
+  return out;
+}
+
+test("every operation of tests/operations.json is a function of a client, by its JS name", () => {
+  const client = new p100.Client({ apiKey: "k", baseUrl: "http://127.0.0.1:9" });
+  const problems = [];
+  for (const [what, name] of wanted()) {
+    const [head, ...parts] = name.split(".");
+    assert.equal(head, "client", name);
+    let value = client;
+    for (const part of parts) value = value == null ? undefined : value[part];
+    if (typeof value !== "function") problems.push(`${what}: ${name} is ${typeof value}`);
+  }
+  assert.deepEqual(problems, []);
+});
+
+test("the typings declare every operation of tests/operations.json as a method (Promise of its output)", () => {
+  // The TypeScript compiler resolves `client.<group>.<method>` through the shipped index.d.ts
+  // (and what it re-exports), as a user's editor would.
+  const entry = path.join(pkg, "index.d.ts");
+  const program = ts.createProgram([entry], {
+    target: ts.ScriptTarget.ES2022,
+    lib: ["lib.es2022.d.ts", "lib.esnext.disposable.d.ts"],
+    strict: true,
+    noEmit: true,
+    types: [],
+  });
+  const checker = program.getTypeChecker();
+  const exported = checker.getExportsOfModule(checker.getSymbolAtLocation(program.getSourceFile(entry)));
+  let clientClass = exported.find((s) => s.name === "Client");
+  assert.ok(clientClass, "index.d.ts exports no Client");
+  if (clientClass.flags & ts.SymbolFlags.Alias) clientClass = checker.getAliasedSymbol(clientClass);
+  const clientType = checker.getDeclaredTypeOfSymbol(clientClass);
+
+  const output = Object.fromEntries(operations().map((op) => [op.operation, op.output]));
+  const problems = [];
+  for (const [what, name] of wanted()) {
+    let type = clientType;
+    const missing = name.split(".").slice(1).find((part) => {
+      const member = checker.getPropertyOfType(type, part);
+      if (!member) return true;
+      type = checker.getTypeOfSymbol(member);
+      return false;
+    });
+    if (missing) {
+      problems.push(`${what}: ${checker.typeToString(type)} declares no ${missing}`);
+      continue;
+    }
+    const signatures = type.getCallSignatures();
+    if (signatures.length === 0) {
+      problems.push(`${what}: ${name} is declared ${checker.typeToString(type)}, not a method`);
+      continue;
+    }
+    if (!(what in output)) continue; // waitFor: resolves with what `details` resolves with
+    const expected = `Promise<${output[what] ?? "void"}>`;
+    for (const signature of signatures) {
+      const returns = checker.typeToString(checker.getReturnTypeOfSignature(signature));
+      if (returns !== expected) problems.push(`${what}: ${name} returns ${returns}, the manifest says ${expected}`);
     }
   }
-  assert.ok(count >= 50, `only ${count} methods found in resources.rs`);
+  assert.deepEqual(problems, []);
 });
