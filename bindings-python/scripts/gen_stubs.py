@@ -1,15 +1,18 @@
 #!/usr/bin/env python3
 """Generates the type information of the ``p100`` package from the Rust sources.
 
-The models are defined once, in the core (``core/src/models``, ``core/src/webhooks``), and the
-resource methods once in ``bindings-python/src/groups.rs``; this script turns them into
+The models are defined once, in the core (``core/src/models``, ``core/src/webhooks``), the
+operations once in the core's operation table (read here from its manifest,
+``tests/operations.json``: the return types), and the Python methods in
+``bindings-python/src/groups.rs`` (names, arguments, docstrings); this script turns them into
 
 * ``python/p100/_native.pyi`` — the stub of the native module (every class, attribute and
   method, with keyword arguments typed from the request structs);
 * the generated sections of ``python/p100/__init__.py`` and ``python/p100/webhooks.py``
   (the re-exports and ``__all__``).
 
-It also checks that every method of ``core/src/client/resources.rs`` has a Python binding.
+It also checks that every operation of ``tests/operations.json`` (and every ``wait_for`` helper
+it names) has a Python binding, and that every binding is one of them.
 
     python3 scripts/gen_stubs.py           # rewrite the files
     python3 scripts/gen_stubs.py --check   # fail if they are not up to date (CI)
@@ -18,6 +21,7 @@ It also checks that every method of ``core/src/client/resources.rs`` has a Pytho
 from __future__ import annotations
 
 import argparse
+import json
 import re
 import sys
 from dataclasses import dataclass, field
@@ -27,6 +31,8 @@ HERE = Path(__file__).resolve().parent.parent  # bindings-python/
 ROOT = HERE.parent
 CORE = ROOT / "core" / "src"
 PKG = HERE / "python" / "p100"
+# The operation manifest (generated from core/src/routes.rs, drift-checked by the core's tests).
+MANIFEST = ROOT / "tests" / "operations.json"
 
 ERRORS = [
     "P100Error",
@@ -207,22 +213,29 @@ def parse_enums(paths: list[Path]) -> set[str]:
     return names
 
 
-def parse_core_methods() -> dict[tuple[str, str], tuple[str, str]]:
-    """(accessor, method) -> (parameters, return type) from resources.rs."""
-    src = (CORE / "client" / "resources.rs").read_text()
-    accessor_of = dict(re.findall(r"group!\(\s*(?:///[^\n]*\n\s*)*(\w+),\s*(\w+)\s*\)", src))
-    out: dict[tuple[str, str], tuple[str, str]] = {}
-    for m in re.finditer(r"(?m)^impl (\w+)<'_> \{", src):
-        start = src.index("{", m.start())
-        block = src[start + 1 : balanced(src, start)]
-        flat = re.sub(r"\s+", " ", block)
-        for fm in re.finditer(r"pub async fn (\w+)\(([^)]*)\) -> Result<(.+?)> \{", flat):
-            ret = fm.group(3)
-            out[(accessor_of[m.group(1)], fm.group(1))] = (fm.group(2), ret)
+def core_operations() -> dict[tuple[str, str], str]:
+    """(group, method) -> the core's return type, from ``tests/operations.json``.
+
+    Every operation of the manifest, and the ``wait_for`` helper of each group that has one
+    (it polls the group's ``details``, so it returns what ``details`` returns). A reply the
+    core does not use (``output`` null) is ``()``.
+    """
+    manifest = json.loads(MANIFEST.read_text())
+    ops = manifest["operations"]
+    out: dict[tuple[str, str], str] = {}
+    for op in ops:
+        out[(op["group"], op["name"])] = op["output"] or "()"
+    for op in ops:
+        if op["waitFor"]:
+            group, name = op["waitFor"].split(".")
+            details = out.get((group, "details"))
+            if details is None:
+                sys.exit(f"{MANIFEST.name}: {op['waitFor']} has no {group}.details to poll")
+            out[(group, name)] = details
     return out
 
 
-def parse_groups(core_methods: dict[tuple[str, str], tuple[str, str]]) -> list[Group]:
+def parse_groups(core_methods: dict[tuple[str, str], str]) -> list[Group]:
     src = (HERE / "src" / "groups.rs").read_text()
     groups: list[Group] = []
     for m in re.finditer(r"(?m)^group! \{", src):
@@ -269,14 +282,14 @@ def parse_groups(core_methods: dict[tuple[str, str], tuple[str, str]]) -> list[G
                 method.core_group, method.core_method = cm.group(1), cm.group(2)
                 key = (cm.group(1), cm.group(2))
                 if key not in core_methods:
-                    sys.exit(f"groups.rs: {key} is not a method of core/src/client/resources.rs")
-                method.returns = core_methods[key][1]
+                    sys.exit(f"groups.rs: {key} is not an operation of tests/operations.json")
+                method.returns = core_methods[key]
                 group.methods.append(method)
         groups.append(group)
     bound = {(m.core_group, m.core_method) for g in groups for m in g.methods}
     missing = sorted(set(core_methods) - bound)
     if missing:
-        sys.exit(f"methods of resources.rs without a Python binding: {missing}")
+        sys.exit(f"operations of tests/operations.json without a Python binding: {missing}")
     return groups
 
 
@@ -613,7 +626,7 @@ def main() -> int:
     models = parse_models(rs)
     enums = parse_enums(sorted(CORE.rglob("*.rs")))
     types = Types(models, enums)
-    groups = parse_groups(parse_core_methods())
+    groups = parse_groups(core_operations())
     events = parse_events()
 
     def group_block(is_async: bool) -> str:

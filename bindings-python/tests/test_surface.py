@@ -1,16 +1,23 @@
-"""The Python surface covers the core: every model, every resource method, fresh stubs."""
+"""The Python surface covers the core: every model, every operation of the manifest, fresh stubs."""
 
 from __future__ import annotations
 
+import ast
+import json
 import re
 import subprocess
 import sys
+from typing import Any
+
+import pytest
 
 import p100
 from _sandbox import ROOT
 
 CORE = ROOT / "core" / "src"
 HERE = ROOT / "bindings-python"
+# Every operation of the API, with its name in each language (from core/src/routes.rs).
+MANIFEST = ROOT / "tests" / "operations.json"
 
 
 def core_models() -> set[str]:
@@ -22,15 +29,6 @@ def core_models() -> set[str]:
             )
         )
     return names
-
-
-def core_methods() -> dict[str, set[str]]:
-    src = (CORE / "client" / "resources.rs").read_text()
-    accessor = dict(re.findall(r"group!\(\s*(?:///[^\n]*\n\s*)*(\w+),\s*(\w+)\s*\)", src))
-    out: dict[str, set[str]] = {}
-    for struct, body in re.findall(r"(?ms)^impl (\w+)<'_> \{(.*?)^\}", src):
-        out[accessor[struct]] = set(re.findall(r"pub async fn (\w+)", body))
-    return out
 
 
 def test_every_model_is_exported() -> None:
@@ -53,15 +51,101 @@ def test_every_model_is_exported() -> None:
         assert name in p100.__all__ and hasattr(p100, name)
 
 
-def test_every_resource_method_is_bound_in_both_clients() -> None:
-    methods = core_methods()
-    assert len(methods) == 10 and sum(map(len, methods.values())) > 50
-    sync = p100.Client("key", "http://127.0.0.1:1")
-    aio = p100.AsyncClient("key", "http://127.0.0.1:1")
-    for group, names in methods.items():
-        for name in names:
-            assert callable(getattr(getattr(sync, group), name)), f"{group}.{name}"
-            assert callable(getattr(getattr(aio, group), name)), f"{group}.{name}"
+def operations() -> list[dict[str, Any]]:
+    """The operations of the manifest (generated from the core's operation table)."""
+    ops: list[dict[str, Any]] = json.loads(MANIFEST.read_text())["operations"]
+    assert len(ops) > 50
+    return ops
+
+
+def wait_helpers() -> list[tuple[str, str]]:
+    """(operation, Python name of its group's ``wait_for``) of every operation that has one."""
+    ops = operations()
+    group_path = {op["group"]: op["names"]["python"].rsplit(".", 1)[0] for op in ops}
+    out = []
+    for op in ops:
+        if op["waitFor"]:
+            group, helper = op["waitFor"].split(".")
+            assert helper == "wait_for", op["waitFor"]
+            out.append((op["operation"], f"{group_path[group]}.wait_for"))
+    assert out
+    return out
+
+
+def resolve(client: object, name: str) -> object:
+    """``client.sepa.partner_transfer`` on ``client``; raises AttributeError."""
+    head, *path = name.split(".")
+    assert head == "client" and path, name
+    obj = client
+    for part in path:
+        obj = getattr(obj, part)
+    return obj
+
+
+@pytest.mark.parametrize("client_class", [p100.Client, p100.AsyncClient])
+def test_every_operation_of_the_manifest_is_bound(client_class: type[p100.Client]) -> None:
+    client = client_class("key", "http://127.0.0.1:1")
+    wanted = [(op["operation"], op["names"]["python"]) for op in operations()] + wait_helpers()
+    missing = []
+    for operation, name in wanted:
+        try:
+            method = resolve(client, name)
+        except AttributeError:
+            missing.append(f"{operation}: {name} is missing")
+            continue
+        if not callable(method):
+            missing.append(f"{operation}: {name} is not callable")
+    assert missing == [], f"{client_class.__name__}: " + "; ".join(missing)
+
+
+def stub_classes() -> dict[str, ast.ClassDef]:
+    """The classes of the shipped stub ``p100/_native.pyi``, by name."""
+    import importlib.resources
+
+    text = importlib.resources.files("p100").joinpath("_native.pyi").read_text()
+    tree = ast.parse(text)
+    return {node.name: node for node in tree.body if isinstance(node, ast.ClassDef)}
+
+
+@pytest.mark.parametrize("client_class", ["Client", "AsyncClient"])
+def test_the_stub_declares_every_operation_of_the_manifest(client_class: str) -> None:
+    """``client.<group>`` is a property typed with a group class that declares the method
+    (``async def`` on ``AsyncClient``)."""
+    classes = stub_classes()
+    want = ast.AsyncFunctionDef if client_class == "AsyncClient" else ast.FunctionDef
+
+    def members(cls: ast.ClassDef) -> dict[str, list[ast.FunctionDef | ast.AsyncFunctionDef]]:
+        out: dict[str, list[ast.FunctionDef | ast.AsyncFunctionDef]] = {}
+        for node in cls.body:
+            if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef)):
+                out.setdefault(node.name, []).append(node)
+        return out
+
+    def declared(name: str) -> str | None:
+        """Why ``name`` is not declared, or None."""
+        _client, *path = name.split(".")
+        cls = classes[client_class]
+        for i, part in enumerate(path):
+            defs = members(cls).get(part)
+            if not defs:
+                return f"{cls.name} declares no {part}"
+            if i == len(path) - 1:
+                if not all(isinstance(d, want) for d in defs):
+                    return f"{cls.name}.{part} is not an {want.__name__}"
+                return None
+            prop = defs[0]
+            decorators = {d.id for d in prop.decorator_list if isinstance(d, ast.Name)}
+            returns = prop.returns
+            if "property" not in decorators or not isinstance(returns, ast.Name):
+                return f"{cls.name}.{part} is not a property typed with a class"
+            if returns.id not in classes:
+                return f"{cls.name}.{part} is typed {returns.id}, which the stub does not declare"
+            cls = classes[returns.id]
+        return None
+
+    wanted = [(op["operation"], op["names"]["python"]) for op in operations()] + wait_helpers()
+    problems = [f"{op}: {why}" for op, name in wanted if (why := declared(name))]
+    assert problems == [], "; ".join(problems)
 
 
 def test_generated_stubs_are_up_to_date() -> None:
