@@ -27,7 +27,7 @@ use p100::bindings::uniffi::P100Error;
 use p100::client::Environment;
 use p100::models::*;
 use p100::webhooks::{self as hooks, *};
-use p100::{Amount, SecretString, WaitOptions};
+use p100::{Amount, Fingerprint, Reconciliation, SecretString, WaitOptions};
 
 uniffi::setup_scaffolding!("p100_mobile");
 
@@ -39,6 +39,8 @@ uniffi::use_remote_type!(p100::OrderRates);
 uniffi::use_remote_type!(p100::TransactionHistory);
 uniffi::use_remote_type!(p100::SepaContacts);
 uniffi::use_remote_type!(p100::Environment);
+uniffi::use_remote_type!(p100::Fingerprint);
+uniffi::use_remote_type!(p100::Reconciliation);
 
 /// Every exported call returns this.
 type Result<T, E = P100Error> = std::result::Result<T, E>;
@@ -89,6 +91,10 @@ pub struct ClientOptions {
     /// Timeout of one attempt, in milliseconds (default 60 000).
     #[uniffi(default = None)]
     pub timeout_ms: Option<i64>,
+    /// Longest wait for the connection to open, in milliseconds (default: within `timeoutMs`).
+    /// A call that never connected provably never left, so it is `notSent` and retried.
+    #[uniffi(default = None)]
+    pub connect_timeout_ms: Option<i64>,
     /// Retries after the first attempt (default 2, at most 10).
     #[uniffi(default = None)]
     pub max_retries: Option<i32>,
@@ -137,6 +143,9 @@ impl Client {
         }
         if let Some(t) = setting(millis("timeoutMs", options.timeout_ms))? {
             b = b.timeout(t);
+        }
+        if let Some(t) = setting(millis("connectTimeoutMs", options.connect_timeout_ms))? {
+            b = b.connect_timeout(t);
         }
         let mut retry = p100::RetryPolicy::default();
         if let Some(n) = setting(count("maxRetries", options.max_retries))? {
@@ -279,6 +288,20 @@ impl Client {
         };
         let value = ok(self.inner.request(&method, &path, body.as_ref()).await)?;
         Ok(value.to_string())
+    }
+
+    /// Did the operation of `error` happen? For an `unknown` (or `accepted`) outcome of a
+    /// money-moving call, looks in the transaction history for the operation its `fingerprint`
+    /// describes: `Found` (id and status), `NotFound` (not there yet: check again later before
+    /// sending again) or `CannotTell` (several matches, or an operation the history does not
+    /// list). `notSent` and `rejected` errors are `NotFound` at once. The core's rules
+    /// (`p100::Client::reconcile_outcome`).
+    pub async fn reconcile(&self, error: P100Error) -> Result<Reconciliation> {
+        let d = error.details();
+        ok(self
+            .inner
+            .reconcile_outcome(d.outcome, d.fingerprint.as_ref())
+            .await)
     }
 }
 

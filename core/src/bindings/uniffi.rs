@@ -26,7 +26,7 @@ use std::fmt;
 
 use std::collections::HashMap;
 
-use crate::client::Environment;
+use crate::client::{Environment, Fingerprint, Reconciliation};
 use crate::models::{
     Balances, CryptoBalance, ExchangeRates, FiatBalance, FileUpload, OrderRates, SepaContact,
     SepaContacts, Transaction, TransactionHistory,
@@ -82,6 +82,48 @@ pub struct TransactionHistory {
 pub struct SepaContacts {
     /// The contacts.
     pub contacts: Vec<SepaContact>,
+}
+
+/// What a money-moving call sent, carried by its error when the outcome is `unknown` or
+/// `accepted` (`e.fingerprint` in Swift and Kotlin): the input of `client.reconcile(error)`.
+/// Holds no secret (no PIN, no card data).
+#[uniffi::remote(Record)]
+pub struct Fingerprint {
+    /// The operation (`"sepa.partner_transfer"`).
+    pub operation: String,
+    /// The amount sent, when the call had one.
+    pub amount: Option<Amount>,
+    /// The currency (sold currency for exchanges), lower case, when the call had one.
+    pub currency: Option<String>,
+    /// Where the money went: IBAN, wallet address or user, when the call said.
+    pub destination: Option<String>,
+    /// The user whose balance pays, if not the partner.
+    pub external_user_id: Option<String>,
+    /// When the first attempt was sent, in milliseconds since 1970-01-01 UTC.
+    pub sent_at_ms: i64,
+}
+
+/// The answer of `client.reconcile(error)`: did the operation of an ambiguous error happen?
+/// `Found` (its id and status in the history), `NotFound` (the history does not show it, or the
+/// error proves it never happened) or `CannotTell` (several matches, or an operation the history
+/// does not list: `reason` names what to check instead).
+#[uniffi::remote(Enum)]
+pub enum Reconciliation {
+    /// The operation happened: its id and its status in the history.
+    Found {
+        /// The operation's id (use it with the details endpoint and `waitFor`).
+        id: String,
+        /// Its status as the history shows it.
+        status: Option<String>,
+    },
+    /// The history shows no such operation (yet): it may still appear, so check again after a
+    /// while before sending the call again.
+    NotFound,
+    /// The history cannot answer.
+    CannotTell {
+        /// Why, and what to check instead.
+        reason: String,
+    },
 }
 
 /// A P100 environment.
@@ -277,10 +319,14 @@ macro_rules! p100_error {
                     accepted: bool,
                     /// The SDK operation that failed.
                     operation: Option<String>,
-                    /// The server's reply, secrets masked, when there was one.
-                    raw_body: Option<String>,
+                    /// The server's reply, secrets masked, when there was one. A `Secret`, so
+                    /// that it never shows in the exception's message (read `rawBody`).
+                    raw_body: Option<SecretString>,
                     /// Did the operation happen: not sent, rejected, unknown or accepted.
                     outcome: Outcome,
+                    /// What a money-moving call sent (`unknown`/`accepted` outcomes): the
+                    /// input of `client.reconcile(error)`.
+                    fingerprint: Option<Fingerprint>,
                 },
             )+
         }
@@ -303,6 +349,7 @@ macro_rules! p100_error {
                             operation,
                             raw_body,
                             outcome,
+                            fingerprint,
                         } => Fields {
                             kind: ErrorKind::$variant,
                             reason,
@@ -315,8 +362,9 @@ macro_rules! p100_error {
                             field: field.as_deref(),
                             accepted: *accepted,
                             operation: operation.as_deref(),
-                            raw_body: raw_body.as_deref(),
+                            raw_body: raw_body.as_ref().map(SecretString::expose),
                             outcome: *outcome,
+                            fingerprint: fingerprint.as_ref(),
                         },
                     )+
                 }
@@ -337,8 +385,9 @@ macro_rules! p100_error {
                 let field = e.field().map(str::to_string);
                 let accepted = e.accepted();
                 let operation = e.operation().map(str::to_string);
-                let raw_body = e.raw_body().map(str::to_string);
+                let raw_body = e.raw_body().map(|b| SecretString::new(b.to_string()));
                 let outcome = e.outcome();
+                let fingerprint = e.fingerprint().cloned();
                 match e.kind() {
                     $(
                         ErrorKind::$variant => P100Error::$variant {
@@ -354,6 +403,7 @@ macro_rules! p100_error {
                             operation,
                             raw_body,
                             outcome,
+                            fingerprint,
                         },
                     )+
                 }
@@ -401,6 +451,7 @@ struct Fields<'a> {
     operation: Option<&'a str>,
     raw_body: Option<&'a str>,
     outcome: Outcome,
+    fingerprint: Option<&'a Fingerprint>,
 }
 
 /// What kind of failure a [`P100Error`] is: `e.kind` in Swift (`.validation`, `.rateLimited`…)
@@ -484,6 +535,9 @@ pub struct P100ErrorDetails {
     pub raw_body: Option<String>,
     /// Did the operation happen? `NotSent`, `Rejected`, `Unknown` or `Accepted`.
     pub outcome: Outcome,
+    /// What a money-moving call sent, when its outcome is `Unknown` or `Accepted`: the input of
+    /// `client.reconcile(error)`. None for other errors.
+    pub fingerprint: Option<Fingerprint>,
 }
 
 #[uniffi::export]
@@ -506,6 +560,7 @@ impl P100Error {
             operation: x.operation.map(str::to_string),
             raw_body: x.raw_body.map(str::to_string),
             outcome: x.outcome,
+            fingerprint: x.fingerprint.cloned(),
         }
     }
 }

@@ -364,6 +364,11 @@ uint64_t uniffi_p100_mobile_fn_method_client_partner(uint64_t ptr, RustCallStatu
 uint64_t uniffi_p100_mobile_fn_method_client_payment_links(uint64_t ptr, RustCallStatus *_Nonnull out_status
 );
 #endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_P100_MOBILE_FN_METHOD_CLIENT_RECONCILE
+#define UNIFFI_FFIDEF_UNIFFI_P100_MOBILE_FN_METHOD_CLIENT_RECONCILE
+uint64_t uniffi_p100_mobile_fn_method_client_reconcile(uint64_t ptr, RustBuffer error
+);
+#endif
 #ifndef UNIFFI_FFIDEF_UNIFFI_P100_MOBILE_FN_METHOD_CLIENT_REQUEST
 #define UNIFFI_FFIDEF_UNIFFI_P100_MOBILE_FN_METHOD_CLIENT_REQUEST
 uint64_t uniffi_p100_mobile_fn_method_client_request(uint64_t ptr, RustBuffer method, RustBuffer path, RustBuffer body
@@ -1158,6 +1163,12 @@ uint16_t uniffi_p100_mobile_checksum_method_client_partner(void
 #ifndef UNIFFI_FFIDEF_UNIFFI_P100_MOBILE_CHECKSUM_METHOD_CLIENT_PAYMENT_LINKS
 #define UNIFFI_FFIDEF_UNIFFI_P100_MOBILE_CHECKSUM_METHOD_CLIENT_PAYMENT_LINKS
 uint16_t uniffi_p100_mobile_checksum_method_client_payment_links(void
+    
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_P100_MOBILE_CHECKSUM_METHOD_CLIENT_RECONCILE
+#define UNIFFI_FFIDEF_UNIFFI_P100_MOBILE_CHECKSUM_METHOD_CLIENT_RECONCILE
+uint16_t uniffi_p100_mobile_checksum_method_client_reconcile(void
     
 );
 #endif

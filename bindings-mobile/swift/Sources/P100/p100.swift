@@ -4378,6 +4378,117 @@ public func FfiConverterTypeFileUpload_lower(_ value: FileUpload) -> RustBuffer 
 
 
 /**
+ * What a money-moving call sent, carried by its error when the outcome is `unknown` or
+ * `accepted` (`e.fingerprint` in Swift and Kotlin): the input of `client.reconcile(error)`.
+ * Holds no secret (no PIN, no card data).
+ */
+public struct Fingerprint: Equatable, Hashable {
+    /**
+     * The operation (`"sepa.partner_transfer"`).
+     */
+    public let operation: String
+    /**
+     * The amount sent, when the call had one.
+     */
+    public let amount: Amount?
+    /**
+     * The currency (sold currency for exchanges), lower case, when the call had one.
+     */
+    public let currency: String?
+    /**
+     * Where the money went: IBAN, wallet address or user, when the call said.
+     */
+    public let destination: String?
+    /**
+     * The user whose balance pays, if not the partner.
+     */
+    public let externalUserId: String?
+    /**
+     * When the first attempt was sent, in milliseconds since 1970-01-01 UTC.
+     */
+    public let sentAtMs: Int64
+
+    // Default memberwise initializers are never public by default, so we
+    // declare one manually.
+    public init(
+        /**
+         * The operation (`"sepa.partner_transfer"`).
+         */operation: String, 
+        /**
+         * The amount sent, when the call had one.
+         */amount: Amount?, 
+        /**
+         * The currency (sold currency for exchanges), lower case, when the call had one.
+         */currency: String?, 
+        /**
+         * Where the money went: IBAN, wallet address or user, when the call said.
+         */destination: String?, 
+        /**
+         * The user whose balance pays, if not the partner.
+         */externalUserId: String?, 
+        /**
+         * When the first attempt was sent, in milliseconds since 1970-01-01 UTC.
+         */sentAtMs: Int64) {
+        self.operation = operation
+        self.amount = amount
+        self.currency = currency
+        self.destination = destination
+        self.externalUserId = externalUserId
+        self.sentAtMs = sentAtMs
+    }
+
+    
+
+    
+}
+
+#if compiler(>=6)
+extension Fingerprint: Sendable {}
+#endif
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public struct FfiConverterTypeFingerprint: FfiConverterRustBuffer {
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> Fingerprint {
+        return
+            try Fingerprint(
+                operation: FfiConverterString.read(from: &buf), 
+                amount: FfiConverterOptionTypeAmount.read(from: &buf), 
+                currency: FfiConverterOptionString.read(from: &buf), 
+                destination: FfiConverterOptionString.read(from: &buf), 
+                externalUserId: FfiConverterOptionString.read(from: &buf), 
+                sentAtMs: FfiConverterInt64.read(from: &buf)
+        )
+    }
+
+    public static func write(_ value: Fingerprint, into buf: inout [UInt8]) {
+        FfiConverterString.write(value.operation, into: &buf)
+        FfiConverterOptionTypeAmount.write(value.amount, into: &buf)
+        FfiConverterOptionString.write(value.currency, into: &buf)
+        FfiConverterOptionString.write(value.destination, into: &buf)
+        FfiConverterOptionString.write(value.externalUserId, into: &buf)
+        FfiConverterInt64.write(value.sentAtMs, into: &buf)
+    }
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeFingerprint_lift(_ buf: RustBuffer) throws -> Fingerprint {
+    return try FfiConverterTypeFingerprint.lift(buf)
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeFingerprint_lower(_ value: Fingerprint) -> RustBuffer {
+    return FfiConverterTypeFingerprint.lower(value)
+}
+
+
+/**
  * IBAN status (first-party payment check of an incoming SEPA deposit). *Inferred*
  * payload; the status values are documented.
  */
@@ -6017,6 +6128,11 @@ public struct P100ErrorDetails: Equatable, Hashable {
      * Did the operation happen? `NotSent`, `Rejected`, `Unknown` or `Accepted`.
      */
     public let outcome: Outcome
+    /**
+     * What a money-moving call sent, when its outcome is `Unknown` or `Accepted`: the input of
+     * `client.reconcile(error)`. None for other errors.
+     */
+    public let fingerprint: Fingerprint?
 
     // Default memberwise initializers are never public by default, so we
     // declare one manually.
@@ -6061,7 +6177,11 @@ public struct P100ErrorDetails: Equatable, Hashable {
          */rawBody: String?, 
         /**
          * Did the operation happen? `NotSent`, `Rejected`, `Unknown` or `Accepted`.
-         */outcome: Outcome) {
+         */outcome: Outcome, 
+        /**
+         * What a money-moving call sent, when its outcome is `Unknown` or `Accepted`: the input of
+         * `client.reconcile(error)`. None for other errors.
+         */fingerprint: Fingerprint?) {
         self.kind = kind
         self.reason = reason
         self.code = code
@@ -6075,6 +6195,7 @@ public struct P100ErrorDetails: Equatable, Hashable {
         self.operation = operation
         self.rawBody = rawBody
         self.outcome = outcome
+        self.fingerprint = fingerprint
     }
 
     
@@ -6105,7 +6226,8 @@ public struct FfiConverterTypeP100ErrorDetails: FfiConverterRustBuffer {
                 accepted: FfiConverterBool.read(from: &buf), 
                 operation: FfiConverterOptionString.read(from: &buf), 
                 rawBody: FfiConverterOptionString.read(from: &buf), 
-                outcome: FfiConverterTypeOutcome.read(from: &buf)
+                outcome: FfiConverterTypeOutcome.read(from: &buf), 
+                fingerprint: FfiConverterOptionTypeFingerprint.read(from: &buf)
         )
     }
 
@@ -6123,6 +6245,7 @@ public struct FfiConverterTypeP100ErrorDetails: FfiConverterRustBuffer {
         FfiConverterOptionString.write(value.operation, into: &buf)
         FfiConverterOptionString.write(value.rawBody, into: &buf)
         FfiConverterTypeOutcome.write(value.outcome, into: &buf)
+        FfiConverterOptionTypeFingerprint.write(value.fingerprint, into: &buf)
     }
 }
 
@@ -13119,11 +13242,16 @@ enum P100Error: Swift.Error, Equatable, Hashable, Foundation.LocalizedError {
          * The SDK operation that failed.
          */operation: String?, 
         /**
-         * The server's reply, secrets masked, when there was one.
-         */rawBody: String?, 
+         * The server's reply, secrets masked, when there was one. A `Secret`, so
+         * that it never shows in the exception's message (read `rawBody`).
+         */rawBody: SecretString?, 
         /**
          * Did the operation happen: not sent, rejected, unknown or accepted.
-         */outcome: Outcome
+         */outcome: Outcome, 
+        /**
+         * What a money-moving call sent (`unknown`/`accepted` outcomes): the
+         * input of `client.reconcile(error)`.
+         */fingerprint: Fingerprint?
     )
     /**
      * 401: key missing (`xo1`), wrong (`xo2`) or IP not allowed (`xo3`).
@@ -13161,11 +13289,16 @@ enum P100Error: Swift.Error, Equatable, Hashable, Foundation.LocalizedError {
          * The SDK operation that failed.
          */operation: String?, 
         /**
-         * The server's reply, secrets masked, when there was one.
-         */rawBody: String?, 
+         * The server's reply, secrets masked, when there was one. A `Secret`, so
+         * that it never shows in the exception's message (read `rawBody`).
+         */rawBody: SecretString?, 
         /**
          * Did the operation happen: not sent, rejected, unknown or accepted.
-         */outcome: Outcome
+         */outcome: Outcome, 
+        /**
+         * What a money-moving call sent (`unknown`/`accepted` outcomes): the
+         * input of `client.reconcile(error)`.
+         */fingerprint: Fingerprint?
     )
     /**
      * A business error from the API with a P-code (`P412`, `P433`, …).
@@ -13203,11 +13336,16 @@ enum P100Error: Swift.Error, Equatable, Hashable, Foundation.LocalizedError {
          * The SDK operation that failed.
          */operation: String?, 
         /**
-         * The server's reply, secrets masked, when there was one.
-         */rawBody: String?, 
+         * The server's reply, secrets masked, when there was one. A `Secret`, so
+         * that it never shows in the exception's message (read `rawBody`).
+         */rawBody: SecretString?, 
         /**
          * Did the operation happen: not sent, rejected, unknown or accepted.
-         */outcome: Outcome
+         */outcome: Outcome, 
+        /**
+         * What a money-moving call sent (`unknown`/`accepted` outcomes): the
+         * input of `client.reconcile(error)`.
+         */fingerprint: Fingerprint?
     )
     /**
      * 429: too many requests; `retryAfterMs` says how long to wait when the server said.
@@ -13245,11 +13383,16 @@ enum P100Error: Swift.Error, Equatable, Hashable, Foundation.LocalizedError {
          * The SDK operation that failed.
          */operation: String?, 
         /**
-         * The server's reply, secrets masked, when there was one.
-         */rawBody: String?, 
+         * The server's reply, secrets masked, when there was one. A `Secret`, so
+         * that it never shows in the exception's message (read `rawBody`).
+         */rawBody: SecretString?, 
         /**
          * Did the operation happen: not sent, rejected, unknown or accepted.
-         */outcome: Outcome
+         */outcome: Outcome, 
+        /**
+         * What a money-moving call sent (`unknown`/`accepted` outcomes): the
+         * input of `client.reconcile(error)`.
+         */fingerprint: Fingerprint?
     )
     /**
      * `P501` or an HTTP 5xx: the service is unavailable.
@@ -13287,11 +13430,16 @@ enum P100Error: Swift.Error, Equatable, Hashable, Foundation.LocalizedError {
          * The SDK operation that failed.
          */operation: String?, 
         /**
-         * The server's reply, secrets masked, when there was one.
-         */rawBody: String?, 
+         * The server's reply, secrets masked, when there was one. A `Secret`, so
+         * that it never shows in the exception's message (read `rawBody`).
+         */rawBody: SecretString?, 
         /**
          * Did the operation happen: not sent, rejected, unknown or accepted.
-         */outcome: Outcome
+         */outcome: Outcome, 
+        /**
+         * What a money-moving call sent (`unknown`/`accepted` outcomes): the
+         * input of `client.reconcile(error)`.
+         */fingerprint: Fingerprint?
     )
     /**
      * The request could not be completed on the network (refused, reset, DNS, TLS).
@@ -13329,11 +13477,16 @@ enum P100Error: Swift.Error, Equatable, Hashable, Foundation.LocalizedError {
          * The SDK operation that failed.
          */operation: String?, 
         /**
-         * The server's reply, secrets masked, when there was one.
-         */rawBody: String?, 
+         * The server's reply, secrets masked, when there was one. A `Secret`, so
+         * that it never shows in the exception's message (read `rawBody`).
+         */rawBody: SecretString?, 
         /**
          * Did the operation happen: not sent, rejected, unknown or accepted.
-         */outcome: Outcome
+         */outcome: Outcome, 
+        /**
+         * What a money-moving call sent (`unknown`/`accepted` outcomes): the
+         * input of `client.reconcile(error)`.
+         */fingerprint: Fingerprint?
     )
     /**
      * No reply within the timeout (or a `waitFor` that ran out of time).
@@ -13371,11 +13524,16 @@ enum P100Error: Swift.Error, Equatable, Hashable, Foundation.LocalizedError {
          * The SDK operation that failed.
          */operation: String?, 
         /**
-         * The server's reply, secrets masked, when there was one.
-         */rawBody: String?, 
+         * The server's reply, secrets masked, when there was one. A `Secret`, so
+         * that it never shows in the exception's message (read `rawBody`).
+         */rawBody: SecretString?, 
         /**
          * Did the operation happen: not sent, rejected, unknown or accepted.
-         */outcome: Outcome
+         */outcome: Outcome, 
+        /**
+         * What a money-moving call sent (`unknown`/`accepted` outcomes): the
+         * input of `client.reconcile(error)`.
+         */fingerprint: Fingerprint?
     )
     /**
      * A reply that could not be read; `accepted` tells whether the operation was accepted.
@@ -13413,11 +13571,16 @@ enum P100Error: Swift.Error, Equatable, Hashable, Foundation.LocalizedError {
          * The SDK operation that failed.
          */operation: String?, 
         /**
-         * The server's reply, secrets masked, when there was one.
-         */rawBody: String?, 
+         * The server's reply, secrets masked, when there was one. A `Secret`, so
+         * that it never shows in the exception's message (read `rawBody`).
+         */rawBody: SecretString?, 
         /**
          * Did the operation happen: not sent, rejected, unknown or accepted.
-         */outcome: Outcome
+         */outcome: Outcome, 
+        /**
+         * What a money-moving call sent (`unknown`/`accepted` outcomes): the
+         * input of `client.reconcile(error)`.
+         */fingerprint: Fingerprint?
     )
     /**
      * The client is misconfigured (no API key, bad base URL, …).
@@ -13455,11 +13618,16 @@ enum P100Error: Swift.Error, Equatable, Hashable, Foundation.LocalizedError {
          * The SDK operation that failed.
          */operation: String?, 
         /**
-         * The server's reply, secrets masked, when there was one.
-         */rawBody: String?, 
+         * The server's reply, secrets masked, when there was one. A `Secret`, so
+         * that it never shows in the exception's message (read `rawBody`).
+         */rawBody: SecretString?, 
         /**
          * Did the operation happen: not sent, rejected, unknown or accepted.
-         */outcome: Outcome
+         */outcome: Outcome, 
+        /**
+         * What a money-moving call sent (`unknown`/`accepted` outcomes): the
+         * input of `client.reconcile(error)`.
+         */fingerprint: Fingerprint?
     )
     /**
      * A webhook delivery without the right `Authorization` token: answer it with 401.
@@ -13497,11 +13665,16 @@ enum P100Error: Swift.Error, Equatable, Hashable, Foundation.LocalizedError {
          * The SDK operation that failed.
          */operation: String?, 
         /**
-         * The server's reply, secrets masked, when there was one.
-         */rawBody: String?, 
+         * The server's reply, secrets masked, when there was one. A `Secret`, so
+         * that it never shows in the exception's message (read `rawBody`).
+         */rawBody: SecretString?, 
         /**
          * Did the operation happen: not sent, rejected, unknown or accepted.
-         */outcome: Outcome
+         */outcome: Outcome, 
+        /**
+         * What a money-moving call sent (`unknown`/`accepted` outcomes): the
+         * input of `client.reconcile(error)`.
+         */fingerprint: Fingerprint?
     )
 
     
@@ -13567,8 +13740,9 @@ public struct FfiConverterTypeP100Error: FfiConverterRustBuffer {
             field: try FfiConverterOptionString.read(from: &buf), 
             accepted: try FfiConverterBool.read(from: &buf), 
             operation: try FfiConverterOptionString.read(from: &buf), 
-            rawBody: try FfiConverterOptionString.read(from: &buf), 
-            outcome: try FfiConverterTypeOutcome.read(from: &buf)
+            rawBody: try FfiConverterOptionTypeSecretString.read(from: &buf), 
+            outcome: try FfiConverterTypeOutcome.read(from: &buf), 
+            fingerprint: try FfiConverterOptionTypeFingerprint.read(from: &buf)
             )
         case 2: return .Authentication(
             reason: try FfiConverterString.read(from: &buf), 
@@ -13581,8 +13755,9 @@ public struct FfiConverterTypeP100Error: FfiConverterRustBuffer {
             field: try FfiConverterOptionString.read(from: &buf), 
             accepted: try FfiConverterBool.read(from: &buf), 
             operation: try FfiConverterOptionString.read(from: &buf), 
-            rawBody: try FfiConverterOptionString.read(from: &buf), 
-            outcome: try FfiConverterTypeOutcome.read(from: &buf)
+            rawBody: try FfiConverterOptionTypeSecretString.read(from: &buf), 
+            outcome: try FfiConverterTypeOutcome.read(from: &buf), 
+            fingerprint: try FfiConverterOptionTypeFingerprint.read(from: &buf)
             )
         case 3: return .Api(
             reason: try FfiConverterString.read(from: &buf), 
@@ -13595,8 +13770,9 @@ public struct FfiConverterTypeP100Error: FfiConverterRustBuffer {
             field: try FfiConverterOptionString.read(from: &buf), 
             accepted: try FfiConverterBool.read(from: &buf), 
             operation: try FfiConverterOptionString.read(from: &buf), 
-            rawBody: try FfiConverterOptionString.read(from: &buf), 
-            outcome: try FfiConverterTypeOutcome.read(from: &buf)
+            rawBody: try FfiConverterOptionTypeSecretString.read(from: &buf), 
+            outcome: try FfiConverterTypeOutcome.read(from: &buf), 
+            fingerprint: try FfiConverterOptionTypeFingerprint.read(from: &buf)
             )
         case 4: return .RateLimited(
             reason: try FfiConverterString.read(from: &buf), 
@@ -13609,8 +13785,9 @@ public struct FfiConverterTypeP100Error: FfiConverterRustBuffer {
             field: try FfiConverterOptionString.read(from: &buf), 
             accepted: try FfiConverterBool.read(from: &buf), 
             operation: try FfiConverterOptionString.read(from: &buf), 
-            rawBody: try FfiConverterOptionString.read(from: &buf), 
-            outcome: try FfiConverterTypeOutcome.read(from: &buf)
+            rawBody: try FfiConverterOptionTypeSecretString.read(from: &buf), 
+            outcome: try FfiConverterTypeOutcome.read(from: &buf), 
+            fingerprint: try FfiConverterOptionTypeFingerprint.read(from: &buf)
             )
         case 5: return .Unavailable(
             reason: try FfiConverterString.read(from: &buf), 
@@ -13623,8 +13800,9 @@ public struct FfiConverterTypeP100Error: FfiConverterRustBuffer {
             field: try FfiConverterOptionString.read(from: &buf), 
             accepted: try FfiConverterBool.read(from: &buf), 
             operation: try FfiConverterOptionString.read(from: &buf), 
-            rawBody: try FfiConverterOptionString.read(from: &buf), 
-            outcome: try FfiConverterTypeOutcome.read(from: &buf)
+            rawBody: try FfiConverterOptionTypeSecretString.read(from: &buf), 
+            outcome: try FfiConverterTypeOutcome.read(from: &buf), 
+            fingerprint: try FfiConverterOptionTypeFingerprint.read(from: &buf)
             )
         case 6: return .Network(
             reason: try FfiConverterString.read(from: &buf), 
@@ -13637,8 +13815,9 @@ public struct FfiConverterTypeP100Error: FfiConverterRustBuffer {
             field: try FfiConverterOptionString.read(from: &buf), 
             accepted: try FfiConverterBool.read(from: &buf), 
             operation: try FfiConverterOptionString.read(from: &buf), 
-            rawBody: try FfiConverterOptionString.read(from: &buf), 
-            outcome: try FfiConverterTypeOutcome.read(from: &buf)
+            rawBody: try FfiConverterOptionTypeSecretString.read(from: &buf), 
+            outcome: try FfiConverterTypeOutcome.read(from: &buf), 
+            fingerprint: try FfiConverterOptionTypeFingerprint.read(from: &buf)
             )
         case 7: return .Timeout(
             reason: try FfiConverterString.read(from: &buf), 
@@ -13651,8 +13830,9 @@ public struct FfiConverterTypeP100Error: FfiConverterRustBuffer {
             field: try FfiConverterOptionString.read(from: &buf), 
             accepted: try FfiConverterBool.read(from: &buf), 
             operation: try FfiConverterOptionString.read(from: &buf), 
-            rawBody: try FfiConverterOptionString.read(from: &buf), 
-            outcome: try FfiConverterTypeOutcome.read(from: &buf)
+            rawBody: try FfiConverterOptionTypeSecretString.read(from: &buf), 
+            outcome: try FfiConverterTypeOutcome.read(from: &buf), 
+            fingerprint: try FfiConverterOptionTypeFingerprint.read(from: &buf)
             )
         case 8: return .Decode(
             reason: try FfiConverterString.read(from: &buf), 
@@ -13665,8 +13845,9 @@ public struct FfiConverterTypeP100Error: FfiConverterRustBuffer {
             field: try FfiConverterOptionString.read(from: &buf), 
             accepted: try FfiConverterBool.read(from: &buf), 
             operation: try FfiConverterOptionString.read(from: &buf), 
-            rawBody: try FfiConverterOptionString.read(from: &buf), 
-            outcome: try FfiConverterTypeOutcome.read(from: &buf)
+            rawBody: try FfiConverterOptionTypeSecretString.read(from: &buf), 
+            outcome: try FfiConverterTypeOutcome.read(from: &buf), 
+            fingerprint: try FfiConverterOptionTypeFingerprint.read(from: &buf)
             )
         case 9: return .Config(
             reason: try FfiConverterString.read(from: &buf), 
@@ -13679,8 +13860,9 @@ public struct FfiConverterTypeP100Error: FfiConverterRustBuffer {
             field: try FfiConverterOptionString.read(from: &buf), 
             accepted: try FfiConverterBool.read(from: &buf), 
             operation: try FfiConverterOptionString.read(from: &buf), 
-            rawBody: try FfiConverterOptionString.read(from: &buf), 
-            outcome: try FfiConverterTypeOutcome.read(from: &buf)
+            rawBody: try FfiConverterOptionTypeSecretString.read(from: &buf), 
+            outcome: try FfiConverterTypeOutcome.read(from: &buf), 
+            fingerprint: try FfiConverterOptionTypeFingerprint.read(from: &buf)
             )
         case 10: return .WebhookUnauthorized(
             reason: try FfiConverterString.read(from: &buf), 
@@ -13693,8 +13875,9 @@ public struct FfiConverterTypeP100Error: FfiConverterRustBuffer {
             field: try FfiConverterOptionString.read(from: &buf), 
             accepted: try FfiConverterBool.read(from: &buf), 
             operation: try FfiConverterOptionString.read(from: &buf), 
-            rawBody: try FfiConverterOptionString.read(from: &buf), 
-            outcome: try FfiConverterTypeOutcome.read(from: &buf)
+            rawBody: try FfiConverterOptionTypeSecretString.read(from: &buf), 
+            outcome: try FfiConverterTypeOutcome.read(from: &buf), 
+            fingerprint: try FfiConverterOptionTypeFingerprint.read(from: &buf)
             )
 
          default: throw UniffiInternalError.unexpectedEnumCase
@@ -13708,7 +13891,7 @@ public struct FfiConverterTypeP100Error: FfiConverterRustBuffer {
 
         
         
-        case let .Validation(reason,code,errorName,status,requestId,retryable,retryAfterMs,field,accepted,operation,rawBody,outcome):
+        case let .Validation(reason,code,errorName,status,requestId,retryable,retryAfterMs,field,accepted,operation,rawBody,outcome,fingerprint):
             writeInt(&buf, Int32(1))
             FfiConverterString.write(reason, into: &buf)
             FfiConverterOptionString.write(code, into: &buf)
@@ -13720,11 +13903,12 @@ public struct FfiConverterTypeP100Error: FfiConverterRustBuffer {
             FfiConverterOptionString.write(field, into: &buf)
             FfiConverterBool.write(accepted, into: &buf)
             FfiConverterOptionString.write(operation, into: &buf)
-            FfiConverterOptionString.write(rawBody, into: &buf)
+            FfiConverterOptionTypeSecretString.write(rawBody, into: &buf)
             FfiConverterTypeOutcome.write(outcome, into: &buf)
+            FfiConverterOptionTypeFingerprint.write(fingerprint, into: &buf)
             
         
-        case let .Authentication(reason,code,errorName,status,requestId,retryable,retryAfterMs,field,accepted,operation,rawBody,outcome):
+        case let .Authentication(reason,code,errorName,status,requestId,retryable,retryAfterMs,field,accepted,operation,rawBody,outcome,fingerprint):
             writeInt(&buf, Int32(2))
             FfiConverterString.write(reason, into: &buf)
             FfiConverterOptionString.write(code, into: &buf)
@@ -13736,11 +13920,12 @@ public struct FfiConverterTypeP100Error: FfiConverterRustBuffer {
             FfiConverterOptionString.write(field, into: &buf)
             FfiConverterBool.write(accepted, into: &buf)
             FfiConverterOptionString.write(operation, into: &buf)
-            FfiConverterOptionString.write(rawBody, into: &buf)
+            FfiConverterOptionTypeSecretString.write(rawBody, into: &buf)
             FfiConverterTypeOutcome.write(outcome, into: &buf)
+            FfiConverterOptionTypeFingerprint.write(fingerprint, into: &buf)
             
         
-        case let .Api(reason,code,errorName,status,requestId,retryable,retryAfterMs,field,accepted,operation,rawBody,outcome):
+        case let .Api(reason,code,errorName,status,requestId,retryable,retryAfterMs,field,accepted,operation,rawBody,outcome,fingerprint):
             writeInt(&buf, Int32(3))
             FfiConverterString.write(reason, into: &buf)
             FfiConverterOptionString.write(code, into: &buf)
@@ -13752,11 +13937,12 @@ public struct FfiConverterTypeP100Error: FfiConverterRustBuffer {
             FfiConverterOptionString.write(field, into: &buf)
             FfiConverterBool.write(accepted, into: &buf)
             FfiConverterOptionString.write(operation, into: &buf)
-            FfiConverterOptionString.write(rawBody, into: &buf)
+            FfiConverterOptionTypeSecretString.write(rawBody, into: &buf)
             FfiConverterTypeOutcome.write(outcome, into: &buf)
+            FfiConverterOptionTypeFingerprint.write(fingerprint, into: &buf)
             
         
-        case let .RateLimited(reason,code,errorName,status,requestId,retryable,retryAfterMs,field,accepted,operation,rawBody,outcome):
+        case let .RateLimited(reason,code,errorName,status,requestId,retryable,retryAfterMs,field,accepted,operation,rawBody,outcome,fingerprint):
             writeInt(&buf, Int32(4))
             FfiConverterString.write(reason, into: &buf)
             FfiConverterOptionString.write(code, into: &buf)
@@ -13768,11 +13954,12 @@ public struct FfiConverterTypeP100Error: FfiConverterRustBuffer {
             FfiConverterOptionString.write(field, into: &buf)
             FfiConverterBool.write(accepted, into: &buf)
             FfiConverterOptionString.write(operation, into: &buf)
-            FfiConverterOptionString.write(rawBody, into: &buf)
+            FfiConverterOptionTypeSecretString.write(rawBody, into: &buf)
             FfiConverterTypeOutcome.write(outcome, into: &buf)
+            FfiConverterOptionTypeFingerprint.write(fingerprint, into: &buf)
             
         
-        case let .Unavailable(reason,code,errorName,status,requestId,retryable,retryAfterMs,field,accepted,operation,rawBody,outcome):
+        case let .Unavailable(reason,code,errorName,status,requestId,retryable,retryAfterMs,field,accepted,operation,rawBody,outcome,fingerprint):
             writeInt(&buf, Int32(5))
             FfiConverterString.write(reason, into: &buf)
             FfiConverterOptionString.write(code, into: &buf)
@@ -13784,11 +13971,12 @@ public struct FfiConverterTypeP100Error: FfiConverterRustBuffer {
             FfiConverterOptionString.write(field, into: &buf)
             FfiConverterBool.write(accepted, into: &buf)
             FfiConverterOptionString.write(operation, into: &buf)
-            FfiConverterOptionString.write(rawBody, into: &buf)
+            FfiConverterOptionTypeSecretString.write(rawBody, into: &buf)
             FfiConverterTypeOutcome.write(outcome, into: &buf)
+            FfiConverterOptionTypeFingerprint.write(fingerprint, into: &buf)
             
         
-        case let .Network(reason,code,errorName,status,requestId,retryable,retryAfterMs,field,accepted,operation,rawBody,outcome):
+        case let .Network(reason,code,errorName,status,requestId,retryable,retryAfterMs,field,accepted,operation,rawBody,outcome,fingerprint):
             writeInt(&buf, Int32(6))
             FfiConverterString.write(reason, into: &buf)
             FfiConverterOptionString.write(code, into: &buf)
@@ -13800,11 +13988,12 @@ public struct FfiConverterTypeP100Error: FfiConverterRustBuffer {
             FfiConverterOptionString.write(field, into: &buf)
             FfiConverterBool.write(accepted, into: &buf)
             FfiConverterOptionString.write(operation, into: &buf)
-            FfiConverterOptionString.write(rawBody, into: &buf)
+            FfiConverterOptionTypeSecretString.write(rawBody, into: &buf)
             FfiConverterTypeOutcome.write(outcome, into: &buf)
+            FfiConverterOptionTypeFingerprint.write(fingerprint, into: &buf)
             
         
-        case let .Timeout(reason,code,errorName,status,requestId,retryable,retryAfterMs,field,accepted,operation,rawBody,outcome):
+        case let .Timeout(reason,code,errorName,status,requestId,retryable,retryAfterMs,field,accepted,operation,rawBody,outcome,fingerprint):
             writeInt(&buf, Int32(7))
             FfiConverterString.write(reason, into: &buf)
             FfiConverterOptionString.write(code, into: &buf)
@@ -13816,11 +14005,12 @@ public struct FfiConverterTypeP100Error: FfiConverterRustBuffer {
             FfiConverterOptionString.write(field, into: &buf)
             FfiConverterBool.write(accepted, into: &buf)
             FfiConverterOptionString.write(operation, into: &buf)
-            FfiConverterOptionString.write(rawBody, into: &buf)
+            FfiConverterOptionTypeSecretString.write(rawBody, into: &buf)
             FfiConverterTypeOutcome.write(outcome, into: &buf)
+            FfiConverterOptionTypeFingerprint.write(fingerprint, into: &buf)
             
         
-        case let .Decode(reason,code,errorName,status,requestId,retryable,retryAfterMs,field,accepted,operation,rawBody,outcome):
+        case let .Decode(reason,code,errorName,status,requestId,retryable,retryAfterMs,field,accepted,operation,rawBody,outcome,fingerprint):
             writeInt(&buf, Int32(8))
             FfiConverterString.write(reason, into: &buf)
             FfiConverterOptionString.write(code, into: &buf)
@@ -13832,11 +14022,12 @@ public struct FfiConverterTypeP100Error: FfiConverterRustBuffer {
             FfiConverterOptionString.write(field, into: &buf)
             FfiConverterBool.write(accepted, into: &buf)
             FfiConverterOptionString.write(operation, into: &buf)
-            FfiConverterOptionString.write(rawBody, into: &buf)
+            FfiConverterOptionTypeSecretString.write(rawBody, into: &buf)
             FfiConverterTypeOutcome.write(outcome, into: &buf)
+            FfiConverterOptionTypeFingerprint.write(fingerprint, into: &buf)
             
         
-        case let .Config(reason,code,errorName,status,requestId,retryable,retryAfterMs,field,accepted,operation,rawBody,outcome):
+        case let .Config(reason,code,errorName,status,requestId,retryable,retryAfterMs,field,accepted,operation,rawBody,outcome,fingerprint):
             writeInt(&buf, Int32(9))
             FfiConverterString.write(reason, into: &buf)
             FfiConverterOptionString.write(code, into: &buf)
@@ -13848,11 +14039,12 @@ public struct FfiConverterTypeP100Error: FfiConverterRustBuffer {
             FfiConverterOptionString.write(field, into: &buf)
             FfiConverterBool.write(accepted, into: &buf)
             FfiConverterOptionString.write(operation, into: &buf)
-            FfiConverterOptionString.write(rawBody, into: &buf)
+            FfiConverterOptionTypeSecretString.write(rawBody, into: &buf)
             FfiConverterTypeOutcome.write(outcome, into: &buf)
+            FfiConverterOptionTypeFingerprint.write(fingerprint, into: &buf)
             
         
-        case let .WebhookUnauthorized(reason,code,errorName,status,requestId,retryable,retryAfterMs,field,accepted,operation,rawBody,outcome):
+        case let .WebhookUnauthorized(reason,code,errorName,status,requestId,retryable,retryAfterMs,field,accepted,operation,rawBody,outcome,fingerprint):
             writeInt(&buf, Int32(10))
             FfiConverterString.write(reason, into: &buf)
             FfiConverterOptionString.write(code, into: &buf)
@@ -13864,8 +14056,9 @@ public struct FfiConverterTypeP100Error: FfiConverterRustBuffer {
             FfiConverterOptionString.write(field, into: &buf)
             FfiConverterBool.write(accepted, into: &buf)
             FfiConverterOptionString.write(operation, into: &buf)
-            FfiConverterOptionString.write(rawBody, into: &buf)
+            FfiConverterOptionTypeSecretString.write(rawBody, into: &buf)
             FfiConverterTypeOutcome.write(outcome, into: &buf)
+            FfiConverterOptionTypeFingerprint.write(fingerprint, into: &buf)
             
         }
     }
@@ -14230,6 +14423,111 @@ public func FfiConverterTypeReceiverType_lift(_ buf: RustBuffer) throws -> Recei
 #endif
 public func FfiConverterTypeReceiverType_lower(_ value: ReceiverType) -> RustBuffer {
     return FfiConverterTypeReceiverType.lower(value)
+}
+
+
+
+/**
+ * The answer of `client.reconcile(error)`: did the operation of an ambiguous error happen?
+ * `Found` (its id and status in the history), `NotFound` (the history does not show it, or the
+ * error proves it never happened) or `CannotTell` (several matches, or an operation the history
+ * does not list: `reason` names what to check instead).
+ */
+
+public enum Reconciliation: Equatable, Hashable {
+    
+    /**
+     * The operation happened: its id and its status in the history.
+     */
+    case found(
+        /**
+         * The operation's id (use it with the details endpoint and `waitFor`).
+         */id: String, 
+        /**
+         * Its status as the history shows it.
+         */status: String?
+    )
+    /**
+     * The history shows no such operation (yet): it may still appear, so check again after a
+     * while before sending the call again.
+     */
+    case notFound
+    /**
+     * The history cannot answer.
+     */
+    case cannotTell(
+        /**
+         * Why, and what to check instead.
+         */reason: String
+    )
+
+
+
+
+
+}
+
+#if compiler(>=6)
+extension Reconciliation: Sendable {}
+#endif
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public struct FfiConverterTypeReconciliation: FfiConverterRustBuffer {
+    typealias SwiftType = Reconciliation
+
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> Reconciliation {
+        let variant: Int32 = try readInt(&buf)
+        switch variant {
+        
+        case 1: return .found(id: try FfiConverterString.read(from: &buf), status: try FfiConverterOptionString.read(from: &buf)
+        )
+        
+        case 2: return .notFound
+        
+        case 3: return .cannotTell(reason: try FfiConverterString.read(from: &buf)
+        )
+        
+        default: throw UniffiInternalError.unexpectedEnumCase
+        }
+    }
+
+    public static func write(_ value: Reconciliation, into buf: inout [UInt8]) {
+        switch value {
+        
+        
+        case let .found(id,status):
+            writeInt(&buf, Int32(1))
+            FfiConverterString.write(id, into: &buf)
+            FfiConverterOptionString.write(status, into: &buf)
+            
+        
+        case .notFound:
+            writeInt(&buf, Int32(2))
+        
+        
+        case let .cannotTell(reason):
+            writeInt(&buf, Int32(3))
+            FfiConverterString.write(reason, into: &buf)
+            
+        }
+    }
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeReconciliation_lift(_ buf: RustBuffer) throws -> Reconciliation {
+    return try FfiConverterTypeReconciliation.lift(buf)
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeReconciliation_lower(_ value: Reconciliation) -> RustBuffer {
+    return FfiConverterTypeReconciliation.lower(value)
 }
 
 
@@ -15125,6 +15423,30 @@ fileprivate struct FfiConverterOptionTypeErrorInfo: FfiConverterRustBuffer {
         switch try readInt(&buf) as Int8 {
         case 0: return nil
         case 1: return try FfiConverterTypeErrorInfo.read(from: &buf)
+        default: throw UniffiInternalError.unexpectedOptionalTag
+        }
+    }
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+fileprivate struct FfiConverterOptionTypeFingerprint: FfiConverterRustBuffer {
+    typealias SwiftType = Fingerprint?
+
+    public static func write(_ value: SwiftType, into buf: inout [UInt8]) {
+        guard let value = value else {
+            writeInt(&buf, Int8(0))
+            return
+        }
+        writeInt(&buf, Int8(1))
+        FfiConverterTypeFingerprint.write(value, into: &buf)
+    }
+
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> SwiftType {
+        switch try readInt(&buf) as Int8 {
+        case 0: return nil
+        case 1: return try FfiConverterTypeFingerprint.read(from: &buf)
         default: throw UniffiInternalError.unexpectedOptionalTag
         }
     }

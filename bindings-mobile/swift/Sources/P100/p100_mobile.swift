@@ -921,6 +921,16 @@ public protocol ClientProtocol: AnyObject, Sendable {
     func paymentLinks()  -> PaymentLinks
     
     /**
+     * Did the operation of `error` happen? For an `unknown` (or `accepted`) outcome of a
+     * money-moving call, looks in the transaction history for the operation its `fingerprint`
+     * describes: `Found` (id and status), `NotFound` (not there yet: check again later before
+     * sending again) or `CannotTell` (several matches, or an operation the history does not
+     * list). `notSent` and `rejected` errors are `NotFound` at once. The core's rules
+     * (`p100::Client::reconcile_outcome`).
+     */
+    func reconcile(error: P100Error) async throws  -> Reconciliation
+    
+    /**
      * The escape hatch: sends any call (`GET`, `POST`, `PATCH`, `DELETE` on a `/v1/…` path)
      * with auth, retries and error mapping, for endpoints the SDK does not model yet. `body` and
      * the result are JSON text.
@@ -1138,6 +1148,30 @@ open func paymentLinks() -> PaymentLinks  {
             self.uniffiCloneHandle(),uniffiCallStatus
     )
 })
+}
+    
+    /**
+     * Did the operation of `error` happen? For an `unknown` (or `accepted`) outcome of a
+     * money-moving call, looks in the transaction history for the operation its `fingerprint`
+     * describes: `Found` (id and status), `NotFound` (not there yet: check again later before
+     * sending again) or `CannotTell` (several matches, or an operation the history does not
+     * list). `notSent` and `rejected` errors are `NotFound` at once. The core's rules
+     * (`p100::Client::reconcile_outcome`).
+     */
+open func reconcile(error: P100Error)async throws  -> Reconciliation  {
+    return
+        try  await uniffiRustCallAsync(
+            rustFutureFunc: {
+                uniffi_p100_mobile_fn_method_client_reconcile(
+                        self.uniffiCloneHandle(),FfiConverterTypeP100Error_lower(error)
+                )
+            },
+            pollFunc: ffi_p100_mobile_rust_future_poll_rust_buffer,
+            completeFunc: ffi_p100_mobile_rust_future_complete_rust_buffer,
+            freeFunc: ffi_p100_mobile_rust_future_free_rust_buffer,
+            liftFunc: FfiConverterTypeReconciliation_lift,
+            errorHandler: FfiConverterTypeP100Error_lift
+        )
 }
     
     /**
@@ -3609,6 +3643,11 @@ public struct ClientOptions: Equatable, Hashable {
      */
     public let timeoutMs: Int64?
     /**
+     * Longest wait for the connection to open, in milliseconds (default: within `timeoutMs`).
+     * A call that never connected provably never left, so it is `notSent` and retried.
+     */
+    public let connectTimeoutMs: Int64?
+    /**
      * Retries after the first attempt (default 2, at most 10).
      */
     public let maxRetries: Int32?
@@ -3643,6 +3682,10 @@ public struct ClientOptions: Equatable, Hashable {
          * Timeout of one attempt, in milliseconds (default 60 000).
          */timeoutMs: Int64? = nil, 
         /**
+         * Longest wait for the connection to open, in milliseconds (default: within `timeoutMs`).
+         * A call that never connected provably never left, so it is `notSent` and retried.
+         */connectTimeoutMs: Int64? = nil, 
+        /**
          * Retries after the first attempt (default 2, at most 10).
          */maxRetries: Int32? = nil, 
         /**
@@ -3659,6 +3702,7 @@ public struct ClientOptions: Equatable, Hashable {
         self.baseUrl = baseUrl
         self.environment = environment
         self.timeoutMs = timeoutMs
+        self.connectTimeoutMs = connectTimeoutMs
         self.maxRetries = maxRetries
         self.retryInitialDelayMs = retryInitialDelayMs
         self.retryMaxDelayMs = retryMaxDelayMs
@@ -3685,6 +3729,7 @@ public struct FfiConverterTypeClientOptions: FfiConverterRustBuffer {
                 baseUrl: FfiConverterOptionString.read(from: &buf), 
                 environment: FfiConverterOptionTypeEnvironment.read(from: &buf), 
                 timeoutMs: FfiConverterOptionInt64.read(from: &buf), 
+                connectTimeoutMs: FfiConverterOptionInt64.read(from: &buf), 
                 maxRetries: FfiConverterOptionInt32.read(from: &buf), 
                 retryInitialDelayMs: FfiConverterOptionInt64.read(from: &buf), 
                 retryMaxDelayMs: FfiConverterOptionInt64.read(from: &buf), 
@@ -3697,6 +3742,7 @@ public struct FfiConverterTypeClientOptions: FfiConverterRustBuffer {
         FfiConverterOptionString.write(value.baseUrl, into: &buf)
         FfiConverterOptionTypeEnvironment.write(value.environment, into: &buf)
         FfiConverterOptionInt64.write(value.timeoutMs, into: &buf)
+        FfiConverterOptionInt64.write(value.connectTimeoutMs, into: &buf)
         FfiConverterOptionInt32.write(value.maxRetries, into: &buf)
         FfiConverterOptionInt64.write(value.retryInitialDelayMs, into: &buf)
         FfiConverterOptionInt64.write(value.retryMaxDelayMs, into: &buf)
@@ -4307,6 +4353,9 @@ private let initializationResult: InitializationResult = {
         return InitializationResult.apiChecksumMismatch
     }
     if (uniffi_p100_mobile_checksum_method_client_payment_links() != 4350) {
+        return InitializationResult.apiChecksumMismatch
+    }
+    if (uniffi_p100_mobile_checksum_method_client_reconcile() != 50189) {
         return InitializationResult.apiChecksumMismatch
     }
     if (uniffi_p100_mobile_checksum_method_client_request() != 12150) {

@@ -47,3 +47,10 @@ val P100Exception.rawBody: String? get() = details().rawBody
  * sending it again), `ACCEPTED` (it happened, its reply was unreadable); `toString()` is `"not_sent"`.
  */
 val P100Exception.outcome: Outcome get() = details().outcome
+
+/**
+ * What a money-moving call sent (operation, amount, currency, destination, user, time sent),
+ * when its outcome is `UNKNOWN` or `ACCEPTED`; null otherwise. `client.reconcile(e)` uses it to
+ * look for the operation in the transaction history.
+ */
+val P100Exception.fingerprint: Fingerprint? get() = details().fingerprint

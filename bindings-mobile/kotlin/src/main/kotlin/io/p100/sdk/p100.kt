@@ -4382,6 +4382,87 @@ public object FfiConverterTypeFileUpload: FfiConverterRustBuffer<FileUpload> {
 
 
 /**
+ * What a money-moving call sent, carried by its error when the outcome is `unknown` or
+ * `accepted` (`e.fingerprint` in Swift and Kotlin): the input of `client.reconcile(error)`.
+ * Holds no secret (no PIN, no card data).
+ */
+data class Fingerprint (
+    /**
+     * The operation (`"sepa.partner_transfer"`).
+     */
+    val `operation`: kotlin.String
+    , 
+    /**
+     * The amount sent, when the call had one.
+     */
+    val `amount`: Amount?
+    , 
+    /**
+     * The currency (sold currency for exchanges), lower case, when the call had one.
+     */
+    val `currency`: kotlin.String?
+    , 
+    /**
+     * Where the money went: IBAN, wallet address or user, when the call said.
+     */
+    val `destination`: kotlin.String?
+    , 
+    /**
+     * The user whose balance pays, if not the partner.
+     */
+    val `externalUserId`: kotlin.String?
+    , 
+    /**
+     * When the first attempt was sent, in milliseconds since 1970-01-01 UTC.
+     */
+    val `sentAtMs`: kotlin.Long
+    
+){
+    
+
+    
+
+    
+    companion object
+}
+
+/**
+ * @suppress
+ */
+public object FfiConverterTypeFingerprint: FfiConverterRustBuffer<Fingerprint> {
+    override fun read(buf: ByteBuffer): Fingerprint {
+        return Fingerprint(
+            FfiConverterString.read(buf),
+            FfiConverterOptionalTypeAmount.read(buf),
+            FfiConverterOptionalString.read(buf),
+            FfiConverterOptionalString.read(buf),
+            FfiConverterOptionalString.read(buf),
+            FfiConverterLong.read(buf),
+        )
+    }
+
+    override fun allocationSize(value: Fingerprint) = (
+            FfiConverterString.allocationSize(value.`operation`) +
+            FfiConverterOptionalTypeAmount.allocationSize(value.`amount`) +
+            FfiConverterOptionalString.allocationSize(value.`currency`) +
+            FfiConverterOptionalString.allocationSize(value.`destination`) +
+            FfiConverterOptionalString.allocationSize(value.`externalUserId`) +
+            FfiConverterLong.allocationSize(value.`sentAtMs`)
+    )
+
+    override fun write(value: Fingerprint, buf: ByteBuffer) {
+            FfiConverterString.write(value.`operation`, buf)
+            FfiConverterOptionalTypeAmount.write(value.`amount`, buf)
+            FfiConverterOptionalString.write(value.`currency`, buf)
+            FfiConverterOptionalString.write(value.`destination`, buf)
+            FfiConverterOptionalString.write(value.`externalUserId`, buf)
+            FfiConverterLong.write(value.`sentAtMs`, buf)
+    }
+}
+
+
+
+/**
  * IBAN status (first-party payment check of an incoming SEPA deposit). *Inferred*
  * payload; the status values are documented.
  */
@@ -5665,6 +5746,12 @@ data class P100ErrorDetails (
      * Did the operation happen? `NotSent`, `Rejected`, `Unknown` or `Accepted`.
      */
     val `outcome`: Outcome
+    , 
+    /**
+     * What a money-moving call sent, when its outcome is `Unknown` or `Accepted`: the input of
+     * `client.reconcile(error)`. None for other errors.
+     */
+    val `fingerprint`: Fingerprint?
     
 ){
     
@@ -5694,6 +5781,7 @@ public object FfiConverterTypeP100ErrorDetails: FfiConverterRustBuffer<P100Error
             FfiConverterOptionalString.read(buf),
             FfiConverterOptionalString.read(buf),
             FfiConverterTypeOutcome.read(buf),
+            FfiConverterOptionalTypeFingerprint.read(buf),
         )
     }
 
@@ -5710,7 +5798,8 @@ public object FfiConverterTypeP100ErrorDetails: FfiConverterRustBuffer<P100Error
             FfiConverterBoolean.allocationSize(value.`accepted`) +
             FfiConverterOptionalString.allocationSize(value.`operation`) +
             FfiConverterOptionalString.allocationSize(value.`rawBody`) +
-            FfiConverterTypeOutcome.allocationSize(value.`outcome`)
+            FfiConverterTypeOutcome.allocationSize(value.`outcome`) +
+            FfiConverterOptionalTypeFingerprint.allocationSize(value.`fingerprint`)
     )
 
     override fun write(value: P100ErrorDetails, buf: ByteBuffer) {
@@ -5727,6 +5816,7 @@ public object FfiConverterTypeP100ErrorDetails: FfiConverterRustBuffer<P100Error
             FfiConverterOptionalString.write(value.`operation`, buf)
             FfiConverterOptionalString.write(value.`rawBody`, buf)
             FfiConverterTypeOutcome.write(value.`outcome`, buf)
+            FfiConverterOptionalTypeFingerprint.write(value.`fingerprint`, buf)
     }
 }
 
@@ -12320,17 +12410,24 @@ sealed class P100Exception: kotlin.Exception() {
         val `operation`: kotlin.String?, 
         
         /**
-         * The server's reply, secrets masked, when there was one.
+         * The server's reply, secrets masked, when there was one. A `Secret`, so
+         * that it never shows in the exception's message (read `rawBody`).
          */
-        val `rawBody`: kotlin.String?, 
+        val `rawBody`: SecretString?, 
         
         /**
          * Did the operation happen: not sent, rejected, unknown or accepted.
          */
-        val `outcome`: Outcome
+        val `outcome`: Outcome, 
+        
+        /**
+         * What a money-moving call sent (`unknown`/`accepted` outcomes): the
+         * input of `client.reconcile(error)`.
+         */
+        val `fingerprint`: Fingerprint?
         ) : P100Exception() {
         override val message
-            get() = "reason=${ `reason` }, code=${ `code` }, errorName=${ `errorName` }, status=${ `status` }, requestId=${ `requestId` }, retryable=${ `retryable` }, retryAfterMs=${ `retryAfterMs` }, field=${ `field` }, accepted=${ `accepted` }, operation=${ `operation` }, rawBody=${ `rawBody` }, outcome=${ `outcome` }"
+            get() = "reason=${ `reason` }, code=${ `code` }, errorName=${ `errorName` }, status=${ `status` }, requestId=${ `requestId` }, retryable=${ `retryable` }, retryAfterMs=${ `retryAfterMs` }, field=${ `field` }, accepted=${ `accepted` }, operation=${ `operation` }, rawBody=${ `rawBody` }, outcome=${ `outcome` }, fingerprint=${ `fingerprint` }"
     }
     
     /**
@@ -12390,17 +12487,24 @@ sealed class P100Exception: kotlin.Exception() {
         val `operation`: kotlin.String?, 
         
         /**
-         * The server's reply, secrets masked, when there was one.
+         * The server's reply, secrets masked, when there was one. A `Secret`, so
+         * that it never shows in the exception's message (read `rawBody`).
          */
-        val `rawBody`: kotlin.String?, 
+        val `rawBody`: SecretString?, 
         
         /**
          * Did the operation happen: not sent, rejected, unknown or accepted.
          */
-        val `outcome`: Outcome
+        val `outcome`: Outcome, 
+        
+        /**
+         * What a money-moving call sent (`unknown`/`accepted` outcomes): the
+         * input of `client.reconcile(error)`.
+         */
+        val `fingerprint`: Fingerprint?
         ) : P100Exception() {
         override val message
-            get() = "reason=${ `reason` }, code=${ `code` }, errorName=${ `errorName` }, status=${ `status` }, requestId=${ `requestId` }, retryable=${ `retryable` }, retryAfterMs=${ `retryAfterMs` }, field=${ `field` }, accepted=${ `accepted` }, operation=${ `operation` }, rawBody=${ `rawBody` }, outcome=${ `outcome` }"
+            get() = "reason=${ `reason` }, code=${ `code` }, errorName=${ `errorName` }, status=${ `status` }, requestId=${ `requestId` }, retryable=${ `retryable` }, retryAfterMs=${ `retryAfterMs` }, field=${ `field` }, accepted=${ `accepted` }, operation=${ `operation` }, rawBody=${ `rawBody` }, outcome=${ `outcome` }, fingerprint=${ `fingerprint` }"
     }
     
     /**
@@ -12460,17 +12564,24 @@ sealed class P100Exception: kotlin.Exception() {
         val `operation`: kotlin.String?, 
         
         /**
-         * The server's reply, secrets masked, when there was one.
+         * The server's reply, secrets masked, when there was one. A `Secret`, so
+         * that it never shows in the exception's message (read `rawBody`).
          */
-        val `rawBody`: kotlin.String?, 
+        val `rawBody`: SecretString?, 
         
         /**
          * Did the operation happen: not sent, rejected, unknown or accepted.
          */
-        val `outcome`: Outcome
+        val `outcome`: Outcome, 
+        
+        /**
+         * What a money-moving call sent (`unknown`/`accepted` outcomes): the
+         * input of `client.reconcile(error)`.
+         */
+        val `fingerprint`: Fingerprint?
         ) : P100Exception() {
         override val message
-            get() = "reason=${ `reason` }, code=${ `code` }, errorName=${ `errorName` }, status=${ `status` }, requestId=${ `requestId` }, retryable=${ `retryable` }, retryAfterMs=${ `retryAfterMs` }, field=${ `field` }, accepted=${ `accepted` }, operation=${ `operation` }, rawBody=${ `rawBody` }, outcome=${ `outcome` }"
+            get() = "reason=${ `reason` }, code=${ `code` }, errorName=${ `errorName` }, status=${ `status` }, requestId=${ `requestId` }, retryable=${ `retryable` }, retryAfterMs=${ `retryAfterMs` }, field=${ `field` }, accepted=${ `accepted` }, operation=${ `operation` }, rawBody=${ `rawBody` }, outcome=${ `outcome` }, fingerprint=${ `fingerprint` }"
     }
     
     /**
@@ -12530,17 +12641,24 @@ sealed class P100Exception: kotlin.Exception() {
         val `operation`: kotlin.String?, 
         
         /**
-         * The server's reply, secrets masked, when there was one.
+         * The server's reply, secrets masked, when there was one. A `Secret`, so
+         * that it never shows in the exception's message (read `rawBody`).
          */
-        val `rawBody`: kotlin.String?, 
+        val `rawBody`: SecretString?, 
         
         /**
          * Did the operation happen: not sent, rejected, unknown or accepted.
          */
-        val `outcome`: Outcome
+        val `outcome`: Outcome, 
+        
+        /**
+         * What a money-moving call sent (`unknown`/`accepted` outcomes): the
+         * input of `client.reconcile(error)`.
+         */
+        val `fingerprint`: Fingerprint?
         ) : P100Exception() {
         override val message
-            get() = "reason=${ `reason` }, code=${ `code` }, errorName=${ `errorName` }, status=${ `status` }, requestId=${ `requestId` }, retryable=${ `retryable` }, retryAfterMs=${ `retryAfterMs` }, field=${ `field` }, accepted=${ `accepted` }, operation=${ `operation` }, rawBody=${ `rawBody` }, outcome=${ `outcome` }"
+            get() = "reason=${ `reason` }, code=${ `code` }, errorName=${ `errorName` }, status=${ `status` }, requestId=${ `requestId` }, retryable=${ `retryable` }, retryAfterMs=${ `retryAfterMs` }, field=${ `field` }, accepted=${ `accepted` }, operation=${ `operation` }, rawBody=${ `rawBody` }, outcome=${ `outcome` }, fingerprint=${ `fingerprint` }"
     }
     
     /**
@@ -12600,17 +12718,24 @@ sealed class P100Exception: kotlin.Exception() {
         val `operation`: kotlin.String?, 
         
         /**
-         * The server's reply, secrets masked, when there was one.
+         * The server's reply, secrets masked, when there was one. A `Secret`, so
+         * that it never shows in the exception's message (read `rawBody`).
          */
-        val `rawBody`: kotlin.String?, 
+        val `rawBody`: SecretString?, 
         
         /**
          * Did the operation happen: not sent, rejected, unknown or accepted.
          */
-        val `outcome`: Outcome
+        val `outcome`: Outcome, 
+        
+        /**
+         * What a money-moving call sent (`unknown`/`accepted` outcomes): the
+         * input of `client.reconcile(error)`.
+         */
+        val `fingerprint`: Fingerprint?
         ) : P100Exception() {
         override val message
-            get() = "reason=${ `reason` }, code=${ `code` }, errorName=${ `errorName` }, status=${ `status` }, requestId=${ `requestId` }, retryable=${ `retryable` }, retryAfterMs=${ `retryAfterMs` }, field=${ `field` }, accepted=${ `accepted` }, operation=${ `operation` }, rawBody=${ `rawBody` }, outcome=${ `outcome` }"
+            get() = "reason=${ `reason` }, code=${ `code` }, errorName=${ `errorName` }, status=${ `status` }, requestId=${ `requestId` }, retryable=${ `retryable` }, retryAfterMs=${ `retryAfterMs` }, field=${ `field` }, accepted=${ `accepted` }, operation=${ `operation` }, rawBody=${ `rawBody` }, outcome=${ `outcome` }, fingerprint=${ `fingerprint` }"
     }
     
     /**
@@ -12670,17 +12795,24 @@ sealed class P100Exception: kotlin.Exception() {
         val `operation`: kotlin.String?, 
         
         /**
-         * The server's reply, secrets masked, when there was one.
+         * The server's reply, secrets masked, when there was one. A `Secret`, so
+         * that it never shows in the exception's message (read `rawBody`).
          */
-        val `rawBody`: kotlin.String?, 
+        val `rawBody`: SecretString?, 
         
         /**
          * Did the operation happen: not sent, rejected, unknown or accepted.
          */
-        val `outcome`: Outcome
+        val `outcome`: Outcome, 
+        
+        /**
+         * What a money-moving call sent (`unknown`/`accepted` outcomes): the
+         * input of `client.reconcile(error)`.
+         */
+        val `fingerprint`: Fingerprint?
         ) : P100Exception() {
         override val message
-            get() = "reason=${ `reason` }, code=${ `code` }, errorName=${ `errorName` }, status=${ `status` }, requestId=${ `requestId` }, retryable=${ `retryable` }, retryAfterMs=${ `retryAfterMs` }, field=${ `field` }, accepted=${ `accepted` }, operation=${ `operation` }, rawBody=${ `rawBody` }, outcome=${ `outcome` }"
+            get() = "reason=${ `reason` }, code=${ `code` }, errorName=${ `errorName` }, status=${ `status` }, requestId=${ `requestId` }, retryable=${ `retryable` }, retryAfterMs=${ `retryAfterMs` }, field=${ `field` }, accepted=${ `accepted` }, operation=${ `operation` }, rawBody=${ `rawBody` }, outcome=${ `outcome` }, fingerprint=${ `fingerprint` }"
     }
     
     /**
@@ -12740,17 +12872,24 @@ sealed class P100Exception: kotlin.Exception() {
         val `operation`: kotlin.String?, 
         
         /**
-         * The server's reply, secrets masked, when there was one.
+         * The server's reply, secrets masked, when there was one. A `Secret`, so
+         * that it never shows in the exception's message (read `rawBody`).
          */
-        val `rawBody`: kotlin.String?, 
+        val `rawBody`: SecretString?, 
         
         /**
          * Did the operation happen: not sent, rejected, unknown or accepted.
          */
-        val `outcome`: Outcome
+        val `outcome`: Outcome, 
+        
+        /**
+         * What a money-moving call sent (`unknown`/`accepted` outcomes): the
+         * input of `client.reconcile(error)`.
+         */
+        val `fingerprint`: Fingerprint?
         ) : P100Exception() {
         override val message
-            get() = "reason=${ `reason` }, code=${ `code` }, errorName=${ `errorName` }, status=${ `status` }, requestId=${ `requestId` }, retryable=${ `retryable` }, retryAfterMs=${ `retryAfterMs` }, field=${ `field` }, accepted=${ `accepted` }, operation=${ `operation` }, rawBody=${ `rawBody` }, outcome=${ `outcome` }"
+            get() = "reason=${ `reason` }, code=${ `code` }, errorName=${ `errorName` }, status=${ `status` }, requestId=${ `requestId` }, retryable=${ `retryable` }, retryAfterMs=${ `retryAfterMs` }, field=${ `field` }, accepted=${ `accepted` }, operation=${ `operation` }, rawBody=${ `rawBody` }, outcome=${ `outcome` }, fingerprint=${ `fingerprint` }"
     }
     
     /**
@@ -12810,17 +12949,24 @@ sealed class P100Exception: kotlin.Exception() {
         val `operation`: kotlin.String?, 
         
         /**
-         * The server's reply, secrets masked, when there was one.
+         * The server's reply, secrets masked, when there was one. A `Secret`, so
+         * that it never shows in the exception's message (read `rawBody`).
          */
-        val `rawBody`: kotlin.String?, 
+        val `rawBody`: SecretString?, 
         
         /**
          * Did the operation happen: not sent, rejected, unknown or accepted.
          */
-        val `outcome`: Outcome
+        val `outcome`: Outcome, 
+        
+        /**
+         * What a money-moving call sent (`unknown`/`accepted` outcomes): the
+         * input of `client.reconcile(error)`.
+         */
+        val `fingerprint`: Fingerprint?
         ) : P100Exception() {
         override val message
-            get() = "reason=${ `reason` }, code=${ `code` }, errorName=${ `errorName` }, status=${ `status` }, requestId=${ `requestId` }, retryable=${ `retryable` }, retryAfterMs=${ `retryAfterMs` }, field=${ `field` }, accepted=${ `accepted` }, operation=${ `operation` }, rawBody=${ `rawBody` }, outcome=${ `outcome` }"
+            get() = "reason=${ `reason` }, code=${ `code` }, errorName=${ `errorName` }, status=${ `status` }, requestId=${ `requestId` }, retryable=${ `retryable` }, retryAfterMs=${ `retryAfterMs` }, field=${ `field` }, accepted=${ `accepted` }, operation=${ `operation` }, rawBody=${ `rawBody` }, outcome=${ `outcome` }, fingerprint=${ `fingerprint` }"
     }
     
     /**
@@ -12880,17 +13026,24 @@ sealed class P100Exception: kotlin.Exception() {
         val `operation`: kotlin.String?, 
         
         /**
-         * The server's reply, secrets masked, when there was one.
+         * The server's reply, secrets masked, when there was one. A `Secret`, so
+         * that it never shows in the exception's message (read `rawBody`).
          */
-        val `rawBody`: kotlin.String?, 
+        val `rawBody`: SecretString?, 
         
         /**
          * Did the operation happen: not sent, rejected, unknown or accepted.
          */
-        val `outcome`: Outcome
+        val `outcome`: Outcome, 
+        
+        /**
+         * What a money-moving call sent (`unknown`/`accepted` outcomes): the
+         * input of `client.reconcile(error)`.
+         */
+        val `fingerprint`: Fingerprint?
         ) : P100Exception() {
         override val message
-            get() = "reason=${ `reason` }, code=${ `code` }, errorName=${ `errorName` }, status=${ `status` }, requestId=${ `requestId` }, retryable=${ `retryable` }, retryAfterMs=${ `retryAfterMs` }, field=${ `field` }, accepted=${ `accepted` }, operation=${ `operation` }, rawBody=${ `rawBody` }, outcome=${ `outcome` }"
+            get() = "reason=${ `reason` }, code=${ `code` }, errorName=${ `errorName` }, status=${ `status` }, requestId=${ `requestId` }, retryable=${ `retryable` }, retryAfterMs=${ `retryAfterMs` }, field=${ `field` }, accepted=${ `accepted` }, operation=${ `operation` }, rawBody=${ `rawBody` }, outcome=${ `outcome` }, fingerprint=${ `fingerprint` }"
     }
     
     /**
@@ -12950,17 +13103,24 @@ sealed class P100Exception: kotlin.Exception() {
         val `operation`: kotlin.String?, 
         
         /**
-         * The server's reply, secrets masked, when there was one.
+         * The server's reply, secrets masked, when there was one. A `Secret`, so
+         * that it never shows in the exception's message (read `rawBody`).
          */
-        val `rawBody`: kotlin.String?, 
+        val `rawBody`: SecretString?, 
         
         /**
          * Did the operation happen: not sent, rejected, unknown or accepted.
          */
-        val `outcome`: Outcome
+        val `outcome`: Outcome, 
+        
+        /**
+         * What a money-moving call sent (`unknown`/`accepted` outcomes): the
+         * input of `client.reconcile(error)`.
+         */
+        val `fingerprint`: Fingerprint?
         ) : P100Exception() {
         override val message
-            get() = "reason=${ `reason` }, code=${ `code` }, errorName=${ `errorName` }, status=${ `status` }, requestId=${ `requestId` }, retryable=${ `retryable` }, retryAfterMs=${ `retryAfterMs` }, field=${ `field` }, accepted=${ `accepted` }, operation=${ `operation` }, rawBody=${ `rawBody` }, outcome=${ `outcome` }"
+            get() = "reason=${ `reason` }, code=${ `code` }, errorName=${ `errorName` }, status=${ `status` }, requestId=${ `requestId` }, retryable=${ `retryable` }, retryAfterMs=${ `retryAfterMs` }, field=${ `field` }, accepted=${ `accepted` }, operation=${ `operation` }, rawBody=${ `rawBody` }, outcome=${ `outcome` }, fingerprint=${ `fingerprint` }"
     }
     
 
@@ -13016,8 +13176,9 @@ public object FfiConverterTypeP100Error : FfiConverterRustBuffer<P100Exception> 
                 FfiConverterOptionalString.read(buf),
                 FfiConverterBoolean.read(buf),
                 FfiConverterOptionalString.read(buf),
-                FfiConverterOptionalString.read(buf),
+                FfiConverterOptionalTypeSecretString.read(buf),
                 FfiConverterTypeOutcome.read(buf),
+                FfiConverterOptionalTypeFingerprint.read(buf),
                 )
             2 -> P100Exception.Authentication(
                 FfiConverterString.read(buf),
@@ -13030,8 +13191,9 @@ public object FfiConverterTypeP100Error : FfiConverterRustBuffer<P100Exception> 
                 FfiConverterOptionalString.read(buf),
                 FfiConverterBoolean.read(buf),
                 FfiConverterOptionalString.read(buf),
-                FfiConverterOptionalString.read(buf),
+                FfiConverterOptionalTypeSecretString.read(buf),
                 FfiConverterTypeOutcome.read(buf),
+                FfiConverterOptionalTypeFingerprint.read(buf),
                 )
             3 -> P100Exception.Api(
                 FfiConverterString.read(buf),
@@ -13044,8 +13206,9 @@ public object FfiConverterTypeP100Error : FfiConverterRustBuffer<P100Exception> 
                 FfiConverterOptionalString.read(buf),
                 FfiConverterBoolean.read(buf),
                 FfiConverterOptionalString.read(buf),
-                FfiConverterOptionalString.read(buf),
+                FfiConverterOptionalTypeSecretString.read(buf),
                 FfiConverterTypeOutcome.read(buf),
+                FfiConverterOptionalTypeFingerprint.read(buf),
                 )
             4 -> P100Exception.RateLimited(
                 FfiConverterString.read(buf),
@@ -13058,8 +13221,9 @@ public object FfiConverterTypeP100Error : FfiConverterRustBuffer<P100Exception> 
                 FfiConverterOptionalString.read(buf),
                 FfiConverterBoolean.read(buf),
                 FfiConverterOptionalString.read(buf),
-                FfiConverterOptionalString.read(buf),
+                FfiConverterOptionalTypeSecretString.read(buf),
                 FfiConverterTypeOutcome.read(buf),
+                FfiConverterOptionalTypeFingerprint.read(buf),
                 )
             5 -> P100Exception.Unavailable(
                 FfiConverterString.read(buf),
@@ -13072,8 +13236,9 @@ public object FfiConverterTypeP100Error : FfiConverterRustBuffer<P100Exception> 
                 FfiConverterOptionalString.read(buf),
                 FfiConverterBoolean.read(buf),
                 FfiConverterOptionalString.read(buf),
-                FfiConverterOptionalString.read(buf),
+                FfiConverterOptionalTypeSecretString.read(buf),
                 FfiConverterTypeOutcome.read(buf),
+                FfiConverterOptionalTypeFingerprint.read(buf),
                 )
             6 -> P100Exception.Network(
                 FfiConverterString.read(buf),
@@ -13086,8 +13251,9 @@ public object FfiConverterTypeP100Error : FfiConverterRustBuffer<P100Exception> 
                 FfiConverterOptionalString.read(buf),
                 FfiConverterBoolean.read(buf),
                 FfiConverterOptionalString.read(buf),
-                FfiConverterOptionalString.read(buf),
+                FfiConverterOptionalTypeSecretString.read(buf),
                 FfiConverterTypeOutcome.read(buf),
+                FfiConverterOptionalTypeFingerprint.read(buf),
                 )
             7 -> P100Exception.Timeout(
                 FfiConverterString.read(buf),
@@ -13100,8 +13266,9 @@ public object FfiConverterTypeP100Error : FfiConverterRustBuffer<P100Exception> 
                 FfiConverterOptionalString.read(buf),
                 FfiConverterBoolean.read(buf),
                 FfiConverterOptionalString.read(buf),
-                FfiConverterOptionalString.read(buf),
+                FfiConverterOptionalTypeSecretString.read(buf),
                 FfiConverterTypeOutcome.read(buf),
+                FfiConverterOptionalTypeFingerprint.read(buf),
                 )
             8 -> P100Exception.Decode(
                 FfiConverterString.read(buf),
@@ -13114,8 +13281,9 @@ public object FfiConverterTypeP100Error : FfiConverterRustBuffer<P100Exception> 
                 FfiConverterOptionalString.read(buf),
                 FfiConverterBoolean.read(buf),
                 FfiConverterOptionalString.read(buf),
-                FfiConverterOptionalString.read(buf),
+                FfiConverterOptionalTypeSecretString.read(buf),
                 FfiConverterTypeOutcome.read(buf),
+                FfiConverterOptionalTypeFingerprint.read(buf),
                 )
             9 -> P100Exception.Config(
                 FfiConverterString.read(buf),
@@ -13128,8 +13296,9 @@ public object FfiConverterTypeP100Error : FfiConverterRustBuffer<P100Exception> 
                 FfiConverterOptionalString.read(buf),
                 FfiConverterBoolean.read(buf),
                 FfiConverterOptionalString.read(buf),
-                FfiConverterOptionalString.read(buf),
+                FfiConverterOptionalTypeSecretString.read(buf),
                 FfiConverterTypeOutcome.read(buf),
+                FfiConverterOptionalTypeFingerprint.read(buf),
                 )
             10 -> P100Exception.WebhookUnauthorized(
                 FfiConverterString.read(buf),
@@ -13142,8 +13311,9 @@ public object FfiConverterTypeP100Error : FfiConverterRustBuffer<P100Exception> 
                 FfiConverterOptionalString.read(buf),
                 FfiConverterBoolean.read(buf),
                 FfiConverterOptionalString.read(buf),
-                FfiConverterOptionalString.read(buf),
+                FfiConverterOptionalTypeSecretString.read(buf),
                 FfiConverterTypeOutcome.read(buf),
+                FfiConverterOptionalTypeFingerprint.read(buf),
                 )
             else -> throw RuntimeException("invalid error enum value, something is very wrong!!")
         }
@@ -13164,8 +13334,9 @@ public object FfiConverterTypeP100Error : FfiConverterRustBuffer<P100Exception> 
                 + FfiConverterOptionalString.allocationSize(value.`field`)
                 + FfiConverterBoolean.allocationSize(value.`accepted`)
                 + FfiConverterOptionalString.allocationSize(value.`operation`)
-                + FfiConverterOptionalString.allocationSize(value.`rawBody`)
+                + FfiConverterOptionalTypeSecretString.allocationSize(value.`rawBody`)
                 + FfiConverterTypeOutcome.allocationSize(value.`outcome`)
+                + FfiConverterOptionalTypeFingerprint.allocationSize(value.`fingerprint`)
             )
             is P100Exception.Authentication -> (
                 // Add the size for the Int that specifies the variant plus the size needed for all fields
@@ -13180,8 +13351,9 @@ public object FfiConverterTypeP100Error : FfiConverterRustBuffer<P100Exception> 
                 + FfiConverterOptionalString.allocationSize(value.`field`)
                 + FfiConverterBoolean.allocationSize(value.`accepted`)
                 + FfiConverterOptionalString.allocationSize(value.`operation`)
-                + FfiConverterOptionalString.allocationSize(value.`rawBody`)
+                + FfiConverterOptionalTypeSecretString.allocationSize(value.`rawBody`)
                 + FfiConverterTypeOutcome.allocationSize(value.`outcome`)
+                + FfiConverterOptionalTypeFingerprint.allocationSize(value.`fingerprint`)
             )
             is P100Exception.Api -> (
                 // Add the size for the Int that specifies the variant plus the size needed for all fields
@@ -13196,8 +13368,9 @@ public object FfiConverterTypeP100Error : FfiConverterRustBuffer<P100Exception> 
                 + FfiConverterOptionalString.allocationSize(value.`field`)
                 + FfiConverterBoolean.allocationSize(value.`accepted`)
                 + FfiConverterOptionalString.allocationSize(value.`operation`)
-                + FfiConverterOptionalString.allocationSize(value.`rawBody`)
+                + FfiConverterOptionalTypeSecretString.allocationSize(value.`rawBody`)
                 + FfiConverterTypeOutcome.allocationSize(value.`outcome`)
+                + FfiConverterOptionalTypeFingerprint.allocationSize(value.`fingerprint`)
             )
             is P100Exception.RateLimited -> (
                 // Add the size for the Int that specifies the variant plus the size needed for all fields
@@ -13212,8 +13385,9 @@ public object FfiConverterTypeP100Error : FfiConverterRustBuffer<P100Exception> 
                 + FfiConverterOptionalString.allocationSize(value.`field`)
                 + FfiConverterBoolean.allocationSize(value.`accepted`)
                 + FfiConverterOptionalString.allocationSize(value.`operation`)
-                + FfiConverterOptionalString.allocationSize(value.`rawBody`)
+                + FfiConverterOptionalTypeSecretString.allocationSize(value.`rawBody`)
                 + FfiConverterTypeOutcome.allocationSize(value.`outcome`)
+                + FfiConverterOptionalTypeFingerprint.allocationSize(value.`fingerprint`)
             )
             is P100Exception.Unavailable -> (
                 // Add the size for the Int that specifies the variant plus the size needed for all fields
@@ -13228,8 +13402,9 @@ public object FfiConverterTypeP100Error : FfiConverterRustBuffer<P100Exception> 
                 + FfiConverterOptionalString.allocationSize(value.`field`)
                 + FfiConverterBoolean.allocationSize(value.`accepted`)
                 + FfiConverterOptionalString.allocationSize(value.`operation`)
-                + FfiConverterOptionalString.allocationSize(value.`rawBody`)
+                + FfiConverterOptionalTypeSecretString.allocationSize(value.`rawBody`)
                 + FfiConverterTypeOutcome.allocationSize(value.`outcome`)
+                + FfiConverterOptionalTypeFingerprint.allocationSize(value.`fingerprint`)
             )
             is P100Exception.Network -> (
                 // Add the size for the Int that specifies the variant plus the size needed for all fields
@@ -13244,8 +13419,9 @@ public object FfiConverterTypeP100Error : FfiConverterRustBuffer<P100Exception> 
                 + FfiConverterOptionalString.allocationSize(value.`field`)
                 + FfiConverterBoolean.allocationSize(value.`accepted`)
                 + FfiConverterOptionalString.allocationSize(value.`operation`)
-                + FfiConverterOptionalString.allocationSize(value.`rawBody`)
+                + FfiConverterOptionalTypeSecretString.allocationSize(value.`rawBody`)
                 + FfiConverterTypeOutcome.allocationSize(value.`outcome`)
+                + FfiConverterOptionalTypeFingerprint.allocationSize(value.`fingerprint`)
             )
             is P100Exception.Timeout -> (
                 // Add the size for the Int that specifies the variant plus the size needed for all fields
@@ -13260,8 +13436,9 @@ public object FfiConverterTypeP100Error : FfiConverterRustBuffer<P100Exception> 
                 + FfiConverterOptionalString.allocationSize(value.`field`)
                 + FfiConverterBoolean.allocationSize(value.`accepted`)
                 + FfiConverterOptionalString.allocationSize(value.`operation`)
-                + FfiConverterOptionalString.allocationSize(value.`rawBody`)
+                + FfiConverterOptionalTypeSecretString.allocationSize(value.`rawBody`)
                 + FfiConverterTypeOutcome.allocationSize(value.`outcome`)
+                + FfiConverterOptionalTypeFingerprint.allocationSize(value.`fingerprint`)
             )
             is P100Exception.Decode -> (
                 // Add the size for the Int that specifies the variant plus the size needed for all fields
@@ -13276,8 +13453,9 @@ public object FfiConverterTypeP100Error : FfiConverterRustBuffer<P100Exception> 
                 + FfiConverterOptionalString.allocationSize(value.`field`)
                 + FfiConverterBoolean.allocationSize(value.`accepted`)
                 + FfiConverterOptionalString.allocationSize(value.`operation`)
-                + FfiConverterOptionalString.allocationSize(value.`rawBody`)
+                + FfiConverterOptionalTypeSecretString.allocationSize(value.`rawBody`)
                 + FfiConverterTypeOutcome.allocationSize(value.`outcome`)
+                + FfiConverterOptionalTypeFingerprint.allocationSize(value.`fingerprint`)
             )
             is P100Exception.Config -> (
                 // Add the size for the Int that specifies the variant plus the size needed for all fields
@@ -13292,8 +13470,9 @@ public object FfiConverterTypeP100Error : FfiConverterRustBuffer<P100Exception> 
                 + FfiConverterOptionalString.allocationSize(value.`field`)
                 + FfiConverterBoolean.allocationSize(value.`accepted`)
                 + FfiConverterOptionalString.allocationSize(value.`operation`)
-                + FfiConverterOptionalString.allocationSize(value.`rawBody`)
+                + FfiConverterOptionalTypeSecretString.allocationSize(value.`rawBody`)
                 + FfiConverterTypeOutcome.allocationSize(value.`outcome`)
+                + FfiConverterOptionalTypeFingerprint.allocationSize(value.`fingerprint`)
             )
             is P100Exception.WebhookUnauthorized -> (
                 // Add the size for the Int that specifies the variant plus the size needed for all fields
@@ -13308,8 +13487,9 @@ public object FfiConverterTypeP100Error : FfiConverterRustBuffer<P100Exception> 
                 + FfiConverterOptionalString.allocationSize(value.`field`)
                 + FfiConverterBoolean.allocationSize(value.`accepted`)
                 + FfiConverterOptionalString.allocationSize(value.`operation`)
-                + FfiConverterOptionalString.allocationSize(value.`rawBody`)
+                + FfiConverterOptionalTypeSecretString.allocationSize(value.`rawBody`)
                 + FfiConverterTypeOutcome.allocationSize(value.`outcome`)
+                + FfiConverterOptionalTypeFingerprint.allocationSize(value.`fingerprint`)
             )
         }
     }
@@ -13328,8 +13508,9 @@ public object FfiConverterTypeP100Error : FfiConverterRustBuffer<P100Exception> 
                 FfiConverterOptionalString.write(value.`field`, buf)
                 FfiConverterBoolean.write(value.`accepted`, buf)
                 FfiConverterOptionalString.write(value.`operation`, buf)
-                FfiConverterOptionalString.write(value.`rawBody`, buf)
+                FfiConverterOptionalTypeSecretString.write(value.`rawBody`, buf)
                 FfiConverterTypeOutcome.write(value.`outcome`, buf)
+                FfiConverterOptionalTypeFingerprint.write(value.`fingerprint`, buf)
                 Unit
             }
             is P100Exception.Authentication -> {
@@ -13344,8 +13525,9 @@ public object FfiConverterTypeP100Error : FfiConverterRustBuffer<P100Exception> 
                 FfiConverterOptionalString.write(value.`field`, buf)
                 FfiConverterBoolean.write(value.`accepted`, buf)
                 FfiConverterOptionalString.write(value.`operation`, buf)
-                FfiConverterOptionalString.write(value.`rawBody`, buf)
+                FfiConverterOptionalTypeSecretString.write(value.`rawBody`, buf)
                 FfiConverterTypeOutcome.write(value.`outcome`, buf)
+                FfiConverterOptionalTypeFingerprint.write(value.`fingerprint`, buf)
                 Unit
             }
             is P100Exception.Api -> {
@@ -13360,8 +13542,9 @@ public object FfiConverterTypeP100Error : FfiConverterRustBuffer<P100Exception> 
                 FfiConverterOptionalString.write(value.`field`, buf)
                 FfiConverterBoolean.write(value.`accepted`, buf)
                 FfiConverterOptionalString.write(value.`operation`, buf)
-                FfiConverterOptionalString.write(value.`rawBody`, buf)
+                FfiConverterOptionalTypeSecretString.write(value.`rawBody`, buf)
                 FfiConverterTypeOutcome.write(value.`outcome`, buf)
+                FfiConverterOptionalTypeFingerprint.write(value.`fingerprint`, buf)
                 Unit
             }
             is P100Exception.RateLimited -> {
@@ -13376,8 +13559,9 @@ public object FfiConverterTypeP100Error : FfiConverterRustBuffer<P100Exception> 
                 FfiConverterOptionalString.write(value.`field`, buf)
                 FfiConverterBoolean.write(value.`accepted`, buf)
                 FfiConverterOptionalString.write(value.`operation`, buf)
-                FfiConverterOptionalString.write(value.`rawBody`, buf)
+                FfiConverterOptionalTypeSecretString.write(value.`rawBody`, buf)
                 FfiConverterTypeOutcome.write(value.`outcome`, buf)
+                FfiConverterOptionalTypeFingerprint.write(value.`fingerprint`, buf)
                 Unit
             }
             is P100Exception.Unavailable -> {
@@ -13392,8 +13576,9 @@ public object FfiConverterTypeP100Error : FfiConverterRustBuffer<P100Exception> 
                 FfiConverterOptionalString.write(value.`field`, buf)
                 FfiConverterBoolean.write(value.`accepted`, buf)
                 FfiConverterOptionalString.write(value.`operation`, buf)
-                FfiConverterOptionalString.write(value.`rawBody`, buf)
+                FfiConverterOptionalTypeSecretString.write(value.`rawBody`, buf)
                 FfiConverterTypeOutcome.write(value.`outcome`, buf)
+                FfiConverterOptionalTypeFingerprint.write(value.`fingerprint`, buf)
                 Unit
             }
             is P100Exception.Network -> {
@@ -13408,8 +13593,9 @@ public object FfiConverterTypeP100Error : FfiConverterRustBuffer<P100Exception> 
                 FfiConverterOptionalString.write(value.`field`, buf)
                 FfiConverterBoolean.write(value.`accepted`, buf)
                 FfiConverterOptionalString.write(value.`operation`, buf)
-                FfiConverterOptionalString.write(value.`rawBody`, buf)
+                FfiConverterOptionalTypeSecretString.write(value.`rawBody`, buf)
                 FfiConverterTypeOutcome.write(value.`outcome`, buf)
+                FfiConverterOptionalTypeFingerprint.write(value.`fingerprint`, buf)
                 Unit
             }
             is P100Exception.Timeout -> {
@@ -13424,8 +13610,9 @@ public object FfiConverterTypeP100Error : FfiConverterRustBuffer<P100Exception> 
                 FfiConverterOptionalString.write(value.`field`, buf)
                 FfiConverterBoolean.write(value.`accepted`, buf)
                 FfiConverterOptionalString.write(value.`operation`, buf)
-                FfiConverterOptionalString.write(value.`rawBody`, buf)
+                FfiConverterOptionalTypeSecretString.write(value.`rawBody`, buf)
                 FfiConverterTypeOutcome.write(value.`outcome`, buf)
+                FfiConverterOptionalTypeFingerprint.write(value.`fingerprint`, buf)
                 Unit
             }
             is P100Exception.Decode -> {
@@ -13440,8 +13627,9 @@ public object FfiConverterTypeP100Error : FfiConverterRustBuffer<P100Exception> 
                 FfiConverterOptionalString.write(value.`field`, buf)
                 FfiConverterBoolean.write(value.`accepted`, buf)
                 FfiConverterOptionalString.write(value.`operation`, buf)
-                FfiConverterOptionalString.write(value.`rawBody`, buf)
+                FfiConverterOptionalTypeSecretString.write(value.`rawBody`, buf)
                 FfiConverterTypeOutcome.write(value.`outcome`, buf)
+                FfiConverterOptionalTypeFingerprint.write(value.`fingerprint`, buf)
                 Unit
             }
             is P100Exception.Config -> {
@@ -13456,8 +13644,9 @@ public object FfiConverterTypeP100Error : FfiConverterRustBuffer<P100Exception> 
                 FfiConverterOptionalString.write(value.`field`, buf)
                 FfiConverterBoolean.write(value.`accepted`, buf)
                 FfiConverterOptionalString.write(value.`operation`, buf)
-                FfiConverterOptionalString.write(value.`rawBody`, buf)
+                FfiConverterOptionalTypeSecretString.write(value.`rawBody`, buf)
                 FfiConverterTypeOutcome.write(value.`outcome`, buf)
+                FfiConverterOptionalTypeFingerprint.write(value.`fingerprint`, buf)
                 Unit
             }
             is P100Exception.WebhookUnauthorized -> {
@@ -13472,8 +13661,9 @@ public object FfiConverterTypeP100Error : FfiConverterRustBuffer<P100Exception> 
                 FfiConverterOptionalString.write(value.`field`, buf)
                 FfiConverterBoolean.write(value.`accepted`, buf)
                 FfiConverterOptionalString.write(value.`operation`, buf)
-                FfiConverterOptionalString.write(value.`rawBody`, buf)
+                FfiConverterOptionalTypeSecretString.write(value.`rawBody`, buf)
                 FfiConverterTypeOutcome.write(value.`outcome`, buf)
+                FfiConverterOptionalTypeFingerprint.write(value.`fingerprint`, buf)
                 Unit
             }
         }.let { /* this makes the `when` an expression, which ensures it is exhaustive */ }
@@ -13909,6 +14099,132 @@ public object FfiConverterTypeReceiverType : FfiConverterRustBuffer<ReceiverType
             is ReceiverType.Unknown -> {
                 buf.putInt(3)
                 FfiConverterString.write(value.v1, buf)
+                Unit
+            }
+        }.let { /* this makes the `when` an expression, which ensures it is exhaustive */ }
+    }
+}
+
+
+
+
+
+/**
+ * The answer of `client.reconcile(error)`: did the operation of an ambiguous error happen?
+ * `Found` (its id and status in the history), `NotFound` (the history does not show it, or the
+ * error proves it never happened) or `CannotTell` (several matches, or an operation the history
+ * does not list: `reason` names what to check instead).
+ */
+sealed class Reconciliation {
+    
+    /**
+     * The operation happened: its id and its status in the history.
+     */
+    data class Found(
+        /**
+         * The operation's id (use it with the details endpoint and `waitFor`).
+         */
+        val `id`: kotlin.String, 
+        /**
+         * Its status as the history shows it.
+         */
+        val `status`: kotlin.String?) : Reconciliation()
+        
+    {
+        
+
+        companion object
+    }
+    
+    /**
+     * The history shows no such operation (yet): it may still appear, so check again after a
+     * while before sending the call again.
+     */
+    object NotFound : Reconciliation()
+    
+    
+    /**
+     * The history cannot answer.
+     */
+    data class CannotTell(
+        /**
+         * Why, and what to check instead.
+         */
+        val `reason`: kotlin.String) : Reconciliation()
+        
+    {
+        
+
+        companion object
+    }
+    
+
+    
+
+    
+    
+
+
+    companion object
+}
+
+/**
+ * @suppress
+ */
+public object FfiConverterTypeReconciliation : FfiConverterRustBuffer<Reconciliation>{
+    override fun read(buf: ByteBuffer): Reconciliation {
+        return when(buf.getInt()) {
+            1 -> Reconciliation.Found(
+                FfiConverterString.read(buf),
+                FfiConverterOptionalString.read(buf),
+                )
+            2 -> Reconciliation.NotFound
+            3 -> Reconciliation.CannotTell(
+                FfiConverterString.read(buf),
+                )
+            else -> throw RuntimeException("invalid enum value, something is very wrong!!")
+        }
+    }
+
+    override fun allocationSize(value: Reconciliation): ULong = when(value) {
+        is Reconciliation.Found -> {
+            // Add the size for the Int that specifies the variant plus the size needed for all fields
+            (
+                4UL
+                + FfiConverterString.allocationSize(value.`id`)
+                + FfiConverterOptionalString.allocationSize(value.`status`)
+            )
+        }
+        is Reconciliation.NotFound -> {
+            // Add the size for the Int that specifies the variant plus the size needed for all fields
+            (
+                4UL
+            )
+        }
+        is Reconciliation.CannotTell -> {
+            // Add the size for the Int that specifies the variant plus the size needed for all fields
+            (
+                4UL
+                + FfiConverterString.allocationSize(value.`reason`)
+            )
+        }
+    }
+
+    override fun write(value: Reconciliation, buf: ByteBuffer) {
+        when(value) {
+            is Reconciliation.Found -> {
+                buf.putInt(1)
+                FfiConverterString.write(value.`id`, buf)
+                FfiConverterOptionalString.write(value.`status`, buf)
+                Unit
+            }
+            is Reconciliation.NotFound -> {
+                buf.putInt(2)
+                Unit
+            }
+            is Reconciliation.CannotTell -> {
+                buf.putInt(3)
+                FfiConverterString.write(value.`reason`, buf)
                 Unit
             }
         }.let { /* this makes the `when` an expression, which ensures it is exhaustive */ }
@@ -15059,6 +15375,38 @@ public object FfiConverterOptionalTypeErrorInfo: FfiConverterRustBuffer<ErrorInf
         } else {
             buf.put(1)
             FfiConverterTypeErrorInfo.write(value, buf)
+        }
+    }
+}
+
+
+
+
+/**
+ * @suppress
+ */
+public object FfiConverterOptionalTypeFingerprint: FfiConverterRustBuffer<Fingerprint?> {
+    override fun read(buf: ByteBuffer): Fingerprint? {
+        if (buf.get().toInt() == 0) {
+            return null
+        }
+        return FfiConverterTypeFingerprint.read(buf)
+    }
+
+    override fun allocationSize(value: Fingerprint?): ULong {
+        if (value == null) {
+            return 1UL
+        } else {
+            return 1UL + FfiConverterTypeFingerprint.allocationSize(value)
+        }
+    }
+
+    override fun write(value: Fingerprint?, buf: ByteBuffer) {
+        if (value == null) {
+            buf.put(0)
+        } else {
+            buf.put(1)
+            FfiConverterTypeFingerprint.write(value, buf)
         }
     }
 }

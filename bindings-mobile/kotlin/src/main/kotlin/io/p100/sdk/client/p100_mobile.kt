@@ -109,6 +109,7 @@ import io.p100.sdk.FfiConverterTypePaymentLinkDetails
 import io.p100.sdk.FfiConverterTypePaymentLinkEvent
 import io.p100.sdk.FfiConverterTypePoaFilesRequest
 import io.p100.sdk.FfiConverterTypePoaVerificationEvent
+import io.p100.sdk.FfiConverterTypeReconciliation
 import io.p100.sdk.FfiConverterTypeSecretString
 import io.p100.sdk.FfiConverterTypeSepaContacts
 import io.p100.sdk.FfiConverterTypeSepaDepositEvent
@@ -158,6 +159,7 @@ import io.p100.sdk.PaymentLinkDetails
 import io.p100.sdk.PaymentLinkEvent
 import io.p100.sdk.PoaFilesRequest
 import io.p100.sdk.PoaVerificationEvent
+import io.p100.sdk.Reconciliation
 import io.p100.sdk.SecretString
 import io.p100.sdk.SepaContacts
 import io.p100.sdk.SepaDepositEvent
@@ -243,6 +245,7 @@ import io.p100.sdk.RustBuffer as RustBufferPaymentLinkDetails
 import io.p100.sdk.RustBuffer as RustBufferPaymentLinkEvent
 import io.p100.sdk.RustBuffer as RustBufferPoaFilesRequest
 import io.p100.sdk.RustBuffer as RustBufferPoaVerificationEvent
+import io.p100.sdk.RustBuffer as RustBufferReconciliation
 import io.p100.sdk.RustBuffer as RustBufferSecretString
 import io.p100.sdk.RustBuffer as RustBufferSepaContacts
 import io.p100.sdk.RustBuffer as RustBufferSepaDepositEvent
@@ -955,6 +958,8 @@ internal object IntegrityCheckingUniffiLib {
     ): Int
     external fun uniffi_p100_mobile_checksum_method_client_payment_links(
     ): Int
+    external fun uniffi_p100_mobile_checksum_method_client_reconcile(
+    ): Int
     external fun uniffi_p100_mobile_checksum_method_client_request(
     ): Int
     external fun uniffi_p100_mobile_checksum_method_client_sepa(
@@ -1141,6 +1146,8 @@ internal object UniffiLib {
     external fun uniffi_p100_mobile_fn_method_client_partner(`ptr`: Long,uniffi_out_err: UniffiRustCallStatus, 
     ): Long
     external fun uniffi_p100_mobile_fn_method_client_payment_links(`ptr`: Long,uniffi_out_err: UniffiRustCallStatus, 
+    ): Long
+    external fun uniffi_p100_mobile_fn_method_client_reconcile(`ptr`: Long,`error`: RustBufferP100Error.ByValue,
     ): Long
     external fun uniffi_p100_mobile_fn_method_client_request(`ptr`: Long,`method`: RustBuffer.ByValue,`path`: RustBuffer.ByValue,`body`: RustBuffer.ByValue,
     ): Long
@@ -1486,6 +1493,9 @@ private fun uniffiCheckApiChecksums(lib: IntegrityCheckingUniffiLib) {
         throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
     }
     if ((lib.uniffi_p100_mobile_checksum_method_client_payment_links() and 0xFFFF) != 4350) {
+        throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
+    }
+    if ((lib.uniffi_p100_mobile_checksum_method_client_reconcile() and 0xFFFF) != 50189) {
         throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
     }
     if ((lib.uniffi_p100_mobile_checksum_method_client_request() and 0xFFFF) != 12150) {
@@ -2634,6 +2644,16 @@ public interface ClientInterface {
     fun `paymentLinks`(): PaymentLinks
     
     /**
+     * Did the operation of `error` happen? For an `unknown` (or `accepted`) outcome of a
+     * money-moving call, looks in the transaction history for the operation its `fingerprint`
+     * describes: `Found` (id and status), `NotFound` (not there yet: check again later before
+     * sending again) or `CannotTell` (several matches, or an operation the history does not
+     * list). `notSent` and `rejected` errors are `NotFound` at once. The core's rules
+     * (`p100::Client::reconcile_outcome`).
+     */
+    suspend fun `reconcile`(`error`: P100Exception): Reconciliation
+    
+    /**
      * The escape hatch: sends any call (`GET`, `POST`, `PATCH`, `DELETE` on a `/v1/…` path)
      * with auth, retries and error mapping, for endpoints the SDK does not model yet. `body` and
      * the result are JSON text.
@@ -2910,6 +2930,36 @@ open class Client: Disposable, AutoCloseable, ClientInterface
     )
     }
     
+
+    
+    /**
+     * Did the operation of `error` happen? For an `unknown` (or `accepted`) outcome of a
+     * money-moving call, looks in the transaction history for the operation its `fingerprint`
+     * describes: `Found` (id and status), `NotFound` (not there yet: check again later before
+     * sending again) or `CannotTell` (several matches, or an operation the history does not
+     * list). `notSent` and `rejected` errors are `NotFound` at once. The core's rules
+     * (`p100::Client::reconcile_outcome`).
+     */
+    @Throws(P100Exception::class)
+    @Suppress("ASSIGNED_BUT_NEVER_ACCESSED_VARIABLE")
+    override suspend fun `reconcile`(`error`: P100Exception) : Reconciliation {
+        return uniffiRustCallAsync(
+        callWithHandle { uniffiHandle ->
+            UniffiLib.uniffi_p100_mobile_fn_method_client_reconcile(
+                uniffiHandle,
+                
+        FfiConverterTypeP100Error.lower(`error`),
+            )
+        },
+        { future, callback, continuation -> UniffiLib.ffi_p100_mobile_rust_future_poll_rust_buffer(future, callback, continuation) },
+        { future, continuation -> UniffiLib.ffi_p100_mobile_rust_future_complete_rust_buffer(future, continuation).let { RustBufferReconciliation.create(it.capacity.toULong(), it.len.toULong(), it.data) } },
+        { future -> UniffiLib.ffi_p100_mobile_rust_future_free_rust_buffer(future) },
+        // lift function
+        { FfiConverterTypeReconciliation.lift(it) },
+        // Error FFI converter
+        P100ExceptionExternalErrorHandler,
+    )
+    }
 
     
     /**
@@ -7085,6 +7135,12 @@ data class ClientOptions (
     val `timeoutMs`: kotlin.Long? = null 
     , 
     /**
+     * Longest wait for the connection to open, in milliseconds (default: within `timeoutMs`).
+     * A call that never connected provably never left, so it is `notSent` and retried.
+     */
+    val `connectTimeoutMs`: kotlin.Long? = null 
+    , 
+    /**
      * Retries after the first attempt (default 2, at most 10).
      */
     val `maxRetries`: kotlin.Int? = null 
@@ -7124,6 +7180,7 @@ public object FfiConverterTypeClientOptions: FfiConverterRustBuffer<ClientOption
             FfiConverterOptionalString.read(buf),
             FfiConverterOptionalTypeEnvironment.read(buf),
             FfiConverterOptionalLong.read(buf),
+            FfiConverterOptionalLong.read(buf),
             FfiConverterOptionalInt.read(buf),
             FfiConverterOptionalLong.read(buf),
             FfiConverterOptionalLong.read(buf),
@@ -7136,6 +7193,7 @@ public object FfiConverterTypeClientOptions: FfiConverterRustBuffer<ClientOption
             FfiConverterOptionalString.allocationSize(value.`baseUrl`) +
             FfiConverterOptionalTypeEnvironment.allocationSize(value.`environment`) +
             FfiConverterOptionalLong.allocationSize(value.`timeoutMs`) +
+            FfiConverterOptionalLong.allocationSize(value.`connectTimeoutMs`) +
             FfiConverterOptionalInt.allocationSize(value.`maxRetries`) +
             FfiConverterOptionalLong.allocationSize(value.`retryInitialDelayMs`) +
             FfiConverterOptionalLong.allocationSize(value.`retryMaxDelayMs`) +
@@ -7147,6 +7205,7 @@ public object FfiConverterTypeClientOptions: FfiConverterRustBuffer<ClientOption
             FfiConverterOptionalString.write(value.`baseUrl`, buf)
             FfiConverterOptionalTypeEnvironment.write(value.`environment`, buf)
             FfiConverterOptionalLong.write(value.`timeoutMs`, buf)
+            FfiConverterOptionalLong.write(value.`connectTimeoutMs`, buf)
             FfiConverterOptionalInt.write(value.`maxRetries`, buf)
             FfiConverterOptionalLong.write(value.`retryInitialDelayMs`, buf)
             FfiConverterOptionalLong.write(value.`retryMaxDelayMs`, buf)
@@ -8003,6 +8062,8 @@ object P100ExceptionExternalErrorHandler : UniffiRustCallStatusErrorHandler<P100
             }
         )
 }
+
+
 
 
 

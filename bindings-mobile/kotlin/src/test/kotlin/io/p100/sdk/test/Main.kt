@@ -7,6 +7,7 @@ import io.p100.sdk.Currency
 import io.p100.sdk.ErrorKind
 import io.p100.sdk.Outcome
 import io.p100.sdk.P100Exception
+import io.p100.sdk.Reconciliation
 import io.p100.sdk.Secret
 import io.p100.sdk.SepaTransferStatus
 import io.p100.sdk.TransferRequest
@@ -22,6 +23,7 @@ import io.p100.sdk.client.sdkVersion
 import io.p100.sdk.client.verifyWebhook
 import io.p100.sdk.code
 import io.p100.sdk.field
+import io.p100.sdk.fingerprint
 import io.p100.sdk.isAccepted
 import io.p100.sdk.isRetryable
 import io.p100.sdk.kind
@@ -192,6 +194,9 @@ private suspend fun activate(
 
 private val tests = ArrayList<Pair<String, suspend () -> Unit>>()
 
+/** One line per shared scenario ("fault_matrix: N/711 steps, M/162 cells"), printed at the end. */
+private val scenarioSummaries = ArrayList<String>()
+
 private fun test(
     name: String,
     body: suspend () -> Unit,
@@ -200,12 +205,22 @@ private fun test(
 }
 
 private fun defineTests() {
-    test("shared scenario partner_day.json through the Kotlin API") {
-        val file = File(scenarioDir, "partner_day.json")
-        val steps = ScenarioRunner(sandboxUrl, sandboxKey) { println(it) }.run(file)
-        assertTrue(steps > 50) { "the scenario has only $steps steps" }
-        control("reset")
-        control("time-scale", mapOf("scale" to BigDecimal.ONE))
+    val files = scenarioDir.listFiles { f -> f.name.endsWith(".json") }?.sortedBy { it.name } ?: emptyList()
+    assertTrue(files.any { it.name == "partner_day.json" } && files.any { it.name == "fault_matrix.json" }) {
+        "scenario files missing in $scenarioDir: $files"
+    }
+    for (file in files) {
+        test("shared scenario ${file.name} through the Kotlin API") {
+            val r = ScenarioRunner(sandboxUrl, sandboxKey) { println(it) }.run(file)
+            scenarioSummaries.add(r.summary())
+            println(r.summary())
+            control("reset")
+            control("time-scale", mapOf("scale" to BigDecimal.ONE))
+            assertTrue(r.failures.isEmpty()) {
+                r.failures.first() + if (r.failures.size > 1) " (and ${r.failures.size - 1} more failing steps)" else ""
+            }
+            assertTrue(r.steps > 50) { "the scenario has only ${r.steps} steps" }
+        }
     }
 
     test("Client(apiKey, baseUrl) and a suspend call: partner balances with exact decimals") {
@@ -349,13 +364,67 @@ private fun defineTests() {
         val id = "acc-${System.nanoTime()}"
         newUser(c, id)
         fault("malformed")
-        val e = expectThrows<P100Exception.Decode> { c.transfers().create(TransferRequest(null, id, BigDecimal("1.00"), Currency.Eur)) }
+        val e: P100Exception =
+            expectThrows<P100Exception.Decode> { c.transfers().create(TransferRequest(null, id, BigDecimal("1.00"), Currency.Eur)) }
         assertEq(e.isAccepted, true, "accepted")
         assertEq(e.outcome, Outcome.ACCEPTED, "outcome")
         assertEq(e.isRetryable, false, "retryable")
         assertTrue(e.rawBody != null) { "rawBody" }
         assertEq(e.operation, "transfers.create", "operation")
         assertTrue(!e.toString().contains(e.rawBody!!)) { "toString shows the raw body: $e" }
+        assertTrue(!e.message.orEmpty().contains(e.rawBody!!)) { "the message shows the raw body: ${e.message}" }
+        assertTrue(!e.details().toString().contains("Secret(")) { "details() holds the raw body as text" }
+        assertEq(e.fingerprint?.operation, "transfers.create", "fingerprint")
+    }
+
+    test("card data in an unreadable reply shows in no message, string form or raw body") {
+        val c = client(maxRetries = 0)
+        val id = "leak-${System.nanoTime()}"
+        newUser(c, id)
+        activate(c, id)
+        control("card-secrets", mapOf("cardNumber" to "4111111111111111", "cvv" to "987"))
+        val card = c.cards().create(CreateCardRequest(id, "Leak", Secret("5813")))
+        for (kind in listOf("malformed", "duplicate-keys")) {
+            control("faults", mapOf("kind" to kind, "count" to BigDecimal.ONE, "operation" to "cards.details"))
+            val e = expectThrows<P100Exception> { c.cards().details(id, card.cardId) }
+            assertTrue(e.rawBody != null) { "$kind: no raw body on $e" }
+            for (text in listOf(e.message.orEmpty(), e.toString(), e.rawBody.orEmpty(), e.details().toString())) {
+                for (secret in listOf("4111111111111111", "\"987\"", "\"5813\"")) {
+                    assertTrue(!text.contains(secret)) { "$kind: secret $secret in $text" }
+                }
+            }
+            assertTrue(e.message.orEmpty().contains("rawBody=Secret([REDACTED])")) { "$kind: message ${e.message}" }
+        }
+    }
+
+    test("client.reconcile(error): found after process-then-drop, notFound for a refused connection") {
+        val c = client(maxRetries = 0)
+        val id = "rec-${System.nanoTime()}"
+        newUser(c, id)
+        control("faults", mapOf("kind" to "process-then-drop", "count" to BigDecimal.ONE, "operation" to "transfers.create"))
+        val e = expectThrows<P100Exception> { c.transfers().create(TransferRequest(null, id, BigDecimal("2.34"), Currency.Eur)) }
+        assertEq(e.outcome, Outcome.UNKNOWN, "outcome")
+        val fp = e.fingerprint ?: throw AssertionError("no fingerprint on $e")
+        assertEq(fp.operation, "transfers.create", "fingerprint operation")
+        assertEq(fp.amount?.compareTo(BigDecimal("2.34")), 0, "fingerprint amount")
+        assertEq(fp.destination, id, "fingerprint destination")
+        assertTrue(fp.sentAtMs > 0) { "sentAtMs" }
+        val r = c.reconcile(e)
+        assertTrue(r is Reconciliation.Found) { "reconcile: $r" }
+        r as Reconciliation.Found
+        assertEq(
+            c
+                .transfers()
+                .details(r.id)
+                .amount
+                ?.compareTo(BigDecimal("2.34")),
+            0,
+            "the found transfer",
+        )
+        val refused = Client.withOptions(ClientOptions(apiKey = Secret(sandboxKey), baseUrl = "http://127.0.0.1:1", maxRetries = 0))
+        val n = expectThrows<P100Exception> { refused.transfers().create(TransferRequest(null, id, BigDecimal("2.35"), Currency.Eur)) }
+        assertEq(n.outcome, Outcome.NOT_SENT, "refused outcome")
+        assertEq(refused.reconcile(n), Reconciliation.NotFound, "not sent is not found")
     }
 
     test("cancelling a coroutine mid-call is clean and the client stays usable") {
@@ -515,6 +584,7 @@ fun main() {
             }
         }
     }
+    scenarioSummaries.forEach { println(it) }
     println("$passed passed, $failed failed")
     exitProcess(if (failed == 0 && passed > 0) 0 else 1)
 }

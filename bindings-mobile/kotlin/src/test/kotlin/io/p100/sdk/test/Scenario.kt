@@ -6,6 +6,7 @@ import io.p100.sdk.FileUpload
 import io.p100.sdk.KycFilesRequest
 import io.p100.sdk.P100Exception
 import io.p100.sdk.PoaFilesRequest
+import io.p100.sdk.Reconciliation
 import io.p100.sdk.Secret
 import io.p100.sdk.TravelRuleUpdateRequest
 import io.p100.sdk.client.Client
@@ -18,6 +19,7 @@ import io.p100.sdk.isAccepted
 import io.p100.sdk.isRetryable
 import io.p100.sdk.kind
 import io.p100.sdk.outcome
+import io.p100.sdk.rawBody
 import io.p100.sdk.status
 import kotlinx.coroutines.delay
 import java.io.File
@@ -45,17 +47,23 @@ sealed class Outcome {
         }
 }
 
-/** The scenario client: the sandbox's key and URL, a 10 s timeout and fast retries. */
+/**
+ * The scenario client: the sandbox's key and URL, a 10 s timeout and fast retries, with a
+ * step's `client` settings (`apiKey`, `baseUrl`, `timeoutMs`, `connectTimeoutMs`, `maxRetries`)
+ * over them.
+ */
 fun scenarioClient(
     baseUrl: String,
     apiKey: String,
+    settings: Map<String, Any?> = emptyMap(),
 ): Client =
     Client.withOptions(
         ClientOptions(
-            apiKey = Secret(apiKey),
-            baseUrl = baseUrl,
-            timeoutMs = 10_000,
-            maxRetries = 3,
+            apiKey = Secret(settings["apiKey"] as? String ?: apiKey),
+            baseUrl = settings["baseUrl"] as? String ?: baseUrl,
+            timeoutMs = (settings["timeoutMs"] as? BigDecimal)?.toLong() ?: 10_000,
+            connectTimeoutMs = (settings["connectTimeoutMs"] as? BigDecimal)?.toLong(),
+            maxRetries = (settings["maxRetries"] as? BigDecimal)?.toInt() ?: 3,
             retryInitialDelayMs = 20,
             retryMaxDelayMs = 200,
         ),
@@ -73,7 +81,34 @@ fun errorJson(e: P100Exception): Map<String, Any?> =
         "outcome" to e.outcome.toString(),
         "accepted" to e.isAccepted,
         "message" to e.toString(),
+        // Where a secret could show: the message, the string form and the raw body.
+        "texts" to listOf(e.message, e.toString(), e.rawBody),
     )
+
+/** The kind of a reconcile answer, as the scenario format names it. */
+fun reconcileName(r: Reconciliation): String =
+    when (r) {
+        is Reconciliation.Found -> "found"
+        is Reconciliation.NotFound -> "not_found"
+        is Reconciliation.CannotTell -> "cannot_tell"
+    }
+
+/** How much of a scenario passed: steps, and for a matrix its cells. */
+class ScenarioResult(
+    val name: String,
+    val steps: Int,
+    val passedSteps: Int,
+    val cells: Int,
+    val passedCells: Int,
+    val failures: List<String>,
+) {
+    fun summary(): String =
+        if (cells > 0) {
+            "$name: $passedSteps/$steps steps, $passedCells/$cells cells"
+        } else {
+            "$name: $passedSteps/$steps steps"
+        }
+}
 
 /**
  * Runs `tests/scenarios/<name>.json` (format `p100-scenario/1`, see tests/scenarios/README.md)
@@ -88,25 +123,48 @@ class ScenarioRunner(
     private val http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(10)).build()
     private val vars = HashMap<String, Any?>()
 
-    /** Runs every step; throws [AssertionError] naming the first step that fails. */
-    suspend fun run(file: File): Int {
+    /** The SDK error of the last operation step, for `expect.error.reconcile`. */
+    private var lastError: P100Exception? = null
+
+    /**
+     * Runs every step. The first failing step fails the scenario: outside a matrix cell nothing
+     * after it runs; in a matrix the rest of that cell is skipped, faults it may have left
+     * queued are cleared, and the next cell runs (the result counts them all).
+     */
+    suspend fun run(file: File): ScenarioResult {
         val doc = Json.parse(file.readText()) as Map<*, *>
         check(doc["format"] == "p100-scenario/1") { "unknown scenario format ${doc["format"]}" }
         vars["run"] = "%08x".format(java.util.Random().nextInt())
         vars["sandboxUrl"] = baseUrl
         val steps = doc["steps"] as List<*>
-        steps.forEachIndexed { i, s ->
+        val name = doc["name"].toString()
+        val cells = steps.mapNotNull { (it as Map<*, *>)["cell"]?.toString() }.toSet()
+        (doc["cells"] as? BigDecimal)?.let { check(it.toInt() == cells.size) { "the file's cell count disagrees with its steps" } }
+
+        fun cellOf(step: Map<*, *>): String? =
+            step["cell"]?.toString() ?: step["name"].toString().substringBefore(": ").takeIf { it in cells }
+        val failures = ArrayList<String>()
+        val failedCells = HashSet<String>()
+        var passed = 0
+        for ((i, s) in steps.withIndex()) {
             @Suppress("UNCHECKED_CAST")
             val step = s as Map<String, Any?>
-            val label = "step ${i + 1} \"${step["name"]}\" (${step["op"]})"
+            val cell = cellOf(step)
+            if (cell != null && cell in failedCells) continue
+            val label = "$name step ${i + 1} \"${step["name"]}\" (${step["op"]})"
             try {
                 runStep(step)
+                passed++
+                if (cells.isEmpty()) log("  ok  $label")
             } catch (e: AssertionError) {
-                throw AssertionError("${doc["name"]} $label failed: ${e.message}")
+                failures.add("$label failed: ${e.message}")
+                log("  FAIL $label: ${e.message}")
+                if (cell == null) break
+                failedCells.add(cell)
+                control("DELETE", "/_sandbox/faults", null)
             }
-            log("  ok  $label")
         }
-        return steps.size
+        return ScenarioResult(name, steps.size, passed, cells.size, cells.size - failedCells.size, failures)
     }
 
     private fun fill(v: Any?): Any? =
@@ -143,9 +201,10 @@ class ScenarioRunner(
         val op = step["op"] as String
         val input = (fill(step["input"] ?: emptyMap<String, Any?>()) as Map<String, Any?>)
         val stepClient =
-            (step["client"] as? Map<String, Any?>)?.get("apiKey")?.let {
-                scenarioClient(baseUrl, fill(it) as String)
+            (step["client"] as? Map<String, Any?>)?.let {
+                scenarioClient(baseUrl, apiKey, fill(it) as Map<String, Any?>)
             } ?: client
+        lastError = null
         val poll = step["poll"]?.let { fill(it) as Map<String, Any?> }
         val outcome: Outcome =
             if (poll == null) {
@@ -169,7 +228,19 @@ class ScenarioRunner(
             }
         val expect = step["expect"]
         if (expect != null) {
-            Match.checkExpect(outcome, fill(expect) as Map<String, Any?>)
+            val want = fill(expect) as Map<String, Any?>
+            Match.checkExpect(outcome, want)
+            val reconcile = (want["error"] as? Map<String, Any?>)?.get("reconcile")
+            if (reconcile != null) {
+                val e = lastError ?: throw AssertionError("reconcile: the step's error is not an SDK error")
+                val got =
+                    try {
+                        stepClient.reconcile(e)
+                    } catch (x: P100Exception) {
+                        throw AssertionError("reconcile failed: $x")
+                    }
+                if (reconcileName(got) != reconcile) throw AssertionError("reconcile: expected $reconcile, got $got")
+            }
         } else if (outcome is Outcome.Err) {
             throw AssertionError("unexpected error ${outcome.show()}")
         }
@@ -214,6 +285,7 @@ class ScenarioRunner(
                 try {
                     Outcome.Ok(call(c, op, input))
                 } catch (e: P100Exception) {
+                    lastError = e
                     Outcome.Err(errorJson(e))
                 }
             }
@@ -258,7 +330,7 @@ class ScenarioRunner(
     ): Outcome {
         val (status, text) =
             try {
-                send(method, path, emptyMap(), if (method == "GET") null else body ?: emptyMap<String, Any?>())
+                send(method, path, emptyMap(), if (method == "GET" || method == "DELETE") null else body ?: emptyMap<String, Any?>())
             } catch (e: java.io.IOException) {
                 return Outcome.Err(mapOf("kind" to "sandbox", "message" to e.toString()))
             }
@@ -650,6 +722,19 @@ object Match {
                     is Outcome.Ok -> throw AssertionError("expected an error ${Json.write(want)}, got ${outcome.show()}")
                 }
             for ((k, m) in want as Map<*, *>) {
+                if (k == "reconcile") continue // checked by runStep, which has the client
+                if (k == "noSecrets") {
+                    val texts = (got["texts"] as? List<*>)?.filterIsInstance<String>() ?: listOf(got["message"].toString())
+                    for (secret in (m as List<*>).map { it.toString() }) {
+                        texts
+                            .firstOrNull {
+                                it.contains(
+                                    secret,
+                                )
+                            }?.let { throw AssertionError("secret \"$secret\" leaked in the error: $it") }
+                    }
+                    continue
+                }
                 if (k == "messageContains") {
                     val msg = got["message"] as? String ?: ""
                     if (!msg.contains(m as String)) throw AssertionError("error message \"$msg\" does not contain \"$m\"")
