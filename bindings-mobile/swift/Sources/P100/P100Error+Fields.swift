@@ -64,6 +64,11 @@ extension P100Error {
     /// endpoint before sending it again), `.accepted` (it happened, its reply was unreadable).
     /// Its `description` is the name every language uses (`"not_sent"`).
     public var outcome: Outcome { details().outcome }
+
+    /// What a money-moving call sent (operation, amount, currency, destination, user, time
+    /// sent), when its outcome is `.unknown` or `.accepted`; `nil` otherwise.
+    /// `client.reconcile(error:)` uses it to look for the operation in the transaction history.
+    public var fingerprint: Fingerprint? { details().fingerprint }
 }
 
 // `dump(e)` and debuggers show the same properties, without the raw body.

@@ -97,17 +97,33 @@ final class P100Tests: XCTestCase, @unchecked Sendable {
 
     // ---- the shared scenario -------------------------------------------------------------
 
-    func test01SharedScenarioPartnerDay() async throws {
+    /// Every `*.json` of tests/scenarios (partner_day, fault_matrix…), each on a fresh sandbox
+    /// state; prints "fault_matrix: N/711 steps, M/162 cells".
+    func test01SharedScenarios() async throws {
         let s = try sandbox()
-        let runner = try ScenarioRunner(baseUrl: s.url, apiKey: s.key)
-        do {
-            let steps = try await runner.run(file: TestEnv.scenarioDir.appendingPathComponent("partner_day.json"))
-            XCTAssertGreaterThan(steps, 50)
-        } catch {
-            XCTFail("\(error)")
+        let files = try FileManager.default.contentsOfDirectory(
+            at: TestEnv.scenarioDir, includingPropertiesForKeys: nil
+        ).filter { $0.pathExtension == "json" }.sorted { $0.lastPathComponent < $1.lastPathComponent }
+        let names = files.map { $0.lastPathComponent }
+        XCTAssertTrue(names.contains("partner_day.json") && names.contains("fault_matrix.json"), "\(names)")
+        var summaries: [String] = []
+        for file in files {
+            let runner = try ScenarioRunner(baseUrl: s.url, apiKey: s.key)
+            do {
+                let r = try await runner.run(file: file)
+                summaries.append(r.summary)
+                print(r.summary)
+                XCTAssertGreaterThan(r.steps, 50)
+                if let first = r.failures.first {
+                    XCTFail(first + (r.failures.count > 1 ? " (and \(r.failures.count - 1) more failing steps)" : ""))
+                }
+            } catch {
+                XCTFail("\(file.lastPathComponent): \(error)")
+            }
+            try await control("reset")
+            try await control("time-scale", ["scale": 1])
         }
-        try await control("reset")
-        try await control("time-scale", ["scale": 1])
+        for line in summaries { print(line) }
     }
 
     // ---- Swift-specific checks -----------------------------------------------------------
@@ -307,6 +323,82 @@ final class P100Tests: XCTestCase, @unchecked Sendable {
         XCTAssertEqual(e?.operation, "transfers.create")
         XCTAssertNotNil(e?.status)
         try await control("reset")  // the balances other tests expect
+    }
+
+    /// Card data in an unreadable reply (not JSON, duplicate keys) shows in no text of the error
+    /// and is masked in `rawBody`.
+    func testCardDataNeverLeaksThroughAnUnreadableReply() async throws {
+        let c = try client(maxRetries: 0)
+        let id = "leak-\(UUID().uuidString.prefix(8))"
+        try await newUser(c, id)
+        try await activate(c, id)
+        try await control("card-secrets", ["cardNumber": "4111111111111111", "cvv": "987"])
+        let card = try await c.cards().create(req: CreateCardRequest(externalUserId: id, label: "Leak", pin: "5813"))
+        for kind in ["malformed", "duplicate-keys"] {
+            try await control("faults", ["kind": kind, "count": 1, "operation": "cards.details"])
+            let e = await expectError(.decode) {
+                _ = try await c.cards().details(externalUserId: id, cardId: card.cardId)
+            }
+            let err = try XCTUnwrap(e)
+            XCTAssertNotNil(err.rawBody, kind)
+            var dumped = ""
+            dump(err, to: &dumped)
+            let texts = [
+                err.description, err.localizedDescription, String(reflecting: err), dumped, err.rawBody ?? "",
+            ]
+            for text in texts {
+                for secret in ["4111111111111111", "\"987\"", "\"5813\""] {
+                    XCTAssertFalse(text.contains(secret), "\(kind): \(secret) in \(text)")
+                }
+            }
+        }
+        try await control("reset")
+    }
+
+    /// `client.reconcile(error:)`: an operation the server executed before the connection
+    /// dropped is found in the history; a refused connection is `notFound` at once.
+    func testReconcile() async throws {
+        let c = try client(maxRetries: 0)
+        let id = "rec-\(UUID().uuidString.prefix(8))"
+        try await newUser(c, id)
+        try await control(
+            "faults", ["kind": "process-then-drop", "count": 1, "operation": "transfers.create"])
+        var caught: P100Error?
+        do {
+            _ = try await c.transfers().create(
+                req: TransferRequest(
+                    sourceExternalUserId: nil, destinationExternalUserId: id, amount: "2.34", currency: .eur))
+            XCTFail("the dropped call succeeded")
+        } catch let e as P100Error {
+            caught = e
+        }
+        let e = try XCTUnwrap(caught)
+        XCTAssertEqual(e.outcome, .unknown, "\(e)")
+        let fp = try XCTUnwrap(e.fingerprint, "no fingerprint on \(e)")
+        XCTAssertEqual(fp.operation, "transfers.create")
+        XCTAssertEqual(fp.amount, "2.34")
+        XCTAssertEqual(fp.destination, id)
+        XCTAssertGreaterThan(fp.sentAtMs, 0)
+        switch try await c.reconcile(error: e) {
+        case let .found(transferId, _):
+            let details = try await c.transfers().details(transferId: transferId)
+            XCTAssertEqual(details.amount.flatMap { Decimal(string: $0) }, Decimal(string: "2.34"))
+        case let other:
+            XCTFail("expected found, got \(other)")
+        }
+        let s = try sandbox()
+        let refused = try Client.withOptions(
+            options: ClientOptions(apiKey: Secret(s.key), baseUrl: "http://127.0.0.1:1", maxRetries: 0))
+        let n = await expectError(.network) {
+            _ = try await refused.transfers().create(
+                req: TransferRequest(
+                    sourceExternalUserId: nil, destinationExternalUserId: id, amount: "2.35", currency: .eur))
+        }
+        let notSent = try XCTUnwrap(n)
+        XCTAssertEqual(notSent.outcome, .notSent)
+        XCTAssertNil(notSent.fingerprint)
+        let answer = try await refused.reconcile(error: notSent)
+        XCTAssertEqual(answer, .notFound)
     }
 
     func testReadmeSnippetsAreCompiled() {

@@ -101,14 +101,16 @@ enum StepResult {
     }
 }
 
-/// The scenario client: the sandbox's key and URL, a 10 s timeout and fast retries.
-func scenarioClient(baseUrl: String, apiKey: String) throws -> Client {
+/// The scenario client: the sandbox's key and URL, a 10 s timeout and fast retries, with a step's
+/// `client` settings (`apiKey`, `baseUrl`, `timeoutMs`, `connectTimeoutMs`, `maxRetries`) over them.
+func scenarioClient(baseUrl: String, apiKey: String, settings: [String: Any] = [:]) throws -> Client {
     try Client.withOptions(
         options: ClientOptions(
-            apiKey: Secret(apiKey),
-            baseUrl: baseUrl,
-            timeoutMs: 10000,
-            maxRetries: 3,
+            apiKey: Secret(settings["apiKey"] as? String ?? apiKey),
+            baseUrl: settings["baseUrl"] as? String ?? baseUrl,
+            timeoutMs: (settings["timeoutMs"] as? NSNumber)?.int64Value ?? 10000,
+            connectTimeoutMs: (settings["connectTimeoutMs"] as? NSNumber)?.int64Value,
+            maxRetries: (settings["maxRetries"] as? NSNumber)?.int32Value ?? 3,
             retryInitialDelayMs: 20,
             retryMaxDelayMs: 200
         ))
@@ -126,7 +128,36 @@ func errorJSON(_ e: P100Error) -> [String: Any] {
         "outcome": e.outcome.description,
         "accepted": e.isAccepted,
         "message": e.description,
+        // Where a secret could show: the message, the string and debug forms, the raw body.
+        "texts": [
+            e.reason, e.description, e.localizedDescription, String(reflecting: e), "\(e)", e.rawBody ?? "",
+        ],
     ]
+}
+
+/// The kind of a reconcile answer, as the scenario format names it.
+func reconcileName(_ r: Reconciliation) -> String {
+    switch r {
+    case .found: return "found"
+    case .notFound: return "not_found"
+    case .cannotTell: return "cannot_tell"
+    }
+}
+
+/// How much of a scenario passed: steps, and for a matrix its cells.
+struct ScenarioResult {
+    let name: String
+    let steps: Int
+    let passedSteps: Int
+    let cells: Int
+    let passedCells: Int
+    let failures: [String]
+
+    var summary: String {
+        cells > 0
+            ? "\(name): \(passedSteps)/\(steps) steps, \(passedCells)/\(cells) cells"
+            : "\(name): \(passedSteps)/\(steps) steps"
+    }
 }
 
 final class ScenarioRunner {
@@ -141,8 +172,13 @@ final class ScenarioRunner {
         client = try scenarioClient(baseUrl: baseUrl, apiKey: apiKey)
     }
 
-    /// Runs every step; throws a ScenarioFailure naming the first step that fails.
-    func run(file: URL) async throws -> Int {
+    /// The SDK error of the last operation step, for `expect.error.reconcile`.
+    var lastError: P100Error?
+
+    /// Runs every step. The first failing step fails the scenario: outside a matrix cell nothing
+    /// after it runs; in a matrix the rest of that cell is skipped, faults it may have left queued
+    /// are cleared, and the next cell runs (the result counts them all).
+    func run(file: URL, log: (String) -> Void = { print($0) }) async throws -> ScenarioResult {
         let text = try String(contentsOf: file, encoding: .utf8)
         guard let doc = try JSONText.parse(text) as? [String: Any],
             doc["format"] as? String == "p100-scenario/1",
@@ -150,15 +186,38 @@ final class ScenarioRunner {
         else { throw ScenarioFailure("\(file.path) is not a p100-scenario/1 file") }
         vars["run"] = String(format: "%08x", UInt32.random(in: 0...UInt32.max))
         vars["sandboxUrl"] = baseUrl
+        let name = doc["name"] as? String ?? "?"
+        let cells = Set(steps.compactMap { $0["cell"] as? String })
+        if let n = (doc["cells"] as? NSNumber)?.intValue, n != cells.count {
+            throw ScenarioFailure("the file's cell count disagrees with its steps")
+        }
+        func cellOf(_ step: [String: Any]) -> String? {
+            if let c = step["cell"] as? String { return c }
+            let prefix = (step["name"] as? String ?? "").components(separatedBy: ": ")[0]
+            return cells.contains(prefix) ? prefix : nil
+        }
+        var failures: [String] = []
+        var failedCells = Set<String>()
+        var passed = 0
         for (i, step) in steps.enumerated() {
-            let label = "step \(i + 1) \"\(step["name"] ?? "?")\" (\(step["op"] ?? "?"))"
+            let cell = cellOf(step)
+            if let cell = cell, failedCells.contains(cell) { continue }
+            let label = "\(name) step \(i + 1) \"\(step["name"] ?? "?")\" (\(step["op"] ?? "?"))"
             do {
                 try await runStep(step)
-            } catch let f as ScenarioFailure {
-                throw ScenarioFailure("\(doc["name"] ?? "?") \(label) failed: \(f.description)")
+                passed += 1
+                if cells.isEmpty { log("  ok  \(label)") }
+            } catch {
+                failures.append("\(label) failed: \(error)")
+                log("  FAIL \(label): \(error)")
+                guard let cell = cell else { break }
+                failedCells.insert(cell)
+                _ = try? await control("DELETE", "/_sandbox/faults", nil)
             }
         }
-        return steps.count
+        return ScenarioResult(
+            name: name, steps: steps.count, passedSteps: passed, cells: cells.count,
+            passedCells: cells.count - failedCells.count, failures: failures)
     }
 
     func fill(_ v: Any) -> Any {
@@ -185,9 +244,10 @@ final class ScenarioRunner {
         guard let op = step["op"] as? String else { throw ScenarioFailure("step without op") }
         let input = fill(step["input"] ?? [String: Any]()) as? [String: Any] ?? [:]
         var stepClient = client
-        if let key = (step["client"] as? [String: Any])?["apiKey"] {
-            stepClient = try scenarioClient(baseUrl: baseUrl, apiKey: fill(key) as? String ?? "")
+        if let settings = step["client"].map({ fill($0) }) as? [String: Any] {
+            stepClient = try scenarioClient(baseUrl: baseUrl, apiKey: apiKey, settings: settings)
         }
+        lastError = nil
         var outcome: StepResult
         if let poll = step["poll"].map({ fill($0) }) as? [String: Any] {
             let timeoutMs = (poll["timeoutMs"] as? NSNumber)?.doubleValue ?? 10000
@@ -211,6 +271,20 @@ final class ScenarioRunner {
         }
         if let expect = step["expect"].map({ fill($0) }) as? [String: Any] {
             try Match.check(outcome, expect)
+            if let want = (expect["error"] as? [String: Any])?["reconcile"] {
+                guard let e = lastError else {
+                    throw ScenarioFailure("reconcile: the step's error is not an SDK error")
+                }
+                let got: Reconciliation
+                do {
+                    got = try await stepClient.reconcile(error: e)
+                } catch {
+                    throw ScenarioFailure("reconcile failed: \(error)")
+                }
+                if reconcileName(got) != want as? String {
+                    throw ScenarioFailure("reconcile: expected \(want), got \(got)")
+                }
+            }
         } else if case .err = outcome {
             throw ScenarioFailure("unexpected \(outcome.text)")
         }
@@ -242,6 +316,7 @@ final class ScenarioRunner {
                 return .ok(try await call(c, op, input))
             }
         } catch let e as P100Error {
+            lastError = e
             return .err(errorJSON(e))
         } catch {
             return .err(["kind": "runner", "message": "\(error)"])
@@ -273,7 +348,8 @@ final class ScenarioRunner {
     }
 
     private func control(_ method: String, _ path: String, _ body: [String: Any]?) async throws -> StepResult {
-        let (status, text) = try await send(method, path, [:], method == "GET" ? nil : (body ?? [:]))
+        let (status, text) = try await send(
+            method, path, [:], method == "GET" || method == "DELETE" ? nil : (body ?? [:]))
         let value: Any = (try? JSONText.parse(text)) ?? NSNull()
         if (200..<300).contains(status) { return .ok(value) }
         return .err(["kind": "sandbox", "status": NSNumber(value: status), "message": text])
@@ -538,6 +614,16 @@ enum Match {
                 throw ScenarioFailure("expected an error \(show(want)), got \(outcome.text)")
             }
             for (k, m) in want {
+                if k == "reconcile" { continue }  // checked by runStep, which has the client
+                if k == "noSecrets" {
+                    let texts = got["texts"] as? [String] ?? [got["message"] as? String ?? ""]
+                    for secret in (m as? [Any] ?? []).map({ "\($0)" }) {
+                        if let leak = texts.first(where: { $0.contains(secret) }) {
+                            throw ScenarioFailure("secret \"\(secret)\" leaked in the error: \(leak)")
+                        }
+                    }
+                    continue
+                }
                 if k == "messageContains" {
                     let msg = got["message"] as? String ?? ""
                     if !msg.contains(m as? String ?? "") {
