@@ -62,8 +62,11 @@ pub fn is_secret_key(key: &str) -> bool {
 pub fn mask_secrets(text: &str) -> String {
     // One round can leave work for the next (a string the keyed pass re-encodes reads
     // differently to the loose pass): rounds repeat until nothing changes, so masking is
-    // idempotent. Text without secrets takes two rounds that change nothing.
+    // idempotent. Text without secrets takes one round that changes nothing.
     let mut current = mask_round(text);
+    if current == text {
+        return current;
+    }
     for _ in 0..MAX_ROUNDS {
         let next = mask_round(&current);
         if next == current {
@@ -253,14 +256,16 @@ fn mask_keyed(text: &str, depth: usize) -> String {
         let is_key = matches!(b.get(after), Some(b':' | b'='));
         if is_key && is_secret_key(&key) {
             let vstart = skip_ws(b, after + 1);
-            let vend = scan_value(b, text, vstart);
-            let value = slice(text, vstart..vend);
             if is_quoted_secret_key(b, text, vstart) {
                 // `cvv="pin": 5813`: the "value" is the next secret key; it is masked in turn.
                 i = vstart;
                 continue;
             }
-            if let Some(next_key) = secret_key_inside(b, text, vstart, vend) {
+            let bare = !matches!(b.get(vstart), Some(b'"' | b'\'' | b'{' | b'['));
+            if let Some(next_key) = bare
+                .then(|| bare_value(b, text, vstart, b"").err())
+                .flatten()
+            {
                 // `cvv=\npin: 5813`, `cvv=x;pin: 5813`, `cvv=987pin=5813`: a bare "value" that
                 // runs into the next secret key ends where that key starts; the key is masked
                 // in turn.
@@ -275,6 +280,8 @@ fn mask_keyed(text: &str, depth: usize) -> String {
                 key_at = Some(next_key);
                 continue;
             }
+            let vend = scan_value(b, text, vstart);
+            let value = slice(text, vstart..vend);
             if !matches!(value, "null" | "true" | "false") && !value.is_empty() {
                 out.push_str(slice(text, copied..vstart));
                 out.push('"');
@@ -306,19 +313,24 @@ fn prev(b: &[u8], i: usize) -> Option<u8> {
     i.checked_sub(1).and_then(|p| b.get(p)).copied()
 }
 
-/// Where a secret key followed by `:` or `=` starts within the bare value `start..end`
-/// (`x;pin: …`), if one does. The key may be the end of a word (`987pin=…`): it starts at the
-/// shortest end of the word that names a secret.
-fn secret_key_inside(b: &[u8], text: &str, start: usize, end: usize) -> Option<usize> {
-    if matches!(b.get(start), Some(b'"' | b'\'' | b'{' | b'[')) {
-        return None;
-    }
+/// The end of the bare value that starts at `start`: up to whitespace or a delimiter (`,` `;`
+/// `&` `}` `]` `"` `'` `<` and `extra`), as `Ok`. When a secret key followed by `:` or `=`
+/// starts within it first (`x;pin: …`, `987pin=…`), where that key starts, as `Err`: the key
+/// may be the end of a word, and starts at the shortest end of the word that names a secret.
+/// Never looks past the first of these, so scanning a text stays linear.
+fn bare_value(b: &[u8], text: &str, start: usize, extra: &[u8]) -> Result<usize, usize> {
+    let delimiter = |c: u8| {
+        c.is_ascii_whitespace()
+            || matches!(c, b',' | b';' | b'&' | b'}' | b']' | b'"' | b'\'' | b'<')
+            || extra.contains(&c)
+    };
     let mut k = start;
-    while k < end {
+    while let Some(&c) = b.get(k) {
+        if delimiter(c) {
+            return Ok(k);
+        }
         // The value's first word starts at `start`, whatever comes before (`\ncard_number`).
-        if !b.get(k).copied().is_some_and(is_word_byte)
-            || (k != start && prev(b, k).is_some_and(is_word_byte))
-        {
+        if !is_word_byte(c) || (k != start && prev(b, k).is_some_and(is_word_byte)) {
             k += 1;
             continue;
         }
@@ -326,7 +338,6 @@ fn secret_key_inside(b: &[u8], text: &str, start: usize, end: usize) -> Option<u
         while b.get(j).copied().is_some_and(is_word_byte) {
             j += 1;
         }
-        let word = slice(text, k..j);
         let mut sep = j;
         while b
             .get(sep)
@@ -334,17 +345,21 @@ fn secret_key_inside(b: &[u8], text: &str, start: usize, end: usize) -> Option<u
         {
             sep += 1;
         }
+        let word = slice(text, k..j);
         if matches!(b.get(sep), Some(b':' | b'=')) && is_secret_key(word) {
+            // The shortest secret name at the end of the word, looked for among its last 64
+            // characters (names are shorter; this keeps a huge word linear).
             let shortest = word
                 .char_indices()
                 .rev()
+                .take(64)
                 .find(|(p, _)| is_secret_key(word.get(*p..).unwrap_or_default()))
                 .map_or(0, |(p, _)| p);
-            return Some(k + shortest);
+            return Err(k + shortest);
         }
         k = j;
     }
-    None
+    Ok(k)
 }
 
 /// True when a quoted secret key followed by `:` or `=` starts at `i` (`cvv="pin": …`).
@@ -395,23 +410,29 @@ fn mask_loose(text: &str) -> String {
             j += 1;
         }
         let sep = skip_noise(j);
-        if !is_secret_key(slice(text, i..j)) || !matches!(b.get(sep), Some(b':' | b'=')) {
+        if !matches!(b.get(sep), Some(b':' | b'=')) || !is_secret_key(slice(text, i..j)) {
             i = j;
             continue;
         }
         let vstart = skip_noise(sep + 1);
-        let word_end = |mut e: usize| {
-            while b.get(e).is_some_and(|&c| {
-                !matches!(
-                    c,
-                    b',' | b';' | b'&' | b'}' | b']' | b'"' | b'\'' | b'<' | b'\\'
-                ) && !c.is_ascii_whitespace()
-            }) {
-                e += 1;
+        if matches!(b.get(vstart), Some(b'{' | b'[')) {
+            // Keys inside an object or array value are looked at one by one.
+            i = j;
+            continue;
+        }
+        let mut vend = match bare_value(b, text, vstart, b"\\") {
+            Ok(end) => end,
+            Err(next_key) => {
+                if next_key > vstart {
+                    out.push_str(slice(text, copied..vstart));
+                    out.push_str(REDACTED);
+                    copied = next_key;
+                }
+                i = next_key;
+                key_at = Some(next_key);
+                continue;
             }
-            e
         };
-        let mut vend = word_end(vstart);
         if AUTH_SCHEMES
             .iter()
             .any(|s| slice(text, vstart..vend).eq_ignore_ascii_case(s))
@@ -421,21 +442,19 @@ fn mask_loose(text: &str) -> String {
             while matches!(b.get(next), Some(b' ' | b'\t')) {
                 next += 1;
             }
-            if next > vend && word_end(next) > next {
-                vend = word_end(next);
+            if next > vend {
+                match bare_value(b, text, next, b"\\") {
+                    Ok(end) if end > next => vend = end,
+                    // `Bearer 987pin=…`: the credentials end where the next key starts.
+                    Err(key) if key > next => {
+                        vend = key;
+                        key_at = Some(key);
+                    }
+                    _ => {}
+                }
             }
         }
         let value = slice(text, vstart..vend);
-        if let Some(next_key) = secret_key_inside(b, text, vstart, vend) {
-            if next_key > vstart {
-                out.push_str(slice(text, copied..vstart));
-                out.push_str(REDACTED);
-                copied = next_key;
-            }
-            i = next_key;
-            key_at = Some(next_key);
-            continue;
-        }
         let skip = value.is_empty()
             || matches!(value, "null" | "true" | "false")
             || value.starts_with(['{', '['])
