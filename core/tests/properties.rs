@@ -263,6 +263,7 @@ fn fuzz_found_masking() {
         ",[[)",
         None,
     );
+    check_mask_seeded("", &seed_of("webhookToken", 14, "999"), "cvc=  ", None);
     // Idempotence through re-encoded strings and escapes.
     for text in [
         "'{\n  \"pinCode\" :\t\"559\"\n}",
