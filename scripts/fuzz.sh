@@ -22,7 +22,10 @@ fi
 
 targets=$(cargo fuzz list)
 # Build every target once, before the clock starts.
-nice cargo fuzz build -O >/dev/null
+if ! build_log=$(nice cargo fuzz build -O 2>&1); then
+  printf '%s\n' "$build_log" >&2
+  exit 1
+fi
 
 log_dir=$(mktemp -d)
 trap 'rm -rf "$log_dir"' EXIT

@@ -2,13 +2,21 @@
 //! server messages, decode messages. One function, [`mask_secrets`], that every such text
 //! passes through (DESIGN principle 8).
 //!
-//! It does not trust the text to be JSON. It scans it once, token by token:
+//! It does not trust the text to be JSON. It scans it token by token, in rounds repeated until
+//! nothing changes (so masking is idempotent), in linear time:
 //!
 //! * **keyed values**: a key (`"cvv"`, `'pin'`, `cardNumber`, any case, `_`/`-` ignored,
 //!   `\u` escapes decoded) followed by `:` or `=` has its value replaced by `"[REDACTED]"`,
 //!   whatever the value is (string, number, object, array, bare word) — in valid JSON, in
 //!   broken JSON (cut short, trailing garbage), with duplicate keys, nested at any depth, in
 //!   JSON escaped inside a string, and in `key=value` text. `null`, `true` and `false` stay.
+//!   `Bearer <token>` is one value. A bare value stops where the next secret key starts
+//!   (`cvv=\npin: 5813`, `cvv=987pin=5813`).
+//! * **loose keys**: a secret key word followed by `:` or `=`, whatever quotes, backslashes or
+//!   escapes surround them, has the word after it masked — for keys and values that a stray
+//!   quote put on different sides of a string boundary (`x"{"cvv":"987"}`,
+//!   `"\"pin = "5813"`). This pass writes `[REDACTED]` without quotes; where the keyed pass
+//!   sees the key it quotes it, so valid JSON stays valid.
 //! * **card-number shapes**: 12 or more digits, alone or in groups joined by single spaces or
 //!   dashes (`4111 1111 1111 1111`, `4111-1111-…`), not part of a word or of a decimal number,
 //!   keep only their last 4 digits.
