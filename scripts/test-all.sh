@@ -25,7 +25,7 @@ out="$(mktemp)"
 if ! cargo test -p p100-sandbox --test scenarios --test fault_matrix -- --nocapture >"$out" 2>&1; then
   cat "$out"; rm -f "$out"; exit 1
 fi
-grep -E '^(scenario |fault matrix)' "$out"; rm -f "$out"
+grep -E '^(scenario [a-z_]+: [0-9]+ steps|fault matrix:)' "$out"; rm -f "$out"
 
 step "tour against the built-in sandbox"
 cargo run --quiet --example tour
