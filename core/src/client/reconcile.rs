@@ -142,7 +142,7 @@ pub fn matches<'a>(
             (Some(c), Some(tc)) => tc.as_str().eq_ignore_ascii_case(c),
             _ => true,
         })
-        .filter(|t| created_ms(t).is_some_and(|ms| ms >= fp.sent_at_ms - SKEW_MS))
+        .filter(|t| created_ms(t).is_some_and(|ms| ms >= fp.sent_at_ms.saturating_sub(SKEW_MS)))
         .collect()
 }
 
@@ -210,7 +210,7 @@ impl Client {
             .map(|d| i64::try_from(d.as_millis()).unwrap_or(i64::MAX))
             .unwrap_or(fp.sent_at_ms);
         let mut months: Vec<(u32, i32)> = Vec::new();
-        for ms in [fp.sent_at_ms - SKEW_MS, now] {
+        for ms in [fp.sent_at_ms.saturating_sub(SKEW_MS), now] {
             if let Some(m) = month_of(ms) {
                 if !months.contains(&m) {
                     months.push(m);
