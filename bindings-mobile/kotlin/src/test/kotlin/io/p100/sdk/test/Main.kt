@@ -45,6 +45,8 @@ import java.net.URI
 import java.net.http.HttpClient
 import java.net.http.HttpRequest
 import java.net.http.HttpResponse
+import kotlin.reflect.KClass
+import kotlin.reflect.full.memberFunctions
 import kotlin.system.exitProcess
 
 /*
@@ -221,6 +223,24 @@ private fun defineTests() {
             }
             assertTrue(r.steps > 50) { "the scenario has only ${r.steps} steps" }
         }
+    }
+
+    test("every operation of tests/operations.json is reachable under its names.kotlin (reflection)") {
+        val manifest = Json.parse(File(scenarioDir.parentFile, "operations.json").readText()) as Map<*, *>
+        val ops = manifest["operations"] as List<*>
+        assertTrue(ops.size > 40) { "only ${ops.size} operations in the manifest" }
+        val missing = ArrayList<String>()
+        for (o in ops) {
+            val op = o as Map<*, *>
+            val name = (op["names"] as Map<*, *>)["kotlin"] as String // client.partner().balances
+            val parts = name.split('.')
+            val group = parts[1].removeSuffix("()")
+            val accessor = Client::class.memberFunctions.firstOrNull { it.name == group && it.parameters.size == 1 }
+            val groupClass = accessor?.returnType?.classifier as? KClass<*>
+            val method = groupClass?.memberFunctions?.firstOrNull { it.name == parts[2] }
+            if (method == null) missing.add("${op["operation"]} as $name")
+        }
+        assertTrue(missing.isEmpty()) { "operations missing from the Kotlin client: $missing" }
     }
 
     test("Client(apiKey, baseUrl) and a suspend call: partner balances with exact decimals") {

@@ -307,8 +307,19 @@ class ScenarioRunner(
                 HttpRequest.BodyPublishers.ofString(Json.write(body))
             }
         b.method(method, publisher)
-        val resp = http.send(b.build(), HttpResponse.BodyHandlers.ofString())
-        return resp.statusCode() to resp.body()
+        val req = b.build()
+        // A pooled keep-alive connection the sandbox closed at the same moment fails before any
+        // byte of a reply ("header parser received no bytes"): the request was never read, so
+        // it is sent again on a fresh connection.
+        var attempt = 0
+        while (true) {
+            try {
+                val resp = http.send(req, HttpResponse.BodyHandlers.ofString())
+                return resp.statusCode() to resp.body()
+            } catch (e: java.io.IOException) {
+                if (++attempt > 2 || e.message?.contains("received no bytes") != true) throw e
+            }
+        }
     }
 
     private fun httpCall(input: Map<String, Any?>): Any? {
