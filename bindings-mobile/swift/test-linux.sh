@@ -41,6 +41,9 @@ took "cargo build"
 log "README Swift snippets are the ones in Tests/P100Tests/ReadmeSnippets.swift"
 python3 "$here/readme-snippets.py" --check
 
+log "Tests/P100Tests/Operations.swift names every operation of tests/operations.json"
+python3 "$here/operations-test.py" --check
+
 # ----- 4. lint ------------------------------------------------------------------------------
 log "swift-format lint --strict (hand-written Swift)"
 handwritten=(

@@ -28,7 +28,22 @@ func readmeSnippet2(userId: String, client: Client) async throws {
 }
 
 // bindings-mobile/README.md, ```swift block 2
-func readmeSnippet3(key: String) async throws {
+func readmeSnippet3(userId: String, client: Client) async throws {
+    do {
+        _ = try await client.transfers().create(
+            req: TransferRequest(
+                sourceExternalUserId: nil, destinationExternalUserId: userId, amount: "10.00", currency: .eur))
+    } catch let e as P100Error where e.outcome == .unknown {
+        switch try await client.reconcile(error: e) {
+        case let .found(id, _): print("it happened: \(id)")
+        case .notFound: print("not in the history (yet)")
+        case let .cannotTell(reason): print("check by hand: \(reason)")
+        }
+    }
+}
+
+// bindings-mobile/README.md, ```swift block 3
+func readmeSnippet4(key: String) async throws {
     let client = try Client(apiKey: key, baseUrl: "https://partner-api-stage.p100.io")
     let balances = try await client.partner().balances()
     for b in balances.fiatBalances { print(b.amount, b.name) }   // "100000.00 eur"
@@ -37,4 +52,4 @@ func readmeSnippet3(key: String) async throws {
 }
 
 /// How many snippets this file holds.
-let readmeSnippetCount = 3
+let readmeSnippetCount = 4
