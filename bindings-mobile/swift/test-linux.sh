@@ -74,19 +74,8 @@ for mode in 5 6; do
 done
 
 # ----- 6. sandbox, tests, example ---------------------------------------------------------------
-key="swift-test-$RANDOM$RANDOM"
-sandbox_log="$(mktemp)"
-"$target_dir/release/p100-sandbox" --port 0 --api-key "$key" --settle-ms 100 >"$sandbox_log" 2>&1 &
-sandbox_pid=$!
-trap 'kill "$sandbox_pid" 2>/dev/null || true; wait "$sandbox_pid" 2>/dev/null || true; rm -f "$sandbox_log"' EXIT
-url=""
-for _ in $(seq 1 100); do
-  url="$(grep -o 'http://127\.0\.0\.1:[0-9]*' "$sandbox_log" | head -1 || true)"
-  [ -n "$url" ] && break
-  kill -0 "$sandbox_pid" 2>/dev/null || { cat "$sandbox_log" >&2; echo "the sandbox did not start" >&2; exit 1; }
-  sleep 0.1
-done
-[ -n "$url" ] || { echo "the sandbox did not report its URL" >&2; exit 1; }
+. "$root/scripts/sandbox-lib.sh"
+start_sandbox swift-test
 log "sandbox at $url"
 
 log "swift test (Swift 6 build): shared scenario + Swift checks"

@@ -26,18 +26,8 @@ for mode in 5 6; do
     -Xswiftc -swift-version -Xswiftc "$mode"
 done
 
-key="swift-test-$RANDOM$RANDOM"
-log="$(mktemp)"
-"$target_dir/release/p100-sandbox" --port 0 --api-key "$key" --settle-ms 100 >"$log" 2>&1 &
-pid=$!
-trap 'kill "$pid" 2>/dev/null || true; rm -f "$log"' EXIT
-url=""
-for _ in $(seq 1 100); do
-  url="$(grep -o 'http://127\.0\.0\.1:[0-9]*' "$log" | head -1 || true)"
-  [ -n "$url" ] && break
-  sleep 0.1
-done
-[ -n "$url" ] || { cat "$log" >&2; echo "the sandbox did not start" >&2; exit 1; }
+. "$root/scripts/sandbox-lib.sh"
+start_sandbox swift-test
 
 P100_SANDBOX_URL="$url" P100_SANDBOX_KEY="$key" P100_SCENARIOS="$root/tests/scenarios" \
   swift test --package-path "$here" --scratch-path "$here/.build/swift6" --skip-build
