@@ -38,6 +38,7 @@ pub mod error;
 pub mod mask;
 pub mod models;
 pub mod money;
+pub mod operations;
 pub mod routes;
 pub mod validate;
 pub mod webhooks;

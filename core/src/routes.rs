@@ -57,14 +57,14 @@ impl fmt::Display for Method {
 /// Where a path comes from (see the module docs).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum Source {
-    /// Seen in a current doc page.
-    Documented,
-    /// Seen only in the old static docs.
-    OldDocs,
-    /// Seen only in third-party integration code.
-    ThirdParty,
-    /// Inferred from the API's naming pattern.
-    Inferred,
+    /// **D**: seen in a current doc page.
+    D,
+    /// **G**: seen only in the old static docs.
+    G,
+    /// **U**: seen only in third-party integration code.
+    U,
+    /// **I**: inferred from the API's naming pattern.
+    I,
 }
 
 /// One operation of the API.
@@ -102,6 +102,8 @@ pub enum Input {
     Ids,
     /// A query object.
     Query(&'static str),
+    /// Path parameters and a query object.
+    IdsQuery(&'static str),
     /// A JSON body (its path parameters, if any, are fields of it).
     Body(&'static str),
     /// Path parameters and a JSON body.
@@ -118,6 +120,7 @@ impl Input {
             Input::Ids => "ids",
             Input::Query(_) => "query",
             Input::Body(_) => "body",
+            Input::IdsQuery(_) => "ids_query",
             Input::IdsBody(_) => "ids_body",
             Input::Upload(_) => "upload",
         }
@@ -127,7 +130,11 @@ impl Input {
     pub fn type_name(&self) -> Option<&'static str> {
         match self {
             Input::None | Input::Ids => None,
-            Input::Query(t) | Input::Body(t) | Input::IdsBody(t) | Input::Upload(t) => Some(t),
+            Input::Query(t)
+            | Input::IdsQuery(t)
+            | Input::Body(t)
+            | Input::IdsBody(t)
+            | Input::Upload(t) => Some(t),
         }
     }
 }
@@ -225,137 +232,64 @@ const SEGMENT: &percent_encoding::AsciiSet = &percent_encoding::NON_ALPHANUMERIC
     .remove(b'.')
     .remove(b'~');
 
+/// Route constants and [`ALL`] from the operation table.
 macro_rules! routes {
-    ($( #[doc = $doc:literal] $konst:ident = $name:literal, $method:ident, $path:literal, $src:ident, $money:literal, $input:expr, $output:expr, $wait:expr; )+) => {
-        $( #[doc = $doc] pub const $konst: Route = Route {
-            name: $name, method: Method::$method, path: $path, source: Source::$src, moves_money: $money,
-            doc: $doc, input: $input, output: $output, wait_for: $wait,
-        }; )+
-        /// Every operation of the catalog.
-        pub const ALL: &[Route] = &[$($konst),+];
+    ($(
+        $(#[doc = $gdoc:literal])*
+        group $group:ident $Group:ident $gjs:literal wait($($wait:tt)*) {
+            $(
+                $(#[doc = $doc:literal])+
+                $op:ident: $konst:ident $method:ident $path:literal $src:ident $($flag:ident)*,
+                $shape:ident $(($($id:ident $idw:literal),+))? $($in:ident)? -> $out:tt, js $js:literal;
+            )+
+        }
+    )+) => {
+        $($(
+            #[doc = concat!($($doc, "\n"),+)]
+            #[doc = concat!("\n`", stringify!($method), " ", $path, "` (source ", stringify!($src), ")")]
+            pub const $konst: Route = Route {
+                name: concat!(stringify!($group), ".", stringify!($op)),
+                method: Method::$method,
+                path: $path,
+                source: Source::$src,
+                moves_money: $crate::__op_flag!(money $($flag)*),
+                doc: concat!($($doc, "\n"),+),
+                input: routes!(@input $shape $($in)?),
+                output: routes!(@output $out),
+                wait_for: if $crate::__op_flag!(wait $($flag)*) {
+                    Some(concat!(stringify!($group), ".wait_for"))
+                } else {
+                    None
+                },
+            };
+        )+)+
+        /// Every operation of the catalog, in table order.
+        pub const ALL: &[Route] = &[$($($konst),+),+];
+        /// The JS spelling the table gives each operation (checked against [`camel_case`]).
+        #[cfg(test)]
+        const JS_NAMES: &[(&str, &str)] = &[$($(($konst.name, $js)),+),+];
     };
+    (@input none) => { Input::None };
+    (@input ids) => { Input::Ids };
+    (@input query $t:ident) => { Input::Query(stringify!($t)) };
+    (@input body $t:ident) => { Input::Body(stringify!($t)) };
+    (@input ids_query $t:ident) => { Input::IdsQuery(stringify!($t)) };
+    (@input ids_body $t:ident) => { Input::IdsBody(stringify!($t)) };
+    (@input upload $t:ident) => { Input::Upload(stringify!($t)) };
+    (@output ()) => { None };
+    (@output $t:ident) => { Some(stringify!($t)) };
 }
 
-routes! {
-    // ---- Partner account --------------------------------------------------------------------
-    /// Partner balances. D
-    PARTNER_BALANCES = "partner.balances", Get, "/v1/partner/balances", Documented, false, Input::None, Some("Balances"), None;
-    /// Partner transaction history (`?month=M&year=Y`). I
-    PARTNER_TRANSACTIONS = "partner.transactions", Get, "/v1/partner/transactions", Inferred, false, Input::Query("TransactionHistoryQuery"), Some("TransactionHistory"), None;
-    /// Create wallet. I
-    PARTNER_CREATE_WALLET = "partner.create_wallet", Post, "/v1/partner/wallet", Inferred, false, Input::Body("CreateWalletRequest"), Some("Wallet"), None;
-    /// Indicative exchange rates. G
-    EXCHANGE_RATES = "exchange.rates", Get, "/v1/exchange/get-rate", OldDocs, false, Input::None, Some("ExchangeRates"), None;
-    /// Partner exchange lock. I
-    PARTNER_EXCHANGE_LOCK = "exchange.partner_lock", Get, "/v1/partner/exchange/get-lock", Inferred, false, Input::Query("ExchangeLockQuery"), Some("ExchangeLock"), None;
-    /// Partner exchange execute. D
-    PARTNER_EXCHANGE = "exchange.partner_execute", Post, "/v1/partner/exchange", Documented, true, Input::Body("PartnerExchangeRequest"), Some("ExchangeCreated"), Some("exchange.wait_for");
-    /// Exchange details. I
-    EXCHANGE_DETAILS = "exchange.details", Get, "/v1/exchange/details/{exchangeId}", Inferred, false, Input::Ids, Some("ExchangeDetails"), None;
-    /// Partner SEPA deposit info. D
-    PARTNER_SEPA_DEPOSIT_INFO = "partner.sepa_deposit_info", Get, "/v1/partner/sepa-deposit/info", Documented, false, Input::None, Some("SepaDepositInfo"), None;
-    /// Partner SEPA deposit contact list. I
-    PARTNER_SEPA_CONTACTS = "partner.sepa_contacts", Get, "/v1/partner/sepa-deposit/contacts", Inferred, false, Input::None, Some("SepaContacts"), None;
-    /// Partner SEPA transfer. D
-    PARTNER_SEPA_TRANSFER = "sepa.partner_transfer", Post, "/v1/partner/sepa-transfer", Documented, true, Input::Body("PartnerSepaTransferRequest"), Some("SepaTransferCreated"), Some("sepa.wait_for");
-    /// SEPA transfer details. D
-    SEPA_TRANSFER_DETAILS = "sepa.details", Get, "/v1/sepa-transfer/details/{transferId}", Documented, false, Input::Ids, Some("SepaTransferDetails"), None;
-    /// Network fee (`?currency=&network=`). G
-    NETWORK_FEE = "crypto.network_fee", Get, "/v1/crypto-withdrawal/get-network-fee", OldDocs, false, Input::Query("NetworkFeeQuery"), Some("NetworkFee"), None;
-    /// Partner crypto withdrawal. I
-    PARTNER_CRYPTO_WITHDRAWAL = "crypto.partner_withdrawal", Post, "/v1/partner/crypto-withdrawal", Inferred, true, Input::Body("PartnerCryptoWithdrawalRequest"), Some("WithdrawalCreated"), Some("crypto.wait_for");
-    /// Crypto withdrawal details. U
-    CRYPTO_WITHDRAWAL_DETAILS = "crypto.details", Get, "/v1/crypto-withdrawal/details/{withdrawalId}", ThirdParty, false, Input::Ids, Some("CryptoWithdrawalDetails"), None;
-    /// Update travel rule data of a crypto deposit. I
-    UPDATE_TRAVEL_RULE = "crypto.update_travel_rule", Patch, "/v1/crypto-deposit/travel-rule/{cryptoDepositId}", Inferred, false, Input::Body("TravelRuleUpdateRequest"), None, None;
-    /// Order rates. I
-    ORDER_RATES = "orders.rates", Get, "/v1/order/rates", Inferred, false, Input::None, Some("OrderRates"), None;
-    /// Order lock. D
-    ORDER_LOCK = "orders.lock", Post, "/v1/order/lock-rate", Documented, false, Input::Body("OrderLockRequest"), Some("OrderLock"), None;
-    /// Order create. D
-    ORDER_CREATE = "orders.create", Post, "/v1/order", Documented, true, Input::Body("CreateOrderRequest"), Some("OrderCreated"), Some("orders.wait_for");
-    /// Order details. D
-    ORDER_DETAILS = "orders.details", Get, "/v1/order/details/{orderId}", Documented, false, Input::Ids, Some("OrderDetails"), None;
-    /// Generate payment link. I
-    PAYMENT_LINK_CREATE = "payment_links.create", Post, "/v1/payment-link", Inferred, true, Input::Body("CreatePaymentLinkRequest"), Some("PaymentLink"), None;
-    /// Generate hosted checkout. I
-    PAYMENT_LINK_CHECKOUT = "payment_links.create_checkout", Post, "/v1/payment-link/checkout", Inferred, true, Input::Body("CreatePaymentLinkRequest"), Some("PaymentLink"), None;
-    /// Payment link details. I
-    PAYMENT_LINK_DETAILS = "payment_links.details", Get, "/v1/payment-link/details/{paymentLinkId}", Inferred, false, Input::Ids, Some("PaymentLinkDetails"), None;
-
-    // ---- Users, KYC, account management ----------------------------------------------------
-    /// Create user (KYC model). D
-    USER_CREATE = "users.create", Post, "/v1/user/balances/crypto-and-fiat", Documented, false, Input::Body("CreateUserRequest"), Some("CreateUserResponse"), None;
-    /// Create user (non-KYC model). D
-    USER_CREATE_WITHOUT_KYC = "users.create_without_kyc", Post, "/v1/user/balances/crypto", Documented, false, Input::Body("CreateUserWithoutKycRequest"), Some("CreateUserResponse"), None;
-    /// Add KYC files (multipart). G
-    KYC_FILES = "kyc.upload_files", Post, "/v1/user/kyc-files/{externalUserId}", OldDocs, false, Input::Upload("KycFilesRequest"), None, None;
-    /// Add POA files (multipart, field `files`). D
-    POA_FILES = "kyc.upload_poa", Post, "/v1/user/poa-files/{externalUserId}", Documented, false, Input::Upload("PoaFilesRequest"), None, None;
-    /// Add user verification. G
-    USER_VERIFICATION = "kyc.add_verification", Post, "/v1/user/verification", OldDocs, false, Input::Body("UserVerificationRequest"), None, None;
-    /// KYC by P100: create verification. G
-    KYC_CREATE = "kyc.create_verification", Post, "/v1/kyc", OldDocs, false, Input::Body("CreateKycVerificationRequest"), Some("KycVerification"), None;
-    /// KYC by P100: redirect page. D
-    KYC_REDIRECT = "kyc.verification_page", Get, "/v1/kyc/verification/{externalUserId}/{verificationId}", Documented, false, Input::Ids, Some("VerificationPage"), None;
-    /// KYC by P100: status. D
-    KYC_STATUS = "kyc.status", Get, "/v1/kyc/status/{verificationId}", Documented, false, Input::Ids, Some("KycStatus"), None;
-    /// Update user. I
-    USER_UPDATE = "users.update", Patch, "/v1/user/{externalUserId}", Inferred, false, Input::IdsBody("UpdateUserRequest"), None, None;
-    /// Delete user. I
-    USER_DELETE = "users.delete", Delete, "/v1/user/{externalUserId}", Inferred, false, Input::Ids, None, None;
-    /// Suspend user. I
-    USER_SUSPEND = "users.suspend", Patch, "/v1/user/suspend/{externalUserId}", Inferred, false, Input::Ids, None, None;
-    /// Unsuspend user. I
-    USER_UNSUSPEND = "users.unsuspend", Patch, "/v1/user/unsuspend/{externalUserId}", Inferred, false, Input::Ids, None, None;
-    /// User balances. D
-    USER_BALANCES = "users.balances", Get, "/v1/user/{externalUserId}/balances", Documented, false, Input::Ids, Some("Balances"), None;
-    /// User transaction history (`?month=M&year=Y`). I
-    USER_TRANSACTIONS = "users.transactions", Get, "/v1/user/{externalUserId}/transactions", Inferred, false, Input::Query("TransactionHistoryQuery"), Some("TransactionHistory"), None;
-
-    // ---- User money and cards --------------------------------------------------------------
-    /// User exchange lock. G
-    USER_EXCHANGE_LOCK = "exchange.user_lock", Get, "/v1/exchange/get-lock/{externalUserId}", OldDocs, false, Input::Ids, Some("ExchangeLock"), None;
-    /// User exchange execute. G
-    USER_EXCHANGE = "exchange.user_execute", Post, "/v1/exchange", OldDocs, true, Input::Body("UserExchangeRequest"), Some("ExchangeCreated"), Some("exchange.wait_for");
-    /// User SEPA deposit info. I
-    USER_SEPA_DEPOSIT_INFO = "users.sepa_deposit_info", Get, "/v1/sepa-deposit/info/{externalUserId}", Inferred, false, Input::Ids, Some("SepaDepositInfo"), None;
-    /// User SEPA transfer. D
-    USER_SEPA_TRANSFER = "sepa.user_transfer", Post, "/v1/sepa-transfer", Documented, true, Input::Body("UserSepaTransferRequest"), Some("SepaTransferCreated"), Some("sepa.wait_for");
-    /// User crypto withdrawal. G
-    USER_CRYPTO_WITHDRAWAL = "crypto.user_withdrawal", Post, "/v1/crypto-withdrawal", OldDocs, true, Input::Body("UserCryptoWithdrawalRequest"), Some("WithdrawalCreated"), Some("crypto.wait_for");
-    /// Internal transfer partner ⇄ user. G
-    TRANSFER_CREATE = "transfers.create", Post, "/v1/transfer", OldDocs, true, Input::Body("TransferRequest"), Some("TransferCreated"), Some("transfers.wait_for");
-    /// Internal transfer details. G
-    TRANSFER_DETAILS = "transfers.details", Get, "/v1/transfer/details/{transferId}", OldDocs, false, Input::Ids, Some("TransferDetails"), None;
-    /// Create virtual card. G
-    CARD_CREATE = "cards.create", Post, "/v1/card/virtual", OldDocs, true, Input::Body("CreateCardRequest"), Some("CardCreated"), None;
-    /// List user cards. G
-    CARD_LIST = "cards.list", Get, "/v1/card/all/{externalUserId}", OldDocs, false, Input::Ids, Some("CardList"), None;
-    /// Card details (PAN, CVV, expiry). D
-    CARD_DETAILS = "cards.details", Get, "/v1/card/details/{externalUserId}/{cardId}", Documented, false, Input::Ids, Some("CardDetails"), None;
-    /// Update card PIN. U
-    CARD_PIN = "cards.update_pin", Patch, "/v1/card/pin", ThirdParty, false, Input::Body("UpdatePinRequest"), None, None;
-    /// Block card. U
-    CARD_BLOCK = "cards.block", Patch, "/v1/card/block", ThirdParty, false, Input::Body("CardRef"), None, None;
-    /// Unblock card. U
-    CARD_UNBLOCK = "cards.unblock", Patch, "/v1/card/unblock", ThirdParty, false, Input::Body("CardRef"), None, None;
-    /// Card limits. U
-    CARD_LIMITS = "cards.limits", Get, "/v1/card/limits/{externalUserId}/{cardId}", ThirdParty, false, Input::Ids, Some("CardLimits"), None;
-    /// Update card limits. U
-    CARD_UPDATE_LIMITS = "cards.update_limits", Patch, "/v1/card/limits", ThirdParty, false, Input::Body("UpdateCardLimitsRequest"), None, None;
-    /// Delete card (JSON body `{externalUserId, cardId}`). U
-    CARD_DELETE = "cards.delete", Delete, "/v1/card", ThirdParty, false, Input::Body("CardRef"), None, None;
-}
+crate::for_each_operation!(routes);
 
 impl Source {
     /// The source letter of the catalog: `D`, `G`, `U` or `I`.
     pub fn letter(&self) -> &'static str {
         match self {
-            Source::Documented => "D",
-            Source::OldDocs => "G",
-            Source::ThirdParty => "U",
-            Source::Inferred => "I",
+            Source::D => "D",
+            Source::G => "G",
+            Source::U => "U",
+            Source::I => "I",
         }
     }
 }
@@ -391,7 +325,7 @@ pub fn manifest() -> serde_json::Value {
                 "operation": r.name,
                 "group": group,
                 "name": op,
-                "doc": r.doc.trim(),
+                "doc": r.doc.split_whitespace().collect::<Vec<_>>().join(" "),
                 "method": r.method.as_str(),
                 "path": r.path,
                 "params": r.params(),
@@ -443,6 +377,14 @@ mod tests {
         assert_eq!(keys.len(), ALL.len());
         // 22 partner operations + 14 user/KYC operations + 16 user money and card operations.
         assert_eq!(ALL.len(), 52);
+    }
+
+    #[test]
+    fn js_names_are_the_camel_case_of_the_names() {
+        for (name, js) in JS_NAMES {
+            let op = name.split_once('.').map_or(*name, |(_, op)| op);
+            assert_eq!(camel_case(op), *js, "{name}");
+        }
     }
 
     #[test]
