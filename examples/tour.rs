@@ -54,7 +54,7 @@ fn money(a: &Amount, c: &Currency) -> String {
 fn wait() -> WaitOptions {
     WaitOptions {
         timeout: Duration::from_secs(30),
-        initial_interval: Duration::from_millis(100),
+        interval: Duration::from_millis(100),
         max_interval: Duration::from_millis(500),
     }
 }

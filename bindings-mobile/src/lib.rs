@@ -317,7 +317,7 @@ fn wait_options(timeout_ms: Option<i64>, poll_interval_ms: Option<i64>) -> Resul
         w.timeout = t;
     }
     if let Some(i) = millis("pollIntervalMs", poll_interval_ms)? {
-        w.initial_interval = i;
+        w.interval = i;
         w.max_interval = w.max_interval.max(i);
     }
     Ok(w)

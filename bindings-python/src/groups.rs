@@ -55,7 +55,7 @@ fn wait_options(
         o.timeout = t;
     }
     if let Some(t) = seconds(py, "initial_interval", initial_interval)? {
-        o.initial_interval = t;
+        o.interval = t;
     }
     if let Some(t) = seconds(py, "max_interval", max_interval)? {
         o.max_interval = t;

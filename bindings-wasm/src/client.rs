@@ -129,7 +129,7 @@ pub(crate) fn wait_options(value: JsValue) -> Result<p100::WaitOptions, Error> {
         w.timeout = millis("timeoutMs", ms)?;
     }
     if let Some(ms) = o.interval_ms {
-        w.initial_interval = millis("intervalMs", ms)?;
+        w.interval = millis("intervalMs", ms)?;
     }
     if let Some(ms) = o.max_interval_ms {
         w.max_interval = millis("maxIntervalMs", ms)?;

@@ -277,7 +277,10 @@ impl WireRequest for ExchangeLockQuery {
                 "currencyFrom",
                 self.currency_from.as_ref().map(|c| c.to_string()),
             ),
-            ("currencyTo", self.currency_to.as_ref().map(|c| c.to_string())),
+            (
+                "currencyTo",
+                self.currency_to.as_ref().map(|c| c.to_string()),
+            ),
             ("amount", self.amount.map(|a| a.to_string())),
         ]))
     }

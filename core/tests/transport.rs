@@ -500,7 +500,7 @@ async fn wait_for_polls_until_final() {
     let c = client(&server);
     let opts = WaitOptions {
         timeout: Duration::from_secs(10),
-        initial_interval: Duration::from_millis(10),
+        interval: Duration::from_millis(10),
         max_interval: Duration::from_millis(20),
     };
     let d = c.sepa().wait_for("t1", opts).await.unwrap();

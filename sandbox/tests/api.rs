@@ -19,7 +19,7 @@ fn amount(s: &str) -> Amount {
 fn fast_wait() -> WaitOptions {
     WaitOptions {
         timeout: Duration::from_secs(10),
-        initial_interval: Duration::from_millis(20),
+        interval: Duration::from_millis(20),
         max_interval: Duration::from_millis(50),
     }
 }

@@ -4,6 +4,7 @@ mod config;
 mod exec;
 mod reconcile;
 mod resources;
+pub mod settings;
 mod wait;
 
 use std::fmt;
@@ -23,6 +24,7 @@ pub use exec::{
 };
 pub use reconcile::{Fingerprint, Reconciliation};
 pub use resources::*;
+pub use settings::{Settings, Unit, WaitSettings};
 pub use wait::WaitOptions;
 
 use crate::error::{Error, ErrorKind, Outcome, Result};

@@ -14,7 +14,7 @@ pub struct WaitOptions {
     /// Give up after this long (default 5 minutes).
     pub timeout: Duration,
     /// First pause between two polls (default 1 s); grows ×1.5 up to `max_interval`.
-    pub initial_interval: Duration,
+    pub interval: Duration,
     /// Longest pause between two polls (default 15 s).
     pub max_interval: Duration,
 }
@@ -23,7 +23,7 @@ impl Default for WaitOptions {
     fn default() -> Self {
         WaitOptions {
             timeout: Duration::from_secs(300),
-            initial_interval: Duration::from_secs(1),
+            interval: Duration::from_secs(1),
             max_interval: Duration::from_secs(15),
         }
     }
@@ -54,7 +54,7 @@ where
     Fut: Future<Output = Result<T>>,
 {
     let start = Instant::now();
-    let mut interval = options.initial_interval.max(Duration::from_millis(10));
+    let mut interval = options.interval.max(Duration::from_millis(10));
     loop {
         let last = match fetch().await {
             Ok(value) if is_final(&value) => return Ok(value),

@@ -1,0 +1,394 @@
+//! Request decoding from host values, for every binding (DESIGN principle 1): a binding turns
+//! its host value (a JS object, Python keyword arguments, a JSON string from Swift/Kotlin) into
+//! a [`serde_json::Value`] and calls [`decode`]. One function, so every language gets:
+//!
+//! * the **wire path** of the value at fault in the error's `field` (`limits.dailyTrxAll`,
+//!   `files[1]`), as a `Validation` error before anything is sent;
+//! * **no float for money**: a number with a fraction (or beyond 2^53) where the model expects
+//!   an [`Amount`] is refused — binary floats cannot hold most decimal amounts exactly, so
+//!   amounts are decimal strings (`"10.50"`), integers, or the host's decimal type;
+//! * **unknown fields refused**, named by their path (a typo must not silently drop a field);
+//! * **no echo** of the value given: messages say what was expected and what kind of value was
+//!   found, never the value (it may be a PIN, a card number or a document number).
+
+use std::fmt;
+
+use serde::de::{self, DeserializeOwned, DeserializeSeed, IntoDeserializer, Visitor};
+use serde_json::Value;
+
+use crate::{Amount, Error};
+
+/// Decodes a request of type `T` from a host value read into JSON. `what` names the argument
+/// as a whole (`"request"`) for errors about the value itself (not an object, …).
+pub fn decode<T: DeserializeOwned>(value: &Value, what: &str) -> crate::Result<T> {
+    let mut unknown: Option<String> = None;
+    let de = ValueDe {
+        value,
+        path: String::new(),
+    };
+    let result = serde_ignored::deserialize(de, |path| {
+        unknown.get_or_insert_with(|| wire_path(&path));
+    });
+    if let Some(path) = unknown {
+        return Err(Error::validation(
+            path,
+            "is not a field of this request (unexpected field)",
+        ));
+    }
+    result.map_err(|e| e.into_error(what))
+}
+
+/// `serde_ignored`'s path in the wire notation of [`decode`] errors (`limits.extra`, `files[1].x`).
+fn wire_path(path: &serde_ignored::Path<'_>) -> String {
+    use serde_ignored::Path as P;
+    match path {
+        P::Root => String::new(),
+        P::Seq { parent, index } => format!("{}[{index}]", wire_path(parent)),
+        P::Map { parent, key } => child(&wire_path(parent), key),
+        P::Some { parent } | P::NewtypeStruct { parent } | P::NewtypeVariant { parent } => {
+            wire_path(parent)
+        }
+    }
+}
+
+/// True when a JSON number's text is an integer that a binary double holds exactly (|n| ≤ 2^53).
+pub fn is_exact_integer(n: &serde_json::Number) -> bool {
+    const MAX_SAFE: i64 = (1 << 53) - 1;
+    n.as_i64()
+        .is_some_and(|i| (-MAX_SAFE..=MAX_SAFE).contains(&i))
+        && !n.to_string().contains(['.', 'e', 'E'])
+}
+
+/// The message of a fractional number given for an amount.
+pub const FLOAT_FOR_MONEY: &str =
+    "must be a decimal string such as \"10.50\", not a floating-point \
+    number: a binary float cannot hold every decimal amount exactly";
+
+/// An input error and where it happened.
+#[derive(Debug)]
+struct InputError {
+    message: String,
+    /// Wire path of the value at fault, once known.
+    path: Option<String>,
+    /// A field the struct at `path` lacks (`missing field`).
+    missing: Option<&'static str>,
+}
+
+impl InputError {
+    fn new(message: impl Into<String>) -> Self {
+        InputError {
+            message: message.into(),
+            path: None,
+            missing: None,
+        }
+    }
+
+    /// Records `path` as the place of the error, unless a deeper place is known already.
+    fn at(mut self, path: &str) -> Self {
+        if self.path.is_none() {
+            let mut p = path.to_string();
+            if let Some(field) = self.missing.take() {
+                if !p.is_empty() {
+                    p.push('.');
+                }
+                p.push_str(field);
+            }
+            self.path = Some(p);
+        }
+        self
+    }
+
+    fn into_error(self, what: &str) -> Error {
+        let field = match (self.path, self.missing) {
+            (Some(p), _) if !p.is_empty() => p,
+            (_, Some(m)) => m.to_string(),
+            _ => what.to_string(),
+        };
+        Error::validation(field, self.message)
+    }
+}
+
+impl fmt::Display for InputError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.message)
+    }
+}
+
+impl std::error::Error for InputError {}
+
+/// What kind of value an `Unexpected` is, without the value itself.
+fn kind_of(unexp: &de::Unexpected<'_>) -> &'static str {
+    use de::Unexpected as U;
+    match unexp {
+        U::Bool(_) => "a boolean",
+        U::Signed(i) if *i < 0 => "a negative number",
+        U::Float(f) if f.fract() != 0.0 => "a fractional number",
+        U::Unsigned(_) | U::Signed(_) | U::Float(_) => "a number",
+        U::Char(_) | U::Str(_) => "a string",
+        U::Bytes(_) => "bytes",
+        U::Unit => "null",
+        U::Option => "an optional value",
+        U::NewtypeStruct | U::NewtypeVariant | U::TupleVariant | U::StructVariant => "a value",
+        U::Seq => "an array",
+        U::Map => "an object",
+        U::Enum | U::UnitVariant => "an enum value",
+        U::Other(_) => "an unsupported value",
+    }
+}
+
+impl de::Error for InputError {
+    fn custom<T: fmt::Display>(msg: T) -> Self {
+        InputError::new(msg.to_string())
+    }
+
+    fn invalid_type(unexp: de::Unexpected<'_>, exp: &dyn de::Expected) -> Self {
+        InputError::new(format!("expected {exp}, found {}", kind_of(&unexp)))
+    }
+
+    fn invalid_value(_unexp: de::Unexpected<'_>, exp: &dyn de::Expected) -> Self {
+        InputError::new(format!("is out of range: expected {exp}"))
+    }
+
+    fn missing_field(field: &'static str) -> Self {
+        InputError {
+            message: "is required".to_string(),
+            path: None,
+            missing: Some(field),
+        }
+    }
+
+    fn unknown_variant(_variant: &str, expected: &'static [&'static str]) -> Self {
+        InputError::new(format!("must be one of: {}", expected.join(", ")))
+    }
+}
+
+/// True when the visitor produces an [`Amount`] (the core's `Deserialize` for it).
+fn wants_amount<'de, V: Visitor<'de>>() -> bool {
+    std::any::type_name::<V::Value>() == std::any::type_name::<Amount>()
+}
+
+/// Deserializes from a JSON value, tracking the path (see the module docs).
+struct ValueDe<'a> {
+    value: &'a Value,
+    path: String,
+}
+
+fn child(path: &str, key: &str) -> String {
+    if path.is_empty() {
+        key.to_string()
+    } else {
+        format!("{path}.{key}")
+    }
+}
+
+impl<'de> ValueDe<'de> {
+    fn any<V: Visitor<'de>>(self, visitor: V) -> Result<V::Value, InputError> {
+        match self.value {
+            Value::Null => visitor.visit_unit(),
+            Value::Bool(b) => visitor.visit_bool(*b),
+            Value::Number(n) => {
+                if wants_amount::<V>() && !is_exact_integer(n) {
+                    return Err(InputError::new(FLOAT_FOR_MONEY));
+                }
+                if let Some(u) = n.as_u64() {
+                    visitor.visit_u64(u)
+                } else if let Some(i) = n.as_i64() {
+                    visitor.visit_i64(i)
+                } else if let Some(f) = n.as_f64() {
+                    visitor.visit_f64(f)
+                } else {
+                    Err(InputError::new("is not a finite number"))
+                }
+            }
+            Value::String(s) => visitor.visit_borrowed_str(s),
+            Value::Array(items) => visitor.visit_seq(SeqDe {
+                items: items.iter(),
+                index: 0,
+                path: &self.path,
+            }),
+            Value::Object(map) => visitor.visit_map(MapDe {
+                entries: map.iter(),
+                pending: None,
+                path: &self.path,
+            }),
+        }
+    }
+}
+
+impl<'de> de::Deserializer<'de> for ValueDe<'de> {
+    type Error = InputError;
+
+    fn deserialize_any<V: Visitor<'de>>(self, visitor: V) -> Result<V::Value, InputError> {
+        let path = self.path.clone();
+        self.any(visitor).map_err(|e| e.at(&path))
+    }
+
+    fn deserialize_option<V: Visitor<'de>>(self, visitor: V) -> Result<V::Value, InputError> {
+        let path = self.path.clone();
+        match self.value {
+            Value::Null => visitor.visit_none(),
+            _ => visitor.visit_some(self),
+        }
+        .map_err(|e| e.at(&path))
+    }
+
+    fn deserialize_newtype_struct<V: Visitor<'de>>(
+        self,
+        _name: &'static str,
+        visitor: V,
+    ) -> Result<V::Value, InputError> {
+        let path = self.path.clone();
+        visitor.visit_newtype_struct(self).map_err(|e| e.at(&path))
+    }
+
+    fn deserialize_enum<V: Visitor<'de>>(
+        self,
+        _name: &'static str,
+        _variants: &'static [&'static str],
+        visitor: V,
+    ) -> Result<V::Value, InputError> {
+        // Only unit variants written as strings occur in requests.
+        let path = self.path.clone();
+        match self.value {
+            Value::String(s) => visitor.visit_enum(s.as_str().into_deserializer()),
+            _ => Err(InputError::new("must be a string")),
+        }
+        .map_err(|e| e.at(&path))
+    }
+
+    serde::forward_to_deserialize_any! {
+        bool i8 i16 i32 i64 i128 u8 u16 u32 u64 u128 f32 f64 char str string bytes byte_buf
+        unit unit_struct seq tuple tuple_struct map struct identifier ignored_any
+    }
+}
+
+struct SeqDe<'a, 'p> {
+    items: std::slice::Iter<'a, Value>,
+    index: usize,
+    path: &'p str,
+}
+
+impl<'de> de::SeqAccess<'de> for SeqDe<'de, '_> {
+    type Error = InputError;
+
+    fn next_element_seed<T: DeserializeSeed<'de>>(
+        &mut self,
+        seed: T,
+    ) -> Result<Option<T::Value>, InputError> {
+        let Some(value) = self.items.next() else {
+            return Ok(None);
+        };
+        let path = format!("{}[{}]", self.path, self.index);
+        self.index += 1;
+        seed.deserialize(ValueDe { value, path }).map(Some)
+    }
+
+    fn size_hint(&self) -> Option<usize> {
+        Some(self.items.len())
+    }
+}
+
+struct MapDe<'a, 'p> {
+    entries: serde_json::map::Iter<'a>,
+    pending: Option<(&'a String, &'a Value)>,
+    path: &'p str,
+}
+
+impl<'de> de::MapAccess<'de> for MapDe<'de, '_> {
+    type Error = InputError;
+
+    fn next_key_seed<K: DeserializeSeed<'de>>(
+        &mut self,
+        seed: K,
+    ) -> Result<Option<K::Value>, InputError> {
+        let Some((key, value)) = self.entries.next() else {
+            return Ok(None);
+        };
+        self.pending = Some((key, value));
+        seed.deserialize(de::value::BorrowedStrDeserializer::<InputError>::new(key))
+            .map(Some)
+    }
+
+    fn next_value_seed<V: DeserializeSeed<'de>>(
+        &mut self,
+        seed: V,
+    ) -> Result<V::Value, InputError> {
+        let Some((key, value)) = self.pending.take() else {
+            return Err(InputError::new("a value was read before its key"));
+        };
+        seed.deserialize(ValueDe {
+            value,
+            path: child(self.path, key),
+        })
+    }
+
+    fn size_hint(&self) -> Option<usize> {
+        Some(self.entries.len())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::models::{CreateCardRequest, TransferRequest, UpdateCardLimitsRequest};
+    use serde_json::json;
+
+    fn field(e: &Error) -> String {
+        e.field().unwrap_or_default().to_string()
+    }
+
+    #[test]
+    fn decodes_and_keeps_exact_amounts() {
+        let t: TransferRequest = decode(
+            &json!({"destinationExternalUserId": "u1", "amount": "10.10", "currency": "eur"}),
+            "request",
+        )
+        .unwrap();
+        assert_eq!(t.amount.to_string(), "10.10");
+        // An integer is exact: accepted.
+        let t: TransferRequest = decode(
+            &json!({"destinationExternalUserId": "u1", "amount": 7, "currency": "eur"}),
+            "request",
+        )
+        .unwrap();
+        assert_eq!(t.amount.to_string(), "7");
+    }
+
+    #[test]
+    fn a_float_for_money_is_refused_with_its_path() {
+        let e = decode::<UpdateCardLimitsRequest>(
+            &json!({"externalUserId": "u1", "cardId": "c1", "dailyTrxAll": 10.5}),
+            "request",
+        )
+        .unwrap_err();
+        assert_eq!(e.kind(), crate::ErrorKind::Validation);
+        assert_eq!(field(&e), "dailyTrxAll");
+        assert!(e.to_string().contains("decimal string"), "{e}");
+    }
+
+    #[test]
+    fn unknown_and_missing_fields_are_named() {
+        let e = decode::<TransferRequest>(
+            &json!({"destinationExternalUserId": "u1", "amount": "1", "currency": "eur", "ammount": "2"}),
+            "request",
+        )
+        .unwrap_err();
+        assert_eq!(field(&e), "ammount");
+        let e = decode::<TransferRequest>(&json!({"destinationExternalUserId": "u1"}), "request")
+            .unwrap_err();
+        assert!(e.to_string().contains("is required"), "{e}");
+        let e = decode::<TransferRequest>(&json!(["x"]), "request").unwrap_err();
+        assert_eq!(field(&e), "request");
+    }
+
+    #[test]
+    fn the_value_given_is_never_repeated() {
+        let e = decode::<CreateCardRequest>(
+            &json!({"externalUserId": "u1", "label": "abc", "pin": {"x": "4929123412341234"}}),
+            "request",
+        )
+        .unwrap_err();
+        assert_eq!(field(&e), "pin");
+        assert!(!format!("{e} {e:?}").contains("4929"), "{e:?}");
+    }
+}

@@ -1,0 +1,206 @@
+//! Client, per-call and wait settings **as a host gives them** (unchecked numbers), with one set
+//! of names and bounds for every language (DESIGN principle 1). A binding fills these structs
+//! from its host values and calls [`Settings::apply`] / [`WaitSettings::options`]; the names in
+//! errors are spelled as the host spells them ([`Unit`]).
+//!
+//! | setting | JS, Kotlin, Swift (ms) | Python (s) | bounds |
+//! |---|---|---|---|
+//! | timeout of one attempt | `timeoutMs` | `timeout` | > 0, ≤ 2^31 − 1 ms |
+//! | connect timeout | `connectTimeoutMs` | `connect_timeout` | > 0 |
+//! | retries after the first attempt | `maxRetries` | `max_retries` | 0 – 10 |
+//! | delay before the first retry | `retryInitialDelayMs` | `retry_initial_delay` | ≥ 0 |
+//! | longest delay between retries | `retryMaxDelayMs` | `retry_max_delay` | ≥ 0 |
+//! | wait: overall timeout | `timeoutMs` | `timeout` | > 0 |
+//! | wait: first pause between polls | `intervalMs` | `interval` | > 0 |
+//! | wait: longest pause between polls | `maxIntervalMs` | `max_interval` | > 0 |
+
+use std::time::Duration;
+
+use super::config::{duration_from_millis, duration_from_secs, max_retries_from};
+use super::{ClientBuilder, RequestOptions, RetryPolicy, WaitOptions};
+use crate::Result;
+
+/// How a host gives durations, and so how it spells the settings' names.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Unit {
+    /// Milliseconds, camelCase names with `Ms` (`retryInitialDelayMs`): JS, Kotlin, Swift.
+    Millis,
+    /// Seconds, snake_case names (`retry_initial_delay`): Python.
+    Seconds,
+}
+
+impl Unit {
+    /// The host's name of a setting given in snake_case (`retry_initial_delay`).
+    pub fn name(self, snake: &str, duration: bool) -> String {
+        match self {
+            Unit::Seconds => snake.to_string(),
+            Unit::Millis if duration => crate::routes::camel_case(snake) + "Ms",
+            Unit::Millis => crate::routes::camel_case(snake),
+        }
+    }
+
+    fn duration(
+        self,
+        snake: &str,
+        value: Option<f64>,
+        allow_zero: bool,
+    ) -> Result<Option<Duration>> {
+        let Some(v) = value else { return Ok(None) };
+        let field = self.name(snake, true);
+        match self {
+            Unit::Millis => duration_from_millis(&field, v, allow_zero),
+            Unit::Seconds => duration_from_secs(&field, v, allow_zero),
+        }
+        .map(Some)
+    }
+
+    fn retries(self, value: Option<i64>) -> Result<Option<u32>> {
+        value
+            .map(|n| max_retries_from(&self.name("max_retries", false), n))
+            .transpose()
+    }
+}
+
+/// Client settings as a host gives them; `None` keeps the default.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct Settings {
+    /// Timeout of one attempt (default 60 s).
+    pub timeout: Option<f64>,
+    /// Longest wait for the connection to open (default 10 s).
+    pub connect_timeout: Option<f64>,
+    /// Retries after the first attempt (default 2, at most 10).
+    pub max_retries: Option<i64>,
+    /// Delay before the first retry (default 0.5 s; doubles each time, with jitter).
+    pub retry_initial_delay: Option<f64>,
+    /// Longest delay between two retries (default 8 s).
+    pub retry_max_delay: Option<f64>,
+}
+
+impl Settings {
+    /// Checks every setting (a bad one is a `Config` error naming it, in the host's spelling)
+    /// and applies them to `builder`.
+    pub fn apply(&self, unit: Unit, mut builder: ClientBuilder) -> Result<ClientBuilder> {
+        let config = |e: crate::Error| e.into_config();
+        if let Some(t) = unit
+            .duration("timeout", self.timeout, false)
+            .map_err(config)?
+        {
+            builder = builder.timeout(t);
+        }
+        if let Some(t) = unit
+            .duration("connect_timeout", self.connect_timeout, false)
+            .map_err(config)?
+        {
+            builder = builder.connect_timeout(t);
+        }
+        let mut retry = RetryPolicy::default();
+        if let Some(n) = unit.retries(self.max_retries).map_err(config)? {
+            retry.max_retries = n;
+        }
+        if let Some(d) = unit
+            .duration("retry_initial_delay", self.retry_initial_delay, true)
+            .map_err(config)?
+        {
+            retry.initial_delay = d;
+        }
+        if let Some(d) = unit
+            .duration("retry_max_delay", self.retry_max_delay, true)
+            .map_err(config)?
+        {
+            retry.max_delay = d;
+        }
+        Ok(builder.retry_policy(retry))
+    }
+
+    /// Per-call overrides (`timeout`, `max_retries`; the other settings are per client).
+    pub fn request_options(&self, unit: Unit) -> Result<RequestOptions> {
+        Ok(RequestOptions {
+            timeout: unit.duration("timeout", self.timeout, false)?,
+            max_retries: unit.retries(self.max_retries)?,
+        })
+    }
+}
+
+/// The options of a `wait_for` call as a host gives them; `None` keeps the default.
+#[derive(Debug, Clone, Copy, Default, PartialEq)]
+pub struct WaitSettings {
+    /// Give up after this long (default 5 minutes).
+    pub timeout: Option<f64>,
+    /// First pause between two polls (default 1 s).
+    pub interval: Option<f64>,
+    /// Longest pause between two polls (default 15 s; raised to `interval` if lower).
+    pub max_interval: Option<f64>,
+}
+
+impl WaitSettings {
+    /// Checks the settings (errors name them in the host's spelling) into [`WaitOptions`].
+    pub fn options(&self, unit: Unit) -> Result<WaitOptions> {
+        let mut w = WaitOptions::default();
+        if let Some(t) = unit.duration("timeout", self.timeout, false)? {
+            w.timeout = t;
+        }
+        if let Some(i) = unit.duration("interval", self.interval, false)? {
+            w.interval = i;
+            w.max_interval = w.max_interval.max(i);
+        }
+        if let Some(m) = unit.duration("max_interval", self.max_interval, false)? {
+            w.max_interval = m.max(w.interval);
+        }
+        Ok(w)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn names_follow_the_host() {
+        assert_eq!(
+            Unit::Millis.name("retry_initial_delay", true),
+            "retryInitialDelayMs"
+        );
+        assert_eq!(Unit::Millis.name("max_retries", false), "maxRetries");
+        assert_eq!(Unit::Seconds.name("max_interval", true), "max_interval");
+        let e = WaitSettings {
+            interval: Some(-1.0),
+            ..Default::default()
+        }
+        .options(Unit::Millis)
+        .unwrap_err();
+        assert_eq!(e.field(), Some("intervalMs"));
+        let e = Settings {
+            max_retries: Some(11),
+            ..Default::default()
+        }
+        .apply(Unit::Seconds, ClientBuilder::default())
+        .unwrap_err();
+        assert_eq!(e.kind(), crate::ErrorKind::Config);
+        assert!(e.to_string().contains("max_retries"), "{e}");
+    }
+
+    #[test]
+    fn wait_settings_are_applied_and_kept_consistent() {
+        let w = WaitSettings {
+            timeout: Some(2.0),
+            interval: Some(30.0),
+            max_interval: None,
+        }
+        .options(Unit::Seconds)
+        .unwrap();
+        assert_eq!(w.timeout, Duration::from_secs(2));
+        assert_eq!(w.interval, Duration::from_secs(30));
+        assert_eq!(w.max_interval, Duration::from_secs(30));
+        let w = WaitSettings {
+            timeout: None,
+            interval: Some(50.0),
+            max_interval: Some(200.0),
+        }
+        .options(Unit::Millis)
+        .unwrap();
+        assert_eq!(
+            (w.interval, w.max_interval),
+            (Duration::from_millis(50), Duration::from_millis(200))
+        );
+    }
+}
