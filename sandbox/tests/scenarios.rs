@@ -511,100 +511,56 @@ fn files(input: &Value) -> Vec<FileUpload> {
         .unwrap_or_default()
 }
 
-async fn call(c: &Client, op: &str, i: &Value) -> p100::Result<Value> {
-    match op {
-        "request" => {
-            c.request(
-                i["method"].as_str().unwrap_or("GET"),
-                i["path"].as_str().unwrap_or("/"),
-                i.get("body"),
-            )
-            .await
+/// `call(client, "sepa.partner_transfer", input)`: every operation of the core's table, by its
+/// manifest name; ids and request fields come from the flat scenario input. Generated from
+/// `p100::for_each_operation!`, so the runner has no operation list of its own.
+macro_rules! runner {
+    ($(
+        $(#[doc = $gdoc:literal])*
+        group $group:ident $Group:ident $gjs:literal wait($($wait:tt)*) {
+            $(
+                $(#[doc = $doc:literal])+
+                $op:ident: $konst:ident $method:ident $path:literal $src:ident $($flag:ident)*,
+                $shape:ident $(($($id:ident $idw:literal),+))? $($in:ident)? -> $out:tt, js $js:literal;
+            )+
         }
-        "partner.balances" => out(c.partner().balances().await),
-        "partner.transactions" => out(c.partner().transactions(&arg(i)).await),
-        "partner.create_wallet" => out(c.partner().create_wallet(&arg(i)).await),
-        "partner.sepa_deposit_info" => out(c.partner().sepa_deposit_info().await),
-        "partner.sepa_contacts" => out(c.partner().sepa_contacts().await),
-        "users.create" => out(c.users().create(&arg(i)).await),
-        "users.create_without_kyc" => out(c.users().create_without_kyc(&arg(i)).await),
-        "users.update" => out(c.users().update(s(i, "externalUserId"), &arg(i)).await),
-        "users.delete" => out(c.users().delete(s(i, "externalUserId")).await),
-        "users.suspend" => out(c.users().suspend(s(i, "externalUserId")).await),
-        "users.unsuspend" => out(c.users().unsuspend(s(i, "externalUserId")).await),
-        "users.balances" => out(c.users().balances(s(i, "externalUserId")).await),
-        "users.transactions" => out(c
-            .users()
-            .transactions(s(i, "externalUserId"), &arg(i))
-            .await),
-        "users.sepa_deposit_info" => out(c.users().sepa_deposit_info(s(i, "externalUserId")).await),
-        "kyc.upload_files" => {
-            let req = KycFilesRequest {
-                external_user_id: s(i, "externalUserId").to_string(),
-                document_type: DocumentType::parse(s(i, "documentType")),
-                files: files(i),
-            };
-            out(c.kyc().upload_files(&req).await)
+    )+) => {
+        async fn call(c: &Client, op: &str, i: &Value) -> p100::Result<Value> {
+            if op == "request" {
+                return c
+                    .request(
+                        i["method"].as_str().unwrap_or("GET"),
+                        i["path"].as_str().unwrap_or("/"),
+                        i.get("body"),
+                    )
+                    .await;
+            }
+            $($(
+                if op == p100::routes::$konst.name {
+                    return runner!(@call c, i, $group, $op, $shape $(($($idw),+))? $($in)?);
+                }
+            )+)+
+            panic!("the runner does not know operation {op}")
         }
-        "kyc.upload_poa" => {
-            let req = PoaFilesRequest {
-                external_user_id: s(i, "externalUserId").to_string(),
-                files: files(i),
-            };
-            out(c.kyc().upload_poa(&req).await)
-        }
-        "kyc.add_verification" => out(c.kyc().add_verification(&arg(i)).await),
-        "kyc.create_verification" => out(c.kyc().create_verification(&arg(i)).await),
-        "kyc.verification_page" => out(c
-            .kyc()
-            .verification_page(s(i, "externalUserId"), s(i, "verificationId"))
-            .await),
-        "kyc.status" => out(c.kyc().status(s(i, "verificationId")).await),
-        "exchange.rates" => out(c.exchange().rates().await),
-        "exchange.partner_lock" => out(c.exchange().partner_lock(&arg(i)).await),
-        "exchange.user_lock" => out(c.exchange().user_lock(s(i, "externalUserId")).await),
-        "exchange.partner_execute" => out(c.exchange().partner_execute(&arg(i)).await),
-        "exchange.user_execute" => out(c.exchange().user_execute(&arg(i)).await),
-        "exchange.details" => out(c.exchange().details(s(i, "exchangeId")).await),
-        "sepa.partner_transfer" => out(c.sepa().partner_transfer(&arg(i)).await),
-        "sepa.user_transfer" => out(c.sepa().user_transfer(&arg(i)).await),
-        "sepa.details" => out(c.sepa().details(s(i, "transferId")).await),
-        "crypto.network_fee" => out(c.crypto().network_fee(&arg(i)).await),
-        "crypto.partner_withdrawal" => out(c.crypto().partner_withdrawal(&arg(i)).await),
-        "crypto.user_withdrawal" => out(c.crypto().user_withdrawal(&arg(i)).await),
-        "crypto.details" => out(c.crypto().details(s(i, "withdrawalId")).await),
-        "crypto.update_travel_rule" => {
-            let mut req: TravelRuleUpdateRequest = arg(i);
-            req.crypto_deposit_id = s(i, "cryptoDepositId").to_string();
-            out(c.crypto().update_travel_rule(&req).await)
-        }
-        "transfers.create" => out(c.transfers().create(&arg(i)).await),
-        "transfers.details" => out(c.transfers().details(s(i, "transferId")).await),
-        "cards.create" => out(c.cards().create(&arg(i)).await),
-        "cards.list" => out(c.cards().list(s(i, "externalUserId")).await),
-        "cards.details" => out(c
-            .cards()
-            .details(s(i, "externalUserId"), s(i, "cardId"))
-            .await),
-        "cards.update_pin" => out(c.cards().update_pin(&arg(i)).await),
-        "cards.block" => out(c.cards().block(&arg(i)).await),
-        "cards.unblock" => out(c.cards().unblock(&arg(i)).await),
-        "cards.limits" => out(c
-            .cards()
-            .limits(s(i, "externalUserId"), s(i, "cardId"))
-            .await),
-        "cards.update_limits" => out(c.cards().update_limits(&arg(i)).await),
-        "cards.delete" => out(c.cards().delete(&arg(i)).await),
-        "orders.rates" => out(c.orders().rates().await),
-        "orders.lock" => out(c.orders().lock(&arg(i)).await),
-        "orders.create" => out(c.orders().create(&arg(i)).await),
-        "orders.details" => out(c.orders().details(s(i, "orderId")).await),
-        "payment_links.create" => out(c.payment_links().create(&arg(i)).await),
-        "payment_links.create_checkout" => out(c.payment_links().create_checkout(&arg(i)).await),
-        "payment_links.details" => out(c.payment_links().details(s(i, "paymentLinkId")).await),
-        other => panic!("the runner does not know operation {other}"),
-    }
+    };
+    (@call $c:ident, $i:ident, $g:ident, $o:ident, none) => { out($c.$g().$o().await) };
+    (@call $c:ident, $i:ident, $g:ident, $o:ident, ids($($idw:literal),+)) => {
+        out($c.$g().$o($(s($i, $idw)),+).await)
+    };
+    (@call $c:ident, $i:ident, $g:ident, $o:ident, upload $in:ident) => {{
+        let mut req: $in = arg($i);
+        req.files = files($i);
+        out($c.$g().$o(&req).await)
+    }};
+    (@call $c:ident, $i:ident, $g:ident, $o:ident, $shape:ident ($($idw:literal),+) $in:ident) => {
+        out($c.$g().$o($(s($i, $idw)),+, &arg::<$in>($i)).await)
+    };
+    (@call $c:ident, $i:ident, $g:ident, $o:ident, $shape:ident $in:ident) => {
+        out($c.$g().$o(&arg::<$in>($i)).await)
+    };
 }
+
+p100::for_each_operation!(runner);
 
 #[tokio::test]
 async fn the_runner_maps_every_operation_of_the_manifest() {

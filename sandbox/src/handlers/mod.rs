@@ -6,6 +6,10 @@ mod orders;
 mod partner;
 mod users;
 
+use money::{crypto, exchange, sepa, transfers};
+use orders::payment_links;
+use users::kyc;
+
 use std::sync::Arc;
 
 use p100::Currency;
@@ -20,77 +24,38 @@ use crate::reply::Reply;
 use crate::state::{Op, OpData, State, User};
 use crate::util::{amount_str, iso, num, tx_hash};
 
-pub(crate) use money::{deposit_json, settle_deposit, settle_op};
-pub(crate) use orders::pay_link;
+pub(crate) use money::crypto::{deposit_json, settle_deposit};
+pub(crate) use money::settle_op;
+pub(crate) use orders::payment_links::pay_link;
 
-/// Runs the operation `name` (a `p100::routes` name).
-pub fn dispatch(app: &Arc<App>, name: &str, ctx: &Ctx) -> Result<Reply, ApiError> {
-    match name {
-        // Partner account.
-        "partner.balances" => partner::balances(app),
-        "partner.transactions" => partner::transactions(app, ctx),
-        "partner.create_wallet" => partner::create_wallet(app, ctx),
-        "partner.sepa_deposit_info" => partner::sepa_deposit_info(app),
-        "partner.sepa_contacts" => partner::sepa_contacts(app),
-        // Users and KYC.
-        "users.create" => users::create(app, ctx),
-        "users.create_without_kyc" => users::create_without_kyc(app, ctx),
-        "users.update" => users::update(app, ctx),
-        "users.delete" => users::delete(app, ctx),
-        "users.suspend" => users::suspend(app, ctx),
-        "users.unsuspend" => users::unsuspend(app, ctx),
-        "users.balances" => users::balances(app, ctx),
-        "users.transactions" => users::transactions(app, ctx),
-        "users.sepa_deposit_info" => users::sepa_deposit_info(app, ctx),
-        "kyc.upload_files" => users::upload_files(app, ctx),
-        "kyc.upload_poa" => users::upload_poa(app, ctx),
-        "kyc.add_verification" => users::add_verification(app, ctx),
-        "kyc.create_verification" => users::create_verification(app, ctx),
-        "kyc.verification_page" => users::verification_page(app, ctx),
-        "kyc.status" => users::kyc_status(app, ctx),
-        // Exchange.
-        "exchange.rates" => money::rates(),
-        "exchange.partner_lock" => money::partner_lock(app, ctx),
-        "exchange.user_lock" => money::user_lock(app, ctx),
-        "exchange.partner_execute" => money::partner_exchange(app, ctx),
-        "exchange.user_execute" => money::user_exchange(app, ctx),
-        "exchange.details" => money::exchange_details(app, ctx),
-        // SEPA.
-        "sepa.partner_transfer" => money::partner_sepa(app, ctx),
-        "sepa.user_transfer" => money::user_sepa(app, ctx),
-        "sepa.details" => money::sepa_details(app, ctx),
-        // Crypto.
-        "crypto.network_fee" => money::network_fee(ctx),
-        "crypto.partner_withdrawal" => money::partner_withdrawal(app, ctx),
-        "crypto.user_withdrawal" => money::user_withdrawal(app, ctx),
-        "crypto.details" => money::withdrawal_details(app, ctx),
-        "crypto.update_travel_rule" => money::update_travel_rule(app, ctx),
-        // Internal transfers.
-        "transfers.create" => money::transfer(app, ctx),
-        "transfers.details" => money::transfer_details(app, ctx),
-        // Cards.
-        "cards.create" => cards::create(app, ctx),
-        "cards.list" => cards::list(app, ctx),
-        "cards.details" => cards::details(app, ctx),
-        "cards.update_pin" => cards::update_pin(app, ctx),
-        "cards.block" => cards::block(app, ctx),
-        "cards.unblock" => cards::unblock(app, ctx),
-        "cards.limits" => cards::limits(app, ctx),
-        "cards.update_limits" => cards::update_limits(app, ctx),
-        "cards.delete" => cards::delete(app, ctx),
-        // Orders and payment links.
-        "orders.rates" => orders::rates(),
-        "orders.lock" => orders::lock(app, ctx),
-        "orders.create" => orders::create(app, ctx),
-        "orders.details" => orders::details(app, ctx),
-        "payment_links.create" => orders::create_link(app, ctx, false),
-        "payment_links.create_checkout" => orders::create_link(app, ctx, true),
-        "payment_links.details" => orders::link_details(app, ctx),
-        other => Err(ApiError::NoRoute(format!(
-            "operation {other} is not served"
-        ))),
-    }
+/// `dispatch(app, name, ctx)`: runs the operation `name` (a `p100::routes` name) with the
+/// handler of the same name in the module of its group (`sepa.partner_transfer` →
+/// `sepa::partner_transfer`). Generated from the core's operation table, so an operation
+/// without a handler does not compile.
+macro_rules! dispatch {
+    ($(
+        $(#[doc = $gdoc:literal])*
+        group $group:ident $Group:ident $gjs:literal wait($($wait:tt)*) {
+            $(
+                $(#[doc = $doc:literal])+
+                $op:ident: $konst:ident $method:ident $path:literal $src:ident $($flag:ident)*,
+                $shape:ident $(($($id:ident $idw:literal),+))? $($in:ident)? -> $out:tt, js $js:literal;
+            )+
+        }
+    )+) => {
+        /// Runs the operation `name` (a `p100::routes` name).
+        pub fn dispatch(app: &Arc<App>, name: &str, ctx: &Ctx) -> Result<Reply, ApiError> {
+            $($(
+                if name == p100::routes::$konst.name {
+                    return $group::$op(app, ctx);
+                }
+            )+)+
+            Err(ApiError::NoRoute(format!("operation {name} is not served")))
+        }
+    };
 }
+
+p100::for_each_operation!(dispatch);
 
 // ---- shared helpers ------------------------------------------------------------------------
 

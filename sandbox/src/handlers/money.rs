@@ -22,192 +22,7 @@ use crate::reply::Reply;
 use crate::state::{Holder, Lock, Op, OpData, State};
 use crate::util::{dec, floor_dp, iso, now, num, round_dp, uuid};
 
-// ---- exchange ----------------------------------------------------------------------------
-
-/// `GET /v1/exchange/get-rate` — indicative rates to EUR.
-pub fn rates() -> Result<Reply, ApiError> {
-    Ok(Reply::ok(rates_json()))
-}
-
-fn rates_json() -> Value {
-    let mut m = Map::new();
-    for c in catalog::CURRENCIES {
-        m.insert(c.code.to_string(), num(dec(c.rate)));
-    }
-    Value::Object(m)
-}
-
-/// Units of `to` for one unit of `from`, 8 decimals.
-fn cross_rate(from: &Currency, to: &Currency) -> Option<Decimal> {
-    let f = catalog::rate(from)?;
-    let t = catalog::rate(to)?;
-    if t.is_zero() {
-        return None;
-    }
-    Some(round_dp(f / t, 8))
-}
-
-/// Stores a new lock valid for `ttl` × time scale.
-pub(crate) fn new_lock(app: &App, st: &mut State, holder: Holder, ttl: Duration) -> Lock {
-    let ttl = app.scaled(ttl);
-    let created = now();
-    let lock = Lock {
-        id: uuid(),
-        holder,
-        created_at: created,
-        valid_until: created + chrono::Duration::from_std(ttl).unwrap_or_default(),
-        expires: Instant::now() + ttl,
-        used: false,
-        order: None,
-    };
-    st.locks.insert(lock.id.clone(), lock.clone());
-    lock
-}
-
-fn lock_reply(app: &App, holder: Holder, q: Option<&ExchangeLockQuery>) -> Result<Reply, ApiError> {
-    if let Some(q) = q {
-        if let Some(c) = &q.currency_from {
-            supported(c)?;
-        }
-        if let Some(c) = &q.currency_to {
-            supported(c)?;
-        }
-    }
-    let mut st = app.write();
-    if let Some(u) = holder.user() {
-        user(&st, u)?;
-    }
-    let lock = new_lock(
-        app,
-        &mut st,
-        holder,
-        Duration::from_secs(catalog::LOCK_TTL_SECS),
-    );
-    let mut m = Map::new();
-    m.insert("id".into(), json!(lock.id));
-    m.insert("rates".into(), rates_json());
-    m.insert(
-        "feePercentage".into(),
-        num(dec(catalog::EXCHANGE_FEE_PERCENT)),
-    );
-    m.insert("createdAt".into(), json!(iso(&lock.created_at)));
-    m.insert("validUntil".into(), json!(iso(&lock.valid_until)));
-    if let Some(q) = q {
-        if let (Some(f), Some(t)) = (&q.currency_from, &q.currency_to) {
-            m.insert("currencyFrom".into(), json!(f.as_str()));
-            m.insert("currencyTo".into(), json!(t.as_str()));
-            if let Some(r) = cross_rate(f, t) {
-                m.insert("rate".into(), num(r));
-            }
-        }
-    }
-    Ok(Reply::ok(Value::Object(m)))
-}
-
-/// `GET /v1/partner/exchange/get-lock[?currencyFrom=&currencyTo=&amount=]`.
-pub fn partner_lock(app: &Arc<App>, ctx: &Ctx) -> Result<Reply, ApiError> {
-    let q: ExchangeLockQuery = ctx.valid_query()?;
-    lock_reply(app, Holder::Partner, Some(&q))
-}
-
-/// `GET /v1/exchange/get-lock/{externalUserId}`.
-pub fn user_lock(app: &Arc<App>, ctx: &Ctx) -> Result<Reply, ApiError> {
-    lock_reply(app, Holder::User(ctx.param(0).to_string()), None)
-}
-
-/// Consumes an exchange or order lock: P436 unknown/used/other owner, P437 expired.
-pub(crate) fn use_lock(
-    st: &mut State,
-    lock_id: &str,
-    holder: &Holder,
-    order: bool,
-) -> Result<Lock, ApiError> {
-    let lock = st
-        .locks
-        .get_mut(lock_id)
-        .filter(|l| !l.used && &l.holder == holder && l.order.is_some() == order)
-        .ok_or_else(|| ApiError::of(error::LOCK_NOT_FOUND))?;
-    if Instant::now() >= lock.expires {
-        return Err(ApiError::with(
-            error::LOCK_EXPIRED,
-            format!(
-                "The lock expired at {}; create a new lock.",
-                iso(&lock.valid_until)
-            ),
-        ));
-    }
-    lock.used = true;
-    Ok(lock.clone())
-}
-
-fn exchange(
-    app: &Arc<App>,
-    holder: Holder,
-    amount: Decimal,
-    from: Currency,
-    to: Currency,
-    lock_id: &str,
-) -> Result<Reply, ApiError> {
-    supported(&from)?;
-    supported(&to)?;
-    let mut st = app.write();
-    if let Some(u) = holder.user() {
-        not_suspended(user(&st, u)?)?;
-    }
-    use_lock(&mut st, lock_id, &holder, false)?;
-    let rate = cross_rate(&from, &to).unwrap_or(Decimal::ZERO);
-    let pct = dec(catalog::EXCHANGE_FEE_PERCENT);
-    let fee = round_dp(amount * pct / Decimal::from(100), from.precision());
-    let received = floor_dp((amount - fee) * rate, to.precision());
-    let op = Op {
-        id: uuid(),
-        holder: holder.clone(),
-        status: "PENDING",
-        created_at: now(),
-        error: None,
-        debit: (holder.clone(), from.clone(), amount),
-        reserved: false,
-        credit: Some((holder, to.clone(), received)),
-        data: OpData::Exchange {
-            amount,
-            from,
-            to,
-            rate,
-            fee,
-            received,
-        },
-    };
-    let id = accept(app, &mut st, op);
-    Ok(Reply::ok(json!({ "exchangeId": id })))
-}
-
-/// `POST /v1/partner/exchange`.
-pub fn partner_exchange(app: &Arc<App>, ctx: &Ctx) -> Result<Reply, ApiError> {
-    let r: PartnerExchangeRequest = ctx.valid()?;
-    exchange(
-        app,
-        Holder::Partner,
-        r.amount.value(),
-        r.currency_from,
-        r.currency_to,
-        &r.lock_id,
-    )
-}
-
-/// `POST /v1/exchange`.
-pub fn user_exchange(app: &Arc<App>, ctx: &Ctx) -> Result<Reply, ApiError> {
-    let r: UserExchangeRequest = ctx.valid()?;
-    exchange(
-        app,
-        Holder::User(r.source_external_user_id),
-        r.amount.value(),
-        r.currency_from,
-        r.currency_to,
-        &r.lock_id,
-    )
-}
-
-fn details(
+fn op_details(
     app: &Arc<App>,
     id: &str,
     kind: fn(&OpData) -> bool,
@@ -220,324 +35,525 @@ fn details(
     }
 }
 
-/// `GET /v1/exchange/details/{exchangeId}`.
-pub fn exchange_details(app: &Arc<App>, ctx: &Ctx) -> Result<Reply, ApiError> {
-    details(
-        app,
-        ctx.param(0),
-        |d| matches!(d, OpData::Exchange { .. }),
-        error::EXCHANGE_NOT_FOUND,
-    )
-}
+/// `client.exchange`: rates, locks, execution, details.
+pub mod exchange {
+    use super::*;
 
-// ---- SEPA ----------------------------------------------------------------------------------
+    /// `GET /v1/exchange/get-rate` — indicative rates to EUR.
+    pub fn rates(_app: &Arc<App>, _ctx: &Ctx) -> Result<Reply, ApiError> {
+        Ok(Reply::ok(rates_json()))
+    }
 
-#[allow(clippy::too_many_arguments)]
-fn sepa(
-    app: &Arc<App>,
-    holder: Holder,
-    amount: Decimal,
-    iban: String,
-    title: String,
-    first_name: Option<String>,
-    last_name: Option<String>,
-    company: Option<String>,
-) -> Result<Reply, ApiError> {
-    let mut st = app.write();
-    if let Some(u) = holder.user() {
-        let u = user(&st, u)?;
-        not_suspended(u)?;
-        if u.iban().is_none() {
-            return Err(ApiError::with(
-                error::USER_NOT_VERIFIED,
-                "User not verified: SEPA needs an ACTIVE fiat balance (Add User Verification).",
-            ));
+    fn rates_json() -> Value {
+        let mut m = Map::new();
+        for c in catalog::CURRENCIES {
+            m.insert(c.code.to_string(), num(dec(c.rate)));
         }
+        Value::Object(m)
     }
-    let fee = catalog::sepa_fee(amount);
-    let op = Op {
-        id: uuid(),
-        holder: holder.clone(),
-        status: "PENDING",
-        created_at: now(),
-        error: None,
-        debit: (holder, Currency::Eur, amount + fee),
-        reserved: false,
-        credit: None,
-        data: OpData::Sepa {
-            amount,
-            fee,
-            title,
-            iban: iban
-                .split_whitespace()
-                .collect::<String>()
-                .to_ascii_uppercase(),
-            first_name,
-            last_name,
-            company,
-        },
-    };
-    let id = accept(app, &mut st, op);
-    Ok(Reply::created(json!({ "transferId": id })))
-}
 
-/// `POST /v1/partner/sepa-transfer`.
-pub fn partner_sepa(app: &Arc<App>, ctx: &Ctx) -> Result<Reply, ApiError> {
-    let r: PartnerSepaTransferRequest = ctx.valid()?;
-    sepa(
-        app,
-        Holder::Partner,
-        r.amount.value(),
-        r.destination_iban,
-        r.transfer_title,
-        r.receiver_first_name,
-        r.receiver_last_name,
-        r.company_name,
-    )
-}
-
-/// `POST /v1/sepa-transfer`.
-pub fn user_sepa(app: &Arc<App>, ctx: &Ctx) -> Result<Reply, ApiError> {
-    let r: UserSepaTransferRequest = ctx.valid()?;
-    sepa(
-        app,
-        Holder::User(r.source_external_user_id),
-        r.amount.value(),
-        r.destination_iban,
-        r.transfer_title,
-        r.receiver_first_name,
-        r.receiver_last_name,
-        r.company_name,
-    )
-}
-
-/// `GET /v1/sepa-transfer/details/{transferId}` — 404 P428 when unknown.
-pub fn sepa_details(app: &Arc<App>, ctx: &Ctx) -> Result<Reply, ApiError> {
-    details(
-        app,
-        ctx.param(0),
-        |d| matches!(d, OpData::Sepa { .. }),
-        error::SEPA_NOT_FOUND,
-    )
-}
-
-// ---- crypto --------------------------------------------------------------------------------
-
-/// `GET /v1/crypto-withdrawal/get-network-fee?currency=&network=`.
-pub fn network_fee(ctx: &Ctx) -> Result<Reply, ApiError> {
-    let q: NetworkFeeQuery = ctx.valid_query()?;
-    supported(&q.currency)?;
-    let n = catalog::net(&q.currency, q.network.as_ref())
-        .ok_or_else(|| ApiError::validation("network is not available for this currency"))?;
-    Ok(Reply::ok(json!({ "networkFee": num(dec(n.network_fee)) })))
-}
-
-#[allow(clippy::too_many_arguments)]
-fn withdrawal(
-    app: &Arc<App>,
-    holder: Holder,
-    currency: Currency,
-    amount: Decimal,
-    network: Option<Network>,
-    address: String,
-    memo: Option<String>,
-) -> Result<Reply, ApiError> {
-    supported(&currency)?;
-    let n = catalog::net(&currency, network.as_ref())
-        .ok_or_else(|| ApiError::validation("network is not available for this currency"))?;
-    let min = dec(n.min_withdrawal);
-    if amount < min {
-        return Err(ApiError::validation(format!(
-            "amount must be at least {} {} on {}",
-            min.normalize(),
-            currency.as_str(),
-            n.key
-        )));
-    }
-    let fee = dec(n.fee_withdrawal) + dec(n.network_fee);
-    let mut st = app.write();
-    if let Some(u) = holder.user() {
-        not_suspended(user(&st, u)?)?;
-    }
-    let op = Op {
-        id: uuid(),
-        holder: holder.clone(),
-        status: "PENDING",
-        created_at: now(),
-        error: None,
-        debit: (holder, currency.clone(), amount + fee),
-        reserved: false,
-        credit: None,
-        data: OpData::Withdrawal {
-            amount,
-            fee,
-            currency,
-            network: (n.network)(),
-            address,
-            memo,
-            tx_hash: None,
-        },
-    };
-    let id = accept(app, &mut st, op);
-    Ok(Reply::created(json!({ "withdrawalId": id })))
-}
-
-/// `POST /v1/partner/crypto-withdrawal`.
-pub fn partner_withdrawal(app: &Arc<App>, ctx: &Ctx) -> Result<Reply, ApiError> {
-    let r: PartnerCryptoWithdrawalRequest = ctx.valid()?;
-    withdrawal(
-        app,
-        Holder::Partner,
-        r.currency,
-        r.amount.value(),
-        r.network,
-        r.wallet_address,
-        r.memo,
-    )
-}
-
-/// `POST /v1/crypto-withdrawal`.
-pub fn user_withdrawal(app: &Arc<App>, ctx: &Ctx) -> Result<Reply, ApiError> {
-    let r: UserCryptoWithdrawalRequest = ctx.valid()?;
-    withdrawal(
-        app,
-        Holder::User(r.source_external_user_id),
-        r.currency,
-        r.amount.value(),
-        r.network,
-        r.wallet_address,
-        r.memo,
-    )
-}
-
-/// `GET /v1/crypto-withdrawal/details/{withdrawalId}`.
-pub fn withdrawal_details(app: &Arc<App>, ctx: &Ctx) -> Result<Reply, ApiError> {
-    details(
-        app,
-        ctx.param(0),
-        |d| matches!(d, OpData::Withdrawal { .. }),
-        error::WITHDRAWAL_NOT_FOUND,
-    )
-}
-
-/// `PATCH /v1/crypto-deposit/travel-rule/{cryptoDepositId}` — releases a deposit held in
-/// `WAITING_FOR_TR_DATA`: it goes `WAITING_FOR_VERIFICATION`, then `SUCCESSFUL` (credited).
-pub fn update_travel_rule(app: &Arc<App>, ctx: &Ctx) -> Result<Reply, ApiError> {
-    let mut r: TravelRuleUpdateRequest = ctx.json()?;
-    r.crypto_deposit_id = ctx.param(0).to_string();
-    check(&r)?;
-    let payload = {
-        let mut st = app.write();
-        let d = st
-            .deposits
-            .get_mut(&r.crypto_deposit_id)
-            .ok_or_else(|| ApiError::of(error::DEPOSIT_NOT_FOUND))?;
-        if d.status != "WAITING_FOR_TR_DATA" {
-            return Err(ApiError::with(
-                error::TRAVEL_RULE_NOT_REQUIRED,
-                format!("The deposit is {}, not WAITING_FOR_TR_DATA.", d.status),
-            ));
+    /// Units of `to` for one unit of `from`, 8 decimals.
+    fn cross_rate(from: &Currency, to: &Currency) -> Option<Decimal> {
+        let f = catalog::rate(from)?;
+        let t = catalog::rate(to)?;
+        if t.is_zero() {
+            return None;
         }
-        d.status = "WAITING_FOR_VERIFICATION";
-        deposit_json(d)
-    };
-    app.emit("crypto_deposit", payload);
-    let id = r.crypto_deposit_id.clone();
-    app.after_settle(move |app| settle_deposit(app, &id, "SUCCESSFUL"));
-    Ok(Reply::empty())
-}
+        Some(round_dp(f / t, 8))
+    }
 
-/// The crypto-deposit webhook payload.
-pub(crate) fn deposit_json(d: &crate::state::CryptoDeposit) -> Value {
-    json!({
-        "externalUserId": d.holder.user(),
-        "cryptoDepositId": d.id,
-        "amount": num(d.amount),
-        "currency": d.currency.as_str(),
-        "status": d.status,
-        "transactionHash": d.tx_hash,
-        "createdAt": iso(&d.created_at),
-    })
-}
-
-/// Moves a pending deposit to `status` (crediting on SUCCESSFUL) and sends the webhook.
-pub(crate) fn settle_deposit(app: &Arc<App>, id: &str, status: &'static str) {
-    let payload = {
-        let mut st = app.write();
-        let Some(d) = st.deposits.get_mut(id) else {
-            return;
+    /// Stores a new lock valid for `ttl` × time scale.
+    pub(crate) fn new_lock(app: &App, st: &mut State, holder: Holder, ttl: Duration) -> Lock {
+        let ttl = app.scaled(ttl);
+        let created = now();
+        let lock = Lock {
+            id: uuid(),
+            holder,
+            created_at: created,
+            valid_until: created + chrono::Duration::from_std(ttl).unwrap_or_default(),
+            expires: Instant::now() + ttl,
+            used: false,
+            order: None,
         };
-        if matches!(
-            d.status,
-            "SUCCESSFUL" | "UNSUCCESSFUL" | "WAITING_FOR_TR_DATA"
-        ) {
-            return;
-        }
-        d.status = status;
-        let d = d.clone();
-        if status == "SUCCESSFUL" {
-            if let Some(acc) = st.account_mut(&d.holder) {
-                acc.credit(&d.currency, d.amount);
+        st.locks.insert(lock.id.clone(), lock.clone());
+        lock
+    }
+
+    fn lock_reply(
+        app: &App,
+        holder: Holder,
+        q: Option<&ExchangeLockQuery>,
+    ) -> Result<Reply, ApiError> {
+        if let Some(q) = q {
+            if let Some(c) = &q.currency_from {
+                supported(c)?;
+            }
+            if let Some(c) = &q.currency_to {
+                supported(c)?;
             }
         }
-        deposit_json(&d)
-    };
-    app.emit("crypto_deposit", payload);
-}
-
-// ---- internal transfers --------------------------------------------------------------------
-
-/// `POST /v1/transfer` — funding (`destinationExternalUserId`) or collection
-/// (`sourceExternalUserId`); P424 when neither is given.
-pub fn transfer(app: &Arc<App>, ctx: &Ctx) -> Result<Reply, ApiError> {
-    let r: TransferRequest = ctx.json()?;
-    let blank = |v: &Option<String>| v.as_deref().is_none_or(|s| s.is_empty());
-    if blank(&r.source_external_user_id) && blank(&r.destination_external_user_id) {
-        return Err(ApiError::of(error::SOURCE_OR_DESTINATION));
+        let mut st = app.write();
+        if let Some(u) = holder.user() {
+            user(&st, u)?;
+        }
+        let lock = new_lock(
+            app,
+            &mut st,
+            holder,
+            Duration::from_secs(catalog::LOCK_TTL_SECS),
+        );
+        let mut m = Map::new();
+        m.insert("id".into(), json!(lock.id));
+        m.insert("rates".into(), rates_json());
+        m.insert(
+            "feePercentage".into(),
+            num(dec(catalog::EXCHANGE_FEE_PERCENT)),
+        );
+        m.insert("createdAt".into(), json!(iso(&lock.created_at)));
+        m.insert("validUntil".into(), json!(iso(&lock.valid_until)));
+        if let Some(q) = q {
+            if let (Some(f), Some(t)) = (&q.currency_from, &q.currency_to) {
+                m.insert("currencyFrom".into(), json!(f.as_str()));
+                m.insert("currencyTo".into(), json!(t.as_str()));
+                if let Some(r) = cross_rate(f, t) {
+                    m.insert("rate".into(), num(r));
+                }
+            }
+        }
+        Ok(Reply::ok(Value::Object(m)))
     }
-    check(&r)?;
-    supported(&r.currency)?;
-    let amount = r.amount.value();
-    let mut st = app.write();
-    let (debit, credit) = match (&r.source_external_user_id, &r.destination_external_user_id) {
-        (Some(src), _) => {
-            not_suspended(user(&st, src)?)?;
-            (Holder::User(src.clone()), Holder::Partner)
+
+    /// `GET /v1/partner/exchange/get-lock[?currencyFrom=&currencyTo=&amount=]`.
+    pub fn partner_lock(app: &Arc<App>, ctx: &Ctx) -> Result<Reply, ApiError> {
+        let q: ExchangeLockQuery = ctx.valid_query()?;
+        lock_reply(app, Holder::Partner, Some(&q))
+    }
+
+    /// `GET /v1/exchange/get-lock/{externalUserId}`.
+    pub fn user_lock(app: &Arc<App>, ctx: &Ctx) -> Result<Reply, ApiError> {
+        lock_reply(app, Holder::User(ctx.param(0).to_string()), None)
+    }
+
+    /// Consumes an exchange or order lock: P436 unknown/used/other owner, P437 expired.
+    pub(crate) fn use_lock(
+        st: &mut State,
+        lock_id: &str,
+        holder: &Holder,
+        order: bool,
+    ) -> Result<Lock, ApiError> {
+        let lock = st
+            .locks
+            .get_mut(lock_id)
+            .filter(|l| !l.used && &l.holder == holder && l.order.is_some() == order)
+            .ok_or_else(|| ApiError::of(error::LOCK_NOT_FOUND))?;
+        if Instant::now() >= lock.expires {
+            return Err(ApiError::with(
+                error::LOCK_EXPIRED,
+                format!(
+                    "The lock expired at {}; create a new lock.",
+                    iso(&lock.valid_until)
+                ),
+            ));
         }
-        (None, Some(dst)) => {
-            not_suspended(user(&st, dst)?)?;
-            (Holder::Partner, Holder::User(dst.clone()))
+        lock.used = true;
+        Ok(lock.clone())
+    }
+
+    fn exchange(
+        app: &Arc<App>,
+        holder: Holder,
+        amount: Decimal,
+        from: Currency,
+        to: Currency,
+        lock_id: &str,
+    ) -> Result<Reply, ApiError> {
+        supported(&from)?;
+        supported(&to)?;
+        let mut st = app.write();
+        if let Some(u) = holder.user() {
+            not_suspended(user(&st, u)?)?;
         }
-        (None, None) => return Err(ApiError::of(error::SOURCE_OR_DESTINATION)),
-    };
-    let op = Op {
-        id: uuid(),
-        holder: debit.clone(),
-        status: "PENDING",
-        created_at: now(),
-        error: None,
-        debit: (debit, r.currency.clone(), amount),
-        reserved: false,
-        credit: Some((credit, r.currency.clone(), amount)),
-        data: OpData::Transfer {
-            amount,
-            currency: r.currency,
-            source: r.source_external_user_id,
-            destination: r.destination_external_user_id,
-        },
-    };
-    let id = accept(app, &mut st, op);
-    Ok(Reply::created(json!({ "transferId": id })))
+        use_lock(&mut st, lock_id, &holder, false)?;
+        let rate = cross_rate(&from, &to).unwrap_or(Decimal::ZERO);
+        let pct = dec(catalog::EXCHANGE_FEE_PERCENT);
+        let fee = round_dp(amount * pct / Decimal::from(100), from.precision());
+        let received = floor_dp((amount - fee) * rate, to.precision());
+        let op = Op {
+            id: uuid(),
+            holder: holder.clone(),
+            status: "PENDING",
+            created_at: now(),
+            error: None,
+            debit: (holder.clone(), from.clone(), amount),
+            reserved: false,
+            credit: Some((holder, to.clone(), received)),
+            data: OpData::Exchange {
+                amount,
+                from,
+                to,
+                rate,
+                fee,
+                received,
+            },
+        };
+        let id = accept(app, &mut st, op);
+        Ok(Reply::ok(json!({ "exchangeId": id })))
+    }
+
+    /// `POST /v1/partner/exchange`.
+    pub fn partner_execute(app: &Arc<App>, ctx: &Ctx) -> Result<Reply, ApiError> {
+        let r: PartnerExchangeRequest = ctx.valid()?;
+        exchange(
+            app,
+            Holder::Partner,
+            r.amount.value(),
+            r.currency_from,
+            r.currency_to,
+            &r.lock_id,
+        )
+    }
+
+    /// `POST /v1/exchange`.
+    pub fn user_execute(app: &Arc<App>, ctx: &Ctx) -> Result<Reply, ApiError> {
+        let r: UserExchangeRequest = ctx.valid()?;
+        exchange(
+            app,
+            Holder::User(r.source_external_user_id),
+            r.amount.value(),
+            r.currency_from,
+            r.currency_to,
+            &r.lock_id,
+        )
+    }
+
+    /// `GET /v1/exchange/details/{exchangeId}`.
+    pub fn details(app: &Arc<App>, ctx: &Ctx) -> Result<Reply, ApiError> {
+        op_details(
+            app,
+            ctx.param(0),
+            |d| matches!(d, OpData::Exchange { .. }),
+            error::EXCHANGE_NOT_FOUND,
+        )
+    }
 }
 
-/// `GET /v1/transfer/details/{transferId}`.
-pub fn transfer_details(app: &Arc<App>, ctx: &Ctx) -> Result<Reply, ApiError> {
-    details(
-        app,
-        ctx.param(0),
-        |d| matches!(d, OpData::Transfer { .. }),
-        error::TRANSFER_NOT_FOUND,
-    )
+/// `client.sepa`: SEPA transfers.
+pub mod sepa {
+    use super::*;
+
+    #[allow(clippy::too_many_arguments)]
+    fn sepa(
+        app: &Arc<App>,
+        holder: Holder,
+        amount: Decimal,
+        iban: String,
+        title: String,
+        first_name: Option<String>,
+        last_name: Option<String>,
+        company: Option<String>,
+    ) -> Result<Reply, ApiError> {
+        let mut st = app.write();
+        if let Some(u) = holder.user() {
+            let u = user(&st, u)?;
+            not_suspended(u)?;
+            if u.iban().is_none() {
+                return Err(ApiError::with(
+                    error::USER_NOT_VERIFIED,
+                    "User not verified: SEPA needs an ACTIVE fiat balance (Add User Verification).",
+                ));
+            }
+        }
+        let fee = catalog::sepa_fee(amount);
+        let op = Op {
+            id: uuid(),
+            holder: holder.clone(),
+            status: "PENDING",
+            created_at: now(),
+            error: None,
+            debit: (holder, Currency::Eur, amount + fee),
+            reserved: false,
+            credit: None,
+            data: OpData::Sepa {
+                amount,
+                fee,
+                title,
+                iban: iban
+                    .split_whitespace()
+                    .collect::<String>()
+                    .to_ascii_uppercase(),
+                first_name,
+                last_name,
+                company,
+            },
+        };
+        let id = accept(app, &mut st, op);
+        Ok(Reply::created(json!({ "transferId": id })))
+    }
+
+    /// `POST /v1/partner/sepa-transfer`.
+    pub fn partner_transfer(app: &Arc<App>, ctx: &Ctx) -> Result<Reply, ApiError> {
+        let r: PartnerSepaTransferRequest = ctx.valid()?;
+        sepa(
+            app,
+            Holder::Partner,
+            r.amount.value(),
+            r.destination_iban,
+            r.transfer_title,
+            r.receiver_first_name,
+            r.receiver_last_name,
+            r.company_name,
+        )
+    }
+
+    /// `POST /v1/sepa-transfer`.
+    pub fn user_transfer(app: &Arc<App>, ctx: &Ctx) -> Result<Reply, ApiError> {
+        let r: UserSepaTransferRequest = ctx.valid()?;
+        sepa(
+            app,
+            Holder::User(r.source_external_user_id),
+            r.amount.value(),
+            r.destination_iban,
+            r.transfer_title,
+            r.receiver_first_name,
+            r.receiver_last_name,
+            r.company_name,
+        )
+    }
+
+    /// `GET /v1/sepa-transfer/details/{transferId}` — 404 P428 when unknown.
+    pub fn details(app: &Arc<App>, ctx: &Ctx) -> Result<Reply, ApiError> {
+        op_details(
+            app,
+            ctx.param(0),
+            |d| matches!(d, OpData::Sepa { .. }),
+            error::SEPA_NOT_FOUND,
+        )
+    }
+}
+
+/// `client.crypto`: network fees, withdrawals, travel rule data.
+pub mod crypto {
+    use super::*;
+
+    /// `GET /v1/crypto-withdrawal/get-network-fee?currency=&network=`.
+    pub fn network_fee(_app: &Arc<App>, ctx: &Ctx) -> Result<Reply, ApiError> {
+        let q: NetworkFeeQuery = ctx.valid_query()?;
+        supported(&q.currency)?;
+        let n = catalog::net(&q.currency, q.network.as_ref())
+            .ok_or_else(|| ApiError::validation("network is not available for this currency"))?;
+        Ok(Reply::ok(json!({ "networkFee": num(dec(n.network_fee)) })))
+    }
+
+    #[allow(clippy::too_many_arguments)]
+    fn withdrawal(
+        app: &Arc<App>,
+        holder: Holder,
+        currency: Currency,
+        amount: Decimal,
+        network: Option<Network>,
+        address: String,
+        memo: Option<String>,
+    ) -> Result<Reply, ApiError> {
+        supported(&currency)?;
+        let n = catalog::net(&currency, network.as_ref())
+            .ok_or_else(|| ApiError::validation("network is not available for this currency"))?;
+        let min = dec(n.min_withdrawal);
+        if amount < min {
+            return Err(ApiError::validation(format!(
+                "amount must be at least {} {} on {}",
+                min.normalize(),
+                currency.as_str(),
+                n.key
+            )));
+        }
+        let fee = dec(n.fee_withdrawal) + dec(n.network_fee);
+        let mut st = app.write();
+        if let Some(u) = holder.user() {
+            not_suspended(user(&st, u)?)?;
+        }
+        let op = Op {
+            id: uuid(),
+            holder: holder.clone(),
+            status: "PENDING",
+            created_at: now(),
+            error: None,
+            debit: (holder, currency.clone(), amount + fee),
+            reserved: false,
+            credit: None,
+            data: OpData::Withdrawal {
+                amount,
+                fee,
+                currency,
+                network: (n.network)(),
+                address,
+                memo,
+                tx_hash: None,
+            },
+        };
+        let id = accept(app, &mut st, op);
+        Ok(Reply::created(json!({ "withdrawalId": id })))
+    }
+
+    /// `POST /v1/partner/crypto-withdrawal`.
+    pub fn partner_withdrawal(app: &Arc<App>, ctx: &Ctx) -> Result<Reply, ApiError> {
+        let r: PartnerCryptoWithdrawalRequest = ctx.valid()?;
+        withdrawal(
+            app,
+            Holder::Partner,
+            r.currency,
+            r.amount.value(),
+            r.network,
+            r.wallet_address,
+            r.memo,
+        )
+    }
+
+    /// `POST /v1/crypto-withdrawal`.
+    pub fn user_withdrawal(app: &Arc<App>, ctx: &Ctx) -> Result<Reply, ApiError> {
+        let r: UserCryptoWithdrawalRequest = ctx.valid()?;
+        withdrawal(
+            app,
+            Holder::User(r.source_external_user_id),
+            r.currency,
+            r.amount.value(),
+            r.network,
+            r.wallet_address,
+            r.memo,
+        )
+    }
+
+    /// `GET /v1/crypto-withdrawal/details/{withdrawalId}`.
+    pub fn details(app: &Arc<App>, ctx: &Ctx) -> Result<Reply, ApiError> {
+        op_details(
+            app,
+            ctx.param(0),
+            |d| matches!(d, OpData::Withdrawal { .. }),
+            error::WITHDRAWAL_NOT_FOUND,
+        )
+    }
+
+    /// `PATCH /v1/crypto-deposit/travel-rule/{cryptoDepositId}` — releases a deposit held in
+    /// `WAITING_FOR_TR_DATA`: it goes `WAITING_FOR_VERIFICATION`, then `SUCCESSFUL` (credited).
+    pub fn update_travel_rule(app: &Arc<App>, ctx: &Ctx) -> Result<Reply, ApiError> {
+        let mut r: TravelRuleUpdateRequest = ctx.json()?;
+        r.crypto_deposit_id = ctx.param(0).to_string();
+        check(&r)?;
+        let payload = {
+            let mut st = app.write();
+            let d = st
+                .deposits
+                .get_mut(&r.crypto_deposit_id)
+                .ok_or_else(|| ApiError::of(error::DEPOSIT_NOT_FOUND))?;
+            if d.status != "WAITING_FOR_TR_DATA" {
+                return Err(ApiError::with(
+                    error::TRAVEL_RULE_NOT_REQUIRED,
+                    format!("The deposit is {}, not WAITING_FOR_TR_DATA.", d.status),
+                ));
+            }
+            d.status = "WAITING_FOR_VERIFICATION";
+            deposit_json(d)
+        };
+        app.emit("crypto_deposit", payload);
+        let id = r.crypto_deposit_id.clone();
+        app.after_settle(move |app| settle_deposit(app, &id, "SUCCESSFUL"));
+        Ok(Reply::empty())
+    }
+
+    /// The crypto-deposit webhook payload.
+    pub(crate) fn deposit_json(d: &crate::state::CryptoDeposit) -> Value {
+        json!({
+            "externalUserId": d.holder.user(),
+            "cryptoDepositId": d.id,
+            "amount": num(d.amount),
+            "currency": d.currency.as_str(),
+            "status": d.status,
+            "transactionHash": d.tx_hash,
+            "createdAt": iso(&d.created_at),
+        })
+    }
+
+    /// Moves a pending deposit to `status` (crediting on SUCCESSFUL) and sends the webhook.
+    pub(crate) fn settle_deposit(app: &Arc<App>, id: &str, status: &'static str) {
+        let payload = {
+            let mut st = app.write();
+            let Some(d) = st.deposits.get_mut(id) else {
+                return;
+            };
+            if matches!(
+                d.status,
+                "SUCCESSFUL" | "UNSUCCESSFUL" | "WAITING_FOR_TR_DATA"
+            ) {
+                return;
+            }
+            d.status = status;
+            let d = d.clone();
+            if status == "SUCCESSFUL" {
+                if let Some(acc) = st.account_mut(&d.holder) {
+                    acc.credit(&d.currency, d.amount);
+                }
+            }
+            deposit_json(&d)
+        };
+        app.emit("crypto_deposit", payload);
+    }
+}
+
+/// `client.transfers`: internal transfers.
+pub mod transfers {
+    use super::*;
+
+    /// `POST /v1/transfer` — funding (`destinationExternalUserId`) or collection
+    /// (`sourceExternalUserId`); P424 when neither is given.
+    pub fn create(app: &Arc<App>, ctx: &Ctx) -> Result<Reply, ApiError> {
+        let r: TransferRequest = ctx.json()?;
+        let blank = |v: &Option<String>| v.as_deref().is_none_or(|s| s.is_empty());
+        if blank(&r.source_external_user_id) && blank(&r.destination_external_user_id) {
+            return Err(ApiError::of(error::SOURCE_OR_DESTINATION));
+        }
+        check(&r)?;
+        supported(&r.currency)?;
+        let amount = r.amount.value();
+        let mut st = app.write();
+        let (debit, credit) = match (&r.source_external_user_id, &r.destination_external_user_id) {
+            (Some(src), _) => {
+                not_suspended(user(&st, src)?)?;
+                (Holder::User(src.clone()), Holder::Partner)
+            }
+            (None, Some(dst)) => {
+                not_suspended(user(&st, dst)?)?;
+                (Holder::Partner, Holder::User(dst.clone()))
+            }
+            (None, None) => return Err(ApiError::of(error::SOURCE_OR_DESTINATION)),
+        };
+        let op = Op {
+            id: uuid(),
+            holder: debit.clone(),
+            status: "PENDING",
+            created_at: now(),
+            error: None,
+            debit: (debit, r.currency.clone(), amount),
+            reserved: false,
+            credit: Some((credit, r.currency.clone(), amount)),
+            data: OpData::Transfer {
+                amount,
+                currency: r.currency,
+                source: r.source_external_user_id,
+                destination: r.destination_external_user_id,
+            },
+        };
+        let id = accept(app, &mut st, op);
+        Ok(Reply::created(json!({ "transferId": id })))
+    }
+
+    /// `GET /v1/transfer/details/{transferId}`.
+    pub fn details(app: &Arc<App>, ctx: &Ctx) -> Result<Reply, ApiError> {
+        op_details(
+            app,
+            ctx.param(0),
+            |d| matches!(d, OpData::Transfer { .. }),
+            error::TRANSFER_NOT_FOUND,
+        )
+    }
 }
 
 // ---- settlement ----------------------------------------------------------------------------

@@ -8,7 +8,7 @@ use p100::Currency;
 use rust_decimal::{Decimal, RoundingStrategy};
 use serde_json::{json, Map, Value};
 
-use super::money::{new_lock, use_lock};
+use super::money::exchange::{new_lock, use_lock};
 use super::supported;
 use crate::api::Ctx;
 use crate::app::App;
@@ -27,7 +27,7 @@ fn order_rate(c: &Currency) -> Option<Decimal> {
 }
 
 /// `GET /v1/order/rates`.
-pub fn rates() -> Result<Reply, ApiError> {
+pub fn rates(_app: &Arc<App>, _ctx: &Ctx) -> Result<Reply, ApiError> {
     let mut m = Map::new();
     for c in catalog::CURRENCIES
         .iter()
@@ -169,80 +169,95 @@ pub fn details(app: &Arc<App>, ctx: &Ctx) -> Result<Reply, ApiError> {
     Ok(Reply::ok(order_json(o)))
 }
 
-/// `POST /v1/payment-link` and `POST /v1/payment-link/checkout`.
-pub fn create_link(app: &Arc<App>, ctx: &Ctx, checkout: bool) -> Result<Reply, ApiError> {
-    let req: CreatePaymentLinkRequest = ctx.valid()?;
-    supported(&req.currency)?;
-    let id = uuid();
-    let url = format!(
-        "{}/_sandbox/pay/{id}{}",
-        app.base_url,
-        if checkout { "?checkout=1" } else { "" }
-    );
-    let created = now();
-    let link = PaymentLink {
-        id: id.clone(),
-        amount: req.amount.value(),
-        currency: req.currency,
-        description: req.description,
-        external_id: req.external_id,
-        url: url.clone(),
-        status: "ACTIVE",
-        created_at: created,
-        expires_at: created
-            + chrono::Duration::from_std(app.scaled(Duration::from_secs(24 * 3600)))
-                .unwrap_or_default(),
-    };
-    app.write().links.insert(id.clone(), link);
-    Ok(Reply::created(json!({ "paymentLinkId": id, "url": url })))
-}
+/// `client.payment_links`: payment links and hosted checkouts.
+pub mod payment_links {
+    use super::*;
 
-/// The status of a link, expiring it when its time is up.
-fn link_status(l: &PaymentLink) -> &'static str {
-    if l.status == "ACTIVE" && now() > l.expires_at {
-        "EXPIRED"
-    } else {
-        l.status
+    /// `POST /v1/payment-link` and `POST /v1/payment-link/checkout`.
+    fn create_link(app: &Arc<App>, ctx: &Ctx, checkout: bool) -> Result<Reply, ApiError> {
+        let req: CreatePaymentLinkRequest = ctx.valid()?;
+        supported(&req.currency)?;
+        let id = uuid();
+        let url = format!(
+            "{}/_sandbox/pay/{id}{}",
+            app.base_url,
+            if checkout { "?checkout=1" } else { "" }
+        );
+        let created = now();
+        let link = PaymentLink {
+            id: id.clone(),
+            amount: req.amount.value(),
+            currency: req.currency,
+            description: req.description,
+            external_id: req.external_id,
+            url: url.clone(),
+            status: "ACTIVE",
+            created_at: created,
+            expires_at: created
+                + chrono::Duration::from_std(app.scaled(Duration::from_secs(24 * 3600)))
+                    .unwrap_or_default(),
+        };
+        app.write().links.insert(id.clone(), link);
+        Ok(Reply::created(json!({ "paymentLinkId": id, "url": url })))
     }
-}
 
-/// The payment-link details / webhook payload.
-pub(crate) fn link_json(l: &PaymentLink) -> Value {
-    let status = link_status(l);
-    json!({
-        "paymentLinkId": l.id,
-        "status": status,
-        "amount": amount_str(l.amount, &l.currency),
-        "currency": l.currency.as_str(),
-        "url": l.url,
-        "description": l.description,
-        "externalId": l.external_id,
-        "createdAt": iso(&l.created_at),
-        "expiresAt": iso(&l.expires_at),
-        "paidAmount": if status == "PAID" { amount_str(l.amount, &l.currency) } else { Value::Null },
-    })
-}
-
-/// `GET /v1/payment-link/details/{paymentLinkId}`.
-pub fn link_details(app: &Arc<App>, ctx: &Ctx) -> Result<Reply, ApiError> {
-    let st = app.read();
-    let l = st
-        .links
-        .get(ctx.param(0))
-        .ok_or_else(|| ApiError::of(error::PAYMENT_LINK_NOT_FOUND))?;
-    Ok(Reply::ok(link_json(l)))
-}
-
-/// Pays a link (sandbox control): the partner is credited and the webhook sent.
-pub(crate) fn pay_link(st: &mut State, id: &str) -> Result<Value, String> {
-    let l = st.links.get_mut(id).ok_or("unknown payment link")?;
-    match link_status(l) {
-        "ACTIVE" => {}
-        other => return Err(format!("the payment link is {other}")),
+    /// The status of a link, expiring it when its time is up.
+    fn link_status(l: &PaymentLink) -> &'static str {
+        if l.status == "ACTIVE" && now() > l.expires_at {
+            "EXPIRED"
+        } else {
+            l.status
+        }
     }
-    l.status = "PAID";
-    let (amount, currency) = (l.amount, l.currency.clone());
-    let body = link_json(l);
-    st.partner.credit(&currency, amount);
-    Ok(body)
+
+    /// The payment-link details / webhook payload.
+    pub(crate) fn link_json(l: &PaymentLink) -> Value {
+        let status = link_status(l);
+        json!({
+            "paymentLinkId": l.id,
+            "status": status,
+            "amount": amount_str(l.amount, &l.currency),
+            "currency": l.currency.as_str(),
+            "url": l.url,
+            "description": l.description,
+            "externalId": l.external_id,
+            "createdAt": iso(&l.created_at),
+            "expiresAt": iso(&l.expires_at),
+            "paidAmount": if status == "PAID" { amount_str(l.amount, &l.currency) } else { Value::Null },
+        })
+    }
+
+    /// `GET /v1/payment-link/details/{paymentLinkId}`.
+    pub fn details(app: &Arc<App>, ctx: &Ctx) -> Result<Reply, ApiError> {
+        let st = app.read();
+        let l = st
+            .links
+            .get(ctx.param(0))
+            .ok_or_else(|| ApiError::of(error::PAYMENT_LINK_NOT_FOUND))?;
+        Ok(Reply::ok(link_json(l)))
+    }
+
+    /// Pays a link (sandbox control): the partner is credited and the webhook sent.
+    pub(crate) fn pay_link(st: &mut State, id: &str) -> Result<Value, String> {
+        let l = st.links.get_mut(id).ok_or("unknown payment link")?;
+        match link_status(l) {
+            "ACTIVE" => {}
+            other => return Err(format!("the payment link is {other}")),
+        }
+        l.status = "PAID";
+        let (amount, currency) = (l.amount, l.currency.clone());
+        let body = link_json(l);
+        st.partner.credit(&currency, amount);
+        Ok(body)
+    }
+
+    /// `POST /v1/payment-link`.
+    pub fn create(app: &Arc<App>, ctx: &Ctx) -> Result<Reply, ApiError> {
+        create_link(app, ctx, false)
+    }
+
+    /// `POST /v1/payment-link/checkout`.
+    pub fn create_checkout(app: &Arc<App>, ctx: &Ctx) -> Result<Reply, ApiError> {
+        create_link(app, ctx, true)
+    }
 }

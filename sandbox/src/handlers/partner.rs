@@ -23,7 +23,7 @@ pub const ACCOUNT_HOLDER: &str = "P100 sp. z o.o.";
 pub const BANK_ADDRESS: &str = "Połonińska 19";
 
 /// `GET /v1/partner/balances` — the hot path: one read lock, one JSON document.
-pub fn balances(app: &Arc<App>) -> Result<Reply, ApiError> {
+pub fn balances(app: &Arc<App>, _ctx: &Ctx) -> Result<Reply, ApiError> {
     Ok(Reply::RawJson(app.partner_balances_json()))
 }
 
@@ -55,7 +55,7 @@ pub fn create_wallet(app: &Arc<App>, ctx: &Ctx) -> Result<Reply, ApiError> {
 }
 
 /// `GET /v1/partner/sepa-deposit/info`.
-pub fn sepa_deposit_info(app: &Arc<App>) -> Result<Reply, ApiError> {
+pub fn sepa_deposit_info(app: &Arc<App>, _ctx: &Ctx) -> Result<Reply, ApiError> {
     let st = app.read();
     let iban = st
         .partner
@@ -72,7 +72,7 @@ pub fn sepa_deposit_info(app: &Arc<App>) -> Result<Reply, ApiError> {
 }
 
 /// `GET /v1/partner/sepa-deposit/contacts`.
-pub fn sepa_contacts(app: &Arc<App>) -> Result<Reply, ApiError> {
+pub fn sepa_contacts(app: &Arc<App>, _ctx: &Ctx) -> Result<Reply, ApiError> {
     let st = app.read();
     Ok(Reply::ok(contacts_json(&st.partner_contacts)))
 }

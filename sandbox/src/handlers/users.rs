@@ -196,234 +196,239 @@ pub fn sepa_deposit_info(app: &Arc<App>, ctx: &Ctx) -> Result<Reply, ApiError> {
     })))
 }
 
-/// Checks upload parts the way the API does: P440 over 5 MB, P426 not JPEG/PNG/PDF.
-fn files_of(ctx: &Ctx) -> Result<Vec<FileUpload>, ApiError> {
-    let mut out = Vec::new();
-    for p in ctx.parts.iter().filter(|p| p.name == "files") {
-        if p.data.len() > p100::validate::MAX_UPLOAD_BYTES {
-            return Err(ApiError::with(
-                error::FILE_TOO_LARGE,
-                "File too large: at most 5 MB per file.",
-            ));
-        }
-        if !p.data.is_empty() && p100::validate::sniff(&p.data).is_none() {
-            return Err(ApiError::with(
-                error::INVALID_FILE_TYPE,
-                "Invalid file type: JPEG, PNG or PDF only.",
-            ));
-        }
-        out.push(FileUpload::new(
-            p.file_name.clone().unwrap_or_else(|| "file".into()),
-            p.data.to_vec(),
-        ));
-    }
-    Ok(out)
-}
+/// `client.kyc`: document and POA uploads, verification, KYC by P100.
+pub mod kyc {
+    use super::*;
 
-/// `POST /v1/user/kyc-files/{externalUserId}` (multipart `documentType` + `files`).
-pub fn upload_files(app: &Arc<App>, ctx: &Ctx) -> Result<Reply, ApiError> {
-    let files = files_of(ctx)?;
-    let doc = ctx
-        .parts
-        .iter()
-        .find(|p| p.name == "documentType")
-        .map(|p| String::from_utf8_lossy(&p.data).trim().to_string())
-        .ok_or_else(|| ApiError::validation("documentType is required"))?;
-    let req = KycFilesRequest {
-        external_user_id: ctx.param(0).to_string(),
-        document_type: DocumentType::parse(&doc),
-        files,
-    };
-    check(&req)?;
-    let id = req.external_user_id.clone();
-    {
-        let mut st = app.write();
-        let u = user_mut(&mut st, &id)?;
-        u.kyc_files.push(req.document_type.as_str().to_string());
-    }
-    app.emit(
-        "kyc_file",
-        json!({ "externalUserId": id, "status": "ADDED" }),
-    );
-    Ok(Reply::created(json!({})))
-}
-
-/// `POST /v1/user/poa-files/{externalUserId}` (multipart `files`): WAITING, then APPROVED.
-pub fn upload_poa(app: &Arc<App>, ctx: &Ctx) -> Result<Reply, ApiError> {
-    let files = files_of(ctx)?;
-    let req = PoaFilesRequest {
-        external_user_id: ctx.param(0).to_string(),
-        files,
-    };
-    check(&req)?;
-    let id = req.external_user_id.clone();
-    {
-        let mut st = app.write();
-        let u = user_mut(&mut st, &id)?;
-        if u.poa == Some("APPROVED") {
-            return Err(ApiError::of(error::POA_ALREADY_VERIFIED));
-        }
-        u.poa = Some("WAITING");
-    }
-    app.emit(
-        "poa_verification",
-        json!({ "externalUserId": id, "status": "WAITING" }),
-    );
-    let uid = id.clone();
-    app.after_settle(move |app| {
-        let approved = {
-            let mut st = app.write();
-            match st.users.get_mut(&uid) {
-                Some(u) if u.poa == Some("WAITING") => {
-                    u.poa = Some("APPROVED");
-                    true
-                }
-                _ => false,
+    /// Checks upload parts the way the API does: P440 over 5 MB, P426 not JPEG/PNG/PDF.
+    fn files_of(ctx: &Ctx) -> Result<Vec<FileUpload>, ApiError> {
+        let mut out = Vec::new();
+        for p in ctx.parts.iter().filter(|p| p.name == "files") {
+            if p.data.len() > p100::validate::MAX_UPLOAD_BYTES {
+                return Err(ApiError::with(
+                    error::FILE_TOO_LARGE,
+                    "File too large: at most 5 MB per file.",
+                ));
             }
-        };
-        if approved {
-            app.emit(
-                "poa_verification",
-                json!({ "externalUserId": uid, "status": "APPROVED" }),
-            );
-        }
-    });
-    Ok(Reply::created(json!({})))
-}
-
-/// `POST /v1/user/verification` — after KYC files or a passed KYC by P100: the fiat balance
-/// becomes ACTIVE with an IBAN, wallets are assigned, and the user-status webhook says ACTIVE.
-pub fn add_verification(app: &Arc<App>, ctx: &Ctx) -> Result<Reply, ApiError> {
-    let req: UserVerificationRequest = ctx.valid()?;
-    let id = req.external_user_id.clone();
-    {
-        let mut st = app.write();
-        let u = user_mut(&mut st, &id)?;
-        if u.model == UserModel::NoKyc {
-            return Err(ApiError::with(
-                error::USER_NOT_VERIFIED,
-                "Users of the non-KYC model cannot be verified.",
+            if !p.data.is_empty() && p100::validate::sniff(&p.data).is_none() {
+                return Err(ApiError::with(
+                    error::INVALID_FILE_TYPE,
+                    "Invalid file type: JPEG, PNG or PDF only.",
+                ));
+            }
+            out.push(FileUpload::new(
+                p.file_name.clone().unwrap_or_else(|| "file".into()),
+                p.data.to_vec(),
             ));
         }
-        if u.kyc_files.is_empty() && !u.kyc_by_p100 {
-            return Err(ApiError::with(
+        Ok(out)
+    }
+
+    /// `POST /v1/user/kyc-files/{externalUserId}` (multipart `documentType` + `files`).
+    pub fn upload_files(app: &Arc<App>, ctx: &Ctx) -> Result<Reply, ApiError> {
+        let files = files_of(ctx)?;
+        let doc = ctx
+            .parts
+            .iter()
+            .find(|p| p.name == "documentType")
+            .map(|p| String::from_utf8_lossy(&p.data).trim().to_string())
+            .ok_or_else(|| ApiError::validation("documentType is required"))?;
+        let req = KycFilesRequest {
+            external_user_id: ctx.param(0).to_string(),
+            document_type: DocumentType::parse(&doc),
+            files,
+        };
+        check(&req)?;
+        let id = req.external_user_id.clone();
+        {
+            let mut st = app.write();
+            let u = user_mut(&mut st, &id)?;
+            u.kyc_files.push(req.document_type.as_str().to_string());
+        }
+        app.emit(
+            "kyc_file",
+            json!({ "externalUserId": id, "status": "ADDED" }),
+        );
+        Ok(Reply::created(json!({})))
+    }
+
+    /// `POST /v1/user/poa-files/{externalUserId}` (multipart `files`): WAITING, then APPROVED.
+    pub fn upload_poa(app: &Arc<App>, ctx: &Ctx) -> Result<Reply, ApiError> {
+        let files = files_of(ctx)?;
+        let req = PoaFilesRequest {
+            external_user_id: ctx.param(0).to_string(),
+            files,
+        };
+        check(&req)?;
+        let id = req.external_user_id.clone();
+        {
+            let mut st = app.write();
+            let u = user_mut(&mut st, &id)?;
+            if u.poa == Some("APPROVED") {
+                return Err(ApiError::of(error::POA_ALREADY_VERIFIED));
+            }
+            u.poa = Some("WAITING");
+        }
+        app.emit(
+            "poa_verification",
+            json!({ "externalUserId": id, "status": "WAITING" }),
+        );
+        let uid = id.clone();
+        app.after_settle(move |app| {
+            let approved = {
+                let mut st = app.write();
+                match st.users.get_mut(&uid) {
+                    Some(u) if u.poa == Some("WAITING") => {
+                        u.poa = Some("APPROVED");
+                        true
+                    }
+                    _ => false,
+                }
+            };
+            if approved {
+                app.emit(
+                    "poa_verification",
+                    json!({ "externalUserId": uid, "status": "APPROVED" }),
+                );
+            }
+        });
+        Ok(Reply::created(json!({})))
+    }
+
+    /// `POST /v1/user/verification` — after KYC files or a passed KYC by P100: the fiat balance
+    /// becomes ACTIVE with an IBAN, wallets are assigned, and the user-status webhook says ACTIVE.
+    pub fn add_verification(app: &Arc<App>, ctx: &Ctx) -> Result<Reply, ApiError> {
+        let req: UserVerificationRequest = ctx.valid()?;
+        let id = req.external_user_id.clone();
+        {
+            let mut st = app.write();
+            let u = user_mut(&mut st, &id)?;
+            if u.model == UserModel::NoKyc {
+                return Err(ApiError::with(
+                    error::USER_NOT_VERIFIED,
+                    "Users of the non-KYC model cannot be verified.",
+                ));
+            }
+            if u.kyc_files.is_empty() && !u.kyc_by_p100 {
+                return Err(ApiError::with(
                 error::USER_NOT_VERIFIED,
                 "User not verified: add KYC files or complete a KYC by P100 verification first.",
             ));
-        }
-        if u.verified {
-            return Ok(Reply::empty());
-        }
-        u.verified = true;
-        for b in &mut u.account.balances {
-            if b.currency == Currency::Eur {
-                b.status = Some(ACTIVE);
-                b.iban = Some(iban_lt());
-            } else {
-                b.wallet = Some(wallet(&b.currency));
+            }
+            if u.verified {
+                return Ok(Reply::empty());
+            }
+            u.verified = true;
+            for b in &mut u.account.balances {
+                if b.currency == Currency::Eur {
+                    b.status = Some(ACTIVE);
+                    b.iban = Some(iban_lt());
+                } else {
+                    b.wallet = Some(wallet(&b.currency));
+                }
             }
         }
-    }
-    app.emit(
-        "user_status",
-        json!({ "externalUserId": id, "status": "ACTIVE" }),
-    );
-    Ok(Reply::empty())
-}
-
-/// `POST /v1/kyc` — KYC by P100: the user "completes" the flow after the settle delay.
-pub fn create_verification(app: &Arc<App>, ctx: &Ctx) -> Result<Reply, ApiError> {
-    let req: CreateKycVerificationRequest = ctx.valid()?;
-    let uid = req.external_user_id.clone();
-    let vid = uuid();
-    {
-        let mut st = app.write();
-        user(&st, &uid)?;
-        st.kyc.insert(
-            vid.clone(),
-            KycCheck {
-                id: vid.clone(),
-                external_user_id: uid.clone(),
-                verification_status: "NOT_VERIFIED",
-                attempt_status: "PENDING",
-            },
+        app.emit(
+            "user_status",
+            json!({ "externalUserId": id, "status": "ACTIVE" }),
         );
+        Ok(Reply::empty())
     }
-    app.emit(
-        "kyc_verification",
-        json!({
-            "externalUserId": uid,
-            "verificationStatus": "NOT_VERIFIED",
-            "attemptStatus": "PENDING",
-            "rejectionReason": null,
-        }),
-    );
-    let (u2, v2) = (uid.clone(), vid.clone());
-    app.after_settle(move |app| {
-        let done = {
+
+    /// `POST /v1/kyc` — KYC by P100: the user "completes" the flow after the settle delay.
+    pub fn create_verification(app: &Arc<App>, ctx: &Ctx) -> Result<Reply, ApiError> {
+        let req: CreateKycVerificationRequest = ctx.valid()?;
+        let uid = req.external_user_id.clone();
+        let vid = uuid();
+        {
             let mut st = app.write();
-            let ok = match st.kyc.get_mut(&v2) {
-                Some(k) if k.attempt_status != "SUCCESSFUL" => {
-                    k.attempt_status = "SUCCESSFUL";
-                    k.verification_status = "VERIFIED";
-                    true
-                }
-                _ => false,
-            };
-            if ok {
-                if let Some(u) = st.users.get_mut(&u2) {
-                    u.kyc_by_p100 = true;
-                }
-            }
-            ok
-        };
-        if done {
-            app.emit(
-                "kyc_verification",
-                json!({
-                    "externalUserId": u2,
-                    "verificationStatus": "VERIFIED",
-                    "attemptStatus": "SUCCESSFUL",
-                    "rejectionReason": null,
-                }),
+            user(&st, &uid)?;
+            st.kyc.insert(
+                vid.clone(),
+                KycCheck {
+                    id: vid.clone(),
+                    external_user_id: uid.clone(),
+                    verification_status: "NOT_VERIFIED",
+                    attempt_status: "PENDING",
+                },
             );
         }
-    });
-    let url = format!("{}/v1/kyc/verification/{uid}/{vid}", app.base_url);
-    Ok(Reply::created(json!({
-        "verificationId": vid,
-        "url": url,
-        "status": "PENDING",
-    })))
-}
+        app.emit(
+            "kyc_verification",
+            json!({
+                "externalUserId": uid,
+                "verificationStatus": "NOT_VERIFIED",
+                "attemptStatus": "PENDING",
+                "rejectionReason": null,
+            }),
+        );
+        let (u2, v2) = (uid.clone(), vid.clone());
+        app.after_settle(move |app| {
+            let done = {
+                let mut st = app.write();
+                let ok = match st.kyc.get_mut(&v2) {
+                    Some(k) if k.attempt_status != "SUCCESSFUL" => {
+                        k.attempt_status = "SUCCESSFUL";
+                        k.verification_status = "VERIFIED";
+                        true
+                    }
+                    _ => false,
+                };
+                if ok {
+                    if let Some(u) = st.users.get_mut(&u2) {
+                        u.kyc_by_p100 = true;
+                    }
+                }
+                ok
+            };
+            if done {
+                app.emit(
+                    "kyc_verification",
+                    json!({
+                        "externalUserId": u2,
+                        "verificationStatus": "VERIFIED",
+                        "attemptStatus": "SUCCESSFUL",
+                        "rejectionReason": null,
+                    }),
+                );
+            }
+        });
+        let url = format!("{}/v1/kyc/verification/{uid}/{vid}", app.base_url);
+        Ok(Reply::created(json!({
+            "verificationId": vid,
+            "url": url,
+            "status": "PENDING",
+        })))
+    }
 
-/// `GET /v1/kyc/verification/{externalUserId}/{verificationId}` — the HTML loading page.
-pub fn verification_page(app: &Arc<App>, ctx: &Ctx) -> Result<Reply, ApiError> {
-    let st = app.read();
-    let uid = ctx.param(0);
-    user(&st, uid)?;
-    match st.kyc.get(ctx.param(1)) {
-        Some(k) if k.external_user_id == uid => Ok(Reply::Html(format!(
-            "<!DOCTYPE html><html><head><title>P100 KYC (sandbox)</title></head><body>\
+    /// `GET /v1/kyc/verification/{externalUserId}/{verificationId}` — the HTML loading page.
+    pub fn verification_page(app: &Arc<App>, ctx: &Ctx) -> Result<Reply, ApiError> {
+        let st = app.read();
+        let uid = ctx.param(0);
+        user(&st, uid)?;
+        match st.kyc.get(ctx.param(1)) {
+            Some(k) if k.external_user_id == uid => Ok(Reply::Html(format!(
+                "<!DOCTYPE html><html><head><title>P100 KYC (sandbox)</title></head><body>\
              <p>Loading verification… (sandbox: verification {} completes by itself)</p>\
              </body></html>",
-            k.id
-        ))),
-        _ => Err(ApiError::of(error::KYC_NOT_FOUND)),
+                k.id
+            ))),
+            _ => Err(ApiError::of(error::KYC_NOT_FOUND)),
+        }
     }
-}
 
-/// `GET /v1/kyc/status/{verificationId}`.
-pub fn kyc_status(app: &Arc<App>, ctx: &Ctx) -> Result<Reply, ApiError> {
-    let st = app.read();
-    let k = st
-        .kyc
-        .get(ctx.param(0))
-        .ok_or_else(|| ApiError::of(error::KYC_NOT_FOUND))?;
-    Ok(Reply::ok(json!({
-        "externalUserId": k.external_user_id,
-        "verificationStatus": k.verification_status,
-        "attemptStatus": k.attempt_status,
-        "rejectionReason": null,
-    })))
+    /// `GET /v1/kyc/status/{verificationId}`.
+    pub fn status(app: &Arc<App>, ctx: &Ctx) -> Result<Reply, ApiError> {
+        let st = app.read();
+        let k = st
+            .kyc
+            .get(ctx.param(0))
+            .ok_or_else(|| ApiError::of(error::KYC_NOT_FOUND))?;
+        Ok(Reply::ok(json!({
+            "externalUserId": k.external_user_id,
+            "verificationStatus": k.verification_status,
+            "attemptStatus": k.attempt_status,
+            "rejectionReason": null,
+        })))
+    }
 }
