@@ -314,7 +314,8 @@ pub fn camel_case(name: &str) -> String {
 /// The machine-readable operations manifest, checked in as `tests/operations.json` (drift
 /// is a test failure): what the scenario runners, the stub generator and every binding's
 /// completeness test read instead of parsing Rust. One entry per route, in table order, with
-/// the name each language calls it by.
+/// the name each language calls it by; then the error kinds, the outcomes and the webhook
+/// event names, each defined once in the core.
 pub fn manifest() -> serde_json::Value {
     let ops: Vec<serde_json::Value> = ALL
         .iter()
@@ -349,6 +350,9 @@ pub fn manifest() -> serde_json::Value {
         "description": "GENERATED from core/src/routes.rs (p100::routes::manifest) — do not edit; \
             P100_REGENERATE=1 cargo test -p p100 --test operations rewrites it.",
         "operations": ops,
+        "errorKinds": crate::ErrorKind::ALL.iter().map(|k| k.as_str()).collect::<Vec<_>>(),
+        "outcomes": crate::Outcome::ALL.iter().map(|o| o.as_str()).collect::<Vec<_>>(),
+        "webhookEvents": crate::webhooks::EVENT_NAMES,
     })
 }
 

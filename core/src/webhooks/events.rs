@@ -508,140 +508,124 @@ model! {
     }
 }
 
-/// A parsed webhook delivery. Serializes as `{"event": name, "data": payload}`.
-#[derive(Clone, PartialEq, Serialize)]
-#[serde(tag = "event", content = "data", rename_all = "snake_case")]
-pub enum WebhookEvent {
-    /// User status / balance generation.
-    UserStatus(UserStatusEvent),
-    /// KYC file added.
-    KycFile(KycFileEvent),
-    /// POA verification status.
-    PoaVerification(PoaVerificationEvent),
-    /// KYC verification status.
-    KycVerification(KycVerificationEvent),
-    /// Internal (P2P) transfer.
-    Transfer(TransferEvent),
-    /// Outgoing SEPA transfer (partner or user).
-    SepaTransfer(SepaTransferEvent),
-    /// Crypto withdrawal.
-    CryptoWithdrawal(CryptoWithdrawalEvent),
-    /// Crypto deposit.
-    CryptoDeposit(CryptoDepositEvent),
-    /// Exchange.
-    Exchange(ExchangeEvent),
-    /// SEPA deposit.
-    SepaDeposit(SepaDepositEvent),
-    /// IBAN status (incoming SEPA first-party check).
-    IbanStatus(IbanStatusEvent),
-    /// Order status.
-    OrderStatus(OrderStatusEvent),
-    /// Payment link.
-    PaymentLink(PaymentLinkEvent),
-    /// Card transaction.
-    CardTransaction(CardTransactionEvent),
-    /// Card 3-D Secure code.
-    #[serde(rename = "card_3ds_code")]
-    Card3dsCode(Card3dsCodeEvent),
-    /// Card activation code.
-    CardActivationCode(CardActivationCodeEvent),
-    /// Wallet created.
-    WalletCreated(WalletCreatedEvent),
-    /// A delivery the SDK does not recognise (or whose payload does not decode): the event type
-    /// when one was given, and the raw body.
-    Unknown {
-        /// `event_type` of the envelope, when present.
-        event_type: Option<String>,
-        /// The body exactly as received.
-        raw: String,
-    },
+/// Calls `$callback! { /// doc  Variant(PayloadType) = "wire_name"; … }` with every webhook
+/// event, defined once here: the [`WebhookEvent`] enum, its names, its `Debug` and its
+/// decoding come from it in the core, and the bindings build their event types from it.
+#[macro_export]
+macro_rules! for_each_webhook_event {
+    ($callback:ident) => {
+        $callback! {
+            /// User status / balance generation.
+            UserStatus(UserStatusEvent) = "user_status";
+            /// KYC file added.
+            KycFile(KycFileEvent) = "kyc_file";
+            /// POA verification status.
+            PoaVerification(PoaVerificationEvent) = "poa_verification";
+            /// KYC verification status.
+            KycVerification(KycVerificationEvent) = "kyc_verification";
+            /// Internal (P2P) transfer.
+            Transfer(TransferEvent) = "transfer";
+            /// Outgoing SEPA transfer (partner or user).
+            SepaTransfer(SepaTransferEvent) = "sepa_transfer";
+            /// Crypto withdrawal.
+            CryptoWithdrawal(CryptoWithdrawalEvent) = "crypto_withdrawal";
+            /// Crypto deposit.
+            CryptoDeposit(CryptoDepositEvent) = "crypto_deposit";
+            /// Exchange.
+            Exchange(ExchangeEvent) = "exchange";
+            /// SEPA deposit.
+            SepaDeposit(SepaDepositEvent) = "sepa_deposit";
+            /// IBAN status (incoming SEPA first-party check).
+            IbanStatus(IbanStatusEvent) = "iban_status";
+            /// Order status.
+            OrderStatus(OrderStatusEvent) = "order_status";
+            /// Payment link.
+            PaymentLink(PaymentLinkEvent) = "payment_link";
+            /// Card transaction.
+            CardTransaction(CardTransactionEvent) = "card_transaction";
+            /// Card 3-D Secure code.
+            Card3dsCode(Card3dsCodeEvent) = "card_3ds_code";
+            /// Card activation code.
+            CardActivationCode(CardActivationCodeEvent) = "card_activation_code";
+            /// Wallet created.
+            WalletCreated(WalletCreatedEvent) = "wallet_created";
+        }
+    };
 }
 
-/// The kinds of event, without payload (used while recognising a body).
-#[derive(Clone, Copy, PartialEq, Eq, Debug)]
-enum Kind {
-    UserStatus,
-    KycFile,
-    PoaVerification,
-    KycVerification,
-    Transfer,
-    SepaTransfer,
-    CryptoWithdrawal,
-    CryptoDeposit,
-    Exchange,
-    SepaDeposit,
-    IbanStatus,
-    OrderStatus,
-    PaymentLink,
-    CardTransaction,
-    Card3dsCode,
-    CardActivationCode,
-    WalletCreated,
+macro_rules! webhook_event_enum {
+    ($( #[doc = $doc:literal] $variant:ident($payload:ident) = $name:literal; )+) => {
+        /// A parsed webhook delivery. Serializes as `{"event": name, "data": payload}`.
+        #[derive(Clone, PartialEq, Serialize)]
+        #[serde(tag = "event", content = "data")]
+        pub enum WebhookEvent {
+            $( #[doc = $doc] #[serde(rename = $name)] $variant($payload), )+
+            /// A delivery the SDK does not recognise (or whose payload does not decode): the
+            /// event type when one was given, and the raw body.
+            #[serde(rename = "unknown")]
+            Unknown {
+                /// `event_type` of the envelope, when present.
+                event_type: Option<String>,
+                /// The body exactly as received.
+                raw: String,
+            },
+        }
+
+        /// The kinds of event, without payload (used while recognising a body).
+        #[derive(Clone, Copy, PartialEq, Eq, Debug)]
+        enum Kind {
+            $( $variant, )+
+        }
+
+        /// The name of every known event (`"user_status"`, …), in table order.
+        pub const EVENT_NAMES: &[&str] = &[$( $name ),+];
+
+        impl WebhookEvent {
+            /// Stable snake_case name of the event (`"crypto_deposit"`, `"unknown"`…).
+            pub fn name(&self) -> &'static str {
+                match self {
+                    $( WebhookEvent::$variant(_) => $name, )+
+                    WebhookEvent::Unknown { .. } => "unknown",
+                }
+            }
+        }
+
+        impl fmt::Debug for WebhookEvent {
+            fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+                match self {
+                    $( WebhookEvent::$variant(e) => f.debug_tuple(stringify!($variant)).field(e).finish(), )+
+                    // The raw body of an unrecognised event may hold anything, secrets
+                    // included: only its size is shown.
+                    WebhookEvent::Unknown { event_type, raw } => f
+                        .debug_struct("Unknown")
+                        .field("event_type", event_type)
+                        .field("raw", &format_args!("<{} bytes>", raw.len()))
+                        .finish(),
+                }
+            }
+        }
+
+        /// Decodes the payload as `kind`; `None` when it does not fit.
+        fn decode(kind: Kind, payload: Value) -> Option<WebhookEvent> {
+            // Through text, not `from_value`: a number inside a `Value` reaches `Amount` as an
+            // f64 when its text looks like a float's, and an f64 cannot always say which text
+            // it was. From text, every amount is read exactly.
+            fn as_<T: DeserializeOwned>(v: Value) -> Option<T> {
+                serde_json::from_str(&v.to_string()).ok()
+            }
+            Some(match kind {
+                $( Kind::$variant => WebhookEvent::$variant(as_(payload)?), )+
+            })
+        }
+    };
 }
+
+for_each_webhook_event!(webhook_event_enum);
 
 impl WebhookEvent {
-    /// Stable snake_case name of the event (`"crypto_deposit"`, `"unknown"`…).
-    pub fn name(&self) -> &'static str {
-        match self {
-            WebhookEvent::UserStatus(_) => "user_status",
-            WebhookEvent::KycFile(_) => "kyc_file",
-            WebhookEvent::PoaVerification(_) => "poa_verification",
-            WebhookEvent::KycVerification(_) => "kyc_verification",
-            WebhookEvent::Transfer(_) => "transfer",
-            WebhookEvent::SepaTransfer(_) => "sepa_transfer",
-            WebhookEvent::CryptoWithdrawal(_) => "crypto_withdrawal",
-            WebhookEvent::CryptoDeposit(_) => "crypto_deposit",
-            WebhookEvent::Exchange(_) => "exchange",
-            WebhookEvent::SepaDeposit(_) => "sepa_deposit",
-            WebhookEvent::IbanStatus(_) => "iban_status",
-            WebhookEvent::OrderStatus(_) => "order_status",
-            WebhookEvent::PaymentLink(_) => "payment_link",
-            WebhookEvent::CardTransaction(_) => "card_transaction",
-            WebhookEvent::Card3dsCode(_) => "card_3ds_code",
-            WebhookEvent::CardActivationCode(_) => "card_activation_code",
-            WebhookEvent::WalletCreated(_) => "wallet_created",
-            WebhookEvent::Unknown { .. } => "unknown",
-        }
-    }
-
     /// True for [`WebhookEvent::Unknown`].
     pub fn is_unknown(&self) -> bool {
         matches!(self, WebhookEvent::Unknown { .. })
-    }
-}
-
-impl fmt::Debug for WebhookEvent {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        match self {
-            WebhookEvent::UserStatus(e) => f.debug_tuple("UserStatus").field(e).finish(),
-            WebhookEvent::KycFile(e) => f.debug_tuple("KycFile").field(e).finish(),
-            WebhookEvent::PoaVerification(e) => f.debug_tuple("PoaVerification").field(e).finish(),
-            WebhookEvent::KycVerification(e) => f.debug_tuple("KycVerification").field(e).finish(),
-            WebhookEvent::Transfer(e) => f.debug_tuple("Transfer").field(e).finish(),
-            WebhookEvent::SepaTransfer(e) => f.debug_tuple("SepaTransfer").field(e).finish(),
-            WebhookEvent::CryptoWithdrawal(e) => {
-                f.debug_tuple("CryptoWithdrawal").field(e).finish()
-            }
-            WebhookEvent::CryptoDeposit(e) => f.debug_tuple("CryptoDeposit").field(e).finish(),
-            WebhookEvent::Exchange(e) => f.debug_tuple("Exchange").field(e).finish(),
-            WebhookEvent::SepaDeposit(e) => f.debug_tuple("SepaDeposit").field(e).finish(),
-            WebhookEvent::IbanStatus(e) => f.debug_tuple("IbanStatus").field(e).finish(),
-            WebhookEvent::OrderStatus(e) => f.debug_tuple("OrderStatus").field(e).finish(),
-            WebhookEvent::PaymentLink(e) => f.debug_tuple("PaymentLink").field(e).finish(),
-            WebhookEvent::CardTransaction(e) => f.debug_tuple("CardTransaction").field(e).finish(),
-            WebhookEvent::Card3dsCode(e) => f.debug_tuple("Card3dsCode").field(e).finish(),
-            WebhookEvent::CardActivationCode(e) => {
-                f.debug_tuple("CardActivationCode").field(e).finish()
-            }
-            WebhookEvent::WalletCreated(e) => f.debug_tuple("WalletCreated").field(e).finish(),
-            // The raw body of an unrecognised event may hold anything, secrets included: only
-            // its size is shown.
-            WebhookEvent::Unknown { event_type, raw } => f
-                .debug_struct("Unknown")
-                .field("event_type", event_type)
-                .field("raw", &format_args!("<{} bytes>", raw.len()))
-                .finish(),
-        }
     }
 }
 
@@ -821,35 +805,6 @@ fn detect(p: &Map<String, Value>) -> Option<Kind> {
         }
     }
     None
-}
-
-/// Decodes the payload as `kind`; `None` when it does not fit.
-fn decode(kind: Kind, payload: Value) -> Option<WebhookEvent> {
-    // Through text, not `from_value`: a number inside a `Value` reaches `Amount` as an f64
-    // when its text looks like a float's, and an f64 cannot always say which text it was. From
-    // text, every amount is read exactly.
-    fn as_<T: DeserializeOwned>(v: Value) -> Option<T> {
-        serde_json::from_str(&v.to_string()).ok()
-    }
-    Some(match kind {
-        Kind::UserStatus => WebhookEvent::UserStatus(as_(payload)?),
-        Kind::KycFile => WebhookEvent::KycFile(as_(payload)?),
-        Kind::PoaVerification => WebhookEvent::PoaVerification(as_(payload)?),
-        Kind::KycVerification => WebhookEvent::KycVerification(as_(payload)?),
-        Kind::Transfer => WebhookEvent::Transfer(as_(payload)?),
-        Kind::SepaTransfer => WebhookEvent::SepaTransfer(as_(payload)?),
-        Kind::CryptoWithdrawal => WebhookEvent::CryptoWithdrawal(as_(payload)?),
-        Kind::CryptoDeposit => WebhookEvent::CryptoDeposit(as_(payload)?),
-        Kind::Exchange => WebhookEvent::Exchange(as_(payload)?),
-        Kind::SepaDeposit => WebhookEvent::SepaDeposit(as_(payload)?),
-        Kind::IbanStatus => WebhookEvent::IbanStatus(as_(payload)?),
-        Kind::OrderStatus => WebhookEvent::OrderStatus(as_(payload)?),
-        Kind::PaymentLink => WebhookEvent::PaymentLink(as_(payload)?),
-        Kind::CardTransaction => WebhookEvent::CardTransaction(as_(payload)?),
-        Kind::Card3dsCode => WebhookEvent::Card3dsCode(as_(payload)?),
-        Kind::CardActivationCode => WebhookEvent::CardActivationCode(as_(payload)?),
-        Kind::WalletCreated => WebhookEvent::WalletCreated(as_(payload)?),
-    })
 }
 
 #[cfg(test)]
