@@ -1,18 +1,17 @@
-//! `Client`: configuration, per-call options, the escape hatch, and the resource groups as
-//! properties (`client.users`, `client.cards` …).
+//! `Client`: configuration (the core's [`Settings`], in milliseconds), per-call options, the
+//! escape hatch and `reconcile`. The resource groups (`client.users`, …) are in [`crate::groups`].
 
 use std::future::Future;
-use std::time::Duration;
 
 use js_sys::{Promise, Reflect};
-use p100::{Error, ErrorKind};
+use p100::client::{Settings, Unit, WaitSettings};
+use p100::Error;
 use serde::Deserialize;
 use wasm_bindgen::prelude::*;
 use wasm_bindgen_futures::future_to_promise;
 
-use crate::convert::{self, from_json, input, json_output, output, text, to_json};
+use crate::convert::{input, json_output, output, text};
 use crate::errors::{self, js};
-use crate::groups::*;
 use crate::panic::{guarded, Guarded};
 
 /// Runs `fut` as a JS promise; a core error rejects it with the matching error class, and a
@@ -29,10 +28,12 @@ where
 /// `User-Agent` prefix of the package.
 const USER_AGENT: &str = concat!("p100-node/", env!("CARGO_PKG_VERSION"));
 
-// Unknown option names are refused: a typo such as `baseURL` must not silently send the calls
-// (and the API key) to the default environment.
+/// `new Client(options)`: the connection options, then the settings every language shares
+/// ([`Settings`], in milliseconds). Unknown names are refused by the core's decoder: a typo
+/// such as `baseURL` must not silently send the calls (and the API key) to the default
+/// environment.
 #[derive(Deserialize)]
-#[serde(rename_all = "camelCase", deny_unknown_fields)]
+#[serde(rename_all = "camelCase")]
 struct ClientOptions {
     api_key: Option<String>,
     #[serde(default)]
@@ -40,28 +41,32 @@ struct ClientOptions {
     #[serde(default)]
     environment: Option<String>,
     #[serde(default)]
+    user_agent: Option<String>,
+    #[serde(default)]
     timeout_ms: Option<f64>,
     #[serde(default)]
-    max_retries: Option<u32>,
+    connect_timeout_ms: Option<f64>,
     #[serde(default)]
-    retry_delay_ms: Option<f64>,
+    max_retries: Option<i64>,
     #[serde(default)]
-    max_retry_delay_ms: Option<f64>,
+    retry_initial_delay_ms: Option<f64>,
     #[serde(default)]
-    user_agent: Option<String>,
+    retry_max_delay_ms: Option<f64>,
 }
 
+/// `client.withOptions(options)`: the per-call settings.
 #[derive(Deserialize, Default)]
-#[serde(rename_all = "camelCase", deny_unknown_fields)]
+#[serde(rename_all = "camelCase")]
 struct CallOptions {
     #[serde(default)]
     timeout_ms: Option<f64>,
     #[serde(default)]
-    max_retries: Option<u32>,
+    max_retries: Option<i64>,
 }
 
+/// The options of `waitFor`.
 #[derive(Deserialize, Default)]
-#[serde(rename_all = "camelCase", deny_unknown_fields)]
+#[serde(rename_all = "camelCase")]
 struct WaitOpts {
     #[serde(default)]
     timeout_ms: Option<f64>,
@@ -97,44 +102,23 @@ fn reconcile_input(value: JsValue) -> Result<(p100::Outcome, Option<p100::Finger
     Ok((outcome, fp))
 }
 
-/// A positive number of milliseconds, within the core's bounds (at most 2^31 − 1 ms, the
-/// longest JS timer).
-fn millis(field: &str, ms: f64) -> Result<Duration, Error> {
-    p100::client::duration_from_millis(field, ms, false)
-}
-
-/// A configuration error (kind `config`) from an input error.
-fn as_config(e: Error) -> Error {
-    if e.kind() == ErrorKind::Validation {
-        Error::new(
-            ErrorKind::Config,
-            format!("client options: {}", e.message()),
-        )
-    } else {
-        e
+/// An optional options object: `undefined` and `null` are `{}`.
+fn options<T: serde::de::DeserializeOwned + Default>(value: JsValue) -> Result<T, Error> {
+    if value.is_undefined() || value.is_null() {
+        return Ok(T::default());
     }
+    input(value, "options")
 }
 
 /// Reads `{ timeoutMs?, intervalMs?, maxIntervalMs? }` (all optional) into the core's options.
 pub(crate) fn wait_options(value: JsValue) -> Result<p100::WaitOptions, Error> {
-    let json = to_json(value, "options")?;
-    let json = if json.is_null() {
-        convert::empty_object()
-    } else {
-        json
-    };
-    let o: WaitOpts = from_json(&json, "options")?;
-    let mut w = p100::WaitOptions::default();
-    if let Some(ms) = o.timeout_ms {
-        w.timeout = millis("timeoutMs", ms)?;
+    let o: WaitOpts = options(value)?;
+    WaitSettings {
+        timeout: o.timeout_ms,
+        interval: o.interval_ms,
+        max_interval: o.max_interval_ms,
     }
-    if let Some(ms) = o.interval_ms {
-        w.interval = millis("intervalMs", ms)?;
-    }
-    if let Some(ms) = o.max_interval_ms {
-        w.max_interval = millis("maxIntervalMs", ms)?;
-    }
-    Ok(w)
+    .options(Unit::Millis)
 }
 
 #[wasm_bindgen(typescript_custom_section)]
@@ -148,16 +132,19 @@ export interface ClientOptions {
     baseUrl?: string;
     /** `"staging"` (default) or `"production"`, used when `baseUrl` is not given. */
     environment?: "staging" | "production";
-    /** Timeout of one attempt in milliseconds (default 60000). */
+    /** Timeout of one attempt in milliseconds (default 60000, at most 2^31 − 1). */
     timeoutMs?: number;
+    /** Longest wait for a connection in milliseconds (default 10000). Checked, but Node's
+     *  `fetch` has no connect timeout: `timeoutMs` bounds the whole attempt. */
+    connectTimeoutMs?: number;
     /** Retries after the first attempt (default 2, at most 10). Money-moving calls are retried
      *  only when the request provably did not reach the server. */
     maxRetries?: number;
     /** Delay before the first retry in milliseconds (default 500); doubles each time, with
      *  jitter. A server's `Retry-After` is honoured instead when it sends one. */
-    retryDelayMs?: number;
+    retryInitialDelayMs?: number;
     /** Longest delay between two retries in milliseconds (default 8000). */
-    maxRetryDelayMs?: number;
+    retryMaxDelayMs?: number;
     /** Text put before the SDK's own `User-Agent`. */
     userAgent?: string;
 }
@@ -176,7 +163,7 @@ export interface WaitOptions {
     timeoutMs?: number;
     /** First pause between two polls in milliseconds (default 1000); grows ×1.5. */
     intervalMs?: number;
-    /** Longest pause between two polls in milliseconds (default 15000). */
+    /** Longest pause between two polls in milliseconds (default 15000; at least `intervalMs`). */
     maxIntervalMs?: number;
 }
 
@@ -265,7 +252,7 @@ impl Client {
                 "new Client(options) needs an object such as { apiKey, baseUrl }",
             ));
         }
-        let o: ClientOptions = input(options, "options").map_err(as_config)?;
+        let o: ClientOptions = input(options, "options").map_err(Error::into_config)?;
         let key = o
             .api_key
             .ok_or_else(|| Error::config("options.apiKey is required"))?;
@@ -278,20 +265,14 @@ impl Client {
             })?;
             b = b.environment(env);
         }
-        if let Some(ms) = o.timeout_ms {
-            b = b.timeout(millis("timeoutMs", ms).map_err(as_config)?);
-        }
-        let mut retry = p100::RetryPolicy::default();
-        if let Some(n) = o.max_retries {
-            retry.max_retries = n;
-        }
-        if let Some(ms) = o.retry_delay_ms {
-            retry.initial_delay = millis("retryDelayMs", ms).map_err(as_config)?;
-        }
-        if let Some(ms) = o.max_retry_delay_ms {
-            retry.max_delay = millis("maxRetryDelayMs", ms).map_err(as_config)?;
-        }
-        b = b.retry_policy(retry);
+        let settings = Settings {
+            timeout: o.timeout_ms,
+            connect_timeout: o.connect_timeout_ms,
+            max_retries: o.max_retries,
+            retry_initial_delay: o.retry_initial_delay_ms,
+            retry_max_delay: o.retry_max_delay_ms,
+        };
+        let b = settings.apply(Unit::Millis, b)?;
         let ua = match o.user_agent {
             Some(extra) => format!("{extra} {USER_AGENT}"),
             None => USER_AGENT.to_string(),
@@ -354,21 +335,14 @@ impl Client {
         guarded(move || js(Self::build_with_options(&inner, options)))
     }
 
-    fn build_with_options(inner: &p100::Client, options: JsValue) -> Result<Client, Error> {
-        let json = to_json(options, "options")?;
-        let json = if json.is_null() {
-            convert::empty_object()
-        } else {
-            json
-        };
-        let o: CallOptions = from_json(&json, "options")?;
-        let mut opts = p100::RequestOptions::default();
-        if let Some(ms) = o.timeout_ms {
-            opts.timeout = Some(millis("timeoutMs", ms)?);
+    fn build_with_options(inner: &p100::Client, options_value: JsValue) -> Result<Client, Error> {
+        let o: CallOptions = options(options_value)?;
+        let opts = Settings {
+            timeout: o.timeout_ms,
+            max_retries: o.max_retries,
+            ..Settings::default()
         }
-        if let Some(n) = o.max_retries {
-            opts.max_retries = Some(p100::client::max_retries_from("maxRetries", i64::from(n))?);
-        }
+        .request_options(Unit::Millis)?;
         Ok(Client {
             inner: inner.with_options(opts),
         })
@@ -434,65 +408,5 @@ impl Client {
             let answer = c.reconcile_outcome(outcome, fp.as_ref()).await?;
             output(&answer)
         })
-    }
-
-    /// The partner's own account: balances, history, wallet, SEPA deposit details.
-    #[wasm_bindgen(getter)]
-    pub fn partner(&self) -> PartnerApi {
-        PartnerApi::new(self)
-    }
-
-    /// End users: create (with or without KYC), update, suspend, delete, balances, history.
-    #[wasm_bindgen(getter)]
-    pub fn users(&self) -> UsersApi {
-        UsersApi::new(self)
-    }
-
-    /// KYC: document and POA uploads, verification, KYC by P100.
-    #[wasm_bindgen(getter)]
-    pub fn kyc(&self) -> KycApi {
-        KycApi::new(self)
-    }
-
-    /// Currency exchange: rates, locks, execution, details, `waitFor`.
-    #[wasm_bindgen(getter)]
-    pub fn exchange(&self) -> ExchangeApi {
-        ExchangeApi::new(self)
-    }
-
-    /// SEPA transfers out of the partner's or a user's EUR balance.
-    #[wasm_bindgen(getter)]
-    pub fn sepa(&self) -> SepaApi {
-        SepaApi::new(self)
-    }
-
-    /// Crypto withdrawals, network fees, travel-rule data for deposits.
-    #[wasm_bindgen(getter)]
-    pub fn crypto(&self) -> CryptoApi {
-        CryptoApi::new(self)
-    }
-
-    /// Internal transfers between the partner and its users.
-    #[wasm_bindgen(getter)]
-    pub fn transfers(&self) -> TransfersApi {
-        TransfersApi::new(self)
-    }
-
-    /// Virtual cards.
-    #[wasm_bindgen(getter)]
-    pub fn cards(&self) -> CardsApi {
-        CardsApi::new(self)
-    }
-
-    /// Orders: crypto payments converted to fiat.
-    #[wasm_bindgen(getter)]
-    pub fn orders(&self) -> OrdersApi {
-        OrdersApi::new(self)
-    }
-
-    /// Payment links and hosted checkouts.
-    #[wasm_bindgen(getter, js_name = paymentLinks)]
-    pub fn payment_links(&self) -> PaymentLinksApi {
-        PaymentLinksApi::new(self)
     }
 }

@@ -4,7 +4,9 @@
 //! the wire's camelCase names, amounts as strings) and maps errors to the package's `Error`
 //! subclasses. Validation, retries, timeouts and webhook checks all live in the core.
 //!
-//! * [`client::Client`] with the resource groups as properties (`client.users`, …);
+//! * [`client::Client`]: options (the core's `Settings`), the escape hatch, `reconcile`;
+//! * [`groups`]: the resource groups as properties (`client.users`, …), generated from the
+//!   core's operation table;
 //! * [`webhooks`]: `verifyWebhook`, `parseWebhook`, `verifyAndParseWebhook`, `WebhookVerifier`;
 //! * [`errors`]: core errors → `P100Error` subclasses (classes defined in `js/errors.cjs`);
 //! * [`panic`]: a panic (a bug) becomes a `P100Error` of kind `"internal"`, never an opaque

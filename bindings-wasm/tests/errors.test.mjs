@@ -92,7 +92,7 @@ test("ValidationError: bad IBAN, before anything is sent", async () => {
   assert.equal(e.retryable, false);
 });
 
-test("ValidationError: a JS number for money is refused, naming the field", async () => {
+test("ValidationError: a JS number with a fraction for money is refused, naming the field", async () => {
   const e = await rejects(client().transfers.create({
     destinationExternalUserId: "u-1",
     amount: 10.5,
@@ -102,9 +102,31 @@ test("ValidationError: a JS number for money is refused, naming the field", asyn
   assert.equal(e.field, "amount");
   assert.match(e.message, /string/);
   // Nested amounts too (card limits), and optional ones.
-  const e2 = await rejects(client().cards.updateLimits({ externalUserId: "u-1", cardId: "c-1", dailyTrxAll: 500 }));
+  const e2 = await rejects(client().cards.updateLimits({ externalUserId: "u-1", cardId: "c-1", dailyTrxAll: 500.25 }));
   isSdkError(e2, ValidationError, "validation");
   assert.equal(e2.field, "dailyTrxAll");
+  // An integer is exact: accepted (this request fails later, on its IBAN).
+  const e3 = await rejects(client().sepa.partnerTransfer({
+    amount: 10,
+    currency: "eur",
+    destinationIban: "DE00370400440532013000",
+    transferTitle: "x",
+  }));
+  assert.equal(e3.field, "destinationIban", e3.message);
+});
+
+test("ValidationError: an unknown field of a request is refused, naming it", async () => {
+  const e = await rejects(client().transfers.create({
+    destinationExternalUserId: "u-1",
+    amount: "1.00",
+    currency: "eur",
+    ammount: "2.00",
+  }));
+  isSdkError(e, ValidationError, "validation");
+  assert.equal(e.field, "ammount");
+  assert.equal(e.outcome, "not_sent");
+  const nested = await rejects(client().cards.create({ externalUserId: "u-1", label: "Shopping", pin: "4821", extra: { x: 1 } }));
+  assert.equal(nested.field, "extra");
 });
 
 test("ValidationError: wrong types and missing fields name the field, never echo the value", async () => {

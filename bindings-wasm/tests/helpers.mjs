@@ -19,8 +19,8 @@ export function client(overrides = {}) {
     baseUrl,
     timeoutMs: 10_000,
     maxRetries: 3,
-    retryDelayMs: 20,
-    maxRetryDelayMs: 200,
+    retryInitialDelayMs: 20,
+    retryMaxDelayMs: 200,
     ...overrides,
   });
 }

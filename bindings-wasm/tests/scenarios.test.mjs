@@ -16,9 +16,10 @@ const PLATFORM = "wasm";
 
 const dir = path.join(path.dirname(fileURLToPath(import.meta.url)), "../../tests/scenarios");
 
-// ---- operation name (core route table) → package call --------------------------------------
+// ---- operation name → package call, from the manifest tests/operations.json -----------------
 
-const camel = (s) => s.replace(/_([a-z])/g, (_, c) => c.toUpperCase());
+const manifest = new Map(JSON.parse(readFileSync(path.join(dir, "../operations.json"), "utf8"))
+  .operations.map((op) => [op.operation, op]));
 
 /** Builds `size` bytes of a file of `kind` (magic bytes first), as the format says. */
 function fileBytes(kind, size) {
@@ -33,55 +34,25 @@ function fileBytes(kind, size) {
   return data;
 }
 
-function uploads(i) {
-  return {
-    ...i,
-    files: (i.files ?? []).map((f) => ({ fileName: f.fileName, data: fileBytes(f.kind ?? "png", f.size ?? 1000) })),
-  };
-}
-
-/** Operations whose arguments are not the request object itself. */
-const special = {
-  "users.update": (c, i) => c.users.update(i.externalUserId, i),
-  "users.delete": (c, i) => c.users.delete(i.externalUserId),
-  "users.suspend": (c, i) => c.users.suspend(i.externalUserId),
-  "users.unsuspend": (c, i) => c.users.unsuspend(i.externalUserId),
-  "users.balances": (c, i) => c.users.balances(i.externalUserId),
-  "users.transactions": (c, i) => c.users.transactions(i.externalUserId, i),
-  "users.sepa_deposit_info": (c, i) => c.users.sepaDepositInfo(i.externalUserId),
-  "kyc.upload_files": (c, i) => c.kyc.uploadFiles(uploads(i)),
-  "kyc.upload_poa": (c, i) => c.kyc.uploadPoa(uploads(i)),
-  "kyc.verification_page": (c, i) => c.kyc.verificationPage(i.externalUserId, i.verificationId),
-  "kyc.status": (c, i) => c.kyc.status(i.verificationId),
-  "exchange.user_lock": (c, i) => c.exchange.userLock(i.externalUserId),
-  "exchange.details": (c, i) => c.exchange.details(i.exchangeId),
-  "sepa.details": (c, i) => c.sepa.details(i.transferId),
-  "crypto.details": (c, i) => c.crypto.details(i.withdrawalId),
-  "transfers.details": (c, i) => c.transfers.details(i.transferId),
-  "cards.list": (c, i) => c.cards.list(i.externalUserId),
-  "cards.details": (c, i) => c.cards.details(i.externalUserId, i.cardId),
-  "cards.limits": (c, i) => c.cards.limits(i.externalUserId, i.cardId),
-  "orders.details": (c, i) => c.orders.details(i.orderId),
-  "payment_links.details": (c, i) => c.paymentLinks.details(i.paymentLinkId),
-  request: (c, i) => c.request(i.method, i.path, i.body),
-};
-
-/** Operations without arguments. */
-const noArgs = new Set([
-  "partner.balances",
-  "partner.sepa_deposit_info",
-  "partner.sepa_contacts",
-  "exchange.rates",
-  "orders.rates",
-]);
-
+/** Calls the operation by its `names.js`: the path ids of an `ids…` shape as arguments, then
+ *  the rest of the input as the request (files of an upload as bytes). */
 async function callSdk(c, op, input) {
-  if (special[op]) return special[op](c, input);
-  const [group, method] = op.split(".");
-  const g = c[camel(group)];
-  const fn = g && g[camel(method)];
-  assert.equal(typeof fn, "function", `the package has no method for operation ${op}`);
-  return noArgs.has(op) ? fn.call(g) : fn.call(g, input);
+  if (op === "request") return c.request(input.method, input.path, input.body);
+  const m = manifest.get(op);
+  assert.ok(m, `operation ${op} is not in tests/operations.json`);
+  const [, ...names] = m.names.js.split(".");
+  const method = names.pop();
+  const group = names.reduce((g, n) => g[n], c);
+  assert.equal(typeof group[method], "function", `the package has no ${m.names.js}`);
+  const { shape } = m.input;
+  const ids = shape.startsWith("ids") ? m.params : [];
+  const rest = Object.fromEntries(Object.entries(input).filter(([k]) => !ids.includes(k)));
+  if (shape === "upload") {
+    rest.files = (rest.files ?? []).map((f) => ({ fileName: f.fileName, data: fileBytes(f.kind ?? "png", f.size ?? 1000) }));
+  }
+  const args = ids.map((id) => input[id]);
+  if (m.input.type !== null) args.push(rest);
+  return group[method](...args);
 }
 
 // ---- results and errors as JSON ------------------------------------------------------------
@@ -378,10 +349,11 @@ function clientFor(sb, settings) {
       baseUrl: s.baseUrl ?? sb.baseUrl,
       timeoutMs: s.timeoutMs ?? 10_000,
       maxRetries: s.maxRetries ?? 3,
-      retryDelayMs: 20,
-      maxRetryDelayMs: 200,
-      // connectTimeoutMs: fetch has no connect timeout, so the package has no such option;
-      // the steps that depend on it carry a `platforms.wasm` expectation instead.
+      retryInitialDelayMs: 20,
+      retryMaxDelayMs: 200,
+      // Checked, but without effect: fetch has no connect timeout; the steps that depend on
+      // it carry a `platforms.wasm` expectation.
+      connectTimeoutMs: s.connectTimeoutMs,
     };
     sb.clients.set(key, new p100.Client(options));
   }

@@ -19,10 +19,24 @@ import {
   type Outcome,
   type Fingerprint,
   type Reconciliation,
+  type Partner,
+  type Exchange,
 } from "p100";
 
 const client = new Client({ apiKey: "k", baseUrl: "http://127.0.0.1:8080", timeoutMs: 5000, maxRetries: 1 });
-const other: Client = client.withOptions({ timeoutMs: 1000 });
+const other: Client = client.withOptions({ timeoutMs: 1000, maxRetries: 0 });
+const tuned = new Client({
+  apiKey: "k",
+  connectTimeoutMs: 1000,
+  retryInitialDelayMs: 100,
+  retryMaxDelayMs: 2000,
+});
+// @ts-expect-error the retry delay is `retryInitialDelayMs` in every language
+void new Client({ apiKey: "k", retryDelayMs: 100 });
+const partner: Partner = tuned.partner;
+const exchange: Exchange = tuned.exchange;
+void partner;
+void exchange;
 const fromEnv: Client = Client.fromEnv();
 void other;
 void fromEnv;
@@ -53,7 +67,13 @@ export async function shapes(): Promise<void> {
   const created = await client.users.create(user);
   const id: string = created.userId;
   void id;
-  const ex: ExchangeDetails = await client.exchange.waitFor("e1", { timeoutMs: 1000 });
+  const ex: ExchangeDetails = await client.exchange.waitFor("e1", { timeoutMs: 1000, intervalMs: 50, maxIntervalMs: 500 });
+  // A query whose fields are all optional may be left out; one with required fields may not.
+  await client.exchange.partnerLock();
+  await client.partner.transactions({ month: 1, year: 2025 });
+  // @ts-expect-error month and year are required
+  await client.partner.transactions();
+  await client.users.update("u1", { email: "b@example.com" });
   void ex.status;
   const raw: JsonValue = await client.request("GET", "/v1/partner/balances");
   void raw;

@@ -8,7 +8,9 @@
 //!   [`__wasm_enum_extras!`](crate::__wasm_enum_extras);
 //! * [`Amount`](crate::Amount) and [`SecretString`](crate::SecretString) as `string`;
 //! * the few public types with a hand-written serde form (`Balances`, the rate maps, the lists,
-//!   [`WebhookEvent`](crate::webhooks::WebhookEvent)) and the file parts of the KYC uploads.
+//!   [`WebhookEvent`](crate::webhooks::WebhookEvent));
+//! * the request fields serde does not read from JSON (the file parts of the KYC uploads, the
+//!   deposit id of the travel rule), merged into the tsify interfaces of their requests.
 //!
 //! Nothing here runs: these are declarations placed in the wasm's custom section, which the
 //! wasm-bindgen CLI copies into the package's `.d.ts`.
@@ -41,8 +43,9 @@ macro_rules! __wasm_enum_extras {
 const TS_CORE_TYPES: &'static str = r#"
 /**
  * An exact decimal amount, rate or fee, as text: `"10.50"`, `"0.00000001"`.
- * Money is never a JS number (a float cannot hold every decimal exactly); request fields
- * that take an amount refuse numbers with a `ValidationError` naming the field.
+ * Money is never a fractional JS number (a float cannot hold every decimal exactly): request
+ * fields that take an amount refuse a number with a fraction with a `ValidationError` naming
+ * the field (an integer number is exact, and accepted).
  */
 export type Amount = string;
 
@@ -81,6 +84,24 @@ export interface FileUpload {
     fileName: string;
     /** The file's bytes (a Node `Buffer` is a `Uint8Array`). */
     data: Uint8Array;
+}
+
+/** The files of a KYC document upload (sent as multipart parts, not JSON). */
+export interface KycFilesRequest {
+    /** Front, back, selfie… as the document type needs. */
+    files: FileUpload[];
+}
+
+/** The files of a proof-of-address upload: 1–3 files, ≤ 5 MB each (JPEG, PNG or PDF). */
+export interface PoaFilesRequest {
+    /** The files. */
+    files: FileUpload[];
+}
+
+/** The deposit whose travel-rule data is sent (a path parameter, carried in the request). */
+export interface TravelRuleUpdateRequest {
+    /** The deposit's id. */
+    cryptoDepositId: string;
 }
 
 /** A webhook delivery the SDK does not recognise: the envelope's type, if any, and the raw body. */
