@@ -35,24 +35,25 @@ struct Example {
                 userIdentificationNumber: nil, hasAcceptedP100Tc: true, address: nil,
                 documentType: nil, documentNumber: nil
             )
-            _ = try await client.users().create(req: request)
+            _ = try await client.users().create(request: request)
             print("created \(request)")
             let userBalances = try await client.users().balances(externalUserId: userId)
             print("user EUR status: \(String(describing: userBalances.fiatBalances.first?.status))")
 
             // Exchange EUR → BTC on the partner's account with a locked rate, then wait.
             let lock = try await client.exchange().partnerLock(
-                query: ExchangeLockQuery(currencyFrom: .eur, currencyTo: .btc, amount: "100.00")
+                request: ExchangeLockQuery(currencyFrom: .eur, currencyTo: .btc, amount: "100.00")
             )
             let exchange = try await client.exchange().partnerExecute(
-                req: PartnerExchangeRequest(amount: "100.00", currencyFrom: .eur, currencyTo: .btc, lockId: lock.lockId)
+                request: PartnerExchangeRequest(
+                    amount: "100.00", currencyFrom: .eur, currencyTo: .btc, lockId: lock.lockId)
             )
             let exchanged = try await client.exchange().waitFor(exchangeId: exchange.exchangeId, timeoutMs: 60000)
             print("exchange \(exchange.exchangeId): \(exchanged.status)")
 
             // SEPA: accepted, then processed.
             let sepa = try await client.sepa().partnerTransfer(
-                req: PartnerSepaTransferRequest(
+                request: PartnerSepaTransferRequest(
                     amount: "25.00", currency: .eur, destinationIban: "DE89370400440532013000",
                     transferTitle: "Invoice 2024-001", receiverType: .natural, receiverFirstName: "Jan",
                     receiverLastName: "Kowalski", companyName: nil

@@ -196,30 +196,28 @@ remote_to_json!(
     SepaContacts
 );
 
-/// Reads a request from the API's JSON, for `*FromJson` (never echoes the text: it may hold
-/// secrets).
+/// Reads a request from the API's JSON, for `*FromJson`: the text must be JSON, then the core's
+/// one decoder for host values ([`crate::bindings::input::decode`]: wire paths in errors, no
+/// float for money, unknown fields refused, never an echo of the text).
 fn from_json<T: serde::de::DeserializeOwned>(name: &str, json: &str) -> Result<T, P100Error> {
-    serde_json::from_str(json).map_err(|e| {
-        P100Error::from(Error::validation(
+    let value: serde_json::Value = serde_json::from_str(json).map_err(|e| {
+        Error::validation(
             "json",
-            format!(
-                "is not a valid {name} ({:?} error at line {}, column {})",
-                e.classify(),
-                e.line(),
-                e.column()
-            ),
-        ))
-    })
+            format!("is not valid JSON for a {name} ({:?} error)", e.classify()),
+        )
+    })?;
+    Ok(crate::bindings::input::decode(&value, name)?)
 }
 
 // `<request>FromJson(json)` for every request type (Swift and Kotlin): builds the request from
-// the API's JSON (wire names, amounts as strings or numbers), exactly as the core reads it. (The
-// files of an upload request are not JSON: they come empty and are set in Swift/Kotlin.)
+// the API's JSON (wire names, amounts as decimal strings or integers), as every binding reads a
+// request. (The files of an upload request are not JSON: they come empty and are set in
+// Swift/Kotlin.)
 // Records have no static constructors in uniffi's Swift/Kotlin output, hence top-level functions.
 macro_rules! request_from_json {
     ($($fn_name:ident => $ty:ident),+ $(,)?) => {$(
-        /// The request from the API's JSON (wire names); a text that does not fit is a
-        /// validation error of field `json`.
+        /// The request from the API's JSON (wire names); a value that does not fit is a
+        /// validation error naming its wire path (`json` when the text is not JSON).
         #[uniffi::export]
         pub fn $fn_name(json: String) -> Result<crate::models::$ty, P100Error> {
             from_json(stringify!($ty), &json)
@@ -273,25 +271,14 @@ uniffi::custom_type!(SecretString, String, {
     try_lift: |text| Ok(SecretString::new(text)),
 });
 
-/// Declares [`P100Error`]: one case per [`ErrorKind`], every case with the same fields.
+/// Declares [`P100Error`] (one case per kind, every case with the same fields) and
+/// [`ErrorKind`] from one list of kinds.
 macro_rules! p100_error {
     ($( $(#[$m:meta])* $variant:ident ),+ $(,)?) => {
-        /// An error of the P100 SDK: one case per kind of failure.
-        ///
-        /// Every case carries the same fields: `reason` (a readable explanation that never
-        /// contains a secret), `code` (the P-code such as `"P412"`, when the API sent one),
-        /// `errorName` (`"invalid-user"`…), `status` (the HTTP status, when a reply was received;
-        /// none means nothing was sent), `requestId` (the server's request id, when sent),
-        /// `retryable` (sending the same call again cannot cause a duplicate operation),
-        /// `retryAfterMs` (how long the server asked to wait), `field` (the request field at
-        /// fault, for validation errors), `accepted` (the server accepted the operation although
-        /// its reply could not be read: check the details endpoint, do not send it again) and
-        /// `operation` (the SDK operation that failed, e.g. `"sepa.partner_transfer"`) and
-        /// `rawBody` (the server's reply with secrets masked, e.g. to recover the id of an
-        /// accepted operation whose reply could not be read) and `outcome` (did the operation
-        /// happen: not sent, rejected, unknown, accepted). The same
-        /// values, with the kind, are properties of the error in Swift and Kotlin (`e.kind`,
-        /// `e.code`, `e.status`, `e.isRetryable`…), read from [`P100Error::details`].
+        /// An error of the P100 SDK: one case per kind of failure, every case with the same
+        /// fields (below). The same values, with the kind, are properties of the error in Swift
+        /// and Kotlin (`e.kind`, `e.code`, `e.status`, `e.isRetryable`, `e.outcome`…), read from
+        /// [`P100Error::details`], so that no code matches a case positionally.
         #[derive(Clone, PartialEq, Eq, uniffi::Error)]
         #[uniffi::export(Display)]
         pub enum P100Error {
@@ -317,7 +304,7 @@ macro_rules! p100_error {
                     /// True when the server accepted the operation despite this error: check
                     /// the details endpoint, do not send the call again.
                     accepted: bool,
-                    /// The SDK operation that failed.
+                    /// The SDK operation that failed (`"sepa.partner_transfer"`…).
                     operation: Option<String>,
                     /// The server's reply, secrets masked, when there was one. A `Secret`, so
                     /// that it never shows in the exception's message (read `rawBody`).
@@ -331,81 +318,77 @@ macro_rules! p100_error {
             )+
         }
 
+        /// What kind of failure a [`P100Error`] is: `e.kind` in Swift (`.validation`,
+        /// `.rateLimited`…) and Kotlin (`ErrorKind.VALIDATION`…), to `switch`/`when` on. Its
+        /// text (`description`, `toString()`) is the stable lower-case name every language
+        /// uses: `"rate_limited"`.
+        #[uniffi::export(Display)]
+        #[uniffi::remote(Enum)]
+        pub enum ErrorKind {
+            $( $(#[$m])* $variant, )+
+        }
+
         impl P100Error {
-            /// The fields of whichever case this is.
-            fn fields(&self) -> Fields<'_> {
+            /// The kind of this error.
+            pub fn kind(&self) -> ErrorKind {
                 match self {
-                    $(
-                        P100Error::$variant {
-                            reason,
-                            code,
-                            error_name,
-                            status,
-                            request_id,
-                            retryable,
-                            retry_after_ms,
-                            field,
-                            accepted,
-                            operation,
-                            raw_body,
-                            outcome,
-                            fingerprint,
-                        } => Fields {
-                            kind: ErrorKind::$variant,
-                            reason,
-                            code: code.as_deref(),
-                            error_name: error_name.as_deref(),
-                            status: *status,
-                            request_id: request_id.as_deref(),
-                            retryable: *retryable,
-                            retry_after_ms: *retry_after_ms,
-                            field: field.as_deref(),
-                            accepted: *accepted,
-                            operation: operation.as_deref(),
-                            raw_body: raw_body.as_ref().map(SecretString::expose),
-                            outcome: *outcome,
-                            fingerprint: fingerprint.as_ref(),
-                        },
-                    )+
+                    $( P100Error::$variant { .. } => ErrorKind::$variant, )+
+                }
+            }
+
+            /// The request field at fault, for validation errors.
+            pub fn field(&self) -> Option<&str> {
+                match self {
+                    $( P100Error::$variant { field, .. } )|+ => field.as_deref(),
+                }
+            }
+
+            /// The HTTP status, when a reply was received.
+            pub fn status(&self) -> Option<i32> {
+                match self {
+                    $( P100Error::$variant { status, .. } )|+ => *status,
+                }
+            }
+
+            /// Did the operation happen?
+            pub fn outcome(&self) -> Outcome {
+                match self {
+                    $( P100Error::$variant { outcome, .. } )|+ => *outcome,
+                }
+            }
+        }
+
+        #[uniffi::export]
+        impl P100Error {
+            /// Every field of this error, whichever its case, with its kind. Swift and Kotlin
+            /// expose them as properties of the error (`e.kind`, `e.code`, `e.isRetryable`…).
+            pub fn details(&self) -> P100ErrorDetails {
+                let kind = self.kind();
+                match self.clone() {
+                    $( P100Error::$variant {
+                        reason, code, error_name, status, request_id, retryable, retry_after_ms,
+                        field, accepted, operation, raw_body, outcome, fingerprint,
+                    } )|+ => P100ErrorDetails {
+                        kind, reason, code, error_name, status, request_id, retryable,
+                        retry_after_ms, field, accepted, operation, outcome, fingerprint,
+                        raw_body: raw_body.map(|b| b.expose().to_string()),
+                    },
                 }
             }
         }
 
         impl From<Error> for P100Error {
             fn from(e: Error) -> Self {
-                let reason = e.message().to_string();
-                let code = e.code().map(|c| c.as_str().to_string());
-                let error_name = e.error_name().map(str::to_string);
-                let status = e.status().map(i32::from);
-                let request_id = e.request_id().map(str::to_string);
-                let retryable = e.is_retryable();
-                let retry_after_ms = e
-                    .retry_after()
-                    .map(|d| i64::try_from(d.as_millis()).unwrap_or(i64::MAX));
-                let field = e.field().map(str::to_string);
-                let accepted = e.accepted();
-                let operation = e.operation().map(str::to_string);
-                let raw_body = e.raw_body().map(|b| SecretString::new(b.to_string()));
-                let outcome = e.outcome();
-                let fingerprint = e.fingerprint().cloned();
-                match e.kind() {
-                    $(
-                        ErrorKind::$variant => P100Error::$variant {
-                            reason,
-                            code,
-                            error_name,
-                            status,
-                            request_id,
-                            retryable,
-                            retry_after_ms,
-                            field,
-                            accepted,
-                            operation,
-                            raw_body,
-                            outcome,
-                            fingerprint,
-                        },
-                    )+
+                let P100ErrorDetails {
+                    kind, reason, code, error_name, status, request_id, retryable,
+                    retry_after_ms, field, accepted, operation, raw_body, outcome, fingerprint,
+                } = P100ErrorDetails::from(&e);
+                let raw_body = raw_body.map(SecretString::new);
+                match kind {
+                    $( ErrorKind::$variant => P100Error::$variant {
+                        reason, code, error_name, status, request_id, retryable, retry_after_ms,
+                        field, accepted, operation, raw_body, outcome, fingerprint,
+                    }, )+
                 }
             }
         }
@@ -428,53 +411,6 @@ p100_error! {
     /// No reply within the timeout (or a `waitFor` that ran out of time).
     Timeout,
     /// A reply that could not be read; `accepted` tells whether the operation was accepted.
-    Decode,
-    /// The client is misconfigured (no API key, bad base URL, …).
-    Config,
-    /// A webhook delivery without the right `Authorization` token: answer it with 401.
-    WebhookUnauthorized,
-}
-
-/// The fields every case of [`P100Error`] carries, borrowed.
-#[derive(Clone, Copy)]
-struct Fields<'a> {
-    kind: ErrorKind,
-    reason: &'a str,
-    code: Option<&'a str>,
-    error_name: Option<&'a str>,
-    status: Option<i32>,
-    request_id: Option<&'a str>,
-    retryable: bool,
-    retry_after_ms: Option<i64>,
-    field: Option<&'a str>,
-    accepted: bool,
-    operation: Option<&'a str>,
-    raw_body: Option<&'a str>,
-    outcome: Outcome,
-    fingerprint: Option<&'a Fingerprint>,
-}
-
-/// What kind of failure a [`P100Error`] is: `e.kind` in Swift (`.validation`, `.rateLimited`…)
-/// and Kotlin (`ErrorKind.VALIDATION`…), to `switch`/`when` on. Its text (`description`,
-/// `toString()`) is the stable lower-case name every language uses: `"rate_limited"`.
-#[uniffi::export(Display)]
-#[uniffi::remote(Enum)]
-pub enum ErrorKind {
-    /// Bad input caught before anything was sent (or a P403 from the API). Has a `field`.
-    Validation,
-    /// 401: key missing (`xo1`), wrong (`xo2`) or IP not allowed (`xo3`).
-    Authentication,
-    /// A business error from the API with a P-code (`P412`, `P433`, …).
-    Api,
-    /// 429: too many requests; `retryAfterMs` says how long to wait when the server said.
-    RateLimited,
-    /// `P501` or an HTTP 5xx: the service is unavailable.
-    Unavailable,
-    /// The request could not be completed on the network (refused, reset, DNS, TLS).
-    Network,
-    /// No reply within the timeout (or a `waitFor` that ran out of time).
-    Timeout,
-    /// A reply that could not be read; `isAccepted` tells whether the operation was accepted.
     Decode,
     /// The client is misconfigured (no API key, bad base URL, …).
     Config,
@@ -540,60 +476,36 @@ pub struct P100ErrorDetails {
     pub fingerprint: Option<Fingerprint>,
 }
 
-#[uniffi::export]
-impl P100Error {
-    /// Every field of this error, whichever its case, with its kind. Swift and Kotlin expose
-    /// them as properties of the error (`e.kind`, `e.code`, `e.isRetryable`…).
-    pub fn details(&self) -> P100ErrorDetails {
-        let x = self.fields();
+impl From<&Error> for P100ErrorDetails {
+    fn from(e: &Error) -> Self {
         P100ErrorDetails {
-            kind: x.kind,
-            reason: x.reason.to_string(),
-            code: x.code.map(str::to_string),
-            error_name: x.error_name.map(str::to_string),
-            status: x.status,
-            request_id: x.request_id.map(str::to_string),
-            retryable: x.retryable,
-            retry_after_ms: x.retry_after_ms,
-            field: x.field.map(str::to_string),
-            accepted: x.accepted,
-            operation: x.operation.map(str::to_string),
-            raw_body: x.raw_body.map(str::to_string),
-            outcome: x.outcome,
-            fingerprint: x.fingerprint.cloned(),
+            kind: e.kind(),
+            reason: e.message().to_string(),
+            code: e.code().map(|c| c.as_str().to_string()),
+            error_name: e.error_name().map(str::to_string),
+            status: e.status().map(i32::from),
+            request_id: e.request_id().map(str::to_string),
+            retryable: e.is_retryable(),
+            retry_after_ms: e
+                .retry_after()
+                .map(|d| i64::try_from(d.as_millis()).unwrap_or(i64::MAX)),
+            field: e.field().map(str::to_string),
+            accepted: e.accepted(),
+            operation: e.operation().map(str::to_string),
+            raw_body: e.raw_body().map(str::to_string),
+            outcome: e.outcome(),
+            fingerprint: e.fingerprint().cloned(),
         }
-    }
-}
-
-impl P100Error {
-    /// The kind of this error.
-    pub fn kind(&self) -> ErrorKind {
-        self.fields().kind
-    }
-
-    /// The request field at fault, for validation errors.
-    pub fn field(&self) -> Option<&str> {
-        self.fields().field
-    }
-
-    /// The HTTP status, when a reply was received.
-    pub fn status(&self) -> Option<i32> {
-        self.fields().status
-    }
-
-    /// Did the operation happen?
-    pub fn outcome(&self) -> Outcome {
-        self.fields().outcome
     }
 }
 
 impl fmt::Display for P100Error {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        let x = self.fields();
+        let x = self.details();
         if let Some(code) = x.code {
             write!(f, "[{code}] ")?;
         }
-        f.write_str(x.reason)?;
+        f.write_str(&x.reason)?;
         if let Some(status) = x.status {
             write!(f, " (HTTP {status})")?;
         }
@@ -606,7 +518,7 @@ impl fmt::Display for P100Error {
 
 impl fmt::Debug for P100Error {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        let x = self.fields();
+        let x = self.details();
         f.debug_struct("P100Error")
             .field("kind", &x.kind)
             .field("reason", &x.reason)

@@ -243,61 +243,6 @@ typedef void (*UniffiForeignFutureCompleteVoid)(uint64_t, UniffiForeignFutureRes
     );
 
 #endif
-#ifndef UNIFFI_FFIDEF_UNIFFI_P100_MOBILE_FN_CLONE_CARDS
-#define UNIFFI_FFIDEF_UNIFFI_P100_MOBILE_FN_CLONE_CARDS
-uint64_t uniffi_p100_mobile_fn_clone_cards(uint64_t handle, RustCallStatus *_Nonnull out_status
-);
-#endif
-#ifndef UNIFFI_FFIDEF_UNIFFI_P100_MOBILE_FN_FREE_CARDS
-#define UNIFFI_FFIDEF_UNIFFI_P100_MOBILE_FN_FREE_CARDS
-void uniffi_p100_mobile_fn_free_cards(uint64_t handle, RustCallStatus *_Nonnull out_status
-);
-#endif
-#ifndef UNIFFI_FFIDEF_UNIFFI_P100_MOBILE_FN_METHOD_CARDS_BLOCK
-#define UNIFFI_FFIDEF_UNIFFI_P100_MOBILE_FN_METHOD_CARDS_BLOCK
-uint64_t uniffi_p100_mobile_fn_method_cards_block(uint64_t ptr, RustBuffer card
-);
-#endif
-#ifndef UNIFFI_FFIDEF_UNIFFI_P100_MOBILE_FN_METHOD_CARDS_CREATE
-#define UNIFFI_FFIDEF_UNIFFI_P100_MOBILE_FN_METHOD_CARDS_CREATE
-uint64_t uniffi_p100_mobile_fn_method_cards_create(uint64_t ptr, RustBuffer req
-);
-#endif
-#ifndef UNIFFI_FFIDEF_UNIFFI_P100_MOBILE_FN_METHOD_CARDS_DELETE
-#define UNIFFI_FFIDEF_UNIFFI_P100_MOBILE_FN_METHOD_CARDS_DELETE
-uint64_t uniffi_p100_mobile_fn_method_cards_delete(uint64_t ptr, RustBuffer card
-);
-#endif
-#ifndef UNIFFI_FFIDEF_UNIFFI_P100_MOBILE_FN_METHOD_CARDS_DETAILS
-#define UNIFFI_FFIDEF_UNIFFI_P100_MOBILE_FN_METHOD_CARDS_DETAILS
-uint64_t uniffi_p100_mobile_fn_method_cards_details(uint64_t ptr, RustBuffer external_user_id, RustBuffer card_id
-);
-#endif
-#ifndef UNIFFI_FFIDEF_UNIFFI_P100_MOBILE_FN_METHOD_CARDS_LIMITS
-#define UNIFFI_FFIDEF_UNIFFI_P100_MOBILE_FN_METHOD_CARDS_LIMITS
-uint64_t uniffi_p100_mobile_fn_method_cards_limits(uint64_t ptr, RustBuffer external_user_id, RustBuffer card_id
-);
-#endif
-#ifndef UNIFFI_FFIDEF_UNIFFI_P100_MOBILE_FN_METHOD_CARDS_LIST
-#define UNIFFI_FFIDEF_UNIFFI_P100_MOBILE_FN_METHOD_CARDS_LIST
-uint64_t uniffi_p100_mobile_fn_method_cards_list(uint64_t ptr, RustBuffer external_user_id
-);
-#endif
-#ifndef UNIFFI_FFIDEF_UNIFFI_P100_MOBILE_FN_METHOD_CARDS_UNBLOCK
-#define UNIFFI_FFIDEF_UNIFFI_P100_MOBILE_FN_METHOD_CARDS_UNBLOCK
-uint64_t uniffi_p100_mobile_fn_method_cards_unblock(uint64_t ptr, RustBuffer card
-);
-#endif
-#ifndef UNIFFI_FFIDEF_UNIFFI_P100_MOBILE_FN_METHOD_CARDS_UPDATE_LIMITS
-#define UNIFFI_FFIDEF_UNIFFI_P100_MOBILE_FN_METHOD_CARDS_UPDATE_LIMITS
-uint64_t uniffi_p100_mobile_fn_method_cards_update_limits(uint64_t ptr, RustBuffer req
-);
-#endif
-#ifndef UNIFFI_FFIDEF_UNIFFI_P100_MOBILE_FN_METHOD_CARDS_UPDATE_PIN
-#define UNIFFI_FFIDEF_UNIFFI_P100_MOBILE_FN_METHOD_CARDS_UPDATE_PIN
-uint64_t uniffi_p100_mobile_fn_method_cards_update_pin(uint64_t ptr, RustBuffer req
-);
-#endif
 #ifndef UNIFFI_FFIDEF_UNIFFI_P100_MOBILE_FN_CLONE_CLIENT
 #define UNIFFI_FFIDEF_UNIFFI_P100_MOBILE_FN_CLONE_CLIENT
 uint64_t uniffi_p100_mobile_fn_clone_client(uint64_t handle, RustCallStatus *_Nonnull out_status
@@ -327,6 +272,21 @@ uint64_t uniffi_p100_mobile_fn_constructor_client_with_options(RustBuffer option
 #ifndef UNIFFI_FFIDEF_UNIFFI_P100_MOBILE_FN_METHOD_CLIENT_BASE_URL
 #define UNIFFI_FFIDEF_UNIFFI_P100_MOBILE_FN_METHOD_CLIENT_BASE_URL
 RustBuffer uniffi_p100_mobile_fn_method_client_base_url(uint64_t ptr, RustCallStatus *_Nonnull out_status
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_P100_MOBILE_FN_METHOD_CLIENT_RECONCILE
+#define UNIFFI_FFIDEF_UNIFFI_P100_MOBILE_FN_METHOD_CLIENT_RECONCILE
+uint64_t uniffi_p100_mobile_fn_method_client_reconcile(uint64_t ptr, RustBuffer error
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_P100_MOBILE_FN_METHOD_CLIENT_REQUEST
+#define UNIFFI_FFIDEF_UNIFFI_P100_MOBILE_FN_METHOD_CLIENT_REQUEST
+uint64_t uniffi_p100_mobile_fn_method_client_request(uint64_t ptr, RustBuffer method, RustBuffer path, RustBuffer body
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_P100_MOBILE_FN_METHOD_CLIENT_WITH_REQUEST_OPTIONS
+#define UNIFFI_FFIDEF_UNIFFI_P100_MOBILE_FN_METHOD_CLIENT_WITH_REQUEST_OPTIONS
+uint64_t uniffi_p100_mobile_fn_method_client_with_request_options(uint64_t ptr, RustBuffer timeout_ms, RustBuffer max_retries, RustCallStatus *_Nonnull out_status
 );
 #endif
 #ifndef UNIFFI_FFIDEF_UNIFFI_P100_MOBILE_FN_METHOD_CLIENT_CARDS
@@ -364,16 +324,6 @@ uint64_t uniffi_p100_mobile_fn_method_client_partner(uint64_t ptr, RustCallStatu
 uint64_t uniffi_p100_mobile_fn_method_client_payment_links(uint64_t ptr, RustCallStatus *_Nonnull out_status
 );
 #endif
-#ifndef UNIFFI_FFIDEF_UNIFFI_P100_MOBILE_FN_METHOD_CLIENT_RECONCILE
-#define UNIFFI_FFIDEF_UNIFFI_P100_MOBILE_FN_METHOD_CLIENT_RECONCILE
-uint64_t uniffi_p100_mobile_fn_method_client_reconcile(uint64_t ptr, RustBuffer error
-);
-#endif
-#ifndef UNIFFI_FFIDEF_UNIFFI_P100_MOBILE_FN_METHOD_CLIENT_REQUEST
-#define UNIFFI_FFIDEF_UNIFFI_P100_MOBILE_FN_METHOD_CLIENT_REQUEST
-uint64_t uniffi_p100_mobile_fn_method_client_request(uint64_t ptr, RustBuffer method, RustBuffer path, RustBuffer body
-);
-#endif
 #ifndef UNIFFI_FFIDEF_UNIFFI_P100_MOBILE_FN_METHOD_CLIENT_SEPA
 #define UNIFFI_FFIDEF_UNIFFI_P100_MOBILE_FN_METHOD_CLIENT_SEPA
 uint64_t uniffi_p100_mobile_fn_method_client_sepa(uint64_t ptr, RustCallStatus *_Nonnull out_status
@@ -389,9 +339,59 @@ uint64_t uniffi_p100_mobile_fn_method_client_transfers(uint64_t ptr, RustCallSta
 uint64_t uniffi_p100_mobile_fn_method_client_users(uint64_t ptr, RustCallStatus *_Nonnull out_status
 );
 #endif
-#ifndef UNIFFI_FFIDEF_UNIFFI_P100_MOBILE_FN_METHOD_CLIENT_WITH_REQUEST_OPTIONS
-#define UNIFFI_FFIDEF_UNIFFI_P100_MOBILE_FN_METHOD_CLIENT_WITH_REQUEST_OPTIONS
-uint64_t uniffi_p100_mobile_fn_method_client_with_request_options(uint64_t ptr, RustBuffer timeout_ms, RustBuffer max_retries, RustCallStatus *_Nonnull out_status
+#ifndef UNIFFI_FFIDEF_UNIFFI_P100_MOBILE_FN_CLONE_CARDS
+#define UNIFFI_FFIDEF_UNIFFI_P100_MOBILE_FN_CLONE_CARDS
+uint64_t uniffi_p100_mobile_fn_clone_cards(uint64_t handle, RustCallStatus *_Nonnull out_status
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_P100_MOBILE_FN_FREE_CARDS
+#define UNIFFI_FFIDEF_UNIFFI_P100_MOBILE_FN_FREE_CARDS
+void uniffi_p100_mobile_fn_free_cards(uint64_t handle, RustCallStatus *_Nonnull out_status
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_P100_MOBILE_FN_METHOD_CARDS_BLOCK
+#define UNIFFI_FFIDEF_UNIFFI_P100_MOBILE_FN_METHOD_CARDS_BLOCK
+uint64_t uniffi_p100_mobile_fn_method_cards_block(uint64_t ptr, RustBuffer request
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_P100_MOBILE_FN_METHOD_CARDS_CREATE
+#define UNIFFI_FFIDEF_UNIFFI_P100_MOBILE_FN_METHOD_CARDS_CREATE
+uint64_t uniffi_p100_mobile_fn_method_cards_create(uint64_t ptr, RustBuffer request
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_P100_MOBILE_FN_METHOD_CARDS_DELETE
+#define UNIFFI_FFIDEF_UNIFFI_P100_MOBILE_FN_METHOD_CARDS_DELETE
+uint64_t uniffi_p100_mobile_fn_method_cards_delete(uint64_t ptr, RustBuffer request
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_P100_MOBILE_FN_METHOD_CARDS_DETAILS
+#define UNIFFI_FFIDEF_UNIFFI_P100_MOBILE_FN_METHOD_CARDS_DETAILS
+uint64_t uniffi_p100_mobile_fn_method_cards_details(uint64_t ptr, RustBuffer external_user_id, RustBuffer card_id
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_P100_MOBILE_FN_METHOD_CARDS_LIMITS
+#define UNIFFI_FFIDEF_UNIFFI_P100_MOBILE_FN_METHOD_CARDS_LIMITS
+uint64_t uniffi_p100_mobile_fn_method_cards_limits(uint64_t ptr, RustBuffer external_user_id, RustBuffer card_id
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_P100_MOBILE_FN_METHOD_CARDS_LIST
+#define UNIFFI_FFIDEF_UNIFFI_P100_MOBILE_FN_METHOD_CARDS_LIST
+uint64_t uniffi_p100_mobile_fn_method_cards_list(uint64_t ptr, RustBuffer external_user_id
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_P100_MOBILE_FN_METHOD_CARDS_UNBLOCK
+#define UNIFFI_FFIDEF_UNIFFI_P100_MOBILE_FN_METHOD_CARDS_UNBLOCK
+uint64_t uniffi_p100_mobile_fn_method_cards_unblock(uint64_t ptr, RustBuffer request
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_P100_MOBILE_FN_METHOD_CARDS_UPDATE_LIMITS
+#define UNIFFI_FFIDEF_UNIFFI_P100_MOBILE_FN_METHOD_CARDS_UPDATE_LIMITS
+uint64_t uniffi_p100_mobile_fn_method_cards_update_limits(uint64_t ptr, RustBuffer request
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_P100_MOBILE_FN_METHOD_CARDS_UPDATE_PIN
+#define UNIFFI_FFIDEF_UNIFFI_P100_MOBILE_FN_METHOD_CARDS_UPDATE_PIN
+uint64_t uniffi_p100_mobile_fn_method_cards_update_pin(uint64_t ptr, RustBuffer request
 );
 #endif
 #ifndef UNIFFI_FFIDEF_UNIFFI_P100_MOBILE_FN_CLONE_CRYPTO
@@ -411,27 +411,27 @@ uint64_t uniffi_p100_mobile_fn_method_crypto_details(uint64_t ptr, RustBuffer wi
 #endif
 #ifndef UNIFFI_FFIDEF_UNIFFI_P100_MOBILE_FN_METHOD_CRYPTO_NETWORK_FEE
 #define UNIFFI_FFIDEF_UNIFFI_P100_MOBILE_FN_METHOD_CRYPTO_NETWORK_FEE
-uint64_t uniffi_p100_mobile_fn_method_crypto_network_fee(uint64_t ptr, RustBuffer query
+uint64_t uniffi_p100_mobile_fn_method_crypto_network_fee(uint64_t ptr, RustBuffer request
 );
 #endif
 #ifndef UNIFFI_FFIDEF_UNIFFI_P100_MOBILE_FN_METHOD_CRYPTO_PARTNER_WITHDRAWAL
 #define UNIFFI_FFIDEF_UNIFFI_P100_MOBILE_FN_METHOD_CRYPTO_PARTNER_WITHDRAWAL
-uint64_t uniffi_p100_mobile_fn_method_crypto_partner_withdrawal(uint64_t ptr, RustBuffer req
+uint64_t uniffi_p100_mobile_fn_method_crypto_partner_withdrawal(uint64_t ptr, RustBuffer request
 );
 #endif
 #ifndef UNIFFI_FFIDEF_UNIFFI_P100_MOBILE_FN_METHOD_CRYPTO_UPDATE_TRAVEL_RULE
 #define UNIFFI_FFIDEF_UNIFFI_P100_MOBILE_FN_METHOD_CRYPTO_UPDATE_TRAVEL_RULE
-uint64_t uniffi_p100_mobile_fn_method_crypto_update_travel_rule(uint64_t ptr, RustBuffer req
+uint64_t uniffi_p100_mobile_fn_method_crypto_update_travel_rule(uint64_t ptr, RustBuffer request
 );
 #endif
 #ifndef UNIFFI_FFIDEF_UNIFFI_P100_MOBILE_FN_METHOD_CRYPTO_USER_WITHDRAWAL
 #define UNIFFI_FFIDEF_UNIFFI_P100_MOBILE_FN_METHOD_CRYPTO_USER_WITHDRAWAL
-uint64_t uniffi_p100_mobile_fn_method_crypto_user_withdrawal(uint64_t ptr, RustBuffer req
+uint64_t uniffi_p100_mobile_fn_method_crypto_user_withdrawal(uint64_t ptr, RustBuffer request
 );
 #endif
 #ifndef UNIFFI_FFIDEF_UNIFFI_P100_MOBILE_FN_METHOD_CRYPTO_WAIT_FOR
 #define UNIFFI_FFIDEF_UNIFFI_P100_MOBILE_FN_METHOD_CRYPTO_WAIT_FOR
-uint64_t uniffi_p100_mobile_fn_method_crypto_wait_for(uint64_t ptr, RustBuffer withdrawal_id, RustBuffer timeout_ms, RustBuffer poll_interval_ms
+uint64_t uniffi_p100_mobile_fn_method_crypto_wait_for(uint64_t ptr, RustBuffer withdrawal_id, RustBuffer timeout_ms, RustBuffer interval_ms, RustBuffer max_interval_ms
 );
 #endif
 #ifndef UNIFFI_FFIDEF_UNIFFI_P100_MOBILE_FN_CLONE_EXCHANGE
@@ -451,12 +451,12 @@ uint64_t uniffi_p100_mobile_fn_method_exchange_details(uint64_t ptr, RustBuffer 
 #endif
 #ifndef UNIFFI_FFIDEF_UNIFFI_P100_MOBILE_FN_METHOD_EXCHANGE_PARTNER_EXECUTE
 #define UNIFFI_FFIDEF_UNIFFI_P100_MOBILE_FN_METHOD_EXCHANGE_PARTNER_EXECUTE
-uint64_t uniffi_p100_mobile_fn_method_exchange_partner_execute(uint64_t ptr, RustBuffer req
+uint64_t uniffi_p100_mobile_fn_method_exchange_partner_execute(uint64_t ptr, RustBuffer request
 );
 #endif
 #ifndef UNIFFI_FFIDEF_UNIFFI_P100_MOBILE_FN_METHOD_EXCHANGE_PARTNER_LOCK
 #define UNIFFI_FFIDEF_UNIFFI_P100_MOBILE_FN_METHOD_EXCHANGE_PARTNER_LOCK
-uint64_t uniffi_p100_mobile_fn_method_exchange_partner_lock(uint64_t ptr, RustBuffer query
+uint64_t uniffi_p100_mobile_fn_method_exchange_partner_lock(uint64_t ptr, RustBuffer request
 );
 #endif
 #ifndef UNIFFI_FFIDEF_UNIFFI_P100_MOBILE_FN_METHOD_EXCHANGE_RATES
@@ -466,7 +466,7 @@ uint64_t uniffi_p100_mobile_fn_method_exchange_rates(uint64_t ptr
 #endif
 #ifndef UNIFFI_FFIDEF_UNIFFI_P100_MOBILE_FN_METHOD_EXCHANGE_USER_EXECUTE
 #define UNIFFI_FFIDEF_UNIFFI_P100_MOBILE_FN_METHOD_EXCHANGE_USER_EXECUTE
-uint64_t uniffi_p100_mobile_fn_method_exchange_user_execute(uint64_t ptr, RustBuffer req
+uint64_t uniffi_p100_mobile_fn_method_exchange_user_execute(uint64_t ptr, RustBuffer request
 );
 #endif
 #ifndef UNIFFI_FFIDEF_UNIFFI_P100_MOBILE_FN_METHOD_EXCHANGE_USER_LOCK
@@ -476,7 +476,7 @@ uint64_t uniffi_p100_mobile_fn_method_exchange_user_lock(uint64_t ptr, RustBuffe
 #endif
 #ifndef UNIFFI_FFIDEF_UNIFFI_P100_MOBILE_FN_METHOD_EXCHANGE_WAIT_FOR
 #define UNIFFI_FFIDEF_UNIFFI_P100_MOBILE_FN_METHOD_EXCHANGE_WAIT_FOR
-uint64_t uniffi_p100_mobile_fn_method_exchange_wait_for(uint64_t ptr, RustBuffer exchange_id, RustBuffer timeout_ms, RustBuffer poll_interval_ms
+uint64_t uniffi_p100_mobile_fn_method_exchange_wait_for(uint64_t ptr, RustBuffer exchange_id, RustBuffer timeout_ms, RustBuffer interval_ms, RustBuffer max_interval_ms
 );
 #endif
 #ifndef UNIFFI_FFIDEF_UNIFFI_P100_MOBILE_FN_CLONE_KYC
@@ -491,12 +491,12 @@ void uniffi_p100_mobile_fn_free_kyc(uint64_t handle, RustCallStatus *_Nonnull ou
 #endif
 #ifndef UNIFFI_FFIDEF_UNIFFI_P100_MOBILE_FN_METHOD_KYC_ADD_VERIFICATION
 #define UNIFFI_FFIDEF_UNIFFI_P100_MOBILE_FN_METHOD_KYC_ADD_VERIFICATION
-uint64_t uniffi_p100_mobile_fn_method_kyc_add_verification(uint64_t ptr, RustBuffer req
+uint64_t uniffi_p100_mobile_fn_method_kyc_add_verification(uint64_t ptr, RustBuffer request
 );
 #endif
 #ifndef UNIFFI_FFIDEF_UNIFFI_P100_MOBILE_FN_METHOD_KYC_CREATE_VERIFICATION
 #define UNIFFI_FFIDEF_UNIFFI_P100_MOBILE_FN_METHOD_KYC_CREATE_VERIFICATION
-uint64_t uniffi_p100_mobile_fn_method_kyc_create_verification(uint64_t ptr, RustBuffer req
+uint64_t uniffi_p100_mobile_fn_method_kyc_create_verification(uint64_t ptr, RustBuffer request
 );
 #endif
 #ifndef UNIFFI_FFIDEF_UNIFFI_P100_MOBILE_FN_METHOD_KYC_STATUS
@@ -506,12 +506,12 @@ uint64_t uniffi_p100_mobile_fn_method_kyc_status(uint64_t ptr, RustBuffer verifi
 #endif
 #ifndef UNIFFI_FFIDEF_UNIFFI_P100_MOBILE_FN_METHOD_KYC_UPLOAD_FILES
 #define UNIFFI_FFIDEF_UNIFFI_P100_MOBILE_FN_METHOD_KYC_UPLOAD_FILES
-uint64_t uniffi_p100_mobile_fn_method_kyc_upload_files(uint64_t ptr, RustBuffer req
+uint64_t uniffi_p100_mobile_fn_method_kyc_upload_files(uint64_t ptr, RustBuffer request
 );
 #endif
 #ifndef UNIFFI_FFIDEF_UNIFFI_P100_MOBILE_FN_METHOD_KYC_UPLOAD_POA
 #define UNIFFI_FFIDEF_UNIFFI_P100_MOBILE_FN_METHOD_KYC_UPLOAD_POA
-uint64_t uniffi_p100_mobile_fn_method_kyc_upload_poa(uint64_t ptr, RustBuffer req
+uint64_t uniffi_p100_mobile_fn_method_kyc_upload_poa(uint64_t ptr, RustBuffer request
 );
 #endif
 #ifndef UNIFFI_FFIDEF_UNIFFI_P100_MOBILE_FN_METHOD_KYC_VERIFICATION_PAGE
@@ -531,7 +531,7 @@ void uniffi_p100_mobile_fn_free_orders(uint64_t handle, RustCallStatus *_Nonnull
 #endif
 #ifndef UNIFFI_FFIDEF_UNIFFI_P100_MOBILE_FN_METHOD_ORDERS_CREATE
 #define UNIFFI_FFIDEF_UNIFFI_P100_MOBILE_FN_METHOD_ORDERS_CREATE
-uint64_t uniffi_p100_mobile_fn_method_orders_create(uint64_t ptr, RustBuffer req
+uint64_t uniffi_p100_mobile_fn_method_orders_create(uint64_t ptr, RustBuffer request
 );
 #endif
 #ifndef UNIFFI_FFIDEF_UNIFFI_P100_MOBILE_FN_METHOD_ORDERS_DETAILS
@@ -541,7 +541,7 @@ uint64_t uniffi_p100_mobile_fn_method_orders_details(uint64_t ptr, RustBuffer or
 #endif
 #ifndef UNIFFI_FFIDEF_UNIFFI_P100_MOBILE_FN_METHOD_ORDERS_LOCK
 #define UNIFFI_FFIDEF_UNIFFI_P100_MOBILE_FN_METHOD_ORDERS_LOCK
-uint64_t uniffi_p100_mobile_fn_method_orders_lock(uint64_t ptr, RustBuffer req
+uint64_t uniffi_p100_mobile_fn_method_orders_lock(uint64_t ptr, RustBuffer request
 );
 #endif
 #ifndef UNIFFI_FFIDEF_UNIFFI_P100_MOBILE_FN_METHOD_ORDERS_RATES
@@ -551,7 +551,7 @@ uint64_t uniffi_p100_mobile_fn_method_orders_rates(uint64_t ptr
 #endif
 #ifndef UNIFFI_FFIDEF_UNIFFI_P100_MOBILE_FN_METHOD_ORDERS_WAIT_FOR
 #define UNIFFI_FFIDEF_UNIFFI_P100_MOBILE_FN_METHOD_ORDERS_WAIT_FOR
-uint64_t uniffi_p100_mobile_fn_method_orders_wait_for(uint64_t ptr, RustBuffer order_id, RustBuffer timeout_ms, RustBuffer poll_interval_ms
+uint64_t uniffi_p100_mobile_fn_method_orders_wait_for(uint64_t ptr, RustBuffer order_id, RustBuffer timeout_ms, RustBuffer interval_ms, RustBuffer max_interval_ms
 );
 #endif
 #ifndef UNIFFI_FFIDEF_UNIFFI_P100_MOBILE_FN_CLONE_PARTNER
@@ -571,7 +571,7 @@ uint64_t uniffi_p100_mobile_fn_method_partner_balances(uint64_t ptr
 #endif
 #ifndef UNIFFI_FFIDEF_UNIFFI_P100_MOBILE_FN_METHOD_PARTNER_CREATE_WALLET
 #define UNIFFI_FFIDEF_UNIFFI_P100_MOBILE_FN_METHOD_PARTNER_CREATE_WALLET
-uint64_t uniffi_p100_mobile_fn_method_partner_create_wallet(uint64_t ptr, RustBuffer req
+uint64_t uniffi_p100_mobile_fn_method_partner_create_wallet(uint64_t ptr, RustBuffer request
 );
 #endif
 #ifndef UNIFFI_FFIDEF_UNIFFI_P100_MOBILE_FN_METHOD_PARTNER_SEPA_CONTACTS
@@ -586,7 +586,7 @@ uint64_t uniffi_p100_mobile_fn_method_partner_sepa_deposit_info(uint64_t ptr
 #endif
 #ifndef UNIFFI_FFIDEF_UNIFFI_P100_MOBILE_FN_METHOD_PARTNER_TRANSACTIONS
 #define UNIFFI_FFIDEF_UNIFFI_P100_MOBILE_FN_METHOD_PARTNER_TRANSACTIONS
-uint64_t uniffi_p100_mobile_fn_method_partner_transactions(uint64_t ptr, RustBuffer query
+uint64_t uniffi_p100_mobile_fn_method_partner_transactions(uint64_t ptr, RustBuffer request
 );
 #endif
 #ifndef UNIFFI_FFIDEF_UNIFFI_P100_MOBILE_FN_CLONE_PAYMENTLINKS
@@ -601,12 +601,12 @@ void uniffi_p100_mobile_fn_free_paymentlinks(uint64_t handle, RustCallStatus *_N
 #endif
 #ifndef UNIFFI_FFIDEF_UNIFFI_P100_MOBILE_FN_METHOD_PAYMENTLINKS_CREATE
 #define UNIFFI_FFIDEF_UNIFFI_P100_MOBILE_FN_METHOD_PAYMENTLINKS_CREATE
-uint64_t uniffi_p100_mobile_fn_method_paymentlinks_create(uint64_t ptr, RustBuffer req
+uint64_t uniffi_p100_mobile_fn_method_paymentlinks_create(uint64_t ptr, RustBuffer request
 );
 #endif
 #ifndef UNIFFI_FFIDEF_UNIFFI_P100_MOBILE_FN_METHOD_PAYMENTLINKS_CREATE_CHECKOUT
 #define UNIFFI_FFIDEF_UNIFFI_P100_MOBILE_FN_METHOD_PAYMENTLINKS_CREATE_CHECKOUT
-uint64_t uniffi_p100_mobile_fn_method_paymentlinks_create_checkout(uint64_t ptr, RustBuffer req
+uint64_t uniffi_p100_mobile_fn_method_paymentlinks_create_checkout(uint64_t ptr, RustBuffer request
 );
 #endif
 #ifndef UNIFFI_FFIDEF_UNIFFI_P100_MOBILE_FN_METHOD_PAYMENTLINKS_DETAILS
@@ -631,17 +631,17 @@ uint64_t uniffi_p100_mobile_fn_method_sepa_details(uint64_t ptr, RustBuffer tran
 #endif
 #ifndef UNIFFI_FFIDEF_UNIFFI_P100_MOBILE_FN_METHOD_SEPA_PARTNER_TRANSFER
 #define UNIFFI_FFIDEF_UNIFFI_P100_MOBILE_FN_METHOD_SEPA_PARTNER_TRANSFER
-uint64_t uniffi_p100_mobile_fn_method_sepa_partner_transfer(uint64_t ptr, RustBuffer req
+uint64_t uniffi_p100_mobile_fn_method_sepa_partner_transfer(uint64_t ptr, RustBuffer request
 );
 #endif
 #ifndef UNIFFI_FFIDEF_UNIFFI_P100_MOBILE_FN_METHOD_SEPA_USER_TRANSFER
 #define UNIFFI_FFIDEF_UNIFFI_P100_MOBILE_FN_METHOD_SEPA_USER_TRANSFER
-uint64_t uniffi_p100_mobile_fn_method_sepa_user_transfer(uint64_t ptr, RustBuffer req
+uint64_t uniffi_p100_mobile_fn_method_sepa_user_transfer(uint64_t ptr, RustBuffer request
 );
 #endif
 #ifndef UNIFFI_FFIDEF_UNIFFI_P100_MOBILE_FN_METHOD_SEPA_WAIT_FOR
 #define UNIFFI_FFIDEF_UNIFFI_P100_MOBILE_FN_METHOD_SEPA_WAIT_FOR
-uint64_t uniffi_p100_mobile_fn_method_sepa_wait_for(uint64_t ptr, RustBuffer transfer_id, RustBuffer timeout_ms, RustBuffer poll_interval_ms
+uint64_t uniffi_p100_mobile_fn_method_sepa_wait_for(uint64_t ptr, RustBuffer transfer_id, RustBuffer timeout_ms, RustBuffer interval_ms, RustBuffer max_interval_ms
 );
 #endif
 #ifndef UNIFFI_FFIDEF_UNIFFI_P100_MOBILE_FN_CLONE_TRANSFERS
@@ -656,7 +656,7 @@ void uniffi_p100_mobile_fn_free_transfers(uint64_t handle, RustCallStatus *_Nonn
 #endif
 #ifndef UNIFFI_FFIDEF_UNIFFI_P100_MOBILE_FN_METHOD_TRANSFERS_CREATE
 #define UNIFFI_FFIDEF_UNIFFI_P100_MOBILE_FN_METHOD_TRANSFERS_CREATE
-uint64_t uniffi_p100_mobile_fn_method_transfers_create(uint64_t ptr, RustBuffer req
+uint64_t uniffi_p100_mobile_fn_method_transfers_create(uint64_t ptr, RustBuffer request
 );
 #endif
 #ifndef UNIFFI_FFIDEF_UNIFFI_P100_MOBILE_FN_METHOD_TRANSFERS_DETAILS
@@ -666,7 +666,7 @@ uint64_t uniffi_p100_mobile_fn_method_transfers_details(uint64_t ptr, RustBuffer
 #endif
 #ifndef UNIFFI_FFIDEF_UNIFFI_P100_MOBILE_FN_METHOD_TRANSFERS_WAIT_FOR
 #define UNIFFI_FFIDEF_UNIFFI_P100_MOBILE_FN_METHOD_TRANSFERS_WAIT_FOR
-uint64_t uniffi_p100_mobile_fn_method_transfers_wait_for(uint64_t ptr, RustBuffer transfer_id, RustBuffer timeout_ms, RustBuffer poll_interval_ms
+uint64_t uniffi_p100_mobile_fn_method_transfers_wait_for(uint64_t ptr, RustBuffer transfer_id, RustBuffer timeout_ms, RustBuffer interval_ms, RustBuffer max_interval_ms
 );
 #endif
 #ifndef UNIFFI_FFIDEF_UNIFFI_P100_MOBILE_FN_CLONE_USERS
@@ -686,12 +686,12 @@ uint64_t uniffi_p100_mobile_fn_method_users_balances(uint64_t ptr, RustBuffer ex
 #endif
 #ifndef UNIFFI_FFIDEF_UNIFFI_P100_MOBILE_FN_METHOD_USERS_CREATE
 #define UNIFFI_FFIDEF_UNIFFI_P100_MOBILE_FN_METHOD_USERS_CREATE
-uint64_t uniffi_p100_mobile_fn_method_users_create(uint64_t ptr, RustBuffer req
+uint64_t uniffi_p100_mobile_fn_method_users_create(uint64_t ptr, RustBuffer request
 );
 #endif
 #ifndef UNIFFI_FFIDEF_UNIFFI_P100_MOBILE_FN_METHOD_USERS_CREATE_WITHOUT_KYC
 #define UNIFFI_FFIDEF_UNIFFI_P100_MOBILE_FN_METHOD_USERS_CREATE_WITHOUT_KYC
-uint64_t uniffi_p100_mobile_fn_method_users_create_without_kyc(uint64_t ptr, RustBuffer req
+uint64_t uniffi_p100_mobile_fn_method_users_create_without_kyc(uint64_t ptr, RustBuffer request
 );
 #endif
 #ifndef UNIFFI_FFIDEF_UNIFFI_P100_MOBILE_FN_METHOD_USERS_DELETE
@@ -711,7 +711,7 @@ uint64_t uniffi_p100_mobile_fn_method_users_suspend(uint64_t ptr, RustBuffer ext
 #endif
 #ifndef UNIFFI_FFIDEF_UNIFFI_P100_MOBILE_FN_METHOD_USERS_TRANSACTIONS
 #define UNIFFI_FFIDEF_UNIFFI_P100_MOBILE_FN_METHOD_USERS_TRANSACTIONS
-uint64_t uniffi_p100_mobile_fn_method_users_transactions(uint64_t ptr, RustBuffer external_user_id, RustBuffer query
+uint64_t uniffi_p100_mobile_fn_method_users_transactions(uint64_t ptr, RustBuffer external_user_id, RustBuffer request
 );
 #endif
 #ifndef UNIFFI_FFIDEF_UNIFFI_P100_MOBILE_FN_METHOD_USERS_UNSUSPEND
@@ -721,7 +721,7 @@ uint64_t uniffi_p100_mobile_fn_method_users_unsuspend(uint64_t ptr, RustBuffer e
 #endif
 #ifndef UNIFFI_FFIDEF_UNIFFI_P100_MOBILE_FN_METHOD_USERS_UPDATE
 #define UNIFFI_FFIDEF_UNIFFI_P100_MOBILE_FN_METHOD_USERS_UPDATE
-uint64_t uniffi_p100_mobile_fn_method_users_update(uint64_t ptr, RustBuffer external_user_id, RustBuffer req
+uint64_t uniffi_p100_mobile_fn_method_users_update(uint64_t ptr, RustBuffer external_user_id, RustBuffer request
 );
 #endif
 #ifndef UNIFFI_FFIDEF_UNIFFI_P100_MOBILE_FN_CLONE_WEBHOOKVERIFIER
@@ -764,15 +764,15 @@ RustBuffer uniffi_p100_mobile_fn_method_webhookevent_to_json(RustBuffer ptr, Rus
 RustBuffer uniffi_p100_mobile_fn_func_parse_amount(RustBuffer text, RustCallStatus *_Nonnull out_status
 );
 #endif
-#ifndef UNIFFI_FFIDEF_UNIFFI_P100_MOBILE_FN_FUNC_PARSE_WEBHOOK
-#define UNIFFI_FFIDEF_UNIFFI_P100_MOBILE_FN_FUNC_PARSE_WEBHOOK
-RustBuffer uniffi_p100_mobile_fn_func_parse_webhook(RustBuffer body, RustCallStatus *_Nonnull out_status
-);
-#endif
 #ifndef UNIFFI_FFIDEF_UNIFFI_P100_MOBILE_FN_FUNC_SDK_VERSION
 #define UNIFFI_FFIDEF_UNIFFI_P100_MOBILE_FN_FUNC_SDK_VERSION
 RustBuffer uniffi_p100_mobile_fn_func_sdk_version(RustCallStatus *_Nonnull out_status
     
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_P100_MOBILE_FN_FUNC_PARSE_WEBHOOK
+#define UNIFFI_FFIDEF_UNIFFI_P100_MOBILE_FN_FUNC_PARSE_WEBHOOK
+RustBuffer uniffi_p100_mobile_fn_func_parse_webhook(RustBuffer body, RustCallStatus *_Nonnull out_status
 );
 #endif
 #ifndef UNIFFI_FFIDEF_UNIFFI_P100_MOBILE_FN_FUNC_VERIFY_WEBHOOK
@@ -1046,21 +1046,105 @@ uint16_t uniffi_p100_mobile_checksum_func_parse_amount(void
     
 );
 #endif
-#ifndef UNIFFI_FFIDEF_UNIFFI_P100_MOBILE_CHECKSUM_FUNC_PARSE_WEBHOOK
-#define UNIFFI_FFIDEF_UNIFFI_P100_MOBILE_CHECKSUM_FUNC_PARSE_WEBHOOK
-uint16_t uniffi_p100_mobile_checksum_func_parse_webhook(void
-    
-);
-#endif
 #ifndef UNIFFI_FFIDEF_UNIFFI_P100_MOBILE_CHECKSUM_FUNC_SDK_VERSION
 #define UNIFFI_FFIDEF_UNIFFI_P100_MOBILE_CHECKSUM_FUNC_SDK_VERSION
 uint16_t uniffi_p100_mobile_checksum_func_sdk_version(void
     
 );
 #endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_P100_MOBILE_CHECKSUM_FUNC_PARSE_WEBHOOK
+#define UNIFFI_FFIDEF_UNIFFI_P100_MOBILE_CHECKSUM_FUNC_PARSE_WEBHOOK
+uint16_t uniffi_p100_mobile_checksum_func_parse_webhook(void
+    
+);
+#endif
 #ifndef UNIFFI_FFIDEF_UNIFFI_P100_MOBILE_CHECKSUM_FUNC_VERIFY_WEBHOOK
 #define UNIFFI_FFIDEF_UNIFFI_P100_MOBILE_CHECKSUM_FUNC_VERIFY_WEBHOOK
 uint16_t uniffi_p100_mobile_checksum_func_verify_webhook(void
+    
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_P100_MOBILE_CHECKSUM_METHOD_CLIENT_BASE_URL
+#define UNIFFI_FFIDEF_UNIFFI_P100_MOBILE_CHECKSUM_METHOD_CLIENT_BASE_URL
+uint16_t uniffi_p100_mobile_checksum_method_client_base_url(void
+    
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_P100_MOBILE_CHECKSUM_METHOD_CLIENT_RECONCILE
+#define UNIFFI_FFIDEF_UNIFFI_P100_MOBILE_CHECKSUM_METHOD_CLIENT_RECONCILE
+uint16_t uniffi_p100_mobile_checksum_method_client_reconcile(void
+    
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_P100_MOBILE_CHECKSUM_METHOD_CLIENT_REQUEST
+#define UNIFFI_FFIDEF_UNIFFI_P100_MOBILE_CHECKSUM_METHOD_CLIENT_REQUEST
+uint16_t uniffi_p100_mobile_checksum_method_client_request(void
+    
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_P100_MOBILE_CHECKSUM_METHOD_CLIENT_WITH_REQUEST_OPTIONS
+#define UNIFFI_FFIDEF_UNIFFI_P100_MOBILE_CHECKSUM_METHOD_CLIENT_WITH_REQUEST_OPTIONS
+uint16_t uniffi_p100_mobile_checksum_method_client_with_request_options(void
+    
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_P100_MOBILE_CHECKSUM_METHOD_CLIENT_CARDS
+#define UNIFFI_FFIDEF_UNIFFI_P100_MOBILE_CHECKSUM_METHOD_CLIENT_CARDS
+uint16_t uniffi_p100_mobile_checksum_method_client_cards(void
+    
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_P100_MOBILE_CHECKSUM_METHOD_CLIENT_CRYPTO
+#define UNIFFI_FFIDEF_UNIFFI_P100_MOBILE_CHECKSUM_METHOD_CLIENT_CRYPTO
+uint16_t uniffi_p100_mobile_checksum_method_client_crypto(void
+    
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_P100_MOBILE_CHECKSUM_METHOD_CLIENT_EXCHANGE
+#define UNIFFI_FFIDEF_UNIFFI_P100_MOBILE_CHECKSUM_METHOD_CLIENT_EXCHANGE
+uint16_t uniffi_p100_mobile_checksum_method_client_exchange(void
+    
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_P100_MOBILE_CHECKSUM_METHOD_CLIENT_KYC
+#define UNIFFI_FFIDEF_UNIFFI_P100_MOBILE_CHECKSUM_METHOD_CLIENT_KYC
+uint16_t uniffi_p100_mobile_checksum_method_client_kyc(void
+    
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_P100_MOBILE_CHECKSUM_METHOD_CLIENT_ORDERS
+#define UNIFFI_FFIDEF_UNIFFI_P100_MOBILE_CHECKSUM_METHOD_CLIENT_ORDERS
+uint16_t uniffi_p100_mobile_checksum_method_client_orders(void
+    
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_P100_MOBILE_CHECKSUM_METHOD_CLIENT_PARTNER
+#define UNIFFI_FFIDEF_UNIFFI_P100_MOBILE_CHECKSUM_METHOD_CLIENT_PARTNER
+uint16_t uniffi_p100_mobile_checksum_method_client_partner(void
+    
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_P100_MOBILE_CHECKSUM_METHOD_CLIENT_PAYMENT_LINKS
+#define UNIFFI_FFIDEF_UNIFFI_P100_MOBILE_CHECKSUM_METHOD_CLIENT_PAYMENT_LINKS
+uint16_t uniffi_p100_mobile_checksum_method_client_payment_links(void
+    
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_P100_MOBILE_CHECKSUM_METHOD_CLIENT_SEPA
+#define UNIFFI_FFIDEF_UNIFFI_P100_MOBILE_CHECKSUM_METHOD_CLIENT_SEPA
+uint16_t uniffi_p100_mobile_checksum_method_client_sepa(void
+    
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_P100_MOBILE_CHECKSUM_METHOD_CLIENT_TRANSFERS
+#define UNIFFI_FFIDEF_UNIFFI_P100_MOBILE_CHECKSUM_METHOD_CLIENT_TRANSFERS
+uint16_t uniffi_p100_mobile_checksum_method_client_transfers(void
+    
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_P100_MOBILE_CHECKSUM_METHOD_CLIENT_USERS
+#define UNIFFI_FFIDEF_UNIFFI_P100_MOBILE_CHECKSUM_METHOD_CLIENT_USERS
+uint16_t uniffi_p100_mobile_checksum_method_client_users(void
     
 );
 #endif
@@ -1115,90 +1199,6 @@ uint16_t uniffi_p100_mobile_checksum_method_cards_update_limits(void
 #ifndef UNIFFI_FFIDEF_UNIFFI_P100_MOBILE_CHECKSUM_METHOD_CARDS_UPDATE_PIN
 #define UNIFFI_FFIDEF_UNIFFI_P100_MOBILE_CHECKSUM_METHOD_CARDS_UPDATE_PIN
 uint16_t uniffi_p100_mobile_checksum_method_cards_update_pin(void
-    
-);
-#endif
-#ifndef UNIFFI_FFIDEF_UNIFFI_P100_MOBILE_CHECKSUM_METHOD_CLIENT_BASE_URL
-#define UNIFFI_FFIDEF_UNIFFI_P100_MOBILE_CHECKSUM_METHOD_CLIENT_BASE_URL
-uint16_t uniffi_p100_mobile_checksum_method_client_base_url(void
-    
-);
-#endif
-#ifndef UNIFFI_FFIDEF_UNIFFI_P100_MOBILE_CHECKSUM_METHOD_CLIENT_CARDS
-#define UNIFFI_FFIDEF_UNIFFI_P100_MOBILE_CHECKSUM_METHOD_CLIENT_CARDS
-uint16_t uniffi_p100_mobile_checksum_method_client_cards(void
-    
-);
-#endif
-#ifndef UNIFFI_FFIDEF_UNIFFI_P100_MOBILE_CHECKSUM_METHOD_CLIENT_CRYPTO
-#define UNIFFI_FFIDEF_UNIFFI_P100_MOBILE_CHECKSUM_METHOD_CLIENT_CRYPTO
-uint16_t uniffi_p100_mobile_checksum_method_client_crypto(void
-    
-);
-#endif
-#ifndef UNIFFI_FFIDEF_UNIFFI_P100_MOBILE_CHECKSUM_METHOD_CLIENT_EXCHANGE
-#define UNIFFI_FFIDEF_UNIFFI_P100_MOBILE_CHECKSUM_METHOD_CLIENT_EXCHANGE
-uint16_t uniffi_p100_mobile_checksum_method_client_exchange(void
-    
-);
-#endif
-#ifndef UNIFFI_FFIDEF_UNIFFI_P100_MOBILE_CHECKSUM_METHOD_CLIENT_KYC
-#define UNIFFI_FFIDEF_UNIFFI_P100_MOBILE_CHECKSUM_METHOD_CLIENT_KYC
-uint16_t uniffi_p100_mobile_checksum_method_client_kyc(void
-    
-);
-#endif
-#ifndef UNIFFI_FFIDEF_UNIFFI_P100_MOBILE_CHECKSUM_METHOD_CLIENT_ORDERS
-#define UNIFFI_FFIDEF_UNIFFI_P100_MOBILE_CHECKSUM_METHOD_CLIENT_ORDERS
-uint16_t uniffi_p100_mobile_checksum_method_client_orders(void
-    
-);
-#endif
-#ifndef UNIFFI_FFIDEF_UNIFFI_P100_MOBILE_CHECKSUM_METHOD_CLIENT_PARTNER
-#define UNIFFI_FFIDEF_UNIFFI_P100_MOBILE_CHECKSUM_METHOD_CLIENT_PARTNER
-uint16_t uniffi_p100_mobile_checksum_method_client_partner(void
-    
-);
-#endif
-#ifndef UNIFFI_FFIDEF_UNIFFI_P100_MOBILE_CHECKSUM_METHOD_CLIENT_PAYMENT_LINKS
-#define UNIFFI_FFIDEF_UNIFFI_P100_MOBILE_CHECKSUM_METHOD_CLIENT_PAYMENT_LINKS
-uint16_t uniffi_p100_mobile_checksum_method_client_payment_links(void
-    
-);
-#endif
-#ifndef UNIFFI_FFIDEF_UNIFFI_P100_MOBILE_CHECKSUM_METHOD_CLIENT_RECONCILE
-#define UNIFFI_FFIDEF_UNIFFI_P100_MOBILE_CHECKSUM_METHOD_CLIENT_RECONCILE
-uint16_t uniffi_p100_mobile_checksum_method_client_reconcile(void
-    
-);
-#endif
-#ifndef UNIFFI_FFIDEF_UNIFFI_P100_MOBILE_CHECKSUM_METHOD_CLIENT_REQUEST
-#define UNIFFI_FFIDEF_UNIFFI_P100_MOBILE_CHECKSUM_METHOD_CLIENT_REQUEST
-uint16_t uniffi_p100_mobile_checksum_method_client_request(void
-    
-);
-#endif
-#ifndef UNIFFI_FFIDEF_UNIFFI_P100_MOBILE_CHECKSUM_METHOD_CLIENT_SEPA
-#define UNIFFI_FFIDEF_UNIFFI_P100_MOBILE_CHECKSUM_METHOD_CLIENT_SEPA
-uint16_t uniffi_p100_mobile_checksum_method_client_sepa(void
-    
-);
-#endif
-#ifndef UNIFFI_FFIDEF_UNIFFI_P100_MOBILE_CHECKSUM_METHOD_CLIENT_TRANSFERS
-#define UNIFFI_FFIDEF_UNIFFI_P100_MOBILE_CHECKSUM_METHOD_CLIENT_TRANSFERS
-uint16_t uniffi_p100_mobile_checksum_method_client_transfers(void
-    
-);
-#endif
-#ifndef UNIFFI_FFIDEF_UNIFFI_P100_MOBILE_CHECKSUM_METHOD_CLIENT_USERS
-#define UNIFFI_FFIDEF_UNIFFI_P100_MOBILE_CHECKSUM_METHOD_CLIENT_USERS
-uint16_t uniffi_p100_mobile_checksum_method_client_users(void
-    
-);
-#endif
-#ifndef UNIFFI_FFIDEF_UNIFFI_P100_MOBILE_CHECKSUM_METHOD_CLIENT_WITH_REQUEST_OPTIONS
-#define UNIFFI_FFIDEF_UNIFFI_P100_MOBILE_CHECKSUM_METHOD_CLIENT_WITH_REQUEST_OPTIONS
-uint16_t uniffi_p100_mobile_checksum_method_client_with_request_options(void
     
 );
 #endif

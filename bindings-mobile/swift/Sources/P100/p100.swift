@@ -11799,9 +11799,10 @@ public func FfiConverterTypeErrorCode_lower(_ value: ErrorCode) -> RustBuffer {
 
 
 /**
- * What kind of failure a [`P100Error`] is: `e.kind` in Swift (`.validation`, `.rateLimited`…)
- * and Kotlin (`ErrorKind.VALIDATION`…), to `switch`/`when` on. Its text (`description`,
- * `toString()`) is the stable lower-case name every language uses: `"rate_limited"`.
+ * What kind of failure a [`P100Error`] is: `e.kind` in Swift (`.validation`,
+ * `.rateLimited`…) and Kotlin (`ErrorKind.VALIDATION`…), to `switch`/`when` on. Its
+ * text (`description`, `toString()`) is the stable lower-case name every language
+ * uses: `"rate_limited"`.
  */
 
 public enum ErrorKind: Equatable, Hashable, CustomStringConvertible {
@@ -11835,7 +11836,7 @@ public enum ErrorKind: Equatable, Hashable, CustomStringConvertible {
      */
     case timeout
     /**
-     * A reply that could not be read; `isAccepted` tells whether the operation was accepted.
+     * A reply that could not be read; `accepted` tells whether the operation was accepted.
      */
     case decode
     /**
@@ -13184,22 +13185,10 @@ public func FfiConverterTypeOutcome_lower(_ value: Outcome) -> RustBuffer {
 
 
 /**
- * An error of the P100 SDK: one case per kind of failure.
- *
- * Every case carries the same fields: `reason` (a readable explanation that never
- * contains a secret), `code` (the P-code such as `"P412"`, when the API sent one),
- * `errorName` (`"invalid-user"`…), `status` (the HTTP status, when a reply was received;
- * none means nothing was sent), `requestId` (the server's request id, when sent),
- * `retryable` (sending the same call again cannot cause a duplicate operation),
- * `retryAfterMs` (how long the server asked to wait), `field` (the request field at
- * fault, for validation errors), `accepted` (the server accepted the operation although
- * its reply could not be read: check the details endpoint, do not send it again) and
- * `operation` (the SDK operation that failed, e.g. `"sepa.partner_transfer"`) and
- * `rawBody` (the server's reply with secrets masked, e.g. to recover the id of an
- * accepted operation whose reply could not be read) and `outcome` (did the operation
- * happen: not sent, rejected, unknown, accepted). The same
- * values, with the kind, are properties of the error in Swift and Kotlin (`e.kind`,
- * `e.code`, `e.status`, `e.isRetryable`…), read from [`P100Error::details`].
+ * An error of the P100 SDK: one case per kind of failure, every case with the same
+ * fields (below). The same values, with the kind, are properties of the error in Swift
+ * and Kotlin (`e.kind`, `e.code`, `e.status`, `e.isRetryable`, `e.outcome`…), read from
+ * [`P100Error::details`], so that no code matches a case positionally.
  */
 public 
 enum P100Error: Swift.Error, Equatable, Hashable, Foundation.LocalizedError {
@@ -13239,7 +13228,7 @@ enum P100Error: Swift.Error, Equatable, Hashable, Foundation.LocalizedError {
          * the details endpoint, do not send the call again.
          */accepted: Bool, 
         /**
-         * The SDK operation that failed.
+         * The SDK operation that failed (`"sepa.partner_transfer"`…).
          */operation: String?, 
         /**
          * The server's reply, secrets masked, when there was one. A `Secret`, so
@@ -13286,7 +13275,7 @@ enum P100Error: Swift.Error, Equatable, Hashable, Foundation.LocalizedError {
          * the details endpoint, do not send the call again.
          */accepted: Bool, 
         /**
-         * The SDK operation that failed.
+         * The SDK operation that failed (`"sepa.partner_transfer"`…).
          */operation: String?, 
         /**
          * The server's reply, secrets masked, when there was one. A `Secret`, so
@@ -13333,7 +13322,7 @@ enum P100Error: Swift.Error, Equatable, Hashable, Foundation.LocalizedError {
          * the details endpoint, do not send the call again.
          */accepted: Bool, 
         /**
-         * The SDK operation that failed.
+         * The SDK operation that failed (`"sepa.partner_transfer"`…).
          */operation: String?, 
         /**
          * The server's reply, secrets masked, when there was one. A `Secret`, so
@@ -13380,7 +13369,7 @@ enum P100Error: Swift.Error, Equatable, Hashable, Foundation.LocalizedError {
          * the details endpoint, do not send the call again.
          */accepted: Bool, 
         /**
-         * The SDK operation that failed.
+         * The SDK operation that failed (`"sepa.partner_transfer"`…).
          */operation: String?, 
         /**
          * The server's reply, secrets masked, when there was one. A `Secret`, so
@@ -13427,7 +13416,7 @@ enum P100Error: Swift.Error, Equatable, Hashable, Foundation.LocalizedError {
          * the details endpoint, do not send the call again.
          */accepted: Bool, 
         /**
-         * The SDK operation that failed.
+         * The SDK operation that failed (`"sepa.partner_transfer"`…).
          */operation: String?, 
         /**
          * The server's reply, secrets masked, when there was one. A `Secret`, so
@@ -13474,7 +13463,7 @@ enum P100Error: Swift.Error, Equatable, Hashable, Foundation.LocalizedError {
          * the details endpoint, do not send the call again.
          */accepted: Bool, 
         /**
-         * The SDK operation that failed.
+         * The SDK operation that failed (`"sepa.partner_transfer"`…).
          */operation: String?, 
         /**
          * The server's reply, secrets masked, when there was one. A `Secret`, so
@@ -13521,7 +13510,7 @@ enum P100Error: Swift.Error, Equatable, Hashable, Foundation.LocalizedError {
          * the details endpoint, do not send the call again.
          */accepted: Bool, 
         /**
-         * The SDK operation that failed.
+         * The SDK operation that failed (`"sepa.partner_transfer"`…).
          */operation: String?, 
         /**
          * The server's reply, secrets masked, when there was one. A `Secret`, so
@@ -13568,7 +13557,7 @@ enum P100Error: Swift.Error, Equatable, Hashable, Foundation.LocalizedError {
          * the details endpoint, do not send the call again.
          */accepted: Bool, 
         /**
-         * The SDK operation that failed.
+         * The SDK operation that failed (`"sepa.partner_transfer"`…).
          */operation: String?, 
         /**
          * The server's reply, secrets masked, when there was one. A `Secret`, so
@@ -13615,7 +13604,7 @@ enum P100Error: Swift.Error, Equatable, Hashable, Foundation.LocalizedError {
          * the details endpoint, do not send the call again.
          */accepted: Bool, 
         /**
-         * The SDK operation that failed.
+         * The SDK operation that failed (`"sepa.partner_transfer"`…).
          */operation: String?, 
         /**
          * The server's reply, secrets masked, when there was one. A `Secret`, so
@@ -13662,7 +13651,7 @@ enum P100Error: Swift.Error, Equatable, Hashable, Foundation.LocalizedError {
          * the details endpoint, do not send the call again.
          */accepted: Bool, 
         /**
-         * The SDK operation that failed.
+         * The SDK operation that failed (`"sepa.partner_transfer"`…).
          */operation: String?, 
         /**
          * The server's reply, secrets masked, when there was one. A `Secret`, so
@@ -13679,8 +13668,8 @@ enum P100Error: Swift.Error, Equatable, Hashable, Foundation.LocalizedError {
 
     
     /**
-     * Every field of this error, whichever its case, with its kind. Swift and Kotlin expose
-     * them as properties of the error (`e.kind`, `e.code`, `e.isRetryable`…).
+     * Every field of this error, whichever its case, with its kind. Swift and Kotlin
+     * expose them as properties of the error (`e.kind`, `e.code`, `e.isRetryable`…).
      */
 public func details() -> P100ErrorDetails  {
     return try!  FfiConverterTypeP100ErrorDetails_lift(try! rustCall() {
@@ -16053,8 +16042,8 @@ public func FfiConverterTypeSecretString_lower(_ value: SecretString) -> RustBuf
 }
 
 /**
- * The request from the API's JSON (wire names); a text that does not fit is a
- * validation error of field `json`.
+ * The request from the API's JSON (wire names); a value that does not fit is a
+ * validation error naming its wire path (`json` when the text is not JSON).
  */
 public func cardRefFromJson(json: String)throws  -> CardRef  {
     return try  FfiConverterTypeCardRef_lift(try rustCallWithError(FfiConverterTypeP100Error_lift) {
@@ -16065,8 +16054,8 @@ public func cardRefFromJson(json: String)throws  -> CardRef  {
 })
 }
 /**
- * The request from the API's JSON (wire names); a text that does not fit is a
- * validation error of field `json`.
+ * The request from the API's JSON (wire names); a value that does not fit is a
+ * validation error naming its wire path (`json` when the text is not JSON).
  */
 public func createCardRequestFromJson(json: String)throws  -> CreateCardRequest  {
     return try  FfiConverterTypeCreateCardRequest_lift(try rustCallWithError(FfiConverterTypeP100Error_lift) {
@@ -16077,8 +16066,8 @@ public func createCardRequestFromJson(json: String)throws  -> CreateCardRequest 
 })
 }
 /**
- * The request from the API's JSON (wire names); a text that does not fit is a
- * validation error of field `json`.
+ * The request from the API's JSON (wire names); a value that does not fit is a
+ * validation error naming its wire path (`json` when the text is not JSON).
  */
 public func createKycVerificationRequestFromJson(json: String)throws  -> CreateKycVerificationRequest  {
     return try  FfiConverterTypeCreateKycVerificationRequest_lift(try rustCallWithError(FfiConverterTypeP100Error_lift) {
@@ -16089,8 +16078,8 @@ public func createKycVerificationRequestFromJson(json: String)throws  -> CreateK
 })
 }
 /**
- * The request from the API's JSON (wire names); a text that does not fit is a
- * validation error of field `json`.
+ * The request from the API's JSON (wire names); a value that does not fit is a
+ * validation error naming its wire path (`json` when the text is not JSON).
  */
 public func createOrderRequestFromJson(json: String)throws  -> CreateOrderRequest  {
     return try  FfiConverterTypeCreateOrderRequest_lift(try rustCallWithError(FfiConverterTypeP100Error_lift) {
@@ -16101,8 +16090,8 @@ public func createOrderRequestFromJson(json: String)throws  -> CreateOrderReques
 })
 }
 /**
- * The request from the API's JSON (wire names); a text that does not fit is a
- * validation error of field `json`.
+ * The request from the API's JSON (wire names); a value that does not fit is a
+ * validation error naming its wire path (`json` when the text is not JSON).
  */
 public func createPaymentLinkRequestFromJson(json: String)throws  -> CreatePaymentLinkRequest  {
     return try  FfiConverterTypeCreatePaymentLinkRequest_lift(try rustCallWithError(FfiConverterTypeP100Error_lift) {
@@ -16113,8 +16102,8 @@ public func createPaymentLinkRequestFromJson(json: String)throws  -> CreatePayme
 })
 }
 /**
- * The request from the API's JSON (wire names); a text that does not fit is a
- * validation error of field `json`.
+ * The request from the API's JSON (wire names); a value that does not fit is a
+ * validation error naming its wire path (`json` when the text is not JSON).
  */
 public func createUserRequestFromJson(json: String)throws  -> CreateUserRequest  {
     return try  FfiConverterTypeCreateUserRequest_lift(try rustCallWithError(FfiConverterTypeP100Error_lift) {
@@ -16125,8 +16114,8 @@ public func createUserRequestFromJson(json: String)throws  -> CreateUserRequest 
 })
 }
 /**
- * The request from the API's JSON (wire names); a text that does not fit is a
- * validation error of field `json`.
+ * The request from the API's JSON (wire names); a value that does not fit is a
+ * validation error naming its wire path (`json` when the text is not JSON).
  */
 public func createUserWithoutKycRequestFromJson(json: String)throws  -> CreateUserWithoutKycRequest  {
     return try  FfiConverterTypeCreateUserWithoutKycRequest_lift(try rustCallWithError(FfiConverterTypeP100Error_lift) {
@@ -16137,8 +16126,8 @@ public func createUserWithoutKycRequestFromJson(json: String)throws  -> CreateUs
 })
 }
 /**
- * The request from the API's JSON (wire names); a text that does not fit is a
- * validation error of field `json`.
+ * The request from the API's JSON (wire names); a value that does not fit is a
+ * validation error naming its wire path (`json` when the text is not JSON).
  */
 public func createWalletRequestFromJson(json: String)throws  -> CreateWalletRequest  {
     return try  FfiConverterTypeCreateWalletRequest_lift(try rustCallWithError(FfiConverterTypeP100Error_lift) {
@@ -16149,8 +16138,8 @@ public func createWalletRequestFromJson(json: String)throws  -> CreateWalletRequ
 })
 }
 /**
- * The request from the API's JSON (wire names); a text that does not fit is a
- * validation error of field `json`.
+ * The request from the API's JSON (wire names); a value that does not fit is a
+ * validation error naming its wire path (`json` when the text is not JSON).
  */
 public func exchangeLockQueryFromJson(json: String)throws  -> ExchangeLockQuery  {
     return try  FfiConverterTypeExchangeLockQuery_lift(try rustCallWithError(FfiConverterTypeP100Error_lift) {
@@ -16161,8 +16150,8 @@ public func exchangeLockQueryFromJson(json: String)throws  -> ExchangeLockQuery 
 })
 }
 /**
- * The request from the API's JSON (wire names); a text that does not fit is a
- * validation error of field `json`.
+ * The request from the API's JSON (wire names); a value that does not fit is a
+ * validation error naming its wire path (`json` when the text is not JSON).
  */
 public func kycFilesRequestFromJson(json: String)throws  -> KycFilesRequest  {
     return try  FfiConverterTypeKycFilesRequest_lift(try rustCallWithError(FfiConverterTypeP100Error_lift) {
@@ -16173,8 +16162,8 @@ public func kycFilesRequestFromJson(json: String)throws  -> KycFilesRequest  {
 })
 }
 /**
- * The request from the API's JSON (wire names); a text that does not fit is a
- * validation error of field `json`.
+ * The request from the API's JSON (wire names); a value that does not fit is a
+ * validation error naming its wire path (`json` when the text is not JSON).
  */
 public func networkFeeQueryFromJson(json: String)throws  -> NetworkFeeQuery  {
     return try  FfiConverterTypeNetworkFeeQuery_lift(try rustCallWithError(FfiConverterTypeP100Error_lift) {
@@ -16185,8 +16174,8 @@ public func networkFeeQueryFromJson(json: String)throws  -> NetworkFeeQuery  {
 })
 }
 /**
- * The request from the API's JSON (wire names); a text that does not fit is a
- * validation error of field `json`.
+ * The request from the API's JSON (wire names); a value that does not fit is a
+ * validation error naming its wire path (`json` when the text is not JSON).
  */
 public func orderLockRequestFromJson(json: String)throws  -> OrderLockRequest  {
     return try  FfiConverterTypeOrderLockRequest_lift(try rustCallWithError(FfiConverterTypeP100Error_lift) {
@@ -16197,8 +16186,8 @@ public func orderLockRequestFromJson(json: String)throws  -> OrderLockRequest  {
 })
 }
 /**
- * The request from the API's JSON (wire names); a text that does not fit is a
- * validation error of field `json`.
+ * The request from the API's JSON (wire names); a value that does not fit is a
+ * validation error naming its wire path (`json` when the text is not JSON).
  */
 public func partnerCryptoWithdrawalRequestFromJson(json: String)throws  -> PartnerCryptoWithdrawalRequest  {
     return try  FfiConverterTypePartnerCryptoWithdrawalRequest_lift(try rustCallWithError(FfiConverterTypeP100Error_lift) {
@@ -16209,8 +16198,8 @@ public func partnerCryptoWithdrawalRequestFromJson(json: String)throws  -> Partn
 })
 }
 /**
- * The request from the API's JSON (wire names); a text that does not fit is a
- * validation error of field `json`.
+ * The request from the API's JSON (wire names); a value that does not fit is a
+ * validation error naming its wire path (`json` when the text is not JSON).
  */
 public func partnerExchangeRequestFromJson(json: String)throws  -> PartnerExchangeRequest  {
     return try  FfiConverterTypePartnerExchangeRequest_lift(try rustCallWithError(FfiConverterTypeP100Error_lift) {
@@ -16221,8 +16210,8 @@ public func partnerExchangeRequestFromJson(json: String)throws  -> PartnerExchan
 })
 }
 /**
- * The request from the API's JSON (wire names); a text that does not fit is a
- * validation error of field `json`.
+ * The request from the API's JSON (wire names); a value that does not fit is a
+ * validation error naming its wire path (`json` when the text is not JSON).
  */
 public func partnerSepaTransferRequestFromJson(json: String)throws  -> PartnerSepaTransferRequest  {
     return try  FfiConverterTypePartnerSepaTransferRequest_lift(try rustCallWithError(FfiConverterTypeP100Error_lift) {
@@ -16233,8 +16222,8 @@ public func partnerSepaTransferRequestFromJson(json: String)throws  -> PartnerSe
 })
 }
 /**
- * The request from the API's JSON (wire names); a text that does not fit is a
- * validation error of field `json`.
+ * The request from the API's JSON (wire names); a value that does not fit is a
+ * validation error naming its wire path (`json` when the text is not JSON).
  */
 public func poaFilesRequestFromJson(json: String)throws  -> PoaFilesRequest  {
     return try  FfiConverterTypePoaFilesRequest_lift(try rustCallWithError(FfiConverterTypeP100Error_lift) {
@@ -16245,8 +16234,8 @@ public func poaFilesRequestFromJson(json: String)throws  -> PoaFilesRequest  {
 })
 }
 /**
- * The request from the API's JSON (wire names); a text that does not fit is a
- * validation error of field `json`.
+ * The request from the API's JSON (wire names); a value that does not fit is a
+ * validation error naming its wire path (`json` when the text is not JSON).
  */
 public func transactionHistoryQueryFromJson(json: String)throws  -> TransactionHistoryQuery  {
     return try  FfiConverterTypeTransactionHistoryQuery_lift(try rustCallWithError(FfiConverterTypeP100Error_lift) {
@@ -16257,8 +16246,8 @@ public func transactionHistoryQueryFromJson(json: String)throws  -> TransactionH
 })
 }
 /**
- * The request from the API's JSON (wire names); a text that does not fit is a
- * validation error of field `json`.
+ * The request from the API's JSON (wire names); a value that does not fit is a
+ * validation error naming its wire path (`json` when the text is not JSON).
  */
 public func transferRequestFromJson(json: String)throws  -> TransferRequest  {
     return try  FfiConverterTypeTransferRequest_lift(try rustCallWithError(FfiConverterTypeP100Error_lift) {
@@ -16269,8 +16258,8 @@ public func transferRequestFromJson(json: String)throws  -> TransferRequest  {
 })
 }
 /**
- * The request from the API's JSON (wire names); a text that does not fit is a
- * validation error of field `json`.
+ * The request from the API's JSON (wire names); a value that does not fit is a
+ * validation error naming its wire path (`json` when the text is not JSON).
  */
 public func travelRuleUpdateRequestFromJson(json: String)throws  -> TravelRuleUpdateRequest  {
     return try  FfiConverterTypeTravelRuleUpdateRequest_lift(try rustCallWithError(FfiConverterTypeP100Error_lift) {
@@ -16281,8 +16270,8 @@ public func travelRuleUpdateRequestFromJson(json: String)throws  -> TravelRuleUp
 })
 }
 /**
- * The request from the API's JSON (wire names); a text that does not fit is a
- * validation error of field `json`.
+ * The request from the API's JSON (wire names); a value that does not fit is a
+ * validation error naming its wire path (`json` when the text is not JSON).
  */
 public func updateCardLimitsRequestFromJson(json: String)throws  -> UpdateCardLimitsRequest  {
     return try  FfiConverterTypeUpdateCardLimitsRequest_lift(try rustCallWithError(FfiConverterTypeP100Error_lift) {
@@ -16293,8 +16282,8 @@ public func updateCardLimitsRequestFromJson(json: String)throws  -> UpdateCardLi
 })
 }
 /**
- * The request from the API's JSON (wire names); a text that does not fit is a
- * validation error of field `json`.
+ * The request from the API's JSON (wire names); a value that does not fit is a
+ * validation error naming its wire path (`json` when the text is not JSON).
  */
 public func updatePinRequestFromJson(json: String)throws  -> UpdatePinRequest  {
     return try  FfiConverterTypeUpdatePinRequest_lift(try rustCallWithError(FfiConverterTypeP100Error_lift) {
@@ -16305,8 +16294,8 @@ public func updatePinRequestFromJson(json: String)throws  -> UpdatePinRequest  {
 })
 }
 /**
- * The request from the API's JSON (wire names); a text that does not fit is a
- * validation error of field `json`.
+ * The request from the API's JSON (wire names); a value that does not fit is a
+ * validation error naming its wire path (`json` when the text is not JSON).
  */
 public func updateUserRequestFromJson(json: String)throws  -> UpdateUserRequest  {
     return try  FfiConverterTypeUpdateUserRequest_lift(try rustCallWithError(FfiConverterTypeP100Error_lift) {
@@ -16317,8 +16306,8 @@ public func updateUserRequestFromJson(json: String)throws  -> UpdateUserRequest 
 })
 }
 /**
- * The request from the API's JSON (wire names); a text that does not fit is a
- * validation error of field `json`.
+ * The request from the API's JSON (wire names); a value that does not fit is a
+ * validation error naming its wire path (`json` when the text is not JSON).
  */
 public func userCryptoWithdrawalRequestFromJson(json: String)throws  -> UserCryptoWithdrawalRequest  {
     return try  FfiConverterTypeUserCryptoWithdrawalRequest_lift(try rustCallWithError(FfiConverterTypeP100Error_lift) {
@@ -16329,8 +16318,8 @@ public func userCryptoWithdrawalRequestFromJson(json: String)throws  -> UserCryp
 })
 }
 /**
- * The request from the API's JSON (wire names); a text that does not fit is a
- * validation error of field `json`.
+ * The request from the API's JSON (wire names); a value that does not fit is a
+ * validation error naming its wire path (`json` when the text is not JSON).
  */
 public func userExchangeRequestFromJson(json: String)throws  -> UserExchangeRequest  {
     return try  FfiConverterTypeUserExchangeRequest_lift(try rustCallWithError(FfiConverterTypeP100Error_lift) {
@@ -16341,8 +16330,8 @@ public func userExchangeRequestFromJson(json: String)throws  -> UserExchangeRequ
 })
 }
 /**
- * The request from the API's JSON (wire names); a text that does not fit is a
- * validation error of field `json`.
+ * The request from the API's JSON (wire names); a value that does not fit is a
+ * validation error naming its wire path (`json` when the text is not JSON).
  */
 public func userSepaTransferRequestFromJson(json: String)throws  -> UserSepaTransferRequest  {
     return try  FfiConverterTypeUserSepaTransferRequest_lift(try rustCallWithError(FfiConverterTypeP100Error_lift) {
@@ -16353,8 +16342,8 @@ public func userSepaTransferRequestFromJson(json: String)throws  -> UserSepaTran
 })
 }
 /**
- * The request from the API's JSON (wire names); a text that does not fit is a
- * validation error of field `json`.
+ * The request from the API's JSON (wire names); a value that does not fit is a
+ * validation error naming its wire path (`json` when the text is not JSON).
  */
 public func userVerificationRequestFromJson(json: String)throws  -> UserVerificationRequest  {
     return try  FfiConverterTypeUserVerificationRequest_lift(try rustCallWithError(FfiConverterTypeP100Error_lift) {
@@ -16380,82 +16369,82 @@ private let initializationResult: InitializationResult = {
     if bindings_contract_version != scaffolding_contract_version {
         return InitializationResult.contractVersionMismatch
     }
-    if (uniffi_p100_checksum_func_card_ref_from_json() != 45974) {
+    if (uniffi_p100_checksum_func_card_ref_from_json() != 60846) {
         return InitializationResult.apiChecksumMismatch
     }
-    if (uniffi_p100_checksum_func_create_card_request_from_json() != 62355) {
+    if (uniffi_p100_checksum_func_create_card_request_from_json() != 44049) {
         return InitializationResult.apiChecksumMismatch
     }
-    if (uniffi_p100_checksum_func_create_kyc_verification_request_from_json() != 17455) {
+    if (uniffi_p100_checksum_func_create_kyc_verification_request_from_json() != 49551) {
         return InitializationResult.apiChecksumMismatch
     }
-    if (uniffi_p100_checksum_func_create_order_request_from_json() != 10649) {
+    if (uniffi_p100_checksum_func_create_order_request_from_json() != 8135) {
         return InitializationResult.apiChecksumMismatch
     }
-    if (uniffi_p100_checksum_func_create_payment_link_request_from_json() != 20904) {
+    if (uniffi_p100_checksum_func_create_payment_link_request_from_json() != 48222) {
         return InitializationResult.apiChecksumMismatch
     }
-    if (uniffi_p100_checksum_func_create_user_request_from_json() != 33154) {
+    if (uniffi_p100_checksum_func_create_user_request_from_json() != 50402) {
         return InitializationResult.apiChecksumMismatch
     }
-    if (uniffi_p100_checksum_func_create_user_without_kyc_request_from_json() != 47091) {
+    if (uniffi_p100_checksum_func_create_user_without_kyc_request_from_json() != 32098) {
         return InitializationResult.apiChecksumMismatch
     }
-    if (uniffi_p100_checksum_func_create_wallet_request_from_json() != 46553) {
+    if (uniffi_p100_checksum_func_create_wallet_request_from_json() != 10249) {
         return InitializationResult.apiChecksumMismatch
     }
-    if (uniffi_p100_checksum_func_exchange_lock_query_from_json() != 16633) {
+    if (uniffi_p100_checksum_func_exchange_lock_query_from_json() != 56350) {
         return InitializationResult.apiChecksumMismatch
     }
-    if (uniffi_p100_checksum_func_kyc_files_request_from_json() != 40420) {
+    if (uniffi_p100_checksum_func_kyc_files_request_from_json() != 20223) {
         return InitializationResult.apiChecksumMismatch
     }
-    if (uniffi_p100_checksum_func_network_fee_query_from_json() != 49262) {
+    if (uniffi_p100_checksum_func_network_fee_query_from_json() != 34337) {
         return InitializationResult.apiChecksumMismatch
     }
-    if (uniffi_p100_checksum_func_order_lock_request_from_json() != 42434) {
+    if (uniffi_p100_checksum_func_order_lock_request_from_json() != 37923) {
         return InitializationResult.apiChecksumMismatch
     }
-    if (uniffi_p100_checksum_func_partner_crypto_withdrawal_request_from_json() != 16763) {
+    if (uniffi_p100_checksum_func_partner_crypto_withdrawal_request_from_json() != 58451) {
         return InitializationResult.apiChecksumMismatch
     }
-    if (uniffi_p100_checksum_func_partner_exchange_request_from_json() != 30562) {
+    if (uniffi_p100_checksum_func_partner_exchange_request_from_json() != 58560) {
         return InitializationResult.apiChecksumMismatch
     }
-    if (uniffi_p100_checksum_func_partner_sepa_transfer_request_from_json() != 52225) {
+    if (uniffi_p100_checksum_func_partner_sepa_transfer_request_from_json() != 35393) {
         return InitializationResult.apiChecksumMismatch
     }
-    if (uniffi_p100_checksum_func_poa_files_request_from_json() != 4406) {
+    if (uniffi_p100_checksum_func_poa_files_request_from_json() != 22004) {
         return InitializationResult.apiChecksumMismatch
     }
-    if (uniffi_p100_checksum_func_transaction_history_query_from_json() != 28553) {
+    if (uniffi_p100_checksum_func_transaction_history_query_from_json() != 33288) {
         return InitializationResult.apiChecksumMismatch
     }
-    if (uniffi_p100_checksum_func_transfer_request_from_json() != 45149) {
+    if (uniffi_p100_checksum_func_transfer_request_from_json() != 47871) {
         return InitializationResult.apiChecksumMismatch
     }
-    if (uniffi_p100_checksum_func_travel_rule_update_request_from_json() != 37383) {
+    if (uniffi_p100_checksum_func_travel_rule_update_request_from_json() != 58050) {
         return InitializationResult.apiChecksumMismatch
     }
-    if (uniffi_p100_checksum_func_update_card_limits_request_from_json() != 63160) {
+    if (uniffi_p100_checksum_func_update_card_limits_request_from_json() != 10406) {
         return InitializationResult.apiChecksumMismatch
     }
-    if (uniffi_p100_checksum_func_update_pin_request_from_json() != 51110) {
+    if (uniffi_p100_checksum_func_update_pin_request_from_json() != 947) {
         return InitializationResult.apiChecksumMismatch
     }
-    if (uniffi_p100_checksum_func_update_user_request_from_json() != 13868) {
+    if (uniffi_p100_checksum_func_update_user_request_from_json() != 3426) {
         return InitializationResult.apiChecksumMismatch
     }
-    if (uniffi_p100_checksum_func_user_crypto_withdrawal_request_from_json() != 58042) {
+    if (uniffi_p100_checksum_func_user_crypto_withdrawal_request_from_json() != 17588) {
         return InitializationResult.apiChecksumMismatch
     }
-    if (uniffi_p100_checksum_func_user_exchange_request_from_json() != 30828) {
+    if (uniffi_p100_checksum_func_user_exchange_request_from_json() != 38768) {
         return InitializationResult.apiChecksumMismatch
     }
-    if (uniffi_p100_checksum_func_user_sepa_transfer_request_from_json() != 17923) {
+    if (uniffi_p100_checksum_func_user_sepa_transfer_request_from_json() != 4997) {
         return InitializationResult.apiChecksumMismatch
     }
-    if (uniffi_p100_checksum_func_user_verification_request_from_json() != 57801) {
+    if (uniffi_p100_checksum_func_user_verification_request_from_json() != 27727) {
         return InitializationResult.apiChecksumMismatch
     }
 

@@ -551,18 +551,18 @@ public protocol CardsProtocol: AnyObject, Sendable {
     /**
      * Blocks a card (temporary).
      */
-    func block(card: CardRef) async throws 
+    func block(request: CardRef) async throws 
     
     /**
-     * Issues a virtual card (label 3–30 characters, 4-digit PIN). The reply's PAN and CVV are
-     * `Secret`s.
+     * Issues a virtual card (label 3–30 characters, 4-digit PIN). The reply holds the
+     * PAN and CVV: they never show in debug output or logs.
      */
-    func create(req: CreateCardRequest) async throws  -> CardCreated
+    func create(request: CreateCardRequest) async throws  -> CardCreated
     
     /**
-     * Deletes a card for good.
+     * Deletes a card for good (JSON body `{externalUserId, cardId}`).
      */
-    func delete(card: CardRef) async throws 
+    func delete(request: CardRef) async throws 
     
     /**
      * Full card data (PAN, CVV, expiry) for a secure screen.
@@ -582,17 +582,17 @@ public protocol CardsProtocol: AnyObject, Sendable {
     /**
      * Unblocks a card.
      */
-    func unblock(card: CardRef) async throws 
+    func unblock(request: CardRef) async throws 
     
     /**
      * Changes spending limits (each ≥ 0).
      */
-    func updateLimits(req: UpdateCardLimitsRequest) async throws 
+    func updateLimits(request: UpdateCardLimitsRequest) async throws 
     
     /**
      * Changes the PIN (exactly 4 digits).
      */
-    func updatePin(req: UpdatePinRequest) async throws 
+    func updatePin(request: UpdatePinRequest) async throws 
     
 }
 /**
@@ -654,12 +654,12 @@ open class Cards: CardsProtocol, @unchecked Sendable {
     /**
      * Blocks a card (temporary).
      */
-open func block(card: CardRef)async throws   {
+open func block(request: CardRef)async throws   {
     return
         try  await uniffiRustCallAsync(
             rustFutureFunc: {
                 uniffi_p100_mobile_fn_method_cards_block(
-                        self.uniffiCloneHandle(),FfiConverterTypeCardRef_lower(card)
+                        self.uniffiCloneHandle(),FfiConverterTypeCardRef_lower(request)
                 )
             },
             pollFunc: ffi_p100_mobile_rust_future_poll_void,
@@ -671,15 +671,15 @@ open func block(card: CardRef)async throws   {
 }
     
     /**
-     * Issues a virtual card (label 3–30 characters, 4-digit PIN). The reply's PAN and CVV are
-     * `Secret`s.
+     * Issues a virtual card (label 3–30 characters, 4-digit PIN). The reply holds the
+     * PAN and CVV: they never show in debug output or logs.
      */
-open func create(req: CreateCardRequest)async throws  -> CardCreated  {
+open func create(request: CreateCardRequest)async throws  -> CardCreated  {
     return
         try  await uniffiRustCallAsync(
             rustFutureFunc: {
                 uniffi_p100_mobile_fn_method_cards_create(
-                        self.uniffiCloneHandle(),FfiConverterTypeCreateCardRequest_lower(req)
+                        self.uniffiCloneHandle(),FfiConverterTypeCreateCardRequest_lower(request)
                 )
             },
             pollFunc: ffi_p100_mobile_rust_future_poll_rust_buffer,
@@ -691,14 +691,14 @@ open func create(req: CreateCardRequest)async throws  -> CardCreated  {
 }
     
     /**
-     * Deletes a card for good.
+     * Deletes a card for good (JSON body `{externalUserId, cardId}`).
      */
-open func delete(card: CardRef)async throws   {
+open func delete(request: CardRef)async throws   {
     return
         try  await uniffiRustCallAsync(
             rustFutureFunc: {
                 uniffi_p100_mobile_fn_method_cards_delete(
-                        self.uniffiCloneHandle(),FfiConverterTypeCardRef_lower(card)
+                        self.uniffiCloneHandle(),FfiConverterTypeCardRef_lower(request)
                 )
             },
             pollFunc: ffi_p100_mobile_rust_future_poll_void,
@@ -769,12 +769,12 @@ open func list(externalUserId: String)async throws  -> CardList  {
     /**
      * Unblocks a card.
      */
-open func unblock(card: CardRef)async throws   {
+open func unblock(request: CardRef)async throws   {
     return
         try  await uniffiRustCallAsync(
             rustFutureFunc: {
                 uniffi_p100_mobile_fn_method_cards_unblock(
-                        self.uniffiCloneHandle(),FfiConverterTypeCardRef_lower(card)
+                        self.uniffiCloneHandle(),FfiConverterTypeCardRef_lower(request)
                 )
             },
             pollFunc: ffi_p100_mobile_rust_future_poll_void,
@@ -788,12 +788,12 @@ open func unblock(card: CardRef)async throws   {
     /**
      * Changes spending limits (each ≥ 0).
      */
-open func updateLimits(req: UpdateCardLimitsRequest)async throws   {
+open func updateLimits(request: UpdateCardLimitsRequest)async throws   {
     return
         try  await uniffiRustCallAsync(
             rustFutureFunc: {
                 uniffi_p100_mobile_fn_method_cards_update_limits(
-                        self.uniffiCloneHandle(),FfiConverterTypeUpdateCardLimitsRequest_lower(req)
+                        self.uniffiCloneHandle(),FfiConverterTypeUpdateCardLimitsRequest_lower(request)
                 )
             },
             pollFunc: ffi_p100_mobile_rust_future_poll_void,
@@ -807,12 +807,12 @@ open func updateLimits(req: UpdateCardLimitsRequest)async throws   {
     /**
      * Changes the PIN (exactly 4 digits).
      */
-open func updatePin(req: UpdatePinRequest)async throws   {
+open func updatePin(request: UpdatePinRequest)async throws   {
     return
         try  await uniffiRustCallAsync(
             rustFutureFunc: {
                 uniffi_p100_mobile_fn_method_cards_update_pin(
-                        self.uniffiCloneHandle(),FfiConverterTypeUpdatePinRequest_lower(req)
+                        self.uniffiCloneHandle(),FfiConverterTypeUpdatePinRequest_lower(request)
                 )
             },
             pollFunc: ffi_p100_mobile_rust_future_poll_void,
@@ -886,6 +886,29 @@ public protocol ClientProtocol: AnyObject, Sendable {
     func baseUrl()  -> String
     
     /**
+     * Did the operation of `error` happen? For an `unknown` (or `accepted`) outcome of a
+     * money-moving call, looks in the transaction history for the operation its `fingerprint`
+     * describes: `Found` (id and status), `NotFound` (not there yet: check again later before
+     * sending again) or `CannotTell` (several matches, or an operation the history does not
+     * list). `notSent` and `rejected` errors are `NotFound` at once. The core's rules
+     * (`p100::Client::reconcile_outcome`).
+     */
+    func reconcile(error: P100Error) async throws  -> Reconciliation
+    
+    /**
+     * The escape hatch: sends any call (`GET`, `POST`, `PATCH`, `DELETE` on a `/v1/…`
+     * path) with auth, retries and error mapping, for endpoints the SDK does not model yet.
+     * `body` and the result are JSON text.
+     */
+    func request(method: String, path: String, body: String?) async throws  -> String
+    
+    /**
+     * A client sharing this one's connection pool, with another timeout per attempt and/or
+     * number of retries (`null`/`nil` keeps the current value).
+     */
+    func withRequestOptions(timeoutMs: Int64?, maxRetries: Int32?) throws  -> Client
+    
+    /**
      * Virtual cards.
      */
     func cards()  -> Cards
@@ -921,23 +944,6 @@ public protocol ClientProtocol: AnyObject, Sendable {
     func paymentLinks()  -> PaymentLinks
     
     /**
-     * Did the operation of `error` happen? For an `unknown` (or `accepted`) outcome of a
-     * money-moving call, looks in the transaction history for the operation its `fingerprint`
-     * describes: `Found` (id and status), `NotFound` (not there yet: check again later before
-     * sending again) or `CannotTell` (several matches, or an operation the history does not
-     * list). `notSent` and `rejected` errors are `NotFound` at once. The core's rules
-     * (`p100::Client::reconcile_outcome`).
-     */
-    func reconcile(error: P100Error) async throws  -> Reconciliation
-    
-    /**
-     * The escape hatch: sends any call (`GET`, `POST`, `PATCH`, `DELETE` on a `/v1/…` path)
-     * with auth, retries and error mapping, for endpoints the SDK does not model yet. `body` and
-     * the result are JSON text.
-     */
-    func request(method: String, path: String, body: String?) async throws  -> String
-    
-    /**
      * SEPA transfers out of the partner's or a user's EUR balance.
      */
     func sepa()  -> Sepa
@@ -951,12 +957,6 @@ public protocol ClientProtocol: AnyObject, Sendable {
      * End users: create (with or without KYC), update, suspend, delete, balances, history.
      */
     func users()  -> Users
-    
-    /**
-     * A client sharing this one's connection pool, with another timeout per attempt and/or
-     * number of retries (`null`/`nil` keeps the current value).
-     */
-    func withRequestOptions(timeoutMs: Int64?, maxRetries: Int32?) throws  -> Client
     
 }
 /**
@@ -1041,7 +1041,8 @@ public static func fromEnv()throws  -> Client  {
 }
     
     /**
-     * A client with every setting ([`ClientOptions`]).
+     * A client with every setting ([`ClientOptions`]); a bad setting is a `Config` error
+     * naming it (`timeoutMs`, `maxRetries`…).
      */
 public static func withOptions(options: ClientOptions)throws  -> Client  {
     return try  FfiConverterTypeClient_lift(try rustCallWithError(FfiConverterTypeP100Error_lift) {
@@ -1062,6 +1063,66 @@ open func baseUrl() -> String  {
         uniffiCallStatus in
     uniffi_p100_mobile_fn_method_client_base_url(
             self.uniffiCloneHandle(),uniffiCallStatus
+    )
+})
+}
+    
+    /**
+     * Did the operation of `error` happen? For an `unknown` (or `accepted`) outcome of a
+     * money-moving call, looks in the transaction history for the operation its `fingerprint`
+     * describes: `Found` (id and status), `NotFound` (not there yet: check again later before
+     * sending again) or `CannotTell` (several matches, or an operation the history does not
+     * list). `notSent` and `rejected` errors are `NotFound` at once. The core's rules
+     * (`p100::Client::reconcile_outcome`).
+     */
+open func reconcile(error: P100Error)async throws  -> Reconciliation  {
+    return
+        try  await uniffiRustCallAsync(
+            rustFutureFunc: {
+                uniffi_p100_mobile_fn_method_client_reconcile(
+                        self.uniffiCloneHandle(),FfiConverterTypeP100Error_lower(error)
+                )
+            },
+            pollFunc: ffi_p100_mobile_rust_future_poll_rust_buffer,
+            completeFunc: ffi_p100_mobile_rust_future_complete_rust_buffer,
+            freeFunc: ffi_p100_mobile_rust_future_free_rust_buffer,
+            liftFunc: FfiConverterTypeReconciliation_lift,
+            errorHandler: FfiConverterTypeP100Error_lift
+        )
+}
+    
+    /**
+     * The escape hatch: sends any call (`GET`, `POST`, `PATCH`, `DELETE` on a `/v1/…`
+     * path) with auth, retries and error mapping, for endpoints the SDK does not model yet.
+     * `body` and the result are JSON text.
+     */
+open func request(method: String, path: String, body: String? = nil)async throws  -> String  {
+    return
+        try  await uniffiRustCallAsync(
+            rustFutureFunc: {
+                uniffi_p100_mobile_fn_method_client_request(
+                        self.uniffiCloneHandle(),FfiConverterString.lower(method),FfiConverterString.lower(path),FfiConverterOptionString.lower(body)
+                )
+            },
+            pollFunc: ffi_p100_mobile_rust_future_poll_rust_buffer,
+            completeFunc: ffi_p100_mobile_rust_future_complete_rust_buffer,
+            freeFunc: ffi_p100_mobile_rust_future_free_rust_buffer,
+            liftFunc: FfiConverterString.lift,
+            errorHandler: FfiConverterTypeP100Error_lift
+        )
+}
+    
+    /**
+     * A client sharing this one's connection pool, with another timeout per attempt and/or
+     * number of retries (`null`/`nil` keeps the current value).
+     */
+open func withRequestOptions(timeoutMs: Int64? = nil, maxRetries: Int32? = nil)throws  -> Client  {
+    return try  FfiConverterTypeClient_lift(try rustCallWithError(FfiConverterTypeP100Error_lift) {
+        uniffiCallStatus in
+    uniffi_p100_mobile_fn_method_client_with_request_options(
+            self.uniffiCloneHandle(),
+        FfiConverterOptionInt64.lower(timeoutMs),
+        FfiConverterOptionInt32.lower(maxRetries),uniffiCallStatus
     )
 })
 }
@@ -1151,51 +1212,6 @@ open func paymentLinks() -> PaymentLinks  {
 }
     
     /**
-     * Did the operation of `error` happen? For an `unknown` (or `accepted`) outcome of a
-     * money-moving call, looks in the transaction history for the operation its `fingerprint`
-     * describes: `Found` (id and status), `NotFound` (not there yet: check again later before
-     * sending again) or `CannotTell` (several matches, or an operation the history does not
-     * list). `notSent` and `rejected` errors are `NotFound` at once. The core's rules
-     * (`p100::Client::reconcile_outcome`).
-     */
-open func reconcile(error: P100Error)async throws  -> Reconciliation  {
-    return
-        try  await uniffiRustCallAsync(
-            rustFutureFunc: {
-                uniffi_p100_mobile_fn_method_client_reconcile(
-                        self.uniffiCloneHandle(),FfiConverterTypeP100Error_lower(error)
-                )
-            },
-            pollFunc: ffi_p100_mobile_rust_future_poll_rust_buffer,
-            completeFunc: ffi_p100_mobile_rust_future_complete_rust_buffer,
-            freeFunc: ffi_p100_mobile_rust_future_free_rust_buffer,
-            liftFunc: FfiConverterTypeReconciliation_lift,
-            errorHandler: FfiConverterTypeP100Error_lift
-        )
-}
-    
-    /**
-     * The escape hatch: sends any call (`GET`, `POST`, `PATCH`, `DELETE` on a `/v1/…` path)
-     * with auth, retries and error mapping, for endpoints the SDK does not model yet. `body` and
-     * the result are JSON text.
-     */
-open func request(method: String, path: String, body: String? = nil)async throws  -> String  {
-    return
-        try  await uniffiRustCallAsync(
-            rustFutureFunc: {
-                uniffi_p100_mobile_fn_method_client_request(
-                        self.uniffiCloneHandle(),FfiConverterString.lower(method),FfiConverterString.lower(path),FfiConverterOptionString.lower(body)
-                )
-            },
-            pollFunc: ffi_p100_mobile_rust_future_poll_rust_buffer,
-            completeFunc: ffi_p100_mobile_rust_future_complete_rust_buffer,
-            freeFunc: ffi_p100_mobile_rust_future_free_rust_buffer,
-            liftFunc: FfiConverterString.lift,
-            errorHandler: FfiConverterTypeP100Error_lift
-        )
-}
-    
-    /**
      * SEPA transfers out of the partner's or a user's EUR balance.
      */
 open func sepa() -> Sepa  {
@@ -1227,21 +1243,6 @@ open func users() -> Users  {
         uniffiCallStatus in
     uniffi_p100_mobile_fn_method_client_users(
             self.uniffiCloneHandle(),uniffiCallStatus
-    )
-})
-}
-    
-    /**
-     * A client sharing this one's connection pool, with another timeout per attempt and/or
-     * number of retries (`null`/`nil` keeps the current value).
-     */
-open func withRequestOptions(timeoutMs: Int64? = nil, maxRetries: Int32? = nil)throws  -> Client  {
-    return try  FfiConverterTypeClient_lift(try rustCallWithError(FfiConverterTypeP100Error_lift) {
-        uniffiCallStatus in
-    uniffi_p100_mobile_fn_method_client_with_request_options(
-            self.uniffiCloneHandle(),
-        FfiConverterOptionInt64.lower(timeoutMs),
-        FfiConverterOptionInt32.lower(maxRetries),uniffiCallStatus
     )
 })
 }
@@ -1309,27 +1310,30 @@ public protocol CryptoProtocol: AnyObject, Sendable {
     /**
      * The current network fee of a currency (and network).
      */
-    func networkFee(query: NetworkFeeQuery) async throws  -> NetworkFee
+    func networkFee(request: NetworkFeeQuery) async throws  -> NetworkFee
     
     /**
-     * Sends crypto from the partner's balance (accepted, then processed).
+     * Sends crypto from the partner's balance. Accepted, then processed.
      */
-    func partnerWithdrawal(req: PartnerCryptoWithdrawalRequest) async throws  -> WithdrawalCreated
+    func partnerWithdrawal(request: PartnerCryptoWithdrawalRequest) async throws  -> WithdrawalCreated
     
     /**
      * Sends the sender's travel-rule data for a deposit held in `WAITING_FOR_TR_DATA`.
      */
-    func updateTravelRule(req: TravelRuleUpdateRequest) async throws 
+    func updateTravelRule(request: TravelRuleUpdateRequest) async throws 
     
     /**
-     * Sends crypto from a user's balance (accepted, then processed).
+     * Sends crypto from a user's balance. Accepted, then processed.
      */
-    func userWithdrawal(req: UserCryptoWithdrawalRequest) async throws  -> WithdrawalCreated
+    func userWithdrawal(request: UserCryptoWithdrawalRequest) async throws  -> WithdrawalCreated
     
     /**
-     * Polls `details` until `SUCCESSFUL` or `FAILED`.
+     * Polls `details` until the operation is final. In milliseconds, unset values
+     * keep the defaults: `timeoutMs` (overall, 5 minutes), `intervalMs` (first
+     * pause between polls, 1 s), `maxIntervalMs` (longest pause, 15 s). Running
+     * out of time is a `Timeout` error.
      */
-    func waitFor(withdrawalId: String, timeoutMs: Int64?, pollIntervalMs: Int64?) async throws  -> CryptoWithdrawalDetails
+    func waitFor(withdrawalId: String, timeoutMs: Int64?, intervalMs: Int64?, maxIntervalMs: Int64?) async throws  -> CryptoWithdrawalDetails
     
 }
 /**
@@ -1410,12 +1414,12 @@ open func details(withdrawalId: String)async throws  -> CryptoWithdrawalDetails 
     /**
      * The current network fee of a currency (and network).
      */
-open func networkFee(query: NetworkFeeQuery)async throws  -> NetworkFee  {
+open func networkFee(request: NetworkFeeQuery)async throws  -> NetworkFee  {
     return
         try  await uniffiRustCallAsync(
             rustFutureFunc: {
                 uniffi_p100_mobile_fn_method_crypto_network_fee(
-                        self.uniffiCloneHandle(),FfiConverterTypeNetworkFeeQuery_lower(query)
+                        self.uniffiCloneHandle(),FfiConverterTypeNetworkFeeQuery_lower(request)
                 )
             },
             pollFunc: ffi_p100_mobile_rust_future_poll_rust_buffer,
@@ -1427,14 +1431,14 @@ open func networkFee(query: NetworkFeeQuery)async throws  -> NetworkFee  {
 }
     
     /**
-     * Sends crypto from the partner's balance (accepted, then processed).
+     * Sends crypto from the partner's balance. Accepted, then processed.
      */
-open func partnerWithdrawal(req: PartnerCryptoWithdrawalRequest)async throws  -> WithdrawalCreated  {
+open func partnerWithdrawal(request: PartnerCryptoWithdrawalRequest)async throws  -> WithdrawalCreated  {
     return
         try  await uniffiRustCallAsync(
             rustFutureFunc: {
                 uniffi_p100_mobile_fn_method_crypto_partner_withdrawal(
-                        self.uniffiCloneHandle(),FfiConverterTypePartnerCryptoWithdrawalRequest_lower(req)
+                        self.uniffiCloneHandle(),FfiConverterTypePartnerCryptoWithdrawalRequest_lower(request)
                 )
             },
             pollFunc: ffi_p100_mobile_rust_future_poll_rust_buffer,
@@ -1448,12 +1452,12 @@ open func partnerWithdrawal(req: PartnerCryptoWithdrawalRequest)async throws  ->
     /**
      * Sends the sender's travel-rule data for a deposit held in `WAITING_FOR_TR_DATA`.
      */
-open func updateTravelRule(req: TravelRuleUpdateRequest)async throws   {
+open func updateTravelRule(request: TravelRuleUpdateRequest)async throws   {
     return
         try  await uniffiRustCallAsync(
             rustFutureFunc: {
                 uniffi_p100_mobile_fn_method_crypto_update_travel_rule(
-                        self.uniffiCloneHandle(),FfiConverterTypeTravelRuleUpdateRequest_lower(req)
+                        self.uniffiCloneHandle(),FfiConverterTypeTravelRuleUpdateRequest_lower(request)
                 )
             },
             pollFunc: ffi_p100_mobile_rust_future_poll_void,
@@ -1465,14 +1469,14 @@ open func updateTravelRule(req: TravelRuleUpdateRequest)async throws   {
 }
     
     /**
-     * Sends crypto from a user's balance (accepted, then processed).
+     * Sends crypto from a user's balance. Accepted, then processed.
      */
-open func userWithdrawal(req: UserCryptoWithdrawalRequest)async throws  -> WithdrawalCreated  {
+open func userWithdrawal(request: UserCryptoWithdrawalRequest)async throws  -> WithdrawalCreated  {
     return
         try  await uniffiRustCallAsync(
             rustFutureFunc: {
                 uniffi_p100_mobile_fn_method_crypto_user_withdrawal(
-                        self.uniffiCloneHandle(),FfiConverterTypeUserCryptoWithdrawalRequest_lower(req)
+                        self.uniffiCloneHandle(),FfiConverterTypeUserCryptoWithdrawalRequest_lower(request)
                 )
             },
             pollFunc: ffi_p100_mobile_rust_future_poll_rust_buffer,
@@ -1484,14 +1488,17 @@ open func userWithdrawal(req: UserCryptoWithdrawalRequest)async throws  -> Withd
 }
     
     /**
-     * Polls `details` until `SUCCESSFUL` or `FAILED`.
+     * Polls `details` until the operation is final. In milliseconds, unset values
+     * keep the defaults: `timeoutMs` (overall, 5 minutes), `intervalMs` (first
+     * pause between polls, 1 s), `maxIntervalMs` (longest pause, 15 s). Running
+     * out of time is a `Timeout` error.
      */
-open func waitFor(withdrawalId: String, timeoutMs: Int64? = nil, pollIntervalMs: Int64? = nil)async throws  -> CryptoWithdrawalDetails  {
+open func waitFor(withdrawalId: String, timeoutMs: Int64? = nil, intervalMs: Int64? = nil, maxIntervalMs: Int64? = nil)async throws  -> CryptoWithdrawalDetails  {
     return
         try  await uniffiRustCallAsync(
             rustFutureFunc: {
                 uniffi_p100_mobile_fn_method_crypto_wait_for(
-                        self.uniffiCloneHandle(),FfiConverterString.lower(withdrawalId),FfiConverterOptionInt64.lower(timeoutMs),FfiConverterOptionInt64.lower(pollIntervalMs)
+                        self.uniffiCloneHandle(),FfiConverterString.lower(withdrawalId),FfiConverterOptionInt64.lower(timeoutMs),FfiConverterOptionInt64.lower(intervalMs),FfiConverterOptionInt64.lower(maxIntervalMs)
                 )
             },
             pollFunc: ffi_p100_mobile_rust_future_poll_rust_buffer,
@@ -1563,15 +1570,15 @@ public protocol ExchangeProtocol: AnyObject, Sendable {
     func details(exchangeId: String) async throws  -> ExchangeDetails
     
     /**
-     * Exchanges on the partner's account with a locked rate. Returns once accepted; follow
-     * it with `waitFor`.
+     * Exchanges on the partner's account with a locked rate. Returns once accepted;
+     * the outcome comes from `wait_for` or the exchange webhook.
      */
-    func partnerExecute(req: PartnerExchangeRequest) async throws  -> ExchangeCreated
+    func partnerExecute(request: PartnerExchangeRequest) async throws  -> ExchangeCreated
     
     /**
-     * Locks a rate for the partner's own exchange; use it before it expires.
+     * Locks a rate for the partner's own exchange; use it before `validUntil`.
      */
-    func partnerLock(query: ExchangeLockQuery) async throws  -> ExchangeLock
+    func partnerLock(request: ExchangeLockQuery) async throws  -> ExchangeLock
     
     /**
      * Indicative rates (not executable).
@@ -1581,7 +1588,7 @@ public protocol ExchangeProtocol: AnyObject, Sendable {
     /**
      * Exchanges on a user's account with a locked rate (accepted, then processed).
      */
-    func userExecute(req: UserExchangeRequest) async throws  -> ExchangeCreated
+    func userExecute(request: UserExchangeRequest) async throws  -> ExchangeCreated
     
     /**
      * Locks a rate for a user's exchange.
@@ -1589,9 +1596,12 @@ public protocol ExchangeProtocol: AnyObject, Sendable {
     func userLock(externalUserId: String) async throws  -> ExchangeLock
     
     /**
-     * Polls `details` until the exchange is `COMPLETED` or `FAILED`.
+     * Polls `details` until the operation is final. In milliseconds, unset values
+     * keep the defaults: `timeoutMs` (overall, 5 minutes), `intervalMs` (first
+     * pause between polls, 1 s), `maxIntervalMs` (longest pause, 15 s). Running
+     * out of time is a `Timeout` error.
      */
-    func waitFor(exchangeId: String, timeoutMs: Int64?, pollIntervalMs: Int64?) async throws  -> ExchangeDetails
+    func waitFor(exchangeId: String, timeoutMs: Int64?, intervalMs: Int64?, maxIntervalMs: Int64?) async throws  -> ExchangeDetails
     
 }
 /**
@@ -1670,15 +1680,15 @@ open func details(exchangeId: String)async throws  -> ExchangeDetails  {
 }
     
     /**
-     * Exchanges on the partner's account with a locked rate. Returns once accepted; follow
-     * it with `waitFor`.
+     * Exchanges on the partner's account with a locked rate. Returns once accepted;
+     * the outcome comes from `wait_for` or the exchange webhook.
      */
-open func partnerExecute(req: PartnerExchangeRequest)async throws  -> ExchangeCreated  {
+open func partnerExecute(request: PartnerExchangeRequest)async throws  -> ExchangeCreated  {
     return
         try  await uniffiRustCallAsync(
             rustFutureFunc: {
                 uniffi_p100_mobile_fn_method_exchange_partner_execute(
-                        self.uniffiCloneHandle(),FfiConverterTypePartnerExchangeRequest_lower(req)
+                        self.uniffiCloneHandle(),FfiConverterTypePartnerExchangeRequest_lower(request)
                 )
             },
             pollFunc: ffi_p100_mobile_rust_future_poll_rust_buffer,
@@ -1690,14 +1700,14 @@ open func partnerExecute(req: PartnerExchangeRequest)async throws  -> ExchangeCr
 }
     
     /**
-     * Locks a rate for the partner's own exchange; use it before it expires.
+     * Locks a rate for the partner's own exchange; use it before `validUntil`.
      */
-open func partnerLock(query: ExchangeLockQuery)async throws  -> ExchangeLock  {
+open func partnerLock(request: ExchangeLockQuery)async throws  -> ExchangeLock  {
     return
         try  await uniffiRustCallAsync(
             rustFutureFunc: {
                 uniffi_p100_mobile_fn_method_exchange_partner_lock(
-                        self.uniffiCloneHandle(),FfiConverterTypeExchangeLockQuery_lower(query)
+                        self.uniffiCloneHandle(),FfiConverterTypeExchangeLockQuery_lower(request)
                 )
             },
             pollFunc: ffi_p100_mobile_rust_future_poll_rust_buffer,
@@ -1730,12 +1740,12 @@ open func rates()async throws  -> ExchangeRates  {
     /**
      * Exchanges on a user's account with a locked rate (accepted, then processed).
      */
-open func userExecute(req: UserExchangeRequest)async throws  -> ExchangeCreated  {
+open func userExecute(request: UserExchangeRequest)async throws  -> ExchangeCreated  {
     return
         try  await uniffiRustCallAsync(
             rustFutureFunc: {
                 uniffi_p100_mobile_fn_method_exchange_user_execute(
-                        self.uniffiCloneHandle(),FfiConverterTypeUserExchangeRequest_lower(req)
+                        self.uniffiCloneHandle(),FfiConverterTypeUserExchangeRequest_lower(request)
                 )
             },
             pollFunc: ffi_p100_mobile_rust_future_poll_rust_buffer,
@@ -1766,14 +1776,17 @@ open func userLock(externalUserId: String)async throws  -> ExchangeLock  {
 }
     
     /**
-     * Polls `details` until the exchange is `COMPLETED` or `FAILED`.
+     * Polls `details` until the operation is final. In milliseconds, unset values
+     * keep the defaults: `timeoutMs` (overall, 5 minutes), `intervalMs` (first
+     * pause between polls, 1 s), `maxIntervalMs` (longest pause, 15 s). Running
+     * out of time is a `Timeout` error.
      */
-open func waitFor(exchangeId: String, timeoutMs: Int64? = nil, pollIntervalMs: Int64? = nil)async throws  -> ExchangeDetails  {
+open func waitFor(exchangeId: String, timeoutMs: Int64? = nil, intervalMs: Int64? = nil, maxIntervalMs: Int64? = nil)async throws  -> ExchangeDetails  {
     return
         try  await uniffiRustCallAsync(
             rustFutureFunc: {
                 uniffi_p100_mobile_fn_method_exchange_wait_for(
-                        self.uniffiCloneHandle(),FfiConverterString.lower(exchangeId),FfiConverterOptionInt64.lower(timeoutMs),FfiConverterOptionInt64.lower(pollIntervalMs)
+                        self.uniffiCloneHandle(),FfiConverterString.lower(exchangeId),FfiConverterOptionInt64.lower(timeoutMs),FfiConverterOptionInt64.lower(intervalMs),FfiConverterOptionInt64.lower(maxIntervalMs)
                 )
             },
             pollFunc: ffi_p100_mobile_rust_future_poll_rust_buffer,
@@ -1840,14 +1853,14 @@ public func FfiConverterTypeExchange_lower(_ value: Exchange) -> UInt64 {
 public protocol KycProtocol: AnyObject, Sendable {
     
     /**
-     * Submits the user's document data once KYC is accepted.
+     * Submits the user's document data once KYC is accepted; balances are generated then.
      */
-    func addVerification(req: UserVerificationRequest) async throws 
+    func addVerification(request: UserVerificationRequest) async throws 
     
     /**
      * KYC by P100: starts a verification session.
      */
-    func createVerification(req: CreateKycVerificationRequest) async throws  -> KycVerification
+    func createVerification(request: CreateKycVerificationRequest) async throws  -> KycVerification
     
     /**
      * KYC by P100: where the verification stands.
@@ -1855,17 +1868,18 @@ public protocol KycProtocol: AnyObject, Sendable {
     func status(verificationId: String) async throws  -> KycStatus
     
     /**
-     * Uploads identity document photos.
+     * Uploads identity document photos (multipart field `files`, plus `documentType`).
      */
-    func uploadFiles(req: KycFilesRequest) async throws 
+    func uploadFiles(request: KycFilesRequest) async throws 
     
     /**
-     * Uploads 1–3 proof-of-address files (≤ 5 MB each; JPEG, PNG or PDF).
+     * Uploads 1–3 proof-of-address files in one request (≤ 5 MB each; JPEG, PNG or PDF).
      */
-    func uploadPoa(req: PoaFilesRequest) async throws 
+    func uploadPoa(request: PoaFilesRequest) async throws 
     
     /**
-     * KYC by P100: the verification page (its URL and the HTML the API answers with).
+     * KYC by P100: the verification page. The API answers with an HTML page (no
+     * redirect); serve `html` to the user's browser.
      */
     func verificationPage(externalUserId: String, verificationId: String) async throws  -> VerificationPage
     
@@ -1927,14 +1941,14 @@ open class Kyc: KycProtocol, @unchecked Sendable {
 
     
     /**
-     * Submits the user's document data once KYC is accepted.
+     * Submits the user's document data once KYC is accepted; balances are generated then.
      */
-open func addVerification(req: UserVerificationRequest)async throws   {
+open func addVerification(request: UserVerificationRequest)async throws   {
     return
         try  await uniffiRustCallAsync(
             rustFutureFunc: {
                 uniffi_p100_mobile_fn_method_kyc_add_verification(
-                        self.uniffiCloneHandle(),FfiConverterTypeUserVerificationRequest_lower(req)
+                        self.uniffiCloneHandle(),FfiConverterTypeUserVerificationRequest_lower(request)
                 )
             },
             pollFunc: ffi_p100_mobile_rust_future_poll_void,
@@ -1948,12 +1962,12 @@ open func addVerification(req: UserVerificationRequest)async throws   {
     /**
      * KYC by P100: starts a verification session.
      */
-open func createVerification(req: CreateKycVerificationRequest)async throws  -> KycVerification  {
+open func createVerification(request: CreateKycVerificationRequest)async throws  -> KycVerification  {
     return
         try  await uniffiRustCallAsync(
             rustFutureFunc: {
                 uniffi_p100_mobile_fn_method_kyc_create_verification(
-                        self.uniffiCloneHandle(),FfiConverterTypeCreateKycVerificationRequest_lower(req)
+                        self.uniffiCloneHandle(),FfiConverterTypeCreateKycVerificationRequest_lower(request)
                 )
             },
             pollFunc: ffi_p100_mobile_rust_future_poll_rust_buffer,
@@ -1984,14 +1998,14 @@ open func status(verificationId: String)async throws  -> KycStatus  {
 }
     
     /**
-     * Uploads identity document photos.
+     * Uploads identity document photos (multipart field `files`, plus `documentType`).
      */
-open func uploadFiles(req: KycFilesRequest)async throws   {
+open func uploadFiles(request: KycFilesRequest)async throws   {
     return
         try  await uniffiRustCallAsync(
             rustFutureFunc: {
                 uniffi_p100_mobile_fn_method_kyc_upload_files(
-                        self.uniffiCloneHandle(),FfiConverterTypeKycFilesRequest_lower(req)
+                        self.uniffiCloneHandle(),FfiConverterTypeKycFilesRequest_lower(request)
                 )
             },
             pollFunc: ffi_p100_mobile_rust_future_poll_void,
@@ -2003,14 +2017,14 @@ open func uploadFiles(req: KycFilesRequest)async throws   {
 }
     
     /**
-     * Uploads 1–3 proof-of-address files (≤ 5 MB each; JPEG, PNG or PDF).
+     * Uploads 1–3 proof-of-address files in one request (≤ 5 MB each; JPEG, PNG or PDF).
      */
-open func uploadPoa(req: PoaFilesRequest)async throws   {
+open func uploadPoa(request: PoaFilesRequest)async throws   {
     return
         try  await uniffiRustCallAsync(
             rustFutureFunc: {
                 uniffi_p100_mobile_fn_method_kyc_upload_poa(
-                        self.uniffiCloneHandle(),FfiConverterTypePoaFilesRequest_lower(req)
+                        self.uniffiCloneHandle(),FfiConverterTypePoaFilesRequest_lower(request)
                 )
             },
             pollFunc: ffi_p100_mobile_rust_future_poll_void,
@@ -2022,7 +2036,8 @@ open func uploadPoa(req: PoaFilesRequest)async throws   {
 }
     
     /**
-     * KYC by P100: the verification page (its URL and the HTML the API answers with).
+     * KYC by P100: the verification page. The API answers with an HTML page (no
+     * redirect); serve `html` to the user's browser.
      */
 open func verificationPage(externalUserId: String, verificationId: String)async throws  -> VerificationPage  {
     return
@@ -2098,7 +2113,7 @@ public protocol OrdersProtocol: AnyObject, Sendable {
     /**
      * Turns a lock into an order (accepted, then processed).
      */
-    func create(req: CreateOrderRequest) async throws  -> OrderCreated
+    func create(request: CreateOrderRequest) async throws  -> OrderCreated
     
     /**
      * The state of an order.
@@ -2108,7 +2123,7 @@ public protocol OrdersProtocol: AnyObject, Sendable {
     /**
      * Locks an order rate; use the lock before `expiresAt`.
      */
-    func lock(req: OrderLockRequest) async throws  -> OrderLock
+    func lock(request: OrderLockRequest) async throws  -> OrderLock
     
     /**
      * Current order rates.
@@ -2116,9 +2131,12 @@ public protocol OrdersProtocol: AnyObject, Sendable {
     func rates() async throws  -> OrderRates
     
     /**
-     * Polls `details` until the order is final.
+     * Polls `details` until the operation is final. In milliseconds, unset values
+     * keep the defaults: `timeoutMs` (overall, 5 minutes), `intervalMs` (first
+     * pause between polls, 1 s), `maxIntervalMs` (longest pause, 15 s). Running
+     * out of time is a `Timeout` error.
      */
-    func waitFor(orderId: String, timeoutMs: Int64?, pollIntervalMs: Int64?) async throws  -> OrderDetails
+    func waitFor(orderId: String, timeoutMs: Int64?, intervalMs: Int64?, maxIntervalMs: Int64?) async throws  -> OrderDetails
     
 }
 /**
@@ -2180,12 +2198,12 @@ open class Orders: OrdersProtocol, @unchecked Sendable {
     /**
      * Turns a lock into an order (accepted, then processed).
      */
-open func create(req: CreateOrderRequest)async throws  -> OrderCreated  {
+open func create(request: CreateOrderRequest)async throws  -> OrderCreated  {
     return
         try  await uniffiRustCallAsync(
             rustFutureFunc: {
                 uniffi_p100_mobile_fn_method_orders_create(
-                        self.uniffiCloneHandle(),FfiConverterTypeCreateOrderRequest_lower(req)
+                        self.uniffiCloneHandle(),FfiConverterTypeCreateOrderRequest_lower(request)
                 )
             },
             pollFunc: ffi_p100_mobile_rust_future_poll_rust_buffer,
@@ -2218,12 +2236,12 @@ open func details(orderId: String)async throws  -> OrderDetails  {
     /**
      * Locks an order rate; use the lock before `expiresAt`.
      */
-open func lock(req: OrderLockRequest)async throws  -> OrderLock  {
+open func lock(request: OrderLockRequest)async throws  -> OrderLock  {
     return
         try  await uniffiRustCallAsync(
             rustFutureFunc: {
                 uniffi_p100_mobile_fn_method_orders_lock(
-                        self.uniffiCloneHandle(),FfiConverterTypeOrderLockRequest_lower(req)
+                        self.uniffiCloneHandle(),FfiConverterTypeOrderLockRequest_lower(request)
                 )
             },
             pollFunc: ffi_p100_mobile_rust_future_poll_rust_buffer,
@@ -2254,14 +2272,17 @@ open func rates()async throws  -> OrderRates  {
 }
     
     /**
-     * Polls `details` until the order is final.
+     * Polls `details` until the operation is final. In milliseconds, unset values
+     * keep the defaults: `timeoutMs` (overall, 5 minutes), `intervalMs` (first
+     * pause between polls, 1 s), `maxIntervalMs` (longest pause, 15 s). Running
+     * out of time is a `Timeout` error.
      */
-open func waitFor(orderId: String, timeoutMs: Int64? = nil, pollIntervalMs: Int64? = nil)async throws  -> OrderDetails  {
+open func waitFor(orderId: String, timeoutMs: Int64? = nil, intervalMs: Int64? = nil, maxIntervalMs: Int64? = nil)async throws  -> OrderDetails  {
     return
         try  await uniffiRustCallAsync(
             rustFutureFunc: {
                 uniffi_p100_mobile_fn_method_orders_wait_for(
-                        self.uniffiCloneHandle(),FfiConverterString.lower(orderId),FfiConverterOptionInt64.lower(timeoutMs),FfiConverterOptionInt64.lower(pollIntervalMs)
+                        self.uniffiCloneHandle(),FfiConverterString.lower(orderId),FfiConverterOptionInt64.lower(timeoutMs),FfiConverterOptionInt64.lower(intervalMs),FfiConverterOptionInt64.lower(maxIntervalMs)
                 )
             },
             pollFunc: ffi_p100_mobile_rust_future_poll_rust_buffer,
@@ -2335,7 +2356,7 @@ public protocol PartnerProtocol: AnyObject, Sendable {
     /**
      * Creates a deposit wallet.
      */
-    func createWallet(req: CreateWalletRequest) async throws  -> Wallet
+    func createWallet(request: CreateWalletRequest) async throws  -> Wallet
     
     /**
      * Whitelisted SEPA contacts of the partner.
@@ -2343,15 +2364,15 @@ public protocol PartnerProtocol: AnyObject, Sendable {
     func sepaContacts() async throws  -> SepaContacts
     
     /**
-     * Bank details for topping up the partner's EUR balance (put `title` verbatim in the
-     * transfer's reference).
+     * Bank details for topping up the partner's EUR balance. Put `title` verbatim in
+     * the transfer's reference, or the deposit is matched by hand (or returned).
      */
     func sepaDepositInfo() async throws  -> SepaDepositInfo
     
     /**
-     * The partner's transactions of one month.
+     * The partner's transactions of one month (`?month=M&year=Y`).
      */
-    func transactions(query: TransactionHistoryQuery) async throws  -> TransactionHistory
+    func transactions(request: TransactionHistoryQuery) async throws  -> TransactionHistory
     
 }
 /**
@@ -2432,12 +2453,12 @@ open func balances()async throws  -> Balances  {
     /**
      * Creates a deposit wallet.
      */
-open func createWallet(req: CreateWalletRequest)async throws  -> Wallet  {
+open func createWallet(request: CreateWalletRequest)async throws  -> Wallet  {
     return
         try  await uniffiRustCallAsync(
             rustFutureFunc: {
                 uniffi_p100_mobile_fn_method_partner_create_wallet(
-                        self.uniffiCloneHandle(),FfiConverterTypeCreateWalletRequest_lower(req)
+                        self.uniffiCloneHandle(),FfiConverterTypeCreateWalletRequest_lower(request)
                 )
             },
             pollFunc: ffi_p100_mobile_rust_future_poll_rust_buffer,
@@ -2468,8 +2489,8 @@ open func sepaContacts()async throws  -> SepaContacts  {
 }
     
     /**
-     * Bank details for topping up the partner's EUR balance (put `title` verbatim in the
-     * transfer's reference).
+     * Bank details for topping up the partner's EUR balance. Put `title` verbatim in
+     * the transfer's reference, or the deposit is matched by hand (or returned).
      */
 open func sepaDepositInfo()async throws  -> SepaDepositInfo  {
     return
@@ -2488,14 +2509,14 @@ open func sepaDepositInfo()async throws  -> SepaDepositInfo  {
 }
     
     /**
-     * The partner's transactions of one month.
+     * The partner's transactions of one month (`?month=M&year=Y`).
      */
-open func transactions(query: TransactionHistoryQuery)async throws  -> TransactionHistory  {
+open func transactions(request: TransactionHistoryQuery)async throws  -> TransactionHistory  {
     return
         try  await uniffiRustCallAsync(
             rustFutureFunc: {
                 uniffi_p100_mobile_fn_method_partner_transactions(
-                        self.uniffiCloneHandle(),FfiConverterTypeTransactionHistoryQuery_lower(query)
+                        self.uniffiCloneHandle(),FfiConverterTypeTransactionHistoryQuery_lower(request)
                 )
             },
             pollFunc: ffi_p100_mobile_rust_future_poll_rust_buffer,
@@ -2564,12 +2585,12 @@ public protocol PaymentLinksProtocol: AnyObject, Sendable {
     /**
      * Generates a standard payment link.
      */
-    func create(req: CreatePaymentLinkRequest) async throws  -> PaymentLink
+    func create(request: CreatePaymentLinkRequest) async throws  -> PaymentLink
     
     /**
      * Generates a hosted checkout with the partner's branding.
      */
-    func createCheckout(req: CreatePaymentLinkRequest) async throws  -> PaymentLink
+    func createCheckout(request: CreatePaymentLinkRequest) async throws  -> PaymentLink
     
     /**
      * The state of a payment link.
@@ -2636,12 +2657,12 @@ open class PaymentLinks: PaymentLinksProtocol, @unchecked Sendable {
     /**
      * Generates a standard payment link.
      */
-open func create(req: CreatePaymentLinkRequest)async throws  -> PaymentLink  {
+open func create(request: CreatePaymentLinkRequest)async throws  -> PaymentLink  {
     return
         try  await uniffiRustCallAsync(
             rustFutureFunc: {
                 uniffi_p100_mobile_fn_method_paymentlinks_create(
-                        self.uniffiCloneHandle(),FfiConverterTypeCreatePaymentLinkRequest_lower(req)
+                        self.uniffiCloneHandle(),FfiConverterTypeCreatePaymentLinkRequest_lower(request)
                 )
             },
             pollFunc: ffi_p100_mobile_rust_future_poll_rust_buffer,
@@ -2655,12 +2676,12 @@ open func create(req: CreatePaymentLinkRequest)async throws  -> PaymentLink  {
     /**
      * Generates a hosted checkout with the partner's branding.
      */
-open func createCheckout(req: CreatePaymentLinkRequest)async throws  -> PaymentLink  {
+open func createCheckout(request: CreatePaymentLinkRequest)async throws  -> PaymentLink  {
     return
         try  await uniffiRustCallAsync(
             rustFutureFunc: {
                 uniffi_p100_mobile_fn_method_paymentlinks_create_checkout(
-                        self.uniffiCloneHandle(),FfiConverterTypeCreatePaymentLinkRequest_lower(req)
+                        self.uniffiCloneHandle(),FfiConverterTypeCreatePaymentLinkRequest_lower(request)
                 )
             },
             pollFunc: ffi_p100_mobile_rust_future_poll_rust_buffer,
@@ -2751,20 +2772,23 @@ public protocol SepaProtocol: AnyObject, Sendable {
     func details(transferId: String) async throws  -> SepaTransferDetails
     
     /**
-     * Sends EUR from the partner's balance (accepted, then processed; follow it with
-     * `waitFor`). Never retried after an ambiguous failure.
+     * Sends EUR from the partner's balance by SEPA. Accepted, then processed: follow
+     * it with `wait_for`. Never retried after an ambiguous failure.
      */
-    func partnerTransfer(req: PartnerSepaTransferRequest) async throws  -> SepaTransferCreated
+    func partnerTransfer(request: PartnerSepaTransferRequest) async throws  -> SepaTransferCreated
     
     /**
-     * Sends EUR from a user's balance (accepted, then processed).
+     * Sends EUR from a user's balance by SEPA (accepted, then processed).
      */
-    func userTransfer(req: UserSepaTransferRequest) async throws  -> SepaTransferCreated
+    func userTransfer(request: UserSepaTransferRequest) async throws  -> SepaTransferCreated
     
     /**
-     * Polls `details` until `SUCCESSFUL` or `FAILED`.
+     * Polls `details` until the operation is final. In milliseconds, unset values
+     * keep the defaults: `timeoutMs` (overall, 5 minutes), `intervalMs` (first
+     * pause between polls, 1 s), `maxIntervalMs` (longest pause, 15 s). Running
+     * out of time is a `Timeout` error.
      */
-    func waitFor(transferId: String, timeoutMs: Int64?, pollIntervalMs: Int64?) async throws  -> SepaTransferDetails
+    func waitFor(transferId: String, timeoutMs: Int64?, intervalMs: Int64?, maxIntervalMs: Int64?) async throws  -> SepaTransferDetails
     
 }
 /**
@@ -2843,15 +2867,15 @@ open func details(transferId: String)async throws  -> SepaTransferDetails  {
 }
     
     /**
-     * Sends EUR from the partner's balance (accepted, then processed; follow it with
-     * `waitFor`). Never retried after an ambiguous failure.
+     * Sends EUR from the partner's balance by SEPA. Accepted, then processed: follow
+     * it with `wait_for`. Never retried after an ambiguous failure.
      */
-open func partnerTransfer(req: PartnerSepaTransferRequest)async throws  -> SepaTransferCreated  {
+open func partnerTransfer(request: PartnerSepaTransferRequest)async throws  -> SepaTransferCreated  {
     return
         try  await uniffiRustCallAsync(
             rustFutureFunc: {
                 uniffi_p100_mobile_fn_method_sepa_partner_transfer(
-                        self.uniffiCloneHandle(),FfiConverterTypePartnerSepaTransferRequest_lower(req)
+                        self.uniffiCloneHandle(),FfiConverterTypePartnerSepaTransferRequest_lower(request)
                 )
             },
             pollFunc: ffi_p100_mobile_rust_future_poll_rust_buffer,
@@ -2863,14 +2887,14 @@ open func partnerTransfer(req: PartnerSepaTransferRequest)async throws  -> SepaT
 }
     
     /**
-     * Sends EUR from a user's balance (accepted, then processed).
+     * Sends EUR from a user's balance by SEPA (accepted, then processed).
      */
-open func userTransfer(req: UserSepaTransferRequest)async throws  -> SepaTransferCreated  {
+open func userTransfer(request: UserSepaTransferRequest)async throws  -> SepaTransferCreated  {
     return
         try  await uniffiRustCallAsync(
             rustFutureFunc: {
                 uniffi_p100_mobile_fn_method_sepa_user_transfer(
-                        self.uniffiCloneHandle(),FfiConverterTypeUserSepaTransferRequest_lower(req)
+                        self.uniffiCloneHandle(),FfiConverterTypeUserSepaTransferRequest_lower(request)
                 )
             },
             pollFunc: ffi_p100_mobile_rust_future_poll_rust_buffer,
@@ -2882,14 +2906,17 @@ open func userTransfer(req: UserSepaTransferRequest)async throws  -> SepaTransfe
 }
     
     /**
-     * Polls `details` until `SUCCESSFUL` or `FAILED`.
+     * Polls `details` until the operation is final. In milliseconds, unset values
+     * keep the defaults: `timeoutMs` (overall, 5 minutes), `intervalMs` (first
+     * pause between polls, 1 s), `maxIntervalMs` (longest pause, 15 s). Running
+     * out of time is a `Timeout` error.
      */
-open func waitFor(transferId: String, timeoutMs: Int64? = nil, pollIntervalMs: Int64? = nil)async throws  -> SepaTransferDetails  {
+open func waitFor(transferId: String, timeoutMs: Int64? = nil, intervalMs: Int64? = nil, maxIntervalMs: Int64? = nil)async throws  -> SepaTransferDetails  {
     return
         try  await uniffiRustCallAsync(
             rustFutureFunc: {
                 uniffi_p100_mobile_fn_method_sepa_wait_for(
-                        self.uniffiCloneHandle(),FfiConverterString.lower(transferId),FfiConverterOptionInt64.lower(timeoutMs),FfiConverterOptionInt64.lower(pollIntervalMs)
+                        self.uniffiCloneHandle(),FfiConverterString.lower(transferId),FfiConverterOptionInt64.lower(timeoutMs),FfiConverterOptionInt64.lower(intervalMs),FfiConverterOptionInt64.lower(maxIntervalMs)
                 )
             },
             pollFunc: ffi_p100_mobile_rust_future_poll_rust_buffer,
@@ -2956,9 +2983,10 @@ public func FfiConverterTypeSepa_lower(_ value: Sepa) -> UInt64 {
 public protocol TransfersProtocol: AnyObject, Sendable {
     
     /**
-     * Moves money between the partner and a user (accepted, then processed).
+     * Moves money between the partner and a user (`fund`: partner → user, `collect`:
+     * user → partner). Accepted, then processed.
      */
-    func create(req: TransferRequest) async throws  -> TransferCreated
+    func create(request: TransferRequest) async throws  -> TransferCreated
     
     /**
      * The state of an internal transfer.
@@ -2966,9 +2994,12 @@ public protocol TransfersProtocol: AnyObject, Sendable {
     func details(transferId: String) async throws  -> TransferDetails
     
     /**
-     * Polls `details` until final.
+     * Polls `details` until the operation is final. In milliseconds, unset values
+     * keep the defaults: `timeoutMs` (overall, 5 minutes), `intervalMs` (first
+     * pause between polls, 1 s), `maxIntervalMs` (longest pause, 15 s). Running
+     * out of time is a `Timeout` error.
      */
-    func waitFor(transferId: String, timeoutMs: Int64?, pollIntervalMs: Int64?) async throws  -> TransferDetails
+    func waitFor(transferId: String, timeoutMs: Int64?, intervalMs: Int64?, maxIntervalMs: Int64?) async throws  -> TransferDetails
     
 }
 /**
@@ -3028,14 +3059,15 @@ open class Transfers: TransfersProtocol, @unchecked Sendable {
 
     
     /**
-     * Moves money between the partner and a user (accepted, then processed).
+     * Moves money between the partner and a user (`fund`: partner → user, `collect`:
+     * user → partner). Accepted, then processed.
      */
-open func create(req: TransferRequest)async throws  -> TransferCreated  {
+open func create(request: TransferRequest)async throws  -> TransferCreated  {
     return
         try  await uniffiRustCallAsync(
             rustFutureFunc: {
                 uniffi_p100_mobile_fn_method_transfers_create(
-                        self.uniffiCloneHandle(),FfiConverterTypeTransferRequest_lower(req)
+                        self.uniffiCloneHandle(),FfiConverterTypeTransferRequest_lower(request)
                 )
             },
             pollFunc: ffi_p100_mobile_rust_future_poll_rust_buffer,
@@ -3066,14 +3098,17 @@ open func details(transferId: String)async throws  -> TransferDetails  {
 }
     
     /**
-     * Polls `details` until final.
+     * Polls `details` until the operation is final. In milliseconds, unset values
+     * keep the defaults: `timeoutMs` (overall, 5 minutes), `intervalMs` (first
+     * pause between polls, 1 s), `maxIntervalMs` (longest pause, 15 s). Running
+     * out of time is a `Timeout` error.
      */
-open func waitFor(transferId: String, timeoutMs: Int64? = nil, pollIntervalMs: Int64? = nil)async throws  -> TransferDetails  {
+open func waitFor(transferId: String, timeoutMs: Int64? = nil, intervalMs: Int64? = nil, maxIntervalMs: Int64? = nil)async throws  -> TransferDetails  {
     return
         try  await uniffiRustCallAsync(
             rustFutureFunc: {
                 uniffi_p100_mobile_fn_method_transfers_wait_for(
-                        self.uniffiCloneHandle(),FfiConverterString.lower(transferId),FfiConverterOptionInt64.lower(timeoutMs),FfiConverterOptionInt64.lower(pollIntervalMs)
+                        self.uniffiCloneHandle(),FfiConverterString.lower(transferId),FfiConverterOptionInt64.lower(timeoutMs),FfiConverterOptionInt64.lower(intervalMs),FfiConverterOptionInt64.lower(maxIntervalMs)
                 )
             },
             pollFunc: ffi_p100_mobile_rust_future_poll_rust_buffer,
@@ -3147,12 +3182,12 @@ public protocol UsersProtocol: AnyObject, Sendable {
     /**
      * Creates a user of the KYC model.
      */
-    func create(req: CreateUserRequest) async throws  -> CreateUserResponse
+    func create(request: CreateUserRequest) async throws  -> CreateUserResponse
     
     /**
-     * Creates a user of the non-KYC model (such users can never become KYC users).
+     * Creates a user of the non-KYC model. Such users can never become KYC users.
      */
-    func createWithoutKyc(req: CreateUserWithoutKycRequest) async throws  -> CreateUserResponse
+    func createWithoutKyc(request: CreateUserWithoutKycRequest) async throws  -> CreateUserResponse
     
     /**
      * Deletes a user for good.
@@ -3170,9 +3205,9 @@ public protocol UsersProtocol: AnyObject, Sendable {
     func suspend(externalUserId: String) async throws 
     
     /**
-     * The user's transactions of one month.
+     * The user's transactions of one month (`?month=M&year=Y`).
      */
-    func transactions(externalUserId: String, query: TransactionHistoryQuery) async throws  -> TransactionHistory
+    func transactions(externalUserId: String, request: TransactionHistoryQuery) async throws  -> TransactionHistory
     
     /**
      * Lifts a suspension.
@@ -3182,7 +3217,7 @@ public protocol UsersProtocol: AnyObject, Sendable {
     /**
      * Updates contact and address data.
      */
-    func update(externalUserId: String, req: UpdateUserRequest) async throws 
+    func update(externalUserId: String, request: UpdateUserRequest) async throws 
     
 }
 /**
@@ -3263,12 +3298,12 @@ open func balances(externalUserId: String)async throws  -> Balances  {
     /**
      * Creates a user of the KYC model.
      */
-open func create(req: CreateUserRequest)async throws  -> CreateUserResponse  {
+open func create(request: CreateUserRequest)async throws  -> CreateUserResponse  {
     return
         try  await uniffiRustCallAsync(
             rustFutureFunc: {
                 uniffi_p100_mobile_fn_method_users_create(
-                        self.uniffiCloneHandle(),FfiConverterTypeCreateUserRequest_lower(req)
+                        self.uniffiCloneHandle(),FfiConverterTypeCreateUserRequest_lower(request)
                 )
             },
             pollFunc: ffi_p100_mobile_rust_future_poll_rust_buffer,
@@ -3280,14 +3315,14 @@ open func create(req: CreateUserRequest)async throws  -> CreateUserResponse  {
 }
     
     /**
-     * Creates a user of the non-KYC model (such users can never become KYC users).
+     * Creates a user of the non-KYC model. Such users can never become KYC users.
      */
-open func createWithoutKyc(req: CreateUserWithoutKycRequest)async throws  -> CreateUserResponse  {
+open func createWithoutKyc(request: CreateUserWithoutKycRequest)async throws  -> CreateUserResponse  {
     return
         try  await uniffiRustCallAsync(
             rustFutureFunc: {
                 uniffi_p100_mobile_fn_method_users_create_without_kyc(
-                        self.uniffiCloneHandle(),FfiConverterTypeCreateUserWithoutKycRequest_lower(req)
+                        self.uniffiCloneHandle(),FfiConverterTypeCreateUserWithoutKycRequest_lower(request)
                 )
             },
             pollFunc: ffi_p100_mobile_rust_future_poll_rust_buffer,
@@ -3356,14 +3391,14 @@ open func suspend(externalUserId: String)async throws   {
 }
     
     /**
-     * The user's transactions of one month.
+     * The user's transactions of one month (`?month=M&year=Y`).
      */
-open func transactions(externalUserId: String, query: TransactionHistoryQuery)async throws  -> TransactionHistory  {
+open func transactions(externalUserId: String, request: TransactionHistoryQuery)async throws  -> TransactionHistory  {
     return
         try  await uniffiRustCallAsync(
             rustFutureFunc: {
                 uniffi_p100_mobile_fn_method_users_transactions(
-                        self.uniffiCloneHandle(),FfiConverterString.lower(externalUserId),FfiConverterTypeTransactionHistoryQuery_lower(query)
+                        self.uniffiCloneHandle(),FfiConverterString.lower(externalUserId),FfiConverterTypeTransactionHistoryQuery_lower(request)
                 )
             },
             pollFunc: ffi_p100_mobile_rust_future_poll_rust_buffer,
@@ -3396,12 +3431,12 @@ open func unsuspend(externalUserId: String)async throws   {
     /**
      * Updates contact and address data.
      */
-open func update(externalUserId: String, req: UpdateUserRequest)async throws   {
+open func update(externalUserId: String, request: UpdateUserRequest)async throws   {
     return
         try  await uniffiRustCallAsync(
             rustFutureFunc: {
                 uniffi_p100_mobile_fn_method_users_update(
-                        self.uniffiCloneHandle(),FfiConverterString.lower(externalUserId),FfiConverterTypeUpdateUserRequest_lower(req)
+                        self.uniffiCloneHandle(),FfiConverterString.lower(externalUserId),FfiConverterTypeUpdateUserRequest_lower(request)
                 )
             },
             pollFunc: ffi_p100_mobile_rust_future_poll_void,
@@ -3643,8 +3678,8 @@ public struct ClientOptions: Equatable, Hashable {
      */
     public let timeoutMs: Int64?
     /**
-     * Longest wait for the connection to open, in milliseconds (default: within `timeoutMs`).
-     * A call that never connected provably never left, so it is `notSent` and retried.
+     * Longest wait for the connection to open, in milliseconds (default 10 000). A call that
+     * never connected provably never left, so it is `notSent` and retried.
      */
     public let connectTimeoutMs: Int64?
     /**
@@ -3682,8 +3717,8 @@ public struct ClientOptions: Equatable, Hashable {
          * Timeout of one attempt, in milliseconds (default 60 000).
          */timeoutMs: Int64? = nil, 
         /**
-         * Longest wait for the connection to open, in milliseconds (default: within `timeoutMs`).
-         * A call that never connected provably never left, so it is `notSent` and retried.
+         * Longest wait for the connection to open, in milliseconds (default 10 000). A call that
+         * never connected provably never left, so it is `notSent` and retried.
          */connectTimeoutMs: Int64? = nil, 
         /**
          * Retries after the first attempt (default 2, at most 10).
@@ -3767,10 +3802,11 @@ public func FfiConverterTypeClientOptions_lower(_ value: ClientOptions) -> RustB
 
 
 /**
- * A parsed webhook delivery: one case per event, each carrying its typed payload (`event`).
+ * A parsed webhook delivery: one case per event, each carrying its typed payload
+ * (`event`).
  *
- * A delivery the SDK does not recognise is `Unknown`: its raw body is a `Secret` (it may hold
- * anything, card data included), so printing the event never shows it.
+ * A delivery the SDK does not recognise is `Unknown`: its raw body is a `Secret` (it may
+ * hold anything, card data included), so printing the event never shows it.
  */
 
 public enum WebhookEvent: Equatable, Hashable {
@@ -3861,8 +3897,8 @@ public enum WebhookEvent: Equatable, Hashable {
     case walletCreated(event: WalletCreatedEvent
     )
     /**
-     * A delivery the SDK does not recognise: the envelope's `event_type` when present, and the
-     * raw body (secret).
+     * A delivery the SDK does not recognise: the envelope's `event_type` when present,
+     * and the raw body (secret).
      */
     case unknown(eventType: String?, raw: SecretString
     )
@@ -4241,6 +4277,16 @@ public func parseAmount(text: String)throws  -> Amount  {
 })
 }
 /**
+ * The version of the SDK (the Rust crate), e.g. `"0.1.0"`.
+ */
+public func sdkVersion() -> String  {
+    return try!  FfiConverterString.lift(try! rustCall() {
+        uniffiCallStatus in
+    uniffi_p100_mobile_fn_func_sdk_version(uniffiCallStatus
+    )
+})
+}
+/**
  * Parses a webhook body (flat payload or `{"event_type", "data"}` envelope) into a typed event.
  * Never fails on valid JSON (unrecognised deliveries are `Unknown`); a body that is not JSON is
  * a `Decode` error.
@@ -4250,16 +4296,6 @@ public func parseWebhook(body: String)throws  -> WebhookEvent  {
         uniffiCallStatus in
     uniffi_p100_mobile_fn_func_parse_webhook(
         FfiConverterString.lower(body),uniffiCallStatus
-    )
-})
-}
-/**
- * The version of the SDK (the Rust crate), e.g. `"0.1.0"`.
- */
-public func sdkVersion() -> String  {
-    return try!  FfiConverterString.lift(try! rustCall() {
-        uniffiCallStatus in
-    uniffi_p100_mobile_fn_func_sdk_version(uniffiCallStatus
     )
 })
 }
@@ -4295,244 +4331,244 @@ private let initializationResult: InitializationResult = {
     if (uniffi_p100_mobile_checksum_func_parse_amount() != 64332) {
         return InitializationResult.apiChecksumMismatch
     }
-    if (uniffi_p100_mobile_checksum_func_parse_webhook() != 57231) {
-        return InitializationResult.apiChecksumMismatch
-    }
     if (uniffi_p100_mobile_checksum_func_sdk_version() != 7574) {
         return InitializationResult.apiChecksumMismatch
     }
-    if (uniffi_p100_mobile_checksum_func_verify_webhook() != 34650) {
+    if (uniffi_p100_mobile_checksum_func_parse_webhook() != 62473) {
         return InitializationResult.apiChecksumMismatch
     }
-    if (uniffi_p100_mobile_checksum_method_cards_block() != 64046) {
+    if (uniffi_p100_mobile_checksum_func_verify_webhook() != 36925) {
         return InitializationResult.apiChecksumMismatch
     }
-    if (uniffi_p100_mobile_checksum_method_cards_create() != 54441) {
+    if (uniffi_p100_mobile_checksum_method_client_base_url() != 58642) {
         return InitializationResult.apiChecksumMismatch
     }
-    if (uniffi_p100_mobile_checksum_method_cards_delete() != 56081) {
+    if (uniffi_p100_mobile_checksum_method_client_reconcile() != 40999) {
         return InitializationResult.apiChecksumMismatch
     }
-    if (uniffi_p100_mobile_checksum_method_cards_details() != 3849) {
+    if (uniffi_p100_mobile_checksum_method_client_request() != 47986) {
         return InitializationResult.apiChecksumMismatch
     }
-    if (uniffi_p100_mobile_checksum_method_cards_limits() != 36413) {
+    if (uniffi_p100_mobile_checksum_method_client_with_request_options() != 32460) {
         return InitializationResult.apiChecksumMismatch
     }
-    if (uniffi_p100_mobile_checksum_method_cards_list() != 39154) {
+    if (uniffi_p100_mobile_checksum_method_client_cards() != 64228) {
         return InitializationResult.apiChecksumMismatch
     }
-    if (uniffi_p100_mobile_checksum_method_cards_unblock() != 57351) {
+    if (uniffi_p100_mobile_checksum_method_client_crypto() != 34769) {
         return InitializationResult.apiChecksumMismatch
     }
-    if (uniffi_p100_mobile_checksum_method_cards_update_limits() != 4378) {
+    if (uniffi_p100_mobile_checksum_method_client_exchange() != 22221) {
         return InitializationResult.apiChecksumMismatch
     }
-    if (uniffi_p100_mobile_checksum_method_cards_update_pin() != 37084) {
+    if (uniffi_p100_mobile_checksum_method_client_kyc() != 62699) {
         return InitializationResult.apiChecksumMismatch
     }
-    if (uniffi_p100_mobile_checksum_method_client_base_url() != 23192) {
+    if (uniffi_p100_mobile_checksum_method_client_orders() != 48831) {
         return InitializationResult.apiChecksumMismatch
     }
-    if (uniffi_p100_mobile_checksum_method_client_cards() != 10311) {
+    if (uniffi_p100_mobile_checksum_method_client_partner() != 42433) {
         return InitializationResult.apiChecksumMismatch
     }
-    if (uniffi_p100_mobile_checksum_method_client_crypto() != 60344) {
+    if (uniffi_p100_mobile_checksum_method_client_payment_links() != 5277) {
         return InitializationResult.apiChecksumMismatch
     }
-    if (uniffi_p100_mobile_checksum_method_client_exchange() != 55510) {
+    if (uniffi_p100_mobile_checksum_method_client_sepa() != 20585) {
         return InitializationResult.apiChecksumMismatch
     }
-    if (uniffi_p100_mobile_checksum_method_client_kyc() != 34077) {
+    if (uniffi_p100_mobile_checksum_method_client_transfers() != 55434) {
         return InitializationResult.apiChecksumMismatch
     }
-    if (uniffi_p100_mobile_checksum_method_client_orders() != 39043) {
+    if (uniffi_p100_mobile_checksum_method_client_users() != 53204) {
         return InitializationResult.apiChecksumMismatch
     }
-    if (uniffi_p100_mobile_checksum_method_client_partner() != 52219) {
+    if (uniffi_p100_mobile_checksum_method_cards_block() != 6802) {
         return InitializationResult.apiChecksumMismatch
     }
-    if (uniffi_p100_mobile_checksum_method_client_payment_links() != 4350) {
+    if (uniffi_p100_mobile_checksum_method_cards_create() != 17867) {
         return InitializationResult.apiChecksumMismatch
     }
-    if (uniffi_p100_mobile_checksum_method_client_reconcile() != 50189) {
+    if (uniffi_p100_mobile_checksum_method_cards_delete() != 47520) {
         return InitializationResult.apiChecksumMismatch
     }
-    if (uniffi_p100_mobile_checksum_method_client_request() != 12150) {
+    if (uniffi_p100_mobile_checksum_method_cards_details() != 11448) {
         return InitializationResult.apiChecksumMismatch
     }
-    if (uniffi_p100_mobile_checksum_method_client_sepa() != 33251) {
+    if (uniffi_p100_mobile_checksum_method_cards_limits() != 40673) {
         return InitializationResult.apiChecksumMismatch
     }
-    if (uniffi_p100_mobile_checksum_method_client_transfers() != 60585) {
+    if (uniffi_p100_mobile_checksum_method_cards_list() != 13233) {
         return InitializationResult.apiChecksumMismatch
     }
-    if (uniffi_p100_mobile_checksum_method_client_users() != 1330) {
+    if (uniffi_p100_mobile_checksum_method_cards_unblock() != 7793) {
         return InitializationResult.apiChecksumMismatch
     }
-    if (uniffi_p100_mobile_checksum_method_client_with_request_options() != 48414) {
+    if (uniffi_p100_mobile_checksum_method_cards_update_limits() != 47605) {
         return InitializationResult.apiChecksumMismatch
     }
-    if (uniffi_p100_mobile_checksum_method_crypto_details() != 44737) {
+    if (uniffi_p100_mobile_checksum_method_cards_update_pin() != 55199) {
         return InitializationResult.apiChecksumMismatch
     }
-    if (uniffi_p100_mobile_checksum_method_crypto_network_fee() != 23313) {
+    if (uniffi_p100_mobile_checksum_method_crypto_details() != 50335) {
         return InitializationResult.apiChecksumMismatch
     }
-    if (uniffi_p100_mobile_checksum_method_crypto_partner_withdrawal() != 21391) {
+    if (uniffi_p100_mobile_checksum_method_crypto_network_fee() != 15775) {
         return InitializationResult.apiChecksumMismatch
     }
-    if (uniffi_p100_mobile_checksum_method_crypto_update_travel_rule() != 2371) {
+    if (uniffi_p100_mobile_checksum_method_crypto_partner_withdrawal() != 29723) {
         return InitializationResult.apiChecksumMismatch
     }
-    if (uniffi_p100_mobile_checksum_method_crypto_user_withdrawal() != 2662) {
+    if (uniffi_p100_mobile_checksum_method_crypto_update_travel_rule() != 23970) {
         return InitializationResult.apiChecksumMismatch
     }
-    if (uniffi_p100_mobile_checksum_method_crypto_wait_for() != 56347) {
+    if (uniffi_p100_mobile_checksum_method_crypto_user_withdrawal() != 61439) {
         return InitializationResult.apiChecksumMismatch
     }
-    if (uniffi_p100_mobile_checksum_method_exchange_details() != 64410) {
+    if (uniffi_p100_mobile_checksum_method_crypto_wait_for() != 30149) {
         return InitializationResult.apiChecksumMismatch
     }
-    if (uniffi_p100_mobile_checksum_method_exchange_partner_execute() != 49134) {
+    if (uniffi_p100_mobile_checksum_method_exchange_details() != 55263) {
         return InitializationResult.apiChecksumMismatch
     }
-    if (uniffi_p100_mobile_checksum_method_exchange_partner_lock() != 30943) {
+    if (uniffi_p100_mobile_checksum_method_exchange_partner_execute() != 474) {
         return InitializationResult.apiChecksumMismatch
     }
-    if (uniffi_p100_mobile_checksum_method_exchange_rates() != 48963) {
+    if (uniffi_p100_mobile_checksum_method_exchange_partner_lock() != 32953) {
         return InitializationResult.apiChecksumMismatch
     }
-    if (uniffi_p100_mobile_checksum_method_exchange_user_execute() != 58558) {
+    if (uniffi_p100_mobile_checksum_method_exchange_rates() != 12209) {
         return InitializationResult.apiChecksumMismatch
     }
-    if (uniffi_p100_mobile_checksum_method_exchange_user_lock() != 33565) {
+    if (uniffi_p100_mobile_checksum_method_exchange_user_execute() != 30860) {
         return InitializationResult.apiChecksumMismatch
     }
-    if (uniffi_p100_mobile_checksum_method_exchange_wait_for() != 21515) {
+    if (uniffi_p100_mobile_checksum_method_exchange_user_lock() != 61992) {
         return InitializationResult.apiChecksumMismatch
     }
-    if (uniffi_p100_mobile_checksum_method_kyc_add_verification() != 35001) {
+    if (uniffi_p100_mobile_checksum_method_exchange_wait_for() != 33992) {
         return InitializationResult.apiChecksumMismatch
     }
-    if (uniffi_p100_mobile_checksum_method_kyc_create_verification() != 41194) {
+    if (uniffi_p100_mobile_checksum_method_kyc_add_verification() != 16806) {
         return InitializationResult.apiChecksumMismatch
     }
-    if (uniffi_p100_mobile_checksum_method_kyc_status() != 5924) {
+    if (uniffi_p100_mobile_checksum_method_kyc_create_verification() != 59231) {
         return InitializationResult.apiChecksumMismatch
     }
-    if (uniffi_p100_mobile_checksum_method_kyc_upload_files() != 62487) {
+    if (uniffi_p100_mobile_checksum_method_kyc_status() != 4463) {
         return InitializationResult.apiChecksumMismatch
     }
-    if (uniffi_p100_mobile_checksum_method_kyc_upload_poa() != 27716) {
+    if (uniffi_p100_mobile_checksum_method_kyc_upload_files() != 62533) {
         return InitializationResult.apiChecksumMismatch
     }
-    if (uniffi_p100_mobile_checksum_method_kyc_verification_page() != 25834) {
+    if (uniffi_p100_mobile_checksum_method_kyc_upload_poa() != 57511) {
         return InitializationResult.apiChecksumMismatch
     }
-    if (uniffi_p100_mobile_checksum_method_orders_create() != 29208) {
+    if (uniffi_p100_mobile_checksum_method_kyc_verification_page() != 9475) {
         return InitializationResult.apiChecksumMismatch
     }
-    if (uniffi_p100_mobile_checksum_method_orders_details() != 23858) {
+    if (uniffi_p100_mobile_checksum_method_orders_create() != 39361) {
         return InitializationResult.apiChecksumMismatch
     }
-    if (uniffi_p100_mobile_checksum_method_orders_lock() != 17199) {
+    if (uniffi_p100_mobile_checksum_method_orders_details() != 52251) {
         return InitializationResult.apiChecksumMismatch
     }
-    if (uniffi_p100_mobile_checksum_method_orders_rates() != 35616) {
+    if (uniffi_p100_mobile_checksum_method_orders_lock() != 7893) {
         return InitializationResult.apiChecksumMismatch
     }
-    if (uniffi_p100_mobile_checksum_method_orders_wait_for() != 17400) {
+    if (uniffi_p100_mobile_checksum_method_orders_rates() != 17399) {
         return InitializationResult.apiChecksumMismatch
     }
-    if (uniffi_p100_mobile_checksum_method_partner_balances() != 15487) {
+    if (uniffi_p100_mobile_checksum_method_orders_wait_for() != 64825) {
         return InitializationResult.apiChecksumMismatch
     }
-    if (uniffi_p100_mobile_checksum_method_partner_create_wallet() != 6694) {
+    if (uniffi_p100_mobile_checksum_method_partner_balances() != 62243) {
         return InitializationResult.apiChecksumMismatch
     }
-    if (uniffi_p100_mobile_checksum_method_partner_sepa_contacts() != 51250) {
+    if (uniffi_p100_mobile_checksum_method_partner_create_wallet() != 1563) {
         return InitializationResult.apiChecksumMismatch
     }
-    if (uniffi_p100_mobile_checksum_method_partner_sepa_deposit_info() != 59086) {
+    if (uniffi_p100_mobile_checksum_method_partner_sepa_contacts() != 47891) {
         return InitializationResult.apiChecksumMismatch
     }
-    if (uniffi_p100_mobile_checksum_method_partner_transactions() != 24819) {
+    if (uniffi_p100_mobile_checksum_method_partner_sepa_deposit_info() != 50221) {
         return InitializationResult.apiChecksumMismatch
     }
-    if (uniffi_p100_mobile_checksum_method_paymentlinks_create() != 7682) {
+    if (uniffi_p100_mobile_checksum_method_partner_transactions() != 11807) {
         return InitializationResult.apiChecksumMismatch
     }
-    if (uniffi_p100_mobile_checksum_method_paymentlinks_create_checkout() != 42042) {
+    if (uniffi_p100_mobile_checksum_method_paymentlinks_create() != 64473) {
         return InitializationResult.apiChecksumMismatch
     }
-    if (uniffi_p100_mobile_checksum_method_paymentlinks_details() != 49876) {
+    if (uniffi_p100_mobile_checksum_method_paymentlinks_create_checkout() != 42361) {
         return InitializationResult.apiChecksumMismatch
     }
-    if (uniffi_p100_mobile_checksum_method_sepa_details() != 39601) {
+    if (uniffi_p100_mobile_checksum_method_paymentlinks_details() != 25130) {
         return InitializationResult.apiChecksumMismatch
     }
-    if (uniffi_p100_mobile_checksum_method_sepa_partner_transfer() != 23781) {
+    if (uniffi_p100_mobile_checksum_method_sepa_details() != 307) {
         return InitializationResult.apiChecksumMismatch
     }
-    if (uniffi_p100_mobile_checksum_method_sepa_user_transfer() != 33169) {
+    if (uniffi_p100_mobile_checksum_method_sepa_partner_transfer() != 3114) {
         return InitializationResult.apiChecksumMismatch
     }
-    if (uniffi_p100_mobile_checksum_method_sepa_wait_for() != 61459) {
+    if (uniffi_p100_mobile_checksum_method_sepa_user_transfer() != 3476) {
         return InitializationResult.apiChecksumMismatch
     }
-    if (uniffi_p100_mobile_checksum_method_transfers_create() != 22118) {
+    if (uniffi_p100_mobile_checksum_method_sepa_wait_for() != 9286) {
         return InitializationResult.apiChecksumMismatch
     }
-    if (uniffi_p100_mobile_checksum_method_transfers_details() != 45566) {
+    if (uniffi_p100_mobile_checksum_method_transfers_create() != 54837) {
         return InitializationResult.apiChecksumMismatch
     }
-    if (uniffi_p100_mobile_checksum_method_transfers_wait_for() != 51516) {
+    if (uniffi_p100_mobile_checksum_method_transfers_details() != 54433) {
         return InitializationResult.apiChecksumMismatch
     }
-    if (uniffi_p100_mobile_checksum_method_users_balances() != 7282) {
+    if (uniffi_p100_mobile_checksum_method_transfers_wait_for() != 10637) {
         return InitializationResult.apiChecksumMismatch
     }
-    if (uniffi_p100_mobile_checksum_method_users_create() != 12301) {
+    if (uniffi_p100_mobile_checksum_method_users_balances() != 34463) {
         return InitializationResult.apiChecksumMismatch
     }
-    if (uniffi_p100_mobile_checksum_method_users_create_without_kyc() != 48863) {
+    if (uniffi_p100_mobile_checksum_method_users_create() != 57366) {
         return InitializationResult.apiChecksumMismatch
     }
-    if (uniffi_p100_mobile_checksum_method_users_delete() != 61180) {
+    if (uniffi_p100_mobile_checksum_method_users_create_without_kyc() != 32207) {
         return InitializationResult.apiChecksumMismatch
     }
-    if (uniffi_p100_mobile_checksum_method_users_sepa_deposit_info() != 20561) {
+    if (uniffi_p100_mobile_checksum_method_users_delete() != 33082) {
         return InitializationResult.apiChecksumMismatch
     }
-    if (uniffi_p100_mobile_checksum_method_users_suspend() != 33790) {
+    if (uniffi_p100_mobile_checksum_method_users_sepa_deposit_info() != 33813) {
         return InitializationResult.apiChecksumMismatch
     }
-    if (uniffi_p100_mobile_checksum_method_users_transactions() != 52470) {
+    if (uniffi_p100_mobile_checksum_method_users_suspend() != 64255) {
         return InitializationResult.apiChecksumMismatch
     }
-    if (uniffi_p100_mobile_checksum_method_users_unsuspend() != 2877) {
+    if (uniffi_p100_mobile_checksum_method_users_transactions() != 21132) {
         return InitializationResult.apiChecksumMismatch
     }
-    if (uniffi_p100_mobile_checksum_method_users_update() != 1506) {
+    if (uniffi_p100_mobile_checksum_method_users_unsuspend() != 45885) {
         return InitializationResult.apiChecksumMismatch
     }
-    if (uniffi_p100_mobile_checksum_method_webhookverifier_verify() != 466) {
+    if (uniffi_p100_mobile_checksum_method_users_update() != 5755) {
         return InitializationResult.apiChecksumMismatch
     }
-    if (uniffi_p100_mobile_checksum_method_webhookverifier_verify_and_parse() != 59223) {
+    if (uniffi_p100_mobile_checksum_method_webhookverifier_verify() != 21629) {
         return InitializationResult.apiChecksumMismatch
     }
-    if (uniffi_p100_mobile_checksum_constructor_client_from_env() != 9279) {
+    if (uniffi_p100_mobile_checksum_method_webhookverifier_verify_and_parse() != 27739) {
         return InitializationResult.apiChecksumMismatch
     }
-    if (uniffi_p100_mobile_checksum_constructor_client_new() != 35540) {
+    if (uniffi_p100_mobile_checksum_constructor_client_from_env() != 33004) {
         return InitializationResult.apiChecksumMismatch
     }
-    if (uniffi_p100_mobile_checksum_constructor_client_with_options() != 35127) {
+    if (uniffi_p100_mobile_checksum_constructor_client_new() != 42385) {
         return InitializationResult.apiChecksumMismatch
     }
-    if (uniffi_p100_mobile_checksum_constructor_webhookverifier_new() != 25477) {
+    if (uniffi_p100_mobile_checksum_constructor_client_with_options() != 16436) {
+        return InitializationResult.apiChecksumMismatch
+    }
+    if (uniffi_p100_mobile_checksum_constructor_webhookverifier_new() != 33584) {
         return InitializationResult.apiChecksumMismatch
     }
 

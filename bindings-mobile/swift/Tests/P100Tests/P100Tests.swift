@@ -62,7 +62,7 @@ final class P100Tests: XCTestCase, @unchecked Sendable {
 
     private func newUser(_ c: Client, _ id: String) async throws {
         _ = try await c.users().create(
-            req: CreateUserRequest(
+            request: CreateUserRequest(
                 externalUserId: id, email: "jan.kowalski@example.pl", phone: "486012334567",
                 firstName: "Jan", lastName: "Kowalski", street: "ul. Marszalkowska", number: "123/5",
                 city: "Warszawa", postCode: "00-001", country: "PL", citizenship: "PL", nationality: nil,
@@ -74,7 +74,7 @@ final class P100Tests: XCTestCase, @unchecked Sendable {
     /// KYC by P100, then the verification data: the user becomes active.
     private func activate(_ c: Client, _ id: String) async throws {
         let v = try await c.kyc().createVerification(
-            req: CreateKycVerificationRequest(
+            request: CreateKycVerificationRequest(
                 externalUserId: id, documentType: .idCard, country: "PL", incomeSource: .salary,
                 openAccountReason: .currencyExchange, taxId: nil, occupation: .it,
                 additionalInfo: "software developer"
@@ -89,7 +89,7 @@ final class P100Tests: XCTestCase, @unchecked Sendable {
         }
         XCTAssertTrue(verified, "the KYC verification did not complete")
         try await c.kyc().addVerification(
-            req: UserVerificationRequest(
+            request: UserVerificationRequest(
                 externalUserId: id, documentType: .idCard, documentNumber: Secret("CEV12630"),
                 documentCountry: "PL", documentExpiryDate: nil, documentIssueDate: nil
             ))
@@ -176,13 +176,13 @@ final class P100Tests: XCTestCase, @unchecked Sendable {
         let c = try client()
         _ = await expectError(.validation) {
             _ = try await c.transfers().create(
-                req: TransferRequest(
+                request: TransferRequest(
                     sourceExternalUserId: nil, destinationExternalUserId: "u", amount: "1.001", currency: .eur
                 ))
         }
         _ = await expectError(.validation) {
             _ = try await c.transfers().create(
-                req: TransferRequest(
+                request: TransferRequest(
                     sourceExternalUserId: nil, destinationExternalUserId: "u", amount: "12,5", currency: .eur
                 ))
         }
@@ -244,21 +244,21 @@ final class P100Tests: XCTestCase, @unchecked Sendable {
         let id = "swift-\(UUID().uuidString.prefix(8))"
         try await newUser(c, id)
         let t = try await c.transfers().create(
-            req: TransferRequest(
+            request: TransferRequest(
                 sourceExternalUserId: nil, destinationExternalUserId: id, amount: "12.50", currency: .eur
             ))
-        let done = try await c.transfers().waitFor(transferId: t.transferId, timeoutMs: 10000, pollIntervalMs: 50)
+        let done = try await c.transfers().waitFor(transferId: t.transferId, timeoutMs: 10000, intervalMs: 50)
         XCTAssertEqual(done.status, .successful)
 
         try await activate(c, id)
         let card = try await c.cards().create(
-            req: CreateCardRequest(externalUserId: id, label: "Shopping", pin: "1234"))
+            request: CreateCardRequest(externalUserId: id, label: "Shopping", pin: "1234"))
         let pan = card.cardNumber.reveal()
         XCTAssertGreaterThanOrEqual(pan.count, 12)
         XCTAssertFalse("\(card)".contains(pan), "description shows the PAN")
         XCTAssertFalse(String(reflecting: card).contains(pan), "debugDescription shows the PAN")
         XCTAssertTrue("\(card)".contains("[REDACTED]"))
-        try await c.cards().delete(card: CardRef(externalUserId: id, cardId: card.cardId))
+        try await c.cards().delete(request: CardRef(externalUserId: id, cardId: card.cardId))
     }
 
     /// The documented way to handle errors: properties and a switch over the kind, never a
@@ -312,7 +312,7 @@ final class P100Tests: XCTestCase, @unchecked Sendable {
         try await control("faults", ["kind": "malformed", "count": 1])
         let e = await expectError(.decode) {
             _ = try await c.transfers().create(
-                req: TransferRequest(
+                request: TransferRequest(
                     sourceExternalUserId: nil, destinationExternalUserId: id, amount: "1.00", currency: .eur
                 ))
         }
@@ -333,7 +333,8 @@ final class P100Tests: XCTestCase, @unchecked Sendable {
         try await newUser(c, id)
         try await activate(c, id)
         try await control("card-secrets", ["cardNumber": "4111111111111111", "cvv": "987"])
-        let card = try await c.cards().create(req: CreateCardRequest(externalUserId: id, label: "Leak", pin: "5813"))
+        let card = try await c.cards().create(
+            request: CreateCardRequest(externalUserId: id, label: "Leak", pin: "5813"))
         for kind in ["malformed", "duplicate-keys"] {
             try await control("faults", ["kind": kind, "count": 1, "operation": "cards.details"])
             let e = await expectError(.decode) {
@@ -366,7 +367,7 @@ final class P100Tests: XCTestCase, @unchecked Sendable {
         var caught: P100Error?
         do {
             _ = try await c.transfers().create(
-                req: TransferRequest(
+                request: TransferRequest(
                     sourceExternalUserId: nil, destinationExternalUserId: id, amount: "2.34", currency: .eur))
             XCTFail("the dropped call succeeded")
         } catch let e as P100Error {
@@ -391,7 +392,7 @@ final class P100Tests: XCTestCase, @unchecked Sendable {
             options: ClientOptions(apiKey: Secret(s.key), baseUrl: "http://127.0.0.1:1", maxRetries: 0))
         let n = await expectError(.network) {
             _ = try await refused.transfers().create(
-                req: TransferRequest(
+                request: TransferRequest(
                     sourceExternalUserId: nil, destinationExternalUserId: id, amount: "2.35", currency: .eur))
         }
         let notSent = try XCTUnwrap(n)

@@ -31,7 +31,7 @@ func readmeSnippet2(userId: String, client: Client) async throws {
 func readmeSnippet3(userId: String, client: Client) async throws {
     do {
         _ = try await client.transfers().create(
-            req: TransferRequest(
+            request: TransferRequest(
                 sourceExternalUserId: nil, destinationExternalUserId: userId, amount: "10.00", currency: .eur))
     } catch let e as P100Error where e.outcome == .unknown {
         switch try await client.reconcile(error: e) {

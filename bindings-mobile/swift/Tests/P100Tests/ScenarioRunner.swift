@@ -56,36 +56,7 @@ protocol WireJSON {
     func toJson() throws -> String
 }
 
-extension Balances: WireJSON {}
-extension TransactionHistory: WireJSON {}
-extension Wallet: WireJSON {}
-extension SepaDepositInfo: WireJSON {}
-extension SepaContacts: WireJSON {}
-extension CreateUserResponse: WireJSON {}
-extension KycVerification: WireJSON {}
-extension VerificationPage: WireJSON {}
-extension KycStatus: WireJSON {}
-extension ExchangeRates: WireJSON {}
-extension ExchangeLock: WireJSON {}
-extension ExchangeCreated: WireJSON {}
-extension ExchangeDetails: WireJSON {}
-extension SepaTransferCreated: WireJSON {}
-extension SepaTransferDetails: WireJSON {}
-extension NetworkFee: WireJSON {}
-extension WithdrawalCreated: WireJSON {}
-extension CryptoWithdrawalDetails: WireJSON {}
-extension TransferCreated: WireJSON {}
-extension TransferDetails: WireJSON {}
-extension CardCreated: WireJSON {}
-extension CardList: WireJSON {}
-extension CardDetails: WireJSON {}
-extension CardLimits: WireJSON {}
-extension OrderRates: WireJSON {}
-extension OrderLock: WireJSON {}
-extension OrderCreated: WireJSON {}
-extension OrderDetails: WireJSON {}
-extension PaymentLink: WireJSON {}
-extension PaymentLinkDetails: WireJSON {}
+// The operations' results conform in Operations.swift (generated from tests/operations.json).
 extension WebhookEvent: WireJSON {}
 
 /// What one step gave: a result, or an error as the scenario format describes it.
@@ -358,13 +329,19 @@ final class ScenarioRunner {
 
 // ---- operation name → Swift API call ---------------------------------------------------------
 
-private func str(_ i: [String: Any], _ key: String) throws -> String {
+func str(_ i: [String: Any], _ key: String) throws -> String {
     guard let v = i[key] as? String else { throw ScenarioFailure("scenario input lacks \(key): \(JSONText.write(i))") }
     return v
 }
 
-private func out(_ v: WireJSON) throws -> Any {
+func out(_ v: WireJSON) throws -> Any {
     try JSONText.parse(v.toJson())
+}
+
+/// The input as JSON text for `<Type>FromJson`, without the keys that are not request fields
+/// (ids given as parameters, the files of an upload).
+func jsonText(_ i: [String: Any], without keys: [String]) -> String {
+    JSONText.write(i.filter { !keys.contains($0.key) })
 }
 
 private func fileOf(_ f: [String: Any]) -> FileUpload {
@@ -381,14 +358,23 @@ private func fileOf(_ f: [String: Any]) -> FileUpload {
     return FileUpload(fileName: f["fileName"] as? String ?? "file", data: Data(data))
 }
 
-private func files(_ i: [String: Any]) -> [FileUpload] {
+func files(_ i: [String: Any]) -> [FileUpload] {
     (i["files"] as? [[String: Any]] ?? []).map(fileOf)
 }
 
-/// Operation name of the core's route table → the Swift API call. Requests are built from the
-/// scenario's JSON with `<request>FromJson`; results are written back with `toJson()`.
+/// An upload request with its files (they are not JSON: `<Type>FromJson` gives none).
+func withFiles(_ r: KycFilesRequest, _ files: [FileUpload]) -> KycFilesRequest {
+    KycFilesRequest(externalUserId: r.externalUserId, documentType: r.documentType, files: files)
+}
+
+/// An upload request with its files (they are not JSON: `<Type>FromJson` gives none).
+func withFiles(_ r: PoaFilesRequest, _ files: [FileUpload]) -> PoaFilesRequest {
+    PoaFilesRequest(externalUserId: r.externalUserId, files: files)
+}
+
+/// Operation name → the Swift API call: the escape hatch and webhooks here, every operation of
+/// tests/operations.json through `callOperation` (Operations.swift, generated from it).
 func call(_ c: Client, _ op: String, _ i: [String: Any]) async throws -> Any {
-    let j = JSONText.write(i)
     switch op {
     case "request":
         let body = i["body"].map { JSONText.write($0) }
@@ -396,117 +382,15 @@ func call(_ c: Client, _ op: String, _ i: [String: Any]) async throws -> Any {
             try await c.request(
                 method: i["method"] as? String ?? "GET", path: i["path"] as? String ?? "/", body: body
             ))
-    case "partner.balances": return try out(try await c.partner().balances())
-    case "partner.transactions":
-        return try out(try await c.partner().transactions(query: transactionHistoryQueryFromJson(json: j)))
-    case "partner.create_wallet":
-        return try out(try await c.partner().createWallet(req: createWalletRequestFromJson(json: j)))
-    case "partner.sepa_deposit_info": return try out(try await c.partner().sepaDepositInfo())
-    case "partner.sepa_contacts": return try out(try await c.partner().sepaContacts())
-    case "users.create": return try out(try await c.users().create(req: createUserRequestFromJson(json: j)))
-    case "users.create_without_kyc":
-        return try out(try await c.users().createWithoutKyc(req: createUserWithoutKycRequestFromJson(json: j)))
-    case "users.update":
-        try await c.users().update(externalUserId: str(i, "externalUserId"), req: updateUserRequestFromJson(json: j))
-        return NSNull()
-    case "users.delete":
-        try await c.users().delete(externalUserId: str(i, "externalUserId"))
-        return NSNull()
-    case "users.suspend":
-        try await c.users().suspend(externalUserId: str(i, "externalUserId"))
-        return NSNull()
-    case "users.unsuspend":
-        try await c.users().unsuspend(externalUserId: str(i, "externalUserId"))
-        return NSNull()
-    case "users.balances": return try out(try await c.users().balances(externalUserId: str(i, "externalUserId")))
-    case "users.transactions":
-        return try out(
-            try await c.users().transactions(
-                externalUserId: str(i, "externalUserId"), query: transactionHistoryQueryFromJson(json: j)
-            ))
-    case "users.sepa_deposit_info":
-        return try out(try await c.users().sepaDepositInfo(externalUserId: str(i, "externalUserId")))
-    case "kyc.upload_files":
-        let base = try kycFilesRequestFromJson(json: j)
-        let req = KycFilesRequest(externalUserId: base.externalUserId, documentType: base.documentType, files: files(i))
-        try await c.kyc().uploadFiles(req: req)
-        return NSNull()
-    case "kyc.upload_poa":
-        try await c.kyc().uploadPoa(req: PoaFilesRequest(externalUserId: str(i, "externalUserId"), files: files(i)))
-        return NSNull()
-    case "kyc.add_verification":
-        try await c.kyc().addVerification(req: userVerificationRequestFromJson(json: j))
-        return NSNull()
-    case "kyc.create_verification":
-        return try out(try await c.kyc().createVerification(req: createKycVerificationRequestFromJson(json: j)))
-    case "kyc.verification_page":
-        return try out(
-            try await c.kyc().verificationPage(
-                externalUserId: str(i, "externalUserId"), verificationId: str(i, "verificationId")
-            ))
-    case "kyc.status": return try out(try await c.kyc().status(verificationId: str(i, "verificationId")))
-    case "exchange.rates": return try out(try await c.exchange().rates())
-    case "exchange.partner_lock":
-        return try out(try await c.exchange().partnerLock(query: exchangeLockQueryFromJson(json: j)))
-    case "exchange.user_lock": return try out(try await c.exchange().userLock(externalUserId: str(i, "externalUserId")))
-    case "exchange.partner_execute":
-        return try out(try await c.exchange().partnerExecute(req: partnerExchangeRequestFromJson(json: j)))
-    case "exchange.user_execute":
-        return try out(try await c.exchange().userExecute(req: userExchangeRequestFromJson(json: j)))
-    case "exchange.details": return try out(try await c.exchange().details(exchangeId: str(i, "exchangeId")))
-    case "sepa.partner_transfer":
-        return try out(try await c.sepa().partnerTransfer(req: partnerSepaTransferRequestFromJson(json: j)))
-    case "sepa.user_transfer":
-        return try out(try await c.sepa().userTransfer(req: userSepaTransferRequestFromJson(json: j)))
-    case "sepa.details": return try out(try await c.sepa().details(transferId: str(i, "transferId")))
-    case "crypto.network_fee": return try out(try await c.crypto().networkFee(query: networkFeeQueryFromJson(json: j)))
-    case "crypto.partner_withdrawal":
-        return try out(try await c.crypto().partnerWithdrawal(req: partnerCryptoWithdrawalRequestFromJson(json: j)))
-    case "crypto.user_withdrawal":
-        return try out(try await c.crypto().userWithdrawal(req: userCryptoWithdrawalRequestFromJson(json: j)))
-    case "crypto.details": return try out(try await c.crypto().details(withdrawalId: str(i, "withdrawalId")))
-    case "crypto.update_travel_rule":
-        try await c.crypto().updateTravelRule(req: travelRuleUpdateRequestFromJson(json: j))
-        return NSNull()
-    case "transfers.create": return try out(try await c.transfers().create(req: transferRequestFromJson(json: j)))
-    case "transfers.details": return try out(try await c.transfers().details(transferId: str(i, "transferId")))
-    case "cards.create": return try out(try await c.cards().create(req: createCardRequestFromJson(json: j)))
-    case "cards.list": return try out(try await c.cards().list(externalUserId: str(i, "externalUserId")))
-    case "cards.details":
-        return try out(try await c.cards().details(externalUserId: str(i, "externalUserId"), cardId: str(i, "cardId")))
-    case "cards.update_pin":
-        try await c.cards().updatePin(req: updatePinRequestFromJson(json: j))
-        return NSNull()
-    case "cards.block":
-        try await c.cards().block(card: cardRefFromJson(json: j))
-        return NSNull()
-    case "cards.unblock":
-        try await c.cards().unblock(card: cardRefFromJson(json: j))
-        return NSNull()
-    case "cards.limits":
-        return try out(try await c.cards().limits(externalUserId: str(i, "externalUserId"), cardId: str(i, "cardId")))
-    case "cards.update_limits":
-        try await c.cards().updateLimits(req: updateCardLimitsRequestFromJson(json: j))
-        return NSNull()
-    case "cards.delete":
-        try await c.cards().delete(card: cardRefFromJson(json: j))
-        return NSNull()
-    case "orders.rates": return try out(try await c.orders().rates())
-    case "orders.lock": return try out(try await c.orders().lock(req: orderLockRequestFromJson(json: j)))
-    case "orders.create": return try out(try await c.orders().create(req: createOrderRequestFromJson(json: j)))
-    case "orders.details": return try out(try await c.orders().details(orderId: str(i, "orderId")))
-    case "payment_links.create":
-        return try out(try await c.paymentLinks().create(req: createPaymentLinkRequestFromJson(json: j)))
-    case "payment_links.create_checkout":
-        return try out(try await c.paymentLinks().createCheckout(req: createPaymentLinkRequestFromJson(json: j)))
-    case "payment_links.details":
-        return try out(try await c.paymentLinks().details(paymentLinkId: str(i, "paymentLinkId")))
     case "webhooks.parse":
         let body = (i["body"] as? String) ?? JSONText.write(i["body"] ?? NSNull())
         let verifier = try WebhookVerifier(token: i["token"] as? String ?? "")
         return try out(try verifier.verifyAndParse(authorization: i["authorization"] as? String, body: body))
     default:
-        throw ScenarioFailure("the Swift runner does not know operation \(op)")
+        guard let result = try await callOperation(c, op, i) else {
+            throw ScenarioFailure("operation \(op) is not in tests/operations.json")
+        }
+        return result
     }
 }
 

@@ -1134,82 +1134,82 @@ private fun uniffiCheckContractApiVersion(lib: IntegrityCheckingUniffiLib) {
 }
 @Suppress("UNUSED_PARAMETER")
 private fun uniffiCheckApiChecksums(lib: IntegrityCheckingUniffiLib) {
-    if ((lib.uniffi_p100_checksum_func_card_ref_from_json() and 0xFFFF) != 45974) {
+    if ((lib.uniffi_p100_checksum_func_card_ref_from_json() and 0xFFFF) != 60846) {
         throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
     }
-    if ((lib.uniffi_p100_checksum_func_create_card_request_from_json() and 0xFFFF) != 62355) {
+    if ((lib.uniffi_p100_checksum_func_create_card_request_from_json() and 0xFFFF) != 44049) {
         throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
     }
-    if ((lib.uniffi_p100_checksum_func_create_kyc_verification_request_from_json() and 0xFFFF) != 17455) {
+    if ((lib.uniffi_p100_checksum_func_create_kyc_verification_request_from_json() and 0xFFFF) != 49551) {
         throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
     }
-    if ((lib.uniffi_p100_checksum_func_create_order_request_from_json() and 0xFFFF) != 10649) {
+    if ((lib.uniffi_p100_checksum_func_create_order_request_from_json() and 0xFFFF) != 8135) {
         throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
     }
-    if ((lib.uniffi_p100_checksum_func_create_payment_link_request_from_json() and 0xFFFF) != 20904) {
+    if ((lib.uniffi_p100_checksum_func_create_payment_link_request_from_json() and 0xFFFF) != 48222) {
         throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
     }
-    if ((lib.uniffi_p100_checksum_func_create_user_request_from_json() and 0xFFFF) != 33154) {
+    if ((lib.uniffi_p100_checksum_func_create_user_request_from_json() and 0xFFFF) != 50402) {
         throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
     }
-    if ((lib.uniffi_p100_checksum_func_create_user_without_kyc_request_from_json() and 0xFFFF) != 47091) {
+    if ((lib.uniffi_p100_checksum_func_create_user_without_kyc_request_from_json() and 0xFFFF) != 32098) {
         throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
     }
-    if ((lib.uniffi_p100_checksum_func_create_wallet_request_from_json() and 0xFFFF) != 46553) {
+    if ((lib.uniffi_p100_checksum_func_create_wallet_request_from_json() and 0xFFFF) != 10249) {
         throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
     }
-    if ((lib.uniffi_p100_checksum_func_exchange_lock_query_from_json() and 0xFFFF) != 16633) {
+    if ((lib.uniffi_p100_checksum_func_exchange_lock_query_from_json() and 0xFFFF) != 56350) {
         throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
     }
-    if ((lib.uniffi_p100_checksum_func_kyc_files_request_from_json() and 0xFFFF) != 40420) {
+    if ((lib.uniffi_p100_checksum_func_kyc_files_request_from_json() and 0xFFFF) != 20223) {
         throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
     }
-    if ((lib.uniffi_p100_checksum_func_network_fee_query_from_json() and 0xFFFF) != 49262) {
+    if ((lib.uniffi_p100_checksum_func_network_fee_query_from_json() and 0xFFFF) != 34337) {
         throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
     }
-    if ((lib.uniffi_p100_checksum_func_order_lock_request_from_json() and 0xFFFF) != 42434) {
+    if ((lib.uniffi_p100_checksum_func_order_lock_request_from_json() and 0xFFFF) != 37923) {
         throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
     }
-    if ((lib.uniffi_p100_checksum_func_partner_crypto_withdrawal_request_from_json() and 0xFFFF) != 16763) {
+    if ((lib.uniffi_p100_checksum_func_partner_crypto_withdrawal_request_from_json() and 0xFFFF) != 58451) {
         throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
     }
-    if ((lib.uniffi_p100_checksum_func_partner_exchange_request_from_json() and 0xFFFF) != 30562) {
+    if ((lib.uniffi_p100_checksum_func_partner_exchange_request_from_json() and 0xFFFF) != 58560) {
         throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
     }
-    if ((lib.uniffi_p100_checksum_func_partner_sepa_transfer_request_from_json() and 0xFFFF) != 52225) {
+    if ((lib.uniffi_p100_checksum_func_partner_sepa_transfer_request_from_json() and 0xFFFF) != 35393) {
         throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
     }
-    if ((lib.uniffi_p100_checksum_func_poa_files_request_from_json() and 0xFFFF) != 4406) {
+    if ((lib.uniffi_p100_checksum_func_poa_files_request_from_json() and 0xFFFF) != 22004) {
         throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
     }
-    if ((lib.uniffi_p100_checksum_func_transaction_history_query_from_json() and 0xFFFF) != 28553) {
+    if ((lib.uniffi_p100_checksum_func_transaction_history_query_from_json() and 0xFFFF) != 33288) {
         throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
     }
-    if ((lib.uniffi_p100_checksum_func_transfer_request_from_json() and 0xFFFF) != 45149) {
+    if ((lib.uniffi_p100_checksum_func_transfer_request_from_json() and 0xFFFF) != 47871) {
         throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
     }
-    if ((lib.uniffi_p100_checksum_func_travel_rule_update_request_from_json() and 0xFFFF) != 37383) {
+    if ((lib.uniffi_p100_checksum_func_travel_rule_update_request_from_json() and 0xFFFF) != 58050) {
         throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
     }
-    if ((lib.uniffi_p100_checksum_func_update_card_limits_request_from_json() and 0xFFFF) != 63160) {
+    if ((lib.uniffi_p100_checksum_func_update_card_limits_request_from_json() and 0xFFFF) != 10406) {
         throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
     }
-    if ((lib.uniffi_p100_checksum_func_update_pin_request_from_json() and 0xFFFF) != 51110) {
+    if ((lib.uniffi_p100_checksum_func_update_pin_request_from_json() and 0xFFFF) != 947) {
         throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
     }
-    if ((lib.uniffi_p100_checksum_func_update_user_request_from_json() and 0xFFFF) != 13868) {
+    if ((lib.uniffi_p100_checksum_func_update_user_request_from_json() and 0xFFFF) != 3426) {
         throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
     }
-    if ((lib.uniffi_p100_checksum_func_user_crypto_withdrawal_request_from_json() and 0xFFFF) != 58042) {
+    if ((lib.uniffi_p100_checksum_func_user_crypto_withdrawal_request_from_json() and 0xFFFF) != 17588) {
         throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
     }
-    if ((lib.uniffi_p100_checksum_func_user_exchange_request_from_json() and 0xFFFF) != 30828) {
+    if ((lib.uniffi_p100_checksum_func_user_exchange_request_from_json() and 0xFFFF) != 38768) {
         throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
     }
-    if ((lib.uniffi_p100_checksum_func_user_sepa_transfer_request_from_json() and 0xFFFF) != 17923) {
+    if ((lib.uniffi_p100_checksum_func_user_sepa_transfer_request_from_json() and 0xFFFF) != 4997) {
         throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
     }
-    if ((lib.uniffi_p100_checksum_func_user_verification_request_from_json() and 0xFFFF) != 57801) {
+    if ((lib.uniffi_p100_checksum_func_user_verification_request_from_json() and 0xFFFF) != 27727) {
         throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
     }
 }
@@ -10714,9 +10714,10 @@ public object FfiConverterTypeErrorCode : FfiConverterRustBuffer<ErrorCode>{
 
 
 /**
- * What kind of failure a [`P100Error`] is: `e.kind` in Swift (`.validation`, `.rateLimited`…)
- * and Kotlin (`ErrorKind.VALIDATION`…), to `switch`/`when` on. Its text (`description`,
- * `toString()`) is the stable lower-case name every language uses: `"rate_limited"`.
+ * What kind of failure a [`P100Error`] is: `e.kind` in Swift (`.validation`,
+ * `.rateLimited`…) and Kotlin (`ErrorKind.VALIDATION`…), to `switch`/`when` on. Its
+ * text (`description`, `toString()`) is the stable lower-case name every language
+ * uses: `"rate_limited"`.
  */
 
 enum class ErrorKind {
@@ -10750,7 +10751,7 @@ enum class ErrorKind {
      */
     TIMEOUT,
     /**
-     * A reply that could not be read; `isAccepted` tells whether the operation was accepted.
+     * A reply that could not be read; `accepted` tells whether the operation was accepted.
      */
     DECODE,
     /**
@@ -12334,22 +12335,10 @@ public object FfiConverterTypeOutcome: FfiConverterRustBuffer<Outcome> {
 
 
 /**
- * An error of the P100 SDK: one case per kind of failure.
- *
- * Every case carries the same fields: `reason` (a readable explanation that never
- * contains a secret), `code` (the P-code such as `"P412"`, when the API sent one),
- * `errorName` (`"invalid-user"`…), `status` (the HTTP status, when a reply was received;
- * none means nothing was sent), `requestId` (the server's request id, when sent),
- * `retryable` (sending the same call again cannot cause a duplicate operation),
- * `retryAfterMs` (how long the server asked to wait), `field` (the request field at
- * fault, for validation errors), `accepted` (the server accepted the operation although
- * its reply could not be read: check the details endpoint, do not send it again) and
- * `operation` (the SDK operation that failed, e.g. `"sepa.partner_transfer"`) and
- * `rawBody` (the server's reply with secrets masked, e.g. to recover the id of an
- * accepted operation whose reply could not be read) and `outcome` (did the operation
- * happen: not sent, rejected, unknown, accepted). The same
- * values, with the kind, are properties of the error in Swift and Kotlin (`e.kind`,
- * `e.code`, `e.status`, `e.isRetryable`…), read from [`P100Error::details`].
+ * An error of the P100 SDK: one case per kind of failure, every case with the same
+ * fields (below). The same values, with the kind, are properties of the error in Swift
+ * and Kotlin (`e.kind`, `e.code`, `e.status`, `e.isRetryable`, `e.outcome`…), read from
+ * [`P100Error::details`], so that no code matches a case positionally.
  */
 sealed class P100Exception: kotlin.Exception() {
     
@@ -12405,7 +12394,7 @@ sealed class P100Exception: kotlin.Exception() {
         val `accepted`: kotlin.Boolean, 
         
         /**
-         * The SDK operation that failed.
+         * The SDK operation that failed (`"sepa.partner_transfer"`…).
          */
         val `operation`: kotlin.String?, 
         
@@ -12482,7 +12471,7 @@ sealed class P100Exception: kotlin.Exception() {
         val `accepted`: kotlin.Boolean, 
         
         /**
-         * The SDK operation that failed.
+         * The SDK operation that failed (`"sepa.partner_transfer"`…).
          */
         val `operation`: kotlin.String?, 
         
@@ -12559,7 +12548,7 @@ sealed class P100Exception: kotlin.Exception() {
         val `accepted`: kotlin.Boolean, 
         
         /**
-         * The SDK operation that failed.
+         * The SDK operation that failed (`"sepa.partner_transfer"`…).
          */
         val `operation`: kotlin.String?, 
         
@@ -12636,7 +12625,7 @@ sealed class P100Exception: kotlin.Exception() {
         val `accepted`: kotlin.Boolean, 
         
         /**
-         * The SDK operation that failed.
+         * The SDK operation that failed (`"sepa.partner_transfer"`…).
          */
         val `operation`: kotlin.String?, 
         
@@ -12713,7 +12702,7 @@ sealed class P100Exception: kotlin.Exception() {
         val `accepted`: kotlin.Boolean, 
         
         /**
-         * The SDK operation that failed.
+         * The SDK operation that failed (`"sepa.partner_transfer"`…).
          */
         val `operation`: kotlin.String?, 
         
@@ -12790,7 +12779,7 @@ sealed class P100Exception: kotlin.Exception() {
         val `accepted`: kotlin.Boolean, 
         
         /**
-         * The SDK operation that failed.
+         * The SDK operation that failed (`"sepa.partner_transfer"`…).
          */
         val `operation`: kotlin.String?, 
         
@@ -12867,7 +12856,7 @@ sealed class P100Exception: kotlin.Exception() {
         val `accepted`: kotlin.Boolean, 
         
         /**
-         * The SDK operation that failed.
+         * The SDK operation that failed (`"sepa.partner_transfer"`…).
          */
         val `operation`: kotlin.String?, 
         
@@ -12944,7 +12933,7 @@ sealed class P100Exception: kotlin.Exception() {
         val `accepted`: kotlin.Boolean, 
         
         /**
-         * The SDK operation that failed.
+         * The SDK operation that failed (`"sepa.partner_transfer"`…).
          */
         val `operation`: kotlin.String?, 
         
@@ -13021,7 +13010,7 @@ sealed class P100Exception: kotlin.Exception() {
         val `accepted`: kotlin.Boolean, 
         
         /**
-         * The SDK operation that failed.
+         * The SDK operation that failed (`"sepa.partner_transfer"`…).
          */
         val `operation`: kotlin.String?, 
         
@@ -13098,7 +13087,7 @@ sealed class P100Exception: kotlin.Exception() {
         val `accepted`: kotlin.Boolean, 
         
         /**
-         * The SDK operation that failed.
+         * The SDK operation that failed (`"sepa.partner_transfer"`…).
          */
         val `operation`: kotlin.String?, 
         
@@ -13126,8 +13115,8 @@ sealed class P100Exception: kotlin.Exception() {
 
     
         /**
-         * Every field of this error, whichever its case, with its kind. Swift and Kotlin expose
-         * them as properties of the error (`e.kind`, `e.code`, `e.isRetryable`…).
+         * Every field of this error, whichever its case, with its kind. Swift and Kotlin
+         * expose them as properties of the error (`e.kind`, `e.code`, `e.isRetryable`…).
          */ fun `details`(): P100ErrorDetails {
             return FfiConverterTypeP100ErrorDetails.lift(
     uniffiRustCall() { _status ->
@@ -16145,8 +16134,8 @@ public object FfiConverterTypeSecretString: FfiConverter<SecretString, RustBuffe
     }
 }
         /**
-         * The request from the API's JSON (wire names); a text that does not fit is a
-         * validation error of field `json`.
+         * The request from the API's JSON (wire names); a value that does not fit is a
+         * validation error naming its wire path (`json` when the text is not JSON).
          */
     @Throws(P100Exception::class) fun `cardRefFromJson`(`json`: kotlin.String): CardRef {
             return FfiConverterTypeCardRef.lift(
@@ -16161,8 +16150,8 @@ public object FfiConverterTypeSecretString: FfiConverter<SecretString, RustBuffe
     
 
         /**
-         * The request from the API's JSON (wire names); a text that does not fit is a
-         * validation error of field `json`.
+         * The request from the API's JSON (wire names); a value that does not fit is a
+         * validation error naming its wire path (`json` when the text is not JSON).
          */
     @Throws(P100Exception::class) fun `createCardRequestFromJson`(`json`: kotlin.String): CreateCardRequest {
             return FfiConverterTypeCreateCardRequest.lift(
@@ -16177,8 +16166,8 @@ public object FfiConverterTypeSecretString: FfiConverter<SecretString, RustBuffe
     
 
         /**
-         * The request from the API's JSON (wire names); a text that does not fit is a
-         * validation error of field `json`.
+         * The request from the API's JSON (wire names); a value that does not fit is a
+         * validation error naming its wire path (`json` when the text is not JSON).
          */
     @Throws(P100Exception::class) fun `createKycVerificationRequestFromJson`(`json`: kotlin.String): CreateKycVerificationRequest {
             return FfiConverterTypeCreateKycVerificationRequest.lift(
@@ -16193,8 +16182,8 @@ public object FfiConverterTypeSecretString: FfiConverter<SecretString, RustBuffe
     
 
         /**
-         * The request from the API's JSON (wire names); a text that does not fit is a
-         * validation error of field `json`.
+         * The request from the API's JSON (wire names); a value that does not fit is a
+         * validation error naming its wire path (`json` when the text is not JSON).
          */
     @Throws(P100Exception::class) fun `createOrderRequestFromJson`(`json`: kotlin.String): CreateOrderRequest {
             return FfiConverterTypeCreateOrderRequest.lift(
@@ -16209,8 +16198,8 @@ public object FfiConverterTypeSecretString: FfiConverter<SecretString, RustBuffe
     
 
         /**
-         * The request from the API's JSON (wire names); a text that does not fit is a
-         * validation error of field `json`.
+         * The request from the API's JSON (wire names); a value that does not fit is a
+         * validation error naming its wire path (`json` when the text is not JSON).
          */
     @Throws(P100Exception::class) fun `createPaymentLinkRequestFromJson`(`json`: kotlin.String): CreatePaymentLinkRequest {
             return FfiConverterTypeCreatePaymentLinkRequest.lift(
@@ -16225,8 +16214,8 @@ public object FfiConverterTypeSecretString: FfiConverter<SecretString, RustBuffe
     
 
         /**
-         * The request from the API's JSON (wire names); a text that does not fit is a
-         * validation error of field `json`.
+         * The request from the API's JSON (wire names); a value that does not fit is a
+         * validation error naming its wire path (`json` when the text is not JSON).
          */
     @Throws(P100Exception::class) fun `createUserRequestFromJson`(`json`: kotlin.String): CreateUserRequest {
             return FfiConverterTypeCreateUserRequest.lift(
@@ -16241,8 +16230,8 @@ public object FfiConverterTypeSecretString: FfiConverter<SecretString, RustBuffe
     
 
         /**
-         * The request from the API's JSON (wire names); a text that does not fit is a
-         * validation error of field `json`.
+         * The request from the API's JSON (wire names); a value that does not fit is a
+         * validation error naming its wire path (`json` when the text is not JSON).
          */
     @Throws(P100Exception::class) fun `createUserWithoutKycRequestFromJson`(`json`: kotlin.String): CreateUserWithoutKycRequest {
             return FfiConverterTypeCreateUserWithoutKycRequest.lift(
@@ -16257,8 +16246,8 @@ public object FfiConverterTypeSecretString: FfiConverter<SecretString, RustBuffe
     
 
         /**
-         * The request from the API's JSON (wire names); a text that does not fit is a
-         * validation error of field `json`.
+         * The request from the API's JSON (wire names); a value that does not fit is a
+         * validation error naming its wire path (`json` when the text is not JSON).
          */
     @Throws(P100Exception::class) fun `createWalletRequestFromJson`(`json`: kotlin.String): CreateWalletRequest {
             return FfiConverterTypeCreateWalletRequest.lift(
@@ -16273,8 +16262,8 @@ public object FfiConverterTypeSecretString: FfiConverter<SecretString, RustBuffe
     
 
         /**
-         * The request from the API's JSON (wire names); a text that does not fit is a
-         * validation error of field `json`.
+         * The request from the API's JSON (wire names); a value that does not fit is a
+         * validation error naming its wire path (`json` when the text is not JSON).
          */
     @Throws(P100Exception::class) fun `exchangeLockQueryFromJson`(`json`: kotlin.String): ExchangeLockQuery {
             return FfiConverterTypeExchangeLockQuery.lift(
@@ -16289,8 +16278,8 @@ public object FfiConverterTypeSecretString: FfiConverter<SecretString, RustBuffe
     
 
         /**
-         * The request from the API's JSON (wire names); a text that does not fit is a
-         * validation error of field `json`.
+         * The request from the API's JSON (wire names); a value that does not fit is a
+         * validation error naming its wire path (`json` when the text is not JSON).
          */
     @Throws(P100Exception::class) fun `kycFilesRequestFromJson`(`json`: kotlin.String): KycFilesRequest {
             return FfiConverterTypeKycFilesRequest.lift(
@@ -16305,8 +16294,8 @@ public object FfiConverterTypeSecretString: FfiConverter<SecretString, RustBuffe
     
 
         /**
-         * The request from the API's JSON (wire names); a text that does not fit is a
-         * validation error of field `json`.
+         * The request from the API's JSON (wire names); a value that does not fit is a
+         * validation error naming its wire path (`json` when the text is not JSON).
          */
     @Throws(P100Exception::class) fun `networkFeeQueryFromJson`(`json`: kotlin.String): NetworkFeeQuery {
             return FfiConverterTypeNetworkFeeQuery.lift(
@@ -16321,8 +16310,8 @@ public object FfiConverterTypeSecretString: FfiConverter<SecretString, RustBuffe
     
 
         /**
-         * The request from the API's JSON (wire names); a text that does not fit is a
-         * validation error of field `json`.
+         * The request from the API's JSON (wire names); a value that does not fit is a
+         * validation error naming its wire path (`json` when the text is not JSON).
          */
     @Throws(P100Exception::class) fun `orderLockRequestFromJson`(`json`: kotlin.String): OrderLockRequest {
             return FfiConverterTypeOrderLockRequest.lift(
@@ -16337,8 +16326,8 @@ public object FfiConverterTypeSecretString: FfiConverter<SecretString, RustBuffe
     
 
         /**
-         * The request from the API's JSON (wire names); a text that does not fit is a
-         * validation error of field `json`.
+         * The request from the API's JSON (wire names); a value that does not fit is a
+         * validation error naming its wire path (`json` when the text is not JSON).
          */
     @Throws(P100Exception::class) fun `partnerCryptoWithdrawalRequestFromJson`(`json`: kotlin.String): PartnerCryptoWithdrawalRequest {
             return FfiConverterTypePartnerCryptoWithdrawalRequest.lift(
@@ -16353,8 +16342,8 @@ public object FfiConverterTypeSecretString: FfiConverter<SecretString, RustBuffe
     
 
         /**
-         * The request from the API's JSON (wire names); a text that does not fit is a
-         * validation error of field `json`.
+         * The request from the API's JSON (wire names); a value that does not fit is a
+         * validation error naming its wire path (`json` when the text is not JSON).
          */
     @Throws(P100Exception::class) fun `partnerExchangeRequestFromJson`(`json`: kotlin.String): PartnerExchangeRequest {
             return FfiConverterTypePartnerExchangeRequest.lift(
@@ -16369,8 +16358,8 @@ public object FfiConverterTypeSecretString: FfiConverter<SecretString, RustBuffe
     
 
         /**
-         * The request from the API's JSON (wire names); a text that does not fit is a
-         * validation error of field `json`.
+         * The request from the API's JSON (wire names); a value that does not fit is a
+         * validation error naming its wire path (`json` when the text is not JSON).
          */
     @Throws(P100Exception::class) fun `partnerSepaTransferRequestFromJson`(`json`: kotlin.String): PartnerSepaTransferRequest {
             return FfiConverterTypePartnerSepaTransferRequest.lift(
@@ -16385,8 +16374,8 @@ public object FfiConverterTypeSecretString: FfiConverter<SecretString, RustBuffe
     
 
         /**
-         * The request from the API's JSON (wire names); a text that does not fit is a
-         * validation error of field `json`.
+         * The request from the API's JSON (wire names); a value that does not fit is a
+         * validation error naming its wire path (`json` when the text is not JSON).
          */
     @Throws(P100Exception::class) fun `poaFilesRequestFromJson`(`json`: kotlin.String): PoaFilesRequest {
             return FfiConverterTypePoaFilesRequest.lift(
@@ -16401,8 +16390,8 @@ public object FfiConverterTypeSecretString: FfiConverter<SecretString, RustBuffe
     
 
         /**
-         * The request from the API's JSON (wire names); a text that does not fit is a
-         * validation error of field `json`.
+         * The request from the API's JSON (wire names); a value that does not fit is a
+         * validation error naming its wire path (`json` when the text is not JSON).
          */
     @Throws(P100Exception::class) fun `transactionHistoryQueryFromJson`(`json`: kotlin.String): TransactionHistoryQuery {
             return FfiConverterTypeTransactionHistoryQuery.lift(
@@ -16417,8 +16406,8 @@ public object FfiConverterTypeSecretString: FfiConverter<SecretString, RustBuffe
     
 
         /**
-         * The request from the API's JSON (wire names); a text that does not fit is a
-         * validation error of field `json`.
+         * The request from the API's JSON (wire names); a value that does not fit is a
+         * validation error naming its wire path (`json` when the text is not JSON).
          */
     @Throws(P100Exception::class) fun `transferRequestFromJson`(`json`: kotlin.String): TransferRequest {
             return FfiConverterTypeTransferRequest.lift(
@@ -16433,8 +16422,8 @@ public object FfiConverterTypeSecretString: FfiConverter<SecretString, RustBuffe
     
 
         /**
-         * The request from the API's JSON (wire names); a text that does not fit is a
-         * validation error of field `json`.
+         * The request from the API's JSON (wire names); a value that does not fit is a
+         * validation error naming its wire path (`json` when the text is not JSON).
          */
     @Throws(P100Exception::class) fun `travelRuleUpdateRequestFromJson`(`json`: kotlin.String): TravelRuleUpdateRequest {
             return FfiConverterTypeTravelRuleUpdateRequest.lift(
@@ -16449,8 +16438,8 @@ public object FfiConverterTypeSecretString: FfiConverter<SecretString, RustBuffe
     
 
         /**
-         * The request from the API's JSON (wire names); a text that does not fit is a
-         * validation error of field `json`.
+         * The request from the API's JSON (wire names); a value that does not fit is a
+         * validation error naming its wire path (`json` when the text is not JSON).
          */
     @Throws(P100Exception::class) fun `updateCardLimitsRequestFromJson`(`json`: kotlin.String): UpdateCardLimitsRequest {
             return FfiConverterTypeUpdateCardLimitsRequest.lift(
@@ -16465,8 +16454,8 @@ public object FfiConverterTypeSecretString: FfiConverter<SecretString, RustBuffe
     
 
         /**
-         * The request from the API's JSON (wire names); a text that does not fit is a
-         * validation error of field `json`.
+         * The request from the API's JSON (wire names); a value that does not fit is a
+         * validation error naming its wire path (`json` when the text is not JSON).
          */
     @Throws(P100Exception::class) fun `updatePinRequestFromJson`(`json`: kotlin.String): UpdatePinRequest {
             return FfiConverterTypeUpdatePinRequest.lift(
@@ -16481,8 +16470,8 @@ public object FfiConverterTypeSecretString: FfiConverter<SecretString, RustBuffe
     
 
         /**
-         * The request from the API's JSON (wire names); a text that does not fit is a
-         * validation error of field `json`.
+         * The request from the API's JSON (wire names); a value that does not fit is a
+         * validation error naming its wire path (`json` when the text is not JSON).
          */
     @Throws(P100Exception::class) fun `updateUserRequestFromJson`(`json`: kotlin.String): UpdateUserRequest {
             return FfiConverterTypeUpdateUserRequest.lift(
@@ -16497,8 +16486,8 @@ public object FfiConverterTypeSecretString: FfiConverter<SecretString, RustBuffe
     
 
         /**
-         * The request from the API's JSON (wire names); a text that does not fit is a
-         * validation error of field `json`.
+         * The request from the API's JSON (wire names); a value that does not fit is a
+         * validation error naming its wire path (`json` when the text is not JSON).
          */
     @Throws(P100Exception::class) fun `userCryptoWithdrawalRequestFromJson`(`json`: kotlin.String): UserCryptoWithdrawalRequest {
             return FfiConverterTypeUserCryptoWithdrawalRequest.lift(
@@ -16513,8 +16502,8 @@ public object FfiConverterTypeSecretString: FfiConverter<SecretString, RustBuffe
     
 
         /**
-         * The request from the API's JSON (wire names); a text that does not fit is a
-         * validation error of field `json`.
+         * The request from the API's JSON (wire names); a value that does not fit is a
+         * validation error naming its wire path (`json` when the text is not JSON).
          */
     @Throws(P100Exception::class) fun `userExchangeRequestFromJson`(`json`: kotlin.String): UserExchangeRequest {
             return FfiConverterTypeUserExchangeRequest.lift(
@@ -16529,8 +16518,8 @@ public object FfiConverterTypeSecretString: FfiConverter<SecretString, RustBuffe
     
 
         /**
-         * The request from the API's JSON (wire names); a text that does not fit is a
-         * validation error of field `json`.
+         * The request from the API's JSON (wire names); a value that does not fit is a
+         * validation error naming its wire path (`json` when the text is not JSON).
          */
     @Throws(P100Exception::class) fun `userSepaTransferRequestFromJson`(`json`: kotlin.String): UserSepaTransferRequest {
             return FfiConverterTypeUserSepaTransferRequest.lift(
@@ -16545,8 +16534,8 @@ public object FfiConverterTypeSecretString: FfiConverter<SecretString, RustBuffe
     
 
         /**
-         * The request from the API's JSON (wire names); a text that does not fit is a
-         * validation error of field `json`.
+         * The request from the API's JSON (wire names); a value that does not fit is a
+         * validation error naming its wire path (`json` when the text is not JSON).
          */
     @Throws(P100Exception::class) fun `userVerificationRequestFromJson`(`json`: kotlin.String): UserVerificationRequest {
             return FfiConverterTypeUserVerificationRequest.lift(

@@ -918,11 +918,39 @@ internal object IntegrityCheckingUniffiLib {
     internal fun ensureInitialized() = Unit
     external fun uniffi_p100_mobile_checksum_func_parse_amount(
     ): Int
-    external fun uniffi_p100_mobile_checksum_func_parse_webhook(
-    ): Int
     external fun uniffi_p100_mobile_checksum_func_sdk_version(
     ): Int
+    external fun uniffi_p100_mobile_checksum_func_parse_webhook(
+    ): Int
     external fun uniffi_p100_mobile_checksum_func_verify_webhook(
+    ): Int
+    external fun uniffi_p100_mobile_checksum_method_client_base_url(
+    ): Int
+    external fun uniffi_p100_mobile_checksum_method_client_reconcile(
+    ): Int
+    external fun uniffi_p100_mobile_checksum_method_client_request(
+    ): Int
+    external fun uniffi_p100_mobile_checksum_method_client_with_request_options(
+    ): Int
+    external fun uniffi_p100_mobile_checksum_method_client_cards(
+    ): Int
+    external fun uniffi_p100_mobile_checksum_method_client_crypto(
+    ): Int
+    external fun uniffi_p100_mobile_checksum_method_client_exchange(
+    ): Int
+    external fun uniffi_p100_mobile_checksum_method_client_kyc(
+    ): Int
+    external fun uniffi_p100_mobile_checksum_method_client_orders(
+    ): Int
+    external fun uniffi_p100_mobile_checksum_method_client_partner(
+    ): Int
+    external fun uniffi_p100_mobile_checksum_method_client_payment_links(
+    ): Int
+    external fun uniffi_p100_mobile_checksum_method_client_sepa(
+    ): Int
+    external fun uniffi_p100_mobile_checksum_method_client_transfers(
+    ): Int
+    external fun uniffi_p100_mobile_checksum_method_client_users(
     ): Int
     external fun uniffi_p100_mobile_checksum_method_cards_block(
     ): Int
@@ -941,34 +969,6 @@ internal object IntegrityCheckingUniffiLib {
     external fun uniffi_p100_mobile_checksum_method_cards_update_limits(
     ): Int
     external fun uniffi_p100_mobile_checksum_method_cards_update_pin(
-    ): Int
-    external fun uniffi_p100_mobile_checksum_method_client_base_url(
-    ): Int
-    external fun uniffi_p100_mobile_checksum_method_client_cards(
-    ): Int
-    external fun uniffi_p100_mobile_checksum_method_client_crypto(
-    ): Int
-    external fun uniffi_p100_mobile_checksum_method_client_exchange(
-    ): Int
-    external fun uniffi_p100_mobile_checksum_method_client_kyc(
-    ): Int
-    external fun uniffi_p100_mobile_checksum_method_client_orders(
-    ): Int
-    external fun uniffi_p100_mobile_checksum_method_client_partner(
-    ): Int
-    external fun uniffi_p100_mobile_checksum_method_client_payment_links(
-    ): Int
-    external fun uniffi_p100_mobile_checksum_method_client_reconcile(
-    ): Int
-    external fun uniffi_p100_mobile_checksum_method_client_request(
-    ): Int
-    external fun uniffi_p100_mobile_checksum_method_client_sepa(
-    ): Int
-    external fun uniffi_p100_mobile_checksum_method_client_transfers(
-    ): Int
-    external fun uniffi_p100_mobile_checksum_method_client_users(
-    ): Int
-    external fun uniffi_p100_mobile_checksum_method_client_with_request_options(
     ): Int
     external fun uniffi_p100_mobile_checksum_method_crypto_details(
     ): Int
@@ -1099,28 +1099,6 @@ internal object UniffiLib {
     }
 
     internal fun ensureInitialized() = Unit
-    external fun uniffi_p100_mobile_fn_clone_cards(`handle`: Long,uniffi_out_err: UniffiRustCallStatus, 
-    ): Long
-    external fun uniffi_p100_mobile_fn_free_cards(`handle`: Long,uniffi_out_err: UniffiRustCallStatus, 
-    ): Unit
-    external fun uniffi_p100_mobile_fn_method_cards_block(`ptr`: Long,`card`: RustBufferCardRef.ByValue,
-    ): Long
-    external fun uniffi_p100_mobile_fn_method_cards_create(`ptr`: Long,`req`: RustBufferCreateCardRequest.ByValue,
-    ): Long
-    external fun uniffi_p100_mobile_fn_method_cards_delete(`ptr`: Long,`card`: RustBufferCardRef.ByValue,
-    ): Long
-    external fun uniffi_p100_mobile_fn_method_cards_details(`ptr`: Long,`externalUserId`: RustBuffer.ByValue,`cardId`: RustBuffer.ByValue,
-    ): Long
-    external fun uniffi_p100_mobile_fn_method_cards_limits(`ptr`: Long,`externalUserId`: RustBuffer.ByValue,`cardId`: RustBuffer.ByValue,
-    ): Long
-    external fun uniffi_p100_mobile_fn_method_cards_list(`ptr`: Long,`externalUserId`: RustBuffer.ByValue,
-    ): Long
-    external fun uniffi_p100_mobile_fn_method_cards_unblock(`ptr`: Long,`card`: RustBufferCardRef.ByValue,
-    ): Long
-    external fun uniffi_p100_mobile_fn_method_cards_update_limits(`ptr`: Long,`req`: RustBufferUpdateCardLimitsRequest.ByValue,
-    ): Long
-    external fun uniffi_p100_mobile_fn_method_cards_update_pin(`ptr`: Long,`req`: RustBufferUpdatePinRequest.ByValue,
-    ): Long
     external fun uniffi_p100_mobile_fn_clone_client(`handle`: Long,uniffi_out_err: UniffiRustCallStatus, 
     ): Long
     external fun uniffi_p100_mobile_fn_free_client(`handle`: Long,uniffi_out_err: UniffiRustCallStatus, 
@@ -1133,6 +1111,12 @@ internal object UniffiLib {
     ): Long
     external fun uniffi_p100_mobile_fn_method_client_base_url(`ptr`: Long,uniffi_out_err: UniffiRustCallStatus, 
     ): RustBuffer.ByValue
+    external fun uniffi_p100_mobile_fn_method_client_reconcile(`ptr`: Long,`error`: RustBufferP100Error.ByValue,
+    ): Long
+    external fun uniffi_p100_mobile_fn_method_client_request(`ptr`: Long,`method`: RustBuffer.ByValue,`path`: RustBuffer.ByValue,`body`: RustBuffer.ByValue,
+    ): Long
+    external fun uniffi_p100_mobile_fn_method_client_with_request_options(`ptr`: Long,`timeoutMs`: RustBuffer.ByValue,`maxRetries`: RustBuffer.ByValue,uniffi_out_err: UniffiRustCallStatus, 
+    ): Long
     external fun uniffi_p100_mobile_fn_method_client_cards(`ptr`: Long,uniffi_out_err: UniffiRustCallStatus, 
     ): Long
     external fun uniffi_p100_mobile_fn_method_client_crypto(`ptr`: Long,uniffi_out_err: UniffiRustCallStatus, 
@@ -1147,17 +1131,33 @@ internal object UniffiLib {
     ): Long
     external fun uniffi_p100_mobile_fn_method_client_payment_links(`ptr`: Long,uniffi_out_err: UniffiRustCallStatus, 
     ): Long
-    external fun uniffi_p100_mobile_fn_method_client_reconcile(`ptr`: Long,`error`: RustBufferP100Error.ByValue,
-    ): Long
-    external fun uniffi_p100_mobile_fn_method_client_request(`ptr`: Long,`method`: RustBuffer.ByValue,`path`: RustBuffer.ByValue,`body`: RustBuffer.ByValue,
-    ): Long
     external fun uniffi_p100_mobile_fn_method_client_sepa(`ptr`: Long,uniffi_out_err: UniffiRustCallStatus, 
     ): Long
     external fun uniffi_p100_mobile_fn_method_client_transfers(`ptr`: Long,uniffi_out_err: UniffiRustCallStatus, 
     ): Long
     external fun uniffi_p100_mobile_fn_method_client_users(`ptr`: Long,uniffi_out_err: UniffiRustCallStatus, 
     ): Long
-    external fun uniffi_p100_mobile_fn_method_client_with_request_options(`ptr`: Long,`timeoutMs`: RustBuffer.ByValue,`maxRetries`: RustBuffer.ByValue,uniffi_out_err: UniffiRustCallStatus, 
+    external fun uniffi_p100_mobile_fn_clone_cards(`handle`: Long,uniffi_out_err: UniffiRustCallStatus, 
+    ): Long
+    external fun uniffi_p100_mobile_fn_free_cards(`handle`: Long,uniffi_out_err: UniffiRustCallStatus, 
+    ): Unit
+    external fun uniffi_p100_mobile_fn_method_cards_block(`ptr`: Long,`request`: RustBufferCardRef.ByValue,
+    ): Long
+    external fun uniffi_p100_mobile_fn_method_cards_create(`ptr`: Long,`request`: RustBufferCreateCardRequest.ByValue,
+    ): Long
+    external fun uniffi_p100_mobile_fn_method_cards_delete(`ptr`: Long,`request`: RustBufferCardRef.ByValue,
+    ): Long
+    external fun uniffi_p100_mobile_fn_method_cards_details(`ptr`: Long,`externalUserId`: RustBuffer.ByValue,`cardId`: RustBuffer.ByValue,
+    ): Long
+    external fun uniffi_p100_mobile_fn_method_cards_limits(`ptr`: Long,`externalUserId`: RustBuffer.ByValue,`cardId`: RustBuffer.ByValue,
+    ): Long
+    external fun uniffi_p100_mobile_fn_method_cards_list(`ptr`: Long,`externalUserId`: RustBuffer.ByValue,
+    ): Long
+    external fun uniffi_p100_mobile_fn_method_cards_unblock(`ptr`: Long,`request`: RustBufferCardRef.ByValue,
+    ): Long
+    external fun uniffi_p100_mobile_fn_method_cards_update_limits(`ptr`: Long,`request`: RustBufferUpdateCardLimitsRequest.ByValue,
+    ): Long
+    external fun uniffi_p100_mobile_fn_method_cards_update_pin(`ptr`: Long,`request`: RustBufferUpdatePinRequest.ByValue,
     ): Long
     external fun uniffi_p100_mobile_fn_clone_crypto(`handle`: Long,uniffi_out_err: UniffiRustCallStatus, 
     ): Long
@@ -1165,15 +1165,15 @@ internal object UniffiLib {
     ): Unit
     external fun uniffi_p100_mobile_fn_method_crypto_details(`ptr`: Long,`withdrawalId`: RustBuffer.ByValue,
     ): Long
-    external fun uniffi_p100_mobile_fn_method_crypto_network_fee(`ptr`: Long,`query`: RustBufferNetworkFeeQuery.ByValue,
+    external fun uniffi_p100_mobile_fn_method_crypto_network_fee(`ptr`: Long,`request`: RustBufferNetworkFeeQuery.ByValue,
     ): Long
-    external fun uniffi_p100_mobile_fn_method_crypto_partner_withdrawal(`ptr`: Long,`req`: RustBufferPartnerCryptoWithdrawalRequest.ByValue,
+    external fun uniffi_p100_mobile_fn_method_crypto_partner_withdrawal(`ptr`: Long,`request`: RustBufferPartnerCryptoWithdrawalRequest.ByValue,
     ): Long
-    external fun uniffi_p100_mobile_fn_method_crypto_update_travel_rule(`ptr`: Long,`req`: RustBufferTravelRuleUpdateRequest.ByValue,
+    external fun uniffi_p100_mobile_fn_method_crypto_update_travel_rule(`ptr`: Long,`request`: RustBufferTravelRuleUpdateRequest.ByValue,
     ): Long
-    external fun uniffi_p100_mobile_fn_method_crypto_user_withdrawal(`ptr`: Long,`req`: RustBufferUserCryptoWithdrawalRequest.ByValue,
+    external fun uniffi_p100_mobile_fn_method_crypto_user_withdrawal(`ptr`: Long,`request`: RustBufferUserCryptoWithdrawalRequest.ByValue,
     ): Long
-    external fun uniffi_p100_mobile_fn_method_crypto_wait_for(`ptr`: Long,`withdrawalId`: RustBuffer.ByValue,`timeoutMs`: RustBuffer.ByValue,`pollIntervalMs`: RustBuffer.ByValue,
+    external fun uniffi_p100_mobile_fn_method_crypto_wait_for(`ptr`: Long,`withdrawalId`: RustBuffer.ByValue,`timeoutMs`: RustBuffer.ByValue,`intervalMs`: RustBuffer.ByValue,`maxIntervalMs`: RustBuffer.ByValue,
     ): Long
     external fun uniffi_p100_mobile_fn_clone_exchange(`handle`: Long,uniffi_out_err: UniffiRustCallStatus, 
     ): Long
@@ -1181,31 +1181,31 @@ internal object UniffiLib {
     ): Unit
     external fun uniffi_p100_mobile_fn_method_exchange_details(`ptr`: Long,`exchangeId`: RustBuffer.ByValue,
     ): Long
-    external fun uniffi_p100_mobile_fn_method_exchange_partner_execute(`ptr`: Long,`req`: RustBufferPartnerExchangeRequest.ByValue,
+    external fun uniffi_p100_mobile_fn_method_exchange_partner_execute(`ptr`: Long,`request`: RustBufferPartnerExchangeRequest.ByValue,
     ): Long
-    external fun uniffi_p100_mobile_fn_method_exchange_partner_lock(`ptr`: Long,`query`: RustBufferExchangeLockQuery.ByValue,
+    external fun uniffi_p100_mobile_fn_method_exchange_partner_lock(`ptr`: Long,`request`: RustBufferExchangeLockQuery.ByValue,
     ): Long
     external fun uniffi_p100_mobile_fn_method_exchange_rates(`ptr`: Long,
     ): Long
-    external fun uniffi_p100_mobile_fn_method_exchange_user_execute(`ptr`: Long,`req`: RustBufferUserExchangeRequest.ByValue,
+    external fun uniffi_p100_mobile_fn_method_exchange_user_execute(`ptr`: Long,`request`: RustBufferUserExchangeRequest.ByValue,
     ): Long
     external fun uniffi_p100_mobile_fn_method_exchange_user_lock(`ptr`: Long,`externalUserId`: RustBuffer.ByValue,
     ): Long
-    external fun uniffi_p100_mobile_fn_method_exchange_wait_for(`ptr`: Long,`exchangeId`: RustBuffer.ByValue,`timeoutMs`: RustBuffer.ByValue,`pollIntervalMs`: RustBuffer.ByValue,
+    external fun uniffi_p100_mobile_fn_method_exchange_wait_for(`ptr`: Long,`exchangeId`: RustBuffer.ByValue,`timeoutMs`: RustBuffer.ByValue,`intervalMs`: RustBuffer.ByValue,`maxIntervalMs`: RustBuffer.ByValue,
     ): Long
     external fun uniffi_p100_mobile_fn_clone_kyc(`handle`: Long,uniffi_out_err: UniffiRustCallStatus, 
     ): Long
     external fun uniffi_p100_mobile_fn_free_kyc(`handle`: Long,uniffi_out_err: UniffiRustCallStatus, 
     ): Unit
-    external fun uniffi_p100_mobile_fn_method_kyc_add_verification(`ptr`: Long,`req`: RustBufferUserVerificationRequest.ByValue,
+    external fun uniffi_p100_mobile_fn_method_kyc_add_verification(`ptr`: Long,`request`: RustBufferUserVerificationRequest.ByValue,
     ): Long
-    external fun uniffi_p100_mobile_fn_method_kyc_create_verification(`ptr`: Long,`req`: RustBufferCreateKycVerificationRequest.ByValue,
+    external fun uniffi_p100_mobile_fn_method_kyc_create_verification(`ptr`: Long,`request`: RustBufferCreateKycVerificationRequest.ByValue,
     ): Long
     external fun uniffi_p100_mobile_fn_method_kyc_status(`ptr`: Long,`verificationId`: RustBuffer.ByValue,
     ): Long
-    external fun uniffi_p100_mobile_fn_method_kyc_upload_files(`ptr`: Long,`req`: RustBufferKycFilesRequest.ByValue,
+    external fun uniffi_p100_mobile_fn_method_kyc_upload_files(`ptr`: Long,`request`: RustBufferKycFilesRequest.ByValue,
     ): Long
-    external fun uniffi_p100_mobile_fn_method_kyc_upload_poa(`ptr`: Long,`req`: RustBufferPoaFilesRequest.ByValue,
+    external fun uniffi_p100_mobile_fn_method_kyc_upload_poa(`ptr`: Long,`request`: RustBufferPoaFilesRequest.ByValue,
     ): Long
     external fun uniffi_p100_mobile_fn_method_kyc_verification_page(`ptr`: Long,`externalUserId`: RustBuffer.ByValue,`verificationId`: RustBuffer.ByValue,
     ): Long
@@ -1213,15 +1213,15 @@ internal object UniffiLib {
     ): Long
     external fun uniffi_p100_mobile_fn_free_orders(`handle`: Long,uniffi_out_err: UniffiRustCallStatus, 
     ): Unit
-    external fun uniffi_p100_mobile_fn_method_orders_create(`ptr`: Long,`req`: RustBufferCreateOrderRequest.ByValue,
+    external fun uniffi_p100_mobile_fn_method_orders_create(`ptr`: Long,`request`: RustBufferCreateOrderRequest.ByValue,
     ): Long
     external fun uniffi_p100_mobile_fn_method_orders_details(`ptr`: Long,`orderId`: RustBuffer.ByValue,
     ): Long
-    external fun uniffi_p100_mobile_fn_method_orders_lock(`ptr`: Long,`req`: RustBufferOrderLockRequest.ByValue,
+    external fun uniffi_p100_mobile_fn_method_orders_lock(`ptr`: Long,`request`: RustBufferOrderLockRequest.ByValue,
     ): Long
     external fun uniffi_p100_mobile_fn_method_orders_rates(`ptr`: Long,
     ): Long
-    external fun uniffi_p100_mobile_fn_method_orders_wait_for(`ptr`: Long,`orderId`: RustBuffer.ByValue,`timeoutMs`: RustBuffer.ByValue,`pollIntervalMs`: RustBuffer.ByValue,
+    external fun uniffi_p100_mobile_fn_method_orders_wait_for(`ptr`: Long,`orderId`: RustBuffer.ByValue,`timeoutMs`: RustBuffer.ByValue,`intervalMs`: RustBuffer.ByValue,`maxIntervalMs`: RustBuffer.ByValue,
     ): Long
     external fun uniffi_p100_mobile_fn_clone_partner(`handle`: Long,uniffi_out_err: UniffiRustCallStatus, 
     ): Long
@@ -1229,21 +1229,21 @@ internal object UniffiLib {
     ): Unit
     external fun uniffi_p100_mobile_fn_method_partner_balances(`ptr`: Long,
     ): Long
-    external fun uniffi_p100_mobile_fn_method_partner_create_wallet(`ptr`: Long,`req`: RustBufferCreateWalletRequest.ByValue,
+    external fun uniffi_p100_mobile_fn_method_partner_create_wallet(`ptr`: Long,`request`: RustBufferCreateWalletRequest.ByValue,
     ): Long
     external fun uniffi_p100_mobile_fn_method_partner_sepa_contacts(`ptr`: Long,
     ): Long
     external fun uniffi_p100_mobile_fn_method_partner_sepa_deposit_info(`ptr`: Long,
     ): Long
-    external fun uniffi_p100_mobile_fn_method_partner_transactions(`ptr`: Long,`query`: RustBufferTransactionHistoryQuery.ByValue,
+    external fun uniffi_p100_mobile_fn_method_partner_transactions(`ptr`: Long,`request`: RustBufferTransactionHistoryQuery.ByValue,
     ): Long
     external fun uniffi_p100_mobile_fn_clone_paymentlinks(`handle`: Long,uniffi_out_err: UniffiRustCallStatus, 
     ): Long
     external fun uniffi_p100_mobile_fn_free_paymentlinks(`handle`: Long,uniffi_out_err: UniffiRustCallStatus, 
     ): Unit
-    external fun uniffi_p100_mobile_fn_method_paymentlinks_create(`ptr`: Long,`req`: RustBufferCreatePaymentLinkRequest.ByValue,
+    external fun uniffi_p100_mobile_fn_method_paymentlinks_create(`ptr`: Long,`request`: RustBufferCreatePaymentLinkRequest.ByValue,
     ): Long
-    external fun uniffi_p100_mobile_fn_method_paymentlinks_create_checkout(`ptr`: Long,`req`: RustBufferCreatePaymentLinkRequest.ByValue,
+    external fun uniffi_p100_mobile_fn_method_paymentlinks_create_checkout(`ptr`: Long,`request`: RustBufferCreatePaymentLinkRequest.ByValue,
     ): Long
     external fun uniffi_p100_mobile_fn_method_paymentlinks_details(`ptr`: Long,`paymentLinkId`: RustBuffer.ByValue,
     ): Long
@@ -1253,21 +1253,21 @@ internal object UniffiLib {
     ): Unit
     external fun uniffi_p100_mobile_fn_method_sepa_details(`ptr`: Long,`transferId`: RustBuffer.ByValue,
     ): Long
-    external fun uniffi_p100_mobile_fn_method_sepa_partner_transfer(`ptr`: Long,`req`: RustBufferPartnerSepaTransferRequest.ByValue,
+    external fun uniffi_p100_mobile_fn_method_sepa_partner_transfer(`ptr`: Long,`request`: RustBufferPartnerSepaTransferRequest.ByValue,
     ): Long
-    external fun uniffi_p100_mobile_fn_method_sepa_user_transfer(`ptr`: Long,`req`: RustBufferUserSepaTransferRequest.ByValue,
+    external fun uniffi_p100_mobile_fn_method_sepa_user_transfer(`ptr`: Long,`request`: RustBufferUserSepaTransferRequest.ByValue,
     ): Long
-    external fun uniffi_p100_mobile_fn_method_sepa_wait_for(`ptr`: Long,`transferId`: RustBuffer.ByValue,`timeoutMs`: RustBuffer.ByValue,`pollIntervalMs`: RustBuffer.ByValue,
+    external fun uniffi_p100_mobile_fn_method_sepa_wait_for(`ptr`: Long,`transferId`: RustBuffer.ByValue,`timeoutMs`: RustBuffer.ByValue,`intervalMs`: RustBuffer.ByValue,`maxIntervalMs`: RustBuffer.ByValue,
     ): Long
     external fun uniffi_p100_mobile_fn_clone_transfers(`handle`: Long,uniffi_out_err: UniffiRustCallStatus, 
     ): Long
     external fun uniffi_p100_mobile_fn_free_transfers(`handle`: Long,uniffi_out_err: UniffiRustCallStatus, 
     ): Unit
-    external fun uniffi_p100_mobile_fn_method_transfers_create(`ptr`: Long,`req`: RustBufferTransferRequest.ByValue,
+    external fun uniffi_p100_mobile_fn_method_transfers_create(`ptr`: Long,`request`: RustBufferTransferRequest.ByValue,
     ): Long
     external fun uniffi_p100_mobile_fn_method_transfers_details(`ptr`: Long,`transferId`: RustBuffer.ByValue,
     ): Long
-    external fun uniffi_p100_mobile_fn_method_transfers_wait_for(`ptr`: Long,`transferId`: RustBuffer.ByValue,`timeoutMs`: RustBuffer.ByValue,`pollIntervalMs`: RustBuffer.ByValue,
+    external fun uniffi_p100_mobile_fn_method_transfers_wait_for(`ptr`: Long,`transferId`: RustBuffer.ByValue,`timeoutMs`: RustBuffer.ByValue,`intervalMs`: RustBuffer.ByValue,`maxIntervalMs`: RustBuffer.ByValue,
     ): Long
     external fun uniffi_p100_mobile_fn_clone_users(`handle`: Long,uniffi_out_err: UniffiRustCallStatus, 
     ): Long
@@ -1275,9 +1275,9 @@ internal object UniffiLib {
     ): Unit
     external fun uniffi_p100_mobile_fn_method_users_balances(`ptr`: Long,`externalUserId`: RustBuffer.ByValue,
     ): Long
-    external fun uniffi_p100_mobile_fn_method_users_create(`ptr`: Long,`req`: RustBufferCreateUserRequest.ByValue,
+    external fun uniffi_p100_mobile_fn_method_users_create(`ptr`: Long,`request`: RustBufferCreateUserRequest.ByValue,
     ): Long
-    external fun uniffi_p100_mobile_fn_method_users_create_without_kyc(`ptr`: Long,`req`: RustBufferCreateUserWithoutKycRequest.ByValue,
+    external fun uniffi_p100_mobile_fn_method_users_create_without_kyc(`ptr`: Long,`request`: RustBufferCreateUserWithoutKycRequest.ByValue,
     ): Long
     external fun uniffi_p100_mobile_fn_method_users_delete(`ptr`: Long,`externalUserId`: RustBuffer.ByValue,
     ): Long
@@ -1285,11 +1285,11 @@ internal object UniffiLib {
     ): Long
     external fun uniffi_p100_mobile_fn_method_users_suspend(`ptr`: Long,`externalUserId`: RustBuffer.ByValue,
     ): Long
-    external fun uniffi_p100_mobile_fn_method_users_transactions(`ptr`: Long,`externalUserId`: RustBuffer.ByValue,`query`: RustBufferTransactionHistoryQuery.ByValue,
+    external fun uniffi_p100_mobile_fn_method_users_transactions(`ptr`: Long,`externalUserId`: RustBuffer.ByValue,`request`: RustBufferTransactionHistoryQuery.ByValue,
     ): Long
     external fun uniffi_p100_mobile_fn_method_users_unsuspend(`ptr`: Long,`externalUserId`: RustBuffer.ByValue,
     ): Long
-    external fun uniffi_p100_mobile_fn_method_users_update(`ptr`: Long,`externalUserId`: RustBuffer.ByValue,`req`: RustBufferUpdateUserRequest.ByValue,
+    external fun uniffi_p100_mobile_fn_method_users_update(`ptr`: Long,`externalUserId`: RustBuffer.ByValue,`request`: RustBufferUpdateUserRequest.ByValue,
     ): Long
     external fun uniffi_p100_mobile_fn_clone_webhookverifier(`handle`: Long,uniffi_out_err: UniffiRustCallStatus, 
     ): Long
@@ -1307,9 +1307,9 @@ internal object UniffiLib {
     ): RustBuffer.ByValue
     external fun uniffi_p100_mobile_fn_func_parse_amount(`text`: RustBuffer.ByValue,uniffi_out_err: UniffiRustCallStatus, 
     ): RustBufferAmount.ByValue
-    external fun uniffi_p100_mobile_fn_func_parse_webhook(`body`: RustBuffer.ByValue,uniffi_out_err: UniffiRustCallStatus, 
-    ): RustBuffer.ByValue
     external fun uniffi_p100_mobile_fn_func_sdk_version(uniffi_out_err: UniffiRustCallStatus, 
+    ): RustBuffer.ByValue
+    external fun uniffi_p100_mobile_fn_func_parse_webhook(`body`: RustBuffer.ByValue,uniffi_out_err: UniffiRustCallStatus, 
     ): RustBuffer.ByValue
     external fun uniffi_p100_mobile_fn_func_verify_webhook(`authorization`: RustBuffer.ByValue,`token`: RustBuffer.ByValue,uniffi_out_err: UniffiRustCallStatus, 
     ): Unit
@@ -1435,244 +1435,244 @@ private fun uniffiCheckApiChecksums(lib: IntegrityCheckingUniffiLib) {
     if ((lib.uniffi_p100_mobile_checksum_func_parse_amount() and 0xFFFF) != 64332) {
         throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
     }
-    if ((lib.uniffi_p100_mobile_checksum_func_parse_webhook() and 0xFFFF) != 57231) {
-        throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
-    }
     if ((lib.uniffi_p100_mobile_checksum_func_sdk_version() and 0xFFFF) != 7574) {
         throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
     }
-    if ((lib.uniffi_p100_mobile_checksum_func_verify_webhook() and 0xFFFF) != 34650) {
+    if ((lib.uniffi_p100_mobile_checksum_func_parse_webhook() and 0xFFFF) != 62473) {
         throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
     }
-    if ((lib.uniffi_p100_mobile_checksum_method_cards_block() and 0xFFFF) != 64046) {
+    if ((lib.uniffi_p100_mobile_checksum_func_verify_webhook() and 0xFFFF) != 36925) {
         throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
     }
-    if ((lib.uniffi_p100_mobile_checksum_method_cards_create() and 0xFFFF) != 54441) {
+    if ((lib.uniffi_p100_mobile_checksum_method_client_base_url() and 0xFFFF) != 58642) {
         throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
     }
-    if ((lib.uniffi_p100_mobile_checksum_method_cards_delete() and 0xFFFF) != 56081) {
+    if ((lib.uniffi_p100_mobile_checksum_method_client_reconcile() and 0xFFFF) != 40999) {
         throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
     }
-    if ((lib.uniffi_p100_mobile_checksum_method_cards_details() and 0xFFFF) != 3849) {
+    if ((lib.uniffi_p100_mobile_checksum_method_client_request() and 0xFFFF) != 47986) {
         throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
     }
-    if ((lib.uniffi_p100_mobile_checksum_method_cards_limits() and 0xFFFF) != 36413) {
+    if ((lib.uniffi_p100_mobile_checksum_method_client_with_request_options() and 0xFFFF) != 32460) {
         throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
     }
-    if ((lib.uniffi_p100_mobile_checksum_method_cards_list() and 0xFFFF) != 39154) {
+    if ((lib.uniffi_p100_mobile_checksum_method_client_cards() and 0xFFFF) != 64228) {
         throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
     }
-    if ((lib.uniffi_p100_mobile_checksum_method_cards_unblock() and 0xFFFF) != 57351) {
+    if ((lib.uniffi_p100_mobile_checksum_method_client_crypto() and 0xFFFF) != 34769) {
         throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
     }
-    if ((lib.uniffi_p100_mobile_checksum_method_cards_update_limits() and 0xFFFF) != 4378) {
+    if ((lib.uniffi_p100_mobile_checksum_method_client_exchange() and 0xFFFF) != 22221) {
         throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
     }
-    if ((lib.uniffi_p100_mobile_checksum_method_cards_update_pin() and 0xFFFF) != 37084) {
+    if ((lib.uniffi_p100_mobile_checksum_method_client_kyc() and 0xFFFF) != 62699) {
         throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
     }
-    if ((lib.uniffi_p100_mobile_checksum_method_client_base_url() and 0xFFFF) != 23192) {
+    if ((lib.uniffi_p100_mobile_checksum_method_client_orders() and 0xFFFF) != 48831) {
         throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
     }
-    if ((lib.uniffi_p100_mobile_checksum_method_client_cards() and 0xFFFF) != 10311) {
+    if ((lib.uniffi_p100_mobile_checksum_method_client_partner() and 0xFFFF) != 42433) {
         throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
     }
-    if ((lib.uniffi_p100_mobile_checksum_method_client_crypto() and 0xFFFF) != 60344) {
+    if ((lib.uniffi_p100_mobile_checksum_method_client_payment_links() and 0xFFFF) != 5277) {
         throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
     }
-    if ((lib.uniffi_p100_mobile_checksum_method_client_exchange() and 0xFFFF) != 55510) {
+    if ((lib.uniffi_p100_mobile_checksum_method_client_sepa() and 0xFFFF) != 20585) {
         throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
     }
-    if ((lib.uniffi_p100_mobile_checksum_method_client_kyc() and 0xFFFF) != 34077) {
+    if ((lib.uniffi_p100_mobile_checksum_method_client_transfers() and 0xFFFF) != 55434) {
         throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
     }
-    if ((lib.uniffi_p100_mobile_checksum_method_client_orders() and 0xFFFF) != 39043) {
+    if ((lib.uniffi_p100_mobile_checksum_method_client_users() and 0xFFFF) != 53204) {
         throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
     }
-    if ((lib.uniffi_p100_mobile_checksum_method_client_partner() and 0xFFFF) != 52219) {
+    if ((lib.uniffi_p100_mobile_checksum_method_cards_block() and 0xFFFF) != 6802) {
         throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
     }
-    if ((lib.uniffi_p100_mobile_checksum_method_client_payment_links() and 0xFFFF) != 4350) {
+    if ((lib.uniffi_p100_mobile_checksum_method_cards_create() and 0xFFFF) != 17867) {
         throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
     }
-    if ((lib.uniffi_p100_mobile_checksum_method_client_reconcile() and 0xFFFF) != 50189) {
+    if ((lib.uniffi_p100_mobile_checksum_method_cards_delete() and 0xFFFF) != 47520) {
         throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
     }
-    if ((lib.uniffi_p100_mobile_checksum_method_client_request() and 0xFFFF) != 12150) {
+    if ((lib.uniffi_p100_mobile_checksum_method_cards_details() and 0xFFFF) != 11448) {
         throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
     }
-    if ((lib.uniffi_p100_mobile_checksum_method_client_sepa() and 0xFFFF) != 33251) {
+    if ((lib.uniffi_p100_mobile_checksum_method_cards_limits() and 0xFFFF) != 40673) {
         throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
     }
-    if ((lib.uniffi_p100_mobile_checksum_method_client_transfers() and 0xFFFF) != 60585) {
+    if ((lib.uniffi_p100_mobile_checksum_method_cards_list() and 0xFFFF) != 13233) {
         throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
     }
-    if ((lib.uniffi_p100_mobile_checksum_method_client_users() and 0xFFFF) != 1330) {
+    if ((lib.uniffi_p100_mobile_checksum_method_cards_unblock() and 0xFFFF) != 7793) {
         throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
     }
-    if ((lib.uniffi_p100_mobile_checksum_method_client_with_request_options() and 0xFFFF) != 48414) {
+    if ((lib.uniffi_p100_mobile_checksum_method_cards_update_limits() and 0xFFFF) != 47605) {
         throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
     }
-    if ((lib.uniffi_p100_mobile_checksum_method_crypto_details() and 0xFFFF) != 44737) {
+    if ((lib.uniffi_p100_mobile_checksum_method_cards_update_pin() and 0xFFFF) != 55199) {
         throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
     }
-    if ((lib.uniffi_p100_mobile_checksum_method_crypto_network_fee() and 0xFFFF) != 23313) {
+    if ((lib.uniffi_p100_mobile_checksum_method_crypto_details() and 0xFFFF) != 50335) {
         throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
     }
-    if ((lib.uniffi_p100_mobile_checksum_method_crypto_partner_withdrawal() and 0xFFFF) != 21391) {
+    if ((lib.uniffi_p100_mobile_checksum_method_crypto_network_fee() and 0xFFFF) != 15775) {
         throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
     }
-    if ((lib.uniffi_p100_mobile_checksum_method_crypto_update_travel_rule() and 0xFFFF) != 2371) {
+    if ((lib.uniffi_p100_mobile_checksum_method_crypto_partner_withdrawal() and 0xFFFF) != 29723) {
         throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
     }
-    if ((lib.uniffi_p100_mobile_checksum_method_crypto_user_withdrawal() and 0xFFFF) != 2662) {
+    if ((lib.uniffi_p100_mobile_checksum_method_crypto_update_travel_rule() and 0xFFFF) != 23970) {
         throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
     }
-    if ((lib.uniffi_p100_mobile_checksum_method_crypto_wait_for() and 0xFFFF) != 56347) {
+    if ((lib.uniffi_p100_mobile_checksum_method_crypto_user_withdrawal() and 0xFFFF) != 61439) {
         throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
     }
-    if ((lib.uniffi_p100_mobile_checksum_method_exchange_details() and 0xFFFF) != 64410) {
+    if ((lib.uniffi_p100_mobile_checksum_method_crypto_wait_for() and 0xFFFF) != 30149) {
         throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
     }
-    if ((lib.uniffi_p100_mobile_checksum_method_exchange_partner_execute() and 0xFFFF) != 49134) {
+    if ((lib.uniffi_p100_mobile_checksum_method_exchange_details() and 0xFFFF) != 55263) {
         throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
     }
-    if ((lib.uniffi_p100_mobile_checksum_method_exchange_partner_lock() and 0xFFFF) != 30943) {
+    if ((lib.uniffi_p100_mobile_checksum_method_exchange_partner_execute() and 0xFFFF) != 474) {
         throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
     }
-    if ((lib.uniffi_p100_mobile_checksum_method_exchange_rates() and 0xFFFF) != 48963) {
+    if ((lib.uniffi_p100_mobile_checksum_method_exchange_partner_lock() and 0xFFFF) != 32953) {
         throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
     }
-    if ((lib.uniffi_p100_mobile_checksum_method_exchange_user_execute() and 0xFFFF) != 58558) {
+    if ((lib.uniffi_p100_mobile_checksum_method_exchange_rates() and 0xFFFF) != 12209) {
         throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
     }
-    if ((lib.uniffi_p100_mobile_checksum_method_exchange_user_lock() and 0xFFFF) != 33565) {
+    if ((lib.uniffi_p100_mobile_checksum_method_exchange_user_execute() and 0xFFFF) != 30860) {
         throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
     }
-    if ((lib.uniffi_p100_mobile_checksum_method_exchange_wait_for() and 0xFFFF) != 21515) {
+    if ((lib.uniffi_p100_mobile_checksum_method_exchange_user_lock() and 0xFFFF) != 61992) {
         throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
     }
-    if ((lib.uniffi_p100_mobile_checksum_method_kyc_add_verification() and 0xFFFF) != 35001) {
+    if ((lib.uniffi_p100_mobile_checksum_method_exchange_wait_for() and 0xFFFF) != 33992) {
         throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
     }
-    if ((lib.uniffi_p100_mobile_checksum_method_kyc_create_verification() and 0xFFFF) != 41194) {
+    if ((lib.uniffi_p100_mobile_checksum_method_kyc_add_verification() and 0xFFFF) != 16806) {
         throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
     }
-    if ((lib.uniffi_p100_mobile_checksum_method_kyc_status() and 0xFFFF) != 5924) {
+    if ((lib.uniffi_p100_mobile_checksum_method_kyc_create_verification() and 0xFFFF) != 59231) {
         throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
     }
-    if ((lib.uniffi_p100_mobile_checksum_method_kyc_upload_files() and 0xFFFF) != 62487) {
+    if ((lib.uniffi_p100_mobile_checksum_method_kyc_status() and 0xFFFF) != 4463) {
         throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
     }
-    if ((lib.uniffi_p100_mobile_checksum_method_kyc_upload_poa() and 0xFFFF) != 27716) {
+    if ((lib.uniffi_p100_mobile_checksum_method_kyc_upload_files() and 0xFFFF) != 62533) {
         throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
     }
-    if ((lib.uniffi_p100_mobile_checksum_method_kyc_verification_page() and 0xFFFF) != 25834) {
+    if ((lib.uniffi_p100_mobile_checksum_method_kyc_upload_poa() and 0xFFFF) != 57511) {
         throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
     }
-    if ((lib.uniffi_p100_mobile_checksum_method_orders_create() and 0xFFFF) != 29208) {
+    if ((lib.uniffi_p100_mobile_checksum_method_kyc_verification_page() and 0xFFFF) != 9475) {
         throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
     }
-    if ((lib.uniffi_p100_mobile_checksum_method_orders_details() and 0xFFFF) != 23858) {
+    if ((lib.uniffi_p100_mobile_checksum_method_orders_create() and 0xFFFF) != 39361) {
         throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
     }
-    if ((lib.uniffi_p100_mobile_checksum_method_orders_lock() and 0xFFFF) != 17199) {
+    if ((lib.uniffi_p100_mobile_checksum_method_orders_details() and 0xFFFF) != 52251) {
         throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
     }
-    if ((lib.uniffi_p100_mobile_checksum_method_orders_rates() and 0xFFFF) != 35616) {
+    if ((lib.uniffi_p100_mobile_checksum_method_orders_lock() and 0xFFFF) != 7893) {
         throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
     }
-    if ((lib.uniffi_p100_mobile_checksum_method_orders_wait_for() and 0xFFFF) != 17400) {
+    if ((lib.uniffi_p100_mobile_checksum_method_orders_rates() and 0xFFFF) != 17399) {
         throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
     }
-    if ((lib.uniffi_p100_mobile_checksum_method_partner_balances() and 0xFFFF) != 15487) {
+    if ((lib.uniffi_p100_mobile_checksum_method_orders_wait_for() and 0xFFFF) != 64825) {
         throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
     }
-    if ((lib.uniffi_p100_mobile_checksum_method_partner_create_wallet() and 0xFFFF) != 6694) {
+    if ((lib.uniffi_p100_mobile_checksum_method_partner_balances() and 0xFFFF) != 62243) {
         throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
     }
-    if ((lib.uniffi_p100_mobile_checksum_method_partner_sepa_contacts() and 0xFFFF) != 51250) {
+    if ((lib.uniffi_p100_mobile_checksum_method_partner_create_wallet() and 0xFFFF) != 1563) {
         throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
     }
-    if ((lib.uniffi_p100_mobile_checksum_method_partner_sepa_deposit_info() and 0xFFFF) != 59086) {
+    if ((lib.uniffi_p100_mobile_checksum_method_partner_sepa_contacts() and 0xFFFF) != 47891) {
         throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
     }
-    if ((lib.uniffi_p100_mobile_checksum_method_partner_transactions() and 0xFFFF) != 24819) {
+    if ((lib.uniffi_p100_mobile_checksum_method_partner_sepa_deposit_info() and 0xFFFF) != 50221) {
         throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
     }
-    if ((lib.uniffi_p100_mobile_checksum_method_paymentlinks_create() and 0xFFFF) != 7682) {
+    if ((lib.uniffi_p100_mobile_checksum_method_partner_transactions() and 0xFFFF) != 11807) {
         throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
     }
-    if ((lib.uniffi_p100_mobile_checksum_method_paymentlinks_create_checkout() and 0xFFFF) != 42042) {
+    if ((lib.uniffi_p100_mobile_checksum_method_paymentlinks_create() and 0xFFFF) != 64473) {
         throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
     }
-    if ((lib.uniffi_p100_mobile_checksum_method_paymentlinks_details() and 0xFFFF) != 49876) {
+    if ((lib.uniffi_p100_mobile_checksum_method_paymentlinks_create_checkout() and 0xFFFF) != 42361) {
         throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
     }
-    if ((lib.uniffi_p100_mobile_checksum_method_sepa_details() and 0xFFFF) != 39601) {
+    if ((lib.uniffi_p100_mobile_checksum_method_paymentlinks_details() and 0xFFFF) != 25130) {
         throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
     }
-    if ((lib.uniffi_p100_mobile_checksum_method_sepa_partner_transfer() and 0xFFFF) != 23781) {
+    if ((lib.uniffi_p100_mobile_checksum_method_sepa_details() and 0xFFFF) != 307) {
         throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
     }
-    if ((lib.uniffi_p100_mobile_checksum_method_sepa_user_transfer() and 0xFFFF) != 33169) {
+    if ((lib.uniffi_p100_mobile_checksum_method_sepa_partner_transfer() and 0xFFFF) != 3114) {
         throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
     }
-    if ((lib.uniffi_p100_mobile_checksum_method_sepa_wait_for() and 0xFFFF) != 61459) {
+    if ((lib.uniffi_p100_mobile_checksum_method_sepa_user_transfer() and 0xFFFF) != 3476) {
         throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
     }
-    if ((lib.uniffi_p100_mobile_checksum_method_transfers_create() and 0xFFFF) != 22118) {
+    if ((lib.uniffi_p100_mobile_checksum_method_sepa_wait_for() and 0xFFFF) != 9286) {
         throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
     }
-    if ((lib.uniffi_p100_mobile_checksum_method_transfers_details() and 0xFFFF) != 45566) {
+    if ((lib.uniffi_p100_mobile_checksum_method_transfers_create() and 0xFFFF) != 54837) {
         throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
     }
-    if ((lib.uniffi_p100_mobile_checksum_method_transfers_wait_for() and 0xFFFF) != 51516) {
+    if ((lib.uniffi_p100_mobile_checksum_method_transfers_details() and 0xFFFF) != 54433) {
         throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
     }
-    if ((lib.uniffi_p100_mobile_checksum_method_users_balances() and 0xFFFF) != 7282) {
+    if ((lib.uniffi_p100_mobile_checksum_method_transfers_wait_for() and 0xFFFF) != 10637) {
         throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
     }
-    if ((lib.uniffi_p100_mobile_checksum_method_users_create() and 0xFFFF) != 12301) {
+    if ((lib.uniffi_p100_mobile_checksum_method_users_balances() and 0xFFFF) != 34463) {
         throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
     }
-    if ((lib.uniffi_p100_mobile_checksum_method_users_create_without_kyc() and 0xFFFF) != 48863) {
+    if ((lib.uniffi_p100_mobile_checksum_method_users_create() and 0xFFFF) != 57366) {
         throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
     }
-    if ((lib.uniffi_p100_mobile_checksum_method_users_delete() and 0xFFFF) != 61180) {
+    if ((lib.uniffi_p100_mobile_checksum_method_users_create_without_kyc() and 0xFFFF) != 32207) {
         throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
     }
-    if ((lib.uniffi_p100_mobile_checksum_method_users_sepa_deposit_info() and 0xFFFF) != 20561) {
+    if ((lib.uniffi_p100_mobile_checksum_method_users_delete() and 0xFFFF) != 33082) {
         throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
     }
-    if ((lib.uniffi_p100_mobile_checksum_method_users_suspend() and 0xFFFF) != 33790) {
+    if ((lib.uniffi_p100_mobile_checksum_method_users_sepa_deposit_info() and 0xFFFF) != 33813) {
         throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
     }
-    if ((lib.uniffi_p100_mobile_checksum_method_users_transactions() and 0xFFFF) != 52470) {
+    if ((lib.uniffi_p100_mobile_checksum_method_users_suspend() and 0xFFFF) != 64255) {
         throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
     }
-    if ((lib.uniffi_p100_mobile_checksum_method_users_unsuspend() and 0xFFFF) != 2877) {
+    if ((lib.uniffi_p100_mobile_checksum_method_users_transactions() and 0xFFFF) != 21132) {
         throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
     }
-    if ((lib.uniffi_p100_mobile_checksum_method_users_update() and 0xFFFF) != 1506) {
+    if ((lib.uniffi_p100_mobile_checksum_method_users_unsuspend() and 0xFFFF) != 45885) {
         throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
     }
-    if ((lib.uniffi_p100_mobile_checksum_method_webhookverifier_verify() and 0xFFFF) != 466) {
+    if ((lib.uniffi_p100_mobile_checksum_method_users_update() and 0xFFFF) != 5755) {
         throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
     }
-    if ((lib.uniffi_p100_mobile_checksum_method_webhookverifier_verify_and_parse() and 0xFFFF) != 59223) {
+    if ((lib.uniffi_p100_mobile_checksum_method_webhookverifier_verify() and 0xFFFF) != 21629) {
         throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
     }
-    if ((lib.uniffi_p100_mobile_checksum_constructor_client_from_env() and 0xFFFF) != 9279) {
+    if ((lib.uniffi_p100_mobile_checksum_method_webhookverifier_verify_and_parse() and 0xFFFF) != 27739) {
         throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
     }
-    if ((lib.uniffi_p100_mobile_checksum_constructor_client_new() and 0xFFFF) != 35540) {
+    if ((lib.uniffi_p100_mobile_checksum_constructor_client_from_env() and 0xFFFF) != 33004) {
         throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
     }
-    if ((lib.uniffi_p100_mobile_checksum_constructor_client_with_options() and 0xFFFF) != 35127) {
+    if ((lib.uniffi_p100_mobile_checksum_constructor_client_new() and 0xFFFF) != 42385) {
         throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
     }
-    if ((lib.uniffi_p100_mobile_checksum_constructor_webhookverifier_new() and 0xFFFF) != 25477) {
+    if ((lib.uniffi_p100_mobile_checksum_constructor_client_with_options() and 0xFFFF) != 16436) {
+        throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
+    }
+    if ((lib.uniffi_p100_mobile_checksum_constructor_webhookverifier_new() and 0xFFFF) != 33584) {
         throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
     }
 }
@@ -2079,18 +2079,18 @@ public interface CardsInterface {
     /**
      * Blocks a card (temporary).
      */
-    suspend fun `block`(`card`: CardRef)
+    suspend fun `block`(`request`: CardRef)
     
     /**
-     * Issues a virtual card (label 3–30 characters, 4-digit PIN). The reply's PAN and CVV are
-     * `Secret`s.
+     * Issues a virtual card (label 3–30 characters, 4-digit PIN). The reply holds the
+     * PAN and CVV: they never show in debug output or logs.
      */
-    suspend fun `create`(`req`: CreateCardRequest): CardCreated
+    suspend fun `create`(`request`: CreateCardRequest): CardCreated
     
     /**
-     * Deletes a card for good.
+     * Deletes a card for good (JSON body `{externalUserId, cardId}`).
      */
-    suspend fun `delete`(`card`: CardRef)
+    suspend fun `delete`(`request`: CardRef)
     
     /**
      * Full card data (PAN, CVV, expiry) for a secure screen.
@@ -2110,17 +2110,17 @@ public interface CardsInterface {
     /**
      * Unblocks a card.
      */
-    suspend fun `unblock`(`card`: CardRef)
+    suspend fun `unblock`(`request`: CardRef)
     
     /**
      * Changes spending limits (each ≥ 0).
      */
-    suspend fun `updateLimits`(`req`: UpdateCardLimitsRequest)
+    suspend fun `updateLimits`(`request`: UpdateCardLimitsRequest)
     
     /**
      * Changes the PIN (exactly 4 digits).
      */
-    suspend fun `updatePin`(`req`: UpdatePinRequest)
+    suspend fun `updatePin`(`request`: UpdatePinRequest)
     
     companion object
 }
@@ -2235,13 +2235,13 @@ open class Cards: Disposable, AutoCloseable, CardsInterface
      */
     @Throws(P100Exception::class)
     @Suppress("ASSIGNED_BUT_NEVER_ACCESSED_VARIABLE")
-    override suspend fun `block`(`card`: CardRef) {
+    override suspend fun `block`(`request`: CardRef) {
         return uniffiRustCallAsync(
         callWithHandle { uniffiHandle ->
             UniffiLib.uniffi_p100_mobile_fn_method_cards_block(
                 uniffiHandle,
                 
-        FfiConverterTypeCardRef.lower(`card`),
+        FfiConverterTypeCardRef.lower(`request`),
             )
         },
         { future, callback, continuation -> UniffiLib.ffi_p100_mobile_rust_future_poll_void(future, callback, continuation) },
@@ -2257,18 +2257,18 @@ open class Cards: Disposable, AutoCloseable, CardsInterface
 
     
     /**
-     * Issues a virtual card (label 3–30 characters, 4-digit PIN). The reply's PAN and CVV are
-     * `Secret`s.
+     * Issues a virtual card (label 3–30 characters, 4-digit PIN). The reply holds the
+     * PAN and CVV: they never show in debug output or logs.
      */
     @Throws(P100Exception::class)
     @Suppress("ASSIGNED_BUT_NEVER_ACCESSED_VARIABLE")
-    override suspend fun `create`(`req`: CreateCardRequest) : CardCreated {
+    override suspend fun `create`(`request`: CreateCardRequest) : CardCreated {
         return uniffiRustCallAsync(
         callWithHandle { uniffiHandle ->
             UniffiLib.uniffi_p100_mobile_fn_method_cards_create(
                 uniffiHandle,
                 
-        FfiConverterTypeCreateCardRequest.lower(`req`),
+        FfiConverterTypeCreateCardRequest.lower(`request`),
             )
         },
         { future, callback, continuation -> UniffiLib.ffi_p100_mobile_rust_future_poll_rust_buffer(future, callback, continuation) },
@@ -2283,17 +2283,17 @@ open class Cards: Disposable, AutoCloseable, CardsInterface
 
     
     /**
-     * Deletes a card for good.
+     * Deletes a card for good (JSON body `{externalUserId, cardId}`).
      */
     @Throws(P100Exception::class)
     @Suppress("ASSIGNED_BUT_NEVER_ACCESSED_VARIABLE")
-    override suspend fun `delete`(`card`: CardRef) {
+    override suspend fun `delete`(`request`: CardRef) {
         return uniffiRustCallAsync(
         callWithHandle { uniffiHandle ->
             UniffiLib.uniffi_p100_mobile_fn_method_cards_delete(
                 uniffiHandle,
                 
-        FfiConverterTypeCardRef.lower(`card`),
+        FfiConverterTypeCardRef.lower(`request`),
             )
         },
         { future, callback, continuation -> UniffiLib.ffi_p100_mobile_rust_future_poll_void(future, callback, continuation) },
@@ -2390,13 +2390,13 @@ open class Cards: Disposable, AutoCloseable, CardsInterface
      */
     @Throws(P100Exception::class)
     @Suppress("ASSIGNED_BUT_NEVER_ACCESSED_VARIABLE")
-    override suspend fun `unblock`(`card`: CardRef) {
+    override suspend fun `unblock`(`request`: CardRef) {
         return uniffiRustCallAsync(
         callWithHandle { uniffiHandle ->
             UniffiLib.uniffi_p100_mobile_fn_method_cards_unblock(
                 uniffiHandle,
                 
-        FfiConverterTypeCardRef.lower(`card`),
+        FfiConverterTypeCardRef.lower(`request`),
             )
         },
         { future, callback, continuation -> UniffiLib.ffi_p100_mobile_rust_future_poll_void(future, callback, continuation) },
@@ -2416,13 +2416,13 @@ open class Cards: Disposable, AutoCloseable, CardsInterface
      */
     @Throws(P100Exception::class)
     @Suppress("ASSIGNED_BUT_NEVER_ACCESSED_VARIABLE")
-    override suspend fun `updateLimits`(`req`: UpdateCardLimitsRequest) {
+    override suspend fun `updateLimits`(`request`: UpdateCardLimitsRequest) {
         return uniffiRustCallAsync(
         callWithHandle { uniffiHandle ->
             UniffiLib.uniffi_p100_mobile_fn_method_cards_update_limits(
                 uniffiHandle,
                 
-        FfiConverterTypeUpdateCardLimitsRequest.lower(`req`),
+        FfiConverterTypeUpdateCardLimitsRequest.lower(`request`),
             )
         },
         { future, callback, continuation -> UniffiLib.ffi_p100_mobile_rust_future_poll_void(future, callback, continuation) },
@@ -2442,13 +2442,13 @@ open class Cards: Disposable, AutoCloseable, CardsInterface
      */
     @Throws(P100Exception::class)
     @Suppress("ASSIGNED_BUT_NEVER_ACCESSED_VARIABLE")
-    override suspend fun `updatePin`(`req`: UpdatePinRequest) {
+    override suspend fun `updatePin`(`request`: UpdatePinRequest) {
         return uniffiRustCallAsync(
         callWithHandle { uniffiHandle ->
             UniffiLib.uniffi_p100_mobile_fn_method_cards_update_pin(
                 uniffiHandle,
                 
-        FfiConverterTypeUpdatePinRequest.lower(`req`),
+        FfiConverterTypeUpdatePinRequest.lower(`request`),
             )
         },
         { future, callback, continuation -> UniffiLib.ffi_p100_mobile_rust_future_poll_void(future, callback, continuation) },
@@ -2609,6 +2609,29 @@ public interface ClientInterface {
     fun `baseUrl`(): kotlin.String
     
     /**
+     * Did the operation of `error` happen? For an `unknown` (or `accepted`) outcome of a
+     * money-moving call, looks in the transaction history for the operation its `fingerprint`
+     * describes: `Found` (id and status), `NotFound` (not there yet: check again later before
+     * sending again) or `CannotTell` (several matches, or an operation the history does not
+     * list). `notSent` and `rejected` errors are `NotFound` at once. The core's rules
+     * (`p100::Client::reconcile_outcome`).
+     */
+    suspend fun `reconcile`(`error`: P100Exception): Reconciliation
+    
+    /**
+     * The escape hatch: sends any call (`GET`, `POST`, `PATCH`, `DELETE` on a `/v1/…`
+     * path) with auth, retries and error mapping, for endpoints the SDK does not model yet.
+     * `body` and the result are JSON text.
+     */
+    suspend fun `request`(`method`: kotlin.String, `path`: kotlin.String, `body`: kotlin.String? = null): kotlin.String
+    
+    /**
+     * A client sharing this one's connection pool, with another timeout per attempt and/or
+     * number of retries (`null`/`nil` keeps the current value).
+     */
+    fun `withRequestOptions`(`timeoutMs`: kotlin.Long? = null, `maxRetries`: kotlin.Int? = null): Client
+    
+    /**
      * Virtual cards.
      */
     fun `cards`(): Cards
@@ -2644,23 +2667,6 @@ public interface ClientInterface {
     fun `paymentLinks`(): PaymentLinks
     
     /**
-     * Did the operation of `error` happen? For an `unknown` (or `accepted`) outcome of a
-     * money-moving call, looks in the transaction history for the operation its `fingerprint`
-     * describes: `Found` (id and status), `NotFound` (not there yet: check again later before
-     * sending again) or `CannotTell` (several matches, or an operation the history does not
-     * list). `notSent` and `rejected` errors are `NotFound` at once. The core's rules
-     * (`p100::Client::reconcile_outcome`).
-     */
-    suspend fun `reconcile`(`error`: P100Exception): Reconciliation
-    
-    /**
-     * The escape hatch: sends any call (`GET`, `POST`, `PATCH`, `DELETE` on a `/v1/…` path)
-     * with auth, retries and error mapping, for endpoints the SDK does not model yet. `body` and
-     * the result are JSON text.
-     */
-    suspend fun `request`(`method`: kotlin.String, `path`: kotlin.String, `body`: kotlin.String? = null): kotlin.String
-    
-    /**
      * SEPA transfers out of the partner's or a user's EUR balance.
      */
     fun `sepa`(): Sepa
@@ -2674,12 +2680,6 @@ public interface ClientInterface {
      * End users: create (with or without KYC), update, suspend, delete, balances, history.
      */
     fun `users`(): Users
-    
-    /**
-     * A client sharing this one's connection pool, with another timeout per attempt and/or
-     * number of retries (`null`/`nil` keeps the current value).
-     */
-    fun `withRequestOptions`(`timeoutMs`: kotlin.Long? = null, `maxRetries`: kotlin.Int? = null): Client
     
     companion object
 }
@@ -2821,6 +2821,85 @@ open class Client: Disposable, AutoCloseable, ClientInterface
 
     
     /**
+     * Did the operation of `error` happen? For an `unknown` (or `accepted`) outcome of a
+     * money-moving call, looks in the transaction history for the operation its `fingerprint`
+     * describes: `Found` (id and status), `NotFound` (not there yet: check again later before
+     * sending again) or `CannotTell` (several matches, or an operation the history does not
+     * list). `notSent` and `rejected` errors are `NotFound` at once. The core's rules
+     * (`p100::Client::reconcile_outcome`).
+     */
+    @Throws(P100Exception::class)
+    @Suppress("ASSIGNED_BUT_NEVER_ACCESSED_VARIABLE")
+    override suspend fun `reconcile`(`error`: P100Exception) : Reconciliation {
+        return uniffiRustCallAsync(
+        callWithHandle { uniffiHandle ->
+            UniffiLib.uniffi_p100_mobile_fn_method_client_reconcile(
+                uniffiHandle,
+                
+        FfiConverterTypeP100Error.lower(`error`),
+            )
+        },
+        { future, callback, continuation -> UniffiLib.ffi_p100_mobile_rust_future_poll_rust_buffer(future, callback, continuation) },
+        { future, continuation -> UniffiLib.ffi_p100_mobile_rust_future_complete_rust_buffer(future, continuation).let { RustBufferReconciliation.create(it.capacity.toULong(), it.len.toULong(), it.data) } },
+        { future -> UniffiLib.ffi_p100_mobile_rust_future_free_rust_buffer(future) },
+        // lift function
+        { FfiConverterTypeReconciliation.lift(it) },
+        // Error FFI converter
+        P100ExceptionExternalErrorHandler,
+    )
+    }
+
+    
+    /**
+     * The escape hatch: sends any call (`GET`, `POST`, `PATCH`, `DELETE` on a `/v1/…`
+     * path) with auth, retries and error mapping, for endpoints the SDK does not model yet.
+     * `body` and the result are JSON text.
+     */
+    @Throws(P100Exception::class)
+    @Suppress("ASSIGNED_BUT_NEVER_ACCESSED_VARIABLE")
+    override suspend fun `request`(`method`: kotlin.String, `path`: kotlin.String, `body`: kotlin.String?) : kotlin.String {
+        return uniffiRustCallAsync(
+        callWithHandle { uniffiHandle ->
+            UniffiLib.uniffi_p100_mobile_fn_method_client_request(
+                uniffiHandle,
+                
+        FfiConverterString.lower(`method`),
+        FfiConverterString.lower(`path`),
+        FfiConverterOptionalString.lower(`body`),
+            )
+        },
+        { future, callback, continuation -> UniffiLib.ffi_p100_mobile_rust_future_poll_rust_buffer(future, callback, continuation) },
+        { future, continuation -> UniffiLib.ffi_p100_mobile_rust_future_complete_rust_buffer(future, continuation) },
+        { future -> UniffiLib.ffi_p100_mobile_rust_future_free_rust_buffer(future) },
+        // lift function
+        { FfiConverterString.lift(it) },
+        // Error FFI converter
+        P100ExceptionExternalErrorHandler,
+    )
+    }
+
+    
+    /**
+     * A client sharing this one's connection pool, with another timeout per attempt and/or
+     * number of retries (`null`/`nil` keeps the current value).
+     */
+    @Throws(P100Exception::class)override fun `withRequestOptions`(`timeoutMs`: kotlin.Long?, `maxRetries`: kotlin.Int?): Client {
+            return FfiConverterTypeClient.lift(
+    callWithHandle {
+    uniffiRustCallWithError(P100ExceptionExternalErrorHandler) { _status ->
+    UniffiLib.uniffi_p100_mobile_fn_method_client_with_request_options(
+        it,
+        
+        FfiConverterOptionalLong.lower(`timeoutMs`),
+        FfiConverterOptionalInt.lower(`maxRetries`),_status)
+}
+    }
+    )
+    }
+    
+
+    
+    /**
      * Virtual cards.
      */override fun `cards`(): Cards {
             return FfiConverterTypeCards.lift(
@@ -2933,65 +3012,6 @@ open class Client: Disposable, AutoCloseable, ClientInterface
 
     
     /**
-     * Did the operation of `error` happen? For an `unknown` (or `accepted`) outcome of a
-     * money-moving call, looks in the transaction history for the operation its `fingerprint`
-     * describes: `Found` (id and status), `NotFound` (not there yet: check again later before
-     * sending again) or `CannotTell` (several matches, or an operation the history does not
-     * list). `notSent` and `rejected` errors are `NotFound` at once. The core's rules
-     * (`p100::Client::reconcile_outcome`).
-     */
-    @Throws(P100Exception::class)
-    @Suppress("ASSIGNED_BUT_NEVER_ACCESSED_VARIABLE")
-    override suspend fun `reconcile`(`error`: P100Exception) : Reconciliation {
-        return uniffiRustCallAsync(
-        callWithHandle { uniffiHandle ->
-            UniffiLib.uniffi_p100_mobile_fn_method_client_reconcile(
-                uniffiHandle,
-                
-        FfiConverterTypeP100Error.lower(`error`),
-            )
-        },
-        { future, callback, continuation -> UniffiLib.ffi_p100_mobile_rust_future_poll_rust_buffer(future, callback, continuation) },
-        { future, continuation -> UniffiLib.ffi_p100_mobile_rust_future_complete_rust_buffer(future, continuation).let { RustBufferReconciliation.create(it.capacity.toULong(), it.len.toULong(), it.data) } },
-        { future -> UniffiLib.ffi_p100_mobile_rust_future_free_rust_buffer(future) },
-        // lift function
-        { FfiConverterTypeReconciliation.lift(it) },
-        // Error FFI converter
-        P100ExceptionExternalErrorHandler,
-    )
-    }
-
-    
-    /**
-     * The escape hatch: sends any call (`GET`, `POST`, `PATCH`, `DELETE` on a `/v1/…` path)
-     * with auth, retries and error mapping, for endpoints the SDK does not model yet. `body` and
-     * the result are JSON text.
-     */
-    @Throws(P100Exception::class)
-    @Suppress("ASSIGNED_BUT_NEVER_ACCESSED_VARIABLE")
-    override suspend fun `request`(`method`: kotlin.String, `path`: kotlin.String, `body`: kotlin.String?) : kotlin.String {
-        return uniffiRustCallAsync(
-        callWithHandle { uniffiHandle ->
-            UniffiLib.uniffi_p100_mobile_fn_method_client_request(
-                uniffiHandle,
-                
-        FfiConverterString.lower(`method`),
-        FfiConverterString.lower(`path`),
-        FfiConverterOptionalString.lower(`body`),
-            )
-        },
-        { future, callback, continuation -> UniffiLib.ffi_p100_mobile_rust_future_poll_rust_buffer(future, callback, continuation) },
-        { future, continuation -> UniffiLib.ffi_p100_mobile_rust_future_complete_rust_buffer(future, continuation) },
-        { future -> UniffiLib.ffi_p100_mobile_rust_future_free_rust_buffer(future) },
-        // lift function
-        { FfiConverterString.lift(it) },
-        // Error FFI converter
-        P100ExceptionExternalErrorHandler,
-    )
-    }
-
-    
-    /**
      * SEPA transfers out of the partner's or a user's EUR balance.
      */override fun `sepa`(): Sepa {
             return FfiConverterTypeSepa.lift(
@@ -3039,26 +3059,6 @@ open class Client: Disposable, AutoCloseable, ClientInterface
     
 
     
-    /**
-     * A client sharing this one's connection pool, with another timeout per attempt and/or
-     * number of retries (`null`/`nil` keeps the current value).
-     */
-    @Throws(P100Exception::class)override fun `withRequestOptions`(`timeoutMs`: kotlin.Long?, `maxRetries`: kotlin.Int?): Client {
-            return FfiConverterTypeClient.lift(
-    callWithHandle {
-    uniffiRustCallWithError(P100ExceptionExternalErrorHandler) { _status ->
-    UniffiLib.uniffi_p100_mobile_fn_method_client_with_request_options(
-        it,
-        
-        FfiConverterOptionalLong.lower(`timeoutMs`),
-        FfiConverterOptionalInt.lower(`maxRetries`),_status)
-}
-    }
-    )
-    }
-    
-
-    
 
     
 
@@ -3083,7 +3083,8 @@ open class Client: Disposable, AutoCloseable, ClientInterface
 
         
     /**
-     * A client with every setting ([`ClientOptions`]).
+     * A client with every setting ([`ClientOptions`]); a bad setting is a `Config` error
+     * naming it (`timeoutMs`, `maxRetries`…).
      */
     @Throws(P100Exception::class) fun `withOptions`(`options`: ClientOptions): Client {
             return FfiConverterTypeClient.lift(
@@ -3235,27 +3236,30 @@ public interface CryptoInterface {
     /**
      * The current network fee of a currency (and network).
      */
-    suspend fun `networkFee`(`query`: NetworkFeeQuery): NetworkFee
+    suspend fun `networkFee`(`request`: NetworkFeeQuery): NetworkFee
     
     /**
-     * Sends crypto from the partner's balance (accepted, then processed).
+     * Sends crypto from the partner's balance. Accepted, then processed.
      */
-    suspend fun `partnerWithdrawal`(`req`: PartnerCryptoWithdrawalRequest): WithdrawalCreated
+    suspend fun `partnerWithdrawal`(`request`: PartnerCryptoWithdrawalRequest): WithdrawalCreated
     
     /**
      * Sends the sender's travel-rule data for a deposit held in `WAITING_FOR_TR_DATA`.
      */
-    suspend fun `updateTravelRule`(`req`: TravelRuleUpdateRequest)
+    suspend fun `updateTravelRule`(`request`: TravelRuleUpdateRequest)
     
     /**
-     * Sends crypto from a user's balance (accepted, then processed).
+     * Sends crypto from a user's balance. Accepted, then processed.
      */
-    suspend fun `userWithdrawal`(`req`: UserCryptoWithdrawalRequest): WithdrawalCreated
+    suspend fun `userWithdrawal`(`request`: UserCryptoWithdrawalRequest): WithdrawalCreated
     
     /**
-     * Polls `details` until `SUCCESSFUL` or `FAILED`.
+     * Polls `details` until the operation is final. In milliseconds, unset values
+     * keep the defaults: `timeoutMs` (overall, 5 minutes), `intervalMs` (first
+     * pause between polls, 1 s), `maxIntervalMs` (longest pause, 15 s). Running
+     * out of time is a `Timeout` error.
      */
-    suspend fun `waitFor`(`withdrawalId`: kotlin.String, `timeoutMs`: kotlin.Long? = null, `pollIntervalMs`: kotlin.Long? = null): CryptoWithdrawalDetails
+    suspend fun `waitFor`(`withdrawalId`: kotlin.String, `timeoutMs`: kotlin.Long? = null, `intervalMs`: kotlin.Long? = null, `maxIntervalMs`: kotlin.Long? = null): CryptoWithdrawalDetails
     
     companion object
 }
@@ -3395,13 +3399,13 @@ open class Crypto: Disposable, AutoCloseable, CryptoInterface
      */
     @Throws(P100Exception::class)
     @Suppress("ASSIGNED_BUT_NEVER_ACCESSED_VARIABLE")
-    override suspend fun `networkFee`(`query`: NetworkFeeQuery) : NetworkFee {
+    override suspend fun `networkFee`(`request`: NetworkFeeQuery) : NetworkFee {
         return uniffiRustCallAsync(
         callWithHandle { uniffiHandle ->
             UniffiLib.uniffi_p100_mobile_fn_method_crypto_network_fee(
                 uniffiHandle,
                 
-        FfiConverterTypeNetworkFeeQuery.lower(`query`),
+        FfiConverterTypeNetworkFeeQuery.lower(`request`),
             )
         },
         { future, callback, continuation -> UniffiLib.ffi_p100_mobile_rust_future_poll_rust_buffer(future, callback, continuation) },
@@ -3416,17 +3420,17 @@ open class Crypto: Disposable, AutoCloseable, CryptoInterface
 
     
     /**
-     * Sends crypto from the partner's balance (accepted, then processed).
+     * Sends crypto from the partner's balance. Accepted, then processed.
      */
     @Throws(P100Exception::class)
     @Suppress("ASSIGNED_BUT_NEVER_ACCESSED_VARIABLE")
-    override suspend fun `partnerWithdrawal`(`req`: PartnerCryptoWithdrawalRequest) : WithdrawalCreated {
+    override suspend fun `partnerWithdrawal`(`request`: PartnerCryptoWithdrawalRequest) : WithdrawalCreated {
         return uniffiRustCallAsync(
         callWithHandle { uniffiHandle ->
             UniffiLib.uniffi_p100_mobile_fn_method_crypto_partner_withdrawal(
                 uniffiHandle,
                 
-        FfiConverterTypePartnerCryptoWithdrawalRequest.lower(`req`),
+        FfiConverterTypePartnerCryptoWithdrawalRequest.lower(`request`),
             )
         },
         { future, callback, continuation -> UniffiLib.ffi_p100_mobile_rust_future_poll_rust_buffer(future, callback, continuation) },
@@ -3445,13 +3449,13 @@ open class Crypto: Disposable, AutoCloseable, CryptoInterface
      */
     @Throws(P100Exception::class)
     @Suppress("ASSIGNED_BUT_NEVER_ACCESSED_VARIABLE")
-    override suspend fun `updateTravelRule`(`req`: TravelRuleUpdateRequest) {
+    override suspend fun `updateTravelRule`(`request`: TravelRuleUpdateRequest) {
         return uniffiRustCallAsync(
         callWithHandle { uniffiHandle ->
             UniffiLib.uniffi_p100_mobile_fn_method_crypto_update_travel_rule(
                 uniffiHandle,
                 
-        FfiConverterTypeTravelRuleUpdateRequest.lower(`req`),
+        FfiConverterTypeTravelRuleUpdateRequest.lower(`request`),
             )
         },
         { future, callback, continuation -> UniffiLib.ffi_p100_mobile_rust_future_poll_void(future, callback, continuation) },
@@ -3467,17 +3471,17 @@ open class Crypto: Disposable, AutoCloseable, CryptoInterface
 
     
     /**
-     * Sends crypto from a user's balance (accepted, then processed).
+     * Sends crypto from a user's balance. Accepted, then processed.
      */
     @Throws(P100Exception::class)
     @Suppress("ASSIGNED_BUT_NEVER_ACCESSED_VARIABLE")
-    override suspend fun `userWithdrawal`(`req`: UserCryptoWithdrawalRequest) : WithdrawalCreated {
+    override suspend fun `userWithdrawal`(`request`: UserCryptoWithdrawalRequest) : WithdrawalCreated {
         return uniffiRustCallAsync(
         callWithHandle { uniffiHandle ->
             UniffiLib.uniffi_p100_mobile_fn_method_crypto_user_withdrawal(
                 uniffiHandle,
                 
-        FfiConverterTypeUserCryptoWithdrawalRequest.lower(`req`),
+        FfiConverterTypeUserCryptoWithdrawalRequest.lower(`request`),
             )
         },
         { future, callback, continuation -> UniffiLib.ffi_p100_mobile_rust_future_poll_rust_buffer(future, callback, continuation) },
@@ -3492,11 +3496,14 @@ open class Crypto: Disposable, AutoCloseable, CryptoInterface
 
     
     /**
-     * Polls `details` until `SUCCESSFUL` or `FAILED`.
+     * Polls `details` until the operation is final. In milliseconds, unset values
+     * keep the defaults: `timeoutMs` (overall, 5 minutes), `intervalMs` (first
+     * pause between polls, 1 s), `maxIntervalMs` (longest pause, 15 s). Running
+     * out of time is a `Timeout` error.
      */
     @Throws(P100Exception::class)
     @Suppress("ASSIGNED_BUT_NEVER_ACCESSED_VARIABLE")
-    override suspend fun `waitFor`(`withdrawalId`: kotlin.String, `timeoutMs`: kotlin.Long?, `pollIntervalMs`: kotlin.Long?) : CryptoWithdrawalDetails {
+    override suspend fun `waitFor`(`withdrawalId`: kotlin.String, `timeoutMs`: kotlin.Long?, `intervalMs`: kotlin.Long?, `maxIntervalMs`: kotlin.Long?) : CryptoWithdrawalDetails {
         return uniffiRustCallAsync(
         callWithHandle { uniffiHandle ->
             UniffiLib.uniffi_p100_mobile_fn_method_crypto_wait_for(
@@ -3504,7 +3511,8 @@ open class Crypto: Disposable, AutoCloseable, CryptoInterface
                 
         FfiConverterString.lower(`withdrawalId`),
         FfiConverterOptionalLong.lower(`timeoutMs`),
-        FfiConverterOptionalLong.lower(`pollIntervalMs`),
+        FfiConverterOptionalLong.lower(`intervalMs`),
+        FfiConverterOptionalLong.lower(`maxIntervalMs`),
             )
         },
         { future, callback, continuation -> UniffiLib.ffi_p100_mobile_rust_future_poll_rust_buffer(future, callback, continuation) },
@@ -3662,15 +3670,15 @@ public interface ExchangeInterface {
     suspend fun `details`(`exchangeId`: kotlin.String): ExchangeDetails
     
     /**
-     * Exchanges on the partner's account with a locked rate. Returns once accepted; follow
-     * it with `waitFor`.
+     * Exchanges on the partner's account with a locked rate. Returns once accepted;
+     * the outcome comes from `wait_for` or the exchange webhook.
      */
-    suspend fun `partnerExecute`(`req`: PartnerExchangeRequest): ExchangeCreated
+    suspend fun `partnerExecute`(`request`: PartnerExchangeRequest): ExchangeCreated
     
     /**
-     * Locks a rate for the partner's own exchange; use it before it expires.
+     * Locks a rate for the partner's own exchange; use it before `validUntil`.
      */
-    suspend fun `partnerLock`(`query`: ExchangeLockQuery): ExchangeLock
+    suspend fun `partnerLock`(`request`: ExchangeLockQuery): ExchangeLock
     
     /**
      * Indicative rates (not executable).
@@ -3680,7 +3688,7 @@ public interface ExchangeInterface {
     /**
      * Exchanges on a user's account with a locked rate (accepted, then processed).
      */
-    suspend fun `userExecute`(`req`: UserExchangeRequest): ExchangeCreated
+    suspend fun `userExecute`(`request`: UserExchangeRequest): ExchangeCreated
     
     /**
      * Locks a rate for a user's exchange.
@@ -3688,9 +3696,12 @@ public interface ExchangeInterface {
     suspend fun `userLock`(`externalUserId`: kotlin.String): ExchangeLock
     
     /**
-     * Polls `details` until the exchange is `COMPLETED` or `FAILED`.
+     * Polls `details` until the operation is final. In milliseconds, unset values
+     * keep the defaults: `timeoutMs` (overall, 5 minutes), `intervalMs` (first
+     * pause between polls, 1 s), `maxIntervalMs` (longest pause, 15 s). Running
+     * out of time is a `Timeout` error.
      */
-    suspend fun `waitFor`(`exchangeId`: kotlin.String, `timeoutMs`: kotlin.Long? = null, `pollIntervalMs`: kotlin.Long? = null): ExchangeDetails
+    suspend fun `waitFor`(`exchangeId`: kotlin.String, `timeoutMs`: kotlin.Long? = null, `intervalMs`: kotlin.Long? = null, `maxIntervalMs`: kotlin.Long? = null): ExchangeDetails
     
     companion object
 }
@@ -3826,18 +3837,18 @@ open class Exchange: Disposable, AutoCloseable, ExchangeInterface
 
     
     /**
-     * Exchanges on the partner's account with a locked rate. Returns once accepted; follow
-     * it with `waitFor`.
+     * Exchanges on the partner's account with a locked rate. Returns once accepted;
+     * the outcome comes from `wait_for` or the exchange webhook.
      */
     @Throws(P100Exception::class)
     @Suppress("ASSIGNED_BUT_NEVER_ACCESSED_VARIABLE")
-    override suspend fun `partnerExecute`(`req`: PartnerExchangeRequest) : ExchangeCreated {
+    override suspend fun `partnerExecute`(`request`: PartnerExchangeRequest) : ExchangeCreated {
         return uniffiRustCallAsync(
         callWithHandle { uniffiHandle ->
             UniffiLib.uniffi_p100_mobile_fn_method_exchange_partner_execute(
                 uniffiHandle,
                 
-        FfiConverterTypePartnerExchangeRequest.lower(`req`),
+        FfiConverterTypePartnerExchangeRequest.lower(`request`),
             )
         },
         { future, callback, continuation -> UniffiLib.ffi_p100_mobile_rust_future_poll_rust_buffer(future, callback, continuation) },
@@ -3852,17 +3863,17 @@ open class Exchange: Disposable, AutoCloseable, ExchangeInterface
 
     
     /**
-     * Locks a rate for the partner's own exchange; use it before it expires.
+     * Locks a rate for the partner's own exchange; use it before `validUntil`.
      */
     @Throws(P100Exception::class)
     @Suppress("ASSIGNED_BUT_NEVER_ACCESSED_VARIABLE")
-    override suspend fun `partnerLock`(`query`: ExchangeLockQuery) : ExchangeLock {
+    override suspend fun `partnerLock`(`request`: ExchangeLockQuery) : ExchangeLock {
         return uniffiRustCallAsync(
         callWithHandle { uniffiHandle ->
             UniffiLib.uniffi_p100_mobile_fn_method_exchange_partner_lock(
                 uniffiHandle,
                 
-        FfiConverterTypeExchangeLockQuery.lower(`query`),
+        FfiConverterTypeExchangeLockQuery.lower(`request`),
             )
         },
         { future, callback, continuation -> UniffiLib.ffi_p100_mobile_rust_future_poll_rust_buffer(future, callback, continuation) },
@@ -3905,13 +3916,13 @@ open class Exchange: Disposable, AutoCloseable, ExchangeInterface
      */
     @Throws(P100Exception::class)
     @Suppress("ASSIGNED_BUT_NEVER_ACCESSED_VARIABLE")
-    override suspend fun `userExecute`(`req`: UserExchangeRequest) : ExchangeCreated {
+    override suspend fun `userExecute`(`request`: UserExchangeRequest) : ExchangeCreated {
         return uniffiRustCallAsync(
         callWithHandle { uniffiHandle ->
             UniffiLib.uniffi_p100_mobile_fn_method_exchange_user_execute(
                 uniffiHandle,
                 
-        FfiConverterTypeUserExchangeRequest.lower(`req`),
+        FfiConverterTypeUserExchangeRequest.lower(`request`),
             )
         },
         { future, callback, continuation -> UniffiLib.ffi_p100_mobile_rust_future_poll_rust_buffer(future, callback, continuation) },
@@ -3951,11 +3962,14 @@ open class Exchange: Disposable, AutoCloseable, ExchangeInterface
 
     
     /**
-     * Polls `details` until the exchange is `COMPLETED` or `FAILED`.
+     * Polls `details` until the operation is final. In milliseconds, unset values
+     * keep the defaults: `timeoutMs` (overall, 5 minutes), `intervalMs` (first
+     * pause between polls, 1 s), `maxIntervalMs` (longest pause, 15 s). Running
+     * out of time is a `Timeout` error.
      */
     @Throws(P100Exception::class)
     @Suppress("ASSIGNED_BUT_NEVER_ACCESSED_VARIABLE")
-    override suspend fun `waitFor`(`exchangeId`: kotlin.String, `timeoutMs`: kotlin.Long?, `pollIntervalMs`: kotlin.Long?) : ExchangeDetails {
+    override suspend fun `waitFor`(`exchangeId`: kotlin.String, `timeoutMs`: kotlin.Long?, `intervalMs`: kotlin.Long?, `maxIntervalMs`: kotlin.Long?) : ExchangeDetails {
         return uniffiRustCallAsync(
         callWithHandle { uniffiHandle ->
             UniffiLib.uniffi_p100_mobile_fn_method_exchange_wait_for(
@@ -3963,7 +3977,8 @@ open class Exchange: Disposable, AutoCloseable, ExchangeInterface
                 
         FfiConverterString.lower(`exchangeId`),
         FfiConverterOptionalLong.lower(`timeoutMs`),
-        FfiConverterOptionalLong.lower(`pollIntervalMs`),
+        FfiConverterOptionalLong.lower(`intervalMs`),
+        FfiConverterOptionalLong.lower(`maxIntervalMs`),
             )
         },
         { future, callback, continuation -> UniffiLib.ffi_p100_mobile_rust_future_poll_rust_buffer(future, callback, continuation) },
@@ -4116,14 +4131,14 @@ public object FfiConverterTypeExchange: FfiConverter<Exchange, Long> {
 public interface KycInterface {
     
     /**
-     * Submits the user's document data once KYC is accepted.
+     * Submits the user's document data once KYC is accepted; balances are generated then.
      */
-    suspend fun `addVerification`(`req`: UserVerificationRequest)
+    suspend fun `addVerification`(`request`: UserVerificationRequest)
     
     /**
      * KYC by P100: starts a verification session.
      */
-    suspend fun `createVerification`(`req`: CreateKycVerificationRequest): KycVerification
+    suspend fun `createVerification`(`request`: CreateKycVerificationRequest): KycVerification
     
     /**
      * KYC by P100: where the verification stands.
@@ -4131,17 +4146,18 @@ public interface KycInterface {
     suspend fun `status`(`verificationId`: kotlin.String): KycStatus
     
     /**
-     * Uploads identity document photos.
+     * Uploads identity document photos (multipart field `files`, plus `documentType`).
      */
-    suspend fun `uploadFiles`(`req`: KycFilesRequest)
+    suspend fun `uploadFiles`(`request`: KycFilesRequest)
     
     /**
-     * Uploads 1–3 proof-of-address files (≤ 5 MB each; JPEG, PNG or PDF).
+     * Uploads 1–3 proof-of-address files in one request (≤ 5 MB each; JPEG, PNG or PDF).
      */
-    suspend fun `uploadPoa`(`req`: PoaFilesRequest)
+    suspend fun `uploadPoa`(`request`: PoaFilesRequest)
     
     /**
-     * KYC by P100: the verification page (its URL and the HTML the API answers with).
+     * KYC by P100: the verification page. The API answers with an HTML page (no
+     * redirect); serve `html` to the user's browser.
      */
     suspend fun `verificationPage`(`externalUserId`: kotlin.String, `verificationId`: kotlin.String): VerificationPage
     
@@ -4254,17 +4270,17 @@ open class Kyc: Disposable, AutoCloseable, KycInterface
 
     
     /**
-     * Submits the user's document data once KYC is accepted.
+     * Submits the user's document data once KYC is accepted; balances are generated then.
      */
     @Throws(P100Exception::class)
     @Suppress("ASSIGNED_BUT_NEVER_ACCESSED_VARIABLE")
-    override suspend fun `addVerification`(`req`: UserVerificationRequest) {
+    override suspend fun `addVerification`(`request`: UserVerificationRequest) {
         return uniffiRustCallAsync(
         callWithHandle { uniffiHandle ->
             UniffiLib.uniffi_p100_mobile_fn_method_kyc_add_verification(
                 uniffiHandle,
                 
-        FfiConverterTypeUserVerificationRequest.lower(`req`),
+        FfiConverterTypeUserVerificationRequest.lower(`request`),
             )
         },
         { future, callback, continuation -> UniffiLib.ffi_p100_mobile_rust_future_poll_void(future, callback, continuation) },
@@ -4284,13 +4300,13 @@ open class Kyc: Disposable, AutoCloseable, KycInterface
      */
     @Throws(P100Exception::class)
     @Suppress("ASSIGNED_BUT_NEVER_ACCESSED_VARIABLE")
-    override suspend fun `createVerification`(`req`: CreateKycVerificationRequest) : KycVerification {
+    override suspend fun `createVerification`(`request`: CreateKycVerificationRequest) : KycVerification {
         return uniffiRustCallAsync(
         callWithHandle { uniffiHandle ->
             UniffiLib.uniffi_p100_mobile_fn_method_kyc_create_verification(
                 uniffiHandle,
                 
-        FfiConverterTypeCreateKycVerificationRequest.lower(`req`),
+        FfiConverterTypeCreateKycVerificationRequest.lower(`request`),
             )
         },
         { future, callback, continuation -> UniffiLib.ffi_p100_mobile_rust_future_poll_rust_buffer(future, callback, continuation) },
@@ -4330,17 +4346,17 @@ open class Kyc: Disposable, AutoCloseable, KycInterface
 
     
     /**
-     * Uploads identity document photos.
+     * Uploads identity document photos (multipart field `files`, plus `documentType`).
      */
     @Throws(P100Exception::class)
     @Suppress("ASSIGNED_BUT_NEVER_ACCESSED_VARIABLE")
-    override suspend fun `uploadFiles`(`req`: KycFilesRequest) {
+    override suspend fun `uploadFiles`(`request`: KycFilesRequest) {
         return uniffiRustCallAsync(
         callWithHandle { uniffiHandle ->
             UniffiLib.uniffi_p100_mobile_fn_method_kyc_upload_files(
                 uniffiHandle,
                 
-        FfiConverterTypeKycFilesRequest.lower(`req`),
+        FfiConverterTypeKycFilesRequest.lower(`request`),
             )
         },
         { future, callback, continuation -> UniffiLib.ffi_p100_mobile_rust_future_poll_void(future, callback, continuation) },
@@ -4356,17 +4372,17 @@ open class Kyc: Disposable, AutoCloseable, KycInterface
 
     
     /**
-     * Uploads 1–3 proof-of-address files (≤ 5 MB each; JPEG, PNG or PDF).
+     * Uploads 1–3 proof-of-address files in one request (≤ 5 MB each; JPEG, PNG or PDF).
      */
     @Throws(P100Exception::class)
     @Suppress("ASSIGNED_BUT_NEVER_ACCESSED_VARIABLE")
-    override suspend fun `uploadPoa`(`req`: PoaFilesRequest) {
+    override suspend fun `uploadPoa`(`request`: PoaFilesRequest) {
         return uniffiRustCallAsync(
         callWithHandle { uniffiHandle ->
             UniffiLib.uniffi_p100_mobile_fn_method_kyc_upload_poa(
                 uniffiHandle,
                 
-        FfiConverterTypePoaFilesRequest.lower(`req`),
+        FfiConverterTypePoaFilesRequest.lower(`request`),
             )
         },
         { future, callback, continuation -> UniffiLib.ffi_p100_mobile_rust_future_poll_void(future, callback, continuation) },
@@ -4382,7 +4398,8 @@ open class Kyc: Disposable, AutoCloseable, KycInterface
 
     
     /**
-     * KYC by P100: the verification page (its URL and the HTML the API answers with).
+     * KYC by P100: the verification page. The API answers with an HTML page (no
+     * redirect); serve `html` to the user's browser.
      */
     @Throws(P100Exception::class)
     @Suppress("ASSIGNED_BUT_NEVER_ACCESSED_VARIABLE")
@@ -4548,7 +4565,7 @@ public interface OrdersInterface {
     /**
      * Turns a lock into an order (accepted, then processed).
      */
-    suspend fun `create`(`req`: CreateOrderRequest): OrderCreated
+    suspend fun `create`(`request`: CreateOrderRequest): OrderCreated
     
     /**
      * The state of an order.
@@ -4558,7 +4575,7 @@ public interface OrdersInterface {
     /**
      * Locks an order rate; use the lock before `expiresAt`.
      */
-    suspend fun `lock`(`req`: OrderLockRequest): OrderLock
+    suspend fun `lock`(`request`: OrderLockRequest): OrderLock
     
     /**
      * Current order rates.
@@ -4566,9 +4583,12 @@ public interface OrdersInterface {
     suspend fun `rates`(): OrderRates
     
     /**
-     * Polls `details` until the order is final.
+     * Polls `details` until the operation is final. In milliseconds, unset values
+     * keep the defaults: `timeoutMs` (overall, 5 minutes), `intervalMs` (first
+     * pause between polls, 1 s), `maxIntervalMs` (longest pause, 15 s). Running
+     * out of time is a `Timeout` error.
      */
-    suspend fun `waitFor`(`orderId`: kotlin.String, `timeoutMs`: kotlin.Long? = null, `pollIntervalMs`: kotlin.Long? = null): OrderDetails
+    suspend fun `waitFor`(`orderId`: kotlin.String, `timeoutMs`: kotlin.Long? = null, `intervalMs`: kotlin.Long? = null, `maxIntervalMs`: kotlin.Long? = null): OrderDetails
     
     companion object
 }
@@ -4683,13 +4703,13 @@ open class Orders: Disposable, AutoCloseable, OrdersInterface
      */
     @Throws(P100Exception::class)
     @Suppress("ASSIGNED_BUT_NEVER_ACCESSED_VARIABLE")
-    override suspend fun `create`(`req`: CreateOrderRequest) : OrderCreated {
+    override suspend fun `create`(`request`: CreateOrderRequest) : OrderCreated {
         return uniffiRustCallAsync(
         callWithHandle { uniffiHandle ->
             UniffiLib.uniffi_p100_mobile_fn_method_orders_create(
                 uniffiHandle,
                 
-        FfiConverterTypeCreateOrderRequest.lower(`req`),
+        FfiConverterTypeCreateOrderRequest.lower(`request`),
             )
         },
         { future, callback, continuation -> UniffiLib.ffi_p100_mobile_rust_future_poll_rust_buffer(future, callback, continuation) },
@@ -4733,13 +4753,13 @@ open class Orders: Disposable, AutoCloseable, OrdersInterface
      */
     @Throws(P100Exception::class)
     @Suppress("ASSIGNED_BUT_NEVER_ACCESSED_VARIABLE")
-    override suspend fun `lock`(`req`: OrderLockRequest) : OrderLock {
+    override suspend fun `lock`(`request`: OrderLockRequest) : OrderLock {
         return uniffiRustCallAsync(
         callWithHandle { uniffiHandle ->
             UniffiLib.uniffi_p100_mobile_fn_method_orders_lock(
                 uniffiHandle,
                 
-        FfiConverterTypeOrderLockRequest.lower(`req`),
+        FfiConverterTypeOrderLockRequest.lower(`request`),
             )
         },
         { future, callback, continuation -> UniffiLib.ffi_p100_mobile_rust_future_poll_rust_buffer(future, callback, continuation) },
@@ -4778,11 +4798,14 @@ open class Orders: Disposable, AutoCloseable, OrdersInterface
 
     
     /**
-     * Polls `details` until the order is final.
+     * Polls `details` until the operation is final. In milliseconds, unset values
+     * keep the defaults: `timeoutMs` (overall, 5 minutes), `intervalMs` (first
+     * pause between polls, 1 s), `maxIntervalMs` (longest pause, 15 s). Running
+     * out of time is a `Timeout` error.
      */
     @Throws(P100Exception::class)
     @Suppress("ASSIGNED_BUT_NEVER_ACCESSED_VARIABLE")
-    override suspend fun `waitFor`(`orderId`: kotlin.String, `timeoutMs`: kotlin.Long?, `pollIntervalMs`: kotlin.Long?) : OrderDetails {
+    override suspend fun `waitFor`(`orderId`: kotlin.String, `timeoutMs`: kotlin.Long?, `intervalMs`: kotlin.Long?, `maxIntervalMs`: kotlin.Long?) : OrderDetails {
         return uniffiRustCallAsync(
         callWithHandle { uniffiHandle ->
             UniffiLib.uniffi_p100_mobile_fn_method_orders_wait_for(
@@ -4790,7 +4813,8 @@ open class Orders: Disposable, AutoCloseable, OrdersInterface
                 
         FfiConverterString.lower(`orderId`),
         FfiConverterOptionalLong.lower(`timeoutMs`),
-        FfiConverterOptionalLong.lower(`pollIntervalMs`),
+        FfiConverterOptionalLong.lower(`intervalMs`),
+        FfiConverterOptionalLong.lower(`maxIntervalMs`),
             )
         },
         { future, callback, continuation -> UniffiLib.ffi_p100_mobile_rust_future_poll_rust_buffer(future, callback, continuation) },
@@ -4950,7 +4974,7 @@ public interface PartnerInterface {
     /**
      * Creates a deposit wallet.
      */
-    suspend fun `createWallet`(`req`: CreateWalletRequest): Wallet
+    suspend fun `createWallet`(`request`: CreateWalletRequest): Wallet
     
     /**
      * Whitelisted SEPA contacts of the partner.
@@ -4958,15 +4982,15 @@ public interface PartnerInterface {
     suspend fun `sepaContacts`(): SepaContacts
     
     /**
-     * Bank details for topping up the partner's EUR balance (put `title` verbatim in the
-     * transfer's reference).
+     * Bank details for topping up the partner's EUR balance. Put `title` verbatim in
+     * the transfer's reference, or the deposit is matched by hand (or returned).
      */
     suspend fun `sepaDepositInfo`(): SepaDepositInfo
     
     /**
-     * The partner's transactions of one month.
+     * The partner's transactions of one month (`?month=M&year=Y`).
      */
-    suspend fun `transactions`(`query`: TransactionHistoryQuery): TransactionHistory
+    suspend fun `transactions`(`request`: TransactionHistoryQuery): TransactionHistory
     
     companion object
 }
@@ -5105,13 +5129,13 @@ open class Partner: Disposable, AutoCloseable, PartnerInterface
      */
     @Throws(P100Exception::class)
     @Suppress("ASSIGNED_BUT_NEVER_ACCESSED_VARIABLE")
-    override suspend fun `createWallet`(`req`: CreateWalletRequest) : Wallet {
+    override suspend fun `createWallet`(`request`: CreateWalletRequest) : Wallet {
         return uniffiRustCallAsync(
         callWithHandle { uniffiHandle ->
             UniffiLib.uniffi_p100_mobile_fn_method_partner_create_wallet(
                 uniffiHandle,
                 
-        FfiConverterTypeCreateWalletRequest.lower(`req`),
+        FfiConverterTypeCreateWalletRequest.lower(`request`),
             )
         },
         { future, callback, continuation -> UniffiLib.ffi_p100_mobile_rust_future_poll_rust_buffer(future, callback, continuation) },
@@ -5150,8 +5174,8 @@ open class Partner: Disposable, AutoCloseable, PartnerInterface
 
     
     /**
-     * Bank details for topping up the partner's EUR balance (put `title` verbatim in the
-     * transfer's reference).
+     * Bank details for topping up the partner's EUR balance. Put `title` verbatim in
+     * the transfer's reference, or the deposit is matched by hand (or returned).
      */
     @Throws(P100Exception::class)
     @Suppress("ASSIGNED_BUT_NEVER_ACCESSED_VARIABLE")
@@ -5175,17 +5199,17 @@ open class Partner: Disposable, AutoCloseable, PartnerInterface
 
     
     /**
-     * The partner's transactions of one month.
+     * The partner's transactions of one month (`?month=M&year=Y`).
      */
     @Throws(P100Exception::class)
     @Suppress("ASSIGNED_BUT_NEVER_ACCESSED_VARIABLE")
-    override suspend fun `transactions`(`query`: TransactionHistoryQuery) : TransactionHistory {
+    override suspend fun `transactions`(`request`: TransactionHistoryQuery) : TransactionHistory {
         return uniffiRustCallAsync(
         callWithHandle { uniffiHandle ->
             UniffiLib.uniffi_p100_mobile_fn_method_partner_transactions(
                 uniffiHandle,
                 
-        FfiConverterTypeTransactionHistoryQuery.lower(`query`),
+        FfiConverterTypeTransactionHistoryQuery.lower(`request`),
             )
         },
         { future, callback, continuation -> UniffiLib.ffi_p100_mobile_rust_future_poll_rust_buffer(future, callback, continuation) },
@@ -5340,12 +5364,12 @@ public interface PaymentLinksInterface {
     /**
      * Generates a standard payment link.
      */
-    suspend fun `create`(`req`: CreatePaymentLinkRequest): PaymentLink
+    suspend fun `create`(`request`: CreatePaymentLinkRequest): PaymentLink
     
     /**
      * Generates a hosted checkout with the partner's branding.
      */
-    suspend fun `createCheckout`(`req`: CreatePaymentLinkRequest): PaymentLink
+    suspend fun `createCheckout`(`request`: CreatePaymentLinkRequest): PaymentLink
     
     /**
      * The state of a payment link.
@@ -5465,13 +5489,13 @@ open class PaymentLinks: Disposable, AutoCloseable, PaymentLinksInterface
      */
     @Throws(P100Exception::class)
     @Suppress("ASSIGNED_BUT_NEVER_ACCESSED_VARIABLE")
-    override suspend fun `create`(`req`: CreatePaymentLinkRequest) : PaymentLink {
+    override suspend fun `create`(`request`: CreatePaymentLinkRequest) : PaymentLink {
         return uniffiRustCallAsync(
         callWithHandle { uniffiHandle ->
             UniffiLib.uniffi_p100_mobile_fn_method_paymentlinks_create(
                 uniffiHandle,
                 
-        FfiConverterTypeCreatePaymentLinkRequest.lower(`req`),
+        FfiConverterTypeCreatePaymentLinkRequest.lower(`request`),
             )
         },
         { future, callback, continuation -> UniffiLib.ffi_p100_mobile_rust_future_poll_rust_buffer(future, callback, continuation) },
@@ -5490,13 +5514,13 @@ open class PaymentLinks: Disposable, AutoCloseable, PaymentLinksInterface
      */
     @Throws(P100Exception::class)
     @Suppress("ASSIGNED_BUT_NEVER_ACCESSED_VARIABLE")
-    override suspend fun `createCheckout`(`req`: CreatePaymentLinkRequest) : PaymentLink {
+    override suspend fun `createCheckout`(`request`: CreatePaymentLinkRequest) : PaymentLink {
         return uniffiRustCallAsync(
         callWithHandle { uniffiHandle ->
             UniffiLib.uniffi_p100_mobile_fn_method_paymentlinks_create_checkout(
                 uniffiHandle,
                 
-        FfiConverterTypeCreatePaymentLinkRequest.lower(`req`),
+        FfiConverterTypeCreatePaymentLinkRequest.lower(`request`),
             )
         },
         { future, callback, continuation -> UniffiLib.ffi_p100_mobile_rust_future_poll_rust_buffer(future, callback, continuation) },
@@ -5679,20 +5703,23 @@ public interface SepaInterface {
     suspend fun `details`(`transferId`: kotlin.String): SepaTransferDetails
     
     /**
-     * Sends EUR from the partner's balance (accepted, then processed; follow it with
-     * `waitFor`). Never retried after an ambiguous failure.
+     * Sends EUR from the partner's balance by SEPA. Accepted, then processed: follow
+     * it with `wait_for`. Never retried after an ambiguous failure.
      */
-    suspend fun `partnerTransfer`(`req`: PartnerSepaTransferRequest): SepaTransferCreated
+    suspend fun `partnerTransfer`(`request`: PartnerSepaTransferRequest): SepaTransferCreated
     
     /**
-     * Sends EUR from a user's balance (accepted, then processed).
+     * Sends EUR from a user's balance by SEPA (accepted, then processed).
      */
-    suspend fun `userTransfer`(`req`: UserSepaTransferRequest): SepaTransferCreated
+    suspend fun `userTransfer`(`request`: UserSepaTransferRequest): SepaTransferCreated
     
     /**
-     * Polls `details` until `SUCCESSFUL` or `FAILED`.
+     * Polls `details` until the operation is final. In milliseconds, unset values
+     * keep the defaults: `timeoutMs` (overall, 5 minutes), `intervalMs` (first
+     * pause between polls, 1 s), `maxIntervalMs` (longest pause, 15 s). Running
+     * out of time is a `Timeout` error.
      */
-    suspend fun `waitFor`(`transferId`: kotlin.String, `timeoutMs`: kotlin.Long? = null, `pollIntervalMs`: kotlin.Long? = null): SepaTransferDetails
+    suspend fun `waitFor`(`transferId`: kotlin.String, `timeoutMs`: kotlin.Long? = null, `intervalMs`: kotlin.Long? = null, `maxIntervalMs`: kotlin.Long? = null): SepaTransferDetails
     
     companion object
 }
@@ -5828,18 +5855,18 @@ open class Sepa: Disposable, AutoCloseable, SepaInterface
 
     
     /**
-     * Sends EUR from the partner's balance (accepted, then processed; follow it with
-     * `waitFor`). Never retried after an ambiguous failure.
+     * Sends EUR from the partner's balance by SEPA. Accepted, then processed: follow
+     * it with `wait_for`. Never retried after an ambiguous failure.
      */
     @Throws(P100Exception::class)
     @Suppress("ASSIGNED_BUT_NEVER_ACCESSED_VARIABLE")
-    override suspend fun `partnerTransfer`(`req`: PartnerSepaTransferRequest) : SepaTransferCreated {
+    override suspend fun `partnerTransfer`(`request`: PartnerSepaTransferRequest) : SepaTransferCreated {
         return uniffiRustCallAsync(
         callWithHandle { uniffiHandle ->
             UniffiLib.uniffi_p100_mobile_fn_method_sepa_partner_transfer(
                 uniffiHandle,
                 
-        FfiConverterTypePartnerSepaTransferRequest.lower(`req`),
+        FfiConverterTypePartnerSepaTransferRequest.lower(`request`),
             )
         },
         { future, callback, continuation -> UniffiLib.ffi_p100_mobile_rust_future_poll_rust_buffer(future, callback, continuation) },
@@ -5854,17 +5881,17 @@ open class Sepa: Disposable, AutoCloseable, SepaInterface
 
     
     /**
-     * Sends EUR from a user's balance (accepted, then processed).
+     * Sends EUR from a user's balance by SEPA (accepted, then processed).
      */
     @Throws(P100Exception::class)
     @Suppress("ASSIGNED_BUT_NEVER_ACCESSED_VARIABLE")
-    override suspend fun `userTransfer`(`req`: UserSepaTransferRequest) : SepaTransferCreated {
+    override suspend fun `userTransfer`(`request`: UserSepaTransferRequest) : SepaTransferCreated {
         return uniffiRustCallAsync(
         callWithHandle { uniffiHandle ->
             UniffiLib.uniffi_p100_mobile_fn_method_sepa_user_transfer(
                 uniffiHandle,
                 
-        FfiConverterTypeUserSepaTransferRequest.lower(`req`),
+        FfiConverterTypeUserSepaTransferRequest.lower(`request`),
             )
         },
         { future, callback, continuation -> UniffiLib.ffi_p100_mobile_rust_future_poll_rust_buffer(future, callback, continuation) },
@@ -5879,11 +5906,14 @@ open class Sepa: Disposable, AutoCloseable, SepaInterface
 
     
     /**
-     * Polls `details` until `SUCCESSFUL` or `FAILED`.
+     * Polls `details` until the operation is final. In milliseconds, unset values
+     * keep the defaults: `timeoutMs` (overall, 5 minutes), `intervalMs` (first
+     * pause between polls, 1 s), `maxIntervalMs` (longest pause, 15 s). Running
+     * out of time is a `Timeout` error.
      */
     @Throws(P100Exception::class)
     @Suppress("ASSIGNED_BUT_NEVER_ACCESSED_VARIABLE")
-    override suspend fun `waitFor`(`transferId`: kotlin.String, `timeoutMs`: kotlin.Long?, `pollIntervalMs`: kotlin.Long?) : SepaTransferDetails {
+    override suspend fun `waitFor`(`transferId`: kotlin.String, `timeoutMs`: kotlin.Long?, `intervalMs`: kotlin.Long?, `maxIntervalMs`: kotlin.Long?) : SepaTransferDetails {
         return uniffiRustCallAsync(
         callWithHandle { uniffiHandle ->
             UniffiLib.uniffi_p100_mobile_fn_method_sepa_wait_for(
@@ -5891,7 +5921,8 @@ open class Sepa: Disposable, AutoCloseable, SepaInterface
                 
         FfiConverterString.lower(`transferId`),
         FfiConverterOptionalLong.lower(`timeoutMs`),
-        FfiConverterOptionalLong.lower(`pollIntervalMs`),
+        FfiConverterOptionalLong.lower(`intervalMs`),
+        FfiConverterOptionalLong.lower(`maxIntervalMs`),
             )
         },
         { future, callback, continuation -> UniffiLib.ffi_p100_mobile_rust_future_poll_rust_buffer(future, callback, continuation) },
@@ -6044,9 +6075,10 @@ public object FfiConverterTypeSepa: FfiConverter<Sepa, Long> {
 public interface TransfersInterface {
     
     /**
-     * Moves money between the partner and a user (accepted, then processed).
+     * Moves money between the partner and a user (`fund`: partner → user, `collect`:
+     * user → partner). Accepted, then processed.
      */
-    suspend fun `create`(`req`: TransferRequest): TransferCreated
+    suspend fun `create`(`request`: TransferRequest): TransferCreated
     
     /**
      * The state of an internal transfer.
@@ -6054,9 +6086,12 @@ public interface TransfersInterface {
     suspend fun `details`(`transferId`: kotlin.String): TransferDetails
     
     /**
-     * Polls `details` until final.
+     * Polls `details` until the operation is final. In milliseconds, unset values
+     * keep the defaults: `timeoutMs` (overall, 5 minutes), `intervalMs` (first
+     * pause between polls, 1 s), `maxIntervalMs` (longest pause, 15 s). Running
+     * out of time is a `Timeout` error.
      */
-    suspend fun `waitFor`(`transferId`: kotlin.String, `timeoutMs`: kotlin.Long? = null, `pollIntervalMs`: kotlin.Long? = null): TransferDetails
+    suspend fun `waitFor`(`transferId`: kotlin.String, `timeoutMs`: kotlin.Long? = null, `intervalMs`: kotlin.Long? = null, `maxIntervalMs`: kotlin.Long? = null): TransferDetails
     
     companion object
 }
@@ -6167,17 +6202,18 @@ open class Transfers: Disposable, AutoCloseable, TransfersInterface
 
     
     /**
-     * Moves money between the partner and a user (accepted, then processed).
+     * Moves money between the partner and a user (`fund`: partner → user, `collect`:
+     * user → partner). Accepted, then processed.
      */
     @Throws(P100Exception::class)
     @Suppress("ASSIGNED_BUT_NEVER_ACCESSED_VARIABLE")
-    override suspend fun `create`(`req`: TransferRequest) : TransferCreated {
+    override suspend fun `create`(`request`: TransferRequest) : TransferCreated {
         return uniffiRustCallAsync(
         callWithHandle { uniffiHandle ->
             UniffiLib.uniffi_p100_mobile_fn_method_transfers_create(
                 uniffiHandle,
                 
-        FfiConverterTypeTransferRequest.lower(`req`),
+        FfiConverterTypeTransferRequest.lower(`request`),
             )
         },
         { future, callback, continuation -> UniffiLib.ffi_p100_mobile_rust_future_poll_rust_buffer(future, callback, continuation) },
@@ -6217,11 +6253,14 @@ open class Transfers: Disposable, AutoCloseable, TransfersInterface
 
     
     /**
-     * Polls `details` until final.
+     * Polls `details` until the operation is final. In milliseconds, unset values
+     * keep the defaults: `timeoutMs` (overall, 5 minutes), `intervalMs` (first
+     * pause between polls, 1 s), `maxIntervalMs` (longest pause, 15 s). Running
+     * out of time is a `Timeout` error.
      */
     @Throws(P100Exception::class)
     @Suppress("ASSIGNED_BUT_NEVER_ACCESSED_VARIABLE")
-    override suspend fun `waitFor`(`transferId`: kotlin.String, `timeoutMs`: kotlin.Long?, `pollIntervalMs`: kotlin.Long?) : TransferDetails {
+    override suspend fun `waitFor`(`transferId`: kotlin.String, `timeoutMs`: kotlin.Long?, `intervalMs`: kotlin.Long?, `maxIntervalMs`: kotlin.Long?) : TransferDetails {
         return uniffiRustCallAsync(
         callWithHandle { uniffiHandle ->
             UniffiLib.uniffi_p100_mobile_fn_method_transfers_wait_for(
@@ -6229,7 +6268,8 @@ open class Transfers: Disposable, AutoCloseable, TransfersInterface
                 
         FfiConverterString.lower(`transferId`),
         FfiConverterOptionalLong.lower(`timeoutMs`),
-        FfiConverterOptionalLong.lower(`pollIntervalMs`),
+        FfiConverterOptionalLong.lower(`intervalMs`),
+        FfiConverterOptionalLong.lower(`maxIntervalMs`),
             )
         },
         { future, callback, continuation -> UniffiLib.ffi_p100_mobile_rust_future_poll_rust_buffer(future, callback, continuation) },
@@ -6389,12 +6429,12 @@ public interface UsersInterface {
     /**
      * Creates a user of the KYC model.
      */
-    suspend fun `create`(`req`: CreateUserRequest): CreateUserResponse
+    suspend fun `create`(`request`: CreateUserRequest): CreateUserResponse
     
     /**
-     * Creates a user of the non-KYC model (such users can never become KYC users).
+     * Creates a user of the non-KYC model. Such users can never become KYC users.
      */
-    suspend fun `createWithoutKyc`(`req`: CreateUserWithoutKycRequest): CreateUserResponse
+    suspend fun `createWithoutKyc`(`request`: CreateUserWithoutKycRequest): CreateUserResponse
     
     /**
      * Deletes a user for good.
@@ -6412,9 +6452,9 @@ public interface UsersInterface {
     suspend fun `suspend`(`externalUserId`: kotlin.String)
     
     /**
-     * The user's transactions of one month.
+     * The user's transactions of one month (`?month=M&year=Y`).
      */
-    suspend fun `transactions`(`externalUserId`: kotlin.String, `query`: TransactionHistoryQuery): TransactionHistory
+    suspend fun `transactions`(`externalUserId`: kotlin.String, `request`: TransactionHistoryQuery): TransactionHistory
     
     /**
      * Lifts a suspension.
@@ -6424,7 +6464,7 @@ public interface UsersInterface {
     /**
      * Updates contact and address data.
      */
-    suspend fun `update`(`externalUserId`: kotlin.String, `req`: UpdateUserRequest)
+    suspend fun `update`(`externalUserId`: kotlin.String, `request`: UpdateUserRequest)
     
     companion object
 }
@@ -6564,13 +6604,13 @@ open class Users: Disposable, AutoCloseable, UsersInterface
      */
     @Throws(P100Exception::class)
     @Suppress("ASSIGNED_BUT_NEVER_ACCESSED_VARIABLE")
-    override suspend fun `create`(`req`: CreateUserRequest) : CreateUserResponse {
+    override suspend fun `create`(`request`: CreateUserRequest) : CreateUserResponse {
         return uniffiRustCallAsync(
         callWithHandle { uniffiHandle ->
             UniffiLib.uniffi_p100_mobile_fn_method_users_create(
                 uniffiHandle,
                 
-        FfiConverterTypeCreateUserRequest.lower(`req`),
+        FfiConverterTypeCreateUserRequest.lower(`request`),
             )
         },
         { future, callback, continuation -> UniffiLib.ffi_p100_mobile_rust_future_poll_rust_buffer(future, callback, continuation) },
@@ -6585,17 +6625,17 @@ open class Users: Disposable, AutoCloseable, UsersInterface
 
     
     /**
-     * Creates a user of the non-KYC model (such users can never become KYC users).
+     * Creates a user of the non-KYC model. Such users can never become KYC users.
      */
     @Throws(P100Exception::class)
     @Suppress("ASSIGNED_BUT_NEVER_ACCESSED_VARIABLE")
-    override suspend fun `createWithoutKyc`(`req`: CreateUserWithoutKycRequest) : CreateUserResponse {
+    override suspend fun `createWithoutKyc`(`request`: CreateUserWithoutKycRequest) : CreateUserResponse {
         return uniffiRustCallAsync(
         callWithHandle { uniffiHandle ->
             UniffiLib.uniffi_p100_mobile_fn_method_users_create_without_kyc(
                 uniffiHandle,
                 
-        FfiConverterTypeCreateUserWithoutKycRequest.lower(`req`),
+        FfiConverterTypeCreateUserWithoutKycRequest.lower(`request`),
             )
         },
         { future, callback, continuation -> UniffiLib.ffi_p100_mobile_rust_future_poll_rust_buffer(future, callback, continuation) },
@@ -6687,18 +6727,18 @@ open class Users: Disposable, AutoCloseable, UsersInterface
 
     
     /**
-     * The user's transactions of one month.
+     * The user's transactions of one month (`?month=M&year=Y`).
      */
     @Throws(P100Exception::class)
     @Suppress("ASSIGNED_BUT_NEVER_ACCESSED_VARIABLE")
-    override suspend fun `transactions`(`externalUserId`: kotlin.String, `query`: TransactionHistoryQuery) : TransactionHistory {
+    override suspend fun `transactions`(`externalUserId`: kotlin.String, `request`: TransactionHistoryQuery) : TransactionHistory {
         return uniffiRustCallAsync(
         callWithHandle { uniffiHandle ->
             UniffiLib.uniffi_p100_mobile_fn_method_users_transactions(
                 uniffiHandle,
                 
         FfiConverterString.lower(`externalUserId`),
-        FfiConverterTypeTransactionHistoryQuery.lower(`query`),
+        FfiConverterTypeTransactionHistoryQuery.lower(`request`),
             )
         },
         { future, callback, continuation -> UniffiLib.ffi_p100_mobile_rust_future_poll_rust_buffer(future, callback, continuation) },
@@ -6743,14 +6783,14 @@ open class Users: Disposable, AutoCloseable, UsersInterface
      */
     @Throws(P100Exception::class)
     @Suppress("ASSIGNED_BUT_NEVER_ACCESSED_VARIABLE")
-    override suspend fun `update`(`externalUserId`: kotlin.String, `req`: UpdateUserRequest) {
+    override suspend fun `update`(`externalUserId`: kotlin.String, `request`: UpdateUserRequest) {
         return uniffiRustCallAsync(
         callWithHandle { uniffiHandle ->
             UniffiLib.uniffi_p100_mobile_fn_method_users_update(
                 uniffiHandle,
                 
         FfiConverterString.lower(`externalUserId`),
-        FfiConverterTypeUpdateUserRequest.lower(`req`),
+        FfiConverterTypeUpdateUserRequest.lower(`request`),
             )
         },
         { future, callback, continuation -> UniffiLib.ffi_p100_mobile_rust_future_poll_void(future, callback, continuation) },
@@ -7135,8 +7175,8 @@ data class ClientOptions (
     val `timeoutMs`: kotlin.Long? = null 
     , 
     /**
-     * Longest wait for the connection to open, in milliseconds (default: within `timeoutMs`).
-     * A call that never connected provably never left, so it is `notSent` and retried.
+     * Longest wait for the connection to open, in milliseconds (default 10 000). A call that
+     * never connected provably never left, so it is `notSent` and retried.
      */
     val `connectTimeoutMs`: kotlin.Long? = null 
     , 
@@ -7216,10 +7256,11 @@ public object FfiConverterTypeClientOptions: FfiConverterRustBuffer<ClientOption
 
 
 /**
- * A parsed webhook delivery: one case per event, each carrying its typed payload (`event`).
+ * A parsed webhook delivery: one case per event, each carrying its typed payload
+ * (`event`).
  *
- * A delivery the SDK does not recognise is `Unknown`: its raw body is a `Secret` (it may hold
- * anything, card data included), so printing the event never shows it.
+ * A delivery the SDK does not recognise is `Unknown`: its raw body is a `Secret` (it may
+ * hold anything, card data included), so printing the event never shows it.
  */
 sealed class WebhookEvent {
     
@@ -7428,8 +7469,8 @@ sealed class WebhookEvent {
     }
     
     /**
-     * A delivery the SDK does not recognise: the envelope's `event_type` when present, and the
-     * raw body (secret).
+     * A delivery the SDK does not recognise: the envelope's `event_type` when present,
+     * and the raw body (secret).
      */
     data class Unknown(
         val `eventType`: kotlin.String?, 
@@ -8093,6 +8134,19 @@ object P100ExceptionExternalErrorHandler : UniffiRustCallStatusErrorHandler<P100
     
 
         /**
+         * The version of the SDK (the Rust crate), e.g. `"0.1.0"`.
+         */ fun `sdkVersion`(): kotlin.String {
+            return FfiConverterString.lift(
+    uniffiRustCall() { _status ->
+    UniffiLib.uniffi_p100_mobile_fn_func_sdk_version(
+    
+        _status)
+}
+    )
+    }
+    
+
+        /**
          * Parses a webhook body (flat payload or `{"event_type", "data"}` envelope) into a typed event.
          * Never fails on valid JSON (unrecognised deliveries are `Unknown`); a body that is not JSON is
          * a `Decode` error.
@@ -8104,19 +8158,6 @@ object P100ExceptionExternalErrorHandler : UniffiRustCallStatusErrorHandler<P100
     
         
         FfiConverterString.lower(`body`),_status)
-}
-    )
-    }
-    
-
-        /**
-         * The version of the SDK (the Rust crate), e.g. `"0.1.0"`.
-         */ fun `sdkVersion`(): kotlin.String {
-            return FfiConverterString.lift(
-    uniffiRustCall() { _status ->
-    UniffiLib.uniffi_p100_mobile_fn_func_sdk_version(
-    
-        _status)
 }
     )
     }

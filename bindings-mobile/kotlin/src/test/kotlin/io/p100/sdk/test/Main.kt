@@ -45,8 +45,6 @@ import java.net.URI
 import java.net.http.HttpClient
 import java.net.http.HttpRequest
 import java.net.http.HttpResponse
-import kotlin.reflect.KClass
-import kotlin.reflect.full.memberFunctions
 import kotlin.system.exitProcess
 
 /*
@@ -233,12 +231,7 @@ private fun defineTests() {
         for (o in ops) {
             val op = o as Map<*, *>
             val name = (op["names"] as Map<*, *>)["kotlin"] as String // client.partner().balances
-            val parts = name.split('.')
-            val group = parts[1].removeSuffix("()")
-            val accessor = Client::class.memberFunctions.firstOrNull { it.name == group && it.parameters.size == 1 }
-            val groupClass = accessor?.returnType?.classifier as? KClass<*>
-            val method = groupClass?.memberFunctions?.firstOrNull { it.name == parts[2] }
-            if (method == null) missing.add("${op["operation"]} as $name")
+            if (Manifest.resolve(name) == null) missing.add("${op["operation"]} as $name")
         }
         assertTrue(missing.isEmpty()) { "operations missing from the Kotlin client: $missing" }
     }
@@ -487,7 +480,7 @@ private fun defineTests() {
         val id = "wait-${System.nanoTime()}"
         newUser(c, id)
         val t = c.transfers().create(TransferRequest(null, id, BigDecimal("12.50"), Currency.Eur))
-        val d = c.transfers().waitFor(t.transferId, timeoutMs = 10_000, pollIntervalMs = 50)
+        val d = c.transfers().waitFor(t.transferId, timeoutMs = 10_000, intervalMs = 50)
         assertEq(d.status, TransferStatus.Successful, "status")
         val sepa =
             c.sepa().partnerTransfer(
@@ -501,9 +494,9 @@ private fun defineTests() {
                     receiverLastName = "Kowalski",
                 ),
             )
-        val e = expectThrows<P100Exception.Timeout> { c.sepa().waitFor(sepa.transferId, timeoutMs = 1, pollIntervalMs = 1) }
+        val e = expectThrows<P100Exception.Timeout> { c.sepa().waitFor(sepa.transferId, timeoutMs = 1, intervalMs = 1) }
         assertTrue(e.reason.contains(sepa.transferId)) { "timeout message names the transfer: ${e.reason}" }
-        val done = c.sepa().waitFor(sepa.transferId, timeoutMs = 10_000, pollIntervalMs = 50)
+        val done = c.sepa().waitFor(sepa.transferId, timeoutMs = 10_000, intervalMs = 50)
         assertTrue(done.status == SepaTransferStatus.Successful || done.status == SepaTransferStatus.Failed) { "final: ${done.status}" }
         expectThrows<P100Exception.Validation> { c.sepa().waitFor(sepa.transferId, timeoutMs = -1) }
     }

@@ -131,6 +131,10 @@ object Records {
                 cls.java.enumConstants.first { it.toString().equals(text(v), ignoreCase = true) }
             }
 
+            cls.isData && cls.isInstance(v) -> {
+                v
+            }
+
             cls.isData -> {
                 @Suppress("UNCHECKED_CAST")
                 build(cls as KClass<Any>, v as Map<String, Any?>)

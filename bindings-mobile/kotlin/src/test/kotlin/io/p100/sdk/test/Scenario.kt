@@ -1,14 +1,9 @@
 package io.p100.sdk.test
 
-import io.p100.sdk.CardRef
-import io.p100.sdk.DocumentType
 import io.p100.sdk.FileUpload
-import io.p100.sdk.KycFilesRequest
 import io.p100.sdk.P100Exception
-import io.p100.sdk.PoaFilesRequest
 import io.p100.sdk.Reconciliation
 import io.p100.sdk.Secret
-import io.p100.sdk.TravelRuleUpdateRequest
 import io.p100.sdk.client.Client
 import io.p100.sdk.client.ClientOptions
 import io.p100.sdk.client.WebhookVerifier
@@ -23,12 +18,18 @@ import io.p100.sdk.rawBody
 import io.p100.sdk.status
 import kotlinx.coroutines.delay
 import java.io.File
+import java.lang.reflect.InvocationTargetException
 import java.math.BigDecimal
 import java.net.URI
 import java.net.http.HttpClient
 import java.net.http.HttpRequest
 import java.net.http.HttpResponse
 import java.time.Duration
+import kotlin.reflect.KClass
+import kotlin.reflect.KFunction
+import kotlin.reflect.KParameter
+import kotlin.reflect.full.callSuspendBy
+import kotlin.reflect.full.memberFunctions
 
 /** The outcome of one step: the result as JSON, or the error as JSON. */
 sealed class Outcome {
@@ -385,7 +386,59 @@ private fun files(i: Map<String, Any?>): List<FileUpload> = (i["files"] as? List
 /** The JSON of a typed result, as the core writes it (wire names, amounts as strings). */
 private fun out(json: String): Any? = Json.parse(json)
 
-/** Operation name of the core's route table → the Kotlin API call. */
+/** tests/operations.json: every operation's `names.kotlin` (`client.sepa().partnerTransfer`). */
+object Manifest {
+    val kotlinNames: Map<String, String> by lazy {
+        val dir = File(System.getenv("P100_SCENARIOS") ?: "tests/scenarios")
+        val doc = Json.parse(File(dir.parentFile, "operations.json").readText()) as Map<*, *>
+        (doc["operations"] as List<*>).associate {
+            val op = it as Map<*, *>
+            op["operation"] as String to (op["names"] as Map<*, *>)["kotlin"] as String
+        }
+    }
+
+    /** `client.<group>().<method>` found on [Client] by reflection: the group accessor and the method. */
+    fun resolve(name: String): Pair<KFunction<*>, KFunction<*>>? {
+        val parts = name.split('.')
+        val group = parts[1].removeSuffix("()")
+        val accessor = Client::class.memberFunctions.firstOrNull { it.name == group && it.parameters.size == 1 } ?: return null
+        val groupClass = accessor.returnType.classifier as? KClass<*> ?: return null
+        return groupClass.memberFunctions.firstOrNull { it.name == parts[2] }?.let { accessor to it }
+    }
+}
+
+/**
+ * Calls an operation of tests/operations.json under its `names.kotlin`, by reflection: `String`
+ * parameters (the ids) from the input by name, the `request` record built from the input
+ * ([Records]); the result as its JSON (`toJson()`), or null.
+ */
+suspend fun callOperation(
+    c: Client,
+    op: String,
+    i: Map<String, Any?>,
+): Any? {
+    val name = Manifest.kotlinNames[op] ?: throw AssertionError("operation $op is not in tests/operations.json")
+    val (accessor, method) = Manifest.resolve(name) ?: throw AssertionError("$name is not on the Kotlin client")
+    val input = if (i.containsKey("files")) i + ("files" to files(i)) else i
+    val args =
+        method.parameters.associateWith { p ->
+            when {
+                p.kind == KParameter.Kind.INSTANCE -> accessor.call(c)
+                p.type.classifier == String::class -> s(input, p.name!!)
+                else -> Records.convert(p.type, input, p.name!!)
+            }
+        }
+    val result =
+        try {
+            method.callSuspendBy(args)
+        } catch (e: InvocationTargetException) {
+            throw e.targetException
+        }
+    if (result == null || result == Unit) return null
+    return out(result::class.memberFunctions.first { it.name == "toJson" }.call(result) as String)
+}
+
+/** Operation name → the Kotlin API call: the escape hatch and webhooks here, the rest by [callOperation]. */
 suspend fun call(
     c: Client,
     op: String,
@@ -402,232 +455,13 @@ suspend fun call(
             )
         }
 
-        "partner.balances" -> {
-            out(c.partner().balances().toJson())
-        }
-
-        "partner.transactions" -> {
-            out(c.partner().transactions(Records.of(i)).toJson())
-        }
-
-        "partner.create_wallet" -> {
-            out(c.partner().createWallet(Records.of(i)).toJson())
-        }
-
-        "partner.sepa_deposit_info" -> {
-            out(c.partner().sepaDepositInfo().toJson())
-        }
-
-        "partner.sepa_contacts" -> {
-            out(c.partner().sepaContacts().toJson())
-        }
-
-        "users.create" -> {
-            out(c.users().create(Records.of(i)).toJson())
-        }
-
-        "users.create_without_kyc" -> {
-            out(c.users().createWithoutKyc(Records.of(i)).toJson())
-        }
-
-        "users.update" -> {
-            c.users().update(s(i, "externalUserId"), Records.of(i)).let { null }
-        }
-
-        "users.delete" -> {
-            c.users().delete(s(i, "externalUserId")).let { null }
-        }
-
-        "users.suspend" -> {
-            c.users().suspend(s(i, "externalUserId")).let { null }
-        }
-
-        "users.unsuspend" -> {
-            c.users().unsuspend(s(i, "externalUserId")).let { null }
-        }
-
-        "users.balances" -> {
-            out(c.users().balances(s(i, "externalUserId")).toJson())
-        }
-
-        "users.transactions" -> {
-            out(c.users().transactions(s(i, "externalUserId"), Records.of(i)).toJson())
-        }
-
-        "users.sepa_deposit_info" -> {
-            out(c.users().sepaDepositInfo(s(i, "externalUserId")).toJson())
-        }
-
-        "kyc.upload_files" -> {
-            val req =
-                KycFilesRequest(
-                    externalUserId = s(i, "externalUserId"),
-                    documentType =
-                        Records.convert(
-                            kotlin.reflect.typeOf<DocumentType>(),
-                            s(i, "documentType"),
-                            "documentType",
-                        ) as DocumentType,
-                    files = files(i),
-                )
-            c.kyc().uploadFiles(req).let { null }
-        }
-
-        "kyc.upload_poa" -> {
-            c.kyc().uploadPoa(PoaFilesRequest(externalUserId = s(i, "externalUserId"), files = files(i))).let { null }
-        }
-
-        "kyc.add_verification" -> {
-            c.kyc().addVerification(Records.of(i)).let { null }
-        }
-
-        "kyc.create_verification" -> {
-            out(c.kyc().createVerification(Records.of(i)).toJson())
-        }
-
-        "kyc.verification_page" -> {
-            out(c.kyc().verificationPage(s(i, "externalUserId"), s(i, "verificationId")).toJson())
-        }
-
-        "kyc.status" -> {
-            out(c.kyc().status(s(i, "verificationId")).toJson())
-        }
-
-        "exchange.rates" -> {
-            out(c.exchange().rates().toJson())
-        }
-
-        "exchange.partner_lock" -> {
-            out(c.exchange().partnerLock(Records.of(i)).toJson())
-        }
-
-        "exchange.user_lock" -> {
-            out(c.exchange().userLock(s(i, "externalUserId")).toJson())
-        }
-
-        "exchange.partner_execute" -> {
-            out(c.exchange().partnerExecute(Records.of(i)).toJson())
-        }
-
-        "exchange.user_execute" -> {
-            out(c.exchange().userExecute(Records.of(i)).toJson())
-        }
-
-        "exchange.details" -> {
-            out(c.exchange().details(s(i, "exchangeId")).toJson())
-        }
-
-        "sepa.partner_transfer" -> {
-            out(c.sepa().partnerTransfer(Records.of(i)).toJson())
-        }
-
-        "sepa.user_transfer" -> {
-            out(c.sepa().userTransfer(Records.of(i)).toJson())
-        }
-
-        "sepa.details" -> {
-            out(c.sepa().details(s(i, "transferId")).toJson())
-        }
-
-        "crypto.network_fee" -> {
-            out(c.crypto().networkFee(Records.of(i)).toJson())
-        }
-
-        "crypto.partner_withdrawal" -> {
-            out(c.crypto().partnerWithdrawal(Records.of(i)).toJson())
-        }
-
-        "crypto.user_withdrawal" -> {
-            out(c.crypto().userWithdrawal(Records.of(i)).toJson())
-        }
-
-        "crypto.details" -> {
-            out(c.crypto().details(s(i, "withdrawalId")).toJson())
-        }
-
-        "crypto.update_travel_rule" -> {
-            c.crypto().updateTravelRule(Records.of<TravelRuleUpdateRequest>(i)).let { null }
-        }
-
-        "transfers.create" -> {
-            out(c.transfers().create(Records.of(i)).toJson())
-        }
-
-        "transfers.details" -> {
-            out(c.transfers().details(s(i, "transferId")).toJson())
-        }
-
-        "cards.create" -> {
-            out(c.cards().create(Records.of(i)).toJson())
-        }
-
-        "cards.list" -> {
-            out(c.cards().list(s(i, "externalUserId")).toJson())
-        }
-
-        "cards.details" -> {
-            out(c.cards().details(s(i, "externalUserId"), s(i, "cardId")).toJson())
-        }
-
-        "cards.update_pin" -> {
-            c.cards().updatePin(Records.of(i)).let { null }
-        }
-
-        "cards.block" -> {
-            c.cards().block(Records.of<CardRef>(i)).let { null }
-        }
-
-        "cards.unblock" -> {
-            c.cards().unblock(Records.of<CardRef>(i)).let { null }
-        }
-
-        "cards.limits" -> {
-            out(c.cards().limits(s(i, "externalUserId"), s(i, "cardId")).toJson())
-        }
-
-        "cards.update_limits" -> {
-            c.cards().updateLimits(Records.of(i)).let { null }
-        }
-
-        "cards.delete" -> {
-            c.cards().delete(Records.of<CardRef>(i)).let { null }
-        }
-
-        "orders.rates" -> {
-            out(c.orders().rates().toJson())
-        }
-
-        "orders.lock" -> {
-            out(c.orders().lock(Records.of(i)).toJson())
-        }
-
-        "orders.create" -> {
-            out(c.orders().create(Records.of(i)).toJson())
-        }
-
-        "orders.details" -> {
-            out(c.orders().details(s(i, "orderId")).toJson())
-        }
-
-        "payment_links.create" -> {
-            out(c.paymentLinks().create(Records.of(i)).toJson())
-        }
-
-        "payment_links.create_checkout" -> {
-            out(c.paymentLinks().createCheckout(Records.of(i)).toJson())
-        }
-
-        "payment_links.details" -> {
-            out(c.paymentLinks().details(s(i, "paymentLinkId")).toJson())
-        }
-
         "webhooks.parse" -> {
             val body = i["body"].let { if (it is String) it else Json.write(it) }
             out(WebhookVerifier(i["token"] as? String ?: "").verifyAndParse(i["authorization"] as? String, body).toJson())
         }
 
         else -> {
-            throw AssertionError("the Kotlin runner does not know operation $op")
+            callOperation(c, op, i)
         }
     }
 

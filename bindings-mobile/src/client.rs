@@ -1,0 +1,205 @@
+//! The client: constructors, per-call options, the escape hatch and `reconcile`. Its settings
+//! go through the core's [`Settings`] (milliseconds, the names and bounds of every language).
+
+use std::sync::Arc;
+
+use p100::bindings::uniffi::P100Error;
+use p100::client::{Environment, Settings, Unit};
+use p100::Reconciliation;
+use p100::SecretString;
+
+use crate::{ok, Result};
+
+/// Options of [`Client::with_options`]. Unset fields keep the SDK defaults (staging, 60 s
+/// timeout per attempt, 2 retries).
+#[derive(uniffi::Record)]
+pub struct ClientOptions {
+    /// The API key (sent as `x-api-key`). A [`SecretString`]: `Secret` on the foreign side, so
+    /// printing the options never shows it.
+    pub api_key: SecretString,
+    /// A base URL (overrides `environment`), e.g. a local sandbox `http://127.0.0.1:8080`.
+    #[uniffi(default = None)]
+    pub base_url: Option<String>,
+    /// Staging (default) or production.
+    #[uniffi(default = None)]
+    pub environment: Option<Environment>,
+    /// Timeout of one attempt, in milliseconds (default 60 000).
+    #[uniffi(default = None)]
+    pub timeout_ms: Option<i64>,
+    /// Longest wait for the connection to open, in milliseconds (default 10 000). A call that
+    /// never connected provably never left, so it is `notSent` and retried.
+    #[uniffi(default = None)]
+    pub connect_timeout_ms: Option<i64>,
+    /// Retries after the first attempt (default 2, at most 10).
+    #[uniffi(default = None)]
+    pub max_retries: Option<i32>,
+    /// Delay before the first retry, in milliseconds (default 500; doubles each time, with
+    /// jitter).
+    #[uniffi(default = None)]
+    pub retry_initial_delay_ms: Option<i64>,
+    /// Longest delay between two retries, in milliseconds (default 8 000).
+    #[uniffi(default = None)]
+    pub retry_max_delay_ms: Option<i64>,
+    /// Extra text for the `User-Agent` header (your app's name and version).
+    #[uniffi(default = None)]
+    pub user_agent: Option<String>,
+}
+
+/// Milliseconds from Swift/Kotlin (`Int64`/`Long`) as the core's settings take them.
+pub(crate) fn ms(v: Option<i64>) -> Option<f64> {
+    v.map(|v| v as f64)
+}
+
+/// The P100 client: one connection pool, safe to share between threads, coroutines and tasks.
+///
+/// The resource groups (`partner()`, `users()`, …) are cheap views of the same client.
+#[derive(uniffi::Object)]
+pub struct Client {
+    pub(crate) inner: p100::Client,
+}
+
+async_export! {
+    impl Client {
+        /// A client for `api_key` at `base_url` (`https://…`, or `http://` on loopback only).
+        #[uniffi::constructor]
+        pub fn new(api_key: String, base_url: String) -> Result<Arc<Self>> {
+            let inner = ok(p100::Client::builder()
+                .api_key(api_key)
+                .base_url(base_url)
+                .user_agent(user_agent())
+                .build())?;
+            Ok(Arc::new(Client { inner }))
+        }
+
+        /// A client with every setting ([`ClientOptions`]); a bad setting is a `Config` error
+        /// naming it (`timeoutMs`, `maxRetries`…).
+        #[uniffi::constructor]
+        pub fn with_options(options: ClientOptions) -> Result<Arc<Self>> {
+            let settings = Settings {
+                timeout: ms(options.timeout_ms),
+                connect_timeout: ms(options.connect_timeout_ms),
+                max_retries: options.max_retries.map(i64::from),
+                retry_initial_delay: ms(options.retry_initial_delay_ms),
+                retry_max_delay: ms(options.retry_max_delay_ms),
+            };
+            let mut b = p100::Client::builder().api_key(options.api_key);
+            if let Some(url) = options.base_url {
+                b = b.base_url(url);
+            }
+            if let Some(env) = options.environment {
+                b = b.environment(env);
+            }
+            let ua = match options.user_agent {
+                Some(extra) => format!("{extra} {}", user_agent()),
+                None => user_agent(),
+            };
+            let inner = ok(settings
+                .apply(Unit::Millis, b)
+                .and_then(|b| b.user_agent(ua).build()))?;
+            Ok(Arc::new(Client { inner }))
+        }
+
+        /// A client from the environment: `P100_API_KEY` (required), then `P100_BASE_URL`, or
+        /// `P100_ENVIRONMENT` = `staging` (default) | `production`.
+        #[uniffi::constructor]
+        pub fn from_env() -> Result<Arc<Self>> {
+            let inner = ok(p100::Client::from_env())?;
+            Ok(Arc::new(Client { inner }))
+        }
+
+        /// A client sharing this one's connection pool, with another timeout per attempt and/or
+        /// number of retries (`null`/`nil` keeps the current value).
+        #[uniffi::method(default(timeout_ms = None, max_retries = None))]
+        pub fn with_request_options(
+            &self,
+            timeout_ms: Option<i64>,
+            max_retries: Option<i32>,
+        ) -> Result<Arc<Client>> {
+            let settings = Settings {
+                timeout: ms(timeout_ms),
+                max_retries: max_retries.map(i64::from),
+                ..Default::default()
+            };
+            let options = ok(settings.request_options(Unit::Millis))?;
+            Ok(Arc::new(Client {
+                inner: self.inner.with_options(options),
+            }))
+        }
+
+        /// The base URL in use, without a trailing slash.
+        pub fn base_url(&self) -> String {
+            self.inner.config().base_url().to_string()
+        }
+
+        /// The escape hatch: sends any call (`GET`, `POST`, `PATCH`, `DELETE` on a `/v1/…`
+        /// path) with auth, retries and error mapping, for endpoints the SDK does not model yet.
+        /// `body` and the result are JSON text.
+        #[uniffi::method(default(body = None))]
+        pub async fn request(
+            &self,
+            method: String,
+            path: String,
+            body: Option<String>,
+        ) -> Result<String> {
+            let body = match body {
+                None => None,
+                Some(text) => Some(
+                    serde_json::from_str::<serde_json::Value>(&text)
+                        .map_err(|_| p100::Error::validation("body", "is not valid JSON"))?,
+                ),
+            };
+            let value = ok(self.inner.request(&method, &path, body.as_ref()).await)?;
+            Ok(value.to_string())
+        }
+
+        /// Did the operation of `error` happen? For an `unknown` (or `accepted`) outcome of a
+        /// money-moving call, looks in the transaction history for the operation its `fingerprint`
+        /// describes: `Found` (id and status), `NotFound` (not there yet: check again later before
+        /// sending again) or `CannotTell` (several matches, or an operation the history does not
+        /// list). `notSent` and `rejected` errors are `NotFound` at once. The core's rules
+        /// (`p100::Client::reconcile_outcome`).
+        pub async fn reconcile(&self, error: P100Error) -> Result<Reconciliation> {
+            let d = error.details();
+            ok(self
+                .inner
+                .reconcile_outcome(d.outcome, d.fingerprint.as_ref())
+                .await)
+        }
+    }
+}
+
+fn user_agent() -> String {
+    format!("p100-mobile/{}", env!("CARGO_PKG_VERSION"))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn options(timeout_ms: Option<i64>, max_retries: Option<i32>) -> ClientOptions {
+        ClientOptions {
+            api_key: SecretString::new("k".to_string()),
+            base_url: Some("http://127.0.0.1:1".into()),
+            environment: None,
+            timeout_ms,
+            connect_timeout_ms: None,
+            max_retries,
+            retry_initial_delay_ms: None,
+            retry_max_delay_ms: None,
+            user_agent: None,
+        }
+    }
+
+    #[test]
+    fn bad_settings_are_config_errors_named_as_in_kotlin_and_swift() {
+        let e = Client::with_options(options(Some(-1), None)).err().unwrap();
+        assert_eq!(e.kind(), p100::ErrorKind::Config);
+        assert_eq!(e.field(), Some("timeoutMs"));
+        let e = Client::with_options(options(None, Some(-3))).err().unwrap();
+        assert_eq!(e.field(), Some("maxRetries"));
+        let c = Client::with_options(options(Some(5), Some(3))).unwrap();
+        let e = c.with_request_options(Some(0), None).err().unwrap();
+        assert_eq!(e.kind(), p100::ErrorKind::Validation);
+        assert_eq!(e.field(), Some("timeoutMs"));
+    }
+}

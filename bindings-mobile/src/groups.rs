@@ -1,0 +1,87 @@
+//! The resource groups (`client.partner()`, `client.users()`, …), generated from the core's
+//! operation table ([`p100::for_each_operation!`]): one method per operation, with the ids as
+//! `String`s and the request as a record, and `waitFor` on the groups whose operations are
+//! followed to a final state. Nothing here lists the operations again.
+
+use std::sync::Arc;
+
+use p100::client::{Unit, WaitSettings};
+use p100::models::*;
+
+use crate::client::{ms, Client};
+use crate::{ok, Result};
+
+macro_rules! mobile_groups {
+    ($(
+        $(#[doc = $gdoc:literal])*
+        group $group:ident $Group:ident $gjs:literal wait($($wop:ident $wout:ident $wlabel:literal $wid:ident $widw:literal)?) {
+            $(
+                $(#[doc = $doc:literal])+
+                $op:ident: $konst:ident $method:ident $path:literal $src:ident $($flag:ident)*,
+                $shape:ident $(($($id:ident $idw:literal),+))? $($in:ident)? -> $out:tt, js $js:literal;
+            )+
+        }
+    )+) => {
+        $(
+            $(#[doc = $gdoc])*
+            #[derive(uniffi::Object)]
+            pub struct $Group {
+                client: p100::Client,
+            }
+        )+
+
+        #[uniffi::export]
+        impl Client {
+            $(
+                $(#[doc = $gdoc])*
+                pub fn $group(&self) -> Arc<$Group> {
+                    Arc::new($Group { client: self.inner.clone() })
+                }
+            )+
+        }
+
+        async_export! {$(
+            impl $Group {
+                $(
+                    $(#[doc = $doc])+
+                    pub async fn $op(
+                        &self $($(, $id: String)+)? $(, request: $in)?
+                    ) -> Result<$out> {
+                        ok(self.client.$group().$op(
+                            $($(&$id,)+)? $(std::convert::identity::<&$in>(&request))?
+                        ).await)
+                    }
+                )+
+
+                $(
+                    /// Polls `details` until the operation is final. In milliseconds, unset values
+                    /// keep the defaults: `timeoutMs` (overall, 5 minutes), `intervalMs` (first
+                    /// pause between polls, 1 s), `maxIntervalMs` (longest pause, 15 s). Running
+                    /// out of time is a `Timeout` error.
+                    #[uniffi::method(default(
+                        timeout_ms = None,
+                        interval_ms = None,
+                        max_interval_ms = None
+                    ))]
+                    pub async fn wait_for(
+                        &self,
+                        $wid: String,
+                        timeout_ms: Option<i64>,
+                        interval_ms: Option<i64>,
+                        max_interval_ms: Option<i64>,
+                    ) -> Result<$wout> {
+                        let settings = WaitSettings {
+                            timeout: ms(timeout_ms),
+                            interval: ms(interval_ms),
+                            max_interval: ms(max_interval_ms),
+                        };
+                        let options = ok(settings.options(Unit::Millis))?;
+                        ok(self.client.$group().wait_for(&$wid, options).await)
+                    }
+                )?
+            }
+        )+}
+    };
+}
+
+p100::for_each_operation!(mobile_groups);
