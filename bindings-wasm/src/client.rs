@@ -11,7 +11,7 @@ use wasm_bindgen::prelude::*;
 use wasm_bindgen_futures::future_to_promise;
 
 use crate::convert::{input, json_output, output, text};
-use crate::errors::{self, js};
+use crate::errors;
 use crate::panic::{guarded, Guarded};
 
 /// Runs `fut` as a JS promise; a core error rejects it with the matching error class, and a
@@ -36,21 +36,13 @@ const USER_AGENT: &str = concat!("p100-node/", env!("CARGO_PKG_VERSION"));
 #[serde(rename_all = "camelCase")]
 struct ClientOptions {
     api_key: Option<String>,
-    #[serde(default)]
     base_url: Option<String>,
-    #[serde(default)]
     environment: Option<String>,
-    #[serde(default)]
     user_agent: Option<String>,
-    #[serde(default)]
     timeout_ms: Option<f64>,
-    #[serde(default)]
     connect_timeout_ms: Option<f64>,
-    #[serde(default)]
     max_retries: Option<i64>,
-    #[serde(default)]
     retry_initial_delay_ms: Option<f64>,
-    #[serde(default)]
     retry_max_delay_ms: Option<f64>,
 }
 
@@ -58,9 +50,7 @@ struct ClientOptions {
 #[derive(Deserialize, Default)]
 #[serde(rename_all = "camelCase")]
 struct CallOptions {
-    #[serde(default)]
     timeout_ms: Option<f64>,
-    #[serde(default)]
     max_retries: Option<i64>,
 }
 
@@ -68,11 +58,8 @@ struct CallOptions {
 #[derive(Deserialize, Default)]
 #[serde(rename_all = "camelCase")]
 struct WaitOpts {
-    #[serde(default)]
     timeout_ms: Option<f64>,
-    #[serde(default)]
     interval_ms: Option<f64>,
-    #[serde(default)]
     max_interval_ms: Option<f64>,
 }
 
@@ -243,7 +230,7 @@ impl Client {
     pub fn new(
         #[wasm_bindgen(unchecked_param_type = "ClientOptions")] options: JsValue,
     ) -> Result<Client, JsValue> {
-        guarded(move || js(Self::build(options)))
+        guarded(move || Self::build(options))
     }
 
     fn build(options: JsValue) -> Result<Client, Error> {
@@ -292,7 +279,7 @@ impl Client {
         guarded(move || Self::build_from_env(env))
     }
 
-    fn build_from_env(env: JsValue) -> Result<Client, JsValue> {
+    fn build_from_env(env: JsValue) -> Result<Client, Error> {
         let env = if env.is_object() {
             env
         } else {
@@ -308,20 +295,17 @@ impl Client {
                 .ok()
                 .and_then(|v| v.as_string())
         };
-        let inner = p100::Client::from_env_vars(|name| get(name));
+        let c = p100::Client::from_env_vars(|name| get(name))?;
         // The same settings with the package's User-Agent.
-        let inner = inner.and_then(|c| {
-            let mut b = p100::Client::builder()
-                .base_url(c.config().base_url())
-                .timeout(c.config().timeout())
-                .retry_policy(c.config().retry())
-                .user_agent(USER_AGENT);
-            if let Some(key) = get("P100_API_KEY") {
-                b = b.api_key(key);
-            }
-            b.build()
-        });
-        js(inner.map(|inner| Client { inner }))
+        let mut b = p100::Client::builder()
+            .base_url(c.config().base_url())
+            .timeout(c.config().timeout())
+            .retry_policy(c.config().retry())
+            .user_agent(USER_AGENT);
+        if let Some(key) = get("P100_API_KEY") {
+            b = b.api_key(key);
+        }
+        Ok(Client { inner: b.build()? })
     }
 
     /// A client sharing this one's connections, with other timeout or retry settings:
@@ -332,7 +316,7 @@ impl Client {
         #[wasm_bindgen(unchecked_param_type = "RequestOptions")] options: JsValue,
     ) -> Result<Client, JsValue> {
         let inner = self.inner.clone();
-        guarded(move || js(Self::build_with_options(&inner, options)))
+        guarded(move || Self::build_with_options(&inner, options))
     }
 
     fn build_with_options(inner: &p100::Client, options_value: JsValue) -> Result<Client, Error> {

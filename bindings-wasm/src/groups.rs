@@ -35,8 +35,8 @@ fn query<T: DeserializeOwned>(value: JsValue) -> Result<T, Error> {
     input(value, "query")
 }
 
-/// An upload request: `files: FileUpload[]` are read as bytes, the rest through the decoder.
-fn upload<T: DeserializeOwned + HasFiles>(value: JsValue) -> Result<T, Error> {
+/// Splits an upload request: `files: FileUpload[]` read as bytes, and the rest (the JSON part).
+fn split_files(value: JsValue) -> Result<(JsValue, Vec<FileUpload>), Error> {
     let obj = value
         .dyn_ref::<Object>()
         .ok_or_else(|| Error::validation("request", "must be an object"))?;
@@ -65,31 +65,14 @@ fn upload<T: DeserializeOwned + HasFiles>(value: JsValue) -> Result<T, Error> {
     // The JSON part: a shallow copy without `files`.
     let rest = Object::assign(&Object::new(), obj);
     let _ = Reflect::delete_property(&rest, &JsValue::from_str("files"));
-    let mut req: T = input(rest.into(), "request")?;
-    *req.files() = out;
-    Ok(req)
-}
-
-/// The request types of the `upload` operations.
-trait HasFiles {
-    fn files(&mut self) -> &mut Vec<FileUpload>;
-}
-
-impl HasFiles for KycFilesRequest {
-    fn files(&mut self) -> &mut Vec<FileUpload> {
-        &mut self.files
-    }
-}
-
-impl HasFiles for PoaFilesRequest {
-    fn files(&mut self) -> &mut Vec<FileUpload> {
-        &mut self.files
-    }
+    Ok((rest.into(), out))
 }
 
 macro_rules! wasm_groups {
     // How a request argument is read, by the operation's shape.
-    (@read upload $in:ident, $v:ident) => { upload::<$in>($v) };
+    (@read upload $in:ident, $v:ident) => {
+        split_files($v).and_then(|(rest, files)| Ok($in { files, ..input(rest, "request")? }))
+    };
     (@read query $in:ident, $v:ident) => { query::<$in>($v) };
     (@read ids_query $in:ident, $v:ident) => { query::<$in>($v) };
     (@read $shape:ident $in:ident, $v:ident) => { input::<$in>($v, "request") };

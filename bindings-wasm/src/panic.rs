@@ -109,12 +109,12 @@ pub(crate) fn guard<R: 'static>(f: impl FnOnce() -> R + 'static) -> Result<R, Js
     }
 }
 
-/// [`guard`] for the synchronous exports: `Result<T, JsValue>` in, the same out, with a trap
-/// becoming the `Err`.
+/// [`guard`] for the synchronous exports: a core error throws its `P100Error` subclass, a
+/// trap a `P100Error` of kind `"internal"`.
 pub(crate) fn guarded<T: 'static>(
-    f: impl FnOnce() -> Result<T, JsValue> + 'static,
+    f: impl FnOnce() -> Result<T, p100::Error> + 'static,
 ) -> Result<T, JsValue> {
-    guard(f).and_then(|r| r)
+    guard(f).and_then(crate::errors::js)
 }
 
 /// A future polled inside [`guard`]: a panic while polling resolves it with `Err(P100Error)`.
@@ -172,28 +172,14 @@ pub fn test_panic(in_promise: bool) -> Result<JsValue, JsValue> {
     }
     if in_promise {
         Ok(crate::client::spawn(async {
-            // Yield once first, so the panic happens in a later poll, from the microtask queue.
-            Yield(false).await;
+            // Wait for a resolved promise first, so the panic happens in a later poll, from
+            // the microtask queue.
+            let _ = wasm_bindgen_futures::JsFuture::from(js_sys::Promise::resolve(&JsValue::NULL))
+                .await;
             boom::<Result<JsValue, p100::Error>>()
         })
         .into())
     } else {
-        guarded(boom::<Result<JsValue, JsValue>>)
-    }
-}
-
-/// Pending once, then ready.
-struct Yield(bool);
-
-impl Future for Yield {
-    type Output = ();
-    fn poll(mut self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<()> {
-        if self.0 {
-            Poll::Ready(())
-        } else {
-            self.0 = true;
-            cx.waker().wake_by_ref();
-            Poll::Pending
-        }
+        guarded(boom::<Result<JsValue, p100::Error>>)
     }
 }

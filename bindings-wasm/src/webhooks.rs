@@ -8,7 +8,6 @@ use wasm_bindgen::prelude::*;
 use wasm_bindgen::JsCast;
 
 use crate::convert::output;
-use crate::errors::js;
 use crate::panic::guarded;
 
 /// The `Authorization` header value, when there is one.
@@ -52,10 +51,8 @@ pub fn verify_webhook(
     #[wasm_bindgen(unchecked_param_type = "string")] token: JsValue,
 ) -> Result<(), JsValue> {
     guarded(move || {
-        js((|| {
-            let token = token_text(&token)?;
-            webhooks::verify_token(header(&authorization)?.as_deref(), &token)
-        })())
+        let token = token_text(&token)?;
+        webhooks::verify_token(header(&authorization)?.as_deref(), &token)
     })
 }
 
@@ -66,7 +63,7 @@ pub fn verify_webhook(
 pub fn parse_webhook(
     #[wasm_bindgen(unchecked_param_type = "string | Uint8Array")] body: JsValue,
 ) -> Result<JsValue, JsValue> {
-    guarded(move || js((|| output(&webhooks::parse_event(&body_text(&body)?)?))()))
+    guarded(move || output(&webhooks::parse_event(&body_text(&body)?)?))
 }
 
 /// `verifyWebhook`, then `parseWebhook`.
@@ -77,11 +74,9 @@ pub fn verify_and_parse_webhook(
     #[wasm_bindgen(unchecked_param_type = "string | Uint8Array")] body: JsValue,
 ) -> Result<JsValue, JsValue> {
     guarded(move || {
-        js((|| {
-            let token = token_text(&token)?;
-            webhooks::verify_token(header(&authorization)?.as_deref(), &token)?;
-            output(&webhooks::parse_event(&body_text(&body)?)?)
-        })())
+        let token = token_text(&token)?;
+        webhooks::verify_token(header(&authorization)?.as_deref(), &token)?;
+        output(&webhooks::parse_event(&body_text(&body)?)?)
     })
 }
 
@@ -100,11 +95,9 @@ impl WebhookVerifier {
         #[wasm_bindgen(unchecked_param_type = "string")] token: JsValue,
     ) -> Result<WebhookVerifier, JsValue> {
         guarded(move || {
-            js((|| {
-                Ok(WebhookVerifier {
-                    inner: Verifier::new(token_text(&token)?)?,
-                })
-            })())
+            Ok(WebhookVerifier {
+                inner: Verifier::new(token_text(&token)?)?,
+            })
         })
     }
 
@@ -114,7 +107,7 @@ impl WebhookVerifier {
         #[wasm_bindgen(unchecked_param_type = "string | null | undefined")] authorization: JsValue,
     ) -> Result<(), JsValue> {
         let inner = self.inner.clone();
-        guarded(move || js((|| inner.verify(header(&authorization)?.as_deref()))()))
+        guarded(move || inner.verify(header(&authorization)?.as_deref()))
     }
 
     /// Verifies, then parses the body.
@@ -126,11 +119,9 @@ impl WebhookVerifier {
     ) -> Result<JsValue, JsValue> {
         let inner = self.inner.clone();
         guarded(move || {
-            js((|| {
-                let event = inner
-                    .verify_and_parse(header(&authorization)?.as_deref(), &body_text(&body)?)?;
-                output(&event)
-            })())
+            let event =
+                inner.verify_and_parse(header(&authorization)?.as_deref(), &body_text(&body)?)?;
+            output(&event)
         })
     }
 }
