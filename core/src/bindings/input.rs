@@ -391,4 +391,22 @@ mod tests {
         assert_eq!(field(&e), "pin");
         assert!(!format!("{e} {e:?}").contains("4929"), "{e:?}");
     }
+
+    #[test]
+    fn a_missing_field_is_named_and_a_wrong_primitive_not_echoed() {
+        use crate::models::UpdatePinRequest;
+        // A missing field's error names it.
+        let e =
+            decode::<UpdatePinRequest>(&json!({"externalUserId": "u1", "cardId": "c1"}), "request")
+                .unwrap_err();
+        assert_eq!(field(&e), "pin");
+        // A wrong primitive is described by its kind, never echoed.
+        let e = decode::<UpdatePinRequest>(
+            &json!({"externalUserId": "u1", "cardId": "c1", "pin": 4821}),
+            "request",
+        )
+        .unwrap_err();
+        assert_eq!(field(&e), "pin");
+        assert!(!format!("{e} {e:?}").contains("4821"), "{e:?}");
+    }
 }
