@@ -1,18 +1,16 @@
 #!/usr/bin/env python3
 """Generates the type information of the ``p100`` package from the Rust sources.
 
-The models are defined once, in the core (``core/src/models``, ``core/src/webhooks``), the
-operations once in the core's operation table (read here from its manifest,
-``tests/operations.json``: the return types), and the Python methods in
-``bindings-python/src/groups.rs`` (names, arguments, docstrings); this script turns them into
+The models are defined once, in the core (``core/src/models``, ``core/src/webhooks``, read
+here from their ``model!`` declarations), and the operations once, in the core's operation
+table, from which the native module generates its group classes
+(``bindings-python/src/groups.rs``) and the core writes its manifest ``tests/operations.json``
+(read here: names, ids, request and reply types, docs); this script turns them into
 
 * ``python/p100/_native.pyi`` — the stub of the native module (every class, attribute and
   method, with keyword arguments typed from the request structs);
 * the generated sections of ``python/p100/__init__.py`` and ``python/p100/webhooks.py``
   (the re-exports and ``__all__``).
-
-It also checks that every operation of ``tests/operations.json`` (and every ``wait_for`` helper
-it names) has a Python binding, and that every binding is one of them.
 
     python3 scripts/gen_stubs.py           # rewrite the files
     python3 scripts/gen_stubs.py --check   # fail if they are not up to date (CI)
@@ -81,20 +79,18 @@ class Model:
 @dataclass
 class Method:
     name: str
-    kind: str
     args: list[str]
     req_type: str | None
     doc: str
-    core_group: str = ""
-    core_method: str = ""
-    returns: str = ""
+    returns: str
+    wait: bool = False
 
 
 @dataclass
 class Group:
+    name: str
     sync: str
     async_: str
-    doc: str
     methods: list[Method] = field(default_factory=list)
 
 
@@ -213,84 +209,44 @@ def parse_enums(paths: list[Path]) -> set[str]:
     return names
 
 
-def core_operations() -> dict[tuple[str, str], str]:
-    """(group, method) -> the core's return type, from ``tests/operations.json``.
+def snake(name: str) -> str:
+    """``externalUserId`` -> ``external_user_id``."""
+    return re.sub(r"(?<!^)([A-Z])", r"_\1", name).lower()
 
-    Every operation of the manifest, and the ``wait_for`` helper of each group that has one
-    (it polls the group's ``details``, so it returns what ``details`` returns). A reply the
-    core does not use (``output`` null) is ``()``.
+
+def parse_groups() -> list[Group]:
+    """The groups and their methods, from ``tests/operations.json``, in table order.
+
+    Ids are positional ``str`` arguments (``params``), except where the request carries them
+    (``body`` and ``upload`` shapes); a group with a ``waitFor`` gets ``wait_for``, which polls
+    the group's ``details`` (so it returns what ``details`` returns). A reply the core does not
+    use (``output`` null) is ``()``.
     """
-    manifest = json.loads(MANIFEST.read_text())
-    ops = manifest["operations"]
-    out: dict[tuple[str, str], str] = {}
-    for op in ops:
-        out[(op["group"], op["name"])] = op["output"] or "()"
-    for op in ops:
-        if op["waitFor"]:
-            group, name = op["waitFor"].split(".")
-            details = out.get((group, "details"))
-            if details is None:
-                sys.exit(f"{MANIFEST.name}: {op['waitFor']} has no {group}.details to poll")
-            out[(group, name)] = details
-    return out
-
-
-def parse_groups(core_methods: dict[tuple[str, str], str]) -> list[Group]:
-    src = (HERE / "src" / "groups.rs").read_text()
-    groups: list[Group] = []
-    for m in re.finditer(r"(?m)^group! \{", src):
-        start = src.index("{", m.start())
-        block = src[start + 1 : balanced(src, start)]
-        hm = re.search(r'(\w+) / (\w+) \("(\w+)" / "(\w+)"\) \{', block)
-        assert hm
-        doc = first_paragraph(
-            [
-                line.strip()[3:].strip()
-                for line in block[: hm.start()].splitlines()
-                if line.strip().startswith("///")
-            ]
+    groups: dict[str, Group] = {}
+    for op in json.loads(MANIFEST.read_text())["operations"]:
+        name = op["group"]
+        cls = "".join(w.capitalize() for w in name.split("_"))
+        group = groups.setdefault(name, Group(name, cls, "Async" + cls))
+        shape = op["input"]["shape"]
+        ids = [snake(p) for p in op["params"]] if shape.startswith("ids") else []
+        doc = op["doc"].replace("`", "``")
+        group.methods.append(
+            Method(op["name"], ids, op["input"]["type"], doc, op["output"] or "()")
         )
-        group = Group(hm.group(3), hm.group(4), doc)
-        inner_start = block.index("{", hm.start() + len(hm.group(0)) - 1)
-        inner = block[inner_start + 1 : balanced(block, inner_start)]
-        for sm in re.finditer(r"(\w+) \{", inner):
-            if inner[: sm.start()].count("{") != inner[: sm.start()].count("}"):
-                continue
-            kind = sm.group(1)
-            s_start = inner.index("{", sm.start())
-            section = inner[s_start + 1 : balanced(inner, s_start)]
-            docs: list[str] = []
-            entries = re.split(r";\s*\n", section)
-            for entry in entries:
-                lines = entry.strip().splitlines()
-                docs = [ln.strip()[3:].strip() for ln in lines if ln.strip().startswith("///")]
-                code = " ".join(ln.strip() for ln in lines if not ln.strip().startswith("///"))
-                if not code:
-                    continue
-                em = re.match(r"(\w+)(?:\(([^)]*)\))?\s*=>\s*(.*)", code)
-                assert em, code
-                name, args_text, closure = em.group(1), em.group(2) or "", em.group(3)
-                args = [a.strip() for a in args_text.split(",") if a.strip()]
-                req_type = None
-                if kind in ("req", "upload"):
-                    req_type, args = args[0], []
-                elif kind == "id_req":
-                    req_type, args = args[1], args[:1]
-                cm = re.search(r"c\.(\w+)\(\)\.(\w+)\(", closure)
-                assert cm, closure
-                method = Method(name, kind, args, req_type, first_paragraph(docs))
-                method.core_group, method.core_method = cm.group(1), cm.group(2)
-                key = (cm.group(1), cm.group(2))
-                if key not in core_methods:
-                    sys.exit(f"groups.rs: {key} is not an operation of tests/operations.json")
-                method.returns = core_methods[key]
-                group.methods.append(method)
-        groups.append(group)
-    bound = {(m.core_group, m.core_method) for g in groups for m in g.methods}
-    missing = sorted(set(core_methods) - bound)
-    if missing:
-        sys.exit(f"operations of tests/operations.json without a Python binding: {missing}")
-    return groups
+        if op["waitFor"] and not any(m.wait for m in group.methods):
+            group.methods.append(Method("wait_for", [], None, "", "", wait=True))
+    for group in groups.values():
+        for m in group.methods:
+            if m.wait:
+                details = next((d for d in group.methods if d.name == "details"), None)
+                if details is None:
+                    sys.exit(f"{MANIFEST.name}: {group.name}.wait_for has no details to poll")
+                m.args, m.returns = details.args, details.returns
+                m.doc = (
+                    "Polls ``details`` until the operation is final (or ``timeout`` seconds "
+                    "have passed); ``interval`` and ``max_interval`` (seconds) space the polls."
+                )
+    return list(groups.values())
 
 
 class Types:
@@ -413,7 +369,7 @@ class Client(_Client):
         environment: str | None = None,
         timeout: float | None = None,
         max_retries: int | None = None,
-        retry_delay: float | None = None,
+        retry_initial_delay: float | None = None,
         retry_max_delay: float | None = None,
         connect_timeout: float | None = None,
     ) -> Self: ...
@@ -439,7 +395,7 @@ class AsyncClient(_Client):
         environment: str | None = None,
         timeout: float | None = None,
         max_retries: int | None = None,
-        retry_delay: float | None = None,
+        retry_initial_delay: float | None = None,
         retry_max_delay: float | None = None,
         connect_timeout: float | None = None,
     ) -> Self: ...
@@ -548,17 +504,16 @@ def method_stub(types: Types, models: dict[str, Model], m: Method, is_async: boo
     d = "async def" if is_async else "def"
     doc = doc_line(m.doc, ind * 2)
     body = f"\n{doc}" if doc else " ...\n"
-    if m.kind in ("none", "id", "ids"):
-        params = "".join(f", {a}: str" for a in m.args)
-        return f"{ind}{d} {m.name}(self{params}) -> {ret}:{body}"
-    if m.kind == "wait":
+    if m.wait:
         return (
             f"{ind}{d} {m.name}(\n{ind * 2}self,\n{ind * 2}{m.args[0]}: str,\n{ind * 2}*,\n"
             f"{ind * 2}timeout: float | None = None,\n"
-            f"{ind * 2}initial_interval: float | None = None,\n"
+            f"{ind * 2}interval: float | None = None,\n"
             f"{ind * 2}max_interval: float | None = None,\n{ind}) -> {ret}:{body}"
         )
-    assert m.req_type
+    if m.req_type is None:
+        params = "".join(f", {a}: str" for a in m.args)
+        return f"{ind}{d} {m.name}(self{params}) -> {ret}:{body}"
     model = models[m.req_type]
     lead = "".join(f"{ind * 2}{a}: str,\n" for a in m.args)
     required, optional = [], []
@@ -601,12 +556,16 @@ def model_stub(types: Types, model: Model) -> str:
     return out
 
 
-def parse_events() -> list[tuple[str, str]]:
-    """(event name, payload class) of every typed webhook event, in declaration order."""
-    src = (CORE / "webhooks" / "events.rs").read_text()
-    variants = dict(re.findall(r"(?m)^\s{4}(\w+)\((\w+Event)\),", src))
-    names = dict(re.findall(r'WebhookEvent::(\w+)\(_\) => "(\w+)"', src))
-    return [(names[v], cls) for v, cls in variants.items()]
+def parse_events(models: dict[str, Model]) -> list[tuple[str, str]]:
+    """(event name, payload class) of every typed webhook event, in the core's order
+    (``webhookEvents`` of ``tests/operations.json``; ``card_3ds_code`` -> ``Card3dsCodeEvent``)."""
+    out = []
+    for name in json.loads(MANIFEST.read_text())["webhookEvents"]:
+        cls = "".join(w.capitalize() for w in name.split("_")) + "Event"
+        if cls not in models:
+            sys.exit(f"{MANIFEST.name}: webhook event {name!r} has no model {cls}")
+        out.append((name, cls))
+    return out
 
 
 def generated(text: str, marker: str, content: str) -> str:
@@ -626,14 +585,14 @@ def main() -> int:
     models = parse_models(rs)
     enums = parse_enums(sorted(CORE.rglob("*.rs")))
     types = Types(models, enums)
-    groups = parse_groups(core_operations())
-    events = parse_events()
+    groups = parse_groups()
+    events = parse_events(models)
 
     def group_block(is_async: bool) -> str:
         out = ""
         for g in groups:
             cls = g.async_ if is_async else g.sync
-            out += f"\n@final\nclass {cls}:\n{doc_line(g.doc, '    ')}\n"
+            out += f"\n@final\nclass {cls}:\n"
             out += "".join(method_stub(types, models, m, is_async) for m in g.methods)
         return out
 
@@ -641,8 +600,7 @@ def main() -> int:
         out = ""
         for g in groups:
             cls = g.async_ if is_async else g.sync
-            attr = re.sub(r"(?<!^)([A-Z])", r"_\1", g.sync).lower()
-            out += f"    @property\n    def {attr}(self) -> {cls}: ...\n"
+            out += f"    @property\n    def {g.name}(self) -> {cls}: ...\n"
         return out
 
     stub = HEADER.replace("{sync_groups}", attrs(False)).replace("{async_groups}", attrs(True))

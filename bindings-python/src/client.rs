@@ -2,15 +2,15 @@
 //! groups as attributes, the escape hatch `request()`, and context-manager support.
 
 use std::sync::{Arc, RwLock};
-use std::time::Duration;
 
-use p100::{Environment, RequestOptions, RetryPolicy};
+use p100::client::{Settings, Unit};
+use p100::Environment;
 use pyo3::prelude::*;
-use pyo3::types::{PyDict, PyTuple};
+use pyo3::types::{IntoPyDict, PyTuple};
 
-use crate::convert;
-use crate::errors::{config, config_from, reconcile_input, to_pyerr, ReconciliationOut};
-use crate::groups::*;
+use crate::convert::{self, Keys};
+use crate::errors::{config, reconcile_input, to_pyerr, ReconciliationOut};
+use crate::groups::{aio, blocking};
 use crate::runtime::{block, pending, ready, spawn};
 
 /// The core client shared by a Python client and its resource groups. `close()` drops it.
@@ -70,51 +70,25 @@ fn env_var(py: Python<'_>, name: &str) -> PyResult<Option<String>> {
         .filter(|v| !v.trim().is_empty()))
 }
 
-// Bounds come from the core, so they are the same in every language.
-fn timeout_arg(py: Python<'_>, timeout: Option<f64>) -> PyResult<Option<Duration>> {
-    timeout
-        .map(|t| p100::client::duration_from_secs("timeout", t, false))
-        .transpose()
-        .map_err(|e| config_from(py, &e))
-}
-
-fn retries_arg(py: Python<'_>, max_retries: Option<i64>) -> PyResult<Option<u32>> {
-    max_retries
-        .map(|n| p100::client::max_retries_from("max_retries", n))
-        .transpose()
-        .map_err(|e| config_from(py, &e))
-}
-
-/// The constructor arguments of `Client` / `AsyncClient`.
-struct Settings {
+/// The constructor arguments of `Client` / `AsyncClient` besides the core's [`Settings`].
+struct Target {
     api_key: Option<String>,
     base_url: Option<String>,
     environment: Option<String>,
-    timeout: Option<f64>,
-    max_retries: Option<i64>,
-    retry_delay: Option<f64>,
-    retry_max_delay: Option<f64>,
-    connect_timeout: Option<f64>,
-}
-
-fn delay_arg(py: Python<'_>, name: &str, value: Option<f64>) -> PyResult<Option<Duration>> {
-    value
-        .map(|t| p100::client::duration_from_secs(name, t, true))
-        .transpose()
-        .map_err(|e| config_from(py, &e))
 }
 
 /// Builds the core client from the constructor arguments, falling back to `P100_API_KEY`,
-/// `P100_BASE_URL` and `P100_ENVIRONMENT`.
-fn build(py: Python<'_>, s: Settings) -> PyResult<Arc<Shared>> {
+/// `P100_BASE_URL` and `P100_ENVIRONMENT`. The settings' names and bounds are the core's
+/// ([`Settings`], in seconds), so they are the same in every language.
+fn build(py: Python<'_>, t: Target, settings: Settings) -> PyResult<Arc<Shared>> {
     let ua = concat!("p100-python/", env!("CARGO_PKG_VERSION"));
     let mut b = p100::Client::builder().user_agent(ua);
-    if let Some(key) = s.api_key.or(env_var(py, "P100_API_KEY")?) {
+    if let Some(key) = t.api_key.or(env_var(py, "P100_API_KEY")?) {
         b = b.api_key(key);
     }
     // Same order as the core's `Client::from_env` (and every other binding): explicit
     // arguments first (base_url over environment), then P100_BASE_URL, then P100_ENVIRONMENT.
-    let (base_url, environment) = match (s.base_url, s.environment) {
+    let (base_url, environment) = match (t.base_url, t.environment) {
         (Some(u), _) => (Some(u), None),
         (None, Some(e)) => (None, Some(e)),
         (None, None) => match env_var(py, "P100_BASE_URL")? {
@@ -134,82 +108,35 @@ fn build(py: Python<'_>, s: Settings) -> PyResult<Arc<Shared>> {
         })?;
         b = b.environment(env);
     }
-    if let Some(t) = timeout_arg(py, s.timeout)? {
-        b = b.timeout(t);
-    }
-    if let Some(t) = s.connect_timeout {
-        let t = p100::client::duration_from_secs("connect_timeout", t, false)
-            .map_err(|e| config_from(py, &e))?;
-        b = b.connect_timeout(t);
-    }
-    let mut retry = RetryPolicy::default();
-    if let Some(n) = retries_arg(py, s.max_retries)? {
-        retry.max_retries = n;
-    }
-    if let Some(d) = delay_arg(py, "retry_delay", s.retry_delay)? {
-        retry.initial_delay = d;
-    }
-    if let Some(d) = delay_arg(py, "retry_max_delay", s.retry_max_delay)? {
-        retry.max_delay = d;
-    }
-    b = b.retry_policy(retry);
+    let b = settings
+        .apply(Unit::Seconds, b)
+        .map_err(|e| to_pyerr(py, &e))?;
     let client = b.build().map_err(|e| to_pyerr(py, &e))?;
     Ok(Shared::new(client))
 }
 
-fn with_options(
-    py: Python<'_>,
-    shared: &Shared,
-    timeout: Option<f64>,
-    max_retries: Option<i64>,
-) -> PyResult<Arc<Shared>> {
-    let options = RequestOptions {
-        timeout: timeout_arg(py, timeout)?,
-        max_retries: retries_arg(py, max_retries)?,
-    };
+/// `with_options(timeout=, max_retries=)`: the core's per-call settings; a bad one is a
+/// `ConfigError`, as in the constructor.
+fn with_options(py: Python<'_>, shared: &Shared, settings: Settings) -> PyResult<Arc<Shared>> {
+    let options = settings
+        .request_options(Unit::Seconds)
+        .map_err(|e| to_pyerr(py, &e.into_config()))?;
     Ok(Shared::new(shared.client(py)?.with_options(options)))
 }
 
 /// The body of the escape hatch, sent exactly as given: wire (camelCase) names, no key
-/// conversion; floats are refused like everywhere else.
+/// conversion; floats are refused (nothing says which fields are amounts).
 fn request_body(body: Option<&Bound<'_, PyAny>>) -> PyResult<Option<serde_json::Value>> {
     match body {
-        Some(b) if !b.is_none() => Ok(Some(raw_json(b, "body", 0)?)),
+        Some(b) if !b.is_none() => Ok(Some(convert::to_json(b, "body", 0, Keys::Raw)?)),
         _ => Ok(None),
     }
 }
 
-/// Like `convert::to_json` but keeps dict keys as given (the escape hatch speaks wire JSON).
-fn raw_json(value: &Bound<'_, PyAny>, path: &str, depth: usize) -> PyResult<serde_json::Value> {
-    let py = value.py();
-    if depth > 32 {
-        return Err(crate::errors::validation(py, path, "is nested too deeply"));
-    }
-    if let Ok(d) = value.cast::<PyDict>() {
-        let mut map = serde_json::Map::new();
-        for (k, v) in d.iter() {
-            let key: String = k
-                .extract()
-                .map_err(|_| crate::errors::validation(py, path, "object keys must be str"))?;
-            let inner = raw_json(&v, &format!("{path}.{key}"), depth + 1)?;
-            map.insert(key, inner);
-        }
-        return Ok(serde_json::Value::Object(map));
-    }
-    if value.is_instance_of::<pyo3::types::PyList>() || value.is_instance_of::<PyTuple>() {
-        let mut items = Vec::new();
-        for (i, item) in value.try_iter()?.enumerate() {
-            items.push(raw_json(&item?, &format!("{path}[{i}]"), depth + 1)?);
-        }
-        return Ok(serde_json::Value::Array(items));
-    }
-    convert::to_json(value, path, depth)
-}
-
 macro_rules! client_class {
     (
-        $cls:ident, $pyname:literal, $run:ident,
-        [$($group:ident : $gcls:ident),* $(,)?]
+        $cls:ident, $pyname:literal, $run:ident, $module:ident,
+        [$([$($gdoc:literal)*] $group:ident $Group:ident)+]
         { $($extra:tt)* }
     ) => {
         #[pymethods]
@@ -222,7 +149,7 @@ macro_rules! client_class {
                 environment=None,
                 timeout=None,
                 max_retries=None,
-                retry_delay=None,
+                retry_initial_delay=None,
                 retry_max_delay=None,
                 connect_timeout=None,
             ))]
@@ -234,29 +161,28 @@ macro_rules! client_class {
                 environment: Option<String>,
                 timeout: Option<f64>,
                 max_retries: Option<i64>,
-                retry_delay: Option<f64>,
+                retry_initial_delay: Option<f64>,
                 retry_max_delay: Option<f64>,
                 connect_timeout: Option<f64>,
             ) -> PyResult<Self> {
+                let target = Target { api_key, base_url, environment };
                 let settings = Settings {
-                    api_key,
-                    base_url,
-                    environment,
                     timeout,
-                    max_retries,
-                    retry_delay,
-                    retry_max_delay,
                     connect_timeout,
+                    max_retries,
+                    retry_initial_delay,
+                    retry_max_delay,
                 };
-                Ok($cls { shared: build(py, settings)? })
+                Ok($cls { shared: build(py, target, settings)? })
             }
 
             $(
+                $(#[doc = $gdoc])*
                 #[getter]
-                fn $group(&self) -> $gcls {
-                    $gcls { core: self.shared.clone() }
+                fn $group(&self) -> $module::$Group {
+                    $module::$Group { core: self.shared.clone() }
                 }
-            )*
+            )+
 
             /// The base URL calls go to.
             #[getter]
@@ -290,7 +216,8 @@ macro_rules! client_class {
                 timeout: Option<f64>,
                 max_retries: Option<i64>,
             ) -> PyResult<Self> {
-                Ok($cls { shared: with_options(py, &self.shared, timeout, max_retries)? })
+                let settings = Settings { timeout, max_retries, ..Settings::default() };
+                Ok($cls { shared: with_options(py, &self.shared, settings)? })
             }
 
             /// The escape hatch: any call with auth, retries and error mapping. `path` starts
@@ -365,20 +292,16 @@ pub struct AsyncClient {
     shared: Arc<Shared>,
 }
 
+/// The callback of [`p100::for_each_operation!`]: both clients, with one attribute per group of
+/// the operation table.
+macro_rules! client_classes {
+    ($(
+        $(#[doc = $gdoc:literal])*
+        group $group:ident $Group:ident $gjs:literal wait($($wait:tt)*) { $($ops:tt)* }
+    )+) => {
 client_class!(
-    Client, "Client", block,
-    [
-        partner: Partner,
-        users: Users,
-        kyc: Kyc,
-        exchange: Exchange,
-        sepa: Sepa,
-        crypto: Crypto,
-        transfers: Transfers,
-        cards: Cards,
-        orders: Orders,
-        payment_links: PaymentLinks,
-    ]
+    Client, "Client", block, blocking,
+    [$([$($gdoc)*] $group $Group)+]
     {
         fn __enter__(slf: Py<Self>) -> Py<Self> {
             slf
@@ -393,19 +316,8 @@ client_class!(
 );
 
 client_class!(
-    AsyncClient, "AsyncClient", spawn,
-    [
-        partner: AsyncPartner,
-        users: AsyncUsers,
-        kyc: AsyncKyc,
-        exchange: AsyncExchange,
-        sepa: AsyncSepa,
-        crypto: AsyncCrypto,
-        transfers: AsyncTransfers,
-        cards: AsyncCards,
-        orders: AsyncOrders,
-        payment_links: AsyncPaymentLinks,
-    ]
+    AsyncClient, "AsyncClient", spawn, aio,
+    [$([$($gdoc)*] $group $Group)+]
     {
         fn __aenter__(slf: Py<Self>, py: Python<'_>) -> PyResult<Py<PyAny>> {
             ready(py, slf.into_any())
@@ -424,6 +336,10 @@ client_class!(
         }
     }
 );
+    };
+}
+
+p100::for_each_operation!(client_classes);
 
 /// A JSON reply of the escape hatch, converted to Python values.
 struct JsonOut(serde_json::Value);
@@ -433,6 +349,12 @@ impl<'py> IntoPyObject<'py> for JsonOut {
     type Output = Bound<'py, PyAny>;
     type Error = PyErr;
     fn into_pyobject(self, py: Python<'py>) -> PyResult<Self::Output> {
-        convert::json_to_py(py, &self.0)
+        // Through Python's own parser: integers become `int`, other numbers `Decimal` (from
+        // their exact text: serde_json keeps it), objects dicts and arrays lists.
+        let parse_float = p100::bindings::python::decimal_type(py)?;
+        let kwargs = [("parse_float", parse_float)].into_py_dict(py)?;
+        py.import("json")?
+            .getattr("loads")?
+            .call((self.0.to_string(),), Some(&kwargs))
     }
 }

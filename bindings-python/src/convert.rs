@@ -1,13 +1,15 @@
-//! Arguments in, JSON out: Python keyword arguments (or a dict) become the core's request
-//! structs through serde, and JSON replies of the escape hatch become Python values.
+//! Arguments in, JSON out: Python keyword arguments (or a dict) are read into JSON and decoded
+//! by the core's one request decoder ([`p100::bindings::input::decode`]: field paths in errors,
+//! unknown fields refused, no float for money, no echo of values); JSON replies of the escape
+//! hatch become Python values. What is Python's own:
 //!
 //! * keys are snake_case (`external_user_id`) or the wire's camelCase (`externalUserId`);
-//! * amounts are `decimal.Decimal`, `str` or `int`: a `float` anywhere in a request is refused
-//!   with a validation error naming the field (it cannot hold most decimal amounts exactly);
-//! * a keyword the request type does not have is a validation error naming it;
-//! * error messages never repeat the value given (it may be a PIN or a card number).
+//! * amounts are `decimal.Decimal` (sent as its exact text), `str` or `int`; a `float` goes to
+//!   the core as a JSON number, which refuses it where an amount is expected (a NaN or an
+//!   infinity is refused here: JSON has no such number);
+//! * `datetime.date`s become ISO text, `enum.Enum` members their value;
+//! * uploads take `files=[...]` (bytes, `(file_name, bytes)` pairs or paths).
 
-use std::collections::HashMap;
 use std::str::FromStr;
 
 use p100::models::FileUpload;
@@ -18,44 +20,19 @@ use pyo3::types::{
 use serde::de::DeserializeOwned;
 use serde_json::{Map, Number, Value};
 
-use crate::errors::validation;
+use crate::errors::{to_pyerr, validation};
 
 /// Deepest nesting accepted in a request (guards against self-referencing lists).
 const MAX_DEPTH: usize = 16;
 
-/// `external_user_id` → `externalUserId`; camelCase input is returned unchanged.
-pub fn snake_to_camel(s: &str) -> String {
-    let mut out = String::with_capacity(s.len());
-    let mut upper = false;
-    for ch in s.chars() {
-        if ch == '_' {
-            upper = !out.is_empty();
-            continue;
-        }
-        if upper {
-            out.extend(ch.to_uppercase());
-            upper = false;
-        } else {
-            out.push(ch);
-        }
-    }
-    out
-}
-
-/// `externalUserId` → `external_user_id` (for messages).
-pub fn camel_to_snake(s: &str) -> String {
-    let mut out = String::with_capacity(s.len() + 4);
-    for ch in s.chars() {
-        if ch.is_ascii_uppercase() {
-            if !out.is_empty() {
-                out.push('_');
-            }
-            out.push(ch.to_ascii_lowercase());
-        } else {
-            out.push(ch);
-        }
-    }
-    out
+/// How dict keys and floats are read.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Keys {
+    /// Requests of the typed methods: snake_case keys become camelCase; floats go to the core.
+    Request,
+    /// The body of the escape hatch: keys kept as given, floats refused (the core does not know
+    /// which fields are amounts there).
+    Raw,
 }
 
 fn type_name(value: &Bound<'_, PyAny>) -> String {
@@ -75,7 +52,7 @@ fn join(path: &str, key: &str) -> String {
 }
 
 /// Converts one argument value to JSON. `path` is the wire name of the field (for errors).
-pub fn to_json(value: &Bound<'_, PyAny>, path: &str, depth: usize) -> PyResult<Value> {
+pub fn to_json(value: &Bound<'_, PyAny>, path: &str, depth: usize, keys: Keys) -> PyResult<Value> {
     let py = value.py();
     let field = if path.is_empty() { "value" } else { path };
     if depth > MAX_DEPTH {
@@ -100,13 +77,11 @@ pub fn to_json(value: &Bound<'_, PyAny>, path: &str, depth: usize) -> PyResult<V
             .map(Value::Number)
             .map_err(|_| validation(py, field, "is an integer out of range"));
     }
-    if value.is_instance_of::<PyFloat>() {
-        return Err(validation(
-            py,
-            field,
-            "a float is not accepted: money must be exact (0.1 has no exact binary float); \
-             pass a decimal.Decimal, a str such as \"10.50\", or an int",
-        ));
+    if let Ok(f) = value.cast::<PyFloat>() {
+        let number = Number::from_f64(f.value()).filter(|_| keys == Keys::Request);
+        return number
+            .map(Value::Number)
+            .ok_or_else(|| validation(py, field, p100::bindings::input::FLOAT_FOR_MONEY));
     }
     if let Ok(s) = value.cast::<PyString>() {
         return Ok(Value::String(s.to_cow()?.into_owned()));
@@ -131,20 +106,17 @@ pub fn to_json(value: &Bound<'_, PyAny>, path: &str, depth: usize) -> PyResult<V
             "bytes are only accepted for file uploads (files=[...])",
         ));
     }
-    if let Ok(dict) = value.cast::<PyDict>() {
-        return mapping_to_json(dict.items().as_any(), path, depth, &mut HashMap::new());
-    }
     if value.is_instance_of::<PyList>() || value.is_instance_of::<PyTuple>() {
         let mut items = Vec::new();
         for (i, item) in value.try_iter()?.enumerate() {
-            items.push(to_json(&item?, &format!("{field}[{i}]"), depth + 1)?);
+            items.push(to_json(&item?, &format!("{field}[{i}]"), depth + 1, keys)?);
         }
         return Ok(Value::Array(items));
     }
     // enum.Enum members (e.g. a StrEnum of statuses): their value.
     let enum_type = py.import("enum")?.getattr("Enum")?;
     if value.is_instance(&enum_type)? {
-        return to_json(&value.getattr("value")?, path, depth + 1);
+        return to_json(&value.getattr("value")?, path, depth + 1, keys);
     }
     // datetime.date / datetime.datetime: ISO-8601 text (`birth_date=date(1990, 5, 15)`).
     let datetime = py.import("datetime")?;
@@ -153,8 +125,10 @@ pub fn to_json(value: &Bound<'_, PyAny>, path: &str, depth: usize) -> PyResult<V
             value.call_method0("isoformat")?.str()?.to_string(),
         ));
     }
-    if let Ok(mapping) = value.cast::<PyMapping>() {
-        return mapping_to_json(mapping.items()?.as_any(), path, depth, &mut HashMap::new());
+    if value.is_instance_of::<PyDict>() || value.cast::<PyMapping>().is_ok() {
+        let mut out = Map::new();
+        merge(value, path, depth, keys, &mut out, None)?;
+        return Ok(Value::Object(out));
     }
     Err(validation(
         py,
@@ -166,27 +140,21 @@ pub fn to_json(value: &Bound<'_, PyAny>, path: &str, depth: usize) -> PyResult<V
     ))
 }
 
-/// Converts the `(key, value)` pairs of a mapping to a JSON object with camelCase keys;
-/// `names` records the key the caller used for each wire name.
-fn mapping_to_json(
-    items: &Bound<'_, PyAny>,
+/// Adds the entries of the mapping `items` to `out` (keys as `keys` says). With `files`, a
+/// top-level `files` entry is kept aside, unconverted, for [`file_list`].
+fn merge<'py>(
+    mapping: &Bound<'py, PyAny>,
     path: &str,
     depth: usize,
-    names: &mut HashMap<String, String>,
-) -> PyResult<Value> {
-    let mut out = Map::new();
-    merge_items(items, path, depth, &mut out, names)?;
-    Ok(Value::Object(out))
-}
-
-fn merge_items(
-    items: &Bound<'_, PyAny>,
-    path: &str,
-    depth: usize,
+    keys: Keys,
     out: &mut Map<String, Value>,
-    names: &mut HashMap<String, String>,
+    mut files: Option<&mut Option<Bound<'py, PyAny>>>,
 ) -> PyResult<()> {
-    let py = items.py();
+    let py = mapping.py();
+    let items = match mapping.cast::<PyDict>() {
+        Ok(d) => d.items().into_any(),
+        Err(_) => mapping.cast::<PyMapping>()?.items()?.into_any(),
+    };
     for pair in items.try_iter()? {
         let (key, value): (Bound<'_, PyAny>, Bound<'_, PyAny>) = pair?.extract()?;
         let Ok(key) = key.cast::<PyString>() else {
@@ -197,122 +165,55 @@ fn merge_items(
             ));
         };
         let key = key.to_cow()?;
-        let wire = snake_to_camel(&key);
-        let field_path = join(path, &wire);
-        let json = to_json(&value, &field_path, depth + 1)?;
-        names.insert(wire.clone(), key.into_owned());
+        if let Some(slot) = files.as_deref_mut().filter(|_| key == "files") {
+            *slot = Some(value);
+            continue;
+        }
+        let wire = match keys {
+            Keys::Request => p100::routes::camel_case(&key),
+            Keys::Raw => key.into_owned(),
+        };
+        let json = to_json(&value, &join(path, &wire), depth + 1, keys)?;
         out.insert(wire, json);
     }
     Ok(())
 }
 
-/// Collects the fields of a call: the optional positional mapping, then the keyword arguments
-/// (which win over the mapping).
-pub fn collect(
-    fields: Option<&Bound<'_, PyAny>>,
-    kwargs: Option<&Bound<'_, PyDict>>,
-) -> PyResult<(Map<String, Value>, HashMap<String, String>)> {
+/// The fields of a call as a JSON object: the optional positional mapping, then the keyword
+/// arguments (which win over the mapping).
+fn collect<'py>(
+    fields: Option<&Bound<'py, PyAny>>,
+    kwargs: Option<&Bound<'py, PyDict>>,
+    mut files: Option<&mut Option<Bound<'py, PyAny>>>,
+) -> PyResult<Value> {
     let mut out = Map::new();
-    let mut names = HashMap::new();
     if let Some(fields) = fields.filter(|f| !f.is_none()) {
-        let py = fields.py();
-        let items = if let Ok(d) = fields.cast::<PyDict>() {
-            d.items().into_any()
-        } else if let Ok(m) = fields.cast::<PyMapping>() {
-            m.items()?.into_any()
-        } else {
+        if fields.cast::<PyMapping>().is_err() {
             return Err(validation(
-                py,
+                fields.py(),
                 "fields",
                 format!(
                     "expected a dict of fields or keyword arguments, not {}",
                     type_name(fields)
                 ),
             ));
-        };
-        merge_items(&items, "", 0, &mut out, &mut names)?;
+        }
+        merge(fields, "", 0, Keys::Request, &mut out, files.as_deref_mut())?;
     }
     if let Some(kwargs) = kwargs {
-        merge_items(kwargs.items().as_any(), "", 0, &mut out, &mut names)?;
+        merge(kwargs.as_any(), "", 0, Keys::Request, &mut out, files)?;
     }
-    Ok((out, names))
+    Ok(Value::Object(out))
 }
 
-/// Rewrites a serde message without the offending value (which may be a secret).
-fn safe_message(message: &str) -> String {
-    if message.starts_with("invalid type") || message.starts_with("invalid value") {
-        match message.split_once(", expected ") {
-            Some((_, expected)) => format!("has the wrong type: expected {expected}"),
-            None => "has the wrong type".to_string(),
-        }
-    } else if message.starts_with("invalid length") {
-        match message.split_once(", expected ") {
-            Some((_, expected)) => format!("has the wrong length: expected {expected}"),
-            None => "has the wrong length".to_string(),
-        }
-    } else {
-        message.to_string()
-    }
-}
-
-/// The field name in a serde message like ``missing field `email` ``.
-fn quoted_name(message: &str) -> Option<&str> {
-    let start = message.find('`')? + 1;
-    let len = message[start..].find('`')?;
-    Some(&message[start..start + len])
-}
-
-/// Deserializes a request of type `T` from collected fields, refusing unknown keys.
-pub fn from_fields<T: DeserializeOwned>(
-    py: Python<'_>,
-    fields: Map<String, Value>,
-    names: &HashMap<String, String>,
-) -> PyResult<T> {
-    let mut ignored: Vec<String> = Vec::new();
-    let result: Result<T, serde_path_to_error::Error<serde_json::Error>> = {
-        let mut record = |path: serde_ignored::Path<'_>| ignored.push(path.to_string());
-        let de = serde_ignored::Deserializer::new(Value::Object(fields), &mut record);
-        serde_path_to_error::deserialize(de)
-    };
-    if let Some(path) = ignored.first() {
-        let top = path.split('.').next().unwrap_or(path);
-        let given = names.get(top).cloned().unwrap_or_else(|| top.to_string());
-        return Err(validation(
-            py,
-            path,
-            format!("unexpected keyword argument {given:?} (not a field of this request)"),
-        ));
-    }
-    result.map_err(|e| {
-        let inner = e.inner().to_string();
-        let path = e.path().to_string();
-        let path = if path == "." { String::new() } else { path };
-        if inner.starts_with("missing field") {
-            let missing = quoted_name(&inner).unwrap_or("?");
-            let field = join(&path, missing);
-            return validation(
-                py,
-                &field,
-                format!("is required (keyword argument {})", camel_to_snake(missing)),
-            );
-        }
-        let field = if path.is_empty() {
-            "fields".to_string()
-        } else {
-            path
-        };
-        validation(py, &field, safe_message(&inner))
-    })
-}
-
-/// The request of type `T` from a call's fields and keyword arguments.
+/// The request of type `T` from a call's fields and keyword arguments, decoded by the core.
 pub fn request<T: DeserializeOwned>(
     py: Python<'_>,
     fields: Option<&Bound<'_, PyAny>>,
     kwargs: Option<&Bound<'_, PyDict>>,
 ) -> PyResult<T> {
-    let (map, names) = collect(fields, kwargs)?;
-    from_fields(py, map, &names)
+    let value = collect(fields, kwargs, None)?;
+    p100::bindings::input::decode(&value, "fields").map_err(|e| to_pyerr(py, &e))
 }
 
 /// Like [`request`], for uploads: the `files` entry (bytes, `(name, bytes)` pairs or paths) is
@@ -322,50 +223,14 @@ pub fn upload_request<T: DeserializeOwned>(
     fields: Option<&Bound<'_, PyAny>>,
     kwargs: Option<&Bound<'_, PyDict>>,
 ) -> PyResult<(T, Vec<FileUpload>)> {
-    let mut files_arg: Option<Bound<'_, PyAny>> = None;
-    let mut rest_fields: Option<Bound<'_, PyDict>> = None;
-    if let Some(f) = fields.filter(|f| !f.is_none()) {
-        let d = PyDict::new(py);
-        let items = if let Ok(m) = f.cast::<PyMapping>() {
-            m.items()?.into_any()
-        } else {
-            return Err(validation(
-                py,
-                "fields",
-                format!("expected a dict of fields, not {}", type_name(f)),
-            ));
-        };
-        for pair in items.try_iter()? {
-            let (k, v): (Bound<'_, PyAny>, Bound<'_, PyAny>) = pair?.extract()?;
-            if k.extract::<String>().is_ok_and(|k| k == "files") {
-                files_arg = Some(v);
-            } else {
-                d.set_item(k, v)?;
-            }
-        }
-        rest_fields = Some(d);
-    }
-    let rest_kwargs = match kwargs {
-        Some(kw) => {
-            let copy = kw.copy()?;
-            if let Some(v) = copy.get_item("files")? {
-                files_arg = Some(v);
-                copy.del_item("files")?;
-            }
-            Some(copy)
-        }
-        None => None,
-    };
-    let req = request(
-        py,
-        rest_fields.as_ref().map(|d| d.as_any()),
-        rest_kwargs.as_ref(),
-    )?;
-    let files = match files_arg {
+    let mut files = None;
+    let value = collect(fields, kwargs, Some(&mut files))?;
+    let request = p100::bindings::input::decode(&value, "fields").map_err(|e| to_pyerr(py, &e))?;
+    let files = match files {
         Some(v) => file_list(&v)?,
         None => Vec::new(),
     };
-    Ok((req, files))
+    Ok((request, files))
 }
 
 /// `files=[b"...", ("front.jpg", b"..."), pathlib.Path("selfie.png")]`.
@@ -385,16 +250,11 @@ fn file_list(value: &Bound<'_, PyAny>) -> PyResult<Vec<FileUpload>> {
         let item = item?;
         let bytes_of = |v: &Bound<'_, PyAny>| -> PyResult<Vec<u8>> {
             if v.is_instance_of::<PyBytes>() || v.is_instance_of::<PyByteArray>() {
-                v.extract::<Vec<u8>>().or_else(|_| {
-                    // bytearray / memoryview
-                    Ok(py
-                        .import("builtins")?
-                        .getattr("bytes")?
-                        .call1((v,))?
-                        .cast_into::<PyBytes>()?
-                        .as_bytes()
-                        .to_vec())
-                })
+                let bytes = py
+                    .get_type::<PyBytes>()
+                    .call1((v,))?
+                    .cast_into::<PyBytes>()?;
+                Ok(bytes.as_bytes().to_vec())
             } else {
                 Err(validation(
                     py,
@@ -443,43 +303,4 @@ fn file_list(value: &Bound<'_, PyAny>) -> PyResult<Vec<FileUpload>> {
         }
     }
     Ok(out)
-}
-
-/// A JSON value as a Python value: objects → dict, arrays → list, integers → int, other
-/// numbers → `decimal.Decimal` (exactly, from the number's text).
-pub fn json_to_py<'py>(py: Python<'py>, value: &Value) -> PyResult<Bound<'py, PyAny>> {
-    use pyo3::IntoPyObjectExt;
-    Ok(match value {
-        Value::Null => py.None().into_bound(py),
-        Value::Bool(b) => b.into_bound_py_any(py)?,
-        Value::Number(n) => {
-            if let Some(i) = n.as_i64() {
-                i.into_bound_py_any(py)?
-            } else if let Some(u) = n.as_u64() {
-                u.into_bound_py_any(py)?
-            } else {
-                let text = n.to_string();
-                if text.bytes().all(|b| b.is_ascii_digit() || b == b'-') {
-                    py.import("builtins")?.getattr("int")?.call1((text,))?
-                } else {
-                    p100::bindings::python::decimal_type(py)?.call1((text,))?
-                }
-            }
-        }
-        Value::String(s) => s.into_bound_py_any(py)?,
-        Value::Array(items) => {
-            let list = PyList::empty(py);
-            for item in items {
-                list.append(json_to_py(py, item)?)?;
-            }
-            list.into_any()
-        }
-        Value::Object(map) => {
-            let dict = PyDict::new(py);
-            for (k, v) in map {
-                dict.set_item(k, json_to_py(py, v)?)?;
-            }
-            dict.into_any()
-        }
-    })
 }

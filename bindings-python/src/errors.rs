@@ -160,21 +160,6 @@ pub fn validation(py: Python<'_>, field: &str, message: impl Into<String>) -> Py
 }
 
 /// A configuration error (bad client settings), naming the argument at fault.
-/// A core validation error about a constructor argument, raised as `ConfigError`.
-pub fn config_from(py: Python<'_>, e: &Error) -> PyErr {
-    let field = e.field().unwrap_or("options").to_string();
-    let message = e
-        .message()
-        .strip_prefix(&format!("{field}: "))
-        .unwrap_or(e.message())
-        .to_string();
-    config(py, &field, message)
-}
-
 pub fn config(py: Python<'_>, field: &str, message: impl Into<String>) -> PyErr {
-    let message = message.into();
-    let err = to_pyerr(py, &Error::config(format!("{field}: {message}")));
-    // The core sets `field` on its own config errors only; set it here the same way.
-    let _ = err.value(py).setattr("field", field);
-    err
+    to_pyerr(py, &Error::validation(field, message).into_config())
 }

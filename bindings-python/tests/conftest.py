@@ -13,7 +13,7 @@ import p100
 from _sandbox import Sandbox
 
 # Fast retries, as the shared scenarios expect (their 429 step relies on Retry-After: 1).
-FAST = {"timeout": 10.0, "max_retries": 3, "retry_delay": 0.02, "retry_max_delay": 0.2}
+FAST = {"timeout": 10.0, "max_retries": 3, "retry_initial_delay": 0.02, "retry_max_delay": 0.2}
 
 #: What the shared scenarios covered (steps, matrix cells), printed at the end of the run.
 SUMMARY: list[str] = []
@@ -92,7 +92,7 @@ def fund(client: p100.Client, uid: str, amount: str, currency: str = "eur") -> N
     created = client.transfers.create(
         destination_external_user_id=uid, amount=Decimal(amount), currency=currency
     )
-    done = client.transfers.wait_for(created.transfer_id, timeout=10, initial_interval=0.02)
+    done = client.transfers.wait_for(created.transfer_id, timeout=10, interval=0.02)
     assert done.status == "SUCCESSFUL", done
 
 

@@ -59,7 +59,7 @@ def test_defaults_and_environment_variables(
         ({"timeout": -1.0}, "timeout"),
         ({"max_retries": 11}, "max_retries"),
         ({"max_retries": -1}, "max_retries"),
-        ({"retry_delay": -1}, "retry_delay"),
+        ({"retry_initial_delay": -1}, "retry_initial_delay"),
     ],
 )
 def test_bad_configuration_is_a_config_error(kwargs: dict, field: str | None) -> None:
@@ -222,7 +222,7 @@ def test_full_flow_with_wait_helpers(client: p100.Client) -> None:
         currency_to="btc",
         lock_id=lock.lock_id,
     )
-    done = client.exchange.wait_for(ex.exchange_id, timeout=10, initial_interval=0.02)
+    done = client.exchange.wait_for(ex.exchange_id, timeout=10, interval=0.02)
     assert done.status == "COMPLETED" and done.received_amount > 0
     sepa = client.sepa.user_transfer(
         source_external_user_id=uid,
@@ -231,7 +231,7 @@ def test_full_flow_with_wait_helpers(client: p100.Client) -> None:
         destination_iban="DE89370400440532013000",
         transfer_title="Rent",
     )
-    details = client.sepa.wait_for(sepa.transfer_id, timeout=10, initial_interval=0.02)
+    details = client.sepa.wait_for(sepa.transfer_id, timeout=10, interval=0.02)
     assert details.status == "SUCCESSFUL" and details.amount == Decimal("50.00")
     assert client.users.balances(uid).fiat("eur").amount == Decimal("99.00")
 
@@ -243,7 +243,7 @@ def test_wait_for_times_out_with_timeout_error(client: p100.Client, sandbox: San
     try:
         t = client.transfers.create(destination_external_user_id=uid, amount=1, currency="eur")
         with pytest.raises(p100.TimeoutError) as info:
-            client.transfers.wait_for(t.transfer_id, timeout=0.05, initial_interval=0.01)
+            client.transfers.wait_for(t.transfer_id, timeout=0.05, interval=0.01)
         assert info.value.retryable
     finally:
         sandbox.control("time-scale", {"scale": 1})

@@ -15,7 +15,7 @@ def test_one_satoshi_round_trips(client: p100.Client) -> None:
     uid = active_user(client)
     sat = Decimal("0.00000001")
     created = client.transfers.create(destination_external_user_id=uid, amount=sat, currency="btc")
-    details = client.transfers.wait_for(created.transfer_id, timeout=10, initial_interval=0.02)
+    details = client.transfers.wait_for(created.transfer_id, timeout=10, interval=0.02)
     assert details.status == "SUCCESSFUL"
     assert details.amount == sat
     btc = client.users.balances(uid).crypto("btc")
@@ -31,13 +31,13 @@ def test_amounts_accept_decimal_str_and_int(client: p100.Client) -> None:
     fund(client, uid, "10.10")
     fund(client, uid, "0.90")
     created = client.transfers.create(destination_external_user_id=uid, amount=5, currency="eur")
-    client.transfers.wait_for(created.transfer_id, timeout=10, initial_interval=0.02)
+    client.transfers.wait_for(created.transfer_id, timeout=10, interval=0.02)
     assert client.users.balances(uid).fiat("eur").amount == Decimal("16.00")
     # Scientific notation Decimals are sent in plain notation.
     created = client.transfers.create(
         destination_external_user_id=uid, amount=Decimal("1E-2"), currency="eur"
     )
-    client.transfers.wait_for(created.transfer_id, timeout=10, initial_interval=0.02)
+    client.transfers.wait_for(created.transfer_id, timeout=10, interval=0.02)
     assert client.users.balances(uid).fiat("eur").amount == Decimal("16.01")
 
 
@@ -47,7 +47,8 @@ def test_float_is_refused_naming_the_field(client: p100.Client, value: float) ->
         client.transfers.create(destination_external_user_id="u", amount=value, currency="eur")
     e = info.value
     assert e.field == "amount"
-    assert "float" in str(e) and "Decimal" in str(e)
+    # The core's message (the same in every language): amounts are decimal strings.
+    assert "floating-point" in str(e) and "decimal string" in str(e)
     assert e.status is None  # nothing was sent
 
 
@@ -80,3 +81,19 @@ def test_rates_are_exact(client: p100.Client, sandbox: Sandbox) -> None:
     assert rates.rates["btc"] == Decimal("102178.03394219")
     assert rates.rate("usdc") == Decimal("0.863331")
     assert all(isinstance(v, Decimal) for v in rates.rates.values())
+
+
+def test_requests_are_decoded_by_the_core(client: p100.Client) -> None:
+    """Python keys (snake_case or camelCase, dict and keywords) reach the core's decoder,
+    whose errors name the wire field and never repeat the value."""
+    with pytest.raises(p100.ValidationError) as info:
+        client.transfers.create(
+            {"destinationExternalUserId": "u", "currency": "eur"}, amount="1", ammount="4929"
+        )
+    assert info.value.field == "ammount" and "4929" not in str(info.value)
+    with pytest.raises(p100.ValidationError) as info:
+        client.cards.update_limits({"external_user_id": "u"}, card_id="c", daily_trx_all=[1])
+    assert info.value.field == "dailyTrxAll"
+    with pytest.raises(p100.ValidationError) as info:
+        client.cards.create(external_user_id="u", label="abc")
+    assert info.value.field == "pin" and "required" in str(info.value)

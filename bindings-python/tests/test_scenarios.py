@@ -169,20 +169,11 @@ def file_bytes(spec: dict[str, Any]) -> tuple[str, bytes]:
     return spec.get("fileName", "file"), data
 
 
-def camel(name: str) -> str:
-    head, *rest = name.split("_")
-    return head + "".join(w[:1].upper() + w[1:] for w in rest)
-
-
-def params_of(fn: Any) -> list[str]:
-    """Parameter names of a native method, from its ``__text_signature__``."""
-    sig = fn.__text_signature__ or "()"
-    names = []
-    for part in sig.strip("()").split(","):
-        part = part.strip().split("=")[0]
-        if part and part not in ("$self", "/", "*") and not part.startswith("*"):
-            names.append(part)
-    return names
+#: The operations of the core's operation table, by name (``tests/operations.json``).
+OPERATIONS = {
+    op["operation"]: op
+    for op in json.loads((ROOT / "tests" / "operations.json").read_text())["operations"]
+}
 
 
 class Runner:
@@ -318,17 +309,19 @@ class Runner:
 
     @staticmethod
     def call(client: p100.Client, op: str, inp: dict[str, Any]) -> Any:
-        group, method = op.split(".")
-        fn = getattr(getattr(client, group), method)
-        names = params_of(fn)
+        """Calls the operation by the Python name the manifest gives it: the ids of its path
+        positionally (unless its request carries them), then the rest as one dict."""
+        spec = OPERATIONS.get(op)
+        assert spec is not None, f"{op} is not an operation of tests/operations.json"
+        fn: Any = client
+        for part in spec["names"]["python"].split(".")[1:]:
+            fn = getattr(fn, part)
         args = []
-        for name in names:
-            if name == "fields":
-                continue
-            key = camel(name)
-            assert key in inp, f"scenario input lacks {key}: {inp}"
-            args.append(inp.pop(key))
-        if "fields" not in names:
+        if spec["input"]["shape"].startswith("ids"):
+            for key in spec["params"]:
+                assert key in inp, f"scenario input lacks {key}: {inp}"
+                args.append(inp.pop(key))
+        if spec["input"]["type"] is None:
             return fn(*args)
         if "files" in inp:
             inp["files"] = [file_bytes(f) for f in inp["files"]]

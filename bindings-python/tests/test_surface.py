@@ -163,3 +163,17 @@ def test_typed_package() -> None:
     files = importlib.resources.files("p100")
     assert files.joinpath("py.typed").is_file()
     assert files.joinpath("_native.pyi").is_file()
+
+
+def test_kinds_outcomes_and_events_match_the_manifest() -> None:
+    """Error kinds, outcomes and webhook event names are the core's (listed in the manifest)."""
+    manifest = json.loads(MANIFEST.read_text())
+    assert list(p100.OUTCOMES) == manifest["outcomes"]
+    kinds = {
+        getattr(p100, name).default_kind
+        for name in p100.__all__
+        if isinstance(getattr(p100, name), type) and issubclass(getattr(p100, name), p100.P100Error)
+    }
+    assert set(manifest["errorKinds"]) <= kinds
+    events = [n for n in p100.webhooks.EVENT_NAMES.values() if n != "unknown"]
+    assert events == manifest["webhookEvents"]

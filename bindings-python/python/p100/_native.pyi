@@ -154,7 +154,7 @@ class Client(_Client):
         environment: str | None = None,
         timeout: float | None = None,
         max_retries: int | None = None,
-        retry_delay: float | None = None,
+        retry_initial_delay: float | None = None,
         retry_max_delay: float | None = None,
         connect_timeout: float | None = None,
     ) -> Self: ...
@@ -200,7 +200,7 @@ class AsyncClient(_Client):
         environment: str | None = None,
         timeout: float | None = None,
         max_retries: int | None = None,
-        retry_delay: float | None = None,
+        retry_initial_delay: float | None = None,
         retry_max_delay: float | None = None,
         connect_timeout: float | None = None,
     ) -> Self: ...
@@ -316,14 +316,8 @@ def _panic_for_tests(asynchronous: bool) -> Any:
 
 @final
 class Partner:
-    """The partner's own account: balances, history, wallet, SEPA deposit details."""
-
     def balances(self) -> Balances:
         """Every fiat and crypto balance of the partner."""
-    def sepa_deposit_info(self) -> SepaDepositInfo:
-        """Bank details for topping up the partner's EUR balance."""
-    def sepa_contacts(self) -> SepaContacts:
-        """Whitelisted SEPA contacts of the partner."""
     @overload
     def transactions(
         self,
@@ -338,7 +332,7 @@ class Partner:
         month: int,
         year: int,
     ) -> TransactionHistory:
-        """The partner's transactions of one month: `transactions(month=3, year=2025)`."""
+        """The partner's transactions of one month (``?month=M&year=Y``)."""
     @overload
     def create_wallet(
         self,
@@ -354,101 +348,101 @@ class Partner:
         network: str | None = None,
     ) -> Wallet:
         """Creates a deposit wallet."""
+    def sepa_deposit_info(self) -> SepaDepositInfo:
+        """Bank details for topping up the partner's EUR balance. Put ``title`` verbatim in the transfer's reference, or the deposit is matched by hand (or returned)."""
+    def sepa_contacts(self) -> SepaContacts:
+        """Whitelisted SEPA contacts of the partner."""
 
 @final
 class Users:
-    """End users: create (with or without KYC), update, suspend, delete, balances, history."""
-
+    @overload
+    def create(
+        self,
+        fields: Mapping[str, Any] | None,
+        /,
+        **kwargs: Any,
+    ) -> CreateUserResponse: ...
+    @overload
+    def create(
+        self,
+        *,
+        external_user_id: str,
+        email: str,
+        phone: str,
+        first_name: str,
+        last_name: str,
+        city: str,
+        post_code: str,
+        country: str,
+        citizenship: str,
+        street: str | None = None,
+        number: str | None = None,
+        nationality: str | None = None,
+        birth_country: str | None = None,
+        birth_date: str | None = None,
+        user_identification_number: str | None = None,
+        has_accepted_p100_tc: bool | None = None,
+        address: str | None = None,
+        document_type: str | None = None,
+        document_number: str | None = None,
+    ) -> CreateUserResponse:
+        """Creates a user of the KYC model."""
+    @overload
+    def create_without_kyc(
+        self,
+        fields: Mapping[str, Any] | None,
+        /,
+        **kwargs: Any,
+    ) -> CreateUserResponse: ...
+    @overload
+    def create_without_kyc(
+        self,
+        *,
+        external_user_id: str,
+        email: str,
+        first_name: str,
+        last_name: str,
+        address: str,
+        city: str,
+        country: str,
+        document_type: str | None = None,
+        document_number: str | None = None,
+        pesel: str | None = None,
+        birth_country: str | None = None,
+        birth_date: str | None = None,
+    ) -> CreateUserResponse:
+        """Creates a user of the non-KYC model. Such users can never become KYC users."""
+    @overload
+    def update(
+        self,
+        external_user_id: str,
+        fields: Mapping[str, Any] | None,
+        /,
+        **kwargs: Any,
+    ) -> None: ...
+    @overload
+    def update(
+        self,
+        external_user_id: str,
+        /,
+        *,
+        email: str | None = None,
+        phone: str | None = None,
+        street: str | None = None,
+        number: str | None = None,
+        city: str | None = None,
+        post_code: str | None = None,
+        address: str | None = None,
+    ) -> None:
+        """Updates contact and address data."""
     def delete(self, external_user_id: str) -> None:
         """Deletes a user for good."""
     def suspend(self, external_user_id: str) -> None:
-        """Freezes a user."""
+        """Freezes a user: no deposits, withdrawals, exchanges or card payments."""
     def unsuspend(self, external_user_id: str) -> None:
         """Lifts a suspension."""
     def balances(self, external_user_id: str) -> Balances:
         """The user's balances."""
-    def sepa_deposit_info(self, external_user_id: str) -> SepaDepositInfo:
-        """The user's own IBAN and reference for SEPA deposits."""
-    @overload
-    def create(
-        self,
-        fields: Mapping[str, Any] | None,
-        /,
-        **kwargs: Any,
-    ) -> CreateUserResponse: ...
-    @overload
-    def create(
-        self,
-        *,
-        external_user_id: str,
-        email: str,
-        phone: str,
-        first_name: str,
-        last_name: str,
-        city: str,
-        post_code: str,
-        country: str,
-        citizenship: str,
-        street: str | None = None,
-        number: str | None = None,
-        nationality: str | None = None,
-        birth_country: str | None = None,
-        birth_date: str | None = None,
-        user_identification_number: str | None = None,
-        has_accepted_p100_tc: bool | None = None,
-        address: str | None = None,
-        document_type: str | None = None,
-        document_number: str | None = None,
-    ) -> CreateUserResponse:
-        """Creates a user of the KYC model."""
-    @overload
-    def create_without_kyc(
-        self,
-        fields: Mapping[str, Any] | None,
-        /,
-        **kwargs: Any,
-    ) -> CreateUserResponse: ...
-    @overload
-    def create_without_kyc(
-        self,
-        *,
-        external_user_id: str,
-        email: str,
-        first_name: str,
-        last_name: str,
-        address: str,
-        city: str,
-        country: str,
-        document_type: str | None = None,
-        document_number: str | None = None,
-        pesel: str | None = None,
-        birth_country: str | None = None,
-        birth_date: str | None = None,
-    ) -> CreateUserResponse:
-        """Creates a user of the non-KYC model."""
-    @overload
-    def update(
-        self,
-        external_user_id: str,
-        fields: Mapping[str, Any] | None,
-        /,
-        **kwargs: Any,
-    ) -> None: ...
-    @overload
-    def update(
-        self,
-        external_user_id: str,
-        /,
-        *,
-        email: str | None = None,
-        phone: str | None = None,
-        street: str | None = None,
-        number: str | None = None,
-        city: str | None = None,
-        post_code: str | None = None,
-        address: str | None = None,
-    ) -> None:
-        """Updates contact and address data."""
     @overload
     def transactions(
         self,
@@ -466,16 +460,43 @@ class Users:
         month: int,
         year: int,
     ) -> TransactionHistory:
-        """The user's transactions of one month."""
+        """The user's transactions of one month (``?month=M&year=Y``)."""
+    def sepa_deposit_info(self, external_user_id: str) -> SepaDepositInfo:
+        """The user's own IBAN and reference for SEPA deposits."""
 
 @final
 class Kyc:
-    """KYC: document and POA uploads, verification, KYC by P100."""
-
-    def status(self, verification_id: str) -> KycStatus:
-        """KYC by P100: where the verification stands."""
-    def verification_page(self, external_user_id: str, verification_id: str) -> VerificationPage:
-        """KYC by P100: the verification page (URL and HTML)."""
+    @overload
+    def upload_files(
+        self,
+        fields: Mapping[str, Any] | None,
+        /,
+        **kwargs: Any,
+    ) -> None: ...
+    @overload
+    def upload_files(
+        self,
+        *,
+        external_user_id: str,
+        document_type: str,
+        files: Sequence[FileInput],
+    ) -> None:
+        """Uploads identity document photos (multipart field ``files``, plus ``documentType``)."""
+    @overload
+    def upload_poa(
+        self,
+        fields: Mapping[str, Any] | None,
+        /,
+        **kwargs: Any,
+    ) -> None: ...
+    @overload
+    def upload_poa(
+        self,
+        *,
+        external_user_id: str,
+        files: Sequence[FileInput],
+    ) -> None:
+        """Uploads 1–3 proof-of-address files in one request (≤ 5 MB each; JPEG, PNG or PDF)."""
     @overload
     def add_verification(
         self,
@@ -494,7 +515,7 @@ class Kyc:
         document_expiry_date: str | None = None,
         document_issue_date: str | None = None,
     ) -> None:
-        """Submits the user's document data once KYC is accepted."""
+        """Submits the user's document data once KYC is accepted; balances are generated then."""
     @overload
     def create_verification(
         self,
@@ -516,48 +537,15 @@ class Kyc:
         additional_info: str | None = None,
     ) -> KycVerification:
         """KYC by P100: starts a verification session."""
-    @overload
-    def upload_files(
-        self,
-        fields: Mapping[str, Any] | None,
-        /,
-        **kwargs: Any,
-    ) -> None: ...
-    @overload
-    def upload_files(
-        self,
-        *,
-        external_user_id: str,
-        document_type: str,
-        files: Sequence[FileInput],
-    ) -> None:
-        """Uploads identity document photos: `files=[("front.jpg", data), ...]`."""
-    @overload
-    def upload_poa(
-        self,
-        fields: Mapping[str, Any] | None,
-        /,
-        **kwargs: Any,
-    ) -> None: ...
-    @overload
-    def upload_poa(
-        self,
-        *,
-        external_user_id: str,
-        files: Sequence[FileInput],
-    ) -> None:
-        """Uploads 1–3 proof-of-address files."""
+    def verification_page(self, external_user_id: str, verification_id: str) -> VerificationPage:
+        """KYC by P100: the verification page. The API answers with an HTML page (no redirect); serve ``html`` to the user's browser."""
+    def status(self, verification_id: str) -> KycStatus:
+        """KYC by P100: where the verification stands."""
 
 @final
 class Exchange:
-    """Currency exchange: rates, locks, execution, details."""
-
     def rates(self) -> ExchangeRates:
         """Indicative rates (not executable)."""
-    def user_lock(self, external_user_id: str) -> ExchangeLock:
-        """Locks a rate for a user's exchange."""
-    def details(self, exchange_id: str) -> ExchangeDetails:
-        """The state of an exchange."""
     @overload
     def partner_lock(
         self,
@@ -573,7 +561,7 @@ class Exchange:
         currency_to: str | None = None,
         amount: Amount | None = None,
     ) -> ExchangeLock:
-        """Locks a rate for the partner's own exchange."""
+        """Locks a rate for the partner's own exchange; use it before ``validUntil``."""
     @overload
     def partner_execute(
         self,
@@ -590,7 +578,18 @@ class Exchange:
         currency_to: str,
         lock_id: str,
     ) -> ExchangeCreated:
-        """Exchanges on the partner's account with a locked rate (accepted, then processed)."""
+        """Exchanges on the partner's account with a locked rate. Returns once accepted; the outcome comes from ``wait_for`` or the exchange webhook."""
+    def wait_for(
+        self,
+        exchange_id: str,
+        *,
+        timeout: float | None = None,
+        interval: float | None = None,
+        max_interval: float | None = None,
+    ) -> ExchangeDetails:
+        """Polls ``details`` until the operation is final (or ``timeout`` seconds have passed); ``interval`` and ``max_interval`` (seconds) space the polls."""
+    def user_lock(self, external_user_id: str) -> ExchangeLock:
+        """Locks a rate for a user's exchange."""
     @overload
     def user_execute(
         self,
@@ -609,22 +608,11 @@ class Exchange:
         lock_id: str,
     ) -> ExchangeCreated:
         """Exchanges on a user's account with a locked rate (accepted, then processed)."""
-    def wait_for(
-        self,
-        exchange_id: str,
-        *,
-        timeout: float | None = None,
-        initial_interval: float | None = None,
-        max_interval: float | None = None,
-    ) -> ExchangeDetails:
-        """Polls `details` until the exchange is final (`COMPLETED` or `FAILED`)."""
+    def details(self, exchange_id: str) -> ExchangeDetails:
+        """The state of an exchange."""
 
 @final
 class Sepa:
-    """SEPA transfers out of the partner's or a user's EUR balance."""
-
-    def details(self, transfer_id: str) -> SepaTransferDetails:
-        """The state of a SEPA transfer."""
     @overload
     def partner_transfer(
         self,
@@ -645,7 +633,16 @@ class Sepa:
         receiver_last_name: str | None = None,
         company_name: str | None = None,
     ) -> SepaTransferCreated:
-        """Sends EUR from the partner's balance (accepted, then processed)."""
+        """Sends EUR from the partner's balance by SEPA. Accepted, then processed: follow it with ``wait_for``. Never retried after an ambiguous failure."""
+    def wait_for(
+        self,
+        transfer_id: str,
+        *,
+        timeout: float | None = None,
+        interval: float | None = None,
+        max_interval: float | None = None,
+    ) -> SepaTransferDetails:
+        """Polls ``details`` until the operation is final (or ``timeout`` seconds have passed); ``interval`` and ``max_interval`` (seconds) space the polls."""
     @overload
     def user_transfer(
         self,
@@ -667,23 +664,12 @@ class Sepa:
         receiver_last_name: str | None = None,
         company_name: str | None = None,
     ) -> SepaTransferCreated:
-        """Sends EUR from a user's balance (accepted, then processed)."""
-    def wait_for(
-        self,
-        transfer_id: str,
-        *,
-        timeout: float | None = None,
-        initial_interval: float | None = None,
-        max_interval: float | None = None,
-    ) -> SepaTransferDetails:
-        """Polls `details` until `SUCCESSFUL` or `FAILED`."""
+        """Sends EUR from a user's balance by SEPA (accepted, then processed)."""
+    def details(self, transfer_id: str) -> SepaTransferDetails:
+        """The state of a SEPA transfer."""
 
 @final
 class Crypto:
-    """Crypto withdrawals, network fees, travel rule data for deposits."""
-
-    def details(self, withdrawal_id: str) -> CryptoWithdrawalDetails:
-        """The state of a crypto withdrawal."""
     @overload
     def network_fee(
         self,
@@ -719,7 +705,16 @@ class Crypto:
         network: str | None = None,
         memo: str | None = None,
     ) -> WithdrawalCreated:
-        """Sends crypto from the partner's balance (accepted, then processed)."""
+        """Sends crypto from the partner's balance. Accepted, then processed."""
+    def wait_for(
+        self,
+        withdrawal_id: str,
+        *,
+        timeout: float | None = None,
+        interval: float | None = None,
+        max_interval: float | None = None,
+    ) -> CryptoWithdrawalDetails:
+        """Polls ``details`` until the operation is final (or ``timeout`` seconds have passed); ``interval`` and ``max_interval`` (seconds) space the polls."""
     @overload
     def user_withdrawal(
         self,
@@ -741,7 +736,9 @@ class Crypto:
         network: str | None = None,
         memo: str | None = None,
     ) -> WithdrawalCreated:
-        """Sends crypto from a user's balance (accepted, then processed)."""
+        """Sends crypto from a user's balance. Accepted, then processed."""
+    def details(self, withdrawal_id: str) -> CryptoWithdrawalDetails:
+        """The state of a crypto withdrawal."""
     @overload
     def update_travel_rule(
         self,
@@ -762,23 +759,10 @@ class Crypto:
         last_name: str | None = None,
         company_name: str | None = None,
     ) -> None:
-        """Sends the sender's travel-rule data for a held deposit."""
-    def wait_for(
-        self,
-        withdrawal_id: str,
-        *,
-        timeout: float | None = None,
-        initial_interval: float | None = None,
-        max_interval: float | None = None,
-    ) -> CryptoWithdrawalDetails:
-        """Polls `details` until `SUCCESSFUL` or `FAILED`."""
+        """Sends the sender's travel-rule data for a deposit held in ``WAITING_FOR_TR_DATA``."""
 
 @final
 class Transfers:
-    """Internal transfers between the partner and its users."""
-
-    def details(self, transfer_id: str) -> TransferDetails:
-        """The state of an internal transfer."""
     @overload
     def create(
         self,
@@ -795,27 +779,21 @@ class Transfers:
         source_external_user_id: str | None = None,
         destination_external_user_id: str | None = None,
     ) -> TransferCreated:
-        """Moves money between the partner and a user (accepted, then processed)."""
+        """Moves money between the partner and a user (``fund``: partner → user, ``collect``: user → partner). Accepted, then processed."""
     def wait_for(
         self,
         transfer_id: str,
         *,
         timeout: float | None = None,
-        initial_interval: float | None = None,
+        interval: float | None = None,
         max_interval: float | None = None,
     ) -> TransferDetails:
-        """Polls `details` until final."""
+        """Polls ``details`` until the operation is final (or ``timeout`` seconds have passed); ``interval`` and ``max_interval`` (seconds) space the polls."""
+    def details(self, transfer_id: str) -> TransferDetails:
+        """The state of an internal transfer."""
 
 @final
 class Cards:
-    """Virtual cards."""
-
-    def list(self, external_user_id: str) -> CardList:
-        """The user's cards."""
-    def details(self, external_user_id: str, card_id: str) -> CardDetails:
-        """Full card data (PAN, CVV, expiry) for a secure screen."""
-    def limits(self, external_user_id: str, card_id: str) -> CardLimits:
-        """The card's spending limits."""
     @overload
     def create(
         self,
@@ -831,7 +809,11 @@ class Cards:
         label: str,
         pin: str,
     ) -> CardCreated:
-        """Issues a virtual card (label 3–30 characters, 4-digit PIN)."""
+        """Issues a virtual card (label 3–30 characters, 4-digit PIN). The reply holds the PAN and CVV: they never show in debug output or logs."""
+    def list(self, external_user_id: str) -> CardList:
+        """The user's cards."""
+    def details(self, external_user_id: str, card_id: str) -> CardDetails:
+        """Full card data (PAN, CVV, expiry) for a secure screen."""
     @overload
     def update_pin(
         self,
@@ -878,6 +860,8 @@ class Cards:
         card_id: str,
     ) -> None:
         """Unblocks a card."""
+    def limits(self, external_user_id: str, card_id: str) -> CardLimits:
+        """The card's spending limits."""
     @overload
     def update_limits(
         self,
@@ -898,7 +882,7 @@ class Cards:
         monthly_trx_ecom: Amount | None = None,
         daily_trx_ecom: Amount | None = None,
     ) -> None:
-        """Changes spending limits (each >= 0)."""
+        """Changes spending limits (each ≥ 0)."""
     @overload
     def delete(
         self,
@@ -913,16 +897,12 @@ class Cards:
         external_user_id: str,
         card_id: str,
     ) -> None:
-        """Deletes a card for good."""
+        """Deletes a card for good (JSON body ``{externalUserId, cardId}``)."""
 
 @final
 class Orders:
-    """Orders: crypto payments converted to fiat."""
-
     def rates(self) -> OrderRates:
         """Current order rates."""
-    def details(self, order_id: str) -> OrderDetails:
-        """The state of an order."""
     @overload
     def lock(
         self,
@@ -938,7 +918,7 @@ class Orders:
         amount: Amount,
         network: str,
     ) -> OrderLock:
-        """Locks an order rate."""
+        """Locks an order rate; use the lock before ``expiresAt``."""
     @overload
     def create(
         self,
@@ -958,17 +938,15 @@ class Orders:
         order_id: str,
         *,
         timeout: float | None = None,
-        initial_interval: float | None = None,
+        interval: float | None = None,
         max_interval: float | None = None,
     ) -> OrderDetails:
-        """Polls `details` until the order is final."""
+        """Polls ``details`` until the operation is final (or ``timeout`` seconds have passed); ``interval`` and ``max_interval`` (seconds) space the polls."""
+    def details(self, order_id: str) -> OrderDetails:
+        """The state of an order."""
 
 @final
 class PaymentLinks:
-    """Payment links and hosted checkouts."""
-
-    def details(self, payment_link_id: str) -> PaymentLinkDetails:
-        """The state of a payment link."""
     @overload
     def create(
         self,
@@ -1005,17 +983,13 @@ class PaymentLinks:
         redirect_url: str | None = None,
     ) -> PaymentLink:
         """Generates a hosted checkout with the partner's branding."""
+    def details(self, payment_link_id: str) -> PaymentLinkDetails:
+        """The state of a payment link."""
 
 @final
 class AsyncPartner:
-    """The partner's own account: balances, history, wallet, SEPA deposit details."""
-
     async def balances(self) -> Balances:
         """Every fiat and crypto balance of the partner."""
-    async def sepa_deposit_info(self) -> SepaDepositInfo:
-        """Bank details for topping up the partner's EUR balance."""
-    async def sepa_contacts(self) -> SepaContacts:
-        """Whitelisted SEPA contacts of the partner."""
     @overload
     async def transactions(
         self,
@@ -1030,7 +1004,7 @@ class AsyncPartner:
         month: int,
         year: int,
     ) -> TransactionHistory:
-        """The partner's transactions of one month: `transactions(month=3, year=2025)`."""
+        """The partner's transactions of one month (``?month=M&year=Y``)."""
     @overload
     async def create_wallet(
         self,
@@ -1046,21 +1020,13 @@ class AsyncPartner:
         network: str | None = None,
     ) -> Wallet:
         """Creates a deposit wallet."""
+    async def sepa_deposit_info(self) -> SepaDepositInfo:
+        """Bank details for topping up the partner's EUR balance. Put ``title`` verbatim in the transfer's reference, or the deposit is matched by hand (or returned)."""
+    async def sepa_contacts(self) -> SepaContacts:
+        """Whitelisted SEPA contacts of the partner."""
 
 @final
 class AsyncUsers:
-    """End users: create (with or without KYC), update, suspend, delete, balances, history."""
-
-    async def delete(self, external_user_id: str) -> None:
-        """Deletes a user for good."""
-    async def suspend(self, external_user_id: str) -> None:
-        """Freezes a user."""
-    async def unsuspend(self, external_user_id: str) -> None:
-        """Lifts a suspension."""
-    async def balances(self, external_user_id: str) -> Balances:
-        """The user's balances."""
-    async def sepa_deposit_info(self, external_user_id: str) -> SepaDepositInfo:
-        """The user's own IBAN and reference for SEPA deposits."""
     @overload
     async def create(
         self,
@@ -1117,7 +1083,7 @@ class AsyncUsers:
         birth_country: str | None = None,
         birth_date: str | None = None,
     ) -> CreateUserResponse:
-        """Creates a user of the non-KYC model."""
+        """Creates a user of the non-KYC model. Such users can never become KYC users."""
     @overload
     async def update(
         self,
@@ -1141,6 +1107,14 @@ class AsyncUsers:
         address: str | None = None,
     ) -> None:
         """Updates contact and address data."""
+    async def delete(self, external_user_id: str) -> None:
+        """Deletes a user for good."""
+    async def suspend(self, external_user_id: str) -> None:
+        """Freezes a user: no deposits, withdrawals, exchanges or card payments."""
+    async def unsuspend(self, external_user_id: str) -> None:
+        """Lifts a suspension."""
+    async def balances(self, external_user_id: str) -> Balances:
+        """The user's balances."""
     @overload
     async def transactions(
         self,
@@ -1158,16 +1132,43 @@ class AsyncUsers:
         month: int,
         year: int,
     ) -> TransactionHistory:
-        """The user's transactions of one month."""
+        """The user's transactions of one month (``?month=M&year=Y``)."""
+    async def sepa_deposit_info(self, external_user_id: str) -> SepaDepositInfo:
+        """The user's own IBAN and reference for SEPA deposits."""
 
 @final
 class AsyncKyc:
-    """KYC: document and POA uploads, verification, KYC by P100."""
-
-    async def status(self, verification_id: str) -> KycStatus:
-        """KYC by P100: where the verification stands."""
-    async def verification_page(self, external_user_id: str, verification_id: str) -> VerificationPage:
-        """KYC by P100: the verification page (URL and HTML)."""
+    @overload
+    async def upload_files(
+        self,
+        fields: Mapping[str, Any] | None,
+        /,
+        **kwargs: Any,
+    ) -> None: ...
+    @overload
+    async def upload_files(
+        self,
+        *,
+        external_user_id: str,
+        document_type: str,
+        files: Sequence[FileInput],
+    ) -> None:
+        """Uploads identity document photos (multipart field ``files``, plus ``documentType``)."""
+    @overload
+    async def upload_poa(
+        self,
+        fields: Mapping[str, Any] | None,
+        /,
+        **kwargs: Any,
+    ) -> None: ...
+    @overload
+    async def upload_poa(
+        self,
+        *,
+        external_user_id: str,
+        files: Sequence[FileInput],
+    ) -> None:
+        """Uploads 1–3 proof-of-address files in one request (≤ 5 MB each; JPEG, PNG or PDF)."""
     @overload
     async def add_verification(
         self,
@@ -1186,7 +1187,7 @@ class AsyncKyc:
         document_expiry_date: str | None = None,
         document_issue_date: str | None = None,
     ) -> None:
-        """Submits the user's document data once KYC is accepted."""
+        """Submits the user's document data once KYC is accepted; balances are generated then."""
     @overload
     async def create_verification(
         self,
@@ -1208,48 +1209,15 @@ class AsyncKyc:
         additional_info: str | None = None,
     ) -> KycVerification:
         """KYC by P100: starts a verification session."""
-    @overload
-    async def upload_files(
-        self,
-        fields: Mapping[str, Any] | None,
-        /,
-        **kwargs: Any,
-    ) -> None: ...
-    @overload
-    async def upload_files(
-        self,
-        *,
-        external_user_id: str,
-        document_type: str,
-        files: Sequence[FileInput],
-    ) -> None:
-        """Uploads identity document photos: `files=[("front.jpg", data), ...]`."""
-    @overload
-    async def upload_poa(
-        self,
-        fields: Mapping[str, Any] | None,
-        /,
-        **kwargs: Any,
-    ) -> None: ...
-    @overload
-    async def upload_poa(
-        self,
-        *,
-        external_user_id: str,
-        files: Sequence[FileInput],
-    ) -> None:
-        """Uploads 1–3 proof-of-address files."""
+    async def verification_page(self, external_user_id: str, verification_id: str) -> VerificationPage:
+        """KYC by P100: the verification page. The API answers with an HTML page (no redirect); serve ``html`` to the user's browser."""
+    async def status(self, verification_id: str) -> KycStatus:
+        """KYC by P100: where the verification stands."""
 
 @final
 class AsyncExchange:
-    """Currency exchange: rates, locks, execution, details."""
-
     async def rates(self) -> ExchangeRates:
         """Indicative rates (not executable)."""
-    async def user_lock(self, external_user_id: str) -> ExchangeLock:
-        """Locks a rate for a user's exchange."""
-    async def details(self, exchange_id: str) -> ExchangeDetails:
-        """The state of an exchange."""
     @overload
     async def partner_lock(
         self,
@@ -1265,7 +1233,7 @@ class AsyncExchange:
         currency_to: str | None = None,
         amount: Amount | None = None,
     ) -> ExchangeLock:
-        """Locks a rate for the partner's own exchange."""
+        """Locks a rate for the partner's own exchange; use it before ``validUntil``."""
     @overload
     async def partner_execute(
         self,
@@ -1282,7 +1250,18 @@ class AsyncExchange:
         currency_to: str,
         lock_id: str,
     ) -> ExchangeCreated:
-        """Exchanges on the partner's account with a locked rate (accepted, then processed)."""
+        """Exchanges on the partner's account with a locked rate. Returns once accepted; the outcome comes from ``wait_for`` or the exchange webhook."""
+    async def wait_for(
+        self,
+        exchange_id: str,
+        *,
+        timeout: float | None = None,
+        interval: float | None = None,
+        max_interval: float | None = None,
+    ) -> ExchangeDetails:
+        """Polls ``details`` until the operation is final (or ``timeout`` seconds have passed); ``interval`` and ``max_interval`` (seconds) space the polls."""
+    async def user_lock(self, external_user_id: str) -> ExchangeLock:
+        """Locks a rate for a user's exchange."""
     @overload
     async def user_execute(
         self,
@@ -1301,22 +1280,11 @@ class AsyncExchange:
         lock_id: str,
     ) -> ExchangeCreated:
         """Exchanges on a user's account with a locked rate (accepted, then processed)."""
-    async def wait_for(
-        self,
-        exchange_id: str,
-        *,
-        timeout: float | None = None,
-        initial_interval: float | None = None,
-        max_interval: float | None = None,
-    ) -> ExchangeDetails:
-        """Polls `details` until the exchange is final (`COMPLETED` or `FAILED`)."""
+    async def details(self, exchange_id: str) -> ExchangeDetails:
+        """The state of an exchange."""
 
 @final
 class AsyncSepa:
-    """SEPA transfers out of the partner's or a user's EUR balance."""
-
-    async def details(self, transfer_id: str) -> SepaTransferDetails:
-        """The state of a SEPA transfer."""
     @overload
     async def partner_transfer(
         self,
@@ -1337,7 +1305,16 @@ class AsyncSepa:
         receiver_last_name: str | None = None,
         company_name: str | None = None,
     ) -> SepaTransferCreated:
-        """Sends EUR from the partner's balance (accepted, then processed)."""
+        """Sends EUR from the partner's balance by SEPA. Accepted, then processed: follow it with ``wait_for``. Never retried after an ambiguous failure."""
+    async def wait_for(
+        self,
+        transfer_id: str,
+        *,
+        timeout: float | None = None,
+        interval: float | None = None,
+        max_interval: float | None = None,
+    ) -> SepaTransferDetails:
+        """Polls ``details`` until the operation is final (or ``timeout`` seconds have passed); ``interval`` and ``max_interval`` (seconds) space the polls."""
     @overload
     async def user_transfer(
         self,
@@ -1359,23 +1336,12 @@ class AsyncSepa:
         receiver_last_name: str | None = None,
         company_name: str | None = None,
     ) -> SepaTransferCreated:
-        """Sends EUR from a user's balance (accepted, then processed)."""
-    async def wait_for(
-        self,
-        transfer_id: str,
-        *,
-        timeout: float | None = None,
-        initial_interval: float | None = None,
-        max_interval: float | None = None,
-    ) -> SepaTransferDetails:
-        """Polls `details` until `SUCCESSFUL` or `FAILED`."""
+        """Sends EUR from a user's balance by SEPA (accepted, then processed)."""
+    async def details(self, transfer_id: str) -> SepaTransferDetails:
+        """The state of a SEPA transfer."""
 
 @final
 class AsyncCrypto:
-    """Crypto withdrawals, network fees, travel rule data for deposits."""
-
-    async def details(self, withdrawal_id: str) -> CryptoWithdrawalDetails:
-        """The state of a crypto withdrawal."""
     @overload
     async def network_fee(
         self,
@@ -1411,7 +1377,16 @@ class AsyncCrypto:
         network: str | None = None,
         memo: str | None = None,
     ) -> WithdrawalCreated:
-        """Sends crypto from the partner's balance (accepted, then processed)."""
+        """Sends crypto from the partner's balance. Accepted, then processed."""
+    async def wait_for(
+        self,
+        withdrawal_id: str,
+        *,
+        timeout: float | None = None,
+        interval: float | None = None,
+        max_interval: float | None = None,
+    ) -> CryptoWithdrawalDetails:
+        """Polls ``details`` until the operation is final (or ``timeout`` seconds have passed); ``interval`` and ``max_interval`` (seconds) space the polls."""
     @overload
     async def user_withdrawal(
         self,
@@ -1433,7 +1408,9 @@ class AsyncCrypto:
         network: str | None = None,
         memo: str | None = None,
     ) -> WithdrawalCreated:
-        """Sends crypto from a user's balance (accepted, then processed)."""
+        """Sends crypto from a user's balance. Accepted, then processed."""
+    async def details(self, withdrawal_id: str) -> CryptoWithdrawalDetails:
+        """The state of a crypto withdrawal."""
     @overload
     async def update_travel_rule(
         self,
@@ -1454,23 +1431,10 @@ class AsyncCrypto:
         last_name: str | None = None,
         company_name: str | None = None,
     ) -> None:
-        """Sends the sender's travel-rule data for a held deposit."""
-    async def wait_for(
-        self,
-        withdrawal_id: str,
-        *,
-        timeout: float | None = None,
-        initial_interval: float | None = None,
-        max_interval: float | None = None,
-    ) -> CryptoWithdrawalDetails:
-        """Polls `details` until `SUCCESSFUL` or `FAILED`."""
+        """Sends the sender's travel-rule data for a deposit held in ``WAITING_FOR_TR_DATA``."""
 
 @final
 class AsyncTransfers:
-    """Internal transfers between the partner and its users."""
-
-    async def details(self, transfer_id: str) -> TransferDetails:
-        """The state of an internal transfer."""
     @overload
     async def create(
         self,
@@ -1487,27 +1451,21 @@ class AsyncTransfers:
         source_external_user_id: str | None = None,
         destination_external_user_id: str | None = None,
     ) -> TransferCreated:
-        """Moves money between the partner and a user (accepted, then processed)."""
+        """Moves money between the partner and a user (``fund``: partner → user, ``collect``: user → partner). Accepted, then processed."""
     async def wait_for(
         self,
         transfer_id: str,
         *,
         timeout: float | None = None,
-        initial_interval: float | None = None,
+        interval: float | None = None,
         max_interval: float | None = None,
     ) -> TransferDetails:
-        """Polls `details` until final."""
+        """Polls ``details`` until the operation is final (or ``timeout`` seconds have passed); ``interval`` and ``max_interval`` (seconds) space the polls."""
+    async def details(self, transfer_id: str) -> TransferDetails:
+        """The state of an internal transfer."""
 
 @final
 class AsyncCards:
-    """Virtual cards."""
-
-    async def list(self, external_user_id: str) -> CardList:
-        """The user's cards."""
-    async def details(self, external_user_id: str, card_id: str) -> CardDetails:
-        """Full card data (PAN, CVV, expiry) for a secure screen."""
-    async def limits(self, external_user_id: str, card_id: str) -> CardLimits:
-        """The card's spending limits."""
     @overload
     async def create(
         self,
@@ -1523,7 +1481,11 @@ class AsyncCards:
         label: str,
         pin: str,
     ) -> CardCreated:
-        """Issues a virtual card (label 3–30 characters, 4-digit PIN)."""
+        """Issues a virtual card (label 3–30 characters, 4-digit PIN). The reply holds the PAN and CVV: they never show in debug output or logs."""
+    async def list(self, external_user_id: str) -> CardList:
+        """The user's cards."""
+    async def details(self, external_user_id: str, card_id: str) -> CardDetails:
+        """Full card data (PAN, CVV, expiry) for a secure screen."""
     @overload
     async def update_pin(
         self,
@@ -1570,6 +1532,8 @@ class AsyncCards:
         card_id: str,
     ) -> None:
         """Unblocks a card."""
+    async def limits(self, external_user_id: str, card_id: str) -> CardLimits:
+        """The card's spending limits."""
     @overload
     async def update_limits(
         self,
@@ -1590,7 +1554,7 @@ class AsyncCards:
         monthly_trx_ecom: Amount | None = None,
         daily_trx_ecom: Amount | None = None,
     ) -> None:
-        """Changes spending limits (each >= 0)."""
+        """Changes spending limits (each ≥ 0)."""
     @overload
     async def delete(
         self,
@@ -1605,16 +1569,12 @@ class AsyncCards:
         external_user_id: str,
         card_id: str,
     ) -> None:
-        """Deletes a card for good."""
+        """Deletes a card for good (JSON body ``{externalUserId, cardId}``)."""
 
 @final
 class AsyncOrders:
-    """Orders: crypto payments converted to fiat."""
-
     async def rates(self) -> OrderRates:
         """Current order rates."""
-    async def details(self, order_id: str) -> OrderDetails:
-        """The state of an order."""
     @overload
     async def lock(
         self,
@@ -1630,7 +1590,7 @@ class AsyncOrders:
         amount: Amount,
         network: str,
     ) -> OrderLock:
-        """Locks an order rate."""
+        """Locks an order rate; use the lock before ``expiresAt``."""
     @overload
     async def create(
         self,
@@ -1650,17 +1610,15 @@ class AsyncOrders:
         order_id: str,
         *,
         timeout: float | None = None,
-        initial_interval: float | None = None,
+        interval: float | None = None,
         max_interval: float | None = None,
     ) -> OrderDetails:
-        """Polls `details` until the order is final."""
+        """Polls ``details`` until the operation is final (or ``timeout`` seconds have passed); ``interval`` and ``max_interval`` (seconds) space the polls."""
+    async def details(self, order_id: str) -> OrderDetails:
+        """The state of an order."""
 
 @final
 class AsyncPaymentLinks:
-    """Payment links and hosted checkouts."""
-
-    async def details(self, payment_link_id: str) -> PaymentLinkDetails:
-        """The state of a payment link."""
     @overload
     async def create(
         self,
@@ -1697,6 +1655,8 @@ class AsyncPaymentLinks:
         redirect_url: str | None = None,
     ) -> PaymentLink:
         """Generates a hosted checkout with the partner's branding."""
+    async def details(self, payment_link_id: str) -> PaymentLinkDetails:
+        """The state of a payment link."""
 
 @final
 class FiatBalance:

@@ -37,46 +37,26 @@ pub fn decimal_type(py: Python<'_>) -> PyResult<&Bound<'_, PyType>> {
     DECIMAL.import(py, "decimal", "Decimal")
 }
 
-fn amount_to_py<'py>(py: Python<'py>, a: &Amount) -> PyResult<Bound<'py, PyAny>> {
-    // Through the exact decimal text: never through a float.
-    decimal_type(py)?.call1((a.to_string(),))
+/// `IntoPyObject` for a type and its reference, from one body (`$v` is a reference).
+macro_rules! into_py {
+    ($($t:ty),+ => $target:ty, $err:ty, |$py:ident, $v:ident| $body:expr) => {$(
+        impl<'py> IntoPyObject<'py> for $t {
+            type Target = $target;
+            type Output = Bound<'py, $target>;
+            type Error = $err;
+            fn into_pyobject(self, $py: Python<'py>) -> Result<Self::Output, $err> {
+                let $v = &self;
+                $body
+            }
+        }
+    )+};
 }
 
-impl<'py> IntoPyObject<'py> for Amount {
-    type Target = PyAny;
-    type Output = Bound<'py, PyAny>;
-    type Error = PyErr;
-    fn into_pyobject(self, py: Python<'py>) -> PyResult<Self::Output> {
-        amount_to_py(py, &self)
-    }
-}
-
-impl<'py> IntoPyObject<'py> for &Amount {
-    type Target = PyAny;
-    type Output = Bound<'py, PyAny>;
-    type Error = PyErr;
-    fn into_pyobject(self, py: Python<'py>) -> PyResult<Self::Output> {
-        amount_to_py(py, self)
-    }
-}
-
-impl<'py> IntoPyObject<'py> for SecretString {
-    type Target = PyString;
-    type Output = Bound<'py, PyString>;
-    type Error = Infallible;
-    fn into_pyobject(self, py: Python<'py>) -> Result<Self::Output, Infallible> {
-        Ok(PyString::new(py, self.expose()))
-    }
-}
-
-impl<'py> IntoPyObject<'py> for &SecretString {
-    type Target = PyString;
-    type Output = Bound<'py, PyString>;
-    type Error = Infallible;
-    fn into_pyobject(self, py: Python<'py>) -> Result<Self::Output, Infallible> {
-        Ok(PyString::new(py, self.expose()))
-    }
-}
+// An amount through its exact decimal text: never through a float.
+into_py!(Amount, &Amount => PyAny, PyErr, |py, a| decimal_type(py)?.call1((a.to_string(),)));
+into_py!(SecretString, &SecretString => PyString, Infallible, |py, s| {
+    Ok(PyString::new(py, s.expose()))
+});
 
 /// A file of an upload request, as the tuple `(file_name, bytes)`.
 impl<'py> IntoPyObject<'py> for FileUpload {
@@ -222,32 +202,18 @@ macro_rules! __python_model_extras {
 #[doc(hidden)]
 macro_rules! __python_enum_extras {
     ($name:ident) => {
-        impl<'py> ::pyo3::IntoPyObject<'py> for $name {
+        $crate::__python_enum_extras!(@text $name);
+        $crate::__python_enum_extras!(@text &$name);
+    };
+    (@text $t:ty) => {
+        impl<'py> ::pyo3::IntoPyObject<'py> for $t {
             type Target = ::pyo3::types::PyString;
             type Output = ::pyo3::Bound<'py, ::pyo3::types::PyString>;
             type Error = ::std::convert::Infallible;
             fn into_pyobject(
                 self,
                 py: ::pyo3::Python<'py>,
-            ) -> ::std::result::Result<
-                ::pyo3::Bound<'py, ::pyo3::types::PyString>,
-                ::std::convert::Infallible,
-            > {
-                Ok(::pyo3::types::PyString::new(py, self.as_str()))
-            }
-        }
-
-        impl<'py> ::pyo3::IntoPyObject<'py> for &$name {
-            type Target = ::pyo3::types::PyString;
-            type Output = ::pyo3::Bound<'py, ::pyo3::types::PyString>;
-            type Error = ::std::convert::Infallible;
-            fn into_pyobject(
-                self,
-                py: ::pyo3::Python<'py>,
-            ) -> ::std::result::Result<
-                ::pyo3::Bound<'py, ::pyo3::types::PyString>,
-                ::std::convert::Infallible,
-            > {
+            ) -> ::std::result::Result<Self::Output, ::std::convert::Infallible> {
                 Ok(::pyo3::types::PyString::new(py, self.as_str()))
             }
         }
@@ -398,46 +364,38 @@ impl UnknownEvent {
     }
 }
 
-/// A parsed webhook event becomes its typed payload object (`SepaTransferEvent`…), or an
-/// [`UnknownEvent`].
-impl<'py> IntoPyObject<'py> for WebhookEvent {
-    type Target = PyAny;
-    type Output = Bound<'py, PyAny>;
-    type Error = PyErr;
-    fn into_pyobject(self, py: Python<'py>) -> PyResult<Self::Output> {
-        fn any<'py, T: IntoPyObject<'py, Error = PyErr>>(
-            py: Python<'py>,
-            v: T,
-        ) -> PyResult<Bound<'py, PyAny>> {
-            v.into_bound_py_any(py)
+/// The callback of [`crate::for_each_webhook_event!`]: a parsed event becomes its typed payload
+/// object (`SepaTransferEvent`…) or an [`UnknownEvent`]; the payload classes are registered.
+macro_rules! py_events {
+    ($( $(#[doc = $doc:literal])* $variant:ident($payload:ident) = $name:literal; )+) => {
+        impl<'py> IntoPyObject<'py> for WebhookEvent {
+            type Target = PyAny;
+            type Output = Bound<'py, PyAny>;
+            type Error = PyErr;
+            fn into_pyobject(self, py: Python<'py>) -> PyResult<Self::Output> {
+                match self {
+                    $( WebhookEvent::$variant(e) => e.into_bound_py_any(py), )+
+                    WebhookEvent::Unknown { event_type, raw } => {
+                        UnknownEvent { event_type, raw }.into_bound_py_any(py)
+                    }
+                }
+            }
         }
-        match self {
-            WebhookEvent::UserStatus(e) => any(py, e),
-            WebhookEvent::KycFile(e) => any(py, e),
-            WebhookEvent::PoaVerification(e) => any(py, e),
-            WebhookEvent::KycVerification(e) => any(py, e),
-            WebhookEvent::Transfer(e) => any(py, e),
-            WebhookEvent::SepaTransfer(e) => any(py, e),
-            WebhookEvent::CryptoWithdrawal(e) => any(py, e),
-            WebhookEvent::CryptoDeposit(e) => any(py, e),
-            WebhookEvent::Exchange(e) => any(py, e),
-            WebhookEvent::SepaDeposit(e) => any(py, e),
-            WebhookEvent::IbanStatus(e) => any(py, e),
-            WebhookEvent::OrderStatus(e) => any(py, e),
-            WebhookEvent::PaymentLink(e) => any(py, e),
-            WebhookEvent::CardTransaction(e) => any(py, e),
-            WebhookEvent::Card3dsCode(e) => any(py, e),
-            WebhookEvent::CardActivationCode(e) => any(py, e),
-            WebhookEvent::WalletCreated(e) => any(py, e),
-            WebhookEvent::Unknown { event_type, raw } => any(py, UnknownEvent { event_type, raw }),
+
+        /// Adds the payload class of every webhook event to `module`.
+        fn add_events(module: &Bound<'_, PyModule>) -> PyResult<()> {
+            $( module.add_class::<crate::webhooks::$payload>()?; )+
+            Ok(())
         }
-    }
+    };
 }
+
+crate::for_each_webhook_event!(py_events);
 
 /// Adds every model and wrapper class to `module` (the classes exported as `p100.<Name>`).
 pub fn add_classes(module: &Bound<'_, PyModule>) -> PyResult<()> {
     use crate::models::*;
-    use crate::webhooks::*;
+    add_events(module)?;
     macro_rules! add {
         ($($t:ty),* $(,)?) => { $( module.add_class::<$t>()?; )* };
     }
@@ -522,24 +480,6 @@ pub fn add_classes(module: &Bound<'_, PyModule>) -> PyResult<()> {
         CreatePaymentLinkRequest,
         PaymentLink,
         PaymentLinkDetails,
-        // webhook events
-        UserStatusEvent,
-        KycFileEvent,
-        PoaVerificationEvent,
-        KycVerificationEvent,
-        TransferEvent,
-        SepaTransferEvent,
-        CryptoWithdrawalEvent,
-        CryptoDepositEvent,
-        ExchangeEvent,
-        SepaDepositEvent,
-        IbanStatusEvent,
-        OrderStatusEvent,
-        PaymentLinkEvent,
-        CardTransactionEvent,
-        Card3dsCodeEvent,
-        CardActivationCodeEvent,
-        WalletCreatedEvent,
     );
     Ok(())
 }
