@@ -32,7 +32,7 @@ pub fn decode<T: DeserializeOwned>(value: &Value, what: &str) -> crate::Result<T
     if let Some(path) = unknown {
         return Err(Error::validation(
             path,
-            "is not a field of this request (unexpected field)",
+            "is not a known field here (unexpected field)",
         ));
     }
     result.map_err(|e| e.into_error(what))
@@ -352,6 +352,16 @@ mod tests {
         )
         .unwrap();
         assert_eq!(t.amount.to_string(), "7");
+        // A fraction, or an integer written as a float, is refused for a plain amount too.
+        for amount in [json!(10.5), json!(10.0), json!(1e3)] {
+            let e = decode::<TransferRequest>(
+                &json!({"destinationExternalUserId": "u1", "amount": amount, "currency": "eur"}),
+                "request",
+            )
+            .unwrap_err();
+            assert_eq!(field(&e), "amount", "{amount}");
+            assert!(e.to_string().contains("decimal string"), "{e}");
+        }
     }
 
     #[test]

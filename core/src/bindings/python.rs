@@ -25,6 +25,17 @@ use crate::models::{
     SepaContacts, Transaction, TransactionHistory,
 };
 use crate::webhooks::WebhookEvent;
+
+#[doc(hidden)]
+pub use inventory;
+
+/// A model class to add to the Python module: each `model!` submits one (through
+/// [`__python_model_extras!`](crate::__python_model_extras)), and [`add_classes`] adds them all,
+/// so declaring a model is all it takes for it to be `p100.<Name>`.
+#[doc(hidden)]
+pub struct ModelClass(pub fn(&Bound<'_, PyModule>) -> PyResult<()>);
+
+inventory::collect!(ModelClass);
 use crate::{Amount, Currency, SecretString};
 
 /// The text shown instead of a secret in `repr()`.
@@ -192,6 +203,12 @@ macro_rules! __python_model_extras {
             }
 
             $( $($extra)* )?
+        }
+
+        $crate::bindings::python::inventory::submit! {
+            $crate::bindings::python::ModelClass(|m| {
+                ::pyo3::types::PyModuleMethods::add_class::<$name>(m)
+            })
         }
     };
 }
@@ -365,7 +382,7 @@ impl UnknownEvent {
 }
 
 /// The callback of [`crate::for_each_webhook_event!`]: a parsed event becomes its typed payload
-/// object (`SepaTransferEvent`…) or an [`UnknownEvent`]; the payload classes are registered.
+/// object (`SepaTransferEvent`…) or an [`UnknownEvent`].
 macro_rules! py_events {
     ($( $(#[doc = $doc:literal])* $variant:ident($payload:ident) = $name:literal; )+) => {
         impl<'py> IntoPyObject<'py> for WebhookEvent {
@@ -381,21 +398,17 @@ macro_rules! py_events {
                 }
             }
         }
-
-        /// Adds the payload class of every webhook event to `module`.
-        fn add_events(module: &Bound<'_, PyModule>) -> PyResult<()> {
-            $( module.add_class::<crate::webhooks::$payload>()?; )+
-            Ok(())
-        }
     };
 }
 
 crate::for_each_webhook_event!(py_events);
 
-/// Adds every model and wrapper class to `module` (the classes exported as `p100.<Name>`).
+/// Adds every model (each `model!` registered itself), webhook payload and wrapper class to
+/// `module` (the classes exported as `p100.<Name>`).
 pub fn add_classes(module: &Bound<'_, PyModule>) -> PyResult<()> {
-    use crate::models::*;
-    add_events(module)?;
+    for class in inventory::iter::<ModelClass> {
+        (class.0)(module)?;
+    }
     macro_rules! add {
         ($($t:ty),* $(,)?) => { $( module.add_class::<$t>()?; )* };
     }
@@ -407,79 +420,6 @@ pub fn add_classes(module: &Bound<'_, PyModule>) -> PyResult<()> {
         PyOrderRates,
         PySepaContacts,
         UnknownEvent,
-        // common
-        ErrorInfo,
-        // balances
-        FiatBalance,
-        CryptoBalance,
-        NetworkConfig,
-        WithdrawalLimits,
-        DepositLimits,
-        TransactionHistoryQuery,
-        Transaction,
-        // users
-        CreateUserRequest,
-        CreateUserResponse,
-        CreateUserWithoutKycRequest,
-        UpdateUserRequest,
-        // kyc
-        KycFilesRequest,
-        PoaFilesRequest,
-        UserVerificationRequest,
-        CreateKycVerificationRequest,
-        KycVerification,
-        KycStatus,
-        VerificationPage,
-        // exchange
-        ExchangeLock,
-        ExchangeLockQuery,
-        PartnerExchangeRequest,
-        UserExchangeRequest,
-        ExchangeCreated,
-        ExchangeDetails,
-        // wallets
-        CreateWalletRequest,
-        Wallet,
-        // sepa
-        SepaDepositInfo,
-        SepaContact,
-        PartnerSepaTransferRequest,
-        UserSepaTransferRequest,
-        SepaTransferCreated,
-        TransferUser,
-        SepaTransferDetails,
-        // crypto
-        NetworkFeeQuery,
-        NetworkFee,
-        PartnerCryptoWithdrawalRequest,
-        UserCryptoWithdrawalRequest,
-        WithdrawalCreated,
-        CryptoWithdrawalDetails,
-        TravelRuleUpdateRequest,
-        // transfers
-        TransferRequest,
-        TransferCreated,
-        TransferDetails,
-        // cards
-        CreateCardRequest,
-        CardCreated,
-        CardSummary,
-        CardList,
-        CardDetails,
-        CardRef,
-        UpdatePinRequest,
-        CardLimits,
-        UpdateCardLimitsRequest,
-        // orders
-        OrderLockRequest,
-        OrderLock,
-        CreateOrderRequest,
-        OrderCreated,
-        OrderDetails,
-        // payment links
-        CreatePaymentLinkRequest,
-        PaymentLink,
-        PaymentLinkDetails,
     );
     Ok(())
 }

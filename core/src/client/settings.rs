@@ -109,7 +109,14 @@ impl Settings {
         {
             retry.max_delay = d;
         }
-        Ok(builder.retry_policy(retry))
+        let retry_given = self.max_retries.is_some()
+            || self.retry_initial_delay.is_some()
+            || self.retry_max_delay.is_some();
+        Ok(if retry_given {
+            builder.retry_policy(retry)
+        } else {
+            builder
+        })
     }
 
     /// Per-call overrides (`timeout`, `max_retries`; the other settings are per client).
@@ -177,6 +184,40 @@ mod tests {
         .unwrap_err();
         assert_eq!(e.kind(), crate::ErrorKind::Config);
         assert!(e.to_string().contains("max_retries"), "{e}");
+    }
+
+    #[test]
+    fn client_settings_are_applied() {
+        let builder = ClientBuilder::default()
+            .api_key("k")
+            .base_url("http://127.0.0.1:1");
+        let client = Settings {
+            timeout: Some(1.5),
+            max_retries: Some(4),
+            retry_initial_delay: Some(0.0),
+            ..Default::default()
+        }
+        .apply(Unit::Seconds, builder)
+        .unwrap()
+        .build()
+        .unwrap();
+        assert_eq!(client.config().timeout(), Duration::from_millis(1500));
+        let retry = client.config().retry();
+        assert_eq!(
+            (retry.max_retries, retry.initial_delay),
+            (4, Duration::ZERO)
+        );
+        assert_eq!(retry.max_delay, RetryPolicy::default().max_delay);
+        // Nothing given: the defaults stay.
+        let builder = ClientBuilder::default()
+            .api_key("k")
+            .base_url("http://127.0.0.1:1");
+        let client = Settings::default()
+            .apply(Unit::Millis, builder)
+            .unwrap()
+            .build()
+            .unwrap();
+        assert_eq!(client.config().retry(), RetryPolicy::default());
     }
 
     #[test]
