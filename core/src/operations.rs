@@ -154,6 +154,9 @@ macro_rules! for_each_operation {
                 unblock: CARD_UNBLOCK Patch "/v1/card/unblock" U, body CardRef -> (), js "unblock";
                 /// The card's spending limits.
                 limits: CARD_LIMITS Get "/v1/card/limits/{externalUserId}/{cardId}" U, ids(external_user_id "externalUserId", card_id "cardId") -> CardLimits, js "limits";
+                /// The card's transactions (path and shape inferred from the card transaction
+                /// webhook).
+                transactions: CARD_TRANSACTIONS Get "/v1/card/transactions/{externalUserId}/{cardId}" I, ids(external_user_id "externalUserId", card_id "cardId") -> CardTransactions, js "transactions";
                 /// Changes spending limits (each ≥ 0).
                 update_limits: CARD_UPDATE_LIMITS Patch "/v1/card/limits" U, body UpdateCardLimitsRequest -> (), js "updateLimits";
                 /// Deletes a card for good (JSON body `{externalUserId, cardId}`).

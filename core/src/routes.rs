@@ -379,8 +379,8 @@ mod tests {
         assert_eq!(names.len(), ALL.len());
         let keys: HashSet<_> = ALL.iter().map(|r| (r.method, r.path)).collect();
         assert_eq!(keys.len(), ALL.len());
-        // 22 partner operations + 14 user/KYC operations + 16 user money and card operations.
-        assert_eq!(ALL.len(), 52);
+        // 22 partner operations + 14 user/KYC operations + 17 user money and card operations.
+        assert_eq!(ALL.len(), 53);
     }
 
     #[test]

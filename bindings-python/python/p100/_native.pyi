@@ -43,7 +43,9 @@ __all__ = [
     "CardList",
     "CardRef",
     "CardSummary",
+    "CardTransaction",
     "CardTransactionEvent",
+    "CardTransactions",
     "CreateCardRequest",
     "CreateKycVerificationRequest",
     "CreateOrderRequest",
@@ -862,6 +864,8 @@ class Cards:
         """Unblocks a card."""
     def limits(self, external_user_id: str, card_id: str) -> CardLimits:
         """The card's spending limits."""
+    def transactions(self, external_user_id: str, card_id: str) -> CardTransactions:
+        """The card's transactions (path and shape inferred from the card transaction webhook)."""
     @overload
     def update_limits(
         self,
@@ -1534,6 +1538,8 @@ class AsyncCards:
         """Unblocks a card."""
     async def limits(self, external_user_id: str, card_id: str) -> CardLimits:
         """The card's spending limits."""
+    async def transactions(self, external_user_id: str, card_id: str) -> CardTransactions:
+        """The card's transactions (path and shape inferred from the card transaction webhook)."""
     @overload
     async def update_limits(
         self,
@@ -1878,6 +1884,48 @@ class CardList:
     @property
     def cards(self) -> list[CardSummary]:
         """The cards."""
+    def to_dict(self) -> dict[str, Any]:
+        """The attributes as a plain dict (nested models as dicts)."""
+    def to_json(self) -> str:
+        """The wire JSON (camelCase names, amounts as strings)."""
+
+@final
+class CardTransaction:
+    """One card payment, refund or fee. *Inferred* shape (that of the card transaction webhook)."""
+
+    @property
+    def transaction_id(self) -> str | None:
+        """Transaction id (`id` accepted)."""
+    @property
+    def amount(self) -> Decimal | None:
+        """Amount."""
+    @property
+    def currency(self) -> str | None:
+        """Currency of the amount (card payments may be in any currency)."""
+    @property
+    def merchant_name(self) -> str | None:
+        """Merchant."""
+    @property
+    def type(self) -> str | None:
+        """Kind of transaction, as sent."""
+    @property
+    def status(self) -> str | None:
+        """Status text, as sent."""
+    @property
+    def created_at(self) -> str | None:
+        """Creation time (ISO-8601 text)."""
+    def to_dict(self) -> dict[str, Any]:
+        """The attributes as a plain dict (nested models as dicts)."""
+    def to_json(self) -> str:
+        """The wire JSON (camelCase names, amounts as strings)."""
+
+@final
+class CardTransactions:
+    """A card's transactions (`GET /v1/card/transactions/{externalUserId}/{cardId}`)."""
+
+    @property
+    def transactions(self) -> list[CardTransaction]:
+        """The transactions, newest first."""
     def to_dict(self) -> dict[str, Any]:
         """The attributes as a plain dict (nested models as dicts)."""
     def to_json(self) -> str:

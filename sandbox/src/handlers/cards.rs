@@ -166,3 +166,11 @@ pub fn update_limits(app: &Arc<App>, ctx: &Ctx) -> Result<Reply, ApiError> {
     }
     Ok(Reply::empty())
 }
+
+/// `GET /v1/card/transactions/{externalUserId}/{cardId}`: the sandbox makes no card payments,
+/// so a card it knows has none.
+pub fn transactions(app: &Arc<App>, ctx: &Ctx) -> Result<Reply, ApiError> {
+    let st = app.read();
+    card(user(&st, ctx.param(0))?, ctx.param(1))?;
+    Ok(Reply::ok(json!({ "transactions": [] })))
+}

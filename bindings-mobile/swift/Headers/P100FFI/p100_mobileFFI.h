@@ -379,6 +379,11 @@ uint64_t uniffi_p100_mobile_fn_method_cards_limits(uint64_t ptr, RustBuffer exte
 uint64_t uniffi_p100_mobile_fn_method_cards_list(uint64_t ptr, RustBuffer external_user_id
 );
 #endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_P100_MOBILE_FN_METHOD_CARDS_TRANSACTIONS
+#define UNIFFI_FFIDEF_UNIFFI_P100_MOBILE_FN_METHOD_CARDS_TRANSACTIONS
+uint64_t uniffi_p100_mobile_fn_method_cards_transactions(uint64_t ptr, RustBuffer external_user_id, RustBuffer card_id
+);
+#endif
 #ifndef UNIFFI_FFIDEF_UNIFFI_P100_MOBILE_FN_METHOD_CARDS_UNBLOCK
 #define UNIFFI_FFIDEF_UNIFFI_P100_MOBILE_FN_METHOD_CARDS_UNBLOCK
 uint64_t uniffi_p100_mobile_fn_method_cards_unblock(uint64_t ptr, RustBuffer request
@@ -1181,6 +1186,12 @@ uint16_t uniffi_p100_mobile_checksum_method_cards_limits(void
 #ifndef UNIFFI_FFIDEF_UNIFFI_P100_MOBILE_CHECKSUM_METHOD_CARDS_LIST
 #define UNIFFI_FFIDEF_UNIFFI_P100_MOBILE_CHECKSUM_METHOD_CARDS_LIST
 uint16_t uniffi_p100_mobile_checksum_method_cards_list(void
+    
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_P100_MOBILE_CHECKSUM_METHOD_CARDS_TRANSACTIONS
+#define UNIFFI_FFIDEF_UNIFFI_P100_MOBILE_CHECKSUM_METHOD_CARDS_TRANSACTIONS
+uint16_t uniffi_p100_mobile_checksum_method_cards_transactions(void
     
 );
 #endif

@@ -1521,6 +1521,138 @@ public func FfiConverterTypeCardSummary_lower(_ value: CardSummary) -> RustBuffe
 
 
 /**
+ * One card payment, refund or fee. *Inferred* shape (that of the card transaction webhook).
+ */
+public struct CardTransaction: Equatable, Hashable {
+    /**
+     * Transaction id (`id` accepted).
+     */
+    public let transactionId: String?
+    /**
+     * Amount.
+     */
+    public let amount: Amount?
+    /**
+     * Currency of the amount (card payments may be in any currency).
+     */
+    public let currency: Currency?
+    /**
+     * Merchant.
+     */
+    public let merchantName: String?
+    /**
+     * Kind of transaction, as sent.
+     */
+    public let type: String?
+    /**
+     * Status text, as sent.
+     */
+    public let status: String?
+    /**
+     * Creation time (ISO-8601 text).
+     */
+    public let createdAt: String?
+
+    // Default memberwise initializers are never public by default, so we
+    // declare one manually.
+    public init(
+        /**
+         * Transaction id (`id` accepted).
+         */transactionId: String?, 
+        /**
+         * Amount.
+         */amount: Amount?, 
+        /**
+         * Currency of the amount (card payments may be in any currency).
+         */currency: Currency?, 
+        /**
+         * Merchant.
+         */merchantName: String?, 
+        /**
+         * Kind of transaction, as sent.
+         */type: String?, 
+        /**
+         * Status text, as sent.
+         */status: String?, 
+        /**
+         * Creation time (ISO-8601 text).
+         */createdAt: String?) {
+        self.transactionId = transactionId
+        self.amount = amount
+        self.currency = currency
+        self.merchantName = merchantName
+        self.type = type
+        self.status = status
+        self.createdAt = createdAt
+    }
+
+    
+    /**
+     * This value as the API's JSON (wire names, amounts as strings). Secrets (PAN, CVV,
+     * PIN…) are in clear, as on the wire: never log it.
+     */
+public func toJson()throws  -> String  {
+    return try  FfiConverterString.lift(try rustCallWithError(FfiConverterTypeP100Error_lift) {
+        uniffiCallStatus in
+    uniffi_p100_fn_method_cardtransaction_to_json(
+            FfiConverterTypeCardTransaction_lower(self),uniffiCallStatus
+    )
+})
+}
+    
+
+    
+}
+
+#if compiler(>=6)
+extension CardTransaction: Sendable {}
+#endif
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public struct FfiConverterTypeCardTransaction: FfiConverterRustBuffer {
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> CardTransaction {
+        return
+            try CardTransaction(
+                transactionId: FfiConverterOptionString.read(from: &buf), 
+                amount: FfiConverterOptionTypeAmount.read(from: &buf), 
+                currency: FfiConverterOptionTypeCurrency.read(from: &buf), 
+                merchantName: FfiConverterOptionString.read(from: &buf), 
+                type: FfiConverterOptionString.read(from: &buf), 
+                status: FfiConverterOptionString.read(from: &buf), 
+                createdAt: FfiConverterOptionString.read(from: &buf)
+        )
+    }
+
+    public static func write(_ value: CardTransaction, into buf: inout [UInt8]) {
+        FfiConverterOptionString.write(value.transactionId, into: &buf)
+        FfiConverterOptionTypeAmount.write(value.amount, into: &buf)
+        FfiConverterOptionTypeCurrency.write(value.currency, into: &buf)
+        FfiConverterOptionString.write(value.merchantName, into: &buf)
+        FfiConverterOptionString.write(value.type, into: &buf)
+        FfiConverterOptionString.write(value.status, into: &buf)
+        FfiConverterOptionString.write(value.createdAt, into: &buf)
+    }
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeCardTransaction_lift(_ buf: RustBuffer) throws -> CardTransaction {
+    return try FfiConverterTypeCardTransaction.lift(buf)
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeCardTransaction_lower(_ value: CardTransaction) -> RustBuffer {
+    return FfiConverterTypeCardTransaction.lower(value)
+}
+
+
+/**
  * A card transaction. *Inferred* payload (the event page was not found).
  */
 public struct CardTransactionEvent: Equatable, Hashable {
@@ -1669,6 +1801,78 @@ public func FfiConverterTypeCardTransactionEvent_lift(_ buf: RustBuffer) throws 
 #endif
 public func FfiConverterTypeCardTransactionEvent_lower(_ value: CardTransactionEvent) -> RustBuffer {
     return FfiConverterTypeCardTransactionEvent.lower(value)
+}
+
+
+/**
+ * A card's transactions (`GET /v1/card/transactions/{externalUserId}/{cardId}`).
+ */
+public struct CardTransactions: Equatable, Hashable {
+    /**
+     * The transactions, newest first.
+     */
+    public let transactions: [CardTransaction]
+
+    // Default memberwise initializers are never public by default, so we
+    // declare one manually.
+    public init(
+        /**
+         * The transactions, newest first.
+         */transactions: [CardTransaction]) {
+        self.transactions = transactions
+    }
+
+    
+    /**
+     * This value as the API's JSON (wire names, amounts as strings). Secrets (PAN, CVV,
+     * PIN…) are in clear, as on the wire: never log it.
+     */
+public func toJson()throws  -> String  {
+    return try  FfiConverterString.lift(try rustCallWithError(FfiConverterTypeP100Error_lift) {
+        uniffiCallStatus in
+    uniffi_p100_fn_method_cardtransactions_to_json(
+            FfiConverterTypeCardTransactions_lower(self),uniffiCallStatus
+    )
+})
+}
+    
+
+    
+}
+
+#if compiler(>=6)
+extension CardTransactions: Sendable {}
+#endif
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public struct FfiConverterTypeCardTransactions: FfiConverterRustBuffer {
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> CardTransactions {
+        return
+            try CardTransactions(
+                transactions: FfiConverterSequenceTypeCardTransaction.read(from: &buf)
+        )
+    }
+
+    public static func write(_ value: CardTransactions, into buf: inout [UInt8]) {
+        FfiConverterSequenceTypeCardTransaction.write(value.transactions, into: &buf)
+    }
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeCardTransactions_lift(_ buf: RustBuffer) throws -> CardTransactions {
+    return try FfiConverterTypeCardTransactions.lift(buf)
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeCardTransactions_lower(_ value: CardTransactions) -> RustBuffer {
+    return FfiConverterTypeCardTransactions.lower(value)
 }
 
 
@@ -15773,6 +15977,31 @@ fileprivate struct FfiConverterSequenceTypeCardSummary: FfiConverterRustBuffer {
         seq.reserveCapacity(Int(len))
         for _ in 0 ..< len {
             seq.append(try FfiConverterTypeCardSummary.read(from: &buf))
+        }
+        return seq
+    }
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+fileprivate struct FfiConverterSequenceTypeCardTransaction: FfiConverterRustBuffer {
+    typealias SwiftType = [CardTransaction]
+
+    public static func write(_ value: [CardTransaction], into buf: inout [UInt8]) {
+        let len = Int32(value.count)
+        writeInt(&buf, len)
+        for item in value {
+            FfiConverterTypeCardTransaction.write(item, into: &buf)
+        }
+    }
+
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> [CardTransaction] {
+        let len: Int32 = try readInt(&buf)
+        var seq = [CardTransaction]()
+        seq.reserveCapacity(Int(len))
+        for _ in 0 ..< len {
+            seq.append(try FfiConverterTypeCardTransaction.read(from: &buf))
         }
         return seq
     }

@@ -580,6 +580,12 @@ public protocol CardsProtocol: AnyObject, Sendable {
     func list(externalUserId: String) async throws  -> CardList
     
     /**
+     * The card's transactions (path and shape inferred from the card transaction
+     * webhook).
+     */
+    func transactions(externalUserId: String, cardId: String) async throws  -> CardTransactions
+    
+    /**
      * Unblocks a card.
      */
     func unblock(request: CardRef) async throws 
@@ -762,6 +768,26 @@ open func list(externalUserId: String)async throws  -> CardList  {
             completeFunc: ffi_p100_mobile_rust_future_complete_rust_buffer,
             freeFunc: ffi_p100_mobile_rust_future_free_rust_buffer,
             liftFunc: FfiConverterTypeCardList_lift,
+            errorHandler: FfiConverterTypeP100Error_lift
+        )
+}
+    
+    /**
+     * The card's transactions (path and shape inferred from the card transaction
+     * webhook).
+     */
+open func transactions(externalUserId: String, cardId: String)async throws  -> CardTransactions  {
+    return
+        try  await uniffiRustCallAsync(
+            rustFutureFunc: {
+                uniffi_p100_mobile_fn_method_cards_transactions(
+                        self.uniffiCloneHandle(),FfiConverterString.lower(externalUserId),FfiConverterString.lower(cardId)
+                )
+            },
+            pollFunc: ffi_p100_mobile_rust_future_poll_rust_buffer,
+            completeFunc: ffi_p100_mobile_rust_future_complete_rust_buffer,
+            freeFunc: ffi_p100_mobile_rust_future_free_rust_buffer,
+            liftFunc: FfiConverterTypeCardTransactions_lift,
             errorHandler: FfiConverterTypeP100Error_lift
         )
 }
@@ -4398,6 +4424,9 @@ private let initializationResult: InitializationResult = {
         return InitializationResult.apiChecksumMismatch
     }
     if (uniffi_p100_mobile_checksum_method_cards_list() != 13233) {
+        return InitializationResult.apiChecksumMismatch
+    }
+    if (uniffi_p100_mobile_checksum_method_cards_transactions() != 30117) {
         return InitializationResult.apiChecksumMismatch
     }
     if (uniffi_p100_mobile_checksum_method_cards_unblock() != 7793) {

@@ -6,8 +6,8 @@
 import Foundation
 import P100
 
-/// The 52 operations of tests/operations.json, in its order.
-let manifestOperationCount = 52
+/// The 53 operations of tests/operations.json, in its order.
+let manifestOperationCount = 53
 
 /// Every operation as a function value (never called).
 func everyOperation(client: Client) -> [(String, Any)] {
@@ -55,6 +55,7 @@ func everyOperation(client: Client) -> [(String, Any)] {
         ("cards.block", client.cards().block as Any),
         ("cards.unblock", client.cards().unblock as Any),
         ("cards.limits", client.cards().limits as Any),
+        ("cards.transactions", client.cards().transactions as Any),
         ("cards.update_limits", client.cards().updateLimits as Any),
         ("cards.delete", client.cards().delete as Any),
         ("orders.rates", client.orders().rates as Any),
@@ -73,6 +74,7 @@ extension CardCreated: WireJSON {}
 extension CardDetails: WireJSON {}
 extension CardLimits: WireJSON {}
 extension CardList: WireJSON {}
+extension CardTransactions: WireJSON {}
 extension CreateUserResponse: WireJSON {}
 extension CryptoWithdrawalDetails: WireJSON {}
 extension ExchangeCreated: WireJSON {}
@@ -200,6 +202,8 @@ func callOperation(_ client: Client, _ op: String, _ i: [String: Any]) async thr
         return NSNull()
     case "cards.limits":
         return try out(try await client.cards().limits(externalUserId: str(i, "externalUserId"), cardId: str(i, "cardId")))
+    case "cards.transactions":
+        return try out(try await client.cards().transactions(externalUserId: str(i, "externalUserId"), cardId: str(i, "cardId")))
     case "cards.update_limits":
         try await client.cards().updateLimits(request: updateCardLimitsRequestFromJson(json: jsonText(i, without: [])))
         return NSNull()

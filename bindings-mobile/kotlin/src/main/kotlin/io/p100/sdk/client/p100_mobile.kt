@@ -40,6 +40,7 @@ import io.p100.sdk.CardLimits
 import io.p100.sdk.CardList
 import io.p100.sdk.CardRef
 import io.p100.sdk.CardTransactionEvent
+import io.p100.sdk.CardTransactions
 import io.p100.sdk.CreateCardRequest
 import io.p100.sdk.CreateKycVerificationRequest
 import io.p100.sdk.CreateOrderRequest
@@ -68,6 +69,7 @@ import io.p100.sdk.FfiConverterTypeCardLimits
 import io.p100.sdk.FfiConverterTypeCardList
 import io.p100.sdk.FfiConverterTypeCardRef
 import io.p100.sdk.FfiConverterTypeCardTransactionEvent
+import io.p100.sdk.FfiConverterTypeCardTransactions
 import io.p100.sdk.FfiConverterTypeCreateCardRequest
 import io.p100.sdk.FfiConverterTypeCreateKycVerificationRequest
 import io.p100.sdk.FfiConverterTypeCreateOrderRequest
@@ -204,6 +206,7 @@ import io.p100.sdk.RustBuffer as RustBufferCardLimits
 import io.p100.sdk.RustBuffer as RustBufferCardList
 import io.p100.sdk.RustBuffer as RustBufferCardRef
 import io.p100.sdk.RustBuffer as RustBufferCardTransactionEvent
+import io.p100.sdk.RustBuffer as RustBufferCardTransactions
 import io.p100.sdk.RustBuffer as RustBufferCreateCardRequest
 import io.p100.sdk.RustBuffer as RustBufferCreateKycVerificationRequest
 import io.p100.sdk.RustBuffer as RustBufferCreateOrderRequest
@@ -964,6 +967,8 @@ internal object IntegrityCheckingUniffiLib {
     ): Int
     external fun uniffi_p100_mobile_checksum_method_cards_list(
     ): Int
+    external fun uniffi_p100_mobile_checksum_method_cards_transactions(
+    ): Int
     external fun uniffi_p100_mobile_checksum_method_cards_unblock(
     ): Int
     external fun uniffi_p100_mobile_checksum_method_cards_update_limits(
@@ -1152,6 +1157,8 @@ internal object UniffiLib {
     external fun uniffi_p100_mobile_fn_method_cards_limits(`ptr`: Long,`externalUserId`: RustBuffer.ByValue,`cardId`: RustBuffer.ByValue,
     ): Long
     external fun uniffi_p100_mobile_fn_method_cards_list(`ptr`: Long,`externalUserId`: RustBuffer.ByValue,
+    ): Long
+    external fun uniffi_p100_mobile_fn_method_cards_transactions(`ptr`: Long,`externalUserId`: RustBuffer.ByValue,`cardId`: RustBuffer.ByValue,
     ): Long
     external fun uniffi_p100_mobile_fn_method_cards_unblock(`ptr`: Long,`request`: RustBufferCardRef.ByValue,
     ): Long
@@ -1502,6 +1509,9 @@ private fun uniffiCheckApiChecksums(lib: IntegrityCheckingUniffiLib) {
         throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
     }
     if ((lib.uniffi_p100_mobile_checksum_method_cards_list() and 0xFFFF) != 13233) {
+        throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
+    }
+    if ((lib.uniffi_p100_mobile_checksum_method_cards_transactions() and 0xFFFF) != 30117) {
         throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
     }
     if ((lib.uniffi_p100_mobile_checksum_method_cards_unblock() and 0xFFFF) != 7793) {
@@ -2108,6 +2118,12 @@ public interface CardsInterface {
     suspend fun `list`(`externalUserId`: kotlin.String): CardList
     
     /**
+     * The card's transactions (path and shape inferred from the card transaction
+     * webhook).
+     */
+    suspend fun `transactions`(`externalUserId`: kotlin.String, `cardId`: kotlin.String): CardTransactions
+    
+    /**
      * Unblocks a card.
      */
     suspend fun `unblock`(`request`: CardRef)
@@ -2379,6 +2395,33 @@ open class Cards: Disposable, AutoCloseable, CardsInterface
         { future -> UniffiLib.ffi_p100_mobile_rust_future_free_rust_buffer(future) },
         // lift function
         { FfiConverterTypeCardList.lift(it) },
+        // Error FFI converter
+        P100ExceptionExternalErrorHandler,
+    )
+    }
+
+    
+    /**
+     * The card's transactions (path and shape inferred from the card transaction
+     * webhook).
+     */
+    @Throws(P100Exception::class)
+    @Suppress("ASSIGNED_BUT_NEVER_ACCESSED_VARIABLE")
+    override suspend fun `transactions`(`externalUserId`: kotlin.String, `cardId`: kotlin.String) : CardTransactions {
+        return uniffiRustCallAsync(
+        callWithHandle { uniffiHandle ->
+            UniffiLib.uniffi_p100_mobile_fn_method_cards_transactions(
+                uniffiHandle,
+                
+        FfiConverterString.lower(`externalUserId`),
+        FfiConverterString.lower(`cardId`),
+            )
+        },
+        { future, callback, continuation -> UniffiLib.ffi_p100_mobile_rust_future_poll_rust_buffer(future, callback, continuation) },
+        { future, continuation -> UniffiLib.ffi_p100_mobile_rust_future_complete_rust_buffer(future, continuation).let { RustBufferCardTransactions.create(it.capacity.toULong(), it.len.toULong(), it.data) } },
+        { future -> UniffiLib.ffi_p100_mobile_rust_future_free_rust_buffer(future) },
+        // lift function
+        { FfiConverterTypeCardTransactions.lift(it) },
         // Error FFI converter
         P100ExceptionExternalErrorHandler,
     )
@@ -7942,6 +7985,8 @@ public object FfiConverterOptionalTypeEnvironment: FfiConverterRustBuffer<Enviro
         }
     }
 }
+
+
 
 
 
