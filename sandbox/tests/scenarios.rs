@@ -474,9 +474,17 @@ fn matches(actual: Option<&Value>, m: &Value) -> Result<(), String> {
 
 // ---- operation name → client call --------------------------------------------------------
 
-fn arg<T: DeserializeOwned>(input: &Value) -> T {
-    serde_json::from_value(input.clone())
-        .unwrap_or_else(|e| panic!("scenario input {input} does not fit the request type: {e}"))
+/// The request of a step, decoded as every binding decodes host values
+/// (`p100::bindings::input::decode`: unknown fields and fractional amounts refused, wire paths
+/// in errors), without the keys that are not request fields (path ids, upload files).
+fn arg<T: DeserializeOwned>(input: &Value, not_fields: &[&str]) -> p100::Result<T> {
+    let mut fields = input.clone();
+    if let Some(map) = fields.as_object_mut() {
+        for key in not_fields {
+            map.remove(*key);
+        }
+    }
+    p100::bindings::input::decode(&fields, "request")
 }
 
 fn s<'a>(input: &'a Value, key: &str) -> &'a str {
@@ -548,15 +556,15 @@ macro_rules! runner {
         out($c.$g().$o($(s($i, $idw)),+).await)
     };
     (@call $c:ident, $i:ident, $g:ident, $o:ident, upload $in:ident) => {{
-        let mut req: $in = arg($i);
+        let mut req: $in = arg($i, &["files"])?;
         req.files = files($i);
         out($c.$g().$o(&req).await)
     }};
     (@call $c:ident, $i:ident, $g:ident, $o:ident, $shape:ident ($($idw:literal),+) $in:ident) => {
-        out($c.$g().$o($(s($i, $idw)),+, &arg::<$in>($i)).await)
+        out($c.$g().$o($(s($i, $idw)),+, &arg::<$in>($i, &[$($idw),+])?).await)
     };
     (@call $c:ident, $i:ident, $g:ident, $o:ident, $shape:ident $in:ident) => {
-        out($c.$g().$o(&arg::<$in>($i)).await)
+        out($c.$g().$o(&arg::<$in>($i, &[])?).await)
     };
 }
 

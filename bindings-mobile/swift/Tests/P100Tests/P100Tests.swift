@@ -445,6 +445,26 @@ final class P100Tests: XCTestCase, @unchecked Sendable {
         XCTAssertEqual(req.amount, "250.00")
         XCTAssertEqual(req.currency, .eur)
         XCTAssertTrue(try req.toJson().contains(#""destinationExternalUserId":"u1""#))
+        // The core's decoder: a field the request lacks, and a binary float for money, are refused.
+        do {
+            _ = try transferRequestFromJson(
+                json: #"{"destinationExternalUserId":"u1","amount":"1.00","currency":"eur","ammount":"2"}"#)
+            XCTFail("an unknown field was accepted")
+        } catch let e as P100Error {
+            XCTAssertEqual(e.kind, .validation)
+            XCTAssertEqual(e.field, "ammount")
+        }
+        do {
+            _ = try transferRequestFromJson(
+                json: #"{"destinationExternalUserId":"u1","amount":10.5,"currency":"eur"}"#)
+            XCTFail("a fractional amount was accepted")
+        } catch let e as P100Error {
+            XCTAssertEqual(e.kind, .validation)
+            XCTAssertEqual(e.field, "amount")
+        }
+        let whole = try transferRequestFromJson(
+            json: #"{"destinationExternalUserId":"u1","amount":7,"currency":"eur"}"#)
+        XCTAssertEqual(whole.amount, "7")
         let ev = try parseWebhook(
             body: #"{"id":"t1","destinationExternalUserId":"u1","status":"SUCCESSFUL","currency":"xyz"}"#)
         guard case let .transfer(event) = ev else { return XCTFail("event: \(ev)") }

@@ -566,6 +566,19 @@ private fun defineTests() {
         val e = expectThrows<P100Exception.Validation> { io.p100.sdk.createCardRequestFromJson("""{"pin":"9999"""") }
         assertEq(e.field, "json", "field")
         assertTrue(!e.toString().contains("9999")) { "the error echoes the input: $e" }
+        // The core's decoder: a field the request lacks, and a binary float for money, are refused.
+        val typo =
+            expectThrows<P100Exception.Validation> {
+                io.p100.sdk.transferRequestFromJson("""{"destinationExternalUserId":"u1","amount":"1.00","currency":"eur","ammount":"2"}""")
+            }
+        assertEq(typo.field, "ammount", "unknown field")
+        val float =
+            expectThrows<P100Exception.Validation> {
+                io.p100.sdk.transferRequestFromJson("""{"destinationExternalUserId":"u1","amount":10.5,"currency":"eur"}""")
+            }
+        assertEq(float.field, "amount", "fractional amount")
+        val whole = io.p100.sdk.transferRequestFromJson("""{"destinationExternalUserId":"u1","amount":7,"currency":"eur"}""")
+        assertEq(whole.amount.toPlainString(), "7", "integer amount")
     }
 
     test("escape hatch: client.request() sends any call with auth and error mapping") {
