@@ -76,26 +76,19 @@ async_export! {
         #[uniffi::constructor]
         pub fn with_options(options: ClientOptions) -> Result<Arc<Self>> {
             let settings = Settings {
+                api_key: Some(options.api_key),
+                base_url: options.base_url,
+                environment: options.environment.map(|e| e.as_str().to_string()),
+                user_agent: options.user_agent,
                 timeout: ms(options.timeout_ms),
                 connect_timeout: ms(options.connect_timeout_ms),
                 max_retries: options.max_retries.map(i64::from),
                 retry_initial_delay: ms(options.retry_initial_delay_ms),
                 retry_max_delay: ms(options.retry_max_delay_ms),
             };
-            let mut b = p100::Client::builder().api_key(options.api_key);
-            if let Some(url) = options.base_url {
-                b = b.base_url(url);
-            }
-            if let Some(env) = options.environment {
-                b = b.environment(env);
-            }
-            let ua = match options.user_agent {
-                Some(extra) => format!("{extra} {}", user_agent()),
-                None => user_agent(),
-            };
             let inner = ok(settings
-                .apply(Unit::Millis, b)
-                .and_then(|b| b.user_agent(ua).build()))?;
+                .builder(Unit::Millis, &user_agent(), |_| None)
+                .and_then(|b| b.build()))?;
             Ok(Arc::new(Client { inner }))
         }
 
@@ -103,7 +96,10 @@ async_export! {
         /// `P100_ENVIRONMENT` = `staging` (default) | `production`.
         #[uniffi::constructor]
         pub fn from_env() -> Result<Arc<Self>> {
-            let inner = ok(p100::Client::from_env())?;
+            let env = |name: &str| std::env::var(name).ok();
+            let inner = ok(Settings::default()
+                .builder(Unit::Millis, &user_agent(), env)
+                .and_then(|b| b.build()))?;
             Ok(Arc::new(Client { inner }))
         }
 

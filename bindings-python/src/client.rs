@@ -3,13 +3,13 @@
 
 use std::sync::{Arc, RwLock};
 
+use p100::client::settings::ENV_VARS;
 use p100::client::{Settings, Unit};
-use p100::Environment;
 use pyo3::prelude::*;
 use pyo3::types::{IntoPyDict, PyTuple};
 
 use crate::convert::{self, Keys};
-use crate::errors::{config, reconcile_input, to_pyerr, ReconciliationOut};
+use crate::errors::{reconcile_input, to_pyerr, ReconciliationOut};
 use crate::groups::{aio, blocking};
 use crate::runtime::{block, pending, ready, spawn};
 
@@ -70,48 +70,25 @@ fn env_var(py: Python<'_>, name: &str) -> PyResult<Option<String>> {
         .filter(|v| !v.trim().is_empty()))
 }
 
-/// The constructor arguments of `Client` / `AsyncClient` besides the core's [`Settings`].
-struct Target {
-    api_key: Option<String>,
-    base_url: Option<String>,
-    environment: Option<String>,
-}
-
 /// Builds the core client from the constructor arguments, falling back to `P100_API_KEY`,
-/// `P100_BASE_URL` and `P100_ENVIRONMENT`. The settings' names and bounds are the core's
-/// ([`Settings`], in seconds), so they are the same in every language.
-fn build(py: Python<'_>, t: Target, settings: Settings) -> PyResult<Arc<Shared>> {
-    let ua = concat!("p100-python/", env!("CARGO_PKG_VERSION"));
-    let mut b = p100::Client::builder().user_agent(ua);
-    if let Some(key) = t.api_key.or(env_var(py, "P100_API_KEY")?) {
-        b = b.api_key(key);
+/// `P100_BASE_URL` and `P100_ENVIRONMENT` (read through `os.environ`, so changes made from
+/// Python count). The precedence, names and bounds are the core's ([`Settings::builder`], in
+/// seconds), so they are the same in every language.
+fn build(py: Python<'_>, settings: Settings) -> PyResult<Arc<Shared>> {
+    let mut vars = Vec::with_capacity(ENV_VARS.len());
+    for name in ENV_VARS {
+        vars.push((name, env_var(py, name)?));
     }
-    // Same order as the core's `Client::from_env` (and every other binding): explicit
-    // arguments first (base_url over environment), then P100_BASE_URL, then P100_ENVIRONMENT.
-    let (base_url, environment) = match (t.base_url, t.environment) {
-        (Some(u), _) => (Some(u), None),
-        (None, Some(e)) => (None, Some(e)),
-        (None, None) => match env_var(py, "P100_BASE_URL")? {
-            Some(u) => (Some(u), None),
-            None => (None, env_var(py, "P100_ENVIRONMENT")?),
-        },
+    let env = |name: &str| {
+        vars.iter()
+            .find(|(n, _)| *n == name)
+            .and_then(|(_, v)| v.clone())
     };
-    if let Some(url) = base_url {
-        b = b.base_url(url);
-    } else if let Some(env) = environment {
-        let env = Environment::parse(&env).ok_or_else(|| {
-            config(
-                py,
-                "environment",
-                format!("must be \"staging\" or \"production\", not {env:?}"),
-            )
-        })?;
-        b = b.environment(env);
-    }
-    let b = settings
-        .apply(Unit::Seconds, b)
+    let ua = concat!("p100-python/", env!("CARGO_PKG_VERSION"));
+    let client = settings
+        .builder(Unit::Seconds, ua, env)
+        .and_then(|b| b.build())
         .map_err(|e| to_pyerr(py, &e))?;
-    let client = b.build().map_err(|e| to_pyerr(py, &e))?;
     Ok(Shared::new(client))
 }
 
@@ -165,15 +142,18 @@ macro_rules! client_class {
                 retry_max_delay: Option<f64>,
                 connect_timeout: Option<f64>,
             ) -> PyResult<Self> {
-                let target = Target { api_key, base_url, environment };
                 let settings = Settings {
+                    api_key: api_key.map(Into::into),
+                    base_url,
+                    environment,
+                    user_agent: None,
                     timeout,
                     connect_timeout,
                     max_retries,
                     retry_initial_delay,
                     retry_max_delay,
                 };
-                Ok($cls { shared: build(py, target, settings)? })
+                Ok($cls { shared: build(py, settings)? })
             }
 
             $(

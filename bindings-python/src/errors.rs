@@ -158,8 +158,3 @@ pub fn to_pyerr(py: Python<'_>, e: &Error) -> PyErr {
 pub fn validation(py: Python<'_>, field: &str, message: impl Into<String>) -> PyErr {
     to_pyerr(py, &Error::validation(field, message))
 }
-
-/// A configuration error (bad client settings), naming the argument at fault.
-pub fn config(py: Python<'_>, field: &str, message: impl Into<String>) -> PyErr {
-    to_pyerr(py, &Error::validation(field, message).into_config())
-}

@@ -240,33 +240,20 @@ impl Client {
             ));
         }
         let o: ClientOptions = input(options, "options").map_err(Error::into_config)?;
-        let key = o
-            .api_key
-            .ok_or_else(|| Error::config("options.apiKey is required"))?;
-        let mut b = p100::Client::builder().api_key(key);
-        if let Some(url) = o.base_url {
-            b = b.base_url(url);
-        } else if let Some(env) = o.environment {
-            let env = p100::Environment::parse(&env).ok_or_else(|| {
-                Error::config("options.environment must be \"staging\" or \"production\"")
-            })?;
-            b = b.environment(env);
-        }
         let settings = Settings {
+            api_key: o.api_key.map(Into::into),
+            base_url: o.base_url,
+            environment: o.environment,
+            user_agent: o.user_agent,
             timeout: o.timeout_ms,
             connect_timeout: o.connect_timeout_ms,
             max_retries: o.max_retries,
             retry_initial_delay: o.retry_initial_delay_ms,
             retry_max_delay: o.retry_max_delay_ms,
         };
-        let b = settings.apply(Unit::Millis, b)?;
-        let ua = match o.user_agent {
-            Some(extra) => format!("{extra} {USER_AGENT}"),
-            None => USER_AGENT.to_string(),
-        };
-        Ok(Client {
-            inner: b.user_agent(ua).build()?,
-        })
+        // No fallback to environment variables here: that is `Client.fromEnv`.
+        let b = settings.builder(Unit::Millis, USER_AGENT, |_| None)?;
+        Ok(Client { inner: b.build()? })
     }
 
     /// A client from environment variables: `P100_API_KEY` (required), then `P100_BASE_URL`, or
@@ -295,16 +282,7 @@ impl Client {
                 .ok()
                 .and_then(|v| v.as_string())
         };
-        let c = p100::Client::from_env_vars(|name| get(name))?;
-        // The same settings with the package's User-Agent.
-        let mut b = p100::Client::builder()
-            .base_url(c.config().base_url())
-            .timeout(c.config().timeout())
-            .retry_policy(c.config().retry())
-            .user_agent(USER_AGENT);
-        if let Some(key) = get("P100_API_KEY") {
-            b = b.api_key(key);
-        }
+        let b = Settings::default().builder(Unit::Millis, USER_AGENT, get)?;
         Ok(Client { inner: b.build()? })
     }
 

@@ -31,7 +31,16 @@ impl Environment {
         }
     }
 
-    /// Parses `staging` / `production` (any case; `stage`, `prod` too).
+    /// The environment's name: `staging` or `production`.
+    pub fn as_str(&self) -> &'static str {
+        match self {
+            Environment::Staging => "staging",
+            Environment::Production => "production",
+        }
+    }
+
+    /// Parses `staging` / `production` (any case; `stage`, `prod` too); the inverse of
+    /// [`Environment::as_str`].
     pub fn parse(s: &str) -> Option<Environment> {
         match s.trim().to_ascii_lowercase().as_str() {
             "staging" | "stage" | "sandbox" | "test" => Some(Environment::Staging),

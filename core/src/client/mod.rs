@@ -83,21 +83,9 @@ impl Client {
     /// Like [`Client::from_env`], reading variables through `get` (testable, and usable where
     /// the process environment is not the source).
     pub fn from_env_vars(get: impl Fn(&str) -> Option<String>) -> Result<Client> {
-        let key = get("P100_API_KEY")
-            .filter(|k| !k.is_empty())
-            .ok_or_else(|| Error::config("P100_API_KEY is not set"))?;
-        let mut b = Client::builder().api_key(key);
-        if let Some(url) = get("P100_BASE_URL").filter(|u| !u.is_empty()) {
-            b = b.base_url(url);
-        } else if let Some(env) = get("P100_ENVIRONMENT").filter(|e| !e.is_empty()) {
-            let env = Environment::parse(&env).ok_or_else(|| {
-                Error::config(format!(
-                    "P100_ENVIRONMENT must be staging or production, not {env:?}"
-                ))
-            })?;
-            b = b.environment(env);
-        }
-        b.build()
+        settings::Settings::default()
+            .builder(settings::Unit::Millis, "", get)?
+            .build()
     }
 
     pub(crate) fn from_parts(config: Config, transport: Arc<dyn Transport>) -> Client {

@@ -17,8 +17,12 @@
 use std::time::Duration;
 
 use super::config::{duration_from_millis, duration_from_secs, max_retries_from};
-use super::{ClientBuilder, RequestOptions, RetryPolicy, WaitOptions};
-use crate::Result;
+use super::{ClientBuilder, Environment, RequestOptions, RetryPolicy, WaitOptions};
+use crate::{Error, Result, SecretString};
+
+/// The environment variables a client falls back to, in this order of precedence after the
+/// explicit settings: the key, then a base URL, then an environment name.
+pub const ENV_VARS: [&str; 3] = ["P100_API_KEY", "P100_BASE_URL", "P100_ENVIRONMENT"];
 
 /// How a host gives durations, and so how it spells the settings' names.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -64,6 +68,14 @@ impl Unit {
 /// Client settings as a host gives them; `None` keeps the default.
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct Settings {
+    /// The API key (sent as `x-api-key`; never shown by `Debug`).
+    pub api_key: Option<SecretString>,
+    /// A base URL (overrides `environment`), e.g. a local sandbox `http://127.0.0.1:8080`.
+    pub base_url: Option<String>,
+    /// `staging` (default) or `production` (see [`Environment::parse`] for the accepted names).
+    pub environment: Option<String>,
+    /// The app's own text, put before the package's token in the `User-Agent`.
+    pub user_agent: Option<String>,
     /// Timeout of one attempt (default 60 s).
     pub timeout: Option<f64>,
     /// Longest wait for the connection to open (default 10 s).
@@ -77,6 +89,57 @@ pub struct Settings {
 }
 
 impl Settings {
+    /// The builder of a client: the explicit settings first, then the environment variables
+    /// of [`ENV_VARS`] read through `env` (a key, then `P100_BASE_URL` over
+    /// `P100_ENVIRONMENT`, only when neither a base URL nor an environment is given), then the
+    /// defaults. `sdk` is the package's `User-Agent` token (`"p100-node/0.1.0"`). Every
+    /// binding builds its client here, so the precedence, the names in errors and the bounds
+    /// are the same in every language.
+    pub fn builder(
+        &self,
+        unit: Unit,
+        sdk: &str,
+        env: impl Fn(&str) -> Option<String>,
+    ) -> Result<ClientBuilder> {
+        let var = |name: &str| env(name).filter(|v| !v.trim().is_empty());
+        let mut b = ClientBuilder::default();
+        let key = self.api_key.clone();
+        let Some(key) = key.or_else(|| var(ENV_VARS[0]).map(Into::into)) else {
+            let field = unit.name("api_key", false);
+            return Err(Error::validation(field, "the API key is required").into_config());
+        };
+        b = b.api_key(key);
+        let (base_url, environment) = match (&self.base_url, &self.environment) {
+            (None, None) => match var(ENV_VARS[1]) {
+                Some(url) => (Some((url, ENV_VARS[1])), None),
+                None => (None, var(ENV_VARS[2]).map(|e| (e, ENV_VARS[2]))),
+            },
+            (url, env) => (url.clone().map(|u| (u, "")), env.clone().map(|e| (e, ""))),
+        };
+        if let Some((url, _)) = base_url {
+            b = b.base_url(url);
+        } else if let Some((name, from)) = environment {
+            let env = Environment::parse(&name).ok_or_else(|| {
+                let field = if from.is_empty() {
+                    unit.name("environment", false)
+                } else {
+                    from.to_string()
+                };
+                Error::validation(field, "must be \"staging\" or \"production\"").into_config()
+            })?;
+            b = b.environment(env);
+        }
+        let ua: Vec<&str> = [self.user_agent.as_deref().unwrap_or(""), sdk]
+            .into_iter()
+            .map(str::trim)
+            .filter(|t| !t.is_empty())
+            .collect();
+        if !ua.is_empty() {
+            b = b.user_agent(ua.join(" "));
+        }
+        self.apply(unit, b)
+    }
+
     /// Checks every setting (a bad one is a `Config` error naming it, in the host's spelling)
     /// and applies them to `builder`.
     pub fn apply(&self, unit: Unit, mut builder: ClientBuilder) -> Result<ClientBuilder> {
@@ -184,6 +247,69 @@ mod tests {
         .unwrap_err();
         assert_eq!(e.kind(), crate::ErrorKind::Config);
         assert!(e.to_string().contains("max_retries"), "{e}");
+    }
+
+    #[test]
+    fn explicit_settings_win_over_the_environment() {
+        let env = |name: &str| match name {
+            "P100_API_KEY" => Some("env-key".to_string()),
+            "P100_BASE_URL" => Some("http://127.0.0.1:9".to_string()),
+            "P100_ENVIRONMENT" => Some("nowhere".to_string()),
+            _ => None,
+        };
+        // Nothing explicit: the key and P100_BASE_URL (P100_ENVIRONMENT is not read then).
+        let c = Settings::default()
+            .builder(Unit::Millis, "p100-test/1", env)
+            .unwrap()
+            .build()
+            .unwrap();
+        assert_eq!(c.config().base_url(), "http://127.0.0.1:9");
+        assert!(c
+            .config()
+            .user_agent()
+            .starts_with("p100-test/1 p100-rust/"));
+        // An explicit environment wins over both variables.
+        let s = Settings {
+            environment: Some("production".into()),
+            user_agent: Some("shop/2".into()),
+            ..Default::default()
+        };
+        let c = s
+            .builder(Unit::Millis, "p100-test/1", env)
+            .unwrap()
+            .build()
+            .unwrap();
+        assert_eq!(c.config().base_url(), Environment::Production.base_url());
+        assert!(c.config().user_agent().starts_with("shop/2 p100-test/1 "));
+        // A bad environment name is a Config error naming where it came from.
+        let e = Settings {
+            api_key: Some("k".into()),
+            environment: Some("moon".into()),
+            ..Default::default()
+        }
+        .builder(Unit::Seconds, "", |_| None)
+        .unwrap_err();
+        assert_eq!(
+            (e.kind(), e.field()),
+            (crate::ErrorKind::Config, Some("environment"))
+        );
+        let only_env = |name: &str| match name {
+            "P100_API_KEY" => Some("k".to_string()),
+            "P100_ENVIRONMENT" => Some("moon".to_string()),
+            _ => None,
+        };
+        let e = Settings::default()
+            .builder(Unit::Millis, "", only_env)
+            .unwrap_err();
+        assert_eq!(e.field(), Some("P100_ENVIRONMENT"));
+        // No key anywhere: a Config error naming the setting.
+        let e = Settings::default()
+            .builder(Unit::Millis, "", |_| None)
+            .unwrap_err();
+        assert_eq!(
+            (e.kind(), e.field()),
+            (crate::ErrorKind::Config, Some("apiKey"))
+        );
     }
 
     #[test]
