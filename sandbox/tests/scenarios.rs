@@ -570,6 +570,45 @@ macro_rules! runner {
 
 p100::for_each_operation!(runner);
 
+/// Every operation of the manifest is the `op` of at least one step of the shared scenarios, so
+/// every language's runner calls every operation against the sandbox (adding an operation
+/// without its scenario step fails here).
+#[test]
+fn every_operation_has_a_shared_scenario_step() {
+    fn ops_of(v: &Value, out: &mut std::collections::HashSet<String>) {
+        match v {
+            Value::Object(m) => {
+                if let Some(Value::String(op)) = m.get("op") {
+                    out.insert(op.clone());
+                }
+                m.values().for_each(|v| ops_of(v, out));
+            }
+            Value::Array(a) => a.iter().for_each(|v| ops_of(v, out)),
+            _ => {}
+        }
+    }
+    let mut used = std::collections::HashSet::new();
+    for entry in std::fs::read_dir(scenario_dir()).expect("scenario dir") {
+        let path = entry.expect("entry").path();
+        if path.extension().is_some_and(|e| e == "json") {
+            let text = std::fs::read_to_string(&path).expect("scenario readable");
+            ops_of(
+                &serde_json::from_str(&text).expect("scenario JSON"),
+                &mut used,
+            );
+        }
+    }
+    let missing: Vec<&str> = p100::routes::ALL
+        .iter()
+        .map(|r| r.name)
+        .filter(|name| !used.contains(*name))
+        .collect();
+    assert!(
+        missing.is_empty(),
+        "operations without a scenario step: {missing:?}"
+    );
+}
+
 #[tokio::test]
 async fn the_runner_maps_every_operation_of_the_manifest() {
     // Every operation of tests/operations.json is callable from a scenario: calling it with an
