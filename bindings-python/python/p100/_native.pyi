@@ -43,7 +43,6 @@ __all__ = [
     "CardList",
     "CardRef",
     "CardSummary",
-    "CardTransaction",
     "CardTransactionEvent",
     "CardTransactions",
     "CreateCardRequest",
@@ -1890,41 +1889,11 @@ class CardList:
         """The wire JSON (camelCase names, amounts as strings)."""
 
 @final
-class CardTransaction:
-    """One card payment, refund or fee. *Inferred* shape (that of the card transaction webhook)."""
-
-    @property
-    def transaction_id(self) -> str | None:
-        """Transaction id (`id` accepted)."""
-    @property
-    def amount(self) -> Decimal | None:
-        """Amount."""
-    @property
-    def currency(self) -> str | None:
-        """Currency of the amount (card payments may be in any currency)."""
-    @property
-    def merchant_name(self) -> str | None:
-        """Merchant."""
-    @property
-    def type(self) -> str | None:
-        """Kind of transaction, as sent."""
-    @property
-    def status(self) -> str | None:
-        """Status text, as sent."""
-    @property
-    def created_at(self) -> str | None:
-        """Creation time (ISO-8601 text)."""
-    def to_dict(self) -> dict[str, Any]:
-        """The attributes as a plain dict (nested models as dicts)."""
-    def to_json(self) -> str:
-        """The wire JSON (camelCase names, amounts as strings)."""
-
-@final
 class CardTransactions:
-    """A card's transactions (`GET /v1/card/transactions/{externalUserId}/{cardId}`)."""
+    """A card's transactions (`GET /v1/card/transactions/{externalUserId}/{cardId}`). *Inferred* shape: each transaction is shaped like the card transaction webhook's payload."""
 
     @property
-    def transactions(self) -> list[CardTransaction]:
+    def transactions(self) -> list[CardTransactionEvent]:
         """The transactions, newest first."""
     def to_dict(self) -> dict[str, Any]:
         """The attributes as a plain dict (nested models as dicts)."""

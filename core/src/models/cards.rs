@@ -2,7 +2,8 @@
 
 use super::{check_opt, Validate};
 use crate::money::as_number;
-use crate::{validate, Amount, Currency, SecretString};
+use crate::webhooks::CardTransactionEvent;
+use crate::{validate, Amount, SecretString};
 
 model! {
     /// Issue a virtual card (`POST /v1/card/virtual`): label 3–30 characters, 4-digit PIN.
@@ -84,38 +85,12 @@ model! {
 }
 
 model! {
-    /// One card payment, refund or fee. *Inferred* shape (that of the card transaction webhook).
-    pub struct CardTransaction {
-        /// Transaction id (`id` accepted).
-        #[serde(default, alias = "id")]
-        pub transaction_id: Option<String>,
-        /// Amount.
-        #[serde(default)]
-        pub amount: Option<Amount>,
-        /// Currency of the amount (card payments may be in any currency).
-        #[serde(default)]
-        pub currency: Option<Currency>,
-        /// Merchant.
-        #[serde(default)]
-        pub merchant_name: Option<String>,
-        /// Kind of transaction, as sent.
-        #[serde(default, rename = "type")]
-        pub r#type: Option<String>,
-        /// Status text, as sent.
-        #[serde(default)]
-        pub status: Option<String>,
-        /// Creation time (ISO-8601 text).
-        #[serde(default)]
-        pub created_at: Option<String>,
-    }
-}
-
-model! {
-    /// A card's transactions (`GET /v1/card/transactions/{externalUserId}/{cardId}`).
+    /// A card's transactions (`GET /v1/card/transactions/{externalUserId}/{cardId}`). *Inferred*
+    /// shape: each transaction is shaped like the card transaction webhook's payload.
     pub struct CardTransactions {
         /// The transactions, newest first.
         #[serde(default, deserialize_with = "super::de::null_default")]
-        pub transactions: Vec<CardTransaction>,
+        pub transactions: Vec<CardTransactionEvent>,
     }
 }
 

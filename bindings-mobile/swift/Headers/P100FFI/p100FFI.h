@@ -473,11 +473,6 @@ RustBuffer uniffi_p100_fn_method_cardref_to_json(RustBuffer ptr, RustCallStatus 
 RustBuffer uniffi_p100_fn_method_cardsummary_to_json(RustBuffer ptr, RustCallStatus *_Nonnull out_status
 );
 #endif
-#ifndef UNIFFI_FFIDEF_UNIFFI_P100_FN_METHOD_CARDTRANSACTION_TO_JSON
-#define UNIFFI_FFIDEF_UNIFFI_P100_FN_METHOD_CARDTRANSACTION_TO_JSON
-RustBuffer uniffi_p100_fn_method_cardtransaction_to_json(RustBuffer ptr, RustCallStatus *_Nonnull out_status
-);
-#endif
 #ifndef UNIFFI_FFIDEF_UNIFFI_P100_FN_METHOD_CARDTRANSACTIONS_TO_JSON
 #define UNIFFI_FFIDEF_UNIFFI_P100_FN_METHOD_CARDTRANSACTIONS_TO_JSON
 RustBuffer uniffi_p100_fn_method_cardtransactions_to_json(RustBuffer ptr, RustCallStatus *_Nonnull out_status

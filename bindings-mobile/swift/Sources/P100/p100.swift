@@ -1521,138 +1521,6 @@ public func FfiConverterTypeCardSummary_lower(_ value: CardSummary) -> RustBuffe
 
 
 /**
- * One card payment, refund or fee. *Inferred* shape (that of the card transaction webhook).
- */
-public struct CardTransaction: Equatable, Hashable {
-    /**
-     * Transaction id (`id` accepted).
-     */
-    public let transactionId: String?
-    /**
-     * Amount.
-     */
-    public let amount: Amount?
-    /**
-     * Currency of the amount (card payments may be in any currency).
-     */
-    public let currency: Currency?
-    /**
-     * Merchant.
-     */
-    public let merchantName: String?
-    /**
-     * Kind of transaction, as sent.
-     */
-    public let type: String?
-    /**
-     * Status text, as sent.
-     */
-    public let status: String?
-    /**
-     * Creation time (ISO-8601 text).
-     */
-    public let createdAt: String?
-
-    // Default memberwise initializers are never public by default, so we
-    // declare one manually.
-    public init(
-        /**
-         * Transaction id (`id` accepted).
-         */transactionId: String?, 
-        /**
-         * Amount.
-         */amount: Amount?, 
-        /**
-         * Currency of the amount (card payments may be in any currency).
-         */currency: Currency?, 
-        /**
-         * Merchant.
-         */merchantName: String?, 
-        /**
-         * Kind of transaction, as sent.
-         */type: String?, 
-        /**
-         * Status text, as sent.
-         */status: String?, 
-        /**
-         * Creation time (ISO-8601 text).
-         */createdAt: String?) {
-        self.transactionId = transactionId
-        self.amount = amount
-        self.currency = currency
-        self.merchantName = merchantName
-        self.type = type
-        self.status = status
-        self.createdAt = createdAt
-    }
-
-    
-    /**
-     * This value as the API's JSON (wire names, amounts as strings). Secrets (PAN, CVV,
-     * PIN…) are in clear, as on the wire: never log it.
-     */
-public func toJson()throws  -> String  {
-    return try  FfiConverterString.lift(try rustCallWithError(FfiConverterTypeP100Error_lift) {
-        uniffiCallStatus in
-    uniffi_p100_fn_method_cardtransaction_to_json(
-            FfiConverterTypeCardTransaction_lower(self),uniffiCallStatus
-    )
-})
-}
-    
-
-    
-}
-
-#if compiler(>=6)
-extension CardTransaction: Sendable {}
-#endif
-
-#if swift(>=5.8)
-@_documentation(visibility: private)
-#endif
-public struct FfiConverterTypeCardTransaction: FfiConverterRustBuffer {
-    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> CardTransaction {
-        return
-            try CardTransaction(
-                transactionId: FfiConverterOptionString.read(from: &buf), 
-                amount: FfiConverterOptionTypeAmount.read(from: &buf), 
-                currency: FfiConverterOptionTypeCurrency.read(from: &buf), 
-                merchantName: FfiConverterOptionString.read(from: &buf), 
-                type: FfiConverterOptionString.read(from: &buf), 
-                status: FfiConverterOptionString.read(from: &buf), 
-                createdAt: FfiConverterOptionString.read(from: &buf)
-        )
-    }
-
-    public static func write(_ value: CardTransaction, into buf: inout [UInt8]) {
-        FfiConverterOptionString.write(value.transactionId, into: &buf)
-        FfiConverterOptionTypeAmount.write(value.amount, into: &buf)
-        FfiConverterOptionTypeCurrency.write(value.currency, into: &buf)
-        FfiConverterOptionString.write(value.merchantName, into: &buf)
-        FfiConverterOptionString.write(value.type, into: &buf)
-        FfiConverterOptionString.write(value.status, into: &buf)
-        FfiConverterOptionString.write(value.createdAt, into: &buf)
-    }
-}
-
-
-#if swift(>=5.8)
-@_documentation(visibility: private)
-#endif
-public func FfiConverterTypeCardTransaction_lift(_ buf: RustBuffer) throws -> CardTransaction {
-    return try FfiConverterTypeCardTransaction.lift(buf)
-}
-
-#if swift(>=5.8)
-@_documentation(visibility: private)
-#endif
-public func FfiConverterTypeCardTransaction_lower(_ value: CardTransaction) -> RustBuffer {
-    return FfiConverterTypeCardTransaction.lower(value)
-}
-
-
-/**
  * A card transaction. *Inferred* payload (the event page was not found).
  */
 public struct CardTransactionEvent: Equatable, Hashable {
@@ -1805,20 +1673,21 @@ public func FfiConverterTypeCardTransactionEvent_lower(_ value: CardTransactionE
 
 
 /**
- * A card's transactions (`GET /v1/card/transactions/{externalUserId}/{cardId}`).
+ * A card's transactions (`GET /v1/card/transactions/{externalUserId}/{cardId}`). *Inferred*
+ * shape: each transaction is shaped like the card transaction webhook's payload.
  */
 public struct CardTransactions: Equatable, Hashable {
     /**
      * The transactions, newest first.
      */
-    public let transactions: [CardTransaction]
+    public let transactions: [CardTransactionEvent]
 
     // Default memberwise initializers are never public by default, so we
     // declare one manually.
     public init(
         /**
          * The transactions, newest first.
-         */transactions: [CardTransaction]) {
+         */transactions: [CardTransactionEvent]) {
         self.transactions = transactions
     }
 
@@ -1851,12 +1720,12 @@ public struct FfiConverterTypeCardTransactions: FfiConverterRustBuffer {
     public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> CardTransactions {
         return
             try CardTransactions(
-                transactions: FfiConverterSequenceTypeCardTransaction.read(from: &buf)
+                transactions: FfiConverterSequenceTypeCardTransactionEvent.read(from: &buf)
         )
     }
 
     public static func write(_ value: CardTransactions, into buf: inout [UInt8]) {
-        FfiConverterSequenceTypeCardTransaction.write(value.transactions, into: &buf)
+        FfiConverterSequenceTypeCardTransactionEvent.write(value.transactions, into: &buf)
     }
 }
 
@@ -15985,23 +15854,23 @@ fileprivate struct FfiConverterSequenceTypeCardSummary: FfiConverterRustBuffer {
 #if swift(>=5.8)
 @_documentation(visibility: private)
 #endif
-fileprivate struct FfiConverterSequenceTypeCardTransaction: FfiConverterRustBuffer {
-    typealias SwiftType = [CardTransaction]
+fileprivate struct FfiConverterSequenceTypeCardTransactionEvent: FfiConverterRustBuffer {
+    typealias SwiftType = [CardTransactionEvent]
 
-    public static func write(_ value: [CardTransaction], into buf: inout [UInt8]) {
+    public static func write(_ value: [CardTransactionEvent], into buf: inout [UInt8]) {
         let len = Int32(value.count)
         writeInt(&buf, len)
         for item in value {
-            FfiConverterTypeCardTransaction.write(item, into: &buf)
+            FfiConverterTypeCardTransactionEvent.write(item, into: &buf)
         }
     }
 
-    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> [CardTransaction] {
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> [CardTransactionEvent] {
         let len: Int32 = try readInt(&buf)
-        var seq = [CardTransaction]()
+        var seq = [CardTransactionEvent]()
         seq.reserveCapacity(Int(len))
         for _ in 0 ..< len {
-            seq.append(try FfiConverterTypeCardTransaction.read(from: &buf))
+            seq.append(try FfiConverterTypeCardTransactionEvent.read(from: &buf))
         }
         return seq
     }

@@ -833,8 +833,6 @@ internal object UniffiLib {
     ): RustBuffer.ByValue
     external fun uniffi_p100_fn_method_cardsummary_to_json(`ptr`: RustBuffer.ByValue,uniffi_out_err: UniffiRustCallStatus, 
     ): RustBuffer.ByValue
-    external fun uniffi_p100_fn_method_cardtransaction_to_json(`ptr`: RustBuffer.ByValue,uniffi_out_err: UniffiRustCallStatus, 
-    ): RustBuffer.ByValue
     external fun uniffi_p100_fn_method_cardtransactions_to_json(`ptr`: RustBuffer.ByValue,uniffi_out_err: UniffiRustCallStatus, 
     ): RustBuffer.ByValue
     external fun uniffi_p100_fn_method_createcardrequest_to_json(`ptr`: RustBuffer.ByValue,uniffi_out_err: UniffiRustCallStatus, 
@@ -2185,108 +2183,6 @@ public object FfiConverterTypeCardSummary: FfiConverterRustBuffer<CardSummary> {
 
 
 /**
- * One card payment, refund or fee. *Inferred* shape (that of the card transaction webhook).
- */
-data class CardTransaction (
-    /**
-     * Transaction id (`id` accepted).
-     */
-    val `transactionId`: kotlin.String?
-    , 
-    /**
-     * Amount.
-     */
-    val `amount`: Amount?
-    , 
-    /**
-     * Currency of the amount (card payments may be in any currency).
-     */
-    val `currency`: Currency?
-    , 
-    /**
-     * Merchant.
-     */
-    val `merchantName`: kotlin.String?
-    , 
-    /**
-     * Kind of transaction, as sent.
-     */
-    val `type`: kotlin.String?
-    , 
-    /**
-     * Status text, as sent.
-     */
-    val `status`: kotlin.String?
-    , 
-    /**
-     * Creation time (ISO-8601 text).
-     */
-    val `createdAt`: kotlin.String?
-    
-){
-    
-    /**
-     * This value as the API's JSON (wire names, amounts as strings). Secrets (PAN, CVV,
-     * PIN…) are in clear, as on the wire: never log it.
-     */
-    @Throws(P100Exception::class) fun `toJson`(): kotlin.String {
-            return FfiConverterString.lift(
-    uniffiRustCallWithError(P100Exception) { _status ->
-    UniffiLib.uniffi_p100_fn_method_cardtransaction_to_json(FfiConverterTypeCardTransaction.lower(this),
-        _status)
-}
-    )
-    }
-    
-
-    
-
-    
-
-    
-    companion object
-}
-
-/**
- * @suppress
- */
-public object FfiConverterTypeCardTransaction: FfiConverterRustBuffer<CardTransaction> {
-    override fun read(buf: ByteBuffer): CardTransaction {
-        return CardTransaction(
-            FfiConverterOptionalString.read(buf),
-            FfiConverterOptionalTypeAmount.read(buf),
-            FfiConverterOptionalTypeCurrency.read(buf),
-            FfiConverterOptionalString.read(buf),
-            FfiConverterOptionalString.read(buf),
-            FfiConverterOptionalString.read(buf),
-            FfiConverterOptionalString.read(buf),
-        )
-    }
-
-    override fun allocationSize(value: CardTransaction) = (
-            FfiConverterOptionalString.allocationSize(value.`transactionId`) +
-            FfiConverterOptionalTypeAmount.allocationSize(value.`amount`) +
-            FfiConverterOptionalTypeCurrency.allocationSize(value.`currency`) +
-            FfiConverterOptionalString.allocationSize(value.`merchantName`) +
-            FfiConverterOptionalString.allocationSize(value.`type`) +
-            FfiConverterOptionalString.allocationSize(value.`status`) +
-            FfiConverterOptionalString.allocationSize(value.`createdAt`)
-    )
-
-    override fun write(value: CardTransaction, buf: ByteBuffer) {
-            FfiConverterOptionalString.write(value.`transactionId`, buf)
-            FfiConverterOptionalTypeAmount.write(value.`amount`, buf)
-            FfiConverterOptionalTypeCurrency.write(value.`currency`, buf)
-            FfiConverterOptionalString.write(value.`merchantName`, buf)
-            FfiConverterOptionalString.write(value.`type`, buf)
-            FfiConverterOptionalString.write(value.`status`, buf)
-            FfiConverterOptionalString.write(value.`createdAt`, buf)
-    }
-}
-
-
-
-/**
  * A card transaction. *Inferred* payload (the event page was not found).
  */
 data class CardTransactionEvent (
@@ -2405,13 +2301,14 @@ public object FfiConverterTypeCardTransactionEvent: FfiConverterRustBuffer<CardT
 
 
 /**
- * A card's transactions (`GET /v1/card/transactions/{externalUserId}/{cardId}`).
+ * A card's transactions (`GET /v1/card/transactions/{externalUserId}/{cardId}`). *Inferred*
+ * shape: each transaction is shaped like the card transaction webhook's payload.
  */
 data class CardTransactions (
     /**
      * The transactions, newest first.
      */
-    val `transactions`: List<CardTransaction>
+    val `transactions`: List<CardTransactionEvent>
     
 ){
     
@@ -2443,16 +2340,16 @@ data class CardTransactions (
 public object FfiConverterTypeCardTransactions: FfiConverterRustBuffer<CardTransactions> {
     override fun read(buf: ByteBuffer): CardTransactions {
         return CardTransactions(
-            FfiConverterSequenceTypeCardTransaction.read(buf),
+            FfiConverterSequenceTypeCardTransactionEvent.read(buf),
         )
     }
 
     override fun allocationSize(value: CardTransactions) = (
-            FfiConverterSequenceTypeCardTransaction.allocationSize(value.`transactions`)
+            FfiConverterSequenceTypeCardTransactionEvent.allocationSize(value.`transactions`)
     )
 
     override fun write(value: CardTransactions, buf: ByteBuffer) {
-            FfiConverterSequenceTypeCardTransaction.write(value.`transactions`, buf)
+            FfiConverterSequenceTypeCardTransactionEvent.write(value.`transactions`, buf)
     }
 }
 
@@ -16010,24 +15907,24 @@ public object FfiConverterSequenceTypeCardSummary: FfiConverterRustBuffer<List<C
 /**
  * @suppress
  */
-public object FfiConverterSequenceTypeCardTransaction: FfiConverterRustBuffer<List<CardTransaction>> {
-    override fun read(buf: ByteBuffer): List<CardTransaction> {
+public object FfiConverterSequenceTypeCardTransactionEvent: FfiConverterRustBuffer<List<CardTransactionEvent>> {
+    override fun read(buf: ByteBuffer): List<CardTransactionEvent> {
         val len = buf.getInt()
-        return List<CardTransaction>(len) {
-            FfiConverterTypeCardTransaction.read(buf)
+        return List<CardTransactionEvent>(len) {
+            FfiConverterTypeCardTransactionEvent.read(buf)
         }
     }
 
-    override fun allocationSize(value: List<CardTransaction>): ULong {
+    override fun allocationSize(value: List<CardTransactionEvent>): ULong {
         val sizeForLength = 4UL
-        val sizeForItems = value.map { FfiConverterTypeCardTransaction.allocationSize(it) }.sum()
+        val sizeForItems = value.map { FfiConverterTypeCardTransactionEvent.allocationSize(it) }.sum()
         return sizeForLength + sizeForItems
     }
 
-    override fun write(value: List<CardTransaction>, buf: ByteBuffer) {
+    override fun write(value: List<CardTransactionEvent>, buf: ByteBuffer) {
         buf.putInt(value.size)
         value.iterator().forEach {
-            FfiConverterTypeCardTransaction.write(it, buf)
+            FfiConverterTypeCardTransactionEvent.write(it, buf)
         }
     }
 }
