@@ -113,7 +113,9 @@ final class P100Tests: XCTestCase, @unchecked Sendable {
                 let r = try await runner.run(file: file)
                 summaries.append(r.summary)
                 print(r.summary)
-                XCTAssertGreaterThan(r.steps, 50)
+                // Every step of the file ran and passed (the files are split by area: sizes differ).
+                XCTAssertGreaterThan(r.steps, 0)
+                XCTAssertEqual(r.passedSteps, r.steps)
                 if let first = r.failures.first {
                     XCTFail(first + (r.failures.count > 1 ? " (and \(r.failures.count - 1) more failing steps)" : ""))
                 }

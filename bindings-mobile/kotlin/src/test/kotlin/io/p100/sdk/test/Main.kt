@@ -219,7 +219,8 @@ private fun defineTests() {
             assertTrue(r.failures.isEmpty()) {
                 r.failures.first() + if (r.failures.size > 1) " (and ${r.failures.size - 1} more failing steps)" else ""
             }
-            assertTrue(r.steps > 50) { "the scenario has only ${r.steps} steps" }
+            // Every step of the file ran and passed (the files are split by area: sizes differ).
+            assertTrue(r.steps > 0 && r.passedSteps == r.steps) { "${r.passedSteps} of ${r.steps} steps passed" }
         }
     }
 

@@ -420,12 +420,24 @@ suspend fun callOperation(
     val name = Manifest.kotlinNames[op] ?: throw AssertionError("operation $op is not in tests/operations.json")
     val (accessor, method) = Manifest.resolve(name) ?: throw AssertionError("$name is not on the Kotlin client")
     val input = if (i.containsKey("files")) i + ("files" to files(i)) else i
+    val ids =
+        method.parameters
+            .filter { it.type.classifier == String::class }
+            .mapNotNull { it.name }
+            .toSet()
     val args =
         method.parameters.associateWith { p ->
             when {
                 p.kind == KParameter.Kind.INSTANCE -> accessor.call(c)
+
                 p.type.classifier == String::class -> s(input, p.name!!)
-                else -> Records.convert(p.type, input, p.name!!)
+
+                // Uploads carry files, which are not JSON: built field by field.
+                i.containsKey("files") -> Records.convert(p.type, input, p.name!!)
+
+                // Every other request through the core's decoder (`<Type>FromJson`), as an app
+                // that has JSON would: unknown fields and fractional amounts are refused.
+                else -> requestFromJson(p.type, i - ids)
             }
         }
     val result =
@@ -599,5 +611,22 @@ object Match {
         for ((p, m) in fields) {
             matches(resolve(v, p as String), m)?.let { throw AssertionError("$p: $it (result was ${Json.write(v)})") }
         }
+    }
+}
+
+/** The generated top-level functions of the SDK (`transferRequestFromJson`, …). */
+private val generatedFunctions: Class<*> = Class.forName("io.p100.sdk.P100Kt")
+
+/** A request record from scenario fields, through its generated `<type>FromJson`. */
+private fun requestFromJson(
+    type: kotlin.reflect.KType,
+    fields: Map<String, Any?>,
+): Any? {
+    val name = (type.classifier as KClass<*>).simpleName ?: error("unnamed request type $type")
+    val fn = generatedFunctions.getMethod(name.replaceFirstChar { it.lowercase() } + "FromJson", String::class.java)
+    return try {
+        fn.invoke(null, Json.write(fields))
+    } catch (e: InvocationTargetException) {
+        throw e.targetException
     }
 }
