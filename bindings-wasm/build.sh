@@ -129,7 +129,7 @@ node -e '
     engines: { node: ">=18" },
     files: [
       "index.cjs", "index.mjs", "index.d.ts", "errors.cjs", "errors.d.ts",
-      "native/p100_wasm.js", "native/p100_wasm.d.ts", "native/p100_wasm_bg.wasm", "README.md",
+      "native/p100_wasm.js", "native/p100_wasm.d.ts", "native/p100_wasm_bg.wasm", "native/snippets/", "README.md",
     ],
   };
   require("fs").writeFileSync(out, JSON.stringify(pkg, null, 2) + "\n");

@@ -253,7 +253,7 @@ impl Client {
         };
         // No fallback to environment variables here: that is `Client.fromEnv`.
         let b = settings.builder(Unit::Millis, USER_AGENT, |_| None)?;
-        Ok(Client { inner: b.build()? })
+        Self::finish(b)
     }
 
     /// A client from environment variables: `P100_API_KEY` (required), then `P100_BASE_URL`, or
@@ -283,6 +283,14 @@ impl Client {
                 .and_then(|v| v.as_string())
         };
         let b = Settings::default().builder(Unit::Millis, USER_AGENT, get)?;
+        Self::finish(b)
+    }
+
+    /// Every client of the package does its HTTP through Node's `fetch` (a host build, for
+    /// `cargo test`, keeps the core's default transport).
+    fn finish(b: p100::ClientBuilder) -> Result<Client, Error> {
+        #[cfg(target_arch = "wasm32")]
+        let b = b.transport(std::sync::Arc::new(crate::transport::FetchTransport));
         Ok(Client { inner: b.build()? })
     }
 

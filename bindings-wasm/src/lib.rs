@@ -20,6 +20,8 @@ mod convert;
 pub mod errors;
 pub mod groups;
 pub mod panic;
+#[cfg(target_arch = "wasm32")]
+mod transport;
 pub mod webhooks;
 
 pub use client::Client;

@@ -407,9 +407,31 @@ crate::string_enum! {
 /// A secret text (PAN, CVV, PIN, document number, date of birth, API key…).
 ///
 /// `Debug` never shows it; there is no `Display`. Read it with [`SecretString::expose`].
-#[derive(Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[derive(Clone, PartialEq, Eq, Default, Deserialize)]
 #[serde(transparent)]
 pub struct SecretString(String);
+
+impl Serialize for SecretString {
+    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        #[cfg(feature = "wasm")]
+        SECRETS_WRITTEN.with(|n| n.set(n.get().wrapping_add(1)));
+        s.serialize_str(&self.0)
+    }
+}
+
+#[cfg(feature = "wasm")]
+thread_local! {
+    static SECRETS_WRITTEN: std::cell::Cell<u64> = const { std::cell::Cell::new(0) };
+}
+
+/// How many [`SecretString`]s this thread has serialized so far (feature `wasm`): the npm
+/// package compares it before and after writing a reply, and hides the secret fields of the JS
+/// object only when the reply held one.
+#[cfg(feature = "wasm")]
+#[doc(hidden)]
+pub fn secrets_written() -> u64 {
+    SECRETS_WRITTEN.with(std::cell::Cell::get)
+}
 
 impl SecretString {
     /// Wraps a secret.

@@ -5,7 +5,7 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use crate::money::SecretString;
-use crate::transport::{ReqwestTransport, Transport};
+use crate::transport::Transport;
 use crate::{Error, Result};
 
 /// Staging host.
@@ -290,7 +290,8 @@ impl ClientBuilder {
         self
     }
 
-    /// Checks the settings and builds the client.
+    /// Checks the settings and builds the client. On `wasm32` a [`Transport`] must be given
+    /// (the npm package passes one on Node's `fetch`): there is no default HTTP stack there.
     pub fn build(self) -> Result<super::Client> {
         let api_key = self.api_key.ok_or_else(|| {
             Error::config("an API key is required (set P100_API_KEY or call api_key())")
@@ -332,7 +333,7 @@ impl ClientBuilder {
         }
         let transport: Arc<dyn Transport> = match self.transport {
             Some(t) => t,
-            None => Arc::new(ReqwestTransport::with_connect_timeout(connect_timeout)?),
+            None => default_transport(connect_timeout)?,
         };
         Ok(super::Client::from_parts(
             Config {
@@ -396,6 +397,20 @@ pub(crate) fn check_base_url(url: &str) -> Result<String> {
         _ => return Err(bad("must use https")),
     }
     Ok(text.to_string())
+}
+
+#[cfg(not(target_arch = "wasm32"))]
+fn default_transport(connect_timeout: Duration) -> Result<Arc<dyn Transport>> {
+    Ok(Arc::new(
+        crate::transport::ReqwestTransport::with_connect_timeout(connect_timeout)?,
+    ))
+}
+
+#[cfg(target_arch = "wasm32")]
+fn default_transport(_connect_timeout: Duration) -> Result<Arc<dyn Transport>> {
+    Err(Error::config(
+        "on wasm32 the client needs a transport (ClientBuilder::transport)",
+    ))
 }
 
 #[cfg(test)]

@@ -277,6 +277,11 @@ pub fn decode<T: DeserializeOwned>(prepared: &Prepared, resp: &HttpResponse) -> 
     } else {
         &resp.body
     };
+    // The fast path; only a reply that fails is read again to find where (same bytes, same
+    // failure), so a good reply never pays for the path tracking.
+    if let Ok(v) = serde_json::from_slice::<T>(body) {
+        return Ok(v);
+    }
     let mut de = serde_json::Deserializer::from_slice(body);
     let result = serde_path_to_error::deserialize::<_, T>(&mut de)
         .map_err(|e| (describe_path(e.path()), describe_serde_error(e.inner())))

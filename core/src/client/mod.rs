@@ -125,14 +125,19 @@ impl Client {
         let sent_at_ms = exec::now_unix_ms();
         let mut attempt = 0u32;
         loop {
-            // The transport honours the deadline itself (keeping the status when a body is
-            // late); this outer guard only stops a custom transport that does not.
-            let guard = config
-                .timeout
-                .saturating_add(std::time::Duration::from_secs(1));
-            let reply = transport::timeout(guard, self.transport.send(request.clone()))
-                .await
-                .unwrap_or(Err(transport::TransportError::Timeout));
+            // The built-in transports honour the deadline themselves (keeping the status when a
+            // body is late); this outer guard only stops a custom transport that may not.
+            let send = self.transport.send(request.clone());
+            let reply = if self.transport.honours_deadline() {
+                send.await
+            } else {
+                let guard = config
+                    .timeout
+                    .saturating_add(std::time::Duration::from_secs(1));
+                transport::timeout(guard, send)
+                    .await
+                    .unwrap_or(Err(transport::TransportError::Timeout))
+            };
             let error = match reply {
                 Ok(resp) if (200..300).contains(&resp.status) => return Ok(resp),
                 Ok(resp) => error_from_response(prepared, &resp),

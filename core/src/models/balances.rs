@@ -146,59 +146,80 @@ struct FlatBalance {
     network_config: HashMap<String, NetworkConfig>,
 }
 
+/// The object form of [`Balances`] on the wire.
 #[derive(Deserialize)]
-#[serde(untagged)]
-enum BalancesWire {
-    Object {
-        #[serde(
-            rename = "fiatBalances",
-            default,
-            deserialize_with = "super::de::null_default"
-        )]
-        fiat: Vec<FiatBalance>,
-        #[serde(
-            rename = "cryptoBalances",
-            default,
-            deserialize_with = "super::de::null_default"
-        )]
-        crypto: Vec<CryptoBalance>,
-    },
-    Flat(Vec<FlatBalance>),
+struct BalancesObject {
+    #[serde(
+        rename = "fiatBalances",
+        default,
+        deserialize_with = "super::de::null_default"
+    )]
+    fiat: Vec<FiatBalance>,
+    #[serde(
+        rename = "cryptoBalances",
+        default,
+        deserialize_with = "super::de::null_default"
+    )]
+    crypto: Vec<CryptoBalance>,
+}
+
+impl From<Vec<FlatBalance>> for Balances {
+    fn from(entries: Vec<FlatBalance>) -> Self {
+        let mut out = Balances::default();
+        for e in entries {
+            if e.name.is_fiat() {
+                out.fiat_balances.push(FiatBalance {
+                    id: e.id,
+                    amount: e.amount,
+                    name: e.name,
+                    rate: e.rate,
+                    iban: e.iban,
+                    status: e.status,
+                });
+            } else {
+                out.crypto_balances.push(CryptoBalance {
+                    id: e.id,
+                    amount: e.amount,
+                    name: e.name,
+                    wallet: e.wallet,
+                    rate: e.rate,
+                    network_config: e.network_config,
+                });
+            }
+        }
+        out
+    }
+}
+
+/// Picks the form from the first token (an object or an array), without buffering the reply
+/// as an untagged enum would.
+struct BalancesVisitor;
+
+impl<'de> serde::de::Visitor<'de> for BalancesVisitor {
+    type Value = Balances;
+
+    fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("an object with fiatBalances and cryptoBalances, or an array of balances")
+    }
+
+    fn visit_map<A: serde::de::MapAccess<'de>>(self, map: A) -> Result<Balances, A::Error> {
+        let o = BalancesObject::deserialize(serde::de::value::MapAccessDeserializer::new(map))?;
+        Ok(Balances {
+            fiat_balances: o.fiat,
+            crypto_balances: o.crypto,
+        })
+    }
+
+    fn visit_seq<A: serde::de::SeqAccess<'de>>(self, seq: A) -> Result<Balances, A::Error> {
+        let entries =
+            Vec::<FlatBalance>::deserialize(serde::de::value::SeqAccessDeserializer::new(seq))?;
+        Ok(entries.into())
+    }
 }
 
 impl<'de> Deserialize<'de> for Balances {
     fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        match BalancesWire::deserialize(d)? {
-            BalancesWire::Object { fiat, crypto } => Ok(Balances {
-                fiat_balances: fiat,
-                crypto_balances: crypto,
-            }),
-            BalancesWire::Flat(entries) => {
-                let mut out = Balances::default();
-                for e in entries {
-                    if e.name.is_fiat() {
-                        out.fiat_balances.push(FiatBalance {
-                            id: e.id,
-                            amount: e.amount,
-                            name: e.name,
-                            rate: e.rate,
-                            iban: e.iban,
-                            status: e.status,
-                        });
-                    } else {
-                        out.crypto_balances.push(CryptoBalance {
-                            id: e.id,
-                            amount: e.amount,
-                            name: e.name,
-                            wallet: e.wallet,
-                            rate: e.rate,
-                            network_config: e.network_config,
-                        });
-                    }
-                }
-                Ok(out)
-            }
-        }
+        d.deserialize_any(BalancesVisitor)
     }
 }
 
@@ -277,22 +298,41 @@ pub struct TransactionHistory {
     pub transactions: Vec<Transaction>,
 }
 
+/// The object form of [`TransactionHistory`] on the wire.
 #[derive(Deserialize)]
-#[serde(untagged)]
-enum HistoryWire {
-    List(Vec<Transaction>),
-    Object {
-        #[serde(alias = "items", alias = "data")]
-        transactions: Vec<Transaction>,
-    },
+struct HistoryObject {
+    #[serde(alias = "items", alias = "data")]
+    transactions: Vec<Transaction>,
+}
+
+/// Picks the form from the first token, without buffering a long history as an untagged enum
+/// would.
+struct HistoryVisitor;
+
+impl<'de> serde::de::Visitor<'de> for HistoryVisitor {
+    type Value = TransactionHistory;
+
+    fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("an array of transactions, or an object holding one under `transactions`")
+    }
+
+    fn visit_map<A: serde::de::MapAccess<'de>>(self, map: A) -> Result<Self::Value, A::Error> {
+        let o = HistoryObject::deserialize(serde::de::value::MapAccessDeserializer::new(map))?;
+        Ok(TransactionHistory {
+            transactions: o.transactions,
+        })
+    }
+
+    fn visit_seq<A: serde::de::SeqAccess<'de>>(self, seq: A) -> Result<Self::Value, A::Error> {
+        let transactions =
+            Vec::<Transaction>::deserialize(serde::de::value::SeqAccessDeserializer::new(seq))?;
+        Ok(TransactionHistory { transactions })
+    }
 }
 
 impl<'de> Deserialize<'de> for TransactionHistory {
     fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        let transactions = match HistoryWire::deserialize(d)? {
-            HistoryWire::List(t) | HistoryWire::Object { transactions: t } => t,
-        };
-        Ok(TransactionHistory { transactions })
+        d.deserialize_any(HistoryVisitor)
     }
 }
 

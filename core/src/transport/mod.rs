@@ -1,5 +1,6 @@
 //! The HTTP seam: plain request/response values, a [`Transport`] trait, and the default
-//! implementation on reqwest (native and `wasm32`).
+//! implementation on reqwest (native targets; on `wasm32` the npm package brings its own, on
+//! Node's `fetch`).
 //!
 //! Building a request and reading a response are pure functions elsewhere in the crate; this
 //! module only moves bytes. Tests and embedders can plug in their own [`Transport`].
@@ -225,211 +226,25 @@ impl fmt::Display for TransportError {
 pub trait Transport: MaybeSendSync + fmt::Debug {
     /// Sends `request` and returns the response, whatever its status.
     fn send(&self, request: HttpRequest) -> BoxFuture<'_, Result<HttpResponse, TransportError>>;
-}
 
-/// The default transport, on reqwest.
-#[derive(Debug, Clone)]
-pub struct ReqwestTransport {
-    client: reqwest::Client,
-}
-
-impl ReqwestTransport {
-    /// A transport with reqwest's defaults, except that redirects are **not** followed: a
-    /// redirect would carry the `x-api-key` header (and a money-moving body) to a URL the SDK
-    /// never checked. A 3xx reply is returned to the client, which reports it as an error.
-    /// (On `wasm32` the platform's `fetch` decides; see the npm package's README.)
-    pub fn new() -> crate::Result<Self> {
-        ReqwestTransport::with_connect_timeout(DEFAULT_CONNECT_TIMEOUT)
-    }
-
-    /// Like [`ReqwestTransport::new`], giving up on connecting after `connect_timeout`. A
-    /// connection that was never made carried nothing, so that failure is
-    /// [`TransportError::NotSent`] and even a money-moving call may be sent again.
-    pub fn with_connect_timeout(connect_timeout: Duration) -> crate::Result<Self> {
-        default_client(connect_timeout)
-            .map(|client| ReqwestTransport { client })
-            .map_err(|e| crate::Error::config(format!("the HTTP client could not start: {e}")))
-    }
-
-    /// A transport over a reqwest client you configured (proxy, TLS roots, …).
-    pub fn with_client(client: reqwest::Client) -> Self {
-        ReqwestTransport { client }
+    /// `true` when [`send`](Transport::send) always ends by [`HttpRequest::timeout`] (reporting
+    /// [`TransportError::Timeout`] or [`BodyFailure::Timeout`] itself). The client then spares
+    /// the extra timer it otherwise races against every attempt of a custom transport.
+    fn honours_deadline(&self) -> bool {
+        false
     }
 }
+
+#[cfg(not(target_arch = "wasm32"))]
+mod reqwest;
+#[cfg(not(target_arch = "wasm32"))]
+pub use self::reqwest::ReqwestTransport;
 
 /// How long the default transport tries to connect (10 s).
 pub const DEFAULT_CONNECT_TIMEOUT: Duration = Duration::from_secs(10);
 
 /// Longest reply body the client reads by default (16 MiB).
 pub const DEFAULT_MAX_RESPONSE_BYTES: usize = 16 * 1024 * 1024;
-
-#[cfg(not(target_arch = "wasm32"))]
-fn default_client(connect_timeout: Duration) -> Result<reqwest::Client, reqwest::Error> {
-    reqwest::Client::builder()
-        .redirect(reqwest::redirect::Policy::none())
-        .connect_timeout(connect_timeout)
-        .build()
-}
-
-#[cfg(target_arch = "wasm32")]
-fn default_client(_connect_timeout: Duration) -> Result<reqwest::Client, reqwest::Error> {
-    reqwest::Client::builder().build()
-}
-
-fn reqwest_method(m: Method) -> reqwest::Method {
-    match m {
-        Method::Get => reqwest::Method::GET,
-        Method::Post => reqwest::Method::POST,
-        Method::Patch => reqwest::Method::PATCH,
-        Method::Delete => reqwest::Method::DELETE,
-    }
-}
-
-fn classify(e: reqwest::Error) -> TransportError {
-    // Only the message of reqwest's error is kept; it holds the URL but never headers.
-    #[cfg(not(target_arch = "wasm32"))]
-    {
-        // A connect timeout is a connect error too: nothing was sent.
-        if e.is_connect() {
-            return TransportError::NotSent(e.to_string());
-        }
-        if e.is_timeout() {
-            return TransportError::Timeout;
-        }
-        if e.is_builder() {
-            return TransportError::NotSent(e.to_string());
-        }
-    }
-    #[cfg(target_arch = "wasm32")]
-    {
-        if e.is_builder() {
-            return TransportError::NotSent(e.to_string());
-        }
-    }
-    TransportError::Failed(e.to_string())
-}
-
-async fn send_reqwest(
-    client: &reqwest::Client,
-    request: HttpRequest,
-) -> Result<HttpResponse, TransportError> {
-    let mut builder = client.request(reqwest_method(request.method), &request.url);
-    for (k, v) in &request.headers {
-        builder = builder.header(k, v);
-    }
-    builder = match request.body {
-        Body::Empty => builder,
-        Body::Json(bytes) => builder.body(bytes),
-        Body::Multipart(parts) => {
-            let mut form = reqwest::multipart::Form::new();
-            for p in parts {
-                let mut part = reqwest::multipart::Part::bytes(p.data);
-                if let Some(name) = p.file_name {
-                    part = part.file_name(name);
-                }
-                if let Some(ct) = p.content_type {
-                    part = part
-                        .mime_str(&ct)
-                        .map_err(|e| TransportError::NotSent(e.to_string()))?;
-                }
-                form = form.part(p.name, part);
-            }
-            builder.multipart(form)
-        }
-    };
-    let started = web_time::Instant::now();
-    let deadline = request.timeout;
-    let limit = request.max_response_bytes;
-    let response = timeout(deadline, builder.send())
-        .await
-        .ok_or(TransportError::Timeout)?
-        .map_err(classify)?;
-    let mut out = HttpResponse {
-        status: response.status().as_u16(),
-        headers: response
-            .headers()
-            .iter()
-            .map(|(k, v)| {
-                (
-                    k.as_str().to_ascii_lowercase(),
-                    String::from_utf8_lossy(v.as_bytes()).into_owned(),
-                )
-            })
-            .collect(),
-        body: Vec::new(),
-    };
-    let fail = |out: HttpResponse, failure| TransportError::Body {
-        response: out,
-        failure,
-    };
-    if response.content_length().is_some_and(|n| n > limit as u64) {
-        return Err(fail(out, BodyFailure::TooLarge(limit)));
-    }
-    #[cfg(not(target_arch = "wasm32"))]
-    let mut response = response;
-    #[cfg(target_arch = "wasm32")]
-    let mut response = Some(response);
-    match read_body(&mut response, &mut out, limit, deadline, started).await {
-        Ok(()) => Ok(out),
-        Err(failure) => Err(fail(out, failure)),
-    }
-}
-
-/// Reads the body into `out.body`, piece by piece, within the deadline and the size limit.
-#[cfg(not(target_arch = "wasm32"))]
-async fn read_body(
-    response: &mut reqwest::Response,
-    out: &mut HttpResponse,
-    limit: usize,
-    deadline: Duration,
-    started: web_time::Instant,
-) -> Result<(), BodyFailure> {
-    loop {
-        let left = deadline.saturating_sub(started.elapsed());
-        match timeout(left, response.chunk()).await {
-            None => return Err(BodyFailure::Timeout),
-            Some(Err(e)) => return Err(BodyFailure::Broken(e.to_string())),
-            Some(Ok(None)) => return Ok(()),
-            Some(Ok(Some(chunk))) => {
-                if out.body.len().saturating_add(chunk.len()) > limit {
-                    return Err(BodyFailure::TooLarge(limit));
-                }
-                out.body.extend_from_slice(&chunk);
-            }
-        }
-    }
-}
-
-/// Reads the body into `out.body` (the wasm response gives it whole), within the deadline and
-/// the size limit.
-#[cfg(target_arch = "wasm32")]
-async fn read_body(
-    response: &mut Option<reqwest::Response>,
-    out: &mut HttpResponse,
-    limit: usize,
-    deadline: Duration,
-    started: web_time::Instant,
-) -> Result<(), BodyFailure> {
-    let Some(taken) = response.take() else {
-        return Ok(());
-    };
-    let left = deadline.saturating_sub(started.elapsed());
-    let body = timeout(left, taken.bytes())
-        .await
-        .ok_or(BodyFailure::Timeout)?
-        .map_err(|e| BodyFailure::Broken(e.to_string()))?;
-    if body.len() > limit {
-        return Err(BodyFailure::TooLarge(limit));
-    }
-    out.body = body.to_vec();
-    Ok(())
-}
-
-impl Transport for ReqwestTransport {
-    fn send(&self, request: HttpRequest) -> BoxFuture<'_, Result<HttpResponse, TransportError>> {
-        Box::pin(send_reqwest(&self.client, request))
-    }
-}
 
 /// Sleeps on both targets (tokio timer natively, `setTimeout` on `wasm32`).
 pub async fn sleep(d: Duration) {

@@ -1,0 +1,153 @@
+"use strict";
+// The HTTP exchange of the npm package, on Node's own `fetch` (undici).
+//
+// The core (Rust, in the wasm) builds every request and reads every reply: auth, retries,
+// backoff, timeouts per attempt, outcomes and error mapping all stay there. This file only moves
+// bytes, and says precisely how an exchange failed, because the core decides from that whether a
+// money-moving call may be sent again:
+//   - "not_sent": the request provably never left (refused connection, DNS failure, a request
+//     fetch would not even build) — sending it again cannot duplicate anything;
+//   - "timeout": no reply head before the deadline (it may have been received);
+//   - "failed": the connection broke after the request may have been sent;
+//   - "body": the status and headers arrived, then the body did not (cut short, deadline,
+//     larger than the limit) — the server did process the request.
+// The error messages never contain headers or bodies (the API key, card data).
+//
+// Redirects are not followed (`redirect: "manual"`): a redirect would carry the `x-api-key`
+// header and a money-moving body to a URL nobody checked; the 3xx goes back to the core, which
+// reports it as an error. No AbortController is aborted after a normal exchange (an abort costs
+// a DOMException with a stack trace; the previous reqwest-based path paid it on every call).
+
+// Error codes (of the error or its causes) that mean no connection was ever made.
+const NOT_SENT = new Set([
+  "ECONNREFUSED",
+  "ENOTFOUND",
+  "EAI_AGAIN",
+  "EAI_FAIL",
+  "EHOSTUNREACH",
+  "ENETUNREACH",
+  "EADDRNOTAVAIL",
+  "UND_ERR_CONNECT_TIMEOUT",
+]);
+
+function codeOf(error) {
+  let e = error;
+  for (let depth = 0; e && depth < 5; depth++, e = e.cause) {
+    if (typeof e.code === "string") return e.code;
+  }
+  return undefined;
+}
+
+function describe(error) {
+  const code = codeOf(error);
+  const message = error && typeof error.message === "string" ? error.message : String(error);
+  return code ? `${message} (${code})` : message;
+}
+
+function failure(kind, message, extra) {
+  return Object.assign({ kind, message }, extra);
+}
+
+// `headers` is a flat list [name, value, name, value, …]; the reply's headers come back the same
+// way, names in lower case.
+function flatHeaders(headers) {
+  const out = [];
+  for (const [name, value] of headers) out.push(name, value);
+  return out;
+}
+
+function form(parts) {
+  const data = new FormData();
+  for (const p of parts) {
+    if (p.fileName != null) {
+      const blob = new Blob([p.data], p.contentType ? { type: p.contentType } : undefined);
+      data.append(p.name, blob, p.fileName);
+    } else {
+      data.append(p.name, new TextDecoder().decode(p.data));
+    }
+  }
+  return data;
+}
+
+function concat(chunks, length) {
+  if (chunks.length === 1) return chunks[0];
+  const out = new Uint8Array(length);
+  let at = 0;
+  for (const c of chunks) {
+    out.set(c, at);
+    at += c.length;
+  }
+  return out;
+}
+
+/**
+ * Sends one request; resolves with `{ status, headers, body }` whatever the status, or rejects
+ * with `{ kind, message, … }` (see the top of the file). Never retries.
+ */
+async function send(method, url, headers, body, parts, timeoutMs, maxBytes) {
+  const controller = new AbortController();
+  let timedOut = false;
+  const timer = setTimeout(() => {
+    timedOut = true;
+    controller.abort();
+  }, timeoutMs);
+  try {
+    const init = { method, headers: pairs(headers), redirect: "manual", signal: controller.signal };
+    if (body !== undefined) init.body = body;
+    else if (parts !== undefined) init.body = form(parts);
+    let response;
+    try {
+      response = await fetch(url, init);
+    } catch (e) {
+      if (timedOut) throw failure("timeout", "timed out");
+      // fetch's own TypeError "fetch failed" wraps network errors; any other error was thrown
+      // while building the request, before anything was sent.
+      const network = e && e.message === "fetch failed";
+      const kind = !network || NOT_SENT.has(codeOf(e)) ? "not_sent" : "failed";
+      throw failure(kind, describe(e));
+    }
+    const head = { status: response.status, headers: flatHeaders(response.headers) };
+    const declared = response.headers.get("content-length");
+    if (declared !== null && Number(declared) > maxBytes) {
+      controller.abort();
+      throw failure("body", "too large", { reply: { ...head, body: new Uint8Array(0) }, failure: "too_large" });
+    }
+    const chunks = [];
+    let length = 0;
+    if (response.body) {
+      const reader = response.body.getReader();
+      try {
+        for (;;) {
+          const { done, value } = await reader.read();
+          if (done) break;
+          length += value.length;
+          if (length > maxBytes) {
+            controller.abort();
+            throw failure("body", "too large", {
+              reply: { ...head, body: concat(chunks, length - value.length) },
+              failure: "too_large",
+            });
+          }
+          chunks.push(value);
+        }
+      } catch (e) {
+        if (e && e.kind === "body") throw e;
+        throw failure("body", timedOut ? "timed out" : describe(e), {
+          reply: { ...head, body: concat(chunks, length) },
+          failure: timedOut ? "timeout" : "broken",
+        });
+      }
+    }
+    return { ...head, body: chunks.length === 0 ? new Uint8Array(0) : concat(chunks, length) };
+  } finally {
+    clearTimeout(timer);
+  }
+}
+
+function pairs(flat) {
+  const out = [];
+  for (let i = 0; i + 1 < flat.length; i += 2) out.push([flat[i], flat[i + 1]]);
+  return out;
+}
+
+module.exports = { send };

@@ -1,0 +1,141 @@
+//! The core's [`Transport`] on Node's `fetch`: `js/transport.cjs` does the exchange, this file
+//! converts the core's request into its arguments and its answer (or its failure) back into the
+//! core's [`HttpResponse`] / [`TransportError`]. Retries, deadlines per attempt, outcomes and
+//! error mapping stay in the core, as on every other platform.
+
+use js_sys::{Array, Object, Promise, Reflect, Uint8Array};
+use p100::transport::{
+    Body, BodyFailure, BoxFuture, HttpRequest, HttpResponse, Transport, TransportError,
+};
+use wasm_bindgen::prelude::*;
+use wasm_bindgen::JsCast;
+use wasm_bindgen_futures::JsFuture;
+
+#[wasm_bindgen(module = "/js/transport.cjs")]
+extern "C" {
+    #[wasm_bindgen(js_name = send)]
+    fn js_send(
+        method: &str,
+        url: &str,
+        headers: Vec<String>,
+        body: Option<Vec<u8>>,
+        parts: JsValue,
+        timeout_ms: f64,
+        max_bytes: f64,
+    ) -> Promise;
+
+    /// `{ status, headers, body }`.
+    type Reply;
+    #[wasm_bindgen(method, getter)]
+    fn status(this: &Reply) -> Option<u16>;
+    #[wasm_bindgen(method, getter)]
+    fn headers(this: &Reply) -> Option<Vec<String>>;
+    #[wasm_bindgen(method, getter)]
+    fn body(this: &Reply) -> Option<Vec<u8>>;
+
+    /// `{ kind, message, reply?, failure? }`.
+    type Failure;
+    #[wasm_bindgen(method, getter)]
+    fn kind(this: &Failure) -> Option<String>;
+    #[wasm_bindgen(method, getter)]
+    fn message(this: &Failure) -> Option<String>;
+    #[wasm_bindgen(method, getter)]
+    fn reply(this: &Failure) -> Option<Reply>;
+    #[wasm_bindgen(method, getter)]
+    fn failure(this: &Failure) -> Option<String>;
+}
+
+/// The transport of every `Client` of the npm package.
+#[derive(Debug, Default)]
+pub(crate) struct FetchTransport;
+
+impl Transport for FetchTransport {
+    fn send(&self, request: HttpRequest) -> BoxFuture<'_, Result<HttpResponse, TransportError>> {
+        Box::pin(send(request))
+    }
+
+    /// `js/transport.cjs` aborts the exchange at the deadline and says whether the head or the
+    /// body was late.
+    fn honours_deadline(&self) -> bool {
+        true
+    }
+}
+
+async fn send(request: HttpRequest) -> Result<HttpResponse, TransportError> {
+    let limit = request.max_response_bytes;
+    let headers = request
+        .headers
+        .into_iter()
+        .flat_map(|(k, v)| [k, v])
+        .collect();
+    let (body, parts) = match request.body {
+        Body::Empty => (None, JsValue::UNDEFINED),
+        Body::Json(bytes) => (Some(bytes), JsValue::UNDEFINED),
+        Body::Multipart(parts) => {
+            let list = Array::new();
+            for p in parts {
+                let part = Object::new();
+                let set = |k: &str, v: JsValue| Reflect::set(&part, &JsValue::from_str(k), &v);
+                let _ = set("name", p.name.into());
+                let _ = set("fileName", p.file_name.map_or(JsValue::NULL, Into::into));
+                let _ = set(
+                    "contentType",
+                    p.content_type.map_or(JsValue::NULL, Into::into),
+                );
+                let _ = set("data", Uint8Array::from(&p.data[..]).into());
+                list.push(&part);
+            }
+            (None, list.into())
+        }
+    };
+    let promise = js_send(
+        request.method.as_str(),
+        &request.url,
+        headers,
+        body,
+        parts,
+        request.timeout.as_secs_f64() * 1000.0,
+        limit as f64,
+    );
+    match JsFuture::from(promise).await {
+        Ok(reply) => Ok(response(reply.unchecked_into())),
+        Err(e) => Err(transport_error(e.unchecked_into(), limit)),
+    }
+}
+
+fn response(reply: Reply) -> HttpResponse {
+    let flat = reply.headers().unwrap_or_default();
+    let headers = flat
+        .chunks_exact(2)
+        .map(|kv| (kv[0].to_ascii_lowercase(), kv[1].clone()))
+        .collect();
+    HttpResponse {
+        status: reply.status().unwrap_or(0),
+        headers,
+        body: reply.body().unwrap_or_default(),
+    }
+}
+
+fn transport_error(f: Failure, limit: usize) -> TransportError {
+    let message = f.message().unwrap_or_else(|| "fetch failed".into());
+    match f.kind().as_deref() {
+        Some("not_sent") => TransportError::NotSent(message),
+        Some("timeout") => TransportError::Timeout,
+        Some("body") => {
+            let failure = match f.failure().as_deref() {
+                Some("too_large") => BodyFailure::TooLarge(limit),
+                Some("timeout") => BodyFailure::Timeout,
+                _ => BodyFailure::Broken(message),
+            };
+            match f.reply() {
+                Some(reply) => TransportError::Body {
+                    response: response(reply),
+                    failure,
+                },
+                None => TransportError::Failed("the reply was lost".into()),
+            }
+        }
+        // "failed", or anything unexpected: the request may have been sent.
+        _ => TransportError::Failed(message),
+    }
+}
