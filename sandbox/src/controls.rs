@@ -17,8 +17,8 @@ use crate::app::{check_time_scale, App};
 use crate::faults::FaultSpec;
 use crate::handlers::{deposit_json, pay_link, settle_deposit};
 use crate::reply::{json_response, Reply};
-use crate::state::{Contact, CryptoDeposit, Holder, SepaDeposit};
-use crate::util::{amount_str, iban_lt, iso, now, tx_hash, uuid};
+use crate::state::{Contact, CryptoDeposit, Holder, Op, OpData, SepaDeposit};
+use crate::util::{amount_str, iban_lt, iso, now, tx_hash, uuid, wallet};
 use crate::webhooks::WebhookTarget;
 
 /// The `/_sandbox/` routes.
@@ -28,6 +28,7 @@ pub fn routes() -> Router<Arc<App>> {
         .route("/_sandbox/fund", post(fund))
         .route("/_sandbox/sepa-deposit", post(sepa_deposit))
         .route("/_sandbox/crypto-deposit", post(crypto_deposit))
+        .route("/_sandbox/seed-transactions", post(seed_transactions))
         .route(
             "/_sandbox/time-scale",
             get(get_time_scale).post(set_time_scale),
@@ -316,6 +317,141 @@ async fn crypto_deposit(State(app): State<Arc<App>>, b: Bytes) -> Result<Respons
         app.after_settle(move |app| settle_deposit(app, &id2, target));
     }
     Ok(Reply::created(json!({ "cryptoDepositId": id, "status": initial })).into_response())
+}
+
+/// Most entries one `seed-transactions` call adds.
+const SEED_MAX: usize = 100_000;
+
+#[derive(Deserialize)]
+#[serde(rename_all = "camelCase")]
+struct SeedBody {
+    external_user_id: Option<String>,
+    count: usize,
+}
+
+/// `POST /_sandbox/seed-transactions {externalUserId?, count}` — adds `count` (1–100000)
+/// finished entries to the holder's transaction history of the current month (what
+/// `GET /v1/partner/transactions?month=&year=` lists, in one reply: the history is not paged):
+/// in turn a SEPA deposit, an exchange, a crypto deposit, a SEPA transfer, a crypto withdrawal,
+/// an internal transfer; one second apart going back from now, never before the month's first
+/// second. Balances are not changed; no webhook is sent. Answers `{seeded, month, year}`.
+async fn seed_transactions(State(app): State<Arc<App>>, b: Bytes) -> Result<Response, Bad> {
+    use chrono::{Datelike, TimeZone};
+    let s: SeedBody = body(&b)?;
+    if s.count == 0 || s.count > SEED_MAX {
+        return Err(bad(format!("count must be 1 to {SEED_MAX}")));
+    }
+    let holder = holder_of(&app, &s.external_user_id)?;
+    let start = now();
+    let month_start = chrono::Utc
+        .with_ymd_and_hms(start.year(), start.month(), 1, 0, 0, 0)
+        .single()
+        .unwrap_or(start);
+    let cryptos = [Currency::Btc, Currency::Eth, Currency::Usdt, Currency::Ltc];
+    let mut st = app.write();
+    for i in 0..s.count {
+        let at = (start - chrono::Duration::seconds(i as i64)).max(month_start);
+        let crypto = cryptos[i % cryptos.len()].clone();
+        // 1.00 to 5000.00 EUR; 0.001 to 2 units of crypto.
+        let eur = rust_decimal::Decimal::new(fastrand::i64(100..500_000), 2);
+        let units = rust_decimal::Decimal::new(fastrand::i64(1_000..2_000_000), 6);
+        let id = uuid();
+        let op = |data: OpData, currency: Currency, amount, status| Op {
+            id: id.clone(),
+            holder: holder.clone(),
+            status,
+            created_at: at,
+            error: None,
+            debit: (holder.clone(), currency, amount),
+            reserved: true,
+            credit: None,
+            data,
+        };
+        match i % 6 {
+            0 => {
+                let dep = SepaDeposit {
+                    id: id.clone(),
+                    holder: holder.clone(),
+                    amount: eur,
+                    sender_iban: iban_lt(),
+                    sender_name: Some("Jonas Jonaitis".into()),
+                    reference: Some(format!("invoice {}", 1000 + i)),
+                    status: "APPROVED",
+                    created_at: at,
+                };
+                st.sepa_deposits.insert(id, dep);
+            }
+            1 => {
+                let fee = (eur * rust_decimal::Decimal::new(5, 3)).round_dp(2);
+                let data = OpData::Exchange {
+                    amount: eur,
+                    from: Currency::Eur,
+                    to: crypto.clone(),
+                    rate: rust_decimal::Decimal::new(98, 7),
+                    fee,
+                    received: units,
+                };
+                st.ops
+                    .insert(id.clone(), op(data, Currency::Eur, eur + fee, "COMPLETED"));
+            }
+            2 => {
+                let dep = CryptoDeposit {
+                    id: id.clone(),
+                    holder: holder.clone(),
+                    currency: crypto.clone(),
+                    amount: units,
+                    status: "SUCCESSFUL",
+                    tx_hash: tx_hash(&crypto),
+                    created_at: at,
+                };
+                st.deposits.insert(id, dep);
+            }
+            3 => {
+                let fee = rust_decimal::Decimal::new(100, 2);
+                let data = OpData::Sepa {
+                    amount: eur,
+                    fee,
+                    title: format!("payout {}", 1000 + i),
+                    iban: iban_lt(),
+                    first_name: Some("Ona".into()),
+                    last_name: Some("Onaite".into()),
+                    company: None,
+                };
+                st.ops
+                    .insert(id.clone(), op(data, Currency::Eur, eur + fee, "SUCCESSFUL"));
+            }
+            4 => {
+                let fee = rust_decimal::Decimal::new(2, 4);
+                let data = OpData::Withdrawal {
+                    amount: units,
+                    fee,
+                    currency: crypto.clone(),
+                    network: crypto.networks()[0].clone(),
+                    address: wallet(&crypto),
+                    memo: None,
+                    tx_hash: Some(tx_hash(&crypto)),
+                };
+                st.ops
+                    .insert(id.clone(), op(data, crypto, units + fee, "SUCCESSFUL"));
+            }
+            _ => {
+                let data = OpData::Transfer {
+                    amount: eur,
+                    currency: Currency::Eur,
+                    source: None,
+                    destination: Some(format!("user-{}", i % 97)),
+                };
+                st.ops
+                    .insert(id.clone(), op(data, Currency::Eur, eur, "SUCCESSFUL"));
+            }
+        }
+    }
+    Ok(Reply::ok(json!({
+        "seeded": s.count,
+        "month": start.month(),
+        "year": start.year(),
+    }))
+    .into_response())
 }
 
 #[derive(Deserialize)]

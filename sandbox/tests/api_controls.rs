@@ -245,3 +245,90 @@ async fn the_command_line_server_keeps_secrets_out_of_its_logs() {
         assert!(!err.contains(secret), "the log shows {secret}: {err}");
     }
 }
+
+#[tokio::test]
+async fn seed_transactions_fills_the_month_history() {
+    use chrono::Datelike;
+    let sb = sandbox().await;
+    let c = sb.client();
+    let http = reqwest::Client::new();
+    let url = format!("{}/_sandbox/seed-transactions", sb.base_url());
+    let seed = |body: Value| http.post(&url).json(&body).send();
+
+    let r = seed(json!({"count": 120})).await.unwrap();
+    assert_eq!(r.status(), 200);
+    let v: Value = r.json().await.unwrap();
+    assert_eq!(v["seeded"], 120);
+    let (month, year) = (
+        v["month"].as_u64().unwrap() as u32,
+        v["year"].as_i64().unwrap(),
+    );
+    let now = chrono::Utc::now();
+    assert!(month == now.month() || now.day() == 1, "{v}");
+
+    // One call returns every seeded entry, each decoded by the core, newest first.
+    let h = c
+        .partner()
+        .transactions(&TransactionHistoryQuery::new(month, year as i32))
+        .await
+        .unwrap();
+    assert_eq!(h.transactions.len(), 120);
+    let kinds: std::collections::BTreeSet<_> = h
+        .transactions
+        .iter()
+        .map(|t| t.r#type.clone().unwrap())
+        .collect();
+    let want = [
+        "crypto_deposit",
+        "crypto_withdrawal",
+        "exchange",
+        "sepa_deposit",
+        "sepa_transfer",
+        "transfer",
+    ];
+    assert_eq!(kinds.iter().map(String::as_str).collect::<Vec<_>>(), want);
+    for t in &h.transactions {
+        assert!(
+            t.id.is_some() && t.amount.is_some() && t.currency.is_some(),
+            "{t:?}"
+        );
+        assert!(t.created_at.is_some() && t.direction.is_some(), "{t:?}");
+    }
+    let times: Vec<_> = h
+        .transactions
+        .iter()
+        .map(|t| t.created_at.clone())
+        .collect();
+    assert!(times.windows(2).all(|w| w[0] >= w[1]), "not newest first");
+
+    // Seeding adds to the history; balances are untouched; reset clears it.
+    let before = c.partner().balances().await.unwrap();
+    seed(json!({"count": 5})).await.unwrap();
+    let h = c
+        .partner()
+        .transactions(&TransactionHistoryQuery::new(month, year as i32))
+        .await
+        .unwrap();
+    assert_eq!(h.transactions.len(), 125);
+    assert_eq!(c.partner().balances().await.unwrap(), before);
+
+    // A user's history, and the refusals.
+    let r = seed(json!({"count": 1, "externalUserId": "ghost"}))
+        .await
+        .unwrap();
+    assert_eq!(r.status(), 404);
+    for bad in [json!({"count": 0}), json!({"count": 100_001}), json!({})] {
+        let r = seed(bad.clone()).await.unwrap();
+        assert_eq!(r.status(), 400, "{bad}");
+    }
+    http.post(format!("{}/_sandbox/reset", sb.base_url()))
+        .send()
+        .await
+        .unwrap();
+    let h = c
+        .partner()
+        .transactions(&TransactionHistoryQuery::new(month, year as i32))
+        .await
+        .unwrap();
+    assert!(h.transactions.is_empty());
+}
