@@ -1,0 +1,135 @@
+#!/usr/bin/env bash
+# Benchmark suite (bench/README.md): each SDK against the language's hand-written HTTP + JSON
+# alternative, interleaved in one process, against a release sandbox on a free 127.0.0.1 port;
+# prints one table. Not a test: nothing here fails on a timing.
+#
+#   scripts/bench.sh            5 rounds x 2000 calls, history of 100 / 1,000 / 10,000 entries
+#   scripts/bench.sh --quick    2 rounds x 50 calls, same cases (keeps the suite working)
+#   BENCH_ONLY="python node" scripts/bench.sh   a subset of: rust node python kotlin
+#
+# Builds what it needs: the release sandbox, the Rust bench (bench/rust), the npm package when
+# bindings-wasm/pkg is missing (bindings-wasm/build.sh; the run uses a copy of pkg/), the Python
+# wheel into bench/.venv, and the Kotlin library + release native library when kotlinc (put
+# into .tools by bindings-mobile/test.sh) is there; otherwise Kotlin is skipped, saying so.
+set -euo pipefail
+root="$(cd "$(dirname "$0")/.." && pwd)"
+cd "$root"
+bench="$root/bench"
+
+quick=0
+case "${1:-}" in
+  --quick) quick=1 ;;
+  "") ;;
+  *) echo "usage: $0 [--quick]" >&2; exit 2 ;;
+esac
+if [ "$quick" = 1 ]; then
+  export BENCH_ROUNDS="${BENCH_ROUNDS:-2}" BENCH_CALLS="${BENCH_CALLS:-50}"
+  export BENCH_SIZES="${BENCH_SIZES:-100 1000 10000}" BENCH_STARTUP_RUNS="${BENCH_STARTUP_RUNS:-2}"
+else
+  export BENCH_ROUNDS="${BENCH_ROUNDS:-5}" BENCH_CALLS="${BENCH_CALLS:-2000}"
+  export BENCH_SIZES="${BENCH_SIZES:-100 1000 10000}" BENCH_STARTUP_RUNS="${BENCH_STARTUP_RUNS:-10}"
+fi
+export BENCH_CONC="${BENCH_CONC:-32}"
+only="${BENCH_ONLY:-rust node python kotlin}"
+wants() { [[ " $only " == *" $1 "* ]]; }
+
+log() { printf '\n==> bench: %s\n' "$*" >&2; }
+started=$(date +%s)
+
+# ----- builds (under nice: the machine may be shared; the runs are not) ----------------------
+target_dir="$(cargo metadata --format-version 1 --no-deps | python3 -c 'import json,sys; print(json.load(sys.stdin)["target_directory"])')"
+log "cargo build --release -p p100-sandbox"
+nice cargo build --quiet --release -p p100-sandbox
+
+if wants rust; then
+  log "cargo build --release (bench/rust, its own workspace)"
+  nice cargo build --quiet --release --manifest-path "$bench/rust/Cargo.toml" --target-dir "$target_dir"
+fi
+
+if wants node; then
+  if [ ! -f bindings-wasm/pkg/index.cjs ]; then
+    log "bindings-wasm/pkg missing: bindings-wasm/build.sh"
+    nice bindings-wasm/build.sh
+  fi
+  # The run uses a copy, so a rebuild of pkg/ meanwhile cannot mix two builds.
+  export P100_BENCH_PKG="$target_dir/bench-node-pkg"
+  rm -rf "$P100_BENCH_PKG"
+  cp -r bindings-wasm/pkg "$P100_BENCH_PKG"
+  [ -f "$P100_BENCH_PKG/index.cjs" ] || { echo "bench: bindings-wasm/pkg is incomplete (being rebuilt?)" >&2; exit 1; }
+  if [ ! -d "$bench/node/node_modules/undici" ]; then
+    log "npm ci (bench/node: undici)"
+    (cd "$bench/node" && npm ci --no-audit --no-fund >/dev/null)
+  fi
+fi
+
+if wants python; then
+  scripts/setup.sh python >/dev/null
+  venv="$bench/.venv"
+  if [ ! -x "$venv/bin/python" ]; then
+    log "python3 -m venv bench/.venv"
+    python3 -m venv "$venv"
+  fi
+  "$venv/bin/python" -m pip install -q --disable-pip-version-check -r "$bench/python/requirements.txt"
+  log "maturin build --release (bindings-python) into the bench venv"
+  rm -rf "$target_dir/bench-wheels"
+  nice "$venv/bin/maturin" build --release --quiet --out "$target_dir/bench-wheels" \
+    --manifest-path bindings-python/Cargo.toml >/dev/null
+  "$venv/bin/python" -m pip install -q --disable-pip-version-check --force-reinstall --no-deps \
+    "$target_dir"/bench-wheels/p100-*.whl
+fi
+
+kotlin_note=""
+if wants kotlin; then
+  kotlinc="$root/.tools/node_modules/kotlin-compiler/bin/kotlinc"
+  if [ -x "$kotlinc" ] && command -v java >/dev/null; then
+    scripts/setup.sh kotlin >/dev/null
+    [ -f /usr/share/java/jackson-databind.jar ] || {
+      log "apt-get install libjackson2-databind-java (JSON parser of the JVM alternative)"
+      sudo=""; [ "$(id -u)" = 0 ] || sudo="sudo"
+      DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq libjackson2-databind-java >/dev/null
+    }
+    log "cargo build --release -p p100-mobile (native library for the JVM)"
+    nice cargo build --quiet --release -p p100-mobile
+    nice "$bench/kotlin/build.sh" "$kotlinc" "$target_dir/bench-kotlin"
+  else
+    kotlin_note="Kotlin skipped: kotlinc not in .tools (bindings-mobile/test.sh installs it) or no java"
+    log "$kotlin_note"
+  fi
+fi
+
+# ----- the runs -------------------------------------------------------------------------------
+built=$(date +%s)
+. "$root/scripts/sandbox-lib.sh"
+start_sandbox bench
+log "sandbox at $url (rounds $BENCH_ROUNDS x $BENCH_CALLS calls, $BENCH_CONC concurrent, history sizes $BENCH_SIZES)"
+export P100_BENCH_URL="$url" P100_BENCH_KEY="$key"
+results="$(mktemp)"
+trap 'kill "$sandbox_pid" 2>/dev/null || true; wait "$sandbox_pid" 2>/dev/null || true; rm -f "$sandbox_log" "$results"' EXIT
+
+if wants rust; then
+  log "Rust"
+  "$target_dir/release/p100-bench" | tee -a "$results"
+fi
+if wants node; then
+  log "Node $(node --version)"
+  (cd "$bench/node" && node --expose-gc bench.cjs) | tee -a "$results"
+fi
+if wants python; then
+  log "Python $("$venv/bin/python" -c 'import platform; print(platform.python_version())')"
+  (cd "$bench/python" && "$venv/bin/python" bench.py) | tee -a "$results"
+fi
+if wants kotlin && [ -z "$kotlin_note" ]; then
+  log "Kotlin/JVM ($(java -version 2>&1 | head -1))"
+  "$bench/kotlin/run.sh" "$target_dir/bench-kotlin" "$target_dir/release" | tee -a "$results"
+fi
+
+kill "$sandbox_pid" 2>/dev/null || true
+wait "$sandbox_pid" 2>/dev/null || true
+
+echo
+echo "p100 benchmarks at $(git rev-parse --short HEAD)$(git diff --quiet HEAD -- core bindings-wasm bindings-python bindings-mobile sandbox || echo ' (+ uncommitted changes)'), $(nproc) cores, $(date -u +%Y-%m-%dT%H:%MZ); rounds $BENCH_ROUNDS x $BENCH_CALLS calls, medians"
+echo
+python3 "$bench/table.py" "$results"
+[ -z "$kotlin_note" ] || echo "$kotlin_note"
+echo "Swift: not benchmarked yet (see bench/README.md)."
+echo "took $(( $(date +%s) - started )) s: builds $(( built - started )) s, runs $(( $(date +%s) - built )) s"
