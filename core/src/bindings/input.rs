@@ -21,35 +21,15 @@ use crate::{Amount, Error};
 /// Decodes a request of type `T` from a host value read into JSON. `what` names the argument
 /// as a whole (`"request"`) for errors about the value itself (not an object, …).
 pub fn decode<T: DeserializeOwned>(value: &Value, what: &str) -> crate::Result<T> {
-    let mut unknown: Option<String> = None;
     let de = ValueDe {
         value,
         path: String::new(),
     };
-    let result = serde_ignored::deserialize(de, |path| {
-        unknown.get_or_insert_with(|| wire_path(&path));
-    });
-    if let Some(path) = unknown {
-        return Err(Error::validation(
-            path,
-            "is not a known field here (unexpected field)",
-        ));
-    }
-    result.map_err(|e| e.into_error(what))
+    T::deserialize(de).map_err(|e| e.into_error(what))
 }
 
-/// `serde_ignored`'s path in the wire notation of [`decode`] errors (`limits.extra`, `files[1].x`).
-fn wire_path(path: &serde_ignored::Path<'_>) -> String {
-    use serde_ignored::Path as P;
-    match path {
-        P::Root => String::new(),
-        P::Seq { parent, index } => format!("{}[{index}]", wire_path(parent)),
-        P::Map { parent, key } => child(&wire_path(parent), key),
-        P::Some { parent } | P::NewtypeStruct { parent } | P::NewtypeVariant { parent } => {
-            wire_path(parent)
-        }
-    }
-}
+/// The message of a field the request type does not have.
+const UNKNOWN_FIELD: &str = "is not a known field here (unexpected field)";
 
 /// True when a JSON number's text is an integer that a binary double holds exactly (|n| ≤ 2^53).
 pub fn is_exact_integer(n: &serde_json::Number) -> bool {
@@ -256,9 +236,15 @@ impl<'de> de::Deserializer<'de> for ValueDe<'de> {
         .map_err(|e| e.at(&path))
     }
 
+    /// A derived `Deserialize` asks to skip a value only for a key its struct does not have:
+    /// that is a typo (`ammount`) or a field of another request, refused rather than dropped.
+    fn deserialize_ignored_any<V: Visitor<'de>>(self, _visitor: V) -> Result<V::Value, InputError> {
+        Err(InputError::new(UNKNOWN_FIELD).at(&self.path))
+    }
+
     serde::forward_to_deserialize_any! {
         bool i8 i16 i32 i64 i128 u8 u16 u32 u64 u128 f32 f64 char str string bytes byte_buf
-        unit unit_struct seq tuple tuple_struct map struct identifier ignored_any
+        unit unit_struct seq tuple tuple_struct map struct identifier
     }
 }
 
@@ -335,6 +321,26 @@ mod tests {
 
     fn field(e: &Error) -> String {
         e.field().unwrap_or_default().to_string()
+    }
+
+    #[test]
+    fn unknown_fields_are_refused_with_their_path() {
+        let e = decode::<TransferRequest>(
+            &json!({"destinationExternalUserId": "u1", "ammount": "1", "currency": "eur"}),
+            "request",
+        )
+        .unwrap_err();
+        assert_eq!(field(&e), "ammount");
+        assert!(e.to_string().contains("unexpected field"), "{e}");
+        #[derive(Debug, serde::Deserialize)]
+        #[allow(dead_code)]
+        struct Outer {
+            items: Vec<UpdateCardLimitsRequest>,
+        }
+        let item = json!({"externalUserId": "u", "cardId": "c", "pan": "4111111111111111"});
+        let e = decode::<Outer>(&json!({ "items": [item] }), "request").unwrap_err();
+        assert_eq!(field(&e), "items[0].pan");
+        assert!(!e.to_string().contains("4111"), "{e}");
     }
 
     #[test]

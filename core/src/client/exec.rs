@@ -277,21 +277,12 @@ pub fn decode<T: DeserializeOwned>(prepared: &Prepared, resp: &HttpResponse) -> 
     } else {
         &resp.body
     };
-    // The fast path; only a reply that fails is read again to find where (same bytes, same
-    // failure), so a good reply never pays for the path tracking.
-    if let Ok(v) = serde_json::from_slice::<T>(body) {
-        return Ok(v);
-    }
-    let mut de = serde_json::Deserializer::from_slice(body);
-    let result = serde_path_to_error::deserialize::<_, T>(&mut de)
-        .map_err(|e| (describe_path(e.path()), describe_serde_error(e.inner())))
-        .and_then(|v| {
-            de.end()
-                .map(|()| v)
-                .map_err(|e| (String::new(), describe_serde_error(&e)))
-        });
+    let result = serde_json::from_slice::<T>(body).map_err(|e| {
+        let offset = byte_offset(body, e.line(), e.column());
+        (path_at(body, offset), describe_serde_error(&e))
+    });
     result.map_err(|(path, what)| {
-        let at = if path.is_empty() || path == "." {
+        let at = if path.is_empty() {
             String::new()
         } else {
             format!(" at {path}")
@@ -305,21 +296,75 @@ pub fn decode<T: DeserializeOwned>(prepared: &Prepared, resp: &HttpResponse) -> 
     })
 }
 
-/// A decode error's path (`rates.eur`, `cards[2].status`) with every map key and variant
-/// name, which come from the body, masked: a card number used as a key keeps its last 4 digits.
-fn describe_path(path: &serde_path_to_error::Path) -> String {
-    use serde_path_to_error::Segment;
-    let mut out = String::new();
-    for segment in path.iter() {
-        if !out.is_empty() && !matches!(segment, Segment::Seq { .. }) {
-            out.push('.');
-        }
-        match segment {
-            Segment::Seq { index } => out.push_str(&format!("[{index}]")),
-            Segment::Map { key } | Segment::Enum { variant: key } => {
-                out.push_str(&crate::mask::mask_secrets(key))
+/// The byte offset of serde_json's 1-based line and column (column 0: the start of the line).
+fn byte_offset(body: &[u8], line: usize, column: usize) -> usize {
+    let line_start = if line <= 1 {
+        0
+    } else {
+        body.iter()
+            .enumerate()
+            .filter(|(_, b)| **b == b'\n')
+            .nth(line - 2)
+            .map_or(body.len(), |(i, _)| i + 1)
+    };
+    (line_start + column).min(body.len())
+}
+
+/// Where in the JSON document the reader stood at `offset`: `rates.eur`, `cards[2].status`
+/// (empty at the top level). Keys come from the body, so each is masked (a card number used as
+/// a key keeps its last 4 digits). One small scan of the text, run only for a reply that
+/// failed, instead of tracking the path in every model's deserializer (which also doubled the
+/// deserializer code in the wasm).
+fn path_at(body: &[u8], offset: usize) -> String {
+    enum Frame {
+        Object(Option<String>),
+        Array(usize),
+    }
+    let mut stack: Vec<Frame> = Vec::new();
+    let end = offset.min(body.len());
+    let mut i = 0;
+    while let Some(&byte) = body.get(i).filter(|_| i < end) {
+        match byte {
+            b'{' => stack.push(Frame::Object(None)),
+            b'[' => stack.push(Frame::Array(0)),
+            b'}' | b']' => {
+                stack.pop();
             }
-            Segment::Unknown => out.push('?'),
+            b',' => match stack.last_mut() {
+                Some(Frame::Object(key)) => *key = None,
+                Some(Frame::Array(n)) => *n += 1,
+                None => {}
+            },
+            b'"' => {
+                let start = i + 1;
+                i = start;
+                while let Some(&c) = body.get(i).filter(|c| **c != b'"') {
+                    i += if c == b'\\' { 2 } else { 1 };
+                }
+                if let Some(Frame::Object(key @ None)) = stack.last_mut() {
+                    let raw = body.get(start..i).unwrap_or_default();
+                    let quoted = [&b"\""[..], raw, &b"\""[..]].concat();
+                    *key = Some(
+                        serde_json::from_slice::<String>(&quoted)
+                            .unwrap_or_else(|_| String::from_utf8_lossy(raw).into_owned()),
+                    );
+                }
+            }
+            _ => {}
+        }
+        i += 1;
+    }
+    let mut out = String::new();
+    for frame in &stack {
+        match frame {
+            Frame::Array(n) => out.push_str(&format!("[{n}]")),
+            Frame::Object(Some(key)) => {
+                if !out.is_empty() {
+                    out.push('.');
+                }
+                out.push_str(&crate::mask::mask_secrets(key));
+            }
+            Frame::Object(None) => {}
         }
     }
     out
@@ -460,5 +505,48 @@ mod tests {
         assert_eq!(parse_retry_after(&past, now), Some(Duration::ZERO));
         assert_eq!(parse_retry_after("soon", now), None);
         assert_eq!(parse_retry_after("-1", now), None);
+    }
+
+    /// Where a reply failed, found by [`path_at`] from serde_json's line and column.
+    fn failure_path<T: serde::de::DeserializeOwned + std::fmt::Debug>(body: &str) -> String {
+        let e = serde_json::from_str::<T>(body).unwrap_err();
+        path_at(
+            body.as_bytes(),
+            byte_offset(body.as_bytes(), e.line(), e.column()),
+        )
+    }
+
+    #[test]
+    fn a_failed_reply_names_the_path_of_the_bad_value() {
+        #[derive(Debug, serde::Deserialize)]
+        #[allow(dead_code)]
+        struct Card {
+            status: String,
+        }
+        #[derive(Debug, serde::Deserialize)]
+        #[allow(dead_code)]
+        struct List {
+            cards: Vec<Card>,
+            rates: std::collections::HashMap<String, u32>,
+        }
+        let wrong_type = r#"{"rates": {}, "cards": [{"status": "A"}, {"status": 5}]}"#;
+        assert_eq!(failure_path::<List>(wrong_type), "cards[1].status");
+        // Over several lines, with escapes and commas inside strings.
+        let multi = "{\"cards\": [{\"status\": \"a,\\\"]\"},\n {\"status\": \"b\"}],\n \"rates\": {\"eur\": \"x\"}}";
+        assert_eq!(failure_path::<List>(multi), "rates.eur");
+        // A missing field names the object that lacks it.
+        assert_eq!(
+            failure_path::<List>(r#"{"rates": {}, "cards": [{}]}"#),
+            "cards[0]"
+        );
+        // Keys come from the body: a card number as a key is masked.
+        let key = r#"{"cards": [], "rates": {"4111111111111111": "x"}}"#;
+        let path = failure_path::<List>(key);
+        assert!(
+            path.starts_with("rates.") && !path.contains("4111111111111111"),
+            "{path}"
+        );
+        // Broken syntax at the top level has no path.
+        assert_eq!(failure_path::<List>("nope"), "");
     }
 }
