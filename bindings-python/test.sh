@@ -3,12 +3,16 @@
 # runs on a fresh machine (installs what it needs, idempotently) and exits non-zero on any
 # failure.
 #
-#   1. tools venv (bindings-python/.venv): maturin, pytest, mypy, ruff
-#   2. cargo build of the sandbox; maturin build --release of the wheel
-#   3. the wheel installs into a fresh venv and imports there
-#   4. linters: stubs up to date, ruff, mypy --strict (package, examples), stubtest
-#   5. pytest (tests/, against sandboxes the fixtures start)
-#   6. every example in examples/python/ against a sandbox
+#   1. tools venv (bindings-python/.venv): scripts/wheel-tools.txt (maturin, ziglang, auditwheel,
+#      abi3audit, twine), pytest, mypy, ruff
+#   2. cargo build of the sandbox; the manylinux2014 x86_64 wheel (glibc >= 2.17) built with
+#      maturin + zig by scripts/build-wheel.sh, and the sdist: the same script and checks as the
+#      release workflow (.github/workflows/release.yml)
+#   3. scripts/check-wheel.sh: twine check --strict, abi3audit --strict, auditwheel show
+#   4. the wheel installs into a fresh venv and imports there
+#   5. linters: stubs up to date, ruff, mypy --strict (package, examples), stubtest
+#   6. pytest (tests/, against sandboxes the fixtures start)
+#   7. every example in examples/python/ against a sandbox
 set -euo pipefail
 HERE="$(cd "$(dirname "$0")" && pwd)"
 ROOT="$(cd "$HERE/.." && pwd)"
@@ -33,15 +37,20 @@ if [ ! -x "$PY" ]; then
   fi
 fi
 "$PY" -m pip install -q --disable-pip-version-check \
-  "maturin>=1.5,<2" "pytest>=7" "mypy>=1.10" "ruff>=0.5"
+  -r scripts/wheel-tools.txt "pytest>=7" "mypy>=1.10" "ruff>=0.5"
 
 step "build the sandbox and the wheel"
 cargo build -p p100-sandbox --release
 SANDBOX_BIN="$TARGET/release/p100-sandbox"
 rm -rf "$BUILD/wheels"
-"$VENV/bin/maturin" build --release --quiet --out "$BUILD/wheels" --manifest-path "$HERE/Cargo.toml"
-WHEEL="$(ls "$BUILD"/wheels/p100-*.whl)"
+WHEEL="$(PYTHON="$PY" scripts/build-wheel.sh x86_64-unknown-linux-gnu "$BUILD/wheels")"
 echo "built $(basename "$WHEEL")"
+"$PY" -m maturin sdist --manifest-path "$HERE/Cargo.toml" --out "$BUILD/wheels" >&2
+SDIST="$(ls "$BUILD"/wheels/p100-*.tar.gz)"
+echo "built $(basename "$SDIST")"
+
+step "the wheel and the sdist pass twine, abi3audit and auditwheel (manylinux_2_17)"
+PYTHON="$PY" scripts/check-wheel.sh "$WHEEL" "$SDIST"
 
 step "the wheel installs into a fresh venv"
 rm -rf "$BUILD/fresh-venv"
