@@ -5,12 +5,14 @@
 #
 #   scripts/bench.sh            5 rounds x 2000 calls, history of 100 / 1,000 / 10,000 entries
 #   scripts/bench.sh --quick    2 rounds x 50 calls, same cases (keeps the suite working)
-#   BENCH_ONLY="python node" scripts/bench.sh   a subset of: rust node python kotlin
+#   BENCH_ONLY="python node" scripts/bench.sh   a subset of: rust node python kotlin swift
 #
 # Builds what it needs: the release sandbox, the Rust bench (bench/rust), the npm package when
 # bindings-wasm/pkg is missing (bindings-wasm/build.sh; the run uses a copy of pkg/), the Python
 # wheel into bench/.venv, and the Kotlin library + release native library when kotlinc (put
-# into .tools by bindings-mobile/test.sh) is there; otherwise Kotlin is skipped, saying so.
+# into .tools by bindings-mobile/test.sh) is there, and the Swift package (release) when the
+# Debian 13 Swift root of `scripts/setup.sh swift` is there (never installed from here); a
+# language whose tools are missing is skipped, saying so.
 set -euo pipefail
 root="$(cd "$(dirname "$0")/.." && pwd)"
 cd "$root"
@@ -30,7 +32,7 @@ else
   export BENCH_SIZES="${BENCH_SIZES:-100 1000 10000}" BENCH_STARTUP_RUNS="${BENCH_STARTUP_RUNS:-10}"
 fi
 export BENCH_CONC="${BENCH_CONC:-32}"
-only="${BENCH_ONLY:-rust node python kotlin}"
+only="${BENCH_ONLY:-rust node python kotlin swift}"
 wants() { [[ " $only " == *" $1 "* ]]; }
 
 log() { printf '\n==> bench: %s\n' "$*" >&2; }
@@ -97,6 +99,23 @@ if wants kotlin; then
   fi
 fi
 
+swift_note=""
+if wants swift; then
+  swift_root="${P100_CACHE:-$HOME/.cache/p100}/swift-trixie"
+  if [ -f "$swift_root/.p100-swiftlang-installed" ] && [ "$(id -u)" = 0 ]; then
+    log "cargo build --release -p p100-mobile (static library for Swift)"
+    nice cargo build --quiet --release -p p100-mobile
+    export P100_RUST_LIB_DIR="$target_dir/release"
+    # SwiftPM does not see a new libp100_mobile.a: remove the linked product so it is relinked.
+    rm -f "$bench/swift-bench/.build/release/Bench"
+    log "swift build -c release (bench/swift-bench, in the Debian 13 root)"
+    nice scripts/swift.sh build -c release --package-path bench/swift-bench >&2
+  else
+    swift_note="Swift skipped: no Swift root (scripts/setup.sh swift, as root, makes it)"
+    log "$swift_note"
+  fi
+fi
+
 # ----- the runs -------------------------------------------------------------------------------
 built=$(date +%s)
 . "$root/scripts/sandbox-lib.sh"
@@ -123,6 +142,13 @@ if wants kotlin && [ -z "$kotlin_note" ]; then
   "$bench/kotlin/run.sh" "$target_dir/bench-kotlin" "$target_dir/release" | tee -a "$results"
 fi
 
+if wants swift && [ -z "$swift_note" ]; then
+  log "Swift (Linux, Debian 13's swiftlang)"
+  # scripts/swift.sh passes only P100_* variables into the Swift root.
+  P100_BENCH_ROUNDS="$BENCH_ROUNDS" P100_BENCH_CALLS="$BENCH_CALLS" P100_BENCH_CONC="$BENCH_CONC" \
+    P100_BENCH_SIZES="$BENCH_SIZES" scripts/swift.sh --cmd bench/swift-bench/.build/release/Bench | tee -a "$results"
+fi
+
 kill "$sandbox_pid" 2>/dev/null || true
 wait "$sandbox_pid" 2>/dev/null || true
 
@@ -131,5 +157,5 @@ echo "p100 benchmarks at $(git rev-parse --short HEAD)$(git diff --quiet HEAD --
 echo
 python3 "$bench/table.py" "$results"
 [ -z "$kotlin_note" ] || echo "$kotlin_note"
-echo "Swift: not benchmarked yet (see bench/README.md)."
+[ -z "$swift_note" ] || echo "$swift_note"
 echo "took $(( $(date +%s) - started )) s: builds $(( built - started )) s, runs $(( $(date +%s) - built )) s"
