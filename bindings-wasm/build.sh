@@ -18,7 +18,7 @@ log() { printf '==> %s\n' "$*"; }
 
 # --- tools -------------------------------------------------------------------------------
 command -v cargo >/dev/null || { echo "build.sh: cargo not found (install Rust with rustup)" >&2; exit 1; }
-command -v node >/dev/null || { echo "build.sh: node not found (Node >= 18 is needed)" >&2; exit 1; }
+command -v node >/dev/null || { echo "build.sh: node not found (Node >= 20 is needed)" >&2; exit 1; }
 if command -v rustup >/dev/null && ! rustup target list --installed | grep -qx wasm32-unknown-unknown; then
   log "rustup target add wasm32-unknown-unknown"
   rustup target add wasm32-unknown-unknown
@@ -89,7 +89,17 @@ version=$(cargo metadata --format-version 1 --no-deps | node -e '
     const p = JSON.parse(s).packages.find(p => p.name === "p100-wasm");
     console.log(p.version);
   })')
-cp "$here/js/index.cjs" "$here/js/index.d.ts" "$here/js/errors.cjs" "$here/js/errors.d.ts" "$pkg/"
+cp "$here/js/index.cjs" "$here/js/errors.cjs" "$here/js/errors.d.ts" "$pkg/"
+# Typings for each way of loading (what attw and publint ask for): index.d.cts for `require`
+# (CommonJS declarations, the hand-written js/index.d.ts), index.d.mts for `import` (ESM
+# declarations re-exporting the same, plus the default export index.mjs has).
+cp "$here/js/index.d.ts" "$pkg/index.d.cts"
+{
+  echo "// ESM typings of the \`p100\` package (index.mjs); the same API as index.d.cts."
+  sed -e 's|from "./native/p100_wasm"|from "./native/p100_wasm.js"|' -e 's|from "./errors"|from "./errors.js"|' "$here/js/index.d.ts"
+  echo 'declare const p100: typeof import("./index.cjs");'
+  echo 'export default p100;'
+} > "$pkg/index.d.mts"
 cp "$here/README.md" "$pkg/README.md"
 
 # index.mjs: the ESM entry re-exports the CommonJS one by name (listed from the built module).
@@ -114,21 +124,26 @@ node -e '
     description: "Client for the P100 Partner API (users, KYC, balances, exchange, SEPA, crypto, cards, webhooks) for Node.js, with TypeScript types.",
     license: "MIT OR Apache-2.0",
     keywords: ["p100", "payments", "sepa", "crypto", "fintech", "wasm"],
+    repository: { type: "git", url: "git+https://example.invalid/p100-sdk.git", directory: "bindings-wasm" },
+    homepage: "https://example.invalid/p100-sdk#readme",
+    bugs: { url: "https://example.invalid/p100-sdk/issues" },
+    type: "commonjs",
     main: "./index.cjs",
     module: "./index.mjs",
-    types: "./index.d.ts",
+    types: "./index.d.cts",
     exports: {
       ".": {
-        types: "./index.d.ts",
-        import: "./index.mjs",
-        require: "./index.cjs",
-        default: "./index.cjs",
+        import: { types: "./index.d.mts", default: "./index.mjs" },
+        require: { types: "./index.d.cts", default: "./index.cjs" },
       },
       "./package.json": "./package.json",
     },
-    engines: { node: ">=18" },
+    // Loading the package only defines classes and functions (the wasm instantiates on first
+    // load, with no global effect): bundlers may drop it when nothing of it is used.
+    sideEffects: false,
+    engines: { node: ">=20" },
     files: [
-      "index.cjs", "index.mjs", "index.d.ts", "errors.cjs", "errors.d.ts",
+      "index.cjs", "index.mjs", "index.d.cts", "index.d.mts", "errors.cjs", "errors.d.ts",
       "native/p100_wasm.js", "native/p100_wasm.d.ts", "native/p100_wasm_bg.wasm", "native/snippets/", "README.md",
     ],
   };

@@ -34,8 +34,8 @@ trap cleanup EXIT
 
 # ---- 1. tools ----------------------------------------------------------------------------
 step "tools"
-command -v node >/dev/null || { echo "node (>= 18) is required" >&2; exit 1; }
-node -e 'if (+process.versions.node.split(".")[0] < 18) { console.error("Node >= 18 required"); process.exit(1) }'
+command -v node >/dev/null || { echo "node (>= 20) is required" >&2; exit 1; }
+node -e 'if (+process.versions.node.split(".")[0] < 20) { console.error("Node >= 20 required"); process.exit(1) }'
 command -v npm >/dev/null || { echo "npm is required" >&2; exit 1; }
 if [ -x scripts/setup.sh ]; then scripts/setup.sh wasm; fi
 
@@ -67,6 +67,14 @@ sandbox_bin="$target_dir/release/p100-sandbox"
 step "node --check and tsc --strict over the typings"
 for f in "$here"/pkg/*.cjs "$here"/pkg/*.mjs "$here"/tests/*.mjs; do node --check "$f"; done
 "$here/node_modules/.bin/tsc" -p "$here/tests/types"
+
+# ---- 2c. the ecosystem's own package checkers ---------------------------------------------
+step "publint (no warning, no suggestion) and attw --pack (types right for require and import)"
+publint_out="$(cd "$here/pkg" && "$here/node_modules/.bin/publint" --strict 2>&1)" || { echo "$publint_out"; exit 1; }
+echo "$publint_out"
+# publint exits 0 on suggestions: the package must have none either.
+echo "$publint_out" | grep -q "All good!" || { echo "publint: not clean" >&2; exit 1; }
+(cd "$here/pkg" && "$here/node_modules/.bin/attw" --pack . --format ascii)
 
 # ---- 4. sandbox --------------------------------------------------------------------------
 step "start the sandbox"

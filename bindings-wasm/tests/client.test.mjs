@@ -182,3 +182,61 @@ test("cards: PAN and CVV come back as strings; updates resolve with undefined", 
   const limits = await c.cards.limits(id, card.cardId);
   assert.equal(limits.dailyTrxAll, "250.5");
 });
+
+// ---- the fetch transport against raw peers (js/transport.cjs) -------------------------------
+
+/** A loopback HTTP server answering every request with `handler`; returns its URL and hits. */
+async function rawPeer(handler) {
+  const http = await import("node:http");
+  const hits = [];
+  const server = http.createServer((req, res) => {
+    hits.push({ method: req.method, url: req.url, apiKey: req.headers["x-api-key"] });
+    handler(req, res);
+  });
+  await new Promise((r) => server.listen(0, "127.0.0.1", r));
+  const url = `http://127.0.0.1:${server.address().port}`;
+  return { url, hits, close: () => new Promise((r) => server.close(r)) };
+}
+
+test("a redirect is not followed: the API key and the body stay with the checked host", async () => {
+  const target = await rawPeer((req, res) => res.end("{}"));
+  const peer = await rawPeer((req, res) => {
+    res.writeHead(307, { location: `${target.url}/v1/partner/transfer` });
+    res.end();
+  });
+  try {
+    const c = new p100.Client({ apiKey, baseUrl: peer.url, maxRetries: 0 });
+    await assert.rejects(
+      c.transfers.create({ destinationExternalUserId: "u1", amount: "1.00", currency: "eur" }),
+      (e) => e instanceof p100.P100Error && e.status === 307,
+    );
+    assert.equal(peer.hits.length, 1);
+    assert.equal(target.hits.length, 0, "the redirect was followed");
+  } finally {
+    await peer.close();
+    await target.close();
+  }
+});
+
+test("a 2xx cut short is accepted (it happened), a late head is unknown, a refused connection not sent", async () => {
+  const cut = await rawPeer((req, res) => {
+    res.writeHead(200, { "content-type": "application/json", "content-length": "200" });
+    res.write('{"transactionId": "t-');
+    setTimeout(() => res.socket.destroy(), 20);
+  });
+  const slow = await rawPeer(() => {});
+  try {
+    const send = (url, opts = {}) =>
+      new p100.Client({ apiKey, baseUrl: url, maxRetries: 0, ...opts }).transfers.create({
+        destinationExternalUserId: "u1",
+        amount: "1.00",
+        currency: "eur",
+      });
+    await assert.rejects(send(cut.url), (e) => e.outcome === "accepted" && e.status === 200);
+    await assert.rejects(send(slow.url, { timeoutMs: 200 }), (e) => e.kind === "timeout" && e.outcome === "unknown");
+    await slow.close();
+    await assert.rejects(send(slow.url), (e) => e.kind === "network" && e.outcome === "not_sent");
+  } finally {
+    await cut.close();
+  }
+});

@@ -18,17 +18,19 @@ test("package.json: name, entry points for require and import, engines, files", 
   assert.equal(m.name, "p100");
   assert.match(m.version, /^\d+\.\d+\.\d+/);
   assert.equal(m.main, "./index.cjs");
-  assert.equal(m.types, "./index.d.ts");
-  assert.equal(m.exports["."].require, "./index.cjs");
-  assert.equal(m.exports["."].import, "./index.mjs");
-  assert.equal(m.exports["."].types, "./index.d.ts");
-  assert.equal(m.engines.node, ">=18");
+  assert.equal(m.type, "commonjs");
+  assert.equal(m.types, "./index.d.cts");
+  // One typings file per way of loading, so ESM importers are not told the package is CJS.
+  assert.deepEqual(m.exports["."].require, { types: "./index.d.cts", default: "./index.cjs" });
+  assert.deepEqual(m.exports["."].import, { types: "./index.d.mts", default: "./index.mjs" });
+  assert.equal(m.engines.node, ">=20");
+  assert.equal(m.sideEffects, false);
   for (const f of m.files) assert.ok(existsSync(path.join(pkg, f)), `files lists a missing ${f}`);
 });
 
 /** The shipped .d.ts files, comments removed. */
 function typings() {
-  const files = ["index.d.ts", "errors.d.ts", ...readdirSync(path.join(pkg, "native"))
+  const files = ["index.d.cts", "index.d.mts", "errors.d.ts", ...readdirSync(path.join(pkg, "native"))
     .filter((f) => f.endsWith(".d.ts")).map((f) => `native/${f}`)];
   return files.map((f) => [f, readFileSync(path.join(pkg, f), "utf8")
     .replace(/\/\*[\s\S]*?\*\//g, "")
@@ -89,9 +91,9 @@ test("every operation of tests/operations.json is a function of a client, by its
 });
 
 test("the typings declare every operation of tests/operations.json as a method (Promise of its output)", () => {
-  // The TypeScript compiler resolves `client.<group>.<method>` through the shipped index.d.ts
+  // The TypeScript compiler resolves `client.<group>.<method>` through the shipped index.d.cts
   // (and what it re-exports), as a user's editor would.
-  const entry = path.join(pkg, "index.d.ts");
+  const entry = path.join(pkg, "index.d.cts");
   const program = ts.createProgram([entry], {
     target: ts.ScriptTarget.ES2022,
     lib: ["lib.es2022.d.ts", "lib.esnext.disposable.d.ts"],
@@ -102,7 +104,7 @@ test("the typings declare every operation of tests/operations.json as a method (
   const checker = program.getTypeChecker();
   const exported = checker.getExportsOfModule(checker.getSymbolAtLocation(program.getSourceFile(entry)));
   let clientClass = exported.find((s) => s.name === "Client");
-  assert.ok(clientClass, "index.d.ts exports no Client");
+  assert.ok(clientClass, "index.d.cts exports no Client");
   if (clientClass.flags & ts.SymbolFlags.Alias) clientClass = checker.getAliasedSymbol(clientClass);
   const clientType = checker.getDeclaredTypeOfSymbol(clientClass);
 

@@ -22,6 +22,10 @@ import {
   type Partner,
   type Exchange,
 } from "p100";
+// The default export of the ESM entry is the whole module (index.d.mts declares it).
+import p100 from "p100";
+const SameClient: typeof Client = p100.Client;
+void SameClient;
 
 const client = new Client({ apiKey: "k", baseUrl: "http://127.0.0.1:8080", timeoutMs: 5000, maxRetries: 1 });
 const other: Client = client.withOptions({ timeoutMs: 1000, maxRetries: 0 });
