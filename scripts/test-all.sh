@@ -18,7 +18,7 @@ step "core builds for wasm32-unknown-unknown"
 cargo build -p p100 --target wasm32-unknown-unknown
 
 step "Rust tests (core + sandbox; each binding's test.sh runs its own)"
-cargo test -p p100 -p p100-sandbox -- --skip every_scenario_passes
+cargo test -p p100 -p p100-sandbox -p p100-cli -- --skip every_scenario_passes
 
 step "shared scenarios and the fault matrix (Rust runner)"
 out="$(mktemp)"

@@ -1,0 +1,274 @@
+//! `p100 listen` (the sandbox's webhook deliveries forwarded to a local URL) and `p100 trigger`
+//! (the sandbox emits an event), through the sandbox's `/_sandbox/*` controls.
+
+use std::process::ExitCode;
+use std::sync::Arc;
+
+use axum::body::Bytes;
+use axum::extract::State;
+use axum::http::{HeaderMap, StatusCode};
+use axum::routing::post;
+use axum::Router;
+use clap::Args;
+use serde_json::{json, Value};
+use tokio::sync::mpsc;
+
+const DEFAULT_SANDBOX: &str = "http://127.0.0.1:8080";
+
+#[derive(Args, Debug)]
+pub struct ListenArgs {
+    /// Local URL each delivery is forwarded to (POST, with the `Authorization` token).
+    #[arg(long, value_name = "URL")]
+    forward_to: String,
+    /// The sandbox (default: P100_BASE_URL, else http://127.0.0.1:8080).
+    #[arg(long, env = "P100_BASE_URL", value_name = "URL")]
+    sandbox_url: Option<String>,
+    /// Webhook token the sandbox signs with and the forwarded requests carry (default: a new
+    /// one, printed once at start-up for your app's configuration).
+    #[arg(long, env = "P100_WEBHOOK_TOKEN", hide_env_values = true)]
+    token: Option<String>,
+    /// Stop after this many deliveries (default: run until Ctrl-C).
+    #[arg(long)]
+    count: Option<u64>,
+}
+
+#[derive(Args, Debug)]
+pub struct TriggerArgs {
+    /// The event: user_status, kyc_file, kyc_verification, sepa_transfer, crypto_deposit,
+    /// exchange, card_3ds_code, … (`p100 trigger --list` prints them all).
+    #[arg(required_unless_present = "list")]
+    event: Option<String>,
+    /// The user the event is about (default: one the sandbox picks or creates).
+    #[arg(long = "user", value_name = "EXTERNAL_USER_ID")]
+    user: Option<String>,
+    /// Prints the event names and exits.
+    #[arg(long)]
+    list: bool,
+    /// The sandbox (default: P100_BASE_URL, else http://127.0.0.1:8080).
+    #[arg(long, env = "P100_BASE_URL", value_name = "URL")]
+    sandbox_url: Option<String>,
+}
+
+fn sandbox_url(given: Option<String>) -> String {
+    given
+        .unwrap_or_else(|| DEFAULT_SANDBOX.to_string())
+        .trim_end_matches('/')
+        .to_string()
+}
+
+fn network(e: &reqwest::Error) -> p100::Error {
+    p100::Error::new(
+        p100::ErrorKind::Network,
+        format!("the sandbox did not answer: {e}"),
+    )
+}
+
+/// POSTs a control of the sandbox and returns its JSON reply (an error reply becomes an error
+/// naming the control).
+async fn control(
+    http: &reqwest::Client,
+    base: &str,
+    path: &str,
+    body: Value,
+) -> p100::Result<Value> {
+    let r = http
+        .post(format!("{base}{path}"))
+        .header("content-type", "application/json")
+        .body(body.to_string())
+        .send()
+        .await
+        .map_err(|e| network(&e))?;
+    let status = r.status().as_u16();
+    let text = r.text().await.map_err(|e| network(&e))?;
+    let value: Value = serde_json::from_str(&text).unwrap_or(Value::Null);
+    if !(200..300).contains(&status) {
+        let why = value
+            .get("message")
+            .or_else(|| value.get("error"))
+            .and_then(Value::as_str)
+            .unwrap_or("refused")
+            .to_string();
+        return Err(p100::Error::new(
+            p100::ErrorKind::Api,
+            format!("the sandbox refused {path} (HTTP {status}): {why}"),
+        ));
+    }
+    Ok(value)
+}
+
+struct Receiver {
+    verifier: p100::webhooks::Verifier,
+    token: String,
+    forward_to: String,
+    http: reqwest::Client,
+    lines: mpsc::UnboundedSender<()>,
+}
+
+/// The most telling id of an event's payload.
+fn event_id(payload: &Value) -> String {
+    const KEYS: [&str; 9] = [
+        "transactionId",
+        "transferId",
+        "exchangeId",
+        "withdrawalId",
+        "depositId",
+        "orderId",
+        "paymentLinkId",
+        "cardId",
+        "externalUserId",
+    ];
+    let flat = payload.get("data").unwrap_or(payload);
+    KEYS.iter()
+        .find_map(|k| flat.get(*k).and_then(Value::as_str))
+        .or_else(|| flat.get("id").and_then(Value::as_str))
+        .unwrap_or("-")
+        .to_string()
+}
+
+async fn receive(State(rx): State<Arc<Receiver>>, headers: HeaderMap, body: Bytes) -> StatusCode {
+    let auth = headers
+        .get("authorization")
+        .and_then(|v| v.to_str().ok())
+        .map(str::to_string);
+    let text = String::from_utf8_lossy(&body).into_owned();
+    let (name, status, id) = match rx.verifier.verify_and_parse(auth.as_deref(), &text) {
+        Ok(event) => {
+            let v = serde_json::to_value(&event).unwrap_or(Value::Null);
+            let status = v
+                .get("data")
+                .unwrap_or(&v)
+                .get("status")
+                .and_then(Value::as_str)
+                .unwrap_or("-")
+                .to_string();
+            (event.name().to_string(), status, event_id(&v))
+        }
+        Err(e) => {
+            println!("{:<22} refused: {}", "?", e.message());
+            let _ = rx.lines.send(());
+            return StatusCode::UNAUTHORIZED;
+        }
+    };
+    let answer = rx
+        .http
+        .post(&rx.forward_to)
+        .header("authorization", &rx.token)
+        .header("content-type", "application/json")
+        .body(body.to_vec())
+        .send()
+        .await;
+    let (shown, code) = match answer {
+        Ok(r) => (r.status().as_u16().to_string(), r.status().as_u16()),
+        Err(e) => (
+            format!(
+                "failed ({})",
+                if e.is_connect() {
+                    "connection refused"
+                } else {
+                    "no answer"
+                }
+            ),
+            502,
+        ),
+    };
+    println!(
+        "{name:<22} {status:<12} {id:<38} -> {} {shown}",
+        rx.forward_to
+    );
+    let _ = rx.lines.send(());
+    StatusCode::from_u16(code).unwrap_or(StatusCode::BAD_GATEWAY)
+}
+
+pub async fn listen(a: ListenArgs) -> p100::Result<ExitCode> {
+    let base = sandbox_url(a.sandbox_url);
+    let generated = a.token.is_none();
+    let token = a
+        .token
+        .unwrap_or_else(|| format!("whtok_{:016x}{:016x}", fastrand::u64(..), fastrand::u64(..)));
+    let verifier = p100::webhooks::Verifier::new(token.clone())?;
+    let http = reqwest::Client::builder()
+        .redirect(reqwest::redirect::Policy::none())
+        .build()
+        .map_err(|e| p100::Error::config(format!("the HTTP client could not start: {e}")))?;
+    let (lines, mut seen) = mpsc::unbounded_channel();
+    let state = Arc::new(Receiver {
+        verifier,
+        token: token.clone(),
+        forward_to: a.forward_to.clone(),
+        http: http.clone(),
+        lines,
+    });
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
+        .await
+        .map_err(|e| p100::Error::config(format!("no local port for the receiver: {e}")))?;
+    let port = listener
+        .local_addr()
+        .map_err(|e| p100::Error::config(format!("no local port for the receiver: {e}")))?
+        .port();
+    let app = Router::new().route("/", post(receive)).with_state(state);
+    let server = tokio::spawn(async move { axum::serve(listener, app).await });
+    let receiver = format!("http://127.0.0.1:{port}/");
+    control(
+        &http,
+        &base,
+        "/_sandbox/webhooks",
+        json!({ "url": receiver, "token": token }),
+    )
+    .await?;
+    eprintln!(
+        "p100 listen: the sandbox at {base} delivers its webhooks here; forwarding to {}",
+        a.forward_to
+    );
+    if generated {
+        eprintln!("p100 listen: webhook token for your app (this session): {token}");
+    }
+    eprintln!("p100 listen: ready (Ctrl-C stops)");
+    let mut n = 0u64;
+    loop {
+        tokio::select! {
+            _ = tokio::signal::ctrl_c() => break,
+            got = seen.recv() => {
+                if got.is_none() { break; }
+                n += 1;
+                if a.count.is_some_and(|c| n >= c) { break; }
+            }
+        }
+    }
+    // The sandbox stops delivering here once the listener is gone.
+    let _ = control(&http, &base, "/_sandbox/webhooks", json!({ "url": null })).await;
+    server.abort();
+    Ok(ExitCode::SUCCESS)
+}
+
+pub async fn trigger(a: TriggerArgs) -> p100::Result<ExitCode> {
+    if a.list {
+        for name in p100::webhooks::EVENT_NAMES {
+            crate::out_line(name);
+        }
+        return Ok(ExitCode::SUCCESS);
+    }
+    let Some(event) = a.event else {
+        return Ok(ExitCode::from(2));
+    };
+    if !p100::webhooks::EVENT_NAMES.contains(&event.as_str()) {
+        return Err(p100::Error::validation(
+            "event",
+            format!(
+                "is not a webhook event; one of: {}",
+                p100::webhooks::EVENT_NAMES.join(", ")
+            ),
+        ));
+    }
+    let base = sandbox_url(a.sandbox_url);
+    let http = reqwest::Client::new();
+    let mut body = json!({ "event": event });
+    if let Some(user) = a.user {
+        body["externalUserId"] = Value::String(user);
+    }
+    let reply = control(&http, &base, "/_sandbox/trigger", body).await?;
+    println!(
+        "{}",
+        serde_json::to_string_pretty(&reply).unwrap_or_default()
+    );
+    Ok(ExitCode::SUCCESS)
+}

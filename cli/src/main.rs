@@ -1,0 +1,692 @@
+//! `p100`: the P100 command line.
+//!
+//! * `p100 sandbox …` — the local, stateful sandbox server;
+//! * `p100 call <group> <operation> [--<field> value …] [--json FILE|-] [--wait]` — any operation
+//!   of the catalog (from the core's operation table), printing the typed result as JSON;
+//! * `p100 listen --forward-to URL` — forwards the sandbox's webhook deliveries to a local URL;
+//! * `p100 trigger <event>` — makes the sandbox emit any webhook event;
+//! * `p100 webhooks verify --token T` — checks a delivery read on stdin;
+//! * `p100 completions bash|zsh|fish`.
+//!
+//! Errors print one line (kind, code, field, outcome, message) on stderr and exit with 1 (2 for
+//! a usage error).
+
+mod listen;
+mod ops;
+
+use std::io::{IsTerminal, Read, Write};
+use std::process::ExitCode;
+use std::time::{Duration, Instant};
+
+use clap::{Arg, ArgAction, ArgMatches, Args, Command, CommandFactory, FromArgMatches, Subcommand};
+use p100::client::{Settings, Unit, WaitSettings};
+use serde_json::{Map, Value};
+
+const USER_AGENT: &str = concat!("p100-cli/", env!("CARGO_PKG_VERSION"));
+
+/// The P100 command line: the sandbox, any API call, webhook forwarding and verification.
+#[derive(clap::Parser, Debug)]
+#[command(name = "p100", version, about, propagate_version = true)]
+struct Cli {
+    #[command(subcommand)]
+    cmd: Cmd,
+}
+
+#[derive(Subcommand, Debug)]
+enum Cmd {
+    /// Runs the sandbox: a local, stateful P100 Partner API on 127.0.0.1.
+    Sandbox(SandboxArgs),
+    /// Forwards the sandbox's webhook deliveries to a local URL, one line per event.
+    Listen(listen::ListenArgs),
+    /// Makes the sandbox emit a webhook event (any event of the catalog, with realistic data).
+    Trigger(listen::TriggerArgs),
+    /// Webhook tools.
+    #[command(subcommand)]
+    Webhooks(WebhooksCmd),
+    /// Prints a shell completion script (`p100 completions bash > /etc/bash_completion.d/p100`).
+    Completions {
+        /// The shell.
+        shell: clap_complete::Shell,
+    },
+}
+
+#[derive(Subcommand, Debug)]
+enum WebhooksCmd {
+    /// Reads a delivery on stdin (optional request line, headers, a blank line, the body),
+    /// checks its `Authorization` against the token and prints the typed event as JSON.
+    Verify {
+        /// The webhook security token.
+        #[arg(long, env = "P100_WEBHOOK_TOKEN", hide_env_values = true)]
+        token: String,
+    },
+}
+
+#[derive(Args, Debug)]
+struct SandboxArgs {
+    /// Port on 127.0.0.1 (0 picks a free port).
+    #[arg(long, default_value_t = 8080)]
+    port: u16,
+    /// API key clients must send in `x-api-key`.
+    #[arg(long, env = "P100_SANDBOX_API_KEY", hide_env_values = true)]
+    api_key: String,
+    /// Multiplier of every delay (settle, 60 s lock lifetime, webhook retries); 0.01 = 100x faster.
+    #[arg(long, default_value_t = 1.0)]
+    time_scale: f64,
+    /// Milliseconds before asynchronous operations reach their final status (before scaling).
+    #[arg(long, default_value_t = 2000)]
+    settle_ms: u64,
+    /// Deliver webhooks to this URL.
+    #[arg(long, requires = "webhook_token")]
+    webhook_url: Option<String>,
+    /// Token sent in the `Authorization` header of webhook deliveries.
+    #[arg(
+        long,
+        env = "P100_SANDBOX_WEBHOOK_TOKEN",
+        hide_env_values = true,
+        requires = "webhook_url"
+    )]
+    webhook_token: Option<String>,
+    /// Log one line per request and webhook attempt to stderr (never keys or tokens).
+    #[arg(long)]
+    log: bool,
+}
+
+/// Connection options shared by `call` (the same environment variables as every SDK).
+fn connection_args(cmd: Command) -> Command {
+    cmd.arg(
+        Arg::new("api-key")
+            .long("api-key")
+            .env("P100_API_KEY")
+            .hide_env_values(true)
+            .global(true)
+            .help("API key (sent as x-api-key)"),
+    )
+    .arg(
+        Arg::new("base-url")
+            .long("base-url")
+            .env("P100_BASE_URL")
+            .global(true)
+            .help("Base URL, e.g. a local sandbox http://127.0.0.1:8080 (overrides --environment)"),
+    )
+    .arg(
+        Arg::new("environment")
+            .long("environment")
+            .env("P100_ENVIRONMENT")
+            .global(true)
+            .help("staging (default) or production"),
+    )
+}
+
+/// `p100 call`: one subcommand per group and operation, from the core's table.
+fn call_command() -> Command {
+    let mut call = Command::new("call")
+        .about("Calls any operation of the P100 API and prints its typed result as JSON")
+        .long_about(
+            "Calls any operation of the P100 API and prints its typed result as JSON.\n\n\
+             Fields are given as --<field> value (the wire's names, in camelCase or kebab-case: \
+             --external-user-id u1), or as a JSON object with --json FILE (- for stdin); flags \
+             override the file. Amounts are decimal text (--amount 10.50). Path ids are fields \
+             too. Values that are JSON objects or arrays ({…}, […]) are read as JSON.",
+        )
+        .subcommand_required(true)
+        .arg_required_else_help(true);
+    call = connection_args(call);
+    for group in ops::groups() {
+        let mut g = Command::new(group)
+            .about(format!("Operations of the {group} group"))
+            .subcommand_required(true)
+            .arg_required_else_help(true);
+        for op in ops::OPS.iter().filter(|o| o.group == group) {
+            let doc = op
+                .route
+                .doc
+                .split_whitespace()
+                .collect::<Vec<_>>()
+                .join(" ");
+            let mut long = format!(
+                "{doc}\n\n{} {}{}",
+                op.route.method.as_str(),
+                op.route.path,
+                if op.route.moves_money {
+                    " — moves money: never retried after an ambiguous failure"
+                } else {
+                    ""
+                }
+            );
+            if !op.ids.is_empty() {
+                long.push_str(&format!("\nPath ids: {}", op.ids.join(", ")));
+            }
+            match op.route.input {
+                p100::routes::Input::None => {}
+                other => long.push_str(&format!("\nInput: {other:?}")),
+            }
+            if let Some(out) = op.route.output {
+                long.push_str(&format!("\nOutput: {out}"));
+            }
+            let mut c = Command::new(op.name);
+            if op.name.contains('_') {
+                c = c.alias(op.name.replace('_', "-"));
+            }
+            let mut c = c
+                .about(doc)
+                .long_about(long)
+                .arg(
+                    Arg::new("json")
+                        .long("json")
+                        .value_name("FILE|-")
+                        .help("The input as a JSON object (- reads stdin)"),
+                )
+                .arg(
+                    Arg::new("fields")
+                        .value_name("--FIELD VALUE")
+                        .num_args(0..)
+                        .trailing_var_arg(true)
+                        .allow_hyphen_values(true)
+                        .help("Input fields: --amount 10.50 --currency eur"),
+                );
+            if op.upload {
+                c = c.arg(
+                    Arg::new("file")
+                        .long("file")
+                        .action(ArgAction::Append)
+                        .value_name("PATH")
+                        .help("A file to upload (repeat for several)"),
+                );
+            }
+            if op.route.wait_for.is_some() {
+                c = c.arg(
+                    Arg::new("wait")
+                        .long("wait")
+                        .action(ArgAction::SetTrue)
+                        .help("Follow the operation to its final status"),
+                );
+                c = c.arg(
+                    Arg::new("wait-timeout")
+                        .long("wait-timeout")
+                        .value_name("SECONDS")
+                        .value_parser(clap::value_parser!(f64))
+                        .help("Give up waiting after this long (default 300)"),
+                );
+            }
+            g = g.subcommand(c);
+        }
+        call = call.subcommand(g);
+    }
+    call
+}
+
+fn command() -> Command {
+    Cli::command().subcommand(call_command())
+}
+
+fn main() -> ExitCode {
+    let matches = command().get_matches();
+    let rt = match tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()
+    {
+        Ok(rt) => rt,
+        Err(e) => {
+            eprintln!("p100: cannot start the runtime: {e}");
+            return ExitCode::FAILURE;
+        }
+    };
+    let result = match matches.subcommand() {
+        Some(("call", m)) => rt.block_on(call(m)),
+        _ => match Cli::from_arg_matches(&matches) {
+            Ok(cli) => rt.block_on(run(cli)),
+            Err(e) => e.exit(),
+        },
+    };
+    match result {
+        Ok(code) => code,
+        Err(e) => {
+            eprintln!("{}", error_line(&e));
+            ExitCode::FAILURE
+        }
+    }
+}
+
+/// One line: `p100: error: api P412 (field amount, outcome rejected, HTTP 400, request r-1): …`.
+pub fn error_line(e: &p100::Error) -> String {
+    let mut facts = Vec::new();
+    if let Some(code) = e.code() {
+        facts.push(code.as_str().to_string());
+    }
+    if let Some(f) = e
+        .field()
+        .filter(|f| !e.message().starts_with(&format!("{f}:")))
+    {
+        facts.push(format!("field {f}"));
+    }
+    facts.push(format!("outcome {}", e.outcome().as_str()));
+    if let Some(s) = e.status() {
+        facts.push(format!("HTTP {s}"));
+    }
+    if let Some(r) = e.request_id() {
+        facts.push(format!("request {r}"));
+    }
+    format!(
+        "p100: error: {} ({}): {}",
+        e.kind().as_str(),
+        facts.join(", "),
+        e.message()
+    )
+}
+
+async fn run(cli: Cli) -> p100::Result<ExitCode> {
+    match cli.cmd {
+        Cmd::Sandbox(a) => sandbox(a).await,
+        Cmd::Listen(a) => listen::listen(a).await,
+        Cmd::Trigger(a) => listen::trigger(a).await,
+        Cmd::Webhooks(WebhooksCmd::Verify { token }) => verify(&token),
+        Cmd::Completions { shell } => {
+            clap_complete::generate(shell, &mut command(), "p100", &mut std::io::stdout());
+            Ok(ExitCode::SUCCESS)
+        }
+    }
+}
+
+async fn sandbox(a: SandboxArgs) -> p100::Result<ExitCode> {
+    let mut b = p100_sandbox::Sandbox::builder()
+        .api_key(a.api_key)
+        .port(a.port)
+        .settle(Duration::from_millis(a.settle_ms))
+        .time_scale(a.time_scale)
+        .log_requests(a.log);
+    if let (Some(url), Some(token)) = (a.webhook_url, a.webhook_token) {
+        b = b.webhook(url, token);
+    }
+    let sandbox = b
+        .start()
+        .await
+        .map_err(|e| p100::Error::config(format!("the sandbox did not start: {e}")))?;
+    println!("p100-sandbox listening on {}", sandbox.base_url());
+    let _ = std::io::stdout().flush();
+    let _ = tokio::signal::ctrl_c().await;
+    sandbox.shutdown().await;
+    Ok(ExitCode::SUCCESS)
+}
+
+/// `--external-user-id` / `--externalUserId` → `externalUserId`.
+fn wire_name(flag: &str) -> String {
+    let mut out = String::new();
+    let mut upper = false;
+    for ch in flag.chars() {
+        if ch == '-' || ch == '_' {
+            upper = !out.is_empty();
+        } else if upper {
+            out.extend(ch.to_uppercase());
+            upper = false;
+        } else {
+            out.push(ch);
+        }
+    }
+    out
+}
+
+/// A field's value: JSON for objects, arrays, booleans and `null`; text otherwise (amounts and
+/// ids stay exact). Numbers are given as text; the decoder is asked again with a number where
+/// a field needs one (see [`coerce_numbers`]).
+fn field_value(v: &str) -> Value {
+    let t = v.trim();
+    if t.starts_with('{') || t.starts_with('[') || matches!(t, "true" | "false" | "null") {
+        if let Ok(json) = serde_json::from_str(t) {
+            return json;
+        }
+    }
+    Value::String(v.to_string())
+}
+
+/// The call's own options given after the fields (`… --amount 5 --wait`).
+#[derive(Default)]
+struct CallOptions {
+    json: Option<String>,
+    files: Vec<String>,
+    wait: bool,
+    wait_timeout: Option<f64>,
+}
+
+/// Splits the trailing arguments into the call's options and the input fields.
+fn parse_fields(
+    raw: &[String],
+    input: &mut Map<String, Value>,
+    opts: &mut CallOptions,
+) -> p100::Result<()> {
+    let mut it = raw.iter();
+    while let Some(flag) = it.next() {
+        if flag == "--wait" {
+            opts.wait = true;
+            continue;
+        }
+        let mut own = |name: &str| -> p100::Result<Option<String>> {
+            if flag == name {
+                return it.next().cloned().map(Some).ok_or_else(|| {
+                    p100::Error::validation(name.trim_start_matches('-'), "needs a value")
+                });
+            }
+            Ok(flag.strip_prefix(&format!("{name}=")).map(str::to_string))
+        };
+        if let Some(v) = own("--json")? {
+            opts.json = Some(v);
+            continue;
+        }
+        if let Some(v) = own("--file")? {
+            opts.files.push(v);
+            continue;
+        }
+        if let Some(v) = own("--wait-timeout")? {
+            opts.wait_timeout = Some(v.parse().map_err(|_| {
+                p100::Error::validation("wait-timeout", "must be a number of seconds")
+            })?);
+            continue;
+        }
+        let Some(name) = flag.strip_prefix("--").filter(|n| !n.is_empty()) else {
+            return Err(p100::Error::validation(
+                flag.as_str(),
+                "expected --<field> <value>",
+            ));
+        };
+        let (name, value) = match name.split_once('=') {
+            Some((n, v)) => (n.to_string(), v.to_string()),
+            None => {
+                let v = it.next().ok_or_else(|| {
+                    p100::Error::validation(name, "needs a value (--field value)")
+                })?;
+                (name.to_string(), v.clone())
+            }
+        };
+        input.insert(wire_name(&name), field_value(&value));
+    }
+    Ok(())
+}
+
+fn read_json(source: &str) -> p100::Result<Map<String, Value>> {
+    let text = if source == "-" {
+        let mut s = String::new();
+        std::io::stdin().read_to_string(&mut s).map_err(|e| {
+            p100::Error::validation("json", format!("stdin could not be read: {e}"))
+        })?;
+        s
+    } else {
+        std::fs::read_to_string(source)
+            .map_err(|e| p100::Error::validation("json", format!("{source}: {e}")))?
+    };
+    match serde_json::from_str(&text) {
+        Ok(Value::Object(m)) => Ok(m),
+        Ok(_) => Err(p100::Error::validation("json", "must be a JSON object")),
+        Err(e) => Err(p100::Error::validation(
+            "json",
+            format!(
+                "is not valid JSON ({})",
+                p100::mask::sanitize_serde_message(&e.to_string())
+            ),
+        )),
+    }
+}
+
+fn client(m: &ArgMatches) -> p100::Result<p100::Client> {
+    let get = |k: &str| m.get_one::<String>(k).cloned();
+    let settings = Settings {
+        api_key: get("api-key").map(Into::into),
+        base_url: get("base-url"),
+        environment: get("environment"),
+        ..Settings::default()
+    };
+    settings
+        .builder(Unit::Seconds, USER_AGENT, |_| None)?
+        .build()
+}
+
+/// Text given for a field that needs a number becomes that number (the decoder says which
+/// field, by its wire path); at most once per field.
+fn coerce_numbers(input: &mut Map<String, Value>, e: &p100::Error, done: &mut Vec<String>) -> bool {
+    let Some(field) = e.field() else { return false };
+    if !e.message().contains("found a string") || done.iter().any(|d| d == field) {
+        return false;
+    }
+    let Some(Value::String(text)) = input.get(field) else {
+        return false;
+    };
+    let Ok(n) = serde_json::from_str::<serde_json::Number>(text.trim()) else {
+        return false;
+    };
+    done.push(field.to_string());
+    input.insert(field.to_string(), Value::Number(n));
+    true
+}
+
+async fn call(m: &ArgMatches) -> p100::Result<ExitCode> {
+    let Some((group, gm)) = m.subcommand() else {
+        return Ok(ExitCode::from(2));
+    };
+    let Some((name, om)) = gm.subcommand() else {
+        return Ok(ExitCode::from(2));
+    };
+    let op = ops::find(group, name).ok_or_else(|| {
+        p100::Error::validation("operation", "is not an operation of the catalog")
+    })?;
+    let raw: Vec<String> = om
+        .get_many::<String>("fields")
+        .map(|v| v.cloned().collect())
+        .unwrap_or_default();
+    let mut opts = CallOptions {
+        json: om.get_one::<String>("json").cloned(),
+        files: om
+            .try_get_many::<String>("file")
+            .ok()
+            .flatten()
+            .map(|v| v.cloned().collect())
+            .unwrap_or_default(),
+        wait: om
+            .try_get_one::<bool>("wait")
+            .ok()
+            .flatten()
+            .copied()
+            .unwrap_or(false),
+        wait_timeout: om
+            .try_get_one::<f64>("wait-timeout")
+            .ok()
+            .flatten()
+            .copied(),
+    };
+    let mut fields = Map::new();
+    parse_fields(&raw, &mut fields, &mut opts)?;
+    // The file first, the flags over it.
+    let mut input = match &opts.json {
+        Some(src) => read_json(src)?,
+        None => Map::new(),
+    };
+    input.extend(fields);
+    if opts.wait && op.route.wait_for.is_none() {
+        return Err(p100::Error::validation(
+            "wait",
+            "this operation has no final status to wait for",
+        ));
+    }
+    if !opts.files.is_empty() && !op.upload {
+        return Err(p100::Error::validation(
+            "file",
+            "this operation takes no files",
+        ));
+    }
+    let mut files = Vec::new();
+    for path in &opts.files {
+        let data = std::fs::read(path)
+            .map_err(|e| p100::Error::validation("file", format!("{path}: {e}")))?;
+        let name = std::path::Path::new(path)
+            .file_name()
+            .map(|n| n.to_string_lossy().into_owned())
+            .unwrap_or_else(|| "file".into());
+        files.push(p100::models::FileUpload::new(name, data));
+    }
+    let c = client(m)?;
+    // Fields are text until the decoder asks for a number; it refuses before anything is sent.
+    let mut coerced = Vec::new();
+    let result = loop {
+        let value = Value::Object(input.clone());
+        match ops::call(&c, op.route.name, &value, files.clone()).await {
+            Err(e)
+                if e.kind() == p100::ErrorKind::Validation
+                    && e.outcome() == p100::Outcome::NotSent
+                    && coerce_numbers(&mut input, &e, &mut coerced) => {}
+            other => break other?,
+        }
+    };
+    print_json(&result);
+    if opts.wait {
+        let id = ops::wait_id(op.group)
+            .and_then(|k| result.get(k))
+            .and_then(Value::as_str)
+            .ok_or_else(|| {
+                p100::Error::new(
+                    p100::ErrorKind::Decode,
+                    "the reply holds no id to wait for (see the result above)",
+                )
+            })?
+            .to_string();
+        let options = WaitSettings {
+            timeout: opts.wait_timeout,
+            ..WaitSettings::default()
+        }
+        .options(Unit::Seconds)?;
+        let last = follow(&c, op.group, &id, options).await?;
+        print_json(&last);
+    }
+    Ok(ExitCode::SUCCESS)
+}
+
+/// `wait_for` with a spinner and the elapsed time on a terminal, plain lines otherwise.
+async fn follow(
+    c: &p100::Client,
+    group: &str,
+    id: &str,
+    options: p100::WaitOptions,
+) -> p100::Result<Value> {
+    let started = Instant::now();
+    let tty = std::io::stderr().is_terminal();
+    let spinner = if tty {
+        let s = indicatif::ProgressBar::new_spinner();
+        s.set_message(format!("waiting for {group} {id} to be final…"));
+        s.enable_steady_tick(Duration::from_millis(100));
+        Some(s)
+    } else {
+        eprintln!("p100: waiting for {group} {id} to be final");
+        None
+    };
+    let result = ops::wait(c, group, id, options).await;
+    let elapsed = started.elapsed().as_secs_f64();
+    let status = result
+        .as_ref()
+        .ok()
+        .and_then(|v| v.get("status"))
+        .and_then(Value::as_str)
+        .unwrap_or("?")
+        .to_string();
+    match &spinner {
+        Some(s) => s.finish_with_message(format!("{group} {id}: {status} after {elapsed:.1} s")),
+        None => eprintln!("p100: {group} {id}: {status} after {elapsed:.1} s"),
+    }
+    result
+}
+
+fn print_json(v: &Value) {
+    let text = serde_json::to_string_pretty(v).unwrap_or_else(|_| v.to_string());
+    out_line(&text);
+}
+
+/// Writes a line on stdout; a reader that went away (`p100 call … | head`) ends the program
+/// quietly instead of a panic.
+pub fn out_line(text: &str) {
+    let mut stdout = std::io::stdout().lock();
+    if writeln!(stdout, "{text}")
+        .and_then(|()| stdout.flush())
+        .is_err()
+    {
+        std::process::exit(0);
+    }
+}
+
+/// A delivery as text: an optional request line, headers, a blank line, the body.
+struct Delivery {
+    authorization: Option<String>,
+    body: String,
+}
+
+fn parse_delivery(text: &str) -> Delivery {
+    let text = text.trim_start_matches('\u{feff}');
+    // A bare JSON body (no headers) is a delivery without Authorization.
+    if text.trim_start().starts_with(['{', '[']) {
+        return Delivery {
+            authorization: None,
+            body: text.to_string(),
+        };
+    }
+    let (head, body) = match text
+        .split_once("\r\n\r\n")
+        .or_else(|| text.split_once("\n\n"))
+    {
+        Some((h, b)) => (h, b),
+        None => (text, ""),
+    };
+    let mut authorization = None;
+    for line in head.lines() {
+        if let Some((name, value)) = line.split_once(':') {
+            if name.trim().eq_ignore_ascii_case("authorization") {
+                authorization = Some(value.trim().to_string());
+            }
+        }
+    }
+    Delivery {
+        authorization,
+        body: body.to_string(),
+    }
+}
+
+fn verify(token: &str) -> p100::Result<ExitCode> {
+    let mut text = String::new();
+    std::io::stdin()
+        .read_to_string(&mut text)
+        .map_err(|e| p100::Error::validation("stdin", format!("could not be read: {e}")))?;
+    let d = parse_delivery(&text);
+    let verifier = p100::webhooks::Verifier::new(token)?;
+    let event = verifier.verify_and_parse(d.authorization.as_deref(), &d.body)?;
+    // The event serializes as `{"event": name, "data": payload}`.
+    let mut value = serde_json::to_value(&event).unwrap_or(Value::Null);
+    let payload = value.get_mut("data").map(Value::take).unwrap_or(value);
+    print_json(&serde_json::json!({ "event": event.name(), "payload": payload }));
+    Ok(ExitCode::SUCCESS)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn flags_become_wire_names() {
+        assert_eq!(wire_name("external-user-id"), "externalUserId");
+        assert_eq!(wire_name("externalUserId"), "externalUserId");
+        assert_eq!(wire_name("iban"), "iban");
+    }
+
+    #[test]
+    fn values_stay_text_unless_structured() {
+        assert_eq!(field_value("10.50"), Value::String("10.50".into()));
+        assert_eq!(field_value("true"), Value::Bool(true));
+        assert_eq!(field_value("{\"a\":1}")["a"], 1);
+    }
+
+    #[test]
+    fn deliveries_read_with_or_without_request_line() {
+        let d = parse_delivery("POST /hook HTTP/1.1\r\nAuthorization: t0k\r\n\r\n{\"a\":1}");
+        assert_eq!(d.authorization.as_deref(), Some("t0k"));
+        assert_eq!(d.body, "{\"a\":1}");
+        let d = parse_delivery("{\"a\":1}");
+        assert!(d.authorization.is_none());
+    }
+
+    #[test]
+    fn the_command_tree_is_valid() {
+        command().debug_assert();
+    }
+}

@@ -1,0 +1,418 @@
+//! `p100` end to end: the binary as a user runs it, against a sandbox it starts itself
+//! (`p100 sandbox --port 0`), with webhooks forwarded to a local HTTP server.
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
+
+use std::io::{BufRead, BufReader, Read, Write};
+use std::net::TcpListener;
+use std::process::{Child, Command, Output, Stdio};
+use std::sync::mpsc;
+use std::time::Duration;
+
+const BIN: &str = env!("CARGO_BIN_EXE_p100");
+const KEY: &str = "cli-test-key";
+
+/// A running `p100 sandbox`, stopped on drop.
+struct Sandbox {
+    child: Child,
+    url: String,
+}
+
+impl Sandbox {
+    fn start() -> Sandbox {
+        let mut child = Command::new(BIN)
+            .args([
+                "sandbox",
+                "--port",
+                "0",
+                "--api-key",
+                KEY,
+                "--settle-ms",
+                "200",
+            ])
+            .stdout(Stdio::piped())
+            .stderr(Stdio::inherit())
+            .spawn()
+            .expect("p100 sandbox starts");
+        let mut line = String::new();
+        BufReader::new(child.stdout.take().expect("stdout"))
+            .read_line(&mut line)
+            .expect("the sandbox prints its URL");
+        let url = line.trim().rsplit(' ').next().expect("a URL").to_string();
+        assert!(url.starts_with("http://127.0.0.1:"), "{line}");
+        Sandbox { child, url }
+    }
+
+    fn p100(&self, args: &[&str]) -> Output {
+        self.p100_stdin(args, None)
+    }
+
+    fn p100_stdin(&self, args: &[&str], stdin: Option<&str>) -> Output {
+        let mut child = Command::new(BIN)
+            .args(args)
+            .env("P100_API_KEY", KEY)
+            .env("P100_BASE_URL", &self.url)
+            .env_remove("P100_ENVIRONMENT")
+            .stdin(Stdio::piped())
+            .stdout(Stdio::piped())
+            .stderr(Stdio::piped())
+            .spawn()
+            .expect("p100 runs");
+        let mut input = child.stdin.take().expect("stdin");
+        if let Some(text) = stdin {
+            input.write_all(text.as_bytes()).expect("stdin written");
+        }
+        drop(input);
+        child.wait_with_output().expect("p100 ends")
+    }
+}
+
+impl Drop for Sandbox {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+fn stdout(o: &Output) -> String {
+    String::from_utf8_lossy(&o.stdout).into_owned()
+}
+
+fn stderr(o: &Output) -> String {
+    String::from_utf8_lossy(&o.stderr).into_owned()
+}
+
+fn json(o: &Output) -> serde_json::Value {
+    assert!(o.status.success(), "p100 failed: {}", stderr(o));
+    serde_json::from_str(&stdout(o)).unwrap_or_else(|e| panic!("not JSON ({e}): {}", stdout(o)))
+}
+
+#[test]
+fn call_prints_typed_results_and_waits_for_money_to_settle() {
+    let sb = Sandbox::start();
+    let balances = json(&sb.p100(&["call", "partner", "balances"]));
+    assert!(balances["fiatBalances"].is_array(), "{balances}");
+    // Amounts are exact text, never floats.
+    assert!(
+        balances["fiatBalances"][0]["amount"].is_string(),
+        "{balances}"
+    );
+
+    // Numbers given as text become numbers where the request needs one (month, year).
+    let history = json(&sb.p100(&[
+        "call",
+        "partner",
+        "transactions",
+        "--month",
+        "1",
+        "--year",
+        "2026",
+    ]));
+    assert!(history["transactions"].is_array(), "{history}");
+
+    let o = sb.p100(&[
+        "call",
+        "sepa",
+        "partner-transfer",
+        "--amount",
+        "10.50",
+        "--currency",
+        "eur",
+        "--destination-iban",
+        "DE89370400440532013000",
+        "--transfer-title",
+        "cli test",
+        "--wait",
+    ]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    let out = stdout(&o);
+    // Two documents: the accepted transfer, then its final state.
+    let docs: Vec<serde_json::Value> = serde_json::Deserializer::from_str(&out)
+        .into_iter()
+        .collect::<Result<_, _>>()
+        .expect("JSON documents");
+    assert_eq!(docs.len(), 2, "{out}");
+    let id = docs[0]["transferId"].as_str().expect("transferId");
+    assert_eq!(docs[1]["id"], id);
+    assert_eq!(docs[1]["amount"], "10.50");
+    assert!(
+        matches!(docs[1]["status"].as_str(), Some("SUCCESSFUL" | "FAILED")),
+        "{out}"
+    );
+    // Not a terminal: plain progress lines, with the elapsed time.
+    assert!(
+        stderr(&o).contains(&format!("sepa {id}: ")) && stderr(&o).contains(" s"),
+        "{}",
+        stderr(&o)
+    );
+
+    // The same input from a JSON file (stdin), flags over it.
+    let o = sb.p100_stdin(
+        &[
+            "call",
+            "transfers",
+            "details",
+            "--json",
+            "-",
+            "--transfer-id",
+            "nope",
+        ],
+        Some(r#"{"transferId": "overridden"}"#),
+    );
+    assert_eq!(o.status.code(), Some(1));
+    assert!(stderr(&o).contains("P4"), "{}", stderr(&o));
+}
+
+#[test]
+fn errors_are_one_line_with_kind_code_field_and_outcome() {
+    let sb = Sandbox::start();
+    // Refused before sending: a typo'd field, and a float-like amount is fine as text.
+    let o = sb.p100(&[
+        "call",
+        "transfers",
+        "create",
+        "--ammount",
+        "1",
+        "--currency",
+        "eur",
+    ]);
+    assert_eq!(o.status.code(), Some(1));
+    let err = stderr(&o);
+    assert_eq!(err.lines().count(), 1, "{err}");
+    assert!(
+        err.starts_with("p100: error: validation")
+            && err.contains("ammount")
+            && err.contains("not_sent"),
+        "{err}"
+    );
+
+    // Refused by the API: the P-code and the outcome.
+    let o = sb.p100(&[
+        "call",
+        "transfers",
+        "create",
+        "--amount",
+        "1",
+        "--currency",
+        "eur",
+        "--destination-external-user-id",
+        "nobody",
+    ]);
+    assert_eq!(o.status.code(), Some(1));
+    let err = stderr(&o);
+    assert!(
+        err.contains("p100: error: api (P412") && err.contains("outcome rejected"),
+        "{err}"
+    );
+
+    // A wrong key: authentication, and the key is never printed.
+    let o = Command::new(BIN)
+        .args([
+            "call",
+            "partner",
+            "balances",
+            "--api-key",
+            "wrong-key-123456",
+            "--base-url",
+            &sb.url,
+        ])
+        .output()
+        .expect("runs");
+    assert_eq!(o.status.code(), Some(1));
+    assert!(
+        stderr(&o).contains("authentication") && !stderr(&o).contains("wrong-key-123456"),
+        "{}",
+        stderr(&o)
+    );
+
+    // Usage errors exit with 2.
+    let o = sb.p100(&["call", "sepa", "no-such-operation"]);
+    assert_eq!(o.status.code(), Some(2));
+}
+
+#[test]
+fn help_lists_every_operation_of_the_table() {
+    let o = Command::new(BIN)
+        .args(["call", "--help"])
+        .output()
+        .expect("runs");
+    let help = stdout(&o);
+    for group in [
+        "partner",
+        "users",
+        "kyc",
+        "exchange",
+        "sepa",
+        "crypto",
+        "transfers",
+        "cards",
+        "orders",
+    ] {
+        assert!(help.contains(group), "call --help lacks {group}: {help}");
+    }
+    let o = Command::new(BIN)
+        .args(["call", "cards", "transactions", "--help"])
+        .output()
+        .expect("runs");
+    assert!(
+        stdout(&o).contains("/v1/card/transactions/"),
+        "{}",
+        stdout(&o)
+    );
+    // Every operation of the manifest answers --help.
+    let manifest: serde_json::Value = serde_json::from_str(
+        &std::fs::read_to_string(concat!(
+            env!("CARGO_MANIFEST_DIR"),
+            "/../tests/operations.json"
+        ))
+        .expect("manifest"),
+    )
+    .expect("JSON");
+    for op in manifest["operations"].as_array().expect("operations") {
+        let name = op["operation"].as_str().expect("name");
+        let (group, op) = name.split_once('.').expect("group.op");
+        let o = Command::new(BIN)
+            .args(["call", group, op, "--help"])
+            .output()
+            .expect("runs");
+        assert!(
+            o.status.success(),
+            "p100 call {group} {op} --help: {}",
+            stderr(&o)
+        );
+    }
+}
+
+#[test]
+fn completions_for_each_shell() {
+    for shell in ["bash", "zsh", "fish"] {
+        let o = Command::new(BIN)
+            .args(["completions", shell])
+            .output()
+            .expect("runs");
+        assert!(o.status.success() && stdout(&o).contains("p100"), "{shell}");
+        assert!(
+            stdout(&o).contains("partner_transfer"),
+            "{shell} completions lack operations"
+        );
+    }
+}
+
+#[test]
+fn webhooks_verify_checks_the_token_and_types_the_event() {
+    let sb = Sandbox::start();
+    let delivery = "POST /hook HTTP/1.1\r\nContent-Type: application/json\r\nAuthorization: s3cret-token\r\n\r\n\
+                    {\"externalUserId\": \"u1\", \"status\": \"ACTIVE\"}";
+    let o = sb.p100_stdin(
+        &["webhooks", "verify", "--token", "s3cret-token"],
+        Some(delivery),
+    );
+    let v = json(&o);
+    assert_eq!(v["event"], "user_status");
+    assert_eq!(v["payload"]["status"], "ACTIVE");
+
+    let o = sb.p100_stdin(
+        &["webhooks", "verify", "--token", "other-token"],
+        Some(delivery),
+    );
+    assert_eq!(o.status.code(), Some(1));
+    assert!(
+        stderr(&o).contains("webhook_unauthorized") && !stderr(&o).contains("s3cret"),
+        "{}",
+        stderr(&o)
+    );
+}
+
+/// A local HTTP server standing for the partner's app: answers 200 and reports each request's
+/// `Authorization` header and body.
+fn app_server() -> (String, mpsc::Receiver<(String, String)>) {
+    let listener = TcpListener::bind("127.0.0.1:0").expect("bind");
+    let url = format!("http://{}/webhooks", listener.local_addr().expect("addr"));
+    let (tx, rx) = mpsc::channel();
+    std::thread::spawn(move || {
+        for stream in listener.incoming() {
+            let Ok(mut s) = stream else { continue };
+            let mut reader = BufReader::new(s.try_clone().expect("clone"));
+            let (mut auth, mut len) = (String::new(), 0usize);
+            loop {
+                let mut line = String::new();
+                if reader.read_line(&mut line).unwrap_or(0) == 0 || line == "\r\n" {
+                    break;
+                }
+                let lower = line.to_ascii_lowercase();
+                if let Some(v) = lower.strip_prefix("authorization:") {
+                    auth = line[line.len() - v.len()..].trim().to_string();
+                }
+                if let Some(v) = lower.strip_prefix("content-length:") {
+                    len = v.trim().parse().unwrap_or(0);
+                }
+            }
+            let mut body = vec![0; len];
+            let _ = reader.read_exact(&mut body);
+            let _ =
+                s.write_all(b"HTTP/1.1 200 OK\r\ncontent-length: 0\r\nconnection: close\r\n\r\n");
+            let _ = tx.send((auth, String::from_utf8_lossy(&body).into_owned()));
+        }
+    });
+    (url, rx)
+}
+
+#[test]
+fn listen_forwards_deliveries_with_the_token() {
+    let sb = Sandbox::start();
+    let (app, received) = app_server();
+    let mut listen = Command::new(BIN)
+        .args([
+            "listen",
+            "--forward-to",
+            &app,
+            "--token",
+            "fwd-token-1",
+            "--count",
+            "1",
+        ])
+        .env("P100_BASE_URL", &sb.url)
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("p100 listen");
+    // Wait until it registered with the sandbox.
+    let mut err = BufReader::new(listen.stderr.take().expect("stderr"));
+    let mut line = String::new();
+    while !line.contains("ready") {
+        line.clear();
+        assert!(
+            err.read_line(&mut line).expect("read") > 0,
+            "p100 listen ended early"
+        );
+    }
+    // A transfer that settles emits a sepa_transfer webhook.
+    let o = sb.p100(&[
+        "call",
+        "sepa",
+        "partner-transfer",
+        "--amount",
+        "1.00",
+        "--currency",
+        "eur",
+        "--destination-iban",
+        "DE89370400440532013000",
+        "--transfer-title",
+        "listen test",
+    ]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    let (auth, body) = received
+        .recv_timeout(Duration::from_secs(20))
+        .expect("the app received the delivery");
+    assert_eq!(auth, "fwd-token-1");
+    let delivered: serde_json::Value = serde_json::from_str(&body).expect("JSON body");
+    assert_eq!(delivered["transferTitle"], "listen test", "{body}");
+    let out = listen
+        .wait_with_output()
+        .expect("listen ends after --count 1");
+    assert!(out.status.success());
+    let printed = stdout(&out);
+    assert!(
+        printed.contains("sepa_transfer") && printed.contains("-> ") && printed.contains(" 200"),
+        "{printed}"
+    );
+}
