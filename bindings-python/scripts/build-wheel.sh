@@ -24,8 +24,9 @@ case "$target" in
   *) echo "build-wheel.sh: unsupported target $target (Linux only; macOS and Windows wheels are built by maturin-action in the release workflow)" >&2; exit 2 ;;
 esac
 
-PYTHON="${PYTHON:-python3}"
-PYTHON="$(command -v "$PYTHON")"
+PYTHON="$(command -v "${PYTHON:-python3}")"
+# Absolute (not resolving the venv's symlink): the zig linker wrapper runs in other directories.
+PYTHON="$(cd "$(dirname "$PYTHON")" && pwd)/$(basename "$PYTHON")"
 # maturin finds zig as `python3 -m ziglang`: the tools' environment goes first on PATH.
 export PATH="$(dirname "$PYTHON"):$PATH"
 "$PYTHON" -m ziglang version >/dev/null 2>&1 || {
