@@ -37,6 +37,11 @@ wants() { [[ " $only " == *" $1 "* ]]; }
 
 log() { printf '\n==> bench: %s\n' "$*" >&2; }
 started=$(date +%s)
+# What is measured: the working tree at the start (the builds happen now).
+commit="$(git rev-parse --short HEAD)"
+git diff --quiet HEAD -- core bindings-wasm bindings-python bindings-mobile sandbox ||
+  commit="$commit + uncommitted changes in core/, bindings-*/ or sandbox/"
+start_time="$(date -u +%Y-%m-%dT%H:%MZ)"
 
 # ----- builds (under nice: the machine may be shared; the runs are not) ----------------------
 target_dir="$(cargo metadata --format-version 1 --no-deps | python3 -c 'import json,sys; print(json.load(sys.stdin)["target_directory"])')"
@@ -118,6 +123,7 @@ fi
 
 # ----- the runs -------------------------------------------------------------------------------
 built=$(date +%s)
+load_before="$(cut -d' ' -f1 /proc/loadavg)"
 . "$root/scripts/sandbox-lib.sh"
 start_sandbox bench
 log "sandbox at $url (rounds $BENCH_ROUNDS x $BENCH_CALLS calls, $BENCH_CONC concurrent, history sizes $BENCH_SIZES)"
@@ -153,7 +159,7 @@ kill "$sandbox_pid" 2>/dev/null || true
 wait "$sandbox_pid" 2>/dev/null || true
 
 echo
-echo "p100 benchmarks at $(git rev-parse --short HEAD)$(git diff --quiet HEAD -- core bindings-wasm bindings-python bindings-mobile sandbox || echo ' (+ uncommitted changes)'), $(nproc) cores, $(date -u +%Y-%m-%dT%H:%MZ); rounds $BENCH_ROUNDS x $BENCH_CALLS calls, medians"
+echo "p100 benchmarks: built from $commit at $start_time; $(nproc) cores, load average $load_before at the start of the runs, $(cut -d' ' -f1 /proc/loadavg) at the end; rounds $BENCH_ROUNDS x $BENCH_CALLS calls, medians"
 echo
 python3 "$bench/table.py" "$results"
 [ -z "$kotlin_note" ] || echo "$kotlin_note"
