@@ -7,6 +7,7 @@ use std::time::Duration;
 
 use serde_json::{json, Value};
 
+use crate::clock::Clock;
 use crate::state::State;
 use crate::webhooks::{Delivery, WebhookTarget};
 
@@ -185,6 +186,8 @@ pub struct App {
     pub(crate) settings: Settings,
     pub(crate) base_url: String,
     scale_bits: AtomicU64,
+    /// The sandbox's clock (real time + `advance`) and the work scheduled on it.
+    pub(crate) clock: Arc<Clock>,
     state: RwLock<State>,
     faults: Mutex<VecDeque<Fault>>,
     faults_pending: AtomicUsize,
@@ -227,6 +230,7 @@ impl App {
             .unwrap_or_else(|_| reqwest::Client::new());
         App {
             scale_bits: AtomicU64::new(settings.time_scale.to_bits()),
+            clock: Arc::new(Clock::new()),
             webhook: RwLock::new(settings.webhook.clone()),
             settings,
             base_url,
@@ -345,21 +349,31 @@ impl App {
     /// Marks the sandbox shut down: scheduled work and webhook retries stop.
     pub fn close(&self) {
         self.closed.store(true, Ordering::SeqCst);
+        self.clock.close();
     }
 
-    /// Runs `f` after `delay` × time scale, unless the sandbox was reset or shut down meanwhile.
+    /// The sandbox's current time (real time plus what `advance` added).
+    pub fn now(&self) -> chrono::DateTime<chrono::Utc> {
+        self.clock.utc()
+    }
+
+    /// The sandbox's monotonic time (lock expiry is checked against it).
+    pub fn instant(&self) -> std::time::Instant {
+        self.clock.instant()
+    }
+
+    /// Moves the clock forward by `by` sandbox time (× time scale, like every delay), then
+    /// runs the work that became due, in due order, before returning.
+    pub fn advance(self: &Arc<Self>, by: Duration) {
+        self.clock.advance(self.scaled(by));
+        self.clock.run_due(self);
+    }
+
+    /// Runs `f` after `delay` × time scale on the sandbox's clock, unless the sandbox was reset
+    /// or shut down meanwhile. Jobs due at the same time run in the order they were scheduled.
     pub fn after(self: &Arc<Self>, delay: Duration, f: impl FnOnce(&Arc<App>) + Send + 'static) {
-        let gen = self.generation();
-        let app = Arc::clone(self);
         let d = self.scaled(delay);
-        tokio::spawn(async move {
-            if !d.is_zero() {
-                tokio::time::sleep(d).await;
-            }
-            if app.generation() == gen && !app.closed() {
-                f(&app);
-            }
-        });
+        self.clock.schedule(self, d, Box::new(f));
     }
 
     /// Runs `f` after the settle delay.
@@ -497,8 +511,8 @@ impl App {
     // ---- reset --------------------------------------------------------------------------
 
     /// Back to the starting world and settings: state, faults, operation counters, webhook
-    /// target, deliveries, time scale. Pending operations and webhook retries of the old world
-    /// are dropped.
+    /// target, deliveries, time scale, the clock's advance. Pending operations and webhook
+    /// retries of the old world are dropped.
     pub fn reset(&self) {
         self.generation.fetch_add(1, Ordering::SeqCst);
         *self.write() = State::new();
@@ -507,5 +521,6 @@ impl App {
         self.set_webhook_target(self.settings.webhook.clone());
         self.deliveries_lock().clear();
         self.set_time_scale(self.settings.time_scale);
+        self.clock.reset();
     }
 }

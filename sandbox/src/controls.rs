@@ -18,7 +18,7 @@ use crate::faults::FaultSpec;
 use crate::handlers::{deposit_json, pay_link, settle_deposit};
 use crate::reply::{json_response, Reply};
 use crate::state::{Contact, CryptoDeposit, Holder, Op, OpData, SepaDeposit};
-use crate::util::{amount_str, iban_lt, iso, now, tx_hash, uuid, wallet};
+use crate::util::{amount_str, iban_lt, iso, tx_hash, uuid, wallet};
 use crate::webhooks::WebhookTarget;
 
 /// The `/_sandbox/` routes.
@@ -33,6 +33,8 @@ pub fn routes() -> Router<Arc<App>> {
             "/_sandbox/time-scale",
             get(get_time_scale).post(set_time_scale),
         )
+        .route("/_sandbox/advance", post(advance))
+        .route("/_sandbox/trigger", post(crate::trigger::trigger))
         .route(
             "/_sandbox/faults",
             get(list_faults).post(add_fault).delete(clear_faults),
@@ -108,6 +110,54 @@ async fn health(State(app): State<Arc<App>>) -> Response {
     Reply::ok(json!({ "status": "ok", "timeScale": app.time_scale() })).into_response()
 }
 
+/// Most one `advance` moves the clock: 30 days.
+pub const MAX_ADVANCE_SECS: u64 = 30 * 24 * 3600;
+
+/// Checks how far to move the clock: more than 0, at most 30 days.
+pub(crate) fn check_advance(seconds: f64) -> Result<std::time::Duration, String> {
+    if seconds.is_finite() && seconds > 0.0 && seconds <= MAX_ADVANCE_SECS as f64 {
+        std::time::Duration::try_from_secs_f64(seconds).map_err(|e| e.to_string())
+    } else {
+        Err(format!(
+            "seconds must be a number greater than 0 and at most {MAX_ADVANCE_SECS} (30 days)"
+        ))
+    }
+}
+
+/// `POST /_sandbox/advance {"seconds": N}` — moves the sandbox's clock forward by N seconds
+/// (× time scale, like every delay) without waiting: settle delays, lock expiry and webhook
+/// retries that became due happen at once, in due order, before the reply. Answers
+/// `{advancedSeconds, now, timeScale}` (`now`: the sandbox's time, RFC 3339).
+async fn advance(State(app): State<Arc<App>>, b: Bytes) -> Result<Response, Bad> {
+    let v: Value = body(&b)?;
+    let Some(fields) = v.as_object() else {
+        return Err(bad(
+            r#"the body must be a JSON object such as {"seconds": 60}"#,
+        ));
+    };
+    let seconds = match fields.get("seconds") {
+        None | Some(Value::Null) => {
+            return Err(bad(
+                r#"seconds is required: how far to move the clock, e.g. {"seconds": 60}"#,
+            ))
+        }
+        Some(Value::Number(n)) => n.as_f64().unwrap_or(f64::NAN),
+        Some(_) => {
+            return Err(bad(format!(
+                "seconds must be a number greater than 0 and at most {MAX_ADVANCE_SECS} (30 days)"
+            )))
+        }
+    };
+    let by = check_advance(seconds).map_err(bad)?;
+    app.advance(by);
+    Ok(Reply::ok(json!({
+        "advancedSeconds": seconds,
+        "now": iso(&app.now()),
+        "timeScale": app.time_scale(),
+    }))
+    .into_response())
+}
+
 #[derive(Deserialize)]
 #[serde(rename_all = "camelCase")]
 struct FundBody {
@@ -180,7 +230,7 @@ async fn sepa_deposit(State(app): State<Arc<App>>, b: Bytes) -> Result<Response,
             sender_name: d.sender_name,
             reference: d.reference,
             status: "PENDING",
-            created_at: now(),
+            created_at: app.now(),
         };
         st.sepa_deposits.insert(id.clone(), dep.clone());
         dep
@@ -208,7 +258,7 @@ async fn sepa_deposit(State(app): State<Arc<App>>, b: Bytes) -> Result<Response,
                 let contact = Contact {
                     iban: dep.sender_iban.clone(),
                     name: dep.sender_name.clone(),
-                    created_at: now(),
+                    created_at: app.now(),
                 };
                 match &dep.holder {
                     Holder::Partner => push_contact(&mut st.partner_contacts, contact),
@@ -224,19 +274,7 @@ async fn sepa_deposit(State(app): State<Arc<App>>, b: Bytes) -> Result<Response,
             };
             stored.status = status;
             let dep = stored.clone();
-            let deposit = approved.then(|| {
-                json!({
-                    "id": dep.id,
-                    "externalUserId": dep.holder.user(),
-                    "amount": amount_str(dep.amount, &Currency::Eur),
-                    "currency": "eur",
-                    "senderIban": dep.sender_iban,
-                    "senderName": dep.sender_name,
-                    "reference": dep.reference,
-                    "status": "SUCCESSFUL",
-                    "createdAt": iso(&dep.created_at),
-                })
-            });
+            let deposit = approved.then(|| sepa_deposit_json(&dep));
             (iban_status_json(&dep), deposit)
         };
         app.emit("iban_status", status_payload);
@@ -253,7 +291,23 @@ fn push_contact(list: &mut Vec<Contact>, c: Contact) {
     }
 }
 
-fn iban_status_json(d: &SepaDeposit) -> Value {
+/// The `sepa_deposit` webhook payload of an approved deposit.
+pub(crate) fn sepa_deposit_json(dep: &SepaDeposit) -> Value {
+    json!({
+        "id": dep.id,
+        "externalUserId": dep.holder.user(),
+        "amount": amount_str(dep.amount, &Currency::Eur),
+        "currency": "eur",
+        "senderIban": dep.sender_iban,
+        "senderName": dep.sender_name,
+        "reference": dep.reference,
+        "status": "SUCCESSFUL",
+        "createdAt": iso(&dep.created_at),
+    })
+}
+
+/// The `iban_status` webhook payload of a deposit.
+pub(crate) fn iban_status_json(d: &SepaDeposit) -> Value {
     json!({
         "externalUserId": d.holder.user(),
         "depositId": d.id,
@@ -306,7 +360,7 @@ async fn crypto_deposit(State(app): State<Arc<App>>, b: Bytes) -> Result<Respons
         amount,
         status: initial,
         tx_hash: d.transaction_hash.unwrap_or_else(|| tx_hash(&d.currency)),
-        created_at: now(),
+        created_at: app.now(),
     };
     let id = dep.id.clone();
     let payload = deposit_json(&dep);
@@ -342,7 +396,7 @@ async fn seed_transactions(State(app): State<Arc<App>>, b: Bytes) -> Result<Resp
         return Err(bad(format!("count must be 1 to {SEED_MAX}")));
     }
     let holder = holder_of(&app, &s.external_user_id)?;
-    let start = now();
+    let start = app.now();
     let month_start = chrono::Utc
         .with_ymd_and_hms(start.year(), start.month(), 1, 0, 0, 0)
         .single()
@@ -716,8 +770,9 @@ async fn pay_page(State(app): State<Arc<App>>, Path(id): Path<String>) -> Respon
 /// `POST /_sandbox/pay/{id}` — pays the link: the partner is credited, webhook sent.
 async fn pay(State(app): State<Arc<App>>, Path(id): Path<String>) -> Result<Response, Bad> {
     let payload = {
+        let now = app.now();
         let mut st = app.write();
-        pay_link(&mut st, &id).map_err(bad)?
+        pay_link(&mut st, &id, now).map_err(bad)?
     };
     app.emit("payment_link", payload.clone());
     Ok(Reply::ok(payload).into_response())

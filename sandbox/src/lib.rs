@@ -5,7 +5,8 @@
 //! of both models and their KYC lifecycle, exchange locks that expire, asynchronous SEPA
 //! transfers, crypto withdrawals, internal transfers, exchanges and orders (failing with P433
 //! when funds are short), cards, suspension, webhooks with retries, and test controls under
-//! `/_sandbox/` (fund, deposits, time scale, faults, webhooks, reset).
+//! `/_sandbox/` (fund, deposits, time scale, a virtual clock to `advance`, faults, webhooks and
+//! events `trigger`ed on demand, reset).
 //!
 //! ```no_run
 //! # async fn demo() -> Result<(), Box<dyn std::error::Error>> {
@@ -27,6 +28,7 @@
 mod api;
 mod app;
 mod catalog;
+mod clock;
 mod controls;
 mod error;
 mod faults;
@@ -34,6 +36,7 @@ mod handlers;
 mod reply;
 mod server;
 mod state;
+mod trigger;
 mod util;
 mod webhooks;
 
@@ -51,6 +54,7 @@ use tokio::sync::watch;
 use tokio::task::JoinHandle;
 
 pub use app::MAX_TIME_SCALE;
+pub use controls::MAX_ADVANCE_SECS;
 pub use error::{Code, ALL_CODES};
 pub use faults::FaultSpec;
 pub use webhooks::RETRY_DELAYS;
@@ -278,6 +282,41 @@ impl RunningSandbox {
         let s = app::check_time_scale(scale)?;
         self.app.set_time_scale(s);
         Ok(())
+    }
+
+    /// Moves the sandbox's clock forward by `by` without waiting (as `POST /_sandbox/advance`),
+    /// like Stripe's test clocks: settle delays of asynchronous operations, lock expiry (60 s
+    /// exchange locks, 15 min order locks, payment links) and webhook retries see the new
+    /// time; work that became due has run, in due order, when this returns (webhook deliveries
+    /// it started are sent in the background). `by` is sandbox time, shrunk by the time scale
+    /// like every delay, so `advance(61 s)` expires a 60 s lock at any scale. Refused when
+    /// `by` is zero or more than [`MAX_ADVANCE_SECS`]. Returns the sandbox's new time.
+    ///
+    /// ```no_run
+    /// # async fn demo(sandbox: p100_sandbox::RunningSandbox) -> Result<(), String> {
+    /// use std::time::Duration;
+    /// sandbox.advance(Duration::from_secs(600))?; // a 10 min settle delay is over
+    /// # Ok(()) }
+    /// ```
+    pub fn advance(&self, by: Duration) -> Result<std::time::SystemTime, String> {
+        let by = controls::check_advance(by.as_secs_f64())?;
+        self.app.advance(by);
+        Ok(self.now())
+    }
+
+    /// The sandbox's time: real time plus what [`RunningSandbox::advance`] added (timestamps
+    /// of payloads and webhook deliveries are taken from it).
+    pub fn now(&self) -> std::time::SystemTime {
+        std::time::SystemTime::from(self.app.now())
+    }
+
+    /// Emits the webhook event `event` (one of [`p100::webhooks::EVENT_NAMES`]) with realistic
+    /// data, as `POST /_sandbox/trigger`: delivered to the webhook target with retries and
+    /// logged in [`RunningSandbox::deliveries`]. Returns the payload sent.
+    pub fn trigger(&self, event: &str, external_user_id: Option<&str>) -> Result<Value, String> {
+        trigger::emit_event(&self.app, event, external_user_id)
+            .map(|t| t.payload)
+            .map_err(|(_, m)| m)
     }
 
     /// Sets or clears the webhook target (as `POST /_sandbox/webhooks`).

@@ -23,11 +23,6 @@ pub fn uuid() -> String {
     )
 }
 
-/// The current time.
-pub fn now() -> DateTime<Utc> {
-    Utc::now()
-}
-
 /// ISO-8601 with milliseconds and `Z`, as the docs show (`2025-08-05T10:33:54.730Z`).
 pub fn iso(t: &DateTime<Utc>) -> String {
     t.to_rfc3339_opts(SecondsFormat::Millis, true)
@@ -124,7 +119,7 @@ pub fn cvv() -> String {
 
 /// Card expiry `MM/YY`, three years from now.
 pub fn expiry() -> String {
-    let t = now();
+    let t = Utc::now();
     let y = (t.format("%y").to_string().parse::<u32>().unwrap_or(26) + 3) % 100;
     format!("{}/{y:02}", t.format("%m"))
 }

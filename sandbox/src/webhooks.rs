@@ -8,7 +8,7 @@ use std::time::Duration;
 use serde_json::{json, Value};
 
 use crate::app::App;
-use crate::util::{iso, now};
+use crate::util::iso;
 
 /// Delays before the 2nd…5th attempts (before time scaling), as documented.
 pub const RETRY_DELAYS: [Duration; 4] = [
@@ -129,7 +129,7 @@ async fn deliver(
             attempt,
             status_code,
             error,
-            at: iso(&now()),
+            at: iso(&app.now()),
             payload: payload.clone(),
         };
         let ok = d.ok();
@@ -153,7 +153,7 @@ async fn deliver(
             return;
         }
         if let Some(delay) = RETRY_DELAYS.get(attempt as usize - 1) {
-            tokio::time::sleep(app.scaled(*delay)).await;
+            app.clock.sleep(app.scaled(*delay)).await;
         }
     }
 }

@@ -26,7 +26,8 @@ use crate::util::{amount_str, iso, num, tx_hash};
 
 pub(crate) use money::crypto::{deposit_json, settle_deposit};
 pub(crate) use money::settle_op;
-pub(crate) use orders::payment_links::pay_link;
+pub(crate) use orders::order_json;
+pub(crate) use orders::payment_links::{link_json, pay_link};
 
 /// `dispatch(app, name, ctx)`: runs the operation `name` (a `p100::routes` name) with the
 /// handler of the same name in the module of its group (`sepa.partner_transfer` →

@@ -20,7 +20,7 @@ use crate::catalog;
 use crate::error::{self, ApiError};
 use crate::reply::Reply;
 use crate::state::{Holder, Lock, Op, OpData, State};
-use crate::util::{dec, floor_dp, iso, now, num, round_dp, uuid};
+use crate::util::{dec, floor_dp, iso, num, round_dp, uuid};
 
 fn op_details(
     app: &Arc<App>,
@@ -65,13 +65,13 @@ pub mod exchange {
     /// Stores a new lock valid for `ttl` × time scale.
     pub(crate) fn new_lock(app: &App, st: &mut State, holder: Holder, ttl: Duration) -> Lock {
         let ttl = app.scaled(ttl);
-        let created = now();
+        let created = app.now();
         let lock = Lock {
             id: uuid(),
             holder,
             created_at: created,
             valid_until: created + chrono::Duration::from_std(ttl).unwrap_or_default(),
-            expires: Instant::now() + ttl,
+            expires: app.instant() + ttl,
             used: false,
             order: None,
         };
@@ -135,8 +135,10 @@ pub mod exchange {
     }
 
     /// Consumes an exchange or order lock: P436 unknown/used/other owner, P437 expired.
+    /// `now` is the sandbox clock's [`App::instant`].
     pub(crate) fn use_lock(
         st: &mut State,
+        now: Instant,
         lock_id: &str,
         holder: &Holder,
         order: bool,
@@ -146,7 +148,7 @@ pub mod exchange {
             .get_mut(lock_id)
             .filter(|l| !l.used && &l.holder == holder && l.order.is_some() == order)
             .ok_or_else(|| ApiError::of(error::LOCK_NOT_FOUND))?;
-        if Instant::now() >= lock.expires {
+        if now >= lock.expires {
             return Err(ApiError::with(
                 error::LOCK_EXPIRED,
                 format!(
@@ -173,7 +175,7 @@ pub mod exchange {
         if let Some(u) = holder.user() {
             not_suspended(user(&st, u)?)?;
         }
-        use_lock(&mut st, lock_id, &holder, false)?;
+        use_lock(&mut st, app.instant(), lock_id, &holder, false)?;
         let rate = cross_rate(&from, &to).unwrap_or(Decimal::ZERO);
         let pct = dec(catalog::EXCHANGE_FEE_PERCENT);
         let fee = round_dp(amount * pct / Decimal::from(100), from.precision());
@@ -182,7 +184,7 @@ pub mod exchange {
             id: uuid(),
             holder: holder.clone(),
             status: "PENDING",
-            created_at: now(),
+            created_at: app.now(),
             error: None,
             debit: (holder.clone(), from.clone(), amount),
             reserved: false,
@@ -268,7 +270,7 @@ pub mod sepa {
             id: uuid(),
             holder: holder.clone(),
             status: "PENDING",
-            created_at: now(),
+            created_at: app.now(),
             error: None,
             debit: (holder, Currency::Eur, amount + fee),
             reserved: false,
@@ -375,7 +377,7 @@ pub mod crypto {
             id: uuid(),
             holder: holder.clone(),
             status: "PENDING",
-            created_at: now(),
+            created_at: app.now(),
             error: None,
             debit: (holder, currency.clone(), amount + fee),
             reserved: false,
@@ -529,7 +531,7 @@ pub mod transfers {
             id: uuid(),
             holder: debit.clone(),
             status: "PENDING",
-            created_at: now(),
+            created_at: app.now(),
             error: None,
             debit: (debit, r.currency.clone(), amount),
             reserved: false,

@@ -3,6 +3,7 @@
 use std::sync::Arc;
 use std::time::Duration;
 
+use chrono::{DateTime, Utc};
 use p100::models::{CreateOrderRequest, CreatePaymentLinkRequest, OrderLockRequest};
 use p100::Currency;
 use rust_decimal::{Decimal, RoundingStrategy};
@@ -16,7 +17,7 @@ use crate::catalog;
 use crate::error::{self, ApiError};
 use crate::reply::Reply;
 use crate::state::{Holder, Order, OrderLockData, PaymentLink, State};
-use crate::util::{amount_str, dec, fixed, iso, now, num, round_dp, tx_hash, uuid, wallet};
+use crate::util::{amount_str, dec, fixed, iso, num, round_dp, tx_hash, uuid, wallet};
 
 /// Confirmations an order needs.
 const REQUIRED_CONFIRMATIONS: u32 = 3;
@@ -80,7 +81,7 @@ pub fn lock(app: &Arc<App>, ctx: &Ctx) -> Result<Reply, ApiError> {
 pub fn create(app: &Arc<App>, ctx: &Ctx) -> Result<Reply, ApiError> {
     let req: CreateOrderRequest = ctx.valid()?;
     let mut st = app.write();
-    let lock = use_lock(&mut st, &req.lock_id, &Holder::Partner, true)?;
+    let lock = use_lock(&mut st, app.instant(), &req.lock_id, &Holder::Partner, true)?;
     let Some(data) = lock.order else {
         return Err(ApiError::of(error::LOCK_NOT_FOUND));
     };
@@ -88,7 +89,7 @@ pub fn create(app: &Arc<App>, ctx: &Ctx) -> Result<Reply, ApiError> {
         id: uuid(),
         lock_id: lock.id,
         status: "WAITING_FOR_WALLET_ADDRESS",
-        created_at: now(),
+        created_at: app.now(),
         data,
         wallet: None,
         expires_at: None,
@@ -109,7 +110,7 @@ pub fn create(app: &Arc<App>, ctx: &Ctx) -> Result<Reply, ApiError> {
             };
             o.status = "WAITING_FOR_CONFIRMATION";
             o.wallet = Some(wallet(&o.data.currency));
-            o.expires_at = Some(now() + chrono::Duration::minutes(15));
+            o.expires_at = Some(app.now() + chrono::Duration::minutes(15));
             o.tx_hash = Some(tx_hash(&o.data.currency));
             o.confirmations = 1;
             o.received = o.data.crypto_amount;
@@ -141,7 +142,8 @@ pub fn create(app: &Arc<App>, ctx: &Ctx) -> Result<Reply, ApiError> {
     Ok(Reply::created(json!({ "orderId": id })))
 }
 
-fn order_json(o: &Order) -> Value {
+/// The order details / webhook payload.
+pub(crate) fn order_json(o: &Order) -> Value {
     json!({
         "orderId": o.id,
         "lockId": o.lock_id,
@@ -183,7 +185,7 @@ pub mod payment_links {
             app.base_url,
             if checkout { "?checkout=1" } else { "" }
         );
-        let created = now();
+        let created = app.now();
         let link = PaymentLink {
             id: id.clone(),
             amount: req.amount.value(),
@@ -202,8 +204,8 @@ pub mod payment_links {
     }
 
     /// The status of a link, expiring it when its time is up.
-    fn link_status(l: &PaymentLink) -> &'static str {
-        if l.status == "ACTIVE" && now() > l.expires_at {
+    fn link_status(l: &PaymentLink, now: DateTime<Utc>) -> &'static str {
+        if l.status == "ACTIVE" && now > l.expires_at {
             "EXPIRED"
         } else {
             l.status
@@ -211,8 +213,8 @@ pub mod payment_links {
     }
 
     /// The payment-link details / webhook payload.
-    pub(crate) fn link_json(l: &PaymentLink) -> Value {
-        let status = link_status(l);
+    pub(crate) fn link_json(l: &PaymentLink, now: DateTime<Utc>) -> Value {
+        let status = link_status(l, now);
         json!({
             "paymentLinkId": l.id,
             "status": status,
@@ -234,19 +236,19 @@ pub mod payment_links {
             .links
             .get(ctx.param(0))
             .ok_or_else(|| ApiError::of(error::PAYMENT_LINK_NOT_FOUND))?;
-        Ok(Reply::ok(link_json(l)))
+        Ok(Reply::ok(link_json(l, app.now())))
     }
 
     /// Pays a link (sandbox control): the partner is credited and the webhook sent.
-    pub(crate) fn pay_link(st: &mut State, id: &str) -> Result<Value, String> {
+    pub(crate) fn pay_link(st: &mut State, id: &str, now: DateTime<Utc>) -> Result<Value, String> {
         let l = st.links.get_mut(id).ok_or("unknown payment link")?;
-        match link_status(l) {
+        match link_status(l, now) {
             "ACTIVE" => {}
             other => return Err(format!("the payment link is {other}")),
         }
         l.status = "PAID";
         let (amount, currency) = (l.amount, l.currency.clone());
-        let body = link_json(l);
+        let body = link_json(l, now);
         st.partner.credit(&currency, amount);
         Ok(body)
     }
