@@ -409,6 +409,52 @@ impl RunningSandbox {
         self.app.reset();
     }
 
+    /// Calls any control of the sandbox (`/_sandbox/…`, e.g. `POST /_sandbox/fund`) and returns
+    /// its JSON reply; a refusal is `Err` with the control's message. The one way the language
+    /// packages' `Sandbox` types reach the controls that have no method here, so each control
+    /// is defined once (in `controls.rs`) for every language.
+    pub async fn control(
+        &self,
+        method: &str,
+        path: &str,
+        body: Option<&Value>,
+    ) -> Result<Value, String> {
+        if !path.starts_with("/_sandbox/") {
+            return Err(format!(
+                "{path} is not a control (they start with /_sandbox/)"
+            ));
+        }
+        let method = reqwest::Method::from_bytes(method.to_ascii_uppercase().as_bytes())
+            .map_err(|_| format!("{method} is not an HTTP method"))?;
+        let mut req = reqwest::Client::new().request(method, format!("{}{path}", self.base_url));
+        if let Some(b) = body {
+            req = req
+                .header("content-type", "application/json")
+                .body(b.to_string());
+        }
+        let reply = req.send().await.map_err(|e| e.to_string())?;
+        let status = reply.status();
+        let text = reply.text().await.map_err(|e| e.to_string())?;
+        let value: Value = serde_json::from_str(&text).unwrap_or(Value::String(text));
+        if status.is_success() {
+            Ok(value)
+        } else {
+            let why = value
+                .get("message")
+                .or_else(|| value.get("error"))
+                .and_then(Value::as_str)
+                .map(str::to_string)
+                .unwrap_or_else(|| value.to_string());
+            Err(format!("{path} refused (HTTP {}): {why}", status.as_u16()))
+        }
+    }
+
+    /// Credits a balance (as `POST /_sandbox/fund`: `{"currency", "amount", "externalUserId"?}`;
+    /// without a user, the partner's).
+    pub async fn fund(&self, body: &Value) -> Result<Value, String> {
+        self.control("POST", "/_sandbox/fund", Some(body)).await
+    }
+
     /// Stops serving: the listener closes, open connections end, scheduled work and webhook
     /// retries stop.
     pub async fn shutdown(mut self) {

@@ -332,3 +332,35 @@ async fn seed_transactions_fills_the_month_history() {
         .unwrap();
     assert!(h.transactions.is_empty());
 }
+
+#[tokio::test]
+async fn the_rust_api_reaches_every_control() {
+    let sb = sandbox().await;
+    let v = sb
+        .fund(&json!({"currency": "eur", "amount": "5"}))
+        .await
+        .unwrap();
+    assert!(v["balance"].is_string(), "{v}");
+    let c = sb.client();
+    let eur = c.partner().balances().await.unwrap();
+    assert_eq!(
+        eur.fiat(&Currency::Eur).unwrap().amount.to_string(),
+        v["balance"].as_str().unwrap()
+    );
+    // Any control by path; a refusal carries the control's message.
+    let scale = sb
+        .control("GET", "/_sandbox/time-scale", None)
+        .await
+        .unwrap();
+    assert_eq!(scale["scale"], 1.0);
+    let e = sb
+        .fund(&json!({"externalUserId": "ghost", "currency": "eur", "amount": "1"}))
+        .await
+        .unwrap_err();
+    assert!(e.contains("HTTP 404") && e.contains("unknown user"), "{e}");
+    let e = sb
+        .control("GET", "/v1/partner/balances", None)
+        .await
+        .unwrap_err();
+    assert!(e.contains("not a control"), "{e}");
+}
