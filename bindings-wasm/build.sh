@@ -7,7 +7,9 @@
 #      the module and of the error classes whichever way the package is loaded);
 #   3. wasm-opt -Oz when one is installed that produces a working module (binaryen from npm,
 #      a devDependency here, or the system's, e.g. Debian's binaryen);
-#   4. the entry points, error classes, typings, package.json and README.
+#   4. the entry points, error classes, typings, package.json and README (with p100/testing);
+#   5. the sandbox server of p100/testing: `cargo build --release -p p100-sandbox`, stripped, as
+#      the platform package @p100/sandbox-<platform>-<arch> in bindings-wasm/pkg-sandbox-<platform>-<arch>/.
 # Installs wasm-bindgen-cli and the wasm32 target when missing. Usage: bindings-wasm/build.sh
 set -euo pipefail
 here="$(cd "$(dirname "$0")" && pwd)"
@@ -15,6 +17,9 @@ root="$(cd "$here/.." && pwd)"
 cd "$root"
 
 log() { printf '==> %s\n' "$*"; }
+
+# The platforms p100/testing has a sandbox package for (optionalDependencies of the package).
+sandbox_platforms="${P100_SANDBOX_PLATFORMS:-linux-x64 linux-arm64 darwin-x64 darwin-arm64 win32-x64}"
 
 # --- tools -------------------------------------------------------------------------------
 command -v cargo >/dev/null || { echo "build.sh: cargo not found (install Rust with rustup)" >&2; exit 1; }
@@ -102,6 +107,18 @@ cp "$here/js/index.d.ts" "$pkg/index.d.cts"
 } > "$pkg/index.d.mts"
 cp "$here/README.md" "$pkg/README.md"
 
+# p100/testing: the sandbox for tests (testing.cjs, testing.mjs re-exporting it, typings per way
+# of loading as for the main entry).
+cp "$here/js/testing.cjs" "$here/js/testing.mjs" "$pkg/"
+cp "$here/js/testing.d.ts" "$pkg/testing.d.cts"
+{
+  echo "// ESM typings of \`p100/testing\` (testing.mjs); the same API as testing.d.cts."
+  sed -e 's|from "./index.cjs"|from "./index.mjs"|' "$here/js/testing.d.ts"
+} > "$pkg/testing.d.mts"
+# For TypeScript's old `node10` resolution, which does not read `exports` (what attw checks).
+mkdir -p "$pkg/testing"
+echo '{ "private": true, "main": "../testing.cjs", "types": "../testing.d.cts" }' > "$pkg/testing/package.json"
+
 # index.mjs: the ESM entry re-exports the CommonJS one by name (listed from the built module).
 node -e '
   const names = Object.keys(require(process.argv[1])).sort();
@@ -117,7 +134,7 @@ node -e '
 ' "$pkg/index.cjs" "$pkg/index.mjs"
 
 node -e '
-  const [version, out] = process.argv.slice(1);
+  const [version, out, platforms] = process.argv.slice(1);
   const pkg = {
     name: "p100",
     version,
@@ -136,6 +153,10 @@ node -e '
         import: { types: "./index.d.mts", default: "./index.mjs" },
         require: { types: "./index.d.cts", default: "./index.cjs" },
       },
+      "./testing": {
+        import: { types: "./testing.d.mts", default: "./testing.mjs" },
+        require: { types: "./testing.d.cts", default: "./testing.cjs" },
+      },
       "./package.json": "./package.json",
     },
     // Loading the package only defines classes and functions (the wasm instantiates on first
@@ -145,10 +166,69 @@ node -e '
     files: [
       "index.cjs", "index.mjs", "index.d.cts", "index.d.mts", "errors.cjs", "errors.d.ts",
       "native/p100_wasm.js", "native/p100_wasm.d.ts", "native/p100_wasm_bg.wasm", "native/snippets/", "README.md",
+      "testing.cjs", "testing.mjs", "testing.d.cts", "testing.d.mts", "testing/package.json",
     ],
+    // The sandbox server of p100/testing, one package per platform (npm installs the one whose
+    // os/cpu match, as esbuild does); the same version as this package.
+    optionalDependencies: Object.fromEntries(platforms.split(" ").map((p) => [`@p100/sandbox-${p}`, version])),
   };
   require("fs").writeFileSync(out, JSON.stringify(pkg, null, 2) + "\n");
-' "$version" "$pkg/package.json"
+' "$version" "$pkg/package.json" "$sandbox_platforms"
+
+# --- 5. the sandbox's platform package ----------------------------------------------------
+# p100/testing runs the sandbox server, a native binary: one npm package per platform,
+# `@p100/sandbox-<platform>-<arch>` with `os`/`cpu` so npm installs only the matching one (as
+# esbuild ships its binary). This machine's is built here into pkg-sandbox-<platform>-<arch>/;
+# the release workflow builds the others. `strip` drops the symbols.
+log "cargo build --release -p p100-sandbox (the platform package of p100/testing)"
+cargo build --release -p p100-sandbox
+plat=$(node -p 'process.platform + "-" + process.arch')
+case " $sandbox_platforms " in
+  *" $plat "*) ;;
+  *) echo "build.sh: warning: $plat is not among the platforms the package lists ($sandbox_platforms)" >&2 ;;
+esac
+exe=""; case "$plat" in win32-*) exe=".exe" ;; esac
+sbpkg="$here/pkg-sandbox-$plat"
+rm -rf "$sbpkg"
+mkdir -p "$sbpkg/bin"
+cp "$target_dir/release/p100-sandbox$exe" "$sbpkg/bin/p100-sandbox$exe"
+if [ -z "$exe" ] && command -v strip >/dev/null; then
+  case "$plat" in darwin-*) strip -x "$sbpkg/bin/p100-sandbox" ;; *) strip --strip-all "$sbpkg/bin/p100-sandbox" ;; esac
+else
+  echo "build.sh: warning: the sandbox binary is not stripped (no strip)" >&2
+fi
+chmod 755 "$sbpkg/bin/p100-sandbox$exe"
+"$sbpkg/bin/p100-sandbox$exe" --version >/dev/null || { echo "build.sh: the stripped sandbox binary does not run" >&2; exit 1; }
+node -e '
+  const [version, plat, exe, out] = process.argv.slice(1);
+  const [os, cpu] = plat.split("-");
+  const pkg = {
+    name: `@p100/sandbox-${plat}`,
+    version,
+    description: `The P100 sandbox server (a local, stateful P100 Partner API for tests) for ${plat}: the binary p100/testing runs. Install p100 instead; this package comes with it.`,
+    license: "MIT OR Apache-2.0",
+    repository: { type: "git", url: "git+https://example.invalid/p100-sdk.git", directory: "sandbox" },
+    homepage: "https://example.invalid/p100-sdk#readme",
+    bugs: { url: "https://example.invalid/p100-sdk/issues" },
+    type: "commonjs", // no JS inside; publint asks for it anyway
+    os: [os],
+    cpu: [cpu],
+    // Built against glibc (2.34 or newer when built on Debian 12): musl systems (Alpine) cannot run it.
+    ...(os === "linux" ? { libc: ["glibc"] } : {}),
+    // Yarn PnP: the binary must be a file on disk.
+    preferUnplugged: true,
+    files: [`bin/p100-sandbox${exe}`, "README.md"],
+  };
+  require("fs").writeFileSync(out, JSON.stringify(pkg, null, 2) + "\n");
+' "$version" "$plat" "$exe" "$sbpkg/package.json"
+cat >"$sbpkg/README.md" <<EOF
+# @p100/sandbox-$plat
+
+The P100 sandbox server for $plat: a local, stateful P100 Partner API server for tests. It is the
+binary that \`import { Sandbox } from "p100/testing"\` starts. It comes with the \`p100\` package as
+an optional dependency: there is nothing to install besides \`p100\`.
+EOF
+log "pkg-sandbox-$plat/ written: @p100/sandbox-$plat@$version; binary $(wc -c < "$sbpkg/bin/p100-sandbox$exe") bytes (stripped)"
 
 raw=$(wc -c < "$bg")
 gz=$(gzip -9 -c "$bg" | wc -c)

@@ -11,7 +11,10 @@
 #      the package manifest and typings;
 #   6. compiles and runs the Node examples against the sandbox;
 #   7. `npm pack`s the package, installs the tarball into an empty folder and uses it from a
-#      CommonJS and an ESM script.
+#      CommonJS and an ESM script;
+#   8. `npm pack`s the package and the sandbox's platform package, installs both into a fresh
+#      folder (offline, from the tarballs) and runs the README's test snippet of p100/testing
+#      there with `node --test`, with no cargo on PATH.
 # Exits non-zero on any failure.
 set -euo pipefail
 here="$(cd "$(dirname "$0")" && pwd)"
@@ -63,6 +66,13 @@ cargo build -p p100-sandbox --release
 target_dir=$(cargo metadata --format-version 1 --no-deps | node -e 'let s="";process.stdin.on("data",d=>s+=d).on("end",()=>console.log(JSON.parse(s).target_directory))')
 sandbox_bin="$target_dir/release/p100-sandbox"
 
+# p100/testing is tested as a user imports it: the built package and the sandbox's platform
+# package linked into node_modules where an install would put them.
+plat=$(node -p 'process.platform + "-" + process.arch')
+mkdir -p "$here/node_modules/@p100"
+ln -sfn ../pkg "$here/node_modules/p100"
+ln -sfn "../../pkg-sandbox-$plat" "$here/node_modules/@p100/sandbox-$plat"
+
 # ---- 2b. JS/TS lints (need the built typings) ---------------------------------------------
 step "node --check and tsc --strict over the typings"
 for f in "$here"/pkg/*.cjs "$here"/pkg/*.mjs "$here"/tests/*.mjs; do node --check "$f"; done
@@ -75,6 +85,9 @@ echo "$publint_out"
 # publint exits 0 on suggestions: the package must have none either.
 echo "$publint_out" | grep -q "All good!" || { echo "publint: not clean" >&2; exit 1; }
 (cd "$here/pkg" && "$here/node_modules/.bin/attw" --pack . --format ascii)
+publint_out="$(cd "$here/pkg-sandbox-$plat" && "$here/node_modules/.bin/publint" --strict 2>&1)" || { echo "$publint_out"; exit 1; }
+echo "@p100/sandbox-$plat: $publint_out"
+echo "$publint_out" | grep -q "All good!" || { echo "publint (@p100/sandbox-$plat): not clean" >&2; exit 1; }
 
 # ---- 4. sandbox --------------------------------------------------------------------------
 step "start the sandbox"
@@ -151,5 +164,51 @@ EOF
 size=$(wc -c < "$here/pkg/native/p100_wasm_bg.wasm")
 gz=$(gzip -9 -c "$here/pkg/native/p100_wasm_bg.wasm" | wc -c)
 echo "package: $(basename "$tarball") $(wc -c < "$tarball") bytes; wasm $size bytes raw, $gz gzipped"
+
+# ---- 8. p100/testing in a fresh npm folder, without cargo -----------------------------------
+step "p100/testing: npm pack both packages, install into a fresh folder, README snippet with node --test, no cargo"
+mkdir "$tmp/sbpack"
+(cd "$here/pkg-sandbox-$plat" && npm pack --silent --pack-destination "$tmp/sbpack" >/dev/null)
+sb_tarball=$(ls "$tmp"/sbpack/*.tgz)
+mkdir "$tmp/fresh"
+cat >"$tmp/fresh/package.json" <<'EOF'
+{ "name": "p100-testing-check", "private": true, "version": "1.0.0", "type": "module" }
+EOF
+# The snippet is the first code block under "## Testing with the sandbox" in README.md.
+node -e '
+  const md = require("fs").readFileSync(process.argv[1], "utf8");
+  const section = md.split(/^## Testing with the sandbox$/m)[1];
+  const m = section && /```js\n([\s\S]*?)```/.exec(section);
+  if (!m) { console.error("README.md: no js block under ## Testing with the sandbox"); process.exit(1); }
+  require("fs").writeFileSync(process.argv[2], m[1]);
+' "$here/README.md" "$tmp/fresh/sandbox.test.mjs"
+# PATH with node and npm and the system directories, none holding cargo.
+nocargo=""
+for d in "$(dirname "$(command -v node)")" "$(dirname "$(command -v npm)")" /usr/local/bin /usr/bin /bin; do
+  [ -x "$d/cargo" ] && continue
+  case ":$nocargo:" in *":$d:"*) continue ;; esac
+  nocargo="${nocargo:+$nocargo:}$d"
+done
+(
+  cd "$tmp/fresh"
+  export PATH="$nocargo"
+  unset P100_SANDBOX_BINARY P100_SANDBOX_BIN P100_BASE_URL P100_API_KEY CARGO_TARGET_DIR
+  if command -v cargo >/dev/null; then echo "cargo is still on PATH ($PATH)" >&2; exit 1; fi
+  # The main package alone (optional dependencies left out): p100/testing says what to install.
+  npm install --offline --no-audit --no-fund --omit=optional "$tarball" >/dev/null
+  if node -e 'import("p100/testing").then(({ Sandbox }) => Sandbox.start()).then(() => process.exit(1), (e) => { console.log(e.message); process.exit(/npm install --save-dev @p100\/sandbox-/.test(e.message) ? 0 : 1) })' >"$tmp/missing.out"; then
+    echo "without the platform package: $(cat "$tmp/missing.out")"
+  else
+    cat "$tmp/missing.out" >&2; echo "p100/testing without the platform package: not the expected error" >&2; exit 1
+  fi
+  # Both tarballs, as npm installs them from a registry (the platform package is an optional
+  # dependency of p100 with the same version).
+  npm install --offline --no-audit --no-fund "$tarball" "$sb_tarball" >/dev/null
+  test -x "node_modules/@p100/sandbox-$plat/bin/p100-sandbox"
+  node --test
+)
+sb_packed=$(wc -c < "$sb_tarball")
+sb_unpacked=$(cd "$here/pkg-sandbox-$plat" && npm pack --dry-run --json 2>/dev/null | node -e 'let s="";process.stdin.on("data",d=>s+=d).on("end",()=>console.log(JSON.parse(s)[0].unpackedSize))')
+echo "@p100/sandbox-$plat: $(basename "$sb_tarball") $sb_packed bytes packed, $sb_unpacked bytes unpacked"
 
 step "all passed"
