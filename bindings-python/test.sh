@@ -9,10 +9,14 @@
 #      maturin + zig by scripts/build-wheel.sh, and the sdist: the same script and checks as the
 #      release workflow (.github/workflows/release.yml)
 #   3. scripts/check-wheel.sh: twine check --strict, abi3audit --strict, auditwheel show
-#   4. the wheel installs into a fresh venv and imports there
+#   4. the wheel installs into a fresh venv and imports there; with pytest beside it and no cargo
+#      on PATH, the README's "Testing with the sandbox" snippet passes (the `p100_sandbox`
+#      fixture comes from the wheel's pytest11 entry point); the wheel's size and the in-process
+#      sandbox's start-up time (median, to the first answered request) are printed
 #   5. linters: stubs up to date, ruff, mypy --strict (package, examples), stubtest
-#   6. pytest (tests/, against sandboxes the fixtures start)
-#   7. every example in examples/python/ against a sandbox
+#   6. pytest (tests/, against in-process sandboxes: p100.testing.Sandbox)
+#   7. every example in examples/python/ against a sandbox (the p100-sandbox binary: separate
+#      processes)
 set -euo pipefail
 HERE="$(cd "$(dirname "$0")" && pwd)"
 ROOT="$(cd "$HERE/.." && pwd)"
@@ -70,6 +74,46 @@ else:
 print("fresh venv: p100", p100.__version__, "imports and works")
 EOF
 )
+echo "wheel size: $(stat -c %s "$WHEEL") bytes ($(basename "$WHEEL"))"
+
+step "the README's pytest snippet passes in a fresh venv with only the wheel and pytest, no cargo"
+"$BUILD/fresh-venv/bin/python" -m pip install -q --disable-pip-version-check "pytest>=7"
+rm -rf "$BUILD/readme-test"
+mkdir -p "$BUILD/readme-test"
+awk '/^## Testing with the sandbox/{f=1} f&&/^```python/{p=1;next} p&&/^```/{exit} p' README.md \
+  >"$BUILD/readme-test/test_readme.py"
+grep -q "def test_" "$BUILD/readme-test/test_readme.py" || {
+  echo "no pytest snippet found in README.md's 'Testing with the sandbox'" >&2; exit 1; }
+cat >"$BUILD/readme-test/startup.py" <<'EOF'
+import statistics
+import time
+
+from p100.testing import Sandbox
+
+times = []
+for _ in range(15):
+    t0 = time.perf_counter()
+    with Sandbox() as sb, sb.client() as client:
+        client.partner.balances()
+        times.append(time.perf_counter() - t0)
+print(
+    "in-process sandbox start-up to the first answered request: median "
+    f"{statistics.median(times) * 1000:.1f} ms, min {min(times) * 1000:.1f} ms (n=15)"
+)
+EOF
+# PATH without any directory that holds cargo or rustc.
+NOCARGO_PATH="$BUILD/fresh-venv/bin"
+IFS=: read -r -a path_dirs <<<"$PATH"
+for d in "${path_dirs[@]}"; do
+  if [ -n "$d" ] && [ ! -e "$d/cargo" ] && [ ! -e "$d/rustc" ]; then NOCARGO_PATH="$NOCARGO_PATH:$d"; fi
+done
+(cd "$BUILD/readme-test" && env -u CARGO_HOME -u RUSTUP_HOME PATH="$NOCARGO_PATH" bash -c '
+  set -euo pipefail
+  if command -v cargo >/dev/null 2>&1; then echo "cargo is still on PATH" >&2; exit 1; fi
+  python -m pytest -q -p no:cacheprovider test_readme.py
+  python startup.py
+')
+
 # The tools venv tests the same wheel (replacing any `maturin develop` install).
 "$PY" -m pip install -q --disable-pip-version-check --force-reinstall --no-deps "$WHEEL"
 
@@ -93,7 +137,7 @@ trap cleanup EXIT
 
 step "pytest"
 set +e
-P100_SANDBOX_BIN="$SANDBOX_BIN" "$PY" -m pytest tests -q -p no:cacheprovider 2>&1 | tee "$BUILD/pytest.log"
+"$PY" -m pytest tests -q -p no:cacheprovider 2>&1 | tee "$BUILD/pytest.log"
 status=${PIPESTATUS[0]}
 set -e
 if [ "$status" -eq 5 ]; then

@@ -10,6 +10,7 @@ mod convert;
 mod errors;
 mod groups;
 mod runtime;
+mod testing;
 mod webhooks;
 
 use pyo3::prelude::*;
@@ -22,6 +23,7 @@ fn _native(m: &Bound<'_, PyModule>) -> PyResult<()> {
     groups::add_classes(m)?;
     p100::bindings::python::add_classes(m)?;
     m.add_class::<webhooks::Verifier>()?;
+    m.add_class::<testing::Sandbox>()?;
     m.add_function(wrap_pyfunction!(webhooks::webhook_verify, m)?)?;
     m.add_function(wrap_pyfunction!(webhooks::webhook_parse, m)?)?;
     m.add_function(wrap_pyfunction!(runtime::panic_for_tests, m)?)?;

@@ -1,18 +1,16 @@
-"""Starts and drives a local P100 sandbox (crate ``p100-sandbox``) for the tests."""
+"""Starts and drives a local P100 sandbox (``p100.testing.Sandbox``, in-process) for the tests."""
 
 from __future__ import annotations
 
 import json
-import os
 import secrets
-import select
-import subprocess
-import time
 import urllib.error
 import urllib.request
 from decimal import Decimal
 from pathlib import Path
 from typing import Any
+
+import p100.testing
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -28,66 +26,19 @@ def dumps(value: Any) -> str:
     return json.dumps(value)
 
 
-def sandbox_binary() -> Path:
-    """The sandbox executable: ``$P100_SANDBOX_BIN``, or the workspace's release build (built
-    here when missing)."""
-    env = os.environ.get("P100_SANDBOX_BIN")
-    if env:
-        return Path(env)
-    target = Path(os.environ.get("CARGO_TARGET_DIR", ROOT / "target"))
-    binary = target / "release" / "p100-sandbox"
-    if not binary.exists():
-        subprocess.run(["cargo", "build", "-p", "p100-sandbox", "--release"], cwd=ROOT, check=True)
-    return binary
-
-
 class Sandbox:
-    """One sandbox process on a free loopback port."""
+    """One sandbox on a free loopback port, in this process (``p100.testing.Sandbox``), with
+    plain-HTTP helpers for the tests that look at the wire."""
 
     def __init__(self, settle_ms: int = 100, time_scale: float = 1.0) -> None:
         self.api_key = "py-test-" + secrets.token_hex(8)
-        self.proc = subprocess.Popen(
-            [
-                str(sandbox_binary()),
-                "--port",
-                "0",
-                "--api-key",
-                self.api_key,
-                "--settle-ms",
-                str(settle_ms),
-                "--time-scale",
-                str(time_scale),
-            ],
-            stdout=subprocess.PIPE,
-            text=True,
+        self.inner = p100.testing.Sandbox(
+            self.api_key, settle=settle_ms / 1000, time_scale=time_scale
         )
-        self.base_url = self._wait_for_url(timeout=30.0)
-
-    def _wait_for_url(self, timeout: float) -> str:
-        assert self.proc.stdout is not None
-        deadline = time.monotonic() + timeout
-        while time.monotonic() < deadline:
-            if self.proc.poll() is not None:
-                raise RuntimeError(f"p100-sandbox exited with {self.proc.returncode}")
-            ready, _, _ = select.select([self.proc.stdout], [], [], 0.2)
-            if ready:
-                line = self.proc.stdout.readline()
-                marker = "listening on "
-                if marker in line:
-                    return line.split(marker, 1)[1].strip()
-        self.stop()
-        raise RuntimeError("p100-sandbox did not start in time")
+        self.base_url = self.inner.url
 
     def stop(self) -> None:
-        if self.proc.poll() is None:
-            self.proc.terminate()
-            try:
-                self.proc.wait(timeout=10)
-            except subprocess.TimeoutExpired:
-                self.proc.kill()
-                self.proc.wait()
-        if self.proc.stdout:
-            self.proc.stdout.close()
+        self.inner.close()
 
     def http(
         self,

@@ -121,6 +121,7 @@ __all__ = [
     "TransactionHistory",
     "UnknownEvent",
     "Verifier",
+    "Sandbox",
     "webhook_verify",
     "webhook_parse",
     "_panic_for_tests",
@@ -309,6 +310,90 @@ class Verifier:
     def __new__(cls, token: str) -> Self: ...
     def verify(self, authorization: str | None) -> None: ...
     def verify_and_parse(self, authorization: str | None, body: str | bytes) -> WebhookEvent: ...
+
+@final
+class Sandbox:
+    """A P100 sandbox running in this process, on a free loopback port (``p100.testing``)."""
+
+    def __new__(
+        cls,
+        api_key: str | None = None,
+        *,
+        settle: float | None = None,
+        time_scale: float | None = None,
+        webhook_url: str | None = None,
+        webhook_token: str | None = None,
+    ) -> Self: ...
+    @property
+    def url(self) -> str:
+        """``http://127.0.0.1:PORT``."""
+    @property
+    def api_key(self) -> str:
+        """The API key the sandbox accepts."""
+    @property
+    def closed(self) -> bool:
+        """True once ``close()`` was called."""
+    @property
+    def time_scale(self) -> float:
+        """The current time scale."""
+    def client(
+        self,
+        *,
+        environment: str | None = None,
+        timeout: float | None = None,
+        max_retries: int | None = None,
+        retry_initial_delay: float | None = None,
+        retry_max_delay: float | None = None,
+        connect_timeout: float | None = None,
+    ) -> Client:
+        """A ``p100.Client`` for this sandbox (short timeout, fast retries)."""
+    def async_client(
+        self,
+        *,
+        environment: str | None = None,
+        timeout: float | None = None,
+        max_retries: int | None = None,
+        retry_initial_delay: float | None = None,
+        retry_max_delay: float | None = None,
+        connect_timeout: float | None = None,
+    ) -> AsyncClient:
+        """A ``p100.AsyncClient`` for this sandbox (same presets as ``client()``)."""
+    def fund(
+        self, *, currency: str, amount: str | int | Decimal, external_user_id: str | None = None
+    ) -> dict[str, Any]:
+        """Credits a balance of the partner or of a user at once."""
+    def inject_fault(
+        self,
+        kind: str,
+        count: int = 1,
+        *,
+        retry_after: float | None = None,
+        delay_ms: int | None = None,
+    ) -> None:
+        """Queues a fault for the next ``count`` API requests."""
+    def clear_faults(self) -> None: ...
+    def set_time_scale(self, scale: float) -> None:
+        """Multiplies every delay (0.001 = 1000x faster)."""
+    def advance(self, seconds: float) -> float:
+        """Moves the sandbox's clock forward; returns its new time (seconds since the epoch)."""
+    def now(self) -> float:
+        """The sandbox's time, in seconds since the epoch."""
+    def trigger(self, event: str, external_user_id: str | None = None) -> dict[str, Any]:
+        """Emits a webhook event with realistic data; returns the payload sent."""
+    def set_webhook(self, url: str | None = None, token: str | None = None) -> None:
+        """Sets (or, without arguments, clears) the webhook target."""
+    def deliveries(self) -> list[dict[str, Any]]:
+        """Every webhook delivery attempt so far."""
+    def ops(self) -> dict[str, int]:
+        """How many times each operation's handler ran."""
+    def reset(self) -> None:
+        """Back to the starting world."""
+    def control(self, method: str, path: str, body: Any = None) -> Any:
+        """Calls any control ``/_sandbox/...``; returns its JSON reply."""
+    def close(self) -> None:
+        """Stops the sandbox and frees its port."""
+    def __enter__(self) -> Self: ...
+    def __exit__(self, *exc: object) -> bool: ...
 
 def webhook_verify(authorization: str | None, token: str) -> None: ...
 def webhook_parse(body: str | bytes) -> tuple[str, WebhookEvent]: ...
