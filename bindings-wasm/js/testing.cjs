@@ -161,12 +161,14 @@ const START_OPTIONS = ["apiKey", "settleMs", "timeScale", "webhookUrl", "webhook
 class Sandbox {
   /** @private Use `Sandbox.start()`. */
   constructor(child, url, apiKey, stderr) {
-    this._child = child;
-    this._stderr = stderr;
-    this._exited = new Promise((resolve) => {
+    const exited = new Promise((resolve) => {
       if (gone(child)) resolve();
       else child.once("exit", () => resolve());
     });
+    // Internals are not enumerable: `console.log(sb)` shows `Sandbox { url, pid, running }`.
+    for (const [k, value] of [["_child", child], ["_stderr", stderr], ["_exited", exited]]) {
+      Object.defineProperty(this, k, { value, enumerable: false });
+    }
     Object.defineProperty(this, "url", { value: url, enumerable: true });
     // The key is not enumerable: `console.log(sb)` does not print it.
     Object.defineProperty(this, "apiKey", { value: apiKey, enumerable: false });
@@ -410,6 +412,10 @@ class Sandbox {
       clearTimeout(timer);
     }
     forget(child);
+  }
+
+  [Symbol.for("nodejs.util.inspect.custom")]() {
+    return `Sandbox { url: '${this.url}', pid: ${this.pid}, running: ${this.running} }`;
   }
 
   /** `await using sb = await Sandbox.start()` stops it at the end of the block. */

@@ -9,6 +9,7 @@ import { spawn } from "node:child_process";
 import { readFileSync } from "node:fs";
 import http from "node:http";
 import net from "node:net";
+import { inspect } from "node:util";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
 
@@ -80,6 +81,7 @@ test("start: a free loopback port, a random key, a Client that works; start-up t
       keys.add(sb.apiKey);
       // The key is not printed with the object.
       assert.ok(!JSON.stringify(sb).includes(sb.apiKey));
+      assert.equal(inspect(sb), `Sandbox { url: '${sb.url}', pid: ${sb.pid}, running: true }`);
     } finally {
       await sb.stop();
     }
