@@ -162,7 +162,10 @@ node -e '
     // Loading the package only defines classes and functions (the wasm instantiates on first
     // load, with no global effect): bundlers may drop it when nothing of it is used.
     sideEffects: false,
-    engines: { node: ">=20" },
+    // undici 7 (the HTTP client of Node itself) needs Node 20.18.1 or newer.
+    engines: { node: ">=20.18.1" },
+    // The one runtime dependency: js/transport.cjs sends through undici.request.
+    dependencies: { undici: "^" + require(process.argv[4] + "/package.json").devDependencies.undici },
     files: [
       "index.cjs", "index.mjs", "index.d.cts", "index.d.mts", "errors.cjs", "errors.d.ts",
       "native/p100_wasm.js", "native/p100_wasm.d.ts", "native/p100_wasm_bg.wasm", "native/snippets/", "README.md",
@@ -173,7 +176,7 @@ node -e '
     optionalDependencies: Object.fromEntries(platforms.split(" ").map((p) => [`@p100/sandbox-${p}`, version])),
   };
   require("fs").writeFileSync(out, JSON.stringify(pkg, null, 2) + "\n");
-' "$version" "$pkg/package.json" "$sandbox_platforms"
+' "$version" "$pkg/package.json" "$sandbox_platforms" "$here"
 
 # --- 5. the sandbox's platform package ----------------------------------------------------
 # p100/testing runs the sandbox server, a native binary: one npm package per platform,

@@ -38,7 +38,7 @@ trap cleanup EXIT
 # ---- 1. tools ----------------------------------------------------------------------------
 step "tools"
 command -v node >/dev/null || { echo "node (>= 20) is required" >&2; exit 1; }
-node -e 'if (+process.versions.node.split(".")[0] < 20) { console.error("Node >= 20 required"); process.exit(1) }'
+node -e 'if (+process.versions.node.split(".")[0] < 20) { console.error("Node >= 20.18.1 required"); process.exit(1) }'
 command -v npm >/dev/null || { echo "npm is required" >&2; exit 1; }
 if [ -x scripts/setup.sh ]; then scripts/setup.sh wasm; fi
 

@@ -23,7 +23,9 @@ test("package.json: name, entry points for require and import, engines, files", 
   // One typings file per way of loading, so ESM importers are not told the package is CJS.
   assert.deepEqual(m.exports["."].require, { types: "./index.d.cts", default: "./index.cjs" });
   assert.deepEqual(m.exports["."].import, { types: "./index.d.mts", default: "./index.mjs" });
-  assert.equal(m.engines.node, ">=20");
+  assert.equal(m.engines.node, ">=20.18.1");
+  // One runtime dependency: undici (the HTTP client of Node itself), for js/transport.cjs.
+  assert.deepEqual(Object.keys(m.dependencies), ["undici"]);
   assert.equal(m.sideEffects, false);
   for (const f of m.files) assert.ok(existsSync(path.join(pkg, f)), `files lists a missing ${f}`);
 });

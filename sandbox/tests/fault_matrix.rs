@@ -145,7 +145,7 @@ struct Fault {
     executed: Executed,
     /// A pause after the cell, so a late reply cannot reach the next cell.
     settle_ms: u64,
-    /// What the npm package (wasm: no connect timeout in `fetch`) sees instead, and why.
+    /// What the npm package (wasm: no connect timeout of its own) sees instead, and why.
     wasm: Option<(Value, &'static str)>,
 }
 
@@ -164,12 +164,8 @@ fn faults() -> Vec<Fault> {
             expect: e(json!("network"), "not_sent", true, Value::Null),
             executed: Executed::Never,
             settle_ms: 0,
-            wasm: Some((
-                e(json!("network"), "unknown", false, Value::Null),
-                "in Node, fetch reports a refused connection as a bare 'fetch failed' (the \
-                 ECONNREFUSED code sits in err.cause, which the wasm transport cannot see), \
-                 so the SDK cannot prove that nothing was sent and says unknown (the safe side)",
-            )),
+            // Node too: undici reports ECONNREFUSED, so the npm package proves it.
+            wasm: None,
         },
         Fault {
             name: "timeout before sending (connect)",
@@ -180,8 +176,9 @@ fn faults() -> Vec<Fault> {
             settle_ms: 0,
             wasm: Some((
                 e(json!("timeout"), "unknown", false, Value::Null),
-                "fetch has no connect timeout: the request timeout fires, and the SDK cannot \
-                 prove that nothing was sent, so it says unknown (the safe side)",
+                "the npm package sets no connect timeout of its own (undici's is 10 s): the \
+                 request timeout fires first, and the SDK cannot prove that nothing was sent, \
+                 so it says unknown (the safe side)",
             )),
         },
         Fault {
