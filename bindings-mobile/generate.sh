@@ -5,6 +5,14 @@
 #   bindings-mobile/generate.sh          regenerate the checked-in sources
 #   bindings-mobile/generate.sh --check  regenerate into a temporary folder and fail if the
 #                                        checked-in sources differ (CI runs this)
+#   bindings-mobile/generate.sh --testing DIR
+#                                        the TEST variant (not checked in): builds the library
+#                                        with the cargo feature `testing` (the `Sandbox` type)
+#                                        and writes into DIR: lib/libp100_mobile.{so,a} of that
+#                                        build, kotlin/ (its generated Kotlin sources) and swift/
+#                                        (a copy of the Swift package with its generated sources,
+#                                        for the XCTest suite). The release sources and the
+#                                        --check above never include the feature.
 #
 # Output (checked in, never edit by hand):
 #   kotlin/src/main/kotlin/io/p100/sdk/p100.kt                models, enums, P100Exception
@@ -19,14 +27,20 @@ root="$(cd "$here/.." && pwd)"
 cd "$root"
 
 check=0
+testing=""
 case "${1:-}" in
   --check) check=1 ;;
+  --testing) testing="${2:?usage: $0 --testing DIR}"; mkdir -p "$testing"; testing="$(cd "$testing" && pwd)" ;;
   "") ;;
-  *) echo "usage: $0 [--check]" >&2; exit 2 ;;
+  *) echo "usage: $0 [--check | --testing DIR]" >&2; exit 2 ;;
 esac
 
 target_dir="$(cargo metadata --format-version 1 --no-deps | python3 -c 'import json,sys; print(json.load(sys.stdin)["target_directory"])')"
-cargo build --quiet -p p100-mobile -p uniffi-bindgen
+if [ -n "$testing" ]; then
+  cargo build --quiet -p p100-mobile -p uniffi-bindgen --features p100-mobile/testing
+else
+  cargo build --quiet -p p100-mobile -p uniffi-bindgen
+fi
 case "$(uname -s)" in
   Darwin) lib="$target_dir/debug/libp100_mobile.dylib" ;;
   *) lib="$target_dir/debug/libp100_mobile.so" ;;
@@ -61,6 +75,38 @@ if [ "$expected" != "$actual" ]; then
   echo "generate.sh: the generator produced an unexpected set of files:" >&2
   diff <(echo "$expected") <(echo "$actual") >&2 || true
   exit 1
+fi
+
+# Copies $1 to $2 unless $2 already has the same bytes (keeps its time: no needless rebuilds).
+sync_file() {
+  cmp -s "$1" "$2" 2>/dev/null && return 0
+  mkdir -p "$(dirname "$2")"
+  cp "$1" "$2"
+}
+
+if [ -n "$testing" ]; then
+  # The libraries of this build (the next build without the feature replaces target/debug's).
+  for f in "$lib" "$target_dir/debug/libp100_mobile.a"; do
+    [ -f "$f" ] && sync_file "$f" "$testing/lib/$(basename "$f")"
+  done
+  for f in io/p100/sdk/p100.kt io/p100/sdk/client/p100_mobile.kt; do
+    sync_file "$out/kotlin/$f" "$testing/kotlin/$f"
+  done
+  # The Swift package: the hand-written files as checked in, the generated ones of this build.
+  pkg="$testing/swift"
+  (cd "$here/swift" && find Package.swift Linux Sources Tests -type f) | while read -r f; do
+    case "$f" in
+      Sources/P100/p100.swift | Sources/P100/p100_mobile.swift) ;;
+      *) sync_file "$here/swift/$f" "$pkg/$f" ;;
+    esac
+  done
+  for pair in "${pairs[@]}"; do
+    case "${pair##*:}" in
+      swift/*) sync_file "$out/${pair%%:*}" "$pkg/${pair##*:swift/}" ;;
+    esac
+  done
+  echo "generated (feature testing): $testing/{lib,kotlin,swift}"
+  exit 0
 fi
 
 status=0

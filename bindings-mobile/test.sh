@@ -4,15 +4,22 @@
 #
 #  1. installs what is missing: JNA (Debian libjna-java), a Java runtime, and into /.tools (npm):
 #     kotlinc (npm `kotlin-compiler`, which ships kotlinx-coroutines) and ktlint;
-#  2. builds the native library (debug) and the sandbox (release);
-#  3. checks that the checked-in Swift/Kotlin sources are exactly what generate.sh produces;
+#  2. builds the native library (debug) twice: the TEST variant, with the cargo feature `testing`
+#     (the in-process `Sandbox` type), whose library and generated Kotlin/Swift sources
+#     generate.sh --testing writes to <target>/p100-mobile-testing (never checked in), then the
+#     release variant (target/debug, without the feature); and the sandbox binary (release), for
+#     the examples, which run as separate processes;
+#  3. checks that the checked-in Swift/Kotlin sources are exactly what generate.sh produces
+#     (the release variant);
 #  4. lints: ktlint on the hand-written Kotlin (library, tests, examples), kotlinc -Werror;
-#  5. Rust unit tests of p100-mobile;
-#  6. starts a sandbox on a free loopback port, runs the Kotlin test suite on the JVM (the shared
-#     scenario + Kotlin-specific tests; closing line "N passed, N failed") and every Kotlin
-#     example against it; stops the sandbox;
+#  5. Rust unit tests of p100-mobile (with the feature `testing`);
+#  6. runs the Kotlin test suite on the JVM, compiled against the test variant: it starts its
+#     sandboxes in-process with `Sandbox` (the shared scenario + Kotlin-specific tests; closing
+#     line "N passed, N failed"); then starts a sandbox process on a free loopback port and runs
+#     every Kotlin example (release variant) against it; stops the sandbox;
 #  7. the Swift package on Linux: swift/test-linux.sh (Debian 13's Swift 6 in a debootstrap root:
-#     Swift 5 and 6 language modes, swift-format, XCTest against its own sandbox, the example).
+#     Swift 5 and 6 language modes, swift-format, XCTest with the in-process Sandbox, the
+#     example).
 # The XCFramework and iOS are not built here (macOS only): see README.md.
 set -euo pipefail
 here="$(cd "$(dirname "$0")" && pwd)"
@@ -53,10 +60,13 @@ coroutines="$klib/kotlinx-coroutines-core-jvm.jar"
 [ -f "$coroutines" ] || { echo "kotlinx-coroutines-core-jvm.jar missing from kotlin-compiler" >&2; exit 1; }
 
 # ----- 2. build ---------------------------------------------------------------------------
+target_dir="$(cargo metadata --format-version 1 --no-deps | python3 -c 'import json,sys; print(json.load(sys.stdin)["target_directory"])')"
+testing_dir="$target_dir/p100-mobile-testing"
+log "cargo build: p100-mobile --features testing (generate.sh --testing $testing_dir)"
+"$here/generate.sh" --testing "$testing_dir"
 log "cargo build (p100-mobile, uniffi-bindgen, p100-sandbox --release)"
 cargo build --quiet -p p100-mobile -p uniffi-bindgen
 cargo build --quiet -p p100-sandbox --release
-target_dir="$(cargo metadata --format-version 1 --no-deps | python3 -c 'import json,sys; print(json.load(sys.stdin)["target_directory"])')"
 native_dir="$target_dir/debug"
 
 # ----- 3. generated sources are up to date -------------------------------------------------
@@ -72,29 +82,36 @@ log "ktlint (hand-written Kotlin: library, tests, examples)"
   "examples/kotlin/*.kt"
 
 # ----- 5. Rust unit tests of the binding crate ---------------------------------------------
-log "cargo test -p p100-mobile"
-cargo test --quiet -p p100-mobile --lib
+log "cargo test -p p100-mobile --features testing"
+cargo test --quiet -p p100-mobile --lib --features testing
 
 # ----- compile the Kotlin library, tests and examples (warnings are errors) -----------------
 build="$here/build"          # git-ignored
 mkdir -p "$build"
-log "kotlinc: library (generated + hand-written), tests, examples"
+log "kotlinc: library (generated + hand-written), its test variant, tests, examples"
 "$kotlinc" -Werror -jvm-target 17 -cp "$jna:$coroutines" \
   "$here/kotlin/src/main/kotlin" -d "$build/p100.jar"
-"$kotlinc" -Werror -jvm-target 17 -cp "$build/p100.jar:$jna:$coroutines:$klib/kotlin-reflect.jar" \
+# The test variant: the generated sources of the `testing` build + the same hand-written ones.
+"$kotlinc" -Werror -jvm-target 17 -cp "$jna:$coroutines" \
+  "$testing_dir/kotlin" \
+  "$here/kotlin/src/main/kotlin/io/p100/sdk/Secret.kt" \
+  "$here/kotlin/src/main/kotlin/io/p100/sdk/P100ExceptionProperties.kt" \
+  -d "$build/p100-testing.jar"
+"$kotlinc" -Werror -jvm-target 17 -cp "$build/p100-testing.jar:$jna:$coroutines:$klib/kotlin-reflect.jar" \
   "$here/kotlin/src/test/kotlin" -d "$build/p100-tests.jar"
 "$kotlinc" -Werror -jvm-target 17 -cp "$build/p100.jar:$jna:$coroutines" \
   "$root/examples/kotlin" -d "$build/p100-examples.jar"
 runtime_cp="$build/p100.jar:$jna:$coroutines:$klib/kotlin-stdlib.jar:$klib/kotlin-reflect.jar"
 
-# ----- 6. sandbox + tests -------------------------------------------------------------------
+# ----- 6. tests (in-process Sandbox), then the examples against a sandbox process ---------------
+log "Kotlin tests on the JVM ($(java -version 2>&1 | head -1)), in-process Sandbox"
+testing_cp="$build/p100-testing.jar:$jna:$coroutines:$klib/kotlin-stdlib.jar:$klib/kotlin-reflect.jar"
+P100_SCENARIOS="$root/tests/scenarios" \
+  java -Djna.library.path="$testing_dir/lib" -cp "$build/p100-tests.jar:$testing_cp" io.p100.sdk.test.MainKt
+
 . "$root/scripts/sandbox-lib.sh"
 start_sandbox kotlin-test
-log "sandbox at $url"
-
-log "Kotlin tests on the JVM ($(java -version 2>&1 | head -1))"
-P100_SANDBOX_URL="$url" P100_SANDBOX_KEY="$key" P100_SCENARIOS="$root/tests/scenarios" \
-  java -Djna.library.path="$native_dir" -cp "$build/p100-tests.jar:$runtime_cp" io.p100.sdk.test.MainKt
+log "sandbox process for the examples at $url"
 
 log "Kotlin examples against the sandbox"
 for ex in balances.BalancesKt createuser.CreateUserKt exchange.ExchangeKt sepa.SepaKt card.CardKt; do
@@ -108,5 +125,5 @@ kill "$sandbox_pid" 2>/dev/null || true
 wait "$sandbox_pid" 2>/dev/null || true
 
 # ----- 7. Swift (Linux) ----------------------------------------------------------------------
-"$here/swift/test-linux.sh"
+P100_TESTING_DIR="$testing_dir" "$here/swift/test-linux.sh"
 log "all Kotlin and Swift checks passed (XCFramework/iOS: not built here, see bindings-mobile/README.md)"

@@ -164,7 +164,7 @@ async_export! {
     }
 }
 
-fn user_agent() -> String {
+pub(crate) fn user_agent() -> String {
     format!("p100-mobile/{}", env!("CARGO_PKG_VERSION"))
 }
 

@@ -53,9 +53,13 @@ macro_rules! async_export {
 mod client;
 mod groups;
 mod webhooks;
+#[cfg(feature = "testing")]
+mod sandbox;
 
 pub use client::{Client, ClientOptions};
 pub use groups::*;
+#[cfg(feature = "testing")]
+pub use sandbox::{Sandbox, SandboxOptions};
 pub use webhooks::{parse_webhook, verify_webhook, WebhookEvent, WebhookVerifier};
 
 /// Every exported call returns this.

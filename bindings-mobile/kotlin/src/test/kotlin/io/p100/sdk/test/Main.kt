@@ -15,6 +15,8 @@ import io.p100.sdk.TransferStatus
 import io.p100.sdk.UserStatus
 import io.p100.sdk.client.Client
 import io.p100.sdk.client.ClientOptions
+import io.p100.sdk.client.Sandbox
+import io.p100.sdk.client.SandboxOptions
 import io.p100.sdk.client.WebhookEvent
 import io.p100.sdk.client.WebhookVerifier
 import io.p100.sdk.client.parseAmount
@@ -41,49 +43,39 @@ import kotlinx.coroutines.runBlocking
 import kotlinx.coroutines.withTimeout
 import java.io.File
 import java.math.BigDecimal
-import java.net.URI
-import java.net.http.HttpClient
-import java.net.http.HttpRequest
-import java.net.http.HttpResponse
+import java.net.InetSocketAddress
 import kotlin.system.exitProcess
 
 /*
- * The Kotlin test suite of the P100 SDK, run on the JVM against a sandbox started by
- * bindings-mobile/test.sh: the shared scenario (tests/scenarios/partner_day.json) through the
+ * The Kotlin test suite of the P100 SDK, run on the JVM against the in-process sandbox of the
+ * library's test build (`Sandbox`, cargo feature `testing`): the shared scenario (tests/scenarios/partner_day.json) through the
  * Kotlin API, then Kotlin-specific checks (suspend calls, exception mapping, exact decimals,
  * secrets, 100 concurrent coroutines on one client, cancellation).
  *
- * Environment: P100_SANDBOX_URL, P100_SANDBOX_KEY, P100_SCENARIOS (the folder of the scenario
- * files). Prints one line per test and a closing "N passed, N failed"; exits 1 on any failure.
+ * Environment: P100_SCENARIOS (the folder of the scenario files). The library on
+ * jna.library.path must be the test build (feature `testing`). Prints one line per test and a
+ * closing "N passed, N failed"; exits 1 on any failure.
  */
 
-private val sandboxUrl = System.getenv("P100_SANDBOX_URL") ?: error("P100_SANDBOX_URL is not set")
-private val sandboxKey = System.getenv("P100_SANDBOX_KEY") ?: error("P100_SANDBOX_KEY is not set")
 private val scenarioDir = File(System.getenv("P100_SCENARIOS") ?: "tests/scenarios")
 
-private val http = HttpClient.newHttpClient()
+/** The suite's sandbox, started in this process by main() (settle delay 100 ms). */
+private lateinit var sandbox: Sandbox
+private val sandboxUrl: String get() = sandbox.url()
+private val sandboxKey: String get() = sandbox.apiKey()
 
-/** POST /_sandbox/<name> with a JSON body; fails the test on a non-2xx reply. */
-private fun control(
+/** POST /_sandbox/<name> with a JSON body, through the Sandbox type; fails on a refusal. */
+private suspend fun control(
     name: String,
     body: Map<String, Any?> = emptyMap(),
-): Any? {
-    val req =
-        HttpRequest
-            .newBuilder(URI.create("$sandboxUrl/_sandbox/$name"))
-            .header("content-type", "application/json")
-            .POST(HttpRequest.BodyPublishers.ofString(Json.write(body)))
-            .build()
-    val resp = http.send(req, HttpResponse.BodyHandlers.ofString())
-    check(resp.statusCode() in 200..299) { "sandbox control $name answered ${resp.statusCode()}: ${resp.body()}" }
-    return Json.parse(resp.body())
-}
+): Any? = Json.parse(sandbox.control("POST", "/_sandbox/$name", Json.write(body)))
 
 private fun fault(
     kind: String,
     count: Int = 1,
-    extra: Map<String, Any?> = emptyMap(),
-) = control("faults", mapOf("kind" to kind, "count" to BigDecimal(count)) + extra)
+    retryAfterSecs: Double? = null,
+    delayMs: Long? = null,
+) = sandbox.injectFault(kind, count, retryAfterSecs = retryAfterSecs, delayMs = delayMs)
 
 private fun client(
     maxRetries: Int = 3,
@@ -214,8 +206,8 @@ private fun defineTests() {
             val r = ScenarioRunner(sandboxUrl, sandboxKey) { println(it) }.run(file)
             scenarioSummaries.add(r.summary())
             println(r.summary())
-            control("reset")
-            control("time-scale", mapOf("scale" to BigDecimal.ONE))
+            sandbox.reset()
+            sandbox.setTimeScale(1.0)
             assertTrue(r.failures.isEmpty()) {
                 r.failures.first() + if (r.failures.size > 1) " (and ${r.failures.size - 1} more failing steps)" else ""
             }
@@ -326,12 +318,12 @@ private fun defineTests() {
 
     test("429 with Retry-After: the client waits and retries by itself") {
         val c = client(maxRetries = 3)
-        fault("429", 1, mapOf("retryAfter" to BigDecimal.ONE))
+        fault("429", 1, retryAfterSecs = 1.0)
         val start = System.nanoTime()
         c.partner().balances()
         val ms = (System.nanoTime() - start) / 1_000_000
         assertTrue(ms >= 900) { "Retry-After: 1 was not honoured ($ms ms)" }
-        fault("429", 1, mapOf("retryAfter" to BigDecimal.ONE))
+        fault("429", 1, retryAfterSecs = 1.0)
         val e = expectThrows<P100Exception.RateLimited> { client(maxRetries = 0).partner().balances() }
         assertEq(e.status, 429, "status")
         assertTrue((e.retryAfterMs ?: 0) >= 1000) { "retryAfterMs ${e.retryAfterMs}" }
@@ -339,7 +331,7 @@ private fun defineTests() {
 
     test("timeout: a slow reply beyond the client's timeout is P100Exception.Timeout") {
         val c = client(maxRetries = 0, timeoutMs = 200)
-        fault("delay", 1, mapOf("delayMs" to BigDecimal(1500)))
+        fault("delay", 1, delayMs = 1500)
         val e = expectThrows<P100Exception.Timeout> { c.partner().balances() }
         assertEq(e.kind, ErrorKind.TIMEOUT, "kind")
         assertEq(e.outcome, Outcome.UNKNOWN, "outcome")
@@ -399,7 +391,7 @@ private fun defineTests() {
         control("card-secrets", mapOf("cardNumber" to "4111111111111111", "cvv" to "987"))
         val card = c.cards().create(CreateCardRequest(id, "Leak", Secret("5813")))
         for (kind in listOf("malformed", "duplicate-keys")) {
-            control("faults", mapOf("kind" to kind, "count" to BigDecimal.ONE, "operation" to "cards.details"))
+            sandbox.injectFault(kind, 1, operation = "cards.details")
             val e = expectThrows<P100Exception> { c.cards().details(id, card.cardId) }
             assertTrue(e.rawBody != null) { "$kind: no raw body on $e" }
             for (text in listOf(e.message.orEmpty(), e.toString(), e.rawBody.orEmpty(), e.details().toString())) {
@@ -415,7 +407,7 @@ private fun defineTests() {
         val c = client(maxRetries = 0)
         val id = "rec-${System.nanoTime()}"
         newUser(c, id)
-        control("faults", mapOf("kind" to "process-then-drop", "count" to BigDecimal.ONE, "operation" to "transfers.create"))
+        sandbox.injectFault("process-then-drop", 1, operation = "transfers.create")
         val e = expectThrows<P100Exception> { c.transfers().create(TransferRequest(null, id, BigDecimal("2.34"), Currency.Eur)) }
         assertEq(e.outcome, Outcome.UNKNOWN, "outcome")
         val fp = e.fingerprint ?: throw AssertionError("no fingerprint on $e")
@@ -443,7 +435,7 @@ private fun defineTests() {
 
     test("cancelling a coroutine mid-call is clean and the client stays usable") {
         val c = client(maxRetries = 0)
-        fault("delay", 1, mapOf("delayMs" to BigDecimal(1500)))
+        fault("delay", 1, delayMs = 1500)
         expectThrows<TimeoutCancellationException> { withTimeout(150) { c.partner().balances() } }
         c.partner().balances()
     }
@@ -582,6 +574,96 @@ private fun defineTests() {
         assertEq(whole.amount.toPlainString(), "7", "integer amount")
     }
 
+    test("Sandbox (feature testing): fund, injectFault, advance, trigger + deliveries, stop") {
+        // A webhook receiver of our own, and a sandbox of its own whose settle delay is an hour.
+        val hooks =
+            com.sun.net.httpserver.HttpServer
+                .create(InetSocketAddress("127.0.0.1", 0), 0)
+        val received =
+            java.util.concurrent.atomic
+                .AtomicInteger()
+        hooks.createContext("/hooks") { ex ->
+            if (ex.requestHeaders.getFirst("Authorization") == "whsec-kotlin") received.incrementAndGet()
+            ex.sendResponseHeaders(200, -1)
+            ex.close()
+        }
+        hooks.start()
+        val t0 = System.nanoTime()
+        val sb =
+            Sandbox.start(
+                SandboxOptions(
+                    settleMs = 3_600_000,
+                    webhookUrl = "http://127.0.0.1:${hooks.address.port}/hooks",
+                    webhookToken = "whsec-kotlin",
+                ),
+            )
+        println("  a second in-process sandbox: Sandbox.start ${"%.1f".format((System.nanoTime() - t0) / 1e6)} ms")
+        try {
+            assertTrue(sb.url().startsWith("http://127.0.0.1:") && sb.apiKey().startsWith("sandbox-")) { sb.url() }
+            val c = sb.client()
+            // fund: the partner's EUR balance grows by exactly the amount.
+            val eur = { b: io.p100.sdk.Balances -> b.fiatBalances.first { it.name == Currency.Eur }.amount }
+            val before = eur(c.partner().balances())
+            val funded = Json.parse(sb.fund(Currency.Eur, BigDecimal("1000.00"))) as Map<*, *>
+            assertTrue(funded.containsKey("balance")) { "fund reply $funded" }
+            assertEq(eur(c.partner().balances()).subtract(before), BigDecimal("1000.00"), "funded amount")
+            // injectFault: seen through the SDK's error (no retries, so the first 503 is final).
+            sb.injectFault("503", 1, retryAfterSecs = 2.0)
+            val u =
+                expectThrows<P100Exception.Unavailable> {
+                    sb
+                        .client(
+                            ClientOptions(apiKey = Secret(sb.apiKey()), maxRetries = 0),
+                        ).partner()
+                        .balances()
+                }
+            assertEq(u.status, 503, "status of the injected fault")
+            assertEq(u.retryAfterMs, 2000L, "retryAfterMs")
+            expectThrows<P100Exception.Validation> { sb.injectFault("no-such-fault") }
+            // advance: a SEPA transfer an hour from final is final at once.
+            val sepa =
+                c.sepa().partnerTransfer(
+                    io.p100.sdk.PartnerSepaTransferRequest(
+                        amount = BigDecimal("10.00"),
+                        currency = Currency.Eur,
+                        destinationIban = "DE89370400440532013000",
+                        transferTitle = "Kotlin advance",
+                        receiverType = io.p100.sdk.ReceiverType.Natural,
+                        receiverFirstName = "Jan",
+                        receiverLastName = "Kowalski",
+                    ),
+                )
+            val pending = c.sepa().details(sepa.transferId).status
+            assertTrue(pending != SepaTransferStatus.Successful && pending != SepaTransferStatus.Failed) { "final too early: $pending" }
+            sb.advance(3_601.0)
+            val done = c.sepa().details(sepa.transferId).status
+            assertTrue(done == SepaTransferStatus.Successful || done == SepaTransferStatus.Failed) { "not final after advance: $done" }
+            // trigger + deliveries: the event reaches our receiver and is logged.
+            val payload = Json.parse(sb.trigger("sepa_transfer")) as Map<*, *>
+            assertTrue(payload.isNotEmpty()) { "trigger payload" }
+            var logged: Map<*, *>? = null
+            for (attempt in 1..100) {
+                logged =
+                    (Json.parse(sb.deliveries()) as List<*>)
+                        .map { it as Map<*, *> }
+                        .firstOrNull { it["event"] == "sepa_transfer" && it["ok"] == true }
+                if (logged != null) break
+                kotlinx.coroutines.delay(50)
+            }
+            assertTrue(logged != null) { "no successful sepa_transfer delivery in ${sb.deliveries()}" }
+            assertTrue(received.get() >= 1) { "the receiver saw no delivery with the token" }
+        } finally {
+            sb.stop()
+            hooks.stop(0)
+        }
+        // stop: the port is closed and the object refuses further use.
+        sb.stop()
+        expectThrows<P100Exception.Config> { sb.reset() }
+        val gone = Client.withOptions(ClientOptions(apiKey = Secret("k"), baseUrl = sb.url(), maxRetries = 0))
+        val n = expectThrows<P100Exception> { gone.partner().balances() }
+        assertEq(n.outcome, Outcome.NOT_SENT, "a stopped sandbox refuses connections")
+    }
+
     test("escape hatch: client.request() sends any call with auth and error mapping") {
         val c = client()
         val text = c.request("GET", "/v1/partner/balances")
@@ -594,6 +676,20 @@ private fun defineTests() {
 }
 
 fun main() {
+    // Start-up of the in-process sandbox, from Sandbox.start to the first answered request (the
+    // native library is loaded before, by sdkVersion()).
+    sdkVersion()
+    val t0 = System.nanoTime()
+    runBlocking {
+        sandbox = Sandbox.start(SandboxOptions(settleMs = 100))
+        val t1 = System.nanoTime()
+        sandbox.client().partner().balances()
+        val t2 = System.nanoTime()
+        println(
+            "in-process sandbox: Sandbox.start ${"%.1f".format((t1 - t0) / 1e6)} ms, " +
+                "first answered request ${"%.1f".format((t2 - t0) / 1e6)} ms after the start",
+        )
+    }
     defineTests()
     var passed = 0
     var failed = 0
@@ -612,6 +708,7 @@ fun main() {
         }
     }
     scenarioSummaries.forEach { println(it) }
+    runBlocking { sandbox.stop() }
     println("$passed passed, $failed failed")
     exitProcess(if (failed == 0 && passed > 0) 0 else 1)
 }

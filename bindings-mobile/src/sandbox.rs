@@ -1,0 +1,433 @@
+//! `Sandbox` (feature `testing` only): the P100 sandbox in the test process, for Kotlin and
+//! Swift test suites. Every behaviour is the Rust sandbox's ([`p100_sandbox::RunningSandbox`]);
+//! this file only converts arguments and results and maps errors to [`P100Error`].
+//!
+//! ```text
+//! Kotlin:  val sb = Sandbox.start(SandboxOptions())        // suspend
+//!          val client = sb.client(null)
+//!          sb.fund(Currency.Eur, BigDecimal("100.00"), null); sb.stop()
+//! Swift:   let sb = try await Sandbox.start(options: SandboxOptions())
+//!          let client = try sb.client(options: nil)
+//! ```
+//!
+//! The sandbox runs on its own small Tokio runtime (two worker threads), so it answers whatever
+//! the test's own threads and coroutines are doing; `stop()` (or dropping the object) shuts the
+//! server and that runtime down.
+
+use std::collections::hash_map::RandomState;
+use std::hash::{BuildHasher, Hasher};
+use std::sync::{Arc, Mutex};
+use std::time::Duration;
+
+use p100::bindings::uniffi::P100Error;
+use p100::{Amount, Currency};
+use p100_sandbox::{FaultSpec, RunningSandbox};
+use tokio::runtime::{Handle, Runtime};
+
+use crate::client::{user_agent, Client, ClientOptions};
+use crate::Result;
+
+/// Settings of [`Sandbox::start`]; every field is optional.
+#[derive(uniffi::Record, Default)]
+pub struct SandboxOptions {
+    /// The API key clients must send (default: a random `sandbox-…` key).
+    #[uniffi(default = None)]
+    pub api_key: Option<String>,
+    /// Delay before asynchronous operations (SEPA, crypto, exchange orders…) reach their final
+    /// status, in milliseconds before time scaling (default 2 000).
+    #[uniffi(default = None)]
+    pub settle_ms: Option<i64>,
+    /// Multiplier of every delay (default 1; `0.01` makes a 2 s settle delay 20 ms).
+    #[uniffi(default = None)]
+    pub time_scale: Option<f64>,
+    /// Deliver webhooks to this URL (with `webhookToken` in `Authorization`).
+    #[uniffi(default = None)]
+    pub webhook_url: Option<String>,
+    /// The `Authorization` token of webhook deliveries (required with `webhookUrl`).
+    #[uniffi(default = None)]
+    pub webhook_token: Option<String>,
+}
+
+/// A P100 sandbox running in this process on a free loopback port (`http://127.0.0.1:PORT`):
+/// stateful, with asynchronous outcomes, faults, a virtual clock and webhooks. Only in test
+/// builds of the library (cargo feature `testing`); release builds do not contain it.
+#[derive(uniffi::Object)]
+pub struct Sandbox {
+    url: String,
+    api_key: String,
+    handle: Handle,
+    /// `None` once stopped.
+    running: Mutex<Option<Arc<RunningSandbox>>>,
+    runtime: Mutex<Option<Runtime>>,
+}
+
+/// A refusal of the sandbox (bad argument, stopped sandbox): a validation error naming the
+/// argument.
+fn refused(field: &str, message: impl Into<String>) -> P100Error {
+    p100::Error::validation(field, message).into()
+}
+
+fn json_text(v: &serde_json::Value) -> String {
+    v.to_string()
+}
+
+fn random_key() -> String {
+    let mut h = RandomState::new().build_hasher();
+    h.write_u128(
+        std::time::SystemTime::now()
+            .duration_since(std::time::UNIX_EPOCH)
+            .map(|d| d.as_nanos())
+            .unwrap_or(0),
+    );
+    format!("sandbox-{:016x}", h.finish())
+}
+
+impl Sandbox {
+    fn running(&self) -> Result<Arc<RunningSandbox>> {
+        self.running
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .clone()
+            .ok_or_else(|| p100::Error::config("the sandbox is stopped").into())
+    }
+
+    /// Runs `f` on the sandbox inside its runtime's context (some controls start tasks).
+    fn with<T>(&self, f: impl FnOnce(&RunningSandbox) -> Result<T>) -> Result<T> {
+        let sb = self.running()?;
+        let _guard = self.handle.enter();
+        f(&sb)
+    }
+
+    /// Runs an async control of the sandbox on its runtime and waits for it.
+    async fn on_runtime<T: Send + 'static>(
+        &self,
+        f: impl FnOnce(Arc<RunningSandbox>) -> futures_boxed::BoxFuture<T> + Send + 'static,
+    ) -> Result<T> {
+        let sb = self.running()?;
+        self.handle
+            .spawn(f(sb))
+            .await
+            .map_err(|e| p100::Error::config(format!("the sandbox task failed: {e}")).into())
+    }
+}
+
+/// A boxed `Send` future (no extra dependency for it).
+mod futures_boxed {
+    pub type BoxFuture<T> = std::pin::Pin<Box<dyn std::future::Future<Output = T> + Send>>;
+}
+
+async_export! {
+    impl Sandbox {
+        /// Starts a sandbox on a free loopback port and returns once it accepts requests. A bad
+        /// setting is a `Config` error.
+        #[uniffi::constructor(default(options = None))]
+        pub async fn start(options: Option<SandboxOptions>) -> Result<Arc<Self>> {
+            let o = options.unwrap_or_default();
+            let mut b = p100_sandbox::Sandbox::builder()
+                .port(0)
+                .api_key(o.api_key.unwrap_or_else(random_key));
+            if let Some(ms) = o.settle_ms {
+                if ms < 0 {
+                    return Err(p100::Error::config("settleMs: must not be negative").into());
+                }
+                b = b.settle(Duration::from_millis(ms as u64));
+            }
+            if let Some(s) = o.time_scale {
+                b = b.time_scale(s);
+            }
+            match (o.webhook_url, o.webhook_token) {
+                (Some(u), Some(t)) => b = b.webhook(u, t),
+                (None, None) => {}
+                _ => {
+                    return Err(p100::Error::config(
+                        "webhookUrl and webhookToken go together",
+                    )
+                    .into())
+                }
+            }
+            let runtime = tokio::runtime::Builder::new_multi_thread()
+                .worker_threads(2)
+                .thread_name("p100-sandbox")
+                .enable_all()
+                .build()
+                .map_err(|e| p100::Error::config(format!("could not start the sandbox runtime: {e}")))?;
+            let handle = runtime.handle().clone();
+            let started = handle.spawn(b.start()).await;
+            let running = match started {
+                Ok(Ok(r)) => r,
+                Ok(Err(e)) => {
+                    runtime.shutdown_background();
+                    return Err(p100::Error::config(e.to_string()).into());
+                }
+                Err(e) => {
+                    runtime.shutdown_background();
+                    return Err(p100::Error::config(format!("the sandbox did not start: {e}")).into());
+                }
+            };
+            Ok(Arc::new(Sandbox {
+                url: running.base_url().to_string(),
+                api_key: running.api_key().to_string(),
+                handle,
+                running: Mutex::new(Some(Arc::new(running))),
+                runtime: Mutex::new(Some(runtime)),
+            }))
+        }
+
+        /// `http://127.0.0.1:PORT`.
+        pub fn url(&self) -> String {
+            self.url.clone()
+        }
+
+        /// The API key the sandbox accepts.
+        pub fn api_key(&self) -> String {
+            self.api_key.clone()
+        }
+
+        /// A client for this sandbox. Without options: the sandbox's key and URL, a 10 s timeout
+        /// and fast retries (3 retries, 20 → 200 ms). With options: those settings, the base URL
+        /// defaulting to the sandbox's.
+        #[uniffi::method(default(options = None))]
+        pub fn client(&self, options: Option<ClientOptions>) -> Result<Arc<Client>> {
+            match options {
+                Some(mut o) => {
+                    if o.base_url.is_none() && o.environment.is_none() {
+                        o.base_url = Some(self.url.clone());
+                    }
+                    Client::with_options(o)
+                }
+                None => {
+                    let sb = self.running()?;
+                    let inner = crate::ok(sb.client_builder().user_agent(user_agent()).build())?;
+                    Ok(Arc::new(Client { inner }))
+                }
+            }
+        }
+
+        /// Credits `amount` of `currency` to a user's balance (the partner's without
+        /// `externalUserId`), as `POST /_sandbox/fund`. Returns the reply (JSON text:
+        /// `externalUserId`, `currency`, `balance`).
+        #[uniffi::method(default(external_user_id = None))]
+        pub async fn fund(
+            &self,
+            currency: Currency,
+            amount: Amount,
+            external_user_id: Option<String>,
+        ) -> Result<String> {
+            let mut body = serde_json::json!({ "currency": currency, "amount": amount });
+            if let Some(u) = external_user_id {
+                body["externalUserId"] = u.into();
+            }
+            let r = self
+                .on_runtime(move |sb| Box::pin(async move { sb.fund(&body).await }))
+                .await?;
+            r.map(|v| json_text(&v)).map_err(|m| refused("fund", m))
+        }
+
+        /// Any control of the sandbox (`method`, a `/_sandbox/…` path, an optional JSON body);
+        /// returns its JSON reply as text. A refusal is a `Validation` error with the control's
+        /// message.
+        #[uniffi::method(default(body = None))]
+        pub async fn control(
+            &self,
+            method: String,
+            path: String,
+            body: Option<String>,
+        ) -> Result<String> {
+            let body = match body {
+                None => None,
+                Some(t) => Some(
+                    serde_json::from_str::<serde_json::Value>(&t)
+                        .map_err(|_| refused("body", "is not valid JSON"))?,
+                ),
+            };
+            let r = self
+                .on_runtime(move |sb| {
+                    Box::pin(async move { sb.control(&method, &path, body.as_ref()).await })
+                })
+                .await?;
+            r.map(|v| json_text(&v)).map_err(|m| refused("control", m))
+        }
+
+        /// Queues a fault for the next `count` `/v1/` requests: `kind` is `429`, `500`, `503`,
+        /// `delay`, `drop`, `malformed`, `process-then-drop`, `cut-body`, `slow-body`,
+        /// `huge-body`, `wrong-shape`, `duplicate-keys`, `retry-after-date` or `5xx-with-code`.
+        /// `operation` limits it to one operation (`"transfers.create"`).
+        #[uniffi::method(default(
+            count = 1,
+            retry_after_secs = None,
+            delay_ms = None,
+            status = None,
+            operation = None
+        ))]
+        pub fn inject_fault(
+            &self,
+            kind: String,
+            count: i32,
+            retry_after_secs: Option<f64>,
+            delay_ms: Option<i64>,
+            status: Option<i32>,
+            operation: Option<String>,
+        ) -> Result<()> {
+            let count = u32::try_from(count).map_err(|_| refused("count", "must not be negative"))?;
+            let delay_ms = delay_ms
+                .map(u64::try_from)
+                .transpose()
+                .map_err(|_| refused("delayMs", "must not be negative"))?;
+            let status = status
+                .map(u16::try_from)
+                .transpose()
+                .map_err(|_| refused("status", "must be an HTTP status"))?;
+            let mut spec = FaultSpec::new(kind).count(count);
+            if let Some(s) = retry_after_secs {
+                spec = spec.retry_after(s);
+            }
+            if let Some(ms) = delay_ms {
+                spec = spec.delay_ms(ms);
+            }
+            if let Some(s) = status {
+                spec = spec.status(s);
+            }
+            if let Some(o) = operation {
+                spec = spec.operation(o);
+            }
+            self.with(|sb| sb.inject(spec).map_err(|m| refused("fault", m)))
+        }
+
+        /// Drops every queued fault.
+        pub fn clear_faults(&self) -> Result<()> {
+            self.with(|sb| {
+                sb.clear_faults();
+                Ok(())
+            })
+        }
+
+        /// Sets the multiplier of every delay (`1` real time, `0.01` a hundred times faster).
+        pub fn set_time_scale(&self, scale: f64) -> Result<()> {
+            self.with(|sb| sb.set_time_scale(scale).map_err(|m| refused("scale", m)))
+        }
+
+        /// Moves the sandbox's clock forward by `seconds` without waiting (settle delays, lock
+        /// expiry, webhook retries): work that became due has run when this returns.
+        pub fn advance(&self, seconds: f64) -> Result<()> {
+            if !seconds.is_finite() || seconds <= 0.0 {
+                return Err(refused("seconds", "must be a positive number"));
+            }
+            let by = Duration::try_from_secs_f64(seconds)
+                .map_err(|_| refused("seconds", "is out of range"))?;
+            self.with(|sb| sb.advance(by).map(|_| ()).map_err(|m| refused("seconds", m)))
+        }
+
+        /// Emits the webhook event `event` (e.g. `"user.status"`, `"sepa.transfer"`) with
+        /// realistic data, delivered to the webhook target and logged in `deliveries()`.
+        /// Returns the payload sent (JSON text).
+        #[uniffi::method(default(external_user_id = None))]
+        pub fn trigger(&self, event: String, external_user_id: Option<String>) -> Result<String> {
+            self.with(|sb| {
+                sb.trigger(&event, external_user_id.as_deref())
+                    .map(|v| json_text(&v))
+                    .map_err(|m| refused("event", m))
+            })
+        }
+
+        /// Every webhook delivery attempt so far (JSON text: an array of objects with `event`,
+        /// `status`, `attempt`, …, as `GET /_sandbox/webhooks/deliveries`).
+        pub fn deliveries(&self) -> Result<String> {
+            self.with(|sb| Ok(json_text(&serde_json::Value::Array(sb.deliveries()))))
+        }
+
+        /// Back to the starting world (users, balances, faults, clock, deliveries).
+        pub fn reset(&self) -> Result<()> {
+            self.with(|sb| {
+                sb.reset();
+                Ok(())
+            })
+        }
+
+        /// Stops the sandbox: the port closes, scheduled work and webhook retries stop. Calling
+        /// it again does nothing; every other method then fails with a `Config` error.
+        pub async fn stop(&self) -> Result<()> {
+            let running = self.running.lock().unwrap_or_else(|e| e.into_inner()).take();
+            if let Some(sb) = running {
+                match Arc::try_unwrap(sb) {
+                    Ok(sb) => {
+                        let _ = self.handle.spawn(sb.shutdown()).await;
+                    }
+                    // A control still in flight holds it: it stops when that one ends.
+                    Err(sb) => {
+                        let _guard = self.handle.enter();
+                        drop(sb);
+                    }
+                }
+            }
+            if let Some(rt) = self.runtime.lock().unwrap_or_else(|e| e.into_inner()).take() {
+                rt.shutdown_background();
+            }
+            Ok(())
+        }
+    }
+}
+
+impl Drop for Sandbox {
+    fn drop(&mut self) {
+        let running = self.running.get_mut().unwrap_or_else(|e| e.into_inner()).take();
+        if let Some(sb) = running {
+            let _guard = self.handle.enter();
+            drop(sb);
+        }
+        if let Some(rt) = self.runtime.get_mut().unwrap_or_else(|e| e.into_inner()).take() {
+            rt.shutdown_background();
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn block<F: std::future::Future>(f: F) -> F::Output {
+        tokio::runtime::Builder::new_current_thread()
+            .enable_all()
+            .build()
+            .unwrap()
+            .block_on(f)
+    }
+
+    #[test]
+    fn starts_funds_refuses_and_stops() {
+        block(async {
+            let sb = Sandbox::start(None).await.unwrap();
+            assert!(sb.url().starts_with("http://127.0.0.1:"));
+            assert!(sb.api_key().starts_with("sandbox-"));
+            let c = sb.client(None).unwrap();
+            c.inner.partner().balances().await.unwrap();
+            let r = sb
+                .fund(Currency::Eur, Amount::parse("10.00").unwrap(), None)
+                .await
+                .unwrap();
+            assert!(r.contains("\"balance\""), "{r}");
+            let e = sb.inject_fault("nope".into(), 1, None, None, None, None).unwrap_err();
+            assert_eq!(e.kind(), p100::ErrorKind::Validation);
+            assert_eq!(sb.advance(-1.0).unwrap_err().field(), Some("seconds"));
+            sb.stop().await.unwrap();
+            sb.stop().await.unwrap();
+            assert_eq!(sb.reset().unwrap_err().kind(), p100::ErrorKind::Config);
+        });
+    }
+
+    #[test]
+    fn bad_options_are_config_errors() {
+        block(async {
+            let o = SandboxOptions {
+                time_scale: Some(-1.0),
+                ..Default::default()
+            };
+            let e = Sandbox::start(Some(o)).await.err().unwrap();
+            assert_eq!(e.kind(), p100::ErrorKind::Config);
+            let o = SandboxOptions {
+                webhook_url: Some("http://127.0.0.1:9/h".into()),
+                ..Default::default()
+            };
+            assert!(Sandbox::start(Some(o)).await.is_err());
+        });
+    }
+}
