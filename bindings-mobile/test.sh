@@ -6,7 +6,7 @@
 #     kotlinc (npm `kotlin-compiler`, which ships kotlinx-coroutines) and ktlint;
 #  2. builds the native library (debug) twice: the TEST variant, with the cargo feature `testing`
 #     (the in-process `Sandbox` type), whose library and generated Kotlin/Swift sources
-#     generate.sh --testing writes to <target>/p100-mobile-testing (never checked in), then the
+#     generate.sh --testing writes to bindings-mobile/build/testing (git-ignored), then the
 #     release variant (target/debug, without the feature); and the sandbox binary (release), for
 #     the examples, which run as separate processes;
 #  3. checks that the checked-in Swift/Kotlin sources are exactly what generate.sh produces
@@ -61,7 +61,7 @@ coroutines="$klib/kotlinx-coroutines-core-jvm.jar"
 
 # ----- 2. build ---------------------------------------------------------------------------
 target_dir="$(cargo metadata --format-version 1 --no-deps | python3 -c 'import json,sys; print(json.load(sys.stdin)["target_directory"])')"
-testing_dir="$target_dir/p100-mobile-testing"
+testing_dir="$here/build/testing"   # git-ignored, inside the repository (scripts/swift.sh mounts only the repository)
 log "cargo build: p100-mobile --features testing (generate.sh --testing $testing_dir)"
 "$here/generate.sh" --testing "$testing_dir"
 log "cargo build (p100-mobile, uniffi-bindgen, p100-sandbox --release)"

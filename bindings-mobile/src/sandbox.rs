@@ -82,6 +82,25 @@ fn random_key() -> String {
     format!("sandbox-{:016x}", h.finish())
 }
 
+/// Ignores SIGPIPE in this process, as Rust programs and the JVM do: the server writes to
+/// sockets whose client has gone (faults such as `drop` do it on purpose), and a write to such a
+/// socket would otherwise kill a Swift or native test process with signal 13.
+#[cfg(unix)]
+fn ignore_sigpipe() {
+    extern "C" {
+        fn signal(signum: i32, handler: usize) -> usize;
+    }
+    const SIGPIPE: i32 = 13; // Linux, macOS, iOS, Android
+    const SIG_IGN: usize = 1;
+    // SAFETY: setting a signal's disposition to "ignore" installs no handler code.
+    unsafe {
+        signal(SIGPIPE, SIG_IGN);
+    }
+}
+
+#[cfg(not(unix))]
+fn ignore_sigpipe() {}
+
 impl Sandbox {
     fn running(&self) -> Result<Arc<RunningSandbox>> {
         self.running
@@ -119,9 +138,10 @@ mod futures_boxed {
 async_export! {
     impl Sandbox {
         /// Starts a sandbox on a free loopback port and returns once it accepts requests. A bad
-        /// setting is a `Config` error.
+        /// setting is a `Config` error. Sets SIGPIPE to ignored in the process (Unix).
         #[uniffi::constructor(default(options = None))]
         pub async fn start(options: Option<SandboxOptions>) -> Result<Arc<Self>> {
+            ignore_sigpipe();
             let o = options.unwrap_or_default();
             let mut b = p100_sandbox::Sandbox::builder()
                 .port(0)

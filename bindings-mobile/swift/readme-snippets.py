@@ -8,7 +8,7 @@ compiles them: a README example that no longer compiles fails CI.
 
 A snippet may use these names without declaring them: apiKey, key, userId (String) and client
 (Client); they become parameters of its function. `import` lines are dropped (the file imports
-P100 and Foundation), and each top-level `let` of a snippet is used once (`_ = name`) so that the
+P100, Foundation and XCTest), and each top-level `let` of a snippet is used once (`_ = name`) so that the
 README's examples compile without warnings.
 """
 import os
@@ -52,6 +52,7 @@ def render():
         "// swift-format-ignore-file",
         "import Foundation",
         "import P100",
+        "import XCTest",
         "",
     ]
     n = 0

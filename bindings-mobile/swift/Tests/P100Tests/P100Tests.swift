@@ -1,8 +1,8 @@
 // XCTest suite of the P100 Swift package: the shared scenario, then the same Swift-specific checks
 // as the Kotlin suite (async calls, P100Error properties, exact decimals, secrets, 100 concurrent
-// tasks on one client, cancellation, webhooks). Needs a running sandbox: swift/test-linux.sh
-// (Linux) and swift/test-macos.sh (macOS) start one and set P100_SANDBOX_URL / P100_SANDBOX_KEY.
-// Without them every test that needs it FAILS (it is never skipped).
+// tasks on one client, cancellation, webhooks). The sandbox runs in the test process (`Sandbox`,
+// TestEnv.sandbox()): the package must be the test variant of generate.sh --testing (the library
+// built with the cargo feature `testing`), as swift/test-linux.sh builds it.
 import Foundation
 import P100
 import XCTest
@@ -14,16 +14,13 @@ import XCTest
 // closure that captures the test case, which Swift 6 only accepts for a Sendable class. This one
 // has no stored state.
 final class P100Tests: XCTestCase, @unchecked Sendable {
-    private func sandbox() throws -> (url: String, key: String) {
-        guard let url = TestEnv.sandboxURL, let key = TestEnv.sandboxKey else {
-            XCTFail("P100_SANDBOX_URL / P100_SANDBOX_KEY are not set: run bindings-mobile/swift/test-linux.sh")
-            throw ScenarioFailure("no sandbox")
-        }
-        return (url, key)
+    private func sandbox() async throws -> (url: String, key: String) {
+        let sb = try await TestEnv.sandbox()
+        return (sb.url(), sb.apiKey())
     }
 
-    private func client(maxRetries: Int32 = 3, timeoutMs: Int64 = 10000) throws -> Client {
-        let s = try sandbox()
+    private func client(maxRetries: Int32 = 3, timeoutMs: Int64 = 10000) async throws -> Client {
+        let s = try await sandbox()
         return try Client.withOptions(
             options: ClientOptions(
                 apiKey: Secret(s.key), baseUrl: s.url, timeoutMs: timeoutMs, maxRetries: maxRetries,
@@ -31,17 +28,12 @@ final class P100Tests: XCTestCase, @unchecked Sendable {
             ))
     }
 
-    /// POST /_sandbox/<name>.
+    /// POST /_sandbox/<name>, through the Sandbox type (a refusal throws).
     @discardableResult
     private func control(_ name: String, _ body: [String: Any] = [:]) async throws -> Any {
-        let s = try sandbox()
-        var req = URLRequest(url: URL(string: "\(s.url)/_sandbox/\(name)")!)
-        req.httpMethod = "POST"
-        req.setValue("application/json", forHTTPHeaderField: "content-type")
-        req.httpBody = Data(JSONText.write(body).utf8)
-        let (data, resp) = try await URLSession.shared.data(for: req)
-        XCTAssertEqual((resp as? HTTPURLResponse)?.statusCode, 200, String(decoding: data, as: UTF8.self))
-        return try JSONText.parse(String(decoding: data, as: UTF8.self))
+        let sb = try await TestEnv.sandbox()
+        return try JSONText.parse(
+            try await sb.control(method: "POST", path: "/_sandbox/\(name)", body: JSONText.write(body)))
     }
 
     /// Runs `body`, which must throw a P100Error of kind `kind`; returns it.
@@ -100,7 +92,7 @@ final class P100Tests: XCTestCase, @unchecked Sendable {
     /// Every `*.json` of tests/scenarios (partner_day, fault_matrix…), each on a fresh sandbox
     /// state; prints "fault_matrix: N/711 steps, M/162 cells".
     func test01SharedScenarios() async throws {
-        let s = try sandbox()
+        let s = try await sandbox()
         let files = try FileManager.default.contentsOfDirectory(
             at: TestEnv.scenarioDir, includingPropertiesForKeys: nil
         ).filter { $0.pathExtension == "json" }.sorted { $0.lastPathComponent < $1.lastPathComponent }
@@ -131,7 +123,7 @@ final class P100Tests: XCTestCase, @unchecked Sendable {
     // ---- Swift-specific checks -----------------------------------------------------------
 
     func testClientAndExactDecimals() async throws {
-        let s = try sandbox()
+        let s = try await sandbox()
         let c = try Client(apiKey: s.key, baseUrl: s.url)
         XCTAssertEqual(c.baseUrl(), s.url)
         let b = try await c.partner().balances()
@@ -142,7 +134,7 @@ final class P100Tests: XCTestCase, @unchecked Sendable {
     }
 
     func testBadSettingsAreConfigErrorsWithoutTheKey() async throws {
-        let s = try sandbox()
+        let s = try await sandbox()
         let e = await expectError(.config) { _ = try Client(apiKey: "sk live secret", baseUrl: s.url) }
         XCTAssertEqual(e?.field, "apiKey")
         XCTAssertFalse("\(String(describing: e))".contains("secret"))
@@ -156,7 +148,7 @@ final class P100Tests: XCTestCase, @unchecked Sendable {
     }
 
     func testValidationApiAndAuthenticationErrors() async throws {
-        let c = try client()
+        let c = try await client()
         let v = await expectError(.validation) { _ = try await c.users().balances(externalUserId: "") }
         XCTAssertEqual(v?.field, "externalUserId")
         XCTAssertNil(v?.status)
@@ -167,7 +159,7 @@ final class P100Tests: XCTestCase, @unchecked Sendable {
         XCTAssertEqual(a?.isRetryable, false)
         XCTAssertEqual(a?.isAccepted, false)
         XCTAssertEqual(a?.operation, "users.balances")
-        let s = try sandbox()
+        let s = try await sandbox()
         let wrong = try Client(apiKey: s.key + "-wrong", baseUrl: s.url)
         let auth = await expectError(.authentication) { _ = try await wrong.partner().balances() }
         XCTAssertEqual(auth?.status, 401)
@@ -175,7 +167,7 @@ final class P100Tests: XCTestCase, @unchecked Sendable {
     }
 
     func testAmountThatIsNotExactIsAValidationError() async throws {
-        let c = try client()
+        let c = try await client()
         _ = await expectError(.validation) {
             _ = try await c.transfers().create(
                 request: TransferRequest(
@@ -192,7 +184,7 @@ final class P100Tests: XCTestCase, @unchecked Sendable {
     }
 
     func testFaultsRetriesAndTimeouts() async throws {
-        let c = try client(maxRetries: 0)
+        let c = try await client(maxRetries: 0)
         try await control("faults", ["kind": "500", "count": 1])
         let u = await expectError(.unavailable) { _ = try await c.partner().balances() }
         XCTAssertEqual(u?.outcome, .unknown)
@@ -210,7 +202,7 @@ final class P100Tests: XCTestCase, @unchecked Sendable {
     }
 
     func testCancellationIsClean() async throws {
-        let c = try client(maxRetries: 0)
+        let c = try await client(maxRetries: 0)
         try await control("faults", ["kind": "delay", "count": 1, "delayMs": 1500])
         let task = Task { try await c.partner().balances() }
         try await Task.sleep(nanoseconds: 150_000_000)
@@ -220,7 +212,7 @@ final class P100Tests: XCTestCase, @unchecked Sendable {
     }
 
     func test100ConcurrentTasksOnOneClient() async throws {
-        let c = try client()
+        let c = try await client()
         let id = "conc-\(UUID().uuidString.prefix(8))"
         try await newUser(c, id)
         let results = try await withThrowingTaskGroup(of: Int.self) { group -> [Int] in
@@ -242,7 +234,7 @@ final class P100Tests: XCTestCase, @unchecked Sendable {
     }
 
     func testWaitForAndSecrets() async throws {
-        let c = try client()
+        let c = try await client()
         let id = "swift-\(UUID().uuidString.prefix(8))"
         try await newUser(c, id)
         let t = try await c.transfers().create(
@@ -266,7 +258,7 @@ final class P100Tests: XCTestCase, @unchecked Sendable {
     /// The documented way to handle errors: properties and a switch over the kind, never a
     /// positional pattern over the associated values.
     func testErrorsReadAsSwift() async throws {
-        let c = try client(maxRetries: 0)
+        let c = try await client(maxRetries: 0)
         var seen: [String] = []
         for userId in ["", "nobody-\(UUID())"] {
             do {
@@ -291,7 +283,7 @@ final class P100Tests: XCTestCase, @unchecked Sendable {
     /// `description`, `localizedDescription`, `String(reflecting:)` and `dump` show the message,
     /// never the raw body of the reply; `rawBody` hands it back.
     func testErrorTextsHideTheRawBody() async throws {
-        let c = try client(maxRetries: 0)
+        let c = try await client(maxRetries: 0)
         let a = await expectError(.api) { _ = try await c.users().balances(externalUserId: "nobody-\(UUID())") }
         let e = try XCTUnwrap(a)
         let raw = try XCTUnwrap(e.rawBody, "an API error keeps the reply")
@@ -308,7 +300,7 @@ final class P100Tests: XCTestCase, @unchecked Sendable {
     /// A money-moving call whose reply cannot be read after the server executed it: a decode
     /// error with `isAccepted`, and the masked reply in `rawBody` to find the operation with.
     func testAcceptedButUnreadableReply() async throws {
-        let c = try client(maxRetries: 0)
+        let c = try await client(maxRetries: 0)
         let id = "acc-\(UUID().uuidString.prefix(8))"
         try await newUser(c, id)
         try await control("faults", ["kind": "malformed", "count": 1])
@@ -330,7 +322,7 @@ final class P100Tests: XCTestCase, @unchecked Sendable {
     /// Card data in an unreadable reply (not JSON, duplicate keys) shows in no text of the error
     /// and is masked in `rawBody`.
     func testCardDataNeverLeaksThroughAnUnreadableReply() async throws {
-        let c = try client(maxRetries: 0)
+        let c = try await client(maxRetries: 0)
         let id = "leak-\(UUID().uuidString.prefix(8))"
         try await newUser(c, id)
         try await activate(c, id)
@@ -361,7 +353,7 @@ final class P100Tests: XCTestCase, @unchecked Sendable {
     /// `client.reconcile(error:)`: an operation the server executed before the connection
     /// dropped is found in the history; a refused connection is `notFound` at once.
     func testReconcile() async throws {
-        let c = try client(maxRetries: 0)
+        let c = try await client(maxRetries: 0)
         let id = "rec-\(UUID().uuidString.prefix(8))"
         try await newUser(c, id)
         try await control(
@@ -389,7 +381,7 @@ final class P100Tests: XCTestCase, @unchecked Sendable {
         case let other:
             XCTFail("expected found, got \(other)")
         }
-        let s = try sandbox()
+        let s = try await sandbox()
         let refused = try Client.withOptions(
             options: ClientOptions(apiKey: Secret(s.key), baseUrl: "http://127.0.0.1:1", maxRetries: 0))
         let n = await expectError(.network) {
@@ -407,6 +399,72 @@ final class P100Tests: XCTestCase, @unchecked Sendable {
     /// Every operation of tests/operations.json under its `names.swift`: Operations.swift
     /// (generated by operations-test.py, drift-checked by test-linux.sh) references each as a
     /// function value, so a missing one fails compilation; here its list must be the manifest's.
+    /// The Sandbox type (feature `testing`) on a sandbox of its own whose settle delay is an hour:
+    /// fund, a fault seen through the SDK's error, advance, trigger + deliveries, stop.
+    func testSandboxTypeFundFaultAdvanceTriggerStop() async throws {
+        let t0 = DispatchTime.now().uptimeNanoseconds
+        // Webhooks go to a closed port: the attempts are logged (not ok) in deliveries().
+        let sb = try await Sandbox.start(
+            options: SandboxOptions(
+                settleMs: 3_600_000, webhookUrl: "http://127.0.0.1:1/hooks", webhookToken: "whsec-swift"))
+        let startMs = Double(DispatchTime.now().uptimeNanoseconds - t0) / 1e6
+        print("  a second in-process sandbox: Sandbox.start \(startMs) ms")
+        XCTAssertTrue(sb.url().hasPrefix("http://127.0.0.1:"))
+        XCTAssertTrue(sb.apiKey().hasPrefix("sandbox-"))
+        let c = try sb.client()
+        // fund: the partner's EUR balance grows by exactly the amount.
+        func eur() async throws -> Decimal {
+            let b = try await c.partner().balances()
+            return Decimal(string: b.fiatBalances.first { $0.name == .eur }?.amount ?? "") ?? -1
+        }
+        let before = try await eur()
+        let funded = try JSONText.parse(try await sb.fund(currency: .eur, amount: "1000.00"))
+        XCTAssertNotNil((funded as? [String: Any])?["balance"], "\(funded)")
+        let after = try await eur()
+        XCTAssertEqual(after - before, Decimal(1000))
+        // injectFault: seen through the SDK's error (no retries: the first 503 is final).
+        try sb.injectFault(kind: "503", retryAfterSecs: 2)
+        let once = try sb.client(options: ClientOptions(apiKey: Secret(sb.apiKey()), maxRetries: 0))
+        let u = await expectError(.unavailable) { _ = try await once.partner().balances() }
+        XCTAssertEqual(u?.status, 503)
+        XCTAssertEqual(u?.retryAfterMs, 2000)
+        _ = await expectError(.validation) { try sb.injectFault(kind: "no-such-fault") }
+        // advance: a SEPA transfer an hour from final is final at once.
+        let sepa = try await c.sepa().partnerTransfer(
+            request: PartnerSepaTransferRequest(
+                amount: "10.00", currency: .eur, destinationIban: "DE89370400440532013000",
+                transferTitle: "Swift advance", receiverType: .natural, receiverFirstName: "Jan",
+                receiverLastName: "Kowalski", companyName: nil))
+        let pending = try await c.sepa().details(transferId: sepa.transferId).status
+        XCTAssertTrue(pending != .successful && pending != .failed, "final too early: \(String(describing: pending))")
+        try sb.advance(seconds: 3_601)
+        let done = try await c.sepa().details(transferId: sepa.transferId).status
+        XCTAssertTrue(done == .successful || done == .failed, "not final after advance: \(String(describing: done))")
+        // trigger + deliveries.
+        let payload = try JSONText.parse(try sb.trigger(event: "sepa_transfer"))
+        XCTAssertFalse((payload as? [String: Any])?.isEmpty ?? true, "\(payload)")
+        var logged = false
+        for _ in 0..<100 where !logged {
+            let list = try JSONText.parse(try sb.deliveries()) as? [Any] ?? []
+            logged = list.contains { ($0 as? [String: Any])?["event"] as? String == "sepa_transfer" }
+            if !logged { try await Task.sleep(nanoseconds: 50_000_000) }
+        }
+        let all = (try? sb.deliveries()) ?? ""
+        XCTAssertTrue(logged, "no sepa_transfer delivery in \(all)")
+        // stop: the port is closed and the object refuses further use.
+        try await sb.stop()
+        try await sb.stop()
+        _ = await expectError(.config) { try sb.reset() }
+        let gone = try Client.withOptions(
+            options: ClientOptions(apiKey: Secret("k"), baseUrl: sb.url(), maxRetries: 0))
+        do {
+            _ = try await gone.partner().balances()
+            XCTFail("a stopped sandbox answered")
+        } catch let e as P100Error {
+            XCTAssertEqual(e.outcome, .notSent, "\(e)")
+        }
+    }
+
     func testEveryOperationOfTheManifestIsReachable() throws {
         let c = try Client(apiKey: "test-key", baseUrl: "http://127.0.0.1:1")
         let compiled = everyOperation(client: c).map { $0.0 }

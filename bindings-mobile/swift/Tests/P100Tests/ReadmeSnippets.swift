@@ -5,6 +5,7 @@
 // swift-format-ignore-file
 import Foundation
 import P100
+import XCTest
 
 // README.md, ```swift block 1
 func readmeSnippet1(apiKey: String) async throws {
@@ -51,5 +52,21 @@ func readmeSnippet4(key: String) async throws {
     _ = balances
 }
 
+// bindings-mobile/README.md, ```swift block 4
+func readmeSnippet5(client: Client) async throws {
+    func testSepaTransferSettlesAfterAdvance() async throws {
+        let sb = try await Sandbox.start(options: SandboxOptions(settleMs: 3_600_000))  // SEPA takes an hour here
+        let api = try sb.client()
+        _ = try await sb.fund(currency: .eur, amount: "500.00")
+        let t = try await api.sepa().partnerTransfer(request: PartnerSepaTransferRequest(
+            amount: "25.00", currency: .eur, destinationIban: "DE89370400440532013000", transferTitle: "Invoice 7",
+            receiverType: .natural, receiverFirstName: "Jan", receiverLastName: "Kowalski", companyName: nil))
+        try sb.advance(seconds: 3_601)  // an hour later, at once
+        let status = try await api.sepa().details(transferId: t.transferId).status
+        XCTAssertEqual(status, .successful)
+        try await sb.stop()
+    }
+}
+
 /// How many snippets this file holds.
-let readmeSnippetCount = 4
+let readmeSnippetCount = 5

@@ -6,10 +6,24 @@ import P100
     import FoundationNetworking
 #endif
 
-/// Settings the tests need, from the environment (set by swift/test-linux.sh, swift/test-macos.sh).
+/// What the tests need: the sandbox, and the scenario files (P100_SCENARIOS).
 enum TestEnv {
-    static var sandboxURL: String? { ProcessInfo.processInfo.environment["P100_SANDBOX_URL"] }
-    static var sandboxKey: String? { ProcessInfo.processInfo.environment["P100_SANDBOX_KEY"] }
+    /// The suite's sandbox, started in this process on first use (`Sandbox`: only in the test
+    /// build of the library, cargo feature `testing`) and shared by every test; prints its
+    /// start-up time once.
+    static func sandbox() async throws -> Sandbox { try await shared.value }
+
+    private static let shared = Task<Sandbox, Error> {
+        let t0 = DispatchTime.now().uptimeNanoseconds
+        let sb = try await Sandbox.start(options: SandboxOptions(settleMs: 100))
+        let t1 = DispatchTime.now().uptimeNanoseconds
+        _ = try await sb.client().partner().balances()
+        let t2 = DispatchTime.now().uptimeNanoseconds
+        print(
+            "in-process sandbox: Sandbox.start \(Double(t1 - t0) / 1e6) ms, "
+                + "first answered request \(Double(t2 - t0) / 1e6) ms after the start")
+        return sb
+    }
 
     /// tests/scenarios of this repository (P100_SCENARIOS, else found from this file's path).
     static var scenarioDir: URL {
