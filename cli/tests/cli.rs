@@ -416,3 +416,58 @@ fn listen_forwards_deliveries_with_the_token() {
         "{printed}"
     );
 }
+
+#[test]
+fn trigger_emits_an_event_that_listen_forwards() {
+    let sb = Sandbox::start();
+    let (app, received) = app_server();
+    let mut listen = Command::new(BIN)
+        .args(["listen", "--forward-to", &app, "--count", "1"])
+        .env("P100_BASE_URL", &sb.url)
+        .env_remove("P100_WEBHOOK_TOKEN")
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("p100 listen");
+    let mut err = BufReader::new(listen.stderr.take().expect("stderr"));
+    let (mut line, mut token) = (String::new(), String::new());
+    while !line.contains("ready") {
+        line.clear();
+        assert!(
+            err.read_line(&mut line).expect("read") > 0,
+            "p100 listen ended early"
+        );
+        // Without --token, listen makes one for the session and prints it once.
+        if let Some(t) = line
+            .trim()
+            .strip_prefix("p100 listen: webhook token for your app (this session): ")
+        {
+            token = t.to_string();
+        }
+    }
+    assert!(token.starts_with("whtok_"), "no session token printed");
+    let o = sb.p100(&["trigger", "card_3ds_code"]);
+    let reply = json(&o);
+    assert_eq!(reply["event"], "card_3ds_code", "{reply}");
+    let (auth, body) = received
+        .recv_timeout(Duration::from_secs(20))
+        .expect("the app received the triggered event");
+    assert_eq!(auth, token);
+    // The forwarded body is the event the core reads as a typed card_3ds_code event.
+    let event = p100::webhooks::parse_event(&body).expect("a webhook payload");
+    assert_eq!(event.name(), "card_3ds_code");
+    let out = listen
+        .wait_with_output()
+        .expect("listen ends after --count 1");
+    assert!(stdout(&out).contains("card_3ds_code"), "{}", stdout(&out));
+
+    // Unknown events are refused before asking the sandbox; --list names them all.
+    let o = sb.p100(&["trigger", "no_such_event"]);
+    assert_eq!(o.status.code(), Some(1));
+    assert!(stderr(&o).contains("user_status"), "{}", stderr(&o));
+    let o = sb.p100(&["trigger", "--list"]);
+    assert_eq!(
+        stdout(&o).lines().count(),
+        p100::webhooks::EVENT_NAMES.len()
+    );
+}
