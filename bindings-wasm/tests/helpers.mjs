@@ -1,8 +1,7 @@
 // Shared helpers of the Node test suite. test.sh starts the sandbox and passes its address in
 // P100_BASE_URL / P100_API_KEY; the package under test is bindings-wasm/pkg (built by build.sh).
 import * as p100 from "../pkg/index.mjs";
-import { spawn } from "node:child_process";
-import { randomBytes } from "node:crypto";
+import { Sandbox } from "../pkg/testing.mjs";
 
 export { p100 };
 
@@ -60,39 +59,13 @@ export async function pollUntil(fn, done, timeoutMs = 10_000, intervalMs = 50) {
 }
 
 /**
- * Starts a sandbox of its own (the binary test.sh built, in P100_SANDBOX_BIN) on a free
- * loopback port: `{ baseUrl, apiKey, stop() }`. Without P100_SANDBOX_BIN, null.
+ * Starts a sandbox of its own through the package's own `p100/testing` (the binary test.sh
+ * built, in P100_SANDBOX_BIN) on a free loopback port: `{ baseUrl, apiKey, stop() }`. Without
+ * P100_SANDBOX_BIN, null.
  */
 export async function startSandbox({ settleMs = 100, timeScale = 1 } = {}) {
   const bin = process.env.P100_SANDBOX_BIN;
   if (!bin) return null;
-  const key = `wasm-scenario-${randomBytes(6).toString("hex")}`;
-  const proc = spawn(bin, ["--port", "0", "--api-key", key, "--settle-ms", String(settleMs),
-    "--time-scale", String(timeScale)], { stdio: ["ignore", "pipe", "inherit"] });
-  const url = await new Promise((resolve, reject) => {
-    let out = "";
-    const timer = setTimeout(() => reject(new Error("the sandbox did not start in 30 s")), 30_000);
-    proc.stdout.on("data", (chunk) => {
-      out += chunk;
-      const m = /listening on (http:\S+)/.exec(out);
-      if (m) {
-        clearTimeout(timer);
-        resolve(m[1]);
-      }
-    });
-    proc.on("exit", (code) => {
-      clearTimeout(timer);
-      reject(new Error(`the sandbox exited with ${code}`));
-    });
-  });
-  proc.stdout.resume();
-  return {
-    baseUrl: url,
-    apiKey: key,
-    stop: () => new Promise((resolve) => {
-      if (proc.exitCode !== null) return resolve();
-      proc.once("exit", () => resolve());
-      proc.kill();
-    }),
-  };
+  const sb = await Sandbox.start({ binary: bin, settleMs, timeScale });
+  return { baseUrl: sb.url, apiKey: sb.apiKey, stop: () => sb.stop() };
 }
