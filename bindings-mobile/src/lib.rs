@@ -52,9 +52,9 @@ macro_rules! async_export {
 
 mod client;
 mod groups;
-mod webhooks;
 #[cfg(feature = "testing")]
 mod sandbox;
+mod webhooks;
 
 pub use client::{Client, ClientOptions};
 pub use groups::*;

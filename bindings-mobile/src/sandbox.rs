@@ -389,12 +389,21 @@ async_export! {
 
 impl Drop for Sandbox {
     fn drop(&mut self) {
-        let running = self.running.get_mut().unwrap_or_else(|e| e.into_inner()).take();
+        let running = self
+            .running
+            .get_mut()
+            .unwrap_or_else(|e| e.into_inner())
+            .take();
         if let Some(sb) = running {
             let _guard = self.handle.enter();
             drop(sb);
         }
-        if let Some(rt) = self.runtime.get_mut().unwrap_or_else(|e| e.into_inner()).take() {
+        if let Some(rt) = self
+            .runtime
+            .get_mut()
+            .unwrap_or_else(|e| e.into_inner())
+            .take()
+        {
             rt.shutdown_background();
         }
     }
@@ -425,7 +434,9 @@ mod tests {
                 .await
                 .unwrap();
             assert!(r.contains("\"balance\""), "{r}");
-            let e = sb.inject_fault("nope".into(), 1, None, None, None, None).unwrap_err();
+            let e = sb
+                .inject_fault("nope".into(), 1, None, None, None, None)
+                .unwrap_err();
             assert_eq!(e.kind(), p100::ErrorKind::Validation);
             assert_eq!(sb.advance(-1.0).unwrap_err().field(), Some("seconds"));
             sb.stop().await.unwrap();
