@@ -77,12 +77,19 @@ if wants python; then
     python3 -m venv "$venv"
   fi
   "$venv/bin/python" -m pip install -q --disable-pip-version-check -r "$bench/python/requirements.txt"
-  log "maturin build --release (bindings-python) into the bench venv"
-  rm -rf "$target_dir/bench-wheels"
-  nice "$venv/bin/maturin" build --release --quiet --out "$target_dir/bench-wheels" \
-    --manifest-path bindings-python/Cargo.toml >/dev/null
+  if [ -n "${BENCH_PY_WHEEL:-}" ] && [ -f "$BENCH_PY_WHEEL" ]; then
+    # A release wheel of this very tree built already (CI: the one bindings-python/test.sh built).
+    log "the wheel $BENCH_PY_WHEEL into the bench venv"
+    wheel="$BENCH_PY_WHEEL"
+  else
+    log "maturin build --release (bindings-python) into the bench venv"
+    rm -rf "$target_dir/bench-wheels"
+    nice "$venv/bin/maturin" build --release --quiet --out "$target_dir/bench-wheels" \
+      --manifest-path bindings-python/Cargo.toml >/dev/null
+    wheel="$(ls "$target_dir"/bench-wheels/p100-*.whl)"
+  fi
   "$venv/bin/python" -m pip install -q --disable-pip-version-check --force-reinstall --no-deps \
-    "$target_dir"/bench-wheels/p100-*.whl
+    "$wheel"
 fi
 
 kotlin_note=""
@@ -137,7 +144,9 @@ if wants rust; then
 fi
 if wants node; then
   log "Node $(node --version)"
-  (cd "$bench/node" && node --expose-gc bench.cjs) | tee -a "$results"
+  # The copy of pkg/ has no node_modules of its own: its one dependency (undici) resolves from
+  # bench/node's, as it would from a user's project.
+  (cd "$bench/node" && NODE_PATH="$bench/node/node_modules" node --expose-gc bench.cjs) | tee -a "$results"
 fi
 if wants python; then
   log "Python $("$venv/bin/python" -c 'import platform; print(platform.python_version())')"

@@ -37,4 +37,11 @@ for binding in bindings-wasm bindings-python bindings-mobile; do
   fi
 done
 
+step "benchmarks, quick mode (keeps bench/ working; timings are not checked)"
+# Rust, Node and Python only: the Kotlin and Swift benchmarks need release builds of the mobile
+# library that CI does not otherwise make (run them with scripts/bench.sh --quick).
+# The Python benchmark installs the release wheel bindings-python/test.sh built and checked.
+wheel="$(ls "${CARGO_TARGET_DIR:-target}"/python-test/wheels/p100-*.whl 2>/dev/null | head -1 || true)"
+BENCH_PY_WHEEL="$wheel" BENCH_ONLY="${BENCH_ONLY:-rust node python}" scripts/bench.sh --quick
+
 step "all suites passed"
