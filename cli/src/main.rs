@@ -18,7 +18,7 @@ use std::io::{IsTerminal, Read, Write};
 use std::process::ExitCode;
 use std::time::{Duration, Instant};
 
-use clap::{Arg, ArgAction, ArgMatches, Args, Command, CommandFactory, FromArgMatches, Subcommand};
+use clap::{Arg, ArgAction, ArgMatches, Command, CommandFactory, FromArgMatches, Subcommand};
 use p100::client::{Settings, Unit, WaitSettings};
 use serde_json::{Map, Value};
 
@@ -35,7 +35,7 @@ struct Cli {
 #[derive(Subcommand, Debug)]
 enum Cmd {
     /// Runs the sandbox: a local, stateful P100 Partner API on 127.0.0.1.
-    Sandbox(SandboxArgs),
+    Sandbox(p100_sandbox::serve::ServeArgs),
     /// Forwards the sandbox's webhook deliveries to a local URL, one line per event.
     Listen(listen::ListenArgs),
     /// Makes the sandbox emit a webhook event (any event of the catalog, with realistic data).
@@ -59,36 +59,6 @@ enum WebhooksCmd {
         #[arg(long, env = "P100_WEBHOOK_TOKEN", hide_env_values = true)]
         token: String,
     },
-}
-
-#[derive(Args, Debug)]
-struct SandboxArgs {
-    /// Port on 127.0.0.1 (0 picks a free port).
-    #[arg(long, default_value_t = 8080)]
-    port: u16,
-    /// API key clients must send in `x-api-key`.
-    #[arg(long, env = "P100_SANDBOX_API_KEY", hide_env_values = true)]
-    api_key: String,
-    /// Multiplier of every delay (settle, 60 s lock lifetime, webhook retries); 0.01 = 100x faster.
-    #[arg(long, default_value_t = 1.0)]
-    time_scale: f64,
-    /// Milliseconds before asynchronous operations reach their final status (before scaling).
-    #[arg(long, default_value_t = 2000)]
-    settle_ms: u64,
-    /// Deliver webhooks to this URL.
-    #[arg(long, requires = "webhook_token")]
-    webhook_url: Option<String>,
-    /// Token sent in the `Authorization` header of webhook deliveries.
-    #[arg(
-        long,
-        env = "P100_SANDBOX_WEBHOOK_TOKEN",
-        hide_env_values = true,
-        requires = "webhook_url"
-    )]
-    webhook_token: Option<String>,
-    /// Log one line per request and webhook attempt to stderr (never keys or tokens).
-    #[arg(long)]
-    log: bool,
 }
 
 /// Connection options shared by `call` (the same environment variables as every SDK).
@@ -276,7 +246,7 @@ pub fn error_line(e: &p100::Error) -> String {
 
 async fn run(cli: Cli) -> p100::Result<ExitCode> {
     match cli.cmd {
-        Cmd::Sandbox(a) => sandbox(a).await,
+        Cmd::Sandbox(a) => Ok(p100_sandbox::serve::serve(a).await),
         Cmd::Listen(a) => listen::listen(a).await,
         Cmd::Trigger(a) => listen::trigger(a).await,
         Cmd::Webhooks(WebhooksCmd::Verify { token }) => verify(&token),
@@ -285,27 +255,6 @@ async fn run(cli: Cli) -> p100::Result<ExitCode> {
             Ok(ExitCode::SUCCESS)
         }
     }
-}
-
-async fn sandbox(a: SandboxArgs) -> p100::Result<ExitCode> {
-    let mut b = p100_sandbox::Sandbox::builder()
-        .api_key(a.api_key)
-        .port(a.port)
-        .settle(Duration::from_millis(a.settle_ms))
-        .time_scale(a.time_scale)
-        .log_requests(a.log);
-    if let (Some(url), Some(token)) = (a.webhook_url, a.webhook_token) {
-        b = b.webhook(url, token);
-    }
-    let sandbox = b
-        .start()
-        .await
-        .map_err(|e| p100::Error::config(format!("the sandbox did not start: {e}")))?;
-    println!("p100-sandbox listening on {}", sandbox.base_url());
-    let _ = std::io::stdout().flush();
-    let _ = tokio::signal::ctrl_c().await;
-    sandbox.shutdown().await;
-    Ok(ExitCode::SUCCESS)
 }
 
 /// `--external-user-id` / `--externalUserId` → `externalUserId`.

@@ -34,6 +34,7 @@ mod error;
 mod faults;
 mod handlers;
 mod reply;
+pub mod serve;
 mod server;
 mod state;
 mod trigger;

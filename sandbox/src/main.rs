@@ -1,7 +1,7 @@
 //! `p100-sandbox --port PORT --api-key KEY` — serves the P100 Partner API on 127.0.0.1:PORT.
+//! The same server as `p100 sandbox` (flags and run loop in `p100_sandbox::serve`).
 
 use std::process::ExitCode;
-use std::time::Duration;
 
 use clap::Parser;
 
@@ -9,32 +9,8 @@ use clap::Parser;
 #[derive(Parser, Debug)]
 #[command(name = "p100-sandbox", version, about)]
 struct Args {
-    /// Port on 127.0.0.1 (0 picks a free port).
-    #[arg(long, default_value_t = 8080)]
-    port: u16,
-    /// API key clients must send in `x-api-key` (or set P100_SANDBOX_API_KEY).
-    #[arg(long, env = "P100_SANDBOX_API_KEY", hide_env_values = true)]
-    api_key: String,
-    /// Multiplier of every delay (settle, 60 s lock lifetime, webhook retries); 0.01 = 100x faster.
-    #[arg(long, default_value_t = 1.0)]
-    time_scale: f64,
-    /// Milliseconds before asynchronous operations reach their final status (before scaling).
-    #[arg(long, default_value_t = 2000)]
-    settle_ms: u64,
-    /// Deliver webhooks to this URL.
-    #[arg(long, requires = "webhook_token")]
-    webhook_url: Option<String>,
-    /// Token sent in the `Authorization` header of webhook deliveries (or P100_SANDBOX_WEBHOOK_TOKEN).
-    #[arg(
-        long,
-        env = "P100_SANDBOX_WEBHOOK_TOKEN",
-        hide_env_values = true,
-        requires = "webhook_url"
-    )]
-    webhook_token: Option<String>,
-    /// Log one line per request and webhook attempt to stderr (never keys or tokens).
-    #[arg(long)]
-    log: bool,
+    #[command(flatten)]
+    serve: p100_sandbox::serve::ServeArgs,
 }
 
 fn main() -> ExitCode {
@@ -49,28 +25,5 @@ fn main() -> ExitCode {
             return ExitCode::FAILURE;
         }
     };
-    rt.block_on(run(args))
-}
-
-async fn run(args: Args) -> ExitCode {
-    let mut b = p100_sandbox::Sandbox::builder()
-        .api_key(args.api_key)
-        .port(args.port)
-        .settle(Duration::from_millis(args.settle_ms))
-        .time_scale(args.time_scale)
-        .log_requests(args.log);
-    if let (Some(url), Some(token)) = (args.webhook_url, args.webhook_token) {
-        b = b.webhook(url, token);
-    }
-    let sandbox = match b.start().await {
-        Ok(s) => s,
-        Err(e) => {
-            eprintln!("p100-sandbox: {e}");
-            return ExitCode::FAILURE;
-        }
-    };
-    println!("p100-sandbox listening on {}", sandbox.base_url());
-    let _ = tokio::signal::ctrl_c().await;
-    sandbox.shutdown().await;
-    ExitCode::SUCCESS
+    rt.block_on(p100_sandbox::serve::serve(args.serve))
 }
