@@ -333,7 +333,7 @@ impl ClientBuilder {
         }
         let transport: Arc<dyn Transport> = match self.transport {
             Some(t) => t,
-            None => default_transport(connect_timeout)?,
+            None => default_transport(connect_timeout, is_loopback_url(&base_url))?,
         };
         Ok(super::Client::from_parts(
             Config {
@@ -381,9 +381,7 @@ pub(crate) fn check_base_url(url: &str) -> Result<String> {
         return Err(bad("must not contain a query or fragment"));
     }
     let loopback = match parsed.host() {
-        Some(url::Host::Domain(d)) => d.eq_ignore_ascii_case("localhost"),
-        Some(url::Host::Ipv4(ip)) => ip.is_loopback(),
-        Some(url::Host::Ipv6(ip)) => ip.is_loopback(),
+        Some(host) => is_loopback(&host),
         None => return Err(bad("has no host")),
     };
     match parsed.scheme() {
@@ -399,15 +397,40 @@ pub(crate) fn check_base_url(url: &str) -> Result<String> {
     Ok(text.to_string())
 }
 
+/// Whether a host is this machine: `localhost`, `127.0.0.0/8` or `::1`.
+fn is_loopback(host: &url::Host<&str>) -> bool {
+    match host {
+        url::Host::Domain(d) => d.eq_ignore_ascii_case("localhost"),
+        url::Host::Ipv4(ip) => ip.is_loopback(),
+        url::Host::Ipv6(ip) => ip.is_loopback(),
+    }
+}
+
+/// Whether a (checked) base URL names this machine.
+fn is_loopback_url(base_url: &str) -> bool {
+    url::Url::parse(base_url)
+        .ok()
+        .is_some_and(|u| u.host().is_some_and(|h| is_loopback(&h)))
+}
+
+/// The default transport. For a loopback base URL (the sandbox, a local proxy of the partner's
+/// own) the environment's `HTTP(S)_PROXY` is **not** used: it would carry the API key, in
+/// clear over plain http, to another machine.
 #[cfg(not(target_arch = "wasm32"))]
-fn default_transport(connect_timeout: Duration) -> Result<Arc<dyn Transport>> {
-    Ok(Arc::new(
-        crate::transport::ReqwestTransport::with_connect_timeout(connect_timeout)?,
-    ))
+fn default_transport(connect_timeout: Duration, loopback: bool) -> Result<Arc<dyn Transport>> {
+    let proxies = if loopback {
+        crate::transport::Proxies::None
+    } else {
+        crate::transport::Proxies::FromEnvironment
+    };
+    Ok(Arc::new(crate::transport::ReqwestTransport::with_options(
+        connect_timeout,
+        proxies,
+    )?))
 }
 
 #[cfg(target_arch = "wasm32")]
-fn default_transport(_connect_timeout: Duration) -> Result<Arc<dyn Transport>> {
+fn default_transport(_connect_timeout: Duration, _loopback: bool) -> Result<Arc<dyn Transport>> {
     Err(Error::config(
         "on wasm32 the client needs a transport (ClientBuilder::transport)",
     ))

@@ -238,7 +238,7 @@ pub trait Transport: MaybeSendSync + fmt::Debug {
 #[cfg(not(target_arch = "wasm32"))]
 mod reqwest;
 #[cfg(not(target_arch = "wasm32"))]
-pub use self::reqwest::ReqwestTransport;
+pub use self::reqwest::{Proxies, ReqwestTransport};
 
 /// How long the default transport tries to connect (10 s).
 pub const DEFAULT_CONNECT_TIMEOUT: Duration = Duration::from_secs(10);

@@ -1,5 +1,6 @@
 //! The default [`Transport`] on native targets: reqwest (rustls, HTTP/2).
 
+use std::sync::Mutex;
 use std::time::Duration;
 
 use super::{
@@ -9,9 +10,33 @@ use super::{
 use crate::routes::Method;
 
 /// The default transport, on reqwest.
-#[derive(Debug, Clone)]
+///
+/// **Fork safety.** A process forked after the transport was made (gunicorn `--preload`, Celery
+/// prefork, `multiprocessing` with the fork start method) must not share the parent's pooled
+/// connections (two processes reading one socket) nor wait on connection tasks of a runtime whose
+/// threads did not survive the fork. A transport this crate built itself notices that it runs in
+/// another process (its pid changed) and makes a fresh HTTP client there, once per process.
+#[derive(Debug)]
 pub struct ReqwestTransport {
+    /// How to make the client again in a forked child; `None` for a client of the caller's
+    /// ([`ReqwestTransport::with_client`]), which is used as it is.
+    settings: Option<(Duration, Proxies)>,
+    /// The process that made `client`.
+    pid: u32,
     client: reqwest::Client,
+    /// The client of a forked child (only ever locked in a child, so no lock is held across the
+    /// fork by the parent).
+    forked: Mutex<Option<(u32, reqwest::Client)>>,
+}
+
+/// Which HTTP proxies a [`ReqwestTransport`] uses.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Proxies {
+    /// The environment's `HTTP_PROXY`, `HTTPS_PROXY`, `ALL_PROXY` and `NO_PROXY` (reqwest's default).
+    FromEnvironment,
+    /// None: connect directly. The client uses this for loopback base URLs, so that the API key
+    /// of a local sandbox never travels to a proxy.
+    None,
 }
 
 impl ReqwestTransport {
@@ -19,29 +44,71 @@ impl ReqwestTransport {
     /// redirect would carry the `x-api-key` header (and a money-moving body) to a URL the SDK
     /// never checked. A 3xx reply is returned to the client, which reports it as an error.
     pub fn new() -> crate::Result<Self> {
-        ReqwestTransport::with_connect_timeout(DEFAULT_CONNECT_TIMEOUT)
+        ReqwestTransport::with_options(DEFAULT_CONNECT_TIMEOUT, Proxies::FromEnvironment)
     }
 
     /// Like [`ReqwestTransport::new`], giving up on connecting after `connect_timeout`. A
     /// connection that was never made carried nothing, so that failure is
     /// [`TransportError::NotSent`] and even a money-moving call may be sent again.
     pub fn with_connect_timeout(connect_timeout: Duration) -> crate::Result<Self> {
-        default_client(connect_timeout)
-            .map(|client| ReqwestTransport { client })
-            .map_err(|e| crate::Error::config(format!("the HTTP client could not start: {e}")))
+        ReqwestTransport::with_options(connect_timeout, Proxies::FromEnvironment)
     }
 
-    /// A transport over a reqwest client you configured (proxy, TLS roots, …).
+    /// Like [`ReqwestTransport::with_connect_timeout`], with the choice of proxies.
+    pub fn with_options(connect_timeout: Duration, proxies: Proxies) -> crate::Result<Self> {
+        let client = default_client(connect_timeout, proxies)?;
+        Ok(ReqwestTransport {
+            settings: Some((connect_timeout, proxies)),
+            pid: std::process::id(),
+            client,
+            forked: Mutex::new(None),
+        })
+    }
+
+    /// A transport over a reqwest client you configured (proxy, TLS roots, …). After a fork,
+    /// making a fresh client is up to you: this one is used as it is.
     pub fn with_client(client: reqwest::Client) -> Self {
-        ReqwestTransport { client }
+        ReqwestTransport {
+            settings: None,
+            pid: std::process::id(),
+            client,
+            forked: Mutex::new(None),
+        }
+    }
+
+    /// The client for this process (see the type's docs on fork safety).
+    fn client(&self) -> Result<reqwest::Client, TransportError> {
+        let pid = std::process::id();
+        let Some((connect_timeout, proxies)) = self.settings.filter(|_| pid != self.pid) else {
+            return Ok(self.client.clone());
+        };
+        let mut forked = self.forked.lock().unwrap_or_else(|e| e.into_inner());
+        if let Some((made_in, client)) = forked.as_ref() {
+            if *made_in == pid {
+                return Ok(client.clone());
+            }
+        }
+        let client = default_client(connect_timeout, proxies)
+            .map_err(|e| TransportError::NotSent(e.to_string()))?;
+        // The parent's pooled connections belong to the parent: never closed from here (that
+        // would shut the parent's sockets' TLS sessions down), just left alone.
+        if let Some((_, stale)) = forked.replace((pid, client.clone())) {
+            std::mem::forget(stale);
+        }
+        Ok(client)
     }
 }
 
-fn default_client(connect_timeout: Duration) -> Result<reqwest::Client, reqwest::Error> {
-    reqwest::Client::builder()
+fn default_client(connect_timeout: Duration, proxies: Proxies) -> crate::Result<reqwest::Client> {
+    let mut builder = reqwest::Client::builder()
         .redirect(reqwest::redirect::Policy::none())
-        .connect_timeout(connect_timeout)
+        .connect_timeout(connect_timeout);
+    if proxies == Proxies::None {
+        builder = builder.no_proxy();
+    }
+    builder
         .build()
+        .map_err(|e| crate::Error::config(format!("the HTTP client could not start: {e}")))
 }
 
 fn reqwest_method(m: Method) -> reqwest::Method {
@@ -154,7 +221,10 @@ async fn read_body(
 
 impl Transport for ReqwestTransport {
     fn send(&self, request: HttpRequest) -> BoxFuture<'_, Result<HttpResponse, TransportError>> {
-        Box::pin(send_reqwest(&self.client, request))
+        Box::pin(async move {
+            let client = self.client()?;
+            send_reqwest(&client, request).await
+        })
     }
 
     fn honours_deadline(&self) -> bool {
