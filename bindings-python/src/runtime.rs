@@ -7,7 +7,7 @@ use std::any::TypeId;
 use std::future::Future;
 use std::panic::AssertUnwindSafe;
 use std::pin::Pin;
-use std::sync::{Condvar, Mutex, MutexGuard};
+use std::sync::{Condvar, Mutex, MutexGuard, OnceLock};
 use std::task::{Context, Poll};
 use std::time::Duration;
 
@@ -43,8 +43,40 @@ where
     }))
 }
 
+/// The runtime of the process that first needed one, and that process's id.
+static FIRST: OnceLock<(u32, tokio::runtime::Runtime)> = OnceLock::new();
+/// The runtime of a forked child. Only ever locked in a child (the first process never takes
+/// this lock), so no lock is held across the fork.
+static FORKED: Mutex<Option<(u32, &'static tokio::runtime::Runtime)>> = Mutex::new(None);
+
+fn new_runtime() -> tokio::runtime::Runtime {
+    tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .thread_name("p100-runtime")
+        .build()
+        .unwrap_or_else(|e| panic!("p100: the async runtime could not start: {e}"))
+}
+
+/// The tokio runtime of **this process**. After `os.fork()` (gunicorn `--preload`, Celery
+/// prefork, `multiprocessing` with the fork start method) the parent's runtime is still in
+/// memory but its threads did not survive the fork: the child makes a fresh one on its first
+/// call. (The core's HTTP client does the same for its connections.) Runtimes are never
+/// dropped: one per process.
 pub fn runtime() -> &'static tokio::runtime::Runtime {
-    pyo3_async_runtimes::tokio::get_runtime()
+    let pid = std::process::id();
+    let (made_in, rt) = FIRST.get_or_init(|| (pid, new_runtime()));
+    if *made_in == pid {
+        return rt;
+    }
+    let mut forked = FORKED.lock().unwrap_or_else(|e| e.into_inner());
+    match *forked {
+        Some((p, rt)) if p == pid => rt,
+        _ => {
+            let rt: &'static tokio::runtime::Runtime = Box::leak(Box::new(new_runtime()));
+            *forked = Some((pid, rt));
+            rt
+        }
+    }
 }
 
 /// How often a blocking call wakes up to let Python handle signals (Ctrl-C).
