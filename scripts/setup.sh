@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Installs everything the builds and tests need on a fresh Debian machine. Idempotent: steps
-# whose result is already present are skipped. Usage: scripts/setup.sh [rust|wasm|python|kotlin|swift|all]
+# whose result is already present are skipped. Usage: scripts/setup.sh [rust|wasm|python|kotlin|swift|docs|all]
 set -euo pipefail
 cd "$(dirname "$0")/.."
 what="${1:-all}"
@@ -87,12 +87,18 @@ setup_swift() {
   touch "$marker"
 }
 
+# The documentation site's browser check (scripts/docs.sh): Debian's headless-capable Chromium.
+setup_docs() {
+  need_apt chromium fonts-dejavu-core
+}
+
 case "$what" in
   rust) setup_rust ;;
+  docs) setup_docs ;;
   wasm) setup_wasm ;;
   python) setup_python ;;
   kotlin) setup_kotlin ;;
   swift) setup_swift ;;
   all) setup_rust; [ -d bindings-wasm ] && setup_wasm; [ -d bindings-python ] && setup_python; [ -d bindings-mobile ] && { setup_kotlin; setup_swift; }; true ;;
-  *) echo "usage: $0 [rust|wasm|python|kotlin|swift|all]" >&2; exit 2 ;;
+  *) echo "usage: $0 [rust|wasm|python|kotlin|swift|docs|all]" >&2; exit 2 ;;
 esac
