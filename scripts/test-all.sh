@@ -27,6 +27,9 @@ if ! cargo test -p p100-sandbox --test scenarios --test fault_matrix -- --nocapt
 fi
 grep -E '^(scenario [a-z_]+: [0-9]+ steps|fault matrix:)' "$out"; rm -f "$out"
 
+step "OpenAPI description: drift check and outside judges (scripts/openapi.sh)"
+scripts/openapi.sh
+
 step "tour against the built-in sandbox"
 cargo run --quiet --example tour
 

@@ -38,6 +38,8 @@ pub mod error;
 pub mod mask;
 pub mod models;
 pub mod money;
+#[cfg(feature = "openapi")]
+pub mod openapi;
 pub mod operations;
 pub mod routes;
 pub mod validate;

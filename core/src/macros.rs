@@ -12,16 +12,16 @@
 #[doc(hidden)]
 macro_rules! string_enum {
     (
-        $(#[$meta:meta])*
+        $(#[$($meta:tt)*])*
         pub enum $name:ident {
-            $( $(#[$vmeta:meta])* $variant:ident = $wire:literal $(| $alias:literal)* ),+ $(,)?
+            $( $(#[$($vmeta:tt)*])* $variant:ident = $wire:literal $(| $alias:literal)* ),+ $(,)?
         }
     ) => {
-        $(#[$meta])*
+        $(#[$($meta)*])*
         #[derive(Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
         #[cfg_attr(feature = "uniffi", derive(::uniffi::Enum), ::uniffi::export(Display))]
         pub enum $name {
-            $( $(#[$vmeta])* $variant, )+
+            $( $(#[$($vmeta)*])* $variant, )+
             /// A value this version of the SDK does not know, kept exactly as received.
             Unknown(String),
         }
@@ -30,6 +30,8 @@ macro_rules! string_enum {
         $crate::__wasm_enum_extras!($name, [$($wire),+]);
         $crate::__python_enum_extras!($name);
         $crate::__uniffi_enum_extras!($name);
+        // Its JSON Schema for the OpenAPI description (feature `openapi`): see `crate::openapi`.
+        $crate::__openapi_enum_extras!($name [$(#[$($meta)*])*] [$($wire [$(#[$($vmeta)*])*]),+]);
 
         impl $name {
             /// The canonical wire spellings of every known value.
@@ -119,6 +121,7 @@ macro_rules! model {
         #[cfg_attr(feature = "wasm", derive(::tsify::Tsify), tsify(missing_as_null, hashmap_as_object))]
         #[cfg_attr(feature = "uniffi", derive(::uniffi::Record))]
         #[cfg_attr(feature = "python", ::pyo3::pyclass(get_all, eq, frozen, module = "p100"))]
+        #[cfg_attr(feature = "openapi", derive(::schemars::JsonSchema))]
         pub struct $name { $($body)* }
 
         // Binding extras (no-ops unless the binding's feature is on): see `crate::bindings`.

@@ -58,3 +58,11 @@ macro_rules! __uniffi_enum_extras {
 macro_rules! __uniffi_model_extras {
     ($name:ident) => {};
 }
+
+/// No-op fallback when the `openapi` feature is off (see `crate::openapi`).
+#[cfg(not(feature = "openapi"))]
+#[macro_export]
+#[doc(hidden)]
+macro_rules! __openapi_enum_extras {
+    ($($any:tt)*) => {};
+}

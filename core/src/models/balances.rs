@@ -107,6 +107,7 @@ model! {
 /// and the flat array of the non-KYC create-user response (its `eur` entries become fiat
 /// balances, every other entry a crypto balance). Encodes as the object form.
 #[derive(Debug, Clone, PartialEq, Default, Serialize)]
+#[cfg_attr(feature = "openapi", derive(schemars::JsonSchema))]
 #[serde(rename_all = "camelCase")]
 pub struct Balances {
     /// Fiat balances.
@@ -293,6 +294,7 @@ model! {
 /// A transaction history. *Inferred*: decodes from a top-level array or from an object holding
 /// the array under `transactions`, `items` or `data`. Encodes as `{"transactions": [...]}`.
 #[derive(Debug, Clone, PartialEq, Default, Serialize)]
+#[cfg_attr(feature = "openapi", derive(schemars::JsonSchema))]
 pub struct TransactionHistory {
     /// The transactions, as sent.
     pub transactions: Vec<Transaction>,

@@ -207,26 +207,32 @@ model! {
         pub card_id: String,
         /// Monthly limit, all transactions.
         #[serde(default, skip_serializing_if = "Option::is_none", with = "as_number::option")]
+        #[cfg_attr(feature = "openapi", schemars(with = "Option<crate::openapi::AmountNumber>"))]
         #[cfg_attr(feature = "uniffi", uniffi(default))]
         pub monthly_trx_all: Option<Amount>,
         /// Daily limit, all transactions.
         #[serde(default, skip_serializing_if = "Option::is_none", with = "as_number::option")]
+        #[cfg_attr(feature = "openapi", schemars(with = "Option<crate::openapi::AmountNumber>"))]
         #[cfg_attr(feature = "uniffi", uniffi(default))]
         pub daily_trx_all: Option<Amount>,
         /// Monthly limit, ATM.
         #[serde(default, skip_serializing_if = "Option::is_none", with = "as_number::option")]
+        #[cfg_attr(feature = "openapi", schemars(with = "Option<crate::openapi::AmountNumber>"))]
         #[cfg_attr(feature = "uniffi", uniffi(default))]
         pub monthly_trx_atm: Option<Amount>,
         /// Daily limit, ATM.
         #[serde(default, skip_serializing_if = "Option::is_none", with = "as_number::option")]
+        #[cfg_attr(feature = "openapi", schemars(with = "Option<crate::openapi::AmountNumber>"))]
         #[cfg_attr(feature = "uniffi", uniffi(default))]
         pub daily_trx_atm: Option<Amount>,
         /// Monthly limit, e-commerce.
         #[serde(default, skip_serializing_if = "Option::is_none", with = "as_number::option")]
+        #[cfg_attr(feature = "openapi", schemars(with = "Option<crate::openapi::AmountNumber>"))]
         #[cfg_attr(feature = "uniffi", uniffi(default))]
         pub monthly_trx_ecom: Option<Amount>,
         /// Daily limit, e-commerce.
         #[serde(default, skip_serializing_if = "Option::is_none", with = "as_number::option")]
+        #[cfg_attr(feature = "openapi", schemars(with = "Option<crate::openapi::AmountNumber>"))]
         #[cfg_attr(feature = "uniffi", uniffi(default))]
         pub daily_trx_ecom: Option<Amount>,
     }

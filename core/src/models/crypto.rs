@@ -118,6 +118,7 @@ model! {
         pub currency: Currency,
         /// Amount to send.
         #[serde(with = "as_number")]
+        #[cfg_attr(feature = "openapi", schemars(with = "crate::openapi::AmountNumber"))]
         pub amount: Amount,
         /// Destination address.
         pub wallet_address: String,
@@ -180,6 +181,7 @@ model! {
         pub currency: Currency,
         /// Amount to send.
         #[serde(with = "as_number")]
+        #[cfg_attr(feature = "openapi", schemars(with = "crate::openapi::AmountNumber"))]
         pub amount: Amount,
         /// Destination address.
         pub wallet_address: String,
@@ -329,6 +331,7 @@ model! {
     pub struct TravelRuleUpdateRequest {
         /// The deposit (path parameter; not serialized).
         #[serde(skip_serializing, default)]
+        #[cfg_attr(feature = "openapi", schemars(skip))]
         pub crypto_deposit_id: String,
         /// Sender's name.
         pub name: String,

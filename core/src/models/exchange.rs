@@ -26,6 +26,7 @@ pub(crate) fn rate_of<'a>(
 /// Decodes from the documented top-level map (`{"btc": 55647.81453411, "eur": 1, …}`) or from
 /// an object with a `rates` map; every rate is exact. Encodes as the top-level map.
 #[derive(Debug, Clone, PartialEq, Default, Serialize)]
+#[cfg_attr(feature = "openapi", derive(schemars::JsonSchema))]
 #[serde(transparent)]
 pub struct ExchangeRates {
     /// Rate per currency code, as sent (lower case in the docs).
@@ -157,6 +158,7 @@ model! {
     pub struct PartnerExchangeRequest {
         /// Amount of `currency_from` to sell.
         #[serde(with = "as_number")]
+        #[cfg_attr(feature = "openapi", schemars(with = "crate::openapi::AmountNumber"))]
         pub amount: Amount,
         /// Currency to sell.
         pub currency_from: Currency,
@@ -211,6 +213,7 @@ model! {
         pub source_external_user_id: String,
         /// Amount of `currency_from` to sell.
         #[serde(with = "as_number")]
+        #[cfg_attr(feature = "openapi", schemars(with = "crate::openapi::AmountNumber"))]
         pub amount: Amount,
         /// Currency to sell.
         pub currency_from: Currency,

@@ -12,6 +12,7 @@ use crate::{validate, Amount, Currency, Network};
 /// currency → rate map, from a list of `{currency, rate}`, or from either under `rates`.
 /// Encodes as the map.
 #[derive(Debug, Clone, PartialEq, Default, Serialize)]
+#[cfg_attr(feature = "openapi", derive(schemars::JsonSchema))]
 #[serde(transparent)]
 pub struct OrderRates {
     /// Rate per currency code, as sent.

@@ -47,6 +47,7 @@ model! {
 /// The SEPA deposit contact list (whitelisted sender IBANs). *Inferred*: decodes from a
 /// top-level array or from an object holding it under `contacts`, `items` or `data`.
 #[derive(Debug, Clone, PartialEq, Default, Serialize)]
+#[cfg_attr(feature = "openapi", derive(schemars::JsonSchema))]
 pub struct SepaContacts {
     /// The contacts.
     pub contacts: Vec<SepaContact>,

@@ -1,0 +1,815 @@
+//! The OpenAPI 3.1 description of the P100 API, generated (feature `openapi`).
+//!
+//! [`spec`] builds `openapi/p100.openapi.json` from what the SDK itself is made of, so the
+//! description cannot say something the code does not:
+//!
+//! * **paths, methods, operation ids, source letters, money flags** from the operation table
+//!   ([`crate::for_each_operation!`] through [`crate::routes::ALL`]); the operation id is the
+//!   manifest name (`sepa.partner_transfer`, as in `tests/operations.json`);
+//! * **schemas** from the models: `schemars` derives added by `model!` (and by the few
+//!   hand-written types) behind this feature, read under serde's *deserialize* contract — what
+//!   the SDK accepts — with hand-written schemas only for the types whose serde form is written
+//!   by hand: [`Amount`] (a decimal string), [`AmountNumber`] (the request fields the docs show
+//!   as a JSON number), [`SecretString`] and the string enums (documented values, and any other
+//!   text, which may appear);
+//! * **errors**: the P-code body with [`crate::ErrorCode`]'s documented codes, and the 401 text
+//!   bodies `Access Denied. xo1|xo2|xo3`;
+//! * **webhooks**: one `webhooks` entry per event of [`crate::for_each_webhook_event!`];
+//! * **examples**: the documented JSON vectors of `tests/vectors/`, each read by the SDK's own
+//!   model and written back in its canonical form (amounts as strings, enum values as
+//!   documented), so an example is exactly what the SDK makes of the docs' example.
+//!
+//! The default build has none of this: `schemars` is an optional dependency.
+
+use std::borrow::Cow;
+use std::collections::BTreeMap;
+
+use schemars::generate::{SchemaGenerator, SchemaSettings};
+use schemars::{json_schema, JsonSchema, Schema};
+use serde::de::DeserializeOwned;
+use serde::Serialize;
+use serde_json::{json, Map, Value};
+
+use crate::models::*;
+use crate::routes::{Method, Route};
+use crate::webhooks::*;
+use crate::{Amount, Currency, SecretString};
+
+/// The schema of the request fields that the documentation shows as a JSON number
+/// (`"amount": 10`): written from the decimal's text, exactly (`crate::money::as_number`).
+pub struct AmountNumber;
+
+impl JsonSchema for AmountNumber {
+    fn schema_name() -> Cow<'static, str> {
+        "AmountNumber".into()
+    }
+
+    fn json_schema(_: &mut SchemaGenerator) -> Schema {
+        json_schema!({
+            "type": "number",
+            "description": "An exact decimal amount sent as a JSON number, because the docs' \
+                example for this field is a number. The SDK writes the number from the \
+                decimal's text (`10.50` stays `10.50`), never through a float; read it the \
+                same way. At most the currency's decimals (see `Currency`).",
+            "examples": [10, 0.005]
+        })
+    }
+}
+
+impl JsonSchema for Amount {
+    fn schema_name() -> Cow<'static, str> {
+        "Amount".into()
+    }
+
+    fn json_schema(_: &mut SchemaGenerator) -> Schema {
+        json_schema!({
+            "type": "string",
+            "pattern": "^-?[0-9]+(\\.[0-9]+)?$",
+            "description": format!(
+                "An exact decimal amount, rate or fee as text (`\"10.50\"`, \
+                 `\"0.00000001\"`): never a float. On requests, at most the currency's \
+                 decimals: {}. Older replies may carry a JSON number instead of a string: read \
+                 it from its text, exactly.",
+                decimals_text()
+            ),
+            "examples": ["10.50", "0.00000001"]
+        })
+    }
+}
+
+impl JsonSchema for SecretString {
+    fn schema_name() -> Cow<'static, str> {
+        "SecretString".into()
+    }
+
+    fn json_schema(_: &mut SchemaGenerator) -> Schema {
+        json_schema!({
+            "type": "string",
+            "format": "password",
+            "description": "A secret (PAN, CVV, PIN, document number, date of birth): \
+                never log it. The SDK keeps it out of every debug output, log and error."
+        })
+    }
+}
+
+/// `eur 2, usdc 6, …` from [`Currency::precision`].
+fn decimals_text() -> String {
+    Currency::WIRE_VALUES
+        .iter()
+        .map(|c| format!("{c} {}", Currency::parse(c).precision()))
+        .collect::<Vec<_>>()
+        .join(", ")
+}
+
+/// The doc comment lines of an item as one text (one leading space per line removed).
+#[doc(hidden)]
+pub fn doc_text(lines: &[&str]) -> String {
+    lines
+        .iter()
+        .map(|l| l.strip_prefix(' ').unwrap_or(l).trim_end())
+        .collect::<Vec<_>>()
+        .join("\n")
+        .trim()
+        .to_string()
+}
+
+/// The schema of a string enum of `string_enum!`: its documented values, and any other text.
+#[doc(hidden)]
+pub fn enum_schema(doc: &[&str], values: &[(&str, &[&str])]) -> Schema {
+    let listed = values
+        .iter()
+        .map(|(v, _)| format!("`{v}`"))
+        .collect::<Vec<_>>()
+        .join(", ");
+    let described: Map<String, Value> = values
+        .iter()
+        .map(|(v, d)| (v.to_string(), Value::String(doc_text(d))))
+        .collect();
+    let wire: Vec<&str> = values.iter().map(|(v, _)| *v).collect();
+    json_schema!({
+        "description": format!(
+            "{}\n\nDocumented values: {listed}. Read in any case. **Other values may appear** \
+             (the docs' lists are incomplete): keep an unknown value as its text, never fail \
+             on it.",
+            doc_text(doc)
+        ),
+        "anyOf": [
+            {"type": "string", "enum": wire},
+            {"type": "string", "description": "A value not documented yet."}
+        ],
+        "x-enumDescriptions": described
+    })
+}
+
+/// The doc lines of attributes (`#[doc = "…"]` kept, others skipped), as `&[&str]`.
+#[macro_export]
+#[doc(hidden)]
+macro_rules! __openapi_doc {
+    (@acc [$($d:literal)*]) => { &[$($d),*] as &[&str] };
+    (@acc [$($d:literal)*] #[doc = $x:literal] $($rest:tt)*) => {
+        $crate::__openapi_doc!(@acc [$($d)* $x] $($rest)*)
+    };
+    (@acc [$($d:literal)*] #[$($other:tt)*] $($rest:tt)*) => {
+        $crate::__openapi_doc!(@acc [$($d)*] $($rest)*)
+    };
+    ($($t:tt)*) => { $crate::__openapi_doc!(@acc [] $($t)*) };
+}
+
+/// The JSON Schema of a `string_enum!` (its doc, its values and theirs).
+#[macro_export]
+#[doc(hidden)]
+macro_rules! __openapi_enum_extras {
+    ($name:ident [$(#[$($meta:tt)*])*] [$($wire:literal [$(#[$($vmeta:tt)*])*]),+]) => {
+        impl ::schemars::JsonSchema for $name {
+            fn schema_name() -> ::std::borrow::Cow<'static, str> {
+                stringify!($name).into()
+            }
+
+            fn json_schema(_: &mut ::schemars::SchemaGenerator) -> ::schemars::Schema {
+                $crate::openapi::enum_schema(
+                    $crate::__openapi_doc!($(#[$($meta)*])*),
+                    &[$(($wire, $crate::__openapi_doc!($(#[$($vmeta)*])*))),+],
+                )
+            }
+        }
+    };
+}
+
+/// What the generator needs of a model type: its schema (a `$ref`), its schema inline (query
+/// parameters, multipart fields) and how an example is read and written back.
+#[derive(Clone, Copy)]
+struct TypeFns {
+    name: &'static str,
+    reference: fn(&mut SchemaGenerator) -> Schema,
+    inline: fn(&mut SchemaGenerator) -> Schema,
+    normalize: fn(&str) -> serde_json::Result<Value>,
+}
+
+impl TypeFns {
+    fn of<T: JsonSchema + DeserializeOwned + Serialize>(name: &'static str) -> TypeFns {
+        TypeFns {
+            name,
+            reference: |g| g.subschema_for::<T>(),
+            inline: |g| T::json_schema(g),
+            normalize: |text| {
+                serde_json::from_str::<T>(text).and_then(|t| serde_json::to_value(&t))
+            },
+        }
+    }
+}
+
+/// What an operation answers.
+#[derive(Clone, Copy)]
+enum Output {
+    /// No body the SDK reads (`()` in the table): the API sends `{}` or nothing useful.
+    Empty,
+    /// The HTML page of `kyc.verification_page` (as `core/src/client/resources.rs` reads it).
+    Html,
+    /// A JSON document of the type.
+    Json(TypeFns),
+}
+
+/// The types of one row of the table.
+struct OpTypes {
+    name: &'static str,
+    input: Option<TypeFns>,
+    output: Output,
+}
+
+/// Groups (name, doc lines) and the row types, from the operation table.
+macro_rules! op_types {
+    ($(
+        $(#[doc = $gdoc:literal])*
+        group $group:ident $Group:ident $gjs:literal wait($($wait:tt)*) {
+            $(
+                $(#[doc = $doc:literal])+
+                $op:ident: $konst:ident $method:ident $path:literal $src:ident $($flag:ident)*,
+                $shape:ident $(($($id:ident $idw:literal),+))? $($in:ident)? -> $out:tt, js $js:literal;
+            )+
+        }
+    )+) => {
+        const GROUPS: &[(&str, &[&str])] = &[$((stringify!($group), &[$($gdoc),*])),+];
+
+        fn op_types() -> Vec<OpTypes> {
+            vec![$($(OpTypes {
+                name: concat!(stringify!($group), ".", stringify!($op)),
+                input: op_types!(@in $($in)?),
+                output: op_types!(@out $out),
+            }),+),+]
+        }
+    };
+    (@in) => { None };
+    (@in $t:ident) => { Some(TypeFns::of::<$t>(stringify!($t))) };
+    (@out ()) => { Output::Empty };
+    (@out VerificationPage) => { Output::Html };
+    (@out $t:ident) => { Output::Json(TypeFns::of::<$t>(stringify!($t))) };
+}
+
+crate::for_each_operation!(op_types);
+
+/// One webhook event: name, doc lines, payload type.
+struct EventTypes {
+    name: &'static str,
+    doc: &'static [&'static str],
+    payload: TypeFns,
+}
+
+macro_rules! event_types {
+    ($( #[doc = $doc:literal] $variant:ident($payload:ident) = $name:literal; )+) => {
+        fn event_types() -> Vec<EventTypes> {
+            vec![$(EventTypes {
+                name: $name,
+                doc: &[$doc],
+                payload: TypeFns::of::<$payload>(stringify!($payload)),
+            }),+]
+        }
+    };
+}
+
+crate::for_each_webhook_event!(event_types);
+
+/// What each source letter means (`core/src/routes.rs`).
+fn source_meaning(letter: &str) -> &'static str {
+    match letter {
+        "D" => "seen in a current doc page",
+        "G" => "seen only in the old static docs",
+        "U" => "seen only in third-party integration code",
+        _ => "not documented anywhere: inferred from the API's naming pattern",
+    }
+}
+
+/// An example object of the spec from a vector file.
+fn example(file: &str, value: Value) -> Value {
+    json!({
+        "summary": format!("tests/vectors/{file}"),
+        "description": "A documented example (tests/vectors/), as the SDK's model reads it, \
+            written back in its canonical form: amounts as strings, enum values as documented.",
+        "value": value,
+    })
+}
+
+/// Removes object members whose value is `null` (absent and `null` mean the same to every
+/// model), recursively.
+fn drop_nulls(v: Value) -> Value {
+    match v {
+        Value::Object(m) => Value::Object(
+            m.into_iter()
+                .filter(|(_, v)| !v.is_null())
+                .map(|(k, v)| (k, drop_nulls(v)))
+                .collect(),
+        ),
+        Value::Array(a) => Value::Array(a.into_iter().map(drop_nulls).collect()),
+        other => other,
+    }
+}
+
+/// The vectors sorted by what they are an example of.
+#[derive(Default)]
+struct Examples {
+    /// (operation, "request" | "response") → examples by key.
+    ops: BTreeMap<(String, String), Map<String, Value>>,
+    /// error examples by key.
+    errors: Map<String, Value>,
+    /// event name → examples by key.
+    events: BTreeMap<String, Map<String, Value>>,
+    /// Truncated vectors the model cannot read: (file, why).
+    unused: Vec<Value>,
+}
+
+/// Sorts and normalizes the vectors. A vector that names nothing known, or that the model
+/// cannot read, is an error naming the file.
+fn examples(
+    vectors: &[(String, String)],
+    ops: &[OpTypes],
+    events: &[EventTypes],
+) -> Result<Examples, String> {
+    let mut out = Examples::default();
+    for (file, text) in vectors {
+        let stem = file.strip_suffix(".json").unwrap_or(file);
+        let key = stem.replace('.', "_");
+        let parts: Vec<&str> = stem.split('.').collect();
+        match parts.as_slice() {
+            ["error", ..] => {
+                let v: Value = serde_json::from_str(text).map_err(|e| format!("{file}: {e}"))?;
+                out.errors.insert(key, example(file, v));
+            }
+            ["webhook", event, ..] => {
+                let e = events
+                    .iter()
+                    .find(|e| e.name == *event)
+                    .ok_or_else(|| format!("{file}: no webhook event {event}"))?;
+                let parsed =
+                    crate::webhooks::parse_event(text).map_err(|e| format!("{file}: {e}"))?;
+                if parsed.name() != e.name {
+                    return Err(format!("{file}: parsed as {}", parsed.name()));
+                }
+                let data = serde_json::to_value(&parsed)
+                    .map_err(|e| format!("{file}: {e}"))?
+                    .get("data")
+                    .cloned()
+                    .unwrap_or(Value::Null);
+                out.events
+                    .entry(e.name.to_string())
+                    .or_default()
+                    .insert(key, example(file, drop_nulls(data)));
+            }
+            [group, op, dir @ ("request" | "response"), ..] => {
+                let name = format!("{group}.{op}");
+                let o = ops
+                    .iter()
+                    .find(|o| o.name == name)
+                    .ok_or_else(|| format!("{file}: no operation {name}"))?;
+                let fns = match (*dir, &o.output) {
+                    ("request", _) => o.input,
+                    (_, Output::Json(t)) => Some(*t),
+                    _ => None,
+                }
+                .ok_or_else(|| format!("{file}: {name} has no JSON {dir}"))?;
+                let v = match (fns.normalize)(text) {
+                    Ok(v) => v,
+                    // A doc example the model refuses (a truncated page lacking a required
+                    // field, the docs' duplicate key…) is no example of the API: it is listed
+                    // in `info.x-p100-vectors-not-used` with the reason (and the drift check
+                    // shows any change of that list).
+                    Err(e) => {
+                        out.unused
+                            .push(json!({"file": file, "reason": e.to_string()}));
+                        continue;
+                    }
+                };
+                out.ops
+                    .entry((name, dir.to_string()))
+                    .or_default()
+                    .insert(key, example(file, drop_nulls(v)));
+            }
+            _ => {
+                return Err(format!(
+                    "{file}: name does not follow tests/vectors/README.md"
+                ))
+            }
+        }
+    }
+    Ok(out)
+}
+
+fn schema_value(s: Schema) -> Value {
+    s.to_value()
+}
+
+/// The properties of an inline object schema and its `required` list.
+fn properties(s: &Value) -> (Map<String, Value>, Vec<String>) {
+    let props = s
+        .get("properties")
+        .and_then(Value::as_object)
+        .cloned()
+        .unwrap_or_default();
+    let required = s
+        .get("required")
+        .and_then(Value::as_array)
+        .map(|a| {
+            a.iter()
+                .filter_map(|v| v.as_str().map(str::to_string))
+                .collect()
+        })
+        .unwrap_or_default();
+    (props, required)
+}
+
+/// Sets `key` on a JSON object (no-op on anything else).
+fn set(v: &mut Value, key: &str, value: Value) {
+    if let Value::Object(m) = v {
+        m.insert(key.to_string(), value);
+    }
+}
+
+/// `anyOf [X, null]` → `X`, `type [T, "null"]` → `T` (keeping the other keywords).
+fn not_null(mut schema: Value) -> Value {
+    if let Some(m) = schema.as_object_mut() {
+        if let Some(Value::Array(any)) = m.get("anyOf") {
+            let rest: Vec<Value> = any
+                .iter()
+                .filter(|s| s.get("type") != Some(&json!("null")))
+                .cloned()
+                .collect();
+            if let [only] = rest.as_slice() {
+                let only = only.clone();
+                m.remove("anyOf");
+                if let Value::Object(o) = only {
+                    m.extend(o);
+                }
+            }
+        }
+        if let Some(Value::Array(types)) = m.get("type") {
+            let rest: Vec<Value> = types.iter().filter(|t| *t != "null").cloned().collect();
+            if let [only] = rest.as_slice() {
+                m.insert("type".into(), only.clone());
+            }
+        }
+        if m.get("default") == Some(&Value::Null) {
+            m.remove("default");
+        }
+    }
+    schema
+}
+
+fn path_parameter(name: &str) -> Value {
+    json!({
+        "name": name,
+        "in": "path",
+        "required": true,
+        "description": format!("`{name}`: one path segment (percent-encoded by the SDK)."),
+        "schema": {"type": "string", "minLength": 1}
+    })
+}
+
+/// The spec. `vectors` are the files of `tests/vectors/` as (file name, text).
+pub fn spec(vectors: &[(String, String)]) -> Result<Value, String> {
+    let mut settings = SchemaSettings::draft2020_12();
+    settings.definitions_path = "/components/schemas".into();
+    settings.meta_schema = None;
+    let mut g = SchemaGenerator::new(settings);
+
+    let ops = op_types();
+    let events = event_types();
+    let mut ex = examples(vectors, &ops, &events)?;
+
+    let mut paths: BTreeMap<&str, Map<String, Value>> = BTreeMap::new();
+    for route in crate::routes::ALL {
+        let t = ops
+            .iter()
+            .find(|o| o.name == route.name)
+            .ok_or_else(|| format!("{}: not in the table", route.name))?;
+        let op = operation(route, t, &mut g, &mut ex);
+        paths
+            .entry(route.path)
+            .or_default()
+            .insert(route.method.as_str().to_ascii_lowercase(), op);
+    }
+
+    let mut webhooks = Map::new();
+    for e in &events {
+        let payload = schema_value((e.payload.reference)(&mut g));
+        let mut media = json!({
+            "schema": {
+                "oneOf": [
+                    payload.clone(),
+                    {
+                        "type": "object",
+                        "description": "The envelope form the FAQ shows.",
+                        "properties": {
+                            "event_type": {"type": "string"},
+                            "data": payload
+                        },
+                        "required": ["data"]
+                    }
+                ]
+            }
+        });
+        if let Some(examples) = ex.events.remove(e.name) {
+            set(&mut media, "examples", Value::Object(examples));
+        }
+        webhooks.insert(
+            e.name.to_string(),
+            json!({
+                "post": {
+                    "operationId": format!("webhook.{}", e.name),
+                    "summary": doc_text(e.doc),
+                    "description": format!(
+                        "{} P100 posts the payload (`{}`) to the partner's webhook URL with the \
+                         partner's webhook token in `Authorization`. The body is the flat \
+                         payload or, as the FAQ shows, the envelope `{{\"event_type\", \"data\"}}`. \
+                         The SDK recognises the event as `p100::webhooks::parse_event` \
+                         describes. Answer 200 at once; P100 retries after about 8, 16, 32 and \
+                         64 s.",
+                        doc_text(e.doc),
+                        e.payload.name
+                    ),
+                    "tags": ["webhooks"],
+                    "security": [{"webhookToken": []}],
+                    "requestBody": {"required": true, "content": {"application/json": media}},
+                    "responses": {
+                        "200": {"description": "Acknowledged."},
+                        "401": {"description": "The `Authorization` token is missing or wrong: refuse the delivery."}
+                    }
+                }
+            }),
+        );
+    }
+
+    let error_codes = schema_value(g.subschema_for::<crate::ErrorCode>());
+    let mut schemas: Map<String, Value> = g
+        .take_definitions(true)
+        .into_iter()
+        .collect::<BTreeMap<_, _>>()
+        .into_iter()
+        .collect();
+    if let Some(Value::Object(c)) = schemas.get_mut("Currency") {
+        let decimals: Map<String, Value> = Currency::WIRE_VALUES
+            .iter()
+            .map(|c| (c.to_string(), json!(Currency::parse(c).precision())))
+            .collect();
+        c.insert("x-p100-decimals".into(), Value::Object(decimals));
+    }
+    schemas.insert(
+        "ApiError".into(),
+        json!({
+            "type": "object",
+            "description": "The body of every P-code error. Business errors carry \
+                `errorCode`, `errorName` and `errorMessage`; validation errors are always \
+                `P403` with a joined `errorMessage` and no `errorName`. Branch on `errorCode`; \
+                log `errorMessage`, never show it to end users.",
+            "properties": {
+                "errorCode": error_codes,
+                "errorName": {"type": "string", "description": "Readable name (`insufficient-funds`)."},
+                "errorMessage": {"type": "string", "description": "Details for logs."}
+            },
+            "required": ["errorCode"]
+        }),
+    );
+
+    let mut error_examples = std::mem::take(&mut ex.errors);
+    let tags: Vec<Value> = GROUPS
+        .iter()
+        .map(|(name, doc)| json!({"name": name, "description": doc_text(doc)}))
+        .chain(std::iter::once(json!({
+            "name": "webhooks",
+            "description": "Events P100 posts to the partner's server."
+        })))
+        .collect();
+
+    Ok(json!({
+        "openapi": "3.1.0",
+        "info": {
+            "title": "P100 Partner API",
+            "version": env!("CARGO_PKG_VERSION"),
+            "summary": "Users, KYC, fiat and crypto balances, exchange, SEPA, crypto, virtual cards, orders, payment links and webhooks.",
+            "description": format!(
+                "GENERATED from the P100 SDK's core (`core/src/openapi.rs`: the operation table \
+                 and the models) — never edit by hand.\n\n\
+                 The public P100 docs are incomplete. Every operation says where its path comes \
+                 from (`x-p100-source` and its description): **D** {}; **G** {}; **U** {}; \
+                 **I** {}.\n\n\
+                 **Money** is exact decimal text (`Amount`), never a float; each currency has \
+                 its number of decimals (`x-p100-decimals` on `Currency`: {}). \
+                 **Enums** list their documented values, and other values may appear. \
+                 A 2xx on a call that moves money (`x-p100-moves-money`) only means *accepted*: \
+                 the outcome comes by webhook or from the matching details call; such a call \
+                 is never sent twice after an ambiguous failure (P100 has no idempotency \
+                 keys).\n\n\
+                 Authentication: the `x-api-key` header on every call; a 401 answers with the \
+                 text `Access Denied. xo1` (no key), `xo2` (wrong key) or `xo3` (IP not \
+                 allowed).",
+                source_meaning("D"),
+                source_meaning("G"),
+                source_meaning("U"),
+                source_meaning("I"),
+                decimals_text()
+            ),
+            "license": {"name": "MIT OR Apache-2.0", "identifier": "MIT OR Apache-2.0"},
+            "x-p100-vectors-not-used": std::mem::take(&mut ex.unused)
+        },
+        "servers": [
+            {"url": "https://partner-api-stage.p100.io", "description": "Staging"},
+            {"url": "https://partner-api.p100.io", "description": "Production"},
+            {
+                "url": "http://127.0.0.1:{port}",
+                "description": "The local sandbox (`p100 sandbox --port PORT`)",
+                "variables": {"port": {"default": "8080"}}
+            }
+        ],
+        "security": [{"apiKey": []}],
+        "tags": tags,
+        "paths": paths,
+        "webhooks": webhooks,
+        "components": {
+            "schemas": schemas,
+            "securitySchemes": {
+                "apiKey": {
+                    "type": "apiKey",
+                    "in": "header",
+                    "name": "x-api-key",
+                    "description": "The partner's API key (lower-case header name). Keep it in the environment or a secrets manager."
+                },
+                "webhookToken": {
+                    "type": "apiKey",
+                    "in": "header",
+                    "name": "Authorization",
+                    "description": "The partner's webhook token, as P100 sends it with every delivery (compare in constant time: `p100::webhooks::Verifier`)."
+                }
+            },
+            "responses": {
+                "Error": {
+                    "description": "Refused with a P-code (HTTP 400, and 404 for some \
+                        not-found codes). `P403` is every validation failure.",
+                    "content": {"application/json": {
+                        "schema": {"$ref": "#/components/schemas/ApiError"},
+                        "examples": std::mem::take(&mut error_examples)
+                    }}
+                },
+                "NotFound": {
+                    "description": "The resource does not exist (a not-found P-code).",
+                    "content": {"application/json": {"schema": {"$ref": "#/components/schemas/ApiError"}}}
+                },
+                "Unauthorized": {
+                    "description": "No key (`xo1`), a wrong key (`xo2`) or an IP that is not allowed (`xo3`, production only).",
+                    "content": {"text/plain": {
+                        "schema": {"type": "string", "pattern": "^Access Denied\\. xo[0-9]+$"},
+                        "examples": {
+                            "xo1": {"summary": "No API key", "value": "Access Denied. xo1"},
+                            "xo2": {"summary": "Wrong API key", "value": "Access Denied. xo2"},
+                            "xo3": {"summary": "IP not allowed", "value": "Access Denied. xo3"}
+                        }
+                    }}
+                }
+            }
+        }
+    }))
+}
+
+/// One operation object.
+fn operation(route: &Route, t: &OpTypes, g: &mut SchemaGenerator, ex: &mut Examples) -> Value {
+    let (group, _) = route.name.split_once('.').unwrap_or((route.name, ""));
+    let doc = route.doc.split_whitespace().collect::<Vec<_>>().join(" ");
+    let summary = doc
+        .split_once(". ")
+        .map_or(doc.trim_end_matches('.').to_string(), |(first, _)| {
+            first.to_string()
+        });
+    let letter = route.source.letter();
+    let mut description = format!(
+        "{doc}\n\nSource **{letter}**: the path was {}.",
+        source_meaning(letter)
+    );
+    if route.moves_money {
+        description.push_str(
+            "\n\n**Moves money.** A 2xx means *accepted*, not done: follow the outcome by \
+             webhook or the details call. Never sent twice after an ambiguous failure.",
+        );
+    }
+    if let Some(w) = route.wait_for {
+        description.push_str(&format!(" The SDK's `{w}` polls it to its final status."));
+    }
+
+    let mut parameters: Vec<Value> = route.params().iter().map(|p| path_parameter(p)).collect();
+    let mut request_body = None;
+    if let Some(input) = t.input {
+        let shape = route.input.shape();
+        match shape {
+            "query" | "ids_query" => {
+                let (props, required) = properties(&schema_value((input.inline)(g)));
+                for (name, schema) in props {
+                    // An absent query parameter is the model's `None`: never a JSON `null`.
+                    let schema = not_null(schema);
+                    let description = schema
+                        .get("description")
+                        .cloned()
+                        .unwrap_or(Value::String(String::new()));
+                    parameters.push(json!({
+                        "name": name,
+                        "in": "query",
+                        "required": required.contains(&name),
+                        "description": description,
+                        "schema": schema,
+                    }));
+                }
+            }
+            "upload" => {
+                let (mut props, mut required) = properties(&schema_value((input.inline)(g)));
+                for p in route.params() {
+                    props.remove(p);
+                    required.retain(|r| r != p);
+                }
+                props.insert(
+                    "files".into(),
+                    json!({
+                        "type": "array",
+                        "description": "The files, as parts named `files` (JPEG, PNG or PDF; \
+                            checked by their first bytes).",
+                        "items": {"type": "string", "contentMediaType": "application/octet-stream"},
+                        "minItems": 1
+                    }),
+                );
+                required.push("files".into());
+                request_body = Some(json!({
+                    "required": true,
+                    "content": {"multipart/form-data": {"schema": {
+                        "type": "object",
+                        "properties": props,
+                        "required": required,
+                    }}}
+                }));
+            }
+            _ => {
+                let mut media = json!({"schema": schema_value((input.reference)(g))});
+                if let Some(examples) = ex.ops.remove(&(route.name.to_string(), "request".into())) {
+                    set(&mut media, "examples", Value::Object(examples));
+                }
+                request_body = Some(json!({
+                    "required": true,
+                    "content": {"application/json": media}
+                }));
+            }
+        }
+    }
+
+    let success = match t.output {
+        Output::Empty => json!({
+            "description": "Done. The docs describe no body (the sandbox sends `{}`); the SDK does not read it.",
+            "content": {"application/json": {"schema": {"type": "object"}}}
+        }),
+        Output::Html => json!({
+            "description": "An HTML loading page (not a redirect): serve it to the user's browser, or open the request URL there.",
+            "content": {"text/html": {"schema": {"type": "string"}}}
+        }),
+        Output::Json(out) => {
+            let mut media = json!({"schema": schema_value((out.reference)(g))});
+            if let Some(examples) = ex.ops.remove(&(route.name.to_string(), "response".into())) {
+                set(&mut media, "examples", Value::Object(examples));
+            }
+            json!({"description": format!("`{}`.", out.name), "content": {"application/json": media}})
+        }
+    };
+    // The docs disagree on 200 and 201 for creating calls (SEPA: 201 in the old docs, 200 in
+    // the newer); the SDK accepts any 2xx.
+    let success_code = if route.method == Method::Post {
+        "2XX"
+    } else {
+        "200"
+    };
+    let mut responses = Map::new();
+    responses.insert(success_code.into(), success);
+    responses.insert(
+        "400".into(),
+        json!({"$ref": "#/components/responses/Error"}),
+    );
+    responses.insert(
+        "401".into(),
+        json!({"$ref": "#/components/responses/Unauthorized"}),
+    );
+    if !route.params().is_empty() {
+        responses.insert(
+            "404".into(),
+            json!({"$ref": "#/components/responses/NotFound"}),
+        );
+    }
+
+    let mut op = json!({
+        "operationId": route.name,
+        "tags": [group],
+        "summary": summary,
+        "description": description,
+        "x-p100-source": letter,
+        "x-p100-moves-money": route.moves_money,
+        "responses": responses,
+    });
+    if let Some(w) = route.wait_for {
+        set(&mut op, "x-p100-wait-for", json!(w));
+    }
+    if !parameters.is_empty() {
+        set(&mut op, "parameters", Value::Array(parameters));
+    }
+    if let Some(body) = request_body {
+        set(&mut op, "requestBody", body);
+    }
+    op
+}
