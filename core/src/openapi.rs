@@ -62,14 +62,18 @@ impl JsonSchema for Amount {
     }
 
     fn json_schema(_: &mut SchemaGenerator) -> Schema {
+        // The docs' replies carry rates, fees and limits as JSON numbers (`"minDeposit": 0`,
+        // `"rate": 0.863331`; tests/vectors/), and the sandbox does the same: schemathesis
+        // found the string-only schema wrong. A number is read from its text, exactly.
         json_schema!({
-            "type": "string",
-            "pattern": "^-?[0-9]+(\\.[0-9]+)?$",
+            "anyOf": [
+                {"type": "string", "pattern": "^-?[0-9]+(\\.[0-9]+)?$"},
+                {"type": "number", "description": "As the docs' replies send rates, fees and limits: read it from its JSON text, never through a float."}
+            ],
             "description": format!(
-                "An exact decimal amount, rate or fee as text (`\"10.50\"`, \
-                 `\"0.00000001\"`): never a float. On requests, at most the currency's \
-                 decimals: {}. Older replies may carry a JSON number instead of a string: read \
-                 it from its text, exactly.",
+                "An exact decimal amount, rate or fee: decimal text (`\"10.50\"`, \
+                 `\"0.00000001\"`), which is what the SDK sends, or a JSON number in some \
+                 replies. Never a float. On requests, at most the currency's decimals: {}.",
                 decimals_text()
             ),
             "examples": ["10.50", "0.00000001"]
