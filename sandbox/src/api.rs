@@ -135,11 +135,42 @@ fn clean(msg: &str, at: &str) -> String {
 }
 
 /// The fallback handler: every `/v1/` request lands here.
+/// Every reply carries a fresh `x-request-id`, and the request is remembered (headers as they
+/// arrived, secrets left out) for `GET /_sandbox/requests`.
 pub async fn handle(State(app): State<Arc<App>>, req: Request) -> Response {
     let started = Instant::now();
     let method_text = req.method().as_str().to_string();
     let path = req.uri().path().to_string();
-    let resp = serve(&app, req).await;
+    let request_id = format!("req_{}", crate::util::uuid().replace('-', ""));
+    let headers = req
+        .headers()
+        .iter()
+        .map(|(k, v)| {
+            let name = k.as_str().to_ascii_lowercase();
+            let secret = matches!(
+                name.as_str(),
+                "x-api-key" | "authorization" | "proxy-authorization" | "cookie"
+            );
+            let value = if secret {
+                "[redacted]".to_string()
+            } else {
+                String::from_utf8_lossy(v.as_bytes()).into_owned()
+            };
+            (name, value)
+        })
+        .collect();
+    app.log_request(crate::app::RequestRecord {
+        request_id: request_id.clone(),
+        method: method_text.clone(),
+        path: path.clone(),
+        headers,
+        status: None,
+    });
+    let mut resp = serve(&app, req).await;
+    app.log_status(&request_id, resp.status().as_u16());
+    if let Ok(v) = axum::http::HeaderValue::from_str(&request_id) {
+        resp.headers_mut().insert("x-request-id", v);
+    }
     if app.settings.log {
         eprintln!(
             "{method_text} {path} -> {} ({:.1} ms)",

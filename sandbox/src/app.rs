@@ -205,6 +205,51 @@ pub struct App {
     /// The blackhole listener and the connections that fill its queue (`/_sandbox/blackhole`).
     blackhole:
         tokio::sync::Mutex<Option<(String, tokio::net::TcpListener, Vec<tokio::net::TcpStream>)>>,
+    /// The last [`MAX_REQUEST_LOG`] `/v1/` requests as received (`GET /_sandbox/requests`).
+    requests: Mutex<VecDeque<RequestRecord>>,
+}
+
+/// How many `/v1/` requests the sandbox remembers for `GET /_sandbox/requests`.
+pub const MAX_REQUEST_LOG: usize = 200;
+
+/// One `/v1/` request as the sandbox received it: what SDK tests check (the headers that
+/// arrived, the request id the reply carried). Secret header values are not kept.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct RequestRecord {
+    /// The `x-request-id` the sandbox sent back.
+    pub request_id: String,
+    /// Method.
+    pub method: String,
+    /// Path (without the query).
+    pub path: String,
+    /// Headers (names in lower case, in arrival order); `x-api-key`, `authorization`,
+    /// `proxy-authorization` and `cookie` values are replaced by `[redacted]`.
+    pub headers: Vec<(String, String)>,
+    /// The reply's status, once the reply was made (None while the reply is pending, or when
+    /// the client went away first).
+    pub status: Option<u16>,
+}
+
+impl RequestRecord {
+    /// `{requestId, method, path, headers: {name: value…}, status}` (a repeated header's
+    /// values joined by `, `).
+    pub fn to_json(&self) -> serde_json::Value {
+        let mut headers = serde_json::Map::new();
+        for (k, v) in &self.headers {
+            let joined = match headers.get(k).and_then(|x| x.as_str()) {
+                Some(prev) => format!("{prev}, {v}"),
+                None => v.clone(),
+            };
+            headers.insert(k.clone(), serde_json::Value::String(joined));
+        }
+        serde_json::json!({
+            "requestId": self.request_id,
+            "method": self.method,
+            "path": self.path,
+            "headers": headers,
+            "status": self.status,
+        })
+    }
 }
 
 impl std::fmt::Debug for App {
@@ -248,7 +293,36 @@ impl App {
                 .map(|r| (r.name, OpCounter::default()))
                 .collect(),
             blackhole: tokio::sync::Mutex::new(None),
+            requests: Mutex::new(VecDeque::new()),
         }
+    }
+
+    /// Remembers a `/v1/` request that just arrived (the oldest is forgotten past
+    /// [`MAX_REQUEST_LOG`]).
+    pub(crate) fn log_request(&self, record: RequestRecord) {
+        let mut log = recover(self.requests.lock());
+        if log.len() >= MAX_REQUEST_LOG {
+            log.pop_front();
+        }
+        log.push_back(record);
+    }
+
+    /// Sets the reply status of the request whose reply carries `request_id`.
+    pub(crate) fn log_status(&self, request_id: &str, status: u16) {
+        let mut log = recover(self.requests.lock());
+        if let Some(r) = log.iter_mut().rev().find(|r| r.request_id == request_id) {
+            r.status = Some(status);
+        }
+    }
+
+    /// The remembered `/v1/` requests, oldest first.
+    pub fn requests(&self) -> Vec<RequestRecord> {
+        recover(self.requests.lock()).iter().cloned().collect()
+    }
+
+    /// Forgets the remembered requests.
+    pub fn clear_requests(&self) {
+        recover(self.requests.lock()).clear();
     }
 
     /// A loopback URL that accepts no connection: a listener with a backlog of 0 whose queue
@@ -522,5 +596,6 @@ impl App {
         self.deliveries_lock().clear();
         self.set_time_scale(self.settings.time_scale);
         self.clock.reset();
+        self.clear_requests();
     }
 }

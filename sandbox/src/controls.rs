@@ -47,6 +47,7 @@ pub fn routes() -> Router<Arc<App>> {
             "/_sandbox/webhooks/deliveries",
             get(deliveries).delete(clear_deliveries),
         )
+        .route("/_sandbox/requests", get(requests).delete(clear_requests))
         .route("/_sandbox/ops", get(ops).delete(clear_ops))
         .route("/_sandbox/ops-count", post(ops_count))
         .route("/_sandbox/ops-reset", post(clear_ops))
@@ -718,6 +719,22 @@ async fn deliveries(State(app): State<Arc<App>>) -> Response {
 async fn clear_deliveries(State(app): State<Arc<App>>) -> Response {
     app.deliveries_lock().clear();
     Reply::ok(json!({ "deliveries": [] })).into_response()
+}
+
+/// `GET /_sandbox/requests` — the last 200 `/v1/` requests, oldest first:
+/// `{requests: [{requestId, method, path, headers, status}]}` (headers as they arrived, names in
+/// lower case; `x-api-key`, `authorization`, `proxy-authorization`, `cookie` values
+/// `[redacted]`; `requestId` is the `x-request-id` of the reply; `status` null while the
+/// reply is pending or when the client went away first).
+async fn requests(State(app): State<Arc<App>>) -> Response {
+    let list: Vec<Value> = app.requests().iter().map(|r| r.to_json()).collect();
+    Reply::ok(json!({ "requests": list })).into_response()
+}
+
+/// `DELETE /_sandbox/requests` — forgets the remembered requests.
+async fn clear_requests(State(app): State<Arc<App>>) -> Response {
+    app.clear_requests();
+    Reply::ok(json!({ "requests": [] })).into_response()
 }
 
 /// `POST /_sandbox/reset` — back to the starting world.

@@ -54,7 +54,7 @@ use tokio::net::TcpListener;
 use tokio::sync::watch;
 use tokio::task::JoinHandle;
 
-pub use app::MAX_TIME_SCALE;
+pub use app::{RequestRecord, MAX_REQUEST_LOG, MAX_TIME_SCALE};
 pub use controls::MAX_ADVANCE_SECS;
 pub use error::{Code, ALL_CODES};
 pub use faults::FaultSpec;
@@ -403,6 +403,13 @@ impl RunningSandbox {
             .iter()
             .map(|d| d.to_json())
             .collect()
+    }
+
+    /// The last `/v1/` requests as the sandbox received them, oldest first (as
+    /// `GET /_sandbox/requests`): headers (secret values left out), the `x-request-id` of the
+    /// reply, the status.
+    pub fn requests(&self) -> Vec<RequestRecord> {
+        self.app.requests()
     }
 
     /// Back to the starting world (as `POST /_sandbox/reset`).
