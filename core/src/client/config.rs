@@ -161,6 +161,8 @@ pub struct Config {
     pub(crate) retry: RetryPolicy,
     pub(crate) user_agent: String,
     pub(crate) max_response_bytes: usize,
+    /// Extra headers of every call (set per call by `with_options`; checked).
+    pub(crate) extra_headers: Vec<(String, String)>,
 }
 
 impl Config {
@@ -195,17 +197,42 @@ impl fmt::Debug for Config {
             .field("retry", &self.retry)
             .field("user_agent", &self.user_agent)
             .field("max_response_bytes", &self.max_response_bytes)
+            // Names only: a caller's header may carry something private.
+            .field(
+                "extra_headers",
+                &self
+                    .extra_headers
+                    .iter()
+                    .map(|(k, _)| k)
+                    .collect::<Vec<_>>(),
+            )
             .finish()
     }
 }
 
 /// Per-call overrides, applied with [`crate::client::Client::with_options`].
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+#[derive(Clone, Default, PartialEq, Eq)]
 pub struct RequestOptions {
     /// Timeout of one attempt.
     pub timeout: Option<Duration>,
     /// Retries after the first attempt.
     pub max_retries: Option<u32>,
+    /// Extra headers sent with every attempt (checked by
+    /// [`crate::client::check_headers`]: never `x-api-key`, `authorization` or hop-by-hop).
+    pub headers: Vec<(String, String)>,
+}
+
+impl fmt::Debug for RequestOptions {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("RequestOptions")
+            .field("timeout", &self.timeout)
+            .field("max_retries", &self.max_retries)
+            .field(
+                "headers",
+                &self.headers.iter().map(|(k, _)| k).collect::<Vec<_>>(),
+            )
+            .finish()
+    }
 }
 
 /// Builds a [`crate::client::Client`].
@@ -343,6 +370,7 @@ impl ClientBuilder {
                 retry,
                 user_agent,
                 max_response_bytes,
+                extra_headers: Vec::new(),
             },
             transport,
         ))

@@ -90,6 +90,7 @@ pub fn build_http_request(config: &Config, prepared: &Prepared) -> HttpRequest {
     if matches!(prepared.body, Body::Json(_)) {
         headers.push(("content-type".to_string(), "application/json".to_string()));
     }
+    headers.extend(config.extra_headers.iter().cloned());
     HttpRequest {
         method: prepared.method,
         url: format!("{}{}", config.base_url, prepared.path),

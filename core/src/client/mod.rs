@@ -4,6 +4,7 @@ mod config;
 mod exec;
 mod reconcile;
 mod resources;
+mod response;
 pub mod settings;
 mod wait;
 
@@ -24,6 +25,10 @@ pub use exec::{
 };
 pub use reconcile::{Fingerprint, Reconciliation};
 pub use resources::*;
+pub use response::{
+    check_header, check_headers, is_secret_header, ResponseMeta, WithResponse, WithResponseClient,
+    RESERVED_HEADERS,
+};
 pub use settings::{Settings, Unit, WaitSettings};
 pub use wait::WaitOptions;
 
@@ -47,6 +52,8 @@ use crate::transport::{self, Transport};
 pub struct Client {
     config: Arc<Config>,
     transport: Arc<dyn Transport>,
+    /// Where the metadata of successful calls goes ([`Client::recorded`]).
+    recorder: Option<Arc<response::Recorder>>,
 }
 
 impl fmt::Debug for Client {
@@ -92,6 +99,7 @@ impl Client {
         Client {
             config: Arc::new(config),
             transport,
+            recorder: None,
         }
     }
 
@@ -102,6 +110,8 @@ impl Client {
 
     /// A client sharing this one's connection pool, with per-call overrides:
     /// `client.with_options(RequestOptions { timeout: Some(..), ..Default::default() }).sepa()…`
+    /// Extra headers add to (or replace, by name) those of earlier `with_options`; check them
+    /// first with [`check_headers`] (bindings do): a reserved name given here is left out.
     pub fn with_options(&self, options: RequestOptions) -> Client {
         let mut config = (*self.config).clone();
         if let Some(t) = options.timeout.filter(|t| !t.is_zero()) {
@@ -110,10 +120,25 @@ impl Client {
         if let Some(n) = options.max_retries {
             config.retry.max_retries = n.min(MAX_RETRIES);
         }
+        for (name, value) in options.headers {
+            if let Ok((name, value)) = check_header(&name, &value) {
+                config.extra_headers.retain(|(k, _)| *k != name);
+                config.extra_headers.push((name, value));
+            }
+        }
         Client {
             config: Arc::new(config),
             transport: self.transport.clone(),
+            recorder: self.recorder.clone(),
         }
+    }
+
+    /// The same calls with their [`ResponseMeta`]:
+    /// `client.with_response().partner().balances().await?` is a [`WithResponse`] of
+    /// `Balances` (`.data`, `.response`). Each call records its own metadata, so concurrent
+    /// calls never mix them up.
+    pub fn with_response(&self) -> WithResponseClient<'_> {
+        WithResponseClient::new(self)
     }
 
     /// Sends a prepared request with auth, timeout and the retry policy; returns the 2xx
@@ -123,6 +148,7 @@ impl Client {
         let request = build_http_request(config, prepared);
         let max_retries = config.retry.max_retries;
         let sent_at_ms = exec::now_unix_ms();
+        let started = web_time::Instant::now();
         let mut attempt = 0u32;
         loop {
             // The built-in transports honour the deadline themselves (keeping the status when a
@@ -139,7 +165,16 @@ impl Client {
                     .unwrap_or(Err(transport::TransportError::Timeout))
             };
             let error = match reply {
-                Ok(resp) if (200..300).contains(&resp.status) => return Ok(resp),
+                Ok(resp) if (200..300).contains(&resp.status) => {
+                    if let Some(r) = &self.recorder {
+                        r.record(response::ResponseMeta::of(
+                            &resp,
+                            started.elapsed(),
+                            attempt + 1,
+                        ));
+                    }
+                    return Ok(resp);
+                }
                 Ok(resp) => error_from_response(prepared, &resp),
                 Err(e) => exec::error_from_transport(prepared, &e, config.timeout),
             };

@@ -91,7 +91,46 @@ macro_rules! core_groups {
                 }
             )?
         }
-    )+};
+    )+
+
+    /// The resource groups of [`Client::with_response`]: the same methods, each returning a
+    /// [`WithResponse`](crate::client::WithResponse) (the result and its
+    /// [`ResponseMeta`](crate::client::ResponseMeta)).
+    pub mod with_response {
+        use super::*;
+        use crate::client::{WithResponse, WithResponseClient};
+
+        $(
+            $(#[doc = $gdoc])*
+            #[doc = "\n\nEach method returns the result with its metadata."]
+            #[derive(Debug, Clone, Copy)]
+            pub struct $Group<'a> {
+                client: &'a Client,
+            }
+
+            impl<'a> WithResponseClient<'a> {
+                $(#[doc = $gdoc])*
+                pub fn $group(&self) -> $Group<'a> {
+                    $Group { client: self.client() }
+                }
+            }
+
+            impl $Group<'_> {
+                $(
+                    $(#[doc = $doc])+
+                    #[doc = concat!("\n`", stringify!($method), " ", $path, "`, with the reply's metadata.")]
+                    pub async fn $op(&self $($(, $id: &str)+)? $(, request: &$in)?) -> Result<WithResponse<core_groups!(@ty $out)>> {
+                        self.client
+                            .recording(|c| async move {
+                                c.$group().$op($($($id,)+)? $(std::convert::identity::<&$in>(request))?).await
+                            })
+                            .await
+                    }
+                )+
+            }
+        )+
+    }
+    };
     (@ty ()) => { () };
     (@ty $t:ident) => { $t };
     (@prepare $route:expr, $ids:ident) => { prepare::<NoInput>(&$route, $ids, None) };

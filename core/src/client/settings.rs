@@ -187,6 +187,7 @@ impl Settings {
         Ok(RequestOptions {
             timeout: unit.duration("timeout", self.timeout, false)?,
             max_retries: unit.retries(self.max_retries)?,
+            headers: Vec::new(),
         })
     }
 }
