@@ -144,14 +144,14 @@ class SandboxProcess:
                 self.proc.wait()
 
 
-def run(cmd: list[str], cwd: Path, env: dict[str, str] | None = None, timeout: float = 600) -> tuple[int, str]:
+def run(cmd: list[str], cwd: Path, env: dict[str, str] | None = None, timeout: float | None = None) -> tuple[int, str]:
     try:
         p = subprocess.run(
             cmd, check=False, cwd=cwd, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, timeout=timeout
         )
     except subprocess.TimeoutExpired as e:
         out = e.stdout.decode(errors="replace") if isinstance(e.stdout, bytes) else ""
-        return 124, out + f"\n(timed out after {timeout:.0f} s)"
+        return 124, out + f"\n(timed out after {timeout} s)"
     return p.returncode, p.stdout.decode(errors="replace")
 
 
