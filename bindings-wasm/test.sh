@@ -129,7 +129,7 @@ mkdir "$tmp/app"
 cat >"$tmp/app/package.json" <<'EOF'
 { "name": "p100-pack-check", "private": true, "version": "1.0.0" }
 EOF
-(cd "$tmp/app" && npm install --no-audit --no-fund --offline "$tarball" >/dev/null)
+(cd "$tmp/app" && npm install --no-audit --no-fund --prefer-offline "$tarball" >/dev/null)
 cat >"$tmp/app/check.cjs" <<'EOF'
 const { Client, P100Error, ApiError } = require("p100");
 (async () => {
@@ -195,7 +195,7 @@ done
   unset P100_SANDBOX_BINARY P100_SANDBOX_BIN P100_BASE_URL P100_API_KEY CARGO_TARGET_DIR
   if command -v cargo >/dev/null; then echo "cargo is still on PATH ($PATH)" >&2; exit 1; fi
   # The main package alone (optional dependencies left out): p100/testing says what to install.
-  npm install --offline --no-audit --no-fund --omit=optional "$tarball" >/dev/null
+  npm install --prefer-offline --no-audit --no-fund --omit=optional "$tarball" >/dev/null
   if node -e 'import("p100/testing").then(({ Sandbox }) => Sandbox.start()).then(() => process.exit(1), (e) => { console.log(e.message); process.exit(/npm install --save-dev @p100\/sandbox-/.test(e.message) ? 0 : 1) })' >"$tmp/missing.out"; then
     echo "without the platform package: $(cat "$tmp/missing.out")"
   else
@@ -203,7 +203,7 @@ done
   fi
   # Both tarballs, as npm installs them from a registry (the platform package is an optional
   # dependency of p100 with the same version).
-  npm install --offline --no-audit --no-fund "$tarball" "$sb_tarball" >/dev/null
+  npm install --prefer-offline --no-audit --no-fund "$tarball" "$sb_tarball" >/dev/null
   test -x "node_modules/@p100/sandbox-$plat/bin/p100-sandbox"
   node --test
 )

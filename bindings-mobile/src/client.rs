@@ -8,7 +8,9 @@ use p100::client::{Environment, Settings, Unit};
 use p100::Reconciliation;
 use p100::SecretString;
 
+use crate::log::{self, P100Logger};
 use crate::{ok, Result};
+use p100::log::LogLevel;
 
 /// Options of [`Client::with_options`]. Unset fields keep the SDK defaults (staging, 60 s
 /// timeout per attempt, 2 retries).
@@ -43,6 +45,27 @@ pub struct ClientOptions {
     /// Extra text for the `User-Agent` header (your app's name and version).
     #[uniffi(default = None)]
     pub user_agent: Option<String>,
+    /// Log one record per attempt at this level and above (default: `P100_LOG`, else off).
+    #[uniffi(default = None)]
+    pub log_level: Option<LogLevel>,
+    /// Where records go (default: standard error). See [`P100Logger`].
+    #[uniffi(default = None)]
+    pub logger: Option<Arc<dyn P100Logger>>,
+}
+
+/// What came back with a successful call ([`Client::recording`]).
+#[derive(uniffi::Record, Debug, Clone, PartialEq)]
+pub struct ResponseInfo {
+    /// The server's request id, for support tickets.
+    pub request_id: Option<String>,
+    /// The HTTP status (200, 201, …).
+    pub status: u16,
+    /// The reply's headers, lower-case names; values that may carry credentials are redacted.
+    pub headers: std::collections::HashMap<String, String>,
+    /// Milliseconds from the first attempt to the reply, retries included.
+    pub elapsed_ms: f64,
+    /// Attempts made (1 when the first one succeeded).
+    pub attempts: u32,
 }
 
 /// Milliseconds from Swift/Kotlin (`Int64`/`Long`) as the core's settings take them.
@@ -63,11 +86,11 @@ async_export! {
         /// A client for `api_key` at `base_url` (`https://…`, or `http://` on loopback only).
         #[uniffi::constructor]
         pub fn new(api_key: String, base_url: String) -> Result<Arc<Self>> {
-            let inner = ok(p100::Client::builder()
+            let b = p100::Client::builder()
                 .api_key(api_key)
                 .base_url(base_url)
-                .user_agent(user_agent())
-                .build())?;
+                .runtime(user_agent());
+            let inner = ok(log::apply(b, None, None).build())?;
             Ok(Arc::new(Client { inner }))
         }
 
@@ -85,10 +108,12 @@ async_export! {
                 max_retries: options.max_retries.map(i64::from),
                 retry_initial_delay: ms(options.retry_initial_delay_ms),
                 retry_max_delay: ms(options.retry_max_delay_ms),
+                ..Default::default()
             };
+            let (level, logger) = (options.log_level, options.logger);
             let inner = ok(settings
                 .builder(Unit::Millis, &user_agent(), |_| None)
-                .and_then(|b| b.build()))?;
+                .and_then(|b| log::apply(b, level, logger).build()))?;
             Ok(Arc::new(Client { inner }))
         }
 
@@ -99,27 +124,52 @@ async_export! {
             let env = |name: &str| std::env::var(name).ok();
             let inner = ok(Settings::default()
                 .builder(Unit::Millis, &user_agent(), env)
-                .and_then(|b| b.build()))?;
+                .and_then(|b| log::apply(b, None, None).build()))?;
             Ok(Arc::new(Client { inner }))
         }
 
         /// A client sharing this one's connection pool, with another timeout per attempt and/or
-        /// number of retries (`null`/`nil` keeps the current value).
-        #[uniffi::method(default(timeout_ms = None, max_retries = None))]
+        /// number of retries (`null`/`nil` keeps the current value) and extra headers for each
+        /// call (`x-api-key`, `authorization`, `user-agent` and the HTTP stack's headers are
+        /// refused: a `Validation` error naming `headers.<name>`).
+        #[uniffi::method(default(timeout_ms = None, max_retries = None, headers = None))]
         pub fn with_request_options(
             &self,
             timeout_ms: Option<i64>,
             max_retries: Option<i32>,
+            headers: Option<std::collections::HashMap<String, String>>,
         ) -> Result<Arc<Client>> {
             let settings = Settings {
                 timeout: ms(timeout_ms),
                 max_retries: max_retries.map(i64::from),
+                headers: headers.unwrap_or_default().into_iter().collect(),
                 ..Default::default()
             };
             let options = ok(settings.request_options(Unit::Millis))?;
             Ok(Arc::new(Client {
                 inner: self.inner.with_options(options),
             }))
+        }
+
+        /// A client sharing this one's connections whose successful calls keep their
+        /// metadata, read with [`Client::last_response`]. Its calls share one slot: use one per
+        /// call (or per coroutine/task), never one for concurrent calls.
+        pub fn recording(&self) -> Arc<Client> {
+            Arc::new(Client {
+                inner: self.inner.recorded(),
+            })
+        }
+
+        /// The last successful call of a [`Client::recording`] client (`null`/`nil` before its
+        /// first success, and for other clients).
+        pub fn last_response(&self) -> Option<ResponseInfo> {
+            self.inner.last_response().map(|m| ResponseInfo {
+                request_id: m.request_id.clone(),
+                status: m.status,
+                headers: m.header_map().into_iter().collect(),
+                elapsed_ms: m.elapsed_ms(),
+                attempts: m.attempts,
+            })
         }
 
         /// The base URL in use, without a trailing slash.
@@ -164,8 +214,22 @@ async_export! {
     }
 }
 
+/// The language of the `User-Agent` (`p100-sdk/<version> (<language>; <os> <arch>)`): the
+/// library cannot ask which runtime loaded it, so it infers it — Kotlin on Android, Kotlin on a
+/// JVM when the process is `java`, Swift otherwise.
 pub(crate) fn user_agent() -> String {
-    format!("p100-mobile/{}", env!("CARGO_PKG_VERSION"))
+    if cfg!(target_os = "android") {
+        return "kotlin android".into();
+    }
+    let exe = std::env::current_exe().ok();
+    let stem = exe
+        .as_deref()
+        .and_then(std::path::Path::file_stem)
+        .map(|s| s.to_string_lossy().to_ascii_lowercase());
+    match stem.as_deref() {
+        Some("java" | "javaw") => "kotlin jvm".into(),
+        _ => "swift".into(),
+    }
 }
 
 #[cfg(test)]
@@ -183,6 +247,8 @@ mod tests {
             retry_initial_delay_ms: None,
             retry_max_delay_ms: None,
             user_agent: None,
+            log_level: None,
+            logger: None,
         }
     }
 
@@ -194,7 +260,7 @@ mod tests {
         let e = Client::with_options(options(None, Some(-3))).err().unwrap();
         assert_eq!(e.field(), Some("maxRetries"));
         let c = Client::with_options(options(Some(5), Some(3))).unwrap();
-        let e = c.with_request_options(Some(0), None).err().unwrap();
+        let e = c.with_request_options(Some(0), None, None).err().unwrap();
         assert_eq!(e.kind(), p100::ErrorKind::Validation);
         assert_eq!(e.field(), Some("timeoutMs"));
     }

@@ -52,12 +52,14 @@ macro_rules! async_export {
 
 mod client;
 mod groups;
+mod log;
 #[cfg(feature = "testing")]
 mod sandbox;
 mod webhooks;
 
-pub use client::{Client, ClientOptions};
+pub use client::{Client, ClientOptions, ResponseInfo};
 pub use groups::*;
+pub use log::{LogFields, P100Logger};
 #[cfg(feature = "testing")]
 pub use sandbox::{Sandbox, SandboxOptions};
 pub use webhooks::{parse_webhook, verify_webhook, WebhookEvent, WebhookVerifier};

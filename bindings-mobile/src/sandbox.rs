@@ -1,6 +1,6 @@
 //! `Sandbox` (feature `testing` only): the P100 sandbox in the test process, for Kotlin and
 //! Swift test suites. Every behaviour is the Rust sandbox's ([`p100_sandbox::RunningSandbox`]);
-//! this file only converts arguments and results and maps errors to [`P100Error`].
+//! this file only converts arguments and results and maps errors to [`p100::bindings::uniffi::P100Error`].
 //!
 //! ```text
 //! Kotlin:  val sb = Sandbox.start(SandboxOptions())        // suspend
@@ -14,14 +14,12 @@
 //! the test's own threads and coroutines are doing; `stop()` (or dropping the object) shuts the
 //! server and that runtime down.
 
-use std::collections::hash_map::RandomState;
-use std::hash::{BuildHasher, Hasher};
 use std::sync::{Arc, Mutex};
-use std::time::Duration;
 
-use p100::bindings::uniffi::P100Error;
+use p100::client::Unit;
 use p100::{Amount, Currency};
-use p100_sandbox::{FaultSpec, RunningSandbox};
+use p100_sandbox::host::{self, FaultArgs, StartSettings};
+use p100_sandbox::RunningSandbox;
 use tokio::runtime::{Handle, Runtime};
 
 use crate::client::{user_agent, Client, ClientOptions};
@@ -61,25 +59,10 @@ pub struct Sandbox {
     runtime: Mutex<Option<Runtime>>,
 }
 
-/// A refusal of the sandbox (bad argument, stopped sandbox): a validation error naming the
-/// argument.
-fn refused(field: &str, message: impl Into<String>) -> P100Error {
-    p100::Error::validation(field, message).into()
-}
+const HOST: Unit = Unit::Millis;
 
-fn json_text(v: &serde_json::Value) -> String {
+fn json_text(v: serde_json::Value) -> String {
     v.to_string()
-}
-
-fn random_key() -> String {
-    let mut h = RandomState::new().build_hasher();
-    h.write_u128(
-        std::time::SystemTime::now()
-            .duration_since(std::time::UNIX_EPOCH)
-            .map(|d| d.as_nanos())
-            .unwrap_or(0),
-    );
-    format!("sandbox-{:016x}", h.finish())
 }
 
 /// Ignores SIGPIPE in this process, as Rust programs and the JVM do: the server writes to
@@ -107,7 +90,7 @@ impl Sandbox {
             .lock()
             .unwrap_or_else(|e| e.into_inner())
             .clone()
-            .ok_or_else(|| p100::Error::config("the sandbox is stopped").into())
+            .ok_or_else(|| host::stopped().into())
     }
 
     /// Runs `f` on the sandbox inside its runtime's context (some controls start tasks).
@@ -143,28 +126,13 @@ async_export! {
         pub async fn start(options: Option<SandboxOptions>) -> Result<Arc<Self>> {
             ignore_sigpipe();
             let o = options.unwrap_or_default();
-            let mut b = p100_sandbox::Sandbox::builder()
-                .port(0)
-                .api_key(o.api_key.unwrap_or_else(random_key));
-            if let Some(ms) = o.settle_ms {
-                if ms < 0 {
-                    return Err(p100::Error::config("settleMs: must not be negative").into());
-                }
-                b = b.settle(Duration::from_millis(ms as u64));
-            }
-            if let Some(s) = o.time_scale {
-                b = b.time_scale(s);
-            }
-            match (o.webhook_url, o.webhook_token) {
-                (Some(u), Some(t)) => b = b.webhook(u, t),
-                (None, None) => {}
-                _ => {
-                    return Err(p100::Error::config(
-                        "webhookUrl and webhookToken go together",
-                    )
-                    .into())
-                }
-            }
+            let settings = StartSettings {
+                api_key: o.api_key,
+                settle: o.settle_ms.map(|ms| ms as f64),
+                time_scale: o.time_scale,
+                webhook_url: o.webhook_url,
+                webhook_token: o.webhook_token,
+            };
             let runtime = tokio::runtime::Builder::new_multi_thread()
                 .worker_threads(2)
                 .thread_name("p100-sandbox")
@@ -172,12 +140,12 @@ async_export! {
                 .build()
                 .map_err(|e| p100::Error::config(format!("could not start the sandbox runtime: {e}")))?;
             let handle = runtime.handle().clone();
-            let started = handle.spawn(b.start()).await;
+            let started = handle.spawn(settings.start(HOST)).await;
             let running = match started {
                 Ok(Ok(r)) => r,
                 Ok(Err(e)) => {
                     runtime.shutdown_background();
-                    return Err(p100::Error::config(e.to_string()).into());
+                    return Err(e.into());
                 }
                 Err(e) => {
                     runtime.shutdown_background();
@@ -217,7 +185,7 @@ async_export! {
                 }
                 None => {
                     let sb = self.running()?;
-                    let inner = crate::ok(sb.client_builder().user_agent(user_agent()).build())?;
+                    let inner = crate::ok(sb.client_builder().runtime(user_agent()).build())?;
                     Ok(Arc::new(Client { inner }))
                 }
             }
@@ -233,14 +201,11 @@ async_export! {
             amount: Amount,
             external_user_id: Option<String>,
         ) -> Result<String> {
-            let mut body = serde_json::json!({ "currency": currency, "amount": amount });
-            if let Some(u) = external_user_id {
-                body["externalUserId"] = u.into();
-            }
-            let r = self
-                .on_runtime(move |sb| Box::pin(async move { sb.fund(&body).await }))
-                .await?;
-            r.map(|v| json_text(&v)).map_err(|m| refused("fund", m))
+            let amount = serde_json::json!(amount);
+            self.with(|sb| {
+                let funded = host::fund(sb, HOST, currency.as_str(), &amount, external_user_id.as_deref());
+                Ok(funded.map(json_text)?)
+            })
         }
 
         /// Any control of the sandbox (`method`, a `/_sandbox/…` path, an optional JSON body);
@@ -257,15 +222,15 @@ async_export! {
                 None => None,
                 Some(t) => Some(
                     serde_json::from_str::<serde_json::Value>(&t)
-                        .map_err(|_| refused("body", "is not valid JSON"))?,
+                        .map_err(|_| p100::Error::validation("body", "is not valid JSON"))?,
                 ),
             };
             let r = self
                 .on_runtime(move |sb| {
-                    Box::pin(async move { sb.control(&method, &path, body.as_ref()).await })
+                    Box::pin(async move { host::control(&sb, HOST, &method, &path, body.as_ref()).await })
                 })
                 .await?;
-            r.map(|v| json_text(&v)).map_err(|m| refused("control", m))
+            Ok(r.map(json_text)?)
         }
 
         /// Queues a fault for the next `count` `/v1/` requests: `kind` is `429`, `500`, `503`,
@@ -288,29 +253,16 @@ async_export! {
             status: Option<i32>,
             operation: Option<String>,
         ) -> Result<()> {
-            let count = u32::try_from(count).map_err(|_| refused("count", "must not be negative"))?;
-            let delay_ms = delay_ms
-                .map(u64::try_from)
-                .transpose()
-                .map_err(|_| refused("delayMs", "must not be negative"))?;
-            let status = status
-                .map(u16::try_from)
-                .transpose()
-                .map_err(|_| refused("status", "must be an HTTP status"))?;
-            let mut spec = FaultSpec::new(kind).count(count);
-            if let Some(s) = retry_after_secs {
-                spec = spec.retry_after(s);
-            }
-            if let Some(ms) = delay_ms {
-                spec = spec.delay_ms(ms);
-            }
-            if let Some(s) = status {
-                spec = spec.status(s);
-            }
-            if let Some(o) = operation {
-                spec = spec.operation(o);
-            }
-            self.with(|sb| sb.inject(spec).map_err(|m| refused("fault", m)))
+            let args = FaultArgs {
+                kind,
+                count: Some(count.into()),
+                retry_after: retry_after_secs,
+                delay_ms,
+                status: status.map(Into::into),
+                operation,
+                ..FaultArgs::default()
+            };
+            self.with(|sb| Ok(host::inject_fault(sb, HOST, args)?))
         }
 
         /// Drops every queued fault.
@@ -323,18 +275,13 @@ async_export! {
 
         /// Sets the multiplier of every delay (`1` real time, `0.01` a hundred times faster).
         pub fn set_time_scale(&self, scale: f64) -> Result<()> {
-            self.with(|sb| sb.set_time_scale(scale).map_err(|m| refused("scale", m)))
+            self.with(|sb| Ok(host::set_time_scale(sb, HOST, scale)?))
         }
 
         /// Moves the sandbox's clock forward by `seconds` without waiting (settle delays, lock
         /// expiry, webhook retries): work that became due has run when this returns.
         pub fn advance(&self, seconds: f64) -> Result<()> {
-            if !seconds.is_finite() || seconds <= 0.0 {
-                return Err(refused("seconds", "must be a positive number"));
-            }
-            let by = Duration::try_from_secs_f64(seconds)
-                .map_err(|_| refused("seconds", "is out of range"))?;
-            self.with(|sb| sb.advance(by).map(|_| ()).map_err(|m| refused("seconds", m)))
+            self.with(|sb| Ok(host::advance(sb, HOST, seconds).map(|_| ())?))
         }
 
         /// Emits the webhook event `event` (e.g. `"user.status"`, `"sepa.transfer"`) with
@@ -342,17 +289,13 @@ async_export! {
         /// Returns the payload sent (JSON text).
         #[uniffi::method(default(external_user_id = None))]
         pub fn trigger(&self, event: String, external_user_id: Option<String>) -> Result<String> {
-            self.with(|sb| {
-                sb.trigger(&event, external_user_id.as_deref())
-                    .map(|v| json_text(&v))
-                    .map_err(|m| refused("event", m))
-            })
+            self.with(|sb| Ok(host::trigger(sb, HOST, &event, external_user_id.as_deref()).map(json_text)?))
         }
 
         /// Every webhook delivery attempt so far (JSON text: an array of objects with `event`,
         /// `status`, `attempt`, …, as `GET /_sandbox/webhooks/deliveries`).
         pub fn deliveries(&self) -> Result<String> {
-            self.with(|sb| Ok(json_text(&serde_json::Value::Array(sb.deliveries()))))
+            self.with(|sb| Ok(json_text(serde_json::Value::Array(sb.deliveries()))))
         }
 
         /// Back to the starting world (users, balances, faults, clock, deliveries).
@@ -446,14 +389,15 @@ mod tests {
     }
 
     #[test]
-    fn bad_options_are_config_errors() {
+    fn bad_options_are_validation_errors_naming_the_option() {
         block(async {
             let o = SandboxOptions {
                 time_scale: Some(-1.0),
                 ..Default::default()
             };
             let e = Sandbox::start(Some(o)).await.err().unwrap();
-            assert_eq!(e.kind(), p100::ErrorKind::Config);
+            assert_eq!(e.kind(), p100::ErrorKind::Validation);
+            assert_eq!(e.field(), Some("timeScale"));
             let o = SandboxOptions {
                 webhook_url: Some("http://127.0.0.1:9/h".into()),
                 ..Default::default()

@@ -333,7 +333,7 @@ from typing import Any, final, overload
 from typing_extensions import Self
 
 from p100._errors import Fingerprint, P100Error, Reconciliation
-from p100.types import Amount, FileInput
+from p100.types import Amount, FileInput, ResponseInfo
 from p100.webhooks import WebhookEvent
 
 __all__ = [
@@ -374,8 +374,17 @@ class Client(_Client):
         connect_timeout: float | None = None,
     ) -> Self: ...
     def with_options(
-        self, *, timeout: float | None = None, max_retries: int | None = None
+        self,
+        *,
+        timeout: float | None = None,
+        max_retries: int | None = None,
+        headers: Mapping[str, str] | None = None,
     ) -> Client: ...
+    def recording(self) -> Client:
+        """A client whose successful calls keep their metadata (``last_response``)."""
+    @property
+    def last_response(self) -> ResponseInfo | None:
+        """The last successful call of a ``recording()`` client."""
     def request(self, method: str, path: str, body: Any = None) -> Any: ...
     def reconcile(self, error: P100Error | Fingerprint) -> Reconciliation:
         """Did the operation of an ``"unknown"`` error happen? (``p100.Reconciliation``)"""
@@ -400,8 +409,17 @@ class AsyncClient(_Client):
         connect_timeout: float | None = None,
     ) -> Self: ...
     def with_options(
-        self, *, timeout: float | None = None, max_retries: int | None = None
+        self,
+        *,
+        timeout: float | None = None,
+        max_retries: int | None = None,
+        headers: Mapping[str, str] | None = None,
     ) -> AsyncClient: ...
+    def recording(self) -> AsyncClient:
+        """A client whose successful calls keep their metadata (``last_response``)."""
+    @property
+    def last_response(self) -> ResponseInfo | None:
+        """The last successful call of a ``recording()`` client."""
     async def request(self, method: str, path: str, body: Any = None) -> Any: ...
     async def reconcile(self, error: P100Error | Fingerprint) -> Reconciliation:
         """Did the operation of an ``"unknown"`` error happen? (``p100.Reconciliation``)"""

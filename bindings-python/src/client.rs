@@ -5,8 +5,9 @@ use std::sync::{Arc, RwLock};
 
 use p100::client::settings::ENV_VARS;
 use p100::client::{Settings, Unit};
+use p100::log::{LogLevel, LogRecord};
 use pyo3::prelude::*;
-use pyo3::types::{IntoPyDict, PyTuple};
+use pyo3::types::{IntoPyDict, PyDict, PyTuple};
 
 use crate::convert::{self, Keys};
 use crate::errors::{reconcile_input, to_pyerr, ReconciliationOut};
@@ -84,12 +85,55 @@ fn build(py: Python<'_>, settings: Settings) -> PyResult<Arc<Shared>> {
             .find(|(n, _)| *n == name)
             .and_then(|(_, v)| v.clone())
     };
-    let ua = concat!("p100-python/", env!("CARGO_PKG_VERSION"));
+    let v = py.version_info();
+    let ua = format!("python {}.{}.{}", v.major, v.minor, v.patch);
+    let level = env_var(py, "P100_LOG")?.and_then(|v| LogLevel::parse(&v));
     let client = settings
-        .builder(Unit::Seconds, ua, env)
-        .and_then(|b| b.build())
+        .builder(Unit::Seconds, &ua, env)
+        .and_then(|b| b.log_level(level).logger(Arc::new(PyLogger)).build())
         .map_err(|e| to_pyerr(py, &e))?;
     Ok(Shared::new(client))
+}
+
+/// The client's log records (`P100_LOG=error|warn|info|debug`, read when the client is made)
+/// to `logging.getLogger("p100")`: the record's one-line message at its level, its facts as
+/// attributes of the `LogRecord` (`p100_operation`, `p100_status`, `p100_request_id`,
+/// `p100_attempt`, `p100_outcome`). The core's records hold no secret by construction.
+struct PyLogger;
+
+impl p100::log::Logger for PyLogger {
+    fn log(&self, r: &LogRecord) {
+        let level = match r.level() {
+            LogLevel::Error => 40,
+            LogLevel::Warn => 30,
+            LogLevel::Info => 20,
+            LogLevel::Debug => 10,
+        };
+        // Not at interpreter shutdown; a failing handler must not fail the call.
+        Python::try_attach(|py| -> PyResult<()> {
+            let logger = py.import("logging")?.call_method1("getLogger", ("p100",))?;
+            if !logger.call_method1("isEnabledFor", (level,))?.is_truthy()? {
+                return Ok(());
+            }
+            let extra = [
+                ("p100_operation", r.operation.into_pyobject(py)?.into_any()),
+                ("p100_status", r.status.into_pyobject(py)?.into_any()),
+                (
+                    "p100_request_id",
+                    r.request_id.clone().into_pyobject(py)?.into_any(),
+                ),
+                ("p100_attempt", r.attempt.into_pyobject(py)?.into_any()),
+                (
+                    "p100_outcome",
+                    r.outcome.as_str().into_pyobject(py)?.into_any(),
+                ),
+            ]
+            .into_py_dict(py)?;
+            let kw = [("extra", extra)].into_py_dict(py)?;
+            logger.call_method("log", (level, r.message()), Some(&kw))?;
+            Ok(())
+        });
+    }
 }
 
 /// `with_options(timeout=, max_retries=)`: the core's per-call settings; a bad one is a
@@ -152,6 +196,7 @@ macro_rules! client_class {
                     max_retries,
                     retry_initial_delay,
                     retry_max_delay,
+                    headers: Vec::new(),
                 };
                 Ok($cls { shared: build(py, settings)? })
             }
@@ -182,21 +227,50 @@ macro_rules! client_class {
                 Ok(self.shared.client(py)?.config().retry().max_retries)
             }
 
+            /// A client sharing this one's connections whose successful calls keep their
+            /// metadata, read with `last_response`. Its calls share one slot: use one per call
+            /// (or per thread/task), never one for concurrent calls.
+            fn recording(&self, py: Python<'_>) -> PyResult<Self> {
+                Ok($cls { shared: Shared::new(self.shared.client(py)?.recorded()) })
+            }
+
+            /// The last successful call of a `recording()` client: a dict with `request_id`,
+            /// `status`, `headers` (lower-case names; credentials redacted), `elapsed`
+            /// (seconds, retries included) and `attempts`; `None` before its first success and
+            /// for other clients.
+            #[getter]
+            fn last_response<'py>(&self, py: Python<'py>) -> PyResult<Option<Bound<'py, PyDict>>> {
+                let Some(meta) = self.shared.client(py)?.last_response() else {
+                    return Ok(None);
+                };
+                let d = PyDict::new(py);
+                d.set_item("request_id", meta.request_id.clone())?;
+                d.set_item("status", meta.status)?;
+                d.set_item("headers", meta.header_map())?;
+                d.set_item("elapsed", meta.elapsed.as_secs_f64())?;
+                d.set_item("attempts", meta.attempts)?;
+                Ok(Some(d))
+            }
+
             /// True once `close()` was called.
             #[getter]
             fn closed(&self) -> bool {
                 self.shared.is_closed()
             }
 
-            /// A client sharing this one's connections, with other settings for its calls.
-            #[pyo3(signature = (*, timeout=None, max_retries=None))]
+            /// A client sharing this one's connections, with other settings for its calls:
+            /// `timeout`, `max_retries`, and extra `headers` (a dict; not `x-api-key`,
+            /// `authorization` or `user-agent`, which the client owns).
+            #[pyo3(signature = (*, timeout=None, max_retries=None, headers=None))]
             fn with_options(
                 &self,
                 py: Python<'_>,
                 timeout: Option<f64>,
                 max_retries: Option<i64>,
+                headers: Option<std::collections::BTreeMap<String, String>>,
             ) -> PyResult<Self> {
-                let settings = Settings { timeout, max_retries, ..Settings::default() };
+                let headers = headers.unwrap_or_default().into_iter().collect();
+                let settings = Settings { timeout, max_retries, headers, ..Settings::default() };
                 Ok($cls { shared: with_options(py, &self.shared, settings)? })
             }
 

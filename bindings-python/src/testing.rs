@@ -3,25 +3,24 @@
 //! [`p100_sandbox::RunningSandbox`]; this file only converts arguments, results and errors.
 
 use std::sync::Mutex;
-use std::time::Duration;
 
+use p100::client::Unit;
+use p100_sandbox::host::{self, FaultArgs, StartSettings};
 use p100_sandbox::RunningSandbox;
 use pyo3::prelude::*;
 use pyo3::types::{PyDict, PyTuple};
-use serde_json::{Map, Value};
+use serde_json::Value;
 
 use crate::client::{AsyncClient, Client};
 use crate::convert::{self, Keys};
-use crate::errors::{to_pyerr, validation};
+use crate::errors::to_pyerr;
 use crate::runtime::{block, pending, runtime};
 
-/// A `ConfigError` (a sandbox used after `close()`, or a refused state change).
-fn config_error(py: Python<'_>, message: impl Into<String>) -> PyErr {
-    to_pyerr(py, &p100::Error::config(message))
-}
+const PY: Unit = Unit::Seconds;
 
-fn closed_error(py: Python<'_>) -> PyErr {
-    config_error(py, "this sandbox is closed; start a new one")
+/// A host error as the Python exception.
+fn err(py: Python<'_>) -> impl Fn(p100::Error) -> PyErr + '_ {
+    move |e| to_pyerr(py, &e)
 }
 
 /// JSON from the sandbox as plain Python values (dicts, lists; numbers with a fraction as
@@ -35,17 +34,6 @@ fn to_py(py: Python<'_>, value: &Value) -> PyResult<Py<PyAny>> {
         .getattr("loads")?
         .call((value.to_string(),), Some(&kw))?
         .unbind())
-}
-
-/// The field a refusal of the sandbox's start-up is about (its messages name the setting).
-fn start_field(message: &str) -> &'static str {
-    if message.contains("scale") {
-        "time_scale"
-    } else if message.contains("API key") || message.contains("api key") {
-        "api_key"
-    } else {
-        "webhook_url"
-    }
 }
 
 /// A P100 sandbox running inside this process (see `p100.testing`).
@@ -69,7 +57,7 @@ impl Sandbox {
             let _rt = runtime().enter();
             guard.as_ref().map(f)
         })
-        .ok_or_else(|| closed_error(py))
+        .ok_or_else(|| to_pyerr(py, &host::stopped()))
     }
 
     /// `p100.Client`/`p100.AsyncClient` keyword arguments: the sandbox's client presets
@@ -115,46 +103,14 @@ impl Sandbox {
         webhook_url: Option<String>,
         webhook_token: Option<String>,
     ) -> PyResult<Self> {
-        let mut builder = p100_sandbox::Sandbox::builder().port(0);
-        if let Some(key) = api_key {
-            builder = builder.api_key(key);
-        }
-        if let Some(s) = settle {
-            let d = Duration::try_from_secs_f64(s)
-                .map_err(|_| validation(py, "settle", "must be a number of seconds >= 0"))?;
-            builder = builder.settle(d);
-        }
-        if let Some(s) = time_scale {
-            builder = builder.time_scale(s);
-        }
-        match (webhook_url, webhook_token) {
-            (Some(u), Some(t)) => builder = builder.webhook(u, t),
-            (None, None) => {}
-            (Some(_), None) => {
-                return Err(validation(
-                    py,
-                    "webhook_token",
-                    "is required with webhook_url",
-                ))
-            }
-            (None, Some(_)) => {
-                return Err(validation(
-                    py,
-                    "webhook_url",
-                    "is required with webhook_token",
-                ))
-            }
-        }
-        let started = py.detach(|| {
-            runtime().block_on(async move {
-                builder.start().await.map_err(|e| match e {
-                    p100_sandbox::StartError::Config(m) => {
-                        p100::Error::validation(start_field(&m), m)
-                    }
-                    io => p100::Error::config(io.to_string()),
-                })
-            })
-        });
+        let settings = StartSettings {
+            api_key,
+            settle,
+            time_scale,
+            webhook_url,
+            webhook_token,
+        };
+        let started = py.detach(|| runtime().block_on(settings.start(PY)));
         let sb = started.map_err(|e| to_pyerr(py, &e))?;
         Ok(Sandbox {
             url: sb.base_url().to_string(),
@@ -211,35 +167,11 @@ impl Sandbox {
         amount: &Bound<'_, PyAny>,
         external_user_id: Option<String>,
     ) -> PyResult<Py<PyAny>> {
-        let mut body = Map::new();
-        body.insert("currency".into(), Value::from(currency));
-        body.insert(
-            "amount".into(),
-            convert::to_json(amount, "amount", 0, Keys::Raw)?,
-        );
-        if let Some(u) = external_user_id {
-            body.insert("externalUserId".into(), Value::from(u));
-        }
-        let body = Value::Object(body);
-        let reply = py
-            .detach(|| {
-                let guard = self.inner.lock().unwrap_or_else(|e| e.into_inner());
-                guard.as_ref().map(|sb| runtime().block_on(sb.fund(&body)))
-            })
-            .ok_or_else(|| closed_error(py))?;
-        match reply {
-            Ok(v) => to_py(py, &v),
-            Err(m) => {
-                let field = if m.contains("currency") {
-                    "currency"
-                } else if m.contains("user") {
-                    "external_user_id"
-                } else {
-                    "amount"
-                };
-                Err(validation(py, field, m))
-            }
-        }
+        let amount = convert::to_json(amount, "amount", 0, Keys::Raw)?;
+        let reply = self.with(py, |sb| {
+            host::fund(sb, PY, currency, &amount, external_user_id.as_deref())
+        })?;
+        to_py(py, &reply.map_err(err(py))?)
     }
 
     /// Queues a fault for the next `count` API requests (kinds as `POST /_sandbox/faults`).
@@ -250,10 +182,17 @@ impl Sandbox {
         kind: &str,
         count: u32,
         retry_after: Option<f64>,
-        delay_ms: Option<u64>,
+        delay_ms: Option<i64>,
     ) -> PyResult<()> {
-        self.with(py, |sb| sb.inject_fault(kind, count, retry_after, delay_ms))?
-            .map_err(|m| validation(py, "kind", m))
+        let args = FaultArgs {
+            kind: kind.to_string(),
+            count: Some(count.into()),
+            retry_after,
+            delay_ms,
+            ..FaultArgs::default()
+        };
+        self.with(py, |sb| host::inject_fault(sb, PY, args))?
+            .map_err(err(py))
     }
 
     /// Drops every queued fault.
@@ -269,24 +208,20 @@ impl Sandbox {
 
     /// Multiplies every delay (settle, lock lifetime, webhook retries): 0.001 = 1000x faster.
     fn set_time_scale(&self, py: Python<'_>, scale: f64) -> PyResult<()> {
-        self.with(py, |sb| sb.set_time_scale(scale))?
-            .map_err(|m| validation(py, "time_scale", m))
+        self.with(py, |sb| host::set_time_scale(sb, PY, scale))?
+            .map_err(err(py))
     }
 
     /// Moves the sandbox's clock forward by `seconds` without waiting; work that became due
     /// has run when this returns. Returns the sandbox's new time (seconds since the epoch).
     fn advance(&self, py: Python<'_>, seconds: f64) -> PyResult<f64> {
-        let by = Duration::try_from_secs_f64(seconds)
-            .map_err(|_| validation(py, "seconds", "must be a number of seconds > 0"))?;
-        let now = self
-            .with(py, |sb| sb.advance(by))?
-            .map_err(|m| validation(py, "seconds", m))?;
-        Ok(epoch_secs(now))
+        let now = self.with(py, |sb| host::advance(sb, PY, seconds))?;
+        Ok(host::epoch_secs(now.map_err(err(py))?))
     }
 
     /// The sandbox's time (real time plus what `advance` added), in seconds since the epoch.
     fn now(&self, py: Python<'_>) -> PyResult<f64> {
-        self.with(py, |sb| epoch_secs(sb.now()))
+        self.with(py, |sb| host::epoch_secs(sb.now()))
     }
 
     /// Emits the webhook event `event` (e.g. `"user_status"`) with realistic data; returns the
@@ -298,26 +233,15 @@ impl Sandbox {
         event: &str,
         external_user_id: Option<&str>,
     ) -> PyResult<Py<PyAny>> {
-        let sent = self.with(py, |sb| sb.trigger(event, external_user_id))?;
-        match sent {
-            Ok(v) => to_py(py, &v),
-            Err(m) if m.starts_with("no webhook target") => Err(config_error(py, m)),
-            Err(m) if m.starts_with("externalUserId") => Err(validation(py, "external_user_id", m)),
-            Err(m) => Err(validation(py, "event", m)),
-        }
+        let sent = self.with(py, |sb| host::trigger(sb, PY, event, external_user_id))?;
+        to_py(py, &sent.map_err(err(py))?)
     }
 
     /// Sets (`url` and `token`) or clears (no arguments) the webhook target.
     #[pyo3(signature = (url=None, token=None))]
     fn set_webhook(&self, py: Python<'_>, url: Option<&str>, token: Option<&str>) -> PyResult<()> {
-        let target = match (url, token) {
-            (Some(u), Some(t)) => Some((u, t)),
-            (None, None) => None,
-            (Some(_), None) => return Err(validation(py, "token", "is required with url")),
-            (None, Some(_)) => return Err(validation(py, "url", "is required with token")),
-        };
-        self.with(py, |sb| sb.set_webhook(target))?
-            .map_err(|m| validation(py, "url", m))
+        self.with(py, |sb| host::set_webhook(sb, PY, url, token))?
+            .map_err(err(py))
     }
 
     /// Every webhook delivery attempt so far (dicts, as `GET /_sandbox/webhooks/deliveries`).
@@ -353,15 +277,11 @@ impl Sandbox {
         let reply = py
             .detach(|| {
                 let guard = self.inner.lock().unwrap_or_else(|e| e.into_inner());
-                guard
-                    .as_ref()
-                    .map(|sb| runtime().block_on(sb.control(method, path, body.as_ref())))
+                let call = |sb| host::control(sb, PY, method, path, body.as_ref());
+                guard.as_ref().map(|sb| runtime().block_on(call(sb)))
             })
-            .ok_or_else(|| closed_error(py))?;
-        match reply {
-            Ok(v) => to_py(py, &v),
-            Err(m) => Err(validation(py, "path", m)),
-        }
+            .ok_or_else(|| to_pyerr(py, &host::stopped()))?;
+        to_py(py, &reply.map_err(err(py))?)
     }
 
     /// Stops the sandbox: the port is free and its tasks have ended when this returns.
@@ -394,12 +314,6 @@ impl Sandbox {
         let state = if self.closed() { ", closed" } else { "" };
         format!("Sandbox(url={:?}{state})", self.url)
     }
-}
-
-fn epoch_secs(t: std::time::SystemTime) -> f64 {
-    t.duration_since(std::time::UNIX_EPOCH)
-        .map(|d| d.as_secs_f64())
-        .unwrap_or(0.0)
 }
 
 impl Drop for Sandbox {

@@ -24,11 +24,13 @@ function binaryName(platform = process.platform) {
 
 /** An error of the sandbox itself: it would not start, or a control call failed. */
 class SandboxError extends Error {
-  constructor(message, { status = null, body = null, cause } = {}) {
+  constructor(message, { status = null, body = null, field = null, cause } = {}) {
     super(message, cause === undefined ? undefined : { cause });
     this.name = "SandboxError";
     /** The HTTP status of a failed control call (null otherwise). */
     this.status = status;
+    /** The argument a control refused, as its JSON body names it (`"externalUserId"`), or null. */
+    this.field = field;
     /** The body of a failed control call, as text (null otherwise). */
     this.body = body;
   }
@@ -308,13 +310,15 @@ class Sandbox {
     const text = await resp.text();
     if (!resp.ok) {
       let detail = text;
+      let field = null;
       try {
         const j = JSON.parse(text);
         if (j && typeof j.error === "string") detail = j.error;
+        if (j && typeof j.field === "string") field = j.field;
       } catch {
         // not JSON: the text itself
       }
-      throw new SandboxError(`${where}: HTTP ${resp.status}: ${detail}`, { status: resp.status, body: text });
+      throw new SandboxError(`${where}: HTTP ${resp.status}: ${detail}`, { status: resp.status, body: text, field });
     }
     return text ? JSON.parse(text) : null;
   }

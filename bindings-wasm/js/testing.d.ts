@@ -125,6 +125,8 @@ export class SandboxError extends Error {
   readonly status: number | null;
   /** The body of a failed control call (null otherwise). */
   readonly body: string | null;
+  /** The argument a control refused, as its JSON body names it (`"externalUserId"`), or null. */
+  readonly field: string | null;
 }
 
 /** A P100 sandbox server running as a child process on a free loopback port. */

@@ -25,8 +25,26 @@ where
     }))
 }
 
-/// `User-Agent` prefix of the package.
-const USER_AGENT: &str = concat!("p100-node/", env!("CARGO_PKG_VERSION"));
+/// The language, runtime and platform of the `User-Agent`: `node 20.20.2; linux x64` (from
+/// `process.versions.node`, `process.platform`, `process.arch`).
+fn runtime() -> String {
+    #[cfg(target_arch = "wasm32")]
+    {
+        let get = |o: &JsValue, k: &str| Reflect::get(o, &k.into()).unwrap_or(JsValue::UNDEFINED);
+        let process = get(&js_sys::global(), "process");
+        if process.is_object() {
+            let node = get(&get(&process, "versions"), "node").as_string();
+            let os = get(&process, "platform").as_string();
+            let arch = get(&process, "arch").as_string();
+            if let (Some(node), Some(os), Some(arch)) = (node, os, arch) {
+                return format!("node {node}; {os} {arch}");
+            }
+        }
+        "javascript; unknown".into()
+    }
+    #[cfg(not(target_arch = "wasm32"))]
+    "node".into()
+}
 
 /// `new Client(options)`: the connection options, then the settings every language shares
 /// ([`Settings`], in milliseconds). Unknown names are refused by the core's decoder: a typo
@@ -44,6 +62,7 @@ struct ClientOptions {
     max_retries: Option<i64>,
     retry_initial_delay_ms: Option<f64>,
     retry_max_delay_ms: Option<f64>,
+    log_level: Option<String>,
 }
 
 /// `client.withOptions(options)`: the per-call settings.
@@ -52,6 +71,7 @@ struct ClientOptions {
 struct CallOptions {
     timeout_ms: Option<f64>,
     max_retries: Option<i64>,
+    headers: Option<std::collections::BTreeMap<String, String>>,
 }
 
 /// The options of `waitFor`.
@@ -134,6 +154,52 @@ export interface ClientOptions {
     retryMaxDelayMs?: number;
     /** Text put before the SDK's own `User-Agent`. */
     userAgent?: string;
+    /** Log one record per attempt (`"error"`, `"warn"`, `"info"`, `"debug"`) or nothing
+     *  (`"off"`). Default: `process.env.P100_LOG`, else off. Records never hold the API key,
+     *  bodies, card data or document numbers. */
+    logLevel?: "error" | "warn" | "info" | "debug" | "off";
+    /** Where records go (default `console`): `logger[level](message, fields)`. */
+    logger?: Logger;
+}
+
+/** What came back with a successful call (`client.recording()`, `lastResponse`). */
+export interface ResponseInfo {
+    /** The server's request id, for support tickets. */
+    requestId: string | null;
+    /** The HTTP status (200, 201, …). */
+    status: number;
+    /** The reply's headers, lower-case names; values that may carry credentials are redacted. */
+    headers: Record<string, string>;
+    /** From the first attempt to the reply, retries included. */
+    elapsedMs: number;
+    /** Attempts made (1 when the first one succeeded). */
+    attempts: number;
+}
+
+/** A log sink such as `console` or a pino/winston logger: one method per level. */
+export interface Logger {
+    error(message: string, fields: LogFields): void;
+    warn(message: string, fields: LogFields): void;
+    info(message: string, fields: LogFields): void;
+    debug(message: string, fields: LogFields): void;
+}
+
+/** The facts of one attempt of a call (no secret by construction). */
+export interface LogFields {
+    operation: string;
+    method: string;
+    /** The path, without the query string. */
+    path: string;
+    /** 1 for the first attempt. */
+    attempt: number;
+    outcome: "sending" | "succeeded" | "retrying" | "failed";
+    status?: number;
+    elapsedMs: number;
+    requestId?: string;
+    /** The error kind of a failed attempt (`"unavailable"`, …). */
+    kind?: string;
+    /** The delay before the next attempt. */
+    retryInMs?: number;
 }
 
 /** Per-call overrides for `client.withOptions(...)`. */
@@ -142,6 +208,10 @@ export interface RequestOptions {
     timeoutMs?: number;
     /** Retries after the first attempt (at most 10). */
     maxRetries?: number;
+    /** Extra headers of each call (`{ "x-correlation-id": "..." }`). `x-api-key`,
+     *  `authorization`, `user-agent` and the HTTP stack's own headers are refused with a
+     *  `ValidationError` naming `headers.<name>`. */
+    headers?: Record<string, string>;
 }
 
 /** How a `waitFor` helper polls. */
@@ -239,7 +309,9 @@ impl Client {
                 "new Client(options) needs an object such as { apiKey, baseUrl }",
             ));
         }
-        let o: ClientOptions = input(options, "options").map_err(Error::into_config)?;
+        let log = crate::log::from_options(&options)?;
+        let o: ClientOptions =
+            input(crate::log::without_logger(&options), "options").map_err(Error::into_config)?;
         let settings = Settings {
             api_key: o.api_key.map(Into::into),
             base_url: o.base_url,
@@ -250,10 +322,12 @@ impl Client {
             max_retries: o.max_retries,
             retry_initial_delay: o.retry_initial_delay_ms,
             retry_max_delay: o.retry_max_delay_ms,
+            ..Settings::default()
         };
-        // No fallback to environment variables here: that is `Client.fromEnv`.
-        let b = settings.builder(Unit::Millis, USER_AGENT, |_| None)?;
-        Self::finish(b)
+        // No fallback to environment variables here (that is `Client.fromEnv`), except for
+        // `P100_LOG`, which every language reads.
+        let b = settings.builder(Unit::Millis, &runtime(), |_| None)?;
+        Self::finish(log.apply(o.log_level.as_deref(), b)?)
     }
 
     /// A client from environment variables: `P100_API_KEY` (required), then `P100_BASE_URL`, or
@@ -282,8 +356,8 @@ impl Client {
                 .ok()
                 .and_then(|v| v.as_string())
         };
-        let b = Settings::default().builder(Unit::Millis, USER_AGENT, get)?;
-        Self::finish(b)
+        let b = Settings::default().builder(Unit::Millis, &runtime(), get)?;
+        Self::finish(crate::log::JsLog::console().apply(None, b)?)
     }
 
     /// Every client of the package does its HTTP through Node's `fetch` (a host build, for
@@ -310,6 +384,7 @@ impl Client {
         let opts = Settings {
             timeout: o.timeout_ms,
             max_retries: o.max_retries,
+            headers: o.headers.unwrap_or_default().into_iter().collect(),
             ..Settings::default()
         }
         .request_options(Unit::Millis)?;
@@ -319,6 +394,26 @@ impl Client {
     }
 
     /// The base URL calls go to (no trailing slash).
+    /// A client sharing this one's connections whose successful calls keep their metadata,
+    /// read with `lastResponse`. Its calls share one slot: use one per call (or per task),
+    /// never one for concurrent calls.
+    pub fn recording(&self) -> Client {
+        Client {
+            inner: self.inner.recorded(),
+        }
+    }
+
+    /// `{ requestId, status, headers, elapsedMs, attempts }` of the last successful call of a
+    /// `recording()` client (headers with lower-case names, credentials redacted);
+    /// `undefined` before its first success and for other clients.
+    #[wasm_bindgen(getter, js_name = lastResponse, unchecked_return_type = "ResponseInfo | undefined")]
+    pub fn last_response(&self) -> Result<JsValue, JsValue> {
+        match self.inner.last_response() {
+            Some(meta) => output(&meta).map_err(|e| errors::to_js(&e)),
+            None => Ok(JsValue::UNDEFINED),
+        }
+    }
+
     #[wasm_bindgen(getter, js_name = baseUrl)]
     pub fn base_url(&self) -> String {
         self.inner.config().base_url().to_string()

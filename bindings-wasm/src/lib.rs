@@ -19,6 +19,7 @@ pub mod client;
 mod convert;
 pub mod errors;
 pub mod groups;
+mod log;
 pub mod panic;
 #[cfg(target_arch = "wasm32")]
 mod transport;

@@ -139,11 +139,18 @@ test("fund, fault injection seen through the SDK's errors, reset", async () => {
     await sb.clearFaults();
     await client.partner.balances();
 
-    // A control the server refuses: SandboxError with the server's message and status.
+    // A control the server refuses: SandboxError with the server's message, status and the
+    // argument at fault (named by the server, not guessed from the message).
     await assert.rejects(sb.fund({ currency: "eur", amount: "-1" }), (e) => {
       assert.ok(e instanceof SandboxError);
       assert.equal(e.status, 400);
+      assert.equal(e.field, "amount");
       assert.match(e.message, /amount must be positive/);
+      return true;
+    });
+    await assert.rejects(sb.fund({ currency: "eur", amount: "1", externalUserId: "ghost" }), (e) => {
+      assert.ok(e instanceof SandboxError);
+      assert.deepEqual([e.status, e.field], [404, "externalUserId"]);
       return true;
     });
 
@@ -232,7 +239,7 @@ test("advance: a SEPA transfer settling in an hour is final at once, seen throug
     const after = (await client.sepa.details(transferId)).status;
     assert.notEqual(before, after, `status ${before} before, ${after} after`);
     assert.equal(after, "SUCCESSFUL");
-    await assert.rejects(sb.advance(-1), (e) => e instanceof SandboxError && e.status === 400 && /seconds/.test(e.message));
+    await assert.rejects(sb.advance(-1), (e) => e instanceof SandboxError && e.status === 400 && e.field === "seconds");
   } finally {
     await sb.stop();
   }

@@ -380,11 +380,11 @@ fn client(m: &ArgMatches) -> p100::Result<p100::Client> {
         api_key: get("api-key").map(Into::into),
         base_url: get("base-url"),
         environment: get("environment"),
+        user_agent: Some(USER_AGENT.into()),
         ..Settings::default()
     };
-    settings
-        .builder(Unit::Seconds, USER_AGENT, |_| None)?
-        .build()
+    // `p100-cli/<version> p100-sdk/<version> (rust <version>; <os> <arch>)`.
+    settings.builder(Unit::Seconds, "", |_| None)?.build()
 }
 
 /// Text given for a field that needs a number becomes that number (the decoder says which

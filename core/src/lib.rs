@@ -35,6 +35,7 @@ mod macros;
 pub mod bindings;
 
 pub mod error;
+pub mod log;
 pub mod mask;
 pub mod models;
 pub mod money;

@@ -16,6 +16,7 @@ use serde_json::{json, Value};
 use crate::app::{check_time_scale, App};
 use crate::faults::FaultSpec;
 use crate::handlers::{deposit_json, pay_link, settle_deposit};
+use crate::refusal::Refusal;
 use crate::reply::{json_response, Reply};
 use crate::state::{Contact, CryptoDeposit, Holder, Op, OpData, SepaDeposit};
 use crate::util::{amount_str, iban_lt, iso, tx_hash, uuid, wallet};
@@ -58,17 +59,11 @@ pub fn routes() -> Router<Arc<App>> {
         .route("/_sandbox/pay/{id}", get(pay_page).post(pay))
 }
 
-/// A control error.
-struct Bad(StatusCode, String);
-
-impl IntoResponse for Bad {
-    fn into_response(self) -> Response {
-        json_response(self.0, &json!({ "error": self.1 }))
-    }
-}
+/// A control error (HTTP 400 unless set otherwise; names its argument when one is at fault).
+type Bad = Refusal;
 
 fn bad(msg: impl Into<String>) -> Bad {
-    Bad(StatusCode::BAD_REQUEST, msg.into())
+    Refusal::request(msg)
 }
 
 fn body<T: for<'de> Deserialize<'de>>(bytes: &Bytes) -> Result<T, Bad> {
@@ -87,7 +82,8 @@ fn holder_of(app: &App, user: &Option<String>) -> Result<Holder, Bad> {
             if app.read().users.contains_key(u) {
                 Ok(Holder::User(u.to_string()))
             } else {
-                Err(Bad(StatusCode::NOT_FOUND, format!("unknown user {u}")))
+                Err(Refusal::arg("externalUserId", format!("unknown user {u}"))
+                    .status(StatusCode::NOT_FOUND))
             }
         }
     }
@@ -95,14 +91,17 @@ fn holder_of(app: &App, user: &Option<String>) -> Result<Holder, Bad> {
 
 fn checked_amount(a: &Amount, c: &Currency) -> Result<rust_decimal::Decimal, Bad> {
     if !a.is_positive() {
-        return Err(bad("amount must be positive"));
+        return Err(Refusal::arg("amount", "amount must be positive"));
     }
     if a.significant_scale() > c.precision() {
-        return Err(bad(format!(
-            "amount has more than {} decimals for {}",
-            c.precision(),
-            c.as_str()
-        )));
+        return Err(Refusal::arg(
+            "amount",
+            format!(
+                "amount has more than {} decimals for {}",
+                c.precision(),
+                c.as_str()
+            ),
+        ));
     }
     Ok(a.value())
 }
@@ -115,13 +114,19 @@ async fn health(State(app): State<Arc<App>>) -> Response {
 pub const MAX_ADVANCE_SECS: u64 = 30 * 24 * 3600;
 
 /// Checks how far to move the clock: more than 0, at most 30 days.
-pub(crate) fn check_advance(seconds: f64) -> Result<std::time::Duration, String> {
+pub(crate) fn check_advance(seconds: f64) -> Result<std::time::Duration, Refusal> {
+    let refused = || {
+        Refusal::arg(
+            "seconds",
+            format!(
+                "seconds must be a number greater than 0 and at most {MAX_ADVANCE_SECS} (30 days)"
+            ),
+        )
+    };
     if seconds.is_finite() && seconds > 0.0 && seconds <= MAX_ADVANCE_SECS as f64 {
-        std::time::Duration::try_from_secs_f64(seconds).map_err(|e| e.to_string())
+        std::time::Duration::try_from_secs_f64(seconds).map_err(|_| refused())
     } else {
-        Err(format!(
-            "seconds must be a number greater than 0 and at most {MAX_ADVANCE_SECS} (30 days)"
-        ))
+        Err(refused())
     }
 }
 
@@ -138,18 +143,15 @@ async fn advance(State(app): State<Arc<App>>, b: Bytes) -> Result<Response, Bad>
     };
     let seconds = match fields.get("seconds") {
         None | Some(Value::Null) => {
-            return Err(bad(
+            return Err(Refusal::arg(
+                "seconds",
                 r#"seconds is required: how far to move the clock, e.g. {"seconds": 60}"#,
             ))
         }
         Some(Value::Number(n)) => n.as_f64().unwrap_or(f64::NAN),
-        Some(_) => {
-            return Err(bad(format!(
-                "seconds must be a number greater than 0 and at most {MAX_ADVANCE_SECS} (30 days)"
-            )))
-        }
+        Some(_) => f64::NAN,
     };
-    let by = check_advance(seconds).map_err(bad)?;
+    let by = check_advance(seconds)?;
     app.advance(by);
     Ok(Reply::ok(json!({
         "advancedSeconds": seconds,
@@ -170,23 +172,37 @@ struct FundBody {
 /// `POST /_sandbox/fund {externalUserId?, currency, amount}` — credits at once.
 async fn fund(State(app): State<Arc<App>>, b: Bytes) -> Result<Response, Bad> {
     let f: FundBody = body(&b)?;
-    if crate::catalog::info(&f.currency).is_none() {
-        return Err(bad(format!("unsupported currency {}", f.currency)));
+    let reply = credit(&app, f.external_user_id.as_deref(), &f.currency, &f.amount)?;
+    Ok(Reply::ok(reply).into_response())
+}
+
+/// Credits `amount` of `currency` at once to `external_user_id` (the partner without one);
+/// answers `{externalUserId, currency, balance}`.
+pub(crate) fn credit(
+    app: &App,
+    external_user_id: Option<&str>,
+    currency: &Currency,
+    amount: &Amount,
+) -> Result<Value, Refusal> {
+    if crate::catalog::info(currency).is_none() {
+        return Err(Refusal::arg(
+            "currency",
+            format!("unsupported currency {currency}"),
+        ));
     }
-    let amount = checked_amount(&f.amount, &f.currency)?;
-    let holder = holder_of(&app, &f.external_user_id)?;
+    let amount = checked_amount(amount, currency)?;
+    let holder = holder_of(app, &external_user_id.map(str::to_string))?;
     let mut st = app.write();
-    let acc = st
-        .account_mut(&holder)
-        .ok_or_else(|| Bad(StatusCode::NOT_FOUND, "unknown user".into()))?;
-    acc.credit(&f.currency, amount);
-    let now_amount = acc.available(&f.currency);
-    Ok(Reply::ok(json!({
+    let acc = st.account_mut(&holder).ok_or_else(|| {
+        Refusal::arg("externalUserId", "unknown user").status(StatusCode::NOT_FOUND)
+    })?;
+    acc.credit(currency, amount);
+    let now_amount = acc.available(currency);
+    Ok(json!({
         "externalUserId": holder.user(),
-        "currency": f.currency.as_str(),
-        "balance": amount_str(now_amount, &f.currency),
+        "currency": currency.as_str(),
+        "balance": amount_str(now_amount, currency),
     }))
-    .into_response())
 }
 
 #[derive(Deserialize)]
@@ -209,18 +225,17 @@ async fn sepa_deposit(State(app): State<Arc<App>>, b: Bytes) -> Result<Response,
     let holder = holder_of(&app, &d.external_user_id)?;
     let sender_iban = d.sender_iban.unwrap_or_else(iban_lt);
     if p100::validate::iban("senderIban", &sender_iban).is_err() {
-        return Err(bad("senderIban is not a valid IBAN"));
+        return Err(Refusal::arg("senderIban", "senderIban is not a valid IBAN"));
     }
     let id = uuid();
     let dep = {
         let mut st = app.write();
         if let Some(u) = holder.user().and_then(|u| st.users.get(u)) {
             if u.iban().is_none() {
-                return Err(Bad(
-                    StatusCode::CONFLICT,
-                    "the user has no IBAN yet: verify the user first (Add User Verification)"
-                        .into(),
-                ));
+                return Err(bad(
+                    "the user has no IBAN yet: verify the user first (Add User Verification)",
+                )
+                .status(StatusCode::CONFLICT));
             }
         }
         let dep = SepaDeposit {
@@ -335,7 +350,10 @@ struct CryptoDepositBody {
 async fn crypto_deposit(State(app): State<Arc<App>>, b: Bytes) -> Result<Response, Bad> {
     let d: CryptoDepositBody = body(&b)?;
     if d.currency.is_fiat() || crate::catalog::info(&d.currency).is_none() {
-        return Err(bad(format!("unsupported crypto currency {}", d.currency)));
+        return Err(Refusal::arg(
+            "currency",
+            format!("unsupported crypto currency {}", d.currency),
+        ));
     }
     let amount = checked_amount(&d.amount, &d.currency)?;
     let holder = holder_of(&app, &d.external_user_id)?;
@@ -394,7 +412,10 @@ async fn seed_transactions(State(app): State<Arc<App>>, b: Bytes) -> Result<Resp
     use chrono::{Datelike, TimeZone};
     let s: SeedBody = body(&b)?;
     if s.count == 0 || s.count > SEED_MAX {
-        return Err(bad(format!("count must be 1 to {SEED_MAX}")));
+        return Err(Refusal::arg(
+            "count",
+            format!("count must be 1 to {SEED_MAX}"),
+        ));
     }
     let holder = holder_of(&app, &s.external_user_id)?;
     let start = app.now();
@@ -521,7 +542,7 @@ async fn get_time_scale(State(app): State<Arc<App>>) -> Response {
 /// `POST /_sandbox/time-scale {scale}` — multiplies every later delay.
 async fn set_time_scale(State(app): State<Arc<App>>, b: Bytes) -> Result<Response, Bad> {
     let s: ScaleBody = body(&b)?;
-    let scale = check_time_scale(s.scale).map_err(bad)?;
+    let scale = check_time_scale(s.scale).map_err(|m| Refusal::arg("scale", m))?;
     app.set_time_scale(scale);
     Ok(Reply::ok(json!({ "scale": scale })).into_response())
 }
@@ -541,7 +562,7 @@ struct FaultBody {
 
 /// Queues the fault `spec` describes (as `POST /_sandbox/faults`); the number of requests
 /// faults are now pending for.
-pub fn inject(app: &App, spec: &FaultSpec) -> Result<usize, String> {
+pub fn inject(app: &App, spec: &FaultSpec) -> Result<usize, Refusal> {
     let (kind, count, operation) = spec.compile()?;
     Ok(app.add_fault(kind, count, operation))
 }
@@ -554,7 +575,8 @@ async fn add_fault(State(app): State<Arc<App>>, b: Bytes) -> Result<Response, Ba
         Value::String(s) => s.clone(),
         Value::Number(n) => n.to_string(),
         _ => {
-            return Err(bad(
+            return Err(Refusal::arg(
+                "kind",
                 "kind must be a string such as \"cut-body\" (or a number: 429, 500, 503)",
             ))
         }
@@ -568,7 +590,7 @@ async fn add_fault(State(app): State<Arc<App>>, b: Bytes) -> Result<Response, Ba
         size_bytes: f.size_bytes,
         operation: f.operation,
     };
-    let pending = inject(&app, &spec).map_err(bad)?;
+    let pending = inject(&app, &spec)?;
     Ok(Reply::ok(json!({ "pending": pending, "faults": app.faults_json() })).into_response())
 }
 
@@ -607,10 +629,13 @@ async fn ops_count(State(app): State<Arc<App>>, b: Bytes) -> Result<Response, Ba
     let counts = app.op_counts();
     let Some((_, (executed, succeeded))) = counts.iter().find(|(name, _)| **name == q.operation)
     else {
-        return Err(bad(format!(
-            "operation {:?} is not an operation of the route table",
-            q.operation
-        )));
+        return Err(Refusal::arg(
+            "operation",
+            format!(
+                "operation {:?} is not an operation of the route table",
+                q.operation
+            ),
+        ));
     };
     Ok(Reply::ok(json!({
         "operation": q.operation,
@@ -670,12 +695,15 @@ struct WebhookBody {
 }
 
 /// Checks a webhook target: an http(s) URL and a non-empty token.
-pub fn webhook_target(url: &str, token: &str) -> Result<WebhookTarget, String> {
+pub fn webhook_target(url: &str, token: &str) -> Result<WebhookTarget, Refusal> {
     if !(url.starts_with("http://") || url.starts_with("https://")) {
-        return Err("url must start with http:// or https://".into());
+        return Err(Refusal::arg(
+            "url",
+            "url must start with http:// or https://",
+        ));
     }
     if token.trim().is_empty() {
-        return Err("token must not be empty".into());
+        return Err(Refusal::arg("token", "token must not be empty"));
     }
     Ok(WebhookTarget {
         url: url.to_string(),
@@ -689,7 +717,7 @@ async fn set_webhooks(State(app): State<Arc<App>>, b: Bytes) -> Result<Response,
     match w.url.filter(|u| !u.is_empty()) {
         None => app.set_webhook_target(None),
         Some(url) => {
-            let t = webhook_target(&url, w.token.as_deref().unwrap_or("")).map_err(bad)?;
+            let t = webhook_target(&url, w.token.as_deref().unwrap_or(""))?;
             app.set_webhook_target(Some(t));
         }
     }
@@ -780,7 +808,9 @@ async fn pay_page(State(app): State<Arc<App>>, Path(id): Path<String>) -> Respon
             l.currency.as_str()
         ))
         .into_response(),
-        None => Bad(StatusCode::NOT_FOUND, "unknown payment link".into()).into_response(),
+        None => bad("unknown payment link")
+            .status(StatusCode::NOT_FOUND)
+            .into_response(),
     }
 }
 

@@ -16,6 +16,7 @@ use hyper::body::{Frame, SizeHint};
 use serde_json::{json, Value};
 
 use crate::app::{FaultKind, FAULT_KINDS};
+use crate::refusal::Refusal;
 use crate::reply::Reply;
 use crate::server::ConnKill;
 
@@ -116,12 +117,12 @@ impl FaultSpec {
     }
 
     /// Checks the spec: the kind, what it queues, and the operation it is limited to.
-    pub(crate) fn compile(&self) -> Result<(FaultKind, u32, Option<&'static str>), String> {
+    pub(crate) fn compile(&self) -> Result<(FaultKind, u32, Option<&'static str>), Refusal> {
         let kind = self.kind.as_str();
         if !FAULT_KINDS.contains(&kind) {
-            return Err(format!(
-                "kind {kind:?} is not one of {}",
-                FAULT_KINDS.join(", ")
+            return Err(Refusal::arg(
+                "kind",
+                format!("kind {kind:?} is not one of {}", FAULT_KINDS.join(", ")),
             ));
         }
         let uses = |field: &str| -> bool {
@@ -142,13 +143,21 @@ impl FaultSpec {
             ("sizeBytes", self.size_bytes.is_some()),
         ] {
             if given && !uses(field) {
-                return Err(format!("{field} does not apply to kind {kind:?}"));
+                return Err(Refusal::arg(
+                    field,
+                    format!("{field} does not apply to kind {kind:?}"),
+                ));
             }
         }
         let retry_after = match self.retry_after_secs {
             None => None,
             Some(s) if s.is_finite() && s >= 0.0 => Some(s),
-            Some(_) => return Err("retryAfter must be a number of seconds >= 0".into()),
+            Some(_) => {
+                return Err(Refusal::arg(
+                    "retryAfter",
+                    "retryAfter must be a number of seconds >= 0",
+                ))
+            }
         };
         let header_value = |s: f64| {
             if s.fract() == 0.0 {
@@ -159,8 +168,9 @@ impl FaultSpec {
         };
         let delay = match self.delay_ms {
             Some(ms) if ms > MAX_DELAY_MS => {
-                return Err(format!(
-                    "delayMs must be at most {MAX_DELAY_MS} (10 minutes)"
+                return Err(Refusal::arg(
+                    "delayMs",
+                    format!("delayMs must be at most {MAX_DELAY_MS} (10 minutes)"),
                 ))
             }
             ms => ms,
@@ -170,9 +180,12 @@ impl FaultSpec {
             Some(name) => match p100::routes::by_name(name) {
                 Some(r) => Some(r.name),
                 None => {
-                    return Err(format!(
-                        "operation {name:?} is not an operation of the route table \
-                         (names look like \"sepa.partner_transfer\"; GET /_sandbox/ops lists them all)"
+                    return Err(Refusal::arg(
+                        "operation",
+                        format!(
+                            "operation {name:?} is not an operation of the route table \
+                             (names look like \"sepa.partner_transfer\"; GET /_sandbox/ops lists them all)"
+                        ),
                     ))
                 }
             },
@@ -201,8 +214,9 @@ impl FaultSpec {
             "huge-body" => match self.size_bytes.unwrap_or(DEFAULT_HUGE_BODY) {
                 n @ 1..=MAX_HUGE_BODY => FaultKind::HugeBody(n),
                 _ => {
-                    return Err(format!(
-                        "sizeBytes must be from 1 to {MAX_HUGE_BODY} (1 GiB)"
+                    return Err(Refusal::arg(
+                        "sizeBytes",
+                        format!("sizeBytes must be from 1 to {MAX_HUGE_BODY} (1 GiB)"),
                     ))
                 }
             },
@@ -211,8 +225,11 @@ impl FaultSpec {
             "retry-after-date" => {
                 let s = retry_after.unwrap_or(1.0);
                 if s > MAX_RETRY_AFTER_DATE {
-                    return Err(format!(
-                        "retryAfter of retry-after-date must be at most {MAX_RETRY_AFTER_DATE} seconds (10 years)"
+                    return Err(Refusal::arg(
+                        "retryAfter",
+                        format!(
+                            "retryAfter of retry-after-date must be at most {MAX_RETRY_AFTER_DATE} seconds (10 years)"
+                        ),
                     ));
                 }
                 FaultKind::RetryAfterDate {
@@ -224,9 +241,19 @@ impl FaultSpec {
                     status,
                     retry_after: retry_after.map(header_value),
                 },
-                other => return Err(format!("status must be from 500 to 599, not {other}")),
+                other => {
+                    return Err(Refusal::arg(
+                        "status",
+                        format!("status must be from 500 to 599, not {other}"),
+                    ))
+                }
             },
-            _ => return Err(format!("kind {kind:?} is not supported")),
+            _ => {
+                return Err(Refusal::arg(
+                    "kind",
+                    format!("kind {kind:?} is not supported"),
+                ))
+            }
         };
         Ok((k, self.count, operation))
     }
@@ -647,7 +674,11 @@ mod tests {
     #[test]
     fn specs_are_checked() {
         let ok = |s: FaultSpec| s.compile().map(|c| c.0).unwrap();
-        let err = |s: FaultSpec| s.compile().unwrap_err();
+        let refused = |s: FaultSpec, field: &str, says: &str| {
+            let r = s.compile().unwrap_err();
+            assert_eq!(r.field(), Some(field), "{r}");
+            assert!(r.message().contains(says), "{r}");
+        };
         assert_eq!(
             ok(FaultSpec::new("5xx-with-code")),
             FaultKind::ServerErrorWithCode {
@@ -663,13 +694,37 @@ mod tests {
             ok(FaultSpec::new("retry-after-date").retry_after(1.5)),
             FaultKind::RetryAfterDate { secs: 2 }
         );
-        assert!(err(FaultSpec::new("teapot")).contains("is not one of"));
-        assert!(err(FaultSpec::new("5xx-with-code").status(404)).contains("500 to 599"));
-        assert!(err(FaultSpec::new("cut-body").status(502)).contains("does not apply"));
-        assert!(err(FaultSpec::new("huge-body").size_bytes(0)).contains("sizeBytes"));
-        assert!(err(FaultSpec::new("slow-body").delay_ms(600_001)).contains("delayMs"));
-        assert!(err(FaultSpec::new("429").retry_after(-1.0)).contains("retryAfter"));
-        assert!(err(FaultSpec::new("drop").operation("nope")).contains("operation"));
+        refused(FaultSpec::new("teapot"), "kind", "is not one of");
+        refused(
+            FaultSpec::new("5xx-with-code").status(404),
+            "status",
+            "500 to 599",
+        );
+        refused(
+            FaultSpec::new("cut-body").status(502),
+            "status",
+            "does not apply",
+        );
+        refused(
+            FaultSpec::new("huge-body").size_bytes(0),
+            "sizeBytes",
+            "from 1 to",
+        );
+        refused(
+            FaultSpec::new("slow-body").delay_ms(600_001),
+            "delayMs",
+            "at most",
+        );
+        refused(
+            FaultSpec::new("429").retry_after(-1.0),
+            "retryAfter",
+            ">= 0",
+        );
+        refused(
+            FaultSpec::new("drop").operation("nope"),
+            "operation",
+            "route table",
+        );
         let (_, _, op) = FaultSpec::new("drop")
             .operation("sepa.partner_transfer")
             .compile()

@@ -33,6 +33,8 @@ mod controls;
 mod error;
 mod faults;
 mod handlers;
+pub mod host;
+mod refusal;
 mod reply;
 pub mod serve;
 mod server;
@@ -58,6 +60,7 @@ pub use app::{RequestRecord, MAX_REQUEST_LOG, MAX_TIME_SCALE};
 pub use controls::MAX_ADVANCE_SECS;
 pub use error::{Code, ALL_CODES};
 pub use faults::FaultSpec;
+pub use refusal::Refusal;
 pub use webhooks::RETRY_DELAYS;
 
 use app::{App, Settings};
@@ -115,8 +118,8 @@ impl fmt::Debug for SandboxBuilder {
 /// Why a sandbox could not start.
 #[derive(Debug)]
 pub enum StartError {
-    /// A setting is out of range.
-    Config(String),
+    /// A setting is out of range (the refusal names it: `apiKey`, `timeScale`, `url`, `token`).
+    Config(Refusal),
     /// The port could not be bound.
     Io(std::io::Error),
 }
@@ -173,9 +176,13 @@ impl SandboxBuilder {
     /// Binds 127.0.0.1 and starts serving in the current tokio runtime.
     pub async fn start(self) -> Result<RunningSandbox, StartError> {
         if self.api_key.is_empty() {
-            return Err(StartError::Config("the API key must not be empty".into()));
+            return Err(StartError::Config(Refusal::arg(
+                "apiKey",
+                "the API key must not be empty",
+            )));
         }
-        let time_scale = app::check_time_scale(self.time_scale).map_err(StartError::Config)?;
+        let time_scale = app::check_time_scale(self.time_scale)
+            .map_err(|m| StartError::Config(Refusal::arg("timeScale", m)))?;
         let webhook = match &self.webhook {
             None => None,
             Some((u, t)) => Some(controls::webhook_target(u, t).map_err(StartError::Config)?),
@@ -197,7 +204,7 @@ impl SandboxBuilder {
             .api_key(settings.api_key.clone())
             .base_url(base_url.clone())
             .build()
-            .map_err(|e| StartError::Config(e.message().to_string()))?;
+            .map_err(|e| StartError::Config(Refusal::arg("apiKey", e.message())))?;
         let app = Arc::new(App::new(settings, base_url.clone()));
         let router = router(Arc::clone(&app));
         let (tx, rx) = watch::channel(false);
@@ -279,8 +286,8 @@ impl RunningSandbox {
     }
 
     /// Sets the time scale (as `POST /_sandbox/time-scale`).
-    pub fn set_time_scale(&self, scale: f64) -> Result<(), String> {
-        let s = app::check_time_scale(scale)?;
+    pub fn set_time_scale(&self, scale: f64) -> Result<(), Refusal> {
+        let s = app::check_time_scale(scale).map_err(|m| Refusal::arg("scale", m))?;
         self.app.set_time_scale(s);
         Ok(())
     }
@@ -294,12 +301,12 @@ impl RunningSandbox {
     /// `by` is zero or more than [`MAX_ADVANCE_SECS`]. Returns the sandbox's new time.
     ///
     /// ```no_run
-    /// # async fn demo(sandbox: p100_sandbox::RunningSandbox) -> Result<(), String> {
+    /// # async fn demo(sandbox: p100_sandbox::RunningSandbox) -> Result<(), p100_sandbox::Refusal> {
     /// use std::time::Duration;
     /// sandbox.advance(Duration::from_secs(600))?; // a 10 min settle delay is over
     /// # Ok(()) }
     /// ```
-    pub fn advance(&self, by: Duration) -> Result<std::time::SystemTime, String> {
+    pub fn advance(&self, by: Duration) -> Result<std::time::SystemTime, Refusal> {
         let by = controls::check_advance(by.as_secs_f64())?;
         self.app.advance(by);
         Ok(self.now())
@@ -314,14 +321,12 @@ impl RunningSandbox {
     /// Emits the webhook event `event` (one of [`p100::webhooks::EVENT_NAMES`]) with realistic
     /// data, as `POST /_sandbox/trigger`: delivered to the webhook target with retries and
     /// logged in [`RunningSandbox::deliveries`]. Returns the payload sent.
-    pub fn trigger(&self, event: &str, external_user_id: Option<&str>) -> Result<Value, String> {
-        trigger::emit_event(&self.app, event, external_user_id)
-            .map(|t| t.payload)
-            .map_err(|(_, m)| m)
+    pub fn trigger(&self, event: &str, external_user_id: Option<&str>) -> Result<Value, Refusal> {
+        trigger::emit_event(&self.app, event, external_user_id).map(|t| t.payload)
     }
 
     /// Sets or clears the webhook target (as `POST /_sandbox/webhooks`).
-    pub fn set_webhook(&self, target: Option<(&str, &str)>) -> Result<(), String> {
+    pub fn set_webhook(&self, target: Option<(&str, &str)>) -> Result<(), Refusal> {
         let t = match target {
             None => None,
             Some((u, t)) => Some(controls::webhook_target(u, t)?),
@@ -339,7 +344,7 @@ impl RunningSandbox {
         count: u32,
         retry_after_secs: Option<f64>,
         delay_ms: Option<u64>,
-    ) -> Result<(), String> {
+    ) -> Result<(), Refusal> {
         let spec = FaultSpec {
             retry_after_secs,
             delay_ms,
@@ -352,13 +357,13 @@ impl RunningSandbox {
     /// refused with the message the control endpoint would answer with.
     ///
     /// ```no_run
-    /// # async fn demo(sandbox: p100_sandbox::RunningSandbox) -> Result<(), String> {
+    /// # async fn demo(sandbox: p100_sandbox::RunningSandbox) -> Result<(), p100_sandbox::Refusal> {
     /// use p100_sandbox::FaultSpec;
     /// sandbox.inject(FaultSpec::new("process-then-drop").operation("sepa.partner_transfer"))?;
     /// sandbox.inject(FaultSpec::new("huge-body").size_bytes(32 << 20))?;
     /// # Ok(()) }
     /// ```
-    pub fn inject(&self, spec: FaultSpec) -> Result<(), String> {
+    pub fn inject(&self, spec: FaultSpec) -> Result<(), Refusal> {
         controls::inject(&self.app, &spec).map(|_| ())
     }
 
@@ -426,41 +431,55 @@ impl RunningSandbox {
         method: &str,
         path: &str,
         body: Option<&Value>,
-    ) -> Result<Value, String> {
+    ) -> Result<Value, Refusal> {
         if !path.starts_with("/_sandbox/") {
-            return Err(format!(
-                "{path} is not a control (they start with /_sandbox/)"
+            return Err(Refusal::arg(
+                "path",
+                format!("{path} is not a control (they start with /_sandbox/)"),
             ));
         }
         let method = reqwest::Method::from_bytes(method.to_ascii_uppercase().as_bytes())
-            .map_err(|_| format!("{method} is not an HTTP method"))?;
+            .map_err(|_| Refusal::arg("method", format!("{method} is not an HTTP method")))?;
         let mut req = reqwest::Client::new().request(method, format!("{}{path}", self.base_url));
         if let Some(b) = body {
             req = req
                 .header("content-type", "application/json")
                 .body(b.to_string());
         }
-        let reply = req.send().await.map_err(|e| e.to_string())?;
+        let unreachable = |e: reqwest::Error| Refusal::request(e.to_string());
+        let reply = req.send().await.map_err(unreachable)?;
         let status = reply.status();
-        let text = reply.text().await.map_err(|e| e.to_string())?;
+        let text = reply.text().await.map_err(unreachable)?;
         let value: Value = serde_json::from_str(&text).unwrap_or(Value::String(text));
         if status.is_success() {
-            Ok(value)
-        } else {
-            let why = value
-                .get("message")
-                .or_else(|| value.get("error"))
-                .and_then(Value::as_str)
-                .map(str::to_string)
-                .unwrap_or_else(|| value.to_string());
-            Err(format!("{path} refused (HTTP {}): {why}", status.as_u16()))
+            return Ok(value);
         }
+        let text = |key: &str| value.get(key).and_then(Value::as_str).map(str::to_string);
+        let why = text("message")
+            .or_else(|| text("error"))
+            .unwrap_or_else(|| value.to_string());
+        Err(Refusal::from_reply(
+            status.as_u16(),
+            text("field"),
+            format!("{path} refused (HTTP {}): {why}", status.as_u16()),
+        ))
     }
 
     /// Credits a balance (as `POST /_sandbox/fund`: `{"currency", "amount", "externalUserId"?}`;
     /// without a user, the partner's).
-    pub async fn fund(&self, body: &Value) -> Result<Value, String> {
+    pub async fn fund(&self, body: &Value) -> Result<Value, Refusal> {
         self.control("POST", "/_sandbox/fund", Some(body)).await
+    }
+
+    /// Credits `amount` of `currency` at once to `external_user_id` (the partner's balance
+    /// without one), as `POST /_sandbox/fund`; returns `{externalUserId, currency, balance}`.
+    pub fn credit(
+        &self,
+        currency: &p100::Currency,
+        amount: &p100::Amount,
+        external_user_id: Option<&str>,
+    ) -> Result<Value, Refusal> {
+        controls::credit(&self.app, external_user_id, currency, amount)
     }
 
     /// Stops serving: the listener closes, open connections end, scheduled work and webhook

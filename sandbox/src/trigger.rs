@@ -23,7 +23,8 @@ use crate::app::App;
 use crate::catalog;
 use crate::controls::{iban_status_json, sepa_deposit_json};
 use crate::handlers::{deposit_json, link_json, op_json, order_json};
-use crate::reply::{json_response, Reply};
+use crate::refusal::Refusal;
+use crate::reply::Reply;
 use crate::state::{
     CryptoDeposit, Holder, Op, OpData, Order, OrderLockData, PaymentLink, SepaDeposit,
 };
@@ -41,9 +42,6 @@ pub(crate) struct Triggered {
     /// The payload sent.
     pub payload: Value,
 }
-
-/// Why a trigger was refused: HTTP status and message.
-pub(crate) type Refused = (StatusCode, String);
 
 /// The known event name `name` stands for (`-` and case do not matter).
 fn event_name(name: &str) -> Option<&'static str> {
@@ -101,10 +99,10 @@ pub(crate) fn emit_event(
     app: &Arc<App>,
     event: &str,
     external_user_id: Option<&str>,
-) -> Result<Triggered, Refused> {
+) -> Result<Triggered, Refusal> {
     let Some(event) = event_name(event) else {
-        return Err((
-            StatusCode::BAD_REQUEST,
+        return Err(Refusal::arg(
+            "event",
             format!(
                 "event {:?} is not a webhook event; known events: {}",
                 event,
@@ -113,17 +111,16 @@ pub(crate) fn emit_event(
         ));
     };
     if external_user_id.is_some_and(|u| u.trim().is_empty()) {
-        return Err((
-            StatusCode::BAD_REQUEST,
-            "externalUserId must not be empty (leave it out to use a known or new user)".into(),
+        return Err(Refusal::arg(
+            "externalUserId",
+            "externalUserId must not be empty (leave it out to use a known or new user)",
         ));
     }
     if app.webhook_target().is_none() {
-        return Err((
-            StatusCode::CONFLICT,
-            "no webhook target: set one with POST /_sandbox/webhooks {\"url\", \"token\"} first"
-                .into(),
-        ));
+        return Err(Refusal::request(
+            "no webhook target: set one with POST /_sandbox/webhooks {\"url\", \"token\"} first",
+        )
+        .status(StatusCode::CONFLICT));
     }
     let t = build(app, event, external_user_id);
     let _entered = app.clock.enter();
@@ -421,7 +418,6 @@ struct TriggerBody {
 /// `POST /_sandbox/trigger {"event", "externalUserId"?}` — answers
 /// `{event, id, externalUserId, payload}` (`id`: the payload's main id).
 pub(crate) async fn trigger(State(app): State<Arc<App>>, b: Bytes) -> Response {
-    let refuse = |status: StatusCode, msg: String| json_response(status, &json!({ "error": msg }));
     let text: &[u8] = if b.iter().all(u8::is_ascii_whitespace) {
         b"{}"
     } else {
@@ -429,16 +425,17 @@ pub(crate) async fn trigger(State(app): State<Arc<App>>, b: Bytes) -> Response {
     };
     let body: TriggerBody = match serde_json::from_slice(text) {
         Ok(v) => v,
-        Err(e) => return refuse(StatusCode::BAD_REQUEST, format!("invalid body: {e}")),
+        Err(e) => return Refusal::request(format!("invalid body: {e}")).into_response(),
     };
     let Some(event) = body.event else {
-        return refuse(
-            StatusCode::BAD_REQUEST,
+        return Refusal::arg(
+            "event",
             format!(
                 "event is required; known events: {}",
                 p100::webhooks::EVENT_NAMES.join(", ")
             ),
-        );
+        )
+        .into_response();
     };
     match emit_event(&app, &event, body.external_user_id.as_deref()) {
         Ok(t) => Reply::ok(json!({
@@ -448,6 +445,6 @@ pub(crate) async fn trigger(State(app): State<Arc<App>>, b: Bytes) -> Response {
             "payload": t.payload,
         }))
         .into_response(),
-        Err((status, msg)) => refuse(status, msg),
+        Err(refusal) => refusal.into_response(),
     }
 }

@@ -357,10 +357,12 @@ async fn the_rust_api_reaches_every_control() {
         .fund(&json!({"externalUserId": "ghost", "currency": "eur", "amount": "1"}))
         .await
         .unwrap_err();
-    assert!(e.contains("HTTP 404") && e.contains("unknown user"), "{e}");
+    assert!(e.message().contains("unknown user"), "{e}");
+    assert_eq!((e.http_status(), e.field()), (404, Some("externalUserId")));
     let e = sb
         .control("GET", "/v1/partner/balances", None)
         .await
         .unwrap_err();
-    assert!(e.contains("not a control"), "{e}");
+    assert!(e.message().contains("not a control"), "{e}");
+    assert_eq!(e.field(), Some("path"));
 }

@@ -842,7 +842,10 @@ async fn bad_fault_specs_are_refused_with_a_reason() {
     let e = sb
         .inject(FaultSpec::new("5xx-with-code").status(418))
         .unwrap_err();
-    assert!(e.contains("500 to 599"), "{e}");
+    assert!(
+        e.message().contains("500 to 599") && e.field() == Some("status"),
+        "{e}"
+    );
     assert!(sb.inject_fault("cut-body", 1, Some(1.0), None).is_err());
     assert!(sb.inject(FaultSpec::new("nope")).is_err());
     sb.shutdown().await;

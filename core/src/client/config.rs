@@ -163,6 +163,8 @@ pub struct Config {
     pub(crate) max_response_bytes: usize,
     /// Extra headers of every call (set per call by `with_options`; checked).
     pub(crate) extra_headers: Vec<(String, String)>,
+    /// Where the records of each attempt go (see [`crate::log`]).
+    pub(crate) log: crate::log::LogSettings,
 }
 
 impl Config {
@@ -247,6 +249,9 @@ pub struct ClientBuilder {
     transport: Option<Arc<dyn Transport>>,
     connect_timeout: Option<Duration>,
     max_response_bytes: Option<usize>,
+    log_level: Option<Option<crate::log::LogLevel>>,
+    logger: Option<Arc<dyn crate::log::Logger>>,
+    runtime: Option<String>,
 }
 
 impl fmt::Debug for ClientBuilder {
@@ -294,7 +299,30 @@ impl ClientBuilder {
         self.retry = Some(policy);
         self
     }
-    /// Extra text appended to the `User-Agent` (e.g. `"p100-node/0.1.0"`).
+    /// The level of the client's log records (`None`: off). Without this call, `P100_LOG`
+    /// decides ([`crate::log::LogLevel::from_env`]). Records always go to `tracing` (target
+    /// `p100`) when a subscriber wants them; this level gates the [`ClientBuilder::logger`].
+    pub fn log_level(mut self, level: Option<crate::log::LogLevel>) -> Self {
+        self.log_level = Some(level);
+        self
+    }
+
+    /// Where log records go besides `tracing` (the language packages set the language's own
+    /// logging here).
+    pub fn logger(mut self, logger: Arc<dyn crate::log::Logger>) -> Self {
+        self.logger = Some(logger);
+        self
+    }
+
+    /// The language and runtime of the package (`"python 3.11.2"`, `"node 20.20.2; linux x64"`)
+    /// in the `User-Agent` (default: `rust` and the compiler's version); the operating system
+    /// is added when the text has none.
+    pub fn runtime(mut self, text: impl Into<String>) -> Self {
+        self.runtime = Some(text.into());
+        self
+    }
+
+    /// The app's own text, put before the SDK's in the `User-Agent` (`"shop/2.1"`).
     pub fn user_agent(mut self, ua: impl Into<String>) -> Self {
         self.user_agent = Some(ua.into());
         self
@@ -340,7 +368,7 @@ impl ClientBuilder {
                 "max_retries must be at most {MAX_RETRIES}"
             )));
         }
-        let mut user_agent = format!("p100-rust/{}", env!("CARGO_PKG_VERSION"));
+        let mut user_agent = user_agent(self.runtime.as_deref());
         if let Some(extra) = self.user_agent {
             user_agent = format!("{extra} {user_agent}");
         }
@@ -371,10 +399,38 @@ impl ClientBuilder {
                 user_agent,
                 max_response_bytes,
                 extra_headers: Vec::new(),
+                log: crate::log::LogSettings {
+                    level: self
+                        .log_level
+                        .unwrap_or_else(crate::log::LogLevel::from_env),
+                    logger: self.logger,
+                },
             },
             transport,
         ))
     }
+}
+
+/// The SDK's `User-Agent`: `p100-sdk/<version> (<language> <runtime version>; <os> <arch>)`,
+/// e.g. `p100-sdk/0.1.0 (python 3.11.2; linux x86_64)`, the same form in every language.
+/// `runtime` is the language and its version (default `rust` and the compiler's version); the
+/// operating system and architecture are this build's unless `runtime` names them after a `;`.
+pub fn user_agent(runtime: Option<&str>) -> String {
+    let runtime = runtime
+        .map(str::trim)
+        .filter(|r| !r.is_empty())
+        .map(str::to_string)
+        .unwrap_or_else(|| format!("rust {}", env!("P100_RUSTC_VERSION")));
+    let platform = if runtime.contains(';') {
+        runtime
+    } else {
+        format!(
+            "{runtime}; {} {}",
+            std::env::consts::OS,
+            std::env::consts::ARCH
+        )
+    };
+    format!("p100-sdk/{} ({platform})", env!("CARGO_PKG_VERSION"))
 }
 
 fn check_api_key(key: &SecretString) -> Result<()> {

@@ -15,9 +15,9 @@ use std::time::Duration;
 use serde::de::DeserializeOwned;
 
 pub use config::{
-    duration_from_millis, duration_from_secs, max_retries_from, ClientBuilder, Config, Environment,
-    RequestOptions, RetryPolicy, MAX_DURATION, MAX_RETRIES, MAX_RETRY_AFTER, PRODUCTION_URL,
-    STAGING_URL,
+    duration_from_millis, duration_from_secs, max_retries_from, user_agent, ClientBuilder, Config,
+    Environment, RequestOptions, RetryPolicy, MAX_DURATION, MAX_RETRIES, MAX_RETRY_AFTER,
+    PRODUCTION_URL, STAGING_URL,
 };
 pub use exec::{
     build_http_request, decode, describe_serde_error, error_from_response, error_from_transport,
@@ -30,6 +30,8 @@ pub use response::{
     RESERVED_HEADERS,
 };
 pub use settings::{Settings, Unit, WaitSettings};
+
+use crate::log::AttemptOutcome;
 pub use wait::WaitOptions;
 
 use crate::error::{Error, ErrorKind, Outcome, Result};
@@ -150,7 +152,32 @@ impl Client {
         let sent_at_ms = exec::now_unix_ms();
         let started = web_time::Instant::now();
         let mut attempt = 0u32;
+        let log = &config.log;
+        let record = |attempt: u32, outcome, status, request_id, error_kind, retry_delay| {
+            crate::log::LogRecord {
+                operation: prepared.operation,
+                method: prepared.method.as_str(),
+                path: crate::log::path_only(&prepared.path),
+                attempt: attempt + 1,
+                outcome,
+                status,
+                elapsed: started.elapsed(),
+                request_id,
+                error_kind,
+                retry_delay,
+            }
+        };
         loop {
+            if log.wants(AttemptOutcome::Sending) {
+                log.emit(&record(
+                    attempt,
+                    AttemptOutcome::Sending,
+                    None,
+                    None,
+                    None,
+                    None,
+                ));
+            }
             // The built-in transports honour the deadline themselves (keeping the status when a
             // body is late); this outer guard only stops a custom transport that may not.
             let send = self.transport.send(request.clone());
@@ -173,12 +200,27 @@ impl Client {
                             attempt + 1,
                         ));
                     }
+                    if log.wants(AttemptOutcome::Succeeded) {
+                        let id = exec::request_id(&resp);
+                        let ok = AttemptOutcome::Succeeded;
+                        log.emit(&record(attempt, ok, Some(resp.status), id, None, None));
+                    }
                     return Ok(resp);
                 }
                 Ok(resp) => error_from_response(prepared, &resp),
                 Err(e) => exec::error_from_transport(prepared, &e, config.timeout),
             };
-            match exec::retry_delay(&error, attempt, config, max_retries) {
+            let delay = exec::retry_delay(&error, attempt, config, max_retries);
+            let outcome = match delay {
+                Some(_) => AttemptOutcome::Retrying,
+                None => AttemptOutcome::Failed,
+            };
+            if log.wants(outcome) {
+                let id = error.request_id().map(str::to_string);
+                let kind = Some(error.kind());
+                log.emit(&record(attempt, outcome, error.status(), id, kind, delay));
+            }
+            match delay {
                 Some(delay) => {
                     transport::sleep(delay).await;
                     attempt += 1;

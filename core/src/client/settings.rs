@@ -43,7 +43,10 @@ impl Unit {
         }
     }
 
-    fn duration(
+    /// A duration given by a host (in its unit) under the setting `snake`: a `Validation`
+    /// error naming it in the host's spelling when negative, not finite, out of range, or
+    /// zero where `allow_zero` is false.
+    pub fn duration(
         self,
         snake: &str,
         value: Option<f64>,
@@ -86,13 +89,16 @@ pub struct Settings {
     pub retry_initial_delay: Option<f64>,
     /// Longest delay between two retries (default 8 s).
     pub retry_max_delay: Option<f64>,
+    /// Extra headers of each call (per call only, see [`Settings::request_options`]).
+    pub headers: Vec<(String, String)>,
 }
 
 impl Settings {
     /// The builder of a client: the explicit settings first, then the environment variables
     /// of [`ENV_VARS`] read through `env` (a key, then `P100_BASE_URL` over
     /// `P100_ENVIRONMENT`, only when neither a base URL nor an environment is given), then the
-    /// defaults. `sdk` is the package's `User-Agent` token (`"p100-node/0.1.0"`). Every
+    /// defaults. `sdk` is the package's language and runtime for the `User-Agent`
+    /// (`"python 3.11.2"`, see [`super::config::user_agent`]). Every
     /// binding builds its client here, so the precedence, the names in errors and the bounds
     /// are the same in every language.
     pub fn builder(
@@ -129,13 +135,11 @@ impl Settings {
             })?;
             b = b.environment(env);
         }
-        let ua: Vec<&str> = [self.user_agent.as_deref().unwrap_or(""), sdk]
-            .into_iter()
-            .map(str::trim)
-            .filter(|t| !t.is_empty())
-            .collect();
-        if !ua.is_empty() {
-            b = b.user_agent(ua.join(" "));
+        if let Some(ua) = self.user_agent.as_deref().filter(|t| !t.trim().is_empty()) {
+            b = b.user_agent(ua.trim());
+        }
+        if !sdk.trim().is_empty() {
+            b = b.runtime(sdk);
         }
         self.apply(unit, b)
     }
@@ -182,12 +186,15 @@ impl Settings {
         })
     }
 
-    /// Per-call overrides (`timeout`, `max_retries`; the other settings are per client).
+    /// Per-call overrides (`timeout`, `max_retries`, extra `headers`; the other settings are
+    /// per client). A header the SDK owns (`x-api-key`, `authorization`, `user-agent`, …) or a
+    /// malformed one is a `Validation` error naming `headers.<name>`, never echoing the value.
     pub fn request_options(&self, unit: Unit) -> Result<RequestOptions> {
+        let headers = self.headers.iter().map(|(k, v)| (k.as_str(), v.as_str()));
         Ok(RequestOptions {
             timeout: unit.duration("timeout", self.timeout, false)?,
             max_retries: unit.retries(self.max_retries)?,
-            headers: Vec::new(),
+            headers: super::response::check_headers(headers)?,
         })
     }
 }
@@ -260,15 +267,16 @@ mod tests {
         };
         // Nothing explicit: the key and P100_BASE_URL (P100_ENVIRONMENT is not read then).
         let c = Settings::default()
-            .builder(Unit::Millis, "p100-test/1", env)
+            .builder(Unit::Millis, "test 1.0", env)
             .unwrap()
             .build()
             .unwrap();
         assert_eq!(c.config().base_url(), "http://127.0.0.1:9");
-        assert!(c
-            .config()
-            .user_agent()
-            .starts_with("p100-test/1 p100-rust/"));
+        let ua = c.config().user_agent();
+        assert!(
+            ua.starts_with("p100-sdk/0.") && ua.contains(" (test 1.0; "),
+            "{ua}"
+        );
         // An explicit environment wins over both variables.
         let s = Settings {
             environment: Some("production".into()),
@@ -276,12 +284,16 @@ mod tests {
             ..Default::default()
         };
         let c = s
-            .builder(Unit::Millis, "p100-test/1", env)
+            .builder(Unit::Millis, "test 1.0; os", env)
             .unwrap()
             .build()
             .unwrap();
         assert_eq!(c.config().base_url(), Environment::Production.base_url());
-        assert!(c.config().user_agent().starts_with("shop/2 p100-test/1 "));
+        let ua = c.config().user_agent();
+        assert!(
+            ua.starts_with("shop/2 p100-sdk/") && ua.ends_with(" (test 1.0; os)"),
+            "{ua}"
+        );
         // A bad environment name is a Config error naming where it came from.
         let e = Settings {
             api_key: Some("k".into()),

@@ -243,6 +243,22 @@ typedef void (*UniffiForeignFutureCompleteVoid)(uint64_t, UniffiForeignFutureRes
     );
 
 #endif
+#ifndef UNIFFI_FFIDEF_CALLBACK_INTERFACE_P100_LOGGER_METHOD0
+#define UNIFFI_FFIDEF_CALLBACK_INTERFACE_P100_LOGGER_METHOD0
+typedef void (*UniffiCallbackInterfaceP100LoggerMethod0)(uint64_t, RustBuffer, RustBuffer, RustBuffer, void* _Nonnull, 
+        RustCallStatus *_Nonnull uniffiCallStatus
+    );
+
+#endif
+#ifndef UNIFFI_FFIDEF_V_TABLE_CALLBACK_INTERFACE_P100_LOGGER
+#define UNIFFI_FFIDEF_V_TABLE_CALLBACK_INTERFACE_P100_LOGGER
+typedef struct UniffiVTableCallbackInterfaceP100Logger {
+    UniffiCallbackInterfaceFree _Nonnull uniffiFree;
+    UniffiCallbackInterfaceClone _Nonnull uniffiClone;
+    UniffiCallbackInterfaceP100LoggerMethod0 _Nonnull log;
+} UniffiVTableCallbackInterfaceP100Logger;
+
+#endif
 #ifndef UNIFFI_FFIDEF_UNIFFI_P100_MOBILE_FN_CLONE_CLIENT
 #define UNIFFI_FFIDEF_UNIFFI_P100_MOBILE_FN_CLONE_CLIENT
 uint64_t uniffi_p100_mobile_fn_clone_client(uint64_t handle, RustCallStatus *_Nonnull out_status
@@ -274,9 +290,19 @@ uint64_t uniffi_p100_mobile_fn_constructor_client_with_options(RustBuffer option
 RustBuffer uniffi_p100_mobile_fn_method_client_base_url(uint64_t ptr, RustCallStatus *_Nonnull out_status
 );
 #endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_P100_MOBILE_FN_METHOD_CLIENT_LAST_RESPONSE
+#define UNIFFI_FFIDEF_UNIFFI_P100_MOBILE_FN_METHOD_CLIENT_LAST_RESPONSE
+RustBuffer uniffi_p100_mobile_fn_method_client_last_response(uint64_t ptr, RustCallStatus *_Nonnull out_status
+);
+#endif
 #ifndef UNIFFI_FFIDEF_UNIFFI_P100_MOBILE_FN_METHOD_CLIENT_RECONCILE
 #define UNIFFI_FFIDEF_UNIFFI_P100_MOBILE_FN_METHOD_CLIENT_RECONCILE
 uint64_t uniffi_p100_mobile_fn_method_client_reconcile(uint64_t ptr, RustBuffer error
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_P100_MOBILE_FN_METHOD_CLIENT_RECORDING
+#define UNIFFI_FFIDEF_UNIFFI_P100_MOBILE_FN_METHOD_CLIENT_RECORDING
+uint64_t uniffi_p100_mobile_fn_method_client_recording(uint64_t ptr, RustCallStatus *_Nonnull out_status
 );
 #endif
 #ifndef UNIFFI_FFIDEF_UNIFFI_P100_MOBILE_FN_METHOD_CLIENT_REQUEST
@@ -286,7 +312,7 @@ uint64_t uniffi_p100_mobile_fn_method_client_request(uint64_t ptr, RustBuffer me
 #endif
 #ifndef UNIFFI_FFIDEF_UNIFFI_P100_MOBILE_FN_METHOD_CLIENT_WITH_REQUEST_OPTIONS
 #define UNIFFI_FFIDEF_UNIFFI_P100_MOBILE_FN_METHOD_CLIENT_WITH_REQUEST_OPTIONS
-uint64_t uniffi_p100_mobile_fn_method_client_with_request_options(uint64_t ptr, RustBuffer timeout_ms, RustBuffer max_retries, RustCallStatus *_Nonnull out_status
+uint64_t uniffi_p100_mobile_fn_method_client_with_request_options(uint64_t ptr, RustBuffer timeout_ms, RustBuffer max_retries, RustBuffer headers, RustCallStatus *_Nonnull out_status
 );
 #endif
 #ifndef UNIFFI_FFIDEF_UNIFFI_P100_MOBILE_FN_METHOD_CLIENT_CARDS
@@ -729,6 +755,26 @@ uint64_t uniffi_p100_mobile_fn_method_users_unsuspend(uint64_t ptr, RustBuffer e
 uint64_t uniffi_p100_mobile_fn_method_users_update(uint64_t ptr, RustBuffer external_user_id, RustBuffer request
 );
 #endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_P100_MOBILE_FN_CLONE_P100LOGGER
+#define UNIFFI_FFIDEF_UNIFFI_P100_MOBILE_FN_CLONE_P100LOGGER
+uint64_t uniffi_p100_mobile_fn_clone_p100logger(uint64_t handle, RustCallStatus *_Nonnull out_status
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_P100_MOBILE_FN_FREE_P100LOGGER
+#define UNIFFI_FFIDEF_UNIFFI_P100_MOBILE_FN_FREE_P100LOGGER
+void uniffi_p100_mobile_fn_free_p100logger(uint64_t handle, RustCallStatus *_Nonnull out_status
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_P100_MOBILE_FN_INIT_CALLBACK_VTABLE_P100LOGGER
+#define UNIFFI_FFIDEF_UNIFFI_P100_MOBILE_FN_INIT_CALLBACK_VTABLE_P100LOGGER
+void uniffi_p100_mobile_fn_init_callback_vtable_p100logger(const UniffiVTableCallbackInterfaceP100Logger* _Nonnull vtable
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_P100_MOBILE_FN_METHOD_P100LOGGER_LOG
+#define UNIFFI_FFIDEF_UNIFFI_P100_MOBILE_FN_METHOD_P100LOGGER_LOG
+void uniffi_p100_mobile_fn_method_p100logger_log(uint64_t ptr, RustBuffer level, RustBuffer message, RustBuffer fields, RustCallStatus *_Nonnull out_status
+);
+#endif
 #ifndef UNIFFI_FFIDEF_UNIFFI_P100_MOBILE_FN_CLONE_WEBHOOKVERIFIER
 #define UNIFFI_FFIDEF_UNIFFI_P100_MOBILE_FN_CLONE_WEBHOOKVERIFIER
 uint64_t uniffi_p100_mobile_fn_clone_webhookverifier(uint64_t handle, RustCallStatus *_Nonnull out_status
@@ -1075,9 +1121,21 @@ uint16_t uniffi_p100_mobile_checksum_method_client_base_url(void
     
 );
 #endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_P100_MOBILE_CHECKSUM_METHOD_CLIENT_LAST_RESPONSE
+#define UNIFFI_FFIDEF_UNIFFI_P100_MOBILE_CHECKSUM_METHOD_CLIENT_LAST_RESPONSE
+uint16_t uniffi_p100_mobile_checksum_method_client_last_response(void
+    
+);
+#endif
 #ifndef UNIFFI_FFIDEF_UNIFFI_P100_MOBILE_CHECKSUM_METHOD_CLIENT_RECONCILE
 #define UNIFFI_FFIDEF_UNIFFI_P100_MOBILE_CHECKSUM_METHOD_CLIENT_RECONCILE
 uint16_t uniffi_p100_mobile_checksum_method_client_reconcile(void
+    
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_P100_MOBILE_CHECKSUM_METHOD_CLIENT_RECORDING
+#define UNIFFI_FFIDEF_UNIFFI_P100_MOBILE_CHECKSUM_METHOD_CLIENT_RECORDING
+uint16_t uniffi_p100_mobile_checksum_method_client_recording(void
     
 );
 #endif
@@ -1498,6 +1556,12 @@ uint16_t uniffi_p100_mobile_checksum_method_users_unsuspend(void
 #ifndef UNIFFI_FFIDEF_UNIFFI_P100_MOBILE_CHECKSUM_METHOD_USERS_UPDATE
 #define UNIFFI_FFIDEF_UNIFFI_P100_MOBILE_CHECKSUM_METHOD_USERS_UPDATE
 uint16_t uniffi_p100_mobile_checksum_method_users_update(void
+    
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_P100_MOBILE_CHECKSUM_METHOD_P100LOGGER_LOG
+#define UNIFFI_FFIDEF_UNIFFI_P100_MOBILE_CHECKSUM_METHOD_P100LOGGER_LOG
+uint16_t uniffi_p100_mobile_checksum_method_p100logger_log(void
     
 );
 #endif

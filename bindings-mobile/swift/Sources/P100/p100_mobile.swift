@@ -460,7 +460,45 @@ fileprivate final class UniffiHandleMap<T>: @unchecked Sendable {
 
 
 // Public interface members begin here.
+// Magic number for the Rust proxy to call using the same mechanism as every other method,
+// to free the callback once it's dropped by Rust.
+private let IDX_CALLBACK_FREE: Int32 = 0
+// Callback return codes
+private let UNIFFI_CALLBACK_SUCCESS: Int32 = 0
+private let UNIFFI_CALLBACK_ERROR: Int32 = 1
+private let UNIFFI_CALLBACK_UNEXPECTED_ERROR: Int32 = 2
 
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+fileprivate struct FfiConverterUInt16: FfiConverterPrimitive {
+    typealias FfiType = UInt16
+    typealias SwiftType = UInt16
+
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> UInt16 {
+        return try lift(readInt(&buf))
+    }
+
+    public static func write(_ value: SwiftType, into buf: inout [UInt8]) {
+        writeInt(&buf, lower(value))
+    }
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+fileprivate struct FfiConverterUInt32: FfiConverterPrimitive {
+    typealias FfiType = UInt32
+    typealias SwiftType = UInt32
+
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> UInt32 {
+        return try lift(readInt(&buf))
+    }
+
+    public static func write(_ value: SwiftType, into buf: inout [UInt8]) {
+        writeInt(&buf, lower(value))
+    }
+}
 
 #if swift(>=5.8)
 @_documentation(visibility: private)
@@ -481,6 +519,22 @@ fileprivate struct FfiConverterInt32: FfiConverterPrimitive {
 #if swift(>=5.8)
 @_documentation(visibility: private)
 #endif
+fileprivate struct FfiConverterUInt64: FfiConverterPrimitive {
+    typealias FfiType = UInt64
+    typealias SwiftType = UInt64
+
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> UInt64 {
+        return try lift(readInt(&buf))
+    }
+
+    public static func write(_ value: SwiftType, into buf: inout [UInt8]) {
+        writeInt(&buf, lower(value))
+    }
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
 fileprivate struct FfiConverterInt64: FfiConverterPrimitive {
     typealias FfiType = Int64
     typealias SwiftType = Int64
@@ -491,6 +545,22 @@ fileprivate struct FfiConverterInt64: FfiConverterPrimitive {
 
     public static func write(_ value: Int64, into buf: inout [UInt8]) {
         writeInt(&buf, lower(value))
+    }
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+fileprivate struct FfiConverterDouble: FfiConverterPrimitive {
+    typealias FfiType = Double
+    typealias SwiftType = Double
+
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> Double {
+        return try lift(readDouble(&buf))
+    }
+
+    public static func write(_ value: Double, into buf: inout [UInt8]) {
+        writeDouble(&buf, lower(value))
     }
 }
 
@@ -912,6 +982,12 @@ public protocol ClientProtocol: AnyObject, Sendable {
     func baseUrl()  -> String
     
     /**
+     * The last successful call of a [`Client::recording`] client (`null`/`nil` before its
+     * first success, and for other clients).
+     */
+    func lastResponse()  -> ResponseInfo?
+    
+    /**
      * Did the operation of `error` happen? For an `unknown` (or `accepted`) outcome of a
      * money-moving call, looks in the transaction history for the operation its `fingerprint`
      * describes: `Found` (id and status), `NotFound` (not there yet: check again later before
@@ -922,6 +998,13 @@ public protocol ClientProtocol: AnyObject, Sendable {
     func reconcile(error: P100Error) async throws  -> Reconciliation
     
     /**
+     * A client sharing this one's connections whose successful calls keep their
+     * metadata, read with [`Client::last_response`]. Its calls share one slot: use one per
+     * call (or per coroutine/task), never one for concurrent calls.
+     */
+    func recording()  -> Client
+    
+    /**
      * The escape hatch: sends any call (`GET`, `POST`, `PATCH`, `DELETE` on a `/v1/…`
      * path) with auth, retries and error mapping, for endpoints the SDK does not model yet.
      * `body` and the result are JSON text.
@@ -930,9 +1013,11 @@ public protocol ClientProtocol: AnyObject, Sendable {
     
     /**
      * A client sharing this one's connection pool, with another timeout per attempt and/or
-     * number of retries (`null`/`nil` keeps the current value).
+     * number of retries (`null`/`nil` keeps the current value) and extra headers for each
+     * call (`x-api-key`, `authorization`, `user-agent` and the HTTP stack's headers are
+     * refused: a `Validation` error naming `headers.<name>`).
      */
-    func withRequestOptions(timeoutMs: Int64?, maxRetries: Int32?) throws  -> Client
+    func withRequestOptions(timeoutMs: Int64?, maxRetries: Int32?, headers: [String: String]?) throws  -> Client
     
     /**
      * Virtual cards.
@@ -1094,6 +1179,19 @@ open func baseUrl() -> String  {
 }
     
     /**
+     * The last successful call of a [`Client::recording`] client (`null`/`nil` before its
+     * first success, and for other clients).
+     */
+open func lastResponse() -> ResponseInfo?  {
+    return try!  FfiConverterOptionTypeResponseInfo.lift(try! rustCall() {
+        uniffiCallStatus in
+    uniffi_p100_mobile_fn_method_client_last_response(
+            self.uniffiCloneHandle(),uniffiCallStatus
+    )
+})
+}
+    
+    /**
      * Did the operation of `error` happen? For an `unknown` (or `accepted`) outcome of a
      * money-moving call, looks in the transaction history for the operation its `fingerprint`
      * describes: `Found` (id and status), `NotFound` (not there yet: check again later before
@@ -1115,6 +1213,20 @@ open func reconcile(error: P100Error)async throws  -> Reconciliation  {
             liftFunc: FfiConverterTypeReconciliation_lift,
             errorHandler: FfiConverterTypeP100Error_lift
         )
+}
+    
+    /**
+     * A client sharing this one's connections whose successful calls keep their
+     * metadata, read with [`Client::last_response`]. Its calls share one slot: use one per
+     * call (or per coroutine/task), never one for concurrent calls.
+     */
+open func recording() -> Client  {
+    return try!  FfiConverterTypeClient_lift(try! rustCall() {
+        uniffiCallStatus in
+    uniffi_p100_mobile_fn_method_client_recording(
+            self.uniffiCloneHandle(),uniffiCallStatus
+    )
+})
 }
     
     /**
@@ -1140,15 +1252,18 @@ open func request(method: String, path: String, body: String? = nil)async throws
     
     /**
      * A client sharing this one's connection pool, with another timeout per attempt and/or
-     * number of retries (`null`/`nil` keeps the current value).
+     * number of retries (`null`/`nil` keeps the current value) and extra headers for each
+     * call (`x-api-key`, `authorization`, `user-agent` and the HTTP stack's headers are
+     * refused: a `Validation` error naming `headers.<name>`).
      */
-open func withRequestOptions(timeoutMs: Int64? = nil, maxRetries: Int32? = nil)throws  -> Client  {
+open func withRequestOptions(timeoutMs: Int64? = nil, maxRetries: Int32? = nil, headers: [String: String]? = nil)throws  -> Client  {
     return try  FfiConverterTypeClient_lift(try rustCallWithError(FfiConverterTypeP100Error_lift) {
         uniffiCallStatus in
     uniffi_p100_mobile_fn_method_client_with_request_options(
             self.uniffiCloneHandle(),
         FfiConverterOptionInt64.lower(timeoutMs),
-        FfiConverterOptionInt32.lower(maxRetries),uniffiCallStatus
+        FfiConverterOptionInt32.lower(maxRetries),
+        FfiConverterOptionDictionaryStringString.lower(headers),uniffiCallStatus
     )
 })
 }
@@ -2362,6 +2477,226 @@ public func FfiConverterTypeOrders_lift(_ handle: UInt64) throws -> Orders {
 #endif
 public func FfiConverterTypeOrders_lower(_ value: Orders) -> UInt64 {
     return FfiConverterTypeOrders.lower(value)
+}
+
+
+
+
+
+
+/**
+ * A log sink the app implements, e.g. Kotlin
+ * `object : P100Logger { override fun log(level: LogLevel, message: String, fields: LogFields) = ... }`
+ * or a Swift class conforming to `P100Logger`. Called on an SDK thread; keep it quick.
+ */
+public protocol P100Logger: AnyObject, Sendable {
+    
+    /**
+     * One attempt of a call: its level, a one-line message and its facts.
+     */
+    func log(level: LogLevel, message: String, fields: LogFields) 
+    
+}
+/**
+ * A log sink the app implements, e.g. Kotlin
+ * `object : P100Logger { override fun log(level: LogLevel, message: String, fields: LogFields) = ... }`
+ * or a Swift class conforming to `P100Logger`. Called on an SDK thread; keep it quick.
+ */
+open class P100LoggerImpl: P100Logger, @unchecked Sendable {
+    fileprivate let handle: UInt64
+
+    /// Used to instantiate a [FFIObject] without an actual handle, for fakes in tests, mostly.
+#if swift(>=5.8)
+    @_documentation(visibility: private)
+#endif
+    public struct NoHandle {
+        public init() {}
+    }
+
+    // TODO: We'd like this to be `private` but for Swifty reasons,
+    // we can't implement `FfiConverter` without making this `required` and we can't
+    // make it `required` without making it `public`.
+#if swift(>=5.8)
+    @_documentation(visibility: private)
+#endif
+    required public init(unsafeFromHandle handle: UInt64) {
+        self.handle = handle
+    }
+
+    // This constructor can be used to instantiate a fake object.
+    // - Parameter noHandle: Placeholder value so we can have a constructor separate from the default empty one that may be implemented for classes extending [FFIObject].
+    //
+    // - Warning:
+    //     Any object instantiated with this constructor cannot be passed to an actual Rust-backed object. Since there isn't a backing handle the FFI lower functions will crash.
+#if swift(>=5.8)
+    @_documentation(visibility: private)
+#endif
+    public init(noHandle: NoHandle) {
+        self.handle = 0
+    }
+
+#if swift(>=5.8)
+    @_documentation(visibility: private)
+#endif
+    public func uniffiCloneHandle() -> UInt64 {
+        return try! rustCall { uniffi_p100_mobile_fn_clone_p100logger(self.handle, $0) }
+    }
+    // No primary constructor declared for this class.
+
+    deinit {
+        if handle == 0 {
+            // Mock objects have handle=0 don't try to free them
+            return
+        }
+
+        try! rustCall { uniffi_p100_mobile_fn_free_p100logger(handle, $0) }
+    }
+
+    
+
+    
+    /**
+     * One attempt of a call: its level, a one-line message and its facts.
+     */
+open func log(level: LogLevel, message: String, fields: LogFields)  {try! rustCall() {
+        uniffiCallStatus in
+    uniffi_p100_mobile_fn_method_p100logger_log(
+            self.uniffiCloneHandle(),
+        FfiConverterTypeLogLevel_lower(level),
+        FfiConverterString.lower(message),
+        FfiConverterTypeLogFields_lower(fields),uniffiCallStatus
+    )
+}
+}
+    
+
+    
+}
+
+
+
+// Put the implementation in a struct so we don't pollute the top-level namespace
+fileprivate struct UniffiCallbackInterfaceP100Logger {
+
+    // Create the VTable using a series of closures.
+    // Swift automatically converts these into C callback functions.
+    //
+    // Store the vtable directly.
+    static let vtable: UniffiVTableCallbackInterfaceP100Logger = UniffiVTableCallbackInterfaceP100Logger(
+        uniffiFree: { (uniffiHandle: UInt64) -> () in
+            do {
+                try FfiConverterTypeP100Logger.handleMap.remove(handle: uniffiHandle)
+            } catch {
+                print("Uniffi callback interface P100Logger: handle missing in uniffiFree")
+            }
+        },
+        uniffiClone: { (uniffiHandle: UInt64) -> UInt64 in
+            do {
+                return try FfiConverterTypeP100Logger.handleMap.clone(handle: uniffiHandle)
+            } catch {
+                fatalError("Uniffi callback interface P100Logger: handle missing in uniffiClone")
+            }
+        },
+        log: { (
+            uniffiHandle: UInt64,
+            level: RustBuffer,
+            message: RustBuffer,
+            fields: RustBuffer,
+            uniffiOutReturn: UnsafeMutableRawPointer,
+            uniffiCallStatus: UnsafeMutablePointer<RustCallStatus>
+        ) in
+            let makeCall = {
+                () throws -> () in
+                guard let uniffiObj = try? FfiConverterTypeP100Logger.handleMap.get(handle: uniffiHandle) else {
+                    throw UniffiInternalError.unexpectedStaleHandle
+                }
+                return uniffiObj.log(
+                     level: try FfiConverterTypeLogLevel_lift(level),
+                     message: try FfiConverterString.lift(message),
+                     fields: try FfiConverterTypeLogFields_lift(fields)
+                )
+            }
+
+            
+            let writeReturn = { () }
+            uniffiTraitInterfaceCall(
+                callStatus: uniffiCallStatus,
+                makeCall: makeCall,
+                writeReturn: writeReturn
+            )
+        }
+    )
+
+    // Rust stores this pointer for future callback invocations, so it must live
+    // for the process lifetime (not just for the init function call).
+    //
+    // `nonisolated(unsafe)` is needed under Swift 6 strict concurrency.
+    // This is safe because the pointee is initialized once during static init
+    // and never mutated by either side of the FFI.  Its fields are C function pointers.
+    nonisolated(unsafe) static let vtablePtr: UnsafePointer<UniffiVTableCallbackInterfaceP100Logger> = {
+        let ptr = UnsafeMutablePointer<UniffiVTableCallbackInterfaceP100Logger>.allocate(capacity: 1)
+        ptr.initialize(to: vtable)
+        return UnsafePointer(ptr)
+    }()
+}
+
+private func uniffiCallbackInitP100Logger() {
+    uniffi_p100_mobile_fn_init_callback_vtable_p100logger(UniffiCallbackInterfaceP100Logger.vtablePtr)
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public struct FfiConverterTypeP100Logger: FfiConverter {
+    fileprivate static let handleMap = UniffiHandleMap<P100Logger>()
+
+    typealias FfiType = UInt64
+    typealias SwiftType = P100Logger
+
+    public static func lift(_ handle: UInt64) throws -> P100Logger {
+        if ((handle & 1) == 0) {
+            // Rust-generated handle, construct a new class that uses the handle to implement the
+            // interface
+            return P100LoggerImpl(unsafeFromHandle: handle)
+        } else {
+            // Swift-generated handle, get the object from the handle map
+            return try handleMap.remove(handle: handle)
+        }
+    }
+
+    public static func lower(_ value: P100Logger) -> UInt64 {
+         if let rustImpl = value as? P100LoggerImpl {
+             // Rust-implemented object.  Clone the handle and return it
+            return rustImpl.uniffiCloneHandle()
+         } else {
+            // Swift object, generate a new vtable handle and return that.
+            return handleMap.insert(obj: value)
+         }
+    }
+
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> P100Logger {
+        let handle: UInt64 = try readInt(&buf)
+        return try lift(handle)
+    }
+
+    public static func write(_ value: P100Logger, into buf: inout [UInt8]) {
+        writeInt(&buf, lower(value))
+    }
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeP100Logger_lift(_ handle: UInt64) throws -> P100Logger {
+    return try FfiConverterTypeP100Logger.lift(handle)
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeP100Logger_lower(_ value: P100Logger) -> UInt64 {
+    return FfiConverterTypeP100Logger.lower(value)
 }
 
 
@@ -3685,7 +4020,7 @@ public func FfiConverterTypeWebhookVerifier_lower(_ value: WebhookVerifier) -> U
  * Options of [`Client::with_options`]. Unset fields keep the SDK defaults (staging, 60 s
  * timeout per attempt, 2 retries).
  */
-public struct ClientOptions: Equatable, Hashable {
+public struct ClientOptions {
     /**
      * The API key (sent as `x-api-key`). A [`SecretString`]: `Secret` on the foreign side, so
      * printing the options never shows it.
@@ -3725,6 +4060,14 @@ public struct ClientOptions: Equatable, Hashable {
      * Extra text for the `User-Agent` header (your app's name and version).
      */
     public let userAgent: String?
+    /**
+     * Log one record per attempt at this level and above (default: `P100_LOG`, else off).
+     */
+    public let logLevel: LogLevel?
+    /**
+     * Where records go (default: standard error). See [`P100Logger`].
+     */
+    public let logger: P100Logger?
 
     // Default memberwise initializers are never public by default, so we
     // declare one manually.
@@ -3758,7 +4101,13 @@ public struct ClientOptions: Equatable, Hashable {
          */retryMaxDelayMs: Int64? = nil, 
         /**
          * Extra text for the `User-Agent` header (your app's name and version).
-         */userAgent: String? = nil) {
+         */userAgent: String? = nil, 
+        /**
+         * Log one record per attempt at this level and above (default: `P100_LOG`, else off).
+         */logLevel: LogLevel? = nil, 
+        /**
+         * Where records go (default: standard error). See [`P100Logger`].
+         */logger: P100Logger? = nil) {
         self.apiKey = apiKey
         self.baseUrl = baseUrl
         self.environment = environment
@@ -3768,6 +4117,8 @@ public struct ClientOptions: Equatable, Hashable {
         self.retryInitialDelayMs = retryInitialDelayMs
         self.retryMaxDelayMs = retryMaxDelayMs
         self.userAgent = userAgent
+        self.logLevel = logLevel
+        self.logger = logger
     }
 
     
@@ -3794,7 +4145,9 @@ public struct FfiConverterTypeClientOptions: FfiConverterRustBuffer {
                 maxRetries: FfiConverterOptionInt32.read(from: &buf), 
                 retryInitialDelayMs: FfiConverterOptionInt64.read(from: &buf), 
                 retryMaxDelayMs: FfiConverterOptionInt64.read(from: &buf), 
-                userAgent: FfiConverterOptionString.read(from: &buf)
+                userAgent: FfiConverterOptionString.read(from: &buf), 
+                logLevel: FfiConverterOptionTypeLogLevel.read(from: &buf), 
+                logger: FfiConverterOptionTypeP100Logger.read(from: &buf)
         )
     }
 
@@ -3808,6 +4161,8 @@ public struct FfiConverterTypeClientOptions: FfiConverterRustBuffer {
         FfiConverterOptionInt64.write(value.retryInitialDelayMs, into: &buf)
         FfiConverterOptionInt64.write(value.retryMaxDelayMs, into: &buf)
         FfiConverterOptionString.write(value.userAgent, into: &buf)
+        FfiConverterOptionTypeLogLevel.write(value.logLevel, into: &buf)
+        FfiConverterOptionTypeP100Logger.write(value.logger, into: &buf)
     }
 }
 
@@ -3824,6 +4179,254 @@ public func FfiConverterTypeClientOptions_lift(_ buf: RustBuffer) throws -> Clie
 #endif
 public func FfiConverterTypeClientOptions_lower(_ value: ClientOptions) -> RustBuffer {
     return FfiConverterTypeClientOptions.lower(value)
+}
+
+
+/**
+ * The facts of one attempt of a call (never a secret).
+ */
+public struct LogFields: Equatable, Hashable {
+    /**
+     * The operation (`"sepa.partner_transfer"`), or `"request"` for the escape hatch.
+     */
+    public let operation: String
+    /**
+     * `GET`, `POST`, `PATCH` or `DELETE`.
+     */
+    public let method: String
+    /**
+     * The path, without the query string.
+     */
+    public let path: String
+    /**
+     * 1 for the first attempt.
+     */
+    public let attempt: UInt32
+    /**
+     * `sending`, `succeeded`, `retrying` or `failed`.
+     */
+    public let outcome: String
+    /**
+     * The HTTP status, when a reply came.
+     */
+    public let status: UInt16?
+    /**
+     * Milliseconds since the call started.
+     */
+    public let elapsedMs: UInt64
+    /**
+     * The reply's request id (for P100 support).
+     */
+    public let requestId: String?
+    /**
+     * The error kind of a failed attempt (`"unavailable"`, …).
+     */
+    public let kind: String?
+    /**
+     * The delay before the next attempt, in milliseconds.
+     */
+    public let retryInMs: UInt64?
+
+    // Default memberwise initializers are never public by default, so we
+    // declare one manually.
+    public init(
+        /**
+         * The operation (`"sepa.partner_transfer"`), or `"request"` for the escape hatch.
+         */operation: String, 
+        /**
+         * `GET`, `POST`, `PATCH` or `DELETE`.
+         */method: String, 
+        /**
+         * The path, without the query string.
+         */path: String, 
+        /**
+         * 1 for the first attempt.
+         */attempt: UInt32, 
+        /**
+         * `sending`, `succeeded`, `retrying` or `failed`.
+         */outcome: String, 
+        /**
+         * The HTTP status, when a reply came.
+         */status: UInt16?, 
+        /**
+         * Milliseconds since the call started.
+         */elapsedMs: UInt64, 
+        /**
+         * The reply's request id (for P100 support).
+         */requestId: String?, 
+        /**
+         * The error kind of a failed attempt (`"unavailable"`, …).
+         */kind: String?, 
+        /**
+         * The delay before the next attempt, in milliseconds.
+         */retryInMs: UInt64?) {
+        self.operation = operation
+        self.method = method
+        self.path = path
+        self.attempt = attempt
+        self.outcome = outcome
+        self.status = status
+        self.elapsedMs = elapsedMs
+        self.requestId = requestId
+        self.kind = kind
+        self.retryInMs = retryInMs
+    }
+
+    
+
+    
+}
+
+#if compiler(>=6)
+extension LogFields: Sendable {}
+#endif
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public struct FfiConverterTypeLogFields: FfiConverterRustBuffer {
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> LogFields {
+        return
+            try LogFields(
+                operation: FfiConverterString.read(from: &buf), 
+                method: FfiConverterString.read(from: &buf), 
+                path: FfiConverterString.read(from: &buf), 
+                attempt: FfiConverterUInt32.read(from: &buf), 
+                outcome: FfiConverterString.read(from: &buf), 
+                status: FfiConverterOptionUInt16.read(from: &buf), 
+                elapsedMs: FfiConverterUInt64.read(from: &buf), 
+                requestId: FfiConverterOptionString.read(from: &buf), 
+                kind: FfiConverterOptionString.read(from: &buf), 
+                retryInMs: FfiConverterOptionUInt64.read(from: &buf)
+        )
+    }
+
+    public static func write(_ value: LogFields, into buf: inout [UInt8]) {
+        FfiConverterString.write(value.operation, into: &buf)
+        FfiConverterString.write(value.method, into: &buf)
+        FfiConverterString.write(value.path, into: &buf)
+        FfiConverterUInt32.write(value.attempt, into: &buf)
+        FfiConverterString.write(value.outcome, into: &buf)
+        FfiConverterOptionUInt16.write(value.status, into: &buf)
+        FfiConverterUInt64.write(value.elapsedMs, into: &buf)
+        FfiConverterOptionString.write(value.requestId, into: &buf)
+        FfiConverterOptionString.write(value.kind, into: &buf)
+        FfiConverterOptionUInt64.write(value.retryInMs, into: &buf)
+    }
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeLogFields_lift(_ buf: RustBuffer) throws -> LogFields {
+    return try FfiConverterTypeLogFields.lift(buf)
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeLogFields_lower(_ value: LogFields) -> RustBuffer {
+    return FfiConverterTypeLogFields.lower(value)
+}
+
+
+/**
+ * What came back with a successful call ([`Client::recording`]).
+ */
+public struct ResponseInfo: Equatable, Hashable {
+    /**
+     * The server's request id, for support tickets.
+     */
+    public let requestId: String?
+    /**
+     * The HTTP status (200, 201, …).
+     */
+    public let status: UInt16
+    /**
+     * The reply's headers, lower-case names; values that may carry credentials are redacted.
+     */
+    public let headers: [String: String]
+    /**
+     * Milliseconds from the first attempt to the reply, retries included.
+     */
+    public let elapsedMs: Double
+    /**
+     * Attempts made (1 when the first one succeeded).
+     */
+    public let attempts: UInt32
+
+    // Default memberwise initializers are never public by default, so we
+    // declare one manually.
+    public init(
+        /**
+         * The server's request id, for support tickets.
+         */requestId: String?, 
+        /**
+         * The HTTP status (200, 201, …).
+         */status: UInt16, 
+        /**
+         * The reply's headers, lower-case names; values that may carry credentials are redacted.
+         */headers: [String: String], 
+        /**
+         * Milliseconds from the first attempt to the reply, retries included.
+         */elapsedMs: Double, 
+        /**
+         * Attempts made (1 when the first one succeeded).
+         */attempts: UInt32) {
+        self.requestId = requestId
+        self.status = status
+        self.headers = headers
+        self.elapsedMs = elapsedMs
+        self.attempts = attempts
+    }
+
+    
+
+    
+}
+
+#if compiler(>=6)
+extension ResponseInfo: Sendable {}
+#endif
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public struct FfiConverterTypeResponseInfo: FfiConverterRustBuffer {
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> ResponseInfo {
+        return
+            try ResponseInfo(
+                requestId: FfiConverterOptionString.read(from: &buf), 
+                status: FfiConverterUInt16.read(from: &buf), 
+                headers: FfiConverterDictionaryStringString.read(from: &buf), 
+                elapsedMs: FfiConverterDouble.read(from: &buf), 
+                attempts: FfiConverterUInt32.read(from: &buf)
+        )
+    }
+
+    public static func write(_ value: ResponseInfo, into buf: inout [UInt8]) {
+        FfiConverterOptionString.write(value.requestId, into: &buf)
+        FfiConverterUInt16.write(value.status, into: &buf)
+        FfiConverterDictionaryStringString.write(value.headers, into: &buf)
+        FfiConverterDouble.write(value.elapsedMs, into: &buf)
+        FfiConverterUInt32.write(value.attempts, into: &buf)
+    }
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeResponseInfo_lift(_ buf: RustBuffer) throws -> ResponseInfo {
+    return try FfiConverterTypeResponseInfo.lift(buf)
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeResponseInfo_lower(_ value: ResponseInfo) -> RustBuffer {
+    return FfiConverterTypeResponseInfo.lower(value)
 }
 
 
@@ -4150,6 +4753,30 @@ public func FfiConverterTypeWebhookEvent_lower(_ value: WebhookEvent) -> RustBuf
 #if swift(>=5.8)
 @_documentation(visibility: private)
 #endif
+fileprivate struct FfiConverterOptionUInt16: FfiConverterRustBuffer {
+    typealias SwiftType = UInt16?
+
+    public static func write(_ value: SwiftType, into buf: inout [UInt8]) {
+        guard let value = value else {
+            writeInt(&buf, Int8(0))
+            return
+        }
+        writeInt(&buf, Int8(1))
+        FfiConverterUInt16.write(value, into: &buf)
+    }
+
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> SwiftType {
+        switch try readInt(&buf) as Int8 {
+        case 0: return nil
+        case 1: return try FfiConverterUInt16.read(from: &buf)
+        default: throw UniffiInternalError.unexpectedOptionalTag
+        }
+    }
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
 fileprivate struct FfiConverterOptionInt32: FfiConverterRustBuffer {
     typealias SwiftType = Int32?
 
@@ -4166,6 +4793,30 @@ fileprivate struct FfiConverterOptionInt32: FfiConverterRustBuffer {
         switch try readInt(&buf) as Int8 {
         case 0: return nil
         case 1: return try FfiConverterInt32.read(from: &buf)
+        default: throw UniffiInternalError.unexpectedOptionalTag
+        }
+    }
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+fileprivate struct FfiConverterOptionUInt64: FfiConverterRustBuffer {
+    typealias SwiftType = UInt64?
+
+    public static func write(_ value: SwiftType, into buf: inout [UInt8]) {
+        guard let value = value else {
+            writeInt(&buf, Int8(0))
+            return
+        }
+        writeInt(&buf, Int8(1))
+        FfiConverterUInt64.write(value, into: &buf)
+    }
+
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> SwiftType {
+        switch try readInt(&buf) as Int8 {
+        case 0: return nil
+        case 1: return try FfiConverterUInt64.read(from: &buf)
         default: throw UniffiInternalError.unexpectedOptionalTag
         }
     }
@@ -4222,6 +4873,54 @@ fileprivate struct FfiConverterOptionString: FfiConverterRustBuffer {
 #if swift(>=5.8)
 @_documentation(visibility: private)
 #endif
+fileprivate struct FfiConverterOptionTypeP100Logger: FfiConverterRustBuffer {
+    typealias SwiftType = P100Logger?
+
+    public static func write(_ value: SwiftType, into buf: inout [UInt8]) {
+        guard let value = value else {
+            writeInt(&buf, Int8(0))
+            return
+        }
+        writeInt(&buf, Int8(1))
+        FfiConverterTypeP100Logger.write(value, into: &buf)
+    }
+
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> SwiftType {
+        switch try readInt(&buf) as Int8 {
+        case 0: return nil
+        case 1: return try FfiConverterTypeP100Logger.read(from: &buf)
+        default: throw UniffiInternalError.unexpectedOptionalTag
+        }
+    }
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+fileprivate struct FfiConverterOptionTypeResponseInfo: FfiConverterRustBuffer {
+    typealias SwiftType = ResponseInfo?
+
+    public static func write(_ value: SwiftType, into buf: inout [UInt8]) {
+        guard let value = value else {
+            writeInt(&buf, Int8(0))
+            return
+        }
+        writeInt(&buf, Int8(1))
+        FfiConverterTypeResponseInfo.write(value, into: &buf)
+    }
+
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> SwiftType {
+        switch try readInt(&buf) as Int8 {
+        case 0: return nil
+        case 1: return try FfiConverterTypeResponseInfo.read(from: &buf)
+        default: throw UniffiInternalError.unexpectedOptionalTag
+        }
+    }
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
 fileprivate struct FfiConverterOptionTypeEnvironment: FfiConverterRustBuffer {
     typealias SwiftType = Environment?
 
@@ -4240,6 +4939,80 @@ fileprivate struct FfiConverterOptionTypeEnvironment: FfiConverterRustBuffer {
         case 1: return try FfiConverterTypeEnvironment.read(from: &buf)
         default: throw UniffiInternalError.unexpectedOptionalTag
         }
+    }
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+fileprivate struct FfiConverterOptionTypeLogLevel: FfiConverterRustBuffer {
+    typealias SwiftType = LogLevel?
+
+    public static func write(_ value: SwiftType, into buf: inout [UInt8]) {
+        guard let value = value else {
+            writeInt(&buf, Int8(0))
+            return
+        }
+        writeInt(&buf, Int8(1))
+        FfiConverterTypeLogLevel.write(value, into: &buf)
+    }
+
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> SwiftType {
+        switch try readInt(&buf) as Int8 {
+        case 0: return nil
+        case 1: return try FfiConverterTypeLogLevel.read(from: &buf)
+        default: throw UniffiInternalError.unexpectedOptionalTag
+        }
+    }
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+fileprivate struct FfiConverterOptionDictionaryStringString: FfiConverterRustBuffer {
+    typealias SwiftType = [String: String]?
+
+    public static func write(_ value: SwiftType, into buf: inout [UInt8]) {
+        guard let value = value else {
+            writeInt(&buf, Int8(0))
+            return
+        }
+        writeInt(&buf, Int8(1))
+        FfiConverterDictionaryStringString.write(value, into: &buf)
+    }
+
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> SwiftType {
+        switch try readInt(&buf) as Int8 {
+        case 0: return nil
+        case 1: return try FfiConverterDictionaryStringString.read(from: &buf)
+        default: throw UniffiInternalError.unexpectedOptionalTag
+        }
+    }
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+fileprivate struct FfiConverterDictionaryStringString: FfiConverterRustBuffer {
+    public static func write(_ value: [String: String], into buf: inout [UInt8]) {
+        let len = Int32(value.count)
+        writeInt(&buf, len)
+        for (key, value) in value {
+            FfiConverterString.write(key, into: &buf)
+            FfiConverterString.write(value, into: &buf)
+        }
+    }
+
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> [String: String] {
+        let len: Int32 = try readInt(&buf)
+        var dict = [String: String]()
+        dict.reserveCapacity(Int(len))
+        for _ in 0..<len {
+            let key = try FfiConverterString.read(from: &buf)
+            let value = try FfiConverterString.read(from: &buf)
+            dict[key] = value
+        }
+        return dict
     }
 }
 private let UNIFFI_RUST_FUTURE_POLL_READY: Int8 = 0
@@ -4369,13 +5142,19 @@ private let initializationResult: InitializationResult = {
     if (uniffi_p100_mobile_checksum_method_client_base_url() != 58642) {
         return InitializationResult.apiChecksumMismatch
     }
+    if (uniffi_p100_mobile_checksum_method_client_last_response() != 49057) {
+        return InitializationResult.apiChecksumMismatch
+    }
     if (uniffi_p100_mobile_checksum_method_client_reconcile() != 40999) {
+        return InitializationResult.apiChecksumMismatch
+    }
+    if (uniffi_p100_mobile_checksum_method_client_recording() != 61917) {
         return InitializationResult.apiChecksumMismatch
     }
     if (uniffi_p100_mobile_checksum_method_client_request() != 47986) {
         return InitializationResult.apiChecksumMismatch
     }
-    if (uniffi_p100_mobile_checksum_method_client_with_request_options() != 32460) {
+    if (uniffi_p100_mobile_checksum_method_client_with_request_options() != 19064) {
         return InitializationResult.apiChecksumMismatch
     }
     if (uniffi_p100_mobile_checksum_method_client_cards() != 64228) {
@@ -4582,6 +5361,9 @@ private let initializationResult: InitializationResult = {
     if (uniffi_p100_mobile_checksum_method_users_update() != 5755) {
         return InitializationResult.apiChecksumMismatch
     }
+    if (uniffi_p100_mobile_checksum_method_p100logger_log() != 754) {
+        return InitializationResult.apiChecksumMismatch
+    }
     if (uniffi_p100_mobile_checksum_method_webhookverifier_verify() != 21629) {
         return InitializationResult.apiChecksumMismatch
     }
@@ -4601,6 +5383,7 @@ private let initializationResult: InitializationResult = {
         return InitializationResult.apiChecksumMismatch
     }
 
+    uniffiCallbackInitP100Logger()
     uniffiEnsureP100Initialized()
     return InitializationResult.ok
 }()

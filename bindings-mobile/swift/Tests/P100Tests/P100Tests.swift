@@ -350,6 +350,89 @@ final class P100Tests: XCTestCase, @unchecked Sendable {
         try await control("reset")
     }
 
+    /// Per-call headers reach the server; the headers the client owns are refused naming the
+    /// field; the User-Agent names the SDK and Swift.
+    func testPerCallHeadersAndUserAgent() async throws {
+        let c = try await client()
+        _ = try await c.withRequestOptions(headers: ["X-Correlation-Id": "job-42"]).partner().balances()
+        _ = try await c.partner().balances()
+        for name in ["x-api-key", "Authorization", "user-agent"] {
+            let e = await expectError(.validation) { _ = try c.withRequestOptions(headers: [name: "override-x9"]) }
+            XCTAssertEqual(e?.field, "headers.\(name.lowercased())")
+        }
+        let sb = try await TestEnv.sandbox()
+        let reply = try await sb.control(method: "GET", path: "/_sandbox/requests", body: nil)
+        let listed = try XCTUnwrap(try JSONText.parse(reply) as? [String: Any])
+        let requests = try XCTUnwrap(listed["requests"] as? [[String: Any]])
+        let headers = requests.suffix(2).map { $0["headers"] as? [String: Any] ?? [:] }
+        XCTAssertEqual(headers.first?["x-correlation-id"] as? String, "job-42")
+        XCTAssertNil(headers.last?["x-correlation-id"])
+        let ua = headers.first?["user-agent"] as? String ?? ""
+        XCTAssertTrue(ua.hasPrefix("p100-sdk/\(sdkVersion()) (swift; "), ua)
+    }
+
+    /// `recording()`: `lastResponse()` holds the request id, status, headers and attempts.
+    func testRecordingKeepsTheLastResponse() async throws {
+        let c = try await client()
+        XCTAssertNil(c.lastResponse())
+        try await control("faults", ["kind": "429", "retryAfter": 0])
+        let rec = c.recording()
+        _ = try await rec.partner().balances()
+        let info = try XCTUnwrap(rec.lastResponse())
+        XCTAssertEqual(info.status, 200)
+        XCTAssertEqual(info.attempts, 2)
+        XCTAssertNotNil(info.requestId)
+        XCTAssertEqual(info.headers["x-request-id"], info.requestId)
+        XCTAssertNil(c.lastResponse())
+    }
+
+    /// Logging: a `P100Logger` gets one record per attempt (level, message, facts with the
+    /// request id) and no record holds the API key, the card number, the CVV or the PIN.
+    func testLoggerGetsRecordsWithoutSecrets() async throws {
+        final class Collect: P100Logger, @unchecked Sendable {
+            private let lock = NSLock()
+            private var got: [(LogLevel, String, LogFields)] = []
+            func log(level: LogLevel, message: String, fields: LogFields) {
+                lock.lock()
+                got.append((level, message, fields))
+                lock.unlock()
+            }
+            var records: [(LogLevel, String, LogFields)] {
+                lock.lock()
+                defer { lock.unlock() }
+                return got
+            }
+        }
+        let sink = Collect()
+        let s = try await sandbox()
+        let c = try Client.withOptions(
+            options: ClientOptions(
+                apiKey: Secret(s.key), baseUrl: s.url, retryInitialDelayMs: 10, logLevel: .debug, logger: sink))
+        let id = "log-\(UUID().uuidString.prefix(8))"
+        try await newUser(c, id)
+        try await activate(c, id)
+        try await control("card-secrets", ["cardNumber": "4111666677778888", "cvv": "419"])
+        try await control("faults", ["kind": "429", "retryAfter": 0, "operation": "cards.create"])
+        let card = try await c.cards().create(
+            request: CreateCardRequest(externalUserId: id, label: "Logged", pin: "3958"))
+        XCTAssertEqual(card.cardNumber.reveal(), "4111666677778888")
+        _ = try await c.cards().details(externalUserId: id, cardId: card.cardId)
+        let records = sink.records
+        let create = records.filter { $0.2.operation == "cards.create" && $0.2.outcome != "sending" }
+        let summary = create.map { "\($0.0) \($0.2.outcome) \($0.2.status.map(String.init) ?? "-")" }
+        XCTAssertEqual(summary, ["warn retrying 429", "info succeeded 200"])
+        XCTAssertTrue(create.allSatisfy { r in r.2.requestId.map { r.1.contains($0) } ?? false }, "\(create)")
+        XCTAssertTrue(records.contains { $0.0 == .debug })
+        let text = records.map { "\($0.1) \($0.2)" }.joined(separator: "\n")
+        let tokens = Set(text.split(whereSeparator: { !($0.isLetter || $0.isNumber) }).map(String.init))
+        for secret in [s.key, "4111666677778888", "1990-05-15", "CEV12630"] {
+            XCTAssertFalse(text.contains(secret), "a record holds \(secret)")
+        }
+        for short in ["419", "3958"] {
+            XCTAssertFalse(tokens.contains(short), "a record holds \(short)")
+        }
+    }
+
     /// `client.reconcile(error:)`: an operation the server executed before the connection
     /// dropped is found in the history; a refused connection is `notFound` at once.
     func testReconcile() async throws {

@@ -11462,6 +11462,57 @@ public object FfiConverterTypeKycFileStatus : FfiConverterRustBuffer<KycFileStat
 
 
 /**
+ * How much to log: each level includes the ones before it.
+ */
+
+enum class LogLevel {
+    
+    /**
+     * Calls that failed for good.
+     */
+    ERROR,
+    /**
+     * Also failed attempts that will be retried.
+     */
+    WARN,
+    /**
+     * Also every successful call.
+     */
+    INFO,
+    /**
+     * Also each attempt as it starts.
+     */
+    DEBUG;
+
+    
+
+
+    companion object
+}
+
+
+/**
+ * @suppress
+ */
+public object FfiConverterTypeLogLevel: FfiConverterRustBuffer<LogLevel> {
+    override fun read(buf: ByteBuffer) = try {
+        LogLevel.values()[buf.getInt() - 1]
+    } catch (e: IndexOutOfBoundsException) {
+        throw RuntimeException("invalid enum value, something is very wrong!!", e)
+    }
+
+    override fun allocationSize(value: LogLevel) = 4UL
+
+    override fun write(value: LogLevel, buf: ByteBuffer) {
+        buf.putInt(value.ordinal + 1)
+    }
+}
+
+
+
+
+
+/**
  * A blockchain network. Sent in lower case (`polygon`) as the newest docs show; read in any
  * case and under the names used as `networkConfig` keys.
  */

@@ -94,6 +94,7 @@ import io.p100.sdk.FfiConverterTypeKycFilesRequest
 import io.p100.sdk.FfiConverterTypeKycStatus
 import io.p100.sdk.FfiConverterTypeKycVerification
 import io.p100.sdk.FfiConverterTypeKycVerificationEvent
+import io.p100.sdk.FfiConverterTypeLogLevel
 import io.p100.sdk.FfiConverterTypeNetworkFee
 import io.p100.sdk.FfiConverterTypeNetworkFeeQuery
 import io.p100.sdk.FfiConverterTypeOrderCreated
@@ -144,6 +145,7 @@ import io.p100.sdk.KycFilesRequest
 import io.p100.sdk.KycStatus
 import io.p100.sdk.KycVerification
 import io.p100.sdk.KycVerificationEvent
+import io.p100.sdk.LogLevel
 import io.p100.sdk.NetworkFee
 import io.p100.sdk.NetworkFeeQuery
 import io.p100.sdk.OrderCreated
@@ -231,6 +233,7 @@ import io.p100.sdk.RustBuffer as RustBufferKycFilesRequest
 import io.p100.sdk.RustBuffer as RustBufferKycStatus
 import io.p100.sdk.RustBuffer as RustBufferKycVerification
 import io.p100.sdk.RustBuffer as RustBufferKycVerificationEvent
+import io.p100.sdk.RustBuffer as RustBufferLogLevel
 import io.p100.sdk.RustBuffer as RustBufferNetworkFee
 import io.p100.sdk.RustBuffer as RustBufferNetworkFeeQuery
 import io.p100.sdk.RustBuffer as RustBufferOrderCreated
@@ -894,6 +897,28 @@ internal open class UniffiForeignFutureResultVoid(
 internal interface UniffiForeignFutureCompleteVoid : com.sun.jna.Callback {
     fun callback(`callbackData`: Long,`result`: UniffiForeignFutureResultVoid.UniffiByValue,)
 }
+internal interface UniffiCallbackInterfaceP100LoggerMethod0 : com.sun.jna.Callback {
+    fun callback(`uniffiHandle`: Long,`level`: RustBufferLogLevel.ByValue,`message`: RustBuffer.ByValue,`fields`: RustBuffer.ByValue,`uniffiOutReturn`: Pointer,uniffiCallStatus: UniffiRustCallStatus,)
+}
+@Structure.FieldOrder("uniffiFree", "uniffiClone", "log")
+internal open class UniffiVTableCallbackInterfaceP100Logger(
+    @JvmField internal var `uniffiFree`: UniffiCallbackInterfaceFree? = null,
+    @JvmField internal var `uniffiClone`: UniffiCallbackInterfaceClone? = null,
+    @JvmField internal var `log`: UniffiCallbackInterfaceP100LoggerMethod0? = null,
+) : Structure() {
+    class UniffiByValue(
+        `uniffiFree`: UniffiCallbackInterfaceFree? = null,
+        `uniffiClone`: UniffiCallbackInterfaceClone? = null,
+        `log`: UniffiCallbackInterfaceP100LoggerMethod0? = null,
+    ): UniffiVTableCallbackInterfaceP100Logger(`uniffiFree`,`uniffiClone`,`log`,), Structure.ByValue
+
+   internal fun uniffiSetValue(other: UniffiVTableCallbackInterfaceP100Logger) {
+        `uniffiFree` = other.`uniffiFree`
+        `uniffiClone` = other.`uniffiClone`
+        `log` = other.`log`
+    }
+
+}
 
 // A JNA Library to expose the extern-C FFI definitions.
 // This is an implementation detail which will be called internally by the public API.
@@ -929,7 +954,11 @@ internal object IntegrityCheckingUniffiLib {
     ): Int
     external fun uniffi_p100_mobile_checksum_method_client_base_url(
     ): Int
+    external fun uniffi_p100_mobile_checksum_method_client_last_response(
+    ): Int
     external fun uniffi_p100_mobile_checksum_method_client_reconcile(
+    ): Int
+    external fun uniffi_p100_mobile_checksum_method_client_recording(
     ): Int
     external fun uniffi_p100_mobile_checksum_method_client_request(
     ): Int
@@ -1071,6 +1100,8 @@ internal object IntegrityCheckingUniffiLib {
     ): Int
     external fun uniffi_p100_mobile_checksum_method_users_update(
     ): Int
+    external fun uniffi_p100_mobile_checksum_method_p100logger_log(
+    ): Int
     external fun uniffi_p100_mobile_checksum_method_webhookverifier_verify(
     ): Int
     external fun uniffi_p100_mobile_checksum_method_webhookverifier_verify_and_parse(
@@ -1099,6 +1130,7 @@ internal object UniffiLib {
 
     init {
         Native.register(UniffiLib::class.java, findLibraryName(componentName = "p100_mobile"))
+        uniffiCallbackInterfaceP100Logger.register(this)
         io.p100.sdk.uniffiEnsureInitialized()
         
     }
@@ -1116,11 +1148,15 @@ internal object UniffiLib {
     ): Long
     external fun uniffi_p100_mobile_fn_method_client_base_url(`ptr`: Long,uniffi_out_err: UniffiRustCallStatus, 
     ): RustBuffer.ByValue
+    external fun uniffi_p100_mobile_fn_method_client_last_response(`ptr`: Long,uniffi_out_err: UniffiRustCallStatus, 
+    ): RustBuffer.ByValue
     external fun uniffi_p100_mobile_fn_method_client_reconcile(`ptr`: Long,`error`: RustBufferP100Error.ByValue,
+    ): Long
+    external fun uniffi_p100_mobile_fn_method_client_recording(`ptr`: Long,uniffi_out_err: UniffiRustCallStatus, 
     ): Long
     external fun uniffi_p100_mobile_fn_method_client_request(`ptr`: Long,`method`: RustBuffer.ByValue,`path`: RustBuffer.ByValue,`body`: RustBuffer.ByValue,
     ): Long
-    external fun uniffi_p100_mobile_fn_method_client_with_request_options(`ptr`: Long,`timeoutMs`: RustBuffer.ByValue,`maxRetries`: RustBuffer.ByValue,uniffi_out_err: UniffiRustCallStatus, 
+    external fun uniffi_p100_mobile_fn_method_client_with_request_options(`ptr`: Long,`timeoutMs`: RustBuffer.ByValue,`maxRetries`: RustBuffer.ByValue,`headers`: RustBuffer.ByValue,uniffi_out_err: UniffiRustCallStatus, 
     ): Long
     external fun uniffi_p100_mobile_fn_method_client_cards(`ptr`: Long,uniffi_out_err: UniffiRustCallStatus, 
     ): Long
@@ -1298,6 +1334,14 @@ internal object UniffiLib {
     ): Long
     external fun uniffi_p100_mobile_fn_method_users_update(`ptr`: Long,`externalUserId`: RustBuffer.ByValue,`request`: RustBufferUpdateUserRequest.ByValue,
     ): Long
+    external fun uniffi_p100_mobile_fn_clone_p100logger(`handle`: Long,uniffi_out_err: UniffiRustCallStatus, 
+    ): Long
+    external fun uniffi_p100_mobile_fn_free_p100logger(`handle`: Long,uniffi_out_err: UniffiRustCallStatus, 
+    ): Unit
+    external fun uniffi_p100_mobile_fn_init_callback_vtable_p100logger(`vtable`: UniffiVTableCallbackInterfaceP100Logger,
+    ): Unit
+    external fun uniffi_p100_mobile_fn_method_p100logger_log(`ptr`: Long,`level`: RustBufferLogLevel.ByValue,`message`: RustBuffer.ByValue,`fields`: RustBuffer.ByValue,uniffi_out_err: UniffiRustCallStatus, 
+    ): Unit
     external fun uniffi_p100_mobile_fn_clone_webhookverifier(`handle`: Long,uniffi_out_err: UniffiRustCallStatus, 
     ): Long
     external fun uniffi_p100_mobile_fn_free_webhookverifier(`handle`: Long,uniffi_out_err: UniffiRustCallStatus, 
@@ -1454,13 +1498,19 @@ private fun uniffiCheckApiChecksums(lib: IntegrityCheckingUniffiLib) {
     if ((lib.uniffi_p100_mobile_checksum_method_client_base_url() and 0xFFFF) != 58642) {
         throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
     }
+    if ((lib.uniffi_p100_mobile_checksum_method_client_last_response() and 0xFFFF) != 49057) {
+        throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
+    }
     if ((lib.uniffi_p100_mobile_checksum_method_client_reconcile() and 0xFFFF) != 40999) {
+        throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
+    }
+    if ((lib.uniffi_p100_mobile_checksum_method_client_recording() and 0xFFFF) != 61917) {
         throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
     }
     if ((lib.uniffi_p100_mobile_checksum_method_client_request() and 0xFFFF) != 47986) {
         throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
     }
-    if ((lib.uniffi_p100_mobile_checksum_method_client_with_request_options() and 0xFFFF) != 32460) {
+    if ((lib.uniffi_p100_mobile_checksum_method_client_with_request_options() and 0xFFFF) != 19064) {
         throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
     }
     if ((lib.uniffi_p100_mobile_checksum_method_client_cards() and 0xFFFF) != 64228) {
@@ -1667,6 +1717,9 @@ private fun uniffiCheckApiChecksums(lib: IntegrityCheckingUniffiLib) {
     if ((lib.uniffi_p100_mobile_checksum_method_users_update() and 0xFFFF) != 5755) {
         throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
     }
+    if ((lib.uniffi_p100_mobile_checksum_method_p100logger_log() and 0xFFFF) != 754) {
+        throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
+    }
     if ((lib.uniffi_p100_mobile_checksum_method_webhookverifier_verify() and 0xFFFF) != 21629) {
         throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
     }
@@ -1816,7 +1869,38 @@ object UniffiWithHandle
  *
  * @suppress
  * */
-object NoHandle
+object NoHandle// Magic number for the Rust proxy to call using the same mechanism as every other method,
+// to free the callback once it's dropped by Rust.
+internal const val IDX_CALLBACK_FREE = 0
+// Callback return codes
+internal const val UNIFFI_CALLBACK_SUCCESS = 0
+internal const val UNIFFI_CALLBACK_ERROR = 1
+internal const val UNIFFI_CALLBACK_UNEXPECTED_ERROR = 2
+
+/**
+ * @suppress
+ */
+public abstract class FfiConverterCallbackInterface<CallbackInterface: Any>: FfiConverter<CallbackInterface, Long> {
+    internal val handleMap = UniffiHandleMap<CallbackInterface>()
+
+    internal fun drop(handle: Long) {
+        handleMap.remove(handle)
+    }
+
+    override fun lift(value: Long): CallbackInterface {
+        return handleMap.get(value)
+    }
+
+    override fun read(buf: ByteBuffer) = lift(buf.getLong())
+
+    override fun lower(value: CallbackInterface) = handleMap.insert(value)
+
+    override fun allocationSize(value: CallbackInterface) = 8UL
+
+    override fun write(value: CallbackInterface, buf: ByteBuffer) {
+        buf.putLong(lower(value))
+    }
+}
 /**
  * The cleaner interface for Object finalization code to run.
  * This is the entry point to any implementation that we're using.
@@ -1885,6 +1969,56 @@ private class JavaLangRefCleanable(
 /**
  * @suppress
  */
+public object FfiConverterUShort: FfiConverter<UShort, Short> {
+    override fun lift(value: Short): UShort {
+        return value.toUShort()
+    }
+
+    fun lift(value: Int): UShort {
+        return value.toUShort()
+    }
+
+    override fun read(buf: ByteBuffer): UShort {
+        return lift(buf.getShort())
+    }
+
+    override fun lower(value: UShort): Short {
+        return value.toShort()
+    }
+
+    override fun allocationSize(value: UShort) = 2UL
+
+    override fun write(value: UShort, buf: ByteBuffer) {
+        buf.putShort(value.toShort())
+    }
+}
+
+/**
+ * @suppress
+ */
+public object FfiConverterUInt: FfiConverter<UInt, Int> {
+    override fun lift(value: Int): UInt {
+        return value.toUInt()
+    }
+
+    override fun read(buf: ByteBuffer): UInt {
+        return lift(buf.getInt())
+    }
+
+    override fun lower(value: UInt): Int {
+        return value.toInt()
+    }
+
+    override fun allocationSize(value: UInt) = 4UL
+
+    override fun write(value: UInt, buf: ByteBuffer) {
+        buf.putInt(value.toInt())
+    }
+}
+
+/**
+ * @suppress
+ */
 public object FfiConverterInt: FfiConverter<Int, Int> {
     override fun lift(value: Int): Int {
         return value
@@ -1908,6 +2042,29 @@ public object FfiConverterInt: FfiConverter<Int, Int> {
 /**
  * @suppress
  */
+public object FfiConverterULong: FfiConverter<ULong, Long> {
+    override fun lift(value: Long): ULong {
+        return value.toULong()
+    }
+
+    override fun read(buf: ByteBuffer): ULong {
+        return lift(buf.getLong())
+    }
+
+    override fun lower(value: ULong): Long {
+        return value.toLong()
+    }
+
+    override fun allocationSize(value: ULong) = 8UL
+
+    override fun write(value: ULong, buf: ByteBuffer) {
+        buf.putLong(value.toLong())
+    }
+}
+
+/**
+ * @suppress
+ */
 public object FfiConverterLong: FfiConverter<Long, Long> {
     override fun lift(value: Long): Long {
         return value
@@ -1925,6 +2082,29 @@ public object FfiConverterLong: FfiConverter<Long, Long> {
 
     override fun write(value: Long, buf: ByteBuffer) {
         buf.putLong(value)
+    }
+}
+
+/**
+ * @suppress
+ */
+public object FfiConverterDouble: FfiConverter<Double, Double> {
+    override fun lift(value: Double): Double {
+        return value
+    }
+
+    override fun read(buf: ByteBuffer): Double {
+        return buf.getDouble()
+    }
+
+    override fun lower(value: Double): Double {
+        return value
+    }
+
+    override fun allocationSize(value: Double) = 8UL
+
+    override fun write(value: Double, buf: ByteBuffer) {
+        buf.putDouble(value)
     }
 }
 
@@ -2652,6 +2832,12 @@ public interface ClientInterface {
     fun `baseUrl`(): kotlin.String
     
     /**
+     * The last successful call of a [`Client::recording`] client (`null`/`nil` before its
+     * first success, and for other clients).
+     */
+    fun `lastResponse`(): ResponseInfo?
+    
+    /**
      * Did the operation of `error` happen? For an `unknown` (or `accepted`) outcome of a
      * money-moving call, looks in the transaction history for the operation its `fingerprint`
      * describes: `Found` (id and status), `NotFound` (not there yet: check again later before
@@ -2662,6 +2848,13 @@ public interface ClientInterface {
     suspend fun `reconcile`(`error`: P100Exception): Reconciliation
     
     /**
+     * A client sharing this one's connections whose successful calls keep their
+     * metadata, read with [`Client::last_response`]. Its calls share one slot: use one per
+     * call (or per coroutine/task), never one for concurrent calls.
+     */
+    fun `recording`(): Client
+    
+    /**
      * The escape hatch: sends any call (`GET`, `POST`, `PATCH`, `DELETE` on a `/v1/…`
      * path) with auth, retries and error mapping, for endpoints the SDK does not model yet.
      * `body` and the result are JSON text.
@@ -2670,9 +2863,11 @@ public interface ClientInterface {
     
     /**
      * A client sharing this one's connection pool, with another timeout per attempt and/or
-     * number of retries (`null`/`nil` keeps the current value).
+     * number of retries (`null`/`nil` keeps the current value) and extra headers for each
+     * call (`x-api-key`, `authorization`, `user-agent` and the HTTP stack's headers are
+     * refused: a `Validation` error naming `headers.<name>`).
      */
-    fun `withRequestOptions`(`timeoutMs`: kotlin.Long? = null, `maxRetries`: kotlin.Int? = null): Client
+    fun `withRequestOptions`(`timeoutMs`: kotlin.Long? = null, `maxRetries`: kotlin.Int? = null, `headers`: Map<kotlin.String, kotlin.String>? = null): Client
     
     /**
      * Virtual cards.
@@ -2864,6 +3059,23 @@ open class Client: Disposable, AutoCloseable, ClientInterface
 
     
     /**
+     * The last successful call of a [`Client::recording`] client (`null`/`nil` before its
+     * first success, and for other clients).
+     */override fun `lastResponse`(): ResponseInfo? {
+            return FfiConverterOptionalTypeResponseInfo.lift(
+    callWithHandle {
+    uniffiRustCall() { _status ->
+    UniffiLib.uniffi_p100_mobile_fn_method_client_last_response(
+        it,
+        _status)
+}
+    }
+    )
+    }
+    
+
+    
+    /**
      * Did the operation of `error` happen? For an `unknown` (or `accepted`) outcome of a
      * money-moving call, looks in the transaction history for the operation its `fingerprint`
      * describes: `Found` (id and status), `NotFound` (not there yet: check again later before
@@ -2891,6 +3103,24 @@ open class Client: Disposable, AutoCloseable, ClientInterface
         P100ExceptionExternalErrorHandler,
     )
     }
+
+    
+    /**
+     * A client sharing this one's connections whose successful calls keep their
+     * metadata, read with [`Client::last_response`]. Its calls share one slot: use one per
+     * call (or per coroutine/task), never one for concurrent calls.
+     */override fun `recording`(): Client {
+            return FfiConverterTypeClient.lift(
+    callWithHandle {
+    uniffiRustCall() { _status ->
+    UniffiLib.uniffi_p100_mobile_fn_method_client_recording(
+        it,
+        _status)
+}
+    }
+    )
+    }
+    
 
     
     /**
@@ -2924,9 +3154,11 @@ open class Client: Disposable, AutoCloseable, ClientInterface
     
     /**
      * A client sharing this one's connection pool, with another timeout per attempt and/or
-     * number of retries (`null`/`nil` keeps the current value).
+     * number of retries (`null`/`nil` keeps the current value) and extra headers for each
+     * call (`x-api-key`, `authorization`, `user-agent` and the HTTP stack's headers are
+     * refused: a `Validation` error naming `headers.<name>`).
      */
-    @Throws(P100Exception::class)override fun `withRequestOptions`(`timeoutMs`: kotlin.Long?, `maxRetries`: kotlin.Int?): Client {
+    @Throws(P100Exception::class)override fun `withRequestOptions`(`timeoutMs`: kotlin.Long?, `maxRetries`: kotlin.Int?, `headers`: Map<kotlin.String, kotlin.String>?): Client {
             return FfiConverterTypeClient.lift(
     callWithHandle {
     uniffiRustCallWithError(P100ExceptionExternalErrorHandler) { _status ->
@@ -2934,7 +3166,8 @@ open class Client: Disposable, AutoCloseable, ClientInterface
         it,
         
         FfiConverterOptionalLong.lower(`timeoutMs`),
-        FfiConverterOptionalInt.lower(`maxRetries`),_status)
+        FfiConverterOptionalInt.lower(`maxRetries`),
+        FfiConverterOptionalMapStringString.lower(`headers`),_status)
 }
     }
     )
@@ -4904,6 +5137,337 @@ public object FfiConverterTypeOrders: FfiConverter<Orders, Long> {
     override fun allocationSize(value: Orders) = 8UL
 
     override fun write(value: Orders, buf: ByteBuffer) {
+        buf.putLong(lower(value))
+    }
+}
+
+
+// This template implements a class for working with a Rust struct via a handle
+// to the live Rust struct on the other side of the FFI.
+//
+// There's some subtlety here, because we have to be careful not to operate on a Rust
+// struct after it has been dropped, and because we must expose a public API for freeing
+// theq Kotlin wrapper object in lieu of reliable finalizers. The core requirements are:
+//
+//   * Each instance holds an opaque handle to the underlying Rust struct.
+//     Method calls need to read this handle from the object's state and pass it in to
+//     the Rust FFI.
+//
+//   * When an instance is no longer needed, its handle should be passed to a
+//     special destructor function provided by the Rust FFI, which will drop the
+//     underlying Rust struct.
+//
+//   * Given an instance, calling code is expected to call the special
+//     `destroy` method in order to free it after use, either by calling it explicitly
+//     or by using a higher-level helper like the `use` method. Failing to do so risks
+//     leaking the underlying Rust struct.
+//
+//   * We can't assume that calling code will do the right thing, and must be prepared
+//     to handle Kotlin method calls executing concurrently with or even after a call to
+//     `destroy`, and to handle multiple (possibly concurrent!) calls to `destroy`.
+//
+//   * We must never allow Rust code to operate on the underlying Rust struct after
+//     the destructor has been called, and must never call the destructor more than once.
+//     Doing so may trigger memory unsafety.
+//
+//   * To mitigate many of the risks of leaking memory and use-after-free unsafety, a `Cleaner`
+//     is implemented to call the destructor when the Kotlin object becomes unreachable.
+//     This is done in a background thread. This is not a panacea, and client code should be aware that
+//      1. the thread may starve if some there are objects that have poorly performing
+//     `drop` methods or do significant work in their `drop` methods.
+//      2. the thread is shared across the whole library. This can be tuned by using `android_cleaner = true`,
+//         or `android = true` in the [`kotlin` section of the `uniffi.toml` file](https://mozilla.github.io/uniffi-rs/kotlin/configuration.html).
+//
+// If we try to implement this with mutual exclusion on access to the handle, there is the
+// possibility of a race between a method call and a concurrent call to `destroy`:
+//
+//    * Thread A starts a method call, reads the value of the handle, but is interrupted
+//      before it can pass the handle over the FFI to Rust.
+//    * Thread B calls `destroy` and frees the underlying Rust struct.
+//    * Thread A resumes, passing the already-read handle value to Rust and triggering
+//      a use-after-free.
+//
+// One possible solution would be to use a `ReadWriteLock`, with each method call taking
+// a read lock (and thus allowed to run concurrently) and the special `destroy` method
+// taking a write lock (and thus blocking on live method calls). However, we aim not to
+// generate methods with any hidden blocking semantics, and a `destroy` method that might
+// block if called incorrectly seems to meet that bar.
+//
+// So, we achieve our goals by giving each instance an associated `AtomicLong` counter to track
+// the number of in-flight method calls, and an `AtomicBoolean` flag to indicate whether `destroy`
+// has been called. These are updated according to the following rules:
+//
+//    * The initial value of the counter is 1, indicating a live object with no in-flight calls.
+//      The initial value for the flag is false.
+//
+//    * At the start of each method call, we atomically check the counter.
+//      If it is 0 then the underlying Rust struct has already been destroyed and the call is aborted.
+//      If it is nonzero them we atomically increment it by 1 and proceed with the method call.
+//
+//    * At the end of each method call, we atomically decrement and check the counter.
+//      If it has reached zero then we destroy the underlying Rust struct.
+//
+//    * When `destroy` is called, we atomically flip the flag from false to true.
+//      If the flag was already true we silently fail.
+//      Otherwise we atomically decrement and check the counter.
+//      If it has reached zero then we destroy the underlying Rust struct.
+//
+// Astute readers may observe that this all sounds very similar to the way that Rust's `Arc<T>` works,
+// and indeed it is, with the addition of a flag to guard against multiple calls to `destroy`.
+//
+// The overall effect is that the underlying Rust struct is destroyed only when `destroy` has been
+// called *and* all in-flight method calls have completed, avoiding violating any of the expectations
+// of the underlying Rust code.
+//
+// This makes a cleaner a better alternative to _not_ calling `destroy()` as
+// and when the object is finished with, but the abstraction is not perfect: if the Rust object's `drop`
+// method is slow, and/or there are many objects to cleanup, and it's on a low end Android device, then the cleaner
+// thread may be starved, and the app will leak memory.
+//
+// In this case, `destroy`ing manually may be a better solution.
+//
+// The cleaner can live side by side with the manual calling of `destroy`. In the order of responsiveness, uniffi objects
+// with Rust peers are reclaimed:
+//
+// 1. By calling the `destroy` method of the object, which calls `rustObject.free()`. If that doesn't happen:
+// 2. When the object becomes unreachable, AND the Cleaner thread gets to call `rustObject.free()`. If the thread is starved then:
+// 3. The memory is reclaimed when the process terminates.
+//
+// [1] https://stackoverflow.com/questions/24376768/can-java-finalize-an-object-when-it-is-still-in-scope/24380219
+//
+
+
+/**
+ * A log sink the app implements, e.g. Kotlin
+ * `object : P100Logger { override fun log(level: LogLevel, message: String, fields: LogFields) = ... }`
+ * or a Swift class conforming to `P100Logger`. Called on an SDK thread; keep it quick.
+ */
+public interface P100Logger {
+    
+    /**
+     * One attempt of a call: its level, a one-line message and its facts.
+     */
+    fun `log`(`level`: LogLevel, `message`: kotlin.String, `fields`: LogFields)
+    
+    companion object
+}
+
+/**
+ * A log sink the app implements, e.g. Kotlin
+ * `object : P100Logger { override fun log(level: LogLevel, message: String, fields: LogFields) = ... }`
+ * or a Swift class conforming to `P100Logger`. Called on an SDK thread; keep it quick.
+ */
+open class P100LoggerImpl: Disposable, AutoCloseable, P100Logger
+{
+
+    @Suppress("UNUSED_PARAMETER")
+    /**
+     * @suppress
+     */
+    constructor(withHandle: UniffiWithHandle, handle: Long) {
+        this.handle = handle
+        this.cleanable = UniffiLib.CLEANER.register(this, UniffiCleanAction(handle))
+    }
+
+    /**
+     * @suppress
+     *
+     * This constructor can be used to instantiate a fake object. Only used for tests. Any
+     * attempt to actually use an object constructed this way will fail as there is no
+     * connected Rust object.
+     */
+    @Suppress("UNUSED_PARAMETER")
+    constructor(noHandle: NoHandle) {
+        this.handle = 0
+        this.cleanable = null
+    }
+
+    protected val handle: Long
+    protected val cleanable: UniffiCleaner.Cleanable?
+
+    private val wasDestroyed = AtomicBoolean(false)
+    private val callCounter = AtomicLong(1)
+
+    /**
+     * Whether the current object has been destroyed and its reference is gone in the Rust side.
+     */
+    val uniffiIsDestroyed: Boolean get() = wasDestroyed.get()
+
+    override fun destroy() {
+        // Only allow a single call to this method.
+        // TODO: maybe we should log a warning if called more than once?
+        if (this.wasDestroyed.compareAndSet(false, true)) {
+            // This decrement always matches the initial count of 1 given at creation time.
+            if (this.callCounter.decrementAndGet() == 0L) {
+                cleanable?.clean()
+            }
+        }
+    }
+
+    @Synchronized
+    override fun close() {
+        this.destroy()
+    }
+
+    internal inline fun <R> callWithHandle(block: (handle: Long) -> R): R {
+        // Check and increment the call counter, to keep the object alive.
+        // This needs a compare-and-set retry loop in case of concurrent updates.
+        do {
+            val c = this.callCounter.get()
+            if (c == 0L) {
+                throw IllegalStateException("${this.javaClass.simpleName} object has already been destroyed")
+            }
+            if (c == Long.MAX_VALUE) {
+                throw IllegalStateException("${this.javaClass.simpleName} call counter would overflow")
+            }
+        } while (! this.callCounter.compareAndSet(c, c + 1L))
+        // Now we can safely do the method call without the handle being freed concurrently.
+        try {
+            return block(this.uniffiCloneHandle())
+        } finally {
+            // This decrement always matches the increment we performed above.
+            if (this.callCounter.decrementAndGet() == 0L) {
+                cleanable?.clean()
+            }
+        }
+    }
+
+    // Use a static inner class instead of a closure so as not to accidentally
+    // capture `this` as part of the cleanable's action.
+    private class UniffiCleanAction(private val handle: Long) : Runnable {
+        override fun run() {
+            if (handle == 0.toLong()) {
+                // Fake object created with `NoHandle`, don't try to free.
+                return;
+            }
+            uniffiRustCall { status ->
+                UniffiLib.uniffi_p100_mobile_fn_free_p100logger(handle, status)
+            }
+        }
+    }
+
+    /**
+     * @suppress
+     */
+    fun uniffiCloneHandle(): Long {
+        if (handle == 0.toLong()) {
+            throw InternalException("uniffiCloneHandle() called on NoHandle object");
+        }
+        return uniffiRustCall() { status ->
+            UniffiLib.uniffi_p100_mobile_fn_clone_p100logger(handle, status)
+        }
+    }
+
+    
+    /**
+     * One attempt of a call: its level, a one-line message and its facts.
+     */override fun `log`(`level`: LogLevel, `message`: kotlin.String, `fields`: LogFields)
+        = 
+    callWithHandle {
+    uniffiRustCall() { _status ->
+    UniffiLib.uniffi_p100_mobile_fn_method_p100logger_log(
+        it,
+        
+        FfiConverterTypeLogLevel.lower(`level`),
+        FfiConverterString.lower(`message`),
+        FfiConverterTypeLogFields.lower(`fields`),_status)
+}
+    }
+    
+    
+
+    
+
+    
+
+
+    
+    
+    /**
+     * @suppress
+     */
+    companion object
+    
+}
+
+
+
+// Put the implementation in an object so we don't pollute the top-level namespace
+internal object uniffiCallbackInterfaceP100Logger {
+    internal object `log`: UniffiCallbackInterfaceP100LoggerMethod0 {
+        override fun callback(`uniffiHandle`: Long,`level`: RustBufferLogLevel.ByValue,`message`: RustBuffer.ByValue,`fields`: RustBuffer.ByValue,`uniffiOutReturn`: Pointer,uniffiCallStatus: UniffiRustCallStatus,) {
+            val uniffiObj = FfiConverterTypeP100Logger.handleMap.get(uniffiHandle)
+            val makeCall = { ->
+                uniffiObj.`log`(
+                    FfiConverterTypeLogLevel.lift(`level`),
+                    FfiConverterString.lift(`message`),
+                    FfiConverterTypeLogFields.lift(`fields`),
+                )
+            }
+            val writeReturn = { _: Unit -> Unit }
+            uniffiTraitInterfaceCall(uniffiCallStatus, makeCall, writeReturn)
+        }
+    }
+
+    internal object uniffiFree: UniffiCallbackInterfaceFree {
+        override fun callback(handle: Long) {
+            FfiConverterTypeP100Logger.handleMap.remove(handle)
+        }
+    }
+
+    internal object uniffiClone: UniffiCallbackInterfaceClone {
+        override fun callback(handle: Long): Long {
+            return FfiConverterTypeP100Logger.handleMap.clone(handle)
+        }
+    }
+
+    internal var vtable = UniffiVTableCallbackInterfaceP100Logger.UniffiByValue(
+        uniffiFree,
+        uniffiClone,
+        `log`,
+    )
+
+    // Registers the foreign callback with the Rust side.
+    // This method is generated for each callback interface.
+    internal fun register(lib: UniffiLib) {
+        lib.uniffi_p100_mobile_fn_init_callback_vtable_p100logger(vtable)
+    }
+}
+
+/**
+ * @suppress
+ */
+public object FfiConverterTypeP100Logger: FfiConverter<P100Logger, Long> {
+    internal val handleMap = UniffiHandleMap<P100Logger>()
+
+    override fun lower(value: P100Logger): Long {
+        if (value is P100LoggerImpl) {
+             // Rust-implemented object.  Clone the handle and return it
+            return value.uniffiCloneHandle()
+         } else {
+            // Kotlin object, generate a new vtable handle and return that.
+            return handleMap.insert(value)
+         }
+    }
+
+    override fun lift(value: Long): P100Logger {
+        if ((value and 1.toLong()) == 0.toLong()) {
+            // Rust-generated handle, construct a new class that uses the handle to implement the
+            // interface
+            return P100LoggerImpl(UniffiWithHandle, value)
+        } else {
+            // Kotlin-generated handle, get the object from the handle map
+            return handleMap.remove(value)
+        }
+    }
+
+    override fun read(buf: ByteBuffer): P100Logger {
+        return lift(buf.getLong())
+    }
+
+    override fun allocationSize(value: P100Logger) = 8UL
+
+    override fun write(value: P100Logger, buf: ByteBuffer) {
         buf.putLong(lower(value))
     }
 }
@@ -7243,12 +7807,40 @@ data class ClientOptions (
      * Extra text for the `User-Agent` header (your app's name and version).
      */
     val `userAgent`: kotlin.String? = null 
+    , 
+    /**
+     * Log one record per attempt at this level and above (default: `P100_LOG`, else off).
+     */
+    val `logLevel`: LogLevel? = null 
+    , 
+    /**
+     * Where records go (default: standard error). See [`P100Logger`].
+     */
+    val `logger`: P100Logger? = null 
     
-){
+): Disposable{
     
 
     
 
+    
+    @Suppress("UNNECESSARY_SAFE_CALL") // codegen is much simpler if we unconditionally emit safe calls here
+    override fun destroy() {
+        
+    Disposable.destroy(
+        this.`apiKey`,
+        this.`baseUrl`,
+        this.`environment`,
+        this.`timeoutMs`,
+        this.`connectTimeoutMs`,
+        this.`maxRetries`,
+        this.`retryInitialDelayMs`,
+        this.`retryMaxDelayMs`,
+        this.`userAgent`,
+        this.`logLevel`,
+        this.`logger`
+    )
+    }
     
     companion object
 }
@@ -7268,6 +7860,8 @@ public object FfiConverterTypeClientOptions: FfiConverterRustBuffer<ClientOption
             FfiConverterOptionalLong.read(buf),
             FfiConverterOptionalLong.read(buf),
             FfiConverterOptionalString.read(buf),
+            FfiConverterOptionalTypeLogLevel.read(buf),
+            FfiConverterOptionalTypeP100Logger.read(buf),
         )
     }
 
@@ -7280,7 +7874,9 @@ public object FfiConverterTypeClientOptions: FfiConverterRustBuffer<ClientOption
             FfiConverterOptionalInt.allocationSize(value.`maxRetries`) +
             FfiConverterOptionalLong.allocationSize(value.`retryInitialDelayMs`) +
             FfiConverterOptionalLong.allocationSize(value.`retryMaxDelayMs`) +
-            FfiConverterOptionalString.allocationSize(value.`userAgent`)
+            FfiConverterOptionalString.allocationSize(value.`userAgent`) +
+            FfiConverterOptionalTypeLogLevel.allocationSize(value.`logLevel`) +
+            FfiConverterOptionalTypeP100Logger.allocationSize(value.`logger`)
     )
 
     override fun write(value: ClientOptions, buf: ByteBuffer) {
@@ -7293,6 +7889,190 @@ public object FfiConverterTypeClientOptions: FfiConverterRustBuffer<ClientOption
             FfiConverterOptionalLong.write(value.`retryInitialDelayMs`, buf)
             FfiConverterOptionalLong.write(value.`retryMaxDelayMs`, buf)
             FfiConverterOptionalString.write(value.`userAgent`, buf)
+            FfiConverterOptionalTypeLogLevel.write(value.`logLevel`, buf)
+            FfiConverterOptionalTypeP100Logger.write(value.`logger`, buf)
+    }
+}
+
+
+
+/**
+ * The facts of one attempt of a call (never a secret).
+ */
+data class LogFields (
+    /**
+     * The operation (`"sepa.partner_transfer"`), or `"request"` for the escape hatch.
+     */
+    val `operation`: kotlin.String
+    , 
+    /**
+     * `GET`, `POST`, `PATCH` or `DELETE`.
+     */
+    val `method`: kotlin.String
+    , 
+    /**
+     * The path, without the query string.
+     */
+    val `path`: kotlin.String
+    , 
+    /**
+     * 1 for the first attempt.
+     */
+    val `attempt`: kotlin.UInt
+    , 
+    /**
+     * `sending`, `succeeded`, `retrying` or `failed`.
+     */
+    val `outcome`: kotlin.String
+    , 
+    /**
+     * The HTTP status, when a reply came.
+     */
+    val `status`: kotlin.UShort?
+    , 
+    /**
+     * Milliseconds since the call started.
+     */
+    val `elapsedMs`: kotlin.ULong
+    , 
+    /**
+     * The reply's request id (for P100 support).
+     */
+    val `requestId`: kotlin.String?
+    , 
+    /**
+     * The error kind of a failed attempt (`"unavailable"`, …).
+     */
+    val `kind`: kotlin.String?
+    , 
+    /**
+     * The delay before the next attempt, in milliseconds.
+     */
+    val `retryInMs`: kotlin.ULong?
+    
+){
+    
+
+    
+
+    
+    companion object
+}
+
+/**
+ * @suppress
+ */
+public object FfiConverterTypeLogFields: FfiConverterRustBuffer<LogFields> {
+    override fun read(buf: ByteBuffer): LogFields {
+        return LogFields(
+            FfiConverterString.read(buf),
+            FfiConverterString.read(buf),
+            FfiConverterString.read(buf),
+            FfiConverterUInt.read(buf),
+            FfiConverterString.read(buf),
+            FfiConverterOptionalUShort.read(buf),
+            FfiConverterULong.read(buf),
+            FfiConverterOptionalString.read(buf),
+            FfiConverterOptionalString.read(buf),
+            FfiConverterOptionalULong.read(buf),
+        )
+    }
+
+    override fun allocationSize(value: LogFields) = (
+            FfiConverterString.allocationSize(value.`operation`) +
+            FfiConverterString.allocationSize(value.`method`) +
+            FfiConverterString.allocationSize(value.`path`) +
+            FfiConverterUInt.allocationSize(value.`attempt`) +
+            FfiConverterString.allocationSize(value.`outcome`) +
+            FfiConverterOptionalUShort.allocationSize(value.`status`) +
+            FfiConverterULong.allocationSize(value.`elapsedMs`) +
+            FfiConverterOptionalString.allocationSize(value.`requestId`) +
+            FfiConverterOptionalString.allocationSize(value.`kind`) +
+            FfiConverterOptionalULong.allocationSize(value.`retryInMs`)
+    )
+
+    override fun write(value: LogFields, buf: ByteBuffer) {
+            FfiConverterString.write(value.`operation`, buf)
+            FfiConverterString.write(value.`method`, buf)
+            FfiConverterString.write(value.`path`, buf)
+            FfiConverterUInt.write(value.`attempt`, buf)
+            FfiConverterString.write(value.`outcome`, buf)
+            FfiConverterOptionalUShort.write(value.`status`, buf)
+            FfiConverterULong.write(value.`elapsedMs`, buf)
+            FfiConverterOptionalString.write(value.`requestId`, buf)
+            FfiConverterOptionalString.write(value.`kind`, buf)
+            FfiConverterOptionalULong.write(value.`retryInMs`, buf)
+    }
+}
+
+
+
+/**
+ * What came back with a successful call ([`Client::recording`]).
+ */
+data class ResponseInfo (
+    /**
+     * The server's request id, for support tickets.
+     */
+    val `requestId`: kotlin.String?
+    , 
+    /**
+     * The HTTP status (200, 201, …).
+     */
+    val `status`: kotlin.UShort
+    , 
+    /**
+     * The reply's headers, lower-case names; values that may carry credentials are redacted.
+     */
+    val `headers`: Map<kotlin.String, kotlin.String>
+    , 
+    /**
+     * Milliseconds from the first attempt to the reply, retries included.
+     */
+    val `elapsedMs`: kotlin.Double
+    , 
+    /**
+     * Attempts made (1 when the first one succeeded).
+     */
+    val `attempts`: kotlin.UInt
+    
+){
+    
+
+    
+
+    
+    companion object
+}
+
+/**
+ * @suppress
+ */
+public object FfiConverterTypeResponseInfo: FfiConverterRustBuffer<ResponseInfo> {
+    override fun read(buf: ByteBuffer): ResponseInfo {
+        return ResponseInfo(
+            FfiConverterOptionalString.read(buf),
+            FfiConverterUShort.read(buf),
+            FfiConverterMapStringString.read(buf),
+            FfiConverterDouble.read(buf),
+            FfiConverterUInt.read(buf),
+        )
+    }
+
+    override fun allocationSize(value: ResponseInfo) = (
+            FfiConverterOptionalString.allocationSize(value.`requestId`) +
+            FfiConverterUShort.allocationSize(value.`status`) +
+            FfiConverterMapStringString.allocationSize(value.`headers`) +
+            FfiConverterDouble.allocationSize(value.`elapsedMs`) +
+            FfiConverterUInt.allocationSize(value.`attempts`)
+    )
+
+    override fun write(value: ResponseInfo, buf: ByteBuffer) {
+            FfiConverterOptionalString.write(value.`requestId`, buf)
+            FfiConverterUShort.write(value.`status`, buf)
+            FfiConverterMapStringString.write(value.`headers`, buf)
+            FfiConverterDouble.write(value.`elapsedMs`, buf)
+            FfiConverterUInt.write(value.`attempts`, buf)
     }
 }
 
@@ -7864,6 +8644,38 @@ public object FfiConverterTypeWebhookEvent : FfiConverterRustBuffer<WebhookEvent
 /**
  * @suppress
  */
+public object FfiConverterOptionalUShort: FfiConverterRustBuffer<kotlin.UShort?> {
+    override fun read(buf: ByteBuffer): kotlin.UShort? {
+        if (buf.get().toInt() == 0) {
+            return null
+        }
+        return FfiConverterUShort.read(buf)
+    }
+
+    override fun allocationSize(value: kotlin.UShort?): ULong {
+        if (value == null) {
+            return 1UL
+        } else {
+            return 1UL + FfiConverterUShort.allocationSize(value)
+        }
+    }
+
+    override fun write(value: kotlin.UShort?, buf: ByteBuffer) {
+        if (value == null) {
+            buf.put(0)
+        } else {
+            buf.put(1)
+            FfiConverterUShort.write(value, buf)
+        }
+    }
+}
+
+
+
+
+/**
+ * @suppress
+ */
 public object FfiConverterOptionalInt: FfiConverterRustBuffer<kotlin.Int?> {
     override fun read(buf: ByteBuffer): kotlin.Int? {
         if (buf.get().toInt() == 0) {
@@ -7886,6 +8698,38 @@ public object FfiConverterOptionalInt: FfiConverterRustBuffer<kotlin.Int?> {
         } else {
             buf.put(1)
             FfiConverterInt.write(value, buf)
+        }
+    }
+}
+
+
+
+
+/**
+ * @suppress
+ */
+public object FfiConverterOptionalULong: FfiConverterRustBuffer<kotlin.ULong?> {
+    override fun read(buf: ByteBuffer): kotlin.ULong? {
+        if (buf.get().toInt() == 0) {
+            return null
+        }
+        return FfiConverterULong.read(buf)
+    }
+
+    override fun allocationSize(value: kotlin.ULong?): ULong {
+        if (value == null) {
+            return 1UL
+        } else {
+            return 1UL + FfiConverterULong.allocationSize(value)
+        }
+    }
+
+    override fun write(value: kotlin.ULong?, buf: ByteBuffer) {
+        if (value == null) {
+            buf.put(0)
+        } else {
+            buf.put(1)
+            FfiConverterULong.write(value, buf)
         }
     }
 }
@@ -7960,6 +8804,70 @@ public object FfiConverterOptionalString: FfiConverterRustBuffer<kotlin.String?>
 /**
  * @suppress
  */
+public object FfiConverterOptionalTypeP100Logger: FfiConverterRustBuffer<P100Logger?> {
+    override fun read(buf: ByteBuffer): P100Logger? {
+        if (buf.get().toInt() == 0) {
+            return null
+        }
+        return FfiConverterTypeP100Logger.read(buf)
+    }
+
+    override fun allocationSize(value: P100Logger?): ULong {
+        if (value == null) {
+            return 1UL
+        } else {
+            return 1UL + FfiConverterTypeP100Logger.allocationSize(value)
+        }
+    }
+
+    override fun write(value: P100Logger?, buf: ByteBuffer) {
+        if (value == null) {
+            buf.put(0)
+        } else {
+            buf.put(1)
+            FfiConverterTypeP100Logger.write(value, buf)
+        }
+    }
+}
+
+
+
+
+/**
+ * @suppress
+ */
+public object FfiConverterOptionalTypeResponseInfo: FfiConverterRustBuffer<ResponseInfo?> {
+    override fun read(buf: ByteBuffer): ResponseInfo? {
+        if (buf.get().toInt() == 0) {
+            return null
+        }
+        return FfiConverterTypeResponseInfo.read(buf)
+    }
+
+    override fun allocationSize(value: ResponseInfo?): ULong {
+        if (value == null) {
+            return 1UL
+        } else {
+            return 1UL + FfiConverterTypeResponseInfo.allocationSize(value)
+        }
+    }
+
+    override fun write(value: ResponseInfo?, buf: ByteBuffer) {
+        if (value == null) {
+            buf.put(0)
+        } else {
+            buf.put(1)
+            FfiConverterTypeResponseInfo.write(value, buf)
+        }
+    }
+}
+
+
+
+
+/**
+ * @suppress
+ */
 public object FfiConverterOptionalTypeEnvironment: FfiConverterRustBuffer<Environment?> {
     override fun read(buf: ByteBuffer): Environment? {
         if (buf.get().toInt() == 0) {
@@ -7985,6 +8893,111 @@ public object FfiConverterOptionalTypeEnvironment: FfiConverterRustBuffer<Enviro
         }
     }
 }
+
+
+
+
+/**
+ * @suppress
+ */
+public object FfiConverterOptionalTypeLogLevel: FfiConverterRustBuffer<LogLevel?> {
+    override fun read(buf: ByteBuffer): LogLevel? {
+        if (buf.get().toInt() == 0) {
+            return null
+        }
+        return FfiConverterTypeLogLevel.read(buf)
+    }
+
+    override fun allocationSize(value: LogLevel?): ULong {
+        if (value == null) {
+            return 1UL
+        } else {
+            return 1UL + FfiConverterTypeLogLevel.allocationSize(value)
+        }
+    }
+
+    override fun write(value: LogLevel?, buf: ByteBuffer) {
+        if (value == null) {
+            buf.put(0)
+        } else {
+            buf.put(1)
+            FfiConverterTypeLogLevel.write(value, buf)
+        }
+    }
+}
+
+
+
+
+/**
+ * @suppress
+ */
+public object FfiConverterOptionalMapStringString: FfiConverterRustBuffer<Map<kotlin.String, kotlin.String>?> {
+    override fun read(buf: ByteBuffer): Map<kotlin.String, kotlin.String>? {
+        if (buf.get().toInt() == 0) {
+            return null
+        }
+        return FfiConverterMapStringString.read(buf)
+    }
+
+    override fun allocationSize(value: Map<kotlin.String, kotlin.String>?): ULong {
+        if (value == null) {
+            return 1UL
+        } else {
+            return 1UL + FfiConverterMapStringString.allocationSize(value)
+        }
+    }
+
+    override fun write(value: Map<kotlin.String, kotlin.String>?, buf: ByteBuffer) {
+        if (value == null) {
+            buf.put(0)
+        } else {
+            buf.put(1)
+            FfiConverterMapStringString.write(value, buf)
+        }
+    }
+}
+
+
+
+
+/**
+ * @suppress
+ */
+public object FfiConverterMapStringString: FfiConverterRustBuffer<Map<kotlin.String, kotlin.String>> {
+    override fun read(buf: ByteBuffer): Map<kotlin.String, kotlin.String> {
+        val len = buf.getInt()
+        return buildMap<kotlin.String, kotlin.String>(len) {
+            repeat(len) {
+                val k = FfiConverterString.read(buf)
+                val v = FfiConverterString.read(buf)
+                this[k] = v
+            }
+        }
+    }
+
+    override fun allocationSize(value: Map<kotlin.String, kotlin.String>): ULong {
+        val spaceForMapSize = 4UL
+        val spaceForChildren = value.map { (k, v) ->
+            FfiConverterString.allocationSize(k) +
+            FfiConverterString.allocationSize(v)
+        }.sum()
+        return spaceForMapSize + spaceForChildren
+    }
+
+    override fun write(value: Map<kotlin.String, kotlin.String>, buf: ByteBuffer) {
+        buf.putInt(value.size)
+        // The parens on `(k, v)` here ensure we're calling the right method,
+        // which is important for compatibility with older android devices.
+        // Ref https://blog.danlew.net/2017/03/16/kotlin-puzzler-whose-line-is-it-anyways/
+        value.forEach { (k, v) ->
+            FfiConverterString.write(k, buf)
+            FfiConverterString.write(v, buf)
+        }
+    }
+}
+
+
 
 
 

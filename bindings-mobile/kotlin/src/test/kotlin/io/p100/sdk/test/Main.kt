@@ -5,6 +5,7 @@ import io.p100.sdk.CreateCardRequest
 import io.p100.sdk.CreateUserRequest
 import io.p100.sdk.Currency
 import io.p100.sdk.ErrorKind
+import io.p100.sdk.LogLevel
 import io.p100.sdk.Outcome
 import io.p100.sdk.P100Exception
 import io.p100.sdk.Reconciliation
@@ -15,6 +16,8 @@ import io.p100.sdk.TransferStatus
 import io.p100.sdk.UserStatus
 import io.p100.sdk.client.Client
 import io.p100.sdk.client.ClientOptions
+import io.p100.sdk.client.LogFields
+import io.p100.sdk.client.P100Logger
 import io.p100.sdk.client.Sandbox
 import io.p100.sdk.client.SandboxOptions
 import io.p100.sdk.client.WebhookEvent
@@ -381,6 +384,82 @@ private fun defineTests() {
         assertTrue(!e.message.orEmpty().contains(e.rawBody!!)) { "the message shows the raw body: ${e.message}" }
         assertTrue(!e.details().toString().contains("Secret(")) { "details() holds the raw body as text" }
         assertEq(e.fingerprint?.operation, "transfers.create", "fingerprint")
+    }
+
+    test("per-call headers reach the server; owned headers are refused naming the field; User-Agent") {
+        val c = client()
+        c.withRequestOptions(headers = mapOf("X-Correlation-Id" to "job-42")).partner().balances()
+        c.partner().balances()
+        for (name in listOf("x-api-key", "Authorization", "user-agent")) {
+            val e = expectThrows<P100Exception.Validation> { c.withRequestOptions(headers = mapOf(name to "override-x9")) }
+            assertEq(e.field, "headers.${name.lowercase()}", "field")
+            assertTrue(!e.message.orEmpty().contains("override-x9")) { "the value is echoed: ${e.message}" }
+        }
+        val requests = (Json.parse(sandbox.control("GET", "/_sandbox/requests", null)) as Map<*, *>)["requests"] as List<*>
+        val (first, second) = requests.takeLast(2).map { (it as Map<*, *>)["headers"] as Map<*, *> }
+        assertEq(first["x-correlation-id"], "job-42", "the header of the call")
+        assertEq(second["x-correlation-id"], null, "the parent client's call")
+        val ua = first["user-agent"] as String
+        assertTrue(ua.startsWith("p100-sdk/${sdkVersion()} (kotlin jvm; ")) { ua }
+    }
+
+    test("recording(): lastResponse() holds the request id, status, headers and attempts") {
+        val c = client()
+        assertEq(c.lastResponse(), null, "a plain client")
+        fault("429", retryAfterSecs = 0.0)
+        val rec = c.recording()
+        rec.partner().balances()
+        val info = rec.lastResponse() ?: throw AssertionError("no lastResponse")
+        assertEq(info.status.toInt() to info.attempts.toInt(), 200 to 2, "status and attempts")
+        assertEq(info.headers["x-request-id"], info.requestId, "the request id header")
+        assertTrue(info.requestId != null && info.elapsedMs > 0) { "$info" }
+        assertEq(c.lastResponse(), null, "the parent does not record")
+    }
+
+    test("logging: a P100Logger gets one record per attempt, with request ids and no secret") {
+        val records = java.util.Collections.synchronizedList(ArrayList<Triple<LogLevel, String, LogFields>>())
+        val sink =
+            object : P100Logger {
+                override fun log(
+                    level: LogLevel,
+                    message: String,
+                    fields: LogFields,
+                ) {
+                    records.add(Triple(level, message, fields))
+                }
+            }
+        val c =
+            Client.withOptions(
+                ClientOptions(
+                    apiKey = Secret(sandboxKey),
+                    baseUrl = sandboxUrl,
+                    retryInitialDelayMs = 10,
+                    logLevel = LogLevel.DEBUG,
+                    logger = sink,
+                ),
+            )
+        val id = "log-${System.nanoTime()}"
+        newUser(c, id)
+        activate(c, id)
+        control("card-secrets", mapOf("cardNumber" to "4111777788889999", "cvv" to "352"))
+        sandbox.injectFault("429", 1, retryAfterSecs = 0.0, operation = "cards.create")
+        val card = c.cards().create(CreateCardRequest(id, "Logged", Secret("6047")))
+        assertEq(card.cardNumber.reveal(), "4111777788889999", "the seeded card number")
+        c.cards().details(id, card.cardId)
+        val create = records.filter { it.third.operation == "cards.create" && it.third.outcome != "sending" }
+        assertEq(
+            create.map { Triple(it.first, it.third.outcome, it.third.status) },
+            listOf(Triple(LogLevel.WARN, "retrying", 429.toUShort()), Triple(LogLevel.INFO, "succeeded", 200.toUShort())),
+            "the records of cards.create",
+        )
+        assertTrue(create.all { it.third.requestId != null && it.second.contains(it.third.requestId!!) }) { "$create" }
+        assertTrue(records.any { it.first == LogLevel.DEBUG }) { "no debug record" }
+        val text = records.joinToString("\n") { "${it.second} ${it.third}" }
+        val tokens = text.split(Regex("[^0-9A-Za-z]+")).toSet()
+        for (secret in listOf(sandboxKey, "4111777788889999", "1990-05-15", "CEV12630")) {
+            assertTrue(!text.contains(secret)) { "a record holds $secret: $text" }
+        }
+        for (short in listOf("352", "6047")) assertTrue(short !in tokens) { "a record holds $short: $text" }
     }
 
     test("card data in an unreadable reply shows in no message, string form or raw body") {

@@ -1,0 +1,168 @@
+//! The client's log records ([`p100::log`]) to a JS logger: `logger[level](message, fields)`,
+//! `console` by default. The level is the `logLevel` option, else `process.env.P100_LOG`
+//! (unset: no records). The records are the core's, so they hold no secret by construction.
+
+use std::cell::RefCell;
+use std::sync::Arc;
+
+use js_sys::{Function, Object, Reflect};
+use p100::log::{LogLevel, LogRecord, Logger};
+use p100::{ClientBuilder, Error};
+use wasm_bindgen::prelude::*;
+use wasm_bindgen::JsCast;
+
+thread_local! {
+    /// The JS loggers of live clients, by slot: the core's `Logger` is `Send + Sync` and a JS
+    /// value is neither, so the logger keeps its slot number (wasm32 has one thread).
+    static SLOTS: RefCell<Vec<Option<JsValue>>> = const { RefCell::new(Vec::new()) };
+}
+
+/// The `logger` option (or `console`), before the level is known.
+pub(crate) struct JsLog {
+    logger: Option<JsValue>,
+}
+
+/// Reads the `logger` option: an object (such as `console`, or a pino/winston logger).
+pub(crate) fn from_options(options: &JsValue) -> Result<JsLog, Error> {
+    let logger = Reflect::get(options, &"logger".into()).unwrap_or(JsValue::UNDEFINED);
+    if logger.is_undefined() || logger.is_null() {
+        return Ok(JsLog::console());
+    }
+    if !logger.is_object() {
+        return Err(Error::validation(
+            "logger",
+            "must be an object with error, warn, info and debug methods (such as console)",
+        )
+        .into_config());
+    }
+    Ok(JsLog {
+        logger: Some(logger),
+    })
+}
+
+/// The options without `logger` (a JS object that is not data), for the JSON decoder.
+pub(crate) fn without_logger(options: &JsValue) -> JsValue {
+    let key = JsValue::from_str("logger");
+    if !Reflect::has(options, &key).unwrap_or(false) {
+        return options.clone();
+    }
+    let copy = Object::assign(&Object::new(), options.unchecked_ref());
+    let _ = Reflect::delete_property(&copy, &key);
+    copy.into()
+}
+
+/// `process.env.P100_LOG`, when Node has it.
+fn env_level() -> Option<LogLevel> {
+    let process = Reflect::get(&js_sys::global(), &"process".into()).ok()?;
+    let env = Reflect::get(&process, &"env".into()).ok()?;
+    if !env.is_object() {
+        return None;
+    }
+    let value = Reflect::get(&env, &"P100_LOG".into()).ok()?.as_string()?;
+    LogLevel::parse(&value)
+}
+
+impl JsLog {
+    /// Records to `console`.
+    pub(crate) fn console() -> JsLog {
+        JsLog { logger: None }
+    }
+
+    /// Sets the level (`option`, else `P100_LOG`) and, when logging is on, the sink.
+    pub(crate) fn apply(
+        self,
+        option: Option<&str>,
+        b: ClientBuilder,
+    ) -> Result<ClientBuilder, Error> {
+        let level = match option {
+            Some("off") => None,
+            Some(name) => Some(LogLevel::parse(name).ok_or_else(|| {
+                Error::validation(
+                    "logLevel",
+                    "must be \"error\", \"warn\", \"info\", \"debug\" or \"off\"",
+                )
+                .into_config()
+            })?),
+            None => env_level(),
+        };
+        let Some(level) = level else {
+            return Ok(b.log_level(None));
+        };
+        let logger = match self.logger {
+            Some(l) => l,
+            None => {
+                Reflect::get(&js_sys::global(), &"console".into()).unwrap_or(JsValue::UNDEFINED)
+            }
+        };
+        let slot = SLOTS.with(|slots| {
+            let mut slots = slots.borrow_mut();
+            match slots.iter().position(Option::is_none) {
+                Some(free) => {
+                    slots[free] = Some(logger);
+                    free
+                }
+                None => {
+                    slots.push(Some(logger));
+                    slots.len() - 1
+                }
+            }
+        });
+        Ok(b.log_level(Some(level)).logger(Arc::new(JsLogger(slot))))
+    }
+}
+
+/// A client's JS logger, by slot; frees the slot when the last client using it is gone.
+struct JsLogger(usize);
+
+impl Drop for JsLogger {
+    fn drop(&mut self) {
+        SLOTS.with(|slots| {
+            if let Some(slot) = slots.borrow_mut().get_mut(self.0) {
+                *slot = None;
+            }
+        });
+    }
+}
+
+impl Logger for JsLogger {
+    fn log(&self, r: &LogRecord) {
+        // Out of the table before calling: the logger may make clients of its own.
+        let Some(logger) = SLOTS.with(|slots| slots.borrow().get(self.0).cloned().flatten()) else {
+            return;
+        };
+        let method = Reflect::get(&logger, &r.level().as_str().into())
+            .ok()
+            .and_then(|f| f.dyn_into::<Function>().ok());
+        if let Some(f) = method {
+            // A throwing logger must not fail the call.
+            let _ = f.call2(&logger, &JsValue::from_str(&r.message()), &fields(r).into());
+        }
+    }
+}
+
+/// `{operation, method, path, attempt, outcome, status?, elapsedMs, requestId?, kind?, retryInMs?}`.
+fn fields(r: &LogRecord) -> Object {
+    let o = Object::new();
+    let set = |k: &str, v: JsValue| {
+        let _ = Reflect::set(&o, &k.into(), &v);
+    };
+    set("operation", r.operation.into());
+    set("method", r.method.into());
+    set("path", r.path.as_str().into());
+    set("attempt", r.attempt.into());
+    set("outcome", r.outcome.as_str().into());
+    if let Some(s) = r.status {
+        set("status", s.into());
+    }
+    set("elapsedMs", (r.elapsed.as_millis() as f64).into());
+    if let Some(id) = &r.request_id {
+        set("requestId", id.as_str().into());
+    }
+    if let Some(k) = r.error_kind {
+        set("kind", k.as_str().into());
+    }
+    if let Some(d) = r.retry_delay {
+        set("retryInMs", (d.as_millis() as f64).into());
+    }
+    o
+}

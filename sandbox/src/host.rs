@@ -1,0 +1,313 @@
+//! The sandbox as the language packages' `Sandbox` types give it (Python
+//! `p100.testing.Sandbox`, the Kotlin/Swift `Sandbox` of the mobile library): arguments as a
+//! host gives them (numbers unchecked, durations in the host's [`Unit`]) and every refusal a
+//! [`p100::Error`] naming the argument in the host's spelling, from the [`Refusal`]'s field —
+//! never guessed from a message. A binding converts its values, calls these and maps the error
+//! like any other; the checks and the names live here once for every language.
+
+use std::time::{Duration, SystemTime};
+
+use p100::client::Unit;
+use p100::{Amount, Currency, Error, Result};
+use serde_json::Value;
+
+use crate::{FaultSpec, Refusal, RunningSandbox, Sandbox, StartError};
+
+/// The host's name of an argument that a control's JSON body calls `wire` (`externalUserId`):
+/// snake_case for Python ([`Unit::Seconds`]), the wire's camelCase for Kotlin and Swift
+/// ([`Unit::Millis`]), except where the packages' methods name it otherwise.
+pub fn arg_name(unit: Unit, wire: &str) -> String {
+    // (wire, Python, Kotlin/Swift)
+    const IRREGULAR: &[(&str, &str, &str)] = &[
+        ("scale", "time_scale", "scale"),
+        ("settle", "settle", "settleMs"),
+        ("retryAfter", "retry_after", "retryAfterSecs"),
+    ];
+    if let Some((_, py, mobile)) = IRREGULAR.iter().find(|(w, ..)| *w == wire) {
+        return match unit {
+            Unit::Seconds => py,
+            Unit::Millis => mobile,
+        }
+        .to_string();
+    }
+    match unit {
+        Unit::Millis => wire.to_string(),
+        Unit::Seconds => wire.chars().fold(String::new(), |mut s, c| {
+            if c.is_ascii_uppercase() {
+                s.push('_');
+            }
+            s.push(c.to_ascii_lowercase());
+            s
+        }),
+    }
+}
+
+/// A refusal as the host's error: `Validation` naming the argument, or `Config` for one about
+/// the sandbox's state (no webhook target, unreachable).
+pub fn error(unit: Unit, refusal: Refusal) -> Error {
+    match refusal.field() {
+        Some(wire) => Error::validation(arg_name(unit, wire), refusal.message()),
+        None => Error::config(refusal.message()),
+    }
+}
+
+/// The error of a sandbox used after it was stopped or closed.
+pub fn stopped() -> Error {
+    Error::config("this sandbox is stopped; start a new one")
+}
+
+/// A fresh API key (`sandbox-` and 16 hex digits), so that two sandboxes never accept each
+/// other's clients.
+pub fn random_key() -> String {
+    use std::hash::{BuildHasher, Hasher};
+    let mut h = std::collections::hash_map::RandomState::new().build_hasher();
+    h.write_u128(
+        SystemTime::now()
+            .duration_since(SystemTime::UNIX_EPOCH)
+            .map(|d| d.as_nanos())
+            .unwrap_or(0),
+    );
+    format!("sandbox-{:016x}", h.finish())
+}
+
+/// Settings of a sandbox to start, as a host gives them; `None` keeps the default (a random
+/// key, a 2 s settle delay, time scale 1, no webhook target).
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct StartSettings {
+    /// The API key clients must send.
+    pub api_key: Option<String>,
+    /// Delay before asynchronous operations are final, in the host's unit.
+    pub settle: Option<f64>,
+    /// Multiplier of every delay.
+    pub time_scale: Option<f64>,
+    /// Where webhooks are delivered (with `webhook_token`).
+    pub webhook_url: Option<String>,
+    /// The `Authorization` token of webhook deliveries (with `webhook_url`).
+    pub webhook_token: Option<String>,
+}
+
+impl StartSettings {
+    /// Starts the sandbox on a free loopback port in the current Tokio runtime.
+    pub async fn start(self, unit: Unit) -> Result<RunningSandbox> {
+        let name = |wire: &str| arg_name(unit, wire);
+        let mut b = Sandbox::builder()
+            .port(0)
+            .api_key(self.api_key.unwrap_or_else(random_key));
+        if let Some(d) = unit.duration("settle", self.settle, true)? {
+            b = b.settle(d);
+        }
+        if let Some(s) = self.time_scale {
+            b = b.time_scale(s);
+        }
+        match (self.webhook_url, self.webhook_token) {
+            (Some(u), Some(t)) => b = b.webhook(u, t),
+            (None, None) => {}
+            (Some(_), None) => {
+                let (token, url) = (name("webhookToken"), name("webhookUrl"));
+                return Err(Error::validation(token, format!("is required with {url}")));
+            }
+            (None, Some(_)) => {
+                let (token, url) = (name("webhookToken"), name("webhookUrl"));
+                return Err(Error::validation(url, format!("is required with {token}")));
+            }
+        }
+        b.start().await.map_err(|e| match e {
+            StartError::Config(r) => {
+                let wire = match r.field() {
+                    Some("url") => "webhookUrl",
+                    Some("token") => "webhookToken",
+                    Some(other) => other,
+                    None => return Error::config(r.message()),
+                };
+                Error::validation(name(wire), r.message())
+            }
+            io => Error::config(io.to_string()),
+        })
+    }
+}
+
+/// The arguments of [`inject_fault`] as a host gives them (see [`FaultSpec`]).
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct FaultArgs {
+    /// `429`, `500`, `drop`, `cut-body`, … (see [`FaultSpec::kind`]).
+    pub kind: String,
+    /// For the next `count` requests (default 1).
+    pub count: Option<i64>,
+    /// `Retry-After` in seconds.
+    pub retry_after: Option<f64>,
+    /// Delay in milliseconds (`delay`, `slow-body`).
+    pub delay_ms: Option<i64>,
+    /// Status of `5xx-with-code`.
+    pub status: Option<i64>,
+    /// Body size of `huge-body`.
+    pub size_bytes: Option<i64>,
+    /// Only requests of this operation (`"sepa.partner_transfer"`).
+    pub operation: Option<String>,
+}
+
+/// Queues a fault (as `POST /_sandbox/faults`).
+pub fn inject_fault(sb: &RunningSandbox, unit: Unit, a: FaultArgs) -> Result<()> {
+    fn whole<T: TryFrom<i64>>(unit: Unit, wire: &str, v: Option<i64>) -> Result<Option<T>> {
+        v.map(|n| {
+            T::try_from(n).map_err(|_| Error::validation(arg_name(unit, wire), "is out of range"))
+        })
+        .transpose()
+    }
+    let mut spec = FaultSpec::new(a.kind);
+    spec.count = whole(unit, "count", a.count)?.unwrap_or(1);
+    spec.retry_after_secs = a.retry_after;
+    spec.delay_ms = whole(unit, "delayMs", a.delay_ms)?;
+    spec.status = whole(unit, "status", a.status)?;
+    spec.size_bytes = whole(unit, "sizeBytes", a.size_bytes)?;
+    spec.operation = a.operation;
+    sb.inject(spec).map_err(|r| error(unit, r))
+}
+
+/// Credits `amount` (a host value read into JSON: a decimal string, an integer or the host's
+/// decimal type; never a float) of `currency` at once, to `external_user_id` or the partner.
+pub fn fund(
+    sb: &RunningSandbox,
+    unit: Unit,
+    currency: &str,
+    amount: &Value,
+    external_user_id: Option<&str>,
+) -> Result<Value> {
+    let amount: Amount = p100::bindings::input::decode(amount, "amount")?;
+    sb.credit(&Currency::parse(currency), &amount, external_user_id)
+        .map_err(|r| error(unit, r))
+}
+
+/// Sets the multiplier of every delay.
+pub fn set_time_scale(sb: &RunningSandbox, unit: Unit, scale: f64) -> Result<()> {
+    sb.set_time_scale(scale).map_err(|r| error(unit, r))
+}
+
+/// Moves the sandbox's clock forward by `seconds` without waiting; returns its new time.
+pub fn advance(sb: &RunningSandbox, unit: Unit, seconds: f64) -> Result<SystemTime> {
+    let refused = || Error::validation("seconds", "must be a number of seconds greater than 0");
+    let by = Duration::try_from_secs_f64(seconds).map_err(|_| refused())?;
+    if by.is_zero() {
+        return Err(refused());
+    }
+    sb.advance(by).map_err(|r| error(unit, r))
+}
+
+/// Emits the webhook event `event` with realistic data; returns the payload sent.
+pub fn trigger(
+    sb: &RunningSandbox,
+    unit: Unit,
+    event: &str,
+    external_user_id: Option<&str>,
+) -> Result<Value> {
+    sb.trigger(event, external_user_id)
+        .map_err(|r| error(unit, r))
+}
+
+/// Sets (`url` and `token`) or clears (neither) the webhook target.
+pub fn set_webhook(
+    sb: &RunningSandbox,
+    unit: Unit,
+    url: Option<&str>,
+    token: Option<&str>,
+) -> Result<()> {
+    let target = match (url, token) {
+        (Some(u), Some(t)) => Some((u, t)),
+        (None, None) => None,
+        (Some(_), None) => return Err(Error::validation("token", "is required with url")),
+        (None, Some(_)) => return Err(Error::validation("url", "is required with token")),
+    };
+    sb.set_webhook(target).map_err(|r| error(unit, r))
+}
+
+/// Any control by method and `/_sandbox/…` path; its JSON reply.
+pub async fn control(
+    sb: &RunningSandbox,
+    unit: Unit,
+    method: &str,
+    path: &str,
+    body: Option<&Value>,
+) -> Result<Value> {
+    sb.control(method, path, body)
+        .await
+        .map_err(|r| error(unit, r))
+}
+
+/// Seconds since the epoch of a sandbox time (`now`, `advance`).
+pub fn epoch_secs(t: SystemTime) -> f64 {
+    t.duration_since(SystemTime::UNIX_EPOCH)
+        .map(|d| d.as_secs_f64())
+        .unwrap_or(0.0)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn names_follow_each_hosts_spelling() {
+        assert_eq!(
+            arg_name(Unit::Seconds, "externalUserId"),
+            "external_user_id"
+        );
+        assert_eq!(arg_name(Unit::Millis, "externalUserId"), "externalUserId");
+        assert_eq!(arg_name(Unit::Seconds, "scale"), "time_scale");
+        assert_eq!(arg_name(Unit::Millis, "retryAfter"), "retryAfterSecs");
+        assert_eq!(arg_name(Unit::Seconds, "kind"), "kind");
+    }
+
+    #[tokio::test]
+    async fn refusals_name_the_argument_in_the_hosts_spelling() {
+        let bad = |s: StartSettings| async move { s.start(Unit::Seconds).await.unwrap_err() };
+        let e = bad(StartSettings {
+            time_scale: Some(-1.0),
+            ..Default::default()
+        })
+        .await;
+        assert_eq!(e.field(), Some("time_scale"));
+        let e = bad(StartSettings {
+            webhook_url: Some("ftp://x".into()),
+            webhook_token: Some("t".into()),
+            ..Default::default()
+        })
+        .await;
+        assert_eq!(e.field(), Some("webhook_url"), "{e}");
+        let e = StartSettings {
+            settle: Some(-1.0),
+            ..Default::default()
+        }
+        .start(Unit::Millis)
+        .await
+        .unwrap_err();
+        assert_eq!(e.field(), Some("settleMs"));
+
+        let sb = StartSettings::default().start(Unit::Millis).await.unwrap();
+        let e = fund(&sb, Unit::Millis, "eur", &Value::from(1.5), None).unwrap_err();
+        assert_eq!(e.field(), Some("amount"));
+        let e = fund(&sb, Unit::Seconds, "eur", &Value::from("1"), Some("ghost")).unwrap_err();
+        assert_eq!(e.field(), Some("external_user_id"));
+        let e = fund(&sb, Unit::Seconds, "zzz", &Value::from("1"), None).unwrap_err();
+        assert_eq!(e.field(), Some("currency"));
+        let fault = |kind: &str, retry_after| FaultArgs {
+            kind: kind.into(),
+            retry_after,
+            ..Default::default()
+        };
+        let e = inject_fault(&sb, Unit::Millis, fault("drop", Some(1.0))).unwrap_err();
+        assert_eq!(e.field(), Some("retryAfterSecs"), "{e}");
+        let e = inject_fault(&sb, Unit::Seconds, fault("nope", None)).unwrap_err();
+        assert_eq!(e.field(), Some("kind"));
+        let e = trigger(&sb, Unit::Seconds, "user_status", None).unwrap_err();
+        assert_eq!(e.kind(), p100::ErrorKind::Config, "no webhook target: {e}");
+        let e = control(
+            &sb,
+            Unit::Seconds,
+            "POST",
+            "/_sandbox/ops-count",
+            Some(&serde_json::json!({"operation": "x"})),
+        )
+        .await
+        .unwrap_err();
+        assert_eq!(e.field(), Some("operation"), "{e}");
+        sb.shutdown().await;
+    }
+}
