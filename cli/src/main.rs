@@ -275,8 +275,8 @@ fn wire_name(flag: &str) -> String {
 }
 
 /// A field's value: JSON for objects, arrays, booleans and `null`; text otherwise (amounts and
-/// ids stay exact). Numbers are given as text; the decoder is asked again with a number where
-/// a field needs one (see [`coerce_numbers`]).
+/// ids stay exact). Numbers are given as text; the decoder reads them as numbers where the
+/// request type has a number (`p100::bindings::input::decode_text`).
 fn field_value(v: &str) -> Value {
     let t = v.trim();
     if t.starts_with('{') || t.starts_with('[') || matches!(t, "true" | "false" | "null") {
@@ -387,24 +387,6 @@ fn client(m: &ArgMatches) -> p100::Result<p100::Client> {
     settings.builder(Unit::Seconds, "", |_| None)?.build()
 }
 
-/// Text given for a field that needs a number becomes that number (the decoder says which
-/// field, by its wire path); at most once per field.
-fn coerce_numbers(input: &mut Map<String, Value>, e: &p100::Error, done: &mut Vec<String>) -> bool {
-    let Some(field) = e.field() else { return false };
-    if !e.message().contains("found a string") || done.iter().any(|d| d == field) {
-        return false;
-    }
-    let Some(Value::String(text)) = input.get(field) else {
-        return false;
-    };
-    let Ok(n) = serde_json::from_str::<serde_json::Number>(text.trim()) else {
-        return false;
-    };
-    done.push(field.to_string());
-    input.insert(field.to_string(), Value::Number(n));
-    true
-}
-
 async fn call(m: &ArgMatches) -> p100::Result<ExitCode> {
     let Some((group, gm)) = m.subcommand() else {
         return Ok(ExitCode::from(2));
@@ -470,18 +452,8 @@ async fn call(m: &ArgMatches) -> p100::Result<ExitCode> {
         files.push(p100::models::FileUpload::new(name, data));
     }
     let c = client(m)?;
-    // Fields are text until the decoder asks for a number; it refuses before anything is sent.
-    let mut coerced = Vec::new();
-    let result = loop {
-        let value = Value::Object(input.clone());
-        match ops::call(&c, op.route.name, &value, files.clone()).await {
-            Err(e)
-                if e.kind() == p100::ErrorKind::Validation
-                    && e.outcome() == p100::Outcome::NotSent
-                    && coerce_numbers(&mut input, &e, &mut coerced) => {}
-            other => break other?,
-        }
-    };
+    // Fields are text; the decoder reads numbers where the request type has them.
+    let result = ops::call(&c, op.route.name, &Value::Object(input), files).await?;
     print_json(&result);
     if opts.wait {
         let id = ops::wait_id(op.group)

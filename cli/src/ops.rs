@@ -29,7 +29,9 @@ fn s(input: &Value, key: &str) -> p100::Result<String> {
         .ok_or_else(|| p100::Error::validation(key, "is required (a string)"))
 }
 
-/// The request fields of `input` (without the path ids), decoded by the core's decoder.
+/// The request fields of `input` (without the path ids), decoded by the core's decoder for
+/// text input: `--month 3` is the number 3 where the request has a number (the request type
+/// says so, see `p100::bindings::input::decode_text`).
 fn arg<T: serde::de::DeserializeOwned>(input: &Value, ids: &[&str]) -> p100::Result<T> {
     let mut fields = input.clone();
     if let Some(map) = fields.as_object_mut() {
@@ -37,7 +39,7 @@ fn arg<T: serde::de::DeserializeOwned>(input: &Value, ids: &[&str]) -> p100::Res
             map.remove(*key);
         }
     }
-    p100::bindings::input::decode(&fields, "request")
+    p100::bindings::input::decode_text(&fields, "request")
 }
 
 fn out<T: serde::Serialize>(r: p100::Result<T>) -> p100::Result<Value> {

@@ -471,3 +471,173 @@ fn trigger_emits_an_event_that_listen_forwards() {
         p100::webhooks::EVENT_NAMES.len()
     );
 }
+
+#[test]
+fn call_uploads_files_given_with_file() {
+    let sb = Sandbox::start();
+    let user = "cli-files-user";
+    let o = sb.p100(&[
+        "call",
+        "users",
+        "create",
+        "--external-user-id",
+        user,
+        "--email",
+        "jan.kowalski@example.pl",
+        "--phone",
+        "486012334567",
+        "--first-name",
+        "Jan",
+        "--last-name",
+        "Kowalski",
+        "--city",
+        "Warszawa",
+        "--post-code",
+        "00-001",
+        "--country",
+        "PL",
+        "--citizenship",
+        "PL",
+        "--has-accepted-p100-tc",
+        "true",
+    ]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    let dir = std::env::temp_dir().join(format!("p100-cli-files-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let mut png = vec![0x89, b'P', b'N', b'G', 0x0D, 0x0A, 0x1A, 0x0A];
+    png.resize(1024, 0);
+    let paths: Vec<String> = ["front.png", "back.png", "selfie.png"]
+        .iter()
+        .map(|n| {
+            let p = dir.join(n);
+            std::fs::write(&p, &png).unwrap();
+            p.to_string_lossy().into_owned()
+        })
+        .collect();
+    let mut args = vec![
+        "call",
+        "kyc",
+        "upload-files",
+        "--external-user-id",
+        user,
+        "--document-type",
+        "ID_CARD",
+    ];
+    for p in &paths {
+        args.extend(["--file", p.as_str()]);
+    }
+    let o = sb.p100(&args);
+    assert!(o.status.success(), "{}", stderr(&o));
+    // A file for an operation that takes none is refused before anything is sent, naming --file.
+    let o = sb.p100(&["call", "partner", "balances", "--file", &paths[0]]);
+    assert_eq!(o.status.code(), Some(1));
+    assert!(stderr(&o).contains("file"), "{}", stderr(&o));
+    // A file that does not exist: the same, with its path.
+    let o = sb.p100(&[
+        "call",
+        "kyc",
+        "upload-files",
+        "--external-user-id",
+        user,
+        "--document-type",
+        "ID_CARD",
+        "--file",
+        "/nonexistent/front.png",
+    ]);
+    assert_eq!(o.status.code(), Some(1));
+    assert!(
+        stderr(&o).contains("/nonexistent/front.png"),
+        "{}",
+        stderr(&o)
+    );
+    std::fs::remove_dir_all(&dir).ok();
+}
+
+#[test]
+fn listen_reports_an_app_that_is_down_and_goes_on() {
+    let sb = Sandbox::start();
+    // A loopback port nothing listens on.
+    let closed = {
+        let l = TcpListener::bind("127.0.0.1:0").unwrap();
+        let port = l.local_addr().unwrap().port();
+        drop(l);
+        format!("http://127.0.0.1:{port}/hooks")
+    };
+    let mut listen = Command::new(BIN)
+        .args([
+            "listen",
+            "--forward-to",
+            &closed,
+            "--token",
+            "t-down",
+            "--count",
+            "2",
+        ])
+        .env("P100_BASE_URL", &sb.url)
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("p100 listen");
+    let mut err = BufReader::new(listen.stderr.take().expect("stderr"));
+    let mut line = String::new();
+    while !line.contains("ready") {
+        line.clear();
+        assert!(
+            err.read_line(&mut line).expect("read") > 0,
+            "p100 listen ended early"
+        );
+    }
+    // Two events: listen prints a line for each and does not stop at the first failure.
+    for event in ["user_status", "card_3ds_code"] {
+        let o = sb.p100(&["trigger", event]);
+        assert!(o.status.success(), "{}", stderr(&o));
+    }
+    let out = listen
+        .wait_with_output()
+        .expect("listen ends after --count 2");
+    let printed = stdout(&out);
+    let failed: Vec<&str> = printed
+        .lines()
+        .filter(|l| l.contains("failed (connection refused)"))
+        .collect();
+    assert!(failed.len() >= 2, "{printed}");
+    assert!(
+        printed.contains("user_status") && printed.contains("card_3ds_code"),
+        "{printed}"
+    );
+}
+
+/// On a terminal, `--wait` shows a spinner and then the final status with the elapsed time
+/// (under `script`, util-linux's pseudo-terminal runner; Debian's `bsdutils` is essential, so
+/// it is on every machine CI runs on); the plain lines are for pipes only.
+#[test]
+fn wait_on_a_terminal_shows_a_spinner_then_the_outcome() {
+    let sb = Sandbox::start();
+    let call = format!(
+        "{BIN} call sepa partner-transfer --amount 2.00 --currency eur \
+         --destination-iban DE89370400440532013000 --transfer-title tty --wait"
+    );
+    let o = Command::new("script")
+        .args(["-qec", &call, "/dev/null"])
+        .env("P100_API_KEY", KEY)
+        .env("P100_BASE_URL", &sb.url)
+        .env("TERM", "xterm")
+        .env_remove("P100_ENVIRONMENT")
+        .stdin(Stdio::null())
+        .output()
+        .expect("`script` (util-linux) runs the CLI on a pseudo-terminal");
+    let shown = stdout(&o);
+    assert!(o.status.success(), "{shown}");
+    assert!(
+        shown.contains("to be final…"),
+        "no spinner message: {shown:?}"
+    );
+    assert!(
+        shown.contains(": SUCCESSFUL after ") || shown.contains(": FAILED after "),
+        "{shown:?}"
+    );
+    assert!(
+        !shown.contains("p100: waiting for"),
+        "plain lines on a terminal: {shown:?}"
+    );
+}

@@ -24,6 +24,20 @@ pub fn decode<T: DeserializeOwned>(value: &Value, what: &str) -> crate::Result<T
     let de = ValueDe {
         value,
         path: String::new(),
+        text_numbers: false,
+    };
+    T::deserialize(de).map_err(|e| e.into_error(what))
+}
+
+/// Like [`decode`], for hosts whose values are all text (the `p100` command line's
+/// `--month 1`): a string where the request needs a number (an integer or a float field, not
+/// an amount: amounts are text anyway) is read as that number when it is one. Which fields
+/// are numbers comes from the request type itself, never from an error message.
+pub fn decode_text<T: DeserializeOwned>(value: &Value, what: &str) -> crate::Result<T> {
+    let de = ValueDe {
+        value,
+        path: String::new(),
+        text_numbers: true,
     };
     T::deserialize(de).map_err(|e| e.into_error(what))
 }
@@ -151,6 +165,39 @@ fn wants_amount<'de, V: Visitor<'de>>() -> bool {
 struct ValueDe<'a> {
     value: &'a Value,
     path: String,
+    /// Read numeric text as a number where the type asks for a number ([`decode_text`]).
+    text_numbers: bool,
+}
+
+/// Visits a JSON number as the narrowest of u64, i64, f64 that holds it.
+fn visit_number<'de, V: Visitor<'de>>(
+    n: &serde_json::Number,
+    visitor: V,
+) -> Result<V::Value, InputError> {
+    if let Some(u) = n.as_u64() {
+        visitor.visit_u64(u)
+    } else if let Some(i) = n.as_i64() {
+        visitor.visit_i64(i)
+    } else if let Some(f) = n.as_f64() {
+        visitor.visit_f64(f)
+    } else {
+        Err(InputError::new("is not a finite number"))
+    }
+}
+
+/// The numeric deserializers: numeric text as a number under [`decode_text`], else as any value.
+macro_rules! numbers {
+    ($($method:ident)*) => {$(
+        fn $method<V: Visitor<'de>>(self, visitor: V) -> Result<V::Value, InputError> {
+            if let (true, Value::String(text)) = (self.text_numbers, self.value) {
+                if let Ok(n) = serde_json::from_str::<serde_json::Number>(text.trim()) {
+                    let path = self.path.clone();
+                    return visit_number(&n, visitor).map_err(|e| e.at(&path));
+                }
+            }
+            self.deserialize_any(visitor)
+        }
+    )*};
 }
 
 fn child(path: &str, key: &str) -> String {
@@ -170,26 +217,20 @@ impl<'de> ValueDe<'de> {
                 if wants_amount::<V>() && !is_exact_integer(n) {
                     return Err(InputError::new(FLOAT_FOR_MONEY));
                 }
-                if let Some(u) = n.as_u64() {
-                    visitor.visit_u64(u)
-                } else if let Some(i) = n.as_i64() {
-                    visitor.visit_i64(i)
-                } else if let Some(f) = n.as_f64() {
-                    visitor.visit_f64(f)
-                } else {
-                    Err(InputError::new("is not a finite number"))
-                }
+                visit_number(n, visitor)
             }
             Value::String(s) => visitor.visit_borrowed_str(s),
             Value::Array(items) => visitor.visit_seq(SeqDe {
                 items: items.iter(),
                 index: 0,
                 path: &self.path,
+                text_numbers: self.text_numbers,
             }),
             Value::Object(map) => visitor.visit_map(MapDe {
                 entries: map.iter(),
                 pending: None,
                 path: &self.path,
+                text_numbers: self.text_numbers,
             }),
         }
     }
@@ -242,8 +283,14 @@ impl<'de> de::Deserializer<'de> for ValueDe<'de> {
         Err(InputError::new(UNKNOWN_FIELD).at(&self.path))
     }
 
+    numbers! {
+        deserialize_i8 deserialize_i16 deserialize_i32 deserialize_i64 deserialize_i128
+        deserialize_u8 deserialize_u16 deserialize_u32 deserialize_u64 deserialize_u128
+        deserialize_f32 deserialize_f64
+    }
+
     serde::forward_to_deserialize_any! {
-        bool i8 i16 i32 i64 i128 u8 u16 u32 u64 u128 f32 f64 char str string bytes byte_buf
+        bool char str string bytes byte_buf
         unit unit_struct seq tuple tuple_struct map struct identifier
     }
 }
@@ -252,6 +299,7 @@ struct SeqDe<'a, 'p> {
     items: std::slice::Iter<'a, Value>,
     index: usize,
     path: &'p str,
+    text_numbers: bool,
 }
 
 impl<'de> de::SeqAccess<'de> for SeqDe<'de, '_> {
@@ -266,7 +314,12 @@ impl<'de> de::SeqAccess<'de> for SeqDe<'de, '_> {
         };
         let path = format!("{}[{}]", self.path, self.index);
         self.index += 1;
-        seed.deserialize(ValueDe { value, path }).map(Some)
+        seed.deserialize(ValueDe {
+            value,
+            path,
+            text_numbers: self.text_numbers,
+        })
+        .map(Some)
     }
 
     fn size_hint(&self) -> Option<usize> {
@@ -278,6 +331,7 @@ struct MapDe<'a, 'p> {
     entries: serde_json::map::Iter<'a>,
     pending: Option<(&'a String, &'a Value)>,
     path: &'p str,
+    text_numbers: bool,
 }
 
 impl<'de> de::MapAccess<'de> for MapDe<'de, '_> {
@@ -305,6 +359,7 @@ impl<'de> de::MapAccess<'de> for MapDe<'de, '_> {
         seed.deserialize(ValueDe {
             value,
             path: child(self.path, key),
+            text_numbers: self.text_numbers,
         })
     }
 
@@ -316,6 +371,31 @@ impl<'de> de::MapAccess<'de> for MapDe<'de, '_> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn decode_text_reads_numeric_text_where_the_type_needs_a_number() {
+        use crate::models::TransactionHistoryQuery;
+        let q: TransactionHistoryQuery =
+            decode_text(&json!({"month": "3", "year": " 2026 "}), "request").unwrap();
+        assert_eq!((q.month, q.year), (3, 2026));
+        // Not with `decode`, and not text that is no number (named by its field).
+        let e = decode::<TransactionHistoryQuery>(&json!({"month": "3", "year": 2026}), "request")
+            .unwrap_err();
+        assert_eq!(e.field(), Some("month"));
+        let e = decode_text::<TransactionHistoryQuery>(
+            &json!({"month": "March", "year": "2026"}),
+            "request",
+        )
+        .unwrap_err();
+        assert_eq!(e.field(), Some("month"));
+        // Amounts stay text (exact), and strings stay strings.
+        let t: TransferRequest = decode_text(
+            &json!({"destinationExternalUserId": "42", "amount": "10.50", "currency": "eur"}),
+            "request",
+        )
+        .unwrap();
+        assert_eq!(t.amount.to_string(), "10.50");
+    }
     use crate::models::{CreateCardRequest, TransferRequest, UpdateCardLimitsRequest};
     use serde_json::json;
 
