@@ -13,7 +13,10 @@
 #     (the release variant);
 #  4. lints: ktlint on the hand-written Kotlin (library, tests, examples), kotlinc -Werror;
 #  5. Rust unit tests of p100-mobile (with the feature `testing`);
-#  6. runs the Kotlin test suite on the JVM, compiled against the test variant: it starts its
+#  5b. packs the JVM artifact io.p100:p100-sdk (kotlin/build-jar.sh: classes + the native
+#     library as a JNA resource, sources jar, POM), and the test variant the same way;
+#  6. runs the Kotlin test suite on the JVM from the test variant's jar (no -Djna.library.path:
+#     JNA loads the library from the jar), compiled against the test variant: it starts its
 #     sandboxes in-process with `Sandbox` (the shared scenario + Kotlin-specific tests; closing
 #     line "N passed, N failed"); then starts a sandbox process on a free loopback port and runs
 #     every Kotlin example (release variant) against it; stops the sandbox;
@@ -101,13 +104,25 @@ log "kotlinc: library (generated + hand-written), its test variant, tests, examp
   "$here/kotlin/src/test/kotlin" -d "$build/p100-tests.jar"
 "$kotlinc" -Werror -jvm-target 17 -cp "$build/p100.jar:$jna:$coroutines" \
   "$root/examples/kotlin" -d "$build/p100-examples.jar"
-runtime_cp="$build/p100.jar:$jna:$coroutines:$klib/kotlin-stdlib.jar:$klib/kotlin-reflect.jar"
+
+# ----- 5b. the JVM artifact: io.p100:p100-sdk (classes + the native library as a JNA resource,
+# sources jar, POM); the tests and examples below run on it without -Djna.library.path --------
+log "jar: io.p100:p100-sdk with the native library inside (kotlin/build-jar.sh)"
+rm -rf "$build/maven"
+sdk_jar="$(KOTLIN_VERSION="$KOTLIN_VERSION" "$here/kotlin/build-jar.sh" \
+  "$build/p100.jar" "$native_dir/libp100_mobile.so" "$build/maven")"
+testing_jar="$(KOTLIN_VERSION="$KOTLIN_VERSION" "$here/kotlin/build-jar.sh" \
+  "$build/p100-testing.jar" "$testing_dir/lib/libp100_mobile.so" "$build/maven" \
+  p100-sdk-testing "$testing_dir/kotlin")"
+ls -l "$build/maven"
+runtime_cp="$sdk_jar:$jna:$coroutines:$klib/kotlin-stdlib.jar:$klib/kotlin-reflect.jar"
 
 # ----- 6. tests (in-process Sandbox), then the examples against a sandbox process ---------------
 log "Kotlin tests on the JVM ($(java -version 2>&1 | head -1)), in-process Sandbox"
-testing_cp="$build/p100-testing.jar:$jna:$coroutines:$klib/kotlin-stdlib.jar:$klib/kotlin-reflect.jar"
+testing_cp="$testing_jar:$jna:$coroutines:$klib/kotlin-stdlib.jar:$klib/kotlin-reflect.jar"
+# No -Djna.library.path and no LD_LIBRARY_PATH: JNA loads the library from the jar.
 P100_SCENARIOS="$root/tests/scenarios" \
-  java -Djna.library.path="$testing_dir/lib" -cp "$build/p100-tests.jar:$testing_cp" io.p100.sdk.test.MainKt
+  env -u LD_LIBRARY_PATH java -cp "$build/p100-tests.jar:$testing_cp" io.p100.sdk.test.MainKt
 
 . "$root/scripts/sandbox-lib.sh"
 start_sandbox kotlin-test
@@ -117,7 +132,7 @@ log "Kotlin examples against the sandbox"
 for ex in balances.BalancesKt createuser.CreateUserKt exchange.ExchangeKt sepa.SepaKt card.CardKt; do
   echo "== examples/kotlin: ${ex%%.*}"
   P100_API_KEY="$key" P100_BASE_URL="$url" \
-    java -Djna.library.path="$native_dir" -cp "$build/p100-examples.jar:$runtime_cp" "io.p100.examples.$ex"
+    env -u LD_LIBRARY_PATH java -cp "$build/p100-examples.jar:$runtime_cp" "io.p100.examples.$ex"
 done
 
 log "all Kotlin checks passed"

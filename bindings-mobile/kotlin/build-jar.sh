@@ -1,0 +1,81 @@
+#!/usr/bin/env bash
+# Packs the JVM artifact of the Kotlin library, Maven coordinates io.p100:p100-sdk:<version>:
+#
+#   bindings-mobile/kotlin/build-jar.sh CLASSES_JAR NATIVE_LIB OUT_DIR [ARTIFACT [SOURCES_DIR]]
+#
+#   OUT_DIR/ARTIFACT-<version>.jar          the compiled classes (CLASSES_JAR) plus the native
+#                                           library as a JNA resource, <os>-<arch>/lib….so, so
+#                                           `java -cp app.jar:p100-sdk.jar:jna.jar:…` loads it
+#                                           from the class path, without -Djna.library.path
+#   OUT_DIR/ARTIFACT-<version>-sources.jar  the Kotlin sources (generated + hand-written)
+#   OUT_DIR/ARTIFACT-<version>.pom          coordinates and dependencies (JNA, kotlinx-coroutines,
+#                                           the Kotlin standard library)
+#
+# ARTIFACT is p100-sdk (default); bindings-mobile/test.sh also packs the test variant (the
+# library built with the cargo feature `testing`) as p100-sdk-testing. This machine builds
+# linux-x86-64 only; the release workflow adds the other platforms' libraries
+# (linux-aarch64, darwin-aarch64, darwin-x86-64, win32-x86-64) to the same jar.
+set -euo pipefail
+[ $# -ge 3 ] || { sed -n '2,17p' "$0" >&2; exit 2; }
+classes="$1"; lib="$2"; out="$3"; artifact="${4:-p100-sdk}"
+here="$(cd "$(dirname "$0")" && pwd)"
+sources="${5:-$here/src/main/kotlin}"
+root="$(cd "$here/../.." && pwd)"
+version="$(sed -n 's/^version = "\(.*\)"/\1/p' "$root/Cargo.toml" | head -n1)"
+[ -n "$version" ] || { echo "no workspace version in Cargo.toml" >&2; exit 1; }
+# JNA's resource prefix (com.sun.jna.Platform.RESOURCE_PREFIX) of this machine.
+case "$(uname -s)-$(uname -m)" in
+  Linux-x86_64) prefix=linux-x86-64 ;;
+  Linux-aarch64) prefix=linux-aarch64 ;;
+  Darwin-arm64) prefix=darwin-aarch64 ;;
+  Darwin-x86_64) prefix=darwin-x86-64 ;;
+  *) echo "no JNA resource prefix known for $(uname -s)-$(uname -m)" >&2; exit 1 ;;
+esac
+[ -f "$classes" ] && [ -f "$lib" ] || { echo "missing $classes or $lib" >&2; exit 1; }
+mkdir -p "$out"
+jar="$out/$artifact-$version.jar"
+stage="$(mktemp -d)"
+trap 'rm -rf "$stage"' EXIT
+mkdir -p "$stage/$prefix"
+cp "$lib" "$stage/$prefix/"
+cp "$classes" "$jar"
+jar --update --file "$jar" -C "$stage" "$prefix"
+jar --create --file "$out/$artifact-$version-sources.jar" -C "$sources" .
+kotlin_version="${KOTLIN_VERSION:-2.4.20}"
+cat >"$out/$artifact-$version.pom" <<POM
+<?xml version="1.0" encoding="UTF-8"?>
+<project xmlns="http://maven.apache.org/POM/4.0.0"
+         xmlns:xsi="http://www.w3.org/2001/XMLSchema-instance"
+         xsi:schemaLocation="http://maven.apache.org/POM/4.0.0 https://maven.apache.org/xsd/maven-4.0.0.xsd">
+  <modelVersion>4.0.0</modelVersion>
+  <groupId>io.p100</groupId>
+  <artifactId>$artifact</artifactId>
+  <version>$version</version>
+  <packaging>jar</packaging>
+  <name>P100 SDK for the JVM</name>
+  <description>Client for the P100 Partner API (Kotlin; the Rust core through JNA, native library inside).</description>
+  <licenses>
+    <license><name>MIT OR Apache-2.0</name></license>
+  </licenses>
+  <dependencies>
+    <dependency>
+      <groupId>net.java.dev.jna</groupId>
+      <artifactId>jna</artifactId>
+      <version>5.13.0</version>
+    </dependency>
+    <dependency>
+      <groupId>org.jetbrains.kotlinx</groupId>
+      <artifactId>kotlinx-coroutines-core-jvm</artifactId>
+      <version>1.8.0</version>
+    </dependency>
+    <dependency>
+      <groupId>org.jetbrains.kotlin</groupId>
+      <artifactId>kotlin-stdlib</artifactId>
+      <version>$kotlin_version</version>
+    </dependency>
+  </dependencies>
+</project>
+POM
+# The jar holds the library where JNA looks for it.
+unzip -l "$jar" | grep -q " $prefix/$(basename "$lib")\$" || { echo "$jar lacks $prefix/$(basename "$lib")" >&2; exit 1; }
+echo "$jar"
