@@ -13,13 +13,16 @@
 #     (the release variant);
 #  4. lints: ktlint on the hand-written Kotlin (library, tests, examples), kotlinc -Werror;
 #  5. Rust unit tests of p100-mobile (with the feature `testing`);
-#  5b. packs the JVM artifact io.p100:p100-sdk (kotlin/build-jar.sh: classes + the native
-#     library as a JNA resource, sources jar, POM), and the test variant the same way;
+#  5b. writes the Java face (kotlin/tools/GenJavaFace.kt: JavaClient with blocking and
+#     CompletableFuture twins of every suspend call, by reflection over the compiled library)
+#     into the library; packs the JVM artifact io.p100:p100-sdk (kotlin/build-jar.sh: classes +
+#     the native library as a JNA resource, sources jar, POM), and the test variant the same way;
 #  6. runs the Kotlin test suite on the JVM from the test variant's jar (no -Djna.library.path:
 #     JNA loads the library from the jar), compiled against the test variant: it starts its
 #     sandboxes in-process with `Sandbox` (the shared scenario + Kotlin-specific tests; closing
 #     line "N passed, N failed"); then starts a sandbox process on a free loopback port and runs
-#     every Kotlin example (release variant) against it; stops the sandbox;
+#     every Kotlin example (release variant) and the Java callers' test (JavaCallersTest.java,
+#     javac -Werror) against it; stops the sandbox;
 #  7. the Swift package on Linux: swift/test-linux.sh (Debian 13's Swift 6 in a debootstrap root:
 #     Swift 5 and 6 language modes, swift-format, XCTest with the in-process Sandbox, the
 #     example).
@@ -47,6 +50,8 @@ need_apt() {
 }
 need_apt libjna-java
 command -v java >/dev/null || need_apt openjdk-17-jre-headless
+# javac (the Java callers' test) and jar (kotlin/build-jar.sh) come with the JDK.
+{ command -v javac && command -v jar; } >/dev/null || need_apt openjdk-17-jdk-headless
 jna=/usr/share/java/jna.jar
 
 kotlin_home="$tools/node_modules/kotlin-compiler"
@@ -94,6 +99,16 @@ mkdir -p "$build"
 log "kotlinc: library (generated + hand-written), its test variant, tests, examples"
 "$kotlinc" -Werror -jvm-target 17 -cp "$jna:$coroutines" \
   "$here/kotlin/src/main/kotlin" -d "$build/p100.jar"
+# The Java face (io.p100.sdk.java: JavaClient, blocking and CompletableFuture twins of every
+# call), written from the compiled library by reflection, compiled next to it.
+rm -rf "$build/java-face" && mkdir -p "$build/java-face/src" "$build/java-face/classes"
+"$kotlinc" -Werror -jvm-target 17 -cp "$build/p100.jar:$jna:$coroutines:$klib/kotlin-reflect.jar" \
+  "$here/kotlin/tools/GenJavaFace.kt" -d "$build/java-face/gen.jar"
+java -cp "$build/java-face/gen.jar:$build/p100.jar:$jna:$coroutines:$klib/kotlin-stdlib.jar:$klib/kotlin-reflect.jar" \
+  io.p100.sdk.tools.GenJavaFaceKt "$build/java-face/src/JavaFace.kt"
+"$kotlinc" -Werror -jvm-target 17 -cp "$build/p100.jar:$jna:$coroutines" \
+  "$build/java-face/src/JavaFace.kt" -d "$build/java-face/classes"
+jar --update --file "$build/p100.jar" -C "$build/java-face/classes" io
 # The test variant: the generated sources of the `testing` build + the same hand-written ones.
 "$kotlinc" -Werror -jvm-target 17 -cp "$jna:$coroutines" \
   "$testing_dir/kotlin" \
@@ -110,7 +125,8 @@ log "kotlinc: library (generated + hand-written), its test variant, tests, examp
 log "jar: io.p100:p100-sdk with the native library inside (kotlin/build-jar.sh)"
 rm -rf "$build/maven"
 sdk_jar="$(KOTLIN_VERSION="$KOTLIN_VERSION" "$here/kotlin/build-jar.sh" \
-  "$build/p100.jar" "$native_dir/libp100_mobile.so" "$build/maven")"
+  "$build/p100.jar" "$native_dir/libp100_mobile.so" "$build/maven" \
+  p100-sdk "$here/kotlin/src/main/kotlin:$build/java-face/src")"
 testing_jar="$(KOTLIN_VERSION="$KOTLIN_VERSION" "$here/kotlin/build-jar.sh" \
   "$build/p100-testing.jar" "$testing_dir/lib/libp100_mobile.so" "$build/maven" \
   p100-sdk-testing "$testing_dir/kotlin")"
@@ -134,6 +150,12 @@ for ex in balances.BalancesKt createuser.CreateUserKt exchange.ExchangeKt sepa.S
   P100_API_KEY="$key" P100_BASE_URL="$url" \
     env -u LD_LIBRARY_PATH java -cp "$build/p100-examples.jar:$runtime_cp" "io.p100.examples.$ex"
 done
+
+log "Java callers: javac -Werror, then run on the jar against the sandbox"
+rm -rf "$build/java-test" && mkdir -p "$build/java-test"
+javac -Werror -Xlint:all -d "$build/java-test" -cp "$runtime_cp" "$here/kotlin/src/java-test/JavaCallersTest.java"
+P100_API_KEY="$key" P100_BASE_URL="$url" \
+  env -u LD_LIBRARY_PATH java -cp "$build/java-test:$runtime_cp" JavaCallersTest
 
 log "all Kotlin checks passed"
 kill "$sandbox_pid" 2>/dev/null || true

@@ -1,13 +1,14 @@
 #!/usr/bin/env bash
 # Packs the JVM artifact of the Kotlin library, Maven coordinates io.p100:p100-sdk:<version>:
 #
-#   bindings-mobile/kotlin/build-jar.sh CLASSES_JAR NATIVE_LIB OUT_DIR [ARTIFACT [SOURCES_DIR]]
+#   bindings-mobile/kotlin/build-jar.sh CLASSES_JAR NATIVE_LIB OUT_DIR [ARTIFACT [SOURCE_DIRS]]
 #
 #   OUT_DIR/ARTIFACT-<version>.jar          the compiled classes (CLASSES_JAR) plus the native
 #                                           library as a JNA resource, <os>-<arch>/lib….so, so
 #                                           `java -cp app.jar:p100-sdk.jar:jna.jar:…` loads it
 #                                           from the class path, without -Djna.library.path
-#   OUT_DIR/ARTIFACT-<version>-sources.jar  the Kotlin sources (generated + hand-written)
+#   OUT_DIR/ARTIFACT-<version>-sources.jar  the Kotlin sources (generated + hand-written; SOURCE_DIRS,
+#                                           colon-separated, default kotlin/src/main/kotlin)
 #   OUT_DIR/ARTIFACT-<version>.pom          coordinates and dependencies (JNA, kotlinx-coroutines,
 #                                           the Kotlin standard library)
 #
@@ -40,7 +41,10 @@ mkdir -p "$stage/$prefix"
 cp "$lib" "$stage/$prefix/"
 cp "$classes" "$jar"
 jar --update --file "$jar" -C "$stage" "$prefix"
-jar --create --file "$out/$artifact-$version-sources.jar" -C "$sources" .
+src_args=()
+IFS=: read -r -a src_dirs <<<"$sources"
+for d in "${src_dirs[@]}"; do src_args+=(-C "$d" .); done
+jar --create --file "$out/$artifact-$version-sources.jar" "${src_args[@]}"
 kotlin_version="${KOTLIN_VERSION:-2.4.20}"
 cat >"$out/$artifact-$version.pom" <<POM
 <?xml version="1.0" encoding="UTF-8"?>

@@ -1,0 +1,72 @@
+// The Java face of the JVM library (io.p100.sdk.java), used from Java as a Java developer would:
+// compiled with javac against the p100-sdk jar and run against a sandbox process
+// (P100_API_KEY, P100_BASE_URL). Blocking calls, CompletableFuture calls, exceptions in both.
+// Prints "java callers: N checks passed"; exits non-zero on any failure.
+
+import io.p100.sdk.Balances;
+import io.p100.sdk.Currency;
+import io.p100.sdk.P100Exception;
+import io.p100.sdk.PartnerSepaTransferRequest;
+import io.p100.sdk.SepaTransferCreated;
+import io.p100.sdk.SepaTransferDetails;
+import io.p100.sdk.java.JavaClient;
+import java.math.BigDecimal;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+
+public final class JavaCallersTest {
+    private static int checks = 0;
+
+    private static void check(boolean ok, String what) {
+        if (!ok) {
+            throw new AssertionError("failed: " + what);
+        }
+        checks++;
+    }
+
+    public static void main(String[] args) throws Exception {
+        String key = System.getenv("P100_API_KEY");
+        String url = System.getenv("P100_BASE_URL");
+        try (JavaClient c = new JavaClient(key, url)) {
+            // Blocking.
+            Balances b = c.partner().balances();
+            check(!b.getFiatBalances().isEmpty(), "blocking: partner balances");
+            // CompletableFuture, several at once.
+            CompletableFuture<Balances> f1 = c.partner().balancesAsync();
+            CompletableFuture<Balances> f2 = c.partner().balancesAsync();
+            CompletableFuture.allOf(f1, f2).get(30, TimeUnit.SECONDS);
+            check(f1.get().getFiatBalances().size() == b.getFiatBalances().size(), "async: partner balances");
+
+            // An API error: a P100Exception, thrown (blocking) or completing the future (async).
+            try {
+                c.users().balances("nobody-java-" + System.nanoTime());
+                check(false, "blocking: an unknown user throws");
+            } catch (P100Exception.Api e) {
+                check(e.getMessage() != null && e.getMessage().contains("P412"), "blocking: P412 in " + e.getMessage());
+            }
+            try {
+                c.users().balancesAsync("nobody-java-async").get(30, TimeUnit.SECONDS);
+                check(false, "async: an unknown user fails");
+            } catch (ExecutionException e) {
+                check(e.getCause() instanceof P100Exception.Api, "async: cause is P100Exception.Api: " + e.getCause());
+            }
+            // A local validation error: nothing is sent.
+            try {
+                c.users().balances("");
+                check(false, "blocking: an empty id is refused");
+            } catch (P100Exception.Validation e) {
+                check(true, "validation");
+            }
+
+            // Money: a SEPA transfer of the partner, then its details, exact to the cent.
+            SepaTransferCreated t = c.sepa().partnerTransfer(new PartnerSepaTransferRequest(
+                new BigDecimal("12.34"), Currency.Eur.INSTANCE, "DE89370400440532013000", "Java caller",
+                null, null, null, null));
+            check(t.getTransferId() != null && !t.getTransferId().isEmpty(), "SEPA transfer accepted");
+            SepaTransferDetails d = c.sepa().detailsAsync(t.getTransferId()).get(30, TimeUnit.SECONDS);
+            check(d.getAmount().equals(new BigDecimal("12.34")), "exact decimal amount: " + d.getAmount());
+        }
+        System.out.println("java callers: " + checks + " checks passed");
+    }
+}
