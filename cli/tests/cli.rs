@@ -4,7 +4,7 @@
 
 use std::io::{BufRead, BufReader, Read, Write};
 use std::net::TcpListener;
-use std::process::{Child, Command, Output, Stdio};
+use std::process::{Child, ChildStderr, Command, Output, Stdio};
 use std::sync::mpsc;
 use std::time::Duration;
 
@@ -356,35 +356,51 @@ fn app_server() -> (String, mpsc::Receiver<(String, String)>) {
     (url, rx)
 }
 
+/// `p100 listen ARGS` against the sandbox, once it says it is ready (registered with the
+/// sandbox): the process, its stderr (kept open: listen may still write there) and the stderr
+/// lines printed until then.
+#[allow(clippy::zombie_processes)] // returned to the caller, who waits for it
+fn listen(sb: &Sandbox, args: &[&str]) -> (Child, BufReader<ChildStderr>, Vec<String>) {
+    let mut child = Command::new(BIN)
+        .arg("listen")
+        .args(args)
+        .env("P100_BASE_URL", &sb.url)
+        .env_remove("P100_WEBHOOK_TOKEN")
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("p100 listen");
+    let mut err = BufReader::new(child.stderr.take().expect("stderr"));
+    let mut lines = Vec::new();
+    loop {
+        let mut line = String::new();
+        if err.read_line(&mut line).expect("read") == 0 {
+            let status = child.wait();
+            panic!("p100 listen ended early ({status:?}): {lines:?}");
+        }
+        let ready = line.contains("ready");
+        lines.push(line.trim().to_string());
+        if ready {
+            return (child, err, lines);
+        }
+    }
+}
+
 #[test]
 fn listen_forwards_deliveries_with_the_token() {
     let sb = Sandbox::start();
     let (app, received) = app_server();
-    let mut listen = Command::new(BIN)
-        .args([
-            "listen",
+    let (listen, _err, _) = listen(
+        &sb,
+        &[
             "--forward-to",
             &app,
             "--token",
             "fwd-token-1",
             "--count",
             "1",
-        ])
-        .env("P100_BASE_URL", &sb.url)
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-        .expect("p100 listen");
-    // Wait until it registered with the sandbox.
-    let mut err = BufReader::new(listen.stderr.take().expect("stderr"));
-    let mut line = String::new();
-    while !line.contains("ready") {
-        line.clear();
-        assert!(
-            err.read_line(&mut line).expect("read") > 0,
-            "p100 listen ended early"
-        );
-    }
+        ],
+    );
     // A transfer that settles emits a sepa_transfer webhook.
     let o = sb.p100(&[
         "call",
@@ -421,30 +437,13 @@ fn listen_forwards_deliveries_with_the_token() {
 fn trigger_emits_an_event_that_listen_forwards() {
     let sb = Sandbox::start();
     let (app, received) = app_server();
-    let mut listen = Command::new(BIN)
-        .args(["listen", "--forward-to", &app, "--count", "1"])
-        .env("P100_BASE_URL", &sb.url)
-        .env_remove("P100_WEBHOOK_TOKEN")
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-        .expect("p100 listen");
-    let mut err = BufReader::new(listen.stderr.take().expect("stderr"));
-    let (mut line, mut token) = (String::new(), String::new());
-    while !line.contains("ready") {
-        line.clear();
-        assert!(
-            err.read_line(&mut line).expect("read") > 0,
-            "p100 listen ended early"
-        );
-        // Without --token, listen makes one for the session and prints it once.
-        if let Some(t) = line
-            .trim()
-            .strip_prefix("p100 listen: webhook token for your app (this session): ")
-        {
-            token = t.to_string();
-        }
-    }
+    let (listen, _err, lines) = listen(&sb, &["--forward-to", &app, "--count", "1"]);
+    // Without --token, listen makes one for the session and prints it once.
+    let token = lines
+        .iter()
+        .find_map(|l| l.strip_prefix("p100 listen: webhook token for your app (this session): "))
+        .unwrap_or_default()
+        .to_string();
     assert!(token.starts_with("whtok_"), "no session token printed");
     let o = sb.p100(&["trigger", "card_3ds_code"]);
     let reply = json(&o);
@@ -563,30 +562,10 @@ fn listen_reports_an_app_that_is_down_and_goes_on() {
         drop(l);
         format!("http://127.0.0.1:{port}/hooks")
     };
-    let mut listen = Command::new(BIN)
-        .args([
-            "listen",
-            "--forward-to",
-            &closed,
-            "--token",
-            "t-down",
-            "--count",
-            "2",
-        ])
-        .env("P100_BASE_URL", &sb.url)
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-        .expect("p100 listen");
-    let mut err = BufReader::new(listen.stderr.take().expect("stderr"));
-    let mut line = String::new();
-    while !line.contains("ready") {
-        line.clear();
-        assert!(
-            err.read_line(&mut line).expect("read") > 0,
-            "p100 listen ended early"
-        );
-    }
+    let (listen, _err, _) = listen(
+        &sb,
+        &["--forward-to", &closed, "--token", "t-down", "--count", "2"],
+    );
     // Two events: listen prints a line for each and does not stop at the first failure.
     for event in ["user_status", "card_3ds_code"] {
         let o = sb.p100(&["trigger", event]);
