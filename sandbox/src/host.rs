@@ -71,8 +71,9 @@ pub fn random_key() -> String {
 }
 
 /// Settings of a sandbox to start, as a host gives them; `None` keeps the default (a random
-/// key, a 2 s settle delay, time scale 1, no webhook target).
-#[derive(Debug, Clone, Default, PartialEq)]
+/// key, a 2 s settle delay, time scale 1, no webhook target). `Debug` hides the key and the
+/// webhook token.
+#[derive(Clone, Default, PartialEq)]
 pub struct StartSettings {
     /// The API key clients must send.
     pub api_key: Option<String>,
@@ -84,6 +85,19 @@ pub struct StartSettings {
     pub webhook_url: Option<String>,
     /// The `Authorization` token of webhook deliveries (with `webhook_url`).
     pub webhook_token: Option<String>,
+}
+
+impl std::fmt::Debug for StartSettings {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        let hidden = |v: &Option<String>| v.as_ref().map(|_| "[REDACTED]");
+        f.debug_struct("StartSettings")
+            .field("api_key", &hidden(&self.api_key))
+            .field("settle", &self.settle)
+            .field("time_scale", &self.time_scale)
+            .field("webhook_url", &self.webhook_url)
+            .field("webhook_token", &hidden(&self.webhook_token))
+            .finish()
+    }
 }
 
 impl StartSettings {
@@ -242,6 +256,25 @@ pub fn epoch_secs(t: SystemTime) -> f64 {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn debug_hides_the_key_and_the_webhook_token() {
+        let s = StartSettings {
+            api_key: Some("sk-sandbox-secret-1".into()),
+            webhook_url: Some("http://127.0.0.1:9/h".into()),
+            webhook_token: Some("whsec-secret-2".into()),
+            ..Default::default()
+        };
+        let shown = format!("{s:?}");
+        assert!(
+            !shown.contains("secret-1") && !shown.contains("secret-2"),
+            "{shown}"
+        );
+        assert!(
+            shown.contains("127.0.0.1:9/h") && shown.contains("[REDACTED]"),
+            "{shown}"
+        );
+    }
 
     #[test]
     fn names_follow_each_hosts_spelling() {
