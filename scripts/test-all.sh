@@ -20,6 +20,10 @@ cargo build -p p100 --target wasm32-unknown-unknown
 step "Rust tests (core + sandbox; each binding's test.sh runs its own)"
 cargo test -p p100 -p p100-sandbox -p p100-cli -- --skip every_scenario_passes
 
+step "Android's trust anchors (feature bundled-roots, what target_os = android always uses)"
+cargo clippy -p p100 --features bundled-roots --all-targets -- -D warnings
+cargo test -p p100 --features bundled-roots --lib --test tls_roots
+
 step "shared scenarios and the fault matrix (Rust runner)"
 out="$(mktemp)"
 if ! cargo test -p p100-sandbox --test scenarios --test fault_matrix -- --nocapture >"$out" 2>&1; then

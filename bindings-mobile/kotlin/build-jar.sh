@@ -7,6 +7,7 @@
 #                                           library as a JNA resource, <os>-<arch>/lib….so, so
 #                                           `java -cp app.jar:p100-sdk.jar:jna.jar:…` loads it
 #                                           from the class path, without -Djna.library.path
+#                                           and R8/ProGuard rules, META-INF/proguard/p100-sdk.pro
 #   OUT_DIR/ARTIFACT-<version>-sources.jar  the Kotlin sources (generated + hand-written; SOURCE_DIRS,
 #                                           colon-separated, default kotlin/src/main/kotlin)
 #   OUT_DIR/ARTIFACT-<version>.pom          coordinates and dependencies (JNA, kotlinx-coroutines,
@@ -17,7 +18,7 @@
 # linux-x86-64 only; the release workflow adds the other platforms' libraries
 # (linux-aarch64, darwin-aarch64, darwin-x86-64, win32-x86-64) to the same jar.
 set -euo pipefail
-[ $# -ge 3 ] || { sed -n '2,17p' "$0" >&2; exit 2; }
+[ $# -ge 3 ] || { sed -n '2,18p' "$0" >&2; exit 2; }
 classes="$1"; lib="$2"; out="$3"; artifact="${4:-p100-sdk}"
 here="$(cd "$(dirname "$0")" && pwd)"
 sources="${5:-$here/src/main/kotlin}"
@@ -37,10 +38,12 @@ mkdir -p "$out"
 jar="$out/$artifact-$version.jar"
 stage="$(mktemp -d)"
 trap 'rm -rf "$stage"' EXIT
-mkdir -p "$stage/$prefix"
+mkdir -p "$stage/$prefix" "$stage/META-INF/proguard"
 cp "$lib" "$stage/$prefix/"
+# R8 applies rules found at META-INF/proguard/ in a jar to the app that shrinks it.
+cp "$here/consumer-rules.pro" "$stage/META-INF/proguard/p100-sdk.pro"
 cp "$classes" "$jar"
-jar --update --file "$jar" -C "$stage" "$prefix"
+jar --update --file "$jar" -C "$stage" "$prefix" -C "$stage" META-INF/proguard
 src_args=()
 IFS=: read -r -a src_dirs <<<"$sources"
 for d in "${src_dirs[@]}"; do src_args+=(-C "$d" .); done
@@ -82,4 +85,6 @@ cat >"$out/$artifact-$version.pom" <<POM
 POM
 # The jar holds the library where JNA looks for it.
 unzip -l "$jar" | grep -q " $prefix/$(basename "$lib")\$" || { echo "$jar lacks $prefix/$(basename "$lib")" >&2; exit 1; }
+# And the shrinking rules where R8 finds them.
+unzip -p "$jar" META-INF/proguard/p100-sdk.pro | cmp -s - "$here/consumer-rules.pro" || { echo "$jar lacks META-INF/proguard/p100-sdk.pro" >&2; exit 1; }
 echo "$jar"

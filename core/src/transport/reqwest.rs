@@ -106,9 +106,33 @@ fn default_client(connect_timeout: Duration, proxies: Proxies) -> crate::Result<
     if proxies == Proxies::None {
         builder = builder.no_proxy();
     }
-    builder
+    trust(builder)
         .build()
         .map_err(|e| crate::Error::config(format!("the HTTP client could not start: {e}")))
+}
+
+/// Which certificates a server may present: the platform's verifier (the OS trust store and its
+/// revocation checks, through rustls-platform-verifier) everywhere but on Android, where that
+/// verifier needs a JNI context the app would have to hand over first. There, and on any
+/// platform with feature `bundled-roots`, Mozilla's root certificates built into the library
+/// (webpki-root-certs) are the only trust anchors, checked by rustls' own WebPKI verifier.
+#[cfg(not(any(target_os = "android", feature = "bundled-roots")))]
+fn trust(builder: reqwest::ClientBuilder) -> reqwest::ClientBuilder {
+    builder
+}
+
+#[cfg(any(target_os = "android", feature = "bundled-roots"))]
+fn trust(builder: reqwest::ClientBuilder) -> reqwest::ClientBuilder {
+    builder.tls_certs_only(bundled_roots())
+}
+
+/// The bundled roots as reqwest certificates; every one of them parses (tested).
+#[cfg(any(target_os = "android", feature = "bundled-roots"))]
+pub(crate) fn bundled_roots() -> Vec<reqwest::Certificate> {
+    webpki_root_certs::TLS_SERVER_ROOT_CERTS
+        .iter()
+        .filter_map(|der| reqwest::Certificate::from_der(der.as_ref()).ok())
+        .collect()
 }
 
 fn reqwest_method(m: Method) -> reqwest::Method {
@@ -121,15 +145,32 @@ fn reqwest_method(m: Method) -> reqwest::Method {
 }
 
 fn classify(e: reqwest::Error) -> TransportError {
-    // Only the message of reqwest's error is kept; it holds the URL but never headers.
+    // Only messages are kept: reqwest's (it holds the URL but never headers) and those of its
+    // causes (hyper, io, rustls: e.g. "invalid peer certificate: UnknownIssuer"), so that a
+    // refused certificate or a refused connection says so.
     // A connect timeout is a connect error too: nothing was sent.
     if e.is_connect() || e.is_builder() {
-        return TransportError::NotSent(e.to_string());
+        return TransportError::NotSent(with_causes(&e));
     }
     if e.is_timeout() {
         return TransportError::Timeout;
     }
-    TransportError::Failed(e.to_string())
+    TransportError::Failed(with_causes(&e))
+}
+
+/// `error: cause: cause of the cause`, skipping a cause whose text its parent already holds.
+fn with_causes(e: &reqwest::Error) -> String {
+    let mut text = e.to_string();
+    let mut source = std::error::Error::source(e);
+    while let Some(cause) = source {
+        let part = cause.to_string();
+        if !text.contains(&part) {
+            text.push_str(": ");
+            text.push_str(&part);
+        }
+        source = cause.source();
+    }
+    text
 }
 
 async fn send_reqwest(
@@ -229,5 +270,19 @@ impl Transport for ReqwestTransport {
 
     fn honours_deadline(&self) -> bool {
         true
+    }
+}
+
+#[cfg(all(test, any(target_os = "android", feature = "bundled-roots")))]
+mod bundled_roots_tests {
+    use super::*;
+
+    #[test]
+    fn every_bundled_root_is_a_trust_anchor_and_the_client_starts() {
+        let roots = bundled_roots();
+        // None dropped by the parse (a silently shorter list would refuse real servers).
+        assert_eq!(roots.len(), webpki_root_certs::TLS_SERVER_ROOT_CERTS.len());
+        assert!(roots.len() > 100, "only {} roots", roots.len());
+        default_client(Duration::from_secs(5), Proxies::None).expect("client with bundled roots");
     }
 }
