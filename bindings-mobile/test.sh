@@ -151,6 +151,21 @@ for ex in balances.BalancesKt createuser.CreateUserKt exchange.ExchangeKt sepa.S
     env -u LD_LIBRARY_PATH java -cp "$build/p100-examples.jar:$runtime_cp" "io.p100.examples.$ex"
 done
 
+log "P100_LOG=info and no logger: a record per attempt on standard error, never the key"
+log_err="$(mktemp)"
+P100_LOG=info P100_API_KEY="$key" P100_BASE_URL="$url" \
+  env -u LD_LIBRARY_PATH java -cp "$build/p100-examples.jar:$runtime_cp" io.p100.examples.balances.BalancesKt \
+  >/dev/null 2>"$log_err"
+grep -E '^INFO p100 partner\.balances GET /v1/partner/balances attempt=1 outcome=succeeded status=200' "$log_err" \
+  || { cat "$log_err"; echo "no log record on standard error" >&2; exit 1; }
+if grep -qF "$key" "$log_err"; then echo "the API key is in the log" >&2; exit 1; fi
+# And without P100_LOG, nothing.
+P100_API_KEY="$key" P100_BASE_URL="$url" \
+  env -u LD_LIBRARY_PATH -u P100_LOG java -cp "$build/p100-examples.jar:$runtime_cp" io.p100.examples.balances.BalancesKt \
+  >/dev/null 2>"$log_err"
+if grep -q 'p100 partner' "$log_err"; then cat "$log_err"; echo "records without P100_LOG" >&2; exit 1; fi
+rm -f "$log_err"
+
 log "Java callers: javac -Werror, then run on the jar against the sandbox"
 rm -rf "$build/java-test" && mkdir -p "$build/java-test"
 javac -Werror -Xlint:all -d "$build/java-test" -cp "$runtime_cp" "$here/kotlin/src/java-test/JavaCallersTest.java"

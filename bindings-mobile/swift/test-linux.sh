@@ -104,4 +104,14 @@ P100_RUST_LIB_DIR="$release_lib_dir" P100_API_KEY="$key" P100_BASE_URL="$url" \
   "${swift[@]}" run --package-path "$examples" --scratch-path "$examples/.build/swift6" --skip-build Example
 took "example run"
 
+log "P100_LOG=info and no logger: a record per attempt on standard error, never the key"
+log_err="$(mktemp)"
+P100_LOG=info P100_RUST_LIB_DIR="$release_lib_dir" P100_API_KEY="$key" P100_BASE_URL="$url" \
+  "${swift[@]}" run --package-path "$examples" --scratch-path "$examples/.build/swift6" --skip-build Example \
+  >/dev/null 2>"$log_err"
+grep -E '^INFO p100 partner\.balances GET /v1/partner/balances attempt=1 outcome=succeeded status=200' "$log_err" \
+  || { cat "$log_err"; echo "no log record on standard error" >&2; exit 1; }
+if grep -qF "$key" "$log_err"; then echo "the API key is in the log" >&2; exit 1; fi
+rm -f "$log_err"
+
 log "all Swift checks passed"

@@ -44,6 +44,7 @@ ERRORS = [
     "DecodeError",
     "ConfigError",
     "WebhookUnauthorizedError",
+    "AbortError",
 ]
 
 # What happened to a call, and reconciling it (p100/_errors.py).

@@ -84,6 +84,11 @@ kind(ConfigError, "config");
 /** A webhook delivery without the right Authorization token: answer it with 401. */
 class WebhookUnauthorizedError extends P100Error {}
 kind(WebhookUnauthorizedError, "webhook_unauthorized");
+/** The caller aborted the call (`withOptions({ signal })`). Its `name` is `"AbortError"`, as
+ *  for an aborted `fetch`; `outcome` says whether the request may have reached P100
+ *  (`"unknown"`: check before sending it again) or provably did not (`"not_sent"`). */
+class AbortError extends P100Error {}
+kind(AbortError, "aborted");
 
 module.exports = {
   P100Error,
@@ -97,4 +102,5 @@ module.exports = {
   DecodeError,
   ConfigError,
   WebhookUnauthorizedError,
+  AbortError,
 };

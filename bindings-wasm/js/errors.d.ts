@@ -13,6 +13,7 @@ export type ErrorKind =
   | "decode"
   | "config"
   | "webhook_unauthorized"
+  | "aborted"
   | "internal";
 
 /** The properties every SDK error carries. */
@@ -87,3 +88,6 @@ export declare class DecodeError extends P100Error {}
 export declare class ConfigError extends P100Error {}
 /** A webhook delivery without the right Authorization token: answer it with 401. */
 export declare class WebhookUnauthorizedError extends P100Error {}
+/** The caller aborted the call (`withOptions({ signal })`); `name` is `"AbortError"`, and
+ *  `outcome` says whether the request may have reached P100 (`"unknown"`) or not (`"not_sent"`). */
+export declare class AbortError extends P100Error {}

@@ -19,7 +19,8 @@
 // `x-api-key` header and a money-moving body to a URL nobody checked; the 3xx goes back to the
 // core, which reports it as an error. No AbortController is aborted after a normal exchange (an
 // abort costs a DOMException with a stack trace; the previous reqwest-based path paid it on
-// every call).
+// every call); only a timeout, a body over the limit, or the caller's AbortSignal (`cancel()`)
+// aborts one.
 
 const undici = require("undici");
 
@@ -91,10 +92,18 @@ function concat(chunks, length) {
 
 /**
  * Sends one request; resolves with `{ status, headers, body }` whatever the status, or rejects
- * with `{ kind, message, … }` (see the top of the file). Never retries.
+ * with `{ kind, message, … }` (see the top of the file). Never retries. The returned promise has
+ * a `cancel()` that aborts the exchange: the core drops an exchange the caller's AbortSignal
+ * stopped, and its outcome is decided there (the rejection that follows is not read).
  */
-async function send(method, url, headers, body, parts, timeoutMs, maxBytes) {
+function send(method, url, headers, body, parts, timeoutMs, maxBytes) {
   const controller = new AbortController();
+  const promise = exchange(controller, method, url, headers, body, parts, timeoutMs, maxBytes);
+  promise.cancel = () => controller.abort();
+  return promise;
+}
+
+async function exchange(controller, method, url, headers, body, parts, timeoutMs, maxBytes) {
   let timedOut = false;
   const timer = setTimeout(() => {
     timedOut = true;

@@ -74,6 +74,44 @@ struct CallOptions {
     headers: Option<std::collections::BTreeMap<String, String>>,
 }
 
+/// `withOptions({ signal })`: the JS `AbortSignal` as the core's [`p100::AbortSignal`] (fired
+/// by the signal's `abort` event, or at once when it is already aborted), and the options
+/// without it for the rest of the reading. Anything else than an `AbortSignal` is a
+/// `ValidationError` naming `signal`.
+fn take_signal(options: JsValue) -> Result<(JsValue, Option<p100::AbortSignal>), p100::Error> {
+    if !options.is_object() {
+        return Ok((options, None));
+    }
+    let key = JsValue::from_str("signal");
+    let signal = Reflect::get(&options, &key).unwrap_or(JsValue::UNDEFINED);
+    if signal.is_undefined() || signal.is_null() {
+        return Ok((options, None));
+    }
+    let not_a_signal = || p100::Error::validation("signal", "must be an AbortSignal");
+    let aborted = Reflect::get(&signal, &JsValue::from_str("aborted"))
+        .ok()
+        .and_then(|v| v.as_bool())
+        .ok_or_else(not_a_signal)?;
+    let add = Reflect::get(&signal, &JsValue::from_str("addEventListener"))
+        .ok()
+        .and_then(|f| f.dyn_into::<js_sys::Function>().ok())
+        .ok_or_else(not_a_signal)?;
+    let abort = p100::AbortSignal::new();
+    if aborted {
+        abort.abort();
+    } else {
+        let fire = abort.clone();
+        let listener = Closure::once_into_js(move || fire.abort());
+        let once = js_sys::Object::new();
+        let _ = Reflect::set(&once, &JsValue::from_str("once"), &JsValue::TRUE);
+        add.call3(&signal, &JsValue::from_str("abort"), &listener, &once)
+            .map_err(|_| not_a_signal())?;
+    }
+    let rest = js_sys::Object::assign(&js_sys::Object::new(), options.unchecked_ref());
+    let _ = Reflect::delete_property(&rest, &key);
+    Ok((rest.into(), Some(abort)))
+}
+
 /// The options of `waitFor`.
 #[derive(Deserialize, Default)]
 #[serde(rename_all = "camelCase")]
@@ -212,6 +250,11 @@ export interface RequestOptions {
      *  `authorization`, `user-agent` and the HTTP stack's own headers are refused with a
      *  `ValidationError` naming `headers.<name>`. */
     headers?: Record<string, string>;
+    /** Aborts the calls made with these options: they reject with an `AbortError` whose
+     *  `outcome` says whether the request may have reached P100 (`"unknown"`: check before
+     *  sending it again; `error.fingerprint` for `client.reconcile`) or provably did not
+     *  (`"not_sent"`). */
+    signal?: AbortSignal;
 }
 
 /** How a `waitFor` helper polls. */
@@ -380,14 +423,16 @@ impl Client {
     }
 
     fn build_with_options(inner: &p100::Client, options_value: JsValue) -> Result<Client, Error> {
+        let (options_value, abort) = take_signal(options_value)?;
         let o: CallOptions = options(options_value)?;
-        let opts = Settings {
+        let mut opts = Settings {
             timeout: o.timeout_ms,
             max_retries: o.max_retries,
             headers: o.headers.unwrap_or_default().into_iter().collect(),
             ..Settings::default()
         }
         .request_options(Unit::Millis)?;
+        opts.abort = abort;
         Ok(Client {
             inner: inner.with_options(opts),
         })

@@ -97,9 +97,30 @@ async fn send(request: HttpRequest) -> Result<HttpResponse, TransportError> {
         request.timeout.as_secs_f64() * 1000.0,
         limit as f64,
     );
-    match JsFuture::from(promise).await {
+    let mut in_flight = CancelOnDrop(Some(promise.clone()));
+    let settled = JsFuture::from(promise).await;
+    in_flight.0 = None; // settled: nothing left to cancel
+
+    match settled {
         Ok(reply) => Ok(response(reply.unchecked_into())),
         Err(e) => Err(transport_error(e.unchecked_into(), limit)),
+    }
+}
+
+/// The exchange in flight: dropped before it settled (the caller's `AbortSignal` fired, see
+/// `p100::AbortSignal`), it aborts the HTTP request through the promise's `cancel()`
+/// (`js/transport.cjs`), so that the socket is not left busy for a reply nobody reads.
+struct CancelOnDrop(Option<Promise>);
+
+impl Drop for CancelOnDrop {
+    fn drop(&mut self) {
+        if let Some(p) = self.0.take() {
+            if let Ok(cancel) = Reflect::get(&p, &JsValue::from_str("cancel")) {
+                if let Some(cancel) = cancel.dyn_ref::<js_sys::Function>() {
+                    let _ = cancel.call0(&p);
+                }
+            }
+        }
     }
 }
 

@@ -18,6 +18,7 @@ const {
   DecodeError,
   ConfigError,
   WebhookUnauthorizedError,
+  AbortError,
   Client,
 } = p100;
 
@@ -51,6 +52,55 @@ async function rejects(promise) {
   }
   assert.fail("expected a rejection");
 }
+
+// ---- the caller's AbortSignal (withOptions({ signal })) ---------------------------------------
+
+test("AbortSignal in flight: AbortError, outcome unknown, and the transfer reconciles", async () => {
+  const c = client();
+  const user = await newUser(c);
+  const amount = uniqueAmount();
+  // Processed at once, then the reply trickles out over 5 s: the abort comes mid-reply.
+  await control("faults", { kind: "slow-body", delayMs: 5000, count: 1, operation: "transfers.create" });
+  const ac = new AbortController();
+  setTimeout(() => ac.abort(), 300);
+  const started = Date.now();
+  const e = await rejects(
+    c.withOptions({ signal: ac.signal }).transfers.create({ destinationExternalUserId: user, amount, currency: "eur" }),
+  );
+  assert.ok(Date.now() - started < 4000, "the abort did not stop the call");
+  isSdkError(e, AbortError, "aborted");
+  assert.equal(e.name, "AbortError");
+  assert.equal(e.outcome, "unknown", "sent: it may have happened");
+  assert.equal(e.retryable, false);
+  assert.equal(e.operation, "transfers.create");
+  assert.equal(e.fingerprint.amount, amount);
+  // Nothing is lost: the transfer did happen, and reconcile finds it.
+  const found = await c.reconcile(e);
+  assert.equal(found.result, "found");
+  // The client is not left with a stuck connection.
+  assert.ok((await c.partner.balances()).fiatBalances);
+});
+
+test("AbortSignal already aborted: nothing is sent; anything else than a signal is refused", async () => {
+  const c = client();
+  const before = (await control("requests")).requests.length;
+  const e = await rejects(
+    c.withOptions({ signal: AbortSignal.abort() }).transfers.create({
+      destinationExternalUserId: "nobody", amount: "1.00", currency: "eur",
+    }),
+  );
+  isSdkError(e, AbortError, "aborted");
+  assert.equal(e.outcome, "not_sent");
+  assert.equal((await control("requests")).requests.length, before, "a request was sent");
+  // A signal that never fires changes nothing; the parent client is not affected.
+  const ac = new AbortController();
+  assert.ok((await c.withOptions({ signal: ac.signal, timeoutMs: 5000 }).partner.balances()).fiatBalances);
+  for (const bad of [{}, "abort", 1]) {
+    const v = throws(() => c.withOptions({ signal: bad }));
+    isSdkError(v, ValidationError, "validation");
+    assert.equal(v.field, "signal");
+  }
+});
 
 function throws(fn) {
   try {

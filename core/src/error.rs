@@ -110,6 +110,9 @@ pub enum ErrorKind {
     Config,
     /// A webhook delivery without the right `Authorization` token: answer it with 401.
     WebhookUnauthorized,
+    /// The caller aborted the call (an [`crate::AbortSignal`]; a JS `AbortSignal`). The outcome
+    /// says whether it may have reached P100 (`Unknown`) or provably did not (`NotSent`).
+    Aborted,
 }
 
 impl ErrorKind {
@@ -126,13 +129,14 @@ impl ErrorKind {
             ErrorKind::Decode => "decode",
             ErrorKind::Config => "config",
             ErrorKind::WebhookUnauthorized => "webhook_unauthorized",
+            ErrorKind::Aborted => "aborted",
         }
     }
 }
 
 impl ErrorKind {
     /// Every kind, in declaration order.
-    pub const ALL: [ErrorKind; 10] = [
+    pub const ALL: [ErrorKind; 11] = [
         ErrorKind::Validation,
         ErrorKind::Authentication,
         ErrorKind::Api,
@@ -143,6 +147,7 @@ impl ErrorKind {
         ErrorKind::Decode,
         ErrorKind::Config,
         ErrorKind::WebhookUnauthorized,
+        ErrorKind::Aborted,
     ];
 
     /// The name of the error class the JS and Python packages raise for this kind
@@ -159,6 +164,7 @@ impl ErrorKind {
             ErrorKind::Decode => "DecodeError",
             ErrorKind::Config => "ConfigError",
             ErrorKind::WebhookUnauthorized => "WebhookUnauthorizedError",
+            ErrorKind::Aborted => "AbortError",
         }
     }
 }
@@ -405,7 +411,10 @@ impl Error {
             | ErrorKind::Api
             | ErrorKind::RateLimited
             | ErrorKind::WebhookUnauthorized => Outcome::Rejected,
-            ErrorKind::Unavailable | ErrorKind::Network | ErrorKind::Timeout => Outcome::Unknown,
+            ErrorKind::Unavailable
+            | ErrorKind::Network
+            | ErrorKind::Timeout
+            | ErrorKind::Aborted => Outcome::Unknown,
             ErrorKind::Decode => match self.inner.status {
                 Some(s) if (200..300).contains(&s) => Outcome::Accepted,
                 _ => Outcome::Unknown,

@@ -58,6 +58,6 @@ pub mod transport;
 uniffi::setup_scaffolding!("p100");
 
 pub use client::{
-    Client, ClientBuilder, Environment, Fingerprint, Reconciliation, RequestOptions, ResponseMeta,
-    RetryPolicy, WaitOptions, WithResponse,
+    AbortSignal, Client, ClientBuilder, Environment, Fingerprint, Reconciliation, RequestOptions,
+    ResponseMeta, RetryPolicy, WaitOptions, WithResponse,
 };

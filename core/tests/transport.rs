@@ -650,3 +650,109 @@ async fn card_secrets_never_reach_the_raw_body_of_an_error() {
         "the id is kept byte for byte: {raw}"
     );
 }
+
+// ----- the caller's abort (AbortSignal through RequestOptions) ---------------------------------
+
+fn aborting(server: &MockServer, signal: &p100::AbortSignal) -> Client {
+    client(server).with_options(p100::RequestOptions {
+        abort: Some(signal.clone()),
+        ..Default::default()
+    })
+}
+
+fn abort_after(signal: &p100::AbortSignal, ms: u64) {
+    let s = signal.clone();
+    tokio::spawn(async move {
+        tokio::time::sleep(Duration::from_millis(ms)).await;
+        s.abort();
+    });
+}
+
+#[tokio::test]
+async fn an_aborted_signal_sends_nothing() {
+    let server = MockServer::start().await;
+    let signal = p100::AbortSignal::new();
+    signal.abort();
+    let e = aborting(&server, &signal)
+        .sepa()
+        .user_transfer(&sepa_request())
+        .await
+        .unwrap_err();
+    assert_eq!(e.kind(), ErrorKind::Aborted);
+    assert_eq!(e.outcome(), Outcome::NotSent);
+    assert!(e.fingerprint().is_none());
+    assert_eq!(received(&server).await, 0);
+}
+
+#[tokio::test]
+async fn aborting_a_money_call_in_flight_says_it_may_have_happened() {
+    let server = MockServer::start().await;
+    Mock::given(method("POST"))
+        .respond_with(
+            ResponseTemplate::new(200)
+                .set_body_json(json!({"transferId": "t1"}))
+                .set_delay(Duration::from_secs(5)),
+        )
+        .mount(&server)
+        .await;
+    let signal = p100::AbortSignal::new();
+    abort_after(&signal, 200);
+    let started = Instant::now();
+    let e = aborting(&server, &signal)
+        .sepa()
+        .user_transfer(&sepa_request())
+        .await
+        .unwrap_err();
+    assert!(
+        started.elapsed() < Duration::from_secs(3),
+        "the abort did not stop the wait"
+    );
+    assert_eq!(e.kind(), ErrorKind::Aborted);
+    assert_eq!(e.outcome(), Outcome::Unknown, "{e}");
+    assert!(!e.is_retryable());
+    assert_eq!(
+        e.fingerprint().map(|f| f.operation.as_str()),
+        Some("sepa.user_transfer")
+    );
+    assert_eq!(received(&server).await, 1);
+}
+
+#[tokio::test]
+async fn aborting_while_waiting_to_retry_stops_the_retries() {
+    let server = MockServer::start().await;
+    Mock::given(method("POST"))
+        .respond_with(ResponseTemplate::new(429).insert_header("Retry-After", "5"))
+        .mount(&server)
+        .await;
+    let signal = p100::AbortSignal::new();
+    abort_after(&signal, 300);
+    let started = Instant::now();
+    let e = aborting(&server, &signal)
+        .sepa()
+        .user_transfer(&sepa_request())
+        .await
+        .unwrap_err();
+    assert!(
+        started.elapsed() < Duration::from_secs(3),
+        "the abort did not cut the backoff"
+    );
+    assert_eq!(e.kind(), ErrorKind::Aborted);
+    // The one attempt was refused (429): nothing happened.
+    assert_eq!(e.outcome(), Outcome::NotSent);
+    assert_eq!(received(&server).await, 1);
+}
+
+#[tokio::test]
+async fn a_signal_never_aborted_changes_nothing() {
+    let server = MockServer::start().await;
+    Mock::given(method("GET"))
+        .respond_with(ResponseTemplate::new(200).set_body_json(balances_body()))
+        .mount(&server)
+        .await;
+    let b = aborting(&server, &p100::AbortSignal::new())
+        .partner()
+        .balances()
+        .await
+        .unwrap();
+    assert_eq!(b.fiat_balances.len(), 1);
+}

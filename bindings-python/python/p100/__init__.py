@@ -24,6 +24,7 @@ from __future__ import annotations
 from . import types as types, webhooks as webhooks
 from ._errors import (
     OUTCOMES as OUTCOMES,
+    AbortError as AbortError,
     ApiError as ApiError,
     AuthenticationError as AuthenticationError,
     ConfigError as ConfigError,
@@ -172,6 +173,7 @@ __all__ = [
     "DecodeError",
     "ConfigError",
     "WebhookUnauthorizedError",
+    "AbortError",
     "AsyncClient",
     "Client",
     "AsyncCards",

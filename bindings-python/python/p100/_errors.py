@@ -59,6 +59,7 @@ __all__ = [
     "DecodeError",
     "ConfigError",
     "WebhookUnauthorizedError",
+    "AbortError",
 ]
 
 
@@ -335,3 +336,14 @@ class WebhookUnauthorizedError(P100Error):
     """A webhook delivery without the right ``Authorization`` token: answer it with 401."""
 
     default_kind = "webhook_unauthorized"
+
+
+class AbortError(P100Error):
+    """The caller aborted the call; ``outcome`` says whether it may have reached P100.
+
+    The core's error kind ``"aborted"``, raised where a language has a caller's abort signal
+    (the npm package's ``AbortSignal``). In Python, cancel an ``asyncio`` task instead: the
+    call stops with :class:`asyncio.CancelledError`.
+    """
+
+    default_kind = "aborted"

@@ -416,6 +416,8 @@ p100_error! {
     Config,
     /// A webhook delivery without the right `Authorization` token: answer it with 401.
     WebhookUnauthorized,
+    /// The caller aborted the call; `outcome` says whether it may have reached P100.
+    Aborted,
 }
 
 /// Did the operation happen? The answer every [`P100Error`] gives, for money above all: `e.outcome`

@@ -165,6 +165,8 @@ pub struct Config {
     pub(crate) extra_headers: Vec<(String, String)>,
     /// Where the records of each attempt go (see [`crate::log`]).
     pub(crate) log: crate::log::LogSettings,
+    /// The caller's stop (set per call by `with_options`).
+    pub(crate) abort: Option<super::AbortSignal>,
 }
 
 impl Config {
@@ -208,6 +210,7 @@ impl fmt::Debug for Config {
                     .map(|(k, _)| k)
                     .collect::<Vec<_>>(),
             )
+            .field("abort", &self.abort)
             .finish()
     }
 }
@@ -222,6 +225,8 @@ pub struct RequestOptions {
     /// Extra headers sent with every attempt (checked by
     /// [`crate::client::check_headers`]: never `x-api-key`, `authorization` or hop-by-hop).
     pub headers: Vec<(String, String)>,
+    /// Stops the calls in flight when aborted (see [`crate::AbortSignal`]).
+    pub abort: Option<super::AbortSignal>,
 }
 
 impl fmt::Debug for RequestOptions {
@@ -233,6 +238,7 @@ impl fmt::Debug for RequestOptions {
                 "headers",
                 &self.headers.iter().map(|(k, _)| k).collect::<Vec<_>>(),
             )
+            .field("abort", &self.abort)
             .finish()
     }
 }
@@ -399,6 +405,7 @@ impl ClientBuilder {
                 user_agent,
                 max_response_bytes,
                 extra_headers: Vec::new(),
+                abort: None,
                 log: crate::log::LogSettings {
                     level: self
                         .log_level

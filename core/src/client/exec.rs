@@ -460,6 +460,29 @@ pub fn error_from_transport(prepared: &Prepared, err: &TransportError, timeout: 
     }
 }
 
+/// The error of a call the caller aborted: `in_flight` when an attempt was out (the request
+/// may have been processed: outcome unknown for calls that change something), else nothing
+/// was sent that could have been processed (not sent).
+pub fn aborted_error(prepared: &Prepared, in_flight: bool) -> Error {
+    let e = Error::new(
+        ErrorKind::Aborted,
+        if in_flight {
+            "aborted by the caller while the request was out"
+        } else {
+            "aborted by the caller before anything that could be processed was sent"
+        },
+    )
+    .with_retryable(false)
+    .with_operation(prepared.operation);
+    if !in_flight {
+        e.with_outcome(Outcome::NotSent)
+    } else if prepared.method.is_idempotent_read() {
+        e
+    } else {
+        ambiguous(e)
+    }
+}
+
 /// What the retry loop does after one failed attempt.
 pub fn retry_delay(
     error: &Error,

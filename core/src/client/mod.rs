@@ -1,5 +1,6 @@
 //! The client: configuration, transport, retries, and the resource groups.
 
+mod abort;
 mod config;
 mod exec;
 mod reconcile;
@@ -14,6 +15,7 @@ use std::time::Duration;
 
 use serde::de::DeserializeOwned;
 
+pub use abort::AbortSignal;
 pub use config::{
     duration_from_millis, duration_from_secs, max_retries_from, user_agent, ClientBuilder, Config,
     Environment, RequestOptions, RetryPolicy, MAX_DURATION, MAX_RETRIES, MAX_RETRY_AFTER,
@@ -122,6 +124,9 @@ impl Client {
         if let Some(n) = options.max_retries {
             config.retry.max_retries = n.min(MAX_RETRIES);
         }
+        if let Some(abort) = options.abort {
+            config.abort = Some(abort);
+        }
         for (name, value) in options.headers {
             if let Ok((name, value)) = check_header(&name, &value) {
                 config.extra_headers.retain(|(k, _)| *k != name);
@@ -167,7 +172,32 @@ impl Client {
                 retry_delay,
             }
         };
+        let abort = config.abort.as_ref();
+        // The caller aborted: before an attempt or while waiting to retry (`in_flight` false:
+        // nothing that could be processed was sent), or while an attempt was out.
+        let aborted = |attempt: u32, in_flight: bool| {
+            let e = exec::aborted_error(prepared, in_flight);
+            if log.wants(AttemptOutcome::Failed) {
+                let kind = Some(ErrorKind::Aborted);
+                log.emit(&record(
+                    attempt,
+                    AttemptOutcome::Failed,
+                    None,
+                    None,
+                    kind,
+                    None,
+                ));
+            }
+            let fp = match e.outcome() {
+                Outcome::Unknown => Fingerprint::of(prepared, sent_at_ms),
+                _ => None,
+            };
+            e.with_fingerprint(fp)
+        };
         loop {
+            if abort.is_some_and(AbortSignal::is_aborted) {
+                return Err(aborted(attempt, false));
+            }
             if log.wants(AttemptOutcome::Sending) {
                 log.emit(&record(
                     attempt,
@@ -181,15 +211,21 @@ impl Client {
             // The built-in transports honour the deadline themselves (keeping the status when a
             // body is late); this outer guard only stops a custom transport that may not.
             let send = self.transport.send(request.clone());
-            let reply = if self.transport.honours_deadline() {
-                send.await
-            } else {
-                let guard = config
-                    .timeout
-                    .saturating_add(std::time::Duration::from_secs(1));
-                transport::timeout(guard, send)
-                    .await
-                    .unwrap_or(Err(transport::TransportError::Timeout))
+            let send = async {
+                if self.transport.honours_deadline() {
+                    send.await
+                } else {
+                    let guard = config
+                        .timeout
+                        .saturating_add(std::time::Duration::from_secs(1));
+                    transport::timeout(guard, send)
+                        .await
+                        .unwrap_or(Err(transport::TransportError::Timeout))
+                }
+            };
+            // The caller's abort drops the attempt (the npm transport then aborts its exchange).
+            let Some(reply) = abort::unless_aborted(abort, send).await else {
+                return Err(aborted(attempt, true));
             };
             let error = match reply {
                 Ok(resp) if (200..300).contains(&resp.status) => {
@@ -222,7 +258,14 @@ impl Client {
             }
             match delay {
                 Some(delay) => {
-                    transport::sleep(delay).await;
+                    // Only calls that provably did nothing are retried: aborted while waiting,
+                    // nothing was sent that could have been processed.
+                    if abort::unless_aborted(abort, transport::sleep(delay))
+                        .await
+                        .is_none()
+                    {
+                        return Err(aborted(attempt, false));
+                    }
                     attempt += 1;
                 }
                 None => {

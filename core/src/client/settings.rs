@@ -195,6 +195,7 @@ impl Settings {
             timeout: unit.duration("timeout", self.timeout, false)?,
             max_retries: unit.retries(self.max_retries)?,
             headers: super::response::check_headers(headers)?,
+            abort: None,
         })
     }
 }

@@ -11920,6 +11920,10 @@ public enum ErrorKind: Equatable, Hashable, CustomStringConvertible {
      * A webhook delivery without the right `Authorization` token: answer it with 401.
      */
     case webhookUnauthorized
+    /**
+     * The caller aborted the call; `outcome` says whether it may have reached P100.
+     */
+    case aborted
 
 
 
@@ -11972,6 +11976,8 @@ public struct FfiConverterTypeErrorKind: FfiConverterRustBuffer {
         
         case 10: return .webhookUnauthorized
         
+        case 11: return .aborted
+        
         default: throw UniffiInternalError.unexpectedEnumCase
         }
     }
@@ -12018,6 +12024,10 @@ public struct FfiConverterTypeErrorKind: FfiConverterRustBuffer {
         
         case .webhookUnauthorized:
             writeInt(&buf, Int32(10))
+        
+        
+        case .aborted:
+            writeInt(&buf, Int32(11))
         
         }
     }
@@ -13833,6 +13843,53 @@ enum P100Error: Swift.Error, Equatable, Hashable, Foundation.LocalizedError {
          * input of `client.reconcile(error)`.
          */fingerprint: Fingerprint?
     )
+    /**
+     * The caller aborted the call; `outcome` says whether it may have reached P100.
+     */
+    case Aborted(
+        /**
+         * Readable explanation (never contains a secret).
+         */reason: String, 
+        /**
+         * P-code (`"P412"`…), when the API sent one.
+         */code: String?, 
+        /**
+         * `errorName` from the API (`"invalid-user"`…), when sent.
+         */errorName: String?, 
+        /**
+         * HTTP status, when a reply was received (none: nothing was sent).
+         */status: Int32?, 
+        /**
+         * The server's request id, when sent.
+         */requestId: String?, 
+        /**
+         * True when the same call can be sent again safely.
+         */retryable: Bool, 
+        /**
+         * How long the server asked to wait before a retry, in milliseconds.
+         */retryAfterMs: Int64?, 
+        /**
+         * The request field at fault (validation errors).
+         */field: String?, 
+        /**
+         * True when the server accepted the operation despite this error: check
+         * the details endpoint, do not send the call again.
+         */accepted: Bool, 
+        /**
+         * The SDK operation that failed (`"sepa.partner_transfer"`…).
+         */operation: String?, 
+        /**
+         * The server's reply, secrets masked, when there was one. A `Secret`, so
+         * that it never shows in the exception's message (read `rawBody`).
+         */rawBody: SecretString?, 
+        /**
+         * Did the operation happen: not sent, rejected, unknown or accepted.
+         */outcome: Outcome, 
+        /**
+         * What a money-moving call sent (`unknown`/`accepted` outcomes): the
+         * input of `client.reconcile(error)`.
+         */fingerprint: Fingerprint?
+    )
 
     
     /**
@@ -14036,6 +14093,21 @@ public struct FfiConverterTypeP100Error: FfiConverterRustBuffer {
             outcome: try FfiConverterTypeOutcome.read(from: &buf), 
             fingerprint: try FfiConverterOptionTypeFingerprint.read(from: &buf)
             )
+        case 11: return .Aborted(
+            reason: try FfiConverterString.read(from: &buf), 
+            code: try FfiConverterOptionString.read(from: &buf), 
+            errorName: try FfiConverterOptionString.read(from: &buf), 
+            status: try FfiConverterOptionInt32.read(from: &buf), 
+            requestId: try FfiConverterOptionString.read(from: &buf), 
+            retryable: try FfiConverterBool.read(from: &buf), 
+            retryAfterMs: try FfiConverterOptionInt64.read(from: &buf), 
+            field: try FfiConverterOptionString.read(from: &buf), 
+            accepted: try FfiConverterBool.read(from: &buf), 
+            operation: try FfiConverterOptionString.read(from: &buf), 
+            rawBody: try FfiConverterOptionTypeSecretString.read(from: &buf), 
+            outcome: try FfiConverterTypeOutcome.read(from: &buf), 
+            fingerprint: try FfiConverterOptionTypeFingerprint.read(from: &buf)
+            )
 
          default: throw UniffiInternalError.unexpectedEnumCase
         }
@@ -14203,6 +14275,23 @@ public struct FfiConverterTypeP100Error: FfiConverterRustBuffer {
         
         case let .WebhookUnauthorized(reason,code,errorName,status,requestId,retryable,retryAfterMs,field,accepted,operation,rawBody,outcome,fingerprint):
             writeInt(&buf, Int32(10))
+            FfiConverterString.write(reason, into: &buf)
+            FfiConverterOptionString.write(code, into: &buf)
+            FfiConverterOptionString.write(errorName, into: &buf)
+            FfiConverterOptionInt32.write(status, into: &buf)
+            FfiConverterOptionString.write(requestId, into: &buf)
+            FfiConverterBool.write(retryable, into: &buf)
+            FfiConverterOptionInt64.write(retryAfterMs, into: &buf)
+            FfiConverterOptionString.write(field, into: &buf)
+            FfiConverterBool.write(accepted, into: &buf)
+            FfiConverterOptionString.write(operation, into: &buf)
+            FfiConverterOptionTypeSecretString.write(rawBody, into: &buf)
+            FfiConverterTypeOutcome.write(outcome, into: &buf)
+            FfiConverterOptionTypeFingerprint.write(fingerprint, into: &buf)
+            
+        
+        case let .Aborted(reason,code,errorName,status,requestId,retryable,retryAfterMs,field,accepted,operation,rawBody,outcome,fingerprint):
+            writeInt(&buf, Int32(11))
             FfiConverterString.write(reason, into: &buf)
             FfiConverterOptionString.write(code, into: &buf)
             FfiConverterOptionString.write(errorName, into: &buf)

@@ -10818,7 +10818,11 @@ enum class ErrorKind {
     /**
      * A webhook delivery without the right `Authorization` token: answer it with 401.
      */
-    WEBHOOK_UNAUTHORIZED;
+    WEBHOOK_UNAUTHORIZED,
+    /**
+     * The caller aborted the call; `outcome` says whether it may have reached P100.
+     */
+    ABORTED;
 
     
 
@@ -13220,6 +13224,83 @@ sealed class P100Exception: kotlin.Exception() {
             get() = "reason=${ `reason` }, code=${ `code` }, errorName=${ `errorName` }, status=${ `status` }, requestId=${ `requestId` }, retryable=${ `retryable` }, retryAfterMs=${ `retryAfterMs` }, field=${ `field` }, accepted=${ `accepted` }, operation=${ `operation` }, rawBody=${ `rawBody` }, outcome=${ `outcome` }, fingerprint=${ `fingerprint` }"
     }
     
+    /**
+     * The caller aborted the call; `outcome` says whether it may have reached P100.
+     */
+    class Aborted(
+        
+        /**
+         * Readable explanation (never contains a secret).
+         */
+        val `reason`: kotlin.String, 
+        
+        /**
+         * P-code (`"P412"`…), when the API sent one.
+         */
+        val `code`: kotlin.String?, 
+        
+        /**
+         * `errorName` from the API (`"invalid-user"`…), when sent.
+         */
+        val `errorName`: kotlin.String?, 
+        
+        /**
+         * HTTP status, when a reply was received (none: nothing was sent).
+         */
+        val `status`: kotlin.Int?, 
+        
+        /**
+         * The server's request id, when sent.
+         */
+        val `requestId`: kotlin.String?, 
+        
+        /**
+         * True when the same call can be sent again safely.
+         */
+        val `retryable`: kotlin.Boolean, 
+        
+        /**
+         * How long the server asked to wait before a retry, in milliseconds.
+         */
+        val `retryAfterMs`: kotlin.Long?, 
+        
+        /**
+         * The request field at fault (validation errors).
+         */
+        val `field`: kotlin.String?, 
+        
+        /**
+         * True when the server accepted the operation despite this error: check
+         * the details endpoint, do not send the call again.
+         */
+        val `accepted`: kotlin.Boolean, 
+        
+        /**
+         * The SDK operation that failed (`"sepa.partner_transfer"`…).
+         */
+        val `operation`: kotlin.String?, 
+        
+        /**
+         * The server's reply, secrets masked, when there was one. A `Secret`, so
+         * that it never shows in the exception's message (read `rawBody`).
+         */
+        val `rawBody`: SecretString?, 
+        
+        /**
+         * Did the operation happen: not sent, rejected, unknown or accepted.
+         */
+        val `outcome`: Outcome, 
+        
+        /**
+         * What a money-moving call sent (`unknown`/`accepted` outcomes): the
+         * input of `client.reconcile(error)`.
+         */
+        val `fingerprint`: Fingerprint?
+        ) : P100Exception() {
+        override val message
+            get() = "reason=${ `reason` }, code=${ `code` }, errorName=${ `errorName` }, status=${ `status` }, requestId=${ `requestId` }, retryable=${ `retryable` }, retryAfterMs=${ `retryAfterMs` }, field=${ `field` }, accepted=${ `accepted` }, operation=${ `operation` }, rawBody=${ `rawBody` }, outcome=${ `outcome` }, fingerprint=${ `fingerprint` }"
+    }
+    
 
     
         /**
@@ -13412,6 +13493,21 @@ public object FfiConverterTypeP100Error : FfiConverterRustBuffer<P100Exception> 
                 FfiConverterTypeOutcome.read(buf),
                 FfiConverterOptionalTypeFingerprint.read(buf),
                 )
+            11 -> P100Exception.Aborted(
+                FfiConverterString.read(buf),
+                FfiConverterOptionalString.read(buf),
+                FfiConverterOptionalString.read(buf),
+                FfiConverterOptionalInt.read(buf),
+                FfiConverterOptionalString.read(buf),
+                FfiConverterBoolean.read(buf),
+                FfiConverterOptionalLong.read(buf),
+                FfiConverterOptionalString.read(buf),
+                FfiConverterBoolean.read(buf),
+                FfiConverterOptionalString.read(buf),
+                FfiConverterOptionalTypeSecretString.read(buf),
+                FfiConverterTypeOutcome.read(buf),
+                FfiConverterOptionalTypeFingerprint.read(buf),
+                )
             else -> throw RuntimeException("invalid error enum value, something is very wrong!!")
         }
     }
@@ -13588,6 +13684,23 @@ public object FfiConverterTypeP100Error : FfiConverterRustBuffer<P100Exception> 
                 + FfiConverterTypeOutcome.allocationSize(value.`outcome`)
                 + FfiConverterOptionalTypeFingerprint.allocationSize(value.`fingerprint`)
             )
+            is P100Exception.Aborted -> (
+                // Add the size for the Int that specifies the variant plus the size needed for all fields
+                4UL
+                + FfiConverterString.allocationSize(value.`reason`)
+                + FfiConverterOptionalString.allocationSize(value.`code`)
+                + FfiConverterOptionalString.allocationSize(value.`errorName`)
+                + FfiConverterOptionalInt.allocationSize(value.`status`)
+                + FfiConverterOptionalString.allocationSize(value.`requestId`)
+                + FfiConverterBoolean.allocationSize(value.`retryable`)
+                + FfiConverterOptionalLong.allocationSize(value.`retryAfterMs`)
+                + FfiConverterOptionalString.allocationSize(value.`field`)
+                + FfiConverterBoolean.allocationSize(value.`accepted`)
+                + FfiConverterOptionalString.allocationSize(value.`operation`)
+                + FfiConverterOptionalTypeSecretString.allocationSize(value.`rawBody`)
+                + FfiConverterTypeOutcome.allocationSize(value.`outcome`)
+                + FfiConverterOptionalTypeFingerprint.allocationSize(value.`fingerprint`)
+            )
         }
     }
 
@@ -13748,6 +13861,23 @@ public object FfiConverterTypeP100Error : FfiConverterRustBuffer<P100Exception> 
             }
             is P100Exception.WebhookUnauthorized -> {
                 buf.putInt(10)
+                FfiConverterString.write(value.`reason`, buf)
+                FfiConverterOptionalString.write(value.`code`, buf)
+                FfiConverterOptionalString.write(value.`errorName`, buf)
+                FfiConverterOptionalInt.write(value.`status`, buf)
+                FfiConverterOptionalString.write(value.`requestId`, buf)
+                FfiConverterBoolean.write(value.`retryable`, buf)
+                FfiConverterOptionalLong.write(value.`retryAfterMs`, buf)
+                FfiConverterOptionalString.write(value.`field`, buf)
+                FfiConverterBoolean.write(value.`accepted`, buf)
+                FfiConverterOptionalString.write(value.`operation`, buf)
+                FfiConverterOptionalTypeSecretString.write(value.`rawBody`, buf)
+                FfiConverterTypeOutcome.write(value.`outcome`, buf)
+                FfiConverterOptionalTypeFingerprint.write(value.`fingerprint`, buf)
+                Unit
+            }
+            is P100Exception.Aborted -> {
+                buf.putInt(11)
                 FfiConverterString.write(value.`reason`, buf)
                 FfiConverterOptionalString.write(value.`code`, buf)
                 FfiConverterOptionalString.write(value.`errorName`, buf)
