@@ -208,7 +208,12 @@ impl LogSettings {
         emit_tracing(record);
         if let (Some(level), Some(logger)) = (self.level, &self.logger) {
             if record.level() <= level {
-                logger.log(record);
+                // A logger that fails (a Kotlin/Swift `P100Logger` that throws surfaces here as
+                // a panic of uniffi's callback) must never fail the call it describes: after a
+                // 2xx transfer, the caller must still learn that it happened.
+                let logged =
+                    std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| logger.log(record)));
+                drop(logged);
             }
         }
     }

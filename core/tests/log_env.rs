@@ -68,3 +68,39 @@ async fn p100_log_turns_records_on_and_an_explicit_level_wins() {
     assert!(warn.records().is_empty(), "a success is below warn");
     std::env::remove_var("P100_LOG");
 }
+
+struct Failing;
+
+impl p100::log::Logger for Failing {
+    fn log(&self, _: &p100::log::LogRecord) {
+        panic!("the app's logger failed");
+    }
+}
+
+#[tokio::test]
+async fn a_logger_that_fails_never_fails_the_call() {
+    let server = MockServer::start().await;
+    Mock::given(method("POST"))
+        .respond_with(
+            ResponseTemplate::new(200).set_body_json(serde_json::json!({"transferId": "t1"})),
+        )
+        .mount(&server)
+        .await;
+    let c = Client::builder()
+        .api_key("test-key-123")
+        .base_url(server.uri())
+        .log_level(Some(LogLevel::Debug))
+        .logger(Arc::new(Failing))
+        .build()
+        .unwrap();
+    let r = c
+        .transfers()
+        .create(&p100::models::TransferRequest::fund(
+            "u1",
+            p100::Amount::from(5),
+            p100::Currency::Eur,
+        ))
+        .await
+        .expect("the transfer happened: a failing logger must not hide it");
+    assert_eq!(r.transfer_id, "t1");
+}

@@ -462,6 +462,30 @@ private fun defineTests() {
         for (short in listOf("352", "6047")) assertTrue(short !in tokens) { "a record holds $short: $text" }
     }
 
+    test("logging: a P100Logger that throws never fails the call it describes") {
+        var calls = 0
+        val failing =
+            object : P100Logger {
+                override fun log(
+                    level: LogLevel,
+                    message: String,
+                    fields: LogFields,
+                ) {
+                    calls++
+                    throw IllegalStateException("the app's logger failed")
+                }
+            }
+        val c =
+            Client.withOptions(
+                ClientOptions(apiKey = Secret(sandboxKey), baseUrl = sandboxUrl, logLevel = LogLevel.DEBUG, logger = failing),
+            )
+        val id = "logfail-${System.nanoTime()}"
+        newUser(c, id)
+        val t = c.transfers().create(TransferRequest(null, id, BigDecimal("1.25"), Currency.Eur))
+        assertTrue(t.transferId.isNotEmpty()) { "$t" }
+        assertTrue(calls >= 2) { "the logger was called $calls times" }
+    }
+
     test("card data in an unreadable reply shows in no message, string form or raw body") {
         val c = client(maxRetries = 0)
         val id = "leak-${System.nanoTime()}"
