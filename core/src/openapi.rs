@@ -56,6 +56,37 @@ impl JsonSchema for AmountNumber {
     }
 }
 
+/// Both wire forms [`Balances`] decodes: the object of the balances calls, and the flat array
+/// of the non-KYC create-user reply (its shape was found by schemathesis against the sandbox:
+/// the derived schema described only the object).
+impl JsonSchema for Balances {
+    fn schema_name() -> Cow<'static, str> {
+        "Balances".into()
+    }
+
+    fn json_schema(g: &mut SchemaGenerator) -> Schema {
+        let fiat = g.subschema_for::<FiatBalance>();
+        let crypto = g.subschema_for::<CryptoBalance>();
+        json_schema!({
+            "description": "All balances of the partner or of a user: an object of fiat and \
+                crypto balances, or (in the reply of `users.create_without_kyc`) one flat array \
+                of them, whose `eur` entries are fiat balances and the others crypto balances. \
+                The SDK reads both as the object form.",
+            "anyOf": [
+                {
+                    "type": "object",
+                    "properties": {
+                        "fiatBalances": {"type": "array", "items": fiat, "description": "Fiat balances."},
+                        "cryptoBalances": {"type": "array", "items": crypto, "description": "Crypto balances."}
+                    },
+                    "required": ["fiatBalances", "cryptoBalances"]
+                },
+                {"type": "array", "items": {"anyOf": [fiat, crypto]}}
+            ]
+        })
+    }
+}
+
 impl JsonSchema for Amount {
     fn schema_name() -> Cow<'static, str> {
         "Amount".into()

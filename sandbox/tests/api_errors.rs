@@ -409,3 +409,37 @@ async fn injected_faults() {
         .unwrap();
     assert_eq!(r.status(), 400);
 }
+
+/// Found by schemathesis: serde reads a struct from an array of its fields in order, so
+/// `[null, null]` was accepted as the body of `PATCH /v1/user/{id}`. Every body is an object.
+#[tokio::test]
+async fn a_body_that_is_not_a_json_object_is_refused() {
+    let sb = sandbox().await;
+    let c = sb.client();
+    c.users().create(&new_user("arr-1")).await.unwrap();
+    let http = reqwest::Client::new();
+    for body in ["[null, null]", "[\"a@example.com\"]", "\"x\"", "3"] {
+        let r = http
+            .patch(format!("{}/v1/user/arr-1", sb.base_url()))
+            .header("x-api-key", sb.api_key())
+            .header("content-type", "application/json")
+            .body(body)
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(r.status(), 400, "{body}");
+        let v: Value = r.json().await.unwrap();
+        assert_eq!(v["errorCode"], "P403", "{body}");
+        assert_eq!(v["errorMessage"], "body must be a JSON object", "{body}");
+    }
+    // An object still works.
+    let r = http
+        .patch(format!("{}/v1/user/arr-1", sb.base_url()))
+        .header("x-api-key", sb.api_key())
+        .header("content-type", "application/json")
+        .body(r#"{"email": "b@example.com"}"#)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), 200);
+}

@@ -106,8 +106,8 @@ model! {
 /// Decodes both documented shapes: the `{"fiatBalances": [...], "cryptoBalances": [...]}` object
 /// and the flat array of the non-KYC create-user response (its `eur` entries become fiat
 /// balances, every other entry a crypto balance). Encodes as the object form.
+// Its JSON Schema (feature `openapi`) is written by hand in `crate::openapi`: both wire forms.
 #[derive(Debug, Clone, PartialEq, Default, Serialize)]
-#[cfg_attr(feature = "openapi", derive(schemars::JsonSchema))]
 #[serde(rename_all = "camelCase")]
 pub struct Balances {
     /// Fiat balances.

@@ -1,0 +1,49 @@
+"""Per-operation count of the cases schemathesis ran (from its NDJSON report) for the operations
+of the spec, and the checks that failed. Exits 1 on a failed check, or when an operation of the
+spec got no case. Usage: python schemathesis_counts.py SPEC.json REPORT.ndjson"""
+
+from __future__ import annotations
+
+import collections
+import json
+import sys
+
+
+def main(spec_path: str, path: str) -> int:
+    with open(spec_path, encoding="utf-8") as f:
+        spec = json.load(f)
+    declared = {f"{m.upper()} {p}" for p, item in spec["paths"].items() for m in item}
+    cases: collections.Counter[str] = collections.Counter({op: 0 for op in declared})
+    probes = 0
+    failed: collections.Counter[str] = collections.Counter()
+    with open(path, encoding="utf-8") as f:
+        for line in f:
+            event = json.loads(line).get("ScenarioFinished")
+            if not event:
+                continue
+            recorder = event["recorder"]
+            for case_id, case in recorder.get("cases", {}).items():
+                value = case["value"]
+                op = f"{value['method']} {value['path']}"
+                if op in declared:
+                    cases[op] += 1
+                else:
+                    probes += 1  # an undeclared method on a declared path
+                for check in recorder.get("checks", {}).get(case_id, []):
+                    if check["status"] != "success":
+                        failed[check["name"]] += 1
+    width = max(map(len, cases), default=0)
+    for op, n in sorted(cases.items(), key=lambda kv: kv[0].split(" ", 1)[::-1]):
+        print(f"  {op:<{width}}  {n:>4} cases")
+    fewest = min(cases.values(), default=0)
+    print(
+        f"  {len(cases)} operations, {sum(cases.values())} cases (fewest {fewest} for one operation)"
+    )
+    print(f"  plus {probes} requests with a method the spec does not declare")
+    for name, n in failed.items():
+        print(f"  FAILED check {name}: {n}")
+    return 1 if failed or fewest == 0 else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv[1], sys.argv[2]))
