@@ -487,6 +487,70 @@ fn not_null(mut schema: Value) -> Value {
     schema
 }
 
+/// The other names a field is read under (`#[serde(alias)]`, which schemars does not see; each
+/// alias is repeated for it as `x-p100-aliases` next to the serde attribute): each becomes a
+/// property with the same schema, and a required field is satisfied by any of its names
+/// (`anyOf` of `required`). Found by Prism in front of the sandbox, whose details replies say
+/// `id` where the spec only allowed `exchangeId`.
+fn with_aliases(schema: &mut Value) {
+    let Some(props) = schema.get_mut("properties").and_then(Value::as_object_mut) else {
+        return;
+    };
+    let mut added = Vec::new();
+    for (name, prop) in props.iter_mut() {
+        let Some(Value::Array(aliases)) = prop
+            .as_object_mut()
+            .and_then(|p| p.remove("x-p100-aliases"))
+        else {
+            continue;
+        };
+        let mut alias_schema = prop.clone();
+        set(
+            &mut alias_schema,
+            "description",
+            json!(format!("Another name of `{name}`.")),
+        );
+        let aliases: Vec<String> = aliases
+            .iter()
+            .filter_map(|a| a.as_str().map(str::to_string))
+            .collect();
+        set(prop, "x-p100-aliases", json!(aliases));
+        for a in aliases {
+            added.push((name.clone(), a, alias_schema.clone()));
+        }
+    }
+    if added.is_empty() {
+        return;
+    }
+    for (_, alias, alias_schema) in &added {
+        props.insert(alias.clone(), alias_schema.clone());
+    }
+    let Some(Value::Array(required)) = schema.get("required").cloned() else {
+        return;
+    };
+    let mut still = Vec::new();
+    let mut any_of = Vec::new();
+    for r in required {
+        let name = r.as_str().unwrap_or_default().to_string();
+        let names: Vec<&String> = added
+            .iter()
+            .filter(|(n, _, _)| *n == name)
+            .map(|(_, a, _)| a)
+            .collect();
+        if names.is_empty() {
+            still.push(r);
+        } else {
+            let mut one_of_them = vec![json!({"required": [name]})];
+            one_of_them.extend(names.iter().map(|a| json!({"required": [a]})));
+            any_of.push(json!({"anyOf": one_of_them}));
+        }
+    }
+    set(schema, "required", Value::Array(still));
+    if !any_of.is_empty() {
+        set(schema, "allOf", Value::Array(any_of));
+    }
+}
+
 fn path_parameter(name: &str) -> Value {
     json!({
         "name": name,
@@ -578,6 +642,9 @@ pub fn spec(vectors: &[(String, String)]) -> Result<Value, String> {
         .collect::<BTreeMap<_, _>>()
         .into_iter()
         .collect();
+    for schema in schemas.values_mut() {
+        with_aliases(schema);
+    }
     if let Some(Value::Object(c)) = schemas.get_mut("Currency") {
         let decimals: Map<String, Value> = Currency::WIRE_VALUES
             .iter()
@@ -756,12 +823,19 @@ fn operation(route: &Route, t: &OpTypes, g: &mut SchemaGenerator, ex: &mut Examp
                 }
                 props.insert(
                     "files".into(),
+                    // One part or several, all named `files`: a single part is the file
+                    // itself to multipart readers (Prism, in front of the sandbox, read it so).
                     json!({
-                        "type": "array",
                         "description": "The files, as parts named `files` (JPEG, PNG or PDF; \
-                            checked by their first bytes).",
-                        "items": {"type": "string", "contentMediaType": "application/octet-stream"},
-                        "minItems": 1
+                            checked by their first bytes): one part, or several.",
+                        "anyOf": [
+                            {"type": "string", "contentMediaType": "application/octet-stream"},
+                            {
+                                "type": "array",
+                                "items": {"type": "string", "contentMediaType": "application/octet-stream"},
+                                "minItems": 1
+                            }
+                        ]
                     }),
                 );
                 required.push("files".into());

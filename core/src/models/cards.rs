@@ -103,11 +103,13 @@ model! {
         pub card_id: Option<String>,
         /// Full card number (secret; `pan` accepted).
         #[serde(alias = "pan")]
+        #[cfg_attr(feature = "openapi", schemars(extend("x-p100-aliases" = ["pan"])))]
         pub card_number: SecretString,
         /// CVV (secret).
         pub cvv: SecretString,
         /// Expiry `MM/YY` (`expiry`, `expiryDate` accepted).
         #[serde(default, alias = "expiry", alias = "expiryDate")]
+        #[cfg_attr(feature = "openapi", schemars(extend("x-p100-aliases" = ["expiry", "expiryDate"])))]
         pub exp: Option<String>,
         /// Current state.
         #[serde(default)]

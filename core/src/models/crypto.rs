@@ -243,6 +243,7 @@ model! {
     pub struct WithdrawalCreated {
         /// Id to follow the withdrawal with.
         #[serde(alias = "id")]
+        #[cfg_attr(feature = "openapi", schemars(extend("x-p100-aliases" = ["id"])))]
         pub withdrawal_id: String,
     }
 }
@@ -279,6 +280,7 @@ model! {
     pub struct CryptoWithdrawalDetails {
         /// Withdrawal id (wire `id`; `withdrawalId` accepted).
         #[serde(rename = "id", alias = "withdrawalId")]
+        #[cfg_attr(feature = "openapi", schemars(extend("x-p100-aliases" = ["withdrawalId"])))]
         pub withdrawal_id: String,
         /// Current state.
         pub status: WithdrawalStatus,
@@ -296,6 +298,7 @@ model! {
         pub network: Option<Network>,
         /// Destination address (`walletAddress` accepted).
         #[serde(default, alias = "walletAddress")]
+        #[cfg_attr(feature = "openapi", schemars(extend("x-p100-aliases" = ["walletAddress"])))]
         pub destination: Option<String>,
         /// On-chain transaction hash, once broadcast.
         #[serde(default)]

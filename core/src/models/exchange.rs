@@ -63,6 +63,7 @@ model! {
     pub struct ExchangeLock {
         /// Lock id (wire `id`; `lockId` accepted).
         #[serde(rename = "id", alias = "lockId")]
+        #[cfg_attr(feature = "openapi", schemars(extend("x-p100-aliases" = ["lockId"])))]
         pub lock_id: String,
         /// Locked rate per currency code.
         #[serde(default, deserialize_with = "super::de::null_default")]
@@ -75,6 +76,7 @@ model! {
         pub created_at: Option<String>,
         /// Expiry time (ISO-8601 text; `expiresAt` accepted).
         #[serde(default, alias = "expiresAt")]
+        #[cfg_attr(feature = "openapi", schemars(extend("x-p100-aliases" = ["expiresAt"])))]
         pub valid_until: Option<String>,
     }
 }
@@ -274,6 +276,7 @@ model! {
     pub struct ExchangeCreated {
         /// Id to follow the exchange with.
         #[serde(alias = "id")]
+        #[cfg_attr(feature = "openapi", schemars(extend("x-p100-aliases" = ["id"])))]
         pub exchange_id: String,
     }
 }
@@ -310,6 +313,7 @@ model! {
     pub struct ExchangeDetails {
         /// Exchange id (`exchangeId`; `id` accepted).
         #[serde(alias = "id")]
+        #[cfg_attr(feature = "openapi", schemars(extend("x-p100-aliases" = ["id"])))]
         pub exchange_id: String,
         /// Current state.
         pub status: ExchangeStatus,

@@ -340,9 +340,11 @@ model! {
     pub struct KycVerification {
         /// Id to use with the redirect and status calls.
         #[serde(alias = "id")]
+        #[cfg_attr(feature = "openapi", schemars(extend("x-p100-aliases" = ["id"])))]
         pub verification_id: String,
         /// URL of the verification session, when the reply has one.
         #[serde(default, alias = "redirectUrl", alias = "verificationUrl")]
+        #[cfg_attr(feature = "openapi", schemars(extend("x-p100-aliases" = ["redirectUrl", "verificationUrl"])))]
         pub url: Option<String>,
         /// Status text, when the reply has one.
         #[serde(default)]

@@ -121,6 +121,7 @@ model! {
         pub expires_at: Option<String>,
         /// Crypto currency (`cryptocurrency` in V2).
         #[serde(default, alias = "cryptocurrency")]
+        #[cfg_attr(feature = "openapi", schemars(extend("x-p100-aliases" = ["cryptocurrency"])))]
         pub currency: Option<Currency>,
         /// Fiat the order settles in (V3).
         #[serde(default)]
@@ -151,6 +152,7 @@ model! {
     pub struct OrderCreated {
         /// Id to follow the order with.
         #[serde(alias = "id")]
+        #[cfg_attr(feature = "openapi", schemars(extend("x-p100-aliases" = ["id"])))]
         pub order_id: String,
     }
 }
@@ -191,6 +193,7 @@ model! {
     pub struct OrderDetails {
         /// Order id.
         #[serde(alias = "id")]
+        #[cfg_attr(feature = "openapi", schemars(extend("x-p100-aliases" = ["id"])))]
         pub order_id: String,
         /// The lock it was created from.
         #[serde(default)]
@@ -217,6 +220,7 @@ model! {
         pub total_amount_required: Option<Amount>,
         /// Crypto currency (`cryptocurrency` in V2).
         #[serde(default, alias = "cryptocurrency")]
+        #[cfg_attr(feature = "openapi", schemars(extend("x-p100-aliases" = ["cryptocurrency"])))]
         pub currency: Option<Currency>,
         /// Address the payer sends to; `null` at first.
         #[serde(default)]

@@ -80,6 +80,7 @@ model! {
     pub struct PaymentLink {
         /// Payment link id.
         #[serde(alias = "id")]
+        #[cfg_attr(feature = "openapi", schemars(extend("x-p100-aliases" = ["id"])))]
         pub payment_link_id: String,
         /// URL to give the payer.
         #[serde(
@@ -88,6 +89,7 @@ model! {
             alias = "paymentLink",
             alias = "checkoutUrl"
         )]
+        #[cfg_attr(feature = "openapi", schemars(extend("x-p100-aliases" = ["link", "paymentLink", "checkoutUrl"])))]
         pub url: Option<String>,
     }
 }
@@ -125,6 +127,7 @@ model! {
     pub struct PaymentLinkDetails {
         /// Payment link id (`id` accepted).
         #[serde(alias = "id")]
+        #[cfg_attr(feature = "openapi", schemars(extend("x-p100-aliases" = ["id"])))]
         pub payment_link_id: String,
         /// Current state.
         pub status: PaymentLinkStatus,
@@ -141,6 +144,7 @@ model! {
             alias = "paymentLink",
             alias = "checkoutUrl"
         )]
+        #[cfg_attr(feature = "openapi", schemars(extend("x-p100-aliases" = ["link", "paymentLink", "checkoutUrl"])))]
         pub url: Option<String>,
         /// Creation time (ISO-8601 text).
         #[serde(default)]

@@ -205,6 +205,7 @@ model! {
     pub struct UserSepaTransferRequest {
         /// The partner's id of the paying user.
         #[serde(alias = "externalUserId")]
+        #[cfg_attr(feature = "openapi", schemars(extend("x-p100-aliases" = ["externalUserId"])))]
         pub source_external_user_id: String,
         /// Amount in EUR.
         pub amount: Amount,
@@ -295,6 +296,7 @@ model! {
     pub struct SepaTransferCreated {
         /// Id to follow the transfer with.
         #[serde(alias = "id")]
+        #[cfg_attr(feature = "openapi", schemars(extend("x-p100-aliases" = ["id"])))]
         pub transfer_id: String,
     }
 }
@@ -373,6 +375,7 @@ model! {
     pub struct SepaTransferDetails {
         /// Transfer id (`transferId` accepted).
         #[serde(alias = "transferId")]
+        #[cfg_attr(feature = "openapi", schemars(extend("x-p100-aliases" = ["transferId"])))]
         pub id: String,
         /// Transfer kind as sent (`external`).
         #[serde(default, rename = "type")]

@@ -88,6 +88,7 @@ model! {
     pub struct TransferCreated {
         /// Id to follow the transfer with.
         #[serde(alias = "id")]
+        #[cfg_attr(feature = "openapi", schemars(extend("x-p100-aliases" = ["id"])))]
         pub transfer_id: String,
     }
 }
@@ -123,6 +124,7 @@ model! {
     pub struct TransferDetails {
         /// Transfer id (wire `id`; `transferId` accepted).
         #[serde(rename = "id", alias = "transferId")]
+        #[cfg_attr(feature = "openapi", schemars(extend("x-p100-aliases" = ["transferId"])))]
         pub transfer_id: String,
         /// Current state.
         pub status: TransferStatus,

@@ -165,6 +165,7 @@ model! {
         /// True when a proof-of-address document must be uploaded (`poaRequired` or
         /// `poaRequiredForExtended`).
         #[serde(default, alias = "poaRequiredForExtended")]
+        #[cfg_attr(feature = "openapi", schemars(extend("x-p100-aliases" = ["poaRequiredForExtended"])))]
         pub poa_required: Option<bool>,
         /// Balances created with the user, when the reply includes them.
         #[serde(default)]

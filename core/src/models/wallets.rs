@@ -54,6 +54,7 @@ model! {
     pub struct Wallet {
         /// The address.
         #[serde(alias = "wallet", alias = "walletAddress")]
+        #[cfg_attr(feature = "openapi", schemars(extend("x-p100-aliases" = ["wallet", "walletAddress"])))]
         pub address: String,
         /// Crypto currency.
         #[serde(default)]
