@@ -147,6 +147,15 @@ fi
 [ "$status" -eq 0 ] || exit "$status"
 grep -Eq '[0-9]+ passed' "$BUILD/pytest.log" || { echo "pytest reported no passed test" >&2; exit 1; }
 
+step "the scenarios through Prism: every request and accepted reply checked against openapi/p100.openapi.json"
+# @stoplight/prism-cli as a validating proxy (--errors) in front of each scenario's sandbox
+# (tests/test_scenarios.py, P100_PRISM). Not errors_and_faults or fault_matrix: their injected
+# faults break the spec on purpose.
+[ -x "$ROOT/openapi/node_modules/.bin/prism" ] || (cd "$ROOT/openapi" && npm ci --no-audit --no-fund)
+P100_PRISM="$ROOT/openapi/node_modules/.bin/prism|$ROOT/openapi/p100.openapi.json" \
+  P100_SCENARIOS=partner_day,kyc_models,orders_and_links \
+  "$PY" -m pytest tests/test_scenarios.py -q -p no:cacheprovider
+
 step "examples against a sandbox"
 KEY="py-examples-$RANDOM$RANDOM"
 "$SANDBOX_BIN" --port 0 --api-key "$KEY" --settle-ms 100 >"$BUILD/sandbox.out" 2>&1 &

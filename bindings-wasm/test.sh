@@ -111,6 +111,15 @@ step "node --test"
 # One file at a time: the files share the sandbox and some inject faults.
 node --test --test-concurrency=1 "$here"/tests/*.test.mjs
 
+step "the scenarios through Prism: every request and accepted reply checked against openapi/p100.openapi.json"
+# @stoplight/prism-cli as a validating proxy (--errors) in front of each scenario's sandbox
+# (tests/scenarios.test.mjs, P100_PRISM). Not errors_and_faults or fault_matrix: their injected
+# faults break the spec on purpose.
+[ -x "$root/openapi/node_modules/.bin/prism" ] || (cd "$root/openapi" && npm ci --no-audit --no-fund)
+P100_PRISM="$root/openapi/node_modules/.bin/prism|$root/openapi/p100.openapi.json" \
+  P100_SCENARIOS=partner_day,kyc_models,orders_and_links \
+  node --test "$here/tests/scenarios.test.mjs"
+
 # ---- 6. examples -------------------------------------------------------------------------
 step "examples/node: tsc --strict, then run against the sandbox"
 examples="$root/examples/node"

@@ -71,6 +71,10 @@ function errJson(e) {
     accepted: e.accepted,
     message: e.message,
   };
+  // Prism (P100_PRISM) refused what the spec does not allow: its report is the reply's body.
+  if (prism && typeof e.rawBody === "string" && e.rawBody.includes("stoplight.io/prism/errors")) {
+    json.prism = JSON.parse(e.rawBody).validation ?? e.rawBody;
+  }
   // The error itself, for "noSecrets" and "reconcile" (not enumerable: not in the JSON).
   Object.defineProperty(json, "exception", { value: e, enumerable: false });
   return json;
@@ -338,15 +342,15 @@ async function checkExpect(o, expect, c) {
 // ---- the runner -----------------------------------------------------------------------------
 
 /** The client of a step: the scenario defaults, or the step's `client` settings. */
-function clientFor(sb, settings) {
-  const key = JSON.stringify(settings ?? null);
+function clientFor(sb, settings, direct = false) {
+  const key = JSON.stringify([settings ?? null, direct]);
   if (!sb.clients.has(key)) {
     const s = settings ?? {};
     const known = new Set(["apiKey", "baseUrl", "timeoutMs", "connectTimeoutMs", "maxRetries"]);
     for (const k of Object.keys(s)) assert.ok(known.has(k), `unknown client setting ${k}`);
     const options = {
       apiKey: s.apiKey ?? sb.apiKey,
-      baseUrl: s.baseUrl ?? sb.baseUrl,
+      baseUrl: s.baseUrl ?? (direct ? sb.baseUrl : sb.sdkUrl),
       timeoutMs: s.timeoutMs ?? 10_000,
       maxRetries: s.maxRetries ?? 3,
       retryInitialDelayMs: 20,
@@ -363,7 +367,10 @@ function clientFor(sb, settings) {
 async function runStep(sb, step, vars) {
   const op = step.op;
   const input = fill(step.input ?? {}, vars);
-  const c = clientFor(sb, step.client === undefined ? undefined : fill(step.client, vars));
+  // Uploads bypass Prism: its proxy rebuilds a multipart body as text when forwarding it, and
+  // the binary files arrive corrupted (the sandbox then refuses their type, P426).
+  const upload = manifest.get(op)?.input.shape === "upload";
+  const c = clientFor(sb, step.client === undefined ? undefined : fill(step.client, vars), upload);
   // A platform override replaces the step's expectation (README: `platforms`).
   const expect = step.platforms?.[PLATFORM]?.expect ?? step.expect;
   let o;
@@ -403,7 +410,45 @@ async function runStep(sb, step, vars) {
   }
 }
 
-const files = readdirSync(dir).filter((f) => f.endsWith(".json")).sort();
+// P100_PRISM="<prism binary>|<spec>": every SDK call of a scenario goes through Prism
+// (@stoplight/prism-cli) in validating-proxy mode in front of the scenario's sandbox, with
+// --errors: a request the SDK sends or a reply it accepts that the OpenAPI description does not
+// allow fails the step with Prism's report (scripts/openapi.sh). The sandbox controls go to the
+// sandbox directly (they are not part of the API). P100_SCENARIOS="a,b" runs only those files.
+const prism = process.env.P100_PRISM ? process.env.P100_PRISM.split("|") : null;
+const only = process.env.P100_SCENARIOS ? new Set(process.env.P100_SCENARIOS.split(",")) : null;
+
+/** Starts Prism as a validating proxy in front of `upstream`; its URL and a stop function. */
+async function startPrism(upstream) {
+  const { spawn } = await import("node:child_process");
+  const net = await import("node:net");
+  const port = await new Promise((resolve) => {
+    const srv = net.createServer().listen(0, "127.0.0.1", () => {
+      const { port } = srv.address();
+      srv.close(() => resolve(port));
+    });
+  });
+  const [bin, spec] = prism;
+  const child = spawn(bin, ["proxy", "--errors", "-h", "127.0.0.1", "-p", String(port), spec, upstream], {
+    stdio: ["ignore", "pipe", "pipe"],
+  });
+  let log = "";
+  child.stdout.on("data", (d) => { log += d; });
+  child.stderr.on("data", (d) => { log += d; });
+  const url = `http://127.0.0.1:${port}`;
+  for (let i = 0; i < 300; i++) {
+    if (child.exitCode !== null) throw new Error(`prism exited: ${log}`);
+    if (/Prism is listening/.test(log)) return { url, stop: () => child.kill(), log: () => log };
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  child.kill();
+  throw new Error(`prism did not start: ${log}`);
+}
+
+const files = readdirSync(dir)
+  .filter((f) => f.endsWith(".json"))
+  .filter((f) => !only || only.has(f.replace(/\.json$/, "")))
+  .sort();
 
 test("scenario files exist", () => {
   assert.ok(files.length > 0, `no scenario in ${dir}`);
@@ -444,6 +489,13 @@ for (const file of files) {
       apiKey: own ? own.apiKey : sharedKey,
       clients: new Map(),
     };
+    const proxy = prism ? await startPrism(sb.baseUrl) : null;
+    sb.sdkUrl = proxy ? proxy.url : sb.baseUrl;
+    t.after(async () => {
+      if (!proxy) return;
+      proxy.stop();
+      if (process.env.P100_PRISM_LOG) (await import("node:fs")).writeFileSync(process.env.P100_PRISM_LOG, proxy.log());
+    });
     const vars = {
       run: Math.random().toString(16).slice(2, 10).padStart(8, "0"),
       sandboxUrl: sb.baseUrl,
@@ -472,6 +524,11 @@ for (const file of files) {
             } else {
               failedCells.add(cell);
               await sandboxControl(sb.baseUrl, "DELETE", "/_sandbox/faults");
+            }
+            if (proxy) {
+              // Prism's report of what the spec does not allow.
+              const report = proxy.log().split("\n").filter((l) => /violation/i.test(l)).slice(-8);
+              if (report.length > 0) e.message += `\nprism:\n${report.join("\n")}`;
             }
             throw e;
           }

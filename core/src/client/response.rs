@@ -21,6 +21,7 @@
 //!     headers: check_headers([("x-correlation-id", "order-42")])?,
 //!     timeout: Some(std::time::Duration::from_secs(5)),
 //!     max_retries: Some(1),
+//!     ..Default::default()
 //! });
 //! traced.sepa().details("tr-1").await?;
 //! # Ok(()) }
