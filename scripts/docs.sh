@@ -13,12 +13,15 @@
 #   3. references under docs/content/reference/ (git-ignored; mkdocs copies them into the site):
 #      api/ (Redoc, @redocly/cli build-docs, from
 #      openapi/p100.openapi.json), rust/ (cargo doc -p p100 --no-deps), node/ (typedoc on the
-#      package's typings), python/ (pdoc on the installed wheel)
+#      package's typings), python/ (pdoc on the installed wheel), swift/ (DocC over the symbol
+#      graph of a Linux build of the Swift package, when the Swift root is there)
 #   4. mkdocs build --strict → docs/site/ (every link of the pages, and of the nav, must resolve)
 #   5. every code sample of docs/content (docs/tools/samples.py): Rust, Node and Python run
 #      against a fresh sandbox each; Kotlin compiled and run on the JVM when the Kotlin
 #      toolchain and library of bindings-mobile/test.sh are there (required with
-#      DOCS_REQUIRE_KOTLIN=1, as in CI); Swift samples are listed as not run
+#      DOCS_REQUIRE_KOTLIN=1, as in CI); Swift samples built and run on Linux through
+#      scripts/swift.sh when the Swift root and libp100_mobile.a are there (required with
+#      DOCS_REQUIRE_SWIFT=1, as in CI)
 #   6. browser check (docs/tools/browser_check.py): headless chromium over the DevTools
 #      protocol loads the site from a local server on 127.0.0.1, follows the navigation to every
 #      page, fails on console errors, uncaught exceptions or failed loads, and saves a
@@ -88,11 +91,11 @@ echo "wheel: $wheel"
 "$py" -m pip install -q --disable-pip-version-check --force-reinstall --no-deps "$wheel"
 
 # ---- 3. references --------------------------------------------------------------------------
-step "references: Redoc, rustdoc, typedoc, pdoc"
+step "references: Redoc, rustdoc, typedoc, pdoc, DocC"
 # Generated into the docs_dir (git-ignored folders), so mkdocs copies them into the site and
 # its strict link check sees every link to them.
 ref="$docs/content/reference"
-rm -rf "$ref/api" "$ref/rust" "$ref/node" "$ref/python"
+rm -rf "$ref/api" "$ref/rust" "$ref/node" "$ref/python" "$ref/swift"
 spec="$root/openapi/p100.openapi.json"
 [ -f "$spec" ] || { echo "docs: $spec is missing (the API reference is rendered from it)" >&2; exit 1; }
 mkdir -p "$ref/api"
@@ -133,7 +136,38 @@ EOF
   --entryPoints "$root/bindings-wasm/pkg/index.d.mts" --entryPoints "$root/bindings-wasm/pkg/testing.d.mts" \
   --out "$ref/node"
 (cd "$target" && "$venv/bin/pdoc" --no-show-source -o "$ref/python" p100)
-for f in api/index.html rust/p100/index.html node/index.html python/index.html; do
+# Swift: DocC over the symbol graph of a Linux build of the package (Debian's Swift through
+# scripts/swift.sh; the static library of `cargo build -p p100-mobile`), when both are there
+# (required with DOCS_REQUIRE_SWIFT=1, as in CI); else a page that says it was not built.
+rm -rf "$ref/swift"
+swift_root="${P100_CACHE:-$HOME/.cache/p100}/swift-trixie"
+if [ -f "$target/debug/libp100_mobile.a" ] && { [ -f "$swift_root/.p100-swiftlang-installed" ] || [ "${P100_SWIFT_NATIVE:-0}" = 1 ]; }; then
+  graphs="$target/docs-swift-symbolgraph"
+  rm -rf "$graphs" && mkdir -p "$graphs"
+  P100_RUST_LIB_DIR="$target/debug" "$root/scripts/swift.sh" build --package-path "$root/bindings-mobile/swift" \
+    --scratch-path "$target/docs-swift-build" -Xswiftc -emit-symbol-graph -Xswiftc -emit-symbol-graph-dir \
+    -Xswiftc "$graphs" >/dev/null
+  "$root/scripts/swift.sh" --cmd docc convert --additional-symbol-graph-dir "$graphs" \
+    --output-path "$target/docs-swift-docc" --fallback-display-name P100 \
+    --fallback-bundle-identifier io.p100.sdk --fallback-bundle-version "$(sed -n 's/^version = "\(.*\)"/\1/p' "$root/Cargo.toml" | head -n1)" \
+    --transform-for-static-hosting --hosting-base-path reference/swift >/dev/null
+  cp -r "$target/docs-swift-docc" "$ref/swift"
+  # The DocC renderer asks for the optional theme file at the hosting base path (a 404 otherwise).
+  echo '{"meta": {}, "theme": {}, "features": {}}' >"$ref/swift/theme-settings.json"
+elif [ "${DOCS_REQUIRE_SWIFT:-0}" = 1 ]; then
+  echo "docs: the Swift reference needs scripts/setup.sh swift and bindings-mobile/test.sh's libp100_mobile.a" >&2
+  exit 1
+else
+  mkdir -p "$ref/swift/documentation/p100"
+  cat >"$ref/swift/documentation/p100/index.html" <<'HTML'
+<!doctype html><html lang="en"><head><meta charset="utf-8"><title>P100 Swift reference: not built</title>
+<link rel="icon" href="data:,"></head><body><p>The Swift reference (DocC) was not built on this
+machine: it needs <code>scripts/setup.sh swift</code> and <code>bindings-mobile/test.sh</code>
+first. CI builds it.</p></body></html>
+HTML
+  echo "swift reference: NOT BUILT (scripts/setup.sh swift, then bindings-mobile/test.sh)"
+fi
+for f in api/index.html rust/p100/index.html node/index.html python/index.html swift/documentation/p100/index.html; do
   [ -s "$ref/$f" ] || { echo "docs: reference/$f was not built" >&2; exit 1; }
 done
 
@@ -164,10 +198,21 @@ if [ "$run_samples" = 1 ]; then
   else
     echo "kotlin samples: NOT RUN (run bindings-mobile/test.sh first: it builds kotlinc, p100.jar and libp100_mobile.so)"
   fi
+  swift_args=()
+  swift_root="${P100_CACHE:-$HOME/.cache/p100}/swift-trixie"
+  if [ -f "$native/libp100_mobile.a" ] && { [ -f "$swift_root/.p100-swiftlang-installed" ] || [ "${P100_SWIFT_NATIVE:-0}" = 1 ]; }; then
+    langs="$langs,swift"
+    swift_args=(--swift-lib-dir "$native")
+  elif [ "${DOCS_REQUIRE_SWIFT:-0}" = 1 ]; then
+    echo "docs: the Swift samples need scripts/setup.sh swift and bindings-mobile/test.sh's libp100_mobile.a" >&2
+    exit 1
+  else
+    echo "swift samples: NOT RUN (scripts/setup.sh swift, then bindings-mobile/test.sh, builds what they need)"
+  fi
   # The Rust samples build in the same target directory as everything else (reusing its builds).
   CARGO_TARGET_DIR="$target" "$py" "$docs/tools/samples.py" --content "$docs/content" --work "$target/docs-samples" \
     --sandbox-bin "$sandbox_bin" --langs "$langs" --python "$py" --node-pkg "$root/bindings-wasm/pkg" \
-    "${kotlin_args[@]}"
+    "${kotlin_args[@]}" "${swift_args[@]}"
 fi
 
 # ---- 6. browser -----------------------------------------------------------------------------

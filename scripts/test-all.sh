@@ -50,7 +50,7 @@ openapi/typetest/run.sh bindings-wasm/pkg/native/p100_wasm.d.ts
 step "documentation site: build, run every code sample, check it in a browser (scripts/docs.sh)"
 # After the language suites: it uses the npm package, the wheel and the Kotlin library they built.
 wheel="$(ls "${CARGO_TARGET_DIR:-target}"/python-test/wheels/p100-*.whl 2>/dev/null | head -1 || true)"
-DOCS_PY_WHEEL="$wheel" DOCS_REQUIRE_KOTLIN=1 scripts/docs.sh
+DOCS_PY_WHEEL="$wheel" DOCS_REQUIRE_KOTLIN=1 DOCS_REQUIRE_SWIFT=1 scripts/docs.sh
 
 step "benchmarks, quick mode (keeps bench/ working; timings are not checked)"
 # Rust, Node and Python only: the Kotlin and Swift benchmarks need release builds of the mobile
