@@ -47,18 +47,9 @@ if [ ! -x "$venv/bin/schemathesis" ] || [ openapi/requirements.txt -nt "$venv/bi
 fi
 cargo build -q -p p100-sandbox
 target_dir="$(cargo metadata --format-version 1 --no-deps | python3 -c 'import json,sys; print(json.load(sys.stdin)["target_directory"])')"
-st_key="schemathesis-$RANDOM$RANDOM"
-st_log="$(mktemp)"
-"$target_dir/debug/p100-sandbox" --port 0 --api-key "$st_key" --settle-ms 100 >"$st_log" 2>&1 &
-st_pid=$!
-trap 'kill "$st_pid" 2>/dev/null || true; rm -f "$st_log"' EXIT
-st_url=""
-for _ in $(seq 1 100); do
-  st_url="$(grep -o 'http://127\.0\.0\.1:[0-9]*' "$st_log" | head -1 || true)"
-  [ -n "$st_url" ] && break
-  sleep 0.1
-done
-[ -n "$st_url" ] || { cat "$st_log" >&2; echo "the sandbox did not start" >&2; exit 1; }
+. scripts/sandbox-lib.sh
+start_sandbox schemathesis debug
+st_url="$url"; st_key="$key"
 report="$target_dir/schemathesis"
 rm -rf "$report"
 # A fixed seed: the same cases on every run (a failure reproduces with `st replay` or the seed).
@@ -73,6 +64,5 @@ if ! "$venv/bin/schemathesis" --no-color run "$spec" --url "$st_url" -H "x-api-k
 fi
 sed -n '/SUMMARY/,$p' "$report/run.log"
 python3 openapi/schemathesis_counts.py "$spec" "$report"/ndjson-*.ndjson
-kill "$st_pid" 2>/dev/null || true
 
 step "openapi: all checks passed"

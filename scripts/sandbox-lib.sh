@@ -1,11 +1,11 @@
-# Sourced by the test scripts: start_sandbox PREFIX starts target/release/p100-sandbox on a free
-# 127.0.0.1 port with a fresh key, waits for its ready line and sets $key, $url and
-# $sandbox_pid; the sandbox is stopped (and its log removed) when the calling shell exits.
-# Needs $target_dir (cargo's target directory) and the release sandbox already built.
+# Sourced by the test scripts: start_sandbox PREFIX [PROFILE] starts target/PROFILE/p100-sandbox
+# (default release) on a free 127.0.0.1 port with a fresh key, waits for its ready line and sets
+# $key, $url and $sandbox_pid; the sandbox is stopped (and its log removed) when the calling
+# shell exits. Needs $target_dir (cargo's target directory) and that sandbox already built.
 start_sandbox() {
   key="$1-$RANDOM$RANDOM"
   sandbox_log="$(mktemp)"
-  "$target_dir/release/p100-sandbox" --port 0 --api-key "$key" --settle-ms 100 >"$sandbox_log" 2>&1 &
+  "$target_dir/${2:-release}/p100-sandbox" --port 0 --api-key "$key" --settle-ms 100 >"$sandbox_log" 2>&1 &
   sandbox_pid=$!
   trap 'kill "$sandbox_pid" 2>/dev/null || true; wait "$sandbox_pid" 2>/dev/null || true; rm -f "$sandbox_log"' EXIT
   url=""
