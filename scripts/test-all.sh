@@ -22,7 +22,7 @@ cargo test -p p100 -p p100-sandbox -p p100-cli -- --skip every_scenario_passes
 
 step "Android's trust anchors (feature bundled-roots, what target_os = android always uses)"
 cargo clippy -p p100 --features bundled-roots --all-targets -- -D warnings
-cargo test -p p100 --features bundled-roots --lib --test tls_roots
+cargo test -p p100 --features bundled-roots --test tls_roots
 
 step "shared scenarios and the fault matrix (Rust runner)"
 out="$(mktemp)"

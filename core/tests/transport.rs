@@ -660,12 +660,21 @@ fn aborting(server: &MockServer, signal: &p100::AbortSignal) -> Client {
     })
 }
 
-fn abort_after(signal: &p100::AbortSignal, ms: u64) {
+/// A SEPA transfer whose signal is aborted after `ms`: its error and how long the call took.
+async fn transfer_aborted_after(server: &MockServer, ms: u64) -> (p100::Error, Duration) {
+    let signal = p100::AbortSignal::new();
     let s = signal.clone();
     tokio::spawn(async move {
         tokio::time::sleep(Duration::from_millis(ms)).await;
         s.abort();
     });
+    let started = Instant::now();
+    let e = aborting(server, &signal)
+        .sepa()
+        .user_transfer(&sepa_request())
+        .await
+        .unwrap_err();
+    (e, started.elapsed())
 }
 
 #[tokio::test]
@@ -695,16 +704,9 @@ async fn aborting_a_money_call_in_flight_says_it_may_have_happened() {
         )
         .mount(&server)
         .await;
-    let signal = p100::AbortSignal::new();
-    abort_after(&signal, 200);
-    let started = Instant::now();
-    let e = aborting(&server, &signal)
-        .sepa()
-        .user_transfer(&sepa_request())
-        .await
-        .unwrap_err();
+    let (e, took) = transfer_aborted_after(&server, 200).await;
     assert!(
-        started.elapsed() < Duration::from_secs(3),
+        took < Duration::from_secs(3),
         "the abort did not stop the wait"
     );
     assert_eq!(e.kind(), ErrorKind::Aborted);
@@ -724,16 +726,9 @@ async fn aborting_while_waiting_to_retry_stops_the_retries() {
         .respond_with(ResponseTemplate::new(429).insert_header("Retry-After", "5"))
         .mount(&server)
         .await;
-    let signal = p100::AbortSignal::new();
-    abort_after(&signal, 300);
-    let started = Instant::now();
-    let e = aborting(&server, &signal)
-        .sepa()
-        .user_transfer(&sepa_request())
-        .await
-        .unwrap_err();
+    let (e, took) = transfer_aborted_after(&server, 300).await;
     assert!(
-        started.elapsed() < Duration::from_secs(3),
+        took < Duration::from_secs(3),
         "the abort did not cut the backoff"
     );
     assert_eq!(e.kind(), ErrorKind::Aborted);

@@ -37,6 +37,7 @@ import shutil
 import subprocess
 import sys
 import time
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -184,6 +185,19 @@ serde_json = {{ version = "1", features = ["arbitrary_precision"] }}
         (work / "src" / "bin" / f"{s.id}.rs").write_text(s.code)
 
 
+def blame(
+    samples: list[Sample],
+    out: str,
+    name: Callable[[Sample], str],
+    build_failed: dict[Sample, str],
+) -> None:
+    """A build of several samples failed: the samples whose name is in the compiler's output,
+    or all of them when none is named."""
+    named = [s for s in samples if name(s) in out] or samples
+    for s in named:
+        build_failed[s] = out
+
+
 def main() -> int:
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--content", required=True, type=Path, help="the site's docs_dir")
@@ -295,12 +309,7 @@ def main() -> int:
         code, out = run([kotlinc, "-jvm-target", "17", "-cp", compile_cp, str(kdir / "src"), "-d", str(jar)], kdir)
         if code != 0:
             # Name the failing sample(s) by the file names in kotlinc's messages.
-            for s in ks:
-                if f"{s.id.replace('-', '_')}.kt" in out:
-                    build_failed[s] = out
-            if not any(s in build_failed for s in ks):
-                for s in ks:
-                    build_failed[s] = out
+            blame(ks, out, lambda s: f"{s.id.replace('-', '_')}.kt", build_failed)
         for s in ks:
             if s not in build_failed:
                 pkg = "docs.samples." + s.id.replace("-", "_")
@@ -343,12 +352,7 @@ def main() -> int:
         t0 = time.monotonic()
         code, out = run([*swift, "build", *where], sdir, env_swift, timeout=1200)
         if code != 0:
-            for s in ss:
-                if names[s] in out or len(ss) == 1:
-                    build_failed[s] = out
-            if not any(s in build_failed for s in ss):
-                for s in ss:
-                    build_failed[s] = out
+            blame(ss, out, lambda s: names[s], build_failed)
         for s in ss:
             if s not in build_failed:
                 runnable[s] = [*swift, "run", *where, "--skip-build", names[s]]
