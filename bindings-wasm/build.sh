@@ -58,6 +58,10 @@ log "wasm-bindgen $want --target nodejs"
 wasm-bindgen --target nodejs --out-dir "$pkg/native" --out-name p100_wasm "$wasm"
 # The raw wasm ABI typings are internal (and full of `any`): not shipped.
 rm -f "$pkg/native/.gitignore" "$pkg/native/package.json" "$pkg/native/p100_wasm_bg.wasm.d.ts"
+# The hand-written declarations (js/types.d.ts), then the resource groups (groups.cjs) and their
+# typings from the operation manifest, next to the declarations wasm-bindgen wrote.
+cat "$here/js/types.d.ts" >> "$pkg/native/p100_wasm.d.ts"
+node "$here/scripts/groups.mjs" "$root/tests/operations.json" "$pkg"
 
 # --- 3. wasm-opt ---------------------------------------------------------------------------
 # Candidates, in order: binaryen from npm (devDependency, pinned in package-lock.json), then the
@@ -167,7 +171,7 @@ node -e '
     // The one runtime dependency: js/transport.cjs sends through undici.request.
     dependencies: { undici: "^" + require(process.argv[4] + "/package.json").devDependencies.undici },
     files: [
-      "index.cjs", "index.mjs", "index.d.cts", "index.d.mts", "errors.cjs", "errors.d.ts",
+      "index.cjs", "index.mjs", "index.d.cts", "index.d.mts", "errors.cjs", "errors.d.ts", "groups.cjs",
       "native/p100_wasm.js", "native/p100_wasm.d.ts", "native/p100_wasm_bg.wasm", "native/snippets/", "README.md",
       "testing.cjs", "testing.mjs", "testing.d.cts", "testing.d.mts", "testing/package.json",
     ],

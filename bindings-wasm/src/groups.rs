@@ -1,14 +1,13 @@
-//! The resource groups (`client.partner`, `client.users`, …), generated from the core's
-//! operation table ([`p100::for_each_operation!`]): one class per group, one method per
-//! operation under the table's JS name, `waitFor` for the groups that have one, and the
-//! `Client` getters. A method reads its ids (strings) and its request (through the core's
-//! decoder, [`crate::convert::input`]), calls the core's method of the same name and converts
-//! the reply; validation, retries and error mapping all happen in the core.
+//! The resource groups (`client.partner.balances()`, …): one exported entry,
+//! `Client.__call(operation, args)`, whose `match` is generated from the core's operation table
+//! ([`p100::for_each_operation!`]). It reads the ids (strings) and the request (through the
+//! core's decoder, [`crate::convert::input`]), calls the core's method of the same name and
+//! converts the reply; validation, retries and error mapping all happen in the core.
 //!
-//! The TypeScript declarations come from the same table: wasm-bindgen's type attributes take
-//! only plain string literals, so the methods are `skip_typescript` and each group's class is
-//! declared by a custom section assembled with `concat!`
-//! (`createWallet(request: CreateWalletRequest): Promise<Wallet>;`).
+//! The JS side is generated from the same table: `js/groups.cjs` makes one class per group of
+//! `tests/operations.json` (the manifest of the table) whose methods call `__call`, and
+//! `build.sh` writes their typings from the manifest (`scripts/typings.mjs`). One exported entry
+//! instead of one per operation keeps the wasm small: each export carries its own promise glue.
 
 use js_sys::{Array, Object, Promise, Reflect, Uint8Array};
 use p100::models::*;
@@ -19,13 +18,6 @@ use wasm_bindgen::JsCast;
 
 use crate::client::{spawn, wait_options, Client};
 use crate::convert::{input, output, text};
-
-/// Declarations the generated classes share.
-#[wasm_bindgen(typescript_custom_section)]
-const TS_GROUPS: &'static str = r#"
-/** The argument of a query: optional when every field of `T` is. */
-export type QueryArgs<T> = {} extends T ? [query?: T] : [query: T];
-"#;
 
 /// A query: `undefined` stands for `{}` (a query whose fields are all optional).
 fn query<T: DeserializeOwned>(value: JsValue) -> Result<T, Error> {
@@ -68,35 +60,19 @@ fn split_files(value: JsValue) -> Result<(JsValue, Vec<FileUpload>), Error> {
     Ok((rest.into(), out))
 }
 
-macro_rules! wasm_groups {
+macro_rules! wasm_dispatch {
     // How a request argument is read, by the operation's shape.
-    (@read upload $in:ident, $v:ident) => {
+    (@read upload $in:ident, $v:expr) => {
         split_files($v).and_then(|(rest, files)| Ok($in { files, ..input(rest, "request")? }))
     };
-    (@read query $in:ident, $v:ident) => { query::<$in>($v) };
-    (@read ids_query $in:ident, $v:ident) => { query::<$in>($v) };
-    (@read $shape:ident $in:ident, $v:ident) => { input::<$in>($v, "request") };
-    (@js $in:ident) => { JsValue };
+    (@read query $in:ident, $v:expr) => { query::<$in>($v) };
+    (@read ids_query $in:ident, $v:expr) => { query::<$in>($v) };
+    (@read $shape:ident $in:ident, $v:expr) => { input::<$in>($v, "request") };
     (@out (), $v:ident) => {{
         let () = $v;
         Ok(JsValue::UNDEFINED)
     }};
     (@out $t:ident, $v:ident) => { output(&$v) };
-    // TypeScript: the parameters and the resolved type.
-    (@ts_ids $first:literal $($rest:literal)*) => {
-        concat!($first, ": string" $(, ", ", $rest, ": string")*)
-    };
-    (@ts_req query $in:ident) => { concat!("...query: QueryArgs<", stringify!($in), ">") };
-    (@ts_req ids_query $in:ident) => { concat!("...query: QueryArgs<", stringify!($in), ">") };
-    (@ts_req $shape:ident $in:ident) => { concat!("request: ", stringify!($in)) };
-    (@ts_params $shape:ident [] []) => { "" };
-    (@ts_params $shape:ident [$($idw:literal)+] []) => { wasm_groups!(@ts_ids $($idw)+) };
-    (@ts_params $shape:ident [] [$in:ident]) => { wasm_groups!(@ts_req $shape $in) };
-    (@ts_params $shape:ident [$($idw:literal)+] [$in:ident]) => {
-        concat!(wasm_groups!(@ts_ids $($idw)+), ", ", wasm_groups!(@ts_req $shape $in))
-    };
-    (@ts_out ()) => { "void" };
-    (@ts_out $t:ident) => { stringify!($t) };
     ($(
         $(#[doc = $gdoc:literal])*
         group $group:ident $Group:ident $gjs:literal wait($($wop:ident $wout:ident $wlabel:literal $wid:ident $widw:literal)?) {
@@ -107,82 +83,47 @@ macro_rules! wasm_groups {
             )+
         }
     )+) => {
-        $(
-            $(#[doc = $gdoc])*
-            #[wasm_bindgen(skip_typescript)]
-            pub struct $Group {
-                c: p100::Client,
-            }
-
-            const _: () = {
-                #[wasm_bindgen(typescript_custom_section)]
-                const TS: &'static str = concat!(
-                    "/**", $("\n *", $gdoc,)* "\n */\nexport class ", stringify!($Group), " {\n",
-                    "    private constructor();\n    free(): void;\n    [Symbol.dispose](): void;\n",
-                    $(
-                        "    /**", $("\n     *", $doc,)+ "\n     */\n",
-                        "    ", $js, "(",
-                        wasm_groups!(@ts_params $shape [$($($idw)+)?] [$($in)?]),
-                        "): Promise<", wasm_groups!(@ts_out $out), ">;\n",
-                    )+
-                    $(
-                        "    /**\n     * Polls `", stringify!($wop), "` until the ", $wlabel,
-                        " is final; rejects with a\n     * `TimeoutError` after",
-                        " `options.timeoutMs` (default 5 minutes).\n     */\n",
-                        "    waitFor(", $widw, ": string, options?: WaitOptions): Promise<",
-                        stringify!($wout), ">;\n",
-                    )?
-                    "}\n"
-                );
-            };
-
-            #[wasm_bindgen]
-            impl $Group {
+        /// Runs the operation `op` (`"sepa.partner_transfer"`, or `"sepa.wait_for"`) with the
+        /// JS arguments `args`: its ids, then its request (or the wait options).
+        async fn dispatch(c: p100::Client, op: String, args: Array) -> Result<JsValue, Error> {
+            let mut args = args.iter();
+            let mut next = move || args.next().unwrap_or(JsValue::UNDEFINED);
+            match op.as_str() {
                 $(
-                    $(#[doc = $doc])+
-                    #[wasm_bindgen(js_name = $js, skip_typescript)]
-                    pub fn $op(&self $($(, $id: JsValue)+)? $(, request: wasm_groups!(@js $in))?) -> Promise {
-                        let c = self.c.clone();
-                        spawn(async move {
+                    $(
+                        concat!(stringify!($group), ".", stringify!($op)) => {
+                            $($(let $id = text(&next(), $idw)?;)+)?
                             let out = c
                                 .$group()
                                 .$op(
-                                    $($(&text(&$id, $idw)?,)+)?
-                                    $(&wasm_groups!(@read $shape $in, request)?)?
+                                    $($(&$id,)+)?
+                                    $(&wasm_dispatch!(@read $shape $in, next())?)?
                                 )
                                 .await?;
-                            wasm_groups!(@out $out, out)
-                        })
-                    }
+                            wasm_dispatch!(@out $out, out)
+                        }
+                    )+
+                    $(
+                        concat!(stringify!($group), ".wait_for") => {
+                            let id = text(&next(), $widw)?;
+                            output(&c.$group().wait_for(&id, wait_options(next())?).await?)
+                        }
+                    )?
                 )+
-
-                $(
-                    #[doc = concat!("Polls `", stringify!($wop), "` until the ", $wlabel, " is final.")]
-                    #[wasm_bindgen(js_name = waitFor, skip_typescript)]
-                    pub fn wait_for(&self, $wid: JsValue, options: JsValue) -> Promise {
-                        let c = self.c.clone();
-                        spawn(async move {
-                            let id = text(&$wid, $widw)?;
-                            output(&c.$group().wait_for(&id, wait_options(options)?).await?)
-                        })
-                    }
-                )?
+                _ => Err(Error::validation("operation", "is not an operation of this version")),
             }
-        )+
-
-        #[wasm_bindgen]
-        impl Client {
-            $(
-                $(#[doc = $gdoc])*
-                #[wasm_bindgen(getter, js_name = $gjs)]
-                pub fn $group(&self) -> $Group {
-                    $Group {
-                        c: self.inner().clone(),
-                    }
-                }
-            )+
         }
     };
 }
 
-p100::for_each_operation!(wasm_groups);
+p100::for_each_operation!(wasm_dispatch);
+
+#[wasm_bindgen]
+impl Client {
+    /// Calls an operation by its manifest name with its arguments (the generated group classes
+    /// of `js/groups.cjs` call this; not part of the package's API).
+    #[wasm_bindgen(js_name = __call, skip_typescript)]
+    pub fn call(&self, op: String, args: Array) -> Promise {
+        spawn(dispatch(self.inner().clone(), op, args))
+    }
+}

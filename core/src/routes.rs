@@ -232,11 +232,40 @@ const SEGMENT: &percent_encoding::AsciiSet = &percent_encoding::NON_ALPHANUMERIC
     .remove(b'.')
     .remove(b'~');
 
-/// Route constants and [`ALL`] from the operation table.
+/// One group of operations (`client.sepa`), for the manifest's `groups`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Group {
+    /// The Rust and Python name (`"sepa"`).
+    pub name: &'static str,
+    /// The type name of the group in the bindings (`"Sepa"`).
+    pub class: &'static str,
+    /// The JS, Kotlin and Swift name (`"sepa"`).
+    pub js: &'static str,
+    /// What the group holds (the doc comment's text).
+    pub doc: &'static str,
+    /// Its `wait_for` helper, when it has one.
+    pub wait_for: Option<WaitFor>,
+}
+
+/// A group's `wait_for(id, options)`: polls a details operation until its status is final.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct WaitFor {
+    /// The operation it polls (`"sepa.details"`).
+    pub polls: &'static str,
+    /// Its output type (`"SepaTransferDetails"`).
+    pub output: &'static str,
+    /// What it waits for, in words (`"SEPA transfer"`).
+    pub label: &'static str,
+    /// The wire name of its id argument (`"transferId"`).
+    pub id: &'static str,
+}
+
+/// Route constants, [`ALL`] and [`GROUPS`] from the operation table.
 macro_rules! routes {
     ($(
         $(#[doc = $gdoc:literal])*
-        group $group:ident $Group:ident $gjs:literal wait($($wait:tt)*) {
+        group $group:ident $Group:ident $gjs:literal
+            wait($($wop:ident $wout:ident $wlabel:literal $wid:ident $widw:literal)?) {
             $(
                 $(#[doc = $doc:literal])+
                 $op:ident: $konst:ident $method:ident $path:literal $src:ident $($flag:ident)*,
@@ -244,6 +273,15 @@ macro_rules! routes {
             )+
         }
     )+) => {
+        /// Every group of the catalog, in table order.
+        pub const GROUPS: &[Group] = &[$(Group {
+            name: stringify!($group),
+            class: stringify!($Group),
+            js: $gjs,
+            doc: concat!($($gdoc, "\n",)* ""),
+            wait_for: routes!(@wait $(concat!(stringify!($group), ".", stringify!($wop)),
+                stringify!($wout), $wlabel, $widw)?),
+        }),+];
         $($(
             #[doc = concat!($($doc, "\n"),+)]
             #[doc = concat!("\n`", stringify!($method), " ", $path, "` (source ", stringify!($src), ")")]
@@ -276,6 +314,10 @@ macro_rules! routes {
     (@input ids_query $t:ident) => { Input::IdsQuery(stringify!($t)) };
     (@input ids_body $t:ident) => { Input::IdsBody(stringify!($t)) };
     (@input upload $t:ident) => { Input::Upload(stringify!($t)) };
+    (@wait) => { None };
+    (@wait $op:expr, $out:expr, $label:expr, $id:expr) => {
+        Some(WaitFor { polls: $op, output: $out, label: $label, id: $id })
+    };
     (@output ()) => { None };
     (@output $t:ident) => { Some(stringify!($t)) };
 }
@@ -353,6 +395,18 @@ pub fn manifest() -> serde_json::Value {
         "errorKinds": crate::ErrorKind::ALL.iter().map(|k| k.as_str()).collect::<Vec<_>>(),
         "outcomes": crate::Outcome::ALL.iter().map(|o| o.as_str()).collect::<Vec<_>>(),
         "webhookEvents": crate::webhooks::EVENT_NAMES,
+        "groups": GROUPS.iter().map(|g| serde_json::json!({
+            "name": g.name,
+            "class": g.class,
+            "js": g.js,
+            "doc": g.doc.split_whitespace().collect::<Vec<_>>().join(" "),
+            "waitFor": g.wait_for.map(|w| serde_json::json!({
+                "polls": w.polls,
+                "output": w.output,
+                "label": w.label,
+                "id": w.id,
+            })),
+        })).collect::<Vec<_>>(),
     })
 }
 
