@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Builds the npm package `p100` into bindings-wasm/pkg/:
 #   1. the crate p100-wasm for wasm32-unknown-unknown with the size-optimised profile
-#      `release-wasm` (opt-level z, fat LTO, panic=abort);
+#      `release-wasm` (opt-level s, fat LTO, panic=abort);
 #   2. wasm-bindgen-cli, pinned to the exact version of the wasm-bindgen crate in Cargo.lock,
 #      `--target nodejs` (CommonJS; index.mjs re-exports it for `import`, so there is one copy of
 #      the module and of the error classes whichever way the package is loaded);
