@@ -92,6 +92,34 @@ test("every operation of tests/operations.json is a function of a client, by its
   assert.deepEqual(problems, []);
 });
 
+test("the group classes come from the manifest's groups, and each method calls its own operation", async () => {
+  const manifest = JSON.parse(readFileSync(path.join(root, "tests/operations.json"), "utf8"));
+  const client = new p100.Client({ apiKey: "k", baseUrl: "http://127.0.0.1:9" });
+  for (const g of manifest.groups) {
+    assert.equal(typeof p100[g.class], "function", `p100.${g.class} is exported`);
+    assert.ok(client[g.js] instanceof p100[g.class], `client.${g.js} is a ${g.class}`);
+    assert.equal(client[g.js], client[g.js], `client.${g.js} is made once per client`);
+    assert.equal(typeof client[g.js].waitFor === "function", g.waitFor !== null, `${g.class}.waitFor`);
+  }
+  // A method passes its manifest name to the wasm's one entry: seen through a client whose
+  // entry records the calls instead of sending them.
+  const seen = [];
+  const spy = Object.create(client, { __call: { value: (op, args) => seen.push([op, args.length]) } });
+  for (const op of manifest.operations) {
+    const group = manifest.groups.find((g) => g.name === op.group);
+    const js = op.names.js.split(".").pop();
+    new p100[group.class](spy)[js]("a", "b");
+  }
+  assert.deepEqual(seen, manifest.operations.map((op) => [op.operation, 2]));
+  // The entry itself refuses a name that is not an operation, naming `operation`.
+  await assert.rejects(client.__call("partner.nope", []), (e) => {
+    assert.ok(e instanceof p100.ValidationError);
+    assert.equal(e.field, "operation");
+    assert.equal(e.outcome, "not_sent");
+    return true;
+  });
+});
+
 test("the typings declare every operation of tests/operations.json as a method (Promise of its output)", () => {
   // The TypeScript compiler resolves `client.<group>.<method>` through the shipped index.d.cts
   // (and what it re-exports), as a user's editor would.
