@@ -81,6 +81,34 @@ test("AbortSignal in flight: AbortError, outcome unknown, and the transfer recon
   assert.ok((await c.partner.balances()).fiatBalances);
 });
 
+test("AbortSignal in flight closes the connection of the exchange (the server sees it go)", async () => {
+  const http = await import("node:http");
+  // A peer that sends the head of a 200 and then nothing: only an abort can end the exchange.
+  let closed;
+  const socketClosed = new Promise((resolve) => (closed = resolve));
+  const server = http.createServer((req, res) => {
+    req.socket.on("close", () => closed(Date.now()));
+    res.writeHead(200, { "content-type": "application/json", "content-length": "1000" });
+    res.write('{"fiatBalances":[');
+  });
+  await new Promise((resolve) => server.listen(0, "127.0.0.1", resolve));
+  try {
+    const c = new Client({ apiKey: "k", baseUrl: `http://127.0.0.1:${server.address().port}`, maxRetries: 0 });
+    const ac = new AbortController();
+    setTimeout(() => ac.abort(), 200);
+    const e = await rejects(c.withOptions({ signal: ac.signal, timeoutMs: 30000 }).partner.balances());
+    const aborted = Date.now();
+    isSdkError(e, AbortError, "aborted");
+    // The socket closes because of the abort, well before the 30 s timeout would close it.
+    const at = await Promise.race([socketClosed, new Promise((r) => setTimeout(() => r(null), 5000))]);
+    assert.ok(at !== null, "the server's socket was still open 5 s after the abort");
+    assert.ok(at - aborted < 5000);
+  } finally {
+    server.closeAllConnections();
+    await new Promise((resolve) => server.close(resolve));
+  }
+});
+
 test("AbortSignal already aborted: nothing is sent; anything else than a signal is refused", async () => {
   const c = client();
   const before = (await control("requests")).requests.length;
