@@ -9,7 +9,6 @@ import { appendFileSync, readFileSync, writeFileSync } from "node:fs";
 
 const [manifestPath, pkg] = process.argv.slice(2);
 const manifest = JSON.parse(readFileSync(manifestPath, "utf8"));
-const camel = (s) => s.replace(/_([a-z0-9])/g, (_, c) => c.toUpperCase());
 const jsName = (op) => op.names.js.split(".").pop();
 const doc = (text, indent) => `${indent}/** ${text.replaceAll("*/", "*\\/")} */\n`;
 
@@ -47,8 +46,11 @@ for (const g of manifest.groups) {
   }
   if (g.waitFor) {
     const w = g.waitFor;
+    // The polled operation's JS name, as the manifest spells it (no case conversion here).
+    const polled = manifest.operations.find((o) => o.operation === w.polls);
+    if (!polled) throw new Error(`${g.name}.waitFor polls ${w.polls}, which the manifest lacks`);
     js += `  waitFor(...args) {\n    return this[CLIENT].__call(${JSON.stringify(`${g.name}.wait_for`)}, args);\n  }\n`;
-    ts += doc(`Polls \`${camel(w.polls.split(".").pop())}\` until the ${w.label} is final; rejects with a ` +
+    ts += doc(`Polls \`${jsName(polled)}\` until the ${w.label} is final; rejects with a ` +
       "`TimeoutError` after `options.timeoutMs` (default 5 minutes).", "    ");
     ts += `    waitFor(${w.id}: string, options?: WaitOptions): Promise<${w.output}>;\n`;
   }

@@ -4,10 +4,10 @@
 //! core's decoder, [`crate::convert::input`]), calls the core's method of the same name and
 //! converts the reply; validation, retries and error mapping all happen in the core.
 //!
-//! The JS side is generated from the same table: `js/groups.cjs` makes one class per group of
-//! `tests/operations.json` (the manifest of the table) whose methods call `__call`, and
-//! `build.sh` writes their typings from the manifest (`scripts/typings.mjs`). One exported entry
-//! instead of one per operation keeps the wasm small: each export carries its own promise glue.
+//! The JS side is generated from the same table: `build.sh` runs `scripts/groups.mjs`, which
+//! writes `pkg/groups.cjs` (one class per group of `tests/operations.json`, the table's
+//! manifest, whose methods call `__call`) and their typings. One exported entry instead of one
+//! per operation keeps the wasm small: each export carries its own promise glue.
 
 use js_sys::{Array, Object, Promise, Reflect, Uint8Array};
 use p100::models::*;
