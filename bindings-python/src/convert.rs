@@ -1,5 +1,5 @@
 //! Arguments in, JSON out: Python keyword arguments (or a dict) are read into JSON and decoded
-//! by the core's one request decoder ([`p100::bindings::input::decode`]: field paths in errors,
+//! by the core's one request decoder ([`p100::input::decode`]: field paths in errors,
 //! unknown fields refused, no float for money, no echo of values); JSON replies of the escape
 //! hatch become Python values. What is Python's own:
 //!
@@ -81,7 +81,7 @@ pub fn to_json(value: &Bound<'_, PyAny>, path: &str, depth: usize, keys: Keys) -
         let number = Number::from_f64(f.value()).filter(|_| keys == Keys::Request);
         return number
             .map(Value::Number)
-            .ok_or_else(|| validation(py, field, p100::bindings::input::FLOAT_FOR_MONEY));
+            .ok_or_else(|| validation(py, field, p100::input::FLOAT_FOR_MONEY));
     }
     if let Ok(s) = value.cast::<PyString>() {
         return Ok(Value::String(s.to_cow()?.into_owned()));
@@ -213,7 +213,7 @@ pub fn request<T: DeserializeOwned>(
     kwargs: Option<&Bound<'_, PyDict>>,
 ) -> PyResult<T> {
     let value = collect(fields, kwargs, None)?;
-    p100::bindings::input::decode(&value, "fields").map_err(|e| to_pyerr(py, &e))
+    p100::input::decode(&value, "fields").map_err(|e| to_pyerr(py, &e))
 }
 
 /// Like [`request`], for uploads: the `files` entry (bytes, `(name, bytes)` pairs or paths) is
@@ -225,7 +225,7 @@ pub fn upload_request<T: DeserializeOwned>(
 ) -> PyResult<(T, Vec<FileUpload>)> {
     let mut files = None;
     let value = collect(fields, kwargs, Some(&mut files))?;
-    let request = p100::bindings::input::decode(&value, "fields").map_err(|e| to_pyerr(py, &e))?;
+    let request = p100::input::decode(&value, "fields").map_err(|e| to_pyerr(py, &e))?;
     let files = match files {
         Some(v) => file_list(&v)?,
         None => Vec::new(),

@@ -1,7 +1,7 @@
 //! JS values in and out.
 //!
 //! **In**: a JS value is read into a `serde_json::Value` (serde-wasm-bindgen), then decoded by
-//! the core's one request decoder, [`p100::bindings::input::decode`]: a bad input is a
+//! the core's one request decoder, [`p100::input::decode`]: a bad input is a
 //! `ValidationError` whose `field` names the wire path (`limits.dailyTrxAll`, `files[1]`),
 //! unknown fields are refused, a number with a fraction is refused where an amount is expected
 //! (send amounts as strings, `"10.50"`; integers are exact and accepted), and the value given is
@@ -11,7 +11,7 @@
 //! the wire's camelCase names; amounts are strings (that is how [`p100::Amount`] serializes),
 //! absent values are `null`, maps are plain objects.
 
-use p100::bindings::input::{decode, is_exact_integer};
+use p100::input::{decode, is_exact_integer};
 use p100::Error;
 use serde::de::DeserializeOwned;
 use serde::Serialize;

@@ -276,7 +276,7 @@ fn wire_name(flag: &str) -> String {
 
 /// A field's value: JSON for objects, arrays, booleans and `null`; text otherwise (amounts and
 /// ids stay exact). Numbers are given as text; the decoder reads them as numbers where the
-/// request type has a number (`p100::bindings::input::decode_text`).
+/// request type has a number (`p100::input::decode_text`).
 fn field_value(v: &str) -> Value {
     let t = v.trim();
     if t.starts_with('{') || t.starts_with('[') || matches!(t, "true" | "false" | "null") {

@@ -31,7 +31,7 @@ fn s(input: &Value, key: &str) -> p100::Result<String> {
 
 /// The request fields of `input` (without the path ids), decoded by the core's decoder for
 /// text input: `--month 3` is the number 3 where the request has a number (the request type
-/// says so, see `p100::bindings::input::decode_text`).
+/// says so, see `p100::input::decode_text`).
 fn arg<T: serde::de::DeserializeOwned>(input: &Value, ids: &[&str]) -> p100::Result<T> {
     let mut fields = input.clone();
     if let Some(map) = fields.as_object_mut() {
@@ -39,7 +39,7 @@ fn arg<T: serde::de::DeserializeOwned>(input: &Value, ids: &[&str]) -> p100::Res
             map.remove(*key);
         }
     }
-    p100::bindings::input::decode_text(&fields, "request")
+    p100::input::decode_text(&fields, "request")
 }
 
 fn out<T: serde::Serialize>(r: p100::Result<T>) -> p100::Result<Value> {

@@ -33,6 +33,7 @@
 mod macros;
 #[doc(hidden)]
 pub mod bindings;
+pub mod input;
 
 pub mod error;
 pub mod log;

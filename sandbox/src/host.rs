@@ -186,7 +186,7 @@ pub fn fund(
     amount: &Value,
     external_user_id: Option<&str>,
 ) -> Result<Value> {
-    let amount: Amount = p100::bindings::input::decode(amount, "amount")?;
+    let amount: Amount = p100::input::decode(amount, "amount")?;
     sb.credit(&Currency::parse(currency), &amount, external_user_id)
         .map_err(|r| error(unit, r))
 }

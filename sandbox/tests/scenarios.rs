@@ -475,7 +475,7 @@ fn matches(actual: Option<&Value>, m: &Value) -> Result<(), String> {
 // ---- operation name → client call --------------------------------------------------------
 
 /// The request of a step, decoded as every binding decodes host values
-/// (`p100::bindings::input::decode`: unknown fields and fractional amounts refused, wire paths
+/// (`p100::input::decode`: unknown fields and fractional amounts refused, wire paths
 /// in errors), without the keys that are not request fields (path ids, upload files).
 fn arg<T: DeserializeOwned>(input: &Value, not_fields: &[&str]) -> p100::Result<T> {
     let mut fields = input.clone();
@@ -484,7 +484,7 @@ fn arg<T: DeserializeOwned>(input: &Value, not_fields: &[&str]) -> p100::Result<
             map.remove(*key);
         }
     }
-    p100::bindings::input::decode(&fields, "request")
+    p100::input::decode(&fields, "request")
 }
 
 fn s<'a>(input: &'a Value, key: &str) -> &'a str {

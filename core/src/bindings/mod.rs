@@ -11,7 +11,6 @@
 //! Each file defines the macros `__<binding>_model_extras!` / `__<binding>_enum_extras!`,
 //! with an empty fallback when its feature is off.
 
-pub mod input;
 #[cfg(feature = "python")]
 pub mod python;
 #[cfg(feature = "uniffi")]

@@ -197,7 +197,7 @@ remote_to_json!(
 );
 
 /// Reads a request from the API's JSON, for `*FromJson`: the text must be JSON, then the core's
-/// one decoder for host values ([`crate::bindings::input::decode`]: wire paths in errors, no
+/// one decoder for host values ([`crate::input::decode`]: wire paths in errors, no
 /// float for money, unknown fields refused, never an echo of the text).
 fn from_json<T: serde::de::DeserializeOwned>(name: &str, json: &str) -> Result<T, P100Error> {
     let value: serde_json::Value = serde_json::from_str(json).map_err(|e| {
@@ -206,7 +206,7 @@ fn from_json<T: serde::de::DeserializeOwned>(name: &str, json: &str) -> Result<T
             format!("is not valid JSON for a {name} ({:?} error)", e.classify()),
         )
     })?;
-    Ok(crate::bindings::input::decode(&value, name)?)
+    Ok(crate::input::decode(&value, name)?)
 }
 
 // `<request>FromJson(json)` for every request type (Swift and Kotlin): builds the request from

@@ -1,6 +1,7 @@
-//! Request decoding from host values, for every binding (DESIGN principle 1): a binding turns
-//! its host value (a JS object, Python keyword arguments, a JSON string from Swift/Kotlin) into
-//! a [`serde_json::Value`] and calls [`decode`]. One function, so every language gets:
+//! Request decoding from host values (DESIGN principle 1), for every binding, the CLI and the
+//! sandbox: a binding turns its host value (a JS object, Python keyword arguments, a JSON string
+//! from Swift/Kotlin) into a [`serde_json::Value`] and calls [`decode`]. One function, so every
+//! language gets:
 //!
 //! * the **wire path** of the value at fault in the error's `field` (`limits.dailyTrxAll`,
 //!   `files[1]`), as a `Validation` error before anything is sent;
