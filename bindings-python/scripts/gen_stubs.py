@@ -22,6 +22,7 @@ import argparse
 import json
 import re
 import sys
+import textwrap
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -333,7 +334,8 @@ from typing import Any, final, overload
 
 from typing_extensions import Self
 
-from p100._errors import Fingerprint, P100Error, Reconciliation
+from p100._errors import P100Error, Reconciliation
+from p100.types import Fingerprint
 from p100.types import Amount, FileInput, ResponseInfo
 from p100.webhooks import WebhookEvent
 
@@ -744,8 +746,19 @@ def main() -> int:
     hooks_block += "EVENT_NAMES: dict[type, str] = {\n"
     hooks_block += "".join(f'    {cls}: "{name}",\n' for name, cls in events)
     hooks_block += '    UnknownEvent: "unknown",\n}\n\n'
-    hooks_block += "WebhookEvent = Union[\n"
-    hooks_block += "".join(f"    {cls},\n" for _, cls in events) + "    UnknownEvent,\n]\n"
+    hooks_block += textwrap.dedent(
+        """\
+        # `typing` is for type checkers only (it was half the time of `import p100`): at run
+        # time `WebhookEvent` is built on first use, from `EVENT_NAMES`, by `__getattr__` below.
+        TYPE_CHECKING = False
+        if TYPE_CHECKING:
+            from typing import Union
+
+            WebhookEvent = Union[
+        """
+    )
+    hooks_block += "".join(f"        {cls},\n" for _, cls in events)
+    hooks_block += "        UnknownEvent,\n    ]\n"
 
     outputs = {
         PKG / "_native.pyi": stub,

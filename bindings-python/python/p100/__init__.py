@@ -21,7 +21,7 @@ The whole client is the Rust crate ``p100``; this package is a thin binding of i
 
 from __future__ import annotations
 
-from . import types as types, webhooks as webhooks
+from . import webhooks as webhooks
 from ._errors import (
     OUTCOMES as OUTCOMES,
     AbortError as AbortError,
@@ -29,9 +29,7 @@ from ._errors import (
     AuthenticationError as AuthenticationError,
     ConfigError as ConfigError,
     DecodeError as DecodeError,
-    Fingerprint as Fingerprint,
     NetworkError as NetworkError,
-    Outcome as Outcome,
     P100Error as P100Error,
     RateLimitError as RateLimitError,
     Reconciliation as Reconciliation,
@@ -284,3 +282,21 @@ __all__ = [
 ]
 # END GENERATED EXPORTS
 # isort: on
+
+# `p100.types` imports `typing` (with `re` and `enum`: half the time `import p100` took), so
+# it and the two aliases defined there load on first use. Type checkers see plain imports
+# (mypy treats a `TYPE_CHECKING` name as true); the module `__getattr__` exists only at run
+# time, so that a misspelt `p100.Clinet` stays an error for them.
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from . import types as types
+    from .types import Fingerprint as Fingerprint, Outcome as Outcome
+else:
+
+    def __getattr__(name: str) -> object:
+        if name in ("types", "Outcome", "Fingerprint"):
+            import importlib
+
+            types = importlib.import_module(f"{__name__}.types")
+            return types if name == "types" else getattr(types, name)
+        raise AttributeError(f"module 'p100' has no attribute {name!r}")

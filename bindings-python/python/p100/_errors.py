@@ -40,13 +40,17 @@ with outcome ``"unknown"``.
 
 from __future__ import annotations
 
-from decimal import Decimal
-from typing import Any, Literal, TypedDict, Union
+# `typing` (with the `re` and `enum` it imports) took half the time of `import p100`. Only type
+# checkers read these imports (mypy treats a `TYPE_CHECKING` name as true); `Outcome` and
+# `Fingerprint` are defined in `p100.types`, which `p100` loads on first use.
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from typing import Any, Literal
+
+    from .types import Fingerprint, Outcome
 
 __all__ = [
-    "Outcome",
     "OUTCOMES",
-    "Fingerprint",
     "Reconciliation",
     "P100Error",
     "ValidationError",
@@ -63,42 +67,8 @@ __all__ = [
 ]
 
 
-#: Did the operation happen? Every :class:`P100Error` answers in ``outcome``:
-#:
-#: ``"not_sent"``
-#:     the request provably never left (bad input, connection refused, DNS, connect timeout):
-#:     sending it again cannot duplicate anything.
-#: ``"rejected"``
-#:     a reply said no (4xx, P-codes, 401, 429): nothing happened.
-#: ``"unknown"``
-#:     sent, but no usable reply (timeout after sending, reset, 5xx): it may or may not have
-#:     happened. ``client.reconcile(e)`` (or the details call) before sending it again.
-#: ``"accepted"``
-#:     a 2xx arrived but its body could not be read: it happened. Never send it again.
-# (A Union of one-value Literals, the same type as Literal["not_sent", ...]: so stubtest sees
-# the Union mypy sees.)
-Outcome = Union[Literal["not_sent"], Literal["rejected"], Literal["unknown"], Literal["accepted"]]
-
 #: Every outcome, in that order.
 OUTCOMES: tuple[Outcome, ...] = ("not_sent", "rejected", "unknown", "accepted")
-
-
-class Fingerprint(TypedDict):
-    """What a money-moving call sent (``e.fingerprint``): the input of ``client.reconcile``.
-    Holds no secret; keep it (e.g. as JSON, with the amount as a string) to reconcile later."""
-
-    #: The operation (``"sepa.partner_transfer"``...).
-    operation: str
-    #: The amount sent, when the call had one.
-    amount: Decimal | None
-    #: The currency (sold currency for exchanges), lower case, when the call had one.
-    currency: str | None
-    #: Where the money went: IBAN, wallet address or user, when the call said.
-    destination: str | None
-    #: The user whose balance pays, if not the partner.
-    external_user_id: str | None
-    #: When the first attempt was sent, in milliseconds since 1970 (UTC).
-    sent_at_ms: int
 
 
 class Reconciliation:

@@ -1,10 +1,15 @@
-"""Type aliases of the SDK's inputs, for code that wraps it with type hints."""
+"""Type aliases of the SDK's inputs and of its errors' ``outcome`` and ``fingerprint``, for code
+that wraps it with type hints (also ``p100.Outcome`` and ``p100.Fingerprint``).
+
+The only module of the package that imports :mod:`typing` at run time: ``import p100`` loads it
+on first use of ``p100.types``, ``p100.Outcome`` or ``p100.Fingerprint``.
+"""
 
 from __future__ import annotations
 
 import os
 from decimal import Decimal
-from typing import TypedDict, Union
+from typing import Literal, TypedDict, Union
 
 #: An amount as the SDK accepts it: exact, never a float.
 Amount = Union[Decimal, str, int]
@@ -28,4 +33,39 @@ class ResponseInfo(TypedDict):
     attempts: int
 
 
-__all__ = ["Amount", "FileInput", "ResponseInfo"]
+__all__ = ["Amount", "FileInput", "Fingerprint", "Outcome", "ResponseInfo"]
+
+
+#: Did the operation happen? Every :class:`P100Error` answers in ``outcome``:
+#:
+#: ``"not_sent"``
+#:     the request provably never left (bad input, connection refused, DNS, connect timeout):
+#:     sending it again cannot duplicate anything.
+#: ``"rejected"``
+#:     a reply said no (4xx, P-codes, 401, 429): nothing happened.
+#: ``"unknown"``
+#:     sent, but no usable reply (timeout after sending, reset, 5xx): it may or may not have
+#:     happened. ``client.reconcile(e)`` (or the details call) before sending it again.
+#: ``"accepted"``
+#:     a 2xx arrived but its body could not be read: it happened. Never send it again.
+# (A Union of one-value Literals, the same type as Literal["not_sent", ...]: so stubtest sees
+# the Union mypy sees.)
+Outcome = Union[Literal["not_sent"], Literal["rejected"], Literal["unknown"], Literal["accepted"]]
+
+
+class Fingerprint(TypedDict):
+    """What a money-moving call sent (``e.fingerprint``): the input of ``client.reconcile``.
+    Holds no secret; keep it (e.g. as JSON, with the amount as a string) to reconcile later."""
+
+    #: The operation (``"sepa.partner_transfer"``...).
+    operation: str
+    #: The amount sent, when the call had one.
+    amount: Decimal | None
+    #: The currency (sold currency for exchanges), lower case, when the call had one.
+    currency: str | None
+    #: Where the money went: IBAN, wallet address or user, when the call said.
+    destination: str | None
+    #: The user whose balance pays, if not the partner.
+    external_user_id: str | None
+    #: When the first attempt was sent, in milliseconds since 1970 (UTC).
+    sent_at_ms: int
