@@ -5,7 +5,19 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 export CARGO_TERM_COLOR=never
 
-step() { printf '\n======== %s ========\n' "$*"; }
+# Each step's banner, and its time once the next one starts (the table at the end says where
+# CI's minutes went).
+timings=()
+current=""
+started=$SECONDS
+step() {
+  if [ -n "$current" ]; then
+    timings+=("$(printf '%6d s  %s' $((SECONDS - started)) "$current")")
+  fi
+  current="$*"
+  started=$SECONDS
+  printf '\n======== %s ========\n' "$*"
+}
 
 step "setup"
 scripts/setup.sh all
@@ -60,3 +72,4 @@ wheel="$(ls "${CARGO_TARGET_DIR:-target}"/python-test/wheels/p100-*.whl 2>/dev/n
 BENCH_PY_WHEEL="$wheel" BENCH_ONLY="${BENCH_ONLY:-rust node python}" scripts/bench.sh --quick
 
 step "all suites passed"
+printf '%s\n' "time per step:" "${timings[@]}" "$(printf '%6d s  in all' "$SECONDS")"
