@@ -335,8 +335,7 @@ from typing import Any, final, overload
 from typing_extensions import Self
 
 from p100._errors import P100Error, Reconciliation
-from p100.types import Fingerprint
-from p100.types import Amount, FileInput, ResponseInfo
+from p100.types import Amount, FileInput, Fingerprint, ResponseInfo
 from p100.webhooks import WebhookEvent
 
 __all__ = [
