@@ -4,6 +4,8 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 export CARGO_TERM_COLOR=never
+# CI builds from a cold target directory once: incremental compilation's bookkeeping is pure cost.
+if [ -n "${CI:-}" ]; then export CARGO_INCREMENTAL=0; fi
 
 # Each step's banner, and its time once the next one starts (the table at the end says where
 # CI's minutes went).
