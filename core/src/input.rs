@@ -117,7 +117,9 @@ fn kind_of(unexp: &de::Unexpected<'_>) -> &'static str {
     match unexp {
         U::Bool(_) => "a boolean",
         U::Signed(i) if *i < 0 => "a negative number",
-        U::Float(f) if f.fract() != 0.0 => "a fractional number",
+        // A number too large for a double (the core parses JSON with arbitrary precision)
+        // arrives here as NaN or infinity: it is "a number", not a fractional one.
+        U::Float(f) if f.is_finite() && f.fract() != 0.0 => "a fractional number",
         U::Unsigned(_) | U::Signed(_) | U::Float(_) => "a number",
         U::Char(_) | U::Str(_) => "a string",
         U::Bytes(_) => "bytes",
@@ -631,6 +633,9 @@ mod tests {
             (json!(true), "a boolean"),
             (json!(null), "null"),
             (json!(-4821), "a negative number"),
+            (json!(48.21), "a fractional number"),
+            (serde_json::from_str("4821e400").unwrap(), "a number"),
+            (serde_json::from_str("-4821e400").unwrap(), "a number"),
         ] {
             let e = pin(given);
             assert_eq!(field(&e), "pin");
