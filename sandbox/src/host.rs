@@ -5,11 +5,13 @@
 //! never guessed from a message. A binding converts its values, calls these and maps the error
 //! like any other; the checks and the names live here once for every language.
 
+use std::sync::{Arc, Mutex};
 use std::time::{Duration, SystemTime};
 
 use p100::client::Unit;
 use p100::{Amount, Currency, Error, Result};
 use serde_json::Value;
+use tokio::runtime::{Handle, Runtime};
 
 use crate::{FaultSpec, Refusal, RunningSandbox, Sandbox, StartError};
 
@@ -137,6 +139,148 @@ impl StartSettings {
             }
             io => Error::config(io.to_string()),
         })
+    }
+}
+
+/// A sandbox that a host language's object owns (Python's `p100.testing.Sandbox`, the
+/// Kotlin/Swift `Sandbox`): started on a Tokio runtime, its own or one the host shares, reached
+/// from any thread, stopped once. After [`stop`](Hosted::stop) every call is the
+/// [`stopped`] error; dropping it without `stop` aborts the server's tasks.
+pub struct Hosted {
+    url: String,
+    api_key: String,
+    handle: Handle,
+    /// `None` once stopped.
+    running: Mutex<Option<Arc<RunningSandbox>>>,
+    /// The runtime the sandbox owns (`start_own`), shut down with it.
+    own: Mutex<Option<Runtime>>,
+}
+
+impl Hosted {
+    /// Starts a sandbox on a runtime of its own (two worker threads named `p100-sandbox`), so
+    /// that it answers whatever the host's threads are doing.
+    pub async fn start_own(settings: StartSettings, unit: Unit) -> Result<Hosted> {
+        let runtime = tokio::runtime::Builder::new_multi_thread()
+            .worker_threads(2)
+            .thread_name("p100-sandbox")
+            .enable_all()
+            .build()
+            .map_err(|e| Error::config(format!("could not start the sandbox runtime: {e}")))?;
+        let handle = runtime.handle().clone();
+        let started = match handle.spawn(settings.start(unit)).await {
+            Ok(started) => started,
+            Err(e) => Err(Error::config(format!("the sandbox did not start: {e}"))),
+        };
+        match started {
+            Ok(running) => Ok(Hosted::new(running, handle, Some(runtime))),
+            Err(e) => {
+                runtime.shutdown_background();
+                Err(e)
+            }
+        }
+    }
+
+    /// Starts a sandbox on the host's runtime `handle`, blocking the calling thread (which must
+    /// not be one of that runtime's) until it accepts requests.
+    pub fn start_on(handle: Handle, settings: StartSettings, unit: Unit) -> Result<Hosted> {
+        let running = handle.block_on(settings.start(unit))?;
+        Ok(Hosted::new(running, handle, None))
+    }
+
+    fn new(running: RunningSandbox, handle: Handle, own: Option<Runtime>) -> Hosted {
+        Hosted {
+            url: running.base_url().to_string(),
+            api_key: running.api_key().to_string(),
+            handle,
+            running: Mutex::new(Some(Arc::new(running))),
+            own: Mutex::new(own),
+        }
+    }
+
+    /// `http://127.0.0.1:PORT`.
+    pub fn url(&self) -> &str {
+        &self.url
+    }
+
+    /// The API key the sandbox accepts.
+    pub fn api_key(&self) -> &str {
+        &self.api_key
+    }
+
+    /// True once stopped.
+    pub fn is_stopped(&self) -> bool {
+        self.running().is_err()
+    }
+
+    fn running(&self) -> Result<Arc<RunningSandbox>> {
+        let guard = self.running.lock().unwrap_or_else(|e| e.into_inner());
+        guard.clone().ok_or_else(stopped)
+    }
+
+    /// Runs `f` on the sandbox inside its runtime's context (triggered webhook deliveries and
+    /// work that became due are spawned on it).
+    pub fn with<T>(&self, f: impl FnOnce(&RunningSandbox) -> T) -> Result<T> {
+        let sb = self.running()?;
+        let _guard = self.handle.enter();
+        Ok(f(&sb))
+    }
+
+    /// Any control of the sandbox ([`control`]), run on the sandbox's runtime.
+    pub async fn control(
+        &self,
+        unit: Unit,
+        method: String,
+        path: String,
+        body: Option<Value>,
+    ) -> Result<Value> {
+        let sb = self.running()?;
+        let task = async move { control(&sb, unit, &method, &path, body.as_ref()).await };
+        match self.handle.spawn(task).await {
+            Ok(reply) => reply,
+            Err(e) => Err(Error::config(format!("the sandbox task failed: {e}"))),
+        }
+    }
+
+    /// Stops the sandbox: the port is closed and its tasks have ended when this returns (a
+    /// control still in flight ends first). Calling it again does nothing.
+    pub async fn stop(&self) {
+        let running = self
+            .running
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .take();
+        if let Some(sb) = running {
+            match Arc::try_unwrap(sb) {
+                Ok(sb) => {
+                    let _ = self.handle.spawn(sb.shutdown()).await;
+                }
+                Err(sb) => {
+                    let _guard = self.handle.enter();
+                    drop(sb);
+                }
+            }
+        }
+        if let Some(rt) = self.own.lock().unwrap_or_else(|e| e.into_inner()).take() {
+            rt.shutdown_background();
+        }
+    }
+}
+
+impl Drop for Hosted {
+    /// Dropped without `stop()`: the listener and its tasks are aborted on the runtime.
+    fn drop(&mut self) {
+        let running = self
+            .running
+            .get_mut()
+            .unwrap_or_else(|e| e.into_inner())
+            .take();
+        if let Some(sb) = running {
+            let _guard = self.handle.enter();
+            drop(sb);
+        }
+        if let Some(rt) = self.own.get_mut().unwrap_or_else(|e| e.into_inner()).take() {
+            rt.shutdown_background();
+        }
     }
 }
 
@@ -342,5 +486,77 @@ mod tests {
         .unwrap_err();
         assert_eq!(e.field(), Some("operation"), "{e}");
         sb.shutdown().await;
+    }
+
+    /// The port of a sandbox's `http://127.0.0.1:PORT`.
+    fn port(url: &str) -> u16 {
+        url.rsplit(':').next().and_then(|p| p.parse().ok()).unwrap()
+    }
+
+    #[test]
+    fn hosted_on_its_own_runtime_serves_until_stopped_then_refuses() {
+        let rt = tokio::runtime::Builder::new_current_thread()
+            .enable_all()
+            .build()
+            .unwrap();
+        rt.block_on(async {
+            let h = Hosted::start_own(StartSettings::default(), Unit::Millis)
+                .await
+                .unwrap();
+            assert!(h.url().starts_with("http://127.0.0.1:"), "{}", h.url());
+            assert!(h.api_key().starts_with("sandbox-"));
+            let (method, path) = ("GET".to_string(), "/_sandbox/health".to_string());
+            let health = h.control(Unit::Millis, method, path, None).await.unwrap();
+            assert!(health.is_object(), "{health}");
+            assert!(h.with(|sb| sb.base_url().to_string()).unwrap() == h.url());
+            let addr = ("127.0.0.1", port(h.url()));
+            assert!(tokio::net::TcpStream::connect(addr).await.is_ok());
+
+            h.stop().await;
+            h.stop().await; // a second stop does nothing
+            assert!(h.is_stopped());
+            assert!(tokio::net::TcpStream::connect(addr).await.is_err());
+            let e = h.with(|_| ()).unwrap_err();
+            assert_eq!(e.kind(), p100::ErrorKind::Config);
+            let (method, path) = ("GET".to_string(), "/_sandbox/health".to_string());
+            let e = h
+                .control(Unit::Millis, method, path, None)
+                .await
+                .unwrap_err();
+            assert_eq!(e.kind(), p100::ErrorKind::Config);
+        });
+    }
+
+    #[test]
+    fn hosted_on_a_shared_runtime_is_dropped_without_stop_and_frees_its_port() {
+        let rt = tokio::runtime::Builder::new_multi_thread()
+            .worker_threads(1)
+            .enable_all()
+            .build()
+            .unwrap();
+        let settings = StartSettings {
+            time_scale: Some(-1.0),
+            ..Default::default()
+        };
+        let e = Hosted::start_on(rt.handle().clone(), settings, Unit::Seconds).err();
+        assert_eq!(
+            e.and_then(|e| e.field().map(str::to_string)).as_deref(),
+            Some("time_scale")
+        );
+
+        let h =
+            Hosted::start_on(rt.handle().clone(), StartSettings::default(), Unit::Seconds).unwrap();
+        let addr = ("127.0.0.1", port(h.url()));
+        assert!(std::net::TcpStream::connect(addr).is_ok());
+        drop(h);
+        // The listener is aborted on the runtime: the port closes without a stop().
+        let closed = (0..100).any(|_| {
+            std::thread::sleep(Duration::from_millis(20));
+            std::net::TcpStream::connect(addr).is_err()
+        });
+        assert!(
+            closed,
+            "the port of a dropped sandbox still accepts connections"
+        );
     }
 }
