@@ -23,20 +23,13 @@
 
 use p100::bindings::uniffi::P100Error;
 use p100::client::Environment;
-use p100::models::{
-    Balances, ExchangeRates, FileUpload, OrderRates, SepaContacts, TransactionHistory,
-};
+use p100::models::FileUpload;
 use p100::{Amount, Fingerprint, Reconciliation};
 
 uniffi::setup_scaffolding!("p100_mobile");
 
-// Core models that are declared with `#[uniffi::remote]` in the core (not through `model!`).
-uniffi::use_remote_type!(p100::Balances);
+// Core types that are declared with `#[uniffi::remote]` in the core (not through `model!`).
 uniffi::use_remote_type!(p100::FileUpload);
-uniffi::use_remote_type!(p100::ExchangeRates);
-uniffi::use_remote_type!(p100::OrderRates);
-uniffi::use_remote_type!(p100::TransactionHistory);
-uniffi::use_remote_type!(p100::SepaContacts);
 uniffi::use_remote_type!(p100::Environment);
 uniffi::use_remote_type!(p100::Fingerprint);
 uniffi::use_remote_type!(p100::Reconciliation);

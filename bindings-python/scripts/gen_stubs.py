@@ -51,7 +51,8 @@ ERRORS = [
 # What happened to a call, and reconciling it (p100/_errors.py).
 OUTCOME_NAMES = ["Outcome", "OUTCOMES", "Fingerprint", "Reconciliation"]
 
-# Response types that are not `model!`s: small wrapper classes in core/src/bindings/python.rs.
+# Response models that decode themselves (`model! { @custom_decode … }`): their stubs, with their
+# helper methods (`fiat`, `crypto`, `rate`), are written in HEADER below.
 WRAPPERS = {"Balances", "TransactionHistory", "ExchangeRates", "OrderRates", "SepaContacts"}
 
 
@@ -181,6 +182,8 @@ def parse_models(paths: list[Path]) -> dict[str, Model]:
             block = src[start + 1 : end]
             sm = re.search(r"pub struct (\w+)\s*\{", block)
             assert sm, block[:200]
+            if sm.group(1) in WRAPPERS:
+                continue
             doc_lines = [
                 line.strip()[3:].strip()
                 for line in block[: sm.start()].splitlines()

@@ -111,6 +111,26 @@ macro_rules! string_enum {
 #[macro_export]
 #[doc(hidden)]
 macro_rules! model {
+    // A response model that decodes itself (a hand-written `Deserialize` for several wire
+    // shapes): the same derives and binding extras, without `Deserialize` and without the
+    // TypeScript and JSON Schema derives (its serde attributes come with `$meta`).
+    // `python { … }` adds methods to its Python class.
+    (
+        @custom_decode
+        $(#[$meta:meta])*
+        pub struct $name:ident { $($body:tt)* }
+        $( python { $($py:tt)* } )?
+    ) => {
+        // The derive comes first: `$meta` holds its `#[serde]` helper attributes.
+        #[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize)]
+        $(#[$meta])*
+        #[cfg_attr(feature = "uniffi", derive(::uniffi::Record))]
+        #[cfg_attr(feature = "python", ::pyo3::pyclass(get_all, eq, frozen, module = "p100"))]
+        pub struct $name { $($body)* }
+
+        $crate::__python_model_extras!($name { $($body)* } $( ; $($py)* )?);
+        $crate::__uniffi_model_extras!($name);
+    };
     (
         $(#[$meta:meta])*
         pub struct $name:ident { $($body:tt)* }

@@ -12,7 +12,6 @@
 //!
 //! Nothing here contains logic beyond conversion: lookups call the core's own methods.
 
-use std::collections::HashMap;
 use std::convert::Infallible;
 
 use pyo3::prelude::*;
@@ -20,10 +19,7 @@ use pyo3::sync::PyOnceLock;
 use pyo3::types::{PyBytes, PyDict, PyList, PyString, PyTuple, PyType};
 use pyo3::IntoPyObjectExt;
 
-use crate::models::{
-    Balances, CryptoBalance, ExchangeRates, FiatBalance, FileUpload, OrderRates, SepaContact,
-    SepaContacts, Transaction, TransactionHistory,
-};
+use crate::models::FileUpload;
 use crate::webhooks::WebhookEvent;
 
 #[doc(hidden)]
@@ -36,7 +32,7 @@ pub use inventory;
 pub struct ModelClass(pub fn(&Bound<'_, PyModule>) -> PyResult<()>);
 
 inventory::collect!(ModelClass);
-use crate::{Amount, Currency, SecretString};
+use crate::{Amount, SecretString};
 
 /// The text shown instead of a secret in `repr()`.
 pub const REDACTED: &str = "'[REDACTED]'";
@@ -237,112 +233,6 @@ macro_rules! __python_enum_extras {
     };
 }
 
-/// A frozen Python class mirroring a core type that is not declared with `model!` (custom
-/// decoding), with the same extras as the models, and the conversion from the core type.
-macro_rules! wrapper {
-    (
-        $(#[$meta:meta])*
-        $core:ident => $py:ident ($pyname:literal) {
-            $( $(#[$fmeta:meta])* pub $field:ident : $fty:ty ),* $(,)?
-        }
-        $( ; $($extra:tt)* )?
-    ) => {
-        $(#[$meta])*
-        #[pyclass(frozen, get_all, eq, name = $pyname, module = "p100")]
-        #[derive(Debug, Clone, PartialEq)]
-        pub struct $py {
-            $( $(#[$fmeta])* pub $field: $fty, )*
-        }
-
-        crate::__python_model_extras!($py { $( pub $field: $fty ),* } $( ; $($extra)* )?);
-
-        impl serde::Serialize for $py {
-            fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-                $core::from(self.clone()).serialize(s)
-            }
-        }
-
-        impl From<$core> for $py {
-            fn from(v: $core) -> Self {
-                $py { $( $field: v.$field, )* }
-            }
-        }
-
-        impl From<$py> for $core {
-            fn from(v: $py) -> Self {
-                $core { $( $field: v.$field, )* }
-            }
-        }
-
-        impl<'py> IntoPyObject<'py> for $core {
-            type Target = $py;
-            type Output = Bound<'py, $py>;
-            type Error = PyErr;
-            fn into_pyobject(self, py: Python<'py>) -> PyResult<Self::Output> {
-                Bound::new(py, $py::from(self))
-            }
-        }
-    };
-}
-
-wrapper! {
-    /// All balances of the partner or of a user.
-    Balances => PyBalances ("Balances") {
-        /// Fiat balances.
-        pub fiat_balances: Vec<FiatBalance>,
-        /// Crypto balances.
-        pub crypto_balances: Vec<CryptoBalance>,
-    };
-    /// The fiat balance in `currency` (any case), or `None`.
-    fn fiat(&self, currency: &str) -> Option<FiatBalance> {
-        Balances::from(self.clone()).fiat(&Currency::parse(currency)).cloned()
-    }
-    /// The crypto balance in `currency` (any case), or `None`.
-    fn crypto(&self, currency: &str) -> Option<CryptoBalance> {
-        Balances::from(self.clone()).crypto(&Currency::parse(currency)).cloned()
-    }
-}
-
-wrapper! {
-    /// A transaction history.
-    TransactionHistory => PyTransactionHistory ("TransactionHistory") {
-        /// The transactions, as sent.
-        pub transactions: Vec<Transaction>,
-    }
-}
-
-wrapper! {
-    /// Indicative EUR rates of every currency.
-    ExchangeRates => PyExchangeRates ("ExchangeRates") {
-        /// Rate per currency code, as sent.
-        pub rates: HashMap<String, Amount>,
-    };
-    /// The rate of `currency` (key matched in any case), or `None`.
-    fn rate(&self, currency: &str) -> Option<Amount> {
-        ExchangeRates::from(self.clone()).rate(&Currency::parse(currency)).copied()
-    }
-}
-
-wrapper! {
-    /// Current order rates.
-    OrderRates => PyOrderRates ("OrderRates") {
-        /// Rate per currency code, as sent.
-        pub rates: HashMap<String, Amount>,
-    };
-    /// The rate of `currency` (key matched in any case), or `None`.
-    fn rate(&self, currency: &str) -> Option<Amount> {
-        OrderRates::from(self.clone()).rate(&Currency::parse(currency)).copied()
-    }
-}
-
-wrapper! {
-    /// The whitelisted SEPA contacts.
-    SepaContacts => PySepaContacts ("SepaContacts") {
-        /// The contacts.
-        pub contacts: Vec<SepaContact>,
-    }
-}
-
 /// A webhook delivery the SDK does not recognise (or whose payload does not decode). `repr()`
 /// shows the size of the raw body only: it may hold anything.
 #[pyclass(frozen, get_all, eq, name = "UnknownEvent", module = "p100")]
@@ -409,17 +299,6 @@ pub fn add_classes(module: &Bound<'_, PyModule>) -> PyResult<()> {
     for class in inventory::iter::<ModelClass> {
         (class.0)(module)?;
     }
-    macro_rules! add {
-        ($($t:ty),* $(,)?) => { $( module.add_class::<$t>()?; )* };
-    }
-    add!(
-        // wrappers
-        PyBalances,
-        PyTransactionHistory,
-        PyExchangeRates,
-        PyOrderRates,
-        PySepaContacts,
-        UnknownEvent,
-    );
+    module.add_class::<UnknownEvent>()?;
     Ok(())
 }

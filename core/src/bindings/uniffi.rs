@@ -24,28 +24,14 @@
 
 use std::fmt;
 
-use std::collections::HashMap;
-
 use crate::client::{Environment, Fingerprint, Reconciliation};
-use crate::models::{
-    Balances, CryptoBalance, ExchangeRates, FiatBalance, FileUpload, OrderRates, SepaContact,
-    SepaContacts, Transaction, TransactionHistory,
-};
+use crate::models::FileUpload;
 use crate::{Amount, Error, ErrorKind, Outcome, SecretString};
 
-// The models that are not declared through `model!` (they have hand-written serde or
-// `Debug` impls). `remote` re-states their fields for uniffi without redefining them; the
+// The types that are not declared through `model!` (they have hand-written `Debug` impls or
+// are not models). `remote` re-states their fields for uniffi without redefining them; the
 // compiler checks that the fields match. `bindings-mobile` imports them with
 // `uniffi::use_remote_type!`.
-
-/// All balances of the partner or of a user.
-#[uniffi::remote(Record)]
-pub struct Balances {
-    /// Fiat balances.
-    pub fiat_balances: Vec<FiatBalance>,
-    /// Crypto balances.
-    pub crypto_balances: Vec<CryptoBalance>,
-}
 
 /// One file of a multipart upload (KYC documents, proof of address).
 #[uniffi::remote(Record)]
@@ -54,34 +40,6 @@ pub struct FileUpload {
     pub file_name: String,
     /// The file's bytes.
     pub data: Vec<u8>,
-}
-
-/// Indicative EUR rates of every currency: not binding.
-#[uniffi::remote(Record)]
-pub struct ExchangeRates {
-    /// Rate per currency code, as sent (lower case in the docs).
-    pub rates: HashMap<String, Amount>,
-}
-
-/// Current order rates without a lock.
-#[uniffi::remote(Record)]
-pub struct OrderRates {
-    /// Rate per currency code, as sent.
-    pub rates: HashMap<String, Amount>,
-}
-
-/// A transaction history (one month).
-#[uniffi::remote(Record)]
-pub struct TransactionHistory {
-    /// The transactions, as sent.
-    pub transactions: Vec<Transaction>,
-}
-
-/// The SEPA deposit contact list (whitelisted sender IBANs).
-#[uniffi::remote(Record)]
-pub struct SepaContacts {
-    /// The contacts.
-    pub contacts: Vec<SepaContact>,
 }
 
 /// What a money-moving call sent, carried by its error when the outcome is `unknown` or
@@ -174,27 +132,6 @@ pub fn to_json<T: serde::Serialize>(value: &T) -> Result<String, P100Error> {
         ))
     })
 }
-
-// `toJson()` for the models declared with `remote` above.
-macro_rules! remote_to_json {
-    ($($name:ident),+) => {$(
-        #[uniffi::export]
-        impl $name {
-            /// This value as the API's JSON (wire names, amounts as strings).
-            pub fn to_json(&self) -> Result<String, P100Error> {
-                to_json(self)
-            }
-        }
-    )+};
-}
-
-remote_to_json!(
-    Balances,
-    ExchangeRates,
-    OrderRates,
-    TransactionHistory,
-    SepaContacts
-);
 
 /// Reads a request from the API's JSON, for `*FromJson`: the text must be JSON, then the core's
 /// one decoder for host values ([`crate::input::decode`]: wire paths in errors, no

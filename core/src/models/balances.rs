@@ -2,7 +2,7 @@
 
 use std::collections::HashMap;
 
-use serde::{Deserialize, Deserializer, Serialize};
+use serde::{Deserialize, Deserializer};
 
 use super::Validate;
 use crate::{validate, Amount, Currency};
@@ -101,19 +101,33 @@ model! {
     }
 }
 
-/// All balances of the partner or of a user.
-///
-/// Decodes both documented shapes: the `{"fiatBalances": [...], "cryptoBalances": [...]}` object
-/// and the flat array of the non-KYC create-user response (its `eur` entries become fiat
-/// balances, every other entry a crypto balance). Encodes as the object form.
-// Its JSON Schema (feature `openapi`) is written by hand in `crate::openapi`: both wire forms.
-#[derive(Debug, Clone, PartialEq, Default, Serialize)]
-#[serde(rename_all = "camelCase")]
-pub struct Balances {
-    /// Fiat balances.
-    pub fiat_balances: Vec<FiatBalance>,
-    /// Crypto balances.
-    pub crypto_balances: Vec<CryptoBalance>,
+model! {
+    @custom_decode
+    /// All balances of the partner or of a user.
+    ///
+    /// Decodes both documented shapes: the `{"fiatBalances": [...], "cryptoBalances": [...]}`
+    /// object and the flat array of the non-KYC create-user response (its `eur` entries become
+    /// fiat balances, every other entry a crypto balance). Encodes as the object form.
+    // Its JSON Schema (feature `openapi`) is written by hand in `crate::openapi`: both wire forms.
+    #[serde(rename_all = "camelCase")]
+    pub struct Balances {
+        /// Fiat balances.
+        pub fiat_balances: Vec<FiatBalance>,
+        /// Crypto balances.
+        pub crypto_balances: Vec<CryptoBalance>,
+    }
+    python {
+        /// The fiat balance in `currency` (any case), or `None`.
+        #[pyo3(name = "fiat")]
+        fn py_fiat(&self, currency: &str) -> Option<FiatBalance> {
+            self.fiat(&Currency::parse(currency)).cloned()
+        }
+        /// The crypto balance in `currency` (any case), or `None`.
+        #[pyo3(name = "crypto")]
+        fn py_crypto(&self, currency: &str) -> Option<CryptoBalance> {
+            self.crypto(&Currency::parse(currency)).cloned()
+        }
+    }
 }
 
 impl Balances {
@@ -291,13 +305,15 @@ model! {
     }
 }
 
-/// A transaction history. *Inferred*: decodes from a top-level array or from an object holding
-/// the array under `transactions`, `items` or `data`. Encodes as `{"transactions": [...]}`.
-#[derive(Debug, Clone, PartialEq, Default, Serialize)]
-#[cfg_attr(feature = "openapi", derive(schemars::JsonSchema))]
-pub struct TransactionHistory {
-    /// The transactions, as sent.
-    pub transactions: Vec<Transaction>,
+model! {
+    @custom_decode
+    /// A transaction history. *Inferred*: decodes from a top-level array or from an object holding
+    /// the array under `transactions`, `items` or `data`. Encodes as `{"transactions": [...]}`.
+    #[cfg_attr(feature = "openapi", derive(schemars::JsonSchema))]
+    pub struct TransactionHistory {
+        /// The transactions, as sent.
+        pub transactions: Vec<Transaction>,
+    }
 }
 
 /// The object form of [`TransactionHistory`] on the wire.

@@ -2,7 +2,7 @@
 
 use std::collections::HashMap;
 
-use serde::{Deserialize, Deserializer, Serialize};
+use serde::{Deserialize, Deserializer};
 
 use super::{check_opt, unset, ErrorInfo, Validate};
 use crate::money::as_number;
@@ -21,16 +21,25 @@ pub(crate) fn rate_of<'a>(
     })
 }
 
-/// Indicative EUR rates of every currency (`GET /v1/exchange/get-rate`): not binding.
-///
-/// Decodes from the documented top-level map (`{"btc": 55647.81453411, "eur": 1, …}`) or from
-/// an object with a `rates` map; every rate is exact. Encodes as the top-level map.
-#[derive(Debug, Clone, PartialEq, Default, Serialize)]
-#[cfg_attr(feature = "openapi", derive(schemars::JsonSchema))]
-#[serde(transparent)]
-pub struct ExchangeRates {
-    /// Rate per currency code, as sent (lower case in the docs).
-    pub rates: HashMap<String, Amount>,
+model! {
+    @custom_decode
+    /// Indicative EUR rates of every currency (`GET /v1/exchange/get-rate`): not binding.
+    ///
+    /// Decodes from the documented top-level map (`{"btc": 55647.81453411, "eur": 1, …}`) or from
+    /// an object with a `rates` map; every rate is exact. Encodes as the top-level map.
+    #[cfg_attr(feature = "openapi", derive(schemars::JsonSchema))]
+    #[serde(transparent)]
+    pub struct ExchangeRates {
+        /// Rate per currency code, as sent (lower case in the docs).
+        pub rates: HashMap<String, Amount>,
+    }
+    python {
+        /// The rate of `currency` (key matched in any case), or `None`.
+        #[pyo3(name = "rate")]
+        fn py_rate(&self, currency: &str) -> Option<Amount> {
+            self.rate(&Currency::parse(currency)).copied()
+        }
+    }
 }
 
 impl ExchangeRates {

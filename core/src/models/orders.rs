@@ -2,21 +2,30 @@
 
 use std::collections::HashMap;
 
-use serde::{Deserialize, Deserializer, Serialize};
+use serde::{Deserialize, Deserializer};
 
 use super::exchange::rate_of;
 use super::{unset, Validate};
 use crate::{validate, Amount, Currency, Network};
 
-/// Current order rates without a lock (`GET /v1/order/rates`). *Inferred*: decodes from a
-/// currency → rate map, from a list of `{currency, rate}`, or from either under `rates`.
-/// Encodes as the map.
-#[derive(Debug, Clone, PartialEq, Default, Serialize)]
-#[cfg_attr(feature = "openapi", derive(schemars::JsonSchema))]
-#[serde(transparent)]
-pub struct OrderRates {
-    /// Rate per currency code, as sent.
-    pub rates: HashMap<String, Amount>,
+model! {
+    @custom_decode
+    /// Current order rates without a lock (`GET /v1/order/rates`). *Inferred*: decodes from a
+    /// currency → rate map, from a list of `{currency, rate}`, or from either under `rates`.
+    /// Encodes as the map.
+    #[cfg_attr(feature = "openapi", derive(schemars::JsonSchema))]
+    #[serde(transparent)]
+    pub struct OrderRates {
+        /// Rate per currency code, as sent.
+        pub rates: HashMap<String, Amount>,
+    }
+    python {
+        /// The rate of `currency` (key matched in any case), or `None`.
+        #[pyo3(name = "rate")]
+        fn py_rate(&self, currency: &str) -> Option<Amount> {
+            self.rate(&Currency::parse(currency)).copied()
+        }
+    }
 }
 
 impl OrderRates {

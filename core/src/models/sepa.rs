@@ -1,6 +1,6 @@
 //! SEPA: deposit info, contacts, outgoing transfers and their details.
 
-use serde::{Deserialize, Deserializer, Serialize};
+use serde::{Deserialize, Deserializer};
 
 use super::{check_opt, known_value, ErrorInfo, Validate};
 use crate::{validate, Amount, Currency, SecretString};
@@ -44,13 +44,15 @@ model! {
     }
 }
 
-/// The SEPA deposit contact list (whitelisted sender IBANs). *Inferred*: decodes from a
-/// top-level array or from an object holding it under `contacts`, `items` or `data`.
-#[derive(Debug, Clone, PartialEq, Default, Serialize)]
-#[cfg_attr(feature = "openapi", derive(schemars::JsonSchema))]
-pub struct SepaContacts {
-    /// The contacts.
-    pub contacts: Vec<SepaContact>,
+model! {
+    @custom_decode
+    /// The SEPA deposit contact list (whitelisted sender IBANs). *Inferred*: decodes from a
+    /// top-level array or from an object holding it under `contacts`, `items` or `data`.
+    #[cfg_attr(feature = "openapi", derive(schemars::JsonSchema))]
+    pub struct SepaContacts {
+        /// The contacts.
+        pub contacts: Vec<SepaContact>,
+    }
 }
 
 #[derive(Deserialize)]

@@ -388,26 +388,6 @@ RustBuffer uniffi_p100_fn_method_ibanstatus_uniffi_trait_display(RustBuffer ptr,
 RustBuffer uniffi_p100_fn_method_balances_to_json(RustBuffer ptr, RustCallStatus *_Nonnull out_status
 );
 #endif
-#ifndef UNIFFI_FFIDEF_UNIFFI_P100_FN_METHOD_EXCHANGERATES_TO_JSON
-#define UNIFFI_FFIDEF_UNIFFI_P100_FN_METHOD_EXCHANGERATES_TO_JSON
-RustBuffer uniffi_p100_fn_method_exchangerates_to_json(RustBuffer ptr, RustCallStatus *_Nonnull out_status
-);
-#endif
-#ifndef UNIFFI_FFIDEF_UNIFFI_P100_FN_METHOD_ORDERRATES_TO_JSON
-#define UNIFFI_FFIDEF_UNIFFI_P100_FN_METHOD_ORDERRATES_TO_JSON
-RustBuffer uniffi_p100_fn_method_orderrates_to_json(RustBuffer ptr, RustCallStatus *_Nonnull out_status
-);
-#endif
-#ifndef UNIFFI_FFIDEF_UNIFFI_P100_FN_METHOD_SEPACONTACTS_TO_JSON
-#define UNIFFI_FFIDEF_UNIFFI_P100_FN_METHOD_SEPACONTACTS_TO_JSON
-RustBuffer uniffi_p100_fn_method_sepacontacts_to_json(RustBuffer ptr, RustCallStatus *_Nonnull out_status
-);
-#endif
-#ifndef UNIFFI_FFIDEF_UNIFFI_P100_FN_METHOD_TRANSACTIONHISTORY_TO_JSON
-#define UNIFFI_FFIDEF_UNIFFI_P100_FN_METHOD_TRANSACTIONHISTORY_TO_JSON
-RustBuffer uniffi_p100_fn_method_transactionhistory_to_json(RustBuffer ptr, RustCallStatus *_Nonnull out_status
-);
-#endif
 #ifndef UNIFFI_FFIDEF_UNIFFI_P100_FN_METHOD_CRYPTOBALANCE_TO_JSON
 #define UNIFFI_FFIDEF_UNIFFI_P100_FN_METHOD_CRYPTOBALANCE_TO_JSON
 RustBuffer uniffi_p100_fn_method_cryptobalance_to_json(RustBuffer ptr, RustCallStatus *_Nonnull out_status
@@ -431,6 +411,11 @@ RustBuffer uniffi_p100_fn_method_networkconfig_to_json(RustBuffer ptr, RustCallS
 #ifndef UNIFFI_FFIDEF_UNIFFI_P100_FN_METHOD_TRANSACTION_TO_JSON
 #define UNIFFI_FFIDEF_UNIFFI_P100_FN_METHOD_TRANSACTION_TO_JSON
 RustBuffer uniffi_p100_fn_method_transaction_to_json(RustBuffer ptr, RustCallStatus *_Nonnull out_status
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_P100_FN_METHOD_TRANSACTIONHISTORY_TO_JSON
+#define UNIFFI_FFIDEF_UNIFFI_P100_FN_METHOD_TRANSACTIONHISTORY_TO_JSON
+RustBuffer uniffi_p100_fn_method_transactionhistory_to_json(RustBuffer ptr, RustCallStatus *_Nonnull out_status
 );
 #endif
 #ifndef UNIFFI_FFIDEF_UNIFFI_P100_FN_METHOD_TRANSACTIONHISTORYQUERY_TO_JSON
@@ -553,6 +538,11 @@ RustBuffer uniffi_p100_fn_method_exchangelock_to_json(RustBuffer ptr, RustCallSt
 RustBuffer uniffi_p100_fn_method_exchangelockquery_to_json(RustBuffer ptr, RustCallStatus *_Nonnull out_status
 );
 #endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_P100_FN_METHOD_EXCHANGERATES_TO_JSON
+#define UNIFFI_FFIDEF_UNIFFI_P100_FN_METHOD_EXCHANGERATES_TO_JSON
+RustBuffer uniffi_p100_fn_method_exchangerates_to_json(RustBuffer ptr, RustCallStatus *_Nonnull out_status
+);
+#endif
 #ifndef UNIFFI_FFIDEF_UNIFFI_P100_FN_METHOD_PARTNEREXCHANGEREQUEST_TO_JSON
 #define UNIFFI_FFIDEF_UNIFFI_P100_FN_METHOD_PARTNEREXCHANGEREQUEST_TO_JSON
 RustBuffer uniffi_p100_fn_method_partnerexchangerequest_to_json(RustBuffer ptr, RustCallStatus *_Nonnull out_status
@@ -623,6 +613,11 @@ RustBuffer uniffi_p100_fn_method_orderlock_to_json(RustBuffer ptr, RustCallStatu
 RustBuffer uniffi_p100_fn_method_orderlockrequest_to_json(RustBuffer ptr, RustCallStatus *_Nonnull out_status
 );
 #endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_P100_FN_METHOD_ORDERRATES_TO_JSON
+#define UNIFFI_FFIDEF_UNIFFI_P100_FN_METHOD_ORDERRATES_TO_JSON
+RustBuffer uniffi_p100_fn_method_orderrates_to_json(RustBuffer ptr, RustCallStatus *_Nonnull out_status
+);
+#endif
 #ifndef UNIFFI_FFIDEF_UNIFFI_P100_FN_METHOD_CREATEPAYMENTLINKREQUEST_TO_JSON
 #define UNIFFI_FFIDEF_UNIFFI_P100_FN_METHOD_CREATEPAYMENTLINKREQUEST_TO_JSON
 RustBuffer uniffi_p100_fn_method_createpaymentlinkrequest_to_json(RustBuffer ptr, RustCallStatus *_Nonnull out_status
@@ -646,6 +641,11 @@ RustBuffer uniffi_p100_fn_method_partnersepatransferrequest_to_json(RustBuffer p
 #ifndef UNIFFI_FFIDEF_UNIFFI_P100_FN_METHOD_SEPACONTACT_TO_JSON
 #define UNIFFI_FFIDEF_UNIFFI_P100_FN_METHOD_SEPACONTACT_TO_JSON
 RustBuffer uniffi_p100_fn_method_sepacontact_to_json(RustBuffer ptr, RustCallStatus *_Nonnull out_status
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_P100_FN_METHOD_SEPACONTACTS_TO_JSON
+#define UNIFFI_FFIDEF_UNIFFI_P100_FN_METHOD_SEPACONTACTS_TO_JSON
+RustBuffer uniffi_p100_fn_method_sepacontacts_to_json(RustBuffer ptr, RustCallStatus *_Nonnull out_status
 );
 #endif
 #ifndef UNIFFI_FFIDEF_UNIFFI_P100_FN_METHOD_SEPADEPOSITINFO_TO_JSON

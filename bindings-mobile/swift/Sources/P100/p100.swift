@@ -601,6 +601,10 @@ fileprivate struct FfiConverterData: FfiConverterRustBuffer {
 
 /**
  * All balances of the partner or of a user.
+ *
+ * Decodes both documented shapes: the `{"fiatBalances": [...], "cryptoBalances": [...]}`
+ * object and the flat array of the non-KYC create-user response (its `eur` entries become
+ * fiat balances, every other entry a crypto balance). Encodes as the object form.
  */
 public struct Balances: Equatable, Hashable {
     /**
@@ -627,7 +631,8 @@ public struct Balances: Equatable, Hashable {
 
     
     /**
-     * This value as the API's JSON (wire names, amounts as strings).
+     * This value as the API's JSON (wire names, amounts as strings). Secrets (PAN, CVV,
+     * PIN…) are in clear, as on the wire: never log it.
      */
 public func toJson()throws  -> String  {
     return try  FfiConverterString.lift(try rustCallWithError(FfiConverterTypeP100Error_lift) {
@@ -4189,7 +4194,10 @@ public func FfiConverterTypeExchangeLockQuery_lower(_ value: ExchangeLockQuery) 
 
 
 /**
- * Indicative EUR rates of every currency: not binding.
+ * Indicative EUR rates of every currency (`GET /v1/exchange/get-rate`): not binding.
+ *
+ * Decodes from the documented top-level map (`{"btc": 55647.81453411, "eur": 1, …}`) or from
+ * an object with a `rates` map; every rate is exact. Encodes as the top-level map.
  */
 public struct ExchangeRates: Equatable, Hashable {
     /**
@@ -4208,7 +4216,8 @@ public struct ExchangeRates: Equatable, Hashable {
 
     
     /**
-     * This value as the API's JSON (wire names, amounts as strings).
+     * This value as the API's JSON (wire names, amounts as strings). Secrets (PAN, CVV,
+     * PIN…) are in clear, as on the wire: never log it.
      */
 public func toJson()throws  -> String  {
     return try  FfiConverterString.lift(try rustCallWithError(FfiConverterTypeP100Error_lift) {
@@ -5909,7 +5918,9 @@ public func FfiConverterTypeOrderLockRequest_lower(_ value: OrderLockRequest) ->
 
 
 /**
- * Current order rates without a lock.
+ * Current order rates without a lock (`GET /v1/order/rates`). *Inferred*: decodes from a
+ * currency → rate map, from a list of `{currency, rate}`, or from either under `rates`.
+ * Encodes as the map.
  */
 public struct OrderRates: Equatable, Hashable {
     /**
@@ -5928,7 +5939,8 @@ public struct OrderRates: Equatable, Hashable {
 
     
     /**
-     * This value as the API's JSON (wire names, amounts as strings).
+     * This value as the API's JSON (wire names, amounts as strings). Secrets (PAN, CVV,
+     * PIN…) are in clear, as on the wire: never log it.
      */
 public func toJson()throws  -> String  {
     return try  FfiConverterString.lift(try rustCallWithError(FfiConverterTypeP100Error_lift) {
@@ -7357,7 +7369,8 @@ public func FfiConverterTypeSepaContact_lower(_ value: SepaContact) -> RustBuffe
 
 
 /**
- * The SEPA deposit contact list (whitelisted sender IBANs).
+ * The SEPA deposit contact list (whitelisted sender IBANs). *Inferred*: decodes from a
+ * top-level array or from an object holding it under `contacts`, `items` or `data`.
  */
 public struct SepaContacts: Equatable, Hashable {
     /**
@@ -7376,7 +7389,8 @@ public struct SepaContacts: Equatable, Hashable {
 
     
     /**
-     * This value as the API's JSON (wire names, amounts as strings).
+     * This value as the API's JSON (wire names, amounts as strings). Secrets (PAN, CVV,
+     * PIN…) are in clear, as on the wire: never log it.
      */
 public func toJson()throws  -> String  {
     return try  FfiConverterString.lift(try rustCallWithError(FfiConverterTypeP100Error_lift) {
@@ -8325,7 +8339,8 @@ public func FfiConverterTypeTransaction_lower(_ value: Transaction) -> RustBuffe
 
 
 /**
- * A transaction history (one month).
+ * A transaction history. *Inferred*: decodes from a top-level array or from an object holding
+ * the array under `transactions`, `items` or `data`. Encodes as `{"transactions": [...]}`.
  */
 public struct TransactionHistory: Equatable, Hashable {
     /**
@@ -8344,7 +8359,8 @@ public struct TransactionHistory: Equatable, Hashable {
 
     
     /**
-     * This value as the API's JSON (wire names, amounts as strings).
+     * This value as the API's JSON (wire names, amounts as strings). Secrets (PAN, CVV,
+     * PIN…) are in clear, as on the wire: never log it.
      */
 public func toJson()throws  -> String  {
     return try  FfiConverterString.lift(try rustCallWithError(FfiConverterTypeP100Error_lift) {

@@ -5244,7 +5244,7 @@ private let initializationResult: InitializationResult = {
     if (uniffi_p100_mobile_checksum_method_exchange_partner_lock() != 32953) {
         return InitializationResult.apiChecksumMismatch
     }
-    if (uniffi_p100_mobile_checksum_method_exchange_rates() != 12209) {
+    if (uniffi_p100_mobile_checksum_method_exchange_rates() != 13625) {
         return InitializationResult.apiChecksumMismatch
     }
     if (uniffi_p100_mobile_checksum_method_exchange_user_execute() != 30860) {
@@ -5283,25 +5283,25 @@ private let initializationResult: InitializationResult = {
     if (uniffi_p100_mobile_checksum_method_orders_lock() != 7893) {
         return InitializationResult.apiChecksumMismatch
     }
-    if (uniffi_p100_mobile_checksum_method_orders_rates() != 17399) {
+    if (uniffi_p100_mobile_checksum_method_orders_rates() != 50180) {
         return InitializationResult.apiChecksumMismatch
     }
     if (uniffi_p100_mobile_checksum_method_orders_wait_for() != 64825) {
         return InitializationResult.apiChecksumMismatch
     }
-    if (uniffi_p100_mobile_checksum_method_partner_balances() != 62243) {
+    if (uniffi_p100_mobile_checksum_method_partner_balances() != 10058) {
         return InitializationResult.apiChecksumMismatch
     }
     if (uniffi_p100_mobile_checksum_method_partner_create_wallet() != 1563) {
         return InitializationResult.apiChecksumMismatch
     }
-    if (uniffi_p100_mobile_checksum_method_partner_sepa_contacts() != 47891) {
+    if (uniffi_p100_mobile_checksum_method_partner_sepa_contacts() != 21160) {
         return InitializationResult.apiChecksumMismatch
     }
     if (uniffi_p100_mobile_checksum_method_partner_sepa_deposit_info() != 50221) {
         return InitializationResult.apiChecksumMismatch
     }
-    if (uniffi_p100_mobile_checksum_method_partner_transactions() != 11807) {
+    if (uniffi_p100_mobile_checksum_method_partner_transactions() != 13997) {
         return InitializationResult.apiChecksumMismatch
     }
     if (uniffi_p100_mobile_checksum_method_paymentlinks_create() != 64473) {
@@ -5334,7 +5334,7 @@ private let initializationResult: InitializationResult = {
     if (uniffi_p100_mobile_checksum_method_transfers_wait_for() != 10637) {
         return InitializationResult.apiChecksumMismatch
     }
-    if (uniffi_p100_mobile_checksum_method_users_balances() != 34463) {
+    if (uniffi_p100_mobile_checksum_method_users_balances() != 61147) {
         return InitializationResult.apiChecksumMismatch
     }
     if (uniffi_p100_mobile_checksum_method_users_create() != 57366) {
@@ -5352,7 +5352,7 @@ private let initializationResult: InitializationResult = {
     if (uniffi_p100_mobile_checksum_method_users_suspend() != 64255) {
         return InitializationResult.apiChecksumMismatch
     }
-    if (uniffi_p100_mobile_checksum_method_users_transactions() != 21132) {
+    if (uniffi_p100_mobile_checksum_method_users_transactions() != 4148) {
         return InitializationResult.apiChecksumMismatch
     }
     if (uniffi_p100_mobile_checksum_method_users_unsuspend() != 45885) {

@@ -799,14 +799,6 @@ internal object UniffiLib {
     ): RustBuffer.ByValue
     external fun uniffi_p100_fn_method_balances_to_json(`ptr`: RustBuffer.ByValue,uniffi_out_err: UniffiRustCallStatus, 
     ): RustBuffer.ByValue
-    external fun uniffi_p100_fn_method_exchangerates_to_json(`ptr`: RustBuffer.ByValue,uniffi_out_err: UniffiRustCallStatus, 
-    ): RustBuffer.ByValue
-    external fun uniffi_p100_fn_method_orderrates_to_json(`ptr`: RustBuffer.ByValue,uniffi_out_err: UniffiRustCallStatus, 
-    ): RustBuffer.ByValue
-    external fun uniffi_p100_fn_method_sepacontacts_to_json(`ptr`: RustBuffer.ByValue,uniffi_out_err: UniffiRustCallStatus, 
-    ): RustBuffer.ByValue
-    external fun uniffi_p100_fn_method_transactionhistory_to_json(`ptr`: RustBuffer.ByValue,uniffi_out_err: UniffiRustCallStatus, 
-    ): RustBuffer.ByValue
     external fun uniffi_p100_fn_method_cryptobalance_to_json(`ptr`: RustBuffer.ByValue,uniffi_out_err: UniffiRustCallStatus, 
     ): RustBuffer.ByValue
     external fun uniffi_p100_fn_method_depositlimits_to_json(`ptr`: RustBuffer.ByValue,uniffi_out_err: UniffiRustCallStatus, 
@@ -816,6 +808,8 @@ internal object UniffiLib {
     external fun uniffi_p100_fn_method_networkconfig_to_json(`ptr`: RustBuffer.ByValue,uniffi_out_err: UniffiRustCallStatus, 
     ): RustBuffer.ByValue
     external fun uniffi_p100_fn_method_transaction_to_json(`ptr`: RustBuffer.ByValue,uniffi_out_err: UniffiRustCallStatus, 
+    ): RustBuffer.ByValue
+    external fun uniffi_p100_fn_method_transactionhistory_to_json(`ptr`: RustBuffer.ByValue,uniffi_out_err: UniffiRustCallStatus, 
     ): RustBuffer.ByValue
     external fun uniffi_p100_fn_method_transactionhistoryquery_to_json(`ptr`: RustBuffer.ByValue,uniffi_out_err: UniffiRustCallStatus, 
     ): RustBuffer.ByValue
@@ -865,6 +859,8 @@ internal object UniffiLib {
     ): RustBuffer.ByValue
     external fun uniffi_p100_fn_method_exchangelockquery_to_json(`ptr`: RustBuffer.ByValue,uniffi_out_err: UniffiRustCallStatus, 
     ): RustBuffer.ByValue
+    external fun uniffi_p100_fn_method_exchangerates_to_json(`ptr`: RustBuffer.ByValue,uniffi_out_err: UniffiRustCallStatus, 
+    ): RustBuffer.ByValue
     external fun uniffi_p100_fn_method_partnerexchangerequest_to_json(`ptr`: RustBuffer.ByValue,uniffi_out_err: UniffiRustCallStatus, 
     ): RustBuffer.ByValue
     external fun uniffi_p100_fn_method_userexchangerequest_to_json(`ptr`: RustBuffer.ByValue,uniffi_out_err: UniffiRustCallStatus, 
@@ -893,6 +889,8 @@ internal object UniffiLib {
     ): RustBuffer.ByValue
     external fun uniffi_p100_fn_method_orderlockrequest_to_json(`ptr`: RustBuffer.ByValue,uniffi_out_err: UniffiRustCallStatus, 
     ): RustBuffer.ByValue
+    external fun uniffi_p100_fn_method_orderrates_to_json(`ptr`: RustBuffer.ByValue,uniffi_out_err: UniffiRustCallStatus, 
+    ): RustBuffer.ByValue
     external fun uniffi_p100_fn_method_createpaymentlinkrequest_to_json(`ptr`: RustBuffer.ByValue,uniffi_out_err: UniffiRustCallStatus, 
     ): RustBuffer.ByValue
     external fun uniffi_p100_fn_method_paymentlink_to_json(`ptr`: RustBuffer.ByValue,uniffi_out_err: UniffiRustCallStatus, 
@@ -902,6 +900,8 @@ internal object UniffiLib {
     external fun uniffi_p100_fn_method_partnersepatransferrequest_to_json(`ptr`: RustBuffer.ByValue,uniffi_out_err: UniffiRustCallStatus, 
     ): RustBuffer.ByValue
     external fun uniffi_p100_fn_method_sepacontact_to_json(`ptr`: RustBuffer.ByValue,uniffi_out_err: UniffiRustCallStatus, 
+    ): RustBuffer.ByValue
+    external fun uniffi_p100_fn_method_sepacontacts_to_json(`ptr`: RustBuffer.ByValue,uniffi_out_err: UniffiRustCallStatus, 
     ): RustBuffer.ByValue
     external fun uniffi_p100_fn_method_sepadepositinfo_to_json(`ptr`: RustBuffer.ByValue,uniffi_out_err: UniffiRustCallStatus, 
     ): RustBuffer.ByValue
@@ -1479,6 +1479,10 @@ public object FfiConverterByteArray: FfiConverterRustBuffer<ByteArray> {
 
 /**
  * All balances of the partner or of a user.
+ *
+ * Decodes both documented shapes: the `{"fiatBalances": [...], "cryptoBalances": [...]}`
+ * object and the flat array of the non-KYC create-user response (its `eur` entries become
+ * fiat balances, every other entry a crypto balance). Encodes as the object form.
  */
 data class Balances (
     /**
@@ -1494,7 +1498,8 @@ data class Balances (
 ){
     
     /**
-     * This value as the API's JSON (wire names, amounts as strings).
+     * This value as the API's JSON (wire names, amounts as strings). Secrets (PAN, CVV,
+     * PIN…) are in clear, as on the wire: never log it.
      */
     @Throws(P100Exception::class) fun `toJson`(): kotlin.String {
             return FfiConverterString.lift(
@@ -4245,7 +4250,10 @@ public object FfiConverterTypeExchangeLockQuery: FfiConverterRustBuffer<Exchange
 
 
 /**
- * Indicative EUR rates of every currency: not binding.
+ * Indicative EUR rates of every currency (`GET /v1/exchange/get-rate`): not binding.
+ *
+ * Decodes from the documented top-level map (`{"btc": 55647.81453411, "eur": 1, …}`) or from
+ * an object with a `rates` map; every rate is exact. Encodes as the top-level map.
  */
 data class ExchangeRates (
     /**
@@ -4256,7 +4264,8 @@ data class ExchangeRates (
 ){
     
     /**
-     * This value as the API's JSON (wire names, amounts as strings).
+     * This value as the API's JSON (wire names, amounts as strings). Secrets (PAN, CVV,
+     * PIN…) are in clear, as on the wire: never log it.
      */
     @Throws(P100Exception::class) fun `toJson`(): kotlin.String {
             return FfiConverterString.lift(
@@ -5553,7 +5562,9 @@ public object FfiConverterTypeOrderLockRequest: FfiConverterRustBuffer<OrderLock
 
 
 /**
- * Current order rates without a lock.
+ * Current order rates without a lock (`GET /v1/order/rates`). *Inferred*: decodes from a
+ * currency → rate map, from a list of `{currency, rate}`, or from either under `rates`.
+ * Encodes as the map.
  */
 data class OrderRates (
     /**
@@ -5564,7 +5575,8 @@ data class OrderRates (
 ){
     
     /**
-     * This value as the API's JSON (wire names, amounts as strings).
+     * This value as the API's JSON (wire names, amounts as strings). Secrets (PAN, CVV,
+     * PIN…) are in clear, as on the wire: never log it.
      */
     @Throws(P100Exception::class) fun `toJson`(): kotlin.String {
             return FfiConverterString.lift(
@@ -6664,7 +6676,8 @@ public object FfiConverterTypeSepaContact: FfiConverterRustBuffer<SepaContact> {
 
 
 /**
- * The SEPA deposit contact list (whitelisted sender IBANs).
+ * The SEPA deposit contact list (whitelisted sender IBANs). *Inferred*: decodes from a
+ * top-level array or from an object holding it under `contacts`, `items` or `data`.
  */
 data class SepaContacts (
     /**
@@ -6675,7 +6688,8 @@ data class SepaContacts (
 ){
     
     /**
-     * This value as the API's JSON (wire names, amounts as strings).
+     * This value as the API's JSON (wire names, amounts as strings). Secrets (PAN, CVV,
+     * PIN…) are in clear, as on the wire: never log it.
      */
     @Throws(P100Exception::class) fun `toJson`(): kotlin.String {
             return FfiConverterString.lift(
@@ -7414,7 +7428,8 @@ public object FfiConverterTypeTransaction: FfiConverterRustBuffer<Transaction> {
 
 
 /**
- * A transaction history (one month).
+ * A transaction history. *Inferred*: decodes from a top-level array or from an object holding
+ * the array under `transactions`, `items` or `data`. Encodes as `{"transactions": [...]}`.
  */
 data class TransactionHistory (
     /**
@@ -7425,7 +7440,8 @@ data class TransactionHistory (
 ){
     
     /**
-     * This value as the API's JSON (wire names, amounts as strings).
+     * This value as the API's JSON (wire names, amounts as strings). Secrets (PAN, CVV,
+     * PIN…) are in clear, as on the wire: never log it.
      */
     @Throws(P100Exception::class) fun `toJson`(): kotlin.String {
             return FfiConverterString.lift(

@@ -1600,7 +1600,7 @@ private fun uniffiCheckApiChecksums(lib: IntegrityCheckingUniffiLib) {
     if ((lib.uniffi_p100_mobile_checksum_method_exchange_partner_lock() and 0xFFFF) != 32953) {
         throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
     }
-    if ((lib.uniffi_p100_mobile_checksum_method_exchange_rates() and 0xFFFF) != 12209) {
+    if ((lib.uniffi_p100_mobile_checksum_method_exchange_rates() and 0xFFFF) != 13625) {
         throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
     }
     if ((lib.uniffi_p100_mobile_checksum_method_exchange_user_execute() and 0xFFFF) != 30860) {
@@ -1639,25 +1639,25 @@ private fun uniffiCheckApiChecksums(lib: IntegrityCheckingUniffiLib) {
     if ((lib.uniffi_p100_mobile_checksum_method_orders_lock() and 0xFFFF) != 7893) {
         throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
     }
-    if ((lib.uniffi_p100_mobile_checksum_method_orders_rates() and 0xFFFF) != 17399) {
+    if ((lib.uniffi_p100_mobile_checksum_method_orders_rates() and 0xFFFF) != 50180) {
         throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
     }
     if ((lib.uniffi_p100_mobile_checksum_method_orders_wait_for() and 0xFFFF) != 64825) {
         throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
     }
-    if ((lib.uniffi_p100_mobile_checksum_method_partner_balances() and 0xFFFF) != 62243) {
+    if ((lib.uniffi_p100_mobile_checksum_method_partner_balances() and 0xFFFF) != 10058) {
         throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
     }
     if ((lib.uniffi_p100_mobile_checksum_method_partner_create_wallet() and 0xFFFF) != 1563) {
         throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
     }
-    if ((lib.uniffi_p100_mobile_checksum_method_partner_sepa_contacts() and 0xFFFF) != 47891) {
+    if ((lib.uniffi_p100_mobile_checksum_method_partner_sepa_contacts() and 0xFFFF) != 21160) {
         throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
     }
     if ((lib.uniffi_p100_mobile_checksum_method_partner_sepa_deposit_info() and 0xFFFF) != 50221) {
         throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
     }
-    if ((lib.uniffi_p100_mobile_checksum_method_partner_transactions() and 0xFFFF) != 11807) {
+    if ((lib.uniffi_p100_mobile_checksum_method_partner_transactions() and 0xFFFF) != 13997) {
         throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
     }
     if ((lib.uniffi_p100_mobile_checksum_method_paymentlinks_create() and 0xFFFF) != 64473) {
@@ -1690,7 +1690,7 @@ private fun uniffiCheckApiChecksums(lib: IntegrityCheckingUniffiLib) {
     if ((lib.uniffi_p100_mobile_checksum_method_transfers_wait_for() and 0xFFFF) != 10637) {
         throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
     }
-    if ((lib.uniffi_p100_mobile_checksum_method_users_balances() and 0xFFFF) != 34463) {
+    if ((lib.uniffi_p100_mobile_checksum_method_users_balances() and 0xFFFF) != 61147) {
         throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
     }
     if ((lib.uniffi_p100_mobile_checksum_method_users_create() and 0xFFFF) != 57366) {
@@ -1708,7 +1708,7 @@ private fun uniffiCheckApiChecksums(lib: IntegrityCheckingUniffiLib) {
     if ((lib.uniffi_p100_mobile_checksum_method_users_suspend() and 0xFFFF) != 64255) {
         throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
     }
-    if ((lib.uniffi_p100_mobile_checksum_method_users_transactions() and 0xFFFF) != 21132) {
+    if ((lib.uniffi_p100_mobile_checksum_method_users_transactions() and 0xFFFF) != 4148) {
         throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
     }
     if ((lib.uniffi_p100_mobile_checksum_method_users_unsuspend() and 0xFFFF) != 45885) {
