@@ -36,40 +36,13 @@ fn set(obj: &Object, key: &str, value: JsValue) {
     let _ = Reflect::set(obj, &JsValue::from_str(key), &value);
 }
 
-fn opt_str(v: Option<&str>) -> JsValue {
-    v.map_or(JsValue::NULL, JsValue::from_str)
-}
-
 /// The JS error for a core error (never contains a secret: the core's messages do not).
 pub(crate) fn to_js(e: &Error) -> JsValue {
-    let details = Object::new();
-    set(&details, "kind", JsValue::from_str(e.kind().as_str()));
-    set(&details, "code", opt_str(e.code().map(|c| c.as_str())));
-    set(&details, "errorName", opt_str(e.error_name()));
-    set(
-        &details,
-        "status",
-        e.status().map_or(JsValue::NULL, JsValue::from),
-    );
-    set(&details, "requestId", opt_str(e.request_id()));
-    set(&details, "retryable", JsValue::from_bool(e.is_retryable()));
-    set(
-        &details,
-        "retryAfterMs",
-        e.retry_after()
-            .map_or(JsValue::NULL, |d| JsValue::from_f64(d.as_millis() as f64)),
-    );
-    set(&details, "field", opt_str(e.field()));
-    set(&details, "accepted", JsValue::from_bool(e.accepted()));
-    set(&details, "outcome", JsValue::from_str(e.outcome().as_str()));
-    // What was sent, for `client.reconcile(err)`: a plain object (amount as a string).
-    let fingerprint = e
-        .fingerprint()
-        .and_then(|fp| crate::convert::output(fp).ok())
-        .unwrap_or(JsValue::NULL);
-    set(&details, "fingerprint", fingerprint);
-    set(&details, "operation", opt_str(e.operation()));
-    set(&details, "rawBody", opt_str(e.raw_body()));
+    // The core's list of an error's facts, camelCase (the fingerprint as a plain object).
+    let details = crate::convert::output(&p100::ErrorDetails::from(e))
+        .ok()
+        .and_then(|d| d.dyn_into::<Object>().ok())
+        .unwrap_or_default();
     let message = JsValue::from_str(&e.to_string());
     construct(e.kind().class_name(), &message, &details)
 }

@@ -479,6 +479,87 @@ impl fmt::Debug for Error {
 
 impl std::error::Error for Error {}
 
+/// Every fact of an [`Error`] as plain values, for the language packages: Swift's and Kotlin's
+/// `P100ErrorDetails` (what `e.details()` returns; the error's properties `e.kind`, `e.code`,
+/// `e.status`, `e.requestId`, `e.isRetryable`… read it, so that no code matches a case
+/// positionally) and the details of the JavaScript error classes (serialized, camelCase names).
+/// Holds no secret: `reason` is the message and `raw_body` is masked.
+#[derive(Clone, PartialEq, Eq, serde::Serialize)]
+#[serde(rename_all = "camelCase")]
+#[cfg_attr(
+    feature = "uniffi",
+    derive(uniffi::Record),
+    uniffi(name = "P100ErrorDetails")
+)]
+pub struct ErrorDetails {
+    /// What kind of failure this is.
+    pub kind: ErrorKind,
+    /// Readable explanation (never contains a secret).
+    pub reason: String,
+    /// P-code (`"P412"`…), when the API sent one.
+    pub code: Option<String>,
+    /// `errorName` from the API (`"invalid-user"`…), when sent.
+    pub error_name: Option<String>,
+    /// HTTP status, when a reply was received (none: nothing was sent).
+    pub status: Option<i32>,
+    /// The server's request id, when sent.
+    pub request_id: Option<String>,
+    /// True when the same call can be sent again safely.
+    pub retryable: bool,
+    /// How long the server asked to wait before a retry, in milliseconds.
+    pub retry_after_ms: Option<i64>,
+    /// The request field at fault (validation errors).
+    pub field: Option<String>,
+    /// True when the server accepted the operation despite this error: check the details
+    /// endpoint, do not send the call again.
+    pub accepted: bool,
+    /// The SDK operation that failed (`"sepa.partner_transfer"`…), when known.
+    pub operation: Option<String>,
+    /// The server's reply with secrets masked, when there was one (API errors, unreadable
+    /// replies: for an accepted operation it holds the ids to check the details endpoint with).
+    pub raw_body: Option<String>,
+    /// Did the operation happen? `NotSent`, `Rejected`, `Unknown` or `Accepted`.
+    pub outcome: Outcome,
+    /// What a money-moving call sent, when its outcome is `Unknown` or `Accepted`: the input of
+    /// `client.reconcile(error)`. None for other errors.
+    pub fingerprint: Option<crate::client::Fingerprint>,
+}
+
+impl From<&Error> for ErrorDetails {
+    fn from(e: &Error) -> Self {
+        ErrorDetails {
+            kind: e.kind(),
+            reason: e.message().to_string(),
+            code: e.code().map(|c| c.as_str().to_string()),
+            error_name: e.error_name().map(str::to_string),
+            status: e.status().map(i32::from),
+            request_id: e.request_id().map(str::to_string),
+            retryable: e.is_retryable(),
+            retry_after_ms: e
+                .retry_after()
+                .map(|d| i64::try_from(d.as_millis()).unwrap_or(i64::MAX)),
+            field: e.field().map(str::to_string),
+            accepted: e.accepted(),
+            operation: e.operation().map(str::to_string),
+            raw_body: e.raw_body().map(str::to_string),
+            outcome: e.outcome(),
+            fingerprint: e.fingerprint().cloned(),
+        }
+    }
+}
+
+impl serde::Serialize for ErrorKind {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> std::result::Result<S::Ok, S::Error> {
+        s.serialize_str(self.as_str())
+    }
+}
+
+impl serde::Serialize for Outcome {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> std::result::Result<S::Ok, S::Error> {
+        s.serialize_str(self.as_str())
+    }
+}
+
 /// `Result` with the SDK's [`Error`].
 pub type Result<T, E = Error> = std::result::Result<T, E>;
 
@@ -510,5 +591,36 @@ mod tests {
         let c = e.into_config();
         assert_eq!(c.kind(), ErrorKind::Config);
         assert_eq!(c.field(), Some("destinationIban"));
+    }
+
+    #[test]
+    fn details_are_every_fact_with_stable_names_and_a_masked_body() {
+        let e = Error::new(ErrorKind::RateLimited, "slow down")
+            .with_status(429)
+            .with_code(ErrorCode::parse("P429"))
+            .with_request_id(Some("req-1".into()))
+            .with_retryable(true)
+            .with_retry_after(Some(Duration::from_millis(1500)))
+            .with_raw_body(r#"{"cvv":"123","message":"slow down"}"#)
+            .with_outcome(Outcome::Rejected)
+            .with_operation("sepa.partner_transfer");
+        let d = serde_json::to_value(ErrorDetails::from(&e)).unwrap();
+        assert_eq!(d["kind"], "rate_limited");
+        assert_eq!(d["outcome"], "rejected");
+        assert_eq!(d["status"], 429);
+        assert_eq!(d["code"], "P429");
+        assert_eq!(d["requestId"], "req-1");
+        assert_eq!(d["retryable"], true);
+        assert_eq!(d["retryAfterMs"], 1500);
+        assert_eq!(d["accepted"], false);
+        assert_eq!(d["operation"], "sepa.partner_transfer");
+        assert_eq!(d["field"], serde_json::Value::Null);
+        assert_eq!(d["fingerprint"], serde_json::Value::Null);
+        assert_eq!(d["reason"], e.message());
+        let body = d["rawBody"].as_str().unwrap();
+        assert!(
+            body.contains("slow down") && !body.contains("123"),
+            "{body}"
+        );
     }
 }

@@ -47,7 +47,7 @@ pub mod routes;
 pub mod validate;
 pub mod webhooks;
 
-pub use error::{Error, ErrorCode, ErrorKind, Outcome, Result};
+pub use error::{Error, ErrorCode, ErrorDetails, ErrorKind, Outcome, Result};
 pub use money::{Amount, Currency, Network, SecretString};
 
 pub mod client;

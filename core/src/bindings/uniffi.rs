@@ -25,6 +25,7 @@
 use std::fmt;
 
 use crate::client::{Environment, Fingerprint, Reconciliation};
+use crate::error::ErrorDetails as P100ErrorDetails;
 use crate::models::FileUpload;
 use crate::{Amount, Error, ErrorKind, Outcome, SecretString};
 
@@ -375,67 +376,6 @@ pub enum Outcome {
     /// A 2xx arrived (the operation happened) but its body could not be read: never send it
     /// again; `rawBody` may hold its id.
     Accepted,
-}
-
-/// Every field of a [`P100Error`], whichever its case, with its kind: what `details()` returns.
-/// The properties of the error in Swift (`e.kind`, `e.code`, `e.status`, `e.requestId`,
-/// `e.isRetryable`…) and in Kotlin read it, so that no code matches a case positionally.
-#[derive(Clone, PartialEq, Eq, uniffi::Record)]
-pub struct P100ErrorDetails {
-    /// What kind of failure this is.
-    pub kind: ErrorKind,
-    /// Readable explanation (never contains a secret).
-    pub reason: String,
-    /// P-code (`"P412"`…), when the API sent one.
-    pub code: Option<String>,
-    /// `errorName` from the API (`"invalid-user"`…), when sent.
-    pub error_name: Option<String>,
-    /// HTTP status, when a reply was received (none: nothing was sent).
-    pub status: Option<i32>,
-    /// The server's request id, when sent.
-    pub request_id: Option<String>,
-    /// True when the same call can be sent again safely.
-    pub retryable: bool,
-    /// How long the server asked to wait before a retry, in milliseconds.
-    pub retry_after_ms: Option<i64>,
-    /// The request field at fault (validation errors).
-    pub field: Option<String>,
-    /// True when the server accepted the operation despite this error: check the details
-    /// endpoint, do not send the call again.
-    pub accepted: bool,
-    /// The SDK operation that failed (`"sepa.partner_transfer"`…), when known.
-    pub operation: Option<String>,
-    /// The server's reply with secrets masked, when there was one (API errors, unreadable
-    /// replies: for an accepted operation it holds the ids to check the details endpoint with).
-    pub raw_body: Option<String>,
-    /// Did the operation happen? `NotSent`, `Rejected`, `Unknown` or `Accepted`.
-    pub outcome: Outcome,
-    /// What a money-moving call sent, when its outcome is `Unknown` or `Accepted`: the input of
-    /// `client.reconcile(error)`. None for other errors.
-    pub fingerprint: Option<Fingerprint>,
-}
-
-impl From<&Error> for P100ErrorDetails {
-    fn from(e: &Error) -> Self {
-        P100ErrorDetails {
-            kind: e.kind(),
-            reason: e.message().to_string(),
-            code: e.code().map(|c| c.as_str().to_string()),
-            error_name: e.error_name().map(str::to_string),
-            status: e.status().map(i32::from),
-            request_id: e.request_id().map(str::to_string),
-            retryable: e.is_retryable(),
-            retry_after_ms: e
-                .retry_after()
-                .map(|d| i64::try_from(d.as_millis()).unwrap_or(i64::MAX)),
-            field: e.field().map(str::to_string),
-            accepted: e.accepted(),
-            operation: e.operation().map(str::to_string),
-            raw_body: e.raw_body().map(str::to_string),
-            outcome: e.outcome(),
-            fingerprint: e.fingerprint().cloned(),
-        }
-    }
 }
 
 impl fmt::Display for P100Error {

@@ -6154,9 +6154,11 @@ public func FfiConverterTypeOrderStatusEvent_lower(_ value: OrderStatusEvent) ->
 
 
 /**
- * Every field of a [`P100Error`], whichever its case, with its kind: what `details()` returns.
- * The properties of the error in Swift (`e.kind`, `e.code`, `e.status`, `e.requestId`,
- * `e.isRetryable`…) and in Kotlin read it, so that no code matches a case positionally.
+ * Every fact of an [`Error`] as plain values, for the language packages: Swift's and Kotlin's
+ * `P100ErrorDetails` (what `e.details()` returns; the error's properties `e.kind`, `e.code`,
+ * `e.status`, `e.requestId`, `e.isRetryable`… read it, so that no code matches a case
+ * positionally) and the details of the JavaScript error classes (serialized, camelCase names).
+ * Holds no secret: `reason` is the message and `raw_body` is masked.
  */
 public struct P100ErrorDetails: Equatable, Hashable {
     /**
