@@ -8,9 +8,10 @@ use p100::SecretString;
 use crate::{ok, Result};
 
 /// Declares [`WebhookEvent`] (one case per event of the core's `WebhookEvent`, each with its
-/// typed payload in `event`) and the conversions both ways.
+/// typed payload in `event`) and the conversions both ways; the callback of the core's
+/// `for_each_webhook_event!`, so the event list is the core's.
 macro_rules! webhook_events {
-    ($($(#[doc = $doc:literal])+ $case:ident($payload:ident),)+) => {
+    ($( $(#[doc = $doc:literal])* $case:ident($payload:ident) = $name:literal; )+) => {
         /// A parsed webhook delivery: one case per event, each carrying its typed payload
         /// (`event`).
         ///
@@ -18,7 +19,7 @@ macro_rules! webhook_events {
         /// hold anything, card data included), so printing the event never shows it.
         #[derive(Clone, PartialEq, uniffi::Enum)]
         pub enum WebhookEvent {
-            $($(#[doc = $doc])+ $case { event: $payload },)+
+            $($(#[doc = $doc])* $case { event: $payload },)+
             /// A delivery the SDK does not recognise: the envelope's `event_type` when present,
             /// and the raw body (secret).
             Unknown {
@@ -53,42 +54,7 @@ macro_rules! webhook_events {
     };
 }
 
-webhook_events! {
-    /// User status / balance generation.
-    UserStatus(UserStatusEvent),
-    /// KYC file added.
-    KycFile(KycFileEvent),
-    /// POA verification status.
-    PoaVerification(PoaVerificationEvent),
-    /// KYC verification status.
-    KycVerification(KycVerificationEvent),
-    /// Internal (P2P) transfer.
-    Transfer(TransferEvent),
-    /// Outgoing SEPA transfer (partner or user).
-    SepaTransfer(SepaTransferEvent),
-    /// Crypto withdrawal.
-    CryptoWithdrawal(CryptoWithdrawalEvent),
-    /// Crypto deposit.
-    CryptoDeposit(CryptoDepositEvent),
-    /// Exchange.
-    Exchange(ExchangeEvent),
-    /// SEPA deposit.
-    SepaDeposit(SepaDepositEvent),
-    /// IBAN status (incoming SEPA first-party check).
-    IbanStatus(IbanStatusEvent),
-    /// Order status.
-    OrderStatus(OrderStatusEvent),
-    /// Payment link.
-    PaymentLink(PaymentLinkEvent),
-    /// Card transaction.
-    CardTransaction(CardTransactionEvent),
-    /// Card 3-D Secure code.
-    Card3dsCode(Card3dsCodeEvent),
-    /// Card activation code.
-    CardActivationCode(CardActivationCodeEvent),
-    /// Wallet created.
-    WalletCreated(WalletCreatedEvent),
-}
+p100::for_each_webhook_event!(webhook_events);
 
 #[uniffi::export]
 impl WebhookEvent {
