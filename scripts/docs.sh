@@ -120,7 +120,8 @@ if n == 0:
     sys.exit("docs: Redoc's logo URL was not found: check the page for remote assets")
 open(path, "w", encoding="utf-8").write(html)
 PY
-cargo doc --quiet -p p100 --no-deps
+# Broken intra-doc links and other rustdoc warnings fail the build.
+RUSTDOCFLAGS="-D warnings" cargo doc --quiet -p p100 --no-deps
 rm -rf "$ref/rust"
 cp -r "$target/doc" "$ref/rust"
 tsconfig="$target/docs-typedoc.tsconfig.json"
@@ -135,7 +136,26 @@ EOF
 "$docs/node_modules/.bin/typedoc" --options "$docs/typedoc.json" --tsconfig "$tsconfig" --logLevel Warn \
   --entryPoints "$root/bindings-wasm/pkg/index.d.mts" --entryPoints "$root/bindings-wasm/pkg/testing.d.mts" \
   --out "$ref/node"
-(cd "$target" && "$venv/bin/pdoc" --no-show-source -o "$ref/python" p100)
+# pdoc reads module dictionaries: the names `import p100` loads on first use (`Outcome`,
+# `Fingerprint`, `webhooks.WebhookEvent`, which need `typing`) are resolved before it runs,
+# and the pages must then document them.
+(cd "$target" && "$venv/bin/python" - "$ref/python" <<'PY'
+import sys
+
+import p100
+import p100.webhooks
+from pdoc.__main__ import cli
+
+_ = (p100.Outcome, p100.Fingerprint, p100.webhooks.WebhookEvent)
+cli(["--no-show-source", "-o", sys.argv[1], "p100"])
+PY
+)
+# What a name that did not resolve lacks: Outcome's and WebhookEvent's value, Fingerprint's class.
+for check in 'p100.html:id="Outcome-view-value"' 'p100.html:<span class="name">Fingerprint</span><wbr>' \
+             'p100/webhooks.html:id="WebhookEvent-view-value"'; do
+  grep -qF "${check#*:}" "$ref/python/${check%%:*}" \
+    || { echo "docs: pdoc did not document ${check#*:} in ${check%%:*}" >&2; exit 1; }
+done
 # Swift: DocC over the symbol graph of a Linux build of the package (Debian's Swift through
 # scripts/swift.sh; the static library of `cargo build -p p100-mobile`), when both are there
 # (required with DOCS_REQUIRE_SWIFT=1, as in CI); else a page that says it was not built.

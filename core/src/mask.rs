@@ -56,7 +56,7 @@ const SECRET_KEYS: &[&str] = &[
 /// How deep JSON escaped inside strings is followed.
 const MAX_DEPTH: usize = 4;
 
-/// True when `key` names a secret (see [`SECRET_KEYS`]).
+/// True when `key` names a secret (the list `SECRET_KEYS` of this module).
 pub fn is_secret_key(key: &str) -> bool {
     let k: String = key
         .chars()

@@ -298,5 +298,9 @@ else:
             import importlib
 
             types = importlib.import_module(f"{__name__}.types")
-            return types if name == "types" else getattr(types, name)
+            value = types if name == "types" else getattr(types, name)
+            # Resolved once: later reads (and tools that read the module's __dict__, such as
+            # pdoc) see a plain attribute.
+            globals()[name] = value
+            return value
         raise AttributeError(f"module 'p100' has no attribute {name!r}")

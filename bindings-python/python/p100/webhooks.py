@@ -108,8 +108,10 @@ if not TYPE_CHECKING:
         if name == "WebhookEvent":
             from typing import Union
 
-            # The same classes, in the same order, as the static alias above.
-            return Union[tuple(EVENT_NAMES)]
+            # The same classes, in the same order, as the static alias above; resolved once.
+            value = Union[tuple(EVENT_NAMES)]
+            globals()[name] = value
+            return value
         raise AttributeError(f"module 'p100.webhooks' has no attribute {name!r}")
 
 
