@@ -182,7 +182,13 @@ def parse_models(paths: list[Path]) -> dict[str, Model]:
             block = src[start + 1 : end]
             sm = re.search(r"pub struct (\w+)\s*\{", block)
             assert sm, block[:200]
-            if sm.group(1) in WRAPPERS:
+            custom = block.lstrip().startswith("@custom_decode")
+            if custom != (sm.group(1) in WRAPPERS):
+                raise SystemExit(
+                    f"gen_stubs: {sm.group(1)}: a `model! {{ @custom_decode … }}` must be in"
+                    " WRAPPERS (its stub is written in HEADER), and only those"
+                )
+            if custom:
                 continue
             doc_lines = [
                 line.strip()[3:].strip()
