@@ -27,7 +27,12 @@ BUILD="$TARGET/python-test"
 VENV="$HERE/.venv"
 PY="$VENV/bin/python"
 
-step() { printf '\n---- bindings-python: %s ----\n' "$*"; }
+# Each step's banner says how long the step before it took (CI's time budget is tight).
+step_start=$SECONDS
+step() {
+  printf '\n---- bindings-python: %s (the step before took %d s) ----\n' "$*" $((SECONDS - step_start))
+  step_start=$SECONDS
+}
 
 step "tools"
 if [ ! -x "$PY" ]; then

@@ -22,7 +22,12 @@ root="$(cd "$here/.." && pwd)"
 cd "$root"
 export CARGO_TERM_COLOR=never
 
-step() { printf '\n---- bindings-wasm: %s ----\n' "$*"; }
+# Each step's banner says how long the step before it took (CI's time budget is tight).
+step_start=$SECONDS
+step() {
+  printf '\n---- bindings-wasm: %s (the step before took %d s) ----\n' "$*" $((SECONDS - step_start))
+  step_start=$SECONDS
+}
 
 tmp="$(mktemp -d)"
 sandbox_pid=""

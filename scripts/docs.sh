@@ -47,7 +47,12 @@ for a in "$@"; do
 done
 
 export REDOCLY_TELEMETRY=off REDOCLY_SUPPRESS_UPDATE_NOTICE=true NO_MKDOCS_2_WARNING=1
-step() { printf '\n---- docs: %s ----\n' "$*"; }
+# Each step's banner says how long the step before it took (CI's time budget is tight).
+step_start=$SECONDS
+step() {
+  printf '\n---- docs: %s (the step before took %d s) ----\n' "$*" $((SECONDS - step_start))
+  step_start=$SECONDS
+}
 t_start=$(date +%s)
 
 # ---- 1. tools -------------------------------------------------------------------------------

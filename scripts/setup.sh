@@ -99,6 +99,34 @@ case "$what" in
   python) setup_python ;;
   kotlin) setup_kotlin ;;
   swift) setup_swift ;;
-  all) setup_rust; [ -d bindings-wasm ] && setup_wasm; [ -d bindings-python ] && setup_python; [ -d bindings-mobile ] && { setup_kotlin; setup_swift; }; true ;;
+  all)
+    setup_rust
+    # The Swift root (debootstrap and a 450 MB download: network and disk, little CPU) is made in
+    # the background while wasm-bindgen-cli compiles (CPU). The host's packages are installed
+    # first, in one apt-get, so that the two never wait for each other's dpkg lock.
+    host=()
+    [ -d bindings-wasm ] && host+=(binaryen)
+    [ -d bindings-mobile ] && host+=(libjna-java)
+    if [ -d bindings-mobile ] && [ ! -f "$(swift_root)/.p100-swiftlang-installed" ] && [ "$(id -u)" = 0 ]; then
+      host+=(debootstrap)
+    fi
+    [ ${#host[@]} -eq 0 ] || need_apt "${host[@]}"
+    swift_pid=""
+    if [ -d bindings-mobile ]; then
+      swift_log="$(mktemp)"
+      setup_swift >"$swift_log" 2>&1 &
+      swift_pid=$!
+    fi
+    [ -d bindings-wasm ] && setup_wasm
+    [ -d bindings-python ] && setup_python
+    [ -d bindings-mobile ] && setup_kotlin
+    if [ -n "$swift_pid" ]; then
+      swift_ok=0
+      wait "$swift_pid" || swift_ok=$?
+      cat "$swift_log"
+      rm -f "$swift_log"
+      [ "$swift_ok" = 0 ] || { echo "setup.sh: the Swift root failed (output above)" >&2; exit 1; }
+    fi
+    ;;
   *) echo "usage: $0 [rust|wasm|python|kotlin|swift|docs|all]" >&2; exit 2 ;;
 esac
