@@ -241,25 +241,35 @@ impl Hosted {
         }
     }
 
-    /// Stops the sandbox: the port is closed and its tasks have ended when this returns (a
-    /// control still in flight ends first). Calling it again does nothing.
+    /// Stops the sandbox: the port is closed and its tasks have ended when this returns. Calling
+    /// it again does nothing. (A control still in flight keeps it until that control ends.)
     pub async fn stop(&self) {
-        let running = self
-            .running
-            .lock()
-            .unwrap_or_else(|e| e.into_inner())
-            .take();
-        if let Some(sb) = running {
+        if let Some(sb) = self.take() {
             match Arc::try_unwrap(sb) {
                 Ok(sb) => {
                     let _ = self.handle.spawn(sb.shutdown()).await;
                 }
-                Err(sb) => {
-                    let _guard = self.handle.enter();
-                    drop(sb);
-                }
+                Err(sb) => self.release(sb),
             }
         }
+        self.shut_own_runtime();
+    }
+
+    fn take(&self) -> Option<Arc<RunningSandbox>> {
+        self.running
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .take()
+    }
+
+    /// Drops this handle on the sandbox inside its runtime's context: the last one aborts the
+    /// listener and its tasks.
+    fn release(&self, sb: Arc<RunningSandbox>) {
+        let _guard = self.handle.enter();
+        drop(sb);
+    }
+
+    fn shut_own_runtime(&self) {
         if let Some(rt) = self.own.lock().unwrap_or_else(|e| e.into_inner()).take() {
             rt.shutdown_background();
         }
@@ -269,18 +279,10 @@ impl Hosted {
 impl Drop for Hosted {
     /// Dropped without `stop()`: the listener and its tasks are aborted on the runtime.
     fn drop(&mut self) {
-        let running = self
-            .running
-            .get_mut()
-            .unwrap_or_else(|e| e.into_inner())
-            .take();
-        if let Some(sb) = running {
-            let _guard = self.handle.enter();
-            drop(sb);
+        if let Some(sb) = self.take() {
+            self.release(sb);
         }
-        if let Some(rt) = self.own.get_mut().unwrap_or_else(|e| e.into_inner()).take() {
-            rt.shutdown_background();
-        }
+        self.shut_own_runtime();
     }
 }
 
