@@ -32,7 +32,10 @@ want=$(awk '/^name = "wasm-bindgen"$/{getline; gsub(/version = |"/,""); print; e
 [ -n "$want" ] || { echo "build.sh: wasm-bindgen not found in Cargo.lock" >&2; exit 1; }
 if ! wasm-bindgen --version 2>/dev/null | grep -q " $want\$"; then
   log "cargo install wasm-bindgen-cli --version $want --locked (once; takes a few minutes)"
-  cargo install wasm-bindgen-cli --version "$want" --locked
+  # Its lock file can name a version the registry (or a mirror of it) no longer serves; then
+  # the newest compatible versions are taken instead, as scripts/setup.sh does.
+  cargo install wasm-bindgen-cli --version "$want" --locked ||
+    cargo install wasm-bindgen-cli --version "$want"
 fi
 
 if command -v npm >/dev/null && [ ! -x "$here/node_modules/.bin/wasm-opt" ] && [ -f "$here/package-lock.json" ]; then

@@ -17,7 +17,7 @@ case "$seconds" in
 esac
 
 if ! cargo fuzz --version >/dev/null 2>&1; then
-  cargo install --locked cargo-fuzz
+  cargo install --locked cargo-fuzz || cargo install cargo-fuzz
 fi
 
 targets=$(cargo fuzz list)
