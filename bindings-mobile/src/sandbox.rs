@@ -165,14 +165,17 @@ async_export! {
         /// Queues a fault for the next `count` `/v1/` requests: `kind` is `429`, `500`, `503`,
         /// `delay`, `drop`, `malformed`, `process-then-drop`, `cut-body`, `slow-body`,
         /// `huge-body`, `wrong-shape`, `duplicate-keys`, `retry-after-date` or `5xx-with-code`.
-        /// `operation` limits it to one operation (`"transfers.create"`).
+        /// `operation` limits it to one operation (`"transfers.create"`); `status` is the status
+        /// of `5xx-with-code`, `sizeBytes` the body size of `huge-body` (default 20 MiB).
         #[uniffi::method(default(
             count = 1,
             retry_after_secs = None,
             delay_ms = None,
             status = None,
-            operation = None
+            operation = None,
+            size_bytes = None
         ))]
+        #[allow(clippy::too_many_arguments)] // named arguments with defaults in Kotlin and Swift
         pub fn inject_fault(
             &self,
             kind: String,
@@ -181,6 +184,7 @@ async_export! {
             delay_ms: Option<i64>,
             status: Option<i32>,
             operation: Option<String>,
+            size_bytes: Option<i64>,
         ) -> Result<()> {
             let args = FaultArgs {
                 kind,
@@ -188,8 +192,8 @@ async_export! {
                 retry_after: retry_after_secs,
                 delay_ms,
                 status: status.map(Into::into),
+                size_bytes,
                 operation,
-                ..FaultArgs::default()
             };
             Ok(self.hosted.with(|sb| host::inject_fault(sb, HOST, args))??)
         }
@@ -266,9 +270,13 @@ mod tests {
                 .unwrap();
             assert!(r.contains("\"balance\""), "{r}");
             let e = sb
-                .inject_fault("nope".into(), 1, None, None, None, None)
+                .inject_fault("nope".into(), 1, None, None, None, None, None)
                 .unwrap_err();
             assert_eq!(e.kind(), p100::ErrorKind::Validation);
+            // sizeBytes reaches the sandbox: 100 kB is read, the default 20 MiB would not be.
+            sb.inject_fault("huge-body".into(), 1, None, None, None, None, Some(100_000))
+                .unwrap();
+            c.inner.partner().balances().await.unwrap();
             assert_eq!(sb.advance(-1.0).unwrap_err().field(), Some("seconds"));
             sb.stop().await.unwrap();
             sb.stop().await.unwrap();

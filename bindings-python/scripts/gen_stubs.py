@@ -571,8 +571,11 @@ class Sandbox:
         *,
         retry_after: float | None = None,
         delay_ms: int | None = None,
+        status: int | None = None,
+        size_bytes: int | None = None,
+        operation: str | None = None,
     ) -> None:
-        """Queues a fault for the next ``count`` API requests."""
+        """Queues a fault for the next ``count`` API requests (``operation``: only that one)."""
     def clear_faults(self) -> None: ...
     def set_time_scale(self, scale: float) -> None:
         """Multiplies every delay (0.001 = 1000x faster)."""

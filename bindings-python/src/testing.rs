@@ -163,8 +163,14 @@ impl Sandbox {
         to_py(py, &reply.map_err(err(py))?)
     }
 
-    /// Queues a fault for the next `count` API requests (kinds as `POST /_sandbox/faults`).
-    #[pyo3(signature = (kind, count=1, *, retry_after=None, delay_ms=None))]
+    /// Queues a fault for the next `count` API requests (kinds as `POST /_sandbox/faults`);
+    /// `operation` limits it to one operation (`"transfers.create"`), `status` is the status
+    /// of `5xx-with-code`, `size_bytes` the body size of `huge-body`.
+    #[pyo3(signature = (
+        kind, count=1, *, retry_after=None, delay_ms=None, status=None, size_bytes=None,
+        operation=None
+    ))]
+    #[allow(clippy::too_many_arguments)] // Python's keyword arguments
     fn inject_fault(
         &self,
         py: Python<'_>,
@@ -172,13 +178,18 @@ impl Sandbox {
         count: u32,
         retry_after: Option<f64>,
         delay_ms: Option<i64>,
+        status: Option<i64>,
+        size_bytes: Option<i64>,
+        operation: Option<String>,
     ) -> PyResult<()> {
         let args = FaultArgs {
             kind: kind.to_string(),
             count: Some(count.into()),
             retry_after,
             delay_ms,
-            ..FaultArgs::default()
+            status,
+            size_bytes,
+            operation,
         };
         self.with(py, |sb| host::inject_fault(sb, PY, args))?
             .map_err(err(py))

@@ -121,6 +121,28 @@ def test_a_fault_is_seen_as_an_sdk_error(p100_sandbox: Sandbox) -> None:
     assert v.value.field == "kind"
 
 
+def test_a_fault_can_be_limited_to_one_operation_and_given_its_status(
+    p100_sandbox: Sandbox,
+) -> None:
+    p100_sandbox.inject_fault("5xx-with-code", status=504, operation="exchange.rates")
+    with p100_sandbox.client(max_retries=0) as client:
+        client.partner.balances()  # another operation: untouched, the fault stays queued
+        with pytest.raises(p100.P100Error) as e:
+            client.exchange.rates()
+        assert e.value.status == 504
+        client.exchange.rates()  # used up
+        # 100 kB of padding is read (the default, 20 MiB, is over the client's limit).
+        p100_sandbox.inject_fault("huge-body", size_bytes=100_000)
+        client.partner.balances()
+        p100_sandbox.inject_fault("huge-body", size_bytes=17 * 1024 * 1024)
+        with pytest.raises(p100.P100Error) as e:
+            client.partner.balances()
+        assert e.value.kind == "decode"
+    with pytest.raises(p100.ValidationError) as v:
+        p100_sandbox.inject_fault("500", operation="no.such_operation")
+    assert v.value.field == "operation"
+
+
 @pytest.mark.p100_sandbox(settle=3600)
 def test_advance_makes_a_slow_sepa_transfer_final(p100_sandbox: Sandbox) -> None:
     sb = p100_sandbox

@@ -512,6 +512,9 @@ final class P100Tests: XCTestCase, @unchecked Sendable {
         XCTAssertEqual(u?.status, 503)
         XCTAssertEqual(u?.retryAfterMs, 2000)
         _ = await expectError(.validation) { try sb.injectFault(kind: "no-such-fault") }
+        // sizeBytes reaches the sandbox: 100 kB of padding is read (the default 20 MiB is not).
+        try sb.injectFault(kind: "huge-body", sizeBytes: 100_000)
+        _ = try await c.partner().balances()
         // advance: a SEPA transfer an hour from final is final at once.
         let sepa = try await c.sepa().partnerTransfer(
             request: PartnerSepaTransferRequest(

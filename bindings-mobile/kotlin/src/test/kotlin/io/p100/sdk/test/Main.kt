@@ -723,6 +723,9 @@ private fun defineTests() {
             assertEq(u.status, 503, "status of the injected fault")
             assertEq(u.retryAfterMs, 2000L, "retryAfterMs")
             expectThrows<P100Exception.Validation> { sb.injectFault("no-such-fault") }
+            // sizeBytes reaches the sandbox: 100 kB of padding is read (the default 20 MiB is not).
+            sb.injectFault("huge-body", sizeBytes = 100_000L)
+            c.partner().balances()
             // advance: a SEPA transfer an hour from final is final at once.
             val sepa =
                 c.sepa().partnerTransfer(
