@@ -88,11 +88,11 @@ step "publint (no warning, no suggestion) and attw --pack (types right for requi
 publint_out="$(cd "$here/pkg" && "$here/node_modules/.bin/publint" --strict 2>&1)" || { echo "$publint_out"; exit 1; }
 echo "$publint_out"
 # publint exits 0 on suggestions: the package must have none either.
-echo "$publint_out" | grep -q "All good!" || { echo "publint: not clean" >&2; exit 1; }
+grep -q "All good!" <<<"$publint_out" || { echo "publint: not clean" >&2; exit 1; }
 (cd "$here/pkg" && "$here/node_modules/.bin/attw" --pack . --format ascii)
 publint_out="$(cd "$here/pkg-sandbox-$plat" && "$here/node_modules/.bin/publint" --strict 2>&1)" || { echo "$publint_out"; exit 1; }
 echo "@p100/sandbox-$plat: $publint_out"
-echo "$publint_out" | grep -q "All good!" || { echo "publint (@p100/sandbox-$plat): not clean" >&2; exit 1; }
+grep -q "All good!" <<<"$publint_out" || { echo "publint (@p100/sandbox-$plat): not clean" >&2; exit 1; }
 
 # ---- 4. sandbox --------------------------------------------------------------------------
 step "start the sandbox"

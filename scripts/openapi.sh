@@ -35,7 +35,7 @@ step "spectral lint (spectral:oas; warnings fail)"
 step "redocly lint (recommended; warnings fail)"
 out="$(cd openapi && "$bin/redocly" lint --config redocly.yaml p100.openapi.json 2>&1)" || { echo "$out"; exit 1; }
 echo "$out" | grep -E 'validated|valid|warning|error' || true
-if echo "$out" | grep -qiE '[0-9]+ (warning|error)s?\b'; then echo "$out"; echo "redocly reported problems" >&2; exit 1; fi
+if grep -qiE '[0-9]+ (warning|error)s?\b' <<<"$out"; then echo "$out"; echo "redocly reported problems" >&2; exit 1; fi
 
 step "schemathesis against the sandbox (checks and exclusions: openapi/README.md)"
 command -v python3 >/dev/null || { echo "python3 is required" >&2; exit 1; }

@@ -84,7 +84,10 @@ cat >"$out/$artifact-$version.pom" <<POM
 </project>
 POM
 # The jar holds the library where JNA looks for it.
-unzip -l "$jar" | grep -q " $prefix/$(basename "$lib")\$" || { echo "$jar lacks $prefix/$(basename "$lib")" >&2; exit 1; }
+# Not `unzip -l | grep -q`: under pipefail, grep leaving at the first match can kill unzip
+# with SIGPIPE, and the pipeline then fails although the entry is there (seen here).
+listing="$(unzip -l "$jar")"
+grep -q " $prefix/$(basename "$lib")\$" <<<"$listing" || { echo "$jar lacks $prefix/$(basename "$lib")" >&2; exit 1; }
 # And the shrinking rules where R8 finds them.
 unzip -p "$jar" META-INF/proguard/p100-sdk.pro | cmp -s - "$here/consumer-rules.pro" || { echo "$jar lacks META-INF/proguard/p100-sdk.pro" >&2; exit 1; }
 echo "$jar"
