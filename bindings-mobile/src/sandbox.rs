@@ -224,6 +224,15 @@ async_export! {
             Ok(self.hosted.with(|sb| host::trigger(sb, HOST, &event, user))?.map(json_text)?)
         }
 
+        /// Sends webhooks to `url` with `Authorization: <token>` from now on; with neither,
+        /// stops them (`trigger` is then a `Config` error). One without the other is a
+        /// `Validation` error naming the missing one.
+        #[uniffi::method(default(url = None, token = None))]
+        pub fn set_webhook(&self, url: Option<String>, token: Option<String>) -> Result<()> {
+            let (url, token) = (url.as_deref(), token.as_deref());
+            Ok(self.hosted.with(|sb| host::set_webhook(sb, HOST, url, token))??)
+        }
+
         /// Every webhook delivery attempt so far (JSON text: an array of objects with `event`,
         /// `status`, `attempt`, …, as `GET /_sandbox/webhooks/deliveries`).
         pub fn deliveries(&self) -> Result<String> {
@@ -278,6 +287,11 @@ mod tests {
                 .unwrap();
             c.inner.partner().balances().await.unwrap();
             assert_eq!(sb.advance(-1.0).unwrap_err().field(), Some("seconds"));
+            let no_token = sb.set_webhook(Some("http://127.0.0.1:9/h".into()), None);
+            assert_eq!(no_token.unwrap_err().field(), Some("token"));
+            sb.set_webhook(None, None).unwrap();
+            let none = sb.trigger("user_status".into(), None).unwrap_err();
+            assert_eq!(none.kind(), p100::ErrorKind::Config);
             sb.stop().await.unwrap();
             sb.stop().await.unwrap();
             assert_eq!(sb.reset().unwrap_err().kind(), p100::ErrorKind::Config);

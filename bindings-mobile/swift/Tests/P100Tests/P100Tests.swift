@@ -526,6 +526,12 @@ final class P100Tests: XCTestCase, @unchecked Sendable {
         try sb.advance(seconds: 3_601)
         let done = try await c.sepa().details(transferId: sepa.transferId).status
         XCTAssertTrue(done == .successful || done == .failed, "not final after advance: \(String(describing: done))")
+        // setWebhook: without a target, trigger has nowhere to send; a URL needs its token.
+        try sb.setWebhook()
+        _ = await expectError(.config) { _ = try sb.trigger(event: "sepa_transfer") }
+        let noToken = await expectError(.validation) { try sb.setWebhook(url: "http://127.0.0.1:1/hooks") }
+        XCTAssertEqual(noToken?.field, "token")
+        try sb.setWebhook(url: "http://127.0.0.1:1/hooks", token: "whsec-swift")
         // trigger + deliveries.
         let payload = try JSONText.parse(try sb.trigger(event: "sepa_transfer"))
         XCTAssertFalse((payload as? [String: Any])?.isEmpty ?? true, "\(payload)")

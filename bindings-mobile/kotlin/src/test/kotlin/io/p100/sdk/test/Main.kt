@@ -744,6 +744,12 @@ private fun defineTests() {
             sb.advance(3_601.0)
             val done = c.sepa().details(sepa.transferId).status
             assertTrue(done == SepaTransferStatus.Successful || done == SepaTransferStatus.Failed) { "not final after advance: $done" }
+            // setWebhook: without a target, trigger has nowhere to send; a URL needs its token.
+            sb.setWebhook()
+            expectThrows<P100Exception.Config> { sb.trigger("sepa_transfer") }
+            val noToken = expectThrows<P100Exception.Validation> { sb.setWebhook(url = "http://127.0.0.1:9/h") }
+            assertEq(noToken.field, "token", "field of a URL without its token")
+            sb.setWebhook("http://127.0.0.1:${hooks.address.port}/hooks", "whsec-kotlin")
             // trigger + deliveries: the event reaches our receiver and is logged.
             val payload = Json.parse(sb.trigger("sepa_transfer")) as Map<*, *>
             assertTrue(payload.isNotEmpty()) { "trigger payload" }
