@@ -286,6 +286,8 @@ mod tests {
             sb.inject_fault("huge-body".into(), 1, None, None, None, None, Some(100_000))
                 .unwrap();
             c.inner.partner().balances().await.unwrap();
+            let e = sb.inject_fault("huge-body".into(), 1, None, None, None, None, Some(-1));
+            assert_eq!(e.unwrap_err().field(), Some("sizeBytes"));
             assert_eq!(sb.advance(-1.0).unwrap_err().field(), Some("seconds"));
             let no_token = sb.set_webhook(Some("http://127.0.0.1:9/h".into()), None);
             assert_eq!(no_token.unwrap_err().field(), Some("token"));

@@ -138,9 +138,19 @@ def test_a_fault_can_be_limited_to_one_operation_and_given_its_status(
         with pytest.raises(p100.P100Error) as e:
             client.partner.balances()
         assert e.value.kind == "decode"
-    with pytest.raises(p100.ValidationError) as v:
-        p100_sandbox.inject_fault("500", operation="no.such_operation")
-    assert v.value.field == "operation"
+    # Bad arguments are refused before anything is queued, naming the argument as Python does.
+    for kwargs, field in [
+        ({"kind": "500", "operation": "no.such_operation"}, "operation"),
+        ({"kind": "huge-body", "size_bytes": -1}, "size_bytes"),
+        ({"kind": "500", "size_bytes": 64}, "size_bytes"),
+        ({"kind": "5xx-with-code", "status": 200}, "status"),
+        ({"kind": "5xx-with-code", "status": -1}, "status"),
+    ]:
+        with pytest.raises(p100.ValidationError) as v:
+            p100_sandbox.inject_fault(**kwargs)
+        assert v.value.field == field, kwargs
+    with p100_sandbox.client(max_retries=0) as client:
+        client.partner.balances()  # none of them was queued
 
 
 @pytest.mark.p100_sandbox(settle=3600)
