@@ -593,10 +593,44 @@ async fn redirects_are_not_followed_so_the_key_stays_home() {
         .unwrap_err();
     assert_eq!(e.status(), Some(307));
     assert!(!e.is_retryable());
+    // Not "rejected": the transfer may have been processed before the redirect.
+    assert_eq!(e.outcome(), p100::Outcome::Unknown);
     assert_eq!(
         received(&elsewhere).await,
         0,
         "the key and the body must not follow a redirect"
+    );
+}
+
+#[tokio::test]
+async fn a_redirect_after_a_write_is_an_unknown_outcome_and_after_a_read_a_rejection() {
+    let server = MockServer::start().await;
+    let see_other =
+        ResponseTemplate::new(303).insert_header("Location", "/v1/sepa-transfer/details/t-1");
+    Mock::given(method("POST"))
+        .respond_with(see_other.clone())
+        .mount(&server)
+        .await;
+    Mock::given(method("GET"))
+        .respond_with(see_other)
+        .mount(&server)
+        .await;
+    let c = client(&server);
+    let e = c.sepa().user_transfer(&sepa_request()).await.unwrap_err();
+    assert_eq!(
+        (e.status(), e.outcome()),
+        (Some(303), p100::Outcome::Unknown),
+        "{e:?}"
+    );
+    assert!(
+        e.fingerprint().is_some(),
+        "a money call that may have happened keeps its fingerprint"
+    );
+    let read = c.partner().balances().await.unwrap_err();
+    assert_eq!(
+        (read.status(), read.outcome()),
+        (Some(303), p100::Outcome::Rejected),
+        "{read:?}"
     );
 }
 

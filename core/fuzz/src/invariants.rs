@@ -624,10 +624,12 @@ fn leaks(
 }
 
 /// The outcome an error must report for a non-2xx reply with `status` (and P-code `code`).
-fn expected_outcome(status: u16, code: Option<&ErrorCode>) -> Outcome {
+fn expected_outcome(status: u16, code: Option<&ErrorCode>, route: &Route) -> Outcome {
     match status {
         401 | 429 => Outcome::Rejected,
         500..=599 => Outcome::Unknown,
+        // A redirect (not followed) after a write: the write may have been processed.
+        300..=399 if !route.method.is_idempotent_read() => Outcome::Unknown,
         _ if matches!(code, Some(ErrorCode::P500 | ErrorCode::P501)) => Outcome::Unknown,
         _ => Outcome::Rejected,
     }
@@ -673,7 +675,7 @@ fn check_error(
 
 /// A reply, however broken, maps to an error without panicking; its outcome follows from the
 /// status (2xx whose body cannot be decoded → accepted; 401/429/4xx → rejected, except P500 and
-/// P501 → unknown; 5xx → unknown); only `not_sent` and 429 are retryable for money calls; raw
+/// P501 → unknown; 5xx → unknown; 3xx → unknown after a write, rejected after a read); only `not_sent` and 429 are retryable for money calls; raw
 /// bodies are masked; seeded secrets never reach `Display`, `Debug` or the raw body. The same
 /// reply cut short by the transport keeps its status and outcome.
 pub fn check_reply(reply: &Reply) {
@@ -706,7 +708,7 @@ pub fn check_reply(reply: &Reply) {
         }
     } else {
         let e = error_from_response(&prepared, &resp);
-        let expected = expected_outcome(status, e.code());
+        let expected = expected_outcome(status, e.code(), route);
         assert_eq!(e.outcome(), expected, "HTTP {status}: {e:?}");
         if route.moves_money && e.is_retryable() {
             assert_eq!(
@@ -763,7 +765,11 @@ pub fn check_reply(reply: &Reply) {
                     assert!(!e.is_retryable(), "{e:?}");
                 }
             } else {
-                assert_eq!(e.outcome(), expected_outcome(status, e.code()), "{e:?}");
+                assert_eq!(
+                    e.outcome(),
+                    expected_outcome(status, e.code(), route),
+                    "{e:?}"
+                );
             }
         }
     }

@@ -197,6 +197,17 @@ pub fn error_from_response(prepared: &Prepared, resp: &HttpResponse) -> Error {
         .with_retryable(true);
     }
 
+    if (300..400).contains(&status) {
+        // A redirect is not followed (it would carry the key and the body elsewhere). After a
+        // write it does not say "no": a 303 is the classic answer to a POST that was processed.
+        let e = base(
+            ErrorKind::Api,
+            format!("the P100 service answered HTTP {status}, a redirect, which the SDK does not follow"),
+        )
+        .with_retryable(false);
+        return if safe_read { e } else { ambiguous(e) };
+    }
+
     if let Some(body) = parsed.as_ref().filter(|b| b.error_code.is_some()) {
         let code = ErrorCode::parse(body.error_code.as_deref().unwrap_or_default());
         let detail = body
