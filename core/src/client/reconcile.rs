@@ -9,8 +9,9 @@
 //! history after the call was sent, and only one did. What it cannot prove: `NotFound` means
 //! the history does not show it *yet* (P100 may record it later, so check again after a while
 //! before sending again); two equal calls sent close together are indistinguishable, so a
-//! second match is `CannotTell`; card issuing and orders are not in the history (`CannotTell`,
-//! naming the endpoint to check).
+//! second match is `CannotTell`, and so is a match whose time cannot be read; card issuing and
+//! orders are not in the history (`CannotTell`, naming the endpoint to check). Every month
+//! from the sending to now is read (at most 24; a call sent longer ago is `CannotTell`).
 
 use serde_json::Value;
 
@@ -122,7 +123,9 @@ fn created_ms(t: &Transaction) -> Option<i64> {
         .map(|d| d.timestamp_millis())
 }
 
-/// The matching entries of `history` (pure, for tests).
+/// The entries of `history` that may be the operation (pure, for tests): its kind, direction,
+/// amount and currency, created after it was sent, or at a time that cannot be read (an
+/// undated match cannot be ruled out: it makes the answer `CannotTell`, never `NotFound`).
 pub fn matches<'a>(
     fp: &Fingerprint,
     kind: &str,
@@ -131,7 +134,11 @@ pub fn matches<'a>(
 ) -> Vec<&'a Transaction> {
     history
         .iter()
-        .filter(|t| t.r#type.as_deref() == Some(kind))
+        .filter(|t| {
+            t.r#type
+                .as_deref()
+                .is_some_and(|k| k.eq_ignore_ascii_case(kind))
+        })
         .filter(|t| {
             t.direction
                 .as_deref()
@@ -142,7 +149,7 @@ pub fn matches<'a>(
             (Some(c), Some(tc)) => tc.as_str().eq_ignore_ascii_case(c),
             _ => true,
         })
-        .filter(|t| created_ms(t).is_some_and(|ms| ms >= fp.sent_at_ms.saturating_sub(SKEW_MS)))
+        .filter(|t| created_ms(t).is_none_or(|ms| ms >= fp.sent_at_ms.saturating_sub(SKEW_MS)))
         .collect()
 }
 
@@ -151,6 +158,32 @@ fn month_of(ms: i64) -> Option<(u32, i32)> {
     use chrono::Datelike;
     let d = chrono::DateTime::from_timestamp_millis(ms)?;
     Some((d.month(), d.year()))
+}
+
+/// How many monthly histories one reconciliation reads at most (two years).
+const MAX_MONTHS: usize = 24;
+
+/// Every month from the one of `from` to the one of `to` (ms since 1970), in order; at least
+/// the month of `from`. `None` past [`MAX_MONTHS`].
+fn months_between(from: i64, to: i64) -> Option<Vec<(u32, i32)>> {
+    let (mut month, mut year) = month_of(from)?;
+    let last = month_of(to).filter(|&(m, y)| (y, m) >= (year, month));
+    let mut out = vec![(month, year)];
+    while let Some((last_month, last_year)) = last {
+        if (year, month) >= (last_year, last_month) {
+            break;
+        }
+        (month, year) = if month == 12 {
+            (1, year + 1)
+        } else {
+            (month + 1, year)
+        };
+        out.push((month, year));
+        if out.len() > MAX_MONTHS {
+            return None;
+        }
+    }
+    Some(out)
 }
 
 impl Client {
@@ -209,14 +242,16 @@ impl Client {
             .duration_since(web_time::UNIX_EPOCH)
             .map(|d| i64::try_from(d.as_millis()).unwrap_or(i64::MAX))
             .unwrap_or(fp.sent_at_ms);
-        let mut months: Vec<(u32, i32)> = Vec::new();
-        for ms in [fp.sent_at_ms.saturating_sub(SKEW_MS), now] {
-            if let Some(m) = month_of(ms) {
-                if !months.contains(&m) {
-                    months.push(m);
-                }
-            }
-        }
+        // Every month from the sending (less the skew) to now: P100 may have recorded it in
+        // any of them.
+        let Some(months) = months_between(fp.sent_at_ms.saturating_sub(SKEW_MS), now) else {
+            return Ok(Reconciliation::CannotTell {
+                reason: format!(
+                    "it was sent more than {MAX_MONTHS} months ago: check the transaction \
+                     history of that time"
+                ),
+            });
+        };
         let mut found: Vec<Transaction> = Vec::new();
         for (month, year) in months {
             let q = TransactionHistoryQuery::new(month, year);
@@ -239,6 +274,13 @@ impl Client {
             );
         }
         found.dedup_by(|a, b| a.id == b.id && a.id.is_some());
+        if found.iter().any(|t| created_ms(t).is_none()) {
+            return Ok(Reconciliation::CannotTell {
+                reason: "a matching entry has no readable time (createdAt), so it may be \
+                         older than the call"
+                    .into(),
+            });
+        }
         Ok(match found.as_slice() {
             [] => Reconciliation::NotFound,
             [one] => match &one.id {

@@ -1,0 +1,154 @@
+//! `reconcile` against a history served by a mock: which months it reads, and that a match it
+//! cannot rule out is never `NotFound` (which would invite sending the money again).
+
+use chrono::{DateTime, Datelike, TimeZone, Timelike, Utc};
+use p100::client::Fingerprint;
+use p100::{Amount, Client, Reconciliation};
+use serde_json::json;
+use wiremock::matchers::{method, path, query_param};
+use wiremock::{Mock, MockServer, ResponseTemplate};
+
+fn now() -> DateTime<Utc> {
+    let ms = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .unwrap()
+        .as_millis();
+    Utc.timestamp_millis_opt(ms as i64).unwrap()
+}
+
+/// `YYYY-MM-DD<sep>HH:MM:SS`, without an offset.
+fn without_offset(t: DateTime<Utc>, sep: char) -> String {
+    format!(
+        "{:04}-{:02}-{:02}{sep}{:02}:{:02}:{:02}",
+        t.year(),
+        t.month(),
+        t.day(),
+        t.hour(),
+        t.minute(),
+        t.second()
+    )
+}
+
+fn client(server: &MockServer) -> Client {
+    Client::builder()
+        .api_key("test-key-123")
+        .base_url(server.uri())
+        .build()
+        .unwrap()
+}
+
+fn history(kind: &str, created_at: Option<&str>) -> serde_json::Value {
+    let mut entry = json!({"id": "t-1", "type": kind, "amount": "25.00", "currency": "eur",
+        "status": "SUCCESSFUL", "direction": "OUT"});
+    if let Some(at) = created_at {
+        entry["createdAt"] = json!(at);
+    }
+    json!({ "transactions": [entry] })
+}
+
+fn fingerprint(sent_at_ms: i64) -> Fingerprint {
+    Fingerprint {
+        operation: "sepa.partner_transfer".into(),
+        amount: Some(Amount::parse("25.00").unwrap()),
+        currency: Some("eur".into()),
+        destination: Some("DE89370400440532013000".into()),
+        external_user_id: None,
+        sent_at_ms,
+    }
+}
+
+async fn serve(server: &MockServer, body: serde_json::Value) {
+    Mock::given(method("GET"))
+        .and(path("/v1/partner/transactions"))
+        .respond_with(ResponseTemplate::new(200).set_body_json(body))
+        .mount(server)
+        .await;
+}
+
+/// Sent 10 s before month M-2 ended, recorded 5 s into month M-1, reconciled in month M: the
+/// month in between is read too.
+#[tokio::test]
+async fn every_month_between_the_sending_and_now_is_read() {
+    let now = now();
+    let (year, month) = match now.month() {
+        1 => (now.year() - 1, 12),
+        m => (now.year(), m - 1),
+    };
+    let start_of_previous = Utc.with_ymd_and_hms(year, month, 1, 0, 0, 0).unwrap();
+    let sent = start_of_previous.timestamp_millis() - 10_000;
+    let recorded = without_offset(start_of_previous + chrono::Duration::seconds(5), 'T') + "Z";
+    let server = MockServer::start().await;
+    Mock::given(method("GET"))
+        .and(path("/v1/partner/transactions"))
+        .and(query_param("month", month.to_string()))
+        .and(query_param("year", year.to_string()))
+        .respond_with(
+            ResponseTemplate::new(200).set_body_json(history("sepa_transfer", Some(&recorded))),
+        )
+        .with_priority(1)
+        .mount(&server)
+        .await;
+    serve(&server, json!({"transactions": []})).await;
+    let r = client(&server)
+        .reconcile_fingerprint(&fingerprint(sent))
+        .await
+        .unwrap();
+    assert_eq!(
+        r,
+        Reconciliation::Found {
+            id: "t-1".into(),
+            status: Some("SUCCESSFUL".into())
+        },
+        "recorded in {month}/{year}"
+    );
+    let months = server.received_requests().await.unwrap().len();
+    assert_eq!(months, 3, "months M-2, M-1 and M");
+}
+
+#[tokio::test]
+async fn a_match_without_a_readable_time_is_cannot_tell_not_not_found() {
+    let now = now();
+    let naive = without_offset(now, 'T');
+    let spaced = without_offset(now, ' ');
+    for created in [Some(naive.as_str()), Some(spaced.as_str()), None] {
+        let server = MockServer::start().await;
+        serve(&server, history("sepa_transfer", created)).await;
+        let r = client(&server)
+            .reconcile_fingerprint(&fingerprint(now.timestamp_millis() - 60_000))
+            .await
+            .unwrap();
+        assert!(
+            matches!(r, Reconciliation::CannotTell { .. }),
+            "createdAt {created:?}: {r:?}"
+        );
+    }
+}
+
+#[tokio::test]
+async fn the_kind_of_an_entry_is_compared_without_case() {
+    let now = now();
+    let server = MockServer::start().await;
+    serve(
+        &server,
+        history("SEPA_TRANSFER", Some(&(without_offset(now, 'T') + "Z"))),
+    )
+    .await;
+    let r = client(&server)
+        .reconcile_fingerprint(&fingerprint(now.timestamp_millis() - 60_000))
+        .await
+        .unwrap();
+    assert!(matches!(r, Reconciliation::Found { .. }), "{r:?}");
+}
+
+#[tokio::test]
+async fn a_call_sent_years_ago_is_cannot_tell_without_reading_years_of_history() {
+    let server = MockServer::start().await;
+    serve(&server, json!({"transactions": []})).await;
+    let three_years = 3 * 366 * 24 * 3600 * 1000;
+    let r = client(&server)
+        .reconcile_fingerprint(&fingerprint(now().timestamp_millis() - three_years))
+        .await
+        .unwrap();
+    assert!(matches!(r, Reconciliation::CannotTell { .. }), "{r:?}");
+    assert_eq!(server.received_requests().await.unwrap().len(), 0);
+}
