@@ -459,12 +459,21 @@ fn check_api_key(key: &SecretString) -> Result<()> {
 
 /// Normalises a base URL: `https://` for any host; plain `http://` only for loopback hosts
 /// (`localhost`, `127.0.0.0/8`, `[::1]`), so that the API key never travels unencrypted over a
-/// network. User info, queries and fragments are refused.
+/// network. User info, queries and fragments are refused. Errors show the URL's scheme, host
+/// and port only, never the text given: it may hold a password, or be the API key passed in
+/// the base URL's place.
 pub(crate) fn check_base_url(url: &str) -> Result<String> {
     let text = url.trim().trim_end_matches('/');
-    let bad = |why: &str| Error::config(format!("base URL {text:?} {why}")).with_field("baseUrl");
-    let parsed = url::Url::parse(text)
-        .map_err(|_| bad("is not a valid URL (e.g. https://partner-api.p100.io)"))?;
+    let refused = |msg: String| Error::config(msg).with_field("baseUrl");
+    let parsed = url::Url::parse(text).map_err(|_| {
+        refused("the base URL is not a valid URL (e.g. https://partner-api.p100.io)".into())
+    })?;
+    let shown = match (parsed.host_str(), parsed.port()) {
+        (Some(host), Some(port)) => format!("{}://{host}:{port}", parsed.scheme()),
+        (Some(host), None) => format!("{}://{host}", parsed.scheme()),
+        (None, _) => format!("{}:", parsed.scheme()),
+    };
+    let bad = |why: &str| refused(format!("base URL {shown:?} {why}"));
     if !parsed.username().is_empty() || parsed.password().is_some() {
         return Err(bad("must not contain user info"));
     }
@@ -547,6 +556,34 @@ mod tests {
         assert!(check_base_url("https://user:pw@x.io").is_err());
         assert!(check_base_url("https://x.io/?a=1").is_err());
         assert!(check_base_url("http://127.0.0.2:9").is_ok());
+    }
+
+    #[test]
+    fn a_refused_base_url_is_not_echoed() {
+        // A password in user info, a token in the query, the API key in the URL's place (the
+        // two text arguments of `Client::new` swapped): the message shows scheme and host only.
+        for (url, secret) in [
+            ("https://user:hunter2-pass@x.io", "hunter2-pass"),
+            ("https://x.io/?token=tok_0123456789", "tok_0123456789"),
+            ("sk_live_0123456789abcdef", "sk_live_0123456789abcdef"),
+            (
+                "http://example.com/sk_live_0123456789abcdef",
+                "sk_live_0123456789abcdef",
+            ),
+        ] {
+            let e = check_base_url(url).unwrap_err();
+            let shown = format!("{e} {e:?}");
+            assert!(!shown.contains(secret), "{shown}");
+            assert_eq!(e.field(), Some("baseUrl"));
+        }
+        let e = check_base_url("http://example.com:8080/v1").unwrap_err();
+        assert!(e.message().contains("\"http://example.com:8080\""), "{e}");
+        let swapped = crate::Client::new("https://partner-api.p100.io", "sk_live_0123456789abcdef");
+        let e = swapped.unwrap_err();
+        assert!(
+            !format!("{e} {e:?}").contains("sk_live_0123456789abcdef"),
+            "{e:?}"
+        );
     }
 
     #[test]
