@@ -215,6 +215,18 @@ async_export! {
             Ok(())
         }
 
+        /// The sandbox's time: real time plus what `advance` added (`Instant` in Kotlin, `Date`
+        /// in Swift).
+        pub fn now(&self) -> Result<std::time::SystemTime> {
+            Ok(self.hosted.with(|sb| sb.now())?)
+        }
+
+        /// How many times each operation's handler ran since the start or the last `reset`, by
+        /// operation name (`"sepa.partner_transfer"`), as `GET /_sandbox/ops`.
+        pub fn ops(&self) -> Result<std::collections::HashMap<String, u64>> {
+            Ok(self.hosted.with(|sb| sb.ops())?)
+        }
+
         /// Emits the webhook event `event` (e.g. `"user.status"`, `"sepa.transfer"`) with
         /// realistic data, delivered to the webhook target and logged in `deliveries()`.
         /// Returns the payload sent (JSON text).
@@ -289,6 +301,11 @@ mod tests {
             let e = sb.inject_fault("huge-body".into(), 1, None, None, None, None, Some(-1));
             assert_eq!(e.unwrap_err().field(), Some("sizeBytes"));
             assert_eq!(sb.advance(-1.0).unwrap_err().field(), Some("seconds"));
+            let t0 = sb.now().unwrap();
+            sb.advance(60.0).unwrap();
+            let moved = sb.now().unwrap().duration_since(t0).unwrap().as_secs();
+            assert!((60..120).contains(&moved), "the clock moved {moved} s");
+            assert_eq!(sb.ops().unwrap()["partner.balances"], 2);
             let no_token = sb.set_webhook(Some("http://127.0.0.1:9/h".into()), None);
             assert_eq!(no_token.unwrap_err().field(), Some("token"));
             sb.set_webhook(None, None).unwrap();

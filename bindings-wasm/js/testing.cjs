@@ -384,6 +384,18 @@ class Sandbox {
     return this._newerControl("trigger", { event, externalUserId }, "trigger()");
   }
 
+  /** The sandbox's time: real time plus what `advance()` added. */
+  async now() {
+    const r = await this.control("GET", "health");
+    return new Date(r.now);
+  }
+
+  /** How many times each operation's handler ran, by operation name (`"sepa.partner_transfer"`). */
+  async ops() {
+    const r = await this.control("GET", "ops");
+    return r.ops;
+  }
+
   /** Every webhook delivery attempt so far, oldest first. */
   async deliveries() {
     const r = await this.control("GET", "webhooks/deliveries");

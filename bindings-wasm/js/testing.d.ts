@@ -160,6 +160,10 @@ export class Sandbox {
   /** Makes the sandbox emit a webhook event with realistic data. A `SandboxError` when the
    *  server binary has no such control. */
   trigger(event: string, options?: { externalUserId?: string }): Promise<TriggerResult>;
+  /** The sandbox's time: real time plus what `advance()` added. */
+  now(): Promise<Date>;
+  /** How many times each operation's handler ran, by operation name (`"sepa.partner_transfer"`). */
+  ops(): Promise<Record<string, number>>;
   /** Every webhook delivery attempt so far, oldest first. */
   deliveries(): Promise<Delivery[]>;
   /** Sends webhooks to `url` with `Authorization: token` from now on (`null`: no more). */

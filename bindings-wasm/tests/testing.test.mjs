@@ -226,6 +226,7 @@ test("advance: a SEPA transfer settling in an hour is final at once, seen throug
       transferTitle: "advance test",
     });
     const before = (await client.sepa.details(transferId)).status;
+    const t0 = await sb.now();
     let moved;
     try {
       moved = await sb.advance(3600);
@@ -236,9 +237,19 @@ test("advance: a SEPA transfer settling in an hour is final at once, seen throug
       return;
     }
     assert.equal(moved.advancedSeconds, 3600);
+    // now(): the sandbox's clock, an hour (and the test's own few moments) ahead of t0.
+    const t1 = await sb.now();
+    assert.ok(t0 instanceof Date && t1 instanceof Date);
+    const movedMs = t1.getTime() - t0.getTime();
+    assert.ok(movedMs >= 3_600_000 && movedMs < 3_660_000, `the clock moved ${movedMs} ms`);
+    assert.ok(t1.getTime() >= new Date(moved.now).getTime(), `${t1.toISOString()} before ${moved.now}`);
     const after = (await client.sepa.details(transferId)).status;
     assert.notEqual(before, after, `status ${before} before, ${after} after`);
     assert.equal(after, "SUCCESSFUL");
+    // ops(): each handler's runs, by operation name (one transfer, two detail reads).
+    const ops = await sb.ops();
+    assert.equal(ops["sepa.partner_transfer"], 1);
+    assert.equal(ops["sepa.details"], 2);
     await assert.rejects(sb.advance(-1), (e) => e instanceof SandboxError && e.status === 400 && e.field === "seconds");
   } finally {
     await sb.stop();

@@ -107,7 +107,8 @@ fn checked_amount(a: &Amount, c: &Currency) -> Result<rust_decimal::Decimal, Bad
 }
 
 async fn health(State(app): State<Arc<App>>) -> Response {
-    Reply::ok(json!({ "status": "ok", "timeScale": app.time_scale() })).into_response()
+    let now = iso(&app.now());
+    Reply::ok(json!({ "status": "ok", "timeScale": app.time_scale(), "now": now })).into_response()
 }
 
 /// Most one `advance` moves the clock: 30 days.

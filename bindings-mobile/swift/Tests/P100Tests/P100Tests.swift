@@ -523,9 +523,16 @@ final class P100Tests: XCTestCase, @unchecked Sendable {
                 receiverLastName: "Kowalski", companyName: nil))
         let pending = try await c.sepa().details(transferId: sepa.transferId).status
         XCTAssertTrue(pending != .successful && pending != .failed, "final too early: \(String(describing: pending))")
+        let clockBefore = try sb.now()
         try sb.advance(seconds: 3_601)
+        let moved = try sb.now().timeIntervalSince(clockBefore)
+        XCTAssertTrue(moved >= 3_601 && moved < 3_661, "the sandbox's clock moved \(moved) s")
         let done = try await c.sepa().details(transferId: sepa.transferId).status
         XCTAssertTrue(done == .successful || done == .failed, "not final after advance: \(String(describing: done))")
+        // ops: each handler's runs by operation name (one transfer, two detail reads).
+        let ops = try sb.ops()
+        XCTAssertEqual(ops["sepa.partner_transfer"], 1)
+        XCTAssertEqual(ops["sepa.details"], 2)
         // setWebhook: without a target, trigger has nowhere to send; a URL needs its token.
         try sb.setWebhook()
         _ = await expectError(.config) { _ = try sb.trigger(event: "sepa_transfer") }

@@ -741,9 +741,17 @@ private fun defineTests() {
                 )
             val pending = c.sepa().details(sepa.transferId).status
             assertTrue(pending != SepaTransferStatus.Successful && pending != SepaTransferStatus.Failed) { "final too early: $pending" }
+            val t0 = sb.now()
             sb.advance(3_601.0)
+            val t1 = sb.now()
+            val movedSecs = t1.epochSecond - t0.epochSecond
+            assertTrue(movedSecs in 3_601L until 3_661L) { "the sandbox's clock moved $movedSecs s" }
             val done = c.sepa().details(sepa.transferId).status
             assertTrue(done == SepaTransferStatus.Successful || done == SepaTransferStatus.Failed) { "not final after advance: $done" }
+            // ops: each handler's runs by operation name (one transfer, two detail reads).
+            val ops = sb.ops()
+            assertEq(ops["sepa.partner_transfer"], 1UL, "ops[sepa.partner_transfer]")
+            assertEq(ops["sepa.details"], 2UL, "ops[sepa.details]")
             // setWebhook: without a target, trigger has nowhere to send; a URL needs its token.
             sb.setWebhook()
             expectThrows<P100Exception.Config> { sb.trigger("sepa_transfer") }
