@@ -5,7 +5,7 @@ use std::sync::{Arc, RwLock};
 
 use p100::client::settings::ENV_VARS;
 use p100::client::{Settings, Unit};
-use p100::log::{LogLevel, LogRecord};
+use p100::log::{Fact, LogLevel, LogRecord};
 use pyo3::prelude::*;
 use pyo3::types::{IntoPyDict, PyDict, PyTuple};
 
@@ -96,9 +96,9 @@ fn build(py: Python<'_>, settings: Settings) -> PyResult<Arc<Shared>> {
 }
 
 /// The client's log records (`P100_LOG=error|warn|info|debug`, read when the client is made)
-/// to `logging.getLogger("p100")`: the record's one-line message at its level, its facts as
-/// attributes of the `LogRecord` (`p100_operation`, `p100_status`, `p100_request_id`,
-/// `p100_attempt`, `p100_outcome`). The core's records hold no secret by construction.
+/// to `logging.getLogger("p100")`: the record's one-line message at its level, each of its facts
+/// ([`LogRecord::facts`]) as an attribute `p100_<name>` of the `LogRecord` (`None` where it does
+/// not apply). The core's records hold no secret by construction.
 struct PyLogger;
 
 impl p100::log::Logger for PyLogger {
@@ -115,20 +115,15 @@ impl p100::log::Logger for PyLogger {
             if !logger.call_method1("isEnabledFor", (level,))?.is_truthy()? {
                 return Ok(());
             }
-            let extra = [
-                ("p100_operation", r.operation.into_pyobject(py)?.into_any()),
-                ("p100_status", r.status.into_pyobject(py)?.into_any()),
-                (
-                    "p100_request_id",
-                    r.request_id.clone().into_pyobject(py)?.into_any(),
-                ),
-                ("p100_attempt", r.attempt.into_pyobject(py)?.into_any()),
-                (
-                    "p100_outcome",
-                    r.outcome.as_str().into_pyobject(py)?.into_any(),
-                ),
-            ]
-            .into_py_dict(py)?;
+            let extra = PyDict::new(py);
+            for (name, value) in r.facts() {
+                let value = match value {
+                    Some(Fact::Text(t)) => t.into_pyobject(py)?.into_any(),
+                    Some(Fact::Number(n)) => n.into_pyobject(py)?.into_any(),
+                    None => py.None().into_bound(py),
+                };
+                extra.set_item(format!("p100_{name}"), value)?;
+            }
             let kw = [("extra", extra)].into_py_dict(py)?;
             logger.call_method("log", (level, r.message()), Some(&kw))?;
             Ok(())

@@ -54,12 +54,23 @@ def test_records_reach_python_logging_without_secrets(
         (logging.INFO, "succeeded", 200),
     ]
     assert all(r.p100_request_id for r in create)  # type: ignore[attr-defined]
+    # Every fact of the core's records, as JS and Kotlin/Swift get them (None: does not apply).
+    retrying, succeeded = create
+    where = (retrying.p100_method, retrying.p100_path)  # type: ignore[attr-defined]
+    assert where == ("POST", "/v1/card/virtual")
+    assert (retrying.p100_attempt, succeeded.p100_attempt) == (1, 2)  # type: ignore[attr-defined]
+    assert (retrying.p100_kind, succeeded.p100_kind) == ("rate_limited", None)  # type: ignore[attr-defined]
+    assert isinstance(retrying.p100_retry_in_ms, int) and succeeded.p100_retry_in_ms is None  # type: ignore[attr-defined]
+    assert isinstance(succeeded.p100_elapsed_ms, int) and succeeded.p100_elapsed_ms >= 0  # type: ignore[attr-defined]
+    assert f"retry_in_ms={retrying.p100_retry_in_ms}" in retrying.getMessage()  # type: ignore[attr-defined]
     last = records[-1]
     assert (last.levelno, last.p100_status) == (logging.ERROR, 500)  # type: ignore[attr-defined]
     assert last.p100_request_id == failed.value.request_id  # type: ignore[attr-defined]
+    assert last.p100_kind == failed.value.kind  # type: ignore[attr-defined]
     assert any(r.levelno == logging.DEBUG for r in records)
 
-    facts = ("p100_operation", "p100_status", "p100_request_id", "p100_attempt", "p100_outcome")
+    names = "operation method path attempt outcome status elapsed_ms kind retry_in_ms request_id"
+    facts = [f"p100_{name}" for name in names.split()]
     text = "\n".join(f"{r.getMessage()} {[getattr(r, k, None) for k in facts]}" for r in records)
     secrets = [API_KEY, CARD_NUMBER, CVV, PIN, USER_FIELDS["birth_date"], "CEV12630"]
     for secret in secrets:

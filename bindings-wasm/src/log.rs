@@ -6,7 +6,8 @@ use std::cell::RefCell;
 use std::sync::Arc;
 
 use js_sys::{Function, Object, Reflect};
-use p100::log::{LogLevel, LogRecord, Logger};
+use p100::log::{Fact, LogLevel, LogRecord, Logger};
+use p100::routes::camel_case;
 use p100::{ClientBuilder, Error};
 use wasm_bindgen::prelude::*;
 use wasm_bindgen::JsCast;
@@ -140,29 +141,17 @@ impl Logger for JsLogger {
     }
 }
 
-/// `{operation, method, path, attempt, outcome, status?, elapsedMs, requestId?, kind?, retryInMs?}`.
+/// The record's facts present, by their camelCase names (`{operation, method, path, attempt,
+/// outcome, status?, elapsedMs, kind?, retryInMs?, requestId?}`).
 fn fields(r: &LogRecord) -> Object {
     let o = Object::new();
-    let set = |k: &str, v: JsValue| {
-        let _ = Reflect::set(&o, &k.into(), &v);
-    };
-    set("operation", r.operation.into());
-    set("method", r.method.into());
-    set("path", r.path.as_str().into());
-    set("attempt", r.attempt.into());
-    set("outcome", r.outcome.as_str().into());
-    if let Some(s) = r.status {
-        set("status", s.into());
-    }
-    set("elapsedMs", (r.elapsed.as_millis() as f64).into());
-    if let Some(id) = &r.request_id {
-        set("requestId", id.as_str().into());
-    }
-    if let Some(k) = r.error_kind {
-        set("kind", k.as_str().into());
-    }
-    if let Some(d) = r.retry_delay {
-        set("retryInMs", (d.as_millis() as f64).into());
+    for (name, value) in r.facts() {
+        let value: JsValue = match value {
+            Some(Fact::Text(t)) => t.into(),
+            Some(Fact::Number(n)) => (n as f64).into(),
+            None => continue,
+        };
+        let _ = Reflect::set(&o, &camel_case(name).into(), &value);
     }
     o
 }

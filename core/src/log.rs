@@ -143,29 +143,62 @@ impl LogRecord {
     }
 }
 
+/// The value of one fact of a [`LogRecord`].
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Fact<'a> {
+    /// A name, a path, an id.
+    Text(&'a str),
+    /// A count, a status, milliseconds.
+    Number(u64),
+}
+
+impl fmt::Display for Fact<'_> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Fact::Text(t) => f.write_str(t),
+            Fact::Number(n) => write!(f, "{n}"),
+        }
+    }
+}
+
+impl LogRecord {
+    /// Every fact of the record, by its snake_case name, in one order: `operation`, `method`,
+    /// `path`, `attempt`, `outcome`, `status`, `elapsed_ms`, `kind`, `retry_in_ms`,
+    /// `request_id`; `None` where a fact does not apply (no reply, no error, no retry). The one
+    /// list the message and every language's facts are made from (JS `fields` in camelCase,
+    /// Python `p100_<name>` attributes of the `logging.LogRecord`).
+    pub fn facts(&self) -> [(&'static str, Option<Fact<'_>>); 10] {
+        let ms = |d: Duration| Fact::Number(u64::try_from(d.as_millis()).unwrap_or(u64::MAX));
+        [
+            ("operation", Some(Fact::Text(self.operation))),
+            ("method", Some(Fact::Text(self.method))),
+            ("path", Some(Fact::Text(&self.path))),
+            ("attempt", Some(Fact::Number(self.attempt.into()))),
+            ("outcome", Some(Fact::Text(self.outcome.as_str()))),
+            ("status", self.status.map(|s| Fact::Number(s.into()))),
+            ("elapsed_ms", Some(ms(self.elapsed))),
+            ("kind", self.error_kind.map(|k| Fact::Text(k.as_str()))),
+            ("retry_in_ms", self.retry_delay.map(ms)),
+            ("request_id", self.request_id.as_deref().map(Fact::Text)),
+        ]
+    }
+}
+
+/// `p100 <operation> <method> <path>`, then the other facts present as `name=value`.
 impl fmt::Display for LogRecord {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(
-            f,
-            "p100 {} {} {} attempt={} outcome={}",
-            self.operation,
-            self.method,
-            self.path,
-            self.attempt,
-            self.outcome.as_str()
-        )?;
-        if let Some(s) = self.status {
-            write!(f, " status={s}")?;
+        let facts = self.facts();
+        let (head, rest) = facts.split_at(3);
+        f.write_str("p100")?;
+        for (_, value) in head.iter() {
+            if let Some(v) = value {
+                write!(f, " {v}")?;
+            }
         }
-        write!(f, " elapsed_ms={}", self.elapsed.as_millis())?;
-        if let Some(k) = self.error_kind {
-            write!(f, " kind={}", k.as_str())?;
-        }
-        if let Some(d) = self.retry_delay {
-            write!(f, " retry_in_ms={}", d.as_millis())?;
-        }
-        if let Some(id) = &self.request_id {
-            write!(f, " request_id={id}")?;
+        for (name, value) in rest {
+            if let Some(v) = value {
+                write!(f, " {name}={v}")?;
+            }
         }
         Ok(())
     }
