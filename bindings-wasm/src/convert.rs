@@ -68,18 +68,6 @@ fn parse(text: &str) -> Result<JsValue, Error> {
     })
 }
 
-/// Wire names of secret fields in replies and events.
-const SECRET_FIELDS: &[&str] = &[
-    "cardNumber",
-    "cvv",
-    "pin",
-    "documentNumber",
-    "userIdentificationNumber",
-    "pesel",
-    "birthDate",
-    "code",
-];
-
 fn hide_secrets(value: &JsValue, depth: u32) {
     if depth > 32 || !value.is_object() {
         return;
@@ -98,7 +86,7 @@ fn hide_secrets(value: &JsValue, depth: u32) {
         let Ok(field) = js_sys::Reflect::get(&object, &key) else {
             continue;
         };
-        if SECRET_FIELDS.contains(&name.as_str()) && !field.is_null() {
+        if p100::mask::SECRET_FIELDS.contains(&name.as_str()) && !field.is_null() {
             let descriptor = js_sys::Object::new();
             let _ = js_sys::Reflect::set(&descriptor, &"value".into(), &field);
             let _ = js_sys::Reflect::set(&descriptor, &"enumerable".into(), &JsValue::FALSE);

@@ -44,13 +44,36 @@ const SECRET_KEYS: &[&str] = &[
     "identificationnumber",
     "pesel",
     "birthdate",
+    "birthday",
     "dateofbirth",
     "dob",
+    "passportnumber",
+    "idnumber",
+    "otp",
+    "threedscode",
+    "activationcode",
+    "cvvcode",
+    "pinnumber",
     "apikey",
     "authorization",
     "token",
     "secret",
     "password",
+];
+
+/// The wire names of the models' secret fields (type [`crate::SecretString`]) as the SDK writes
+/// them, in replies and webhook events: what a binding whose results are plain JSON objects
+/// hides from printing (the npm package makes them non-enumerable). `core/tests/openapi.rs`
+/// checks the list against the models' schemas, so a new secret field cannot be left out.
+pub const SECRET_FIELDS: &[&str] = &[
+    "cardNumber",
+    "cvv",
+    "pin",
+    "documentNumber",
+    "userIdentificationNumber",
+    "pesel",
+    "birthDate",
+    "code",
 ];
 
 /// How deep JSON escaped inside strings is followed.
@@ -626,6 +649,16 @@ mod tests {
         ] {
             assert_eq!(mask_secrets(keep), keep);
         }
+    }
+
+    #[test]
+    fn one_time_codes_and_other_names_of_secrets_are_masked() {
+        // The aliases the card event models accept (`otp`, `threeDsCode`, `activationCode`) and
+        // other spellings of a PIN, CVV, ID or birthday. `code` alone stays: it is the P-code.
+        let body = r#"{"otp":"5813","threeDsCode":"5813","activationCode":"5813","cvvCode":"987","pinNumber":"5813","passportNumber":"AB1234567","idNumber":"AB1234567","birthday":"1990-05-17","errorCode":"P412","code":"P412"}"#;
+        let out = mask_secrets(body);
+        assert_clean(&out);
+        assert!(out.contains(r#""errorCode":"P412","code":"P412""#), "{out}");
     }
 
     #[test]
