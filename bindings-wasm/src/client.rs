@@ -331,13 +331,8 @@ impl Client {
             let body = if body.is_undefined() {
                 None
             } else {
-                // Through JSON text, so numbers keep the digits JS gives them.
-                let text = js_sys::JSON::stringify(&body)
-                    .ok()
-                    .and_then(|s| s.as_string())
-                    .ok_or_else(|| Error::validation("body", "must be JSON-serializable"))?;
-                let value = serde_json::from_str::<serde_json::Value>(&text)
-                    .map_err(|_| Error::validation("body", "must be JSON-serializable"))?;
+                // NaN, Infinity and cycles are refused with their path, not sent as null.
+                let value = crate::convert::to_json(body, "body")?;
                 crate::convert::refuse_fractional_numbers(&value, "body")?;
                 Some(value)
             };

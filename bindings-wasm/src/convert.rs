@@ -1,6 +1,6 @@
 //! JS values in and out.
 //!
-//! **In**: a JS value is read into a `serde_json::Value` (serde-wasm-bindgen), then decoded by
+//! **In**: a JS value is read into a `serde_json::Value` ([`to_json`]), then decoded by
 //! the core's one request decoder, [`p100::input::decode`]: a bad input is a
 //! `ValidationError` whose `field` names the wire path (`limits.dailyTrxAll`, `files[1]`),
 //! unknown fields are refused, a number with a fraction is refused where an amount is expected
@@ -16,7 +16,7 @@ use p100::Error;
 use serde::de::DeserializeOwned;
 use serde::Serialize;
 use serde_json::Value;
-use wasm_bindgen::JsValue;
+use wasm_bindgen::{JsCast, JsValue};
 
 /// Reads a JS value into the core type `T`. `what` names the argument (`"request"`) in errors
 /// about the value as a whole.
@@ -24,18 +24,84 @@ pub(crate) fn input<T: DeserializeOwned>(value: JsValue, what: &str) -> Result<T
     decode(&to_json(value, what)?, what)
 }
 
+/// Deepest nesting read from a JS argument: a self-referencing object is refused, not followed.
+const MAX_DEPTH: usize = 32;
+
 /// Reads any JS value into JSON (objects, arrays, strings, numbers, booleans, `null`).
-/// `undefined` is `null`.
-fn to_json(value: JsValue, what: &str) -> Result<Value, Error> {
-    if value.is_undefined() || value.is_null() {
+/// `undefined` is `null` (absent, as an object's member). NaN and ±Infinity are refused (JSON has no such numbers: read as
+/// "not given" they would silently change a call), and so are functions, symbols, BigInts and
+/// nesting deeper than [`MAX_DEPTH`] (a cycle), each naming the path at fault (`what` for the
+/// value itself). Integers a JS number holds exactly stay integers.
+pub(crate) fn to_json(value: JsValue, what: &str) -> Result<Value, Error> {
+    json_at(&value, "", 0)
+        .map_err(|(path, why)| Error::validation(if path.is_empty() { what } else { &path }, why))
+}
+
+fn json_at(v: &JsValue, path: &str, depth: usize) -> Result<Value, (String, &'static str)> {
+    let at = |key: &str| match path {
+        "" => key.to_string(),
+        _ if key.starts_with('[') => format!("{path}{key}"),
+        _ => format!("{path}.{key}"),
+    };
+    if v.is_undefined() || v.is_null() {
         return Ok(Value::Null);
     }
-    serde_wasm_bindgen::from_value(value).map_err(|_| {
-        Error::validation(
-            what,
-            "must be a plain object of strings, numbers, booleans, arrays and objects",
-        )
-    })
+    if let Some(b) = v.as_bool() {
+        return Ok(Value::Bool(b));
+    }
+    if let Some(s) = v.as_string() {
+        return Ok(Value::String(s));
+    }
+    if let Some(n) = v.as_f64() {
+        let not_finite = (
+            path.to_string(),
+            "must be a finite number (not NaN or Infinity)",
+        );
+        let number = serde_json::Number::from_f64(n).ok_or(not_finite)?;
+        return Ok(match number.as_f64() {
+            Some(f) if f.fract() == 0.0 && f.abs() < 9_007_199_254_740_992.0 => {
+                Value::from(f as i64)
+            }
+            _ => Value::Number(number),
+        });
+    }
+    let not_data = (
+        path.to_string(),
+        "must be a string, a number, a boolean, an array or a plain object",
+    );
+    if v.is_function() || v.is_symbol() || v.is_bigint() || !v.is_object() {
+        return Err(not_data);
+    }
+    if depth >= MAX_DEPTH {
+        return Err((
+            path.to_string(),
+            "is nested too deeply (does it refer to itself?)",
+        ));
+    }
+    // What `JSON.stringify` does with a `Date` (and anything else with `toJSON`).
+    let to_json_method = js_sys::Reflect::get(v, &"toJSON".into()).unwrap_or_default();
+    if let Some(f) = to_json_method.dyn_ref::<js_sys::Function>() {
+        let converted = f.call0(v).map_err(|_| not_data.clone())?;
+        return json_at(&converted, path, depth + 1);
+    }
+    if js_sys::Array::is_array(v) {
+        let items = js_sys::Array::from(v);
+        let mut out = Vec::with_capacity(items.length() as usize);
+        for (i, item) in items.iter().enumerate() {
+            out.push(json_at(&item, &at(&format!("[{i}]")), depth + 1)?);
+        }
+        return Ok(Value::Array(out));
+    }
+    let mut out = serde_json::Map::new();
+    for entry in js_sys::Object::entries(v.unchecked_ref()).iter() {
+        let entry = js_sys::Array::from(&entry);
+        let (key, value) = (entry.get(0).as_string().unwrap_or_default(), entry.get(1));
+        // An `undefined` member is absent, as `JSON.stringify` leaves it out.
+        if !value.is_undefined() {
+            out.insert(key.clone(), json_at(&value, &at(&key), depth + 1)?);
+        }
+    }
+    Ok(Value::Object(out))
 }
 
 /// Writes a core value as a plain JS value: serialized to JSON text in the wasm and parsed by
@@ -87,16 +153,22 @@ fn hide_secrets(value: &JsValue, depth: u32) {
             continue;
         };
         if p100::mask::SECRET_FIELDS.contains(&name.as_str()) && !field.is_null() {
-            let descriptor = js_sys::Object::new();
-            let _ = js_sys::Reflect::set(&descriptor, &"value".into(), &field);
-            let _ = js_sys::Reflect::set(&descriptor, &"enumerable".into(), &JsValue::FALSE);
-            let _ = js_sys::Reflect::set(&descriptor, &"writable".into(), &JsValue::FALSE);
-            let _ = js_sys::Reflect::set(&descriptor, &"configurable".into(), &JsValue::TRUE);
-            js_sys::Object::define_property(&object, &key, &descriptor);
+            hide(&object, &key, &field);
         } else {
             hide_secrets(&field, depth + 1);
         }
     }
+}
+
+/// Makes `object[key]` (= `value`) non-enumerable: readable, but left out of `console.log`,
+/// `util.inspect`, `Object.keys` and `JSON.stringify`.
+pub(crate) fn hide(object: &js_sys::Object, key: &JsValue, value: &JsValue) {
+    let descriptor = js_sys::Object::new();
+    let _ = js_sys::Reflect::set(&descriptor, &"value".into(), value);
+    let _ = js_sys::Reflect::set(&descriptor, &"enumerable".into(), &JsValue::FALSE);
+    let _ = js_sys::Reflect::set(&descriptor, &"writable".into(), &JsValue::FALSE);
+    let _ = js_sys::Reflect::set(&descriptor, &"configurable".into(), &JsValue::TRUE);
+    js_sys::Object::define_property(object, key, descriptor.unchecked_ref());
 }
 
 /// Refuses numbers with a fraction (or beyond 2^53) in an escape-hatch body: JS numbers cannot

@@ -235,6 +235,40 @@ test("ValidationError: wrong types and missing fields name the field, never echo
   isSdkError(e6, ValidationError, "validation");
 });
 
+test("ValidationError: NaN, Infinity and self-referencing objects are refused before sending, naming the path", async () => {
+  // NaN is not "not given": a Number("abc") typo must not leave a card limit unchanged in silence.
+  for (const bad of [NaN, Infinity, -Infinity]) {
+    const e = await rejects(client().cards.updateLimits({ externalUserId: "u-1", cardId: "c-1", dailyTrxAll: bad }));
+    isSdkError(e, ValidationError, "validation");
+    assert.equal(e.field, "dailyTrxAll");
+    assert.equal(e.outcome, "not_sent");
+  }
+  const nested = await rejects(client().request("POST", "/v1/transfer", { meta: { amounts: [1, NaN] } }));
+  isSdkError(nested, ValidationError, "validation");
+  assert.equal(nested.field, "meta.amounts[1]");
+  // A cycle (or absurd nesting) is a ValidationError with outcome not_sent, not a crash of the
+  // module reported as "unknown" on a money call that never left.
+  const cyclic = { externalUserId: "u-1", label: "Shopping", pin: "4821" };
+  cyclic.self = cyclic;
+  const e = await rejects(client().cards.create(cyclic));
+  isSdkError(e, ValidationError, "validation");
+  assert.equal(e.outcome, "not_sent");
+  assert.match(e.field, /^self(\.self)*$/);
+  assert.match(e.message, /nested too deeply/);
+  let deep = "x";
+  for (let i = 0; i < 10_000; i++) deep = [deep];
+  const d = await rejects(client().request("POST", "/v1/transfer", { deep }));
+  isSdkError(d, ValidationError, "validation");
+  // Functions and BigInts are not JSON data; undefined members are absent.
+  const f = await rejects(client().transfers.create({ destinationExternalUserId: "u-1", amount: 10n, currency: "eur" }));
+  assert.equal(f.field, "amount");
+  const u = await rejects(client().cards.create({ externalUserId: "no-such-user", label: "Shopping", pin: "4821", bogus: undefined }));
+  assert.notEqual(u.field, "bogus", "an undefined member is absent");
+  assert.equal(u.outcome, "rejected", "it was sent: only the server refused it");
+  // The module still works afterwards.
+  assert.ok(Array.isArray((await client().partner.balances()).fiatBalances));
+});
+
 test("ConfigError: missing key, bad URL, bad numbers; the key is never echoed", () => {
   isSdkError(throws(() => new Client({ baseUrl })), ConfigError, "config");
   isSdkError(throws(() => new Client()), ConfigError, "config");
@@ -247,6 +281,14 @@ test("ConfigError: missing key, bad URL, bad numbers; the key is never echoed", 
   isSdkError(throws(() => new Client({ apiKey, baseUrl, timeoutMs: 3e9 })), ConfigError, "config");
   isSdkError(throws(() => new Client({ apiKey, baseUrl, maxRetries: 11 })), ConfigError, "config");
   isSdkError(throws(() => new Client({ apiKey, baseUrl, maxRetries: "2" })), ConfigError, "config");
+  // NaN and Infinity are refused, not read as "use the default".
+  for (const [option, value] of [["timeoutMs", NaN], ["timeoutMs", Infinity], ["maxRetries", NaN]]) {
+    const bad = isSdkError(throws(() => new Client({ apiKey, baseUrl, [option]: value })), ConfigError, "config");
+    assert.equal(bad.field, option);
+  }
+  const cyclic = {};
+  cyclic.self = cyclic;
+  isSdkError(throws(() => new Client({ apiKey, baseUrl, userAgent: cyclic })), ConfigError, "config");
   isSdkError(throws(() => new Client({ apiKey, environment: "moon" })), ConfigError, "config");
   const typo = isSdkError(throws(() => new Client({ apiKey, baseURL: baseUrl })), ConfigError, "config");
   assert.match(typo.message, /baseURL/);
