@@ -7,7 +7,7 @@ use p100::{Error, ErrorKind};
 use wasm_bindgen::prelude::*;
 use wasm_bindgen::JsCast;
 
-use crate::convert::output;
+use crate::convert::{hide, output};
 use crate::panic::guarded;
 
 /// The `Authorization` header value, when there is one.
@@ -56,6 +56,21 @@ pub fn verify_webhook(
     })
 }
 
+/// An event as a plain object. The `raw` body of an unrecognised delivery is not enumerable:
+/// it may hold a card number or a one-time code that no typed field hides (Python's `repr`
+/// and Kotlin/Swift's `Secret` hide it too).
+fn event_output(event: &p100::webhooks::WebhookEvent) -> Result<JsValue, Error> {
+    let js = output(event)?;
+    if event.is_unknown() {
+        let data = js_sys::Reflect::get(&js, &"data".into()).unwrap_or_default();
+        let raw = js_sys::Reflect::get(&data, &"raw".into()).unwrap_or_default();
+        if data.is_object() && raw.is_string() {
+            hide(data.unchecked_ref(), &"raw".into(), &raw);
+        }
+    }
+    Ok(js)
+}
+
 /// Parses a webhook body (flat payload or `{event_type, data}` envelope) into a typed event.
 /// An unrecognised delivery is `{ event: "unknown", data: { event_type, raw } }`, never an
 /// error; only a body that is not JSON throws a `DecodeError`.
@@ -63,7 +78,7 @@ pub fn verify_webhook(
 pub fn parse_webhook(
     #[wasm_bindgen(unchecked_param_type = "string | Uint8Array")] body: JsValue,
 ) -> Result<JsValue, JsValue> {
-    guarded(move || output(&webhooks::parse_event(&body_text(&body)?)?))
+    guarded(move || event_output(&webhooks::parse_event(&body_text(&body)?)?))
 }
 
 /// `verifyWebhook`, then `parseWebhook`.
@@ -76,7 +91,7 @@ pub fn verify_and_parse_webhook(
     guarded(move || {
         let token = token_text(&token)?;
         webhooks::verify_token(header(&authorization)?.as_deref(), &token)?;
-        output(&webhooks::parse_event(&body_text(&body)?)?)
+        event_output(&webhooks::parse_event(&body_text(&body)?)?)
     })
 }
 
@@ -121,7 +136,7 @@ impl WebhookVerifier {
         guarded(move || {
             let event =
                 inner.verify_and_parse(header(&authorization)?.as_deref(), &body_text(&body)?)?;
-            output(&event)
+            event_output(&event)
         })
     }
 }
