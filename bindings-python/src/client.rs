@@ -131,6 +131,21 @@ impl p100::log::Logger for PyLogger {
     }
 }
 
+/// An `int` argument as an `i64`, one beyond its range saturated: the core then refuses it as
+/// out of range, a `ConfigError` naming the argument, instead of a bare `OverflowError`.
+fn saturating_int(value: Option<&Bound<'_, PyAny>>) -> PyResult<Option<i64>> {
+    let Some(v) = value.filter(|v| !v.is_none()) else {
+        return Ok(None);
+    };
+    match v.extract::<i64>() {
+        Ok(n) => Ok(Some(n)),
+        Err(e) if e.is_instance_of::<pyo3::exceptions::PyOverflowError>(v.py()) => {
+            Ok(Some(if v.lt(0)? { i64::MIN } else { i64::MAX }))
+        }
+        Err(e) => Err(e),
+    }
+}
+
 /// `with_options(timeout=, max_retries=)`: the core's per-call settings; a bad one is a
 /// `ConfigError`, as in the constructor.
 fn with_options(py: Python<'_>, shared: &Shared, settings: Settings) -> PyResult<Arc<Shared>> {
@@ -176,7 +191,7 @@ macro_rules! client_class {
                 base_url: Option<String>,
                 environment: Option<String>,
                 timeout: Option<f64>,
-                max_retries: Option<i64>,
+                max_retries: Option<&Bound<'_, PyAny>>,
                 retry_initial_delay: Option<f64>,
                 retry_max_delay: Option<f64>,
                 connect_timeout: Option<f64>,
@@ -188,7 +203,7 @@ macro_rules! client_class {
                     user_agent: None,
                     timeout,
                     connect_timeout,
-                    max_retries,
+                    max_retries: saturating_int(max_retries)?,
                     retry_initial_delay,
                     retry_max_delay,
                     headers: Vec::new(),
@@ -261,10 +276,11 @@ macro_rules! client_class {
                 &self,
                 py: Python<'_>,
                 timeout: Option<f64>,
-                max_retries: Option<i64>,
+                max_retries: Option<&Bound<'_, PyAny>>,
                 headers: Option<std::collections::BTreeMap<String, String>>,
             ) -> PyResult<Self> {
                 let headers = headers.unwrap_or_default().into_iter().collect();
+                let max_retries = saturating_int(max_retries)?;
                 let settings = Settings { timeout, max_retries, headers, ..Settings::default() };
                 Ok($cls { shared: with_options(py, &self.shared, settings)? })
             }

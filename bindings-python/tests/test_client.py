@@ -59,6 +59,8 @@ def test_defaults_and_environment_variables(
         ({"timeout": -1.0}, "timeout"),
         ({"max_retries": 11}, "max_retries"),
         ({"max_retries": -1}, "max_retries"),
+        ({"max_retries": 2**64}, "max_retries"),
+        ({"max_retries": -(2**70)}, "max_retries"),
         ({"retry_initial_delay": -1}, "retry_initial_delay"),
     ],
 )
@@ -68,6 +70,15 @@ def test_bad_configuration_is_a_config_error(kwargs: dict, field: str | None) ->
     assert info.value.kind == "config"
     if field:
         assert info.value.field == field
+
+
+def test_with_options_refuses_a_huge_max_retries_as_a_config_error(sandbox: Sandbox) -> None:
+    with p100.Client(sandbox.api_key, sandbox.base_url) as c:
+        with pytest.raises(p100.ConfigError) as info:
+            c.with_options(max_retries=2**70)
+        assert info.value.field == "max_retries"
+        with pytest.raises(TypeError):
+            c.with_options(max_retries="2")  # type: ignore[arg-type]
 
 
 def test_api_key_with_whitespace_is_refused_without_echo() -> None:
