@@ -251,12 +251,27 @@ macro_rules! amount_body {
 amount_body!(
     PartnerExchangeRequest => currency_from,
     UserExchangeRequest => currency_from,
-    PartnerSepaTransferRequest => currency,
-    UserSepaTransferRequest => currency,
     PartnerCryptoWithdrawalRequest => currency,
     UserCryptoWithdrawalRequest => currency,
     TransferRequest => currency
 );
+
+/// SEPA transfers: the amount rescaled to EUR, and the IBAN in the electronic form the check
+/// read (`DE89 3704 …` is sent as `DE893704…`): what was checked is what is sent.
+macro_rules! sepa_body {
+    ($($t:ty),+) => {$(
+        impl WireRequest for $t {
+            fn attach(&self, p: Prepared) -> Result<Prepared> {
+                let mut body = self.clone();
+                body.amount = body.amount.for_currency(&body.currency);
+                body.destination_iban = validate::iban_compact(&body.destination_iban);
+                p.json(&body)
+            }
+        }
+    )+};
+}
+
+sepa_body!(PartnerSepaTransferRequest, UserSepaTransferRequest);
 
 impl WireRequest for TravelRuleUpdateRequest {
     fn path_values(&self) -> Vec<&str> {

@@ -635,6 +635,28 @@ async fn a_redirect_after_a_write_is_an_unknown_outcome_and_after_a_read_a_rejec
 }
 
 #[tokio::test]
+async fn a_sepa_transfer_sends_the_iban_it_checked_without_spaces_and_the_amount_in_cents() {
+    let server = MockServer::start().await;
+    Mock::given(method("POST"))
+        .respond_with(ResponseTemplate::new(200).set_body_json(json!({"transferId": "t1"})))
+        .mount(&server)
+        .await;
+    let request = UserSepaTransferRequest {
+        destination_iban: "DE89 3704 0044 0532 0130 00".into(),
+        ..sepa_request()
+    };
+    client(&server)
+        .sepa()
+        .user_transfer(&request)
+        .await
+        .unwrap();
+    let sent = &server.received_requests().await.unwrap()[0];
+    let body: serde_json::Value = serde_json::from_slice(&sent.body).unwrap();
+    assert_eq!(body["destinationIban"], "DE89370400440532013000");
+    assert_eq!(body["amount"], "12.50");
+}
+
+#[tokio::test]
 async fn an_absurd_retry_after_does_not_panic() {
     let server = MockServer::start().await;
     Mock::given(method("GET"))

@@ -35,7 +35,7 @@ mod text;
 pub use amounts::{
     amount, crypto_currency, currency, network, non_negative_amount, positive_amount,
 };
-pub use codes::{country, date, iban, month_year};
+pub use codes::{country, date, iban, iban_compact, month_year};
 pub use files::{
     kyc_files, poa_files, sniff, FileKind, MAX_KYC_FILES, MAX_POA_FILES, MAX_UPLOAD_BYTES,
 };
