@@ -288,9 +288,11 @@ pub fn check_header(name: &str, value: &str) -> Result<(String, String)> {
     let field = format!("headers.{lower}");
     let token = |c: char| c.is_ascii_alphanumeric() || "!#$%&'*+-.^_`|~".contains(c);
     if lower.is_empty() || !lower.chars().all(token) {
+        // The name is not repeated: a credential put where the name goes would be.
         return Err(Error::validation(
             "headers",
-            format!("{name:?} is not a valid header name"),
+            "holds a name that is not a valid header name (letters, digits and \
+             !#$%&'*+-.^_`|~ only)",
         ));
     }
     if RESERVED_HEADERS.contains(&lower.as_str()) {
@@ -353,6 +355,9 @@ mod tests {
             check_header("bad name", "v").unwrap_err().field(),
             Some("headers")
         );
+        // A key where the name goes is not repeated either.
+        let e = check_header("x y sk_live_0123456789", "v").unwrap_err();
+        assert!(!format!("{e} {e:?}").contains("sk_live_0123456789"), "{e}");
         let e = check_header("x-trace", "a\r\nx-api-key: other").unwrap_err();
         assert_eq!(e.field(), Some("headers.x-trace"));
         assert_eq!(
