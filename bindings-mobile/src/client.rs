@@ -189,10 +189,7 @@ async_export! {
         ) -> Result<String> {
             let body = match body {
                 None => None,
-                Some(text) => Some(
-                    serde_json::from_str::<serde_json::Value>(&text)
-                        .map_err(|_| p100::Error::validation("body", "is not valid JSON"))?,
-                ),
+                Some(text) => Some(p100::input::json_text(&text, "body")?),
             };
             let value = ok(self.inner.request(&method, &path, body.as_ref()).await)?;
             Ok(value.to_string())

@@ -154,10 +154,7 @@ async_export! {
         ) -> Result<String> {
             let body = match body {
                 None => None,
-                Some(t) => Some(
-                    serde_json::from_str::<serde_json::Value>(&t)
-                        .map_err(|_| p100::Error::validation("body", "is not valid JSON"))?,
-                ),
+                Some(t) => Some(p100::input::json_text(&t, "body")?),
             };
             Ok(self.hosted.control(HOST, method, path, body).await.map(json_text)?)
         }

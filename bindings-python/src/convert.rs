@@ -155,6 +155,7 @@ fn merge<'py>(
         Ok(d) => d.items().into_any(),
         Err(_) => mapping.cast::<PyMapping>()?.items()?.into_any(),
     };
+    let mut seen = std::collections::HashSet::new();
     for pair in items.try_iter()? {
         let (key, value): (Bound<'_, PyAny>, Bound<'_, PyAny>) = pair?.extract()?;
         let Ok(key) = key.cast::<PyString>() else {
@@ -173,7 +174,12 @@ fn merge<'py>(
             Keys::Request => p100::routes::camel_case(&key),
             Keys::Raw => key.into_owned(),
         };
-        let json = to_json(&value, &join(path, &wire), depth + 1, keys)?;
+        let at = join(path, &wire);
+        if !seen.insert(wire.clone()) {
+            // `external_user_id=` and `externalUserId=` in one call: which one is meant?
+            return Err(validation(py, &at, "is given twice, under two spellings"));
+        }
+        let json = to_json(&value, &at, depth + 1, keys)?;
         out.insert(wire, json);
     }
     Ok(())

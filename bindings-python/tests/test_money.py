@@ -91,6 +91,20 @@ def test_requests_are_decoded_by_the_core(client: p100.Client) -> None:
             {"destinationExternalUserId": "u", "currency": "eur"}, amount="1", ammount="4929"
         )
     assert info.value.field == "ammount" and "4929" not in str(info.value)
+    # One field under both spellings in one call: which amount is meant cannot be known.
+    with pytest.raises(p100.ValidationError) as info:
+        client.transfers.create(
+            {"destinationExternalUserId": "u", "destination_external_user_id": "v"},
+            amount="1",
+            currency="eur",
+        )
+    assert info.value.field == "destinationExternalUserId" and "twice" in str(info.value)
+    # Keywords still win over the positional mapping (documented): not "twice".
+    with pytest.raises(p100.P100Error) as info:
+        client.transfers.create(
+            {"destinationExternalUserId": "nobody", "amount": "1000"}, amount="1", currency="eur"
+        )
+    assert info.value.kind != "validation", info.value
     with pytest.raises(p100.ValidationError) as info:
         client.cards.update_limits({"external_user_id": "u"}, card_id="c", daily_trx_all=[1])
     assert info.value.field == "dailyTrxAll"

@@ -345,7 +345,15 @@ fn parse_fields(
                 (name.to_string(), v.clone())
             }
         };
-        input.insert(wire_name(&name), field_value(&value));
+        // A field given twice (`--amount 1 --amount 1000`, or `--external-user-id` and
+        // `--externalUserId`): which value is meant cannot be known.
+        let wire = wire_name(&name);
+        if input.insert(wire.clone(), field_value(&value)).is_some() {
+            return Err(p100::Error::validation(
+                wire,
+                "is given twice: which value is meant cannot be known",
+            ));
+        }
     }
     Ok(())
 }
@@ -361,16 +369,9 @@ fn read_json(source: &str) -> p100::Result<Map<String, Value>> {
         std::fs::read_to_string(source)
             .map_err(|e| p100::Error::validation("json", format!("{source}: {e}")))?
     };
-    match serde_json::from_str(&text) {
-        Ok(Value::Object(m)) => Ok(m),
-        Ok(_) => Err(p100::Error::validation("json", "must be a JSON object")),
-        Err(e) => Err(p100::Error::validation(
-            "json",
-            format!(
-                "is not valid JSON ({})",
-                p100::mask::sanitize_serde_message(&e.to_string())
-            ),
-        )),
+    match p100::input::json_text(&text, "json")? {
+        Value::Object(m) => Ok(m),
+        _ => Err(p100::Error::validation("json", "must be a JSON object")),
     }
 }
 

@@ -185,6 +185,37 @@ fn errors_are_one_line_with_kind_code_field_and_outcome() {
         "{err}"
     );
 
+    // A field given twice (under either spelling), or twice in a --json file: refused, naming
+    // it, nothing sent; which amount was meant cannot be known.
+    for args in [
+        &["--amount", "1", "--amount", "1000"][..],
+        &[
+            "--destination-external-user-id",
+            "a",
+            "--destinationExternalUserId",
+            "b",
+        ][..],
+    ] {
+        let mut call = vec!["call", "transfers", "create", "--currency", "eur"];
+        call.extend_from_slice(args);
+        let err = stderr(&sb.p100(&call));
+        assert!(
+            err.starts_with("p100: error: validation")
+                && err.contains("twice")
+                && err.contains("not_sent"),
+            "{err}"
+        );
+    }
+    let o = sb.p100_stdin(
+        &["call", "transfers", "create", "--json", "-"],
+        Some(r#"{"destinationExternalUserId":"u","amount":"1","amount":"1000","currency":"eur"}"#),
+    );
+    let err = stderr(&o);
+    assert!(
+        err.contains("amount") && err.contains("twice") && !err.contains("1000"),
+        "{err}"
+    );
+
     // Refused by the API: the P-code and the outcome.
     let o = sb.p100(&[
         "call",

@@ -43,6 +43,104 @@ pub fn decode_text<T: DeserializeOwned>(value: &Value, what: &str) -> crate::Res
     T::deserialize(de).map_err(|e| e.into_error(what))
 }
 
+/// Reads JSON text given by a caller (Swift/Kotlin `*FromJson` and escape-hatch bodies, the
+/// command line's `--json`) into a [`Value`] for [`decode`]. Text that is not JSON is a
+/// `Validation` error of `field`; so is an object with the same key twice, named by its path:
+/// a JSON parser keeps one of them in silence (`{"amount":"1","amount":"1000"}` would send
+/// 1000), and which one was meant cannot be known.
+pub fn json_text(text: &str, field: &str) -> crate::Result<Value> {
+    let value: Value = serde_json::from_str(text).map_err(|e| {
+        Error::validation(
+            field,
+            format!("is not valid JSON ({:?} error)", e.classify()),
+        )
+    })?;
+    let twice = std::cell::RefCell::new(None);
+    let mut de = serde_json::Deserializer::from_str(text);
+    let seed = UniqueKeys {
+        path: String::new(),
+        twice: &twice,
+    };
+    if seed.deserialize(&mut de).is_err() {
+        if let Some(path) = twice.into_inner() {
+            return Err(Error::validation(
+                path,
+                "is given twice in one object: which value is meant cannot be known",
+            ));
+        }
+    }
+    Ok(value)
+}
+
+/// Walks JSON text and stops at the first object that has a key twice, keeping its path.
+struct UniqueKeys<'a> {
+    path: String,
+    twice: &'a std::cell::RefCell<Option<String>>,
+}
+
+impl<'de> DeserializeSeed<'de> for UniqueKeys<'_> {
+    type Value = ();
+    fn deserialize<D: de::Deserializer<'de>>(self, d: D) -> Result<(), D::Error> {
+        d.deserialize_any(self)
+    }
+}
+
+impl<'de> Visitor<'de> for UniqueKeys<'_> {
+    type Value = ();
+    fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("JSON")
+    }
+    fn visit_bool<E>(self, _: bool) -> Result<(), E> {
+        Ok(())
+    }
+    fn visit_i64<E>(self, _: i64) -> Result<(), E> {
+        Ok(())
+    }
+    fn visit_u64<E>(self, _: u64) -> Result<(), E> {
+        Ok(())
+    }
+    fn visit_f64<E>(self, _: f64) -> Result<(), E> {
+        Ok(())
+    }
+    fn visit_str<E>(self, _: &str) -> Result<(), E> {
+        Ok(())
+    }
+    fn visit_unit<E>(self) -> Result<(), E> {
+        Ok(())
+    }
+    fn visit_seq<A: de::SeqAccess<'de>>(self, mut seq: A) -> Result<(), A::Error> {
+        let mut i = 0;
+        loop {
+            let item = UniqueKeys {
+                path: format!("{}[{i}]", self.path),
+                twice: self.twice,
+            };
+            if seq.next_element_seed(item)?.is_none() {
+                return Ok(());
+            }
+            i += 1;
+        }
+    }
+    fn visit_map<A: de::MapAccess<'de>>(self, mut map: A) -> Result<(), A::Error> {
+        let mut seen = std::collections::HashSet::new();
+        while let Some(key) = map.next_key::<String>()? {
+            let path = match self.path.as_str() {
+                "" => key.clone(),
+                p => format!("{p}.{key}"),
+            };
+            if !seen.insert(key) {
+                *self.twice.borrow_mut() = Some(path);
+                return Err(de::Error::custom("a key is given twice"));
+            }
+            map.next_value_seed(UniqueKeys {
+                path,
+                twice: self.twice,
+            })?;
+        }
+        Ok(())
+    }
+}
+
 /// The message of a field the request type does not have.
 const UNKNOWN_FIELD: &str = "is not a known field here (unexpected field)";
 
@@ -482,6 +580,30 @@ impl<'de> de::MapAccess<'de> for MapDe<'de, '_> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn json_text_refuses_a_key_given_twice_naming_its_path() {
+        for (text, path) in [
+            (
+                r#"{"amount":"1","amount":"1000","currency":"eur"}"#,
+                "amount",
+            ),
+            (r#"{"a":{"pin":"1234","pin":"9999"}}"#, "a.pin"),
+            (r#"{"files":[{"x":1},{"y":2,"y":3}]}"#, "files[1].y"),
+        ] {
+            let e = json_text(text, "json").unwrap_err();
+            assert_eq!(e.field(), Some(path), "{text}");
+            assert!(
+                !e.message().contains("1000") && !e.message().contains("9999"),
+                "{e}"
+            );
+        }
+        let v = json_text(r#"{"amount":1.10,"n":[1,2,{"k":null}],"s":"x"}"#, "json").unwrap();
+        assert_eq!(v["amount"].to_string(), "1.10", "numbers stay exact");
+        let e = json_text("{\"pin\":\"1234\"", "json").unwrap_err();
+        assert_eq!(e.field(), Some("json"));
+        assert!(!e.message().contains("1234"), "{e}");
+    }
 
     #[test]
     fn decode_text_reads_numeric_text_where_the_type_needs_a_number() {

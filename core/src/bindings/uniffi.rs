@@ -134,17 +134,15 @@ pub fn to_json<T: serde::Serialize>(value: &T) -> Result<String, P100Error> {
     })
 }
 
-/// Reads a request from the API's JSON, for `*FromJson`: the text must be JSON, then the core's
+/// Reads a request from the API's JSON, for `*FromJson`: the text must be JSON without a key
+/// given twice ([`crate::input::json_text`]), then the core's
 /// one decoder for host values ([`crate::input::decode`]: wire paths in errors, no
 /// float for money, unknown fields refused, never an echo of the text).
 fn from_json<T: serde::de::DeserializeOwned>(name: &str, json: &str) -> Result<T, P100Error> {
-    let value: serde_json::Value = serde_json::from_str(json).map_err(|e| {
-        Error::validation(
-            "json",
-            format!("is not valid JSON for a {name} ({:?} error)", e.classify()),
-        )
-    })?;
-    Ok(crate::input::decode(&value, name)?)
+    Ok(crate::input::decode(
+        &crate::input::json_text(json, "json")?,
+        name,
+    )?)
 }
 
 // `<request>FromJson(json)` for every request type (Swift and Kotlin): builds the request from
@@ -198,7 +196,7 @@ uniffi::custom_type!(Amount, String, {
         Ok(amount) => Ok(amount),
         Err(_) => Err(P100Error::from(Error::validation(
             "amount",
-            format!("{text:?} is not an exact decimal amount (at most 28 decimal places)"),
+            "is not an exact decimal amount (at most 28 decimal places)",
         ))
         .into()),
     },

@@ -673,6 +673,12 @@ private fun defineTests() {
                 io.p100.sdk.transferRequestFromJson("""{"destinationExternalUserId":"u1","amount":10.5,"currency":"eur"}""")
             }
         assertEq(float.field, "amount", "fractional amount")
+        // A key given twice: refused (a JSON parser would keep one of them in silence).
+        val twice =
+            expectThrows<P100Exception.Validation> {
+                io.p100.sdk.transferRequestFromJson("""{"destinationExternalUserId":"u1","amount":"1","amount":"1000","currency":"eur"}""")
+            }
+        assertEq(twice.field, "amount", "a key given twice")
         val whole = io.p100.sdk.transferRequestFromJson("""{"destinationExternalUserId":"u1","amount":7,"currency":"eur"}""")
         assertEq(whole.amount.toPlainString(), "7", "integer amount")
     }
