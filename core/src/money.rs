@@ -205,6 +205,11 @@ impl Serialize for Amount {
     }
 }
 
+/// Why a value read for an amount is refused. Without the value: the decoder never repeats
+/// what it was given (a value typed into the wrong field may be an IBAN or a PIN).
+const NOT_AN_AMOUNT: &str =
+    "is not a decimal amount (digits, an optional `.` and at most 28 decimal places)";
+
 struct AmountVisitor;
 
 impl<'de> Visitor<'de> for AmountVisitor {
@@ -215,7 +220,7 @@ impl<'de> Visitor<'de> for AmountVisitor {
     }
 
     fn visit_str<E: de::Error>(self, v: &str) -> Result<Amount, E> {
-        Amount::parse(v).map_err(E::custom)
+        Amount::parse(v).map_err(|_| E::custom(NOT_AN_AMOUNT))
     }
 
     fn visit_i64<E: de::Error>(self, v: i64) -> Result<Amount, E> {
@@ -273,7 +278,7 @@ impl<'de> Visitor<'de> for AmountVisitor {
         match key.as_deref() {
             Some(JSON_NUMBER_TOKEN) => {
                 let text: String = map.next_value()?;
-                Amount::parse(&text).map_err(de::Error::custom)
+                Amount::parse(&text).map_err(|_| de::Error::custom(NOT_AN_AMOUNT))
             }
             _ => Err(de::Error::custom(
                 "expected a decimal amount, found an object",
