@@ -582,6 +582,15 @@ mod tests {
     use super::*;
 
     #[test]
+    fn a_value_refused_as_an_amount_is_not_repeated() {
+        use crate::models::TransferRequest;
+        let v = json!({"destinationExternalUserId": "u1", "amount": "DE89370400440532013000", "currency": "eur"});
+        let e = decode::<TransferRequest>(&v, "request").unwrap_err();
+        assert_eq!(e.field(), Some("amount"));
+        assert!(!format!("{e} {e:?}").contains("DE8937"), "{e}");
+    }
+
+    #[test]
     fn json_text_refuses_a_key_given_twice_naming_its_path() {
         for (text, path) in [
             (
