@@ -164,10 +164,15 @@ fn month_of(ms: i64) -> Option<(u32, i32)> {
 const MAX_MONTHS: usize = 24;
 
 /// Every month from the one of `from` to the one of `to` (ms since 1970), in order; at least
-/// the month of `from`. `None` past [`MAX_MONTHS`].
+/// the month of `from`, and the month of `to` when it comes first (this machine's clock was
+/// set back since). `None` past [`MAX_MONTHS`].
 fn months_between(from: i64, to: i64) -> Option<Vec<(u32, i32)>> {
     let (mut month, mut year) = month_of(from)?;
-    let last = month_of(to).filter(|&(m, y)| (y, m) >= (year, month));
+    let (to_month, to_year) = month_of(to)?;
+    if (to_year, to_month) < (year, month) {
+        return Some(vec![(month, year), (to_month, to_year)]);
+    }
+    let last = Some((to_month, to_year));
     let mut out = vec![(month, year)];
     while let Some((last_month, last_year)) = last {
         if (year, month) >= (last_year, last_month) {
@@ -310,5 +315,35 @@ impl Reconciliation {
             Reconciliation::NotFound => "not_found",
             Reconciliation::CannotTell { .. } => "cannot_tell",
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn ms(year: i32, month: u32) -> i64 {
+        use chrono::TimeZone;
+        chrono::Utc
+            .with_ymd_and_hms(year, month, 15, 12, 0, 0)
+            .unwrap()
+            .timestamp_millis()
+    }
+
+    #[test]
+    fn months_between_reads_each_month_once_across_a_year_end() {
+        let months = months_between(ms(2025, 11), ms(2026, 2)).unwrap();
+        assert_eq!(months, [(11, 2025), (12, 2025), (1, 2026), (2, 2026)]);
+        assert_eq!(
+            months_between(ms(2026, 3), ms(2026, 3)).unwrap(),
+            [(3, 2026)]
+        );
+        // A clock set back: both months, the sending's first.
+        assert_eq!(
+            months_between(ms(2026, 3), ms(2026, 2)).unwrap(),
+            [(3, 2026), (2, 2026)]
+        );
+        assert_eq!(months_between(ms(2024, 1), ms(2025, 12)).unwrap().len(), 24);
+        assert!(months_between(ms(2024, 1), ms(2026, 1)).is_none());
     }
 }
