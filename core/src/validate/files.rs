@@ -76,9 +76,17 @@ fn upload(field: &str, files: &[(&str, &[u8])], max: usize, what: &str) -> Resul
             format!("at most {max} {what} files can be sent at once"),
         ));
     }
-    for (i, (_name, data)) in files.iter().enumerate() {
+    for (i, (name, data)) in files.iter().enumerate() {
         // The file name is not echoed: it may carry personal data.
         let at = || format!("{field}[{i}]");
+        if name.chars().any(char::is_control) {
+            // It goes into the part's Content-Disposition header: a line break would start a
+            // header of its own.
+            return Err(Error::validation(
+                format!("{field}[{i}].fileName"),
+                "must not contain control characters (line breaks, tabs, NUL)",
+            ));
+        }
         if data.is_empty() {
             return Err(Error::validation(at(), "the file is empty"));
         }
@@ -182,6 +190,18 @@ mod tests {
         // Exactly 5 MB is allowed.
         let max = padded(PDF, MAX_UPLOAD_BYTES);
         assert!(poa_files("files", &[("big.pdf", &max[..])]).is_ok());
+    }
+
+    #[test]
+    fn a_file_name_with_a_line_break_is_refused() {
+        for name in ["a\r\nContent-Type: text/html.png", "a\u{0}.png", "a\tb.png"] {
+            let e = assert_err(
+                poa_files("files", &[("ok.png", PNG), (name, PNG)]),
+                "files[1].fileName",
+            );
+            assert!(!e.message().contains("Content-Type"), "{e}");
+        }
+        assert!(poa_files("files", &[("Rachunek za prąd, styczeń.pdf", PDF)]).is_ok());
     }
 
     #[test]
