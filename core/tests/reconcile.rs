@@ -152,3 +152,45 @@ async fn a_call_sent_years_ago_is_cannot_tell_without_reading_years_of_history()
     assert!(matches!(r, Reconciliation::CannotTell { .. }), "{r:?}");
     assert_eq!(server.received_requests().await.unwrap().len(), 0);
 }
+
+fn entry(fields: serde_json::Value) -> serde_json::Value {
+    let mut e = json!({"id": "t-1", "type": "sepa_transfer", "amount": "25.00", "currency": "eur",
+        "status": "SUCCESSFUL", "direction": "OUT", "createdAt": without_offset(now(), 'T') + "Z"});
+    for (k, v) in fields.as_object().unwrap() {
+        if v.is_null() {
+            e.as_object_mut().unwrap().remove(k);
+        } else {
+            e[k] = v.clone();
+        }
+    }
+    json!({ "transactions": [e] })
+}
+
+/// What one history entry makes of a SEPA transfer sent a minute ago: every fact there and
+/// fitting is `found`; a fact missing, or a type the history is not known to use, cannot rule
+/// it out (`cannot_tell`); another known type, or another amount, rules it out.
+#[tokio::test]
+async fn each_fact_of_an_entry_rules_it_in_out_or_leaves_it_open() {
+    let found = |r: &Reconciliation| matches!(r, Reconciliation::Found { .. });
+    let open = |r: &Reconciliation| matches!(r, Reconciliation::CannotTell { .. });
+    let not_found = |r: &Reconciliation| *r == Reconciliation::NotFound;
+    let cases: [(serde_json::Value, &dyn Fn(&Reconciliation) -> bool); 7] = [
+        (json!({}), &found),
+        // The API's SEPA details call a SEPA transfer `external`.
+        (json!({"type": "external"}), &found),
+        (json!({"amount": null}), &open),
+        (json!({"type": null}), &open),
+        (json!({"type": "SEPA_OUT"}), &open),
+        (json!({"type": "exchange"}), &not_found),
+        (json!({"amount": "25.01"}), &not_found),
+    ];
+    for (fields, expected) in cases {
+        let server = MockServer::start().await;
+        serve(&server, entry(fields.clone())).await;
+        let r = client(&server)
+            .reconcile_fingerprint(&fingerprint(now().timestamp_millis() - 60_000))
+            .await
+            .unwrap();
+        assert!(expected(&r), "{fields}: {r:?}");
+    }
+}

@@ -102,15 +102,40 @@ pub enum Reconciliation {
     },
 }
 
-/// The history's `type` of each operation the history lists.
-fn history_type(operation: &str) -> Option<&'static str> {
+/// The history's `type`s of each operation the history lists (`external` is what the API's SEPA
+/// details call a SEPA transfer).
+fn history_types(operation: &str) -> Option<&'static [&'static str]> {
     Some(match operation {
-        "exchange.partner_execute" | "exchange.user_execute" => "exchange",
-        "sepa.partner_transfer" | "sepa.user_transfer" => "sepa_transfer",
-        "crypto.partner_withdrawal" | "crypto.user_withdrawal" => "crypto_withdrawal",
-        "transfers.create" => "transfer",
+        "exchange.partner_execute" | "exchange.user_execute" => &["exchange"],
+        "sepa.partner_transfer" | "sepa.user_transfer" => &["sepa_transfer", "external"],
+        "crypto.partner_withdrawal" | "crypto.user_withdrawal" => &["crypto_withdrawal"],
+        "transfers.create" => &["transfer"],
         _ => return None,
     })
+}
+
+/// Every history `type` known: an entry of another known type is not the operation; one
+/// without a type, or of a type outside this list, cannot be ruled out.
+const KNOWN_TYPES: &[&str] = &[
+    "exchange",
+    "sepa_transfer",
+    "external",
+    "crypto_withdrawal",
+    "transfer",
+    "sepa_deposit",
+    "crypto_deposit",
+];
+
+fn is_one_of(text: &str, list: &[&str]) -> bool {
+    list.iter().any(|k| k.eq_ignore_ascii_case(text))
+}
+
+/// True when `t` is the operation by every fact the history gives (its type, its amount and
+/// its time are there and fit); a match short of this makes the answer `CannotTell`.
+fn is_certain(fp: &Fingerprint, kinds: &[&str], t: &Transaction) -> bool {
+    t.r#type.as_deref().is_some_and(|k| is_one_of(k, kinds))
+        && (fp.amount.is_none() || t.amount.is_some())
+        && created_ms(t).is_some()
 }
 
 /// How far before the sending time a history entry may be stamped (clock skew).
@@ -123,28 +148,29 @@ fn created_ms(t: &Transaction) -> Option<i64> {
         .map(|d| d.timestamp_millis())
 }
 
-/// The entries of `history` that may be the operation (pure, for tests): its kind, direction,
-/// amount and currency, created after it was sent, or at a time that cannot be read (an
-/// undated match cannot be ruled out: it makes the answer `CannotTell`, never `NotFound`).
+/// The entries of `history` that may be the operation (pure, for tests): of its kind,
+/// direction, amount and currency, created after it was sent. A fact the entry lacks (no type
+/// or one the history is not known to use, no amount, a time that cannot be read) cannot rule
+/// it out: such a match makes the answer `CannotTell`, never `NotFound` (see [`is_certain`]).
 pub fn matches<'a>(
     fp: &Fingerprint,
-    kind: &str,
+    kinds: &[&str],
     direction: &str,
     history: &'a [Transaction],
 ) -> Vec<&'a Transaction> {
     history
         .iter()
-        .filter(|t| {
-            t.r#type
-                .as_deref()
-                .is_some_and(|k| k.eq_ignore_ascii_case(kind))
+        .filter(|t| match t.r#type.as_deref() {
+            Some(k) if is_one_of(k, kinds) => true,
+            Some(k) => !is_one_of(k, KNOWN_TYPES),
+            None => true,
         })
         .filter(|t| {
             t.direction
                 .as_deref()
                 .is_none_or(|d| d.eq_ignore_ascii_case(direction))
         })
-        .filter(|t| fp.amount.is_none() || t.amount == fp.amount)
+        .filter(|t| fp.amount.is_none() || t.amount.is_none() || t.amount == fp.amount)
         .filter(|t| match (&fp.currency, &t.currency) {
             (Some(c), Some(tc)) => tc.as_str().eq_ignore_ascii_case(c),
             _ => true,
@@ -230,7 +256,7 @@ impl Client {
 
     /// [`Client::reconcile`] from a fingerprint kept elsewhere (e.g. stored before a restart).
     pub async fn reconcile_fingerprint(&self, fp: &Fingerprint) -> Result<Reconciliation> {
-        let Some(kind) = history_type(&fp.operation) else {
+        let Some(kinds) = history_types(&fp.operation) else {
             let check = match fp.operation.as_str() {
                 "cards.create" => "the user's cards (cards.list)",
                 "orders.create" => "the partner's orders (orders.details)",
@@ -265,7 +291,7 @@ impl Client {
             // cannot match.
             let (holder, direction) = match (&fp.external_user_id, &fp.destination) {
                 (Some(user), _) => (Some(user), "out"),
-                (None, Some(user)) if kind == "transfer" => (Some(user), "in"),
+                (None, Some(user)) if kinds == ["transfer"] => (Some(user), "in"),
                 (None, _) => (None, "out"),
             };
             let history = match holder {
@@ -273,16 +299,16 @@ impl Client {
                 None => self.partner().transactions(&q).await?,
             };
             found.extend(
-                matches(fp, kind, direction, &history.transactions)
+                matches(fp, kinds, direction, &history.transactions)
                     .into_iter()
                     .cloned(),
             );
         }
         found.dedup_by(|a, b| a.id == b.id && a.id.is_some());
-        if found.iter().any(|t| created_ms(t).is_none()) {
+        if found.iter().any(|t| !is_certain(fp, kinds, t)) {
             return Ok(Reconciliation::CannotTell {
-                reason: "a matching entry has no readable time (createdAt), so it may be \
-                         older than the call"
+                reason: "a history entry that may be it lacks a readable type, amount or time \
+                         (createdAt): check it by hand"
                     .into(),
             });
         }

@@ -81,6 +81,7 @@ macro_rules! core_groups {
                 pub async fn wait_for(&self, $wid: &str, options: WaitOptions) -> Result<$wout> {
                     poll(
                         options,
+                        self.client.config().abort.as_ref(),
                         $wlabel,
                         $wid,
                         || self.$wop($wid),

@@ -5,7 +5,8 @@ use std::time::Duration;
 
 use web_time::Instant;
 
-use crate::error::Result;
+use super::abort;
+use crate::error::{Error, ErrorKind, Outcome, Result};
 use crate::transport;
 
 /// How a `wait_for` helper polls.
@@ -41,8 +42,14 @@ impl WaitOptions {
 
 /// Polls `fetch` until `is_final` holds or the deadline passes. Transient errors (those safe
 /// to retry) are polled through; any other error ends the wait.
+///
+/// The deadline bounds the whole wait, a poll in progress included, and `abort` stops it at
+/// once, between polls too. Every error of a wait says what became of the **operation**, not of
+/// the last details request: it has an id, so it was accepted (outcome `Accepted`: never send
+/// it again); the kind, status and message stay those of the failure.
 pub(crate) async fn poll<T, F, Fut>(
     options: WaitOptions,
+    abort: Option<&super::AbortSignal>,
     operation: &'static str,
     id: &str,
     mut fetch: F,
@@ -55,19 +62,43 @@ where
 {
     let start = Instant::now();
     let mut interval = options.interval.max(Duration::from_millis(10));
+    let mut last = "not read yet".to_string();
+    let timed_out = |last: &str| super::Client::wait_timeout(operation, id, last, start.elapsed());
+    let aborted = || {
+        Error::new(
+            ErrorKind::Aborted,
+            format!("{operation} {id}: waiting for its final status was aborted by the caller"),
+        )
+        .with_retryable(false)
+        .with_outcome(Outcome::Accepted)
+    };
     loop {
-        let last = match fetch().await {
+        let remaining = options.timeout.saturating_sub(start.elapsed());
+        if remaining.is_zero() {
+            return Err(timed_out(&last));
+        }
+        let polled =
+            match abort::unless_aborted(abort, transport::timeout(remaining, fetch())).await {
+                None => return Err(aborted()),
+                Some(None) => return Err(timed_out(&last)),
+                Some(Some(polled)) => polled,
+            };
+        last = match polled {
             Ok(value) if is_final(&value) => return Ok(value),
             Ok(value) => describe(&value),
             Err(e) if e.is_retryable() => format!("unreadable ({})", e.kind()),
-            Err(e) => return Err(e),
+            Err(e) => return Err(e.with_outcome(Outcome::Accepted)),
         };
-        let elapsed = start.elapsed();
-        if elapsed >= options.timeout {
-            return Err(super::Client::wait_timeout(operation, id, &last, elapsed));
+        let remaining = options.timeout.saturating_sub(start.elapsed());
+        if remaining.is_zero() {
+            return Err(timed_out(&last));
         }
-        let remaining = options.timeout - elapsed;
-        transport::sleep(interval.min(remaining)).await;
+        if abort::unless_aborted(abort, transport::sleep(interval.min(remaining)))
+            .await
+            .is_none()
+        {
+            return Err(aborted());
+        }
         let grown =
             Duration::try_from_secs_f64(interval.as_secs_f64() * 1.5).unwrap_or(Duration::MAX);
         interval = grown.min(options.max_interval.max(interval));
