@@ -30,18 +30,30 @@ const NOT_SENT = new Set([
   "ENOTFOUND",
   "EAI_AGAIN",
   "EAI_FAIL",
-  "EHOSTUNREACH",
-  "ENETUNREACH",
   "EADDRNOTAVAIL",
   "UND_ERR_CONNECT_TIMEOUT",
 ]);
+// Codes that mean it only when connecting: on a kept-alive connection that already carried the
+// request, an unreachable host or network says nothing about whether it arrived.
+const NOT_SENT_WHEN_CONNECTING = new Set(["EHOSTUNREACH", "ENETUNREACH"]);
 
-function codeOf(error) {
+function errorWithCode(error) {
   let e = error;
   for (let depth = 0; e && depth < 5; depth++, e = e.cause) {
-    if (typeof e.code === "string") return e.code;
+    if (typeof e.code === "string") return e;
   }
   return undefined;
+}
+
+function codeOf(error) {
+  return errorWithCode(error)?.code;
+}
+
+function neverSent(error) {
+  const e = errorWithCode(error);
+  if (e === undefined) return false;
+  if (NOT_SENT.has(e.code) || e.code.startsWith("UND_ERR_INVALID")) return true;
+  return NOT_SENT_WHEN_CONNECTING.has(e.code) && e.syscall === "connect";
 }
 
 function describe(error) {
@@ -120,9 +132,7 @@ async function exchange(controller, method, url, headers, body, parts, timeoutMs
       if (timedOut) throw failure("timeout", "timed out");
       // A refused connection or an unknown host: nothing was sent. Arguments undici refuses
       // (UND_ERR_INVALID_ARG…) fail before anything is written, too.
-      const code = codeOf(e);
-      const kind = NOT_SENT.has(code) || (code !== undefined && code.startsWith("UND_ERR_INVALID")) ? "not_sent" : "failed";
-      throw failure(kind, describe(e));
+      throw failure(neverSent(e) ? "not_sent" : "failed", describe(e));
     }
     const head = { status: response.statusCode, headers: flatHeaders(response.headers) };
     const declared = response.headers["content-length"];
@@ -157,4 +167,4 @@ async function exchange(controller, method, url, headers, body, parts, timeoutMs
   }
 }
 
-module.exports = { send };
+module.exports = { send, neverSent };

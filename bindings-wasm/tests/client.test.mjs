@@ -185,6 +185,25 @@ test("cards: PAN and CVV come back as strings; updates resolve with undefined", 
 
 // ---- the fetch transport against raw peers (js/transport.cjs) -------------------------------
 
+test("only a failure to connect is not_sent: an unreachable host on a connection that carried the request is not", async () => {
+  const { createRequire } = await import("node:module");
+  const { readdirSync } = await import("node:fs");
+  // wasm-bindgen copies js/transport.cjs into the package as a snippet of the module.
+  const snippets = new URL("../pkg/native/snippets/", import.meta.url);
+  const [dir] = readdirSync(snippets);
+  const { neverSent } = createRequire(import.meta.url)(new URL(`${dir}/js/transport.cjs`, snippets).pathname);
+  const err = (code, syscall) => Object.assign(new Error(code), { code, syscall });
+  assert.equal(neverSent(err("ECONNREFUSED", "connect")), true);
+  assert.equal(neverSent(err("ENOTFOUND", "getaddrinfo")), true);
+  assert.equal(neverSent(err("EHOSTUNREACH", "connect")), true);
+  assert.equal(neverSent(new Error("fetch failed", { cause: err("ENETUNREACH", "connect") })), true);
+  // A kept-alive connection that already carried the request: it may have arrived.
+  assert.equal(neverSent(err("EHOSTUNREACH", "write")), false);
+  assert.equal(neverSent(err("ENETUNREACH", "read")), false);
+  assert.equal(neverSent(err("ECONNRESET", "read")), false);
+  assert.equal(neverSent(new Error("no code")), false);
+});
+
 /** A loopback HTTP server answering every request with `handler`; returns its URL and hits. */
 async function rawPeer(handler) {
   const http = await import("node:http");
