@@ -103,32 +103,37 @@ struct PyLogger;
 
 impl p100::log::Logger for PyLogger {
     fn log(&self, r: &LogRecord) {
-        let level = match r.level() {
-            LogLevel::Error => 40,
-            LogLevel::Warn => 30,
-            LogLevel::Info => 20,
-            LogLevel::Debug => 10,
-        };
-        // Not at interpreter shutdown; a failing handler must not fail the call.
-        Python::try_attach(|py| -> PyResult<()> {
-            let logger = py.import("logging")?.call_method1("getLogger", ("p100",))?;
-            if !logger.call_method1("isEnabledFor", (level,))?.is_truthy()? {
-                return Ok(());
-            }
-            let extra = PyDict::new(py);
-            for (name, value) in r.facts() {
-                let value = match value {
-                    Some(Fact::Text(t)) => t.into_pyobject(py)?.into_any(),
-                    Some(Fact::Number(n)) => n.into_pyobject(py)?.into_any(),
-                    None => py.None().into_bound(py),
-                };
-                extra.set_item(format!("p100_{name}"), value)?;
-            }
-            let kw = [("extra", extra)].into_py_dict(py)?;
-            logger.call_method("log", (level, r.message()), Some(&kw))?;
-            Ok(())
+        // Through the runtime's gate (records are written on runtime threads): never once the
+        // interpreter is shutting down. A failing handler must not fail the call.
+        crate::runtime::from_runtime_thread(|py| {
+            let _ = write_record(py, r);
         });
     }
+}
+
+fn write_record(py: Python<'_>, r: &LogRecord) -> PyResult<()> {
+    let level = match r.level() {
+        LogLevel::Error => 40,
+        LogLevel::Warn => 30,
+        LogLevel::Info => 20,
+        LogLevel::Debug => 10,
+    };
+    let logger = py.import("logging")?.call_method1("getLogger", ("p100",))?;
+    if !logger.call_method1("isEnabledFor", (level,))?.is_truthy()? {
+        return Ok(());
+    }
+    let extra = PyDict::new(py);
+    for (name, value) in r.facts() {
+        let value = match value {
+            Some(Fact::Text(t)) => t.into_pyobject(py)?.into_any(),
+            Some(Fact::Number(n)) => n.into_pyobject(py)?.into_any(),
+            None => py.None().into_bound(py),
+        };
+        extra.set_item(format!("p100_{name}"), value)?;
+    }
+    let kw = [("extra", extra)].into_py_dict(py)?;
+    logger.call_method("log", (level, r.message()), Some(&kw))?;
+    Ok(())
 }
 
 /// An `int` argument as an `i64`, one beyond its range saturated: the core then refuses it as

@@ -82,23 +82,50 @@ pub fn runtime() -> &'static tokio::runtime::Runtime {
 /// How often a blocking call wakes up to let Python handle signals (Ctrl-C).
 const SIGNAL_CHECK: Duration = Duration::from_millis(100);
 
+/// True on the interpreter's main thread, the only one Python delivers signals to.
+fn on_main_thread(py: Python<'_>) -> PyResult<bool> {
+    let threading = py.import("threading")?;
+    let main = threading.call_method0("main_thread")?;
+    Ok(main.is(&threading.call_method0("current_thread")?))
+}
+
 /// Runs the call to completion with the GIL released; other Python threads keep running.
-/// A pending signal (Ctrl-C → `KeyboardInterrupt`) abandons the call.
+/// On the main thread, a pending signal (Ctrl-C → `KeyboardInterrupt`) abandons the call;
+/// other threads never receive signals, so they wait without re-entering the interpreter.
+///
+/// Back into the interpreter only through the [`Gate`]: a daemon thread whose call ends while
+/// the interpreter exits would otherwise be ended by CPython (`pthread_exit`) with Rust frames
+/// on its stack, a segmentation fault at exit. Once the gate is closed, such a thread parks
+/// for good (what CPython 3.14 itself does with daemon threads at exit).
 pub fn block(py: Python<'_>, call: Pending) -> PyResult<Py<PyAny>> {
     let rt = runtime();
     let mut handle = rt.spawn(call.0);
-    let joined = py.detach(|| loop {
-        let waited = rt.block_on(async { tokio::time::timeout(SIGNAL_CHECK, &mut handle).await });
-        match waited {
-            Ok(joined) => return Ok(joined),
-            Err(_elapsed) => {
-                if let Err(signal) = Python::attach(|py| py.check_signals()) {
-                    handle.abort();
-                    return Err(signal);
+    let main = on_main_thread(py)?;
+    let (joined, _inside) = py.detach(|| {
+        let joined = loop {
+            if !main {
+                break Ok(rt.block_on(&mut handle));
+            }
+            let waited =
+                rt.block_on(async { tokio::time::timeout(SIGNAL_CHECK, &mut handle).await });
+            match waited {
+                Ok(joined) => break Ok(joined),
+                Err(_elapsed) => {
+                    if let Err(signal) = Python::attach(|py| py.check_signals()) {
+                        handle.abort();
+                        break Err(signal);
+                    }
                 }
             }
+        };
+        match enter_gate() {
+            Some(inside) => (joined, inside),
+            None => loop {
+                std::thread::park();
+            },
         }
-    })?;
+    });
+    let joined = joined?;
     match joined {
         Ok(Ok(out)) => out(py),
         Ok(Err(e)) => Err(to_pyerr(py, &e)),
@@ -141,8 +168,10 @@ fn aio(py: Python<'_>) -> PyResult<&Bound<'_, PyModule>> {
         .bind(py))
 }
 
-/// Threads of the runtime that are entering (or inside) the interpreter to hand a result
-/// over, and whether the interpreter is shutting down.
+/// Threads (of the runtime, or Python threads back from a blocking call) that are entering
+/// (or inside) the interpreter, and whether the interpreter is shutting down; `pid` is the
+/// process the counts belong to (a forked child starts with none inside: the threads counted
+/// in its parent do not exist in it).
 ///
 /// A runtime thread must never be attached while CPython finalizes: a thread that attaches,
 /// or merely re-takes the GIL after `call_soon_threadsafe` released it around its socket
@@ -151,11 +180,13 @@ fn aio(py: Python<'_>) -> PyResult<&Bound<'_, PyModule>> {
 /// closes the gate and waits for the threads inside; `atexit` hooks run before the
 /// interpreter starts finalizing, so no runtime thread touches Python after that.
 struct Gate {
+    pid: u32,
     closed: bool,
     inside: usize,
 }
 
 static GATE: Mutex<Gate> = Mutex::new(Gate {
+    pid: 0,
     closed: false,
     inside: 0,
 });
@@ -165,16 +196,36 @@ static GATE_EMPTY: Condvar = Condvar::new();
 const SHUTDOWN_WAIT: Duration = Duration::from_secs(10);
 
 fn gate() -> MutexGuard<'static, Gate> {
-    GATE.lock().unwrap_or_else(|e| e.into_inner())
+    let mut g = GATE.lock().unwrap_or_else(|e| e.into_inner());
+    let pid = std::process::id();
+    if g.pid != pid {
+        *g = Gate {
+            pid,
+            closed: false,
+            inside: 0,
+        };
+    }
+    g
+}
+
+/// Enters the gate (the returned guard leaves it), or `None` once the interpreter is shutting
+/// down.
+fn enter_gate() -> Option<Inside> {
+    let mut g = gate();
+    if g.closed {
+        return None;
+    }
+    g.inside += 1;
+    Some(Inside)
 }
 
 /// Leaves the gate when dropped (after the thread detached from the interpreter).
-struct Inside;
+pub(crate) struct Inside;
 
 impl Drop for Inside {
     fn drop(&mut self) {
         let mut g = gate();
-        g.inside -= 1;
+        g.inside = g.inside.saturating_sub(1);
         if g.inside == 0 {
             GATE_EMPTY.notify_all();
         }
@@ -184,18 +235,13 @@ impl Drop for Inside {
 /// Runs `f` attached to the interpreter on a runtime thread, unless the interpreter is
 /// shutting down: then `f` is dropped unrun (its Python references go to pyo3's pool of
 /// pending decrefs, which never touches the interpreter from this thread).
-fn from_runtime_thread<F>(f: F)
+pub(crate) fn from_runtime_thread<F>(f: F)
 where
     F: for<'py> FnOnce(Python<'py>) + Send,
 {
-    {
-        let mut g = gate();
-        if g.closed {
-            return;
-        }
-        g.inside += 1;
-    }
-    let _inside = Inside;
+    let Some(_inside) = enter_gate() else {
+        return;
+    };
     Python::try_attach(f);
 }
 

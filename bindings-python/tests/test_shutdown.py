@@ -63,3 +63,112 @@ def test_exit_after_async_calls_never_crashes(sandbox: Sandbox, tmp_path: Path) 
     )
     noisy = [r.stderr for r in results if r.stderr.strip()]
     assert not noisy, f"{len(noisy)} runs wrote to stderr; first:\n{noisy[0]}"
+
+
+DAEMON_SCRIPT = """
+import asyncio
+import os
+import threading
+import time
+
+import p100
+
+key, url = os.environ["P100_API_KEY"], os.environ["P100_BASE_URL"]
+client = p100.Client(key, url)
+
+
+def blocking_calls() -> None:
+    while True:
+        client.partner.balances()
+
+
+async def async_calls() -> None:
+    async with p100.AsyncClient(key, url) as ac:
+        while True:
+            await asyncio.gather(*(ac.exchange.rates() for _ in range(5)))
+
+
+threading.Thread(target=blocking_calls, daemon=True).start()
+threading.Thread(target=lambda: asyncio.run(async_calls()), daemon=True).start()
+time.sleep(0.3)
+print("done")
+"""
+
+
+def _runs(
+    script: str, sandbox: Sandbox, tmp_path: Path, runs: int, **extra_env: str
+) -> list[subprocess.CompletedProcess[str]]:
+    path = tmp_path / "script.py"
+    path.write_text(script)
+    env = dict(os.environ, P100_API_KEY=sandbox.api_key, P100_BASE_URL=sandbox.base_url)
+    env.update(PYTHONFAULTHANDLER="1", **extra_env)
+
+    def run(_: int) -> subprocess.CompletedProcess[str]:
+        return subprocess.run(
+            [sys.executable, str(path)],
+            cwd=tmp_path,
+            env=env,
+            capture_output=True,
+            text=True,
+            timeout=120,
+        )
+
+    with ThreadPoolExecutor(max_workers=PARALLEL) as pool:
+        return list(pool.map(run, range(runs)))
+
+
+def test_exit_with_daemon_threads_in_calls_and_logging_never_crashes(
+    sandbox: Sandbox, tmp_path: Path
+) -> None:
+    """Daemon threads blocked in sync calls, or running an event loop of async calls, when the
+    main thread ends; with P100_LOG on, runtime threads write log records all the while. A
+    blocked thread whose call ended during exit re-took the GIL and was ended by CPython with
+    Rust frames on its stack; so was a runtime thread writing a record (segfaults in about one
+    exit in two)."""
+    results = _runs(DAEMON_SCRIPT, sandbox, tmp_path, 20, P100_LOG="debug")
+    failed = [r for r in results if r.returncode != 0 or r.stdout.strip() != "done"]
+    assert not failed, (
+        f"{len(failed)} of 20 runs failed; first: exit code {failed[0].returncode}\n"
+        f"{failed[0].stdout}\n{failed[0].stderr[-3000:]}"
+    )
+
+
+FORK_SCRIPT = """
+import asyncio
+import os
+import sys
+import time
+
+import p100
+
+
+async def main() -> None:
+    ac = p100.AsyncClient(os.environ["P100_API_KEY"], os.environ["P100_BASE_URL"])
+    slow = 0
+    for _ in range(10):
+        tasks = [asyncio.ensure_future(ac.exchange.rates()) for _ in range(30)]
+        await asyncio.sleep(0.003)
+        started = time.monotonic()
+        pid = os.fork()
+        if pid == 0:
+            sys.exit(0)  # the child leaves at once, through atexit
+        os.waitpid(pid, 0)
+        slow += time.monotonic() - started > 5
+        await asyncio.gather(*tasks, return_exceptions=True)
+    print("slow children:", slow)
+
+
+asyncio.run(main())
+"""
+
+
+def test_a_child_forked_with_results_being_handed_over_exits_at_once(
+    sandbox: Sandbox, tmp_path: Path
+) -> None:
+    """A child forked while a runtime thread was handing a result over inherited the count of
+    threads inside the interpreter; that thread does not exist in the child, whose exit then
+    waited the full 10 s for it."""
+    results = _runs(FORK_SCRIPT, sandbox, tmp_path, 2)
+    for r in results:
+        assert r.returncode == 0, r.stderr[-3000:]
+        assert r.stdout.strip() == "slow children: 0", r.stdout
