@@ -171,18 +171,15 @@ fn entry(fields: serde_json::Value) -> serde_json::Value {
 /// it out (`cannot_tell`); another known type, or another amount, rules it out.
 #[tokio::test]
 async fn each_fact_of_an_entry_rules_it_in_out_or_leaves_it_open() {
-    let found = |r: &Reconciliation| matches!(r, Reconciliation::Found { .. });
-    let open = |r: &Reconciliation| matches!(r, Reconciliation::CannotTell { .. });
-    let not_found = |r: &Reconciliation| *r == Reconciliation::NotFound;
-    let cases: [(serde_json::Value, &dyn Fn(&Reconciliation) -> bool); 7] = [
-        (json!({}), &found),
+    let cases = [
+        (json!({}), "found"),
         // The API's SEPA details call a SEPA transfer `external`.
-        (json!({"type": "external"}), &found),
-        (json!({"amount": null}), &open),
-        (json!({"type": null}), &open),
-        (json!({"type": "SEPA_OUT"}), &open),
-        (json!({"type": "exchange"}), &not_found),
-        (json!({"amount": "25.01"}), &not_found),
+        (json!({"type": "external"}), "found"),
+        (json!({"amount": null}), "cannot_tell"),
+        (json!({"type": null}), "cannot_tell"),
+        (json!({"type": "SEPA_OUT"}), "cannot_tell"),
+        (json!({"type": "exchange"}), "not_found"),
+        (json!({"amount": "25.01"}), "not_found"),
     ];
     for (fields, expected) in cases {
         let server = MockServer::start().await;
@@ -191,6 +188,6 @@ async fn each_fact_of_an_entry_rules_it_in_out_or_leaves_it_open() {
             .reconcile_fingerprint(&fingerprint(now().timestamp_millis() - 60_000))
             .await
             .unwrap();
-        assert!(expected(&r), "{fields}: {r:?}");
+        assert_eq!(r.as_str(), expected, "{fields}: {r:?}");
     }
 }
