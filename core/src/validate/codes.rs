@@ -53,7 +53,7 @@ pub fn date(field: &str, value: &str) -> Result<()> {
     Ok(())
 }
 
-/// The electronic form of an IBAN, the one [`iban`] checks and the one sent: without spaces.
+/// The electronic form of an IBAN, the one [`iban()`] checks and the one sent: without spaces.
 pub fn iban_compact(value: &str) -> String {
     value.chars().filter(|c| *c != ' ').collect()
 }
