@@ -494,6 +494,20 @@ pub fn aborted_error(prepared: &Prepared, in_flight: bool) -> Error {
     }
 }
 
+/// The error kept for a call whose future was dropped while an attempt was out
+/// ([`super::Client::take_cancelled`]; only calls that change something are kept): outcome
+/// unknown.
+pub(crate) fn dropped_error(prepared: &Prepared) -> Error {
+    ambiguous(
+        Error::new(
+            ErrorKind::Aborted,
+            "cancelled by the caller (the call was dropped) while the request was out",
+        )
+        .with_retryable(false)
+        .with_operation(prepared.operation),
+    )
+}
+
 /// What the retry loop does after one failed attempt.
 pub fn retry_delay(
     error: &Error,

@@ -1,6 +1,7 @@
 //! The client: configuration, transport, retries, and the resource groups.
 
 mod abort;
+mod cancel;
 mod config;
 mod exec;
 mod reconcile;
@@ -16,6 +17,7 @@ use std::time::Duration;
 use serde::de::DeserializeOwned;
 
 pub use abort::AbortSignal;
+pub use cancel::MAX_CANCELLED_KEPT;
 pub use config::{
     duration_from_millis, duration_from_secs, max_retries_from, user_agent, ClientBuilder, Config,
     Environment, RequestOptions, RetryPolicy, MAX_DURATION, MAX_RETRIES, MAX_RETRY_AFTER,
@@ -58,6 +60,8 @@ pub struct Client {
     transport: Arc<dyn Transport>,
     /// Where the metadata of successful calls goes ([`Client::recorded`]).
     recorder: Option<Arc<response::Recorder>>,
+    /// The calls dropped while their request was out ([`Client::take_cancelled`]).
+    cancelled: Arc<cancel::Cancelled>,
 }
 
 impl fmt::Debug for Client {
@@ -104,6 +108,7 @@ impl Client {
             config: Arc::new(config),
             transport,
             recorder: None,
+            cancelled: Arc::default(),
         }
     }
 
@@ -137,7 +142,22 @@ impl Client {
             config: Arc::new(config),
             transport: self.transport.clone(),
             recorder: self.recorder.clone(),
+            cancelled: self.cancelled.clone(),
         }
+    }
+
+    /// The calls that change something (money calls above all) whose future was dropped while
+    /// their request was out, oldest first, and empties the list. Such a drop is a cancellation
+    /// that carries no outcome: a `tokio::time::timeout` or `select!` around the call, a
+    /// cancelled task, Kotlin coroutine or Python task, Ctrl-C on a blocking Python call. The
+    /// request may have been processed, so each call is kept here as an
+    /// [`ErrorKind::Aborted`] error with outcome [`Outcome::Unknown`] and its fingerprint (and
+    /// logged as it happens): give it to [`Client::reconcile`] before sending the call again.
+    /// The list is shared by this client's clones and `with_options` clients, and keeps the
+    /// last [`MAX_CANCELLED_KEPT`]. Reads, and calls dropped before their request left or while
+    /// waiting to retry, are not kept: nothing of theirs can have happened.
+    pub fn take_cancelled(&self) -> Vec<Error> {
+        self.cancelled.take()
     }
 
     /// The same calls with their [`ResponseMeta`]:
@@ -223,8 +243,25 @@ impl Client {
                         .unwrap_or(Err(transport::TransportError::Timeout))
                 }
             };
+            // Dropped while this attempt is out (the caller cancelled the call without our
+            // signal): a call that changes something is kept for `take_cancelled` and logged.
+            let out = cancel::OnDrop::new(|| {
+                if prepared.method.is_idempotent_read() {
+                    return;
+                }
+                let e = exec::dropped_error(prepared);
+                if log.wants(AttemptOutcome::Failed) {
+                    let kind = Some(ErrorKind::Aborted);
+                    let failed = AttemptOutcome::Failed;
+                    log.emit(&record(attempt, failed, None, None, kind, None));
+                }
+                let fp = Fingerprint::of(prepared, sent_at_ms);
+                self.cancelled.push(e.with_fingerprint(fp));
+            });
             // The caller's abort drops the attempt (the npm transport then aborts its exchange).
-            let Some(reply) = abort::unless_aborted(abort, send).await else {
+            let reply = abort::unless_aborted(abort, send).await;
+            out.disarm();
+            let Some(reply) = reply else {
                 return Err(aborted(attempt, true));
             };
             let error = match reply {

@@ -1,0 +1,81 @@
+//! Calls whose future was dropped while their request was out: a `tokio::time::timeout` or
+//! `select!` around the call, a cancelled task, a cancelled Kotlin coroutine, a cancelled Python
+//! task or Ctrl-C. The request may have been processed, and the caller's cancellation carries
+//! no outcome; so the client keeps each such call that changes something as an
+//! [`ErrorKind::Aborted`](crate::ErrorKind::Aborted) error with outcome unknown and its
+//! fingerprint, for [`Client::take_cancelled`](super::Client::take_cancelled) and `reconcile`:
+//! nothing is lost.
+
+use std::collections::VecDeque;
+use std::sync::Mutex;
+
+use crate::error::Error;
+
+/// How many cancelled calls a client keeps (the oldest are let go first; each is also logged).
+pub const MAX_CANCELLED_KEPT: usize = 100;
+
+/// The cancelled calls of a client and of its clones.
+#[derive(Default)]
+pub(crate) struct Cancelled(Mutex<VecDeque<Error>>);
+
+impl Cancelled {
+    pub(crate) fn push(&self, error: Error) {
+        let mut kept = self.0.lock().unwrap_or_else(|e| e.into_inner());
+        if kept.len() >= MAX_CANCELLED_KEPT {
+            kept.pop_front();
+        }
+        kept.push_back(error);
+    }
+
+    pub(crate) fn take(&self) -> Vec<Error> {
+        let mut kept = self.0.lock().unwrap_or_else(|e| e.into_inner());
+        kept.drain(..).collect()
+    }
+}
+
+/// Runs its closure when dropped, unless [`OnDrop::disarm`]ed first: armed while an attempt is
+/// out, so that dropping the call's future then runs it.
+pub(crate) struct OnDrop<F: FnOnce()>(Option<F>);
+
+impl<F: FnOnce()> OnDrop<F> {
+    pub(crate) fn new(f: F) -> Self {
+        OnDrop(Some(f))
+    }
+
+    pub(crate) fn disarm(mut self) {
+        self.0 = None;
+    }
+}
+
+impl<F: FnOnce()> Drop for OnDrop<F> {
+    fn drop(&mut self) {
+        if let Some(f) = self.0.take() {
+            f();
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn keeps_the_newest_and_taking_empties() {
+        let c = Cancelled::default();
+        for i in 0..MAX_CANCELLED_KEPT + 2 {
+            c.push(Error::validation("n", format!("{i}")));
+        }
+        let kept = c.take();
+        assert_eq!(kept.len(), MAX_CANCELLED_KEPT);
+        assert!(kept[0].to_string().contains(": 2"), "{}", kept[0]);
+        assert!(c.take().is_empty());
+    }
+
+    #[test]
+    fn runs_when_dropped_armed_only() {
+        let ran = std::cell::Cell::new(0);
+        drop(OnDrop::new(|| ran.set(ran.get() + 1)));
+        OnDrop::new(|| ran.set(ran.get() + 10)).disarm();
+        assert_eq!(ran.get(), 1);
+    }
+}
