@@ -332,6 +332,19 @@ macro_rules! client_class {
                 )
             }
 
+            /// The calls that change something (money calls above all) cancelled while their
+            /// request was out (a cancelled task, an `asyncio.wait_for` timeout, Ctrl-C), oldest
+            /// first; taking them empties the list (the last 100 are kept, shared with
+            /// `with_options` clients). Each is an `AbortError` with `outcome == "unknown"` and
+            /// its `fingerprint`: give it to `reconcile()` before sending the call again.
+            fn take_cancelled(&self, py: Python<'_>) -> PyResult<Vec<Py<PyAny>>> {
+                let taken = self.shared.client(py)?.take_cancelled();
+                Ok(taken
+                    .iter()
+                    .map(|e| to_pyerr(py, e).into_value(py).into_any())
+                    .collect())
+            }
+
             /// Releases the connections. Later calls fail with `ConfigError`.
             fn close(&self) {
                 self.shared.close();

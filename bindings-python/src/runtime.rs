@@ -113,6 +113,7 @@ pub fn block(py: Python<'_>, call: Pending) -> PyResult<Py<PyAny>> {
                 Err(_elapsed) => {
                     if let Err(signal) = Python::attach(|py| py.check_signals()) {
                         handle.abort();
+                        stopped(rt, &mut handle);
                         break Err(signal);
                     }
                 }
@@ -300,8 +301,17 @@ fn deliver(event_loop: Py<PyAny>, future: Py<PyAny>, settle: Py<PyAny>, result: 
     });
 }
 
+/// Longest wait for an aborted call to stop.
+const STOP_WAIT: Duration = Duration::from_secs(1);
+
+/// Waits (briefly) until an aborted call has stopped, so that when the caller sees its
+/// cancellation a call that changes something is already in `client.take_cancelled()`.
+fn stopped<T>(rt: &tokio::runtime::Runtime, task: &mut tokio::task::JoinHandle<T>) {
+    let _ = rt.block_on(tokio::time::timeout(STOP_WAIT, task));
+}
+
 /// Starts the call on the runtime; returns an `asyncio.Future` of the running loop. Cancelling
-/// the future aborts the call.
+/// the future aborts the call (and waits until it has stopped).
 fn start(py: Python<'_>, call: Pending) -> PyResult<Py<PyAny>> {
     if gate().closed {
         return Err(PyRuntimeError::new_err(
@@ -317,14 +327,20 @@ fn start(py: Python<'_>, call: Pending) -> PyResult<Py<PyAny>> {
         // Not on a runtime worker: waiting for the GIL there would stall other calls.
         tokio::task::spawn_blocking(move || deliver(loop_ref, future_ref, settle, result));
     });
-    let abort = task.abort_handle();
+    let task = Mutex::new(Some(task));
     let on_done = PyCFunction::new_closure(
         py,
         Some(c"p100_on_done"),
         None,
         move |args: &Bound<'_, PyTuple>, _kwargs: Option<&Bound<'_, PyDict>>| -> PyResult<()> {
-            if args.get_item(0)?.call_method0("cancelled")?.is_truthy()? {
-                abort.abort();
+            let future = args.get_item(0)?;
+            if future.call_method0("cancelled")?.is_truthy()? {
+                let taken = task.lock().unwrap_or_else(|e| e.into_inner()).take();
+                if let Some(mut task) = taken {
+                    task.abort();
+                    // This callback runs before the cancelled coroutine resumes.
+                    future.py().detach(|| stopped(runtime(), &mut task));
+                }
             }
             Ok(())
         },

@@ -165,6 +165,47 @@ def test_money_moving_call_is_not_retried_after_a_5xx(
     assert client.reconcile(e) == p100.Reconciliation("not_found")
 
 
+def test_a_money_call_cancelled_while_out_is_kept_for_reconcile(
+    sandbox: Sandbox, client: p100.Client
+) -> None:
+    """A cancelled task carries no outcome: the client keeps the call, and reconcile finds it."""
+    uid = active_user(client)
+    fund(client, uid, "10.00")
+    sandbox.http("DELETE", "/_sandbox/faults")
+    # Processed at once; the reply's body then trickles out for 3 s.
+    fault(sandbox, "slow-body", operation="transfers.create", delayMs=3000)
+
+    async def cancel_it() -> list[p100.AbortError]:
+        async with p100.AsyncClient(sandbox.api_key, sandbox.base_url, max_retries=0) as c:
+            call = c.transfers.create(source_external_user_id=uid, amount="3.21", currency="eur")
+            with pytest.raises(asyncio.TimeoutError):
+                await asyncio.wait_for(call, 0.5)
+            # Kept by the time the cancellation is seen; taking empties the list.
+            kept = c.take_cancelled()
+            assert c.take_cancelled() == []
+            return kept
+
+    kept = asyncio.run(cancel_it())
+    assert len(kept) == 1, kept
+    e = kept[0]
+    assert isinstance(e, p100.AbortError) and e.kind == "aborted"
+    assert e.outcome == "unknown" and not e.retryable
+    assert e.fingerprint is not None and e.fingerprint["amount"] == Decimal("3.21")
+    found = client.reconcile(e)
+    assert found.result == "found" and found.id
+    # A read cancelled the same way is not kept: nothing of it can have happened.
+    fault(sandbox, "delay", operation="partner.balances", delayMs=3000)
+
+    async def cancel_a_read() -> list[p100.AbortError]:
+        async with p100.AsyncClient(sandbox.api_key, sandbox.base_url, max_retries=0) as c:
+            with pytest.raises(asyncio.TimeoutError):
+                await asyncio.wait_for(c.partner.balances(), 0.3)
+            return c.take_cancelled()
+
+    assert asyncio.run(cancel_a_read()) == []
+    sandbox.http("DELETE", "/_sandbox/faults")
+
+
 def test_network_error() -> None:
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))

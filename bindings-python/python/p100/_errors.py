@@ -313,7 +313,9 @@ class AbortError(P100Error):
 
     The core's error kind ``"aborted"``, raised where a language has a caller's abort signal
     (the npm package's ``AbortSignal``). In Python, cancel an ``asyncio`` task instead: the
-    call stops with :class:`asyncio.CancelledError`.
+    call stops with :class:`asyncio.CancelledError`; a call that changes something cancelled
+    while its request was out is then kept as an ``AbortError`` (``outcome`` ``"unknown"``,
+    with its ``fingerprint``) for ``client.take_cancelled()``.
     """
 
     default_kind = "aborted"
