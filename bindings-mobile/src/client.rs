@@ -172,6 +172,16 @@ async_export! {
             })
         }
 
+        /// The calls that change something (money calls above all) whose coroutine was
+        /// cancelled while their request was out (`withTimeout`, a cancelled scope), oldest
+        /// first; taking them empties the list (the last 100 are kept, shared with
+        /// `withOptions` clients). Each is an `Aborted` error with outcome `unknown` and its
+        /// `fingerprint`: give it to `reconcile` before sending the call again.
+        pub fn take_cancelled(&self) -> Vec<P100Error> {
+            let taken = self.inner.take_cancelled();
+            taken.into_iter().map(P100Error::from).collect()
+        }
+
         /// The base URL in use, without a trailing slash.
         pub fn base_url(&self) -> String {
             self.inner.config().base_url().to_string()

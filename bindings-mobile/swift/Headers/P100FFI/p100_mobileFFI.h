@@ -310,6 +310,11 @@ uint64_t uniffi_p100_mobile_fn_method_client_recording(uint64_t ptr, RustCallSta
 uint64_t uniffi_p100_mobile_fn_method_client_request(uint64_t ptr, RustBuffer method, RustBuffer path, RustBuffer body
 );
 #endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_P100_MOBILE_FN_METHOD_CLIENT_TAKE_CANCELLED
+#define UNIFFI_FFIDEF_UNIFFI_P100_MOBILE_FN_METHOD_CLIENT_TAKE_CANCELLED
+RustBuffer uniffi_p100_mobile_fn_method_client_take_cancelled(uint64_t ptr, RustCallStatus *_Nonnull out_status
+);
+#endif
 #ifndef UNIFFI_FFIDEF_UNIFFI_P100_MOBILE_FN_METHOD_CLIENT_WITH_REQUEST_OPTIONS
 #define UNIFFI_FFIDEF_UNIFFI_P100_MOBILE_FN_METHOD_CLIENT_WITH_REQUEST_OPTIONS
 uint64_t uniffi_p100_mobile_fn_method_client_with_request_options(uint64_t ptr, RustBuffer timeout_ms, RustBuffer max_retries, RustBuffer headers, RustCallStatus *_Nonnull out_status
@@ -1142,6 +1147,12 @@ uint16_t uniffi_p100_mobile_checksum_method_client_recording(void
 #ifndef UNIFFI_FFIDEF_UNIFFI_P100_MOBILE_CHECKSUM_METHOD_CLIENT_REQUEST
 #define UNIFFI_FFIDEF_UNIFFI_P100_MOBILE_CHECKSUM_METHOD_CLIENT_REQUEST
 uint16_t uniffi_p100_mobile_checksum_method_client_request(void
+    
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_P100_MOBILE_CHECKSUM_METHOD_CLIENT_TAKE_CANCELLED
+#define UNIFFI_FFIDEF_UNIFFI_P100_MOBILE_CHECKSUM_METHOD_CLIENT_TAKE_CANCELLED
+uint16_t uniffi_p100_mobile_checksum_method_client_take_cancelled(void
     
 );
 #endif

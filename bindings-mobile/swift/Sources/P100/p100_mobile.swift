@@ -1012,6 +1012,15 @@ public protocol ClientProtocol: AnyObject, Sendable {
     func request(method: String, path: String, body: String?) async throws  -> String
     
     /**
+     * The calls that change something (money calls above all) whose coroutine was
+     * cancelled while their request was out (`withTimeout`, a cancelled scope), oldest
+     * first; taking them empties the list (the last 100 are kept, shared with
+     * `withOptions` clients). Each is an `Aborted` error with outcome `unknown` and its
+     * `fingerprint`: give it to `reconcile` before sending the call again.
+     */
+    func takeCancelled()  -> [P100Error]
+    
+    /**
      * A client sharing this one's connection pool, with another timeout per attempt and/or
      * number of retries (`null`/`nil` keeps the current value) and extra headers for each
      * call (`x-api-key`, `authorization`, `user-agent` and the HTTP stack's headers are
@@ -1248,6 +1257,22 @@ open func request(method: String, path: String, body: String? = nil)async throws
             liftFunc: FfiConverterString.lift,
             errorHandler: FfiConverterTypeP100Error_lift
         )
+}
+    
+    /**
+     * The calls that change something (money calls above all) whose coroutine was
+     * cancelled while their request was out (`withTimeout`, a cancelled scope), oldest
+     * first; taking them empties the list (the last 100 are kept, shared with
+     * `withOptions` clients). Each is an `Aborted` error with outcome `unknown` and its
+     * `fingerprint`: give it to `reconcile` before sending the call again.
+     */
+open func takeCancelled() -> [P100Error]  {
+    return try!  FfiConverterSequenceTypeP100Error.lift(try! rustCall() {
+        uniffiCallStatus in
+    uniffi_p100_mobile_fn_method_client_take_cancelled(
+            self.uniffiCloneHandle(),uniffiCallStatus
+    )
+})
 }
     
     /**
@@ -4993,6 +5018,31 @@ fileprivate struct FfiConverterOptionDictionaryStringString: FfiConverterRustBuf
 #if swift(>=5.8)
 @_documentation(visibility: private)
 #endif
+fileprivate struct FfiConverterSequenceTypeP100Error: FfiConverterRustBuffer {
+    typealias SwiftType = [P100Error]
+
+    public static func write(_ value: [P100Error], into buf: inout [UInt8]) {
+        let len = Int32(value.count)
+        writeInt(&buf, len)
+        for item in value {
+            FfiConverterTypeP100Error.write(item, into: &buf)
+        }
+    }
+
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> [P100Error] {
+        let len: Int32 = try readInt(&buf)
+        var seq = [P100Error]()
+        seq.reserveCapacity(Int(len))
+        for _ in 0 ..< len {
+            seq.append(try FfiConverterTypeP100Error.read(from: &buf))
+        }
+        return seq
+    }
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
 fileprivate struct FfiConverterDictionaryStringString: FfiConverterRustBuffer {
     public static func write(_ value: [String: String], into buf: inout [UInt8]) {
         let len = Int32(value.count)
@@ -5152,6 +5202,9 @@ private let initializationResult: InitializationResult = {
         return InitializationResult.apiChecksumMismatch
     }
     if (uniffi_p100_mobile_checksum_method_client_request() != 47986) {
+        return InitializationResult.apiChecksumMismatch
+    }
+    if (uniffi_p100_mobile_checksum_method_client_take_cancelled() != 61959) {
         return InitializationResult.apiChecksumMismatch
     }
     if (uniffi_p100_mobile_checksum_method_client_with_request_options() != 19064) {

@@ -962,6 +962,8 @@ internal object IntegrityCheckingUniffiLib {
     ): Int
     external fun uniffi_p100_mobile_checksum_method_client_request(
     ): Int
+    external fun uniffi_p100_mobile_checksum_method_client_take_cancelled(
+    ): Int
     external fun uniffi_p100_mobile_checksum_method_client_with_request_options(
     ): Int
     external fun uniffi_p100_mobile_checksum_method_client_cards(
@@ -1156,6 +1158,8 @@ internal object UniffiLib {
     ): Long
     external fun uniffi_p100_mobile_fn_method_client_request(`ptr`: Long,`method`: RustBuffer.ByValue,`path`: RustBuffer.ByValue,`body`: RustBuffer.ByValue,
     ): Long
+    external fun uniffi_p100_mobile_fn_method_client_take_cancelled(`ptr`: Long,uniffi_out_err: UniffiRustCallStatus, 
+    ): RustBuffer.ByValue
     external fun uniffi_p100_mobile_fn_method_client_with_request_options(`ptr`: Long,`timeoutMs`: RustBuffer.ByValue,`maxRetries`: RustBuffer.ByValue,`headers`: RustBuffer.ByValue,uniffi_out_err: UniffiRustCallStatus, 
     ): Long
     external fun uniffi_p100_mobile_fn_method_client_cards(`ptr`: Long,uniffi_out_err: UniffiRustCallStatus, 
@@ -1508,6 +1512,9 @@ private fun uniffiCheckApiChecksums(lib: IntegrityCheckingUniffiLib) {
         throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
     }
     if ((lib.uniffi_p100_mobile_checksum_method_client_request() and 0xFFFF) != 47986) {
+        throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
+    }
+    if ((lib.uniffi_p100_mobile_checksum_method_client_take_cancelled() and 0xFFFF) != 61959) {
         throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
     }
     if ((lib.uniffi_p100_mobile_checksum_method_client_with_request_options() and 0xFFFF) != 19064) {
@@ -2862,6 +2869,15 @@ public interface ClientInterface {
     suspend fun `request`(`method`: kotlin.String, `path`: kotlin.String, `body`: kotlin.String? = null): kotlin.String
     
     /**
+     * The calls that change something (money calls above all) whose coroutine was
+     * cancelled while their request was out (`withTimeout`, a cancelled scope), oldest
+     * first; taking them empties the list (the last 100 are kept, shared with
+     * `withOptions` clients). Each is an `Aborted` error with outcome `unknown` and its
+     * `fingerprint`: give it to `reconcile` before sending the call again.
+     */
+    fun `takeCancelled`(): List<P100Exception>
+    
+    /**
      * A client sharing this one's connection pool, with another timeout per attempt and/or
      * number of retries (`null`/`nil` keeps the current value) and extra headers for each
      * call (`x-api-key`, `authorization`, `user-agent` and the HTTP stack's headers are
@@ -3150,6 +3166,26 @@ open class Client: Disposable, AutoCloseable, ClientInterface
         P100ExceptionExternalErrorHandler,
     )
     }
+
+    
+    /**
+     * The calls that change something (money calls above all) whose coroutine was
+     * cancelled while their request was out (`withTimeout`, a cancelled scope), oldest
+     * first; taking them empties the list (the last 100 are kept, shared with
+     * `withOptions` clients). Each is an `Aborted` error with outcome `unknown` and its
+     * `fingerprint`: give it to `reconcile` before sending the call again.
+     */override fun `takeCancelled`(): List<P100Exception> {
+            return FfiConverterSequenceTypeP100Error.lift(
+    callWithHandle {
+    uniffiRustCall() { _status ->
+    UniffiLib.uniffi_p100_mobile_fn_method_client_take_cancelled(
+        it,
+        _status)
+}
+    }
+    )
+    }
+    
 
     
     /**
@@ -8954,6 +8990,34 @@ public object FfiConverterOptionalMapStringString: FfiConverterRustBuffer<Map<ko
         } else {
             buf.put(1)
             FfiConverterMapStringString.write(value, buf)
+        }
+    }
+}
+
+
+
+
+/**
+ * @suppress
+ */
+public object FfiConverterSequenceTypeP100Error: FfiConverterRustBuffer<List<P100Exception>> {
+    override fun read(buf: ByteBuffer): List<P100Exception> {
+        val len = buf.getInt()
+        return List<P100Exception>(len) {
+            FfiConverterTypeP100Error.read(buf)
+        }
+    }
+
+    override fun allocationSize(value: List<P100Exception>): ULong {
+        val sizeForLength = 4UL
+        val sizeForItems = value.map { FfiConverterTypeP100Error.allocationSize(it) }.sum()
+        return sizeForLength + sizeForItems
+    }
+
+    override fun write(value: List<P100Exception>, buf: ByteBuffer) {
+        buf.putInt(value.size)
+        value.iterator().forEach {
+            FfiConverterTypeP100Error.write(it, buf)
         }
     }
 }

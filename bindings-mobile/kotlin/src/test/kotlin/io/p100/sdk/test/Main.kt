@@ -541,6 +541,26 @@ private fun defineTests() {
         fault("delay", 1, delayMs = 1500)
         expectThrows<TimeoutCancellationException> { withTimeout(150) { c.partner().balances() } }
         c.partner().balances()
+        assertEq(c.takeCancelled().size, 0, "a cancelled read is not kept")
+    }
+
+    test("a money call cancelled while out is kept by takeCancelled(), and reconcile finds it") {
+        val c = client(maxRetries = 0)
+        val id = "cxl-${System.nanoTime()}"
+        newUser(c, id)
+        // Processed at once; the reply's body then trickles out for 3 s.
+        sandbox.injectFault("slow-body", 1, delayMs = 3000, operation = "transfers.create")
+        expectThrows<TimeoutCancellationException> {
+            withTimeout(500) { c.transfers().create(TransferRequest(null, id, BigDecimal("2.71"), Currency.Eur)) }
+        }
+        val kept = c.takeCancelled()
+        assertEq(kept.size, 1, "kept: $kept")
+        val e = kept[0]
+        assertEq(e.kind, ErrorKind.ABORTED, "kind")
+        assertEq(e.outcome, Outcome.UNKNOWN, "outcome")
+        assertEq(e.fingerprint?.amount?.compareTo(BigDecimal("2.71")), 0, "fingerprint amount")
+        assertEq(c.takeCancelled().size, 0, "taking empties the list")
+        assertTrue(c.reconcile(e) is Reconciliation.Found) { "reconcile" }
     }
 
     test("100 concurrent coroutines on one client") {
