@@ -211,11 +211,24 @@ fn main() -> ExitCode {
     match result {
         Ok(code) => code,
         Err(e) => {
-            eprintln!("{}", error_line(&e));
+            report(&e);
             ExitCode::FAILURE
         }
     }
 }
+
+/// The error line, then, for a call that may have happened (outcome unknown or accepted), its
+/// fingerprint: what to look for in the transaction history before sending it again.
+fn report(e: &p100::Error) {
+    eprintln!("{}", error_line(e));
+    if let Some(fp) = e.fingerprint() {
+        let text = serde_json::to_string(fp).unwrap_or_default();
+        eprintln!("p100: do not send it again before checking the history; fingerprint: {text}");
+    }
+}
+
+/// The exit code of a command stopped by Ctrl-C (128 + SIGINT), as shells report it.
+const INTERRUPTED: u8 = 130;
 
 /// One line: `p100: error: api P412 (field amount, outcome rejected, HTTP 400, request r-1): …`.
 pub fn error_line(e: &p100::Error) -> String {
@@ -453,8 +466,24 @@ async fn call(m: &ArgMatches) -> p100::Result<ExitCode> {
         files.push(p100::models::FileUpload::new(name, data));
     }
     let c = client(m)?;
-    // Fields are text; the decoder reads numbers where the request type has them.
-    let result = ops::call(&c, op.route.name, &Value::Object(input), files).await?;
+    // Fields are text; the decoder reads numbers where the request type has them. Ctrl-C
+    // drops the call: one that changes something and whose request was out is then kept by
+    // the client (`take_cancelled`), and reported with its outcome and fingerprint.
+    let input = Value::Object(input);
+    let call = ops::call(&c, op.route.name, &input, files);
+    let result = tokio::select! {
+        result = call => result?,
+        _ = tokio::signal::ctrl_c() => {
+            match c.take_cancelled().into_iter().next() {
+                Some(e) => report(&e),
+                None => eprintln!(
+                    "p100: interrupted (Ctrl-C) before a request that could be processed left \
+                     (outcome not_sent)"
+                ),
+            }
+            return Ok(ExitCode::from(INTERRUPTED));
+        }
+    };
     print_json(&result);
     if opts.wait {
         let id = ops::wait_id(op.group)
@@ -472,7 +501,16 @@ async fn call(m: &ArgMatches) -> p100::Result<ExitCode> {
             ..WaitSettings::default()
         }
         .options(Unit::Seconds)?;
-        let last = follow(&c, op.group, &id, options).await?;
+        let last = tokio::select! {
+            last = follow(&c, op.group, &id, options) => last?,
+            _ = tokio::signal::ctrl_c() => {
+                eprintln!(
+                    "p100: stopped waiting (Ctrl-C); {} {id} was accepted and is not final yet",
+                    op.group
+                );
+                return Ok(ExitCode::from(INTERRUPTED));
+            }
+        };
         print_json(&last);
     }
     Ok(ExitCode::SUCCESS)

@@ -651,3 +651,67 @@ fn wait_on_a_terminal_shows_a_spinner_then_the_outcome() {
         "plain lines on a terminal: {shown:?}"
     );
 }
+
+/// `POST <url><path>` with a JSON body over a plain socket (the sandbox's controls).
+fn post(url: &str, path: &str, body: &str) {
+    let host = url.trim_start_matches("http://");
+    let mut s = std::net::TcpStream::connect(host).expect("the sandbox accepts");
+    let request = format!(
+        "POST {path} HTTP/1.1\r\nhost: {host}\r\nx-api-key: {KEY}\r\ncontent-type: application/json\r\ncontent-length: {}\r\nconnection: close\r\n\r\n{body}",
+        body.len()
+    );
+    s.write_all(request.as_bytes()).expect("sent");
+    let mut reply = String::new();
+    s.read_to_string(&mut reply).expect("a reply");
+    assert!(reply.starts_with("HTTP/1.1 2"), "{reply}");
+}
+
+#[test]
+fn ctrl_c_during_a_money_call_reports_its_outcome_and_fingerprint() {
+    let sb = Sandbox::start();
+    // The transfer is processed at once; its reply's body then trickles out for 10 s.
+    post(
+        &sb.url,
+        "/_sandbox/faults",
+        r#"{"kind":"slow-body","count":1,"delayMs":10000,"operation":"sepa.partner_transfer"}"#,
+    );
+    let child = Command::new(BIN)
+        .args([
+            "call",
+            "sepa",
+            "partner-transfer",
+            "--amount",
+            "3.33",
+            "--currency",
+            "eur",
+            "--destination-iban",
+            "DE89370400440532013000",
+            "--transfer-title",
+            "ctrl-c test",
+        ])
+        .env("P100_API_KEY", KEY)
+        .env("P100_BASE_URL", &sb.url)
+        .env_remove("P100_ENVIRONMENT")
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("p100 runs");
+    std::thread::sleep(Duration::from_millis(1500));
+    let kill = Command::new("kill")
+        .args(["-INT", &child.id().to_string()])
+        .status()
+        .expect("kill runs");
+    assert!(kill.success());
+    let o = child.wait_with_output().expect("p100 ends");
+    let err = stderr(&o);
+    assert_eq!(o.status.code(), Some(130), "{err}");
+    assert!(
+        err.contains("p100: error: aborted") && err.contains("outcome unknown"),
+        "{err}"
+    );
+    assert!(
+        err.contains("fingerprint: {") && err.contains(r#""amount":"3.33""#),
+        "{err}"
+    );
+    assert!(stdout(&o).is_empty(), "{}", stdout(&o));
+}
