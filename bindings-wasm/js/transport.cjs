@@ -15,9 +15,14 @@
 //     larger than the limit) — the server did process the request.
 // The error messages never contain headers or bodies (the API key, card data).
 //
-// Redirects are not followed (undici's `request` never does): a redirect would carry the
-// `x-api-key` header and a money-moving body to a URL nobody checked; the 3xx goes back to the
-// core, which reports it as an error. No AbortController is aborted after a normal exchange (an
+// Every exchange goes through the package's own undici `Agent`, never the process-wide
+// dispatcher: an application (or a library it loads) may install one with
+// `setGlobalDispatcher` that follows redirects (carrying the `x-api-key` header and a
+// money-moving body to a URL nobody checked) or retries on its own (sending a money call twice).
+// So redirects are not followed: the 3xx goes back to the core, which reports it as an error.
+// The agent connects within the client's `connectTimeoutMs` (a connect timeout proves nothing was
+// sent), and undici's own header and body timers are off: the attempt's deadline is the core's,
+// and it settles the exchange even while undici is still connecting. No AbortController is aborted after a normal exchange (an
 // abort costs a DOMException with a stack trace; the previous reqwest-based path paid it on
 // every call); only a timeout, a body over the limit, or the caller's AbortSignal (`cancel()`)
 // aborts one.
@@ -36,6 +41,21 @@ const NOT_SENT = new Set([
 // Codes that mean it only when connecting: on a kept-alive connection that already carried the
 // request, an unreachable host or network says nothing about whether it arrived.
 const NOT_SENT_WHEN_CONNECTING = new Set(["EHOSTUNREACH", "ENETUNREACH"]);
+
+// One agent per connect timeout (a client's `connectTimeoutMs`; in practice one or two).
+const agents = new Map();
+
+function agent(connectTimeoutMs) {
+  let a = agents.get(connectTimeoutMs);
+  if (a === undefined) {
+    a = new undici.Agent({ connect: { timeout: connectTimeoutMs }, headersTimeout: 0, bodyTimeout: 0 });
+    agents.set(connectTimeoutMs, a);
+  }
+  return a;
+}
+
+// What the deadline rejects the exchange with.
+const DEADLINE = Symbol("deadline");
 
 function errorWithCode(error) {
   let e = error;
@@ -108,31 +128,46 @@ function concat(chunks, length) {
  * a `cancel()` that aborts the exchange: the core drops an exchange the caller's AbortSignal
  * stopped, and its outcome is decided there (the rejection that follows is not read).
  */
-function send(method, url, headers, body, parts, timeoutMs, maxBytes) {
+function send(method, url, headers, body, parts, timeoutMs, maxBytes, connectTimeoutMs) {
   const controller = new AbortController();
-  const promise = exchange(controller, method, url, headers, body, parts, timeoutMs, maxBytes);
+  const dispatcher = agent(connectTimeoutMs);
+  const promise = exchange(controller, dispatcher, method, url, headers, body, parts, timeoutMs, maxBytes);
   promise.cancel = () => controller.abort();
   return promise;
 }
 
-async function exchange(controller, method, url, headers, body, parts, timeoutMs, maxBytes) {
+async function exchange(controller, dispatcher, method, url, headers, body, parts, timeoutMs, maxBytes) {
   let timedOut = false;
+  let expire;
+  // undici reads the abort signal only once connected: the deadline also settles the exchange.
+  const deadline = new Promise((_, reject) => {
+    expire = reject;
+  });
   const timer = setTimeout(() => {
     timedOut = true;
     controller.abort();
+    expire(DEADLINE);
   }, timeoutMs);
   try {
-    const init = { method, headers, signal: controller.signal };
+    const init = { method, headers, signal: controller.signal, dispatcher };
     if (body !== undefined) init.body = body;
     else if (parts !== undefined) init.body = form(parts);
     let response;
+    const pending = undici.request(url, init);
     try {
-      response = await undici.request(url, init);
+      response = await Promise.race([pending, deadline]);
     } catch (e) {
+      if (e === DEADLINE) {
+        // Still connecting or waiting for the head: settled now; a late reply is thrown away.
+        pending.then((late) => late.body.destroy(), () => {});
+        throw failure("timeout", "timed out");
+      }
+      // A refused connection, an unknown host, a connect timeout: nothing was sent, whatever
+      // the deadline did meanwhile. Arguments undici refuses (UND_ERR_INVALID_ARG…) fail before
+      // anything is written, too.
+      if (neverSent(e)) throw failure("not_sent", describe(e));
       if (timedOut) throw failure("timeout", "timed out");
-      // A refused connection or an unknown host: nothing was sent. Arguments undici refuses
-      // (UND_ERR_INVALID_ARG…) fail before anything is written, too.
-      throw failure(neverSent(e) ? "not_sent" : "failed", describe(e));
+      throw failure("failed", describe(e));
     }
     const head = { status: response.statusCode, headers: flatHeaders(response.headers) };
     const declared = response.headers["content-length"];

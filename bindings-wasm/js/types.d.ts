@@ -105,8 +105,8 @@ export interface ClientOptions {
     environment?: "staging" | "production";
     /** Timeout of one attempt in milliseconds (default 60000, at most 2^31 − 1). */
     timeoutMs?: number;
-    /** Longest wait for a connection in milliseconds (default 10000). Checked, but Node's
-     *  `fetch` has no connect timeout: `timeoutMs` bounds the whole attempt. */
+    /** Longest wait for a connection in milliseconds (default 10000); a connect that times out
+     *  sent nothing (outcome `"not_sent"`). `timeoutMs` bounds the whole attempt. */
     connectTimeoutMs?: number;
     /** Retries after the first attempt (default 2, at most 10). Money-moving calls are retried
      *  only when the request provably did not reach the server. */

@@ -255,7 +255,12 @@ impl Client {
     /// `cargo test`, keeps the core's default transport).
     fn finish(b: p100::ClientBuilder) -> Result<Client, Error> {
         #[cfg(target_arch = "wasm32")]
-        let b = b.transport(std::sync::Arc::new(crate::transport::FetchTransport));
+        let b = {
+            let connect_timeout = b.connect_timeout_or_default();
+            b.transport(std::sync::Arc::new(crate::transport::FetchTransport {
+                connect_timeout,
+            }))
+        };
         Ok(Client { inner: b.build()? })
     }
 

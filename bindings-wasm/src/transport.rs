@@ -1,4 +1,4 @@
-//! The core's [`Transport`] on Node's `fetch`: `js/transport.cjs` does the exchange, this file
+//! The core's [`Transport`] on undici (Node's HTTP client): `js/transport.cjs` does the exchange, this file
 //! converts the core's request into its arguments and its answer (or its failure) back into the
 //! core's [`HttpResponse`] / [`TransportError`]. Retries, deadlines per attempt, outcomes and
 //! error mapping stay in the core, as on every other platform.
@@ -22,6 +22,7 @@ extern "C" {
         parts: JsValue,
         timeout_ms: f64,
         max_bytes: f64,
+        connect_timeout_ms: f64,
     ) -> Promise;
 
     /// `{ status, headers, body }`.
@@ -45,13 +46,15 @@ extern "C" {
     fn failure(this: &Failure) -> Option<String>;
 }
 
-/// The transport of every `Client` of the npm package.
-#[derive(Debug, Default)]
-pub(crate) struct FetchTransport;
+/// The transport of every `Client` of the npm package; connects within `connect_timeout`.
+#[derive(Debug)]
+pub(crate) struct FetchTransport {
+    pub(crate) connect_timeout: std::time::Duration,
+}
 
 impl Transport for FetchTransport {
     fn send(&self, request: HttpRequest) -> BoxFuture<'_, Result<HttpResponse, TransportError>> {
-        Box::pin(send(request))
+        Box::pin(send(request, self.connect_timeout))
     }
 
     /// `js/transport.cjs` aborts the exchange at the deadline and says whether the head or the
@@ -61,7 +64,10 @@ impl Transport for FetchTransport {
     }
 }
 
-async fn send(request: HttpRequest) -> Result<HttpResponse, TransportError> {
+async fn send(
+    request: HttpRequest,
+    connect_timeout: std::time::Duration,
+) -> Result<HttpResponse, TransportError> {
     let limit = request.max_response_bytes;
     let headers = request
         .headers
@@ -96,6 +102,7 @@ async fn send(request: HttpRequest) -> Result<HttpResponse, TransportError> {
         parts,
         request.timeout.as_secs_f64() * 1000.0,
         limit as f64,
+        connect_timeout.as_secs_f64() * 1000.0,
     );
     let mut in_flight = CancelOnDrop(Some(promise.clone()));
     let settled = JsFuture::from(promise).await;

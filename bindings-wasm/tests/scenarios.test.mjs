@@ -355,8 +355,6 @@ function clientFor(sb, settings, direct = false) {
       maxRetries: s.maxRetries ?? 3,
       retryInitialDelayMs: 20,
       retryMaxDelayMs: 200,
-      // Checked, but without effect: fetch has no connect timeout; the steps that depend on
-      // it carry a `platforms.wasm` expectation.
       connectTimeoutMs: s.connectTimeoutMs,
     };
     sb.clients.set(key, new p100.Client(options));

@@ -145,7 +145,7 @@ struct Fault {
     executed: Executed,
     /// A pause after the cell, so a late reply cannot reach the next cell.
     settle_ms: u64,
-    /// What the npm package (wasm: no connect timeout of its own) sees instead, and why.
+    /// What the npm package sees instead, and why (none differs today).
     wasm: Option<(Value, &'static str)>,
 }
 
@@ -174,12 +174,9 @@ fn faults() -> Vec<Fault> {
             expect: e(json!("network"), "not_sent", true, Value::Null),
             executed: Executed::Never,
             settle_ms: 0,
-            wasm: Some((
-                e(json!("timeout"), "unknown", false, Value::Null),
-                "the npm package sets no connect timeout of its own (undici's is 10 s): the \
-                 request timeout fires first, and the SDK cannot prove that nothing was sent, \
-                 so it says unknown (the safe side)",
-            )),
+            // Node too: the npm package's undici agent connects within `connectTimeoutMs`,
+            // and its connect timeout (UND_ERR_CONNECT_TIMEOUT) proves nothing was sent.
+            wasm: None,
         },
         Fault {
             name: "timeout after sending",

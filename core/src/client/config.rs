@@ -333,12 +333,20 @@ impl ClientBuilder {
         self.user_agent = Some(ua.into());
         self
     }
-    /// How long to try to connect (default 10 s; native only). Failing to connect sends
+    /// How long to try to connect (default 10 s; native and Node). Failing to connect sends
     /// nothing, so even a money-moving call is retried after it.
     pub fn connect_timeout(mut self, d: Duration) -> Self {
         self.connect_timeout = Some(d);
         self
     }
+
+    /// The connect timeout this builder's client will have: the one set, or the default
+    /// (10 s). For a custom [`Transport`](crate::transport::Transport) that connects itself.
+    pub fn connect_timeout_or_default(&self) -> Duration {
+        self.connect_timeout
+            .unwrap_or(crate::transport::DEFAULT_CONNECT_TIMEOUT)
+    }
+
     /// Longest reply body read (default 16 MiB); a longer one ends in a decode error instead
     /// of exhausting memory.
     pub fn max_response_bytes(mut self, n: usize) -> Self {
