@@ -12,11 +12,13 @@ use pyo3::types::{IntoPyDict, PyDict, PyTuple};
 use crate::convert::{self, Keys};
 use crate::errors::{reconcile_input, to_pyerr, ReconciliationOut};
 use crate::groups::{aio, blocking};
-use crate::runtime::{block, pending, ready, spawn};
+use crate::runtime::{block, pending, ready, spawn, Keep};
 
 /// The core client shared by a Python client and its resource groups. `close()` drops it.
 pub struct Shared {
     client: RwLock<Option<p100::Client>>,
+    /// The client's cancelled calls, still readable after `close()`.
+    cancelled: p100::CancelledCalls,
     description: String,
 }
 
@@ -30,6 +32,7 @@ impl Shared {
             cfg.retry().max_retries
         );
         Arc::new(Shared {
+            cancelled: client.cancelled_calls(),
             client: RwLock::new(Some(client)),
             description,
         })
@@ -303,11 +306,13 @@ macro_rules! client_class {
             ) -> PyResult<Py<PyAny>> {
                 let body = request_body(body)?;
                 let c = self.shared.client(py)?;
+                let keep = Keep::request(&c, &method);
                 $run(
                     py,
                     pending(async move {
                         c.request(&method, &path, body.as_ref()).await.map(JsonOut)
-                    }),
+                    })
+                    .keep(keep),
                 )
             }
 
@@ -335,14 +340,16 @@ macro_rules! client_class {
             /// The calls that change something (money calls above all) cancelled while their
             /// request was out (a cancelled task, an `asyncio.wait_for` timeout, Ctrl-C), oldest
             /// first; taking them empties the list (the last 100 are kept, shared with
-            /// `with_options` clients). Each is an `AbortError` with `outcome == "unknown"` and
-            /// its `fingerprint`: give it to `reconcile()` before sending the call again.
-            fn take_cancelled(&self, py: Python<'_>) -> PyResult<Vec<Py<PyAny>>> {
-                let taken = self.shared.client(py)?.take_cancelled();
-                Ok(taken
+            /// `with_options` clients; readable after `close()`). Each is an `AbortError` with
+            /// `outcome == "unknown"` and its `fingerprint`: give it to `reconcile()` before
+            /// sending the call again. A call that finished just as it was cancelled is kept too:
+            /// the error it ended with, or an `AbortError` with `outcome == "accepted"`.
+            fn take_cancelled(&self, py: Python<'_>) -> Vec<Py<PyAny>> {
+                let taken = self.shared.cancelled.take();
+                taken
                     .iter()
                     .map(|e| to_pyerr(py, e).into_value(py).into_any())
-                    .collect())
+                    .collect()
             }
 
             /// Releases the connections. Later calls fail with `ConfigError`.

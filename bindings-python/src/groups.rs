@@ -18,7 +18,7 @@ use pyo3::types::{PyDict, PyType};
 use crate::client::Shared;
 use crate::convert;
 use crate::errors::to_pyerr;
-use crate::runtime::{block, pending, spawn};
+use crate::runtime::{block, pending, spawn, Keep};
 
 /// The callback of [`p100::for_each_operation!`] (the grammar is in `core/src/operations.rs`).
 macro_rules! py_groups {
@@ -75,7 +75,8 @@ macro_rules! py_groups {
             #[pyo3(signature = ($($id),*))]
             fn $op(&self, py: Python<'_> $(, $id: String)*) -> PyResult<Py<PyAny>> {
                 let c = self.core.client(py)?;
-                $run(py, pending(async move { c.$group().$op($(&$id),*).await }))
+                let keep = Keep::of(&c, concat!(stringify!($group), ".", stringify!($op)));
+                $run(py, pending(async move { c.$group().$op($(&$id),*).await }).keep(keep))
             }
         ] $($ops)*);
     };
@@ -96,7 +97,8 @@ macro_rules! py_groups {
                 let (mut request, files): ($in, _) = convert::upload_request(py, fields, kwargs)?;
                 request.files = files;
                 let c = self.core.client(py)?;
-                $run(py, pending(async move { c.$group().$op(&request).await }))
+                let keep = Keep::of(&c, concat!(stringify!($group), ".", stringify!($op)));
+                $run(py, pending(async move { c.$group().$op(&request).await }).keep(keep))
             }
         ] $($ops)*);
     };
@@ -117,7 +119,8 @@ macro_rules! py_groups {
             ) -> PyResult<Py<PyAny>> {
                 let request: $in = convert::request(py, fields, kwargs)?;
                 let c = self.core.client(py)?;
-                $run(py, pending(async move { c.$group().$op($(&$id,)* &request).await }))
+                let keep = Keep::of(&c, concat!(stringify!($group), ".", stringify!($op)));
+                $run(py, pending(async move { c.$group().$op($(&$id,)* &request).await }).keep(keep))
             }
         ] $($ops)*);
     };

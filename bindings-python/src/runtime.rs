@@ -22,8 +22,56 @@ use crate::errors::{internal, panic_text, to_pyerr};
 /// Turns a finished result into a Python object (needs the GIL, so it runs last).
 pub type Out = Box<dyn for<'py> FnOnce(Python<'py>) -> PyResult<Py<PyAny>> + Send>;
 
-/// A core call in flight, type-erased: its result converts to Python once it is done.
-pub struct Pending(Pin<Box<dyn Future<Output = p100::Result<Out>> + Send>>);
+/// A core call in flight, type-erased: its result converts to Python once it is done. `Keep`
+/// says what to keep if its caller cancels it after it finished (calls that change something).
+pub struct Pending(
+    Pin<Box<dyn Future<Output = p100::Result<Out>> + Send>>,
+    Option<Keep>,
+);
+
+/// Where and as what a call that changes something is kept when it finished but its caller had
+/// cancelled it, so that its result is never handed over
+/// ([`p100::CancelledCalls::keep_undelivered`]; a call cancelled while its request was out is
+/// kept by the core itself).
+pub struct Keep {
+    calls: p100::CancelledCalls,
+    operation: &'static str,
+}
+
+impl Keep {
+    /// For the operation `operation` (a name of the operation table) of `client`; `None` for
+    /// calls that only read.
+    pub fn of(client: &p100::Client, operation: &'static str) -> Option<Keep> {
+        let changes =
+            p100::routes::by_name(operation).is_none_or(|r| !r.method.is_idempotent_read());
+        changes.then(|| Keep {
+            calls: client.cancelled_calls(),
+            operation,
+        })
+    }
+
+    /// For a call of the escape hatch with `method`.
+    pub fn request(client: &p100::Client, method: &str) -> Option<Keep> {
+        let read = p100::routes::Method::parse(method).is_some_and(|m| m.is_idempotent_read());
+        (!read).then(|| Keep {
+            calls: client.cancelled_calls(),
+            operation: "request",
+        })
+    }
+
+    fn undelivered(&self, result: &p100::Result<Out>) {
+        let result = result.as_ref().map(|_| ());
+        self.calls.keep_undelivered(self.operation, true, result);
+    }
+}
+
+impl Pending {
+    /// The same call, kept as `keep` says if cancelled after it finished.
+    pub fn keep(mut self, keep: Option<Keep>) -> Pending {
+        self.1 = keep;
+        self
+    }
+}
 
 /// Wraps a core future; `()` results become `None`.
 pub fn pending<T, F>(fut: F) -> Pending
@@ -31,16 +79,19 @@ where
     F: Future<Output = p100::Result<T>> + Send + 'static,
     T: for<'py> IntoPyObject<'py> + Send + 'static,
 {
-    Pending(Box::pin(async move {
-        let value = fut.await?;
-        let out: Out = Box::new(move |py: Python<'_>| {
-            if TypeId::of::<T>() == TypeId::of::<()>() {
-                return Ok(py.None());
-            }
-            Ok(value.into_bound_py_any(py)?.unbind())
-        });
-        Ok(out)
-    }))
+    Pending(
+        Box::pin(async move {
+            let value = fut.await?;
+            let out: Out = Box::new(move |py: Python<'_>| {
+                if TypeId::of::<T>() == TypeId::of::<()>() {
+                    return Ok(py.None());
+                }
+                Ok(value.into_bound_py_any(py)?.unbind())
+            });
+            Ok(out)
+        }),
+        None,
+    )
 }
 
 /// The runtime of the process that first needed one, and that process's id.
@@ -99,7 +150,8 @@ fn on_main_thread(py: Python<'_>) -> PyResult<bool> {
 /// for good (what CPython 3.14 itself does with daemon threads at exit).
 pub fn block(py: Python<'_>, call: Pending) -> PyResult<Py<PyAny>> {
     let rt = runtime();
-    let mut handle = rt.spawn(call.0);
+    let Pending(call, keep) = call;
+    let mut handle = rt.spawn(call);
     let main = on_main_thread(py)?;
     let (joined, _inside) = py.detach(|| {
         let joined = loop {
@@ -113,7 +165,10 @@ pub fn block(py: Python<'_>, call: Pending) -> PyResult<Py<PyAny>> {
                 Err(_elapsed) => {
                     if let Err(signal) = Python::attach(|py| py.check_signals()) {
                         handle.abort();
-                        stopped(rt, &mut handle);
+                        // Finished meanwhile: its result is not handed over, so keep it.
+                        if let (Some(Ok(result)), Some(keep)) = (stopped(rt, &mut handle), &keep) {
+                            keep.undelivered(&result);
+                        }
                         break Err(signal);
                     }
                 }
@@ -305,9 +360,24 @@ fn deliver(event_loop: Py<PyAny>, future: Py<PyAny>, settle: Py<PyAny>, result: 
 const STOP_WAIT: Duration = Duration::from_secs(1);
 
 /// Waits (briefly) until an aborted call has stopped, so that when the caller sees its
-/// cancellation a call that changes something is already in `client.take_cancelled()`.
-fn stopped<T>(rt: &tokio::runtime::Runtime, task: &mut tokio::task::JoinHandle<T>) {
-    let _ = rt.block_on(tokio::time::timeout(STOP_WAIT, task));
+/// cancellation a call that changes something is already in `client.take_cancelled()`. Returns
+/// how the task ended (`Ok` with its output when it had finished before the abort).
+fn stopped<T>(
+    rt: &tokio::runtime::Runtime,
+    task: &mut tokio::task::JoinHandle<T>,
+) -> Option<Result<T, tokio::task::JoinError>> {
+    rt.block_on(async { tokio::time::timeout(STOP_WAIT, task).await })
+        .ok()
+}
+
+/// The hand-over of an asynchronous call's result: the runtime task finishes it, the future's
+/// `done` callback may cancel it first. Whichever comes second keeps an undelivered result.
+enum Handover {
+    Running,
+    /// Finished; the result is on its way to the event loop (kept if the future is cancelled
+    /// before it lands).
+    Finished(Option<p100::Result<()>>),
+    Cancelled,
 }
 
 /// Starts the call on the runtime; returns an `asyncio.Future` of the running loop. Cancelling
@@ -322,8 +392,26 @@ fn start(py: Python<'_>, call: Pending) -> PyResult<Py<PyAny>> {
     let event_loop = py.import("asyncio")?.call_method0("get_running_loop")?;
     let future = event_loop.call_method0("create_future")?;
     let (loop_ref, future_ref) = (event_loop.unbind(), future.clone().unbind());
+    let Pending(call, keep) = call;
+    let keep = std::sync::Arc::new(keep);
+    let handover = std::sync::Arc::new(Mutex::new(Handover::Running));
+    let (keep_in_task, handover_in_task) = (keep.clone(), handover.clone());
     let task = runtime().spawn(async move {
-        let result = CatchPanic(call).await;
+        let result = CatchPanic(Pending(call, None)).await;
+        let record = match &result {
+            Ok(r) => Some(r.as_ref().map(|_| ()).map_err(Clone::clone)),
+            Err(_panic) => None,
+        };
+        {
+            let mut state = handover_in_task.lock().unwrap_or_else(|e| e.into_inner());
+            if matches!(*state, Handover::Cancelled) {
+                if let (Some(keep), Ok(r)) = (keep_in_task.as_ref(), &result) {
+                    keep.undelivered(r);
+                }
+                return;
+            }
+            *state = Handover::Finished(record);
+        }
         // Not on a runtime worker: waiting for the GIL there would stall other calls.
         tokio::task::spawn_blocking(move || deliver(loop_ref, future_ref, settle, result));
     });
@@ -334,12 +422,30 @@ fn start(py: Python<'_>, call: Pending) -> PyResult<Py<PyAny>> {
         None,
         move |args: &Bound<'_, PyTuple>, _kwargs: Option<&Bound<'_, PyDict>>| -> PyResult<()> {
             let future = args.get_item(0)?;
-            if future.call_method0("cancelled")?.is_truthy()? {
-                let taken = task.lock().unwrap_or_else(|e| e.into_inner()).take();
-                if let Some(mut task) = taken {
-                    task.abort();
-                    // This callback runs before the cancelled coroutine resumes.
-                    future.py().detach(|| stopped(runtime(), &mut task));
+            if !future.call_method0("cancelled")?.is_truthy()? {
+                return Ok(());
+            }
+            let before = {
+                let mut state = handover.lock().unwrap_or_else(|e| e.into_inner());
+                std::mem::replace(&mut *state, Handover::Cancelled)
+            };
+            match before {
+                // Finished, but cancelled before its result landed: keep what happened.
+                Handover::Finished(Some(result)) => {
+                    if let Some(keep) = keep.as_ref() {
+                        let result = result.as_ref().map(|_| ());
+                        keep.calls.keep_undelivered(keep.operation, true, result);
+                    }
+                }
+                Handover::Finished(None) | Handover::Cancelled => {}
+                Handover::Running => {
+                    let taken = task.lock().unwrap_or_else(|e| e.into_inner()).take();
+                    if let Some(mut task) = taken {
+                        task.abort();
+                        // This callback runs before the cancelled coroutine resumes: by then a
+                        // call dropped while out (core) or finished meanwhile (above) is kept.
+                        future.py().detach(|| stopped(runtime(), &mut task));
+                    }
                 }
             }
             Ok(())

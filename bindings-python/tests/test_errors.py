@@ -7,7 +7,9 @@ import asyncio
 import builtins
 import json
 import pickle
+import signal
 import socket
+import threading
 import time
 from collections.abc import Iterator
 from decimal import Decimal
@@ -204,6 +206,89 @@ def test_a_money_call_cancelled_while_out_is_kept_for_reconcile(
 
     assert asyncio.run(cancel_a_read()) == []
     sandbox.http("DELETE", "/_sandbox/faults")
+
+
+def eur(client: p100.Client, uid: str) -> Decimal:
+    balance = client.users.balances(uid).fiat("eur")
+    assert balance is not None
+    return balance.amount
+
+
+def test_a_money_call_finished_but_cancelled_before_its_result_landed_is_kept(
+    sandbox: Sandbox, client: p100.Client
+) -> None:
+    """The transfer completes on the runtime while the event loop is busy; the task is then
+    cancelled before the result reaches it: the call is kept as accepted."""
+    uid = active_user(client)
+    fund(client, uid, "10.00")
+    sandbox.http("DELETE", "/_sandbox/faults")
+    before = eur(client, uid)
+
+    async def main() -> list[p100.AbortError]:
+        async with p100.AsyncClient(sandbox.api_key, sandbox.base_url, max_retries=0) as c:
+            task = asyncio.ensure_future(
+                c.transfers.create(source_external_user_id=uid, amount="1.23", currency="eur")
+            )
+            await asyncio.sleep(0)  # the call starts
+            time.sleep(1.0)  # the loop is busy: the reply arrives meanwhile
+            task.cancel()
+            with pytest.raises(asyncio.CancelledError):
+                await task
+        # Readable after the client is closed, too.
+        return c.take_cancelled()
+
+    kept = asyncio.run(main())
+    assert eur(client, uid) == before - Decimal("1.23")  # it happened
+    assert len(kept) == 1, kept
+    assert kept[0].kind == "aborted" and kept[0].outcome == "accepted"
+    assert kept[0].operation == "transfers.create"
+
+
+def test_ctrl_c_on_a_blocking_money_call_is_a_keyboard_interrupt_and_keeps_the_call(
+    sandbox: Sandbox, client: p100.Client
+) -> None:
+    uid = active_user(client)
+    fund(client, uid, "10.00")
+    sandbox.http("DELETE", "/_sandbox/faults")
+    fault(sandbox, "slow-body", operation="transfers.create", delayMs=3000)
+    threading.Timer(0.5, lambda: signal.raise_signal(signal.SIGINT)).start()
+    with (
+        p100.Client(sandbox.api_key, sandbox.base_url, max_retries=0) as c,
+        pytest.raises(KeyboardInterrupt),
+    ):
+        c.transfers.create(source_external_user_id=uid, amount="4.56", currency="eur")
+    kept = c.take_cancelled()
+    assert len(kept) == 1, kept
+    assert kept[0].outcome == "unknown" and kept[0].fingerprint is not None
+    assert client.reconcile(kept[0]).result == "found"
+    sandbox.http("DELETE", "/_sandbox/faults")
+
+
+def test_ctrl_c_when_the_blocking_call_had_just_finished_keeps_it(
+    sandbox: Sandbox, client: p100.Client
+) -> None:
+    """The reply arrives while the Ctrl-C handler runs: the result is not handed over."""
+    uid = active_user(client)
+    fund(client, uid, "10.00")
+    sandbox.http("DELETE", "/_sandbox/faults")
+    fault(sandbox, "delay", operation="transfers.create", delayMs=300)
+    before = eur(client, uid)
+
+    def slow_handler(signum: int, frame: object) -> None:
+        time.sleep(0.6)
+        raise KeyboardInterrupt
+
+    old = signal.signal(signal.SIGINT, slow_handler)
+    threading.Timer(0.15, lambda: signal.raise_signal(signal.SIGINT)).start()
+    c = p100.Client(sandbox.api_key, sandbox.base_url, max_retries=0)
+    try:
+        with pytest.raises(KeyboardInterrupt):
+            c.transfers.create(source_external_user_id=uid, amount="2.34", currency="eur")
+    finally:
+        signal.signal(signal.SIGINT, old)
+    assert eur(client, uid) == before - Decimal("2.34")
+    kept = c.take_cancelled()
+    assert [(k.kind, k.outcome) for k in kept] == [("aborted", "accepted")], kept
 
 
 def test_network_error() -> None:

@@ -59,6 +59,6 @@ pub mod transport;
 uniffi::setup_scaffolding!("p100");
 
 pub use client::{
-    AbortSignal, Client, ClientBuilder, Environment, Fingerprint, Reconciliation, RequestOptions,
-    ResponseMeta, RetryPolicy, WaitOptions, WithResponse,
+    AbortSignal, CancelledCalls, Client, ClientBuilder, Environment, Fingerprint, Reconciliation,
+    RequestOptions, ResponseMeta, RetryPolicy, WaitOptions, WithResponse,
 };

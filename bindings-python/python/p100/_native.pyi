@@ -7,7 +7,7 @@ from typing import Any, final, overload
 
 from typing_extensions import Self
 
-from p100._errors import AbortError, P100Error, Reconciliation
+from p100._errors import P100Error, Reconciliation
 from p100.types import Amount, FileInput, Fingerprint, ResponseInfo
 from p100.webhooks import WebhookEvent
 
@@ -175,8 +175,8 @@ class Client(_Client):
     def request(self, method: str, path: str, body: Any = None) -> Any: ...
     def reconcile(self, error: P100Error | Fingerprint) -> Reconciliation:
         """Did the operation of an ``"unknown"`` error happen? (``p100.Reconciliation``)"""
-    def take_cancelled(self) -> list[AbortError]:
-        """Calls that change something cancelled while out: ``outcome`` ``"unknown"``."""
+    def take_cancelled(self) -> list[P100Error]:
+        """Calls that change something cancelled while out or just finished (reconcile them)."""
     def __enter__(self) -> Self: ...
     def __exit__(self, *exc: object) -> bool: ...
     @property
@@ -232,8 +232,8 @@ class AsyncClient(_Client):
     async def request(self, method: str, path: str, body: Any = None) -> Any: ...
     async def reconcile(self, error: P100Error | Fingerprint) -> Reconciliation:
         """Did the operation of an ``"unknown"`` error happen? (``p100.Reconciliation``)"""
-    def take_cancelled(self) -> list[AbortError]:
-        """Calls that change something cancelled while out: ``outcome`` ``"unknown"``."""
+    def take_cancelled(self) -> list[P100Error]:
+        """Calls that change something cancelled while out or just finished (reconcile them)."""
     async def aclose(self) -> None: ...
     async def __aenter__(self) -> Self: ...
     async def __aexit__(self, *exc: object) -> bool: ...

@@ -33,6 +33,57 @@ impl Cancelled {
     }
 }
 
+/// The list of [`Client::take_cancelled`](super::Client::take_cancelled), apart from the client:
+/// still readable once a binding has let the client (and its connections) go, and where a
+/// binding keeps a call it could not hand over ([`CancelledCalls::keep_undelivered`]).
+#[derive(Clone)]
+pub struct CancelledCalls(pub(crate) std::sync::Arc<Cancelled>);
+
+impl CancelledCalls {
+    /// The kept calls, oldest first; empties the list.
+    pub fn take(&self) -> Vec<Error> {
+        self.0.take()
+    }
+
+    /// For a binding whose caller cancelled a call after it had finished, before its result was
+    /// handed over (the result is then dropped): keeps what the caller must know. An error that
+    /// may have happened (outcome unknown or accepted) is kept as it is; a success `Ok(())` as
+    /// an [`ErrorKind::Aborted`](crate::ErrorKind::Aborted) error with outcome accepted naming
+    /// `operation`; an error that proves nothing happened is not kept. Calls that only read
+    /// (`changes_something` false) are never kept.
+    pub fn keep_undelivered(
+        &self,
+        operation: &'static str,
+        changes_something: bool,
+        result: Result<(), &Error>,
+    ) {
+        if !changes_something {
+            return;
+        }
+        match result {
+            Ok(()) => self.0.push(
+                Error::new(
+                    crate::ErrorKind::Aborted,
+                    "completed, but its caller had cancelled it and the result was not handed \
+                     over: it happened; do not send it again",
+                )
+                .with_retryable(false)
+                .with_operation(operation)
+                .with_outcome(crate::Outcome::Accepted),
+            ),
+            Err(e)
+                if matches!(
+                    e.outcome(),
+                    crate::Outcome::Unknown | crate::Outcome::Accepted
+                ) =>
+            {
+                self.0.push(e.clone())
+            }
+            Err(_) => {}
+        }
+    }
+}
+
 /// Runs its closure when dropped, unless [`OnDrop::disarm`]ed first: armed while an attempt is
 /// out, so that dropping the call's future then runs it.
 pub(crate) struct OnDrop<F: FnOnce()>(Option<F>);
@@ -69,6 +120,23 @@ mod tests {
         assert_eq!(kept.len(), MAX_CANCELLED_KEPT);
         assert!(kept[0].to_string().contains(": 2"), "{}", kept[0]);
         assert!(c.take().is_empty());
+    }
+
+    #[test]
+    fn undelivered_results_are_kept_when_they_may_have_happened() {
+        let calls = CancelledCalls(Default::default());
+        calls.keep_undelivered("sepa.partner_transfer", true, Ok(()));
+        calls.keep_undelivered("partner.balances", false, Ok(()));
+        let unknown = Error::new(crate::ErrorKind::Timeout, "t");
+        calls.keep_undelivered("transfers.create", true, Err(&unknown));
+        let refused = Error::validation("amount", "bad");
+        calls.keep_undelivered("transfers.create", true, Err(&refused));
+        let kept = calls.take();
+        assert_eq!(kept.len(), 2);
+        assert_eq!(kept[0].kind(), crate::ErrorKind::Aborted);
+        assert_eq!(kept[0].outcome(), crate::Outcome::Accepted);
+        assert_eq!(kept[0].operation(), Some("sepa.partner_transfer"));
+        assert_eq!(kept[1].kind(), crate::ErrorKind::Timeout);
     }
 
     #[test]

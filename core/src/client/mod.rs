@@ -17,7 +17,7 @@ use std::time::Duration;
 use serde::de::DeserializeOwned;
 
 pub use abort::AbortSignal;
-pub use cancel::MAX_CANCELLED_KEPT;
+pub use cancel::{CancelledCalls, MAX_CANCELLED_KEPT};
 pub use config::{
     duration_from_millis, duration_from_secs, max_retries_from, user_agent, ClientBuilder, Config,
     Environment, RequestOptions, RetryPolicy, MAX_DURATION, MAX_RETRIES, MAX_RETRY_AFTER,
@@ -160,6 +160,11 @@ impl Client {
         self.cancelled.take()
     }
 
+    /// The list of [`Client::take_cancelled`] as a handle of its own, for bindings.
+    pub fn cancelled_calls(&self) -> CancelledCalls {
+        CancelledCalls(self.cancelled.clone())
+    }
+
     /// The same calls with their [`ResponseMeta`]:
     /// `client.with_response().partner().balances().await?` is a [`WithResponse`] of
     /// `Balances` (`.data`, `.response`). Each call records its own metadata, so concurrent
@@ -249,14 +254,14 @@ impl Client {
                 if prepared.method.is_idempotent_read() {
                     return;
                 }
-                let e = exec::dropped_error(prepared);
+                let fp = Fingerprint::of(prepared, sent_at_ms);
+                self.cancelled
+                    .push(exec::dropped_error(prepared).with_fingerprint(fp));
                 if log.wants(AttemptOutcome::Failed) {
                     let kind = Some(ErrorKind::Aborted);
                     let failed = AttemptOutcome::Failed;
                     log.emit(&record(attempt, failed, None, None, kind, None));
                 }
-                let fp = Fingerprint::of(prepared, sent_at_ms);
-                self.cancelled.push(e.with_fingerprint(fp));
             });
             // The caller's abort drops the attempt (the npm transport then aborts its exchange).
             let reply = abort::unless_aborted(abort, send).await;
