@@ -46,6 +46,14 @@ def fault(sandbox: Sandbox, kind: str, count: int = 1, **extra: object) -> None:
     sandbox.control("faults", {"kind": kind, "count": count, **extra})
 
 
+def funded_user(sandbox: Sandbox, client: p100.Client) -> str:
+    """A verified user with 10.00 EUR, and no fault queued."""
+    uid = active_user(client)
+    fund(client, uid, "10.00")
+    sandbox.http("DELETE", "/_sandbox/faults")
+    return uid
+
+
 def test_hierarchy() -> None:
     for cls in ALL:
         assert issubclass(cls, p100.P100Error)
@@ -148,9 +156,7 @@ def test_unavailable_error(sandbox: Sandbox, no_retry: p100.Client, kind: str) -
 def test_money_moving_call_is_not_retried_after_a_5xx(
     sandbox: Sandbox, client: p100.Client
 ) -> None:
-    uid = active_user(client)
-    fund(client, uid, "10.00")
-    sandbox.http("DELETE", "/_sandbox/faults")
+    uid = funded_user(sandbox, client)
     fault(sandbox, "500", count=1)
     with pytest.raises(p100.UnavailableError) as info:
         client.transfers.create(source_external_user_id=uid, amount="1.17", currency="eur")
@@ -171,9 +177,7 @@ def test_a_money_call_cancelled_while_out_is_kept_for_reconcile(
     sandbox: Sandbox, client: p100.Client
 ) -> None:
     """A cancelled task carries no outcome: the client keeps the call, and reconcile finds it."""
-    uid = active_user(client)
-    fund(client, uid, "10.00")
-    sandbox.http("DELETE", "/_sandbox/faults")
+    uid = funded_user(sandbox, client)
     # Processed at once; the reply's body then trickles out for 3 s.
     fault(sandbox, "slow-body", operation="transfers.create", delayMs=3000)
 
@@ -219,9 +223,7 @@ def test_a_money_call_finished_but_cancelled_before_its_result_landed_is_kept(
 ) -> None:
     """The transfer completes on the runtime while the event loop is busy; the task is then
     cancelled before the result reaches it: the call is kept as accepted."""
-    uid = active_user(client)
-    fund(client, uid, "10.00")
-    sandbox.http("DELETE", "/_sandbox/faults")
+    uid = funded_user(sandbox, client)
     before = eur(client, uid)
 
     async def main() -> list[p100.AbortError]:
@@ -247,9 +249,7 @@ def test_a_money_call_finished_but_cancelled_before_its_result_landed_is_kept(
 def test_ctrl_c_on_a_blocking_money_call_is_a_keyboard_interrupt_and_keeps_the_call(
     sandbox: Sandbox, client: p100.Client
 ) -> None:
-    uid = active_user(client)
-    fund(client, uid, "10.00")
-    sandbox.http("DELETE", "/_sandbox/faults")
+    uid = funded_user(sandbox, client)
     fault(sandbox, "slow-body", operation="transfers.create", delayMs=3000)
     threading.Timer(0.5, lambda: signal.raise_signal(signal.SIGINT)).start()
     with (
@@ -268,9 +268,7 @@ def test_ctrl_c_when_the_blocking_call_had_just_finished_keeps_it(
     sandbox: Sandbox, client: p100.Client
 ) -> None:
     """The reply arrives while the Ctrl-C handler runs: the result is not handed over."""
-    uid = active_user(client)
-    fund(client, uid, "10.00")
-    sandbox.http("DELETE", "/_sandbox/faults")
+    uid = funded_user(sandbox, client)
     fault(sandbox, "delay", operation="transfers.create", delayMs=300)
     before = eur(client, uid)
 
@@ -325,9 +323,7 @@ def test_decode_error(sandbox: Sandbox, no_retry: p100.Client) -> None:
 
 
 def test_decode_error_of_an_accepted_money_call(sandbox: Sandbox, client: p100.Client) -> None:
-    uid = active_user(client)
-    fund(client, uid, "10.00")
-    sandbox.http("DELETE", "/_sandbox/faults")
+    uid = funded_user(sandbox, client)
     fault(sandbox, "malformed")
     with pytest.raises(p100.DecodeError) as info:
         client.transfers.create(source_external_user_id=uid, amount="1.29", currency="eur")
@@ -342,9 +338,7 @@ def test_decode_error_of_an_accepted_money_call(sandbox: Sandbox, client: p100.C
 
 
 def test_reconcile_after_processed_then_dropped(sandbox: Sandbox, client: p100.Client) -> None:
-    uid = active_user(client)
-    fund(client, uid, "10.00")
-    sandbox.http("DELETE", "/_sandbox/faults")
+    uid = funded_user(sandbox, client)
     fault(sandbox, "process-then-drop", operation="transfers.create")
     with pytest.raises(p100.P100Error) as info:
         client.transfers.create(source_external_user_id=uid, amount="2.34", currency="eur")
@@ -395,9 +389,7 @@ def test_reconcile_refuses_what_it_cannot_reconcile(
 
 
 def test_async_reconcile(sandbox: Sandbox, client: p100.Client) -> None:
-    uid = active_user(client)
-    fund(client, uid, "10.00")
-    sandbox.http("DELETE", "/_sandbox/faults")
+    uid = funded_user(sandbox, client)
 
     async def main() -> None:
         async with p100.AsyncClient(sandbox.api_key, sandbox.base_url) as c:
