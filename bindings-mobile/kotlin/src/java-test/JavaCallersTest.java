@@ -11,6 +11,11 @@ import io.p100.sdk.SepaTransferCreated;
 import io.p100.sdk.SepaTransferDetails;
 import io.p100.sdk.java.JavaClient;
 import java.math.BigDecimal;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
@@ -23,6 +28,17 @@ public final class JavaCallersTest {
             throw new AssertionError("failed: " + what);
         }
         checks++;
+    }
+
+    /** POST a sandbox control (`/_sandbox/faults`). */
+    private static void control(String url, String key, String body) throws Exception {
+        HttpRequest r = HttpRequest.newBuilder(URI.create(url + "/_sandbox/faults"))
+            .header("content-type", "application/json")
+            .header("x-api-key", key)
+            .POST(HttpRequest.BodyPublishers.ofString(body))
+            .build();
+        int status = HttpClient.newHttpClient().send(r, HttpResponse.BodyHandlers.ofString()).statusCode();
+        check(status / 100 == 2, "sandbox control: HTTP " + status);
     }
 
     public static void main(String[] args) throws Exception {
@@ -67,6 +83,21 @@ public final class JavaCallersTest {
             SepaTransferDetails d = c.sepa().detailsAsync(t.getTransferId()).get(30, TimeUnit.SECONDS);
             check(d.getAmount().equals(new BigDecimal("12.34")), "exact decimal amount: " + d.getAmount());
         }
+
+        // close() cancels the calls in flight: a transfer whose request was out is kept, and
+        // still readable from the closed client.
+        JavaClient closing = new JavaClient(key, url);
+        control(url, key, "{\"kind\":\"slow-body\",\"count\":1,\"delayMs\":5000,"
+            + "\"operation\":\"sepa.partner_transfer\"}");
+        CompletableFuture<SepaTransferCreated> out = closing.sepa().partnerTransferAsync(
+            new PartnerSepaTransferRequest(new BigDecimal("6.78"), Currency.Eur.INSTANCE,
+                "DE89370400440532013000", "Java close", null, null, null, null));
+        Thread.sleep(1000);
+        closing.close();
+        check(out.isCompletedExceptionally(), "close() cancels the call in flight");
+        List<P100Exception> kept = closing.takeCancelled();
+        check(kept.size() == 1 && kept.get(0) instanceof P100Exception.Aborted, "kept at close: " + kept);
+        check(closing.takeCancelled().isEmpty(), "taking empties the list");
         System.out.println("java callers: " + checks + " checks passed");
     }
 }
