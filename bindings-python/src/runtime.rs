@@ -380,7 +380,8 @@ enum Handover {
     Cancelled,
 }
 
-/// Starts the call on the runtime; returns an `asyncio.Future` of the running loop. Cancelling
+/// Starts the call on the runtime; returns an `asyncio.Future` of the running loop, and the
+/// function `_aio.run` calls when its task was cancelled after the result landed. Cancelling
 /// the future aborts the call (and waits until it has stopped).
 fn start(py: Python<'_>, call: Pending) -> PyResult<Py<PyAny>> {
     if gate().closed {
@@ -396,6 +397,7 @@ fn start(py: Python<'_>, call: Pending) -> PyResult<Py<PyAny>> {
     let keep = std::sync::Arc::new(keep);
     let handover = std::sync::Arc::new(Mutex::new(Handover::Running));
     let (keep_in_task, handover_in_task) = (keep.clone(), handover.clone());
+    let (keep_for_task_cancel, handover_for_task_cancel) = (keep.clone(), handover.clone());
     let task = runtime().spawn(async move {
         let result = CatchPanic(Pending(call, None)).await;
         let record = match &result {
@@ -452,7 +454,29 @@ fn start(py: Python<'_>, call: Pending) -> PyResult<Py<PyAny>> {
         },
     )?;
     future.call_method1("add_done_callback", (on_done,))?;
-    Ok(future.unbind())
+    // The result landed, but the awaiting task was cancelled before it took it (asyncio then
+    // raises `CancelledError` and drops the result): `_aio.run` calls this.
+    let undelivered = PyCFunction::new_closure(
+        py,
+        Some(c"p100_undelivered"),
+        None,
+        move |_args: &Bound<'_, PyTuple>, _kwargs: Option<&Bound<'_, PyDict>>| -> PyResult<()> {
+            let before = {
+                let mut state = handover_for_task_cancel
+                    .lock()
+                    .unwrap_or_else(|e| e.into_inner());
+                std::mem::replace(&mut *state, Handover::Cancelled)
+            };
+            if let (Handover::Finished(Some(result)), Some(keep)) =
+                (before, keep_for_task_cancel.as_ref())
+            {
+                let result = result.as_ref().map(|_| ());
+                keep.calls.keep_undelivered(keep.operation, true, result);
+            }
+            Ok(())
+        },
+    )?;
+    Ok((future, undelivered).into_pyobject(py)?.into_any().unbind())
 }
 
 /// A coroutine that, once awaited, sends the call and returns its result. Like any `async

@@ -246,6 +246,36 @@ def test_a_money_call_finished_but_cancelled_before_its_result_landed_is_kept(
     assert kept[0].operation == "transfers.create"
 
 
+def test_a_task_cancelled_after_its_result_landed_keeps_the_call(
+    sandbox: Sandbox, client: p100.Client
+) -> None:
+    """The result is on the future, but the task is cancelled before it wakes up to take it:
+    asyncio raises CancelledError and drops the result (what a deadline of `asyncio.timeout`,
+    and so `wait_for` from Python 3.12, can do)."""
+    uid = funded_user(sandbox, client)
+    before = eur(client, uid)
+
+    async def main() -> tuple[str, list[p100.P100Error]]:
+        async with p100.AsyncClient(sandbox.api_key, sandbox.base_url, max_retries=0) as c:
+            loop = asyncio.get_running_loop()
+            task = asyncio.ensure_future(
+                c.transfers.create(source_external_user_id=uid, amount="1.22", currency="eur")
+            )
+            await asyncio.sleep(0)  # the call starts
+            time.sleep(1.0)  # the reply arrives: the hand-over to the loop is queued
+            loop.call_soon(task.cancel)  # after the hand-over, before the task's wake-up
+            try:
+                await task
+                return "returned", c.take_cancelled()
+            except asyncio.CancelledError:
+                return "cancelled", c.take_cancelled()
+
+    seen, kept = asyncio.run(main())
+    assert eur(client, uid) == before - Decimal("1.22")
+    assert seen == "cancelled"
+    assert [(k.kind, k.outcome) for k in kept] == [("aborted", "accepted")], kept
+
+
 def test_ctrl_c_on_a_blocking_money_call_is_a_keyboard_interrupt_and_keeps_the_call(
     sandbox: Sandbox, client: p100.Client
 ) -> None:

@@ -9,9 +9,17 @@ from typing import Callable, TypeVar
 T = TypeVar("T")
 
 
-async def run(start: Callable[[], Awaitable[T]]) -> T:
-    """Starts the native call when awaited and returns its result."""
-    return await start()
+async def run(start: Callable[[], tuple[Awaitable[T], Callable[[], None]]]) -> T:
+    """Starts the native call when awaited and returns its result. A task cancelled after the
+    result landed (asyncio then drops it) tells the native side, which keeps a call that changes
+    something for ``client.take_cancelled()``."""
+    future, undelivered = start()
+    try:
+        return await future
+    except asyncio.CancelledError:
+        if isinstance(future, asyncio.Future) and future.done() and not future.cancelled():
+            undelivered()
+        raise
 
 
 async def value(result: T) -> T:
