@@ -476,6 +476,9 @@ async fn call(m: &ArgMatches) -> p100::Result<ExitCode> {
         _ = tokio::signal::ctrl_c() => {
             match c.take_cancelled().into_iter().next() {
                 Some(e) => report(&e),
+                None if op.route.method.is_idempotent_read() => {
+                    eprintln!("p100: interrupted (Ctrl-C)")
+                }
                 None => eprintln!(
                     "p100: interrupted (Ctrl-C) before a request that could be processed left \
                      (outcome not_sent)"
