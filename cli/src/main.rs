@@ -471,9 +471,12 @@ async fn call(m: &ArgMatches) -> p100::Result<ExitCode> {
     // the client (`take_cancelled`), and reported with its outcome and fingerprint.
     let input = Value::Object(input);
     let call = ops::call(&c, op.route.name, &input, files);
+    // One listener for the whole command: a Ctrl-C between the call and `--wait` is not lost.
+    let ctrl_c = tokio::signal::ctrl_c();
+    tokio::pin!(ctrl_c);
     let result = tokio::select! {
         result = call => result?,
-        _ = tokio::signal::ctrl_c() => {
+        _ = &mut ctrl_c => {
             match c.take_cancelled().into_iter().next() {
                 Some(e) => report(&e),
                 None if op.route.method.is_idempotent_read() => {
@@ -506,7 +509,7 @@ async fn call(m: &ArgMatches) -> p100::Result<ExitCode> {
         .options(Unit::Seconds)?;
         let last = tokio::select! {
             last = follow(&c, op.group, &id, options) => last?,
-            _ = tokio::signal::ctrl_c() => {
+            _ = &mut ctrl_c => {
                 eprintln!(
                     "p100: stopped waiting (Ctrl-C); {} {id} was accepted and is not final yet",
                     op.group
