@@ -51,16 +51,35 @@ fn fingerprint(sent_at_ms: i64) -> Fingerprint {
         operation: "sepa.partner_transfer".into(),
         amount: Some(Amount::parse("25.00").unwrap()),
         currency: Some("eur".into()),
-        destination: Some("DE89370400440532013000".into()),
+        destination: Some(IBAN.into()),
         external_user_id: None,
         sent_at_ms,
     }
 }
 
+/// The history `body`, and the details of SEPA transfer `t-1`: sent to the fingerprint's IBAN.
 async fn serve(server: &MockServer, body: serde_json::Value) {
     Mock::given(method("GET"))
         .and(path("/v1/partner/transactions"))
         .respond_with(ResponseTemplate::new(200).set_body_json(body))
+        .mount(server)
+        .await;
+    sepa_details(server, "t-1", Some(IBAN)).await;
+}
+
+const IBAN: &str = "DE89370400440532013000";
+
+/// `GET /v1/sepa-transfer/details/{id}`: a transfer of 25.00 EUR to `iban` (none: not said).
+async fn sepa_details(server: &MockServer, id: &str, iban: Option<&str>) {
+    let mut details = json!({"id": id, "amount": "25.00", "currency": "eur",
+        "status": "SUCCESSFUL", "transferTitle": "t"});
+    if let Some(iban) = iban {
+        details["destinationIban"] = json!(iban);
+    }
+    Mock::given(method("GET"))
+        .and(path(format!("/v1/sepa-transfer/details/{id}")))
+        .respond_with(ResponseTemplate::new(200).set_body_json(details))
+        .with_priority(1)
         .mount(server)
         .await;
 }
@@ -101,8 +120,11 @@ async fn every_month_between_the_sending_and_now_is_read() {
         },
         "recorded in {month}/{year}"
     );
-    let months = server.received_requests().await.unwrap().len();
-    assert_eq!(months, 3, "months M-2, M-1 and M");
+    let requests = server.received_requests().await.unwrap();
+    let months = requests
+        .iter()
+        .filter(|r| r.url.path() == "/v1/partner/transactions");
+    assert_eq!(months.count(), 3, "months M-2, M-1 and M");
 }
 
 #[tokio::test]
@@ -189,5 +211,91 @@ async fn each_fact_of_an_entry_rules_it_in_out_or_leaves_it_open() {
             .await
             .unwrap();
         assert_eq!(r.as_str(), expected, "{fields}: {r:?}");
+    }
+}
+
+/// A history, the details of each id (IBAN or none), the answer, the id when found.
+type Case<'a> = (
+    serde_json::Value,
+    Vec<(&'a str, Option<&'a str>)>,
+    &'a str,
+    Option<&'a str>,
+);
+
+/// A transaction history does not say where a SEPA transfer went: a match is only `found` when
+/// its details show the IBAN sent. One to another IBAN, or whose details do not say (or do not
+/// exist), is another operation or an open question, never this call; nor is it ruled out
+/// when none shows the IBAN sent (`cannot_tell`, not `not_found`).
+#[tokio::test]
+async fn a_sepa_match_is_found_only_when_its_details_show_the_iban_sent() {
+    let two = |a: &str, b: &str| {
+        let mut h = entry(json!({}));
+        let mut second = h["transactions"][0].clone();
+        second["id"] = json!(b);
+        h["transactions"][0]["id"] = json!(a);
+        h["transactions"].as_array_mut().unwrap().push(second);
+        h
+    };
+    let other = "FR7630006000011234567890189";
+    let cases: Vec<Case> = vec![
+        (
+            entry(json!({})),
+            vec![("t-1", Some(IBAN))],
+            "found",
+            Some("t-1"),
+        ),
+        (
+            entry(json!({})),
+            vec![("t-1", Some("de89 3704 0044 0532 0130 00"))],
+            "found",
+            Some("t-1"),
+        ),
+        (
+            entry(json!({})),
+            vec![("t-1", Some(other))],
+            "cannot_tell",
+            None,
+        ),
+        (entry(json!({})), vec![("t-1", None)], "cannot_tell", None),
+        // No details for that id (404).
+        (entry(json!({})), vec![], "cannot_tell", None),
+        // One to this IBAN and one elsewhere: the other is another operation.
+        (
+            two("t-1", "t-2"),
+            vec![("t-1", Some(other)), ("t-2", Some(IBAN))],
+            "found",
+            Some("t-2"),
+        ),
+        (
+            two("t-1", "t-2"),
+            vec![("t-1", None), ("t-2", Some(IBAN))],
+            "cannot_tell",
+            None,
+        ),
+        (
+            two("t-1", "t-2"),
+            vec![("t-1", Some(IBAN)), ("t-2", Some(IBAN))],
+            "cannot_tell",
+            None,
+        ),
+    ];
+    for (history, details, expected, id) in cases {
+        let server = MockServer::start().await;
+        Mock::given(method("GET"))
+            .and(path("/v1/partner/transactions"))
+            .respond_with(ResponseTemplate::new(200).set_body_json(&history))
+            .mount(&server)
+            .await;
+        for (id, iban) in &details {
+            sepa_details(&server, id, *iban).await;
+        }
+        let r = client(&server)
+            .reconcile_fingerprint(&fingerprint(now().timestamp_millis() - 60_000))
+            .await
+            .unwrap();
+        assert_eq!(r.as_str(), expected, "{details:?}: {r:?}");
+        if let Reconciliation::Found { id: found, .. } = &r {
+            assert_eq!(Some(found.as_str()), id);
+        }
     }
 }

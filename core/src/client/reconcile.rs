@@ -6,12 +6,15 @@
 //! operation in the transaction history created after the call was sent.
 //!
 //! What it can prove: `Found` — an operation of that kind, amount and currency appeared in the
-//! history after the call was sent, and only one did. What it cannot prove: `NotFound` means
-//! the history does not show it *yet* (P100 may record it later, so check again after a while
-//! before sending again); two equal calls sent close together are indistinguishable, so a
-//! second match is `CannotTell`, and so is a match whose time cannot be read; card issuing and
-//! orders are not in the history (`CannotTell`, naming the endpoint to check). Every month
-//! from the sending to now is read (at most 24; a call sent longer ago is `CannotTell`).
+//! history after the call was sent, and only one did; for SEPA transfers, crypto withdrawals
+//! and transfers between users, whose history entries do not say where the money went, only
+//! one whose details (`sepa.details`…, at most 5 read) show the destination sent. What it
+//! cannot prove: `NotFound` means the history does not show it *yet* (P100 may record it later,
+//! so check again after a while before sending again); two equal calls sent close together are
+//! indistinguishable, so a second match is `CannotTell`, and so is a match whose time or
+//! destination cannot be read; card issuing and orders are not in the history (`CannotTell`,
+//! naming the endpoint to check). Every month from the sending to now is read (at most 24; a
+//! call sent longer ago is `CannotTell`).
 
 use serde_json::Value;
 
@@ -312,6 +315,9 @@ impl Client {
                     .into(),
             });
         }
+        if let (Some(sent), true) = (&fp.destination, checks_destination(fp)) {
+            return self.by_destination(&fp.operation, sent, &found).await;
+        }
         Ok(match found.as_slice() {
             [] => Reconciliation::NotFound,
             [one] => match &one.id {
@@ -330,6 +336,140 @@ impl Client {
                 ),
             },
         })
+    }
+}
+
+impl Client {
+    /// The answer among `found` (certain matches of kind, amount, currency and time) by where
+    /// each one's details say the money went, which the history does not show: `Found` only
+    /// for the one match whose details show the destination sent, when every other match
+    /// shows another. A match whose details do not say is never ruled out; nor is one showing
+    /// another destination when none shows the one sent (the API might mask or rewrite it:
+    /// `NotFound` would invite sending the money again). Those answers are `CannotTell`.
+    async fn by_destination(
+        &self,
+        operation: &str,
+        sent: &str,
+        found: &[Transaction],
+    ) -> Result<Reconciliation> {
+        if found.is_empty() {
+            return Ok(Reconciliation::NotFound);
+        }
+        if found.len() > MAX_DETAILS {
+            return Ok(Reconciliation::CannotTell {
+                reason: format!(
+                    "{} operations match (equal calls sent close together cannot be told apart)",
+                    found.len()
+                ),
+            });
+        }
+        let (mut same, mut other, mut open) = (Vec::new(), Vec::new(), Vec::new());
+        for t in found {
+            let Some(id) = &t.id else {
+                open.push("an entry without id".to_string());
+                continue;
+            };
+            let seen = match self.destination_of(operation, id).await {
+                Ok(seen) => seen,
+                // Not an id its details endpoint knows: the entry cannot be checked.
+                Err(e) if e.status() == Some(404) => None,
+                Err(e) => return Err(e),
+            };
+            match same_destination(operation, sent, seen.as_deref()) {
+                Some(true) => same.push(t),
+                Some(false) => other.push(id.as_str()),
+                None => open.push(format!("{id} (its details do not say where it went)")),
+            }
+        }
+        Ok(match same.as_slice() {
+            // Another match that went elsewhere is another operation: the details of this one
+            // show the destination as sent, so they are not masked or rewritten.
+            [one] if open.is_empty() => Reconciliation::Found {
+                id: one.id.clone().unwrap_or_default(),
+                status: one.status.clone(),
+            },
+            [_] => Reconciliation::CannotTell {
+                reason: format!(
+                    "one entry went to this destination, but {} cannot be ruled out",
+                    open.join(", ")
+                ),
+            },
+            [] => {
+                open.extend(
+                    other
+                        .iter()
+                        .map(|id| format!("{id} (its details show another destination)")),
+                );
+                Reconciliation::CannotTell {
+                    reason: format!(
+                        "no matching entry is proven to be this call: {}; check by hand before \
+                         sending again",
+                        open.join(", ")
+                    ),
+                }
+            }
+            many => Reconciliation::CannotTell {
+                reason: format!(
+                    "{} operations to this destination match (equal calls sent close together \
+                     cannot be told apart)",
+                    many.len()
+                ),
+            },
+        })
+    }
+
+    /// Where the details of operation `id` say the money went (`None`: they do not say).
+    async fn destination_of(&self, operation: &str, id: &str) -> Result<Option<String>> {
+        Ok(match operation {
+            "sepa.partner_transfer" | "sepa.user_transfer" => {
+                self.sepa().details(id).await?.destination_iban
+            }
+            "crypto.partner_withdrawal" | "crypto.user_withdrawal" => {
+                self.crypto().details(id).await?.destination
+            }
+            "transfers.create" => {
+                self.transfers()
+                    .details(id)
+                    .await?
+                    .destination_external_user_id
+            }
+            _ => None,
+        })
+    }
+}
+
+/// How many matches [`Client::reconcile`] reads the details of, at most.
+const MAX_DETAILS: usize = 5;
+
+/// True when the history cannot show where `fp`'s money went, so that the details of each
+/// match must: SEPA transfers and crypto withdrawals, and transfers read in the paying user's
+/// history (one that funds a user is looked for in that user's own history).
+fn checks_destination(fp: &Fingerprint) -> bool {
+    match fp.operation.as_str() {
+        "sepa.partner_transfer" | "sepa.user_transfer" => true,
+        "crypto.partner_withdrawal" | "crypto.user_withdrawal" => true,
+        "transfers.create" => fp.external_user_id.is_some(),
+        _ => false,
+    }
+}
+
+/// Is `seen` (from the details) the destination `sent`? `Some(true)` the same (an IBAN without
+/// its spaces and case), `Some(false)` another, `None` when the details do not say, or when
+/// two addresses differ only in case (the same hex address, or two base58 ones: not decided).
+fn same_destination(operation: &str, sent: &str, seen: Option<&str>) -> Option<bool> {
+    let seen = seen?;
+    let plain = |s: &str| s.chars().filter(|c| !c.is_whitespace()).collect::<String>();
+    let (sent, seen) = (plain(sent), plain(seen));
+    if seen.is_empty() {
+        None
+    } else if sent == seen {
+        Some(true)
+    } else if !sent.eq_ignore_ascii_case(&seen) {
+        Some(false)
+    } else if operation.starts_with("sepa.") {
+        Some(true)
+    } else {
+        None
     }
 }
 
@@ -371,5 +511,26 @@ mod tests {
         );
         assert_eq!(months_between(ms(2024, 1), ms(2025, 12)).unwrap().len(), 24);
         assert!(months_between(ms(2024, 1), ms(2026, 1)).is_none());
+    }
+
+    #[test]
+    fn a_destination_is_the_same_only_when_the_details_show_it() {
+        let iban = "DE89370400440532013000";
+        let sepa = |seen| same_destination("sepa.partner_transfer", iban, seen);
+        assert_eq!(sepa(Some(iban)), Some(true));
+        assert_eq!(sepa(Some("de89 3704 0044 0532 0130 00")), Some(true));
+        assert_eq!(sepa(Some("DE89370400440532013001")), Some(false));
+        assert_eq!(sepa(Some("")), None);
+        assert_eq!(sepa(None), None);
+        let addr = "0xAbC0000000000000000000000000000000000001";
+        let crypto = |seen| same_destination("crypto.partner_withdrawal", addr, seen);
+        assert_eq!(crypto(Some(addr)), Some(true));
+        // The same hex address, or two base58 addresses: not decided.
+        let lower = addr.to_lowercase();
+        assert_eq!(crypto(Some(&lower)), None);
+        assert_eq!(
+            crypto(Some("0xdef0000000000000000000000000000000000002")),
+            Some(false)
+        );
     }
 }
