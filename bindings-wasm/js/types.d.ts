@@ -218,6 +218,11 @@ export interface Fingerprint {
     externalUserId: string | null;
     /** When the first attempt was sent, in milliseconds since 1970 (UTC). */
     sentAtMs: number;
+    /** The SEPA transfer's title, when the call had one (absent in one stored earlier). */
+    title?: string | null;
+    /** The crypto withdrawal's network, lower case, when the call said (absent in one stored
+     *  earlier). */
+    network?: string | null;
 }
 
 /** What `client.reconcile` accepts besides a fingerprint: a `P100Error`. */

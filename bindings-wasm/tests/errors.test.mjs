@@ -354,6 +354,8 @@ test("UnavailableError: 5xx; a money-moving call is not retried and not retryabl
     destination: "DE89370400440532013000",
     externalUserId: null,
     sentAtMs: 0,
+    title: "fault test",
+    network: null,
   });
   assert.ok(Math.abs(e2.fingerprint.sentAtMs - Date.now()) < 60_000);
   const left = await control("faults");

@@ -54,6 +54,8 @@ fn fingerprint(sent_at_ms: i64) -> Fingerprint {
         destination: Some(IBAN.into()),
         external_user_id: None,
         sent_at_ms,
+        title: Some(TITLE.into()),
+        network: None,
     }
 }
 
@@ -64,17 +66,24 @@ async fn serve(server: &MockServer, body: serde_json::Value) {
         .respond_with(ResponseTemplate::new(200).set_body_json(body))
         .mount(server)
         .await;
-    sepa_details(server, "t-1", Some(IBAN)).await;
+    sepa_details(server, ("t-1", Some(IBAN), Some(TITLE))).await;
 }
 
 const IBAN: &str = "DE89370400440532013000";
+const TITLE: &str = "Invoice 2";
 
-/// `GET /v1/sepa-transfer/details/{id}`: a transfer of 25.00 EUR to `iban` (none: not said).
-async fn sepa_details(server: &MockServer, id: &str, iban: Option<&str>) {
+/// The details of one SEPA transfer: id, IBAN, title (`None`: not shown).
+type Details<'a> = (&'a str, Option<&'a str>, Option<&'a str>);
+
+/// `GET /v1/sepa-transfer/details/{id}`: a transfer of 25.00 EUR to `iban` titled `title`.
+async fn sepa_details(server: &MockServer, (id, iban, title): Details<'_>) {
     let mut details = json!({"id": id, "amount": "25.00", "currency": "eur",
-        "status": "SUCCESSFUL", "transferTitle": "t"});
+        "status": "SUCCESSFUL"});
     if let Some(iban) = iban {
         details["destinationIban"] = json!(iban);
+    }
+    if let Some(title) = title {
+        details["transferTitle"] = json!(title);
     }
     Mock::given(method("GET"))
         .and(path(format!("/v1/sepa-transfer/details/{id}")))
@@ -214,20 +223,21 @@ async fn each_fact_of_an_entry_rules_it_in_out_or_leaves_it_open() {
     }
 }
 
-/// A history, the details of each id (IBAN or none), the answer, the id when found.
+/// A history, the details of each id, the answer, the id when found.
 type Case<'a> = (
     serde_json::Value,
-    Vec<(&'a str, Option<&'a str>)>,
+    Vec<Details<'a>>,
     &'a str,
     Option<&'a str>,
 );
 
-/// A transaction history does not say where a SEPA transfer went: a match is only `found` when
-/// its details show the IBAN sent. One to another IBAN, or whose details do not say (or do not
-/// exist), is another operation or an open question, never this call; nor is it ruled out
-/// when none shows the IBAN sent (`cannot_tell`, not `not_found`).
+/// A transaction history does not say where a SEPA transfer went nor its title: a match is only
+/// `found` when its details show the IBAN and title sent. One to another IBAN or with another
+/// title, or whose details do not say (or do not exist), is another operation or an open
+/// question, never this call; nor is it ruled out when none shows what was sent (`cannot_tell`,
+/// not `not_found`).
 #[tokio::test]
-async fn a_sepa_match_is_found_only_when_its_details_show_the_iban_sent() {
+async fn a_sepa_match_is_found_only_when_its_details_show_the_iban_and_title_sent() {
     let two = |a: &str, b: &str| {
         let mut h = entry(json!({}));
         let mut second = h["transactions"][0].clone();
@@ -237,44 +247,72 @@ async fn a_sepa_match_is_found_only_when_its_details_show_the_iban_sent() {
         h
     };
     let other = "FR7630006000011234567890189";
+    let (one, t) = (entry(json!({})), Some(TITLE));
     let cases: Vec<Case> = vec![
         (
-            entry(json!({})),
-            vec![("t-1", Some(IBAN))],
+            one.clone(),
+            vec![("t-1", Some(IBAN), t)],
             "found",
             Some("t-1"),
         ),
         (
-            entry(json!({})),
-            vec![("t-1", Some("de89 3704 0044 0532 0130 00"))],
+            one.clone(),
+            vec![(
+                "t-1",
+                Some("de89 3704 0044 0532 0130 00"),
+                Some("INVOICE  2"),
+            )],
             "found",
             Some("t-1"),
         ),
         (
-            entry(json!({})),
-            vec![("t-1", Some(other))],
+            one.clone(),
+            vec![("t-1", Some(other), t)],
             "cannot_tell",
             None,
         ),
-        (entry(json!({})), vec![("t-1", None)], "cannot_tell", None),
+        (one.clone(), vec![("t-1", None, t)], "cannot_tell", None),
+        (
+            one.clone(),
+            vec![("t-1", Some(IBAN), None)],
+            "cannot_tell",
+            None,
+        ),
+        (
+            one.clone(),
+            vec![("t-1", Some(IBAN), Some("Invoice 1"))],
+            "cannot_tell",
+            None,
+        ),
         // No details for that id (404).
-        (entry(json!({})), vec![], "cannot_tell", None),
+        (one.clone(), vec![], "cannot_tell", None),
         // One to this IBAN and one elsewhere: the other is another operation.
         (
             two("t-1", "t-2"),
-            vec![("t-1", Some(other)), ("t-2", Some(IBAN))],
+            vec![("t-1", Some(other), t), ("t-2", Some(IBAN), t)],
+            "found",
+            Some("t-2"),
+        ),
+        // Two invoices of one amount to one IBAN; the first (t-1) went out, the second was
+        // lost: t-1 is not the second.
+        (
+            two("t-1", "t-2"),
+            vec![
+                ("t-1", Some(IBAN), Some("Invoice 1")),
+                ("t-2", Some(IBAN), t),
+            ],
             "found",
             Some("t-2"),
         ),
         (
             two("t-1", "t-2"),
-            vec![("t-1", None), ("t-2", Some(IBAN))],
+            vec![("t-1", None, t), ("t-2", Some(IBAN), t)],
             "cannot_tell",
             None,
         ),
         (
             two("t-1", "t-2"),
-            vec![("t-1", Some(IBAN)), ("t-2", Some(IBAN))],
+            vec![("t-1", Some(IBAN), t), ("t-2", Some(IBAN), t)],
             "cannot_tell",
             None,
         ),
@@ -286,8 +324,8 @@ async fn a_sepa_match_is_found_only_when_its_details_show_the_iban_sent() {
             .respond_with(ResponseTemplate::new(200).set_body_json(&history))
             .mount(&server)
             .await;
-        for (id, iban) in &details {
-            sepa_details(&server, id, *iban).await;
+        for d in &details {
+            sepa_details(&server, *d).await;
         }
         let r = client(&server)
             .reconcile_fingerprint(&fingerprint(now().timestamp_millis() - 60_000))
@@ -297,5 +335,53 @@ async fn a_sepa_match_is_found_only_when_its_details_show_the_iban_sent() {
         if let Reconciliation::Found { id: found, .. } = &r {
             assert_eq!(Some(found.as_str()), id);
         }
+    }
+}
+
+/// One address can exist on several networks: a crypto withdrawal is `found` only when its
+/// details show the address and the network sent.
+#[tokio::test]
+async fn a_crypto_match_is_found_only_when_its_details_show_the_address_and_network_sent() {
+    let address = "0xAbC0000000000000000000000000000000000001";
+    let cases = [
+        (Some("POLYGON"), Some(address), "found"),
+        (Some("ETHEREUM"), Some(address), "cannot_tell"),
+        (None, Some(address), "cannot_tell"),
+        (
+            Some("POLYGON"),
+            Some("0xdef0000000000000000000000000000000000002"),
+            "cannot_tell",
+        ),
+    ];
+    for (network, destination, expected) in cases {
+        let server = MockServer::start().await;
+        let history = entry(json!({"type": "crypto_withdrawal", "currency": "usdt"}));
+        Mock::given(method("GET"))
+            .and(path("/v1/partner/transactions"))
+            .respond_with(ResponseTemplate::new(200).set_body_json(&history))
+            .mount(&server)
+            .await;
+        let mut details = json!({"id": "t-1", "status": "COMPLETED", "amount": "25.00"});
+        if let Some(n) = network {
+            details["network"] = json!(n);
+        }
+        if let Some(d) = destination {
+            details["destination"] = json!(d);
+        }
+        Mock::given(method("GET"))
+            .and(path("/v1/crypto-withdrawal/details/t-1"))
+            .respond_with(ResponseTemplate::new(200).set_body_json(details))
+            .mount(&server)
+            .await;
+        let fp = Fingerprint {
+            operation: "crypto.partner_withdrawal".into(),
+            currency: Some("usdt".into()),
+            destination: Some(address.into()),
+            title: None,
+            network: Some("polygon".into()),
+            ..fingerprint(now().timestamp_millis() - 60_000)
+        };
+        let r = client(&server).reconcile_fingerprint(&fp).await.unwrap();
+        assert_eq!(r.as_str(), expected, "{network:?} {destination:?}: {r:?}");
     }
 }

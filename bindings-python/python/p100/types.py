@@ -69,3 +69,7 @@ class Fingerprint(TypedDict):
     external_user_id: str | None
     #: When the first attempt was sent, in milliseconds since 1970 (UTC).
     sent_at_ms: int
+    #: The SEPA transfer's title, when the call had one.
+    title: str | None
+    #: The crypto withdrawal's network, lower case, when the call said.
+    network: str | None

@@ -60,6 +60,12 @@ pub struct Fingerprint {
     pub external_user_id: Option<String>,
     /// When the first attempt was sent, in milliseconds since 1970-01-01 UTC.
     pub sent_at_ms: i64,
+    /// The SEPA transfer's title, when the call had one.
+    #[uniffi(default = None)]
+    pub title: Option<String>,
+    /// The crypto withdrawal's network, lower case, when the call said.
+    #[uniffi(default = None)]
+    pub network: Option<String>,
 }
 
 /// The answer of `client.reconcile(error)`: did the operation of an ambiguous error happen?

@@ -28,8 +28,9 @@ use crate::Amount;
 /// money-moving call whose outcome is [`Outcome::Unknown`] or [`Outcome::Accepted`].
 /// Holds no secret (no PIN, no card data).
 ///
-/// Serializes as `{operation, amount, currency, destination, externalUserId, sentAtMs}` so
-/// that it can be stored, and so that the bindings hand it over as a plain object.
+/// Serializes as `{operation, amount, currency, destination, externalUserId, sentAtMs, title,
+/// network}` so that it can be stored, and so that the bindings hand it over as a plain object
+/// (`title` and `network` may be absent: fingerprints stored before they existed).
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct Fingerprint {
@@ -46,6 +47,13 @@ pub struct Fingerprint {
     pub external_user_id: Option<String>,
     /// When the first attempt was sent, in milliseconds since 1970-01-01 UTC.
     pub sent_at_ms: i64,
+    /// The SEPA transfer's title (`transferTitle`): two payments of one amount to one IBAN
+    /// differ by it.
+    #[serde(default)]
+    pub title: Option<String>,
+    /// The crypto withdrawal's network, lower case: one address may exist on several networks.
+    #[serde(default)]
+    pub network: Option<String>,
 }
 
 impl Fingerprint {
@@ -80,6 +88,8 @@ impl Fingerprint {
             ]),
             external_user_id: text(&["sourceExternalUserId", "externalUserId"]),
             sent_at_ms,
+            title: text(&["transferTitle"]),
+            network: text(&["network"]).map(|n| n.to_ascii_lowercase()),
         })
     }
 }
@@ -315,8 +325,8 @@ impl Client {
                     .into(),
             });
         }
-        if let (Some(sent), true) = (&fp.destination, checks_destination(fp)) {
-            return self.by_destination(&fp.operation, sent, &found).await;
+        if fp.destination.is_some() && checks_destination(fp) {
+            return self.by_details(fp, &found).await;
         }
         Ok(match found.as_slice() {
             [] => Reconciliation::NotFound,
@@ -346,12 +356,7 @@ impl Client {
     /// shows another. A match whose details do not say is never ruled out; nor is one showing
     /// another destination when none shows the one sent (the API might mask or rewrite it:
     /// `NotFound` would invite sending the money again). Those answers are `CannotTell`.
-    async fn by_destination(
-        &self,
-        operation: &str,
-        sent: &str,
-        found: &[Transaction],
-    ) -> Result<Reconciliation> {
+    async fn by_details(&self, fp: &Fingerprint, found: &[Transaction]) -> Result<Reconciliation> {
         if found.is_empty() {
             return Ok(Reconciliation::NotFound);
         }
@@ -369,16 +374,18 @@ impl Client {
                 open.push("an entry without id".to_string());
                 continue;
             };
-            let seen = match self.destination_of(operation, id).await {
+            let seen = match self.facts_of(&fp.operation, id).await {
                 Ok(seen) => seen,
                 // Not an id its details endpoint knows: the entry cannot be checked.
-                Err(e) if e.status() == Some(404) => None,
+                Err(e) if e.status() == Some(404) => Seen::default(),
                 Err(e) => return Err(e),
             };
-            match same_destination(operation, sent, seen.as_deref()) {
+            match seen.compare(fp) {
                 Some(true) => same.push(t),
                 Some(false) => other.push(id.as_str()),
-                None => open.push(format!("{id} (its details do not say where it went)")),
+                None => open.push(format!(
+                    "{id} (its details do not show where it went, or its title or network)"
+                )),
             }
         }
         Ok(match same.as_slice() {
@@ -418,22 +425,34 @@ impl Client {
         })
     }
 
-    /// Where the details of operation `id` say the money went (`None`: they do not say).
-    async fn destination_of(&self, operation: &str, id: &str) -> Result<Option<String>> {
+    /// What the details of operation `id` show of the facts the history lacks.
+    async fn facts_of(&self, operation: &str, id: &str) -> Result<Seen> {
         Ok(match operation {
             "sepa.partner_transfer" | "sepa.user_transfer" => {
-                self.sepa().details(id).await?.destination_iban
+                let d = self.sepa().details(id).await?;
+                Seen {
+                    destination: d.destination_iban,
+                    title: d.transfer_title,
+                    network: None,
+                }
             }
             "crypto.partner_withdrawal" | "crypto.user_withdrawal" => {
-                self.crypto().details(id).await?.destination
+                let d = self.crypto().details(id).await?;
+                Seen {
+                    destination: d.destination,
+                    title: None,
+                    network: d.network.map(|n| n.as_str().to_string()),
+                }
             }
-            "transfers.create" => {
-                self.transfers()
+            "transfers.create" => Seen {
+                destination: self
+                    .transfers()
                     .details(id)
                     .await?
-                    .destination_external_user_id
-            }
-            _ => None,
+                    .destination_external_user_id,
+                ..Seen::default()
+            },
+            _ => Seen::default(),
         })
     }
 }
@@ -451,6 +470,55 @@ fn checks_destination(fp: &Fingerprint) -> bool {
         "transfers.create" => fp.external_user_id.is_some(),
         _ => false,
     }
+}
+
+/// What the details of a history entry show of the facts its history entry lacks.
+#[derive(Default)]
+struct Seen {
+    destination: Option<String>,
+    title: Option<String>,
+    network: Option<String>,
+}
+
+impl Seen {
+    /// Is this `fp`'s operation? `Some(false)` as soon as one fact differs, `Some(true)` when
+    /// each fact `fp` has is shown and the same, else `None` (a fact not shown).
+    fn compare(&self, fp: &Fingerprint) -> Option<bool> {
+        let mut answers = Vec::new();
+        if let Some(sent) = &fp.destination {
+            answers.push(same_destination(
+                &fp.operation,
+                sent,
+                self.destination.as_deref(),
+            ));
+        }
+        if let Some(sent) = &fp.title {
+            answers.push(same_text(sent, self.title.as_deref()));
+        }
+        if let Some(sent) = &fp.network {
+            answers.push(same_text(sent, self.network.as_deref()));
+        }
+        if answers.contains(&Some(false)) {
+            Some(false)
+        } else if answers.contains(&None) {
+            None
+        } else {
+            Some(true)
+        }
+    }
+}
+
+/// A title or network the details show (`None`: not shown), compared without case and
+/// without runs of spaces (banks rewrite both).
+fn same_text(sent: &str, seen: Option<&str>) -> Option<bool> {
+    let seen = seen.filter(|s| !s.trim().is_empty())?;
+    let plain = |s: &str| {
+        s.split_whitespace()
+            .collect::<Vec<_>>()
+            .join(" ")
+            .to_lowercase()
+    };
+    Some(plain(sent) == plain(seen))
 }
 
 /// Is `seen` (from the details) the destination `sent`? `Some(true)` the same (an IBAN without

@@ -4489,6 +4489,14 @@ public struct Fingerprint: Equatable, Hashable {
      * When the first attempt was sent, in milliseconds since 1970-01-01 UTC.
      */
     public let sentAtMs: Int64
+    /**
+     * The SEPA transfer's title, when the call had one.
+     */
+    public let title: String?
+    /**
+     * The crypto withdrawal's network, lower case, when the call said.
+     */
+    public let network: String?
 
     // Default memberwise initializers are never public by default, so we
     // declare one manually.
@@ -4510,13 +4518,21 @@ public struct Fingerprint: Equatable, Hashable {
          */externalUserId: String?, 
         /**
          * When the first attempt was sent, in milliseconds since 1970-01-01 UTC.
-         */sentAtMs: Int64) {
+         */sentAtMs: Int64, 
+        /**
+         * The SEPA transfer's title, when the call had one.
+         */title: String? = nil, 
+        /**
+         * The crypto withdrawal's network, lower case, when the call said.
+         */network: String? = nil) {
         self.operation = operation
         self.amount = amount
         self.currency = currency
         self.destination = destination
         self.externalUserId = externalUserId
         self.sentAtMs = sentAtMs
+        self.title = title
+        self.network = network
     }
 
     
@@ -4540,7 +4556,9 @@ public struct FfiConverterTypeFingerprint: FfiConverterRustBuffer {
                 currency: FfiConverterOptionString.read(from: &buf), 
                 destination: FfiConverterOptionString.read(from: &buf), 
                 externalUserId: FfiConverterOptionString.read(from: &buf), 
-                sentAtMs: FfiConverterInt64.read(from: &buf)
+                sentAtMs: FfiConverterInt64.read(from: &buf), 
+                title: FfiConverterOptionString.read(from: &buf), 
+                network: FfiConverterOptionString.read(from: &buf)
         )
     }
 
@@ -4551,6 +4569,8 @@ public struct FfiConverterTypeFingerprint: FfiConverterRustBuffer {
         FfiConverterOptionString.write(value.destination, into: &buf)
         FfiConverterOptionString.write(value.externalUserId, into: &buf)
         FfiConverterInt64.write(value.sentAtMs, into: &buf)
+        FfiConverterOptionString.write(value.title, into: &buf)
+        FfiConverterOptionString.write(value.network, into: &buf)
     }
 }
 

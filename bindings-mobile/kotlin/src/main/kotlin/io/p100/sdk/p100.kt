@@ -4482,6 +4482,16 @@ data class Fingerprint (
      * When the first attempt was sent, in milliseconds since 1970-01-01 UTC.
      */
     val `sentAtMs`: kotlin.Long
+    , 
+    /**
+     * The SEPA transfer's title, when the call had one.
+     */
+    val `title`: kotlin.String? = null 
+    , 
+    /**
+     * The crypto withdrawal's network, lower case, when the call said.
+     */
+    val `network`: kotlin.String? = null 
     
 ){
     
@@ -4504,6 +4514,8 @@ public object FfiConverterTypeFingerprint: FfiConverterRustBuffer<Fingerprint> {
             FfiConverterOptionalString.read(buf),
             FfiConverterOptionalString.read(buf),
             FfiConverterLong.read(buf),
+            FfiConverterOptionalString.read(buf),
+            FfiConverterOptionalString.read(buf),
         )
     }
 
@@ -4513,7 +4525,9 @@ public object FfiConverterTypeFingerprint: FfiConverterRustBuffer<Fingerprint> {
             FfiConverterOptionalString.allocationSize(value.`currency`) +
             FfiConverterOptionalString.allocationSize(value.`destination`) +
             FfiConverterOptionalString.allocationSize(value.`externalUserId`) +
-            FfiConverterLong.allocationSize(value.`sentAtMs`)
+            FfiConverterLong.allocationSize(value.`sentAtMs`) +
+            FfiConverterOptionalString.allocationSize(value.`title`) +
+            FfiConverterOptionalString.allocationSize(value.`network`)
     )
 
     override fun write(value: Fingerprint, buf: ByteBuffer) {
@@ -4523,6 +4537,8 @@ public object FfiConverterTypeFingerprint: FfiConverterRustBuffer<Fingerprint> {
             FfiConverterOptionalString.write(value.`destination`, buf)
             FfiConverterOptionalString.write(value.`externalUserId`, buf)
             FfiConverterLong.write(value.`sentAtMs`, buf)
+            FfiConverterOptionalString.write(value.`title`, buf)
+            FfiConverterOptionalString.write(value.`network`, buf)
     }
 }
 
