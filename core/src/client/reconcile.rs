@@ -14,7 +14,8 @@
 //! indistinguishable, so a second match is `CannotTell`, and so is a match whose time or
 //! destination cannot be read; card issuing and orders are not in the history (`CannotTell`,
 //! naming the endpoint to check). Every month from the sending to now is read (at most 24; a
-//! call sent longer ago is `CannotTell`).
+//! call sent longer ago is `CannotTell`), and the month next to either end when it is within
+//! 14 hours (the history's months may be local ones).
 
 use serde_json::Value;
 
@@ -154,6 +155,9 @@ fn is_certain(fp: &Fingerprint, kinds: &[&str], t: &Transaction) -> bool {
 /// How far before the sending time a history entry may be stamped (clock skew).
 const SKEW_MS: i64 = 120_000;
 
+/// The farthest a time zone is from UTC (UTC+14), in milliseconds.
+const ZONE_MS: i64 = 14 * 3600 * 1000;
+
 fn created_ms(t: &Transaction) -> Option<i64> {
     let text = t.created_at.as_deref()?;
     chrono::DateTime::parse_from_rfc3339(text)
@@ -287,8 +291,10 @@ impl Client {
             .map(|d| i64::try_from(d.as_millis()).unwrap_or(i64::MAX))
             .unwrap_or(fp.sent_at_ms);
         // Every month from the sending (less the skew) to now: P100 may have recorded it in
-        // any of them.
-        let Some(months) = months_between(fp.sent_at_ms.saturating_sub(SKEW_MS), now) else {
+        // any of them. The history's months are not documented to be UTC months: near a month's
+        // end or start, the month next to it in any time zone (UTC-12 to UTC+14) is read too.
+        let from = fp.sent_at_ms.saturating_sub(SKEW_MS.max(ZONE_MS));
+        let Some(months) = months_between(from, now.saturating_add(ZONE_MS)) else {
             return Ok(Reconciliation::CannotTell {
                 reason: format!(
                     "it was sent more than {MAX_MONTHS} months ago: check the transaction \
