@@ -174,7 +174,7 @@ async_export! {
 
         /// The calls that change something (money calls above all) whose coroutine was
         /// cancelled while their request was out (`withTimeout`, a cancelled scope), oldest
-        /// first; taking them empties the list (the last 100 are kept, shared with
+        /// first; taking them empties the list (the last 10,000 are kept, shared with
         /// `withOptions` clients). Each is an `Aborted` error with outcome `unknown` and its
         /// `fingerprint`: give it to `reconcile` before sending the call again.
         pub fn take_cancelled(&self) -> Vec<P100Error> {

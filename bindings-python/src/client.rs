@@ -12,7 +12,7 @@ use pyo3::types::{IntoPyDict, PyDict, PyTuple};
 use crate::convert::{self, Keys};
 use crate::errors::{reconcile_input, to_pyerr, ReconciliationOut};
 use crate::groups::{aio, blocking};
-use crate::runtime::{block, pending, ready, spawn, Keep};
+use crate::runtime::{block, kept, pending, ready, spawn, Keep};
 
 /// The core client shared by a Python client and its resource groups. `close()` drops it.
 pub struct Shared {
@@ -309,10 +309,10 @@ macro_rules! client_class {
                 let keep = Keep::request(&c, &method);
                 $run(
                     py,
-                    pending(async move {
-                        c.request(&method, &path, body.as_ref()).await.map(JsonOut)
-                    })
-                    .keep(keep),
+                    kept(
+                        async move { c.request(&method, &path, body.as_ref()).await.map(JsonOut) },
+                        keep,
+                    ),
                 )
             }
 
@@ -339,11 +339,12 @@ macro_rules! client_class {
 
             /// The calls that change something (money calls above all) cancelled while their
             /// request was out (a cancelled task, an `asyncio.wait_for` timeout, Ctrl-C), oldest
-            /// first; taking them empties the list (the last 100 are kept, shared with
+            /// first; taking them empties the list (the last 10,000 are kept, shared with
             /// `with_options` clients; readable after `close()`). Each is an `AbortError` with
             /// `outcome == "unknown"` and its `fingerprint`: give it to `reconcile()` before
             /// sending the call again. A call that finished just as it was cancelled is kept too:
-            /// the error it ended with, or an `AbortError` with `outcome == "accepted"`.
+            /// the error it ended with, or an `AbortError` with `outcome == "accepted"` whose
+            /// `raw_body` holds the result's ids (`{"transferId": …, "status": …}`).
             fn take_cancelled(&self, py: Python<'_>) -> Vec<Py<PyAny>> {
                 let taken = self.shared.cancelled.take();
                 taken
@@ -432,6 +433,8 @@ client_class!(
 p100::for_each_operation!(client_classes);
 
 /// A JSON reply of the escape hatch, converted to Python values.
+#[derive(serde::Serialize)]
+#[serde(transparent)]
 struct JsonOut(serde_json::Value);
 
 impl<'py> IntoPyObject<'py> for JsonOut {

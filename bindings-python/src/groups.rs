@@ -18,7 +18,7 @@ use pyo3::types::{PyDict, PyType};
 use crate::client::Shared;
 use crate::convert;
 use crate::errors::to_pyerr;
-use crate::runtime::{block, pending, spawn, Keep};
+use crate::runtime::{block, kept, pending, spawn, Keep};
 
 /// The callback of [`p100::for_each_operation!`] (the grammar is in `core/src/operations.rs`).
 macro_rules! py_groups {
@@ -76,7 +76,7 @@ macro_rules! py_groups {
             fn $op(&self, py: Python<'_> $(, $id: String)*) -> PyResult<Py<PyAny>> {
                 let c = self.core.client(py)?;
                 let keep = Keep::of(&c, concat!(stringify!($group), ".", stringify!($op)));
-                $run(py, pending(async move { c.$group().$op($(&$id),*).await }).keep(keep))
+                $run(py, kept(async move { c.$group().$op($(&$id),*).await }, keep))
             }
         ] $($ops)*);
     };
@@ -98,7 +98,7 @@ macro_rules! py_groups {
                 request.files = files;
                 let c = self.core.client(py)?;
                 let keep = Keep::of(&c, concat!(stringify!($group), ".", stringify!($op)));
-                $run(py, pending(async move { c.$group().$op(&request).await }).keep(keep))
+                $run(py, kept(async move { c.$group().$op(&request).await }, keep))
             }
         ] $($ops)*);
     };
@@ -120,7 +120,7 @@ macro_rules! py_groups {
                 let request: $in = convert::request(py, fields, kwargs)?;
                 let c = self.core.client(py)?;
                 let keep = Keep::of(&c, concat!(stringify!($group), ".", stringify!($op)));
-                $run(py, pending(async move { c.$group().$op($(&$id,)* &request).await }).keep(keep))
+                $run(py, kept(async move { c.$group().$op($(&$id,)* &request).await }, keep))
             }
         ] $($ops)*);
     };

@@ -19,8 +19,20 @@ use pyo3::IntoPyObjectExt;
 
 use crate::errors::{internal, panic_text, to_pyerr};
 
-/// Turns a finished result into a Python object (needs the GIL, so it runs last).
-pub type Out = Box<dyn for<'py> FnOnce(Python<'py>) -> PyResult<Py<PyAny>> + Send>;
+/// A finished result: turns into a Python object (needs the GIL, so it runs last); `summary` is
+/// its JSON text for [`Keep`] (calls that change something only).
+pub struct Out {
+    to_py: ToPy,
+    summary: Option<String>,
+}
+
+type ToPy = Box<dyn for<'py> FnOnce(Python<'py>) -> PyResult<Py<PyAny>> + Send>;
+
+impl Out {
+    fn into_py(self, py: Python<'_>) -> PyResult<Py<PyAny>> {
+        (self.to_py)(py)
+    }
+}
 
 /// A core call in flight, type-erased: its result converts to Python once it is done. `Keep`
 /// says what to keep if its caller cancels it after it finished (calls that change something).
@@ -60,16 +72,8 @@ impl Keep {
     }
 
     fn undelivered(&self, result: &p100::Result<Out>) {
-        let result = result.as_ref().map(|_| ());
+        let result = result.as_ref().map(|out| out.summary.as_deref());
         self.calls.keep_undelivered(self.operation, true, result);
-    }
-}
-
-impl Pending {
-    /// The same call, kept as `keep` says if cancelled after it finished.
-    pub fn keep(mut self, keep: Option<Keep>) -> Pending {
-        self.1 = keep;
-        self
     }
 }
 
@@ -79,19 +83,42 @@ where
     F: Future<Output = p100::Result<T>> + Send + 'static,
     T: for<'py> IntoPyObject<'py> + Send + 'static,
 {
+    Pending(Box::pin(async move { Ok(out(fut.await?, None)) }), None)
+}
+
+/// [`pending`] of a call kept as `keep` says if cancelled after it finished (with its result's
+/// ids: the result is serialized for that, only when `keep` is set).
+pub fn kept<T, F>(fut: F, keep: Option<Keep>) -> Pending
+where
+    F: Future<Output = p100::Result<T>> + Send + 'static,
+    T: for<'py> IntoPyObject<'py> + serde::Serialize + Send + 'static,
+{
+    let summarize = keep.is_some();
     Pending(
         Box::pin(async move {
             let value = fut.await?;
-            let out: Out = Box::new(move |py: Python<'_>| {
-                if TypeId::of::<T>() == TypeId::of::<()>() {
-                    return Ok(py.None());
-                }
-                Ok(value.into_bound_py_any(py)?.unbind())
-            });
-            Ok(out)
+            let summary = summarize
+                .then(|| serde_json::to_string(&value).ok())
+                .flatten();
+            Ok(out(value, summary))
         }),
-        None,
+        keep,
     )
+}
+
+fn out<T>(value: T, summary: Option<String>) -> Out
+where
+    T: for<'py> IntoPyObject<'py> + Send + 'static,
+{
+    Out {
+        to_py: Box::new(move |py: Python<'_>| {
+            if TypeId::of::<T>() == TypeId::of::<()>() {
+                return Ok(py.None());
+            }
+            Ok(value.into_bound_py_any(py)?.unbind())
+        }),
+        summary,
+    }
 }
 
 /// The runtime of the process that first needed one, and that process's id.
@@ -183,7 +210,7 @@ pub fn block(py: Python<'_>, call: Pending) -> PyResult<Py<PyAny>> {
     });
     let joined = joined?;
     match joined {
-        Ok(Ok(out)) => out(py),
+        Ok(Ok(out)) => out.into_py(py),
         Ok(Err(e)) => Err(to_pyerr(py, &e)),
         // A panic inside the call (a bug): a `P100Error` of kind "internal", not a crash.
         Err(join_error) if join_error.is_panic() => {
@@ -325,7 +352,7 @@ pub fn register_shutdown(m: &Bound<'_, PyModule>) -> PyResult<()> {
 fn deliver(event_loop: Py<PyAny>, future: Py<PyAny>, settle: Py<PyAny>, result: Finished) {
     from_runtime_thread(move |py| {
         let converted = std::panic::catch_unwind(AssertUnwindSafe(|| match result {
-            Ok(Ok(out)) => out(py).map_err(|e| e.into_value(py).into_any()),
+            Ok(Ok(out)) => out.into_py(py).map_err(|e| e.into_value(py).into_any()),
             Ok(Err(e)) => Err(to_pyerr(py, &e).into_value(py).into_any()),
             Err(panic) => Err(internal(py, &panic).into_value(py).into_any()),
         }));
@@ -376,7 +403,7 @@ enum Handover {
     Running,
     /// Finished; the result is on its way to the event loop (kept if the future is cancelled
     /// before it lands).
-    Finished(Option<p100::Result<()>>),
+    Finished(Option<p100::Result<Option<String>>>),
     Cancelled,
 }
 
@@ -401,7 +428,7 @@ fn start(py: Python<'_>, call: Pending) -> PyResult<Py<PyAny>> {
     let task = runtime().spawn(async move {
         let result = CatchPanic(Pending(call, None)).await;
         let record = match &result {
-            Ok(r) => Some(r.as_ref().map(|_| ()).map_err(Clone::clone)),
+            Ok(r) => Some(r.as_ref().map(|o| o.summary.clone()).map_err(Clone::clone)),
             Err(_panic) => None,
         };
         {
@@ -435,7 +462,7 @@ fn start(py: Python<'_>, call: Pending) -> PyResult<Py<PyAny>> {
                 // Finished, but cancelled before its result landed: keep what happened.
                 Handover::Finished(Some(result)) => {
                     if let Some(keep) = keep.as_ref() {
-                        let result = result.as_ref().map(|_| ());
+                        let result = result.as_ref().map(|s| s.as_deref());
                         keep.calls.keep_undelivered(keep.operation, true, result);
                     }
                 }
@@ -470,7 +497,7 @@ fn start(py: Python<'_>, call: Pending) -> PyResult<Py<PyAny>> {
             if let (Handover::Finished(Some(result)), Some(keep)) =
                 (before, keep_for_task_cancel.as_ref())
             {
-                let result = result.as_ref().map(|_| ());
+                let result = result.as_ref().map(|s| s.as_deref());
                 keep.calls.keep_undelivered(keep.operation, true, result);
             }
             Ok(())

@@ -244,6 +244,10 @@ def test_a_money_call_finished_but_cancelled_before_its_result_landed_is_kept(
     assert len(kept) == 1, kept
     assert kept[0].kind == "aborted" and kept[0].outcome == "accepted"
     assert kept[0].operation == "transfers.create"
+    # Its ids, to tell which call it was and follow it.
+    ids = json.loads(kept[0].raw_body or "{}")
+    assert set(ids) <= {"transferId", "status"} and ids["transferId"], ids
+    assert client.transfers.details(ids["transferId"]).amount == Decimal("1.23")
 
 
 def test_a_task_cancelled_after_its_result_landed_keeps_the_call(
@@ -274,6 +278,8 @@ def test_a_task_cancelled_after_its_result_landed_keeps_the_call(
     assert eur(client, uid) == before - Decimal("1.22")
     assert seen == "cancelled"
     assert [(k.kind, k.outcome) for k in kept] == [("aborted", "accepted")], kept
+    transfer = json.loads(kept[0].raw_body or "{}")["transferId"]
+    assert client.transfers.details(transfer).amount == Decimal("1.22")
 
 
 def test_ctrl_c_on_a_blocking_money_call_is_a_keyboard_interrupt_and_keeps_the_call(
@@ -317,6 +323,8 @@ def test_ctrl_c_when_the_blocking_call_had_just_finished_keeps_it(
     assert eur(client, uid) == before - Decimal("2.34")
     kept = c.take_cancelled()
     assert [(k.kind, k.outcome) for k in kept] == [("aborted", "accepted")], kept
+    transfer = json.loads(kept[0].raw_body or "{}")["transferId"]
+    assert client.transfers.details(transfer).amount == Decimal("2.34")
 
 
 def test_network_error() -> None:

@@ -11,8 +11,9 @@ use std::sync::Mutex;
 
 use crate::error::Error;
 
-/// How many cancelled calls a client keeps (the oldest are let go first; each is also logged).
-pub const MAX_CANCELLED_KEPT: usize = 100;
+/// How many cancelled calls a client keeps (the oldest are let go first; each is also logged
+/// as it happens). Large, since each may be money that moved; a few MB at most.
+pub const MAX_CANCELLED_KEPT: usize = 10_000;
 
 /// The cancelled calls of a client and of its clones.
 #[derive(Default)]
@@ -47,30 +48,36 @@ impl CancelledCalls {
 
     /// For a binding whose caller cancelled a call after it had finished, before its result was
     /// handed over (the result is then dropped): keeps what the caller must know. An error that
-    /// may have happened (outcome unknown or accepted) is kept as it is; a success `Ok(())` as
-    /// an [`ErrorKind::Aborted`](crate::ErrorKind::Aborted) error with outcome accepted naming
-    /// `operation`; an error that proves nothing happened is not kept. Calls that only read
-    /// (`changes_something` false) are never kept.
+    /// may have happened (outcome unknown or accepted) is kept as it is; a success as an
+    /// [`ErrorKind::Aborted`](crate::ErrorKind::Aborted) error with outcome accepted naming
+    /// `operation`, whose raw body holds the result's ids and status (from `Ok(Some(json))`,
+    /// the result as JSON: its top-level `id`, `…Id` and `status` members only), so that the
+    /// caller can tell which call it was and follow it with the details endpoint; an error that proves nothing happened is not
+    /// kept. Calls that only read (`changes_something` false) are never kept.
     pub fn keep_undelivered(
         &self,
         operation: &'static str,
         changes_something: bool,
-        result: Result<(), &Error>,
+        result: Result<Option<&str>, &Error>,
     ) {
         if !changes_something {
             return;
         }
         match result {
-            Ok(()) => self.0.push(
-                Error::new(
+            Ok(result) => {
+                let mut kept = Error::new(
                     crate::ErrorKind::Aborted,
                     "completed, but its caller had cancelled it and the result was not handed \
-                     over: it happened; do not send it again",
+                     over: it happened (its ids are in raw_body); do not send it again",
                 )
                 .with_retryable(false)
                 .with_operation(operation)
-                .with_outcome(crate::Outcome::Accepted),
-            ),
+                .with_outcome(crate::Outcome::Accepted);
+                if let Some(summary) = result.and_then(undelivered_summary) {
+                    kept = kept.with_raw_body(&summary);
+                }
+                self.0.push(kept)
+            }
             Err(e)
                 if matches!(
                     e.outcome(),
@@ -82,6 +89,22 @@ impl CancelledCalls {
             Err(_) => {}
         }
     }
+}
+
+/// What [`CancelledCalls::keep_undelivered`] keeps of a result (its JSON text): the members
+/// `id`, `…Id` and `status` of its top level, as a JSON object; nothing else (a result may
+/// hold card data). `None` when it has none.
+fn undelivered_summary(result_json: &str) -> Option<String> {
+    let serde_json::Value::Object(map) = serde_json::from_str(result_json).ok()? else {
+        return None;
+    };
+    let kept: serde_json::Map<String, serde_json::Value> = map
+        .into_iter()
+        .filter(|(k, v)| {
+            (k == "id" || k.ends_with("Id") || k == "status") && (v.is_string() || v.is_number())
+        })
+        .collect();
+    (!kept.is_empty()).then(|| serde_json::Value::Object(kept).to_string())
 }
 
 /// Runs its closure when dropped, unless [`OnDrop::disarm`]ed first: armed while an attempt is
@@ -125,8 +148,9 @@ mod tests {
     #[test]
     fn undelivered_results_are_kept_when_they_may_have_happened() {
         let calls = CancelledCalls(Default::default());
-        calls.keep_undelivered("sepa.partner_transfer", true, Ok(()));
-        calls.keep_undelivered("partner.balances", false, Ok(()));
+        let result = r#"{"id":"tr-1","status":"PENDING","cvv":"123","nested":{"id":"x"}}"#;
+        calls.keep_undelivered("sepa.partner_transfer", true, Ok(Some(result)));
+        calls.keep_undelivered("partner.balances", false, Ok(None));
         let unknown = Error::new(crate::ErrorKind::Timeout, "t");
         calls.keep_undelivered("transfers.create", true, Err(&unknown));
         let refused = Error::validation("amount", "bad");
@@ -136,6 +160,11 @@ mod tests {
         assert_eq!(kept[0].kind(), crate::ErrorKind::Aborted);
         assert_eq!(kept[0].outcome(), crate::Outcome::Accepted);
         assert_eq!(kept[0].operation(), Some("sepa.partner_transfer"));
+        // Its ids and status only: no other member, nothing nested.
+        assert_eq!(
+            kept[0].raw_body(),
+            Some(r#"{"id":"tr-1","status":"PENDING"}"#)
+        );
         assert_eq!(kept[1].kind(), crate::ErrorKind::Timeout);
     }
 

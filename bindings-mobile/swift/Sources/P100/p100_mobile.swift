@@ -1014,7 +1014,7 @@ public protocol ClientProtocol: AnyObject, Sendable {
     /**
      * The calls that change something (money calls above all) whose coroutine was
      * cancelled while their request was out (`withTimeout`, a cancelled scope), oldest
-     * first; taking them empties the list (the last 100 are kept, shared with
+     * first; taking them empties the list (the last 10,000 are kept, shared with
      * `withOptions` clients). Each is an `Aborted` error with outcome `unknown` and its
      * `fingerprint`: give it to `reconcile` before sending the call again.
      */
@@ -1262,7 +1262,7 @@ open func request(method: String, path: String, body: String? = nil)async throws
     /**
      * The calls that change something (money calls above all) whose coroutine was
      * cancelled while their request was out (`withTimeout`, a cancelled scope), oldest
-     * first; taking them empties the list (the last 100 are kept, shared with
+     * first; taking them empties the list (the last 10,000 are kept, shared with
      * `withOptions` clients). Each is an `Aborted` error with outcome `unknown` and its
      * `fingerprint`: give it to `reconcile` before sending the call again.
      */
@@ -5204,7 +5204,7 @@ private let initializationResult: InitializationResult = {
     if (uniffi_p100_mobile_checksum_method_client_request() != 47986) {
         return InitializationResult.apiChecksumMismatch
     }
-    if (uniffi_p100_mobile_checksum_method_client_take_cancelled() != 61959) {
+    if (uniffi_p100_mobile_checksum_method_client_take_cancelled() != 47006) {
         return InitializationResult.apiChecksumMismatch
     }
     if (uniffi_p100_mobile_checksum_method_client_with_request_options() != 19064) {

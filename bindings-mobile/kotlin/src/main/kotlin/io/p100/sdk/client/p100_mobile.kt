@@ -1514,7 +1514,7 @@ private fun uniffiCheckApiChecksums(lib: IntegrityCheckingUniffiLib) {
     if ((lib.uniffi_p100_mobile_checksum_method_client_request() and 0xFFFF) != 47986) {
         throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
     }
-    if ((lib.uniffi_p100_mobile_checksum_method_client_take_cancelled() and 0xFFFF) != 61959) {
+    if ((lib.uniffi_p100_mobile_checksum_method_client_take_cancelled() and 0xFFFF) != 47006) {
         throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
     }
     if ((lib.uniffi_p100_mobile_checksum_method_client_with_request_options() and 0xFFFF) != 19064) {
@@ -2871,7 +2871,7 @@ public interface ClientInterface {
     /**
      * The calls that change something (money calls above all) whose coroutine was
      * cancelled while their request was out (`withTimeout`, a cancelled scope), oldest
-     * first; taking them empties the list (the last 100 are kept, shared with
+     * first; taking them empties the list (the last 10,000 are kept, shared with
      * `withOptions` clients). Each is an `Aborted` error with outcome `unknown` and its
      * `fingerprint`: give it to `reconcile` before sending the call again.
      */
@@ -3171,7 +3171,7 @@ open class Client: Disposable, AutoCloseable, ClientInterface
     /**
      * The calls that change something (money calls above all) whose coroutine was
      * cancelled while their request was out (`withTimeout`, a cancelled scope), oldest
-     * first; taking them empties the list (the last 100 are kept, shared with
+     * first; taking them empties the list (the last 10,000 are kept, shared with
      * `withOptions` clients). Each is an `Aborted` error with outcome `unknown` and its
      * `fingerprint`: give it to `reconcile` before sending the call again.
      */override fun `takeCancelled`(): List<P100Exception> {
