@@ -112,6 +112,11 @@ impl Amount {
         self.0 > Decimal::ZERO
     }
 
+    /// The amount without its sign (`-25.00` → `25.00`).
+    pub fn abs(&self) -> Amount {
+        Amount(self.0.abs())
+    }
+
     /// True when zero.
     pub fn is_zero(&self) -> bool {
         self.0.is_zero()

@@ -6,9 +6,10 @@
 //! operation in the transaction history created after the call was sent.
 //!
 //! What it can prove: `Found` — an operation of that kind, amount and currency appeared in the
-//! history after the call was sent, and only one did; for SEPA transfers, crypto withdrawals
-//! and transfers between users, whose history entries do not say where the money went, only
-//! one whose details (`sepa.details`…, at most 5 read) show the destination sent. What it
+//! history after the call was sent, and only one did; for SEPA transfers, crypto withdrawals,
+//! transfers between users and exchanges, whose history entries do not say where the money
+//! went, only one whose details (`sepa.details`…, at most 5 read) show the destination (IBAN,
+//! address, user, bought currency; and the SEPA title, the crypto network) sent. What it
 //! cannot prove: `NotFound` means the history does not show it *yet* (P100 may record it later,
 //! so check again after a while before sending again); two equal calls sent close together are
 //! indistinguishable, so a second match is `CannotTell`, and so is a match whose time or
@@ -41,7 +42,8 @@ pub struct Fingerprint {
     pub amount: Option<Amount>,
     /// The currency (sold currency for exchanges), lower case, when the call had one.
     pub currency: Option<String>,
-    /// Where the money went: IBAN, wallet address or user, when the call said.
+    /// Where the money went: IBAN, wallet address or user, when the call said; the bought
+    /// currency (lower case) for exchanges.
     pub destination: Option<String>,
     /// The user whose balance pays (`sourceExternalUserId` / `externalUserId`), if not the
     /// partner.
@@ -86,7 +88,8 @@ impl Fingerprint {
                 "destinationIban",
                 "walletAddress",
                 "destinationExternalUserId",
-            ]),
+            ])
+            .or_else(|| text(&["currencyTo"]).map(|c| c.to_ascii_lowercase())),
             external_user_id: text(&["sourceExternalUserId", "externalUserId"]),
             sent_at_ms,
             title: text(&["transferTitle"]),
@@ -146,14 +149,43 @@ fn is_one_of(text: &str, list: &[&str]) -> bool {
 
 /// True when `t` is the operation by every fact the history gives (its type, its amount and
 /// its time are there and fit); a match short of this makes the answer `CannotTell`.
-fn is_certain(fp: &Fingerprint, kinds: &[&str], t: &Transaction) -> bool {
+fn is_certain(fp: &Fingerprint, kinds: &[&str], direction: &str, t: &Transaction) -> bool {
     t.r#type.as_deref().is_some_and(|k| is_one_of(k, kinds))
         && (fp.amount.is_none() || t.amount.is_some())
-        && created_ms(t).is_some()
+        && t.direction
+            .as_deref()
+            .is_none_or(|d| direction_is(d, direction) == Some(true))
+        && !matches!(t.currency, Some(crate::Currency::Unknown(_)))
+        && created_ms(t).is_some_and(|ms| ms >= fp.sent_at_ms.saturating_sub(CERTAIN_SKEW_MS))
 }
 
-/// How far before the sending time a history entry may be stamped (clock skew).
-const SKEW_MS: i64 = 120_000;
+/// How far before the sending time (this machine's clock) a history entry may be stamped and
+/// still be the operation: P100's clock, or this one, may be off. An entry stamped earlier is
+/// ruled out; one stamped between this and [`CERTAIN_SKEW_MS`] before is not ruled out, but
+/// not proven either (an equal call sent just before would look the same): `CannotTell`.
+const SKEW_MS: i64 = 10 * 60 * 1000;
+
+/// How far before the sending time an entry may be stamped and still be taken for the call.
+const CERTAIN_SKEW_MS: i64 = 30_000;
+
+/// Is the history's direction word `d` the direction looked for (`"out"` or `"in"`)?
+/// `Some(false)` for the other one, `None` for a word not known.
+fn direction_is(d: &str, direction: &str) -> Option<bool> {
+    const OUT: &[&str] = &["out", "outgoing", "outbound", "debit", "sent"];
+    const IN: &[&str] = &["in", "incoming", "inbound", "credit", "received"];
+    let (same, other) = if direction == "out" {
+        (OUT, IN)
+    } else {
+        (IN, OUT)
+    };
+    if is_one_of(d, same) {
+        Some(true)
+    } else if is_one_of(d, other) {
+        Some(false)
+    } else {
+        None
+    }
+}
 
 /// The farthest a time zone is from UTC (UTC+14), in milliseconds.
 const ZONE_MS: i64 = 14 * 3600 * 1000;
@@ -166,9 +198,11 @@ fn created_ms(t: &Transaction) -> Option<i64> {
 }
 
 /// The entries of `history` that may be the operation (pure, for tests): of its kind,
-/// direction, amount and currency, created after it was sent. A fact the entry lacks (no type
-/// or one the history is not known to use, no amount, a time that cannot be read) cannot rule
-/// it out: such a match makes the answer `CannotTell`, never `NotFound` (see [`is_certain`]).
+/// direction, amount (with or without a minus sign) and currency, created after it was sent
+/// (less [`SKEW_MS`]). A fact the entry lacks or words in a way not known (no type or one the
+/// history is not known to use, a direction or currency word not known, no amount, a time
+/// that cannot be read, a time just before the sending) cannot rule it out: such a match makes
+/// the answer `CannotTell`, never `NotFound` (see [`is_certain`]).
 pub fn matches<'a>(
     fp: &Fingerprint,
     kinds: &[&str],
@@ -185,10 +219,16 @@ pub fn matches<'a>(
         .filter(|t| {
             t.direction
                 .as_deref()
-                .is_none_or(|d| d.eq_ignore_ascii_case(direction))
+                .is_none_or(|d| direction_is(d, direction) != Some(false))
         })
-        .filter(|t| fp.amount.is_none() || t.amount.is_none() || t.amount == fp.amount)
+        // A debit may be listed with a minus sign.
+        .filter(|t| match (&fp.amount, &t.amount) {
+            (Some(sent), Some(listed)) => listed.abs() == *sent,
+            _ => true,
+        })
         .filter(|t| match (&fp.currency, &t.currency) {
+            // A spelling this SDK does not know (`MATIC` for `pol`…) cannot rule it out.
+            (_, Some(crate::Currency::Unknown(_))) => true,
             (Some(c), Some(tc)) => tc.as_str().eq_ignore_ascii_case(c),
             _ => true,
         })
@@ -308,10 +348,11 @@ impl Client {
             // An internal transfer is looked for in its user's history (IN when it funds the
             // user, OUT when it collects from them), so an equal transfer to another user
             // cannot match.
-            let (holder, direction) = match (&fp.external_user_id, &fp.destination) {
-                (Some(user), _) => (Some(user), "out"),
-                (None, Some(user)) if kinds == ["transfer"] => (Some(user), "in"),
-                (None, _) => (None, "out"),
+            let direction = direction_of(fp, kinds);
+            let holder = match (&fp.external_user_id, &fp.destination) {
+                (Some(user), _) => Some(user),
+                (None, Some(user)) if kinds == ["transfer"] => Some(user),
+                (None, _) => None,
             };
             let history = match holder {
                 Some(user) => self.users().transactions(user, &q).await?,
@@ -323,8 +364,11 @@ impl Client {
                     .cloned(),
             );
         }
-        found.dedup_by(|a, b| a.id == b.id && a.id.is_some());
-        if found.iter().any(|t| !is_certain(fp, kinds, t)) {
+        // The same entry listed in two months' histories is one operation.
+        let mut ids = std::collections::HashSet::new();
+        found.retain(|t| t.id.as_ref().is_none_or(|id| ids.insert(id.clone())));
+        let direction = direction_of(fp, kinds);
+        if found.iter().any(|t| !is_certain(fp, kinds, direction, t)) {
             return Ok(Reconciliation::CannotTell {
                 reason: "a history entry that may be it lacks a readable type, amount or time \
                          (createdAt): check it by hand"
@@ -450,6 +494,11 @@ impl Client {
                     network: d.network.map(|n| n.as_str().to_string()),
                 }
             }
+            "exchange.partner_execute" | "exchange.user_execute" => Seen {
+                destination: (self.exchange().details(id).await?.currency_to)
+                    .map(|c| c.as_str().to_ascii_lowercase()),
+                ..Seen::default()
+            },
             "transfers.create" => Seen {
                 destination: self
                     .transfers()
@@ -463,17 +512,28 @@ impl Client {
     }
 }
 
+/// The direction the operation has in the history read: IN in the history of the user a
+/// transfer funds, else OUT.
+fn direction_of(fp: &Fingerprint, kinds: &[&str]) -> &'static str {
+    match (&fp.external_user_id, &fp.destination) {
+        (None, Some(_)) if kinds == ["transfer"] => "in",
+        _ => "out",
+    }
+}
+
 /// How many matches [`Client::reconcile`] reads the details of, at most.
 const MAX_DETAILS: usize = 5;
 
 /// True when the history cannot show where `fp`'s money went, so that the details of each
-/// match must: SEPA transfers and crypto withdrawals, and transfers read in the paying user's
-/// history (one that funds a user is looked for in that user's own history).
+/// match must: SEPA transfers, crypto withdrawals, exchanges (the bought currency), and
+/// transfers read in the paying user's history (one that funds a user is looked for in that
+/// user's own history).
 fn checks_destination(fp: &Fingerprint) -> bool {
     match fp.operation.as_str() {
         "sepa.partner_transfer" | "sepa.user_transfer" => true,
         "crypto.partner_withdrawal" | "crypto.user_withdrawal" => true,
         "transfers.create" => fp.external_user_id.is_some(),
+        "exchange.partner_execute" | "exchange.user_execute" => true,
         _ => false,
     }
 }
@@ -540,7 +600,7 @@ fn same_destination(operation: &str, sent: &str, seen: Option<&str>) -> Option<b
         Some(true)
     } else if !sent.eq_ignore_ascii_case(&seen) {
         Some(false)
-    } else if operation.starts_with("sepa.") {
+    } else if operation.starts_with("sepa.") || operation.starts_with("exchange.") {
         Some(true)
     } else {
         None
