@@ -10,24 +10,26 @@
 //!    type is read from `event_type` (or `eventType`, `event`, `type`) next to it.
 //! 2. **Event type** (envelope or a flat body with `event_type`/`eventType`): matched by the
 //!    words it contains, most specific first — `crypto_deposit`, `crypto_withdrawal`,
-//!    `sepa_deposit`, `sepa` (transfer), `iban`, `kyc_file`, `poa`, `kyc`, `3ds`, `activation`,
-//!    `card` (transaction), `payment_link`/`checkout`, `order`, `exchange`, `wallet`,
-//!    `transfer`/`p2p`, `user`. Case, `-`, `/` and spaces do not matter, so the V0 receiver paths
-//!    (`/webhook/kyc-files/status`, `/transfer-webhook`…) work too.
+//!    `sepa_deposit`, `sepa` (transfer), `iban`, `kyc_file`, `poa`, `kyc`, `3ds`/`three_ds`/
+//!    `otp`, `activation`, `card` (transaction), `payment_link`/`checkout`, `order`,
+//!    `exchange`, `wallet`, `transfer`/`p2p`, `user`. Case, `.`, `-`, `/`, spaces and camelCase
+//!    only separate words (`sepa.deposit.received`, `SepaDeposit`, `card.threeDs.code`), so
+//!    the V0 receiver paths (`/webhook/kyc-files/status`, `/transfer-webhook`…) work too.
 //! 3. **Fields present** (when there is no usable event type), in this order:
 //!    `cryptoDepositId` → crypto deposit; `orderId` → order status; `paymentLinkId` → payment
 //!    link; `exchangeId` or `currencyFrom`+`currencyTo` → exchange; `verificationStatus` or
 //!    `attemptStatus` → KYC verification; `activationCode` → card activation code;
-//!    `threeDsCode`/`otp` → card 3DS code; `cardId` with `code` → 3DS code when the payload
-//!    also has `amount` or `merchantName`, else activation code; `cardId` with
-//!    `transactionId`/`amount`/`merchantName` → card transaction; `destinationIban`, or `type`
-//!    with `transferTitle` → SEPA transfer; `withdrawalId` or `destination` → crypto
+//!    `threeDsCode`/`otp` → card 3DS code; `cardId` with `transactionId` → card transaction;
+//!    `cardId` with `code` → 3DS code when the payload also has `amount` or `merchantName`,
+//!    else activation code; `cardId` with `amount`/`merchantName` → card transaction;
+//!    `sepaDepositId`/`senderIban`/`senderName`, or a `type` naming a deposit or incoming
+//!    transfer → SEPA deposit; `destinationIban`, or `type` with `transferTitle` → SEPA
+//!    transfer; `withdrawalId`, `destination`, or `walletAddress` with `amount` → crypto
 //!    withdrawal; `id` with `sourceExternalUserId`/`destinationExternalUserId` → internal
-//!    transfer; `sepaDepositId`/`senderIban`/`senderName` → SEPA deposit; `iban` with `status`
-//!    → IBAN status; `address`/`wallet`/`walletAddress` without `status` → wallet created;
-//!    `externalUserId` with `status` `ADDED`/`ERROR` → KYC file, `WAITING`/`APPROVED`/
-//!    `REJECTED`/`QUESTIONED` → POA verification, a known user status (`ACTIVE`…) → user
-//!    status.
+//!    transfer; `iban` with `status` → IBAN status; `address`/`wallet`/`walletAddress` without
+//!    `status` → wallet created; `externalUserId` with `status` `ADDED`/`ERROR` → KYC file,
+//!    `WAITING`/`APPROVED`/`REJECTED`/`QUESTIONED` → POA verification, a known user status
+//!    (`ACTIVE`…) → user status.
 //! 4. Anything else — or a recognised event whose payload does not decode — is
 //!    [`WebhookEvent::Unknown`] with the raw body: never an error, so the delivery can still be
 //!    acknowledged. Only a body that is not JSON at all is an error (kind `Decode`).
@@ -687,12 +689,7 @@ fn string_at(map: &Map<String, Value>, keys: &[&str]) -> Option<String> {
 
 /// Maps an event type (`crypto_deposit.status_changed`, `/webhook/kyc-files/status`…) to a kind.
 fn kind_from_type(event_type: &str) -> Option<Kind> {
-    let t: String = event_type
-        .trim()
-        .to_ascii_lowercase()
-        .chars()
-        .map(|c| if matches!(c, '-' | '/' | ' ') { '_' } else { c })
-        .collect();
+    let t = words(event_type.trim());
     let has = |w: &str| t.contains(w);
     let kind = if has("crypto_deposit") {
         Kind::CryptoDeposit
@@ -710,7 +707,7 @@ fn kind_from_type(event_type: &str) -> Option<Kind> {
         Kind::PoaVerification
     } else if has("kyc") {
         Kind::KycVerification
-    } else if has("3ds") || has("three_ds") || has("3d_secure") {
+    } else if has("3ds") || has("three_ds") || has("3d_secure") || has("otp") {
         Kind::Card3dsCode
     } else if has("activation") {
         Kind::CardActivationCode
@@ -732,6 +729,34 @@ fn kind_from_type(event_type: &str) -> Option<Kind> {
         return None;
     };
     Some(kind)
+}
+
+/// An event type as lower-case words joined by `_`: `.`, `-`, `/` and spaces separate words,
+/// and so does a change of case (`sepaDeposit`, `SepaDepositReceived`, `KYCFile`,
+/// `threeDs` → `sepa_deposit`, `sepa_deposit_received`, `kyc_file`, `three_ds`).
+fn words(event_type: &str) -> String {
+    let chars: Vec<char> = event_type.chars().collect();
+    let mut out = String::with_capacity(chars.len() + 8);
+    for (i, &c) in chars.iter().enumerate() {
+        if matches!(c, '-' | '/' | ' ' | '.' | ':') {
+            out.push('_');
+            continue;
+        }
+        if let (true, Some(&prev)) = (
+            c.is_ascii_uppercase(),
+            i.checked_sub(1).and_then(|p| chars.get(p)),
+        ) {
+            let next_lower = chars.get(i + 1).is_some_and(|n| n.is_ascii_lowercase());
+            if prev.is_ascii_lowercase()
+                || prev.is_ascii_digit()
+                || (prev.is_ascii_uppercase() && next_lower)
+            {
+                out.push('_');
+            }
+        }
+        out.push(c.to_ascii_lowercase());
+    }
+    out
 }
 
 /// Recognises a flat payload by the fields it carries (order documented in the module docs).
@@ -762,6 +787,10 @@ fn detect(p: &Map<String, Value>) -> Option<Kind> {
         return Some(Kind::Card3dsCode);
     }
     if has("cardId") {
+        // A transaction may carry an authorisation or decline `code`.
+        if has("transactionId") {
+            return Some(Kind::CardTransaction);
+        }
         if has("code") {
             return Some(if any(&["amount", "merchantName"]) {
                 Kind::Card3dsCode
@@ -773,19 +802,25 @@ fn detect(p: &Map<String, Value>) -> Option<Kind> {
             return Some(Kind::CardTransaction);
         }
     }
+    // An incoming SEPA transfer (a deposit) may carry a title or the credited IBAN too: its
+    // own fields decide first.
+    let deposit_type = p
+        .get("type")
+        .and_then(Value::as_str)
+        .is_some_and(|t| words(t).contains("deposit") || words(t).contains("incoming"));
+    if any(&["sepaDepositId", "senderIban", "senderName"]) || deposit_type {
+        return Some(Kind::SepaDeposit);
+    }
     if has("destinationIban") || (has("type") && has("transferTitle")) {
         return Some(Kind::SepaTransfer);
     }
-    if any(&["withdrawalId", "destination"]) {
+    if any(&["withdrawalId", "destination"]) || (has("walletAddress") && has("amount")) {
         return Some(Kind::CryptoWithdrawal);
     }
     if p.contains_key("id")
         && (p.contains_key("sourceExternalUserId") || p.contains_key("destinationExternalUserId"))
     {
         return Some(Kind::Transfer);
-    }
-    if any(&["sepaDepositId", "senderIban", "senderName"]) {
-        return Some(Kind::SepaDeposit);
     }
     if has("iban") && status.is_some() {
         return Some(Kind::IbanStatus);
