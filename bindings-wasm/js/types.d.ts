@@ -212,7 +212,8 @@ export interface Fingerprint {
     amount: Amount | null;
     /** The currency (sold currency for exchanges), lower case, when the call had one. */
     currency: string | null;
-    /** Where the money went: IBAN, wallet address or user, when the call said. */
+    /** Where the money went: IBAN, wallet address or user, when the call said; the bought
+     *  currency (lower case) for exchanges. */
     destination: string | null;
     /** The user whose balance pays, if not the partner. */
     externalUserId: string | null;

@@ -63,7 +63,8 @@ class Fingerprint(TypedDict):
     amount: Decimal | None
     #: The currency (sold currency for exchanges), lower case, when the call had one.
     currency: str | None
-    #: Where the money went: IBAN, wallet address or user, when the call said.
+    #: Where the money went: IBAN, wallet address or user, when the call said; the bought
+    #: currency (lower case) for exchanges.
     destination: str | None
     #: The user whose balance pays, if not the partner.
     external_user_id: str | None

@@ -54,7 +54,8 @@ pub struct Fingerprint {
     pub amount: Option<Amount>,
     /// The currency (sold currency for exchanges), lower case, when the call had one.
     pub currency: Option<String>,
-    /// Where the money went: IBAN, wallet address or user, when the call said.
+    /// Where the money went: IBAN, wallet address or user, when the call said; the bought
+    /// currency (lower case) for exchanges.
     pub destination: Option<String>,
     /// The user whose balance pays, if not the partner.
     pub external_user_id: Option<String>,

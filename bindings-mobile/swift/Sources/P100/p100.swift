@@ -4478,7 +4478,8 @@ public struct Fingerprint: Equatable, Hashable {
      */
     public let currency: String?
     /**
-     * Where the money went: IBAN, wallet address or user, when the call said.
+     * Where the money went: IBAN, wallet address or user, when the call said; the bought
+     * currency (lower case) for exchanges.
      */
     public let destination: String?
     /**
@@ -4511,7 +4512,8 @@ public struct Fingerprint: Equatable, Hashable {
          * The currency (sold currency for exchanges), lower case, when the call had one.
          */currency: String?, 
         /**
-         * Where the money went: IBAN, wallet address or user, when the call said.
+         * Where the money went: IBAN, wallet address or user, when the call said; the bought
+         * currency (lower case) for exchanges.
          */destination: String?, 
         /**
          * The user whose balance pays, if not the partner.

@@ -4469,7 +4469,8 @@ data class Fingerprint (
     val `currency`: kotlin.String?
     , 
     /**
-     * Where the money went: IBAN, wallet address or user, when the call said.
+     * Where the money went: IBAN, wallet address or user, when the call said; the bought
+     * currency (lower case) for exchanges.
      */
     val `destination`: kotlin.String?
     , 
