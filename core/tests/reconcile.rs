@@ -70,6 +70,21 @@ async fn serve(server: &MockServer, body: serde_json::Value) {
     sepa_details(server, ("t-1", Some(IBAN), Some(TITLE))).await;
 }
 
+/// A history listing the transfer (created at `created`) in `month` of `year` only.
+async fn serve_in_month(server: &MockServer, (month, year): (u32, i32), created: &str) {
+    Mock::given(method("GET"))
+        .and(path("/v1/partner/transactions"))
+        .and(query_param("month", month.to_string()))
+        .and(query_param("year", year.to_string()))
+        .respond_with(
+            ResponseTemplate::new(200).set_body_json(history("sepa_transfer", Some(created))),
+        )
+        .with_priority(1)
+        .mount(server)
+        .await;
+    serve(server, json!({"transactions": []})).await;
+}
+
 const IBAN: &str = "DE89370400440532013000";
 const TITLE: &str = "Invoice 2";
 
@@ -107,17 +122,7 @@ async fn every_month_between_the_sending_and_now_is_read() {
     let sent = start_of_previous.timestamp_millis() - 10_000;
     let recorded = without_offset(start_of_previous + chrono::Duration::seconds(5), 'T') + "Z";
     let server = MockServer::start().await;
-    Mock::given(method("GET"))
-        .and(path("/v1/partner/transactions"))
-        .and(query_param("month", month.to_string()))
-        .and(query_param("year", year.to_string()))
-        .respond_with(
-            ResponseTemplate::new(200).set_body_json(history("sepa_transfer", Some(&recorded))),
-        )
-        .with_priority(1)
-        .mount(&server)
-        .await;
-    serve(&server, json!({"transactions": []})).await;
+    serve_in_month(&server, (month, year), &recorded).await;
     let r = client(&server)
         .reconcile_fingerprint(&fingerprint(sent))
         .await
@@ -405,17 +410,7 @@ async fn a_transfer_listed_in_the_month_before_in_local_time_is_found() {
     };
     let created = without_offset(sent + chrono::Duration::seconds(1), 'T') + "Z";
     let server = MockServer::start().await;
-    Mock::given(method("GET"))
-        .and(path("/v1/partner/transactions"))
-        .and(query_param("month", month.to_string()))
-        .and(query_param("year", year.to_string()))
-        .respond_with(
-            ResponseTemplate::new(200).set_body_json(history("sepa_transfer", Some(&created))),
-        )
-        .with_priority(1)
-        .mount(&server)
-        .await;
-    serve(&server, json!({"transactions": []})).await;
+    serve_in_month(&server, (month, year), &created).await;
     let r = client(&server)
         .reconcile_fingerprint(&fingerprint(sent.timestamp_millis()))
         .await
