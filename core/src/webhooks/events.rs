@@ -747,10 +747,8 @@ fn words(event_type: &str) -> String {
             i.checked_sub(1).and_then(|p| chars.get(p)),
         ) {
             let next_lower = chars.get(i + 1).is_some_and(|n| n.is_ascii_lowercase());
-            if prev.is_ascii_lowercase()
-                || prev.is_ascii_digit()
-                || (prev.is_ascii_uppercase() && next_lower)
-            {
+            // Not after a digit: `3DS`, `P2P` stay one word.
+            if prev.is_ascii_lowercase() || (prev.is_ascii_uppercase() && next_lower) {
                 out.push('_');
             }
         }
@@ -849,6 +847,24 @@ mod tests {
 
     fn parse(body: &str) -> WebhookEvent {
         parse_event(body).unwrap()
+    }
+
+    #[test]
+    fn event_types_are_read_as_words() {
+        for (t, w) in [
+            ("sepa.deposit.received", "sepa_deposit_received"),
+            ("SepaDepositReceived", "sepa_deposit_received"),
+            ("KYCFile", "kyc_file"),
+            ("card.threeDs.code", "card_three_ds_code"),
+            ("card.3DS.code", "card_3ds_code"),
+            ("3dSecure", "3d_secure"),
+            ("P2P-transfer", "p2p_transfer"),
+            ("/webhook/kyc-files/status", "_webhook_kyc_files_status"),
+        ] {
+            assert_eq!(words(t), w, "{t}");
+        }
+        assert_eq!(kind_from_type("card.3DS.code"), Some(Kind::Card3dsCode));
+        assert_eq!(kind_from_type("P2P"), Some(Kind::Transfer));
     }
 
     #[test]
