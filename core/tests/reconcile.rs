@@ -448,47 +448,60 @@ async fn serve_sepa(server: &MockServer, fields: serde_json::Value) {
         .await;
 }
 
+/// What `reconcile` answers for the SEPA transfer of `fingerprint`, sent a minute ago, against
+/// [`serve_sepa`]'s history with `fields` changed.
+async fn reconcile_sepa_with(fields: serde_json::Value) -> Reconciliation {
+    let server = MockServer::start().await;
+    serve_sepa(&server, fields).await;
+    client(&server)
+        .reconcile_fingerprint(&fingerprint(now().timestamp_millis() - 60_000))
+        .await
+        .unwrap()
+}
+
 /// The history's `direction` values are not documented (the model says "`IN`/`OUT`…, as
-/// sent"). An outgoing transfer written "OUTGOING" (or "DEBIT") is ruled out as if it were an
-/// incoming one, while an unknown `type` correctly leaves it open: the SEPA transfer that did
-/// go out (its details show the IBAN and title sent) is answered `not_found`.
+/// sent"). `OUTGOING` and `DEBIT` are the direction looked for (`found`); a word the SDK does
+/// not know leaves the entry open (`cannot_tell`); only the other direction rules it out. It
+/// used to rule out every word but `OUT`: `not_found`, inviting a second payment.
 #[tokio::test]
 async fn an_unknown_direction_word_does_not_rule_out_the_transfer() {
-    for dir in ["OUTGOING", "DEBIT"] {
-        let server = MockServer::start().await;
-        serve_sepa(&server, json!({ "direction": dir })).await;
-        let r = client(&server)
-            .reconcile_fingerprint(&fingerprint(now().timestamp_millis() - 60_000))
-            .await
-            .unwrap();
-        assert_ne!(
-            r,
-            Reconciliation::NotFound,
-            "direction {dir:?}: the transfer went out, yet not_found invites a second payment"
-        );
+    for (dir, expected) in [
+        ("OUTGOING", "found"),
+        ("DEBIT", "found"),
+        ("SENT_OUT", "cannot_tell"),
+        ("INCOMING", "not_found"),
+    ] {
+        let r = reconcile_sepa_with(json!({ "direction": dir })).await;
+        if expected != "not_found" {
+            assert_ne!(
+                r,
+                Reconciliation::NotFound,
+                "direction {dir:?}: the transfer went out, yet not_found invites a second payment"
+            );
+        }
+        assert_eq!(r.as_str(), expected, "direction {dir:?}: {r:?}");
     }
 }
 
-/// A debit shown as a negative amount (the usual ledger convention) never equals the positive
-/// amount sent: the transfer that went out is `not_found`.
+/// A debit shown as a negative amount (the usual ledger convention) is the amount sent: it
+/// used to be ruled out (`not_found`).
 #[tokio::test]
 async fn a_debit_listed_with_a_minus_sign_is_not_ruled_out() {
-    let server = MockServer::start().await;
-    serve_sepa(&server, json!({ "amount": "-25.00" })).await;
-    let r = client(&server)
-        .reconcile_fingerprint(&fingerprint(now().timestamp_millis() - 60_000))
-        .await
-        .unwrap();
+    let r = reconcile_sepa_with(json!({ "amount": "-25.00" })).await;
     assert_ne!(
         r,
         Reconciliation::NotFound,
         "amount -25.00 (a debit): {r:?}"
     );
+    assert_eq!(r.as_str(), "found", "{r:?}");
+    let other = reconcile_sepa_with(json!({ "amount": "-25.01" })).await;
+    assert_eq!(other, Reconciliation::NotFound, "{other:?}");
 }
 
 /// `sent_at_ms` is this machine's clock; `createdAt` is P100's. A device whose clock runs 3
-/// minutes fast (phones: Kotlin/Swift bindings) rules out the entry of the transfer it made
-/// (only 2 minutes of skew are allowed): `not_found`.
+/// minutes fast (phones: Kotlin/Swift bindings) sees the entry of the transfer it made stamped
+/// before the sending: not ruled out (up to 10 minutes), but not proven either (more than 30 s
+/// before): `cannot_tell`. With 2 minutes of skew it used to be `not_found`.
 #[tokio::test]
 async fn a_client_clock_three_minutes_fast_does_not_make_it_not_found() {
     let server = MockServer::start().await;
@@ -506,11 +519,12 @@ async fn a_client_clock_three_minutes_fast_does_not_make_it_not_found() {
         Reconciliation::NotFound,
         "device clock 3 min fast: {r:?}"
     );
+    assert_eq!(r.as_str(), "cannot_tell", "{r:?}");
 }
 
 /// Polygon's POL was called MATIC until 2024 (`Network` still accepts "matic"); `Currency`
-/// has no such alias, so a history entry in "MATIC" is `Unknown("MATIC")` and is ruled out
-/// by the currency filter, where an unknown type would have been left open.
+/// has no such alias, so a history entry in "MATIC" is `Unknown("MATIC")`: like an unknown
+/// type, it leaves the entry open (`cannot_tell`). It used to rule it out (`not_found`).
 #[tokio::test]
 async fn an_unknown_currency_spelling_does_not_rule_out_the_withdrawal() {
     let address = "0xAbC0000000000000000000000000000000000001";
@@ -543,12 +557,12 @@ async fn an_unknown_currency_spelling_does_not_rule_out_the_withdrawal() {
     };
     let r = client(&server).reconcile_fingerprint(&fp).await.unwrap();
     assert_ne!(r, Reconciliation::NotFound, "currency MATIC: {r:?}");
+    assert_eq!(r.as_str(), "cannot_tell", "{r:?}");
 }
 
-/// The fingerprint of an exchange keeps only amount and sold currency (not `currencyTo`, not
-/// `lockId`) and no details are read: a failed 100 EUR→BTC exchange is reported `Found` as the
-/// 100 EUR→ETH exchange made next to it, whose details say ETH. The caller then believes it
-/// holds BTC and never redoes the exchange.
+/// An exchange's fingerprint keeps the bought currency and its details are read: a failed
+/// 100 EUR→BTC exchange is not `found` as the 100 EUR→ETH exchange made next to it, whose
+/// details say ETH (it used to be: the caller then believed it held BTC).
 #[tokio::test]
 async fn an_exchange_to_another_currency_is_not_found_as_this_one() {
     let server = MockServer::start().await;
@@ -591,10 +605,10 @@ async fn an_exchange_to_another_currency_is_not_found_as_this_one() {
     );
 }
 
-/// `dedup_by` only removes consecutive duplicates. A history that lists the same entries for
-/// each month read (overlapping local months, or a server ignoring month/year) gives
-/// [A, B, A, B]: the one transfer to this IBAN (A) is then `cannot_tell` ("2 operations to this
-/// destination") instead of `found`. Degraded answer, not a wrong one.
+/// A history that lists the same entries for each month read (overlapping local months, or a
+/// server ignoring month/year) gives [A, B, A, B]: each entry counts once, so the one transfer
+/// to this IBAN (A) is `found` (duplicates that were not next to each other used to make it
+/// `cannot_tell`).
 #[tokio::test]
 async fn one_entry_listed_in_several_months_is_one_match() {
     let server = MockServer::start().await;
