@@ -169,6 +169,8 @@ def test_money_moving_call_is_not_retried_after_a_5xx(
     assert e.fingerprint["currency"] == "eur"
     assert e.fingerprint["external_user_id"] == uid
     assert isinstance(e.fingerprint["sent_at_ms"], int)
+    # A transfer has no SEPA title and no crypto network.
+    assert e.fingerprint["title"] is None and e.fingerprint["network"] is None
     # The 500 came before the handler ran: the history shows nothing.
     assert client.reconcile(e) == p100.Reconciliation("not_found")
 
