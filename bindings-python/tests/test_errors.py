@@ -289,7 +289,17 @@ def test_ctrl_c_on_a_blocking_money_call_is_a_keyboard_interrupt_and_keeps_the_c
 ) -> None:
     uid = funded_user(sandbox, client)
     fault(sandbox, "slow-body", operation="transfers.create", delayMs=3000)
-    threading.Timer(0.5, lambda: signal.raise_signal(signal.SIGINT)).start()
+
+    def ctrl_c_once_the_request_arrived() -> None:
+        # Not on a fixed timer: on a loaded machine the signal could land before the call
+        # started (in Python code outside `pytest.raises`, or consumed by a conversion).
+        deadline = time.monotonic() + 10
+        while sandbox.control("faults", method="GET")["faults"] and time.monotonic() < deadline:
+            time.sleep(0.02)
+        time.sleep(0.2)  # the reply's body is now held back for 3 s
+        signal.raise_signal(signal.SIGINT)
+
+    threading.Thread(target=ctrl_c_once_the_request_arrived).start()
     with (
         p100.Client(sandbox.api_key, sandbox.base_url, max_retries=0) as c,
         pytest.raises(KeyboardInterrupt),
