@@ -536,6 +536,36 @@ private fun defineTests() {
         assertEq(refused.reconcile(n), Reconciliation.NotFound, "not sent is not found")
     }
 
+    test("a lost SEPA transfer's fingerprint keeps its IBAN and title; reconcile finds it") {
+        val c = client(maxRetries = 0)
+        val title = "Kotlin invoice ${System.nanoTime()}"
+        sandbox.injectFault("process-then-drop", 1, operation = "sepa.partner_transfer")
+        val e =
+            expectThrows<P100Exception> {
+                c.sepa().partnerTransfer(
+                    io.p100.sdk.PartnerSepaTransferRequest(
+                        amount = BigDecimal("3.21"),
+                        currency = Currency.Eur,
+                        destinationIban = "DE89370400440532013000",
+                        transferTitle = title,
+                        receiverType = io.p100.sdk.ReceiverType.Natural,
+                        receiverFirstName = "Jan",
+                        receiverLastName = "Kowalski",
+                    ),
+                )
+            }
+        assertEq(e.outcome, Outcome.UNKNOWN, "outcome")
+        val fp = e.fingerprint ?: throw AssertionError("no fingerprint on $e")
+        assertEq(fp.operation, "sepa.partner_transfer", "fingerprint operation")
+        assertEq(fp.destination, "DE89370400440532013000", "fingerprint destination")
+        assertEq(fp.title, title, "fingerprint title")
+        assertEq(fp.network, null, "no crypto network on a SEPA transfer")
+        val r = c.reconcile(e)
+        assertTrue(r is Reconciliation.Found) { "reconcile: $r" }
+        r as Reconciliation.Found
+        assertEq(c.sepa().details(r.id).transferTitle, title, "the found transfer's title")
+    }
+
     test("cancelling a coroutine mid-call is clean and the client stays usable") {
         val c = client(maxRetries = 0)
         fault("delay", 1, delayMs = 1500)
