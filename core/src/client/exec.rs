@@ -176,6 +176,11 @@ pub fn error_from_response(prepared: &Prepared, resp: &HttpResponse) -> Error {
             .with_operation(prepared.operation)
     };
 
+    // Only a final status says no. A 1xx (or no status at all: a host transport that could not
+    // read one) is no answer, and 499 is a proxy saying its own client left while the request
+    // was being handled: after a write, either may have been processed, whatever the body says.
+    let final_answer = status >= 200 && status != 499;
+
     if status == 401 {
         let msg = if text.contains("xo1") {
             "access denied (xo1): no API key was sent"
@@ -244,7 +249,7 @@ pub fn error_from_response(prepared: &Prepared, resp: &HttpResponse) -> Error {
                 }
             }
         }
-        if kind == ErrorKind::Unavailable && !safe_read {
+        if (kind == ErrorKind::Unavailable || !final_answer) && !safe_read {
             e = ambiguous(e);
         }
         return e;
@@ -263,7 +268,12 @@ pub fn error_from_response(prepared: &Prepared, resp: &HttpResponse) -> Error {
         .and_then(|b| b.message)
         .map(|m| crate::mask::mask_secrets(&m))
         .unwrap_or_else(|| format!("unexpected HTTP {status}"));
-    base(ErrorKind::Api, detail).with_retryable(false)
+    let e = base(ErrorKind::Api, detail).with_retryable(false);
+    if safe_read || final_answer {
+        e
+    } else {
+        ambiguous(e)
+    }
 }
 
 /// Rewrites the message of an ambiguous failure of a call that may have been processed.
@@ -293,6 +303,15 @@ pub fn decode<T: DeserializeOwned>(prepared: &Prepared, resp: &HttpResponse) -> 
         let offset = byte_offset(body, e.line(), e.column());
         (path_at(body, offset), describe_serde_error(&e))
     });
+    // A write's reply whose id is empty (`{"transferId": ""}`) decodes, but the operation it
+    // created cannot be followed: an `accepted` error with the raw body and the fingerprint.
+    let result = result.and_then(|value| match prepared.method.is_idempotent_read() {
+        true => Ok(value),
+        false => match empty_id(body) {
+            Some(key) => Err((key, "the id is empty".to_string())),
+            None => Ok(value),
+        },
+    });
     result.map_err(|(path, what)| {
         let at = if path.is_empty() {
             String::new()
@@ -306,6 +325,19 @@ pub fn decode<T: DeserializeOwned>(prepared: &Prepared, resp: &HttpResponse) -> 
             &format!("its reply could not be read ({what}{at})"),
         )
     })
+}
+
+/// The first top-level member of a JSON object reply that names an id (`id`, `…Id`) and is
+/// an empty or blank string.
+fn empty_id(body: &[u8]) -> Option<String> {
+    let serde_json::Value::Object(map) = serde_json::from_slice(body).ok()? else {
+        return None;
+    };
+    map.into_iter()
+        .find(|(k, v)| {
+            (k == "id" || k.ends_with("Id")) && v.as_str().is_some_and(|t| t.trim().is_empty())
+        })
+        .map(|(k, _)| crate::mask::mask_secrets(&k))
 }
 
 /// The byte offset of serde_json's 1-based line and column (column 0: the start of the line).
@@ -429,8 +461,24 @@ pub fn error_from_transport(prepared: &Prepared, err: &TransportError, timeout: 
         }
         TransportError::Body { response, failure } => {
             if !(200..300).contains(&response.status) {
-                // A refusal whose body broke is still a refusal (its status says so).
-                return error_from_response(prepared, response);
+                let e = error_from_response(prepared, response);
+                // A refusal whose body broke is still a refusal when its status alone says so
+                // (401, 429) or what arrived of the body named its code. Otherwise, after a
+                // write, the lost body may have been P100's P500/P501 ("the call may have been
+                // processed"), which come with HTTP 400: not a refusal.
+                let refusal = e.outcome() == Outcome::Rejected
+                    && !read
+                    && !matches!(response.status, 401 | 429)
+                    && e.code().is_none();
+                return if refusal {
+                    let lost = format!(
+                        "{} (the rest of the reply was lost: {failure})",
+                        e.message()
+                    );
+                    ambiguous(e.with_message(lost))
+                } else {
+                    e
+                };
             }
             let kind = match failure {
                 BodyFailure::Broken(_) => ErrorKind::Network,
