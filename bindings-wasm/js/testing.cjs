@@ -351,7 +351,8 @@ class Sandbox {
    * Makes the next `count` (default 1) `/v1/` requests — of `operation` only, when given, e.g.
    * `"sepa.partner_transfer"` — fail with `kind`: `429`, `500`, `503`, `"delay"`, `"drop"`,
    * `"malformed"`, `"process-then-drop"`, `"cut-body"`, `"slow-body"`, `"huge-body"`,
-   * `"wrong-shape"`, `"duplicate-keys"`, `"retry-after-date"`, `"5xx-with-code"`.
+   * `"wrong-shape"`, `"duplicate-keys"`, `"retry-after-date"`, `"5xx-with-code"`, `"429-bare"`,
+   * `"p500"`, `"p500-cut-body"`, `"499"`.
    * Resolves with `{ pending, faults }`.
    */
   injectFault(fault) {

@@ -55,7 +55,11 @@ export type FaultKind =
   | "wrong-shape"
   | "duplicate-keys"
   | "retry-after-date"
-  | "5xx-with-code";
+  | "5xx-with-code"
+  | "429-bare"
+  | "p500"
+  | "p500-cut-body"
+  | "499";
 
 /** `sb.injectFault(...)`: the next `count` `/v1/` requests fail this way. */
 export interface Fault {

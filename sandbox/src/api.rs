@@ -201,7 +201,9 @@ async fn serve(app: &Arc<App>, req: Request) -> Response {
     let fault = app.take_fault(resolved.as_ref().map(|(r, _)| r.name));
     if let Some(kind) = &fault {
         if let Some(refused) = faults::refusal(kind) {
-            return refused;
+            // p500-cut-body: the refusal's body is then cut short.
+            let kill = req.extensions().get::<ConnKill>().cloned();
+            return faults::reshape(kind, refused, kill).await;
         }
         match kind {
             FaultKind::Delay(d) => tokio::time::sleep(*d).await,

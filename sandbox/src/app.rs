@@ -50,6 +50,11 @@ pub enum FaultKind {
         /// Seconds ahead of the moment of the reply.
         secs: u64,
     },
+    /// 400 with a P500 body (as the API sends it) cut short: the headers announce the full
+    /// body, about half is sent, then the connection is closed. Not processed.
+    P500CutBody,
+    /// 499 (a proxy's "client closed request"), without a P-code. Not processed.
+    ClientClosed,
     /// A 5xx with a P500 body (and `Retry-After` when given). Not processed.
     ServerErrorWithCode {
         /// The HTTP status (500–599).
@@ -77,6 +82,8 @@ pub const FAULT_KINDS: &[&str] = &[
     "5xx-with-code",
     "429-bare",
     "p500",
+    "p500-cut-body",
+    "499",
 ];
 
 impl FaultKind {
@@ -97,6 +104,8 @@ impl FaultKind {
             FaultKind::WrongShape => "wrong-shape",
             FaultKind::DuplicateKeys => "duplicate-keys",
             FaultKind::RetryAfterDate { .. } => "retry-after-date",
+            FaultKind::P500CutBody => "p500-cut-body",
+            FaultKind::ClientClosed => "499",
             FaultKind::ServerErrorWithCode { status: 400, .. } => "p500",
             FaultKind::ServerErrorWithCode { .. } => "5xx-with-code",
         }
@@ -110,6 +119,8 @@ impl FaultKind {
             | FaultKind::Unavailable { .. }
             | FaultKind::Drop
             | FaultKind::RetryAfterDate { .. }
+            | FaultKind::P500CutBody
+            | FaultKind::ClientClosed
             | FaultKind::ServerErrorWithCode { .. } => false,
             FaultKind::Delay(_)
             | FaultKind::Malformed

@@ -199,6 +199,8 @@ impl FaultSpec {
                 status: 400,
                 retry_after: None,
             },
+            "p500-cut-body" => FaultKind::P500CutBody,
+            "499" => FaultKind::ClientClosed,
             "500" => FaultKind::ServerError,
             "503" => FaultKind::Unavailable {
                 retry_after: retry_after.map(header_value),
@@ -288,6 +290,16 @@ pub(crate) fn refusal(kind: &FaultKind) -> Option<Response> {
             p500("Unknown exception (injected by the sandbox: 5xx-with-code)"),
             retry_after.clone(),
         ),
+        FaultKind::P500CutBody => with_retry_after(
+            StatusCode::BAD_REQUEST,
+            p500("Unknown exception (injected by the sandbox: p500-cut-body)"),
+            None,
+        ),
+        FaultKind::ClientClosed => with_retry_after(
+            StatusCode::from_u16(499).unwrap_or(StatusCode::BAD_GATEWAY),
+            json!({ "statusCode": 499, "message": "Client Closed Request" }),
+            None,
+        ),
         FaultKind::Unavailable { retry_after } => with_retry_after(
             StatusCode::SERVICE_UNAVAILABLE,
             json!({
@@ -355,6 +367,7 @@ pub(crate) async fn reshape(kind: &FaultKind, real: Response, kill: Option<ConnK
         FaultKind::Malformed
         | FaultKind::ProcessThenDrop
         | FaultKind::CutBody
+        | FaultKind::P500CutBody
         | FaultKind::SlowBody(_)
         | FaultKind::HugeBody(_)
         | FaultKind::WrongShape
@@ -390,7 +403,7 @@ pub(crate) async fn reshape(kind: &FaultKind, real: Response, kill: Option<ConnK
             Ok(v) => Body::from(duplicate_keys(&v)),
             Err(_) => Body::from(bytes),
         },
-        FaultKind::CutBody => {
+        FaultKind::CutBody | FaultKind::P500CutBody => {
             let sent = bytes.len() / 2;
             let announced = bytes.len().max(sent + 1);
             parts

@@ -242,6 +242,26 @@ fn faults() -> Vec<Fault> {
             wasm: None,
         },
         Fault {
+            // The lost body may have been a P500: not a refusal.
+            name: "P500 with its body cut short (HTTP 400)",
+            spec: Some(json!({"kind": "p500-cut-body"})),
+            client: json!({}),
+            expect: e(json!("network"), "unknown", false, json!(400)),
+            executed: Executed::Never,
+            settle_ms: 0,
+            wasm: None,
+        },
+        Fault {
+            // A proxy's "client closed request": the request may have reached P100.
+            name: "499 from a proxy",
+            spec: Some(json!({"kind": "499"})),
+            client: json!({}),
+            expect: e(json!("api"), "unknown", false, json!(499)),
+            executed: Executed::Never,
+            settle_ms: 0,
+            wasm: None,
+        },
+        Fault {
             name: "502 with a P-code and Retry-After",
             spec: Some(json!({"kind": "5xx-with-code", "status": 502, "retryAfter": 1})),
             client: json!({}),

@@ -460,31 +460,30 @@ pub fn error_from_transport(prepared: &Prepared, err: &TransportError, timeout: 
             .with_operation(prepared.operation)
         }
         TransportError::Body { response, failure } => {
+            let kind = match failure {
+                BodyFailure::Broken(_) => ErrorKind::Network,
+                BodyFailure::Timeout => ErrorKind::Timeout,
+                BodyFailure::TooLarge(_) => ErrorKind::Decode,
+            };
             if !(200..300).contains(&response.status) {
                 let e = error_from_response(prepared, response);
                 // A refusal whose body broke is still a refusal when its status alone says so
                 // (401, 429) or what arrived of the body named its code. Otherwise, after a
                 // write, the lost body may have been P100's P500/P501 ("the call may have been
                 // processed"), which come with HTTP 400: not a refusal.
-                let refusal = e.outcome() == Outcome::Rejected
+                let maybe_processed = e.outcome() == Outcome::Rejected
                     && !read
                     && !matches!(response.status, 401 | 429)
                     && e.code().is_none();
-                return if refusal {
-                    let lost = format!(
-                        "{} (the rest of the reply was lost: {failure})",
-                        e.message()
-                    );
-                    ambiguous(e.with_message(lost))
-                } else {
-                    e
-                };
+                if !maybe_processed {
+                    return e;
+                }
+                let lost = format!(
+                    "P100 answered HTTP {} but its reply was lost before its error code ({failure})",
+                    response.status
+                );
+                return ambiguous(e.with_message(lost).with_kind(kind));
             }
-            let kind = match failure {
-                BodyFailure::Broken(_) => ErrorKind::Network,
-                BodyFailure::Timeout => ErrorKind::Timeout,
-                BodyFailure::TooLarge(_) => ErrorKind::Decode,
-            };
             let why = match failure {
                 BodyFailure::Broken(m) => format!(
                     "its reply was cut short after {} bytes ({})",

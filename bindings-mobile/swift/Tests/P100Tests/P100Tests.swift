@@ -90,7 +90,7 @@ final class P100Tests: XCTestCase, @unchecked Sendable {
     // ---- the shared scenario -------------------------------------------------------------
 
     /// Every `*.json` of tests/scenarios (partner_day, fault_matrix…), each on a fresh sandbox
-    /// state; prints "fault_matrix: N/711 steps, M/162 cells".
+    /// state; prints "fault_matrix: N/789 steps, M/180 cells".
     func test01SharedScenarios() async throws {
         let s = try await sandbox()
         let files = try FileManager.default.contentsOfDirectory(

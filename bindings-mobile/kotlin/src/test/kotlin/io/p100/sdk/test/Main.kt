@@ -189,7 +189,7 @@ private suspend fun activate(
 
 private val tests = ArrayList<Pair<String, suspend () -> Unit>>()
 
-/** One line per shared scenario ("fault_matrix: N/711 steps, M/162 cells"), printed at the end. */
+/** One line per shared scenario ("fault_matrix: N/789 steps, M/180 cells"), printed at the end. */
 private val scenarioSummaries = ArrayList<String>()
 
 private fun test(
