@@ -327,17 +327,31 @@ pub fn decode<T: DeserializeOwned>(prepared: &Prepared, resp: &HttpResponse) -> 
     })
 }
 
-/// The first top-level member of a JSON object reply that names an id (`id`, `…Id`) and is
-/// an empty or blank string.
+/// The ids a write's reply names what it created by (the `*Created` models' ids and their
+/// `id` alias). Other `…Id` members (`txId` of an order not yet paid…) may well be empty.
+const CREATED_IDS: [&str; 6] = [
+    "id",
+    "transferId",
+    "withdrawalId",
+    "exchangeId",
+    "orderId",
+    "cardId",
+];
+
+/// The first top-level member of a JSON object reply that is one of [`CREATED_IDS`] and is an
+/// empty or blank string.
 fn empty_id(body: &[u8]) -> Option<String> {
     let serde_json::Value::Object(map) = serde_json::from_slice(body).ok()? else {
         return None;
     };
-    map.into_iter()
-        .find(|(k, v)| {
-            (k == "id" || k.ends_with("Id")) && v.as_str().is_some_and(|t| t.trim().is_empty())
+    CREATED_IDS
+        .into_iter()
+        .find(|k| {
+            map.get(*k)
+                .and_then(serde_json::Value::as_str)
+                .is_some_and(|t| t.trim().is_empty())
         })
-        .map(|(k, _)| crate::mask::mask_secrets(&k))
+        .map(str::to_string)
 }
 
 /// The byte offset of serde_json's 1-based line and column (column 0: the start of the line).
@@ -584,6 +598,21 @@ pub fn retry_delay(
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn only_an_empty_created_id_makes_a_write_reply_unusable() {
+        let empty = |b: &str| empty_id(b.as_bytes());
+        assert_eq!(
+            empty(r#"{"orderId":"","txId":"t"}"#).as_deref(),
+            Some("orderId")
+        );
+        assert_eq!(empty(r#"{"id":" "}"#).as_deref(), Some("id"));
+        // An order not yet paid has no transaction id: fine.
+        assert_eq!(empty(r#"{"orderId":"o1","txId":""}"#), None);
+        assert_eq!(empty(r#"{"transferId":null}"#), None); // a decode error of its own
+        assert_eq!(empty(r#"[{"transferId":""}]"#), None);
+        assert_eq!(empty("not json"), None);
+    }
 
     #[test]
     fn retry_after_takes_seconds_and_http_dates() {
