@@ -178,8 +178,10 @@ fn on_main_thread(py: Python<'_>) -> PyResult<bool> {
 pub fn block(py: Python<'_>, call: Pending) -> PyResult<Py<PyAny>> {
     let rt = runtime();
     let Pending(call, keep) = call;
-    let mut handle = rt.spawn(call);
+    // Before the call starts: a signal handled in this Python call would otherwise leave it
+    // running, with nobody to keep it.
     let main = on_main_thread(py)?;
+    let mut handle = rt.spawn(call);
     let (joined, _inside) = py.detach(|| {
         let joined = loop {
             if !main {

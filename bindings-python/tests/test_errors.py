@@ -284,22 +284,27 @@ def test_a_task_cancelled_after_its_result_landed_keeps_the_call(
     assert client.transfers.details(transfer).amount == Decimal("1.22")
 
 
+def ctrl_c_once_the_request_arrived(sandbox: Sandbox, after: float) -> None:
+    """Ctrl-C `after` seconds once the queued fault was taken, i.e. the request reached the
+    sandbox. Not on a fixed timer: on a loaded machine the signal could land before the call
+    started (in Python code outside `pytest.raises`)."""
+
+    def run() -> None:
+        deadline = time.monotonic() + 10
+        while sandbox.control("faults", method="GET")["faults"] and time.monotonic() < deadline:
+            time.sleep(0.01)
+        time.sleep(after)
+        signal.raise_signal(signal.SIGINT)
+
+    threading.Thread(target=run).start()
+
+
 def test_ctrl_c_on_a_blocking_money_call_is_a_keyboard_interrupt_and_keeps_the_call(
     sandbox: Sandbox, client: p100.Client
 ) -> None:
     uid = funded_user(sandbox, client)
     fault(sandbox, "slow-body", operation="transfers.create", delayMs=3000)
-
-    def ctrl_c_once_the_request_arrived() -> None:
-        # Not on a fixed timer: on a loaded machine the signal could land before the call
-        # started (in Python code outside `pytest.raises`, or consumed by a conversion).
-        deadline = time.monotonic() + 10
-        while sandbox.control("faults", method="GET")["faults"] and time.monotonic() < deadline:
-            time.sleep(0.02)
-        time.sleep(0.2)  # the reply's body is now held back for 3 s
-        signal.raise_signal(signal.SIGINT)
-
-    threading.Thread(target=ctrl_c_once_the_request_arrived).start()
+    ctrl_c_once_the_request_arrived(sandbox, after=0.2)  # its body is held back for 3 s
     with (
         p100.Client(sandbox.api_key, sandbox.base_url, max_retries=0) as c,
         pytest.raises(KeyboardInterrupt),
@@ -325,7 +330,7 @@ def test_ctrl_c_when_the_blocking_call_had_just_finished_keeps_it(
         raise KeyboardInterrupt
 
     old = signal.signal(signal.SIGINT, slow_handler)
-    threading.Timer(0.15, lambda: signal.raise_signal(signal.SIGINT)).start()
+    ctrl_c_once_the_request_arrived(sandbox, after=0.0)  # its reply comes 0.3 s later
     c = p100.Client(sandbox.api_key, sandbox.base_url, max_retries=0)
     try:
         with pytest.raises(KeyboardInterrupt):
