@@ -5,59 +5,18 @@
 
 use std::time::Duration;
 
-use p100::models::*;
-use p100::{Amount, Client, Currency, ErrorKind, Outcome, RetryPolicy};
-use tokio::io::{AsyncReadExt, AsyncWriteExt};
-use tokio::net::TcpListener;
+use p100::{Client, ErrorKind, Outcome, RetryPolicy};
+
+mod common;
+use common::sepa;
 
 /// A peer that answers every connection with `reply` (then closes), counting requests.
 async fn peer(reply: Vec<u8>) -> (String, std::sync::Arc<std::sync::atomic::AtomicUsize>) {
-    let listener = TcpListener::bind("127.0.0.1:0").await.unwrap();
-    let url = format!("http://{}", listener.local_addr().unwrap());
-    let count = std::sync::Arc::new(std::sync::atomic::AtomicUsize::new(0));
-    let seen = count.clone();
-    tokio::spawn(async move {
-        loop {
-            let Ok((mut sock, _)) = listener.accept().await else {
-                return;
-            };
-            seen.fetch_add(1, std::sync::atomic::Ordering::SeqCst);
-            let reply = reply.clone();
-            tokio::spawn(async move {
-                // Read the request head (and any body the client sends with it).
-                let mut buf = vec![0u8; 64 * 1024];
-                let _ = tokio::time::timeout(Duration::from_millis(200), sock.read(&mut buf)).await;
-                let _ = sock.write_all(&reply).await;
-                let _ = sock.flush().await;
-                let _ = sock.shutdown().await;
-            });
-        }
-    });
-    (url, count)
+    common::peer(reply, Duration::ZERO).await
 }
 
 fn client(url: &str) -> Client {
-    Client::builder()
-        .api_key("raw-peer-key")
-        .base_url(url)
-        .timeout(Duration::from_secs(3))
-        .retry_policy(RetryPolicy {
-            max_retries: 2,
-            initial_delay: Duration::from_millis(10),
-            max_delay: Duration::from_millis(20),
-        })
-        .build()
-        .unwrap()
-}
-
-fn sepa() -> PartnerSepaTransferRequest {
-    PartnerSepaTransferRequest {
-        amount: Amount::parse("25.00").unwrap(),
-        currency: Currency::Eur,
-        destination_iban: "DE89370400440532013000".into(),
-        transfer_title: "Invoice 2026-11".into(),
-        ..Default::default()
-    }
+    common::client_at(url, Duration::from_secs(3))
 }
 
 fn assert_no_card_data(e: &p100::Error) {

@@ -16,69 +16,14 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use p100::client::Reconciliation;
-use p100::models::*;
 use p100::transport::{BoxFuture, HttpRequest, HttpResponse, Transport, TransportError};
-use p100::{Amount, Client, Currency, Outcome, RetryPolicy};
+use p100::{Client, Outcome};
 use serde_json::json;
-use tokio::io::{AsyncReadExt, AsyncWriteExt};
-use tokio::net::TcpListener;
 use wiremock::matchers::method;
 use wiremock::{Mock, MockServer, ResponseTemplate};
 
-fn retry() -> RetryPolicy {
-    RetryPolicy {
-        max_retries: 2,
-        initial_delay: Duration::from_millis(10),
-        max_delay: Duration::from_millis(20),
-    }
-}
-
-fn client_at(url: &str, timeout: Duration) -> Client {
-    Client::builder()
-        .api_key("review-key")
-        .base_url(url)
-        .timeout(timeout)
-        .retry_policy(retry())
-        .build()
-        .unwrap()
-}
-
-fn sepa() -> PartnerSepaTransferRequest {
-    PartnerSepaTransferRequest {
-        amount: Amount::parse("25.00").unwrap(),
-        currency: Currency::Eur,
-        destination_iban: "DE89370400440532013000".into(),
-        transfer_title: "Invoice 2026-11".into(),
-        ..Default::default()
-    }
-}
-
-/// A raw TCP peer: reads the request, writes `reply`, then waits `hold` before closing (a
-/// long `hold` keeps the body from ever finishing). Counts connections.
-async fn peer(reply: Vec<u8>, hold: Duration) -> (String, Arc<AtomicUsize>) {
-    let listener = TcpListener::bind("127.0.0.1:0").await.unwrap();
-    let url = format!("http://{}", listener.local_addr().unwrap());
-    let count = Arc::new(AtomicUsize::new(0));
-    let seen = count.clone();
-    tokio::spawn(async move {
-        loop {
-            let Ok((mut sock, _)) = listener.accept().await else {
-                return;
-            };
-            seen.fetch_add(1, Ordering::SeqCst);
-            let reply = reply.clone();
-            tokio::spawn(async move {
-                let mut buf = vec![0u8; 64 * 1024];
-                let _ = tokio::time::timeout(Duration::from_millis(200), sock.read(&mut buf)).await;
-                let _ = sock.write_all(&reply).await;
-                let _ = sock.flush().await;
-                tokio::time::sleep(hold).await;
-                let _ = sock.shutdown().await;
-            });
-        }
-    });
-    (url, count)
-}
+mod common;
+use common::{client_at, peer, retry, sepa};
 
 /// Asserts the money-safety rule for an error of a money-moving call that may have happened.
 async fn assert_may_have_happened(c: &Client, e: &p100::Error, what: &str) {
@@ -158,7 +103,7 @@ async fn money_call_with_a_non_final_or_missing_status_is_unknown() {
     for status in [0u16, 102, 103] {
         let n = Arc::new(AtomicUsize::new(0));
         let c = Client::builder()
-            .api_key("review-key")
+            .api_key("test-key")
             .base_url("http://127.0.0.1:9")
             .retry_policy(retry())
             .transport(Arc::new(Fixed(status, n.clone())))
