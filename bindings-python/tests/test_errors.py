@@ -304,12 +304,18 @@ def test_ctrl_c_on_a_blocking_money_call_is_a_keyboard_interrupt_and_keeps_the_c
 ) -> None:
     uid = funded_user(sandbox, client)
     fault(sandbox, "slow-body", operation="transfers.create", delayMs=3000)
+    # Python's own Ctrl-C handler, even when the test runner was started with SIGINT ignored
+    # (a background job of a non-interactive shell is).
+    old = signal.signal(signal.SIGINT, signal.default_int_handler)
     ctrl_c_once_the_request_arrived(sandbox, after=0.2)  # its body is held back for 3 s
-    with (
-        p100.Client(sandbox.api_key, sandbox.base_url, max_retries=0) as c,
-        pytest.raises(KeyboardInterrupt),
-    ):
-        c.transfers.create(source_external_user_id=uid, amount="4.56", currency="eur")
+    try:
+        with (
+            p100.Client(sandbox.api_key, sandbox.base_url, max_retries=0) as c,
+            pytest.raises(KeyboardInterrupt),
+        ):
+            c.transfers.create(source_external_user_id=uid, amount="4.56", currency="eur")
+    finally:
+        signal.signal(signal.SIGINT, old)
     kept = c.take_cancelled()
     assert len(kept) == 1, kept
     assert kept[0].outcome == "unknown" and kept[0].fingerprint is not None
