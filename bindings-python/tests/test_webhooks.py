@@ -36,6 +36,31 @@ def test_verify_rejects_anything_else(header: str | None) -> None:
         webhooks.Verifier(TOKEN).verify(header)
 
 
+def _token() -> str:
+    return "whsec-" + "kept-out-of-tracebacks"
+
+
+@pytest.mark.parametrize("body", ["{}", "not json"])
+def test_the_token_is_not_in_a_traceback_that_records_locals(body: str) -> None:
+    """A refused delivery (or, after a right token, a body that does not parse) raises from
+    the SDK's frames: error trackers and `pytest -l` print their locals."""
+    import traceback
+
+    calls = [
+        lambda: webhooks.verify("Bearer wrong", _token()),
+        lambda: webhooks.verify_and_parse("Bearer wrong", body, _token()),
+        lambda: webhooks.verify_and_parse(_token(), b"\xff" + body.encode(), _token()),
+    ]
+    for call in calls:
+        with pytest.raises(p100.P100Error) as info:
+            call()
+        shown = "".join(
+            traceback.TracebackException.from_exception(info.value, capture_locals=True).format()
+        )
+        assert "kept-out-of-tracebacks" not in shown, shown
+        assert "verify" in shown  # the SDK's frames are there, without the token
+
+
 def test_empty_token_is_a_config_error() -> None:
     with pytest.raises(p100.ConfigError):
         webhooks.verify(TOKEN, "")

@@ -122,7 +122,12 @@ def verify(authorization: str | None, token: str) -> None:
     :class:`p100.WebhookUnauthorizedError` (answer 401) when it is missing or wrong, and
     :class:`p100.ConfigError` when ``token`` is empty.
     """
-    _verify(authorization, token)
+    try:
+        _verify(authorization, token)
+    finally:
+        # Not left in this frame (a valid header holds the token too): a traceback that
+        # records locals (pytest -l, rich, error trackers) would show it.
+        del authorization, token
 
 
 def parse(body: str | bytes) -> WebhookEvent:
@@ -138,7 +143,10 @@ def parse_named(body: str | bytes) -> tuple[str, WebhookEvent]:
 
 def verify_and_parse(authorization: str | None, body: str | bytes, token: str) -> WebhookEvent:
     """:func:`verify`, then :func:`parse`."""
-    _verify(authorization, token)
+    try:
+        _verify(authorization, token)
+    finally:
+        del authorization, token  # as in verify(): never in a traceback's locals
     return _parse(body)[1]
 
 
