@@ -16,6 +16,7 @@ use p100::Error;
 use serde::de::DeserializeOwned;
 use serde::Serialize;
 use serde_json::Value;
+use wasm_bindgen::prelude::wasm_bindgen;
 use wasm_bindgen::{JsCast, JsValue};
 
 /// Reads a JS value into the core type `T`. `what` names the argument (`"request"`) in errors
@@ -160,15 +161,17 @@ fn hide_secrets(value: &JsValue, depth: u32) {
     }
 }
 
-/// Makes `object[key]` (= `value`) non-enumerable: readable, but left out of `console.log`,
-/// `util.inspect`, `Object.keys` and `JSON.stringify`.
+#[wasm_bindgen(module = "/js/secret.cjs")]
+extern "C" {
+    #[wasm_bindgen(js_name = hideSecret)]
+    fn hide_secret(object: &js_sys::Object, key: &JsValue, value: &JsValue);
+}
+
+/// Makes `object[key]` (= `value`) a non-enumerable getter (`js/secret.cjs`): readable, but
+/// left out of `console.log`, `util.inspect` (with `showHidden` and `%o` too: a getter prints
+/// as `[Getter]`), `Object.keys` and `JSON.stringify`.
 pub(crate) fn hide(object: &js_sys::Object, key: &JsValue, value: &JsValue) {
-    let descriptor = js_sys::Object::new();
-    let _ = js_sys::Reflect::set(&descriptor, &"value".into(), value);
-    let _ = js_sys::Reflect::set(&descriptor, &"enumerable".into(), &JsValue::FALSE);
-    let _ = js_sys::Reflect::set(&descriptor, &"writable".into(), &JsValue::FALSE);
-    let _ = js_sys::Reflect::set(&descriptor, &"configurable".into(), &JsValue::TRUE);
-    js_sys::Object::define_property(object, key, descriptor.unchecked_ref());
+    hide_secret(object, key, value);
 }
 
 /// Refuses numbers with a fraction (or beyond 2^53) in an escape-hatch body: JS numbers cannot

@@ -168,9 +168,16 @@ test("cards: PAN and CVV come back as strings; updates resolve with undefined", 
   const card = await c.cards.create({ externalUserId: id, label: "Shopping", pin: "1234" });
   assert.equal(card.cardNumber.length, 16);
   assert.equal(card.cvv.length, 3);
-  // Secrets are readable, but console.log / util.inspect / JSON.stringify skip them.
-  const { inspect } = await import("node:util");
-  for (const shown of [inspect(card, { depth: 5 }), JSON.stringify(card)]) {
+  // Secrets are readable, but console.log / util.inspect / JSON.stringify skip them, hidden
+  // properties included (console.log("%o", card), showHidden).
+  const { format } = await import("node:util");
+  for (const shown of [
+    inspect(card, { depth: 5 }),
+    inspect(card, { depth: 5, showHidden: true }),
+    format("%o", card),
+    JSON.stringify(card),
+    JSON.stringify({ ...card }),
+  ]) {
     assert.ok(!shown.includes(card.cardNumber), "the PAN must not be printed");
     assert.ok(!shown.includes(`'${card.cvv}'`) && !shown.includes(`"${card.cvv}"`), "the CVV must not be printed");
     assert.ok(shown.includes(card.cardId), "non-secret fields are still shown");

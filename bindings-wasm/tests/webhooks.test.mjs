@@ -3,7 +3,7 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
 import http from "node:http";
-import { inspect } from "node:util";
+import { format, inspect } from "node:util";
 
 import { p100, client, control, uid, pollUntil } from "./helpers.mjs";
 
@@ -52,8 +52,21 @@ test("parseWebhook: unknown deliveries are events, not errors; non-JSON is a Dec
   const card = parseWebhook('{"event_type":"something.new","data":{"pan":"4111111111111111","code":"5813"}}');
   assert.equal(card.event, "unknown");
   assert.match(card.data.raw, /4111111111111111/);
-  for (const shown of [JSON.stringify(card), inspect(card, { depth: 9 }), Object.keys(card.data).join()]) {
-    for (const secret of ["4111111111111111", "5813"]) assert.ok(!shown.includes(secret), shown);
+  // Hidden properties too: console.log("%o", x) and console.dir(x, { showHidden: true }).
+  const code = parseWebhook('{"cardId":"c1","code":"493021"}');
+  assert.equal(code.data.code, "493021");
+  for (const event of [card, code]) {
+    const shown = [
+      JSON.stringify(event),
+      inspect(event, { depth: 9 }),
+      inspect(event, { depth: 9, showHidden: true }),
+      format("%o", event),
+      Object.keys(event.data).join(),
+      JSON.stringify({ ...event.data }),
+    ];
+    for (const text of shown) {
+      for (const secret of ["4111111111111111", "5813", "493021"]) assert.ok(!text.includes(secret), text);
+    }
   }
   const t = parseWebhook('{"event_type":"something.new","data":{"x":1}}');
   assert.equal(t.event, "unknown");
