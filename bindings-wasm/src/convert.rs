@@ -163,15 +163,11 @@ fn hide_secrets(value: &JsValue, depth: u32) {
 
 #[wasm_bindgen(module = "/js/secret.cjs")]
 extern "C" {
+    /// Makes `object[key]` (= `value`) a non-enumerable getter (`js/secret.cjs`): readable,
+    /// but left out of `console.log`, `util.inspect` (with `showHidden` and `%o` too: a getter
+    /// prints as `[Getter]`), `Object.keys` and `JSON.stringify`.
     #[wasm_bindgen(js_name = hideSecret)]
-    fn hide_secret(object: &js_sys::Object, key: &JsValue, value: &JsValue);
-}
-
-/// Makes `object[key]` (= `value`) a non-enumerable getter (`js/secret.cjs`): readable, but
-/// left out of `console.log`, `util.inspect` (with `showHidden` and `%o` too: a getter prints
-/// as `[Getter]`), `Object.keys` and `JSON.stringify`.
-pub(crate) fn hide(object: &js_sys::Object, key: &JsValue, value: &JsValue) {
-    hide_secret(object, key, value);
+    pub(crate) fn hide(object: &js_sys::Object, key: &JsValue, value: &JsValue);
 }
 
 /// Refuses numbers with a fraction (or beyond 2^53) in an escape-hatch body: JS numbers cannot

@@ -305,12 +305,12 @@ pub fn decode<T: DeserializeOwned>(prepared: &Prepared, resp: &HttpResponse) -> 
     });
     // A write's reply whose id is empty (`{"transferId": ""}`) decodes, but the operation it
     // created cannot be followed: an `accepted` error with the raw body and the fingerprint.
-    let result = result.and_then(|value| match prepared.method.is_idempotent_read() {
-        true => Ok(value),
-        false => match empty_id(body) {
-            Some(key) => Err((key, "the id is empty".to_string())),
-            None => Ok(value),
-        },
+    let empty = (!prepared.method.is_idempotent_read())
+        .then(|| empty_id(body))
+        .flatten();
+    let result = result.and_then(|value| match empty {
+        Some(key) => Err((key, "the id is empty".to_string())),
+        None => Ok(value),
     });
     result.map_err(|(path, what)| {
         let at = if path.is_empty() {

@@ -342,18 +342,10 @@ impl Client {
                 ),
             });
         };
+        let (holder, direction) = history_of(fp, kinds);
         let mut found: Vec<Transaction> = Vec::new();
         for (month, year) in months {
             let q = TransactionHistoryQuery::new(month, year);
-            // An internal transfer is looked for in its user's history (IN when it funds the
-            // user, OUT when it collects from them), so an equal transfer to another user
-            // cannot match.
-            let direction = direction_of(fp, kinds);
-            let holder = match (&fp.external_user_id, &fp.destination) {
-                (Some(user), _) => Some(user),
-                (None, Some(user)) if kinds == ["transfer"] => Some(user),
-                (None, _) => None,
-            };
             let history = match holder {
                 Some(user) => self.users().transactions(user, &q).await?,
                 None => self.partner().transactions(&q).await?,
@@ -367,7 +359,6 @@ impl Client {
         // The same entry listed in two months' histories is one operation.
         let mut ids = std::collections::HashSet::new();
         found.retain(|t| t.id.as_ref().is_none_or(|id| ids.insert(id.clone())));
-        let direction = direction_of(fp, kinds);
         if found.iter().any(|t| !is_certain(fp, kinds, direction, t)) {
             return Ok(Reconciliation::CannotTell {
                 reason: "a history entry that may be it lacks a readable type, amount or time \
@@ -512,12 +503,14 @@ impl Client {
     }
 }
 
-/// The direction the operation has in the history read: IN in the history of the user a
-/// transfer funds, else OUT.
-fn direction_of(fp: &Fingerprint, kinds: &[&str]) -> &'static str {
+/// Whose history to read (a user's, else the partner's) and the operation's direction there.
+/// An internal transfer is looked for in its user's history (IN when it funds the user, OUT
+/// when it collects from them), so an equal transfer to another user cannot match.
+fn history_of<'a>(fp: &'a Fingerprint, kinds: &[&str]) -> (Option<&'a str>, &'static str) {
     match (&fp.external_user_id, &fp.destination) {
-        (None, Some(_)) if kinds == ["transfer"] => "in",
-        _ => "out",
+        (Some(user), _) => (Some(user), "out"),
+        (None, Some(user)) if kinds == ["transfer"] => (Some(user), "in"),
+        (None, _) => (None, "out"),
     }
 }
 

@@ -805,7 +805,8 @@ fn detect(p: &Map<String, Value>) -> Option<Kind> {
     let deposit_type = p
         .get("type")
         .and_then(Value::as_str)
-        .is_some_and(|t| words(t).contains("deposit") || words(t).contains("incoming"));
+        .map(words)
+        .is_some_and(|t| t.contains("deposit") || t.contains("incoming"));
     if any(&["sepaDepositId", "senderIban", "senderName"]) || deposit_type {
         return Some(Kind::SepaDeposit);
     }
