@@ -17,7 +17,7 @@ use std::time::Duration;
 
 use p100::client::Reconciliation;
 use p100::transport::{BoxFuture, HttpRequest, HttpResponse, Transport, TransportError};
-use p100::{Client, Outcome};
+use p100::{Client, ErrorKind, Outcome};
 use serde_json::json;
 use wiremock::matchers::method;
 use wiremock::{Mock, MockServer, ResponseTemplate};
@@ -63,6 +63,14 @@ async fn money_call_400_with_body_cut_short_is_unknown() {
     assert_eq!(count.load(Ordering::SeqCst), 1, "never sent twice");
     assert_eq!(e.status(), Some(400));
     assert_may_have_happened(&c, &e, "400 with its body cut short").await;
+    assert_eq!(
+        (e.outcome(), e.kind()),
+        (Outcome::Unknown, ErrorKind::Network),
+        "{e:?}"
+    );
+    // A read answered the same way is still a refusal: nothing can be duplicated.
+    let read = c.partner().balances().await.unwrap_err();
+    assert_eq!(read.outcome(), Outcome::Rejected, "{read:?}");
 }
 
 /// The same, when the 400's body stops arriving and the deadline passes (BodyFailure::Timeout).
@@ -74,6 +82,11 @@ async fn money_call_400_whose_body_times_out_is_unknown() {
     let e = c.sepa().partner_transfer(&sepa()).await.unwrap_err();
     assert_eq!(e.status(), Some(400));
     assert_may_have_happened(&c, &e, "400 whose body timed out").await;
+    assert_eq!(
+        (e.outcome(), e.kind()),
+        (Outcome::Unknown, ErrorKind::Timeout),
+        "{e:?}"
+    );
 }
 
 /// A transport that answers every request with one fixed response.
@@ -112,6 +125,7 @@ async fn money_call_with_a_non_final_or_missing_status_is_unknown() {
         let e = c.sepa().partner_transfer(&sepa()).await.unwrap_err();
         assert_eq!(n.load(Ordering::SeqCst), 1);
         assert_may_have_happened(&c, &e, &format!("HTTP {status}")).await;
+        assert_eq!(e.outcome(), Outcome::Unknown, "HTTP {status}: {e:?}");
     }
 }
 
@@ -127,6 +141,7 @@ async fn money_call_answered_499_is_unknown() {
     let c = client_at(&server.uri(), Duration::from_secs(3));
     let e = c.sepa().partner_transfer(&sepa()).await.unwrap_err();
     assert_may_have_happened(&c, &e, "HTTP 499").await;
+    assert_eq!((e.outcome(), e.status()), (Outcome::Unknown, Some(499)));
 }
 
 /// A 2xx to a money call whose id is empty (`{"transferId":""}`) was returned as a success: the
@@ -152,4 +167,11 @@ async fn money_call_2xx_with_an_empty_id_is_an_accepted_error() {
             assert_eq!(e.raw_body(), Some(r#"{"transferId":""}"#));
         }
     }
+    // Only a write's reply: a read with an empty id is what it is.
+    Mock::given(method("GET"))
+        .respond_with(ResponseTemplate::new(200).set_body_json(json!({"id": ""})))
+        .mount(&server)
+        .await;
+    let read = c.request("GET", "/v1/partner/balances", None).await;
+    assert_eq!(read.unwrap(), json!({"id": ""}));
 }
