@@ -16,7 +16,9 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use p100::client::Reconciliation;
-use p100::transport::{BoxFuture, HttpRequest, HttpResponse, Transport, TransportError};
+use p100::transport::{
+    BodyFailure, BoxFuture, HttpRequest, HttpResponse, Transport, TransportError,
+};
 use p100::{Client, ErrorKind, Outcome};
 use serde_json::json;
 use wiremock::matchers::method;
@@ -104,6 +106,42 @@ impl Transport for Fixed {
                 body: vec![],
             })
         })
+    }
+}
+
+/// A transport whose 400 reply breaks with words holding a card number: the words are masked
+/// in the error, as in the 2xx case.
+#[derive(Debug)]
+struct CutWithCard;
+
+impl Transport for CutWithCard {
+    fn send(&self, _r: HttpRequest) -> BoxFuture<'_, Result<HttpResponse, TransportError>> {
+        Box::pin(async {
+            Err(TransportError::Body {
+                response: HttpResponse {
+                    status: 400,
+                    headers: vec![],
+                    body: br#"{"errorCode":"P5"#.to_vec(),
+                },
+                failure: BodyFailure::Broken("reset after card 4111111111111111".into()),
+            })
+        })
+    }
+}
+
+#[tokio::test]
+async fn a_lost_refusal_body_masks_the_transport_words() {
+    let c = Client::builder()
+        .api_key("test-key")
+        .base_url("http://127.0.0.1:9")
+        .transport(Arc::new(CutWithCard))
+        .build()
+        .unwrap();
+    let e = c.sepa().partner_transfer(&sepa()).await.unwrap_err();
+    assert_eq!(e.outcome(), Outcome::Unknown, "{e:?}");
+    for text in [e.to_string(), format!("{e:?}")] {
+        assert!(!text.contains("4111111111111111"), "{text}");
+        assert!(text.contains("1111"), "the last four digits stay: {text}");
     }
 }
 

@@ -492,9 +492,11 @@ pub fn error_from_transport(prepared: &Prepared, err: &TransportError, timeout: 
                 if !maybe_processed {
                     return e;
                 }
+                // The transport's words are masked, as in the 2xx case below.
                 let lost = format!(
-                    "P100 answered HTTP {} but its reply was lost before its error code ({failure})",
-                    response.status
+                    "P100 answered HTTP {} but its reply was lost before its error code ({})",
+                    response.status,
+                    crate::mask::mask_secrets(&failure.to_string())
                 );
                 return ambiguous(e.with_message(lost).with_kind(kind));
             }
