@@ -634,6 +634,34 @@ impl hyper::body::Body for Paced {
 mod tests {
     use super::*;
 
+    /// Every fault kind is documented wherever the kinds are listed: the README's table, the
+    /// npm typings' `FaultKind`, the Kotlin/Swift `injectFault` doc.
+    #[test]
+    fn every_fault_kind_is_documented_in_each_list() {
+        let root = concat!(env!("CARGO_MANIFEST_DIR"), "/..");
+        let read = |path: &str| {
+            std::fs::read_to_string(format!("{root}/{path}"))
+                .unwrap_or_else(|e| panic!("{path}: {e}"))
+        };
+        let readme = read("sandbox/README.md");
+        let typings = read("bindings-wasm/js/testing.d.ts");
+        let mobile = read("bindings-mobile/src/sandbox.rs");
+        for kind in FAULT_KINDS {
+            assert!(
+                readme.contains(&format!("| `{kind}` |")),
+                "sandbox/README.md: {kind}"
+            );
+            assert!(
+                typings.contains(&format!("| \"{kind}\"")),
+                "testing.d.ts: {kind}"
+            );
+            assert!(
+                mobile.contains(&format!("`{kind}`")),
+                "bindings-mobile/src/sandbox.rs: {kind}"
+            );
+        }
+    }
+
     #[test]
     fn duplicate_keys_repeat_every_secret_field_with_null() {
         let v = json!({"cardId": "c1", "cardNumber": "4111111111111111", "cvv": "987",
