@@ -60,13 +60,18 @@ fn fingerprint(sent_at_ms: i64) -> Fingerprint {
     }
 }
 
-/// The history `body`, and the details of SEPA transfer `t-1`: sent to the fingerprint's IBAN.
-async fn serve(server: &MockServer, body: serde_json::Value) {
+/// Answers `GET <at>` with `body`.
+async fn get_json(server: &MockServer, at: &str, body: serde_json::Value) {
     Mock::given(method("GET"))
-        .and(path("/v1/partner/transactions"))
+        .and(path(at))
         .respond_with(ResponseTemplate::new(200).set_body_json(body))
         .mount(server)
         .await;
+}
+
+/// The history `body`, and the details of SEPA transfer `t-1`: sent to the fingerprint's IBAN.
+async fn serve(server: &MockServer, body: serde_json::Value) {
+    get_json(server, "/v1/partner/transactions", body).await;
     sepa_details(server, ("t-1", Some(IBAN), Some(TITLE))).await;
 }
 
@@ -529,22 +534,17 @@ async fn a_client_clock_three_minutes_fast_does_not_make_it_not_found() {
 async fn an_unknown_currency_spelling_does_not_rule_out_the_withdrawal() {
     let address = "0xAbC0000000000000000000000000000000000001";
     let server = MockServer::start().await;
-    Mock::given(method("GET"))
-        .and(path("/v1/partner/transactions"))
-        .respond_with(
-            ResponseTemplate::new(200).set_body_json(json!({"transactions": [{
-            "id": "w-1", "type": "crypto_withdrawal", "amount": "25", "currency": "MATIC",
-            "status": "COMPLETED", "direction": "OUT", "createdAt": iso(now())}]})),
-        )
-        .mount(&server)
-        .await;
-    Mock::given(method("GET"))
-        .and(path("/v1/crypto-withdrawal/details/w-1"))
-        .respond_with(ResponseTemplate::new(200).set_body_json(json!({
-            "id": "w-1", "status": "COMPLETED", "amount": "25", "network": "polygon",
-            "destination": address})))
-        .mount(&server)
-        .await;
+    let entry = json!({"id": "w-1", "type": "crypto_withdrawal", "amount": "25",
+        "currency": "MATIC", "status": "COMPLETED", "direction": "OUT", "createdAt": iso(now())});
+    get_json(
+        &server,
+        "/v1/partner/transactions",
+        json!({"transactions": [entry]}),
+    )
+    .await;
+    let details = json!({"id": "w-1", "status": "COMPLETED", "amount": "25",
+        "network": "polygon", "destination": address});
+    get_json(&server, "/v1/crypto-withdrawal/details/w-1", details).await;
     let fp = Fingerprint {
         operation: "crypto.partner_withdrawal".into(),
         amount: Some(Amount::parse("25").unwrap()),
@@ -581,22 +581,17 @@ async fn an_exchange_to_another_currency_is_not_found_as_this_one() {
     let err = c.exchange().partner_execute(&req).await.unwrap_err();
     assert_eq!(err.outcome(), Outcome::Unknown);
     // Only the ETH exchange (another lock, another call) is in the history.
-    Mock::given(method("GET"))
-        .and(path("/v1/partner/transactions"))
-        .respond_with(
-            ResponseTemplate::new(200).set_body_json(json!({"transactions": [{
-            "id": "ex-eth", "type": "exchange", "amount": 100, "currency": "eur",
-            "status": "COMPLETED", "direction": "OUT", "createdAt": iso(now())}]})),
-        )
-        .mount(&server)
-        .await;
-    Mock::given(method("GET"))
-        .and(path("/v1/exchange/details/ex-eth"))
-        .respond_with(ResponseTemplate::new(200).set_body_json(json!({
-            "exchangeId": "ex-eth", "status": "COMPLETED", "amount": 100,
-            "currencyFrom": "eur", "currencyTo": "eth"})))
-        .mount(&server)
-        .await;
+    let entry = json!({"id": "ex-eth", "type": "exchange", "amount": 100, "currency": "eur",
+        "status": "COMPLETED", "direction": "OUT", "createdAt": iso(now())});
+    get_json(
+        &server,
+        "/v1/partner/transactions",
+        json!({"transactions": [entry]}),
+    )
+    .await;
+    let details = json!({"exchangeId": "ex-eth", "status": "COMPLETED", "amount": 100,
+        "currencyFrom": "eur", "currencyTo": "eth"});
+    get_json(&server, "/v1/exchange/details/ex-eth", details).await;
     let r = c.reconcile(&err).await.unwrap();
     assert!(
         !matches!(&r, Reconciliation::Found { id, .. } if id == "ex-eth"),
