@@ -181,7 +181,7 @@ impl fmt::Display for ErrorKind {
 /// |---|---|---|
 /// | `NotSent` | the request provably never left (validation, configuration, connection refused, DNS, connect timeout) | fix the input or retry: nothing can be duplicated |
 /// | `Rejected` | a reply said no (4xx, P-codes, 401, 429) | nothing happened; fix the cause (or wait, for 429) and send again |
-/// | `Unknown` | the request was sent and no usable reply came (timeout after sending, reset, 5xx, P500; after a write also a 3xx, a 1xx, a 499, or a refusal whose body was lost before its code) | do **not** send it again blindly: [`crate::Client::reconcile`] or the details endpoint tells whether it happened |
+/// | `Unknown` | the request was sent and no usable reply came (timeout after sending, reset, 5xx, P500 (also written `500`, or after a byte-order mark); after a write also a 3xx, a 1xx, a 499, or a refusal whose body was lost before its code) | do **not** send it again blindly: [`crate::Client::reconcile`] or the details endpoint tells whether it happened |
 /// | `Accepted` | a 2xx arrived but its body could not be read or decoded (or, after a write, its id is empty) | it happened: never send it again; the masked raw body may hold its id |
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum Outcome {

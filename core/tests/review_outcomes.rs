@@ -213,3 +213,54 @@ async fn money_call_2xx_with_an_empty_id_is_an_accepted_error() {
     let read = c.request("GET", "/v1/partner/balances", None).await;
     assert_eq!(read.unwrap(), json!({"id": ""}));
 }
+
+/// The reviewer's two doubtful forms of a server failure in a 400: a body that starts with a
+/// byte-order mark, and an `errorCode` written as a number or as bare digits. Each was read as a
+/// plain refusal (`rejected`) of the money call; they are P500 and the call may have happened.
+/// A refusal in the same forms (P433 as `433`) stays a refusal with its code, and a 2xx body
+/// with a byte-order mark decodes.
+#[tokio::test]
+async fn a_p500_with_a_byte_order_mark_or_a_numeric_code_is_unknown() {
+    let bom = "\u{feff}{\"errorCode\":\"P500\",\"errorMessage\":\"unknown exception\"}";
+    let failures = [
+        bom.to_string(),
+        r#"{"errorCode":500,"errorMessage":"unknown exception"}"#.to_string(),
+        r#"{"errorCode":"500"}"#.to_string(),
+    ];
+    for body in failures {
+        let server = MockServer::start().await;
+        Mock::given(method("POST"))
+            .respond_with(ResponseTemplate::new(400).set_body_string(body.clone()))
+            .mount(&server)
+            .await;
+        let c = client_at(&server.uri(), Duration::from_secs(3));
+        let e = c.sepa().partner_transfer(&sepa()).await.unwrap_err();
+        assert_may_have_happened(&c, &e, &body).await;
+        assert_eq!(e.outcome(), Outcome::Unknown, "{body}: {e:?}");
+        assert_eq!(e.code().map(|c| c.as_str()), Some("P500"), "{body}");
+        let sent = server.received_requests().await.unwrap();
+        let posts = sent.iter().filter(|r| r.method.as_str() == "POST").count();
+        assert_eq!(posts, 1, "{body}: sent again");
+    }
+
+    let server = MockServer::start().await;
+    Mock::given(method("POST"))
+        .respond_with(ResponseTemplate::new(400).set_body_string(r#"{"errorCode":433}"#))
+        .mount(&server)
+        .await;
+    let c = client_at(&server.uri(), Duration::from_secs(3));
+    let e = c.sepa().partner_transfer(&sepa()).await.unwrap_err();
+    assert_eq!(e.outcome(), Outcome::Rejected, "{e:?}");
+    assert_eq!(e.code().map(|c| c.as_str()), Some("P433"));
+
+    let server = MockServer::start().await;
+    Mock::given(method("POST"))
+        .respond_with(
+            ResponseTemplate::new(200).set_body_string("\u{feff}{\"transferId\":\"t-1\"}"),
+        )
+        .mount(&server)
+        .await;
+    let c = client_at(&server.uri(), Duration::from_secs(3));
+    let created = c.sepa().partner_transfer(&sepa()).await.unwrap();
+    assert_eq!(created.transfer_id, "t-1");
+}

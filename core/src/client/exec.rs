@@ -154,10 +154,32 @@ pub fn parse_retry_after(value: &str, now_ms: i64) -> Option<Duration> {
 #[derive(serde::Deserialize)]
 #[serde(rename_all = "camelCase")]
 struct ErrorBody {
+    #[serde(default, deserialize_with = "code_text")]
     error_code: Option<String>,
     error_name: Option<String>,
     error_message: Option<String>,
     message: Option<String>,
+}
+
+/// An `errorCode` as its text. The API sends `"P500"`; a number (`500`) or bare digits
+/// (`"500"`) name the same code, so a server failure written that way is still read as one and
+/// a write it answered stays `unknown`, never a refusal.
+fn code_text<'de, D: serde::Deserializer<'de>>(
+    d: D,
+) -> std::result::Result<Option<String>, D::Error> {
+    let code = match <serde_json::Value as serde::Deserialize>::deserialize(d)? {
+        serde_json::Value::String(s) => s,
+        serde_json::Value::Number(n) => n.to_string(),
+        _ => return Ok(None),
+    };
+    let digits = !code.is_empty() && code.bytes().all(|b| b.is_ascii_digit());
+    Ok(Some(if digits { format!("P{code}") } else { code }))
+}
+
+/// The body without a leading UTF-8 byte-order mark, which some servers and proxies write and
+/// JSON parsers refuse.
+fn without_bom(body: &[u8]) -> &[u8] {
+    body.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(body)
 }
 
 /// Turns a non-2xx response into the SDK error (pure).
@@ -166,7 +188,7 @@ pub fn error_from_response(prepared: &Prepared, resp: &HttpResponse) -> Error {
     let text = resp.text();
     let rid = request_id(resp);
     let safe_read = prepared.method.is_idempotent_read();
-    let parsed: Option<ErrorBody> = serde_json::from_slice(&resp.body).ok();
+    let parsed: Option<ErrorBody> = serde_json::from_slice(without_bom(&resp.body)).ok();
 
     let base = |kind: ErrorKind, msg: String| {
         Error::new(kind, msg)
@@ -294,10 +316,11 @@ fn ambiguous(e: Error) -> Error {
 /// arrived: the operation happened) and it carries the raw body, secrets masked, so nothing is
 /// lost. The message names the field path and never echoes a value.
 pub fn decode<T: DeserializeOwned>(prepared: &Prepared, resp: &HttpResponse) -> Result<T> {
-    let body: &[u8] = if resp.body.iter().all(u8::is_ascii_whitespace) {
+    let body = without_bom(&resp.body);
+    let body: &[u8] = if body.iter().all(u8::is_ascii_whitespace) {
         b"null"
     } else {
-        &resp.body
+        body
     };
     let result = serde_json::from_slice::<T>(body).map_err(|e| {
         let offset = byte_offset(body, e.line(), e.column());
