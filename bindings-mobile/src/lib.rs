@@ -22,17 +22,9 @@
 #![allow(clippy::result_large_err)]
 
 use p100::bindings::uniffi::P100Error;
-use p100::client::Environment;
-use p100::models::FileUpload;
-use p100::{Amount, Fingerprint, Reconciliation};
+use p100::Amount;
 
 uniffi::setup_scaffolding!("p100_mobile");
-
-// Core types that are declared with `#[uniffi::remote]` in the core (not through `model!`).
-uniffi::use_remote_type!(p100::FileUpload);
-uniffi::use_remote_type!(p100::Environment);
-uniffi::use_remote_type!(p100::Fingerprint);
-uniffi::use_remote_type!(p100::Reconciliation);
 
 /// Exports impl blocks with async methods to Swift/Kotlin, on uniffi's Tokio runtime (the one
 /// place that says so).

@@ -24,82 +24,9 @@
 
 use std::fmt;
 
-use crate::client::{Environment, Fingerprint, Reconciliation};
+use crate::client::Fingerprint;
 use crate::error::ErrorDetails as P100ErrorDetails;
-use crate::models::FileUpload;
 use crate::{Amount, Error, ErrorKind, Outcome, SecretString};
-
-// The types that are not declared through `model!` (they have hand-written `Debug` impls or
-// are not models). `remote` re-states their fields for uniffi without redefining them; the
-// compiler checks that the fields match. `bindings-mobile` imports them with
-// `uniffi::use_remote_type!`.
-
-/// One file of a multipart upload (KYC documents, proof of address).
-#[uniffi::remote(Record)]
-pub struct FileUpload {
-    /// File name sent with the part (`passport.jpg`).
-    pub file_name: String,
-    /// The file's bytes.
-    pub data: Vec<u8>,
-}
-
-/// What a money-moving call sent, carried by its error when the outcome is `unknown` or
-/// `accepted` (`e.fingerprint` in Swift and Kotlin): the input of `client.reconcile(error)`.
-/// Holds no secret (no PIN, no card data).
-#[uniffi::remote(Record)]
-pub struct Fingerprint {
-    /// The operation (`"sepa.partner_transfer"`).
-    pub operation: String,
-    /// The amount sent, when the call had one.
-    pub amount: Option<Amount>,
-    /// The currency (sold currency for exchanges), lower case, when the call had one.
-    pub currency: Option<String>,
-    /// Where the money went: IBAN, wallet address or user, when the call said; the bought
-    /// currency (lower case) for exchanges.
-    pub destination: Option<String>,
-    /// The user whose balance pays, if not the partner.
-    pub external_user_id: Option<String>,
-    /// When the first attempt was sent, in milliseconds since 1970-01-01 UTC.
-    pub sent_at_ms: i64,
-    /// The SEPA transfer's title, when the call had one.
-    #[uniffi(default = None)]
-    pub title: Option<String>,
-    /// The crypto withdrawal's network, lower case, when the call said.
-    #[uniffi(default = None)]
-    pub network: Option<String>,
-}
-
-/// The answer of `client.reconcile(error)`: did the operation of an ambiguous error happen?
-/// `Found` (its id and status in the history), `NotFound` (the history does not show it, or the
-/// error proves it never happened) or `CannotTell` (several matches, or an operation the history
-/// does not list: `reason` names what to check instead).
-#[uniffi::remote(Enum)]
-pub enum Reconciliation {
-    /// The operation happened: its id and its status in the history.
-    Found {
-        /// The operation's id (use it with the details endpoint and `waitFor`).
-        id: String,
-        /// Its status as the history shows it.
-        status: Option<String>,
-    },
-    /// The history shows no such operation (yet): it may still appear, so check again after a
-    /// while before sending the call again.
-    NotFound,
-    /// The history cannot answer.
-    CannotTell {
-        /// Why, and what to check instead.
-        reason: String,
-    },
-}
-
-/// A P100 environment.
-#[uniffi::remote(Enum)]
-pub enum Environment {
-    /// `https://partner-api-stage.p100.io`: test data, no real money.
-    Staging,
-    /// `https://partner-api.p100.io`: real money.
-    Production,
-}
 
 /// Per-enum hook of `string_enum!`: nothing to add, the `derive(uniffi::Enum)` in `macros.rs`
 /// covers the known values and the `Unknown(String)` variant.

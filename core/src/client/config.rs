@@ -15,6 +15,7 @@ pub const PRODUCTION_URL: &str = "https://partner-api.p100.io";
 
 /// A P100 environment.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[cfg_attr(feature = "uniffi", derive(::uniffi::Enum))]
 pub enum Environment {
     /// `https://partner-api-stage.p100.io`: test data, no real money.
     Staging,

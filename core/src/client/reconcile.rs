@@ -26,15 +26,16 @@ use crate::models::{Transaction, TransactionHistoryQuery};
 use crate::transport::Body;
 use crate::Amount;
 
-/// What was sent: the input of [`Client::reconcile`], attached to every error of a
-/// money-moving call whose outcome is [`Outcome::Unknown`] or [`Outcome::Accepted`].
-/// Holds no secret (no PIN, no card data).
+/// What a money-moving call sent, carried by its error when the outcome is `unknown` or
+/// `accepted` (`e.fingerprint` in every language): the input of `client.reconcile(error)`
+/// ([`Client::reconcile`]). Holds no secret (no PIN, no card data).
 ///
 /// Serializes as `{operation, amount, currency, destination, externalUserId, sentAtMs, title,
 /// network}` so that it can be stored, and so that the bindings hand it over as a plain object
 /// (`title` and `network` may be absent: fingerprints stored before they existed).
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 #[serde(rename_all = "camelCase")]
+#[cfg_attr(feature = "uniffi", derive(::uniffi::Record))]
 pub struct Fingerprint {
     /// The operation (`"sepa.partner_transfer"`).
     pub operation: String,
@@ -53,9 +54,11 @@ pub struct Fingerprint {
     /// The SEPA transfer's title (`transferTitle`): two payments of one amount to one IBAN
     /// differ by it.
     #[serde(default)]
+    #[cfg_attr(feature = "uniffi", uniffi(default = None))]
     pub title: Option<String>,
     /// The crypto withdrawal's network, lower case: one address may exist on several networks.
     #[serde(default)]
+    #[cfg_attr(feature = "uniffi", uniffi(default = None))]
     pub network: Option<String>,
 }
 
@@ -98,19 +101,24 @@ impl Fingerprint {
     }
 }
 
-/// The answer of [`Client::reconcile`]. Serializes as `{"result": "found", "id", "status"}`,
+/// The answer of `client.reconcile(error)` ([`Client::reconcile`]): did the operation of an
+/// ambiguous error happen? `Found` (its id and status in the history), `NotFound` (the history
+/// does not show it, or the error proves it never happened) or `CannotTell` (several matches, or
+/// an operation the history does not list: `reason` names what to check instead). Serializes as `{"result": "found", "id", "status"}`,
 /// `{"result": "not_found"}` or `{"result": "cannot_tell", "reason"}`.
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 #[serde(tag = "result", rename_all = "snake_case")]
+#[cfg_attr(feature = "uniffi", derive(::uniffi::Enum))]
 pub enum Reconciliation {
     /// The operation happened: its id and its status in the history.
     Found {
-        /// The operation's id (use it with the details endpoint and `wait_for`).
+        /// The operation's id (use it with the details endpoint and to wait for it).
         id: String,
         /// Its status as the history shows it.
         status: Option<String>,
     },
-    /// The history shows no such operation (yet): see the module docs before sending again.
+    /// The history shows no such operation (yet): it may still appear, so check again after a
+    /// while before sending the call again.
     NotFound,
     /// The history cannot answer (several matches, or an operation the history does not list).
     CannotTell {

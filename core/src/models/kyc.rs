@@ -7,8 +7,9 @@ use crate::{validate, SecretString};
 
 /// One file of a multipart upload (KYC documents, proof of address).
 ///
-/// Sent as a multipart part, never as JSON. `Debug` shows the name and the size only.
+/// Sent as a multipart part, never as JSON. Its `Debug` output shows the name and the size only.
 #[derive(Clone, PartialEq, Eq, Default)]
+#[cfg_attr(feature = "uniffi", derive(::uniffi::Record))]
 pub struct FileUpload {
     /// File name sent with the part (`passport.jpg`); its extension helps the server pick the
     /// content type.

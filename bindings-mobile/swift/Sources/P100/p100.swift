@@ -4392,10 +4392,13 @@ public func FfiConverterTypeFiatBalance_lower(_ value: FiatBalance) -> RustBuffe
 
 /**
  * One file of a multipart upload (KYC documents, proof of address).
+ *
+ * Sent as a multipart part, never as JSON. Its `Debug` output shows the name and the size only.
  */
 public struct FileUpload: Equatable, Hashable {
     /**
-     * File name sent with the part (`passport.jpg`).
+     * File name sent with the part (`passport.jpg`); its extension helps the server pick the
+     * content type.
      */
     public let fileName: String
     /**
@@ -4407,7 +4410,8 @@ public struct FileUpload: Equatable, Hashable {
     // declare one manually.
     public init(
         /**
-         * File name sent with the part (`passport.jpg`).
+         * File name sent with the part (`passport.jpg`); its extension helps the server pick the
+         * content type.
          */fileName: String, 
         /**
          * The file's bytes.
@@ -4461,8 +4465,12 @@ public func FfiConverterTypeFileUpload_lower(_ value: FileUpload) -> RustBuffer 
 
 /**
  * What a money-moving call sent, carried by its error when the outcome is `unknown` or
- * `accepted` (`e.fingerprint` in Swift and Kotlin): the input of `client.reconcile(error)`.
- * Holds no secret (no PIN, no card data).
+ * `accepted` (`e.fingerprint` in every language): the input of `client.reconcile(error)`
+ * ([`Client::reconcile`]). Holds no secret (no PIN, no card data).
+ *
+ * Serializes as `{operation, amount, currency, destination, externalUserId, sentAtMs, title,
+ * network}` so that it can be stored, and so that the bindings hand it over as a plain object
+ * (`title` and `network` may be absent: fingerprints stored before they existed).
  */
 public struct Fingerprint: Equatable, Hashable {
     /**
@@ -4483,7 +4491,8 @@ public struct Fingerprint: Equatable, Hashable {
      */
     public let destination: String?
     /**
-     * The user whose balance pays, if not the partner.
+     * The user whose balance pays (`sourceExternalUserId` / `externalUserId`), if not the
+     * partner.
      */
     public let externalUserId: String?
     /**
@@ -4491,11 +4500,12 @@ public struct Fingerprint: Equatable, Hashable {
      */
     public let sentAtMs: Int64
     /**
-     * The SEPA transfer's title, when the call had one.
+     * The SEPA transfer's title (`transferTitle`): two payments of one amount to one IBAN
+     * differ by it.
      */
     public let title: String?
     /**
-     * The crypto withdrawal's network, lower case, when the call said.
+     * The crypto withdrawal's network, lower case: one address may exist on several networks.
      */
     public let network: String?
 
@@ -4516,16 +4526,18 @@ public struct Fingerprint: Equatable, Hashable {
          * currency (lower case) for exchanges.
          */destination: String?, 
         /**
-         * The user whose balance pays, if not the partner.
+         * The user whose balance pays (`sourceExternalUserId` / `externalUserId`), if not the
+         * partner.
          */externalUserId: String?, 
         /**
          * When the first attempt was sent, in milliseconds since 1970-01-01 UTC.
          */sentAtMs: Int64, 
         /**
-         * The SEPA transfer's title, when the call had one.
+         * The SEPA transfer's title (`transferTitle`): two payments of one amount to one IBAN
+         * differ by it.
          */title: String? = nil, 
         /**
-         * The crypto withdrawal's network, lower case, when the call said.
+         * The crypto withdrawal's network, lower case: one address may exist on several networks.
          */network: String? = nil) {
         self.operation = operation
         self.amount = amount
@@ -14714,10 +14726,11 @@ public func FfiConverterTypeReceiverType_lower(_ value: ReceiverType) -> RustBuf
 
 
 /**
- * The answer of `client.reconcile(error)`: did the operation of an ambiguous error happen?
- * `Found` (its id and status in the history), `NotFound` (the history does not show it, or the
- * error proves it never happened) or `CannotTell` (several matches, or an operation the history
- * does not list: `reason` names what to check instead).
+ * The answer of `client.reconcile(error)` ([`Client::reconcile`]): did the operation of an
+ * ambiguous error happen? `Found` (its id and status in the history), `NotFound` (the history
+ * does not show it, or the error proves it never happened) or `CannotTell` (several matches, or
+ * an operation the history does not list: `reason` names what to check instead). Serializes as `{"result": "found", "id", "status"}`,
+ * `{"result": "not_found"}` or `{"result": "cannot_tell", "reason"}`.
  */
 
 public enum Reconciliation: Equatable, Hashable {
@@ -14727,7 +14740,7 @@ public enum Reconciliation: Equatable, Hashable {
      */
     case found(
         /**
-         * The operation's id (use it with the details endpoint and `waitFor`).
+         * The operation's id (use it with the details endpoint and to wait for it).
          */id: String, 
         /**
          * Its status as the history shows it.
@@ -14739,7 +14752,7 @@ public enum Reconciliation: Equatable, Hashable {
      */
     case notFound
     /**
-     * The history cannot answer.
+     * The history cannot answer (several matches, or an operation the history does not list).
      */
     case cannotTell(
         /**

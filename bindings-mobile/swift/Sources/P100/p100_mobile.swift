@@ -5195,7 +5195,7 @@ private let initializationResult: InitializationResult = {
     if (uniffi_p100_mobile_checksum_method_client_last_response() != 49057) {
         return InitializationResult.apiChecksumMismatch
     }
-    if (uniffi_p100_mobile_checksum_method_client_reconcile() != 40999) {
+    if (uniffi_p100_mobile_checksum_method_client_reconcile() != 13635) {
         return InitializationResult.apiChecksumMismatch
     }
     if (uniffi_p100_mobile_checksum_method_client_recording() != 61917) {

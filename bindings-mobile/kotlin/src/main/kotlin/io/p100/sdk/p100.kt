@@ -4402,10 +4402,13 @@ public object FfiConverterTypeFiatBalance: FfiConverterRustBuffer<FiatBalance> {
 
 /**
  * One file of a multipart upload (KYC documents, proof of address).
+ *
+ * Sent as a multipart part, never as JSON. Its `Debug` output shows the name and the size only.
  */
 data class FileUpload (
     /**
-     * File name sent with the part (`passport.jpg`).
+     * File name sent with the part (`passport.jpg`); its extension helps the server pick the
+     * content type.
      */
     val `fileName`: kotlin.String
     , 
@@ -4449,8 +4452,12 @@ public object FfiConverterTypeFileUpload: FfiConverterRustBuffer<FileUpload> {
 
 /**
  * What a money-moving call sent, carried by its error when the outcome is `unknown` or
- * `accepted` (`e.fingerprint` in Swift and Kotlin): the input of `client.reconcile(error)`.
- * Holds no secret (no PIN, no card data).
+ * `accepted` (`e.fingerprint` in every language): the input of `client.reconcile(error)`
+ * ([`Client::reconcile`]). Holds no secret (no PIN, no card data).
+ *
+ * Serializes as `{operation, amount, currency, destination, externalUserId, sentAtMs, title,
+ * network}` so that it can be stored, and so that the bindings hand it over as a plain object
+ * (`title` and `network` may be absent: fingerprints stored before they existed).
  */
 data class Fingerprint (
     /**
@@ -4475,7 +4482,8 @@ data class Fingerprint (
     val `destination`: kotlin.String?
     , 
     /**
-     * The user whose balance pays, if not the partner.
+     * The user whose balance pays (`sourceExternalUserId` / `externalUserId`), if not the
+     * partner.
      */
     val `externalUserId`: kotlin.String?
     , 
@@ -4485,12 +4493,13 @@ data class Fingerprint (
     val `sentAtMs`: kotlin.Long
     , 
     /**
-     * The SEPA transfer's title, when the call had one.
+     * The SEPA transfer's title (`transferTitle`): two payments of one amount to one IBAN
+     * differ by it.
      */
     val `title`: kotlin.String? = null 
     , 
     /**
-     * The crypto withdrawal's network, lower case, when the call said.
+     * The crypto withdrawal's network, lower case: one address may exist on several networks.
      */
     val `network`: kotlin.String? = null 
     
@@ -14372,10 +14381,11 @@ public object FfiConverterTypeReceiverType : FfiConverterRustBuffer<ReceiverType
 
 
 /**
- * The answer of `client.reconcile(error)`: did the operation of an ambiguous error happen?
- * `Found` (its id and status in the history), `NotFound` (the history does not show it, or the
- * error proves it never happened) or `CannotTell` (several matches, or an operation the history
- * does not list: `reason` names what to check instead).
+ * The answer of `client.reconcile(error)` ([`Client::reconcile`]): did the operation of an
+ * ambiguous error happen? `Found` (its id and status in the history), `NotFound` (the history
+ * does not show it, or the error proves it never happened) or `CannotTell` (several matches, or
+ * an operation the history does not list: `reason` names what to check instead). Serializes as `{"result": "found", "id", "status"}`,
+ * `{"result": "not_found"}` or `{"result": "cannot_tell", "reason"}`.
  */
 sealed class Reconciliation {
     
@@ -14384,7 +14394,7 @@ sealed class Reconciliation {
      */
     data class Found(
         /**
-         * The operation's id (use it with the details endpoint and `waitFor`).
+         * The operation's id (use it with the details endpoint and to wait for it).
          */
         val `id`: kotlin.String, 
         /**
@@ -14406,7 +14416,7 @@ sealed class Reconciliation {
     
     
     /**
-     * The history cannot answer.
+     * The history cannot answer (several matches, or an operation the history does not list).
      */
     data class CannotTell(
         /**

@@ -1505,7 +1505,7 @@ private fun uniffiCheckApiChecksums(lib: IntegrityCheckingUniffiLib) {
     if ((lib.uniffi_p100_mobile_checksum_method_client_last_response() and 0xFFFF) != 49057) {
         throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
     }
-    if ((lib.uniffi_p100_mobile_checksum_method_client_reconcile() and 0xFFFF) != 40999) {
+    if ((lib.uniffi_p100_mobile_checksum_method_client_reconcile() and 0xFFFF) != 13635) {
         throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
     }
     if ((lib.uniffi_p100_mobile_checksum_method_client_recording() and 0xFFFF) != 61917) {
