@@ -144,7 +144,7 @@ async fn receive(State(rx): State<Arc<Receiver>>, headers: HeaderMap, body: Byte
             (event.name().to_string(), status, event_id(&v))
         }
         Err(e) => {
-            println!("{:<22} refused: {}", "?", e.message());
+            crate::out_line(&format!("{:<22} refused: {}", "?", e.message()));
             let _ = rx.lines.send(());
             return StatusCode::UNAUTHORIZED;
         }
@@ -171,15 +171,24 @@ async fn receive(State(rx): State<Arc<Receiver>>, headers: HeaderMap, body: Byte
             502,
         ),
     };
-    println!(
+    crate::out_line(&format!(
         "{name:<22} {status:<12} {id:<38} -> {} {shown}",
         rx.forward_to
-    );
+    ));
     let _ = rx.lines.send(());
     StatusCode::from_u16(code).unwrap_or(StatusCode::BAD_GATEWAY)
 }
 
 pub async fn listen(a: ListenArgs) -> p100::Result<ExitCode> {
+    // Checked before the sandbox is told anything: a URL without a scheme or host would make
+    // every delivery fail as "no answer".
+    let target = reqwest::Url::parse(&a.forward_to).ok();
+    if !target.is_some_and(|u| matches!(u.scheme(), "http" | "https") && u.has_host()) {
+        return Err(p100::Error::validation(
+            "forward-to",
+            "must be an http:// or https:// URL (http://127.0.0.1:3000/webhooks)",
+        ));
+    }
     let base = sandbox_url(a.sandbox_url);
     let generated = a.token.is_none();
     let token = a
@@ -266,9 +275,6 @@ pub async fn trigger(a: TriggerArgs) -> p100::Result<ExitCode> {
         body["externalUserId"] = Value::String(user);
     }
     let reply = control(&http, &base, "/_sandbox/trigger", body).await?;
-    println!(
-        "{}",
-        serde_json::to_string_pretty(&reply).unwrap_or_default()
-    );
+    crate::out_line(&serde_json::to_string_pretty(&reply).unwrap_or_default());
     Ok(ExitCode::SUCCESS)
 }

@@ -154,6 +154,12 @@ fn call_command() -> Command {
                         .allow_hyphen_values(true)
                         .help("Input fields: --amount 10.50 --currency eur"),
                 );
+            c = c.arg(
+                Arg::new("reveal")
+                    .long("reveal")
+                    .action(ArgAction::SetTrue)
+                    .help("Print card data and other secrets in clear (masked otherwise)"),
+            );
             if op.upload {
                 c = c.arg(
                     Arg::new("file")
@@ -221,6 +227,11 @@ fn main() -> ExitCode {
 /// fingerprint: what to look for in the transaction history before sending it again.
 fn report(e: &p100::Error) {
     eprintln!("{}", error_line(e));
+    // The operation happened but its reply could not be read: the reply as received (secrets
+    // masked) is where its id is.
+    if let (p100::Outcome::Accepted, Some(raw)) = (e.outcome(), e.raw_body()) {
+        eprintln!("p100: the reply as received (secrets masked): {raw}");
+    }
     if let Some(fp) = e.fingerprint() {
         let text = serde_json::to_string(fp).unwrap_or_default();
         eprintln!("p100: do not send it again before checking the history; fingerprint: {text}");
@@ -264,7 +275,9 @@ async fn run(cli: Cli) -> p100::Result<ExitCode> {
         Cmd::Trigger(a) => listen::trigger(a).await,
         Cmd::Webhooks(WebhooksCmd::Verify { token }) => verify(&token),
         Cmd::Completions { shell } => {
-            clap_complete::generate(shell, &mut command(), "p100", &mut std::io::stdout());
+            let mut script = Vec::new();
+            clap_complete::generate(shell, &mut command(), "p100", &mut script);
+            out_bytes(&script);
             Ok(ExitCode::SUCCESS)
         }
     }
@@ -307,6 +320,7 @@ struct CallOptions {
     files: Vec<String>,
     wait: bool,
     wait_timeout: Option<f64>,
+    reveal: bool,
 }
 
 /// Splits the trailing arguments into the call's options and the input fields.
@@ -316,9 +330,11 @@ fn parse_fields(
     opts: &mut CallOptions,
 ) -> p100::Result<()> {
     let mut it = raw.iter();
+    let mut last: Option<String> = None;
     while let Some(flag) = it.next() {
-        if flag == "--wait" {
-            opts.wait = true;
+        if flag == "--wait" || flag == "--reveal" {
+            opts.wait |= flag == "--wait";
+            opts.reveal |= flag == "--reveal";
             continue;
         }
         let mut own = |name: &str| -> p100::Result<Option<String>> {
@@ -344,9 +360,15 @@ fn parse_fields(
             continue;
         }
         let Some(name) = flag.strip_prefix("--").filter(|n| !n.is_empty()) else {
+            // Not echoed: a stray word is often the rest of an unquoted value (a document
+            // number written with a space).
+            let after = match &last {
+                Some(f) => format!(" (after the value of --{f}: quote a value with spaces)"),
+                None => String::new(),
+            };
             return Err(p100::Error::validation(
-                flag.as_str(),
-                "expected --<field> <value>",
+                "fields",
+                format!("a value without its --<field>{after}"),
             ));
         };
         let (name, value) = match name.split_once('=') {
@@ -361,6 +383,7 @@ fn parse_fields(
         // A field given twice (`--amount 1 --amount 1000`, or `--external-user-id` and
         // `--externalUserId`): which value is meant cannot be known.
         let wire = wire_name(&name);
+        last = Some(name.clone());
         if input.insert(wire.clone(), field_value(&value)).is_some() {
             return Err(p100::Error::validation(
                 wire,
@@ -434,6 +457,7 @@ async fn call(m: &ArgMatches) -> p100::Result<ExitCode> {
             .ok()
             .flatten()
             .copied(),
+        reveal: om.get_flag("reveal"),
     };
     let mut fields = Map::new();
     parse_fields(&raw, &mut fields, &mut opts)?;
@@ -448,6 +472,37 @@ async fn call(m: &ArgMatches) -> p100::Result<ExitCode> {
             "wait",
             "this operation has no final status to wait for",
         ));
+    }
+    // Checked before anything is sent: a call must never go out to fail on its own option.
+    let wait_options = match (opts.wait, opts.wait_timeout) {
+        (true, timeout) => Some(
+            WaitSettings {
+                timeout,
+                ..WaitSettings::default()
+            }
+            .options(Unit::Seconds)
+            .map_err(|e| {
+                let why = e.message().strip_prefix("timeout: ").unwrap_or(e.message());
+                p100::Error::validation("wait-timeout", why.to_string())
+            })?,
+        ),
+        (false, Some(_)) => {
+            return Err(p100::Error::validation("wait-timeout", "needs --wait"));
+        }
+        (false, None) => None,
+    };
+    // Operations whose input is path ids or nothing take no other field: a typo there would be
+    // dropped silently (`users delete --dry-run true` deletes).
+    if matches!(
+        op.route.input,
+        p100::routes::Input::None | p100::routes::Input::Ids
+    ) {
+        if let Some(extra) = input.keys().find(|k| !op.ids.contains(&k.as_str())) {
+            return Err(p100::Error::validation(
+                extra.as_str(),
+                "is not a field of this operation",
+            ));
+        }
     }
     if !opts.files.is_empty() && !op.upload {
         return Err(p100::Error::validation(
@@ -490,8 +545,8 @@ async fn call(m: &ArgMatches) -> p100::Result<ExitCode> {
             return Ok(ExitCode::from(INTERRUPTED));
         }
     };
-    print_json(&result);
-    if opts.wait {
+    print_secret_json(&result, opts.reveal);
+    if let Some(options) = wait_options {
         let id = ops::wait_id(op.group)
             .and_then(|k| result.get(k))
             .and_then(Value::as_str)
@@ -502,13 +557,19 @@ async fn call(m: &ArgMatches) -> p100::Result<ExitCode> {
                 )
             })?
             .to_string();
-        let options = WaitSettings {
-            timeout: opts.wait_timeout,
-            ..WaitSettings::default()
-        }
-        .options(Unit::Seconds)?;
         let last = tokio::select! {
-            last = follow(&c, op.group, &id, options) => last?,
+            last = follow(&c, op.group, &id, options) => match last {
+                Ok(last) => last,
+                Err(e) => {
+                    report(&e);
+                    eprintln!(
+                        "p100: {} {id} was accepted (the result above): do not send it again; \
+                         follow it by its id",
+                        op.group
+                    );
+                    return Ok(ExitCode::FAILURE);
+                }
+            },
             _ = &mut ctrl_c => {
                 eprintln!(
                     "p100: stopped waiting (Ctrl-C); {} {id} was accepted and is not final yet",
@@ -517,7 +578,7 @@ async fn call(m: &ArgMatches) -> p100::Result<ExitCode> {
                 return Ok(ExitCode::from(INTERRUPTED));
             }
         };
-        print_json(&last);
+        print_secret_json(&last, opts.reveal);
     }
     Ok(ExitCode::SUCCESS)
 }
@@ -561,11 +622,28 @@ fn print_json(v: &Value) {
     out_line(&text);
 }
 
+/// A result, its secrets (card number, CVV, PIN, document numbers…) masked as in every error
+/// and log unless `--reveal` asked for them.
+fn print_secret_json(v: &Value, reveal: bool) {
+    let text = serde_json::to_string_pretty(v).unwrap_or_else(|_| v.to_string());
+    if reveal {
+        out_line(&text);
+    } else {
+        out_line(&p100::mask::mask_secrets(&text));
+    }
+}
+
 /// Writes a line on stdout; a reader that went away (`p100 call … | head`) ends the program
 /// quietly instead of a panic.
 pub fn out_line(text: &str) {
+    out_bytes(format!("{text}\n").as_bytes());
+}
+
+/// Writes `bytes` on stdout, as [`out_line`].
+fn out_bytes(bytes: &[u8]) {
     let mut stdout = std::io::stdout().lock();
-    if writeln!(stdout, "{text}")
+    if stdout
+        .write_all(bytes)
         .and_then(|()| stdout.flush())
         .is_err()
     {

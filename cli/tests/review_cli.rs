@@ -1,0 +1,470 @@
+//! Outside review of `p100` (the CLI): each test shows one bug of the current code.
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
+
+use std::io::{BufRead, BufReader, Read, Write};
+use std::process::{Child, Command, Output, Stdio};
+
+const BIN: &str = env!("CARGO_BIN_EXE_p100");
+const KEY: &str = "review-test-key";
+const IBAN: &str = "DE89370400440532013000";
+
+/// A running `p100 sandbox`, stopped on drop.
+struct Sandbox {
+    child: Child,
+    url: String,
+}
+
+impl Sandbox {
+    fn start() -> Sandbox {
+        let mut child = Command::new(BIN)
+            .args([
+                "sandbox",
+                "--port",
+                "0",
+                "--api-key",
+                KEY,
+                "--settle-ms",
+                "2000",
+            ])
+            .stdout(Stdio::piped())
+            .stderr(Stdio::inherit())
+            .spawn()
+            .expect("p100 sandbox starts");
+        let mut line = String::new();
+        BufReader::new(child.stdout.take().expect("stdout"))
+            .read_line(&mut line)
+            .expect("the sandbox prints its URL");
+        let url = line.trim().rsplit(' ').next().expect("a URL").to_string();
+        assert!(url.starts_with("http://127.0.0.1:"), "{line}");
+        Sandbox { child, url }
+    }
+
+    fn cmd(&self, args: &[&str]) -> Command {
+        let mut c = Command::new(BIN);
+        c.args(args)
+            .env("P100_API_KEY", KEY)
+            .env("P100_BASE_URL", &self.url)
+            .env_remove("P100_ENVIRONMENT")
+            .env_remove("P100_WEBHOOK_TOKEN");
+        c
+    }
+
+    fn p100(&self, args: &[&str]) -> Output {
+        self.cmd(args)
+            .stdin(Stdio::null())
+            .output()
+            .expect("p100 runs")
+    }
+
+    /// `POST <url><path>` with a JSON body over a plain socket (the sandbox's controls).
+    fn post(&self, path: &str, body: &str) -> String {
+        let host = self.url.trim_start_matches("http://");
+        let mut s = std::net::TcpStream::connect(host).expect("the sandbox accepts");
+        let request = format!(
+            "POST {path} HTTP/1.1\r\nhost: {host}\r\ncontent-type: application/json\r\ncontent-length: {}\r\nconnection: close\r\n\r\n{body}",
+            body.len()
+        );
+        s.write_all(request.as_bytes()).expect("sent");
+        let mut reply = String::new();
+        s.read_to_string(&mut reply).expect("a reply");
+        assert!(reply.starts_with("HTTP/1.1 2"), "{reply}");
+        reply
+    }
+
+    /// A user of the KYC model, just created.
+    fn create_user(&self, user: &str) {
+        let o = self.p100(&[
+            "call",
+            "users",
+            "create",
+            "--external-user-id",
+            user,
+            "--email",
+            "jan.kowalski@example.pl",
+            "--phone",
+            "486012334567",
+            "--first-name",
+            "Jan",
+            "--last-name",
+            "Kowalski",
+            "--city",
+            "Warszawa",
+            "--post-code",
+            "00-001",
+            "--country",
+            "PL",
+            "--citizenship",
+            "PL",
+            "--has-accepted-p100-tc",
+            "true",
+        ]);
+        assert!(o.status.success(), "users create: {}", stderr(&o));
+    }
+
+    /// A KYC user (created, documents uploaded, verification added): can have cards.
+    fn verified_user(&self, user: &str) {
+        self.create_user(user);
+        let dir = std::env::temp_dir().join(format!("p100-review-{}-{user}", std::process::id()));
+        std::fs::create_dir_all(&dir).unwrap();
+        let mut png = vec![0x89, b'P', b'N', b'G', 0x0D, 0x0A, 0x1A, 0x0A];
+        png.resize(1024, 0);
+        let p = dir.join("front.png");
+        std::fs::write(&p, &png).unwrap();
+        let p = p.to_string_lossy().into_owned();
+        let o = self.p100(&[
+            "call",
+            "kyc",
+            "upload-files",
+            "--external-user-id",
+            user,
+            "--document-type",
+            "ID_CARD",
+            "--file",
+            &p,
+            "--file",
+            &p,
+            "--file",
+            &p,
+        ]);
+        assert!(o.status.success(), "kyc upload-files: {}", stderr(&o));
+        let o = self.p100(&[
+            "call",
+            "kyc",
+            "add-verification",
+            "--external-user-id",
+            user,
+            "--document-type",
+            "ID_CARD",
+            "--document-number",
+            "ABC123456",
+            "--document-country",
+            "PL",
+            "--document-expiry-date",
+            "2030-01-01",
+        ]);
+        assert!(o.status.success(), "kyc add-verification: {}", stderr(&o));
+        std::fs::remove_dir_all(&dir).ok();
+    }
+}
+
+impl Drop for Sandbox {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+fn stdout(o: &Output) -> String {
+    String::from_utf8_lossy(&o.stdout).into_owned()
+}
+
+fn stderr(o: &Output) -> String {
+    String::from_utf8_lossy(&o.stderr).into_owned()
+}
+
+fn transfer_args<'a>(title: &'a str, extra: &[&'a str]) -> Vec<&'a str> {
+    let mut v = vec![
+        "call",
+        "sepa",
+        "partner-transfer",
+        "--amount",
+        "1.00",
+        "--currency",
+        "eur",
+        "--destination-iban",
+        IBAN,
+        "--transfer-title",
+        title,
+    ];
+    v.extend_from_slice(extra);
+    v
+}
+
+/// Runs `cmd` with a stdout pipe whose reader is gone (`p100 … | head -0`): returns the exit
+/// code and stderr.
+fn with_closed_stdout(mut cmd: Command) -> (Option<i32>, String) {
+    let mut child = cmd
+        .stdin(Stdio::null())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("p100 runs");
+    drop(child.stdout.take());
+    let o = child.wait_with_output().expect("p100 ends");
+    (o.status.code(), stderr(&o))
+}
+
+// ---------------------------------------------------------------------------------------------
+// 1. A bad `--wait-timeout` is checked only after the money call was sent, and then reported
+//    as a validation error with outcome `not_sent`.
+// ---------------------------------------------------------------------------------------------
+
+#[test]
+fn bad_wait_timeout_is_refused_before_the_transfer_is_sent() {
+    let sb = Sandbox::start();
+    for bad in ["0", "-1", "nan"] {
+        let opt = format!("--wait-timeout={bad}");
+        let o = sb.p100(&transfer_args("wait-timeout review", &["--wait", &opt]));
+        let (out, err) = (stdout(&o), stderr(&o));
+        assert!(
+            out.trim().is_empty() && err.contains("wait-timeout"),
+            "--wait-timeout={bad}: the SEPA transfer was sent (stdout: {:?}) and then the CLI \
+             reported {:?} (exit {:?}): a bad option must be refused, naming --wait-timeout, \
+             before any money moves; and a sent transfer is never `not_sent`",
+            out.trim(),
+            err.trim(),
+            o.status.code()
+        );
+    }
+}
+
+// ---------------------------------------------------------------------------------------------
+// 2. `cards create` prints the full PAN and the CVV on stdout: no option asked to reveal them.
+// ---------------------------------------------------------------------------------------------
+
+#[test]
+fn cards_create_does_not_print_pan_and_cvv_unasked() {
+    let sb = Sandbox::start();
+    sb.verified_user("review-card-user");
+    let o = sb.p100(&[
+        "call",
+        "cards",
+        "create",
+        "--external-user-id",
+        "review-card-user",
+        "--label",
+        "review card",
+        "--pin",
+        "1234",
+    ]);
+    assert!(o.status.success(), "cards create: {}", stderr(&o));
+    let out = stdout(&o);
+    let v: serde_json::Value = serde_json::from_str(&out).expect("JSON");
+    let digits = |k: &str| {
+        v[k].as_str()
+            .is_some_and(|s| !s.is_empty() && s.chars().all(|c| c.is_ascii_digit()))
+    };
+    assert!(
+        !digits("cardNumber") && !digits("cvv"),
+        "`p100 call cards create` printed the card's full PAN and CVV in clear, without any \
+         documented reveal option: {out}"
+    );
+    // `--reveal` (asked for) prints the card data in clear.
+    let id = v["cardId"].as_str().expect("cardId");
+    let masked = v["cardNumber"].as_str().unwrap_or_default().to_string();
+    let user = "review-card-user";
+    let o = sb.p100(&[
+        "call",
+        "cards",
+        "details",
+        "--external-user-id",
+        user,
+        "--card-id",
+        id,
+        "--reveal",
+    ]);
+    assert!(o.status.success(), "cards details --reveal: {}", stderr(&o));
+    let shown: serde_json::Value = serde_json::from_str(&stdout(&o)).expect("JSON");
+    let pan = shown["cardNumber"].as_str().unwrap_or_default();
+    assert!(
+        pan.len() >= 12 && pan.chars().all(|c| c.is_ascii_digit()),
+        "--reveal did not print the card number: {shown}"
+    );
+    assert!(!masked.contains(pan), "masked {masked:?} shows the number");
+}
+
+// ---------------------------------------------------------------------------------------------
+// 3. Operations without a request body (path ids only, or nothing) ignore every other field:
+//    a typo or an unknown flag is not refused, the call goes out.
+// ---------------------------------------------------------------------------------------------
+
+#[test]
+fn unknown_fields_are_refused_for_operations_without_a_body() {
+    let sb = Sandbox::start();
+    sb.create_user("review-del-user");
+    // `--dry-run` is no field of users.delete: it must be refused, not ignored.
+    let o = sb.p100(&[
+        "call",
+        "users",
+        "delete",
+        "--external-user-id",
+        "review-del-user",
+        "--dry-run",
+        "true",
+    ]);
+    let err = stderr(&o);
+    assert!(
+        o.status.code() == Some(1) && err.contains("dryRun") && err.contains("not_sent"),
+        "`users delete --dry-run true` (an unknown field) was not refused: exit {:?}, stderr \
+         {:?}; the user was deleted for good",
+        o.status.code(),
+        err.trim()
+    );
+    // The same for an operation without any input.
+    let o = sb.p100(&["call", "partner", "balances", "--curency", "eur"]);
+    assert_eq!(
+        o.status.code(),
+        Some(1),
+        "`partner balances --curency eur` (a typo) was not refused: {}",
+        stderr(&o)
+    );
+}
+
+// ---------------------------------------------------------------------------------------------
+// 4. A money call that happened but whose reply could not be decoded: the message says "the
+//    masked raw reply is attached — look for its id there", but the CLI never shows it, so the
+//    transfer's id is lost.
+// ---------------------------------------------------------------------------------------------
+
+#[test]
+fn accepted_but_unreadable_reply_shows_the_attached_raw_reply() {
+    let sb = Sandbox::start();
+    sb.post(
+        "/_sandbox/faults",
+        r#"{"kind":"malformed","count":1,"operation":"sepa.partner_transfer"}"#,
+    );
+    let o = sb.p100(&transfer_args("malformed review", &[]));
+    let all = format!("{}{}", stdout(&o), stderr(&o));
+    assert!(
+        all.contains("outcome accepted"),
+        "expected an accepted outcome: {all}"
+    );
+    assert!(
+        all.contains("transferId"),
+        "the error points to the attached raw reply for the id of a transfer that happened, \
+         but the CLI does not print it: {all:?}"
+    );
+}
+
+// ---------------------------------------------------------------------------------------------
+// 5. A `--wait` that times out reported `outcome accepted` with nothing after it: no
+//    fingerprint (the README promised one for every `accepted`) and no word that the transfer
+//    must not be sent again. The README now promises what is useful there: the operation's id
+//    (it is known) and "do not send it again".
+// ---------------------------------------------------------------------------------------------
+
+#[test]
+fn wait_timeout_with_outcome_accepted_says_do_not_send_again_with_the_id() {
+    let sb = Sandbox::start();
+    let args = transfer_args("wait review", &["--wait", "--wait-timeout", "0.05"]);
+    let o = sb.p100(&args);
+    let err = stderr(&o);
+    assert!(err.contains("outcome accepted"), "{err}");
+    let created: serde_json::Value = serde_json::from_str(&stdout(&o)).expect("the result");
+    let id = created["transferId"].as_str().expect("transferId");
+    let line = err
+        .lines()
+        .find(|l| l.contains("do not send it again"))
+        .unwrap_or_else(|| panic!("outcome accepted but no \"do not send it again\": {err:?}"));
+    assert!(
+        line.contains(id),
+        "the line does not name the transfer {id}: {line}"
+    );
+    assert_eq!(o.status.code(), Some(1), "{err}");
+}
+
+// ---------------------------------------------------------------------------------------------
+// 6. Panics on a closed stdout (`p100 … | head -0`), where `call` ends quietly.
+// ---------------------------------------------------------------------------------------------
+
+#[test]
+fn trigger_does_not_panic_when_stdout_is_closed() {
+    let sb = Sandbox::start();
+    let sink = format!("{}/_sandbox/webhook-sink", sb.url);
+    sb.post(
+        "/_sandbox/webhooks",
+        &format!(r#"{{"url":"{sink}","token":"t"}}"#),
+    );
+    let (code, err) = with_closed_stdout(sb.cmd(&["trigger", "user_status"]));
+    assert!(
+        code != Some(101) && !err.contains("panicked"),
+        "`p100 trigger user_status | head -0` panicked (exit {code:?}): {}",
+        err.lines().take(3).collect::<Vec<_>>().join(" | ")
+    );
+}
+
+#[test]
+fn completions_do_not_panic_when_stdout_is_closed() {
+    let mut c = Command::new(BIN);
+    c.args(["completions", "bash"]);
+    let (code, err) = with_closed_stdout(c);
+    assert!(
+        code != Some(101) && !err.contains("panicked"),
+        "`p100 completions bash | head -0` panicked (exit {code:?}): {}",
+        err.lines().take(3).collect::<Vec<_>>().join(" | ")
+    );
+}
+
+// ---------------------------------------------------------------------------------------------
+// 7. `listen --forward-to` is not checked: a URL without a scheme is registered, "ready" is
+//    printed, and every delivery then "failed (no answer)".
+// ---------------------------------------------------------------------------------------------
+
+#[test]
+fn listen_refuses_a_forward_to_that_is_not_a_url() {
+    let sb = Sandbox::start();
+    let mut child = sb
+        .cmd(&[
+            "listen",
+            "--forward-to",
+            "127.0.0.1:3000/webhooks",
+            "--token",
+            "t-review",
+            "--count",
+            "1",
+        ])
+        .stdin(Stdio::null())
+        .stdout(Stdio::null())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("p100 listen");
+    let mut err = BufReader::new(child.stderr.take().expect("stderr"));
+    let mut lines = Vec::new();
+    loop {
+        let mut line = String::new();
+        if err.read_line(&mut line).expect("read") == 0 {
+            break;
+        }
+        let ready = line.contains("ready");
+        lines.push(line.trim().to_string());
+        if ready {
+            let _ = child.kill();
+            let _ = child.wait();
+            panic!(
+                "`listen --forward-to 127.0.0.1:3000/webhooks` (no scheme) was accepted and \
+                 registered with the sandbox: {lines:?}"
+            );
+        }
+    }
+    let status = child.wait().expect("listen ends");
+    assert!(
+        !status.success() && lines.iter().any(|l| l.contains("forward-to")),
+        "{status:?} {lines:?}"
+    );
+}
+
+// ---------------------------------------------------------------------------------------------
+// 8. A stray word (an unquoted space in a document number or PIN) is echoed in the error.
+// ---------------------------------------------------------------------------------------------
+
+#[test]
+fn a_stray_value_is_not_echoed_in_the_error() {
+    let sb = Sandbox::start();
+    // Polish ID numbers are written "ABC 123456"; unquoted, the second half is a stray word.
+    let o = sb.p100(&[
+        "call",
+        "kyc",
+        "add-verification",
+        "--external-user-id",
+        "u1",
+        "--document-number",
+        "ABC",
+        "123456",
+    ]);
+    let err = stderr(&o);
+    assert_eq!(o.status.code(), Some(1), "{err}");
+    assert!(
+        !err.contains("123456"),
+        "part of a document number is printed in the error: {err:?}"
+    );
+}
