@@ -427,26 +427,10 @@ fn start(py: Python<'_>, call: Pending) -> PyResult<Py<PyAny>> {
     let handover = std::sync::Arc::new(Mutex::new(Handover::Running));
     let (keep_in_task, handover_in_task) = (keep.clone(), handover.clone());
     let (keep_for_task_cancel, handover_for_task_cancel) = (keep.clone(), handover.clone());
-    let task = runtime().spawn(async move {
-        let result = CatchPanic(Pending(call, None)).await;
-        let record = match &result {
-            Ok(r) => Some(r.as_ref().map(|o| o.summary.clone()).map_err(Clone::clone)),
-            Err(_panic) => None,
-        };
-        {
-            let mut state = handover_in_task.lock().unwrap_or_else(|e| e.into_inner());
-            if matches!(*state, Handover::Cancelled) {
-                if let (Some(keep), Ok(r)) = (keep_in_task.as_ref(), &result) {
-                    keep.undelivered(r);
-                }
-                return;
-            }
-            *state = Handover::Finished(record);
-        }
-        // Not on a runtime worker: waiting for the GIL there would stall other calls.
-        tokio::task::spawn_blocking(move || deliver(loop_ref, future_ref, settle, result));
-    });
-    let task = Mutex::new(Some(task));
+    // The call starts last, once everything that can fail here has succeeded: a call that
+    // started must have its `done` callback, or its outcome would reach nobody.
+    let task = std::sync::Arc::new(Mutex::new(None::<tokio::task::JoinHandle<()>>));
+    let task_slot = task.clone();
     let on_done = PyCFunction::new_closure(
         py,
         Some(c"p100_on_done"),
@@ -505,7 +489,28 @@ fn start(py: Python<'_>, call: Pending) -> PyResult<Py<PyAny>> {
             Ok(())
         },
     )?;
-    Ok((future, undelivered).into_pyobject(py)?.into_any().unbind())
+    let handed = (future, undelivered).into_pyobject(py)?.into_any().unbind();
+    let spawned = runtime().spawn(async move {
+        let result = CatchPanic(Pending(call, None)).await;
+        let record = match &result {
+            Ok(r) => Some(r.as_ref().map(|o| o.summary.clone()).map_err(Clone::clone)),
+            Err(_panic) => None,
+        };
+        {
+            let mut state = handover_in_task.lock().unwrap_or_else(|e| e.into_inner());
+            if matches!(*state, Handover::Cancelled) {
+                if let (Some(keep), Ok(r)) = (keep_in_task.as_ref(), &result) {
+                    keep.undelivered(r);
+                }
+                return;
+            }
+            *state = Handover::Finished(record);
+        }
+        // Not on a runtime worker: waiting for the GIL there would stall other calls.
+        tokio::task::spawn_blocking(move || deliver(loop_ref, future_ref, settle, result));
+    });
+    *task_slot.lock().unwrap_or_else(|e| e.into_inner()) = Some(spawned);
+    Ok(handed)
 }
 
 /// A coroutine that, once awaited, sends the call and returns its result. Like any `async
