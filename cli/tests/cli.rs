@@ -8,78 +8,8 @@ use std::process::{Child, ChildStderr, Command, Output, Stdio};
 use std::sync::mpsc;
 use std::time::Duration;
 
-const BIN: &str = env!("CARGO_BIN_EXE_p100");
-const KEY: &str = "cli-test-key";
-
-/// A running `p100 sandbox`, stopped on drop.
-struct Sandbox {
-    child: Child,
-    url: String,
-}
-
-impl Sandbox {
-    fn start() -> Sandbox {
-        let mut child = Command::new(BIN)
-            .args([
-                "sandbox",
-                "--port",
-                "0",
-                "--api-key",
-                KEY,
-                "--settle-ms",
-                "200",
-            ])
-            .stdout(Stdio::piped())
-            .stderr(Stdio::inherit())
-            .spawn()
-            .expect("p100 sandbox starts");
-        let mut line = String::new();
-        BufReader::new(child.stdout.take().expect("stdout"))
-            .read_line(&mut line)
-            .expect("the sandbox prints its URL");
-        let url = line.trim().rsplit(' ').next().expect("a URL").to_string();
-        assert!(url.starts_with("http://127.0.0.1:"), "{line}");
-        Sandbox { child, url }
-    }
-
-    fn p100(&self, args: &[&str]) -> Output {
-        self.p100_stdin(args, None)
-    }
-
-    fn p100_stdin(&self, args: &[&str], stdin: Option<&str>) -> Output {
-        let mut child = Command::new(BIN)
-            .args(args)
-            .env("P100_API_KEY", KEY)
-            .env("P100_BASE_URL", &self.url)
-            .env_remove("P100_ENVIRONMENT")
-            .stdin(Stdio::piped())
-            .stdout(Stdio::piped())
-            .stderr(Stdio::piped())
-            .spawn()
-            .expect("p100 runs");
-        let mut input = child.stdin.take().expect("stdin");
-        if let Some(text) = stdin {
-            input.write_all(text.as_bytes()).expect("stdin written");
-        }
-        drop(input);
-        child.wait_with_output().expect("p100 ends")
-    }
-}
-
-impl Drop for Sandbox {
-    fn drop(&mut self) {
-        let _ = self.child.kill();
-        let _ = self.child.wait();
-    }
-}
-
-fn stdout(o: &Output) -> String {
-    String::from_utf8_lossy(&o.stdout).into_owned()
-}
-
-fn stderr(o: &Output) -> String {
-    String::from_utf8_lossy(&o.stderr).into_owned()
-}
+mod common;
+use common::{stderr, stdout, Sandbox, BIN, KEY};
 
 fn json(o: &Output) -> serde_json::Value {
     assert!(o.status.success(), "p100 failed: {}", stderr(o));
@@ -652,26 +582,11 @@ fn wait_on_a_terminal_shows_a_spinner_then_the_outcome() {
     );
 }
 
-/// `POST <url><path>` with a JSON body over a plain socket (the sandbox's controls).
-fn post(url: &str, path: &str, body: &str) {
-    let host = url.trim_start_matches("http://");
-    let mut s = std::net::TcpStream::connect(host).expect("the sandbox accepts");
-    let request = format!(
-        "POST {path} HTTP/1.1\r\nhost: {host}\r\nx-api-key: {KEY}\r\ncontent-type: application/json\r\ncontent-length: {}\r\nconnection: close\r\n\r\n{body}",
-        body.len()
-    );
-    s.write_all(request.as_bytes()).expect("sent");
-    let mut reply = String::new();
-    s.read_to_string(&mut reply).expect("a reply");
-    assert!(reply.starts_with("HTTP/1.1 2"), "{reply}");
-}
-
 #[test]
 fn ctrl_c_during_a_money_call_reports_its_outcome_and_fingerprint() {
     let sb = Sandbox::start();
     // The transfer is processed at once; its reply's body then trickles out for 10 s.
-    post(
-        &sb.url,
+    sb.post(
         "/_sandbox/faults",
         r#"{"kind":"slow-body","count":1,"delayMs":10000,"operation":"sepa.partner_transfer"}"#,
     );

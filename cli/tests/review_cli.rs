@@ -1,165 +1,87 @@
 //! Outside review of `p100` (the CLI): each test shows one bug of the current code.
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
-use std::io::{BufRead, BufReader, Read, Write};
-use std::process::{Child, Command, Output, Stdio};
+use std::io::{BufRead, BufReader};
+use std::process::{Command, Stdio};
 
-const BIN: &str = env!("CARGO_BIN_EXE_p100");
-const KEY: &str = "review-test-key";
+mod common;
+use common::{stderr, stdout, Sandbox, BIN};
+
 const IBAN: &str = "DE89370400440532013000";
 
-/// A running `p100 sandbox`, stopped on drop.
-struct Sandbox {
-    child: Child,
-    url: String,
+/// A user of the KYC model, just created.
+fn create_user(sb: &Sandbox, user: &str) {
+    let o = sb.p100(&[
+        "call",
+        "users",
+        "create",
+        "--external-user-id",
+        user,
+        "--email",
+        "jan.kowalski@example.pl",
+        "--phone",
+        "486012334567",
+        "--first-name",
+        "Jan",
+        "--last-name",
+        "Kowalski",
+        "--city",
+        "Warszawa",
+        "--post-code",
+        "00-001",
+        "--country",
+        "PL",
+        "--citizenship",
+        "PL",
+        "--has-accepted-p100-tc",
+        "true",
+    ]);
+    assert!(o.status.success(), "users create: {}", stderr(&o));
 }
 
-impl Sandbox {
-    fn start() -> Sandbox {
-        let mut child = Command::new(BIN)
-            .args([
-                "sandbox",
-                "--port",
-                "0",
-                "--api-key",
-                KEY,
-                "--settle-ms",
-                "2000",
-            ])
-            .stdout(Stdio::piped())
-            .stderr(Stdio::inherit())
-            .spawn()
-            .expect("p100 sandbox starts");
-        let mut line = String::new();
-        BufReader::new(child.stdout.take().expect("stdout"))
-            .read_line(&mut line)
-            .expect("the sandbox prints its URL");
-        let url = line.trim().rsplit(' ').next().expect("a URL").to_string();
-        assert!(url.starts_with("http://127.0.0.1:"), "{line}");
-        Sandbox { child, url }
-    }
-
-    fn cmd(&self, args: &[&str]) -> Command {
-        let mut c = Command::new(BIN);
-        c.args(args)
-            .env("P100_API_KEY", KEY)
-            .env("P100_BASE_URL", &self.url)
-            .env_remove("P100_ENVIRONMENT")
-            .env_remove("P100_WEBHOOK_TOKEN");
-        c
-    }
-
-    fn p100(&self, args: &[&str]) -> Output {
-        self.cmd(args)
-            .stdin(Stdio::null())
-            .output()
-            .expect("p100 runs")
-    }
-
-    /// `POST <url><path>` with a JSON body over a plain socket (the sandbox's controls).
-    fn post(&self, path: &str, body: &str) -> String {
-        let host = self.url.trim_start_matches("http://");
-        let mut s = std::net::TcpStream::connect(host).expect("the sandbox accepts");
-        let request = format!(
-            "POST {path} HTTP/1.1\r\nhost: {host}\r\ncontent-type: application/json\r\ncontent-length: {}\r\nconnection: close\r\n\r\n{body}",
-            body.len()
-        );
-        s.write_all(request.as_bytes()).expect("sent");
-        let mut reply = String::new();
-        s.read_to_string(&mut reply).expect("a reply");
-        assert!(reply.starts_with("HTTP/1.1 2"), "{reply}");
-        reply
-    }
-
-    /// A user of the KYC model, just created.
-    fn create_user(&self, user: &str) {
-        let o = self.p100(&[
-            "call",
-            "users",
-            "create",
-            "--external-user-id",
-            user,
-            "--email",
-            "jan.kowalski@example.pl",
-            "--phone",
-            "486012334567",
-            "--first-name",
-            "Jan",
-            "--last-name",
-            "Kowalski",
-            "--city",
-            "Warszawa",
-            "--post-code",
-            "00-001",
-            "--country",
-            "PL",
-            "--citizenship",
-            "PL",
-            "--has-accepted-p100-tc",
-            "true",
-        ]);
-        assert!(o.status.success(), "users create: {}", stderr(&o));
-    }
-
-    /// A KYC user (created, documents uploaded, verification added): can have cards.
-    fn verified_user(&self, user: &str) {
-        self.create_user(user);
-        let dir = std::env::temp_dir().join(format!("p100-review-{}-{user}", std::process::id()));
-        std::fs::create_dir_all(&dir).unwrap();
-        let mut png = vec![0x89, b'P', b'N', b'G', 0x0D, 0x0A, 0x1A, 0x0A];
-        png.resize(1024, 0);
-        let p = dir.join("front.png");
-        std::fs::write(&p, &png).unwrap();
-        let p = p.to_string_lossy().into_owned();
-        let o = self.p100(&[
-            "call",
-            "kyc",
-            "upload-files",
-            "--external-user-id",
-            user,
-            "--document-type",
-            "ID_CARD",
-            "--file",
-            &p,
-            "--file",
-            &p,
-            "--file",
-            &p,
-        ]);
-        assert!(o.status.success(), "kyc upload-files: {}", stderr(&o));
-        let o = self.p100(&[
-            "call",
-            "kyc",
-            "add-verification",
-            "--external-user-id",
-            user,
-            "--document-type",
-            "ID_CARD",
-            "--document-number",
-            "ABC123456",
-            "--document-country",
-            "PL",
-            "--document-expiry-date",
-            "2030-01-01",
-        ]);
-        assert!(o.status.success(), "kyc add-verification: {}", stderr(&o));
-        std::fs::remove_dir_all(&dir).ok();
-    }
-}
-
-impl Drop for Sandbox {
-    fn drop(&mut self) {
-        let _ = self.child.kill();
-        let _ = self.child.wait();
-    }
-}
-
-fn stdout(o: &Output) -> String {
-    String::from_utf8_lossy(&o.stdout).into_owned()
-}
-
-fn stderr(o: &Output) -> String {
-    String::from_utf8_lossy(&o.stderr).into_owned()
+/// A KYC user (created, documents uploaded, verification added): can have cards.
+fn verified_user(sb: &Sandbox, user: &str) {
+    create_user(sb, user);
+    let dir = std::env::temp_dir().join(format!("p100-review-{}-{user}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let mut png = vec![0x89, b'P', b'N', b'G', 0x0D, 0x0A, 0x1A, 0x0A];
+    png.resize(1024, 0);
+    let p = dir.join("front.png");
+    std::fs::write(&p, &png).unwrap();
+    let p = p.to_string_lossy().into_owned();
+    let o = sb.p100(&[
+        "call",
+        "kyc",
+        "upload-files",
+        "--external-user-id",
+        user,
+        "--document-type",
+        "ID_CARD",
+        "--file",
+        &p,
+        "--file",
+        &p,
+        "--file",
+        &p,
+    ]);
+    assert!(o.status.success(), "kyc upload-files: {}", stderr(&o));
+    let o = sb.p100(&[
+        "call",
+        "kyc",
+        "add-verification",
+        "--external-user-id",
+        user,
+        "--document-type",
+        "ID_CARD",
+        "--document-number",
+        "ABC123456",
+        "--document-country",
+        "PL",
+        "--document-expiry-date",
+        "2030-01-01",
+    ]);
+    assert!(o.status.success(), "kyc add-verification: {}", stderr(&o));
+    std::fs::remove_dir_all(&dir).ok();
 }
 
 fn transfer_args<'a>(title: &'a str, extra: &[&'a str]) -> Vec<&'a str> {
@@ -201,7 +123,7 @@ fn with_closed_stdout(mut cmd: Command) -> (Option<i32>, String) {
 
 #[test]
 fn bad_wait_timeout_is_refused_before_the_transfer_is_sent() {
-    let sb = Sandbox::start();
+    let sb = Sandbox::with_settle_ms(2000);
     for bad in ["0", "-1", "nan"] {
         let opt = format!("--wait-timeout={bad}");
         let o = sb.p100(&transfer_args("wait-timeout review", &["--wait", &opt]));
@@ -224,8 +146,8 @@ fn bad_wait_timeout_is_refused_before_the_transfer_is_sent() {
 
 #[test]
 fn cards_create_does_not_print_pan_and_cvv_unasked() {
-    let sb = Sandbox::start();
-    sb.verified_user("review-card-user");
+    let sb = Sandbox::with_settle_ms(2000);
+    verified_user(&sb, "review-card-user");
     let o = sb.p100(&[
         "call",
         "cards",
@@ -280,8 +202,8 @@ fn cards_create_does_not_print_pan_and_cvv_unasked() {
 
 #[test]
 fn unknown_fields_are_refused_for_operations_without_a_body() {
-    let sb = Sandbox::start();
-    sb.create_user("review-del-user");
+    let sb = Sandbox::with_settle_ms(2000);
+    create_user(&sb, "review-del-user");
     // `--dry-run` is no field of users.delete: it must be refused, not ignored.
     let o = sb.p100(&[
         "call",
@@ -318,7 +240,7 @@ fn unknown_fields_are_refused_for_operations_without_a_body() {
 
 #[test]
 fn accepted_but_unreadable_reply_shows_the_attached_raw_reply() {
-    let sb = Sandbox::start();
+    let sb = Sandbox::with_settle_ms(2000);
     sb.post(
         "/_sandbox/faults",
         r#"{"kind":"malformed","count":1,"operation":"sepa.partner_transfer"}"#,
@@ -345,7 +267,7 @@ fn accepted_but_unreadable_reply_shows_the_attached_raw_reply() {
 
 #[test]
 fn wait_timeout_with_outcome_accepted_says_do_not_send_again_with_the_id() {
-    let sb = Sandbox::start();
+    let sb = Sandbox::with_settle_ms(2000);
     let args = transfer_args("wait review", &["--wait", "--wait-timeout", "0.05"]);
     let o = sb.p100(&args);
     let err = stderr(&o);
@@ -369,7 +291,7 @@ fn wait_timeout_with_outcome_accepted_says_do_not_send_again_with_the_id() {
 
 #[test]
 fn trigger_does_not_panic_when_stdout_is_closed() {
-    let sb = Sandbox::start();
+    let sb = Sandbox::with_settle_ms(2000);
     let sink = format!("{}/_sandbox/webhook-sink", sb.url);
     sb.post(
         "/_sandbox/webhooks",
@@ -402,7 +324,7 @@ fn completions_do_not_panic_when_stdout_is_closed() {
 
 #[test]
 fn listen_refuses_a_forward_to_that_is_not_a_url() {
-    let sb = Sandbox::start();
+    let sb = Sandbox::with_settle_ms(2000);
     let mut child = sb
         .cmd(&[
             "listen",
@@ -449,7 +371,7 @@ fn listen_refuses_a_forward_to_that_is_not_a_url() {
 
 #[test]
 fn a_stray_value_is_not_echoed_in_the_error() {
-    let sb = Sandbox::start();
+    let sb = Sandbox::with_settle_ms(2000);
     // Polish ID numbers are written "ABC 123456"; unquoted, the second half is a stray word.
     let o = sb.p100(&[
         "call",

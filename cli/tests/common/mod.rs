@@ -1,0 +1,101 @@
+//! The harness of the CLI's end-to-end tests: the `p100` binary, and a `p100 sandbox` it starts
+//! on a free loopback port and stops on drop.
+#![allow(dead_code)] // each test file uses its own part of it
+
+use std::io::{BufRead, BufReader, Read, Write};
+use std::process::{Child, Command, Output, Stdio};
+
+pub const BIN: &str = env!("CARGO_BIN_EXE_p100");
+pub const KEY: &str = "cli-test-key";
+
+/// A running `p100 sandbox`, stopped on drop.
+pub struct Sandbox {
+    child: Child,
+    pub url: String,
+}
+
+impl Sandbox {
+    /// A sandbox whose asynchronous operations settle after 200 ms.
+    pub fn start() -> Sandbox {
+        Sandbox::with_settle_ms(200)
+    }
+
+    pub fn with_settle_ms(settle_ms: u32) -> Sandbox {
+        let mut child = Command::new(BIN)
+            .args(["sandbox", "--port", "0", "--api-key", KEY, "--settle-ms"])
+            .arg(settle_ms.to_string())
+            .stdout(Stdio::piped())
+            .stderr(Stdio::inherit())
+            .spawn()
+            .expect("p100 sandbox starts");
+        let mut line = String::new();
+        BufReader::new(child.stdout.take().expect("stdout"))
+            .read_line(&mut line)
+            .expect("the sandbox prints its URL");
+        let url = line.trim().rsplit(' ').next().expect("a URL").to_string();
+        assert!(url.starts_with("http://127.0.0.1:"), "{line}");
+        Sandbox { child, url }
+    }
+
+    /// `p100 <args>` set up for this sandbox (key and URL in the environment).
+    pub fn cmd(&self, args: &[&str]) -> Command {
+        let mut c = Command::new(BIN);
+        c.args(args)
+            .env("P100_API_KEY", KEY)
+            .env("P100_BASE_URL", &self.url)
+            .env_remove("P100_ENVIRONMENT")
+            .env_remove("P100_WEBHOOK_TOKEN");
+        c
+    }
+
+    pub fn p100(&self, args: &[&str]) -> Output {
+        self.p100_stdin(args, None)
+    }
+
+    pub fn p100_stdin(&self, args: &[&str], stdin: Option<&str>) -> Output {
+        let mut child = self
+            .cmd(args)
+            .stdin(Stdio::piped())
+            .stdout(Stdio::piped())
+            .stderr(Stdio::piped())
+            .spawn()
+            .expect("p100 runs");
+        let mut input = child.stdin.take().expect("stdin");
+        if let Some(text) = stdin {
+            input.write_all(text.as_bytes()).expect("stdin written");
+        }
+        drop(input);
+        child.wait_with_output().expect("p100 ends")
+    }
+
+    /// `POST <url><path>` with a JSON body over a plain socket (the sandbox's controls);
+    /// returns the reply, which must be a 2xx.
+    pub fn post(&self, path: &str, body: &str) -> String {
+        let host = self.url.trim_start_matches("http://");
+        let mut s = std::net::TcpStream::connect(host).expect("the sandbox accepts");
+        let request = format!(
+            "POST {path} HTTP/1.1\r\nhost: {host}\r\nx-api-key: {KEY}\r\ncontent-type: application/json\r\ncontent-length: {}\r\nconnection: close\r\n\r\n{body}",
+            body.len()
+        );
+        s.write_all(request.as_bytes()).expect("sent");
+        let mut reply = String::new();
+        s.read_to_string(&mut reply).expect("a reply");
+        assert!(reply.starts_with("HTTP/1.1 2"), "{reply}");
+        reply
+    }
+}
+
+impl Drop for Sandbox {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+pub fn stdout(o: &Output) -> String {
+    String::from_utf8_lossy(&o.stdout).into_owned()
+}
+
+pub fn stderr(o: &Output) -> String {
+    String::from_utf8_lossy(&o.stderr).into_owned()
+}
