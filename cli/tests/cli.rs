@@ -436,32 +436,7 @@ fn trigger_emits_an_event_that_listen_forwards() {
 fn call_uploads_files_given_with_file() {
     let sb = Sandbox::start();
     let user = "cli-files-user";
-    let o = sb.p100(&[
-        "call",
-        "users",
-        "create",
-        "--external-user-id",
-        user,
-        "--email",
-        "jan.kowalski@example.pl",
-        "--phone",
-        "486012334567",
-        "--first-name",
-        "Jan",
-        "--last-name",
-        "Kowalski",
-        "--city",
-        "Warszawa",
-        "--post-code",
-        "00-001",
-        "--country",
-        "PL",
-        "--citizenship",
-        "PL",
-        "--has-accepted-p100-tc",
-        "true",
-    ]);
-    assert!(o.status.success(), "{}", stderr(&o));
+    sb.create_user(user);
     let dir = std::env::temp_dir().join(format!("p100-cli-files-{}", std::process::id()));
     std::fs::create_dir_all(&dir).unwrap();
     let mut png = vec![0x89, b'P', b'N', b'G', 0x0D, 0x0A, 0x1A, 0x0A];

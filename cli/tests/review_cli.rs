@@ -9,39 +9,9 @@ use common::{stderr, stdout, Sandbox, BIN};
 
 const IBAN: &str = "DE89370400440532013000";
 
-/// A user of the KYC model, just created.
-fn create_user(sb: &Sandbox, user: &str) {
-    let o = sb.p100(&[
-        "call",
-        "users",
-        "create",
-        "--external-user-id",
-        user,
-        "--email",
-        "jan.kowalski@example.pl",
-        "--phone",
-        "486012334567",
-        "--first-name",
-        "Jan",
-        "--last-name",
-        "Kowalski",
-        "--city",
-        "Warszawa",
-        "--post-code",
-        "00-001",
-        "--country",
-        "PL",
-        "--citizenship",
-        "PL",
-        "--has-accepted-p100-tc",
-        "true",
-    ]);
-    assert!(o.status.success(), "users create: {}", stderr(&o));
-}
-
 /// A KYC user (created, documents uploaded, verification added): can have cards.
 fn verified_user(sb: &Sandbox, user: &str) {
-    create_user(sb, user);
+    sb.create_user(user);
     let dir = std::env::temp_dir().join(format!("p100-review-{}-{user}", std::process::id()));
     std::fs::create_dir_all(&dir).unwrap();
     let mut png = vec![0x89, b'P', b'N', b'G', 0x0D, 0x0A, 0x1A, 0x0A];
@@ -203,7 +173,7 @@ fn cards_create_does_not_print_pan_and_cvv_unasked() {
 #[test]
 fn unknown_fields_are_refused_for_operations_without_a_body() {
     let sb = Sandbox::with_settle_ms(2000);
-    create_user(&sb, "review-del-user");
+    sb.create_user("review-del-user");
     // `--dry-run` is no field of users.delete: it must be refused, not ignored.
     let o = sb.p100(&[
         "call",

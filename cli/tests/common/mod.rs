@@ -85,6 +85,38 @@ impl Sandbox {
     }
 }
 
+impl Sandbox {
+    /// A user of the KYC model, just created (`users create`).
+    pub fn create_user(&self, user: &str) {
+        let o = self.p100(&[
+            "call",
+            "users",
+            "create",
+            "--external-user-id",
+            user,
+            "--email",
+            "jan.kowalski@example.pl",
+            "--phone",
+            "486012334567",
+            "--first-name",
+            "Jan",
+            "--last-name",
+            "Kowalski",
+            "--city",
+            "Warszawa",
+            "--post-code",
+            "00-001",
+            "--country",
+            "PL",
+            "--citizenship",
+            "PL",
+            "--has-accepted-p100-tc",
+            "true",
+        ]);
+        assert!(o.status.success(), "users create: {}", stderr(&o));
+    }
+}
+
 impl Drop for Sandbox {
     fn drop(&mut self) {
         let _ = self.child.kill();
