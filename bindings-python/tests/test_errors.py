@@ -164,6 +164,8 @@ def test_money_moving_call_is_not_retried_after_a_5xx(
     assert not e.retryable  # ambiguous: reconcile, never resend blindly
     assert e.outcome == "unknown" and e.status == 500
     assert e.fingerprint is not None
+    # The typed dict declares exactly the keys the core gives (no drift between the two).
+    assert set(e.fingerprint) == set(p100.Fingerprint.__annotations__)
     assert e.fingerprint["operation"] == "transfers.create"
     assert e.fingerprint["amount"] == Decimal("1.17")
     assert e.fingerprint["currency"] == "eur"

@@ -203,45 +203,11 @@ export interface WaitOptions {
  *    again. */
 export type Outcome = "not_sent" | "rejected" | "unknown" | "accepted";
 
-/** What a money-moving call sent, kept on its `"unknown"`/`"accepted"` errors: the input of
- *  `client.reconcile`. Holds no secret; a plain object that can be stored (`JSON.stringify`). */
-export interface Fingerprint {
-    /** The operation (`"sepa.partner_transfer"`…). */
-    operation: string;
-    /** The amount sent, when the call had one. */
-    amount: Amount | null;
-    /** The currency (sold currency for exchanges), lower case, when the call had one. */
-    currency: string | null;
-    /** Where the money went: IBAN, wallet address or user, when the call said; the bought
-     *  currency (lower case) for exchanges. */
-    destination: string | null;
-    /** The user whose balance pays, if not the partner. */
-    externalUserId: string | null;
-    /** When the first attempt was sent, in milliseconds since 1970 (UTC). */
-    sentAtMs: number;
-    /** The SEPA transfer's title, when the call had one (absent in one stored earlier). */
-    title?: string | null;
-    /** The crypto withdrawal's network, lower case, when the call said (absent in one stored
-     *  earlier). */
-    network?: string | null;
-}
-
 /** What `client.reconcile` accepts besides a fingerprint: a `P100Error`. */
 export interface Reconcilable {
     readonly outcome: Outcome;
     readonly fingerprint: Fingerprint | null;
 }
-
-/** The answer of `client.reconcile`. */
-export type Reconciliation =
-    /** The operation happened: its id (for the details endpoint and `waitFor`) and status. */
-    | { result: "found"; id: string; status: string | null }
-    /** The history shows no such operation *yet*: check again after a while before sending
-     *  the call again (P100 may record it later). */
-    | { result: "not_found" }
-    /** The history cannot answer (several equal operations, or one the history does not
-     *  list, such as card issuing and orders): `reason` says what to check instead. */
-    | { result: "cannot_tell"; reason: string };
 
 /** Any JSON value (the escape hatch `client.request`). */
 export type JsonValue = string | number | boolean | null | JsonValue[] | { [key: string]: JsonValue };

@@ -36,6 +36,7 @@ use crate::Amount;
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 #[serde(rename_all = "camelCase")]
 #[cfg_attr(feature = "uniffi", derive(::uniffi::Record))]
+#[cfg_attr(feature = "wasm", derive(::tsify::Tsify), tsify(missing_as_null))]
 pub struct Fingerprint {
     /// The operation (`"sepa.partner_transfer"`).
     pub operation: String,
@@ -109,6 +110,7 @@ impl Fingerprint {
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 #[serde(tag = "result", rename_all = "snake_case")]
 #[cfg_attr(feature = "uniffi", derive(::uniffi::Enum))]
+#[cfg_attr(feature = "wasm", derive(::tsify::Tsify), tsify(missing_as_null))]
 pub enum Reconciliation {
     /// The operation happened: its id and its status in the history.
     Found {
