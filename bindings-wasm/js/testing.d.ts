@@ -8,7 +8,7 @@ export interface SandboxOptions {
   /** Milliseconds before asynchronous operations reach their final status, before the time
    *  scale (the server's default: 2000). */
   settleMs?: number;
-  /** Multiplier of every delay: settle, the 60 s lock lifetime, webhook retries (default 1;
+  /** Multiplier of every delay: settle, the 40 s lock lifetime, webhook retries (default 1;
    *  0.01 = 100 times faster). */
   timeScale?: number;
   /** Deliver webhooks to this URL (with `webhookToken`). */

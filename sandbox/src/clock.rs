@@ -3,8 +3,8 @@
 //!
 //! Every delay the sandbox times (settle delays, lock lifetimes, webhook retries) is measured
 //! on this clock, after the time scale shrank it. Advancing the clock by `N` sandbox seconds
-//! adds `N × time scale` to it (the same factor the delays were shrunk by), so `advance 61`
-//! expires a 60 s lock at any time scale. Work that became due runs at once, in due order.
+//! adds `N × time scale` to it (the same factor the delays were shrunk by), so `advance 41`
+//! expires a 40 s lock at any time scale. Work that became due runs at once, in due order.
 
 use std::collections::BTreeMap;
 use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};

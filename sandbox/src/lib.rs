@@ -154,8 +154,8 @@ impl SandboxBuilder {
         self
     }
 
-    /// Multiplier of every delay: settle, lock lifetime (60 s), webhook retries (8/16/32/64 s).
-    /// `0.001` makes a 60 s lock last 60 ms.
+    /// Multiplier of every delay: settle, lock lifetime (40 s), webhook retries (8/16/32/64 s).
+    /// `0.001` makes a 40 s lock last 40 ms.
     pub fn time_scale(mut self, scale: f64) -> Self {
         self.time_scale = scale;
         self
@@ -293,11 +293,11 @@ impl RunningSandbox {
     }
 
     /// Moves the sandbox's clock forward by `by` without waiting (as `POST /_sandbox/advance`),
-    /// like Stripe's test clocks: settle delays of asynchronous operations, lock expiry (60 s
+    /// like Stripe's test clocks: settle delays of asynchronous operations, lock expiry (40 s
     /// exchange locks, 15 min order locks, payment links) and webhook retries see the new
     /// time; work that became due has run, in due order, when this returns (webhook deliveries
     /// it started are sent in the background). `by` is sandbox time, shrunk by the time scale
-    /// like every delay, so `advance(61 s)` expires a 60 s lock at any scale. Refused when
+    /// like every delay, so `advance(41 s)` expires a 40 s lock at any scale. Refused when
     /// `by` is zero or more than [`MAX_ADVANCE_SECS`]. Returns the sandbox's new time.
     ///
     /// ```no_run

@@ -13,7 +13,7 @@ pub struct ServeArgs {
     /// API key clients must send in `x-api-key` (or set P100_SANDBOX_API_KEY).
     #[arg(long, env = "P100_SANDBOX_API_KEY", hide_env_values = true)]
     pub api_key: String,
-    /// Multiplier of every delay (settle, 60 s lock lifetime, webhook retries); 0.01 = 100x faster.
+    /// Multiplier of every delay (settle, 40 s lock lifetime, webhook retries); 0.01 = 100x faster.
     #[arg(long, default_value_t = 1.0)]
     pub time_scale: f64,
     /// Milliseconds before asynchronous operations reach their final status (before scaling).

@@ -366,7 +366,7 @@ async fn kyc_by_p100_and_poa() {
 async fn exchange_locks_expire() {
     let sb = sandbox().await;
     let c = sb.client();
-    // Real time: 60 s lifetime.
+    // Real time: 40 s lifetime (the documented one).
     let lock = c
         .exchange()
         .partner_lock(&ExchangeLockQuery {
@@ -379,8 +379,8 @@ async fn exchange_locks_expire() {
     let created =
         chrono::DateTime::parse_from_rfc3339(lock.created_at.as_deref().unwrap()).unwrap();
     let until = chrono::DateTime::parse_from_rfc3339(lock.valid_until.as_deref().unwrap()).unwrap();
-    assert_eq!((until - created).num_seconds(), 60);
-    // 1000x faster: 60 ms.
+    assert_eq!((until - created).num_seconds(), 40);
+    // 1000x faster: 40 ms.
     sb.set_time_scale(0.001).unwrap();
     let short = c
         .exchange()
