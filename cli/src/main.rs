@@ -58,6 +58,9 @@ enum WebhooksCmd {
         /// The webhook security token.
         #[arg(long, env = "P100_WEBHOOK_TOKEN", hide_env_values = true)]
         token: String,
+        /// Print the event's secrets (a 3-D Secure code) in clear (masked otherwise).
+        #[arg(long)]
+        reveal: bool,
     },
 }
 
@@ -273,7 +276,7 @@ async fn run(cli: Cli) -> p100::Result<ExitCode> {
         Cmd::Sandbox(a) => Ok(p100_sandbox::serve::serve(a).await),
         Cmd::Listen(a) => listen::listen(a).await,
         Cmd::Trigger(a) => listen::trigger(a).await,
-        Cmd::Webhooks(WebhooksCmd::Verify { token }) => verify(&token),
+        Cmd::Webhooks(WebhooksCmd::Verify { token, reveal }) => verify(&token, reveal),
         Cmd::Completions { shell } => {
             let mut script = Vec::new();
             clap_complete::generate(shell, &mut command(), "p100", &mut script);
@@ -622,15 +625,32 @@ fn print_json(v: &Value) {
     out_line(&text);
 }
 
-/// A result, its secrets (card number, CVV, PIN, document numbers…) masked as in every error
-/// and log unless `--reveal` asked for them.
+/// A result, its secrets (card number, CVV, PIN, document numbers, one-time codes…) masked as
+/// in every error and log unless `--reveal` asked for them: the typed secret fields
+/// ([`p100::mask::SECRET_FIELDS`]) by name, then whatever the text masking finds.
 fn print_secret_json(v: &Value, reveal: bool) {
-    let text = serde_json::to_string_pretty(v).unwrap_or_else(|_| v.to_string());
     if reveal {
-        out_line(&text);
-    } else {
-        out_line(&p100::mask::mask_secrets(&text));
+        return print_json(v);
     }
+    fn redact(v: &mut Value) {
+        match v {
+            Value::Object(map) => {
+                for (key, field) in map.iter_mut() {
+                    if p100::mask::SECRET_FIELDS.contains(&key.as_str()) && !field.is_null() {
+                        *field = Value::String("[REDACTED]".into());
+                    } else {
+                        redact(field);
+                    }
+                }
+            }
+            Value::Array(items) => items.iter_mut().for_each(redact),
+            _ => {}
+        }
+    }
+    let mut v = v.clone();
+    redact(&mut v);
+    let text = serde_json::to_string_pretty(&v).unwrap_or_else(|_| v.to_string());
+    out_line(&p100::mask::mask_secrets(&text));
 }
 
 /// Writes a line on stdout; a reader that went away (`p100 call … | head`) ends the program
@@ -639,15 +659,18 @@ pub fn out_line(text: &str) {
     out_bytes(format!("{text}\n").as_bytes());
 }
 
-/// Writes `bytes` on stdout, as [`out_line`].
+/// Writes `bytes` on stdout, as [`out_line`]. A reader that went away ends the program quietly;
+/// any other failure (a full disk) is said on stderr, exit status 1: a money call's result
+/// must not vanish with status 0.
 fn out_bytes(bytes: &[u8]) {
     let mut stdout = std::io::stdout().lock();
-    if stdout
-        .write_all(bytes)
-        .and_then(|()| stdout.flush())
-        .is_err()
-    {
-        std::process::exit(0);
+    match stdout.write_all(bytes).and_then(|()| stdout.flush()) {
+        Ok(()) => {}
+        Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => std::process::exit(0),
+        Err(e) => {
+            eprintln!("p100: error: the output could not be written on stdout: {e}");
+            std::process::exit(1);
+        }
     }
 }
 
@@ -687,7 +710,7 @@ fn parse_delivery(text: &str) -> Delivery {
     }
 }
 
-fn verify(token: &str) -> p100::Result<ExitCode> {
+fn verify(token: &str, reveal: bool) -> p100::Result<ExitCode> {
     let mut text = String::new();
     std::io::stdin()
         .read_to_string(&mut text)
@@ -698,7 +721,8 @@ fn verify(token: &str) -> p100::Result<ExitCode> {
     // The event serializes as `{"event": name, "data": payload}`.
     let mut value = serde_json::to_value(&event).unwrap_or(Value::Null);
     let payload = value.get_mut("data").map(Value::take).unwrap_or(value);
-    print_json(&serde_json::json!({ "event": event.name(), "payload": payload }));
+    let shown = serde_json::json!({ "event": event.name(), "payload": payload });
+    print_secret_json(&shown, reveal);
     Ok(ExitCode::SUCCESS)
 }
 
