@@ -241,6 +241,10 @@ fn report(e: &p100::Error) {
     }
 }
 
+/// The exit code of `--wait` whose operation ended in a final state that is not a success
+/// (`FAILED`, `EXPIRED`): the call itself worked, what it started did not.
+const FINAL_NOT_SUCCESS: u8 = 3;
+
 /// The exit code of a command stopped by Ctrl-C (128 + SIGINT), as shells report it.
 const INTERRUPTED: u8 = 130;
 
@@ -560,7 +564,7 @@ async fn call(m: &ArgMatches) -> p100::Result<ExitCode> {
                 )
             })?
             .to_string();
-        let last = tokio::select! {
+        let (last, success) = tokio::select! {
             last = follow(&c, op.group, &id, options) => match last {
                 Ok(last) => last,
                 Err(e) => {
@@ -582,6 +586,10 @@ async fn call(m: &ArgMatches) -> p100::Result<ExitCode> {
             }
         };
         print_secret_json(&last, opts.reveal);
+        if !success {
+            // Final, and not a success (FAILED, EXPIRED): a script must be able to tell.
+            return Ok(ExitCode::from(FINAL_NOT_SUCCESS));
+        }
     }
     Ok(ExitCode::SUCCESS)
 }
@@ -592,7 +600,7 @@ async fn follow(
     group: &str,
     id: &str,
     options: p100::WaitOptions,
-) -> p100::Result<Value> {
+) -> p100::Result<(Value, bool)> {
     let started = Instant::now();
     let tty = std::io::stderr().is_terminal();
     let spinner = if tty {
@@ -609,7 +617,7 @@ async fn follow(
     let status = result
         .as_ref()
         .ok()
-        .and_then(|v| v.get("status"))
+        .and_then(|(v, _)| v.get("status"))
         .and_then(Value::as_str)
         .unwrap_or("?")
         .to_string();

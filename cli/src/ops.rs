@@ -92,8 +92,9 @@ macro_rules! cli_ops {
             Err(p100::Error::validation("operation", "is not an operation of the catalog"))
         }
 
-        /// Follows an operation of `group` to its final state (`wait_for`), by its id.
-        pub async fn wait(c: &Client, group: &str, id: &str, options: WaitOptions) -> p100::Result<Value> {
+        /// Follows an operation of `group` to its final state (`wait_for`), by its id: that
+        /// state, and whether it is a success (`COMPLETED`, `SUCCESSFUL`).
+        pub async fn wait(c: &Client, group: &str, id: &str, options: WaitOptions) -> p100::Result<(Value, bool)> {
             let _ = (&c, &id, &options);
             $(
                 cli_ops!(@wait c, group, id, options, $group, $($wait)*);
@@ -116,7 +117,9 @@ macro_rules! cli_ops {
     (@wait $c:ident, $g:ident, $id:ident, $o:ident, $group:ident, ) => {};
     (@wait $c:ident, $g:ident, $id:ident, $o:ident, $group:ident, details $Out:ident $label:literal $wid:ident $widw:literal) => {
         if $g == stringify!($group) {
-            return out($c.$group().wait_for($id, $o).await);
+            let last = $c.$group().wait_for($id, $o).await?;
+            let success = last.status.is_success();
+            return out(Ok(last)).map(|v| (v, success));
         }
     };
     (@wait_id) => { None };

@@ -415,3 +415,27 @@ fn a_result_that_cannot_be_written_is_an_error() {
     assert_eq!(o.status.code(), Some(1), "{err}");
     assert!(err.contains("could not be written"), "{err}");
 }
+
+// ---------------------------------------------------------------------------------------------
+// 11. (Noticed, no test then.) A `--wait` whose transfer ended FAILED exited 0, like one that
+//     succeeded: a script could not tell. Now exit status 3 (README), the final state printed.
+// ---------------------------------------------------------------------------------------------
+
+#[test]
+fn a_wait_that_ends_failed_exits_3() {
+    let sb = Sandbox::with_settle_ms(200);
+    // More than the partner holds: accepted at once, FAILED (P433) at settlement.
+    let mut args = transfer_args("failed review", &["--wait"]);
+    args[4] = "90000000.00";
+    let o = sb.p100(&args);
+    let (out, err) = (stdout(&o), stderr(&o));
+    assert_eq!(o.status.code(), Some(3), "{out} {err}");
+    assert!(
+        out.contains("\"FAILED\""),
+        "the final state is printed: {out}"
+    );
+    // A transfer that succeeds still exits 0.
+    let o = sb.p100(&transfer_args("ok review", &["--wait"]));
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    assert!(stdout(&o).contains("\"SUCCESSFUL\""), "{}", stdout(&o));
+}
