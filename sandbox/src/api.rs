@@ -65,10 +65,15 @@ impl Ctx {
 
     /// The query string as `T`, then validation.
     pub fn valid_query<T: DeserializeOwned + Validate>(&self) -> Result<T, ApiError> {
-        let t: T = serde_urlencoded::from_str(&self.query)
-            .map_err(|e| ApiError::validation(clean(&e.to_string(), "query")))?;
+        let t: T = self.query()?;
         check(&t)?;
         Ok(t)
+    }
+
+    /// The query string as `T`, without validation (a shape error is a P403).
+    pub fn query<T: DeserializeOwned>(&self) -> Result<T, ApiError> {
+        serde_urlencoded::from_str(&self.query)
+            .map_err(|e| ApiError::validation(clean(&e.to_string(), "query")))
     }
 }
 

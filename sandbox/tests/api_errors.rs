@@ -288,6 +288,22 @@ async fn documented_error_cases() {
         .await
         .unwrap_err();
     assert_eq!(e.code(), Some(&ErrorCode::P410));
+    // P410 for a currency the API does not know at all (docs: "Currency not found"), over the raw
+    // HTTP API (the SDK refuses it before sending); a fiat currency stays a P403 naming it.
+    for (currency, code) in [("xyz", "P410"), ("eur", "P403")] {
+        let r = http
+            .get(format!(
+                "{}/v1/crypto-withdrawal/get-network-fee?currency={currency}",
+                sb.base_url()
+            ))
+            .header("x-api-key", "test-key")
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(r.status(), 400, "{currency}");
+        let v: Value = r.json().await.unwrap();
+        assert_eq!(v["errorCode"], code, "{currency}: {v}");
+    }
     // Delete a user: P412 afterwards.
     c.users().delete("err-1").await.unwrap();
     let e = c.users().delete("err-1").await.unwrap_err();

@@ -339,7 +339,13 @@ pub mod crypto {
 
     /// `GET /v1/crypto-withdrawal/get-network-fee?currency=&network=`.
     pub fn network_fee(_app: &Arc<App>, ctx: &Ctx) -> Result<Reply, ApiError> {
-        let q: NetworkFeeQuery = ctx.valid_query()?;
+        // A currency the API does not know is "Currency not found" (P410, docs), before the
+        // shared validation (which refuses it as P403, as it refuses a fiat currency).
+        let q: NetworkFeeQuery = ctx.query()?;
+        if matches!(q.currency, Currency::Unknown(_)) {
+            supported(&q.currency)?;
+        }
+        check(&q)?;
         supported(&q.currency)?;
         let n = catalog::net(&q.currency, q.network.as_ref())
             .ok_or_else(|| ApiError::validation("network is not available for this currency"))?;
