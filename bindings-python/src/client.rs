@@ -442,12 +442,6 @@ impl<'py> IntoPyObject<'py> for JsonOut {
     type Output = Bound<'py, PyAny>;
     type Error = PyErr;
     fn into_pyobject(self, py: Python<'py>) -> PyResult<Self::Output> {
-        // Through Python's own parser: integers become `int`, other numbers `Decimal` (from
-        // their exact text: serde_json keeps it), objects dicts and arrays lists.
-        let parse_float = p100::bindings::python::decimal_type(py)?;
-        let kwargs = [("parse_float", parse_float)].into_py_dict(py)?;
-        py.import("json")?
-            .getattr("loads")?
-            .call((self.0.to_string(),), Some(&kwargs))
+        convert::from_json(py, &self.0)
     }
 }

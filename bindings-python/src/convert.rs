@@ -239,6 +239,17 @@ pub fn upload_request<T: DeserializeOwned>(
     Ok((request, files))
 }
 
+/// JSON as plain Python values, through Python's own parser: integers become `int`, other
+/// numbers `Decimal` (from their exact text, which serde_json keeps), objects dicts and arrays
+/// lists. For the escape hatch's replies and the sandbox's.
+pub fn from_json<'py>(py: Python<'py>, value: &Value) -> PyResult<Bound<'py, PyAny>> {
+    let kw = PyDict::new(py);
+    kw.set_item("parse_float", p100::bindings::python::decimal_type(py)?)?;
+    py.import("json")?
+        .getattr("loads")?
+        .call((value.to_string(),), Some(&kw))
+}
+
 /// `files=[b"...", ("front.jpg", b"..."), pathlib.Path("selfie.png")]`.
 fn file_list(value: &Bound<'_, PyAny>) -> PyResult<Vec<FileUpload>> {
     let py = value.py();

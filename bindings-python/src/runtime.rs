@@ -409,6 +409,27 @@ enum Handover {
     Cancelled,
 }
 
+/// Marks the hand-over cancelled. A call that had finished but whose result had not been taken
+/// is kept (what happened is never lost); returns true when the call is still running (the
+/// caller stops it).
+fn cancel(handover: &Mutex<Handover>, keep: Option<&Keep>) -> bool {
+    let before = {
+        let mut state = handover.lock().unwrap_or_else(|e| e.into_inner());
+        std::mem::replace(&mut *state, Handover::Cancelled)
+    };
+    match before {
+        Handover::Finished(Some(result)) => {
+            if let Some(keep) = keep {
+                let result = result.as_ref().map(|s| s.as_deref());
+                keep.calls.keep_undelivered(keep.operation, true, result);
+            }
+            false
+        }
+        Handover::Finished(None) | Handover::Cancelled => false,
+        Handover::Running => true,
+    }
+}
+
 /// Starts the call on the runtime; returns an `asyncio.Future` of the running loop, and the
 /// function `_aio.run` calls when its task was cancelled after the result landed. Cancelling
 /// the future aborts the call (and waits until it has stopped).
@@ -440,27 +461,13 @@ fn start(py: Python<'_>, call: Pending) -> PyResult<Py<PyAny>> {
             if !future.call_method0("cancelled")?.is_truthy()? {
                 return Ok(());
             }
-            let before = {
-                let mut state = handover.lock().unwrap_or_else(|e| e.into_inner());
-                std::mem::replace(&mut *state, Handover::Cancelled)
-            };
-            match before {
-                // Finished, but cancelled before its result landed: keep what happened.
-                Handover::Finished(Some(result)) => {
-                    if let Some(keep) = keep.as_ref() {
-                        let result = result.as_ref().map(|s| s.as_deref());
-                        keep.calls.keep_undelivered(keep.operation, true, result);
-                    }
-                }
-                Handover::Finished(None) | Handover::Cancelled => {}
-                Handover::Running => {
-                    let taken = task.lock().unwrap_or_else(|e| e.into_inner()).take();
-                    if let Some(mut task) = taken {
-                        task.abort();
-                        // This callback runs before the cancelled coroutine resumes: by then a
-                        // call dropped while out (core) or finished meanwhile (above) is kept.
-                        future.py().detach(|| stopped(runtime(), &mut task));
-                    }
+            if cancel(&handover, keep.as_ref().as_ref()) {
+                let taken = task.lock().unwrap_or_else(|e| e.into_inner()).take();
+                if let Some(mut task) = taken {
+                    task.abort();
+                    // This callback runs before the cancelled coroutine resumes: by then a call
+                    // dropped while out (core) or finished meanwhile (`cancel`) is kept.
+                    future.py().detach(|| stopped(runtime(), &mut task));
                 }
             }
             Ok(())
@@ -474,18 +481,10 @@ fn start(py: Python<'_>, call: Pending) -> PyResult<Py<PyAny>> {
         Some(c"p100_undelivered"),
         None,
         move |_args: &Bound<'_, PyTuple>, _kwargs: Option<&Bound<'_, PyDict>>| -> PyResult<()> {
-            let before = {
-                let mut state = handover_for_task_cancel
-                    .lock()
-                    .unwrap_or_else(|e| e.into_inner());
-                std::mem::replace(&mut *state, Handover::Cancelled)
-            };
-            if let (Handover::Finished(Some(result)), Some(keep)) =
-                (before, keep_for_task_cancel.as_ref())
-            {
-                let result = result.as_ref().map(|s| s.as_deref());
-                keep.calls.keep_undelivered(keep.operation, true, result);
-            }
+            cancel(
+                &handover_for_task_cancel,
+                keep_for_task_cancel.as_ref().as_ref(),
+            );
             Ok(())
         },
     )?;

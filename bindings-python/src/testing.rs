@@ -21,17 +21,9 @@ fn err(py: Python<'_>) -> impl Fn(p100::Error) -> PyErr + '_ {
     move |e| to_pyerr(py, &e)
 }
 
-/// JSON from the sandbox as plain Python values (dicts, lists; numbers with a fraction as
-/// `Decimal`, as everywhere in the package).
+/// JSON from the sandbox as plain Python values ([`convert::from_json`]).
 fn to_py(py: Python<'_>, value: &Value) -> PyResult<Py<PyAny>> {
-    let decimal = p100::bindings::python::decimal_type(py)?;
-    let kw = PyDict::new(py);
-    kw.set_item("parse_float", decimal)?;
-    Ok(py
-        .import("json")?
-        .getattr("loads")?
-        .call((value.to_string(),), Some(&kw))?
-        .unbind())
+    Ok(convert::from_json(py, value)?.unbind())
 }
 
 /// A P100 sandbox running inside this process (see `p100.testing`).
