@@ -505,8 +505,8 @@ async fn a_debit_listed_with_a_minus_sign_is_not_ruled_out() {
 
 /// `sent_at_ms` is this machine's clock; `createdAt` is P100's. A device whose clock runs 3
 /// minutes fast (phones: Kotlin/Swift bindings) sees the entry of the transfer it made stamped
-/// before the sending: not ruled out (up to 10 minutes), but not proven either (more than 30 s
-/// before): `cannot_tell`. With 2 minutes of skew it used to be `not_found`.
+/// before the sending: not ruled out (up to 10 minutes), but not proven either (stamped
+/// before the sending): `cannot_tell`. With 2 minutes of skew it used to be `not_found`.
 #[tokio::test]
 async fn a_client_clock_three_minutes_fast_does_not_make_it_not_found() {
     let server = MockServer::start().await;
@@ -525,6 +525,41 @@ async fn a_client_clock_three_minutes_fast_does_not_make_it_not_found() {
         "device clock 3 min fast: {r:?}"
     );
     assert_eq!(r.as_str(), "cannot_tell", "{r:?}");
+}
+
+/// `reconcile` of the lost call when an equal one (same amount, IBAN and title) went out a moment
+/// before it: the history shows only that earlier one, stamped before the sending. It cannot be
+/// proven to be the lost call: `cannot_tell`. It used to be `found` (entries up to 30 s before
+/// the sending were taken for the call), telling the app that money moved which never did
+/// (outside review). The second of the sending itself still counts when the history gives whole
+/// seconds.
+#[tokio::test]
+async fn an_equal_call_stamped_just_before_the_sending_is_not_found_for_it() {
+    let sent = now().timestamp_millis();
+    let answer = |created_at: String| async move {
+        let server = MockServer::start().await;
+        serve_sepa(&server, json!({ "createdAt": created_at })).await;
+        let r = client(&server)
+            .reconcile_fingerprint(&fingerprint(sent))
+            .await;
+        r.unwrap().as_str()
+    };
+    let a_second_before = Utc.timestamp_millis_opt(sent - 1_000).unwrap();
+    assert_eq!(answer(iso_millis(a_second_before)).await, "cannot_tell");
+    assert_eq!(answer(iso(a_second_before)).await, "cannot_tell");
+    let the_second_of_sending = Utc.timestamp_opt(sent.div_euclid(1000), 0).unwrap();
+    assert_eq!(answer(iso(the_second_of_sending)).await, "found");
+    let a_moment_after = Utc.timestamp_millis_opt(sent + 5).unwrap();
+    assert_eq!(answer(iso_millis(a_moment_after)).await, "found");
+}
+
+/// `YYYY-MM-DDTHH:MM:SS.mmmZ`.
+fn iso_millis(t: DateTime<Utc>) -> String {
+    format!(
+        "{}.{:03}Z",
+        without_offset(t, 'T'),
+        t.timestamp_subsec_millis()
+    )
 }
 
 /// Polygon's POL was called MATIC until 2024 (`Network` still accepts "matic"); `Currency`

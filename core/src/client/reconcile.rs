@@ -166,17 +166,32 @@ fn is_certain(fp: &Fingerprint, kinds: &[&str], direction: &str, t: &Transaction
             .as_deref()
             .is_none_or(|d| direction_is(d, direction) == Some(true))
         && !matches!(t.currency, Some(crate::Currency::Unknown(_)))
-        && created_ms(t).is_some_and(|ms| ms >= fp.sent_at_ms.saturating_sub(CERTAIN_SKEW_MS))
+        && stamped_after_sending(fp, t)
+}
+
+/// Is `t` stamped no earlier than the sending? Only such an entry can be taken for the call: an
+/// equal call sent a moment before (a second credit of the same amount to the same user) is
+/// stamped just before, and would otherwise be `Found` for a call that never ran. A time given
+/// in whole seconds is compared in whole seconds. (With a clock ahead of P100's, the entry of
+/// the call itself is stamped before the sending: `CannotTell`, see [`SKEW_MS`].)
+fn stamped_after_sending(fp: &Fingerprint, t: &Transaction) -> bool {
+    let Some(ms) = created_ms(t) else {
+        return false;
+    };
+    let whole_seconds = t.created_at.as_deref().is_some_and(|s| !s.contains('.'));
+    let from = if whole_seconds {
+        fp.sent_at_ms.div_euclid(1000) * 1000
+    } else {
+        fp.sent_at_ms
+    };
+    ms >= from
 }
 
 /// How far before the sending time (this machine's clock) a history entry may be stamped and
 /// still be the operation: P100's clock, or this one, may be off. An entry stamped earlier is
-/// ruled out; one stamped between this and [`CERTAIN_SKEW_MS`] before is not ruled out, but
-/// not proven either (an equal call sent just before would look the same): `CannotTell`.
+/// ruled out; one stamped between this and the sending is not ruled out, but not proven either
+/// (an equal call sent just before would look the same): `CannotTell`.
 const SKEW_MS: i64 = 10 * 60 * 1000;
-
-/// How far before the sending time an entry may be stamped and still be taken for the call.
-const CERTAIN_SKEW_MS: i64 = 30_000;
 
 /// Is the history's direction word `d` the direction looked for (`"out"` or `"in"`)?
 /// `Some(false)` for the other one, `None` for a word not known.
