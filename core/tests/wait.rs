@@ -119,3 +119,22 @@ async fn the_wait_timeout_bounds_a_poll_in_progress() {
         (ErrorKind::Timeout, Outcome::Accepted)
     );
 }
+
+/// An id refused before anything was sent (empty, or with a `/`) names no operation: the
+/// validation error says so, outcome `not_sent`, and nothing is requested. It used to say
+/// `accepted`, as if an operation had been (outside review of the Kotlin/Swift packages).
+#[tokio::test]
+async fn an_id_refused_before_sending_is_not_sent() {
+    let server = MockServer::start().await;
+    for id in ["", "a/b"] {
+        let e = client(&server)
+            .sepa()
+            .wait_for(id, WaitOptions::default())
+            .await
+            .unwrap_err();
+        assert_eq!(e.kind(), ErrorKind::Validation, "{id:?}: {e}");
+        assert_eq!(e.field(), Some("transferId"), "{id:?}: {e}");
+        assert_eq!(e.outcome(), Outcome::NotSent, "{id:?}: {e}");
+    }
+    assert!(server.received_requests().await.unwrap().is_empty());
+}

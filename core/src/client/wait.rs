@@ -46,7 +46,11 @@ impl WaitOptions {
 /// The deadline bounds the whole wait, a poll in progress included, and `abort` stops it at
 /// once, between polls too. Every error of a wait says what became of the **operation**, not of
 /// the last details request: it has an id, so it was accepted (outcome `Accepted`: never send
-/// it again); the kind, status and message stay those of the failure.
+/// it again); the kind, status and message stay those of the failure. A details reply that does
+/// not know the id (404) is no exception: right after its creation an operation may not be
+/// readable yet, and `Rejected` would invite sending it again. The one exception is an id
+/// refused before anything was sent (empty, or with a `/`): not an id of anything, a
+/// validation error naming it, outcome `NotSent`.
 pub(crate) async fn poll<T, F, Fut>(
     options: WaitOptions,
     abort: Option<&super::AbortSignal>,
@@ -87,6 +91,10 @@ where
             Ok(value) if is_final(&value) => return Ok(value),
             Ok(value) => describe(&value),
             Err(e) if e.is_retryable() => format!("unreadable ({})", e.kind()),
+            // An id refused before anything was sent (empty, a `/` in it) names no operation.
+            Err(e) if e.kind() == ErrorKind::Validation && e.outcome() == Outcome::NotSent => {
+                return Err(e)
+            }
             Err(e) => return Err(e.with_outcome(Outcome::Accepted)),
         };
         let remaining = options.timeout.saturating_sub(start.elapsed());
