@@ -385,6 +385,7 @@ impl ClientBuilder {
         }
         let mut user_agent = user_agent(self.runtime.as_deref());
         if let Some(extra) = self.user_agent {
+            check_user_agent(&extra, "user_agent")?;
             user_agent = format!("{extra} {user_agent}");
         }
         let connect_timeout = self
@@ -425,6 +426,20 @@ impl ClientBuilder {
             transport,
         ))
     }
+}
+
+/// An app's part of the `User-Agent` goes in a header: printable ASCII only. A line break or a
+/// control character is a `Config` error naming `field`, at construction (it used to fail every
+/// call as a retryable network error).
+pub(crate) fn check_user_agent(ua: &str, field: &str) -> Result<()> {
+    if ua.chars().all(|c| c == '\t' || (' '..='~').contains(&c)) {
+        return Ok(());
+    }
+    Err(Error::validation(
+        field,
+        "must be printable ASCII (no line breaks or control characters)",
+    )
+    .into_config())
 }
 
 /// The SDK's `User-Agent`: `p100-sdk/<version> (<language> <runtime version>; <os> <arch>)`,

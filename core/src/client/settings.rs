@@ -136,6 +136,7 @@ impl Settings {
             b = b.environment(env);
         }
         if let Some(ua) = self.user_agent.as_deref().filter(|t| !t.trim().is_empty()) {
+            super::config::check_user_agent(ua, &unit.name("user_agent", false))?;
             b = b.user_agent(ua.trim());
         }
         if !sdk.trim().is_empty() {
@@ -323,6 +324,31 @@ mod tests {
         assert_eq!(
             (e.kind(), e.field()),
             (crate::ErrorKind::Config, Some("apiKey"))
+        );
+        // A user agent that cannot go in a header: a Config error naming it, at construction,
+        // never its text (it used to fail every call as a retryable network error).
+        for (unit, name) in [(Unit::Millis, "userAgent"), (Unit::Seconds, "user_agent")] {
+            let e = Settings {
+                api_key: Some("k".into()),
+                user_agent: Some("shop/1\r\nX-Injected: 1".into()),
+                ..Default::default()
+            }
+            .builder(unit, "", |_| None)
+            .unwrap_err();
+            assert_eq!(
+                (e.kind(), e.field()),
+                (crate::ErrorKind::Config, Some(name))
+            );
+            assert!(!e.to_string().contains("Injected"), "{e}");
+        }
+        let e = ClientBuilder::default()
+            .api_key("k")
+            .user_agent("shop\u{7}")
+            .build()
+            .unwrap_err();
+        assert_eq!(
+            (e.kind(), e.field()),
+            (crate::ErrorKind::Config, Some("user_agent"))
         );
     }
 
