@@ -57,9 +57,19 @@ impl Ctx {
     }
 
     /// The JSON body as `T`, then the core's validation, failures as P403.
+    /// An `amount` above the sandbox's bound ([`crate::catalog::max_amount`]) is a P403 too.
     pub fn valid<T: DeserializeOwned + Validate>(&self) -> Result<T, ApiError> {
         let t: T = self.json()?;
         check(&t)?;
+        let body: serde_json::Value = serde_json::from_slice(&self.body).unwrap_or_default();
+        if body
+            .get("amount")
+            .is_some_and(crate::catalog::above_max_amount)
+        {
+            return Err(ApiError::validation(
+                "amount is too large (the sandbox takes at most 10^15)",
+            ));
+        }
         Ok(t)
     }
 

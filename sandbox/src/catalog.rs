@@ -202,6 +202,25 @@ pub fn net(currency: &Currency, network: Option<&Network>) -> Option<&'static Ne
     }
 }
 
+/// The largest amount the sandbox takes in a request or a control, 10^15 of any currency (the
+/// sandbox's own bound, not a documented P100 limit): sums of amounts, fees and balances then
+/// never overflow its decimal arithmetic. A larger one is refused, naming `amount`.
+pub fn max_amount() -> Decimal {
+    Decimal::from(1_000_000_000_000_000_i64)
+}
+
+/// Is `value` (an amount as JSON text or number) above [`max_amount`]?
+pub fn above_max_amount(value: &serde_json::Value) -> bool {
+    let text = match value {
+        serde_json::Value::String(s) => s.clone(),
+        serde_json::Value::Number(n) => n.to_string(),
+        _ => return false,
+    };
+    text.trim()
+        .parse::<Decimal>()
+        .is_ok_and(|d| d > max_amount())
+}
+
 /// SEPA fee: 0.1 % of the amount, at least 1.00 EUR (fee table, version A).
 pub fn sepa_fee(amount: Decimal) -> Decimal {
     let pct = crate::util::round_dp(amount * dec("0.001"), 2);

@@ -93,6 +93,12 @@ fn checked_amount(a: &Amount, c: &Currency) -> Result<rust_decimal::Decimal, Bad
     if !a.is_positive() {
         return Err(Refusal::arg("amount", "amount must be positive"));
     }
+    if a.value() > crate::catalog::max_amount() {
+        return Err(Refusal::arg(
+            "amount",
+            "amount is too large (the sandbox takes at most 10^15)",
+        ));
+    }
     if a.significant_scale() > c.precision() {
         return Err(Refusal::arg(
             "amount",

@@ -459,3 +459,52 @@ async fn a_body_that_is_not_a_json_object_is_refused() {
         .unwrap();
     assert_eq!(r.status(), 200);
 }
+
+/// An amount near the decimal maximum made the sandbox panic (`amount + fee` overflowed): the
+/// connection dropped, so an SDK saw a SEPA transfer or a funding with outcome `unknown`
+/// instead of a refusal (outside review of the Kotlin/Swift packages). Amounts above 10^15 are
+/// now refused naming `amount`, in the API (P403) and in the controls; 10^15 itself is taken.
+#[tokio::test]
+async fn an_amount_too_large_for_the_sandbox_is_refused_not_a_dropped_connection() {
+    let sb = sandbox().await;
+    let http = reqwest::Client::new();
+    let post = |path: &str, body: Value| {
+        http.post(format!("{}{path}", sb.base_url()))
+            .header("x-api-key", sb.api_key())
+            .json(&body)
+            .send()
+    };
+    let huge = "79228162514264337593543950335";
+    let transfer = |amount: &str| {
+        json!({"amount": amount, "currency": "eur", "destinationIban": "DE89370400440532013000",
+            "transferTitle": "big", "firstName": "A", "lastName": "B"})
+    };
+    let r = post("/v1/partner/sepa-transfer", transfer(huge))
+        .await
+        .unwrap();
+    assert_eq!(r.status(), 400);
+    let v: Value = r.json().await.unwrap();
+    assert_eq!(v["errorCode"], "P403", "{v}");
+    assert!(
+        v["errorMessage"].as_str().unwrap().starts_with("amount "),
+        "{v}"
+    );
+    let r = post("/_sandbox/fund", json!({"currency": "eur", "amount": huge}))
+        .await
+        .unwrap();
+    assert_eq!(r.status(), 400);
+    let v: Value = r.json().await.unwrap();
+    assert_eq!(v["field"], "amount", "{v}");
+    // The bound itself is taken, and the server still answers.
+    let r = post(
+        "/_sandbox/fund",
+        json!({"currency": "eur", "amount": "1000000000000000"}),
+    )
+    .await
+    .unwrap();
+    assert_eq!(r.status(), 200);
+    let r = post("/v1/partner/sepa-transfer", transfer("1000000000000000"))
+        .await
+        .unwrap();
+    assert!(r.status().is_success(), "{}", r.status());
+}
