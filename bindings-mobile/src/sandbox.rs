@@ -17,7 +17,7 @@
 use std::sync::Arc;
 
 use p100::client::Unit;
-use p100::{Amount, Currency};
+use p100::{Amount, Currency, SecretString};
 use p100_sandbox::host::{self, FaultArgs, Hosted, StartSettings};
 
 use crate::client::{user_agent, Client, ClientOptions};
@@ -26,9 +26,10 @@ use crate::Result;
 /// Settings of [`Sandbox::start`]; every field is optional.
 #[derive(uniffi::Record, Default)]
 pub struct SandboxOptions {
-    /// The API key clients must send (default: a random `sandbox-…` key).
+    /// The API key clients must send (default: a random `sandbox-…` key). A `Secret`, so that
+    /// the options never show it when printed.
     #[uniffi(default = None)]
-    pub api_key: Option<String>,
+    pub api_key: Option<SecretString>,
     /// Delay before asynchronous operations (SEPA, crypto, exchange orders…) reach their final
     /// status, in milliseconds before time scaling (default 2 000).
     #[uniffi(default = None)]
@@ -39,9 +40,9 @@ pub struct SandboxOptions {
     /// Deliver webhooks to this URL (with `webhookToken` in `Authorization`).
     #[uniffi(default = None)]
     pub webhook_url: Option<String>,
-    /// The `Authorization` token of webhook deliveries (required with `webhookUrl`).
+    /// The `Authorization` token of webhook deliveries (required with `webhookUrl`); a `Secret`.
     #[uniffi(default = None)]
-    pub webhook_token: Option<String>,
+    pub webhook_token: Option<SecretString>,
 }
 
 /// A P100 sandbox running in this process on a free loopback port (`http://127.0.0.1:PORT`):
@@ -85,12 +86,13 @@ async_export! {
         pub async fn start(options: Option<SandboxOptions>) -> Result<Arc<Self>> {
             ignore_sigpipe();
             let o = options.unwrap_or_default();
+            let reveal = |s: Option<SecretString>| s.map(|s| s.expose().to_string());
             let settings = StartSettings {
-                api_key: o.api_key,
+                api_key: reveal(o.api_key),
                 settle: o.settle_ms.map(|ms| ms as f64),
                 time_scale: o.time_scale,
                 webhook_url: o.webhook_url,
-                webhook_token: o.webhook_token,
+                webhook_token: reveal(o.webhook_token),
             };
             let hosted = Hosted::start_own(settings, HOST).await?;
             Ok(Arc::new(Sandbox { hosted }))

@@ -66,6 +66,7 @@ handwritten=(
   bindings-mobile/swift/Sources/P100/P100Error+Fields.swift
   bindings-mobile/swift/Tests/P100Tests/P100Tests.swift
   bindings-mobile/swift/Tests/P100Tests/ScenarioRunner.swift
+  bindings-mobile/swift/Tests/P100Tests/ReviewTests.swift
   examples/Package.swift
   examples/swift/Example.swift
 )

@@ -95,7 +95,7 @@ private fun client(
         ),
     )
 
-private fun assertTrue(
+internal fun assertTrue(
     cond: Boolean,
     msg: () -> String,
 ) {
@@ -109,7 +109,7 @@ private fun <T> assertEq(
 ) = assertTrue(actual == expected) { "$what: expected $expected, got $actual" }
 
 /** Runs `block`, which must throw an exception of type [E]; returns it. */
-private inline fun <reified E : Throwable> expectThrows(block: () -> Unit): E {
+internal inline fun <reified E : Throwable> expectThrows(block: () -> Unit): E {
     try {
         block()
     } catch (e: Throwable) {
@@ -754,7 +754,7 @@ private fun defineTests() {
                 SandboxOptions(
                     settleMs = 3_600_000,
                     webhookUrl = "http://127.0.0.1:${hooks.address.port}/hooks",
-                    webhookToken = "whsec-kotlin",
+                    webhookToken = Secret("whsec-kotlin"),
                 ),
             )
         println("  a second in-process sandbox: Sandbox.start ${"%.1f".format((System.nanoTime() - t0) / 1e6)} ms")
@@ -850,6 +850,7 @@ private fun defineTests() {
         assertEq(e.field, "body", "field")
         assertTrue(sdkVersion().isNotEmpty()) { "sdkVersion" }
     }
+    defineReviewTests(::test)
 }
 
 fun main() {

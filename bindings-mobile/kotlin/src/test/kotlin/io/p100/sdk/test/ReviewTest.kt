@@ -1,0 +1,138 @@
+package io.p100.sdk.test
+
+import io.p100.sdk.Currency
+import io.p100.sdk.ErrorKind
+import io.p100.sdk.Outcome
+import io.p100.sdk.P100Exception
+import io.p100.sdk.Reconciliation
+import io.p100.sdk.Secret
+import io.p100.sdk.TransferRequest
+import io.p100.sdk.client.Client
+import io.p100.sdk.client.ClientOptions
+import io.p100.sdk.client.Sandbox
+import io.p100.sdk.client.SandboxOptions
+import io.p100.sdk.createUserRequestFromJson
+import io.p100.sdk.field
+import io.p100.sdk.isAccepted
+import io.p100.sdk.kind
+import io.p100.sdk.outcome
+import io.p100.sdk.status
+import kotlinx.coroutines.delay
+import java.math.BigDecimal
+
+/*
+ * Outside review of the Kotlin package: each test asserts documented behaviour, and starts its
+ * own in-process sandbox.
+ * Each failed on the code it reviewed (`waitFor`'s 404 case excepted: it checks the documented
+ * rule). Main.kt runs them (one line in defineTests).
+ */
+
+private suspend fun <T> withSandbox(body: suspend (Sandbox, Client) -> T): T {
+    val sb = Sandbox.start(SandboxOptions(settleMs = 100))
+    try {
+        val c =
+            Client.withOptions(
+                ClientOptions(
+                    apiKey = Secret(sb.apiKey()),
+                    baseUrl = sb.url(),
+                    timeoutMs = 5_000,
+                    maxRetries = 2,
+                    retryInitialDelayMs = 20,
+                    retryMaxDelayMs = 200,
+                ),
+            )
+        return body(sb, c)
+    } finally {
+        sb.stop()
+    }
+}
+
+/** The review's tests, registered with the suite's `test(name, body)`. */
+fun defineReviewTests(test: (String, suspend () -> Unit) -> Unit) {
+    test("review: waitFor with an id refused locally is a validation error whose outcome is NOT_SENT") {
+        withSandbox { _, c ->
+            for (id in listOf("", "a/b")) {
+                val e = expectThrows<P100Exception> { c.sepa().waitFor(id, timeoutMs = 2_000) }
+                assertTrue(e.kind == ErrorKind.VALIDATION && e.field == "transferId") { "waitFor(\"$id\"): $e" }
+                assertTrue(e.status == null) { "nothing was sent, yet status ${e.status}" }
+                // README: validation = nothing was sent; ACCEPTED = "it happened, do not send again".
+                assertTrue(e.outcome == Outcome.NOT_SENT && !e.isAccepted) {
+                    "waitFor(\"$id\") was refused before sending, yet outcome=${e.outcome} isAccepted=${e.isAccepted}"
+                }
+            }
+        }
+    }
+
+    test("review: waitFor on an id the API does not know ends with its 404, outcome ACCEPTED as documented") {
+        withSandbox { _, c ->
+            // Errors guide: every wait error speaks of an operation that has an id (a 404 may be
+            // one not readable yet); REJECTED would invite sending the money again.
+            val e = expectThrows<P100Exception> { c.transfers().waitFor("no-such-transfer", timeoutMs = 2_000, intervalMs = 50) }
+            assertTrue(e.kind == ErrorKind.API && e.status == 404) { "waitFor(unknown id): $e" }
+            assertTrue(e.outcome == Outcome.ACCEPTED && e.isAccepted) { "outcome=${e.outcome}: $e" }
+        }
+    }
+
+    test("review: a userAgent that cannot be sent is a Config error naming userAgent, at construction") {
+        withSandbox { sb, _ ->
+            val options = ClientOptions(apiKey = Secret(sb.apiKey()), baseUrl = sb.url(), userAgent = "shop/1\r\nX-Injected: 1")
+            // README: "all settings … (a bad value is P100Exception.Config naming it)".
+            val e =
+                expectThrows<P100Exception> {
+                    val c = Client.withOptions(options)
+                    c.transfers().create(TransferRequest(null, "nobody", BigDecimal("1.00"), Currency.Eur))
+                }
+            assertTrue(e.kind == ErrorKind.CONFIG && e.field == "userAgent") {
+                "expected Config on field userAgent from Client.withOptions, got kind=${e.kind} field=${e.field}: $e"
+            }
+        }
+    }
+
+    test("review: Sandbox.fund of an amount that overflows the balance is a P100Exception, not an InternalException") {
+        withSandbox { sb, _ ->
+            // README (Sandbox): "Refusals are P100Exception/P100Error (Validation naming the argument…)".
+            val e = expectThrows<Throwable> { sb.fund(Currency.Eur, BigDecimal("79228162514264337593543950335")) }
+            assertTrue(e is P100Exception) { "a refusal must be a P100Exception, got ${e::class.qualifiedName}: ${e.message}" }
+            assertTrue((e as P100Exception).field == "amount") { "the refusal names ${e.field}: $e" }
+        }
+    }
+
+    test("review: reconcile never answers Found with an operation created before the lost call was sent") {
+        withSandbox { sb, c ->
+            val uid = "rv-${System.nanoTime()}"
+            c.users().create(
+                createUserRequestFromJson(
+                    """{"externalUserId":"$uid","email":"jan@example.pl","phone":"486012334567","firstName":"Jan",""" +
+                        """"lastName":"Kowalski","street":"Prosta","number":"1","city":"Warszawa","postCode":"00-001",""" +
+                        """"country":"PL","citizenship":"PL","birthDate":"1990-05-15","hasAcceptedP100Tc":true}""",
+                ),
+            )
+            // A first credit of 5.00 EUR to the user: it succeeds, the caller has its id.
+            val first = c.transfers().create(TransferRequest(null, uid, BigDecimal("5.00"), Currency.Eur))
+            c.transfers().waitFor(first.transferId, timeoutMs = 5_000, intervalMs = 50)
+            delay(1_000)
+            // A second, equal credit is lost: the connection drops before the sandbox runs it.
+            sb.injectFault("drop", 1, operation = "transfers.create")
+            val ran = sb.ops()["transfers.create"]
+            val e = expectThrows<P100Exception> { c.transfers().create(TransferRequest(null, uid, BigDecimal("5.00"), Currency.Eur)) }
+            assertTrue(e.outcome == Outcome.UNKNOWN) { "lost call: $e" }
+            assertTrue(sb.ops()["transfers.create"] == ran) { "the dropped call ran on the sandbox" }
+            // README: reconcile looks in the history "created after it was sent"; Found = "it happened".
+            // The second credit never happened; the only entry is the first one, created before.
+            val r = c.reconcile(e)
+            assertTrue(r !is Reconciliation.Found) {
+                "reconcile says the lost call happened: Found(${(r as Reconciliation.Found).id}) is the FIRST transfer " +
+                    "(${first.transferId}), created before the lost call was sent; the second one never ran"
+            }
+        }
+    }
+
+    test("review: SandboxOptions.toString() never shows the API key or the webhook token") {
+        val o = SandboxOptions(apiKey = Secret("sandbox-key-do-not-print"), webhookToken = Secret("whsec-do-not-print"))
+        val text = o.toString()
+        // DESIGN principle 8: API key and webhook token never appear in Debug/Display (toString).
+        assertTrue(!text.contains("sandbox-key-do-not-print") && !text.contains("whsec-do-not-print")) {
+            "SandboxOptions.toString() shows secrets: $text"
+        }
+    }
+}
