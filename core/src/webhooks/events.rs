@@ -635,7 +635,8 @@ impl WebhookEvent {
 ///
 /// Never fails on a valid JSON body: anything not recognised is [`WebhookEvent::Unknown`]. A
 /// body that is not JSON is an error of kind [`Decode`](crate::ErrorKind::Decode) whose message
-/// never contains the body.
+/// never contains the body, outcome `Rejected` like a delivery without the right token: the
+/// delivery is refused (answer 400), and no call of this SDK is in doubt (it was `Unknown`).
 pub fn parse_event(body: &str) -> crate::Result<WebhookEvent> {
     let value: Value = serde_json::from_str(body).map_err(|e| {
         crate::Error::new(
@@ -647,6 +648,7 @@ pub fn parse_event(body: &str) -> crate::Result<WebhookEvent> {
                 e.column()
             ),
         )
+        .with_outcome(crate::Outcome::Rejected)
     })?;
     let unknown = |event_type: Option<String>| WebhookEvent::Unknown {
         event_type,
@@ -1007,6 +1009,7 @@ mod tests {
 
         let err = parse_event(r#"{"code":"SECRET123""#).unwrap_err();
         assert_eq!(err.kind(), crate::ErrorKind::Decode);
+        assert_eq!(err.outcome(), crate::Outcome::Rejected);
         assert!(!err.message().contains("SECRET123"));
         assert!(!format!("{err:?}").contains("SECRET123"));
     }
