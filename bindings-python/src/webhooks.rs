@@ -15,12 +15,7 @@ fn body_text(body: &Bound<'_, PyAny>) -> PyResult<String> {
     }
     if body.is_instance_of::<PyBytes>() || body.is_instance_of::<PyByteArray>() {
         let bytes: Vec<u8> = body.extract()?;
-        return String::from_utf8(bytes).map_err(|_| {
-            to_pyerr(
-                py,
-                &p100::Error::new(p100::ErrorKind::Decode, "webhook body is not UTF-8 text"),
-            )
-        });
+        return p100::webhooks::body_text(bytes).map_err(|e| to_pyerr(py, &e));
     }
     Err(validation(py, "body", "must be str or bytes"))
 }

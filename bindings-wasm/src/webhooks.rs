@@ -3,7 +3,7 @@
 
 use js_sys::Uint8Array;
 use p100::webhooks::{self, Verifier};
-use p100::{Error, ErrorKind};
+use p100::Error;
 use wasm_bindgen::prelude::*;
 use wasm_bindgen::JsCast;
 
@@ -27,8 +27,7 @@ fn body_text(body: &JsValue) -> Result<String, Error> {
         return Ok(s);
     }
     if let Some(bytes) = body.dyn_ref::<Uint8Array>() {
-        return String::from_utf8(bytes.to_vec())
-            .map_err(|_| Error::new(ErrorKind::Decode, "webhook body is not valid UTF-8"));
+        return webhooks::body_text(bytes.to_vec());
     }
     Err(Error::validation(
         "body",

@@ -51,16 +51,10 @@ impl Ctx {
         self.params.get(i).map(String::as_str).unwrap_or("")
     }
 
-    /// The JSON body as `T`, shape errors as P403.
+    /// The JSON body as `T`, shape errors as P403. An `amount` above the sandbox's bound
+    /// ([`crate::catalog::max_amount`]) is a P403 too.
     pub fn json<T: DeserializeOwned>(&self) -> Result<T, ApiError> {
-        parse_json(&self.body)
-    }
-
-    /// The JSON body as `T`, then the core's validation, failures as P403.
-    /// An `amount` above the sandbox's bound ([`crate::catalog::max_amount`]) is a P403 too.
-    pub fn valid<T: DeserializeOwned + Validate>(&self) -> Result<T, ApiError> {
-        let t: T = self.json()?;
-        check(&t)?;
+        let t = parse_json(&self.body)?;
         let body: serde_json::Value = serde_json::from_slice(&self.body).unwrap_or_default();
         if body
             .get("amount")
@@ -70,6 +64,13 @@ impl Ctx {
                 "amount is too large (the sandbox takes at most 10^15)",
             ));
         }
+        Ok(t)
+    }
+
+    /// The JSON body as `T` ([`Ctx::json`]), then the core's validation, failures as P403.
+    pub fn valid<T: DeserializeOwned + Validate>(&self) -> Result<T, ApiError> {
+        let t: T = self.json()?;
+        check(&t)?;
         Ok(t)
     }
 

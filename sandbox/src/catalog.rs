@@ -209,16 +209,10 @@ pub fn max_amount() -> Decimal {
     Decimal::from(1_000_000_000_000_000_i64)
 }
 
-/// Is `value` (an amount as JSON text or number) above [`max_amount`]?
+/// Is `value` (an amount as JSON text or number) above [`max_amount`]? Read as the request
+/// types read it ([`p100::Amount`]: exponents too), so that no spelling gets past the bound.
 pub fn above_max_amount(value: &serde_json::Value) -> bool {
-    let text = match value {
-        serde_json::Value::String(s) => s.clone(),
-        serde_json::Value::Number(n) => n.to_string(),
-        _ => return false,
-    };
-    text.trim()
-        .parse::<Decimal>()
-        .is_ok_and(|d| d > max_amount())
+    serde_json::from_value::<p100::Amount>(value.clone()).is_ok_and(|a| a.value() > max_amount())
 }
 
 /// SEPA fee: 0.1 % of the amount, at least 1.00 EUR (fee table, version A).

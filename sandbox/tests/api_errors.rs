@@ -479,16 +479,24 @@ async fn an_amount_too_large_for_the_sandbox_is_refused_not_a_dropped_connection
         json!({"amount": amount, "currency": "eur", "destinationIban": "DE89370400440532013000",
             "transferTitle": "big", "firstName": "A", "lastName": "B"})
     };
-    let r = post("/v1/partner/sepa-transfer", transfer(huge))
-        .await
-        .unwrap();
-    assert_eq!(r.status(), 400);
-    let v: Value = r.json().await.unwrap();
-    assert_eq!(v["errorCode"], "P403", "{v}");
-    assert!(
-        v["errorMessage"].as_str().unwrap().starts_with("amount "),
-        "{v}"
-    );
+    // Written out, or with an exponent (which the request types read too), on every route with
+    // an amount (a transfer between users has no core validation step).
+    let between_users = json!({"amount": huge, "currency": "eur",
+        "sourceExternalUserId": "a", "destinationExternalUserId": "b"});
+    for (path, body) in [
+        ("/v1/partner/sepa-transfer", transfer(huge)),
+        ("/v1/partner/sepa-transfer", transfer("0.79228162e29")),
+        ("/v1/transfer", between_users),
+    ] {
+        let r = post(path, body).await.unwrap();
+        assert_eq!(r.status(), 400, "{path}");
+        let v: Value = r.json().await.unwrap();
+        assert_eq!(v["errorCode"], "P403", "{path}: {v}");
+        assert!(
+            v["errorMessage"].as_str().unwrap().starts_with("amount "),
+            "{path}: {v}"
+        );
+    }
     let r = post("/_sandbox/fund", json!({"currency": "eur", "amount": huge}))
         .await
         .unwrap();

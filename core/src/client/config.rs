@@ -428,18 +428,14 @@ impl ClientBuilder {
     }
 }
 
-/// An app's part of the `User-Agent` goes in a header: printable ASCII only. A line break or a
-/// control character is a `Config` error naming `field`, at construction (it used to fail every
+/// An app's part of the `User-Agent` goes in a header: a line break or another control
+/// character in it is a `Config` error naming `field`, at construction (it used to fail every
 /// call as a retryable network error).
 pub(crate) fn check_user_agent(ua: &str, field: &str) -> Result<()> {
-    if ua.chars().all(|c| c == '\t' || (' '..='~').contains(&c)) {
+    if ua.chars().all(|c| c == '\t' || !c.is_control()) {
         return Ok(());
     }
-    Err(Error::validation(
-        field,
-        "must be printable ASCII (no line breaks or control characters)",
-    )
-    .into_config())
+    Err(Error::validation(field, "must not hold line breaks or control characters").into_config())
 }
 
 /// The SDK's `User-Agent`: `p100-sdk/<version> (<language> <runtime version>; <os> <arch>)`,

@@ -135,9 +135,11 @@ impl Settings {
             })?;
             b = b.environment(env);
         }
-        if let Some(ua) = self.user_agent.as_deref().filter(|t| !t.trim().is_empty()) {
-            super::config::check_user_agent(ua, &unit.name("user_agent", false))?;
-            b = b.user_agent(ua.trim());
+        if let Some(ua) = self.user_agent.as_deref().map(str::trim) {
+            if !ua.is_empty() {
+                super::config::check_user_agent(ua, &unit.name("user_agent", false))?;
+                b = b.user_agent(ua);
+            }
         }
         if !sdk.trim().is_empty() {
             b = b.runtime(sdk);
@@ -340,6 +342,21 @@ mod tests {
                 (crate::ErrorKind::Config, Some(name))
             );
             assert!(!e.to_string().contains("Injected"), "{e}");
+        }
+        // What is sent is trimmed first (a line read from a file keeps working), and text that
+        // is not ASCII is no control character.
+        for ua in ["shop/1\n", "Café-App/1"] {
+            let s = Settings {
+                api_key: Some("k".into()),
+                user_agent: Some(ua.into()),
+                ..Default::default()
+            };
+            let c = s
+                .builder(Unit::Millis, "", |_| None)
+                .unwrap()
+                .build()
+                .unwrap();
+            assert!(c.config().user_agent().starts_with(ua.trim()), "{ua:?}");
         }
         let e = ClientBuilder::default()
             .api_key("k")

@@ -48,9 +48,10 @@ impl WaitOptions {
 /// the last details request: it has an id, so it was accepted (outcome `Accepted`: never send
 /// it again); the kind, status and message stay those of the failure. A details reply that does
 /// not know the id (404) is no exception: right after its creation an operation may not be
-/// readable yet, and `Rejected` would invite sending it again. The one exception is an id
-/// refused before anything was sent (empty, or with a `/`): not an id of anything, a
-/// validation error naming it, outcome `NotSent`.
+/// readable yet, and `Rejected` would invite sending it again. So is an id this SDK refuses to
+/// put in a path (a `/`, a space…): it may still be one P100 gave. The one exception is an
+/// empty id, the id of nothing (the empty id of an accepted reply is itself an error):
+/// a validation error naming it, outcome `NotSent`.
 pub(crate) async fn poll<T, F, Fut>(
     options: WaitOptions,
     abort: Option<&super::AbortSignal>,
@@ -91,10 +92,8 @@ where
             Ok(value) if is_final(&value) => return Ok(value),
             Ok(value) => describe(&value),
             Err(e) if e.is_retryable() => format!("unreadable ({})", e.kind()),
-            // An id refused before anything was sent (empty, a `/` in it) names no operation.
-            Err(e) if e.kind() == ErrorKind::Validation && e.outcome() == Outcome::NotSent => {
-                return Err(e)
-            }
+            // An empty id names no operation (an accepted reply's empty id is refused as such).
+            Err(e) if id.trim().is_empty() && e.outcome() == Outcome::NotSent => return Err(e),
             Err(e) => return Err(e.with_outcome(Outcome::Accepted)),
         };
         let remaining = options.timeout.saturating_sub(start.elapsed());

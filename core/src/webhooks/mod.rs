@@ -65,6 +65,16 @@ impl Verifier {
     }
 }
 
+/// A webhook body handed over as bytes (what web frameworks give), as text: bytes that are not
+/// UTF-8 are refused like a body that is not JSON ([`parse_event`]: kind `Decode`, outcome
+/// `Rejected`, the body never repeated). Every binding reads bytes here.
+pub fn body_text(bytes: Vec<u8>) -> Result<String> {
+    String::from_utf8(bytes).map_err(|_| {
+        Error::new(ErrorKind::Decode, "webhook body is not UTF-8 text")
+            .with_outcome(crate::Outcome::Rejected)
+    })
+}
+
 /// Checks an `Authorization` header value against `token` in constant time. Whitespace around
 /// either is ignored (a token read from a file or an environment variable often ends with a
 /// newline); the header may carry the token raw or after `Bearer ` (any case).
@@ -123,6 +133,14 @@ fn strip_bearer(h: &str) -> &str {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_body_that_is_not_utf8_is_refused_without_repeating_it() {
+        assert_eq!(body_text(b"{}".to_vec()).unwrap(), "{}");
+        let e = body_text(vec![b'{', 0xff, b'}']).unwrap_err();
+        assert_eq!(e.kind(), ErrorKind::Decode);
+        assert_eq!(e.outcome(), crate::Outcome::Rejected);
+    }
 
     #[test]
     fn token_checks() {

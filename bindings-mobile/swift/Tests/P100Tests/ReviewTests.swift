@@ -33,11 +33,11 @@ final class ReviewTests: XCTestCase, @unchecked Sendable {
         return nil
     }
 
-    /// waitFor with an id that local validation refuses: nothing was sent, so the outcome must be
-    /// `.notSent` (README: validation = "nothing was sent"; `.accepted` = "it happened").
+    /// waitFor with an empty id, the id of nothing: nothing was sent, so the outcome is
+    /// `.notSent` (an id refused only for its shape stays `.accepted`: P100 may have given it).
     func testReviewWaitForRefusedIdIsNotSent() async throws {
         try await withSandbox { _, c in
-            for id in ["", "a/b"] {
+            for id in ["", " "] {
                 guard let e = await p100Error({ _ = try await c.sepa().waitFor(transferId: id, timeoutMs: 2000) })
                 else { continue }
                 XCTAssertEqual(e.kind, .validation, "\(e)")
@@ -73,11 +73,7 @@ final class ReviewTests: XCTestCase, @unchecked Sendable {
             let options = ClientOptions(
                 apiKey: Secret(sb.apiKey()), baseUrl: sb.url(), userAgent: "shop/1\r\nX-Injected: 1")
             guard
-                let e = await p100Error({
-                    let c = try Client.withOptions(options: options)
-                    _ = try await c.transfers().create(
-                        request: TransferRequest(destinationExternalUserId: "nobody", amount: "1.00", currency: .eur))
-                })
+                let e = await p100Error({ _ = try Client.withOptions(options: options) })
             else { return }
             XCTAssertEqual(e.kind, .config, "\(e)")
             XCTAssertEqual(e.field, "userAgent", "\(e)")

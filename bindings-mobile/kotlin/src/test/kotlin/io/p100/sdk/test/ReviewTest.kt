@@ -49,9 +49,9 @@ private suspend fun <T> withSandbox(body: suspend (Sandbox, Client) -> T): T {
 
 /** The review's tests, registered with the suite's `test(name, body)`. */
 fun defineReviewTests(test: (String, suspend () -> Unit) -> Unit) {
-    test("review: waitFor with an id refused locally is a validation error whose outcome is NOT_SENT") {
+    test("review: waitFor with an empty id is a validation error whose outcome is NOT_SENT") {
         withSandbox { _, c ->
-            for (id in listOf("", "a/b")) {
+            for (id in listOf("", " ")) {
                 val e = expectThrows<P100Exception> { c.sepa().waitFor(id, timeoutMs = 2_000) }
                 assertTrue(e.kind == ErrorKind.VALIDATION && e.field == "transferId") { "waitFor(\"$id\"): $e" }
                 assertTrue(e.status == null) { "nothing was sent, yet status ${e.status}" }
@@ -77,11 +77,7 @@ fun defineReviewTests(test: (String, suspend () -> Unit) -> Unit) {
         withSandbox { sb, _ ->
             val options = ClientOptions(apiKey = Secret(sb.apiKey()), baseUrl = sb.url(), userAgent = "shop/1\r\nX-Injected: 1")
             // README: "all settings … (a bad value is P100Exception.Config naming it)".
-            val e =
-                expectThrows<P100Exception> {
-                    val c = Client.withOptions(options)
-                    c.transfers().create(TransferRequest(null, "nobody", BigDecimal("1.00"), Currency.Eur))
-                }
+            val e = expectThrows<P100Exception> { Client.withOptions(options) }
             assertTrue(e.kind == ErrorKind.CONFIG && e.field == "userAgent") {
                 "expected Config on field userAgent from Client.withOptions, got kind=${e.kind} field=${e.field}: $e"
             }
