@@ -93,7 +93,7 @@ where
             Ok(value) => describe(&value),
             Err(e) if e.is_retryable() => format!("unreadable ({})", e.kind()),
             // An empty id names no operation (an accepted reply's empty id is refused as such).
-            Err(e) if id.trim().is_empty() && e.outcome() == Outcome::NotSent => return Err(e),
+            Err(e) if id.trim().is_empty() => return Err(e),
             Err(e) => return Err(e.with_outcome(Outcome::Accepted)),
         };
         let remaining = options.timeout.saturating_sub(start.elapsed());

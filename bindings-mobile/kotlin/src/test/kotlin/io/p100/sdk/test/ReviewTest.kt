@@ -84,7 +84,7 @@ fun defineReviewTests(test: (String, suspend () -> Unit) -> Unit) {
         }
     }
 
-    test("review: Sandbox.fund of an amount that overflows the balance is a P100Exception, not an InternalException") {
+    test("review: Sandbox.fund of an amount too large for the sandbox is a P100Exception naming amount, not an InternalException") {
         withSandbox { sb, _ ->
             // README (Sandbox): "Refusals are P100Exception/P100Error (Validation naming the argument…)".
             val e = expectThrows<Throwable> { sb.fund(Currency.Eur, BigDecimal("79228162514264337593543950335")) }
