@@ -336,6 +336,29 @@ impl Error {
         self.inner.retry_after = d;
         self
     }
+    /// This error without `secret` anywhere a server's text reached (message, raw body, error
+    /// name, request id; a field naming it is dropped): the client's API key, when a server
+    /// or a proxy echoes it ([`crate::mask::without_secret`]).
+    pub(crate) fn without_secret(mut self, secret: &str) -> Self {
+        use crate::mask::without_secret as scrub;
+        let inner = &mut *self.inner;
+        inner.message = scrub(&inner.message, secret);
+        for text in [
+            &mut inner.raw_body,
+            &mut inner.error_name,
+            &mut inner.request_id,
+        ] {
+            *text = text.as_deref().map(|t| scrub(t, secret));
+        }
+        if inner
+            .field
+            .as_deref()
+            .is_some_and(|f| scrub(f, secret) != f)
+        {
+            inner.field = None;
+        }
+        self
+    }
     /// Keeps a server reply, always through [`crate::mask::mask_secrets`].
     pub(crate) fn with_raw_body(mut self, body: &str) -> Self {
         self.inner.raw_body = Some(crate::mask::mask_secrets(body));

@@ -89,6 +89,20 @@ pub fn is_secret_key(key: &str) -> bool {
     !k.is_empty() && SECRET_KEYS.iter().any(|s| k.ends_with(s))
 }
 
+/// Shortest secret [`without_secret`] replaces: a shorter one (a test key such as `"k"`) would
+/// also hit ordinary words.
+const MIN_EXACT_SECRET: usize = 8;
+
+/// `text` with every occurrence of one known secret (the client's API key, echoed by a server
+/// or a proxy) replaced by `[REDACTED]`, wherever it stands. Secrets shorter than 8 characters
+/// are left to [`mask_secrets`].
+pub fn without_secret(text: &str, secret: &str) -> String {
+    if secret.len() < MIN_EXACT_SECRET || !text.contains(secret) {
+        return text.to_string();
+    }
+    text.replace(secret, REDACTED)
+}
+
 /// `text` with every secret masked (see the module docs). Idempotent.
 pub fn mask_secrets(text: &str) -> String {
     // One round can leave work for the next (a string the keyed pass re-encodes reads

@@ -150,7 +150,8 @@ pub fn max_retries_from(field: &str, n: i64) -> Result<u32> {
         .ok_or_else(|| Error::validation(field, format!("must be between 0 and {MAX_RETRIES}")))
 }
 
-/// Longest `Retry-After` the client will honour by sleeping.
+/// Longest `Retry-After` the client will honour by sleeping; a longer one ends the call at once
+/// with its error's `retry_after`.
 pub const MAX_RETRY_AFTER: Duration = Duration::from_secs(60);
 
 /// The settled configuration of a [`crate::client::Client`].
@@ -404,7 +405,13 @@ impl ClientBuilder {
         }
         let transport: Arc<dyn Transport> = match self.transport {
             Some(t) => t,
-            None => default_transport(connect_timeout, is_loopback_url(&base_url))?,
+            // Connecting gives up before the call's own deadline (with time to spare), so that a
+            // connection that never opened is reported as one (`not_sent`: nothing left), not
+            // as a call whose deadline passed (`unknown`).
+            None => default_transport(
+                connect_timeout.min(timeout.mul_f64(0.75)),
+                is_loopback_url(&base_url),
+            )?,
         };
         Ok(super::Client::from_parts(
             Config {

@@ -144,36 +144,65 @@ pub fn parse_retry_after(value: &str, now_ms: i64) -> Option<Duration> {
         return Some(Duration::from_millis(left));
     }
     // Any number is accepted, but never converted in a way that could panic: huge values are
-    // capped (the loop caps them again at MAX_RETRY_AFTER).
+    // capped (the loop gives up at once on a wait longer than MAX_RETRY_AFTER).
     v.parse::<f64>()
         .ok()
         .filter(|s| s.is_finite() && *s >= 0.0)
         .map(|s| Duration::try_from_secs_f64(s).unwrap_or(Duration::MAX))
 }
 
-#[derive(serde::Deserialize)]
-#[serde(rename_all = "camelCase")]
+/// The parts of a P100 error body the SDK reads.
 struct ErrorBody {
-    #[serde(default, deserialize_with = "code_text")]
     error_code: Option<String>,
     error_name: Option<String>,
     error_message: Option<String>,
     message: Option<String>,
 }
 
+impl ErrorBody {
+    /// Reads an error body leniently, so that nothing else in it can hide its code (a hidden
+    /// P500 would turn a write that may have happened into a refusal): bytes that are not UTF-8
+    /// are replaced, only the first JSON document counts (trailing text is ignored), a key given
+    /// twice keeps its last value, and a member of an unexpected type is skipped (a list of
+    /// texts, as some validators write `errorMessage`, is joined). `None` unless the body is a
+    /// JSON object.
+    fn read(body: &[u8]) -> Option<ErrorBody> {
+        let text = String::from_utf8_lossy(without_bom(body));
+        let first = serde_json::Deserializer::from_str(&text)
+            .into_iter::<serde_json::Value>()
+            .next()?
+            .ok()?;
+        let serde_json::Value::Object(map) = first else {
+            return None;
+        };
+        let text_of = |key: &str| match map.get(key)? {
+            serde_json::Value::String(s) => Some(s.clone()),
+            serde_json::Value::Array(items) => {
+                let texts: Vec<&str> = items.iter().filter_map(|v| v.as_str()).collect();
+                (!texts.is_empty()).then(|| texts.join("; "))
+            }
+            _ => None,
+        };
+        Some(ErrorBody {
+            error_code: map.get("errorCode").and_then(code_text),
+            error_name: text_of("errorName"),
+            error_message: text_of("errorMessage"),
+            message: text_of("message"),
+        })
+    }
+}
+
 /// An `errorCode` as its text. The API sends `"P500"`; a number (`500`) or bare digits
 /// (`"500"`) name the same code, so a server failure written that way is still read as one and
 /// a write it answered stays `unknown`, never a refusal.
-fn code_text<'de, D: serde::Deserializer<'de>>(
-    d: D,
-) -> std::result::Result<Option<String>, D::Error> {
-    let code = match <serde_json::Value as serde::Deserialize>::deserialize(d)? {
-        serde_json::Value::String(s) => s,
+fn code_text(value: &serde_json::Value) -> Option<String> {
+    let code = match value {
+        serde_json::Value::String(s) => s.clone(),
         serde_json::Value::Number(n) => n.to_string(),
-        _ => return Ok(None),
+        _ => return None,
     };
     let digits = !code.is_empty() && code.bytes().all(|b| b.is_ascii_digit());
-    Ok(Some(if digits { format!("P{code}") } else { code }))
+    Some(if digits { format!("P{code}") } else { code })
 }
 
 /// The body without a leading UTF-8 byte-order mark, which some servers and proxies write and
@@ -188,7 +217,7 @@ pub fn error_from_response(prepared: &Prepared, resp: &HttpResponse) -> Error {
     let text = resp.text();
     let rid = request_id(resp);
     let safe_read = prepared.method.is_idempotent_read();
-    let parsed: Option<ErrorBody> = serde_json::from_slice(without_bom(&resp.body)).ok();
+    let parsed = ErrorBody::read(&resp.body);
 
     let base = |kind: ErrorKind, msg: String| {
         Error::new(kind, msg)
@@ -286,12 +315,20 @@ pub fn error_from_response(prepared: &Prepared, resp: &HttpResponse) -> Error {
         .with_retryable(safe_read);
         return if safe_read { e } else { ambiguous(e) };
     }
+    // A body sent compressed although the SDK never asks for it cannot be read: like a body
+    // lost before its code, it may have been a P500 (HTTP 400), so a write stays `unknown`.
+    let encoding = resp.header("content-encoding").map(str::trim);
+    let unreadable = parsed.is_none()
+        && encoding.is_some_and(|enc| !enc.is_empty() && !enc.eq_ignore_ascii_case("identity"));
     let detail = parsed
         .and_then(|b| b.message)
         .map(|m| crate::mask::mask_secrets(&m))
-        .unwrap_or_else(|| format!("unexpected HTTP {status}"));
+        .unwrap_or_else(|| match unreadable {
+            true => format!("HTTP {status} with a compressed body the SDK cannot read"),
+            false => format!("unexpected HTTP {status}"),
+        });
     let e = base(ErrorKind::Api, detail).with_retryable(false);
-    if safe_read || final_answer {
+    if safe_read || (final_answer && !unreadable) {
         e
     } else {
         ambiguous(e)
@@ -336,6 +373,9 @@ pub fn decode<T: DeserializeOwned>(prepared: &Prepared, resp: &HttpResponse) -> 
         None => Ok(value),
     });
     result.map_err(|(path, what)| {
+        if let Some(e) = error_in_success(prepared, resp) {
+            return e;
+        }
         let at = if path.is_empty() {
             String::new()
         } else {
@@ -347,6 +387,38 @@ pub fn decode<T: DeserializeOwned>(prepared: &Prepared, resp: &HttpResponse) -> 
             ErrorKind::Decode,
             &format!("its reply could not be read ({what}{at})"),
         )
+    })
+}
+
+/// A 2xx reply that does not decode and whose body is a P100 error (`{"errorCode": "P433", …}`):
+/// the status says yes, the body says no. Its code is kept and, after a write, the outcome is
+/// `unknown` (neither `accepted`, which would hide a refusal, nor `rejected`, which would invite
+/// a second payment): reconcile before sending again. `None` for any other body.
+fn error_in_success(prepared: &Prepared, resp: &HttpResponse) -> Option<Error> {
+    let body = ErrorBody::read(&resp.body)?;
+    let code = ErrorCode::parse(body.error_code.as_deref()?);
+    let detail = body
+        .error_message
+        .or(body.message)
+        .map(|m| crate::mask::mask_secrets(&m))
+        .unwrap_or_else(|| code.description().to_string());
+    let e = Error::new(
+        ErrorKind::Api,
+        format!(
+            "P100 answered HTTP {} but its body is error {code}: {detail}",
+            resp.status
+        ),
+    )
+    .with_status(resp.status)
+    .with_code(code)
+    .with_error_name(body.error_name.as_deref().map(crate::mask::mask_secrets))
+    .with_request_id(request_id(resp))
+    .with_raw_body(&resp.text())
+    .with_retryable(false)
+    .with_operation(prepared.operation);
+    Some(match prepared.method.is_idempotent_read() {
+        true => e,
+        false => ambiguous(e),
     })
 }
 
@@ -613,11 +685,13 @@ pub fn retry_delay(
     if !transient {
         return None;
     }
-    let backoff = config.retry.backoff(attempt);
-    Some(match error.retry_after() {
-        Some(d) => d.min(MAX_RETRY_AFTER),
-        None => backoff,
-    })
+    match error.retry_after() {
+        // Longer than the client sleeps: give up now, with the server's `retry_after`, rather
+        // than send the call again before the server allows it.
+        Some(d) if d > MAX_RETRY_AFTER => None,
+        Some(d) => Some(d),
+        None => Some(config.retry.backoff(attempt)),
+    }
 }
 
 #[cfg(test)]

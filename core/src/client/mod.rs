@@ -276,6 +276,7 @@ impl Client {
                             &resp,
                             started.elapsed(),
                             attempt + 1,
+                            config.api_key.expose(),
                         ));
                     }
                     if log.wants(AttemptOutcome::Succeeded) {
@@ -288,6 +289,8 @@ impl Client {
                 Ok(resp) => error_from_response(prepared, &resp),
                 Err(e) => exec::error_from_transport(prepared, &e, config.timeout),
             };
+            // A server (or a proxy) that echoes the key never gets it into an error.
+            let error = error.without_secret(config.api_key.expose());
             let delay = exec::retry_delay(&error, attempt, config, max_retries);
             let outcome = match delay {
                 Some(_) => AttemptOutcome::Retrying,
@@ -329,7 +332,8 @@ impl Client {
         let resp = self.send(&prepared).await?;
         decode(&prepared, &resp).map_err(|e| {
             let fp = Fingerprint::of(&prepared, sent_at_ms);
-            e.with_fingerprint(fp)
+            let key = self.config.api_key.expose();
+            e.with_fingerprint(fp).without_secret(key)
         })
     }
 

@@ -61,14 +61,17 @@ impl ResponseMeta {
             .map(|(_, v)| v.as_str())
     }
 
-    /// The metadata of a 2xx reply after `attempts` attempts that took `elapsed`.
+    /// The metadata of a 2xx reply after `attempts` attempts that took `elapsed`; no header
+    /// value shows `api_key`, should a header echo it (`x-echo: x-api-key=…`).
     pub(crate) fn of(
         resp: &crate::transport::HttpResponse,
         elapsed: Duration,
         attempts: u32,
+        api_key: &str,
     ) -> Self {
+        let clean = |v: &str| crate::mask::without_secret(v, api_key);
         ResponseMeta {
-            request_id: super::exec::request_id(resp),
+            request_id: super::exec::request_id(resp).map(|id| clean(&id)),
             status: resp.status,
             headers: resp
                 .headers
@@ -78,7 +81,7 @@ impl ResponseMeta {
                     let value = if is_secret_header(&name) {
                         REDACTED.to_string()
                     } else {
-                        v.clone()
+                        clean(v)
                     };
                     (name, value)
                 })
@@ -379,7 +382,7 @@ mod tests {
             ],
             body: vec![],
         };
-        let m = ResponseMeta::of(&resp, Duration::from_millis(5), 2);
+        let m = ResponseMeta::of(&resp, Duration::from_millis(5), 2, "");
         assert_eq!(m.request_id.as_deref(), Some("req_1"));
         assert_eq!(m.header("x-request-id"), Some("req_1"));
         assert_eq!(m.header("set-cookie"), Some(REDACTED));

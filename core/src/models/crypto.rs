@@ -242,7 +242,7 @@ model! {
     /// (`{withdrawalId}`); `id` accepted.
     pub struct WithdrawalCreated {
         /// Id to follow the withdrawal with.
-        #[serde(alias = "id")]
+        #[serde(alias = "id", deserialize_with = "super::de::id_text")]
         #[cfg_attr(feature = "openapi", schemars(extend("x-p100-aliases" = ["id"])))]
         pub withdrawal_id: String,
     }

@@ -284,7 +284,7 @@ model! {
     /// Reply of an exchange execution: accepted, not yet done.
     pub struct ExchangeCreated {
         /// Id to follow the exchange with.
-        #[serde(alias = "id")]
+        #[serde(alias = "id", deserialize_with = "super::de::id_text")]
         #[cfg_attr(feature = "openapi", schemars(extend("x-p100-aliases" = ["id"])))]
         pub exchange_id: String,
     }
@@ -321,7 +321,7 @@ model! {
     /// docs show no example; only the id and the status are required.
     pub struct ExchangeDetails {
         /// Exchange id (`exchangeId`; `id` accepted).
-        #[serde(alias = "id")]
+        #[serde(alias = "id", deserialize_with = "super::de::id_text")]
         #[cfg_attr(feature = "openapi", schemars(extend("x-p100-aliases" = ["id"])))]
         pub exchange_id: String,
         /// Current state.

@@ -340,7 +340,7 @@ model! {
     /// from `verificationId` or `id`, a URL from `url`/`redirectUrl`/`verificationUrl`.
     pub struct KycVerification {
         /// Id to use with the redirect and status calls.
-        #[serde(alias = "id")]
+        #[serde(alias = "id", deserialize_with = "super::de::id_text")]
         #[cfg_attr(feature = "openapi", schemars(extend("x-p100-aliases" = ["id"])))]
         pub verification_id: String,
         /// URL of the verification session, when the reply has one.

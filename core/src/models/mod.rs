@@ -103,6 +103,22 @@ pub(crate) mod de {
     {
         Ok(Option::<T>::deserialize(d)?.unwrap_or_default())
     }
+
+    /// Reads an id given as text or, leniently, as a JSON number (a numeric id keeps its exact
+    /// digits), so that the id of an operation that happened is never lost to its spelling.
+    pub fn id_text<'de, D: Deserializer<'de>>(d: D) -> Result<String, D::Error> {
+        #[derive(Deserialize)]
+        #[serde(untagged)]
+        enum Id {
+            Text(String),
+            Number(serde_json::Number),
+        }
+        Ok(match Id::deserialize(d) {
+            Ok(Id::Text(s)) => s,
+            Ok(Id::Number(n)) => n.to_string(),
+            Err(_) => return Err(serde::de::Error::custom("expected an id (text)")),
+        })
+    }
 }
 
 #[cfg(test)]

@@ -160,7 +160,7 @@ model! {
     /// Reply of order creation.
     pub struct OrderCreated {
         /// Id to follow the order with.
-        #[serde(alias = "id")]
+        #[serde(alias = "id", deserialize_with = "super::de::id_text")]
         #[cfg_attr(feature = "openapi", schemars(extend("x-p100-aliases" = ["id"])))]
         pub order_id: String,
     }
@@ -201,7 +201,7 @@ model! {
     /// Details of an order (`GET /v1/order/details/{orderId}`).
     pub struct OrderDetails {
         /// Order id.
-        #[serde(alias = "id")]
+        #[serde(alias = "id", deserialize_with = "super::de::id_text")]
         #[cfg_attr(feature = "openapi", schemars(extend("x-p100-aliases" = ["id"])))]
         pub order_id: String,
         /// The lock it was created from.

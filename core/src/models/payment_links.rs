@@ -79,7 +79,7 @@ model! {
     /// the URL from `url`, `link`, `paymentLink` or `checkoutUrl`.
     pub struct PaymentLink {
         /// Payment link id.
-        #[serde(alias = "id")]
+        #[serde(alias = "id", deserialize_with = "super::de::id_text")]
         #[cfg_attr(feature = "openapi", schemars(extend("x-p100-aliases" = ["id"])))]
         pub payment_link_id: String,
         /// URL to give the payer.
@@ -126,7 +126,7 @@ model! {
     /// Details of a payment link (`GET /v1/payment-link/details/{paymentLinkId}`). *Inferred*.
     pub struct PaymentLinkDetails {
         /// Payment link id (`id` accepted).
-        #[serde(alias = "id")]
+        #[serde(alias = "id", deserialize_with = "super::de::id_text")]
         #[cfg_attr(feature = "openapi", schemars(extend("x-p100-aliases" = ["id"])))]
         pub payment_link_id: String,
         /// Current state.

@@ -297,7 +297,7 @@ model! {
     /// Reply of a SEPA transfer: accepted and queued, not yet done.
     pub struct SepaTransferCreated {
         /// Id to follow the transfer with.
-        #[serde(alias = "id")]
+        #[serde(alias = "id", deserialize_with = "super::de::id_text")]
         #[cfg_attr(feature = "openapi", schemars(extend("x-p100-aliases" = ["id"])))]
         pub transfer_id: String,
     }

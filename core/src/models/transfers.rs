@@ -87,7 +87,7 @@ model! {
     /// Reply of an internal transfer: accepted, not yet done.
     pub struct TransferCreated {
         /// Id to follow the transfer with.
-        #[serde(alias = "id")]
+        #[serde(alias = "id", deserialize_with = "super::de::id_text")]
         #[cfg_attr(feature = "openapi", schemars(extend("x-p100-aliases" = ["id"])))]
         pub transfer_id: String,
     }
