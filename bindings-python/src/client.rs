@@ -191,6 +191,7 @@ macro_rules! client_class {
                 retry_initial_delay=None,
                 retry_max_delay=None,
                 connect_timeout=None,
+                user_agent=None,
             ))]
             #[allow(clippy::too_many_arguments)]
             fn new(
@@ -203,12 +204,13 @@ macro_rules! client_class {
                 retry_initial_delay: Option<f64>,
                 retry_max_delay: Option<f64>,
                 connect_timeout: Option<f64>,
+                user_agent: Option<String>,
             ) -> PyResult<Self> {
                 let settings = Settings {
                     api_key: api_key.map(Into::into),
                     base_url,
                     environment,
-                    user_agent: None,
+                    user_agent,
                     timeout,
                     connect_timeout,
                     max_retries: saturating_int(max_retries)?,

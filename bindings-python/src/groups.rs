@@ -5,7 +5,8 @@
 //! group has one. Every method converts its arguments, calls the core method of the same name
 //! and converts the result: nothing else.
 //!
-//! Arguments: ids are positional `str`s; a request is one optional dict and/or keyword
+//! Arguments: ids are positional `str`s (`None` is refused like an empty id: a
+//! `ValidationError` naming it, nothing sent); a request is one optional dict and/or keyword
 //! arguments (`fields=None, /, **kwargs`, see `convert`); uploads take `files=[...]` among them.
 
 use std::sync::Arc;
@@ -73,7 +74,8 @@ macro_rules! py_groups {
         py_groups!(@munch ($run $group $($hdr)*) [$($done)*
             $(#[doc = $doc])+
             #[pyo3(signature = ($($id),*))]
-            fn $op(&self, py: Python<'_> $(, $id: String)*) -> PyResult<Py<PyAny>> {
+            fn $op(&self, py: Python<'_> $(, $id: Option<String>)*) -> PyResult<Py<PyAny>> {
+                $(let $id = $id.unwrap_or_default();)*
                 let c = self.core.client(py)?;
                 let keep = Keep::of(&c, concat!(stringify!($group), ".", stringify!($op)));
                 $run(py, kept(async move { c.$group().$op($(&$id),*).await }, keep))
@@ -113,10 +115,11 @@ macro_rules! py_groups {
             fn $op(
                 &self,
                 py: Python<'_>,
-                $($id: String,)*
+                $($id: Option<String>,)*
                 fields: Option<&Bound<'_, PyAny>>,
                 kwargs: Option<&Bound<'_, PyDict>>,
             ) -> PyResult<Py<PyAny>> {
+                $(let $id = $id.unwrap_or_default();)*
                 let request: $in = convert::request(py, fields, kwargs)?;
                 let c = self.core.client(py)?;
                 let keep = Keep::of(&c, concat!(stringify!($group), ".", stringify!($op)));
@@ -151,11 +154,12 @@ macro_rules! py_groups {
                 fn wait_for(
                     &self,
                     py: Python<'_>,
-                    $wid: String,
+                    $wid: Option<String>,
                     timeout: Option<f64>,
                     interval: Option<f64>,
                     max_interval: Option<f64>,
                 ) -> PyResult<Py<PyAny>> {
+                    let $wid = $wid.unwrap_or_default();
                     let settings = WaitSettings { timeout, interval, max_interval };
                     let options = settings.options(Unit::Seconds).map_err(|e| to_pyerr(py, &e))?;
                     let c = self.core.client(py)?;

@@ -167,7 +167,7 @@ impl Sandbox {
         &self,
         py: Python<'_>,
         kind: &str,
-        count: u32,
+        count: i64,
         retry_after: Option<f64>,
         delay_ms: Option<i64>,
         status: Option<i64>,
@@ -176,7 +176,7 @@ impl Sandbox {
     ) -> PyResult<()> {
         let args = FaultArgs {
             kind: kind.to_string(),
-            count: Some(count.into()),
+            count: Some(count),
             retry_after,
             delay_ms,
             status,

@@ -213,7 +213,7 @@ impl Serialize for Amount {
 /// Why a value read for an amount is refused. Without the value: the decoder never repeats
 /// what it was given (a value typed into the wrong field may be an IBAN or a PIN).
 const NOT_AN_AMOUNT: &str =
-    "is not a decimal amount (digits, an optional `.` and at most 28 decimal places)";
+    "is not a decimal amount (digits with an optional sign, `.` and exponent; at most 28 decimal places)";
 
 struct AmountVisitor;
 

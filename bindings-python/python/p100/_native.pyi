@@ -159,6 +159,7 @@ class Client(_Client):
         retry_initial_delay: float | None = None,
         retry_max_delay: float | None = None,
         connect_timeout: float | None = None,
+        user_agent: str | None = None,
     ) -> Self: ...
     def with_options(
         self,
@@ -216,6 +217,7 @@ class AsyncClient(_Client):
         retry_initial_delay: float | None = None,
         retry_max_delay: float | None = None,
         connect_timeout: float | None = None,
+        user_agent: str | None = None,
     ) -> Self: ...
     def with_options(
         self,
@@ -273,6 +275,8 @@ class Balances:
         """The crypto balance in ``currency`` (any case), or ``None``."""
     def to_dict(self) -> dict[str, Any]: ...
     def to_json(self) -> str: ...
+    def __copy__(self) -> Self: ...
+    def __deepcopy__(self, memo: Any, /) -> Self: ...
 
 @final
 class TransactionHistory:
@@ -282,6 +286,8 @@ class TransactionHistory:
     def transactions(self) -> list[Transaction]: ...
     def to_dict(self) -> dict[str, Any]: ...
     def to_json(self) -> str: ...
+    def __copy__(self) -> Self: ...
+    def __deepcopy__(self, memo: Any, /) -> Self: ...
 
 @final
 class ExchangeRates:
@@ -293,6 +299,8 @@ class ExchangeRates:
         """The rate of ``currency`` (key matched in any case), or ``None``."""
     def to_dict(self) -> dict[str, Any]: ...
     def to_json(self) -> str: ...
+    def __copy__(self) -> Self: ...
+    def __deepcopy__(self, memo: Any, /) -> Self: ...
 
 @final
 class OrderRates:
@@ -304,6 +312,8 @@ class OrderRates:
         """The rate of ``currency`` (key matched in any case), or ``None``."""
     def to_dict(self) -> dict[str, Any]: ...
     def to_json(self) -> str: ...
+    def __copy__(self) -> Self: ...
+    def __deepcopy__(self, memo: Any, /) -> Self: ...
 
 @final
 class SepaContacts:
@@ -313,6 +323,8 @@ class SepaContacts:
     def contacts(self) -> list[SepaContact]: ...
     def to_dict(self) -> dict[str, Any]: ...
     def to_json(self) -> str: ...
+    def __copy__(self) -> Self: ...
+    def __deepcopy__(self, memo: Any, /) -> Self: ...
 
 @final
 class UnknownEvent:
@@ -324,6 +336,8 @@ class UnknownEvent:
     def raw(self) -> str: ...
     def to_dict(self) -> dict[str, Any]: ...
     def to_json(self) -> str: ...
+    def __copy__(self) -> Self: ...
+    def __deepcopy__(self, memo: Any, /) -> Self: ...
 
 @final
 class Verifier:
@@ -367,6 +381,7 @@ class Sandbox:
         retry_initial_delay: float | None = None,
         retry_max_delay: float | None = None,
         connect_timeout: float | None = None,
+        user_agent: str | None = None,
     ) -> Client:
         """A ``p100.Client`` for this sandbox (short timeout, fast retries)."""
     def async_client(
@@ -378,6 +393,7 @@ class Sandbox:
         retry_initial_delay: float | None = None,
         retry_max_delay: float | None = None,
         connect_timeout: float | None = None,
+        user_agent: str | None = None,
     ) -> AsyncClient:
         """A ``p100.AsyncClient`` for this sandbox (same presets as ``client()``)."""
     def fund(
@@ -1799,6 +1815,8 @@ class FiatBalance:
         """The attributes as a plain dict (nested models as dicts)."""
     def to_json(self) -> str:
         """The wire JSON (camelCase names, amounts as strings)."""
+    def __copy__(self) -> Self: ...
+    def __deepcopy__(self, memo: Any, /) -> Self: ...
 
 @final
 class CryptoBalance:
@@ -1826,6 +1844,8 @@ class CryptoBalance:
         """The attributes as a plain dict (nested models as dicts)."""
     def to_json(self) -> str:
         """The wire JSON (camelCase names, amounts as strings)."""
+    def __copy__(self) -> Self: ...
+    def __deepcopy__(self, memo: Any, /) -> Self: ...
 
 @final
 class NetworkConfig:
@@ -1847,6 +1867,8 @@ class NetworkConfig:
         """The attributes as a plain dict (nested models as dicts)."""
     def to_json(self) -> str:
         """The wire JSON (camelCase names, amounts as strings)."""
+    def __copy__(self) -> Self: ...
+    def __deepcopy__(self, memo: Any, /) -> Self: ...
 
 @final
 class WithdrawalLimits:
@@ -1862,6 +1884,8 @@ class WithdrawalLimits:
         """The attributes as a plain dict (nested models as dicts)."""
     def to_json(self) -> str:
         """The wire JSON (camelCase names, amounts as strings)."""
+    def __copy__(self) -> Self: ...
+    def __deepcopy__(self, memo: Any, /) -> Self: ...
 
 @final
 class DepositLimits:
@@ -1874,6 +1898,8 @@ class DepositLimits:
         """The attributes as a plain dict (nested models as dicts)."""
     def to_json(self) -> str:
         """The wire JSON (camelCase names, amounts as strings)."""
+    def __copy__(self) -> Self: ...
+    def __deepcopy__(self, memo: Any, /) -> Self: ...
 
 @final
 class TransactionHistoryQuery:
@@ -1889,6 +1915,8 @@ class TransactionHistoryQuery:
         """The attributes as a plain dict (nested models as dicts)."""
     def to_json(self) -> str:
         """The wire JSON (camelCase names, amounts as strings)."""
+    def __copy__(self) -> Self: ...
+    def __deepcopy__(self, memo: Any, /) -> Self: ...
 
 @final
 class Transaction:
@@ -1925,6 +1953,8 @@ class Transaction:
         """The attributes as a plain dict (nested models as dicts)."""
     def to_json(self) -> str:
         """The wire JSON (camelCase names, amounts as strings)."""
+    def __copy__(self) -> Self: ...
+    def __deepcopy__(self, memo: Any, /) -> Self: ...
 
 @final
 class CreateCardRequest:
@@ -1943,6 +1973,8 @@ class CreateCardRequest:
         """The attributes as a plain dict (nested models as dicts)."""
     def to_json(self) -> str:
         """The wire JSON (camelCase names, amounts as strings)."""
+    def __copy__(self) -> Self: ...
+    def __deepcopy__(self, memo: Any, /) -> Self: ...
 
 @final
 class CardCreated:
@@ -1964,6 +1996,8 @@ class CardCreated:
         """The attributes as a plain dict (nested models as dicts)."""
     def to_json(self) -> str:
         """The wire JSON (camelCase names, amounts as strings)."""
+    def __copy__(self) -> Self: ...
+    def __deepcopy__(self, memo: Any, /) -> Self: ...
 
 @final
 class CardSummary:
@@ -1985,6 +2019,8 @@ class CardSummary:
         """The attributes as a plain dict (nested models as dicts)."""
     def to_json(self) -> str:
         """The wire JSON (camelCase names, amounts as strings)."""
+    def __copy__(self) -> Self: ...
+    def __deepcopy__(self, memo: Any, /) -> Self: ...
 
 @final
 class CardList:
@@ -1997,6 +2033,8 @@ class CardList:
         """The attributes as a plain dict (nested models as dicts)."""
     def to_json(self) -> str:
         """The wire JSON (camelCase names, amounts as strings)."""
+    def __copy__(self) -> Self: ...
+    def __deepcopy__(self, memo: Any, /) -> Self: ...
 
 @final
 class CardTransactions:
@@ -2009,6 +2047,8 @@ class CardTransactions:
         """The attributes as a plain dict (nested models as dicts)."""
     def to_json(self) -> str:
         """The wire JSON (camelCase names, amounts as strings)."""
+    def __copy__(self) -> Self: ...
+    def __deepcopy__(self, memo: Any, /) -> Self: ...
 
 @final
 class CardDetails:
@@ -2036,6 +2076,8 @@ class CardDetails:
         """The attributes as a plain dict (nested models as dicts)."""
     def to_json(self) -> str:
         """The wire JSON (camelCase names, amounts as strings)."""
+    def __copy__(self) -> Self: ...
+    def __deepcopy__(self, memo: Any, /) -> Self: ...
 
 @final
 class CardRef:
@@ -2051,6 +2093,8 @@ class CardRef:
         """The attributes as a plain dict (nested models as dicts)."""
     def to_json(self) -> str:
         """The wire JSON (camelCase names, amounts as strings)."""
+    def __copy__(self) -> Self: ...
+    def __deepcopy__(self, memo: Any, /) -> Self: ...
 
 @final
 class UpdatePinRequest:
@@ -2069,6 +2113,8 @@ class UpdatePinRequest:
         """The attributes as a plain dict (nested models as dicts)."""
     def to_json(self) -> str:
         """The wire JSON (camelCase names, amounts as strings)."""
+    def __copy__(self) -> Self: ...
+    def __deepcopy__(self, memo: Any, /) -> Self: ...
 
 @final
 class CardLimits:
@@ -2096,6 +2142,8 @@ class CardLimits:
         """The attributes as a plain dict (nested models as dicts)."""
     def to_json(self) -> str:
         """The wire JSON (camelCase names, amounts as strings)."""
+    def __copy__(self) -> Self: ...
+    def __deepcopy__(self, memo: Any, /) -> Self: ...
 
 @final
 class UpdateCardLimitsRequest:
@@ -2129,6 +2177,8 @@ class UpdateCardLimitsRequest:
         """The attributes as a plain dict (nested models as dicts)."""
     def to_json(self) -> str:
         """The wire JSON (camelCase names, amounts as strings)."""
+    def __copy__(self) -> Self: ...
+    def __deepcopy__(self, memo: Any, /) -> Self: ...
 
 @final
 class ErrorInfo:
@@ -2153,6 +2203,8 @@ class ErrorInfo:
         """The attributes as a plain dict (nested models as dicts)."""
     def to_json(self) -> str:
         """The wire JSON (camelCase names, amounts as strings)."""
+    def __copy__(self) -> Self: ...
+    def __deepcopy__(self, memo: Any, /) -> Self: ...
 
 @final
 class NetworkFeeQuery:
@@ -2168,6 +2220,8 @@ class NetworkFeeQuery:
         """The attributes as a plain dict (nested models as dicts)."""
     def to_json(self) -> str:
         """The wire JSON (camelCase names, amounts as strings)."""
+    def __copy__(self) -> Self: ...
+    def __deepcopy__(self, memo: Any, /) -> Self: ...
 
 @final
 class NetworkFee:
@@ -2180,6 +2234,8 @@ class NetworkFee:
         """The attributes as a plain dict (nested models as dicts)."""
     def to_json(self) -> str:
         """The wire JSON (camelCase names, amounts as strings)."""
+    def __copy__(self) -> Self: ...
+    def __deepcopy__(self, memo: Any, /) -> Self: ...
 
 @final
 class PartnerCryptoWithdrawalRequest:
@@ -2213,6 +2269,8 @@ class PartnerCryptoWithdrawalRequest:
         """The attributes as a plain dict (nested models as dicts)."""
     def to_json(self) -> str:
         """The wire JSON (camelCase names, amounts as strings)."""
+    def __copy__(self) -> Self: ...
+    def __deepcopy__(self, memo: Any, /) -> Self: ...
 
 @final
 class UserCryptoWithdrawalRequest:
@@ -2249,6 +2307,8 @@ class UserCryptoWithdrawalRequest:
         """The attributes as a plain dict (nested models as dicts)."""
     def to_json(self) -> str:
         """The wire JSON (camelCase names, amounts as strings)."""
+    def __copy__(self) -> Self: ...
+    def __deepcopy__(self, memo: Any, /) -> Self: ...
 
 @final
 class WithdrawalCreated:
@@ -2261,6 +2321,8 @@ class WithdrawalCreated:
         """The attributes as a plain dict (nested models as dicts)."""
     def to_json(self) -> str:
         """The wire JSON (camelCase names, amounts as strings)."""
+    def __copy__(self) -> Self: ...
+    def __deepcopy__(self, memo: Any, /) -> Self: ...
 
 @final
 class CryptoWithdrawalDetails:
@@ -2300,6 +2362,8 @@ class CryptoWithdrawalDetails:
         """The attributes as a plain dict (nested models as dicts)."""
     def to_json(self) -> str:
         """The wire JSON (camelCase names, amounts as strings)."""
+    def __copy__(self) -> Self: ...
+    def __deepcopy__(self, memo: Any, /) -> Self: ...
 
 @final
 class TravelRuleUpdateRequest:
@@ -2333,6 +2397,8 @@ class TravelRuleUpdateRequest:
         """The attributes as a plain dict (nested models as dicts)."""
     def to_json(self) -> str:
         """The wire JSON (camelCase names, amounts as strings)."""
+    def __copy__(self) -> Self: ...
+    def __deepcopy__(self, memo: Any, /) -> Self: ...
 
 @final
 class ExchangeLock:
@@ -2357,6 +2423,8 @@ class ExchangeLock:
         """The attributes as a plain dict (nested models as dicts)."""
     def to_json(self) -> str:
         """The wire JSON (camelCase names, amounts as strings)."""
+    def __copy__(self) -> Self: ...
+    def __deepcopy__(self, memo: Any, /) -> Self: ...
 
 @final
 class ExchangeLockQuery:
@@ -2375,6 +2443,8 @@ class ExchangeLockQuery:
         """The attributes as a plain dict (nested models as dicts)."""
     def to_json(self) -> str:
         """The wire JSON (camelCase names, amounts as strings)."""
+    def __copy__(self) -> Self: ...
+    def __deepcopy__(self, memo: Any, /) -> Self: ...
 
 @final
 class PartnerExchangeRequest:
@@ -2396,6 +2466,8 @@ class PartnerExchangeRequest:
         """The attributes as a plain dict (nested models as dicts)."""
     def to_json(self) -> str:
         """The wire JSON (camelCase names, amounts as strings)."""
+    def __copy__(self) -> Self: ...
+    def __deepcopy__(self, memo: Any, /) -> Self: ...
 
 @final
 class UserExchangeRequest:
@@ -2420,6 +2492,8 @@ class UserExchangeRequest:
         """The attributes as a plain dict (nested models as dicts)."""
     def to_json(self) -> str:
         """The wire JSON (camelCase names, amounts as strings)."""
+    def __copy__(self) -> Self: ...
+    def __deepcopy__(self, memo: Any, /) -> Self: ...
 
 @final
 class ExchangeCreated:
@@ -2432,6 +2506,8 @@ class ExchangeCreated:
         """The attributes as a plain dict (nested models as dicts)."""
     def to_json(self) -> str:
         """The wire JSON (camelCase names, amounts as strings)."""
+    def __copy__(self) -> Self: ...
+    def __deepcopy__(self, memo: Any, /) -> Self: ...
 
 @final
 class ExchangeDetails:
@@ -2471,6 +2547,8 @@ class ExchangeDetails:
         """The attributes as a plain dict (nested models as dicts)."""
     def to_json(self) -> str:
         """The wire JSON (camelCase names, amounts as strings)."""
+    def __copy__(self) -> Self: ...
+    def __deepcopy__(self, memo: Any, /) -> Self: ...
 
 @final
 class KycFilesRequest:
@@ -2489,6 +2567,8 @@ class KycFilesRequest:
         """The attributes as a plain dict (nested models as dicts)."""
     def to_json(self) -> str:
         """The wire JSON (camelCase names, amounts as strings)."""
+    def __copy__(self) -> Self: ...
+    def __deepcopy__(self, memo: Any, /) -> Self: ...
 
 @final
 class PoaFilesRequest:
@@ -2504,6 +2584,8 @@ class PoaFilesRequest:
         """The attributes as a plain dict (nested models as dicts)."""
     def to_json(self) -> str:
         """The wire JSON (camelCase names, amounts as strings)."""
+    def __copy__(self) -> Self: ...
+    def __deepcopy__(self, memo: Any, /) -> Self: ...
 
 @final
 class UserVerificationRequest:
@@ -2531,6 +2613,8 @@ class UserVerificationRequest:
         """The attributes as a plain dict (nested models as dicts)."""
     def to_json(self) -> str:
         """The wire JSON (camelCase names, amounts as strings)."""
+    def __copy__(self) -> Self: ...
+    def __deepcopy__(self, memo: Any, /) -> Self: ...
 
 @final
 class CreateKycVerificationRequest:
@@ -2564,6 +2648,8 @@ class CreateKycVerificationRequest:
         """The attributes as a plain dict (nested models as dicts)."""
     def to_json(self) -> str:
         """The wire JSON (camelCase names, amounts as strings)."""
+    def __copy__(self) -> Self: ...
+    def __deepcopy__(self, memo: Any, /) -> Self: ...
 
 @final
 class KycVerification:
@@ -2582,6 +2668,8 @@ class KycVerification:
         """The attributes as a plain dict (nested models as dicts)."""
     def to_json(self) -> str:
         """The wire JSON (camelCase names, amounts as strings)."""
+    def __copy__(self) -> Self: ...
+    def __deepcopy__(self, memo: Any, /) -> Self: ...
 
 @final
 class KycStatus:
@@ -2603,6 +2691,8 @@ class KycStatus:
         """The attributes as a plain dict (nested models as dicts)."""
     def to_json(self) -> str:
         """The wire JSON (camelCase names, amounts as strings)."""
+    def __copy__(self) -> Self: ...
+    def __deepcopy__(self, memo: Any, /) -> Self: ...
 
 @final
 class VerificationPage:
@@ -2618,6 +2708,8 @@ class VerificationPage:
         """The attributes as a plain dict (nested models as dicts)."""
     def to_json(self) -> str:
         """The wire JSON (camelCase names, amounts as strings)."""
+    def __copy__(self) -> Self: ...
+    def __deepcopy__(self, memo: Any, /) -> Self: ...
 
 @final
 class OrderLockRequest:
@@ -2636,6 +2728,8 @@ class OrderLockRequest:
         """The attributes as a plain dict (nested models as dicts)."""
     def to_json(self) -> str:
         """The wire JSON (camelCase names, amounts as strings)."""
+    def __copy__(self) -> Self: ...
+    def __deepcopy__(self, memo: Any, /) -> Self: ...
 
 @final
 class OrderLock:
@@ -2666,6 +2760,8 @@ class OrderLock:
         """The attributes as a plain dict (nested models as dicts)."""
     def to_json(self) -> str:
         """The wire JSON (camelCase names, amounts as strings)."""
+    def __copy__(self) -> Self: ...
+    def __deepcopy__(self, memo: Any, /) -> Self: ...
 
 @final
 class CreateOrderRequest:
@@ -2678,6 +2774,8 @@ class CreateOrderRequest:
         """The attributes as a plain dict (nested models as dicts)."""
     def to_json(self) -> str:
         """The wire JSON (camelCase names, amounts as strings)."""
+    def __copy__(self) -> Self: ...
+    def __deepcopy__(self, memo: Any, /) -> Self: ...
 
 @final
 class OrderCreated:
@@ -2690,6 +2788,8 @@ class OrderCreated:
         """The attributes as a plain dict (nested models as dicts)."""
     def to_json(self) -> str:
         """The wire JSON (camelCase names, amounts as strings)."""
+    def __copy__(self) -> Self: ...
+    def __deepcopy__(self, memo: Any, /) -> Self: ...
 
 @final
 class OrderDetails:
@@ -2738,6 +2838,8 @@ class OrderDetails:
         """The attributes as a plain dict (nested models as dicts)."""
     def to_json(self) -> str:
         """The wire JSON (camelCase names, amounts as strings)."""
+    def __copy__(self) -> Self: ...
+    def __deepcopy__(self, memo: Any, /) -> Self: ...
 
 @final
 class CreatePaymentLinkRequest:
@@ -2762,6 +2864,8 @@ class CreatePaymentLinkRequest:
         """The attributes as a plain dict (nested models as dicts)."""
     def to_json(self) -> str:
         """The wire JSON (camelCase names, amounts as strings)."""
+    def __copy__(self) -> Self: ...
+    def __deepcopy__(self, memo: Any, /) -> Self: ...
 
 @final
 class PaymentLink:
@@ -2777,6 +2881,8 @@ class PaymentLink:
         """The attributes as a plain dict (nested models as dicts)."""
     def to_json(self) -> str:
         """The wire JSON (camelCase names, amounts as strings)."""
+    def __copy__(self) -> Self: ...
+    def __deepcopy__(self, memo: Any, /) -> Self: ...
 
 @final
 class PaymentLinkDetails:
@@ -2810,6 +2916,8 @@ class PaymentLinkDetails:
         """The attributes as a plain dict (nested models as dicts)."""
     def to_json(self) -> str:
         """The wire JSON (camelCase names, amounts as strings)."""
+    def __copy__(self) -> Self: ...
+    def __deepcopy__(self, memo: Any, /) -> Self: ...
 
 @final
 class SepaDepositInfo:
@@ -2834,6 +2942,8 @@ class SepaDepositInfo:
         """The attributes as a plain dict (nested models as dicts)."""
     def to_json(self) -> str:
         """The wire JSON (camelCase names, amounts as strings)."""
+    def __copy__(self) -> Self: ...
+    def __deepcopy__(self, memo: Any, /) -> Self: ...
 
 @final
 class SepaContact:
@@ -2855,6 +2965,8 @@ class SepaContact:
         """The attributes as a plain dict (nested models as dicts)."""
     def to_json(self) -> str:
         """The wire JSON (camelCase names, amounts as strings)."""
+    def __copy__(self) -> Self: ...
+    def __deepcopy__(self, memo: Any, /) -> Self: ...
 
 @final
 class PartnerSepaTransferRequest:
@@ -2888,6 +3000,8 @@ class PartnerSepaTransferRequest:
         """The attributes as a plain dict (nested models as dicts)."""
     def to_json(self) -> str:
         """The wire JSON (camelCase names, amounts as strings)."""
+    def __copy__(self) -> Self: ...
+    def __deepcopy__(self, memo: Any, /) -> Self: ...
 
 @final
 class UserSepaTransferRequest:
@@ -2924,6 +3038,8 @@ class UserSepaTransferRequest:
         """The attributes as a plain dict (nested models as dicts)."""
     def to_json(self) -> str:
         """The wire JSON (camelCase names, amounts as strings)."""
+    def __copy__(self) -> Self: ...
+    def __deepcopy__(self, memo: Any, /) -> Self: ...
 
 @final
 class SepaTransferCreated:
@@ -2936,6 +3052,8 @@ class SepaTransferCreated:
         """The attributes as a plain dict (nested models as dicts)."""
     def to_json(self) -> str:
         """The wire JSON (camelCase names, amounts as strings)."""
+    def __copy__(self) -> Self: ...
+    def __deepcopy__(self, memo: Any, /) -> Self: ...
 
 @final
 class TransferUser:
@@ -2981,6 +3099,8 @@ class TransferUser:
         """The attributes as a plain dict (nested models as dicts)."""
     def to_json(self) -> str:
         """The wire JSON (camelCase names, amounts as strings)."""
+    def __copy__(self) -> Self: ...
+    def __deepcopy__(self, memo: Any, /) -> Self: ...
 
 @final
 class SepaTransferDetails:
@@ -3032,6 +3152,8 @@ class SepaTransferDetails:
         """The attributes as a plain dict (nested models as dicts)."""
     def to_json(self) -> str:
         """The wire JSON (camelCase names, amounts as strings)."""
+    def __copy__(self) -> Self: ...
+    def __deepcopy__(self, memo: Any, /) -> Self: ...
 
 @final
 class TransferRequest:
@@ -3053,6 +3175,8 @@ class TransferRequest:
         """The attributes as a plain dict (nested models as dicts)."""
     def to_json(self) -> str:
         """The wire JSON (camelCase names, amounts as strings)."""
+    def __copy__(self) -> Self: ...
+    def __deepcopy__(self, memo: Any, /) -> Self: ...
 
 @final
 class TransferCreated:
@@ -3065,6 +3189,8 @@ class TransferCreated:
         """The attributes as a plain dict (nested models as dicts)."""
     def to_json(self) -> str:
         """The wire JSON (camelCase names, amounts as strings)."""
+    def __copy__(self) -> Self: ...
+    def __deepcopy__(self, memo: Any, /) -> Self: ...
 
 @final
 class TransferDetails:
@@ -3104,6 +3230,8 @@ class TransferDetails:
         """The attributes as a plain dict (nested models as dicts)."""
     def to_json(self) -> str:
         """The wire JSON (camelCase names, amounts as strings)."""
+    def __copy__(self) -> Self: ...
+    def __deepcopy__(self, memo: Any, /) -> Self: ...
 
 @final
 class CreateUserRequest:
@@ -3170,6 +3298,8 @@ class CreateUserRequest:
         """The attributes as a plain dict (nested models as dicts)."""
     def to_json(self) -> str:
         """The wire JSON (camelCase names, amounts as strings)."""
+    def __copy__(self) -> Self: ...
+    def __deepcopy__(self, memo: Any, /) -> Self: ...
 
 @final
 class CreateUserResponse:
@@ -3188,6 +3318,8 @@ class CreateUserResponse:
         """The attributes as a plain dict (nested models as dicts)."""
     def to_json(self) -> str:
         """The wire JSON (camelCase names, amounts as strings)."""
+    def __copy__(self) -> Self: ...
+    def __deepcopy__(self, memo: Any, /) -> Self: ...
 
 @final
 class CreateUserWithoutKycRequest:
@@ -3233,6 +3365,8 @@ class CreateUserWithoutKycRequest:
         """The attributes as a plain dict (nested models as dicts)."""
     def to_json(self) -> str:
         """The wire JSON (camelCase names, amounts as strings)."""
+    def __copy__(self) -> Self: ...
+    def __deepcopy__(self, memo: Any, /) -> Self: ...
 
 @final
 class UpdateUserRequest:
@@ -3263,6 +3397,8 @@ class UpdateUserRequest:
         """The attributes as a plain dict (nested models as dicts)."""
     def to_json(self) -> str:
         """The wire JSON (camelCase names, amounts as strings)."""
+    def __copy__(self) -> Self: ...
+    def __deepcopy__(self, memo: Any, /) -> Self: ...
 
 @final
 class CreateWalletRequest:
@@ -3278,6 +3414,8 @@ class CreateWalletRequest:
         """The attributes as a plain dict (nested models as dicts)."""
     def to_json(self) -> str:
         """The wire JSON (camelCase names, amounts as strings)."""
+    def __copy__(self) -> Self: ...
+    def __deepcopy__(self, memo: Any, /) -> Self: ...
 
 @final
 class Wallet:
@@ -3296,6 +3434,8 @@ class Wallet:
         """The attributes as a plain dict (nested models as dicts)."""
     def to_json(self) -> str:
         """The wire JSON (camelCase names, amounts as strings)."""
+    def __copy__(self) -> Self: ...
+    def __deepcopy__(self, memo: Any, /) -> Self: ...
 
 @final
 class UserStatusEvent:
@@ -3311,6 +3451,8 @@ class UserStatusEvent:
         """The attributes as a plain dict (nested models as dicts)."""
     def to_json(self) -> str:
         """The wire JSON (camelCase names, amounts as strings)."""
+    def __copy__(self) -> Self: ...
+    def __deepcopy__(self, memo: Any, /) -> Self: ...
 
 @final
 class KycFileEvent:
@@ -3326,6 +3468,8 @@ class KycFileEvent:
         """The attributes as a plain dict (nested models as dicts)."""
     def to_json(self) -> str:
         """The wire JSON (camelCase names, amounts as strings)."""
+    def __copy__(self) -> Self: ...
+    def __deepcopy__(self, memo: Any, /) -> Self: ...
 
 @final
 class PoaVerificationEvent:
@@ -3341,6 +3485,8 @@ class PoaVerificationEvent:
         """The attributes as a plain dict (nested models as dicts)."""
     def to_json(self) -> str:
         """The wire JSON (camelCase names, amounts as strings)."""
+    def __copy__(self) -> Self: ...
+    def __deepcopy__(self, memo: Any, /) -> Self: ...
 
 @final
 class KycVerificationEvent:
@@ -3365,6 +3511,8 @@ class KycVerificationEvent:
         """The attributes as a plain dict (nested models as dicts)."""
     def to_json(self) -> str:
         """The wire JSON (camelCase names, amounts as strings)."""
+    def __copy__(self) -> Self: ...
+    def __deepcopy__(self, memo: Any, /) -> Self: ...
 
 @final
 class TransferEvent:
@@ -3398,6 +3546,8 @@ class TransferEvent:
         """The attributes as a plain dict (nested models as dicts)."""
     def to_json(self) -> str:
         """The wire JSON (camelCase names, amounts as strings)."""
+    def __copy__(self) -> Self: ...
+    def __deepcopy__(self, memo: Any, /) -> Self: ...
 
 @final
 class SepaTransferEvent:
@@ -3449,6 +3599,8 @@ class SepaTransferEvent:
         """The attributes as a plain dict (nested models as dicts)."""
     def to_json(self) -> str:
         """The wire JSON (camelCase names, amounts as strings)."""
+    def __copy__(self) -> Self: ...
+    def __deepcopy__(self, memo: Any, /) -> Self: ...
 
 @final
 class CryptoWithdrawalEvent:
@@ -3491,6 +3643,8 @@ class CryptoWithdrawalEvent:
         """The attributes as a plain dict (nested models as dicts)."""
     def to_json(self) -> str:
         """The wire JSON (camelCase names, amounts as strings)."""
+    def __copy__(self) -> Self: ...
+    def __deepcopy__(self, memo: Any, /) -> Self: ...
 
 @final
 class CryptoDepositEvent:
@@ -3524,6 +3678,8 @@ class CryptoDepositEvent:
         """The attributes as a plain dict (nested models as dicts)."""
     def to_json(self) -> str:
         """The wire JSON (camelCase names, amounts as strings)."""
+    def __copy__(self) -> Self: ...
+    def __deepcopy__(self, memo: Any, /) -> Self: ...
 
 @final
 class ExchangeEvent:
@@ -3566,6 +3722,8 @@ class ExchangeEvent:
         """The attributes as a plain dict (nested models as dicts)."""
     def to_json(self) -> str:
         """The wire JSON (camelCase names, amounts as strings)."""
+    def __copy__(self) -> Self: ...
+    def __deepcopy__(self, memo: Any, /) -> Self: ...
 
 @final
 class SepaDepositEvent:
@@ -3602,6 +3760,8 @@ class SepaDepositEvent:
         """The attributes as a plain dict (nested models as dicts)."""
     def to_json(self) -> str:
         """The wire JSON (camelCase names, amounts as strings)."""
+    def __copy__(self) -> Self: ...
+    def __deepcopy__(self, memo: Any, /) -> Self: ...
 
 @final
 class IbanStatusEvent:
@@ -3626,6 +3786,8 @@ class IbanStatusEvent:
         """The attributes as a plain dict (nested models as dicts)."""
     def to_json(self) -> str:
         """The wire JSON (camelCase names, amounts as strings)."""
+    def __copy__(self) -> Self: ...
+    def __deepcopy__(self, memo: Any, /) -> Self: ...
 
 @final
 class OrderStatusEvent:
@@ -3665,6 +3827,8 @@ class OrderStatusEvent:
         """The attributes as a plain dict (nested models as dicts)."""
     def to_json(self) -> str:
         """The wire JSON (camelCase names, amounts as strings)."""
+    def __copy__(self) -> Self: ...
+    def __deepcopy__(self, memo: Any, /) -> Self: ...
 
 @final
 class PaymentLinkEvent:
@@ -3695,6 +3859,8 @@ class PaymentLinkEvent:
         """The attributes as a plain dict (nested models as dicts)."""
     def to_json(self) -> str:
         """The wire JSON (camelCase names, amounts as strings)."""
+    def __copy__(self) -> Self: ...
+    def __deepcopy__(self, memo: Any, /) -> Self: ...
 
 @final
 class CardTransactionEvent:
@@ -3731,6 +3897,8 @@ class CardTransactionEvent:
         """The attributes as a plain dict (nested models as dicts)."""
     def to_json(self) -> str:
         """The wire JSON (camelCase names, amounts as strings)."""
+    def __copy__(self) -> Self: ...
+    def __deepcopy__(self, memo: Any, /) -> Self: ...
 
 @final
 class Card3dsCodeEvent:
@@ -3761,6 +3929,8 @@ class Card3dsCodeEvent:
         """The attributes as a plain dict (nested models as dicts)."""
     def to_json(self) -> str:
         """The wire JSON (camelCase names, amounts as strings)."""
+    def __copy__(self) -> Self: ...
+    def __deepcopy__(self, memo: Any, /) -> Self: ...
 
 @final
 class CardActivationCodeEvent:
@@ -3782,6 +3952,8 @@ class CardActivationCodeEvent:
         """The attributes as a plain dict (nested models as dicts)."""
     def to_json(self) -> str:
         """The wire JSON (camelCase names, amounts as strings)."""
+    def __copy__(self) -> Self: ...
+    def __deepcopy__(self, memo: Any, /) -> Self: ...
 
 @final
 class WalletCreatedEvent:
@@ -3803,3 +3975,5 @@ class WalletCreatedEvent:
         """The attributes as a plain dict (nested models as dicts)."""
     def to_json(self) -> str:
         """The wire JSON (camelCase names, amounts as strings)."""
+    def __copy__(self) -> Self: ...
+    def __deepcopy__(self, memo: Any, /) -> Self: ...

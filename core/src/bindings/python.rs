@@ -198,6 +198,19 @@ macro_rules! __python_model_extras {
                 $crate::bindings::python::wire_json(self)
             }
 
+            /// Results are immutable: a copy is the object itself.
+            fn __copy__(slf: ::pyo3::Py<Self>) -> ::pyo3::Py<Self> {
+                slf
+            }
+
+            /// Results are immutable: a deep copy is the object itself.
+            fn __deepcopy__(
+                slf: ::pyo3::Py<Self>,
+                _memo: &::pyo3::Bound<'_, ::pyo3::PyAny>,
+            ) -> ::pyo3::Py<Self> {
+                slf
+            }
+
             $( $($extra)* )?
         }
 
@@ -260,6 +273,16 @@ impl UnknownEvent {
     /// The body exactly as received (the wire JSON of the delivery).
     fn to_json(&self) -> String {
         self.raw.clone()
+    }
+
+    /// Immutable: a copy is the object itself.
+    fn __copy__(slf: Py<Self>) -> Py<Self> {
+        slf
+    }
+
+    /// Immutable: a deep copy is the object itself.
+    fn __deepcopy__(slf: Py<Self>, _memo: &Bound<'_, PyAny>) -> Py<Self> {
+        slf
     }
 
     /// `{"event_type": ..., "raw": ...}`.
