@@ -28,8 +28,9 @@ pub struct ClientOptions {
     /// Timeout of one attempt, in milliseconds (default 60 000).
     #[uniffi(default = None)]
     pub timeout_ms: Option<i64>,
-    /// Longest wait for the connection to open, in milliseconds (default 10 000). A call that
-    /// never connected provably never left, so it is `notSent` and retried.
+    /// Longest wait for the connection to open, in milliseconds (default 10 000, or 3/4 of
+    /// `timeoutMs` when shorter). A call that never connected provably never left, so it is
+    /// `notSent` and retried.
     #[uniffi(default = None)]
     pub connect_timeout_ms: Option<i64>,
     /// Retries after the first attempt (default 2, at most 10).

@@ -337,7 +337,7 @@ impl Error {
         self
     }
     /// This error without `secret` anywhere a server's text reached (message, raw body, error
-    /// name, request id; a field naming it is dropped): the client's API key, when a server
+    /// name, request id; a field or a code holding it is dropped): the client's API key, when a server
     /// or a proxy echoes it ([`crate::mask::without_secret`]).
     pub(crate) fn without_secret(mut self, secret: &str) -> Self {
         use crate::mask::without_secret as scrub;
@@ -356,6 +356,12 @@ impl Error {
             .is_some_and(|f| scrub(f, secret) != f)
         {
             inner.field = None;
+        }
+        if inner.code.as_ref().is_some_and(|c| {
+            let text = c.to_string();
+            scrub(&text, secret) != text
+        }) {
+            inner.code = None;
         }
         self
     }

@@ -89,18 +89,22 @@ pub fn is_secret_key(key: &str) -> bool {
     !k.is_empty() && SECRET_KEYS.iter().any(|s| k.ends_with(s))
 }
 
-/// Shortest secret [`without_secret`] replaces: a shorter one (a test key such as `"k"`) would
-/// also hit ordinary words.
-const MIN_EXACT_SECRET: usize = 8;
+/// Shortest secret [`without_secret`] replaces: a shorter one (a test key such as `"k"`, a
+/// sandbox key) could also be part of an id, which must survive.
+const MIN_EXACT_SECRET: usize = 16;
 
 /// `text` with every occurrence of one known secret (the client's API key, echoed by a server
-/// or a proxy) replaced by `[REDACTED]`, wherever it stands. Secrets shorter than 8 characters
-/// are left to [`mask_secrets`].
+/// or a proxy) replaced by `[REDACTED]`, wherever it stands, also as JSON writes it when it
+/// escapes `/` (`\/`). Secrets shorter than 16 characters are left to [`mask_secrets`].
 pub fn without_secret(text: &str, secret: &str) -> String {
-    if secret.len() < MIN_EXACT_SECRET || !text.contains(secret) {
+    if secret.len() < MIN_EXACT_SECRET {
         return text.to_string();
     }
-    text.replace(secret, REDACTED)
+    let mut out = text.replace(secret, REDACTED);
+    if secret.contains('/') {
+        out = out.replace(&secret.replace('/', "\\/"), REDACTED);
+    }
+    out
 }
 
 /// `text` with every secret masked (see the module docs). Idempotent.

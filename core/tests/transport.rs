@@ -680,7 +680,7 @@ async fn card_secrets_never_reach_the_raw_body_of_an_error() {
     Mock::given(method("POST"))
         .and(path("/v1/card/virtual"))
         .respond_with(ResponseTemplate::new(200).set_body_raw(
-            r#"{"cardId": 7, "cardNumber": "4111111111111111", "cvv": "123", "exp": "01/30"}"#,
+            r#"{"cardId": "c7", "cardNumber": "4111111111111111", "cvv": "123", "exp": {"m": 1}}"#,
             "application/json",
         ))
         .mount(&server)
@@ -702,7 +702,7 @@ async fn card_secrets_never_reach_the_raw_body_of_an_error() {
         "{raw}"
     );
     assert!(
-        raw.contains("\"cardId\": 7"),
+        raw.contains("\"cardId\": \"c7\""),
         "the id is kept byte for byte: {raw}"
     );
 }

@@ -150,6 +150,14 @@ pub fn max_retries_from(field: &str, n: i64) -> Result<u32> {
         .ok_or_else(|| Error::validation(field, format!("must be between 0 and {MAX_RETRIES}")))
 }
 
+/// Timeout of one attempt when none is set.
+const DEFAULT_TIMEOUT: Duration = Duration::from_secs(60);
+
+/// The connect timeout when none is set: 10 s, or 3/4 of the call's `timeout` when shorter.
+fn default_connect(timeout: Duration) -> Duration {
+    crate::transport::DEFAULT_CONNECT_TIMEOUT.min(timeout.mul_f64(0.75))
+}
+
 /// Longest `Retry-After` the client will honour by sleeping; a longer one ends the call at once
 /// with its error's `retry_after`.
 pub const MAX_RETRY_AFTER: Duration = Duration::from_secs(60);
@@ -335,18 +343,23 @@ impl ClientBuilder {
         self.user_agent = Some(ua.into());
         self
     }
-    /// How long to try to connect (default 10 s; native and Node). Failing to connect sends
-    /// nothing, so even a money-moving call is retried after it.
+    /// How long to try to connect (default 10 s, or 3/4 of the timeout when that is shorter;
+    /// native and Node). Failing to connect sends nothing, so even a money-moving call is
+    /// retried after it.
     pub fn connect_timeout(mut self, d: Duration) -> Self {
         self.connect_timeout = Some(d);
         self
     }
 
-    /// The connect timeout this builder's client will have: the one set, or the default
-    /// (10 s). For a custom [`Transport`](crate::transport::Transport) that connects itself.
+    /// The connect timeout this builder's client will have: the one set, or the default: 10 s,
+    /// or 3/4 of the timeout when that is shorter, so that connecting gives up before the call's
+    /// deadline and a connection that never opened is reported as one (`not_sent`: nothing
+    /// left), not as a call whose deadline passed (`unknown`). For a custom
+    /// [`Transport`](crate::transport::Transport) that connects itself.
     pub fn connect_timeout_or_default(&self) -> Duration {
+        let timeout = self.timeout.unwrap_or(DEFAULT_TIMEOUT);
         self.connect_timeout
-            .unwrap_or(crate::transport::DEFAULT_CONNECT_TIMEOUT)
+            .unwrap_or_else(|| default_connect(timeout))
     }
 
     /// Longest reply body read (default 16 MiB); a longer one ends in a decode error instead
@@ -374,7 +387,7 @@ impl ClientBuilder {
             (None, None) => STAGING_URL.to_string(),
         };
         let base_url = check_base_url(&base_url)?;
-        let timeout = self.timeout.unwrap_or(Duration::from_secs(60));
+        let timeout = self.timeout.unwrap_or(DEFAULT_TIMEOUT);
         if timeout.is_zero() {
             return Err(Error::config("timeout must be greater than zero"));
         }
@@ -391,7 +404,7 @@ impl ClientBuilder {
         }
         let connect_timeout = self
             .connect_timeout
-            .unwrap_or(crate::transport::DEFAULT_CONNECT_TIMEOUT);
+            .unwrap_or_else(|| default_connect(timeout));
         if connect_timeout.is_zero() {
             return Err(Error::config("connect timeout must be greater than zero"));
         }
@@ -405,13 +418,7 @@ impl ClientBuilder {
         }
         let transport: Arc<dyn Transport> = match self.transport {
             Some(t) => t,
-            // Connecting gives up before the call's own deadline (with time to spare), so that a
-            // connection that never opened is reported as one (`not_sent`: nothing left), not
-            // as a call whose deadline passed (`unknown`).
-            None => default_transport(
-                connect_timeout.min(timeout.mul_f64(0.75)),
-                is_loopback_url(&base_url),
-            )?,
+            None => default_transport(connect_timeout, is_loopback_url(&base_url))?,
         };
         Ok(super::Client::from_parts(
             Config {

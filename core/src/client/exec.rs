@@ -201,8 +201,37 @@ fn code_text(value: &serde_json::Value) -> Option<String> {
         serde_json::Value::Number(n) => n.to_string(),
         _ => return None,
     };
-    let digits = !code.is_empty() && code.bytes().all(|b| b.is_ascii_digit());
-    Some(if digits { format!("P{code}") } else { code })
+    let code = code.trim();
+    // Kept only when it reads as a code: never a long text, and never one that masking would
+    // change (a server echoing a card number or the key where the code goes).
+    let plausible = !code.is_empty()
+        && code.len() <= 32
+        && code
+            .bytes()
+            .all(|b| b.is_ascii_alphanumeric() || matches!(b, b'_' | b'-' | b'.'))
+        && crate::mask::mask_secrets(code) == code;
+    if !plausible {
+        return None;
+    }
+    let digits = code.len() == 3 && code.bytes().all(|b| b.is_ascii_digit());
+    Some(if digits {
+        format!("P{code}")
+    } else {
+        code.to_string()
+    })
+}
+
+/// True for a P100 error code: `P` and three digits, the first not 0 (`P433`, `P500`, any case).
+fn is_p_code(code: &str) -> bool {
+    match code.as_bytes() {
+        [p, first, rest @ ..] => {
+            p.eq_ignore_ascii_case(&b'P')
+                && (b'1'..=b'9').contains(first)
+                && rest.len() == 2
+                && rest.iter().all(u8::is_ascii_digit)
+        }
+        _ => false,
+    }
 }
 
 /// The body without a leading UTF-8 byte-order mark, which some servers and proxies write and
@@ -244,7 +273,13 @@ pub fn error_from_response(prepared: &Prepared, resp: &HttpResponse) -> Error {
         };
         return base(ErrorKind::Authentication, msg.to_string()).with_retryable(false);
     }
-    if status == 429 {
+    // A 429 is refused unprocessed, unless its body says the server failed (P500/P501): then a
+    // write may have happened, like any other P500.
+    let server_failure = parsed
+        .as_ref()
+        .and_then(|b| b.error_code.as_deref())
+        .is_some_and(|c| matches!(ErrorCode::parse(c), ErrorCode::P500 | ErrorCode::P501));
+    if status == 429 && (safe_read || !server_failure) {
         return base(
             ErrorKind::RateLimited,
             "rate limited: too many requests, slow down".to_string(),
@@ -396,7 +431,8 @@ pub fn decode<T: DeserializeOwned>(prepared: &Prepared, resp: &HttpResponse) -> 
 /// a second payment): reconcile before sending again. `None` for any other body.
 fn error_in_success(prepared: &Prepared, resp: &HttpResponse) -> Option<Error> {
     let body = ErrorBody::read(&resp.body)?;
-    let code = ErrorCode::parse(body.error_code.as_deref()?);
+    let code = body.error_code.as_deref().filter(|c| is_p_code(c))?;
+    let code = ErrorCode::parse(code);
     let detail = body
         .error_message
         .or(body.message)

@@ -32,6 +32,7 @@ model! {
     /// Reply of card creation: the sensitive card data (number and CVV are secrets).
     pub struct CardCreated {
         /// Card id.
+        #[serde(deserialize_with = "super::de::id_text")]
         pub card_id: String,
         /// Full card number (secret).
         pub card_number: SecretString,

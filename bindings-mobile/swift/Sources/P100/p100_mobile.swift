@@ -4064,8 +4064,9 @@ public struct ClientOptions {
      */
     public let timeoutMs: Int64?
     /**
-     * Longest wait for the connection to open, in milliseconds (default 10 000). A call that
-     * never connected provably never left, so it is `notSent` and retried.
+     * Longest wait for the connection to open, in milliseconds (default 10 000, or 3/4 of
+     * `timeoutMs` when shorter). A call that never connected provably never left, so it is
+     * `notSent` and retried.
      */
     public let connectTimeoutMs: Int64?
     /**
@@ -4111,8 +4112,9 @@ public struct ClientOptions {
          * Timeout of one attempt, in milliseconds (default 60 000).
          */timeoutMs: Int64? = nil, 
         /**
-         * Longest wait for the connection to open, in milliseconds (default 10 000). A call that
-         * never connected provably never left, so it is `notSent` and retried.
+         * Longest wait for the connection to open, in milliseconds (default 10 000, or 3/4 of
+         * `timeoutMs` when shorter). A call that never connected provably never left, so it is
+         * `notSent` and retried.
          */connectTimeoutMs: Int64? = nil, 
         /**
          * Retries after the first attempt (default 2, at most 10).

@@ -7818,8 +7818,9 @@ data class ClientOptions (
     val `timeoutMs`: kotlin.Long? = null 
     , 
     /**
-     * Longest wait for the connection to open, in milliseconds (default 10 000). A call that
-     * never connected provably never left, so it is `notSent` and retried.
+     * Longest wait for the connection to open, in milliseconds (default 10 000, or 3/4 of
+     * `timeoutMs` when shorter). A call that never connected provably never left, so it is
+     * `notSent` and retried.
      */
     val `connectTimeoutMs`: kotlin.Long? = null 
     , 
