@@ -8,9 +8,13 @@ use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
 use p100::log::{LogLevel, LogRecord, Logger};
-use p100::models::{CreateCardRequest, OrderCreated, PartnerSepaTransferRequest, TransferCreated};
+use p100::models::{CreateCardRequest, OrderCreated, TransferCreated};
 use p100::transport::{BoxFuture, HttpRequest, HttpResponse, Transport, TransportError};
-use p100::{Amount, Client, Currency, ErrorDetails, ErrorKind, Outcome, RetryPolicy};
+use p100::{Client, ErrorDetails, ErrorKind, Outcome, RetryPolicy};
+
+#[allow(dead_code)] // this file uses only `sepa`
+mod common;
+use common::sepa;
 
 const KEY: &str = "sk_live_51DiffReviewKEY0123456789abcdef";
 
@@ -70,16 +74,6 @@ fn client_with(t: Arc<Fixed>, key: &str) -> Client {
         .transport(t)
         .build()
         .unwrap()
-}
-
-fn sepa() -> PartnerSepaTransferRequest {
-    PartnerSepaTransferRequest {
-        amount: Amount::parse("25.00").unwrap(),
-        currency: Currency::Eur,
-        destination_iban: "DE89370400440532013000".into(),
-        transfer_title: "Invoice 2026-11".into(),
-        ..Default::default()
-    }
 }
 
 fn everything(e: &p100::Error) -> String {

@@ -17,10 +17,14 @@ use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
-use p100::models::{PartnerExchangeRequest, PartnerSepaTransferRequest, TransferRequest};
+use p100::models::{PartnerExchangeRequest, SepaTransferCreated, TransferRequest};
 use p100::{Amount, Client, Currency, ErrorKind, Outcome, RetryPolicy};
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
 use tokio::net::{TcpListener, TcpStream};
+
+#[allow(dead_code)] // this file uses only `sepa`
+mod common;
+use common::sepa;
 
 const KEY: &str = "sk_live_51WireReviewKEY0123456789abcdef";
 
@@ -211,14 +215,9 @@ fn client(url: &str, timeout_ms: u64) -> Client {
         .unwrap()
 }
 
-fn sepa() -> PartnerSepaTransferRequest {
-    PartnerSepaTransferRequest {
-        amount: Amount::parse("25.00").unwrap(),
-        currency: Currency::Eur,
-        destination_iban: "DE89370400440532013000".into(),
-        transfer_title: "Invoice 2026-11".into(),
-        ..Default::default()
-    }
+/// The SEPA transfer of every money-call test, sent once to `url` (2 s timeout).
+async fn send_sepa(url: &str) -> p100::Result<SepaTransferCreated> {
+    client(url, 2000).sepa().partner_transfer(&sepa()).await
 }
 
 /// Runs one money call of each of three kinds against `url`; returns (name, result as
@@ -319,11 +318,7 @@ async fn money_call_2xx_of_another_shape_is_accepted_with_its_raw_body() {
         r#"{"transferId":"t-1","id":"t-2"}"#,
     ] {
         let peer = always(vec![Step::W(json_resp("201 Created", body))]).await;
-        let e = client(&peer.url, 2000)
-            .sepa()
-            .partner_transfer(&sepa())
-            .await
-            .expect_err(body);
+        let e = send_sepa(&peer.url).await.expect_err(body);
         assert_eq!(e.outcome(), Outcome::Accepted, "{body}: {e:?}");
         assert_eq!(e.kind(), ErrorKind::Decode, "{body}");
         assert_eq!(e.status(), Some(201));
@@ -342,10 +337,7 @@ async fn money_call_2xx_with_a_long_numeric_id_keeps_the_id() {
     let id = "1790426153098764321"; // 19 digits, like a snowflake id
     let body = format!(r#"{{"transferId":{id}}}"#);
     let peer = always(vec![Step::W(json_resp("201 Created", &body))]).await;
-    let r = client(&peer.url, 2000)
-        .sepa()
-        .partner_transfer(&sepa())
-        .await;
+    let r = send_sepa(&peer.url).await;
     assert_eq!(peer.count(), 1);
     let created = r.unwrap_or_else(|e| panic!("a numeric id is lost: {e:?}"));
     assert_eq!(created.transfer_id, id);
@@ -360,11 +352,7 @@ async fn money_call_2xx_not_utf8_is_accepted() {
         b"{\"transferId\":\"t-\xff\xfe\"}",
     ))])
     .await;
-    let e = client(&peer.url, 2000)
-        .sepa()
-        .partner_transfer(&sepa())
-        .await
-        .unwrap_err();
+    let e = send_sepa(&peer.url).await.unwrap_err();
     assert_eq!(e.outcome(), Outcome::Accepted, "{e:?}");
     assert!(e.raw_body().unwrap_or_default().contains("transferId"));
     assert_eq!(peer.count(), 1);
@@ -384,11 +372,7 @@ async fn money_call_2xx_gzip_body_is_accepted() {
         &GZ,
     ))])
     .await;
-    let e = client(&peer.url, 2000)
-        .sepa()
-        .partner_transfer(&sepa())
-        .await
-        .unwrap_err();
+    let e = send_sepa(&peer.url).await.unwrap_err();
     assert_eq!(e.outcome(), Outcome::Accepted, "{e:?}");
     assert_eq!(peer.count(), 1);
 }
@@ -418,11 +402,7 @@ async fn money_call_2xx_content_length_smaller_than_body_is_accepted() {
     let body = r#"{"transferId":"t-short"}"#;
     let raw = format!("HTTP/1.1 201 Created\r\ncontent-length: 5\r\n\r\n{body}");
     let peer = always(vec![Step::W(raw.into_bytes()), Step::Close]).await;
-    let e = client(&peer.url, 2000)
-        .sepa()
-        .partner_transfer(&sepa())
-        .await
-        .unwrap_err();
+    let e = send_sepa(&peer.url).await.unwrap_err();
     assert_eq!(e.outcome(), Outcome::Accepted, "{e:?}");
     assert_eq!(e.raw_body(), Some(r#"{"tra"#));
     assert_eq!(peer.count(), 1);
@@ -480,7 +460,7 @@ async fn money_call_unframeable_reply_is_unknown_and_not_resent() {
         "HTTQ/1.1 201 Created\r\ncontent-length: 2\r\n\r\n{}",
     ] {
         let peer = always(vec![Step::W(raw.as_bytes().to_vec()), Step::Close]).await;
-        let r = client(&peer.url, 2000).sepa().partner_transfer(&sepa()).await;
+        let r = send_sepa(&peer.url).await;
         let e = r.expect_err(raw);
         assert_may_have_happened(&e, raw);
         assert_eq!(peer.count(), 1, "{raw}: resent");
@@ -495,11 +475,7 @@ async fn money_call_2xx_chunked_cut_mid_chunk_is_accepted() {
     let cut =
         "HTTP/1.1 201 Created\r\ntransfer-encoding: chunked\r\n\r\n20\r\n{\"transferId\":\"t-";
     let peer = always(vec![Step::W(cut.as_bytes().to_vec()), Step::Close]).await;
-    let e = client(&peer.url, 2000)
-        .sepa()
-        .partner_transfer(&sepa())
-        .await
-        .unwrap_err();
+    let e = send_sepa(&peer.url).await.unwrap_err();
     assert_eq!(e.outcome(), Outcome::Accepted, "{e:?}");
     assert_eq!(e.status(), Some(201));
     assert_eq!(e.raw_body(), Some("{\"transferId\":\"t-"));
@@ -507,11 +483,7 @@ async fn money_call_2xx_chunked_cut_mid_chunk_is_accepted() {
 
     let bad = "HTTP/1.1 201 Created\r\ntransfer-encoding: chunked\r\n\r\nzz\r\n{}\r\n0\r\n\r\n";
     let peer = always(vec![Step::W(bad.as_bytes().to_vec()), Step::Close]).await;
-    let e = client(&peer.url, 2000)
-        .sepa()
-        .partner_transfer(&sepa())
-        .await
-        .unwrap_err();
+    let e = send_sepa(&peer.url).await.unwrap_err();
     assert_eq!(e.outcome(), Outcome::Accepted, "{e:?}");
     assert_eq!(peer.count(), 1);
 }
@@ -523,20 +495,12 @@ async fn money_call_http10_close_delimited_replies() {
     let ok =
         "HTTP/1.0 201 Created\r\ncontent-type: application/json\r\n\r\n{\"transferId\":\"t-10\"}";
     let peer = always(vec![Step::W(ok.as_bytes().to_vec()), Step::Close]).await;
-    let r = client(&peer.url, 2000)
-        .sepa()
-        .partner_transfer(&sepa())
-        .await
-        .unwrap();
+    let r = send_sepa(&peer.url).await.unwrap();
     assert_eq!(r.transfer_id, "t-10");
 
     let cut = "HTTP/1.0 201 Created\r\n\r\n{\"transferId\":\"t-1";
     let peer = always(vec![Step::W(cut.as_bytes().to_vec()), Step::Close]).await;
-    let e = client(&peer.url, 2000)
-        .sepa()
-        .partner_transfer(&sepa())
-        .await
-        .unwrap_err();
+    let e = send_sepa(&peer.url).await.unwrap_err();
     assert_eq!(e.outcome(), Outcome::Accepted, "{e:?}");
     assert_eq!(peer.count(), 1);
 }
@@ -552,10 +516,7 @@ async fn money_call_1xx_replies() {
         let mut raw = pre.as_bytes().to_vec();
         raw.extend(json_resp("201 Created", r#"{"transferId":"t-1xx"}"#));
         let peer = always(vec![Step::W(raw)]).await;
-        let r = client(&peer.url, 2000)
-            .sepa()
-            .partner_transfer(&sepa())
-            .await;
+        let r = send_sepa(&peer.url).await;
         assert_eq!(r.expect(pre).transfer_id, "t-1xx");
         assert_eq!(peer.count(), 1);
     }
@@ -565,11 +526,7 @@ async fn money_call_1xx_replies() {
         Step::Close,
     ])
     .await;
-    let e = client(&peer.url, 2000)
-        .sepa()
-        .partner_transfer(&sepa())
-        .await
-        .unwrap_err();
+    let e = send_sepa(&peer.url).await.unwrap_err();
     assert_eq!(e.outcome(), Outcome::Unknown, "{e:?}");
     assert_may_have_happened(&e, "102 then close");
     assert_eq!(peer.count(), 1);
@@ -588,10 +545,7 @@ async fn huge_reply_headers() {
             Step::Close,
         ])
         .await;
-        let r = client(&peer.url, 2000)
-            .sepa()
-            .partner_transfer(&sepa())
-            .await;
+        let r = send_sepa(&peer.url).await;
         match r {
             Ok(created) => assert_eq!(created.transfer_id, "t-h"),
             Err(e) => assert_may_have_happened(&e, "huge headers"),
@@ -621,11 +575,7 @@ async fn money_call_odd_statuses_are_never_resent() {
             b"<html>oops</html>",
         ))])
         .await;
-        let e = client(&peer.url, 2000)
-            .sepa()
-            .partner_transfer(&sepa())
-            .await
-            .unwrap_err();
+        let e = send_sepa(&peer.url).await.unwrap_err();
         assert_eq!(peer.count(), 1, "{status}: resent");
         assert!(!e.is_retryable(), "{status}: {e:?}");
         if let Some(o) = expected {
@@ -664,11 +614,7 @@ async fn money_call_redirect_to_another_host_is_not_followed() {
             elsewhere.port
         );
         let peer = always(vec![Step::W(resp(status, &[&location], b""))]).await;
-        let e = client(&peer.url, 2000)
-            .sepa()
-            .partner_transfer(&sepa())
-            .await
-            .unwrap_err();
+        let e = send_sepa(&peer.url).await.unwrap_err();
         assert_eq!(e.outcome(), Outcome::Unknown, "{status}: {e:?}");
         assert_eq!(peer.count(), 1);
         assert_no_key(&e, status);
@@ -871,11 +817,7 @@ async fn money_call_p500_with_a_latin1_message_is_unknown() {
         body,
     ))])
     .await;
-    let e = client(&peer.url, 2000)
-        .sepa()
-        .partner_transfer(&sepa())
-        .await
-        .unwrap_err();
+    let e = send_sepa(&peer.url).await.unwrap_err();
     assert_eq!(peer.count(), 1);
     assert_eq!(
         e.outcome(),
@@ -903,11 +845,7 @@ async fn money_call_p500_with_an_oddly_typed_field_is_unknown() {
         "{\"errorCode\":\"P500\",\"errorMessage\":\"Unknown exception\"}\n{\"trace\":\"abc\"}",
     ] {
         let peer = always(vec![Step::W(json_resp("400 Bad Request", body))]).await;
-        let e = client(&peer.url, 2000)
-            .sepa()
-            .partner_transfer(&sepa())
-            .await
-            .unwrap_err();
+        let e = send_sepa(&peer.url).await.unwrap_err();
         assert_eq!(peer.count(), 1, "{body}");
         if e.outcome() != Outcome::Unknown || e.fingerprint().is_none() {
             wrong.push(format!("{body}\n    -> {e:?}"));
@@ -933,11 +871,7 @@ async fn money_call_2xx_carrying_a_p_code_is_not_reported_as_having_happened() {
         r#"{"errorCode":"P500","errorName":"unknown-exception","errorMessage":"Unknown exception"}"#,
     ] {
         let peer = always(vec![Step::W(json_resp("200 OK", body))]).await;
-        let e = client(&peer.url, 2000)
-            .sepa()
-            .partner_transfer(&sepa())
-            .await
-            .unwrap_err();
+        let e = send_sepa(&peer.url).await.unwrap_err();
         assert_eq!(peer.count(), 1, "{body}");
         if e.outcome() != Outcome::Unknown || e.code().is_none() || e.fingerprint().is_none() {
             wrong.push(format!("{body}\n    -> {e:?}"));
@@ -964,11 +898,7 @@ async fn money_call_400_with_an_undecodable_gzip_body_is_unknown() {
         &GZ_P500,
     ))])
     .await;
-    let e = client(&peer.url, 2000)
-        .sepa()
-        .partner_transfer(&sepa())
-        .await
-        .unwrap_err();
+    let e = send_sepa(&peer.url).await.unwrap_err();
     assert_eq!(peer.count(), 1);
     assert_eq!(e.outcome(), Outcome::Unknown, "{e:?}");
 }
@@ -1005,11 +935,7 @@ async fn an_error_body_echoing_the_api_key_does_not_leak_it() {
     let mut leaks = Vec::new();
     for (status, body) in &bodies {
         let peer = always(vec![Step::W(json_resp(status, body))]).await;
-        let e = client(&peer.url, 2000)
-            .sepa()
-            .partner_transfer(&sepa())
-            .await
-            .unwrap_err();
+        let e = send_sepa(&peer.url).await.unwrap_err();
         let shown = format!("{e} | {e:?}");
         if shown.contains(KEY) {
             leaks.push(format!("{status}: {shown}"));
@@ -1033,11 +959,7 @@ async fn the_raw_body_of_an_error_does_not_hold_the_api_key() {
         body.as_bytes(),
     ))])
     .await;
-    let e = client(&peer.url, 2000)
-        .sepa()
-        .partner_transfer(&sepa())
-        .await
-        .unwrap_err();
+    let e = send_sepa(&peer.url).await.unwrap_err();
     assert_eq!(e.kind(), ErrorKind::Authentication);
     assert_no_key(&e, "401");
     let details = p100::ErrorDetails::from(&e);
