@@ -75,7 +75,7 @@ macro_rules! mobile_groups {
                             interval: ms(interval_ms),
                             max_interval: ms(max_interval_ms),
                         };
-                        let options = ok(settings.options(Unit::Millis))?;
+                        let options = ok(settings.options_for(Unit::Millis, &$wid))?;
                         ok(self.client.$group().wait_for(&$wid, options).await)
                     }
                 )?

@@ -161,7 +161,7 @@ macro_rules! py_groups {
                 ) -> PyResult<Py<PyAny>> {
                     let $wid = $wid.unwrap_or_default();
                     let settings = WaitSettings { timeout, interval, max_interval };
-                    let options = settings.options(Unit::Seconds).map_err(|e| to_pyerr(py, &e))?;
+                    let options = settings.options_for(Unit::Seconds, &$wid).map_err(|e| to_pyerr(py, &e))?;
                     let c = self.core.client(py)?;
                     $run(py, pending(async move { c.$group().wait_for(&$wid, options).await }))
                 }

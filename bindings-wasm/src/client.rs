@@ -155,15 +155,16 @@ fn options<T: serde::de::DeserializeOwned + Default>(value: JsValue) -> Result<T
     input(value, "options")
 }
 
-/// Reads `{ timeoutMs?, intervalMs?, maxIntervalMs? }` (all optional) into the core's options.
-pub(crate) fn wait_options(value: JsValue) -> Result<p100::WaitOptions, Error> {
-    let o: WaitOpts = options(value)?;
+/// Reads `{ timeoutMs?, intervalMs?, maxIntervalMs? }` (all optional) into the core's options
+/// of a `waitFor` on `id` (a refusal is `accepted` unless the id is empty: `Error::refused_wait`).
+pub(crate) fn wait_options(value: JsValue, id: &str) -> Result<p100::WaitOptions, Error> {
+    let o: WaitOpts = options(value).map_err(|e| e.refused_wait(id))?;
     WaitSettings {
         timeout: o.timeout_ms,
         interval: o.interval_ms,
         max_interval: o.max_interval_ms,
     }
-    .options(Unit::Millis)
+    .options_for(Unit::Millis, id)
 }
 
 /// The P100 client. Cheap to share: one instance serves any number of concurrent calls.

@@ -106,7 +106,7 @@ macro_rules! wasm_dispatch {
                     $(
                         concat!(stringify!($group), ".wait_for") => {
                             let id = text(&next(), $widw)?;
-                            output(&c.$group().wait_for(&id, wait_options(next())?).await?)
+                            output(&c.$group().wait_for(&id, wait_options(next(), &id)?).await?)
                         }
                     )?
                 )+

@@ -370,6 +370,17 @@ impl Error {
         self.inner.raw_body = Some(crate::mask::mask_secrets(body));
         self
     }
+    /// An argument of `wait_for` on `id` refused before any poll (a wait option out of bounds,
+    /// options that are not an object): the operation `id` names was accepted, and a `wait_for`
+    /// error never invites sending it again, so the outcome is [`Outcome::Accepted`]. An empty
+    /// id names nothing and stays [`Outcome::NotSent`]. Bindings call it on their own refusals.
+    pub fn refused_wait(self, id: &str) -> Self {
+        if id.trim().is_empty() {
+            self
+        } else {
+            self.with_outcome(Outcome::Accepted)
+        }
+    }
     pub(crate) fn with_outcome(mut self, outcome: Outcome) -> Self {
         self.inner.outcome = Some(outcome);
         self

@@ -215,6 +215,12 @@ pub struct WaitSettings {
 }
 
 impl WaitSettings {
+    /// [`WaitSettings::options`] for a `wait_for` on `id`: a refusal has the outcome
+    /// [`Error::refused_wait`] gives it (`accepted` unless the id is empty).
+    pub fn options_for(&self, unit: Unit, id: &str) -> Result<WaitOptions> {
+        self.options(unit).map_err(|e| e.refused_wait(id))
+    }
+
     /// Checks the settings (errors name them in the host's spelling) into [`WaitOptions`].
     pub fn options(&self, unit: Unit) -> Result<WaitOptions> {
         let mut w = WaitOptions::default();
@@ -235,6 +241,23 @@ impl WaitSettings {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_refused_wait_option_is_accepted_unless_the_id_is_empty() {
+        let bad = WaitSettings {
+            timeout: Some(0.0),
+            ..WaitSettings::default()
+        };
+        let e = bad.options_for(Unit::Millis, "tr_1").unwrap_err();
+        assert_eq!(e.kind(), crate::ErrorKind::Validation);
+        assert_eq!(e.field(), Some("timeoutMs"));
+        assert_eq!(e.outcome(), crate::Outcome::Accepted);
+        let e = bad.options_for(Unit::Seconds, " ").unwrap_err();
+        assert_eq!(e.outcome(), crate::Outcome::NotSent);
+        assert!(WaitSettings::default()
+            .options_for(Unit::Millis, "tr_1")
+            .is_ok());
+    }
 
     #[test]
     fn names_follow_the_host() {

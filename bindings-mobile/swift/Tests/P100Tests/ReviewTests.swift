@@ -39,7 +39,10 @@ final class ReviewTests: XCTestCase, @unchecked Sendable {
         try await withSandbox { _, c in
             for id in ["", " "] {
                 guard let e = await p100Error({ _ = try await c.sepa().waitFor(transferId: id, timeoutMs: 2000) })
-                else { continue }
+                else {
+                    XCTFail("\(call): no error")
+                    continue
+                }
                 XCTAssertEqual(e.kind, .validation, "\(e)")
                 XCTAssertEqual(e.field, "transferId")
                 XCTAssertNil(e.status)
@@ -138,6 +141,36 @@ final class ReviewTests: XCTestCase, @unchecked Sendable {
         for text in [String(describing: o), String(reflecting: o), dumped] {
             XCTAssertFalse(text.contains("sandbox-key-do-not-print"), text)
             XCTAssertFalse(text.contains("whsec-do-not-print"), text)
+        }
+    }
+
+    /// Errors guide: an error of `waitFor` speaks of the operation, which has an id, so its outcome
+    /// is `.accepted` "whatever ended the wait"; the one exception is an empty id. A wait option out
+    /// of bounds (a deadline computed as 0) on the id of a transfer P100 accepted must not read as
+    /// `.notSent` ("safe to send again").
+    func testReviewWaitForOptionOutOfBoundsOnAnAcceptedIdIsAccepted() async throws {
+        try await withSandbox { _, c in
+            let sent = try await c.sepa().partnerTransfer(
+                request: PartnerSepaTransferRequest(
+                    amount: "1.00", currency: .eur, destinationIban: "DE89370400440532013000",
+                    transferTitle: "Review wait options"))
+            let bad: [(Int64?, Int64?, Int64?)] = [
+                (0, nil, nil), (-1, nil, nil), (5000, 0, nil), (5000, nil, -1),
+            ]
+            for (t, i, m) in bad {
+                let call = "waitFor(timeoutMs: \(t as Any), intervalMs: \(i as Any), maxIntervalMs: \(m as Any))"
+                guard
+                    let e = await p100Error({
+                        _ = try await c.sepa().waitFor(
+                            transferId: sent.transferId, timeoutMs: t, intervalMs: i, maxIntervalMs: m)
+                    })
+                else {
+                    XCTFail("\(call): no error")
+                    continue
+                }
+                XCTAssertEqual(e.outcome, .accepted, "\(call): \(e.kind) \(e.field ?? "-"): \(e)")
+                XCTAssertTrue(e.isAccepted, call)
+            }
         }
     }
 }

@@ -4,6 +4,7 @@ import io.p100.sdk.Currency
 import io.p100.sdk.ErrorKind
 import io.p100.sdk.Outcome
 import io.p100.sdk.P100Exception
+import io.p100.sdk.PartnerSepaTransferRequest
 import io.p100.sdk.Reconciliation
 import io.p100.sdk.Secret
 import io.p100.sdk.TransferRequest
@@ -129,6 +130,35 @@ fun defineReviewTests(test: (String, suspend () -> Unit) -> Unit) {
         // DESIGN principle 8: API key and webhook token never appear in Debug/Display (toString).
         assertTrue(!text.contains("sandbox-key-do-not-print") && !text.contains("whsec-do-not-print")) {
             "SandboxOptions.toString() shows secrets: $text"
+        }
+    }
+
+    test("review: waitFor with a wait option out of bounds, on the id of an accepted transfer, is ACCEPTED, never NOT_SENT") {
+        withSandbox { _, c ->
+            val sent =
+                c.sepa().partnerTransfer(
+                    PartnerSepaTransferRequest(BigDecimal("1.00"), Currency.Eur, "DE89370400440532013000", "Review wait options"),
+                )
+            // Errors guide: an error of waitFor speaks of the operation, which has an id, so its outcome
+            // is ACCEPTED "whatever ended the wait"; the one exception is an empty id. A deadline computed
+            // as 0 (or less) must not read as NOT_SENT ("safe to send again") for a transfer P100 accepted.
+            val bad =
+                listOf<Triple<Long?, Long?, Long?>>(
+                    Triple(0L, null, null),
+                    Triple(-1L, null, null),
+                    Triple(5_000L, 0L, null),
+                    Triple(5_000L, null, -1L),
+                )
+            for ((t, i, m) in bad) {
+                val e =
+                    expectThrows<P100Exception> {
+                        c.sepa().waitFor(sent.transferId, timeoutMs = t, intervalMs = i, maxIntervalMs = m)
+                    }
+                assertTrue(e.outcome == Outcome.ACCEPTED && e.isAccepted) {
+                    "waitFor(${sent.transferId}, timeoutMs=$t, intervalMs=$i, maxIntervalMs=$m): " +
+                        "kind=${e.kind} field=${e.field} outcome=${e.outcome}: $e"
+                }
+            }
         }
     }
 }
