@@ -19,7 +19,8 @@ extension P100Error: CustomStringConvertible {}
 
 extension P100Error {
     /// What kind of failure this is: `.validation`, `.authentication`, `.api`, `.rateLimited`,
-    /// `.unavailable`, `.network`, `.timeout`, `.decode`, `.config`, `.webhookUnauthorized`.
+    /// `.unavailable`, `.network`, `.timeout`, `.decode`, `.config`, `.webhookUnauthorized`,
+    /// `.aborted`.
     /// Its `description` is the name every language uses (`"rate_limited"`).
     public var kind: ErrorKind { details().kind }
 
