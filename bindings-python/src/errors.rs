@@ -92,10 +92,7 @@ impl<'py> IntoPyObject<'py> for ReconciliationOut {
 /// binding's boundary, with its message (secrets masked). Outcome `"unknown"`: the call may
 /// have been sent before it failed.
 pub fn internal(py: Python<'_>, panic: &str) -> PyErr {
-    let message = p100::mask::mask_secrets(&format!(
-        "internal error in the P100 SDK (a bug; please report it): {panic}. The call may or \
-         may not have been sent: check before sending it again"
-    ));
+    let message = p100::error::internal_message(panic);
     let built = (|| -> PyResult<PyErr> {
         let kw = PyDict::new(py);
         kw.set_item("kind", "internal")?;
@@ -104,15 +101,6 @@ pub fn internal(py: Python<'_>, panic: &str) -> PyErr {
         Ok(PyErr::from_value(cls.call((message.as_str(),), Some(&kw))?))
     })();
     built.unwrap_or_else(|_| PyRuntimeError::new_err(message))
-}
-
-/// The text of a panic payload.
-pub fn panic_text(payload: &(dyn std::any::Any + Send)) -> String {
-    payload
-        .downcast_ref::<&str>()
-        .map(|s| (*s).to_string())
-        .or_else(|| payload.downcast_ref::<String>().cloned())
-        .unwrap_or_else(|| "a panic without a message".to_string())
 }
 
 fn build(py: Python<'_>, e: &Error) -> PyResult<PyErr> {

@@ -38,7 +38,7 @@ fn _native(m: &Bound<'_, PyModule>) -> PyResult<()> {
 /// backtrace (no data, only code locations) when `RUST_BACKTRACE` asks for one.
 fn install_panic_hook() {
     std::panic::set_hook(Box::new(|info| {
-        let message = p100::mask::mask_secrets(&errors::panic_text(info.payload()));
+        let message = p100::mask::mask_secrets(&p100::error::panic_text(info.payload()));
         let at = info
             .location()
             .map(|l| format!(" at {}:{}", l.file(), l.line()))

@@ -17,7 +17,9 @@ use pyo3::sync::PyOnceLock;
 use pyo3::types::{PyCFunction, PyDict, PyTuple};
 use pyo3::IntoPyObjectExt;
 
-use crate::errors::{internal, panic_text, to_pyerr};
+use p100::error::panic_text;
+
+use crate::errors::{internal, to_pyerr};
 
 /// A finished result: turns into a Python object (needs the GIL, so it runs last); `summary` is
 /// its JSON text for [`Keep`] (calls that change something only).

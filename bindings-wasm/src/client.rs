@@ -292,7 +292,6 @@ impl Client {
         })
     }
 
-    /// The base URL calls go to (no trailing slash).
     /// A client sharing this one's connections whose successful calls keep their metadata,
     /// read with `lastResponse`. Its calls share one slot: use one per call (or per task),
     /// never one for concurrent calls.
@@ -313,6 +312,7 @@ impl Client {
         }
     }
 
+    /// The base URL calls go to (no trailing slash).
     #[wasm_bindgen(getter, js_name = baseUrl)]
     pub fn base_url(&self) -> String {
         self.inner.config().base_url().to_string()

@@ -42,12 +42,7 @@ thread_local! {
 #[wasm_bindgen(start)]
 pub fn install() {
     std::panic::set_hook(Box::new(|info| {
-        let payload = info.payload();
-        let what = payload
-            .downcast_ref::<&str>()
-            .map(|s| (*s).to_string())
-            .or_else(|| payload.downcast_ref::<String>().cloned())
-            .unwrap_or_else(|| "a panic without a message".to_string());
+        let what = p100::error::panic_text(info.payload());
         let at = info
             .location()
             .map(|l| format!(" (at {}:{})", l.file(), l.line()))
@@ -65,23 +60,14 @@ pub fn install() {
 /// The `P100Error` (kind `"internal"`) for a trap caught by [`guard`].
 fn internal_error(exception: &JsValue) -> JsValue {
     let panic = LAST_PANIC.with(|last| last.try_borrow_mut().ok().and_then(|mut l| l.take()));
-    let message = match panic {
-        Some(text) => format!(
-            "internal error in the P100 SDK (a bug; please report it): {text}. The call may \
-             or may not have been sent: check before sending it again"
-        ),
-        None => {
-            let what = js_sys::Error::from(exception.clone())
-                .to_string()
-                .as_string()
-                .unwrap_or_else(|| "an exception".to_string());
-            format!(
-                "internal error in the P100 SDK: the WebAssembly module stopped with {what}. \
-                 The call may or may not have been sent: check before sending it again"
-            )
-        }
-    };
-    crate::errors::internal(&p100::mask::mask_secrets(&message), Some(exception))
+    let what = panic.unwrap_or_else(|| {
+        let what = js_sys::Error::from(exception.clone())
+            .to_string()
+            .as_string();
+        let what = what.unwrap_or_else(|| "an exception".to_string());
+        format!("the WebAssembly module stopped with {what}")
+    });
+    crate::errors::internal(&p100::error::internal_message(&what), Some(exception))
 }
 
 /// Runs `f` so that a panic in it (a trap) comes back as `Err(P100Error)` of kind

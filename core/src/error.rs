@@ -87,87 +87,75 @@ impl ErrorCode {
     }
 }
 
-/// What kind of failure an [`Error`] is.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-pub enum ErrorKind {
-    /// Bad input caught before anything was sent (or a P403 from the API). Has a `field`.
-    Validation,
-    /// 401: key missing (`xo1`), wrong (`xo2`) or IP not allowed (`xo3`).
-    Authentication,
-    /// A business error from the API with a P-code (`P412`, `P433`, …).
-    Api,
-    /// 429: too many requests. `retry_after` says how long to wait when the server said.
-    RateLimited,
-    /// `P501` or an HTTP 5xx: the service is unavailable.
-    Unavailable,
-    /// The request could not be completed on the network (refused, reset, DNS, TLS).
-    Network,
-    /// No reply within the timeout.
-    Timeout,
-    /// A reply that could not be read. `accepted()` tells whether the operation was accepted.
-    Decode,
-    /// The client is misconfigured (no API key, bad base URL, …).
-    Config,
-    /// A webhook delivery without the right `Authorization` token: answer it with 401.
-    WebhookUnauthorized,
-    /// The caller aborted the call (an [`crate::AbortSignal`]; a JS `AbortSignal`). The outcome
-    /// says whether it may have reached P100 (`Unknown`) or provably did not (`NotSent`).
-    Aborted,
-}
-
-impl ErrorKind {
-    /// Stable lower-case name, used by the bindings (`"rate_limited"`, …).
-    pub fn as_str(&self) -> &'static str {
-        match self {
-            ErrorKind::Validation => "validation",
-            ErrorKind::Authentication => "authentication",
-            ErrorKind::Api => "api",
-            ErrorKind::RateLimited => "rate_limited",
-            ErrorKind::Unavailable => "unavailable",
-            ErrorKind::Network => "network",
-            ErrorKind::Timeout => "timeout",
-            ErrorKind::Decode => "decode",
-            ErrorKind::Config => "config",
-            ErrorKind::WebhookUnauthorized => "webhook_unauthorized",
-            ErrorKind::Aborted => "aborted",
+/// The error kinds, defined once: each kind's doc, variant, stable name and the class name of
+/// the JS and Python packages. A callback macro, like [`crate::for_each_operation!`]: it builds
+/// [`ErrorKind`] here and the cases of Swift's and Kotlin's `P100Error`
+/// (`core/src/bindings/uniffi.rs`).
+#[macro_export]
+#[doc(hidden)]
+macro_rules! for_each_error_kind {
+    ($callback:ident) => {
+        $callback! {
+            /// Bad input caught before anything was sent (or a P403 from the API). Has a `field`.
+            Validation "validation" "ValidationError",
+            /// 401: key missing (`xo1`), wrong (`xo2`) or IP not allowed (`xo3`).
+            Authentication "authentication" "AuthenticationError",
+            /// A business error from the API with a P-code (`P412`, `P433`, …).
+            Api "api" "ApiError",
+            /// 429: too many requests; the retry-after value says how long to wait when the
+            /// server said.
+            RateLimited "rate_limited" "RateLimitError",
+            /// `P501` or an HTTP 5xx: the service is unavailable.
+            Unavailable "unavailable" "UnavailableError",
+            /// The request could not be completed on the network (refused, reset, DNS, TLS).
+            Network "network" "NetworkError",
+            /// No reply within the timeout (or a `waitFor` that ran out of time).
+            Timeout "timeout" "TimeoutError",
+            /// A reply that could not be read; `accepted` tells whether the operation was
+            /// accepted.
+            Decode "decode" "DecodeError",
+            /// The client is misconfigured (no API key, bad base URL, …).
+            Config "config" "ConfigError",
+            /// A webhook delivery without the right `Authorization` token: answer it with 401.
+            WebhookUnauthorized "webhook_unauthorized" "WebhookUnauthorizedError",
+            /// The caller aborted the call (an abort signal, a cancelled call); the outcome says
+            /// whether it may have reached P100 (`unknown`) or provably did not (`not_sent`).
+            Aborted "aborted" "AbortError",
         }
-    }
+    };
 }
 
-impl ErrorKind {
-    /// Every kind, in declaration order.
-    pub const ALL: [ErrorKind; 11] = [
-        ErrorKind::Validation,
-        ErrorKind::Authentication,
-        ErrorKind::Api,
-        ErrorKind::RateLimited,
-        ErrorKind::Unavailable,
-        ErrorKind::Network,
-        ErrorKind::Timeout,
-        ErrorKind::Decode,
-        ErrorKind::Config,
-        ErrorKind::WebhookUnauthorized,
-        ErrorKind::Aborted,
-    ];
-
-    /// The name of the error class the JS and Python packages raise for this kind
-    /// (`"ValidationError"`, `"RateLimitError"`…), defined once here for both.
-    pub fn class_name(&self) -> &'static str {
-        match self {
-            ErrorKind::Validation => "ValidationError",
-            ErrorKind::Authentication => "AuthenticationError",
-            ErrorKind::Api => "ApiError",
-            ErrorKind::RateLimited => "RateLimitError",
-            ErrorKind::Unavailable => "UnavailableError",
-            ErrorKind::Network => "NetworkError",
-            ErrorKind::Timeout => "TimeoutError",
-            ErrorKind::Decode => "DecodeError",
-            ErrorKind::Config => "ConfigError",
-            ErrorKind::WebhookUnauthorized => "WebhookUnauthorizedError",
-            ErrorKind::Aborted => "AbortError",
+macro_rules! error_kinds {
+    ($( $(#[doc = $doc:literal])* $variant:ident $name:literal $class:literal, )+) => {
+        /// What kind of failure an [`Error`] is.
+        #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+        pub enum ErrorKind {
+            $( $(#[doc = $doc])* $variant, )+
         }
-    }
+
+        impl ErrorKind {
+            /// Every kind, in declaration order.
+            pub const ALL: [ErrorKind; [$($name),+].len()] = [$(ErrorKind::$variant),+];
+
+            /// Stable lower-case name, used by the bindings (`"rate_limited"`, …).
+            pub fn as_str(&self) -> &'static str {
+                match self {
+                    $( ErrorKind::$variant => $name, )+
+                }
+            }
+
+            /// The name of the error class the JS and Python packages raise for this kind
+            /// (`"ValidationError"`, `"RateLimitError"`…), defined once here for both.
+            pub fn class_name(&self) -> &'static str {
+                match self {
+                    $( ErrorKind::$variant => $class, )+
+                }
+            }
+        }
+    };
 }
+
+for_each_error_kind!(error_kinds);
 
 impl fmt::Display for ErrorKind {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
@@ -524,6 +512,25 @@ impl fmt::Debug for Error {
 
 impl std::error::Error for Error {}
 
+/// The text of a panic payload (a bug inside the SDK): its message, or a placeholder.
+pub fn panic_text(payload: &(dyn std::any::Any + Send)) -> String {
+    payload
+        .downcast_ref::<&str>()
+        .map(|s| (*s).to_string())
+        .or_else(|| payload.downcast_ref::<String>().cloned())
+        .unwrap_or_else(|| "a panic without a message".to_string())
+}
+
+/// The message of the error of kind `"internal"` (Node and Python) that a bug inside the SDK
+/// becomes instead of a crash: `what` went wrong (a panic's text), secrets masked, and what it
+/// means for the call (outcome `unknown`).
+pub fn internal_message(what: &str) -> String {
+    crate::mask::mask_secrets(&format!(
+        "internal error in the P100 SDK (a bug; please report it): {what}. The call may or may \
+         not have been sent: check before sending it again"
+    ))
+}
+
 /// Every fact of an [`Error`] as plain values, for the language packages: Swift's and Kotlin's
 /// `P100ErrorDetails` (what `e.details()` returns; the error's properties `e.kind`, `e.code`,
 /// `e.status`, `e.requestId`, `e.isRetryable`… read it, so that no code matches a case
@@ -625,6 +632,20 @@ mod tests {
             ErrorKind::ALL.iter().map(ErrorKind::class_name).collect();
         assert_eq!(names.len(), ErrorKind::ALL.len());
         assert!(names.iter().all(|n| n.ends_with("Error")));
+    }
+
+    #[test]
+    fn a_panic_is_an_internal_message_without_secrets() {
+        let boom = std::panic::catch_unwind(|| -> () {
+            std::panic::panic_any(format!("card {}", "4111 1111 1111 1111"))
+        });
+        let text = panic_text(&*boom.unwrap_err());
+        assert_eq!(text, "card 4111 1111 1111 1111");
+        let m = internal_message(&text);
+        assert!(m.starts_with("internal error in the P100 SDK"), "{m}");
+        assert!(m.ends_with("check before sending it again"), "{m}");
+        assert!(!m.contains("4111 1111 1111 1111"), "{m}");
+        assert_eq!(panic_text(&7_u8), "a panic without a message");
     }
 
     #[test]

@@ -141,10 +141,10 @@ uniffi::custom_type!(SecretString, String, {
     try_lift: |text| Ok(SecretString::new(text)),
 });
 
-/// Declares [`P100Error`] (one case per kind, every case with the same fields) and
-/// [`ErrorKind`] from one list of kinds.
+/// Declares [`P100Error`] (one case per kind, every case with the same fields) and the FFI form
+/// of [`ErrorKind`] from the one list of kinds ([`crate::for_each_error_kind!`]).
 macro_rules! p100_error {
-    ($( $(#[$m:meta])* $variant:ident ),+ $(,)?) => {
+    ($( $(#[$m:meta])* $variant:ident $name:literal $class:literal, )+) => {
         /// An error of the P100 SDK: one case per kind of failure, every case with the same
         /// fields (below). The same values, with the kind, are properties of the error in Swift
         /// and Kotlin (`e.kind`, `e.code`, `e.status`, `e.isRetryable`, `e.outcome`…), read from
@@ -265,30 +265,7 @@ macro_rules! p100_error {
     };
 }
 
-p100_error! {
-    /// Bad input caught before anything was sent (or a P403 from the API). Has a `field`.
-    Validation,
-    /// 401: key missing (`xo1`), wrong (`xo2`) or IP not allowed (`xo3`).
-    Authentication,
-    /// A business error from the API with a P-code (`P412`, `P433`, …).
-    Api,
-    /// 429: too many requests; `retryAfterMs` says how long to wait when the server said.
-    RateLimited,
-    /// `P501` or an HTTP 5xx: the service is unavailable.
-    Unavailable,
-    /// The request could not be completed on the network (refused, reset, DNS, TLS).
-    Network,
-    /// No reply within the timeout (or a `waitFor` that ran out of time).
-    Timeout,
-    /// A reply that could not be read; `accepted` tells whether the operation was accepted.
-    Decode,
-    /// The client is misconfigured (no API key, bad base URL, …).
-    Config,
-    /// A webhook delivery without the right `Authorization` token: answer it with 401.
-    WebhookUnauthorized,
-    /// The caller aborted the call; `outcome` says whether it may have reached P100.
-    Aborted,
-}
+crate::for_each_error_kind!(p100_error);
 
 /// Did the operation happen? The answer every [`P100Error`] gives, for money above all: `e.outcome`
 /// in Swift (`.notSent`, `.rejected`, `.unknown`, `.accepted`) and Kotlin (`Outcome.NOT_SENT`…).

@@ -11945,7 +11945,8 @@ public enum ErrorKind: Equatable, Hashable, CustomStringConvertible {
      */
     case api
     /**
-     * 429: too many requests; `retryAfterMs` says how long to wait when the server said.
+     * 429: too many requests; the retry-after value says how long to wait when the
+     * server said.
      */
     case rateLimited
     /**
@@ -11961,7 +11962,8 @@ public enum ErrorKind: Equatable, Hashable, CustomStringConvertible {
      */
     case timeout
     /**
-     * A reply that could not be read; `accepted` tells whether the operation was accepted.
+     * A reply that could not be read; `accepted` tells whether the operation was
+     * accepted.
      */
     case decode
     /**
@@ -11973,7 +11975,8 @@ public enum ErrorKind: Equatable, Hashable, CustomStringConvertible {
      */
     case webhookUnauthorized
     /**
-     * The caller aborted the call; `outcome` says whether it may have reached P100.
+     * The caller aborted the call (an abort signal, a cancelled call); the outcome says
+     * whether it may have reached P100 (`unknown`) or provably did not (`not_sent`).
      */
     case aborted
 
@@ -13567,7 +13570,8 @@ enum P100Error: Swift.Error, Equatable, Hashable, Foundation.LocalizedError {
          */fingerprint: Fingerprint?
     )
     /**
-     * 429: too many requests; `retryAfterMs` says how long to wait when the server said.
+     * 429: too many requests; the retry-after value says how long to wait when the
+     * server said.
      */
     case RateLimited(
         /**
@@ -13755,7 +13759,8 @@ enum P100Error: Swift.Error, Equatable, Hashable, Foundation.LocalizedError {
          */fingerprint: Fingerprint?
     )
     /**
-     * A reply that could not be read; `accepted` tells whether the operation was accepted.
+     * A reply that could not be read; `accepted` tells whether the operation was
+     * accepted.
      */
     case Decode(
         /**
@@ -13896,7 +13901,8 @@ enum P100Error: Swift.Error, Equatable, Hashable, Foundation.LocalizedError {
          */fingerprint: Fingerprint?
     )
     /**
-     * The caller aborted the call; `outcome` says whether it may have reached P100.
+     * The caller aborted the call (an abort signal, a cancelled call); the outcome says
+     * whether it may have reached P100 (`unknown`) or provably did not (`not_sent`).
      */
     case Aborted(
         /**

@@ -10836,7 +10836,8 @@ enum class ErrorKind {
      */
     API,
     /**
-     * 429: too many requests; `retryAfterMs` says how long to wait when the server said.
+     * 429: too many requests; the retry-after value says how long to wait when the
+     * server said.
      */
     RATE_LIMITED,
     /**
@@ -10852,7 +10853,8 @@ enum class ErrorKind {
      */
     TIMEOUT,
     /**
-     * A reply that could not be read; `accepted` tells whether the operation was accepted.
+     * A reply that could not be read; `accepted` tells whether the operation was
+     * accepted.
      */
     DECODE,
     /**
@@ -10864,7 +10866,8 @@ enum class ErrorKind {
      */
     WEBHOOK_UNAUTHORIZED,
     /**
-     * The caller aborted the call; `outcome` says whether it may have reached P100.
+     * The caller aborted the call (an abort signal, a cancelled call); the outcome says
+     * whether it may have reached P100 (`unknown`) or provably did not (`not_sent`).
      */
     ABORTED;
 
@@ -12730,7 +12733,8 @@ sealed class P100Exception: kotlin.Exception() {
     }
     
     /**
-     * 429: too many requests; `retryAfterMs` says how long to wait when the server said.
+     * 429: too many requests; the retry-after value says how long to wait when the
+     * server said.
      */
     class RateLimited(
         
@@ -13038,7 +13042,8 @@ sealed class P100Exception: kotlin.Exception() {
     }
     
     /**
-     * A reply that could not be read; `accepted` tells whether the operation was accepted.
+     * A reply that could not be read; `accepted` tells whether the operation was
+     * accepted.
      */
     class Decode(
         
@@ -13269,7 +13274,8 @@ sealed class P100Exception: kotlin.Exception() {
     }
     
     /**
-     * The caller aborted the call; `outcome` says whether it may have reached P100.
+     * The caller aborted the call (an abort signal, a cancelled call); the outcome says
+     * whether it may have reached P100 (`unknown`) or provably did not (`not_sent`).
      */
     class Aborted(
         
