@@ -100,7 +100,7 @@ model! {
     /// *Inferred* shape (no example in the docs): like the create reply, plus status and label.
     pub struct CardDetails {
         /// Card id.
-        #[serde(default)]
+        #[serde(default, deserialize_with = "super::de::opt_id_text")]
         pub card_id: Option<String>,
         /// Full card number (secret; `pan` accepted).
         #[serde(alias = "pan")]

@@ -279,7 +279,7 @@ model! {
     /// *Inferred* shape, after the V0 webhook's fields (`id, amount, fee, destination, status`).
     pub struct CryptoWithdrawalDetails {
         /// Withdrawal id (wire `id`; `withdrawalId` accepted).
-        #[serde(rename = "id", alias = "withdrawalId")]
+        #[serde(rename = "id", alias = "withdrawalId", deserialize_with = "super::de::id_text")]
         #[cfg_attr(feature = "openapi", schemars(extend("x-p100-aliases" = ["withdrawalId"])))]
         pub withdrawal_id: String,
         /// Current state.

@@ -119,6 +119,13 @@ pub(crate) mod de {
             Err(_) => return Err(serde::de::Error::custom("expected an id (text)")),
         })
     }
+
+    /// [`id_text`] for an optional id: absent or `null` is `None`.
+    pub fn opt_id_text<'de, D: Deserializer<'de>>(d: D) -> Result<Option<String>, D::Error> {
+        #[derive(Deserialize)]
+        struct Id(#[serde(deserialize_with = "id_text")] String);
+        Ok(Option::<Id>::deserialize(d)?.map(|Id(s)| s))
+    }
 }
 
 #[cfg(test)]

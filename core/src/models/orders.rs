@@ -205,7 +205,7 @@ model! {
         #[cfg_attr(feature = "openapi", schemars(extend("x-p100-aliases" = ["id"])))]
         pub order_id: String,
         /// The lock it was created from.
-        #[serde(default)]
+        #[serde(default, deserialize_with = "super::de::opt_id_text")]
         pub lock_id: Option<String>,
         /// Current state.
         pub status: OrderStatus,

@@ -376,7 +376,7 @@ model! {
     /// Details of one SEPA transfer (`GET /v1/sepa-transfer/details/{transferId}`).
     pub struct SepaTransferDetails {
         /// Transfer id (`transferId` accepted).
-        #[serde(alias = "transferId")]
+        #[serde(alias = "transferId", deserialize_with = "super::de::id_text")]
         #[cfg_attr(feature = "openapi", schemars(extend("x-p100-aliases" = ["transferId"])))]
         pub id: String,
         /// Transfer kind as sent (`external`).

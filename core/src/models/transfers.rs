@@ -123,7 +123,7 @@ model! {
     /// Details of an internal transfer (`GET /v1/transfer/details/{transferId}`).
     pub struct TransferDetails {
         /// Transfer id (wire `id`; `transferId` accepted).
-        #[serde(rename = "id", alias = "transferId")]
+        #[serde(rename = "id", alias = "transferId", deserialize_with = "super::de::id_text")]
         #[cfg_attr(feature = "openapi", schemars(extend("x-p100-aliases" = ["transferId"])))]
         pub transfer_id: String,
         /// Current state.
