@@ -484,6 +484,15 @@ pub mod crypto {
     pub(crate) fn settle_deposit(app: &Arc<App>, id: &str, status: &'static str) {
         let payload = {
             let mut st = app.write();
+            let Some(holder) = st.deposits.get(id).map(|d| d.holder.clone()) else {
+                return;
+            };
+            // A frozen user cannot receive deposits (20-users-and-kyc.md §2.4).
+            let frozen = match &holder {
+                Holder::User(u) => st.users.get(u).is_some_and(|u| u.suspended),
+                _ => false,
+            };
+            let status = if frozen { "UNSUCCESSFUL" } else { status };
             let Some(d) = st.deposits.get_mut(id) else {
                 return;
             };

@@ -144,14 +144,21 @@ pub fn suspend(app: &Arc<App>, ctx: &Ctx) -> Result<Reply, ApiError> {
 /// `PATCH /v1/user/unsuspend/{externalUserId}`.
 pub fn unsuspend(app: &Arc<App>, ctx: &Ctx) -> Result<Reply, ApiError> {
     let id = ctx.param(0).to_string();
-    {
+    let status = {
         let mut st = app.write();
         let u = user_mut(&mut st, &id)?;
         u.suspended = false;
-    }
+        // ACTIVE means verified with balances (the FAQ): a KYC-model user not verified yet is
+        // back to INACTIVE, not ACTIVE.
+        if u.model == UserModel::NoKyc || u.verified {
+            ACTIVE
+        } else {
+            "INACTIVE"
+        }
+    };
     app.emit(
         "user_status",
-        json!({ "externalUserId": id, "status": "ACTIVE" }),
+        json!({ "externalUserId": id, "status": status }),
     );
     Ok(Reply::empty())
 }
