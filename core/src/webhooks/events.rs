@@ -105,7 +105,7 @@ model! {
     /// for the partner's own balance (inference).
     pub struct TransferEvent {
         /// Transfer id (wire `id`; `transferId` accepted).
-        #[serde(rename = "id", alias = "transferId")]
+        #[serde(rename = "id", alias = "transferId", deserialize_with = "crate::models::de::id_text")]
         pub transfer_id: String,
         /// Paying user, `None` for the partner.
         #[serde(default)]
@@ -135,7 +135,7 @@ model! {
     /// carries `error`, so everything but id and status is optional.
     pub struct SepaTransferEvent {
         /// Transfer id (`transferId` accepted).
-        #[serde(alias = "transferId")]
+        #[serde(alias = "transferId", deserialize_with = "crate::models::de::id_text")]
         pub id: String,
         /// Transfer kind as sent (`external`).
         #[serde(default, rename = "type")]
@@ -184,7 +184,7 @@ model! {
     /// inferred).
     pub struct CryptoWithdrawalEvent {
         /// Withdrawal id (wire `id`; `withdrawalId` accepted).
-        #[serde(rename = "id", alias = "withdrawalId")]
+        #[serde(rename = "id", alias = "withdrawalId", deserialize_with = "crate::models::de::id_text")]
         pub withdrawal_id: String,
         /// Outcome.
         pub status: WithdrawalStatus,
@@ -223,6 +223,7 @@ model! {
     /// with the travel-rule update call.
     pub struct CryptoDepositEvent {
         /// Deposit id (path parameter of the travel-rule update).
+        #[serde(deserialize_with = "crate::models::de::id_text")]
         pub crypto_deposit_id: String,
         /// New state.
         pub status: CryptoDepositStatus,
@@ -252,7 +253,7 @@ model! {
     /// exchange details.
     pub struct ExchangeEvent {
         /// Exchange id (`id` accepted).
-        #[serde(alias = "id")]
+        #[serde(alias = "id", deserialize_with = "crate::models::de::id_text")]
         pub exchange_id: String,
         /// Outcome.
         pub status: ExchangeStatus,
@@ -291,7 +292,7 @@ model! {
     /// sender and the amount; no example was found).
     pub struct SepaDepositEvent {
         /// Deposit id (`sepaDepositId` accepted).
-        #[serde(default, alias = "sepaDepositId")]
+        #[serde(default, alias = "sepaDepositId", deserialize_with = "crate::models::de::opt_id_text")]
         pub id: Option<String>,
         /// The credited user.
         #[serde(default)]
@@ -357,11 +358,12 @@ model! {
     /// Order status changed. *Inferred* payload, after the order details.
     pub struct OrderStatusEvent {
         /// Order id.
+        #[serde(deserialize_with = "crate::models::de::id_text")]
         pub order_id: String,
         /// New state.
         pub status: OrderStatus,
         /// The lock it came from.
-        #[serde(default)]
+        #[serde(default, deserialize_with = "crate::models::de::opt_id_text")]
         pub lock_id: Option<String>,
         /// Crypto received so far.
         #[serde(default)]
@@ -391,6 +393,7 @@ model! {
     /// Payment link status changed. *Inferred* payload.
     pub struct PaymentLinkEvent {
         /// Payment link id.
+        #[serde(deserialize_with = "crate::models::de::id_text")]
         pub payment_link_id: String,
         /// New state.
         pub status: PaymentLinkStatus,
@@ -419,10 +422,10 @@ model! {
         #[serde(default)]
         pub external_user_id: Option<String>,
         /// Card id.
-        #[serde(default)]
+        #[serde(default, deserialize_with = "crate::models::de::opt_id_text")]
         pub card_id: Option<String>,
         /// Transaction id (`id` accepted).
-        #[serde(default, alias = "id")]
+        #[serde(default, alias = "id", deserialize_with = "crate::models::de::opt_id_text")]
         pub transaction_id: Option<String>,
         /// Amount.
         #[serde(default)]
@@ -456,7 +459,7 @@ model! {
         #[serde(default)]
         pub external_user_id: Option<String>,
         /// Card id.
-        #[serde(default)]
+        #[serde(default, deserialize_with = "crate::models::de::opt_id_text")]
         pub card_id: Option<String>,
         /// Amount of the payment being authorised.
         #[serde(default)]
@@ -484,7 +487,7 @@ model! {
         #[serde(default)]
         pub external_user_id: Option<String>,
         /// Card id.
-        #[serde(default)]
+        #[serde(default, deserialize_with = "crate::models::de::opt_id_text")]
         pub card_id: Option<String>,
         /// Creation time (ISO-8601 text).
         #[serde(default)]
@@ -868,6 +871,49 @@ mod tests {
         }
         assert_eq!(kind_from_type("card.3DS.code"), Some(Kind::Card3dsCode));
         assert_eq!(kind_from_type("P2P"), Some(Kind::Transfer));
+    }
+
+    #[test]
+    fn numeric_operation_ids_are_read_as_text() {
+        // An id sent as a JSON number keeps its digits: the event stays typed, never Unknown.
+        let cases = [
+            (
+                r#"{"id":123,"type":"external","amount":"3.8","destinationIban":"PL1","status":"FAILED"}"#,
+                "sepa_transfer",
+            ),
+            (
+                r#"{"withdrawalId":55,"status":"SUCCESSFUL"}"#,
+                "crypto_withdrawal",
+            ),
+            (
+                r#"{"id":77,"sourceExternalUserId":"u","destinationExternalUserId":null,"amount":10,"currency":"eur","status":"SUCCESSFUL"}"#,
+                "transfer",
+            ),
+            (
+                r#"{"cryptoDepositId":9,"status":"SUCCESSFUL"}"#,
+                "crypto_deposit",
+            ),
+            (r#"{"exchangeId":5,"status":"COMPLETED"}"#, "exchange"),
+            (
+                r#"{"orderId":3,"lockId":4,"status":"COMPLETED"}"#,
+                "order_status",
+            ),
+            (
+                r#"{"sepaDepositId":8,"amount":"1","senderIban":"LT1"}"#,
+                "sepa_deposit",
+            ),
+            (
+                r#"{"cardId":6,"transactionId":7,"amount":"1.00"}"#,
+                "card_transaction",
+            ),
+        ];
+        for (body, name) in cases {
+            let e = parse(body);
+            assert_eq!(e.name(), name, "{body} was read as {e:?}");
+            let json = serde_json::to_string(&e).unwrap();
+            let digits = body.split(':').nth(1).unwrap().split(',').next().unwrap();
+            assert!(json.contains(&format!("\"{digits}\"")), "{json}");
+        }
     }
 
     #[test]
