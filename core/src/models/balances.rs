@@ -24,6 +24,7 @@ model! {
     /// A fiat (EUR) balance.
     pub struct FiatBalance {
         /// P100 balance id.
+        #[serde(deserialize_with = "super::de::id_text")]
         pub id: String,
         /// Current amount, exact (`"0.00"`).
         pub amount: Amount,
@@ -45,6 +46,7 @@ model! {
     /// A crypto balance.
     pub struct CryptoBalance {
         /// P100 balance id.
+        #[serde(deserialize_with = "super::de::id_text")]
         pub id: String,
         /// Current amount, exact (`"0.00000000"`).
         pub amount: Amount,
@@ -276,7 +278,7 @@ model! {
     /// is optional and unknown fields are ignored.
     pub struct Transaction {
         /// Transaction id.
-        #[serde(default)]
+        #[serde(default, deserialize_with = "super::de::opt_id_text")]
         pub id: Option<String>,
         /// Kind of transaction (`external`, `exchange`, …), as sent.
         #[serde(default, rename = "type")]

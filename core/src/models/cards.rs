@@ -64,6 +64,7 @@ model! {
     /// A card in the list of a user's cards.
     pub struct CardSummary {
         /// Card id.
+        #[serde(deserialize_with = "super::de::id_text")]
         pub card_id: String,
         /// Current state.
         pub status: CardStatus,

@@ -71,7 +71,7 @@ model! {
     /// exchange. Valid 40 s per the old docs, 60 s per newer prose: read `valid_until`.
     pub struct ExchangeLock {
         /// Lock id (wire `id`; `lockId` accepted).
-        #[serde(rename = "id", alias = "lockId")]
+        #[serde(rename = "id", alias = "lockId", deserialize_with = "super::de::id_text")]
         #[cfg_attr(feature = "openapi", schemars(extend("x-p100-aliases" = ["lockId"])))]
         pub lock_id: String,
         /// Locked rate per currency code.

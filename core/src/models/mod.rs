@@ -133,6 +133,32 @@ mod tests {
     use super::*;
     use crate::{Amount, Currency, SecretString};
 
+    #[test]
+    fn every_reply_id_may_be_a_json_number() {
+        // An id the API sends as a number keeps its digits; the reply is never "unreadable".
+        let user: CreateUserResponse = serde_json::from_str(r#"{"userId":12}"#).unwrap();
+        assert_eq!(user.user_id, "12");
+        let fiat: FiatBalance =
+            serde_json::from_str(r#"{"id":1,"amount":"0","name":"eur"}"#).unwrap();
+        let crypto: CryptoBalance =
+            serde_json::from_str(r#"{"id":2,"amount":"0","name":"btc"}"#).unwrap();
+        assert_eq!((fiat.id.as_str(), crypto.id.as_str()), ("1", "2"));
+        let history: TransactionHistory =
+            serde_json::from_str(r#"{"transactions":[{"id":3},{"id":null},{}]}"#).unwrap();
+        let ids: Vec<_> = history.transactions.iter().map(|t| t.id.clone()).collect();
+        assert_eq!(ids, [Some("3".to_string()), None, None]);
+        let card: CardSummary = serde_json::from_str(r#"{"cardId":4,"status":"ACTIVE"}"#).unwrap();
+        assert_eq!(card.card_id, "4");
+        let lock: ExchangeLock = serde_json::from_str(r#"{"id":5}"#).unwrap();
+        assert_eq!(lock.lock_id, "5");
+        let lock: OrderLock =
+            serde_json::from_str(r#"{"lockId":6,"amount":"1","rate":"1"}"#).unwrap();
+        assert_eq!(lock.lock_id, "6");
+        // Anything else is still refused, with a message that names no value.
+        let e = serde_json::from_str::<CreateUserResponse>(r#"{"userId":true}"#).unwrap_err();
+        assert!(e.to_string().contains("expected an id"), "{e}");
+    }
+
     fn debug_has_none_of<T: std::fmt::Debug>(value: &T, secrets: &[&str]) {
         let text = format!("{value:?}");
         for s in secrets {

@@ -120,6 +120,7 @@ model! {
     /// string `rate`, `destinationCurrency`) replies alike.
     pub struct OrderLock {
         /// Lock id, for [`CreateOrderRequest`].
+        #[serde(deserialize_with = "super::de::id_text")]
         pub lock_id: String,
         /// Crypto amount the payer must send (V3 wording).
         pub amount: Amount,
