@@ -21,7 +21,7 @@
 // money-moving body to a URL nobody checked) or retries on its own (sending a money call twice).
 // So redirects are not followed: the 3xx goes back to the core, which reports it as an error.
 // The agent connects within the client's `connectTimeoutMs` (a connect timeout proves nothing was
-// sent), and undici's own header and body timers are off: the attempt's deadline is the core's,
+// sent; timed by `connector` below), and undici's own header and body timers are off: the attempt's deadline is the core's,
 // and it settles the exchange even while undici is still connecting. No AbortController is aborted after a normal exchange (an
 // abort costs a DOMException with a stack trace; the previous reqwest-based path paid it on
 // every call); only a timeout, a body over the limit, or the caller's AbortSignal (`cancel()`)
@@ -48,10 +48,32 @@ const agents = new Map();
 function agent(connectTimeoutMs) {
   let a = agents.get(connectTimeoutMs);
   if (a === undefined) {
-    a = new undici.Agent({ connect: { timeout: connectTimeoutMs }, headersTimeout: 0, bodyTimeout: 0 });
+    a = new undici.Agent({ connect: connector(connectTimeoutMs), headersTimeout: 0, bodyTimeout: 0 });
     agents.set(connectTimeoutMs, a);
   }
   return a;
+}
+
+// undici's connector, timed by a plain timer. undici's own connect timeout runs on its coarse
+// timers (about 500 ms ticks): a 300 ms connect timeout fired after 500–1000 ms, past a short
+// attempt deadline, so a call that never connected came back "unknown" instead of "not_sent".
+// A timed-out connection fails with undici's ConnectTimeoutError (UND_ERR_CONNECT_TIMEOUT), as
+// before, TLS handshake included.
+function connector(connectTimeoutMs) {
+  const connect = undici.buildConnector({ timeout: 0 });
+  return (options, callback) => {
+    let timer;
+    const socket = connect(options, (error, connected) => {
+      clearTimeout(timer);
+      callback(error, connected);
+    });
+    timer = setTimeout(() => {
+      const e = new undici.errors.ConnectTimeoutError(`Connect Timeout Error (timeout: ${connectTimeoutMs}ms)`);
+      socket.destroy(e);
+    }, connectTimeoutMs);
+    timer.unref();
+    return socket;
+  };
 }
 
 // What the deadline rejects the exchange with.
