@@ -109,10 +109,18 @@ test("connectTimeoutMs bounds connecting, and a connect that timed out sent noth
 
 test("timeoutMs bounds an attempt that is still connecting", async (t) => {
   const url = await unresponsive(t);
-  const c = new p100.Client({ apiKey: "k-123456", baseUrl: url, maxRetries: 0, timeoutMs: 400 });
+  // A connect timeout longer than the attempt's: the deadline ends the attempt while connecting.
+  const c = new p100.Client({ apiKey: "k-123456", baseUrl: url, maxRetries: 0, timeoutMs: 400, connectTimeoutMs: 3_000 });
   const started = Date.now();
   const e = await transfer(c).then(() => assert.fail("nothing answers"), (e) => e);
   const took = Date.now() - started;
   assert.equal(e.kind, "timeout", `${e.name}: ${e.message}`);
-  assert.ok(took < 5_000, `took ${took} ms (undici's own connect timeout is 10 s)`);
+  assert.ok(took < 2_000, `took ${took} ms (the connect timeout is 3 s)`);
+});
+
+test("the default connect timeout (3/4 of a short timeoutMs) fires first: not_sent", async (t) => {
+  const url = await unresponsive(t);
+  const c = new p100.Client({ apiKey: "k-123456", baseUrl: url, maxRetries: 0, timeoutMs: 400 });
+  const e = await transfer(c).then(() => assert.fail("nothing answers"), (e) => e);
+  assert.equal(e.outcome, "not_sent", `${e.name}: ${e.message}`);
 });
