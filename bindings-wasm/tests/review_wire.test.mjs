@@ -15,9 +15,9 @@ import { test } from "node:test";
 import assert from "node:assert/strict";
 import net from "node:net";
 import { inspect } from "node:util";
-import { spawn } from "node:child_process";
 
 import * as p100 from "../pkg/index.mjs";
+import { unresponsive } from "./peers.mjs";
 
 const { Client, P100Error } = p100;
 
@@ -582,35 +582,22 @@ test("money: no reply head at all within the timeout is unknown, sent once", T, 
   assert.equal(peer.count(), 1);
 });
 
-test("money: reset after the request was read is unknown (network), never resent; a read is retried", T, async (t) => {
-  const peer = await always(t, [Sleep(20), Reset]);
-  for (const [op, r] of await moneyCalls(peer.url)) {
-    assert.ok(r.error, op);
-    assert.equal(r.error.outcome, "unknown", `${op}: ${show(r.error)}`);
-    assert.equal(r.error.kind, "network", op);
-    assertMayHaveHappened(r.error, op);
-    assertNoKey(r.error, op);
-  }
-  assert.equal(peer.count(), 3, "one request per money call");
-  const read = await always(t, [Reset]);
-  await fails(client(read.url).partner.balances());
-  assert.equal(read.count(), 3, "a read is retried");
-});
-
-test("money: closed (FIN) before any reply is unknown (network), never resent; a read is retried", T, async (t) => {
-  const peer = await always(t, [Close]);
-  for (const [op, r] of await moneyCalls(peer.url)) {
-    assert.ok(r.error, op);
-    assert.equal(r.error.outcome, "unknown", `${op}: ${show(r.error)}`);
-    assert.equal(r.error.kind, "network", op);
-    assertMayHaveHappened(r.error, op);
-    assertNoKey(r.error, op);
-  }
-  assert.equal(peer.count(), 3, "one request per money call");
-  const read = await always(t, [Close]);
-  await fails(client(read.url).partner.balances());
-  assert.equal(read.count(), 3, "a read is retried");
-});
+for (const [what, End] of [["reset after the request was read", Reset], ["closed (FIN) before any reply", Close]]) {
+  test(`money: ${what} is unknown (network), never resent; a read is retried`, T, async (t) => {
+    const peer = await always(t, End === Reset ? [Sleep(20), Reset] : [Close]);
+    for (const [op, r] of await moneyCalls(peer.url)) {
+      assert.ok(r.error, op);
+      assert.equal(r.error.outcome, "unknown", `${op}: ${show(r.error)}`);
+      assert.equal(r.error.kind, "network", op);
+      assertMayHaveHappened(r.error, op);
+      assertNoKey(r.error, op);
+    }
+    assert.equal(peer.count(), 3, "one request per money call");
+    const read = await always(t, [End]);
+    await fails(client(read.url).partner.balances());
+    assert.equal(read.count(), 3, "a read is retried");
+  });
+}
 
 test("money: on a keep-alive connection the peer closes after a read's reply, the money call is sent at most once", T, async (t) => {
   const peer = await scripted(t, (_, req) =>
@@ -924,26 +911,6 @@ test("secret: a refused connection is not_sent, retried, and holds no key", T, a
 // Connecting longer than the call's timeout
 // ---------------------------------------------------------------------------------------------
 
-/** A loopback listener whose accept queue is full: a connect to it hangs (SYNs dropped). */
-async function unresponsive(t) {
-  const script = `
-import socket, time
-s = socket.socket(); s.bind(("127.0.0.1", 0)); s.listen(0)
-port = s.getsockname()[1]
-fill = []
-for _ in range(4):
-    c = socket.socket(); c.setblocking(False)
-    try: c.connect(("127.0.0.1", port))
-    except BlockingIOError: pass
-    fill.append(c)
-print(port, flush=True)
-time.sleep(120)
-`;
-  const py = spawn("python3", ["-c", script], { stdio: ["ignore", "pipe", "inherit"] });
-  t.after(() => py.kill());
-  const port = await new Promise((resolve) => py.stdout.once("data", (d) => resolve(Number(String(d).trim()))));
-  return `http://127.0.0.1:${port}`;
-}
 
 /** A TCP peer that accepts and never answers (a TLS handshake that never completes). */
 async function silent(t) {

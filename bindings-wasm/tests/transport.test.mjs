@@ -3,10 +3,10 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
 import http from "node:http";
-import { spawn } from "node:child_process";
 import { createRequire } from "node:module";
 
 import { p100 } from "./helpers.mjs";
+import { unresponsive } from "./peers.mjs";
 
 const undici = createRequire(import.meta.url)("undici");
 
@@ -76,26 +76,6 @@ test("a global dispatcher that follows redirects or retries is not used", async 
   assert.equal(api.length, 2, "the DELETE was sent exactly once");
 });
 
-// A loopback listener whose accept queue is full: a connect to it hangs (SYNs are dropped).
-async function unresponsive(t) {
-  const script = `
-import socket, time
-s = socket.socket(); s.bind(("127.0.0.1", 0)); s.listen(0)
-port = s.getsockname()[1]
-fill = []
-for _ in range(4):
-    c = socket.socket(); c.setblocking(False)
-    try: c.connect(("127.0.0.1", port))
-    except BlockingIOError: pass
-    fill.append(c)
-print(port, flush=True)
-time.sleep(120)
-`;
-  const py = spawn("python3", ["-c", script], { stdio: ["ignore", "pipe", "inherit"] });
-  t.after(() => py.kill());
-  const port = await new Promise((resolve) => py.stdout.once("data", (d) => resolve(Number(String(d).trim()))));
-  return `http://127.0.0.1:${port}`;
-}
 
 test("connectTimeoutMs bounds connecting, and a connect that timed out sent nothing", async (t) => {
   const url = await unresponsive(t);
