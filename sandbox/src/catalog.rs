@@ -171,6 +171,12 @@ pub const ORDER_RATE_FACTOR: &str = "0.98";
 /// Most cards (not deleted) one user may hold.
 pub const MAX_CARDS: usize = 10;
 
+/// Countries of residence whose users may have a card (the GH card page's list: the EU).
+pub const CARD_COUNTRIES: &[&str] = &[
+    "AT", "BE", "BG", "CY", "CZ", "DE", "DK", "EE", "ES", "FI", "FR", "GR", "HR", "HU", "IE", "IT",
+    "LT", "LU", "LV", "MT", "NL", "PL", "PT", "RO", "SE", "SI", "SK",
+];
+
 /// The partner's starting balances.
 pub const PARTNER_START: &[(&str, &str)] = &[
     ("eur", "100000.00"),

@@ -46,6 +46,7 @@ codes! {
     FILE_TOO_LARGE = "P440", "file-too-large", 400, "File too large.";
     KYC_NOT_FOUND = "P445", "kyc-not-found", 404, "KYC verification not found.";
     POA_ALREADY_VERIFIED = "P447", "poa-already-verified", 400, "POA already verified.";
+    FORBIDDEN_COUNTRY_CARD = "P451", "forbidden-country-card", 400, "User of this country cannot have card";
     SUSPEND_ACTIVE_CARDS = "P454", "suspension-not-possible-active-cards", 400, "Suspension is not possible due to active cards.";
     USER_SUSPENDED = "P455", "user-suspended", 400, "User is suspended.";
     USER_NOT_VERIFIED = "P459", "user-not-verified", 400, "User not verified.";

@@ -130,3 +130,50 @@ async fn crypto_deposit_to_a_suspended_user_is_not_credited() {
         "docs: a frozen user cannot make deposits; the sandbox credited {eth}"
     );
 }
+
+/// 30-user-money-and-cards.md, module rules: the GH card page lists the countries whose users
+/// may have a card (the EU: AT … SK); creation errors `P451` `forbidden-country-card` (an older
+/// copy: `P431` `forbidden-country`). The sandbox gave a verified Swiss user a card.
+#[tokio::test]
+async fn card_for_user_outside_card_countries_is_refused() {
+    use p100::models::*;
+    use p100::SecretString;
+    let sb = sandbox().await;
+    let c = sb.client();
+    for (id, country) in [("review-ch", "CH"), ("review-de", "DE")] {
+        let user = CreateUserRequest {
+            country: country.into(),
+            citizenship: country.into(),
+            ..new_user(id)
+        };
+        c.users().create(&user).await.unwrap();
+        let files = ["front.png", "back.png", "selfie.png"].map(|n| FileUpload::new(n, png()));
+        c.kyc()
+            .upload_files(&KycFilesRequest {
+                external_user_id: id.into(),
+                document_type: DocumentType::IdCard,
+                files: files.into(),
+            })
+            .await
+            .unwrap();
+        c.kyc()
+            .add_verification(&UserVerificationRequest {
+                external_user_id: id.into(),
+                document_type: Some(DocumentType::IdCard),
+                document_number: Some(SecretString::new("CEV12630")),
+                document_country: Some(country.into()),
+                ..Default::default()
+            })
+            .await
+            .unwrap();
+    }
+    let card = |id: &str| CreateCardRequest {
+        external_user_id: id.into(),
+        label: "Shopping".into(),
+        pin: SecretString::new("1234"),
+    };
+    let e = c.cards().create(&card("review-ch")).await.unwrap_err();
+    assert_eq!(e.code().map(|c| c.as_str()), Some("P451"), "{e}");
+    assert_eq!(e.outcome(), p100::Outcome::Rejected);
+    c.cards().create(&card("review-de")).await.unwrap();
+}

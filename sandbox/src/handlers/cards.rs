@@ -28,7 +28,8 @@ fn card<'a>(u: &'a User, card_id: &str) -> Result<&'a Card, ApiError> {
         .ok_or_else(|| ApiError::of(error::CARD_NOT_EXIST))
 }
 
-/// `POST /v1/card/virtual` — P412, P455 suspended, P459 not verified, P452 over 10 cards.
+/// `POST /v1/card/virtual` — P412, P455 suspended, P459 not verified, P451 a country outside
+/// the EU, P452 over 10 cards.
 pub fn create(app: &Arc<App>, ctx: &Ctx) -> Result<Reply, ApiError> {
     let req: CreateCardRequest = ctx.valid()?;
     let mut st = app.write();
@@ -40,6 +41,9 @@ pub fn create(app: &Arc<App>, ctx: &Ctx) -> Result<Reply, ApiError> {
             error::USER_NOT_VERIFIED,
             "User not verified: cards need a verified user of the KYC model.",
         ));
+    }
+    if !catalog::CARD_COUNTRIES.contains(&u.country.as_str()) {
+        return Err(ApiError::of(error::FORBIDDEN_COUNTRY_CARD));
     }
     if u.cards.iter().filter(|c| c.status != "DELETED").count() >= catalog::MAX_CARDS {
         return Err(ApiError::of(error::CARD_LIMIT));
