@@ -266,13 +266,19 @@ async fn sepa_deposit(State(app): State<Arc<App>>, b: Bytes) -> Result<Response,
             let Some(dep) = st.sepa_deposits.get(&id2).cloned() else {
                 return;
             };
-            let approved = match (&dep.holder, &dep.sender_name) {
-                (Holder::User(u), Some(name)) => st
-                    .users
-                    .get(u)
-                    .is_some_and(|u| name.to_lowercase().contains(&u.last_name.to_lowercase())),
-                _ => true,
+            // A frozen user cannot receive deposits (20-users-and-kyc.md §2.4).
+            let frozen = match &dep.holder {
+                Holder::User(u) => st.users.get(u).is_some_and(|u| u.suspended),
+                Holder::Partner => false,
             };
+            let approved = !frozen
+                && match (&dep.holder, &dep.sender_name) {
+                    (Holder::User(u), Some(name)) => st
+                        .users
+                        .get(u)
+                        .is_some_and(|u| name.to_lowercase().contains(&u.last_name.to_lowercase())),
+                    _ => true,
+                };
             let status = if approved { "APPROVED" } else { "REJECTED" };
             if approved {
                 if let Some(acc) = st.account_mut(&dep.holder) {

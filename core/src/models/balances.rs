@@ -148,6 +148,7 @@ impl Balances {
 #[derive(Deserialize)]
 #[serde(rename_all = "camelCase")]
 struct FlatBalance {
+    #[serde(deserialize_with = "super::de::id_text")]
     id: String,
     amount: Amount,
     name: Currency,

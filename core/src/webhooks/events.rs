@@ -86,7 +86,7 @@ model! {
         #[serde(default)]
         pub external_user_id: Option<String>,
         /// Verification id, when sent.
-        #[serde(default)]
+        #[serde(default, deserialize_with = "crate::models::de::opt_id_text")]
         pub verification_id: Option<String>,
         /// Overall KYC state.
         #[serde(default)]
