@@ -266,12 +266,7 @@ async fn sepa_deposit(State(app): State<Arc<App>>, b: Bytes) -> Result<Response,
             let Some(dep) = st.sepa_deposits.get(&id2).cloned() else {
                 return;
             };
-            // A frozen user cannot receive deposits (20-users-and-kyc.md §2.4).
-            let frozen = match &dep.holder {
-                Holder::User(u) => st.users.get(u).is_some_and(|u| u.suspended),
-                Holder::Partner => false,
-            };
-            let approved = !frozen
+            let approved = !st.is_frozen(&dep.holder)
                 && match (&dep.holder, &dep.sender_name) {
                     (Holder::User(u), Some(name)) => st
                         .users

@@ -589,6 +589,15 @@ impl State {
         }
     }
 
+    /// True when `holder` is a suspended ("frozen") user, who cannot receive deposits
+    /// (20-users-and-kyc.md §2.4).
+    pub fn is_frozen(&self, holder: &Holder) -> bool {
+        match holder {
+            Holder::Partner => false,
+            Holder::User(u) => self.users.get(u).is_some_and(|u| u.suspended),
+        }
+    }
+
     /// The account of `holder`, mutable.
     pub fn account_mut(&mut self, holder: &Holder) -> Option<&mut Account> {
         match holder {

@@ -136,36 +136,12 @@ async fn crypto_deposit_to_a_suspended_user_is_not_credited() {
 /// copy: `P431` `forbidden-country`). The sandbox gave a verified Swiss user a card.
 #[tokio::test]
 async fn card_for_user_outside_card_countries_is_refused() {
-    use p100::models::*;
+    use p100::models::CreateCardRequest;
     use p100::SecretString;
     let sb = sandbox().await;
     let c = sb.client();
     for (id, country) in [("review-ch", "CH"), ("review-de", "DE")] {
-        let user = CreateUserRequest {
-            country: country.into(),
-            citizenship: country.into(),
-            ..new_user(id)
-        };
-        c.users().create(&user).await.unwrap();
-        let files = ["front.png", "back.png", "selfie.png"].map(|n| FileUpload::new(n, png()));
-        c.kyc()
-            .upload_files(&KycFilesRequest {
-                external_user_id: id.into(),
-                document_type: DocumentType::IdCard,
-                files: files.into(),
-            })
-            .await
-            .unwrap();
-        c.kyc()
-            .add_verification(&UserVerificationRequest {
-                external_user_id: id.into(),
-                document_type: Some(DocumentType::IdCard),
-                document_number: Some(SecretString::new("CEV12630")),
-                document_country: Some(country.into()),
-                ..Default::default()
-            })
-            .await
-            .unwrap();
+        verified_user_in(&c, id, country).await;
     }
     let card = |id: &str| CreateCardRequest {
         external_user_id: id.into(),

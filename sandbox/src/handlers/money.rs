@@ -487,12 +487,11 @@ pub mod crypto {
             let Some(holder) = st.deposits.get(id).map(|d| d.holder.clone()) else {
                 return;
             };
-            // A frozen user cannot receive deposits (20-users-and-kyc.md §2.4).
-            let frozen = match &holder {
-                Holder::User(u) => st.users.get(u).is_some_and(|u| u.suspended),
-                _ => false,
+            let status = if st.is_frozen(&holder) {
+                "UNSUCCESSFUL"
+            } else {
+                status
             };
-            let status = if frozen { "UNSUCCESSFUL" } else { status };
             let Some(d) = st.deposits.get_mut(id) else {
                 return;
             };

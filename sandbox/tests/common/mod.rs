@@ -59,7 +59,17 @@ pub fn png() -> Vec<u8> {
 
 /// Creates a KYC user, uploads an ID card and verifies them: fiat ACTIVE.
 pub async fn verified_user(c: &Client, id: &str) {
-    c.users().create(&new_user(id)).await.unwrap();
+    verified_user_in(c, id, "PL").await
+}
+
+/// [`verified_user`] living in `country` (residence, citizenship and document country).
+pub async fn verified_user_in(c: &Client, id: &str, country: &str) {
+    let user = CreateUserRequest {
+        country: country.into(),
+        citizenship: country.into(),
+        ..new_user(id)
+    };
+    c.users().create(&user).await.unwrap();
     c.kyc()
         .upload_files(&KycFilesRequest {
             external_user_id: id.into(),
@@ -77,7 +87,7 @@ pub async fn verified_user(c: &Client, id: &str) {
             external_user_id: id.into(),
             document_type: Some(DocumentType::IdCard),
             document_number: Some(SecretString::new("CEV12630")),
-            document_country: Some("PL".into()),
+            document_country: Some(country.into()),
             ..Default::default()
         })
         .await
