@@ -171,6 +171,15 @@ pub const ORDER_RATE_FACTOR: &str = "0.98";
 /// Most cards (not deleted) one user may hold.
 pub const MAX_CARDS: usize = 10;
 
+/// Card creation limits per user, in rolling windows (the docs' 5 per 24 hours, 10 per 30 days,
+/// 20 per year; deleted cards count): the window in seconds, the most creations in it, and its
+/// name in the refusal.
+pub const CARD_CREATION_LIMITS: [(i64, usize, &str); 3] = [
+    (24 * 3600, 5, "24 hours"),
+    (30 * 24 * 3600, 10, "30 days"),
+    (365 * 24 * 3600, 20, "year"),
+];
+
 /// Countries of residence whose users may have a card (the GH card page's list: the EU).
 pub const CARD_COUNTRIES: &[&str] = &[
     "AT", "BE", "BG", "CY", "CZ", "DE", "DK", "EE", "ES", "FI", "FR", "GR", "HR", "HU", "IE", "IT",

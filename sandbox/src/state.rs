@@ -227,6 +227,8 @@ pub struct Card {
     pub status: &'static str,
     /// Spending limits in EUR.
     pub limits: [(&'static str, Decimal); 6],
+    /// When created, on the sandbox's clock (the creation limits count deleted cards too).
+    pub created_at: DateTime<Utc>,
 }
 
 /// Default card limits (EUR).

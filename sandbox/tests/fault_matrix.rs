@@ -390,6 +390,11 @@ fn scenario() -> (Value, usize) {
                 s["name"] = json!(format!("{cell}: a fresh lock"));
                 steps.push(s);
             }
+            if op.card {
+                // At most 5 card creations in 24 hours (the sandbox enforces the docs' limits).
+                steps.push(json!({"name": format!("{cell}: a day later"),
+                    "op": "_sandbox.advance", "input": {"seconds": 86_401}}));
+            }
             steps.push(
                 json!({"name": format!("{cell}: reset the execution counter"),
                 "op": "_sandbox.ops-reset", "input": {}}),

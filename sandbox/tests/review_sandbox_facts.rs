@@ -1,9 +1,9 @@
 //! Outside review: places where the sandbox behaved differently from the P100 API as its
 //! public docs describe it (`shared/p100-api/*.md`), a surprise a partner would meet only in
-//! production. Both tests failed on 0b16482 and pass since the sandbox was fixed. The review's
-//! other findings (P500/P501 faults with HTTP 5xx, card rate limits and countries, the closed
-//! loop of Level 1 SEPA payouts, the deposit reference, P211, one field per P403) are not
-//! modelled: see the closing note of the stop that added this file.
+//! production. Each test failed before the sandbox was fixed (the first ones on 0b16482, the
+//! card creation limits on c446739). The review's other findings (P500/P501 faults with HTTP
+//! 5xx, the closed loop of Level 1 SEPA payouts, the deposit reference, P211, one field per
+//! P403) are not modelled: see the closing note of the stop that added this file.
 
 mod common;
 
@@ -152,4 +152,73 @@ async fn card_for_user_outside_card_countries_is_refused() {
     assert_eq!(e.code().map(|c| c.as_str()), Some("P451"), "{e}");
     assert_eq!(e.outcome(), p100::Outcome::Rejected);
     c.cards().create(&card("review-de")).await.unwrap();
+}
+
+/// 30-user-money-and-cards.md, module rules: at most 10 active or locked cards, and creation
+/// limits in rolling windows, "enforced by the API": 5 per 24 hours, 10 per 30 days, 20 per
+/// year. The sandbox had the 10 cards but no creation limit (and no test of either). Deleted
+/// cards count towards the limits; the windows follow the sandbox's clock (`advance`).
+#[tokio::test]
+async fn card_creation_is_limited_per_day_month_and_year_and_to_ten_cards() {
+    use p100::models::{CardRef, CreateCardRequest};
+    use p100::SecretString;
+    const DAY: Duration = Duration::from_secs(24 * 3600 + 1);
+    let sb = sandbox().await;
+    // `advance` moves at most 30 days at a time.
+    let month = || {
+        sb.advance(Duration::from_secs(30 * 24 * 3600)).unwrap();
+        sb.advance(DAY).unwrap();
+    };
+    let c = sb.client();
+    verified_user(&c, "limits").await;
+    let create = || async {
+        let req = CreateCardRequest {
+            external_user_id: "limits".into(),
+            label: "Limits".into(),
+            pin: SecretString::new("1234"),
+        };
+        c.cards().create(&req).await
+    };
+    let refused = |e: p100::Error, window: &str| {
+        assert_eq!(e.code().map(|c| c.as_str()), Some("P452"), "{e}");
+        assert_eq!(e.outcome(), p100::Outcome::Rejected);
+        assert!(e.to_string().contains(window), "{e}");
+    };
+    let mut ids = Vec::new();
+    for _ in 0..5 {
+        ids.push(create().await.unwrap().card_id);
+    }
+    refused(create().await.unwrap_err(), "24 hours");
+    // A deleted card still counts.
+    let first = ids.remove(0);
+    c.cards()
+        .delete(&CardRef::new("limits", first))
+        .await
+        .unwrap();
+    refused(create().await.unwrap_err(), "24 hours");
+    sb.advance(DAY).unwrap();
+    for _ in 0..5 {
+        ids.push(create().await.unwrap().card_id);
+    }
+    sb.advance(DAY).unwrap();
+    refused(create().await.unwrap_err(), "30 days");
+    // 9 cards are held; one more is refused by the 10-card rule once the windows allow it.
+    assert_eq!(c.cards().list("limits").await.unwrap().cards.len(), 9);
+    month();
+    ids.push(create().await.unwrap().card_id);
+    let e = create().await.unwrap_err();
+    assert_eq!(e.code().map(|c| c.as_str()), Some("P452"), "{e}");
+    assert!(e.to_string().contains("10 cards"), "{e}");
+    // The year: 11 created so far; delete to stay under 10 held, and create 9 more over days.
+    for id in ids.drain(..) {
+        c.cards().delete(&CardRef::new("limits", id)).await.unwrap();
+    }
+    for i in 0..9 {
+        if i % 5 == 0 {
+            month();
+        }
+        create().await.unwrap();
+    }
+    month();
+    refused(create().await.unwrap_err(), "year");
 }

@@ -29,7 +29,8 @@ fn card<'a>(u: &'a User, card_id: &str) -> Result<&'a Card, ApiError> {
 }
 
 /// `POST /v1/card/virtual` — P412, P455 suspended, P459 not verified, P451 a country outside
-/// the EU, P452 over 10 cards.
+/// the EU, P452 over 10 cards or over a creation limit ([`catalog::CARD_CREATION_LIMITS`]:
+/// 5 in 24 hours, 10 in 30 days, 20 in a year, on the sandbox's clock).
 pub fn create(app: &Arc<App>, ctx: &Ctx) -> Result<Reply, ApiError> {
     let req: CreateCardRequest = ctx.valid()?;
     let mut st = app.write();
@@ -48,6 +49,16 @@ pub fn create(app: &Arc<App>, ctx: &Ctx) -> Result<Reply, ApiError> {
     if u.cards.iter().filter(|c| c.status != "DELETED").count() >= catalog::MAX_CARDS {
         return Err(ApiError::of(error::CARD_LIMIT));
     }
+    let now = app.now();
+    for (secs, most, window) in catalog::CARD_CREATION_LIMITS {
+        let since = now - chrono::Duration::seconds(secs);
+        if u.cards.iter().filter(|c| c.created_at > since).count() >= most {
+            return Err(ApiError::with(
+                error::CARD_LIMIT,
+                format!("At most {most} cards can be created in {window}."),
+            ));
+        }
+    }
     let c = Card {
         id: uuid(),
         label: req.label,
@@ -57,6 +68,7 @@ pub fn create(app: &Arc<App>, ctx: &Ctx) -> Result<Reply, ApiError> {
         pin: req.pin.expose().to_string(),
         status: "ACTIVE",
         limits: default_limits(),
+        created_at: now,
     };
     let body = json!({
         "cardId": c.id,
