@@ -227,7 +227,7 @@ async_export! {
             Ok(self.hosted.with(|sb| sb.ops())?)
         }
 
-        /// Emits the webhook event `event` (e.g. `"user.status"`, `"sepa.transfer"`) with
+        /// Emits the webhook event `event` (e.g. `"user_status"`, `"sepa_transfer"`) with
         /// realistic data, delivered to the webhook target and logged in `deliveries()`.
         /// Returns the payload sent (JSON text).
         #[uniffi::method(default(external_user_id = None))]
