@@ -339,7 +339,7 @@ impl Client {
             } else {
                 // NaN, Infinity and cycles are refused with their path, not sent as null.
                 let value = crate::convert::to_json(body, "body")?;
-                crate::convert::refuse_fractional_numbers(&value, "body")?;
+                p100::input::refuse_inexact_numbers(&value, "body")?;
                 Some(value)
             };
             let reply = c.request(&method, &path, body.as_ref()).await?;

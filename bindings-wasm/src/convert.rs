@@ -11,7 +11,7 @@
 //! the wire's camelCase names; amounts are strings (that is how [`p100::Amount`] serializes),
 //! absent values are `null`, maps are plain objects.
 
-use p100::input::{decode, is_exact_integer};
+use p100::input::decode;
 use p100::Error;
 use serde::de::DeserializeOwned;
 use serde::Serialize;
@@ -170,49 +170,17 @@ extern "C" {
     pub(crate) fn hide(object: &js_sys::Object, key: &JsValue, value: &JsValue);
 }
 
-/// Refuses numbers with a fraction (or beyond 2^53) in an escape-hatch body: JS numbers cannot
-/// carry money exactly, so amounts must be sent as strings. The error names the path.
-pub(crate) fn refuse_fractional_numbers(value: &Value, path: &str) -> Result<(), Error> {
-    match value {
-        Value::Number(n) if !is_exact_integer(n) => Err(Error::validation(
-            path,
-            "numbers with a fraction cannot be sent exactly from JavaScript; send amounts as strings (\"12.50\")",
-        )),
-        Value::Array(items) => items
-            .iter()
-            .enumerate()
-            .try_for_each(|(i, v)| refuse_fractional_numbers(v, &format!("{path}[{i}]"))),
-        Value::Object(map) => map
-            .iter()
-            .try_for_each(|(k, v)| refuse_fractional_numbers(v, &format!("{path}.{k}"))),
-        _ => Ok(()),
-    }
-}
-
-/// Replaces every number a JS number cannot hold exactly by its exact text.
-fn exact_numbers(value: &Value) -> Value {
-    match value {
-        Value::Number(n) if !is_exact_integer(n) => Value::String(n.to_string()),
-        Value::Array(items) => Value::Array(items.iter().map(exact_numbers).collect()),
-        Value::Object(map) => Value::Object(
-            map.iter()
-                .map(|(k, v)| (k.clone(), exact_numbers(v)))
-                .collect(),
-        ),
-        other => other.clone(),
-    }
-}
-
 /// Writes arbitrary JSON (the escape hatch's reply) as a JS value, through `JSON.parse`.
 /// Numbers a JS number holds exactly (integers up to 2^53) stay numbers; every other number
 /// (rates, amounts written as numbers) comes back as a string with its exact text.
 pub(crate) fn json_output(value: &Value) -> Result<JsValue, Error> {
-    let text = serde_json::to_string(&exact_numbers(value)).map_err(|e| {
-        Error::new(
-            p100::ErrorKind::Decode,
-            format!("the reply could not be written as JSON: {e}"),
-        )
-    })?;
+    let text =
+        serde_json::to_string(&p100::input::inexact_numbers_as_text(value)).map_err(|e| {
+            Error::new(
+                p100::ErrorKind::Decode,
+                format!("the reply could not be written as JSON: {e}"),
+            )
+        })?;
     parse(&text)
 }
 

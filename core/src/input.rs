@@ -152,6 +152,42 @@ pub fn is_exact_integer(n: &serde_json::Number) -> bool {
         && !n.to_string().contains(['.', 'e', 'E'])
 }
 
+/// For hosts whose numbers are binary doubles (JavaScript): refuses every number in `value`
+/// that is not an integer a double holds exactly, naming its path under `path` (`body.amount`,
+/// `body.items[1]`). An escape-hatch body has no types to say which fields are amounts, so a
+/// number with a fraction may be money that was already rounded: it must come as text.
+pub fn refuse_inexact_numbers(value: &Value, path: &str) -> crate::Result<()> {
+    match value {
+        Value::Number(n) if !is_exact_integer(n) => Err(crate::Error::validation(
+            path,
+            "numbers with a fraction cannot be sent exactly from JavaScript; send amounts as strings (\"12.50\")",
+        )),
+        Value::Array(items) => items
+            .iter()
+            .enumerate()
+            .try_for_each(|(i, v)| refuse_inexact_numbers(v, &format!("{path}[{i}]"))),
+        Value::Object(map) => map
+            .iter()
+            .try_for_each(|(k, v)| refuse_inexact_numbers(v, &format!("{path}.{k}"))),
+        _ => Ok(()),
+    }
+}
+
+/// For hosts whose numbers are binary doubles: `value` with every number a double cannot hold
+/// exactly (rates, amounts written as numbers, integers beyond 2^53) replaced by its exact text.
+pub fn inexact_numbers_as_text(value: &Value) -> Value {
+    match value {
+        Value::Number(n) if !is_exact_integer(n) => Value::String(n.to_string()),
+        Value::Array(items) => Value::Array(items.iter().map(inexact_numbers_as_text).collect()),
+        Value::Object(map) => Value::Object(
+            map.iter()
+                .map(|(k, v)| (k.clone(), inexact_numbers_as_text(v)))
+                .collect(),
+        ),
+        other => other.clone(),
+    }
+}
+
 /// The message of a fractional number given for an amount.
 pub const FLOAT_FOR_MONEY: &str =
     "must be a decimal string such as \"10.50\", not a floating-point \
@@ -580,6 +616,27 @@ impl<'de> de::MapAccess<'de> for MapDe<'de, '_> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn inexact_numbers_are_refused_by_path_or_written_as_text() {
+        let body = json!({"a": 1, "n": [2, {"rate": 1.5}], "big": 9_007_199_254_740_993_u64});
+        let e = refuse_inexact_numbers(&body, "body").unwrap_err();
+        assert_eq!(e.field(), Some("body.big"), "{e}");
+        let e = refuse_inexact_numbers(&json!({"n": [2, {"rate": 1.5}]}), "body").unwrap_err();
+        assert_eq!(e.field(), Some("body.n[1].rate"), "{e}");
+        assert!(e.to_string().contains("as strings"), "{e}");
+        refuse_inexact_numbers(
+            &json!({"a": -9_007_199_254_740_991_i64, "s": "1.5"}),
+            "body",
+        )
+        .unwrap();
+        let text: Value =
+            serde_json::from_str(r#"{"r":0.1,"i":7,"e":1e2,"l":[12345678901234567890]}"#).unwrap();
+        assert_eq!(
+            inexact_numbers_as_text(&text),
+            json!({"r": "0.1", "i": 7, "e": "1e+2", "l": ["12345678901234567890"]})
+        );
+    }
 
     #[test]
     fn a_value_refused_as_an_amount_is_not_repeated() {
