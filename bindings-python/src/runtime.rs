@@ -213,6 +213,17 @@ pub fn block(py: Python<'_>, call: Pending) -> PyResult<Py<PyAny>> {
         }
     });
     let joined = joined?;
+    // A signal that came as the call finished (a quick call, on the main thread): Python would
+    // raise it the moment this returns, and the result would be lost with nobody to keep it.
+    // Raised here instead, the finished call kept like any call cancelled after it finished.
+    if main {
+        if let Err(signal) = py.check_signals() {
+            if let (Ok(result), Some(keep)) = (&joined, &keep) {
+                keep.undelivered(result);
+            }
+            return Err(signal);
+        }
+    }
     match joined {
         Ok(Ok(out)) => out.into_py(py),
         Ok(Err(e)) => Err(to_pyerr(py, &e)),

@@ -749,6 +749,43 @@ async fn an_aborted_signal_sends_nothing() {
     assert_eq!(received(&server).await, 0);
 }
 
+/// A logger that aborts the call's signal at its "sending" record (a JS logger does it
+/// synchronously): nothing of the attempt had left, so the call is `not_sent` (it was
+/// `unknown`: bindings-wasm/tests/review_cancel.test.mjs found it).
+#[tokio::test]
+async fn a_signal_aborted_by_the_sending_record_sends_nothing() {
+    struct AbortAtSending(p100::AbortSignal);
+    impl p100::log::Logger for AbortAtSending {
+        fn log(&self, r: &p100::log::LogRecord) {
+            if r.outcome == p100::log::AttemptOutcome::Sending {
+                self.0.abort();
+            }
+        }
+    }
+    let server = MockServer::start().await;
+    let signal = p100::AbortSignal::new();
+    let c = Client::builder()
+        .api_key(KEY)
+        .base_url(server.uri())
+        .log_level(Some(p100::log::LogLevel::Debug))
+        .logger(std::sync::Arc::new(AbortAtSending(signal.clone())))
+        .build()
+        .unwrap();
+    let e = c
+        .with_options(p100::RequestOptions {
+            abort: Some(signal),
+            ..Default::default()
+        })
+        .sepa()
+        .user_transfer(&sepa_request())
+        .await
+        .unwrap_err();
+    assert_eq!(e.kind(), ErrorKind::Aborted);
+    assert_eq!(e.outcome(), Outcome::NotSent, "{e}");
+    assert!(e.fingerprint().is_none());
+    assert_eq!(received(&server).await, 0);
+}
+
 #[tokio::test]
 async fn aborting_a_money_call_in_flight_says_it_may_have_happened() {
     let server = MockServer::start().await;

@@ -232,6 +232,11 @@ impl Client {
                     None,
                     None,
                 ));
+                // Aborted by the logger itself (a JS logger runs synchronously): nothing of this
+                // attempt has left yet.
+                if abort.is_some_and(AbortSignal::is_aborted) {
+                    return Err(aborted(attempt, false));
+                }
             }
             // The built-in transports honour the deadline themselves (keeping the status when a
             // body is late); this outer guard only stops a custom transport that may not.
