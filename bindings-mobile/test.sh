@@ -10,7 +10,9 @@
 #     release variant (target/debug, without the feature); and the sandbox binary (release), for
 #     the examples, which run as separate processes;
 #  3. checks that the checked-in Swift/Kotlin sources are exactly what generate.sh produces
-#     (the release variant);
+#     (the release variant), and that kotlin/src/test/.../ReadmeSnippets.kt holds the ```kotlin
+#     blocks of the Markdown files (kotlin/readme-snippets.py --check; compiled with the tests
+#     below, so a README example that does not compile fails here);
 #  4. lints: ktlint on the hand-written Kotlin (library, tests, examples), kotlinc -Werror;
 #  5. Rust unit tests of p100-mobile (with the feature `testing`);
 #  5b. writes the Java face (kotlin/tools/GenJavaFace.kt: JavaClient with blocking and
@@ -85,6 +87,8 @@ native_dir="$target_dir/debug"
 # ----- 3. generated sources are up to date -------------------------------------------------
 log "generated sources match generate.sh"
 "$here/generate.sh" --check
+log "README Kotlin snippets (kotlin/readme-snippets.py --check)"
+python3 "$here/kotlin/readme-snippets.py" --check
 
 # ----- 4. lint ------------------------------------------------------------------------------
 log "ktlint (hand-written Kotlin: library, tests, examples)"
@@ -101,7 +105,7 @@ cargo test --quiet -p p100-mobile --lib --features testing
 # ----- compile the Kotlin library, tests and examples (warnings are errors) -----------------
 build="$here/build"          # git-ignored
 mkdir -p "$build"
-log "kotlinc: library (generated + hand-written), its test variant, tests, examples"
+log "kotlinc: library (generated + hand-written), its test variant, tests (and README snippets), examples"
 "$kotlinc" -Werror -jvm-target 17 -cp "$jna:$coroutines" \
   "$here/kotlin/src/main/kotlin" -d "$build/p100.jar"
 # The Java face (io.p100.sdk.java: JavaClient, blocking and CompletableFuture twins of every
@@ -120,7 +124,9 @@ jar --update --file "$build/p100.jar" -C "$build/java-face/classes" io
   "$here/kotlin/src/main/kotlin/io/p100/sdk/Secret.kt" \
   "$here/kotlin/src/main/kotlin/io/p100/sdk/P100ExceptionProperties.kt" \
   -d "$build/p100-testing.jar"
-"$kotlinc" -Werror -jvm-target 17 -cp "$build/p100-testing.jar:$jna:$coroutines:$klib/kotlin-reflect.jar" \
+# The tests include ReadmeSnippets.kt (the README's ```kotlin blocks, never called): kotlin-test
+# is on the class path for their assertEquals/assertFailsWith only, so not needed to run.
+"$kotlinc" -Werror -jvm-target 17 -cp "$build/p100-testing.jar:$jna:$coroutines:$klib/kotlin-reflect.jar:$klib/kotlin-test.jar" \
   "$here/kotlin/src/test/kotlin" -d "$build/p100-tests.jar"
 "$kotlinc" -Werror -jvm-target 17 -cp "$build/p100.jar:$jna:$coroutines" \
   "$root/examples/kotlin" -d "$build/p100-examples.jar"
