@@ -230,6 +230,74 @@ proptest! {
     }
 }
 
+/// JSON text of request-like objects: the table's field names (and others) with values of every
+/// JSON kind, sometimes one level deeper; or any text at all.
+fn request_json() -> impl Strategy<Value = String> {
+    let key = prop_oneof![
+        prop::sample::select(PLANT_FIELDS).prop_map(str::to_string),
+        prop::sample::select(
+            &[
+                "destinationExternalUserId",
+                "sourceExternalUserId",
+                "currency",
+                "transferTitle",
+                "receiverType",
+                "receiverFirstName",
+                "lockId",
+                "network",
+                "country",
+                "documentType",
+                "hasAcceptedP100Tc",
+                "limits",
+                "year",
+                "firstName",
+            ][..]
+        )
+        .prop_map(str::to_string),
+        string_regex("[a-zA-Z]{1,10}").unwrap(),
+    ];
+    let leaf = prop_oneof![
+        Just(serde_json::Value::Null),
+        any::<bool>().prop_map(serde_json::Value::from),
+        any::<i64>().prop_map(serde_json::Value::from),
+        any::<f64>()
+            .prop_filter("finite", |f| f.is_finite())
+            .prop_map(serde_json::Value::from),
+        string_regex("[A-Za-z0-9 .:-]{0,24}")
+            .unwrap()
+            .prop_map(serde_json::Value::from),
+        Just(serde_json::json!("eur")),
+        Just(serde_json::json!("12.50")),
+        Just(serde_json::json!("DE89370400440532013000")),
+    ];
+    let value = leaf.prop_recursive(2, 8, 4, |inner| {
+        prop_oneof![
+            prop::collection::vec(inner.clone(), 0..3).prop_map(serde_json::Value::from),
+            prop::collection::btree_map(string_regex("[a-zA-Z]{1,8}").unwrap(), inner, 0..3)
+                .prop_map(|m| serde_json::Value::Object(m.into_iter().collect())),
+        ]
+    });
+    prop_oneof![
+        4 => prop::collection::btree_map(key, value, 0..8)
+            .prop_map(|m| serde_json::Value::Object(m.into_iter().collect()).to_string()),
+        1 => any::<String>(),
+    ]
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig { cases: 128, ..ProptestConfig::default() })]
+
+    #[test]
+    fn requests_from_host_values_never_echo_a_value(
+        text in request_json(),
+        digits in prop::collection::vec(any::<u8>(), 0..20),
+        place in any::<u8>(),
+        as_number in any::<bool>(),
+    ) {
+        check_input(&text, &digits, place, as_number);
+    }
+}
+
 proptest! {
     // Each case maps one reply several ways (decode into 4 types, the error, the transport
     // failure, their controls): fewer cases keep the suite fast.

@@ -1059,6 +1059,112 @@ fn check_validation(r: p100::Result<()>, field: &str, value: &str) {
     }
 }
 
+// ---------------------------------------------------------------------------------------------
+// Requests from host values (`p100::input`, the one decoder of every binding and the CLI)
+// ---------------------------------------------------------------------------------------------
+
+macro_rules! every_input_type {
+    ($(
+        $(#[doc = $gdoc:literal])*
+        group $group:ident $Group:ident $gjs:literal wait($($wait:tt)*) {
+            $(
+                $(#[doc = $doc:literal])+
+                $op:ident: $konst:ident $method:ident $path:literal $src:ident $($flag:ident)*,
+                $shape:ident $(($($id:ident $idw:literal),+))? $($in:ident)? -> $out:tt, js $js:literal;
+            )+
+        }
+    )+) => {
+        /// Decodes `value` as the input type of every operation of the table that has one
+        /// (with [`p100::input::decode_text`] when `text`); the refusals, by type.
+        fn refusals_of_every_input(value: &serde_json::Value, text: bool) -> Vec<(&'static str, Error)> {
+            let mut refused = Vec::new();
+            $($($(
+                let r = if text {
+                    p100::input::decode_text::<p100::models::$in>(value, "request").map(drop)
+                } else {
+                    p100::input::decode::<p100::models::$in>(value, "request").map(drop)
+                };
+                if let Err(e) = r {
+                    refused.push((stringify!($in), e));
+                }
+            )?)+)+
+            refused
+        }
+    };
+}
+p100::for_each_operation!(every_input_type);
+
+/// Fields a secret-like value is planted in: secrets, amounts, ids, free text, an unknown one.
+pub const PLANT_FIELDS: &[&str] = &[
+    "pin",
+    "cardNumber",
+    "documentNumber",
+    "birthDate",
+    "userIdentificationNumber",
+    "amount",
+    "destinationIban",
+    "externalUserId",
+    "label",
+    "walletAddress",
+    "phone",
+    "email",
+    "dailyTrxAll",
+    "files",
+    "month",
+    "notAField",
+];
+
+/// `p100::input` on any JSON text with a card-number-like value planted in it (as text or as a
+/// JSON number; at the top, in a nested object or in an array): `json_text` and the decoding
+/// into every request type of the operation table never panic; every refusal is a validation
+/// error naming a field, `not_sent`; and the planted value never shows in a refusal's message or
+/// `Debug` (serde's own messages would say `invalid type: integer 4111…`).
+pub fn check_input(text: &str, digits: &[u8], place: u8, as_number: bool) {
+    let _ = p100::input::json_text(text, "json");
+    let secret = format!("4{}", digits_of(digits, 12, 18));
+    let tail = &secret[secret.len() - 8..];
+    if text.contains(tail) {
+        return; // the input holds the same digits elsewhere (a key may be named in an error)
+    }
+    let planted = if as_number {
+        serde_json::Value::Number(secret.parse::<u64>().expect("at most 19 digits").into())
+    } else {
+        serde_json::Value::String(secret.clone())
+    };
+    let field = PLANT_FIELDS[usize::from(place) % PLANT_FIELDS.len()];
+    let planted = match (place / 16) % 3 {
+        0 => planted,
+        1 => serde_json::Value::Array(vec![planted]),
+        _ => serde_json::json!({ field: planted }),
+    };
+    let mut value = serde_json::from_str::<serde_json::Value>(text)
+        .ok()
+        .filter(serde_json::Value::is_object)
+        .unwrap_or_else(|| serde_json::json!({}));
+    let nest = (place / 48) % 2 == 1;
+    match value.as_object_mut() {
+        Some(map) if nest => {
+            map.insert("limits".into(), serde_json::json!({ field: planted }));
+        }
+        Some(map) => {
+            map.insert(field.into(), planted);
+        }
+        None => unreachable!("an object"),
+    }
+    for text_mode in [false, true] {
+        for (ty, e) in refusals_of_every_input(&value, text_mode) {
+            assert_eq!(e.kind(), ErrorKind::Validation, "{ty}: {e:?}");
+            assert!(e.field().is_some_and(|f| !f.is_empty()), "{ty}: {e:?}");
+            assert_eq!(e.outcome(), Outcome::NotSent, "{ty}: {e:?}");
+            let shown = format!("{e} {e:?}");
+            assert!(
+                !shown.contains(tail),
+                "{ty}: the value planted in {field} shows: {shown}"
+            );
+        }
+    }
+}
+
 /// Every validator on any text: no panic, validation errors naming the field, values never
 /// echoed, and the documented rules for PIN, phone, user id and country.
 pub fn check_validators(text: &str, bytes: &[u8], n: i64) {
