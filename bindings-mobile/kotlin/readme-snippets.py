@@ -26,8 +26,10 @@ file's layout is the README's (test.sh runs ktlint over src/test/**).
 import difflib
 import os
 import re
-import subprocess
 import sys
+
+sys.path.insert(0, os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
+from readme_blocks import code_blocks, markdown_files  # noqa: E402
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 ROOT = os.path.dirname(os.path.dirname(HERE))
@@ -60,32 +62,6 @@ TOP_FUN = re.compile(
 )
 TEST_ANNOTATION = re.compile(r"@(?:org\.junit\.(?:jupiter\.api\.)?|kotlin\.test\.)?Test\b\s*")
 IMPORT_LINE = re.compile(r"^import\s+([\w.]+(?:\.\*)?(?:\s+as\s+\w+)?)\s*;?\s*$")
-
-
-def markdown_files():
-    listed = subprocess.run(
-        ["git", "ls-files", "*.md"], cwd=ROOT, check=True, capture_output=True, text=True
-    ).stdout.split()
-    # docs/: every Kotlin sample of the site is compiled and run on the JVM by
-    # docs/tools/samples.py (scripts/docs.sh, DOCS_REQUIRE_KOTLIN=1 in scripts/test-all.sh); the
-    # Swift twin of this script leaves docs/ out as well.
-    return sorted(p for p in listed if not p.startswith(("p100-api/", "docs/")))
-
-
-def snippets(path):
-    """The ```kotlin blocks of a Markdown file, without the fence's own indentation."""
-    lines = open(os.path.join(ROOT, path), encoding="utf-8").read().split("\n")
-    i = 0
-    while i < len(lines):
-        if lines[i].strip() == "```kotlin":
-            indent = lines[i][: len(lines[i]) - len(lines[i].lstrip())]
-            start = i + 1
-            j = start
-            while j < len(lines) and lines[j].strip() != "```":
-                j += 1
-            yield [l[len(indent):] if l.startswith(indent) else l.lstrip() for l in lines[start:j]]
-            i = j
-        i += 1
 
 
 def code_only(text):
@@ -154,7 +130,7 @@ def render():
     skipped, functions = [], []
     n = 0
     for path in markdown_files():
-        for k, body in enumerate(snippets(path), 1):
+        for k, body in enumerate(code_blocks(path, "kotlin"), 1):
             where = f"{path}, ```kotlin block {k}"
             text = "\n".join(body)
             gradle = GRADLE.search(text)

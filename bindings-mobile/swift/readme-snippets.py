@@ -13,36 +13,15 @@ README's examples compile without warnings.
 """
 import os
 import re
-import subprocess
 import sys
+
+sys.path.insert(0, os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
+from readme_blocks import code_blocks, markdown_files  # noqa: E402
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 ROOT = os.path.dirname(os.path.dirname(HERE))
 OUT = os.path.join(HERE, "Tests", "P100Tests", "ReadmeSnippets.swift")
 FREE = [("apiKey", "String"), ("key", "String"), ("userId", "String"), ("client", "Client")]
-
-
-def markdown_files():
-    listed = subprocess.run(
-        ["git", "ls-files", "*.md"], cwd=ROOT, check=True, capture_output=True, text=True
-    ).stdout.split()
-    # docs/: the site's Swift samples are listed as not run by docs/tools/samples.py (not yet
-    # compiled here either).
-    return sorted(p for p in listed if not p.startswith(("p100-api/", "docs/")))
-
-
-def snippets(path):
-    lines = open(os.path.join(ROOT, path), encoding="utf-8").read().split("\n")
-    i = 0
-    while i < len(lines):
-        if lines[i].strip() == "```swift":
-            start = i + 1
-            j = start
-            while j < len(lines) and lines[j].strip() != "```":
-                j += 1
-            yield lines[start:j]
-            i = j
-        i += 1
 
 
 def render():
@@ -59,7 +38,7 @@ def render():
     ]
     n = 0
     for path in markdown_files():
-        for k, body in enumerate(snippets(path), 1):
+        for k, body in enumerate(code_blocks(path, "swift"), 1):
             n += 1
             code = [l for l in body if not re.match(r"\s*import\s+\w+\s*$", l)]
             while code and not code[0].strip():

@@ -1,0 +1,32 @@
+"""The code blocks of the repository's Markdown files, for swift/readme-snippets.py and
+kotlin/readme-snippets.py (which compile them with each language's tests)."""
+import os
+import subprocess
+
+ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+
+
+def markdown_files():
+    """The tracked Markdown files, but the gathered API docs and docs/: the site's samples are
+    built and run by docs/tools/samples.py (its Kotlin samples on the JVM), not here."""
+    listed = subprocess.run(
+        ["git", "ls-files", "*.md"], cwd=ROOT, check=True, capture_output=True, text=True
+    ).stdout.split()
+    return sorted(p for p in listed if not p.startswith(("p100-api/", "docs/")))
+
+
+def code_blocks(path, lang):
+    """The ```lang blocks of a Markdown file (a path from ROOT), each as its lines without the
+    fence's own indentation (a block inside a list item is indented)."""
+    lines = open(os.path.join(ROOT, path), encoding="utf-8").read().split("\n")
+    i = 0
+    while i < len(lines):
+        if lines[i].strip() == "```" + lang:
+            indent = lines[i][: len(lines[i]) - len(lines[i].lstrip())]
+            start = i + 1
+            j = start
+            while j < len(lines) and lines[j].strip() != "```":
+                j += 1
+            yield [l[len(indent):] if l.startswith(indent) else l.lstrip() for l in lines[start:j]]
+            i = j
+        i += 1
