@@ -164,7 +164,7 @@ async_export! {
         /// Queues a fault for the next `count` `/v1/` requests: `kind` is `429`, `500`, `503`,
         /// `delay`, `drop`, `malformed`, `process-then-drop`, `cut-body`, `slow-body`,
         /// `huge-body`, `wrong-shape`, `duplicate-keys`, `retry-after-date`, `5xx-with-code`,
-        /// `429-bare`, `p500`, `p500-cut-body` or `499`.
+        /// `429-bare`, `p500`, `p500-cut-body`, `p501` or `499`.
         /// `operation` limits it to one operation (`"transfers.create"`); `status` is the status
         /// of `5xx-with-code`, `sizeBytes` the body size of `huge-body` (default 20 MiB).
         #[uniffi::method(default(

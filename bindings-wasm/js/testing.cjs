@@ -352,7 +352,7 @@ class Sandbox {
    * `"sepa.partner_transfer"` — fail with `kind`: `429`, `500`, `503`, `"delay"`, `"drop"`,
    * `"malformed"`, `"process-then-drop"`, `"cut-body"`, `"slow-body"`, `"huge-body"`,
    * `"wrong-shape"`, `"duplicate-keys"`, `"retry-after-date"`, `"5xx-with-code"`, `"429-bare"`,
-   * `"p500"`, `"p500-cut-body"`, `"499"`.
+   * `"p500"`, `"p500-cut-body"`, `"p501"`, `"499"`.
    * Resolves with `{ pending, faults }`.
    */
   injectFault(fault) {

@@ -59,6 +59,7 @@ export type FaultKind =
   | "429-bare"
   | "p500"
   | "p500-cut-body"
+  | "p501"
   | "499";
 
 /** `sb.injectFault(...)`: the next `count` `/v1/` requests fail this way. */

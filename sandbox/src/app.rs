@@ -55,6 +55,9 @@ pub enum FaultKind {
     P500CutBody,
     /// 499 (a proxy's "client closed request"), without a P-code. Not processed.
     ClientClosed,
+    /// 400 with a P501 body ("service temporarily unavailable"), as the API documents it. Not
+    /// processed.
+    P501,
     /// A 5xx with a P500 body (and `Retry-After` when given). Not processed.
     ServerErrorWithCode {
         /// The HTTP status (500–599).
@@ -83,6 +86,7 @@ pub const FAULT_KINDS: &[&str] = &[
     "429-bare",
     "p500",
     "p500-cut-body",
+    "p501",
     "499",
 ];
 
@@ -106,6 +110,7 @@ impl FaultKind {
             FaultKind::RetryAfterDate { .. } => "retry-after-date",
             FaultKind::P500CutBody => "p500-cut-body",
             FaultKind::ClientClosed => "499",
+            FaultKind::P501 => "p501",
             FaultKind::ServerErrorWithCode { status: 400, .. } => "p500",
             FaultKind::ServerErrorWithCode { .. } => "5xx-with-code",
         }
@@ -121,6 +126,7 @@ impl FaultKind {
             | FaultKind::RetryAfterDate { .. }
             | FaultKind::P500CutBody
             | FaultKind::ClientClosed
+            | FaultKind::P501
             | FaultKind::ServerErrorWithCode { .. } => false,
             FaultKind::Delay(_)
             | FaultKind::Malformed

@@ -200,6 +200,7 @@ impl FaultSpec {
                 retry_after: None,
             },
             "p500-cut-body" => FaultKind::P500CutBody,
+            "p501" => FaultKind::P501,
             "499" => FaultKind::ClientClosed,
             "500" => FaultKind::ServerError,
             "503" => FaultKind::Unavailable {
@@ -302,12 +303,13 @@ pub(crate) fn refusal(kind: &FaultKind) -> Option<Response> {
         ),
         FaultKind::Unavailable { retry_after } => with_retry_after(
             StatusCode::SERVICE_UNAVAILABLE,
-            json!({
-                "errorCode": "P501",
-                "errorName": "service-temporarily-unavailable",
-                "errorMessage": "Service temporarily unavailable (injected by the sandbox)",
-            }),
+            p501("Service temporarily unavailable (injected by the sandbox)"),
             retry_after.clone(),
+        ),
+        FaultKind::P501 => with_retry_after(
+            StatusCode::BAD_REQUEST,
+            p501("Service temporarily unavailable (injected by the sandbox: p501)"),
+            None,
         ),
         _ => return None,
     })
@@ -321,6 +323,14 @@ fn p500(message: &str) -> Value {
     json!({
         "errorCode": "P500",
         "errorName": "unknown-exception",
+        "errorMessage": message,
+    })
+}
+
+fn p501(message: &str) -> Value {
+    json!({
+        "errorCode": "P501",
+        "errorName": "service-temporarily-unavailable",
         "errorMessage": message,
     })
 }

@@ -376,7 +376,7 @@ impl RunningSandbox {
     /// `GET /_sandbox/ops`): every operation of the route table, keyed by its name
     /// (`"sepa.partner_transfer"`), 0 included. A request refused or dropped before it reached
     /// its handler (faults `429`, `500`, `503`, `drop`, `retry-after-date`, `5xx-with-code`,
-    /// `p500`, `p500-cut-body`, `499`, a 401, an unreadable body) does not count; one that reached it counts, whether the
+    /// `p500`, `p500-cut-body`, `p501`, `499`, a 401, an unreadable body) does not count; one that reached it counts, whether the
     /// handler answered with success or with an error.
     pub fn ops(&self) -> HashMap<String, u64> {
         self.app

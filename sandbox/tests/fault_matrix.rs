@@ -242,6 +242,15 @@ fn faults() -> Vec<Fault> {
             wasm: None,
         },
         Fault {
+            name: "P501 (HTTP 400, as documented)",
+            spec: Some(json!({"kind": "p501"})),
+            client: json!({}),
+            expect: e(json!("unavailable"), "unknown", false, json!(400)),
+            executed: Executed::Never,
+            settle_ms: 0,
+            wasm: None,
+        },
+        Fault {
             // The lost body may have been a P500: not a refusal.
             name: "P500 with its body cut short (HTTP 400)",
             spec: Some(json!({"kind": "p500-cut-body"})),
