@@ -17,6 +17,7 @@ import path from "node:path";
 
 import * as p100 from "../pkg/index.mjs";
 import { Sandbox } from "../pkg/testing.mjs";
+import { verifiedCardUser } from "./users.mjs";
 
 const { Client, AbortError, P100Error } = p100;
 
@@ -295,39 +296,9 @@ test("Promise.all on one AbortController: the rejection the caller sees carries 
 
 // ---- 4. secrets in what an aborted card call leaves ------------------------------------------
 
-async function cardUser(w) {
-  const externalUserId = `rcc-${rnd()}`;
-  await w.c.users.create({
-    externalUserId,
-    email: "anna.nowak@example.pl",
-    phone: "486012334568",
-    firstName: "Anna",
-    lastName: "Nowak",
-    city: "Krakow",
-    postCode: "30-001",
-    country: "PL",
-    citizenship: "PL",
-    hasAcceptedP100Tc: true,
-    birthDate: "1990-05-15",
-  });
-  const { verificationId } = await w.c.kyc.createVerification({
-    externalUserId,
-    documentType: "PASSPORT",
-    country: "PL",
-    incomeSource: "SALARY",
-    openAccountReason: "DAILY_USE",
-    occupation: "SALES_AND_MARKETING",
-    additionalInfo: "shop assistant",
-  });
-  for (let i = 0; i < 200 && (await w.c.kyc.status(verificationId)).verificationStatus !== "VERIFIED"; i++) await sleep(50);
-  await w.c.kyc.addVerification({ externalUserId, documentType: "PASSPORT", documentNumber: "FA123456", documentCountry: "PL" });
-  await w.sb.fund({ currency: "eur", amount: "100.00", externalUserId });
-  return externalUserId;
-}
-
 test("a card call aborted mid-reply: no PIN, PAN, CVV or API key in the AbortError, its rawBody, inspect, JSON or the log", async () => {
   const w = await world();
-  const externalUserId = await cardUser(w);
+  const externalUserId = await verifiedCardUser(w.c, w.sb, "rcc");
   const PIN = "7391";
   const lines = [];
   const rec = (level) => (m, f) => lines.push(`${level} ${m} ${JSON.stringify(f)}`);

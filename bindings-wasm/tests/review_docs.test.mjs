@@ -14,6 +14,7 @@ import { once } from "node:events";
 
 import * as p100 from "../pkg/index.mjs";
 import { Sandbox } from "../pkg/testing.mjs";
+import { verifiedCardUser } from "./users.mjs";
 
 const {
   Client,
@@ -91,38 +92,7 @@ let cardUserPromise;
 let cardUserCalls = 0;
 function cardUser() {
   if (cardUserCalls++ % 5 !== 0) return cardUserPromise;
-  cardUserPromise = (async () => {
-    const c = sb.client();
-    const externalUserId = `rvc-${rnd()}`;
-    await c.users.create({
-      externalUserId,
-      email: "anna.nowak@example.pl",
-      phone: "486012334568",
-      firstName: "Anna",
-      lastName: "Nowak",
-      city: "Krakow",
-      postCode: "30-001",
-      country: "PL",
-      citizenship: "PL",
-      hasAcceptedP100Tc: true,
-      birthDate: "1990-05-15",
-    });
-    const { verificationId } = await c.kyc.createVerification({
-      externalUserId,
-      documentType: "PASSPORT",
-      country: "PL",
-      incomeSource: "SALARY",
-      openAccountReason: "DAILY_USE",
-      occupation: "SALES_AND_MARKETING",
-      additionalInfo: "shop assistant",
-    });
-    for (let i = 0; i < 200 && (await c.kyc.status(verificationId)).verificationStatus !== "VERIFIED"; i++) {
-      await new Promise((r) => setTimeout(r, 50));
-    }
-    await c.kyc.addVerification({ externalUserId, documentType: "PASSPORT", documentNumber: "FA123456", documentCountry: "PL" });
-    await sb.fund({ currency: "eur", amount: "100.00", externalUserId });
-    return externalUserId;
-  })();
+  cardUserPromise = verifiedCardUser(sb.client(), sb, "rvc");
   return cardUserPromise;
 }
 
