@@ -89,6 +89,13 @@ def until_arrived_blocking(w: World, timeout: float = 10.0) -> None:
     assert not w.faults_left(), "the requests never reached the sandbox"
 
 
+async def cancelled(fut: asyncio.Future[Any]) -> None:
+    """Cancels `fut` and checks that awaiting it raises `CancelledError`."""
+    fut.cancel()
+    with pytest.raises(asyncio.CancelledError):
+        await fut
+
+
 def assert_kept_unknown(e: p100.P100Error, amount: str) -> None:
     assert isinstance(e, p100.AbortError), repr(e)
     assert e.kind == "aborted" and e.outcome == "unknown" and not e.retryable, repr(e)
@@ -103,9 +110,7 @@ def test_cancelled_before_it_was_sent_runs_nothing_and_keeps_nothing(world: Worl
     async def main() -> list[p100.P100Error]:
         async with world.async_client() as c:
             task = asyncio.ensure_future(c.transfers.create(**transfer_kwargs(world, "1.01")))
-            task.cancel()  # before the task ever ran: nothing left
-            with pytest.raises(asyncio.CancelledError):
-                await task
+            await cancelled(task)  # before the task ever ran: nothing left
             # A coroutine never awaited sends nothing either.
             c.transfers.create(**transfer_kwargs(world, "1.02")).close()
             await asyncio.sleep(0.3)
@@ -132,9 +137,7 @@ def test_cancelled_while_the_reply_is_delayed_is_kept_and_matches_what_ran(
             if how == "task.cancel":
                 task = asyncio.ensure_future(call)
                 await until_arrived(world)
-                task.cancel()
-                with pytest.raises(asyncio.CancelledError):
-                    await task
+                await cancelled(task)
             elif how == "wait_for":
                 with pytest.raises(asyncio.TimeoutError):
                     await asyncio.wait_for(call, 0.5)
@@ -161,9 +164,7 @@ def test_cancelled_while_the_body_trickles_after_the_handler_ran_is_kept(world: 
             task = asyncio.ensure_future(c.transfers.create(**transfer_kwargs(world, "3.04")))
             await until_arrived(world)
             await asyncio.sleep(0.2)  # the head has arrived; the body is still coming
-            task.cancel()
-            with pytest.raises(asyncio.CancelledError):
-                await task
+            await cancelled(task)
             return c.take_cancelled()
 
     kept = asyncio.run(main())
@@ -187,9 +188,7 @@ def test_a_call_that_ended_in_an_ambiguous_error_as_it_was_cancelled_is_kept(
             task = asyncio.ensure_future(c.transfers.create(**transfer_kwargs(world, "4.05")))
             await asyncio.sleep(0)  # the call starts
             time.sleep(1.0)  # the loop is busy: the call ends meanwhile
-            task.cancel()
-            with pytest.raises(asyncio.CancelledError):
-                await task
+            await cancelled(task)
             return c.take_cancelled()
 
     kept = asyncio.run(main())
@@ -251,9 +250,7 @@ def test_cancelled_while_waiting_to_retry_after_a_429_sends_nothing_twice(world:
             task = asyncio.ensure_future(c.transfers.create(**transfer_kwargs(world, "7.08")))
             await until_arrived(world)
             await asyncio.sleep(0.3)
-            task.cancel()
-            with pytest.raises(asyncio.CancelledError):
-                await task
+            await cancelled(task)
             await asyncio.sleep(2.5)  # past the Retry-After: a leftover retry would land now
             return c.take_cancelled()
 
@@ -320,9 +317,7 @@ def test_a_with_options_client_shares_the_cancelled_list(world: World) -> None:
             task = asyncio.ensure_future(other.transfers.create(**transfer_kwargs(world, "10.11")))
             await until_arrived(world)
             await asyncio.sleep(0.2)
-            task.cancel()
-            with pytest.raises(asyncio.CancelledError):
-                await task
+            await cancelled(task)
             return c.take_cancelled(), other.take_cancelled()
 
     from_parent, from_other = asyncio.run(main())
@@ -372,9 +367,7 @@ def test_a_gather_of_money_calls_cancelled_together_keeps_every_one(
             gathered = asyncio.gather(*calls)
             await until_arrived(world)
             await asyncio.sleep(0.2)
-            gathered.cancel()
-            with pytest.raises(asyncio.CancelledError):
-                await gathered
+            await cancelled(gathered)
             return c.take_cancelled()
 
     kept = asyncio.run(main())
@@ -403,9 +396,7 @@ def test_a_gather_whose_calls_all_finished_as_it_was_cancelled_keeps_every_one(
             await asyncio.sleep(0)  # the gather's tasks are scheduled
             await asyncio.sleep(0)  # ... and have started their calls
             time.sleep(1.5)
-            gathered.cancel()
-            with pytest.raises(asyncio.CancelledError):
-                await gathered
+            await cancelled(gathered)
             return c.take_cancelled()
 
     kept = asyncio.run(main())
@@ -478,9 +469,7 @@ def test_leaving_async_with_by_cancellation_keeps_the_calls_and_the_list_outlive
         task = asyncio.ensure_future(body())
         await until_arrived(world)
         await asyncio.sleep(0.2)
-        task.cancel()
-        with pytest.raises(asyncio.CancelledError):
-            await task
+        await cancelled(task)
 
     asyncio.run(main())
     c = holder["c"]
@@ -545,9 +534,7 @@ def test_a_card_kept_as_accepted_shows_no_pan_cvv_or_pin(world: World, via: str)
             task = asyncio.ensure_future(call)
             await asyncio.sleep(0)
             time.sleep(1.0)
-            task.cancel()
-            with pytest.raises(asyncio.CancelledError):
-                await task
+            await cancelled(task)
             return c.take_cancelled()
 
     kept = asyncio.run(main())
@@ -573,9 +560,7 @@ def test_a_card_cancelled_in_flight_is_kept_without_secrets_nor_in_the_log(
             task = asyncio.ensure_future(c.cards.create(**card_kwargs(world)))
             await until_arrived(world)
             await asyncio.sleep(0.2)
-            task.cancel()
-            with pytest.raises(asyncio.CancelledError):
-                await task
+            await cancelled(task)
             return c.take_cancelled()
 
     with caplog.at_level(logging.DEBUG, logger="p100"):
@@ -599,9 +584,7 @@ def test_kept_records_work_after_the_client_is_closed(world: World) -> None:
             task = asyncio.ensure_future(c.transfers.create(**transfer_kwargs(world, "16.01")))
             await until_arrived(world)
             await asyncio.sleep(0.2)
-            task.cancel()
-            with pytest.raises(asyncio.CancelledError):
-                await task
+            await cancelled(task)
         return c
 
     c = asyncio.run(main())
