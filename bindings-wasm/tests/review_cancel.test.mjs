@@ -235,6 +235,7 @@ test("aborting a waitFor (during a poll and between polls) stops it and does not
   assert.ok(Date.now() - t0 < 1000, "the abort did not stop the wait");
   assert.ok(e instanceof AbortError, inspect(e));
   assert.ok(!["not_sent", "rejected"].includes(e.outcome), `the accepted transfer reported ${e.outcome}`);
+  assert.equal(e.outcome, "accepted", "README: an aborted waitFor is accepted (the transfer exists)");
   // During a poll (its details reply delayed).
   await w.sb.injectFault({ kind: "delay", delayMs: 3000, operation: "transfers.details" });
   const ac2 = new AbortController();
@@ -246,6 +247,7 @@ test("aborting a waitFor (during a poll and between polls) stops it and does not
   assert.ok(Date.now() - t1 < 1000, "the abort did not stop the wait");
   assert.ok(e2 instanceof AbortError, inspect(e2));
   assert.ok(!["not_sent", "rejected"].includes(e2.outcome), `the accepted transfer reported ${e2.outcome}`);
+  assert.equal(e2.outcome, "accepted");
   assert.equal(await w.ran(), 1);
 });
 
