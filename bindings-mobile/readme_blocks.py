@@ -1,7 +1,9 @@
 """The code blocks of the repository's Markdown files, for swift/readme-snippets.py and
 kotlin/readme-snippets.py (which compile them with each language's tests)."""
+import difflib
 import os
 import subprocess
+import sys
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 
@@ -30,3 +32,29 @@ def code_blocks(path, lang):
             yield [l[len(indent):] if l.startswith(indent) else l.lstrip() for l in lines[start:j]]
             i = j
         i += 1
+
+
+def write_or_check(out, text, script, summary):
+    """`script` (its path from ROOT) without arguments writes `text` to `out`; with `--check` it
+    fails, with the first lines of the difference, when `out` holds something else, and prints
+    `summary` when it is up to date."""
+    rel = os.path.relpath(out, ROOT)
+    if sys.argv[1:] == ["--check"]:
+        current = open(out, encoding="utf-8").read() if os.path.exists(out) else ""
+        if current != text:
+            diff = difflib.unified_diff(
+                current.splitlines(),
+                text.splitlines(),
+                f"{rel} (checked in)",
+                f"{rel} (from the Markdown)",
+                lineterm="",
+            )
+            print("\n".join(list(diff)[:40]), file=sys.stderr)
+            sys.exit(f"{rel} is out of date: run {script}")
+        print(summary)
+    elif not sys.argv[1:]:
+        open(out, "w", encoding="utf-8").write(text)
+        print(f"wrote {rel}")
+    else:
+        sys.exit(f"usage: {script} [--check]")
+

@@ -23,13 +23,12 @@ io.p100.sdk.test.readme, not the test suite's, so that the suite's own declarati
 `Outcome`, `assertTrue`...) cannot stand in for the SDK's. `@file:Suppress("ktlint")`: the
 file's layout is the README's (test.sh runs ktlint over src/test/**).
 """
-import difflib
 import os
 import re
 import sys
 
 sys.path.insert(0, os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
-from readme_blocks import code_blocks, markdown_files  # noqa: E402
+from readme_blocks import code_blocks, markdown_files, write_or_check  # noqa: E402
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 ROOT = os.path.dirname(os.path.dirname(HERE))
@@ -212,21 +211,13 @@ def render():
 
 def main():
     text = render()
-    rel = os.path.relpath(OUT, ROOT)
-    if sys.argv[1:] == ["--check"]:
-        current = open(OUT, encoding="utf-8").read() if os.path.exists(OUT) else ""
-        if current != text:
-            diff = difflib.unified_diff(
-                current.splitlines(), text.splitlines(), f"{rel} (checked in)", f"{rel} (from the Markdown)", lineterm=""
-            )
-            print("\n".join(list(diff)[:40]), file=sys.stderr)
-            sys.exit(f"{rel} is out of date: run bindings-mobile/kotlin/readme-snippets.py")
-        print(f"README Kotlin snippets: up to date ({text.count('fun readmeSnippet')} snippets)")
-    elif not sys.argv[1:]:
-        open(OUT, "w", encoding="utf-8").write(text)
-        print(f"wrote {rel}")
-    else:
-        sys.exit("usage: readme-snippets.py [--check]")
+    count = text.count("fun readmeSnippet")
+    write_or_check(
+        OUT,
+        text,
+        "bindings-mobile/kotlin/readme-snippets.py",
+        f"README Kotlin snippets: up to date ({count} snippets)",
+    )
 
 
 if __name__ == "__main__":

@@ -16,7 +16,7 @@ import re
 import sys
 
 sys.path.insert(0, os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
-from readme_blocks import code_blocks, markdown_files  # noqa: E402
+from readme_blocks import code_blocks, markdown_files, write_or_check  # noqa: E402
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 ROOT = os.path.dirname(os.path.dirname(HERE))
@@ -65,20 +65,12 @@ def render():
 
 
 def main():
-    text = render()
-    if sys.argv[1:] == ["--check"]:
-        current = open(OUT, encoding="utf-8").read() if os.path.exists(OUT) else ""
-        if current != text:
-            sys.exit(
-                "Tests/P100Tests/ReadmeSnippets.swift is out of date: "
-                "run bindings-mobile/swift/readme-snippets.py"
-            )
-        print("README Swift snippets: up to date")
-    elif not sys.argv[1:]:
-        open(OUT, "w", encoding="utf-8").write(text)
-        print(f"wrote {os.path.relpath(OUT, ROOT)}")
-    else:
-        sys.exit("usage: readme-snippets.py [--check]")
+    write_or_check(
+        OUT,
+        render(),
+        "bindings-mobile/swift/readme-snippets.py",
+        "README Swift snippets: up to date",
+    )
 
 
 if __name__ == "__main__":

@@ -12,21 +12,14 @@
 import { test, before, after } from "node:test";
 import assert from "node:assert/strict";
 import { inspect } from "node:util";
-import { fileURLToPath } from "node:url";
-import path from "node:path";
 
 import * as p100 from "../pkg/index.mjs";
 import { Sandbox } from "../pkg/testing.mjs";
-import { verifiedCardUser } from "./users.mjs";
+import { sandboxBinary, verifiedCardUser } from "./fixtures.mjs";
 
 const { Client, AbortError, P100Error } = p100;
 
-const here = path.dirname(fileURLToPath(import.meta.url));
-const root = path.resolve(here, "../..");
-const binary =
-  process.env.P100_SANDBOX_BINARY ||
-  process.env.P100_SANDBOX_BIN ||
-  path.join(process.env.CARGO_TARGET_DIR || path.join(root, "target"), "release", "p100-sandbox");
+const binary = sandboxBinary;
 
 const OP = "transfers.create";
 const started = [];

@@ -14,7 +14,7 @@ import { once } from "node:events";
 
 import * as p100 from "../pkg/index.mjs";
 import { Sandbox } from "../pkg/testing.mjs";
-import { verifiedCardUser } from "./users.mjs";
+import { sandboxBinary, verifiedCardUser } from "./fixtures.mjs";
 
 const {
   Client,
@@ -37,11 +37,7 @@ const {
 } = p100;
 
 const here = path.dirname(fileURLToPath(import.meta.url));
-const root = path.resolve(here, "../..");
-const binary =
-  process.env.P100_SANDBOX_BINARY ||
-  process.env.P100_SANDBOX_BIN ||
-  path.join(process.env.CARGO_TARGET_DIR || path.join(root, "target"), "release", "p100-sandbox");
+const binary = sandboxBinary;
 
 let sb;
 const extra = [];

@@ -1,4 +1,15 @@
-// Users for the tests that start their own sandbox (review_*.test.mjs): no environment needed.
+// Fixtures of the tests that start their own sandboxes (review_*.test.mjs): no environment
+// needed, unlike helpers.mjs.
+import path from "node:path";
+import { fileURLToPath } from "node:url";
+
+const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "../..");
+
+/** The sandbox binary for `Sandbox.start({ binary })`: the environment's, else the release build. */
+export const sandboxBinary =
+  process.env.P100_SANDBOX_BINARY ||
+  process.env.P100_SANDBOX_BIN ||
+  path.join(process.env.CARGO_TARGET_DIR || path.join(root, "target"), "release", "p100-sandbox");
 
 /**
  * Creates a KYC user living in Poland, has P100 verify them, adds the user verification and
