@@ -631,12 +631,15 @@ fn expected_outcome(
     body_broken: bool,
 ) -> Outcome {
     let write = !route.method.is_idempotent_read();
+    let server_failure = matches!(code, Some(ErrorCode::P500 | ErrorCode::P501));
     match status {
+        // A 429 whose body says the server failed (P500/P501): a write may have happened.
+        429 if write && server_failure => Outcome::Unknown,
         401 | 429 => Outcome::Rejected,
         500..=599 => Outcome::Unknown,
         // A redirect (not followed) after a write: the write may have been processed.
         300..=399 if write => Outcome::Unknown,
-        _ if matches!(code, Some(ErrorCode::P500 | ErrorCode::P501)) => Outcome::Unknown,
+        _ if server_failure => Outcome::Unknown,
         // No final answer (1xx, no status, a proxy's 499) after a write.
         _ if write && !(400..499).contains(&status) => Outcome::Unknown,
         // A write's refusal whose body was lost before its code: it may have been a P500.
@@ -685,7 +688,7 @@ fn check_error(
 
 /// A reply, however broken, maps to an error without panicking; its outcome follows from the
 /// status (2xx whose body cannot be decoded → accepted; 401/429/4xx → rejected, except P500 and
-/// P501 → unknown; 5xx → unknown; 3xx → unknown after a write, rejected after a read); only `not_sent` and 429 are retryable for money calls; raw
+/// P501 → unknown (a 429's too, after a write); 5xx → unknown; 3xx → unknown after a write, rejected after a read); only `not_sent` and 429 are retryable for money calls; raw
 /// bodies are masked; seeded secrets never reach `Display`, `Debug` or the raw body. The same
 /// reply cut short by the transport keeps its status and outcome.
 pub fn check_reply(reply: &Reply) {
@@ -737,8 +740,8 @@ pub fn check_reply(reply: &Reply) {
                 "a money call is retryable after HTTP {status}: {e:?}"
             );
         }
-        if status == 429 {
-            assert!(e.is_retryable());
+        if status == 429 && expected == Outcome::Rejected {
+            assert!(e.is_retryable(), "a plain 429 is not retryable: {e:?}");
         }
         let c = error_from_response(&prepared, &ctl_resp);
         errors.push((e, Some(c)));
