@@ -56,6 +56,26 @@ impl JsonSchema for AmountNumber {
     }
 }
 
+/// The schema of the ids the SDK reads as text or, leniently, as a JSON number
+/// (`models::de::id_text`): schemars does not see `deserialize_with`, and described them as
+/// strings only.
+pub struct IdText;
+
+impl JsonSchema for IdText {
+    fn schema_name() -> Cow<'static, str> {
+        "IdText".into()
+    }
+
+    fn json_schema(_: &mut SchemaGenerator) -> Schema {
+        json_schema!({
+            "type": ["string", "integer"],
+            "description": "An id: text, or a JSON integer in some replies, which the SDK keeps \
+                as its exact digits (text).",
+            "examples": ["6d1c0a5e-4f4b-4d1e-9a9e-2f0f3c2b1a00", 123456]
+        })
+    }
+}
+
 /// Both wire forms [`Balances`] decodes: the object of the balances calls, and the flat array
 /// of the non-KYC create-user reply (its shape was found by schemathesis against the sandbox:
 /// the derived schema described only the object).

@@ -24,6 +24,7 @@ model! {
     /// A fiat (EUR) balance.
     pub struct FiatBalance {
         /// P100 balance id.
+        #[cfg_attr(feature = "openapi", schemars(with = "crate::openapi::IdText"))]
         #[serde(deserialize_with = "super::de::id_text")]
         pub id: String,
         /// Current amount, exact (`"0.00"`).
@@ -46,6 +47,7 @@ model! {
     /// A crypto balance.
     pub struct CryptoBalance {
         /// P100 balance id.
+        #[cfg_attr(feature = "openapi", schemars(with = "crate::openapi::IdText"))]
         #[serde(deserialize_with = "super::de::id_text")]
         pub id: String,
         /// Current amount, exact (`"0.00000000"`).
@@ -279,6 +281,7 @@ model! {
     /// is optional and unknown fields are ignored.
     pub struct Transaction {
         /// Transaction id.
+        #[cfg_attr(feature = "openapi", schemars(with = "Option<crate::openapi::IdText>"))]
         #[serde(default, deserialize_with = "super::de::opt_id_text")]
         pub id: Option<String>,
         /// Kind of transaction (`external`, `exchange`, …), as sent.

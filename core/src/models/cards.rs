@@ -32,6 +32,7 @@ model! {
     /// Reply of card creation: the sensitive card data (number and CVV are secrets).
     pub struct CardCreated {
         /// Card id.
+        #[cfg_attr(feature = "openapi", schemars(with = "crate::openapi::IdText"))]
         #[serde(deserialize_with = "super::de::id_text")]
         pub card_id: String,
         /// Full card number (secret).
@@ -64,6 +65,7 @@ model! {
     /// A card in the list of a user's cards.
     pub struct CardSummary {
         /// Card id.
+        #[cfg_attr(feature = "openapi", schemars(with = "crate::openapi::IdText"))]
         #[serde(deserialize_with = "super::de::id_text")]
         pub card_id: String,
         /// Current state.
@@ -101,6 +103,7 @@ model! {
     /// *Inferred* shape (no example in the docs): like the create reply, plus status and label.
     pub struct CardDetails {
         /// Card id.
+        #[cfg_attr(feature = "openapi", schemars(with = "Option<crate::openapi::IdText>"))]
         #[serde(default, deserialize_with = "super::de::opt_id_text")]
         pub card_id: Option<String>,
         /// Full card number (secret; `pan` accepted).

@@ -242,6 +242,7 @@ model! {
     /// (`{withdrawalId}`); `id` accepted.
     pub struct WithdrawalCreated {
         /// Id to follow the withdrawal with.
+        #[cfg_attr(feature = "openapi", schemars(with = "crate::openapi::IdText"))]
         #[serde(alias = "id", deserialize_with = "super::de::id_text")]
         #[cfg_attr(feature = "openapi", schemars(extend("x-p100-aliases" = ["id"])))]
         pub withdrawal_id: String,
@@ -279,6 +280,7 @@ model! {
     /// *Inferred* shape, after the V0 webhook's fields (`id, amount, fee, destination, status`).
     pub struct CryptoWithdrawalDetails {
         /// Withdrawal id (wire `id`; `withdrawalId` accepted).
+        #[cfg_attr(feature = "openapi", schemars(with = "crate::openapi::IdText"))]
         #[serde(rename = "id", alias = "withdrawalId", deserialize_with = "super::de::id_text")]
         #[cfg_attr(feature = "openapi", schemars(extend("x-p100-aliases" = ["withdrawalId"])))]
         pub withdrawal_id: String,

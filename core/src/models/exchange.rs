@@ -71,6 +71,7 @@ model! {
     /// exchange. Valid 40 s per the old docs, 60 s per newer prose: read `valid_until`.
     pub struct ExchangeLock {
         /// Lock id (wire `id`; `lockId` accepted).
+        #[cfg_attr(feature = "openapi", schemars(with = "crate::openapi::IdText"))]
         #[serde(rename = "id", alias = "lockId", deserialize_with = "super::de::id_text")]
         #[cfg_attr(feature = "openapi", schemars(extend("x-p100-aliases" = ["lockId"])))]
         pub lock_id: String,
@@ -284,6 +285,7 @@ model! {
     /// Reply of an exchange execution: accepted, not yet done.
     pub struct ExchangeCreated {
         /// Id to follow the exchange with.
+        #[cfg_attr(feature = "openapi", schemars(with = "crate::openapi::IdText"))]
         #[serde(alias = "id", deserialize_with = "super::de::id_text")]
         #[cfg_attr(feature = "openapi", schemars(extend("x-p100-aliases" = ["id"])))]
         pub exchange_id: String,
@@ -321,6 +323,7 @@ model! {
     /// docs show no example; only the id and the status are required.
     pub struct ExchangeDetails {
         /// Exchange id (`exchangeId`; `id` accepted).
+        #[cfg_attr(feature = "openapi", schemars(with = "crate::openapi::IdText"))]
         #[serde(alias = "id", deserialize_with = "super::de::id_text")]
         #[cfg_attr(feature = "openapi", schemars(extend("x-p100-aliases" = ["id"])))]
         pub exchange_id: String,

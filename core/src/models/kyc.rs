@@ -340,6 +340,7 @@ model! {
     /// from `verificationId` or `id`, a URL from `url`/`redirectUrl`/`verificationUrl`.
     pub struct KycVerification {
         /// Id to use with the redirect and status calls.
+        #[cfg_attr(feature = "openapi", schemars(with = "crate::openapi::IdText"))]
         #[serde(alias = "id", deserialize_with = "super::de::id_text")]
         #[cfg_attr(feature = "openapi", schemars(extend("x-p100-aliases" = ["id"])))]
         pub verification_id: String,

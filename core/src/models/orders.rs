@@ -120,6 +120,7 @@ model! {
     /// string `rate`, `destinationCurrency`) replies alike.
     pub struct OrderLock {
         /// Lock id, for [`CreateOrderRequest`].
+        #[cfg_attr(feature = "openapi", schemars(with = "crate::openapi::IdText"))]
         #[serde(deserialize_with = "super::de::id_text")]
         pub lock_id: String,
         /// Crypto amount the payer must send (V3 wording).
@@ -161,6 +162,7 @@ model! {
     /// Reply of order creation.
     pub struct OrderCreated {
         /// Id to follow the order with.
+        #[cfg_attr(feature = "openapi", schemars(with = "crate::openapi::IdText"))]
         #[serde(alias = "id", deserialize_with = "super::de::id_text")]
         #[cfg_attr(feature = "openapi", schemars(extend("x-p100-aliases" = ["id"])))]
         pub order_id: String,
@@ -202,10 +204,12 @@ model! {
     /// Details of an order (`GET /v1/order/details/{orderId}`).
     pub struct OrderDetails {
         /// Order id.
+        #[cfg_attr(feature = "openapi", schemars(with = "crate::openapi::IdText"))]
         #[serde(alias = "id", deserialize_with = "super::de::id_text")]
         #[cfg_attr(feature = "openapi", schemars(extend("x-p100-aliases" = ["id"])))]
         pub order_id: String,
         /// The lock it was created from.
+        #[cfg_attr(feature = "openapi", schemars(with = "Option<crate::openapi::IdText>"))]
         #[serde(default, deserialize_with = "super::de::opt_id_text")]
         pub lock_id: Option<String>,
         /// Current state.

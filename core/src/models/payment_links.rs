@@ -79,6 +79,7 @@ model! {
     /// the URL from `url`, `link`, `paymentLink` or `checkoutUrl`.
     pub struct PaymentLink {
         /// Payment link id.
+        #[cfg_attr(feature = "openapi", schemars(with = "crate::openapi::IdText"))]
         #[serde(alias = "id", deserialize_with = "super::de::id_text")]
         #[cfg_attr(feature = "openapi", schemars(extend("x-p100-aliases" = ["id"])))]
         pub payment_link_id: String,
@@ -126,6 +127,7 @@ model! {
     /// Details of a payment link (`GET /v1/payment-link/details/{paymentLinkId}`). *Inferred*.
     pub struct PaymentLinkDetails {
         /// Payment link id (`id` accepted).
+        #[cfg_attr(feature = "openapi", schemars(with = "crate::openapi::IdText"))]
         #[serde(alias = "id", deserialize_with = "super::de::id_text")]
         #[cfg_attr(feature = "openapi", schemars(extend("x-p100-aliases" = ["id"])))]
         pub payment_link_id: String,

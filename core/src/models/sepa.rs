@@ -297,6 +297,7 @@ model! {
     /// Reply of a SEPA transfer: accepted and queued, not yet done.
     pub struct SepaTransferCreated {
         /// Id to follow the transfer with.
+        #[cfg_attr(feature = "openapi", schemars(with = "crate::openapi::IdText"))]
         #[serde(alias = "id", deserialize_with = "super::de::id_text")]
         #[cfg_attr(feature = "openapi", schemars(extend("x-p100-aliases" = ["id"])))]
         pub transfer_id: String,
@@ -376,6 +377,7 @@ model! {
     /// Details of one SEPA transfer (`GET /v1/sepa-transfer/details/{transferId}`).
     pub struct SepaTransferDetails {
         /// Transfer id (`transferId` accepted).
+        #[cfg_attr(feature = "openapi", schemars(with = "crate::openapi::IdText"))]
         #[serde(alias = "transferId", deserialize_with = "super::de::id_text")]
         #[cfg_attr(feature = "openapi", schemars(extend("x-p100-aliases" = ["transferId"])))]
         pub id: String,

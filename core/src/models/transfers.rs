@@ -87,6 +87,7 @@ model! {
     /// Reply of an internal transfer: accepted, not yet done.
     pub struct TransferCreated {
         /// Id to follow the transfer with.
+        #[cfg_attr(feature = "openapi", schemars(with = "crate::openapi::IdText"))]
         #[serde(alias = "id", deserialize_with = "super::de::id_text")]
         #[cfg_attr(feature = "openapi", schemars(extend("x-p100-aliases" = ["id"])))]
         pub transfer_id: String,
@@ -123,6 +124,7 @@ model! {
     /// Details of an internal transfer (`GET /v1/transfer/details/{transferId}`).
     pub struct TransferDetails {
         /// Transfer id (wire `id`; `transferId` accepted).
+        #[cfg_attr(feature = "openapi", schemars(with = "crate::openapi::IdText"))]
         #[serde(rename = "id", alias = "transferId", deserialize_with = "super::de::id_text")]
         #[cfg_attr(feature = "openapi", schemars(extend("x-p100-aliases" = ["transferId"])))]
         pub transfer_id: String,

@@ -161,6 +161,7 @@ model! {
     /// object; the non-KYC reply carries `balances` as a flat array. All decode here.
     pub struct CreateUserResponse {
         /// P100's id of the user.
+        #[cfg_attr(feature = "openapi", schemars(with = "crate::openapi::IdText"))]
         #[serde(deserialize_with = "super::de::id_text")]
         pub user_id: String,
         /// True when a proof-of-address document must be uploaded (`poaRequired` or
