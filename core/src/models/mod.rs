@@ -138,6 +138,10 @@ mod tests {
         // An id the API sends as a number keeps its digits; the reply is never "unreadable".
         let user: CreateUserResponse = serde_json::from_str(r#"{"userId":12}"#).unwrap();
         assert_eq!(user.user_id, "12");
+        // Beyond 64 bits too: the digits are the JSON text, never a float's.
+        let big = r#"{"userId":123456789012345678901234567890}"#;
+        let user: CreateUserResponse = serde_json::from_str(big).unwrap();
+        assert_eq!(user.user_id, "123456789012345678901234567890");
         let fiat: FiatBalance =
             serde_json::from_str(r#"{"id":1,"amount":"0","name":"eur"}"#).unwrap();
         let crypto: CryptoBalance =
