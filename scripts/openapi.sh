@@ -5,7 +5,9 @@
 #      (cargo test -p p100 --features openapi --test openapi), and clippy over the generator;
 #   2. spectral lint (openapi/.spectral.yaml) and redocly lint (openapi/redocly.yaml): no error
 #      and no warning;
-#   3. schemathesis (PyPI, openapi/requirements.txt) against a sandbox on 127.0.0.1: no 5xx, no
+#   3. the webhooks' documented bodies, flat and enveloped, against their schemas
+#      (openapi/webhook_bodies.py, jsonschema_rs from the same venv);
+#   4. schemathesis (PyPI, openapi/requirements.txt) against a sandbox on 127.0.0.1: no 5xx, no
 #      reply that violates the spec, no schema-violating request accepted; the cases per
 #      operation are printed (openapi/schemathesis_counts.py);
 # The npm tools come from openapi/package-lock.json (npm ci).
@@ -45,6 +47,10 @@ if [ ! -x "$venv/bin/schemathesis" ] || [ openapi/requirements.txt -nt "$venv/bi
   "$venv/bin/pip" install -q --disable-pip-version-check -r openapi/requirements.txt
   touch "$venv/bin/schemathesis"
 fi
+step "webhook bodies: every documented example, flat and in the FAQ's envelope, is valid (jsonschema_rs)"
+"$venv/bin/python" openapi/webhook_bodies.py "$spec"
+
+step "schemathesis run"
 cargo build -q -p p100-sandbox
 target_dir="$(cargo metadata --format-version 1 --no-deps | python3 -c 'import json,sys; print(json.load(sys.stdin)["target_directory"])')"
 . scripts/sandbox-lib.sh
