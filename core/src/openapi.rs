@@ -889,7 +889,7 @@ fn operation(route: &Route, t: &OpTypes, g: &mut SchemaGenerator, ex: &mut Examp
             "content": {"application/json": {"schema": {"type": "object"}}}
         }),
         Output::Html => json!({
-            "description": "An HTML loading page (not a redirect): serve it to the user's browser, or open the request URL there.",
+            "description": "An HTML loading page (not a redirect) whose script, then the provider's redirects, lead to the iDenfy session. The docs say the raw HTML shown elsewhere does not work and give no server-side way to the final URL; the request URL needs the API key, so a browser cannot open it.",
             "content": {"text/html": {"schema": {"type": "string"}}}
         }),
         Output::Json(out) => {

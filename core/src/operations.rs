@@ -84,8 +84,10 @@ macro_rules! for_each_operation {
                 add_verification: USER_VERIFICATION Post "/v1/user/verification" G, body UserVerificationRequest -> (), js "addVerification";
                 /// KYC by P100: starts a verification session.
                 create_verification: KYC_CREATE Post "/v1/kyc" G, body CreateKycVerificationRequest -> KycVerification, js "createVerification";
-                /// KYC by P100: the verification page. The API answers with an HTML page (no
-                /// redirect); serve `html` to the user's browser.
+                /// KYC by P100: the verification page as the API answers it, `200 text/html` (no
+                /// redirect). See `VerificationPage`: the call needs the API key, so a browser
+                /// cannot open its URL, and the docs give no server-side way to the final
+                /// iDenfy URL.
                 verification_page: KYC_REDIRECT Get "/v1/kyc/verification/{externalUserId}/{verificationId}" D, ids(external_user_id "externalUserId", verification_id "verificationId") -> VerificationPage, js "verificationPage";
                 /// KYC by P100: where the verification stands.
                 status: KYC_STATUS Get "/v1/kyc/status/{verificationId}" D, ids(verification_id "verificationId") -> KycStatus, js "status";

@@ -665,7 +665,7 @@ class Kyc:
     ) -> KycVerification:
         """KYC by P100: starts a verification session."""
     def verification_page(self, external_user_id: str, verification_id: str) -> VerificationPage:
-        """KYC by P100: the verification page. The API answers with an HTML page (no redirect); serve ``html`` to the user's browser."""
+        """KYC by P100: the verification page as the API answers it, ``200 text/html`` (no redirect). See ``VerificationPage``: the call needs the API key, so a browser cannot open its URL, and the docs give no server-side way to the final iDenfy URL."""
     def status(self, verification_id: str) -> KycStatus:
         """KYC by P100: where the verification stands."""
 
@@ -1339,7 +1339,7 @@ class AsyncKyc:
     ) -> KycVerification:
         """KYC by P100: starts a verification session."""
     async def verification_page(self, external_user_id: str, verification_id: str) -> VerificationPage:
-        """KYC by P100: the verification page. The API answers with an HTML page (no redirect); serve ``html`` to the user's browser."""
+        """KYC by P100: the verification page as the API answers it, ``200 text/html`` (no redirect). See ``VerificationPage``: the call needs the API key, so a browser cannot open its URL, and the docs give no server-side way to the final iDenfy URL."""
     async def status(self, verification_id: str) -> KycStatus:
         """KYC by P100: where the verification stands."""
 
@@ -2696,14 +2696,14 @@ class KycStatus:
 
 @final
 class VerificationPage:
-    """Result of the redirect-to-verification call, which answers `200 text/html` (a loading page whose script moves the browser on) instead of a redirect: the request URL to open in the user's browser, and the HTML as received."""
+    """Result of the redirect-to-verification call, which answers `200 text/html` instead of a redirect: a loading page whose script, and then the verification provider's redirects, lead to the iDenfy session (`https://ui.idenfy.com/?authToken=…`). The docs say that this final URL is in neither the body nor the headers, that the raw HTML shown elsewhere does not work, and give no server-side way to obtain the final URL. The call needs the partner's API key, so the user's browser cannot be sent to `url` either (it would get `401 Access Denied. xo1`). Until P100 documents a way, ask P100 how to hand the session to the user, or use the KYC-by-partner model."""
 
     @property
     def url(self) -> str:
-        """The full URL of the call: open it in the user's browser."""
+        """The full URL of the call. It needs the API key: not a link for the user's browser."""
     @property
     def html(self) -> str:
-        """The HTML body as received."""
+        """The HTML body as received (the loading page)."""
     def to_dict(self) -> dict[str, Any]:
         """The attributes as a plain dict (nested models as dicts)."""
     def to_json(self) -> str:

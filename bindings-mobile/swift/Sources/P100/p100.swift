@@ -10340,17 +10340,22 @@ public func FfiConverterTypeUserVerificationRequest_lower(_ value: UserVerificat
 
 
 /**
- * Result of the redirect-to-verification call, which answers `200 text/html` (a loading
- * page whose script moves the browser on) instead of a redirect: the request URL to open in
- * the user's browser, and the HTML as received.
+ * Result of the redirect-to-verification call, which answers `200 text/html` instead of a
+ * redirect: a loading page whose script, and then the verification provider's redirects,
+ * lead to the iDenfy session (`https://ui.idenfy.com/?authToken=…`). The docs say that
+ * this final URL is in neither the body nor the headers, that the raw HTML shown elsewhere
+ * does not work, and give no server-side way to obtain the final URL. The call needs the
+ * partner's API key, so the user's browser cannot be sent to `url` either (it would get
+ * `401 Access Denied. xo1`). Until P100 documents a way, ask P100 how to hand the
+ * session to the user, or use the KYC-by-partner model.
  */
 public struct VerificationPage: Equatable, Hashable {
     /**
-     * The full URL of the call: open it in the user's browser.
+     * The full URL of the call. It needs the API key: not a link for the user's browser.
      */
     public let url: String
     /**
-     * The HTML body as received.
+     * The HTML body as received (the loading page).
      */
     public let html: String
 
@@ -10358,10 +10363,10 @@ public struct VerificationPage: Equatable, Hashable {
     // declare one manually.
     public init(
         /**
-         * The full URL of the call: open it in the user's browser.
+         * The full URL of the call. It needs the API key: not a link for the user's browser.
          */url: String, 
         /**
-         * The HTML body as received.
+         * The HTML body as received (the loading page).
          */html: String) {
         self.url = url
         self.html = html

@@ -2044,8 +2044,10 @@ public protocol KycProtocol: AnyObject, Sendable {
     func uploadPoa(request: PoaFilesRequest) async throws 
     
     /**
-     * KYC by P100: the verification page. The API answers with an HTML page (no
-     * redirect); serve `html` to the user's browser.
+     * KYC by P100: the verification page as the API answers it, `200 text/html` (no
+     * redirect). See `VerificationPage`: the call needs the API key, so a browser
+     * cannot open its URL, and the docs give no server-side way to the final
+     * iDenfy URL.
      */
     func verificationPage(externalUserId: String, verificationId: String) async throws  -> VerificationPage
     
@@ -2202,8 +2204,10 @@ open func uploadPoa(request: PoaFilesRequest)async throws   {
 }
     
     /**
-     * KYC by P100: the verification page. The API answers with an HTML page (no
-     * redirect); serve `html` to the user's browser.
+     * KYC by P100: the verification page as the API answers it, `200 text/html` (no
+     * redirect). See `VerificationPage`: the call needs the API key, so a browser
+     * cannot open its URL, and the docs give no server-side way to the final
+     * iDenfy URL.
      */
 open func verificationPage(externalUserId: String, verificationId: String)async throws  -> VerificationPage  {
     return
@@ -5326,7 +5330,7 @@ private let initializationResult: InitializationResult = {
     if (uniffi_p100_mobile_checksum_method_kyc_upload_poa() != 57511) {
         return InitializationResult.apiChecksumMismatch
     }
-    if (uniffi_p100_mobile_checksum_method_kyc_verification_page() != 9475) {
+    if (uniffi_p100_mobile_checksum_method_kyc_verification_page() != 6186) {
         return InitializationResult.apiChecksumMismatch
     }
     if (uniffi_p100_mobile_checksum_method_orders_create() != 39361) {

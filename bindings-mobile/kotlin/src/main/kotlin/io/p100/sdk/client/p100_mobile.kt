@@ -1634,7 +1634,7 @@ private fun uniffiCheckApiChecksums(lib: IntegrityCheckingUniffiLib) {
     if ((lib.uniffi_p100_mobile_checksum_method_kyc_upload_poa() and 0xFFFF) != 57511) {
         throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
     }
-    if ((lib.uniffi_p100_mobile_checksum_method_kyc_verification_page() and 0xFFFF) != 9475) {
+    if ((lib.uniffi_p100_mobile_checksum_method_kyc_verification_page() and 0xFFFF) != 6186) {
         throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
     }
     if ((lib.uniffi_p100_mobile_checksum_method_orders_create() and 0xFFFF) != 39361) {
@@ -4468,8 +4468,10 @@ public interface KycInterface {
     suspend fun `uploadPoa`(`request`: PoaFilesRequest)
     
     /**
-     * KYC by P100: the verification page. The API answers with an HTML page (no
-     * redirect); serve `html` to the user's browser.
+     * KYC by P100: the verification page as the API answers it, `200 text/html` (no
+     * redirect). See `VerificationPage`: the call needs the API key, so a browser
+     * cannot open its URL, and the docs give no server-side way to the final
+     * iDenfy URL.
      */
     suspend fun `verificationPage`(`externalUserId`: kotlin.String, `verificationId`: kotlin.String): VerificationPage
     
@@ -4710,8 +4712,10 @@ open class Kyc: Disposable, AutoCloseable, KycInterface
 
     
     /**
-     * KYC by P100: the verification page. The API answers with an HTML page (no
-     * redirect); serve `html` to the user's browser.
+     * KYC by P100: the verification page as the API answers it, `200 text/html` (no
+     * redirect). See `VerificationPage`: the call needs the API key, so a browser
+     * cannot open its URL, and the docs give no server-side way to the final
+     * iDenfy URL.
      */
     @Throws(P100Exception::class)
     @Suppress("ASSIGNED_BUT_NEVER_ACCESSED_VARIABLE")
