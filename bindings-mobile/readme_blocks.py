@@ -1,5 +1,6 @@
 """The code blocks of the repository's Markdown files, for swift/readme-snippets.py and
 kotlin/readme-snippets.py (which compile them with each language's tests)."""
+
 import difflib
 import os
 import subprocess
@@ -20,7 +21,8 @@ def markdown_files():
 def code_blocks(path, lang):
     """The ```lang blocks of a Markdown file (a path from ROOT), each as its lines without the
     fence's own indentation (a block inside a list item is indented)."""
-    lines = open(os.path.join(ROOT, path), encoding="utf-8").read().split("\n")
+    with open(os.path.join(ROOT, path), encoding="utf-8") as f:
+        lines = f.read().split("\n")
     i = 0
     while i < len(lines):
         if lines[i].strip() == "```" + lang:
@@ -29,7 +31,10 @@ def code_blocks(path, lang):
             j = start
             while j < len(lines) and lines[j].strip() != "```":
                 j += 1
-            yield [l[len(indent):] if l.startswith(indent) else l.lstrip() for l in lines[start:j]]
+            yield [
+                line[len(indent) :] if line.startswith(indent) else line.lstrip()
+                for line in lines[start:j]
+            ]
             i = j
         i += 1
 
@@ -40,7 +45,10 @@ def write_or_check(out, text, script, summary):
     `summary` when it is up to date."""
     rel = os.path.relpath(out, ROOT)
     if sys.argv[1:] == ["--check"]:
-        current = open(out, encoding="utf-8").read() if os.path.exists(out) else ""
+        current = ""
+        if os.path.exists(out):
+            with open(out, encoding="utf-8") as f:
+                current = f.read()
         if current != text:
             diff = difflib.unified_diff(
                 current.splitlines(),
@@ -53,8 +61,8 @@ def write_or_check(out, text, script, summary):
             sys.exit(f"{rel} is out of date: run {script}")
         print(summary)
     elif not sys.argv[1:]:
-        open(out, "w", encoding="utf-8").write(text)
+        with open(out, "w", encoding="utf-8") as f:
+            f.write(text)
         print(f"wrote {rel}")
     else:
         sys.exit(f"usage: {script} [--check]")
-

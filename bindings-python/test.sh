@@ -13,7 +13,9 @@
 #      on PATH, the README's "Testing with the sandbox" snippet passes (the `p100_sandbox`
 #      fixture comes from the wheel's pytest11 entry point); the wheel's size and the in-process
 #      sandbox's start-up time (median, to the first answered request) are printed
-#   5. linters: stubs up to date, ruff, mypy --strict (package, examples), stubtest
+#   5. linters: stubs up to date, ruff (package, tests, scripts, examples and the repository's
+#      Python tool scripts: bench/, bindings-mobile/, docs/tools/, openapi/, sandbox/scripts/),
+#      mypy --strict (package, examples), stubtest
 #   6. pytest (tests/, against in-process sandboxes: p100.testing.Sandbox)
 #   7. every example in examples/python/ against a sandbox (the p100-sandbox binary: separate
 #      processes)
@@ -124,8 +126,18 @@ done
 
 step "linters"
 "$PY" scripts/gen_stubs.py --check
-"$VENV/bin/ruff" check python tests scripts ../examples/python
-"$VENV/bin/ruff" format --check python tests scripts ../examples/python
+# The repository's other Python scripts (generators, benchmarks, doc and spec checks), by path:
+# bench/, bindings-mobile/ and openapi/ also hold venvs, node_modules and build trees.
+TOOL_SCRIPTS=(
+  ../bench/python ../bench/table.py
+  ../bindings-mobile/readme_blocks.py ../bindings-mobile/kotlin/readme-snippets.py
+  ../bindings-mobile/swift/readme-snippets.py ../bindings-mobile/swift/operations-test.py
+  ../docs/tools
+  ../openapi/schemathesis_counts.py ../openapi/webhook_bodies.py
+  ../sandbox/scripts
+)
+"$VENV/bin/ruff" check python tests scripts ../examples/python "${TOOL_SCRIPTS[@]}"
+"$VENV/bin/ruff" format --check python tests scripts ../examples/python "${TOOL_SCRIPTS[@]}"
 "$PY" -m compileall -q python tests scripts ../examples/python
 "$VENV/bin/mypy" --strict python/p100
 (cd "$BUILD" && "$VENV/bin/mypy" --strict --cache-dir "$BUILD/mypy-cache" "$ROOT/examples/python")

@@ -13,7 +13,7 @@ def main(spec_path: str, path: str) -> int:
     with open(spec_path, encoding="utf-8") as f:
         spec = json.load(f)
     declared = {f"{m.upper()} {p}" for p, item in spec["paths"].items() for m in item}
-    cases: collections.Counter[str] = collections.Counter({op: 0 for op in declared})
+    cases: collections.Counter[str] = collections.Counter(dict.fromkeys(declared, 0))
     probes = 0
     failed: collections.Counter[str] = collections.Counter()
     with open(path, encoding="utf-8") as f:
@@ -37,7 +37,8 @@ def main(spec_path: str, path: str) -> int:
         print(f"  {op:<{width}}  {n:>4} cases")
     fewest = min(cases.values(), default=0)
     print(
-        f"  {len(cases)} operations, {sum(cases.values())} cases (fewest {fewest} for one operation)"
+        f"  {len(cases)} operations, {sum(cases.values())} cases"
+        f" (fewest {fewest} for one operation)"
     )
     print(f"  plus {probes} requests with a method the spec does not declare")
     for name, n in failed.items():

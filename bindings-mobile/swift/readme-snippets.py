@@ -1,22 +1,23 @@
 #!/usr/bin/env python3
 """Copies every ```swift block of the repository's Markdown files into
-Tests/P100Tests/ReadmeSnippets.swift, each wrapped in a function, so that `swift build --build-tests`
-compiles them: a README example that no longer compiles fails CI.
+Tests/P100Tests/ReadmeSnippets.swift, each wrapped in a function, so that
+`swift build --build-tests` compiles them: a README example that no longer compiles fails CI.
 
     bindings-mobile/swift/readme-snippets.py          rewrite the file
     bindings-mobile/swift/readme-snippets.py --check  fail if the file is out of date (CI)
 
 A snippet may use these names without declaring them: apiKey, key, userId (String) and client
 (Client); they become parameters of its function. `import` lines are dropped (the file imports
-P100, Foundation and XCTest), and each top-level `let` of a snippet is used once (`_ = name`) so that the
-README's examples compile without warnings.
+P100, Foundation and XCTest), and each top-level `let` of a snippet is used once (`_ = name`) so
+that the README's examples compile without warnings.
 """
+
 import os
 import re
 import sys
 
 sys.path.insert(0, os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
-from readme_blocks import code_blocks, markdown_files, write_or_check  # noqa: E402
+from readme_blocks import code_blocks, markdown_files, write_or_check
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 ROOT = os.path.dirname(os.path.dirname(HERE))
@@ -40,19 +41,20 @@ def render():
     for path in markdown_files():
         for k, body in enumerate(code_blocks(path, "swift"), 1):
             n += 1
-            code = [l for l in body if not re.match(r"\s*import\s+\w+\s*$", l)]
+            code = [line for line in body if not re.match(r"\s*import\s+\w+\s*$", line)]
             while code and not code[0].strip():
                 code.pop(0)
             text = "\n".join(code)
             params = [
                 f"{name}: {ty}"
                 for name, ty in FREE
-                if re.search(rf"\b{name}\b(?!\s*:)", text) and not re.search(rf"\b(let|var)\s+{name}\b", text)
+                if re.search(rf"\b{name}\b(?!\s*:)", text)
+                and not re.search(rf"\b(let|var)\s+{name}\b", text)
             ]
             # No line number: editing the prose around a snippet must not make this file stale.
             out.append(f"// {path}, ```swift block {k}")
             out.append(f"func readmeSnippet{n}({', '.join(params)}) async throws {{")
-            out.extend(("    " + l).rstrip() for l in code)
+            out.extend(("    " + line).rstrip() for line in code)
             # A snippet's top-level constants are for the reader: use them, so that no
             # "never used" warning comes out of the README.
             for name in re.findall(r"^let (\w+)\s*=", text, re.M):

@@ -72,12 +72,18 @@ class Chrome:
         while not port_file.exists() or not port_file.read_text().strip():
             if self.proc.poll() is not None or time.monotonic() > deadline:
                 self.close()
-                raise RuntimeError("chromium did not start:\n" + (Path(self.profile) / "chromium.log").read_text())
+                raise RuntimeError(
+                    "chromium did not start:\n" + (Path(self.profile) / "chromium.log").read_text()
+                )
             time.sleep(0.05)
         port = int(port_file.read_text().split()[0])
-        targets = json.load(urllib.request.urlopen(f"http://127.0.0.1:{port}/json/list", timeout=10))
+        targets = json.load(
+            urllib.request.urlopen(f"http://127.0.0.1:{port}/json/list", timeout=10)
+        )
         page = next(t for t in targets if t["type"] == "page")
-        self.ws = websocket.create_connection(page["webSocketDebuggerUrl"], timeout=30, suppress_origin=True)
+        self.ws = websocket.create_connection(
+            page["webSocketDebuggerUrl"], timeout=30, suppress_origin=True
+        )
         self.next_id = 0
         self.events: list[dict] = []
         for domain in ("Page", "Runtime", "Log", "Network"):
@@ -151,14 +157,23 @@ def problems(events: list[dict], base: str) -> list[str]:
             if not url.startswith((base, "data:", "blob:", "about:")):
                 out.append(f"request outside the site: {url}")
         if m == "Runtime.consoleAPICalled" and p.get("type") in ("error", "assert"):
-            text = " ".join(str(a.get("value", a.get("description", ""))) for a in p.get("args", []))
+            text = " ".join(
+                str(a.get("value", a.get("description", ""))) for a in p.get("args", [])
+            )
             out.append(f"console.{p['type']}: {text}")
         elif m == "Runtime.exceptionThrown":
             d = p.get("exceptionDetails", {})
-            out.append(f"uncaught exception: {d.get('exception', {}).get('description') or d.get('text')}")
+            out.append(
+                f"uncaught exception: {d.get('exception', {}).get('description') or d.get('text')}"
+            )
         elif m == "Log.entryAdded" and p.get("entry", {}).get("level") == "error":
             entry = p["entry"]
-            out.append(f"console error ({entry.get('source')}): {entry.get('text')} {entry.get('url', '')}".rstrip())
+            out.append(
+                (
+                    f"console error ({entry.get('source')}): {entry.get('text')}"
+                    f" {entry.get('url', '')}"
+                ).rstrip()
+            )
         elif m == "Network.loadingFailed" and not p.get("canceled"):
             out.append(f"request failed: {p.get('errorText')} ({p.get('type')})")
         elif m == "Network.responseReceived" and p.get("response", {}).get("status", 0) >= 400:
@@ -179,16 +194,22 @@ def nav_urls(nav: list, base: str) -> list[str]:
             if path.endswith(".md"):
                 path = path[: -len(".md")]
                 path = (
-                    "" if path == "index" else (path[: -len("/index")] + "/" if path.endswith("/index") else path + "/")
+                    ""
+                    if path == "index"
+                    else (path[: -len("/index")] + "/" if path.endswith("/index") else path + "/")
                 )
             urls.append(urljoin(base, path))
     return urls
 
 
 def main() -> int:
-    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    ap = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
     ap.add_argument("--site", required=True, type=Path)
-    ap.add_argument("--mkdocs", required=True, type=Path, help="mkdocs.yml (its nav lists the pages)")
+    ap.add_argument(
+        "--mkdocs", required=True, type=Path, help="mkdocs.yml (its nav lists the pages)"
+    )
     ap.add_argument("--screenshot", required=True, type=Path)
     ap.add_argument("--chromium", default=shutil.which("chromium") or "chromium")
     args = ap.parse_args()
@@ -237,14 +258,18 @@ def main() -> int:
                 found.append("no <h1> rendered")
             visited.append(url)
             status = "ok  " if not found else "FAIL"
-            print(f"{status} {url[len(base) - 1 :]:45} {title[:40]!r:44} {time.monotonic() - started:4.1f} s")
+            print(
+                f"{status} {url[len(base) - 1 :]:45} {title[:40]!r:44}"
+                f" {time.monotonic() - started:4.1f} s"
+            )
             for p in found:
                 failures.append(f"{url}: {p}")
                 print(f"     {p}")
             # Follow the site's navigation (mkdocs-material's sidebar) from the site's own pages.
             links = (
                 chrome.evaluate(
-                    "[...document.querySelectorAll('nav.md-nav--primary a.md-nav__link[href]')].map(a => a.href)"
+                    "[...document.querySelectorAll('nav.md-nav--primary a.md-nav__link[href]')]"
+                    ".map(a => a.href)"
                 )
                 or []
             )
@@ -260,7 +285,9 @@ def main() -> int:
         reached = {norm(u) for u in visited}
         missing = [u for u in expected if norm(u) not in reached]
         for u in missing:
-            failures.append(f"{u}: in mkdocs.yml's nav, but not reached through the site's navigation")
+            failures.append(
+                f"{u}: in mkdocs.yml's nav, but not reached through the site's navigation"
+            )
         if len(visited) < len(expected):
             failures.append(f"only {len(visited)} pages reached, the nav lists {len(expected)}")
 

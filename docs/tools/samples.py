@@ -41,7 +41,14 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
-LANGS = {"rust": "rust", "js": "js", "javascript": "js", "python": "python", "kotlin": "kotlin", "swift": "swift"}
+LANGS = {
+    "rust": "rust",
+    "js": "js",
+    "javascript": "js",
+    "python": "python",
+    "kotlin": "kotlin",
+    "swift": "swift",
+}
 TAG = re.compile(r"^<!--\s*sample:\s*([a-z0-9][a-z0-9-]*)((?:\s+[a-z-]+)*)\s*-->\s*$")
 FENCE = re.compile(r"^(\s*)(```+)\s*([A-Za-z0-9_+-]*)")
 
@@ -89,7 +96,9 @@ def extract(content: Path) -> list[Sample]:
                     if pending:
                         errors.append(f"{rel}:{pending[2]}: sample tag before a ```{info} block")
                 elif pending is None:
-                    errors.append(f"{rel}:{start}: ```{info} block without a <!-- sample: ID --> tag")
+                    errors.append(
+                        f"{rel}:{start}: ```{info} block without a <!-- sample: ID --> tag"
+                    )
                 else:
                     ident, flags, _ = pending
                     unknown = flags - {"compile-only"}
@@ -147,10 +156,18 @@ class SandboxProcess:
                 self.proc.wait()
 
 
-def run(cmd: list[str], cwd: Path, env: dict[str, str] | None = None, timeout: float | None = None) -> tuple[int, str]:
+def run(
+    cmd: list[str], cwd: Path, env: dict[str, str] | None = None, timeout: float | None = None
+) -> tuple[int, str]:
     try:
         p = subprocess.run(
-            cmd, check=False, cwd=cwd, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, timeout=timeout
+            cmd,
+            check=False,
+            cwd=cwd,
+            env=env,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.STDOUT,
+            timeout=timeout,
         )
     except subprocess.TimeoutExpired as e:
         out = e.stdout.decode(errors="replace") if isinstance(e.stdout, bytes) else ""
@@ -199,15 +216,21 @@ def blame(
 
 
 def main() -> int:
-    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    ap = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
     ap.add_argument("--content", required=True, type=Path, help="the site's docs_dir")
     ap.add_argument("--work", type=Path, help="scratch folder for the extracted samples")
     ap.add_argument("--sandbox-bin", help="the p100-sandbox binary")
     ap.add_argument("--langs", default="rust,js,python,kotlin", help="languages to run")
     ap.add_argument("--python", help="interpreter with the p100 wheel installed")
     ap.add_argument("--node-pkg", type=Path, help="the built npm package (bindings-wasm/pkg)")
-    ap.add_argument("--kotlin-cp", help="kotlinc:CLASSPATH:RUNTIME_CP:NATIVE_DIR (colon lists joined with ;)")
-    ap.add_argument("--swift-lib-dir", type=Path, help="the folder of libp100_mobile.a (Swift samples)")
+    ap.add_argument(
+        "--kotlin-cp", help="kotlinc:CLASSPATH:RUNTIME_CP:NATIVE_DIR (colon lists joined with ;)"
+    )
+    ap.add_argument(
+        "--swift-lib-dir", type=Path, help="the folder of libp100_mobile.a (Swift samples)"
+    )
     ap.add_argument("--only", help="run only this sample id")
     ap.add_argument("--list", action="store_true", help="list the samples and exit")
     args = ap.parse_args()
@@ -306,7 +329,10 @@ def main() -> int:
             (kdir / "src" / f"{s.id.replace('-', '_')}.kt").write_text(f"package {pkg}\n\n{s.code}")
         t0 = time.monotonic()
         jar = kdir / "samples.jar"
-        code, out = run([kotlinc, "-jvm-target", "17", "-cp", compile_cp, str(kdir / "src"), "-d", str(jar)], kdir)
+        code, out = run(
+            [kotlinc, "-jvm-target", "17", "-cp", compile_cp, str(kdir / "src"), "-d", str(jar)],
+            kdir,
+        )
         if code != 0:
             # Name the failing sample(s) by the file names in kotlinc's messages.
             blame(ks, out, lambda s: f"{s.id.replace('-', '_')}.kt", build_failed)
@@ -314,7 +340,13 @@ def main() -> int:
             if s not in build_failed:
                 pkg = "docs.samples." + s.id.replace("-", "_")
                 main_class = f"{pkg}.{s.id.replace('-', '_').capitalize()}Kt"
-                runnable[s] = ["java", f"-Djna.library.path={native}", "-cp", f"{jar}:{runtime_cp}", main_class]
+                runnable[s] = [
+                    "java",
+                    f"-Djna.library.path={native}",
+                    "-cp",
+                    f"{jar}:{runtime_cp}",
+                    main_class,
+                ]
         print(f"kotlin: {len(ks)} samples compiled in {time.monotonic() - t0:.1f} s")
 
     if "swift" in by_lang and "swift" in langs:
@@ -342,8 +374,9 @@ def main() -> int:
             "import PackageDescription\n\n"
             "let package = Package(\n"
             '    name: "P100DocsSamples",\n'
-            '    platforms: [.iOS(.v15), .macOS(.v12)],\n'
-            f'    dependencies: [.package(name: "P100", path: "{root / "bindings-mobile" / "swift"}")],\n'
+            "    platforms: [.iOS(.v15), .macOS(.v12)],\n"
+            '    dependencies: [.package(name: "P100", '
+            f'path: "{root / "bindings-mobile" / "swift"}")],\n'
             "    targets: [\n" + ",\n".join(targets) + "\n    ]\n)\n"
         )
         swift = [str(root / "scripts" / "swift.sh")]
@@ -387,7 +420,14 @@ def main() -> int:
             results.append((s, "ok", secs, ""))
         else:
             tail = "\n".join(out.splitlines()[-60:])  # the whole output is in the log
-            results.append((s, "FAIL", secs, f"exit status {code}; output (log: {logs / (s.id + '.log')}):\n{tail}"))
+            results.append(
+                (
+                    s,
+                    "FAIL",
+                    secs,
+                    f"exit status {code}; output (log: {logs / (s.id + '.log')}):\n{tail}",
+                )
+            )
 
     failed = [r for r in results if r[1] == "FAIL"]
     for s, status, secs, note in results:
@@ -398,7 +438,10 @@ def main() -> int:
     counts = {st: sum(1 for r in results if r[1] == st) for st in ("ok", "FAIL", "not run")}
     print(f"docs samples: {counts['ok']} ok, {counts['FAIL']} failed, {counts['not run']} not run")
     if failed:
-        print("failed samples: " + ", ".join(f"{s.id} ({s.where})" for s, *_ in failed), file=sys.stderr)
+        print(
+            "failed samples: " + ", ".join(f"{s.id} ({s.where})" for s, *_ in failed),
+            file=sys.stderr,
+        )
         return 1
     if counts["ok"] == 0:
         print("docs samples: nothing ran", file=sys.stderr)

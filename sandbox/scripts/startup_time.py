@@ -4,6 +4,7 @@
 Usage: python3 sandbox/scripts/startup_time.py [path/to/p100-sandbox] [runs]
 (default: target/release/p100-sandbox, 10 runs). Prints each run and the median/max in ms.
 """
+
 import http.client
 import statistics
 import subprocess
@@ -34,8 +35,11 @@ def first_ok(deadline):
 times = []
 for i in range(RUNS):
     t0 = time.perf_counter()
-    p = subprocess.Popen([BIN, "--port", str(PORT), "--api-key", KEY],
-                         stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    p = subprocess.Popen(
+        [BIN, "--port", str(PORT), "--api-key", KEY],
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
     try:
         ok = first_ok(t0 + 10)
         ms = (time.perf_counter() - t0) * 1000
