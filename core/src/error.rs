@@ -4,7 +4,8 @@ use std::fmt;
 use std::time::Duration;
 
 crate::string_enum! {
-    /// Every P-code found in the P100 docs. Codes not listed decode to `Unknown(code)`.
+    /// Every P-code found in the P100 docs (and `P411`, named by the project brief but seen in
+    /// no stored doc page). Codes not listed decode to `Unknown(code)`.
     pub enum ErrorCode {
         /// 202 — POA pending.
         P211 = "P211",
@@ -12,7 +13,8 @@ crate::string_enum! {
         P403 = "P403",
         /// 400 — `invalid-currency`: currency not found.
         P410 = "P410",
-        /// 400 — user exists (an `externalUserId` was reused).
+        /// 400 — user exists (an `externalUserId` was reused). *Inferred*: named by the
+        /// project brief, never seen in the stored docs; do not rely on it alone.
         P411 = "P411",
         /// 400 — `invalid-user`: user does not exist.
         P412 = "P412",

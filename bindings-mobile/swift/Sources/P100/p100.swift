@@ -11620,7 +11620,8 @@ public func FfiConverterTypeEnvironment_lower(_ value: Environment) -> RustBuffe
 
 
 /**
- * Every P-code found in the P100 docs. Codes not listed decode to `Unknown(code)`.
+ * Every P-code found in the P100 docs (and `P411`, named by the project brief but seen in
+ * no stored doc page). Codes not listed decode to `Unknown(code)`.
  */
 
 public enum ErrorCode: Equatable, Hashable, CustomStringConvertible {
@@ -11638,7 +11639,8 @@ public enum ErrorCode: Equatable, Hashable, CustomStringConvertible {
      */
     case p410
     /**
-     * 400 — user exists (an `externalUserId` was reused).
+     * 400 — user exists (an `externalUserId` was reused). *Inferred*: named by the
+     * project brief, never seen in the stored docs; do not rely on it alone.
      */
     case p411
     /**

@@ -10346,7 +10346,8 @@ public object FfiConverterTypeEnvironment: FfiConverterRustBuffer<Environment> {
 
 
 /**
- * Every P-code found in the P100 docs. Codes not listed decode to `Unknown(code)`.
+ * Every P-code found in the P100 docs (and `P411`, named by the project brief but seen in
+ * no stored doc page). Codes not listed decode to `Unknown(code)`.
  */
 sealed class ErrorCode {
     
@@ -10369,7 +10370,8 @@ sealed class ErrorCode {
     
     
     /**
-     * 400 — user exists (an `externalUserId` was reused).
+     * 400 — user exists (an `externalUserId` was reused). *Inferred*: named by the
+     * project brief, never seen in the stored docs; do not rely on it alone.
      */
     object P411 : ErrorCode()
     
