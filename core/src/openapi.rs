@@ -838,6 +838,10 @@ fn operation(route: &Route, t: &OpTypes, g: &mut SchemaGenerator, ex: &mut Examp
                 }
             }
             "upload" => {
+                let max_files = match route.name {
+                    "kyc.upload_poa" => crate::validate::MAX_POA_FILES,
+                    _ => crate::validate::MAX_KYC_FILES,
+                };
                 let (mut props, mut required) = properties(&schema_value((input.inline)(g)));
                 for p in route.params() {
                     props.remove(p);
@@ -848,14 +852,20 @@ fn operation(route: &Route, t: &OpTypes, g: &mut SchemaGenerator, ex: &mut Examp
                     // One part or several, all named `files`: a single part is the file
                     // itself to multipart readers (Prism, in front of the sandbox, read it so).
                     json!({
-                        "description": "The files, as parts named `files` (JPEG, PNG or PDF; \
-                            checked by their first bytes): one part, or several.",
+                        "description": format!(
+                            "The files, as parts named `files` (JPEG, PNG or PDF, checked by \
+                             their first bytes; at most {} bytes each): one part, or up to {} \
+                             in one call.",
+                            crate::validate::MAX_UPLOAD_BYTES,
+                            max_files
+                        ),
                         "anyOf": [
                             {"type": "string", "contentMediaType": "application/octet-stream"},
                             {
                                 "type": "array",
                                 "items": {"type": "string", "contentMediaType": "application/octet-stream"},
-                                "minItems": 1
+                                "minItems": 1,
+                                "maxItems": max_files
                             }
                         ]
                     }),
@@ -863,11 +873,15 @@ fn operation(route: &Route, t: &OpTypes, g: &mut SchemaGenerator, ex: &mut Examp
                 required.push("files".into());
                 request_body = Some(json!({
                     "required": true,
-                    "content": {"multipart/form-data": {"schema": {
-                        "type": "object",
-                        "properties": props,
-                        "required": required,
-                    }}}
+                    "content": {"multipart/form-data": {
+                        "schema": {
+                            "type": "object",
+                            "properties": props,
+                            "required": required,
+                        },
+                        // The types the docs allow (the SDK sends the one it recognised).
+                        "encoding": {"files": {"contentType": "image/jpeg, image/png, application/pdf"}}
+                    }}
                 }));
             }
             _ => {
