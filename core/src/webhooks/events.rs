@@ -9,19 +9,25 @@
 //! 1. **Envelope**: when the body has a `data` object, the payload is `data`, and the event
 //!    type is read from `event_type` (or `eventType`, `event`, `type`) next to it.
 //! 2. **Event type** (envelope or a flat body with `event_type`/`eventType`): matched by the
-//!    words it contains, most specific first — `crypto_deposit`, `crypto_withdrawal`,
-//!    `sepa_deposit`, `sepa` (transfer), `iban`, `kyc_file`, `poa`, `kyc`, `3ds`/`three_ds`/
-//!    `otp`, `activation`, `card` (transaction), `payment_link`/`checkout`, `order`,
-//!    `exchange`, `wallet`, `transfer`/`p2p`, `user`. Case, `.`, `-`, `/`, spaces and camelCase
-//!    only separate words (`sepa.deposit.received`, `SepaDeposit`, `card.threeDs.code`), so
-//!    the V0 receiver paths (`/webhook/kyc-files/status`, `/transfer-webhook`…) work too.
+//!    whole words it contains, most specific first — `crypto` with `deposit` or `withdrawal`;
+//!    `sepa` with a word of money coming in (`deposit`, `incoming`, `received`, `credit`…) →
+//!    SEPA deposit, else SEPA transfer; `iban`; `kyc` with `file`/`document`/`upload` → KYC
+//!    file; `poa`; `kyc` (verification; when the payload has none of its fields, the fields
+//!    decide); `3ds`/`three ds`/`otp`; `activation`; `card` with `transaction`/`payment` (any
+//!    other card type, `card.frozen`, is left to the fields); `payment link`/`checkout`;
+//!    `order`; `exchange`; `wallet`; `transfer`/`p2p`; `user` only with user-status words
+//!    (`user.status.changed`; `user.withdrawal.failed` is left to the fields). Case, `.`,
+//!    `-`, `/`, spaces and camelCase only separate words (`sepa.deposit.received`,
+//!    `SepaDeposit`, `card.threeDs.code`), so the V0 receiver paths
+//!    (`/webhook/kyc-files/status`, `/webhook/user/status`, `/transfer-webhook`…) work too.
 //! 3. **Fields present** (when there is no usable event type), in this order:
 //!    `cryptoDepositId` → crypto deposit; `orderId` → order status; `paymentLinkId` → payment
 //!    link; `exchangeId` or `currencyFrom`+`currencyTo` → exchange; `verificationStatus` or
 //!    `attemptStatus` → KYC verification; `activationCode` → card activation code;
 //!    `threeDsCode`/`otp` → card 3DS code; `cardId` with `transactionId` → card transaction;
 //!    `cardId` with `code` → 3DS code when the payload also has `amount` or `merchantName`,
-//!    else activation code; `cardId` with `amount`/`merchantName` → card transaction;
+//!    else activation code; `cardId` with `amount`/`merchantName` → card transaction; any
+//!    other body with `cardId` → unknown (a card status change is no user event);
 //!    `sepaDepositId`/`senderIban`/`senderName`, or a `type` naming a deposit or incoming
 //!    transfer → SEPA deposit; `destinationIban`, or `type` with `transferTitle` → SEPA
 //!    transfer; `withdrawalId`, `destination`, or `walletAddress` with `amount` → crypto
@@ -675,10 +681,24 @@ pub fn parse_event(body: &str) -> crate::Result<WebhookEvent> {
         None => (string_at(&outer, FLAT_TYPE_KEYS), outer),
     };
 
-    let kind = event_type
-        .as_deref()
-        .and_then(kind_from_type)
-        .or_else(|| detect(&payload));
+    let kind = match event_type.as_deref().and_then(kind_from_type) {
+        // Every field of a KYC verification is optional: a payload with none of them is the
+        // event its fields name, if they name one (`kyc.status` around a KYC-file payload).
+        Some(Kind::KycVerification)
+            if ![
+                "verificationStatus",
+                "attemptStatus",
+                "rejectionReason",
+                "verificationId",
+            ]
+            .iter()
+            .any(|k| payload.get(*k).is_some_and(|v| !v.is_null())) =>
+        {
+            detect(&payload).or(Some(Kind::KycVerification))
+        }
+        Some(kind) => Some(kind),
+        None => detect(&payload),
+    };
     let Some(kind) = kind else {
         return Ok(unknown(event_type));
     };
@@ -692,33 +712,46 @@ fn string_at(map: &Map<String, Value>, keys: &[&str]) -> Option<String> {
         .map(str::to_string)
 }
 
-/// Maps an event type (`crypto_deposit.status_changed`, `/webhook/kyc-files/status`…) to a kind.
+/// Maps an event type (`crypto_deposit.status_changed`, `/webhook/kyc-files/status`…) to a kind,
+/// by whole words (never by a part of one). A type that does not name an event this way is
+/// `None` (the payload's fields decide): the docs give one event type only, so a guess must
+/// never turn one event into another (`user.withdrawal.failed` is not a user status,
+/// `deposit.sepa.received` not an outgoing transfer, `card.frozen` not a card transaction).
 fn kind_from_type(event_type: &str) -> Option<Kind> {
-    let t = words(event_type.trim());
-    let has = |w: &str| t.contains(w);
-    let kind = if has("crypto_deposit") {
+    let joined = words(event_type.trim());
+    let w: Vec<&str> = joined.split('_').filter(|w| !w.is_empty()).collect();
+    let has = |x: &str| w.contains(&x);
+    let any = |xs: &[&str]| xs.iter().any(|x| has(x));
+    // Money coming in, as opposed to a transfer going out.
+    let incoming = any(&[
+        "deposit", "deposits", "incoming", "inbound", "received", "credit", "credited",
+    ]);
+    let kind = if has("crypto") && any(&["deposit", "deposits"]) {
         Kind::CryptoDeposit
-    } else if has("crypto_withdrawal") {
+    } else if has("crypto") && any(&["withdrawal", "withdrawals"]) {
         Kind::CryptoWithdrawal
-    } else if has("sepa_deposit") {
+    } else if has("sepa") && incoming {
         Kind::SepaDeposit
     } else if has("sepa") {
         Kind::SepaTransfer
     } else if has("iban") {
         Kind::IbanStatus
-    } else if has("kyc_file") {
+    } else if has("kyc") && any(&["file", "files", "document", "documents", "upload"]) {
         Kind::KycFile
     } else if has("poa") {
         Kind::PoaVerification
     } else if has("kyc") {
         Kind::KycVerification
-    } else if has("3ds") || has("three_ds") || has("3d_secure") || has("otp") {
+    } else if any(&["3ds", "otp"]) || (has("three") && has("ds")) || (has("3d") && has("secure")) {
         Kind::Card3dsCode
     } else if has("activation") {
         Kind::CardActivationCode
-    } else if has("card") {
+    } else if has("card") && any(&["transaction", "transactions", "payment", "purchase"]) {
         Kind::CardTransaction
-    } else if has("payment_link") || has("checkout") {
+    } else if has("card") {
+        // A card event the docs do not describe (`card.frozen`, `card.created`).
+        return None;
+    } else if (has("payment") && has("link")) || has("checkout") {
         Kind::PaymentLink
     } else if has("order") {
         Kind::OrderStatus
@@ -726,15 +759,39 @@ fn kind_from_type(event_type: &str) -> Option<Kind> {
         Kind::Exchange
     } else if has("wallet") {
         Kind::WalletCreated
-    } else if has("transfer") || has("p2p") {
+    } else if any(&["transfer", "p2p"]) && !incoming {
         Kind::Transfer
-    } else if has("user") {
+    } else if has("user") && w.iter().all(|x| USER_STATUS_WORDS.contains(x)) {
         Kind::UserStatus
     } else {
         return None;
     };
     Some(kind)
 }
+
+/// The words of a user-status event type (`/webhook/user/status`, `user.status.changed`,
+/// `user_balances_generated`); any other word (`user.withdrawal.failed`) names another event.
+const USER_STATUS_WORDS: &[&str] = &[
+    "user",
+    "users",
+    "status",
+    "state",
+    "changed",
+    "change",
+    "updated",
+    "update",
+    "webhook",
+    "event",
+    "balance",
+    "balances",
+    "generated",
+    "generation",
+    "created",
+    "active",
+    "activated",
+    "account",
+    "v1",
+];
 
 /// An event type as lower-case words joined by `_`: `.`, `-`, `/` and spaces separate words,
 /// and so does a change of case (`sepaDeposit`, `SepaDepositReceived`, `KYCFile`,
@@ -804,6 +861,9 @@ fn detect(p: &Map<String, Value>) -> Option<Kind> {
         if any(&["transactionId", "amount", "merchantName"]) {
             return Some(Kind::CardTransaction);
         }
+        // A card body of another kind (a status change: no payload is documented) is no
+        // user, IBAN or SEPA event either.
+        return None;
     }
     // An incoming SEPA transfer (a deposit) may carry a title or the credited IBAN too: its
     // own fields decide first.
@@ -871,6 +931,26 @@ mod tests {
         }
         assert_eq!(kind_from_type("card.3DS.code"), Some(Kind::Card3dsCode));
         assert_eq!(kind_from_type("P2P"), Some(Kind::Transfer));
+        // Whole words: the V0 receiver paths, and no event from a part of a word.
+        for (t, kind) in [
+            ("/webhook/user/status", Some(Kind::UserStatus)),
+            ("/webhook/kyc-files/status", Some(Kind::KycFile)),
+            ("/transfer-webhook", Some(Kind::Transfer)),
+            ("/crypto-withdrawal-webhook", Some(Kind::CryptoWithdrawal)),
+            ("sepa.incoming", Some(Kind::SepaDeposit)),
+            ("user.withdrawal.failed", None),
+            ("card.frozen", None),
+            ("superuser", None),
+            ("cardinal", None),
+        ] {
+            assert_eq!(kind_from_type(t), kind, "{t}");
+        }
+        // A `kyc` type around a payload with no verification field: the fields decide.
+        let e =
+            parse(r#"{"event_type":"kyc.status","data":{"externalUserId":"u","status":"ADDED"}}"#);
+        assert_eq!(e.name(), "kyc_file");
+        let e = parse(r#"{"event_type":"kyc.status","data":{"externalUserId":"u"}}"#);
+        assert_eq!(e.name(), "kyc_verification");
     }
 
     #[test]
