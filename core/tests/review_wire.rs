@@ -880,6 +880,55 @@ async fn money_call_2xx_carrying_a_p_code_is_not_reported_as_having_happened() {
     assert!(wrong.is_empty(), "{}", wrong.join("\n"));
 }
 
+/// The same for a call whose reply the SDK does not read (block a card, upload a POA…): a 2xx
+/// carrying a P-code was taken for a success, so a refusal in the body was reported as done.
+/// Now an `Api` error with its code, outcome `unknown` (a write). The documented 2xx code
+/// P211 ("POA pending", HTTP 202, a success status in the docs) stays a success.
+#[tokio::test]
+async fn a_call_without_a_reply_model_does_not_take_a_2xx_p_code_for_success() {
+    let body =
+        r#"{"errorCode":"P434","errorName":"card-not-found","errorMessage":"Card does not exist"}"#;
+    let peer = always(vec![Step::W(json_resp("200 OK", body))]).await;
+    let c = client(&peer.url, 2000);
+    let e = c
+        .cards()
+        .block(&p100::models::CardRef::new("u-1", "c-1"))
+        .await
+        .unwrap_err();
+    assert_eq!(peer.count(), 1);
+    assert_eq!(e.kind(), ErrorKind::Api, "{e:?}");
+    assert_eq!(e.code(), Some(&p100::ErrorCode::P434), "{e:?}");
+    assert_eq!(e.outcome(), Outcome::Unknown, "{e:?}");
+    assert!(!e.is_retryable());
+
+    // A success envelope without a P-code (or an empty body) stays a success.
+    for body in [r#"{"errorCode":0,"message":"ok"}"#, "", "{}"] {
+        let peer = always(vec![Step::W(json_resp("200 OK", body))]).await;
+        let c = client(&peer.url, 2000);
+        let r = c
+            .cards()
+            .block(&p100::models::CardRef::new("u-1", "c-1"))
+            .await;
+        assert!(r.is_ok(), "{body:?}: {r:?}");
+    }
+
+    // 202 P211 on a POA upload: the docs' success status.
+    let png: &[u8] = &[0x89, 0x50, 0x4E, 0x47, 0x0D, 0x0A, 0x1A, 0x0A, 0, 0, 0, 0];
+    let peer = always(vec![Step::W(json_resp(
+        "202 Accepted",
+        r#"{"errorCode":"P211","errorName":"poa-pending","errorMessage":"POA pending"}"#,
+    ))])
+    .await;
+    let c = client(&peer.url, 2000);
+    let request = p100::models::PoaFilesRequest {
+        external_user_id: "u-1".into(),
+        files: vec![p100::models::FileUpload::new("poa.png", png.to_vec())],
+    };
+    let r = c.kyc().upload_poa(&request).await;
+    assert!(r.is_ok(), "{r:?}");
+    assert_eq!(peer.count(), 1);
+}
+
 /// A 400 whose body P100 sent gzip-compressed although the client never asked for it: the SDK
 /// cannot read its code, which may be P500. Like a 400 whose body was cut before its code
 /// (already `unknown` in the core), it must not be called a refusal. (Debatable: a

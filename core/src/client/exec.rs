@@ -429,7 +429,7 @@ pub fn decode<T: DeserializeOwned>(prepared: &Prepared, resp: &HttpResponse) -> 
 /// the status says yes, the body says no. Its code is kept and, after a write, the outcome is
 /// `unknown` (neither `accepted`, which would hide a refusal, nor `rejected`, which would invite
 /// a second payment): reconcile before sending again. `None` for any other body.
-fn error_in_success(prepared: &Prepared, resp: &HttpResponse) -> Option<Error> {
+pub(crate) fn error_in_success(prepared: &Prepared, resp: &HttpResponse) -> Option<Error> {
     let body = ErrorBody::read(&resp.body)?;
     let code = body.error_code.as_deref().filter(|c| is_p_code(c))?;
     let code = ErrorCode::parse(code);

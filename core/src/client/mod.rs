@@ -38,7 +38,7 @@ pub use settings::{Settings, Unit, WaitSettings};
 use crate::log::AttemptOutcome;
 pub use wait::WaitOptions;
 
-use crate::error::{Error, ErrorKind, Outcome, Result};
+use crate::error::{Error, ErrorCode, ErrorKind, Outcome, Result};
 use crate::routes::Method;
 use crate::transport::{self, Transport};
 
@@ -346,8 +346,16 @@ impl Client {
     }
 
     /// Sends and ignores the reply body (calls whose reply the docs do not describe).
+    /// A call whose reply the SDK does not read. A 2xx whose body is a P100 error is not taken
+    /// for a success, as in [`decode`]: the status says yes, the body says no (outcome
+    /// `unknown` after a write). The one exception is the documented 2xx code `P211` ("POA
+    /// pending", HTTP 202, a success status in the docs).
     pub(crate) async fn call_unit(&self, prepared: Prepared) -> Result<()> {
-        self.send(&prepared).await.map(|_| ())
+        let resp = self.send(&prepared).await?;
+        match exec::error_in_success(&prepared, &resp) {
+            Some(e) if e.code() != Some(&ErrorCode::P211) => Err(e),
+            _ => Ok(()),
+        }
     }
 
     /// The escape hatch: sends any call with auth, retries and error mapping, for endpoints
