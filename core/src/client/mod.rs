@@ -345,15 +345,21 @@ impl Client {
         })
     }
 
-    /// Sends and ignores the reply body (calls whose reply the docs do not describe).
-    /// A call whose reply the SDK does not read. A 2xx whose body is a P100 error is not taken
-    /// for a success, as in [`decode`]: the status says yes, the body says no (outcome
-    /// `unknown` after a write). The one exception is the documented 2xx code `P211` ("POA
-    /// pending", HTTP 202, a success status in the docs).
+    /// Sends a call whose reply the SDK does not read (the docs describe none). A 2xx whose
+    /// body is a P100 error is not taken for a success, as in [`decode`]: the status says yes,
+    /// the body says no (outcome `unknown` after a write, with its fingerprint). The one
+    /// exception is the documented 2xx code `P211` ("POA pending", HTTP 202, a success status
+    /// in the docs).
     pub(crate) async fn call_unit(&self, prepared: Prepared) -> Result<()> {
+        let sent_at_ms = exec::now_unix_ms();
         let resp = self.send(&prepared).await?;
         match exec::error_in_success(&prepared, &resp) {
-            Some(e) if e.code() != Some(&ErrorCode::P211) => Err(e),
+            Some(e) if e.code() != Some(&ErrorCode::P211) => {
+                let fp = Fingerprint::of(&prepared, sent_at_ms);
+                Err(e
+                    .with_fingerprint(fp)
+                    .without_secret(self.config.api_key.expose()))
+            }
             _ => Ok(()),
         }
     }
