@@ -899,10 +899,8 @@ async fn a_call_without_a_reply_model_does_not_take_a_2xx_p_code_for_success() {
     assert_eq!(e.kind(), ErrorKind::Api, "{e:?}");
     assert_eq!(e.code(), Some(&p100::ErrorCode::P434), "{e:?}");
     assert_eq!(e.outcome(), Outcome::Unknown, "{e:?}");
-    assert!(
-        e.fingerprint().is_some(),
-        "nothing to reconcile with: {e:?}"
-    );
+    // No fingerprint: blocking a card moves no money (fingerprints are for money calls).
+    assert!(e.fingerprint().is_none(), "{e:?}");
     assert!(!e.is_retryable());
 
     // A success envelope without a P-code (or an empty body) stays a success.
