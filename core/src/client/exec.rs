@@ -394,10 +394,12 @@ pub fn decode<T: DeserializeOwned>(prepared: &Prepared, resp: &HttpResponse) -> 
     } else {
         body
     };
-    let result = serde_json::from_slice::<T>(body).map_err(|e| {
-        let offset = byte_offset(body, e.line(), e.column());
-        (path_at(body, offset), describe_serde_error(&e))
-    });
+    let result = serde_json::from_slice::<T>(body)
+        .or_else(|e| without_second_names(body, &e).ok_or(e))
+        .map_err(|e| {
+            let offset = byte_offset(body, e.line(), e.column());
+            (path_at(body, offset), describe_serde_error(&e))
+        });
     // A write's reply whose id is empty (`{"transferId": ""}`) decodes, but the operation it
     // created cannot be followed: an `accepted` error with the raw body and the fingerprint.
     let empty = (!prepared.method.is_idempotent_read())
@@ -423,6 +425,113 @@ pub fn decode<T: DeserializeOwned>(prepared: &Prepared, resp: &HttpResponse) -> 
             &format!("its reply could not be read ({what}{at})"),
         )
     })
+}
+
+/// Most rounds and attempts of [`without_second_names`] (it runs only on a refused reply).
+const SECOND_NAME_ROUNDS: usize = 4;
+const SECOND_NAME_ATTEMPTS: usize = 64;
+
+/// A reply that carries one field under two of its names (`transferId` and its alias `id`,
+/// `poaRequired` and `poaRequiredForExtended`): P100 renamed fields between generations of its
+/// docs, and a reply in transition may send both. serde refuses that (`duplicate field`), which
+/// would make the reply of an operation that happened unreadable. When both names hold the
+/// same value, decodes it again with the other name removed from the object that holds the
+/// field's main name: the one removal that makes serde's complaint go away is that of the
+/// second name. Two different values stay refused (an `accepted` decode error with the raw
+/// body): which one is right cannot be known. Only on that error, bounded, through text
+/// (amounts stay exact).
+fn without_second_names<T: DeserializeOwned>(body: &[u8], first: &serde_json::Error) -> Option<T> {
+    fn duplicate(e: &serde_json::Error) -> Option<String> {
+        let msg = e.to_string();
+        let rest = msg.strip_prefix("duplicate field `")?;
+        rest.split('`').next().map(str::to_string)
+    }
+    fn escape(key: &str) -> String {
+        key.replace('~', "~0").replace('/', "~1")
+    }
+    fn same_value(a: &serde_json::Value, b: &serde_json::Value) -> bool {
+        use serde_json::Value::{Number, String};
+        match (a, b) {
+            (String(s), Number(n)) | (Number(n), String(s)) => *s == n.to_string(),
+            _ => a == b,
+        }
+    }
+    /// Every object of `v` holding `key`, by JSON pointer.
+    fn holders(v: &serde_json::Value, key: &str, at: String, out: &mut Vec<String>) {
+        match v {
+            serde_json::Value::Object(m) => {
+                if m.contains_key(key) {
+                    out.push(at.clone());
+                }
+                for (k, child) in m {
+                    holders(child, key, format!("{at}/{}", escape(k)), out);
+                }
+            }
+            serde_json::Value::Array(items) => {
+                for (i, child) in items.iter().enumerate() {
+                    holders(child, key, format!("{at}/{i}"), out);
+                }
+            }
+            _ => {}
+        }
+    }
+    let mut field = duplicate(first)?;
+    let mut value: serde_json::Value = serde_json::from_slice(body).ok()?;
+    // The same name twice (`{"transferId":"a","transferId":"b"}`) is not two names: it stays
+    // refused (reading it through a `Value` would keep the last one silently).
+    if serde_json::from_str::<T>(&value.to_string()).is_ok() {
+        return None;
+    }
+    let mut attempts = 0;
+    for _ in 0..SECOND_NAME_ROUNDS {
+        let mut found = None;
+        let mut at = Vec::new();
+        holders(&value, &field, String::new(), &mut at);
+        'objects: for pointer in at {
+            let keys: Vec<String> = match value.pointer(&pointer) {
+                Some(serde_json::Value::Object(m)) => m.keys().cloned().collect(),
+                _ => continue,
+            };
+            let Some(kept) = value
+                .pointer(&format!("{pointer}/{}", escape(&field)))
+                .cloned()
+            else {
+                continue;
+            };
+            // Only a name whose value is the same (as text: `"12"` and `12` are one id): of two
+            // different values, which one is right cannot be known.
+            let same = |v: Option<&serde_json::Value>| v.is_some_and(|v| same_value(v, &kept));
+            for key in keys.into_iter().filter(|k| *k != field) {
+                let here = format!("{pointer}/{}", escape(&key));
+                if !same(value.pointer(&here)) {
+                    continue;
+                }
+                attempts += 1;
+                if attempts > SECOND_NAME_ATTEMPTS {
+                    return None;
+                }
+                let mut trial = value.clone();
+                if let Some(serde_json::Value::Object(m)) = trial.pointer_mut(&pointer) {
+                    m.remove(&key);
+                }
+                match serde_json::from_str::<T>(&trial.to_string()) {
+                    Ok(decoded) => return Some(decoded),
+                    Err(e) => match duplicate(&e) {
+                        // Another field named twice: this removal was right, go on.
+                        Some(next) if next != field => {
+                            found = Some((trial, next));
+                            break 'objects;
+                        }
+                        _ => {}
+                    },
+                }
+            }
+        }
+        let (trial, next) = found?;
+        value = trial;
+        field = next;
+    }
+    None
 }
 
 /// A 2xx reply that does not decode and whose body is a P100 error (`{"errorCode": "P433", …}`):
@@ -733,6 +842,62 @@ pub fn retry_delay(
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    fn reply(body: &str) -> HttpResponse {
+        HttpResponse {
+            status: 200,
+            headers: Vec::new(),
+            body: body.as_bytes().to_vec(),
+        }
+    }
+
+    #[test]
+    fn a_field_sent_under_two_of_its_names_is_read_by_its_main_name() {
+        use crate::models::{CreateUserResponse, OrderDetails, SepaTransferCreated};
+        let sepa = Prepared::new(&crate::routes::PARTNER_SEPA_TRANSFER, &[]).unwrap();
+        let created: SepaTransferCreated =
+            decode(&sepa, &reply(r#"{"id":"t-1","transferId":"t-1"}"#)).unwrap();
+        assert_eq!(created.transfer_id, "t-1");
+        // The same id as text and as a number.
+        let created: SepaTransferCreated =
+            decode(&sepa, &reply(r#"{"transferId":"12","id":12}"#)).unwrap();
+        assert_eq!(created.transfer_id, "12");
+        let user: CreateUserResponse = decode(
+            &sepa,
+            &reply(r#"{"userId":"u","poaRequired":true,"poaRequiredForExtended":true}"#),
+        )
+        .unwrap();
+        assert_eq!(user.poa_required, Some(true));
+        // Different values: which one is right cannot be known, the reply stays refused.
+        let body = r#"{"transferId":"t-2","id":"999"}"#;
+        let e = decode::<SepaTransferCreated>(&sepa, &reply(body)).unwrap_err();
+        assert_eq!(e.outcome(), Outcome::Accepted, "{e:?}");
+        assert_eq!(e.raw_body(), Some(body));
+        let body = r#"{"userId":"u","poaRequired":true,"poaRequiredForExtended":false}"#;
+        let e = decode::<CreateUserResponse>(&sepa, &reply(body)).unwrap_err();
+        assert!(e.message().contains("duplicate field"), "{e}");
+        // Two fields each under two names, amounts exact.
+        let order: OrderDetails = decode(
+            &sepa,
+            &reply(
+                r#"{"id":"o-1","orderId":"o-1","currency":"usdc","cryptocurrency":"usdc",
+                    "receivedAmount":412.607142,"status":"COMPLETED","lockId":"l-1"}"#,
+            ),
+        )
+        .unwrap();
+        assert_eq!(order.order_id, "o-1");
+        let received = order.received_amount.map(|a| a.to_string());
+        assert_eq!(received.as_deref(), Some("412.607142"));
+        assert_eq!(order.currency, Some(crate::Currency::Usdc));
+        // The same name twice is still refused, with the reply kept (outcome accepted).
+        let e = decode::<SepaTransferCreated>(
+            &sepa,
+            &reply(r#"{"transferId":"a","transferId":"b","x":1}"#),
+        )
+        .unwrap_err();
+        assert_eq!(e.outcome(), Outcome::Accepted, "{e:?}");
+        assert!(e.message().contains("duplicate field"), "{e}");
+    }
 
     #[test]
     fn only_an_empty_created_id_makes_a_write_reply_unusable() {
