@@ -3310,7 +3310,7 @@ class CreateUserResponse:
         """P100's id of the user."""
     @property
     def poa_required(self) -> bool | None:
-        """True when a proof-of-address document must be uploaded (`poaRequired` or `poaRequiredForExtended`)."""
+        """Whether a proof-of-address document is asked for: `poaRequired`, or in the newest replies `poaRequiredForExtended` (for the extended limits; the newest docs add that the POA requirement is currently suspended, so that POA need not be sent even when this is true)."""
     @property
     def balances(self) -> Balances | None:
         """Balances created with the user, when the reply includes them."""

@@ -164,8 +164,10 @@ model! {
         #[cfg_attr(feature = "openapi", schemars(with = "crate::openapi::IdText"))]
         #[serde(deserialize_with = "super::de::id_text")]
         pub user_id: String,
-        /// True when a proof-of-address document must be uploaded (`poaRequired` or
-        /// `poaRequiredForExtended`).
+        /// Whether a proof-of-address document is asked for: `poaRequired`, or in the newest
+        /// replies `poaRequiredForExtended` (for the extended limits; the newest docs add that
+        /// the POA requirement is currently suspended, so that POA need not be sent even when
+        /// this is true).
         #[serde(default, alias = "poaRequiredForExtended")]
         #[cfg_attr(feature = "openapi", schemars(extend("x-p100-aliases" = ["poaRequiredForExtended"])))]
         pub poa_required: Option<bool>,

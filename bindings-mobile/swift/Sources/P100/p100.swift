@@ -2440,8 +2440,10 @@ public struct CreateUserResponse: Equatable, Hashable {
      */
     public let userId: String
     /**
-     * True when a proof-of-address document must be uploaded (`poaRequired` or
-     * `poaRequiredForExtended`).
+     * Whether a proof-of-address document is asked for: `poaRequired`, or in the newest
+     * replies `poaRequiredForExtended` (for the extended limits; the newest docs add that
+     * the POA requirement is currently suspended, so that POA need not be sent even when
+     * this is true).
      */
     public let poaRequired: Bool?
     /**
@@ -2456,8 +2458,10 @@ public struct CreateUserResponse: Equatable, Hashable {
          * P100's id of the user.
          */userId: String, 
         /**
-         * True when a proof-of-address document must be uploaded (`poaRequired` or
-         * `poaRequiredForExtended`).
+         * Whether a proof-of-address document is asked for: `poaRequired`, or in the newest
+         * replies `poaRequiredForExtended` (for the extended limits; the newest docs add that
+         * the POA requirement is currently suspended, so that POA need not be sent even when
+         * this is true).
          */poaRequired: Bool?, 
         /**
          * Balances created with the user, when the reply includes them.

@@ -2898,8 +2898,10 @@ data class CreateUserResponse (
     val `userId`: kotlin.String
     , 
     /**
-     * True when a proof-of-address document must be uploaded (`poaRequired` or
-     * `poaRequiredForExtended`).
+     * Whether a proof-of-address document is asked for: `poaRequired`, or in the newest
+     * replies `poaRequiredForExtended` (for the extended limits; the newest docs add that
+     * the POA requirement is currently suspended, so that POA need not be sent even when
+     * this is true).
      */
     val `poaRequired`: kotlin.Boolean?
     , 
