@@ -206,8 +206,9 @@ model! {
     /// that name is accepted on decode, never sent.
     pub struct UserSepaTransferRequest {
         /// The partner's id of the paying user.
+        // No `x-p100-aliases` for the OpenAPI spec: it describes what is sent, and the alias is
+        // only read (from a host value), never sent to P100.
         #[serde(alias = "externalUserId")]
-        #[cfg_attr(feature = "openapi", schemars(extend("x-p100-aliases" = ["externalUserId"])))]
         pub source_external_user_id: String,
         /// Amount in EUR.
         pub amount: Amount,
