@@ -435,9 +435,9 @@ const SECOND_NAME_ATTEMPTS: usize = 64;
 /// `poaRequired` and `poaRequiredForExtended`): P100 renamed fields between generations of its
 /// docs, and a reply in transition may send both. serde refuses that (`duplicate field`), which
 /// would make the reply of an operation that happened unreadable. When both names hold the
-/// same value, decodes it again with the other name removed from the object that holds the
-/// field's main name: the one removal that makes serde's complaint go away is that of the
-/// second name. Two different values stay refused (an `accepted` decode error with the raw
+/// same value, decodes it again with the other name removed from the objects that hold the
+/// field's main name (every record of a list): only the removal of the second name makes
+/// serde's complaint go away. Two different values stay refused (an `accepted` decode error with the raw
 /// body): which one is right cannot be known. Only on that error, bounded, through text
 /// (amounts stay exact).
 fn without_second_names<T: DeserializeOwned>(body: &[u8], first: &serde_json::Error) -> Option<T> {
@@ -484,50 +484,52 @@ fn without_second_names<T: DeserializeOwned>(body: &[u8], first: &serde_json::Er
     }
     let mut attempts = 0;
     for _ in 0..SECOND_NAME_ROUNDS {
-        let mut found = None;
         let mut at = Vec::new();
         holders(&value, &field, String::new(), &mut at);
-        'objects: for pointer in at {
-            let keys: Vec<String> = match value.pointer(&pointer) {
-                Some(serde_json::Value::Object(m)) => m.keys().cloned().collect(),
-                _ => continue,
-            };
-            let Some(kept) = value
-                .pointer(&format!("{pointer}/{}", escape(&field)))
-                .cloned()
-            else {
+        // The other names with the field's value, in each object that holds the field (a list
+        // of records may carry both names in every record).
+        let mut seconds: Vec<(String, String)> = Vec::new();
+        for pointer in &at {
+            let Some(serde_json::Value::Object(m)) = value.pointer(pointer) else {
                 continue;
             };
-            // Only a name whose value is the same (as text: `"12"` and `12` are one id): of two
-            // different values, which one is right cannot be known.
-            let same = |v: Option<&serde_json::Value>| v.is_some_and(|v| same_value(v, &kept));
-            for key in keys.into_iter().filter(|k| *k != field) {
-                let here = format!("{pointer}/{}", escape(&key));
-                if !same(value.pointer(&here)) {
-                    continue;
-                }
-                attempts += 1;
-                if attempts > SECOND_NAME_ATTEMPTS {
-                    return None;
-                }
-                let mut trial = value.clone();
-                if let Some(serde_json::Value::Object(m)) = trial.pointer_mut(&pointer) {
-                    m.remove(&key);
-                }
-                match serde_json::from_str::<T>(&trial.to_string()) {
-                    Ok(decoded) => return Some(decoded),
-                    Err(e) => match duplicate(&e) {
-                        // Another field named twice: this removal was right, go on.
-                        Some(next) if next != field => {
-                            found = Some((trial, next));
-                            break 'objects;
-                        }
-                        _ => {}
-                    },
+            let Some(kept) = m.get(&field) else {
+                continue;
+            };
+            for (key, v) in m {
+                if *key != field && same_value(v, kept) {
+                    seconds.push((pointer.clone(), key.clone()));
                 }
             }
         }
-        let (trial, next) = found?;
+        let mut keys: Vec<&String> = seconds.iter().map(|(_, k)| k).collect();
+        keys.sort();
+        keys.dedup();
+        let mut progress = None;
+        for key in keys {
+            attempts += 1;
+            if attempts > SECOND_NAME_ATTEMPTS {
+                return None;
+            }
+            let mut trial = value.clone();
+            for (pointer, _) in seconds.iter().filter(|(_, k)| k == key) {
+                if let Some(serde_json::Value::Object(m)) = trial.pointer_mut(pointer) {
+                    m.remove(key);
+                }
+            }
+            match serde_json::from_str::<T>(&trial.to_string()) {
+                Ok(decoded) => return Some(decoded),
+                // Another field named twice: this removal was right, go on with that one.
+                Err(e) => match duplicate(&e) {
+                    Some(next) if next != field => {
+                        progress = Some((trial, next));
+                        break;
+                    }
+                    _ => {}
+                },
+            }
+        }
+        let (trial, next) = progress?;
         value = trial;
         field = next;
     }
@@ -889,6 +891,14 @@ mod tests {
         let received = order.received_amount.map(|a| a.to_string());
         assert_eq!(received.as_deref(), Some("412.607142"));
         assert_eq!(order.currency, Some(crate::Currency::Usdc));
+        // In every record of a list.
+        let list: Vec<SepaTransferCreated> = decode(
+            &sepa,
+            &reply(r#"[{"transferId":"a","id":"a"},{"id":"b","transferId":"b"}]"#),
+        )
+        .unwrap();
+        let ids: Vec<&str> = list.iter().map(|c| c.transfer_id.as_str()).collect();
+        assert_eq!(ids, ["a", "b"]);
         // The same name twice is still refused, with the reply kept (outcome accepted).
         let e = decode::<SepaTransferCreated>(
             &sepa,
