@@ -441,6 +441,31 @@ const SECOND_NAME_ATTEMPTS: usize = 64;
 /// body): which one is right cannot be known. Only on that error, bounded, through text
 /// (amounts stay exact).
 fn without_second_names<T: DeserializeOwned>(body: &[u8], first: &serde_json::Error) -> Option<T> {
+    // Generic only in this closure, through `from_slice` like the first attempt: the work on
+    // the JSON tree is compiled once, not once per reply type (the wasm package stays small).
+    let mut decoded = None;
+    let read = second_names_removed(
+        body,
+        first,
+        &mut |text| match serde_json::from_slice::<T>(text) {
+            Ok(value) => {
+                decoded = Some(value);
+                None
+            }
+            Err(e) => Some(e),
+        },
+    );
+    // Not the same name twice, which decodes through a tree that kept only its last value.
+    decoded.filter(|_| read)
+}
+
+/// The work of [`without_second_names`]: `decodes` tries one text (`None` when it decoded);
+/// true when the last text tried is the reply read.
+fn second_names_removed(
+    body: &[u8],
+    first: &serde_json::Error,
+    decodes: &mut dyn FnMut(&[u8]) -> Option<serde_json::Error>,
+) -> bool {
     fn duplicate(e: &serde_json::Error) -> Option<String> {
         let msg = e.to_string();
         let rest = msg.strip_prefix("duplicate field `")?;
@@ -475,12 +500,16 @@ fn without_second_names<T: DeserializeOwned>(body: &[u8], first: &serde_json::Er
             _ => {}
         }
     }
-    let mut field = duplicate(first)?;
-    let mut value: serde_json::Value = serde_json::from_slice(body).ok()?;
+    let Some(mut field) = duplicate(first) else {
+        return false;
+    };
+    let Ok(mut value) = serde_json::from_slice::<serde_json::Value>(body) else {
+        return false;
+    };
     // The same name twice (`{"transferId":"a","transferId":"b"}`) is not two names: it stays
     // refused (reading it through a `Value` would keep the last one silently).
-    if serde_json::from_str::<T>(&value.to_string()).is_ok() {
-        return None;
+    if decodes(value.to_string().as_bytes()).is_none() {
+        return false;
     }
     let mut attempts = 0;
     for _ in 0..SECOND_NAME_ROUNDS {
@@ -509,7 +538,7 @@ fn without_second_names<T: DeserializeOwned>(body: &[u8], first: &serde_json::Er
         for key in keys {
             attempts += 1;
             if attempts > SECOND_NAME_ATTEMPTS {
-                return None;
+                return false;
             }
             let mut trial = value.clone();
             for (pointer, _) in seconds.iter().filter(|(_, k)| k == key) {
@@ -517,10 +546,10 @@ fn without_second_names<T: DeserializeOwned>(body: &[u8], first: &serde_json::Er
                     m.remove(key);
                 }
             }
-            match serde_json::from_str::<T>(&trial.to_string()) {
-                Ok(decoded) => return Some(decoded),
+            match decodes(trial.to_string().as_bytes()) {
+                None => return true,
                 // Another field named twice: this removal was right, go on with that one.
-                Err(e) => match duplicate(&e) {
+                Some(e) => match duplicate(&e) {
                     Some(next) if next != field => {
                         progress = Some((trial, next));
                         break;
@@ -529,11 +558,13 @@ fn without_second_names<T: DeserializeOwned>(body: &[u8], first: &serde_json::Er
                 },
             }
         }
-        let (trial, next) = progress?;
+        let Some((trial, next)) = progress else {
+            return false;
+        };
         value = trial;
         field = next;
     }
-    None
+    false
 }
 
 /// A 2xx reply that does not decode and whose body is a P100 error (`{"errorCode": "P433", …}`):
