@@ -903,6 +903,18 @@ async fn a_call_without_a_reply_model_does_not_take_a_2xx_p_code_for_success() {
     assert!(e.fingerprint().is_none(), "{e:?}");
     assert!(!e.is_retryable());
 
+    // A body that echoes the API key never brings it into the error.
+    let body = format!(r#"{{"errorCode":"P403","errorMessage":"key {KEY} is not allowed"}}"#);
+    let peer = always(vec![Step::W(json_resp("200 OK", &body))]).await;
+    let e = client(&peer.url, 2000)
+        .cards()
+        .block(&p100::models::CardRef::new("u-1", "c-1"))
+        .await
+        .unwrap_err();
+    let shown = format!("{e:?} {e} {}", e.raw_body().unwrap_or_default());
+    assert!(!shown.contains(KEY), "{shown}");
+    assert_eq!(e.code(), Some(&p100::ErrorCode::P403));
+
     // A success envelope without a P-code (or an empty body) stays a success.
     for body in [r#"{"errorCode":0,"message":"ok"}"#, "", "{}"] {
         let peer = always(vec![Step::W(json_resp("200 OK", body))]).await;
