@@ -11,6 +11,7 @@
 //! Errors print one line (kind, code, field, outcome, message) on stderr and exit with 1 (2 for
 //! a usage error).
 
+mod fields;
 mod listen;
 mod ops;
 
@@ -129,12 +130,14 @@ fn call_command() -> Command {
             if !op.ids.is_empty() {
                 long.push_str(&format!("\nPath ids: {}", op.ids.join(", ")));
             }
-            match op.route.input {
-                p100::routes::Input::None => {}
-                other => long.push_str(&format!("\nInput: {other:?}")),
-            }
             if let Some(out) = op.route.output {
-                long.push_str(&format!("\nOutput: {out}"));
+                long.push_str(&format!("\nResult: {out}"));
+            }
+            if let Some(fields) = fields::help(op.route.method.as_str(), op.route.path) {
+                long.push_str(&format!("\n\n{fields}"));
+            }
+            if op.upload {
+                long.push_str("\n\nFiles: --file PATH (repeat for several)");
             }
             let mut c = Command::new(op.name);
             if op.name.contains('_') {
