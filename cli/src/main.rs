@@ -106,7 +106,11 @@ fn call_command() -> Command {
         .arg_required_else_help(true);
     call = connection_args(call);
     for group in ops::groups() {
-        let mut g = Command::new(group)
+        let mut g = Command::new(group);
+        if group.contains('_') {
+            g = g.alias(group.replace('_', "-"));
+        }
+        let mut g = g
             .about(format!("Operations of the {group} group"))
             .subcommand_required(true)
             .arg_required_else_help(true);

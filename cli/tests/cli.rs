@@ -240,7 +240,33 @@ fn help_lists_every_operation_of_the_table() {
             "p100 call {group} {op} --help: {}",
             stderr(&o)
         );
+        // Every operation that takes input lists its fields, each a flag of its own (from the
+        // OpenAPI description: a route the description lacks would list none).
+        let help = stdout(&o);
+        if op_input_shape(op_entry(&manifest, name)) != "none" {
+            assert!(
+                help.contains("Fields (") && help.contains("\n  --"),
+                "p100 call {group} {op} --help lists no fields: {help}"
+            );
+        }
     }
+    // A group whose name has an underscore answers in kebab-case too.
+    let o = Command::new(BIN)
+        .args(["call", "payment-links", "--help"])
+        .output()
+        .expect("runs");
+    assert!(stdout(&o).contains("create_checkout"), "{}", stderr(&o));
+}
+
+fn op_entry<'a>(manifest: &'a serde_json::Value, name: &str) -> &'a serde_json::Value {
+    manifest["operations"]
+        .as_array()
+        .and_then(|ops| ops.iter().find(|o| o["operation"] == name))
+        .expect("in the manifest")
+}
+
+fn op_input_shape(op: &serde_json::Value) -> &str {
+    op["input"]["shape"].as_str().expect("shape")
 }
 
 #[test]
