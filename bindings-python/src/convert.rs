@@ -155,6 +155,8 @@ fn merge<'py>(
         Ok(d) => d.items().into_any(),
         Err(_) => mapping.cast::<PyMapping>()?.items()?.into_any(),
     };
+    // The names `out` already holds came from the call's dict (see `collect`).
+    let before: std::collections::HashSet<String> = out.keys().cloned().collect();
     let mut seen = std::collections::HashSet::new();
     for pair in items.try_iter()? {
         let (key, value): (Bound<'_, PyAny>, Bound<'_, PyAny>) = pair?.extract()?;
@@ -179,6 +181,15 @@ fn merge<'py>(
             // `external_user_id=` and `externalUserId=` in one call: which one is meant?
             return Err(validation(py, &at, "is given twice, under two spellings"));
         }
+        if before.contains(&wire) {
+            // `partner_transfer(saved, destination_iban=...)`: the dict's value or this one?
+            // Money must not go where only one of the two says.
+            return Err(validation(
+                py,
+                &at,
+                "is given twice, in the dict and as a keyword argument",
+            ));
+        }
         let json = to_json(&value, &at, depth + 1, keys)?;
         out.insert(wire, json);
     }
@@ -186,7 +197,7 @@ fn merge<'py>(
 }
 
 /// The fields of a call as a JSON object: the optional positional mapping, then the keyword
-/// arguments (which win over the mapping).
+/// arguments. A field in both (under any spelling) is refused: neither silently wins.
 fn collect<'py>(
     fields: Option<&Bound<'py, PyAny>>,
     kwargs: Option<&Bound<'py, PyDict>>,
@@ -297,10 +308,19 @@ fn file_list(value: &Bound<'_, PyAny>) -> PyResult<Vec<FileUpload>> {
         } else if item.is_instance(&pathlike)? || item.is_instance_of::<PyString>() {
             let path: String = os_fspath.call1((&item,))?.extract()?;
             let data = std::fs::read(&path).map_err(|e| {
+                // A str is a path. One that is not a plausible path may be the file's contents
+                // (base64 of an ID photo): never repeat it.
+                let shown = if path.len() <= 255 && !path.contains(['\n', '\r']) {
+                    format!("{path:?}")
+                } else {
+                    format!("the path given ({} characters)", path.chars().count())
+                };
                 validation(
                     py,
                     &format!("files[{i}]"),
-                    format!("cannot read {path:?}: {e}"),
+                    format!(
+                        "cannot read {shown}: {e} (a str is a file path; pass contents as bytes)"
+                    ),
                 )
             })?;
             let name = std::path::Path::new(&path)

@@ -286,5 +286,12 @@ def test_uploads_take_bytes_pairs_and_paths(client: p100.Client, tmp_path) -> No
             external_user_id=uid, files=[("big.pdf", b"%PDF-1.7\n" + b"x" * (6 << 20))]
         )
     assert info.value.field is not None and info.value.field.startswith("files")
-    with pytest.raises(p100.ValidationError):
+    with pytest.raises(p100.ValidationError) as info:
         client.kyc.upload_poa(external_user_id=uid, files=[tmp_path / "missing.pdf"])
+    assert info.value.field == "files[0]" and "missing.pdf" in str(info.value)
+    # A str is a path; one that is the file's contents (base64 of an ID photo) is not repeated.
+    contents = "/9j/4AAQSkZJRgABAQ" + "A" * 5000
+    with pytest.raises(p100.ValidationError) as info:
+        client.kyc.upload_poa(external_user_id=uid, files=[contents])
+    assert info.value.field == "files[0]" and "contents as bytes" in str(info.value)
+    assert "4AAQ" not in str(info.value) and len(str(info.value)) < 300, str(info.value)

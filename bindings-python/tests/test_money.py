@@ -99,11 +99,21 @@ def test_requests_are_decoded_by_the_core(client: p100.Client) -> None:
             currency="eur",
         )
     assert info.value.field == "destinationExternalUserId" and "twice" in str(info.value)
-    # Keywords still win over the positional mapping (documented): not "twice".
+    # A field in the dict and as a keyword: neither wins, whatever the spelling (the money
+    # must not go where only one of the two says), and nothing is sent.
+    for extra in ({"amount": "1"}, {"destination_external_user_id": "other"}):
+        with pytest.raises(p100.ValidationError) as info:
+            client.transfers.create(
+                {"destinationExternalUserId": "nobody", "amount": "1000"},
+                currency="eur",
+                **extra,  # type: ignore[arg-type]
+            )
+        assert "twice" in str(info.value) and "keyword" in str(info.value), info.value
+        assert info.value.outcome == "not_sent"
+    assert info.value.field == "destinationExternalUserId"
+    # Distinct fields in the dict and the keywords make one request.
     with pytest.raises(p100.P100Error) as info:
-        client.transfers.create(
-            {"destinationExternalUserId": "nobody", "amount": "1000"}, amount="1", currency="eur"
-        )
+        client.transfers.create({"destinationExternalUserId": "nobody"}, amount="1", currency="eur")
     assert info.value.kind != "validation", info.value
     with pytest.raises(p100.ValidationError) as info:
         client.cards.update_limits({"external_user_id": "u"}, card_id="c", daily_trx_all=[1])
