@@ -33,6 +33,9 @@ PKG = HERE / "python" / "p100"
 # The operation manifest (generated from core/src/routes.rs, drift-checked by the core's tests).
 MANIFEST = ROOT / "tests" / "operations.json"
 
+#: Exception names that are also built-in names: left out of ``__all__``.
+SHADOWS_BUILTIN = {"TimeoutError"}
+
 ERRORS = [
     "P100Error",
     "ValidationError",
@@ -767,7 +770,10 @@ def main() -> int:
     init_block += "".join(f"    {n} as {n},\n" for n in sorted(group_names))
     init_block += "".join(f"    {n} as {n},\n" for n in model_names)
     init_block += ")\n\n__all__ = [\n"
-    fixed = ["webhooks", "types", "__version__", *OUTCOME_NAMES, *ERRORS]
+    # `p100.TimeoutError` stays out of `from p100 import *`: it would hide the built-in one,
+    # which `asyncio.wait_for` raises, so `except TimeoutError:` would stop catching that.
+    starred = [e for e in ERRORS if e not in SHADOWS_BUILTIN]
+    fixed = ["webhooks", "types", "__version__", *OUTCOME_NAMES, *starred]
     init_block += "".join(f'    "{n}",\n' for n in fixed)
     init_block += "".join(f'    "{n}",\n' for n in ["AsyncClient", "Client", *sorted(group_names)])
     init_block += "".join(f'    "{n}",\n' for n in model_names)

@@ -171,12 +171,26 @@ def test_kinds_outcomes_and_events_match_the_manifest() -> None:
     assert list(p100.OUTCOMES) == manifest["outcomes"]
     kinds = {
         getattr(p100, name).default_kind
-        for name in p100.__all__
+        for name in dir(p100)
         if isinstance(getattr(p100, name), type) and issubclass(getattr(p100, name), p100.P100Error)
     }
     assert set(manifest["errorKinds"]) <= kinds
     events = [n for n in p100.webhooks.EVENT_NAMES.values() if n != "unknown"]
     assert events == manifest["webhookEvents"]
+
+
+def test_star_import_hides_no_builtin() -> None:
+    """`from p100 import *` must leave `TimeoutError` the built-in one (which `asyncio.wait_for`
+    raises); `p100.TimeoutError` is still there by its qualified name."""
+    import builtins
+
+    scope: dict[str, Any] = {}
+    exec("from p100 import *", scope)
+    shadowed = sorted(n for n in scope if not n.startswith("__") and hasattr(builtins, n))
+    assert shadowed == [], shadowed
+    assert issubclass(p100.TimeoutError, p100.P100Error)
+    assert not issubclass(p100.TimeoutError, builtins.TimeoutError)
+    assert all(hasattr(p100, name) for name in p100.__all__)
 
 
 def test_import_p100_leaves_typing_for_first_use() -> None:

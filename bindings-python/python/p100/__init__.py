@@ -167,7 +167,6 @@ __all__ = [
     "RateLimitError",
     "UnavailableError",
     "NetworkError",
-    "TimeoutError",
     "DecodeError",
     "ConfigError",
     "WebhookUnauthorizedError",

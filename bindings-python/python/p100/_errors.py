@@ -59,7 +59,7 @@ __all__ = [
     "RateLimitError",
     "UnavailableError",
     "NetworkError",
-    "TimeoutError",
+    # "TimeoutError" is not starred: it would hide the built-in that asyncio raises.
     "DecodeError",
     "ConfigError",
     "WebhookUnauthorizedError",
