@@ -90,6 +90,8 @@ class Method:
     doc: str
     returns: str
     wait: bool = False
+    #: Path ids carried in the request (``body``/``upload`` shapes): required keywords.
+    body_ids: list[str] = field(default_factory=list)
 
 
 @dataclass
@@ -243,9 +245,10 @@ def parse_groups() -> list[Group]:
         group = groups.setdefault(name, Group(name, cls, "Async" + cls))
         shape = op["input"]["shape"]
         ids = [snake(p) for p in op["params"]] if shape.startswith("ids") else []
+        body_ids = [] if ids else [snake(p) for p in op["params"]]
         doc = op["doc"].replace("`", "``")
         group.methods.append(
-            Method(op["name"], ids, op["input"]["type"], doc, op["output"] or "()")
+            Method(op["name"], ids, op["input"]["type"], doc, op["output"] or "()", False, body_ids)
         )
         if op["waitFor"] and not any(m.wait for m in group.methods):
             group.methods.append(Method("wait_for", [], None, "", "", wait=True))
@@ -661,7 +664,9 @@ def method_stub(types: Types, models: dict[str, Model], m: Method, is_async: boo
             required.append(f"{ind * 2}{f.name}: Sequence[FileInput],\n")
             continue
         t = types.inp(f.ty)
-        if f.ty.startswith("Option<") or f.has_default:
+        # A path id in the request is required even where the model defaults it (the sandbox
+        # reads the body without it).
+        if f.name not in m.body_ids and (f.ty.startswith("Option<") or f.has_default):
             if not t.endswith("| None"):
                 t = f"{t} | None"
             optional.append(f"{ind * 2}{f.name}: {t} = None,\n")

@@ -877,10 +877,10 @@ class Crypto:
     def update_travel_rule(
         self,
         *,
+        crypto_deposit_id: str,
         name: str,
         wallet_type: str,
         receiver_type: str,
-        crypto_deposit_id: str | None = None,
         wallet_address: str | None = None,
         first_name: str | None = None,
         last_name: str | None = None,
@@ -1551,10 +1551,10 @@ class AsyncCrypto:
     async def update_travel_rule(
         self,
         *,
+        crypto_deposit_id: str,
         name: str,
         wallet_type: str,
         receiver_type: str,
-        crypto_deposit_id: str | None = None,
         wallet_address: str | None = None,
         first_name: str | None = None,
         last_name: str | None = None,
