@@ -163,10 +163,39 @@ async fn a_match_without_a_readable_time_is_cannot_tell_not_not_found() {
             .await
             .unwrap();
         assert!(
-            matches!(r, Reconciliation::CannotTell { .. }),
+            matches!(&r, Reconciliation::CannotTell { reason } if reason.contains("lacks a readable")),
             "createdAt {created:?}: {r:?}"
         );
     }
+}
+
+#[tokio::test]
+async fn an_equal_entry_stamped_just_before_the_sending_is_cannot_tell_and_says_so() {
+    // An equal transfer sent a minute before this call (fixed-amount payouts): every fact of
+    // the entry is readable, and the answer says why it stays open, naming the entry.
+    let now = now();
+    let server = MockServer::start().await;
+    let earlier = now - chrono::Duration::seconds(60);
+    serve(
+        &server,
+        history("sepa_transfer", Some(&(without_offset(earlier, 'T') + "Z"))),
+    )
+    .await;
+    let r = client(&server)
+        .reconcile_fingerprint(&fingerprint(now.timestamp_millis()))
+        .await
+        .unwrap();
+    let Reconciliation::CannotTell { reason } = &r else {
+        panic!("{r:?}");
+    };
+    assert!(
+        reason.contains("stamped up to 10 minutes before"),
+        "{reason}"
+    );
+    assert!(
+        reason.contains("t-1") && !reason.contains("lacks"),
+        "{reason}"
+    );
 }
 
 #[tokio::test]

@@ -160,13 +160,41 @@ fn is_one_of(text: &str, list: &[&str]) -> bool {
 /// True when `t` is the operation by every fact the history gives (its type, its amount and
 /// its time are there and fit); a match short of this makes the answer `CannotTell`.
 fn is_certain(fp: &Fingerprint, kinds: &[&str], direction: &str, t: &Transaction) -> bool {
+    is_readable(fp, kinds, direction, t) && stamped_after_sending(fp, t)
+}
+
+/// True when `t` states every fact a match is judged by: a type of the kind, an amount, a known
+/// direction and currency, a readable time.
+fn is_readable(fp: &Fingerprint, kinds: &[&str], direction: &str, t: &Transaction) -> bool {
     t.r#type.as_deref().is_some_and(|k| is_one_of(k, kinds))
         && (fp.amount.is_none() || t.amount.is_some())
         && t.direction
             .as_deref()
             .is_none_or(|d| direction_is(d, direction) == Some(true))
         && !matches!(t.currency, Some(crate::Currency::Unknown(_)))
-        && stamped_after_sending(fp, t)
+        && created_ms(t).is_some()
+}
+
+/// Why `t`, a match that is not certain, leaves the answer open: what it lacks, or that it is
+/// stamped just before the sending (an equal operation sent a moment earlier looks the same).
+fn uncertain_reason(fp: &Fingerprint, kinds: &[&str], direction: &str, t: &Transaction) -> String {
+    let id =
+        t.id.as_deref()
+            .map(|id| format!(" (id {id})"))
+            .unwrap_or_default();
+    if is_readable(fp, kinds, direction, t) {
+        format!(
+            "an equal operation{id} is in the history, stamped up to {} minutes before this call \
+             was sent (clocks may differ): it may be this call or an earlier equal one; check \
+             it by hand",
+            SKEW_MS / 60_000
+        )
+    } else {
+        format!(
+            "a history entry that may be it{id} lacks a readable type, direction, amount, \
+             currency or time (createdAt): check it by hand"
+        )
+    }
 }
 
 /// Is `t` stamped no earlier than the sending? Only such an entry can be taken for the call: an
@@ -384,11 +412,9 @@ impl Client {
         // The same entry listed in two months' histories is one operation.
         let mut ids = std::collections::HashSet::new();
         found.retain(|t| t.id.as_ref().is_none_or(|id| ids.insert(id.clone())));
-        if found.iter().any(|t| !is_certain(fp, kinds, direction, t)) {
+        if let Some(t) = found.iter().find(|t| !is_certain(fp, kinds, direction, t)) {
             return Ok(Reconciliation::CannotTell {
-                reason: "a history entry that may be it lacks a readable type, amount or time \
-                         (createdAt): check it by hand"
-                    .into(),
+                reason: uncertain_reason(fp, kinds, direction, t),
             });
         }
         if fp.destination.is_some() && checks_destination(fp) {
