@@ -59,12 +59,19 @@ function agent(connectTimeoutMs) {
 // attempt deadline, so a call that never connected came back "unknown" instead of "not_sent".
 // A timed-out connection fails with undici's ConnectTimeoutError (UND_ERR_CONNECT_TIMEOUT), as
 // before, TLS handshake included.
+// Errors of a connection that never got established (TCP or TLS handshake): undici hands a
+// connection to a request only once this succeeded, so no byte of any request was written on it.
+// A bad certificate (`DEPTH_ZERO_SELF_SIGNED_CERT`, `ERR_TLS_CERT_ALTNAME_INVALID`) or a peer
+// that speaks no TLS is "not_sent", not "unknown": a payout must not become a reconciliation case.
+const CONNECT_FAILURES = new WeakSet();
+
 function connector(connectTimeoutMs) {
   const connect = undici.buildConnector({ timeout: 0 });
   return (options, callback) => {
     let timer;
     const socket = connect(options, (error, connected) => {
       clearTimeout(timer);
+      if (error !== null && typeof error === "object") CONNECT_FAILURES.add(error);
       callback(error, connected);
     });
     timer = setTimeout(() => {
@@ -92,6 +99,9 @@ function codeOf(error) {
 }
 
 function neverSent(error) {
+  for (let e = error, depth = 0; e && depth < 5; depth++, e = e.cause) {
+    if (typeof e === "object" && CONNECT_FAILURES.has(e)) return true;
+  }
   const e = errorWithCode(error);
   if (e === undefined) return false;
   if (NOT_SENT.has(e.code) || e.code.startsWith("UND_ERR_INVALID")) return true;

@@ -962,6 +962,50 @@ test("connect: an explicit connect timeout holds for a longer per-call timeout (
   assert.equal(e.outcome, "not_sent", show(e));
 });
 
+/** A TCP peer that answers a TLS ClientHello with `answer` (bytes, or "reset"); counts the bytes
+ *  it read, to prove no HTTP request ever arrived. */
+async function badTls(t, answer) {
+  const got = [];
+  const sockets = [];
+  const server = net.createServer((s) => {
+    sockets.push(s);
+    s.on("error", () => {});
+    s.once("data", (chunk) => {
+      got.push(chunk);
+      if (answer === "reset") s.resetAndDestroy();
+      else s.end(answer);
+    });
+  });
+  await new Promise((r) => server.listen(0, "127.0.0.1", r));
+  t.after(() => {
+    for (const s of sockets) s.destroy();
+    server.close();
+  });
+  return { url: `https://127.0.0.1:${server.address().port}`, read: () => Buffer.concat(got) };
+}
+
+// Failed before: a TLS handshake that fails (a peer that speaks no TLS, a bad or self-signed
+// certificate) was "unknown" with a fingerprint ("may have been processed"), though no request
+// byte can leave before the handshake: every payout became a reconciliation case.
+for (const [name, answer] of [
+  ["answers in plain HTTP", "HTTP/1.1 200 OK\r\ncontent-length: 2\r\n\r\n{}"],
+  ["resets the handshake", "reset"],
+]) {
+  test(`connect: a TLS handshake that fails (the peer ${name}) is not_sent, retryable`, T, async (t) => {
+    const peer = await badTls(t, answer);
+    const c = new Client({ apiKey: KEY, baseUrl: peer.url, timeoutMs: 3000, maxRetries: 0 });
+    const e = await fails(c.sepa.partnerTransfer(SEPA));
+    assert.equal(e.outcome, "not_sent", show(e));
+    assert.equal(e.retryable, true, show(e));
+    assert.equal(e.fingerprint, null, "nothing to reconcile");
+    // What the peer read is a ClientHello (record type 22), never a request line.
+    const read = peer.read();
+    assert.ok(read.length > 0 && read[0] === 22, `read ${read.length} bytes: ${read.subarray(0, 8).toString("hex")}`);
+    assert.ok(!read.includes(Buffer.from("POST ")), "an HTTP request reached the peer");
+    assertNoKey(e, `TLS ${name}`);
+  });
+}
+
 // Failed before, same cause (default connect timeout 375 ms fired after ~1000 ms, the 500 ms
 // deadline first): "unknown" instead of "not_sent" (review_diff.rs builder_short_timeout_...).
 test("connect: a short client timeout (500 ms) on a silent TLS peer: the default connect timeout gives not_sent", T, async (t) => {

@@ -336,3 +336,40 @@ async fn a_short_key_inside_an_id_leaves_the_id_whole() {
     let raw = e.raw_body().unwrap_or_default();
     assert!(raw.contains("tr_acme2026_000042"), "id lost: {raw}");
 }
+
+/// A TLS handshake that fails (here: the peer answers the ClientHello in plain HTTP; a bad or
+/// self-signed certificate fails at the same step) sent no request byte: `not_sent`, retryable,
+/// nothing to reconcile. (The npm package's transport reported it `unknown` until
+/// `review_wire.test.mjs` "a TLS handshake that fails".)
+#[tokio::test]
+async fn a_tls_handshake_that_fails_is_not_sent() {
+    use tokio::io::{AsyncReadExt, AsyncWriteExt};
+    let l = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let url = format!("https://127.0.0.1:{}", l.local_addr().unwrap().port());
+    let read = Arc::new(Mutex::new(Vec::new()));
+    let seen = read.clone();
+    tokio::spawn(async move {
+        while let Ok((mut s, _)) = l.accept().await {
+            let mut buf = [0u8; 4096];
+            let n = s.read(&mut buf).await.unwrap_or(0);
+            seen.lock().unwrap().extend_from_slice(&buf[..n]);
+            let _ = s
+                .write_all(b"HTTP/1.1 200 OK\r\ncontent-length: 2\r\n\r\n{}")
+                .await;
+            let _ = s.shutdown().await;
+        }
+    });
+    let c = Client::builder()
+        .api_key(KEY)
+        .base_url(&url)
+        .timeout(Duration::from_secs(3))
+        .max_retries(0)
+        .build()
+        .unwrap();
+    let e = c.sepa().partner_transfer(&sepa()).await.unwrap_err();
+    assert_eq!(e.outcome(), Outcome::NotSent, "{e:?}");
+    assert!(e.is_retryable(), "{e:?}");
+    assert!(e.fingerprint().is_none(), "{e:?}");
+    let read = read.lock().unwrap().clone();
+    assert_eq!(read.first(), Some(&22), "a TLS ClientHello, not a request");
+}
