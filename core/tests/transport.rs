@@ -569,6 +569,27 @@ fn from_env_vars_reads_key_environment_and_url() {
     assert!(
         Client::from_env_vars(get(&[("P100_API_KEY", "k"), ("P100_ENVIRONMENT", "mars")])).is_err()
     );
+    // Only the two documented names, in any case: no guess picks production (`prod`, `live`),
+    // and `sandbox`/`test` (which read as the local sandbox) do not quietly mean staging.
+    let c = Client::from_env_vars(get(&[
+        ("P100_API_KEY", "k"),
+        ("P100_ENVIRONMENT", "PRODUCTION"),
+    ]))
+    .unwrap();
+    assert_eq!(c.config().base_url(), "https://partner-api.p100.io");
+    for name in ["prod", "live", "sandbox", "test", "stage"] {
+        let vars: &'static [(&'static str, &'static str)] = match name {
+            "prod" => &[("P100_API_KEY", "k"), ("P100_ENVIRONMENT", "prod")],
+            "live" => &[("P100_API_KEY", "k"), ("P100_ENVIRONMENT", "live")],
+            "sandbox" => &[("P100_API_KEY", "k"), ("P100_ENVIRONMENT", "sandbox")],
+            "test" => &[("P100_API_KEY", "k"), ("P100_ENVIRONMENT", "test")],
+            _ => &[("P100_API_KEY", "k"), ("P100_ENVIRONMENT", "stage")],
+        };
+        let e = Client::from_env_vars(get(vars)).unwrap_err();
+        assert_eq!(e.kind(), ErrorKind::Config, "{name}");
+        assert_eq!(e.field(), Some("P100_ENVIRONMENT"), "{name}");
+        assert!(e.to_string().contains("base URL"), "{e}");
+    }
 }
 
 #[tokio::test]

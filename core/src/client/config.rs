@@ -40,12 +40,13 @@ impl Environment {
         }
     }
 
-    /// Parses `staging` / `production` (any case; `stage`, `prod` too); the inverse of
-    /// [`Environment::as_str`].
+    /// Parses `staging` / `production` (any case); the inverse of [`Environment::as_str`].
+    /// Nothing else: the one setting that picks production takes no guess (`prod`, `live`), and
+    /// `sandbox` or `test` would read as the local sandbox, which is a base URL.
     pub fn parse(s: &str) -> Option<Environment> {
         match s.trim().to_ascii_lowercase().as_str() {
-            "staging" | "stage" | "sandbox" | "test" => Some(Environment::Staging),
-            "production" | "prod" | "live" => Some(Environment::Production),
+            "staging" => Some(Environment::Staging),
+            "production" => Some(Environment::Production),
             _ => None,
         }
     }

@@ -75,7 +75,7 @@ pub struct Settings {
     pub api_key: Option<SecretString>,
     /// A base URL (overrides `environment`), e.g. a local sandbox `http://127.0.0.1:8080`.
     pub base_url: Option<String>,
-    /// `staging` (default) or `production` (see [`Environment::parse`] for the accepted names).
+    /// `staging` (default) or `production`, in any case (see [`Environment::parse`]).
     pub environment: Option<String>,
     /// The app's own text, put before the package's token in the `User-Agent`.
     pub user_agent: Option<String>,
@@ -131,7 +131,11 @@ impl Settings {
                 } else {
                     from.to_string()
                 };
-                Error::validation(field, "must be \"staging\" or \"production\"").into_config()
+                Error::validation(
+                    field,
+                    "must be \"staging\" or \"production\" (a local sandbox is a base URL)",
+                )
+                .into_config()
             })?;
             b = b.environment(env);
         }
