@@ -515,6 +515,12 @@ pub(crate) fn check_base_url(url: &str) -> Result<String> {
     if parsed.query().is_some() || parsed.fragment().is_some() {
         return Err(bad("must not contain a query or fragment"));
     }
+    if parsed.path().to_ascii_lowercase().ends_with("/v1") {
+        // Every path of the API starts with `/v1/`: the call would go to `/v1/v1/…`.
+        return Err(bad(
+            "must not end in /v1: the SDK adds /v1/… to every path (e.g. https://partner-api.p100.io)",
+        ));
+    }
     let loopback = match parsed.host() {
         Some(host) => is_loopback(&host),
         None => return Err(bad("has no host")),
@@ -591,6 +597,20 @@ mod tests {
         assert!(check_base_url("https://user:pw@x.io").is_err());
         assert!(check_base_url("https://x.io/?a=1").is_err());
         assert!(check_base_url("http://127.0.0.2:9").is_ok());
+        // `/v1` is part of every path: a base URL ending in it would call `/v1/v1/…`.
+        for url in [
+            "https://partner-api.p100.io/v1",
+            "https://x.io/v1/",
+            "http://127.0.0.1:9/V1",
+        ] {
+            let e = check_base_url(url).unwrap_err();
+            assert!(e.to_string().contains("must not end in /v1"), "{url}: {e}");
+        }
+        // A path prefix (a gateway) stays.
+        assert_eq!(
+            check_base_url("https://gw.example.com/p100/").unwrap(),
+            "https://gw.example.com/p100"
+        );
     }
 
     #[test]
