@@ -65,6 +65,8 @@ rm -f "$pkg/native/.gitignore" "$pkg/native/package.json" "$pkg/native/p100_wasm
 # typings from the operation manifest, next to the declarations wasm-bindgen wrote.
 cat "$here/js/types.d.ts" >> "$pkg/native/p100_wasm.d.ts"
 node "$here/scripts/groups.mjs" "$root/tests/operations.json" "$pkg"
+# Requests take only the documented values of their enums (`KnownCurrency`…): tsc catches a typo.
+node "$here/scripts/request-types.mjs" "$root/tests/operations.json" "$pkg"
 
 # --- 3. wasm-opt ---------------------------------------------------------------------------
 # Candidates, in order: binaryen from npm (devDependency, pinned in package-lock.json), then the

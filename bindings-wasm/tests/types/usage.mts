@@ -11,6 +11,7 @@ import {
   type Balances,
   type Amount,
   type Currency,
+  type KnownCurrency,
   type ErrorCode,
   type WebhookEvent,
   type CreateUserRequest,
@@ -95,6 +96,23 @@ export async function shapes(): Promise<void> {
   await client.transfers.create({ destinationExternalUserId: "u1", amount: 10, currency: "eur" });
   // @ts-expect-error a required field is missing
   await client.users.create({ externalUserId: "u1" });
+  // A request takes only the documented values of an enum (the core refuses others before
+  // sending), while a reply's enum stays open (a value this version does not know).
+  // @ts-expect-error "EURO" is not a currency
+  await client.transfers.create({ destinationExternalUserId: "u1", amount: "1.00", currency: "EURO" });
+  await client.crypto.updateTravelRule({
+    cryptoDepositId: "d1",
+    name: "Anna",
+    // @ts-expect-error "PRIVATE" is not a wallet type
+    walletType: "PRIVATE",
+    receiverType: "NATURAL",
+  });
+  // @ts-expect-error "passport" is not a document type (the wire value is "PASSPORT")
+  await client.kyc.uploadFiles({ externalUserId: "u1", documentType: "passport", files: [] });
+  const known: KnownCurrency = "eur";
+  const later: Currency = "sol"; // a reply may carry a currency this version does not know
+  void known;
+  void later;
   // @ts-expect-error the resource groups are properties, not methods
   await client.users().create(user);
 }
