@@ -907,6 +907,30 @@ test("secret: a refused connection is not_sent, retried, and holds no key", T, a
   assertNoKey(e, "refused");
 });
 
+// Failed before: the stack of an error held only the package's frames (p100_wasm.js, wasm://),
+// so an uncaught ApiError in a service could not be traced to the line that made the call.
+test("stack: an error's stack starts at the caller's frame (operations, request, reconcile)", T, async () => {
+  const c = client("http://127.0.0.1:1");
+  async function callerOfBalances() {
+    await c.users.balances("");
+  }
+  async function callerOfRequest() {
+    await c.request("GET", "/v1/partner/balances");
+  }
+  async function callerOfReconcile() {
+    await c.reconcile({});
+  }
+  for (const caller of [callerOfBalances, callerOfRequest, callerOfReconcile]) {
+    const e = await caller().then(() => assert.fail("no error"), (e) => e);
+    assert.ok(e instanceof P100Error, show(e));
+    const lines = e.stack.split("\n");
+    assert.ok(lines[0].startsWith(`${e.name}: `), e.stack);
+    const at = new RegExp(`^\\s+at (async )?${caller.name} \\(.*review_wire\\.test\\.mjs:\\d+:\\d+\\)$`);
+    assert.ok(lines.slice(1, 3).some((l) => at.test(l)), e.stack);
+    assert.ok(!e.stack.includes("wasm://"), e.stack);
+  }
+});
+
 // ---------------------------------------------------------------------------------------------
 // Connecting longer than the call's timeout
 // ---------------------------------------------------------------------------------------------
