@@ -92,6 +92,21 @@ test("every operation of tests/operations.json is a function of a client, by its
   assert.deepEqual(problems, []);
 });
 
+// Failed before: the README's table had drifted (no `cards.transactions`).
+test("the README's table of groups lists every operation of the manifest, and only those", () => {
+  const manifest = JSON.parse(readFileSync(path.join(root, "tests/operations.json"), "utf8"));
+  const readme = readFileSync(path.join(root, "bindings-wasm/README.md"), "utf8");
+  const rows = new Map(
+    [...readme.matchAll(/^\| `client\.(\w+)` \| (.+) \|$/gm)].map((m) => [m[1], [...m[2].matchAll(/`(\w+)`/g)].map((x) => x[1])]),
+  );
+  for (const g of manifest.groups) {
+    const ops = manifest.operations.filter((o) => o.group === g.name).map((o) => o.names.js.split(".").pop());
+    if (g.waitFor) ops.push("waitFor");
+    assert.deepEqual([...(rows.get(g.js) ?? [])].sort(), ops.sort(), `README row of client.${g.js}`);
+  }
+  assert.equal(rows.size, manifest.groups.length, "one README row per group");
+});
+
 test("the group classes come from the manifest's groups, and each method calls its own operation", async () => {
   const manifest = JSON.parse(readFileSync(path.join(root, "tests/operations.json"), "utf8"));
   const client = new p100.Client({ apiKey: "k", baseUrl: "http://127.0.0.1:9" });
