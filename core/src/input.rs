@@ -160,7 +160,11 @@ pub fn refuse_inexact_numbers(value: &Value, path: &str) -> crate::Result<()> {
     match value {
         Value::Number(n) if !is_exact_integer(n) => Err(crate::Error::validation(
             path,
-            "numbers with a fraction cannot be sent exactly from JavaScript; send amounts as strings (\"12.50\")",
+            if is_big_integer(n) {
+                "integers beyond 2^53 cannot be sent exactly from JavaScript; send them as strings (\"12345678901234567890\")"
+            } else {
+                "numbers with a fraction cannot be sent exactly from JavaScript; send amounts as strings (\"12.50\")"
+            },
         )),
         Value::Array(items) => items
             .iter()
@@ -192,6 +196,17 @@ pub fn inexact_numbers_as_text(value: &Value) -> Value {
 pub const FLOAT_FOR_MONEY: &str =
     "must be a decimal string such as \"10.50\", not a floating-point \
     number: a binary float cannot hold every decimal amount exactly";
+
+/// The message of an integer beyond 2^53 given for an amount (exact in Python or Rust, but not
+/// in every language the SDK serves, so refused alike everywhere).
+pub const BIG_INTEGER_FOR_MONEY: &str =
+    "must be a decimal string such as \"10.50\" when it is beyond 2^53: \
+    an integer that large is not exact as a number in every language";
+
+/// An integer (no fraction, no exponent) outside the range a double holds exactly.
+fn is_big_integer(n: &serde_json::Number) -> bool {
+    !is_exact_integer(n) && !n.to_string().contains(['.', 'e', 'E'])
+}
 
 /// An input error and where it happened.
 #[derive(Debug)]
@@ -385,7 +400,11 @@ impl<'de> ValueDe<'de> {
             Value::Bool(b) => visitor.visit_bool(*b),
             Value::Number(n) => {
                 if wants_amount::<V>() && !is_exact_integer(n) {
-                    return Err(InputError::new(FLOAT_FOR_MONEY));
+                    return Err(InputError::new(if is_big_integer(n) {
+                        BIG_INTEGER_FOR_MONEY
+                    } else {
+                        FLOAT_FOR_MONEY
+                    }));
                 }
                 visit_number(n, visitor)
             }
@@ -622,6 +641,9 @@ mod tests {
         let body = json!({"a": 1, "n": [2, {"rate": 1.5}], "big": 9_007_199_254_740_993_u64});
         let e = refuse_inexact_numbers(&body, "body").unwrap_err();
         assert_eq!(e.field(), Some("body.big"), "{e}");
+        // An integer beyond 2^53 has no fraction: the message says what it is.
+        assert!(e.to_string().contains("integers beyond 2^53"), "{e}");
+        assert!(!e.to_string().contains("fraction"), "{e}");
         let e = refuse_inexact_numbers(&json!({"n": [2, {"rate": 1.5}]}), "body").unwrap_err();
         assert_eq!(e.field(), Some("body.n[1].rate"), "{e}");
         assert!(e.to_string().contains("as strings"), "{e}");
@@ -759,6 +781,16 @@ mod tests {
         assert_eq!(e.kind(), crate::ErrorKind::Validation);
         assert_eq!(field(&e), "dailyTrxAll");
         assert!(e.to_string().contains("decimal string"), "{e}");
+        assert!(e.to_string().contains("floating-point"), "{e}");
+        // An integer beyond 2^53 (exact in Python) is not called a float.
+        let e = decode::<UpdateCardLimitsRequest>(
+            &json!({"externalUserId": "u1", "cardId": "c1", "dailyTrxAll": 9_007_199_254_740_992_u64}),
+            "request",
+        )
+        .unwrap_err();
+        assert_eq!(field(&e), "dailyTrxAll");
+        assert!(e.to_string().contains("beyond 2^53"), "{e}");
+        assert!(!e.to_string().contains("floating-point"), "{e}");
     }
 
     #[test]
