@@ -52,8 +52,9 @@ def test_defaults_and_environment_variables(
 @pytest.mark.parametrize(
     "kwargs, field",
     [
-        ({"base_url": "http://example.com"}, None),
-        ({"base_url": "ftp://x"}, None),
+        ({"base_url": "http://example.com"}, "base_url"),
+        ({"base_url": "ftp://x"}, "base_url"),
+        ({"base_url": "https://partner-api.p100.io/v1"}, "base_url"),
         ({"environment": "moon"}, "environment"),
         ({"timeout": 0}, "timeout"),
         ({"timeout": -1.0}, "timeout"),
@@ -70,6 +71,15 @@ def test_bad_configuration_is_a_config_error(kwargs: dict, field: str | None) ->
     assert info.value.kind == "config"
     if field:
         assert info.value.field == field
+
+
+def test_a_bad_key_is_named_as_python_spells_it(monkeypatch: pytest.MonkeyPatch) -> None:
+    """`api_key` whether it is missing or empty (it was `apiKey` when empty)."""
+    monkeypatch.delenv("P100_API_KEY", raising=False)
+    for args in ((), ("",), (" ",)):
+        with pytest.raises(p100.ConfigError) as info:
+            p100.Client(*args)
+        assert info.value.field == "api_key", (args, info.value)
 
 
 def test_with_options_refuses_a_huge_max_retries_as_a_config_error(sandbox: Sandbox) -> None:

@@ -475,7 +475,7 @@ pub fn user_agent(runtime: Option<&str>) -> String {
     format!("p100-sdk/{} ({platform})", env!("CARGO_PKG_VERSION"))
 }
 
-fn check_api_key(key: &SecretString) -> Result<()> {
+pub(crate) fn check_api_key(key: &SecretString) -> Result<()> {
     let k = key.expose();
     if k.trim().is_empty() {
         return Err(Error::config("the API key is empty").with_field("apiKey"));

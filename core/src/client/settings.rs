@@ -109,11 +109,25 @@ impl Settings {
     ) -> Result<ClientBuilder> {
         let var = |name: &str| env(name).filter(|v| !v.trim().is_empty());
         let mut b = ClientBuilder::default();
-        let key = self.api_key.clone();
-        let Some(key) = key.or_else(|| var(ENV_VARS[0]).map(Into::into)) else {
+        // A bad setting is named where it came from: the host's spelling of the option, or the
+        // environment variable (the same rule as for `environment` below).
+        let named = |from: &str, snake: &str| {
+            let field = if from.is_empty() {
+                unit.name(snake, false)
+            } else {
+                from.to_string()
+            };
+            move |e: Error| e.with_field(field)
+        };
+        let key = match &self.api_key {
+            Some(key) => Some((key.clone(), "")),
+            None => var(ENV_VARS[0]).map(|k| (k.into(), ENV_VARS[0])),
+        };
+        let Some((key, from)) = key else {
             let field = unit.name("api_key", false);
             return Err(Error::validation(field, "the API key is required").into_config());
         };
+        super::config::check_api_key(&key).map_err(named(from, "api_key"))?;
         b = b.api_key(key);
         let (base_url, environment) = match (&self.base_url, &self.environment) {
             (None, None) => match var(ENV_VARS[1]) {
@@ -122,7 +136,8 @@ impl Settings {
             },
             (url, env) => (url.clone().map(|u| (u, "")), env.clone().map(|e| (e, ""))),
         };
-        if let Some((url, _)) = base_url {
+        if let Some((url, from)) = base_url {
+            super::config::check_base_url(&url).map_err(named(from, "base_url"))?;
             b = b.base_url(url);
         } else if let Some((name, from)) = environment {
             let env = Environment::parse(&name).ok_or_else(|| {
@@ -286,6 +301,49 @@ mod tests {
         .unwrap_err();
         assert_eq!(e.kind(), crate::ErrorKind::Config);
         assert!(e.to_string().contains("max_retries"), "{e}");
+    }
+
+    #[test]
+    fn a_bad_key_or_base_url_is_named_where_it_came_from() {
+        // The host's spelling of the option (`api_key=` in Python, `apiKey` in JS), or the
+        // environment variable: never a third spelling.
+        for (unit, key, url) in [
+            (Unit::Seconds, "api_key", "base_url"),
+            (Unit::Millis, "apiKey", "baseUrl"),
+        ] {
+            let e = Settings {
+                api_key: Some("".into()),
+                ..Default::default()
+            }
+            .builder(unit, "", |_| None)
+            .unwrap_err();
+            assert_eq!((e.kind(), e.field()), (crate::ErrorKind::Config, Some(key)));
+            let e = Settings {
+                api_key: Some("k".into()),
+                base_url: Some("http://example.com".into()),
+                ..Default::default()
+            }
+            .builder(unit, "", |_| None)
+            .unwrap_err();
+            assert_eq!((e.kind(), e.field()), (crate::ErrorKind::Config, Some(url)));
+        }
+        let env = |name: &str| match name {
+            "P100_API_KEY" => Some("has a space".to_string()),
+            "P100_BASE_URL" => Some("http://example.com".to_string()),
+            _ => None,
+        };
+        let e = Settings::default()
+            .builder(Unit::Seconds, "", env)
+            .unwrap_err();
+        assert_eq!(e.field(), Some("P100_API_KEY"));
+        assert!(!e.to_string().contains("has a space"), "{e}");
+        let e = Settings {
+            api_key: Some("k".into()),
+            ..Default::default()
+        }
+        .builder(Unit::Seconds, "", env)
+        .unwrap_err();
+        assert_eq!(e.field(), Some("P100_BASE_URL"));
     }
 
     #[test]
