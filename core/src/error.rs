@@ -220,7 +220,8 @@ impl Outcome {
                  before sending it again"
             }
             Outcome::Accepted => {
-                "it happened although the reply could not be read: do not send it again"
+                "the server accepted it, so it happened (what failed came after: its reply \
+                 could not be read, or a wait for its final state ended): do not send it again"
             }
         }
     }
