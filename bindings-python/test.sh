@@ -141,6 +141,24 @@ TOOL_SCRIPTS=(
 "$PY" -m compileall -q python tests scripts ../examples/python
 "$VENV/bin/mypy" --strict python/p100
 (cd "$BUILD" && "$VENV/bin/mypy" --strict --cache-dir "$BUILD/mypy-cache" "$ROOT/examples/python")
+# The documentation's Python samples, as a reader pastes them (docs/tools/samples.py extracts).
+rm -rf "$BUILD/doc-samples" && mkdir -p "$BUILD/doc-samples"
+"$PY" - "$ROOT/docs" "$BUILD/doc-samples" <<'PYEOF'
+import sys
+from pathlib import Path
+
+sys.path.insert(0, str(Path(sys.argv[1]) / "tools"))
+from samples import extract  # noqa: E402
+
+out = Path(sys.argv[2])
+found = [s for s in extract(Path(sys.argv[1]) / "content") if s.lang == "python"]
+for s in found:
+    (out / (s.id.replace("-", "_") + ".py")).write_text(s.code)
+print(f"docs: {len(found)} Python samples for mypy --strict")
+if len(found) < 5:
+    sys.exit("docs: fewer Python samples than expected")
+PYEOF
+(cd "$BUILD" && "$VENV/bin/mypy" --strict --cache-dir "$BUILD/mypy-cache" "$BUILD/doc-samples")
 (cd "$BUILD" && "$PY" -m mypy.stubtest p100 --mypy-config-file "$HERE/pyproject.toml")
 
 SANDBOX_PID=""
