@@ -174,7 +174,7 @@ class Client(_Client):
     def last_response(self) -> ResponseInfo | None:
         """The last successful call of a ``recording()`` client."""
     def request(self, method: str, path: str, body: Any = None) -> Any: ...
-    def reconcile(self, error: P100Error | Fingerprint) -> Reconciliation:
+    def reconcile(self, error: P100Error | Fingerprint | Mapping[str, Any]) -> Reconciliation:
         """Did the operation of an ``"unknown"`` error happen? (``p100.Reconciliation``)"""
     def take_cancelled(self) -> list[P100Error]:
         """Calls that change something cancelled while out or just finished (reconcile them)."""
@@ -232,7 +232,7 @@ class AsyncClient(_Client):
     def last_response(self) -> ResponseInfo | None:
         """The last successful call of a ``recording()`` client."""
     async def request(self, method: str, path: str, body: Any = None) -> Any: ...
-    async def reconcile(self, error: P100Error | Fingerprint) -> Reconciliation:
+    async def reconcile(self, error: P100Error | Fingerprint | Mapping[str, Any]) -> Reconciliation:
         """Did the operation of an ``"unknown"`` error happen? (``p100.Reconciliation``)"""
     def take_cancelled(self) -> list[P100Error]:
         """Calls that change something cancelled while out or just finished (reconcile them)."""
