@@ -293,7 +293,12 @@ class Sandbox {
    * Sends a control request to `/_sandbox/<path>` and resolves with the reply's JSON: any
    * control of the server, including those without a method here.
    */
-  async control(method, controlPath, body) {
+  control(method, controlPath, body) {
+    return this._control(method, controlPath, body, false);
+  }
+
+  /** `control`, reading the reply's numbers exactly when `exact` (webhook payloads). */
+  async _control(method, controlPath, body, exact) {
     if (!this.running) throw new SandboxError("the sandbox is stopped");
     const init = { method, headers: {} };
     if (body !== undefined) {
@@ -320,13 +325,16 @@ class Sandbox {
       }
       throw new SandboxError(`${where}: HTTP ${resp.status}: ${detail}`, { status: resp.status, body: text, field });
     }
-    return text ? JSON.parse(text) : null;
+    if (!text) return null;
+    // Webhook payloads (trigger, deliveries): numbers a JS number cannot hold exactly (amounts
+    // such as 25.5) come back as their text, as from `parseWebhook` and `client.request()`.
+    return exact ? require("./native/p100_wasm.js").__p100ExactJson(text) : JSON.parse(text);
   }
 
   /** A control the server may be too old to have: a clear error instead of the server's 404. */
-  async _newerControl(controlPath, body, what) {
+  async _newerControl(controlPath, body, what, exact = false) {
     try {
-      return await this.control("POST", controlPath, body);
+      return await this._control("POST", controlPath, body, exact);
     } catch (e) {
       if (e instanceof SandboxError && (e.status === 404 || e.status === 405 || e.status === 401)) {
         throw new SandboxError(
@@ -382,7 +390,7 @@ class Sandbox {
    * with realistic data, for `externalUserId` when given.
    */
   trigger(event, { externalUserId } = {}) {
-    return this._newerControl("trigger", { event, externalUserId }, "trigger()");
+    return this._newerControl("trigger", { event, externalUserId }, "trigger()", true);
   }
 
   /** The sandbox's time: real time plus what `advance()` added. */
@@ -399,7 +407,7 @@ class Sandbox {
 
   /** Every webhook delivery attempt so far, oldest first. */
   async deliveries() {
-    const r = await this.control("GET", "webhooks/deliveries");
+    const r = await this._control("GET", "webhooks/deliveries", undefined, true);
     return r.deliveries;
   }
 

@@ -184,6 +184,19 @@ pub(crate) fn json_output(value: &Value) -> Result<JsValue, Error> {
     parse(&text)
 }
 
+/// `p100/testing`'s reader of the sandbox's control replies: JSON text as [`json_output`] writes
+/// it, so a trigger's payload holds `"25.5"` as `parseWebhook` and `request()` do, never `25.5`.
+#[wasm_bindgen(js_name = __p100ExactJson, skip_typescript)]
+pub fn exact_json(text: &str) -> Result<JsValue, JsValue> {
+    let value: Value = serde_json::from_str(text).map_err(|e| {
+        crate::errors::to_js(&Error::new(
+            p100::ErrorKind::Decode,
+            format!("a sandbox reply is not JSON: {e}"),
+        ))
+    })?;
+    json_output(&value).map_err(|e| crate::errors::to_js(&e))
+}
+
 /// A text argument (ids): must be a JS string.
 pub(crate) fn text(value: &JsValue, field: &str) -> Result<String, Error> {
     value

@@ -153,6 +153,15 @@ test("fund, fault injection seen through the SDK's errors, reset", async () => {
       assert.deepEqual([e.status, e.field], [404, "externalUserId"]);
       return true;
     });
+    // A JS number with a fraction is not an exact amount, here as in the client (the sandbox
+    // reads the body with the SDK's decoder); a whole number is.
+    await assert.rejects(sb.fund({ currency: "eur", amount: 10.5 }), (e) => {
+      assert.ok(e instanceof SandboxError);
+      assert.deepEqual([e.status, e.field], [400, "amount"]);
+      assert.match(e.message, /decimal string/);
+      return true;
+    });
+    await sb.fund({ currency: "eur", amount: 10 });
 
     await sb.reset();
     assert.equal(eur(await client.partner.balances()), before);
@@ -194,6 +203,17 @@ test("webhooks: delivered to a local server with the token, listed by deliveries
     try {
       const t = await sb.trigger("user_status");
       assert.equal(t.event, "user_status");
+      // A payload's amounts are exact text, as parseWebhook and client.request() give them,
+      // never a JS number with a fraction (25.5), in trigger() and in deliveries().
+      const inexact = (v) =>
+        typeof v === "number" ? !Number.isSafeInteger(v) : v !== null && typeof v === "object" && Object.values(v).some(inexact);
+      for (const event of ["sepa_transfer", "crypto_deposit", "card_transaction"]) {
+        const sent = await sb.trigger(event);
+        assert.ok(!inexact(sent.payload), `${event}: ${JSON.stringify(sent.payload)}`);
+        assert.ok(/"\d+\.\d+"/.test(JSON.stringify(sent.payload)), `${event} has a decimal amount: ${JSON.stringify(sent.payload)}`);
+      }
+      assert.ok(await until(async () => (await sb.deliveries()).some((d) => d.event === "card_transaction")));
+      assert.ok(!inexact((await sb.deliveries()).map((d) => d.payload)));
       assert.ok(await until(() => received.some((e) => e.event === "user_status")), "user_status arrived");
       assert.ok((await sb.deliveries()).some((d) => d.event === "user_status" && d.ok));
       await assert.rejects(sb.trigger("no_such_event"), (e) => e instanceof SandboxError && e.status === 400);

@@ -359,6 +359,22 @@ async fn the_rust_api_reaches_every_control() {
         .unwrap_err();
     assert!(e.message().contains("unknown user"), "{e}");
     assert_eq!((e.http_status(), e.field()), (404, Some("externalUserId")));
+    // An amount with a fraction written as a JSON number (a JS test's `10.5`) is refused as the
+    // SDK refuses it; a whole number is an exact amount.
+    let e = sb
+        .fund(&json!({"currency": "eur", "amount": 10.5}))
+        .await
+        .unwrap_err();
+    assert_eq!((e.http_status(), e.field()), (400, Some("amount")), "{e}");
+    assert!(e.message().contains("decimal string"), "{e}");
+    let e = sb
+        .fund(&json!({"currency": "eur", "amont": "1"}))
+        .await
+        .unwrap_err();
+    assert_eq!(e.http_status(), 400, "{e}");
+    sb.fund(&json!({"currency": "eur", "amount": 10}))
+        .await
+        .unwrap();
     let e = sb
         .control("GET", "/v1/partner/balances", None)
         .await
