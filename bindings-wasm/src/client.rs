@@ -338,7 +338,7 @@ impl Client {
                 None
             } else {
                 // NaN, Infinity and cycles are refused with their path, not sent as null.
-                let value = crate::convert::to_json(body, "body")?;
+                let value = crate::convert::to_json_under(body, "body")?;
                 p100::input::refuse_inexact_numbers(&value, "body")?;
                 Some(value)
             };

@@ -38,6 +38,12 @@ pub(crate) fn to_json(value: JsValue, what: &str) -> Result<Value, Error> {
         .map_err(|(path, why)| Error::validation(if path.is_empty() { what } else { &path }, why))
 }
 
+/// [`to_json`] for a value whose paths are named under `root` (`body.items[1]`): the escape
+/// hatch's body, which has no wire field names of its own.
+pub(crate) fn to_json_under(value: JsValue, root: &str) -> Result<Value, Error> {
+    json_at(&value, root, 0).map_err(|(path, why)| Error::validation(path, why))
+}
+
 fn json_at(v: &JsValue, path: &str, depth: usize) -> Result<Value, (String, &'static str)> {
     let at = |key: &str| match path {
         "" => key.to_string(),

@@ -907,6 +907,24 @@ test("secret: a refused connection is not_sent, retried, and holds no key", T, a
   assertNoKey(e, "refused");
 });
 
+// Failed before: a BigInt in an escape-hatch body was named "n", not "body.n" (a float there
+// already was "body.n"); a wrong type was named in Rust words ("expected f64").
+test("input: errors name the escape hatch's body path and plain types", T, async () => {
+  const c = client("http://127.0.0.1:1");
+  for (const [body, path] of [[{ n: 10n }, "body.n"], [{ a: [1, () => 1] }, "body.a[1]"], [{ amount: 0.5 }, "body.amount"]]) {
+    const e = await fails(c.request("POST", "/v1/transfer", body));
+    assert.ok(e instanceof p100.ValidationError, show(e));
+    assert.equal(e.field, path, show(e));
+    assert.equal(e.outcome, "not_sent");
+  }
+  const e = await fails((async () => c.withOptions({ timeoutMs: "5" }))());
+  assert.equal(e.field, "timeoutMs", show(e));
+  assert.ok(!/\b(f64|u32|i64)\b/.test(e.message), e.message);
+  const r = await fails(c.transfers.create());
+  assert.equal(r.field, "request", show(r));
+  assert.match(r.message, /expected an object, found null/);
+});
+
 // Failed before: the stack of an error held only the package's frames (p100_wasm.js, wasm://),
 // so an uncaught ApiError in a service could not be traced to the line that made the call.
 test("stack: an error's stack starts at the caller's frame (operations, request, reconcile)", T, async () => {

@@ -261,6 +261,20 @@ impl fmt::Display for InputError {
 impl std::error::Error for InputError {}
 
 /// What kind of value an `Unexpected` is, without the value itself.
+/// serde's name of a Rust primitive (`f64`, `u32`…) in the words of every host language.
+fn plain_expected(exp: &str) -> String {
+    match exp {
+        "f32" | "f64" => "a number".into(),
+        "u8" | "u16" | "u32" | "u64" | "u128" | "usize" => "a whole number, 0 or more".into(),
+        "i8" | "i16" | "i32" | "i64" | "i128" | "isize" => "a whole number".into(),
+        "a borrowed string" | "a string" => "a string".into(),
+        "a boolean" => "a boolean".into(),
+        // `struct TransferRequest`, `struct variant …`: the host knows it as an object.
+        other if other.starts_with("struct ") => "an object".into(),
+        other => other.to_string(),
+    }
+}
+
 fn kind_of(unexp: &de::Unexpected<'_>) -> &'static str {
     use de::Unexpected as U;
     match unexp {
@@ -288,10 +302,12 @@ impl de::Error for InputError {
     }
 
     fn invalid_type(unexp: de::Unexpected<'_>, exp: &dyn de::Expected) -> Self {
+        let exp = plain_expected(&exp.to_string());
         InputError::new(format!("expected {exp}, found {}", kind_of(&unexp)))
     }
 
     fn invalid_value(_unexp: de::Unexpected<'_>, exp: &dyn de::Expected) -> Self {
+        let exp = plain_expected(&exp.to_string());
         InputError::new(format!("is out of range: expected {exp}"))
     }
 
@@ -769,6 +785,32 @@ mod tests {
             assert_eq!(field(&e), "amount", "{amount}");
             assert!(e.to_string().contains("decimal string"), "{e}");
         }
+    }
+
+    #[test]
+    fn a_wrong_type_is_named_in_plain_words_not_rust_types() {
+        use crate::models::TransactionHistoryQuery;
+        let e = decode::<TransactionHistoryQuery>(&json!({"month": "x", "year": 2026}), "query")
+            .unwrap_err();
+        assert_eq!(field(&e), "month");
+        assert!(e.to_string().contains("a whole number, 0 or more"), "{e}");
+        assert!(!e.to_string().contains("u32"), "{e}");
+        #[derive(serde::Deserialize, Debug)]
+        #[serde(rename_all = "camelCase")]
+        #[allow(dead_code)]
+        struct Options {
+            timeout_ms: Option<f64>,
+        }
+        let e = decode::<Options>(&json!({"timeoutMs": "5"}), "options").unwrap_err();
+        assert_eq!(field(&e), "timeoutMs");
+        assert!(!e.to_string().contains("f64"), "{e}");
+        assert!(e.to_string().contains("expected a number"), "{e}");
+        let e = decode::<crate::models::TransferRequest>(&Value::Null, "request").unwrap_err();
+        assert_eq!(field(&e), "request");
+        assert!(
+            e.to_string().contains("expected an object, found null"),
+            "{e}"
+        );
     }
 
     #[test]
