@@ -356,6 +356,21 @@ impl Error {
         }
         self
     }
+    /// This error without the secret values its request sent (`values`: a PIN, a document
+    /// number, a date of birth) where a server's text reached: message, raw body, error name
+    /// ([`crate::mask::without_values`]).
+    pub(crate) fn without_values(mut self, values: &[String]) -> Self {
+        if values.is_empty() {
+            return self;
+        }
+        use crate::mask::without_values as scrub;
+        let inner = &mut *self.inner;
+        inner.message = scrub(&inner.message, values);
+        for text in [&mut inner.raw_body, &mut inner.error_name] {
+            *text = text.as_deref().map(|t| scrub(t, values));
+        }
+        self
+    }
     /// Keeps a server reply, always through [`crate::mask::mask_secrets`].
     pub(crate) fn with_raw_body(mut self, body: &str) -> Self {
         self.inner.raw_body = Some(crate::mask::mask_secrets(body));

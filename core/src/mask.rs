@@ -107,6 +107,76 @@ pub fn without_secret(text: &str, secret: &str) -> String {
     out
 }
 
+/// Shortest value [`without_values`] replaces (a 4-digit PIN).
+const MIN_SENT_VALUE: usize = 4;
+
+/// `text` with each of `values` (secrets the call itself sent: a PIN, a document number, a date
+/// of birth) replaced by `[REDACTED]` wherever it stands as a token of its own, not inside a
+/// longer word or number: a server's free text (`"pin 5555 is too simple"`) can quote what it
+/// was sent, and no key name marks it there. Values shorter than 4 characters are left alone.
+pub fn without_values(text: &str, values: &[String]) -> String {
+    let mut out = text.to_string();
+    for v in values
+        .iter()
+        .filter(|v| v.chars().count() >= MIN_SENT_VALUE)
+    {
+        if out.contains(v.as_str()) {
+            out = replace_tokens(&out, v);
+        }
+    }
+    out
+}
+
+fn replace_tokens(text: &str, v: &str) -> String {
+    let word = |c: Option<char>| c.is_some_and(char::is_alphanumeric);
+    let mut out = String::with_capacity(text.len());
+    let mut last = 0;
+    for (i, _) in text.match_indices(v) {
+        let end = i + v.len();
+        let (Some(head), Some(gap), Some(tail)) =
+            (text.get(..i), text.get(last..i), text.get(end..))
+        else {
+            continue;
+        };
+        out.push_str(gap);
+        let token = !word(head.chars().next_back()) && !word(tail.chars().next());
+        out.push_str(if token { REDACTED } else { v });
+        last = end;
+    }
+    out.push_str(text.get(last..).unwrap_or_default());
+    out
+}
+
+/// The values of the secret fields ([`SECRET_FIELDS`]) anywhere in a JSON request body, as
+/// text: what [`without_values`] keeps out of the errors of that request.
+pub fn secret_values(body: &serde_json::Value) -> Vec<String> {
+    fn walk(v: &serde_json::Value, depth: usize, out: &mut Vec<String>) {
+        if depth > 16 {
+            return;
+        }
+        match v {
+            serde_json::Value::Object(map) => {
+                for (k, v) in map {
+                    match v {
+                        serde_json::Value::String(s) if SECRET_FIELDS.contains(&k.as_str()) => {
+                            out.push(s.clone())
+                        }
+                        serde_json::Value::Number(n) if SECRET_FIELDS.contains(&k.as_str()) => {
+                            out.push(n.to_string())
+                        }
+                        other => walk(other, depth + 1, out),
+                    }
+                }
+            }
+            serde_json::Value::Array(items) => items.iter().for_each(|v| walk(v, depth + 1, out)),
+            _ => {}
+        }
+    }
+    let mut out = Vec::new();
+    walk(body, 0, &mut out);
+    out
+}
+
 /// `text` with every secret masked (see the module docs). Idempotent.
 pub fn mask_secrets(text: &str) -> String {
     // One round can leave work for the next (a string the keyed pass re-encodes reads
@@ -609,6 +679,27 @@ pub fn sanitize_serde_message(message: &str) -> String {
 
 #[cfg(test)]
 mod tests {
+
+    #[test]
+    fn values_sent_are_removed_only_as_tokens_of_their_own() {
+        let v = vec!["5555".to_string(), "abc".to_string()];
+        assert_eq!(without_values("pin 5555.", &v), "pin [REDACTED].");
+        assert_eq!(
+            without_values("\"5555\",5555", &v),
+            "\"[REDACTED]\",[REDACTED]"
+        );
+        // Inside a longer number or word, or next to itself: another value, left alone.
+        for text in ["55555555", "x5555", "5555y", "ż5555", "id-15555"] {
+            assert_eq!(without_values(text, &v), text);
+        }
+        assert_eq!(without_values("€5555€", &v), "€[REDACTED]€");
+        // Shorter than 4 characters: too likely to stand for something else.
+        assert_eq!(without_values("abc", &v), "abc");
+        let body =
+            serde_json::json!({"pin": "5555", "user": {"birthDate": "1990-05-17"}, "label": "x"});
+        assert_eq!(secret_values(&body), vec!["5555", "1990-05-17"]);
+    }
+
     use super::*;
 
     const SECRETS: &[&str] = &["4111111111111111", "987", "5813", "AB1234567", "1990-05-17"];

@@ -373,3 +373,59 @@ async fn a_tls_handshake_that_fails_is_not_sent() {
     let read = read.lock().unwrap().clone();
     assert_eq!(read.first(), Some(&22), "a TLS ClientHello, not a request");
 }
+
+// ----------------------------------------------------------------------------------------------
+// Secrets the call itself sent, quoted back in a server's free text
+// ----------------------------------------------------------------------------------------------
+
+/// A server that quotes the PIN it was sent (`"pin 5555 is too simple"`) in its message or in a
+/// validation list gets it into no error: not the message, not `Display`/`Debug`, not the raw
+/// body. No key name marks a value inside free text, so the SDK removes the values it sent.
+#[tokio::test]
+async fn a_pin_quoted_back_in_free_text_is_redacted() {
+    let body = r#"{"code":"P403","message":"pin 5555 is too simple","errors":[{"field":"pin","rejectedValue":"5555"}]}"#;
+    let c = client_with(fixed(400, &[], body), KEY);
+    let req = CreateCardRequest {
+        external_user_id: "u1".into(),
+        label: "Travel".into(),
+        pin: "5555".into(),
+    };
+    let e = c.cards().create(&req).await.unwrap_err();
+    let shown = format!(
+        "{} | {e:?} | {}",
+        everything(&e),
+        e.raw_body().unwrap_or("")
+    );
+    assert!(!shown.contains("5555"), "{shown}");
+    assert!(e.message().contains("pin [REDACTED] is too simple"), "{e}");
+}
+
+/// The same for a document number and a date of birth quoted in a Spring-style error list,
+/// while an id that merely contains the same digits survives.
+#[tokio::test]
+async fn document_numbers_and_birth_dates_quoted_back_are_redacted_but_ids_stay() {
+    let body = r#"{"code":"P403","message":"invalid user","errors":[{"field":"documentNumber","value":"XY1234567"},{"field":"birthDate","rejectedValue":"1990-05-17"},{"note":"ref REFXY1234567Z"}]}"#;
+    let c = client_with(fixed(400, &[], body), KEY);
+    let req = p100::models::CreateUserRequest {
+        external_user_id: "u1".into(),
+        email: "jan@example.pl".into(),
+        phone: "486012334567".into(),
+        first_name: "Jan".into(),
+        last_name: "Kowalski".into(),
+        city: "Warszawa".into(),
+        post_code: "00-001".into(),
+        country: "PL".into(),
+        citizenship: "PL".into(),
+        document_number: Some("XY1234567".into()),
+        document_type: Some("ID_CARD".into()),
+        birth_date: Some("1990-05-17".into()),
+        ..Default::default()
+    };
+    let e = c.users().create(&req).await.unwrap_err();
+    let raw = e.raw_body().unwrap_or("").to_string();
+    let shown = format!("{} | {e:?} | {raw}", everything(&e));
+    assert!(!shown.contains("\"XY1234567\""), "{shown}");
+    assert!(!shown.contains("1990-05-17"), "{shown}");
+    // Inside a longer token it is not the value sent: left as the server wrote it.
+    assert!(raw.contains("REFXY1234567Z"), "{raw}");
+}

@@ -51,6 +51,16 @@ impl Prepared {
         Ok(self)
     }
 
+    /// The values of the secret fields this request sends (see [`crate::mask::secret_values`]).
+    pub(crate) fn sent_secrets(&self) -> Vec<String> {
+        match &self.body {
+            Body::Json(bytes) => serde_json::from_slice(bytes)
+                .map(|v| crate::mask::secret_values(&v))
+                .unwrap_or_default(),
+            _ => Vec::new(),
+        }
+    }
+
     /// Adds a multipart body.
     pub fn multipart(mut self, parts: Vec<MultipartPart>) -> Prepared {
         self.body = Body::Multipart(parts);

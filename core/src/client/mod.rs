@@ -298,7 +298,9 @@ impl Client {
                 Err(e) => exec::error_from_transport(prepared, &e, config.timeout),
             };
             // A server (or a proxy) that echoes the key never gets it into an error.
-            let error = error.without_secret(config.api_key.expose());
+            let error = error
+                .without_secret(config.api_key.expose())
+                .without_values(&prepared.sent_secrets());
             let delay = exec::retry_delay(&error, attempt, config, max_retries);
             let outcome = match delay {
                 Some(_) => AttemptOutcome::Retrying,
@@ -341,7 +343,9 @@ impl Client {
         decode(&prepared, &resp).map_err(|e| {
             let fp = Fingerprint::of(&prepared, sent_at_ms);
             let key = self.config.api_key.expose();
-            e.with_fingerprint(fp).without_secret(key)
+            e.with_fingerprint(fp)
+                .without_secret(key)
+                .without_values(&prepared.sent_secrets())
         })
     }
 
@@ -358,7 +362,8 @@ impl Client {
                 let fp = Fingerprint::of(&prepared, sent_at_ms);
                 Err(e
                     .with_fingerprint(fp)
-                    .without_secret(self.config.api_key.expose()))
+                    .without_secret(self.config.api_key.expose())
+                    .without_values(&prepared.sent_secrets()))
             }
             _ => Ok(()),
         }
