@@ -154,12 +154,12 @@ fn saturating_int(value: Option<&Bound<'_, PyAny>>) -> PyResult<Option<i64>> {
     }
 }
 
-/// `with_options(timeout=, max_retries=)`: the core's per-call settings; a bad one is a
-/// `ConfigError`, as in the constructor.
+/// `with_options(timeout=, max_retries=, headers=)`: the core's per-call settings; a bad one is
+/// a `ValidationError` naming it, as in every language (the core's `request_options`).
 fn with_options(py: Python<'_>, shared: &Shared, settings: Settings) -> PyResult<Arc<Shared>> {
     let options = settings
         .request_options(Unit::Seconds)
-        .map_err(|e| to_pyerr(py, &e.into_config()))?;
+        .map_err(|e| to_pyerr(py, &e))?;
     Ok(Shared::new(shared.client(py)?.with_options(options)))
 }
 

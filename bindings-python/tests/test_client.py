@@ -82,11 +82,18 @@ def test_a_bad_key_is_named_as_python_spells_it(monkeypatch: pytest.MonkeyPatch)
         assert info.value.field == "api_key", (args, info.value)
 
 
-def test_with_options_refuses_a_huge_max_retries_as_a_config_error(sandbox: Sandbox) -> None:
+def test_with_options_refuses_a_bad_setting_as_a_validation_error(sandbox: Sandbox) -> None:
+    """As in Node, Kotlin and Swift (the core's per-call settings): was a ConfigError here."""
     with p100.Client(sandbox.api_key, sandbox.base_url) as c:
-        with pytest.raises(p100.ConfigError) as info:
-            c.with_options(max_retries=2**70)
-        assert info.value.field == "max_retries"
+        for kwargs, field in (
+            ({"max_retries": 2**70}, "max_retries"),
+            ({"timeout": -1}, "timeout"),
+            ({"headers": {"x-api-key": "other"}}, "headers.x-api-key"),
+        ):
+            with pytest.raises(p100.ValidationError) as info:
+                c.with_options(**kwargs)  # type: ignore[arg-type]
+            assert info.value.field == field
+            assert info.value.outcome == "not_sent"
         with pytest.raises(TypeError):
             c.with_options(max_retries="2")  # type: ignore[arg-type]
 
