@@ -57,6 +57,23 @@ trap 'rm -rf "$out"' EXIT
 "$bindgen_swift" "$lib" "$out/swift" --swift-sources --headers --modulemap \
   --module-name P100FFI --modulemap-filename module.modulemap --config "$config" >/dev/null
 
+# Kotlin: uniffi writes `P100Exception.message` as every field of the error ("reason=…, …,
+# fingerprint=Fingerprint(destination=DE89…, title=…)"), and loggers (Logback, Log4j, Sentry)
+# print `getMessage()`: each subclass's message becomes its `reason`, the core's message (the
+# same text as `toString()`, Swift's `description` and every other language's message).
+python3 - "$out/kotlin/io/p100/sdk/p100.kt" <<'PYEOF'
+import re
+import sys
+
+path = sys.argv[1]
+text = open(path, encoding="utf-8").read()
+pattern = re.compile(r'get\(\) = "reason=\$\{ `reason` \}, [^"\n]*"')
+text, n = pattern.subn("get() = `reason`", text)
+if n < 10:
+    sys.exit(f"generate.sh: expected a message getter per P100Exception case, patched {n}")
+open(path, "w", encoding="utf-8").write(text)
+PYEOF
+
 # generated file -> checked-in location
 pairs=(
   "kotlin/io/p100/sdk/p100.kt:kotlin/src/main/kotlin/io/p100/sdk/p100.kt"

@@ -12584,7 +12584,7 @@ sealed class P100Exception: kotlin.Exception() {
         val `fingerprint`: Fingerprint?
         ) : P100Exception() {
         override val message
-            get() = "reason=${ `reason` }, code=${ `code` }, errorName=${ `errorName` }, status=${ `status` }, requestId=${ `requestId` }, retryable=${ `retryable` }, retryAfterMs=${ `retryAfterMs` }, field=${ `field` }, accepted=${ `accepted` }, operation=${ `operation` }, rawBody=${ `rawBody` }, outcome=${ `outcome` }, fingerprint=${ `fingerprint` }"
+            get() = `reason`
     }
     
     /**
@@ -12661,7 +12661,7 @@ sealed class P100Exception: kotlin.Exception() {
         val `fingerprint`: Fingerprint?
         ) : P100Exception() {
         override val message
-            get() = "reason=${ `reason` }, code=${ `code` }, errorName=${ `errorName` }, status=${ `status` }, requestId=${ `requestId` }, retryable=${ `retryable` }, retryAfterMs=${ `retryAfterMs` }, field=${ `field` }, accepted=${ `accepted` }, operation=${ `operation` }, rawBody=${ `rawBody` }, outcome=${ `outcome` }, fingerprint=${ `fingerprint` }"
+            get() = `reason`
     }
     
     /**
@@ -12738,7 +12738,7 @@ sealed class P100Exception: kotlin.Exception() {
         val `fingerprint`: Fingerprint?
         ) : P100Exception() {
         override val message
-            get() = "reason=${ `reason` }, code=${ `code` }, errorName=${ `errorName` }, status=${ `status` }, requestId=${ `requestId` }, retryable=${ `retryable` }, retryAfterMs=${ `retryAfterMs` }, field=${ `field` }, accepted=${ `accepted` }, operation=${ `operation` }, rawBody=${ `rawBody` }, outcome=${ `outcome` }, fingerprint=${ `fingerprint` }"
+            get() = `reason`
     }
     
     /**
@@ -12816,7 +12816,7 @@ sealed class P100Exception: kotlin.Exception() {
         val `fingerprint`: Fingerprint?
         ) : P100Exception() {
         override val message
-            get() = "reason=${ `reason` }, code=${ `code` }, errorName=${ `errorName` }, status=${ `status` }, requestId=${ `requestId` }, retryable=${ `retryable` }, retryAfterMs=${ `retryAfterMs` }, field=${ `field` }, accepted=${ `accepted` }, operation=${ `operation` }, rawBody=${ `rawBody` }, outcome=${ `outcome` }, fingerprint=${ `fingerprint` }"
+            get() = `reason`
     }
     
     /**
@@ -12893,7 +12893,7 @@ sealed class P100Exception: kotlin.Exception() {
         val `fingerprint`: Fingerprint?
         ) : P100Exception() {
         override val message
-            get() = "reason=${ `reason` }, code=${ `code` }, errorName=${ `errorName` }, status=${ `status` }, requestId=${ `requestId` }, retryable=${ `retryable` }, retryAfterMs=${ `retryAfterMs` }, field=${ `field` }, accepted=${ `accepted` }, operation=${ `operation` }, rawBody=${ `rawBody` }, outcome=${ `outcome` }, fingerprint=${ `fingerprint` }"
+            get() = `reason`
     }
     
     /**
@@ -12970,7 +12970,7 @@ sealed class P100Exception: kotlin.Exception() {
         val `fingerprint`: Fingerprint?
         ) : P100Exception() {
         override val message
-            get() = "reason=${ `reason` }, code=${ `code` }, errorName=${ `errorName` }, status=${ `status` }, requestId=${ `requestId` }, retryable=${ `retryable` }, retryAfterMs=${ `retryAfterMs` }, field=${ `field` }, accepted=${ `accepted` }, operation=${ `operation` }, rawBody=${ `rawBody` }, outcome=${ `outcome` }, fingerprint=${ `fingerprint` }"
+            get() = `reason`
     }
     
     /**
@@ -13047,7 +13047,7 @@ sealed class P100Exception: kotlin.Exception() {
         val `fingerprint`: Fingerprint?
         ) : P100Exception() {
         override val message
-            get() = "reason=${ `reason` }, code=${ `code` }, errorName=${ `errorName` }, status=${ `status` }, requestId=${ `requestId` }, retryable=${ `retryable` }, retryAfterMs=${ `retryAfterMs` }, field=${ `field` }, accepted=${ `accepted` }, operation=${ `operation` }, rawBody=${ `rawBody` }, outcome=${ `outcome` }, fingerprint=${ `fingerprint` }"
+            get() = `reason`
     }
     
     /**
@@ -13125,7 +13125,7 @@ sealed class P100Exception: kotlin.Exception() {
         val `fingerprint`: Fingerprint?
         ) : P100Exception() {
         override val message
-            get() = "reason=${ `reason` }, code=${ `code` }, errorName=${ `errorName` }, status=${ `status` }, requestId=${ `requestId` }, retryable=${ `retryable` }, retryAfterMs=${ `retryAfterMs` }, field=${ `field` }, accepted=${ `accepted` }, operation=${ `operation` }, rawBody=${ `rawBody` }, outcome=${ `outcome` }, fingerprint=${ `fingerprint` }"
+            get() = `reason`
     }
     
     /**
@@ -13202,7 +13202,7 @@ sealed class P100Exception: kotlin.Exception() {
         val `fingerprint`: Fingerprint?
         ) : P100Exception() {
         override val message
-            get() = "reason=${ `reason` }, code=${ `code` }, errorName=${ `errorName` }, status=${ `status` }, requestId=${ `requestId` }, retryable=${ `retryable` }, retryAfterMs=${ `retryAfterMs` }, field=${ `field` }, accepted=${ `accepted` }, operation=${ `operation` }, rawBody=${ `rawBody` }, outcome=${ `outcome` }, fingerprint=${ `fingerprint` }"
+            get() = `reason`
     }
     
     /**
@@ -13279,7 +13279,7 @@ sealed class P100Exception: kotlin.Exception() {
         val `fingerprint`: Fingerprint?
         ) : P100Exception() {
         override val message
-            get() = "reason=${ `reason` }, code=${ `code` }, errorName=${ `errorName` }, status=${ `status` }, requestId=${ `requestId` }, retryable=${ `retryable` }, retryAfterMs=${ `retryAfterMs` }, field=${ `field` }, accepted=${ `accepted` }, operation=${ `operation` }, rawBody=${ `rawBody` }, outcome=${ `outcome` }, fingerprint=${ `fingerprint` }"
+            get() = `reason`
     }
     
     /**
@@ -13357,7 +13357,7 @@ sealed class P100Exception: kotlin.Exception() {
         val `fingerprint`: Fingerprint?
         ) : P100Exception() {
         override val message
-            get() = "reason=${ `reason` }, code=${ `code` }, errorName=${ `errorName` }, status=${ `status` }, requestId=${ `requestId` }, retryable=${ `retryable` }, retryAfterMs=${ `retryAfterMs` }, field=${ `field` }, accepted=${ `accepted` }, operation=${ `operation` }, rawBody=${ `rawBody` }, outcome=${ `outcome` }, fingerprint=${ `fingerprint` }"
+            get() = `reason`
     }
     
 
