@@ -8,9 +8,11 @@ package io.p100.sdk
  * only where it is needed (a secure card screen, the request that sends it).
  *
  * Two secrets are equal when their values are; the hash code does not depend on the value.
+ * The field is `transient`: serializers that read fields by reflection (Gson, Java
+ * serialization) write a `Secret` without its value.
  */
 class Secret(
-    private val value: String,
+    @Transient private val value: String,
 ) {
     /** The secret text. Take care where it goes. */
     fun reveal(): String = value

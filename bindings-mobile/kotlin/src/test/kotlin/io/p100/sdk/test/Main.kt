@@ -45,6 +45,7 @@ import kotlinx.coroutines.coroutineScope
 import kotlinx.coroutines.runBlocking
 import kotlinx.coroutines.withTimeout
 import java.io.File
+import java.lang.reflect.Modifier
 import java.math.BigDecimal
 import java.net.InetSocketAddress
 import kotlin.system.exitProcess
@@ -666,6 +667,9 @@ private fun defineTests() {
         // Without the card id: its random hex digits may hold the CVV's three by chance.
         assertTrue(!created.toString().replace(created.cardId, "").contains(created.cvv.reveal())) { "toString shows the CVV" }
         assertTrue(created.toString().contains("[REDACTED]")) { "toString: $created" }
+        // Reflection-based serializers (Gson) skip a transient field: the PAN is not written.
+        val valueField = Secret::class.java.getDeclaredField("value")
+        assertTrue(Modifier.isTransient(valueField.modifiers)) { "Secret.value is not transient" }
         val details = c.cards().details(id, created.cardId)
         assertEq(details.cardNumber, created.cardNumber, "Secret equality")
         assertTrue(!details.toString().contains(pan)) { "details toString shows the PAN" }
