@@ -32,19 +32,7 @@ fn kind(schema: &'static Value) -> String {
         return parts.join(" | ");
     }
     if let Some((name, target)) = resolve(schema) {
-        // A string enum: `{"anyOf": [{"enum": [...]}, {"type": "string"}]}` (values not
-        // documented yet are kept), or a plain `enum`.
-        let values = target.get("enum").or_else(|| {
-            target
-                .get("anyOf")?
-                .as_array()?
-                .iter()
-                .find_map(|s| s.get("enum"))
-        });
-        if values
-            .and_then(Value::as_array)
-            .is_some_and(|v| !v.is_empty())
-        {
+        if enum_values(target).is_some() {
             return name.into();
         }
         return match name {
@@ -75,7 +63,12 @@ fn values(schema: &'static Value) -> Option<String> {
     if let Some(any) = schema.get("anyOf").and_then(Value::as_array) {
         return any.iter().find_map(values);
     }
-    let target = resolve(schema).map_or(schema, |(_, target)| target);
+    enum_values(resolve(schema).map_or(schema, |(_, target)| target)).map(|v| v.join(", "))
+}
+
+/// The values of a string enum's schema: `{"anyOf": [{"enum": [...]}, {"type": "string"}]}`
+/// (values not documented yet are kept) or a plain `enum`; `None` for any other schema.
+fn enum_values(target: &'static Value) -> Option<Vec<&'static str>> {
     let list = target.get("enum").or_else(|| {
         target
             .get("anyOf")?
@@ -84,7 +77,7 @@ fn values(schema: &'static Value) -> Option<String> {
             .find_map(|s| s.get("enum"))
     })?;
     let list: Vec<&str> = list.as_array()?.iter().filter_map(Value::as_str).collect();
-    (!list.is_empty()).then(|| list.join(", "))
+    (!list.is_empty()).then_some(list)
 }
 
 /// `externalUserId` → `external-user-id`.
