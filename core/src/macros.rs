@@ -135,13 +135,15 @@ macro_rules! model {
         $(#[$meta:meta])*
         pub struct $name:ident { $($body:tt)* }
     ) => {
-        $(#[$meta])*
         #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
         #[serde(rename_all = "camelCase")]
         #[cfg_attr(feature = "wasm", derive(::tsify::Tsify), tsify(missing_as_null, hashmap_as_object))]
         #[cfg_attr(feature = "uniffi", derive(::uniffi::Record))]
         #[cfg_attr(feature = "python", ::pyo3::pyclass(get_all, eq, frozen, module = "p100"))]
         #[cfg_attr(feature = "openapi", derive(::schemars::JsonSchema))]
+        // The model's own attributes after the derives, so that a derive's helper attribute
+        // (`schemars(extend(…))`) is known where it stands.
+        $(#[$meta])*
         pub struct $name { $($body)* }
 
         // Binding extras (no-ops unless the binding's feature is on): see `crate::bindings`.

@@ -3370,7 +3370,7 @@ class CreateUserWithoutKycRequest:
 
 @final
 class UpdateUserRequest:
-    """Update a user (`PATCH /v1/user/{externalUserId}`; the user id goes in the path). *Inferred* body: the newest docs say e-mail, phone, street, city and postal code can be changed (country and KYC identity data cannot). Only the fields set are sent."""
+    """Update a user (`PATCH /v1/user/{externalUserId}`; the user id goes in the path). *Inferred* body: the newest docs say e-mail, phone, street, city and postal code can be changed (country and KYC identity data cannot). Only the fields set are sent; at least one must be."""
 
     @property
     def email(self) -> str | None:

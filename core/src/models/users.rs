@@ -251,8 +251,10 @@ impl Validate for CreateUserWithoutKycRequest {
 model! {
     /// Update a user (`PATCH /v1/user/{externalUserId}`; the user id goes in the path).
     /// *Inferred* body: the newest docs say e-mail, phone, street, city and postal code can be
-    /// changed (country and KYC identity data cannot). Only the fields set are sent.
+    /// changed (country and KYC identity data cannot). Only the fields set are sent; at least
+    /// one must be.
     #[derive(Default)]
+    #[cfg_attr(feature = "openapi", schemars(extend("minProperties" = 1)))]
     pub struct UpdateUserRequest {
         /// New e-mail address.
         #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -287,6 +289,22 @@ model! {
 
 impl Validate for UpdateUserRequest {
     fn validate(&self) -> crate::Result<()> {
+        let fields = [
+            &self.email,
+            &self.phone,
+            &self.street,
+            &self.number,
+            &self.city,
+            &self.post_code,
+            &self.address,
+        ];
+        if fields.iter().all(|f| f.is_none()) {
+            // An empty PATCH changes nothing: most likely the fields were lost on the way.
+            return Err(crate::Error::validation(
+                "request",
+                "gives no field to change (email, phone, street, number, city, postCode, address)",
+            ));
+        }
         validate::all([
             check_opt(self.email.as_deref(), |v| validate::email("email", v)),
             check_opt(self.phone.as_deref(), |v| validate::phone("phone", v)),
@@ -306,6 +324,18 @@ impl Validate for UpdateUserRequest {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn an_update_without_any_field_is_refused_before_sending() {
+        let e = UpdateUserRequest::default().validate().unwrap_err();
+        assert_eq!(e.field(), Some("request"));
+        assert!(e.to_string().contains("no field to change"), "{e}");
+        let one = UpdateUserRequest {
+            city: Some("Kraków".into()),
+            ..Default::default()
+        };
+        one.validate().unwrap();
+    }
 
     #[test]
     fn poa_flag_under_both_names() {

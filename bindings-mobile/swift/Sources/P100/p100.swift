@@ -9582,7 +9582,8 @@ public func FfiConverterTypeUpdatePinRequest_lower(_ value: UpdatePinRequest) ->
 /**
  * Update a user (`PATCH /v1/user/{externalUserId}`; the user id goes in the path).
  * *Inferred* body: the newest docs say e-mail, phone, street, city and postal code can be
- * changed (country and KYC identity data cannot). Only the fields set are sent.
+ * changed (country and KYC identity data cannot). Only the fields set are sent; at least
+ * one must be.
  */
 public struct UpdateUserRequest: Equatable, Hashable {
     /**

@@ -8387,7 +8387,8 @@ public object FfiConverterTypeUpdatePinRequest: FfiConverterRustBuffer<UpdatePin
 /**
  * Update a user (`PATCH /v1/user/{externalUserId}`; the user id goes in the path).
  * *Inferred* body: the newest docs say e-mail, phone, street, city and postal code can be
- * changed (country and KYC identity data cannot). Only the fields set are sent.
+ * changed (country and KYC identity data cannot). Only the fields set are sent; at least
+ * one must be.
  */
 data class UpdateUserRequest (
     /**
