@@ -19,7 +19,7 @@ use pyo3::types::{PyDict, PyType};
 use crate::client::Shared;
 use crate::convert;
 use crate::errors::to_pyerr;
-use crate::runtime::{block, kept, pending, spawn, Keep};
+use crate::runtime::{block_named, kept, pending, spawn_named, Keep};
 
 /// The callback of [`p100::for_each_operation!`] (the grammar is in `core/src/operations.rs`).
 macro_rules! py_groups {
@@ -37,7 +37,7 @@ macro_rules! py_groups {
         pub mod blocking {
             use super::*;
             $(
-                py_groups!(@munch (block $group $Group [$($gdoc)*] [$($wid $wlabel)?]) []
+                py_groups!(@munch (block_named $group $Group [$($gdoc)*] [$($wid $wlabel)?]) []
                     $( [$($doc)+] $op $shape ($($($id)+)?) $($in)?; )+
                 );
             )+
@@ -47,7 +47,7 @@ macro_rules! py_groups {
         pub mod aio {
             use super::*;
             $(
-                py_groups!(@munch (spawn $group $Group [$($gdoc)*] [$($wid $wlabel)?]) []
+                py_groups!(@munch (spawn_named $group $Group [$($gdoc)*] [$($wid $wlabel)?]) []
                     $( [$($doc)+] $op $shape ($($($id)+)?) $($in)?; )+
                 );
             )+
@@ -78,7 +78,7 @@ macro_rules! py_groups {
                 $(let $id = $id.unwrap_or_default();)*
                 let c = self.core.client(py)?;
                 let keep = Keep::of(&c, concat!(stringify!($group), ".", stringify!($op)));
-                $run(py, kept(async move { c.$group().$op($(&$id),*).await }, keep))
+                $run(py, kept(async move { c.$group().$op($(&$id),*).await }, keep), concat!(stringify!($group), ".", stringify!($op)))
             }
         ] $($ops)*);
     };
@@ -100,7 +100,7 @@ macro_rules! py_groups {
                 request.files = files;
                 let c = self.core.client(py)?;
                 let keep = Keep::of(&c, concat!(stringify!($group), ".", stringify!($op)));
-                $run(py, kept(async move { c.$group().$op(&request).await }, keep))
+                $run(py, kept(async move { c.$group().$op(&request).await }, keep), concat!(stringify!($group), ".", stringify!($op)))
             }
         ] $($ops)*);
     };
@@ -123,7 +123,7 @@ macro_rules! py_groups {
                 let request: $in = convert::request(py, fields, kwargs)?;
                 let c = self.core.client(py)?;
                 let keep = Keep::of(&c, concat!(stringify!($group), ".", stringify!($op)));
-                $run(py, kept(async move { c.$group().$op($(&$id,)* &request).await }, keep))
+                $run(py, kept(async move { c.$group().$op($(&$id,)* &request).await }, keep), concat!(stringify!($group), ".", stringify!($op)))
             }
         ] $($ops)*);
     };
@@ -163,7 +163,7 @@ macro_rules! py_groups {
                     let settings = WaitSettings { timeout, interval, max_interval };
                     let options = settings.options_for(Unit::Seconds, &$wid).map_err(|e| to_pyerr(py, &e))?;
                     let c = self.core.client(py)?;
-                    $run(py, pending(async move { c.$group().wait_for(&$wid, options).await }))
+                    $run(py, pending(async move { c.$group().wait_for(&$wid, options).await }), concat!(stringify!($group), ".wait_for"))
                 }
             )?
         }

@@ -143,3 +143,23 @@ def test_ctrl_c_interrupts_a_blocking_call(
         timer.join()
         signal.signal(signal.SIGINT, previous)
     assert time.monotonic() - start < 3
+
+
+def test_a_call_never_awaited_is_reported_by_its_operation(sandbox: Sandbox) -> None:
+    """Python's warning names the forgotten call ("coroutine 'users.balances' was never
+    awaited"), not the SDK's internal helper; nothing was sent."""
+    import gc
+    import warnings
+
+    async def main() -> None:
+        async with p100.AsyncClient(sandbox.api_key, sandbox.base_url, **FAST) as c:
+            with warnings.catch_warnings(record=True) as seen:
+                warnings.simplefilter("always")
+                forgotten = c.users.balances("nobody")
+                assert forgotten.__qualname__ == "users.balances"
+                del forgotten
+                gc.collect()
+            texts = [str(w.message) for w in seen if issubclass(w.category, RuntimeWarning)]
+            assert any("'users.balances' was never awaited" in t for t in texts), texts
+
+    asyncio.run(main())
