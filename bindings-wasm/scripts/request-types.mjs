@@ -4,7 +4,8 @@
 // reply may carry a value this version does not know. A request may not: the core refuses any
 // value but the documented ones before sending. So that `tsc` catches `currency: "EURO"` too,
 // this adds `export type KnownCurrency = "eur" | …;` for each enum and, in every request type
-// (the manifest's input types and the interfaces only they use), puts `KnownX` in place of `X`.
+// (the manifest's input types and the interfaces only they use), puts `KnownX` in place of `X`;
+// an optional field of a request also takes `null` (read as absent, as at run time).
 // Usage: node bindings-wasm/scripts/request-types.mjs <manifest> <pkg>   (run by build.sh)
 import { readFileSync, writeFileSync } from "node:fs";
 
@@ -49,8 +50,11 @@ let closed = 0;
 for (const name of requests) {
   const re = new RegExp(`(^export interface ${name} \\{\\n)([\\s\\S]*?)(^\\}$)`, "m");
   dts = dts.replace(re, (_, open, body, close) => {
-    const fields = body.replace(/^(\s+\w+\??: )(.+);$/gm, (_, lead, type) => {
-      const t = type.replace(/\b[A-Z]\w*\b/g, (word) => (enums.has(word) ? (closed++, `Known${word}`) : word));
+    const fields = body.replace(/^(\s+\w+(\??): )(.+);$/gm, (_, lead, optional, type) => {
+      let t = type.replace(/\b[A-Z]\w*\b/g, (word) => (enums.has(word) ? (closed++, `Known${word}`) : word));
+      // An optional field takes `null` too (the core reads it as absent), so a result's
+      // `null`s can be spread into a request: `updateLimits({ ...ids, ...await limits(…) })`.
+      if (optional && !/\bnull\b/.test(t)) t = `${t} | null`;
       return `${lead}${t};`;
     });
     return open + fields + close;

@@ -109,6 +109,9 @@ export async function shapes(): Promise<void> {
   });
   // @ts-expect-error "passport" is not a document type (the wire value is "PASSPORT")
   await client.kyc.uploadFiles({ externalUserId: "u1", documentType: "passport", files: [] });
+  // Read, change, write back: a result's nulls spread into a request (null is "not given").
+  const limits = await client.cards.limits("u1", "c1");
+  await client.cards.updateLimits({ externalUserId: "u1", cardId: "c1", ...limits, dailyTrxAll: "150.00" });
   const known: KnownCurrency = "eur";
   const later: Currency = "sol"; // a reply may carry a currency this version does not know
   void known;
