@@ -245,7 +245,7 @@ test("ValidationError: NaN, Infinity and self-referencing objects are refused be
   }
   const nested = await rejects(client().request("POST", "/v1/transfer", { meta: { amounts: [1, NaN] } }));
   isSdkError(nested, ValidationError, "validation");
-  assert.equal(nested.field, "meta.amounts[1]");
+  assert.equal(nested.field, "body.meta.amounts[1]");
   // A cycle (or absurd nesting) is a ValidationError with outcome not_sent, not a crash of the
   // module reported as "unknown" on a money call that never left.
   const cyclic = { externalUserId: "u-1", label: "Shopping", pin: "4821" };
