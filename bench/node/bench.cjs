@@ -170,6 +170,18 @@ async function main() {
     }),
   );
 
+  // The price of the group method's wrapper (an async function, so that an error's stack
+  // shows the caller's frame) against the wasm entry it calls, in this one process.
+  log(`${CONC} concurrent: the group method against its wasm entry`);
+  report(
+    `balances, ${CONC} concurrent: method vs its wasm entry`,
+    "calls/s",
+    await interleave({
+      SDK: concurrent(balances, CALLS),
+      "client.__call, no wrapper": concurrent(() => sdk.__call("partner.balances", []), CALLS),
+    }),
+  );
+
   for (const n of SIZES) {
     const [month, year] = await seed(n);
     const history = `${URL}/v1/partner/transactions?month=${month}&year=${year}`;
