@@ -59,8 +59,9 @@ trap 'rm -rf "$out"' EXIT
 
 # Kotlin: uniffi writes `P100Exception.message` as every field of the error ("reason=…, …,
 # fingerprint=Fingerprint(destination=DE89…, title=…)"), and loggers (Logback, Log4j, Sentry)
-# print `getMessage()`: each subclass's message becomes its `reason`, the core's message (the
-# same text as `toString()`, Swift's `description` and every other language's message).
+# print `getMessage()`: each subclass's message becomes `toString()`, the core's message with
+# its status and request id (the same text as Swift's `description` and every other language's
+# message).
 python3 - "$out/kotlin/io/p100/sdk/p100.kt" <<'PYEOF'
 import re
 import sys
@@ -68,7 +69,7 @@ import sys
 path = sys.argv[1]
 text = open(path, encoding="utf-8").read()
 pattern = re.compile(r'get\(\) = "reason=\$\{ `reason` \}, [^"\n]*"')
-text, n = pattern.subn("get() = `reason`", text)
+text, n = pattern.subn("get() = toString()", text)
 if n < 10:
     sys.exit(f"generate.sh: expected a message getter per P100Exception case, patched {n}")
 open(path, "w", encoding="utf-8").write(text)

@@ -12585,7 +12585,7 @@ sealed class P100Exception: kotlin.Exception() {
         val `fingerprint`: Fingerprint?
         ) : P100Exception() {
         override val message
-            get() = `reason`
+            get() = toString()
     }
     
     /**
@@ -12662,7 +12662,7 @@ sealed class P100Exception: kotlin.Exception() {
         val `fingerprint`: Fingerprint?
         ) : P100Exception() {
         override val message
-            get() = `reason`
+            get() = toString()
     }
     
     /**
@@ -12739,7 +12739,7 @@ sealed class P100Exception: kotlin.Exception() {
         val `fingerprint`: Fingerprint?
         ) : P100Exception() {
         override val message
-            get() = `reason`
+            get() = toString()
     }
     
     /**
@@ -12817,7 +12817,7 @@ sealed class P100Exception: kotlin.Exception() {
         val `fingerprint`: Fingerprint?
         ) : P100Exception() {
         override val message
-            get() = `reason`
+            get() = toString()
     }
     
     /**
@@ -12894,7 +12894,7 @@ sealed class P100Exception: kotlin.Exception() {
         val `fingerprint`: Fingerprint?
         ) : P100Exception() {
         override val message
-            get() = `reason`
+            get() = toString()
     }
     
     /**
@@ -12971,7 +12971,7 @@ sealed class P100Exception: kotlin.Exception() {
         val `fingerprint`: Fingerprint?
         ) : P100Exception() {
         override val message
-            get() = `reason`
+            get() = toString()
     }
     
     /**
@@ -13048,7 +13048,7 @@ sealed class P100Exception: kotlin.Exception() {
         val `fingerprint`: Fingerprint?
         ) : P100Exception() {
         override val message
-            get() = `reason`
+            get() = toString()
     }
     
     /**
@@ -13126,7 +13126,7 @@ sealed class P100Exception: kotlin.Exception() {
         val `fingerprint`: Fingerprint?
         ) : P100Exception() {
         override val message
-            get() = `reason`
+            get() = toString()
     }
     
     /**
@@ -13203,7 +13203,7 @@ sealed class P100Exception: kotlin.Exception() {
         val `fingerprint`: Fingerprint?
         ) : P100Exception() {
         override val message
-            get() = `reason`
+            get() = toString()
     }
     
     /**
@@ -13280,7 +13280,7 @@ sealed class P100Exception: kotlin.Exception() {
         val `fingerprint`: Fingerprint?
         ) : P100Exception() {
         override val message
-            get() = `reason`
+            get() = toString()
     }
     
     /**
@@ -13358,7 +13358,7 @@ sealed class P100Exception: kotlin.Exception() {
         val `fingerprint`: Fingerprint?
         ) : P100Exception() {
         override val message
-            get() = `reason`
+            get() = toString()
     }
     
 
