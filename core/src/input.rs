@@ -788,6 +788,19 @@ mod tests {
     }
 
     #[test]
+    fn null_for_an_optional_request_field_is_not_given() {
+        // The npm typings let an optional request field be `null` (a result spread into a
+        // request): the decoder must read it as absent, amounts included.
+        let r = decode::<UpdateCardLimitsRequest>(
+            &json!({"externalUserId": "u1", "cardId": "c1", "dailyTrxAll": null, "dailyTrxAtm": "50"}),
+            "request",
+        )
+        .unwrap();
+        assert_eq!(r.daily_trx_all, None);
+        assert!(r.daily_trx_atm.is_some());
+    }
+
+    #[test]
     fn a_wrong_type_is_named_in_plain_words_not_rust_types() {
         use crate::models::TransactionHistoryQuery;
         let e = decode::<TransactionHistoryQuery>(&json!({"month": "x", "year": 2026}), "query")
