@@ -114,6 +114,9 @@ const MIN_SENT_VALUE: usize = 4;
 /// of birth) replaced by `[REDACTED]` wherever it stands as a token of its own, not inside a
 /// longer word or number: a server's free text (`"pin 5555 is too simple"`) can quote what it
 /// was sent, and no key name marks it there. Values shorter than 4 characters are left alone.
+/// A token is bounded by anything but a letter, a digit, `-` or `_`: a dash-separated segment of
+/// an id (`833359e8-5555-4c01-…`, `req_…`) is part of that id, which must stay readable (a
+/// reply's `cardId` is how an accepted call is found again).
 pub fn without_values(text: &str, values: &[String]) -> String {
     let mut out = text.to_string();
     for v in values
@@ -128,7 +131,7 @@ pub fn without_values(text: &str, values: &[String]) -> String {
 }
 
 fn replace_tokens(text: &str, v: &str) -> String {
-    let word = |c: Option<char>| c.is_some_and(char::is_alphanumeric);
+    let word = |c: Option<char>| c.is_some_and(|c| c.is_alphanumeric() || c == '-' || c == '_');
     let mut out = String::with_capacity(text.len());
     let mut last = 0;
     for (i, _) in text.match_indices(v) {
@@ -689,7 +692,15 @@ mod tests {
             "\"[REDACTED]\",[REDACTED]"
         );
         // Inside a longer number or word, or next to itself: another value, left alone.
-        for text in ["55555555", "x5555", "5555y", "ż5555", "id-15555"] {
+        for text in [
+            "55555555",
+            "x5555",
+            "5555y",
+            "ż5555",
+            "id-15555",
+            "833359e8-5555-4c01-8161-cce5d3ce30f3",
+            "req_5555",
+        ] {
             assert_eq!(without_values(text, &v), text);
         }
         assert_eq!(without_values("€5555€", &v), "€[REDACTED]€");
