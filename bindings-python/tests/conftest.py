@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import secrets
 from collections.abc import Iterator
 from decimal import Decimal
@@ -39,6 +40,15 @@ def sandbox() -> Iterator[Sandbox]:
 def client(sandbox: Sandbox) -> Iterator[p100.Client]:
     with p100.Client(sandbox.api_key, sandbox.base_url, **FAST) as c:
         yield c
+
+
+def holds(text: str, secret: str) -> bool:
+    """Whether `text` shows `secret`. A short value (a PIN) counts only as a token of its own:
+    random ids in the same text (request ids, card UUIDs with their dash-separated segments)
+    hold any 4 digits now and then, and that is not a leak."""
+    if len(secret) >= 8:
+        return secret in text
+    return re.search(rf"(?<![\w-]){re.escape(secret)}(?![\w-])", text) is not None
 
 
 def new_id(prefix: str = "py") -> str:

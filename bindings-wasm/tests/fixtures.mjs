@@ -46,3 +46,14 @@ export async function verifiedCardUser(c, sb, prefix) {
   await sb.fund({ currency: "eur", amount: "100.00", externalUserId });
   return externalUserId;
 }
+
+/**
+ * Whether `text` shows `secret`. A short value (a PIN) counts only as a token of its own: the
+ * random ids in the same text (request ids, card UUIDs and their dash-separated segments) hold
+ * any 4 digits now and then, and that is not a leak.
+ */
+export function holds(text, secret) {
+  if (secret.length >= 8) return text.includes(secret);
+  const escaped = secret.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
+  return new RegExp(`(?<![\\w-])${escaped}(?![\\w-])`).test(text);
+}
