@@ -20,8 +20,9 @@ pub struct ListenArgs {
     /// Local URL each delivery is forwarded to (POST, with the `Authorization` token).
     #[arg(long, value_name = "URL")]
     forward_to: String,
-    /// The sandbox (default: P100_BASE_URL, else http://127.0.0.1:8080).
-    #[arg(long, env = "P100_BASE_URL", value_name = "URL")]
+    /// The sandbox (default: P100_BASE_URL when it is a loopback address, else
+    /// http://127.0.0.1:8080). Never a P100 host: the controls carry the webhook token.
+    #[arg(long, value_name = "URL")]
     sandbox_url: Option<String>,
     /// Webhook token the sandbox signs with and the forwarded requests carry (default: a new
     /// one, printed once at start-up for your app's configuration).
@@ -44,16 +45,52 @@ pub struct TriggerArgs {
     /// Prints the event names and exits.
     #[arg(long)]
     list: bool,
-    /// The sandbox (default: P100_BASE_URL, else http://127.0.0.1:8080).
-    #[arg(long, env = "P100_BASE_URL", value_name = "URL")]
+    /// Prints the event's secrets (a 3-D Secure or activation code) in clear.
+    #[arg(long)]
+    reveal: bool,
+    /// The sandbox (default: P100_BASE_URL when it is a loopback address, else
+    /// http://127.0.0.1:8080). Never a P100 host: the controls carry the webhook token.
+    #[arg(long, value_name = "URL")]
     sandbox_url: Option<String>,
 }
 
-fn sandbox_url(given: Option<String>) -> String {
-    given
-        .unwrap_or_else(|| DEFAULT_SANDBOX.to_string())
-        .trim_end_matches('/')
-        .to_string()
+/// The sandbox to control: `--sandbox-url`, else `P100_BASE_URL` if it is a loopback address,
+/// else the default. The controls carry a webhook token and ask for events: a P100 host (or,
+/// from the environment, any remote host: the staging settings of an app) is refused before
+/// anything is sent.
+fn sandbox_url(given: Option<String>) -> p100::Result<String> {
+    let (url, field) = match given {
+        Some(url) => (url, "sandbox-url"),
+        None => match std::env::var("P100_BASE_URL") {
+            Ok(url) if !url.trim().is_empty() => (url, "P100_BASE_URL"),
+            _ => (DEFAULT_SANDBOX.to_string(), "sandbox-url"),
+        },
+    };
+    let parsed = reqwest::Url::parse(&url).map_err(|_| {
+        p100::Error::validation(
+            field,
+            "must be an http:// URL of a sandbox (http://127.0.0.1:8080)",
+        )
+    })?;
+    let host = parsed
+        .host_str()
+        .unwrap_or_default()
+        .trim_matches(['[', ']']);
+    let loopback = host == "localhost"
+        || host
+            .parse::<std::net::IpAddr>()
+            .is_ok_and(|ip| ip.is_loopback());
+    let p100_host = host == "p100.io" || host.ends_with(".p100.io");
+    if p100_host || (field == "P100_BASE_URL" && !loopback) {
+        return Err(p100::Error::validation(
+            field,
+            format!(
+                "{host} is not a local sandbox: listen and trigger only talk to a sandbox \
+                 (`p100 sandbox`); name one with --sandbox-url"
+            ),
+        ));
+    }
+    Ok(url.trim_end_matches('/').to_string())
 }
 
 fn network(e: &reqwest::Error) -> p100::Error {
@@ -189,7 +226,7 @@ pub async fn listen(a: ListenArgs) -> p100::Result<ExitCode> {
             "must be an http:// or https:// URL (http://127.0.0.1:3000/webhooks)",
         ));
     }
-    let base = sandbox_url(a.sandbox_url);
+    let base = sandbox_url(a.sandbox_url)?;
     let generated = a.token.is_none();
     let token = a
         .token
@@ -268,13 +305,13 @@ pub async fn trigger(a: TriggerArgs) -> p100::Result<ExitCode> {
             ),
         ));
     }
-    let base = sandbox_url(a.sandbox_url);
+    let base = sandbox_url(a.sandbox_url)?;
     let http = reqwest::Client::new();
     let mut body = json!({ "event": event });
     if let Some(user) = a.user {
         body["externalUserId"] = Value::String(user);
     }
     let reply = control(&http, &base, "/_sandbox/trigger", body).await?;
-    crate::out_line(&serde_json::to_string_pretty(&reply).unwrap_or_default());
+    crate::print_secret_json(&reply, a.reveal);
     Ok(ExitCode::SUCCESS)
 }

@@ -9,7 +9,7 @@
 //! * `p100 completions bash|zsh|fish`.
 //!
 //! Errors print one line (kind, code, field, outcome, message) on stderr and exit with 1 (2 for
-//! a usage error).
+//! a usage error: a flag, field or value refused before anything was sent).
 
 mod fields;
 mod listen;
@@ -228,10 +228,25 @@ fn main() -> ExitCode {
         Ok(code) => code,
         Err(e) => {
             report(&e);
-            ExitCode::FAILURE
+            ExitCode::from(exit_code(&e))
         }
     }
 }
+
+/// The exit code of a command that ended in `e`: 2 for a usage error (a flag, field or value
+/// refused before anything was sent: fix the command), else 1 (the call, the network or the
+/// API failed).
+fn exit_code(e: &p100::Error) -> u8 {
+    let usage = e.kind() == p100::ErrorKind::Validation && e.status().is_none();
+    if usage {
+        USAGE
+    } else {
+        1
+    }
+}
+
+/// The exit code of a usage error, as clap's own.
+const USAGE: u8 = 2;
 
 /// The error line, then, for a call that may have happened (outcome unknown or accepted), its
 /// fingerprint: what to look for in the transaction history before sending it again.
@@ -643,7 +658,7 @@ fn print_json(v: &Value) {
 /// A result, its secrets (card number, CVV, PIN, document numbers, one-time codes…) masked as
 /// in every error and log unless `--reveal` asked for them: the typed secret fields
 /// ([`p100::mask::SECRET_FIELDS`]) by name, then whatever the text masking finds.
-fn print_secret_json(v: &Value, reveal: bool) {
+pub(crate) fn print_secret_json(v: &Value, reveal: bool) {
     if reveal {
         return print_json(v);
     }

@@ -105,7 +105,7 @@ fn errors_are_one_line_with_kind_code_field_and_outcome() {
         "--currency",
         "eur",
     ]);
-    assert_eq!(o.status.code(), Some(1));
+    assert_eq!(o.status.code(), Some(2), "a usage error exits 2");
     let err = stderr(&o);
     assert_eq!(err.lines().count(), 1, "{err}");
     assert!(
@@ -424,7 +424,7 @@ fn listen_forwards_deliveries_with_the_token() {
 fn trigger_emits_an_event_that_listen_forwards() {
     let sb = Sandbox::start();
     let (app, received) = app_server();
-    let (listen, _err, lines) = listen(&sb, &["--forward-to", &app, "--count", "1"]);
+    let (listen, _err, lines) = listen(&sb, &["--forward-to", &app, "--count", "2"]);
     // Without --token, listen makes one for the session and prints it once.
     let token = lines
         .iter()
@@ -442,14 +442,66 @@ fn trigger_emits_an_event_that_listen_forwards() {
     // The forwarded body is the event the core reads as a typed card_3ds_code event.
     let event = p100::webhooks::parse_event(&body).expect("a webhook payload");
     assert_eq!(event.name(), "card_3ds_code");
+    // The one-time code the app received is masked in trigger's own output; --reveal shows it.
+    let delivered: serde_json::Value = serde_json::from_str(&body).expect("a JSON body");
+    let code = delivered
+        .pointer("/data/code")
+        .or_else(|| delivered.get("code"))
+        .and_then(|c| c.as_str())
+        .expect("a 3-D Secure code")
+        .to_string();
+    assert!(!stdout(&o).contains(&code), "{}", stdout(&o));
+    assert_eq!(
+        reply.pointer("/payload/code"),
+        Some(&serde_json::json!("[REDACTED]")),
+        "{reply}"
+    );
+    let shown = json(&sb.p100(&["trigger", "card_3ds_code", "--reveal"]));
+    let revealed = shown.pointer("/payload/code").and_then(|c| c.as_str());
+    assert!(
+        revealed.is_some_and(|c| !c.is_empty() && c.bytes().all(|b| b.is_ascii_digit())),
+        "{shown}"
+    );
     let out = listen
         .wait_with_output()
-        .expect("listen ends after --count 1");
+        .expect("listen ends after --count 2 (the second: --reveal)");
     assert!(stdout(&out).contains("card_3ds_code"), "{}", stdout(&out));
+
+    // The controls carry a webhook token: never to a P100 host, and from P100_BASE_URL only
+    // to a loopback address (the app's staging settings must not reach listen or trigger).
+    for (env, args) in [
+        (
+            "https://partner-api-stage.p100.io",
+            vec!["trigger", "user_status"],
+        ),
+        (
+            "http://10.1.2.3:8080",
+            vec!["listen", "--forward-to", "http://127.0.0.1:9/"],
+        ),
+        (
+            sb.url.as_str(),
+            vec![
+                "trigger",
+                "user_status",
+                "--sandbox-url",
+                "https://partner-api.p100.io",
+            ],
+        ),
+    ] {
+        let o = Command::new(BIN)
+            .args(&args)
+            .env("P100_BASE_URL", env)
+            .env("P100_WEBHOOK_TOKEN", "whtok_real_app_token")
+            .output()
+            .expect("runs");
+        let err = stderr(&o);
+        assert_eq!(o.status.code(), Some(2), "{args:?}: {err}");
+        assert!(err.contains("is not a local sandbox"), "{args:?}: {err}");
+    }
 
     // Unknown events are refused before asking the sandbox; --list names them all.
     let o = sb.p100(&["trigger", "no_such_event"]);
-    assert_eq!(o.status.code(), Some(1));
+    assert_eq!(o.status.code(), Some(2));
     assert!(stderr(&o).contains("user_status"), "{}", stderr(&o));
     let o = sb.p100(&["trigger", "--list"]);
     assert_eq!(
@@ -491,7 +543,7 @@ fn call_uploads_files_given_with_file() {
     assert!(o.status.success(), "{}", stderr(&o));
     // A file for an operation that takes none is refused before anything is sent, naming --file.
     let o = sb.p100(&["call", "partner", "balances", "--file", &paths[0]]);
-    assert_eq!(o.status.code(), Some(1));
+    assert_eq!(o.status.code(), Some(2));
     assert!(stderr(&o).contains("file"), "{}", stderr(&o));
     // A file that does not exist: the same, with its path.
     let o = sb.p100(&[
@@ -505,7 +557,7 @@ fn call_uploads_files_given_with_file() {
         "--file",
         "/nonexistent/front.png",
     ]);
-    assert_eq!(o.status.code(), Some(1));
+    assert_eq!(o.status.code(), Some(2));
     assert!(
         stderr(&o).contains("/nonexistent/front.png"),
         "{}",

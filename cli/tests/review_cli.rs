@@ -186,7 +186,7 @@ fn unknown_fields_are_refused_for_operations_without_a_body() {
     ]);
     let err = stderr(&o);
     assert!(
-        o.status.code() == Some(1) && err.contains("dryRun") && err.contains("not_sent"),
+        o.status.code() == Some(2) && err.contains("dryRun") && err.contains("not_sent"),
         "`users delete --dry-run true` (an unknown field) was not refused: exit {:?}, stderr \
          {:?}; the user was deleted for good",
         o.status.code(),
@@ -196,7 +196,7 @@ fn unknown_fields_are_refused_for_operations_without_a_body() {
     let o = sb.p100(&["call", "partner", "balances", "--curency", "eur"]);
     assert_eq!(
         o.status.code(),
-        Some(1),
+        Some(2),
         "`partner balances --curency eur` (a typo) was not refused: {}",
         stderr(&o)
     );
@@ -354,7 +354,7 @@ fn a_stray_value_is_not_echoed_in_the_error() {
         "123456",
     ]);
     let err = stderr(&o);
-    assert_eq!(o.status.code(), Some(1), "{err}");
+    assert_eq!(o.status.code(), Some(2), "{err}");
     assert!(
         !err.contains("123456"),
         "part of a document number is printed in the error: {err:?}"
