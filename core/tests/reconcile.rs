@@ -697,3 +697,92 @@ async fn one_entry_listed_in_several_months_is_one_match() {
     let r = client(&server).reconcile_fingerprint(&fp).await.unwrap();
     assert_eq!(r.as_str(), "found", "{r:?}");
 }
+
+/// `Date: …` of `t`, as servers write it.
+fn http_date(t: DateTime<Utc>) -> String {
+    const MONTHS: [&str; 12] = [
+        "Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec",
+    ];
+    format!(
+        "{:?}, {:02} {} {} {:02}:{:02}:{:02} GMT",
+        t.weekday(),
+        t.day(),
+        MONTHS[t.month0() as usize],
+        t.year(),
+        t.hour(),
+        t.minute(),
+        t.second()
+    )
+}
+
+/// This machine's clock 20 minutes ahead of P100's (a phone set by hand): the entry of the
+/// transfer is stamped 20 minutes "before" the sending by this clock, out of the 10-minute
+/// window, and was `not_found` (outside review). The history reply's `Date` shows the
+/// difference: the transfer is found. Past 13 hours (the months read could miss it) the
+/// answer is `cannot_tell`, naming the clock.
+#[tokio::test]
+async fn a_clock_far_ahead_of_p100s_is_read_from_the_date_header() {
+    for (behind_ms, expected) in [(20 * 60_000, "found"), (15 * 3_600_000, "cannot_tell")] {
+        let server = MockServer::start().await;
+        let local = now();
+        let server_now = Utc
+            .timestamp_millis_opt(local.timestamp_millis() - behind_ms)
+            .unwrap();
+        let created = Utc
+            .timestamp_millis_opt(server_now.timestamp_millis() + 2_000)
+            .unwrap();
+        let e = json!({"id": "t-1", "type": "sepa_transfer", "amount": "25.00",
+            "currency": "eur", "status": "SUCCESSFUL", "direction": "OUT",
+            "createdAt": iso_millis(created)});
+        Mock::given(method("GET"))
+            .and(path("/v1/partner/transactions"))
+            .respond_with(
+                ResponseTemplate::new(200)
+                    .insert_header("date", http_date(server_now).as_str())
+                    .set_body_json(json!({"transactions": [e]})),
+            )
+            .mount(&server)
+            .await;
+        sepa_details(&server, ("t-1", Some(IBAN), Some(TITLE))).await;
+        let r = client(&server)
+            .reconcile_fingerprint(&fingerprint(local.timestamp_millis() - 1_000))
+            .await
+            .unwrap();
+        assert_eq!(r.as_str(), expected, "clock {behind_ms} ms ahead: {r:?}");
+        if let Reconciliation::CannotTell { reason } = &r {
+            assert!(reason.contains("clock"), "{reason}");
+        }
+    }
+}
+
+/// An `accepted` error is a call that happened (a 2xx arrived; its reply could not be read).
+/// A history that does not list it yet used to answer `not_found` (outside review), which
+/// invites sending the money again: it is `cannot_tell`, saying so. `unknown` stays
+/// `not_found`.
+#[tokio::test]
+async fn an_accepted_call_missing_from_the_history_is_never_not_found() {
+    let server = MockServer::start().await;
+    get_json(
+        &server,
+        "/v1/partner/transactions",
+        json!({ "transactions": [] }),
+    )
+    .await;
+    let fp = fingerprint(now().timestamp_millis() - 1_000);
+    let c = client(&server);
+    let r = c
+        .reconcile_outcome(Outcome::Accepted, Some(&fp))
+        .await
+        .unwrap();
+    match &r {
+        Reconciliation::CannotTell { reason } => {
+            assert!(reason.contains("do not send it again"), "{reason}")
+        }
+        other => panic!("accepted, not listed: {other:?}"),
+    }
+    let r = c
+        .reconcile_outcome(Outcome::Unknown, Some(&fp))
+        .await
+        .unwrap();
+    assert_eq!(r, Reconciliation::NotFound);
+}

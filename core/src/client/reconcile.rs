@@ -289,6 +289,18 @@ pub fn matches<'a>(
         .collect()
 }
 
+/// A clock difference below this is noise of the `Date` header (whole seconds, the reply's
+/// latency) and moves nothing; [`SKEW_MS`] already keeps such an entry open.
+const CLOCK_NOISE_MS: i64 = 5_000;
+
+/// How far this machine's clock is ahead of the server's, from a reply's `Date` header (pure
+/// but for the clock): now less the header's time, less the second the header truncates.
+/// `None` without a readable header.
+fn clock_ahead_ms(date: Option<&str>) -> Option<i64> {
+    let server = chrono::DateTime::parse_from_rfc2822(date?.trim()).ok()?;
+    Some(super::exec::now_unix_ms() - server.timestamp_millis() - 1000)
+}
+
 /// `(month, year)` of a time in milliseconds since 1970.
 fn month_of(ms: i64) -> Option<(u32, i32)> {
     use chrono::Datelike;
@@ -361,7 +373,18 @@ impl Client {
                 ),
             ));
         };
-        self.reconcile_fingerprint(fp).await
+        let answer = self.reconcile_fingerprint(fp).await?;
+        // An accepted call happened (a 2xx arrived): a history that does not list it (yet)
+        // proves nothing, and `NotFound` would invite sending the money again.
+        Ok(match (outcome, answer) {
+            (Outcome::Accepted, Reconciliation::NotFound) => Reconciliation::CannotTell {
+                reason: "the call was accepted (P100 answered 2xx; its reply could not be \
+                         read), so it happened, but the history does not list it yet: do not \
+                         send it again; look again later"
+                    .into(),
+            },
+            (_, answer) => answer,
+        })
     }
 
     /// [`Client::reconcile`] from a fingerprint kept elsewhere (e.g. stored before a restart).
@@ -396,13 +419,36 @@ impl Client {
             });
         };
         let (holder, direction) = history_of(fp, kinds);
-        let mut found: Vec<Transaction> = Vec::new();
+        let mut histories = Vec::new();
+        let mut ahead_ms = None;
         for (month, year) in months {
             let q = TransactionHistoryQuery::new(month, year);
-            let history = match holder {
-                Some(user) => self.users().transactions(user, &q).await?,
-                None => self.partner().transactions(&q).await?,
+            let reply = match holder {
+                Some(user) => self.with_response().users().transactions(user, &q).await?,
+                None => self.with_response().partner().transactions(&q).await?,
             };
+            ahead_ms = ahead_ms.or_else(|| clock_ahead_ms(reply.response.header("date")));
+            histories.push(reply.data);
+        }
+        // This machine's clock ahead of P100's (by the reply's `Date`) moves the sending back
+        // by as much: an entry of the call itself would otherwise look older than the call.
+        let ahead = ahead_ms.filter(|a| *a > CLOCK_NOISE_MS).unwrap_or(0);
+        if ahead.saturating_add(SKEW_MS) > ZONE_MS {
+            return Ok(Reconciliation::CannotTell {
+                reason: format!(
+                    "this machine's clock is {} h ahead of P100's: look for it in the \
+                     transaction history by hand",
+                    ahead / 3_600_000
+                ),
+            });
+        }
+        let shifted = Fingerprint {
+            sent_at_ms: fp.sent_at_ms.saturating_sub(ahead),
+            ..fp.clone()
+        };
+        let fp = &shifted;
+        let mut found: Vec<Transaction> = Vec::new();
+        for history in &histories {
             found.extend(
                 matches(fp, kinds, direction, &history.transactions)
                     .into_iter()
