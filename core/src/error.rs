@@ -358,7 +358,8 @@ impl Error {
     }
     /// This error without the secret values its request sent (`values`: a PIN, a document
     /// number, a date of birth) where a server's text reached: message, raw body, error name
-    /// ([`crate::mask::without_values`]).
+    /// ([`crate::mask::without_values`]), and no field read from a message that starts with
+    /// one (`"7319 is not a valid pin"`).
     pub(crate) fn without_values(mut self, values: &[String]) -> Self {
         if values.is_empty() {
             return self;
@@ -368,6 +369,13 @@ impl Error {
         inner.message = scrub(&inner.message, values);
         for text in [&mut inner.raw_body, &mut inner.error_name] {
             *text = text.as_deref().map(|t| scrub(t, values));
+        }
+        if inner
+            .field
+            .as_deref()
+            .is_some_and(|f| scrub(f, values) != f)
+        {
+            inner.field = None;
         }
         self
     }

@@ -429,3 +429,86 @@ async fn document_numbers_and_birth_dates_quoted_back_are_redacted_but_ids_stay(
     // Inside a longer token it is not the value sent: left as the server wrote it.
     assert!(raw.contains("REFXY1234567Z"), "{raw}");
 }
+
+// ----------------------------------------------------------------------------------------------
+// Outside review of money safety (stop 35)
+// ----------------------------------------------------------------------------------------------
+
+/// A refusal body that ends before its JSON does (`{"errorCode":"P50`: a reply without a
+/// length, ended by the connection's close, is complete to the transport) may have been a
+/// P500, which P100 sends with HTTP 400: after a write it is `unknown`, not a refusal. It was
+/// `rejected`, and `reconcile` answers `not_found` for a refusal without reading the history.
+#[tokio::test]
+async fn a_refusal_cut_short_after_a_write_is_unknown() {
+    for body in [
+        r#"{"errorCode":"P50"#,
+        r#"{"errorCode":"P500","errorMess"#,
+        "[{\"a\":",
+    ] {
+        let t = fixed(400, &[], body);
+        let c = client_with(t.clone(), KEY);
+        let e = c.sepa().partner_transfer(&sepa()).await.unwrap_err();
+        assert_eq!(e.outcome(), Outcome::Unknown, "{body}: {e:?}");
+        assert!(e.fingerprint().is_some(), "{body}: {e:?}");
+        assert_eq!(t.count.load(Ordering::SeqCst), 1, "sent again: {e:?}");
+    }
+    // A complete body that is no P100 error, and an empty body, stay refusals.
+    for body in ["", "Bad Request", r#"{"message":"bad"}"#] {
+        let c = client_with(fixed(400, &[], body), KEY);
+        let e = c.sepa().partner_transfer(&sepa()).await.unwrap_err();
+        assert_eq!(e.outcome(), Outcome::Rejected, "{body:?}: {e:?}");
+    }
+}
+
+/// A P403 message that starts with the value sent (`"7319 is not a valid pin"`, a
+/// class-validator style) gave the error the field `7319`: the PIN in `e.field()`, `Debug` and
+/// every binding's `field`. The value is scrubbed from the message and no field is read from
+/// it.
+#[tokio::test]
+async fn a_p403_message_starting_with_the_pin_gives_no_field() {
+    let body = r#"{"errorCode":"P403","errorMessage":"7319 is not a valid pin"}"#;
+    let c = client_with(fixed(400, &[], body), KEY);
+    let req = CreateCardRequest {
+        external_user_id: "u1".into(),
+        label: "Travel".into(),
+        pin: "7319".into(),
+    };
+    let e = c.cards().create(&req).await.unwrap_err();
+    assert_ne!(e.field(), Some("7319"), "{e:?}");
+    let details = ErrorDetails::from(&e);
+    let shown = format!(
+        "{} | {:?} | {:?}",
+        everything(&e),
+        details.field,
+        details.reason
+    );
+    assert!(!shown.contains("7319"), "{shown}");
+}
+
+/// The escape hatch (`request()`) decodes any JSON, so a 2xx whose body is a P100 error was a
+/// success there, while the typed call reports it. A write stays `unknown` (it may have
+/// happened), a read is the API's error.
+#[tokio::test]
+async fn request_reports_a_2xx_whose_body_is_a_p100_error() {
+    let body = r#"{"errorCode":"P500","errorMessage":"Unknown exception"}"#;
+    let c = client_with(fixed(200, &[], body), KEY);
+    let payload = serde_json::json!({"amount": "1.00"});
+    let e = c
+        .request("POST", "/v1/partner/sepa-transfer", Some(&payload))
+        .await
+        .unwrap_err();
+    assert_eq!(e.outcome(), Outcome::Unknown, "{e:?}");
+    assert_eq!(
+        e.code().map(|c| c.as_str().to_string()).as_deref(),
+        Some("P500")
+    );
+    let e = c
+        .request("GET", "/v1/partner/balances", None)
+        .await
+        .unwrap_err();
+    assert_eq!(e.kind(), ErrorKind::Api, "{e:?}");
+    // A reply that merely mentions the name is no error.
+    let ok = r#"{"note":"errorCode","errorCode":0}"#;
+    let c = client_with(fixed(200, &[], ok), KEY);
+    assert!(c.request("GET", "/v1/partner/balances", None).await.is_ok());
+}

@@ -363,14 +363,19 @@ pub fn error_from_response(prepared: &Prepared, resp: &HttpResponse) -> Error {
     // A body sent compressed although the SDK never asks for it cannot be read: like a body
     // lost before its code, it may have been a P500 (HTTP 400), so a write stays `unknown`.
     let encoding = resp.header("content-encoding").map(str::trim);
-    let unreadable = parsed.is_none()
-        && encoding.is_some_and(|enc| !enc.is_empty() && !enc.eq_ignore_ascii_case("identity"));
+    let compressed =
+        encoding.is_some_and(|enc| !enc.is_empty() && !enc.eq_ignore_ascii_case("identity"));
+    // So is a JSON body that ends before its document does (`{"errorCode":"P50`): a reply
+    // without a length, ended by the connection's close, is complete to the transport.
+    let cut = parsed.is_none() && json_cut_short(&resp.body);
+    let unreadable = parsed.is_none() && (compressed || cut);
     let detail = parsed
         .and_then(|b| b.message)
         .map(|m| crate::mask::mask_secrets(&m))
-        .unwrap_or_else(|| match unreadable {
-            true => format!("HTTP {status} with a compressed body the SDK cannot read"),
-            false => format!("unexpected HTTP {status}"),
+        .unwrap_or_else(|| match (compressed, cut) {
+            (true, _) => format!("HTTP {status} with a compressed body the SDK cannot read"),
+            (_, true) => format!("HTTP {status} with a JSON body cut short"),
+            _ => format!("unexpected HTTP {status}"),
         });
     let e = base(ErrorKind::Api, detail).with_retryable(false);
     if safe_read || (final_answer && !unreadable) {
@@ -378,6 +383,14 @@ pub fn error_from_response(prepared: &Prepared, resp: &HttpResponse) -> Error {
     } else {
         ambiguous(e)
     }
+}
+
+/// True when `body` starts a JSON object or array that ends before it is complete.
+fn json_cut_short(body: &[u8]) -> bool {
+    let text = String::from_utf8_lossy(without_bom(body));
+    let text = text.trim_start();
+    (text.starts_with('{') || text.starts_with('['))
+        && serde_json::from_str::<serde_json::Value>(text).is_err_and(|e| e.is_eof())
 }
 
 /// Rewrites the message of an ambiguous failure of a call that may have been processed.
@@ -398,6 +411,15 @@ fn ambiguous(e: Error) -> Error {
 /// arrived: the operation happened) and it carries the raw body, secrets masked, so nothing is
 /// lost. The message names the field path and never echoes a value.
 pub fn decode<T: DeserializeOwned>(prepared: &Prepared, resp: &HttpResponse) -> Result<T> {
+    // A 2xx whose body is a P100 error is that error even when `T` would take it (a model of
+    // optional fields, or `request()`'s plain JSON): a write stays `unknown`. The byte scan
+    // keeps the JSON read off every ordinary reply.
+    const MARK: &[u8] = b"\"errorCode\"";
+    if resp.body.windows(MARK.len()).any(|w| w == MARK) {
+        if let Some(e) = error_in_success(prepared, resp) {
+            return Err(e);
+        }
+    }
     let body = without_bom(&resp.body);
     let body: &[u8] = if body.iter().all(u8::is_ascii_whitespace) {
         b"null"
@@ -768,7 +790,10 @@ pub fn error_from_transport(prepared: &Prepared, err: &TransportError, timeout: 
                 // (401, 429) or what arrived of the body named its code. Otherwise, after a
                 // write, the lost body may have been P100's P500/P501 ("the call may have been
                 // processed"), which come with HTTP 400: not a refusal.
-                let maybe_processed = e.outcome() == Outcome::Rejected
+                // (A 4xx whose JSON is cut short is already `unknown`: it gets the transport's
+                // words too.)
+                let cut = (400..500).contains(&response.status) && json_cut_short(&response.body);
+                let maybe_processed = (e.outcome() == Outcome::Rejected || cut)
                     && !read
                     && !matches!(response.status, 401 | 429)
                     && e.code().is_none();
