@@ -183,7 +183,8 @@ pub fn enum_schema(doc: &[&str], values: &[(&str, &[&str])]) -> Schema {
     let wire: Vec<&str> = values.iter().map(|(v, _)| *v).collect();
     json_schema!({
         "description": format!(
-            "{}\n\nDocumented values: {listed}. Read in any case. **Other values may appear** \
+            "{}\n\nValues the SDK knows (the text above says which the docs name): \
+             {listed}. Read in any case. **Other values may appear** \
              (the docs' lists are incomplete): keep an unknown value as its text, never fail \
              on it.",
             doc_text(doc)
@@ -652,6 +653,15 @@ pub fn spec(vectors: &[(String, String)]) -> Result<Value, String> {
         .collect();
     for schema in schemas.values_mut() {
         with_aliases(schema);
+    }
+    // A PIN is a secret (a `$ref`, which schemars' `regex` does not reach): its rule here.
+    for name in ["CreateCardRequest", "UpdatePinRequest"] {
+        if let Some(Value::Object(pin)) = schemas
+            .get_mut(name)
+            .and_then(|s| s.pointer_mut("/properties/pin"))
+        {
+            pin.insert("pattern".into(), json!(crate::validate::PIN_PATTERN));
+        }
     }
     if let Some(Value::Object(c)) = schemas.get_mut("Currency") {
         let decimals: Map<String, Value> = Currency::WIRE_VALUES

@@ -249,8 +249,10 @@ model! {
     #[derive(Default)]
     pub struct TransactionHistoryQuery {
         /// Month, 1–12.
+        #[cfg_attr(feature = "openapi", schemars(range(min = *crate::validate::MONTHS.start(), max = *crate::validate::MONTHS.end())))]
         pub month: u32,
         /// Four-digit year.
+        #[cfg_attr(feature = "openapi", schemars(range(min = *crate::validate::YEARS.start(), max = *crate::validate::YEARS.end())))]
         pub year: i32,
     }
 }

@@ -12,6 +12,7 @@ model! {
         /// The partner's id of the card holder.
         pub external_user_id: String,
         /// Card label, 3–30 characters.
+        #[cfg_attr(feature = "openapi", schemars(length(min = *validate::CARD_LABEL_CHARS.start(), max = *validate::CARD_LABEL_CHARS.end())))]
         pub label: String,
         /// Card PIN, 4 digits (secret).
         pub pin: SecretString,

@@ -90,16 +90,21 @@ pub fn iban(field: &str, value: &str) -> Result<()> {
     }
 }
 
+/// The months of a history query.
+pub const MONTHS: std::ops::RangeInclusive<u32> = 1..=12;
+/// The years of a history query.
+pub const YEARS: std::ops::RangeInclusive<i32> = 2000..=2100;
+
 /// Checks a statement period: `month` 1..=12 (field `"month"`) and `year` 2000..=2100
 /// (field `"year"`).
 pub fn month_year(month: u32, year: i32) -> Result<()> {
-    if !(1..=12).contains(&month) {
+    if !MONTHS.contains(&month) {
         return Err(Error::validation(
             "month",
             "must be a month number from 1 to 12",
         ));
     }
-    if !(2000..=2100).contains(&year) {
+    if !YEARS.contains(&year) {
         return Err(Error::validation(
             "year",
             "must be a four-digit year from 2000 to 2100",

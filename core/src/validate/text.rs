@@ -11,9 +11,11 @@ const MAX_EMAIL_CHARS: usize = 254;
 /// Fewest and most digits in a phone number (E.164 allows at most 15).
 const PHONE_DIGITS: std::ops::RangeInclusive<usize> = 7..=15;
 /// Fewest and most characters in a card label.
-const CARD_LABEL_CHARS: std::ops::RangeInclusive<usize> = 3..=30;
+pub const CARD_LABEL_CHARS: std::ops::RangeInclusive<usize> = 3..=30;
 /// Digits in a card PIN.
 const PIN_DIGITS: usize = 4;
+/// A card PIN as a pattern (the OpenAPI description's; a test keeps it equal to [`pin`]'s rule).
+pub const PIN_PATTERN: &str = "^[0-9]{4}$";
 
 /// Checks that `value` is not empty and not only whitespace.
 pub fn non_empty(field: &str, value: &str) -> Result<()> {
@@ -142,6 +144,14 @@ pub fn pin(field: &str, value: &SecretString) -> Result<()> {
 
 #[cfg(test)]
 mod tests {
+
+    #[test]
+    fn the_pin_pattern_is_the_pin_rule() {
+        assert_eq!(
+            super::PIN_PATTERN,
+            format!("^[0-9]{{{}}}$", super::PIN_DIGITS)
+        );
+    }
     use super::*;
     use crate::ErrorKind;
 
