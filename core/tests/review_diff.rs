@@ -507,8 +507,16 @@ async fn request_reports_a_2xx_whose_body_is_a_p100_error() {
         .await
         .unwrap_err();
     assert_eq!(e.kind(), ErrorKind::Api, "{e:?}");
-    // A reply that merely mentions the name is no error.
+    // A reply that merely mentions the name is no error; nor is the documented 202 P211
+    // ("POA pending") of a proof-of-address upload.
     let ok = r#"{"note":"errorCode","errorCode":0}"#;
     let c = client_with(fixed(200, &[], ok), KEY);
     assert!(c.request("GET", "/v1/partner/balances", None).await.is_ok());
+    let pending = r#"{"errorCode":"P211","errorMessage":"POA pending"}"#;
+    let c = client_with(fixed(202, &[], pending), KEY);
+    let v = c
+        .request("POST", "/v1/user/poa-files/u1", Some(&payload))
+        .await
+        .expect("202 P211 is a success");
+    assert_eq!(v["errorCode"], "P211");
 }

@@ -412,12 +412,15 @@ fn ambiguous(e: Error) -> Error {
 /// lost. The message names the field path and never echoes a value.
 pub fn decode<T: DeserializeOwned>(prepared: &Prepared, resp: &HttpResponse) -> Result<T> {
     // A 2xx whose body is a P100 error is that error even when `T` would take it (a model of
-    // optional fields, or `request()`'s plain JSON): a write stays `unknown`. The byte scan
-    // keeps the JSON read off every ordinary reply.
+    // optional fields, or `request()`'s plain JSON): a write stays `unknown`. `P211` ("POA
+    // pending", HTTP 202) is the documented success of that kind. The byte scan keeps the
+    // JSON read off every ordinary reply.
     const MARK: &[u8] = b"\"errorCode\"";
     if resp.body.windows(MARK.len()).any(|w| w == MARK) {
         if let Some(e) = error_in_success(prepared, resp) {
-            return Err(e);
+            if e.code() != Some(&ErrorCode::P211) {
+                return Err(e);
+            }
         }
     }
     let body = without_bom(&resp.body);
