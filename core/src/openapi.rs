@@ -919,6 +919,20 @@ fn operation(route: &Route, t: &OpTypes, g: &mut SchemaGenerator, ex: &mut Examp
     };
     let mut responses = Map::new();
     responses.insert(success_code.into(), success);
+    if route.name == "kyc.upload_poa" {
+        // The docs list it with the upload's answers, shown as a success.
+        responses.insert(
+            "202".into(),
+            json!({
+                "description": "`P211`: POA pending. Accepted, awaiting review: a success (the \
+                    SDK returns normally); the result comes by the `poa_verification` webhook.",
+                "content": {"application/json": {
+                    "schema": {"$ref": "#/components/schemas/ApiError"},
+                    "example": {"errorCode": "P211", "errorMessage": "POA pending"}
+                }}
+            }),
+        );
+    }
     responses.insert(
         "400".into(),
         json!({"$ref": "#/components/responses/Error"}),
