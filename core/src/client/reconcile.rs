@@ -153,6 +153,11 @@ const KNOWN_TYPES: &[&str] = &[
     "crypto_deposit",
 ];
 
+/// Known types that are also everyday words for any payment: P100 might list a SEPA payout or
+/// a withdrawal as a `transfer` (the history's types are not documented), so such an entry
+/// rules out nothing but leaves the answer open.
+const GENERIC_TYPES: &[&str] = &["transfer"];
+
 fn is_one_of(text: &str, list: &[&str]) -> bool {
     list.iter().any(|k| k.eq_ignore_ascii_case(text))
 }
@@ -266,7 +271,7 @@ pub fn matches<'a>(
         .iter()
         .filter(|t| match t.r#type.as_deref() {
             Some(k) if is_one_of(k, kinds) => true,
-            Some(k) => !is_one_of(k, KNOWN_TYPES),
+            Some(k) => !is_one_of(k, KNOWN_TYPES) || is_one_of(k, GENERIC_TYPES),
             None => true,
         })
         .filter(|t| {
