@@ -31,6 +31,7 @@ fn fingerprint_to_py<'py>(py: Python<'py>, fp: &Fingerprint) -> PyResult<Bound<'
     d.set_item("sent_at_ms", fp.sent_at_ms)?;
     d.set_item("title", fp.title.as_deref())?;
     d.set_item("network", fp.network.as_deref())?;
+    d.set_item("accepted", fp.accepted)?;
     Ok(d)
 }
 

@@ -422,6 +422,13 @@ def test_reconcile_after_processed_then_dropped(sandbox: Sandbox, client: p100.C
     }
     assert client.reconcile(camel) == found
     assert found.to_dict() == {"result": "found", "id": found.id, "status": found.status}
+    assert stored["accepted"] is False
+    # A stored fingerprint of an accepted call (it happened) is never `not_found`, even when
+    # the history does not list it (yet): here, one of another amount.
+    missing = {**stored, "amount": "2.35"}
+    assert client.reconcile(missing).result == "not_found"
+    answer = client.reconcile({**missing, "accepted": True})
+    assert answer.result == "cannot_tell" and "do not send it again" in (answer.reason or "")
 
 
 def test_reconcile_answers_without_asking_when_nothing_happened(client: p100.Client) -> None:

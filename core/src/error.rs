@@ -397,10 +397,17 @@ impl Error {
     }
     pub(crate) fn with_outcome(mut self, outcome: Outcome) -> Self {
         self.inner.outcome = Some(outcome);
+        let accepted = self.outcome() == Outcome::Accepted;
+        if let Some(fp) = self.inner.fingerprint.as_mut() {
+            fp.accepted = accepted;
+        }
         self
     }
+    /// Keeps the fingerprint, marked `accepted` when this error's outcome is.
     pub(crate) fn with_fingerprint(mut self, fp: Option<crate::client::Fingerprint>) -> Self {
-        self.inner.fingerprint = fp.map(Box::new);
+        let accepted = self.outcome() == Outcome::Accepted;
+        self.inner.fingerprint =
+            fp.map(|fp| Box::new(crate::client::Fingerprint { accepted, ..fp }));
         self
     }
     pub(crate) fn with_operation(mut self, op: &'static str) -> Self {

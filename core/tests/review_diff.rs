@@ -163,6 +163,8 @@ async fn a_success_envelope_with_a_zero_or_empty_code_stays_accepted() {
             (ErrorKind::Decode, Outcome::Accepted),
             "{body}: {e:?} / {e}"
         );
+        // Its fingerprint says so, for a reconciliation after a restart.
+        assert!(e.fingerprint().is_some_and(|fp| fp.accepted), "{e:?}");
     }
 }
 
@@ -449,7 +451,10 @@ async fn a_refusal_cut_short_after_a_write_is_unknown() {
         let c = client_with(t.clone(), KEY);
         let e = c.sepa().partner_transfer(&sepa()).await.unwrap_err();
         assert_eq!(e.outcome(), Outcome::Unknown, "{body}: {e:?}");
-        assert!(e.fingerprint().is_some(), "{body}: {e:?}");
+        assert!(
+            e.fingerprint().is_some_and(|fp| !fp.accepted),
+            "{body}: {e:?}"
+        );
         assert_eq!(t.count.load(Ordering::SeqCst), 1, "sent again: {e:?}");
     }
     // A complete body that is no P100 error, and an empty body, stay refusals.

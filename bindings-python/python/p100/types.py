@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import os
 from decimal import Decimal
-from typing import Literal, TypedDict, Union
+from typing import Literal, NotRequired, TypedDict, Union
 
 #: An amount as the SDK accepts it: exact, never a float.
 Amount = Union[Decimal, str, int]
@@ -74,3 +74,6 @@ class Fingerprint(TypedDict):
     title: str | None
     #: The crypto withdrawal's network, lower case, when the call said.
     network: str | None
+    #: True when the call was accepted (a 2xx came; its reply could not be read): it happened,
+    #: and ``reconcile`` never answers ``not_found`` for it, from a stored copy too.
+    accepted: NotRequired[bool]

@@ -61,6 +61,13 @@ pub struct Fingerprint {
     #[serde(default)]
     #[cfg_attr(feature = "uniffi", uniffi(default = None))]
     pub network: Option<String>,
+    /// True when the call was accepted (a 2xx came; its reply could not be read): it happened,
+    /// so `reconcile` never answers `NotFound` for it, even from a stored fingerprint. Absent
+    /// (false) otherwise.
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    #[cfg_attr(feature = "uniffi", uniffi(default = false))]
+    #[cfg_attr(feature = "wasm", tsify(optional))]
+    pub accepted: bool,
 }
 
 impl Fingerprint {
@@ -98,6 +105,7 @@ impl Fingerprint {
             sent_at_ms,
             title: text(&["transferTitle"]),
             network: text(&["network"]).map(|n| n.to_ascii_lowercase()),
+            accepted: false,
         })
     }
 }
@@ -298,12 +306,19 @@ pub fn matches<'a>(
 /// latency) and moves nothing; [`SKEW_MS`] already keeps such an entry open.
 const CLOCK_NOISE_MS: i64 = 5_000;
 
-/// How far this machine's clock is ahead of the server's, from a reply's `Date` header (pure
-/// but for the clock): now less the header's time, less the second the header truncates.
-/// `None` without a readable header.
-fn clock_ahead_ms(date: Option<&str>) -> Option<i64> {
-    let server = chrono::DateTime::parse_from_rfc2822(date?.trim()).ok()?;
-    Some(super::exec::now_unix_ms() - server.timestamp_millis() - 1000)
+/// How far this machine's clock is ahead of the server's, by a reply's `Date` header: at least
+/// (the time the request left, less the header's time and the second it truncates) and at most
+/// (the time the reply came, less the header's time). `None` without a readable header.
+fn clock_ahead(reply: &crate::client::ResponseMeta) -> Option<(i64, i64)> {
+    let server = chrono::DateTime::parse_from_rfc2822(reply.header("date")?.trim()).ok()?;
+    let server = server.timestamp_millis();
+    let now = super::exec::now_unix_ms();
+    let elapsed = i64::try_from(reply.elapsed.as_millis()).unwrap_or(i64::MAX);
+    let least = now
+        .saturating_sub(elapsed)
+        .saturating_sub(server)
+        .saturating_sub(1000);
+    Some((least, now.saturating_sub(server)))
 }
 
 /// `(month, year)` of a time in milliseconds since 1970.
@@ -378,11 +393,21 @@ impl Client {
                 ),
             ));
         };
-        let answer = self.reconcile_fingerprint(fp).await?;
+        let accepted = outcome == Outcome::Accepted || fp.accepted;
+        let fp = Fingerprint {
+            accepted,
+            ..fp.clone()
+        };
+        self.reconcile_fingerprint(&fp).await
+    }
+
+    /// [`Client::reconcile`] from a fingerprint kept elsewhere (e.g. stored before a restart).
+    pub async fn reconcile_fingerprint(&self, fp: &Fingerprint) -> Result<Reconciliation> {
+        let answer = self.search_history(fp).await?;
         // An accepted call happened (a 2xx arrived): a history that does not list it (yet)
         // proves nothing, and `NotFound` would invite sending the money again.
-        Ok(match (outcome, answer) {
-            (Outcome::Accepted, Reconciliation::NotFound) => Reconciliation::CannotTell {
+        Ok(match (fp.accepted, answer) {
+            (true, Reconciliation::NotFound) => Reconciliation::CannotTell {
                 reason: "the call was accepted (P100 answered 2xx; its reply could not be \
                          read), so it happened, but the history does not list it yet: do not \
                          send it again; look again later"
@@ -392,8 +417,8 @@ impl Client {
         })
     }
 
-    /// [`Client::reconcile`] from a fingerprint kept elsewhere (e.g. stored before a restart).
-    pub async fn reconcile_fingerprint(&self, fp: &Fingerprint) -> Result<Reconciliation> {
+    /// The history's answer for `fp`, before the rule for accepted calls.
+    async fn search_history(&self, fp: &Fingerprint) -> Result<Reconciliation> {
         let Some(kinds) = history_types(&fp.operation) else {
             let check = match fp.operation.as_str() {
                 "cards.create" => "the user's cards (cards.list)",
@@ -425,37 +450,56 @@ impl Client {
         };
         let (holder, direction) = history_of(fp, kinds);
         let mut histories = Vec::new();
-        let mut ahead_ms = None;
+        let mut read = Vec::new();
+        let mut clock = None;
         for (month, year) in months {
             let q = TransactionHistoryQuery::new(month, year);
             let reply = match holder {
                 Some(user) => self.with_response().users().transactions(user, &q).await?,
                 None => self.with_response().partner().transactions(&q).await?,
             };
-            ahead_ms = ahead_ms.or_else(|| clock_ahead_ms(reply.response.header("date")));
+            clock = clock.or_else(|| clock_ahead(&reply.response));
             histories.push(reply.data);
+            read.push((month, year));
         }
-        // This machine's clock ahead of P100's (by the reply's `Date`) moves the sending back
-        // by as much: an entry of the call itself would otherwise look older than the call.
-        let ahead = ahead_ms.filter(|a| *a > CLOCK_NOISE_MS).unwrap_or(0);
-        if ahead.saturating_add(SKEW_MS) > ZONE_MS {
+        // This machine's clock may be ahead of P100's (the history reply's `Date` says by how
+        // much, within the reply's latency): the sending, in P100's time, lies between
+        // `sent - most` and `sent - least`. An entry stamped after the latest possible sending
+        // is after it (`late`); one stamped before the earliest possible sending, less the
+        // skew, is ruled out (`early`); between the two, it stays open.
+        let (least, most) = clock.unwrap_or((0, 0));
+        let shift = |ahead: i64| if ahead > CLOCK_NOISE_MS { ahead } else { 0 };
+        let late = Fingerprint {
+            sent_at_ms: fp.sent_at_ms.saturating_sub(shift(least)),
+            ..fp.clone()
+        };
+        let early = Fingerprint {
+            sent_at_ms: fp.sent_at_ms.saturating_sub(shift(most)),
+            ..fp.clone()
+        };
+        // The months the earlier sending may fall in, not read yet.
+        let from = early.sent_at_ms.saturating_sub(SKEW_MS.max(ZONE_MS));
+        let Some(months) = months_between(from, now.saturating_add(ZONE_MS)) else {
             return Ok(Reconciliation::CannotTell {
                 reason: format!(
                     "this machine's clock is {} h ahead of P100's: look for it in the \
                      transaction history by hand",
-                    ahead / 3_600_000
+                    shift(most) / 3_600_000
                 ),
             });
-        }
-        let shifted = Fingerprint {
-            sent_at_ms: fp.sent_at_ms.saturating_sub(ahead),
-            ..fp.clone()
         };
-        let fp = &shifted;
+        for (month, year) in months.into_iter().filter(|m| !read.contains(m)) {
+            let q = TransactionHistoryQuery::new(month, year);
+            histories.push(match holder {
+                Some(user) => self.users().transactions(user, &q).await?,
+                None => self.partner().transactions(&q).await?,
+            });
+        }
+        let fp = &late;
         let mut found: Vec<Transaction> = Vec::new();
         for history in &histories {
             found.extend(
-                matches(fp, kinds, direction, &history.transactions)
+                matches(&early, kinds, direction, &history.transactions)
                     .into_iter()
                     .cloned(),
             );

@@ -4512,6 +4512,12 @@ public struct Fingerprint: Equatable, Hashable {
      * The crypto withdrawal's network, lower case: one address may exist on several networks.
      */
     public let network: String?
+    /**
+     * True when the call was accepted (a 2xx came; its reply could not be read): it happened,
+     * so `reconcile` never answers `NotFound` for it, even from a stored fingerprint. Absent
+     * (false) otherwise.
+     */
+    public let accepted: Bool
 
     // Default memberwise initializers are never public by default, so we
     // declare one manually.
@@ -4542,7 +4548,12 @@ public struct Fingerprint: Equatable, Hashable {
          */title: String? = nil, 
         /**
          * The crypto withdrawal's network, lower case: one address may exist on several networks.
-         */network: String? = nil) {
+         */network: String? = nil, 
+        /**
+         * True when the call was accepted (a 2xx came; its reply could not be read): it happened,
+         * so `reconcile` never answers `NotFound` for it, even from a stored fingerprint. Absent
+         * (false) otherwise.
+         */accepted: Bool = false) {
         self.operation = operation
         self.amount = amount
         self.currency = currency
@@ -4551,6 +4562,7 @@ public struct Fingerprint: Equatable, Hashable {
         self.sentAtMs = sentAtMs
         self.title = title
         self.network = network
+        self.accepted = accepted
     }
 
     
@@ -4576,7 +4588,8 @@ public struct FfiConverterTypeFingerprint: FfiConverterRustBuffer {
                 externalUserId: FfiConverterOptionString.read(from: &buf), 
                 sentAtMs: FfiConverterInt64.read(from: &buf), 
                 title: FfiConverterOptionString.read(from: &buf), 
-                network: FfiConverterOptionString.read(from: &buf)
+                network: FfiConverterOptionString.read(from: &buf), 
+                accepted: FfiConverterBool.read(from: &buf)
         )
     }
 
@@ -4589,6 +4602,7 @@ public struct FfiConverterTypeFingerprint: FfiConverterRustBuffer {
         FfiConverterInt64.write(value.sentAtMs, into: &buf)
         FfiConverterOptionString.write(value.title, into: &buf)
         FfiConverterOptionString.write(value.network, into: &buf)
+        FfiConverterBool.write(value.accepted, into: &buf)
     }
 }
 

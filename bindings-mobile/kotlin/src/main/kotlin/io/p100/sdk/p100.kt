@@ -4504,6 +4504,13 @@ data class Fingerprint (
      * The crypto withdrawal's network, lower case: one address may exist on several networks.
      */
     val `network`: kotlin.String? = null 
+    , 
+    /**
+     * True when the call was accepted (a 2xx came; its reply could not be read): it happened,
+     * so `reconcile` never answers `NotFound` for it, even from a stored fingerprint. Absent
+     * (false) otherwise.
+     */
+    val `accepted`: kotlin.Boolean = false 
     
 ){
     
@@ -4528,6 +4535,7 @@ public object FfiConverterTypeFingerprint: FfiConverterRustBuffer<Fingerprint> {
             FfiConverterLong.read(buf),
             FfiConverterOptionalString.read(buf),
             FfiConverterOptionalString.read(buf),
+            FfiConverterBoolean.read(buf),
         )
     }
 
@@ -4539,7 +4547,8 @@ public object FfiConverterTypeFingerprint: FfiConverterRustBuffer<Fingerprint> {
             FfiConverterOptionalString.allocationSize(value.`externalUserId`) +
             FfiConverterLong.allocationSize(value.`sentAtMs`) +
             FfiConverterOptionalString.allocationSize(value.`title`) +
-            FfiConverterOptionalString.allocationSize(value.`network`)
+            FfiConverterOptionalString.allocationSize(value.`network`) +
+            FfiConverterBoolean.allocationSize(value.`accepted`)
     )
 
     override fun write(value: Fingerprint, buf: ByteBuffer) {
@@ -4551,6 +4560,7 @@ public object FfiConverterTypeFingerprint: FfiConverterRustBuffer<Fingerprint> {
             FfiConverterLong.write(value.`sentAtMs`, buf)
             FfiConverterOptionalString.write(value.`title`, buf)
             FfiConverterOptionalString.write(value.`network`, buf)
+            FfiConverterBoolean.write(value.`accepted`, buf)
     }
 }
 
