@@ -507,11 +507,13 @@ async fn request_reports_a_2xx_whose_body_is_a_p100_error() {
         e.code().map(|c| c.as_str().to_string()).as_deref(),
         Some("P500")
     );
+    // A read: the server's failure, as the same code in a 4xx, and retryable.
     let e = c
         .request("GET", "/v1/partner/balances", None)
         .await
         .unwrap_err();
-    assert_eq!(e.kind(), ErrorKind::Api, "{e:?}");
+    assert_eq!(e.kind(), ErrorKind::Unavailable, "{e:?}");
+    assert!(e.is_retryable(), "{e:?}");
     // A reply that merely mentions the name is no error; nor is the documented 202 P211
     // ("POA pending") of a proof-of-address upload.
     let ok = r#"{"note":"errorCode","errorCode":0}"#;

@@ -715,14 +715,25 @@ pub fn check_reply(reply: &Reply) {
             &prepared, &resp, &ctl_resp,
         ));
         for (e, _) in &errors {
-            assert!(!e.is_retryable(), "a 2xx decode error is retryable: {e:?}");
+            let read = route.method.is_idempotent_read();
+            let server_failure = matches!(e.code(), Some(ErrorCode::P500 | ErrorCode::P501));
+            assert_eq!(
+                e.is_retryable(),
+                read && server_failure,
+                "a 2xx decode error is retryable only for a read the server failed: {e:?}"
+            );
             if e.code().is_some() {
                 // A 2xx whose body is a P100 error: the code is kept, and a write is `unknown`
-                // (the status says yes, the body says no), never `accepted` or `rejected`.
-                assert_eq!(e.kind(), ErrorKind::Api, "2xx with a code: {e:?}");
-                let expected = match route.method.is_idempotent_read() {
-                    false => Outcome::Unknown,
-                    true => Outcome::Rejected,
+                // (the status says yes, the body says no), never `accepted` or `rejected`. The
+                // server's failure (P500/P501) is `unavailable`, as in a 4xx.
+                let kind = match server_failure {
+                    true => ErrorKind::Unavailable,
+                    false => ErrorKind::Api,
+                };
+                assert_eq!(e.kind(), kind, "2xx with a code: {e:?}");
+                let expected = match (read, server_failure) {
+                    (false, _) | (true, true) => Outcome::Unknown,
+                    (true, false) => Outcome::Rejected,
                 };
                 assert_eq!(e.outcome(), expected, "2xx with a code: {e:?}");
                 continue;

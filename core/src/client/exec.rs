@@ -415,8 +415,7 @@ pub fn decode<T: DeserializeOwned>(prepared: &Prepared, resp: &HttpResponse) -> 
     // optional fields, or `request()`'s plain JSON): a write stays `unknown`. `P211` ("POA
     // pending", HTTP 202) is the documented success of that kind. The byte scan keeps the
     // JSON read off every ordinary reply.
-    const MARK: &[u8] = b"\"errorCode\"";
-    if resp.body.windows(MARK.len()).any(|w| w == MARK) {
+    if memchr::memmem::find(&resp.body, b"\"errorCode\"").is_some() {
         if let Some(e) = error_in_success(prepared, resp) {
             if e.code() != Some(&ErrorCode::P211) {
                 return Err(e);
@@ -615,8 +614,15 @@ pub(crate) fn error_in_success(prepared: &Prepared, resp: &HttpResponse) -> Opti
         .or(body.message)
         .map(|m| crate::mask::mask_secrets(&m))
         .unwrap_or_else(|| code.description().to_string());
+    // The server's failure, as in a 4xx reply: a read may be tried again.
+    let failed = matches!(code, ErrorCode::P500 | ErrorCode::P501);
+    let read = prepared.method.is_idempotent_read();
     let e = Error::new(
-        ErrorKind::Api,
+        if failed {
+            ErrorKind::Unavailable
+        } else {
+            ErrorKind::Api
+        },
         format!(
             "P100 answered HTTP {} but its body is error {code}: {detail}",
             resp.status
@@ -627,9 +633,9 @@ pub(crate) fn error_in_success(prepared: &Prepared, resp: &HttpResponse) -> Opti
     .with_error_name(body.error_name.as_deref().map(crate::mask::mask_secrets))
     .with_request_id(request_id(resp))
     .with_raw_body(&resp.text())
-    .with_retryable(false)
+    .with_retryable(failed && read)
     .with_operation(prepared.operation);
-    Some(match prepared.method.is_idempotent_read() {
+    Some(match read {
         true => e,
         false => ambiguous(e),
     })
