@@ -66,16 +66,24 @@ fn sandbox_url(given: Option<String>) -> p100::Result<String> {
             _ => (DEFAULT_SANDBOX.to_string(), "sandbox-url"),
         },
     };
-    let parsed = reqwest::Url::parse(&url).map_err(|_| {
+    let bad = || {
         p100::Error::validation(
             field,
             "must be an http:// URL of a sandbox (http://127.0.0.1:8080)",
         )
-    })?;
+    };
+    let parsed = reqwest::Url::parse(&url).map_err(|_| bad())?;
+    if !matches!(parsed.scheme(), "http" | "https") || !parsed.has_host() {
+        return Err(bad());
+    }
+    // `partner-api.p100.io.` (a trailing dot) is the same host.
     let host = parsed
         .host_str()
         .unwrap_or_default()
-        .trim_matches(['[', ']']);
+        .trim_matches(['[', ']'])
+        .trim_end_matches('.')
+        .to_ascii_lowercase();
+    let host = host.as_str();
     let loopback = host == "localhost"
         || host
             .parse::<std::net::IpAddr>()

@@ -237,7 +237,9 @@ fn main() -> ExitCode {
 /// refused before anything was sent: fix the command), else 1 (the call, the network or the
 /// API failed).
 fn exit_code(e: &p100::Error) -> u8 {
-    let usage = e.kind() == p100::ErrorKind::Validation && e.status().is_none();
+    let usage = e.kind() == p100::ErrorKind::Validation
+        && e.status().is_none()
+        && e.outcome() == p100::Outcome::NotSent;
     if usage {
         USAGE
     } else {

@@ -487,6 +487,15 @@ fn trigger_emits_an_event_that_listen_forwards() {
                 "https://partner-api.p100.io",
             ],
         ),
+        (
+            sb.url.as_str(),
+            vec![
+                "trigger",
+                "user_status",
+                "--sandbox-url",
+                "https://PARTNER-API.p100.io.",
+            ],
+        ),
     ] {
         let o = Command::new(BIN)
             .args(&args)

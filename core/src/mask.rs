@@ -130,6 +130,19 @@ pub fn without_values(text: &str, values: &[String]) -> String {
     out
 }
 
+/// `YYYY-MM-DD`.
+fn is_date(v: &str) -> bool {
+    let b = v.as_bytes();
+    b.len() == 10
+        && b.iter().enumerate().all(|(i, c)| {
+            if i == 4 || i == 7 {
+                *c == b'-'
+            } else {
+                c.is_ascii_digit()
+            }
+        })
+}
+
 fn replace_tokens(text: &str, v: &str) -> String {
     let word = |c: Option<char>| c.is_some_and(|c| c.is_alphanumeric() || c == '-' || c == '_');
     let mut out = String::with_capacity(text.len());
@@ -142,7 +155,10 @@ fn replace_tokens(text: &str, v: &str) -> String {
             continue;
         };
         out.push_str(gap);
-        let token = !word(head.chars().next_back()) && !word(tail.chars().next());
+        // A date sent (a birth date) also stands as a token before a time: `1990-05-17T00:00Z`.
+        let date_then_time = is_date(v) && tail.starts_with('T');
+        let token =
+            !word(head.chars().next_back()) && (date_then_time || !word(tail.chars().next()));
         out.push_str(if token { REDACTED } else { v });
         last = end;
     }
@@ -704,6 +720,13 @@ mod tests {
             assert_eq!(without_values(text, &v), text);
         }
         assert_eq!(without_values("€5555€", &v), "€[REDACTED]€");
+        // A date of birth quoted with a time.
+        let born = vec!["1990-05-17".to_string()];
+        assert_eq!(
+            without_values("born 1990-05-17T00:00:00Z", &born),
+            "born [REDACTED]T00:00:00Z"
+        );
+        assert_eq!(without_values("x1990-05-17T1", &born), "x1990-05-17T1");
         // Shorter than 4 characters: too likely to stand for something else.
         assert_eq!(without_values("abc", &v), "abc");
         let body =
