@@ -473,6 +473,8 @@ for (const [kind, faultExtra, cls, outcome, status] of FAULTS) {
       for (const k of ["operation", "amount", "currency", "destination", "externalUserId", "sentAtMs", "title", "network"]) {
         assert.ok(k in e.fingerprint, k);
       }
+      // A stored fingerprint keeps whether the call happened (reconcile never says not_found then).
+      assert.equal(e.fingerprint.accepted === true, outcome === "accepted", `${kind}: ${JSON.stringify(e.fingerprint)}`);
     } else {
       assert.equal(e.fingerprint, null);
     }

@@ -319,6 +319,7 @@ final class P100Tests: XCTestCase, @unchecked Sendable {
         XCTAssertNotNil(e?.rawBody)
         XCTAssertEqual(e?.operation, "transfers.create")
         XCTAssertNotNil(e?.status)
+        XCTAssertEqual(e?.fingerprint?.accepted, true, "a stored fingerprint says it happened")
         try await control("reset")  // the balances other tests expect
     }
 

@@ -385,6 +385,7 @@ private fun defineTests() {
         assertTrue(!e.message.orEmpty().contains(e.rawBody!!)) { "the message shows the raw body: ${e.message}" }
         assertTrue(!e.details().toString().contains("Secret(")) { "details() holds the raw body as text" }
         assertEq(e.fingerprint?.operation, "transfers.create", "fingerprint")
+        assertEq(e.fingerprint?.accepted, true, "fingerprint.accepted: a stored copy says it happened")
         // What loggers print (`getMessage()`) is the core's message: not the fingerprint's
         // destination, user and title, as uniffi's generated list of every field was.
         assertEq(e.message, e.toString(), "message")
