@@ -721,6 +721,36 @@ fn http_date(t: DateTime<Utc>) -> String {
     )
 }
 
+/// A partner history of one SEPA entry stamped `created`, its reply dated `date` and sent after
+/// `delay`, and the entry's details (the IBAN and title sent); what `reconcile` answers for the
+/// transfer sent at `sent_ms`.
+async fn reconcile_dated(
+    created: DateTime<Utc>,
+    date: DateTime<Utc>,
+    delay_ms: u64,
+    sent_ms: i64,
+) -> Reconciliation {
+    let server = MockServer::start().await;
+    let e = json!({"id": "t-1", "type": "sepa_transfer", "amount": "25.00",
+        "currency": "eur", "status": "SUCCESSFUL", "direction": "OUT",
+        "createdAt": iso_millis(created)});
+    Mock::given(method("GET"))
+        .and(path("/v1/partner/transactions"))
+        .respond_with(
+            ResponseTemplate::new(200)
+                .insert_header("date", http_date(date).as_str())
+                .set_delay(std::time::Duration::from_millis(delay_ms))
+                .set_body_json(json!({"transactions": [e]})),
+        )
+        .mount(&server)
+        .await;
+    sepa_details(&server, ("t-1", Some(IBAN), Some(TITLE))).await;
+    client(&server)
+        .reconcile_fingerprint(&fingerprint(sent_ms))
+        .await
+        .unwrap()
+}
+
 /// This machine's clock 20 minutes (or 15 hours) ahead of P100's (a phone set by hand): the
 /// entry of the transfer is stamped before the sending by this clock, out of the 10-minute
 /// window, and was `not_found` (outside review). The history reply's `Date` shows the
@@ -728,7 +758,6 @@ fn http_date(t: DateTime<Utc>) -> String {
 #[tokio::test]
 async fn a_clock_far_ahead_of_p100s_is_read_from_the_date_header() {
     for behind_ms in [20 * 60_000, 15 * 3_600_000] {
-        let server = MockServer::start().await;
         let local = now();
         let server_now = Utc
             .timestamp_millis_opt(local.timestamp_millis() - behind_ms)
@@ -736,23 +765,7 @@ async fn a_clock_far_ahead_of_p100s_is_read_from_the_date_header() {
         let created = Utc
             .timestamp_millis_opt(server_now.timestamp_millis() + 2_000)
             .unwrap();
-        let e = json!({"id": "t-1", "type": "sepa_transfer", "amount": "25.00",
-            "currency": "eur", "status": "SUCCESSFUL", "direction": "OUT",
-            "createdAt": iso_millis(created)});
-        Mock::given(method("GET"))
-            .and(path("/v1/partner/transactions"))
-            .respond_with(
-                ResponseTemplate::new(200)
-                    .insert_header("date", http_date(server_now).as_str())
-                    .set_body_json(json!({"transactions": [e]})),
-            )
-            .mount(&server)
-            .await;
-        sepa_details(&server, ("t-1", Some(IBAN), Some(TITLE))).await;
-        let r = client(&server)
-            .reconcile_fingerprint(&fingerprint(local.timestamp_millis() - 1_000))
-            .await
-            .unwrap();
+        let r = reconcile_dated(created, server_now, 0, local.timestamp_millis() - 1_000).await;
         assert_eq!(r.as_str(), "found", "clock {behind_ms} ms ahead: {r:?}");
     }
 }
@@ -763,28 +776,10 @@ async fn a_clock_far_ahead_of_p100s_is_read_from_the_date_header() {
 /// ahead and answered `found`, with the other payment's id: outside review).
 #[tokio::test]
 async fn a_slow_history_reply_is_not_taken_for_a_clock_ahead() {
-    let server = MockServer::start().await;
     let sent = now().timestamp_millis();
     let before = Utc.timestamp_millis_opt(sent - 3_000).unwrap();
-    let e = json!({"id": "t-1", "type": "sepa_transfer", "amount": "25.00",
-        "currency": "eur", "status": "SUCCESSFUL", "direction": "OUT",
-        "createdAt": iso_millis(before)});
     // Stamped when the request came in; the reply then takes 6.5 s.
-    Mock::given(method("GET"))
-        .and(path("/v1/partner/transactions"))
-        .respond_with(
-            ResponseTemplate::new(200)
-                .insert_header("date", http_date(now()).as_str())
-                .set_delay(std::time::Duration::from_millis(6_500))
-                .set_body_json(json!({"transactions": [e]})),
-        )
-        .mount(&server)
-        .await;
-    sepa_details(&server, ("t-1", Some(IBAN), Some(TITLE))).await;
-    let r = client(&server)
-        .reconcile_fingerprint(&fingerprint(sent))
-        .await
-        .unwrap();
+    let r = reconcile_dated(before, now(), 6_500, sent).await;
     assert_eq!(r.as_str(), "cannot_tell", "{r:?}");
 }
 
