@@ -415,7 +415,8 @@ pub fn decode<T: DeserializeOwned>(prepared: &Prepared, resp: &HttpResponse) -> 
     // optional fields, or `request()`'s plain JSON): a write stays `unknown`. `P211` ("POA
     // pending", HTTP 202) is the documented success of that kind. The byte scan keeps the
     // JSON read off every ordinary reply.
-    if memchr::memmem::find(&resp.body, b"\"errorCode\"").is_some() {
+    const MARK: &[u8] = b"\"errorCode\"";
+    if resp.body.windows(MARK.len()).any(|w| w == MARK) {
         if let Some(e) = error_in_success(prepared, resp) {
             if e.code() != Some(&ErrorCode::P211) {
                 return Err(e);

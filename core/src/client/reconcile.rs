@@ -310,8 +310,9 @@ const CLOCK_NOISE_MS: i64 = 5_000;
 /// (the time the request left, less the header's time and the second it truncates) and at most
 /// (the time the reply came, less the header's time). `None` without a readable header.
 fn clock_ahead(reply: &crate::client::ResponseMeta) -> Option<(i64, i64)> {
-    let server = chrono::DateTime::parse_from_rfc2822(reply.header("date")?.trim()).ok()?;
-    let server = server.timestamp_millis();
+    let server = httpdate::parse_http_date(reply.header("date")?.trim()).ok()?;
+    let server = server.duration_since(std::time::UNIX_EPOCH).ok()?;
+    let server = i64::try_from(server.as_millis()).ok()?;
     let now = super::exec::now_unix_ms();
     let elapsed = i64::try_from(reply.elapsed.as_millis()).unwrap_or(i64::MAX);
     let least = now
