@@ -830,3 +830,32 @@ async fn an_accepted_call_missing_from_the_history_is_never_not_found() {
     // A fingerprint stored before the flag existed reads as not accepted.
     assert!(!serde_json::to_string(&fp).unwrap().contains("accepted"));
 }
+
+/// The SDK reads one page of each month's history. A reply that says there are more
+/// (`hasMore`, a next page, a total above what it lists) may hide the operation on a page not
+/// read: `cannot_tell`, never `not_found` (outside review: an undocumented paging would have
+/// made a transfer that happened `not_found`).
+#[tokio::test]
+async fn a_history_with_more_pages_is_never_not_found() {
+    for (extra, expected) in [
+        (json!({}), "not_found"),
+        (json!({"hasMore": true}), "cannot_tell"),
+        (json!({"totalPages": 2, "page": 1}), "cannot_tell"),
+        (json!({"total": 57}), "cannot_tell"),
+    ] {
+        let server = MockServer::start().await;
+        let mut body = json!({ "transactions": [] });
+        for (k, v) in extra.as_object().unwrap() {
+            body[k] = v.clone();
+        }
+        get_json(&server, "/v1/partner/transactions", body).await;
+        let r = client(&server)
+            .reconcile_fingerprint(&fingerprint(now().timestamp_millis() - 60_000))
+            .await
+            .unwrap();
+        assert_eq!(r.as_str(), expected, "{extra}: {r:?}");
+        if let Reconciliation::CannotTell { reason } = &r {
+            assert!(reason.contains("more pages"), "{reason}");
+        }
+    }
+}

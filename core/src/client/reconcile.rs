@@ -22,9 +22,10 @@ use serde_json::Value;
 
 use super::{Client, Prepared};
 use crate::error::{Error, Outcome, Result};
-use crate::models::{Transaction, TransactionHistoryQuery};
+use crate::models::{Transaction, TransactionHistory, TransactionHistoryQuery};
 use crate::transport::Body;
 use crate::Amount;
+use serde::Deserialize;
 
 /// What a money-moving call sent, carried by its error when the outcome is `unknown` or
 /// `accepted` (`e.fingerprint` in every language): the input of `client.reconcile(error)`
@@ -453,14 +454,12 @@ impl Client {
         let mut histories = Vec::new();
         let mut read = Vec::new();
         let mut clock = None;
+        let mut paged = None;
         for (month, year) in months {
-            let q = TransactionHistoryQuery::new(month, year);
-            let reply = match holder {
-                Some(user) => self.with_response().users().transactions(user, &q).await?,
-                None => self.with_response().partner().transactions(&q).await?,
-            };
-            clock = clock.or_else(|| clock_ahead(&reply.response));
-            histories.push(reply.data);
+            let (history, meta, more) = self.history_of_month(holder, month, year).await?;
+            clock = clock.or_else(|| meta.as_ref().and_then(clock_ahead));
+            paged = paged.or(more.then_some((month, year)));
+            histories.push(history);
             read.push((month, year));
         }
         // This machine's clock may be ahead of P100's (the history reply's `Date` says by how
@@ -490,10 +489,19 @@ impl Client {
             });
         };
         for (month, year) in months.into_iter().filter(|m| !read.contains(m)) {
-            let q = TransactionHistoryQuery::new(month, year);
-            histories.push(match holder {
-                Some(user) => self.users().transactions(user, &q).await?,
-                None => self.partner().transactions(&q).await?,
+            let (history, _, more) = self.history_of_month(holder, month, year).await?;
+            paged = paged.or(more.then_some((month, year)));
+            histories.push(history);
+        }
+        // The SDK reads one page of each month: with more pages, the operation may be on one
+        // it did not read (`NotFound` would invite sending the money again), and an equal one
+        // may be too.
+        if let Some((month, year)) = paged {
+            return Ok(Reconciliation::CannotTell {
+                reason: format!(
+                    "the transaction history of {month}/{year} has more pages than the one the \
+                     SDK reads: look for it there by hand"
+                ),
             });
         }
         let fp = &late;
@@ -653,6 +661,97 @@ impl Client {
 /// Whose history to read (a user's, else the partner's) and the operation's direction there.
 /// An internal transfer is looked for in its user's history (IN when it funds the user, OUT
 /// when it collects from them), so an equal transfer to another user cannot match.
+impl Client {
+    /// One month of the history of `holder` (a user, or the partner): the entries, the reply's
+    /// metadata, and whether the reply says there are more pages ([`more_pages`]).
+    async fn history_of_month(
+        &self,
+        holder: Option<&str>,
+        month: u32,
+        year: i32,
+    ) -> Result<(TransactionHistory, Option<super::ResponseMeta>, bool)> {
+        let q = TransactionHistoryQuery::new(month, year);
+        let prepared = match holder {
+            Some(user) => super::resources::prepare(
+                &crate::routes::USER_TRANSACTIONS,
+                &[("externalUserId", user)],
+                Some(&q),
+            )?,
+            None => super::resources::prepare(&crate::routes::PARTNER_TRANSACTIONS, &[], Some(&q))?,
+        };
+        let recorded = self.recorded();
+        let value: Value = recorded.call(prepared).await?;
+        let more = more_pages(&value);
+        let history = TransactionHistory::deserialize(value).map_err(|e| {
+            Error::new(
+                crate::ErrorKind::Decode,
+                format!("the transaction history of {month}/{year} could not be read: {e}"),
+            )
+        })?;
+        Ok((history, recorded.last_response(), more))
+    }
+}
+
+/// Whether a history reply says it holds only part of the month (the history's shape is not
+/// documented: the usual paging words): `hasMore: true`, a `next` page or cursor, more pages
+/// than the current one, or a total above the entries listed. A plain list says nothing.
+pub fn more_pages(reply: &Value) -> bool {
+    let Some(o) = reply.as_object() else {
+        return false;
+    };
+    let number = |keys: &[&str]| {
+        keys.iter().find_map(|k| {
+            o.get(*k)
+                .and_then(|v| v.as_u64().or_else(|| v.as_str()?.parse().ok()))
+        })
+    };
+    let has_more = [
+        "hasMore",
+        "has_more",
+        "hasNext",
+        "has_next",
+        "hasNextPage",
+        "more",
+    ]
+    .iter()
+    .any(|k| o.get(*k).and_then(Value::as_bool) == Some(true));
+    let next = [
+        "next",
+        "nextPage",
+        "next_page",
+        "nextCursor",
+        "next_cursor",
+        "nextPageToken",
+    ]
+    .iter()
+    .any(|k| match o.get(*k) {
+        None | Some(Value::Null) | Some(Value::Bool(false)) => false,
+        Some(Value::String(s)) => !s.trim().is_empty(),
+        Some(_) => true,
+    });
+    let pages = number(&[
+        "totalPages",
+        "total_pages",
+        "pageCount",
+        "page_count",
+        "pages",
+    ])
+    .is_some_and(|total| total > number(&["page", "currentPage", "current_page"]).unwrap_or(1));
+    let listed = ["transactions", "items", "data"]
+        .iter()
+        .find_map(|k| o.get(*k).and_then(Value::as_array))
+        .map_or(0, Vec::len) as u64;
+    let total = number(&[
+        "total",
+        "totalCount",
+        "total_count",
+        "totalElements",
+        "totalItems",
+    ])
+    .is_some_and(|total| total > listed);
+    has_more || next || pages || total
+}
+
 fn history_of<'a>(fp: &'a Fingerprint, kinds: &[&str]) -> (Option<&'a str>, &'static str) {
     match (&fp.external_user_id, &fp.destination) {
         (Some(user), _) => (Some(user), "out"),
@@ -761,6 +860,30 @@ impl Reconciliation {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_history_that_says_it_has_more_pages() {
+        use serde_json::json;
+        for paged in [
+            json!({"transactions": [], "hasMore": true}),
+            json!({"items": [], "next": "/v1/partner/transactions?page=2"}),
+            json!({"data": [], "totalPages": 3, "page": 1}),
+            json!({"transactions": [], "pages": "2"}),
+            json!({"transactions": [{"id": "t-1"}], "total": 40}),
+            json!({"transactions": [], "nextCursor": 17}),
+        ] {
+            assert!(more_pages(&paged), "{paged}");
+        }
+        for whole in [
+            json!([]),
+            json!({"transactions": []}),
+            json!({"transactions": [], "hasMore": false, "next": null}),
+            json!({"transactions": [{"id": "t-1"}], "total": 1, "totalPages": 1, "page": 1}),
+            json!({"transactions": [], "next": ""}),
+        ] {
+            assert!(!more_pages(&whole), "{whole}");
+        }
+    }
 
     fn ms(year: i32, month: u32) -> i64 {
         use chrono::TimeZone;

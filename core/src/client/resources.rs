@@ -18,7 +18,7 @@ fn id(field: &str, value: &str) -> Result<()> {
 }
 
 /// Builds the request of one operation: checks ids and input, fills the path.
-fn prepare<R: WireRequest>(
+pub(super) fn prepare<R: WireRequest>(
     route: &routes::Route,
     ids: &[(&str, &str)],
     input: Option<&R>,
