@@ -657,9 +657,6 @@ impl Client {
     }
 }
 
-/// Whose history to read (a user's, else the partner's) and the operation's direction there.
-/// An internal transfer is looked for in its user's history (IN when it funds the user, OUT
-/// when it collects from them), so an equal transfer to another user cannot match.
 impl Client {
     /// One month of the history of `holder` (a user, or the partner): the entries, the reply's
     /// metadata, and whether the reply says there are more pages ([`more_pages`]).
@@ -750,6 +747,9 @@ pub fn more_pages(reply: &Value) -> bool {
     has_more || next || pages || total
 }
 
+/// Whose history to read (a user's, else the partner's) and the operation's direction there.
+/// An internal transfer is looked for in its user's history (IN when it funds the user, OUT
+/// when it collects from them), so an equal transfer to another user cannot match.
 fn history_of<'a>(fp: &'a Fingerprint, kinds: &[&str]) -> (Option<&'a str>, &'static str) {
     match (&fp.external_user_id, &fp.destination) {
         (Some(user), _) => (Some(user), "out"),
