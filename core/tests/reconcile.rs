@@ -859,3 +859,55 @@ async fn a_history_with_more_pages_is_never_not_found() {
         }
     }
 }
+
+/// The history is not documented: it may list an exchange net of its fee or in the bought
+/// currency. An exchange entry from the time of the call with other money leaves the answer
+/// open, naming the entry (it was `not_found`, which invites exchanging again); another
+/// operation's entry with other money is still ruled out.
+#[tokio::test]
+async fn an_exchange_listed_with_other_money_is_cannot_tell_not_not_found() {
+    let fp = Fingerprint {
+        operation: "exchange.partner_execute".into(),
+        amount: Some(Amount::parse("100").unwrap()),
+        currency: Some("eur".into()),
+        destination: Some("btc".into()),
+        external_user_id: None,
+        sent_at_ms: now().timestamp_millis() - 60_000,
+        title: None,
+        network: None,
+        accepted: false,
+    };
+    let cases = [
+        // Net of a 0.5 % fee.
+        (
+            json!({"type": "exchange", "amount": "99.50", "currency": "eur"}),
+            "cannot_tell",
+        ),
+        // In the bought currency.
+        (
+            json!({"type": "exchange", "amount": "0.00102", "currency": "btc"}),
+            "cannot_tell",
+        ),
+        (
+            json!({"type": "sepa_transfer", "amount": "99.50"}),
+            "not_found",
+        ),
+        // Other money long before the call: ruled out by its time.
+        (
+            json!({"type": "exchange", "amount": "99.50", "createdAt": "2020-01-01T00:00:00Z"}),
+            "not_found",
+        ),
+    ];
+    for (fields, expected) in cases {
+        let server = MockServer::start().await;
+        serve(&server, entry(fields.clone())).await;
+        let r = client(&server).reconcile_fingerprint(&fp).await.unwrap();
+        assert_eq!(r.as_str(), expected, "{fields}: {r:?}");
+        if let Reconciliation::CannotTell { reason } = &r {
+            assert!(
+                reason.contains("t-1") && reason.contains("exchange.details"),
+                "{reason}"
+            );
+        }
+    }
+}

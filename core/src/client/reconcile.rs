@@ -181,6 +181,7 @@ fn is_certain(fp: &Fingerprint, kinds: &[&str], direction: &str, t: &Transaction
 fn is_readable(fp: &Fingerprint, kinds: &[&str], direction: &str, t: &Transaction) -> bool {
     t.r#type.as_deref().is_some_and(|k| is_one_of(k, kinds))
         && (fp.amount.is_none() || t.amount.is_some())
+        && !lists_other_money(fp, t)
         && t.direction
             .as_deref()
             .is_none_or(|d| direction_is(d, direction) == Some(true))
@@ -195,7 +196,16 @@ fn uncertain_reason(fp: &Fingerprint, kinds: &[&str], direction: &str, t: &Trans
         t.id.as_deref()
             .map(|id| format!(" (id {id})"))
             .unwrap_or_default();
-    if is_readable(fp, kinds, direction, t) {
+    if lists_other_money(fp, t) {
+        let shown = |v: Option<String>| v.unwrap_or_else(|| "?".into());
+        format!(
+            "an exchange{id} is in the history from that time with {} {}, not the amount and \
+             currency sent: the history may list an exchange net of its fee or in the bought \
+             currency; check it with exchange.details",
+            shown(t.amount.as_ref().map(ToString::to_string)),
+            shown(t.currency.as_ref().map(|c| c.as_str().to_string())),
+        )
+    } else if is_readable(fp, kinds, direction, t) {
         format!(
             "an equal operation{id} is in the history, stamped up to {} minutes before this call \
              was sent (clocks may differ): it may be this call or an earlier equal one; check \
@@ -253,6 +263,29 @@ fn direction_is(d: &str, direction: &str) -> Option<bool> {
     }
 }
 
+/// Does `t` list another amount or currency than the ones sent? A debit may be listed with a
+/// minus sign; a fact the entry lacks, or a currency spelling this SDK does not know (`MATIC`
+/// for `pol`…), is not another one.
+fn lists_other_money(fp: &Fingerprint, t: &Transaction) -> bool {
+    let amount =
+        matches!((&fp.amount, &t.amount), (Some(sent), Some(listed)) if listed.abs() != *sent);
+    let currency = match (&fp.currency, &t.currency) {
+        (_, Some(crate::Currency::Unknown(_))) => false,
+        (Some(c), Some(tc)) => !tc.as_str().eq_ignore_ascii_case(c),
+        _ => false,
+    };
+    amount || currency
+}
+
+/// May `t` be the operation although it lists other money? Only an entry typed as an exchange,
+/// for an exchange: the history is not documented, and it may list an exchange net of its fee
+/// or in the bought currency. Such an entry leaves the answer open (`NotFound` would invite
+/// exchanging again); another amount rules out any other operation.
+fn may_list_other_money(fp: &Fingerprint, kinds: &[&str], t: &Transaction) -> bool {
+    fp.operation.starts_with("exchange.")
+        && t.r#type.as_deref().is_some_and(|k| is_one_of(k, kinds))
+}
+
 /// The farthest a time zone is from UTC (UTC+14), in milliseconds.
 const ZONE_MS: i64 = 14 * 3600 * 1000;
 
@@ -268,7 +301,8 @@ fn created_ms(t: &Transaction) -> Option<i64> {
 /// (less [`SKEW_MS`]). A fact the entry lacks or words in a way not known (no type or one the
 /// history is not known to use, a direction or currency word not known, no amount, a time
 /// that cannot be read, a time just before the sending) cannot rule it out: such a match makes
-/// the answer `CannotTell`, never `NotFound` (see [`is_certain`]).
+/// the answer `CannotTell`, never `NotFound` (see [`is_certain`]); so does an exchange entry
+/// listing other money ([`may_list_other_money`]).
 pub fn matches<'a>(
     fp: &Fingerprint,
     kinds: &[&str],
@@ -287,17 +321,7 @@ pub fn matches<'a>(
                 .as_deref()
                 .is_none_or(|d| direction_is(d, direction) != Some(false))
         })
-        // A debit may be listed with a minus sign.
-        .filter(|t| match (&fp.amount, &t.amount) {
-            (Some(sent), Some(listed)) => listed.abs() == *sent,
-            _ => true,
-        })
-        .filter(|t| match (&fp.currency, &t.currency) {
-            // A spelling this SDK does not know (`MATIC` for `pol`…) cannot rule it out.
-            (_, Some(crate::Currency::Unknown(_))) => true,
-            (Some(c), Some(tc)) => tc.as_str().eq_ignore_ascii_case(c),
-            _ => true,
-        })
+        .filter(|t| !lists_other_money(fp, t) || may_list_other_money(fp, kinds, t))
         .filter(|t| created_ms(t).is_none_or(|ms| ms >= fp.sent_at_ms.saturating_sub(SKEW_MS)))
         .collect()
 }
