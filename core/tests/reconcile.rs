@@ -861,11 +861,13 @@ async fn a_history_with_more_pages_is_never_not_found() {
 }
 
 /// The history is not documented: it may list an exchange net of its fee or in the bought
-/// currency. An exchange entry from the time of the call with other money leaves the answer
-/// open, naming the entry (it was `not_found`, which invites exchanging again); another
-/// operation's entry with other money is still ruled out.
+/// currency. When no entry lists the amount sent, an exchange entry from the time of the call
+/// with other money is judged by its details: `found` when they show the sale sent (and the
+/// bought currency), ruled out when they show another sale, open when they do not say (it was
+/// `not_found` at once, which invites exchanging again). Another operation's entry with other
+/// money is still ruled out, and so are other-money entries beside one listing the amount sent.
 #[tokio::test]
-async fn an_exchange_listed_with_other_money_is_cannot_tell_not_not_found() {
+async fn an_exchange_listed_with_other_money_is_judged_by_its_details() {
     let fp = Fingerprint {
         operation: "exchange.partner_execute".into(),
         amount: Some(Amount::parse("100").unwrap()),
@@ -877,32 +879,39 @@ async fn an_exchange_listed_with_other_money_is_cannot_tell_not_not_found() {
         network: None,
         accepted: false,
     };
+    let net = json!({"type": "exchange", "amount": "99.50", "currency": "eur"});
+    let bought = json!({"type": "exchange", "amount": "0.00102", "currency": "btc"});
+    let this_sale = json!({"exchangeId": "t-1", "status": "COMPLETED", "amount": "100",
+        "currencyFrom": "EUR", "currencyTo": "btc"});
+    let other_sale = json!({"exchangeId": "t-1", "status": "COMPLETED", "amount": "99.50",
+        "currencyFrom": "eur", "currencyTo": "btc"});
+    let silent = json!({"exchangeId": "t-1", "status": "COMPLETED"});
     let cases = [
-        // Net of a 0.5 % fee.
-        (
-            json!({"type": "exchange", "amount": "99.50", "currency": "eur"}),
-            "cannot_tell",
-        ),
-        // In the bought currency.
-        (
-            json!({"type": "exchange", "amount": "0.00102", "currency": "btc"}),
-            "cannot_tell",
-        ),
+        (net.clone(), Some(this_sale.clone()), "found"),
+        (bought.clone(), Some(this_sale), "found"),
+        (net.clone(), Some(other_sale), "not_found"),
+        (net.clone(), Some(silent), "cannot_tell"),
+        (bought, None, "cannot_tell"),
         (
             json!({"type": "sepa_transfer", "amount": "99.50"}),
+            None,
             "not_found",
         ),
-        // Other money long before the call: ruled out by its time.
+        // Long before the call: ruled out by its time, details unread.
         (
             json!({"type": "exchange", "amount": "99.50", "createdAt": "2020-01-01T00:00:00Z"}),
+            None,
             "not_found",
         ),
     ];
-    for (fields, expected) in cases {
+    for (fields, details, expected) in cases {
         let server = MockServer::start().await;
         serve(&server, entry(fields.clone())).await;
+        if let Some(d) = &details {
+            get_json(&server, "/v1/exchange/details/t-1", d.clone()).await;
+        }
         let r = client(&server).reconcile_fingerprint(&fp).await.unwrap();
-        assert_eq!(r.as_str(), expected, "{fields}: {r:?}");
+        assert_eq!(r.as_str(), expected, "{fields} {details:?}: {r:?}");
         if let Reconciliation::CannotTell { reason } = &r {
             assert!(
                 reason.contains("t-1") && reason.contains("exchange.details"),
@@ -910,4 +919,37 @@ async fn an_exchange_listed_with_other_money_is_cannot_tell_not_not_found() {
             );
         }
     }
+    // Six such exchanges are more than the SDK reads the details of: open, saying so.
+    let server = MockServer::start().await;
+    let mut six = entry(net.clone());
+    let one = six["transactions"][0].clone();
+    for i in 2..=6 {
+        let mut e = one.clone();
+        e["id"] = json!(format!("t-{i}"));
+        six["transactions"].as_array_mut().unwrap().push(e);
+    }
+    serve(&server, six).await;
+    let r = client(&server).reconcile_fingerprint(&fp).await.unwrap();
+    assert_eq!(r.as_str(), "cannot_tell", "{r:?}");
+    // Beside an entry listing the amount sent, other-money entries are other exchanges.
+    let server = MockServer::start().await;
+    let mut both = entry(json!({"type": "exchange", "amount": "100", "currency": "eur"}));
+    let mut other = entry(net)["transactions"][0].clone();
+    other["id"] = json!("t-2");
+    both["transactions"].as_array_mut().unwrap().push(other);
+    serve(&server, both).await;
+    get_json(
+        &server,
+        "/v1/exchange/details/t-1",
+        json!({"exchangeId": "t-1", "status": "COMPLETED", "currencyTo": "btc"}),
+    )
+    .await;
+    let r = client(&server).reconcile_fingerprint(&fp).await.unwrap();
+    assert_eq!(
+        r,
+        Reconciliation::Found {
+            id: "t-1".into(),
+            status: Some("SUCCESSFUL".into())
+        }
+    );
 }

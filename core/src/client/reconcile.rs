@@ -181,7 +181,6 @@ fn is_certain(fp: &Fingerprint, kinds: &[&str], direction: &str, t: &Transaction
 fn is_readable(fp: &Fingerprint, kinds: &[&str], direction: &str, t: &Transaction) -> bool {
     t.r#type.as_deref().is_some_and(|k| is_one_of(k, kinds))
         && (fp.amount.is_none() || t.amount.is_some())
-        && !lists_other_money(fp, t)
         && t.direction
             .as_deref()
             .is_none_or(|d| direction_is(d, direction) == Some(true))
@@ -196,16 +195,7 @@ fn uncertain_reason(fp: &Fingerprint, kinds: &[&str], direction: &str, t: &Trans
         t.id.as_deref()
             .map(|id| format!(" (id {id})"))
             .unwrap_or_default();
-    if lists_other_money(fp, t) {
-        let shown = |v: Option<String>| v.unwrap_or_else(|| "?".into());
-        format!(
-            "an exchange{id} is in the history from that time with {} {}, not the amount and \
-             currency sent: the history may list an exchange net of its fee or in the bought \
-             currency; check it with exchange.details",
-            shown(t.amount.as_ref().map(ToString::to_string)),
-            shown(t.currency.as_ref().map(|c| c.as_str().to_string())),
-        )
-    } else if is_readable(fp, kinds, direction, t) {
+    if is_readable(fp, kinds, direction, t) {
         format!(
             "an equal operation{id} is in the history, stamped up to {} minutes before this call \
              was sent (clocks may differ): it may be this call or an earlier equal one; check \
@@ -218,6 +208,22 @@ fn uncertain_reason(fp: &Fingerprint, kinds: &[&str], direction: &str, t: &Trans
              currency or time (createdAt): check it by hand"
         )
     }
+}
+
+/// Why an exchange entry listing other money than the one sent leaves the answer open.
+fn other_money_reason(t: &Transaction) -> String {
+    let id =
+        t.id.as_deref()
+            .map(|id| format!(" (id {id})"))
+            .unwrap_or_default();
+    let shown = |v: Option<String>| v.unwrap_or_else(|| "?".into());
+    format!(
+        "an exchange{id} is in the history from that time with {} {}, not the amount and \
+         currency sent, and its details do not rule it out: the history may list an exchange \
+         net of its fee or in the bought currency; check it with exchange.details",
+        shown(t.amount.as_ref().map(ToString::to_string)),
+        shown(t.currency.as_ref().map(|c| c.as_str().to_string())),
+    )
 }
 
 /// Is `t` stamped no earlier than the sending? Only such an entry can be taken for the call: an
@@ -279,8 +285,9 @@ fn lists_other_money(fp: &Fingerprint, t: &Transaction) -> bool {
 
 /// May `t` be the operation although it lists other money? Only an entry typed as an exchange,
 /// for an exchange: the history is not documented, and it may list an exchange net of its fee
-/// or in the bought currency. Such an entry leaves the answer open (`NotFound` would invite
-/// exchanging again); another amount rules out any other operation.
+/// or in the bought currency. When no entry lists the money sent, such an entry is ruled out
+/// only by its details (`NotFound` would invite exchanging again); another amount rules out
+/// any other operation.
 fn may_list_other_money(fp: &Fingerprint, kinds: &[&str], t: &Transaction) -> bool {
     fp.operation.starts_with("exchange.")
         && t.r#type.as_deref().is_some_and(|k| is_one_of(k, kinds))
@@ -301,8 +308,8 @@ fn created_ms(t: &Transaction) -> Option<i64> {
 /// (less [`SKEW_MS`]). A fact the entry lacks or words in a way not known (no type or one the
 /// history is not known to use, a direction or currency word not known, no amount, a time
 /// that cannot be read, a time just before the sending) cannot rule it out: such a match makes
-/// the answer `CannotTell`, never `NotFound` (see [`is_certain`]); so does an exchange entry
-/// listing other money ([`may_list_other_money`]).
+/// the answer `CannotTell`, never `NotFound` (see [`is_certain`]). An exchange entry listing
+/// other money is kept for a check of its details ([`may_list_other_money`]).
 pub fn matches<'a>(
     fp: &Fingerprint,
     kinds: &[&str],
@@ -539,6 +546,18 @@ impl Client {
         // The same entry listed in two months' histories is one operation.
         let mut ids = std::collections::HashSet::new();
         found.retain(|t| t.id.as_ref().is_none_or(|id| ids.insert(id.clone())));
+        // Exchanges listing other money than the one sent: when an entry lists the money sent,
+        // the history lists exchanges as sent, and those are other exchanges; when none does,
+        // their details say what each sold.
+        let (exact, otherwise): (Vec<_>, Vec<_>) =
+            found.into_iter().partition(|t| !lists_other_money(fp, t));
+        let mut found = exact;
+        if found.is_empty() && !otherwise.is_empty() {
+            match self.selling_as_sent(fp, otherwise).await? {
+                Ok(kept) => found = kept,
+                Err(reason) => return Ok(Reconciliation::CannotTell { reason }),
+            }
+        }
         if let Some(t) = found.iter().find(|t| !is_certain(fp, kinds, direction, t)) {
             return Ok(Reconciliation::CannotTell {
                 reason: uncertain_reason(fp, kinds, direction, t),
@@ -642,6 +661,46 @@ impl Client {
                 ),
             },
         })
+    }
+
+    /// The exchanges of `entries` (listed with other money than the one sent) whose details
+    /// show that they sold the amount and currency sent; those whose details show another sale
+    /// are other exchanges. `Err(reason)` when an entry cannot be ruled out (no id, details
+    /// that do not say, more than [`MAX_DETAILS`] to read).
+    async fn selling_as_sent(
+        &self,
+        fp: &Fingerprint,
+        entries: Vec<Transaction>,
+    ) -> Result<std::result::Result<Vec<Transaction>, String>> {
+        if entries.len() > MAX_DETAILS {
+            return Ok(Err(format!(
+                "{} exchanges from that time are listed with another amount or currency than \
+                 the one sent (the history may list an exchange net of its fee or in the bought \
+                 currency): check them with exchange.details",
+                entries.len()
+            )));
+        }
+        let mut kept = Vec::new();
+        for t in entries {
+            let Some(id) = t.id.as_deref() else {
+                return Ok(Err(other_money_reason(&t)));
+            };
+            let d = match self.exchange().details(id).await {
+                Ok(d) => d,
+                Err(e) if e.status() == Some(404) => return Ok(Err(other_money_reason(&t))),
+                Err(e) => return Err(e),
+            };
+            let sold = d.currency_from.map(|c| c.as_str().to_ascii_lowercase());
+            match (&fp.amount, d.amount, &fp.currency, sold) {
+                (Some(sent), Some(amount), Some(c), Some(sold)) => {
+                    if amount.abs() == *sent && sold.eq_ignore_ascii_case(c) {
+                        kept.push(t);
+                    }
+                }
+                _ => return Ok(Err(other_money_reason(&t))),
+            }
+        }
+        Ok(Ok(kept))
     }
 
     /// What the details of operation `id` show of the facts the history lacks.
