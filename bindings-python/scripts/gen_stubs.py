@@ -23,6 +23,7 @@ import json
 import re
 import sys
 import textwrap
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -455,6 +456,7 @@ class AsyncClient(_Client):
 class Balances:
     """All balances of the partner or of a user."""
 
+    def __new__(cls, fields: Mapping[str, Any] | None = None, /, **kwargs: Any) -> Self: ...
     @property
     def fiat_balances(self) -> list[FiatBalance]: ...
     @property
@@ -472,6 +474,7 @@ class Balances:
 class TransactionHistory:
     """A transaction history."""
 
+    def __new__(cls, fields: Mapping[str, Any] | None = None, /, **kwargs: Any) -> Self: ...
     @property
     def transactions(self) -> list[Transaction]: ...
     def to_dict(self) -> dict[str, Any]: ...
@@ -483,6 +486,7 @@ class TransactionHistory:
 class ExchangeRates:
     """Indicative EUR rates of every currency."""
 
+    def __new__(cls, fields: Mapping[str, Any] | None = None, /, **kwargs: Any) -> Self: ...
     @property
     def rates(self) -> dict[str, Decimal]: ...
     def rate(self, currency: str) -> Decimal | None:
@@ -496,6 +500,7 @@ class ExchangeRates:
 class OrderRates:
     """Current order rates."""
 
+    def __new__(cls, fields: Mapping[str, Any] | None = None, /, **kwargs: Any) -> Self: ...
     @property
     def rates(self) -> dict[str, Decimal]: ...
     def rate(self, currency: str) -> Decimal | None:
@@ -509,6 +514,7 @@ class OrderRates:
 class SepaContacts:
     """The whitelisted SEPA contacts."""
 
+    def __new__(cls, fields: Mapping[str, Any] | None = None, /, **kwargs: Any) -> Self: ...
     @property
     def contacts(self) -> list[SepaContact]: ...
     def to_dict(self) -> dict[str, Any]: ...
@@ -658,26 +664,13 @@ def method_stub(types: Types, models: dict[str, Model], m: Method, is_async: boo
         return f"{ind}{d} {m.name}(self{params}) -> {ret}:{body}"
     model = models[m.req_type]
     lead = "".join(f"{ind * 2}{a}: str,\n" for a in m.args)
-    required, optional = [], []
-    for f in model.fields:
-        if f.skipped:  # files of uploads
-            required.append(f"{ind * 2}{f.name}: Sequence[FileInput],\n")
-            continue
-        t = types.inp(f.ty)
-        # A path id in the request is required even where the model defaults it (the sandbox
-        # reads the body without it).
-        if f.name not in m.body_ids and (f.ty.startswith("Option<") or f.has_default):
-            if not t.endswith("| None"):
-                t = f"{t} | None"
-            optional.append(f"{ind * 2}{f.name}: {t} = None,\n")
-        else:
-            required.append(f"{ind * 2}{f.name}: {t},\n")
     pos_only = f"{ind * 2}/,\n" if m.args else ""
-    kw = "".join(required + optional)
+    kw = field_params(types, model, m.body_ids, with_files=True)
     star = f"{ind * 2}*,\n" if kw else ""
     out = f"{ind}@overload\n"
     out += (
-        f"{ind}{d} {m.name}(\n{ind * 2}self,\n{lead}{ind * 2}fields: Mapping[str, Any] | None,\n"
+        f"{ind}{d} {m.name}(\n{ind * 2}self,\n{lead}"
+        f"{ind * 2}fields: Mapping[str, Any] | {model.name} | None,\n"
         f"{ind * 2}/,\n{ind * 2}**kwargs: Any,\n{ind}) -> {ret}: ...\n"
     )
     out += f"{ind}@overload\n"
@@ -685,11 +678,47 @@ def method_stub(types: Types, models: dict[str, Model], m: Method, is_async: boo
     return out
 
 
+def field_params(
+    types: Types, model: Model, body_ids: Sequence[str] = (), with_files: bool = False
+) -> str:
+    """The keyword parameters of a model's fields, required ones first (8-space indent)."""
+    ind = "    "
+    required, optional = [], []
+    for f in model.fields:
+        if f.skipped:  # files of uploads: a method argument, not a constructor's
+            if with_files:
+                required.append(f"{ind * 2}{f.name}: Sequence[FileInput],\n")
+            continue
+        t = types.inp(f.ty)
+        # A path id in the request is required even where the model defaults it (the sandbox
+        # reads the body without it).
+        if f.name not in body_ids and (f.ty.startswith("Option<") or f.has_default):
+            if not t.endswith("| None"):
+                t = f"{t} | None"
+            optional.append(f"{ind * 2}{f.name}: {t} = None,\n")
+        else:
+            required.append(f"{ind * 2}{f.name}: {t},\n")
+    return "".join(required + optional)
+
+
 def model_stub(types: Types, model: Model) -> str:
+    ind = "    "
     out = f"@final\nclass {model.name}:\n"
     out += doc_line(model.doc, "    ")
     if model.doc:
         out += "\n"
+    kw = field_params(types, model)
+    out += f"{ind}@overload\n"
+    out += (
+        f"{ind}def __new__(\n{ind * 2}cls,\n{ind * 2}fields: Mapping[str, Any] | None,\n"
+        f"{ind * 2}/,\n{ind * 2}**kwargs: Any,\n{ind}) -> Self: ...\n"
+    )
+    out += f"{ind}@overload\n"
+    star = f"{ind * 2}*,\n" if kw else ""
+    out += f"{ind}def __new__(\n{ind * 2}cls,\n{star}{kw}{ind}) -> Self:\n"
+    out += (
+        f'{ind * 2}"""Built from keyword arguments or a dict, read as methods read requests."""\n'
+    )
     for f in model.fields:
         out += f"    @property\n    def {f.name}(self) -> {types.out(f.ty)}:"
         out += f"\n{doc_line(f.doc, '        ')}" if f.doc else " ...\n"

@@ -205,22 +205,55 @@ fn collect<'py>(
 ) -> PyResult<Value> {
     let mut out = Map::new();
     if let Some(fields) = fields.filter(|f| !f.is_none()) {
-        if fields.cast::<PyMapping>().is_err() {
+        if let Some(model) = model_fields(fields)? {
+            // A request object (`p100.CreateCardRequest(...)`): its set fields, as if given in a
+            // dict; keyword arguments may add the ones it leaves unset.
+            out = model;
+        } else if fields.cast::<PyMapping>().is_err() {
             return Err(validation(
                 fields.py(),
                 "fields",
                 format!(
-                    "expected a dict of fields or keyword arguments, not {}",
+                    "expected a dict of fields, a p100 request object or keyword arguments, not {}",
                     type_name(fields)
                 ),
             ));
+        } else {
+            merge(fields, "", 0, Keys::Request, &mut out, files.as_deref_mut())?;
         }
-        merge(fields, "", 0, Keys::Request, &mut out, files.as_deref_mut())?;
     }
     if let Some(kwargs) = kwargs {
         merge(kwargs.as_any(), "", 0, Keys::Request, &mut out, files)?;
     }
     Ok(Value::Object(out))
+}
+
+/// The set fields of a `p100` model object (its wire JSON, without nulls); `None` for any other
+/// value.
+fn model_fields(value: &Bound<'_, PyAny>) -> PyResult<Option<Map<String, Value>>> {
+    let py = value.py();
+    let module = value.get_type().getattr(pyo3::intern!(py, "__module__"))?;
+    if module.to_string() != "p100" || !value.hasattr(pyo3::intern!(py, "to_json"))? {
+        return Ok(None);
+    }
+    let text: String = value
+        .call_method0(pyo3::intern!(py, "to_json"))?
+        .extract()?;
+    let Ok(Value::Object(mut map)) = serde_json::from_str::<Value>(&text) else {
+        return Ok(None);
+    };
+    map.retain(|_, v| !v.is_null());
+    Ok(Some(map))
+}
+
+/// A call's fields and keyword arguments as JSON (the [`p100::bindings::python::Reader`] of
+/// model constructors).
+pub fn read_fields<'py>(
+    _py: Python<'py>,
+    fields: Option<&Bound<'py, PyAny>>,
+    kwargs: Option<&Bound<'py, PyDict>>,
+) -> PyResult<Value> {
+    collect(fields, kwargs, None)
 }
 
 /// The request of type `T` from a call's fields and keyword arguments, decoded by the core.

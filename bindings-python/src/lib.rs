@@ -21,6 +21,7 @@ fn _native(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_class::<client::Client>()?;
     m.add_class::<client::AsyncClient>()?;
     groups::add_classes(m)?;
+    p100::bindings::python::set_reader(convert::read_fields, errors::to_pyerr);
     p100::bindings::python::add_classes(m)?;
     m.add_class::<webhooks::Verifier>()?;
     m.add_class::<testing::Sandbox>()?;

@@ -265,6 +265,7 @@ class AsyncClient(_Client):
 class Balances:
     """All balances of the partner or of a user."""
 
+    def __new__(cls, fields: Mapping[str, Any] | None = None, /, **kwargs: Any) -> Self: ...
     @property
     def fiat_balances(self) -> list[FiatBalance]: ...
     @property
@@ -282,6 +283,7 @@ class Balances:
 class TransactionHistory:
     """A transaction history."""
 
+    def __new__(cls, fields: Mapping[str, Any] | None = None, /, **kwargs: Any) -> Self: ...
     @property
     def transactions(self) -> list[Transaction]: ...
     def to_dict(self) -> dict[str, Any]: ...
@@ -293,6 +295,7 @@ class TransactionHistory:
 class ExchangeRates:
     """Indicative EUR rates of every currency."""
 
+    def __new__(cls, fields: Mapping[str, Any] | None = None, /, **kwargs: Any) -> Self: ...
     @property
     def rates(self) -> dict[str, Decimal]: ...
     def rate(self, currency: str) -> Decimal | None:
@@ -306,6 +309,7 @@ class ExchangeRates:
 class OrderRates:
     """Current order rates."""
 
+    def __new__(cls, fields: Mapping[str, Any] | None = None, /, **kwargs: Any) -> Self: ...
     @property
     def rates(self) -> dict[str, Decimal]: ...
     def rate(self, currency: str) -> Decimal | None:
@@ -319,6 +323,7 @@ class OrderRates:
 class SepaContacts:
     """The whitelisted SEPA contacts."""
 
+    def __new__(cls, fields: Mapping[str, Any] | None = None, /, **kwargs: Any) -> Self: ...
     @property
     def contacts(self) -> list[SepaContact]: ...
     def to_dict(self) -> dict[str, Any]: ...
@@ -448,7 +453,7 @@ class Partner:
     @overload
     def transactions(
         self,
-        fields: Mapping[str, Any] | None,
+        fields: Mapping[str, Any] | TransactionHistoryQuery | None,
         /,
         **kwargs: Any,
     ) -> TransactionHistory: ...
@@ -463,7 +468,7 @@ class Partner:
     @overload
     def create_wallet(
         self,
-        fields: Mapping[str, Any] | None,
+        fields: Mapping[str, Any] | CreateWalletRequest | None,
         /,
         **kwargs: Any,
     ) -> Wallet: ...
@@ -485,7 +490,7 @@ class Users:
     @overload
     def create(
         self,
-        fields: Mapping[str, Any] | None,
+        fields: Mapping[str, Any] | CreateUserRequest | None,
         /,
         **kwargs: Any,
     ) -> CreateUserResponse: ...
@@ -517,7 +522,7 @@ class Users:
     @overload
     def create_without_kyc(
         self,
-        fields: Mapping[str, Any] | None,
+        fields: Mapping[str, Any] | CreateUserWithoutKycRequest | None,
         /,
         **kwargs: Any,
     ) -> CreateUserResponse: ...
@@ -543,7 +548,7 @@ class Users:
     def update(
         self,
         external_user_id: str,
-        fields: Mapping[str, Any] | None,
+        fields: Mapping[str, Any] | UpdateUserRequest | None,
         /,
         **kwargs: Any,
     ) -> None: ...
@@ -574,7 +579,7 @@ class Users:
     def transactions(
         self,
         external_user_id: str,
-        fields: Mapping[str, Any] | None,
+        fields: Mapping[str, Any] | TransactionHistoryQuery | None,
         /,
         **kwargs: Any,
     ) -> TransactionHistory: ...
@@ -596,7 +601,7 @@ class Kyc:
     @overload
     def upload_files(
         self,
-        fields: Mapping[str, Any] | None,
+        fields: Mapping[str, Any] | KycFilesRequest | None,
         /,
         **kwargs: Any,
     ) -> None: ...
@@ -612,7 +617,7 @@ class Kyc:
     @overload
     def upload_poa(
         self,
-        fields: Mapping[str, Any] | None,
+        fields: Mapping[str, Any] | PoaFilesRequest | None,
         /,
         **kwargs: Any,
     ) -> None: ...
@@ -627,7 +632,7 @@ class Kyc:
     @overload
     def add_verification(
         self,
-        fields: Mapping[str, Any] | None,
+        fields: Mapping[str, Any] | UserVerificationRequest | None,
         /,
         **kwargs: Any,
     ) -> None: ...
@@ -646,7 +651,7 @@ class Kyc:
     @overload
     def create_verification(
         self,
-        fields: Mapping[str, Any] | None,
+        fields: Mapping[str, Any] | CreateKycVerificationRequest | None,
         /,
         **kwargs: Any,
     ) -> KycVerification: ...
@@ -676,7 +681,7 @@ class Exchange:
     @overload
     def partner_lock(
         self,
-        fields: Mapping[str, Any] | None,
+        fields: Mapping[str, Any] | ExchangeLockQuery | None,
         /,
         **kwargs: Any,
     ) -> ExchangeLock: ...
@@ -692,7 +697,7 @@ class Exchange:
     @overload
     def partner_execute(
         self,
-        fields: Mapping[str, Any] | None,
+        fields: Mapping[str, Any] | PartnerExchangeRequest | None,
         /,
         **kwargs: Any,
     ) -> ExchangeCreated: ...
@@ -720,7 +725,7 @@ class Exchange:
     @overload
     def user_execute(
         self,
-        fields: Mapping[str, Any] | None,
+        fields: Mapping[str, Any] | UserExchangeRequest | None,
         /,
         **kwargs: Any,
     ) -> ExchangeCreated: ...
@@ -743,7 +748,7 @@ class Sepa:
     @overload
     def partner_transfer(
         self,
-        fields: Mapping[str, Any] | None,
+        fields: Mapping[str, Any] | PartnerSepaTransferRequest | None,
         /,
         **kwargs: Any,
     ) -> SepaTransferCreated: ...
@@ -773,7 +778,7 @@ class Sepa:
     @overload
     def user_transfer(
         self,
-        fields: Mapping[str, Any] | None,
+        fields: Mapping[str, Any] | UserSepaTransferRequest | None,
         /,
         **kwargs: Any,
     ) -> SepaTransferCreated: ...
@@ -800,7 +805,7 @@ class Crypto:
     @overload
     def network_fee(
         self,
-        fields: Mapping[str, Any] | None,
+        fields: Mapping[str, Any] | NetworkFeeQuery | None,
         /,
         **kwargs: Any,
     ) -> NetworkFee: ...
@@ -815,7 +820,7 @@ class Crypto:
     @overload
     def partner_withdrawal(
         self,
-        fields: Mapping[str, Any] | None,
+        fields: Mapping[str, Any] | PartnerCryptoWithdrawalRequest | None,
         /,
         **kwargs: Any,
     ) -> WithdrawalCreated: ...
@@ -845,7 +850,7 @@ class Crypto:
     @overload
     def user_withdrawal(
         self,
-        fields: Mapping[str, Any] | None,
+        fields: Mapping[str, Any] | UserCryptoWithdrawalRequest | None,
         /,
         **kwargs: Any,
     ) -> WithdrawalCreated: ...
@@ -869,7 +874,7 @@ class Crypto:
     @overload
     def update_travel_rule(
         self,
-        fields: Mapping[str, Any] | None,
+        fields: Mapping[str, Any] | TravelRuleUpdateRequest | None,
         /,
         **kwargs: Any,
     ) -> None: ...
@@ -893,7 +898,7 @@ class Transfers:
     @overload
     def create(
         self,
-        fields: Mapping[str, Any] | None,
+        fields: Mapping[str, Any] | TransferRequest | None,
         /,
         **kwargs: Any,
     ) -> TransferCreated: ...
@@ -924,7 +929,7 @@ class Cards:
     @overload
     def create(
         self,
-        fields: Mapping[str, Any] | None,
+        fields: Mapping[str, Any] | CreateCardRequest | None,
         /,
         **kwargs: Any,
     ) -> CardCreated: ...
@@ -944,7 +949,7 @@ class Cards:
     @overload
     def update_pin(
         self,
-        fields: Mapping[str, Any] | None,
+        fields: Mapping[str, Any] | UpdatePinRequest | None,
         /,
         **kwargs: Any,
     ) -> None: ...
@@ -960,7 +965,7 @@ class Cards:
     @overload
     def block(
         self,
-        fields: Mapping[str, Any] | None,
+        fields: Mapping[str, Any] | CardRef | None,
         /,
         **kwargs: Any,
     ) -> None: ...
@@ -975,7 +980,7 @@ class Cards:
     @overload
     def unblock(
         self,
-        fields: Mapping[str, Any] | None,
+        fields: Mapping[str, Any] | CardRef | None,
         /,
         **kwargs: Any,
     ) -> None: ...
@@ -994,7 +999,7 @@ class Cards:
     @overload
     def update_limits(
         self,
-        fields: Mapping[str, Any] | None,
+        fields: Mapping[str, Any] | UpdateCardLimitsRequest | None,
         /,
         **kwargs: Any,
     ) -> None: ...
@@ -1015,7 +1020,7 @@ class Cards:
     @overload
     def delete(
         self,
-        fields: Mapping[str, Any] | None,
+        fields: Mapping[str, Any] | CardRef | None,
         /,
         **kwargs: Any,
     ) -> None: ...
@@ -1035,7 +1040,7 @@ class Orders:
     @overload
     def lock(
         self,
-        fields: Mapping[str, Any] | None,
+        fields: Mapping[str, Any] | OrderLockRequest | None,
         /,
         **kwargs: Any,
     ) -> OrderLock: ...
@@ -1051,7 +1056,7 @@ class Orders:
     @overload
     def create(
         self,
-        fields: Mapping[str, Any] | None,
+        fields: Mapping[str, Any] | CreateOrderRequest | None,
         /,
         **kwargs: Any,
     ) -> OrderCreated: ...
@@ -1079,7 +1084,7 @@ class PaymentLinks:
     @overload
     def create(
         self,
-        fields: Mapping[str, Any] | None,
+        fields: Mapping[str, Any] | CreatePaymentLinkRequest | None,
         /,
         **kwargs: Any,
     ) -> PaymentLink: ...
@@ -1097,7 +1102,7 @@ class PaymentLinks:
     @overload
     def create_checkout(
         self,
-        fields: Mapping[str, Any] | None,
+        fields: Mapping[str, Any] | CreatePaymentLinkRequest | None,
         /,
         **kwargs: Any,
     ) -> PaymentLink: ...
@@ -1122,7 +1127,7 @@ class AsyncPartner:
     @overload
     async def transactions(
         self,
-        fields: Mapping[str, Any] | None,
+        fields: Mapping[str, Any] | TransactionHistoryQuery | None,
         /,
         **kwargs: Any,
     ) -> TransactionHistory: ...
@@ -1137,7 +1142,7 @@ class AsyncPartner:
     @overload
     async def create_wallet(
         self,
-        fields: Mapping[str, Any] | None,
+        fields: Mapping[str, Any] | CreateWalletRequest | None,
         /,
         **kwargs: Any,
     ) -> Wallet: ...
@@ -1159,7 +1164,7 @@ class AsyncUsers:
     @overload
     async def create(
         self,
-        fields: Mapping[str, Any] | None,
+        fields: Mapping[str, Any] | CreateUserRequest | None,
         /,
         **kwargs: Any,
     ) -> CreateUserResponse: ...
@@ -1191,7 +1196,7 @@ class AsyncUsers:
     @overload
     async def create_without_kyc(
         self,
-        fields: Mapping[str, Any] | None,
+        fields: Mapping[str, Any] | CreateUserWithoutKycRequest | None,
         /,
         **kwargs: Any,
     ) -> CreateUserResponse: ...
@@ -1217,7 +1222,7 @@ class AsyncUsers:
     async def update(
         self,
         external_user_id: str,
-        fields: Mapping[str, Any] | None,
+        fields: Mapping[str, Any] | UpdateUserRequest | None,
         /,
         **kwargs: Any,
     ) -> None: ...
@@ -1248,7 +1253,7 @@ class AsyncUsers:
     async def transactions(
         self,
         external_user_id: str,
-        fields: Mapping[str, Any] | None,
+        fields: Mapping[str, Any] | TransactionHistoryQuery | None,
         /,
         **kwargs: Any,
     ) -> TransactionHistory: ...
@@ -1270,7 +1275,7 @@ class AsyncKyc:
     @overload
     async def upload_files(
         self,
-        fields: Mapping[str, Any] | None,
+        fields: Mapping[str, Any] | KycFilesRequest | None,
         /,
         **kwargs: Any,
     ) -> None: ...
@@ -1286,7 +1291,7 @@ class AsyncKyc:
     @overload
     async def upload_poa(
         self,
-        fields: Mapping[str, Any] | None,
+        fields: Mapping[str, Any] | PoaFilesRequest | None,
         /,
         **kwargs: Any,
     ) -> None: ...
@@ -1301,7 +1306,7 @@ class AsyncKyc:
     @overload
     async def add_verification(
         self,
-        fields: Mapping[str, Any] | None,
+        fields: Mapping[str, Any] | UserVerificationRequest | None,
         /,
         **kwargs: Any,
     ) -> None: ...
@@ -1320,7 +1325,7 @@ class AsyncKyc:
     @overload
     async def create_verification(
         self,
-        fields: Mapping[str, Any] | None,
+        fields: Mapping[str, Any] | CreateKycVerificationRequest | None,
         /,
         **kwargs: Any,
     ) -> KycVerification: ...
@@ -1350,7 +1355,7 @@ class AsyncExchange:
     @overload
     async def partner_lock(
         self,
-        fields: Mapping[str, Any] | None,
+        fields: Mapping[str, Any] | ExchangeLockQuery | None,
         /,
         **kwargs: Any,
     ) -> ExchangeLock: ...
@@ -1366,7 +1371,7 @@ class AsyncExchange:
     @overload
     async def partner_execute(
         self,
-        fields: Mapping[str, Any] | None,
+        fields: Mapping[str, Any] | PartnerExchangeRequest | None,
         /,
         **kwargs: Any,
     ) -> ExchangeCreated: ...
@@ -1394,7 +1399,7 @@ class AsyncExchange:
     @overload
     async def user_execute(
         self,
-        fields: Mapping[str, Any] | None,
+        fields: Mapping[str, Any] | UserExchangeRequest | None,
         /,
         **kwargs: Any,
     ) -> ExchangeCreated: ...
@@ -1417,7 +1422,7 @@ class AsyncSepa:
     @overload
     async def partner_transfer(
         self,
-        fields: Mapping[str, Any] | None,
+        fields: Mapping[str, Any] | PartnerSepaTransferRequest | None,
         /,
         **kwargs: Any,
     ) -> SepaTransferCreated: ...
@@ -1447,7 +1452,7 @@ class AsyncSepa:
     @overload
     async def user_transfer(
         self,
-        fields: Mapping[str, Any] | None,
+        fields: Mapping[str, Any] | UserSepaTransferRequest | None,
         /,
         **kwargs: Any,
     ) -> SepaTransferCreated: ...
@@ -1474,7 +1479,7 @@ class AsyncCrypto:
     @overload
     async def network_fee(
         self,
-        fields: Mapping[str, Any] | None,
+        fields: Mapping[str, Any] | NetworkFeeQuery | None,
         /,
         **kwargs: Any,
     ) -> NetworkFee: ...
@@ -1489,7 +1494,7 @@ class AsyncCrypto:
     @overload
     async def partner_withdrawal(
         self,
-        fields: Mapping[str, Any] | None,
+        fields: Mapping[str, Any] | PartnerCryptoWithdrawalRequest | None,
         /,
         **kwargs: Any,
     ) -> WithdrawalCreated: ...
@@ -1519,7 +1524,7 @@ class AsyncCrypto:
     @overload
     async def user_withdrawal(
         self,
-        fields: Mapping[str, Any] | None,
+        fields: Mapping[str, Any] | UserCryptoWithdrawalRequest | None,
         /,
         **kwargs: Any,
     ) -> WithdrawalCreated: ...
@@ -1543,7 +1548,7 @@ class AsyncCrypto:
     @overload
     async def update_travel_rule(
         self,
-        fields: Mapping[str, Any] | None,
+        fields: Mapping[str, Any] | TravelRuleUpdateRequest | None,
         /,
         **kwargs: Any,
     ) -> None: ...
@@ -1567,7 +1572,7 @@ class AsyncTransfers:
     @overload
     async def create(
         self,
-        fields: Mapping[str, Any] | None,
+        fields: Mapping[str, Any] | TransferRequest | None,
         /,
         **kwargs: Any,
     ) -> TransferCreated: ...
@@ -1598,7 +1603,7 @@ class AsyncCards:
     @overload
     async def create(
         self,
-        fields: Mapping[str, Any] | None,
+        fields: Mapping[str, Any] | CreateCardRequest | None,
         /,
         **kwargs: Any,
     ) -> CardCreated: ...
@@ -1618,7 +1623,7 @@ class AsyncCards:
     @overload
     async def update_pin(
         self,
-        fields: Mapping[str, Any] | None,
+        fields: Mapping[str, Any] | UpdatePinRequest | None,
         /,
         **kwargs: Any,
     ) -> None: ...
@@ -1634,7 +1639,7 @@ class AsyncCards:
     @overload
     async def block(
         self,
-        fields: Mapping[str, Any] | None,
+        fields: Mapping[str, Any] | CardRef | None,
         /,
         **kwargs: Any,
     ) -> None: ...
@@ -1649,7 +1654,7 @@ class AsyncCards:
     @overload
     async def unblock(
         self,
-        fields: Mapping[str, Any] | None,
+        fields: Mapping[str, Any] | CardRef | None,
         /,
         **kwargs: Any,
     ) -> None: ...
@@ -1668,7 +1673,7 @@ class AsyncCards:
     @overload
     async def update_limits(
         self,
-        fields: Mapping[str, Any] | None,
+        fields: Mapping[str, Any] | UpdateCardLimitsRequest | None,
         /,
         **kwargs: Any,
     ) -> None: ...
@@ -1689,7 +1694,7 @@ class AsyncCards:
     @overload
     async def delete(
         self,
-        fields: Mapping[str, Any] | None,
+        fields: Mapping[str, Any] | CardRef | None,
         /,
         **kwargs: Any,
     ) -> None: ...
@@ -1709,7 +1714,7 @@ class AsyncOrders:
     @overload
     async def lock(
         self,
-        fields: Mapping[str, Any] | None,
+        fields: Mapping[str, Any] | OrderLockRequest | None,
         /,
         **kwargs: Any,
     ) -> OrderLock: ...
@@ -1725,7 +1730,7 @@ class AsyncOrders:
     @overload
     async def create(
         self,
-        fields: Mapping[str, Any] | None,
+        fields: Mapping[str, Any] | CreateOrderRequest | None,
         /,
         **kwargs: Any,
     ) -> OrderCreated: ...
@@ -1753,7 +1758,7 @@ class AsyncPaymentLinks:
     @overload
     async def create(
         self,
-        fields: Mapping[str, Any] | None,
+        fields: Mapping[str, Any] | CreatePaymentLinkRequest | None,
         /,
         **kwargs: Any,
     ) -> PaymentLink: ...
@@ -1771,7 +1776,7 @@ class AsyncPaymentLinks:
     @overload
     async def create_checkout(
         self,
-        fields: Mapping[str, Any] | None,
+        fields: Mapping[str, Any] | CreatePaymentLinkRequest | None,
         /,
         **kwargs: Any,
     ) -> PaymentLink: ...
@@ -1793,6 +1798,25 @@ class AsyncPaymentLinks:
 class FiatBalance:
     """A fiat (EUR) balance."""
 
+    @overload
+    def __new__(
+        cls,
+        fields: Mapping[str, Any] | None,
+        /,
+        **kwargs: Any,
+    ) -> Self: ...
+    @overload
+    def __new__(
+        cls,
+        *,
+        id: str,
+        amount: Amount,
+        name: str,
+        rate: Amount | None = None,
+        iban: str | None = None,
+        status: str | None = None,
+    ) -> Self:
+        """Built from keyword arguments or a dict, read as methods read requests."""
     @property
     def id(self) -> str:
         """P100 balance id."""
@@ -1822,6 +1846,25 @@ class FiatBalance:
 class CryptoBalance:
     """A crypto balance."""
 
+    @overload
+    def __new__(
+        cls,
+        fields: Mapping[str, Any] | None,
+        /,
+        **kwargs: Any,
+    ) -> Self: ...
+    @overload
+    def __new__(
+        cls,
+        *,
+        id: str,
+        amount: Amount,
+        name: str,
+        wallet: str | None = None,
+        rate: Amount | None = None,
+        network_config: Mapping[str, Mapping[str, Any]] | None = None,
+    ) -> Self:
+        """Built from keyword arguments or a dict, read as methods read requests."""
     @property
     def id(self) -> str:
         """P100 balance id."""
@@ -1851,6 +1894,23 @@ class CryptoBalance:
 class NetworkConfig:
     """Configuration of one network of a crypto balance."""
 
+    @overload
+    def __new__(
+        cls,
+        fields: Mapping[str, Any] | None,
+        /,
+        **kwargs: Any,
+    ) -> Self: ...
+    @overload
+    def __new__(
+        cls,
+        *,
+        mainnet: bool | None = None,
+        name: str | None = None,
+        withdrawal: Mapping[str, Any] | None = None,
+        deposit: Mapping[str, Any] | None = None,
+    ) -> Self:
+        """Built from keyword arguments or a dict, read as methods read requests."""
     @property
     def mainnet(self) -> bool | None:
         """True on mainnet, false on test networks."""
@@ -1874,6 +1934,21 @@ class NetworkConfig:
 class WithdrawalLimits:
     """Withdrawal fee and minimum of one network."""
 
+    @overload
+    def __new__(
+        cls,
+        fields: Mapping[str, Any] | None,
+        /,
+        **kwargs: Any,
+    ) -> Self: ...
+    @overload
+    def __new__(
+        cls,
+        *,
+        fee_withdrawal: Amount | None = None,
+        min_withdrawal: Amount | None = None,
+    ) -> Self:
+        """Built from keyword arguments or a dict, read as methods read requests."""
     @property
     def fee_withdrawal(self) -> Decimal | None:
         """Fixed P100 service fee per withdrawal."""
@@ -1891,6 +1966,20 @@ class WithdrawalLimits:
 class DepositLimits:
     """Deposit minimum of one network."""
 
+    @overload
+    def __new__(
+        cls,
+        fields: Mapping[str, Any] | None,
+        /,
+        **kwargs: Any,
+    ) -> Self: ...
+    @overload
+    def __new__(
+        cls,
+        *,
+        min_deposit: Amount | None = None,
+    ) -> Self:
+        """Built from keyword arguments or a dict, read as methods read requests."""
     @property
     def min_deposit(self) -> Decimal | None:
         """Smallest amount credited on deposit."""
@@ -1905,6 +1994,21 @@ class DepositLimits:
 class TransactionHistoryQuery:
     """Query of the transaction history calls (`?month=M&year=Y`). *Inferred*: the parameter names come from the API's catalog, not from a doc page."""
 
+    @overload
+    def __new__(
+        cls,
+        fields: Mapping[str, Any] | None,
+        /,
+        **kwargs: Any,
+    ) -> Self: ...
+    @overload
+    def __new__(
+        cls,
+        *,
+        month: int,
+        year: int,
+    ) -> Self:
+        """Built from keyword arguments or a dict, read as methods read requests."""
     @property
     def month(self) -> int:
         """Month, 1–12."""
@@ -1922,6 +2026,28 @@ class TransactionHistoryQuery:
 class Transaction:
     """One entry of a transaction history. *Inferred*: the docs show no example, so every field is optional and unknown fields are ignored."""
 
+    @overload
+    def __new__(
+        cls,
+        fields: Mapping[str, Any] | None,
+        /,
+        **kwargs: Any,
+    ) -> Self: ...
+    @overload
+    def __new__(
+        cls,
+        *,
+        id: str | None = None,
+        type: str | None = None,
+        amount: Amount | None = None,
+        currency: str | None = None,
+        status: str | None = None,
+        created_at: str | None = None,
+        fee: Amount | None = None,
+        direction: str | None = None,
+        description: str | None = None,
+    ) -> Self:
+        """Built from keyword arguments or a dict, read as methods read requests."""
     @property
     def id(self) -> str | None:
         """Transaction id."""
@@ -1960,6 +2086,22 @@ class Transaction:
 class CreateCardRequest:
     """Issue a virtual card (`POST /v1/card/virtual`): label 3–30 characters, 4-digit PIN."""
 
+    @overload
+    def __new__(
+        cls,
+        fields: Mapping[str, Any] | None,
+        /,
+        **kwargs: Any,
+    ) -> Self: ...
+    @overload
+    def __new__(
+        cls,
+        *,
+        external_user_id: str,
+        label: str,
+        pin: str,
+    ) -> Self:
+        """Built from keyword arguments or a dict, read as methods read requests."""
     @property
     def external_user_id(self) -> str:
         """The partner's id of the card holder."""
@@ -1980,6 +2122,23 @@ class CreateCardRequest:
 class CardCreated:
     """Reply of card creation: the sensitive card data (number and CVV are secrets)."""
 
+    @overload
+    def __new__(
+        cls,
+        fields: Mapping[str, Any] | None,
+        /,
+        **kwargs: Any,
+    ) -> Self: ...
+    @overload
+    def __new__(
+        cls,
+        *,
+        card_id: str,
+        card_number: str,
+        cvv: str,
+        exp: str,
+    ) -> Self:
+        """Built from keyword arguments or a dict, read as methods read requests."""
     @property
     def card_id(self) -> str:
         """Card id."""
@@ -2003,6 +2162,23 @@ class CardCreated:
 class CardSummary:
     """A card in the list of a user's cards."""
 
+    @overload
+    def __new__(
+        cls,
+        fields: Mapping[str, Any] | None,
+        /,
+        **kwargs: Any,
+    ) -> Self: ...
+    @overload
+    def __new__(
+        cls,
+        *,
+        card_id: str,
+        status: str,
+        label: str | None = None,
+        card_last_digits: str | None = None,
+    ) -> Self:
+        """Built from keyword arguments or a dict, read as methods read requests."""
     @property
     def card_id(self) -> str:
         """Card id."""
@@ -2026,6 +2202,20 @@ class CardSummary:
 class CardList:
     """A user's cards (`GET /v1/card/all/{externalUserId}`)."""
 
+    @overload
+    def __new__(
+        cls,
+        fields: Mapping[str, Any] | None,
+        /,
+        **kwargs: Any,
+    ) -> Self: ...
+    @overload
+    def __new__(
+        cls,
+        *,
+        cards: Sequence[Mapping[str, Any]] | None = None,
+    ) -> Self:
+        """Built from keyword arguments or a dict, read as methods read requests."""
     @property
     def cards(self) -> list[CardSummary]:
         """The cards."""
@@ -2040,6 +2230,20 @@ class CardList:
 class CardTransactions:
     """A card's transactions (`GET /v1/card/transactions/{externalUserId}/{cardId}`). *Inferred* shape: each transaction is shaped like the card transaction webhook's payload."""
 
+    @overload
+    def __new__(
+        cls,
+        fields: Mapping[str, Any] | None,
+        /,
+        **kwargs: Any,
+    ) -> Self: ...
+    @overload
+    def __new__(
+        cls,
+        *,
+        transactions: Sequence[Mapping[str, Any]] | None = None,
+    ) -> Self:
+        """Built from keyword arguments or a dict, read as methods read requests."""
     @property
     def transactions(self) -> list[CardTransactionEvent]:
         """The transactions, newest first."""
@@ -2054,6 +2258,25 @@ class CardTransactions:
 class CardDetails:
     """Sensitive data of one card (`GET /v1/card/details/{externalUserId}/{cardId}`). *Inferred* shape (no example in the docs): like the create reply, plus status and label."""
 
+    @overload
+    def __new__(
+        cls,
+        fields: Mapping[str, Any] | None,
+        /,
+        **kwargs: Any,
+    ) -> Self: ...
+    @overload
+    def __new__(
+        cls,
+        *,
+        card_number: str,
+        cvv: str,
+        card_id: str | None = None,
+        exp: str | None = None,
+        status: str | None = None,
+        label: str | None = None,
+    ) -> Self:
+        """Built from keyword arguments or a dict, read as methods read requests."""
     @property
     def card_id(self) -> str | None:
         """Card id."""
@@ -2083,6 +2306,21 @@ class CardDetails:
 class CardRef:
     """Identifies a card: body of block, unblock and delete (`{externalUserId, cardId}`)."""
 
+    @overload
+    def __new__(
+        cls,
+        fields: Mapping[str, Any] | None,
+        /,
+        **kwargs: Any,
+    ) -> Self: ...
+    @overload
+    def __new__(
+        cls,
+        *,
+        external_user_id: str,
+        card_id: str,
+    ) -> Self:
+        """Built from keyword arguments or a dict, read as methods read requests."""
     @property
     def external_user_id(self) -> str:
         """The partner's id of the card holder."""
@@ -2100,6 +2338,22 @@ class CardRef:
 class UpdatePinRequest:
     """Change a card's PIN (`PATCH /v1/card/pin`)."""
 
+    @overload
+    def __new__(
+        cls,
+        fields: Mapping[str, Any] | None,
+        /,
+        **kwargs: Any,
+    ) -> Self: ...
+    @overload
+    def __new__(
+        cls,
+        *,
+        external_user_id: str,
+        card_id: str,
+        pin: str,
+    ) -> Self:
+        """Built from keyword arguments or a dict, read as methods read requests."""
     @property
     def external_user_id(self) -> str:
         """The partner's id of the card holder."""
@@ -2120,6 +2374,25 @@ class UpdatePinRequest:
 class CardLimits:
     """Spending limits of a card (`GET /v1/card/limits/{externalUserId}/{cardId}`): daily and monthly, for all transactions, ATM and e-commerce. *Inferred* names (third-party code)."""
 
+    @overload
+    def __new__(
+        cls,
+        fields: Mapping[str, Any] | None,
+        /,
+        **kwargs: Any,
+    ) -> Self: ...
+    @overload
+    def __new__(
+        cls,
+        *,
+        monthly_trx_all: Amount | None = None,
+        daily_trx_all: Amount | None = None,
+        monthly_trx_atm: Amount | None = None,
+        daily_trx_atm: Amount | None = None,
+        monthly_trx_ecom: Amount | None = None,
+        daily_trx_ecom: Amount | None = None,
+    ) -> Self:
+        """Built from keyword arguments or a dict, read as methods read requests."""
     @property
     def monthly_trx_all(self) -> Decimal | None:
         """Monthly limit, all transactions."""
@@ -2149,6 +2422,27 @@ class CardLimits:
 class UpdateCardLimitsRequest:
     """Change a card's limits (`PATCH /v1/card/limits`). Only the limits set are sent, as JSON numbers. *Inferred* names (third-party code)."""
 
+    @overload
+    def __new__(
+        cls,
+        fields: Mapping[str, Any] | None,
+        /,
+        **kwargs: Any,
+    ) -> Self: ...
+    @overload
+    def __new__(
+        cls,
+        *,
+        external_user_id: str,
+        card_id: str,
+        monthly_trx_all: Amount | None = None,
+        daily_trx_all: Amount | None = None,
+        monthly_trx_atm: Amount | None = None,
+        daily_trx_atm: Amount | None = None,
+        monthly_trx_ecom: Amount | None = None,
+        daily_trx_ecom: Amount | None = None,
+    ) -> Self:
+        """Built from keyword arguments or a dict, read as methods read requests."""
     @property
     def external_user_id(self) -> str:
         """The partner's id of the card holder."""
@@ -2184,6 +2478,24 @@ class UpdateCardLimitsRequest:
 class ErrorInfo:
     """An `error` object inside a payload (details responses, webhooks), and equally the body of an API error reply (`{"errorCode","errorName","errorMessage"}`). Every field is optional: the V0 transfer webhook shows `{"description","status"}`, error replies show the codes."""
 
+    @overload
+    def __new__(
+        cls,
+        fields: Mapping[str, Any] | None,
+        /,
+        **kwargs: Any,
+    ) -> Self: ...
+    @overload
+    def __new__(
+        cls,
+        *,
+        description: str | None = None,
+        status: str | None = None,
+        error_code: str | None = None,
+        error_name: str | None = None,
+        error_message: str | None = None,
+    ) -> Self:
+        """Built from keyword arguments or a dict, read as methods read requests."""
     @property
     def description(self) -> str | None:
         """Free-text description (V0 webhooks)."""
@@ -2210,6 +2522,21 @@ class ErrorInfo:
 class NetworkFeeQuery:
     """Query of the network-fee call (`GET /v1/crypto-withdrawal/get-network-fee`). Without a network the fee is computed for the currency's default network (ethereum for usdc/usdt)."""
 
+    @overload
+    def __new__(
+        cls,
+        fields: Mapping[str, Any] | None,
+        /,
+        **kwargs: Any,
+    ) -> Self: ...
+    @overload
+    def __new__(
+        cls,
+        *,
+        currency: str,
+        network: str | None = None,
+    ) -> Self:
+        """Built from keyword arguments or a dict, read as methods read requests."""
     @property
     def currency(self) -> str:
         """Crypto currency."""
@@ -2227,6 +2554,20 @@ class NetworkFeeQuery:
 class NetworkFee:
     """The current network (gas) fee of a withdrawal, on top of P100's fixed service fee."""
 
+    @overload
+    def __new__(
+        cls,
+        fields: Mapping[str, Any] | None,
+        /,
+        **kwargs: Any,
+    ) -> Self: ...
+    @overload
+    def __new__(
+        cls,
+        *,
+        network_fee: Amount,
+    ) -> Self:
+        """Built from keyword arguments or a dict, read as methods read requests."""
     @property
     def network_fee(self) -> Decimal:
         """The fee, exact."""
@@ -2241,6 +2582,27 @@ class NetworkFee:
 class PartnerCryptoWithdrawalRequest:
     """Crypto withdrawal from the partner's balance (`POST /v1/partner/crypto-withdrawal`). *Inferred* path and body: the user variant's fields without the user id. `amount` is sent as a JSON number."""
 
+    @overload
+    def __new__(
+        cls,
+        fields: Mapping[str, Any] | None,
+        /,
+        **kwargs: Any,
+    ) -> Self: ...
+    @overload
+    def __new__(
+        cls,
+        *,
+        currency: str,
+        amount: Amount,
+        wallet_address: str,
+        name: str,
+        wallet_type: str,
+        receiver_type: str,
+        network: str | None = None,
+        memo: str | None = None,
+    ) -> Self:
+        """Built from keyword arguments or a dict, read as methods read requests."""
     @property
     def currency(self) -> str:
         """Crypto currency."""
@@ -2276,6 +2638,28 @@ class PartnerCryptoWithdrawalRequest:
 class UserCryptoWithdrawalRequest:
     """Crypto withdrawal from a user's balance (`POST /v1/crypto-withdrawal`). `amount` is sent as a JSON number (the docs' table types it `number`); currency and network are sent in lower case."""
 
+    @overload
+    def __new__(
+        cls,
+        fields: Mapping[str, Any] | None,
+        /,
+        **kwargs: Any,
+    ) -> Self: ...
+    @overload
+    def __new__(
+        cls,
+        *,
+        source_external_user_id: str,
+        currency: str,
+        amount: Amount,
+        wallet_address: str,
+        name: str,
+        wallet_type: str,
+        receiver_type: str,
+        network: str | None = None,
+        memo: str | None = None,
+    ) -> Self:
+        """Built from keyword arguments or a dict, read as methods read requests."""
     @property
     def source_external_user_id(self) -> str:
         """The partner's id of the paying user."""
@@ -2314,6 +2698,20 @@ class UserCryptoWithdrawalRequest:
 class WithdrawalCreated:
     """Reply of a withdrawal: accepted, not yet sent. *Inferred* from third-party code (`{withdrawalId}`); `id` accepted."""
 
+    @overload
+    def __new__(
+        cls,
+        fields: Mapping[str, Any] | None,
+        /,
+        **kwargs: Any,
+    ) -> Self: ...
+    @overload
+    def __new__(
+        cls,
+        *,
+        withdrawal_id: str,
+    ) -> Self:
+        """Built from keyword arguments or a dict, read as methods read requests."""
     @property
     def withdrawal_id(self) -> str:
         """Id to follow the withdrawal with."""
@@ -2328,6 +2726,29 @@ class WithdrawalCreated:
 class CryptoWithdrawalDetails:
     """Details of a crypto withdrawal (`GET /v1/crypto-withdrawal/details/{withdrawalId}`). *Inferred* shape, after the V0 webhook's fields (`id, amount, fee, destination, status`)."""
 
+    @overload
+    def __new__(
+        cls,
+        fields: Mapping[str, Any] | None,
+        /,
+        **kwargs: Any,
+    ) -> Self: ...
+    @overload
+    def __new__(
+        cls,
+        *,
+        withdrawal_id: str,
+        status: str,
+        amount: Amount | None = None,
+        fee: Amount | None = None,
+        currency: str | None = None,
+        network: str | None = None,
+        destination: str | None = None,
+        transaction_hash: str | None = None,
+        created_at: str | None = None,
+        error: Mapping[str, Any] | None = None,
+    ) -> Self:
+        """Built from keyword arguments or a dict, read as methods read requests."""
     @property
     def withdrawal_id(self) -> str:
         """Withdrawal id (wire `id`; `withdrawalId` accepted)."""
@@ -2369,6 +2790,27 @@ class CryptoWithdrawalDetails:
 class TravelRuleUpdateRequest:
     """Travel-rule data of an incoming deposit in `WAITING_FOR_TR_DATA` (`PATCH /v1/crypto-deposit/travel-rule/{cryptoDepositId}`). *Inferred* body: the withdrawal's travel-rule fields plus the sender's names. The deposit id goes in the path, never in the body."""
 
+    @overload
+    def __new__(
+        cls,
+        fields: Mapping[str, Any] | None,
+        /,
+        **kwargs: Any,
+    ) -> Self: ...
+    @overload
+    def __new__(
+        cls,
+        *,
+        name: str,
+        wallet_type: str,
+        receiver_type: str,
+        crypto_deposit_id: str | None = None,
+        wallet_address: str | None = None,
+        first_name: str | None = None,
+        last_name: str | None = None,
+        company_name: str | None = None,
+    ) -> Self:
+        """Built from keyword arguments or a dict, read as methods read requests."""
     @property
     def crypto_deposit_id(self) -> str:
         """The deposit (path parameter; not serialized)."""
@@ -2404,6 +2846,24 @@ class TravelRuleUpdateRequest:
 class ExchangeLock:
     """A binding exchange rate lock (`GET /v1/exchange/get-lock/{externalUserId}` for a user, `GET /v1/partner/exchange/get-lock` for the partner). Its id is the `lockId` of the exchange. Valid 40 s per the old docs, 60 s per newer prose: read `valid_until`."""
 
+    @overload
+    def __new__(
+        cls,
+        fields: Mapping[str, Any] | None,
+        /,
+        **kwargs: Any,
+    ) -> Self: ...
+    @overload
+    def __new__(
+        cls,
+        *,
+        lock_id: str,
+        rates: Mapping[str, Amount] | None = None,
+        fee_percentage: Amount | None = None,
+        created_at: str | None = None,
+        valid_until: str | None = None,
+    ) -> Self:
+        """Built from keyword arguments or a dict, read as methods read requests."""
     @property
     def lock_id(self) -> str:
         """Lock id (wire `id`; `lockId` accepted)."""
@@ -2430,6 +2890,22 @@ class ExchangeLock:
 class ExchangeLockQuery:
     """Query of the partner lock call. *Inferred*: the docs name no parameters; every one is optional and only the ones set are sent."""
 
+    @overload
+    def __new__(
+        cls,
+        fields: Mapping[str, Any] | None,
+        /,
+        **kwargs: Any,
+    ) -> Self: ...
+    @overload
+    def __new__(
+        cls,
+        *,
+        currency_from: str | None = None,
+        currency_to: str | None = None,
+        amount: Amount | None = None,
+    ) -> Self:
+        """Built from keyword arguments or a dict, read as methods read requests."""
     @property
     def currency_from(self) -> str | None:
         """Currency to sell."""
@@ -2450,6 +2926,23 @@ class ExchangeLockQuery:
 class PartnerExchangeRequest:
     """Execute an exchange on the partner's own balance (`POST /v1/partner/exchange`). `amount` is sent as a JSON number, as the docs show."""
 
+    @overload
+    def __new__(
+        cls,
+        fields: Mapping[str, Any] | None,
+        /,
+        **kwargs: Any,
+    ) -> Self: ...
+    @overload
+    def __new__(
+        cls,
+        *,
+        amount: Amount,
+        currency_from: str,
+        currency_to: str,
+        lock_id: str,
+    ) -> Self:
+        """Built from keyword arguments or a dict, read as methods read requests."""
     @property
     def amount(self) -> Decimal:
         """Amount of `currency_from` to sell."""
@@ -2473,6 +2966,24 @@ class PartnerExchangeRequest:
 class UserExchangeRequest:
     """Execute an exchange on a user's balance (`POST /v1/exchange`). `amount` is sent as a JSON number (the old docs' table types it `number`)."""
 
+    @overload
+    def __new__(
+        cls,
+        fields: Mapping[str, Any] | None,
+        /,
+        **kwargs: Any,
+    ) -> Self: ...
+    @overload
+    def __new__(
+        cls,
+        *,
+        source_external_user_id: str,
+        amount: Amount,
+        currency_from: str,
+        currency_to: str,
+        lock_id: str,
+    ) -> Self:
+        """Built from keyword arguments or a dict, read as methods read requests."""
     @property
     def source_external_user_id(self) -> str:
         """The partner's id of the user whose balance is exchanged."""
@@ -2499,6 +3010,20 @@ class UserExchangeRequest:
 class ExchangeCreated:
     """Reply of an exchange execution: accepted, not yet done."""
 
+    @overload
+    def __new__(
+        cls,
+        fields: Mapping[str, Any] | None,
+        /,
+        **kwargs: Any,
+    ) -> Self: ...
+    @overload
+    def __new__(
+        cls,
+        *,
+        exchange_id: str,
+    ) -> Self:
+        """Built from keyword arguments or a dict, read as methods read requests."""
     @property
     def exchange_id(self) -> str:
         """Id to follow the exchange with."""
@@ -2513,6 +3038,29 @@ class ExchangeCreated:
 class ExchangeDetails:
     """Details of one exchange (`GET /v1/exchange/details/{exchangeId}`). *Inferred* shape: the docs show no example; only the id and the status are required."""
 
+    @overload
+    def __new__(
+        cls,
+        fields: Mapping[str, Any] | None,
+        /,
+        **kwargs: Any,
+    ) -> Self: ...
+    @overload
+    def __new__(
+        cls,
+        *,
+        exchange_id: str,
+        status: str,
+        amount: Amount | None = None,
+        currency_from: str | None = None,
+        currency_to: str | None = None,
+        rate: Amount | None = None,
+        received_amount: Amount | None = None,
+        fee: Amount | None = None,
+        created_at: str | None = None,
+        error: Mapping[str, Any] | None = None,
+    ) -> Self:
+        """Built from keyword arguments or a dict, read as methods read requests."""
     @property
     def exchange_id(self) -> str:
         """Exchange id (`exchangeId`; `id` accepted)."""
@@ -2554,6 +3102,21 @@ class ExchangeDetails:
 class KycFilesRequest:
     """Add KYC document files (`POST /v1/user/kyc-files/{externalUserId}`, multipart)."""
 
+    @overload
+    def __new__(
+        cls,
+        fields: Mapping[str, Any] | None,
+        /,
+        **kwargs: Any,
+    ) -> Self: ...
+    @overload
+    def __new__(
+        cls,
+        *,
+        external_user_id: str,
+        document_type: str,
+    ) -> Self:
+        """Built from keyword arguments or a dict, read as methods read requests."""
     @property
     def external_user_id(self) -> str:
         """The partner's id of the user (path parameter)."""
@@ -2574,6 +3137,20 @@ class KycFilesRequest:
 class PoaFilesRequest:
     """Add proof-of-address files (`POST /v1/user/poa-files/{externalUserId}`, multipart field `files`): at most 3 files of at most 5 MB, jpeg/png/pdf, all in one call."""
 
+    @overload
+    def __new__(
+        cls,
+        fields: Mapping[str, Any] | None,
+        /,
+        **kwargs: Any,
+    ) -> Self: ...
+    @overload
+    def __new__(
+        cls,
+        *,
+        external_user_id: str,
+    ) -> Self:
+        """Built from keyword arguments or a dict, read as methods read requests."""
     @property
     def external_user_id(self) -> str:
         """The partner's id of the user (path parameter)."""
@@ -2591,6 +3168,25 @@ class PoaFilesRequest:
 class UserVerificationRequest:
     """Add user verification (`POST /v1/user/verification`): the textual document data, sent after the documents were accepted; this generates the balances."""
 
+    @overload
+    def __new__(
+        cls,
+        fields: Mapping[str, Any] | None,
+        /,
+        **kwargs: Any,
+    ) -> Self: ...
+    @overload
+    def __new__(
+        cls,
+        *,
+        external_user_id: str,
+        document_type: str | None = None,
+        document_number: str | None = None,
+        document_country: str | None = None,
+        document_expiry_date: str | None = None,
+        document_issue_date: str | None = None,
+    ) -> Self:
+        """Built from keyword arguments or a dict, read as methods read requests."""
     @property
     def external_user_id(self) -> str:
         """The partner's id of the user."""
@@ -2620,6 +3216,27 @@ class UserVerificationRequest:
 class CreateKycVerificationRequest:
     """Create a KYC verification run by P100 (`POST /v1/kyc`), fields as the old static docs' table."""
 
+    @overload
+    def __new__(
+        cls,
+        fields: Mapping[str, Any] | None,
+        /,
+        **kwargs: Any,
+    ) -> Self: ...
+    @overload
+    def __new__(
+        cls,
+        *,
+        external_user_id: str,
+        document_type: str,
+        country: str,
+        income_source: str,
+        open_account_reason: str,
+        tax_id: str | None = None,
+        occupation: str | None = None,
+        additional_info: str | None = None,
+    ) -> Self:
+        """Built from keyword arguments or a dict, read as methods read requests."""
     @property
     def external_user_id(self) -> str:
         """The partner's id of the user."""
@@ -2655,6 +3272,22 @@ class CreateKycVerificationRequest:
 class KycVerification:
     """Reply of create KYC verification. *Inferred*: the docs do not show it; the id is read from `verificationId` or `id`, a URL from `url`/`redirectUrl`/`verificationUrl`."""
 
+    @overload
+    def __new__(
+        cls,
+        fields: Mapping[str, Any] | None,
+        /,
+        **kwargs: Any,
+    ) -> Self: ...
+    @overload
+    def __new__(
+        cls,
+        *,
+        verification_id: str,
+        url: str | None = None,
+        status: str | None = None,
+    ) -> Self:
+        """Built from keyword arguments or a dict, read as methods read requests."""
     @property
     def verification_id(self) -> str:
         """Id to use with the redirect and status calls."""
@@ -2675,6 +3308,23 @@ class KycVerification:
 class KycStatus:
     """Reply of Get KYC Status (`GET /v1/kyc/status/{verificationId}`). *Inferred*: the docs show no body; the fields are those of the KYC verification webhook, all optional."""
 
+    @overload
+    def __new__(
+        cls,
+        fields: Mapping[str, Any] | None,
+        /,
+        **kwargs: Any,
+    ) -> Self: ...
+    @overload
+    def __new__(
+        cls,
+        *,
+        external_user_id: str | None = None,
+        verification_status: str | None = None,
+        attempt_status: str | None = None,
+        rejection_reason: str | None = None,
+    ) -> Self:
+        """Built from keyword arguments or a dict, read as methods read requests."""
     @property
     def external_user_id(self) -> str | None:
         """The partner's id of the user."""
@@ -2698,6 +3348,21 @@ class KycStatus:
 class VerificationPage:
     """Result of the redirect-to-verification call, which answers `200 text/html` instead of a redirect: a loading page whose script, and then the verification provider's redirects, lead to the iDenfy session (`https://ui.idenfy.com/?authToken=…`). The docs say that this final URL is in neither the body nor the headers, that the raw HTML shown elsewhere does not work, and give no server-side way to obtain the final URL. The call needs the partner's API key, so the user's browser cannot be sent to `url` either (it would get `401 Access Denied. xo1`). Until P100 documents a way, ask P100 how to hand the session to the user, or use the KYC-by-partner model."""
 
+    @overload
+    def __new__(
+        cls,
+        fields: Mapping[str, Any] | None,
+        /,
+        **kwargs: Any,
+    ) -> Self: ...
+    @overload
+    def __new__(
+        cls,
+        *,
+        url: str,
+        html: str,
+    ) -> Self:
+        """Built from keyword arguments or a dict, read as methods read requests."""
     @property
     def url(self) -> str:
         """The full URL of the call. It needs the API key: not a link for the user's browser."""
@@ -2715,6 +3380,22 @@ class VerificationPage:
 class OrderLockRequest:
     """Lock an order rate (`POST /v1/order/lock-rate`). `amount` (the fiat settlement amount to cover) is sent as a string, as the docs show."""
 
+    @overload
+    def __new__(
+        cls,
+        fields: Mapping[str, Any] | None,
+        /,
+        **kwargs: Any,
+    ) -> Self: ...
+    @overload
+    def __new__(
+        cls,
+        *,
+        currency: str,
+        amount: Amount,
+        network: str,
+    ) -> Self:
+        """Built from keyword arguments or a dict, read as methods read requests."""
     @property
     def currency(self) -> str:
         """Crypto the payer will send."""
@@ -2735,6 +3416,26 @@ class OrderLockRequest:
 class OrderLock:
     """A locked order rate. Reads the V2 (`cryptocurrency`, numeric `rate`) and V3 (`currency`, string `rate`, `destinationCurrency`) replies alike."""
 
+    @overload
+    def __new__(
+        cls,
+        fields: Mapping[str, Any] | None,
+        /,
+        **kwargs: Any,
+    ) -> Self: ...
+    @overload
+    def __new__(
+        cls,
+        *,
+        lock_id: str,
+        amount: Amount,
+        rate: Amount,
+        expires_at: str | None = None,
+        currency: str | None = None,
+        destination_currency: str | None = None,
+        network: str | None = None,
+    ) -> Self:
+        """Built from keyword arguments or a dict, read as methods read requests."""
     @property
     def lock_id(self) -> str:
         """Lock id, for [`CreateOrderRequest`]."""
@@ -2767,6 +3468,20 @@ class OrderLock:
 class CreateOrderRequest:
     """Place an order from a lock (`POST /v1/order`)."""
 
+    @overload
+    def __new__(
+        cls,
+        fields: Mapping[str, Any] | None,
+        /,
+        **kwargs: Any,
+    ) -> Self: ...
+    @overload
+    def __new__(
+        cls,
+        *,
+        lock_id: str,
+    ) -> Self:
+        """Built from keyword arguments or a dict, read as methods read requests."""
     @property
     def lock_id(self) -> str:
         """Id of a valid order lock."""
@@ -2781,6 +3496,20 @@ class CreateOrderRequest:
 class OrderCreated:
     """Reply of order creation."""
 
+    @overload
+    def __new__(
+        cls,
+        fields: Mapping[str, Any] | None,
+        /,
+        **kwargs: Any,
+    ) -> Self: ...
+    @overload
+    def __new__(
+        cls,
+        *,
+        order_id: str,
+    ) -> Self:
+        """Built from keyword arguments or a dict, read as methods read requests."""
     @property
     def order_id(self) -> str:
         """Id to follow the order with."""
@@ -2795,6 +3524,32 @@ class OrderCreated:
 class OrderDetails:
     """Details of an order (`GET /v1/order/details/{orderId}`)."""
 
+    @overload
+    def __new__(
+        cls,
+        fields: Mapping[str, Any] | None,
+        /,
+        **kwargs: Any,
+    ) -> Self: ...
+    @overload
+    def __new__(
+        cls,
+        *,
+        order_id: str,
+        status: str,
+        lock_id: str | None = None,
+        created_at: str | None = None,
+        expires_at: str | None = None,
+        confirmations: int | None = None,
+        required_confirmations: int | None = None,
+        received_amount: Amount | None = None,
+        total_amount_required: Amount | None = None,
+        currency: str | None = None,
+        wallet_address: str | None = None,
+        transaction_hash: str | None = None,
+        network: str | None = None,
+    ) -> Self:
+        """Built from keyword arguments or a dict, read as methods read requests."""
     @property
     def order_id(self) -> str:
         """Order id."""
@@ -2845,6 +3600,24 @@ class OrderDetails:
 class CreatePaymentLinkRequest:
     """Create a payment link or a hosted checkout (`POST /v1/payment-link`, `POST /v1/payment-link/checkout`). *Inferred* body; `amount` is sent as a string."""
 
+    @overload
+    def __new__(
+        cls,
+        fields: Mapping[str, Any] | None,
+        /,
+        **kwargs: Any,
+    ) -> Self: ...
+    @overload
+    def __new__(
+        cls,
+        *,
+        amount: Amount,
+        currency: str,
+        description: str | None = None,
+        external_id: str | None = None,
+        redirect_url: str | None = None,
+    ) -> Self:
+        """Built from keyword arguments or a dict, read as methods read requests."""
     @property
     def amount(self) -> Decimal:
         """Amount to collect."""
@@ -2871,6 +3644,21 @@ class CreatePaymentLinkRequest:
 class PaymentLink:
     """Reply of payment-link creation. *Inferred*: the id is read from `paymentLinkId` or `id`, the URL from `url`, `link`, `paymentLink` or `checkoutUrl`."""
 
+    @overload
+    def __new__(
+        cls,
+        fields: Mapping[str, Any] | None,
+        /,
+        **kwargs: Any,
+    ) -> Self: ...
+    @overload
+    def __new__(
+        cls,
+        *,
+        payment_link_id: str,
+        url: str | None = None,
+    ) -> Self:
+        """Built from keyword arguments or a dict, read as methods read requests."""
     @property
     def payment_link_id(self) -> str:
         """Payment link id."""
@@ -2888,6 +3676,27 @@ class PaymentLink:
 class PaymentLinkDetails:
     """Details of a payment link (`GET /v1/payment-link/details/{paymentLinkId}`). *Inferred*."""
 
+    @overload
+    def __new__(
+        cls,
+        fields: Mapping[str, Any] | None,
+        /,
+        **kwargs: Any,
+    ) -> Self: ...
+    @overload
+    def __new__(
+        cls,
+        *,
+        payment_link_id: str,
+        status: str,
+        amount: Amount | None = None,
+        currency: str | None = None,
+        url: str | None = None,
+        created_at: str | None = None,
+        expires_at: str | None = None,
+        paid_amount: Amount | None = None,
+    ) -> Self:
+        """Built from keyword arguments or a dict, read as methods read requests."""
     @property
     def payment_link_id(self) -> str:
         """Payment link id (`id` accepted)."""
@@ -2923,6 +3732,24 @@ class PaymentLinkDetails:
 class SepaDepositInfo:
     """Bank details for topping up a EUR balance by SEPA (`GET /v1/partner/sepa-deposit/info`, `GET /v1/sepa-deposit/info/{externalUserId}`). Put `title` verbatim into the transfer's reference, or the deposit is not matched automatically."""
 
+    @overload
+    def __new__(
+        cls,
+        fields: Mapping[str, Any] | None,
+        /,
+        **kwargs: Any,
+    ) -> Self: ...
+    @overload
+    def __new__(
+        cls,
+        *,
+        title: str,
+        iban: str,
+        swift: str | None = None,
+        account_holder: str | None = None,
+        address: str | None = None,
+    ) -> Self:
+        """Built from keyword arguments or a dict, read as methods read requests."""
     @property
     def title(self) -> str:
         """Reference to put in the transfer title."""
@@ -2949,6 +3776,23 @@ class SepaDepositInfo:
 class SepaContact:
     """A whitelisted sender IBAN. *Inferred*: the contact-list page body was not found."""
 
+    @overload
+    def __new__(
+        cls,
+        fields: Mapping[str, Any] | None,
+        /,
+        **kwargs: Any,
+    ) -> Self: ...
+    @overload
+    def __new__(
+        cls,
+        *,
+        iban: str | None = None,
+        name: str | None = None,
+        status: str | None = None,
+        created_at: str | None = None,
+    ) -> Self:
+        """Built from keyword arguments or a dict, read as methods read requests."""
     @property
     def iban(self) -> str | None:
         """The IBAN."""
@@ -2972,6 +3816,27 @@ class SepaContact:
 class PartnerSepaTransferRequest:
     """SEPA transfer from the partner's EUR balance (`POST /v1/partner/sepa-transfer`)."""
 
+    @overload
+    def __new__(
+        cls,
+        fields: Mapping[str, Any] | None,
+        /,
+        **kwargs: Any,
+    ) -> Self: ...
+    @overload
+    def __new__(
+        cls,
+        *,
+        amount: Amount,
+        currency: str,
+        destination_iban: str,
+        transfer_title: str,
+        receiver_type: str | None = None,
+        receiver_first_name: str | None = None,
+        receiver_last_name: str | None = None,
+        company_name: str | None = None,
+    ) -> Self:
+        """Built from keyword arguments or a dict, read as methods read requests."""
     @property
     def amount(self) -> Decimal:
         """Amount in EUR."""
@@ -3007,6 +3872,28 @@ class PartnerSepaTransferRequest:
 class UserSepaTransferRequest:
     """SEPA transfer from a user's EUR balance (`POST /v1/sepa-transfer`). `amount` is sent as a string (the docs' table types it `string`). The old docs' example used `externalUserId`; that name is accepted on decode, never sent."""
 
+    @overload
+    def __new__(
+        cls,
+        fields: Mapping[str, Any] | None,
+        /,
+        **kwargs: Any,
+    ) -> Self: ...
+    @overload
+    def __new__(
+        cls,
+        *,
+        source_external_user_id: str,
+        amount: Amount,
+        currency: str,
+        destination_iban: str,
+        transfer_title: str,
+        receiver_type: str | None = None,
+        receiver_first_name: str | None = None,
+        receiver_last_name: str | None = None,
+        company_name: str | None = None,
+    ) -> Self:
+        """Built from keyword arguments or a dict, read as methods read requests."""
     @property
     def source_external_user_id(self) -> str:
         """The partner's id of the paying user."""
@@ -3045,6 +3932,20 @@ class UserSepaTransferRequest:
 class SepaTransferCreated:
     """Reply of a SEPA transfer: accepted and queued, not yet done."""
 
+    @overload
+    def __new__(
+        cls,
+        fields: Mapping[str, Any] | None,
+        /,
+        **kwargs: Any,
+    ) -> Self: ...
+    @overload
+    def __new__(
+        cls,
+        *,
+        transfer_id: str,
+    ) -> Self:
+        """Built from keyword arguments or a dict, read as methods read requests."""
     @property
     def transfer_id(self) -> str:
         """Id to follow the transfer with."""
@@ -3059,6 +3960,31 @@ class SepaTransferCreated:
 class TransferUser:
     """The user embedded in SEPA transfer details (old docs). Every field is optional; document number, PESEL and date of birth are secrets."""
 
+    @overload
+    def __new__(
+        cls,
+        fields: Mapping[str, Any] | None,
+        /,
+        **kwargs: Any,
+    ) -> Self: ...
+    @overload
+    def __new__(
+        cls,
+        *,
+        external_user_id: str | None = None,
+        email: str | None = None,
+        first_name: str | None = None,
+        last_name: str | None = None,
+        address: str | None = None,
+        city: str | None = None,
+        country: str | None = None,
+        document_type: str | None = None,
+        document_number: str | None = None,
+        pesel: str | None = None,
+        birth_country: str | None = None,
+        birth_date: str | None = None,
+    ) -> Self:
+        """Built from keyword arguments or a dict, read as methods read requests."""
     @property
     def external_user_id(self) -> str | None:
         """The partner's id of the user."""
@@ -3106,6 +4032,33 @@ class TransferUser:
 class SepaTransferDetails:
     """Details of one SEPA transfer (`GET /v1/sepa-transfer/details/{transferId}`)."""
 
+    @overload
+    def __new__(
+        cls,
+        fields: Mapping[str, Any] | None,
+        /,
+        **kwargs: Any,
+    ) -> Self: ...
+    @overload
+    def __new__(
+        cls,
+        *,
+        id: str,
+        amount: Amount,
+        status: str,
+        type: str | None = None,
+        transfer_title: str | None = None,
+        destination_iban: str | None = None,
+        receiver_first_name: str | None = None,
+        receiver_last_name: str | None = None,
+        company_name: str | None = None,
+        currency: str | None = None,
+        fee: Amount | None = None,
+        created_at: str | None = None,
+        user: Mapping[str, Any] | None = None,
+        error: Mapping[str, Any] | None = None,
+    ) -> Self:
+        """Built from keyword arguments or a dict, read as methods read requests."""
     @property
     def id(self) -> str:
         """Transfer id (`transferId` accepted)."""
@@ -3159,6 +4112,23 @@ class SepaTransferDetails:
 class TransferRequest:
     """Internal transfer (`POST /v1/transfer`). Exactly one user id is set: `destinationExternalUserId` moves money partner → user ([`TransferRequest::fund`]), `sourceExternalUserId` user → partner ([`TransferRequest::collect`]). `amount` is sent as a string (the docs' table types it `string`)."""
 
+    @overload
+    def __new__(
+        cls,
+        fields: Mapping[str, Any] | None,
+        /,
+        **kwargs: Any,
+    ) -> Self: ...
+    @overload
+    def __new__(
+        cls,
+        *,
+        amount: Amount,
+        currency: str,
+        source_external_user_id: str | None = None,
+        destination_external_user_id: str | None = None,
+    ) -> Self:
+        """Built from keyword arguments or a dict, read as methods read requests."""
     @property
     def source_external_user_id(self) -> str | None:
         """The paying user (collection)."""
@@ -3182,6 +4152,20 @@ class TransferRequest:
 class TransferCreated:
     """Reply of an internal transfer: accepted, not yet done."""
 
+    @overload
+    def __new__(
+        cls,
+        fields: Mapping[str, Any] | None,
+        /,
+        **kwargs: Any,
+    ) -> Self: ...
+    @overload
+    def __new__(
+        cls,
+        *,
+        transfer_id: str,
+    ) -> Self:
+        """Built from keyword arguments or a dict, read as methods read requests."""
     @property
     def transfer_id(self) -> str:
         """Id to follow the transfer with."""
@@ -3196,6 +4180,29 @@ class TransferCreated:
 class TransferDetails:
     """Details of an internal transfer (`GET /v1/transfer/details/{transferId}`)."""
 
+    @overload
+    def __new__(
+        cls,
+        fields: Mapping[str, Any] | None,
+        /,
+        **kwargs: Any,
+    ) -> Self: ...
+    @overload
+    def __new__(
+        cls,
+        *,
+        transfer_id: str,
+        status: str,
+        amount: Amount | None = None,
+        currency: str | None = None,
+        source_external_user_id: str | None = None,
+        destination_external_user_id: str | None = None,
+        source_email: str | None = None,
+        destination_email: str | None = None,
+        created_at: str | None = None,
+        error: Mapping[str, Any] | None = None,
+    ) -> Self:
+        """Built from keyword arguments or a dict, read as methods read requests."""
     @property
     def transfer_id(self) -> str:
         """Transfer id (wire `id`; `transferId` accepted)."""
@@ -3237,6 +4244,38 @@ class TransferDetails:
 class CreateUserRequest:
     """Create a user, KYC model (`POST /v1/user/balances/crypto-and-fiat`)."""
 
+    @overload
+    def __new__(
+        cls,
+        fields: Mapping[str, Any] | None,
+        /,
+        **kwargs: Any,
+    ) -> Self: ...
+    @overload
+    def __new__(
+        cls,
+        *,
+        external_user_id: str,
+        email: str,
+        phone: str,
+        first_name: str,
+        last_name: str,
+        city: str,
+        post_code: str,
+        country: str,
+        citizenship: str,
+        street: str | None = None,
+        number: str | None = None,
+        nationality: str | None = None,
+        birth_country: str | None = None,
+        birth_date: str | None = None,
+        user_identification_number: str | None = None,
+        has_accepted_p100_tc: bool | None = None,
+        address: str | None = None,
+        document_type: str | None = None,
+        document_number: str | None = None,
+    ) -> Self:
+        """Built from keyword arguments or a dict, read as methods read requests."""
     @property
     def external_user_id(self) -> str:
         """The partner's own unique id for the user."""
@@ -3305,6 +4344,22 @@ class CreateUserRequest:
 class CreateUserResponse:
     """Reply of both create-user calls. The KYC model's newest reply is `{userId, poaRequiredForExtended}`; the older one adds `poaRequired` and the balances object; the non-KYC reply carries `balances` as a flat array. All decode here."""
 
+    @overload
+    def __new__(
+        cls,
+        fields: Mapping[str, Any] | None,
+        /,
+        **kwargs: Any,
+    ) -> Self: ...
+    @overload
+    def __new__(
+        cls,
+        *,
+        user_id: str,
+        poa_required: bool | None = None,
+        balances: Mapping[str, Any] | None = None,
+    ) -> Self:
+        """Built from keyword arguments or a dict, read as methods read requests."""
     @property
     def user_id(self) -> str:
         """P100's id of the user."""
@@ -3325,6 +4380,31 @@ class CreateUserResponse:
 class CreateUserWithoutKycRequest:
     """Create a user, non-KYC model (`POST /v1/user/balances/crypto`). Fields as the doc example; the docs have no field table, so document fields, PESEL and birth data are optional."""
 
+    @overload
+    def __new__(
+        cls,
+        fields: Mapping[str, Any] | None,
+        /,
+        **kwargs: Any,
+    ) -> Self: ...
+    @overload
+    def __new__(
+        cls,
+        *,
+        external_user_id: str,
+        email: str,
+        first_name: str,
+        last_name: str,
+        address: str,
+        city: str,
+        country: str,
+        document_type: str | None = None,
+        document_number: str | None = None,
+        pesel: str | None = None,
+        birth_country: str | None = None,
+        birth_date: str | None = None,
+    ) -> Self:
+        """Built from keyword arguments or a dict, read as methods read requests."""
     @property
     def external_user_id(self) -> str:
         """The partner's own unique id for the user."""
@@ -3372,6 +4452,26 @@ class CreateUserWithoutKycRequest:
 class UpdateUserRequest:
     """Update a user (`PATCH /v1/user/{externalUserId}`; the user id goes in the path). *Inferred* body: the newest docs say e-mail, phone, street, city and postal code can be changed (country and KYC identity data cannot). Only the fields set are sent; at least one must be."""
 
+    @overload
+    def __new__(
+        cls,
+        fields: Mapping[str, Any] | None,
+        /,
+        **kwargs: Any,
+    ) -> Self: ...
+    @overload
+    def __new__(
+        cls,
+        *,
+        email: str | None = None,
+        phone: str | None = None,
+        street: str | None = None,
+        number: str | None = None,
+        city: str | None = None,
+        post_code: str | None = None,
+        address: str | None = None,
+    ) -> Self:
+        """Built from keyword arguments or a dict, read as methods read requests."""
     @property
     def email(self) -> str | None:
         """New e-mail address."""
@@ -3404,6 +4504,21 @@ class UpdateUserRequest:
 class CreateWalletRequest:
     """Create a deposit wallet on the partner's balance (`POST /v1/partner/wallet`). *Inferred*."""
 
+    @overload
+    def __new__(
+        cls,
+        fields: Mapping[str, Any] | None,
+        /,
+        **kwargs: Any,
+    ) -> Self: ...
+    @overload
+    def __new__(
+        cls,
+        *,
+        currency: str,
+        network: str | None = None,
+    ) -> Self:
+        """Built from keyword arguments or a dict, read as methods read requests."""
     @property
     def currency(self) -> str:
         """Crypto currency."""
@@ -3421,6 +4536,22 @@ class CreateWalletRequest:
 class Wallet:
     """A deposit wallet. *Inferred*: the address is read from `address`, `wallet` or `walletAddress`."""
 
+    @overload
+    def __new__(
+        cls,
+        fields: Mapping[str, Any] | None,
+        /,
+        **kwargs: Any,
+    ) -> Self: ...
+    @overload
+    def __new__(
+        cls,
+        *,
+        address: str,
+        currency: str | None = None,
+        network: str | None = None,
+    ) -> Self:
+        """Built from keyword arguments or a dict, read as methods read requests."""
     @property
     def address(self) -> str:
         """The address."""
@@ -3441,6 +4572,21 @@ class Wallet:
 class UserStatusEvent:
     """User status / balance generation (V0 path `/webhook/user/status`): the user's account is `ACTIVE` and its balances can be read."""
 
+    @overload
+    def __new__(
+        cls,
+        fields: Mapping[str, Any] | None,
+        /,
+        **kwargs: Any,
+    ) -> Self: ...
+    @overload
+    def __new__(
+        cls,
+        *,
+        external_user_id: str,
+        status: str,
+    ) -> Self:
+        """Built from keyword arguments or a dict, read as methods read requests."""
     @property
     def external_user_id(self) -> str:
         """The partner's id of the user."""
@@ -3458,6 +4604,21 @@ class UserStatusEvent:
 class KycFileEvent:
     """KYC file added (V0 path `/webhook/kyc-files/status`): outcome of a document upload."""
 
+    @overload
+    def __new__(
+        cls,
+        fields: Mapping[str, Any] | None,
+        /,
+        **kwargs: Any,
+    ) -> Self: ...
+    @overload
+    def __new__(
+        cls,
+        *,
+        external_user_id: str,
+        status: str,
+    ) -> Self:
+        """Built from keyword arguments or a dict, read as methods read requests."""
     @property
     def external_user_id(self) -> str:
         """The partner's id of the user."""
@@ -3475,6 +4636,21 @@ class KycFileEvent:
 class PoaVerificationEvent:
     """Proof-of-address verification status changed. *Inferred* payload (`externalUserId` + `status`, like the other user webhooks); the status values are documented."""
 
+    @overload
+    def __new__(
+        cls,
+        fields: Mapping[str, Any] | None,
+        /,
+        **kwargs: Any,
+    ) -> Self: ...
+    @overload
+    def __new__(
+        cls,
+        *,
+        external_user_id: str,
+        status: str,
+    ) -> Self:
+        """Built from keyword arguments or a dict, read as methods read requests."""
     @property
     def external_user_id(self) -> str:
         """The partner's id of the user."""
@@ -3492,6 +4668,24 @@ class PoaVerificationEvent:
 class KycVerificationEvent:
     """KYC verification (KYC by P100) status changed."""
 
+    @overload
+    def __new__(
+        cls,
+        fields: Mapping[str, Any] | None,
+        /,
+        **kwargs: Any,
+    ) -> Self: ...
+    @overload
+    def __new__(
+        cls,
+        *,
+        external_user_id: str | None = None,
+        verification_id: str | None = None,
+        verification_status: str | None = None,
+        attempt_status: str | None = None,
+        rejection_reason: str | None = None,
+    ) -> Self:
+        """Built from keyword arguments or a dict, read as methods read requests."""
     @property
     def external_user_id(self) -> str | None:
         """The partner's id of the user."""
@@ -3518,6 +4712,27 @@ class KycVerificationEvent:
 class TransferEvent:
     """Internal (P2P) transfer finished (V0 path `/transfer-webhook`). A `null` user id stands for the partner's own balance (inference)."""
 
+    @overload
+    def __new__(
+        cls,
+        fields: Mapping[str, Any] | None,
+        /,
+        **kwargs: Any,
+    ) -> Self: ...
+    @overload
+    def __new__(
+        cls,
+        *,
+        transfer_id: str,
+        status: str,
+        source_external_user_id: str | None = None,
+        destination_external_user_id: str | None = None,
+        amount: Amount | None = None,
+        currency: str | None = None,
+        created_at: str | None = None,
+        error: Mapping[str, Any] | None = None,
+    ) -> Self:
+        """Built from keyword arguments or a dict, read as methods read requests."""
     @property
     def transfer_id(self) -> str:
         """Transfer id (wire `id`; `transferId` accepted)."""
@@ -3553,6 +4768,33 @@ class TransferEvent:
 class SepaTransferEvent:
     """Outgoing SEPA transfer finished (partner or user). A `FAILED` payload is short and carries `error`, so everything but id and status is optional."""
 
+    @overload
+    def __new__(
+        cls,
+        fields: Mapping[str, Any] | None,
+        /,
+        **kwargs: Any,
+    ) -> Self: ...
+    @overload
+    def __new__(
+        cls,
+        *,
+        id: str,
+        status: str,
+        type: str | None = None,
+        amount: Amount | None = None,
+        transfer_title: str | None = None,
+        destination_iban: str | None = None,
+        receiver_first_name: str | None = None,
+        receiver_last_name: str | None = None,
+        company_name: str | None = None,
+        currency: str | None = None,
+        fee: Amount | None = None,
+        created_at: str | None = None,
+        source_external_user_id: str | None = None,
+        error: Mapping[str, Any] | None = None,
+    ) -> Self:
+        """Built from keyword arguments or a dict, read as methods read requests."""
     @property
     def id(self) -> str:
         """Transfer id (`transferId` accepted)."""
@@ -3606,6 +4848,30 @@ class SepaTransferEvent:
 class CryptoWithdrawalEvent:
     """Crypto withdrawal finished (V0 path `/crypto-withdrawal-webhook`; V0 lists `id, amount, fee, destination, status`, the rest of its list was cut off — the other fields are inferred)."""
 
+    @overload
+    def __new__(
+        cls,
+        fields: Mapping[str, Any] | None,
+        /,
+        **kwargs: Any,
+    ) -> Self: ...
+    @overload
+    def __new__(
+        cls,
+        *,
+        withdrawal_id: str,
+        status: str,
+        amount: Amount | None = None,
+        fee: Amount | None = None,
+        destination: str | None = None,
+        currency: str | None = None,
+        network: str | None = None,
+        transaction_hash: str | None = None,
+        external_user_id: str | None = None,
+        created_at: str | None = None,
+        error: Mapping[str, Any] | None = None,
+    ) -> Self:
+        """Built from keyword arguments or a dict, read as methods read requests."""
     @property
     def withdrawal_id(self) -> str:
         """Withdrawal id (wire `id`; `withdrawalId` accepted)."""
@@ -3650,6 +4916,27 @@ class CryptoWithdrawalEvent:
 class CryptoDepositEvent:
     """Incoming crypto deposit changed state. On `WAITING_FOR_TR_DATA` send the sender's data with the travel-rule update call."""
 
+    @overload
+    def __new__(
+        cls,
+        fields: Mapping[str, Any] | None,
+        /,
+        **kwargs: Any,
+    ) -> Self: ...
+    @overload
+    def __new__(
+        cls,
+        *,
+        crypto_deposit_id: str,
+        status: str,
+        external_user_id: str | None = None,
+        amount: Amount | None = None,
+        currency: str | None = None,
+        network: str | None = None,
+        transaction_hash: str | None = None,
+        created_at: str | None = None,
+    ) -> Self:
+        """Built from keyword arguments or a dict, read as methods read requests."""
     @property
     def crypto_deposit_id(self) -> str:
         """Deposit id (path parameter of the travel-rule update)."""
@@ -3685,6 +4972,30 @@ class CryptoDepositEvent:
 class ExchangeEvent:
     """Exchange finished. *Inferred* payload (the event page body was not found), after the exchange details."""
 
+    @overload
+    def __new__(
+        cls,
+        fields: Mapping[str, Any] | None,
+        /,
+        **kwargs: Any,
+    ) -> Self: ...
+    @overload
+    def __new__(
+        cls,
+        *,
+        exchange_id: str,
+        status: str,
+        external_user_id: str | None = None,
+        amount: Amount | None = None,
+        currency_from: str | None = None,
+        currency_to: str | None = None,
+        rate: Amount | None = None,
+        received_amount: Amount | None = None,
+        fee: Amount | None = None,
+        created_at: str | None = None,
+        error: Mapping[str, Any] | None = None,
+    ) -> Self:
+        """Built from keyword arguments or a dict, read as methods read requests."""
     @property
     def exchange_id(self) -> str:
         """Exchange id (`id` accepted)."""
@@ -3729,6 +5040,28 @@ class ExchangeEvent:
 class SepaDepositEvent:
     """SEPA deposit received and credited. *Inferred* payload (the page says it carries the sender and the amount; no example was found)."""
 
+    @overload
+    def __new__(
+        cls,
+        fields: Mapping[str, Any] | None,
+        /,
+        **kwargs: Any,
+    ) -> Self: ...
+    @overload
+    def __new__(
+        cls,
+        *,
+        id: str | None = None,
+        external_user_id: str | None = None,
+        amount: Amount | None = None,
+        currency: str | None = None,
+        sender_iban: str | None = None,
+        sender_name: str | None = None,
+        title: str | None = None,
+        status: str | None = None,
+        created_at: str | None = None,
+    ) -> Self:
+        """Built from keyword arguments or a dict, read as methods read requests."""
     @property
     def id(self) -> str | None:
         """Deposit id (`sepaDepositId` accepted)."""
@@ -3767,6 +5100,24 @@ class SepaDepositEvent:
 class IbanStatusEvent:
     """IBAN status (first-party payment check of an incoming SEPA deposit). *Inferred* payload; the status values are documented."""
 
+    @overload
+    def __new__(
+        cls,
+        fields: Mapping[str, Any] | None,
+        /,
+        **kwargs: Any,
+    ) -> Self: ...
+    @overload
+    def __new__(
+        cls,
+        *,
+        status: str,
+        external_user_id: str | None = None,
+        iban: str | None = None,
+        reason: str | None = None,
+        created_at: str | None = None,
+    ) -> Self:
+        """Built from keyword arguments or a dict, read as methods read requests."""
     @property
     def external_user_id(self) -> str | None:
         """The user."""
@@ -3793,6 +5144,29 @@ class IbanStatusEvent:
 class OrderStatusEvent:
     """Order status changed. *Inferred* payload, after the order details."""
 
+    @overload
+    def __new__(
+        cls,
+        fields: Mapping[str, Any] | None,
+        /,
+        **kwargs: Any,
+    ) -> Self: ...
+    @overload
+    def __new__(
+        cls,
+        *,
+        order_id: str,
+        status: str,
+        lock_id: str | None = None,
+        received_amount: Amount | None = None,
+        total_amount_required: Amount | None = None,
+        currency: str | None = None,
+        network: str | None = None,
+        wallet_address: str | None = None,
+        transaction_hash: str | None = None,
+        created_at: str | None = None,
+    ) -> Self:
+        """Built from keyword arguments or a dict, read as methods read requests."""
     @property
     def order_id(self) -> str:
         """Order id."""
@@ -3834,6 +5208,26 @@ class OrderStatusEvent:
 class PaymentLinkEvent:
     """Payment link status changed. *Inferred* payload."""
 
+    @overload
+    def __new__(
+        cls,
+        fields: Mapping[str, Any] | None,
+        /,
+        **kwargs: Any,
+    ) -> Self: ...
+    @overload
+    def __new__(
+        cls,
+        *,
+        payment_link_id: str,
+        status: str,
+        amount: Amount | None = None,
+        paid_amount: Amount | None = None,
+        currency: str | None = None,
+        external_id: str | None = None,
+        created_at: str | None = None,
+    ) -> Self:
+        """Built from keyword arguments or a dict, read as methods read requests."""
     @property
     def payment_link_id(self) -> str:
         """Payment link id."""
@@ -3866,6 +5260,28 @@ class PaymentLinkEvent:
 class CardTransactionEvent:
     """A card transaction. *Inferred* payload (the event page was not found)."""
 
+    @overload
+    def __new__(
+        cls,
+        fields: Mapping[str, Any] | None,
+        /,
+        **kwargs: Any,
+    ) -> Self: ...
+    @overload
+    def __new__(
+        cls,
+        *,
+        external_user_id: str | None = None,
+        card_id: str | None = None,
+        transaction_id: str | None = None,
+        amount: Amount | None = None,
+        currency: str | None = None,
+        merchant_name: str | None = None,
+        type: str | None = None,
+        status: str | None = None,
+        created_at: str | None = None,
+    ) -> Self:
+        """Built from keyword arguments or a dict, read as methods read requests."""
     @property
     def external_user_id(self) -> str | None:
         """Card holder."""
@@ -3904,6 +5320,26 @@ class CardTransactionEvent:
 class Card3dsCodeEvent:
     """A 3-D Secure one-time code to show the card holder. *Inferred* payload; the code is a secret."""
 
+    @overload
+    def __new__(
+        cls,
+        fields: Mapping[str, Any] | None,
+        /,
+        **kwargs: Any,
+    ) -> Self: ...
+    @overload
+    def __new__(
+        cls,
+        *,
+        code: str,
+        external_user_id: str | None = None,
+        card_id: str | None = None,
+        amount: Amount | None = None,
+        currency: str | None = None,
+        merchant_name: str | None = None,
+        created_at: str | None = None,
+    ) -> Self:
+        """Built from keyword arguments or a dict, read as methods read requests."""
     @property
     def code(self) -> str:
         """The one-time code (secret; `otp` and `threeDsCode` accepted)."""
@@ -3936,6 +5372,23 @@ class Card3dsCodeEvent:
 class CardActivationCodeEvent:
     """A card activation code to show the card holder. *Inferred* payload; the code is a secret."""
 
+    @overload
+    def __new__(
+        cls,
+        fields: Mapping[str, Any] | None,
+        /,
+        **kwargs: Any,
+    ) -> Self: ...
+    @overload
+    def __new__(
+        cls,
+        *,
+        code: str,
+        external_user_id: str | None = None,
+        card_id: str | None = None,
+        created_at: str | None = None,
+    ) -> Self:
+        """Built from keyword arguments or a dict, read as methods read requests."""
     @property
     def code(self) -> str:
         """The activation code (secret; `activationCode` accepted)."""
@@ -3959,6 +5412,23 @@ class CardActivationCodeEvent:
 class WalletCreatedEvent:
     """A wallet was created. *Inferred* payload (no page found)."""
 
+    @overload
+    def __new__(
+        cls,
+        fields: Mapping[str, Any] | None,
+        /,
+        **kwargs: Any,
+    ) -> Self: ...
+    @overload
+    def __new__(
+        cls,
+        *,
+        address: str,
+        external_user_id: str | None = None,
+        currency: str | None = None,
+        network: str | None = None,
+    ) -> Self:
+        """Built from keyword arguments or a dict, read as methods read requests."""
     @property
     def address(self) -> str:
         """The address (`wallet`, `walletAddress` accepted)."""

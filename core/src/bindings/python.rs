@@ -102,6 +102,43 @@ where
     Ok(format!("{}={}", field_name(name), shown))
 }
 
+/// How the Python binding reads a call's `fields=None, /, **kwargs` into JSON, and maps the
+/// core's errors: set by the binding when its module loads ([`set_reader`]), so that model
+/// constructors read arguments exactly as the methods do.
+pub type Reader = for<'py> fn(
+    Python<'py>,
+    Option<&Bound<'py, PyAny>>,
+    Option<&Bound<'py, PyDict>>,
+) -> PyResult<serde_json::Value>;
+/// The binding's mapping of a core error to its exception.
+pub type ToPyErr = fn(Python<'_>, &crate::Error) -> PyErr;
+
+static READER: std::sync::OnceLock<(Reader, ToPyErr)> = std::sync::OnceLock::new();
+
+/// Sets the binding's [`Reader`] and error mapping (once; later calls change nothing).
+pub fn set_reader(read: Reader, to_pyerr: ToPyErr) {
+    let _ = READER.set((read, to_pyerr));
+}
+
+/// A model's constructor (`p100.CreateCardRequest(external_user_id=..., ...)`): the arguments
+/// decoded by the core's one request decoder ([`crate::input::decode`]: field paths, unknown
+/// fields refused, no float for money, no echo of values). Validation of the values comes when
+/// the request is sent, as for a dict.
+#[doc(hidden)]
+pub fn construct<'py, T: serde::de::DeserializeOwned>(
+    py: Python<'py>,
+    fields: Option<&Bound<'py, PyAny>>,
+    kwargs: Option<&Bound<'py, PyDict>>,
+) -> PyResult<T> {
+    let Some((read, to_pyerr)) = READER.get() else {
+        return Err(pyo3::exceptions::PyRuntimeError::new_err(
+            "p100: models are built through the p100 package",
+        ));
+    };
+    let value = read(py, fields, kwargs)?;
+    crate::input::decode(&value, "fields").map_err(|e| to_pyerr(py, &e))
+}
+
 /// The wire JSON of a model (`to_json()`); a failure (never expected) is a `ValueError`.
 #[doc(hidden)]
 pub fn wire_json<T: serde::Serialize>(value: &T) -> PyResult<String> {
@@ -152,6 +189,18 @@ macro_rules! __python_model_extras {
     ) => {
         #[::pyo3::pymethods]
         impl $name {
+            /// Built from a dict and/or keyword arguments (snake_case or wire names), read as
+            /// the methods read a request.
+            #[new]
+            #[pyo3(signature = (fields=None, /, **kwargs))]
+            fn p100_py_new<'py>(
+                py: ::pyo3::Python<'py>,
+                fields: Option<&::pyo3::Bound<'py, ::pyo3::PyAny>>,
+                kwargs: Option<&::pyo3::Bound<'py, ::pyo3::types::PyDict>>,
+            ) -> ::pyo3::PyResult<Self> {
+                $crate::bindings::python::construct(py, fields, kwargs)
+            }
+
             fn __repr__(slf: &::pyo3::Bound<'_, Self>) -> ::pyo3::PyResult<String> {
                 use ::pyo3::types::{PyAnyMethods, PyTypeMethods};
                 let py = slf.py();
