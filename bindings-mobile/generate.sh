@@ -75,6 +75,112 @@ if n < 10:
 open(path, "w", encoding="utf-8").write(text)
 PYEOF
 
+# Swift: uniffi's async glue ignores `Task.cancel()` (the call ran to its end, retries and
+# `waitFor` polls included) and stops the app (`fatalError`) on a cancelled future. Patched
+# here: a cancelled task cancels the Rust future (`rust_future_cancel`), which then drops the
+# call, as a cancelled Kotlin coroutine does (a call whose request had left is kept by the core
+# for `takeCancelled()`), and the caller gets `CancellationError`. A call that had finished
+# keeps its result. A lock keeps the cancel from reaching a future already freed.
+python3 - "$out/swift/p100_mobile.swift" <<'PYEOF'
+import re
+import sys
+
+path = sys.argv[1]
+text = open(path, encoding="utf-8").read()
+
+def once(old, new):
+    global text
+    if text.count(old) != 1:
+        sys.exit(f"generate.sh: expected one {old.splitlines()[0]!r} in the Swift glue")
+    text = text.replace(old, new)
+
+once(
+    """    case CALL_CANCELLED:
+            fatalError("Cancellation not supported yet")""",
+    """    case CALL_CANCELLED:
+            throw CancellationError()""",
+)
+start = text.index("fileprivate func uniffiRustCallAsync<F, T>(")
+end = text.index("// Callback handlers for an async calls.", start)
+text = text[:start] + """/// The Rust future of one call, freed once; `cancel()` after that does nothing.
+fileprivate final class UniffiFutureGuard: @unchecked Sendable {
+    private let lock = NSLock()
+    private var freed = false
+    let handle: UInt64
+    private let cancelFunc: (UInt64) -> ()
+    private let freeFunc: (UInt64) -> ()
+
+    init(_ handle: UInt64, cancelFunc: @escaping (UInt64) -> (), freeFunc: @escaping (UInt64) -> ()) {
+        self.handle = handle
+        self.cancelFunc = cancelFunc
+        self.freeFunc = freeFunc
+    }
+
+    func cancel() {
+        lock.lock()
+        defer { lock.unlock() }
+        if !freed { cancelFunc(handle) }
+    }
+
+    func free() {
+        lock.lock()
+        defer { lock.unlock() }
+        if !freed {
+            freed = true
+            freeFunc(handle)
+        }
+    }
+}
+
+fileprivate func uniffiRustCallAsync<F, T>(
+    rustFutureFunc: () -> UInt64,
+    pollFunc: (UInt64, @escaping UniffiRustFutureContinuationCallback, UInt64) -> (),
+    completeFunc: (UInt64, UnsafeMutablePointer<RustCallStatus>) -> F,
+    freeFunc: @escaping (UInt64) -> (),
+    cancelFunc: @escaping (UInt64) -> (),
+    liftFunc: (F) throws -> T,
+    errorHandler: ((RustBuffer) throws -> Swift.Error)?
+) async throws -> T {
+    // Make sure to call the ensure init function since future creation doesn't have a
+    // RustCallStatus param, so doesn't use makeRustCall()
+    uniffiEnsureP100MobileInitialized()
+    let future = UniffiFutureGuard(rustFutureFunc(), cancelFunc: cancelFunc, freeFunc: freeFunc)
+    defer {
+        future.free()
+    }
+    await withTaskCancellationHandler {
+        var pollResult: Int8
+        repeat {
+            pollResult = await withUnsafeContinuation {
+                pollFunc(
+                    future.handle,
+                    { handle, pollResult in
+                        uniffiFutureContinuationCallback(handle: handle, pollResult: pollResult)
+                    },
+                    uniffiContinuationHandleMap.insert(obj: $0)
+                )
+            }
+        } while pollResult != UNIFFI_RUST_FUTURE_POLL_READY
+    } onCancel: {
+        future.cancel()
+    }
+
+    return try liftFunc(makeRustCall(
+        { completeFunc(future.handle, $0) },
+        errorHandler: errorHandler
+    ))
+}
+
+""" + text[end:]
+calls = re.compile(r"(\n(\s*)freeFunc: (ffi_p100_mobile_rust_future_free_(\w+)),)")
+text, n = calls.subn(lambda m: f"{m.group(1)}\n{m.group(2)}cancelFunc: ffi_p100_mobile_rust_future_cancel_{m.group(4)},", text)
+if n < 50:
+    sys.exit(f"generate.sh: expected a cancelFunc per async call in the Swift glue, patched {n}")
+if "import Foundation" not in text:
+    sys.exit("generate.sh: the Swift glue no longer imports Foundation (NSLock)")
+open(path, "w", encoding="utf-8").write(text)
+PYEOF
+
 # generated file -> checked-in location
 pairs=(
   "kotlin/io/p100/sdk/p100.kt:kotlin/src/main/kotlin/io/p100/sdk/p100.kt"

@@ -60,13 +60,13 @@ pub struct ResponseInfo {
     /// The server's request id, for support tickets.
     pub request_id: Option<String>,
     /// The HTTP status (200, 201, …).
-    pub status: u16,
+    pub status: i32,
     /// The reply's headers, lower-case names; values that may carry credentials are redacted.
     pub headers: std::collections::HashMap<String, String>,
     /// Milliseconds from the first attempt to the reply, retries included.
     pub elapsed_ms: f64,
     /// Attempts made (1 when the first one succeeded).
-    pub attempts: u32,
+    pub attempts: i32,
 }
 
 /// Milliseconds from Swift/Kotlin (`Int64`/`Long`) as the core's settings take them.
@@ -166,15 +166,16 @@ async_export! {
         pub fn last_response(&self) -> Option<ResponseInfo> {
             self.inner.last_response().map(|m| ResponseInfo {
                 request_id: m.request_id.clone(),
-                status: m.status,
+                status: m.status.into(),
                 headers: m.header_map().into_iter().collect(),
                 elapsed_ms: m.elapsed_ms(),
-                attempts: m.attempts,
+                attempts: i32::try_from(m.attempts).unwrap_or(i32::MAX),
             })
         }
 
-        /// The calls that change something (money calls above all) whose coroutine was
-        /// cancelled while their request was out (`withTimeout`, a cancelled scope), oldest
+        /// The calls that change something (money calls above all) whose coroutine or task was
+        /// cancelled while their request was out (`withTimeout`, a cancelled scope, Swift's
+        /// `Task.cancel()`), oldest
         /// first; taking them empties the list (the last 10,000 are kept, shared with
         /// `withOptions` clients). Each is an `Aborted` error with outcome `unknown` and its
         /// `fingerprint`: give it to `reconcile` before sending the call again.

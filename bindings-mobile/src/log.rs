@@ -26,19 +26,24 @@ pub struct LogFields {
     /// The path, without the query string.
     pub path: String,
     /// 1 for the first attempt.
-    pub attempt: u32,
+    pub attempt: i32,
     /// `sending`, `succeeded`, `retrying` or `failed`.
     pub outcome: String,
     /// The HTTP status, when a reply came.
-    pub status: Option<u16>,
+    pub status: Option<i32>,
     /// Milliseconds since the call started.
-    pub elapsed_ms: u64,
+    pub elapsed_ms: i64,
     /// The reply's request id (for P100 support).
     pub request_id: Option<String>,
     /// The error kind of a failed attempt (`"unavailable"`, …).
     pub kind: Option<String>,
     /// The delay before the next attempt, in milliseconds.
-    pub retry_in_ms: Option<u64>,
+    pub retry_in_ms: Option<i64>,
+}
+
+/// Whole milliseconds as Kotlin's `Long` / Swift's `Int64`.
+fn millis(d: std::time::Duration) -> i64 {
+    i64::try_from(d.as_millis()).unwrap_or(i64::MAX)
 }
 
 struct Foreign(Arc<dyn P100Logger>);
@@ -49,13 +54,13 @@ impl Logger for Foreign {
             operation: r.operation.to_string(),
             method: r.method.to_string(),
             path: r.path.clone(),
-            attempt: r.attempt,
+            attempt: i32::try_from(r.attempt).unwrap_or(i32::MAX),
             outcome: r.outcome.as_str().to_string(),
-            status: r.status,
-            elapsed_ms: r.elapsed.as_millis() as u64,
+            status: r.status.map(Into::into),
+            elapsed_ms: millis(r.elapsed),
             request_id: r.request_id.clone(),
             kind: r.error_kind.map(|k| k.as_str().to_string()),
-            retry_in_ms: r.retry_delay.map(|d| d.as_millis() as u64),
+            retry_in_ms: r.retry_delay.map(millis),
         };
         self.0.log(r.level(), r.message(), fields);
     }

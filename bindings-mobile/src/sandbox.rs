@@ -223,8 +223,10 @@ async_export! {
 
         /// How many times each operation's handler ran since the start or the last `reset`, by
         /// operation name (`"sepa.partner_transfer"`), as `GET /_sandbox/ops`.
-        pub fn ops(&self) -> Result<std::collections::HashMap<String, u64>> {
-            Ok(self.hosted.with(|sb| sb.ops())?)
+        pub fn ops(&self) -> Result<std::collections::HashMap<String, i64>> {
+            let ops = self.hosted.with(|sb| sb.ops())?;
+            let count = |n: u64| i64::try_from(n).unwrap_or(i64::MAX);
+            Ok(ops.into_iter().map(|(op, n)| (op, count(n))).collect())
         }
 
         /// Emits the webhook event `event` (e.g. `"user_status"`, `"sepa_transfer"`) with

@@ -806,8 +806,8 @@ mod tests {
         let e = decode::<TransactionHistoryQuery>(&json!({"month": "x", "year": 2026}), "query")
             .unwrap_err();
         assert_eq!(field(&e), "month");
-        assert!(e.to_string().contains("a whole number, 0 or more"), "{e}");
-        assert!(!e.to_string().contains("u32"), "{e}");
+        assert!(e.to_string().contains("a whole number"), "{e}");
+        assert!(!e.to_string().contains("i32"), "{e}");
         #[derive(serde::Deserialize, Debug)]
         #[serde(rename_all = "camelCase")]
         #[allow(dead_code)]

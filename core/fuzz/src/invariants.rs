@@ -1200,7 +1200,7 @@ pub fn check_validators(text: &str, bytes: &[u8], n: i64) {
         "externalUserId",
         text,
     );
-    let month = u32::try_from(n.rem_euclid(20)).unwrap_or(0);
+    let month = i32::try_from(n.rem_euclid(40)).unwrap_or(0) - 20;
     let year = i32::try_from(n.rem_euclid(3000)).unwrap_or(0);
     check_validation(validate::month_year(month, year), "month", "");
     assert_eq!(

@@ -354,10 +354,10 @@ fn clock_ahead(reply: &crate::client::ResponseMeta) -> Option<(i64, i64)> {
 }
 
 /// `(month, year)` of a time in milliseconds since 1970.
-fn month_of(ms: i64) -> Option<(u32, i32)> {
+fn month_of(ms: i64) -> Option<(i32, i32)> {
     use chrono::Datelike;
     let d = chrono::DateTime::from_timestamp_millis(ms)?;
-    Some((d.month(), d.year()))
+    Some((i32::try_from(d.month()).ok()?, d.year()))
 }
 
 /// How many monthly histories one reconciliation reads at most (two years).
@@ -366,7 +366,7 @@ const MAX_MONTHS: usize = 24;
 /// Every month from the one of `from` to the one of `to` (ms since 1970), in order; at least
 /// the month of `from`, and the month of `to` when it comes first (this machine's clock was
 /// set back since). `None` past [`MAX_MONTHS`].
-fn months_between(from: i64, to: i64) -> Option<Vec<(u32, i32)>> {
+fn months_between(from: i64, to: i64) -> Option<Vec<(i32, i32)>> {
     let (mut month, mut year) = month_of(from)?;
     let (to_month, to_year) = month_of(to)?;
     if (to_year, to_month) < (year, month) {
@@ -746,10 +746,10 @@ impl Client {
     async fn history_of_month(
         &self,
         holder: Option<&str>,
-        month: u32,
+        month: i32,
         year: i32,
     ) -> Result<(TransactionHistory, Option<super::ResponseMeta>, bool)> {
-        let q = TransactionHistoryQuery::new(month, year);
+        let q = TransactionHistoryQuery { month, year };
         let prepared = match holder {
             Some(user) => super::resources::prepare(
                 &crate::routes::USER_TRANSACTIONS,
@@ -966,10 +966,10 @@ mod tests {
         }
     }
 
-    fn ms(year: i32, month: u32) -> i64 {
+    fn ms(year: i32, month: i32) -> i64 {
         use chrono::TimeZone;
         chrono::Utc
-            .with_ymd_and_hms(year, month, 15, 12, 0, 0)
+            .with_ymd_and_hms(year, month as u32, 15, 12, 0, 0)
             .unwrap()
             .timestamp_millis()
     }

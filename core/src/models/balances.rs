@@ -250,7 +250,7 @@ model! {
     pub struct TransactionHistoryQuery {
         /// Month, 1–12.
         #[cfg_attr(feature = "openapi", schemars(range(min = *crate::validate::MONTHS.start(), max = *crate::validate::MONTHS.end())))]
-        pub month: u32,
+        pub month: i32,
         /// Four-digit year.
         #[cfg_attr(feature = "openapi", schemars(range(min = *crate::validate::YEARS.start(), max = *crate::validate::YEARS.end())))]
         pub year: i32,
@@ -258,9 +258,13 @@ model! {
 }
 
 impl TransactionHistoryQuery {
-    /// A query for `month` (1–12) of `year`.
+    /// A query for `month` (1–12) of `year`. The month is taken as chrono's `Datelike::month`
+    /// gives it; one out of range is refused by validation, before anything is sent.
     pub fn new(month: u32, year: i32) -> Self {
-        TransactionHistoryQuery { month, year }
+        TransactionHistoryQuery {
+            month: i32::try_from(month).unwrap_or(0),
+            year,
+        }
     }
 
     /// The query parameters, in order.

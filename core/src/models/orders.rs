@@ -222,10 +222,12 @@ model! {
         pub expires_at: Option<String>,
         /// Confirmations seen.
         #[serde(default)]
-        pub confirmations: Option<u32>,
+        #[cfg_attr(feature = "openapi", schemars(range(min = 0)))]
+        pub confirmations: Option<i32>,
         /// Confirmations needed.
         #[serde(default)]
-        pub required_confirmations: Option<u32>,
+        #[cfg_attr(feature = "openapi", schemars(range(min = 0)))]
+        pub required_confirmations: Option<i32>,
         /// Crypto received so far.
         #[serde(default)]
         pub received_amount: Option<Amount>,

@@ -91,13 +91,13 @@ pub fn iban(field: &str, value: &str) -> Result<()> {
 }
 
 /// The months of a history query.
-pub const MONTHS: std::ops::RangeInclusive<u32> = 1..=12;
+pub const MONTHS: std::ops::RangeInclusive<i32> = 1..=12;
 /// The years of a history query.
 pub const YEARS: std::ops::RangeInclusive<i32> = 2000..=2100;
 
 /// Checks a statement period: `month` 1..=12 (field `"month"`) and `year` 2000..=2100
 /// (field `"year"`).
-pub fn month_year(month: u32, year: i32) -> Result<()> {
+pub fn month_year(month: i32, year: i32) -> Result<()> {
     if !MONTHS.contains(&month) {
         return Err(Error::validation(
             "month",

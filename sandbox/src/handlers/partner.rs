@@ -93,8 +93,10 @@ pub fn contacts_json(list: &[Contact]) -> Value {
 }
 
 /// The transactions of `holder` in one month: operations, deposits and orders.
-pub fn history(st: &State, holder: &Holder, month: u32, year: i32) -> Value {
-    let in_month = |t: &chrono::DateTime<chrono::Utc>| t.month() == month && t.year() == year;
+pub fn history(st: &State, holder: &Holder, month: i32, year: i32) -> Value {
+    let in_month = |t: &chrono::DateTime<chrono::Utc>| {
+        i32::try_from(t.month()) == Ok(month) && t.year() == year
+    };
     let mut items: Vec<(chrono::DateTime<chrono::Utc>, Value)> = Vec::new();
     for op in st.ops.values() {
         let involved = op.holder == *holder || matches!(&op.credit, Some((h, _, _)) if h == holder);

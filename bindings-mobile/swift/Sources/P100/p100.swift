@@ -465,22 +465,6 @@ fileprivate final class UniffiHandleMap<T>: @unchecked Sendable {
 #if swift(>=5.8)
 @_documentation(visibility: private)
 #endif
-fileprivate struct FfiConverterUInt32: FfiConverterPrimitive {
-    typealias FfiType = UInt32
-    typealias SwiftType = UInt32
-
-    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> UInt32 {
-        return try lift(readInt(&buf))
-    }
-
-    public static func write(_ value: SwiftType, into buf: inout [UInt8]) {
-        writeInt(&buf, lower(value))
-    }
-}
-
-#if swift(>=5.8)
-@_documentation(visibility: private)
-#endif
 fileprivate struct FfiConverterInt32: FfiConverterPrimitive {
     typealias FfiType = Int32
     typealias SwiftType = Int32
@@ -5578,11 +5562,11 @@ public struct OrderDetails: Equatable, Hashable {
     /**
      * Confirmations seen.
      */
-    public let confirmations: UInt32?
+    public let confirmations: Int32?
     /**
      * Confirmations needed.
      */
-    public let requiredConfirmations: UInt32?
+    public let requiredConfirmations: Int32?
     /**
      * Crypto received so far.
      */
@@ -5628,10 +5612,10 @@ public struct OrderDetails: Equatable, Hashable {
          */expiresAt: String?, 
         /**
          * Confirmations seen.
-         */confirmations: UInt32?, 
+         */confirmations: Int32?, 
         /**
          * Confirmations needed.
-         */requiredConfirmations: UInt32?, 
+         */requiredConfirmations: Int32?, 
         /**
          * Crypto received so far.
          */receivedAmount: Amount?, 
@@ -5699,8 +5683,8 @@ public struct FfiConverterTypeOrderDetails: FfiConverterRustBuffer {
                 status: FfiConverterTypeOrderStatus.read(from: &buf), 
                 createdAt: FfiConverterOptionString.read(from: &buf), 
                 expiresAt: FfiConverterOptionString.read(from: &buf), 
-                confirmations: FfiConverterOptionUInt32.read(from: &buf), 
-                requiredConfirmations: FfiConverterOptionUInt32.read(from: &buf), 
+                confirmations: FfiConverterOptionInt32.read(from: &buf), 
+                requiredConfirmations: FfiConverterOptionInt32.read(from: &buf), 
                 receivedAmount: FfiConverterOptionTypeAmount.read(from: &buf), 
                 totalAmountRequired: FfiConverterOptionTypeAmount.read(from: &buf), 
                 currency: FfiConverterOptionTypeCurrency.read(from: &buf), 
@@ -5716,8 +5700,8 @@ public struct FfiConverterTypeOrderDetails: FfiConverterRustBuffer {
         FfiConverterTypeOrderStatus.write(value.status, into: &buf)
         FfiConverterOptionString.write(value.createdAt, into: &buf)
         FfiConverterOptionString.write(value.expiresAt, into: &buf)
-        FfiConverterOptionUInt32.write(value.confirmations, into: &buf)
-        FfiConverterOptionUInt32.write(value.requiredConfirmations, into: &buf)
+        FfiConverterOptionInt32.write(value.confirmations, into: &buf)
+        FfiConverterOptionInt32.write(value.requiredConfirmations, into: &buf)
         FfiConverterOptionTypeAmount.write(value.receivedAmount, into: &buf)
         FfiConverterOptionTypeAmount.write(value.totalAmountRequired, into: &buf)
         FfiConverterOptionTypeCurrency.write(value.currency, into: &buf)
@@ -8473,7 +8457,7 @@ public struct TransactionHistoryQuery: Equatable, Hashable {
     /**
      * Month, 1–12.
      */
-    public let month: UInt32
+    public let month: Int32
     /**
      * Four-digit year.
      */
@@ -8484,7 +8468,7 @@ public struct TransactionHistoryQuery: Equatable, Hashable {
     public init(
         /**
          * Month, 1–12.
-         */month: UInt32, 
+         */month: Int32, 
         /**
          * Four-digit year.
          */year: Int32) {
@@ -8521,13 +8505,13 @@ public struct FfiConverterTypeTransactionHistoryQuery: FfiConverterRustBuffer {
     public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> TransactionHistoryQuery {
         return
             try TransactionHistoryQuery(
-                month: FfiConverterUInt32.read(from: &buf), 
+                month: FfiConverterInt32.read(from: &buf), 
                 year: FfiConverterInt32.read(from: &buf)
         )
     }
 
     public static func write(_ value: TransactionHistoryQuery, into buf: inout [UInt8]) {
-        FfiConverterUInt32.write(value.month, into: &buf)
+        FfiConverterInt32.write(value.month, into: &buf)
         FfiConverterInt32.write(value.year, into: &buf)
     }
 }
@@ -15566,30 +15550,6 @@ public func FfiConverterTypeWithdrawalStatus_lower(_ value: WithdrawalStatus) ->
     return FfiConverterTypeWithdrawalStatus.lower(value)
 }
 
-
-#if swift(>=5.8)
-@_documentation(visibility: private)
-#endif
-fileprivate struct FfiConverterOptionUInt32: FfiConverterRustBuffer {
-    typealias SwiftType = UInt32?
-
-    public static func write(_ value: SwiftType, into buf: inout [UInt8]) {
-        guard let value = value else {
-            writeInt(&buf, Int8(0))
-            return
-        }
-        writeInt(&buf, Int8(1))
-        FfiConverterUInt32.write(value, into: &buf)
-    }
-
-    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> SwiftType {
-        switch try readInt(&buf) as Int8 {
-        case 0: return nil
-        case 1: return try FfiConverterUInt32.read(from: &buf)
-        default: throw UniffiInternalError.unexpectedOptionalTag
-        }
-    }
-}
 
 #if swift(>=5.8)
 @_documentation(visibility: private)

@@ -362,7 +362,7 @@ private func uniffiCheckCallStatus<E: Swift.Error>(
             }
 
         case CALL_CANCELLED:
-            fatalError("Cancellation not supported yet")
+            throw CancellationError()
 
         default:
             throw UniffiInternalError.unexpectedRustCallStatusCode
@@ -471,38 +471,6 @@ private let UNIFFI_CALLBACK_UNEXPECTED_ERROR: Int32 = 2
 #if swift(>=5.8)
 @_documentation(visibility: private)
 #endif
-fileprivate struct FfiConverterUInt16: FfiConverterPrimitive {
-    typealias FfiType = UInt16
-    typealias SwiftType = UInt16
-
-    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> UInt16 {
-        return try lift(readInt(&buf))
-    }
-
-    public static func write(_ value: SwiftType, into buf: inout [UInt8]) {
-        writeInt(&buf, lower(value))
-    }
-}
-
-#if swift(>=5.8)
-@_documentation(visibility: private)
-#endif
-fileprivate struct FfiConverterUInt32: FfiConverterPrimitive {
-    typealias FfiType = UInt32
-    typealias SwiftType = UInt32
-
-    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> UInt32 {
-        return try lift(readInt(&buf))
-    }
-
-    public static func write(_ value: SwiftType, into buf: inout [UInt8]) {
-        writeInt(&buf, lower(value))
-    }
-}
-
-#if swift(>=5.8)
-@_documentation(visibility: private)
-#endif
 fileprivate struct FfiConverterInt32: FfiConverterPrimitive {
     typealias FfiType = Int32
     typealias SwiftType = Int32
@@ -512,22 +480,6 @@ fileprivate struct FfiConverterInt32: FfiConverterPrimitive {
     }
 
     public static func write(_ value: Int32, into buf: inout [UInt8]) {
-        writeInt(&buf, lower(value))
-    }
-}
-
-#if swift(>=5.8)
-@_documentation(visibility: private)
-#endif
-fileprivate struct FfiConverterUInt64: FfiConverterPrimitive {
-    typealias FfiType = UInt64
-    typealias SwiftType = UInt64
-
-    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> UInt64 {
-        return try lift(readInt(&buf))
-    }
-
-    public static func write(_ value: SwiftType, into buf: inout [UInt8]) {
         writeInt(&buf, lower(value))
     }
 }
@@ -741,6 +693,7 @@ open func block(request: CardRef)async throws   {
             pollFunc: ffi_p100_mobile_rust_future_poll_void,
             completeFunc: ffi_p100_mobile_rust_future_complete_void,
             freeFunc: ffi_p100_mobile_rust_future_free_void,
+            cancelFunc: ffi_p100_mobile_rust_future_cancel_void,
             liftFunc: { $0 },
             errorHandler: FfiConverterTypeP100Error_lift
         )
@@ -761,6 +714,7 @@ open func create(request: CreateCardRequest)async throws  -> CardCreated  {
             pollFunc: ffi_p100_mobile_rust_future_poll_rust_buffer,
             completeFunc: ffi_p100_mobile_rust_future_complete_rust_buffer,
             freeFunc: ffi_p100_mobile_rust_future_free_rust_buffer,
+            cancelFunc: ffi_p100_mobile_rust_future_cancel_rust_buffer,
             liftFunc: FfiConverterTypeCardCreated_lift,
             errorHandler: FfiConverterTypeP100Error_lift
         )
@@ -780,6 +734,7 @@ open func delete(request: CardRef)async throws   {
             pollFunc: ffi_p100_mobile_rust_future_poll_void,
             completeFunc: ffi_p100_mobile_rust_future_complete_void,
             freeFunc: ffi_p100_mobile_rust_future_free_void,
+            cancelFunc: ffi_p100_mobile_rust_future_cancel_void,
             liftFunc: { $0 },
             errorHandler: FfiConverterTypeP100Error_lift
         )
@@ -799,6 +754,7 @@ open func details(externalUserId: String, cardId: String)async throws  -> CardDe
             pollFunc: ffi_p100_mobile_rust_future_poll_rust_buffer,
             completeFunc: ffi_p100_mobile_rust_future_complete_rust_buffer,
             freeFunc: ffi_p100_mobile_rust_future_free_rust_buffer,
+            cancelFunc: ffi_p100_mobile_rust_future_cancel_rust_buffer,
             liftFunc: FfiConverterTypeCardDetails_lift,
             errorHandler: FfiConverterTypeP100Error_lift
         )
@@ -818,6 +774,7 @@ open func limits(externalUserId: String, cardId: String)async throws  -> CardLim
             pollFunc: ffi_p100_mobile_rust_future_poll_rust_buffer,
             completeFunc: ffi_p100_mobile_rust_future_complete_rust_buffer,
             freeFunc: ffi_p100_mobile_rust_future_free_rust_buffer,
+            cancelFunc: ffi_p100_mobile_rust_future_cancel_rust_buffer,
             liftFunc: FfiConverterTypeCardLimits_lift,
             errorHandler: FfiConverterTypeP100Error_lift
         )
@@ -837,6 +794,7 @@ open func list(externalUserId: String)async throws  -> CardList  {
             pollFunc: ffi_p100_mobile_rust_future_poll_rust_buffer,
             completeFunc: ffi_p100_mobile_rust_future_complete_rust_buffer,
             freeFunc: ffi_p100_mobile_rust_future_free_rust_buffer,
+            cancelFunc: ffi_p100_mobile_rust_future_cancel_rust_buffer,
             liftFunc: FfiConverterTypeCardList_lift,
             errorHandler: FfiConverterTypeP100Error_lift
         )
@@ -857,6 +815,7 @@ open func transactions(externalUserId: String, cardId: String)async throws  -> C
             pollFunc: ffi_p100_mobile_rust_future_poll_rust_buffer,
             completeFunc: ffi_p100_mobile_rust_future_complete_rust_buffer,
             freeFunc: ffi_p100_mobile_rust_future_free_rust_buffer,
+            cancelFunc: ffi_p100_mobile_rust_future_cancel_rust_buffer,
             liftFunc: FfiConverterTypeCardTransactions_lift,
             errorHandler: FfiConverterTypeP100Error_lift
         )
@@ -876,6 +835,7 @@ open func unblock(request: CardRef)async throws   {
             pollFunc: ffi_p100_mobile_rust_future_poll_void,
             completeFunc: ffi_p100_mobile_rust_future_complete_void,
             freeFunc: ffi_p100_mobile_rust_future_free_void,
+            cancelFunc: ffi_p100_mobile_rust_future_cancel_void,
             liftFunc: { $0 },
             errorHandler: FfiConverterTypeP100Error_lift
         )
@@ -895,6 +855,7 @@ open func updateLimits(request: UpdateCardLimitsRequest)async throws   {
             pollFunc: ffi_p100_mobile_rust_future_poll_void,
             completeFunc: ffi_p100_mobile_rust_future_complete_void,
             freeFunc: ffi_p100_mobile_rust_future_free_void,
+            cancelFunc: ffi_p100_mobile_rust_future_cancel_void,
             liftFunc: { $0 },
             errorHandler: FfiConverterTypeP100Error_lift
         )
@@ -914,6 +875,7 @@ open func updatePin(request: UpdatePinRequest)async throws   {
             pollFunc: ffi_p100_mobile_rust_future_poll_void,
             completeFunc: ffi_p100_mobile_rust_future_complete_void,
             freeFunc: ffi_p100_mobile_rust_future_free_void,
+            cancelFunc: ffi_p100_mobile_rust_future_cancel_void,
             liftFunc: { $0 },
             errorHandler: FfiConverterTypeP100Error_lift
         )
@@ -1012,8 +974,9 @@ public protocol ClientProtocol: AnyObject, Sendable {
     func request(method: String, path: String, body: String?) async throws  -> String
     
     /**
-     * The calls that change something (money calls above all) whose coroutine was
-     * cancelled while their request was out (`withTimeout`, a cancelled scope), oldest
+     * The calls that change something (money calls above all) whose coroutine or task was
+     * cancelled while their request was out (`withTimeout`, a cancelled scope, Swift's
+     * `Task.cancel()`), oldest
      * first; taking them empties the list (the last 10,000 are kept, shared with
      * `withOptions` clients). Each is an `Aborted` error with outcome `unknown` and its
      * `fingerprint`: give it to `reconcile` before sending the call again.
@@ -1219,6 +1182,7 @@ open func reconcile(error: P100Error)async throws  -> Reconciliation  {
             pollFunc: ffi_p100_mobile_rust_future_poll_rust_buffer,
             completeFunc: ffi_p100_mobile_rust_future_complete_rust_buffer,
             freeFunc: ffi_p100_mobile_rust_future_free_rust_buffer,
+            cancelFunc: ffi_p100_mobile_rust_future_cancel_rust_buffer,
             liftFunc: FfiConverterTypeReconciliation_lift,
             errorHandler: FfiConverterTypeP100Error_lift
         )
@@ -1254,14 +1218,16 @@ open func request(method: String, path: String, body: String? = nil)async throws
             pollFunc: ffi_p100_mobile_rust_future_poll_rust_buffer,
             completeFunc: ffi_p100_mobile_rust_future_complete_rust_buffer,
             freeFunc: ffi_p100_mobile_rust_future_free_rust_buffer,
+            cancelFunc: ffi_p100_mobile_rust_future_cancel_rust_buffer,
             liftFunc: FfiConverterString.lift,
             errorHandler: FfiConverterTypeP100Error_lift
         )
 }
     
     /**
-     * The calls that change something (money calls above all) whose coroutine was
-     * cancelled while their request was out (`withTimeout`, a cancelled scope), oldest
+     * The calls that change something (money calls above all) whose coroutine or task was
+     * cancelled while their request was out (`withTimeout`, a cancelled scope, Swift's
+     * `Task.cancel()`), oldest
      * first; taking them empties the list (the last 10,000 are kept, shared with
      * `withOptions` clients). Each is an `Aborted` error with outcome `unknown` and its
      * `fingerprint`: give it to `reconcile` before sending the call again.
@@ -1572,6 +1538,7 @@ open func details(withdrawalId: String)async throws  -> CryptoWithdrawalDetails 
             pollFunc: ffi_p100_mobile_rust_future_poll_rust_buffer,
             completeFunc: ffi_p100_mobile_rust_future_complete_rust_buffer,
             freeFunc: ffi_p100_mobile_rust_future_free_rust_buffer,
+            cancelFunc: ffi_p100_mobile_rust_future_cancel_rust_buffer,
             liftFunc: FfiConverterTypeCryptoWithdrawalDetails_lift,
             errorHandler: FfiConverterTypeP100Error_lift
         )
@@ -1591,6 +1558,7 @@ open func networkFee(request: NetworkFeeQuery)async throws  -> NetworkFee  {
             pollFunc: ffi_p100_mobile_rust_future_poll_rust_buffer,
             completeFunc: ffi_p100_mobile_rust_future_complete_rust_buffer,
             freeFunc: ffi_p100_mobile_rust_future_free_rust_buffer,
+            cancelFunc: ffi_p100_mobile_rust_future_cancel_rust_buffer,
             liftFunc: FfiConverterTypeNetworkFee_lift,
             errorHandler: FfiConverterTypeP100Error_lift
         )
@@ -1610,6 +1578,7 @@ open func partnerWithdrawal(request: PartnerCryptoWithdrawalRequest)async throws
             pollFunc: ffi_p100_mobile_rust_future_poll_rust_buffer,
             completeFunc: ffi_p100_mobile_rust_future_complete_rust_buffer,
             freeFunc: ffi_p100_mobile_rust_future_free_rust_buffer,
+            cancelFunc: ffi_p100_mobile_rust_future_cancel_rust_buffer,
             liftFunc: FfiConverterTypeWithdrawalCreated_lift,
             errorHandler: FfiConverterTypeP100Error_lift
         )
@@ -1629,6 +1598,7 @@ open func updateTravelRule(request: TravelRuleUpdateRequest)async throws   {
             pollFunc: ffi_p100_mobile_rust_future_poll_void,
             completeFunc: ffi_p100_mobile_rust_future_complete_void,
             freeFunc: ffi_p100_mobile_rust_future_free_void,
+            cancelFunc: ffi_p100_mobile_rust_future_cancel_void,
             liftFunc: { $0 },
             errorHandler: FfiConverterTypeP100Error_lift
         )
@@ -1648,6 +1618,7 @@ open func userWithdrawal(request: UserCryptoWithdrawalRequest)async throws  -> W
             pollFunc: ffi_p100_mobile_rust_future_poll_rust_buffer,
             completeFunc: ffi_p100_mobile_rust_future_complete_rust_buffer,
             freeFunc: ffi_p100_mobile_rust_future_free_rust_buffer,
+            cancelFunc: ffi_p100_mobile_rust_future_cancel_rust_buffer,
             liftFunc: FfiConverterTypeWithdrawalCreated_lift,
             errorHandler: FfiConverterTypeP100Error_lift
         )
@@ -1670,6 +1641,7 @@ open func waitFor(withdrawalId: String, timeoutMs: Int64? = nil, intervalMs: Int
             pollFunc: ffi_p100_mobile_rust_future_poll_rust_buffer,
             completeFunc: ffi_p100_mobile_rust_future_complete_rust_buffer,
             freeFunc: ffi_p100_mobile_rust_future_free_rust_buffer,
+            cancelFunc: ffi_p100_mobile_rust_future_cancel_rust_buffer,
             liftFunc: FfiConverterTypeCryptoWithdrawalDetails_lift,
             errorHandler: FfiConverterTypeP100Error_lift
         )
@@ -1840,6 +1812,7 @@ open func details(exchangeId: String)async throws  -> ExchangeDetails  {
             pollFunc: ffi_p100_mobile_rust_future_poll_rust_buffer,
             completeFunc: ffi_p100_mobile_rust_future_complete_rust_buffer,
             freeFunc: ffi_p100_mobile_rust_future_free_rust_buffer,
+            cancelFunc: ffi_p100_mobile_rust_future_cancel_rust_buffer,
             liftFunc: FfiConverterTypeExchangeDetails_lift,
             errorHandler: FfiConverterTypeP100Error_lift
         )
@@ -1860,6 +1833,7 @@ open func partnerExecute(request: PartnerExchangeRequest)async throws  -> Exchan
             pollFunc: ffi_p100_mobile_rust_future_poll_rust_buffer,
             completeFunc: ffi_p100_mobile_rust_future_complete_rust_buffer,
             freeFunc: ffi_p100_mobile_rust_future_free_rust_buffer,
+            cancelFunc: ffi_p100_mobile_rust_future_cancel_rust_buffer,
             liftFunc: FfiConverterTypeExchangeCreated_lift,
             errorHandler: FfiConverterTypeP100Error_lift
         )
@@ -1879,6 +1853,7 @@ open func partnerLock(request: ExchangeLockQuery)async throws  -> ExchangeLock  
             pollFunc: ffi_p100_mobile_rust_future_poll_rust_buffer,
             completeFunc: ffi_p100_mobile_rust_future_complete_rust_buffer,
             freeFunc: ffi_p100_mobile_rust_future_free_rust_buffer,
+            cancelFunc: ffi_p100_mobile_rust_future_cancel_rust_buffer,
             liftFunc: FfiConverterTypeExchangeLock_lift,
             errorHandler: FfiConverterTypeP100Error_lift
         )
@@ -1898,6 +1873,7 @@ open func rates()async throws  -> ExchangeRates  {
             pollFunc: ffi_p100_mobile_rust_future_poll_rust_buffer,
             completeFunc: ffi_p100_mobile_rust_future_complete_rust_buffer,
             freeFunc: ffi_p100_mobile_rust_future_free_rust_buffer,
+            cancelFunc: ffi_p100_mobile_rust_future_cancel_rust_buffer,
             liftFunc: FfiConverterTypeExchangeRates_lift,
             errorHandler: FfiConverterTypeP100Error_lift
         )
@@ -1917,6 +1893,7 @@ open func userExecute(request: UserExchangeRequest)async throws  -> ExchangeCrea
             pollFunc: ffi_p100_mobile_rust_future_poll_rust_buffer,
             completeFunc: ffi_p100_mobile_rust_future_complete_rust_buffer,
             freeFunc: ffi_p100_mobile_rust_future_free_rust_buffer,
+            cancelFunc: ffi_p100_mobile_rust_future_cancel_rust_buffer,
             liftFunc: FfiConverterTypeExchangeCreated_lift,
             errorHandler: FfiConverterTypeP100Error_lift
         )
@@ -1936,6 +1913,7 @@ open func userLock(externalUserId: String)async throws  -> ExchangeLock  {
             pollFunc: ffi_p100_mobile_rust_future_poll_rust_buffer,
             completeFunc: ffi_p100_mobile_rust_future_complete_rust_buffer,
             freeFunc: ffi_p100_mobile_rust_future_free_rust_buffer,
+            cancelFunc: ffi_p100_mobile_rust_future_cancel_rust_buffer,
             liftFunc: FfiConverterTypeExchangeLock_lift,
             errorHandler: FfiConverterTypeP100Error_lift
         )
@@ -1958,6 +1936,7 @@ open func waitFor(exchangeId: String, timeoutMs: Int64? = nil, intervalMs: Int64
             pollFunc: ffi_p100_mobile_rust_future_poll_rust_buffer,
             completeFunc: ffi_p100_mobile_rust_future_complete_rust_buffer,
             freeFunc: ffi_p100_mobile_rust_future_free_rust_buffer,
+            cancelFunc: ffi_p100_mobile_rust_future_cancel_rust_buffer,
             liftFunc: FfiConverterTypeExchangeDetails_lift,
             errorHandler: FfiConverterTypeP100Error_lift
         )
@@ -2122,6 +2101,7 @@ open func addVerification(request: UserVerificationRequest)async throws   {
             pollFunc: ffi_p100_mobile_rust_future_poll_void,
             completeFunc: ffi_p100_mobile_rust_future_complete_void,
             freeFunc: ffi_p100_mobile_rust_future_free_void,
+            cancelFunc: ffi_p100_mobile_rust_future_cancel_void,
             liftFunc: { $0 },
             errorHandler: FfiConverterTypeP100Error_lift
         )
@@ -2141,6 +2121,7 @@ open func createVerification(request: CreateKycVerificationRequest)async throws 
             pollFunc: ffi_p100_mobile_rust_future_poll_rust_buffer,
             completeFunc: ffi_p100_mobile_rust_future_complete_rust_buffer,
             freeFunc: ffi_p100_mobile_rust_future_free_rust_buffer,
+            cancelFunc: ffi_p100_mobile_rust_future_cancel_rust_buffer,
             liftFunc: FfiConverterTypeKycVerification_lift,
             errorHandler: FfiConverterTypeP100Error_lift
         )
@@ -2160,6 +2141,7 @@ open func status(verificationId: String)async throws  -> KycStatus  {
             pollFunc: ffi_p100_mobile_rust_future_poll_rust_buffer,
             completeFunc: ffi_p100_mobile_rust_future_complete_rust_buffer,
             freeFunc: ffi_p100_mobile_rust_future_free_rust_buffer,
+            cancelFunc: ffi_p100_mobile_rust_future_cancel_rust_buffer,
             liftFunc: FfiConverterTypeKycStatus_lift,
             errorHandler: FfiConverterTypeP100Error_lift
         )
@@ -2179,6 +2161,7 @@ open func uploadFiles(request: KycFilesRequest)async throws   {
             pollFunc: ffi_p100_mobile_rust_future_poll_void,
             completeFunc: ffi_p100_mobile_rust_future_complete_void,
             freeFunc: ffi_p100_mobile_rust_future_free_void,
+            cancelFunc: ffi_p100_mobile_rust_future_cancel_void,
             liftFunc: { $0 },
             errorHandler: FfiConverterTypeP100Error_lift
         )
@@ -2198,6 +2181,7 @@ open func uploadPoa(request: PoaFilesRequest)async throws   {
             pollFunc: ffi_p100_mobile_rust_future_poll_void,
             completeFunc: ffi_p100_mobile_rust_future_complete_void,
             freeFunc: ffi_p100_mobile_rust_future_free_void,
+            cancelFunc: ffi_p100_mobile_rust_future_cancel_void,
             liftFunc: { $0 },
             errorHandler: FfiConverterTypeP100Error_lift
         )
@@ -2220,6 +2204,7 @@ open func verificationPage(externalUserId: String, verificationId: String)async 
             pollFunc: ffi_p100_mobile_rust_future_poll_rust_buffer,
             completeFunc: ffi_p100_mobile_rust_future_complete_rust_buffer,
             freeFunc: ffi_p100_mobile_rust_future_free_rust_buffer,
+            cancelFunc: ffi_p100_mobile_rust_future_cancel_rust_buffer,
             liftFunc: FfiConverterTypeVerificationPage_lift,
             errorHandler: FfiConverterTypeP100Error_lift
         )
@@ -2379,6 +2364,7 @@ open func create(request: CreateOrderRequest)async throws  -> OrderCreated  {
             pollFunc: ffi_p100_mobile_rust_future_poll_rust_buffer,
             completeFunc: ffi_p100_mobile_rust_future_complete_rust_buffer,
             freeFunc: ffi_p100_mobile_rust_future_free_rust_buffer,
+            cancelFunc: ffi_p100_mobile_rust_future_cancel_rust_buffer,
             liftFunc: FfiConverterTypeOrderCreated_lift,
             errorHandler: FfiConverterTypeP100Error_lift
         )
@@ -2398,6 +2384,7 @@ open func details(orderId: String)async throws  -> OrderDetails  {
             pollFunc: ffi_p100_mobile_rust_future_poll_rust_buffer,
             completeFunc: ffi_p100_mobile_rust_future_complete_rust_buffer,
             freeFunc: ffi_p100_mobile_rust_future_free_rust_buffer,
+            cancelFunc: ffi_p100_mobile_rust_future_cancel_rust_buffer,
             liftFunc: FfiConverterTypeOrderDetails_lift,
             errorHandler: FfiConverterTypeP100Error_lift
         )
@@ -2417,6 +2404,7 @@ open func lock(request: OrderLockRequest)async throws  -> OrderLock  {
             pollFunc: ffi_p100_mobile_rust_future_poll_rust_buffer,
             completeFunc: ffi_p100_mobile_rust_future_complete_rust_buffer,
             freeFunc: ffi_p100_mobile_rust_future_free_rust_buffer,
+            cancelFunc: ffi_p100_mobile_rust_future_cancel_rust_buffer,
             liftFunc: FfiConverterTypeOrderLock_lift,
             errorHandler: FfiConverterTypeP100Error_lift
         )
@@ -2436,6 +2424,7 @@ open func rates()async throws  -> OrderRates  {
             pollFunc: ffi_p100_mobile_rust_future_poll_rust_buffer,
             completeFunc: ffi_p100_mobile_rust_future_complete_rust_buffer,
             freeFunc: ffi_p100_mobile_rust_future_free_rust_buffer,
+            cancelFunc: ffi_p100_mobile_rust_future_cancel_rust_buffer,
             liftFunc: FfiConverterTypeOrderRates_lift,
             errorHandler: FfiConverterTypeP100Error_lift
         )
@@ -2458,6 +2447,7 @@ open func waitFor(orderId: String, timeoutMs: Int64? = nil, intervalMs: Int64? =
             pollFunc: ffi_p100_mobile_rust_future_poll_rust_buffer,
             completeFunc: ffi_p100_mobile_rust_future_complete_rust_buffer,
             freeFunc: ffi_p100_mobile_rust_future_free_rust_buffer,
+            cancelFunc: ffi_p100_mobile_rust_future_cancel_rust_buffer,
             liftFunc: FfiConverterTypeOrderDetails_lift,
             errorHandler: FfiConverterTypeP100Error_lift
         )
@@ -2835,6 +2825,7 @@ open func balances()async throws  -> Balances  {
             pollFunc: ffi_p100_mobile_rust_future_poll_rust_buffer,
             completeFunc: ffi_p100_mobile_rust_future_complete_rust_buffer,
             freeFunc: ffi_p100_mobile_rust_future_free_rust_buffer,
+            cancelFunc: ffi_p100_mobile_rust_future_cancel_rust_buffer,
             liftFunc: FfiConverterTypeBalances_lift,
             errorHandler: FfiConverterTypeP100Error_lift
         )
@@ -2854,6 +2845,7 @@ open func createWallet(request: CreateWalletRequest)async throws  -> Wallet  {
             pollFunc: ffi_p100_mobile_rust_future_poll_rust_buffer,
             completeFunc: ffi_p100_mobile_rust_future_complete_rust_buffer,
             freeFunc: ffi_p100_mobile_rust_future_free_rust_buffer,
+            cancelFunc: ffi_p100_mobile_rust_future_cancel_rust_buffer,
             liftFunc: FfiConverterTypeWallet_lift,
             errorHandler: FfiConverterTypeP100Error_lift
         )
@@ -2873,6 +2865,7 @@ open func sepaContacts()async throws  -> SepaContacts  {
             pollFunc: ffi_p100_mobile_rust_future_poll_rust_buffer,
             completeFunc: ffi_p100_mobile_rust_future_complete_rust_buffer,
             freeFunc: ffi_p100_mobile_rust_future_free_rust_buffer,
+            cancelFunc: ffi_p100_mobile_rust_future_cancel_rust_buffer,
             liftFunc: FfiConverterTypeSepaContacts_lift,
             errorHandler: FfiConverterTypeP100Error_lift
         )
@@ -2893,6 +2886,7 @@ open func sepaDepositInfo()async throws  -> SepaDepositInfo  {
             pollFunc: ffi_p100_mobile_rust_future_poll_rust_buffer,
             completeFunc: ffi_p100_mobile_rust_future_complete_rust_buffer,
             freeFunc: ffi_p100_mobile_rust_future_free_rust_buffer,
+            cancelFunc: ffi_p100_mobile_rust_future_cancel_rust_buffer,
             liftFunc: FfiConverterTypeSepaDepositInfo_lift,
             errorHandler: FfiConverterTypeP100Error_lift
         )
@@ -2912,6 +2906,7 @@ open func transactions(request: TransactionHistoryQuery)async throws  -> Transac
             pollFunc: ffi_p100_mobile_rust_future_poll_rust_buffer,
             completeFunc: ffi_p100_mobile_rust_future_complete_rust_buffer,
             freeFunc: ffi_p100_mobile_rust_future_free_rust_buffer,
+            cancelFunc: ffi_p100_mobile_rust_future_cancel_rust_buffer,
             liftFunc: FfiConverterTypeTransactionHistory_lift,
             errorHandler: FfiConverterTypeP100Error_lift
         )
@@ -3058,6 +3053,7 @@ open func create(request: CreatePaymentLinkRequest)async throws  -> PaymentLink 
             pollFunc: ffi_p100_mobile_rust_future_poll_rust_buffer,
             completeFunc: ffi_p100_mobile_rust_future_complete_rust_buffer,
             freeFunc: ffi_p100_mobile_rust_future_free_rust_buffer,
+            cancelFunc: ffi_p100_mobile_rust_future_cancel_rust_buffer,
             liftFunc: FfiConverterTypePaymentLink_lift,
             errorHandler: FfiConverterTypeP100Error_lift
         )
@@ -3077,6 +3073,7 @@ open func createCheckout(request: CreatePaymentLinkRequest)async throws  -> Paym
             pollFunc: ffi_p100_mobile_rust_future_poll_rust_buffer,
             completeFunc: ffi_p100_mobile_rust_future_complete_rust_buffer,
             freeFunc: ffi_p100_mobile_rust_future_free_rust_buffer,
+            cancelFunc: ffi_p100_mobile_rust_future_cancel_rust_buffer,
             liftFunc: FfiConverterTypePaymentLink_lift,
             errorHandler: FfiConverterTypeP100Error_lift
         )
@@ -3096,6 +3093,7 @@ open func details(paymentLinkId: String)async throws  -> PaymentLinkDetails  {
             pollFunc: ffi_p100_mobile_rust_future_poll_rust_buffer,
             completeFunc: ffi_p100_mobile_rust_future_complete_rust_buffer,
             freeFunc: ffi_p100_mobile_rust_future_free_rust_buffer,
+            cancelFunc: ffi_p100_mobile_rust_future_cancel_rust_buffer,
             liftFunc: FfiConverterTypePaymentLinkDetails_lift,
             errorHandler: FfiConverterTypeP100Error_lift
         )
@@ -3251,6 +3249,7 @@ open func details(transferId: String)async throws  -> SepaTransferDetails  {
             pollFunc: ffi_p100_mobile_rust_future_poll_rust_buffer,
             completeFunc: ffi_p100_mobile_rust_future_complete_rust_buffer,
             freeFunc: ffi_p100_mobile_rust_future_free_rust_buffer,
+            cancelFunc: ffi_p100_mobile_rust_future_cancel_rust_buffer,
             liftFunc: FfiConverterTypeSepaTransferDetails_lift,
             errorHandler: FfiConverterTypeP100Error_lift
         )
@@ -3271,6 +3270,7 @@ open func partnerTransfer(request: PartnerSepaTransferRequest)async throws  -> S
             pollFunc: ffi_p100_mobile_rust_future_poll_rust_buffer,
             completeFunc: ffi_p100_mobile_rust_future_complete_rust_buffer,
             freeFunc: ffi_p100_mobile_rust_future_free_rust_buffer,
+            cancelFunc: ffi_p100_mobile_rust_future_cancel_rust_buffer,
             liftFunc: FfiConverterTypeSepaTransferCreated_lift,
             errorHandler: FfiConverterTypeP100Error_lift
         )
@@ -3290,6 +3290,7 @@ open func userTransfer(request: UserSepaTransferRequest)async throws  -> SepaTra
             pollFunc: ffi_p100_mobile_rust_future_poll_rust_buffer,
             completeFunc: ffi_p100_mobile_rust_future_complete_rust_buffer,
             freeFunc: ffi_p100_mobile_rust_future_free_rust_buffer,
+            cancelFunc: ffi_p100_mobile_rust_future_cancel_rust_buffer,
             liftFunc: FfiConverterTypeSepaTransferCreated_lift,
             errorHandler: FfiConverterTypeP100Error_lift
         )
@@ -3312,6 +3313,7 @@ open func waitFor(transferId: String, timeoutMs: Int64? = nil, intervalMs: Int64
             pollFunc: ffi_p100_mobile_rust_future_poll_rust_buffer,
             completeFunc: ffi_p100_mobile_rust_future_complete_rust_buffer,
             freeFunc: ffi_p100_mobile_rust_future_free_rust_buffer,
+            cancelFunc: ffi_p100_mobile_rust_future_cancel_rust_buffer,
             liftFunc: FfiConverterTypeSepaTransferDetails_lift,
             errorHandler: FfiConverterTypeP100Error_lift
         )
@@ -3463,6 +3465,7 @@ open func create(request: TransferRequest)async throws  -> TransferCreated  {
             pollFunc: ffi_p100_mobile_rust_future_poll_rust_buffer,
             completeFunc: ffi_p100_mobile_rust_future_complete_rust_buffer,
             freeFunc: ffi_p100_mobile_rust_future_free_rust_buffer,
+            cancelFunc: ffi_p100_mobile_rust_future_cancel_rust_buffer,
             liftFunc: FfiConverterTypeTransferCreated_lift,
             errorHandler: FfiConverterTypeP100Error_lift
         )
@@ -3482,6 +3485,7 @@ open func details(transferId: String)async throws  -> TransferDetails  {
             pollFunc: ffi_p100_mobile_rust_future_poll_rust_buffer,
             completeFunc: ffi_p100_mobile_rust_future_complete_rust_buffer,
             freeFunc: ffi_p100_mobile_rust_future_free_rust_buffer,
+            cancelFunc: ffi_p100_mobile_rust_future_cancel_rust_buffer,
             liftFunc: FfiConverterTypeTransferDetails_lift,
             errorHandler: FfiConverterTypeP100Error_lift
         )
@@ -3504,6 +3508,7 @@ open func waitFor(transferId: String, timeoutMs: Int64? = nil, intervalMs: Int64
             pollFunc: ffi_p100_mobile_rust_future_poll_rust_buffer,
             completeFunc: ffi_p100_mobile_rust_future_complete_rust_buffer,
             freeFunc: ffi_p100_mobile_rust_future_free_rust_buffer,
+            cancelFunc: ffi_p100_mobile_rust_future_cancel_rust_buffer,
             liftFunc: FfiConverterTypeTransferDetails_lift,
             errorHandler: FfiConverterTypeP100Error_lift
         )
@@ -3680,6 +3685,7 @@ open func balances(externalUserId: String)async throws  -> Balances  {
             pollFunc: ffi_p100_mobile_rust_future_poll_rust_buffer,
             completeFunc: ffi_p100_mobile_rust_future_complete_rust_buffer,
             freeFunc: ffi_p100_mobile_rust_future_free_rust_buffer,
+            cancelFunc: ffi_p100_mobile_rust_future_cancel_rust_buffer,
             liftFunc: FfiConverterTypeBalances_lift,
             errorHandler: FfiConverterTypeP100Error_lift
         )
@@ -3699,6 +3705,7 @@ open func create(request: CreateUserRequest)async throws  -> CreateUserResponse 
             pollFunc: ffi_p100_mobile_rust_future_poll_rust_buffer,
             completeFunc: ffi_p100_mobile_rust_future_complete_rust_buffer,
             freeFunc: ffi_p100_mobile_rust_future_free_rust_buffer,
+            cancelFunc: ffi_p100_mobile_rust_future_cancel_rust_buffer,
             liftFunc: FfiConverterTypeCreateUserResponse_lift,
             errorHandler: FfiConverterTypeP100Error_lift
         )
@@ -3718,6 +3725,7 @@ open func createWithoutKyc(request: CreateUserWithoutKycRequest)async throws  ->
             pollFunc: ffi_p100_mobile_rust_future_poll_rust_buffer,
             completeFunc: ffi_p100_mobile_rust_future_complete_rust_buffer,
             freeFunc: ffi_p100_mobile_rust_future_free_rust_buffer,
+            cancelFunc: ffi_p100_mobile_rust_future_cancel_rust_buffer,
             liftFunc: FfiConverterTypeCreateUserResponse_lift,
             errorHandler: FfiConverterTypeP100Error_lift
         )
@@ -3737,6 +3745,7 @@ open func delete(externalUserId: String)async throws   {
             pollFunc: ffi_p100_mobile_rust_future_poll_void,
             completeFunc: ffi_p100_mobile_rust_future_complete_void,
             freeFunc: ffi_p100_mobile_rust_future_free_void,
+            cancelFunc: ffi_p100_mobile_rust_future_cancel_void,
             liftFunc: { $0 },
             errorHandler: FfiConverterTypeP100Error_lift
         )
@@ -3756,6 +3765,7 @@ open func sepaDepositInfo(externalUserId: String)async throws  -> SepaDepositInf
             pollFunc: ffi_p100_mobile_rust_future_poll_rust_buffer,
             completeFunc: ffi_p100_mobile_rust_future_complete_rust_buffer,
             freeFunc: ffi_p100_mobile_rust_future_free_rust_buffer,
+            cancelFunc: ffi_p100_mobile_rust_future_cancel_rust_buffer,
             liftFunc: FfiConverterTypeSepaDepositInfo_lift,
             errorHandler: FfiConverterTypeP100Error_lift
         )
@@ -3775,6 +3785,7 @@ open func suspend(externalUserId: String)async throws   {
             pollFunc: ffi_p100_mobile_rust_future_poll_void,
             completeFunc: ffi_p100_mobile_rust_future_complete_void,
             freeFunc: ffi_p100_mobile_rust_future_free_void,
+            cancelFunc: ffi_p100_mobile_rust_future_cancel_void,
             liftFunc: { $0 },
             errorHandler: FfiConverterTypeP100Error_lift
         )
@@ -3794,6 +3805,7 @@ open func transactions(externalUserId: String, request: TransactionHistoryQuery)
             pollFunc: ffi_p100_mobile_rust_future_poll_rust_buffer,
             completeFunc: ffi_p100_mobile_rust_future_complete_rust_buffer,
             freeFunc: ffi_p100_mobile_rust_future_free_rust_buffer,
+            cancelFunc: ffi_p100_mobile_rust_future_cancel_rust_buffer,
             liftFunc: FfiConverterTypeTransactionHistory_lift,
             errorHandler: FfiConverterTypeP100Error_lift
         )
@@ -3813,6 +3825,7 @@ open func unsuspend(externalUserId: String)async throws   {
             pollFunc: ffi_p100_mobile_rust_future_poll_void,
             completeFunc: ffi_p100_mobile_rust_future_complete_void,
             freeFunc: ffi_p100_mobile_rust_future_free_void,
+            cancelFunc: ffi_p100_mobile_rust_future_cancel_void,
             liftFunc: { $0 },
             errorHandler: FfiConverterTypeP100Error_lift
         )
@@ -3832,6 +3845,7 @@ open func update(externalUserId: String, request: UpdateUserRequest)async throws
             pollFunc: ffi_p100_mobile_rust_future_poll_void,
             completeFunc: ffi_p100_mobile_rust_future_complete_void,
             freeFunc: ffi_p100_mobile_rust_future_free_void,
+            cancelFunc: ffi_p100_mobile_rust_future_cancel_void,
             liftFunc: { $0 },
             errorHandler: FfiConverterTypeP100Error_lift
         )
@@ -4232,7 +4246,7 @@ public struct LogFields: Equatable, Hashable {
     /**
      * 1 for the first attempt.
      */
-    public let attempt: UInt32
+    public let attempt: Int32
     /**
      * `sending`, `succeeded`, `retrying` or `failed`.
      */
@@ -4240,11 +4254,11 @@ public struct LogFields: Equatable, Hashable {
     /**
      * The HTTP status, when a reply came.
      */
-    public let status: UInt16?
+    public let status: Int32?
     /**
      * Milliseconds since the call started.
      */
-    public let elapsedMs: UInt64
+    public let elapsedMs: Int64
     /**
      * The reply's request id (for P100 support).
      */
@@ -4256,7 +4270,7 @@ public struct LogFields: Equatable, Hashable {
     /**
      * The delay before the next attempt, in milliseconds.
      */
-    public let retryInMs: UInt64?
+    public let retryInMs: Int64?
 
     // Default memberwise initializers are never public by default, so we
     // declare one manually.
@@ -4272,16 +4286,16 @@ public struct LogFields: Equatable, Hashable {
          */path: String, 
         /**
          * 1 for the first attempt.
-         */attempt: UInt32, 
+         */attempt: Int32, 
         /**
          * `sending`, `succeeded`, `retrying` or `failed`.
          */outcome: String, 
         /**
          * The HTTP status, when a reply came.
-         */status: UInt16?, 
+         */status: Int32?, 
         /**
          * Milliseconds since the call started.
-         */elapsedMs: UInt64, 
+         */elapsedMs: Int64, 
         /**
          * The reply's request id (for P100 support).
          */requestId: String?, 
@@ -4290,7 +4304,7 @@ public struct LogFields: Equatable, Hashable {
          */kind: String?, 
         /**
          * The delay before the next attempt, in milliseconds.
-         */retryInMs: UInt64?) {
+         */retryInMs: Int64?) {
         self.operation = operation
         self.method = method
         self.path = path
@@ -4322,13 +4336,13 @@ public struct FfiConverterTypeLogFields: FfiConverterRustBuffer {
                 operation: FfiConverterString.read(from: &buf), 
                 method: FfiConverterString.read(from: &buf), 
                 path: FfiConverterString.read(from: &buf), 
-                attempt: FfiConverterUInt32.read(from: &buf), 
+                attempt: FfiConverterInt32.read(from: &buf), 
                 outcome: FfiConverterString.read(from: &buf), 
-                status: FfiConverterOptionUInt16.read(from: &buf), 
-                elapsedMs: FfiConverterUInt64.read(from: &buf), 
+                status: FfiConverterOptionInt32.read(from: &buf), 
+                elapsedMs: FfiConverterInt64.read(from: &buf), 
                 requestId: FfiConverterOptionString.read(from: &buf), 
                 kind: FfiConverterOptionString.read(from: &buf), 
-                retryInMs: FfiConverterOptionUInt64.read(from: &buf)
+                retryInMs: FfiConverterOptionInt64.read(from: &buf)
         )
     }
 
@@ -4336,13 +4350,13 @@ public struct FfiConverterTypeLogFields: FfiConverterRustBuffer {
         FfiConverterString.write(value.operation, into: &buf)
         FfiConverterString.write(value.method, into: &buf)
         FfiConverterString.write(value.path, into: &buf)
-        FfiConverterUInt32.write(value.attempt, into: &buf)
+        FfiConverterInt32.write(value.attempt, into: &buf)
         FfiConverterString.write(value.outcome, into: &buf)
-        FfiConverterOptionUInt16.write(value.status, into: &buf)
-        FfiConverterUInt64.write(value.elapsedMs, into: &buf)
+        FfiConverterOptionInt32.write(value.status, into: &buf)
+        FfiConverterInt64.write(value.elapsedMs, into: &buf)
         FfiConverterOptionString.write(value.requestId, into: &buf)
         FfiConverterOptionString.write(value.kind, into: &buf)
-        FfiConverterOptionUInt64.write(value.retryInMs, into: &buf)
+        FfiConverterOptionInt64.write(value.retryInMs, into: &buf)
     }
 }
 
@@ -4373,7 +4387,7 @@ public struct ResponseInfo: Equatable, Hashable {
     /**
      * The HTTP status (200, 201, …).
      */
-    public let status: UInt16
+    public let status: Int32
     /**
      * The reply's headers, lower-case names; values that may carry credentials are redacted.
      */
@@ -4385,7 +4399,7 @@ public struct ResponseInfo: Equatable, Hashable {
     /**
      * Attempts made (1 when the first one succeeded).
      */
-    public let attempts: UInt32
+    public let attempts: Int32
 
     // Default memberwise initializers are never public by default, so we
     // declare one manually.
@@ -4395,7 +4409,7 @@ public struct ResponseInfo: Equatable, Hashable {
          */requestId: String?, 
         /**
          * The HTTP status (200, 201, …).
-         */status: UInt16, 
+         */status: Int32, 
         /**
          * The reply's headers, lower-case names; values that may carry credentials are redacted.
          */headers: [String: String], 
@@ -4404,7 +4418,7 @@ public struct ResponseInfo: Equatable, Hashable {
          */elapsedMs: Double, 
         /**
          * Attempts made (1 when the first one succeeded).
-         */attempts: UInt32) {
+         */attempts: Int32) {
         self.requestId = requestId
         self.status = status
         self.headers = headers
@@ -4429,19 +4443,19 @@ public struct FfiConverterTypeResponseInfo: FfiConverterRustBuffer {
         return
             try ResponseInfo(
                 requestId: FfiConverterOptionString.read(from: &buf), 
-                status: FfiConverterUInt16.read(from: &buf), 
+                status: FfiConverterInt32.read(from: &buf), 
                 headers: FfiConverterDictionaryStringString.read(from: &buf), 
                 elapsedMs: FfiConverterDouble.read(from: &buf), 
-                attempts: FfiConverterUInt32.read(from: &buf)
+                attempts: FfiConverterInt32.read(from: &buf)
         )
     }
 
     public static func write(_ value: ResponseInfo, into buf: inout [UInt8]) {
         FfiConverterOptionString.write(value.requestId, into: &buf)
-        FfiConverterUInt16.write(value.status, into: &buf)
+        FfiConverterInt32.write(value.status, into: &buf)
         FfiConverterDictionaryStringString.write(value.headers, into: &buf)
         FfiConverterDouble.write(value.elapsedMs, into: &buf)
-        FfiConverterUInt32.write(value.attempts, into: &buf)
+        FfiConverterInt32.write(value.attempts, into: &buf)
     }
 }
 
@@ -4784,30 +4798,6 @@ public func FfiConverterTypeWebhookEvent_lower(_ value: WebhookEvent) -> RustBuf
 #if swift(>=5.8)
 @_documentation(visibility: private)
 #endif
-fileprivate struct FfiConverterOptionUInt16: FfiConverterRustBuffer {
-    typealias SwiftType = UInt16?
-
-    public static func write(_ value: SwiftType, into buf: inout [UInt8]) {
-        guard let value = value else {
-            writeInt(&buf, Int8(0))
-            return
-        }
-        writeInt(&buf, Int8(1))
-        FfiConverterUInt16.write(value, into: &buf)
-    }
-
-    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> SwiftType {
-        switch try readInt(&buf) as Int8 {
-        case 0: return nil
-        case 1: return try FfiConverterUInt16.read(from: &buf)
-        default: throw UniffiInternalError.unexpectedOptionalTag
-        }
-    }
-}
-
-#if swift(>=5.8)
-@_documentation(visibility: private)
-#endif
 fileprivate struct FfiConverterOptionInt32: FfiConverterRustBuffer {
     typealias SwiftType = Int32?
 
@@ -4824,30 +4814,6 @@ fileprivate struct FfiConverterOptionInt32: FfiConverterRustBuffer {
         switch try readInt(&buf) as Int8 {
         case 0: return nil
         case 1: return try FfiConverterInt32.read(from: &buf)
-        default: throw UniffiInternalError.unexpectedOptionalTag
-        }
-    }
-}
-
-#if swift(>=5.8)
-@_documentation(visibility: private)
-#endif
-fileprivate struct FfiConverterOptionUInt64: FfiConverterRustBuffer {
-    typealias SwiftType = UInt64?
-
-    public static func write(_ value: SwiftType, into buf: inout [UInt8]) {
-        guard let value = value else {
-            writeInt(&buf, Int8(0))
-            return
-        }
-        writeInt(&buf, Int8(1))
-        FfiConverterUInt64.write(value, into: &buf)
-    }
-
-    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> SwiftType {
-        switch try readInt(&buf) as Int8 {
-        case 0: return nil
-        case 1: return try FfiConverterUInt64.read(from: &buf)
         default: throw UniffiInternalError.unexpectedOptionalTag
         }
     }
@@ -5076,36 +5042,71 @@ private let UNIFFI_RUST_FUTURE_POLL_WAKE: Int8 = 1
 
 fileprivate let uniffiContinuationHandleMap = UniffiHandleMap<UnsafeContinuation<Int8, Never>>()
 
+/// The Rust future of one call, freed once; `cancel()` after that does nothing.
+fileprivate final class UniffiFutureGuard: @unchecked Sendable {
+    private let lock = NSLock()
+    private var freed = false
+    let handle: UInt64
+    private let cancelFunc: (UInt64) -> ()
+    private let freeFunc: (UInt64) -> ()
+
+    init(_ handle: UInt64, cancelFunc: @escaping (UInt64) -> (), freeFunc: @escaping (UInt64) -> ()) {
+        self.handle = handle
+        self.cancelFunc = cancelFunc
+        self.freeFunc = freeFunc
+    }
+
+    func cancel() {
+        lock.lock()
+        defer { lock.unlock() }
+        if !freed { cancelFunc(handle) }
+    }
+
+    func free() {
+        lock.lock()
+        defer { lock.unlock() }
+        if !freed {
+            freed = true
+            freeFunc(handle)
+        }
+    }
+}
+
 fileprivate func uniffiRustCallAsync<F, T>(
     rustFutureFunc: () -> UInt64,
     pollFunc: (UInt64, @escaping UniffiRustFutureContinuationCallback, UInt64) -> (),
     completeFunc: (UInt64, UnsafeMutablePointer<RustCallStatus>) -> F,
-    freeFunc: (UInt64) -> (),
+    freeFunc: @escaping (UInt64) -> (),
+    cancelFunc: @escaping (UInt64) -> (),
     liftFunc: (F) throws -> T,
     errorHandler: ((RustBuffer) throws -> Swift.Error)?
 ) async throws -> T {
     // Make sure to call the ensure init function since future creation doesn't have a
     // RustCallStatus param, so doesn't use makeRustCall()
     uniffiEnsureP100MobileInitialized()
-    let rustFuture = rustFutureFunc()
+    let future = UniffiFutureGuard(rustFutureFunc(), cancelFunc: cancelFunc, freeFunc: freeFunc)
     defer {
-        freeFunc(rustFuture)
+        future.free()
     }
-    var pollResult: Int8;
-    repeat {
-        pollResult = await withUnsafeContinuation {
-            pollFunc(
-                rustFuture,
-                { handle, pollResult in
-                    uniffiFutureContinuationCallback(handle: handle, pollResult: pollResult)
-                },
-                uniffiContinuationHandleMap.insert(obj: $0)
-            )
-        }
-    } while pollResult != UNIFFI_RUST_FUTURE_POLL_READY
+    await withTaskCancellationHandler {
+        var pollResult: Int8
+        repeat {
+            pollResult = await withUnsafeContinuation {
+                pollFunc(
+                    future.handle,
+                    { handle, pollResult in
+                        uniffiFutureContinuationCallback(handle: handle, pollResult: pollResult)
+                    },
+                    uniffiContinuationHandleMap.insert(obj: $0)
+                )
+            }
+        } while pollResult != UNIFFI_RUST_FUTURE_POLL_READY
+    } onCancel: {
+        future.cancel()
+    }
 
     return try liftFunc(makeRustCall(
-        { completeFunc(rustFuture, $0) },
+        { completeFunc(future.handle, $0) },
         errorHandler: errorHandler
     ))
 }
@@ -5210,7 +5211,7 @@ private let initializationResult: InitializationResult = {
     if (uniffi_p100_mobile_checksum_method_client_request() != 47986) {
         return InitializationResult.apiChecksumMismatch
     }
-    if (uniffi_p100_mobile_checksum_method_client_take_cancelled() != 47006) {
+    if (uniffi_p100_mobile_checksum_method_client_take_cancelled() != 56749) {
         return InitializationResult.apiChecksumMismatch
     }
     if (uniffi_p100_mobile_checksum_method_client_with_request_options() != 19064) {

@@ -201,17 +201,65 @@ final class P100Tests: XCTestCase, @unchecked Sendable {
         XCTAssertEqual(t?.outcome, .unknown)
     }
 
-    func testCancellationIsClean() async throws {
+    /// `Task.cancel()` stops the call at once with `CancellationError` (it used to run to its
+    /// end, 1.5 s here), the client stays usable, and a cancelled read is not kept.
+    func testCancellationStopsTheCallAndIsClean() async throws {
         let c = try await client(maxRetries: 0)
         try await control("faults", ["kind": "delay", "count": 1, "delayMs": 1500])
+        let start = Date()
         let task = Task { try await c.partner().balances() }
         try await Task.sleep(nanoseconds: 150_000_000)
         task.cancel()
-        _ = await task.result  // must finish (cancelled or not) without crashing
+        let result = await task.result
+        let took = Date().timeIntervalSince(start)
+        guard case .failure(let error) = result, error is CancellationError else {
+            return XCTFail("a cancelled call ended with \(result)")
+        }
+        XCTAssertLessThan(took, 1.4, "the call ran on after Task.cancel()")
         _ = try await c.partner().balances()  // the client stays usable
-        // Swift's Task.cancel() does not stop a call, so none was cancelled while out; a read
-        // would not be kept anyway.
-        XCTAssertEqual(c.takeCancelled().count, 0)
+        XCTAssertEqual(c.takeCancelled().count, 0, "a cancelled read is not kept")
+        // A task cancelled before the call starts: nothing is sent.
+        let sb = try await TestEnv.sandbox()
+        let ran = try sb.ops()["partner.balances"] ?? 0
+        let early = Task {
+            withUnsafeCurrentTask { $0?.cancel() }
+            return try await c.partner().balances()
+        }
+        guard case .failure(let stopped) = await early.result, stopped is CancellationError else {
+            return XCTFail("a call in a cancelled task did not end with CancellationError")
+        }
+        XCTAssertEqual(try sb.ops()["partner.balances"] ?? 0, ran, "a cancelled task sent its call")
+    }
+
+    /// A money call cancelled while its request is out is kept by `takeCancelled()` (as a
+    /// cancelled Kotlin coroutine is), an `.aborted` error with outcome `.unknown` and its
+    /// fingerprint, and `reconcile` finds it.
+    func testAMoneyCallCancelledWhileOutIsKeptAndReconciled() async throws {
+        let c = try await client(maxRetries: 0)
+        let id = "cxl-\(UUID().uuidString.prefix(8))"
+        try await newUser(c, id)
+        // Processed at once; the reply's body then trickles out for 3 s.
+        let sb = try await TestEnv.sandbox()
+        try sb.injectFault(kind: "slow-body", count: 1, delayMs: 3000, operation: "transfers.create")
+        let task = Task {
+            try await c.transfers().create(
+                request: TransferRequest(
+                    sourceExternalUserId: nil, destinationExternalUserId: id, amount: "2.71", currency: .eur))
+        }
+        try await Task.sleep(nanoseconds: 500_000_000)
+        task.cancel()
+        guard case .failure(let error) = await task.result, error is CancellationError else {
+            return XCTFail("the cancelled transfer did not end with CancellationError")
+        }
+        let kept = c.takeCancelled()
+        XCTAssertEqual(kept.count, 1, "kept: \(kept)")
+        let e = try XCTUnwrap(kept.first)
+        XCTAssertEqual(e.kind, .aborted)
+        XCTAssertEqual(e.outcome, .unknown)
+        XCTAssertEqual(e.fingerprint?.amount, "2.71")
+        XCTAssertEqual(c.takeCancelled().count, 0, "taking empties the list")
+        let r = try await c.reconcile(error: e)
+        guard case .found = r else { return XCTFail("reconcile: \(r)") }
     }
 
     func test100ConcurrentTasksOnOneClient() async throws {
@@ -388,6 +436,14 @@ final class P100Tests: XCTestCase, @unchecked Sendable {
         XCTAssertNotNil(info.requestId)
         XCTAssertEqual(info.headers["x-request-id"], info.requestId)
         XCTAssertNil(c.lastResponse())
+        // Signed whole numbers: an `Int` converts as to any other signed field, and a month out
+        // of range is refused naming it (a negative one was not representable as `UInt32`).
+        let month: Int = 5
+        _ = try await c.partner().transactions(request: TransactionHistoryQuery(month: Int32(month), year: 2026))
+        let bad = await expectError(.validation) {
+            _ = try await c.partner().transactions(request: TransactionHistoryQuery(month: -1, year: 2026))
+        }
+        XCTAssertEqual(bad?.field, "month")
     }
 
     /// Logging: a `P100Logger` gets one record per attempt (level, message, facts with the

@@ -40,7 +40,7 @@ final class ReviewTests: XCTestCase, @unchecked Sendable {
             for id in ["", " "] {
                 guard let e = await p100Error({ _ = try await c.sepa().waitFor(transferId: id, timeoutMs: 2000) })
                 else {
-                    XCTFail("\(call): no error")
+                    XCTFail("waitFor(\"\(id)\"): no error")
                     continue
                 }
                 XCTAssertEqual(e.kind, .validation, "\(e)")

@@ -1310,29 +1310,6 @@ object NoHandle
 /**
  * @suppress
  */
-public object FfiConverterUInt: FfiConverter<UInt, Int> {
-    override fun lift(value: Int): UInt {
-        return value.toUInt()
-    }
-
-    override fun read(buf: ByteBuffer): UInt {
-        return lift(buf.getInt())
-    }
-
-    override fun lower(value: UInt): Int {
-        return value.toInt()
-    }
-
-    override fun allocationSize(value: UInt) = 4UL
-
-    override fun write(value: UInt, buf: ByteBuffer) {
-        buf.putInt(value.toInt())
-    }
-}
-
-/**
- * @suppress
- */
 public object FfiConverterInt: FfiConverter<Int, Int> {
     override fun lift(value: Int): Int {
         return value
@@ -5307,12 +5284,12 @@ data class OrderDetails (
     /**
      * Confirmations seen.
      */
-    val `confirmations`: kotlin.UInt?
+    val `confirmations`: kotlin.Int?
     , 
     /**
      * Confirmations needed.
      */
-    val `requiredConfirmations`: kotlin.UInt?
+    val `requiredConfirmations`: kotlin.Int?
     , 
     /**
      * Crypto received so far.
@@ -5379,8 +5356,8 @@ public object FfiConverterTypeOrderDetails: FfiConverterRustBuffer<OrderDetails>
             FfiConverterTypeOrderStatus.read(buf),
             FfiConverterOptionalString.read(buf),
             FfiConverterOptionalString.read(buf),
-            FfiConverterOptionalUInt.read(buf),
-            FfiConverterOptionalUInt.read(buf),
+            FfiConverterOptionalInt.read(buf),
+            FfiConverterOptionalInt.read(buf),
             FfiConverterOptionalTypeAmount.read(buf),
             FfiConverterOptionalTypeAmount.read(buf),
             FfiConverterOptionalTypeCurrency.read(buf),
@@ -5396,8 +5373,8 @@ public object FfiConverterTypeOrderDetails: FfiConverterRustBuffer<OrderDetails>
             FfiConverterTypeOrderStatus.allocationSize(value.`status`) +
             FfiConverterOptionalString.allocationSize(value.`createdAt`) +
             FfiConverterOptionalString.allocationSize(value.`expiresAt`) +
-            FfiConverterOptionalUInt.allocationSize(value.`confirmations`) +
-            FfiConverterOptionalUInt.allocationSize(value.`requiredConfirmations`) +
+            FfiConverterOptionalInt.allocationSize(value.`confirmations`) +
+            FfiConverterOptionalInt.allocationSize(value.`requiredConfirmations`) +
             FfiConverterOptionalTypeAmount.allocationSize(value.`receivedAmount`) +
             FfiConverterOptionalTypeAmount.allocationSize(value.`totalAmountRequired`) +
             FfiConverterOptionalTypeCurrency.allocationSize(value.`currency`) +
@@ -5412,8 +5389,8 @@ public object FfiConverterTypeOrderDetails: FfiConverterRustBuffer<OrderDetails>
             FfiConverterTypeOrderStatus.write(value.`status`, buf)
             FfiConverterOptionalString.write(value.`createdAt`, buf)
             FfiConverterOptionalString.write(value.`expiresAt`, buf)
-            FfiConverterOptionalUInt.write(value.`confirmations`, buf)
-            FfiConverterOptionalUInt.write(value.`requiredConfirmations`, buf)
+            FfiConverterOptionalInt.write(value.`confirmations`, buf)
+            FfiConverterOptionalInt.write(value.`requiredConfirmations`, buf)
             FfiConverterOptionalTypeAmount.write(value.`receivedAmount`, buf)
             FfiConverterOptionalTypeAmount.write(value.`totalAmountRequired`, buf)
             FfiConverterOptionalTypeCurrency.write(value.`currency`, buf)
@@ -7530,7 +7507,7 @@ data class TransactionHistoryQuery (
     /**
      * Month, 1–12.
      */
-    val `month`: kotlin.UInt
+    val `month`: kotlin.Int
     , 
     /**
      * Four-digit year.
@@ -7567,18 +7544,18 @@ data class TransactionHistoryQuery (
 public object FfiConverterTypeTransactionHistoryQuery: FfiConverterRustBuffer<TransactionHistoryQuery> {
     override fun read(buf: ByteBuffer): TransactionHistoryQuery {
         return TransactionHistoryQuery(
-            FfiConverterUInt.read(buf),
+            FfiConverterInt.read(buf),
             FfiConverterInt.read(buf),
         )
     }
 
     override fun allocationSize(value: TransactionHistoryQuery) = (
-            FfiConverterUInt.allocationSize(value.`month`) +
+            FfiConverterInt.allocationSize(value.`month`) +
             FfiConverterInt.allocationSize(value.`year`)
     )
 
     override fun write(value: TransactionHistoryQuery, buf: ByteBuffer) {
-            FfiConverterUInt.write(value.`month`, buf)
+            FfiConverterInt.write(value.`month`, buf)
             FfiConverterInt.write(value.`year`, buf)
     }
 }
@@ -15420,38 +15397,6 @@ public object FfiConverterTypeWithdrawalStatus : FfiConverterRustBuffer<Withdraw
 }
 
 
-
-
-
-
-/**
- * @suppress
- */
-public object FfiConverterOptionalUInt: FfiConverterRustBuffer<kotlin.UInt?> {
-    override fun read(buf: ByteBuffer): kotlin.UInt? {
-        if (buf.get().toInt() == 0) {
-            return null
-        }
-        return FfiConverterUInt.read(buf)
-    }
-
-    override fun allocationSize(value: kotlin.UInt?): ULong {
-        if (value == null) {
-            return 1UL
-        } else {
-            return 1UL + FfiConverterUInt.allocationSize(value)
-        }
-    }
-
-    override fun write(value: kotlin.UInt?, buf: ByteBuffer) {
-        if (value == null) {
-            buf.put(0)
-        } else {
-            buf.put(1)
-            FfiConverterUInt.write(value, buf)
-        }
-    }
-}
 
 
 

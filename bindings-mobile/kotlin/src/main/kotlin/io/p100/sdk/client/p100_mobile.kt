@@ -1514,7 +1514,7 @@ private fun uniffiCheckApiChecksums(lib: IntegrityCheckingUniffiLib) {
     if ((lib.uniffi_p100_mobile_checksum_method_client_request() and 0xFFFF) != 47986) {
         throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
     }
-    if ((lib.uniffi_p100_mobile_checksum_method_client_take_cancelled() and 0xFFFF) != 47006) {
+    if ((lib.uniffi_p100_mobile_checksum_method_client_take_cancelled() and 0xFFFF) != 56749) {
         throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
     }
     if ((lib.uniffi_p100_mobile_checksum_method_client_with_request_options() and 0xFFFF) != 19064) {
@@ -1976,56 +1976,6 @@ private class JavaLangRefCleanable(
 /**
  * @suppress
  */
-public object FfiConverterUShort: FfiConverter<UShort, Short> {
-    override fun lift(value: Short): UShort {
-        return value.toUShort()
-    }
-
-    fun lift(value: Int): UShort {
-        return value.toUShort()
-    }
-
-    override fun read(buf: ByteBuffer): UShort {
-        return lift(buf.getShort())
-    }
-
-    override fun lower(value: UShort): Short {
-        return value.toShort()
-    }
-
-    override fun allocationSize(value: UShort) = 2UL
-
-    override fun write(value: UShort, buf: ByteBuffer) {
-        buf.putShort(value.toShort())
-    }
-}
-
-/**
- * @suppress
- */
-public object FfiConverterUInt: FfiConverter<UInt, Int> {
-    override fun lift(value: Int): UInt {
-        return value.toUInt()
-    }
-
-    override fun read(buf: ByteBuffer): UInt {
-        return lift(buf.getInt())
-    }
-
-    override fun lower(value: UInt): Int {
-        return value.toInt()
-    }
-
-    override fun allocationSize(value: UInt) = 4UL
-
-    override fun write(value: UInt, buf: ByteBuffer) {
-        buf.putInt(value.toInt())
-    }
-}
-
-/**
- * @suppress
- */
 public object FfiConverterInt: FfiConverter<Int, Int> {
     override fun lift(value: Int): Int {
         return value
@@ -2043,29 +1993,6 @@ public object FfiConverterInt: FfiConverter<Int, Int> {
 
     override fun write(value: Int, buf: ByteBuffer) {
         buf.putInt(value)
-    }
-}
-
-/**
- * @suppress
- */
-public object FfiConverterULong: FfiConverter<ULong, Long> {
-    override fun lift(value: Long): ULong {
-        return value.toULong()
-    }
-
-    override fun read(buf: ByteBuffer): ULong {
-        return lift(buf.getLong())
-    }
-
-    override fun lower(value: ULong): Long {
-        return value.toLong()
-    }
-
-    override fun allocationSize(value: ULong) = 8UL
-
-    override fun write(value: ULong, buf: ByteBuffer) {
-        buf.putLong(value.toLong())
     }
 }
 
@@ -2869,8 +2796,9 @@ public interface ClientInterface {
     suspend fun `request`(`method`: kotlin.String, `path`: kotlin.String, `body`: kotlin.String? = null): kotlin.String
     
     /**
-     * The calls that change something (money calls above all) whose coroutine was
-     * cancelled while their request was out (`withTimeout`, a cancelled scope), oldest
+     * The calls that change something (money calls above all) whose coroutine or task was
+     * cancelled while their request was out (`withTimeout`, a cancelled scope, Swift's
+     * `Task.cancel()`), oldest
      * first; taking them empties the list (the last 10,000 are kept, shared with
      * `withOptions` clients). Each is an `Aborted` error with outcome `unknown` and its
      * `fingerprint`: give it to `reconcile` before sending the call again.
@@ -3169,8 +3097,9 @@ open class Client: Disposable, AutoCloseable, ClientInterface
 
     
     /**
-     * The calls that change something (money calls above all) whose coroutine was
-     * cancelled while their request was out (`withTimeout`, a cancelled scope), oldest
+     * The calls that change something (money calls above all) whose coroutine or task was
+     * cancelled while their request was out (`withTimeout`, a cancelled scope, Swift's
+     * `Task.cancel()`), oldest
      * first; taking them empties the list (the last 10,000 are kept, shared with
      * `withOptions` clients). Each is an `Aborted` error with outcome `unknown` and its
      * `fingerprint`: give it to `reconcile` before sending the call again.
@@ -7959,7 +7888,7 @@ data class LogFields (
     /**
      * 1 for the first attempt.
      */
-    val `attempt`: kotlin.UInt
+    val `attempt`: kotlin.Int
     , 
     /**
      * `sending`, `succeeded`, `retrying` or `failed`.
@@ -7969,12 +7898,12 @@ data class LogFields (
     /**
      * The HTTP status, when a reply came.
      */
-    val `status`: kotlin.UShort?
+    val `status`: kotlin.Int?
     , 
     /**
      * Milliseconds since the call started.
      */
-    val `elapsedMs`: kotlin.ULong
+    val `elapsedMs`: kotlin.Long
     , 
     /**
      * The reply's request id (for P100 support).
@@ -7989,7 +7918,7 @@ data class LogFields (
     /**
      * The delay before the next attempt, in milliseconds.
      */
-    val `retryInMs`: kotlin.ULong?
+    val `retryInMs`: kotlin.Long?
     
 ){
     
@@ -8009,13 +7938,13 @@ public object FfiConverterTypeLogFields: FfiConverterRustBuffer<LogFields> {
             FfiConverterString.read(buf),
             FfiConverterString.read(buf),
             FfiConverterString.read(buf),
-            FfiConverterUInt.read(buf),
+            FfiConverterInt.read(buf),
             FfiConverterString.read(buf),
-            FfiConverterOptionalUShort.read(buf),
-            FfiConverterULong.read(buf),
+            FfiConverterOptionalInt.read(buf),
+            FfiConverterLong.read(buf),
             FfiConverterOptionalString.read(buf),
             FfiConverterOptionalString.read(buf),
-            FfiConverterOptionalULong.read(buf),
+            FfiConverterOptionalLong.read(buf),
         )
     }
 
@@ -8023,26 +7952,26 @@ public object FfiConverterTypeLogFields: FfiConverterRustBuffer<LogFields> {
             FfiConverterString.allocationSize(value.`operation`) +
             FfiConverterString.allocationSize(value.`method`) +
             FfiConverterString.allocationSize(value.`path`) +
-            FfiConverterUInt.allocationSize(value.`attempt`) +
+            FfiConverterInt.allocationSize(value.`attempt`) +
             FfiConverterString.allocationSize(value.`outcome`) +
-            FfiConverterOptionalUShort.allocationSize(value.`status`) +
-            FfiConverterULong.allocationSize(value.`elapsedMs`) +
+            FfiConverterOptionalInt.allocationSize(value.`status`) +
+            FfiConverterLong.allocationSize(value.`elapsedMs`) +
             FfiConverterOptionalString.allocationSize(value.`requestId`) +
             FfiConverterOptionalString.allocationSize(value.`kind`) +
-            FfiConverterOptionalULong.allocationSize(value.`retryInMs`)
+            FfiConverterOptionalLong.allocationSize(value.`retryInMs`)
     )
 
     override fun write(value: LogFields, buf: ByteBuffer) {
             FfiConverterString.write(value.`operation`, buf)
             FfiConverterString.write(value.`method`, buf)
             FfiConverterString.write(value.`path`, buf)
-            FfiConverterUInt.write(value.`attempt`, buf)
+            FfiConverterInt.write(value.`attempt`, buf)
             FfiConverterString.write(value.`outcome`, buf)
-            FfiConverterOptionalUShort.write(value.`status`, buf)
-            FfiConverterULong.write(value.`elapsedMs`, buf)
+            FfiConverterOptionalInt.write(value.`status`, buf)
+            FfiConverterLong.write(value.`elapsedMs`, buf)
             FfiConverterOptionalString.write(value.`requestId`, buf)
             FfiConverterOptionalString.write(value.`kind`, buf)
-            FfiConverterOptionalULong.write(value.`retryInMs`, buf)
+            FfiConverterOptionalLong.write(value.`retryInMs`, buf)
     }
 }
 
@@ -8060,7 +7989,7 @@ data class ResponseInfo (
     /**
      * The HTTP status (200, 201, …).
      */
-    val `status`: kotlin.UShort
+    val `status`: kotlin.Int
     , 
     /**
      * The reply's headers, lower-case names; values that may carry credentials are redacted.
@@ -8075,7 +8004,7 @@ data class ResponseInfo (
     /**
      * Attempts made (1 when the first one succeeded).
      */
-    val `attempts`: kotlin.UInt
+    val `attempts`: kotlin.Int
     
 ){
     
@@ -8093,27 +8022,27 @@ public object FfiConverterTypeResponseInfo: FfiConverterRustBuffer<ResponseInfo>
     override fun read(buf: ByteBuffer): ResponseInfo {
         return ResponseInfo(
             FfiConverterOptionalString.read(buf),
-            FfiConverterUShort.read(buf),
+            FfiConverterInt.read(buf),
             FfiConverterMapStringString.read(buf),
             FfiConverterDouble.read(buf),
-            FfiConverterUInt.read(buf),
+            FfiConverterInt.read(buf),
         )
     }
 
     override fun allocationSize(value: ResponseInfo) = (
             FfiConverterOptionalString.allocationSize(value.`requestId`) +
-            FfiConverterUShort.allocationSize(value.`status`) +
+            FfiConverterInt.allocationSize(value.`status`) +
             FfiConverterMapStringString.allocationSize(value.`headers`) +
             FfiConverterDouble.allocationSize(value.`elapsedMs`) +
-            FfiConverterUInt.allocationSize(value.`attempts`)
+            FfiConverterInt.allocationSize(value.`attempts`)
     )
 
     override fun write(value: ResponseInfo, buf: ByteBuffer) {
             FfiConverterOptionalString.write(value.`requestId`, buf)
-            FfiConverterUShort.write(value.`status`, buf)
+            FfiConverterInt.write(value.`status`, buf)
             FfiConverterMapStringString.write(value.`headers`, buf)
             FfiConverterDouble.write(value.`elapsedMs`, buf)
-            FfiConverterUInt.write(value.`attempts`, buf)
+            FfiConverterInt.write(value.`attempts`, buf)
     }
 }
 
@@ -8685,38 +8614,6 @@ public object FfiConverterTypeWebhookEvent : FfiConverterRustBuffer<WebhookEvent
 /**
  * @suppress
  */
-public object FfiConverterOptionalUShort: FfiConverterRustBuffer<kotlin.UShort?> {
-    override fun read(buf: ByteBuffer): kotlin.UShort? {
-        if (buf.get().toInt() == 0) {
-            return null
-        }
-        return FfiConverterUShort.read(buf)
-    }
-
-    override fun allocationSize(value: kotlin.UShort?): ULong {
-        if (value == null) {
-            return 1UL
-        } else {
-            return 1UL + FfiConverterUShort.allocationSize(value)
-        }
-    }
-
-    override fun write(value: kotlin.UShort?, buf: ByteBuffer) {
-        if (value == null) {
-            buf.put(0)
-        } else {
-            buf.put(1)
-            FfiConverterUShort.write(value, buf)
-        }
-    }
-}
-
-
-
-
-/**
- * @suppress
- */
 public object FfiConverterOptionalInt: FfiConverterRustBuffer<kotlin.Int?> {
     override fun read(buf: ByteBuffer): kotlin.Int? {
         if (buf.get().toInt() == 0) {
@@ -8739,38 +8636,6 @@ public object FfiConverterOptionalInt: FfiConverterRustBuffer<kotlin.Int?> {
         } else {
             buf.put(1)
             FfiConverterInt.write(value, buf)
-        }
-    }
-}
-
-
-
-
-/**
- * @suppress
- */
-public object FfiConverterOptionalULong: FfiConverterRustBuffer<kotlin.ULong?> {
-    override fun read(buf: ByteBuffer): kotlin.ULong? {
-        if (buf.get().toInt() == 0) {
-            return null
-        }
-        return FfiConverterULong.read(buf)
-    }
-
-    override fun allocationSize(value: kotlin.ULong?): ULong {
-        if (value == null) {
-            return 1UL
-        } else {
-            return 1UL + FfiConverterULong.allocationSize(value)
-        }
-    }
-
-    override fun write(value: kotlin.ULong?, buf: ByteBuffer) {
-        if (value == null) {
-            buf.put(0)
-        } else {
-            buf.put(1)
-            FfiConverterULong.write(value, buf)
         }
     }
 }

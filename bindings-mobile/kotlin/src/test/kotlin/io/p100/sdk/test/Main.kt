@@ -11,6 +11,7 @@ import io.p100.sdk.P100Exception
 import io.p100.sdk.Reconciliation
 import io.p100.sdk.Secret
 import io.p100.sdk.SepaTransferStatus
+import io.p100.sdk.TransactionHistoryQuery
 import io.p100.sdk.TransferRequest
 import io.p100.sdk.TransferStatus
 import io.p100.sdk.UserStatus
@@ -416,10 +417,17 @@ private fun defineTests() {
         val rec = c.recording()
         rec.partner().balances()
         val info = rec.lastResponse() ?: throw AssertionError("no lastResponse")
-        assertEq(info.status.toInt() to info.attempts.toInt(), 200 to 2, "status and attempts")
+        assertEq(info.status to info.attempts, 200 to 2, "status and attempts (Int, not UShort: Java callers see them too)")
         assertEq(info.headers["x-request-id"], info.requestId, "the request id header")
         assertTrue(info.requestId != null && info.elapsedMs > 0) { "$info" }
         assertEq(c.lastResponse(), null, "the parent does not record")
+        // Plain Int month (it was UInt: `month = 5u`); a month out of range is refused, naming it.
+        c.partner().transactions(TransactionHistoryQuery(month = 5, year = 2026))
+        val month =
+            expectThrows<P100Exception.Validation> {
+                c.partner().transactions(TransactionHistoryQuery(month = -1, year = 2026))
+            }
+        assertEq(month.field, "month", "the field of month -1")
     }
 
     test("logging: a P100Logger gets one record per attempt, with request ids and no secret") {
@@ -455,7 +463,7 @@ private fun defineTests() {
         val create = records.filter { it.third.operation == "cards.create" && it.third.outcome != "sending" }
         assertEq(
             create.map { Triple(it.first, it.third.outcome, it.third.status) },
-            listOf(Triple(LogLevel.WARN, "retrying", 429.toUShort()), Triple(LogLevel.INFO, "succeeded", 200.toUShort())),
+            listOf(Triple(LogLevel.WARN, "retrying", 429), Triple(LogLevel.INFO, "succeeded", 200)),
             "the records of cards.create",
         )
         assertTrue(create.all { it.third.requestId != null && it.second.contains(it.third.requestId!!) }) { "$create" }
@@ -819,8 +827,8 @@ private fun defineTests() {
             assertTrue(done == SepaTransferStatus.Successful || done == SepaTransferStatus.Failed) { "not final after advance: $done" }
             // ops: each handler's runs by operation name (one transfer, two detail reads).
             val ops = sb.ops()
-            assertEq(ops["sepa.partner_transfer"], 1UL, "ops[sepa.partner_transfer]")
-            assertEq(ops["sepa.details"], 2UL, "ops[sepa.details]")
+            assertEq(ops["sepa.partner_transfer"], 1L, "ops[sepa.partner_transfer]")
+            assertEq(ops["sepa.details"], 2L, "ops[sepa.details]")
             // setWebhook: without a target, trigger has nowhere to send; a URL needs its token.
             sb.setWebhook()
             expectThrows<P100Exception.Config> { sb.trigger("sepa_transfer") }
