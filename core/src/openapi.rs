@@ -663,6 +663,37 @@ pub fn spec(vectors: &[(String, String)]) -> Result<Value, String> {
             pin.insert("pattern".into(), json!(crate::validate::PIN_PATTERN));
         }
     }
+    // The SEPA receiver rule (`validate::sepa_receiver`): names for `NATURAL`, the company for
+    // `LEGAL`, neither without a receiver type (a null is a field left out).
+    let named = json!({"type": "string", "pattern": "\\S"});
+    let absent = json!({"type": "null"});
+    let receiver_rule = json!([
+        {
+            "if": {"properties": {"receiverType": {"const": "NATURAL"}}, "required": ["receiverType"]},
+            "then": {
+                "properties": {"receiverFirstName": named, "receiverLastName": named, "companyName": absent},
+                "required": ["receiverFirstName", "receiverLastName"]
+            }
+        },
+        {
+            "if": {"properties": {"receiverType": {"const": "LEGAL"}}, "required": ["receiverType"]},
+            "then": {
+                "properties": {"companyName": named, "receiverFirstName": absent, "receiverLastName": absent},
+                "required": ["companyName"]
+            }
+        },
+        {
+            "if": {"properties": {"receiverType": {"type": "null"}}},
+            "then": {
+                "properties": {"receiverFirstName": absent, "receiverLastName": absent, "companyName": absent}
+            }
+        }
+    ]);
+    for name in ["PartnerSepaTransferRequest", "UserSepaTransferRequest"] {
+        if let Some(Value::Object(schema)) = schemas.get_mut(name) {
+            schema.insert("allOf".into(), receiver_rule.clone());
+        }
+    }
     if let Some(Value::Object(c)) = schemas.get_mut("Currency") {
         let decimals: Map<String, Value> = Currency::WIRE_VALUES
             .iter()
