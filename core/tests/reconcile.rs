@@ -861,36 +861,50 @@ async fn a_history_with_more_pages_is_never_not_found() {
 }
 
 /// The history is not documented: it may list an exchange net of its fee or in the bought
-/// currency. When no entry lists the amount sent, an exchange entry from the time of the call
-/// with other money is judged by its details: `found` when they show the sale sent (and the
-/// bought currency), ruled out when they show another sale, open when they do not say (it was
-/// `not_found` at once, which invites exchanging again). Another operation's entry with other
-/// money is still ruled out, and so are other-money entries beside one listing the amount sent.
+/// currency (in either direction). When no entry lists the amount sent, an exchange entry from
+/// the time of the call with other money is judged by its details: `found` when they show the
+/// sale sent, gross or net of the fee they show (and the bought currency); ruled out when they
+/// show another sale (another sold currency, or an amount that is the sent one neither gross nor
+/// net of the fee shown); open when they do not say, or show another amount and no fee (it may
+/// be net of a fee not shown). It was `not_found` at once, which invites exchanging again.
+/// Another operation's entry with other money is still ruled out.
 #[tokio::test]
 async fn an_exchange_listed_with_other_money_is_judged_by_its_details() {
-    let fp = Fingerprint {
-        operation: "exchange.partner_execute".into(),
-        amount: Some(Amount::parse("100").unwrap()),
-        currency: Some("eur".into()),
-        destination: Some("btc".into()),
-        external_user_id: None,
-        sent_at_ms: now().timestamp_millis() - 60_000,
-        title: None,
-        network: None,
-        accepted: false,
-    };
     let net = json!({"type": "exchange", "amount": "99.50", "currency": "eur"});
-    let bought = json!({"type": "exchange", "amount": "0.00102", "currency": "btc"});
-    let this_sale = json!({"exchangeId": "t-1", "status": "COMPLETED", "amount": "100",
-        "currencyFrom": "EUR", "currencyTo": "btc"});
-    let other_sale = json!({"exchangeId": "t-1", "status": "COMPLETED", "amount": "99.50",
-        "currencyFrom": "eur", "currencyTo": "btc"});
-    let silent = json!({"exchangeId": "t-1", "status": "COMPLETED"});
+    let bought =
+        json!({"type": "exchange", "amount": "0.00102", "currency": "btc", "direction": "IN"});
+    let sale = |amount: &str, fee: Option<&str>, from: &str| {
+        let mut d = json!({"exchangeId": "t-1", "status": "COMPLETED", "amount": amount,
+            "currencyFrom": from, "currencyTo": "btc"});
+        if let Some(fee) = fee {
+            d["fee"] = json!(fee);
+        }
+        d
+    };
     let cases = [
-        (net.clone(), Some(this_sale.clone()), "found"),
-        (bought.clone(), Some(this_sale), "found"),
-        (net.clone(), Some(other_sale), "not_found"),
-        (net.clone(), Some(silent), "cannot_tell"),
+        (net.clone(), Some(sale("100", None, "EUR")), "found"),
+        (
+            net.clone(),
+            Some(sale("99.50", Some("0.50"), "eur")),
+            "found",
+        ),
+        (
+            bought.clone(),
+            Some(sale("100", Some("0.50"), "eur")),
+            "found",
+        ),
+        (
+            net.clone(),
+            Some(sale("99.00", Some("0.50"), "eur")),
+            "not_found",
+        ),
+        (net.clone(), Some(sale("100", None, "usdc")), "not_found"),
+        (net.clone(), Some(sale("99.50", None, "eur")), "cannot_tell"),
+        (
+            net.clone(),
+            Some(json!({"exchangeId": "t-1", "status": "COMPLETED"})),
+            "cannot_tell",
+        ),
         (bought, None, "cannot_tell"),
         (
             json!({"type": "sepa_transfer", "amount": "99.50"}),
@@ -910,7 +924,10 @@ async fn an_exchange_listed_with_other_money_is_judged_by_its_details() {
         if let Some(d) = &details {
             get_json(&server, "/v1/exchange/details/t-1", d.clone()).await;
         }
-        let r = client(&server).reconcile_fingerprint(&fp).await.unwrap();
+        let r = client(&server)
+            .reconcile_fingerprint(&exchange_fp())
+            .await
+            .unwrap();
         assert_eq!(r.as_str(), expected, "{fields} {details:?}: {r:?}");
         if let Reconciliation::CannotTell { reason } = &r {
             assert!(
@@ -929,27 +946,72 @@ async fn an_exchange_listed_with_other_money_is_judged_by_its_details() {
         six["transactions"].as_array_mut().unwrap().push(e);
     }
     serve(&server, six).await;
-    let r = client(&server).reconcile_fingerprint(&fp).await.unwrap();
+    let r = client(&server)
+        .reconcile_fingerprint(&exchange_fp())
+        .await
+        .unwrap();
     assert_eq!(r.as_str(), "cannot_tell", "{r:?}");
-    // Beside an entry listing the amount sent, other-money entries are other exchanges.
-    let server = MockServer::start().await;
-    let mut both = entry(json!({"type": "exchange", "amount": "100", "currency": "eur"}));
-    let mut other = entry(net)["transactions"][0].clone();
-    other["id"] = json!("t-2");
-    both["transactions"].as_array_mut().unwrap().push(other);
-    serve(&server, both).await;
-    get_json(
-        &server,
-        "/v1/exchange/details/t-1",
-        json!({"exchangeId": "t-1", "status": "COMPLETED", "currencyTo": "btc"}),
-    )
-    .await;
-    let r = client(&server).reconcile_fingerprint(&fp).await.unwrap();
-    assert_eq!(
-        r,
-        Reconciliation::Found {
-            id: "t-1".into(),
-            status: Some("SUCCESSFUL".into())
+}
+
+/// An exchange sent as 100 EUR; the history shows entries from a minute later.
+fn exchange_fp() -> Fingerprint {
+    Fingerprint {
+        operation: "exchange.partner_execute".into(),
+        amount: Some(Amount::parse("100").unwrap()),
+        currency: Some("eur".into()),
+        destination: Some("btc".into()),
+        external_user_id: None,
+        sent_at_ms: now().timestamp_millis() - 60_000,
+        title: None,
+        network: None,
+        accepted: false,
+    }
+}
+
+/// Beside an entry listing the amount sent, other-money entries are other exchanges, and the
+/// entry's details must show that amount as it is: another exchange whose gross less its fee
+/// happens to equal it (100.50 - 0.50) is not taken for this call (outside review: it was
+/// `found` with the other exchange's id).
+#[tokio::test]
+async fn an_entry_listing_the_amount_sent_must_show_it_as_is_in_its_details() {
+    for (details, expected) in [
+        (
+            json!({"exchangeId": "t-1", "status": "COMPLETED", "currencyTo": "btc"}),
+            "found",
+        ),
+        (
+            json!({"exchangeId": "t-1", "status": "COMPLETED", "amount": "100", "fee": "0.50",
+            "currencyFrom": "eur", "currencyTo": "btc"}),
+            "found",
+        ),
+        (
+            json!({"exchangeId": "t-1", "status": "COMPLETED", "amount": "100.50", "fee": "0.50",
+            "currencyFrom": "eur", "currencyTo": "btc"}),
+            "cannot_tell",
+        ),
+    ] {
+        let server = MockServer::start().await;
+        let mut both = entry(json!({"type": "exchange", "amount": "100", "currency": "eur"}));
+        let mut other = entry(json!({"type": "exchange", "amount": "99.50", "currency": "eur"}))
+            ["transactions"][0]
+            .clone();
+        other["id"] = json!("t-2");
+        both["transactions"].as_array_mut().unwrap().push(other);
+        serve(&server, both).await;
+        get_json(&server, "/v1/exchange/details/t-1", details.clone()).await;
+        let r = client(&server)
+            .reconcile_fingerprint(&exchange_fp())
+            .await
+            .unwrap();
+        assert_eq!(r.as_str(), expected, "{details}: {r:?}");
+        if expected == "found" {
+            assert_eq!(
+                r,
+                Reconciliation::Found {
+                    id: "t-1".into(),
+                    status: Some("SUCCESSFUL".into())
+                }
+            );
         }
-    );
+    }
 }

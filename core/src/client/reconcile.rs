@@ -181,9 +181,10 @@ fn is_certain(fp: &Fingerprint, kinds: &[&str], direction: &str, t: &Transaction
 fn is_readable(fp: &Fingerprint, kinds: &[&str], direction: &str, t: &Transaction) -> bool {
     t.r#type.as_deref().is_some_and(|k| is_one_of(k, kinds))
         && (fp.amount.is_none() || t.amount.is_some())
-        && t.direction
-            .as_deref()
-            .is_none_or(|d| direction_is(d, direction) == Some(true))
+        && (is_exchange(fp)
+            || t.direction
+                .as_deref()
+                .is_none_or(|d| direction_is(d, direction) == Some(true)))
         && !matches!(t.currency, Some(crate::Currency::Unknown(_)))
         && created_ms(t).is_some()
 }
@@ -283,14 +284,18 @@ fn lists_other_money(fp: &Fingerprint, t: &Transaction) -> bool {
     amount || currency
 }
 
+/// Is `fp` an exchange's?
+fn is_exchange(fp: &Fingerprint) -> bool {
+    fp.operation.starts_with("exchange.")
+}
+
 /// May `t` be the operation although it lists other money? Only an entry typed as an exchange,
 /// for an exchange: the history is not documented, and it may list an exchange net of its fee
 /// or in the bought currency. When no entry lists the money sent, such an entry is ruled out
 /// only by its details (`NotFound` would invite exchanging again); another amount rules out
 /// any other operation.
 fn may_list_other_money(fp: &Fingerprint, kinds: &[&str], t: &Transaction) -> bool {
-    fp.operation.starts_with("exchange.")
-        && t.r#type.as_deref().is_some_and(|k| is_one_of(k, kinds))
+    is_exchange(fp) && t.r#type.as_deref().is_some_and(|k| is_one_of(k, kinds))
 }
 
 /// The farthest a time zone is from UTC (UTC+14), in milliseconds.
@@ -323,10 +328,12 @@ pub fn matches<'a>(
             Some(k) => !is_one_of(k, KNOWN_TYPES) || is_one_of(k, GENERIC_TYPES),
             None => true,
         })
+        // An exchange moves money both ways: its entry may be listed in or out.
         .filter(|t| {
-            t.direction
-                .as_deref()
-                .is_none_or(|d| direction_is(d, direction) != Some(false))
+            is_exchange(fp)
+                || t.direction
+                    .as_deref()
+                    .is_none_or(|d| direction_is(d, direction) != Some(false))
         })
         .filter(|t| !lists_other_money(fp, t) || may_list_other_money(fp, kinds, t))
         .filter(|t| created_ms(t).is_none_or(|ms| ms >= fp.sent_at_ms.saturating_sub(SKEW_MS)))
@@ -612,7 +619,10 @@ impl Client {
                 open.push("an entry without id".to_string());
                 continue;
             };
-            let seen = match self.facts_of(&fp.operation, id).await {
+            // An entry listed with other money was kept because its details show the sale
+            // sent, gross or net of its fee; one listed with the money sent must show it as is.
+            let net = lists_other_money(fp, t);
+            let seen = match self.facts_of(fp, id, net).await {
                 Ok(seen) => seen,
                 // Not an id its details endpoint knows: the entry cannot be checked.
                 Err(e) if e.status() == Some(404) => Seen::default(),
@@ -690,28 +700,26 @@ impl Client {
                 Err(e) if e.status() == Some(404) => return Ok(Err(other_money_reason(&t))),
                 Err(e) => return Err(e),
             };
-            let sold = d.currency_from.map(|c| c.as_str().to_ascii_lowercase());
-            match (&fp.amount, d.amount, &fp.currency, sold) {
-                (Some(sent), Some(amount), Some(c), Some(sold)) => {
-                    if amount.abs() == *sent && sold.eq_ignore_ascii_case(c) {
-                        kept.push(t);
-                    }
-                }
-                _ => return Ok(Err(other_money_reason(&t))),
+            match sold_as_sent(fp, &d, true) {
+                Some(true) => kept.push(t),
+                Some(false) => {}
+                None => return Ok(Err(other_money_reason(&t))),
             }
         }
         Ok(Ok(kept))
     }
 
-    /// What the details of operation `id` show of the facts the history lacks.
-    async fn facts_of(&self, operation: &str, id: &str) -> Result<Seen> {
-        Ok(match operation {
+    /// What the details of operation `id` show of the facts the history lacks (`net`: see
+    /// [`sold_as_sent`]).
+    async fn facts_of(&self, fp: &Fingerprint, id: &str, net: bool) -> Result<Seen> {
+        Ok(match fp.operation.as_str() {
             "sepa.partner_transfer" | "sepa.user_transfer" => {
                 let d = self.sepa().details(id).await?;
                 Seen {
                     destination: d.destination_iban,
                     title: d.transfer_title,
                     network: None,
+                    sold: None,
                 }
             }
             "crypto.partner_withdrawal" | "crypto.user_withdrawal" => {
@@ -720,13 +728,17 @@ impl Client {
                     destination: d.destination,
                     title: None,
                     network: d.network.map(|n| n.as_str().to_string()),
+                    sold: None,
                 }
             }
-            "exchange.partner_execute" | "exchange.user_execute" => Seen {
-                destination: (self.exchange().details(id).await?.currency_to)
-                    .map(|c| c.as_str().to_ascii_lowercase()),
-                ..Seen::default()
-            },
+            "exchange.partner_execute" | "exchange.user_execute" => {
+                let d = self.exchange().details(id).await?;
+                Seen {
+                    sold: sold_as_sent(fp, &d, net),
+                    destination: d.currency_to.map(|c| c.as_str().to_ascii_lowercase()),
+                    ..Seen::default()
+                }
+            }
             "transfers.create" => Seen {
                 destination: self
                     .transfers()
@@ -858,12 +870,54 @@ fn checks_destination(fp: &Fingerprint) -> bool {
     }
 }
 
+/// Do an exchange's details show the sale sent? `Some(false)` when they show another,
+/// `Some(true)` when they show the amount and the known currency sent, `None` when they do not
+/// say. A known sold currency other than the one sent is another sale. The amount: with
+/// `net`, for an entry the history lists with other money, the amount sent either gross or
+/// net of the fee the details show (without a fee shown, another amount may be net of it:
+/// `None`); without `net`, for an entry the history lists with the money sent, exactly the
+/// amount sent (so that an exchange whose gross less its fee happens to equal it is not taken
+/// for this one).
+fn sold_as_sent(fp: &Fingerprint, d: &crate::models::ExchangeDetails, net: bool) -> Option<bool> {
+    let currency = match &d.currency_from {
+        Some(c) if !c.is_unknown() => fp
+            .currency
+            .as_deref()
+            .map(|sent| c.as_str().eq_ignore_ascii_case(sent)),
+        _ => None,
+    };
+    if currency == Some(false) {
+        return Some(false);
+    }
+    let (Some(sent), Some(amount)) = (&fp.amount, &d.amount) else {
+        return None;
+    };
+    let (sent, amount) = (sent.value(), amount.abs().value());
+    if amount == sent {
+        return currency;
+    }
+    if !net {
+        return Some(false);
+    }
+    match d.fee.as_ref().map(|f| f.abs().value()) {
+        Some(fee)
+            if amount.checked_add(fee) == Some(sent) || amount.checked_sub(fee) == Some(sent) =>
+        {
+            currency
+        }
+        Some(_) => Some(false),
+        None => None,
+    }
+}
+
 /// What the details of a history entry show of the facts its history entry lacks.
 #[derive(Default)]
 struct Seen {
     destination: Option<String>,
     title: Option<String>,
     network: Option<String>,
+    /// For an exchange: do its details show the sale sent ([`sold_as_sent`])?
+    sold: Option<bool>,
 }
 
 impl Seen {
@@ -883,6 +937,11 @@ impl Seen {
         }
         if let Some(sent) = &fp.network {
             answers.push(same_text(sent, self.network.as_deref()));
+        }
+        // Its history entry already listed the money sent: details that do not show the sale
+        // leave that as it is; details showing another sale rule it out.
+        if self.sold == Some(false) {
+            answers.push(Some(false));
         }
         if answers.contains(&Some(false)) {
             Some(false)
