@@ -710,7 +710,8 @@ def model_stub(types: Types, model: Model) -> str:
     kw = field_params(types, model)
     out += f"{ind}@overload\n"
     out += (
-        f"{ind}def __new__(\n{ind * 2}cls,\n{ind * 2}fields: Mapping[str, Any] | None,\n"
+        f"{ind}def __new__(\n{ind * 2}cls,\n"
+        f"{ind * 2}fields: Mapping[str, Any] | {model.name} | None,\n"
         f"{ind * 2}/,\n{ind * 2}**kwargs: Any,\n{ind}) -> Self: ...\n"
     )
     out += f"{ind}@overload\n"

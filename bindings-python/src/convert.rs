@@ -196,31 +196,42 @@ fn merge<'py>(
     Ok(())
 }
 
-/// The fields of a call as a JSON object: the optional positional mapping, then the keyword
-/// arguments. A field in both (under any spelling) is refused: neither silently wins.
+/// The fields of a call as a JSON object: the optional positional mapping (or request object of
+/// the class `expected`), then the keyword arguments. A field in both (under any spelling) is
+/// refused: neither silently wins.
 fn collect<'py>(
     fields: Option<&Bound<'py, PyAny>>,
     kwargs: Option<&Bound<'py, PyDict>>,
     mut files: Option<&mut Option<Bound<'py, PyAny>>>,
+    expected: &str,
 ) -> PyResult<Value> {
     let mut out = Map::new();
     if let Some(fields) = fields.filter(|f| !f.is_none()) {
-        if let Some(model) = model_fields(fields)? {
-            // A request object (`p100.CreateCardRequest(...)`): its set fields, as if given in a
-            // dict; keyword arguments may add the ones it leaves unset.
-            out = model;
-        } else if fields.cast::<PyMapping>().is_err() {
-            return Err(validation(
-                fields.py(),
-                "fields",
-                format!(
-                    "expected a dict of fields, a p100 request object or keyword arguments, not {}",
-                    type_name(fields)
-                ),
-            ));
-        } else {
-            merge(fields, "", 0, Keys::Request, &mut out, files.as_deref_mut())?;
-        }
+        let model = model_fields(fields, expected)?;
+        let mapping = match &model {
+            // A request object (`p100.CreateCardRequest(...)`): its set fields, as if given in
+            // a dict; keyword arguments may add the ones it leaves unset.
+            Some(set) => set.as_any(),
+            None if fields.cast::<PyMapping>().is_ok() => fields,
+            None => {
+                return Err(validation(
+                    fields.py(),
+                    "fields",
+                    format!(
+                        "expected a dict of fields, a p100.{expected} or keyword arguments, not {}",
+                        type_name(fields)
+                    ),
+                ))
+            }
+        };
+        merge(
+            mapping,
+            "",
+            0,
+            Keys::Request,
+            &mut out,
+            files.as_deref_mut(),
+        )?;
     }
     if let Some(kwargs) = kwargs {
         merge(kwargs.as_any(), "", 0, Keys::Request, &mut out, files)?;
@@ -228,32 +239,46 @@ fn collect<'py>(
     Ok(Value::Object(out))
 }
 
-/// The set fields of a `p100` model object (its wire JSON, without nulls); `None` for any other
-/// value.
-fn model_fields(value: &Bound<'_, PyAny>) -> PyResult<Option<Map<String, Value>>> {
+/// The set fields of a `p100` model object as a dict (its `to_dict()`, without `None`s: amounts
+/// stay `Decimal`s), when it is of the class `expected`; `None` for a value that is no `p100`
+/// model; a `ValidationError` for a model of another class.
+fn model_fields<'py>(
+    value: &Bound<'py, PyAny>,
+    expected: &str,
+) -> PyResult<Option<Bound<'py, PyDict>>> {
     let py = value.py();
-    let module = value.get_type().getattr(pyo3::intern!(py, "__module__"))?;
-    if module.to_string() != "p100" || !value.hasattr(pyo3::intern!(py, "to_json"))? {
+    let class = value.get_type();
+    let module = class.getattr(pyo3::intern!(py, "__module__"))?;
+    if module.to_string() != "p100" || !value.hasattr(pyo3::intern!(py, "to_dict"))? {
         return Ok(None);
     }
-    let text: String = value
-        .call_method0(pyo3::intern!(py, "to_json"))?
-        .extract()?;
-    let Ok(Value::Object(mut map)) = serde_json::from_str::<Value>(&text) else {
-        return Ok(None);
-    };
-    map.retain(|_, v| !v.is_null());
-    Ok(Some(map))
+    let name = class.name()?.to_string();
+    if name != expected {
+        return Err(validation(
+            py,
+            "fields",
+            format!("expected a dict of fields or a p100.{expected}, not a p100.{name}"),
+        ));
+    }
+    let all = value.call_method0(pyo3::intern!(py, "to_dict"))?;
+    let set = PyDict::new(py);
+    for (key, v) in all.cast::<PyDict>()?.iter() {
+        if !v.is_none() {
+            set.set_item(key, v)?;
+        }
+    }
+    Ok(Some(set))
 }
 
-/// A call's fields and keyword arguments as JSON (the [`p100::bindings::python::Reader`] of
-/// model constructors).
+/// A call's fields and keyword arguments as JSON, for a model of the class `expected` (the
+/// [`p100::bindings::python::Reader`] of model constructors).
 pub fn read_fields<'py>(
     _py: Python<'py>,
     fields: Option<&Bound<'py, PyAny>>,
     kwargs: Option<&Bound<'py, PyDict>>,
+    expected: &str,
 ) -> PyResult<Value> {
-    collect(fields, kwargs, None)
+    collect(fields, kwargs, None, expected)
 }
 
 /// The request of type `T` from a call's fields and keyword arguments, decoded by the core.
@@ -262,7 +287,12 @@ pub fn request<T: DeserializeOwned>(
     fields: Option<&Bound<'_, PyAny>>,
     kwargs: Option<&Bound<'_, PyDict>>,
 ) -> PyResult<T> {
-    let value = collect(fields, kwargs, None)?;
+    let value = collect(
+        fields,
+        kwargs,
+        None,
+        p100::bindings::python::class_name::<T>(),
+    )?;
     p100::input::decode(&value, "fields").map_err(|e| to_pyerr(py, &e))
 }
 
@@ -274,7 +304,12 @@ pub fn upload_request<T: DeserializeOwned>(
     kwargs: Option<&Bound<'_, PyDict>>,
 ) -> PyResult<(T, Vec<FileUpload>)> {
     let mut files = None;
-    let value = collect(fields, kwargs, Some(&mut files))?;
+    let value = collect(
+        fields,
+        kwargs,
+        Some(&mut files),
+        p100::bindings::python::class_name::<T>(),
+    )?;
     let request = p100::input::decode(&value, "fields").map_err(|e| to_pyerr(py, &e))?;
     let files = match files {
         Some(v) => file_list(&v)?,

@@ -1801,7 +1801,7 @@ class FiatBalance:
     @overload
     def __new__(
         cls,
-        fields: Mapping[str, Any] | None,
+        fields: Mapping[str, Any] | FiatBalance | None,
         /,
         **kwargs: Any,
     ) -> Self: ...
@@ -1849,7 +1849,7 @@ class CryptoBalance:
     @overload
     def __new__(
         cls,
-        fields: Mapping[str, Any] | None,
+        fields: Mapping[str, Any] | CryptoBalance | None,
         /,
         **kwargs: Any,
     ) -> Self: ...
@@ -1897,7 +1897,7 @@ class NetworkConfig:
     @overload
     def __new__(
         cls,
-        fields: Mapping[str, Any] | None,
+        fields: Mapping[str, Any] | NetworkConfig | None,
         /,
         **kwargs: Any,
     ) -> Self: ...
@@ -1937,7 +1937,7 @@ class WithdrawalLimits:
     @overload
     def __new__(
         cls,
-        fields: Mapping[str, Any] | None,
+        fields: Mapping[str, Any] | WithdrawalLimits | None,
         /,
         **kwargs: Any,
     ) -> Self: ...
@@ -1969,7 +1969,7 @@ class DepositLimits:
     @overload
     def __new__(
         cls,
-        fields: Mapping[str, Any] | None,
+        fields: Mapping[str, Any] | DepositLimits | None,
         /,
         **kwargs: Any,
     ) -> Self: ...
@@ -1997,7 +1997,7 @@ class TransactionHistoryQuery:
     @overload
     def __new__(
         cls,
-        fields: Mapping[str, Any] | None,
+        fields: Mapping[str, Any] | TransactionHistoryQuery | None,
         /,
         **kwargs: Any,
     ) -> Self: ...
@@ -2029,7 +2029,7 @@ class Transaction:
     @overload
     def __new__(
         cls,
-        fields: Mapping[str, Any] | None,
+        fields: Mapping[str, Any] | Transaction | None,
         /,
         **kwargs: Any,
     ) -> Self: ...
@@ -2089,7 +2089,7 @@ class CreateCardRequest:
     @overload
     def __new__(
         cls,
-        fields: Mapping[str, Any] | None,
+        fields: Mapping[str, Any] | CreateCardRequest | None,
         /,
         **kwargs: Any,
     ) -> Self: ...
@@ -2125,7 +2125,7 @@ class CardCreated:
     @overload
     def __new__(
         cls,
-        fields: Mapping[str, Any] | None,
+        fields: Mapping[str, Any] | CardCreated | None,
         /,
         **kwargs: Any,
     ) -> Self: ...
@@ -2165,7 +2165,7 @@ class CardSummary:
     @overload
     def __new__(
         cls,
-        fields: Mapping[str, Any] | None,
+        fields: Mapping[str, Any] | CardSummary | None,
         /,
         **kwargs: Any,
     ) -> Self: ...
@@ -2205,7 +2205,7 @@ class CardList:
     @overload
     def __new__(
         cls,
-        fields: Mapping[str, Any] | None,
+        fields: Mapping[str, Any] | CardList | None,
         /,
         **kwargs: Any,
     ) -> Self: ...
@@ -2233,7 +2233,7 @@ class CardTransactions:
     @overload
     def __new__(
         cls,
-        fields: Mapping[str, Any] | None,
+        fields: Mapping[str, Any] | CardTransactions | None,
         /,
         **kwargs: Any,
     ) -> Self: ...
@@ -2261,7 +2261,7 @@ class CardDetails:
     @overload
     def __new__(
         cls,
-        fields: Mapping[str, Any] | None,
+        fields: Mapping[str, Any] | CardDetails | None,
         /,
         **kwargs: Any,
     ) -> Self: ...
@@ -2309,7 +2309,7 @@ class CardRef:
     @overload
     def __new__(
         cls,
-        fields: Mapping[str, Any] | None,
+        fields: Mapping[str, Any] | CardRef | None,
         /,
         **kwargs: Any,
     ) -> Self: ...
@@ -2341,7 +2341,7 @@ class UpdatePinRequest:
     @overload
     def __new__(
         cls,
-        fields: Mapping[str, Any] | None,
+        fields: Mapping[str, Any] | UpdatePinRequest | None,
         /,
         **kwargs: Any,
     ) -> Self: ...
@@ -2377,7 +2377,7 @@ class CardLimits:
     @overload
     def __new__(
         cls,
-        fields: Mapping[str, Any] | None,
+        fields: Mapping[str, Any] | CardLimits | None,
         /,
         **kwargs: Any,
     ) -> Self: ...
@@ -2425,7 +2425,7 @@ class UpdateCardLimitsRequest:
     @overload
     def __new__(
         cls,
-        fields: Mapping[str, Any] | None,
+        fields: Mapping[str, Any] | UpdateCardLimitsRequest | None,
         /,
         **kwargs: Any,
     ) -> Self: ...
@@ -2481,7 +2481,7 @@ class ErrorInfo:
     @overload
     def __new__(
         cls,
-        fields: Mapping[str, Any] | None,
+        fields: Mapping[str, Any] | ErrorInfo | None,
         /,
         **kwargs: Any,
     ) -> Self: ...
@@ -2525,7 +2525,7 @@ class NetworkFeeQuery:
     @overload
     def __new__(
         cls,
-        fields: Mapping[str, Any] | None,
+        fields: Mapping[str, Any] | NetworkFeeQuery | None,
         /,
         **kwargs: Any,
     ) -> Self: ...
@@ -2557,7 +2557,7 @@ class NetworkFee:
     @overload
     def __new__(
         cls,
-        fields: Mapping[str, Any] | None,
+        fields: Mapping[str, Any] | NetworkFee | None,
         /,
         **kwargs: Any,
     ) -> Self: ...
@@ -2585,7 +2585,7 @@ class PartnerCryptoWithdrawalRequest:
     @overload
     def __new__(
         cls,
-        fields: Mapping[str, Any] | None,
+        fields: Mapping[str, Any] | PartnerCryptoWithdrawalRequest | None,
         /,
         **kwargs: Any,
     ) -> Self: ...
@@ -2641,7 +2641,7 @@ class UserCryptoWithdrawalRequest:
     @overload
     def __new__(
         cls,
-        fields: Mapping[str, Any] | None,
+        fields: Mapping[str, Any] | UserCryptoWithdrawalRequest | None,
         /,
         **kwargs: Any,
     ) -> Self: ...
@@ -2701,7 +2701,7 @@ class WithdrawalCreated:
     @overload
     def __new__(
         cls,
-        fields: Mapping[str, Any] | None,
+        fields: Mapping[str, Any] | WithdrawalCreated | None,
         /,
         **kwargs: Any,
     ) -> Self: ...
@@ -2729,7 +2729,7 @@ class CryptoWithdrawalDetails:
     @overload
     def __new__(
         cls,
-        fields: Mapping[str, Any] | None,
+        fields: Mapping[str, Any] | CryptoWithdrawalDetails | None,
         /,
         **kwargs: Any,
     ) -> Self: ...
@@ -2793,7 +2793,7 @@ class TravelRuleUpdateRequest:
     @overload
     def __new__(
         cls,
-        fields: Mapping[str, Any] | None,
+        fields: Mapping[str, Any] | TravelRuleUpdateRequest | None,
         /,
         **kwargs: Any,
     ) -> Self: ...
@@ -2849,7 +2849,7 @@ class ExchangeLock:
     @overload
     def __new__(
         cls,
-        fields: Mapping[str, Any] | None,
+        fields: Mapping[str, Any] | ExchangeLock | None,
         /,
         **kwargs: Any,
     ) -> Self: ...
@@ -2893,7 +2893,7 @@ class ExchangeLockQuery:
     @overload
     def __new__(
         cls,
-        fields: Mapping[str, Any] | None,
+        fields: Mapping[str, Any] | ExchangeLockQuery | None,
         /,
         **kwargs: Any,
     ) -> Self: ...
@@ -2929,7 +2929,7 @@ class PartnerExchangeRequest:
     @overload
     def __new__(
         cls,
-        fields: Mapping[str, Any] | None,
+        fields: Mapping[str, Any] | PartnerExchangeRequest | None,
         /,
         **kwargs: Any,
     ) -> Self: ...
@@ -2969,7 +2969,7 @@ class UserExchangeRequest:
     @overload
     def __new__(
         cls,
-        fields: Mapping[str, Any] | None,
+        fields: Mapping[str, Any] | UserExchangeRequest | None,
         /,
         **kwargs: Any,
     ) -> Self: ...
@@ -3013,7 +3013,7 @@ class ExchangeCreated:
     @overload
     def __new__(
         cls,
-        fields: Mapping[str, Any] | None,
+        fields: Mapping[str, Any] | ExchangeCreated | None,
         /,
         **kwargs: Any,
     ) -> Self: ...
@@ -3041,7 +3041,7 @@ class ExchangeDetails:
     @overload
     def __new__(
         cls,
-        fields: Mapping[str, Any] | None,
+        fields: Mapping[str, Any] | ExchangeDetails | None,
         /,
         **kwargs: Any,
     ) -> Self: ...
@@ -3105,7 +3105,7 @@ class KycFilesRequest:
     @overload
     def __new__(
         cls,
-        fields: Mapping[str, Any] | None,
+        fields: Mapping[str, Any] | KycFilesRequest | None,
         /,
         **kwargs: Any,
     ) -> Self: ...
@@ -3140,7 +3140,7 @@ class PoaFilesRequest:
     @overload
     def __new__(
         cls,
-        fields: Mapping[str, Any] | None,
+        fields: Mapping[str, Any] | PoaFilesRequest | None,
         /,
         **kwargs: Any,
     ) -> Self: ...
@@ -3171,7 +3171,7 @@ class UserVerificationRequest:
     @overload
     def __new__(
         cls,
-        fields: Mapping[str, Any] | None,
+        fields: Mapping[str, Any] | UserVerificationRequest | None,
         /,
         **kwargs: Any,
     ) -> Self: ...
@@ -3219,7 +3219,7 @@ class CreateKycVerificationRequest:
     @overload
     def __new__(
         cls,
-        fields: Mapping[str, Any] | None,
+        fields: Mapping[str, Any] | CreateKycVerificationRequest | None,
         /,
         **kwargs: Any,
     ) -> Self: ...
@@ -3275,7 +3275,7 @@ class KycVerification:
     @overload
     def __new__(
         cls,
-        fields: Mapping[str, Any] | None,
+        fields: Mapping[str, Any] | KycVerification | None,
         /,
         **kwargs: Any,
     ) -> Self: ...
@@ -3311,7 +3311,7 @@ class KycStatus:
     @overload
     def __new__(
         cls,
-        fields: Mapping[str, Any] | None,
+        fields: Mapping[str, Any] | KycStatus | None,
         /,
         **kwargs: Any,
     ) -> Self: ...
@@ -3351,7 +3351,7 @@ class VerificationPage:
     @overload
     def __new__(
         cls,
-        fields: Mapping[str, Any] | None,
+        fields: Mapping[str, Any] | VerificationPage | None,
         /,
         **kwargs: Any,
     ) -> Self: ...
@@ -3383,7 +3383,7 @@ class OrderLockRequest:
     @overload
     def __new__(
         cls,
-        fields: Mapping[str, Any] | None,
+        fields: Mapping[str, Any] | OrderLockRequest | None,
         /,
         **kwargs: Any,
     ) -> Self: ...
@@ -3419,7 +3419,7 @@ class OrderLock:
     @overload
     def __new__(
         cls,
-        fields: Mapping[str, Any] | None,
+        fields: Mapping[str, Any] | OrderLock | None,
         /,
         **kwargs: Any,
     ) -> Self: ...
@@ -3471,7 +3471,7 @@ class CreateOrderRequest:
     @overload
     def __new__(
         cls,
-        fields: Mapping[str, Any] | None,
+        fields: Mapping[str, Any] | CreateOrderRequest | None,
         /,
         **kwargs: Any,
     ) -> Self: ...
@@ -3499,7 +3499,7 @@ class OrderCreated:
     @overload
     def __new__(
         cls,
-        fields: Mapping[str, Any] | None,
+        fields: Mapping[str, Any] | OrderCreated | None,
         /,
         **kwargs: Any,
     ) -> Self: ...
@@ -3527,7 +3527,7 @@ class OrderDetails:
     @overload
     def __new__(
         cls,
-        fields: Mapping[str, Any] | None,
+        fields: Mapping[str, Any] | OrderDetails | None,
         /,
         **kwargs: Any,
     ) -> Self: ...
@@ -3603,7 +3603,7 @@ class CreatePaymentLinkRequest:
     @overload
     def __new__(
         cls,
-        fields: Mapping[str, Any] | None,
+        fields: Mapping[str, Any] | CreatePaymentLinkRequest | None,
         /,
         **kwargs: Any,
     ) -> Self: ...
@@ -3647,7 +3647,7 @@ class PaymentLink:
     @overload
     def __new__(
         cls,
-        fields: Mapping[str, Any] | None,
+        fields: Mapping[str, Any] | PaymentLink | None,
         /,
         **kwargs: Any,
     ) -> Self: ...
@@ -3679,7 +3679,7 @@ class PaymentLinkDetails:
     @overload
     def __new__(
         cls,
-        fields: Mapping[str, Any] | None,
+        fields: Mapping[str, Any] | PaymentLinkDetails | None,
         /,
         **kwargs: Any,
     ) -> Self: ...
@@ -3735,7 +3735,7 @@ class SepaDepositInfo:
     @overload
     def __new__(
         cls,
-        fields: Mapping[str, Any] | None,
+        fields: Mapping[str, Any] | SepaDepositInfo | None,
         /,
         **kwargs: Any,
     ) -> Self: ...
@@ -3779,7 +3779,7 @@ class SepaContact:
     @overload
     def __new__(
         cls,
-        fields: Mapping[str, Any] | None,
+        fields: Mapping[str, Any] | SepaContact | None,
         /,
         **kwargs: Any,
     ) -> Self: ...
@@ -3819,7 +3819,7 @@ class PartnerSepaTransferRequest:
     @overload
     def __new__(
         cls,
-        fields: Mapping[str, Any] | None,
+        fields: Mapping[str, Any] | PartnerSepaTransferRequest | None,
         /,
         **kwargs: Any,
     ) -> Self: ...
@@ -3875,7 +3875,7 @@ class UserSepaTransferRequest:
     @overload
     def __new__(
         cls,
-        fields: Mapping[str, Any] | None,
+        fields: Mapping[str, Any] | UserSepaTransferRequest | None,
         /,
         **kwargs: Any,
     ) -> Self: ...
@@ -3935,7 +3935,7 @@ class SepaTransferCreated:
     @overload
     def __new__(
         cls,
-        fields: Mapping[str, Any] | None,
+        fields: Mapping[str, Any] | SepaTransferCreated | None,
         /,
         **kwargs: Any,
     ) -> Self: ...
@@ -3963,7 +3963,7 @@ class TransferUser:
     @overload
     def __new__(
         cls,
-        fields: Mapping[str, Any] | None,
+        fields: Mapping[str, Any] | TransferUser | None,
         /,
         **kwargs: Any,
     ) -> Self: ...
@@ -4035,7 +4035,7 @@ class SepaTransferDetails:
     @overload
     def __new__(
         cls,
-        fields: Mapping[str, Any] | None,
+        fields: Mapping[str, Any] | SepaTransferDetails | None,
         /,
         **kwargs: Any,
     ) -> Self: ...
@@ -4115,7 +4115,7 @@ class TransferRequest:
     @overload
     def __new__(
         cls,
-        fields: Mapping[str, Any] | None,
+        fields: Mapping[str, Any] | TransferRequest | None,
         /,
         **kwargs: Any,
     ) -> Self: ...
@@ -4155,7 +4155,7 @@ class TransferCreated:
     @overload
     def __new__(
         cls,
-        fields: Mapping[str, Any] | None,
+        fields: Mapping[str, Any] | TransferCreated | None,
         /,
         **kwargs: Any,
     ) -> Self: ...
@@ -4183,7 +4183,7 @@ class TransferDetails:
     @overload
     def __new__(
         cls,
-        fields: Mapping[str, Any] | None,
+        fields: Mapping[str, Any] | TransferDetails | None,
         /,
         **kwargs: Any,
     ) -> Self: ...
@@ -4247,7 +4247,7 @@ class CreateUserRequest:
     @overload
     def __new__(
         cls,
-        fields: Mapping[str, Any] | None,
+        fields: Mapping[str, Any] | CreateUserRequest | None,
         /,
         **kwargs: Any,
     ) -> Self: ...
@@ -4347,7 +4347,7 @@ class CreateUserResponse:
     @overload
     def __new__(
         cls,
-        fields: Mapping[str, Any] | None,
+        fields: Mapping[str, Any] | CreateUserResponse | None,
         /,
         **kwargs: Any,
     ) -> Self: ...
@@ -4383,7 +4383,7 @@ class CreateUserWithoutKycRequest:
     @overload
     def __new__(
         cls,
-        fields: Mapping[str, Any] | None,
+        fields: Mapping[str, Any] | CreateUserWithoutKycRequest | None,
         /,
         **kwargs: Any,
     ) -> Self: ...
@@ -4455,7 +4455,7 @@ class UpdateUserRequest:
     @overload
     def __new__(
         cls,
-        fields: Mapping[str, Any] | None,
+        fields: Mapping[str, Any] | UpdateUserRequest | None,
         /,
         **kwargs: Any,
     ) -> Self: ...
@@ -4507,7 +4507,7 @@ class CreateWalletRequest:
     @overload
     def __new__(
         cls,
-        fields: Mapping[str, Any] | None,
+        fields: Mapping[str, Any] | CreateWalletRequest | None,
         /,
         **kwargs: Any,
     ) -> Self: ...
@@ -4539,7 +4539,7 @@ class Wallet:
     @overload
     def __new__(
         cls,
-        fields: Mapping[str, Any] | None,
+        fields: Mapping[str, Any] | Wallet | None,
         /,
         **kwargs: Any,
     ) -> Self: ...
@@ -4575,7 +4575,7 @@ class UserStatusEvent:
     @overload
     def __new__(
         cls,
-        fields: Mapping[str, Any] | None,
+        fields: Mapping[str, Any] | UserStatusEvent | None,
         /,
         **kwargs: Any,
     ) -> Self: ...
@@ -4607,7 +4607,7 @@ class KycFileEvent:
     @overload
     def __new__(
         cls,
-        fields: Mapping[str, Any] | None,
+        fields: Mapping[str, Any] | KycFileEvent | None,
         /,
         **kwargs: Any,
     ) -> Self: ...
@@ -4639,7 +4639,7 @@ class PoaVerificationEvent:
     @overload
     def __new__(
         cls,
-        fields: Mapping[str, Any] | None,
+        fields: Mapping[str, Any] | PoaVerificationEvent | None,
         /,
         **kwargs: Any,
     ) -> Self: ...
@@ -4671,7 +4671,7 @@ class KycVerificationEvent:
     @overload
     def __new__(
         cls,
-        fields: Mapping[str, Any] | None,
+        fields: Mapping[str, Any] | KycVerificationEvent | None,
         /,
         **kwargs: Any,
     ) -> Self: ...
@@ -4715,7 +4715,7 @@ class TransferEvent:
     @overload
     def __new__(
         cls,
-        fields: Mapping[str, Any] | None,
+        fields: Mapping[str, Any] | TransferEvent | None,
         /,
         **kwargs: Any,
     ) -> Self: ...
@@ -4771,7 +4771,7 @@ class SepaTransferEvent:
     @overload
     def __new__(
         cls,
-        fields: Mapping[str, Any] | None,
+        fields: Mapping[str, Any] | SepaTransferEvent | None,
         /,
         **kwargs: Any,
     ) -> Self: ...
@@ -4851,7 +4851,7 @@ class CryptoWithdrawalEvent:
     @overload
     def __new__(
         cls,
-        fields: Mapping[str, Any] | None,
+        fields: Mapping[str, Any] | CryptoWithdrawalEvent | None,
         /,
         **kwargs: Any,
     ) -> Self: ...
@@ -4919,7 +4919,7 @@ class CryptoDepositEvent:
     @overload
     def __new__(
         cls,
-        fields: Mapping[str, Any] | None,
+        fields: Mapping[str, Any] | CryptoDepositEvent | None,
         /,
         **kwargs: Any,
     ) -> Self: ...
@@ -4975,7 +4975,7 @@ class ExchangeEvent:
     @overload
     def __new__(
         cls,
-        fields: Mapping[str, Any] | None,
+        fields: Mapping[str, Any] | ExchangeEvent | None,
         /,
         **kwargs: Any,
     ) -> Self: ...
@@ -5043,7 +5043,7 @@ class SepaDepositEvent:
     @overload
     def __new__(
         cls,
-        fields: Mapping[str, Any] | None,
+        fields: Mapping[str, Any] | SepaDepositEvent | None,
         /,
         **kwargs: Any,
     ) -> Self: ...
@@ -5103,7 +5103,7 @@ class IbanStatusEvent:
     @overload
     def __new__(
         cls,
-        fields: Mapping[str, Any] | None,
+        fields: Mapping[str, Any] | IbanStatusEvent | None,
         /,
         **kwargs: Any,
     ) -> Self: ...
@@ -5147,7 +5147,7 @@ class OrderStatusEvent:
     @overload
     def __new__(
         cls,
-        fields: Mapping[str, Any] | None,
+        fields: Mapping[str, Any] | OrderStatusEvent | None,
         /,
         **kwargs: Any,
     ) -> Self: ...
@@ -5211,7 +5211,7 @@ class PaymentLinkEvent:
     @overload
     def __new__(
         cls,
-        fields: Mapping[str, Any] | None,
+        fields: Mapping[str, Any] | PaymentLinkEvent | None,
         /,
         **kwargs: Any,
     ) -> Self: ...
@@ -5263,7 +5263,7 @@ class CardTransactionEvent:
     @overload
     def __new__(
         cls,
-        fields: Mapping[str, Any] | None,
+        fields: Mapping[str, Any] | CardTransactionEvent | None,
         /,
         **kwargs: Any,
     ) -> Self: ...
@@ -5323,7 +5323,7 @@ class Card3dsCodeEvent:
     @overload
     def __new__(
         cls,
-        fields: Mapping[str, Any] | None,
+        fields: Mapping[str, Any] | Card3dsCodeEvent | None,
         /,
         **kwargs: Any,
     ) -> Self: ...
@@ -5375,7 +5375,7 @@ class CardActivationCodeEvent:
     @overload
     def __new__(
         cls,
-        fields: Mapping[str, Any] | None,
+        fields: Mapping[str, Any] | CardActivationCodeEvent | None,
         /,
         **kwargs: Any,
     ) -> Self: ...
@@ -5415,7 +5415,7 @@ class WalletCreatedEvent:
     @overload
     def __new__(
         cls,
-        fields: Mapping[str, Any] | None,
+        fields: Mapping[str, Any] | WalletCreatedEvent | None,
         /,
         **kwargs: Any,
     ) -> Self: ...

@@ -105,10 +105,13 @@ where
 /// How the Python binding reads a call's `fields=None, /, **kwargs` into JSON, and maps the
 /// core's errors: set by the binding when its module loads ([`set_reader`]), so that model
 /// constructors read arguments exactly as the methods do.
+/// Its last argument is the model's class name (a request object passed as `fields` must be of
+/// that class).
 pub type Reader = for<'py> fn(
     Python<'py>,
     Option<&Bound<'py, PyAny>>,
     Option<&Bound<'py, PyDict>>,
+    &str,
 ) -> PyResult<serde_json::Value>;
 /// The binding's mapping of a core error to its exception.
 pub type ToPyErr = fn(Python<'_>, &crate::Error) -> PyErr;
@@ -118,6 +121,12 @@ static READER: std::sync::OnceLock<(Reader, ToPyErr)> = std::sync::OnceLock::new
 /// Sets the binding's [`Reader`] and error mapping (once; later calls change nothing).
 pub fn set_reader(read: Reader, to_pyerr: ToPyErr) {
     let _ = READER.set((read, to_pyerr));
+}
+
+/// The Python class name of the model `T` (`CreateCardRequest`): its unqualified Rust name.
+pub fn class_name<T>() -> &'static str {
+    let full = std::any::type_name::<T>();
+    full.rsplit("::").next().unwrap_or(full)
 }
 
 /// A model's constructor (`p100.CreateCardRequest(external_user_id=..., ...)`): the arguments
@@ -135,7 +144,7 @@ pub fn construct<'py, T: serde::de::DeserializeOwned>(
             "p100: models are built through the p100 package",
         ));
     };
-    let value = read(py, fields, kwargs)?;
+    let value = read(py, fields, kwargs, class_name::<T>())?;
     crate::input::decode(&value, "fields").map_err(|e| to_pyerr(py, &e))
 }
 
