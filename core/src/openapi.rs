@@ -665,7 +665,7 @@ pub fn spec(vectors: &[(String, String)]) -> Result<Value, String> {
     }
     // The SEPA receiver rule (`validate::sepa_receiver`): names for `NATURAL`, the company for
     // `LEGAL`, neither without a receiver type (a null is a field left out).
-    let named = json!({"type": "string", "pattern": "\\S"});
+    let named = json!({"type": "string", "pattern": crate::validate::filled_pattern()});
     let absent = json!({"type": "null"});
     let receiver_rule = json!([
         {
@@ -689,9 +689,23 @@ pub fn spec(vectors: &[(String, String)]) -> Result<Value, String> {
             }
         }
     ]);
+    // What a request may send: a known receiver type or none (the SDK reads the type in any
+    // case and sends it in capitals), so that the rule above sees every type it checks.
+    let mut types: Vec<Value> = crate::models::ReceiverType::WIRE_VALUES
+        .iter()
+        .map(|t| json!(t))
+        .collect();
+    types.push(Value::Null);
     for name in ["PartnerSepaTransferRequest", "UserSepaTransferRequest"] {
-        if let Some(Value::Object(schema)) = schemas.get_mut(name) {
-            schema.insert("allOf".into(), receiver_rule.clone());
+        if let Some(schema) = schemas.get_mut(name) {
+            if let Some(Value::Object(t)) = schema.pointer_mut("/properties/receiverType") {
+                t.remove("anyOf");
+                t.insert("type".into(), json!(["string", "null"]));
+                t.insert("enum".into(), Value::Array(types.clone()));
+            }
+            if let Value::Object(schema) = schema {
+                schema.insert("allOf".into(), receiver_rule.clone());
+            }
         }
     }
     if let Some(Value::Object(c)) = schemas.get_mut("Currency") {

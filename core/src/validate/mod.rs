@@ -39,7 +39,7 @@ pub use codes::{country, date, iban, iban_compact, month_year, MONTHS, YEARS};
 pub use files::{
     kyc_files, poa_files, sniff, FileKind, MAX_KYC_FILES, MAX_POA_FILES, MAX_UPLOAD_BYTES,
 };
-pub use sepa::sepa_receiver;
+pub use sepa::{filled_pattern, sepa_receiver};
 pub use text::{
     card_label, email, external_user_id, length, non_empty, phone, pin, CARD_LABEL_CHARS,
     PIN_PATTERN,

@@ -7,6 +7,37 @@ fn filled(v: Option<&str>) -> bool {
     v.is_some_and(|s| !s.trim().is_empty())
 }
 
+/// The characters `str::trim` takes for white space (Unicode `White_Space`), as ranges.
+const WHITE_SPACE: &[(char, char)] = &[
+    ('\u{9}', '\u{d}'),
+    ('\u{20}', '\u{20}'),
+    ('\u{85}', '\u{85}'),
+    ('\u{a0}', '\u{a0}'),
+    ('\u{1680}', '\u{1680}'),
+    ('\u{2000}', '\u{200a}'),
+    ('\u{2028}', '\u{2029}'),
+    ('\u{202f}', '\u{202f}'),
+    ('\u{205f}', '\u{205f}'),
+    ('\u{3000}', '\u{3000}'),
+];
+
+/// A JSON Schema `pattern` (ECMA-262) that text matches when it holds more than white space,
+/// as a required receiver field must ([`filled`]; for the OpenAPI description).
+pub fn filled_pattern() -> String {
+    let class: String = WHITE_SPACE
+        .iter()
+        .map(|&(a, b)| {
+            let u = |c: char| format!("\\u{:04X}", u32::from(c));
+            if a == b {
+                u(a)
+            } else {
+                format!("{}-{}", u(a), u(b))
+            }
+        })
+        .collect();
+    format!("[^{class}]")
+}
+
 /// Checks the receiver fields of a SEPA transfer.
 ///
 /// * `receiver_type` absent (Level 1, closed loop): no receiver field may be set; names without
@@ -195,5 +226,23 @@ mod tests {
                 "{bad}"
             );
         }
+    }
+}
+
+#[cfg(test)]
+mod white_space {
+    use super::*;
+
+    #[test]
+    fn the_list_is_what_trim_takes_for_white_space() {
+        for c in (0..=0x10FFFF).filter_map(char::from_u32) {
+            let listed = WHITE_SPACE.iter().any(|&(a, b)| (a..=b).contains(&c));
+            assert_eq!(listed, c.is_whitespace(), "U+{:04X}", u32::from(c));
+        }
+        assert!(
+            filled_pattern().starts_with("[^\\u0009-\\u000D\\u0020"),
+            "{}",
+            filled_pattern()
+        );
     }
 }
