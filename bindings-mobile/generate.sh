@@ -116,6 +116,8 @@ fileprivate final class UniffiFutureGuard: @unchecked Sendable {
         self.freeFunc = freeFunc
     }
 
+    /// Runs Rust's cancel under the lock: it may resume the awaiting continuation from here, which
+    /// only schedules the task (that task takes this lock in `free()` after this returns).
     func cancel() {
         lock.lock()
         defer { lock.unlock() }
