@@ -22,7 +22,7 @@ const WHITE_SPACE: &[(char, char)] = &[
 ];
 
 /// A JSON Schema `pattern` (ECMA-262) that text matches when it holds more than white space,
-/// as a required receiver field must ([`filled`]; for the OpenAPI description).
+/// as a required receiver field must (for the OpenAPI description).
 pub fn filled_pattern() -> String {
     let class: String = WHITE_SPACE
         .iter()
