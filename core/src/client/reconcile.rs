@@ -22,7 +22,7 @@ use serde_json::Value;
 
 use super::{Client, Prepared};
 use crate::error::{Error, Outcome, Result};
-use crate::models::{Transaction, TransactionHistory, TransactionHistoryQuery};
+use crate::models::{ExchangeDetails, Transaction, TransactionHistory, TransactionHistoryQuery};
 use crate::transport::Body;
 use crate::Amount;
 
@@ -189,13 +189,17 @@ fn is_readable(fp: &Fingerprint, kinds: &[&str], direction: &str, t: &Transactio
         && created_ms(t).is_some()
 }
 
+/// ` (id X)` for an entry with an id, for the reasons that name it.
+fn id_note(t: &Transaction) -> String {
+    t.id.as_deref()
+        .map(|id| format!(" (id {id})"))
+        .unwrap_or_default()
+}
+
 /// Why `t`, a match that is not certain, leaves the answer open: what it lacks, or that it is
 /// stamped just before the sending (an equal operation sent a moment earlier looks the same).
 fn uncertain_reason(fp: &Fingerprint, kinds: &[&str], direction: &str, t: &Transaction) -> String {
-    let id =
-        t.id.as_deref()
-            .map(|id| format!(" (id {id})"))
-            .unwrap_or_default();
+    let id = id_note(t);
     if is_readable(fp, kinds, direction, t) {
         format!(
             "an equal operation{id} is in the history, stamped up to {} minutes before this call \
@@ -213,10 +217,7 @@ fn uncertain_reason(fp: &Fingerprint, kinds: &[&str], direction: &str, t: &Trans
 
 /// Why an exchange entry listing other money than the one sent leaves the answer open.
 fn other_money_reason(t: &Transaction) -> String {
-    let id =
-        t.id.as_deref()
-            .map(|id| format!(" (id {id})"))
-            .unwrap_or_default();
+    let id = id_note(t);
     let shown = |v: Option<String>| v.unwrap_or_else(|| "?".into());
     format!(
         "an exchange{id} is in the history from that time with {} {}, not the amount and \
@@ -559,9 +560,16 @@ impl Client {
         let (exact, otherwise): (Vec<_>, Vec<_>) =
             found.into_iter().partition(|t| !lists_other_money(fp, t));
         let mut found = exact;
+        // The details read to judge those entries, kept so that each is read once.
+        let mut read = std::collections::HashMap::new();
         if found.is_empty() && !otherwise.is_empty() {
             match self.selling_as_sent(fp, otherwise).await? {
-                Ok(kept) => found = kept,
+                Ok(kept) => {
+                    for (t, d) in kept {
+                        read.extend(t.id.clone().map(|id| (id, d)));
+                        found.push(t);
+                    }
+                }
                 Err(reason) => return Ok(Reconciliation::CannotTell { reason }),
             }
         }
@@ -571,7 +579,7 @@ impl Client {
             });
         }
         if fp.destination.is_some() && checks_destination(fp) {
-            return self.by_details(fp, &found).await;
+            return self.by_details(fp, &found, read).await;
         }
         Ok(match found.as_slice() {
             [] => Reconciliation::NotFound,
@@ -601,7 +609,14 @@ impl Client {
     /// shows another. A match whose details do not say is never ruled out; nor is one showing
     /// another destination when none shows the one sent (the API might mask or rewrite it:
     /// `NotFound` would invite sending the money again). Those answers are `CannotTell`.
-    async fn by_details(&self, fp: &Fingerprint, found: &[Transaction]) -> Result<Reconciliation> {
+    ///
+    /// `read`: the exchange details already read for some of `found`, by id (not read again).
+    async fn by_details(
+        &self,
+        fp: &Fingerprint,
+        found: &[Transaction],
+        mut read: std::collections::HashMap<String, ExchangeDetails>,
+    ) -> Result<Reconciliation> {
         if found.is_empty() {
             return Ok(Reconciliation::NotFound);
         }
@@ -622,7 +637,7 @@ impl Client {
             // An entry listed with other money was kept because its details show the sale
             // sent, gross or net of its fee; one listed with the money sent must show it as is.
             let net = lists_other_money(fp, t);
-            let seen = match self.facts_of(fp, id, net).await {
+            let seen = match self.facts_of(fp, id, net, read.remove(id)).await {
                 Ok(seen) => seen,
                 // Not an id its details endpoint knows: the entry cannot be checked.
                 Err(e) if e.status() == Some(404) => Seen::default(),
@@ -676,12 +691,13 @@ impl Client {
     /// The exchanges of `entries` (listed with other money than the one sent) whose details
     /// show that they sold the amount and currency sent; those whose details show another sale
     /// are other exchanges. `Err(reason)` when an entry cannot be ruled out (no id, details
-    /// that do not say, more than [`MAX_DETAILS`] to read).
+    /// that do not say, more than [`MAX_DETAILS`] to read). Each kept entry comes with its
+    /// details.
     async fn selling_as_sent(
         &self,
         fp: &Fingerprint,
         entries: Vec<Transaction>,
-    ) -> Result<std::result::Result<Vec<Transaction>, String>> {
+    ) -> Result<std::result::Result<Vec<(Transaction, ExchangeDetails)>, String>> {
         if entries.len() > MAX_DETAILS {
             return Ok(Err(format!(
                 "{} exchanges from that time are listed with another amount or currency than \
@@ -701,7 +717,7 @@ impl Client {
                 Err(e) => return Err(e),
             };
             match sold_as_sent(fp, &d, true) {
-                Some(true) => kept.push(t),
+                Some(true) => kept.push((t, d)),
                 Some(false) => {}
                 None => return Ok(Err(other_money_reason(&t))),
             }
@@ -710,8 +726,14 @@ impl Client {
     }
 
     /// What the details of operation `id` show of the facts the history lacks (`net`: see
-    /// [`sold_as_sent`]).
-    async fn facts_of(&self, fp: &Fingerprint, id: &str, net: bool) -> Result<Seen> {
+    /// [`sold_as_sent`]; `read`: an exchange's details, when already read).
+    async fn facts_of(
+        &self,
+        fp: &Fingerprint,
+        id: &str,
+        net: bool,
+        read: Option<ExchangeDetails>,
+    ) -> Result<Seen> {
         Ok(match fp.operation.as_str() {
             "sepa.partner_transfer" | "sepa.user_transfer" => {
                 let d = self.sepa().details(id).await?;
@@ -732,7 +754,10 @@ impl Client {
                 }
             }
             "exchange.partner_execute" | "exchange.user_execute" => {
-                let d = self.exchange().details(id).await?;
+                let d = match read {
+                    Some(d) => d,
+                    None => self.exchange().details(id).await?,
+                };
                 Seen {
                     sold: sold_as_sent(fp, &d, net),
                     destination: d.currency_to.map(|c| c.as_str().to_ascii_lowercase()),
@@ -878,7 +903,7 @@ fn checks_destination(fp: &Fingerprint) -> bool {
 /// `None`); without `net`, for an entry the history lists with the money sent, exactly the
 /// amount sent (so that an exchange whose gross less its fee happens to equal it is not taken
 /// for this one).
-fn sold_as_sent(fp: &Fingerprint, d: &crate::models::ExchangeDetails, net: bool) -> Option<bool> {
+fn sold_as_sent(fp: &Fingerprint, d: &ExchangeDetails, net: bool) -> Option<bool> {
     let currency = match &d.currency_from {
         Some(c) if !c.is_unknown() => fp
             .currency
