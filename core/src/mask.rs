@@ -157,13 +157,32 @@ fn replace_tokens(text: &str, v: &str) -> String {
         out.push_str(gap);
         // A date sent (a birth date) also stands as a token before a time: `1990-05-17T00:00Z`.
         let date_then_time = is_date(v) && tail.starts_with('T');
-        let token =
-            !word(head.chars().next_back()) && (date_then_time || !word(tail.chars().next()));
+        let token = (!word(head.chars().next_back()) || named_by_secret_key(head))
+            && (date_then_time || !word(tail.chars().next()));
         out.push_str(if token { REDACTED } else { v });
         last = end;
     }
     out.push_str(text.get(last..).unwrap_or_default());
     out
+}
+
+/// Does `head` (the text before a value) end with a word naming a secret joined to the value
+/// by `_` or `-` (`pin_`, `card-pin-`)? Such a value is a token of its own (`pin_7319`), where
+/// another word before the joint (`req_`, an id's hex segment) makes the value part of an id.
+fn named_by_secret_key(head: &str) -> bool {
+    let Some(key) = head.strip_suffix(['_', '-']) else {
+        return false;
+    };
+    let mut word: Vec<char> = key
+        .chars()
+        .rev()
+        .take_while(|c| c.is_alphabetic() || matches!(c, '_' | '-'))
+        .collect();
+    // The char before the word: a digit there glues it to more (`x9pin_`, an id).
+    let glued = key.chars().rev().nth(word.len());
+    word.reverse();
+    let word: String = word.into_iter().collect();
+    !glued.is_some_and(char::is_alphanumeric) && is_secret_key(&word)
 }
 
 /// The values of the secret fields ([`SECRET_FIELDS`]) anywhere in a JSON request body, as
@@ -720,6 +739,19 @@ mod tests {
             assert_eq!(without_values(text, &v), text);
         }
         assert_eq!(without_values("€5555€", &v), "€[REDACTED]€");
+        // Joined by `_` or `-` to a word naming a secret: the value is still the secret.
+        for (text, want) in [
+            ("pin_5555 is too simple", "pin_[REDACTED] is too simple"),
+            ("bad card-pin-5555.", "bad card-pin-[REDACTED]."),
+            ("PIN_5555", "PIN_[REDACTED]"),
+            ("token-5555", "token-[REDACTED]"),
+        ] {
+            assert_eq!(without_values(text, &v), want);
+        }
+        // ... and only then: a word that names none, or one glued to digits, keeps its id.
+        for text in ["req_5555", "card_5555", "x9pin_5555", "pin_5555x", "pin__"] {
+            assert_eq!(without_values(text, &v), text);
+        }
         // A date of birth quoted with a time.
         let born = vec!["1990-05-17".to_string()];
         assert_eq!(

@@ -932,7 +932,10 @@ async fn an_exchange_listed_with_other_money_is_judged_by_its_details() {
         // Details read to keep an entry are not read again to check where it went.
         let reads = server.received_requests().await.unwrap_or_default();
         let reads = reads.iter().filter(|r| r.url.path().contains("/details/"));
-        assert!(reads.count() <= 1, "{fields} {details:?}: details read twice");
+        assert!(
+            reads.count() <= 1,
+            "{fields} {details:?}: details read twice"
+        );
         if let Reconciliation::CannotTell { reason } = &r {
             assert!(
                 reason.contains("t-1") && reason.contains("exchange.details"),
