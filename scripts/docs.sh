@@ -125,7 +125,12 @@ if n == 0:
     sys.exit("docs: Redoc's logo URL was not found: check the page for remote assets")
 open(path, "w", encoding="utf-8").write(html)
 PY
-# Broken intra-doc links and other rustdoc warnings fail the build.
+# Broken intra-doc links and other rustdoc warnings fail the build: in the docs of the private
+# items too (what contributors read), then the public docs that are published (last, so that
+# they are the ones in target/doc: rustdoc leaves pages it did not write, so the private ones are
+# removed first).
+RUSTDOCFLAGS="-D warnings" cargo doc --quiet -p p100 --no-deps --document-private-items
+rm -rf "$target/doc/p100"
 RUSTDOCFLAGS="-D warnings" cargo doc --quiet -p p100 --no-deps
 rm -rf "$ref/rust"
 cp -r "$target/doc" "$ref/rust"

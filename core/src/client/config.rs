@@ -356,7 +356,7 @@ impl ClientBuilder {
     /// or 3/4 of the timeout when that is shorter, so that connecting gives up before the call's
     /// deadline and a connection that never opened is reported as one (`not_sent`: nothing
     /// left), not as a call whose deadline passed (`unknown`). For a custom
-    /// [`Transport`](crate::transport::Transport) that connects itself.
+    /// [`Transport`] that connects itself.
     pub fn connect_timeout_or_default(&self) -> Duration {
         let timeout = self.timeout.unwrap_or(DEFAULT_TIMEOUT);
         self.connect_timeout
