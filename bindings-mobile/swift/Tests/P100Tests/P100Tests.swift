@@ -202,10 +202,11 @@ final class P100Tests: XCTestCase, @unchecked Sendable {
     }
 
     /// `Task.cancel()` stops the call at once with `CancellationError` (it used to run to its
-    /// end, 1.5 s here), the client stays usable, and a cancelled read is not kept.
+    /// end, 6 s here), the client stays usable, and a cancelled read is not kept. The bound is
+    /// half the delay: a slow machine does not make it fail, a call that ran on does.
     func testCancellationStopsTheCallAndIsClean() async throws {
-        let c = try await client(maxRetries: 0)
-        try await control("faults", ["kind": "delay", "count": 1, "delayMs": 1500])
+        let c = try await client(maxRetries: 0, timeoutMs: 30_000)
+        try await control("faults", ["kind": "delay", "count": 1, "delayMs": 6000])
         let start = Date()
         let task = Task { try await c.partner().balances() }
         try await Task.sleep(nanoseconds: 150_000_000)
@@ -215,7 +216,7 @@ final class P100Tests: XCTestCase, @unchecked Sendable {
         guard case .failure(let error) = result, error is CancellationError else {
             return XCTFail("a cancelled call ended with \(result)")
         }
-        XCTAssertLessThan(took, 1.4, "the call ran on after Task.cancel()")
+        XCTAssertLessThan(took, 3, "the call ran on after Task.cancel()")
         _ = try await c.partner().balances()  // the client stays usable
         XCTAssertEqual(c.takeCancelled().count, 0, "a cancelled read is not kept")
         // A task cancelled before the call starts: nothing is sent.
