@@ -12,8 +12,8 @@
 //!    whole words it contains, most specific first — `crypto` with `deposit` or `withdrawal`;
 //!    `sepa` with a word of money coming in (`deposit`, `incoming`, `received`, `credit`…) →
 //!    SEPA deposit, else SEPA transfer; `iban`; `kyc` with `file`/`document`/`upload` → KYC
-//!    file; `poa`; `kyc` (verification; when the payload has none of its fields, the fields
-//!    decide); `3ds`/`three ds`/`otp`; `activation`; `card` with `transaction`/`payment` (any
+//!    file; `poa`; `kyc` (verification; when the payload has none of its fields, a KYC
+//!    file's fields make it a KYC file, another event's make it unknown); `3ds`/`three ds`/`otp`; `activation`; `card` with `transaction`/`payment` (any
 //!    other card type, `card.frozen`, is left to the fields); `payment link`/`checkout`;
 //!    `order`; `exchange`; `wallet`; `transfer`/`p2p`; `user` only with user-status words
 //!    (`user.status.changed`; `user.withdrawal.failed` is left to the fields). Case, `.`,
@@ -32,7 +32,7 @@
 //!    transfer → SEPA deposit; `destinationIban`, or `type` with `transferTitle` → SEPA
 //!    transfer; `withdrawalId`, `destination`, or `walletAddress` with `amount` → crypto
 //!    withdrawal; `id` with `sourceExternalUserId`/`destinationExternalUserId` → internal
-//!    transfer; `iban` with `status` → IBAN status; `address`/`wallet`/`walletAddress` without
+//!    transfer; `iban` with `status` `PENDING`/`APPROVED`/`REJECTED` → IBAN status; `address`/`wallet`/`walletAddress` without
 //!    `status` → wallet created; `externalUserId` with `status` `ADDED`/`ERROR` → KYC file,
 //!    `WAITING`/`APPROVED`/`REJECTED`/`QUESTIONED` → POA verification, a known user status
 //!    (`ACTIVE`…) → user status.
@@ -682,8 +682,10 @@ pub fn parse_event(body: &str) -> crate::Result<WebhookEvent> {
     };
 
     let kind = match event_type.as_deref().and_then(kind_from_type) {
-        // Every field of a KYC verification is optional: a payload with none of them is the
-        // event its fields name, if they name one (`kyc.status` around a KYC-file payload).
+        // Every field of a KYC verification is optional: a payload with none of them may be a
+        // KYC file's (`kyc.status` around `ADDED`/`ERROR`). Fields naming another event under
+        // a KYC type (a bare `status: APPROVED` reads as a POA verification) are no guess to
+        // act on: the event is unknown, its body kept.
         Some(Kind::KycVerification)
             if ![
                 "verificationStatus",
@@ -694,7 +696,11 @@ pub fn parse_event(body: &str) -> crate::Result<WebhookEvent> {
             .iter()
             .any(|k| payload.get(*k).is_some_and(|v| !v.is_null())) =>
         {
-            detect(&payload).or(Some(Kind::KycVerification))
+            match detect(&payload) {
+                None => Some(Kind::KycVerification),
+                Some(Kind::KycFile) => Some(Kind::KycFile),
+                Some(_) => None,
+            }
         }
         Some(kind) => Some(kind),
         None => detect(&payload),
@@ -886,7 +892,8 @@ fn detect(p: &Map<String, Value>) -> Option<Kind> {
     {
         return Some(Kind::Transfer);
     }
-    if has("iban") && status.is_some() {
+    // Only with an IBAN check's status: a user's or KYC file's event may carry the user's IBAN.
+    if has("iban") && status.is_some_and(|s| !IbanStatus::parse(s).is_unknown()) {
         return Some(Kind::IbanStatus);
     }
     if any(&["address", "wallet", "walletAddress"]) && status.is_none() {
@@ -951,6 +958,44 @@ mod tests {
         assert_eq!(e.name(), "kyc_file");
         let e = parse(r#"{"event_type":"kyc.status","data":{"externalUserId":"u"}}"#);
         assert_eq!(e.name(), "kyc_verification");
+        // ... but never another event: a bare status under a KYC verification type read as a
+        // POA approval, a user status or an IBAN check (outside review). Unknown, body kept.
+        for status in ["APPROVED", "REJECTED", "WAITING", "PENDING", "ACTIVE"] {
+            for extra in ["", r#","iban":"LT333130010135556427""#] {
+                let body = format!(
+                    r#"{{"event_type":"kyc.verification.status_changed","data":{{"externalUserId":"u1","status":"{status}"{extra}}}}}"#
+                );
+                let e = parse(&body);
+                assert_eq!(e.name(), "unknown", "{body}: {e:?}");
+            }
+        }
+    }
+
+    /// A user's or KYC file's event carrying the user's IBAN is not an IBAN check: only an IBAN
+    /// check's status (`PENDING`/`APPROVED`/`REJECTED`) makes `iban` + `status` one (outside
+    /// review: `ACTIVE` came out `iban_status`, so a partner waiting for the user never saw it).
+    #[test]
+    fn an_iban_beside_another_events_status_keeps_that_event() {
+        for (body, name) in [
+            (
+                r#"{"externalUserId":"u1","status":"ACTIVE","iban":"LT333130010135556427"}"#,
+                "user_status",
+            ),
+            (
+                r#"{"externalUserId":"u1","status":"ADDED","iban":"LT333130010135556427"}"#,
+                "kyc_file",
+            ),
+            (
+                r#"{"iban":"LT333130010135556427","status":"ODD"}"#,
+                "unknown",
+            ),
+            (
+                r#"{"externalUserId":"u1","status":"REJECTED","iban":"LT333130010135556427"}"#,
+                "iban_status",
+            ),
+        ] {
+            assert_eq!(parse(body).name(), name, "{body}");
+        }
     }
 
     #[test]
