@@ -357,9 +357,9 @@ impl Error {
         self
     }
     /// This error without the secret values its request sent (`values`: a PIN, a document
-    /// number, a date of birth) where a server's text reached: message, raw body, error name
-    /// ([`crate::mask::without_values`]), and no field read from a message that starts with
-    /// one (`"7319 is not a valid pin"`).
+    /// number, a date of birth) where a server's text reached: message, raw body, error name,
+    /// request id ([`crate::mask::without_values`]), and no field read from a message that
+    /// starts with one (`"7319 is not a valid pin"`), nor a code that is one.
     pub(crate) fn without_values(mut self, values: &[String]) -> Self {
         if values.is_empty() {
             return self;
@@ -367,7 +367,11 @@ impl Error {
         use crate::mask::without_values as scrub;
         let inner = &mut *self.inner;
         inner.message = scrub(&inner.message, values);
-        for text in [&mut inner.raw_body, &mut inner.error_name] {
+        for text in [
+            &mut inner.raw_body,
+            &mut inner.error_name,
+            &mut inner.request_id,
+        ] {
             *text = text.as_deref().map(|t| scrub(t, values));
         }
         if inner
@@ -376,6 +380,12 @@ impl Error {
             .is_some_and(|f| scrub(f, values) != f)
         {
             inner.field = None;
+        }
+        if inner.code.as_ref().is_some_and(|c| {
+            let text = c.to_string();
+            scrub(&text, values) != text
+        }) {
+            inner.code = None;
         }
         self
     }

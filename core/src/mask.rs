@@ -21,7 +21,9 @@
 //!   dashes (`4111 1111 1111 1111`, `4111-1111-…`), not part of a word or of a decimal number,
 //!   keep only their last 4 digits.
 //!
-//! Everything else is kept byte for byte, so the ids of an accepted operation are never lost.
+//! Before the passes, a `\u` escape of an ASCII letter or digit (`\u0034` for `4`) is written as
+//! that character, so that an escaped card number or PIN is seen (the same JSON). Everything
+//! else is kept byte for byte, so the ids of an accepted operation are never lost.
 
 /// The replacement of a masked value.
 pub const REDACTED: &str = "[REDACTED]";
@@ -80,12 +82,14 @@ pub const SECRET_FIELDS: &[&str] = &[
 const MAX_DEPTH: usize = 4;
 
 /// True when `key` names a secret (the list `SECRET_KEYS` of this module).
+/// Brackets and an index after the name count for nothing (`card[cvv]`, `pin[0]`, `cvv2`).
 pub fn is_secret_key(key: &str) -> bool {
     let k: String = key
         .chars()
-        .filter(|c| !matches!(c, '_' | '-' | '.' | ' '))
+        .filter(|c| !matches!(c, '_' | '-' | '.' | ' ' | '[' | ']'))
         .flat_map(char::to_lowercase)
         .collect();
+    let k = k.trim_end_matches(|c: char| c.is_ascii_digit());
     !k.is_empty() && SECRET_KEYS.iter().any(|s| k.ends_with(s))
 }
 
@@ -95,10 +99,16 @@ const MIN_EXACT_SECRET: usize = 16;
 
 /// `text` with every occurrence of one known secret (the client's API key, echoed by a server
 /// or a proxy) replaced by `[REDACTED]`, wherever it stands, also as JSON writes it when it
-/// escapes `/` (`\/`). Secrets shorter than 16 characters are left to [`mask_secrets`].
+/// escapes `/` (`\/`). A secret shorter than 16 characters (a test key) could also be part of
+/// an id: it is replaced only where it stands as a token of its own, as [`without_values`]
+/// does, and one shorter than 8 not at all (it would take common words with it).
 pub fn without_secret(text: &str, secret: &str) -> String {
     if secret.len() < MIN_EXACT_SECRET {
-        return text.to_string();
+        return if secret.chars().count() >= MIN_TOKEN_SECRET {
+            without_values(text, &[secret.to_string()])
+        } else {
+            text.to_string()
+        };
     }
     let mut out = text.replace(secret, REDACTED);
     if secret.contains('/') {
@@ -106,6 +116,9 @@ pub fn without_secret(text: &str, secret: &str) -> String {
     }
     out
 }
+
+/// Shortest API key [`without_secret`] replaces as a token.
+const MIN_TOKEN_SECRET: usize = 8;
 
 /// Shortest value [`without_values`] replaces (a 4-digit PIN).
 const MIN_SENT_VALUE: usize = 4;
@@ -116,15 +129,17 @@ const MIN_SENT_VALUE: usize = 4;
 /// was sent, and no key name marks it there. Values shorter than 4 characters are left alone.
 /// A token is bounded by anything but a letter, a digit, `-` or `_`: a dash-separated segment of
 /// an id (`833359e8-5555-4c01-…`, `req_…`) is part of that id, which must stay readable (a
-/// reply's `cardId` is how an accepted call is found again).
+/// reply's `cardId` is how an accepted call is found again). ASCII letters match in any case (a
+/// server may upper-case a document number), and a `/` also as JSON may escape it (`\/`).
 pub fn without_values(text: &str, values: &[String]) -> String {
     let mut out = text.to_string();
     for v in values
         .iter()
         .filter(|v| v.chars().count() >= MIN_SENT_VALUE)
     {
-        if out.contains(v.as_str()) {
-            out = replace_tokens(&out, v);
+        out = replace_tokens(&out, v);
+        if v.contains('/') {
+            out = replace_tokens(&out, &v.replace('/', "\\/"));
         }
     }
     out
@@ -145,9 +160,15 @@ fn is_date(v: &str) -> bool {
 
 fn replace_tokens(text: &str, v: &str) -> String {
     let word = |c: Option<char>| c.is_some_and(|c| c.is_alphanumeric() || c == '-' || c == '_');
+    // ASCII lower case keeps every byte where it was: the indices found in `folded` are the
+    // ones of `text`.
+    let (folded, v_folded) = (text.to_ascii_lowercase(), v.to_ascii_lowercase());
+    if !folded.contains(&v_folded) {
+        return text.to_string();
+    }
     let mut out = String::with_capacity(text.len());
     let mut last = 0;
-    for (i, _) in text.match_indices(v) {
+    for (i, _) in folded.match_indices(&v_folded) {
         let end = i + v.len();
         let (Some(head), Some(gap), Some(tail)) =
             (text.get(..i), text.get(last..i), text.get(end..))
@@ -159,7 +180,11 @@ fn replace_tokens(text: &str, v: &str) -> String {
         let date_then_time = is_date(v) && tail.starts_with('T');
         let token = (!word(head.chars().next_back()) || named_by_secret_key(head))
             && (date_then_time || !word(tail.chars().next()));
-        out.push_str(if token { REDACTED } else { v });
+        out.push_str(if token {
+            REDACTED
+        } else {
+            text.get(i..end).unwrap_or(v)
+        });
         last = end;
     }
     out.push_str(text.get(last..).unwrap_or_default());
@@ -185,7 +210,13 @@ fn named_by_secret_key(head: &str) -> bool {
     !glued.is_some_and(char::is_alphanumeric) && is_secret_key(&word)
 }
 
-/// The values of the secret fields ([`SECRET_FIELDS`]) anywhere in a JSON request body, as
+/// Is `key`, in a request body, a secret field: one of [`SECRET_FIELDS`], or any name
+/// [`is_secret_key`] takes for a secret's (`activationCode`, `threeDsCode`, `PIN`)?
+fn is_sent_secret(key: &str) -> bool {
+    SECRET_FIELDS.contains(&key) || is_secret_key(key)
+}
+
+/// The values of the secret fields ([`is_sent_secret`]) anywhere in a JSON request body, as
 /// text: what [`without_values`] keeps out of the errors of that request.
 pub fn secret_values(body: &serde_json::Value) -> Vec<String> {
     fn walk(v: &serde_json::Value, depth: usize, out: &mut Vec<String>) {
@@ -196,10 +227,8 @@ pub fn secret_values(body: &serde_json::Value) -> Vec<String> {
             serde_json::Value::Object(map) => {
                 for (k, v) in map {
                     match v {
-                        serde_json::Value::String(s) if SECRET_FIELDS.contains(&k.as_str()) => {
-                            out.push(s.clone())
-                        }
-                        serde_json::Value::Number(n) if SECRET_FIELDS.contains(&k.as_str()) => {
+                        serde_json::Value::String(s) if is_sent_secret(k) => out.push(s.clone()),
+                        serde_json::Value::Number(n) if is_sent_secret(k) => {
                             out.push(n.to_string())
                         }
                         other => walk(other, depth + 1, out),
@@ -237,11 +266,55 @@ pub fn mask_secrets(text: &str) -> String {
 /// Most extra rounds of [`mask_secrets`].
 const MAX_ROUNDS: usize = 8;
 
-/// One round of masking: loose, keyed, loose again, card numbers. Loose before the keyed pass
+/// One round of masking: escaped letters and digits written out, then loose, keyed, loose
+/// again, card numbers. Loose before the keyed pass
 /// too: a key whose value the keyed pass swallows into another (a stray quote, an unbalanced
 /// bracket) is still seen by its word.
 fn mask_round(text: &str) -> String {
-    mask_card_numbers(&mask_loose(&mask_keyed(&mask_loose(text), 0)))
+    mask_card_numbers(&mask_loose(&mask_keyed(
+        &mask_loose(&unescape_alphanumerics(text)),
+        0,
+    )))
+}
+
+/// `text` with each `\u` escape of an ASCII letter or digit written as the character
+/// (`\u0034111…` is a card number); an escaped backslash before a `u` (`\\u0034`) is no escape.
+/// Text without such an escape comes back as it is.
+fn unescape_alphanumerics(text: &str) -> std::borrow::Cow<'_, str> {
+    if !text.contains("\\u") {
+        return text.into();
+    }
+    let b = text.as_bytes();
+    let mut out = String::with_capacity(text.len());
+    let (mut copied, mut i) = (0, 0);
+    while let Some(&c) = b.get(i) {
+        if c != b'\\' {
+            i += 1;
+            continue;
+        }
+        let decoded = (b.get(i + 1) == Some(&b'u'))
+            .then(|| b.get(i + 2..i + 6))
+            .flatten()
+            .filter(|h| h.iter().all(u8::is_ascii_hexdigit))
+            .and_then(|h| std::str::from_utf8(h).ok())
+            .and_then(|h| u8::from_str_radix(h, 16).ok())
+            .filter(u8::is_ascii_alphanumeric);
+        match decoded {
+            Some(ch) => {
+                out.push_str(slice(text, copied..i));
+                out.push(char::from(ch));
+                i += 6;
+                copied = i;
+            }
+            // Any other escape, `\\` included, is skipped whole.
+            None => i += 2,
+        }
+    }
+    if copied == 0 {
+        return text.into();
+    }
+    out.push_str(slice(text, copied..));
+    out.into()
 }
 
 fn is_word_byte(b: u8) -> bool {
@@ -412,7 +485,7 @@ fn mask_keyed(text: &str, depth: usize) -> String {
         }
         let is_key = matches!(b.get(after), Some(b':' | b'='));
         if is_key && is_secret_key(&key) {
-            let vstart = skip_ws(b, after + 1);
+            let vstart = skip_ws(b, past_separator(b, after));
             if is_quoted_secret_key(b, text, vstart) {
                 // `cvv="pin": 5813`: the "value" is the next secret key; it is masked in turn.
                 i = vstart;
@@ -463,6 +536,15 @@ fn mask_keyed(text: &str, depth: usize) -> String {
     }
     out.push_str(slice(text, copied..));
     out
+}
+
+/// Index past the separator at `at` (`:` or `=`, or Ruby's and PHP's `=>`).
+fn past_separator(b: &[u8], at: usize) -> usize {
+    if b.get(at) == Some(&b'=') && b.get(at + 1) == Some(&b'>') {
+        at + 2
+    } else {
+        at + 1
+    }
 }
 
 /// The byte before index `i`, if any.
@@ -571,7 +653,7 @@ fn mask_loose(text: &str) -> String {
             i = j;
             continue;
         }
-        let vstart = skip_noise(sep + 1);
+        let vstart = skip_noise(past_separator(b, sep));
         if matches!(b.get(vstart), Some(b'{' | b'[')) {
             // Keys inside an object or array value are looked at one by one.
             i = j;
@@ -748,6 +830,16 @@ mod tests {
         ] {
             assert_eq!(without_values(text, &v), want);
         }
+        // Any case of ASCII letters; a `/` as JSON may escape it.
+        let doc = vec!["ab1234567".to_string(), "AB/123456".to_string()];
+        assert_eq!(
+            without_values("doc AB1234567 used; Ab1234567x", &doc),
+            "doc [REDACTED] used; Ab1234567x"
+        );
+        assert_eq!(
+            without_values(r#"{"m":"document AB\/123456"}"#, &doc),
+            r#"{"m":"document [REDACTED]"}"#
+        );
         // ... and only then: a word that names none, or one glued to digits, keeps its id.
         for text in ["req_5555", "card_5555", "x9pin_5555", "pin_5555x", "pin__"] {
             assert_eq!(without_values(text, &v), text);
@@ -767,6 +859,43 @@ mod tests {
     }
 
     use super::*;
+
+    #[test]
+    fn escaped_letters_and_digits_are_read_as_such_and_nothing_else_changes() {
+        assert_eq!(unescape_alphanumerics(r"a\u0034b\u0041"), "a4bA");
+        for kept in [
+            r"\u0022", r"\\u0034", r"\u00e9", r"\u+034", r"\u00", "plain",
+        ] {
+            assert_eq!(unescape_alphanumerics(kept), kept);
+        }
+        assert_eq!(
+            mask_secrets(r#"{"n":"\u0034111111111111111"}"#),
+            r#"{"n":"************1111"}"#
+        );
+    }
+
+    #[test]
+    fn bracketed_and_indexed_keys_name_their_secret() {
+        for key in ["card[cvv]", "pin[0]", "cvv2", "user[pesel]"] {
+            assert!(is_secret_key(key), "{key}");
+        }
+        for key in ["card[id]", "v2", "[]", "label"] {
+            assert!(!is_secret_key(key), "{key}");
+        }
+        assert_eq!(
+            mask_secrets(r#"{"cvv"=>"987", pin => 5813}"#),
+            r#"{"cvv"=>"[REDACTED]", pin => "[REDACTED]"}"#
+        );
+    }
+
+    #[test]
+    fn api_keys_shorter_than_16_are_removed_as_tokens_from_8() {
+        assert_eq!(
+            without_secret("key k-12345678 unknown; k-12345678x", "k-12345678"),
+            "key [REDACTED] unknown; k-12345678x"
+        );
+        assert_eq!(without_secret("key k-1 unknown", "k-1"), "key k-1 unknown");
+    }
 
     const SECRETS: &[&str] = &["4111111111111111", "987", "5813", "AB1234567", "1990-05-17"];
 

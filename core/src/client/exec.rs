@@ -111,7 +111,8 @@ pub fn build_http_request(config: &Config, prepared: &Prepared) -> HttpRequest {
     }
 }
 
-/// The request id a server may send back, from the usual headers.
+/// The request id a server may send back, from the usual headers, through
+/// [`crate::mask::mask_secrets`] (a header is a server's text too).
 pub fn request_id(resp: &HttpResponse) -> Option<String> {
     [
         "x-request-id",
@@ -122,7 +123,7 @@ pub fn request_id(resp: &HttpResponse) -> Option<String> {
     ]
     .iter()
     .find_map(|h| resp.header(h))
-    .map(str::to_string)
+    .map(crate::mask::mask_secrets)
 }
 
 /// `Retry-After`: seconds, or an HTTP date (the time left until then; zero when past).

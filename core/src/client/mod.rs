@@ -286,9 +286,8 @@ impl Client {
                     }
                     if log.wants(AttemptOutcome::Succeeded) {
                         let key = config.api_key.expose();
-                        let id = exec::request_id(&resp).map(|id| {
-                            crate::mask::without_secret(&crate::mask::mask_secrets(&id), key)
-                        });
+                        let id =
+                            exec::request_id(&resp).map(|id| crate::mask::without_secret(&id, key));
                         let ok = AttemptOutcome::Succeeded;
                         log.emit(&record(attempt, ok, Some(resp.status), id, None, None));
                     }

@@ -62,16 +62,18 @@ impl ResponseMeta {
     }
 
     /// The metadata of a 2xx reply after `attempts` attempts that took `elapsed`; no header
-    /// value shows `api_key`, should a header echo it (`x-echo: x-api-key=…`).
+    /// value shows `api_key`, should a header echo it (`x-echo: x-api-key=…`), nor another
+    /// secret ([`crate::mask::mask_secrets`]: `x-debug: cvv=987`).
     pub(crate) fn of(
         resp: &crate::transport::HttpResponse,
         elapsed: Duration,
         attempts: u32,
         api_key: &str,
     ) -> Self {
-        let clean = |v: &str| crate::mask::without_secret(v, api_key);
+        let clean = |v: &str| crate::mask::without_secret(&crate::mask::mask_secrets(v), api_key);
         ResponseMeta {
-            request_id: super::exec::request_id(resp).map(|id| clean(&id)),
+            request_id: super::exec::request_id(resp)
+                .map(|id| crate::mask::without_secret(&id, api_key)),
             status: resp.status,
             headers: resp
                 .headers

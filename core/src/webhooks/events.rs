@@ -606,10 +606,10 @@ macro_rules! webhook_event_enum {
                 match self {
                     $( WebhookEvent::$variant(e) => f.debug_tuple(stringify!($variant)).field(e).finish(), )+
                     // The raw body of an unrecognised event may hold anything, secrets
-                    // included: only its size is shown.
+                    // included: only its size is shown; its type is a sender's text, masked.
                     WebhookEvent::Unknown { event_type, raw } => f
                         .debug_struct("Unknown")
-                        .field("event_type", event_type)
+                        .field("event_type", &event_type.as_deref().map(crate::mask::mask_secrets))
                         .field("raw", &format_args!("<{} bytes>", raw.len()))
                         .finish(),
                 }
