@@ -69,11 +69,9 @@ impl Verifier {
         body: &Bound<'py, PyAny>,
     ) -> PyResult<Bound<'py, PyAny>> {
         let py = body.py();
-        let text = body_text(body)?;
-        let event = self
-            .inner
-            .verify_and_parse(authorization, &text)
-            .map_err(|e| to_pyerr(py, &e))?;
+        // The sender first: an unauthenticated request is refused as such, whatever its body.
+        self.verify(py, authorization)?;
+        let event = parse_event(&body_text(body)?).map_err(|e| to_pyerr(py, &e))?;
         event.into_bound_py_any(py)
     }
 

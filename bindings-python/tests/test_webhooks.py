@@ -61,6 +61,16 @@ def test_the_token_is_not_in_a_traceback_that_records_locals(body: str) -> None:
         assert "verify" in shown  # the SDK's frames are there, without the token
 
 
+@pytest.mark.parametrize("body", [b"{\xff}", 123, "not json"])
+def test_the_sender_is_checked_before_the_body(body: object) -> None:
+    """An unauthenticated request is refused as such (a 401) whatever its body, by the
+    verifier as by the function: the verifier read the body first (a DecodeError, a 400)."""
+    with pytest.raises(p100.WebhookUnauthorizedError):
+        webhooks.Verifier(TOKEN).verify_and_parse("wrong", body)  # type: ignore[arg-type]
+    with pytest.raises(p100.WebhookUnauthorizedError):
+        webhooks.verify_and_parse("wrong", body, TOKEN)  # type: ignore[arg-type]
+
+
 def test_empty_token_is_a_config_error() -> None:
     with pytest.raises(p100.ConfigError):
         webhooks.verify(TOKEN, "")

@@ -89,6 +89,12 @@ test("verifyAndParseWebhook and WebhookVerifier", () => {
   assert.equal(v.verify("tok-secret"), undefined);
   assert.equal(v.verifyAndParse("Bearer tok-secret", body).data.status, "ACTIVE");
   assert.throws(() => v.verify(null), WebhookUnauthorizedError);
+  // The sender is checked before the body is read, as by verifyAndParseWebhook: an
+  // unauthenticated request is a 401 whatever it sent (it was a DecodeError, a 400).
+  for (const bad of [Buffer.from([0x7b, 0xff, 0x7d]), 123, "not json"]) {
+    assert.throws(() => v.verifyAndParse("wrong", bad), WebhookUnauthorizedError);
+    assert.throws(() => verifyAndParseWebhook("wrong", "tok", bad), WebhookUnauthorizedError);
+  }
   assert.ok(!String(v).includes("tok-secret"));
   v.free();
 });
