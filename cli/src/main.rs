@@ -6,10 +6,13 @@
 //! * `p100 listen --forward-to URL` — forwards the sandbox's webhook deliveries to a local URL;
 //! * `p100 trigger <event>` — makes the sandbox emit any webhook event;
 //! * `p100 webhooks verify --token T` — checks a delivery read on stdin;
+//! * `p100 reconcile` — looks for a call that may have happened (its fingerprint, on stdin) in
+//!   the transaction history;
 //! * `p100 completions bash|zsh|fish`.
 //!
 //! Errors print one line (kind, code, field, outcome, message) on stderr and exit with 1 (2 for
-//! a usage error: a flag, field or value refused before anything was sent).
+//! a usage error: a flag, field or value refused before anything was sent; 4 when the call may
+//! have happened: outcome `unknown` or `accepted`).
 
 mod fields;
 mod listen;
@@ -44,6 +47,15 @@ enum Cmd {
     /// Webhook tools.
     #[command(subcommand)]
     Webhooks(WebhooksCmd),
+    /// Looks for a call that may have happened in the transaction history: reads the
+    /// fingerprint an error printed (JSON, on stdin or `--fingerprint`) and prints
+    /// `{"result": "found", "id", "status"}`, `{"result": "not_found"}` or
+    /// `{"result": "cannot_tell", "reason"}`.
+    Reconcile {
+        /// The fingerprint as JSON (read from stdin when not given).
+        #[arg(long)]
+        fingerprint: Option<String>,
+    },
     /// Prints a shell completion script (`p100 completions bash > /etc/bash_completion.d/p100`).
     Completions {
         /// The shell.
@@ -202,11 +214,16 @@ fn call_command() -> Command {
 }
 
 fn command() -> Command {
-    Cli::command().subcommand(call_command())
+    Cli::command()
+        .subcommand(call_command())
+        .mut_subcommand("reconcile", connection_args)
 }
 
 fn main() -> ExitCode {
-    let matches = command().get_matches();
+    let matches = match command().try_get_matches() {
+        Ok(m) => m,
+        Err(e) => return usage_error(e),
+    };
     let rt = match tokio::runtime::Builder::new_multi_thread()
         .enable_all()
         .build()
@@ -219,6 +236,7 @@ fn main() -> ExitCode {
     };
     let result = match matches.subcommand() {
         Some(("call", m)) => rt.block_on(call(m)),
+        Some(("reconcile", m)) => rt.block_on(reconcile(m)),
         _ => match Cli::from_arg_matches(&matches) {
             Ok(cli) => rt.block_on(run(cli)),
             Err(e) => e.exit(),
@@ -233,15 +251,46 @@ fn main() -> ExitCode {
     }
 }
 
-/// The exit code of a command that ended in `e`: 2 for a usage error (a flag, field or value
-/// refused before anything was sent: fix the command), else 1 (the call, the network or the
-/// API failed).
+/// clap's refusal of the command line, without the value it refused when that is a bare word
+/// (`p100 webhooks verify whsec_…`, `p100 call sk_live_…`: a token or key put in the wrong
+/// place would be printed back, into the terminal's scrollback and CI logs). A flag it does
+/// not know (`--ammount`) is shown, with its suggestion.
+fn usage_error(e: clap::Error) -> ExitCode {
+    use clap::error::{ContextKind, ContextValue, ErrorKind};
+    let refused = match e.kind() {
+        ErrorKind::UnknownArgument => e.get(ContextKind::InvalidArg),
+        ErrorKind::InvalidSubcommand => e.get(ContextKind::InvalidSubcommand),
+        _ => None,
+    };
+    match refused {
+        Some(ContextValue::String(word)) if !word.starts_with('-') => {
+            eprintln!(
+                "error: an unexpected argument was given (not shown: a value in the wrong \
+                 place may be a key or a token); see 'p100 --help'"
+            );
+            ExitCode::from(USAGE)
+        }
+        _ => e.exit(),
+    }
+}
+
+/// The exit code of a command that ended in `e`: 2 for a usage error (a flag, field, value or
+/// setting refused before anything was sent: fix the command), 4 when the call may have
+/// happened (outcome `unknown` or `accepted`: do not send it again before checking), else 1
+/// (the call, the network or the API failed, and nothing happened).
 fn exit_code(e: &p100::Error) -> u8 {
-    let usage = e.kind() == p100::ErrorKind::Validation
-        && e.status().is_none()
+    let usage = matches!(
+        e.kind(),
+        p100::ErrorKind::Validation | p100::ErrorKind::Config
+    ) && e.status().is_none()
         && e.outcome() == p100::Outcome::NotSent;
     if usage {
         USAGE
+    } else if matches!(
+        e.outcome(),
+        p100::Outcome::Unknown | p100::Outcome::Accepted
+    ) {
+        MAY_HAVE_HAPPENED
     } else {
         1
     }
@@ -249,6 +298,10 @@ fn exit_code(e: &p100::Error) -> u8 {
 
 /// The exit code of a usage error, as clap's own.
 const USAGE: u8 = 2;
+
+/// The exit code of a call that may have happened, or happened but whose result could not be
+/// delivered: never send it again without checking (`p100 reconcile`).
+const MAY_HAVE_HAPPENED: u8 = 4;
 
 /// The error line, then, for a call that may have happened (outcome unknown or accepted), its
 /// fingerprint: what to look for in the transaction history before sending it again.
@@ -269,8 +322,43 @@ fn report(e: &p100::Error) {
 /// (`FAILED`, `EXPIRED`): the call itself worked, what it started did not.
 const FINAL_NOT_SUCCESS: u8 = 3;
 
-/// The exit code of a command stopped by Ctrl-C (128 + SIGINT), as shells report it.
-const INTERRUPTED: u8 = 130;
+/// The exit code of a command stopped by a signal: 128 + its number, as shells report it
+/// (130 for Ctrl-C).
+fn interrupted_code(signal: i32) -> ExitCode {
+    ExitCode::from(u8::try_from(128 + signal).unwrap_or(130))
+}
+
+/// The first of Ctrl-C (SIGINT), SIGTERM (`kill`, `timeout`, a CI job cancelled) or SIGHUP (the
+/// terminal closed): its name and number. A signal the platform cannot listen to never comes.
+async fn interrupted() -> (&'static str, i32) {
+    #[cfg(unix)]
+    {
+        use tokio::signal::unix::{signal, SignalKind};
+        let listen = |kind: SignalKind| signal(kind).ok();
+        let (mut term, mut hup) = (
+            listen(SignalKind::terminate()),
+            listen(SignalKind::hangup()),
+        );
+        async fn next(s: &mut Option<tokio::signal::unix::Signal>) {
+            match s {
+                Some(s) => {
+                    s.recv().await;
+                }
+                None => std::future::pending().await,
+            }
+        }
+        tokio::select! {
+            _ = tokio::signal::ctrl_c() => ("Ctrl-C", 2),
+            () = next(&mut term) => ("SIGTERM", 15),
+            () = next(&mut hup) => ("SIGHUP", 1),
+        }
+    }
+    #[cfg(not(unix))]
+    {
+        let _ = tokio::signal::ctrl_c().await;
+        ("Ctrl-C", 2)
+    }
+}
 
 /// One line: `p100: error: api P412 (field amount, outcome rejected, HTTP 400, request r-1): …`.
 pub fn error_line(e: &p100::Error) -> String {
@@ -305,6 +393,8 @@ async fn run(cli: Cli) -> p100::Result<ExitCode> {
         Cmd::Listen(a) => listen::listen(a).await,
         Cmd::Trigger(a) => listen::trigger(a).await,
         Cmd::Webhooks(WebhooksCmd::Verify { token, reveal }) => verify(&token, reveal),
+        // Handled in `main`, with the connection options.
+        Cmd::Reconcile { .. } => Ok(ExitCode::from(USAGE)),
         Cmd::Completions { shell } => {
             let mut script = Vec::new();
             clap_complete::generate(shell, &mut command(), "p100", &mut script);
@@ -370,9 +460,11 @@ fn parse_fields(
         }
         let mut own = |name: &str| -> p100::Result<Option<String>> {
             if flag == name {
-                return it.next().cloned().map(Some).ok_or_else(|| {
-                    p100::Error::validation(name.trim_start_matches('-'), "needs a value")
-                });
+                let field = name.trim_start_matches('-');
+                return match it.next() {
+                    Some(v) => value_not_flag(field, v).map(|()| Some(v.clone())),
+                    None => Err(p100::Error::validation(field, "needs a value")),
+                };
             }
             Ok(flag.strip_prefix(&format!("{name}=")).map(str::to_string))
         };
@@ -408,6 +500,7 @@ fn parse_fields(
                 let v = it.next().ok_or_else(|| {
                     p100::Error::validation(name, "needs a value (--field value)")
                 })?;
+                value_not_flag(name, v)?;
                 (name.to_string(), v.clone())
             }
         };
@@ -421,6 +514,22 @@ fn parse_fields(
                 "is given twice: which value is meant cannot be known",
             ));
         }
+    }
+    Ok(())
+}
+
+/// A value that is a flag (`--transfer-title $EMPTY --wait`: the shell dropped the empty value)
+/// is refused: taken as the value, it would send a money call with the wrong field and without
+/// the option. A value that really starts with `--` is written `--field=--value`.
+fn value_not_flag(field: &str, value: &str) -> p100::Result<()> {
+    if value.starts_with("--") {
+        return Err(p100::Error::validation(
+            field,
+            format!(
+                "needs a value, and the next argument is a flag (write --{field}=VALUE for a \
+                 value that starts with --)"
+            ),
+        ));
     }
     Ok(())
 }
@@ -444,9 +553,18 @@ fn read_json(source: &str) -> p100::Result<Map<String, Value>> {
 
 fn client(m: &ArgMatches) -> p100::Result<p100::Client> {
     let get = |k: &str| m.get_one::<String>(k).cloned();
+    let from_flag = |k: &str| m.value_source(k) == Some(clap::parser::ValueSource::CommandLine);
+    // A flag beats the environment, as in every SDK: `--environment staging` is not overridden
+    // by a `P100_BASE_URL` exported for another purpose (an app's production settings), which
+    // would send the call elsewhere than the command says.
+    let base_url = if from_flag("environment") && !from_flag("base-url") {
+        None
+    } else {
+        get("base-url")
+    };
     let settings = Settings {
         api_key: get("api-key").map(Into::into),
-        base_url: get("base-url"),
+        base_url,
         environment: get("environment"),
         user_agent: Some(USER_AGENT.into()),
         ..Settings::default()
@@ -557,26 +675,29 @@ async fn call(m: &ArgMatches) -> p100::Result<ExitCode> {
     // the client (`take_cancelled`), and reported with its outcome and fingerprint.
     let input = Value::Object(input);
     let call = ops::call(&c, op.route.name, &input, files);
-    // One listener for the whole command: a Ctrl-C between the call and `--wait` is not lost.
-    let ctrl_c = tokio::signal::ctrl_c();
-    tokio::pin!(ctrl_c);
+    // One listener for the whole command: a signal between the call and `--wait` is not lost.
+    let signal = interrupted();
+    tokio::pin!(signal);
     let result = tokio::select! {
         result = call => result?,
-        _ = &mut ctrl_c => {
+        (name, number) = &mut signal => {
             match c.take_cancelled().into_iter().next() {
                 Some(e) => report(&e),
                 None if op.route.method.is_idempotent_read() => {
-                    eprintln!("p100: interrupted (Ctrl-C)")
+                    eprintln!("p100: interrupted ({name})")
                 }
                 None => eprintln!(
-                    "p100: interrupted (Ctrl-C) before a request that could be processed left \
+                    "p100: interrupted ({name}) before a request that could be processed left \
                      (outcome not_sent)"
                 ),
             }
-            return Ok(ExitCode::from(INTERRUPTED));
+            return Ok(interrupted_code(number));
         }
     };
-    print_secret_json(&result, opts.reveal);
+    // What the call did is delivered, or said on stderr: never lost with a wrong exit status.
+    let changes = !op.route.method.is_idempotent_read();
+    let mut out = Output::default();
+    out.result(&result, opts.reveal, changes);
     if let Some(options) = wait_options {
         let id = ops::wait_id(op.group)
             .and_then(|k| result.get(k))
@@ -598,23 +719,104 @@ async fn call(m: &ArgMatches) -> p100::Result<ExitCode> {
                          follow it by its id",
                         op.group
                     );
-                    return Ok(ExitCode::FAILURE);
+                    return Ok(ExitCode::from(MAY_HAVE_HAPPENED));
                 }
             },
-            _ = &mut ctrl_c => {
+            (name, number) = &mut signal => {
                 eprintln!(
-                    "p100: stopped waiting (Ctrl-C); {} {id} was accepted and is not final yet",
+                    "p100: stopped waiting ({name}); {} {id} was accepted and is not final yet",
                     op.group
                 );
-                return Ok(ExitCode::from(INTERRUPTED));
+                return Ok(interrupted_code(number));
             }
         };
-        print_secret_json(&last, opts.reveal);
+        out.result(&last, opts.reveal, false);
         if !success {
             // Final, and not a success (FAILED, EXPIRED): a script must be able to tell.
             return Ok(ExitCode::from(FINAL_NOT_SUCCESS));
         }
     }
+    Ok(out.exit_code())
+}
+
+/// A call's results on stdout. A reader that went away (`| head -1`) gets nothing more, and the
+/// exit status stays the call's own (a `--wait` that ends `FAILED` is still 3). Any other failure
+/// (a full disk) puts the result on stderr instead; for a call that changed something the exit
+/// status is then 4: it happened, and its result did not reach stdout.
+#[derive(Default)]
+struct Output {
+    reader_gone: bool,
+    lost: bool,
+}
+
+impl Output {
+    fn result(&mut self, v: &Value, reveal: bool, changes: bool) {
+        if self.reader_gone {
+            return;
+        }
+        let text = format!("{}\n", secret_json_text(v, reveal));
+        let mut stdout = std::io::stdout().lock();
+        match stdout
+            .write_all(text.as_bytes())
+            .and_then(|()| stdout.flush())
+        {
+            Ok(()) => {}
+            Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => self.reader_gone = true,
+            Err(e) => {
+                eprintln!(
+                    "p100: error: the output could not be written on stdout ({e}); the result \
+                     follows here{}",
+                    if changes {
+                        ": the call was made, do not send it again"
+                    } else {
+                        ""
+                    }
+                );
+                eprint!("{text}");
+                self.lost |= changes;
+                self.reader_gone = true;
+            }
+        }
+    }
+
+    fn exit_code(&self) -> ExitCode {
+        if self.lost {
+            ExitCode::from(MAY_HAVE_HAPPENED)
+        } else {
+            ExitCode::SUCCESS
+        }
+    }
+}
+
+/// `p100 reconcile`: the fingerprint (from `--fingerprint` or stdin) looked for in the history.
+async fn reconcile(m: &ArgMatches) -> p100::Result<ExitCode> {
+    let text = match m.get_one::<String>("fingerprint") {
+        Some(t) => t.clone(),
+        None => {
+            let mut s = String::new();
+            std::io::stdin().read_to_string(&mut s).map_err(|e| {
+                p100::Error::validation("fingerprint", format!("stdin could not be read: {e}"))
+            })?;
+            s
+        }
+    };
+    // The line the CLI prints after an error is accepted as it is.
+    let json = text
+        .trim()
+        .rsplit_once("fingerprint: ")
+        .map_or(text.trim(), |(_, j)| j);
+    let fp: p100::client::Fingerprint = serde_json::from_str(json).map_err(|e| {
+        p100::Error::validation(
+            "fingerprint",
+            format!(
+                "must be the fingerprint JSON an error printed ({:?} error at column {})",
+                e.classify(),
+                e.column()
+            ),
+        )
+    })?;
+    let answer = client(m)?.reconcile_fingerprint(&fp).await?;
+    print_json(&serde_json::to_value(&answer).unwrap_or_default());
     Ok(ExitCode::SUCCESS)
 }
 
@@ -661,8 +863,13 @@ fn print_json(v: &Value) {
 /// in every error and log unless `--reveal` asked for them: the typed secret fields
 /// ([`p100::mask::SECRET_FIELDS`]) by name, then whatever the text masking finds.
 pub(crate) fn print_secret_json(v: &Value, reveal: bool) {
+    out_line(&secret_json_text(v, reveal));
+}
+
+/// The text [`print_secret_json`] prints.
+fn secret_json_text(v: &Value, reveal: bool) -> String {
     if reveal {
-        return print_json(v);
+        return serde_json::to_string_pretty(v).unwrap_or_else(|_| v.to_string());
     }
     fn redact(v: &mut Value) {
         match v {
@@ -682,7 +889,7 @@ pub(crate) fn print_secret_json(v: &Value, reveal: bool) {
     let mut v = v.clone();
     redact(&mut v);
     let text = serde_json::to_string_pretty(&v).unwrap_or_else(|_| v.to_string());
-    out_line(&p100::mask::mask_secrets(&text));
+    p100::mask::mask_secrets(&text)
 }
 
 /// Writes a line on stdout; a reader that went away (`p100 call … | head`) ends the program

@@ -68,6 +68,21 @@ impl Sandbox {
         child.wait_with_output().expect("p100 ends")
     }
 
+    /// How many times the sandbox ran `operation` (`GET /_sandbox/ops`).
+    pub fn ops(&self, operation: &str) -> u64 {
+        let host = self.url.trim_start_matches("http://");
+        let mut s = std::net::TcpStream::connect(host).expect("the sandbox accepts");
+        let request = format!(
+            "GET /_sandbox/ops HTTP/1.1\r\nhost: {host}\r\nx-api-key: {KEY}\r\nconnection: close\r\n\r\n"
+        );
+        s.write_all(request.as_bytes()).expect("sent");
+        let mut reply = String::new();
+        s.read_to_string(&mut reply).expect("a reply");
+        let body = reply.split("\r\n\r\n").nth(1).expect("a body");
+        let ops: serde_json::Value = serde_json::from_str(body).expect("JSON");
+        ops["ops"][operation].as_u64().unwrap_or(0)
+    }
+
     /// `POST <url><path>` with a JSON body over a plain socket (the sandbox's controls);
     /// returns the reply, which must be a 2xx.
     pub fn post(&self, path: &str, body: &str) -> String {
