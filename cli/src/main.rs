@@ -840,13 +840,15 @@ async fn follow(
     };
     let result = ops::wait(c, group, id, options).await;
     let elapsed = started.elapsed().as_secs_f64();
-    let status = result
-        .as_ref()
-        .ok()
-        .and_then(|(v, _)| v.get("status"))
-        .and_then(Value::as_str)
-        .unwrap_or("?")
-        .to_string();
+    let status = match &result {
+        Ok((v, _)) => v
+            .get("status")
+            .and_then(Value::as_str)
+            .unwrap_or("?")
+            .to_string(),
+        // The error that follows says why (still PENDING at the timeout, a poll refused…).
+        Err(_) => "not final".to_string(),
+    };
     match &spinner {
         Some(s) => s.finish_with_message(format!("{group} {id}: {status} after {elapsed:.1} s")),
         None => eprintln!("p100: {group} {id}: {status} after {elapsed:.1} s"),

@@ -254,6 +254,11 @@ fn wait_timeout_with_outcome_accepted_says_do_not_send_again_with_the_id() {
     );
     // Accepted: it happened (exit 4, stop 37; 1 before).
     assert_eq!(o.status.code(), Some(4), "{err}");
+    // The progress line says the state is not final (it said `?`).
+    assert!(
+        err.contains(&format!("sepa {id}: not final after")),
+        "{err}"
+    );
 }
 
 // ---------------------------------------------------------------------------------------------
