@@ -5,9 +5,7 @@ use std::io::{BufRead, BufReader};
 use std::process::{Command, Stdio};
 
 mod common;
-use common::{stderr, stdout, Sandbox, BIN};
-
-const IBAN: &str = "DE89370400440532013000";
+use common::{stderr, stdout, transfer_args, Sandbox, BIN};
 
 /// A KYC user (created, documents uploaded, verification added): can have cards.
 fn verified_user(sb: &Sandbox, user: &str) {
@@ -52,24 +50,6 @@ fn verified_user(sb: &Sandbox, user: &str) {
     ]);
     assert!(o.status.success(), "kyc add-verification: {}", stderr(&o));
     std::fs::remove_dir_all(&dir).ok();
-}
-
-fn transfer_args<'a>(title: &'a str, extra: &[&'a str]) -> Vec<&'a str> {
-    let mut v = vec![
-        "call",
-        "sepa",
-        "partner-transfer",
-        "--amount",
-        "1.00",
-        "--currency",
-        "eur",
-        "--destination-iban",
-        IBAN,
-        "--transfer-title",
-        title,
-    ];
-    v.extend_from_slice(extra);
-    v
 }
 
 /// Runs `cmd` with a stdout pipe whose reader is gone (`p100 … | head -0`): returns the exit

@@ -7,28 +7,9 @@ use std::process::{Command, Stdio};
 use std::time::Duration;
 
 mod common;
-use common::{stderr, stdout, Sandbox, BIN};
+use common::{stderr, stdout, transfer_args, Sandbox, BIN};
 
-const IBAN: &str = "DE89370400440532013000";
 const TRANSFER: &str = "sepa.partner_transfer";
-
-fn transfer_args<'a>(title: &'a str, extra: &[&'a str]) -> Vec<&'a str> {
-    let mut v = vec![
-        "call",
-        "sepa",
-        "partner-transfer",
-        "--amount",
-        "1.00",
-        "--currency",
-        "eur",
-        "--destination-iban",
-        IBAN,
-        "--transfer-title",
-        title,
-    ];
-    v.extend_from_slice(extra);
-    v
-}
 
 /// An explicit `--environment` is not overridden by a `P100_BASE_URL` in the environment (it
 /// was: `--environment staging` went to whatever `P100_BASE_URL` named, production included).

@@ -7,6 +7,26 @@ use std::process::{Child, Command, Output, Stdio};
 
 pub const BIN: &str = env!("CARGO_BIN_EXE_p100");
 pub const KEY: &str = "cli-test-key";
+pub const IBAN: &str = "DE89370400440532013000";
+
+/// `call sepa partner-transfer` of 1.00 EUR to [`IBAN`] titled `title`, then `extra`.
+pub fn transfer_args<'a>(title: &'a str, extra: &[&'a str]) -> Vec<&'a str> {
+    let mut v = vec![
+        "call",
+        "sepa",
+        "partner-transfer",
+        "--amount",
+        "1.00",
+        "--currency",
+        "eur",
+        "--destination-iban",
+        IBAN,
+        "--transfer-title",
+        title,
+    ];
+    v.extend_from_slice(extra);
+    v
+}
 
 /// A running `p100 sandbox`, stopped on drop.
 pub struct Sandbox {
