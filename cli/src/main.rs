@@ -494,6 +494,21 @@ fn parse_fields(
                 format!("a value without its --<field>{after}"),
             ));
         };
+        let option = name.split_once('=').map_or(name, |(n, _)| n);
+        // clap takes everything after the operation's first field for fields.
+        if matches!(option, "api-key" | "base-url" | "environment") {
+            return Err(p100::Error::validation(
+                option,
+                "is an option of the command, not a field: give it before the fields \
+                 (`p100 call --base-url URL sepa partner-transfer --amount …`)",
+            ));
+        }
+        if matches!(option, "help" | "h") {
+            return Err(p100::Error::validation(
+                option,
+                "comes before the fields: `p100 call <group> <operation> --help` lists them",
+            ));
+        }
         let (name, value) = match name.split_once('=') {
             Some((n, v)) => (n.to_string(), v.to_string()),
             None => {

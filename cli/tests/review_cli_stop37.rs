@@ -226,3 +226,23 @@ fn reconcile_finds_a_transfer_whose_reply_was_lost() {
     assert_eq!(o.status.code(), Some(2), "{}", stderr(&o));
     assert!(stderr(&o).contains("fingerprint"), "{}", stderr(&o));
 }
+
+/// The command's options given after the fields are named as such, and the key not echoed
+/// (`--base-url` there was refused as "baseUrl: is not a known field here").
+#[test]
+fn options_after_the_fields_are_named_as_options() {
+    let sb = Sandbox::start();
+    for (option, args) in [
+        ("api-key", ["--api-key", "sk_MYSECRET_0123456789"]),
+        ("base-url", ["--base-url", "http://127.0.0.1:9"]),
+        ("help", ["--help", "x"]),
+    ] {
+        let mut all = vec!["call", "partner", "transactions", "--month", "1"];
+        all.extend(args);
+        let o = sb.p100(&all);
+        let err = stderr(&o);
+        assert_eq!(o.status.code(), Some(2), "{err}");
+        assert!(err.contains(&format!("{option}: ")), "{err}");
+        assert!(!err.contains("MYSECRET"), "{err}");
+    }
+}
