@@ -369,8 +369,9 @@ impl Client {
     }
 
     /// The escape hatch: sends any call with auth, retries and error mapping, for endpoints
-    /// the SDK does not model yet. `path` starts with `/v1/`; `method` is GET, POST, PATCH or
-    /// DELETE. Only GET is retried after an ambiguous failure.
+    /// the SDK does not model yet. `path` starts with `/v1/` and has no `.` or `..` segment
+    /// (a `ValidationError` naming `path` otherwise); `method` is GET, POST, PATCH or DELETE.
+    /// Only GET is retried after an ambiguous failure.
     pub async fn request(
         &self,
         method: &str,
@@ -379,10 +380,24 @@ impl Client {
     ) -> Result<serde_json::Value> {
         let m = Method::parse(method)
             .ok_or_else(|| Error::validation("method", "must be GET, POST, PATCH or DELETE"))?;
-        if !path.starts_with('/') || path.contains("://") || path.chars().any(char::is_whitespace) {
+        // Under `/v1/` and staying there: a `..` segment (or `%2e%2e`) would reach a path of
+        // the host outside the API, or outside the prefix of a base URL behind a gateway, with
+        // the API key.
+        let segments = path.split(['?', '#']).next().unwrap_or_default().split('/');
+        let dots = |s: &str| {
+            let s = s.to_ascii_lowercase().replace("%2e", ".");
+            s == "." || s == ".."
+        };
+        if !path.starts_with("/v1/")
+            || path.contains("://")
+            || path.chars().any(char::is_whitespace)
+            || path.contains('\\')
+            || segments.into_iter().any(dots)
+        {
             return Err(Error::validation(
                 "path",
-                "must be a path starting with / (e.g. /v1/partner/balances)",
+                "must be an API path starting with /v1/, without . or .. segments (e.g. \
+                 /v1/partner/balances)",
             ));
         }
         let mut prepared = Prepared {

@@ -1,6 +1,7 @@
-//! Secrets a hostile or careless server sends back, found by an outside review (stop 37): each
-//! case is a reply that put a secret into an error's `Display`, `Debug`, raw body, request id or
-//! log record, or into `ResponseMeta`. Every check here failed before its fix.
+//! Defects found by outside reviews (stop 37). Mostly secrets a hostile or careless server
+//! sends back: each case is a reply that put a secret into an error's `Display`, `Debug`, raw
+//! body, request id or log record, or into `ResponseMeta`; last, the escape hatch's paths.
+//! Every check here failed before its fix.
 
 use std::sync::Arc;
 
@@ -189,4 +190,32 @@ fn an_unknown_webhooks_type_is_masked_in_debug() {
         !shown.contains("4111111111111111") && !shown.contains("987"),
         "{shown}"
     );
+}
+
+/// The escape hatch stays under `/v1/`: `..` segments (plain or percent-encoded) reached other
+/// paths of the host, the API key with them (`/v1/../_sandbox/ops` was answered).
+#[tokio::test]
+async fn the_escape_hatch_sends_nothing_outside_v1() {
+    let (server, c, _logs) = setup(KEY, 200, "{}", &[]).await;
+    for path in [
+        "/v1/../_sandbox/ops",
+        "/v1/%2e%2e/_sandbox/ops",
+        "/v1/%2E%2e/x",
+        "/v1/./partner/balances",
+        "/_sandbox/ops",
+        "/v2/partner/balances",
+        "/v1\\..\\x",
+    ] {
+        let e = c.request("GET", path, None).await.unwrap_err();
+        assert_eq!(e.field(), Some("path"), "{path}: {e}");
+        assert_eq!(e.outcome(), p100::Outcome::NotSent, "{path}");
+    }
+    let sent = server.received_requests().await.unwrap_or_default();
+    assert!(sent.is_empty(), "{} requests went out", sent.len());
+    // Dots inside a segment or a query are no traversal.
+    assert!(c
+        .request("GET", "/v1/partner/balances?x=../y", None)
+        .await
+        .is_ok());
+    assert!(c.request("GET", "/v1/a..b/c", None).await.is_ok());
 }
