@@ -28,6 +28,19 @@ let js = `"use strict";
 // The resource groups (client.partner, client.sepa, …): every method calls the wasm's one entry,
 // Client.__call(operation, args); the core reads the arguments and does the call.
 const CLIENT = Symbol("p100.client");
+const { ConfigError } = require("./errors.cjs");
+
+/** A client that was freed (\`free()\`, or the end of its \`using\` block) is refused with a
+ *  ConfigError, outcome "not_sent", as every failure is a P100Error (wasm-bindgen's own check
+ *  throws a plain Error, "null pointer passed to rust"). */
+function usable(client) {
+  if (client.__wbg_ptr === 0) {
+    throw new ConfigError("this client was freed (free(), or its using block ended): make another", {
+      kind: "config",
+      outcome: "not_sent",
+    });
+  }
+}
 
 // An error rejects the call's promise from inside the runtime, so the stack it was made with
 // holds only the package's frames. It gets its stack again here, inside an async function that
@@ -36,6 +49,7 @@ const CLIENT = Symbol("p100.client");
 // inside the SDK (kind "internal") keeps its own frames after the caller's.
 async function call(client, operation, args) {
   try {
+    usable(client);
     return await client.__call(operation, args);
   } catch (e) {
     throw withCaller(e, call);
@@ -90,10 +104,21 @@ function install(Client) {
     const method = {
       async [name](...args) {
         try {
+          usable(this);
           return await native.apply(this, args);
         } catch (e) {
           throw withCaller(e, method);
         }
+      },
+    }[name];
+    Object.defineProperty(Client.prototype, name, { configurable: true, writable: true, value: method });
+  }
+  for (const name of ["withOptions", "recording"]) {
+    const native = Client.prototype[name];
+    const method = {
+      [name](...args) {
+        usable(this);
+        return native.apply(this, args);
       },
     }[name];
     Object.defineProperty(Client.prototype, name, { configurable: true, writable: true, value: method });

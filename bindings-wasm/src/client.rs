@@ -2,6 +2,7 @@
 //! escape hatch and `reconcile`. The resource groups (`client.users`, …) are in [`crate::groups`].
 
 use std::future::Future;
+use std::rc::Rc;
 
 use js_sys::{Promise, Reflect};
 use p100::client::{Settings, Unit, WaitSettings};
@@ -74,18 +75,42 @@ struct CallOptions {
     headers: Option<std::collections::BTreeMap<String, String>>,
 }
 
+/// The `abort` listener `withOptions({ signal })` puts on the caller's `AbortSignal`, removed
+/// when the last client and the last call using it are gone. Without the removal, one
+/// long-lived signal (a server's shutdown signal, given to a `withOptions` per request) would
+/// keep a listener per client for ever.
+pub(crate) struct SignalListener {
+    signal: JsValue,
+    listener: Closure<dyn FnMut()>,
+}
+
+impl Drop for SignalListener {
+    fn drop(&mut self) {
+        let remove = Reflect::get(&self.signal, &JsValue::from_str("removeEventListener"))
+            .ok()
+            .and_then(|f| f.dyn_into::<js_sys::Function>().ok());
+        if let Some(remove) = remove {
+            let listener = self.listener.as_ref();
+            let _ = remove.call2(&self.signal, &JsValue::from_str("abort"), listener);
+        }
+    }
+}
+
+/// What `take_signal` found: the core's signal, and the listener that fires it.
+type TakenSignal = (Option<p100::AbortSignal>, Option<SignalListener>);
+
 /// `withOptions({ signal })`: the JS `AbortSignal` as the core's [`p100::AbortSignal`] (fired
 /// by the signal's `abort` event, or at once when it is already aborted), and the options
 /// without it for the rest of the reading. Anything else than an `AbortSignal` is a
 /// `ValidationError` naming `signal`.
-fn take_signal(options: JsValue) -> Result<(JsValue, Option<p100::AbortSignal>), p100::Error> {
+fn take_signal(options: JsValue) -> Result<(JsValue, TakenSignal), p100::Error> {
     if !options.is_object() {
-        return Ok((options, None));
+        return Ok((options, (None, None)));
     }
     let key = JsValue::from_str("signal");
     let signal = Reflect::get(&options, &key).unwrap_or(JsValue::UNDEFINED);
     if signal.is_undefined() || signal.is_null() {
-        return Ok((options, None));
+        return Ok((options, (None, None)));
     }
     let not_a_signal = || p100::Error::validation("signal", "must be an AbortSignal");
     let aborted = Reflect::get(&signal, &JsValue::from_str("aborted"))
@@ -97,19 +122,26 @@ fn take_signal(options: JsValue) -> Result<(JsValue, Option<p100::AbortSignal>),
         .and_then(|f| f.dyn_into::<js_sys::Function>().ok())
         .ok_or_else(not_a_signal)?;
     let abort = p100::AbortSignal::new();
+    let mut held = None;
     if aborted {
         abort.abort();
     } else {
         let fire = abort.clone();
-        let listener = Closure::once_into_js(move || fire.abort());
+        let listener = Closure::<dyn FnMut()>::new(move || fire.abort());
         let once = js_sys::Object::new();
         let _ = Reflect::set(&once, &JsValue::from_str("once"), &JsValue::TRUE);
-        add.call3(&signal, &JsValue::from_str("abort"), &listener, &once)
-            .map_err(|_| not_a_signal())?;
+        add.call3(
+            &signal,
+            &JsValue::from_str("abort"),
+            listener.as_ref(),
+            &once,
+        )
+        .map_err(|_| not_a_signal())?;
+        held = Some(SignalListener { signal, listener });
     }
     let rest = js_sys::Object::assign(&js_sys::Object::new(), options.unchecked_ref());
     let _ = Reflect::delete_property(&rest, &key);
-    Ok((rest.into(), Some(abort)))
+    Ok((rest.into(), (Some(abort), held)))
 }
 
 /// The options of `waitFor`.
@@ -176,11 +208,15 @@ pub(crate) fn wait_options(value: JsValue, id: &str) -> Result<p100::WaitOptions
 #[wasm_bindgen]
 pub struct Client {
     inner: p100::Client,
+    /// The listener on the `AbortSignal` this client's calls follow, if any: shared by the
+    /// clients made from this one and held by each call until it ends.
+    signal: Option<Rc<SignalListener>>,
 }
 
 impl Client {
-    pub(crate) fn inner(&self) -> &p100::Client {
-        &self.inner
+    /// The core client, and what a call must hold while it runs (see [`SignalListener`]).
+    pub(crate) fn for_call(&self) -> (p100::Client, Option<Rc<SignalListener>>) {
+        (self.inner.clone(), self.signal.clone())
     }
 }
 
@@ -262,7 +298,10 @@ impl Client {
                 connect_timeout,
             }))
         };
-        Ok(Client { inner: b.build()? })
+        Ok(Client {
+            inner: b.build()?,
+            signal: None,
+        })
     }
 
     /// A client sharing this one's connections, with other timeout or retry settings:
@@ -272,12 +311,16 @@ impl Client {
         &self,
         #[wasm_bindgen(unchecked_param_type = "RequestOptions")] options: JsValue,
     ) -> Result<Client, JsValue> {
-        let inner = self.inner.clone();
-        guarded(move || Self::build_with_options(&inner, options))
+        let (inner, signal) = self.for_call();
+        guarded(move || Self::build_with_options(&inner, signal, options))
     }
 
-    fn build_with_options(inner: &p100::Client, options_value: JsValue) -> Result<Client, Error> {
-        let (options_value, abort) = take_signal(options_value)?;
+    fn build_with_options(
+        inner: &p100::Client,
+        signal: Option<Rc<SignalListener>>,
+        options_value: JsValue,
+    ) -> Result<Client, Error> {
+        let (options_value, (abort, listener)) = take_signal(options_value)?;
         let o: CallOptions = options(options_value)?;
         let mut opts = Settings {
             timeout: o.timeout_ms,
@@ -286,9 +329,15 @@ impl Client {
             ..Settings::default()
         }
         .request_options(Unit::Millis)?;
+        // A signal given here replaces this client's (the core does the same).
+        let signal = match (&abort, listener) {
+            (Some(_), listener) => listener.map(Rc::new),
+            (None, _) => signal,
+        };
         opts.abort = abort;
         Ok(Client {
             inner: inner.with_options(opts),
+            signal,
         })
     }
 
@@ -298,6 +347,7 @@ impl Client {
     pub fn recording(&self) -> Client {
         Client {
             inner: self.inner.recorded(),
+            signal: self.signal.clone(),
         }
     }
 
@@ -330,8 +380,9 @@ impl Client {
         #[wasm_bindgen(unchecked_param_type = "string")] path: JsValue,
         #[wasm_bindgen(unchecked_optional_param_type = "JsonValue")] body: JsValue,
     ) -> Promise {
-        let c = self.inner.clone();
+        let (c, signal) = self.for_call();
         spawn(async move {
+            let _signal = signal;
             let method = text(&method, "method")?;
             let path = text(&path, "path")?;
             let body = if body.is_undefined() {
@@ -361,8 +412,9 @@ impl Client {
         &self,
         #[wasm_bindgen(unchecked_param_type = "Reconcilable | Fingerprint")] error: JsValue,
     ) -> Promise {
-        let c = self.inner.clone();
+        let (c, signal) = self.for_call();
         spawn(async move {
+            let _signal = signal;
             let (outcome, fp) = reconcile_input(error)?;
             let answer = c.reconcile_outcome(outcome, fp.as_ref()).await?;
             output(&answer)

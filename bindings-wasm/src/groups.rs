@@ -60,6 +60,25 @@ fn split_files(value: JsValue) -> Result<(JsValue, Vec<FileUpload>), Error> {
     Ok((rest.into(), out))
 }
 
+/// The next JS argument (`undefined` past the last).
+fn next(args: &mut js_sys::ArrayIter<'_>) -> JsValue {
+    args.next().unwrap_or(JsValue::UNDEFINED)
+}
+
+/// No argument after those the operation takes: a `{ signal }` or options object given to a
+/// call (as to `fetch`) would be ignored while the call goes out. Per-call options go through
+/// `client.withOptions(...)`.
+fn no_more(args: &mut js_sys::ArrayIter<'_>) -> Result<(), Error> {
+    if args.any(|a| !a.is_undefined()) {
+        return Err(Error::validation(
+            "arguments",
+            "more arguments than the operation takes: per-call options (signal, timeoutMs, \
+             maxRetries, headers) go through client.withOptions({ ... })",
+        ));
+    }
+    Ok(())
+}
+
 macro_rules! wasm_dispatch {
     // How a request argument is read, by the operation's shape.
     (@read upload $in:ident, $v:expr) => {
@@ -73,6 +92,7 @@ macro_rules! wasm_dispatch {
         Ok(JsValue::UNDEFINED)
     }};
     (@out $t:ident, $v:ident) => { output(&$v) };
+    (@request $in:ident, $request:expr) => { $request };
     ($(
         $(#[doc = $gdoc:literal])*
         group $group:ident $Group:ident $gjs:literal wait($($wop:ident $wout:ident $wlabel:literal $wid:ident $widw:literal)?) {
@@ -87,17 +107,19 @@ macro_rules! wasm_dispatch {
         /// JS arguments `args`: its ids, then its request (or the wait options).
         async fn dispatch(c: p100::Client, op: String, args: Array) -> Result<JsValue, Error> {
             let mut args = args.iter();
-            let mut next = move || args.next().unwrap_or(JsValue::UNDEFINED);
+            let args = &mut args;
             match op.as_str() {
                 $(
                     $(
                         concat!(stringify!($group), ".", stringify!($op)) => {
-                            $($(let $id = text(&next(), $idw)?;)+)?
+                            $($(let $id = text(&next(args), $idw)?;)+)?
+                            $(let request = wasm_dispatch!(@read $shape $in, next(args))?;)?
+                            no_more(args)?;
                             let out = c
                                 .$group()
                                 .$op(
                                     $($(&$id,)+)?
-                                    $(&wasm_dispatch!(@read $shape $in, next())?)?
+                                    $(wasm_dispatch!(@request $in, &request))?
                                 )
                                 .await?;
                             wasm_dispatch!(@out $out, out)
@@ -105,8 +127,10 @@ macro_rules! wasm_dispatch {
                     )+
                     $(
                         concat!(stringify!($group), ".wait_for") => {
-                            let id = text(&next(), $widw)?;
-                            output(&c.$group().wait_for(&id, wait_options(next(), &id)?).await?)
+                            let id = text(&next(args), $widw)?;
+                            let options = wait_options(next(args), &id)?;
+                            no_more(args).map_err(|e| e.refused_wait(&id))?;
+                            output(&c.$group().wait_for(&id, options).await?)
                         }
                     )?
                 )+
@@ -124,6 +148,10 @@ impl Client {
     /// of `js/groups.cjs` call this; not part of the package's API).
     #[wasm_bindgen(js_name = __call, skip_typescript)]
     pub fn call(&self, op: String, args: Array) -> Promise {
-        spawn(dispatch(self.inner().clone(), op, args))
+        let (c, signal) = self.for_call();
+        spawn(async move {
+            let _signal = signal;
+            dispatch(c, op, args).await
+        })
     }
 }
