@@ -216,8 +216,9 @@ fn is_sent_secret(key: &str) -> bool {
     SECRET_FIELDS.contains(&key) || is_secret_key(key)
 }
 
-/// The values of the secret fields ([`is_sent_secret`]) anywhere in a JSON request body, as
-/// text: what [`without_values`] keeps out of the errors of that request.
+/// The values of the secret fields (one of [`SECRET_FIELDS`], or any name [`is_secret_key`]
+/// takes for a secret's) anywhere in a JSON request body, as text: what [`without_values`]
+/// keeps out of the errors of that request.
 pub fn secret_values(body: &serde_json::Value) -> Vec<String> {
     fn walk(v: &serde_json::Value, depth: usize, out: &mut Vec<String>) {
         if depth > 16 {
