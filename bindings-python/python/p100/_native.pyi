@@ -5082,7 +5082,7 @@ class SepaDepositEvent:
         """Sender's name."""
     @property
     def title(self) -> str | None:
-        """Transfer title / reference (`transferTitle` accepted)."""
+        """Transfer title: the reference of Get SEPA Deposit Info that identifies the user (`transferTitle` and `reference` accepted)."""
     @property
     def status(self) -> str | None:
         """Status text, as sent."""

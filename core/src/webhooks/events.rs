@@ -315,8 +315,9 @@ model! {
         /// Sender's name.
         #[serde(default)]
         pub sender_name: Option<String>,
-        /// Transfer title / reference (`transferTitle` accepted).
-        #[serde(default, alias = "transferTitle")]
+        /// Transfer title: the reference of Get SEPA Deposit Info that identifies the user
+        /// (`transferTitle` and `reference` accepted).
+        #[serde(default, alias = "transferTitle", alias = "reference")]
         pub title: Option<String>,
         /// Status text, as sent.
         #[serde(default)]
@@ -968,6 +969,19 @@ mod tests {
                 let e = parse(&body);
                 assert_eq!(e.name(), "unknown", "{body}: {e:?}");
             }
+        }
+    }
+
+    /// The deposit's reference reaches `title` whatever its wire name (the sandbox sends
+    /// `reference`: it was lost, outside review).
+    #[test]
+    fn a_sepa_deposits_reference_is_its_title() {
+        for key in ["title", "transferTitle", "reference"] {
+            let body = format!(r#"{{"sepaDepositId":"d1","amount":"5.00","{key}":"REF-1"}}"#);
+            let WebhookEvent::SepaDeposit(d) = parse(&body) else {
+                panic!("{body}")
+            };
+            assert_eq!(d.title.as_deref(), Some("REF-1"), "{body}");
         }
     }
 

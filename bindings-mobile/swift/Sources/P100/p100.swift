@@ -7509,7 +7509,8 @@ public struct SepaDepositEvent: Equatable, Hashable {
      */
     public let senderName: String?
     /**
-     * Transfer title / reference (`transferTitle` accepted).
+     * Transfer title: the reference of Get SEPA Deposit Info that identifies the user
+     * (`transferTitle` and `reference` accepted).
      */
     public let title: String?
     /**
@@ -7543,7 +7544,8 @@ public struct SepaDepositEvent: Equatable, Hashable {
          * Sender's name.
          */senderName: String?, 
         /**
-         * Transfer title / reference (`transferTitle` accepted).
+         * Transfer title: the reference of Get SEPA Deposit Info that identifies the user
+         * (`transferTitle` and `reference` accepted).
          */title: String?, 
         /**
          * Status text, as sent.

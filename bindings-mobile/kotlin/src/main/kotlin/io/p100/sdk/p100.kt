@@ -6783,7 +6783,8 @@ data class SepaDepositEvent (
     val `senderName`: kotlin.String?
     , 
     /**
-     * Transfer title / reference (`transferTitle` accepted).
+     * Transfer title: the reference of Get SEPA Deposit Info that identifies the user
+     * (`transferTitle` and `reference` accepted).
      */
     val `title`: kotlin.String?
     , 
