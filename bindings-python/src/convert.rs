@@ -51,6 +51,9 @@ fn join(path: &str, key: &str) -> String {
     }
 }
 
+/// Most digits, and largest exponent, of a `Decimal` read (far beyond any amount's).
+const MAX_DECIMAL_DIGITS: usize = 100;
+
 /// Converts one argument value to JSON. `path` is the wire name of the field (for errors).
 pub fn to_json(value: &Bound<'_, PyAny>, path: &str, depth: usize, keys: Keys) -> PyResult<Value> {
     let py = value.py();
@@ -71,11 +74,13 @@ pub fn to_json(value: &Bound<'_, PyAny>, path: &str, depth: usize, keys: Keys) -
         if let Ok(u) = value.extract::<u64>() {
             return Ok(Value::from(u));
         }
-        // A big integer: its exact text (serde_json keeps arbitrary precision numbers).
-        let text = value.str()?.to_string();
+        // A big integer: its exact text (serde_json keeps arbitrary precision numbers). Python
+        // itself refuses to write one of more than 4,300 digits (a ValueError).
+        let out_of_range = || validation(py, field, "is an integer out of range");
+        let text = value.str().map_err(|_| out_of_range())?.to_string();
         return Number::from_str(&text)
             .map(Value::Number)
-            .map_err(|_| validation(py, field, "is an integer out of range"));
+            .map_err(|_| out_of_range());
     }
     if let Ok(f) = value.cast::<PyFloat>() {
         let number = Number::from_f64(f.value()).filter(|_| keys == Keys::Request);
@@ -84,11 +89,32 @@ pub fn to_json(value: &Bound<'_, PyAny>, path: &str, depth: usize, keys: Keys) -
             .ok_or_else(|| validation(py, field, p100::input::FLOAT_FOR_MONEY));
     }
     if let Ok(s) = value.cast::<PyString>() {
-        return Ok(Value::String(s.to_cow()?.into_owned()));
+        let text = s.to_cow().map_err(|_| {
+            validation(
+                py,
+                field,
+                "is not text that can be sent (it holds a lone surrogate, e.g. \\ud800)",
+            )
+        })?;
+        return Ok(Value::String(text.into_owned()));
     }
     if value.is_instance(p100::bindings::python::decimal_type(py)?)? {
         if !value.call_method0("is_finite")?.is_truthy()? {
             return Err(validation(py, field, "must be a finite decimal"));
+        }
+        // Plain notation below would write out every digit of `Decimal("1E+200000000")`
+        // (seconds and hundreds of MB): no amount has that many, so such a value is refused
+        // from its size first.
+        let (digits, exponent): (Bound<'_, PyTuple>, i64) = {
+            let t = value.call_method0("as_tuple")?;
+            (
+                t.getattr("digits")?.cast_into()?,
+                t.getattr("exponent")?.extract()?,
+            )
+        };
+        if digits.len() > MAX_DECIMAL_DIGITS || exponent.unsigned_abs() > MAX_DECIMAL_DIGITS as u64
+        {
+            return Err(validation(py, field, "has too many digits for an amount"));
         }
         // Plain notation, exactly as the Decimal holds it (`Decimal("1E-8")` → `0.00000001`).
         let text = py

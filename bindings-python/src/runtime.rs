@@ -178,6 +178,17 @@ fn on_main_thread(py: Python<'_>) -> PyResult<bool> {
 /// on its stack, a segmentation fault at exit. Once the gate is closed, such a thread parks
 /// for good (what CPython 3.14 itself does with daemon threads at exit).
 pub fn block(py: Python<'_>, call: Pending) -> PyResult<Py<PyAny>> {
+    // On one of the SDK's own threads (user code the SDK calls there: a handler of the `p100`
+    // logger, a `__del__`) a blocking call would block the runtime on itself: refused, before
+    // anything is sent.
+    if tokio::runtime::Handle::try_current().is_ok() {
+        let e = p100::Error::config(
+            "a blocking p100.Client call cannot run on one of the SDK's own threads (here from \
+             code the SDK called, such as a handler of the p100 logger): make it from your own \
+             thread, or use AsyncClient",
+        );
+        return Err(to_pyerr(py, &e));
+    }
     let rt = runtime();
     let Pending(call, keep) = call;
     // Before the call starts: a signal handled in this Python call would otherwise leave it
@@ -363,9 +374,11 @@ pub fn register_shutdown(m: &Bound<'_, PyModule>) -> PyResult<()> {
 
 /// Hands a finished call over to the event loop of its future (on a blocking thread of the
 /// runtime: converting the result needs the GIL). `_aio.settle` runs on the loop and skips a
-/// future cancelled meanwhile.
-fn deliver(event_loop: Py<PyAny>, future: Py<PyAny>, settle: Py<PyAny>, result: Finished) {
-    from_runtime_thread(move |py| {
+/// future cancelled meanwhile. False when the loop did not take it (closed meanwhile): nobody
+/// will see the result, which the caller then keeps.
+fn deliver(event_loop: Py<PyAny>, future: Py<PyAny>, settle: Py<PyAny>, result: Finished) -> bool {
+    let mut taken = false;
+    from_runtime_thread(|py| {
         let converted = std::panic::catch_unwind(AssertUnwindSafe(|| match result {
             Ok(Ok(out)) => out.into_py(py).map_err(|e| e.into_value(py).into_any()),
             Ok(Err(e)) => Err(to_pyerr(py, &e).into_value(py).into_any()),
@@ -385,17 +398,21 @@ fn deliver(event_loop: Py<PyAny>, future: Py<PyAny>, settle: Py<PyAny>, result: 
             pyo3::intern!(py, "call_soon_threadsafe"),
             (settle, future, ok, value),
         );
-        if let Err(e) = handed {
-            // A closed loop: nobody awaits the result any more.
-            let closed = event_loop
-                .call_method0(pyo3::intern!(py, "is_closed"))
-                .and_then(|c| c.is_truthy())
-                .unwrap_or(true);
-            if !closed {
-                e.write_unraisable(py, Some(event_loop));
+        match handed {
+            Ok(_) => taken = true,
+            Err(e) => {
+                // A closed loop: nobody awaits the result any more.
+                let closed = event_loop
+                    .call_method0(pyo3::intern!(py, "is_closed"))
+                    .and_then(|c| c.is_truthy())
+                    .unwrap_or(true);
+                if !closed {
+                    e.write_unraisable(py, Some(event_loop));
+                }
             }
         }
     });
+    taken
 }
 
 /// Longest wait for an aborted call to stop.
@@ -518,8 +535,14 @@ fn start(py: Python<'_>, call: Pending) -> PyResult<Py<PyAny>> {
             }
             *state = Handover::Finished(record);
         }
-        // Not on a runtime worker: waiting for the GIL there would stall other calls.
-        tokio::task::spawn_blocking(move || deliver(loop_ref, future_ref, settle, result));
+        // Not on a runtime worker: waiting for the GIL there would stall other calls. A loop
+        // closed before it took the result (one the caller closed with the call in flight):
+        // the call is kept as one whose caller is gone, a change of money never lost.
+        tokio::task::spawn_blocking(move || {
+            if !deliver(loop_ref, future_ref, settle, result) {
+                cancel(&handover_in_task, keep_in_task.as_ref().as_ref());
+            }
+        });
     });
     *task_slot.lock().unwrap_or_else(|e| e.into_inner()) = Some(spawned);
     Ok(handed)
