@@ -57,3 +57,13 @@ export function holds(text, secret) {
   const escaped = secret.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
   return new RegExp(`(?<![\\w-])${escaped}(?![\\w-])`).test(text);
 }
+
+/** The error `promise` rejects with (the test fails when it resolves). */
+export async function rejection(promise) {
+  try {
+    await promise;
+  } catch (e) {
+    return e;
+  }
+  throw new Error("expected a rejection");
+}

@@ -15,7 +15,7 @@ import { inspect } from "node:util";
 
 import * as p100 from "../pkg/index.mjs";
 import { Sandbox } from "../pkg/testing.mjs";
-import { holds, sandboxBinary, verifiedCardUser } from "./fixtures.mjs";
+import { holds, rejection, sandboxBinary, verifiedCardUser } from "./fixtures.mjs";
 
 const { Client, AbortError, P100Error } = p100;
 
@@ -56,15 +56,6 @@ async function world({ settleMs = 100 } = {}) {
   };
   const transfer = (amount) => ({ destinationExternalUserId: uid, amount, currency: "usdc" });
   return { sb, c, uid, ran, arrived, transfer };
-}
-
-async function rejection(promise) {
-  try {
-    await promise;
-  } catch (e) {
-    return e;
-  }
-  assert.fail("expected a rejection");
 }
 
 function isKeptUnknown(e, amount) {

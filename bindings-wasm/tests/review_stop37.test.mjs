@@ -6,7 +6,7 @@ import { getEventListeners } from "node:events";
 
 import * as p100 from "../pkg/index.mjs";
 import { Sandbox } from "../pkg/testing.mjs";
-import { sandboxBinary } from "./fixtures.mjs";
+import { rejection, sandboxBinary } from "./fixtures.mjs";
 
 const { ConfigError, ValidationError, P100Error } = p100;
 
@@ -19,15 +19,6 @@ async function sandbox() {
   const sb = await Sandbox.start({ binary: sandboxBinary, settleMs: 100 });
   sandboxes.push(sb);
   return sb;
-}
-
-async function rejection(promise) {
-  try {
-    await promise;
-  } catch (e) {
-    return e;
-  }
-  assert.fail("expected a rejection");
 }
 
 // A `{ signal }` given to a call (as to fetch) was ignored, and the transfer went out although

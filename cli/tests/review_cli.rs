@@ -381,27 +381,8 @@ fn webhooks_verify_masks_a_3ds_code_unless_revealed() {
 //     and no word: the id of a transfer that happened was lost silently.
 // ---------------------------------------------------------------------------------------------
 
-#[test]
-fn a_result_that_cannot_be_written_is_an_error() {
-    if !std::path::Path::new("/dev/full").exists() {
-        panic!("/dev/full is needed by this test (Linux)");
-    }
-    let sb = Sandbox::with_settle_ms(2000);
-    let full = std::fs::OpenOptions::new()
-        .write(true)
-        .open("/dev/full")
-        .expect("/dev/full");
-    let o = sb
-        .cmd(&transfer_args("dev full review", &[]))
-        .stdin(Stdio::null())
-        .stdout(full)
-        .output()
-        .expect("p100 runs");
-    let err = stderr(&o);
-    // The transfer was made: exit 4 with its result on stderr (stop 37; 1 before).
-    assert_eq!(o.status.code(), Some(4), "{err}");
-    assert!(err.contains("could not be written"), "{err}");
-}
+// Tested with what stop 37 added (the result on stderr, exit 4) in
+// review_cli_stop37.rs: a_money_result_that_cannot_be_written_goes_to_stderr_and_exits_4.
 
 // ---------------------------------------------------------------------------------------------
 // 11. (Noticed, no test then.) A `--wait` whose transfer ended FAILED exited 0, like one that
