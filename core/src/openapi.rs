@@ -742,7 +742,7 @@ pub fn spec(vectors: &[(String, String)]) -> Result<Value, String> {
         })))
         .collect();
 
-    Ok(json!({
+    let mut spec = json!({
         "openapi": "3.1.0",
         "info": {
             "title": "P100 Partner API",
@@ -828,7 +828,10 @@ pub fn spec(vectors: &[(String, String)]) -> Result<Value, String> {
                 }
             }
         }
-    }))
+    });
+    let fields = property_names(&spec);
+    wire_words(&mut spec, &fields);
+    Ok(spec)
 }
 
 /// One operation object.
@@ -1012,4 +1015,139 @@ fn operation(route: &Route, t: &OpTypes, g: &mut SchemaGenerator, ex: &mut Examp
         set(&mut op, "requestBody", body);
     }
     op
+}
+
+/// Every property name of the spec's schemas (the wire's names).
+fn property_names(spec: &Value) -> std::collections::BTreeSet<String> {
+    let mut out = std::collections::BTreeSet::new();
+    fn walk(v: &Value, out: &mut std::collections::BTreeSet<String>) {
+        match v {
+            Value::Object(map) => {
+                if let Some(Value::Object(props)) = map.get("properties") {
+                    out.extend(props.keys().cloned());
+                }
+                map.values().for_each(|v| walk(v, out));
+            }
+            Value::Array(items) => items.iter().for_each(|v| walk(v, out)),
+            _ => {}
+        }
+    }
+    walk(spec, &mut out);
+    out
+}
+
+/// The descriptions in the wire's words, not Rust's (they come from the models' doc comments,
+/// which every language shares): a Rust field name in backticks that is a property of the spec
+/// becomes the wire name (`` `currency_to` `` → `` `currencyTo` ``, `` `ExchangeLock::lock_id` ``
+/// → `` `ExchangeLock.lockId` ``), and rustdoc's links lose their brackets (`` [`X`] `` → `` `X` ``).
+fn wire_words(v: &mut Value, fields: &std::collections::BTreeSet<String>) {
+    match v {
+        Value::Object(map) => {
+            for (key, value) in map.iter_mut() {
+                match value {
+                    Value::String(text) if matches!(key.as_str(), "description" | "summary") => {
+                        *text = wire_text(text, fields);
+                    }
+                    // Property names and examples stay as they are.
+                    _ if matches!(key.as_str(), "examples" | "example" | "const" | "enum") => {}
+                    other => wire_words(other, fields),
+                }
+            }
+        }
+        Value::Array(items) => items.iter_mut().for_each(|v| wire_words(v, fields)),
+        _ => {}
+    }
+}
+
+fn wire_text(text: &str, fields: &std::collections::BTreeSet<String>) -> String {
+    let camel = |snake: &str| -> String {
+        let mut out = String::new();
+        for (i, part) in snake.split('_').enumerate() {
+            let mut chars = part.chars();
+            match chars.next() {
+                Some(c) if i > 0 => out.extend(c.to_uppercase().chain(chars)),
+                Some(c) => out.extend(std::iter::once(c).chain(chars)),
+                None => {}
+            }
+        }
+        out
+    };
+    let word = |code: &str| -> String {
+        let (owner, name) = match code.rsplit_once("::") {
+            Some((owner, name)) => (Some(owner), name),
+            None => (None, code),
+        };
+        let is_snake = name.contains('_')
+            && name
+                .chars()
+                .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '_');
+        let wire = camel(name);
+        match owner {
+            Some(owner) if is_snake && fields.contains(&wire) => format!("{owner}.{wire}"),
+            None if is_snake && fields.contains(&wire) => wire,
+            _ => code.to_string(),
+        }
+    };
+    // `[`X`]` and `[`X`](path)` → `X`. Odd parts are code spans (when closed).
+    let parts: Vec<&str> = text.split('`').collect();
+    let code = |i: usize| i % 2 == 1 && i + 1 < parts.len();
+    let linked = |i: usize| {
+        code(i)
+            && parts.get(i - 1).is_some_and(|p| p.ends_with('['))
+            && parts.get(i + 1).is_some_and(|p| p.starts_with(']'))
+    };
+    let mut out = String::with_capacity(text.len());
+    for (i, part) in parts.iter().enumerate() {
+        if code(i) {
+            out.push('`');
+            out.push_str(&word(part));
+            out.push('`');
+            continue;
+        }
+        let mut part: &str = part;
+        if i > 0 && linked(i - 1) {
+            part = part.strip_prefix(']').unwrap_or(part);
+            if part.starts_with('(') {
+                part = part
+                    .find(')')
+                    .and_then(|close| part.get(close + 1..))
+                    .unwrap_or(part);
+            }
+        }
+        if linked(i + 1) {
+            part = part.strip_suffix('[').unwrap_or(part);
+        }
+        if i % 2 == 1 {
+            // An unclosed backtick: kept as it was.
+            out.push('`');
+        }
+        out.push_str(part);
+    }
+    out
+}
+
+#[cfg(test)]
+mod wire_words_tests {
+    use super::wire_text;
+
+    #[test]
+    fn rust_names_become_wire_names_and_links_lose_their_brackets() {
+        let fields = ["currencyTo", "lockId"].map(String::from).into();
+        for (text, want) in [
+            ("in `currency_to`.", "in `currencyTo`."),
+            ("(`ExchangeLock::lock_id`)", "(`ExchangeLock.lockId`)"),
+            ("for [`CreateOrderRequest`].", "for `CreateOrderRequest`."),
+            ("see [`x`](crate::x) here", "see `x` here"),
+            // Not a property: as it was (an SDK method, an event name).
+            ("follow it with `wait_for`", "follow it with `wait_for`"),
+            (
+                "by the `poa_verification` webhook",
+                "by the `poa_verification` webhook",
+            ),
+            ("a lone ` backtick", "a lone ` backtick"),
+            ("[`a`] and `b_c`", "`a` and `b_c`"),
+        ] {
+            assert_eq!(wire_text(text, &fields), want, "{text}");
+        }
+    }
 }
