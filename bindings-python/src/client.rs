@@ -139,19 +139,59 @@ fn write_record(py: Python<'_>, r: &LogRecord) -> PyResult<()> {
     Ok(())
 }
 
+/// Where a setting is given: the client's constructor (a bad one is a `ConfigError`, as the
+/// core's settings say) or `with_options` (a `ValidationError`).
+#[derive(Clone, Copy)]
+enum Given {
+    Client,
+    PerCall,
+}
+
+impl Given {
+    fn refuse(self, py: Python<'_>, name: &str, why: &str) -> PyErr {
+        let e = match self {
+            Given::Client => p100::Error::config(format!("{name}: {why}")),
+            Given::PerCall => p100::Error::validation(name, why),
+        };
+        to_pyerr(py, &e)
+    }
+}
+
 /// An `int` argument as an `i64`, one beyond its range saturated: the core then refuses it as
-/// out of range, a `ConfigError` naming the argument, instead of a bare `OverflowError`.
-fn saturating_int(value: Option<&Bound<'_, PyAny>>) -> PyResult<Option<i64>> {
+/// out of range, naming the argument, instead of a bare `OverflowError`. A `bool` (an `int` to
+/// Python: `max_retries=True` is no count) or a `float` is refused the same way.
+fn saturating_int(
+    value: Option<&Bound<'_, PyAny>>,
+    name: &str,
+    given: Given,
+) -> PyResult<Option<i64>> {
     let Some(v) = value.filter(|v| !v.is_none()) else {
         return Ok(None);
     };
+    let not_an_int = || given.refuse(v.py(), name, "must be an int");
+    if v.is_instance_of::<pyo3::types::PyBool>() {
+        return Err(not_an_int());
+    }
     match v.extract::<i64>() {
         Ok(n) => Ok(Some(n)),
         Err(e) if e.is_instance_of::<pyo3::exceptions::PyOverflowError>(v.py()) => {
             Ok(Some(if v.lt(0)? { i64::MIN } else { i64::MAX }))
         }
-        Err(e) => Err(e),
+        Err(_) => Err(not_an_int()),
     }
+}
+
+/// A number of seconds (`int`, `float`); a `bool` (`timeout=True`, which Python would take
+/// for 1) or anything else is refused naming the argument.
+fn seconds(value: Option<&Bound<'_, PyAny>>, name: &str, given: Given) -> PyResult<Option<f64>> {
+    let Some(v) = value.filter(|v| !v.is_none()) else {
+        return Ok(None);
+    };
+    let not_seconds = || given.refuse(v.py(), name, "must be a number of seconds");
+    if v.is_instance_of::<pyo3::types::PyBool>() {
+        return Err(not_seconds());
+    }
+    v.extract::<f64>().map(Some).map_err(|_| not_seconds())
 }
 
 /// `with_options(timeout=, max_retries=, headers=)`: the core's per-call settings; a bad one is
@@ -199,23 +239,24 @@ macro_rules! client_class {
                 api_key: Option<String>,
                 base_url: Option<String>,
                 environment: Option<String>,
-                timeout: Option<f64>,
+                timeout: Option<&Bound<'_, PyAny>>,
                 max_retries: Option<&Bound<'_, PyAny>>,
-                retry_initial_delay: Option<f64>,
-                retry_max_delay: Option<f64>,
-                connect_timeout: Option<f64>,
+                retry_initial_delay: Option<&Bound<'_, PyAny>>,
+                retry_max_delay: Option<&Bound<'_, PyAny>>,
+                connect_timeout: Option<&Bound<'_, PyAny>>,
                 user_agent: Option<String>,
             ) -> PyResult<Self> {
+                let g = Given::Client;
                 let settings = Settings {
                     api_key: api_key.map(Into::into),
                     base_url,
                     environment,
                     user_agent,
-                    timeout,
-                    connect_timeout,
-                    max_retries: saturating_int(max_retries)?,
-                    retry_initial_delay,
-                    retry_max_delay,
+                    timeout: seconds(timeout, "timeout", g)?,
+                    connect_timeout: seconds(connect_timeout, "connect_timeout", g)?,
+                    max_retries: saturating_int(max_retries, "max_retries", g)?,
+                    retry_initial_delay: seconds(retry_initial_delay, "retry_initial_delay", g)?,
+                    retry_max_delay: seconds(retry_max_delay, "retry_max_delay", g)?,
                     headers: Vec::new(),
                 };
                 Ok($cls { shared: build(py, settings)? })
@@ -285,12 +326,13 @@ macro_rules! client_class {
             fn with_options(
                 &self,
                 py: Python<'_>,
-                timeout: Option<f64>,
+                timeout: Option<&Bound<'_, PyAny>>,
                 max_retries: Option<&Bound<'_, PyAny>>,
                 headers: Option<std::collections::BTreeMap<String, String>>,
             ) -> PyResult<Self> {
                 let headers = headers.unwrap_or_default().into_iter().collect();
-                let max_retries = saturating_int(max_retries)?;
+                let timeout = seconds(timeout, "timeout", Given::PerCall)?;
+                let max_retries = saturating_int(max_retries, "max_retries", Given::PerCall)?;
                 let settings = Settings { timeout, max_retries, headers, ..Settings::default() };
                 Ok($cls { shared: with_options(py, &self.shared, settings)? })
             }

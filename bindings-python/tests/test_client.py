@@ -94,8 +94,10 @@ def test_with_options_refuses_a_bad_setting_as_a_validation_error(sandbox: Sandb
                 c.with_options(**kwargs)  # type: ignore[arg-type]
             assert info.value.field == field
             assert info.value.outcome == "not_sent"
-        with pytest.raises(TypeError):
+        # A value of the wrong type names its option too (it was a bare TypeError).
+        with pytest.raises(p100.ValidationError) as info:
             c.with_options(max_retries="2")  # type: ignore[arg-type]
+        assert info.value.field == "max_retries"
 
 
 def test_api_key_with_whitespace_is_refused_without_echo() -> None:

@@ -104,3 +104,26 @@ def test_a_blocking_call_from_a_p100_log_handler_is_a_p100_error(
     assert seen[0].outcome == "not_sent"
     assert "AsyncClient" in str(seen[0])
     assert os.environ.get("P100_LOG") == "info"
+
+
+@pytest.mark.parametrize(
+    "options",
+    [
+        {"timeout": True},
+        {"max_retries": True},
+        {"max_retries": 2.0},
+        {"timeout": "5"},
+        {"connect_timeout": False},
+    ],
+)
+def test_client_options_of_the_wrong_type_are_refused_by_name(options: dict[str, Any]) -> None:
+    """``timeout=True`` was taken for 1 s and ``max_retries=True`` for 1 (a bool is an int to
+    Python); ``max_retries=2.0`` and ``timeout="5"`` raised a bare ``TypeError``."""
+    (name,) = options
+    with pytest.raises(p100.ConfigError, match=name):
+        p100.Client("k" * 20, "http://127.0.0.1:9", **options)
+    client = p100.Client("k" * 20, "http://127.0.0.1:9")
+    if name in ("timeout", "max_retries"):
+        with pytest.raises(p100.ValidationError) as info:
+            client.with_options(**options)
+        assert info.value.field == name
