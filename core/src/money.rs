@@ -211,9 +211,10 @@ impl Serialize for Amount {
 }
 
 /// Why a value read for an amount is refused. Without the value: the decoder never repeats
-/// what it was given (a value typed into the wrong field may be an IBAN or a PIN).
-const NOT_AN_AMOUNT: &str =
-    "is not a decimal amount (digits with an optional sign, `.` and exponent; at most 28 decimal places)";
+/// what it was given (a value typed into the wrong field may be an IBAN or a PIN). The limits
+/// are the exact decimal's: 28 digits in all (29 below 7.9 × 10^28), 28 after the point.
+pub(crate) const NOT_AN_AMOUNT: &str = "is not a decimal amount (digits with an optional sign, \
+    `.` and exponent; at most 28 digits, at most 28 after the point)";
 
 struct AmountVisitor;
 

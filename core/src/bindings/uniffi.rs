@@ -130,7 +130,7 @@ uniffi::custom_type!(Amount, String, {
         Ok(amount) => Ok(amount),
         Err(_) => Err(P100Error::from(Error::validation(
             "amount",
-            "is not an exact decimal amount (at most 28 decimal places)",
+            crate::money::NOT_AN_AMOUNT,
         ))
         .into()),
     },

@@ -98,6 +98,39 @@ public final class JavaCallersTest {
         List<P100Exception> kept = closing.takeCancelled();
         check(kept.size() == 1 && kept.get(0) instanceof P100Exception.Aborted, "kept at close: " + kept);
         check(closing.takeCancelled().isEmpty(), "taking empties the list");
+
+        // The same for a *blocking* call (outside review: close() returned at once, the blocking
+        // transfer ran on and was kept nowhere): close() cancels it, waits, and keeps it.
+        JavaClient closingBlocking = new JavaClient(key, url);
+        control(url, key, "{\"kind\":\"slow-body\",\"count\":1,\"delayMs\":5000,"
+            + "\"operation\":\"sepa.partner_transfer\"}");
+        java.util.concurrent.atomic.AtomicReference<Throwable> thrown =
+            new java.util.concurrent.atomic.AtomicReference<>();
+        Thread worker = new Thread(() -> {
+            try {
+                closingBlocking.sepa().partnerTransfer(new PartnerSepaTransferRequest(
+                    new BigDecimal("6.79"), Currency.Eur.INSTANCE, "DE89370400440532013000",
+                    "Java close blocking", null, null, null, null));
+            } catch (Throwable e) {
+                thrown.set(e);
+            }
+        });
+        worker.start();
+        Thread.sleep(1000);
+        closingBlocking.close();
+        worker.join(10_000);
+        check(!worker.isAlive(), "close() ended the blocking call");
+        check(thrown.get() instanceof java.util.concurrent.CancellationException,
+            "the blocking call was cancelled: " + thrown.get());
+        List<P100Exception> keptBlocking = closingBlocking.takeCancelled();
+        check(keptBlocking.size() == 1 && keptBlocking.get(0) instanceof P100Exception.Aborted,
+            "blocking call kept at close: " + keptBlocking);
+        try {
+            closingBlocking.partner().balances();
+            check(false, "a closed JavaClient refuses calls");
+        } catch (IllegalStateException e) {
+            check(true, "closed");
+        }
         System.out.println("java callers: " + checks + " checks passed");
     }
 }

@@ -8,8 +8,8 @@ package io.p100.sdk
  * only where it is needed (a secure card screen, the request that sends it).
  *
  * Two secrets are equal when their values are; the hash code does not depend on the value.
- * The field is `transient`: serializers that read fields by reflection (Gson, Java
- * serialization) write a `Secret` without its value.
+ * The field is `transient`: serializers that read fields by reflection (Gson) write a `Secret`
+ * without its value. It is not `java.io.Serializable`: Java serialization refuses it.
  */
 class Secret(
     @Transient private val value: String,

@@ -16361,7 +16361,7 @@ public object FfiConverterTypeAmount: FfiConverter<Amount, RustBuffer.ByValue> {
     }
 
     override fun lower(value: Amount): RustBuffer.ByValue {
-        val builtinValue = value.toPlainString()
+        val builtinValue = value.let { if (it.scale() in -100..100 && it.precision() <= 100) it.toPlainString() else it.toString() }
         return FfiConverterString.lower(builtinValue)
     }
 
@@ -16371,12 +16371,12 @@ public object FfiConverterTypeAmount: FfiConverter<Amount, RustBuffer.ByValue> {
     }
 
     override fun allocationSize(value: Amount): ULong {
-        val builtinValue = value.toPlainString()
+        val builtinValue = value.let { if (it.scale() in -100..100 && it.precision() <= 100) it.toPlainString() else it.toString() }
         return FfiConverterString.allocationSize(builtinValue)
     }
 
     override fun write(value: Amount, buf: ByteBuffer) {
-        val builtinValue = value.toPlainString()
+        val builtinValue = value.let { if (it.scale() in -100..100 && it.precision() <= 100) it.toPlainString() else it.toString() }
         FfiConverterString.write(builtinValue, buf)
     }
 }

@@ -282,6 +282,13 @@ private fun defineTests() {
         assertEq(e.kind, ErrorKind.VALIDATION, "kind")
         expectThrows<P100Exception.Validation> { parseAmount("12,5") }
         assertEq(parseAmount("0.10").toPlainString(), "0.10", "parseAmount keeps the scale")
+        // Far beyond any amount: refused naming the field, not written out digit by digit first
+        // (outside review: seconds, then IllegalArgumentException "capacity < 0").
+        for (huge in listOf("1E+1000000000", "1E-1000000000", "123456789012345678901234567890")) {
+            val request = TransferRequest(null, "u", BigDecimal(huge), Currency.Eur)
+            val h = expectThrows<P100Exception.Validation> { c.transfers().create(request) }
+            assertEq(h.field, "amount", "field of $huge")
+        }
     }
 
     test("API errors: P100Exception.Api with code, errorName and status") {
