@@ -103,8 +103,8 @@ pub fn to_json(value: &Bound<'_, PyAny>, path: &str, depth: usize, keys: Keys) -
             return Err(validation(py, field, "must be a finite decimal"));
         }
         // Plain notation below would write out every digit of `Decimal("1E+200000000")`
-        // (seconds and hundreds of MB): no amount has that many, so such a value is refused
-        // from its size first.
+        // (seconds and hundreds of MB): no amount has that many, so such a value goes as its
+        // short text (`1E+200000000`), which the core refuses as any binding's too-large amount.
         let (digits, exponent): (Bound<'_, PyTuple>, i64) = {
             let t = value.call_method0("as_tuple")?;
             (
@@ -114,7 +114,7 @@ pub fn to_json(value: &Bound<'_, PyAny>, path: &str, depth: usize, keys: Keys) -
         };
         if digits.len() > MAX_DECIMAL_DIGITS || exponent.unsigned_abs() > MAX_DECIMAL_DIGITS as u64
         {
-            return Err(validation(py, field, "has too many digits for an amount"));
+            return Ok(Value::String(value.str()?.to_string()));
         }
         // Plain notation, exactly as the Decimal holds it (`Decimal("1E-8")` → `0.00000001`).
         let text = py

@@ -5,19 +5,23 @@ use pyo3::prelude::*;
 use pyo3::types::{PyByteArray, PyBytes, PyString};
 use pyo3::IntoPyObjectExt;
 
-use crate::errors::{to_pyerr, validation};
+use crate::errors::to_pyerr;
 
-/// A webhook body as text: `str`, or UTF-8 `bytes` (what web frameworks hand over).
-fn body_text(body: &Bound<'_, PyAny>) -> PyResult<String> {
-    let py = body.py();
+/// A webhook body's bytes: `str` (as UTF-8), or `bytes` (what web frameworks hand over); the
+/// core reads them as text.
+fn body_bytes(body: &Bound<'_, PyAny>) -> Result<Vec<u8>, p100::Error> {
+    let not_text = || p100::Error::validation("body", "must be str or bytes (UTF-8 text)");
     if let Ok(s) = body.cast::<PyString>() {
-        return Ok(s.to_cow()?.into_owned());
+        return Ok(s
+            .to_cow()
+            .map_err(|_| not_text())?
+            .into_owned()
+            .into_bytes());
     }
     if body.is_instance_of::<PyBytes>() || body.is_instance_of::<PyByteArray>() {
-        let bytes: Vec<u8> = body.extract()?;
-        return p100::webhooks::body_text(bytes).map_err(|e| to_pyerr(py, &e));
+        return body.extract().map_err(|_| not_text());
     }
-    Err(validation(py, "body", "must be str or bytes"))
+    Err(not_text())
 }
 
 /// Checks an `Authorization` header value against the webhook token (constant time).
@@ -32,8 +36,10 @@ pub fn webhook_verify(py: Python<'_>, authorization: Option<&str>, token: &str) 
 #[pyfunction]
 pub fn webhook_parse<'py>(body: &Bound<'py, PyAny>) -> PyResult<(String, Bound<'py, PyAny>)> {
     let py = body.py();
-    let text = body_text(body)?;
-    let event = parse_event(&text).map_err(|e| to_pyerr(py, &e))?;
+    let text = body_bytes(body).and_then(p100::webhooks::body_text);
+    let event = text
+        .and_then(|t| parse_event(&t))
+        .map_err(|e| to_pyerr(py, &e))?;
     let name = event.name().to_string();
     Ok((name, event.into_bound_py_any(py)?))
 }
@@ -69,10 +75,10 @@ impl Verifier {
         body: &Bound<'py, PyAny>,
     ) -> PyResult<Bound<'py, PyAny>> {
         let py = body.py();
-        // The sender first: an unauthenticated request is refused as such, whatever its body.
-        self.verify(py, authorization)?;
-        let event = parse_event(&body_text(body)?).map_err(|e| to_pyerr(py, &e))?;
-        event.into_bound_py_any(py)
+        let event = self
+            .inner
+            .verify_and_read(authorization, || body_bytes(body));
+        event.map_err(|e| to_pyerr(py, &e))?.into_bound_py_any(py)
     }
 
     fn __repr__(&self) -> &'static str {

@@ -21,13 +21,13 @@ fn header(value: &JsValue) -> Result<Option<String>, Error> {
         .ok_or_else(|| Error::validation("authorization", "must be a string, null or undefined"))
 }
 
-/// The body as text: a string, or bytes (a Node `Buffer`) in UTF-8.
-fn body_text(body: &JsValue) -> Result<String, Error> {
+/// The body's bytes: a string (as UTF-8), or bytes (a Node `Buffer`), read as text by the core.
+fn body_bytes(body: &JsValue) -> Result<Vec<u8>, Error> {
     if let Some(s) = body.as_string() {
-        return Ok(s);
+        return Ok(s.into_bytes());
     }
     if let Some(bytes) = body.dyn_ref::<Uint8Array>() {
-        return webhooks::body_text(bytes.to_vec());
+        return Ok(bytes.to_vec());
     }
     Err(Error::validation(
         "body",
@@ -77,7 +77,10 @@ fn event_output(event: &p100::webhooks::WebhookEvent) -> Result<JsValue, Error> 
 pub fn parse_webhook(
     #[wasm_bindgen(unchecked_param_type = "string | Uint8Array")] body: JsValue,
 ) -> Result<JsValue, JsValue> {
-    guarded(move || event_output(&webhooks::parse_event(&body_text(&body)?)?))
+    guarded(move || {
+        let text = webhooks::body_text(body_bytes(&body)?)?;
+        event_output(&webhooks::parse_event(&text)?)
+    })
 }
 
 /// `verifyWebhook`, then `parseWebhook`.
@@ -88,9 +91,9 @@ pub fn verify_and_parse_webhook(
     #[wasm_bindgen(unchecked_param_type = "string | Uint8Array")] body: JsValue,
 ) -> Result<JsValue, JsValue> {
     guarded(move || {
-        let token = token_text(&token)?;
-        webhooks::verify_token(header(&authorization)?.as_deref(), &token)?;
-        event_output(&webhooks::parse_event(&body_text(&body)?)?)
+        let verifier = Verifier::new(token_text(&token)?)?;
+        let authorization = header(&authorization)?;
+        event_output(&verifier.verify_and_read(authorization.as_deref(), || body_bytes(&body))?)
     })
 }
 
@@ -132,10 +135,9 @@ impl WebhookVerifier {
         #[wasm_bindgen(unchecked_param_type = "string | Uint8Array")] body: JsValue,
     ) -> Result<JsValue, JsValue> {
         let inner = self.inner.clone();
-        // The sender first: an unauthenticated request is refused as such, whatever its body.
         guarded(move || {
-            inner.verify(header(&authorization)?.as_deref())?;
-            event_output(&webhooks::parse_event(&body_text(&body)?)?)
+            let authorization = header(&authorization)?;
+            event_output(&inner.verify_and_read(authorization.as_deref(), || body_bytes(&body))?)
         })
     }
 }

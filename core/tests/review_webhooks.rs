@@ -718,6 +718,12 @@ fn a_wrong_missing_or_altered_token_is_401_and_never_echoed() {
         // verify_and_parse refuses before reading the body (even a body that is not JSON).
         let err = v.verify_and_parse(h.as_deref(), "not json").unwrap_err();
         assert_eq!(err.kind(), ErrorKind::WebhookUnauthorized, "{h:?}");
+        // From bytes too: not UTF-8 and not JSON, the sender is still refused first.
+        let err = v.verify_and_read(h.as_deref(), || Ok(vec![0xff, b'{']));
+        assert_eq!(err.unwrap_err().kind(), ErrorKind::WebhookUnauthorized);
+        // Nor is the body read at all before the sender is known.
+        let unread = v.verify_and_read(h.as_deref(), || panic!("body read before the sender"));
+        assert_eq!(unread.unwrap_err().kind(), ErrorKind::WebhookUnauthorized);
     }
 }
 
@@ -806,7 +812,13 @@ fn card_and_identity_secrets_never_appear_in_debug_of_events_or_errors() {
     }
     let mut bytes = br#"{"cvv":"CVV-913","pan":"4111111111111111"}"#.to_vec();
     bytes.push(0xff);
-    let err = body_text(bytes).unwrap_err();
+    let err = body_text(bytes.clone()).unwrap_err();
+    let shown = format!("{err} {err:?}");
+    assert!(!shown.contains("CVV-913"), "{shown}");
+    // Verified, the same bytes are the same Decode error.
+    let v = Verifier::new(TOKEN).unwrap();
+    let err = v.verify_and_read(Some(TOKEN), || Ok(bytes)).unwrap_err();
+    assert_eq!(err.kind(), ErrorKind::Decode);
     let shown = format!("{err} {err:?}");
     assert!(
         !shown.contains("CVV-913") && !shown.contains("4111"),

@@ -63,6 +63,19 @@ impl Verifier {
         self.verify(authorization)?;
         parse_event(body)
     }
+
+    /// [`Verifier::verify_and_parse`] for a body a binding reads from its host's value (a
+    /// string, or the bytes web frameworks give): the sender is checked first, so an
+    /// unauthenticated request is refused as such whatever its body (even one `read` cannot
+    /// take); then `read` runs, its bytes are read as UTF-8 text ([`body_text`]) and parsed.
+    pub fn verify_and_read(
+        &self,
+        authorization: Option<&str>,
+        read: impl FnOnce() -> Result<Vec<u8>>,
+    ) -> Result<WebhookEvent> {
+        self.verify(authorization)?;
+        parse_event(&body_text(read()?)?)
+    }
 }
 
 /// A webhook body handed over as bytes (what web frameworks give), as text: bytes that are not
