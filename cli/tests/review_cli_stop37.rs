@@ -158,17 +158,27 @@ fn a_token_in_the_wrong_place_is_not_echoed() {
     assert!(stderr(&o).contains("--tokn"), "{}", stderr(&o));
 }
 
-/// SIGTERM (`timeout`, a CI job cancelled) during a money call reports what Ctrl-C reports:
-/// outcome and fingerprint, exit 143. It ended the program with nothing said.
+/// SIGTERM (`timeout`, a CI job cancelled) and SIGHUP (the terminal closed) during a money
+/// call report what Ctrl-C reports: outcome and fingerprint, exit 128 + n. They ended the
+/// program with nothing said.
 #[test]
 fn sigterm_during_a_money_call_reports_its_outcome() {
+    killed_during_a_money_call("TERM", 143);
+}
+
+#[test]
+fn sighup_during_a_money_call_reports_its_outcome() {
+    killed_during_a_money_call("HUP", 129);
+}
+
+fn killed_during_a_money_call(signal: &str, code: i32) {
     let sb = Sandbox::start();
     sb.post(
         "/_sandbox/faults",
         r#"{"kind":"delay","count":1,"delayMs":10000,"operation":"sepa.partner_transfer"}"#,
     );
     let mut child = sb
-        .cmd(&transfer_args("sigterm", &[]))
+        .cmd(&transfer_args(&format!("sig{signal}"), &[]))
         .stdin(Stdio::null())
         .stdout(Stdio::piped())
         .stderr(Stdio::piped())
@@ -177,7 +187,7 @@ fn sigterm_during_a_money_call_reports_its_outcome() {
     // The request is out well within this (the sandbox holds its reply for 10 s).
     std::thread::sleep(Duration::from_millis(1500));
     let killed = Command::new("kill")
-        .args(["-TERM", &child.id().to_string()])
+        .args([format!("-{signal}"), child.id().to_string()])
         .status()
         .expect("kill runs");
     assert!(killed.success());
@@ -187,12 +197,12 @@ fn sigterm_during_a_money_call_reports_its_outcome() {
         err.push('\n');
     }
     let status = child.wait().expect("p100 ends");
-    assert_eq!(status.code(), Some(143), "{err}");
+    assert_eq!(status.code(), Some(code), "{err}");
     // The transfer was out: `aborted`, outcome unknown, with its fingerprint (on a machine so
     // slow that it was not out yet: said so, outcome not_sent).
     assert!(
         (err.contains("outcome unknown") && err.contains("fingerprint"))
-            || err.contains("interrupted (SIGTERM) before a request"),
+            || err.contains(&format!("interrupted (SIG{signal}) before a request")),
         "{err}"
     );
 }
