@@ -17,12 +17,17 @@
 //!   quote put on different sides of a string boundary (`x"{"cvv":"987"}`,
 //!   `"\"pin = "5813"`). This pass writes `[REDACTED]` without quotes; where the keyed pass
 //!   sees the key it quotes it, so valid JSON stays valid.
+//! * **other formats**: an XML element named as a secret (`<cvv>987</cvv>`) has its text
+//!   masked; in a name/value pair (`{"name":"cvv","value":"987"}`, `{"field":"pin",
+//!   "rejectedValue":…}`, in either order) the value member is masked when the name names a
+//!   secret.
 //! * **card-number shapes**: 12 or more digits, alone or in groups joined by single spaces or
 //!   dashes (`4111 1111 1111 1111`, `4111-1111-…`), not part of a word or of a decimal number,
 //!   keep only their last 4 digits.
 //!
 //! Before the passes, a `\u` escape of an ASCII letter or digit (`\u0034` for `4`) is written as
-//! that character, so that an escaped card number or PIN is seen (the same JSON). Everything
+//! that character, so that an escaped card number or PIN is seen (the same JSON); so is a
+//! percent escape of a letter, a digit or a separator of URL-encoded text (`pin%3D5813`). Everything
 //! else is kept byte for byte, so the ids of an accepted operation are never lost.
 
 /// The replacement of a masked value.
@@ -278,17 +283,38 @@ fn mask_round(text: &str) -> String {
     )))
 }
 
+/// Bytes a percent escape is written out as before masking (besides letters and digits): the
+/// separators and delimiters of URL-encoded text and of JSON sent in a query
+/// (`pin%3D5813%26…`, `card%5Bcvv%5D%3D987`, `%7B%22cvv%22%3A…`).
+const PERCENT_DECODED: &[u8] = b"=:&[]{}\",";
+
 /// `text` with each `\u` escape of an ASCII letter or digit written as the character
-/// (`\u0034111…` is a card number); an escaped backslash before a `u` (`\\u0034`) is no escape.
-/// Text without such an escape comes back as it is.
+/// (`\u0034111…` is a card number), and each percent escape of a letter, a digit or one of
+/// [`PERCENT_DECODED`] (`%3D` is `=`); an escaped backslash before a `u` (`\\u0034`) is no
+/// escape. Text without such an escape comes back as it is.
 fn unescape_alphanumerics(text: &str) -> std::borrow::Cow<'_, str> {
-    if !text.contains("\\u") {
+    if !text.contains("\\u") && !text.contains('%') {
         return text.into();
     }
     let b = text.as_bytes();
     let mut out = String::with_capacity(text.len());
     let (mut copied, mut i) = (0, 0);
     while let Some(&c) = b.get(i) {
+        if c == b'%' {
+            let decoded = b
+                .get(i + 1..i + 3)
+                .filter(|h| h.iter().all(u8::is_ascii_hexdigit))
+                .and_then(|h| std::str::from_utf8(h).ok())
+                .and_then(|h| u8::from_str_radix(h, 16).ok())
+                .filter(|d| d.is_ascii_alphanumeric() || PERCENT_DECODED.contains(d));
+            if let Some(ch) = decoded {
+                out.push_str(slice(text, copied..i));
+                out.push(char::from(ch));
+                copied = i + 3;
+            }
+            i += if decoded.is_some() { 3 } else { 1 };
+            continue;
+        }
         if c != b'\\' {
             i += 1;
             continue;
@@ -485,7 +511,8 @@ fn mask_keyed(text: &str, depth: usize) -> String {
             }
         }
         let is_key = matches!(b.get(after), Some(b':' | b'='));
-        if is_key && is_secret_key(&key) {
+        if is_key && (is_secret_key(&key) || (is_value_key(&key) && pair_names_secret(b, text, i)))
+        {
             let vstart = skip_ws(b, past_separator(b, after));
             if is_quoted_secret_key(b, text, vstart) {
                 // `cvv="pin": 5813`: the "value" is the next secret key; it is masked in turn.
@@ -539,12 +566,96 @@ fn mask_keyed(text: &str, depth: usize) -> String {
     out
 }
 
+/// Normalised names of the member that names a field in a name/value pair
+/// (`{"name":"cvv","value":"987"}`, `{"field":"pin","rejectedValue":…}`).
+const PAIR_NAMES: &[&str] = &[
+    "name",
+    "key",
+    "field",
+    "fieldname",
+    "param",
+    "parameter",
+    "attribute",
+    "property",
+    "path",
+    "label",
+    "type",
+];
+
+/// `key` normalised as [`is_secret_key`] normalises (lower case, without `_`, `-`, `.`, spaces).
+fn normalised(key: &str) -> String {
+    key.chars()
+        .filter(|c| !matches!(c, '_' | '-' | '.' | ' '))
+        .flat_map(char::to_lowercase)
+        .collect()
+}
+
+/// Is `key` the value member of a name/value pair (`value`, `rejectedValue`, `val`)?
+fn is_value_key(key: &str) -> bool {
+    let k = normalised(key);
+    k.ends_with("value") || k == "val"
+}
+
+/// How far around a pair's value member [`pair_names_secret`] looks for its name member.
+const PAIR_REACH: usize = 256;
+
+/// Does the object around index `at` (within [`PAIR_REACH`] bytes each way, not across another
+/// object's braces) name a secret in one of its [`PAIR_NAMES`] members (`"name": "cvv"`)?
+fn pair_names_secret(b: &[u8], text: &str, at: usize) -> bool {
+    let brace = |k: &usize| matches!(b.get(*k), Some(b'{' | b'}'));
+    let Some(lo) = (at.saturating_sub(PAIR_REACH)..at)
+        .rev()
+        .find(brace)
+        .filter(|&k| b.get(k) == Some(&b'{'))
+    else {
+        return false;
+    };
+    let reach = b.len().min(at + PAIR_REACH);
+    let hi = (at..reach).find(brace).unwrap_or(reach);
+    let mut k = lo + 1;
+    while k < hi {
+        if !matches!(b.get(k), Some(b'"' | b'\'')) {
+            k += 1;
+            continue;
+        }
+        let (end, name) = scan_string(b, text, k);
+        k = end;
+        let colon = skip_ws(b, end);
+        let v = skip_ws(b, colon + 1);
+        if b.get(colon) != Some(&b':') || !matches!(b.get(v), Some(b'"' | b'\'')) {
+            continue;
+        }
+        let (vend, value) = scan_string(b, text, v);
+        if PAIR_NAMES.contains(&normalised(&name).as_str()) && is_secret_key(&value) {
+            return true;
+        }
+        k = vend;
+    }
+    false
+}
+
 /// Index past the separator at `at` (`:` or `=`, or Ruby's and PHP's `=>`).
 fn past_separator(b: &[u8], at: usize) -> usize {
     if b.get(at) == Some(&b'=') && b.get(at + 1) == Some(&b'>') {
         at + 2
     } else {
         at + 1
+    }
+}
+
+/// Index past a bracket after a word at `j`: the end of `card[cvv]` (`]`), or an index
+/// (`pin[0]`, up to 8 characters); `j` itself when neither follows.
+fn past_index(b: &[u8], j: usize) -> usize {
+    match b.get(j) {
+        Some(b']') => j + 1,
+        Some(b'[') => (j + 1..b.len().min(j + 10))
+            .take_while(|&k| {
+                b.get(k)
+                    .is_some_and(|c| c.is_ascii_alphanumeric() || *c == b']')
+            })
+            .find(|&k| b.get(k) == Some(&b']'))
+            .map_or(j, |k| k + 1),
+        _ => j,
     }
 }
 
@@ -649,8 +760,15 @@ fn mask_loose(text: &str) -> String {
         while b.get(j).copied().is_some_and(is_word_byte) {
             j += 1;
         }
-        let sep = skip_noise(j);
-        if !matches!(b.get(sep), Some(b':' | b'=')) || !is_secret_key(slice(text, i..j)) {
+        // An XML element named as a secret (`<cvv>987</cvv>`): its text is the value.
+        let element = prev(b, i) == Some(b'<') && b.get(j) == Some(&b'>');
+        let sep = if element {
+            j
+        } else {
+            skip_noise(past_index(b, j))
+        };
+        let separated = element || matches!(b.get(sep), Some(b':' | b'='));
+        if !separated || !is_secret_key(slice(text, i..j)) {
             i = j;
             continue;
         }
@@ -696,6 +814,8 @@ fn mask_loose(text: &str) -> String {
         }
         let value = slice(text, vstart..vend);
         let skip = value.is_empty()
+            // An element's text runs to its closing tag (`a <pin> is 4 digits` is prose).
+            || (element && !slice(text, skip_ws(b, vend)..).starts_with("</"))
             || matches!(value, "null" | "true" | "false")
             || value.starts_with(['{', '['])
             || slice(text, vstart..).starts_with(REDACTED);

@@ -1,0 +1,69 @@
+//! Secrets in formats other than JSON and `key=value` text: XML elements, URL-encoded forms, and
+//! name/value pairs (`{"name":"cvv","value":"987"}`). A server's error text can be any of them;
+//! each case failed before (the secret was shown as written).
+
+use p100::mask::mask_secrets;
+
+fn hidden(text: &str, secrets: &[&str]) -> String {
+    let masked = mask_secrets(text);
+    for s in secrets {
+        assert!(
+            !masked.contains(s),
+            "{s} shown in {masked:?} (from {text:?})"
+        );
+    }
+    // Idempotent, as every masking.
+    assert_eq!(mask_secrets(&masked), masked, "{text:?}");
+    masked
+}
+
+#[test]
+fn xml_elements_named_as_secrets_are_masked() {
+    let m = hidden(
+        "<card><id>c-42</id><cvv>987</cvv><pin> 5813 </pin><cardNumber>4111111111111111</cardNumber></card>",
+        &["987", "5813", "4111111111111111"],
+    );
+    // Everything else stays: the id and the elements.
+    assert!(m.contains("<id>c-42</id>") && m.contains("<cvv>"), "{m}");
+    hidden("<error><msg>bad</msg><Pin>2468</Pin></error>", &["2468"]);
+    // An element that is no secret's, and text that only looks like a tag, stay.
+    assert_eq!(mask_secrets("<amount>987</amount>"), "<amount>987</amount>");
+    assert_eq!(mask_secrets("a <pin> is 4 digits"), "a <pin> is 4 digits");
+}
+
+#[test]
+fn url_encoded_secrets_are_masked() {
+    let m = hidden(
+        "request body was pin%3D5813%26cardId%3Dc-42%26cvv%3a987",
+        &["5813", "987"],
+    );
+    assert!(m.contains("c-42"), "{m}");
+    hidden("card%5Bcvv%5D%3D987&x=1", &["987"]);
+    hidden("q=%7B%22cvv%22%3A%22987%22%7D", &["987"]);
+    // A card number written with escaped digits.
+    hidden("pan=%34111111111111111", &["111111111111"]);
+    // Percent escapes of anything else are kept as they are.
+    assert_eq!(mask_secrets("path=%2Fv1%2Fcards"), "path=%2Fv1%2Fcards");
+}
+
+#[test]
+fn name_value_pairs_naming_a_secret_are_masked() {
+    for text in [
+        r#"{"errors":[{"name":"cvv","value":"987"}]}"#,
+        r#"{"errors":[{"value":"987","name":"cvv"}]}"#,
+        r#"[{"field":"pin","value":5813,"message":"too short"}]"#
+            .replace("5813", "987")
+            .as_str(),
+        r#"{"key": "cardNumber", "value": "4111-1111-1111-1111x"}"#
+            .replace("4111-1111-1111-1111x", "987")
+            .as_str(),
+        r#"{"fieldName":"cvv","rejectedValue":"987"}"#,
+    ] {
+        let m = hidden(text, &["987"]);
+        assert!(serde_json::from_str::<serde_json::Value>(&m).is_ok(), "{m}");
+    }
+    // A pair that names no secret keeps its value, as do the values of other objects.
+    let text = r#"[{"name":"amount","value":"987"},{"name":"cvv","value":"123"}]"#;
+    let m = hidden(text, &["123"]);
+    assert!(m.contains(r#""value":"987""#), "{m}");
+}
