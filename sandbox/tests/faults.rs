@@ -551,6 +551,35 @@ async fn wrong_shape_is_valid_json_with_the_real_status() {
     sb.shutdown().await;
 }
 
+/// Through the client, a reply of the wrong shape is a `Decode` error, never an empty reply:
+/// the balances read `{"unexpected": true}` as "no balance at all".
+#[tokio::test]
+async fn wrong_shape_balances_are_a_decode_error_not_zero_balances() {
+    let sb = sandbox().await;
+    let c = sb.client();
+    fault(
+        &sb,
+        json!({"kind": "wrong-shape", "operation": "partner.balances"}),
+    )
+    .await;
+    let e = c.partner().balances().await.unwrap_err();
+    assert_eq!(e.kind(), p100::ErrorKind::Decode, "{e}");
+    assert!(
+        e.to_string()
+            .contains("neither fiatBalances nor cryptoBalances"),
+        "{e}"
+    );
+    // The next reply is the real one.
+    assert!(!c
+        .partner()
+        .balances()
+        .await
+        .unwrap()
+        .fiat_balances
+        .is_empty());
+    sb.shutdown().await;
+}
+
 /// A verified KYC user with one card; its id, number and CVV (typed calls for the set-up).
 async fn card(sb: &RunningSandbox, c: &Client, user: &str) -> (String, String, String) {
     c.users()

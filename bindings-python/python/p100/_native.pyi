@@ -2213,12 +2213,12 @@ class CardList:
     def __new__(
         cls,
         *,
-        cards: Sequence[Mapping[str, Any]] | None = None,
+        cards: Sequence[Mapping[str, Any]],
     ) -> Self:
         """Built from keyword arguments or a dict, read as methods read requests."""
     @property
     def cards(self) -> list[CardSummary]:
-        """The cards."""
+        """The cards (the member is required, `null` reading as none: an object without it is no card list, and read as one it would say the user has no card)."""
     def to_dict(self) -> dict[str, Any]:
         """The attributes as a plain dict (nested models as dicts)."""
     def to_json(self) -> str:
@@ -2241,12 +2241,12 @@ class CardTransactions:
     def __new__(
         cls,
         *,
-        transactions: Sequence[Mapping[str, Any]] | None = None,
+        transactions: Sequence[Mapping[str, Any]],
     ) -> Self:
         """Built from keyword arguments or a dict, read as methods read requests."""
     @property
     def transactions(self) -> list[CardTransactionEvent]:
-        """The transactions, newest first."""
+        """The transactions, newest first (the member is required, `null` reading as none)."""
     def to_dict(self) -> dict[str, Any]:
         """The attributes as a plain dict (nested models as dicts)."""
     def to_json(self) -> str:

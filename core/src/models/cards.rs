@@ -83,8 +83,9 @@ model! {
 model! {
     /// A user's cards (`GET /v1/card/all/{externalUserId}`).
     pub struct CardList {
-        /// The cards.
-        #[serde(default, deserialize_with = "super::de::null_default")]
+        /// The cards (the member is required, `null` reading as none: an object without it is
+        /// no card list, and read as one it would say the user has no card).
+        #[serde(deserialize_with = "super::de::null_default")]
         pub cards: Vec<CardSummary>,
     }
 }
@@ -93,8 +94,8 @@ model! {
     /// A card's transactions (`GET /v1/card/transactions/{externalUserId}/{cardId}`). *Inferred*
     /// shape: each transaction is shaped like the card transaction webhook's payload.
     pub struct CardTransactions {
-        /// The transactions, newest first.
-        #[serde(default, deserialize_with = "super::de::null_default")]
+        /// The transactions, newest first (the member is required, `null` reading as none).
+        #[serde(deserialize_with = "super::de::null_default")]
         pub transactions: Vec<CardTransactionEvent>,
     }
 }
