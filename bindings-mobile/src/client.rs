@@ -191,7 +191,9 @@ async_export! {
 
         /// The escape hatch: sends any call (`GET`, `POST`, `PATCH`, `DELETE` on a `/v1/…`
         /// path) with auth, retries and error mapping, for endpoints the SDK does not model yet.
-        /// `body` and the result are JSON text.
+        /// `body` and the result are JSON text, the reply as sent: its secret fields (a card
+        /// number, a CVV) are in clear there, unlike in the typed results' `Secret`s, so never
+        /// log it; use the typed method where there is one.
         #[uniffi::method(default(body = None))]
         pub async fn request(
             &self,

@@ -112,7 +112,8 @@ pub struct LogRecord {
     pub operation: &'static str,
     /// `GET`, `POST`, `PATCH` or `DELETE`.
     pub method: &'static str,
-    /// The path, without the query string.
+    /// The path, without the query string, secrets masked (a card number typed into an id keeps
+    /// its last 4 digits).
     pub path: String,
     /// 1 for the first attempt.
     pub attempt: u32,
@@ -290,12 +291,14 @@ fn emit_tracing(r: &LogRecord) {
     }
 }
 
-/// The path of `path_and_query` without its query string (a query may carry a user's data).
+/// The path of `path_and_query` without its query string (a query may carry a user's data),
+/// secrets masked: an id segment that is a card number (`/v1/user/4111…/balances`, from a
+/// number typed into the wrong field) keeps its last 4 digits, as in the error's message.
 pub(crate) fn path_only(path_and_query: &str) -> String {
-    path_and_query
+    let path = path_and_query
         .split_once('?')
-        .map_or(path_and_query, |(p, _)| p)
-        .to_string()
+        .map_or(path_and_query, |(p, _)| p);
+    crate::mask::mask_secrets(path)
 }
 
 /// Writes each record's one-line message to standard error: the default sink of the Kotlin
@@ -346,6 +349,14 @@ mod tests {
         assert_eq!(LogLevel::parse("off"), None);
         assert!(LogLevel::Error < LogLevel::Debug);
         assert_eq!(path_only("/v1/a?month=1"), "/v1/a");
+        assert_eq!(
+            path_only("/v1/user/4111111111111111/balances"),
+            "/v1/user/************1111/balances"
+        );
+        assert_eq!(
+            path_only("/v1/card/details/u-1/c-42"),
+            "/v1/card/details/u-1/c-42"
+        );
     }
 
     #[test]

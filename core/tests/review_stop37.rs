@@ -219,3 +219,19 @@ async fn the_escape_hatch_sends_nothing_outside_v1() {
         .is_ok());
     assert!(c.request("GET", "/v1/a..b/c", None).await.is_ok());
 }
+
+/// A card number typed into an id is masked in the log record's path (its field and its
+/// message) as in the error (outside review of the Kotlin log bridge, stop 38).
+#[tokio::test]
+async fn a_card_number_in_a_path_is_masked_in_the_log() {
+    let body = r#"{"errorCode":"P412","errorMessage":"User does not exist"}"#;
+    let (_s, c, logs) = setup(KEY, 400, body, &[]).await;
+    let e = c.users().balances("4111111111111111").await.unwrap_err();
+    assert_hidden("card number in a path", &e, &logs, "4111111111111111");
+    let paths: Vec<String> = logs.records().iter().map(|r| r.path.clone()).collect();
+    assert!(!paths.is_empty(), "no record with a path");
+    assert!(
+        paths.iter().all(|p| p.contains("************1111")),
+        "{paths:?}"
+    );
+}
