@@ -75,6 +75,34 @@ if n < 10:
 open(path, "w", encoding="utf-8").write(text)
 PYEOF
 
+# Kotlin: a String holding a lone UTF-16 surrogate (a user's text cut in the middle of an emoji)
+# made every call throw java.nio.charset.MalformedInputException, a checked IOException that is
+# no P100Exception and that the Java face does not declare. It is now P100Exception.Validation,
+# outcome NOT_SENT (nothing was sent; the converter does not know which field it was).
+for kt in "$out/kotlin/io/p100/sdk/p100.kt" "$out/kotlin/io/p100/sdk/client/p100_mobile.kt"; do
+python3 - "$kt" <<'PYEOF'
+import sys
+
+path = sys.argv[1]
+text = open(path, encoding="utf-8").read()
+old = """            onMalformedInput(CodingErrorAction.REPORT)
+            encode(CharBuffer.wrap(value))"""
+new = """            onMalformedInput(CodingErrorAction.REPORT)
+            try {
+                encode(CharBuffer.wrap(value))
+            } catch (e: java.nio.charset.CharacterCodingException) {
+                throw io.p100.sdk.P100Exception.Validation(
+                    "a text is not valid Unicode: it holds a lone UTF-16 surrogate (an emoji cut in half?); nothing was sent",
+                    null, null, null, null, false, null, null, false, null, null,
+                    io.p100.sdk.Outcome.NOT_SENT, null,
+                )
+            }"""
+if text.count(old) != 1:
+    sys.exit(f"generate.sh: expected one String encoder in {path}")
+open(path, "w", encoding="utf-8").write(text.replace(old, new))
+PYEOF
+done
+
 # Swift: uniffi's async glue ignores `Task.cancel()` (the call ran to its end, retries and
 # `waitFor` polls included) and stops the app (`fatalError`) on a cancelled future. Patched
 # here: a cancelled task cancels the Rust future (`rust_future_cancel`), which then drops the

@@ -578,7 +578,9 @@ pub fn internal_message(what: &str) -> String {
 /// `P100ErrorDetails` (what `e.details()` returns; the error's properties `e.kind`, `e.code`,
 /// `e.status`, `e.requestId`, `e.isRetryable`… read it, so that no code matches a case
 /// positionally) and the details of the JavaScript error classes (serialized, camelCase names).
-/// Holds no secret: `reason` is the message and `raw_body` is masked.
+/// Holds no secret: `reason` is the message and `raw_body` is masked (and a `Secret` in Kotlin and
+/// Swift, so that printing the details never shows the server's reply: it still holds names and
+/// IBANs).
 #[derive(Clone, PartialEq, Eq, serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 #[cfg_attr(
@@ -612,7 +614,7 @@ pub struct ErrorDetails {
     pub operation: Option<String>,
     /// The server's reply with secrets masked, when there was one (API errors, unreadable
     /// replies: for an accepted operation it holds the ids to check the details endpoint with).
-    pub raw_body: Option<String>,
+    pub raw_body: Option<crate::SecretString>,
     /// Did the operation happen? `NotSent`, `Rejected`, `Unknown` or `Accepted`.
     pub outcome: Outcome,
     /// What a money-moving call sent, when its outcome is `Unknown` or `Accepted`: the input of
@@ -636,7 +638,7 @@ impl From<&Error> for ErrorDetails {
             field: e.field().map(str::to_string),
             accepted: e.accepted(),
             operation: e.operation().map(str::to_string),
-            raw_body: e.raw_body().map(str::to_string),
+            raw_body: e.raw_body().map(crate::SecretString::new),
             outcome: e.outcome(),
             fingerprint: e.fingerprint().cloned(),
         }

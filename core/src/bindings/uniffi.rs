@@ -240,8 +240,7 @@ macro_rules! p100_error {
                         field, accepted, operation, raw_body, outcome, fingerprint,
                     } )|+ => P100ErrorDetails {
                         kind, reason, code, error_name, status, request_id, retryable,
-                        retry_after_ms, field, accepted, operation, outcome, fingerprint,
-                        raw_body: raw_body.map(|b| b.expose().to_string()),
+                        retry_after_ms, field, accepted, operation, raw_body, outcome, fingerprint,
                     },
                 }
             }
@@ -253,7 +252,6 @@ macro_rules! p100_error {
                     kind, reason, code, error_name, status, request_id, retryable,
                     retry_after_ms, field, accepted, operation, raw_body, outcome, fingerprint,
                 } = P100ErrorDetails::from(&e);
-                let raw_body = raw_body.map(SecretString::new);
                 match kind {
                     $( ErrorKind::$variant => P100Error::$variant {
                         reason, code, error_name, status, request_id, retryable, retry_after_ms,

@@ -58,7 +58,7 @@ extension P100Error {
 
     /// The server's reply with card numbers, CVVs, PINs and document numbers masked, when
     /// there was one. Never part of `description`.
-    public var rawBody: String? { details().rawBody }
+    public var rawBody: String? { details().rawBody?.reveal() }
 
     /// Did the operation happen? `.notSent` (it never left: safe to send again), `.rejected`
     /// (a reply said no: nothing happened), `.unknown` (sent, no usable reply: check the details

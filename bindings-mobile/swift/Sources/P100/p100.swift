@@ -1258,7 +1258,8 @@ public func FfiConverterTypeCardLimits_lower(_ value: CardLimits) -> RustBuffer 
  */
 public struct CardList: Equatable, Hashable {
     /**
-     * The cards.
+     * The cards (the member is required, `null` reading as none: an object without it is
+     * no card list, and read as one it would say the user has no card).
      */
     public let cards: [CardSummary]
 
@@ -1266,7 +1267,8 @@ public struct CardList: Equatable, Hashable {
     // declare one manually.
     public init(
         /**
-         * The cards.
+         * The cards (the member is required, `null` reading as none: an object without it is
+         * no card list, and read as one it would say the user has no card).
          */cards: [CardSummary]) {
         self.cards = cards
     }
@@ -1667,7 +1669,7 @@ public func FfiConverterTypeCardTransactionEvent_lower(_ value: CardTransactionE
  */
 public struct CardTransactions: Equatable, Hashable {
     /**
-     * The transactions, newest first.
+     * The transactions, newest first (the member is required, `null` reading as none).
      */
     public let transactions: [CardTransactionEvent]
 
@@ -1675,7 +1677,7 @@ public struct CardTransactions: Equatable, Hashable {
     // declare one manually.
     public init(
         /**
-         * The transactions, newest first.
+         * The transactions, newest first (the member is required, `null` reading as none).
          */transactions: [CardTransactionEvent]) {
         self.transactions = transactions
     }
@@ -6194,7 +6196,9 @@ public func FfiConverterTypeOrderStatusEvent_lower(_ value: OrderStatusEvent) ->
  * `P100ErrorDetails` (what `e.details()` returns; the error's properties `e.kind`, `e.code`,
  * `e.status`, `e.requestId`, `e.isRetryable`… read it, so that no code matches a case
  * positionally) and the details of the JavaScript error classes (serialized, camelCase names).
- * Holds no secret: `reason` is the message and `raw_body` is masked.
+ * Holds no secret: `reason` is the message and `raw_body` is masked (and a `Secret` in Kotlin and
+ * Swift, so that printing the details never shows the server's reply: it still holds names and
+ * IBANs).
  */
 public struct P100ErrorDetails: Equatable, Hashable {
     /**
@@ -6246,7 +6250,7 @@ public struct P100ErrorDetails: Equatable, Hashable {
      * The server's reply with secrets masked, when there was one (API errors, unreadable
      * replies: for an accepted operation it holds the ids to check the details endpoint with).
      */
-    public let rawBody: String?
+    public let rawBody: SecretString?
     /**
      * Did the operation happen? `NotSent`, `Rejected`, `Unknown` or `Accepted`.
      */
@@ -6297,7 +6301,7 @@ public struct P100ErrorDetails: Equatable, Hashable {
         /**
          * The server's reply with secrets masked, when there was one (API errors, unreadable
          * replies: for an accepted operation it holds the ids to check the details endpoint with).
-         */rawBody: String?, 
+         */rawBody: SecretString?, 
         /**
          * Did the operation happen? `NotSent`, `Rejected`, `Unknown` or `Accepted`.
          */outcome: Outcome, 
@@ -6348,7 +6352,7 @@ public struct FfiConverterTypeP100ErrorDetails: FfiConverterRustBuffer {
                 field: FfiConverterOptionString.read(from: &buf), 
                 accepted: FfiConverterBool.read(from: &buf), 
                 operation: FfiConverterOptionString.read(from: &buf), 
-                rawBody: FfiConverterOptionString.read(from: &buf), 
+                rawBody: FfiConverterOptionTypeSecretString.read(from: &buf), 
                 outcome: FfiConverterTypeOutcome.read(from: &buf), 
                 fingerprint: FfiConverterOptionTypeFingerprint.read(from: &buf)
         )
@@ -6366,7 +6370,7 @@ public struct FfiConverterTypeP100ErrorDetails: FfiConverterRustBuffer {
         FfiConverterOptionString.write(value.field, into: &buf)
         FfiConverterBool.write(value.accepted, into: &buf)
         FfiConverterOptionString.write(value.operation, into: &buf)
-        FfiConverterOptionString.write(value.rawBody, into: &buf)
+        FfiConverterOptionTypeSecretString.write(value.rawBody, into: &buf)
         FfiConverterTypeOutcome.write(value.outcome, into: &buf)
         FfiConverterOptionTypeFingerprint.write(value.fingerprint, into: &buf)
     }

@@ -969,7 +969,9 @@ public protocol ClientProtocol: AnyObject, Sendable {
     /**
      * The escape hatch: sends any call (`GET`, `POST`, `PATCH`, `DELETE` on a `/v1/…`
      * path) with auth, retries and error mapping, for endpoints the SDK does not model yet.
-     * `body` and the result are JSON text.
+     * `body` and the result are JSON text, the reply as sent: its secret fields (a card
+     * number, a CVV) are in clear there, unlike in the typed results' `Secret`s, so never
+     * log it; use the typed method where there is one.
      */
     func request(method: String, path: String, body: String?) async throws  -> String
     
@@ -1205,7 +1207,9 @@ open func recording() -> Client  {
     /**
      * The escape hatch: sends any call (`GET`, `POST`, `PATCH`, `DELETE` on a `/v1/…`
      * path) with auth, retries and error mapping, for endpoints the SDK does not model yet.
-     * `body` and the result are JSON text.
+     * `body` and the result are JSON text, the reply as sent: its secret fields (a card
+     * number, a CVV) are in clear there, unlike in the typed results' `Secret`s, so never
+     * log it; use the typed method where there is one.
      */
 open func request(method: String, path: String, body: String? = nil)async throws  -> String  {
     return
@@ -5210,7 +5214,7 @@ private let initializationResult: InitializationResult = {
     if (uniffi_p100_mobile_checksum_method_client_recording() != 61917) {
         return InitializationResult.apiChecksumMismatch
     }
-    if (uniffi_p100_mobile_checksum_method_client_request() != 47986) {
+    if (uniffi_p100_mobile_checksum_method_client_request() != 2928) {
         return InitializationResult.apiChecksumMismatch
     }
     if (uniffi_p100_mobile_checksum_method_client_take_cancelled() != 56749) {

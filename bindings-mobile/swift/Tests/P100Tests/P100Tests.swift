@@ -347,6 +347,13 @@ final class P100Tests: XCTestCase, @unchecked Sendable {
             XCTAssertFalse(text.contains(raw), "the raw body shows in \(text)")
             XCTAssertFalse(text.contains("rawBody"), text)
         }
+        // The details hold it as a `Secret`: printing them never shows the reply.
+        var details = ""
+        dump(e.details(), to: &details)
+        for text in [String(describing: e.details()), details] {
+            XCTAssertFalse(text.contains(raw), "the raw body shows in \(text)")
+        }
+        XCTAssertEqual(e.details().rawBody?.reveal(), raw)
     }
 
     /// A money-moving call whose reply cannot be read after the server executed it: a decode

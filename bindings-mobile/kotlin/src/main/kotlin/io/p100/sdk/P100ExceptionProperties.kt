@@ -39,7 +39,7 @@ val P100Exception.isAccepted: Boolean get() = details().accepted
 val P100Exception.operation: String? get() = details().operation
 
 /** The server's reply with card numbers, CVVs, PINs and document numbers masked, when there was one. */
-val P100Exception.rawBody: String? get() = details().rawBody
+val P100Exception.rawBody: String? get() = details().rawBody?.reveal()
 
 /**
  * Did the operation happen? `NOT_SENT` (it never left: safe to send again), `REJECTED` (a reply

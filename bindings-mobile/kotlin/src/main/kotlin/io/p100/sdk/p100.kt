@@ -1404,7 +1404,15 @@ public object FfiConverterString: FfiConverter<String, RustBuffer.ByValue> {
         // Make sure we don't have invalid UTF-16, check for lone surrogates.
         return Charsets.UTF_8.newEncoder().run {
             onMalformedInput(CodingErrorAction.REPORT)
-            encode(CharBuffer.wrap(value))
+            try {
+                encode(CharBuffer.wrap(value))
+            } catch (e: java.nio.charset.CharacterCodingException) {
+                throw io.p100.sdk.P100Exception.Validation(
+                    "a text is not valid Unicode: it holds a lone UTF-16 surrogate (an emoji cut in half?); nothing was sent",
+                    null, null, null, null, false, null, null, false, null, null,
+                    io.p100.sdk.Outcome.NOT_SENT, null,
+                )
+            }
         }
     }
 
@@ -1975,7 +1983,8 @@ public object FfiConverterTypeCardLimits: FfiConverterRustBuffer<CardLimits> {
  */
 data class CardList (
     /**
-     * The cards.
+     * The cards (the member is required, `null` reading as none: an object without it is
+     * no card list, and read as one it would say the user has no card).
      */
     val `cards`: List<CardSummary>
     
@@ -2288,7 +2297,7 @@ public object FfiConverterTypeCardTransactionEvent: FfiConverterRustBuffer<CardT
  */
 data class CardTransactions (
     /**
-     * The transactions, newest first.
+     * The transactions, newest first (the member is required, `null` reading as none).
      */
     val `transactions`: List<CardTransactionEvent>
     
@@ -5763,7 +5772,9 @@ public object FfiConverterTypeOrderStatusEvent: FfiConverterRustBuffer<OrderStat
  * `P100ErrorDetails` (what `e.details()` returns; the error's properties `e.kind`, `e.code`,
  * `e.status`, `e.requestId`, `e.isRetryable`… read it, so that no code matches a case
  * positionally) and the details of the JavaScript error classes (serialized, camelCase names).
- * Holds no secret: `reason` is the message and `raw_body` is masked.
+ * Holds no secret: `reason` is the message and `raw_body` is masked (and a `Secret` in Kotlin and
+ * Swift, so that printing the details never shows the server's reply: it still holds names and
+ * IBANs).
  */
 data class P100ErrorDetails (
     /**
@@ -5826,7 +5837,7 @@ data class P100ErrorDetails (
      * The server's reply with secrets masked, when there was one (API errors, unreadable
      * replies: for an accepted operation it holds the ids to check the details endpoint with).
      */
-    val `rawBody`: kotlin.String?
+    val `rawBody`: SecretString?
     , 
     /**
      * Did the operation happen? `NotSent`, `Rejected`, `Unknown` or `Accepted`.
@@ -5865,7 +5876,7 @@ public object FfiConverterTypeP100ErrorDetails: FfiConverterRustBuffer<P100Error
             FfiConverterOptionalString.read(buf),
             FfiConverterBoolean.read(buf),
             FfiConverterOptionalString.read(buf),
-            FfiConverterOptionalString.read(buf),
+            FfiConverterOptionalTypeSecretString.read(buf),
             FfiConverterTypeOutcome.read(buf),
             FfiConverterOptionalTypeFingerprint.read(buf),
         )
@@ -5883,7 +5894,7 @@ public object FfiConverterTypeP100ErrorDetails: FfiConverterRustBuffer<P100Error
             FfiConverterOptionalString.allocationSize(value.`field`) +
             FfiConverterBoolean.allocationSize(value.`accepted`) +
             FfiConverterOptionalString.allocationSize(value.`operation`) +
-            FfiConverterOptionalString.allocationSize(value.`rawBody`) +
+            FfiConverterOptionalTypeSecretString.allocationSize(value.`rawBody`) +
             FfiConverterTypeOutcome.allocationSize(value.`outcome`) +
             FfiConverterOptionalTypeFingerprint.allocationSize(value.`fingerprint`)
     )
@@ -5900,7 +5911,7 @@ public object FfiConverterTypeP100ErrorDetails: FfiConverterRustBuffer<P100Error
             FfiConverterOptionalString.write(value.`field`, buf)
             FfiConverterBoolean.write(value.`accepted`, buf)
             FfiConverterOptionalString.write(value.`operation`, buf)
-            FfiConverterOptionalString.write(value.`rawBody`, buf)
+            FfiConverterOptionalTypeSecretString.write(value.`rawBody`, buf)
             FfiConverterTypeOutcome.write(value.`outcome`, buf)
             FfiConverterOptionalTypeFingerprint.write(value.`fingerprint`, buf)
     }

@@ -1511,7 +1511,7 @@ private fun uniffiCheckApiChecksums(lib: IntegrityCheckingUniffiLib) {
     if ((lib.uniffi_p100_mobile_checksum_method_client_recording() and 0xFFFF) != 61917) {
         throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
     }
-    if ((lib.uniffi_p100_mobile_checksum_method_client_request() and 0xFFFF) != 47986) {
+    if ((lib.uniffi_p100_mobile_checksum_method_client_request() and 0xFFFF) != 2928) {
         throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
     }
     if ((lib.uniffi_p100_mobile_checksum_method_client_take_cancelled() and 0xFFFF) != 56749) {
@@ -2070,7 +2070,15 @@ public object FfiConverterString: FfiConverter<String, RustBuffer.ByValue> {
         // Make sure we don't have invalid UTF-16, check for lone surrogates.
         return Charsets.UTF_8.newEncoder().run {
             onMalformedInput(CodingErrorAction.REPORT)
-            encode(CharBuffer.wrap(value))
+            try {
+                encode(CharBuffer.wrap(value))
+            } catch (e: java.nio.charset.CharacterCodingException) {
+                throw io.p100.sdk.P100Exception.Validation(
+                    "a text is not valid Unicode: it holds a lone UTF-16 surrogate (an emoji cut in half?); nothing was sent",
+                    null, null, null, null, false, null, null, false, null, null,
+                    io.p100.sdk.Outcome.NOT_SENT, null,
+                )
+            }
         }
     }
 
@@ -2791,7 +2799,9 @@ public interface ClientInterface {
     /**
      * The escape hatch: sends any call (`GET`, `POST`, `PATCH`, `DELETE` on a `/v1/…`
      * path) with auth, retries and error mapping, for endpoints the SDK does not model yet.
-     * `body` and the result are JSON text.
+     * `body` and the result are JSON text, the reply as sent: its secret fields (a card
+     * number, a CVV) are in clear there, unlike in the typed results' `Secret`s, so never
+     * log it; use the typed method where there is one.
      */
     suspend fun `request`(`method`: kotlin.String, `path`: kotlin.String, `body`: kotlin.String? = null): kotlin.String
     
@@ -3070,7 +3080,9 @@ open class Client: Disposable, AutoCloseable, ClientInterface
     /**
      * The escape hatch: sends any call (`GET`, `POST`, `PATCH`, `DELETE` on a `/v1/…`
      * path) with auth, retries and error mapping, for endpoints the SDK does not model yet.
-     * `body` and the result are JSON text.
+     * `body` and the result are JSON text, the reply as sent: its secret fields (a card
+     * number, a CVV) are in clear there, unlike in the typed results' `Secret`s, so never
+     * log it; use the typed method where there is one.
      */
     @Throws(P100Exception::class)
     @Suppress("ASSIGNED_BUT_NEVER_ACCESSED_VARIABLE")

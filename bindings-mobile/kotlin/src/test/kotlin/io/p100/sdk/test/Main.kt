@@ -391,7 +391,9 @@ private fun defineTests() {
         assertEq(e.operation, "transfers.create", "operation")
         assertTrue(!e.toString().contains(e.rawBody!!)) { "toString shows the raw body: $e" }
         assertTrue(!e.message.orEmpty().contains(e.rawBody!!)) { "the message shows the raw body: ${e.message}" }
-        assertTrue(!e.details().toString().contains("Secret(")) { "details() holds the raw body as text" }
+        // details() holds it as a Secret: printing the details never shows the reply.
+        assertTrue(!e.details().toString().contains(e.rawBody!!)) { "details() shows the raw body: ${e.details()}" }
+        assertEq(e.details().rawBody?.reveal(), e.rawBody, "details().rawBody")
         assertEq(e.fingerprint?.operation, "transfers.create", "fingerprint")
         assertEq(e.fingerprint?.accepted, true, "fingerprint.accepted: a stored copy says it happened")
         // What loggers print (`getMessage()`) is the core's message: not the fingerprint's

@@ -17,6 +17,7 @@ import io.p100.sdk.field
 import io.p100.sdk.isAccepted
 import io.p100.sdk.kind
 import io.p100.sdk.outcome
+import io.p100.sdk.rawBody
 import io.p100.sdk.status
 import kotlinx.coroutines.delay
 import java.math.BigDecimal
@@ -159,6 +160,33 @@ fun defineReviewTests(test: (String, suspend () -> Unit) -> Unit) {
                         "kind=${e.kind} field=${e.field} outcome=${e.outcome}: $e"
                 }
             }
+        }
+    }
+
+    test("review (stop 38): a text with a lone surrogate is a Validation error, NOT_SENT, and nothing is sent") {
+        withSandbox { sb, c ->
+            // A user's text cut in the middle of an emoji: it was a MalformedInputException.
+            val title = "Rent \uD83C\uDFE0".take(6)
+            val e =
+                expectThrows<Throwable> {
+                    c.sepa().partnerTransfer(
+                        PartnerSepaTransferRequest(BigDecimal("10.00"), Currency.Eur, "DE89370400440532013000", title),
+                    )
+                }
+            assertTrue(e is P100Exception) { "expected a P100Exception, got ${e::class.qualifiedName}" }
+            val p = e as P100Exception
+            assertTrue(p.kind == ErrorKind.VALIDATION && p.outcome == Outcome.NOT_SENT) { "$p" }
+            assertTrue((sb.ops()["sepa.partner_transfer"] ?: 0L) == 0L) { "sent: ${sb.ops()["sepa.partner_transfer"]}" }
+        }
+    }
+
+    test("review (stop 38): an error's details print the raw body as a Secret; rawBody still reads it") {
+        withSandbox { _, c ->
+            val e = expectThrows<P100Exception> { c.users().balances("no-such-user") }
+            val shown = e.details().toString()
+            assertTrue(e.rawBody?.contains("\"errorCode\"") == true) { "rawBody: ${e.rawBody}" }
+            assertTrue(!shown.contains("\"errorCode\"")) { shown }
+            assertTrue(shown.contains("rawBody=Secret([REDACTED])")) { shown }
         }
     }
 }
