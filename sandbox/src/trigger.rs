@@ -149,7 +149,7 @@ fn build(app: &Arc<App>, event: &'static str, given_user: Option<&str>) -> Trigg
         ),
         "poa_verification" => (
             uid.clone(),
-            json!({ "externalUserId": uid, "status": "APPROVED" }),
+            crate::handlers::users::poa_event(&uid, "APPROVED"),
             true,
         ),
         "kyc_verification" => (

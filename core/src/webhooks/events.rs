@@ -697,10 +697,13 @@ pub fn parse_event(body: &str) -> crate::Result<WebhookEvent> {
             .iter()
             .any(|k| payload.get(*k).is_some_and(|v| !v.is_null())) =>
         {
+            // A `status` no event can be told by (an IBAN check's word without the IBAN) is
+            // no KYC verification's field either.
+            let status = payload.get("status").is_some_and(|v| !v.is_null());
             match detect(&payload) {
-                None => Some(Kind::KycVerification),
+                None if !status => Some(Kind::KycVerification),
                 Some(Kind::KycFile) => Some(Kind::KycFile),
-                Some(_) => None,
+                _ => None,
             }
         }
         Some(kind) => Some(kind),
@@ -888,8 +891,15 @@ fn detect(p: &Map<String, Value>) -> Option<Kind> {
     if any(&["withdrawalId", "destination"]) || (has("walletAddress") && has("amount")) {
         return Some(Kind::CryptoWithdrawal);
     }
+    // The documented (V0) transfer body: its id, both users' keys (the absent one as `null`),
+    // amount and currency. An exchange's, a withdrawal's or a failed SEPA payout's short body
+    // may carry an id and a user too: taken for a transfer, it would report a transfer that
+    // never existed (and hide the real event).
     if p.contains_key("id")
-        && (p.contains_key("sourceExternalUserId") || p.contains_key("destinationExternalUserId"))
+        && p.contains_key("sourceExternalUserId")
+        && p.contains_key("destinationExternalUserId")
+        && has("amount")
+        && has("currency")
     {
         return Some(Kind::Transfer);
     }
@@ -897,8 +907,18 @@ fn detect(p: &Map<String, Value>) -> Option<Kind> {
     if has("iban") && status.is_some_and(|s| !IbanStatus::parse(s).is_unknown()) {
         return Some(Kind::IbanStatus);
     }
-    if any(&["address", "wallet", "walletAddress"]) && status.is_none() {
+    // A wallet's address: `wallet`/`walletAddress`, or `address` with a currency or network (a
+    // user's street address is an `address` too).
+    let wallet = any(&["wallet", "walletAddress"])
+        || (has("address") && any(&["currency", "network", "cryptocurrency"]));
+    if wallet && status.is_none() {
         return Some(Kind::WalletCreated);
+    }
+    // An IBAN check's status word (PENDING, APPROVED, REJECTED) without the IBAN is also a POA
+    // check's or a user's: which one cannot be told, and each means something else for money
+    // (REJECTED: a deposit refunded, or a document refused). Such a body stays unknown.
+    if status.is_some_and(|s| !IbanStatus::parse(s).is_unknown()) {
+        return None;
     }
     if let (true, Some(s)) = (has("externalUserId"), status) {
         if !KycFileStatus::parse(s).is_unknown() {

@@ -4,7 +4,7 @@ mod cards;
 mod money;
 mod orders;
 mod partner;
-mod users;
+pub(crate) mod users;
 
 use money::{crypto, exchange, sepa, transfers};
 use orders::payment_links;

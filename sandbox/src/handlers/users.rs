@@ -276,10 +276,7 @@ pub mod kyc {
             }
             u.poa = Some("WAITING");
         }
-        app.emit(
-            "poa_verification",
-            json!({ "externalUserId": id, "status": "WAITING" }),
-        );
+        app.emit("poa_verification", poa_event(&id, "WAITING"));
         let uid = id.clone();
         app.after_settle(move |app| {
             let approved = {
@@ -293,10 +290,7 @@ pub mod kyc {
                 }
             };
             if approved {
-                app.emit(
-                    "poa_verification",
-                    json!({ "externalUserId": uid, "status": "APPROVED" }),
-                );
+                app.emit("poa_verification", poa_event(&uid, "APPROVED"));
             }
         });
         Ok(Reply::created(json!({})))
@@ -438,4 +432,14 @@ pub mod kyc {
             "rejectionReason": null,
         })))
     }
+}
+
+/// A POA check's webhook body, in the FAQ's `{event_type, data}` envelope: a bare
+/// `{externalUserId, status: APPROVED}` is also an IBAN check's (neither payload is documented),
+/// so the SDK could not tell it flat.
+pub(crate) fn poa_event(external_user_id: &str, status: &str) -> serde_json::Value {
+    json!({
+        "event_type": "poa_verification.status_changed",
+        "data": { "externalUserId": external_user_id, "status": status },
+    })
 }
