@@ -565,8 +565,7 @@ async fn wrong_shape_balances_are_a_decode_error_not_zero_balances() {
     let e = c.partner().balances().await.unwrap_err();
     assert_eq!(e.kind(), p100::ErrorKind::Decode, "{e}");
     assert!(
-        e.to_string()
-            .contains("neither fiatBalances nor cryptoBalances"),
+        e.to_string().contains("missing field `fiatBalances`"),
         "{e}"
     );
     // The next reply is the real one.

@@ -164,7 +164,9 @@ const KNOWN_TYPES: &[&str] = &[
 /// Known types that are also everyday words for any payment: P100 might list a SEPA payout or
 /// a withdrawal as a `transfer` (the history's types are not documented), so such an entry
 /// rules out nothing but leaves the answer open.
-const GENERIC_TYPES: &[&str] = &["transfer"];
+/// `external` too: the API's SEPA details call a SEPA payout so, and it is the only history
+/// type the docs show; it may as well name any payout leaving P100 (a withdrawal).
+const GENERIC_TYPES: &[&str] = &["transfer", "external"];
 
 fn is_one_of(text: &str, list: &[&str]) -> bool {
     list.iter().any(|k| k.eq_ignore_ascii_case(text))
@@ -272,11 +274,18 @@ fn direction_is(d: &str, direction: &str) -> Option<bool> {
 }
 
 /// Does `t` list another amount or currency than the ones sent? A debit may be listed with a
-/// minus sign; a fact the entry lacks, or a currency spelling this SDK does not know (`MATIC`
-/// for `pol`…), is not another one.
+/// minus sign, and gross of the fee the entry states (`-26.00` with `fee` `1.00` for 25.00
+/// sent); a fact the entry lacks, or a currency spelling this SDK does not know (`MATIC` for
+/// `pol`…), is not another one.
 fn lists_other_money(fp: &Fingerprint, t: &Transaction) -> bool {
-    let amount =
-        matches!((&fp.amount, &t.amount), (Some(sent), Some(listed)) if listed.abs() != *sent);
+    let gross = |sent: &crate::Amount, listed: &crate::Amount| {
+        t.fee
+            .as_ref()
+            .and_then(|fee| sent.value().checked_add(fee.abs().value()))
+            .is_some_and(|g| listed.abs().value() == g)
+    };
+    let amount = matches!((&fp.amount, &t.amount),
+        (Some(sent), Some(listed)) if listed.abs() != *sent && !gross(sent, listed));
     let currency = match (&fp.currency, &t.currency) {
         (_, Some(crate::Currency::Unknown(_))) => false,
         (Some(c), Some(tc)) => !tc.as_str().eq_ignore_ascii_case(c),

@@ -169,18 +169,15 @@ struct FlatBalance {
 /// The object form of [`Balances`] on the wire.
 #[derive(Deserialize)]
 struct BalancesObject {
-    #[serde(
-        rename = "fiatBalances",
-        default,
-        deserialize_with = "super::de::present"
-    )]
-    fiat: Option<Vec<FiatBalance>>,
+    // Both required (the docs always show both; `null` reads as none): a reply without one
+    // would otherwise say "no balance of that kind".
+    #[serde(rename = "fiatBalances", deserialize_with = "super::de::null_default")]
+    fiat: Vec<FiatBalance>,
     #[serde(
         rename = "cryptoBalances",
-        default,
-        deserialize_with = "super::de::present"
+        deserialize_with = "super::de::null_default"
     )]
-    crypto: Option<Vec<CryptoBalance>>,
+    crypto: Vec<CryptoBalance>,
 }
 
 impl From<Vec<FlatBalance>> for Balances {
@@ -224,16 +221,9 @@ impl<'de> serde::de::Visitor<'de> for BalancesVisitor {
 
     fn visit_map<A: serde::de::MapAccess<'de>>(self, map: A) -> Result<Balances, A::Error> {
         let o = BalancesObject::deserialize(serde::de::value::MapAccessDeserializer::new(map))?;
-        // An object with neither list is no balances reply (an error's shape, a proxy's page):
-        // read as "no balances" it would tell the partner they hold nothing.
-        if o.fiat.is_none() && o.crypto.is_none() {
-            return Err(serde::de::Error::custom(
-                "a balances object has neither fiatBalances nor cryptoBalances",
-            ));
-        }
         Ok(Balances {
-            fiat_balances: o.fiat.unwrap_or_default(),
-            crypto_balances: o.crypto.unwrap_or_default(),
+            fiat_balances: o.fiat,
+            crypto_balances: o.crypto,
         })
     }
 

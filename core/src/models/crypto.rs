@@ -257,7 +257,7 @@ crate::string_enum! {
         /// Being processed / broadcast.
         Processing = "PROCESSING",
         /// Sent (final).
-        Successful = "SUCCESSFUL" | "COMPLETED",
+        Successful = "SUCCESSFUL",
         /// Failed (final); see `error`.
         Failed = "FAILED",
     }
@@ -436,11 +436,16 @@ mod tests {
     #[test]
     fn details_and_statuses() {
         let d: CryptoWithdrawalDetails = serde_json::from_str(
-            r#"{"withdrawalId":"w","status":"completed","walletAddress":"0xabc","fee":"0.0003","network":"POLYGON"}"#,
+            r#"{"withdrawalId":"w","status":"successful","walletAddress":"0xabc","fee":"0.0003","network":"POLYGON"}"#,
         )
         .unwrap();
         assert_eq!(d.withdrawal_id, "w");
         assert!(d.status.is_success());
+        // A word no doc gives for a withdrawal is not taken for success: it stays unknown (not
+        // final), so waiting ends naming it instead of reporting a success nobody stated.
+        let c: CryptoWithdrawalDetails =
+            serde_json::from_str(r#"{"withdrawalId":"w","status":"COMPLETED"}"#).unwrap();
+        assert!(!c.status.is_success() && !c.status.is_final());
         assert_eq!(d.destination.as_deref(), Some("0xabc"));
         assert_eq!(d.network, Some(Network::Polygon));
         assert_eq!(

@@ -300,7 +300,7 @@ crate::string_enum! {
         /// Being processed.
         Processing = "PROCESSING",
         /// Done (final).
-        Completed = "COMPLETED" | "SUCCESSFUL",
+        Completed = "COMPLETED",
         /// Failed (final); see `error`.
         Failed = "FAILED",
     }

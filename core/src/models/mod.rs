@@ -104,16 +104,6 @@ pub(crate) mod de {
         Ok(Option::<T>::deserialize(d)?.unwrap_or_default())
     }
 
-    /// [`null_default`] for a member whose presence matters: absent stays `None` (with
-    /// `#[serde(default)]`), present is `Some`, `null` counting as the empty value.
-    pub fn present<'de, D, T>(d: D) -> Result<Option<T>, D::Error>
-    where
-        D: Deserializer<'de>,
-        T: Deserialize<'de> + Default,
-    {
-        null_default(d).map(Some)
-    }
-
     /// Reads an id given as text or, leniently, as a JSON number (a numeric id keeps its exact
     /// digits), so that the id of an operation that happened is never lost to its spelling.
     pub fn id_text<'de, D: Deserializer<'de>>(d: D) -> Result<String, D::Error> {

@@ -63,7 +63,25 @@ impl<'de> Deserialize<'de> for OrderRates {
         };
         let rates = match shape {
             RatesShape::Map(m) => m,
-            RatesShape::List(l) => l.into_iter().map(|e| (e.currency, e.rate)).collect(),
+            RatesShape::List(l) => {
+                // Two different rates for one currency (one per network: an order's lock is per
+                // currency and network) cannot be keyed by currency: refused, never one dropped.
+                let mut seen = HashMap::with_capacity(l.len());
+                let mut rates = HashMap::with_capacity(l.len());
+                for e in l {
+                    let key = e.currency.to_ascii_lowercase();
+                    if seen
+                        .insert(key.clone(), e.rate)
+                        .is_some_and(|r| r != e.rate)
+                    {
+                        return Err(serde::de::Error::custom(format!(
+                            "two different rates for `{key}` (per network?)"
+                        )));
+                    }
+                    rates.insert(e.currency, e.rate);
+                }
+                rates
+            }
         };
         Ok(OrderRates { rates })
     }
@@ -180,7 +198,7 @@ crate::string_enum! {
         /// Payment seen, waiting for confirmations.
         WaitingForConfirmation = "WAITING_FOR_CONFIRMATION",
         /// Paid and converted (final).
-        Completed = "COMPLETED" | "SUCCESSFUL",
+        Completed = "COMPLETED",
         /// Failed (final).
         Failed = "FAILED",
         /// Not paid in time (final).

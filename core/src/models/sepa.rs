@@ -313,7 +313,7 @@ crate::string_enum! {
         /// Being processed.
         Processing = "PROCESSING",
         /// Processed and sent (final).
-        Successful = "SUCCESSFUL" | "COMPLETED",
+        Successful = "SUCCESSFUL",
         /// Failed (final); see `error`.
         Failed = "FAILED",
     }

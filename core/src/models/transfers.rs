@@ -102,7 +102,7 @@ crate::string_enum! {
         /// Being processed.
         Processing = "PROCESSING",
         /// Done (final).
-        Successful = "SUCCESSFUL" | "COMPLETED",
+        Successful = "SUCCESSFUL",
         /// Failed (final); see `error`.
         Failed = "FAILED",
     }
