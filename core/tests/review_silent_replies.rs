@@ -207,19 +207,27 @@ async fn reconcile(
     client.reconcile_fingerprint(&fp).await.unwrap()
 }
 
+/// What a partner's money call sent.
+fn sent_by(op: &str, amount: &str, currency: &str, to: &str, sent_at_ms: i64) -> Fingerprint {
+    Fingerprint {
+        operation: op.into(),
+        amount: Some(Amount::parse(amount).unwrap()),
+        currency: Some(currency.into()),
+        destination: Some(to.into()),
+        external_user_id: None,
+        sent_at_ms,
+        title: None,
+        network: None,
+        accepted: false,
+    }
+}
+
 #[tokio::test]
 async fn f6a_a_sepa_debit_listed_with_its_fee_is_not_not_found() {
     let sent = now_ms() - 60_000;
     let fp = Fingerprint {
-        operation: "sepa.partner_transfer".into(),
-        amount: Some(Amount::parse("25.00").unwrap()),
-        currency: Some("eur".into()),
-        destination: Some(IBAN.into()),
-        external_user_id: None,
-        sent_at_ms: sent,
         title: Some(TITLE.into()),
-        network: None,
-        accepted: false,
+        ..sent_by("sepa.partner_transfer", "25.00", "eur", IBAN, sent)
     };
     let entry = json!({"id":"t-1","type":"external","amount":"-26.00","fee":"1.00",
         "currency":"eur","status":"SUCCESSFUL","direction":"OUT","createdAt": iso(sent + 2_000)});
@@ -237,17 +245,7 @@ async fn f6a_a_sepa_debit_listed_with_its_fee_is_not_not_found() {
 async fn f6b_a_withdrawal_listed_as_external_is_not_not_found() {
     let sent = now_ms() - 60_000;
     let addr = "0x52908400098527886E0F7030069857D2E4169EE7";
-    let fp = Fingerprint {
-        operation: "crypto.partner_withdrawal".into(),
-        amount: Some(Amount::parse("0.005").unwrap()),
-        currency: Some("eth".into()),
-        destination: Some(addr.into()),
-        external_user_id: None,
-        sent_at_ms: sent,
-        title: None,
-        network: None,
-        accepted: false,
-    };
+    let fp = sent_by("crypto.partner_withdrawal", "0.005", "eth", addr, sent);
     let entry = json!({"id":"w-1","type":"external","amount":"0.005","currency":"eth",
         "status":"SUCCESSFUL","direction":"OUT","createdAt": iso(sent + 2_000)});
     let details = json!({"id":"w-1","status":"SUCCESSFUL","amount":"0.005","currency":"eth",
