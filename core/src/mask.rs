@@ -26,8 +26,9 @@
 //!   keep only their last 4 digits.
 //!
 //! Before the passes, a `\u` escape of an ASCII letter or digit (`\u0034` for `4`) is written as
-//! that character, so that an escaped card number or PIN is seen (the same JSON); so is a
-//! percent escape of a letter, a digit or a separator of URL-encoded text (`pin%3D5813`). Everything
+//! that character, so that an escaped card number or PIN is seen (the same JSON). URL-encoded
+//! text (`pin%3D5813`) is read a second time with the percent escapes of letters, digits and
+//! separators written out; that reading is kept only when it hides more. Everything
 //! else is kept byte for byte, so the ids of an accepted operation are never lost.
 
 /// The replacement of a masked value.
@@ -252,6 +253,24 @@ pub fn secret_values(body: &serde_json::Value) -> Vec<String> {
 
 /// `text` with every secret masked (see the module docs). Idempotent.
 pub fn mask_secrets(text: &str) -> String {
+    let masked = mask_rounds(text);
+    // URL-encoded text (`pin%3D5813`) is read a second time with its percent escapes written
+    // out; that reading is kept only when it hides something more, so that a text without such
+    // a secret keeps its bytes (a payment link's `?ref=a%26b` is not another link).
+    let decoded = percent_decoded(&masked);
+    if decoded == masked {
+        return masked;
+    }
+    let again = mask_rounds(&decoded);
+    if again == decoded {
+        masked
+    } else {
+        again
+    }
+}
+
+/// Masking rounds until nothing changes.
+fn mask_rounds(text: &str) -> String {
     // One round can leave work for the next (a string the keyed pass re-encodes reads
     // differently to the loose pass): rounds repeat until nothing changes, so masking is
     // idempotent. Text without secrets takes one round that changes nothing.
@@ -288,33 +307,51 @@ fn mask_round(text: &str) -> String {
 /// (`pin%3D5813%26…`, `card%5Bcvv%5D%3D987`, `%7B%22cvv%22%3A…`).
 const PERCENT_DECODED: &[u8] = b"=:&[]{}\",";
 
-/// `text` with each `\u` escape of an ASCII letter or digit written as the character
-/// (`\u0034111…` is a card number), and each percent escape of a letter, a digit or one of
-/// [`PERCENT_DECODED`] (`%3D` is `=`); an escaped backslash before a `u` (`\\u0034`) is no
-/// escape. Text without such an escape comes back as it is.
-fn unescape_alphanumerics(text: &str) -> std::borrow::Cow<'_, str> {
-    if !text.contains("\\u") && !text.contains('%') {
+/// `text` with each percent escape of a letter, a digit or one of [`PERCENT_DECODED`] written
+/// out (`%3D` is `=`); text without one comes back as it is.
+fn percent_decoded(text: &str) -> std::borrow::Cow<'_, str> {
+    if !text.contains('%') {
         return text.into();
     }
     let b = text.as_bytes();
     let mut out = String::with_capacity(text.len());
     let (mut copied, mut i) = (0, 0);
     while let Some(&c) = b.get(i) {
-        if c == b'%' {
-            let decoded = b
-                .get(i + 1..i + 3)
-                .filter(|h| h.iter().all(u8::is_ascii_hexdigit))
-                .and_then(|h| std::str::from_utf8(h).ok())
-                .and_then(|h| u8::from_str_radix(h, 16).ok())
-                .filter(|d| d.is_ascii_alphanumeric() || PERCENT_DECODED.contains(d));
-            if let Some(ch) = decoded {
+        let decoded = (c == b'%')
+            .then(|| b.get(i + 1..i + 3))
+            .flatten()
+            .filter(|h| h.iter().all(u8::is_ascii_hexdigit))
+            .and_then(|h| std::str::from_utf8(h).ok())
+            .and_then(|h| u8::from_str_radix(h, 16).ok())
+            .filter(|d| d.is_ascii_alphanumeric() || PERCENT_DECODED.contains(d));
+        match decoded {
+            Some(ch) => {
                 out.push_str(slice(text, copied..i));
                 out.push(char::from(ch));
-                copied = i + 3;
+                i += 3;
+                copied = i;
             }
-            i += if decoded.is_some() { 3 } else { 1 };
-            continue;
+            None => i += 1,
         }
+    }
+    if copied == 0 {
+        return text.into();
+    }
+    out.push_str(slice(text, copied..));
+    out.into()
+}
+
+/// `text` with each `\u` escape of an ASCII letter or digit written as the character
+/// (`\u0034111…` is a card number); an escaped backslash before a `u` (`\\u0034`) is no escape.
+/// Text without such an escape comes back as it is.
+fn unescape_alphanumerics(text: &str) -> std::borrow::Cow<'_, str> {
+    if !text.contains("\\u") {
+        return text.into();
+    }
+    let b = text.as_bytes();
+    let mut out = String::with_capacity(text.len());
+    let (mut copied, mut i) = (0, 0);
+    while let Some(&c) = b.get(i) {
         if c != b'\\' {
             i += 1;
             continue;

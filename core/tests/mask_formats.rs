@@ -44,6 +44,15 @@ fn url_encoded_secrets_are_masked() {
     hidden("pan=%34111111111111111", &["111111111111"]);
     // Percent escapes of anything else are kept as they are.
     assert_eq!(mask_secrets("path=%2Fv1%2Fcards"), "path=%2Fv1%2Fcards");
+    // A text without a URL-encoded secret keeps its bytes: an accepted payment link's reply
+    // holds its link, which decoded would be another link.
+    for kept in [
+        r#"{"paymentLinkId":"pl-1","link":"https://pay.example/c?ref=a%26b%3Dc%2541"}"#,
+        r#"{"cvv":"987","link":"https://pay.example/c?ref=a%26b%3Dc"}"#,
+    ] {
+        let m = mask_secrets(kept);
+        assert!(m.contains("ref=a%26b%3Dc"), "{m}");
+    }
 }
 
 #[test]
