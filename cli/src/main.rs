@@ -560,7 +560,9 @@ fn read_json(source: &str) -> p100::Result<Map<String, Value>> {
         std::fs::read_to_string(source)
             .map_err(|e| p100::Error::validation("json", format!("{source}: {e}")))?
     };
-    match p100::input::json_text(&text, "json")? {
+    // JSON text's numbers are exact: `"amount": 0.005` is read from its text, as the docs write
+    // it (a number the core's decoder would otherwise take for a float).
+    match p100::input::inexact_numbers_as_text(&p100::input::json_text(&text, "json")?) {
         Value::Object(m) => Ok(m),
         _ => Err(p100::Error::validation("json", "must be a JSON object")),
     }

@@ -43,6 +43,15 @@ pub fn decode_text<T: DeserializeOwned>(value: &Value, what: &str) -> crate::Res
     T::deserialize(de).map_err(|e| e.into_error(what))
 }
 
+/// Decodes a request of type `T` from JSON text given by a caller (Swift/Kotlin `*FromJson`, the
+/// command line's `--json`): [`json_text`], then [`decode`], except that a number with a
+/// fraction is taken for an amount from its exact text (`"amount": 0.005`, as the docs write
+/// withdrawals and exchanges). Only a host number that went through a binary float (a
+/// JavaScript number, a Python `float`) is refused as money; JSON text never did.
+pub fn decode_json<T: DeserializeOwned>(text: &str, what: &str) -> crate::Result<T> {
+    decode_text(&inexact_numbers_as_text(&json_text(text, "json")?), what)
+}
+
 /// Reads JSON text given by a caller (Swift/Kotlin `*FromJson` and escape-hatch bodies, the
 /// command line's `--json`) into a [`Value`] for [`decode`]. Text that is not JSON is a
 /// `Validation` error of `field`; so is an object with the same key twice, named by its path:

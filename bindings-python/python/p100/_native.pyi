@@ -2542,7 +2542,7 @@ class NetworkFeeQuery:
         """Crypto currency."""
     @property
     def network(self) -> str | None:
-        """Network, when not the default."""
+        """Network, when not the default: only `polygon`, for usdc and usdt (the docs' one value; leave it out for the currency's own network)."""
     def to_dict(self) -> dict[str, Any]:
         """The attributes as a plain dict (nested models as dicts)."""
     def to_json(self) -> str:

@@ -68,15 +68,11 @@ pub fn to_json<T: serde::Serialize>(value: &T) -> Result<String, P100Error> {
     })
 }
 
-/// Reads a request from the API's JSON, for `*FromJson`: the text must be JSON without a key
-/// given twice ([`crate::input::json_text`]), then the core's
-/// one decoder for host values ([`crate::input::decode`]: wire paths in errors, no
-/// float for money, unknown fields refused, never an echo of the text).
+/// Reads a request from the API's JSON, for `*FromJson` ([`crate::input::decode_json`]: no key
+/// given twice, wire paths in errors, unknown fields refused, never an echo of the text; the
+/// text's numbers are exact, so `"amount": 0.005` is read as written).
 fn from_json<T: serde::de::DeserializeOwned>(name: &str, json: &str) -> Result<T, P100Error> {
-    Ok(crate::input::decode(
-        &crate::input::json_text(json, "json")?,
-        name,
-    )?)
+    Ok(crate::input::decode_json(json, name)?)
 }
 
 // `<request>FromJson(json)` for every request type (Swift and Kotlin): builds the request from

@@ -10,7 +10,8 @@ model! {
     pub struct NetworkFeeQuery {
         /// Crypto currency.
         pub currency: Currency,
-        /// Network, when not the default.
+        /// Network, when not the default: only `polygon`, for usdc and usdt (the docs' one
+        /// value; leave it out for the currency's own network).
         #[serde(default, skip_serializing_if = "Option::is_none")]
         #[cfg_attr(feature = "uniffi", uniffi(default))]
         pub network: Option<Network>,
@@ -51,7 +52,18 @@ impl Validate for NetworkFeeQuery {
         validate::all([
             validate::crypto_currency("currency", &self.currency),
             check_opt(self.network.as_ref(), |n| {
-                validate::network("network", &self.currency, n)
+                validate::network("network", &self.currency, n)?;
+                // The docs' query enum is `[ polygon ]` ("omitted → fee computed for
+                // ethereum"): another value would be sent as a word the API does not list.
+                if *n == Network::Polygon {
+                    Ok(())
+                } else {
+                    Err(crate::Error::validation(
+                        "network",
+                        "may only be polygon (for usdc or usdt); leave it out for the currency's \
+                         own network",
+                    ))
+                }
             }),
         ])
     }

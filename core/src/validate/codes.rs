@@ -21,8 +21,26 @@ pub fn country(field: &str, value: &str) -> Result<()> {
             "must be an assigned ISO 3166-1 alpha-2 country code such as PL or DE",
         ));
     }
+    if let Some((_, parent)) = TERRITORIES.iter().find(|(code, _)| *code == value) {
+        return Err(Error::validation(
+            field,
+            format!("is a territory the API takes under its parent country's code: use {parent}"),
+        ));
+    }
     Ok(())
 }
+
+/// Territories the API takes under their parent country's code (Supported Countries: "API Code
+/// to Use"): Guadeloupe, French Guiana, Martinique, Reunion, Saint-Martin → FR; Svalbard and
+/// Jan Mayen → NO.
+const TERRITORIES: &[(&str, &str)] = &[
+    ("GP", "FR"),
+    ("GF", "FR"),
+    ("MQ", "FR"),
+    ("RE", "FR"),
+    ("MF", "FR"),
+    ("SJ", "NO"),
+];
 
 /// Checks a date written `YYYY-MM-DD` that exists in the calendar (`2024-02-29` passes,
 /// `2023-02-29` and `2024-13-01` do not). The date never appears in the error: it is often a

@@ -5392,7 +5392,8 @@ public struct NetworkFeeQuery: Equatable, Hashable {
      */
     public let currency: Currency
     /**
-     * Network, when not the default.
+     * Network, when not the default: only `polygon`, for usdc and usdt (the docs' one
+     * value; leave it out for the currency's own network).
      */
     public let network: Network?
 
@@ -5403,7 +5404,8 @@ public struct NetworkFeeQuery: Equatable, Hashable {
          * Crypto currency.
          */currency: Currency, 
         /**
-         * Network, when not the default.
+         * Network, when not the default: only `polygon`, for usdc and usdt (the docs' one
+         * value; leave it out for the currency's own network).
          */network: Network? = nil) {
         self.currency = currency
         self.network = network

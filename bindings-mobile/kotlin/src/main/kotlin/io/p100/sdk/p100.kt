@@ -5155,7 +5155,8 @@ data class NetworkFeeQuery (
     val `currency`: Currency
     , 
     /**
-     * Network, when not the default.
+     * Network, when not the default: only `polygon`, for usdc and usdt (the docs' one
+     * value; leave it out for the currency's own network).
      */
     val `network`: Network? = null 
     
