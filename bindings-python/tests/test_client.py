@@ -274,7 +274,10 @@ def test_wait_for_times_out_with_timeout_error(client: p100.Client, sandbox: San
         t = client.transfers.create(destination_external_user_id=uid, amount=1, currency="eur")
         with pytest.raises(p100.TimeoutError) as info:
             client.transfers.wait_for(t.transfer_id, timeout=0.05, interval=0.01)
-        assert info.value.retryable
+        # Accepted, so never "retryable" (a retry around the transfer would pay twice); the
+        # message says to wait again instead.
+        assert not info.value.retryable and info.value.outcome == "accepted"
+        assert "do not send it again" in str(info.value)
     finally:
         sandbox.control("time-scale", {"scale": 1})
     with pytest.raises(p100.ValidationError) as bad:

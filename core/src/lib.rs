@@ -10,6 +10,20 @@
 //! * [`validate`]: the checks every request passes before anything is sent.
 //! * [`webhooks`]: token check (constant time) and typed event parsing.
 //! * [`Error`]: the one error type.
+//!
+//! ## Requirements and what it changes in your build
+//!
+//! * **Tokio with timers**: calls run on a Tokio runtime with time enabled
+//!   (`#[tokio::main]`, or a runtime built with `enable_all()`/`enable_time()`); without timers
+//!   Tokio itself panics on the first call.
+//! * **serde_json's `arbitrary_precision`**: this crate turns that feature on, so that amounts
+//!   and ids keep their exact digits. Cargo features apply to the whole build, so your own
+//!   `serde_json` use gets it too: numbers stay exact text, and one known serde limitation
+//!   follows (a number field inside a `#[serde(flatten)]` or untagged-enum struct of yours no
+//!   longer deserializes as `f64`; read such fields as `serde_json::Number` or text).
+//! * Its public API uses [`rust_decimal::Decimal`] ([`Amount::new`], [`Amount::value`]) and
+//!   [`serde_json::Value`] (requests through [`Client::request`]); both crates are re-exported
+//!   here ([`rust_decimal`], [`serde_json`]) so that your versions can match.
 #![deny(missing_docs)]
 #![forbid(unsafe_code)]
 // No panic in library code (DESIGN principle 7: a panic across a binding boundary crashes the
@@ -62,3 +76,9 @@ pub use client::{
     AbortSignal, CancelledCalls, Client, ClientBuilder, Environment, Fingerprint, Reconciliation,
     RequestOptions, ResponseMeta, RetryPolicy, WaitOptions, WithResponse,
 };
+
+/// The exact decimal type behind [`Amount`] (re-exported so that versions match).
+pub use rust_decimal;
+/// The JSON crate of [`Client::request`] and the input decoder (re-exported so that versions
+/// match; built here with `arbitrary_precision`).
+pub use serde_json;

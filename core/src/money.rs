@@ -36,6 +36,9 @@ impl fmt::Display for ParseAmountError {
 
 impl std::error::Error for ParseAmountError {}
 
+/// Most decimals an [`Amount`] holds (the exact decimal's limit).
+const MAX_SCALE: u32 = 28;
+
 impl Amount {
     /// Zero.
     pub const ZERO: Amount = Amount(Decimal::ZERO);
@@ -123,9 +126,10 @@ impl Amount {
     }
 
     /// The same value written with exactly `scale` decimals, when that loses nothing
-    /// (`10` → `10.00` for `eur`). Returns `None` if digits would be cut off.
+    /// (`10` → `10.00` for `eur`). Returns `None` if digits would be cut off, or if `scale` is
+    /// beyond the 28 decimals an amount holds (it could not be written so).
     pub fn with_scale(&self, scale: u32) -> Option<Amount> {
-        if self.significant_scale() > scale {
+        if self.significant_scale() > scale || scale > MAX_SCALE {
             return None;
         }
         let mut d = self.0.normalize();
@@ -569,6 +573,11 @@ mod tests {
             "1.50"
         );
         assert_eq!(Amount::parse("1.505").unwrap().with_scale(2), None);
+        // Beyond 28 decimals it cannot be written so: None, not a value of scale 28.
+        let one = Amount::parse("1").unwrap();
+        assert_eq!(one.with_scale(28).map(|a| a.scale()), Some(28));
+        assert_eq!(one.with_scale(29), None);
+        assert_eq!(one.with_scale(40), None);
     }
 
     #[test]

@@ -118,6 +118,10 @@ async fn the_wait_timeout_bounds_a_poll_in_progress() {
         (e.kind(), e.outcome()),
         (ErrorKind::Timeout, Outcome::Accepted)
     );
+    // Accepted is never retryable: a retry around the transfer and its wait would pay twice
+    // (outside review of the Rust API, stop 38); the message says what to do instead.
+    assert!(!e.is_retryable(), "{e}");
+    assert!(e.to_string().contains("do not send it again"), "{e}");
 }
 
 /// An empty id names no operation: the validation error says so, outcome `not_sent`, and

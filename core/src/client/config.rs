@@ -226,12 +226,18 @@ impl fmt::Debug for Config {
     }
 }
 
-/// Per-call overrides, applied with [`crate::client::Client::with_options`].
+/// Per-call overrides, applied with [`crate::client::Client::with_options`]. Unlike the
+/// builder's, these values are not refused: a zero `timeout` is ignored (the client's stays)
+/// and `max_retries` is capped at 10 (the bindings check their options before calling this,
+/// naming a bad one).
 #[derive(Clone, Default, PartialEq, Eq)]
 pub struct RequestOptions {
-    /// Timeout of one attempt.
+    /// Timeout of one attempt (zero: ignored). It does not shorten the client's connect timeout
+    /// ([`ClientBuilder::connect_timeout`]): a per-call timeout shorter than that may end an
+    /// attempt that never connected as a `Timeout` with outcome `unknown`, where the client's
+    /// own connect timeout would have said `not_sent`. Set short timeouts on the client.
     pub timeout: Option<Duration>,
-    /// Retries after the first attempt.
+    /// Retries after the first attempt (capped at 10).
     pub max_retries: Option<u32>,
     /// Extra headers sent with every attempt (checked by
     /// [`crate::client::check_headers`]: never `x-api-key`, `authorization` or hop-by-hop).

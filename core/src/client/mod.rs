@@ -95,11 +95,13 @@ impl Client {
         Client::from_env_vars(|name| std::env::var(name).ok())
     }
 
-    /// Like [`Client::from_env`], reading variables through `get` (testable, and usable where
-    /// the process environment is not the source).
+    /// Like [`Client::from_env`], reading every variable through `get` (testable, and usable
+    /// where the process environment is not the source), `P100_LOG` included.
     pub fn from_env_vars(get: impl Fn(&str) -> Option<String>) -> Result<Client> {
+        let log = get("P100_LOG").and_then(|v| crate::log::LogLevel::parse(&v));
         settings::Settings::default()
             .builder(settings::Unit::Millis, "", get)?
+            .log_level(log)
             .build()
     }
 
@@ -428,12 +430,15 @@ impl Client {
         Error::new(
             ErrorKind::Timeout,
             format!(
-                "{operation} {id} still {last} after waiting {:.1} s",
+                "{operation} {id} still {last} after waiting {:.1} s; it was accepted: do not \
+                 send it again, wait again or check its details",
                 waited.as_secs_f64()
             ),
         )
-        .with_retryable(true)
-        // The operation was accepted earlier (it has an id): it is not to be sent again.
+        // The operation was accepted earlier (it has an id): it is not to be sent again, and
+        // "retryable" would read as "send it again" (a retry loop around the transfer and its
+        // wait would pay twice). Waiting again is always safe.
+        .with_retryable(false)
         .with_outcome(Outcome::Accepted)
     }
 }

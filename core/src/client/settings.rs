@@ -262,6 +262,21 @@ mod tests {
     use super::*;
 
     #[test]
+    fn from_env_vars_reads_p100_log_through_its_getter() {
+        let get = |log: &'static str| {
+            move |k: &str| match k {
+                "P100_API_KEY" => Some("test-key-123".to_string()),
+                "P100_LOG" => Some(log.to_string()),
+                _ => None,
+            }
+        };
+        let c = crate::Client::from_env_vars(get("debug")).unwrap();
+        assert_eq!(c.config().log.level, Some(crate::log::LogLevel::Debug));
+        let c = crate::Client::from_env_vars(get("")).unwrap();
+        assert_eq!(c.config().log.level, None);
+    }
+
+    #[test]
     fn a_refused_wait_option_is_accepted_unless_the_id_is_empty() {
         let bad = WaitSettings {
             timeout: Some(0.0),
