@@ -705,7 +705,8 @@ final class P100Tests: XCTestCase, @unchecked Sendable {
         XCTAssertEqual(req.amount, "250.00")
         XCTAssertEqual(req.currency, .eur)
         XCTAssertTrue(try req.toJson().contains(#""destinationExternalUserId":"u1""#))
-        // The core's decoder: a field the request lacks, and a binary float for money, are refused.
+        // The core's decoder: a field the request lacks is refused; JSON text's numbers are exact,
+        // so a fractional amount is read as written (the docs write withdrawals so).
         do {
             _ = try transferRequestFromJson(
                 json: #"{"destinationExternalUserId":"u1","amount":"1.00","currency":"eur","ammount":"2"}"#)
@@ -714,19 +715,16 @@ final class P100Tests: XCTestCase, @unchecked Sendable {
             XCTAssertEqual(e.kind, .validation)
             XCTAssertEqual(e.field, "ammount")
         }
-        do {
-            _ = try transferRequestFromJson(
-                json: #"{"destinationExternalUserId":"u1","amount":10.5,"currency":"eur"}"#)
-            XCTFail("a fractional amount was accepted")
-        } catch let e as P100Error {
-            XCTAssertEqual(e.kind, .validation)
-            XCTAssertEqual(e.field, "amount")
-        }
+        let fraction = try transferRequestFromJson(
+            json: #"{"destinationExternalUserId":"u1","amount":10.5,"currency":"eur"}"#)
+        XCTAssertEqual(fraction.amount, "10.5")
         let whole = try transferRequestFromJson(
             json: #"{"destinationExternalUserId":"u1","amount":7,"currency":"eur"}"#)
         XCTAssertEqual(whole.amount, "7")
+        // The documented transfer body: id, both users' keys, amount and currency.
+        let users = #""sourceExternalUserId":null,"destinationExternalUserId":"u1""#
         let ev = try parseWebhook(
-            body: #"{"id":"t1","destinationExternalUserId":"u1","status":"SUCCESSFUL","currency":"xyz"}"#)
+            body: #"{"id":"t1",\#(users),"status":"SUCCESSFUL","currency":"xyz","amount":"1.5"}"#)
         guard case let .transfer(event) = ev else { return XCTFail("event: \(ev)") }
         XCTAssertEqual(event.currency, .unknown("xyz"))
         XCTAssertEqual(Currency.eur.description, "eur")

@@ -723,7 +723,8 @@ private fun defineTests() {
 
     test("string enums: known cases, Unknown(text) for new values, wire text from toString()") {
         assertEq(Currency.Eur.toString(), "eur", "wire text")
-        val ev = parseWebhook("""{"id":"t1","destinationExternalUserId":"u1","status":"SUCCESSFUL","currency":"xyz","amount":"1.5"}""")
+        val transfer = """"id":"t1","sourceExternalUserId":null,"destinationExternalUserId":"u1","status":"SUCCESSFUL""""
+        val ev = parseWebhook("""{$transfer,"currency":"xyz","amount":"1.5"}""")
         assertTrue(ev is WebhookEvent.Transfer) { "event: $ev" }
         ev as WebhookEvent.Transfer
         assertEq(ev.event.currency, Currency.Unknown("xyz"), "unknown currency kept")
@@ -742,17 +743,15 @@ private fun defineTests() {
         val e = expectThrows<P100Exception.Validation> { io.p100.sdk.createCardRequestFromJson("""{"pin":"9999"""") }
         assertEq(e.field, "json", "field")
         assertTrue(!e.toString().contains("9999")) { "the error echoes the input: $e" }
-        // The core's decoder: a field the request lacks, and a binary float for money, are refused.
+        // The core's decoder: a field the request lacks is refused; JSON text's numbers are exact,
+        // so a fractional amount is read as written (the docs write withdrawals so).
         val typo =
             expectThrows<P100Exception.Validation> {
                 io.p100.sdk.transferRequestFromJson("""{"destinationExternalUserId":"u1","amount":"1.00","currency":"eur","ammount":"2"}""")
             }
         assertEq(typo.field, "ammount", "unknown field")
-        val float =
-            expectThrows<P100Exception.Validation> {
-                io.p100.sdk.transferRequestFromJson("""{"destinationExternalUserId":"u1","amount":10.5,"currency":"eur"}""")
-            }
-        assertEq(float.field, "amount", "fractional amount")
+        val fraction = io.p100.sdk.transferRequestFromJson("""{"destinationExternalUserId":"u1","amount":10.5,"currency":"eur"}""")
+        assertEq(fraction.amount.toPlainString(), "10.5", "fractional amount, exact")
         // A key given twice: refused (a JSON parser would keep one of them in silence).
         val twice =
             expectThrows<P100Exception.Validation> {
