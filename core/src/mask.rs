@@ -17,18 +17,18 @@
 //!   quote put on different sides of a string boundary (`x"{"cvv":"987"}`,
 //!   `"\"pin = "5813"`). This pass writes `[REDACTED]` without quotes; where the keyed pass
 //!   sees the key it quotes it, so valid JSON stays valid.
-//! * **other formats**: an XML element named as a secret (`<cvv>987</cvv>`) has its text
-//!   masked; in a name/value pair (`{"name":"cvv","value":"987"}`, `{"field":"pin",
-//!   "rejectedValue":…}`, in either order) the value member is masked when the name names a
-//!   secret.
+//! * **other formats**: an XML element named exactly as a secret (`<cvv>987</cvv>`, with a
+//!   namespace prefix, attributes or CDATA) has its text masked up to its closing tag; in a
+//!   name/value pair (`{"name":"cvv","value":"987"}`, `{"field":"pin","rejectedValue":…}`, in
+//!   either order) the value member is masked when the name is exactly a secret's; in
+//!   URL-encoded text a secret key followed by `%3D` or `%3A` has its value masked up to the
+//!   next escape (`pin%3D5813%26…`), in place.
 //! * **card-number shapes**: 12 or more digits, alone or in groups joined by single spaces or
 //!   dashes (`4111 1111 1111 1111`, `4111-1111-…`), not part of a word or of a decimal number,
 //!   keep only their last 4 digits.
 //!
 //! Before the passes, a `\u` escape of an ASCII letter or digit (`\u0034` for `4`) is written as
-//! that character, so that an escaped card number or PIN is seen (the same JSON). URL-encoded
-//! text (`pin%3D5813`) is read a second time with the percent escapes of letters, digits and
-//! separators written out; that reading is kept only when it hides more. Everything
+//! that character, so that an escaped card number or PIN is seen (the same JSON). Everything
 //! else is kept byte for byte, so the ids of an accepted operation are never lost.
 
 /// The replacement of a masked value.
@@ -253,20 +253,7 @@ pub fn secret_values(body: &serde_json::Value) -> Vec<String> {
 
 /// `text` with every secret masked (see the module docs). Idempotent.
 pub fn mask_secrets(text: &str) -> String {
-    let masked = mask_rounds(text);
-    // URL-encoded text (`pin%3D5813`) is read a second time with its percent escapes written
-    // out; that reading is kept only when it hides something more, so that a text without such
-    // a secret keeps its bytes (a payment link's `?ref=a%26b` is not another link).
-    let decoded = percent_decoded(&masked);
-    if decoded == masked {
-        return masked;
-    }
-    let again = mask_rounds(&decoded);
-    if again == decoded {
-        masked
-    } else {
-        again
-    }
+    mask_rounds(text)
 }
 
 /// Masking rounds until nothing changes.
@@ -297,42 +284,76 @@ const MAX_ROUNDS: usize = 8;
 /// bracket) is still seen by its word.
 fn mask_round(text: &str) -> String {
     mask_card_numbers(&mask_loose(&mask_keyed(
-        &mask_loose(&unescape_alphanumerics(text)),
+        &mask_loose(&mask_xml(&unescape_alphanumerics(text))),
         0,
     )))
 }
 
-/// Bytes a percent escape is written out as before masking (besides letters and digits): the
-/// separators and delimiters of URL-encoded text and of JSON sent in a query
-/// (`pin%3D5813%26…`, `card%5Bcvv%5D%3D987`, `%7B%22cvv%22%3A…`).
-const PERCENT_DECODED: &[u8] = b"=:&[]{}\",";
+/// Is `name` exactly a secret's name (one of [`SECRET_KEYS`] once normalised: `cvv`, `PIN`,
+/// `card_number`)? For names that stand alone (an XML element, the name of a name/value
+/// pair), where the suffix rule of [`is_secret_key`] would take `span` or `Japan` for a PAN.
+fn is_secret_name(name: &str) -> bool {
+    let k = normalised(name);
+    SECRET_KEYS.contains(&k.as_str())
+}
 
-/// `text` with each percent escape of a letter, a digit or one of [`PERCENT_DECODED`] written
-/// out (`%3D` is `=`); text without one comes back as it is.
-fn percent_decoded(text: &str) -> std::borrow::Cow<'_, str> {
-    if !text.contains('%') {
+/// Longest start tag (name and attributes) [`mask_xml`] reads.
+const MAX_TAG: usize = 256;
+
+/// The XML pass: the text of an element named exactly as a secret (`<cvv>987</cvv>`,
+/// `<ns2:pin a="1"> 58 13 </ns2:pin>`, `<cvv><![CDATA[987]]></cvv>`) is masked up to its
+/// closing tag. Text without a closing tag comes back as it is.
+fn mask_xml(text: &str) -> std::borrow::Cow<'_, str> {
+    if !text.contains("</") {
         return text.into();
     }
     let b = text.as_bytes();
-    let mut out = String::with_capacity(text.len());
-    let (mut copied, mut i) = (0, 0);
-    while let Some(&c) = b.get(i) {
-        let decoded = (c == b'%')
-            .then(|| b.get(i + 1..i + 3))
-            .flatten()
-            .filter(|h| h.iter().all(u8::is_ascii_hexdigit))
-            .and_then(|h| std::str::from_utf8(h).ok())
-            .and_then(|h| u8::from_str_radix(h, 16).ok())
-            .filter(|d| d.is_ascii_alphanumeric() || PERCENT_DECODED.contains(d));
-        match decoded {
-            Some(ch) => {
-                out.push_str(slice(text, copied..i));
-                out.push(char::from(ch));
-                i += 3;
-                copied = i;
-            }
-            None => i += 1,
+    let mut out = String::new();
+    let mut copied = 0;
+    let mut i = 0;
+    while let Some(lt) = b.get(i..).and_then(|r| r.iter().position(|&c| c == b'<')) {
+        let start = i + lt;
+        i = start + 1;
+        let name_end = (start + 1..b.len())
+            .find(|&k| {
+                !b.get(k)
+                    .is_some_and(|&c| is_word_byte(c) || matches!(c, b':' | b'.'))
+            })
+            .unwrap_or(b.len());
+        let name = slice(text, start + 1..name_end);
+        let local = name.rsplit(':').next().unwrap_or_default();
+        if local.is_empty() || !is_secret_name(local) {
+            continue;
         }
+        // The end of the start tag: its attributes, if any, hold no `<`; `<cvv/>` has no text.
+        let Some(gt) = (name_end..b.len().min(name_end + MAX_TAG))
+            .take_while(|&k| b.get(k) != Some(&b'<'))
+            .find(|&k| b.get(k) == Some(&b'>'))
+        else {
+            continue;
+        };
+        if prev(b, gt) == Some(b'/') {
+            continue;
+        }
+        let open = gt + 1;
+        let rest = slice(text, open..);
+        let (from, to, after) = if let Some(data) = rest.strip_prefix("<![CDATA[") {
+            let Some(end) = data.find("]]>") else {
+                continue;
+            };
+            (open + 9, open + 9 + end, open + 9 + end + 3)
+        } else {
+            let end = rest.find('<').map_or(b.len(), |e| open + e);
+            (open, end, end)
+        };
+        let value = slice(text, from..to);
+        if !slice(text, after..).starts_with("</") || value.trim().is_empty() || value == REDACTED {
+            continue;
+        }
+        out.push_str(slice(text, copied..from));
+        out.push_str(REDACTED);
+        copied = to;
+        i = to;
     }
     if copied == 0 {
         return text.into();
@@ -627,10 +648,13 @@ fn normalised(key: &str) -> String {
         .collect()
 }
 
-/// Is `key` the value member of a name/value pair (`value`, `rejectedValue`, `val`)?
+/// Is `key` the value member of a name/value pair (`value`, `rejectedValue`, `val`)? Exact
+/// names: `estimatedValue` is a value of its own.
 fn is_value_key(key: &str) -> bool {
-    let k = normalised(key);
-    k.ends_with("value") || k == "val"
+    matches!(
+        normalised(key).as_str(),
+        "value" | "val" | "rejectedvalue" | "fieldvalue" | "providedvalue" | "inputvalue"
+    )
 }
 
 /// How far around a pair's value member [`pair_names_secret`] looks for its name member.
@@ -663,7 +687,7 @@ fn pair_names_secret(b: &[u8], text: &str, at: usize) -> bool {
             continue;
         }
         let (vend, value) = scan_string(b, text, v);
-        if PAIR_NAMES.contains(&normalised(&name).as_str()) && is_secret_key(&value) {
+        if PAIR_NAMES.contains(&normalised(&name).as_str()) && is_secret_name(&value) {
             return true;
         }
         k = vend;
@@ -678,6 +702,21 @@ fn past_separator(b: &[u8], at: usize) -> usize {
     } else {
         at + 1
     }
+}
+
+/// Percent escapes [`mask_loose`] skips like the characters they stand for: quotes, spaces, a
+/// closing bracket.
+const PERCENT_NOISE: &[&str] = &["%22", "%27", "%20", "%09", "%0a", "%0d", "%5d"];
+
+/// Does `text` hold `what` (ASCII, any case) at byte `at`?
+fn starts_with_ci(text: &str, at: usize, what: &str) -> bool {
+    text.get(at..at + what.len())
+        .is_some_and(|t| t.eq_ignore_ascii_case(what))
+}
+
+/// Is there a percent-encoded `=` or `:` (`%3D`, `%3A`) at byte `at`?
+fn percent_separator(text: &str, at: usize) -> bool {
+    starts_with_ci(text, at, "%3d") || starts_with_ci(text, at, "%3a")
 }
 
 /// Index past a bracket after a word at `j`: the end of `card[cvv]` (`]`), or an index
@@ -769,6 +808,8 @@ fn mask_loose(text: &str) -> String {
     let skip_noise = |mut i: usize| loop {
         match b.get(i) {
             Some(c) if c.is_ascii_whitespace() || matches!(c, b'"' | b'\'') => i += 1,
+            // Percent-encoded quotes, spaces and a closing bracket (`%22`, `%20`, `%5D`).
+            Some(b'%') if PERCENT_NOISE.iter().any(|n| starts_with_ci(text, i, n)) => i += 3,
             Some(b'\\') => {
                 i += match b.get(i + 1) {
                     Some(b'u')
@@ -797,25 +838,28 @@ fn mask_loose(text: &str) -> String {
         while b.get(j).copied().is_some_and(is_word_byte) {
             j += 1;
         }
-        // An XML element named as a secret (`<cvv>987</cvv>`): its text is the value.
-        let element = prev(b, i) == Some(b'<') && b.get(j) == Some(&b'>');
-        let sep = if element {
-            j
-        } else {
-            skip_noise(past_index(b, j))
-        };
-        let separated = element || matches!(b.get(sep), Some(b':' | b'='));
-        if !separated || !is_secret_key(slice(text, i..j)) {
+        let sep = skip_noise(past_index(b, j));
+        // URL-encoded text: `pin%3D5813%26…`, `card%5Bcvv%5D%3D987` (the value then ends at the
+        // next escape, `%26` for the next pair).
+        let encoded = percent_separator(text, sep);
+        if !(encoded || matches!(b.get(sep), Some(b':' | b'=')))
+            || !is_secret_key(slice(text, i..j))
+        {
             i = j;
             continue;
         }
-        let vstart = skip_noise(past_separator(b, sep));
+        let vstart = skip_noise(if encoded {
+            sep + 3
+        } else {
+            past_separator(b, sep)
+        });
+        let delimiters: &[u8] = if encoded { b"\\%" } else { b"\\" };
         if matches!(b.get(vstart), Some(b'{' | b'[')) {
             // Keys inside an object or array value are looked at one by one.
             i = j;
             continue;
         }
-        let mut vend = match bare_value(b, text, vstart, b"\\") {
+        let mut vend = match bare_value(b, text, vstart, delimiters) {
             Ok(end) => end,
             Err(next_key) => {
                 if next_key > vstart {
@@ -851,8 +895,6 @@ fn mask_loose(text: &str) -> String {
         }
         let value = slice(text, vstart..vend);
         let skip = value.is_empty()
-            // An element's text runs to its closing tag (`a <pin> is 4 digits` is prose).
-            || (element && !slice(text, skip_ws(b, vend)..).starts_with("</"))
             || matches!(value, "null" | "true" | "false")
             || value.starts_with(['{', '['])
             || slice(text, vstart..).starts_with(REDACTED);

@@ -29,6 +29,21 @@ fn xml_elements_named_as_secrets_are_masked() {
     // An element that is no secret's, and text that only looks like a tag, stay.
     assert_eq!(mask_secrets("<amount>987</amount>"), "<amount>987</amount>");
     assert_eq!(mask_secrets("a <pin> is 4 digits"), "a <pin> is 4 digits");
+    // Exact names: `span` is no PAN (an HTML error page keeps its text).
+    assert_eq!(
+        mask_secrets("<span>REQ-1234</span>"),
+        "<span>REQ-1234</span>"
+    );
+    // Spaces, a namespace prefix, attributes, CDATA, a password of several words.
+    for (text, secret) in [
+        ("<pin>58 13</pin>", "58 13"),
+        ("<ns2:cvv>987</ns2:cvv>", "987"),
+        (r#"<cvv type="x">987</cvv>"#, "987"),
+        ("<cvv><![CDATA[987]]></cvv>", "987"),
+        ("<password>correct horse</password>", "horse"),
+    ] {
+        hidden(text, &[secret]);
+    }
 }
 
 #[test]
@@ -44,15 +59,28 @@ fn url_encoded_secrets_are_masked() {
     hidden("pan=%34111111111111111", &["111111111111"]);
     // Percent escapes of anything else are kept as they are.
     assert_eq!(mask_secrets("path=%2Fv1%2Fcards"), "path=%2Fv1%2Fcards");
-    // A text without a URL-encoded secret keeps its bytes: an accepted payment link's reply
-    // holds its link, which decoded would be another link.
+    // Masked in place: every other byte stays (an accepted payment link's reply holds its link,
+    // which decoded would be another link; an order number after `%3D` is no card number).
     for kept in [
         r#"{"paymentLinkId":"pl-1","link":"https://pay.example/c?ref=a%26b%3Dc%2541"}"#,
         r#"{"cvv":"987","link":"https://pay.example/c?ref=a%26b%3Dc"}"#,
+        r#"{"link":"https://pay.example/c?ref=a%26b%3Dc","error":"bad pin%3D5813"}"#,
+        r#"{"orderId":"o-1","callback":"https://x.example/cb?ref%3D202501150001"}"#,
     ] {
         let m = mask_secrets(kept);
-        assert!(m.contains("ref=a%26b%3Dc"), "{m}");
+        assert!(m.contains("%3D"), "{m}");
+        assert!(!m.contains("5813"), "{m}");
+        assert_eq!(
+            m.contains("ref%3D202501150001"),
+            kept.contains("ref%3D202501150001")
+        );
     }
+    // Valid JSON stays valid JSON.
+    let m = hidden(
+        r#"{"message":"rejected q=%7B%22cvv%22%3A%22987%22%7D","id":"t-1"}"#,
+        &["987"],
+    );
+    assert!(serde_json::from_str::<serde_json::Value>(&m).is_ok(), "{m}");
 }
 
 #[test]
@@ -70,6 +98,14 @@ fn name_value_pairs_naming_a_secret_are_masked() {
     ] {
         let m = hidden(text, &["987"]);
         assert!(serde_json::from_str::<serde_json::Value>(&m).is_ok(), "{m}");
+    }
+    // Exact names: `Japan` is no PAN, `USDT token` no token, `estimatedValue` no pair's value.
+    for kept in [
+        r#"{"name":"Japan","value":"JP-123"}"#,
+        r#"{"label":"USDT token","estimatedValue":"100.00"}"#,
+        r#"{"name":"cvv","estimatedValue":"100.00"}"#,
+    ] {
+        assert_eq!(mask_secrets(kept), kept);
     }
     // A pair that names no secret keeps its value, as do the values of other objects.
     let text = r#"[{"name":"amount","value":"987"},{"name":"cvv","value":"123"}]"#;
