@@ -175,7 +175,23 @@ fn is_one_of(text: &str, list: &[&str]) -> bool {
 /// True when `t` is the operation by every fact the history gives (its type, its amount and
 /// its time are there and fit); a match short of this makes the answer `CannotTell`.
 fn is_certain(fp: &Fingerprint, kinds: &[&str], direction: &str, t: &Transaction) -> bool {
-    is_readable(fp, kinds, direction, t) && stamped_after_sending(fp, t)
+    is_readable(fp, kinds, direction, t)
+        && stamped_after_sending(fp, t)
+        && !listed_gross_of_fee(fp, t)
+}
+
+/// Does `t` list the amount sent only with its fee added (`-26.00`, fee `1.00`, for 25.00)?
+/// Whether the history lists amounts gross or net is not documented: such an entry may be the
+/// call, or another operation of 26.00, so it leaves the answer open.
+fn listed_gross_of_fee(fp: &Fingerprint, t: &Transaction) -> bool {
+    let (Some(sent), Some(listed), Some(fee)) = (&fp.amount, &t.amount, &t.fee) else {
+        return false;
+    };
+    listed.abs() != *sent
+        && sent
+            .value()
+            .checked_add(fee.abs().value())
+            .is_some_and(|gross| listed.abs().value() == gross)
 }
 
 /// True when `t` states every fact a match is judged by: a type of the kind, an amount, a known
@@ -202,7 +218,12 @@ fn id_note(t: &Transaction) -> String {
 /// stamped just before the sending (an equal operation sent a moment earlier looks the same).
 fn uncertain_reason(fp: &Fingerprint, kinds: &[&str], direction: &str, t: &Transaction) -> String {
     let id = id_note(t);
-    if is_readable(fp, kinds, direction, t) {
+    if listed_gross_of_fee(fp, t) {
+        format!(
+            "a history entry{id} lists the amount sent plus its fee: it may be this call or \
+             another operation of that amount; check it by hand"
+        )
+    } else if is_readable(fp, kinds, direction, t) {
         format!(
             "an equal operation{id} is in the history, stamped up to {} minutes before this call \
              was sent (clocks may differ): it may be this call or an earlier equal one; check \
@@ -274,18 +295,12 @@ fn direction_is(d: &str, direction: &str) -> Option<bool> {
 }
 
 /// Does `t` list another amount or currency than the ones sent? A debit may be listed with a
-/// minus sign, and gross of the fee the entry states (`-26.00` with `fee` `1.00` for 25.00
-/// sent); a fact the entry lacks, or a currency spelling this SDK does not know (`MATIC` for
+/// minus sign, or gross of the fee the entry states (`-26.00` with `fee` `1.00` for 25.00 sent:
+/// kept, but never certain, see [`listed_gross_of_fee`]); a fact the entry lacks, or a currency spelling this SDK does not know (`MATIC` for
 /// `pol`…), is not another one.
 fn lists_other_money(fp: &Fingerprint, t: &Transaction) -> bool {
-    let gross = |sent: &crate::Amount, listed: &crate::Amount| {
-        t.fee
-            .as_ref()
-            .and_then(|fee| sent.value().checked_add(fee.abs().value()))
-            .is_some_and(|g| listed.abs().value() == g)
-    };
     let amount = matches!((&fp.amount, &t.amount),
-        (Some(sent), Some(listed)) if listed.abs() != *sent && !gross(sent, listed));
+        (Some(sent), Some(listed)) if listed.abs() != *sent && !listed_gross_of_fee(fp, t));
     let currency = match (&fp.currency, &t.currency) {
         (_, Some(crate::Currency::Unknown(_))) => false,
         (Some(c), Some(tc)) => !tc.as_str().eq_ignore_ascii_case(c),
