@@ -206,8 +206,9 @@ pub const FLOAT_FOR_MONEY: &str =
     "must be a decimal string such as \"10.50\", not a floating-point \
     number: a binary float cannot hold every decimal amount exactly";
 
-/// The message of an integer beyond 2^53 given for an amount (exact in Python or Rust, but not
-/// in every language the SDK serves, so refused alike everywhere).
+/// The message of an integer beyond 2^53 given for an amount as a host number (exact in Python
+/// or Rust, but not in every language the SDK serves, so refused alike for every host value;
+/// JSON text, read by [`decode_json`], is exact and takes it from its text).
 pub const BIG_INTEGER_FOR_MONEY: &str =
     "must be a decimal string such as \"10.50\" when it is beyond 2^53: \
     an integer that large is not exact as a number in every language";

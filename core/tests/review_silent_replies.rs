@@ -77,6 +77,14 @@ fn f2_short_money_events_with_a_user_id_are_not_internal_transfers() {
         }
     }
     assert!(wrong.is_empty(), "{wrong:#?}");
+    // The documented transfer body still is one, with either user's key alone (each is
+    // optional in the docs).
+    for user in ["sourceExternalUserId", "destinationExternalUserId"] {
+        let body = format!(
+            r#"{{"id":"8c39","{user}":"u1","amount":10,"currency":"eur","status":"SUCCESSFUL"}}"#
+        );
+        assert_eq!(parse_event(&body).unwrap().name(), "transfer", "{body}");
+    }
 }
 
 // -------------------------------------------------------------------------------------------
@@ -114,21 +122,16 @@ fn f4_undocumented_status_words_are_not_read_as_final_success() {
         serde_json::from_str(r#"{"id":"t","amount":"1.00","status":"COMPLETED"}"#).unwrap();
     let transfer: TransferDetails =
         serde_json::from_str(r#"{"id":"t","status":"COMPLETED"}"#).unwrap();
-    let withdrawal: CryptoWithdrawalDetails =
-        serde_json::from_str(r#"{"id":"w","status":"COMPLETED"}"#).unwrap();
     let exchange: ExchangeDetails =
         serde_json::from_str(r#"{"exchangeId":"e","status":"SUCCESSFUL"}"#).unwrap();
-    let order: OrderDetails =
-        serde_json::from_str(r#"{"orderId":"o","status":"SUCCESSFUL"}"#).unwrap();
-    let link: PaymentLinkDetails =
-        serde_json::from_str(r#"{"paymentLinkId":"p","status":"COMPLETED"}"#).unwrap();
+    // Only where the docs give the statuses (SEPA: SUCCESSFUL/FAILED; transfer: SUCCESSFUL;
+    // exchange: COMPLETED/FAILED). Withdrawals, orders and payment links have no documented
+    // final status: both of P100's words for success stay theirs (outside review of this
+    // stop's diff: dropping one of two guesses was no more right than keeping both).
     let finals = [
         ("sepa COMPLETED", sepa.status.is_success()),
         ("transfer COMPLETED", transfer.status.is_success()),
-        ("withdrawal COMPLETED", withdrawal.status.is_success()),
         ("exchange SUCCESSFUL", exchange.status.is_success()),
-        ("order SUCCESSFUL", order.status.is_success()),
-        ("payment link COMPLETED", link.status.is_success()),
     ];
     let guessed: Vec<_> = finals.iter().filter(|(_, s)| *s).map(|(n, _)| *n).collect();
     assert!(guessed.is_empty(), "read as final success: {guessed:?}");
@@ -147,6 +150,15 @@ fn f5_order_rates_list_does_not_drop_a_networks_rate() {
         r.is_err(),
         "two usdc rates read as one: {:?}",
         r.map(|r| r.rate(&p100::Currency::Usdc).copied())
+    );
+    // The same rate twice, in two spellings, is one rate.
+    let same = r#"[{"currency":"usdc","rate":"0.92"},{"currency":"USDC","rate":"0.92"}]"#;
+    assert_eq!(
+        serde_json::from_str::<OrderRates>(same)
+            .unwrap()
+            .rates
+            .len(),
+        1
     );
 }
 

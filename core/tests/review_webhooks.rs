@@ -362,21 +362,25 @@ fn amounts_are_exact_decimals_as_string_or_number() {
 // ---------------------------------------------------------------------------------------------
 // 2. Ambiguity between similar documented shapes
 
-/// `{externalUserId, status}` is shared by user status, KYC file, (inferred) POA and the IBAN
-/// check: the documented status sets decide where only one set holds the word. The IBAN check's
-/// words (`PENDING`, `APPROVED`, `REJECTED`) are also a POA check's or a user's: without the
-/// IBAN (or an event type) the event cannot be told, and stays unknown (outside review, stop
-/// 38: a refunded deposit's `REJECTED` read as a POA rejection).
+/// `{externalUserId, status}` is shared by user status, KYC file and (inferred) POA: the
+/// documented status sets decide, and they do not overlap. The IBAN check's words (`PENDING`,
+/// `APPROVED`, `REJECTED`) next to a deposit's money but without the IBAN are unknown (outside
+/// review, stop 38: a refunded deposit's `REJECTED` read as a POA rejection); without money
+/// they are the presumed POA/user body.
 #[test]
 fn user_status_kyc_file_and_poa_are_told_apart_by_the_documented_status_sets() {
+    for status in ["APPROVED", "REJECTED", "PENDING"] {
+        let body = format!(r#"{{"externalUserId":"u-1","status":"{status}","amount":"100.00"}}"#);
+        assert_eq!(parse(&body).name(), "unknown", "{body}");
+    }
     for (status, name) in [
         ("ACTIVE", "user_status"),
+        ("PENDING", "user_status"),
         ("ADDED", "kyc_file"),
         ("ERROR", "kyc_file"),
         ("WAITING", "poa_verification"),
-        ("APPROVED", "unknown"),
-        ("REJECTED", "unknown"),
-        ("PENDING", "unknown"),
+        ("APPROVED", "poa_verification"),
+        ("REJECTED", "poa_verification"),
         ("QUESTIONED", "poa_verification"),
     ] {
         let body = format!(r#"{{"externalUserId":"u-1","status":"{status}"}}"#);

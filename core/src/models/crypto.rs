@@ -268,8 +268,8 @@ crate::string_enum! {
         Pending = "PENDING",
         /// Being processed / broadcast.
         Processing = "PROCESSING",
-        /// Sent (final).
-        Successful = "SUCCESSFUL",
+        /// Sent (final). The docs give no withdrawal status: both of P100's words for success.
+        Successful = "SUCCESSFUL" | "COMPLETED",
         /// Failed (final); see `error`.
         Failed = "FAILED",
     }
@@ -453,11 +453,10 @@ mod tests {
         .unwrap();
         assert_eq!(d.withdrawal_id, "w");
         assert!(d.status.is_success());
-        // A word no doc gives for a withdrawal is not taken for success: it stays unknown (not
-        // final), so waiting ends naming it instead of reporting a success nobody stated.
+        // The docs give no withdrawal status: P100's other word for success is one too.
         let c: CryptoWithdrawalDetails =
             serde_json::from_str(r#"{"withdrawalId":"w","status":"COMPLETED"}"#).unwrap();
-        assert!(!c.status.is_success() && !c.status.is_final());
+        assert!(c.status.is_success());
         assert_eq!(d.destination.as_deref(), Some("0xabc"));
         assert_eq!(d.network, Some(Network::Polygon));
         assert_eq!(

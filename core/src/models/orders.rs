@@ -70,15 +70,18 @@ impl<'de> Deserialize<'de> for OrderRates {
                 let mut rates = HashMap::with_capacity(l.len());
                 for e in l {
                     let key = e.currency.to_ascii_lowercase();
-                    if seen
-                        .insert(key.clone(), e.rate)
-                        .is_some_and(|r| r != e.rate)
-                    {
-                        return Err(serde::de::Error::custom(format!(
-                            "two different rates for `{key}` (per network?)"
-                        )));
+                    match seen.insert(key.clone(), e.rate) {
+                        Some(r) if r != e.rate => {
+                            return Err(serde::de::Error::custom(format!(
+                                "two different rates for `{key}` (per network?)"
+                            )))
+                        }
+                        // The same rate again (`usdc` and `USDC`): kept once.
+                        Some(_) => {}
+                        None => {
+                            rates.insert(e.currency, e.rate);
+                        }
                     }
-                    rates.insert(e.currency, e.rate);
                 }
                 rates
             }
@@ -198,7 +201,7 @@ crate::string_enum! {
         /// Payment seen, waiting for confirmations.
         WaitingForConfirmation = "WAITING_FOR_CONFIRMATION",
         /// Paid and converted (final).
-        Completed = "COMPLETED",
+        Completed = "COMPLETED" | "SUCCESSFUL",
         /// Failed (final).
         Failed = "FAILED",
         /// Not paid in time (final).

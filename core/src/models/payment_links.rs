@@ -101,7 +101,7 @@ crate::string_enum! {
         /// Open for payment.
         Active = "ACTIVE",
         /// Paid (final).
-        Paid = "PAID",
+        Paid = "PAID" | "COMPLETED",
         /// Not paid in time (final).
         Expired = "EXPIRED",
         /// Cancelled (final).

@@ -697,8 +697,9 @@ pub fn parse_event(body: &str) -> crate::Result<WebhookEvent> {
             .iter()
             .any(|k| payload.get(*k).is_some_and(|v| !v.is_null())) =>
         {
-            // A `status` no event can be told by (an IBAN check's word without the IBAN) is
-            // no KYC verification's field either.
+            // A bare `status` that tells no event (a word no event has, or an IBAN check's next
+            // to money) is no KYC verification's field either (those are `verificationStatus`,
+            // `attemptStatus`): unknown, body kept.
             let status = payload.get("status").is_some_and(|v| !v.is_null());
             match detect(&payload) {
                 None if !status => Some(Kind::KycVerification),
@@ -891,13 +892,12 @@ fn detect(p: &Map<String, Value>) -> Option<Kind> {
     if any(&["withdrawalId", "destination"]) || (has("walletAddress") && has("amount")) {
         return Some(Kind::CryptoWithdrawal);
     }
-    // The documented (V0) transfer body: its id, both users' keys (the absent one as `null`),
-    // amount and currency. An exchange's, a withdrawal's or a failed SEPA payout's short body
-    // may carry an id and a user too: taken for a transfer, it would report a transfer that
-    // never existed (and hide the real event).
+    // The documented (V0) transfer body: its id, a user's key (each is optional), amount and
+    // currency. An exchange's, a withdrawal's or a failed SEPA payout's short body may carry an
+    // id and a user too: taken for a transfer, it would report a transfer that never existed
+    // (and hide the real event).
     if p.contains_key("id")
-        && p.contains_key("sourceExternalUserId")
-        && p.contains_key("destinationExternalUserId")
+        && (p.contains_key("sourceExternalUserId") || p.contains_key("destinationExternalUserId"))
         && has("amount")
         && has("currency")
     {
@@ -914,10 +914,13 @@ fn detect(p: &Map<String, Value>) -> Option<Kind> {
     if wallet && status.is_none() {
         return Some(Kind::WalletCreated);
     }
-    // An IBAN check's status word (PENDING, APPROVED, REJECTED) without the IBAN is also a POA
-    // check's or a user's: which one cannot be told, and each means something else for money
-    // (REJECTED: a deposit refunded, or a document refused). Such a body stays unknown.
-    if status.is_some_and(|s| !IbanStatus::parse(s).is_unknown()) {
+    // An IBAN check's status word (PENDING, APPROVED, REJECTED) next to a deposit's money
+    // (amount, currency, reference) but without the IBAN is no POA check's or user's event
+    // (those carry no money; their presumed body is `{externalUserId, status}`), and which
+    // deposit event it is cannot be told: unknown, body kept (a refunded deposit's REJECTED was
+    // read as a POA rejection).
+    let money = any(&["amount", "currency", "reference", "title"]);
+    if money && status.is_some_and(|s| !IbanStatus::parse(s).is_unknown()) {
         return None;
     }
     if let (true, Some(s)) = (has("externalUserId"), status) {

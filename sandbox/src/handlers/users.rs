@@ -434,12 +434,8 @@ pub mod kyc {
     }
 }
 
-/// A POA check's webhook body, in the FAQ's `{event_type, data}` envelope: a bare
-/// `{externalUserId, status: APPROVED}` is also an IBAN check's (neither payload is documented),
-/// so the SDK could not tell it flat.
+/// A POA check's webhook body: `{externalUserId, status}`, the presumed shape of the user
+/// webhooks (the docs give the statuses, not the payload).
 pub(crate) fn poa_event(external_user_id: &str, status: &str) -> serde_json::Value {
-    json!({
-        "event_type": "poa_verification.status_changed",
-        "data": { "externalUserId": external_user_id, "status": status },
-    })
+    json!({ "externalUserId": external_user_id, "status": status })
 }

@@ -15456,7 +15456,7 @@ public enum WithdrawalStatus: Equatable, Hashable, CustomStringConvertible {
      */
     case processing
     /**
-     * Sent (final).
+     * Sent (final). The docs give no withdrawal status: both of P100's words for success.
      */
     case successful
     /**

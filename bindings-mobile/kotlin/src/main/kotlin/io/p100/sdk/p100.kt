@@ -15280,7 +15280,7 @@ sealed class WithdrawalStatus {
     
     
     /**
-     * Sent (final).
+     * Sent (final). The docs give no withdrawal status: both of P100's words for success.
      */
     object Successful : WithdrawalStatus()
     
