@@ -168,28 +168,21 @@ fn client(server: &MockServer) -> Client {
         .unwrap()
 }
 
+/// The call's result and the request bodies the server saw, as JSON.
 async fn capture<F, Fut, T>(reply: Value, call: F) -> (p100::Result<T>, Vec<Value>)
 where
     F: FnOnce(Client) -> Fut,
     Fut: std::future::Future<Output = p100::Result<T>>,
 {
-    let server = MockServer::start().await;
-    Mock::given(any())
-        .respond_with(ResponseTemplate::new(200).set_body_json(reply))
-        .mount(&server)
-        .await;
-    let r = call(client(&server)).await;
-    let bodies = server
-        .received_requests()
-        .await
-        .unwrap()
+    let (r, bodies) = capture_text(reply, call).await;
+    let bodies = bodies
         .iter()
-        .map(|r| serde_json::from_slice(&r.body).unwrap_or(Value::Null))
+        .map(|b| serde_json::from_str(b).unwrap_or(Value::Null))
         .collect();
     (r, bodies)
 }
 
-/// The raw JSON text of the one request body (to see number vs string, and the digits).
+/// The raw JSON text of the request bodies (to see number vs string, and the digits).
 async fn capture_text<F, Fut, T>(reply: Value, call: F) -> (p100::Result<T>, Vec<String>)
 where
     F: FnOnce(Client) -> Fut,
