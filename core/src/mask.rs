@@ -293,8 +293,27 @@ fn mask_round(text: &str) -> String {
 /// `card_number`)? For names that stand alone (an XML element, the name of a name/value
 /// pair), where the suffix rule of [`is_secret_key`] would take `span` or `Japan` for a PAN.
 fn is_secret_name(name: &str) -> bool {
-    let k = normalised(name);
-    SECRET_KEYS.contains(&k.as_str())
+    // The last segment of a path (`card.cvv`, `/card/cvv`, `card[cvv]`, `ns:pin`).
+    let Some(last) = name
+        .split(['.', '/', ':', '[', ']'])
+        .rfind(|s| !s.trim().is_empty())
+    else {
+        return false;
+    };
+    // The whole segment, or its end from a word's start (`newPin`, `access_token`,
+    // `x-api-key`): never a part of a word (`span`, `Japan`).
+    let chars: Vec<(usize, char)> = last.char_indices().collect();
+    let starts = chars.iter().enumerate().filter_map(|(n, &(at, c))| {
+        let before = n.checked_sub(1).and_then(|p| chars.get(p)).map(|&(_, p)| p);
+        let word_start = match before {
+            None => true,
+            Some(p) => matches!(p, '_' | '-') || (c.is_uppercase() && p.is_lowercase()),
+        };
+        word_start.then_some(at)
+    });
+    starts
+        .filter_map(|at| last.get(at..))
+        .any(|tail| SECRET_KEYS.contains(&normalised(tail).as_str()))
 }
 
 /// Longest start tag (name and attributes) [`mask_xml`] reads.
@@ -304,13 +323,14 @@ const MAX_TAG: usize = 256;
 /// `<ns2:pin a="1"> 58 13 </ns2:pin>`, `<cvv><![CDATA[987]]></cvv>`) is masked up to its
 /// closing tag. Text without a closing tag comes back as it is.
 fn mask_xml(text: &str) -> std::borrow::Cow<'_, str> {
-    if !text.contains("</") {
+    if !text.contains("</") && !text.contains("<\\/") {
         return text.into();
     }
     let b = text.as_bytes();
     let mut out = String::new();
     let mut copied = 0;
     let mut i = 0;
+    let mut cdata_closes = true;
     while let Some(lt) = b.get(i..).and_then(|r| r.iter().position(|&c| c == b'<')) {
         let start = i + lt;
         i = start + 1;
@@ -338,7 +358,10 @@ fn mask_xml(text: &str) -> std::borrow::Cow<'_, str> {
         let open = gt + 1;
         let rest = slice(text, open..);
         let (from, to, after) = if let Some(data) = rest.strip_prefix("<![CDATA[") {
-            let Some(end) = data.find("]]>") else {
+            // Searched once: after a CDATA that does not close, none closes (linear).
+            let end = if cdata_closes { data.find("]]>") } else { None };
+            let Some(end) = end else {
+                cdata_closes = false;
                 continue;
             };
             (open + 9, open + 9 + end, open + 9 + end + 3)
@@ -347,7 +370,12 @@ fn mask_xml(text: &str) -> std::borrow::Cow<'_, str> {
             (open, end, end)
         };
         let value = slice(text, from..to);
-        if !slice(text, after..).starts_with("</") || value.trim().is_empty() || value == REDACTED {
+        // The closing tag (`<\\/cvv>` inside JSON written by PHP); text with a quote is no
+        // element's text but JSON around it (`"<pin>","id":"pl-1","x":"</p>"`): left alone.
+        let closed = ["</", "<\\/"]
+            .iter()
+            .any(|c| slice(text, after..).starts_with(c));
+        if !closed || value.trim().is_empty() || value == REDACTED || value.contains('"') {
             continue;
         }
         out.push_str(slice(text, copied..from));
@@ -714,6 +742,30 @@ fn starts_with_ci(text: &str, at: usize, what: &str) -> bool {
         .is_some_and(|t| t.eq_ignore_ascii_case(what))
 }
 
+/// Is there a percent escape (`%` and two hex digits) at byte `at`?
+fn is_escape(b: &[u8], at: usize) -> bool {
+    b.get(at) == Some(&b'%')
+        && b.get(at + 1..at + 3)
+            .is_some_and(|h| h.iter().all(u8::is_ascii_hexdigit))
+}
+
+/// Escapes of delimiters that end a URL-encoded value (`&`, `,`, `;`, `}`, `]`, quotes); any
+/// other escape (`%20`, `%2F`, `%2B`) is part of it (`correct%20horse`, a token's `%2F`).
+const ENCODED_DELIMITERS: &[&str] = &["%26", "%2c", "%3b", "%7d", "%5d", "%22", "%27"];
+
+/// The end of a URL-encoded value within `start..end`: the first escaped delimiter.
+fn encoded_end(text: &str, start: usize, end: usize) -> usize {
+    let b = text.as_bytes();
+    (start..end)
+        .find(|&k| {
+            is_escape(b, k)
+                && ENCODED_DELIMITERS
+                    .iter()
+                    .any(|d| starts_with_ci(text, k, d))
+        })
+        .unwrap_or(end)
+}
+
 /// Is there a percent-encoded `=` or `:` (`%3D`, `%3A`) at byte `at`?
 fn percent_separator(text: &str, at: usize) -> bool {
     starts_with_ci(text, at, "%3d") || starts_with_ci(text, at, "%3a")
@@ -830,6 +882,13 @@ fn mask_loose(text: &str) -> String {
     let mut i = 0;
     let mut key_at = None;
     while let Some(&c) = b.get(i) {
+        // A percent escape is one character: its hex digits start no word (`%22cvv` is the
+        // word `cvv`), which also keeps a run of escapes linear.
+        if c == b'%' && is_escape(b, i) {
+            i += 3;
+            key_at = Some(i);
+            continue;
+        }
         if !is_word_byte(c) || (key_at != Some(i) && prev(b, i).is_some_and(is_word_byte)) {
             i += 1;
             continue;
@@ -838,13 +897,15 @@ fn mask_loose(text: &str) -> String {
         while b.get(j).copied().is_some_and(is_word_byte) {
             j += 1;
         }
+        if !is_secret_key(slice(text, i..j)) {
+            i = j;
+            continue;
+        }
         let sep = skip_noise(past_index(b, j));
         // URL-encoded text: `pin%3D5813%26…`, `card%5Bcvv%5D%3D987` (the value then ends at the
-        // next escape, `%26` for the next pair).
+        // next escape of a delimiter, `%26` for the next pair).
         let encoded = percent_separator(text, sep);
-        if !(encoded || matches!(b.get(sep), Some(b':' | b'=')))
-            || !is_secret_key(slice(text, i..j))
-        {
+        if !(encoded || matches!(b.get(sep), Some(b':' | b'='))) {
             i = j;
             continue;
         }
@@ -853,13 +914,13 @@ fn mask_loose(text: &str) -> String {
         } else {
             past_separator(b, sep)
         });
-        let delimiters: &[u8] = if encoded { b"\\%" } else { b"\\" };
         if matches!(b.get(vstart), Some(b'{' | b'[')) {
             // Keys inside an object or array value are looked at one by one.
             i = j;
             continue;
         }
-        let mut vend = match bare_value(b, text, vstart, delimiters) {
+        let mut vend = match bare_value(b, text, vstart, b"\\") {
+            Ok(end) if encoded => encoded_end(text, vstart, end),
             Ok(end) => end,
             Err(next_key) => {
                 if next_key > vstart {
@@ -920,8 +981,15 @@ fn mask_card_numbers(text: &str) -> String {
     let mut out: Option<Vec<u8>> = None;
     let mut i = 0;
     while let Some(&c) = b.get(i) {
-        let starts = c.is_ascii_digit()
-            && !prev(b, i).is_some_and(|p| p.is_ascii_alphanumeric() || matches!(p, b'.' | b'-'));
+        // A percent escape is one character, never digits of a number (`%201234…`).
+        if c == b'%' && is_escape(b, i) {
+            i += 3;
+            continue;
+        }
+        let after_escape = i >= 3 && is_escape(b, i - 3);
+        let glued_before =
+            prev(b, i).is_some_and(|p| p.is_ascii_alphanumeric() || matches!(p, b'.' | b'-'));
+        let starts = c.is_ascii_digit() && (after_escape || !glued_before);
         if !starts {
             i += 1;
             continue;
@@ -943,7 +1011,10 @@ fn mask_card_numbers(text: &str) -> String {
         }
         let glued_after = b.get(j).is_some_and(|c| c.is_ascii_alphanumeric())
             || (b.get(j) == Some(&b'.') && b.get(j + 1).is_some_and(u8::is_ascii_digit));
-        if digits >= 12 && !glued_after {
+        // After an escape (`number%3D4111…`), only a card number for certain: 13–19 digits
+        // that pass the Luhn check (`ref%3D202501150001` is an order number).
+        let card = !after_escape || luhn_card(slice(text, i..j));
+        if digits >= 12 && !glued_after && card {
             let buf = out.get_or_insert_with(|| b.to_vec());
             let mut seen = 0usize;
             for c in buf.iter_mut().take(j).skip(i) {
@@ -962,6 +1033,32 @@ fn mask_card_numbers(text: &str) -> String {
         Some(buf) => String::from_utf8(buf).unwrap_or_else(|_| text.to_string()),
         None => text.to_string(),
     }
+}
+
+/// Is `digits` (digits, spaces, dashes) a card number by its shape: 13–19 digits whose Luhn
+/// check passes?
+fn luhn_card(digits: &str) -> bool {
+    let d: Vec<u32> = digits.chars().filter_map(|c| c.to_digit(10)).collect();
+    if !(13..=19).contains(&d.len()) {
+        return false;
+    }
+    let sum: u32 = d
+        .iter()
+        .rev()
+        .enumerate()
+        .map(|(n, &x)| {
+            if n % 2 == 1 {
+                if x * 2 > 9 {
+                    x * 2 - 9
+                } else {
+                    x * 2
+                }
+            } else {
+                x
+            }
+        })
+        .sum();
+    sum % 10 == 0
 }
 
 /// A serde error's message without any value it may echo: quoted, back-ticked or

@@ -112,3 +112,67 @@ fn name_value_pairs_naming_a_secret_are_masked() {
     let m = hidden(text, &["123"]);
     assert!(m.contains(r#""value":"987""#), "{m}");
 }
+
+/// Second outside review of this stop's masking (helper report, stop 38): each case failed on
+/// the masking it reviewed (`0cb86b6`).
+#[test]
+fn second_review_of_the_formats() {
+    // The XML pass never reaches across JSON strings: an id stays, JSON stays valid.
+    for text in [
+        r#"{"note":"Enter your <pin>","paymentLinkId":"pl-123","html":"</p>"}"#,
+        r#"{"a":["<pin>"],"b":"</x>"}"#,
+    ] {
+        let m = mask_secrets(text);
+        assert_eq!(m, text);
+    }
+    // Names at a word's start, and the last segment of a path, are secrets' names again.
+    for (text, secret) in [
+        ("<newPin>5813</newPin>", "5813"),
+        ("<cardCvv>987</cardCvv>", "987"),
+        ("<AccessToken>eyJhbGciOi</AccessToken>", "eyJhbGciOi"),
+        ("<access_token>tok-abc-123</access_token>", "tok-abc-123"),
+        (r#"{"field":"card.cvv","rejectedValue":"987"}"#, "987"),
+        (
+            r#"{"field":"user.birthDate","rejectedValue":"1990-05-17"}"#,
+            "1990-05-17",
+        ),
+        (r#"{"path":"/card/cvv","value":"987"}"#, "987"),
+        (
+            r#"{"name":"x-api-key","value":"k-0123456789"}"#,
+            "k-0123456789",
+        ),
+        (
+            r#"{"key":"client_secret","value":"s3cr3t-value"}"#,
+            "s3cr3t-value",
+        ),
+        // PHP escapes `/` in JSON.
+        (r#"{"message":"<cvv>987<\/cvv>"}"#, "987"),
+    ] {
+        hidden(text, &[secret]);
+    }
+    // A URL-encoded value ends at an escaped delimiter, not at any escape.
+    for (text, secret) in [
+        ("authorization%3ABearer%20abcdefghijkl", "abcdefghijkl"),
+        ("password%3Dcorrect%20horse%26next%3D1", "horse"),
+        ("token%3Dabc%2Fdef%26x%3D1", "def"),
+        ("pin%3D%2B5813", "5813"),
+        ("cvv%3D%39%38%37", "%39%38%37"),
+        // A card number after an escape (form encoding, as Stripe's).
+        (
+            "card%5Bnumber%5D%3D4242424242424242%26card%5Bcvc%5D%3D123",
+            "4242424242424242",
+        ),
+        ("number%3D4111111111111111", "4111111111111111"),
+    ] {
+        let m = hidden(text, &[secret]);
+        assert!(!m.contains("%26next") || m.ends_with("%26next%3D1"), "{m}");
+    }
+    // An escape's digits are no part of a number: links keep their bytes.
+    for kept in [
+        r#"{"link":"https://pay.example/c?data=%7B%22orderId%22%3A%221234567890%22%7D","id":"pl-1"}"#,
+        "?note=Order%201234567890",
+        "?ts=%221736940000%22",
+    ] {
+        assert_eq!(mask_secrets(kept), kept);
+    }
+}
