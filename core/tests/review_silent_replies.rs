@@ -254,6 +254,27 @@ async fn f6a_a_sepa_debit_listed_with_its_fee_is_not_not_found() {
     );
 }
 
+/// The mirror case (second review of this stop's fixes): an entry listing the amount sent
+/// (26.00, fee 1.00) whose details show 25.00 is another operation (a 25.00 transfer listed
+/// gross), not the lost 26.00: never `Found`.
+#[tokio::test]
+async fn details_that_show_another_amount_rule_the_entry_out() {
+    let sent = now_ms() - 60_000;
+    let fp = Fingerprint {
+        title: Some(TITLE.into()),
+        ..sent_by("sepa.partner_transfer", "26.00", "eur", IBAN, sent)
+    };
+    let entry = json!({"id":"t-1","type":"external","amount":"-26.00","fee":"1.00",
+        "currency":"eur","status":"SUCCESSFUL","direction":"OUT","createdAt": iso(sent + 2_000)});
+    let details = json!({"id":"t-1","type":"external","amount":"25.00","fee":1,"currency":"eur",
+        "status":"SUCCESSFUL","destinationIban":IBAN,"transferTitle":TITLE});
+    let r = reconcile(fp, entry, ("/v1/sepa-transfer/details/t-1", details)).await;
+    assert!(
+        matches!(&r, Reconciliation::CannotTell { reason } if reason.contains("amount")),
+        "{r:?}"
+    );
+}
+
 /// The other side (outside review of this stop's diff): an internal transfer of 26.00 with a
 /// fee of 1.00, to the same user, is not the lost 25.00 for certain (`Found` would say "it
 /// happened, do not send again", and the 25.00 would never be paid).

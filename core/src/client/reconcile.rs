@@ -692,7 +692,7 @@ impl Client {
                 open.extend(
                     other
                         .iter()
-                        .map(|id| format!("{id} (its details show another destination)")),
+                        .map(|id| format!("{id} (its details show another destination or amount)")),
                 );
                 Reconciliation::CannotTell {
                     reason: format!(
@@ -763,6 +763,7 @@ impl Client {
                 let d = self.sepa().details(id).await?;
                 Seen {
                     destination: d.destination_iban,
+                    amount: Some(d.amount),
                     title: d.transfer_title,
                     network: None,
                     sold: None,
@@ -772,6 +773,7 @@ impl Client {
                 let d = self.crypto().details(id).await?;
                 Seen {
                     destination: d.destination,
+                    amount: d.amount,
                     title: None,
                     network: d.network.map(|n| n.as_str().to_string()),
                     sold: None,
@@ -788,14 +790,14 @@ impl Client {
                     ..Seen::default()
                 }
             }
-            "transfers.create" => Seen {
-                destination: self
-                    .transfers()
-                    .details(id)
-                    .await?
-                    .destination_external_user_id,
-                ..Seen::default()
-            },
+            "transfers.create" => {
+                let d = self.transfers().details(id).await?;
+                Seen {
+                    destination: d.destination_external_user_id,
+                    amount: d.amount,
+                    ..Seen::default()
+                }
+            }
             _ => Seen::default(),
         })
     }
@@ -963,6 +965,8 @@ fn sold_as_sent(fp: &Fingerprint, d: &ExchangeDetails, net: bool) -> Option<bool
 #[derive(Default)]
 struct Seen {
     destination: Option<String>,
+    /// The amount the details show, when they show one.
+    amount: Option<crate::Amount>,
     title: Option<String>,
     network: Option<String>,
     /// For an exchange: do its details show the sale sent ([`sold_as_sent`])?
@@ -983,6 +987,12 @@ impl Seen {
         }
         if let Some(sent) = &fp.title {
             answers.push(same_text(sent, self.title.as_deref()));
+        }
+        // Details that show another amount are another operation (an entry whose history
+        // amount matched may be one listed gross or net of a fee); details without an amount
+        // leave it to the other facts.
+        if let (Some(sent), Some(seen)) = (&fp.amount, &self.amount) {
+            answers.push(Some(seen.abs() == *sent));
         }
         if let Some(sent) = &fp.network {
             answers.push(same_text(sent, self.network.as_deref()));
