@@ -17,12 +17,13 @@
 //!   quote put on different sides of a string boundary (`x"{"cvv":"987"}`,
 //!   `"\"pin = "5813"`). This pass writes `[REDACTED]` without quotes; where the keyed pass
 //!   sees the key it quotes it, so valid JSON stays valid.
-//! * **other formats**: an XML element named exactly as a secret (`<cvv>987</cvv>`, with a
-//!   namespace prefix, attributes or CDATA) has its text masked up to its closing tag; in a
-//!   name/value pair (`{"name":"cvv","value":"987"}`, `{"field":"pin","rejectedValue":…}`, in
-//!   either order) the value member is masked when the name is exactly a secret's; in
+//! * **other formats**: an XML element named as a secret (`<cvv>987</cvv>`, `<newPin>`, with a
+//!   namespace prefix, attributes or CDATA; the name whole or from a word's start, so `<span>`
+//!   is no PAN) has its text masked up to its closing tag, never across a JSON string; in a
+//!   name/value pair (`{"name":"cvv","value":"987"}`, `{"field":"card.cvv","rejectedValue":…}`,
+//!   in either order) the value member is masked when the name so names a secret; in
 //!   URL-encoded text a secret key followed by `%3D` or `%3A` has its value masked up to the
-//!   next escape (`pin%3D5813%26…`), in place.
+//!   next escaped delimiter (`pin%3D5813%26…`), in place.
 //! * **card-number shapes**: 12 or more digits, alone or in groups joined by single spaces or
 //!   dashes (`4111 1111 1111 1111`, `4111-1111-…`), not part of a word or of a decimal number,
 //!   keep only their last 4 digits.
