@@ -235,18 +235,24 @@ fn sent_by(op: &str, amount: &str, currency: &str, to: &str, sent_at_ms: i64) ->
     }
 }
 
-#[tokio::test]
-async fn f6a_a_sepa_debit_listed_with_its_fee_is_not_not_found() {
+/// Reconciles a SEPA transfer of `sent` (to [`IBAN`], titled [`TITLE`]) against a history
+/// that lists `-26.00` with a fee of `1.00`, whose details show `25.00` to the same IBAN.
+async fn sepa_against_a_gross_entry(sent_amount: &str) -> Reconciliation {
     let sent = now_ms() - 60_000;
     let fp = Fingerprint {
         title: Some(TITLE.into()),
-        ..sent_by("sepa.partner_transfer", "25.00", "eur", IBAN, sent)
+        ..sent_by("sepa.partner_transfer", sent_amount, "eur", IBAN, sent)
     };
     let entry = json!({"id":"t-1","type":"external","amount":"-26.00","fee":"1.00",
         "currency":"eur","status":"SUCCESSFUL","direction":"OUT","createdAt": iso(sent + 2_000)});
     let details = json!({"id":"t-1","type":"external","amount":"25.00","fee":1,"currency":"eur",
         "status":"SUCCESSFUL","destinationIban":IBAN,"transferTitle":TITLE});
-    let r = reconcile(fp, entry, ("/v1/sepa-transfer/details/t-1", details)).await;
+    reconcile(fp, entry, ("/v1/sepa-transfer/details/t-1", details)).await
+}
+
+#[tokio::test]
+async fn f6a_a_sepa_debit_listed_with_its_fee_is_not_not_found() {
+    let r = sepa_against_a_gross_entry("25.00").await;
     // Maybe it (25.00 + fee 1.00), maybe another operation of 26.00: open, never NotFound.
     assert!(
         matches!(&r, Reconciliation::CannotTell { reason } if reason.contains("plus its fee")),
@@ -259,16 +265,7 @@ async fn f6a_a_sepa_debit_listed_with_its_fee_is_not_not_found() {
 /// gross), not the lost 26.00: never `Found`.
 #[tokio::test]
 async fn details_that_show_another_amount_rule_the_entry_out() {
-    let sent = now_ms() - 60_000;
-    let fp = Fingerprint {
-        title: Some(TITLE.into()),
-        ..sent_by("sepa.partner_transfer", "26.00", "eur", IBAN, sent)
-    };
-    let entry = json!({"id":"t-1","type":"external","amount":"-26.00","fee":"1.00",
-        "currency":"eur","status":"SUCCESSFUL","direction":"OUT","createdAt": iso(sent + 2_000)});
-    let details = json!({"id":"t-1","type":"external","amount":"25.00","fee":1,"currency":"eur",
-        "status":"SUCCESSFUL","destinationIban":IBAN,"transferTitle":TITLE});
-    let r = reconcile(fp, entry, ("/v1/sepa-transfer/details/t-1", details)).await;
+    let r = sepa_against_a_gross_entry("26.00").await;
     assert!(
         matches!(&r, Reconciliation::CannotTell { reason } if reason.contains("amount")),
         "{r:?}"
