@@ -26,7 +26,8 @@
 //!   next escaped delimiter (`pin%3D5813%26…`), in place.
 //! * **card-number shapes**: 12 or more digits, alone or in groups joined by single spaces or
 //!   dashes (`4111 1111 1111 1111`, `4111-1111-…`), not part of a word or of a decimal number,
-//!   keep only their last 4 digits.
+//!   keep only their last 4 digits. A UUID (`8-4-4-4-12` hex digits) is an id, never a card
+//!   number, even when its digits are all decimal.
 //!
 //! Before the passes, a `\u` escape of an ASCII letter or digit (`\u0034` for `4`) is written as
 //! that character, so that an escaped card number or PIN is seen (the same JSON). Everything
@@ -995,6 +996,12 @@ fn mask_card_numbers(text: &str) -> String {
             i += 1;
             continue;
         }
+        // A UUID is an id, one token, even when its hex digits happen to be decimal ones
+        // (`12345678-1234-4123-a123-…` is no 16-digit card number).
+        if let Some(end) = uuid_end(b, i) {
+            i = end;
+            continue;
+        }
         // Digit groups joined by one space or dash.
         let mut j = i;
         let mut digits = 0usize;
@@ -1034,6 +1041,29 @@ fn mask_card_numbers(text: &str) -> String {
         Some(buf) => String::from_utf8(buf).unwrap_or_else(|_| text.to_string()),
         None => text.to_string(),
     }
+}
+
+/// Where the UUID that starts at `i` ends (hex digits in groups of 8-4-4-4-12 joined by
+/// dashes, not glued to a following letter, digit or dash), if one does.
+fn uuid_end(b: &[u8], i: usize) -> Option<usize> {
+    let mut j = i;
+    for (n, len) in [8usize, 4, 4, 4, 12].into_iter().enumerate() {
+        if n > 0 {
+            if b.get(j) != Some(&b'-') {
+                return None;
+            }
+            j += 1;
+        }
+        let group = b.get(j..j + len)?;
+        if !group.iter().all(u8::is_ascii_hexdigit) {
+            return None;
+        }
+        j += len;
+    }
+    let glued = b
+        .get(j)
+        .is_some_and(|c| c.is_ascii_alphanumeric() || *c == b'-');
+    (!glued).then_some(j)
 }
 
 /// Is `digits` (digits, spaces, dashes) a card number by its shape: 13–19 digits whose Luhn
