@@ -97,14 +97,20 @@ async fn partner_day_with_typed_calls() {
         .unwrap();
     assert_eq!(d.status, ExchangeStatus::Completed);
     assert_eq!(d.fee.unwrap().to_string(), "1.49");
-    // 98.51 EUR at 0.00000979 BTC/EUR, rounded down to 8 decimals.
-    assert_eq!(d.rate.unwrap().to_string(), "0.00000979");
-    assert_eq!(d.received_amount.unwrap().to_string(), "0.00096441");
+    // 98.51 EUR / 102178.03394219 EUR per BTC (the lock's `rates.btc`) = 0.000964100…, rounded
+    // down to 8 decimals; computed from the published rates, not from the shown cross rate (at
+    // 0.00000979, a rate rounded to 3 digits, it was 0.00096441: money out of nothing).
+    assert_eq!(
+        lock.rates.get("btc").map(ToString::to_string).as_deref(),
+        Some("102178.03394219")
+    );
+    assert_eq!(d.rate.unwrap().to_string(), "0.0000097868393");
+    assert_eq!(d.received_amount.unwrap().to_string(), "0.00096410");
     let b = c.users().balances("day-1").await.unwrap();
     assert_eq!(b.fiat(&Currency::Eur).unwrap().amount.to_string(), "200.00");
     assert_eq!(
         b.crypto(&Currency::Btc).unwrap().amount.to_string(),
-        "0.00096441"
+        "0.00096410"
     );
 
     // SEPA 50.00 (fee 1.00).
@@ -155,7 +161,7 @@ async fn partner_day_with_typed_calls() {
     let b = c.users().balances("day-1").await.unwrap();
     assert_eq!(
         b.crypto(&Currency::Btc).unwrap().amount.to_string(),
-        "0.00864441"
+        "0.00864410"
     );
 
     // Cards.

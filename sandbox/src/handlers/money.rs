@@ -53,13 +53,34 @@ pub mod exchange {
     }
 
     /// Units of `to` for one unit of `from`, 8 decimals.
+    /// The units of `to` that one unit of `from` buys, as shown in a reply: 8 decimals, and at
+    /// least 8 significant digits below 1 (1 EUR is 0.0000097868293 BTC, not 0.00000979).
+    /// Amounts are never computed from this rounded rate (see [`convert`]).
     fn cross_rate(from: &Currency, to: &Currency) -> Option<Decimal> {
         let f = catalog::rate(from)?;
         let t = catalog::rate(to)?;
         if t.is_zero() {
             return None;
         }
-        Some(round_dp(f / t, 8))
+        let r = f / t;
+        if r < Decimal::ONE {
+            r.round_sf(8)
+        } else {
+            Some(round_dp(r, 8))
+        }
+    }
+
+    /// `amount` of `from` in `to`, at the published EUR rates of both (the lock's `rates`),
+    /// rounded down to `to`'s precision: multiplied before dividing, so no rounded cross rate
+    /// makes money appear (10,000 EUR → BTC at a 3-digit rate credited 0.05 % too much).
+    fn convert(amount: Decimal, from: &Currency, to: &Currency) -> Decimal {
+        match (catalog::rate(from), catalog::rate(to)) {
+            (Some(f), Some(t)) if !t.is_zero() => {
+                let value = amount.checked_mul(f).map_or(Decimal::ZERO, |v| v / t);
+                floor_dp(value, to.precision())
+            }
+            _ => Decimal::ZERO,
+        }
     }
 
     /// Stores a new lock valid for `ttl` × time scale.
@@ -179,7 +200,7 @@ pub mod exchange {
         let rate = cross_rate(&from, &to).unwrap_or(Decimal::ZERO);
         let pct = dec(catalog::EXCHANGE_FEE_PERCENT);
         let fee = round_dp(amount * pct / Decimal::from(100), from.precision());
-        let received = floor_dp((amount - fee) * rate, to.precision());
+        let received = convert(amount - fee, &from, &to);
         let op = Op {
             id: uuid(),
             holder: holder.clone(),
