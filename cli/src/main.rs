@@ -275,21 +275,28 @@ fn usage_error(e: clap::Error) -> ExitCode {
 }
 
 /// The exit code of a command that ended in `e`: 2 for a usage error (a flag, field, value or
-/// setting refused before anything was sent: fix the command), 4 when the call may have
-/// happened (outcome `unknown` or `accepted`: do not send it again before checking), else 1
-/// (the call, the network or the API failed, and nothing happened).
+/// setting refused before anything was sent: fix the command), 4 when a call that changes
+/// something may have happened (outcome `unknown` or `accepted`: do not send it again before
+/// checking), else 1 (the call, the network or the API failed, and nothing happened; a read
+/// with no usable reply changed nothing either: send it again).
 fn exit_code(e: &p100::Error) -> u8 {
     let usage = matches!(
         e.kind(),
         p100::ErrorKind::Validation | p100::ErrorKind::Config
     ) && e.status().is_none()
         && e.outcome() == p100::Outcome::NotSent;
+    let read = e
+        .operation()
+        .and_then(p100::routes::by_name)
+        .is_some_and(|r| r.method.is_idempotent_read());
     if usage {
         USAGE
-    } else if matches!(
-        e.outcome(),
-        p100::Outcome::Unknown | p100::Outcome::Accepted
-    ) {
+    } else if !read
+        && matches!(
+            e.outcome(),
+            p100::Outcome::Unknown | p100::Outcome::Accepted
+        )
+    {
         MAY_HAVE_HAPPENED
     } else {
         1

@@ -64,6 +64,24 @@ fn a_call_that_may_have_happened_exits_4() {
     );
 }
 
+/// A read with no usable reply changed nothing: exit 1 (send it again), not 4 (it exited 4,
+/// "never send it again before `p100 reconcile`", with no fingerprint to reconcile).
+#[test]
+fn a_read_with_no_usable_reply_exits_1_not_4() {
+    let sb = Sandbox::start();
+    sb.post(
+        "/_sandbox/faults",
+        r#"{"kind":"503","count":20,"operation":"partner.balances"}"#,
+    );
+    let o = sb.p100(&["call", "partner", "balances"]);
+    let err = stderr(&o);
+    assert_eq!(o.status.code(), Some(1), "{err}");
+    assert!(
+        err.contains("unavailable") && !err.contains("fingerprint"),
+        "{err}"
+    );
+}
+
 /// A transfer whose result cannot be written on stdout (a full disk) has its result on stderr
 /// and exits 4 (it exited 1 with no id: the transfer was made and nothing said so).
 #[test]
