@@ -103,6 +103,55 @@ open(path, "w", encoding="utf-8").write(text.replace(old, new))
 PYEOF
 done
 
+# Swift and Kotlin: `WebhookEvent.name()` went through Rust, which lifts the whole event. An event
+# the app built itself with an amount the core refuses (Swift's `Amount` is a `String`: "12,50")
+# then stopped a Swift app (uniffi's `try!` on a function that cannot throw) and threw Kotlin's
+# InternalException. The name is the case's: a `switch`/`when` over the cases, from the core's
+# list of events (tests/operations.json, checked against the core), answers without Rust.
+python3 - "$out/swift/p100_mobile.swift" "$out/kotlin/io/p100/sdk/client/p100_mobile.kt" \
+  "$here/../tests/operations.json" <<'PYEOF'
+import json
+import re
+import sys
+
+swift_path, kotlin_path, manifest = sys.argv[1:4]
+names = json.load(open(manifest, encoding="utf-8"))["webhookEvents"] + ["unknown"]
+
+def camel(name, upper):
+    words = name.split("_")
+    first = words[0].capitalize() if upper else words[0]
+    return first + "".join(w.capitalize() for w in words[1:])
+
+def patch(path, pattern, body, case_check):
+    text = open(path, encoding="utf-8").read()
+    for n in names:
+        if not re.search(case_check(n), text):
+            sys.exit(f"generate.sh: no WebhookEvent case for the event {n!r} in {path}")
+    text, count = re.subn(pattern, lambda m: m.group(1) + body, text, flags=re.S)
+    if count != 1:
+        sys.exit(f"generate.sh: expected one WebhookEvent.name() in {path}, found {count}")
+    open(path, "w", encoding="utf-8").write(text)
+
+swift_cases = "".join(f'    case .{camel(n, False)}: return "{n}"\n' for n in names)
+patch(
+    swift_path,
+    r"(public func name\(\) -> String  \{\n)    return try!  FfiConverterString\.lift\(try! rustCall\(\) \{\n"
+    r"        uniffiCallStatus in\n    uniffi_p100_mobile_fn_method_webhookevent_name\(.*?\n\}\)\n(?=\})",
+    "    // The case's name, without a call into Rust (generate.sh).\n    switch self {\n"
+    + swift_cases + "    }\n",
+    lambda n: rf"\n    case {camel(n, False)}\(",
+)
+kotlin_cases = "".join(f'        is {camel(n, True)} -> "{n}"\n' for n in names)
+patch(
+    kotlin_path,
+    r"(fun `name`\(\): kotlin\.String \{\n)            return FfiConverterString\.lift\(\n"
+    r"    uniffiRustCall\(\) \{ _status ->\n    UniffiLib\.uniffi_p100_mobile_fn_method_webhookevent_name\(.*?\n\}\n    \)\n(?=    \})",
+    "        // The case's name, without a call into Rust (generate.sh).\n        return when (this) {\n"
+    + kotlin_cases + "        }\n",
+    lambda n: rf"\n    data class {camel(n, True)}\(",
+)
+PYEOF
+
 # Swift: uniffi's async glue ignores `Task.cancel()` (the call ran to its end, retries and
 # `waitFor` polls included) and stops the app (`fatalError`) on a cancelled future. Patched
 # here: a cancelled task cancels the Rust future (`rust_future_cancel`), which then drops the

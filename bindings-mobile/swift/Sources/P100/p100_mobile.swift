@@ -4588,12 +4588,27 @@ public enum WebhookEvent: Equatable, Hashable {
      * every language of the SDK.
      */
 public func name() -> String  {
-    return try!  FfiConverterString.lift(try! rustCall() {
-        uniffiCallStatus in
-    uniffi_p100_mobile_fn_method_webhookevent_name(
-            FfiConverterTypeWebhookEvent_lower(self),uniffiCallStatus
-    )
-})
+    // The case's name, without a call into Rust (generate.sh).
+    switch self {
+    case .userStatus: return "user_status"
+    case .kycFile: return "kyc_file"
+    case .poaVerification: return "poa_verification"
+    case .kycVerification: return "kyc_verification"
+    case .transfer: return "transfer"
+    case .sepaTransfer: return "sepa_transfer"
+    case .cryptoWithdrawal: return "crypto_withdrawal"
+    case .cryptoDeposit: return "crypto_deposit"
+    case .exchange: return "exchange"
+    case .sepaDeposit: return "sepa_deposit"
+    case .ibanStatus: return "iban_status"
+    case .orderStatus: return "order_status"
+    case .paymentLink: return "payment_link"
+    case .cardTransaction: return "card_transaction"
+    case .card3dsCode: return "card_3ds_code"
+    case .cardActivationCode: return "card_activation_code"
+    case .walletCreated: return "wallet_created"
+    case .unknown: return "unknown"
+    }
 }
 
     /**

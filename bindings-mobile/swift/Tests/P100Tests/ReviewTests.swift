@@ -173,4 +173,16 @@ final class ReviewTests: XCTestCase, @unchecked Sendable {
             }
         }
     }
+    /// stop 39: `name()` of an event the app built with an amount the core refuses ("12,50") names
+    /// the case; it stopped the app before (uniffi's `try!`). `toJson()`, which reads the amount,
+    /// throws a P100Error naming it.
+    func testReviewNameOfAnAppBuiltEventWithARefusedAmount() async throws {
+        let deposit = CryptoDepositEvent(
+            cryptoDepositId: "d-1", status: .successful, externalUserId: nil, amount: "12,50",
+            currency: .usdt, network: nil, transactionHash: nil, createdAt: nil)
+        let event = WebhookEvent.cryptoDeposit(event: deposit)
+        XCTAssertEqual(event.name(), "crypto_deposit")
+        let e = await p100Error { _ = try event.toJson() }
+        XCTAssertEqual(e?.field, "amount")
+    }
 }

@@ -8296,12 +8296,27 @@ sealed class WebhookEvent {
      * The stable snake_case name of the event (`"sepa_transfer"`, `"unknown"`…), the same in
      * every language of the SDK.
      */ fun `name`(): kotlin.String {
-            return FfiConverterString.lift(
-    uniffiRustCall() { _status ->
-    UniffiLib.uniffi_p100_mobile_fn_method_webhookevent_name(FfiConverterTypeWebhookEvent.lower(this),
-        _status)
-}
-    )
+        // The case's name, without a call into Rust (generate.sh).
+        return when (this) {
+        is UserStatus -> "user_status"
+        is KycFile -> "kyc_file"
+        is PoaVerification -> "poa_verification"
+        is KycVerification -> "kyc_verification"
+        is Transfer -> "transfer"
+        is SepaTransfer -> "sepa_transfer"
+        is CryptoWithdrawal -> "crypto_withdrawal"
+        is CryptoDeposit -> "crypto_deposit"
+        is Exchange -> "exchange"
+        is SepaDeposit -> "sepa_deposit"
+        is IbanStatus -> "iban_status"
+        is OrderStatus -> "order_status"
+        is PaymentLink -> "payment_link"
+        is CardTransaction -> "card_transaction"
+        is Card3dsCode -> "card_3ds_code"
+        is CardActivationCode -> "card_activation_code"
+        is WalletCreated -> "wallet_created"
+        is Unknown -> "unknown"
+        }
     }
     
 

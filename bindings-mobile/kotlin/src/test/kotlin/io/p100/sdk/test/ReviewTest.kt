@@ -1,5 +1,7 @@
 package io.p100.sdk.test
 
+import io.p100.sdk.CryptoDepositEvent
+import io.p100.sdk.CryptoDepositStatus
 import io.p100.sdk.Currency
 import io.p100.sdk.ErrorKind
 import io.p100.sdk.Outcome
@@ -12,6 +14,7 @@ import io.p100.sdk.client.Client
 import io.p100.sdk.client.ClientOptions
 import io.p100.sdk.client.Sandbox
 import io.p100.sdk.client.SandboxOptions
+import io.p100.sdk.client.WebhookEvent
 import io.p100.sdk.createUserRequestFromJson
 import io.p100.sdk.field
 import io.p100.sdk.isAccepted
@@ -188,5 +191,14 @@ fun defineReviewTests(test: (String, suspend () -> Unit) -> Unit) {
             assertTrue(!shown.contains("\"errorCode\"")) { shown }
             assertTrue(shown.contains("rawBody=Secret([REDACTED])")) { shown }
         }
+    }
+    test("review (stop 39): name() of an event the app built with an amount the core refuses names the case") {
+        // BigDecimal("1E-50") has 50 places, beyond the core's 28: reading it into Rust fails.
+        val deposit = CryptoDepositEvent("d-1", CryptoDepositStatus.Successful, null, BigDecimal("1E-50"), Currency.Usdt, null, null, null)
+        val event = WebhookEvent.CryptoDeposit(deposit)
+        assertTrue(event.name() == "crypto_deposit") { "name: ${event.name()}" }
+        // Where the core does read it, the refusal is a P100Exception naming the amount.
+        val e = expectThrows<Throwable> { event.toJson() }
+        assertTrue(e is P100Exception && e.field == "amount") { "toJson: ${e::class.qualifiedName}: ${e.message}" }
     }
 }
