@@ -6,10 +6,11 @@ cd "$(dirname "$0")/.."
 export CARGO_TERM_COLOR=never
 # CI builds from a cold target directory once: incremental compilation's bookkeeping is pure cost.
 if [ -n "${CI:-}" ]; then export CARGO_INCREMENTAL=0; fi
-# The property tests (core/tests/properties.rs) draw random cases; CI draws the same ones every
-# run, so that a red CI is reproducible and never a matter of luck. Locally they stay random, and
-# the fuzzer (scripts/fuzz.sh) explores further; a case either finds becomes a fixed test.
-if [ -n "${CI:-}" ]; then export PROPTEST_RNG_SEED="${PROPTEST_RNG_SEED:-20261204}"; fi
+# The property tests (core/tests/properties.rs) draw random cases; this script draws the same
+# ones every run (with or without CI set), so that a red run is reproducible and never a matter
+# of luck. `cargo test` alone stays random (or PROPTEST_RNG_SEED=<n> here), and the fuzzer
+# (scripts/fuzz.sh) explores further; a case either finds becomes a fixed test.
+export PROPTEST_RNG_SEED="${PROPTEST_RNG_SEED:-20261204}"
 
 # Each step's banner, and its time once the next one starts (the table at the end says where
 # CI's minutes went).

@@ -142,13 +142,14 @@ async fn every_attempt_is_logged_without_secrets() {
         "{traced}"
     );
     assert!(traced.contains("request_id"), "{traced}");
-    // Short secrets (CVV, PIN) as whole tokens: their digits may occur inside a request id, or
-    // inside a duration of the Debug output (`elapsed: 8.913µs` is no CVV: a decimal number is
-    // one token, and a sentence's final `.` is no part of one).
+    // Short secrets (CVV, PIN) as whole tokens: their digits may occur inside a request id, a
+    // card id (a UUID's third group is `4xxx`: `…-4821-…` is no PIN, so `-` and `_` join a
+    // token), or a duration of the Debug output (`elapsed: 8.913µs` is no CVV: a decimal number
+    // is one token, and a sentence's final `.` is no part of one).
     let holds = |text: &str, secret: &str| {
         text.contains(secret) && secret.len() > 4
             || text
-                .split(|c: char| !(c.is_alphanumeric() || c == '.'))
+                .split(|c: char| !(c.is_alphanumeric() || matches!(c, '.' | '-' | '_')))
                 .any(|token| token.trim_end_matches('.') == secret)
     };
     for secret in [API_KEY, CARD_NUMBER, CVV, PIN, DOCUMENT, "1990-05-15"] {
@@ -160,6 +161,11 @@ async fn every_attempt_is_logged_without_secrets() {
     assert!(holds(&format!("{messages} cvv={CVV}"), CVV));
     assert!(holds(&format!("the cvv is {CVV}."), CVV));
     assert!(!holds(&format!("elapsed: 8.{CVV}µs"), CVV));
+    assert!(!holds(
+        &format!("/v1/card/3f1c2a9e-77b0-{PIN}-9d2e-5b7c0e1a2f3d"),
+        PIN
+    ));
+    assert!(holds(&format!(r#"{{"pin":"{PIN}"}}"#), PIN));
     sb.shutdown().await;
 }
 
