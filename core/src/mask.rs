@@ -923,6 +923,17 @@ fn mask_loose(text: &str) -> String {
         }
         let mut vend = match bare_value(b, text, vstart, b"\\") {
             Ok(end) if encoded => encoded_end(text, vstart, end),
+            // The "value" is the next secret key (`cvv: \"cvv\": \"999\"` in a message): it is
+            // looked at as a key, so that its own value is masked.
+            Ok(end)
+                if end > vstart
+                    && is_secret_key(slice(text, vstart..end))
+                    && matches!(b.get(skip_noise(past_index(b, end))), Some(b':' | b'=')) =>
+            {
+                i = vstart;
+                key_at = Some(vstart);
+                continue;
+            }
             Ok(end) => end,
             Err(next_key) => {
                 if next_key > vstart {

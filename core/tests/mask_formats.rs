@@ -204,3 +204,17 @@ fn uuids_are_ids_not_card_numbers() {
     hidden("35121785-6305-4398-8917-1234567890124", &["1234567890124"]);
     hidden("4111-1111-1111-1111", &["4111-1111-1111-1111"]);
 }
+
+/// Found by the property tests (seed 1159): a secret key written as the value of another
+/// (`cvv: \"cvv\": \"999\"` inside a JSON string) was masked as a value, and the CVV after it
+/// was kept.
+#[test]
+fn a_secret_key_in_the_place_of_a_value_is_a_key() {
+    let m = hidden(
+        r#"{"errorName":"cvv: \"cvv\": \"999\" ","message":"pin= pin=5813"}"#,
+        &["999", "5813"],
+    );
+    assert!(m.starts_with(r#"{"errorName":"cvv: "#), "{m}");
+    // A value that only names a secret is still a value.
+    hidden("cvv: pin", &["pin"]);
+}
