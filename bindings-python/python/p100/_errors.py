@@ -10,7 +10,8 @@ attributes, ``None`` or ``False`` when they do not apply:
 ``request_id``
     the server's request id, when it sent one.
 ``retryable``
-    ``True`` when sending the same call again cannot cause a duplicate operation.
+    ``True`` when sending the same call again cannot cause a duplicate operation and may
+    pass next time (never bad input, which is ``"not_sent"`` but fails again until fixed).
 ``field``
     the request field at fault, for validation errors (the wire name, e.g.
     ``"destinationIban"``, the same in every language of the SDK).

@@ -2,6 +2,7 @@
 
 .. code-block:: python
 
+    import p100
     from p100 import webhooks
 
     def handle(authorization: str | None, body: bytes) -> int:

@@ -274,7 +274,8 @@ pub enum Outcome {
     /// A reply said no (4xx, P-codes, 401, 429): nothing happened; fix the cause and send again.
     Rejected,
     /// Sent, no usable reply (timeout after sending, reset, 5xx, P500): it may or may not have
-    /// happened. Do not send it again blindly: check the details endpoint.
+    /// happened. Do not send it again blindly: `client.reconcile(error)` (or the details endpoint,
+    /// when you have its id) tells whether it happened.
     Unknown,
     /// A 2xx arrived (the operation happened) but its body could not be read: never send it
     /// again; `rawBody` may hold its id.

@@ -398,7 +398,7 @@ fn json_cut_short(body: &[u8]) -> bool {
 fn ambiguous(e: Error) -> Error {
     let msg = format!(
         "{} — the request may have been processed; do not send it again before checking \
-         the matching details endpoint",
+         whether it happened (reconcile, or the details endpoint when you have its id)",
         e.message()
     );
     e.with_message(msg)

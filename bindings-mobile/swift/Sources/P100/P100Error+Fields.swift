@@ -39,7 +39,8 @@ extension P100Error {
     /// The server's request id, when it sent one.
     public var requestId: String? { details().requestId }
 
-    /// True when sending the same call again cannot cause a duplicate operation.
+    /// True when sending the same call again cannot cause a duplicate operation and may pass
+    /// next time (never bad input, which is `.notSent` but fails again until fixed).
     public var isRetryable: Bool { details().retryable }
 
     /// How long the server asked to wait before a retry (`Retry-After`), in milliseconds.
@@ -61,8 +62,8 @@ extension P100Error {
     public var rawBody: String? { details().rawBody?.reveal() }
 
     /// Did the operation happen? `.notSent` (it never left: safe to send again), `.rejected`
-    /// (a reply said no: nothing happened), `.unknown` (sent, no usable reply: check the details
-    /// endpoint before sending it again), `.accepted` (it happened, its reply was unreadable).
+    /// (a reply said no: nothing happened), `.unknown` (sent, no usable reply: `client.reconcile`,
+    /// or the details endpoint when you have the id, before sending it again), `.accepted` (it happened, its reply was unreadable).
     /// Its `description` is the name every language uses (`"not_sent"`).
     public var outcome: Outcome { details().outcome }
 

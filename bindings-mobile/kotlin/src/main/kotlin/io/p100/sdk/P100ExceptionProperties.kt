@@ -20,7 +20,10 @@ val P100Exception.status: Int? get() = details().status
 /** The server's request id, when it sent one. */
 val P100Exception.requestId: String? get() = details().requestId
 
-/** True when sending the same call again cannot cause a duplicate operation. */
+/**
+ * True when sending the same call again cannot cause a duplicate operation and may pass next
+ * time (never bad input, which is `NOT_SENT` but fails again until fixed).
+ */
 val P100Exception.isRetryable: Boolean get() = details().retryable
 
 /** How long the server asked to wait before a retry (`Retry-After`), in milliseconds. */
@@ -43,8 +46,8 @@ val P100Exception.rawBody: String? get() = details().rawBody?.reveal()
 
 /**
  * Did the operation happen? `NOT_SENT` (it never left: safe to send again), `REJECTED` (a reply
- * said no: nothing happened), `UNKNOWN` (sent, no usable reply: check the details endpoint before
- * sending it again), `ACCEPTED` (it happened, its reply was unreadable); `toString()` is `"not_sent"`.
+ * said no: nothing happened), `UNKNOWN` (sent, no usable reply: `client.reconcile(e)`, or the
+ * details endpoint when you have the id, before sending it again), `ACCEPTED` (it happened, its reply was unreadable); `toString()` is `"not_sent"`.
  */
 val P100Exception.outcome: Outcome get() = details().outcome
 

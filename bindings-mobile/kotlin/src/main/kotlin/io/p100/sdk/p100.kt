@@ -12455,7 +12455,8 @@ enum class Outcome {
     REJECTED,
     /**
      * Sent, no usable reply (timeout after sending, reset, 5xx, P500): it may or may not have
-     * happened. Do not send it again blindly: check the details endpoint.
+     * happened. Do not send it again blindly: `client.reconcile(error)` (or the details endpoint,
+     * when you have its id) tells whether it happened.
      */
     UNKNOWN,
     /**
