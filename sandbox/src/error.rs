@@ -34,7 +34,9 @@ macro_rules! codes {
 }
 
 codes! {
-    // Documented codes.
+    // Documented codes (the code and its meaning; of the names, the docs give only those of
+    // P410, P412, P424, P428 and P433: the others are the sandbox's wording, marked * in its
+    // README).
     INVALID_CURRENCY = "P410", "invalid-currency", 400, "Currency not found.";
     USER_EXISTS = "P411", "user-exists", 400, "User with this externalUserId already exists.";
     INVALID_USER = "P412", "invalid-user", 400, "User does not exist";

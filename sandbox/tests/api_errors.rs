@@ -197,7 +197,18 @@ async fn documented_error_cases() {
         .await
         .unwrap_err();
     assert_eq!(e.code(), Some(&ErrorCode::P455));
+    // Nor can its blocked card come back while it is suspended (it did: 200, ACTIVE).
+    let e = c
+        .cards()
+        .unblock(&CardRef::new("err-1", card.card_id.clone()))
+        .await
+        .unwrap_err();
+    assert_eq!(e.code(), Some(&ErrorCode::P455));
     c.users().unsuspend("err-1").await.unwrap();
+    c.cards()
+        .unblock(&CardRef::new("err-1", card.card_id.clone()))
+        .await
+        .unwrap();
     fund(&c, "err-1", "1.00", Currency::Eur).await;
 
     // P424 through the escape hatch (the SDK refuses it locally).

@@ -137,8 +137,11 @@ pub fn block(app: &Arc<App>, ctx: &Ctx) -> Result<Reply, ApiError> {
     set_status(app, ctx, "LOCKED_BY_USER")
 }
 
-/// `PATCH /v1/card/unblock` → `ACTIVE`.
+/// `PATCH /v1/card/unblock` → `ACTIVE`; P455 while the user is suspended (a suspended user
+/// may hold no active card: P454 refuses the suspension otherwise).
 pub fn unblock(app: &Arc<App>, ctx: &Ctx) -> Result<Reply, ApiError> {
+    let req: CardRef = ctx.valid()?;
+    not_suspended(user(&app.read(), &req.external_user_id)?)?;
     set_status(app, ctx, "ACTIVE")
 }
 
