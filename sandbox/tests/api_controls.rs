@@ -92,12 +92,21 @@ async fn controls_and_reset() {
     )
     .await
     .unwrap();
-    tokio::time::sleep(Duration::from_millis(250)).await;
-    let p = c.partner().balances().await.unwrap();
-    assert_eq!(
-        p.crypto(&Currency::Ltc).unwrap().amount.to_string(),
-        "251.50000000"
-    );
+    // Polled, not slept: a busy machine may settle later than the delay.
+    let start = Instant::now();
+    loop {
+        let p = c.partner().balances().await.unwrap();
+        let ltc = p.crypto(&Currency::Ltc).unwrap().amount.to_string();
+        if ltc == "251.50000000" {
+            break;
+        }
+        assert_eq!(
+            ltc, "250.00000000",
+            "only the deposit may change the balance"
+        );
+        assert!(start.elapsed() < Duration::from_secs(10), "never credited");
+        tokio::time::sleep(Duration::from_millis(20)).await;
+    }
     // Time scale control.
     let r = post("/_sandbox/time-scale", json!({"scale": -1}))
         .await
