@@ -673,7 +673,17 @@ fn ctrl_c_during_a_money_call_reports_its_outcome_and_fingerprint() {
         .stderr(Stdio::piped())
         .spawn()
         .expect("p100 runs");
-    std::thread::sleep(Duration::from_millis(1500));
+    // Until the sandbox has processed the transfer (its reply then trickles for 10 s): a fixed
+    // sleep could fire before the request left on a busy machine (outcome not_sent).
+    let start = std::time::Instant::now();
+    while sb.ops("sepa.partner_transfer") == 0 {
+        assert!(
+            start.elapsed() < Duration::from_secs(8),
+            "the transfer never arrived"
+        );
+        std::thread::sleep(Duration::from_millis(20));
+    }
+    std::thread::sleep(Duration::from_millis(200));
     let kill = Command::new("kill")
         .args(["-INT", &child.id().to_string()])
         .status()
