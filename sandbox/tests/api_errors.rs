@@ -527,3 +527,44 @@ async fn an_amount_too_large_for_the_sandbox_is_refused_not_a_dropped_connection
         .unwrap();
     assert!(r.status().is_success(), "{}", r.status());
 }
+
+/// A second POA upload while the first is under review is the documented `202 P211: POA
+/// pending`, a success status (it was a plain 201, so a partner could never see P211); the SDK
+/// reads it as a success.
+#[tokio::test]
+async fn a_poa_upload_while_one_is_pending_is_202_p211() {
+    let sb = Sandbox::builder()
+        .api_key("test-key")
+        .settle(Duration::from_secs(30))
+        .start()
+        .await
+        .unwrap();
+    let c = sb.client();
+    c.users().create(&new_user("poa-1")).await.unwrap();
+    let poa = PoaFilesRequest {
+        external_user_id: "poa-1".into(),
+        files: vec![FileUpload::new("bill.pdf", b"%PDF-1.7\nbill".to_vec())],
+    };
+    let first = c.with_response().kyc().upload_poa(&poa).await.unwrap();
+    assert_eq!(first.response.status, 201);
+    let second = c.with_response().kyc().upload_poa(&poa).await.unwrap();
+    assert_eq!(second.response.status, 202);
+    let http = reqwest::Client::new();
+    let form = reqwest::multipart::Form::new().part(
+        "files",
+        reqwest::multipart::Part::bytes(b"%PDF-1.7\nbill".to_vec())
+            .file_name("bill.pdf")
+            .mime_str("application/pdf")
+            .unwrap(),
+    );
+    let r = http
+        .post(format!("{}/v1/user/poa-files/poa-1", sb.base_url()))
+        .header("x-api-key", "test-key")
+        .multipart(form)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), 202);
+    let body: Value = r.json().await.unwrap();
+    assert_eq!(body["errorCode"], "P211", "{body}");
+}

@@ -274,6 +274,14 @@ pub mod kyc {
             if u.poa == Some("APPROVED") {
                 return Err(ApiError::of(error::POA_ALREADY_VERIFIED));
             }
+            if u.poa == Some("WAITING") {
+                // The documented `202 P211: POA pending`, a success status: the first upload is
+                // still under review, these files are not taken.
+                return Ok(Reply::Json(
+                    axum::http::StatusCode::ACCEPTED,
+                    json!({"errorCode": "P211", "errorMessage": "POA pending."}),
+                ));
+            }
             u.poa = Some("WAITING");
         }
         app.emit("poa_verification", poa_event(&id, "WAITING"));
