@@ -11,8 +11,8 @@
 //! * `p100 completions bash|zsh|fish`.
 //!
 //! Errors print one line (kind, code, field, outcome, message) on stderr and exit with 1 (2 for
-//! a usage error: a flag, field or value refused before anything was sent; 4 when the call may
-//! have happened: outcome `unknown` or `accepted`).
+//! a usage error: a flag, field or value refused before anything was sent; 4 when a call that
+//! changes something may have happened: outcome `unknown` or `accepted`).
 
 mod fields;
 mod listen;

@@ -26,8 +26,8 @@
 //!   next escaped delimiter (`pin%3D5813%26…`), in place.
 //! * **card-number shapes**: 12 or more digits, alone or in groups joined by single spaces or
 //!   dashes (`4111 1111 1111 1111`, `4111-1111-…`), not part of a word or of a decimal number,
-//!   keep only their last 4 digits. A UUID (`8-4-4-4-12` hex digits) is an id, never a card
-//!   number, even when its digits are all decimal.
+//!   keep only their last 4 digits. A UUID (`8-4-4-4-12` hex digits, RFC 4122 variant) is an
+//!   id, never a card number nor part of one, even when its digits are all decimal.
 //!
 //! Before the passes, a `\u` escape of an ASCII letter or digit (`\u0034` for `4`) is written as
 //! that character, so that an escaped card number or PIN is seen (the same JSON). Everything
@@ -923,15 +923,30 @@ fn mask_loose(text: &str) -> String {
         }
         let mut vend = match bare_value(b, text, vstart, b"\\") {
             Ok(end) if encoded => encoded_end(text, vstart, end),
-            // The "value" is the next secret key (`cvv: \"cvv\": \"999\"` in a message): it is
-            // looked at as a key, so that its own value is masked.
+            // The value reads as a secret key followed by `:`/`=` (`cvv: \"cvv\": \"999\"`): it
+            // is masked as this key's value (it may be the secret itself, `password:
+            // \"Japan2024\": weak`), and the value after it as its own.
             Ok(end)
                 if end > vstart
                     && is_secret_key(slice(text, vstart..end))
                     && matches!(b.get(skip_noise(past_index(b, end))), Some(b':' | b'=')) =>
             {
-                i = vstart;
-                key_at = Some(vstart);
+                out.push_str(slice(text, copied..vstart));
+                out.push_str(REDACTED);
+                copied = end;
+                i = end;
+                let next = skip_noise(past_separator(b, skip_noise(past_index(b, end))));
+                let bare = !matches!(b.get(next), Some(b'{' | b'['))
+                    && !slice(text, next..).starts_with(REDACTED);
+                if let (true, Ok(next_end)) = (bare, bare_value(b, text, next, b"\\")) {
+                    let value = slice(text, next..next_end);
+                    if next_end > next && !matches!(value, "null" | "true" | "false") {
+                        out.push_str(slice(text, copied..next));
+                        out.push_str(REDACTED);
+                        copied = next_end;
+                        i = next_end;
+                    }
+                }
                 continue;
             }
             Ok(end) => end,
@@ -1021,8 +1036,10 @@ fn mask_card_numbers(text: &str) -> String {
                 j += 1;
                 digits += 1;
             }
+            // A UUID after the separator is no group of this number (`HTTP 404 3512…-…`).
             let joined = matches!(b.get(j), Some(b' ' | b'-'))
-                && b.get(j + 1).is_some_and(u8::is_ascii_digit);
+                && b.get(j + 1).is_some_and(u8::is_ascii_digit)
+                && uuid_end(b, j + 1).is_none();
             if !joined {
                 break;
             }
@@ -1055,7 +1072,8 @@ fn mask_card_numbers(text: &str) -> String {
 }
 
 /// Where the UUID that starts at `i` ends (hex digits in groups of 8-4-4-4-12 joined by
-/// dashes, not glued to a following letter, digit or dash), if one does.
+/// dashes, the fourth group starting with the RFC 4122 variant `8`, `9`, `a` or `b`, not glued
+/// to a following letter, digit or dash), if one does.
 fn uuid_end(b: &[u8], i: usize) -> Option<usize> {
     let mut j = i;
     for (n, len) in [8usize, 4, 4, 4, 12].into_iter().enumerate() {
@@ -1067,6 +1085,9 @@ fn uuid_end(b: &[u8], i: usize) -> Option<usize> {
         }
         let group = b.get(j..j + len)?;
         if !group.iter().all(u8::is_ascii_hexdigit) {
+            return None;
+        }
+        if n == 3 && !matches!(group.first(), Some(b'8' | b'9' | b'a' | b'b' | b'A' | b'B')) {
             return None;
         }
         j += len;

@@ -203,6 +203,18 @@ fn uuids_are_ids_not_card_numbers() {
     );
     hidden("35121785-6305-4398-8917-1234567890124", &["1234567890124"]);
     hidden("4111-1111-1111-1111", &["4111-1111-1111-1111"]);
+    // A number before a UUID does not pull it into a card group (the diff review).
+    for before in ["HTTP 404 ", "12 ", "card 4111111111111111 "] {
+        let text = format!("{before}35121785-6305-4398-8917-123456789012");
+        let m = mask_secrets(&text);
+        assert!(m.ends_with(" 35121785-6305-4398-8917-123456789012"), "{m}");
+        assert!(!m.contains("4111111111111111"), "{m}");
+    }
+    // Only the RFC variant is a UUID: a card written 8-4-4 before other hex is still masked.
+    hidden(
+        "41111111-1111-1111-cdef-ef0123456789",
+        &["41111111-1111-1111"],
+    );
 }
 
 /// Found by the property tests (seed 1159): a secret key written as the value of another
@@ -217,4 +229,20 @@ fn a_secret_key_in_the_place_of_a_value_is_a_key() {
     assert!(m.starts_with(r#"{"errorName":"cvv: "#), "{m}");
     // A value that only names a secret is still a value.
     hidden("cvv: pin", &["pin"]);
+    // The word in the value's place may be the secret itself (the diff review: these were
+    // masked before the rule above, and showed after its first version).
+    for (text, secret) in [
+        (
+            r#"{"message":"invalid password: \"Japan2024\": too weak"}"#,
+            "Japan2024",
+        ),
+        (
+            r#"{"e":"apikey: \"sk_live_abc123token\": 1"}"#,
+            "sk_live_abc123token",
+        ),
+        (r#"secret: \"mypin\"=\"1234\""#, "mypin"),
+        (r#"<msg>password: \"Japan2024\": weak</msg>"#, "Japan2024"),
+    ] {
+        hidden(text, &[secret]);
+    }
 }

@@ -414,6 +414,15 @@ fn fuzz_found_errors() {
     .unwrap_err();
     assert!(!e.to_string().contains("4399999999999999"), "{e}");
     assert_eq!(e.outcome(), Outcome::Accepted);
+    // A write's refusal cut before its code is unknown (it may have been a P500), behind one
+    // byte-order mark or two (the diff review: two made it `rejected`).
+    for bom in ["", "\u{feff}", "\u{feff}\u{feff}"] {
+        let e = error_from_response(
+            &prepared,
+            &reply(400, &format!(r#"{bom}{{"errorCode":"P4"#)),
+        );
+        assert_eq!(e.outcome(), Outcome::Unknown, "{bom:?}: {e:?}");
+    }
 }
 
 #[test]

@@ -22,13 +22,14 @@ use serde_json::{json, Value};
 use crate::app::App;
 use crate::catalog;
 use crate::controls::{iban_status_json, sepa_deposit_json};
+use crate::handlers::money::exchange;
 use crate::handlers::{deposit_json, link_json, op_json, order_json};
 use crate::refusal::Refusal;
 use crate::reply::Reply;
 use crate::state::{
     CryptoDeposit, Holder, Op, OpData, Order, OrderLockData, PaymentLink, SepaDeposit,
 };
-use crate::util::{dec, floor_dp, iban_lt, iso, round_dp, tx_hash, uuid, wallet};
+use crate::util::{dec, iban_lt, iso, round_dp, tx_hash, uuid, wallet};
 
 /// What a trigger sent.
 #[derive(Debug, Clone)]
@@ -372,15 +373,13 @@ fn operation(event: &str, id: String, user: Holder, now: chrono::DateTime<chrono
             // An exchange of 100.00 EUR to BTC at the catalog's rates.
             let (from, to) = (eur, Currency::Btc);
             let amount = dec("100.00");
-            let rate = match (catalog::rate(&from), catalog::rate(&to)) {
-                (Some(f), Some(t)) if !t.is_zero() => round_dp(f / t, 8),
-                _ => Decimal::ZERO,
-            };
+            // The rate shown and the amount credited as a real exchange computes them.
+            let rate = exchange::cross_rate(&from, &to).unwrap_or(Decimal::ZERO);
             let fee = round_dp(
                 amount * dec(catalog::EXCHANGE_FEE_PERCENT) / Decimal::from(100),
                 from.precision(),
             );
-            let received = floor_dp((amount - fee) * rate, to.precision());
+            let received = exchange::convert(amount - fee, &from, &to).unwrap_or(Decimal::ZERO);
             (
                 "COMPLETED",
                 OpData::Exchange {

@@ -386,10 +386,11 @@ pub fn error_from_response(prepared: &Prepared, resp: &HttpResponse) -> Error {
     }
 }
 
-/// True when `body` starts a JSON object or array that ends before it is complete.
+/// True when `body` starts a JSON object or array that ends before it is complete (after any
+/// number of byte-order marks: a refusal whose code was lost stays `unknown` after a write).
 fn json_cut_short(body: &[u8]) -> bool {
-    let text = String::from_utf8_lossy(without_bom(body));
-    let text = text.trim_start();
+    let text = String::from_utf8_lossy(body);
+    let text = text.trim_start_matches('\u{feff}').trim_start();
     (text.starts_with('{') || text.starts_with('['))
         && serde_json::from_str::<serde_json::Value>(text).is_err_and(|e| e.is_eof())
 }

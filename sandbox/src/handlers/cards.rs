@@ -128,6 +128,10 @@ fn set_status(app: &Arc<App>, ctx: &Ctx, status: &'static str) -> Result<Reply, 
     let req: CardRef = ctx.valid()?;
     let mut st = app.write();
     let u = user_mut(&mut st, &req.external_user_id)?;
+    if status == "ACTIVE" {
+        // Under the same lock as the change: a suspension cannot slip in between.
+        not_suspended(u)?;
+    }
     card_mut(u, &req.card_id)?.status = status;
     Ok(Reply::empty())
 }
@@ -140,8 +144,6 @@ pub fn block(app: &Arc<App>, ctx: &Ctx) -> Result<Reply, ApiError> {
 /// `PATCH /v1/card/unblock` → `ACTIVE`; P455 while the user is suspended (a suspended user
 /// may hold no active card: P454 refuses the suspension otherwise).
 pub fn unblock(app: &Arc<App>, ctx: &Ctx) -> Result<Reply, ApiError> {
-    let req: CardRef = ctx.valid()?;
-    not_suspended(user(&app.read(), &req.external_user_id)?)?;
     set_status(app, ctx, "ACTIVE")
 }
 

@@ -1,7 +1,7 @@
 //! One handler per operation of the core's route table, chosen by the route's name.
 
 mod cards;
-mod money;
+pub(crate) mod money;
 mod orders;
 mod partner;
 pub(crate) mod users;

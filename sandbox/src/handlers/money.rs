@@ -54,9 +54,9 @@ pub mod exchange {
 
     /// Units of `to` for one unit of `from`, 8 decimals.
     /// The units of `to` that one unit of `from` buys, as shown in a reply: 8 decimals, and at
-    /// least 8 significant digits below 1 (1 EUR is 0.0000097868293 BTC, not 0.00000979).
+    /// least 8 significant digits below 1 (1 EUR is 0.0000097868393 BTC, not 0.00000979).
     /// Amounts are never computed from this rounded rate (see [`convert`]).
-    fn cross_rate(from: &Currency, to: &Currency) -> Option<Decimal> {
+    pub(crate) fn cross_rate(from: &Currency, to: &Currency) -> Option<Decimal> {
         let f = catalog::rate(from)?;
         let t = catalog::rate(to)?;
         if t.is_zero() {
@@ -72,15 +72,13 @@ pub mod exchange {
 
     /// `amount` of `from` in `to`, at the published EUR rates of both (the lock's `rates`),
     /// rounded down to `to`'s precision: multiplied before dividing, so no rounded cross rate
-    /// makes money appear (10,000 EUR → BTC at a 3-digit rate credited 0.05 % too much).
-    fn convert(amount: Decimal, from: &Currency, to: &Currency) -> Decimal {
-        match (catalog::rate(from), catalog::rate(to)) {
-            (Some(f), Some(t)) if !t.is_zero() => {
-                let value = amount.checked_mul(f).map_or(Decimal::ZERO, |v| v / t);
-                floor_dp(value, to.precision())
-            }
-            _ => Decimal::ZERO,
-        }
+    /// makes money appear (10,000 EUR → BTC at a 3-digit rate credited 0.05 % too much). `None`
+    /// when a rate is missing or the product does not fit (amounts are capped at 10^15, so it
+    /// always does): the exchange is then refused, never credited as zero.
+    pub(crate) fn convert(amount: Decimal, from: &Currency, to: &Currency) -> Option<Decimal> {
+        let (f, t) = (catalog::rate(from)?, catalog::rate(to)?);
+        let value = amount.checked_mul(f)?.checked_div(t)?;
+        Some(floor_dp(value, to.precision()))
     }
 
     /// Stores a new lock valid for `ttl` × time scale.
@@ -192,15 +190,18 @@ pub mod exchange {
     ) -> Result<Reply, ApiError> {
         supported(&from)?;
         supported(&to)?;
-        let mut st = app.write();
-        if let Some(u) = holder.user() {
-            not_suspended(user(&st, u)?)?;
-        }
-        use_lock(&mut st, app.instant(), lock_id, &holder, false)?;
         let rate = cross_rate(&from, &to).unwrap_or(Decimal::ZERO);
         let pct = dec(catalog::EXCHANGE_FEE_PERCENT);
         let fee = round_dp(amount * pct / Decimal::from(100), from.precision());
-        let received = convert(amount - fee, &from, &to);
+        let received = convert(amount - fee, &from, &to).ok_or_else(|| {
+            ApiError::validation("amount cannot be converted at the sandbox's rates")
+        })?;
+        let mut st = app.write();
+        if let Some(u) = holder.user() {
+            let u = user(&st, u)?;
+            not_suspended(u)?;
+        }
+        use_lock(&mut st, app.instant(), lock_id, &holder, false)?;
         let op = Op {
             id: uuid(),
             holder: holder.clone(),
@@ -553,11 +554,13 @@ pub mod transfers {
         let mut st = app.write();
         let (debit, credit) = match (&r.source_external_user_id, &r.destination_external_user_id) {
             (Some(src), _) => {
-                not_suspended(user(&st, src)?)?;
+                let u = user(&st, src)?;
+                not_suspended(u)?;
                 (Holder::User(src.clone()), Holder::Partner)
             }
             (None, Some(dst)) => {
-                not_suspended(user(&st, dst)?)?;
+                let u = user(&st, dst)?;
+                not_suspended(u)?;
                 (Holder::Partner, Holder::User(dst.clone()))
             }
             (None, None) => return Err(ApiError::of(error::SOURCE_OR_DESTINATION)),
