@@ -52,7 +52,6 @@ pub mod exchange {
         Value::Object(m)
     }
 
-    /// Units of `to` for one unit of `from`, 8 decimals.
     /// The units of `to` that one unit of `from` buys, as shown in a reply: 8 decimals, and at
     /// least 8 significant digits below 1 (1 EUR is 0.0000097868393 BTC, not 0.00000979).
     /// Amounts are never computed from this rounded rate (see [`convert`]).
@@ -198,8 +197,7 @@ pub mod exchange {
         })?;
         let mut st = app.write();
         if let Some(u) = holder.user() {
-            let u = user(&st, u)?;
-            not_suspended(u)?;
+            not_suspended(user(&st, u)?)?;
         }
         use_lock(&mut st, app.instant(), lock_id, &holder, false)?;
         let op = Op {
@@ -554,13 +552,11 @@ pub mod transfers {
         let mut st = app.write();
         let (debit, credit) = match (&r.source_external_user_id, &r.destination_external_user_id) {
             (Some(src), _) => {
-                let u = user(&st, src)?;
-                not_suspended(u)?;
+                not_suspended(user(&st, src)?)?;
                 (Holder::User(src.clone()), Holder::Partner)
             }
             (None, Some(dst)) => {
-                let u = user(&st, dst)?;
-                not_suspended(u)?;
+                not_suspended(user(&st, dst)?)?;
                 (Holder::Partner, Holder::User(dst.clone()))
             }
             (None, None) => return Err(ApiError::of(error::SOURCE_OR_DESTINATION)),
