@@ -327,9 +327,16 @@ async fn kyc_by_p100_and_poa() {
         files: vec![FileUpload::new("bill.pdf", b"%PDF-1.7\nbill".to_vec())],
     };
     c.kyc().upload_poa(&poa).await.unwrap();
-    tokio::time::sleep(Duration::from_millis(300)).await;
-    // Approved by now: a second upload is P447.
-    let e = c.kyc().upload_poa(&poa).await.unwrap_err();
+    // While it is pending, another upload is the documented 202 P211 (a success that changes
+    // nothing); once approved, P447. Polled: a busy machine may settle later than the delay.
+    let start = Instant::now();
+    let e = loop {
+        match c.kyc().upload_poa(&poa).await {
+            Err(e) => break e,
+            Ok(_) => assert!(start.elapsed() < Duration::from_secs(10), "never approved"),
+        }
+        tokio::time::sleep(Duration::from_millis(20)).await;
+    };
     assert_eq!(e.code(), Some(&ErrorCode::P447));
     c.kyc()
         .add_verification(&UserVerificationRequest {
