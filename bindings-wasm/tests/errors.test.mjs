@@ -4,7 +4,7 @@ import assert from "node:assert/strict";
 import { inspect } from "node:util";
 import { createRequire } from "node:module";
 
-import { p100, baseUrl, apiKey, client, control, uid } from "./helpers.mjs";
+import { p100, baseUrl, apiKey, client, control, uid, verify } from "./helpers.mjs";
 
 const {
   P100Error,
@@ -542,7 +542,7 @@ test("WebhookUnauthorizedError: missing or wrong token", () => {
   }
 });
 
-/** A fresh KYC user id (balances exist at once for funding). */
+/** A fresh KYC user id, verified (euros move only for a verified user). */
 async function newUser(c) {
   const id = `err-${uid()}`;
   await c.users.create({
@@ -557,5 +557,6 @@ async function newUser(c) {
     citizenship: "PL",
     hasAcceptedP100Tc: true,
   });
+  await verify(c, id);
   return id;
 }

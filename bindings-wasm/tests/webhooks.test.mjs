@@ -5,7 +5,7 @@ import assert from "node:assert/strict";
 import http from "node:http";
 import { format, inspect } from "node:util";
 
-import { p100, client, control, uid, pollUntil } from "./helpers.mjs";
+import { p100, client, control, uid, pollUntil, verify } from "./helpers.mjs";
 
 const { verifyWebhook, parseWebhook, verifyAndParseWebhook, WebhookVerifier, DecodeError, WebhookUnauthorizedError } = p100;
 
@@ -133,6 +133,7 @@ test("a real delivery from the sandbox is verified and parsed by a Node server",
       citizenship: "PL",
       hasAcceptedP100Tc: true,
     });
+    await verify(c, id);
     const { transferId } = await c.transfers.create({ destinationExternalUserId: id, amount: "12.34", currency: "eur" });
     const event = await pollUntil(
       async () => received.find((e) => e.event === "transfer" && e.data.id === transferId),

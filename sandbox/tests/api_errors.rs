@@ -572,3 +572,44 @@ async fn a_poa_upload_while_one_is_pending_is_202_p211() {
     let body: Value = r.json().await.unwrap();
     assert_eq!(body["errorCode"], "P211", "{body}");
 }
+
+/// Euros do not move to or from a KYC user whose fiat balance is not active (created, not
+/// verified: "Fiat services are activated only after … Add User Verification"): P459, as for
+/// SEPA. They did: the sandbox credited 10 EUR to such a user, who then exchanged them. Crypto
+/// still moves, and so do euros of a non-KYC user (its EUR balance has no IBAN by design).
+#[tokio::test]
+async fn euros_do_not_move_for_a_kyc_user_not_verified() {
+    let sb = sandbox().await;
+    let c = sb.client();
+    c.users().create(&new_user("nv-1")).await.unwrap();
+    for t in [
+        TransferRequest::fund("nv-1", amount("10"), Currency::Eur),
+        TransferRequest::collect("nv-1", amount("10"), Currency::Eur),
+    ] {
+        let e = c.transfers().create(&t).await.unwrap_err();
+        assert_eq!(e.code(), Some(&ErrorCode::P459), "{e:?}");
+    }
+    c.transfers()
+        .create(&TransferRequest::fund("nv-1", amount("0.1"), Currency::Eth))
+        .await
+        .unwrap();
+    let lock = c.exchange().user_lock("nv-1").await.unwrap();
+    let e = c
+        .exchange()
+        .user_execute(&UserExchangeRequest::new(
+            "nv-1",
+            amount("0.01"),
+            Currency::Eth,
+            Currency::Eur,
+            lock.lock_id,
+        ))
+        .await
+        .unwrap_err();
+    assert_eq!(e.code(), Some(&ErrorCode::P459), "{e:?}");
+    // Once verified, the same transfer goes.
+    verified_user(&c, "nv-2").await;
+    c.transfers()
+        .create(&TransferRequest::fund("nv-2", amount("10"), Currency::Eur))
+        .await
+        .unwrap();
+}

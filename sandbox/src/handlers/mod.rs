@@ -21,7 +21,7 @@ use crate::app::App;
 use crate::catalog;
 use crate::error::{self, ApiError};
 use crate::reply::Reply;
-use crate::state::{Op, OpData, State, User};
+use crate::state::{Op, OpData, State, User, UserModel};
 use crate::util::{amount_str, iso, num, tx_hash};
 
 pub(crate) use money::crypto::{deposit_json, settle_deposit};
@@ -80,6 +80,21 @@ pub(crate) fn not_suspended(u: &User) -> Result<(), ApiError> {
         Err(ApiError::with(
             error::USER_SUSPENDED,
             "User is suspended: money movements and card operations are blocked until unsuspended.",
+        ))
+    } else {
+        Ok(())
+    }
+}
+
+/// P459 when euros would move to or from a KYC user whose fiat balance is not active yet (no Add
+/// User Verification: "Fiat services are activated only after the user completes identity
+/// verification"), as for SEPA. Users of the non-KYC model hold euros without an IBAN (the docs
+/// say nothing more), so they are not refused.
+pub(crate) fn fiat_active(u: &User, currency: &Currency) -> Result<(), ApiError> {
+    if *currency == Currency::Eur && u.model == UserModel::Kyc && u.iban().is_none() {
+        Err(ApiError::with(
+            error::USER_NOT_VERIFIED,
+            "User not verified: euros need an ACTIVE fiat balance (Add User Verification).",
         ))
     } else {
         Ok(())

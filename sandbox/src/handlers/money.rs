@@ -13,7 +13,7 @@ use p100::{Currency, Network};
 use rust_decimal::Decimal;
 use serde_json::{json, Map, Value};
 
-use super::{accept, new_tx_hash, not_suspended, op_event, op_json, supported, user};
+use super::{accept, fiat_active, new_tx_hash, not_suspended, op_event, op_json, supported, user};
 use crate::api::{check, Ctx};
 use crate::app::App;
 use crate::catalog;
@@ -197,7 +197,10 @@ pub mod exchange {
         })?;
         let mut st = app.write();
         if let Some(u) = holder.user() {
-            not_suspended(user(&st, u)?)?;
+            let u = user(&st, u)?;
+            not_suspended(u)?;
+            fiat_active(u, &from)?;
+            fiat_active(u, &to)?;
         }
         use_lock(&mut st, app.instant(), lock_id, &holder, false)?;
         let op = Op {
@@ -552,11 +555,15 @@ pub mod transfers {
         let mut st = app.write();
         let (debit, credit) = match (&r.source_external_user_id, &r.destination_external_user_id) {
             (Some(src), _) => {
-                not_suspended(user(&st, src)?)?;
+                let u = user(&st, src)?;
+                not_suspended(u)?;
+                fiat_active(u, &r.currency)?;
                 (Holder::User(src.clone()), Holder::Partner)
             }
             (None, Some(dst)) => {
-                not_suspended(user(&st, dst)?)?;
+                let u = user(&st, dst)?;
+                not_suspended(u)?;
+                fiat_active(u, &r.currency)?;
                 (Holder::Partner, Holder::User(dst.clone()))
             }
             (None, None) => return Err(ApiError::of(error::SOURCE_OR_DESTINATION)),

@@ -52,7 +52,9 @@ final class P100Tests: XCTestCase, @unchecked Sendable {
         return nil
     }
 
-    private func newUser(_ c: Client, _ id: String) async throws {
+    /// A KYC user; `verified`: with an ID card's file and the user verification (euros move only
+    /// for a verified user).
+    private func newUser(_ c: Client, _ id: String, verified: Bool = true) async throws {
         _ = try await c.users().create(
             request: CreateUserRequest(
                 externalUserId: id, email: "jan.kowalski@example.pl", phone: "486012334567",
@@ -61,6 +63,18 @@ final class P100Tests: XCTestCase, @unchecked Sendable {
                 birthCountry: nil, birthDate: Secret("1990-05-15"), userIdentificationNumber: nil,
                 hasAcceptedP100Tc: true, address: nil, documentType: nil, documentNumber: nil
             ))
+        if verified {
+            var png = Data(count: 1024)
+            png.replaceSubrange(0..<8, with: [0x89, 0x50, 0x4E, 0x47, 0x0D, 0x0A, 0x1A, 0x0A])
+            try await c.kyc().uploadFiles(
+                request: KycFilesRequest(
+                    externalUserId: id, documentType: .idCard, files: [FileUpload(fileName: "front.png", data: png)]))
+            try await c.kyc().addVerification(
+                request: UserVerificationRequest(
+                    externalUserId: id, documentType: .idCard, documentNumber: Secret("CEV12630"),
+                    documentCountry: "PL", documentExpiryDate: nil, documentIssueDate: nil
+                ))
+        }
     }
 
     /// KYC by P100, then the verification data: the user becomes active.
@@ -288,7 +302,8 @@ final class P100Tests: XCTestCase, @unchecked Sendable {
     func testWaitForAndSecrets() async throws {
         let c = try await client()
         let id = "swift-\(UUID().uuidString.prefix(8))"
-        try await newUser(c, id)
+        try await newUser(c, id, verified: false)
+        try await activate(c, id)
         let t = try await c.transfers().create(
             request: TransferRequest(
                 sourceExternalUserId: nil, destinationExternalUserId: id, amount: "12.50", currency: .eur
@@ -296,7 +311,6 @@ final class P100Tests: XCTestCase, @unchecked Sendable {
         let done = try await c.transfers().waitFor(transferId: t.transferId, timeoutMs: 10000, intervalMs: 50)
         XCTAssertEqual(done.status, .successful)
 
-        try await activate(c, id)
         let card = try await c.cards().create(
             request: CreateCardRequest(externalUserId: id, label: "Shopping", pin: "1234"))
         let pan = card.cardNumber.reveal()
@@ -384,7 +398,7 @@ final class P100Tests: XCTestCase, @unchecked Sendable {
     func testCardDataNeverLeaksThroughAnUnreadableReply() async throws {
         let c = try await client(maxRetries: 0)
         let id = "leak-\(UUID().uuidString.prefix(8))"
-        try await newUser(c, id)
+        try await newUser(c, id, verified: false)
         try await activate(c, id)
         try await control("card-secrets", ["cardNumber": "4111111111111111", "cvv": "987"])
         let card = try await c.cards().create(
@@ -477,7 +491,7 @@ final class P100Tests: XCTestCase, @unchecked Sendable {
             options: ClientOptions(
                 apiKey: Secret(s.key), baseUrl: s.url, retryInitialDelayMs: 10, logLevel: .debug, logger: sink))
         let id = "log-\(UUID().uuidString.prefix(8))"
-        try await newUser(c, id)
+        try await newUser(c, id, verified: false)
         try await activate(c, id)
         try await control("card-secrets", ["cardNumber": "4111666677778888", "cvv": "419"])
         try await control("faults", ["kind": "429", "retryAfter": 0, "operation": "cards.create"])

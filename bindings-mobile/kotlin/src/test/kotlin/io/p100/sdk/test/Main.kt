@@ -121,9 +121,11 @@ internal inline fun <reified E : Throwable> expectThrows(block: () -> Unit): E {
     throw AssertionError("expected ${E::class.simpleName}, nothing was thrown")
 }
 
+/** A KYC user; `verified`: with an ID card's file and Add User Verification (euros move only then). */
 private suspend fun newUser(
     c: Client,
     id: String,
+    verified: Boolean = true,
 ) {
     c.users().create(
         CreateUserRequest(
@@ -148,6 +150,22 @@ private suspend fun newUser(
             documentType = null,
         ),
     )
+    if (verified) {
+        val png = ByteArray(1024).also { byteArrayOf(0x89.toByte(), 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a).copyInto(it) }
+        c.kyc().uploadFiles(
+            io.p100.sdk.KycFilesRequest(id, io.p100.sdk.DocumentType.IdCard, listOf(io.p100.sdk.FileUpload("front.png", png))),
+        )
+        c.kyc().addVerification(
+            io.p100.sdk.UserVerificationRequest(
+                externalUserId = id,
+                documentType = io.p100.sdk.DocumentType.IdCard,
+                documentNumber = Secret("CEV12630"),
+                documentCountry = "PL",
+                documentExpiryDate = null,
+                documentIssueDate = null,
+            ),
+        )
+    }
 }
 
 /** KYC by P100, then the user's verification data: the user becomes active (cards, IBAN). */
@@ -462,7 +480,7 @@ private fun defineTests() {
                 ),
             )
         val id = "log-${System.nanoTime()}"
-        newUser(c, id)
+        newUser(c, id, verified = false)
         activate(c, id)
         control("card-secrets", mapOf("cardNumber" to "4111777788889999", "cvv" to "352"))
         sandbox.injectFault("429", 1, retryAfterSecs = 0.0, operation = "cards.create")
@@ -513,7 +531,7 @@ private fun defineTests() {
     test("card data in an unreadable reply shows in no message, string form or raw body") {
         val c = client(maxRetries = 0)
         val id = "leak-${System.nanoTime()}"
-        newUser(c, id)
+        newUser(c, id, verified = false)
         activate(c, id)
         control("card-secrets", mapOf("cardNumber" to "4111111111111111", "cvv" to "987"))
         val card = c.cards().create(CreateCardRequest(id, "Leak", Secret("5813")))
@@ -676,7 +694,7 @@ private fun defineTests() {
     test("card secrets never show in toString; reveal() gives them") {
         val c = client()
         val id = "card-${System.nanoTime()}"
-        newUser(c, id)
+        newUser(c, id, verified = false)
         activate(c, id)
         val card = c.cards().create(CreateCardRequest(id, "Shopping", Secret("1234")))
         val created = card
