@@ -98,15 +98,7 @@ final class ReviewTests: XCTestCase, @unchecked Sendable {
                         "birthDate":"1990-05-15","hasAcceptedP100Tc":true}
                         """))
             // Verified (euros move only for a verified user): an ID card's file, the verification.
-            var png = Data(count: 1024)
-            png.replaceSubrange(0..<8, with: [0x89, 0x50, 0x4E, 0x47, 0x0D, 0x0A, 0x1A, 0x0A])
-            try await c.kyc().uploadFiles(
-                request: KycFilesRequest(
-                    externalUserId: uid, documentType: .idCard, files: [FileUpload(fileName: "front.png", data: png)]))
-            try await c.kyc().addVerification(
-                request: UserVerificationRequest(
-                    externalUserId: uid, documentType: .idCard, documentNumber: Secret("CEV12630"),
-                    documentCountry: "PL", documentExpiryDate: nil, documentIssueDate: nil))
+            try await verifyWithIdCardFile(c, uid)
             let credit = TransferRequest(destinationExternalUserId: uid, amount: "5.00", currency: .eur)
             let first = try await c.transfers().create(request: credit)
             _ = try await c.transfers().waitFor(transferId: first.transferId, timeoutMs: 5000, intervalMs: 50)

@@ -150,22 +150,36 @@ private suspend fun newUser(
             documentType = null,
         ),
     )
-    if (verified) {
-        val png = ByteArray(1024).also { byteArrayOf(0x89.toByte(), 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a).copyInto(it) }
-        c.kyc().uploadFiles(
-            io.p100.sdk.KycFilesRequest(id, io.p100.sdk.DocumentType.IdCard, listOf(io.p100.sdk.FileUpload("front.png", png))),
-        )
-        c.kyc().addVerification(
-            io.p100.sdk.UserVerificationRequest(
-                externalUserId = id,
-                documentType = io.p100.sdk.DocumentType.IdCard,
-                documentNumber = Secret("CEV12630"),
-                documentCountry = "PL",
-                documentExpiryDate = null,
-                documentIssueDate = null,
-            ),
-        )
-    }
+    if (verified) verifyWithIdCardFile(c, id)
+}
+
+/** An ID card's file, then the user's verification data: the user becomes active at once. */
+internal suspend fun verifyWithIdCardFile(
+    c: Client,
+    id: String,
+) {
+    val png = ByteArray(1024).also { byteArrayOf(0x89.toByte(), 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a).copyInto(it) }
+    c.kyc().uploadFiles(
+        io.p100.sdk.KycFilesRequest(id, io.p100.sdk.DocumentType.IdCard, listOf(io.p100.sdk.FileUpload("front.png", png))),
+    )
+    addUserVerification(c, id)
+}
+
+/** Add User Verification with an ID card's data (after KYC files or a passed KYC by P100). */
+private suspend fun addUserVerification(
+    c: Client,
+    id: String,
+) {
+    c.kyc().addVerification(
+        io.p100.sdk.UserVerificationRequest(
+            externalUserId = id,
+            documentType = io.p100.sdk.DocumentType.IdCard,
+            documentNumber = Secret("CEV12630"),
+            documentCountry = "PL",
+            documentExpiryDate = null,
+            documentIssueDate = null,
+        ),
+    )
 }
 
 /** KYC by P100, then the user's verification data: the user becomes active (cards, IBAN). */
@@ -195,16 +209,7 @@ private suspend fun activate(
         kotlinx.coroutines.delay(25)
     }
     assertTrue(verified) { "the KYC verification did not complete" }
-    c.kyc().addVerification(
-        io.p100.sdk.UserVerificationRequest(
-            externalUserId = id,
-            documentType = io.p100.sdk.DocumentType.IdCard,
-            documentNumber = Secret("CEV12630"),
-            documentCountry = "PL",
-            documentExpiryDate = null,
-            documentIssueDate = null,
-        ),
-    )
+    addUserVerification(c, id)
 }
 
 private val tests = ArrayList<Pair<String, suspend () -> Unit>>()

@@ -109,13 +109,7 @@ fun defineReviewTests(test: (String, suspend () -> Unit) -> Unit) {
                 ),
             )
             // Verified (euros move only for a verified user): an ID card's file, then the user verification.
-            val png = ByteArray(1024).also { byteArrayOf(0x89.toByte(), 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a).copyInto(it) }
-            c.kyc().uploadFiles(
-                io.p100.sdk.KycFilesRequest(uid, io.p100.sdk.DocumentType.IdCard, listOf(io.p100.sdk.FileUpload("front.png", png))),
-            )
-            c.kyc().addVerification(
-                io.p100.sdk.UserVerificationRequest(uid, io.p100.sdk.DocumentType.IdCard, Secret("CEV12630"), "PL", null, null),
-            )
+            verifyWithIdCardFile(c, uid)
             // A first credit of 5.00 EUR to the user: it succeeds, the caller has its id.
             val first = c.transfers().create(TransferRequest(null, uid, BigDecimal("5.00"), Currency.Eur))
             c.transfers().waitFor(first.transferId, timeoutMs = 5_000, intervalMs = 50)
