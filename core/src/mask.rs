@@ -601,6 +601,16 @@ fn mask_keyed(text: &str, depth: usize) -> String {
         let is_key = matches!(b.get(after), Some(b':' | b'='));
         if is_key && (is_secret_key(&key) || (is_value_key(&key) && pair_names_secret(b, text, i)))
         {
+            if (c == b'"' || c == b'\'') && depth < MAX_DEPTH && key.len() > 2 {
+                // The key's own text may hold JSON that names a secret before the name that
+                // ends it (`'{"cvv":{"value":"999"}}cvv': …`): it is masked as any string is.
+                let inner = mask_keyed(&key, depth + 1);
+                if inner != key {
+                    out.push_str(slice(text, copied..i));
+                    out.push_str(&serde_json::Value::String(inner).to_string());
+                    copied = end;
+                }
+            }
             let vstart = skip_ws(b, past_separator(b, after));
             if is_quoted_secret_key(b, text, vstart) {
                 // `cvv="pin": 5813`: the "value" is the next secret key; it is masked in turn.

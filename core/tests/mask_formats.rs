@@ -246,3 +246,14 @@ fn a_secret_key_in_the_place_of_a_value_is_a_key() {
         hidden(text, &[secret]);
     }
 }
+
+#[test]
+fn a_quoted_secret_key_holding_json_has_its_text_masked_too() {
+    // The property tests' seed 1052: JSON inside a single-quoted key that ends with a
+    // secret's name. The key's text was never scanned, so the CVV inside it showed.
+    hidden(r#"'{"cvv":{"value":"999"}}cvv':"#, &["999"]);
+    hidden(r#"{"{\"pin\":\"5813\"}pin": "4821"}"#, &["5813", "4821"]);
+    // A plain secret key is left as it is, and its value masked.
+    let m = hidden(r#"{'cvv': '999'}"#, &["999"]);
+    assert!(m.contains("'cvv'"), "{m}");
+}
