@@ -58,7 +58,14 @@ const SECRET_KEYS: &[&str] = &[
     "dateofbirth",
     "dob",
     "passportnumber",
+    "passportno",
+    "documentno",
+    "docno",
     "idnumber",
+    "idno",
+    "nationalid",
+    "birthdt",
+    "datebirth",
     "otp",
     "threedscode",
     "activationcode",
@@ -98,6 +105,11 @@ pub fn is_secret_key(key: &str) -> bool {
         .flat_map(char::to_lowercase)
         .collect();
     let k = k.trim_end_matches(|c: char| c.is_ascii_digit());
+    // A suffix that only says "the value of" (`cvvValue`, `dob_str`) names the same secret.
+    let k = ["value", "string", "str", "text"]
+        .iter()
+        .find_map(|s| k.strip_suffix(s).filter(|rest| !rest.is_empty()))
+        .unwrap_or(k);
     !k.is_empty() && SECRET_KEYS.iter().any(|s| k.ends_with(s))
 }
 
@@ -186,7 +198,9 @@ fn replace_tokens(text: &str, v: &str) -> String {
         out.push_str(gap);
         // A date sent (a birth date) also stands as a token before a time: `1990-05-17T00:00Z`.
         let date_then_time = is_date(v) && tail.starts_with('T');
-        let token = (!word(head.chars().next_back()) || named_by_secret_key(head))
+        let token = (!word(head.chars().next_back())
+            || escaped_boundary(head, word)
+            || named_by_secret_key(head))
             && (date_then_time || !word(tail.chars().next()));
         out.push_str(if token {
             REDACTED
@@ -197,6 +211,44 @@ fn replace_tokens(text: &str, v: &str) -> String {
     }
     out.push_str(text.get(last..).unwrap_or_default());
     out
+}
+
+/// Does `head` (the text before a value) end with an escape of a character that bounds a
+/// token: a JSON escape (`\u0022`, .NET's way of writing a quote; `\n`, `\t`) or a percent
+/// escape (`%22`, `%3D`, `%20`) of a character that is not `word`. A server quoting a PIN it was
+/// sent writes `\u00225813\u0022`, and the `2` before the PIN is no part of it.
+fn escaped_boundary(head: &str, word: impl Fn(Option<char>) -> bool) -> bool {
+    let b = head.as_bytes();
+    let n = b.len();
+    let at = |k: usize| n.checked_sub(k).and_then(|i| b.get(i).copied());
+    // An escape starts `k` bytes from the end when an odd number of backslashes runs up to it
+    // (`\\n` is a backslash and an `n`).
+    let escape_at = |k: usize| {
+        b.get(..n.saturating_sub(k - 1))
+            .is_some_and(|h| h.iter().rev().take_while(|c| **c == b'\\').count() % 2 == 1)
+    };
+    let hex = |k: usize| {
+        head.get(n.saturating_sub(k)..n)
+            .filter(|h| h.len() == k && h.bytes().all(|c| c.is_ascii_hexdigit()))
+            .and_then(|h| u32::from_str_radix(h, 16).ok())
+    };
+    if at(6) == Some(b'\\') && at(5) == Some(b'u') && escape_at(6) {
+        if let Some(code) = hex(4) {
+            return !word(char::from_u32(code));
+        }
+    }
+    if matches!(at(1), Some(b'n' | b't' | b'r' | b'b' | b'f'))
+        && at(2) == Some(b'\\')
+        && escape_at(2)
+    {
+        return true;
+    }
+    if at(3) == Some(b'%') {
+        if let Some(code) = hex(2) {
+            return !word(char::from_u32(code));
+        }
+    }
+    false
 }
 
 /// Does `head` (the text before a value) end with a word naming a secret joined to the value
@@ -921,11 +973,15 @@ fn mask_loose(text: &str) -> String {
             i = j;
             continue;
         }
-        let vstart = skip_noise(if encoded {
+        let mut vstart = skip_noise(if encoded {
             sep + 3
         } else {
             past_separator(b, sep)
         });
+        // Form encoding writes a space as `+` (`%22cvv%22%3A+%22987%22`).
+        while encoded && b.get(vstart) == Some(&b'+') {
+            vstart = skip_noise(vstart + 1);
+        }
         if matches!(b.get(vstart), Some(b'{' | b'[')) {
             // Keys inside an object or array value are looked at one by one.
             i = j;

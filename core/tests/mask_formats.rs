@@ -257,3 +257,65 @@ fn a_quoted_secret_key_holding_json_has_its_text_masked_too() {
     let m = hidden(r#"{'cvv': '999'}"#, &["999"]);
     assert!(m.contains("'cvv'"), "{m}");
 }
+
+#[test]
+fn sent_values_quoted_through_escapes_are_removed() {
+    use p100::mask::without_values;
+    let sent = [
+        "5813".to_string(),
+        "AB1234567".to_string(),
+        "1990-05-17".to_string(),
+    ];
+    // The outside review (stop 40): .NET writes a quote as `\u0022`, a line break as `\n`, and
+    // a form or URL quotes it as `%22`; the digit or letter of the escape was taken for part of
+    // the value's word.
+    for text in [
+        r#"{"errorMessage":"invalid value \u00225813\u0022"}"#,
+        r#"{"errorMessage":"rejected:\n5813"}"#,
+        r#"document \u0022AB1234567\u0022 and birth \u00221990-05-17\u0022"#,
+        "bad body %7B%22x%22%3A%225813%22%7D",
+        "value%3D5813%26next",
+    ] {
+        let out = without_values(text, &sent);
+        for s in &sent {
+            assert!(!out.contains(s.as_str()), "{s} shown in {out:?}");
+        }
+    }
+    // An escaped letter or digit, or `-`, still joins: ids stay whole.
+    for id in [r"req\u00415813", "ab%2D5813", "x%415813", r"C:\\n5813"] {
+        assert_eq!(without_values(id, &sent), id);
+    }
+}
+
+#[test]
+fn form_encoded_json_and_more_key_names_are_masked() {
+    hidden(
+        "data=%7B%22cvv%22%3A+%22987%22%2C+%22pin%22%3A+%225813%22%7D",
+        &["987", "5813"],
+    );
+    for (key, value) in [
+        ("cvvValue", "987"),
+        ("cvv_value", "987"),
+        ("pinValue", "5813"),
+        ("documentNumberValue", "AB1234567"),
+        ("birthDateValue", "1990-05-17"),
+        ("passport_no", "AB1234567"),
+        ("doc_no", "AB1234567"),
+        ("id_no", "AB1234567"),
+        ("nationalId", "AB1234567"),
+        ("birth_dt", "1990-05-17"),
+        ("dateBirth", "1990-05-17"),
+        ("dob_str", "1990-05-17"),
+    ] {
+        hidden(
+            &format!(r#"{{"{key}":"{value}","cardId":"c-1"}}"#),
+            &[value],
+        );
+    }
+    // Names that only end like them are not secrets' (and the value keys stay).
+    let m = mask_secrets(r#"{"value":"987","text":"5813","externalUserId":"u-1"}"#);
+    assert!(
+        m.contains("987") && m.contains("5813") && m.contains("u-1"),
+        "{m}"
+    );
+}

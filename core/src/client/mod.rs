@@ -284,6 +284,7 @@ impl Client {
                             started.elapsed(),
                             attempt + 1,
                             config.api_key.expose(),
+                            &prepared.sent_secrets(),
                         ));
                     }
                     if log.wants(AttemptOutcome::Succeeded) {

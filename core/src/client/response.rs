@@ -62,15 +62,21 @@ impl ResponseMeta {
     }
 
     /// The metadata of a 2xx reply after `attempts` attempts that took `elapsed`; no header
-    /// value shows `api_key`, should a header echo it (`x-echo: x-api-key=…`), nor another
-    /// secret ([`crate::mask::mask_secrets`]: `x-debug: cvv=987`).
+    /// value shows `api_key`, should a header echo it (`x-echo: x-api-key=…`), nor a secret
+    /// the call sent (`sent`: `x-echo: 5813` after a PIN change), nor another secret
+    /// ([`crate::mask::mask_secrets`]: `x-debug: cvv=987`). A header named as a secret
+    /// (`x-card-cvv`, `x-user-dob`) shows `[REDACTED]`.
     pub(crate) fn of(
         resp: &crate::transport::HttpResponse,
         elapsed: Duration,
         attempts: u32,
         api_key: &str,
+        sent: &[String],
     ) -> Self {
-        let clean = |v: &str| crate::mask::without_secret(&crate::mask::mask_secrets(v), api_key);
+        let clean = |v: &str| {
+            let masked = crate::mask::without_values(&crate::mask::mask_secrets(v), sent);
+            crate::mask::without_secret(&masked, api_key)
+        };
         ResponseMeta {
             request_id: super::exec::request_id(resp)
                 .map(|id| crate::mask::without_secret(&id, api_key)),
@@ -80,7 +86,7 @@ impl ResponseMeta {
                 .iter()
                 .map(|(k, v)| {
                     let name = k.to_ascii_lowercase();
-                    let value = if is_secret_header(&name) {
+                    let value = if is_secret_header(&name) || crate::mask::is_secret_key(&name) {
                         REDACTED.to_string()
                     } else {
                         clean(v)
@@ -381,10 +387,16 @@ mod tests {
                 ("x-api-key".into(), "k".into()),
                 ("x-session-token".into(), "t".into()),
                 ("content-type".into(), "application/json".into()),
+                ("x-card-cvv".into(), "987".into()),
+                ("x-user-dob".into(), "1990-05-17".into()),
+                ("x-echo".into(), "pin 5813 set".into()),
             ],
             body: vec![],
         };
-        let m = ResponseMeta::of(&resp, Duration::from_millis(5), 2, "");
+        let m = ResponseMeta::of(&resp, Duration::from_millis(5), 2, "", &["5813".into()]);
+        assert_eq!(m.header("x-card-cvv"), Some(REDACTED));
+        assert_eq!(m.header("x-user-dob"), Some(REDACTED));
+        assert_eq!(m.header("x-echo"), Some("pin [REDACTED] set"));
         assert_eq!(m.request_id.as_deref(), Some("req_1"));
         assert_eq!(m.header("x-request-id"), Some("req_1"));
         assert_eq!(m.header("set-cookie"), Some(REDACTED));
