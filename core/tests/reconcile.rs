@@ -813,6 +813,20 @@ async fn an_accepted_call_missing_from_the_history_is_never_not_found() {
         .await
         .unwrap();
     assert_eq!(r, Reconciliation::NotFound);
+    // A kept call that finished but was not handed over is `accepted` with no fingerprint
+    // (outside review, stop 40: this was a validation error, outcome `not_sent`, saying "not
+    // the error of a money-moving call").
+    match c.reconcile_outcome(Outcome::Accepted, None).await.unwrap() {
+        Reconciliation::CannotTell { reason } => {
+            assert!(reason.contains("do not send it again"), "{reason}")
+        }
+        other => panic!("accepted, no fingerprint: {other:?}"),
+    }
+    let e = c
+        .reconcile_outcome(Outcome::Unknown, None)
+        .await
+        .unwrap_err();
+    assert_eq!(e.field(), Some("error"), "{e}");
     // The same from a fingerprint stored as JSON and read back after a restart (the bindings
     // hand a stored fingerprint over as `unknown`): it says it was accepted.
     let stored = serde_json::to_string(&Fingerprint {

@@ -448,11 +448,21 @@ impl Client {
             return Ok(Reconciliation::NotFound);
         }
         let Some(fp) = fingerprint else {
+            if outcome == Outcome::Accepted {
+                // A kept call that finished but was not handed over (`keep_undelivered`): it
+                // happened; its ids, when its reply had them, are in its raw body.
+                return Ok(Reconciliation::CannotTell {
+                    reason: "the call was accepted, so it happened, but its error carries no \
+                             fingerprint to look for in the history: follow the ids in its raw \
+                             body with the details endpoint; do not send it again"
+                        .into(),
+                });
+            }
             return Err(Error::validation(
                 "error",
                 format!(
-                    "carries no fingerprint to reconcile: it is not the error of a \
-                     money-moving call (outcome {outcome}: {})",
+                    "carries no fingerprint to reconcile: only the errors of calls that move \
+                     money have one (outcome {outcome}: {})",
                     outcome.advice()
                 ),
             ));
