@@ -376,7 +376,13 @@ pub fn register_shutdown(m: &Bound<'_, PyModule>) -> PyResult<()> {
 /// runtime: converting the result needs the GIL). `_aio.settle` runs on the loop and skips a
 /// future cancelled meanwhile. False when the loop did not take it (closed meanwhile): nobody
 /// will see the result, which the caller then keeps.
-fn deliver(event_loop: Py<PyAny>, future: Py<PyAny>, settle: Py<PyAny>, result: Finished) -> bool {
+fn deliver(
+    event_loop: Py<PyAny>,
+    future: Py<PyAny>,
+    settle: Py<PyAny>,
+    result: Finished,
+    handed: Handed,
+) -> bool {
     let mut taken = false;
     from_runtime_thread(|py| {
         let converted = std::panic::catch_unwind(AssertUnwindSafe(|| match result {
@@ -394,9 +400,12 @@ fn deliver(event_loop: Py<PyAny>, future: Py<PyAny>, settle: Py<PyAny>, result: 
             }
         };
         let event_loop = event_loop.bind(py);
+        let Ok(handed) = Bound::new(py, handed) else {
+            return;
+        };
         let handed = event_loop.call_method1(
             pyo3::intern!(py, "call_soon_threadsafe"),
-            (settle, future, ok, value),
+            (settle, future, ok, value, handed),
         );
         match handed {
             Ok(_) => taken = true,
@@ -413,6 +422,32 @@ fn deliver(event_loop: Py<PyAny>, future: Py<PyAny>, settle: Py<PyAny>, result: 
         }
     });
     taken
+}
+
+/// The token `_aio.settle` marks when it runs. A loop closed with the callback still queued
+/// drops it unrun (`loop.close()` clears its queue): the token, dropped unmarked, then keeps the
+/// call as one whose result was not handed over, as a cancelled future does (outside review,
+/// stop 40: such a result was lost, and `take_cancelled()` was empty).
+#[pyclass(module = "p100._native", frozen)]
+pub struct Handed {
+    handover: std::sync::Arc<Mutex<Handover>>,
+    keep: std::sync::Arc<Option<Keep>>,
+    ran: std::sync::atomic::AtomicBool,
+}
+
+#[pymethods]
+impl Handed {
+    fn ran(&self) {
+        self.ran.store(true, std::sync::atomic::Ordering::SeqCst);
+    }
+}
+
+impl Drop for Handed {
+    fn drop(&mut self) {
+        if !self.ran.load(std::sync::atomic::Ordering::SeqCst) {
+            cancel(&self.handover, self.keep.as_ref().as_ref());
+        }
+    }
 }
 
 /// Longest wait for an aborted call to stop.
@@ -539,7 +574,12 @@ fn start(py: Python<'_>, call: Pending) -> PyResult<Py<PyAny>> {
         // closed before it took the result (one the caller closed with the call in flight):
         // the call is kept as one whose caller is gone, a change of money never lost.
         tokio::task::spawn_blocking(move || {
-            if !deliver(loop_ref, future_ref, settle, result) {
+            let handed = Handed {
+                handover: handover_in_task.clone(),
+                keep: keep_in_task.clone(),
+                ran: std::sync::atomic::AtomicBool::new(false),
+            };
+            if !deliver(loop_ref, future_ref, settle, result, handed) {
                 cancel(&handover_in_task, keep_in_task.as_ref().as_ref());
             }
         });

@@ -227,6 +227,33 @@ def test_a_call_that_succeeded_as_it_was_cancelled_is_kept_as_accepted(
     assert world.client.transfers.details(ids["transferId"]).amount == Decimal("5.06")
 
 
+def test_a_loop_closed_after_the_reply_landed_but_before_it_ran_again_keeps_the_call(
+    world: World,
+) -> None:
+    """Outside review (stop 40): the result was queued on the loop (`call_soon_threadsafe`),
+    then the loop was closed without running again, which drops the queued callback: the
+    transfer had happened and `take_cancelled()` was empty. It is kept as `accepted`."""
+    c = world.async_client()
+    world.sb.control("POST", "/_sandbox/faults", {"kind": "delay", "delayMs": 300, "count": 1})
+    loop = asyncio.new_event_loop()
+    try:
+        task = loop.create_task(c.transfers.create(**transfer_kwargs(world, "5.07")))
+        loop.run_until_complete(asyncio.sleep(0.1))  # the request is out
+        deadline = time.monotonic() + 10
+        while world.ran() < 1 and time.monotonic() < deadline:
+            time.sleep(0.01)
+        time.sleep(1.0)  # the reply lands while the loop does not run
+        assert not task.done()
+    finally:
+        loop.close()
+    del task
+    kept = c.take_cancelled()
+    assert world.ran() == 1
+    assert [(k.kind, k.outcome) for k in kept] == [("aborted", "accepted")], kept
+    ids = json.loads(kept[0].raw_body or "{}")
+    assert world.client.transfers.details(ids["transferId"]).amount == Decimal("5.07")
+
+
 def test_cancelling_a_finished_task_whose_result_was_taken_keeps_nothing(world: World) -> None:
     async def main() -> tuple[Any, list[p100.P100Error]]:
         async with world.async_client() as c:

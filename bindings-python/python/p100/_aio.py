@@ -4,9 +4,13 @@ from __future__ import annotations
 
 import asyncio
 from collections.abc import Awaitable
-from typing import Callable, TypeVar
+from typing import Callable, Protocol, TypeVar
 
 T = TypeVar("T")
+
+
+class _Handed(Protocol):
+    def ran(self) -> None: ...
 
 
 async def run(start: Callable[[], tuple[Awaitable[T], Callable[[], None]]]) -> T:
@@ -27,9 +31,11 @@ async def value(result: T) -> T:
     return result
 
 
-def settle(future: asyncio.Future[object], ok: bool, value: object) -> None:
+def settle(future: asyncio.Future[object], ok: bool, value: object, handed: _Handed) -> None:
     """Completes ``future`` with a native call's result (on its loop), unless it was cancelled
-    meanwhile."""
+    meanwhile. ``handed`` is the native side's hand-over token: marked once this runs, so that
+    a loop closed with this callback still queued (which drops it unrun) keeps the call."""
+    handed.ran()
     if future.done():
         return
     if ok:
