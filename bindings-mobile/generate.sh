@@ -152,6 +152,101 @@ patch(
 )
 PYEOF
 
+# Swift and Kotlin: `P100Error.details()` and its `description` / `toString()` went through Rust,
+# which lifts the whole error. An error the app built itself (a test double) with a fingerprint
+# whose amount the core refuses then stopped a Swift app (`try!`) and threw Kotlin's
+# InternalException when printed. `details()` now reads the case's fields on the Swift/Kotlin
+# side (a `switch`/`when` over the core's list of error kinds, tests/operations.json), and the
+# message comes from the core's `errorMessage(reason, code, status, requestId)`, which is given
+# only those four fields.
+python3 - "$out/swift/p100.swift" "$out/kotlin/io/p100/sdk/p100.kt" \
+  "$here/../tests/operations.json" <<'PYEOF'
+import json
+import re
+import sys
+
+swift_path, kotlin_path, manifest = sys.argv[1:4]
+kinds = json.load(open(manifest, encoding="utf-8"))["errorKinds"]
+fields = ["reason", "code", "errorName", "status", "requestId", "retryable", "retryAfterMs",
+          "field", "accepted", "operation", "rawBody", "outcome", "fingerprint"]
+
+def upper_camel(name):
+    return "".join(w.capitalize() for w in name.split("_"))
+
+def lower_camel(name):
+    c = upper_camel(name)
+    return c[0].lower() + c[1:]
+
+def patch(path, pattern, body, what):
+    text = open(path, encoding="utf-8").read()
+    text, count = re.subn(pattern, lambda m: m.group(1) + body, text, flags=re.S)
+    if count != 1:
+        sys.exit(f"generate.sh: expected one P100Error {what} in {path}, found {count}")
+    return text
+
+def write(path, text):
+    open(path, "w", encoding="utf-8").write(text)
+
+bound = ", ".join(fields)
+labelled = ", ".join(f"{f}: {f}" for f in fields)
+swift_cases = "".join(
+    f"    case let .{upper_camel(k)}({bound}):\n"
+    f"        return P100ErrorDetails(kind: .{lower_camel(k)}, {labelled})\n"
+    for k in kinds
+)
+text = open(swift_path, encoding="utf-8").read()
+for k in kinds:
+    if not re.search(rf"\n    case {upper_camel(k)}\(", text):
+        sys.exit(f"generate.sh: no P100Error case for the error kind {k!r} in {swift_path}")
+write(swift_path, text)
+text = patch(
+    swift_path,
+    r"(public func details\(\) -> P100ErrorDetails  \{\n)    return try!  FfiConverterTypeP100ErrorDetails_lift\(.*?\n\}\)\n(?=\})",
+    "    // The case's fields, read without a call into Rust (generate.sh).\n    switch self {\n"
+    + swift_cases + "    }\n",
+    "details()",
+)
+write(swift_path, text)
+text = patch(
+    swift_path,
+    r"(public var description: String \{\n)    return try!  FfiConverterString\.lift\(\n        try! rustCall\(\) \{\n"
+    r"        uniffiCallStatus in\n    uniffi_p100_fn_method_p100error_uniffi_trait_display\(.*?\n\}\n    \)\n(?=\})",
+    "    // The core's message from the four fields it shows (generate.sh).\n"
+    "    let d = details()\n"
+    "    return errorMessage(reason: d.reason, code: d.code, status: d.status, requestId: d.requestId)\n",
+    "description",
+)
+write(swift_path, text)
+
+kotlin_cases = "".join(
+    f"            is {upper_camel(k)} -> P100ErrorDetails(ErrorKind.{k.upper()}, {bound})\n"
+    for k in kinds
+)
+text = open(kotlin_path, encoding="utf-8").read()
+for k in kinds:
+    if not re.search(rf"\n    class {upper_camel(k)}\(", text):
+        sys.exit(f"generate.sh: no P100Exception case for the error kind {k!r} in {kotlin_path}")
+text = patch(
+    kotlin_path,
+    r"(fun `details`\(\): P100ErrorDetails \{\n)            return FfiConverterTypeP100ErrorDetails\.lift\(\n"
+    r"    uniffiRustCall\(\) \{ _status ->\n    UniffiLib\.uniffi_p100_fn_method_p100error_details\(.*?\n\}\n    \)\n(?=    \})",
+    "        // The case's fields, read without a call into Rust (generate.sh).\n        return when (this) {\n"
+    + kotlin_cases + "        }\n",
+    "details()",
+)
+write(kotlin_path, text)
+text = patch(
+    kotlin_path,
+    r"(override fun toString\(\): String \{\n)        return FfiConverterString\.lift\(\n"
+    r"    uniffiRustCall\(\) \{ _status ->\n    UniffiLib\.uniffi_p100_fn_method_p100error_uniffi_trait_display\(.*?\n\}\n    \)\n(?=    \})",
+    "        // The core's message from the four fields it shows (generate.sh).\n"
+    "        val d = details()\n"
+    "        return errorMessage(d.reason, d.code, d.status, d.requestId)\n",
+    "toString()",
+)
+write(kotlin_path, text)
+PYEOF
+
 # Swift: uniffi's async glue ignores `Task.cancel()` (the call ran to its end, retries and
 # `waitFor` polls included) and stops the app (`fatalError`) on a cancelled future. Patched
 # here: a cancelled task cancels the Rust future (`rust_future_cancel`), which then drops the

@@ -510,18 +510,39 @@ impl Error {
 
 impl fmt::Display for Error {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        if let Some(code) = &self.inner.code {
-            write!(f, "[{}] ", code)?;
-        }
-        f.write_str(&self.inner.message)?;
-        if let Some(status) = self.inner.status {
-            write!(f, " (HTTP {status})")?;
-        }
-        if let Some(id) = &self.inner.request_id {
-            write!(f, " [request id {id}]")?;
-        }
-        Ok(())
+        let i = &self.inner;
+        let code = i.code.as_ref().map(ErrorCode::as_str);
+        f.write_str(&message_text(
+            &i.message,
+            code,
+            i.status.map(i32::from),
+            i.request_id.as_deref(),
+        ))
     }
+}
+
+/// The message of an error from its parts, as every language shows it:
+/// `"[P412] user not found (HTTP 400) [request id abc]"`. Swift's `description` and Kotlin's
+/// `toString()` call it with the error's own fields (`errorMessage`), so that an error the app
+/// built itself prints without the core reading the rest of it (its fingerprint's amount).
+pub fn message_text(
+    reason: &str,
+    code: Option<&str>,
+    status: Option<i32>,
+    request_id: Option<&str>,
+) -> String {
+    let mut out = String::with_capacity(reason.len() + 48);
+    if let Some(code) = code {
+        out.push_str(&format!("[{code}] "));
+    }
+    out.push_str(reason);
+    if let Some(status) = status {
+        out.push_str(&format!(" (HTTP {status})"));
+    }
+    if let Some(id) = request_id {
+        out.push_str(&format!(" [request id {id}]"));
+    }
+    out
 }
 
 impl fmt::Debug for Error {

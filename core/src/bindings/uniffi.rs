@@ -285,18 +285,23 @@ pub enum Outcome {
 impl fmt::Display for P100Error {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         let x = self.details();
-        if let Some(code) = x.code {
-            write!(f, "[{code}] ")?;
-        }
-        f.write_str(&x.reason)?;
-        if let Some(status) = x.status {
-            write!(f, " (HTTP {status})")?;
-        }
-        if let Some(id) = x.request_id {
-            write!(f, " [request id {id}]")?;
-        }
-        Ok(())
+        let text = error_message(x.reason, x.code, x.status, x.request_id);
+        f.write_str(&text)
     }
+}
+
+/// The message of a [`P100Error`] from its fields: what its `description` (Swift) and
+/// `toString()` (Kotlin) show, `"[P412] user not found (HTTP 400) [request id abc]"`. They call
+/// it with the fields read on their side, so that an error the app built itself prints without
+/// the core lifting the rest of it (a fingerprint whose amount the core refuses).
+#[uniffi::export]
+pub fn error_message(
+    reason: String,
+    code: Option<String>,
+    status: Option<i32>,
+    request_id: Option<String>,
+) -> String {
+    crate::error::message_text(&reason, code.as_deref(), status, request_id.as_deref())
 }
 
 impl fmt::Debug for P100Error {

@@ -843,6 +843,11 @@ RustBuffer uniffi_p100_fn_func_create_user_without_kyc_request_from_json(RustBuf
 RustBuffer uniffi_p100_fn_func_create_wallet_request_from_json(RustBuffer json, RustCallStatus *_Nonnull out_status
 );
 #endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_P100_FN_FUNC_ERROR_MESSAGE
+#define UNIFFI_FFIDEF_UNIFFI_P100_FN_FUNC_ERROR_MESSAGE
+RustBuffer uniffi_p100_fn_func_error_message(RustBuffer reason, RustBuffer code, RustBuffer status, RustBuffer request_id, RustCallStatus *_Nonnull out_status
+);
+#endif
 #ifndef UNIFFI_FFIDEF_UNIFFI_P100_FN_FUNC_EXCHANGE_LOCK_QUERY_FROM_JSON
 #define UNIFFI_FFIDEF_UNIFFI_P100_FN_FUNC_EXCHANGE_LOCK_QUERY_FROM_JSON
 RustBuffer uniffi_p100_fn_func_exchange_lock_query_from_json(RustBuffer json, RustCallStatus *_Nonnull out_status
@@ -1238,6 +1243,12 @@ uint16_t uniffi_p100_checksum_func_create_user_without_kyc_request_from_json(voi
 #ifndef UNIFFI_FFIDEF_UNIFFI_P100_CHECKSUM_FUNC_CREATE_WALLET_REQUEST_FROM_JSON
 #define UNIFFI_FFIDEF_UNIFFI_P100_CHECKSUM_FUNC_CREATE_WALLET_REQUEST_FROM_JSON
 uint16_t uniffi_p100_checksum_func_create_wallet_request_from_json(void
+    
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_P100_CHECKSUM_FUNC_ERROR_MESSAGE
+#define UNIFFI_FFIDEF_UNIFFI_P100_CHECKSUM_FUNC_ERROR_MESSAGE
+uint16_t uniffi_p100_checksum_func_error_message(void
     
 );
 #endif

@@ -2,7 +2,8 @@
 //
 // The generated enum has one case per kind of failure, each with the same associated values.
 // Nobody should have to match them by position, so every value is a property here, read from
-// the core's `details()` (the same values, computed in Rust):
+// `details()` (a `switch` over the cases, generated from the core's list of error kinds by
+// `generate.sh`: no call into Rust, so an error the app built itself always prints):
 //
 //     do { … } catch let e as P100Error {
 //         switch e.kind {
@@ -13,7 +14,8 @@
 //     }
 import Foundation
 
-// `description` is the core's message: "[P412] user not found (HTTP 400) [request id …]".
+// `description` is the core's message (`errorMessage`, given the reason, code, status and
+// request id): "[P412] user not found (HTTP 400) [request id …]".
 // It never contains a secret, nor the raw body of the reply (read `rawBody` for that).
 extension P100Error: CustomStringConvertible {}
 

@@ -13974,26 +13974,40 @@ enum P100Error: Swift.Error, Equatable, Hashable, Foundation.LocalizedError {
      * expose them as properties of the error (`e.kind`, `e.code`, `e.isRetryable`…).
      */
 public func details() -> P100ErrorDetails  {
-    return try!  FfiConverterTypeP100ErrorDetails_lift(try! rustCall() {
-        uniffiCallStatus in
-    uniffi_p100_fn_method_p100error_details(
-            FfiConverterTypeP100Error_lower(self),uniffiCallStatus
-    )
-})
+    // The case's fields, read without a call into Rust (generate.sh).
+    switch self {
+    case let .Validation(reason, code, errorName, status, requestId, retryable, retryAfterMs, field, accepted, operation, rawBody, outcome, fingerprint):
+        return P100ErrorDetails(kind: .validation, reason: reason, code: code, errorName: errorName, status: status, requestId: requestId, retryable: retryable, retryAfterMs: retryAfterMs, field: field, accepted: accepted, operation: operation, rawBody: rawBody, outcome: outcome, fingerprint: fingerprint)
+    case let .Authentication(reason, code, errorName, status, requestId, retryable, retryAfterMs, field, accepted, operation, rawBody, outcome, fingerprint):
+        return P100ErrorDetails(kind: .authentication, reason: reason, code: code, errorName: errorName, status: status, requestId: requestId, retryable: retryable, retryAfterMs: retryAfterMs, field: field, accepted: accepted, operation: operation, rawBody: rawBody, outcome: outcome, fingerprint: fingerprint)
+    case let .Api(reason, code, errorName, status, requestId, retryable, retryAfterMs, field, accepted, operation, rawBody, outcome, fingerprint):
+        return P100ErrorDetails(kind: .api, reason: reason, code: code, errorName: errorName, status: status, requestId: requestId, retryable: retryable, retryAfterMs: retryAfterMs, field: field, accepted: accepted, operation: operation, rawBody: rawBody, outcome: outcome, fingerprint: fingerprint)
+    case let .RateLimited(reason, code, errorName, status, requestId, retryable, retryAfterMs, field, accepted, operation, rawBody, outcome, fingerprint):
+        return P100ErrorDetails(kind: .rateLimited, reason: reason, code: code, errorName: errorName, status: status, requestId: requestId, retryable: retryable, retryAfterMs: retryAfterMs, field: field, accepted: accepted, operation: operation, rawBody: rawBody, outcome: outcome, fingerprint: fingerprint)
+    case let .Unavailable(reason, code, errorName, status, requestId, retryable, retryAfterMs, field, accepted, operation, rawBody, outcome, fingerprint):
+        return P100ErrorDetails(kind: .unavailable, reason: reason, code: code, errorName: errorName, status: status, requestId: requestId, retryable: retryable, retryAfterMs: retryAfterMs, field: field, accepted: accepted, operation: operation, rawBody: rawBody, outcome: outcome, fingerprint: fingerprint)
+    case let .Network(reason, code, errorName, status, requestId, retryable, retryAfterMs, field, accepted, operation, rawBody, outcome, fingerprint):
+        return P100ErrorDetails(kind: .network, reason: reason, code: code, errorName: errorName, status: status, requestId: requestId, retryable: retryable, retryAfterMs: retryAfterMs, field: field, accepted: accepted, operation: operation, rawBody: rawBody, outcome: outcome, fingerprint: fingerprint)
+    case let .Timeout(reason, code, errorName, status, requestId, retryable, retryAfterMs, field, accepted, operation, rawBody, outcome, fingerprint):
+        return P100ErrorDetails(kind: .timeout, reason: reason, code: code, errorName: errorName, status: status, requestId: requestId, retryable: retryable, retryAfterMs: retryAfterMs, field: field, accepted: accepted, operation: operation, rawBody: rawBody, outcome: outcome, fingerprint: fingerprint)
+    case let .Decode(reason, code, errorName, status, requestId, retryable, retryAfterMs, field, accepted, operation, rawBody, outcome, fingerprint):
+        return P100ErrorDetails(kind: .decode, reason: reason, code: code, errorName: errorName, status: status, requestId: requestId, retryable: retryable, retryAfterMs: retryAfterMs, field: field, accepted: accepted, operation: operation, rawBody: rawBody, outcome: outcome, fingerprint: fingerprint)
+    case let .Config(reason, code, errorName, status, requestId, retryable, retryAfterMs, field, accepted, operation, rawBody, outcome, fingerprint):
+        return P100ErrorDetails(kind: .config, reason: reason, code: code, errorName: errorName, status: status, requestId: requestId, retryable: retryable, retryAfterMs: retryAfterMs, field: field, accepted: accepted, operation: operation, rawBody: rawBody, outcome: outcome, fingerprint: fingerprint)
+    case let .WebhookUnauthorized(reason, code, errorName, status, requestId, retryable, retryAfterMs, field, accepted, operation, rawBody, outcome, fingerprint):
+        return P100ErrorDetails(kind: .webhookUnauthorized, reason: reason, code: code, errorName: errorName, status: status, requestId: requestId, retryable: retryable, retryAfterMs: retryAfterMs, field: field, accepted: accepted, operation: operation, rawBody: rawBody, outcome: outcome, fingerprint: fingerprint)
+    case let .Aborted(reason, code, errorName, status, requestId, retryable, retryAfterMs, field, accepted, operation, rawBody, outcome, fingerprint):
+        return P100ErrorDetails(kind: .aborted, reason: reason, code: code, errorName: errorName, status: status, requestId: requestId, retryable: retryable, retryAfterMs: retryAfterMs, field: field, accepted: accepted, operation: operation, rawBody: rawBody, outcome: outcome, fingerprint: fingerprint)
+    }
 }
     
 
     
 // The local Rust `Display` implementation.
 public var description: String {
-    return try!  FfiConverterString.lift(
-        try! rustCall() {
-        uniffiCallStatus in
-    uniffi_p100_fn_method_p100error_uniffi_trait_display(
-            FfiConverterTypeP100Error_lower(self),uniffiCallStatus
-    )
-}
-    )
+    // The core's message from the four fields it shows (generate.sh).
+    let d = details()
+    return errorMessage(reason: d.reason, code: d.code, status: d.status, requestId: d.requestId)
 }
 
     
@@ -16474,6 +16488,23 @@ public func createWalletRequestFromJson(json: String)throws  -> CreateWalletRequ
 })
 }
 /**
+ * The message of a [`P100Error`] from its fields: what its `description` (Swift) and
+ * `toString()` (Kotlin) show, `"[P412] user not found (HTTP 400) [request id abc]"`. They call
+ * it with the fields read on their side, so that an error the app built itself prints without
+ * the core lifting the rest of it (a fingerprint whose amount the core refuses).
+ */
+public func errorMessage(reason: String, code: String?, status: Int32?, requestId: String?) -> String  {
+    return try!  FfiConverterString.lift(try! rustCall() {
+        uniffiCallStatus in
+    uniffi_p100_fn_func_error_message(
+        FfiConverterString.lower(reason),
+        FfiConverterOptionString.lower(code),
+        FfiConverterOptionInt32.lower(status),
+        FfiConverterOptionString.lower(requestId),uniffiCallStatus
+    )
+})
+}
+/**
  * The request from the API's JSON (wire names); a value that does not fit is a
  * validation error naming its wire path (`json` when the text is not JSON).
  */
@@ -16727,6 +16758,9 @@ private let initializationResult: InitializationResult = {
         return InitializationResult.apiChecksumMismatch
     }
     if (uniffi_p100_checksum_func_create_wallet_request_from_json() != 10249) {
+        return InitializationResult.apiChecksumMismatch
+    }
+    if (uniffi_p100_checksum_func_error_message() != 56564) {
         return InitializationResult.apiChecksumMismatch
     }
     if (uniffi_p100_checksum_func_exchange_lock_query_from_json() != 56350) {

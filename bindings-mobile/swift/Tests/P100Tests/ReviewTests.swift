@@ -187,4 +187,35 @@ final class ReviewTests: XCTestCase, @unchecked Sendable {
         let e = await p100Error { _ = try event.toJson() }
         XCTAssertEqual(e?.field, "amount")
     }
+
+    /// An error the app built itself (a test double) whose fingerprint has an amount the core
+    /// refuses: its properties, `description` and `dump` are read on the Swift side, so printing
+    /// it no longer stops the app (uniffi's `try!` on the core's refusal); `reconcile` refuses
+    /// it as a validation error naming the amount, before anything is sent.
+    func testReviewAnAppBuiltErrorWithARefusedAmountPrints() async throws {
+        let fingerprint = Fingerprint(
+            operation: "sepa.partner_transfer", amount: "12,50", currency: "eur",
+            destination: "DE89370400440532013000", externalUserId: nil, sentAtMs: 1_700_000_000_000)
+        let e = P100Error.Network(
+            reason: "no reply", code: "P500", errorName: nil, status: 500, requestId: "r-1",
+            retryable: false, retryAfterMs: nil, field: nil, accepted: false,
+            operation: "sepa.partner_transfer", rawBody: Secret("{}"), outcome: .unknown,
+            fingerprint: fingerprint)
+        XCTAssertEqual(e.description, "[P500] no reply (HTTP 500) [request id r-1]")
+        XCTAssertEqual("\(e)", e.description)
+        XCTAssertEqual(e.kind, .network)
+        XCTAssertEqual(e.outcome, .unknown)
+        XCTAssertEqual(e.status, 500)
+        XCTAssertEqual(e.fingerprint?.amount, "12,50")
+        XCTAssertEqual(e.details().kind, .network)
+        XCTAssertTrue(e.localizedDescription.contains("no reply"), e.localizedDescription)
+        var dumped = ""
+        dump(e, to: &dumped)
+        XCTAssertTrue(dumped.contains("no reply"), dumped)
+        let c = try Client.withOptions(
+            options: ClientOptions(apiKey: Secret("k"), baseUrl: "http://127.0.0.1:1", maxRetries: 0))
+        let refused = await p100Error { _ = try await c.reconcile(error: e) }
+        XCTAssertEqual(refused?.kind, .validation)
+        XCTAssertEqual(refused?.field, "amount")
+    }
 }

@@ -1,5 +1,6 @@
 // Hand-written (not generated): the properties of every P100Exception, whichever its subclass,
-// read from the core's details() (the same values as the Swift properties of P100Error).
+// read from details() (a `when` over the subclasses, generated from the core's list of error
+// kinds by generate.sh: no call into Rust), the same values as the Swift properties of P100Error.
 package io.p100.sdk
 
 /** What kind of failure this is: `ErrorKind.VALIDATION`, `ErrorKind.API`…; `toString()` is `"validation"`. */

@@ -690,6 +690,8 @@ internal object IntegrityCheckingUniffiLib {
     ): Int
     external fun uniffi_p100_checksum_func_create_wallet_request_from_json(
     ): Int
+    external fun uniffi_p100_checksum_func_error_message(
+    ): Int
     external fun uniffi_p100_checksum_func_exchange_lock_query_from_json(
     ): Int
     external fun uniffi_p100_checksum_func_kyc_files_request_from_json(
@@ -981,6 +983,8 @@ internal object UniffiLib {
     ): RustBuffer.ByValue
     external fun uniffi_p100_fn_func_create_wallet_request_from_json(`json`: RustBuffer.ByValue,uniffi_out_err: UniffiRustCallStatus, 
     ): RustBuffer.ByValue
+    external fun uniffi_p100_fn_func_error_message(`reason`: RustBuffer.ByValue,`code`: RustBuffer.ByValue,`status`: RustBuffer.ByValue,`requestId`: RustBuffer.ByValue,uniffi_out_err: UniffiRustCallStatus, 
+    ): RustBuffer.ByValue
     external fun uniffi_p100_fn_func_exchange_lock_query_from_json(`json`: RustBuffer.ByValue,uniffi_out_err: UniffiRustCallStatus, 
     ): RustBuffer.ByValue
     external fun uniffi_p100_fn_func_kyc_files_request_from_json(`json`: RustBuffer.ByValue,uniffi_out_err: UniffiRustCallStatus, 
@@ -1158,6 +1162,9 @@ private fun uniffiCheckApiChecksums(lib: IntegrityCheckingUniffiLib) {
         throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
     }
     if ((lib.uniffi_p100_checksum_func_create_wallet_request_from_json() and 0xFFFF) != 10249) {
+        throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
+    }
+    if ((lib.uniffi_p100_checksum_func_error_message() and 0xFFFF) != 56564) {
         throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
     }
     if ((lib.uniffi_p100_checksum_func_exchange_lock_query_from_json() and 0xFFFF) != 56350) {
@@ -13368,12 +13375,20 @@ sealed class P100Exception: kotlin.Exception() {
          * Every field of this error, whichever its case, with its kind. Swift and Kotlin
          * expose them as properties of the error (`e.kind`, `e.code`, `e.isRetryable`…).
          */ fun `details`(): P100ErrorDetails {
-            return FfiConverterTypeP100ErrorDetails.lift(
-    uniffiRustCall() { _status ->
-    UniffiLib.uniffi_p100_fn_method_p100error_details(FfiConverterTypeP100Error.lower(this),
-        _status)
-}
-    )
+        // The case's fields, read without a call into Rust (generate.sh).
+        return when (this) {
+            is Validation -> P100ErrorDetails(ErrorKind.VALIDATION, reason, code, errorName, status, requestId, retryable, retryAfterMs, field, accepted, operation, rawBody, outcome, fingerprint)
+            is Authentication -> P100ErrorDetails(ErrorKind.AUTHENTICATION, reason, code, errorName, status, requestId, retryable, retryAfterMs, field, accepted, operation, rawBody, outcome, fingerprint)
+            is Api -> P100ErrorDetails(ErrorKind.API, reason, code, errorName, status, requestId, retryable, retryAfterMs, field, accepted, operation, rawBody, outcome, fingerprint)
+            is RateLimited -> P100ErrorDetails(ErrorKind.RATE_LIMITED, reason, code, errorName, status, requestId, retryable, retryAfterMs, field, accepted, operation, rawBody, outcome, fingerprint)
+            is Unavailable -> P100ErrorDetails(ErrorKind.UNAVAILABLE, reason, code, errorName, status, requestId, retryable, retryAfterMs, field, accepted, operation, rawBody, outcome, fingerprint)
+            is Network -> P100ErrorDetails(ErrorKind.NETWORK, reason, code, errorName, status, requestId, retryable, retryAfterMs, field, accepted, operation, rawBody, outcome, fingerprint)
+            is Timeout -> P100ErrorDetails(ErrorKind.TIMEOUT, reason, code, errorName, status, requestId, retryable, retryAfterMs, field, accepted, operation, rawBody, outcome, fingerprint)
+            is Decode -> P100ErrorDetails(ErrorKind.DECODE, reason, code, errorName, status, requestId, retryable, retryAfterMs, field, accepted, operation, rawBody, outcome, fingerprint)
+            is Config -> P100ErrorDetails(ErrorKind.CONFIG, reason, code, errorName, status, requestId, retryable, retryAfterMs, field, accepted, operation, rawBody, outcome, fingerprint)
+            is WebhookUnauthorized -> P100ErrorDetails(ErrorKind.WEBHOOK_UNAUTHORIZED, reason, code, errorName, status, requestId, retryable, retryAfterMs, field, accepted, operation, rawBody, outcome, fingerprint)
+            is Aborted -> P100ErrorDetails(ErrorKind.ABORTED, reason, code, errorName, status, requestId, retryable, retryAfterMs, field, accepted, operation, rawBody, outcome, fingerprint)
+        }
     }
     
 
@@ -13381,12 +13396,9 @@ sealed class P100Exception: kotlin.Exception() {
 
     // The local Rust `Display`/`Debug` implementation.
     override fun toString(): String {
-        return FfiConverterString.lift(
-    uniffiRustCall() { _status ->
-    UniffiLib.uniffi_p100_fn_method_p100error_uniffi_trait_display(FfiConverterTypeP100Error.lower(this),
-        _status)
-}
-    )
+        // The core's message from the four fields it shows (generate.sh).
+        val d = details()
+        return errorMessage(d.reason, d.code, d.status, d.requestId)
     }
 
     companion object ErrorHandler : UniffiRustCallStatusErrorHandler<P100Exception> {
@@ -16552,6 +16564,26 @@ public object FfiConverterTypeSecretString: FfiConverter<SecretString, RustBuffe
     
         
         FfiConverterString.lower(`json`),_status)
+}
+    )
+    }
+    
+
+        /**
+         * The message of a [`P100Error`] from its fields: what its `description` (Swift) and
+         * `toString()` (Kotlin) show, `"[P412] user not found (HTTP 400) [request id abc]"`. They call
+         * it with the fields read on their side, so that an error the app built itself prints without
+         * the core lifting the rest of it (a fingerprint whose amount the core refuses).
+         */ fun `errorMessage`(`reason`: kotlin.String, `code`: kotlin.String?, `status`: kotlin.Int?, `requestId`: kotlin.String?): kotlin.String {
+            return FfiConverterString.lift(
+    uniffiRustCall() { _status ->
+    UniffiLib.uniffi_p100_fn_func_error_message(
+    
+        
+        FfiConverterString.lower(`reason`),
+        FfiConverterOptionalString.lower(`code`),
+        FfiConverterOptionalInt.lower(`status`),
+        FfiConverterOptionalString.lower(`requestId`),_status)
 }
     )
     }

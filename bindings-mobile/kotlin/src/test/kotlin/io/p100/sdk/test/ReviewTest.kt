@@ -4,6 +4,7 @@ import io.p100.sdk.CryptoDepositEvent
 import io.p100.sdk.CryptoDepositStatus
 import io.p100.sdk.Currency
 import io.p100.sdk.ErrorKind
+import io.p100.sdk.Fingerprint
 import io.p100.sdk.Outcome
 import io.p100.sdk.P100Exception
 import io.p100.sdk.PartnerSepaTransferRequest
@@ -17,6 +18,7 @@ import io.p100.sdk.client.SandboxOptions
 import io.p100.sdk.client.WebhookEvent
 import io.p100.sdk.createUserRequestFromJson
 import io.p100.sdk.field
+import io.p100.sdk.fingerprint
 import io.p100.sdk.isAccepted
 import io.p100.sdk.kind
 import io.p100.sdk.outcome
@@ -202,5 +204,44 @@ fun defineReviewTests(test: (String, suspend () -> Unit) -> Unit) {
         // Where the core does read it, the refusal is a P100Exception naming the amount.
         val e = expectThrows<Throwable> { event.toJson() }
         assertTrue(e is P100Exception && e.field == "amount") { "toJson: ${e::class.qualifiedName}: ${e.message}" }
+    }
+    test("review (stop 40): an exception the app built with an amount the core refuses prints and keeps its fields") {
+        // A test double of the app: BigDecimal("1E-50") has 50 places, beyond the core's 28.
+        val fingerprint =
+            Fingerprint(
+                "sepa.partner_transfer",
+                BigDecimal("1E-50"),
+                "eur",
+                "DE89370400440532013000",
+                null,
+                1_700_000_000_000,
+            )
+        val e =
+            P100Exception.Network(
+                "no reply",
+                "P500",
+                null,
+                500,
+                "r-1",
+                false,
+                null,
+                null,
+                false,
+                "sepa.partner_transfer",
+                Secret("{}"),
+                Outcome.UNKNOWN,
+                fingerprint,
+            )
+        assertTrue(e.toString() == "[P500] no reply (HTTP 500) [request id r-1]") { "toString: $e" }
+        assertTrue(e.message == e.toString()) { "message: ${e.message}" }
+        assertTrue(e.kind == ErrorKind.NETWORK && e.outcome == Outcome.UNKNOWN && e.status == 500) { "fields: ${e.details()}" }
+        assertTrue(e.fingerprint?.amount == BigDecimal("1E-50")) { "fingerprint: ${e.fingerprint}" }
+        assertTrue(!e.details().toString().contains("{}")) { "details shows the raw body: ${e.details()}" }
+        // Where the core does read it, the refusal is a validation error naming the amount.
+        val c = Client.withOptions(ClientOptions(apiKey = Secret("k"), baseUrl = "http://127.0.0.1:1", maxRetries = 0))
+        val refused = expectThrows<Throwable> { c.reconcile(e) }
+        assertTrue(refused is P100Exception && refused.kind == ErrorKind.VALIDATION && refused.field == "amount") {
+            "reconcile: ${refused::class.qualifiedName}: ${refused.message}"
+        }
     }
 }
