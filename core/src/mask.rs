@@ -720,6 +720,7 @@ fn mask_keyed(text: &str, depth: usize) -> String {
 /// (`{"name":"cvv","value":"987"}`, `{"field":"pin","rejectedValue":…}`).
 const PAIR_NAMES: &[&str] = &[
     "name",
+    "loc",
     "key",
     "field",
     "fieldname",
@@ -745,7 +746,14 @@ fn normalised(key: &str) -> String {
 fn is_value_key(key: &str) -> bool {
     matches!(
         normalised(key).as_str(),
-        "value" | "val" | "rejectedvalue" | "fieldvalue" | "providedvalue" | "inputvalue"
+        "value"
+            | "val"
+            | "rejectedvalue"
+            | "fieldvalue"
+            | "providedvalue"
+            | "inputvalue"
+            | "input"
+            | "received"
     )
 }
 
@@ -755,34 +763,78 @@ const PAIR_REACH: usize = 256;
 /// Does the object around index `at` (within [`PAIR_REACH`] bytes each way, not across another
 /// object's braces) name a secret in one of its [`PAIR_NAMES`] members (`"name": "cvv"`)?
 fn pair_names_secret(b: &[u8], text: &str, at: usize) -> bool {
-    let brace = |k: &usize| matches!(b.get(*k), Some(b'{' | b'}'));
-    let Some(lo) = (at.saturating_sub(PAIR_REACH)..at)
-        .rev()
-        .find(brace)
-        .filter(|&k| b.get(k) == Some(&b'{'))
-    else {
+    // The object's braces, over the objects nested in it (`{"target":{…},"value":"5813",
+    // "property":"pin"}`, class-validator's shape).
+    let mut depth = 0usize;
+    let Some(lo) = (at.saturating_sub(PAIR_REACH)..at).rev().find(|&k| {
+        match b.get(k) {
+            Some(b'}') => depth += 1,
+            Some(b'{') if depth == 0 => return true,
+            Some(b'{') => depth -= 1,
+            _ => {}
+        }
+        false
+    }) else {
         return false;
     };
     let reach = b.len().min(at + PAIR_REACH);
-    let hi = (at..reach).find(brace).unwrap_or(reach);
+    let mut depth = 0usize;
+    let hi = (at..reach)
+        .find(|&k| {
+            match b.get(k) {
+                Some(b'{') => depth += 1,
+                Some(b'}') if depth == 0 => return true,
+                Some(b'}') => depth -= 1,
+                _ => {}
+            }
+            false
+        })
+        .unwrap_or(reach);
     let mut k = lo + 1;
+    let mut depth = 0usize;
     while k < hi {
-        if !matches!(b.get(k), Some(b'"' | b'\'')) {
+        match b.get(k) {
+            Some(b'{') => depth += 1,
+            Some(b'}') => depth = depth.saturating_sub(1),
+            _ => {}
+        }
+        if depth > 0 || !matches!(b.get(k), Some(b'"' | b'\'')) {
             k += 1;
             continue;
         }
         let (end, name) = scan_string(b, text, k);
         k = end;
         let colon = skip_ws(b, end);
-        let v = skip_ws(b, colon + 1);
-        if b.get(colon) != Some(&b':') || !matches!(b.get(v), Some(b'"' | b'\'')) {
+        let mut v = skip_ws(b, colon + 1);
+        if b.get(colon) != Some(&b':') {
             continue;
         }
-        let (vend, value) = scan_string(b, text, v);
-        if PAIR_NAMES.contains(&normalised(&name).as_str()) && is_secret_name(&value) {
-            return true;
+        // A path as an array names the field by its last element (pydantic's `"loc":
+        // ["body","cvv"]`, zod's `"path": ["user","birthDate"]`).
+        let mut named = None;
+        if b.get(v) == Some(&b'[') {
+            let mut j = skip_ws(b, v + 1);
+            while matches!(b.get(j), Some(b'"' | b'\'')) {
+                let (jend, element) = scan_string(b, text, j);
+                named = Some(element);
+                j = skip_ws(b, jend);
+                if b.get(j) != Some(&b',') {
+                    break;
+                }
+                j = skip_ws(b, j + 1);
+            }
+            v = j;
+        } else if matches!(b.get(v), Some(b'"' | b'\'')) {
+            let (vend, value) = scan_string(b, text, v);
+            named = Some(value);
+            v = vend;
         }
-        k = vend;
+        if let Some(value) = named {
+            if PAIR_NAMES.contains(&normalised(&name).as_str()) && is_secret_name(&value) {
+                return true;
+            }
+            k = v.max(k);
+        }
     }
     false
 }

@@ -319,3 +319,27 @@ fn form_encoded_json_and_more_key_names_are_masked() {
         "{m}"
     );
 }
+
+#[test]
+fn validation_error_shapes_that_pair_a_path_with_the_value_are_masked() {
+    // The outside review (stop 40): pydantic, class-validator (with its `target` object) and
+    // zod name the field by a path or a member beside the value.
+    hidden(
+        r#"{"detail":[{"loc":["body","cvv"],"input":"987","msg":"bad"},{"loc":["body","birthDate"],"input":"1990-05-17"}]}"#,
+        &["987", "1990-05-17"],
+    );
+    hidden(
+        r#"[{"target":{"pin":"5813"},"value":"5813","property":"pin","constraints":{"isLength":"x"}}]"#,
+        &["5813"],
+    );
+    hidden(
+        r#"{"issues":[{"path":["user","birthDate"],"received":"1990-05-17","code":"invalid"}]}"#,
+        &["1990-05-17"],
+    );
+    // A pair that names no secret keeps its value, next to one that does.
+    let m = hidden(
+        r#"[{"loc":["body","amount"],"input":"12,50"},{"loc":["body","pin"],"input":"5813"}]"#,
+        &["5813"],
+    );
+    assert!(m.contains("12,50"), "{m}");
+}
