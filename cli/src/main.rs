@@ -12,7 +12,8 @@
 //!
 //! Errors print one line (kind, code, field, outcome, message) on stderr and exit with 1 (2 for
 //! a usage error: a flag, field or value refused before anything was sent; 4 when a call that
-//! changes something may have happened: outcome `unknown` or `accepted`).
+//! changes something may have happened: outcome `unknown` or `accepted`; 128 + n when a signal
+//! stopped it, which may also leave such a call: stderr then gives its outcome and fingerprint).
 
 mod fields;
 mod listen;
