@@ -1146,25 +1146,49 @@ fn mask_card_numbers(text: &str) -> String {
             i = end;
             continue;
         }
-        // Digit groups joined by one space or dash.
-        let mut j = i;
-        let mut digits = 0usize;
-        loop {
-            while b.get(j).is_some_and(u8::is_ascii_digit) {
-                j += 1;
-                digits += 1;
+        // Digit groups joined by one space or dash; or, for a number that passes the Luhn
+        // check only, by two spaces (`4111  1111  1111  1111`).
+        let run = |wide: bool| {
+            let mut j = i;
+            let mut digits = 0usize;
+            loop {
+                while b.get(j).is_some_and(u8::is_ascii_digit) && !(wide && digits > 19) {
+                    j += 1;
+                    digits += 1;
+                }
+                // No card has more than 19 digits: the wide run stays short (linear time).
+                if wide && digits > 19 {
+                    break;
+                }
+                let gap = match (b.get(j), b.get(j + 1)) {
+                    (Some(b' '), Some(b' ')) if wide => 2,
+                    (Some(b' ' | b'-'), _) => 1,
+                    _ => break,
+                };
+                // A UUID after the separator is no group of this number (`HTTP 404 3512…-…`).
+                let joined = b.get(j + gap).is_some_and(u8::is_ascii_digit)
+                    && uuid_end(b, j + gap).is_none();
+                if !joined {
+                    break;
+                }
+                j += gap;
             }
-            // A UUID after the separator is no group of this number (`HTTP 404 3512…-…`).
-            let joined = matches!(b.get(j), Some(b' ' | b'-'))
-                && b.get(j + 1).is_some_and(u8::is_ascii_digit)
-                && uuid_end(b, j + 1).is_none();
-            if !joined {
-                break;
-            }
-            j += 1;
+            (j, digits)
+        };
+        let glued_after = |j: usize| {
+            b.get(j).is_some_and(|c| c.is_ascii_alphanumeric())
+                || (b.get(j) == Some(&b'.') && b.get(j + 1).is_some_and(u8::is_ascii_digit))
+        };
+        let (mut j, mut digits) = run(false);
+        let (wide_end, wide_digits) = run(true);
+        if digits < 12
+            && wide_end > j
+            && !glued_after(wide_end)
+            && luhn_card(slice(text, i..wide_end))
+        {
+            (j, digits) = (wide_end, wide_digits);
         }
-        let glued_after = b.get(j).is_some_and(|c| c.is_ascii_alphanumeric())
-            || (b.get(j) == Some(&b'.') && b.get(j + 1).is_some_and(u8::is_ascii_digit));
+        let glued_after = glued_after(j);
         // After an escape (`number%3D4111…`), only a card number for certain: 13–19 digits
         // that pass the Luhn check (`ref%3D202501150001` is an order number).
         let card = !after_escape || luhn_card(slice(text, i..j));

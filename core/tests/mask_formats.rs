@@ -343,3 +343,13 @@ fn validation_error_shapes_that_pair_a_path_with_the_value_are_masked() {
     );
     assert!(m.contains("12,50"), "{m}");
 }
+
+#[test]
+fn a_card_number_with_two_spaces_between_groups_is_masked_when_it_passes_luhn() {
+    let m = hidden("card 4111  1111  1111  1111 declined", &["4111  1111  1111"]);
+    assert!(m.ends_with("1111 declined"), "{m}");
+    // Numbers that fail the Luhn check keep their double spaces and digits (a table's columns).
+    assert_eq!(mask_secrets("1234  5678  9012  3456"), "1234  5678  9012  3456");
+    // A card after a short number in the same wide run is still found by its own groups.
+    hidden("ref 12  4111 1111 1111 1111", &["4111 1111 1111"]);
+}
