@@ -247,6 +247,48 @@ text = patch(
 write(kotlin_path, text)
 PYEOF
 
+# Kotlin: `Client(…).use { withTimeout { … } }` closes the client before the `catch` outside it
+# runs, and a closed client's `takeCancelled()` threw IllegalStateException: the kept money call
+# was out of reach (outside review, stop 40). `close()` now keeps the list (`cancelledCalls()`,
+# an object of its own that outlives the client), and `takeCancelled()` reads it once closed.
+python3 - "$out/kotlin/io/p100/sdk/client/p100_mobile.kt" <<'PYEOF'
+import sys
+
+path = sys.argv[1]
+text = open(path, encoding="utf-8").read()
+start = text.find("\nopen class Client: Disposable, AutoCloseable, ClientInterface")
+if start < 0:
+    sys.exit(f"generate.sh: no class Client in {path}")
+close = """    @Synchronized
+    override fun close() {
+        this.destroy()
+    }
+"""
+at = text.find(close, start)
+if at < 0:
+    sys.exit(f"generate.sh: no close() in class Client of {path}")
+text = text[:at] + """    // Kept by close(): takeCancelled() still answers once the client is closed (generate.sh).
+    @Volatile
+    private var cancelledAfterClose: CancelledCalls? = null
+
+    @Synchronized
+    override fun close() {
+        if (!wasDestroyed.get()) {
+            cancelledAfterClose = runCatching { cancelledCalls() }.getOrNull()
+        }
+        this.destroy()
+    }
+""" + text[at + len(close):]
+take = "override fun `takeCancelled`(): List<P100Exception> {\n"
+if text.count(take) != 1:
+    sys.exit(f"generate.sh: expected one takeCancelled() in {path}")
+text = text.replace(
+    take,
+    take + "        cancelledAfterClose?.let { if (wasDestroyed.get()) return it.take() }\n",
+)
+open(path, "w", encoding="utf-8").write(text)
+PYEOF
+
 # Swift: uniffi's async glue ignores `Task.cancel()` (the call ran to its end, retries and
 # `waitFor` polls included) and stops the app (`fatalError`) on a cancelled future. Patched
 # here: a cancelled task cancels the Rust future (`rust_future_cancel`), which then drops the

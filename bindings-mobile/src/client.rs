@@ -82,6 +82,19 @@ pub struct Client {
     pub(crate) inner: p100::Client,
 }
 
+/// The calls a client kept for `takeCancelled()` ([`Client::cancelled_calls`]), shared with it
+/// and its `withOptions` clients: still readable once they are closed.
+#[derive(uniffi::Object)]
+pub struct CancelledCalls(p100::CancelledCalls);
+
+#[uniffi::export]
+impl CancelledCalls {
+    /// The kept calls, oldest first; taking them empties the list (as `takeCancelled()`).
+    pub fn take(&self) -> Vec<P100Error> {
+        self.0.take().into_iter().map(P100Error::from).collect()
+    }
+}
+
 async_export! {
     impl Client {
         /// A client for `api_key` at `base_url` (`https://…`, or `http://` on loopback only).
@@ -179,9 +192,17 @@ async_export! {
         /// first; taking them empties the list (the last 10,000 are kept, shared with
         /// `withOptions` clients). Each is an `Aborted` error with outcome `unknown` and its
         /// `fingerprint`: give it to `reconcile` before sending the call again.
+        /// In Kotlin, `takeCancelled()` still answers after `close()` (`Client(…).use { … }`
+        /// closes the client before the `catch` outside it runs): `close()` keeps this list.
         pub fn take_cancelled(&self) -> Vec<P100Error> {
             let taken = self.inner.take_cancelled();
             taken.into_iter().map(P100Error::from).collect()
+        }
+
+        /// The list of [`Client::take_cancelled`] as an object of its own, which outlives the
+        /// client and its connections: Kotlin's `close()` keeps it for `takeCancelled()`.
+        pub fn cancelled_calls(&self) -> Arc<CancelledCalls> {
+            Arc::new(CancelledCalls(self.inner.cancelled_calls()))
         }
 
         /// The base URL in use, without a trailing slash.

@@ -259,6 +259,21 @@ typedef struct UniffiVTableCallbackInterfaceP100Logger {
 } UniffiVTableCallbackInterfaceP100Logger;
 
 #endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_P100_MOBILE_FN_CLONE_CANCELLEDCALLS
+#define UNIFFI_FFIDEF_UNIFFI_P100_MOBILE_FN_CLONE_CANCELLEDCALLS
+uint64_t uniffi_p100_mobile_fn_clone_cancelledcalls(uint64_t handle, RustCallStatus *_Nonnull out_status
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_P100_MOBILE_FN_FREE_CANCELLEDCALLS
+#define UNIFFI_FFIDEF_UNIFFI_P100_MOBILE_FN_FREE_CANCELLEDCALLS
+void uniffi_p100_mobile_fn_free_cancelledcalls(uint64_t handle, RustCallStatus *_Nonnull out_status
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_P100_MOBILE_FN_METHOD_CANCELLEDCALLS_TAKE
+#define UNIFFI_FFIDEF_UNIFFI_P100_MOBILE_FN_METHOD_CANCELLEDCALLS_TAKE
+RustBuffer uniffi_p100_mobile_fn_method_cancelledcalls_take(uint64_t ptr, RustCallStatus *_Nonnull out_status
+);
+#endif
 #ifndef UNIFFI_FFIDEF_UNIFFI_P100_MOBILE_FN_CLONE_CLIENT
 #define UNIFFI_FFIDEF_UNIFFI_P100_MOBILE_FN_CLONE_CLIENT
 uint64_t uniffi_p100_mobile_fn_clone_client(uint64_t handle, RustCallStatus *_Nonnull out_status
@@ -288,6 +303,11 @@ uint64_t uniffi_p100_mobile_fn_constructor_client_with_options(RustBuffer option
 #ifndef UNIFFI_FFIDEF_UNIFFI_P100_MOBILE_FN_METHOD_CLIENT_BASE_URL
 #define UNIFFI_FFIDEF_UNIFFI_P100_MOBILE_FN_METHOD_CLIENT_BASE_URL
 RustBuffer uniffi_p100_mobile_fn_method_client_base_url(uint64_t ptr, RustCallStatus *_Nonnull out_status
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_P100_MOBILE_FN_METHOD_CLIENT_CANCELLED_CALLS
+#define UNIFFI_FFIDEF_UNIFFI_P100_MOBILE_FN_METHOD_CLIENT_CANCELLED_CALLS
+uint64_t uniffi_p100_mobile_fn_method_client_cancelled_calls(uint64_t ptr, RustCallStatus *_Nonnull out_status
 );
 #endif
 #ifndef UNIFFI_FFIDEF_UNIFFI_P100_MOBILE_FN_METHOD_CLIENT_LAST_RESPONSE
@@ -1120,9 +1140,21 @@ uint16_t uniffi_p100_mobile_checksum_func_verify_webhook(void
     
 );
 #endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_P100_MOBILE_CHECKSUM_METHOD_CANCELLEDCALLS_TAKE
+#define UNIFFI_FFIDEF_UNIFFI_P100_MOBILE_CHECKSUM_METHOD_CANCELLEDCALLS_TAKE
+uint16_t uniffi_p100_mobile_checksum_method_cancelledcalls_take(void
+    
+);
+#endif
 #ifndef UNIFFI_FFIDEF_UNIFFI_P100_MOBILE_CHECKSUM_METHOD_CLIENT_BASE_URL
 #define UNIFFI_FFIDEF_UNIFFI_P100_MOBILE_CHECKSUM_METHOD_CLIENT_BASE_URL
 uint16_t uniffi_p100_mobile_checksum_method_client_base_url(void
+    
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_P100_MOBILE_CHECKSUM_METHOD_CLIENT_CANCELLED_CALLS
+#define UNIFFI_FFIDEF_UNIFFI_P100_MOBILE_CHECKSUM_METHOD_CLIENT_CANCELLED_CALLS
+uint16_t uniffi_p100_mobile_checksum_method_client_cancelled_calls(void
     
 );
 #endif

@@ -566,6 +566,137 @@ fileprivate struct FfiConverterString: FfiConverter {
 
 
 /**
+ * The calls a client kept for `takeCancelled()` ([`Client::cancelled_calls`]), shared with it
+ * and its `withOptions` clients: still readable once they are closed.
+ */
+public protocol CancelledCallsProtocol: AnyObject, Sendable {
+    
+    /**
+     * The kept calls, oldest first; taking them empties the list (as `takeCancelled()`).
+     */
+    func take()  -> [P100Error]
+    
+}
+/**
+ * The calls a client kept for `takeCancelled()` ([`Client::cancelled_calls`]), shared with it
+ * and its `withOptions` clients: still readable once they are closed.
+ */
+open class CancelledCalls: CancelledCallsProtocol, @unchecked Sendable {
+    fileprivate let handle: UInt64
+
+    /// Used to instantiate a [FFIObject] without an actual handle, for fakes in tests, mostly.
+#if swift(>=5.8)
+    @_documentation(visibility: private)
+#endif
+    public struct NoHandle {
+        public init() {}
+    }
+
+    // TODO: We'd like this to be `private` but for Swifty reasons,
+    // we can't implement `FfiConverter` without making this `required` and we can't
+    // make it `required` without making it `public`.
+#if swift(>=5.8)
+    @_documentation(visibility: private)
+#endif
+    required public init(unsafeFromHandle handle: UInt64) {
+        self.handle = handle
+    }
+
+    // This constructor can be used to instantiate a fake object.
+    // - Parameter noHandle: Placeholder value so we can have a constructor separate from the default empty one that may be implemented for classes extending [FFIObject].
+    //
+    // - Warning:
+    //     Any object instantiated with this constructor cannot be passed to an actual Rust-backed object. Since there isn't a backing handle the FFI lower functions will crash.
+#if swift(>=5.8)
+    @_documentation(visibility: private)
+#endif
+    public init(noHandle: NoHandle) {
+        self.handle = 0
+    }
+
+#if swift(>=5.8)
+    @_documentation(visibility: private)
+#endif
+    public func uniffiCloneHandle() -> UInt64 {
+        return try! rustCall { uniffi_p100_mobile_fn_clone_cancelledcalls(self.handle, $0) }
+    }
+    // No primary constructor declared for this class.
+
+    deinit {
+        if handle == 0 {
+            // Mock objects have handle=0 don't try to free them
+            return
+        }
+
+        try! rustCall { uniffi_p100_mobile_fn_free_cancelledcalls(handle, $0) }
+    }
+
+    
+
+    
+    /**
+     * The kept calls, oldest first; taking them empties the list (as `takeCancelled()`).
+     */
+open func take() -> [P100Error]  {
+    return try!  FfiConverterSequenceTypeP100Error.lift(try! rustCall() {
+        uniffiCallStatus in
+    uniffi_p100_mobile_fn_method_cancelledcalls_take(
+            self.uniffiCloneHandle(),uniffiCallStatus
+    )
+})
+}
+    
+
+    
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public struct FfiConverterTypeCancelledCalls: FfiConverter {
+    typealias FfiType = UInt64
+    typealias SwiftType = CancelledCalls
+
+    public static func lift(_ handle: UInt64) throws -> CancelledCalls {
+        return CancelledCalls(unsafeFromHandle: handle)
+    }
+
+    public static func lower(_ value: CancelledCalls) -> UInt64 {
+        return value.uniffiCloneHandle()
+    }
+
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> CancelledCalls {
+        let handle: UInt64 = try readInt(&buf)
+        return try lift(handle)
+    }
+
+    public static func write(_ value: CancelledCalls, into buf: inout [UInt8]) {
+        writeInt(&buf, lower(value))
+    }
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeCancelledCalls_lift(_ handle: UInt64) throws -> CancelledCalls {
+    return try FfiConverterTypeCancelledCalls.lift(handle)
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeCancelledCalls_lower(_ value: CancelledCalls) -> UInt64 {
+    return FfiConverterTypeCancelledCalls.lower(value)
+}
+
+
+
+
+
+
+/**
  * Virtual cards.
  */
 public protocol CardsProtocol: AnyObject, Sendable {
@@ -944,6 +1075,12 @@ public protocol ClientProtocol: AnyObject, Sendable {
     func baseUrl()  -> String
     
     /**
+     * The list of [`Client::take_cancelled`] as an object of its own, which outlives the
+     * client and its connections: Kotlin's `close()` keeps it for `takeCancelled()`.
+     */
+    func cancelledCalls()  -> CancelledCalls
+    
+    /**
      * The last successful call of a [`Client::recording`] client (`null`/`nil` before its
      * first success, and for other clients).
      */
@@ -982,6 +1119,8 @@ public protocol ClientProtocol: AnyObject, Sendable {
      * first; taking them empties the list (the last 10,000 are kept, shared with
      * `withOptions` clients). Each is an `Aborted` error with outcome `unknown` and its
      * `fingerprint`: give it to `reconcile` before sending the call again.
+     * In Kotlin, `takeCancelled()` still answers after `close()` (`Client(…).use { … }`
+     * closes the client before the `catch` outside it runs): `close()` keeps this list.
      */
     func takeCancelled()  -> [P100Error]
     
@@ -1153,6 +1292,19 @@ open func baseUrl() -> String  {
 }
     
     /**
+     * The list of [`Client::take_cancelled`] as an object of its own, which outlives the
+     * client and its connections: Kotlin's `close()` keeps it for `takeCancelled()`.
+     */
+open func cancelledCalls() -> CancelledCalls  {
+    return try!  FfiConverterTypeCancelledCalls_lift(try! rustCall() {
+        uniffiCallStatus in
+    uniffi_p100_mobile_fn_method_client_cancelled_calls(
+            self.uniffiCloneHandle(),uniffiCallStatus
+    )
+})
+}
+    
+    /**
      * The last successful call of a [`Client::recording`] client (`null`/`nil` before its
      * first success, and for other clients).
      */
@@ -1235,6 +1387,8 @@ open func request(method: String, path: String, body: String? = nil)async throws
      * first; taking them empties the list (the last 10,000 are kept, shared with
      * `withOptions` clients). Each is an `Aborted` error with outcome `unknown` and its
      * `fingerprint`: give it to `reconcile` before sending the call again.
+     * In Kotlin, `takeCancelled()` still answers after `close()` (`Client(…).use { … }`
+     * closes the client before the `catch` outside it runs): `close()` keeps this list.
      */
 open func takeCancelled() -> [P100Error]  {
     return try!  FfiConverterSequenceTypeP100Error.lift(try! rustCall() {
@@ -5217,7 +5371,13 @@ private let initializationResult: InitializationResult = {
     if (uniffi_p100_mobile_checksum_func_verify_webhook() != 36925) {
         return InitializationResult.apiChecksumMismatch
     }
+    if (uniffi_p100_mobile_checksum_method_cancelledcalls_take() != 53498) {
+        return InitializationResult.apiChecksumMismatch
+    }
     if (uniffi_p100_mobile_checksum_method_client_base_url() != 58642) {
+        return InitializationResult.apiChecksumMismatch
+    }
+    if (uniffi_p100_mobile_checksum_method_client_cancelled_calls() != 28909) {
         return InitializationResult.apiChecksumMismatch
     }
     if (uniffi_p100_mobile_checksum_method_client_last_response() != 49057) {
@@ -5232,7 +5392,7 @@ private let initializationResult: InitializationResult = {
     if (uniffi_p100_mobile_checksum_method_client_request() != 2928) {
         return InitializationResult.apiChecksumMismatch
     }
-    if (uniffi_p100_mobile_checksum_method_client_take_cancelled() != 56749) {
+    if (uniffi_p100_mobile_checksum_method_client_take_cancelled() != 18115) {
         return InitializationResult.apiChecksumMismatch
     }
     if (uniffi_p100_mobile_checksum_method_client_with_request_options() != 19064) {

@@ -642,6 +642,29 @@ private fun defineTests() {
         assertTrue(c.reconcile(e) is Reconciliation.Found) { "reconcile" }
     }
 
+    test("takeCancelled() still answers after close(): Client(...).use { withTimeout { ... } } with the catch outside") {
+        // Outside review (stop 40): the closed client threw IllegalStateException, and the
+        // transfer that happened was out of reach.
+        val id = "cxl-closed-${System.nanoTime()}"
+        client(maxRetries = 0).use { newUser(it, id) }
+        sandbox.injectFault("slow-body", 1, delayMs = 3000, operation = "transfers.create")
+        val c = client(maxRetries = 0)
+        try {
+            c.use { withTimeout(500) { it.transfers().create(TransferRequest(null, id, BigDecimal("2.72"), Currency.Eur)) } }
+            throw AssertionError("the call was not cancelled")
+        } catch (e: TimeoutCancellationException) {
+            assertTrue(c.uniffiIsDestroyed) { "the client is closed" }
+            val kept = c.takeCancelled()
+            assertEq(kept.size, 1, "kept after close: $kept")
+            assertEq(kept[0].outcome, Outcome.UNKNOWN, "outcome")
+            assertEq(kept[0].fingerprint?.amount?.compareTo(BigDecimal("2.72")), 0, "fingerprint amount")
+            assertEq(c.takeCancelled().size, 0, "taking empties the list")
+            assertTrue(client().reconcile(kept[0]) is Reconciliation.Found) { "reconcile on another client" }
+        }
+        // Other calls on a closed client still say it is closed.
+        expectThrows<IllegalStateException> { c.partner().balances() }
+    }
+
     test("100 concurrent coroutines on one client") {
         val c = client()
         val id = "conc-${System.nanoTime()}"
