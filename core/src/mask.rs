@@ -848,6 +848,17 @@ fn past_separator(b: &[u8], at: usize) -> usize {
     }
 }
 
+/// HTML escapes of quotes that [`mask_loose`] skips like the quotes they stand for.
+const HTML_QUOTES: &[&str] = &["&quot;", "&#34;", "&#x22;", "&apos;", "&#39;", "&#x27;"];
+
+/// The length of the HTML-escaped quote at byte `at`, 0 if none.
+fn html_quote_len(text: &str, at: usize) -> usize {
+    HTML_QUOTES
+        .iter()
+        .find(|n| starts_with_ci(text, at, n))
+        .map_or(0, |n| n.len())
+}
+
 /// Percent escapes [`mask_loose`] skips like the characters they stand for: quotes, spaces, a
 /// closing bracket.
 const PERCENT_NOISE: &[&str] = &["%22", "%27", "%20", "%09", "%0a", "%0d", "%5d"];
@@ -978,6 +989,10 @@ fn mask_loose(text: &str) -> String {
             Some(c) if c.is_ascii_whitespace() || matches!(c, b'"' | b'\'') => i += 1,
             // Percent-encoded quotes, spaces and a closing bracket (`%22`, `%20`, `%5D`).
             Some(b'%') if PERCENT_NOISE.iter().any(|n| starts_with_ci(text, i, n)) => i += 3,
+            // HTML-escaped quotes (JSON shown in an error page: `{&quot;cvv&quot;:…`).
+            Some(b'&') if html_quote_len(text, i) > 0 => i += html_quote_len(text, i),
+            // SQL's `Key (document_number)=(AB1234567)`.
+            Some(b'(' | b')') => i += 1,
             Some(b'\\') => {
                 i += match b.get(i + 1) {
                     Some(b'u')

@@ -346,10 +346,33 @@ fn validation_error_shapes_that_pair_a_path_with_the_value_are_masked() {
 
 #[test]
 fn a_card_number_with_two_spaces_between_groups_is_masked_when_it_passes_luhn() {
-    let m = hidden("card 4111  1111  1111  1111 declined", &["4111  1111  1111"]);
+    let m = hidden(
+        "card 4111  1111  1111  1111 declined",
+        &["4111  1111  1111"],
+    );
     assert!(m.ends_with("1111 declined"), "{m}");
     // Numbers that fail the Luhn check keep their double spaces and digits (a table's columns).
-    assert_eq!(mask_secrets("1234  5678  9012  3456"), "1234  5678  9012  3456");
+    assert_eq!(
+        mask_secrets("1234  5678  9012  3456"),
+        "1234  5678  9012  3456"
+    );
     // A card after a short number in the same wide run is still found by its own groups.
     hidden("ref 12  4111 1111 1111 1111", &["4111 1111 1111"]);
+}
+
+#[test]
+fn json_in_an_html_page_and_sql_key_messages_are_masked() {
+    hidden(
+        "<pre>{&quot;cvv&quot;:&quot;987&quot;,&quot;documentNumber&quot;:&quot;AB1234567&quot;,&quot;cardId&quot;:&quot;c-1&quot;}</pre>",
+        &["987", "AB1234567"],
+    );
+    let m = hidden("<pre>{&#34;pin&#34;: &#34;5813&#34;}</pre>", &["5813"]);
+    assert!(m.starts_with("<pre>{&#34;pin&#34;"), "{m}");
+    hidden(
+        "duplicate key value violates unique constraint: Key (document_number)=(AB1234567) already exists.",
+        &["AB1234567"],
+    );
+    // The ids beside them stay.
+    let m = mask_secrets("{&quot;cardId&quot;:&quot;c-1&quot;} Key (card_id)=(c-2)");
+    assert!(m.contains("c-1") && m.contains("c-2"), "{m}");
 }
