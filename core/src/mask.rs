@@ -66,6 +66,7 @@ const SECRET_KEYS: &[&str] = &[
     "nationalid",
     "birthdt",
     "datebirth",
+    "birth",
     "otp",
     "threedscode",
     "activationcode",

@@ -306,6 +306,8 @@ fn form_encoded_json_and_more_key_names_are_masked() {
         ("birth_dt", "1990-05-17"),
         ("dateBirth", "1990-05-17"),
         ("dob_str", "1990-05-17"),
+        ("birth", "1990-05-17"),
+        ("place_of_birth", "Krakow"),
     ] {
         hidden(
             &format!(r#"{{"{key}":"{value}","cardId":"c-1"}}"#),
