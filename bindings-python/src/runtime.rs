@@ -424,10 +424,12 @@ fn deliver(
     taken
 }
 
-/// The token `_aio.settle` marks when it runs. A loop closed with the callback still queued
-/// drops it unrun (`loop.close()` clears its queue): the token, dropped unmarked, then keeps the
-/// call as one whose result was not handed over, as a cancelled future does (outside review,
-/// stop 40: such a result was lost, and `take_cancelled()` was empty).
+/// The hand-over token: `_aio.settle` leaves it on the future with the result, and `_aio.run`
+/// marks it once the awaiting task took the result. A loop closed with the callback still
+/// queued (`loop.close()` clears its queue), or before the task resumed (the task and its
+/// future are then let go), drops it unmarked: it then keeps the call as one whose result was
+/// not handed over, as a cancelled future does (outside review, stop 40: such a result was
+/// lost, and `take_cancelled()` was empty).
 #[pyclass(module = "p100._native", frozen)]
 pub struct Handed {
     handover: std::sync::Arc<Mutex<Handover>>,

@@ -17,6 +17,7 @@ test_errors.py do); the sleep is 1 s against replies that take milliseconds on l
 from __future__ import annotations
 
 import asyncio
+import gc
 import json
 import logging
 import threading
@@ -227,12 +228,15 @@ def test_a_call_that_succeeded_as_it_was_cancelled_is_kept_as_accepted(
     assert world.client.transfers.details(ids["transferId"]).amount == Decimal("5.06")
 
 
+@pytest.mark.parametrize("steps", [0, 1])
 def test_a_loop_closed_after_the_reply_landed_but_before_it_ran_again_keeps_the_call(
-    world: World,
+    world: World, steps: int
 ) -> None:
     """Outside review (stop 40): the result was queued on the loop (`call_soon_threadsafe`),
     then the loop was closed without running again, which drops the queued callback: the
-    transfer had happened and `take_cancelled()` was empty. It is kept as `accepted`."""
+    transfer had happened and `take_cancelled()` was empty. It is kept as `accepted`. The diff
+    review: also when the loop ran one more step (the result set on the future) and was closed
+    before the awaiting task resumed."""
     c = world.async_client()
     world.sb.control("POST", "/_sandbox/faults", {"kind": "delay", "delayMs": 300, "count": 1})
     loop = asyncio.new_event_loop()
@@ -243,10 +247,14 @@ def test_a_loop_closed_after_the_reply_landed_but_before_it_ran_again_keeps_the_
         while world.ran() < 1 and time.monotonic() < deadline:
             time.sleep(0.01)
         time.sleep(1.0)  # the reply lands while the loop does not run
+        for _ in range(steps):
+            loop.call_soon(loop.stop)
+            loop.run_forever()
         assert not task.done()
     finally:
         loop.close()
     del task
+    gc.collect()
     kept = c.take_cancelled()
     assert world.ran() == 1
     assert [(k.kind, k.outcome) for k in kept] == [("aborted", "accepted")], kept

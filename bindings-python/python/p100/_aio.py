@@ -19,11 +19,25 @@ async def run(start: Callable[[], tuple[Awaitable[T], Callable[[], None]]]) -> T
     something for ``client.take_cancelled()``."""
     future, undelivered = start()
     try:
-        return await future
+        result = await future
     except asyncio.CancelledError:
         if isinstance(future, asyncio.Future) and future.done() and not future.cancelled():
             undelivered()
         raise
+    except Exception:
+        # The call's own error reached its caller. (Not `GeneratorExit`: a task destroyed while
+        # it waits, its loop closed, never took the result.)
+        _taken(future)
+        raise
+    _taken(future)
+    return result
+
+
+def _taken(future: object) -> None:
+    """Marks the hand-over token ``settle`` left on ``future``: the result reached its caller."""
+    handed = getattr(future, "_p100_handed", None)
+    if handed is not None:
+        handed.ran()
 
 
 async def value(result: T) -> T:
@@ -33,11 +47,13 @@ async def value(result: T) -> T:
 
 def settle(future: asyncio.Future[object], ok: bool, value: object, handed: _Handed) -> None:
     """Completes ``future`` with a native call's result (on its loop), unless it was cancelled
-    meanwhile. ``handed`` is the native side's hand-over token: marked once this runs, so that
-    a loop closed with this callback still queued (which drops it unrun) keeps the call."""
-    handed.ran()
+    meanwhile. ``handed`` is the native side's hand-over token: it rides on the future until
+    ``run`` takes the result and marks it. A token dropped unmarked (a loop closed with this
+    callback still queued, or before the awaiting task resumed) keeps the call."""
     if future.done():
+        handed.ran()
         return
+    future._p100_handed = handed  # type: ignore[attr-defined]
     if ok:
         future.set_result(value)
     else:
