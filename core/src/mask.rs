@@ -58,11 +58,7 @@ const SECRET_KEYS: &[&str] = &[
     "dateofbirth",
     "dob",
     "passportnumber",
-    "passportno",
-    "documentno",
-    "docno",
     "idnumber",
-    "idno",
     "nationalid",
     "birthdt",
     "datebirth",
@@ -111,8 +107,12 @@ pub fn is_secret_key(key: &str) -> bool {
         .iter()
         .find_map(|s| k.strip_suffix(s).filter(|rest| !rest.is_empty()))
         .unwrap_or(k);
-    !k.is_empty() && SECRET_KEYS.iter().any(|s| k.ends_with(s))
+    !k.is_empty() && (SECRET_KEYS.iter().any(|s| k.ends_with(s)) || SECRET_KEYS_WHOLE.contains(&k))
 }
+
+/// Short names of secrets that only match as the whole key (`passport_no`, `id_no`):
+/// `transferIdNo` or `invoiceDocNo` is an id.
+const SECRET_KEYS_WHOLE: &[&str] = &["passportno", "documentno", "docno", "idno"];
 
 /// Shortest secret [`without_secret`] replaces: a shorter one (a test key such as `"k"`, a
 /// sandbox key) could also be part of an id, which must survive.
@@ -815,9 +815,19 @@ fn pair_names_secret(b: &[u8], text: &str, at: usize) -> bool {
         let mut named = None;
         if b.get(v) == Some(&b'[') {
             let mut j = skip_ws(b, v + 1);
-            while matches!(b.get(j), Some(b'"' | b'\'')) {
-                let (jend, element) = scan_string(b, text, j);
-                named = Some(element);
+            while j < reach {
+                // An index in the path (`["body","cards",0,"cvv"]`) names nothing.
+                let jend = match b.get(j) {
+                    Some(b'"' | b'\'') => {
+                        let (jend, element) = scan_string(b, text, j);
+                        named = Some(element);
+                        jend
+                    }
+                    Some(c) if c.is_ascii_digit() => (j..b.len())
+                        .find(|&k| !b.get(k).is_some_and(u8::is_ascii_digit))
+                        .unwrap_or(b.len()),
+                    _ => break,
+                };
                 j = skip_ws(b, jend);
                 if b.get(j) != Some(&b',') {
                     break;
@@ -1197,6 +1207,11 @@ fn mask_card_numbers(text: &str) -> String {
         };
         let (mut j, mut digits) = run(false);
         let (wide_end, wide_digits) = run(true);
+        if iban_prefix_before(b, i) {
+            // The rest of an IBAN written in groups (`DE62 3704 0044 …`): an account, no card.
+            i = j.max(wide_end);
+            continue;
+        }
         if digits < 12
             && wide_end > j
             && !glued_after(wide_end)
@@ -1227,6 +1242,25 @@ fn mask_card_numbers(text: &str) -> String {
         Some(buf) => String::from_utf8(buf).unwrap_or_else(|_| text.to_string()),
         None => text.to_string(),
     }
+}
+
+/// Is the text before `i` the start of an IBAN written in groups: two capital letters and two
+/// digits (`DE62`), not glued to a word, then one or two spaces?
+fn iban_prefix_before(b: &[u8], i: usize) -> bool {
+    let spaces = match (prev(b, i), i.checked_sub(2).and_then(|k| b.get(k))) {
+        (Some(b' '), Some(b' ')) => 2,
+        (Some(b' '), _) => 1,
+        _ => return false,
+    };
+    let Some(start) = i.checked_sub(spaces + 4) else {
+        return false;
+    };
+    let Some(p) = b.get(start..start + 4) else {
+        return false;
+    };
+    p.iter().take(2).all(u8::is_ascii_uppercase)
+        && p.iter().skip(2).all(u8::is_ascii_digit)
+        && !prev(b, start).is_some_and(|c| c.is_ascii_alphanumeric())
 }
 
 /// Where the UUID that starts at `i` ends (hex digits in groups of 8-4-4-4-12 joined by
