@@ -21,13 +21,16 @@
 //!   namespace prefix, attributes or CDATA; the name whole or from a word's start, so `<span>`
 //!   is no PAN) has its text masked up to its closing tag, never across a JSON string; in a
 //!   name/value pair (`{"name":"cvv","value":"987"}`, `{"field":"card.cvv","rejectedValue":…}`,
-//!   in either order) the value member is masked when the name so names a secret; in
-//!   URL-encoded text a secret key followed by `%3D` or `%3A` has its value masked up to the
-//!   next escaped delimiter (`pin%3D5813%26…`), in place.
+//!   in either order, over nested objects; `{"loc":["body","cvv"],"input":"987"}`, a path
+//!   array naming the field by its last element) the value member is masked when the name so
+//!   names a secret; in URL-encoded text a secret key followed by `%3D` or `%3A` has its value
+//!   masked up to the next escaped delimiter (`pin%3D5813%26…`, `%22cvv%22%3A+%22987%22`), in
+//!   place; HTML-escaped quotes (`&quot;`) count as quotes.
 //! * **card-number shapes**: 12 or more digits, alone or in groups joined by single spaces or
 //!   dashes (`4111 1111 1111 1111`, `4111-1111-…`), not part of a word or of a decimal number,
-//!   keep only their last 4 digits. A UUID (`8-4-4-4-12` hex digits, RFC 4122 variant) is an
-//!   id, never a card number nor part of one, even when its digits are all decimal.
+//!   keep only their last 4 digits (groups two spaces apart only when the number passes the
+//!   Luhn check). A UUID (`8-4-4-4-12` hex digits, RFC 4122 variant) is an id, and an IBAN in
+//!   groups (`DE62 3704 …`) an account: never a card number nor part of one.
 //!
 //! Before the passes, a `\u` escape of an ASCII letter or digit (`\u0034` for `4`) is written as
 //! that character, so that an escaped card number or PIN is seen (the same JSON). Everything
