@@ -249,9 +249,12 @@ PYEOF
 
 # Kotlin: `Client(…).use { withTimeout { … } }` closes the client before the `catch` outside it
 # runs, and a closed client's `takeCancelled()` threw IllegalStateException: the kept money call
-# was out of reach (outside review, stop 40). `close()` now keeps the list (`cancelledCalls()`,
-# an object of its own that outlives the client), and `takeCancelled()` reads it once closed.
+# was out of reach (outside review, stop 40). `destroy()` (which `close()` and uniffi's own `use`
+# call) now keeps the list first (`cancelledCalls()`, an object of its own that outlives the
+# client), and `takeCancelled()` reads it once the client is closed, also when another thread
+# closed it meanwhile.
 python3 - "$out/kotlin/io/p100/sdk/client/p100_mobile.kt" <<'PYEOF'
+import re
 import sys
 
 path = sys.argv[1]
@@ -259,33 +262,46 @@ text = open(path, encoding="utf-8").read()
 start = text.find("\nopen class Client: Disposable, AutoCloseable, ClientInterface")
 if start < 0:
     sys.exit(f"generate.sh: no class Client in {path}")
-close = """    @Synchronized
-    override fun close() {
-        this.destroy()
-    }
+destroy = """    override fun destroy() {
+        // Only allow a single call to this method.
 """
-at = text.find(close, start)
+at = text.find(destroy, start)
 if at < 0:
-    sys.exit(f"generate.sh: no close() in class Client of {path}")
-text = text[:at] + """    // Kept by close(): takeCancelled() still answers once the client is closed (generate.sh).
+    sys.exit(f"generate.sh: no destroy() in class Client of {path}")
+text = text[:at] + """    // Kept by destroy(): takeCancelled() still answers once the client is closed (generate.sh).
     @Volatile
     private var cancelledAfterClose: CancelledCalls? = null
 
-    @Synchronized
-    override fun close() {
-        if (!wasDestroyed.get()) {
+    override fun destroy() {
+        if (!wasDestroyed.get() && cancelledAfterClose == null) {
             cancelledAfterClose = runCatching { cancelledCalls() }.getOrNull()
         }
-        this.destroy()
-    }
-""" + text[at + len(close):]
-take = "override fun `takeCancelled`(): List<P100Exception> {\n"
-if text.count(take) != 1:
-    sys.exit(f"generate.sh: expected one takeCancelled() in {path}")
-text = text.replace(
-    take,
-    take + "        cancelledAfterClose?.let { if (wasDestroyed.get()) return it.take() }\n",
+        // Only allow a single call to this method.
+""" + text[at + len(destroy):]
+pattern = re.compile(
+    r"(override fun `takeCancelled`\(\): List<P100Exception> \{\n)"
+    r"            return FfiConverterSequenceTypeP100Error\.lift\(\n    callWithHandle \{\n"
+    r"    uniffiRustCall\(\) \{ _status ->\n    UniffiLib\.uniffi_p100_mobile_fn_method_client_take_cancelled\(\n"
+    r"        it,\n        _status\)\n\}\n    \}\n    \)\n(?=    \})"
 )
+body = """        // Once closed, the list destroy() kept (generate.sh).
+        cancelledAfterClose?.let { if (wasDestroyed.get()) return it.take() }
+        return try {
+            FfiConverterSequenceTypeP100Error.lift(
+                callWithHandle {
+                    uniffiRustCall() { _status ->
+                        UniffiLib.uniffi_p100_mobile_fn_method_client_take_cancelled(it, _status)
+                    }
+                },
+            )
+        } catch (e: IllegalStateException) {
+            // Closed by another thread meanwhile.
+            cancelledAfterClose?.take() ?: throw e
+        }
+"""
+text, count = pattern.subn(lambda m: m.group(1) + body, text)
+if count != 1:
+    sys.exit(f"generate.sh: expected one takeCancelled() body in {path}, found {count}")
 open(path, "w", encoding="utf-8").write(text)
 PYEOF
 

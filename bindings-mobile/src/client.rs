@@ -193,7 +193,8 @@ async_export! {
         /// `withOptions` clients). Each is an `Aborted` error with outcome `unknown` and its
         /// `fingerprint`: give it to `reconcile` before sending the call again.
         /// In Kotlin, `takeCancelled()` still answers after `close()` (`Client(…).use { … }`
-        /// closes the client before the `catch` outside it runs): `close()` keeps this list.
+        /// closes the client before the `catch` outside it runs): `close()` (its `destroy()`)
+        /// keeps this list.
         pub fn take_cancelled(&self) -> Vec<P100Error> {
             let taken = self.inner.take_cancelled();
             taken.into_iter().map(P100Error::from).collect()

@@ -1120,7 +1120,8 @@ public protocol ClientProtocol: AnyObject, Sendable {
      * `withOptions` clients). Each is an `Aborted` error with outcome `unknown` and its
      * `fingerprint`: give it to `reconcile` before sending the call again.
      * In Kotlin, `takeCancelled()` still answers after `close()` (`Client(…).use { … }`
-     * closes the client before the `catch` outside it runs): `close()` keeps this list.
+     * closes the client before the `catch` outside it runs): `close()` (its `destroy()`)
+     * keeps this list.
      */
     func takeCancelled()  -> [P100Error]
     
@@ -1388,7 +1389,8 @@ open func request(method: String, path: String, body: String? = nil)async throws
      * `withOptions` clients). Each is an `Aborted` error with outcome `unknown` and its
      * `fingerprint`: give it to `reconcile` before sending the call again.
      * In Kotlin, `takeCancelled()` still answers after `close()` (`Client(…).use { … }`
-     * closes the client before the `catch` outside it runs): `close()` keeps this list.
+     * closes the client before the `catch` outside it runs): `close()` (its `destroy()`)
+     * keeps this list.
      */
 open func takeCancelled() -> [P100Error]  {
     return try!  FfiConverterSequenceTypeP100Error.lift(try! rustCall() {
@@ -5392,7 +5394,7 @@ private let initializationResult: InitializationResult = {
     if (uniffi_p100_mobile_checksum_method_client_request() != 2928) {
         return InitializationResult.apiChecksumMismatch
     }
-    if (uniffi_p100_mobile_checksum_method_client_take_cancelled() != 18115) {
+    if (uniffi_p100_mobile_checksum_method_client_take_cancelled() != 62656) {
         return InitializationResult.apiChecksumMismatch
     }
     if (uniffi_p100_mobile_checksum_method_client_with_request_options() != 19064) {

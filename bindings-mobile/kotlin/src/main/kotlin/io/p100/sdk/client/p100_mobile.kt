@@ -1532,7 +1532,7 @@ private fun uniffiCheckApiChecksums(lib: IntegrityCheckingUniffiLib) {
     if ((lib.uniffi_p100_mobile_checksum_method_client_request() and 0xFFFF) != 2928) {
         throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
     }
-    if ((lib.uniffi_p100_mobile_checksum_method_client_take_cancelled() and 0xFFFF) != 18115) {
+    if ((lib.uniffi_p100_mobile_checksum_method_client_take_cancelled() and 0xFFFF) != 62656) {
         throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
     }
     if ((lib.uniffi_p100_mobile_checksum_method_client_with_request_options() and 0xFFFF) != 19064) {
@@ -3106,7 +3106,8 @@ public interface ClientInterface {
      * `withOptions` clients). Each is an `Aborted` error with outcome `unknown` and its
      * `fingerprint`: give it to `reconcile` before sending the call again.
      * In Kotlin, `takeCancelled()` still answers after `close()` (`Client(…).use { … }`
-     * closes the client before the `catch` outside it runs): `close()` keeps this list.
+     * closes the client before the `catch` outside it runs): `close()` (its `destroy()`)
+     * keeps this list.
      */
     fun `takeCancelled`(): List<P100Exception>
     
@@ -3225,7 +3226,14 @@ open class Client: Disposable, AutoCloseable, ClientInterface
      */
     val uniffiIsDestroyed: Boolean get() = wasDestroyed.get()
 
+    // Kept by destroy(): takeCancelled() still answers once the client is closed (generate.sh).
+    @Volatile
+    private var cancelledAfterClose: CancelledCalls? = null
+
     override fun destroy() {
+        if (!wasDestroyed.get() && cancelledAfterClose == null) {
+            cancelledAfterClose = runCatching { cancelledCalls() }.getOrNull()
+        }
         // Only allow a single call to this method.
         // TODO: maybe we should log a warning if called more than once?
         if (this.wasDestroyed.compareAndSet(false, true)) {
@@ -3236,15 +3244,8 @@ open class Client: Disposable, AutoCloseable, ClientInterface
         }
     }
 
-    // Kept by close(): takeCancelled() still answers once the client is closed (generate.sh).
-    @Volatile
-    private var cancelledAfterClose: CancelledCalls? = null
-
     @Synchronized
     override fun close() {
-        if (!wasDestroyed.get()) {
-            cancelledAfterClose = runCatching { cancelledCalls() }.getOrNull()
-        }
         this.destroy()
     }
 
@@ -3435,18 +3436,23 @@ open class Client: Disposable, AutoCloseable, ClientInterface
      * `withOptions` clients). Each is an `Aborted` error with outcome `unknown` and its
      * `fingerprint`: give it to `reconcile` before sending the call again.
      * In Kotlin, `takeCancelled()` still answers after `close()` (`Client(…).use { … }`
-     * closes the client before the `catch` outside it runs): `close()` keeps this list.
+     * closes the client before the `catch` outside it runs): `close()` (its `destroy()`)
+     * keeps this list.
      */override fun `takeCancelled`(): List<P100Exception> {
+        // Once closed, the list destroy() kept (generate.sh).
         cancelledAfterClose?.let { if (wasDestroyed.get()) return it.take() }
-            return FfiConverterSequenceTypeP100Error.lift(
-    callWithHandle {
-    uniffiRustCall() { _status ->
-    UniffiLib.uniffi_p100_mobile_fn_method_client_take_cancelled(
-        it,
-        _status)
-}
-    }
-    )
+        return try {
+            FfiConverterSequenceTypeP100Error.lift(
+                callWithHandle {
+                    uniffiRustCall() { _status ->
+                        UniffiLib.uniffi_p100_mobile_fn_method_client_take_cancelled(it, _status)
+                    }
+                },
+            )
+        } catch (e: IllegalStateException) {
+            // Closed by another thread meanwhile.
+            cancelledAfterClose?.take() ?: throw e
+        }
     }
     
 

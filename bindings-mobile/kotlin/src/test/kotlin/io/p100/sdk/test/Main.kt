@@ -50,6 +50,7 @@ import java.lang.reflect.Modifier
 import java.math.BigDecimal
 import java.net.InetSocketAddress
 import kotlin.system.exitProcess
+import io.p100.sdk.client.use as uniffiUse
 
 /*
  * The Kotlin test suite of the P100 SDK, run on the JVM against the in-process sandbox of the
@@ -663,6 +664,16 @@ private fun defineTests() {
         }
         // Other calls on a closed client still say it is closed.
         expectThrows<IllegalStateException> { c.partner().balances() }
+        // The diff review: with `import io.p100.sdk.client.*`, `use` is uniffi's, which calls
+        // destroy() and not close(): the list is kept there too.
+        sandbox.injectFault("slow-body", 1, delayMs = 3000, operation = "transfers.create")
+        val d = client(maxRetries = 0)
+        expectThrows<TimeoutCancellationException> {
+            d.uniffiUse { withTimeout(500) { it.transfers().create(TransferRequest(null, id, BigDecimal("2.73"), Currency.Eur)) } }
+        }
+        val keptByDestroy = d.takeCancelled()
+        assertEq(keptByDestroy.size, 1, "kept after destroy: $keptByDestroy")
+        assertEq(keptByDestroy[0].fingerprint?.amount?.compareTo(BigDecimal("2.73")), 0, "fingerprint amount")
     }
 
     test("100 concurrent coroutines on one client") {
