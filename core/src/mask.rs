@@ -657,15 +657,10 @@ fn mask_keyed(text: &str, depth: usize) -> String {
         let is_key = matches!(b.get(after), Some(b':' | b'='));
         if is_key && (is_secret_key(&key) || (is_value_key(&key) && pair_names_secret(b, text, i)))
         {
-            if (c == b'"' || c == b'\'') && depth < MAX_DEPTH && key.len() > 2 {
+            if c == b'"' || c == b'\'' {
                 // The key's own text may hold JSON that names a secret before the name that
                 // ends it (`'{"cvv":{"value":"999"}}cvv': …`): it is masked as any string is.
-                let inner = mask_keyed(&key, depth + 1);
-                if inner != key {
-                    out.push_str(slice(text, copied..i));
-                    out.push_str(&serde_json::Value::String(inner).to_string());
-                    copied = end;
-                }
+                mask_inside(text, (i, end), &key, depth, &mut out, &mut copied);
             }
             let vstart = skip_ws(b, past_separator(b, after));
             if is_quoted_secret_key(b, text, vstart) {
@@ -704,20 +699,37 @@ fn mask_keyed(text: &str, depth: usize) -> String {
             i = vend.max(end);
             continue;
         }
-        if (c == b'"' || c == b'\'') && depth < MAX_DEPTH && key.len() > 2 {
+        if c == b'"' || c == b'\'' {
             // A string (a value, or a key that is not a secret's): it may hold escaped JSON or
             // `key=value` text of its own.
-            let inner = mask_keyed(&key, depth + 1);
-            if inner != key {
-                out.push_str(slice(text, copied..i));
-                out.push_str(&serde_json::Value::String(inner).to_string());
-                copied = end;
-            }
+            mask_inside(text, (i, end), &key, depth, &mut out, &mut copied);
         }
         i = end;
     }
     out.push_str(slice(text, copied..));
     out
+}
+
+/// Masks the text of the quoted string at `start..end` of `text` (`inner`, its unescaped
+/// text) as a text of its own, one level deeper, and writes it over the string in `out` when
+/// it changed (`copied`: how much of `text` is in `out`).
+fn mask_inside(
+    text: &str,
+    (start, end): (usize, usize),
+    inner: &str,
+    depth: usize,
+    out: &mut String,
+    copied: &mut usize,
+) {
+    if depth >= MAX_DEPTH || inner.len() <= 2 {
+        return;
+    }
+    let masked = mask_keyed(inner, depth + 1);
+    if masked != inner {
+        out.push_str(slice(text, *copied..start));
+        out.push_str(&serde_json::Value::String(masked).to_string());
+        *copied = end;
+    }
 }
 
 /// Normalised names of the member that names a field in a name/value pair
