@@ -182,10 +182,13 @@ def patch(path, pattern, body, what):
     text, count = re.subn(pattern, lambda m: m.group(1) + body, text, flags=re.S)
     if count != 1:
         sys.exit(f"generate.sh: expected one P100Error {what} in {path}, found {count}")
-    return text
-
-def write(path, text):
     open(path, "w", encoding="utf-8").write(text)
+
+def require_cases(path, case):
+    text = open(path, encoding="utf-8").read()
+    for k in kinds:
+        if not re.search(case(k), text):
+            sys.exit(f"generate.sh: no P100Error case for the error kind {k!r} in {path}")
 
 bound = ", ".join(fields)
 labelled = ", ".join(f"{f}: {f}" for f in fields)
@@ -194,20 +197,15 @@ swift_cases = "".join(
     f"        return P100ErrorDetails(kind: .{lower_camel(k)}, {labelled})\n"
     for k in kinds
 )
-text = open(swift_path, encoding="utf-8").read()
-for k in kinds:
-    if not re.search(rf"\n    case {upper_camel(k)}\(", text):
-        sys.exit(f"generate.sh: no P100Error case for the error kind {k!r} in {swift_path}")
-write(swift_path, text)
-text = patch(
+require_cases(swift_path, lambda k: rf"\n    case {upper_camel(k)}\(")
+patch(
     swift_path,
     r"(public func details\(\) -> P100ErrorDetails  \{\n)    return try!  FfiConverterTypeP100ErrorDetails_lift\(.*?\n\}\)\n(?=\})",
     "    // The case's fields, read without a call into Rust (generate.sh).\n    switch self {\n"
     + swift_cases + "    }\n",
     "details()",
 )
-write(swift_path, text)
-text = patch(
+patch(
     swift_path,
     r"(public var description: String \{\n)    return try!  FfiConverterString\.lift\(\n        try! rustCall\(\) \{\n"
     r"        uniffiCallStatus in\n    uniffi_p100_fn_method_p100error_uniffi_trait_display\(.*?\n\}\n    \)\n(?=\})",
@@ -216,17 +214,13 @@ text = patch(
     "    return errorMessage(reason: d.reason, code: d.code, status: d.status, requestId: d.requestId)\n",
     "description",
 )
-write(swift_path, text)
 
 kotlin_cases = "".join(
     f"            is {upper_camel(k)} -> P100ErrorDetails(ErrorKind.{k.upper()}, {bound})\n"
     for k in kinds
 )
-text = open(kotlin_path, encoding="utf-8").read()
-for k in kinds:
-    if not re.search(rf"\n    class {upper_camel(k)}\(", text):
-        sys.exit(f"generate.sh: no P100Exception case for the error kind {k!r} in {kotlin_path}")
-text = patch(
+require_cases(kotlin_path, lambda k: rf"\n    class {upper_camel(k)}\(")
+patch(
     kotlin_path,
     r"(fun `details`\(\): P100ErrorDetails \{\n)            return FfiConverterTypeP100ErrorDetails\.lift\(\n"
     r"    uniffiRustCall\(\) \{ _status ->\n    UniffiLib\.uniffi_p100_fn_method_p100error_details\(.*?\n\}\n    \)\n(?=    \})",
@@ -234,8 +228,7 @@ text = patch(
     + kotlin_cases + "        }\n",
     "details()",
 )
-write(kotlin_path, text)
-text = patch(
+patch(
     kotlin_path,
     r"(override fun toString\(\): String \{\n)        return FfiConverterString\.lift\(\n"
     r"    uniffiRustCall\(\) \{ _status ->\n    UniffiLib\.uniffi_p100_fn_method_p100error_uniffi_trait_display\(.*?\n\}\n    \)\n(?=    \})",
@@ -244,7 +237,6 @@ text = patch(
     "        return errorMessage(d.reason, d.code, d.status, d.requestId)\n",
     "toString()",
 )
-write(kotlin_path, text)
 PYEOF
 
 # Kotlin: `Client(…).use { withTimeout { … } }` closes the client before the `catch` outside it

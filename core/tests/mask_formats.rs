@@ -382,19 +382,39 @@ fn json_in_an_html_page_and_sql_key_messages_are_masked() {
 #[test]
 fn the_diff_reviews_cases_ids_ibans_and_indexed_paths() {
     // Short names of secrets match only as the whole key: these are ids.
-    for key in ["transferIdNo", "orderIdNo", "invoiceDocNo", "cardDocumentNo"] {
+    for key in [
+        "transferIdNo",
+        "orderIdNo",
+        "invoiceDocNo",
+        "cardDocumentNo",
+    ] {
         let text = format!(r#"{{"{key}":"tr_8c1f","amount":"10.00"}}"#);
         assert_eq!(mask_secrets(&text), text);
     }
-    hidden(r#"{"id_no":"AB1234567","passport_no":"XY7654321"}"#, &["AB1234567", "XY7654321"]);
+    hidden(
+        r#"{"id_no":"AB1234567","passport_no":"XY7654321"}"#,
+        &["AB1234567", "XY7654321"],
+    );
     // An IBAN written in groups is an account, never a card number (one or two spaces).
-    for iban in ["DE62 3704 0044 0532 0130 01", "DE62  3704  0044  0532  0130  01"] {
+    for iban in [
+        "DE62 3704 0044 0532 0130 01",
+        "DE62  3704  0044  0532  0130  01",
+    ] {
         let text = format!(r#"{{"iban":"x","message":"IBAN {iban} refused"}}"#);
         assert_eq!(mask_secrets(&text), text);
     }
     // A card after it is still masked.
-    hidden("DE62 3704 0044 0532 0130 01 card 4111 1111 1111 1111", &["4111 1111 1111"]);
+    hidden(
+        "DE62 3704 0044 0532 0130 01 card 4111 1111 1111 1111",
+        &["4111 1111 1111"],
+    );
     // A path with an index in it still names the field.
-    hidden(r#"{"loc":["body","cards",0,"cvv"],"input":"987","msg":"bad"}"#, &["987"]);
-    hidden(r#"{"path":["cards",12,"pin"],"received":"5813"}"#, &["5813"]);
+    hidden(
+        r#"{"loc":["body","cards",0,"cvv"],"input":"987","msg":"bad"}"#,
+        &["987"],
+    );
+    hidden(
+        r#"{"path":["cards",12,"pin"],"received":"5813"}"#,
+        &["5813"],
+    );
 }
