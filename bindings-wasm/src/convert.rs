@@ -56,8 +56,8 @@ fn json_at(v: &JsValue, path: &str, depth: usize) -> Result<Value, (String, &'st
     if let Some(b) = v.as_bool() {
         return Ok(Value::Bool(b));
     }
-    if let Some(s) = v.as_string() {
-        return Ok(Value::String(s));
+    if let Some(s) = js_string(v) {
+        return s.map(Value::String).map_err(|why| (path.to_string(), why));
     }
     if let Some(n) = v.as_f64() {
         let not_finite = (
@@ -91,8 +91,17 @@ fn json_at(v: &JsValue, path: &str, depth: usize) -> Result<Value, (String, &'st
         let converted = f.call0(v).map_err(|_| not_data.clone())?;
         return json_at(&converted, path, depth + 1);
     }
+    // A getter or a Proxy trap of the caller's that throws is bad input, caught here: the
+    // exception no longer runs through the module (which then reported the call as perhaps
+    // sent, outcome unknown, with the caller's error text).
+    let unreadable = || {
+        (
+            path.to_string(),
+            "could not be read: one of its getters (or a Proxy trap) threw; nothing was sent",
+        )
+    };
     if js_sys::Array::is_array(v) {
-        let items = js_sys::Array::from(v);
+        let items = array_from(v).map_err(|_| unreadable())?;
         let mut out = Vec::with_capacity(items.length() as usize);
         for (i, item) in items.iter().enumerate() {
             out.push(json_at(&item, &at(&format!("[{i}]")), depth + 1)?);
@@ -100,7 +109,7 @@ fn json_at(v: &JsValue, path: &str, depth: usize) -> Result<Value, (String, &'st
         return Ok(Value::Array(out));
     }
     let mut out = serde_json::Map::new();
-    for entry in js_sys::Object::entries(v.unchecked_ref()).iter() {
+    for entry in object_entries(v).map_err(|_| unreadable())?.iter() {
         let entry = js_sys::Array::from(&entry);
         let (key, value) = (entry.get(0).as_string().unwrap_or_default(), entry.get(1));
         // An `undefined` member is absent, as `JSON.stringify` leaves it out.
@@ -167,6 +176,17 @@ fn hide_secrets(value: &JsValue, depth: u32) {
     }
 }
 
+#[wasm_bindgen]
+extern "C" {
+    /// `Object.entries`, whose getters (or a Proxy's traps) may throw: caught.
+    #[wasm_bindgen(js_namespace = Object, js_name = entries, catch)]
+    fn object_entries(object: &JsValue) -> Result<js_sys::Array, JsValue>;
+
+    /// `Array.from`, whose getters (or a Proxy's traps) may throw: caught.
+    #[wasm_bindgen(js_namespace = Array, js_name = from, catch)]
+    fn array_from(items: &JsValue) -> Result<js_sys::Array, JsValue>;
+}
+
 #[wasm_bindgen(module = "/js/secret.cjs")]
 extern "C" {
     /// Makes `object[key]` (= `value`) a non-enumerable getter (`js/secret.cjs`): readable,
@@ -205,7 +225,21 @@ pub fn exact_json(text: &str) -> Result<JsValue, JsValue> {
 
 /// A text argument (ids): must be a JS string.
 pub(crate) fn text(value: &JsValue, field: &str) -> Result<String, Error> {
-    value
-        .as_string()
-        .ok_or_else(|| Error::validation(field, "must be a string"))
+    match js_string(value) {
+        Some(text) => text.map_err(|why| Error::validation(field, why)),
+        None => Err(Error::validation(field, "must be a string")),
+    }
+}
+
+/// A JS string as Rust text; `None` for anything else. A string holding a lone UTF-16
+/// surrogate (a text cut in the middle of an emoji) is refused: `as_string` would replace it
+/// with U+FFFD and send another text than the caller's (outside review, stop 40: a wallet
+/// address was sent changed).
+pub(crate) fn js_string(value: &JsValue) -> Option<Result<String, &'static str>> {
+    let s = value.dyn_ref::<js_sys::JsString>()?;
+    Some(if s.is_valid_utf16() {
+        Ok(String::from(s))
+    } else {
+        Err("is not valid Unicode: it holds a lone UTF-16 surrogate (a text cut in the middle of an emoji?); nothing was sent")
+    })
 }

@@ -39,10 +39,8 @@ fn split_files(value: JsValue) -> Result<(JsValue, Vec<FileUpload>), Error> {
     let mut out = Vec::with_capacity(files.length() as usize);
     for (i, f) in files.iter().enumerate() {
         let field = format!("files[{i}]");
-        let name = Reflect::get(&f, &JsValue::from_str("fileName"))
-            .ok()
-            .and_then(|v| v.as_string())
-            .ok_or_else(|| Error::validation(format!("{field}.fileName"), "must be a string"))?;
+        let name = Reflect::get(&f, &JsValue::from_str("fileName")).unwrap_or_default();
+        let name = crate::convert::text(&name, &format!("{field}.fileName"))?;
         let data = Reflect::get(&f, &JsValue::from_str("data"))
             .ok()
             .and_then(|v| v.dyn_into::<Uint8Array>().ok())
