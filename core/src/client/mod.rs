@@ -23,6 +23,7 @@ pub use config::{
     Environment, RequestOptions, RetryPolicy, MAX_DURATION, MAX_RETRIES, MAX_RETRY_AFTER,
     PRODUCTION_URL, STAGING_URL,
 };
+pub(crate) use exec::now_unix_ms;
 pub use exec::{
     build_http_request, decode, describe_serde_error, error_from_response, error_from_transport,
     parse_retry_after, retry_delay, Prepared,

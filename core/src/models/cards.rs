@@ -152,7 +152,7 @@ impl Validate for CardRef {
     fn validate(&self) -> crate::Result<()> {
         validate::all([
             validate::external_user_id("externalUserId", &self.external_user_id),
-            validate::non_empty("cardId", &self.card_id),
+            validate::external_user_id("cardId", &self.card_id),
         ])
     }
 }
@@ -174,7 +174,7 @@ impl Validate for UpdatePinRequest {
     fn validate(&self) -> crate::Result<()> {
         validate::all([
             validate::external_user_id("externalUserId", &self.external_user_id),
-            validate::non_empty("cardId", &self.card_id),
+            validate::external_user_id("cardId", &self.card_id),
             validate::pin("pin", &self.pin),
         ])
     }
@@ -250,18 +250,41 @@ model! {
 impl Validate for UpdateCardLimitsRequest {
     fn validate(&self) -> crate::Result<()> {
         let limit = |field: &'static str, v: &Option<Amount>| {
-            check_opt(v.as_ref(), |a| validate::non_negative_amount(field, a))
+            check_opt(v.as_ref(), |a| validate::card_limit(field, a))
         };
         validate::all([
             validate::external_user_id("externalUserId", &self.external_user_id),
-            validate::non_empty("cardId", &self.card_id),
+            validate::external_user_id("cardId", &self.card_id),
             limit("monthlyTrxAll", &self.monthly_trx_all),
             limit("dailyTrxAll", &self.daily_trx_all),
             limit("monthlyTrxAtm", &self.monthly_trx_atm),
             limit("dailyTrxAtm", &self.daily_trx_atm),
             limit("monthlyTrxEcom", &self.monthly_trx_ecom),
             limit("dailyTrxEcom", &self.daily_trx_ecom),
+            self.any_limit(),
         ])
+    }
+}
+
+impl UpdateCardLimitsRequest {
+    /// An update that sets no limit changes nothing: refused rather than sent.
+    fn any_limit(&self) -> crate::Result<()> {
+        let limits = [
+            &self.monthly_trx_all,
+            &self.daily_trx_all,
+            &self.monthly_trx_atm,
+            &self.daily_trx_atm,
+            &self.monthly_trx_ecom,
+            &self.daily_trx_ecom,
+        ];
+        if limits.iter().all(|l| l.is_none()) {
+            return Err(crate::Error::validation(
+                "limits",
+                "set at least one limit (monthlyTrxAll, dailyTrxAll, monthlyTrxAtm, dailyTrxAtm, \
+                 monthlyTrxEcom, dailyTrxEcom)",
+            ));
+        }
+        Ok(())
     }
 }
 

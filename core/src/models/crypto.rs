@@ -104,7 +104,7 @@ fn check_withdrawal(
     validate::all([
         validate::crypto_currency("currency", currency),
         validate::amount("amount", amount, currency),
-        validate::non_empty("walletAddress", wallet_address),
+        validate::wallet_address("walletAddress", wallet_address),
         check_opt(network, |n| validate::network("network", currency, n)),
         check_opt(memo, |m| validate::non_empty("memo", m)),
         validate::non_empty("name", name),
@@ -407,7 +407,7 @@ impl Validate for TravelRuleUpdateRequest {
                 ReceiverType::WIRE_VALUES,
             ),
             check_opt(self.wallet_address.as_deref(), |v| {
-                validate::non_empty("walletAddress", v)
+                validate::wallet_address("walletAddress", v)
             }),
             check_opt(self.first_name.as_deref(), |v| {
                 validate::non_empty("firstName", v)

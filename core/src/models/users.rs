@@ -136,7 +136,7 @@ impl Validate for CreateUserRequest {
                 validate::country("birthCountry", v)
             }),
             check_opt(self.birth_date.as_ref(), |v| {
-                validate::date("birthDate", v.expose())
+                validate::birth_date("birthDate", v.expose())
             }),
             check_opt(self.user_identification_number.as_ref(), |v| {
                 validate::non_empty("userIdentificationNumber", v.expose())
@@ -242,7 +242,7 @@ impl Validate for CreateUserWithoutKycRequest {
                 validate::country("birthCountry", v)
             }),
             check_opt(self.birth_date.as_ref(), |v| {
-                validate::date("birthDate", v.expose())
+                validate::birth_date("birthDate", v.expose())
             }),
         ])
     }

@@ -105,6 +105,19 @@ pub fn non_negative_amount(field: &str, value: &Amount) -> Result<()> {
     Ok(())
 }
 
+/// Checks a card limit: zero or more (zero blocks), in the card's currency, euro: at most 2
+/// decimal places.
+pub fn card_limit(field: &str, value: &Amount) -> Result<()> {
+    non_negative_amount(field, value)?;
+    if value.significant_scale() > 2 {
+        return Err(Error::validation(
+            field,
+            "must have at most 2 decimal places (card limits are in euro)",
+        ));
+    }
+    Ok(())
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -71,6 +71,23 @@ pub fn date(field: &str, value: &str) -> Result<()> {
     Ok(())
 }
 
+/// Checks a date of birth: a date as [`date`] checks it, not in the future (UTC) and not before
+/// 1900-01-01.
+pub fn birth_date(field: &str, value: &str) -> Result<()> {
+    date(field, value)?;
+    let born = NaiveDate::parse_from_str(value, "%Y-%m-%d")
+        .map_err(|_| Error::validation(field, "must be a date written YYYY-MM-DD"))?;
+    let today = chrono::DateTime::from_timestamp_millis(crate::client::now_unix_ms())
+        .map(|now| now.date_naive());
+    if today.is_some_and(|today| born > today) {
+        return Err(Error::validation(field, "must not be in the future"));
+    }
+    if born < NaiveDate::from_ymd_opt(1900, 1, 1).unwrap_or(NaiveDate::MIN) {
+        return Err(Error::validation(field, "must be 1900-01-01 or later"));
+    }
+    Ok(())
+}
+
 /// The electronic form of an IBAN, the one [`iban()`] checks and the one sent: without spaces.
 pub fn iban_compact(value: &str) -> String {
     value.chars().filter(|c| *c != ' ').collect()

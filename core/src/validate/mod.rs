@@ -33,16 +33,16 @@ mod sepa;
 mod text;
 
 pub use amounts::{
-    amount, crypto_currency, currency, network, non_negative_amount, positive_amount,
+    amount, card_limit, crypto_currency, currency, network, non_negative_amount, positive_amount,
 };
-pub use codes::{country, date, iban, iban_compact, month_year, MONTHS, YEARS};
+pub use codes::{birth_date, country, date, iban, iban_compact, month_year, MONTHS, YEARS};
 pub use files::{
     kyc_files, poa_files, sniff, FileKind, MAX_KYC_FILES, MAX_POA_FILES, MAX_UPLOAD_BYTES,
 };
 pub use sepa::{filled_pattern, sepa_receiver};
 pub use text::{
-    card_label, email, external_user_id, length, non_empty, phone, pin, CARD_LABEL_CHARS,
-    PIN_PATTERN,
+    card_label, email, external_user_id, length, non_empty, phone, pin, wallet_address,
+    CARD_LABEL_CHARS, PIN_PATTERN,
 };
 
 use crate::Result;

@@ -71,6 +71,31 @@ pub fn external_user_id(field: &str, value: &str) -> Result<()> {
     Ok(())
 }
 
+/// Longest wallet address accepted (the longest in use, bech32, are under 100).
+const MAX_WALLET_ADDRESS_CHARS: usize = 128;
+
+/// Checks a wallet address, where money goes: not empty, at most 128 characters, and only
+/// visible ASCII (no spaces, line breaks, control or right-to-left characters, no full-width
+/// digits): every chain's addresses are written so, and a stray character sends the money
+/// elsewhere or nowhere. The address itself is the chain's to check.
+pub fn wallet_address(field: &str, value: &str) -> Result<()> {
+    non_empty(field, value)?;
+    if value.chars().count() > MAX_WALLET_ADDRESS_CHARS {
+        return Err(Error::validation(
+            field,
+            format!("must be at most {MAX_WALLET_ADDRESS_CHARS} characters long"),
+        ));
+    }
+    if !value.chars().all(|c| c.is_ascii_graphic()) {
+        return Err(Error::validation(
+            field,
+            "must be a wallet address of visible ASCII characters only (no spaces, line \
+             breaks, control characters or non-ASCII letters and digits)",
+        ));
+    }
+    Ok(())
+}
+
 /// Checks an e-mail address (`name@example.com`).
 ///
 /// Uses the RFC 5322 parser of the `email_address` crate, restricted to what a person's address
