@@ -89,13 +89,9 @@ pub fn to_json(value: &Bound<'_, PyAny>, path: &str, depth: usize, keys: Keys) -
             .ok_or_else(|| validation(py, field, p100::input::FLOAT_FOR_MONEY));
     }
     if let Ok(s) = value.cast::<PyString>() {
-        let text = s.to_cow().map_err(|_| {
-            validation(
-                py,
-                field,
-                "is not text that can be sent (it holds a lone surrogate, e.g. \\ud800)",
-            )
-        })?;
+        let text = s
+            .to_cow()
+            .map_err(|_| validation(py, field, p100::input::NOT_UNICODE))?;
         return Ok(Value::String(text.into_owned()));
     }
     if value.is_instance(p100::bindings::python::decimal_type(py)?)? {
@@ -305,6 +301,22 @@ pub fn read_fields<'py>(
     expected: &str,
 ) -> PyResult<Value> {
     collect(fields, kwargs, None, expected)
+}
+
+/// An id argument (`transfer_id`…), named `field` (its wire name) in errors: `None` is empty
+/// text (which the core refuses naming the id); anything but a `str`, or a `str` holding a lone
+/// surrogate, is a `ValidationError` naming it, as in every language (it was a `TypeError` or a
+/// `UnicodeEncodeError`: no `P100Error`, no outcome).
+pub fn id(py: Python<'_>, value: Option<&Bound<'_, PyAny>>, field: &str) -> PyResult<String> {
+    let Some(value) = value.filter(|v| !v.is_none()) else {
+        return Ok(String::new());
+    };
+    let text = value
+        .cast::<PyString>()
+        .map_err(|_| validation(py, field, p100::input::ID_NOT_TEXT))?;
+    text.to_cow()
+        .map(|t| t.into_owned())
+        .map_err(|_| validation(py, field, p100::input::NOT_UNICODE))
 }
 
 /// The request of type `T` from a call's fields and keyword arguments, decoded by the core.

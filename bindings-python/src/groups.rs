@@ -37,8 +37,8 @@ macro_rules! py_groups {
         pub mod blocking {
             use super::*;
             $(
-                py_groups!(@munch (block_named $group $Group [$($gdoc)*] [$($wid $wlabel)?]) []
-                    $( [$($doc)+] $op $shape ($($($id)+)?) $($in)?; )+
+                py_groups!(@munch (block_named $group $Group [$($gdoc)*] [$($wid $widw $wlabel)?]) []
+                    $( [$($doc)+] $op $shape ($($($id $idw)+)?) $($in)?; )+
                 );
             )+
         }
@@ -47,8 +47,8 @@ macro_rules! py_groups {
         pub mod aio {
             use super::*;
             $(
-                py_groups!(@munch (spawn_named $group $Group [$($gdoc)*] [$($wid $wlabel)?]) []
-                    $( [$($doc)+] $op $shape ($($($id)+)?) $($in)?; )+
+                py_groups!(@munch (spawn_named $group $Group [$($gdoc)*] [$($wid $widw $wlabel)?]) []
+                    $( [$($doc)+] $op $shape ($($($id $idw)+)?) $($in)?; )+
                 );
             )+
         }
@@ -69,13 +69,13 @@ macro_rules! py_groups {
     //
     // Operations without a request: the ids (if any) are positional `str`s.
     (@munch ($run:ident $group:ident $($hdr:tt)*) [$($done:tt)*]
-        [$($doc:literal)+] $op:ident $shape:ident ($($id:ident)*); $($ops:tt)*
+        [$($doc:literal)+] $op:ident $shape:ident ($($id:ident $idw:literal)*); $($ops:tt)*
     ) => {
         py_groups!(@munch ($run $group $($hdr)*) [$($done)*
             $(#[doc = $doc])+
             #[pyo3(signature = ($($id),*))]
-            fn $op(&self, py: Python<'_> $(, $id: Option<String>)*) -> PyResult<Py<PyAny>> {
-                $(let $id = $id.unwrap_or_default();)*
+            fn $op(&self, py: Python<'_> $(, $id: Option<&Bound<'_, PyAny>>)*) -> PyResult<Py<PyAny>> {
+                $(let $id = convert::id(py, $id, $idw)?;)*
                 let c = self.core.client(py)?;
                 let keep = Keep::of(&c, concat!(stringify!($group), ".", stringify!($op)));
                 $run(py, kept(async move { c.$group().$op($(&$id),*).await }, keep), concat!(stringify!($group), ".", stringify!($op)))
@@ -107,7 +107,7 @@ macro_rules! py_groups {
 
     // Operations with a request (query or body), after the ids if any.
     (@munch ($run:ident $group:ident $($hdr:tt)*) [$($done:tt)*]
-        [$($doc:literal)+] $op:ident $shape:ident ($($id:ident)*) $in:ident; $($ops:tt)*
+        [$($doc:literal)+] $op:ident $shape:ident ($($id:ident $idw:literal)*) $in:ident; $($ops:tt)*
     ) => {
         py_groups!(@munch ($run $group $($hdr)*) [$($done)*
             $(#[doc = $doc])+
@@ -115,11 +115,11 @@ macro_rules! py_groups {
             fn $op(
                 &self,
                 py: Python<'_>,
-                $($id: Option<String>,)*
+                $($id: Option<&Bound<'_, PyAny>>,)*
                 fields: Option<&Bound<'_, PyAny>>,
                 kwargs: Option<&Bound<'_, PyDict>>,
             ) -> PyResult<Py<PyAny>> {
-                $(let $id = $id.unwrap_or_default();)*
+                $(let $id = convert::id(py, $id, $idw)?;)*
                 let request: $in = convert::request(py, fields, kwargs)?;
                 let c = self.core.client(py)?;
                 let keep = Keep::of(&c, concat!(stringify!($group), ".", stringify!($op)));
@@ -130,7 +130,7 @@ macro_rules! py_groups {
 
     // Every operation done: the class.
     (@munch (
-        $run:ident $group:ident $Group:ident [$($gdoc:literal)*] [$($wid:ident $wlabel:literal)?]
+        $run:ident $group:ident $Group:ident [$($gdoc:literal)*] [$($wid:ident $widw:literal $wlabel:literal)?]
     ) [$($done:tt)*]) => {
         $(#[doc = $gdoc])*
         #[pyclass(frozen, module = "p100")]
@@ -154,12 +154,12 @@ macro_rules! py_groups {
                 fn wait_for(
                     &self,
                     py: Python<'_>,
-                    $wid: Option<String>,
+                    $wid: Option<&Bound<'_, PyAny>>,
                     timeout: Option<f64>,
                     interval: Option<f64>,
                     max_interval: Option<f64>,
                 ) -> PyResult<Py<PyAny>> {
-                    let $wid = $wid.unwrap_or_default();
+                    let $wid = convert::id(py, $wid, $widw)?;
                     let settings = WaitSettings { timeout, interval, max_interval };
                     let options = settings.options_for(Unit::Seconds, &$wid).map_err(|e| to_pyerr(py, &e))?;
                     let c = self.core.client(py)?;

@@ -227,7 +227,7 @@ pub fn exact_json(text: &str) -> Result<JsValue, JsValue> {
 pub(crate) fn text(value: &JsValue, field: &str) -> Result<String, Error> {
     match js_string(value) {
         Some(text) => text.map_err(|why| Error::validation(field, why)),
-        None => Err(Error::validation(field, "must be a string")),
+        None => Err(Error::validation(field, p100::input::ID_NOT_TEXT)),
     }
 }
 
@@ -240,6 +240,6 @@ pub(crate) fn js_string(value: &JsValue) -> Option<Result<String, &'static str>>
     Some(if s.is_valid_utf16() {
         Ok(String::from(s))
     } else {
-        Err("is not valid Unicode: it holds a lone UTF-16 surrogate (a text cut in the middle of an emoji?); nothing was sent")
+        Err(p100::input::NOT_UNICODE)
     })
 }

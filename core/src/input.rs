@@ -201,6 +201,15 @@ pub fn inexact_numbers_as_text(value: &Value) -> Value {
     }
 }
 
+/// The message of a host text that is not valid Unicode: a lone UTF-16 surrogate (JS, Python,
+/// Kotlin strings can hold one). Refused rather than replaced (U+FFFD), which would send another
+/// text than the caller's: a changed wallet address or IBAN.
+pub const NOT_UNICODE: &str = "is not valid Unicode: it holds a lone UTF-16 surrogate (a text \
+    cut in the middle of an emoji?); nothing was sent";
+
+/// The message of an id argument that is not text.
+pub const ID_NOT_TEXT: &str = "must be a string (an id)";
+
 /// The message of a fractional number given for an amount.
 pub const FLOAT_FOR_MONEY: &str =
     "must be a decimal string such as \"10.50\", not a floating-point \

@@ -1,0 +1,52 @@
+"""Outside review (stop 40) of bad input: an id argument that is not text, or that holds a lone
+surrogate, raised a raw `TypeError` / `UnicodeEncodeError` (no kind, field or outcome), where
+every other language gives a `ValidationError` naming the id. Nothing is sent either way."""
+
+from __future__ import annotations
+
+import asyncio
+from typing import Any
+
+import pytest
+
+import p100
+from p100.testing import Sandbox
+
+
+@pytest.mark.parametrize(
+    ("call", "field"),
+    [
+        (lambda c, v: c.sepa.details(v), "transferId"),
+        (lambda c, v: c.users.balances(v), "externalUserId"),
+        (lambda c, v: c.cards.details("u-1", v), "cardId"),
+        (lambda c, v: c.crypto.wait_for(v, timeout=1), "withdrawalId"),
+    ],
+)
+@pytest.mark.parametrize("bad", [5, ["x"], b"id", "tr-\ud800"])
+def test_an_id_that_is_not_text_is_a_validation_error_naming_it(
+    call: Any, field: str, bad: Any
+) -> None:
+    with Sandbox() as sb, sb.client(max_retries=0) as c:
+        before = dict(sb.ops())
+        with pytest.raises(p100.ValidationError) as info:
+            call(c, bad)
+        e = info.value
+        assert e.field == field, repr(e)
+        assert e.outcome == "not_sent"
+        assert "\ud800" not in str(e) and "tr-" not in str(e)
+        assert dict(sb.ops()) == before
+
+
+def test_the_async_client_refuses_them_alike() -> None:
+    with Sandbox() as sb:
+
+        async def main() -> p100.P100Error:
+            async with p100.AsyncClient(sb.api_key, sb.url, max_retries=0) as c:
+                try:
+                    await c.sepa.details(5)  # type: ignore[arg-type]
+                except p100.P100Error as e:
+                    return e
+            raise AssertionError("not refused")
+
+        e = asyncio.run(main())
+        assert isinstance(e, p100.ValidationError) and e.field == "transferId", repr(e)
