@@ -663,6 +663,22 @@ pub fn spec(vectors: &[(String, String)]) -> Result<Value, String> {
             pin.insert("pattern".into(), json!(crate::validate::PIN_PATTERN));
         }
     }
+    // A wallet address (`validate::wallet_address`): where money goes, visible ASCII only.
+    for name in [
+        "PartnerCryptoWithdrawalRequest",
+        "UserCryptoWithdrawalRequest",
+        "TravelRuleUpdateRequest",
+    ] {
+        if let Some(Value::Object(address)) = schemas
+            .get_mut(name)
+            .and_then(|s| s.pointer_mut("/properties/walletAddress"))
+        {
+            address.insert(
+                "pattern".into(),
+                json!(crate::validate::WALLET_ADDRESS_PATTERN),
+            );
+        }
+    }
     // The SEPA receiver rule (`validate::sepa_receiver`): names for `NATURAL`, the company for
     // `LEGAL`, neither without a receiver type (a null is a field left out).
     let named = json!({"type": "string", "pattern": crate::validate::filled_pattern()});

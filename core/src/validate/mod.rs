@@ -42,7 +42,7 @@ pub use files::{
 pub use sepa::{filled_pattern, sepa_receiver};
 pub use text::{
     card_label, email, external_user_id, length, non_empty, phone, pin, wallet_address,
-    CARD_LABEL_CHARS, PIN_PATTERN,
+    CARD_LABEL_CHARS, PIN_PATTERN, WALLET_ADDRESS_PATTERN,
 };
 
 use crate::Result;

@@ -73,6 +73,9 @@ pub fn external_user_id(field: &str, value: &str) -> Result<()> {
 
 /// Longest wallet address accepted (the longest in use, bech32, are under 100).
 const MAX_WALLET_ADDRESS_CHARS: usize = 128;
+/// A wallet address as a pattern (the OpenAPI description's; a test keeps it equal to
+/// [`wallet_address`]'s rule): 1 to 128 visible ASCII characters.
+pub const WALLET_ADDRESS_PATTERN: &str = "^[!-~]{1,128}$";
 
 /// Checks a wallet address, where money goes: not empty, at most 128 characters, and only
 /// visible ASCII (no spaces, line breaks, control or right-to-left characters, no full-width
@@ -169,6 +172,21 @@ pub fn pin(field: &str, value: &SecretString) -> Result<()> {
 
 #[cfg(test)]
 mod tests {
+
+    #[test]
+    fn the_wallet_address_pattern_is_the_rule() {
+        assert_eq!(
+            super::WALLET_ADDRESS_PATTERN,
+            format!("^[!-~]{{1,{}}}$", super::MAX_WALLET_ADDRESS_CHARS)
+        );
+        // `!`..`~` is what `is_ascii_graphic` takes.
+        let graphic: Vec<char> = (0u8..=127)
+            .map(char::from)
+            .filter(char::is_ascii_graphic)
+            .collect();
+        assert_eq!((graphic.first(), graphic.last()), (Some(&'!'), Some(&'~')));
+        assert_eq!(graphic.len(), usize::from(b'~' - b'!') + 1);
+    }
 
     #[test]
     fn the_pin_pattern_is_the_pin_rule() {
