@@ -1,7 +1,10 @@
 // Fixtures of the tests that start their own sandboxes (review_*.test.mjs): no environment
 // needed, unlike helpers.mjs.
+import { after } from "node:test";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
+
+import { Sandbox } from "../pkg/testing.mjs";
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "../..");
 
@@ -10,6 +13,22 @@ export const sandboxBinary =
   process.env.P100_SANDBOX_BINARY ||
   process.env.P100_SANDBOX_BIN ||
   path.join(process.env.CARGO_TARGET_DIR || path.join(root, "target"), "release", "p100-sandbox");
+
+/**
+ * A function that starts a sandbox of its own on 127.0.0.1 (`settleMs` 100) for each call; the
+ * file's `after` hook stops them all. Call it once at the top of a test file.
+ */
+export function sandboxStarter() {
+  const sandboxes = [];
+  after(async () => {
+    for (const s of sandboxes) await s.stop();
+  });
+  return async () => {
+    const sb = await Sandbox.start({ binary: sandboxBinary, settleMs: 100 });
+    sandboxes.push(sb);
+    return sb;
+  };
+}
 
 /**
  * Creates a KYC user living in Poland, has P100 verify them, adds the user verification and

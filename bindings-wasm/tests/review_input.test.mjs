@@ -1,24 +1,14 @@
 // Outside review (stop 40) of bad input in the npm package: each test shows a defect of the code
 // before it. Starts its own sandbox with p100/testing on 127.0.0.1 (see review_cancel.test.mjs).
-import { test, after } from "node:test";
+import { test } from "node:test";
 import assert from "node:assert/strict";
 
 import * as p100 from "../pkg/index.mjs";
-import { Sandbox } from "../pkg/testing.mjs";
-import { rejection, sandboxBinary } from "./fixtures.mjs";
+import { rejection, sandboxStarter } from "./fixtures.mjs";
 
 const { ValidationError } = p100;
 
-const sandboxes = [];
-after(async () => {
-  for (const s of sandboxes) await s.stop();
-});
-
-async function sandbox() {
-  const sb = await Sandbox.start({ binary: sandboxBinary, settleMs: 100 });
-  sandboxes.push(sb);
-  return sb;
-}
+const sandbox = sandboxStarter();
 
 const withdrawal = (walletAddress) => ({
   currency: "eth",
