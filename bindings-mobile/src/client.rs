@@ -201,7 +201,8 @@ async_export! {
         }
 
         /// The list of [`Client::take_cancelled`] as an object of its own, which outlives the
-        /// client and its connections: Kotlin's `close()` keeps it for `takeCancelled()`.
+        /// client and its connections: Kotlin's `destroy()` (which `close()` calls) keeps it
+        /// for `takeCancelled()`.
         pub fn cancelled_calls(&self) -> Arc<CancelledCalls> {
             Arc::new(CancelledCalls(self.inner.cancelled_calls()))
         }

@@ -313,7 +313,7 @@ pub fn id(py: Python<'_>, value: Option<&Bound<'_, PyAny>>, field: &str) -> PyRe
     };
     let text = value
         .cast::<PyString>()
-        .map_err(|_| validation(py, field, p100::input::ID_NOT_TEXT))?;
+        .map_err(|_| validation(py, field, p100::input::NOT_TEXT))?;
     text.to_cow()
         .map(|t| t.into_owned())
         .map_err(|_| validation(py, field, p100::input::NOT_UNICODE))

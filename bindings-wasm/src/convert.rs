@@ -223,11 +223,11 @@ pub fn exact_json(text: &str) -> Result<JsValue, JsValue> {
     json_output(&value).map_err(|e| crate::errors::to_js(&e))
 }
 
-/// A text argument (ids): must be a JS string.
+/// A text argument (ids, file names): must be a JS string.
 pub(crate) fn text(value: &JsValue, field: &str) -> Result<String, Error> {
     match js_string(value) {
         Some(text) => text.map_err(|why| Error::validation(field, why)),
-        None => Err(Error::validation(field, p100::input::ID_NOT_TEXT)),
+        None => Err(Error::validation(field, p100::input::NOT_TEXT)),
     }
 }
 

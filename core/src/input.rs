@@ -207,8 +207,8 @@ pub fn inexact_numbers_as_text(value: &Value) -> Value {
 pub const NOT_UNICODE: &str = "is not valid Unicode: it holds a lone UTF-16 surrogate (a text \
     cut in the middle of an emoji?); nothing was sent";
 
-/// The message of an id argument that is not text.
-pub const ID_NOT_TEXT: &str = "must be a string (an id)";
+/// The message of an argument that must be text and is not (an id, a file name).
+pub const NOT_TEXT: &str = "must be a string";
 
 /// The message of a fractional number given for an amount.
 pub const FLOAT_FOR_MONEY: &str =

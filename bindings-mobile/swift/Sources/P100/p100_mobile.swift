@@ -1076,7 +1076,8 @@ public protocol ClientProtocol: AnyObject, Sendable {
     
     /**
      * The list of [`Client::take_cancelled`] as an object of its own, which outlives the
-     * client and its connections: Kotlin's `close()` keeps it for `takeCancelled()`.
+     * client and its connections: Kotlin's `destroy()` (which `close()` calls) keeps it
+     * for `takeCancelled()`.
      */
     func cancelledCalls()  -> CancelledCalls
     
@@ -1294,7 +1295,8 @@ open func baseUrl() -> String  {
     
     /**
      * The list of [`Client::take_cancelled`] as an object of its own, which outlives the
-     * client and its connections: Kotlin's `close()` keeps it for `takeCancelled()`.
+     * client and its connections: Kotlin's `destroy()` (which `close()` calls) keeps it
+     * for `takeCancelled()`.
      */
 open func cancelledCalls() -> CancelledCalls  {
     return try!  FfiConverterTypeCancelledCalls_lift(try! rustCall() {
@@ -5379,7 +5381,7 @@ private let initializationResult: InitializationResult = {
     if (uniffi_p100_mobile_checksum_method_client_base_url() != 58642) {
         return InitializationResult.apiChecksumMismatch
     }
-    if (uniffi_p100_mobile_checksum_method_client_cancelled_calls() != 28909) {
+    if (uniffi_p100_mobile_checksum_method_client_cancelled_calls() != 14243) {
         return InitializationResult.apiChecksumMismatch
     }
     if (uniffi_p100_mobile_checksum_method_client_last_response() != 49057) {

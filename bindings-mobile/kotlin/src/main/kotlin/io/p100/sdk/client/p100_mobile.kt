@@ -1517,7 +1517,7 @@ private fun uniffiCheckApiChecksums(lib: IntegrityCheckingUniffiLib) {
     if ((lib.uniffi_p100_mobile_checksum_method_client_base_url() and 0xFFFF) != 58642) {
         throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
     }
-    if ((lib.uniffi_p100_mobile_checksum_method_client_cancelled_calls() and 0xFFFF) != 28909) {
+    if ((lib.uniffi_p100_mobile_checksum_method_client_cancelled_calls() and 0xFFFF) != 14243) {
         throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
     }
     if ((lib.uniffi_p100_mobile_checksum_method_client_last_response() and 0xFFFF) != 49057) {
@@ -3062,7 +3062,8 @@ public interface ClientInterface {
     
     /**
      * The list of [`Client::take_cancelled`] as an object of its own, which outlives the
-     * client and its connections: Kotlin's `close()` keeps it for `takeCancelled()`.
+     * client and its connections: Kotlin's `destroy()` (which `close()` calls) keeps it
+     * for `takeCancelled()`.
      */
     fun `cancelledCalls`(): CancelledCalls
     
@@ -3317,7 +3318,8 @@ open class Client: Disposable, AutoCloseable, ClientInterface
     
     /**
      * The list of [`Client::take_cancelled`] as an object of its own, which outlives the
-     * client and its connections: Kotlin's `close()` keeps it for `takeCancelled()`.
+     * client and its connections: Kotlin's `destroy()` (which `close()` calls) keeps it
+     * for `takeCancelled()`.
      */override fun `cancelledCalls`(): CancelledCalls {
             return FfiConverterTypeCancelledCalls.lift(
     callWithHandle {
