@@ -600,6 +600,11 @@ fn scan_value(b: &[u8], text: &str, start: usize) -> usize {
                 while matches!(b.get(next), Some(b' ' | b'\t')) {
                     next += 1;
                 }
+                if next > end {
+                    if let Some(params_end) = auth_params_end(b, text, next) {
+                        return params_end;
+                    }
+                }
                 if next > end && bare_end(b, next) > next {
                     return bare_end(b, next);
                 }
@@ -607,6 +612,48 @@ fn scan_value(b: &[u8], text: &str, start: usize) -> usize {
             end
         }
     }
+}
+
+/// The end of HTTP auth-params after a scheme (`Digest username="u", response="…"`: RFC 9110's
+/// comma-separated `name=value` list, a value a token or a quoted string), when `start` begins
+/// one. Each step moves forward: linear.
+fn auth_params_end(b: &[u8], text: &str, start: usize) -> Option<usize> {
+    let name_char = |c: &u8| c.is_ascii_alphanumeric() || matches!(c, b'-' | b'_');
+    let token_char = |c: &u8| c.is_ascii_graphic() && !matches!(c, b',' | b'"' | b';' | b'\\');
+    let past = |from: usize, ok: &dyn Fn(&u8) -> bool| {
+        (from..b.len())
+            .find(|&k| !b.get(k).is_some_and(ok))
+            .unwrap_or(b.len())
+    };
+    let mut i = start;
+    let mut end = None;
+    loop {
+        let name_end = past(i, &name_char);
+        if name_end == i || b.get(name_end) != Some(&b'=') {
+            break;
+        }
+        let v = name_end + 1;
+        let vend = match (b.get(v), b.get(v + 1)) {
+            (Some(b'"'), _) => scan_string(b, text, v).0,
+            // Inside a JSON string the quotes are escaped: `response=\"…\"`.
+            // Looked for within 1 KiB (linear time); none there: no value.
+            (Some(b'\\'), Some(b'"')) => b
+                .get(v + 2..b.len().min(v + 2 + 1024))
+                .and_then(|rest| rest.windows(2).position(|w| w == b"\\\""))
+                .map_or(v, |k| v + 2 + k + 2),
+            _ => past(v, &token_char),
+        };
+        if vend == v {
+            break;
+        }
+        end = Some(vend);
+        let j = past(vend, &|c| matches!(c, b' ' | b'\t'));
+        if b.get(j) != Some(&b',') {
+            break;
+        }
+        i = past(j + 1, &|c| matches!(c, b' ' | b'\t'));
+    }
+    end
 }
 
 /// Authorization schemes whose credentials follow after a space.
@@ -1129,7 +1176,12 @@ fn mask_loose(text: &str) -> String {
             while matches!(b.get(next), Some(b' ' | b'\t')) {
                 next += 1;
             }
-            if next > vend {
+            if let Some(params_end) = (next > vend)
+                .then(|| auth_params_end(b, text, next))
+                .flatten()
+            {
+                vend = params_end;
+            } else if next > vend {
                 match bare_value(b, text, next, b"\\") {
                     Ok(end) if end > next => vend = end,
                     // `Bearer 987pin=…`: the credentials end where the next key starts.

@@ -418,3 +418,27 @@ fn the_diff_reviews_cases_ids_ibans_and_indexed_paths() {
         &["5813"],
     );
 }
+
+#[test]
+fn digest_credentials_are_masked_whole() {
+    // The outside review (stop 40): only the scheme was masked, the response stayed.
+    let m = hidden(
+        r#"Authorization: Digest username="u", realm="p100", response="whsec_tok_abc123", nc=00000001"#,
+        &["whsec_tok_abc123", "00000001"],
+    );
+    assert!(m.starts_with("Authorization: "), "{m}");
+    hidden(
+        r#"{"echo":"Authorization: Digest username=\"u\", response=\"whsec_tok_abc123\"","cardId":"c-1"}"#,
+        &["whsec_tok_abc123"],
+    );
+    // Basic and Bearer as before; base64 padding is no parameter.
+    hidden(
+        "Authorization: Basic dXNlcjpwYXNzd29yZA== next",
+        &["dXNlcjpwYXNzd29yZA"],
+    );
+    let m = hidden(
+        "authorization: Bearer tok_987654321 cardId=c-2",
+        &["tok_987654321"],
+    );
+    assert!(m.contains("cardId=c-2"), "{m}");
+}
