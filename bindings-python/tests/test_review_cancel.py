@@ -275,6 +275,35 @@ def test_cancelling_a_finished_task_whose_result_was_taken_keeps_nothing(world: 
     assert world.ran() == 1
 
 
+def handed_tokens() -> int:
+    """The hand-over tokens alive (`p100._native.Handed`)."""
+    gc.collect()
+    return sum(1 for o in gc.get_objects() if type(o).__name__ == "Handed")
+
+
+@pytest.mark.parametrize("kind", ["process-then-drop", "malformed"])
+def test_an_error_that_reached_its_caller_lets_its_token_go_and_is_not_kept(
+    world: World, kind: str
+) -> None:
+    """The final read (stop 40): `run()` marks the hand-over token when it takes an error as well
+    as a result. Unmarked, the token stayed alive with the error (and, let go, would keep a call
+    whose caller had its error)."""
+    world.sb.control("POST", "/_sandbox/faults", {"kind": kind, "count": 1})
+    before = handed_tokens()
+    c = world.async_client()
+
+    async def main() -> str:
+        try:
+            await c.transfers.create(**transfer_kwargs(world, "6.08"))
+        except p100.P100Error as e:
+            return e.outcome
+        raise AssertionError("no error")
+
+    assert asyncio.run(main()) in ("unknown", "accepted")
+    assert handed_tokens() == before
+    assert c.take_cancelled() == []
+
+
 def test_cancelled_while_waiting_to_retry_after_a_429_sends_nothing_twice(world: World) -> None:
     """A 429 is not processed; the money call waits to retry it; cancelled during that wait:
     nothing ran, nothing is kept, and no retry leaves afterwards."""
