@@ -275,21 +275,12 @@ def test_cancelling_a_finished_task_whose_result_was_taken_keeps_nothing(world: 
     assert world.ran() == 1
 
 
-def handed_tokens() -> int:
-    """The hand-over tokens alive (`p100._native.Handed`)."""
-    gc.collect()
-    return sum(1 for o in gc.get_objects() if type(o).__name__ == "Handed")
-
-
 @pytest.mark.parametrize("kind", ["process-then-drop", "malformed"])
-def test_an_error_that_reached_its_caller_lets_its_token_go_and_is_not_kept(
-    world: World, kind: str
-) -> None:
+def test_an_error_that_reached_its_caller_is_not_also_kept(world: World, kind: str) -> None:
     """The final read (stop 40): `run()` marks the hand-over token when it takes an error as well
-    as a result. Unmarked, the token stayed alive with the error (and, let go, would keep a call
-    whose caller had its error)."""
+    as a result. Unmarked, the token, once let go, kept the call a second time: its caller had
+    the error, and `take_cancelled()` returned it too (to be reconciled twice)."""
     world.sb.control("POST", "/_sandbox/faults", {"kind": kind, "count": 1})
-    before = handed_tokens()
     c = world.async_client()
 
     async def main() -> str:
@@ -300,7 +291,7 @@ def test_an_error_that_reached_its_caller_lets_its_token_go_and_is_not_kept(
         raise AssertionError("no error")
 
     assert asyncio.run(main()) in ("unknown", "accepted")
-    assert handed_tokens() == before
+    gc.collect()  # the loop and the call's frames are gone: a token left unmarked acts now
     assert c.take_cancelled() == []
 
 
