@@ -15,7 +15,10 @@
 #      sandbox's start-up time (median, to the first answered request) are printed
 #   5. linters: stubs up to date, ruff (package, tests, scripts, examples and the repository's
 #      Python tool scripts: bench/, bindings-mobile/, docs/tools/, openapi/, sandbox/scripts/),
-#      mypy --strict (package, examples), stubtest
+#      mypy --strict (package, examples; the package also as Python 3.10, mypy's oldest), stubtest,
+#      pyright strict as Python 3.9 (package, examples; npm `pyright` into .tools/pyright), and
+#      `pyright --verifytypes` of the installed package: 100 % typed, every public class and
+#      function with a docstring (what an editor shows)
 #   6. pytest (tests/, against in-process sandboxes: p100.testing.Sandbox)
 #   7. every example in examples/python/ against a sandbox (the p100-sandbox binary: separate
 #      processes)
@@ -140,6 +143,7 @@ TOOL_SCRIPTS=(
 "$VENV/bin/ruff" format --check python tests scripts ../examples/python "${TOOL_SCRIPTS[@]}"
 "$PY" -m compileall -q python tests scripts ../examples/python
 "$VENV/bin/mypy" --strict python/p100
+"$VENV/bin/mypy" --strict --python-version 3.10 python/p100
 (cd "$BUILD" && "$VENV/bin/mypy" --strict --cache-dir "$BUILD/mypy-cache" "$ROOT/examples/python")
 # The documentation's Python samples, as a reader pastes them (docs/tools/samples.py extracts).
 rm -rf "$BUILD/doc-samples" && mkdir -p "$BUILD/doc-samples"
@@ -160,6 +164,25 @@ if len(found) < 5:
 PYEOF
 (cd "$BUILD" && "$VENV/bin/mypy" --strict --cache-dir "$BUILD/mypy-cache" "$BUILD/doc-samples")
 (cd "$BUILD" && "$PY" -m mypy.stubtest p100 --mypy-config-file "$HERE/pyproject.toml")
+PYRIGHT_VERSION="1.1.414"
+pyright_dir="$ROOT/.tools/pyright"
+if [ "$(cat "$pyright_dir/version.txt" 2>/dev/null)" != "$PYRIGHT_VERSION" ]; then
+  rm -rf "$pyright_dir" && mkdir -p "$pyright_dir"
+  npm install --no-save --no-audit --no-fund --prefix "$pyright_dir" "pyright@$PYRIGHT_VERSION" >/dev/null
+  echo "$PYRIGHT_VERSION" > "$pyright_dir/version.txt"
+fi
+pyright="$pyright_dir/node_modules/.bin/pyright"
+"$pyright" --pythonpath "$PY"   # settings: [tool.pyright] of pyproject.toml
+# From the build directory (no settings): the package as installed from the wheel (named by
+# PYTHONPATH: --verifytypes did not find it in the --pythonpath interpreter's site-packages).
+site="$("$PY" -c 'import sysconfig; print(sysconfig.get_paths()["purelib"])')"
+(cd "$BUILD" && PYTHONPATH="$site" "$pyright" --pythonpath "$PY" --verifytypes p100 --ignoreexternal) \
+  | tee "$BUILD/verifytypes.txt" | grep -E "without docstring|completeness"
+for line in "Type completeness score: 100%" "Functions without docstring: 0" \
+  "Classes without docstring: 0"; do
+  grep -qF "$line" "$BUILD/verifytypes.txt" \
+    || { echo "pyright --verifytypes p100: not \"$line\"" >&2; cat "$BUILD/verifytypes.txt" >&2; exit 1; }
+done
 
 SANDBOX_PID=""
 cleanup() {

@@ -101,6 +101,8 @@ class Group:
     sync: str
     async_: str
     methods: list[Method] = field(default_factory=list)
+    #: The group's doc line (``groups`` of the manifest).
+    doc: str = ""
 
 
 def balanced(text: str, start: int, open_: str = "{", close: str = "}") -> int:
@@ -240,10 +242,12 @@ def parse_groups() -> list[Group]:
     use (``output`` null) is ``()``.
     """
     groups: dict[str, Group] = {}
-    for op in json.loads(MANIFEST.read_text())["operations"]:
+    manifest = json.loads(MANIFEST.read_text())
+    docs = {g["name"]: g["doc"].replace("`", "``") for g in manifest["groups"]}
+    for op in manifest["operations"]:
         name = op["group"]
         cls = "".join(w.capitalize() for w in name.split("_"))
-        group = groups.setdefault(name, Group(name, cls, "Async" + cls))
+        group = groups.setdefault(name, Group(name, cls, "Async" + cls, doc=docs[name]))
         shape = op["input"]["shape"]
         ids = [snake(p) for p in op["params"]] if shape.startswith("ids") else []
         body_ids = [] if ids else [snake(p) for p in op["params"]]
@@ -361,6 +365,8 @@ __all__ = [
 __version__: str
 
 class _Client:
+    """What :class:`Client` and :class:`AsyncClient` share."""
+
     @property
     def base_url(self) -> str: ...
     @property
@@ -369,7 +375,8 @@ class _Client:
     def max_retries(self) -> int: ...
     @property
     def closed(self) -> bool: ...
-    def close(self) -> None: ...
+    def close(self) -> None:
+        """Releases the connections. Later calls fail with ``ConfigError``."""
 
 @final
 class Client(_Client):
@@ -398,13 +405,19 @@ class Client(_Client):
         timeout: float | None = None,
         max_retries: int | None = None,
         headers: Mapping[str, str] | None = None,
-    ) -> Client: ...
+    ) -> Client:
+        """A client sharing this one's connections, with other settings for its calls:
+        ``timeout``, ``max_retries``, and extra ``headers`` (not ``x-api-key``,
+        ``authorization`` or ``user-agent``, which the client owns)."""
     def recording(self) -> Client:
         """A client whose successful calls keep their metadata (``last_response``)."""
     @property
     def last_response(self) -> ResponseInfo | None:
         """The last successful call of a ``recording()`` client."""
-    def request(self, method: str, path: str, body: Any = None) -> Any: ...
+    def request(self, method: str, path: str, body: Any = None) -> Any:
+        """The escape hatch: any call with auth, retries and error mapping. ``path`` starts
+        with ``/v1/``; ``body`` is sent as given (wire names); the reply is plain JSON (dicts,
+        lists, ``int``, ``Decimal``)."""
     def reconcile(self, error: P100Error | Fingerprint | Mapping[str, Any]) -> Reconciliation:
         """Did the operation of an ``"unknown"`` error happen? (``p100.Reconciliation``)"""
     def take_cancelled(self) -> list[P100Error]:
@@ -436,18 +449,25 @@ class AsyncClient(_Client):
         timeout: float | None = None,
         max_retries: int | None = None,
         headers: Mapping[str, str] | None = None,
-    ) -> AsyncClient: ...
+    ) -> AsyncClient:
+        """A client sharing this one's connections, with other settings for its calls:
+        ``timeout``, ``max_retries``, and extra ``headers`` (not ``x-api-key``,
+        ``authorization`` or ``user-agent``, which the client owns)."""
     def recording(self) -> AsyncClient:
         """A client whose successful calls keep their metadata (``last_response``)."""
     @property
     def last_response(self) -> ResponseInfo | None:
         """The last successful call of a ``recording()`` client."""
-    async def request(self, method: str, path: str, body: Any = None) -> Any: ...
+    async def request(self, method: str, path: str, body: Any = None) -> Any:
+        """The escape hatch: any call with auth, retries and error mapping. ``path`` starts
+        with ``/v1/``; ``body`` is sent as given (wire names); the reply is plain JSON (dicts,
+        lists, ``int``, ``Decimal``)."""
     async def reconcile(self, error: P100Error | Fingerprint | Mapping[str, Any]) -> Reconciliation:
         """Did the operation of an ``"unknown"`` error happen? (``p100.Reconciliation``)"""
     def take_cancelled(self) -> list[P100Error]:
         """Calls that change something cancelled while out or just finished (reconcile them)."""
-    async def aclose(self) -> None: ...
+    async def aclose(self) -> None:
+        """Awaitable form of ``close()``."""
     async def __aenter__(self) -> Self: ...
     async def __aexit__(self, *exc: object) -> bool: ...
 {async_groups}
@@ -465,8 +485,10 @@ class Balances:
         """The fiat balance in ``currency`` (any case), or ``None``."""
     def crypto(self, currency: str) -> CryptoBalance | None:
         """The crypto balance in ``currency`` (any case), or ``None``."""
-    def to_dict(self) -> dict[str, Any]: ...
-    def to_json(self) -> str: ...
+    def to_dict(self) -> dict[str, Any]:
+        """The attributes as a plain dict (nested models as dicts)."""
+    def to_json(self) -> str:
+        """The wire JSON (camelCase names, amounts as strings)."""
     def __copy__(self) -> Self: ...
     def __deepcopy__(self, memo: Any, /) -> Self: ...
 
@@ -477,8 +499,10 @@ class TransactionHistory:
     def __new__(cls, fields: Mapping[str, Any] | None = None, /, **kwargs: Any) -> Self: ...
     @property
     def transactions(self) -> list[Transaction]: ...
-    def to_dict(self) -> dict[str, Any]: ...
-    def to_json(self) -> str: ...
+    def to_dict(self) -> dict[str, Any]:
+        """The attributes as a plain dict (nested models as dicts)."""
+    def to_json(self) -> str:
+        """The wire JSON (camelCase names, amounts as strings)."""
     def __copy__(self) -> Self: ...
     def __deepcopy__(self, memo: Any, /) -> Self: ...
 
@@ -491,8 +515,10 @@ class ExchangeRates:
     def rates(self) -> dict[str, Decimal]: ...
     def rate(self, currency: str) -> Decimal | None:
         """The rate of ``currency`` (key matched in any case), or ``None``."""
-    def to_dict(self) -> dict[str, Any]: ...
-    def to_json(self) -> str: ...
+    def to_dict(self) -> dict[str, Any]:
+        """The attributes as a plain dict (nested models as dicts)."""
+    def to_json(self) -> str:
+        """The wire JSON (camelCase names, amounts as strings)."""
     def __copy__(self) -> Self: ...
     def __deepcopy__(self, memo: Any, /) -> Self: ...
 
@@ -505,8 +531,10 @@ class OrderRates:
     def rates(self) -> dict[str, Decimal]: ...
     def rate(self, currency: str) -> Decimal | None:
         """The rate of ``currency`` (key matched in any case), or ``None``."""
-    def to_dict(self) -> dict[str, Any]: ...
-    def to_json(self) -> str: ...
+    def to_dict(self) -> dict[str, Any]:
+        """The attributes as a plain dict (nested models as dicts)."""
+    def to_json(self) -> str:
+        """The wire JSON (camelCase names, amounts as strings)."""
     def __copy__(self) -> Self: ...
     def __deepcopy__(self, memo: Any, /) -> Self: ...
 
@@ -517,8 +545,10 @@ class SepaContacts:
     def __new__(cls, fields: Mapping[str, Any] | None = None, /, **kwargs: Any) -> Self: ...
     @property
     def contacts(self) -> list[SepaContact]: ...
-    def to_dict(self) -> dict[str, Any]: ...
-    def to_json(self) -> str: ...
+    def to_dict(self) -> dict[str, Any]:
+        """The attributes as a plain dict (nested models as dicts)."""
+    def to_json(self) -> str:
+        """The wire JSON (camelCase names, amounts as strings)."""
     def __copy__(self) -> Self: ...
     def __deepcopy__(self, memo: Any, /) -> Self: ...
 
@@ -530,8 +560,10 @@ class UnknownEvent:
     def event_type(self) -> str | None: ...
     @property
     def raw(self) -> str: ...
-    def to_dict(self) -> dict[str, Any]: ...
-    def to_json(self) -> str: ...
+    def to_dict(self) -> dict[str, Any]:
+        """``{"event_type": ..., "raw": ...}``."""
+    def to_json(self) -> str:
+        """The body exactly as received (the wire JSON of the delivery)."""
     def __copy__(self) -> Self: ...
     def __deepcopy__(self, memo: Any, /) -> Self: ...
 
@@ -540,8 +572,10 @@ class Verifier:
     """Checks webhook deliveries against the partner's webhook security token."""
 
     def __new__(cls, token: str) -> Self: ...
-    def verify(self, authorization: str | None) -> None: ...
-    def verify_and_parse(self, authorization: str | None, body: str | bytes) -> WebhookEvent: ...
+    def verify(self, authorization: str | None) -> None:
+        """Checks the ``Authorization`` header value; raises ``WebhookUnauthorizedError``."""
+    def verify_and_parse(self, authorization: str | None, body: str | bytes) -> WebhookEvent:
+        """Verifies, then parses the body into the typed event."""
 
 @final
 class Sandbox:
@@ -608,7 +642,8 @@ class Sandbox:
         operation: str | None = None,
     ) -> None:
         """Queues a fault for the next ``count`` API requests (``operation``: only that one)."""
-    def clear_faults(self) -> None: ...
+    def clear_faults(self) -> None:
+        """Drops every queued fault."""
     def set_time_scale(self, scale: float) -> None:
         """Multiplies every delay (0.001 = 1000x faster)."""
     def advance(self, seconds: float) -> float:
@@ -769,6 +804,8 @@ def main() -> int:
         for g in groups:
             cls = g.async_ if is_async else g.sync
             out += f"\n@final\nclass {cls}:\n"
+            doc = f"{g.doc} (The coroutines of ``{g.sync}``.)" if is_async else g.doc
+            out += doc_line(doc, "    ") + ("\n" if doc else "")
             out += "".join(method_stub(types, models, m, is_async) for m in g.methods)
         return out
 

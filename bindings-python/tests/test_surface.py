@@ -207,6 +207,7 @@ assert typing.get_args(p100.Outcome) == tuple(
     typing.Literal[o] for o in ("not_sent", "rejected", "unknown", "accepted")
 ), p100.Outcome
 assert p100.Fingerprint.__required_keys__ >= {"operation", "amount", "sent_at_ms"}
+assert p100.Fingerprint.__optional_keys__ == {"accepted"}, p100.Fingerprint.__optional_keys__
 assert p100.types.Outcome is p100.Outcome and p100.types.Fingerprint is p100.Fingerprint
 events = typing.get_args(p100.webhooks.WebhookEvent)
 assert events == tuple(p100.webhooks.EVENT_NAMES), events
@@ -219,6 +220,40 @@ except AttributeError as e:
     assert "Clinet" in str(e)
 else:
     raise AssertionError("p100.Clinet did not raise AttributeError")
+"""
+    r = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
+    assert r.returncode == 0, r.stdout + r.stderr
+
+
+def test_every_module_imports_with_the_typing_of_python_3_9() -> None:
+    """The package says it runs on Python 3.9 (`requires-python`), and CI has only a newer
+    Python: so every module is imported here with `typing` as 3.9 has it (the names it gained
+    since removed). `p100.types` imported `NotRequired` (3.11), which failed on 3.9 and 3.10."""
+    code = """
+import importlib, sys, types, typing
+newer = (
+    "NotRequired", "Required", "Self", "LiteralString", "Never", "assert_never", "assert_type",
+    "reveal_type", "TypeVarTuple", "Unpack", "dataclass_transform", "get_overloads",
+    "clear_overloads", "TypeAlias", "ParamSpec", "ParamSpecArgs", "ParamSpecKwargs",
+    "Concatenate", "TypeGuard", "is_typeddict", "TypeAliasType", "TypeIs", "ReadOnly",
+    "override", "get_protocol_members", "is_protocol", "NoDefault", "evaluate_forward_ref",
+)
+import pytest  # (what the pytest plugin imports: not ours, imported with the real `typing`)
+# A copy of `typing` without them stands in for it (`typing` itself keeps using them).
+as_in_3_9 = types.ModuleType("typing")
+as_in_3_9.__dict__.update({k: v for k, v in vars(typing).items() if k not in newer})
+sys.modules["typing"] = as_in_3_9
+try:
+    from typing import NotRequired
+except ImportError:
+    pass
+else:
+    raise AssertionError("typing.NotRequired still importable")
+import p100
+for module in ("types", "webhooks", "testing", "pytest_plugin", "_aio", "_errors"):
+    importlib.import_module(f"p100.{module}")
+assert p100.Fingerprint.__optional_keys__ == {"accepted"}
+assert p100.Outcome is not None
 """
     r = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
     assert r.returncode == 0, r.stdout + r.stderr

@@ -62,10 +62,10 @@ def main() -> None:
 
     # Money is never a float: the SDK refuses it before anything is sent.
     try:
-        # (mypy flags the float too, through the typed keyword arguments of the stubs)
+        # (mypy and pyright flag the float too, through the typed keyword arguments of the stubs)
         client.transfers.create(  # type: ignore[call-overload]
             destination_external_user_id="someone",
-            amount=0.1,
+            amount=0.1,  # pyright: ignore[reportArgumentType]
             currency="eur",
         )
     except p100.ValidationError as e:

@@ -130,6 +130,8 @@ __all__ = [
 __version__: str
 
 class _Client:
+    """What :class:`Client` and :class:`AsyncClient` share."""
+
     @property
     def base_url(self) -> str: ...
     @property
@@ -138,7 +140,8 @@ class _Client:
     def max_retries(self) -> int: ...
     @property
     def closed(self) -> bool: ...
-    def close(self) -> None: ...
+    def close(self) -> None:
+        """Releases the connections. Later calls fail with ``ConfigError``."""
 
 @final
 class Client(_Client):
@@ -167,13 +170,19 @@ class Client(_Client):
         timeout: float | None = None,
         max_retries: int | None = None,
         headers: Mapping[str, str] | None = None,
-    ) -> Client: ...
+    ) -> Client:
+        """A client sharing this one's connections, with other settings for its calls:
+        ``timeout``, ``max_retries``, and extra ``headers`` (not ``x-api-key``,
+        ``authorization`` or ``user-agent``, which the client owns)."""
     def recording(self) -> Client:
         """A client whose successful calls keep their metadata (``last_response``)."""
     @property
     def last_response(self) -> ResponseInfo | None:
         """The last successful call of a ``recording()`` client."""
-    def request(self, method: str, path: str, body: Any = None) -> Any: ...
+    def request(self, method: str, path: str, body: Any = None) -> Any:
+        """The escape hatch: any call with auth, retries and error mapping. ``path`` starts
+        with ``/v1/``; ``body`` is sent as given (wire names); the reply is plain JSON (dicts,
+        lists, ``int``, ``Decimal``)."""
     def reconcile(self, error: P100Error | Fingerprint | Mapping[str, Any]) -> Reconciliation:
         """Did the operation of an ``"unknown"`` error happen? (``p100.Reconciliation``)"""
     def take_cancelled(self) -> list[P100Error]:
@@ -225,18 +234,25 @@ class AsyncClient(_Client):
         timeout: float | None = None,
         max_retries: int | None = None,
         headers: Mapping[str, str] | None = None,
-    ) -> AsyncClient: ...
+    ) -> AsyncClient:
+        """A client sharing this one's connections, with other settings for its calls:
+        ``timeout``, ``max_retries``, and extra ``headers`` (not ``x-api-key``,
+        ``authorization`` or ``user-agent``, which the client owns)."""
     def recording(self) -> AsyncClient:
         """A client whose successful calls keep their metadata (``last_response``)."""
     @property
     def last_response(self) -> ResponseInfo | None:
         """The last successful call of a ``recording()`` client."""
-    async def request(self, method: str, path: str, body: Any = None) -> Any: ...
+    async def request(self, method: str, path: str, body: Any = None) -> Any:
+        """The escape hatch: any call with auth, retries and error mapping. ``path`` starts
+        with ``/v1/``; ``body`` is sent as given (wire names); the reply is plain JSON (dicts,
+        lists, ``int``, ``Decimal``)."""
     async def reconcile(self, error: P100Error | Fingerprint | Mapping[str, Any]) -> Reconciliation:
         """Did the operation of an ``"unknown"`` error happen? (``p100.Reconciliation``)"""
     def take_cancelled(self) -> list[P100Error]:
         """Calls that change something cancelled while out or just finished (reconcile them)."""
-    async def aclose(self) -> None: ...
+    async def aclose(self) -> None:
+        """Awaitable form of ``close()``."""
     async def __aenter__(self) -> Self: ...
     async def __aexit__(self, *exc: object) -> bool: ...
     @property
@@ -274,8 +290,10 @@ class Balances:
         """The fiat balance in ``currency`` (any case), or ``None``."""
     def crypto(self, currency: str) -> CryptoBalance | None:
         """The crypto balance in ``currency`` (any case), or ``None``."""
-    def to_dict(self) -> dict[str, Any]: ...
-    def to_json(self) -> str: ...
+    def to_dict(self) -> dict[str, Any]:
+        """The attributes as a plain dict (nested models as dicts)."""
+    def to_json(self) -> str:
+        """The wire JSON (camelCase names, amounts as strings)."""
     def __copy__(self) -> Self: ...
     def __deepcopy__(self, memo: Any, /) -> Self: ...
 
@@ -286,8 +304,10 @@ class TransactionHistory:
     def __new__(cls, fields: Mapping[str, Any] | None = None, /, **kwargs: Any) -> Self: ...
     @property
     def transactions(self) -> list[Transaction]: ...
-    def to_dict(self) -> dict[str, Any]: ...
-    def to_json(self) -> str: ...
+    def to_dict(self) -> dict[str, Any]:
+        """The attributes as a plain dict (nested models as dicts)."""
+    def to_json(self) -> str:
+        """The wire JSON (camelCase names, amounts as strings)."""
     def __copy__(self) -> Self: ...
     def __deepcopy__(self, memo: Any, /) -> Self: ...
 
@@ -300,8 +320,10 @@ class ExchangeRates:
     def rates(self) -> dict[str, Decimal]: ...
     def rate(self, currency: str) -> Decimal | None:
         """The rate of ``currency`` (key matched in any case), or ``None``."""
-    def to_dict(self) -> dict[str, Any]: ...
-    def to_json(self) -> str: ...
+    def to_dict(self) -> dict[str, Any]:
+        """The attributes as a plain dict (nested models as dicts)."""
+    def to_json(self) -> str:
+        """The wire JSON (camelCase names, amounts as strings)."""
     def __copy__(self) -> Self: ...
     def __deepcopy__(self, memo: Any, /) -> Self: ...
 
@@ -314,8 +336,10 @@ class OrderRates:
     def rates(self) -> dict[str, Decimal]: ...
     def rate(self, currency: str) -> Decimal | None:
         """The rate of ``currency`` (key matched in any case), or ``None``."""
-    def to_dict(self) -> dict[str, Any]: ...
-    def to_json(self) -> str: ...
+    def to_dict(self) -> dict[str, Any]:
+        """The attributes as a plain dict (nested models as dicts)."""
+    def to_json(self) -> str:
+        """The wire JSON (camelCase names, amounts as strings)."""
     def __copy__(self) -> Self: ...
     def __deepcopy__(self, memo: Any, /) -> Self: ...
 
@@ -326,8 +350,10 @@ class SepaContacts:
     def __new__(cls, fields: Mapping[str, Any] | None = None, /, **kwargs: Any) -> Self: ...
     @property
     def contacts(self) -> list[SepaContact]: ...
-    def to_dict(self) -> dict[str, Any]: ...
-    def to_json(self) -> str: ...
+    def to_dict(self) -> dict[str, Any]:
+        """The attributes as a plain dict (nested models as dicts)."""
+    def to_json(self) -> str:
+        """The wire JSON (camelCase names, amounts as strings)."""
     def __copy__(self) -> Self: ...
     def __deepcopy__(self, memo: Any, /) -> Self: ...
 
@@ -339,8 +365,10 @@ class UnknownEvent:
     def event_type(self) -> str | None: ...
     @property
     def raw(self) -> str: ...
-    def to_dict(self) -> dict[str, Any]: ...
-    def to_json(self) -> str: ...
+    def to_dict(self) -> dict[str, Any]:
+        """``{"event_type": ..., "raw": ...}``."""
+    def to_json(self) -> str:
+        """The body exactly as received (the wire JSON of the delivery)."""
     def __copy__(self) -> Self: ...
     def __deepcopy__(self, memo: Any, /) -> Self: ...
 
@@ -349,8 +377,10 @@ class Verifier:
     """Checks webhook deliveries against the partner's webhook security token."""
 
     def __new__(cls, token: str) -> Self: ...
-    def verify(self, authorization: str | None) -> None: ...
-    def verify_and_parse(self, authorization: str | None, body: str | bytes) -> WebhookEvent: ...
+    def verify(self, authorization: str | None) -> None:
+        """Checks the ``Authorization`` header value; raises ``WebhookUnauthorizedError``."""
+    def verify_and_parse(self, authorization: str | None, body: str | bytes) -> WebhookEvent:
+        """Verifies, then parses the body into the typed event."""
 
 @final
 class Sandbox:
@@ -417,7 +447,8 @@ class Sandbox:
         operation: str | None = None,
     ) -> None:
         """Queues a fault for the next ``count`` API requests (``operation``: only that one)."""
-    def clear_faults(self) -> None: ...
+    def clear_faults(self) -> None:
+        """Drops every queued fault."""
     def set_time_scale(self, scale: float) -> None:
         """Multiplies every delay (0.001 = 1000x faster)."""
     def advance(self, seconds: float) -> float:
@@ -448,6 +479,8 @@ def _panic_for_tests(asynchronous: bool) -> Any:
 
 @final
 class Partner:
+    """The partner's own account: balances, history, wallet, SEPA deposit details."""
+
     def balances(self) -> Balances:
         """Every fiat and crypto balance of the partner."""
     @overload
@@ -487,6 +520,8 @@ class Partner:
 
 @final
 class Users:
+    """End users: create (with or without KYC), update, suspend, delete, balances, history."""
+
     @overload
     def create(
         self,
@@ -598,6 +633,8 @@ class Users:
 
 @final
 class Kyc:
+    """KYC: document and POA uploads, verification, KYC by P100."""
+
     @overload
     def upload_files(
         self,
@@ -676,6 +713,8 @@ class Kyc:
 
 @final
 class Exchange:
+    """Currency exchange: rates, locks, execution, details."""
+
     def rates(self) -> ExchangeRates:
         """Indicative rates (not executable)."""
     @overload
@@ -745,6 +784,8 @@ class Exchange:
 
 @final
 class Sepa:
+    """SEPA transfers out of the partner's or a user's EUR balance."""
+
     @overload
     def partner_transfer(
         self,
@@ -802,6 +843,8 @@ class Sepa:
 
 @final
 class Crypto:
+    """Crypto withdrawals, network fees, travel rule data for deposits."""
+
     @overload
     def network_fee(
         self,
@@ -895,6 +938,8 @@ class Crypto:
 
 @final
 class Transfers:
+    """Internal transfers between the partner and its users."""
+
     @overload
     def create(
         self,
@@ -926,6 +971,8 @@ class Transfers:
 
 @final
 class Cards:
+    """Virtual cards."""
+
     @overload
     def create(
         self,
@@ -1035,6 +1082,8 @@ class Cards:
 
 @final
 class Orders:
+    """Orders: crypto payments converted to fiat."""
+
     def rates(self) -> OrderRates:
         """Current order rates."""
     @overload
@@ -1081,6 +1130,8 @@ class Orders:
 
 @final
 class PaymentLinks:
+    """Payment links and hosted checkouts."""
+
     @overload
     def create(
         self,
@@ -1122,6 +1173,8 @@ class PaymentLinks:
 
 @final
 class AsyncPartner:
+    """The partner's own account: balances, history, wallet, SEPA deposit details. (The coroutines of ``Partner``.)"""
+
     async def balances(self) -> Balances:
         """Every fiat and crypto balance of the partner."""
     @overload
@@ -1161,6 +1214,8 @@ class AsyncPartner:
 
 @final
 class AsyncUsers:
+    """End users: create (with or without KYC), update, suspend, delete, balances, history. (The coroutines of ``Users``.)"""
+
     @overload
     async def create(
         self,
@@ -1272,6 +1327,8 @@ class AsyncUsers:
 
 @final
 class AsyncKyc:
+    """KYC: document and POA uploads, verification, KYC by P100. (The coroutines of ``Kyc``.)"""
+
     @overload
     async def upload_files(
         self,
@@ -1350,6 +1407,8 @@ class AsyncKyc:
 
 @final
 class AsyncExchange:
+    """Currency exchange: rates, locks, execution, details. (The coroutines of ``Exchange``.)"""
+
     async def rates(self) -> ExchangeRates:
         """Indicative rates (not executable)."""
     @overload
@@ -1419,6 +1478,8 @@ class AsyncExchange:
 
 @final
 class AsyncSepa:
+    """SEPA transfers out of the partner's or a user's EUR balance. (The coroutines of ``Sepa``.)"""
+
     @overload
     async def partner_transfer(
         self,
@@ -1476,6 +1537,8 @@ class AsyncSepa:
 
 @final
 class AsyncCrypto:
+    """Crypto withdrawals, network fees, travel rule data for deposits. (The coroutines of ``Crypto``.)"""
+
     @overload
     async def network_fee(
         self,
@@ -1569,6 +1632,8 @@ class AsyncCrypto:
 
 @final
 class AsyncTransfers:
+    """Internal transfers between the partner and its users. (The coroutines of ``Transfers``.)"""
+
     @overload
     async def create(
         self,
@@ -1600,6 +1665,8 @@ class AsyncTransfers:
 
 @final
 class AsyncCards:
+    """Virtual cards. (The coroutines of ``Cards``.)"""
+
     @overload
     async def create(
         self,
@@ -1709,6 +1776,8 @@ class AsyncCards:
 
 @final
 class AsyncOrders:
+    """Orders: crypto payments converted to fiat. (The coroutines of ``Orders``.)"""
+
     async def rates(self) -> OrderRates:
         """Current order rates."""
     @overload
@@ -1755,6 +1824,8 @@ class AsyncOrders:
 
 @final
 class AsyncPaymentLinks:
+    """Payment links and hosted checkouts. (The coroutines of ``PaymentLinks``.)"""
+
     @overload
     async def create(
         self,

@@ -23,6 +23,7 @@ from p100.testing import Sandbox
 
 
 def pytest_configure(config: pytest.Config) -> None:
+    """pytest's hook: registers the ``p100_sandbox`` marker (``pytest --strict-markers``)."""
     config.addinivalue_line(
         "markers",
         "p100_sandbox(**kwargs): arguments of the p100_sandbox fixture's p100.testing.Sandbox",

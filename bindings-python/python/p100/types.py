@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import os
 from decimal import Decimal
-from typing import Literal, NotRequired, TypedDict, Union
+from typing import Literal, TypedDict, Union
 
 #: An amount as the SDK accepts it: exact, never a float.
 Amount = Union[Decimal, str, int]
@@ -53,9 +53,10 @@ __all__ = ["Amount", "FileInput", "Fingerprint", "Outcome", "ResponseInfo"]
 Outcome = Union[Literal["not_sent"], Literal["rejected"], Literal["unknown"], Literal["accepted"]]
 
 
-class Fingerprint(TypedDict):
-    """What a money-moving call sent (``e.fingerprint``): the input of ``client.reconcile``.
-    Holds no secret; keep it (e.g. as JSON, with the amount as a string) to reconcile later."""
+# The keys every fingerprint has; `Fingerprint` adds the optional one. (Two classes rather than
+# `NotRequired`, which `typing` has only from Python 3.11: the package supports 3.9.)
+class _FingerprintKeys(TypedDict):
+    """The keys of every :class:`Fingerprint`."""
 
     #: The operation (``"sepa.partner_transfer"``...).
     operation: str
@@ -74,6 +75,12 @@ class Fingerprint(TypedDict):
     title: str | None
     #: The crypto withdrawal's network, lower case, when the call said.
     network: str | None
+
+
+class Fingerprint(_FingerprintKeys, total=False):
+    """What a money-moving call sent (``e.fingerprint``): the input of ``client.reconcile``.
+    Holds no secret; keep it (e.g. as JSON, with the amount as a string) to reconcile later."""
+
     #: True when the call was accepted (a 2xx came; its reply could not be read): it happened,
     #: and ``reconcile`` never answers ``not_found`` for it, from a stored copy too.
-    accepted: NotRequired[bool]
+    accepted: bool
