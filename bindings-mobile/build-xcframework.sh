@@ -54,6 +54,10 @@ if [ "$macos" = 1 ]; then
   args+=(-library "$work/macos/$lib" -headers "$headers")
 fi
 xcodebuild -create-xcframework "${args[@]}" -output "$out/P100FFI.xcframework"
+# The licenses travel inside the framework: the project's and those of the Rust crates compiled
+# into the static libraries (scripts/licenses.sh).
+cp "$here/../LICENSE-MIT" "$here/../LICENSE-APACHE" "$out/P100FFI.xcframework/"
+cp "$here/../licenses/THIRD-PARTY-mobile.txt" "$out/P100FFI.xcframework/THIRD-PARTY-LICENSES.txt"
 
 (cd "$out" && ditto -c -k --sequesterRsrc --keepParent P100FFI.xcframework P100FFI.xcframework.zip)
 checksum="$(cd "$here/swift" && swift package compute-checksum "$out/P100FFI.xcframework.zip")"

@@ -115,6 +115,10 @@ cp "$here/js/index.d.ts" "$pkg/index.d.cts"
   echo 'export default p100;'
 } > "$pkg/index.d.mts"
 cp "$here/README.md" "$pkg/README.md"
+# The licenses: the package's own, and those of the Rust crates compiled into the wasm
+# (licenses/THIRD-PARTY-npm.txt, written by scripts/licenses.sh).
+cp "$here/../LICENSE-MIT" "$here/../LICENSE-APACHE" "$pkg/"
+cp "$here/../licenses/THIRD-PARTY-npm.txt" "$pkg/THIRD-PARTY-LICENSES.txt"
 
 # p100/testing: the sandbox for tests (testing.cjs, testing.mjs re-exporting it, typings per way
 # of loading as for the main entry).
@@ -178,6 +182,7 @@ node -e '
     files: [
       "index.cjs", "index.mjs", "index.d.cts", "index.d.mts", "errors.cjs", "errors.d.ts", "groups.cjs",
       "native/p100_wasm.js", "native/p100_wasm.d.ts", "native/p100_wasm_bg.wasm", "native/snippets/", "README.md",
+      "LICENSE-MIT", "LICENSE-APACHE", "THIRD-PARTY-LICENSES.txt",
       "testing.cjs", "testing.mjs", "testing.d.cts", "testing.d.mts", "testing/package.json",
     ],
     // The sandbox server of p100/testing, one package per platform (npm installs the one whose
@@ -210,6 +215,8 @@ else
   echo "build.sh: warning: the sandbox binary is not stripped (no strip)" >&2
 fi
 chmod 755 "$sbpkg/bin/p100-sandbox$exe"
+cp "$here/../LICENSE-MIT" "$here/../LICENSE-APACHE" "$sbpkg/"
+cp "$here/../licenses/THIRD-PARTY-npm-sandbox.txt" "$sbpkg/THIRD-PARTY-LICENSES.txt"
 "$sbpkg/bin/p100-sandbox$exe" --version >/dev/null || { echo "build.sh: the stripped sandbox binary does not run" >&2; exit 1; }
 node -e '
   const [version, plat, exe, out] = process.argv.slice(1);
@@ -229,7 +236,7 @@ node -e '
     ...(os === "linux" ? { libc: ["glibc"] } : {}),
     // Yarn PnP: the binary must be a file on disk.
     preferUnplugged: true,
-    files: [`bin/p100-sandbox${exe}`, "README.md"],
+    files: [`bin/p100-sandbox${exe}`, "README.md", "LICENSE-MIT", "LICENSE-APACHE", "THIRD-PARTY-LICENSES.txt"],
   };
   require("fs").writeFileSync(out, JSON.stringify(pkg, null, 2) + "\n");
 ' "$version" "$plat" "$exe" "$sbpkg/package.json"

@@ -33,6 +33,9 @@ step "format and lints"
 cargo fmt --all -- --check
 cargo clippy --workspace --all-targets -- -D warnings
 
+step "third-party notices: every crate each package compiles in is listed (scripts/licenses.sh --check)"
+scripts/licenses.sh --check
+
 step "core compiles for wasm32-unknown-unknown without the wasm feature (bindings-wasm builds it with)"
 cargo check -p p100 --target wasm32-unknown-unknown
 

@@ -7,7 +7,10 @@
 #                                           library as a JNA resource, <os>-<arch>/lib….so, so
 #                                           `java -cp app.jar:p100-sdk.jar:jna.jar:…` loads it
 #                                           from the class path, without -Djna.library.path
-#                                           and R8/ProGuard rules, META-INF/proguard/p100-sdk.pro
+#                                           and R8/ProGuard rules, META-INF/proguard/p100-sdk.pro;
+#                                           the licenses in META-INF/: LICENSE-MIT, LICENSE-APACHE
+#                                           and THIRD-PARTY-LICENSES.txt (the Rust crates compiled
+#                                           into the native library; scripts/licenses.sh)
 #   OUT_DIR/ARTIFACT-<version>-sources.jar  the Kotlin sources (generated + hand-written; SOURCE_DIRS,
 #                                           colon-separated, default kotlin/src/main/kotlin)
 #   OUT_DIR/ARTIFACT-<version>.pom          coordinates and dependencies (JNA, kotlinx-coroutines,
@@ -42,8 +45,11 @@ mkdir -p "$stage/$prefix" "$stage/META-INF/proguard"
 cp "$lib" "$stage/$prefix/"
 # R8 applies rules found at META-INF/proguard/ in a jar to the app that shrinks it.
 cp "$here/consumer-rules.pro" "$stage/META-INF/proguard/p100-sdk.pro"
+licenses=(LICENSE-MIT LICENSE-APACHE THIRD-PARTY-LICENSES.txt)
+cp "$here/../../LICENSE-MIT" "$here/../../LICENSE-APACHE" "$stage/META-INF/"
+cp "$here/../../licenses/THIRD-PARTY-mobile.txt" "$stage/META-INF/THIRD-PARTY-LICENSES.txt"
 cp "$classes" "$jar"
-jar --update --file "$jar" -C "$stage" "$prefix" -C "$stage" META-INF/proguard
+jar --update --file "$jar" -C "$stage" "$prefix" -C "$stage" META-INF
 src_args=()
 IFS=: read -r -a src_dirs <<<"$sources"
 for d in "${src_dirs[@]}"; do src_args+=(-C "$d" .); done
@@ -90,4 +96,9 @@ listing="$(unzip -l "$jar")"
 grep -q " $prefix/$(basename "$lib")\$" <<<"$listing" || { echo "$jar lacks $prefix/$(basename "$lib")" >&2; exit 1; }
 # And the shrinking rules where R8 finds them.
 unzip -p "$jar" META-INF/proguard/p100-sdk.pro | cmp -s - "$here/consumer-rules.pro" || { echo "$jar lacks META-INF/proguard/p100-sdk.pro" >&2; exit 1; }
+# And the licenses (the crates' notices name uniffi, compiled into the native library).
+for f in "${licenses[@]}"; do
+  grep -q " META-INF/$f\$" <<<"$listing" || { echo "$jar lacks META-INF/$f" >&2; exit 1; }
+done
+unzip -p "$jar" META-INF/THIRD-PARTY-LICENSES.txt | grep -q '^  uniffi [0-9]' || { echo "$jar: THIRD-PARTY-LICENSES.txt lacks uniffi" >&2; exit 1; }
 echo "$jar"

@@ -8,6 +8,9 @@
 #   abi3audit --strict       the extension uses only the stable ABI of CPython 3.9 (wheels)
 #   auditwheel show          Linux wheels: the platform tag their symbols really allow is the
 #                            one in the file name (manylinux_2_17 = glibc 2.17, musllinux_1_2)
+#   licenses                 the wheel's .dist-info/licenses/ and the sdist hold LICENSE-MIT,
+#                            LICENSE-APACHE and THIRD-PARTY-LICENSES.txt (the compiled crates';
+#                            listing pyo3 and tokio), and the metadata says MIT OR Apache-2.0
 #
 # The tools (scripts/wheel-tools.txt) are taken from the environment of $PYTHON (default python3).
 set -euo pipefail
@@ -15,6 +18,41 @@ set -euo pipefail
 PYTHON="${PYTHON:-python3}"
 
 "$PYTHON" -m twine check --strict "$@"
+
+"$PYTHON" - "$@" <<'PYEOF'
+import re
+import sys
+import tarfile
+import zipfile
+
+WANTED = ("LICENSE-MIT", "LICENSE-APACHE", "THIRD-PARTY-LICENSES.txt")
+
+
+def contents(dist: str) -> tuple[dict[str, str], str]:
+    """The license files (by name) and the metadata of a wheel or an sdist."""
+    if dist.endswith(".whl"):
+        with zipfile.ZipFile(dist) as z:
+            names = z.namelist()
+            found = {n.rsplit("/", 1)[1]: z.read(n).decode() for n in names if ".dist-info/licenses/" in n}
+            return found, z.read(next(n for n in names if n.endswith(".dist-info/METADATA"))).decode()
+    with tarfile.open(dist) as t:
+        top = {m.name.split("/", 1)[1]: m for m in t.getmembers() if m.name.count("/") == 1 and m.isfile()}
+        read = {n: t.extractfile(m).read().decode() for n, m in top.items() if n in (*WANTED, "PKG-INFO")}
+        return {n: v for n, v in read.items() if n != "PKG-INFO"}, read["PKG-INFO"]
+
+
+for dist in sys.argv[1:]:
+    files, meta = contents(dist)
+    missing = set(WANTED) - set(files)
+    if missing:
+        sys.exit(f"check-wheel.sh: {dist}: no {sorted(missing)}")
+    for crate in ("pyo3", "tokio", "serde"):
+        if not re.search(rf"^  {crate} \d+\.\d+", files["THIRD-PARTY-LICENSES.txt"], re.M):
+            sys.exit(f"check-wheel.sh: {dist}: THIRD-PARTY-LICENSES.txt does not list {crate}")
+    if "License-Expression: MIT OR Apache-2.0" not in meta:
+        sys.exit(f"check-wheel.sh: {dist}: no License-Expression: MIT OR Apache-2.0")
+    print(f"licenses: {dist.rsplit('/', 1)[-1]} ships its licenses and the crates' notices")
+PYEOF
 
 for dist in "$@"; do
   name="$(basename "$dist")"

@@ -30,6 +30,25 @@ test("package.json: name, entry points for require and import, engines, files", 
   for (const f of m.files) assert.ok(existsSync(path.join(pkg, f)), `files lists a missing ${f}`);
 });
 
+test("both packages ship their licenses: the project's and the compiled Rust crates'", () => {
+  const plat = `${process.platform}-${process.arch}`;
+  for (const [dir, notices, crate] of [
+    [pkg, "THIRD-PARTY-npm.txt", "wasm-bindgen"],
+    [path.join(here, `../pkg-sandbox-${plat}`), "THIRD-PARTY-npm-sandbox.txt", "tokio"],
+  ]) {
+    const m = JSON.parse(readFileSync(path.join(dir, "package.json"), "utf8"));
+    for (const f of ["LICENSE-MIT", "LICENSE-APACHE", "THIRD-PARTY-LICENSES.txt"]) {
+      assert.ok(m.files.includes(f), `${m.name}: files lacks ${f}`);
+    }
+    assert.equal(m.license, "MIT OR Apache-2.0");
+    const shipped = readFileSync(path.join(dir, "THIRD-PARTY-LICENSES.txt"), "utf8");
+    assert.equal(shipped, readFileSync(path.join(root, "licenses", notices), "utf8"), m.name);
+    // The crate's own line, under the license text it is used under.
+    assert.match(shipped, new RegExp(`^  ${crate} \\d+\\.\\d+`, "m"), `${m.name}: ${crate} not listed`);
+    assert.match(readFileSync(path.join(dir, "LICENSE-MIT"), "utf8"), /^MIT License/);
+  }
+});
+
 /** The shipped .d.ts files, comments removed. */
 function typings() {
   const files = ["index.d.cts", "index.d.mts", "errors.d.ts", ...readdirSync(path.join(pkg, "native"))
