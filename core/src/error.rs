@@ -602,7 +602,7 @@ pub fn internal_message(what: &str) -> String {
 /// Holds no secret: `reason` is the message and `raw_body` is masked (and a `Secret` in Kotlin and
 /// Swift, so that printing the details never shows the server's reply: it still holds names and
 /// IBANs).
-#[derive(Clone, PartialEq, Eq, serde::Serialize)]
+#[derive(Clone, Debug, PartialEq, Eq, serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 #[cfg_attr(
     feature = "uniffi",

@@ -323,6 +323,15 @@ impl Logger for StderrLogger {
 #[derive(Default)]
 pub struct MemoryLogger(std::sync::Mutex<Vec<LogRecord>>);
 
+impl std::fmt::Debug for MemoryLogger {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        let count = self.0.lock().unwrap_or_else(|e| e.into_inner()).len();
+        f.debug_struct("MemoryLogger")
+            .field("records", &count)
+            .finish()
+    }
+}
+
 impl MemoryLogger {
     /// The records so far, oldest first.
     pub fn records(&self) -> Vec<LogRecord> {

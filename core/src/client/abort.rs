@@ -9,11 +9,12 @@
 //!   something (the request may have been processed; the error carries the fingerprint to
 //!   reconcile with), as for any other ambiguous failure.
 
+use std::collections::HashMap;
 use std::fmt;
 use std::future::Future;
 use std::pin::Pin;
 use std::sync::atomic::{AtomicBool, Ordering};
-use std::sync::{Arc, Mutex};
+use std::sync::{Arc, Mutex, MutexGuard};
 use std::task::{Context, Poll, Waker};
 
 /// A one-way switch shared by the calls made with it: once [`AbortSignal::abort`] is called,
@@ -24,7 +25,21 @@ pub struct AbortSignal(Arc<State>);
 #[derive(Default)]
 struct State {
     aborted: AtomicBool,
-    wakers: Mutex<Vec<Waker>>,
+    waiting: Mutex<Waiting>,
+}
+
+/// The wakers of the [`Aborted`] futures waiting now, by key: each leaves when it is dropped, so
+/// one signal shared by every call of a long-running app does not collect them.
+#[derive(Default)]
+struct Waiting {
+    next: u64,
+    wakers: HashMap<u64, Waker>,
+}
+
+impl State {
+    fn waiting(&self) -> MutexGuard<'_, Waiting> {
+        self.waiting.lock().unwrap_or_else(|e| e.into_inner())
+    }
 }
 
 impl AbortSignal {
@@ -36,8 +51,8 @@ impl AbortSignal {
     /// Aborts every call using this signal (idempotent).
     pub fn abort(&self) {
         self.0.aborted.store(true, Ordering::SeqCst);
-        let wakers = std::mem::take(&mut *self.0.wakers.lock().unwrap_or_else(|e| e.into_inner()));
-        for w in wakers {
+        let wakers = std::mem::take(&mut self.0.waiting().wakers);
+        for w in wakers.into_values() {
             w.wake();
         }
     }
@@ -49,29 +64,71 @@ impl AbortSignal {
 
     /// Resolves when the signal is aborted (at once if it already is).
     pub fn aborted(&self) -> Aborted<'_> {
-        Aborted(self)
+        Aborted {
+            signal: self,
+            key: None,
+        }
+    }
+
+    /// How many [`Aborted`] futures wait on this signal now (for tests).
+    #[cfg(test)]
+    fn waiting_count(&self) -> usize {
+        self.0.waiting().wakers.len()
     }
 }
 
-/// The future of [`AbortSignal::aborted`].
-pub struct Aborted<'a>(&'a AbortSignal);
+/// The future of [`AbortSignal::aborted`]. Dropping it stops its waiting.
+pub struct Aborted<'a> {
+    signal: &'a AbortSignal,
+    key: Option<u64>,
+}
 
 impl Future for Aborted<'_> {
     type Output = ();
-    fn poll(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<()> {
-        let state = &self.0 .0;
+    fn poll(mut self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<()> {
+        let state = &self.signal.0;
         if state.aborted.load(Ordering::SeqCst) {
             return Poll::Ready(());
         }
-        let mut wakers = state.wakers.lock().unwrap_or_else(|e| e.into_inner());
+        let mut waiting = state.waiting();
         // Checked again under the lock: `abort` takes the wakers under it after setting the flag.
         if state.aborted.load(Ordering::SeqCst) {
             return Poll::Ready(());
         }
-        if !wakers.iter().any(|w| w.will_wake(cx.waker())) {
-            wakers.push(cx.waker().clone());
+        let key = match self.key {
+            Some(key) => key,
+            None => {
+                let key = waiting.next;
+                waiting.next = waiting.next.wrapping_add(1);
+                key
+            }
+        };
+        match waiting.wakers.get_mut(&key) {
+            Some(w) if w.will_wake(cx.waker()) => {}
+            Some(w) => w.clone_from(cx.waker()),
+            None => {
+                waiting.wakers.insert(key, cx.waker().clone());
+            }
         }
+        drop(waiting);
+        self.key = Some(key);
         Poll::Pending
+    }
+}
+
+impl Drop for Aborted<'_> {
+    fn drop(&mut self) {
+        if let Some(key) = self.key {
+            self.signal.0.waiting().wakers.remove(&key);
+        }
+    }
+}
+
+impl fmt::Debug for Aborted<'_> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("Aborted")
+            .field("aborted", &self.signal.is_aborted())
+            .finish()
     }
 }
 
@@ -132,5 +189,37 @@ mod tests {
             unless_aborted(Some(&AbortSignal::new()), async { 2 }).await,
             Some(2)
         );
+    }
+
+    /// One signal for every call of a long-running app (an app-wide shutdown switch): each call
+    /// that ends leaves nothing behind. Its waker stayed before (memory and the time of every
+    /// poll grew with the number of calls made).
+    #[tokio::test]
+    async fn calls_that_end_leave_no_waker_on_a_shared_signal() {
+        let signal = AbortSignal::new();
+        for _ in 0..1000 {
+            let s = signal.clone();
+            let call = tokio::spawn(async move {
+                unless_aborted(Some(&s), async {
+                    tokio::task::yield_now().await;
+                    7
+                })
+                .await
+            });
+            assert_eq!(call.await.unwrap(), Some(7));
+        }
+        assert_eq!(signal.waiting_count(), 0);
+        // Calls waiting now are counted, and leave when they are dropped (cancelled).
+        let s = signal.clone();
+        let waiting =
+            tokio::spawn(
+                async move { unless_aborted(Some(&s), std::future::pending::<()>()).await },
+            );
+        while signal.waiting_count() == 0 {
+            tokio::task::yield_now().await;
+        }
+        waiting.abort();
+        assert!(waiting.await.unwrap_err().is_cancelled());
+        assert_eq!(signal.waiting_count(), 0);
     }
 }

@@ -40,6 +40,12 @@ impl Cancelled {
 #[derive(Clone)]
 pub struct CancelledCalls(pub(crate) std::sync::Arc<Cancelled>);
 
+impl std::fmt::Debug for CancelledCalls {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("CancelledCalls").finish_non_exhaustive()
+    }
+}
+
 impl CancelledCalls {
     /// The kept calls, oldest first; empties the list.
     pub fn take(&self) -> Vec<Error> {

@@ -69,7 +69,7 @@ macro_rules! core_groups {
             $(
                 $(#[doc = $doc])+
                 #[doc = concat!("\n`", stringify!($method), " ", $path, "`")]
-                pub async fn $op(&self $($(, $id: &str)+)? $(, request: &$in)?) -> Result<core_groups!(@ty $out)> {
+                pub async fn $op(self $($(, $id: &str)+)? $(, request: &$in)?) -> Result<core_groups!(@ty $out)> {
                     let ids: &[(&str, &str)] = &[$($(($idw, $id)),+)?];
                     let p = core_groups!(@prepare routes::$konst, ids $(, request, $in)?)?;
                     core_groups!(@call self.client, p, $out)
@@ -78,7 +78,7 @@ macro_rules! core_groups {
 
             $(
                 #[doc = concat!("Polls `", stringify!($wop), "` until the ", $wlabel, " is final (or the wait times out).")]
-                pub async fn wait_for(&self, $wid: &str, options: WaitOptions) -> Result<$wout> {
+                pub async fn wait_for(self, $wid: &str, options: WaitOptions) -> Result<$wout> {
                     poll(
                         options,
                         self.client.config().abort.as_ref(),
@@ -120,7 +120,7 @@ macro_rules! core_groups {
                 $(
                     $(#[doc = $doc])+
                     #[doc = concat!("\n`", stringify!($method), " ", $path, "`, with the reply's metadata.")]
-                    pub async fn $op(&self $($(, $id: &str)+)? $(, request: &$in)?) -> Result<WithResponse<core_groups!(@ty $out)>> {
+                    pub async fn $op(self $($(, $id: &str)+)? $(, request: &$in)?) -> Result<WithResponse<core_groups!(@ty $out)>> {
                         self.client
                             .recording(|c| async move {
                                 c.$group().$op($($($id,)+)? $(std::convert::identity::<&$in>(request))?).await

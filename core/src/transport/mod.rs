@@ -209,6 +209,8 @@ impl fmt::Display for BodyFailure {
     }
 }
 
+impl std::error::Error for TransportError {}
+
 impl fmt::Display for TransportError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {

@@ -1,0 +1,67 @@
+//! Review of the crate as Rust users call it (stop 41).
+
+use std::time::Duration;
+
+use p100::{Client, RetryPolicy};
+use serde_json::json;
+use wiremock::matchers::{method, path};
+use wiremock::{Mock, MockServer, ResponseTemplate};
+
+/// A call's future does not borrow the temporary group (`client.sepa()`): it can be stored,
+/// joined and collected. Before, `let f = client.sepa().details(id);` did not compile (E0716:
+/// the methods took `&self` of the temporary).
+#[tokio::test]
+async fn a_call_future_outlives_its_temporary_group() {
+    let server = MockServer::start().await;
+    for id in ["t1", "t2"] {
+        Mock::given(method("GET"))
+            .and(path(format!("/v1/sepa-transfer/details/{id}")))
+            .respond_with(
+                ResponseTemplate::new(200)
+                    .set_body_json(json!({"id": id, "amount": "1.00", "status": "PENDING"})),
+            )
+            .mount(&server)
+            .await;
+    }
+    let client = Client::builder()
+        .api_key("k-rust-api")
+        .base_url(server.uri())
+        .timeout(Duration::from_secs(20))
+        .retry_policy(RetryPolicy {
+            max_retries: 0,
+            initial_delay: Duration::from_millis(10),
+            max_delay: Duration::from_millis(20),
+        })
+        .build()
+        .unwrap();
+
+    let stored = client.sepa().details("t1");
+    let (a, b) = tokio::join!(stored, client.sepa().details("t2"));
+    assert_eq!(a.unwrap().id, "t1");
+    assert_eq!(b.unwrap().id, "t2");
+
+    let ids = ["t1", "t2"];
+    let all = futures_util::future::join_all(ids.iter().map(|id| client.sepa().details(id))).await;
+    assert_eq!(all.len(), 2);
+    assert!(all.iter().all(Result::is_ok));
+
+    let with_meta = client.with_response().sepa().details("t2");
+    assert_eq!(with_meta.await.unwrap().data.id, "t2");
+}
+
+/// The public types a Rust user prints or boxes: `Debug` everywhere (`ErrorDetails` holds no
+/// secret: its raw body is a `SecretString`), and a custom transport's error is a
+/// `std::error::Error` (for `?` into `Box<dyn Error>`/anyhow).
+#[test]
+fn public_types_print_and_box() {
+    let e = p100::Error::validation("amount", "not an amount");
+    let details = format!("{:?}", p100::error::ErrorDetails::from(&e));
+    assert!(
+        details.contains("ErrorDetails") && details.contains("amount"),
+        "{details}"
+    );
+    let boxed: Box<dyn std::error::Error> = Box::new(p100::transport::TransportError::Timeout);
+    assert_eq!(boxed.to_string(), "timed out");
+    let logger = p100::log::MemoryLogger::default();
+    assert_eq!(format!("{logger:?}"), "MemoryLogger { records: 0 }");
+}
