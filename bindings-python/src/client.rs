@@ -150,7 +150,7 @@ enum Given {
 impl Given {
     fn refuse(self, py: Python<'_>, name: &str, why: &str) -> PyErr {
         let e = match self {
-            Given::Client => p100::Error::config(format!("{name}: {why}")),
+            Given::Client => p100::Error::validation(name, why).into_config(),
             Given::PerCall => p100::Error::validation(name, why),
         };
         to_pyerr(py, &e)

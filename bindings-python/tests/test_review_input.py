@@ -50,3 +50,18 @@ def test_the_async_client_refuses_them_alike() -> None:
 
         e = asyncio.run(main())
         assert isinstance(e, p100.ValidationError) and e.field == "transferId", repr(e)
+
+
+@pytest.mark.parametrize(
+    ("kwargs", "field"),
+    [({"timeout": "5"}, "timeout"), ({"retry_initial_delay": [1]}, "retry_initial_delay")],
+)
+def test_a_client_setting_of_the_wrong_type_names_its_field(
+    kwargs: dict[str, object], field: str
+) -> None:
+    """A constructor argument of the wrong type is a `ConfigError` naming it, as Node's
+    (`timeoutMs`) and Kotlin's do; its `field` was `None`."""
+    with pytest.raises(p100.ConfigError) as info:
+        p100.Client("k", "http://127.0.0.1:1", **kwargs)  # type: ignore[arg-type]
+    assert info.value.field == field, info.value
+    assert str(info.value).startswith(f"{field}: ")

@@ -65,3 +65,38 @@ fn public_types_print_and_box() {
     let logger = p100::log::MemoryLogger::default();
     assert_eq!(format!("{logger:?}"), "MemoryLogger { records: 0 }");
 }
+
+/// The escape hatch with a `null` body sends no body and no content type, as with no body:
+/// Node's `request("POST", path, null)` sent the JSON text `null` (Python and Kotlin sent
+/// nothing).
+#[tokio::test]
+async fn the_escape_hatch_sends_no_body_for_null() {
+    let server = MockServer::start().await;
+    Mock::given(method("POST"))
+        .and(path("/v1/partner/wallet"))
+        .respond_with(ResponseTemplate::new(200).set_body_json(json!({"ok": true})))
+        .mount(&server)
+        .await;
+    let client = Client::builder()
+        .api_key("k-rust-api")
+        .base_url(server.uri())
+        .build()
+        .unwrap();
+    client
+        .request("POST", "/v1/partner/wallet", Some(&serde_json::Value::Null))
+        .await
+        .unwrap();
+    client
+        .request("POST", "/v1/partner/wallet", Some(&json!({"a": 1})))
+        .await
+        .unwrap();
+    let got = server.received_requests().await.unwrap();
+    assert_eq!(got.len(), 2);
+    assert!(
+        got[0].body.is_empty(),
+        "{:?}",
+        String::from_utf8_lossy(&got[0].body)
+    );
+    assert!(got[0].headers.get("content-type").is_none());
+    assert_eq!(got[1].body, br#"{"a":1}"#);
+}

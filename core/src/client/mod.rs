@@ -375,7 +375,8 @@ impl Client {
     /// The escape hatch: sends any call with auth, retries and error mapping, for endpoints
     /// the SDK does not model yet. `path` starts with `/v1/` and has no `.` or `..` segment
     /// (a `ValidationError` naming `path` otherwise); `method` is GET, POST, PATCH or DELETE.
-    /// Only GET is retried after an ambiguous failure.
+    /// Only GET is retried after an ambiguous failure. A `null` body is no body (as an absent
+    /// one), in every language.
     pub async fn request(
         &self,
         method: &str,
@@ -411,7 +412,7 @@ impl Client {
             body: transport::Body::Empty,
             moves_money: m != Method::Get,
         };
-        if let Some(b) = body {
+        if let Some(b) = body.filter(|b| !b.is_null()) {
             prepared = prepared.json(b)?;
         }
         self.call(prepared).await
