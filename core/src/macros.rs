@@ -60,6 +60,19 @@ macro_rules! string_enum {
             pub fn is_unknown(&self) -> bool {
                 matches!(self, Self::Unknown(_))
             }
+
+            /// For `Unknown(text)` whose text is a known value in another spelling (`"EUR"`,
+            /// what Swift and Kotlin build from text): that value's wire text. The checks refuse
+            /// it saying so, rather than as an unsupported value.
+            pub fn known_as_unknown(&self) -> Option<&'static str> {
+                match self {
+                    Self::Unknown(text) => match Self::parse(text) {
+                        $( Self::$variant => Some($wire), )+
+                        Self::Unknown(_) => None,
+                    },
+                    _ => None,
+                }
+            }
         }
 
         impl ::core::fmt::Display for $name {

@@ -100,3 +100,37 @@ async fn the_escape_hatch_sends_no_body_for_null() {
     assert!(got[0].headers.get("content-type").is_none());
     assert_eq!(got[1].body, br#"{"a":1}"#);
 }
+
+/// `Currency::Unknown("EUR")` (what Swift and Kotlin build from text: their enums have no
+/// parser) is refused naming the case to use; it was refused as "SEPA transfers are in eur
+/// only" or as an unsupported currency, which contradicts the value given.
+#[test]
+fn a_known_currency_given_as_unknown_is_refused_saying_which_case_to_use() {
+    use p100::models::PartnerSepaTransferRequest;
+    use p100::models::Validate;
+    use p100::{Amount, Currency};
+    let sepa = PartnerSepaTransferRequest {
+        amount: Amount::parse("25.00").unwrap(),
+        currency: Currency::Unknown("EUR".into()),
+        destination_iban: "DE89370400440532013000".into(),
+        transfer_title: "Invoice 2026-11".into(),
+        ..Default::default()
+    };
+    let e = sepa.validate().unwrap_err();
+    assert_eq!(e.field(), Some("currency"));
+    assert!(
+        e.to_string().contains("the supported currency eur")
+            && e.to_string().contains("Currency.Eur"),
+        "{e}"
+    );
+    let e = p100::validate::crypto_currency("currency", &Currency::Unknown(" btc ".into()))
+        .unwrap_err();
+    assert!(e.to_string().contains("Currency.Btc, Swift .btc"), "{e}");
+    // A currency the SDK does not know keeps its message.
+    let e = p100::validate::currency("currency", &Currency::Unknown("xyz".into())).unwrap_err();
+    assert!(
+        e.to_string()
+            .contains("must be one of the supported currencies"),
+        "{e}"
+    );
+}

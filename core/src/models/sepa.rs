@@ -101,10 +101,10 @@ fn check_sepa(
         if *currency == Currency::Eur {
             Ok(())
         } else {
-            Err(crate::Error::validation(
+            validate::currency_case("currency", currency).and(Err(crate::Error::validation(
                 "currency",
                 "SEPA transfers are in eur only",
-            ))
+            )))
         },
         validate::iban("destinationIban", destination_iban),
         validate::non_empty("transferTitle", transfer_title),

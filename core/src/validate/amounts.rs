@@ -17,8 +17,27 @@ fn known_crypto_currencies() -> String {
         .join(", ")
 }
 
+/// Refuses `Unknown("eur")`: a known currency given as unknown (Swift and Kotlin build `Unknown`
+/// from text), saying which case to use instead of calling it unsupported.
+pub fn currency_case(field: &str, value: &Currency) -> Result<()> {
+    match value.known_as_unknown() {
+        Some(wire) => Err(Error::validation(
+            field,
+            format!(
+                "{value:?} is the supported currency {wire}: give it as its own case (Kotlin \
+                 Currency.{}, Swift .{wire}), or build the request from JSON \
+                 (…RequestFromJson), which reads any spelling",
+                wire.get(..1).unwrap_or_default().to_uppercase()
+                    + wire.get(1..).unwrap_or_default()
+            ),
+        )),
+        None => Ok(()),
+    }
+}
+
 /// Checks that `value` is a currency this SDK knows (not [`Currency::Unknown`]).
 pub fn currency(field: &str, value: &Currency) -> Result<()> {
+    currency_case(field, value)?;
     if value.is_unknown() {
         return Err(Error::validation(
             field,
@@ -33,6 +52,7 @@ pub fn currency(field: &str, value: &Currency) -> Result<()> {
 
 /// Checks that `value` is a known cryptocurrency: known, and not fiat (`eur`).
 pub fn crypto_currency(field: &str, value: &Currency) -> Result<()> {
+    currency_case(field, value)?;
     if value.is_unknown() || value.is_fiat() {
         return Err(Error::validation(
             field,

@@ -33,7 +33,8 @@ mod sepa;
 mod text;
 
 pub use amounts::{
-    amount, card_limit, crypto_currency, currency, network, non_negative_amount, positive_amount,
+    amount, card_limit, crypto_currency, currency, currency_case, network, non_negative_amount,
+    positive_amount,
 };
 pub use codes::{birth_date, country, date, iban, iban_compact, month_year, MONTHS, YEARS};
 pub use files::{
