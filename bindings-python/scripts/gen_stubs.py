@@ -572,9 +572,11 @@ class Verifier:
     """Checks webhook deliveries against the partner's webhook security token."""
 
     def __new__(cls, token: str) -> Self: ...
-    def verify(self, authorization: str | None) -> None:
+    def verify(self, authorization: str | bytes | None) -> None:
         """Checks the ``Authorization`` header value; raises ``WebhookUnauthorizedError``."""
-    def verify_and_parse(self, authorization: str | None, body: str | bytes) -> WebhookEvent:
+    def verify_and_parse(
+        self, authorization: str | bytes | None, body: str | bytes
+    ) -> WebhookEvent:
         """Verifies, then parses the body into the typed event."""
 
 @final
@@ -667,7 +669,7 @@ class Sandbox:
     def __enter__(self) -> Self: ...
     def __exit__(self, *exc: object) -> bool: ...
 
-def webhook_verify(authorization: str | None, token: str) -> None: ...
+def webhook_verify(authorization: str | bytes | None, token: str) -> None: ...
 def webhook_parse(body: str | bytes) -> tuple[str, WebhookEvent]: ...
 def _panic_for_tests(asynchronous: bool) -> Any:
     """Test hook, not part of the API: a call that panics inside the runtime."""

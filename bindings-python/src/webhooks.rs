@@ -24,12 +24,35 @@ fn body_bytes(body: &Bound<'_, PyAny>) -> Result<Vec<u8>, p100::Error> {
     Err(not_text())
 }
 
+/// The `Authorization` header's value: `str`, or `bytes` as ASGI's raw headers hand it over
+/// (UTF-8); anything else is a validation error naming `authorization`, not a `TypeError`.
+fn header(value: Option<&Bound<'_, PyAny>>) -> Result<Option<String>, p100::Error> {
+    let Some(value) = value.filter(|v| !v.is_none()) else {
+        return Ok(None);
+    };
+    let not_text = || p100::Error::validation("authorization", "must be str or bytes (UTF-8 text)");
+    if let Ok(s) = value.cast::<PyString>() {
+        return Ok(Some(s.to_cow().map_err(|_| not_text())?.into_owned()));
+    }
+    if value.is_instance_of::<PyBytes>() || value.is_instance_of::<PyByteArray>() {
+        let bytes: Vec<u8> = value.extract().map_err(|_| not_text())?;
+        return String::from_utf8(bytes).map(Some).map_err(|_| not_text());
+    }
+    Err(not_text())
+}
+
 /// Checks an `Authorization` header value against the webhook token (constant time).
 /// Raises `WebhookUnauthorizedError` (answer 401) or `ConfigError` (empty token).
 #[pyfunction]
 #[pyo3(signature = (authorization, token))]
-pub fn webhook_verify(py: Python<'_>, authorization: Option<&str>, token: &str) -> PyResult<()> {
-    verify_token(authorization, token).map_err(|e| to_pyerr(py, &e))
+pub fn webhook_verify(
+    py: Python<'_>,
+    authorization: Option<&Bound<'_, PyAny>>,
+    token: &str,
+) -> PyResult<()> {
+    header(authorization)
+        .and_then(|a| verify_token(a.as_deref(), token))
+        .map_err(|e| to_pyerr(py, &e))
 }
 
 /// Parses a webhook body into `(event_name, event)`; unknown events are `UnknownEvent`.
@@ -61,9 +84,9 @@ impl Verifier {
 
     /// Checks the `Authorization` header value; raises `WebhookUnauthorizedError`.
     #[pyo3(signature = (authorization))]
-    fn verify(&self, py: Python<'_>, authorization: Option<&str>) -> PyResult<()> {
-        self.inner
-            .verify(authorization)
+    fn verify(&self, py: Python<'_>, authorization: Option<&Bound<'_, PyAny>>) -> PyResult<()> {
+        header(authorization)
+            .and_then(|a| self.inner.verify(a.as_deref()))
             .map_err(|e| to_pyerr(py, &e))
     }
 
@@ -71,13 +94,14 @@ impl Verifier {
     #[pyo3(signature = (authorization, body))]
     fn verify_and_parse<'py>(
         &self,
-        authorization: Option<&str>,
+        authorization: Option<&Bound<'py, PyAny>>,
         body: &Bound<'py, PyAny>,
     ) -> PyResult<Bound<'py, PyAny>> {
         let py = body.py();
-        let event = self
-            .inner
-            .verify_and_read(authorization, || body_bytes(body));
+        let event = header(authorization).and_then(|a| {
+            self.inner
+                .verify_and_read(a.as_deref(), || body_bytes(body))
+        });
         event.map_err(|e| to_pyerr(py, &e))?.into_bound_py_any(py)
     }
 

@@ -65,3 +65,23 @@ def test_a_client_setting_of_the_wrong_type_names_its_field(
         p100.Client("k", "http://127.0.0.1:1", **kwargs)  # type: ignore[arg-type]
     assert info.value.field == field, info.value
     assert str(info.value).startswith(f"{field}: ")
+
+
+def test_a_webhook_header_as_bytes_is_read_and_one_that_is_not_text_is_refused() -> None:
+    """ASGI hands raw headers over as bytes: `verify(b"Bearer tok", ...)` raised a bare
+    `TypeError` (a handler catching `P100Error` answered 500). Bytes are read as UTF-8 now, in
+    every entry point; anything else is a `ValidationError` naming `authorization`, never a
+    pass."""
+    from p100 import webhooks
+
+    body = '{"externalUserId": "u1", "status": "ACTIVE"}'
+    webhooks.verify(b"Bearer tok", "tok")
+    webhooks.Verifier("tok").verify(bytearray(b"tok"))
+    event = webhooks.verify_and_parse(b"Bearer tok", body, "tok")
+    assert isinstance(event, p100.UserStatusEvent)
+    with pytest.raises(p100.WebhookUnauthorizedError):
+        webhooks.verify(b"Bearer other", "tok")
+    for bad in (b"\xff\xfe", 5, ["tok"]):
+        with pytest.raises(p100.ValidationError) as info:
+            webhooks.Verifier("tok").verify_and_parse(bad, body)  # type: ignore[arg-type]
+        assert info.value.field == "authorization"

@@ -116,12 +116,13 @@ if not TYPE_CHECKING:
         raise AttributeError(f"module 'p100.webhooks' has no attribute {name!r}")
 
 
-def verify(authorization: str | None, token: str) -> None:
+def verify(authorization: str | bytes | None, token: str) -> None:
     """Checks the ``Authorization`` header value of a delivery against ``token``.
 
-    Both the raw token and ``Bearer <token>`` are accepted. Raises
-    :class:`p100.WebhookUnauthorizedError` (answer 401) when it is missing or wrong, and
-    :class:`p100.ConfigError` when ``token`` is empty.
+    Both the raw token and ``Bearer <token>`` are accepted, as ``str`` or ``bytes`` (ASGI's raw
+    headers). Raises :class:`p100.WebhookUnauthorizedError` (answer 401) when it is missing or
+    wrong, :class:`p100.ValidationError` when it is not text, and :class:`p100.ConfigError`
+    when ``token`` is empty.
     """
     try:
         _verify(authorization, token)
@@ -142,7 +143,9 @@ def parse_named(body: str | bytes) -> tuple[str, WebhookEvent]:
     return _parse(body)
 
 
-def verify_and_parse(authorization: str | None, body: str | bytes, token: str) -> WebhookEvent:
+def verify_and_parse(
+    authorization: str | bytes | None, body: str | bytes, token: str
+) -> WebhookEvent:
     """:func:`verify`, then :func:`parse`."""
     try:
         _verify(authorization, token)
