@@ -245,6 +245,17 @@ async_export! {
                 .reconcile_outcome(d.outcome, d.fingerprint.as_ref())
                 .await)
         }
+
+        /// [`Client::reconcile`] from a fingerprint kept elsewhere: stored with the payment
+        /// (`fingerprintToJson(e.fingerprint!!)`) before a restart, read back with
+        /// `fingerprintFromJson(json)`. Its outcome is `unknown` (or `accepted` when the
+        /// fingerprint says so: then never `NotFound`).
+        pub async fn reconcile_fingerprint(
+            &self,
+            fingerprint: p100::Fingerprint,
+        ) -> Result<Reconciliation> {
+            ok(self.inner.reconcile_fingerprint(&fingerprint).await)
+        }
     }
 }
 

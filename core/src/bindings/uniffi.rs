@@ -75,6 +75,21 @@ fn from_json<T: serde::de::DeserializeOwned>(name: &str, json: &str) -> Result<T
     Ok(crate::input::decode_json(json, name)?)
 }
 
+/// The JSON of a money-moving call's fingerprint (`e.fingerprint`), to store it with the payment
+/// and reconcile after a restart: `client.reconcileFingerprint(fingerprintFromJson(json))`. The
+/// same JSON as the npm and pip packages store (camelCase names, the amount as a string).
+#[uniffi::export]
+pub fn fingerprint_to_json(fingerprint: Fingerprint) -> Result<String, P100Error> {
+    to_json(&fingerprint)
+}
+
+/// A stored fingerprint from its JSON ([`fingerprint_to_json`], or the npm or pip package's); a
+/// value that does not fit is a validation error naming its wire path.
+#[uniffi::export]
+pub fn fingerprint_from_json(json: String) -> Result<Fingerprint, P100Error> {
+    from_json("Fingerprint", &json)
+}
+
 // `<request>FromJson(json)` for every request type (Swift and Kotlin): builds the request from
 // the API's JSON (wire names, amounts as decimal strings or integers), as every binding reads a
 // request. (The files of an upload request are not JSON: they come empty and are set in

@@ -853,6 +853,16 @@ RustBuffer uniffi_p100_fn_func_error_message(RustBuffer reason, RustBuffer code,
 RustBuffer uniffi_p100_fn_func_exchange_lock_query_from_json(RustBuffer json, RustCallStatus *_Nonnull out_status
 );
 #endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_P100_FN_FUNC_FINGERPRINT_FROM_JSON
+#define UNIFFI_FFIDEF_UNIFFI_P100_FN_FUNC_FINGERPRINT_FROM_JSON
+RustBuffer uniffi_p100_fn_func_fingerprint_from_json(RustBuffer json, RustCallStatus *_Nonnull out_status
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_P100_FN_FUNC_FINGERPRINT_TO_JSON
+#define UNIFFI_FFIDEF_UNIFFI_P100_FN_FUNC_FINGERPRINT_TO_JSON
+RustBuffer uniffi_p100_fn_func_fingerprint_to_json(RustBuffer fingerprint, RustCallStatus *_Nonnull out_status
+);
+#endif
 #ifndef UNIFFI_FFIDEF_UNIFFI_P100_FN_FUNC_KYC_FILES_REQUEST_FROM_JSON
 #define UNIFFI_FFIDEF_UNIFFI_P100_FN_FUNC_KYC_FILES_REQUEST_FROM_JSON
 RustBuffer uniffi_p100_fn_func_kyc_files_request_from_json(RustBuffer json, RustCallStatus *_Nonnull out_status
@@ -1255,6 +1265,18 @@ uint16_t uniffi_p100_checksum_func_error_message(void
 #ifndef UNIFFI_FFIDEF_UNIFFI_P100_CHECKSUM_FUNC_EXCHANGE_LOCK_QUERY_FROM_JSON
 #define UNIFFI_FFIDEF_UNIFFI_P100_CHECKSUM_FUNC_EXCHANGE_LOCK_QUERY_FROM_JSON
 uint16_t uniffi_p100_checksum_func_exchange_lock_query_from_json(void
+    
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_P100_CHECKSUM_FUNC_FINGERPRINT_FROM_JSON
+#define UNIFFI_FFIDEF_UNIFFI_P100_CHECKSUM_FUNC_FINGERPRINT_FROM_JSON
+uint16_t uniffi_p100_checksum_func_fingerprint_from_json(void
+    
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_P100_CHECKSUM_FUNC_FINGERPRINT_TO_JSON
+#define UNIFFI_FFIDEF_UNIFFI_P100_CHECKSUM_FUNC_FINGERPRINT_TO_JSON
+uint16_t uniffi_p100_checksum_func_fingerprint_to_json(void
     
 );
 #endif

@@ -320,6 +320,11 @@ RustBuffer uniffi_p100_mobile_fn_method_client_last_response(uint64_t ptr, RustC
 uint64_t uniffi_p100_mobile_fn_method_client_reconcile(uint64_t ptr, RustBuffer error
 );
 #endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_P100_MOBILE_FN_METHOD_CLIENT_RECONCILE_FINGERPRINT
+#define UNIFFI_FFIDEF_UNIFFI_P100_MOBILE_FN_METHOD_CLIENT_RECONCILE_FINGERPRINT
+uint64_t uniffi_p100_mobile_fn_method_client_reconcile_fingerprint(uint64_t ptr, RustBuffer fingerprint
+);
+#endif
 #ifndef UNIFFI_FFIDEF_UNIFFI_P100_MOBILE_FN_METHOD_CLIENT_RECORDING
 #define UNIFFI_FFIDEF_UNIFFI_P100_MOBILE_FN_METHOD_CLIENT_RECORDING
 uint64_t uniffi_p100_mobile_fn_method_client_recording(uint64_t ptr, RustCallStatus *_Nonnull out_status
@@ -1167,6 +1172,12 @@ uint16_t uniffi_p100_mobile_checksum_method_client_last_response(void
 #ifndef UNIFFI_FFIDEF_UNIFFI_P100_MOBILE_CHECKSUM_METHOD_CLIENT_RECONCILE
 #define UNIFFI_FFIDEF_UNIFFI_P100_MOBILE_CHECKSUM_METHOD_CLIENT_RECONCILE
 uint16_t uniffi_p100_mobile_checksum_method_client_reconcile(void
+    
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_P100_MOBILE_CHECKSUM_METHOD_CLIENT_RECONCILE_FINGERPRINT
+#define UNIFFI_FFIDEF_UNIFFI_P100_MOBILE_CHECKSUM_METHOD_CLIENT_RECONCILE_FINGERPRINT
+uint16_t uniffi_p100_mobile_checksum_method_client_reconcile_fingerprint(void
     
 );
 #endif

@@ -16517,6 +16517,31 @@ public func exchangeLockQueryFromJson(json: String)throws  -> ExchangeLockQuery 
 })
 }
 /**
+ * A stored fingerprint from its JSON ([`fingerprint_to_json`], or the npm or pip package's); a
+ * value that does not fit is a validation error naming its wire path.
+ */
+public func fingerprintFromJson(json: String)throws  -> Fingerprint  {
+    return try  FfiConverterTypeFingerprint_lift(try rustCallWithError(FfiConverterTypeP100Error_lift) {
+        uniffiCallStatus in
+    uniffi_p100_fn_func_fingerprint_from_json(
+        FfiConverterString.lower(json),uniffiCallStatus
+    )
+})
+}
+/**
+ * The JSON of a money-moving call's fingerprint (`e.fingerprint`), to store it with the payment
+ * and reconcile after a restart: `client.reconcileFingerprint(fingerprintFromJson(json))`. The
+ * same JSON as the npm and pip packages store (camelCase names, the amount as a string).
+ */
+public func fingerprintToJson(fingerprint: Fingerprint)throws  -> String  {
+    return try  FfiConverterString.lift(try rustCallWithError(FfiConverterTypeP100Error_lift) {
+        uniffiCallStatus in
+    uniffi_p100_fn_func_fingerprint_to_json(
+        FfiConverterTypeFingerprint_lower(fingerprint),uniffiCallStatus
+    )
+})
+}
+/**
  * The request from the API's JSON (wire names); a value that does not fit is a
  * validation error naming its wire path (`json` when the text is not JSON).
  */
@@ -16764,6 +16789,12 @@ private let initializationResult: InitializationResult = {
         return InitializationResult.apiChecksumMismatch
     }
     if (uniffi_p100_checksum_func_exchange_lock_query_from_json() != 56350) {
+        return InitializationResult.apiChecksumMismatch
+    }
+    if (uniffi_p100_checksum_func_fingerprint_from_json() != 35887) {
+        return InitializationResult.apiChecksumMismatch
+    }
+    if (uniffi_p100_checksum_func_fingerprint_to_json() != 54533) {
         return InitializationResult.apiChecksumMismatch
     }
     if (uniffi_p100_checksum_func_kyc_files_request_from_json() != 20223) {

@@ -1098,6 +1098,14 @@ public protocol ClientProtocol: AnyObject, Sendable {
     func reconcile(error: P100Error) async throws  -> Reconciliation
     
     /**
+     * [`Client::reconcile`] from a fingerprint kept elsewhere: stored with the payment
+     * (`fingerprintToJson(e.fingerprint!!)`) before a restart, read back with
+     * `fingerprintFromJson(json)`. Its outcome is `unknown` (or `accepted` when the
+     * fingerprint says so: then never `NotFound`).
+     */
+    func reconcileFingerprint(fingerprint: Fingerprint) async throws  -> Reconciliation
+    
+    /**
      * A client sharing this one's connections whose successful calls keep their
      * metadata, read with [`Client::last_response`]. Its calls share one slot: use one per
      * call (or per coroutine/task), never one for concurrent calls.
@@ -1334,6 +1342,29 @@ open func reconcile(error: P100Error)async throws  -> Reconciliation  {
             rustFutureFunc: {
                 uniffi_p100_mobile_fn_method_client_reconcile(
                         self.uniffiCloneHandle(),FfiConverterTypeP100Error_lower(error)
+                )
+            },
+            pollFunc: ffi_p100_mobile_rust_future_poll_rust_buffer,
+            completeFunc: ffi_p100_mobile_rust_future_complete_rust_buffer,
+            freeFunc: ffi_p100_mobile_rust_future_free_rust_buffer,
+            cancelFunc: ffi_p100_mobile_rust_future_cancel_rust_buffer,
+            liftFunc: FfiConverterTypeReconciliation_lift,
+            errorHandler: FfiConverterTypeP100Error_lift
+        )
+}
+    
+    /**
+     * [`Client::reconcile`] from a fingerprint kept elsewhere: stored with the payment
+     * (`fingerprintToJson(e.fingerprint!!)`) before a restart, read back with
+     * `fingerprintFromJson(json)`. Its outcome is `unknown` (or `accepted` when the
+     * fingerprint says so: then never `NotFound`).
+     */
+open func reconcileFingerprint(fingerprint: Fingerprint)async throws  -> Reconciliation  {
+    return
+        try  await uniffiRustCallAsync(
+            rustFutureFunc: {
+                uniffi_p100_mobile_fn_method_client_reconcile_fingerprint(
+                        self.uniffiCloneHandle(),FfiConverterTypeFingerprint_lower(fingerprint)
                 )
             },
             pollFunc: ffi_p100_mobile_rust_future_poll_rust_buffer,
@@ -5388,6 +5419,9 @@ private let initializationResult: InitializationResult = {
         return InitializationResult.apiChecksumMismatch
     }
     if (uniffi_p100_mobile_checksum_method_client_reconcile() != 13635) {
+        return InitializationResult.apiChecksumMismatch
+    }
+    if (uniffi_p100_mobile_checksum_method_client_reconcile_fingerprint() != 22280) {
         return InitializationResult.apiChecksumMismatch
     }
     if (uniffi_p100_mobile_checksum_method_client_recording() != 61917) {

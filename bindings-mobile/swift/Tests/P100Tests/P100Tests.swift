@@ -533,13 +533,20 @@ final class P100Tests: XCTestCase, @unchecked Sendable {
         XCTAssertEqual(fp.amount, "2.34")
         XCTAssertEqual(fp.destination, id)
         XCTAssertGreaterThan(fp.sentAtMs, 0)
-        switch try await c.reconcile(error: e) {
+        let found = try await c.reconcile(error: e)
+        switch found {
         case let .found(transferId, _):
             let details = try await c.transfers().details(transferId: transferId)
             XCTAssertEqual(details.amount.flatMap { Decimal(string: $0) }, Decimal(string: "2.34"))
         case let other:
             XCTFail("expected found, got \(other)")
         }
+        // Stored with the payment, read back after a restart (another client): the same answer.
+        let stored = try fingerprintToJson(fingerprint: fp)
+        XCTAssertTrue(stored.contains(#""amount":"2.34""#), stored)
+        let again = try await client(maxRetries: 0).reconcileFingerprint(
+            fingerprint: try fingerprintFromJson(json: stored))
+        XCTAssertEqual(again, found)
         let s = try await sandbox()
         let refused = try Client.withOptions(
             options: ClientOptions(apiKey: Secret(s.key), baseUrl: "http://127.0.0.1:1", maxRetries: 0))

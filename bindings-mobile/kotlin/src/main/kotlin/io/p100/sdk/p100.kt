@@ -694,6 +694,10 @@ internal object IntegrityCheckingUniffiLib {
     ): Int
     external fun uniffi_p100_checksum_func_exchange_lock_query_from_json(
     ): Int
+    external fun uniffi_p100_checksum_func_fingerprint_from_json(
+    ): Int
+    external fun uniffi_p100_checksum_func_fingerprint_to_json(
+    ): Int
     external fun uniffi_p100_checksum_func_kyc_files_request_from_json(
     ): Int
     external fun uniffi_p100_checksum_func_network_fee_query_from_json(
@@ -987,6 +991,10 @@ internal object UniffiLib {
     ): RustBuffer.ByValue
     external fun uniffi_p100_fn_func_exchange_lock_query_from_json(`json`: RustBuffer.ByValue,uniffi_out_err: UniffiRustCallStatus, 
     ): RustBuffer.ByValue
+    external fun uniffi_p100_fn_func_fingerprint_from_json(`json`: RustBuffer.ByValue,uniffi_out_err: UniffiRustCallStatus, 
+    ): RustBuffer.ByValue
+    external fun uniffi_p100_fn_func_fingerprint_to_json(`fingerprint`: RustBuffer.ByValue,uniffi_out_err: UniffiRustCallStatus, 
+    ): RustBuffer.ByValue
     external fun uniffi_p100_fn_func_kyc_files_request_from_json(`json`: RustBuffer.ByValue,uniffi_out_err: UniffiRustCallStatus, 
     ): RustBuffer.ByValue
     external fun uniffi_p100_fn_func_network_fee_query_from_json(`json`: RustBuffer.ByValue,uniffi_out_err: UniffiRustCallStatus, 
@@ -1168,6 +1176,12 @@ private fun uniffiCheckApiChecksums(lib: IntegrityCheckingUniffiLib) {
         throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
     }
     if ((lib.uniffi_p100_checksum_func_exchange_lock_query_from_json() and 0xFFFF) != 56350) {
+        throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
+    }
+    if ((lib.uniffi_p100_checksum_func_fingerprint_from_json() and 0xFFFF) != 35887) {
+        throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
+    }
+    if ((lib.uniffi_p100_checksum_func_fingerprint_to_json() and 0xFFFF) != 54533) {
         throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
     }
     if ((lib.uniffi_p100_checksum_func_kyc_files_request_from_json() and 0xFFFF) != 20223) {
@@ -16600,6 +16614,39 @@ public object FfiConverterTypeSecretString: FfiConverter<SecretString, RustBuffe
     
         
         FfiConverterString.lower(`json`),_status)
+}
+    )
+    }
+    
+
+        /**
+         * A stored fingerprint from its JSON ([`fingerprint_to_json`], or the npm or pip package's); a
+         * value that does not fit is a validation error naming its wire path.
+         */
+    @Throws(P100Exception::class) fun `fingerprintFromJson`(`json`: kotlin.String): Fingerprint {
+            return FfiConverterTypeFingerprint.lift(
+    uniffiRustCallWithError(P100Exception) { _status ->
+    UniffiLib.uniffi_p100_fn_func_fingerprint_from_json(
+    
+        
+        FfiConverterString.lower(`json`),_status)
+}
+    )
+    }
+    
+
+        /**
+         * The JSON of a money-moving call's fingerprint (`e.fingerprint`), to store it with the payment
+         * and reconcile after a restart: `client.reconcileFingerprint(fingerprintFromJson(json))`. The
+         * same JSON as the npm and pip packages store (camelCase names, the amount as a string).
+         */
+    @Throws(P100Exception::class) fun `fingerprintToJson`(`fingerprint`: Fingerprint): kotlin.String {
+            return FfiConverterString.lift(
+    uniffiRustCallWithError(P100Exception) { _status ->
+    UniffiLib.uniffi_p100_fn_func_fingerprint_to_json(
+    
+        
+        FfiConverterTypeFingerprint.lower(`fingerprint`),_status)
 }
     )
     }

@@ -88,6 +88,7 @@ import io.p100.sdk.FfiConverterTypeExchangeEvent
 import io.p100.sdk.FfiConverterTypeExchangeLock
 import io.p100.sdk.FfiConverterTypeExchangeLockQuery
 import io.p100.sdk.FfiConverterTypeExchangeRates
+import io.p100.sdk.FfiConverterTypeFingerprint
 import io.p100.sdk.FfiConverterTypeIbanStatusEvent
 import io.p100.sdk.FfiConverterTypeKycFileEvent
 import io.p100.sdk.FfiConverterTypeKycFilesRequest
@@ -139,6 +140,7 @@ import io.p100.sdk.FfiConverterTypeVerificationPage
 import io.p100.sdk.FfiConverterTypeWallet
 import io.p100.sdk.FfiConverterTypeWalletCreatedEvent
 import io.p100.sdk.FfiConverterTypeWithdrawalCreated
+import io.p100.sdk.Fingerprint
 import io.p100.sdk.IbanStatusEvent
 import io.p100.sdk.KycFileEvent
 import io.p100.sdk.KycFilesRequest
@@ -227,6 +229,7 @@ import io.p100.sdk.RustBuffer as RustBufferExchangeEvent
 import io.p100.sdk.RustBuffer as RustBufferExchangeLock
 import io.p100.sdk.RustBuffer as RustBufferExchangeLockQuery
 import io.p100.sdk.RustBuffer as RustBufferExchangeRates
+import io.p100.sdk.RustBuffer as RustBufferFingerprint
 import io.p100.sdk.RustBuffer as RustBufferIbanStatusEvent
 import io.p100.sdk.RustBuffer as RustBufferKycFileEvent
 import io.p100.sdk.RustBuffer as RustBufferKycFilesRequest
@@ -962,6 +965,8 @@ internal object IntegrityCheckingUniffiLib {
     ): Int
     external fun uniffi_p100_mobile_checksum_method_client_reconcile(
     ): Int
+    external fun uniffi_p100_mobile_checksum_method_client_reconcile_fingerprint(
+    ): Int
     external fun uniffi_p100_mobile_checksum_method_client_recording(
     ): Int
     external fun uniffi_p100_mobile_checksum_method_client_request(
@@ -1165,6 +1170,8 @@ internal object UniffiLib {
     external fun uniffi_p100_mobile_fn_method_client_last_response(`ptr`: Long,uniffi_out_err: UniffiRustCallStatus, 
     ): RustBuffer.ByValue
     external fun uniffi_p100_mobile_fn_method_client_reconcile(`ptr`: Long,`error`: RustBufferP100Error.ByValue,
+    ): Long
+    external fun uniffi_p100_mobile_fn_method_client_reconcile_fingerprint(`ptr`: Long,`fingerprint`: RustBufferFingerprint.ByValue,
     ): Long
     external fun uniffi_p100_mobile_fn_method_client_recording(`ptr`: Long,uniffi_out_err: UniffiRustCallStatus, 
     ): Long
@@ -1524,6 +1531,9 @@ private fun uniffiCheckApiChecksums(lib: IntegrityCheckingUniffiLib) {
         throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
     }
     if ((lib.uniffi_p100_mobile_checksum_method_client_reconcile() and 0xFFFF) != 13635) {
+        throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
+    }
+    if ((lib.uniffi_p100_mobile_checksum_method_client_reconcile_fingerprint() and 0xFFFF) != 22280) {
         throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
     }
     if ((lib.uniffi_p100_mobile_checksum_method_client_recording() and 0xFFFF) != 61917) {
@@ -3084,6 +3094,14 @@ public interface ClientInterface {
     suspend fun `reconcile`(`error`: P100Exception): Reconciliation
     
     /**
+     * [`Client::reconcile`] from a fingerprint kept elsewhere: stored with the payment
+     * (`fingerprintToJson(e.fingerprint!!)`) before a restart, read back with
+     * `fingerprintFromJson(json)`. Its outcome is `unknown` (or `accepted` when the
+     * fingerprint says so: then never `NotFound`).
+     */
+    suspend fun `reconcileFingerprint`(`fingerprint`: Fingerprint): Reconciliation
+    
+    /**
      * A client sharing this one's connections whose successful calls keep their
      * metadata, read with [`Client::last_response`]. Its calls share one slot: use one per
      * call (or per coroutine/task), never one for concurrent calls.
@@ -3368,6 +3386,34 @@ open class Client: Disposable, AutoCloseable, ClientInterface
                 uniffiHandle,
                 
         FfiConverterTypeP100Error.lower(`error`),
+            )
+        },
+        { future, callback, continuation -> UniffiLib.ffi_p100_mobile_rust_future_poll_rust_buffer(future, callback, continuation) },
+        { future, continuation -> UniffiLib.ffi_p100_mobile_rust_future_complete_rust_buffer(future, continuation).let { RustBufferReconciliation.create(it.capacity.toULong(), it.len.toULong(), it.data) } },
+        { future -> UniffiLib.ffi_p100_mobile_rust_future_free_rust_buffer(future) },
+        // lift function
+        { FfiConverterTypeReconciliation.lift(it) },
+        // Error FFI converter
+        P100ExceptionExternalErrorHandler,
+    )
+    }
+
+    
+    /**
+     * [`Client::reconcile`] from a fingerprint kept elsewhere: stored with the payment
+     * (`fingerprintToJson(e.fingerprint!!)`) before a restart, read back with
+     * `fingerprintFromJson(json)`. Its outcome is `unknown` (or `accepted` when the
+     * fingerprint says so: then never `NotFound`).
+     */
+    @Throws(P100Exception::class)
+    @Suppress("ASSIGNED_BUT_NEVER_ACCESSED_VARIABLE")
+    override suspend fun `reconcileFingerprint`(`fingerprint`: Fingerprint) : Reconciliation {
+        return uniffiRustCallAsync(
+        callWithHandle { uniffiHandle ->
+            UniffiLib.uniffi_p100_mobile_fn_method_client_reconcile_fingerprint(
+                uniffiHandle,
+                
+        FfiConverterTypeFingerprint.lower(`fingerprint`),
             )
         },
         { future, callback, continuation -> UniffiLib.ffi_p100_mobile_rust_future_poll_rust_buffer(future, callback, continuation) },
@@ -9287,6 +9333,8 @@ public object FfiConverterMapStringString: FfiConverterRustBuffer<Map<kotlin.Str
         }
     }
 }
+
+
 
 
 

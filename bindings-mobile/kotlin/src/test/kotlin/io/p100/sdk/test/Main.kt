@@ -30,6 +30,8 @@ import io.p100.sdk.client.verifyWebhook
 import io.p100.sdk.code
 import io.p100.sdk.field
 import io.p100.sdk.fingerprint
+import io.p100.sdk.fingerprintFromJson
+import io.p100.sdk.fingerprintToJson
 import io.p100.sdk.isAccepted
 import io.p100.sdk.isRetryable
 import io.p100.sdk.kind
@@ -571,6 +573,15 @@ private fun defineTests() {
         val r = c.reconcile(e)
         assertTrue(r is Reconciliation.Found) { "reconcile: $r" }
         r as Reconciliation.Found
+        // Stored with the payment, read back after a restart (another client): the same answer.
+        val stored = fingerprintToJson(fp)
+        assertTrue("\"amount\":\"2.34\"" in stored) { stored }
+        val again = client(maxRetries = 0).reconcileFingerprint(fingerprintFromJson(stored))
+        assertEq(again, r, "reconcile from the stored fingerprint")
+        val broken = stored.replace("\"operation\":\"transfers.create\"", "\"operation\":5")
+        val bad = expectThrows<P100Exception> { fingerprintFromJson(broken) }
+        assertEq(bad.kind, ErrorKind.VALIDATION, "a stored fingerprint that does not fit")
+        assertEq(bad.field, "operation", "its field")
         assertEq(
             c
                 .transfers()
@@ -728,6 +739,24 @@ private fun defineTests() {
         val done = c.sepa().waitFor(sepa.transferId, timeoutMs = 10_000, intervalMs = 50)
         assertTrue(done.status == SepaTransferStatus.Successful || done.status == SepaTransferStatus.Failed) { "final: ${done.status}" }
         expectThrows<P100Exception.Validation> { c.sepa().waitFor(sepa.transferId, timeoutMs = -1) }
+    }
+
+    test("review (stop 41): a currency held as text, Currency.Unknown(\"EUR\"), is refused naming the case to use") {
+        val c = client()
+        val e =
+            expectThrows<P100Exception.Validation> {
+                c.sepa().partnerTransfer(
+                    io.p100.sdk.PartnerSepaTransferRequest(
+                        amount = BigDecimal("10.00"),
+                        currency = Currency.Unknown("EUR"),
+                        destinationIban = "DE89370400440532013000",
+                        transferTitle = "Kotlin currency text",
+                    ),
+                )
+            }
+        assertEq(e.field, "currency", "field")
+        assertTrue(e.reason.contains("Currency.Eur")) { "names the case: ${e.reason}" }
+        assertEq(e.outcome, Outcome.NOT_SENT, "nothing sent")
     }
 
     test("card secrets never show in toString; reveal() gives them") {
