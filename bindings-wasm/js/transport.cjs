@@ -42,14 +42,39 @@ const NOT_SENT = new Set([
 // request, an unreachable host or network says nothing about whether it arrived.
 const NOT_SENT_WHEN_CONNECTING = new Set(["EHOSTUNREACH", "ENETUNREACH"]);
 
-// One agent per connect timeout (a client's `connectTimeoutMs`; in practice one or two).
+// One agent (connection pool) per step of connect timeout: a client's `connectTimeoutMs`
+// (3/4 of its `timeoutMs` unless set) rounded down to 1, 1.5, 2, 3, 5 or 7.5 x 10^k ms, never
+// longer than asked. At most MAX_AGENTS, the least recently used closed once its requests are
+// done. One agent per distinct timeout (a client per request with that request's own time
+// budget) opened a pool per client that was never closed: thousands of open connections, none
+// reused.
 const agents = new Map();
+const STEPS = [1, 1.5, 2, 3, 5, 7.5];
+const MAX_AGENTS = 8;
+
+function connectStep(ms) {
+  if (!(ms >= 1)) return ms;
+  let power = 1;
+  while (power * 10 <= ms) power *= 10;
+  let step = power;
+  for (const s of STEPS) if (s * power <= ms) step = s * power;
+  return step;
+}
 
 function agent(connectTimeoutMs) {
-  let a = agents.get(connectTimeoutMs);
-  if (a === undefined) {
-    a = new undici.Agent({ connect: connector(connectTimeoutMs), headersTimeout: 0, bodyTimeout: 0 });
-    agents.set(connectTimeoutMs, a);
+  const key = connectStep(connectTimeoutMs);
+  let a = agents.get(key);
+  if (a !== undefined) {
+    agents.delete(key); // most recently used last
+    agents.set(key, a);
+    return a;
+  }
+  a = new undici.Agent({ connect: connector(key), headersTimeout: 0, bodyTimeout: 0 });
+  agents.set(key, a);
+  if (agents.size > MAX_AGENTS) {
+    const [oldest, old] = agents.entries().next().value;
+    agents.delete(oldest);
+    old.close().catch(() => {});
   }
   return a;
 }
@@ -185,6 +210,10 @@ async function exchange(controller, dispatcher, method, url, headers, body, part
     if (body !== undefined) init.body = body;
     else if (parts !== undefined) init.body = form(parts);
     let response;
+    // A call that changes something first lets the event loop run once: a kept-alive connection
+    // the server closed meanwhile (a restart) is then known closed and not used. Written on it,
+    // the request failed as "other side closed": outcome unknown although nothing arrived.
+    if (method !== "GET") await new Promise((resolve) => setImmediate(resolve));
     const pending = undici.request(url, init);
     try {
       response = await Promise.race([pending, deadline]);
@@ -234,4 +263,4 @@ async function exchange(controller, dispatcher, method, url, headers, body, part
   }
 }
 
-module.exports = { send, neverSent };
+module.exports = { send, neverSent, connectStep, agentCount: () => agents.size };

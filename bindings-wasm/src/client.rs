@@ -75,10 +75,50 @@ struct CallOptions {
     headers: Option<std::collections::BTreeMap<String, String>>,
 }
 
-/// The `abort` listener `withOptions({ signal })` puts on the caller's `AbortSignal`, removed
-/// when the last client and the last call using it are gone. Without the removal, one
-/// long-lived signal (a server's shutdown signal, given to a `withOptions` per request) would
-/// keep a listener per client for ever.
+/// The caller's `AbortSignal` of `withOptions({ signal })`, and the core's signal it fires;
+/// shared by the clients made from that one.
+pub(crate) struct JsSignal {
+    signal: JsValue,
+    abort: p100::AbortSignal,
+}
+
+impl JsSignal {
+    /// What a call holds while it runs: an `abort` listener on the caller's signal, removed when
+    /// the call ends ([`SignalListener`]); none when the signal has already fired (the core's
+    /// fires now). A listener per call, not per client: a long-lived signal (a server's
+    /// shutdown signal, given to a `withOptions` per request) kept one for every client until
+    /// garbage collection (Node's MaxListenersExceededWarning after 11 requests).
+    fn listen(&self) -> Option<SignalListener> {
+        let aborted = Reflect::get(&self.signal, &JsValue::from_str("aborted"))
+            .ok()
+            .and_then(|v| v.as_bool())
+            .unwrap_or(false);
+        if aborted {
+            self.abort.abort();
+            return None;
+        }
+        let add = Reflect::get(&self.signal, &JsValue::from_str("addEventListener"))
+            .ok()
+            .and_then(|f| f.dyn_into::<js_sys::Function>().ok())?;
+        let fire = self.abort.clone();
+        let listener = Closure::<dyn FnMut()>::new(move || fire.abort());
+        let once = js_sys::Object::new();
+        let _ = Reflect::set(&once, &JsValue::from_str("once"), &JsValue::TRUE);
+        add.call3(
+            &self.signal,
+            &JsValue::from_str("abort"),
+            listener.as_ref(),
+            &once,
+        )
+        .ok()?;
+        Some(SignalListener {
+            signal: self.signal.clone(),
+            listener,
+        })
+    }
+}
+
+/// The `abort` listener of one call on the caller's `AbortSignal`, removed when dropped.
 pub(crate) struct SignalListener {
     signal: JsValue,
     listener: Closure<dyn FnMut()>,
@@ -96,52 +136,34 @@ impl Drop for SignalListener {
     }
 }
 
-/// What `take_signal` found: the core's signal, and the listener that fires it.
-type TakenSignal = (Option<p100::AbortSignal>, Option<SignalListener>);
-
-/// `withOptions({ signal })`: the JS `AbortSignal` as the core's [`p100::AbortSignal`] (fired
-/// by the signal's `abort` event, or at once when it is already aborted), and the options
-/// without it for the rest of the reading. Anything else than an `AbortSignal` is a
-/// `ValidationError` naming `signal`.
-fn take_signal(options: JsValue) -> Result<(JsValue, TakenSignal), p100::Error> {
+/// `withOptions({ signal })`: the JS `AbortSignal` with the core's [`p100::AbortSignal`] it
+/// fires (at once when it is already aborted), and the options without it for the rest of the
+/// reading. Anything else than an `AbortSignal` is a `ValidationError` naming `signal`.
+fn take_signal(options: JsValue) -> Result<(JsValue, Option<Rc<JsSignal>>), p100::Error> {
     if !options.is_object() {
-        return Ok((options, (None, None)));
+        return Ok((options, None));
     }
     let key = JsValue::from_str("signal");
     let signal = Reflect::get(&options, &key).unwrap_or(JsValue::UNDEFINED);
     if signal.is_undefined() || signal.is_null() {
-        return Ok((options, (None, None)));
+        return Ok((options, None));
     }
     let not_a_signal = || p100::Error::validation("signal", "must be an AbortSignal");
     let aborted = Reflect::get(&signal, &JsValue::from_str("aborted"))
         .ok()
         .and_then(|v| v.as_bool())
         .ok_or_else(not_a_signal)?;
-    let add = Reflect::get(&signal, &JsValue::from_str("addEventListener"))
+    Reflect::get(&signal, &JsValue::from_str("addEventListener"))
         .ok()
         .and_then(|f| f.dyn_into::<js_sys::Function>().ok())
         .ok_or_else(not_a_signal)?;
     let abort = p100::AbortSignal::new();
-    let mut held = None;
     if aborted {
         abort.abort();
-    } else {
-        let fire = abort.clone();
-        let listener = Closure::<dyn FnMut()>::new(move || fire.abort());
-        let once = js_sys::Object::new();
-        let _ = Reflect::set(&once, &JsValue::from_str("once"), &JsValue::TRUE);
-        add.call3(
-            &signal,
-            &JsValue::from_str("abort"),
-            listener.as_ref(),
-            &once,
-        )
-        .map_err(|_| not_a_signal())?;
-        held = Some(SignalListener { signal, listener });
     }
     let rest = js_sys::Object::assign(&js_sys::Object::new(), options.unchecked_ref());
     let _ = Reflect::delete_property(&rest, &key);
-    Ok((rest.into(), (Some(abort), held)))
+    Ok((rest.into(), Some(Rc::new(JsSignal { signal, abort }))))
 }
 
 /// The options of `waitFor`.
@@ -208,15 +230,18 @@ pub(crate) fn wait_options(value: JsValue, id: &str) -> Result<p100::WaitOptions
 #[wasm_bindgen]
 pub struct Client {
     inner: p100::Client,
-    /// The listener on the `AbortSignal` this client's calls follow, if any: shared by the
-    /// clients made from this one and held by each call until it ends.
-    signal: Option<Rc<SignalListener>>,
+    /// The `AbortSignal` this client's calls follow, if any: shared by the clients made from
+    /// this one; each call listens to it while it runs.
+    signal: Option<Rc<JsSignal>>,
 }
 
 impl Client {
-    /// The core client, and what a call must hold while it runs (see [`SignalListener`]).
-    pub(crate) fn for_call(&self) -> (p100::Client, Option<Rc<SignalListener>>) {
-        (self.inner.clone(), self.signal.clone())
+    /// The core client, and what a call must hold while it runs (see [`JsSignal::listen`]).
+    pub(crate) fn for_call(&self) -> (p100::Client, Option<SignalListener>) {
+        (
+            self.inner.clone(),
+            self.signal.as_ref().and_then(|s| s.listen()),
+        )
     }
 }
 
@@ -311,16 +336,16 @@ impl Client {
         &self,
         #[wasm_bindgen(unchecked_param_type = "RequestOptions")] options: JsValue,
     ) -> Result<Client, JsValue> {
-        let (inner, signal) = self.for_call();
+        let (inner, signal) = (self.inner.clone(), self.signal.clone());
         guarded(move || Self::build_with_options(&inner, signal, options))
     }
 
     fn build_with_options(
         inner: &p100::Client,
-        signal: Option<Rc<SignalListener>>,
+        signal: Option<Rc<JsSignal>>,
         options_value: JsValue,
     ) -> Result<Client, Error> {
-        let (options_value, (abort, listener)) = take_signal(options_value)?;
+        let (options_value, given) = take_signal(options_value)?;
         let o: CallOptions = options(options_value)?;
         let mut opts = Settings {
             timeout: o.timeout_ms,
@@ -330,11 +355,8 @@ impl Client {
         }
         .request_options(Unit::Millis)?;
         // A signal given here replaces this client's (the core does the same).
-        let signal = match (&abort, listener) {
-            (Some(_), listener) => listener.map(Rc::new),
-            (None, _) => signal,
-        };
-        opts.abort = abort;
+        opts.abort = given.as_ref().map(|g| g.abort.clone());
+        let signal = given.or(signal);
         Ok(Client {
             inner: inner.with_options(opts),
             signal,

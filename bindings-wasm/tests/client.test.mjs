@@ -211,6 +211,25 @@ test("only a failure to connect is not_sent: an unreachable host on a connection
   assert.equal(neverSent(new Error("no code")), false);
 });
 
+// One connection pool per distinct connect timeout, never closed: a client per request with its
+// own time budget opened thousands of connections (stop 41).
+test("clients with many different timeouts share a few connection pools", async () => {
+  const { createRequire } = await import("node:module");
+  const { readdirSync } = await import("node:fs");
+  const snippets = new URL("../pkg/native/snippets/", import.meta.url);
+  const [dir] = readdirSync(snippets);
+  const transport = createRequire(import.meta.url)(new URL(`${dir}/js/transport.cjs`, snippets).pathname);
+  assert.deepEqual([1, 7, 10, 14, 15, 1999, 2000, 7499, 7500, 30_000].map(transport.connectStep),
+    [1, 5, 10, 10, 15, 1500, 2000, 5000, 7500, 30_000]);
+  // 30 timeouts from 0.2 s to 4 min: more steps than pools kept; the oldest are closed.
+  for (let i = 0; i < 30; i++) {
+    const c = new p100.Client({ apiKey, baseUrl, timeoutMs: Math.round(200 * 1.28 ** i) });
+    await c.partner.balances();
+    c.free();
+  }
+  assert.ok(transport.agentCount() <= 8, `${transport.agentCount()} pools`);
+});
+
 /** A loopback HTTP server answering every request with `handler`; returns its URL and hits. */
 async function rawPeer(handler) {
   const http = await import("node:http");
