@@ -210,10 +210,13 @@ async function exchange(controller, dispatcher, method, url, headers, body, part
     if (body !== undefined) init.body = body;
     else if (parts !== undefined) init.body = form(parts);
     let response;
-    // A call that changes something first lets the event loop run once: a kept-alive connection
-    // the server closed meanwhile (a restart) is then known closed and not used. Written on it,
-    // the request failed as "other side closed": outcome unknown although nothing arrived.
-    if (method !== "GET") await new Promise((resolve) => setImmediate(resolve));
+    // A call that changes something first lets the event loop poll for I/O once (two `check`
+    // phases: one full turn whatever phase this runs in): a kept-alive connection the server
+    // closed meanwhile (a restart) is then known closed and not used. Written on it, the request
+    // failed as "other side closed": outcome unknown although nothing arrived.
+    if (method !== "GET") {
+      for (let turn = 0; turn < 2; turn++) await new Promise((resolve) => setImmediate(resolve));
+    }
     const pending = undici.request(url, init);
     try {
       response = await Promise.race([pending, deadline]);

@@ -285,3 +285,35 @@ test("a 2xx cut short is accepted (it happened), a late head is unknown, a refus
     await cut.close();
   }
 });
+
+// A server that closed its kept-alive connections (a restart) while the event loop was busy: a
+// money call was written on a dead connection and failed "other side closed", outcome unknown,
+// though nothing arrived (stop 41). It now lets the loop see the close first.
+test("a money call after the server closed its kept-alive connections is sent on a new one", async () => {
+  const http = await import("node:http");
+  let transfers = 0;
+  const server = http.createServer({ keepAlive: true }, (req, res) => {
+    req.resume();
+    req.on("end", () => {
+      if (req.method === "POST") transfers++;
+      res.setHeader("content-type", "application/json");
+      res.end(JSON.stringify({ transferId: `t${transfers}`, status: "PENDING" }));
+    });
+  });
+  await new Promise((r) => server.listen(0, "127.0.0.1", r));
+  try {
+    const c = new p100.Client({ apiKey, baseUrl: `http://127.0.0.1:${server.address().port}`, maxRetries: 0 });
+    const send = () => c.request("POST", "/v1/partner/transfer", { destinationExternalUserId: "u1", amount: "1.00", currency: "eur" });
+    for (let round = 0; round < 20; round++) {
+      await send(); // leaves a kept-alive connection in the pool
+      server.closeAllConnections(); // the server drops it; the client has not seen that yet
+      const busy = Date.now() + 20;
+      while (Date.now() < busy); // the event loop is busy meanwhile
+      await send();
+    }
+    assert.equal(transfers, 40);
+  } finally {
+    server.closeAllConnections();
+    await new Promise((r) => server.close(r));
+  }
+});
