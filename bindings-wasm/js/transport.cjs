@@ -187,13 +187,12 @@ function concat(chunks, length) {
  */
 function send(method, url, headers, body, parts, timeoutMs, maxBytes, connectTimeoutMs) {
   const controller = new AbortController();
-  const dispatcher = agent(connectTimeoutMs);
-  const promise = exchange(controller, dispatcher, method, url, headers, body, parts, timeoutMs, maxBytes);
+  const promise = exchange(controller, connectTimeoutMs, method, url, headers, body, parts, timeoutMs, maxBytes);
   promise.cancel = () => controller.abort();
   return promise;
 }
 
-async function exchange(controller, dispatcher, method, url, headers, body, parts, timeoutMs, maxBytes) {
+async function exchange(controller, connectTimeoutMs, method, url, headers, body, parts, timeoutMs, maxBytes) {
   let timedOut = false;
   let expire;
   // undici reads the abort signal only once connected: the deadline also settles the exchange.
@@ -206,17 +205,23 @@ async function exchange(controller, dispatcher, method, url, headers, body, part
     expire(DEADLINE);
   }, timeoutMs);
   try {
-    const init = { method, headers, signal: controller.signal, dispatcher };
+    const init = { method, headers, signal: controller.signal };
     if (body !== undefined) init.body = body;
     else if (parts !== undefined) init.body = form(parts);
     let response;
     // A call that changes something first lets the event loop poll for I/O once (two `check`
-    // phases: one full turn whatever phase this runs in): a kept-alive connection the server
-    // closed meanwhile (a restart) is then known closed and not used. Written on it, the request
-    // failed as "other side closed": outcome unknown although nothing arrived.
+    // phases: one full turn whatever phase this runs in): a kept-alive connection whose close
+    // (a server restart) has already arrived is then known closed and not used. Written on it,
+    // the request failed as "other side closed": outcome unknown although nothing arrived. (A
+    // close still on its way can cross the request: that one stays unknown, as it must.)
     if (method !== "GET") {
       for (let turn = 0; turn < 2; turn++) await new Promise((resolve) => setImmediate(resolve));
     }
+    // The pool is taken here, in the same synchronous step as the dispatch: a pool taken before
+    // the turns above could be closed meanwhile (evicted by newer ones), and a request on a
+    // closed pool failed "destroyed", outcome unknown, with nothing sent. Once dispatched, a
+    // request finishes before its pool closes.
+    init.dispatcher = agent(connectTimeoutMs);
     const pending = undici.request(url, init);
     try {
       response = await Promise.race([pending, deadline]);

@@ -1,8 +1,10 @@
 //! `Client`: configuration (the core's [`Settings`], in milliseconds), per-call options, the
 //! escape hatch and `reconcile`. The resource groups (`client.users`, …) are in [`crate::groups`].
 
+use std::cell::{Cell, RefCell};
+use std::collections::HashMap;
 use std::future::Future;
-use std::rc::Rc;
+use std::rc::{Rc, Weak};
 
 use js_sys::{Promise, Reflect};
 use p100::client::{Settings, Unit, WaitSettings};
@@ -80,15 +82,20 @@ struct CallOptions {
 pub(crate) struct JsSignal {
     signal: JsValue,
     abort: p100::AbortSignal,
+    /// The one `abort` listener on `signal` while calls are out, and how many are.
+    listening: RefCell<Option<(Listener, usize)>>,
 }
 
+type Listener = Closure<dyn FnMut()>;
+
 impl JsSignal {
-    /// What a call holds while it runs: an `abort` listener on the caller's signal, removed when
-    /// the call ends ([`SignalListener`]); none when the signal has already fired (the core's
-    /// fires now). A listener per call, not per client: a long-lived signal (a server's
-    /// shutdown signal, given to a `withOptions` per request) kept one for every client until
-    /// garbage collection (Node's MaxListenersExceededWarning after 11 requests).
-    fn listen(&self) -> Option<SignalListener> {
+    /// What a call holds while it runs ([`SignalListener`]): one `abort` listener on the
+    /// caller's signal for all the calls out, removed when the last ends; none when the signal
+    /// has already fired (the core's fires now). Not one per client: a long-lived signal (a
+    /// server's shutdown signal, given to a `withOptions` per request) kept one for every client
+    /// until garbage collection; nor one per call (Node's MaxListenersExceededWarning comes at
+    /// 11 listeners).
+    fn listen(self: &Rc<Self>) -> Option<SignalListener> {
         let aborted = Reflect::get(&self.signal, &JsValue::from_str("aborted"))
             .ok()
             .and_then(|v| v.as_bool())
@@ -96,6 +103,11 @@ impl JsSignal {
         if aborted {
             self.abort.abort();
             return None;
+        }
+        let mut listening = self.listening.borrow_mut();
+        if let Some((_, calls)) = listening.as_mut() {
+            *calls += 1;
+            return Some(SignalListener(Rc::clone(self)));
         }
         let add = Reflect::get(&self.signal, &JsValue::from_str("addEventListener"))
             .ok()
@@ -111,27 +123,36 @@ impl JsSignal {
             &once,
         )
         .ok()?;
-        Some(SignalListener {
-            signal: self.signal.clone(),
-            listener,
-        })
+        *listening = Some((listener, 1));
+        Some(SignalListener(Rc::clone(self)))
     }
 }
 
-/// The `abort` listener of one call on the caller's `AbortSignal`, removed when dropped.
-pub(crate) struct SignalListener {
-    signal: JsValue,
-    listener: Closure<dyn FnMut()>,
-}
+/// A call's hold on its client's [`JsSignal`] listener; the last one dropped removes it.
+pub(crate) struct SignalListener(Rc<JsSignal>);
 
 impl Drop for SignalListener {
     fn drop(&mut self) {
-        let remove = Reflect::get(&self.signal, &JsValue::from_str("removeEventListener"))
+        let js = &self.0;
+        let mut listening = js.listening.borrow_mut();
+        let last = match listening.as_mut() {
+            Some((_, calls)) => {
+                *calls = calls.saturating_sub(1);
+                *calls == 0
+            }
+            None => false,
+        };
+        if !last {
+            return;
+        }
+        let Some((listener, _)) = listening.take() else {
+            return;
+        };
+        let remove = Reflect::get(&js.signal, &JsValue::from_str("removeEventListener"))
             .ok()
             .and_then(|f| f.dyn_into::<js_sys::Function>().ok());
         if let Some(remove) = remove {
-            let listener = self.listener.as_ref();
-            let _ = remove.call2(&self.signal, &JsValue::from_str("abort"), listener);
+            let _ = remove.call2(&js.signal, &JsValue::from_str("abort"), listener.as_ref());
         }
     }
 }
@@ -157,13 +178,52 @@ fn take_signal(options: JsValue) -> Result<(JsValue, Option<Rc<JsSignal>>), p100
         .ok()
         .and_then(|f| f.dyn_into::<js_sys::Function>().ok())
         .ok_or_else(not_a_signal)?;
-    let abort = p100::AbortSignal::new();
+    let shared = shared_signal(signal);
     if aborted {
-        abort.abort();
+        shared.abort.abort();
     }
     let rest = js_sys::Object::assign(&js_sys::Object::new(), options.unchecked_ref());
     let _ = Reflect::delete_property(&rest, &key);
-    Ok((rest.into(), Some(Rc::new(JsSignal { signal, abort }))))
+    Ok((rest.into(), Some(shared)))
+}
+
+thread_local! {
+    /// The [`JsSignal`] of each JS `AbortSignal` given to `withOptions`, while a client uses it:
+    /// a `WeakMap` from the signal to an id, and the ids' signals. Every `withOptions` given the
+    /// same signal shares one, so its calls out share one listener.
+    static SIGNALS: (js_sys::WeakMap, RefCell<LiveSignals>, Cell<u32>) =
+        (js_sys::WeakMap::new(), RefCell::new(HashMap::new()), Cell::new(0));
+}
+
+type LiveSignals = HashMap<u32, Weak<JsSignal>>;
+
+/// The [`JsSignal`] of `signal` (an object: checked by the caller), made on first use.
+fn shared_signal(signal: JsValue) -> Rc<JsSignal> {
+    SIGNALS.with(|(ids, live, next)| {
+        let key: &js_sys::Object = signal.unchecked_ref();
+        let known = ids
+            .get(key)
+            .as_f64()
+            .and_then(|id| live.borrow().get(&(id as u32)).and_then(Weak::upgrade));
+        if let Some(js) = known {
+            return js;
+        }
+        let js = Rc::new(JsSignal {
+            signal: signal.clone(),
+            abort: p100::AbortSignal::new(),
+            listening: RefCell::new(None),
+        });
+        let id = next.get();
+        next.set(id.wrapping_add(1));
+        ids.set(key, &JsValue::from(id));
+        let mut live = live.borrow_mut();
+        // Forget the signals no client uses any more, now and then (amortised).
+        if live.len() >= 64 && live.len().is_power_of_two() {
+            live.retain(|_, w| w.strong_count() > 0);
+        }
+        live.insert(id, Rc::downgrade(&js));
+        js
+    })
 }
 
 /// The options of `waitFor`.

@@ -221,9 +221,9 @@ test("clients with many different timeouts share a few connection pools", async 
   const transport = createRequire(import.meta.url)(new URL(`${dir}/js/transport.cjs`, snippets).pathname);
   assert.deepEqual([1, 7, 10, 14, 15, 1999, 2000, 7499, 7500, 30_000].map(transport.connectStep),
     [1, 5, 10, 10, 15, 1500, 2000, 5000, 7500, 30_000]);
-  // 30 timeouts from 0.2 s to 4 min: more steps than pools kept; the oldest are closed.
-  for (let i = 0; i < 30; i++) {
-    const c = new p100.Client({ apiKey, baseUrl, timeoutMs: Math.round(200 * 1.28 ** i) });
+  // 22 timeouts from 2 s to 6 min: more steps than pools kept; the oldest are closed.
+  for (let i = 0; i < 22; i++) {
+    const c = new p100.Client({ apiKey, baseUrl, timeoutMs: Math.round(2000 * 1.28 ** i) });
     await c.partner.balances();
     c.free();
   }
@@ -315,5 +315,33 @@ test("a money call after the server closed its kept-alive connections is sent on
   } finally {
     server.closeAllConnections();
     await new Promise((r) => server.close(r));
+  }
+});
+
+// Pools closed by newer ones while a money call waited for its turn of the event loop: the call
+// failed "destroyed", outcome unknown, with nothing sent (outside review of stop 41).
+test("a money call is sent when newer timeouts close the pool it would have used", async () => {
+  const peer = await rawPeer((req, res) => {
+    req.resume();
+    req.on("end", () => {
+      res.setHeader("content-type", "application/json");
+      res.end('{"transferId":"t1","status":"PENDING"}');
+    });
+  });
+  try {
+    // Connect timeouts (3/4 of timeoutMs) on ten different steps, 150 ms to 5 s.
+    const others = [200, 267, 400, 667, 1000, 1334, 2000, 2667, 4000, 6667];
+    const body = { destinationExternalUserId: "u1", amount: "1.00", currency: "eur" };
+    for (let round = 0; round < 5; round++) {
+      const money = new p100.Client({ apiKey, baseUrl: peer.url, maxRetries: 0, timeoutMs: 40_000 });
+      const post = money.request("POST", "/v1/partner/transfer", body);
+      const gets = others.map((timeoutMs) =>
+        new p100.Client({ apiKey, baseUrl: peer.url, maxRetries: 0, timeoutMs }).request("GET", "/v1/partner/balances"));
+      await post;
+      await Promise.allSettled(gets); // (their own timeouts are short: not what is tested)
+    }
+    assert.equal(peer.hits.filter((h) => h.method === "POST").length, 5);
+  } finally {
+    await peer.close();
   }
 });

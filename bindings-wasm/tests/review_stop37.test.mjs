@@ -54,6 +54,14 @@ test("withOptions({ signal }): only calls in flight listen to the signal", async
     await per.partner.balances();
     assert.equal(getEventListeners(shutdown.signal, "abort").length, 0, "no call is out");
   }
+  // Calls out at once, each through its own withOptions, share one listener (Node warns at 11
+  // listeners on one signal).
+  await sb.injectFault({ kind: "delay", count: 15, delayMs: 400 });
+  const many = Array.from({ length: 15 }, () => c.withOptions({ signal: shutdown.signal }).partner.balances());
+  await new Promise((r) => setTimeout(r, 100));
+  assert.equal(getEventListeners(shutdown.signal, "abort").length, 1, "one for all the calls out");
+  await Promise.all(many);
+  assert.equal(getEventListeners(shutdown.signal, "abort").length, 0, "none once they ended");
   // A call still out holds one until it ends: the abort still reaches it.
   await sb.injectFault({ kind: "delay", count: 1, delayMs: 5000 });
   const temp = c.withOptions({ signal: shutdown.signal, timeoutMs: 30_000 });
