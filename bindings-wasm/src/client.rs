@@ -78,7 +78,8 @@ struct CallOptions {
 }
 
 /// The caller's `AbortSignal` of `withOptions({ signal })`, and the core's signal it fires;
-/// shared by the clients made from that one.
+/// one per JS signal, shared by every client given it and those made from them
+/// ([`shared_signal`]).
 pub(crate) struct JsSignal {
     signal: JsValue,
     abort: p100::AbortSignal,
