@@ -7,38 +7,38 @@ use pyo3::IntoPyObjectExt;
 
 use crate::errors::to_pyerr;
 
-/// A webhook body's bytes: `str` (as UTF-8), or `bytes` (what web frameworks hand over); the
-/// core reads them as text.
-fn body_bytes(body: &Bound<'_, PyAny>) -> Result<Vec<u8>, p100::Error> {
-    let not_text = || p100::Error::validation("body", "must be str or bytes (UTF-8 text)");
-    if let Ok(s) = body.cast::<PyString>() {
+/// The bytes of a text argument given as `str` (as UTF-8) or `bytes`/`bytearray` (what web
+/// frameworks hand over: a body, ASGI's raw headers); anything else is a validation error
+/// naming `field`, never a `TypeError`.
+fn text_bytes(value: &Bound<'_, PyAny>, field: &str) -> Result<Vec<u8>, p100::Error> {
+    let not_text = || p100::Error::validation(field, "must be str or bytes (UTF-8 text)");
+    if let Ok(s) = value.cast::<PyString>() {
         return Ok(s
             .to_cow()
             .map_err(|_| not_text())?
             .into_owned()
             .into_bytes());
     }
-    if body.is_instance_of::<PyBytes>() || body.is_instance_of::<PyByteArray>() {
-        return body.extract().map_err(|_| not_text());
+    if value.is_instance_of::<PyBytes>() || value.is_instance_of::<PyByteArray>() {
+        return value.extract().map_err(|_| not_text());
     }
     Err(not_text())
 }
 
-/// The `Authorization` header's value: `str`, or `bytes` as ASGI's raw headers hand it over
-/// (UTF-8); anything else is a validation error naming `authorization`, not a `TypeError`.
+/// A webhook body's bytes; the core reads them as text.
+fn body_bytes(body: &Bound<'_, PyAny>) -> Result<Vec<u8>, p100::Error> {
+    text_bytes(body, "body")
+}
+
+/// The `Authorization` header's value (`None` when absent), as UTF-8 text.
 fn header(value: Option<&Bound<'_, PyAny>>) -> Result<Option<String>, p100::Error> {
     let Some(value) = value.filter(|v| !v.is_none()) else {
         return Ok(None);
     };
-    let not_text = || p100::Error::validation("authorization", "must be str or bytes (UTF-8 text)");
-    if let Ok(s) = value.cast::<PyString>() {
-        return Ok(Some(s.to_cow().map_err(|_| not_text())?.into_owned()));
-    }
-    if value.is_instance_of::<PyBytes>() || value.is_instance_of::<PyByteArray>() {
-        let bytes: Vec<u8> = value.extract().map_err(|_| not_text())?;
-        return String::from_utf8(bytes).map(Some).map_err(|_| not_text());
-    }
-    Err(not_text())
+    let bytes = text_bytes(value, "authorization")?;
+    String::from_utf8(bytes)
+        .map(Some)
+        .map_err(|_| p100::Error::validation("authorization", "must be str or bytes (UTF-8 text)"))
 }
 
 /// Checks an `Authorization` header value against the webhook token (constant time).
