@@ -10,8 +10,9 @@
 #                                 installs cargo-about (pinned below) into .tools/cargo-about when
 #                                 missing (about 3 minutes); takes a few minutes
 #   scripts/licenses.sh --check   (CI, seconds, no cargo-about) fails when a crate `cargo tree`
-#                                 gives for a package and its targets is not in its file (the lock
-#                                 file changed: run scripts/licenses.sh), or when a copy of the
+#                                 gives for a package and its targets is not in its file, or when
+#                                 the file lists one that is in no target's graph any more (the
+#                                 lock file changed: run scripts/licenses.sh), or when a copy of the
 #                                 project's licenses differs. (cargo-about lists a few crates more
 #                                 than cargo tree for Windows, e.g. schannel: harmless.)
 #
@@ -53,12 +54,18 @@ if [ "$check" = 1 ]; then
     for t in $targets; do
       cargo tree --quiet --locked -p "$crate" -e normal --target "$t" --prefix none --format '{p}'
     done | sed -e 's/ v\([0-9]\)/ \1/' -e 's/ (.*//' | sort -u >"$tmp/tree.txt"
+    # The other way, against every target (cargo-about's cfg matching is looser than cargo
+    # tree's: it lists a few Windows crates more): a crate no longer in the graph at all.
+    cargo tree --quiet --locked -p "$crate" -e normal --target all --prefix none --format '{p}' |
+      sed -e 's/ v\([0-9]\)/ \1/' -e 's/ (.*//' | sort -u >"$tmp/all.txt"
     listed "$out" >"$tmp/listed.txt"
     missing="$(comm -23 "$tmp/tree.txt" "$tmp/listed.txt")"
-    if [ -z "$missing" ]; then
-      echo "licenses: $out: lists all $(wc -l <"$tmp/tree.txt") crates cargo tree gives"
+    gone="$(comm -13 "$tmp/all.txt" "$tmp/listed.txt")"
+    if [ -z "$missing$gone" ]; then
+      echo "licenses: $out: lists all $(wc -l <"$tmp/tree.txt") crates cargo tree gives, and none it does not"
     else
-      printf 'licenses: %s: not listed: %s\n' "$out" "$(echo $missing)" >&2
+      [ -z "$missing" ] || printf 'licenses: %s: not listed: %s\n' "$out" "$(echo $missing)" >&2
+      [ -z "$gone" ] || printf 'licenses: %s: listed, no longer a dependency: %s\n' "$out" "$(echo $gone)" >&2
       stale+=("$out")
     fi
   done
