@@ -574,7 +574,18 @@ impl fmt::Debug for Error {
     }
 }
 
+/// No source: every fact of the cause is in the message already, with secrets masked (a
+/// transport error's own text may hold a URL with a card number typed into an id, unmasked).
 impl std::error::Error for Error {}
+
+/// A text that is not an amount (`"12,50".parse::<Amount>()?` in a function returning
+/// [`crate::Result`]): a validation error before anything is sent. It names no field (the
+/// text alone does not say which); use [`Error::validation`] to name one.
+impl From<crate::money::ParseAmountError> for Error {
+    fn from(e: crate::money::ParseAmountError) -> Self {
+        Error::new(ErrorKind::Validation, e.to_string())
+    }
+}
 
 /// The text of a panic payload (a bug inside the SDK): its message, or a placeholder.
 pub fn panic_text(payload: &(dyn std::any::Any + Send)) -> String {

@@ -134,3 +134,15 @@ fn a_known_currency_given_as_unknown_is_refused_saying_which_case_to_use() {
         "{e}"
     );
 }
+
+#[test]
+fn a_text_that_is_no_amount_is_a_validation_error_with_the_question_mark() {
+    fn parse(text: &str) -> p100::Result<p100::Amount> {
+        Ok(text.parse::<p100::Amount>()?)
+    }
+    assert_eq!(parse("12.50").unwrap().to_string(), "12.50");
+    let e = parse("12,50").unwrap_err();
+    assert_eq!(e.kind(), p100::ErrorKind::Validation);
+    assert_eq!(e.outcome(), p100::Outcome::NotSent);
+    assert!(e.to_string().contains("\"12,50\" is not a decimal amount"), "{e}");
+}
