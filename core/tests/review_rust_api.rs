@@ -144,5 +144,8 @@ fn a_text_that_is_no_amount_is_a_validation_error_with_the_question_mark() {
     let e = parse("12,50").unwrap_err();
     assert_eq!(e.kind(), p100::ErrorKind::Validation);
     assert_eq!(e.outcome(), p100::Outcome::NotSent);
-    assert!(e.to_string().contains("\"12,50\" is not a decimal amount"), "{e}");
+    assert!(
+        e.to_string().contains("\"12,50\" is not a decimal amount"),
+        "{e}"
+    );
 }
