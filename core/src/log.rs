@@ -348,6 +348,12 @@ impl Logger for MemoryLogger {
     }
 }
 
+#[cfg(not(target_arch = "wasm32"))]
+#[path = "log_thread.rs"]
+mod background;
+#[cfg(not(target_arch = "wasm32"))]
+pub use background::{on_log_thread, wait_written, written, Background, CAPACITY, WAIT};
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -331,7 +331,9 @@ impl ClientBuilder {
     }
 
     /// Where log records go besides `tracing` (the language packages set the language's own
-    /// logging here).
+    /// logging here). It is called on the thread that carries the call: wrap a sink that may be
+    /// slow (one that ships records over the network) in [`crate::log::Background`], so that
+    /// it delays records, not calls.
     pub fn logger(mut self, logger: Arc<dyn crate::log::Logger>) -> Self {
         self.logger = Some(logger);
         self

@@ -1,0 +1,260 @@
+//! [`Background`]: a logger whose records are written by one logging thread of the process,
+//! never by the threads that carry calls. A sink the SDK does not control (a Python `logging`
+//! handler, a Kotlin or Swift `P100Logger`) may be slow, e.g. ship each record over the
+//! network: run on the runtime's threads it would hold back every call's socket and timer, and
+//! a transfer the server ran would come back as a timeout with outcome `unknown` (outside
+//! review, stop 41: 12 of 160 transfers with a 200 ms Python handler). Here it holds back only
+//! the records.
+//!
+//! A binding waits, as a call returns, until the records queued before its end are written
+//! ([`wait_written`], [`written`]), so a caller still sees its own call's records right after
+//! (Python's `caplog`, a test's collecting logger). The wait is bounded ([`WAIT`]): a sink that
+//! is slow or waits on the caller itself delays its records, not the call for longer.
+//!
+//! The queue is bounded ([`CAPACITY`]): past it, records are left out and standard error says
+//! how many. After `fork` the child starts with an empty queue and its own thread (its parent's
+//! thread did not survive the fork).
+
+use std::collections::VecDeque;
+use std::sync::{Arc, Condvar, Mutex, MutexGuard};
+use std::time::Duration;
+
+use super::{LogRecord, Logger};
+
+/// Records waiting at most.
+pub const CAPACITY: usize = 10_000;
+/// The longest a call's return waits for its records.
+pub const WAIT: Duration = Duration::from_secs(2);
+
+/// Writes each record with `sink`, on the process's logging thread.
+pub struct Background(Arc<dyn Logger>);
+
+impl Background {
+    /// `sink`, written from the logging thread.
+    pub fn new(sink: Arc<dyn Logger>) -> Self {
+        Background(sink)
+    }
+}
+
+impl std::fmt::Debug for Background {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("Background(Logger)")
+    }
+}
+
+impl Logger for Background {
+    fn log(&self, record: &LogRecord) {
+        let mut q = queue();
+        if q.records.len() >= CAPACITY {
+            q.dropped += 1;
+            return;
+        }
+        if !q.started {
+            let spawned = std::thread::Builder::new()
+                .name("p100-log".into())
+                .spawn(write_queued);
+            q.started = spawned.is_ok();
+            if !q.started {
+                // No thread to be had: written here, as without `Background`.
+                drop(q);
+                self.0.log(record);
+                return;
+            }
+        }
+        q.records.push_back((self.0.clone(), record.clone()));
+        q.queued += 1;
+        QUEUED.notify_one();
+    }
+}
+
+/// The records waiting, and how far the logging thread got, in process `pid`.
+struct Queue {
+    pid: u32,
+    records: VecDeque<(Arc<dyn Logger>, LogRecord)>,
+    /// Records queued so far, and of those written.
+    queued: u64,
+    written: u64,
+    /// Left out (the queue was full) and not yet reported.
+    dropped: u64,
+    started: bool,
+}
+
+static QUEUE: Mutex<Queue> = Mutex::new(Queue {
+    pid: 0,
+    records: VecDeque::new(),
+    queued: 0,
+    written: 0,
+    dropped: 0,
+    started: false,
+});
+static QUEUED: Condvar = Condvar::new();
+static WRITTEN: Condvar = Condvar::new();
+static WRITTEN_ASYNC: tokio::sync::Notify = tokio::sync::Notify::const_new();
+
+thread_local! {
+    static ON_LOG_THREAD: std::cell::Cell<bool> = const { std::cell::Cell::new(false) };
+}
+
+fn queue() -> MutexGuard<'static, Queue> {
+    let mut q = QUEUE.lock().unwrap_or_else(|e| e.into_inner());
+    let pid = std::process::id();
+    if q.pid != pid {
+        *q = Queue {
+            pid,
+            records: VecDeque::new(),
+            queued: 0,
+            written: 0,
+            dropped: 0,
+            started: false,
+        };
+    }
+    q
+}
+
+/// True on the logging thread: a sink runs there, and a binding refuses a blocking call made
+/// from it (the call would wait for its own records, i.e. for this thread).
+pub fn on_log_thread() -> bool {
+    ON_LOG_THREAD.with(std::cell::Cell::get)
+}
+
+/// Blocks (at most `limit`) until the records queued so far are written. Python calls it with
+/// the interpreter released (its sink needs the interpreter); returns at once on the logging
+/// thread, or when no record is waiting.
+pub fn wait_written(limit: Duration) {
+    let q = queue();
+    let mark = q.queued;
+    if q.written >= mark || on_log_thread() {
+        return;
+    }
+    let _ = WRITTEN.wait_timeout_while(q, limit, |q| q.written < mark);
+}
+
+/// [`wait_written`] for async code (it waits without holding a runtime thread).
+pub async fn written(limit: Duration) {
+    let mark = {
+        let q = queue();
+        if q.written >= q.queued || on_log_thread() {
+            return;
+        }
+        q.queued
+    };
+    let _ = tokio::time::timeout(limit, async {
+        loop {
+            // Registered before the check: a record written in between still wakes it.
+            let mut notified = std::pin::pin!(WRITTEN_ASYNC.notified());
+            notified.as_mut().enable();
+            if queue().written >= mark {
+                return;
+            }
+            notified.await;
+        }
+    })
+    .await;
+}
+
+fn write_queued() {
+    ON_LOG_THREAD.with(|t| t.set(true));
+    loop {
+        let (next, dropped) = {
+            let mut q = queue();
+            while q.records.is_empty() && q.dropped == 0 {
+                q = QUEUED.wait(q).unwrap_or_else(|e| e.into_inner());
+            }
+            (q.records.pop_front(), std::mem::take(&mut q.dropped))
+        };
+        if dropped > 0 {
+            eprintln!(
+                "p100: {dropped} log records were left out: the logger did not keep up \
+                 ({CAPACITY} records were waiting)"
+            );
+        }
+        let Some((sink, record)) = next else {
+            continue;
+        };
+        // A sink that panics must not end the thread (nor leave callers waiting).
+        let _ = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| sink.log(&record)));
+        queue().written += 1;
+        WRITTEN.notify_all();
+        WRITTEN_ASYNC.notify_waiters();
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::log::{AttemptOutcome, MemoryLogger};
+
+    fn record(n: u32) -> LogRecord {
+        LogRecord {
+            operation: "partner.balances",
+            method: "GET",
+            path: "/v1/partner/balances".into(),
+            attempt: n,
+            outcome: AttemptOutcome::Succeeded,
+            status: Some(200),
+            elapsed: Duration::ZERO,
+            request_id: None,
+            error_kind: None,
+            retry_delay: None,
+        }
+    }
+
+    /// A sink that waits for the test to let it go, and notes whether it had been let go when
+    /// it was called: written on the caller's thread, it would be called before.
+    #[derive(Default)]
+    struct Held {
+        released: Mutex<bool>,
+        go: Condvar,
+        seen: Mutex<Vec<(u32, bool, String)>>,
+    }
+
+    impl Logger for Held {
+        fn log(&self, r: &LogRecord) {
+            let released = self.released.lock().unwrap();
+            let (released, _) = self
+                .go
+                .wait_timeout_while(released, Duration::from_secs(10), |r| !*r)
+                .unwrap();
+            let name = std::thread::current().name().unwrap_or("").to_string();
+            self.seen.lock().unwrap().push((r.attempt, *released, name));
+        }
+    }
+
+    #[test]
+    fn a_slow_sink_holds_back_the_records_not_the_caller_and_they_come_in_order() {
+        let sink = Arc::new(Held::default());
+        let logger = Background::new(sink.clone());
+        for n in 1..=4 {
+            logger.log(&record(n));
+        }
+        *sink.released.lock().unwrap() = true;
+        sink.go.notify_all();
+        wait_written(Duration::from_secs(10));
+        let seen = sink.seen.lock().unwrap().clone();
+        let log = |n| (n, true, "p100-log".to_string());
+        assert_eq!(seen, [log(1), log(2), log(3), log(4)]);
+        // Async: waits for the records queued before it.
+        logger.log(&record(5));
+        let rt = tokio::runtime::Builder::new_current_thread()
+            .enable_all()
+            .build()
+            .unwrap();
+        rt.block_on(written(Duration::from_secs(10)));
+        assert_eq!(sink.seen.lock().unwrap().len(), 5);
+    }
+
+    #[test]
+    fn a_sink_that_panics_does_not_stop_the_others() {
+        struct Boom;
+        impl Logger for Boom {
+            fn log(&self, _: &LogRecord) {
+                panic!("a bad sink");
+            }
+        }
+        let good = Arc::new(MemoryLogger::default());
+        Background::new(Arc::new(Boom)).log(&record(1));
+        Background::new(good.clone()).log(&record(2));
+        wait_written(Duration::from_secs(10));
+        assert_eq!(good.records().len(), 1);
+    }
+}
