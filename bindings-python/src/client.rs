@@ -5,13 +5,14 @@ use std::sync::{Arc, RwLock};
 
 use p100::client::settings::ENV_VARS;
 use p100::client::{Settings, Unit};
-use p100::log::{Fact, LogLevel, LogRecord};
+use p100::log::{Background, LogLevel};
 use pyo3::prelude::*;
-use pyo3::types::{IntoPyDict, PyDict, PyTuple};
+use pyo3::types::{PyDict, PyTuple};
 
 use crate::convert::{self, Keys};
 use crate::errors::{reconcile_input, to_pyerr, ReconciliationOut};
 use crate::groups::{aio, blocking};
+use crate::log::PyLogger;
 use crate::runtime::{block, kept, pending, ready, spawn, Keep};
 
 /// The core client shared by a Python client and its resource groups. `close()` drops it.
@@ -91,52 +92,12 @@ fn build(py: Python<'_>, settings: Settings) -> PyResult<Arc<Shared>> {
     let v = py.version_info();
     let ua = format!("python {}.{}.{}", v.major, v.minor, v.patch);
     let level = env_var(py, "P100_LOG")?.and_then(|v| LogLevel::parse(&v));
+    let logger = Arc::new(Background::new(Arc::new(PyLogger)));
     let client = settings
         .builder(Unit::Seconds, &ua, env)
-        .and_then(|b| b.log_level(level).logger(Arc::new(PyLogger)).build())
+        .and_then(|b| b.log_level(level).logger(logger).build())
         .map_err(|e| to_pyerr(py, &e))?;
     Ok(Shared::new(client))
-}
-
-/// The client's log records (`P100_LOG=error|warn|info|debug`, read when the client is made)
-/// to `logging.getLogger("p100")`: the record's one-line message at its level, each of its facts
-/// ([`LogRecord::facts`]) as an attribute `p100_<name>` of the `LogRecord` (`None` where it does
-/// not apply). The core's records hold no secret by construction.
-struct PyLogger;
-
-impl p100::log::Logger for PyLogger {
-    fn log(&self, r: &LogRecord) {
-        // Through the runtime's gate (records are written on runtime threads): never once the
-        // interpreter is shutting down. A failing handler must not fail the call.
-        crate::runtime::from_runtime_thread(|py| {
-            let _ = write_record(py, r);
-        });
-    }
-}
-
-fn write_record(py: Python<'_>, r: &LogRecord) -> PyResult<()> {
-    let level = match r.level() {
-        LogLevel::Error => 40,
-        LogLevel::Warn => 30,
-        LogLevel::Info => 20,
-        LogLevel::Debug => 10,
-    };
-    let logger = py.import("logging")?.call_method1("getLogger", ("p100",))?;
-    if !logger.call_method1("isEnabledFor", (level,))?.is_truthy()? {
-        return Ok(());
-    }
-    let extra = PyDict::new(py);
-    for (name, value) in r.facts() {
-        let value = match value {
-            Some(Fact::Text(t)) => t.into_pyobject(py)?.into_any(),
-            Some(Fact::Number(n)) => n.into_pyobject(py)?.into_any(),
-            None => py.None().into_bound(py),
-        };
-        extra.set_item(format!("p100_{name}"), value)?;
-    }
-    let kw = [("extra", extra)].into_py_dict(py)?;
-    logger.call_method("log", (level, r.message()), Some(&kw))?;
-    Ok(())
 }
 
 /// Where a setting is given: the client's constructor (a bad one is a `ConfigError`, as the

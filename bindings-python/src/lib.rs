@@ -9,6 +9,7 @@ mod client;
 mod convert;
 mod errors;
 mod groups;
+mod log;
 mod runtime;
 mod testing;
 mod webhooks;

@@ -181,7 +181,7 @@ pub fn block(py: Python<'_>, call: Pending) -> PyResult<Py<PyAny>> {
     // On one of the SDK's own threads (user code the SDK calls there: a handler of the `p100`
     // logger, a `__del__`) a blocking call would block the runtime on itself: refused, before
     // anything is sent.
-    if tokio::runtime::Handle::try_current().is_ok() {
+    if tokio::runtime::Handle::try_current().is_ok() || p100::log::on_log_thread() {
         let e = p100::Error::config(
             "a blocking p100.Client call cannot run on one of the SDK's own threads (here from \
              code the SDK called, such as a handler of the p100 logger): make it from your own \
@@ -216,6 +216,8 @@ pub fn block(py: Python<'_>, call: Pending) -> PyResult<Py<PyAny>> {
                 }
             }
         };
+        // Its log records out first, so that the caller sees them when it returns.
+        p100::log::wait_written(p100::log::WAIT);
         match enter_gate() {
             Some(inside) => (joined, inside),
             None => loop {
@@ -358,6 +360,7 @@ where
 /// for those inside to leave.
 #[pyfunction]
 fn shutdown(py: Python<'_>) {
+    py.detach(|| p100::log::wait_written(p100::log::WAIT));
     gate().closed = true;
     py.detach(|| {
         let g = gate();
@@ -576,6 +579,7 @@ fn start(py: Python<'_>, call: Pending) -> PyResult<Py<PyAny>> {
         // closed before it took the result (one the caller closed with the call in flight):
         // the call is kept as one whose caller is gone, a change of money never lost.
         tokio::task::spawn_blocking(move || {
+            p100::log::wait_written(p100::log::WAIT);
             let handed = Handed {
                 handover: handover_in_task.clone(),
                 keep: keep_in_task.clone(),

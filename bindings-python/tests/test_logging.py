@@ -4,8 +4,11 @@ number, birth date)."""
 
 from __future__ import annotations
 
+import asyncio
 import logging
 import re
+import threading
+import time
 
 import pytest
 
@@ -97,3 +100,93 @@ def test_off_without_p100_log(
     with Sandbox() as sb, sb.client() as client:
         client.partner.balances()
     assert [r for r in caplog.records if r.name == "p100"] == []
+
+
+class _Slow(logging.Handler):
+    """A handler that ships each record somewhere slow (a log service over the network)."""
+
+    def __init__(self, seconds: float) -> None:
+        super().__init__(logging.INFO)
+        self.seconds = seconds
+        self.records: list[logging.LogRecord] = []
+        self.threads: set[str] = set()
+
+    def emit(self, record: logging.LogRecord) -> None:
+        time.sleep(self.seconds)
+        self.threads.add(threading.current_thread().name)
+        self.records.append(record)
+
+
+def test_a_slow_log_handler_holds_back_records_not_calls(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Outside review (stop 41): handlers ran on the threads that carry the calls, so a handler
+    taking 200 ms per record stalled every call's socket and timer, and transfers the server
+    ran came back as ``TimeoutError`` with outcome ``unknown``. Records now go through one
+    logging thread; the calls finish, and no record is lost."""
+    monkeypatch.setenv("P100_LOG", "info")
+    handler = _Slow(0.15)
+    logger = logging.getLogger("p100")
+    old_level = logger.level
+    logger.addHandler(handler)
+    logger.setLevel(logging.INFO)
+    errors: list[BaseException] = []
+    try:
+        with Sandbox(settle=0.05) as sb:
+            sb.fund(currency="eur", amount="1000")
+            client = p100.Client(sb.api_key, sb.url, timeout=0.6, max_retries=0)
+
+            def send() -> None:
+                for _ in range(2):
+                    try:
+                        client.sepa.partner_transfer(
+                            amount="1.00",
+                            currency="eur",
+                            destination_iban="DE89370400440532013000",
+                            transfer_title="Logged",
+                        )
+                    except BaseException as e:  # what was raised is the point
+                        errors.append(e)
+
+            threads = [threading.Thread(target=send) for _ in range(8)]
+            for t in threads:
+                t.start()
+            for t in threads:
+                t.join()
+            assert errors == []
+            assert sb.ops().get("sepa.partner_transfer") == 16
+            deadline = time.monotonic() + 20
+            done = lambda: [  # noqa: E731
+                r for r in handler.records if getattr(r, "p100_outcome", None) == "succeeded"
+            ]
+            while len(done()) < 16 and time.monotonic() < deadline:
+                time.sleep(0.05)
+            assert len(done()) == 16
+            assert len(handler.threads) == 1  # one logging thread wrote them all
+    finally:
+        logger.removeHandler(handler)
+        logger.setLevel(old_level)
+
+
+def test_a_call_returns_after_its_own_records(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Records are written by the logging thread, yet a call returns (blocking) or resumes
+    (asyncio) only once its records are out: the caller reads them right after, as before."""
+    monkeypatch.setenv("P100_LOG", "info")
+    handler = _Slow(0.05)
+    logger = logging.getLogger("p100")
+    old_level = logger.level
+    logger.addHandler(handler)
+    logger.setLevel(logging.INFO)
+    try:
+        with Sandbox() as sb:
+            p100.Client(sb.api_key, sb.url).partner.balances()
+            assert [r.p100_operation for r in handler.records] == ["partner.balances"]  # type: ignore[attr-defined]
+
+            async def main() -> None:
+                async with p100.AsyncClient(sb.api_key, sb.url) as ac:
+                    await ac.exchange.rates()
+                    assert handler.records[-1].p100_operation == "exchange.rates"  # type: ignore[attr-defined]
+
+            asyncio.run(main())
+            assert len(handler.records) == 2
+    finally:
+        logger.removeHandler(handler)
+        logger.setLevel(old_level)
