@@ -5,11 +5,13 @@
 
 use std::sync::Arc;
 
-use p100::log::{LogLevel, LogRecord, Logger, StderrLogger};
+use p100::log::{Background, LogLevel, LogRecord, Logger, StderrLogger};
 
 /// A log sink the app implements, e.g. Kotlin
 /// `object : P100Logger { override fun log(level: LogLevel, message: String, fields: LogFields) = ... }`
-/// or a Swift class conforming to `P100Logger`. Called on an SDK thread; keep it quick.
+/// or a Swift class conforming to `P100Logger`. Called on the SDK's logging thread, one record
+/// at a time and in order, never on the threads that carry calls: a slow logger delays records,
+/// not calls. A call returns once its records are out (at most 2 s later).
 #[uniffi::export(with_foreign)]
 pub trait P100Logger: Send + Sync {
     /// One attempt of a call: its level, a one-line message and its facts.
@@ -77,7 +79,7 @@ pub(crate) fn apply(
         None => b,
     };
     match logger {
-        Some(l) => b.logger(Arc::new(Foreign(l))),
+        Some(l) => b.logger(Arc::new(Background::new(Arc::new(Foreign(l))))),
         None => b.logger(Arc::new(StderrLogger)),
     }
 }
@@ -114,6 +116,8 @@ mod tests {
         .build()
         .unwrap();
         let e = rt.block_on(client.partner().balances()).unwrap_err();
+        // Written on the logging thread: what the exported calls wait for (`done`).
+        rt.block_on(p100::log::written(p100::log::WAIT));
         let got = sink.0.lock().unwrap();
         let levels: Vec<_> = got
             .iter()

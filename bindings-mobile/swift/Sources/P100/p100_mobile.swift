@@ -2699,7 +2699,9 @@ public func FfiConverterTypeOrders_lower(_ value: Orders) -> UInt64 {
 /**
  * A log sink the app implements, e.g. Kotlin
  * `object : P100Logger { override fun log(level: LogLevel, message: String, fields: LogFields) = ... }`
- * or a Swift class conforming to `P100Logger`. Called on an SDK thread; keep it quick.
+ * or a Swift class conforming to `P100Logger`. Called on the SDK's logging thread, one record
+ * at a time and in order, never on the threads that carry calls: a slow logger delays records,
+ * not calls. A call returns once its records are out (at most 2 s later).
  */
 public protocol P100Logger: AnyObject, Sendable {
     
@@ -2712,7 +2714,9 @@ public protocol P100Logger: AnyObject, Sendable {
 /**
  * A log sink the app implements, e.g. Kotlin
  * `object : P100Logger { override fun log(level: LogLevel, message: String, fields: LogFields) = ... }`
- * or a Swift class conforming to `P100Logger`. Called on an SDK thread; keep it quick.
+ * or a Swift class conforming to `P100Logger`. Called on the SDK's logging thread, one record
+ * at a time and in order, never on the threads that carry calls: a slow logger delays records,
+ * not calls. A call returns once its records are out (at most 2 s later).
  */
 open class P100LoggerImpl: P100Logger, @unchecked Sendable {
     fileprivate let handle: UInt64

@@ -5597,7 +5597,9 @@ public object FfiConverterTypeOrders: FfiConverter<Orders, Long> {
 /**
  * A log sink the app implements, e.g. Kotlin
  * `object : P100Logger { override fun log(level: LogLevel, message: String, fields: LogFields) = ... }`
- * or a Swift class conforming to `P100Logger`. Called on an SDK thread; keep it quick.
+ * or a Swift class conforming to `P100Logger`. Called on the SDK's logging thread, one record
+ * at a time and in order, never on the threads that carry calls: a slow logger delays records,
+ * not calls. A call returns once its records are out (at most 2 s later).
  */
 public interface P100Logger {
     
@@ -5612,7 +5614,9 @@ public interface P100Logger {
 /**
  * A log sink the app implements, e.g. Kotlin
  * `object : P100Logger { override fun log(level: LogLevel, message: String, fields: LogFields) = ... }`
- * or a Swift class conforming to `P100Logger`. Called on an SDK thread; keep it quick.
+ * or a Swift class conforming to `P100Logger`. Called on the SDK's logging thread, one record
+ * at a time and in order, never on the threads that carry calls: a slow logger delays records,
+ * not calls. A call returns once its records are out (at most 2 s later).
  */
 open class P100LoggerImpl: Disposable, AutoCloseable, P100Logger
 {

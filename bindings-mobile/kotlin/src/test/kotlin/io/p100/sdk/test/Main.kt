@@ -512,6 +512,51 @@ private fun defineTests() {
         for (short in listOf("352", "6047")) assertTrue(short !in tokens) { "a record holds $short: $text" }
     }
 
+    test("logging: a slow P100Logger holds back records, not calls") {
+        // Outside review (stop 41, Python): a logger that ships records over the network ran on
+        // the threads that carry the calls, and calls the server answered timed out.
+        val records = java.util.Collections.synchronizedList(ArrayList<String>())
+        val slow =
+            object : P100Logger {
+                override fun log(
+                    level: LogLevel,
+                    message: String,
+                    fields: LogFields,
+                ) {
+                    Thread.sleep(150)
+                    records.add(fields.outcome)
+                }
+            }
+        val c =
+            Client.withOptions(
+                ClientOptions(
+                    apiKey = Secret(sandboxKey),
+                    baseUrl = sandboxUrl,
+                    timeoutMs = 600,
+                    maxRetries = 0,
+                    logLevel = LogLevel.INFO,
+                    logger = slow,
+                ),
+            )
+        val sizes =
+            coroutineScope {
+                (1..16)
+                    .map {
+                        async(Dispatchers.Default) {
+                            c
+                                .partner()
+                                .balances()
+                                .fiatBalances.size
+                        }
+                    }.awaitAll()
+            }
+        assertEq(sizes.size, 16, "calls")
+        val deadline = System.nanoTime() + 20_000_000_000
+        while (records.size < 16 && System.nanoTime() < deadline) Thread.sleep(50)
+        assertEq(records.toSet(), setOf("succeeded"), "outcomes")
+        assertEq(records.size, 16, "records")
+    }
+
     test("logging: a P100Logger that throws never fails the call it describes") {
         var calls = 0
         val failing =
