@@ -87,6 +87,14 @@ fn upload(field: &str, files: &[(&str, &[u8])], max: usize, what: &str) -> Resul
                 "must not contain control characters (line breaks, tabs, NUL)",
             ));
         }
+        if name.contains(['"', '\\']) {
+            // Quoted in that header, and each HTTP stack escapes them its own way (npm's
+            // `%22`, reqwest's `\"`): the server would get a different name per language.
+            return Err(Error::validation(
+                format!("{field}[{i}].fileName"),
+                "must not contain double quotes or backslashes",
+            ));
+        }
         if data.is_empty() {
             return Err(Error::validation(at(), "the file is empty"));
         }
@@ -200,6 +208,10 @@ mod tests {
                 "files[1].fileName",
             );
             assert!(!e.message().contains("Content-Type"), "{e}");
+        }
+        for name in ["Invoice \"March\".png", "C:\\scans\\bill.png"] {
+            let e = assert_err(poa_files("files", &[(name, PNG)]), "files[0].fileName");
+            assert!(e.message().contains("double quotes"), "{e}");
         }
         assert!(poa_files("files", &[("Rachunek za prąd, styczeń.pdf", PDF)]).is_ok());
     }
