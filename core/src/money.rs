@@ -422,6 +422,11 @@ crate::string_enum! {
 /// A secret text (PAN, CVV, PIN, document number, date of birth, API key…).
 ///
 /// `Debug` never shows it; there is no `Display`. Read it with [`SecretString::expose`].
+///
+/// **`Serialize` writes it in clear**: it is how a request carries a PIN to P100, and how the
+/// language packages hand a card's number to their callers. So never serialize a model that
+/// holds one (a `CardDetails`, a `CreateCardRequest`) into a log, a cache or an error report;
+/// `Debug` is the form for those.
 #[derive(Clone, PartialEq, Eq, Default, Deserialize)]
 #[serde(transparent)]
 pub struct SecretString(String);
