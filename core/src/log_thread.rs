@@ -9,7 +9,9 @@
 //! A binding waits, as a call returns, until the records queued before its end are written
 //! ([`wait_written`], [`written`]), so a caller still sees its own call's records right after
 //! (Python's `caplog`, a test's collecting logger). The wait is bounded ([`WAIT`]): a sink that
-//! is slow or waits on the caller itself delays its records, not the call for longer.
+//! is slow or waits on the caller itself delays its records, not the call for longer; once a
+//! wait ran out, calls do not wait again until the sink has written a record (a sink stuck for
+//! good costs one wait, not one per call).
 //!
 //! The queue is bounded ([`CAPACITY`]): past it, records are left out and standard error says
 //! how many. After `fork` the child starts with an empty queue and its own thread (its parent's
@@ -77,6 +79,9 @@ struct Queue {
     /// Left out (the queue was full) and not yet reported.
     dropped: u64,
     started: bool,
+    /// `written` when a wait last ran out: while no record has been written since, the sink is
+    /// stuck (a handler that never returns), and calls return without waiting.
+    stuck_at: Option<u64>,
 }
 
 static QUEUE: Mutex<Queue> = Mutex::new(Queue {
@@ -86,6 +91,7 @@ static QUEUE: Mutex<Queue> = Mutex::new(Queue {
     written: 0,
     dropped: 0,
     started: false,
+    stuck_at: None,
 });
 static QUEUED: Condvar = Condvar::new();
 static WRITTEN: Condvar = Condvar::new();
@@ -106,6 +112,7 @@ fn queue() -> MutexGuard<'static, Queue> {
             written: 0,
             dropped: 0,
             started: false,
+            stuck_at: None,
         };
     }
     q
@@ -121,24 +128,33 @@ pub fn on_log_thread() -> bool {
 /// the interpreter released (its sink needs the interpreter); returns at once on the logging
 /// thread, or when no record is waiting.
 pub fn wait_written(limit: Duration) {
+    let Some((q, mark)) = to_wait_for() else {
+        return;
+    };
+    let (mut q, waited) = WRITTEN
+        .wait_timeout_while(q, limit, |q| q.written < mark)
+        .unwrap_or_else(|e| e.into_inner());
+    if waited.timed_out() {
+        q.stuck_at = Some(q.written);
+    }
+}
+
+/// The queue and the count of records queued so far, when there are some to wait for: none on
+/// the logging thread, and none while the sink is stuck.
+fn to_wait_for() -> Option<(MutexGuard<'static, Queue>, u64)> {
     let q = queue();
     let mark = q.queued;
-    if q.written >= mark || on_log_thread() {
-        return;
-    }
-    let _ = WRITTEN.wait_timeout_while(q, limit, |q| q.written < mark);
+    let stuck = q.stuck_at == Some(q.written);
+    (q.written < mark && !stuck && !on_log_thread()).then_some((q, mark))
 }
 
 /// [`wait_written`] for async code (it waits without holding a runtime thread).
 pub async fn written(limit: Duration) {
-    let mark = {
-        let q = queue();
-        if q.written >= q.queued || on_log_thread() {
-            return;
-        }
-        q.queued
+    let Some((q, mark)) = to_wait_for() else {
+        return;
     };
-    let _ = tokio::time::timeout(limit, async {
+    drop(q);
+    let waited = tokio::time::timeout(limit, async {
         loop {
             // Registered before the check: a record written in between still wakes it.
             let mut notified = std::pin::pin!(WRITTEN_ASYNC.notified());
@@ -150,6 +166,10 @@ pub async fn written(limit: Duration) {
         }
     })
     .await;
+    if waited.is_err() {
+        let mut q = queue();
+        q.stuck_at = Some(q.written);
+    }
 }
 
 fn write_queued() {
@@ -220,15 +240,23 @@ mod tests {
         }
     }
 
+    /// The tests share the process's one queue and thread: one at a time.
+    static ONE_AT_A_TIME: Mutex<()> = Mutex::new(());
+
+    fn release(sink: &Held) {
+        *sink.released.lock().unwrap() = true;
+        sink.go.notify_all();
+    }
+
     #[test]
     fn a_slow_sink_holds_back_the_records_not_the_caller_and_they_come_in_order() {
+        let _one = ONE_AT_A_TIME.lock().unwrap_or_else(|e| e.into_inner());
         let sink = Arc::new(Held::default());
         let logger = Background::new(sink.clone());
         for n in 1..=4 {
             logger.log(&record(n));
         }
-        *sink.released.lock().unwrap() = true;
-        sink.go.notify_all();
+        release(&sink);
         wait_written(Duration::from_secs(10));
         let seen = sink.seen.lock().unwrap().clone();
         let log = |n| (n, true, "p100-log".to_string());
@@ -244,7 +272,27 @@ mod tests {
     }
 
     #[test]
+    fn a_stuck_sink_costs_one_wait_not_one_per_call() {
+        let _one = ONE_AT_A_TIME.lock().unwrap_or_else(|e| e.into_inner());
+        let sink = Arc::new(Held::default());
+        Background::new(sink.clone()).log(&record(1));
+        wait_written(Duration::from_millis(100));
+        // Stuck: a call now returns at once, however long it would wait.
+        let (tx, rx) = std::sync::mpsc::channel();
+        std::thread::spawn(move || {
+            wait_written(Duration::from_secs(60));
+            let _ = tx.send(());
+        });
+        let returned = rx.recv_timeout(Duration::from_secs(5));
+        release(&sink);
+        assert!(returned.is_ok(), "a call waited on a stuck sink again");
+        wait_written(Duration::from_secs(10));
+        assert_eq!(sink.seen.lock().unwrap().len(), 1);
+    }
+
+    #[test]
     fn a_sink_that_panics_does_not_stop_the_others() {
+        let _one = ONE_AT_A_TIME.lock().unwrap_or_else(|e| e.into_inner());
         struct Boom;
         impl Logger for Boom {
             fn log(&self, _: &LogRecord) {
