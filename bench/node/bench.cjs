@@ -170,6 +170,27 @@ async function main() {
     }),
   );
 
+  // A call that changes something: the SDK waits one event-loop turn before sending it (so a
+  // kept-alive connection the server closed is seen as closed first), and keeps its fingerprint.
+  await control("/_sandbox/fund", { currency: "eur", amount: "1000000000" });
+  const transfer = { amount: "0.01", currency: "eur", destinationIban: "DE89370400440532013000", transferTitle: "Bench" };
+  const sepaUrl = `${URL}/v1/partner/sepa-transfer`;
+  const sepaHeaders = { ...HEADERS, "content-type": "application/json" };
+  const fetchSepa = async () => {
+    const r = await fetch(sepaUrl, { method: "POST", headers: sepaHeaders, body: JSON.stringify(transfer) });
+    if (r.status !== 201) throw new Error(`HTTP ${r.status}`);
+    return r.json();
+  };
+  log(`SEPA transfer, sequential: ${ROUNDS} rounds x ${CALLS} calls`);
+  report(
+    "SEPA transfer (POST), sequential",
+    "calls/s",
+    await interleave({
+      SDK: sequential(() => sdk.sepa.partnerTransfer(transfer), CALLS),
+      "fetch + r.json()": sequential(fetchSepa, CALLS),
+    }),
+  );
+
   // The price of the group method's wrapper (an async function, so that an error's stack
   // shows the caller's frame) against the wasm entry it calls, in this one process.
   log(`${CONC} concurrent: the group method against its wasm entry`);
