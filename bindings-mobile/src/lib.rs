@@ -47,7 +47,9 @@ pub use groups::*;
 pub use log::{LogFields, P100Logger};
 #[cfg(feature = "testing")]
 pub use sandbox::{Sandbox, SandboxOptions};
-pub use webhooks::{parse_webhook, verify_webhook, WebhookEvent, WebhookVerifier};
+pub use webhooks::{
+    parse_webhook, parse_webhook_bytes, verify_webhook, WebhookEvent, WebhookVerifier,
+};
 
 /// Every exported call returns this.
 type Result<T, E = P100Error> = std::result::Result<T, E>;

@@ -87,6 +87,14 @@ pub fn parse_webhook(body: String) -> Result<WebhookEvent> {
     ok(hooks::parse_event(&body)).map(WebhookEvent::from)
 }
 
+/// [`parse_webhook`] of the body's raw bytes (Kotlin `ByteArray`, Swift `Data`: what a server
+/// framework hands over before decoding), read as UTF-8; bytes that are not UTF-8 are refused
+/// like a body that is not JSON.
+#[uniffi::export]
+pub fn parse_webhook_bytes(body: Vec<u8>) -> Result<WebhookEvent> {
+    ok(hooks::body_text(body).and_then(|text| hooks::parse_event(&text))).map(WebhookEvent::from)
+}
+
 /// Checks deliveries against the partner's webhook token, then parses them.
 #[derive(uniffi::Object)]
 pub struct WebhookVerifier {
@@ -116,6 +124,19 @@ impl WebhookVerifier {
         body: String,
     ) -> Result<WebhookEvent> {
         ok(self.inner.verify_and_parse(authorization.as_deref(), &body)).map(WebhookEvent::from)
+    }
+
+    /// [`WebhookVerifier::verify_and_parse`] of the body's raw bytes (see
+    /// [`parse_webhook_bytes`]); the sender is checked first, whatever the bytes.
+    pub fn verify_and_parse_bytes(
+        &self,
+        authorization: Option<String>,
+        body: Vec<u8>,
+    ) -> Result<WebhookEvent> {
+        let event = self
+            .inner
+            .verify_and_read(authorization.as_deref(), || Ok(body));
+        ok(event).map(WebhookEvent::from)
     }
 }
 

@@ -830,6 +830,11 @@ void uniffi_p100_mobile_fn_method_webhookverifier_verify(uint64_t ptr, RustBuffe
 RustBuffer uniffi_p100_mobile_fn_method_webhookverifier_verify_and_parse(uint64_t ptr, RustBuffer authorization, RustBuffer body, RustCallStatus *_Nonnull out_status
 );
 #endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_P100_MOBILE_FN_METHOD_WEBHOOKVERIFIER_VERIFY_AND_PARSE_BYTES
+#define UNIFFI_FFIDEF_UNIFFI_P100_MOBILE_FN_METHOD_WEBHOOKVERIFIER_VERIFY_AND_PARSE_BYTES
+RustBuffer uniffi_p100_mobile_fn_method_webhookverifier_verify_and_parse_bytes(uint64_t ptr, RustBuffer authorization, RustBuffer body, RustCallStatus *_Nonnull out_status
+);
+#endif
 #ifndef UNIFFI_FFIDEF_UNIFFI_P100_MOBILE_FN_METHOD_WEBHOOKEVENT_NAME
 #define UNIFFI_FFIDEF_UNIFFI_P100_MOBILE_FN_METHOD_WEBHOOKEVENT_NAME
 RustBuffer uniffi_p100_mobile_fn_method_webhookevent_name(RustBuffer ptr, RustCallStatus *_Nonnull out_status
@@ -854,6 +859,11 @@ RustBuffer uniffi_p100_mobile_fn_func_sdk_version(RustCallStatus *_Nonnull out_s
 #ifndef UNIFFI_FFIDEF_UNIFFI_P100_MOBILE_FN_FUNC_PARSE_WEBHOOK
 #define UNIFFI_FFIDEF_UNIFFI_P100_MOBILE_FN_FUNC_PARSE_WEBHOOK
 RustBuffer uniffi_p100_mobile_fn_func_parse_webhook(RustBuffer body, RustCallStatus *_Nonnull out_status
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_P100_MOBILE_FN_FUNC_PARSE_WEBHOOK_BYTES
+#define UNIFFI_FFIDEF_UNIFFI_P100_MOBILE_FN_FUNC_PARSE_WEBHOOK_BYTES
+RustBuffer uniffi_p100_mobile_fn_func_parse_webhook_bytes(RustBuffer body, RustCallStatus *_Nonnull out_status
 );
 #endif
 #ifndef UNIFFI_FFIDEF_UNIFFI_P100_MOBILE_FN_FUNC_VERIFY_WEBHOOK
@@ -1136,6 +1146,12 @@ uint16_t uniffi_p100_mobile_checksum_func_sdk_version(void
 #ifndef UNIFFI_FFIDEF_UNIFFI_P100_MOBILE_CHECKSUM_FUNC_PARSE_WEBHOOK
 #define UNIFFI_FFIDEF_UNIFFI_P100_MOBILE_CHECKSUM_FUNC_PARSE_WEBHOOK
 uint16_t uniffi_p100_mobile_checksum_func_parse_webhook(void
+    
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_P100_MOBILE_CHECKSUM_FUNC_PARSE_WEBHOOK_BYTES
+#define UNIFFI_FFIDEF_UNIFFI_P100_MOBILE_CHECKSUM_FUNC_PARSE_WEBHOOK_BYTES
+uint16_t uniffi_p100_mobile_checksum_func_parse_webhook_bytes(void
     
 );
 #endif
@@ -1628,6 +1644,12 @@ uint16_t uniffi_p100_mobile_checksum_method_webhookverifier_verify(void
 #ifndef UNIFFI_FFIDEF_UNIFFI_P100_MOBILE_CHECKSUM_METHOD_WEBHOOKVERIFIER_VERIFY_AND_PARSE
 #define UNIFFI_FFIDEF_UNIFFI_P100_MOBILE_CHECKSUM_METHOD_WEBHOOKVERIFIER_VERIFY_AND_PARSE
 uint16_t uniffi_p100_mobile_checksum_method_webhookverifier_verify_and_parse(void
+    
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_P100_MOBILE_CHECKSUM_METHOD_WEBHOOKVERIFIER_VERIFY_AND_PARSE_BYTES
+#define UNIFFI_FFIDEF_UNIFFI_P100_MOBILE_CHECKSUM_METHOD_WEBHOOKVERIFIER_VERIFY_AND_PARSE_BYTES
+uint16_t uniffi_p100_mobile_checksum_method_webhookverifier_verify_and_parse_bytes(void
     
 );
 #endif

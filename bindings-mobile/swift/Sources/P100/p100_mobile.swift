@@ -562,6 +562,24 @@ fileprivate struct FfiConverterString: FfiConverter {
     }
 }
 
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+fileprivate struct FfiConverterData: FfiConverterRustBuffer {
+    typealias SwiftType = Data
+
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> Data {
+        let len: Int32 = try readInt(&buf)
+        return Data(try readBytes(&buf, count: Int(len)))
+    }
+
+    public static func write(_ value: Data, into buf: inout [UInt8]) {
+        let len = Int32(value.count)
+        writeInt(&buf, len)
+        writeBytes(&buf, value)
+    }
+}
+
 
 
 
@@ -4113,6 +4131,12 @@ public protocol WebhookVerifierProtocol: AnyObject, Sendable {
      */
     func verifyAndParse(authorization: String?, body: String) throws  -> WebhookEvent
     
+    /**
+     * [`WebhookVerifier::verify_and_parse`] of the body's raw bytes (see
+     * [`parse_webhook_bytes`]); the sender is checked first, whatever the bytes.
+     */
+    func verifyAndParseBytes(authorization: String?, body: Data) throws  -> WebhookEvent
+    
 }
 /**
  * Checks deliveries against the partner's webhook token, then parses them.
@@ -4204,6 +4228,21 @@ open func verifyAndParse(authorization: String?, body: String)throws  -> Webhook
             self.uniffiCloneHandle(),
         FfiConverterOptionString.lower(authorization),
         FfiConverterString.lower(body),uniffiCallStatus
+    )
+})
+}
+    
+    /**
+     * [`WebhookVerifier::verify_and_parse`] of the body's raw bytes (see
+     * [`parse_webhook_bytes`]); the sender is checked first, whatever the bytes.
+     */
+open func verifyAndParseBytes(authorization: String?, body: Data)throws  -> WebhookEvent  {
+    return try  FfiConverterTypeWebhookEvent_lift(try rustCallWithError(FfiConverterTypeP100Error_lift) {
+        uniffiCallStatus in
+    uniffi_p100_mobile_fn_method_webhookverifier_verify_and_parse_bytes(
+            self.uniffiCloneHandle(),
+        FfiConverterOptionString.lower(authorization),
+        FfiConverterData.lower(body),uniffiCallStatus
     )
 })
 }
@@ -5370,6 +5409,19 @@ public func parseWebhook(body: String)throws  -> WebhookEvent  {
 })
 }
 /**
+ * [`parse_webhook`] of the body's raw bytes (Kotlin `ByteArray`, Swift `Data`: what a server
+ * framework hands over before decoding), read as UTF-8; bytes that are not UTF-8 are refused
+ * like a body that is not JSON.
+ */
+public func parseWebhookBytes(body: Data)throws  -> WebhookEvent  {
+    return try  FfiConverterTypeWebhookEvent_lift(try rustCallWithError(FfiConverterTypeP100Error_lift) {
+        uniffiCallStatus in
+    uniffi_p100_mobile_fn_func_parse_webhook_bytes(
+        FfiConverterData.lower(body),uniffiCallStatus
+    )
+})
+}
+/**
  * Checks a webhook delivery's `Authorization` header value (raw token or `Bearer <token>`)
  * against the partner's webhook token, in constant time. A missing or wrong value fails with
  * `WebhookUnauthorized` (answer the delivery with 401).
@@ -5405,6 +5457,9 @@ private let initializationResult: InitializationResult = {
         return InitializationResult.apiChecksumMismatch
     }
     if (uniffi_p100_mobile_checksum_func_parse_webhook() != 62473) {
+        return InitializationResult.apiChecksumMismatch
+    }
+    if (uniffi_p100_mobile_checksum_func_parse_webhook_bytes() != 21002) {
         return InitializationResult.apiChecksumMismatch
     }
     if (uniffi_p100_mobile_checksum_func_verify_webhook() != 36925) {
@@ -5651,6 +5706,9 @@ private let initializationResult: InitializationResult = {
         return InitializationResult.apiChecksumMismatch
     }
     if (uniffi_p100_mobile_checksum_method_webhookverifier_verify_and_parse() != 27739) {
+        return InitializationResult.apiChecksumMismatch
+    }
+    if (uniffi_p100_mobile_checksum_method_webhookverifier_verify_and_parse_bytes() != 32173) {
         return InitializationResult.apiChecksumMismatch
     }
     if (uniffi_p100_mobile_checksum_constructor_client_from_env() != 33004) {

@@ -709,6 +709,18 @@ final class P100Tests: XCTestCase, @unchecked Sendable {
         XCTAssertEqual(raw.reveal(), #"{"foo":"4111111111111111"}"#)
         XCTAssertFalse("\(unknown)".contains("4111111111111111"))
         XCTAssertThrowsError(try parseWebhook(body: "not json"))
+        // The raw bytes a server framework hands over (`Data`).
+        let bytes = Data(#"{"externalUserId":"u1","status":"active"}"#.utf8)
+        XCTAssertEqual(try parseWebhookBytes(body: bytes), ev)
+        let verifier = try WebhookVerifier(token: "whsec")
+        XCTAssertEqual(try verifier.verifyAndParseBytes(authorization: "Bearer whsec", body: bytes), ev)
+        XCTAssertThrowsError(try parseWebhookBytes(body: Data([0x7B, 0xFF, 0x7D]))) { e in
+            XCTAssertEqual((e as? P100Error)?.kind, .decode)
+        }
+        // The sender first: a wrong token is refused as such, whatever the bytes.
+        XCTAssertThrowsError(try verifier.verifyAndParseBytes(authorization: "nope", body: Data([0xFF]))) { e in
+            XCTAssertEqual((e as? P100Error)?.kind, .webhookUnauthorized)
+        }
     }
 
     func testJsonRoundTripAndUnknownEnumValues() throws {

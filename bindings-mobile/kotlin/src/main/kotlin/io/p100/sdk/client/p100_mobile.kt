@@ -953,6 +953,8 @@ internal object IntegrityCheckingUniffiLib {
     ): Int
     external fun uniffi_p100_mobile_checksum_func_parse_webhook(
     ): Int
+    external fun uniffi_p100_mobile_checksum_func_parse_webhook_bytes(
+    ): Int
     external fun uniffi_p100_mobile_checksum_func_verify_webhook(
     ): Int
     external fun uniffi_p100_mobile_checksum_method_cancelledcalls_take(
@@ -1116,6 +1118,8 @@ internal object IntegrityCheckingUniffiLib {
     external fun uniffi_p100_mobile_checksum_method_webhookverifier_verify(
     ): Int
     external fun uniffi_p100_mobile_checksum_method_webhookverifier_verify_and_parse(
+    ): Int
+    external fun uniffi_p100_mobile_checksum_method_webhookverifier_verify_and_parse_bytes(
     ): Int
     external fun uniffi_p100_mobile_checksum_constructor_client_from_env(
     ): Int
@@ -1375,6 +1379,8 @@ internal object UniffiLib {
     ): Unit
     external fun uniffi_p100_mobile_fn_method_webhookverifier_verify_and_parse(`ptr`: Long,`authorization`: RustBuffer.ByValue,`body`: RustBuffer.ByValue,uniffi_out_err: UniffiRustCallStatus, 
     ): RustBuffer.ByValue
+    external fun uniffi_p100_mobile_fn_method_webhookverifier_verify_and_parse_bytes(`ptr`: Long,`authorization`: RustBuffer.ByValue,`body`: RustBuffer.ByValue,uniffi_out_err: UniffiRustCallStatus, 
+    ): RustBuffer.ByValue
     external fun uniffi_p100_mobile_fn_method_webhookevent_name(`ptr`: RustBuffer.ByValue,uniffi_out_err: UniffiRustCallStatus, 
     ): RustBuffer.ByValue
     external fun uniffi_p100_mobile_fn_method_webhookevent_to_json(`ptr`: RustBuffer.ByValue,uniffi_out_err: UniffiRustCallStatus, 
@@ -1384,6 +1390,8 @@ internal object UniffiLib {
     external fun uniffi_p100_mobile_fn_func_sdk_version(uniffi_out_err: UniffiRustCallStatus, 
     ): RustBuffer.ByValue
     external fun uniffi_p100_mobile_fn_func_parse_webhook(`body`: RustBuffer.ByValue,uniffi_out_err: UniffiRustCallStatus, 
+    ): RustBuffer.ByValue
+    external fun uniffi_p100_mobile_fn_func_parse_webhook_bytes(`body`: RustBuffer.ByValue,uniffi_out_err: UniffiRustCallStatus, 
     ): RustBuffer.ByValue
     external fun uniffi_p100_mobile_fn_func_verify_webhook(`authorization`: RustBuffer.ByValue,`token`: RustBuffer.ByValue,uniffi_out_err: UniffiRustCallStatus, 
     ): Unit
@@ -1513,6 +1521,9 @@ private fun uniffiCheckApiChecksums(lib: IntegrityCheckingUniffiLib) {
         throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
     }
     if ((lib.uniffi_p100_mobile_checksum_func_parse_webhook() and 0xFFFF) != 62473) {
+        throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
+    }
+    if ((lib.uniffi_p100_mobile_checksum_func_parse_webhook_bytes() and 0xFFFF) != 21002) {
         throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
     }
     if ((lib.uniffi_p100_mobile_checksum_func_verify_webhook() and 0xFFFF) != 36925) {
@@ -1759,6 +1770,9 @@ private fun uniffiCheckApiChecksums(lib: IntegrityCheckingUniffiLib) {
         throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
     }
     if ((lib.uniffi_p100_mobile_checksum_method_webhookverifier_verify_and_parse() and 0xFFFF) != 27739) {
+        throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
+    }
+    if ((lib.uniffi_p100_mobile_checksum_method_webhookverifier_verify_and_parse_bytes() and 0xFFFF) != 32173) {
         throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
     }
     if ((lib.uniffi_p100_mobile_checksum_constructor_client_from_env() and 0xFFFF) != 33004) {
@@ -2132,6 +2146,25 @@ public object FfiConverterString: FfiConverter<String, RustBuffer.ByValue> {
         val byteBuf = toUtf8(value)
         buf.putInt(byteBuf.limit())
         buf.put(byteBuf)
+    }
+}
+
+/**
+ * @suppress
+ */
+public object FfiConverterByteArray: FfiConverterRustBuffer<ByteArray> {
+    override fun read(buf: ByteBuffer): ByteArray {
+        val len = buf.getInt()
+        val byteArr = ByteArray(len)
+        buf.get(byteArr)
+        return byteArr
+    }
+    override fun allocationSize(value: ByteArray): ULong {
+        return 4UL + value.size.toULong()
+    }
+    override fun write(value: ByteArray, buf: ByteBuffer) {
+        buf.putInt(value.size)
+        buf.put(value)
     }
 }
 
@@ -7921,6 +7954,12 @@ public interface WebhookVerifierInterface {
      */
     fun `verifyAndParse`(`authorization`: kotlin.String?, `body`: kotlin.String): WebhookEvent
     
+    /**
+     * [`WebhookVerifier::verify_and_parse`] of the body's raw bytes (see
+     * [`parse_webhook_bytes`]); the sender is checked first, whatever the bytes.
+     */
+    fun `verifyAndParseBytes`(`authorization`: kotlin.String?, `body`: kotlin.ByteArray): WebhookEvent
+    
     companion object
 }
 
@@ -8070,6 +8109,26 @@ open class WebhookVerifier: Disposable, AutoCloseable, WebhookVerifierInterface
         
         FfiConverterOptionalString.lower(`authorization`),
         FfiConverterString.lower(`body`),_status)
+}
+    }
+    )
+    }
+    
+
+    
+    /**
+     * [`WebhookVerifier::verify_and_parse`] of the body's raw bytes (see
+     * [`parse_webhook_bytes`]); the sender is checked first, whatever the bytes.
+     */
+    @Throws(P100Exception::class)override fun `verifyAndParseBytes`(`authorization`: kotlin.String?, `body`: kotlin.ByteArray): WebhookEvent {
+            return FfiConverterTypeWebhookEvent.lift(
+    callWithHandle {
+    uniffiRustCallWithError(P100ExceptionExternalErrorHandler) { _status ->
+    UniffiLib.uniffi_p100_mobile_fn_method_webhookverifier_verify_and_parse_bytes(
+        it,
+        
+        FfiConverterOptionalString.lower(`authorization`),
+        FfiConverterByteArray.lower(`body`),_status)
 }
     }
     )
@@ -9559,6 +9618,23 @@ object P100ExceptionExternalErrorHandler : UniffiRustCallStatusErrorHandler<P100
     
         
         FfiConverterString.lower(`body`),_status)
+}
+    )
+    }
+    
+
+        /**
+         * [`parse_webhook`] of the body's raw bytes (Kotlin `ByteArray`, Swift `Data`: what a server
+         * framework hands over before decoding), read as UTF-8; bytes that are not UTF-8 are refused
+         * like a body that is not JSON.
+         */
+    @Throws(P100Exception::class) fun `parseWebhookBytes`(`body`: kotlin.ByteArray): WebhookEvent {
+            return FfiConverterTypeWebhookEvent.lift(
+    uniffiRustCallWithError(P100ExceptionExternalErrorHandler) { _status ->
+    UniffiLib.uniffi_p100_mobile_fn_func_parse_webhook_bytes(
+    
+        
+        FfiConverterByteArray.lower(`body`),_status)
 }
     )
     }

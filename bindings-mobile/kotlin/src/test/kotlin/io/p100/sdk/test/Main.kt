@@ -25,6 +25,7 @@ import io.p100.sdk.client.WebhookEvent
 import io.p100.sdk.client.WebhookVerifier
 import io.p100.sdk.client.parseAmount
 import io.p100.sdk.client.parseWebhook
+import io.p100.sdk.client.parseWebhookBytes
 import io.p100.sdk.client.sdkVersion
 import io.p100.sdk.client.verifyWebhook
 import io.p100.sdk.code
@@ -850,6 +851,16 @@ private fun defineTests() {
             ).verifyAndParse("whsec", """{"cryptoDepositId":"d1","status":"COMPLETED","amount":"0.5","currency":"eth"}""")
         assertEq(verified.name(), "crypto_deposit", "name")
         assertTrue(verified.toJson().contains("\"event\":\"crypto_deposit\"")) { verified.toJson() }
+        // The raw bytes a server framework hands over (Ktor's receive<ByteArray>()).
+        val bytes = """{"externalUserId":"u1","status":"active"}""".toByteArray()
+        assertEq(parseWebhookBytes(bytes), ev, "the same event from bytes")
+        assertEq(WebhookVerifier("whsec").verifyAndParseBytes("Bearer whsec", bytes), ev, "verified from bytes")
+        val notUtf8 = expectThrows<P100Exception.Decode> { parseWebhookBytes(byteArrayOf(0x7b, 0xff.toByte(), 0x7d)) }
+        assertEq(notUtf8.outcome, Outcome.REJECTED, "outcome of bytes that are not UTF-8")
+        // The sender first: a wrong token is refused as such, whatever the bytes.
+        expectThrows<P100Exception.WebhookUnauthorized> {
+            WebhookVerifier("whsec").verifyAndParseBytes("nope", byteArrayOf(0xff.toByte()))
+        }
     }
 
     test("string enums: known cases, Unknown(text) for new values, wire text from toString()") {
