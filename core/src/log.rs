@@ -206,7 +206,8 @@ impl fmt::Display for LogRecord {
 }
 
 /// Where a client's records go besides `tracing`: the language packages implement it to reach
-/// the language's own logging. Called on the thread that ran the attempt; keep it quick.
+/// the language's own logging. Called on the thread that ran the attempt, so keep it quick, or
+/// wrap it in a [`Background`] to have it called on a logging thread of its own.
 pub trait Logger: Send + Sync {
     /// Logs one record (only records at or above the client's level arrive here).
     fn log(&self, record: &LogRecord);
@@ -352,7 +353,9 @@ impl Logger for MemoryLogger {
 #[path = "log_thread.rs"]
 mod background;
 #[cfg(not(target_arch = "wasm32"))]
-pub use background::{on_log_thread, wait_written, written, Background, CAPACITY, WAIT};
+pub use background::{
+    flush, marked, on_log_thread, unwritten, wait_written, written, Background, CAPACITY, WAIT,
+};
 
 #[cfg(test)]
 mod tests {

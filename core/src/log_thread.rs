@@ -6,19 +6,23 @@
 //! review, stop 41: 12 of 160 transfers with a 200 ms Python handler). Here it holds back only
 //! the records.
 //!
-//! A binding waits, as a call returns, until the records queued before its end are written
-//! ([`wait_written`], [`written`]), so a caller still sees its own call's records right after
-//! (Python's `caplog`, a test's collecting logger). The wait is bounded ([`WAIT`]): a sink that
-//! is slow or waits on the caller itself delays its records, not the call for longer; once a
-//! wait ran out, calls do not wait again until the sink has written a record (a sink stuck for
-//! good costs one wait, not one per call).
+//! A binding that wants a call to return only once the call's own records are written runs the
+//! call through [`marked`] (which notes the position of the last record the call queued) and
+//! then waits for that position ([`wait_written`], [`written`]). A call that logged nothing
+//! does not wait. The wait is bounded ([`WAIT`]); once a wait ran out, calls do not wait again
+//! until the sink has written a record (a sink stuck for good costs one wait, not one per call).
 //!
 //! The queue is bounded ([`CAPACITY`]): past it, records are left out and standard error says
 //! how many. After `fork` the child starts with an empty queue and its own thread (its parent's
-//! thread did not survive the fork).
+//! thread did not survive the fork); if the fork caught another thread holding the queue's lock,
+//! the child can never take it, so there records are written on the calling thread instead, as
+//! without `Background`.
 
+use std::cell::Cell;
 use std::collections::VecDeque;
-use std::sync::{Arc, Condvar, Mutex, MutexGuard};
+use std::future::Future;
+use std::sync::atomic::{AtomicU32, Ordering};
+use std::sync::{Arc, Condvar, Mutex, MutexGuard, TryLockError};
 use std::time::Duration;
 
 use super::{LogRecord, Logger};
@@ -26,7 +30,7 @@ use super::{LogRecord, Logger};
 /// Records waiting at most.
 pub const CAPACITY: usize = 10_000;
 /// The longest a call's return waits for its records.
-pub const WAIT: Duration = Duration::from_secs(2);
+pub const WAIT: Duration = Duration::from_secs(1);
 
 /// Writes each record with `sink`, on the process's logging thread.
 pub struct Background(Arc<dyn Logger>);
@@ -46,7 +50,9 @@ impl std::fmt::Debug for Background {
 
 impl Logger for Background {
     fn log(&self, record: &LogRecord) {
-        let mut q = queue();
+        let Some(mut q) = queue() else {
+            return self.0.log(record);
+        };
         if q.records.len() >= CAPACITY {
             q.dropped += 1;
             return;
@@ -59,19 +65,36 @@ impl Logger for Background {
             if !q.started {
                 // No thread to be had: written here, as without `Background`.
                 drop(q);
-                self.0.log(record);
-                return;
+                return self.0.log(record);
             }
         }
         q.records.push_back((self.0.clone(), record.clone()));
         q.queued += 1;
+        let position = q.queued;
+        drop(q);
+        // The call being polled (inside `marked`) waits for this one.
+        let _ = CALL_MARK.try_with(|m| m.set(position));
         QUEUED.notify_one();
     }
 }
 
-/// The records waiting, and how far the logging thread got, in process `pid`.
+tokio::task_local! {
+    static CALL_MARK: Cell<u64>;
+}
+
+/// Runs `fut` and returns its output with the position of the last record a [`Background`]
+/// logger queued while it ran (0: none), for [`wait_written`] / [`written`].
+pub async fn marked<F: Future>(fut: F) -> (F::Output, u64) {
+    CALL_MARK
+        .scope(Cell::new(0), async {
+            let out = fut.await;
+            (out, CALL_MARK.with(Cell::get))
+        })
+        .await
+}
+
+/// The records waiting, and how far the logging thread got.
 struct Queue {
-    pid: u32,
     records: VecDeque<(Arc<dyn Logger>, LogRecord)>,
     /// Records queued so far, and of those written.
     queued: u64,
@@ -84,51 +107,57 @@ struct Queue {
     stuck_at: Option<u64>,
 }
 
-static QUEUE: Mutex<Queue> = Mutex::new(Queue {
-    pid: 0,
+const EMPTY: Queue = Queue {
     records: VecDeque::new(),
     queued: 0,
     written: 0,
     dropped: 0,
     started: false,
     stuck_at: None,
-});
+};
+
+static QUEUE: Mutex<Queue> = Mutex::new(EMPTY);
+/// The process the queue's state belongs to (0: none yet).
+static QUEUE_PID: AtomicU32 = AtomicU32::new(0);
 static QUEUED: Condvar = Condvar::new();
 static WRITTEN: Condvar = Condvar::new();
-static WRITTEN_ASYNC: tokio::sync::Notify = tokio::sync::Notify::const_new();
 
 thread_local! {
-    static ON_LOG_THREAD: std::cell::Cell<bool> = const { std::cell::Cell::new(false) };
+    /// The process in which this thread is the logging thread (0: it is not).
+    static LOG_THREAD_OF: Cell<u32> = const { Cell::new(0) };
 }
 
-fn queue() -> MutexGuard<'static, Queue> {
-    let mut q = QUEUE.lock().unwrap_or_else(|e| e.into_inner());
+/// The queue of this process; `None` in a forked child whose parent had the lock taken at the
+/// moment of the fork (the thread that held it does not exist here: the lock stays taken).
+fn queue() -> Option<MutexGuard<'static, Queue>> {
     let pid = std::process::id();
-    if q.pid != pid {
-        *q = Queue {
-            pid,
-            records: VecDeque::new(),
-            queued: 0,
-            written: 0,
-            dropped: 0,
-            started: false,
-            stuck_at: None,
-        };
+    if QUEUE_PID.load(Ordering::Acquire) == pid {
+        return Some(QUEUE.lock().unwrap_or_else(|e| e.into_inner()));
     }
-    q
+    let mut q = match QUEUE.try_lock() {
+        Ok(q) => q,
+        Err(TryLockError::Poisoned(e)) => e.into_inner(),
+        // Taken: by a thread of this process that is resetting it right now, or for good.
+        Err(TryLockError::WouldBlock) => return None,
+    };
+    if QUEUE_PID.load(Ordering::Acquire) != pid {
+        *q = EMPTY;
+        QUEUE_PID.store(pid, Ordering::Release);
+    }
+    Some(q)
 }
 
-/// True on the logging thread: a sink runs there, and a binding refuses a blocking call made
-/// from it (the call would wait for its own records, i.e. for this thread).
+/// True on the logging thread of this process: a sink runs there, and a binding refuses a
+/// blocking call made from it (the call would wait for its own records, i.e. for this thread).
 pub fn on_log_thread() -> bool {
-    ON_LOG_THREAD.with(std::cell::Cell::get)
+    LOG_THREAD_OF.with(Cell::get) == std::process::id()
 }
 
-/// Blocks (at most `limit`) until the records queued so far are written. Python calls it with
-/// the interpreter released (its sink needs the interpreter); returns at once on the logging
-/// thread, or when no record is waiting.
-pub fn wait_written(limit: Duration) {
-    let Some((q, mark)) = to_wait_for() else {
+/// Blocks (at most `limit`) until the records up to position `mark` ([`marked`]) are written.
+/// Python calls it with the interpreter released (its sink needs the interpreter). Returns at
+/// once for mark 0, on the logging thread, or while the sink is stuck.
+pub fn wait_written(mark: u64, limit: Duration) {
+    let Some(q) = to_wait_for(mark) else {
         return;
     };
     let (mut q, waited) = WRITTEN
@@ -139,49 +168,63 @@ pub fn wait_written(limit: Duration) {
     }
 }
 
-/// The queue and the count of records queued so far, when there are some to wait for: none on
-/// the logging thread, and none while the sink is stuck.
-fn to_wait_for() -> Option<(MutexGuard<'static, Queue>, u64)> {
-    let q = queue();
-    let mark = q.queued;
-    let stuck = q.stuck_at == Some(q.written);
-    (q.written < mark && !stuck && !on_log_thread()).then_some((q, mark))
-}
-
-/// [`wait_written`] for async code (it waits without holding a runtime thread).
-pub async fn written(limit: Duration) {
-    let Some((q, mark)) = to_wait_for() else {
+/// Waits (at most `limit`) until every record queued so far is written, stuck sink or not (at
+/// exit, and in tests).
+pub fn flush(limit: Duration) {
+    if on_log_thread() {
+        return;
+    }
+    let Some(q) = queue() else {
         return;
     };
-    drop(q);
+    let mark = q.queued;
+    let _ = WRITTEN.wait_timeout_while(q, limit, |q| q.written < mark);
+}
+
+/// Records queued and not written yet (what an exit with records waiting leaves out).
+pub fn unwritten() -> u64 {
+    queue().map_or(0, |q| q.queued - q.written)
+}
+
+/// The queue, when there is something to wait for.
+fn to_wait_for(mark: u64) -> Option<MutexGuard<'static, Queue>> {
+    if mark == 0 || on_log_thread() {
+        return None;
+    }
+    let q = queue()?;
+    let stuck = q.stuck_at == Some(q.written);
+    (q.written < mark && !stuck).then_some(q)
+}
+
+/// [`wait_written`] for async code: checks every millisecond, without holding a thread.
+pub async fn written(mark: u64, limit: Duration) {
+    if to_wait_for(mark).is_none() {
+        return;
+    }
     let waited = tokio::time::timeout(limit, async {
-        loop {
-            // Registered before the check: a record written in between still wakes it.
-            let mut notified = std::pin::pin!(WRITTEN_ASYNC.notified());
-            notified.as_mut().enable();
-            if queue().written >= mark {
-                return;
-            }
-            notified.await;
+        while to_wait_for(mark).is_some() {
+            tokio::time::sleep(Duration::from_millis(1)).await;
         }
     })
     .await;
     if waited.is_err() {
-        let mut q = queue();
-        q.stuck_at = Some(q.written);
+        if let Some(mut q) = queue() {
+            q.stuck_at = Some(q.written);
+        }
     }
 }
 
 fn write_queued() {
-    ON_LOG_THREAD.with(|t| t.set(true));
+    LOG_THREAD_OF.with(|t| t.set(std::process::id()));
     loop {
-        let (next, dropped) = {
-            let mut q = queue();
-            while q.records.is_empty() && q.dropped == 0 {
-                q = QUEUED.wait(q).unwrap_or_else(|e| e.into_inner());
-            }
-            (q.records.pop_front(), std::mem::take(&mut q.dropped))
+        let Some(mut q) = queue() else {
+            return;
         };
+        while q.records.is_empty() && q.dropped == 0 {
+            q = QUEUED.wait(q).unwrap_or_else(|e| e.into_inner());
+        }
+        let (next, dropped) = (q.records.pop_front(), std::mem::take(&mut q.dropped));
+        drop(q);
         if dropped > 0 {
             eprintln!(
                 "p100: {dropped} log records were left out: the logger did not keep up \
@@ -193,9 +236,10 @@ fn write_queued() {
         };
         // A sink that panics must not end the thread (nor leave callers waiting).
         let _ = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| sink.log(&record)));
-        queue().written += 1;
+        if let Some(mut q) = queue() {
+            q.written += 1;
+        }
         WRITTEN.notify_all();
-        WRITTEN_ASYNC.notify_waiters();
     }
 }
 
@@ -248,6 +292,24 @@ mod tests {
         sink.go.notify_all();
     }
 
+    /// Runs `f` on a thread of its own; true when it returned within 5 s.
+    fn returns_soon(f: impl FnOnce() + Send + 'static) -> bool {
+        let (tx, rx) = std::sync::mpsc::channel();
+        std::thread::spawn(move || {
+            f();
+            let _ = tx.send(());
+        });
+        rx.recv_timeout(Duration::from_secs(5)).is_ok()
+    }
+
+    fn block_on<F: Future>(f: F) -> F::Output {
+        tokio::runtime::Builder::new_current_thread()
+            .enable_all()
+            .build()
+            .unwrap()
+            .block_on(f)
+    }
+
     #[test]
     fn a_slow_sink_holds_back_the_records_not_the_caller_and_they_come_in_order() {
         let _one = ONE_AT_A_TIME.lock().unwrap_or_else(|e| e.into_inner());
@@ -257,37 +319,56 @@ mod tests {
             logger.log(&record(n));
         }
         release(&sink);
-        wait_written(Duration::from_secs(10));
+        flush(Duration::from_secs(10));
         let seen = sink.seen.lock().unwrap().clone();
         let log = |n| (n, true, "p100-log".to_string());
         assert_eq!(seen, [log(1), log(2), log(3), log(4)]);
-        // Async: waits for the records queued before it.
-        logger.log(&record(5));
-        let rt = tokio::runtime::Builder::new_current_thread()
-            .enable_all()
-            .build()
-            .unwrap();
-        rt.block_on(written(Duration::from_secs(10)));
-        assert_eq!(sink.seen.lock().unwrap().len(), 5);
+    }
+
+    #[test]
+    fn a_call_waits_for_its_own_records_and_only_those() {
+        let _one = ONE_AT_A_TIME.lock().unwrap_or_else(|e| e.into_inner());
+        let sink = Arc::new(Held::default());
+        let logger = Arc::new(Background::new(sink.clone()));
+        // Another client's record, held by its sink.
+        logger.log(&record(1));
+        let ((), quiet) = block_on(marked(async {}));
+        assert_eq!(quiet, 0);
+        assert!(
+            returns_soon(move || wait_written(quiet, Duration::from_secs(60))),
+            "a call that logged nothing waited for another's records"
+        );
+        let l = logger.clone();
+        let ((), mark) = block_on(marked(async move { l.log(&record(2)) }));
+        assert!(mark > 0);
+        let waiter = std::thread::spawn(move || {
+            block_on(written(mark, Duration::from_secs(60)));
+        });
+        std::thread::sleep(Duration::from_millis(50));
+        assert!(
+            !waiter.is_finished(),
+            "returned before its record was written"
+        );
+        release(&sink);
+        waiter.join().unwrap();
+        assert_eq!(sink.seen.lock().unwrap().len(), 2);
     }
 
     #[test]
     fn a_stuck_sink_costs_one_wait_not_one_per_call() {
         let _one = ONE_AT_A_TIME.lock().unwrap_or_else(|e| e.into_inner());
         let sink = Arc::new(Held::default());
-        Background::new(sink.clone()).log(&record(1));
-        wait_written(Duration::from_millis(100));
+        let logger = Arc::new(Background::new(sink.clone()));
+        let l = logger.clone();
+        let ((), first) = block_on(marked(async move { l.log(&record(1)) }));
+        wait_written(first, Duration::from_millis(100));
         // Stuck: a call now returns at once, however long it would wait.
-        let (tx, rx) = std::sync::mpsc::channel();
-        std::thread::spawn(move || {
-            wait_written(Duration::from_secs(60));
-            let _ = tx.send(());
-        });
-        let returned = rx.recv_timeout(Duration::from_secs(5));
+        let ((), second) = block_on(marked(async move { logger.log(&record(2)) }));
+        let returned = returns_soon(move || wait_written(second, Duration::from_secs(60)));
         release(&sink);
-        assert!(returned.is_ok(), "a call waited on a stuck sink again");
-        wait_written(Duration::from_secs(10));
-        assert_eq!(sink.seen.lock().unwrap().len(), 1);
+        assert!(returned, "a call waited on a stuck sink again");
+        flush(Duration::from_secs(10));
+        assert_eq!(sink.seen.lock().unwrap().len(), 2);
     }
 
     #[test]
@@ -302,7 +383,7 @@ mod tests {
         let good = Arc::new(MemoryLogger::default());
         Background::new(Arc::new(Boom)).log(&record(1));
         Background::new(good.clone()).log(&record(2));
-        wait_written(Duration::from_secs(10));
+        flush(Duration::from_secs(10));
         assert_eq!(good.records().len(), 1);
     }
 }
