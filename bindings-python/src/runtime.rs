@@ -194,7 +194,14 @@ pub fn block(py: Python<'_>, call: Pending) -> PyResult<Py<PyAny>> {
     // Before the call starts: a signal handled in this Python call would otherwise leave it
     // running, with nobody to keep it.
     let main = on_main_thread(py)?;
-    let mut handle = rt.spawn(call);
+    // The position of the call's last log record: it returns once that is written.
+    let mark = std::sync::Arc::new(std::sync::atomic::AtomicU64::new(0));
+    let mark_in_call = mark.clone();
+    let mut handle = rt.spawn(async move {
+        let (result, last) = p100::log::marked(call).await;
+        mark_in_call.store(last, std::sync::atomic::Ordering::Release);
+        result
+    });
     let (joined, _inside) = py.detach(|| {
         let joined = loop {
             if !main {
@@ -217,7 +224,8 @@ pub fn block(py: Python<'_>, call: Pending) -> PyResult<Py<PyAny>> {
             }
         };
         // Its log records out first, so that the caller sees them when it returns.
-        p100::log::wait_written(p100::log::WAIT);
+        let last = mark.load(std::sync::atomic::Ordering::Acquire);
+        p100::log::wait_written(last, p100::log::WAIT);
         match enter_gate() {
             Some(inside) => (joined, inside),
             None => loop {
@@ -360,7 +368,11 @@ where
 /// for those inside to leave.
 #[pyfunction]
 fn shutdown(py: Python<'_>) {
-    py.detach(|| p100::log::wait_written(p100::log::WAIT));
+    py.detach(|| p100::log::flush(p100::log::WAIT));
+    let unwritten = p100::log::unwritten();
+    if unwritten > 0 {
+        eprintln!("p100: {unwritten} log records were not written: the interpreter is exiting");
+    }
     gate().closed = true;
     py.detach(|| {
         let g = gate();
@@ -559,8 +571,11 @@ fn start(py: Python<'_>, call: Pending) -> PyResult<Py<PyAny>> {
         },
     )?;
     let handed = (future, undelivered).into_pyobject(py)?.into_any().unbind();
+    // A call started by a handler of the `p100` logger does not wait for its records: they
+    // come after the one that handler is writing.
+    let from_log_thread = p100::log::on_log_thread();
     let spawned = runtime().spawn(async move {
-        let result = CatchPanic(Pending(call, None)).await;
+        let (result, last) = p100::log::marked(CatchPanic(Pending(call, None))).await;
         let record = match &result {
             Ok(r) => Some(r.as_ref().map(|o| o.summary.clone()).map_err(Clone::clone)),
             Err(_panic) => None,
@@ -575,11 +590,15 @@ fn start(py: Python<'_>, call: Pending) -> PyResult<Py<PyAny>> {
             }
             *state = Handover::Finished(record);
         }
+        // Its log records out first, so that the caller sees them when it resumes (without
+        // holding a thread; cancelled meanwhile, the finished call is kept by `cancel`).
+        if !from_log_thread {
+            p100::log::written(last, p100::log::WAIT).await;
+        }
         // Not on a runtime worker: waiting for the GIL there would stall other calls. A loop
         // closed before it took the result (one the caller closed with the call in flight):
         // the call is kept as one whose caller is gone, a change of money never lost.
         tokio::task::spawn_blocking(move || {
-            p100::log::wait_written(p100::log::WAIT);
             let handed = Handed {
                 handover: handover_in_task.clone(),
                 keep: keep_in_task.clone(),

@@ -190,3 +190,78 @@ def test_a_call_returns_after_its_own_records(monkeypatch: pytest.MonkeyPatch) -
     finally:
         logger.removeHandler(handler)
         logger.setLevel(old_level)
+
+
+def test_a_call_waits_for_its_own_records_not_another_clients(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """Outside review (stop 42): a call waited for every record of the process, so a client
+    with logging off waited up to 2 s behind another client's slow handler."""
+    release = threading.Event()
+
+    class Held(logging.Handler):
+        def emit(self, record: logging.LogRecord) -> None:
+            release.wait(10)
+
+    handler = Held(logging.INFO)
+    logger = logging.getLogger("p100")
+    old_level = logger.level
+    logger.addHandler(handler)
+    logger.setLevel(logging.INFO)
+    try:
+        with Sandbox() as sb:
+            monkeypatch.setenv("P100_LOG", "info")
+            logging_client = p100.Client(sb.api_key, sb.url)
+            monkeypatch.delenv("P100_LOG")
+            quiet = p100.Client(sb.api_key, sb.url)
+            held = threading.Thread(target=logging_client.partner.balances)
+            held.start()
+            while sb.ops().get("partner.balances") != 1:
+                time.sleep(0.01)
+            started = time.monotonic()
+            quiet.exchange.rates()
+            took = time.monotonic() - started
+            release.set()
+            held.join()
+            assert took < 0.5, f"the quiet client's call waited {took:.2f} s"
+    finally:
+        release.set()
+        logger.removeHandler(handler)
+        logger.setLevel(old_level)
+
+
+def test_an_async_call_from_a_handler_does_not_wait_for_itself(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """Outside review (stop 42): an AsyncClient call made from a handler waited the whole bound
+    for its own records, which come after the record that handler is writing."""
+    monkeypatch.setenv("P100_LOG", "info")
+    took: list[float] = []
+
+    with Sandbox() as sb:
+
+        class Handler(logging.Handler):
+            def emit(self, record: logging.LogRecord) -> None:
+                if took or record.p100_operation != "partner.balances":  # type: ignore[attr-defined]
+                    return
+
+                async def call() -> None:
+                    async with p100.AsyncClient(sb.api_key, sb.url) as ac:
+                        await ac.exchange.rates()
+
+                started = time.monotonic()
+                asyncio.run(call())
+                took.append(time.monotonic() - started)
+
+        handler = Handler(logging.INFO)
+        logger = logging.getLogger("p100")
+        old_level = logger.level
+        logger.addHandler(handler)
+        logger.setLevel(logging.INFO)
+        try:
+            p100.Client(sb.api_key, sb.url).partner.balances()
+        finally:
+            logger.removeHandler(handler)
+            logger.setLevel(old_level)
+    assert len(took) == 1
+    assert took[0] < 0.5, f"the call from the handler waited {took[0]:.2f} s"
