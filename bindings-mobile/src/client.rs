@@ -9,7 +9,7 @@ use p100::Reconciliation;
 use p100::SecretString;
 
 use crate::log::{self, P100Logger};
-use crate::{done, ok, Result};
+use crate::{ok, Result};
 use p100::log::LogLevel;
 
 /// Options of [`Client::with_options`]. Unset fields keep the SDK defaults (staging, 60 s
@@ -228,7 +228,7 @@ async_export! {
                 None => None,
                 Some(text) => Some(p100::input::json_text(&text, "body")?),
             };
-            let value = done(self.inner.request(&method, &path, body.as_ref()).await).await?;
+            let value = ok(self.inner.request(&method, &path, body.as_ref()).await)?;
             Ok(value.to_string())
         }
 
@@ -240,8 +240,10 @@ async_export! {
         /// (`p100::Client::reconcile_outcome`).
         pub async fn reconcile(&self, error: P100Error) -> Result<Reconciliation> {
             let d = error.details();
-            let found = self.inner.reconcile_outcome(d.outcome, d.fingerprint.as_ref());
-            done(found.await).await
+            ok(self
+                .inner
+                .reconcile_outcome(d.outcome, d.fingerprint.as_ref())
+                .await)
         }
 
         /// [`Client::reconcile`] from a fingerprint kept elsewhere: stored with the payment
@@ -252,7 +254,7 @@ async_export! {
             &self,
             fingerprint: p100::Fingerprint,
         ) -> Result<Reconciliation> {
-            done(self.inner.reconcile_fingerprint(&fingerprint).await).await
+            ok(self.inner.reconcile_fingerprint(&fingerprint).await)
         }
     }
 }

@@ -9,7 +9,7 @@ use p100::client::{Unit, WaitSettings};
 use p100::models::*;
 
 use crate::client::{ms, Client};
-use crate::{done, ok, Result};
+use crate::{ok, Result};
 
 macro_rules! mobile_groups {
     ($(
@@ -47,9 +47,9 @@ macro_rules! mobile_groups {
                     pub async fn $op(
                         &self $($(, $id: String)+)? $(, request: $in)?
                     ) -> Result<$out> {
-                        done(self.client.$group().$op(
+                        ok(self.client.$group().$op(
                             $($(&$id,)+)? $(std::convert::identity::<&$in>(&request))?
-                        ).await).await
+                        ).await)
                     }
                 )+
 
@@ -76,7 +76,7 @@ macro_rules! mobile_groups {
                             max_interval: ms(max_interval_ms),
                         };
                         let options = ok(settings.options_for(Unit::Millis, &$wid))?;
-                        done(self.client.$group().wait_for(&$wid, options).await).await
+                        ok(self.client.$group().wait_for(&$wid, options).await)
                     }
                 )?
             }

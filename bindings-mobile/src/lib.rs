@@ -59,14 +59,6 @@ fn ok<T>(r: p100::Result<T>) -> Result<T> {
     r.map_err(P100Error::from)
 }
 
-/// Converts a call's result once the records it logged are out: a `P100Logger` runs on the
-/// SDK's logging thread ([`p100::log::Background`]), and the caller sees its own call's
-/// records when the call returns (waits at most [`p100::log::WAIT`]).
-async fn done<T>(r: p100::Result<T>) -> Result<T> {
-    p100::log::written(p100::log::WAIT).await;
-    ok(r)
-}
-
 /// Parses decimal text exactly (`"12.50"`); fails with a validation error when the text is not
 /// an exact decimal. The result keeps its scale.
 #[uniffi::export]

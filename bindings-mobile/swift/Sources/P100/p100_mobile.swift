@@ -2719,7 +2719,9 @@ public func FfiConverterTypeOrders_lower(_ value: Orders) -> UInt64 {
  * `object : P100Logger { override fun log(level: LogLevel, message: String, fields: LogFields) = ... }`
  * or a Swift class conforming to `P100Logger`. Called on the SDK's logging thread, one record
  * at a time and in order, never on the threads that carry calls: a slow logger delays records,
- * not calls. A call returns once its records are out (at most 2 s later).
+ * not calls. Records arrive shortly after the attempt they describe; a call does not wait for
+ * them (a wait after its result exists would be a window in which cancelling it loses that
+ * result).
  */
 public protocol P100Logger: AnyObject, Sendable {
     
@@ -2734,7 +2736,9 @@ public protocol P100Logger: AnyObject, Sendable {
  * `object : P100Logger { override fun log(level: LogLevel, message: String, fields: LogFields) = ... }`
  * or a Swift class conforming to `P100Logger`. Called on the SDK's logging thread, one record
  * at a time and in order, never on the threads that carry calls: a slow logger delays records,
- * not calls. A call returns once its records are out (at most 2 s later).
+ * not calls. Records arrive shortly after the attempt they describe; a call does not wait for
+ * them (a wait after its result exists would be a window in which cancelling it loses that
+ * result).
  */
 open class P100LoggerImpl: P100Logger, @unchecked Sendable {
     fileprivate let handle: UInt64

@@ -490,6 +490,13 @@ final class P100Tests: XCTestCase, @unchecked Sendable {
             request: CreateCardRequest(externalUserId: id, label: "Logged", pin: "3958"))
         XCTAssertEqual(card.cardNumber.reveal(), "4111666677778888")
         _ = try await c.cards().details(externalUserId: id, cardId: card.cardId)
+        // Written on the SDK's logging thread, shortly after the call.
+        let deadline = Date().addingTimeInterval(10)
+        while !sink.records.contains(where: { $0.2.operation == "cards.details" && $0.2.outcome == "succeeded" }),
+            Date() < deadline
+        {
+            try await Task.sleep(nanoseconds: 20_000_000)
+        }
         let records = sink.records
         let create = records.filter { $0.2.operation == "cards.create" && $0.2.outcome != "sending" }
         let summary = create.map { "\($0.0) \($0.2.outcome) \($0.2.status.map(String.init) ?? "-")" }

@@ -5632,7 +5632,9 @@ public object FfiConverterTypeOrders: FfiConverter<Orders, Long> {
  * `object : P100Logger { override fun log(level: LogLevel, message: String, fields: LogFields) = ... }`
  * or a Swift class conforming to `P100Logger`. Called on the SDK's logging thread, one record
  * at a time and in order, never on the threads that carry calls: a slow logger delays records,
- * not calls. A call returns once its records are out (at most 2 s later).
+ * not calls. Records arrive shortly after the attempt they describe; a call does not wait for
+ * them (a wait after its result exists would be a window in which cancelling it loses that
+ * result).
  */
 public interface P100Logger {
     
@@ -5649,7 +5651,9 @@ public interface P100Logger {
  * `object : P100Logger { override fun log(level: LogLevel, message: String, fields: LogFields) = ... }`
  * or a Swift class conforming to `P100Logger`. Called on the SDK's logging thread, one record
  * at a time and in order, never on the threads that carry calls: a slow logger delays records,
- * not calls. A call returns once its records are out (at most 2 s later).
+ * not calls. Records arrive shortly after the attempt they describe; a call does not wait for
+ * them (a wait after its result exists would be a window in which cancelling it loses that
+ * result).
  */
 open class P100LoggerImpl: Disposable, AutoCloseable, P100Logger
 {

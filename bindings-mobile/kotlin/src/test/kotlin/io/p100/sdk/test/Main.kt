@@ -101,6 +101,12 @@ private fun client(
         ),
     )
 
+/** Waits (at most 20 s) until [cond] holds: for what the SDK does on its own threads. */
+private fun eventually(cond: () -> Boolean) {
+    val deadline = System.nanoTime() + 20_000_000_000
+    while (!cond() && System.nanoTime() < deadline) Thread.sleep(20)
+}
+
 internal fun assertTrue(
     cond: Boolean,
     msg: () -> String,
@@ -496,6 +502,8 @@ private fun defineTests() {
         val card = c.cards().create(CreateCardRequest(id, "Logged", Secret("6047")))
         assertEq(card.cardNumber.reveal(), "4111777788889999", "the seeded card number")
         c.cards().details(id, card.cardId)
+        // Written on the SDK's logging thread, shortly after the call.
+        eventually { records.any { it.third.operation == "cards.details" && it.third.outcome == "succeeded" } }
         val create = records.filter { it.third.operation == "cards.create" && it.third.outcome != "sending" }
         assertEq(
             create.map { Triple(it.first, it.third.outcome, it.third.status) },
@@ -552,14 +560,15 @@ private fun defineTests() {
                     }.awaitAll()
             }
         assertEq(sizes.size, 16, "calls")
-        val deadline = System.nanoTime() + 20_000_000_000
-        while (records.size < 16 && System.nanoTime() < deadline) Thread.sleep(50)
+        eventually { records.size >= 16 }
         assertEq(records.toSet(), setOf("succeeded"), "outcomes")
         assertEq(records.size, 16, "records")
     }
 
     test("logging: a P100Logger that throws never fails the call it describes") {
-        var calls = 0
+        val calls =
+            java.util.concurrent.atomic
+                .AtomicInteger()
         val failing =
             object : P100Logger {
                 override fun log(
@@ -567,7 +576,7 @@ private fun defineTests() {
                     message: String,
                     fields: LogFields,
                 ) {
-                    calls++
+                    calls.incrementAndGet()
                     throw IllegalStateException("the app's logger failed")
                 }
             }
@@ -579,7 +588,8 @@ private fun defineTests() {
         newUser(c, id)
         val t = c.transfers().create(TransferRequest(null, id, BigDecimal("1.25"), Currency.Eur))
         assertTrue(t.transferId.isNotEmpty()) { "$t" }
-        assertTrue(calls >= 2) { "the logger was called $calls times" }
+        eventually { calls.get() >= 2 }
+        assertTrue(calls.get() >= 2) { "the logger was called $calls times" }
     }
 
     test("card data in an unreadable reply shows in no message, string form or raw body") {
