@@ -5,10 +5,12 @@ number, birth date)."""
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import logging
 import re
 import threading
 import time
+from collections.abc import Iterator
 
 import pytest
 
@@ -102,6 +104,20 @@ def test_off_without_p100_log(
     assert [r for r in caplog.records if r.name == "p100"] == []
 
 
+@contextlib.contextmanager
+def p100_handler(handler: logging.Handler) -> Iterator[None]:
+    """``handler`` on the ``p100`` logger (at INFO) for the block."""
+    logger = logging.getLogger("p100")
+    old_level = logger.level
+    logger.addHandler(handler)
+    logger.setLevel(logging.INFO)
+    try:
+        yield
+    finally:
+        logger.removeHandler(handler)
+        logger.setLevel(old_level)
+
+
 class _Slow(logging.Handler):
     """A handler that ships each record somewhere slow (a log service over the network)."""
 
@@ -124,46 +140,39 @@ def test_a_slow_log_handler_holds_back_records_not_calls(monkeypatch: pytest.Mon
     logging thread; the calls finish, and no record is lost."""
     monkeypatch.setenv("P100_LOG", "info")
     handler = _Slow(0.15)
-    logger = logging.getLogger("p100")
-    old_level = logger.level
-    logger.addHandler(handler)
-    logger.setLevel(logging.INFO)
     errors: list[BaseException] = []
-    try:
-        with Sandbox(settle=0.05) as sb:
-            sb.fund(currency="eur", amount="1000")
-            client = p100.Client(sb.api_key, sb.url, timeout=0.6, max_retries=0)
+    with p100_handler(handler), Sandbox(settle=0.05) as sb:
+        sb.fund(currency="eur", amount="1000")
+        client = p100.Client(sb.api_key, sb.url, timeout=0.6, max_retries=0)
 
-            def send() -> None:
-                for _ in range(2):
-                    try:
-                        client.sepa.partner_transfer(
-                            amount="1.00",
-                            currency="eur",
-                            destination_iban="DE89370400440532013000",
-                            transfer_title="Logged",
-                        )
-                    except BaseException as e:  # what was raised is the point
-                        errors.append(e)
+        def send() -> None:
+            for _ in range(2):
+                try:
+                    client.sepa.partner_transfer(
+                        amount="1.00",
+                        currency="eur",
+                        destination_iban="DE89370400440532013000",
+                        transfer_title="Logged",
+                    )
+                except BaseException as e:  # what was raised is the point
+                    errors.append(e)
 
-            threads = [threading.Thread(target=send) for _ in range(8)]
-            for t in threads:
-                t.start()
-            for t in threads:
-                t.join()
-            assert errors == []
-            assert sb.ops().get("sepa.partner_transfer") == 16
-            deadline = time.monotonic() + 20
-            done = lambda: [  # noqa: E731
-                r for r in handler.records if getattr(r, "p100_outcome", None) == "succeeded"
-            ]
-            while len(done()) < 16 and time.monotonic() < deadline:
-                time.sleep(0.05)
-            assert len(done()) == 16
-            assert len(handler.threads) == 1  # one logging thread wrote them all
-    finally:
-        logger.removeHandler(handler)
-        logger.setLevel(old_level)
+        threads = [threading.Thread(target=send) for _ in range(8)]
+        for t in threads:
+            t.start()
+        for t in threads:
+            t.join()
+        assert errors == []
+        assert sb.ops().get("sepa.partner_transfer") == 16
+        deadline = time.monotonic() + 20
+
+        def done() -> list[logging.LogRecord]:
+            return [r for r in handler.records if getattr(r, "p100_outcome", None) == "succeeded"]
+
+        while len(done()) < 16 and time.monotonic() < deadline:
+            time.sleep(0.05)
+        assert len(done()) == 16
+        assert len(handler.threads) == 1  # one logging thread wrote them all
 
 
 def test_a_call_returns_after_its_own_records(monkeypatch: pytest.MonkeyPatch) -> None:
@@ -171,25 +180,17 @@ def test_a_call_returns_after_its_own_records(monkeypatch: pytest.MonkeyPatch) -
     (asyncio) only once its records are out: the caller reads them right after, as before."""
     monkeypatch.setenv("P100_LOG", "info")
     handler = _Slow(0.05)
-    logger = logging.getLogger("p100")
-    old_level = logger.level
-    logger.addHandler(handler)
-    logger.setLevel(logging.INFO)
-    try:
-        with Sandbox() as sb:
-            p100.Client(sb.api_key, sb.url).partner.balances()
-            assert [r.p100_operation for r in handler.records] == ["partner.balances"]  # type: ignore[attr-defined]
+    with p100_handler(handler), Sandbox() as sb:
+        p100.Client(sb.api_key, sb.url).partner.balances()
+        assert [r.p100_operation for r in handler.records] == ["partner.balances"]  # type: ignore[attr-defined]
 
-            async def main() -> None:
-                async with p100.AsyncClient(sb.api_key, sb.url) as ac:
-                    await ac.exchange.rates()
-                    assert handler.records[-1].p100_operation == "exchange.rates"  # type: ignore[attr-defined]
+        async def main() -> None:
+            async with p100.AsyncClient(sb.api_key, sb.url) as ac:
+                await ac.exchange.rates()
+                assert handler.records[-1].p100_operation == "exchange.rates"  # type: ignore[attr-defined]
 
-            asyncio.run(main())
-            assert len(handler.records) == 2
-    finally:
-        logger.removeHandler(handler)
-        logger.setLevel(old_level)
+        asyncio.run(main())
+        assert len(handler.records) == 2
 
 
 def test_a_call_waits_for_its_own_records_not_another_clients(
@@ -204,30 +205,21 @@ def test_a_call_waits_for_its_own_records_not_another_clients(
             release.wait(10)
 
     handler = Held(logging.INFO)
-    logger = logging.getLogger("p100")
-    old_level = logger.level
-    logger.addHandler(handler)
-    logger.setLevel(logging.INFO)
-    try:
-        with Sandbox() as sb:
-            monkeypatch.setenv("P100_LOG", "info")
-            logging_client = p100.Client(sb.api_key, sb.url)
-            monkeypatch.delenv("P100_LOG")
-            quiet = p100.Client(sb.api_key, sb.url)
-            held = threading.Thread(target=logging_client.partner.balances)
-            held.start()
-            while sb.ops().get("partner.balances") != 1:
-                time.sleep(0.01)
-            started = time.monotonic()
-            quiet.exchange.rates()
-            took = time.monotonic() - started
-            release.set()
-            held.join()
-            assert took < 0.5, f"the quiet client's call waited {took:.2f} s"
-    finally:
+    with p100_handler(handler), Sandbox() as sb:
+        monkeypatch.setenv("P100_LOG", "info")
+        logging_client = p100.Client(sb.api_key, sb.url)
+        monkeypatch.delenv("P100_LOG")
+        quiet = p100.Client(sb.api_key, sb.url)
+        held = threading.Thread(target=logging_client.partner.balances)
+        held.start()
+        while sb.ops().get("partner.balances") != 1:
+            time.sleep(0.01)
+        started = time.monotonic()
+        quiet.exchange.rates()
+        took = time.monotonic() - started
         release.set()
-        logger.removeHandler(handler)
-        logger.setLevel(old_level)
+        held.join()
+        assert took < 0.5, f"the quiet client's call waited {took:.2f} s"
 
 
 def test_an_async_call_from_a_handler_does_not_wait_for_itself(
@@ -254,14 +246,7 @@ def test_an_async_call_from_a_handler_does_not_wait_for_itself(
                 took.append(time.monotonic() - started)
 
         handler = Handler(logging.INFO)
-        logger = logging.getLogger("p100")
-        old_level = logger.level
-        logger.addHandler(handler)
-        logger.setLevel(logging.INFO)
-        try:
+        with p100_handler(handler):
             p100.Client(sb.api_key, sb.url).partner.balances()
-        finally:
-            logger.removeHandler(handler)
-            logger.setLevel(old_level)
     assert len(took) == 1
     assert took[0] < 0.5, f"the call from the handler waited {took[0]:.2f} s"
