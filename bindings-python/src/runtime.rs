@@ -123,40 +123,62 @@ where
     }
 }
 
-/// The runtime of the process that first needed one, and that process's id.
-static FIRST: OnceLock<(u32, tokio::runtime::Runtime)> = OnceLock::new();
-/// The runtime of a forked child. Only ever locked in a child (the first process never takes
-/// this lock), so no lock is held across the fork.
-static FORKED: Mutex<Option<(u32, &'static tokio::runtime::Runtime)>> = Mutex::new(None);
+/// What each process has of its own: the runtime, and the bound on results being handed to
+/// event loops at once.
+struct Process {
+    rt: tokio::runtime::Runtime,
+    delivering: tokio::sync::Semaphore,
+}
 
-fn new_runtime() -> tokio::runtime::Runtime {
-    tokio::runtime::Builder::new_multi_thread()
+/// Results handed to event loops at once, each on a blocking thread waiting for the GIL: a
+/// burst of finished calls would otherwise take a thread each (outside review, stop 42: 400
+/// threads for 800 calls finishing together behind a slow log handler, near tokio's limit of
+/// 512, past which the HTTP client's DNS lookups wait).
+const DELIVERING_AT_ONCE: usize = 8;
+
+/// The process that first needed one, with its id.
+static FIRST: OnceLock<(u32, Process)> = OnceLock::new();
+/// A forked child's. Only ever locked in a child (the first process never takes this lock), so
+/// no lock is held across the fork.
+static FORKED: Mutex<Option<(u32, &'static Process)>> = Mutex::new(None);
+
+fn new_process() -> Process {
+    let rt = tokio::runtime::Builder::new_multi_thread()
         .enable_all()
         .thread_name("p100-runtime")
         .build()
-        .unwrap_or_else(|e| panic!("p100: the async runtime could not start: {e}"))
+        .unwrap_or_else(|e| panic!("p100: the async runtime could not start: {e}"));
+    Process {
+        rt,
+        delivering: tokio::sync::Semaphore::new(DELIVERING_AT_ONCE),
+    }
 }
 
-/// The tokio runtime of **this process**. After `os.fork()` (gunicorn `--preload`, Celery
+/// What **this process** has of its own. After `os.fork()` (gunicorn `--preload`, Celery
 /// prefork, `multiprocessing` with the fork start method) the parent's runtime is still in
-/// memory but its threads did not survive the fork: the child makes a fresh one on its first
-/// call. (The core's HTTP client does the same for its connections.) Runtimes are never
-/// dropped: one per process.
-pub fn runtime() -> &'static tokio::runtime::Runtime {
+/// memory but its threads did not survive the fork (nor the tasks holding its permits): the
+/// child makes fresh ones on its first call. (The core's HTTP client does the same for its
+/// connections.) They are never dropped: one per process.
+fn process() -> &'static Process {
     let pid = std::process::id();
-    let (made_in, rt) = FIRST.get_or_init(|| (pid, new_runtime()));
+    let (made_in, p) = FIRST.get_or_init(|| (pid, new_process()));
     if *made_in == pid {
-        return rt;
+        return p;
     }
     let mut forked = FORKED.lock().unwrap_or_else(|e| e.into_inner());
     match *forked {
-        Some((p, rt)) if p == pid => rt,
+        Some((made_in, p)) if made_in == pid => p,
         _ => {
-            let rt: &'static tokio::runtime::Runtime = Box::leak(Box::new(new_runtime()));
-            *forked = Some((pid, rt));
-            rt
+            let p: &'static Process = Box::leak(Box::new(new_process()));
+            *forked = Some((pid, p));
+            p
         }
     }
+}
+
+/// The tokio runtime of this process ([`process`]).
+pub fn runtime() -> &'static tokio::runtime::Runtime {
+    &process().rt
 }
 
 /// How often a blocking call wakes up to let Python handle signals (Ctrl-C).
@@ -598,7 +620,8 @@ fn start(py: Python<'_>, call: Pending) -> PyResult<Py<PyAny>> {
         // Not on a runtime worker: waiting for the GIL there would stall other calls. A loop
         // closed before it took the result (one the caller closed with the call in flight):
         // the call is kept as one whose caller is gone, a change of money never lost.
-        tokio::task::spawn_blocking(move || {
+        let _permit = process().delivering.acquire().await;
+        let delivered = tokio::task::spawn_blocking(move || {
             let handed = Handed {
                 handover: handover_in_task.clone(),
                 keep: keep_in_task.clone(),
@@ -608,6 +631,8 @@ fn start(py: Python<'_>, call: Pending) -> PyResult<Py<PyAny>> {
                 cancel(&handover_in_task, keep_in_task.as_ref().as_ref());
             }
         });
+        // The permit is held until the result is handed over.
+        let _ = delivered.await;
     });
     *task_slot.lock().unwrap_or_else(|e| e.into_inner()) = Some(spawned);
     Ok(handed)

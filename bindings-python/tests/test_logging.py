@@ -7,6 +7,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
+import os
 import re
 import threading
 import time
@@ -250,3 +251,34 @@ def test_an_async_call_from_a_handler_does_not_wait_for_itself(
             p100.Client(sb.api_key, sb.url).partner.balances()
     assert len(took) == 1
     assert took[0] < 0.5, f"the call from the handler waited {took[0]:.2f} s"
+
+
+def test_a_burst_of_async_results_takes_few_threads(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Outside review (stop 42): each async result is handed over on a blocking thread that
+    waits for the GIL; 800 results at once behind a busy log handler took 400 threads, near
+    tokio's limit of 512 (past which DNS lookups wait). Now at most 8 at once."""
+    monkeypatch.setenv("P100_LOG", "info")
+    peak = 0
+    stop = threading.Event()
+
+    def watch() -> None:
+        nonlocal peak
+        while not stop.is_set():
+            peak = max(peak, len(os.listdir("/proc/self/task")))
+            time.sleep(0.01)
+
+    with p100_handler(_Slow(0.2)), Sandbox() as sb:
+
+        async def main() -> None:
+            async with p100.AsyncClient(sb.api_key, sb.url, timeout=30) as ac:
+                await asyncio.gather(*(ac.exchange.rates() for _ in range(800)))
+
+        before = len(os.listdir("/proc/self/task"))
+        watcher = threading.Thread(target=watch)
+        watcher.start()
+        try:
+            asyncio.run(main())
+        finally:
+            stop.set()
+            watcher.join()
+    assert peak - before < 100, f"{peak - before} more threads for 800 results"
