@@ -372,6 +372,28 @@ mod tests {
     }
 
     #[test]
+    fn past_capacity_the_newest_records_are_left_out_and_memory_stays_bounded() {
+        let _one = ONE_AT_A_TIME.lock().unwrap_or_else(|e| e.into_inner());
+        let sink = Arc::new(Held::default());
+        let logger = Background::new(sink.clone());
+        let sent = u32::try_from(CAPACITY).unwrap() + 100;
+        for n in 1..=sent {
+            logger.log(&record(n));
+        }
+        release(&sink);
+        flush(Duration::from_secs(30));
+        let seen: Vec<u32> = sink.seen.lock().unwrap().iter().map(|s| s.0).collect();
+        // The one the thread had taken before the queue filled may come on top.
+        assert!(
+            seen.len() == CAPACITY || seen.len() == CAPACITY + 1,
+            "{} written",
+            seen.len()
+        );
+        let first: Vec<u32> = (1..=u32::try_from(seen.len()).unwrap()).collect();
+        assert_eq!(seen, first, "the oldest records are kept, in order");
+    }
+
+    #[test]
     fn a_sink_that_panics_does_not_stop_the_others() {
         let _one = ONE_AT_A_TIME.lock().unwrap_or_else(|e| e.into_inner());
         struct Boom;
