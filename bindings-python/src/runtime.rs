@@ -7,7 +7,8 @@ use std::any::TypeId;
 use std::future::Future;
 use std::panic::AssertUnwindSafe;
 use std::pin::Pin;
-use std::sync::{Condvar, Mutex, MutexGuard, OnceLock};
+use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering::SeqCst};
+use std::sync::Mutex;
 use std::task::{Context, Poll};
 use std::time::Duration;
 
@@ -18,6 +19,7 @@ use pyo3::types::{PyCFunction, PyDict, PyTuple};
 use pyo3::IntoPyObjectExt;
 
 use p100::error::panic_text;
+use p100::fork::{PerProcess, GENERATIONS};
 
 use crate::errors::{internal, to_pyerr};
 
@@ -123,11 +125,12 @@ where
     }
 }
 
-/// What each process has of its own: the runtime, and the bound on results being handed to
-/// event loops at once.
+/// What each process has of its own: the runtime, the bound on results being handed to event
+/// loops at once, and the [`Gate`].
 struct Process {
     rt: tokio::runtime::Runtime,
     delivering: tokio::sync::Semaphore,
+    gate: Gate,
 }
 
 /// Results handed to event loops at once, each on a blocking thread waiting for the GIL: a
@@ -136,44 +139,30 @@ struct Process {
 /// 512, past which the HTTP client's DNS lookups wait).
 const DELIVERING_AT_ONCE: usize = 8;
 
-/// The process that first needed one, with its id.
-static FIRST: OnceLock<(u32, Process)> = OnceLock::new();
-/// A forked child's. Only ever locked in a child (the first process never takes this lock), so
-/// no lock is held across the fork.
-static FORKED: Mutex<Option<(u32, &'static Process)>> = Mutex::new(None);
+/// One [`Process`] per process. After `os.fork()` (gunicorn `--preload`, Celery prefork,
+/// `multiprocessing` with the fork start method) the parent's is still in memory but its threads
+/// did not survive the fork (nor the tasks holding its permits, nor the threads it counted
+/// inside the gate): the child makes its own on its first call. (The core's HTTP client does the
+/// same for its connections.) [`PerProcess`] holds no lock a fork could leave taken: a child
+/// forked while other threads were making calls or handing results over never waits for them.
+static PROCESSES: PerProcess<Process> = PerProcess::new();
 
-fn new_process() -> Process {
-    let rt = tokio::runtime::Builder::new_multi_thread()
-        .enable_all()
-        .thread_name("p100-runtime")
-        .build()
-        .unwrap_or_else(|e| panic!("p100: the async runtime could not start: {e}"));
-    Process {
-        rt,
-        delivering: tokio::sync::Semaphore::new(DELIVERING_AT_ONCE),
-    }
-}
-
-/// What **this process** has of its own. After `os.fork()` (gunicorn `--preload`, Celery
-/// prefork, `multiprocessing` with the fork start method) the parent's runtime is still in
-/// memory but its threads did not survive the fork (nor the tasks holding its permits): the
-/// child makes fresh ones on its first call. (The core's HTTP client does the same for its
-/// connections.) They are never dropped: one per process.
 fn process() -> &'static Process {
-    let pid = std::process::id();
-    let (made_in, p) = FIRST.get_or_init(|| (pid, new_process()));
-    if *made_in == pid {
-        return p;
-    }
-    let mut forked = FORKED.lock().unwrap_or_else(|e| e.into_inner());
-    match *forked {
-        Some((made_in, p)) if made_in == pid => p,
-        _ => {
-            let p: &'static Process = Box::leak(Box::new(new_process()));
-            *forked = Some((pid, p));
-            p
-        }
-    }
+    let made = PROCESSES.get_or_init(|| Process {
+        rt: tokio::runtime::Builder::new_multi_thread()
+            .enable_all()
+            .thread_name("p100-runtime")
+            .build()
+            .unwrap_or_else(|e| panic!("p100: the async runtime could not start: {e}")),
+        delivering: tokio::sync::Semaphore::new(DELIVERING_AT_ONCE),
+        gate: Gate {
+            closed: AtomicBool::new(false),
+            inside: AtomicUsize::new(0),
+        },
+    });
+    made.unwrap_or_else(|| {
+        panic!("p100: more than {GENERATIONS} generations of os.fork() below the first process")
+    })
 }
 
 /// The tokio runtime of this process ([`process`]).
@@ -310,9 +299,9 @@ fn aio(py: Python<'_>) -> PyResult<&Bound<'_, PyModule>> {
 }
 
 /// Threads (of the runtime, or Python threads back from a blocking call) that are entering
-/// (or inside) the interpreter, and whether the interpreter is shutting down; `pid` is the
-/// process the counts belong to (a forked child starts with none inside: the threads counted
-/// in its parent do not exist in it).
+/// (or inside) the interpreter, and whether the interpreter is shutting down; one per process
+/// (a forked child starts with none inside: the threads counted in its parent do not exist in
+/// it). Atomics, not a lock: a fork can never leave it taken.
 ///
 /// A runtime thread must never be attached while CPython finalizes: a thread that attaches,
 /// or merely re-takes the GIL after `call_soon_threadsafe` released it around its socket
@@ -321,55 +310,33 @@ fn aio(py: Python<'_>) -> PyResult<&Bound<'_, PyModule>> {
 /// closes the gate and waits for the threads inside; `atexit` hooks run before the
 /// interpreter starts finalizing, so no runtime thread touches Python after that.
 struct Gate {
-    pid: u32,
-    closed: bool,
-    inside: usize,
+    closed: AtomicBool,
+    inside: AtomicUsize,
 }
-
-static GATE: Mutex<Gate> = Mutex::new(Gate {
-    pid: 0,
-    closed: false,
-    inside: 0,
-});
-static GATE_EMPTY: Condvar = Condvar::new();
 
 /// The longest the `atexit` hook waits for results being handed over (normally microseconds).
 const SHUTDOWN_WAIT: Duration = Duration::from_secs(10);
 
-fn gate() -> MutexGuard<'static, Gate> {
-    let mut g = GATE.lock().unwrap_or_else(|e| e.into_inner());
-    let pid = std::process::id();
-    if g.pid != pid {
-        *g = Gate {
-            pid,
-            closed: false,
-            inside: 0,
-        };
-    }
-    g
-}
-
-/// Enters the gate (the returned guard leaves it), or `None` once the interpreter is shutting
-/// down.
+/// Enters this process's gate (the returned guard leaves it), or `None` once the interpreter is
+/// shutting down. (Counted first, then checked, while [`shutdown`] closes first, then counts,
+/// both sequentially consistent: either this thread sees the gate closed, or `shutdown` sees it
+/// inside and waits for it.)
 fn enter_gate() -> Option<Inside> {
-    let mut g = gate();
-    if g.closed {
+    let gate = &process().gate;
+    gate.inside.fetch_add(1, SeqCst);
+    let inside = Inside(gate);
+    if gate.closed.load(SeqCst) {
         return None;
     }
-    g.inside += 1;
-    Some(Inside)
+    Some(inside)
 }
 
 /// Leaves the gate when dropped (after the thread detached from the interpreter).
-pub(crate) struct Inside;
+pub(crate) struct Inside(&'static Gate);
 
 impl Drop for Inside {
     fn drop(&mut self) {
-        let mut g = gate();
-        g.inside = g.inside.saturating_sub(1);
-        if g.inside == 0 {
-            GATE_EMPTY.notify_all();
-        }
+        self.0.inside.fetch_sub(1, SeqCst);
     }
 }
 
@@ -395,10 +362,16 @@ fn shutdown(py: Python<'_>) {
     if unwritten > 0 {
         eprintln!("p100: {unwritten} log records were not written: the interpreter is exiting");
     }
-    gate().closed = true;
+    // A process that never made a call has no gate to close (and gets no runtime for it).
+    let Some(process) = PROCESSES.get() else {
+        return;
+    };
+    process.gate.closed.store(true, SeqCst);
     py.detach(|| {
-        let g = gate();
-        let _ = GATE_EMPTY.wait_timeout_while(g, SHUTDOWN_WAIT, |g| g.inside > 0);
+        let started = std::time::Instant::now();
+        while process.gate.inside.load(SeqCst) > 0 && started.elapsed() < SHUTDOWN_WAIT {
+            std::thread::sleep(Duration::from_millis(1));
+        }
     });
 }
 
@@ -538,7 +511,7 @@ fn cancel(handover: &Mutex<Handover>, keep: Option<&Keep>) -> bool {
 /// function `_aio.run` calls when its task was cancelled after the result landed. Cancelling
 /// the future aborts the call (and waits until it has stopped).
 fn start(py: Python<'_>, call: Pending) -> PyResult<Py<PyAny>> {
-    if gate().closed {
+    if process().gate.closed.load(SeqCst) {
         return Err(PyRuntimeError::new_err(
             "p100: the interpreter is shutting down",
         ));

@@ -162,3 +162,73 @@ def test_a_child_forked_with_results_being_handed_over_exits_at_once(
     for r in results:
         assert r.returncode == 0, r.stderr[-3000:]
         assert r.stdout.strip() == "slow children: 0", r.stdout
+
+
+FORK_UNDER_LOAD_SCRIPT = """
+import asyncio
+import os
+import signal
+import threading
+import time
+
+import p100
+
+KEY, URL = os.environ["P100_API_KEY"], os.environ["P100_BASE_URL"]
+FORKS = int(os.environ["FORKS"])
+sync_client = p100.Client(KEY, URL)
+async_client = p100.AsyncClient(KEY, URL)
+
+
+def sync_calls() -> None:
+    while True:
+        sync_client.exchange.rates()
+
+
+async def async_calls() -> None:
+    while True:
+        await asyncio.gather(*(async_client.exchange.rates() for _ in range(100)))
+
+
+# Calls return to these threads, and results are handed to this loop, all the time.
+for _ in range(4):
+    threading.Thread(target=sync_calls, daemon=True).start()
+threading.Thread(target=lambda: asyncio.run(async_calls()), daemon=True).start()
+time.sleep(0.3)
+in_sdk = in_cpython = 0
+for _ in range(FORKS):
+    read, write = os.pipe()
+    pid = os.fork()
+    if pid == 0:
+        os.write(write, b"a")  # alive: CPython's own after-fork work is done
+        sync_client.exchange.rates()
+        asyncio.run(async_client.exchange.rates())
+        os._exit(0)
+    os.close(write)
+    deadline = time.monotonic() + 10
+    while not os.waitpid(pid, os.WNOHANG)[0]:
+        if time.monotonic() > deadline:
+            os.kill(pid, signal.SIGKILL)
+            os.waitpid(pid, 0)
+            alive = os.read(read, 1) == b"a"
+            in_sdk += alive
+            in_cpython += not alive
+            break
+        time.sleep(0.002)
+    os.close(read)
+print(f"forks {FORKS}, hung in the SDK {in_sdk}, hung in CPython {in_cpython}", flush=True)
+os._exit(0)
+"""
+
+
+def test_children_forked_while_calls_run_never_hang_in_the_sdk(
+    sandbox: Sandbox, tmp_path: Path
+) -> None:
+    """A child forked while other threads make calls and runtime threads hand results over
+    (gunicorn --preload, multiprocessing with fork) must never hang in the SDK. The runtime's
+    gate was a mutex: a child forked while another thread held it waited for it forever on its
+    first call (about 4 children in 1,000). A child that hangs before running any Python code
+    hangs in CPython itself (gh-112275, fixed in CPython releases from September 2024 on): that
+    is counted apart, not an SDK failure."""
+    (result,) = _runs(FORK_UNDER_LOAD_SCRIPT, sandbox, tmp_path, 1, FORKS="400")
+    assert result.returncode == 0, result.stderr[-3000:]
+    assert "hung in the SDK 0," in result.stdout, result.stdout

@@ -65,6 +65,8 @@ pub use error::{Error, ErrorCode, ErrorDetails, ErrorKind, Outcome, Result};
 pub use money::{Amount, Currency, Network, SecretString};
 
 pub mod client;
+#[cfg(not(target_arch = "wasm32"))]
+pub mod fork;
 pub mod transport;
 
 // Swift/Kotlin (feature `uniffi`): uniffi needs its scaffolding at the crate root; the rest of

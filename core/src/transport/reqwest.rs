@@ -1,12 +1,12 @@
 //! The default [`Transport`] on native targets: reqwest (rustls, HTTP/2).
 
-use std::sync::Mutex;
 use std::time::Duration;
 
 use super::{
     timeout, Body, BodyFailure, BoxFuture, HttpRequest, HttpResponse, Transport, TransportError,
     DEFAULT_CONNECT_TIMEOUT,
 };
+use crate::fork::PerProcess;
 use crate::routes::Method;
 
 /// The default transport, on reqwest.
@@ -15,7 +15,8 @@ use crate::routes::Method;
 /// prefork, `multiprocessing` with the fork start method) must not share the parent's pooled
 /// connections (two processes reading one socket) nor wait on connection tasks of a runtime whose
 /// threads did not survive the fork. A transport this crate built itself notices that it runs in
-/// another process (its pid changed) and makes a fresh HTTP client there, once per process.
+/// another process (its pid changed) and makes a fresh HTTP client there, once per process
+/// ([`PerProcess`]: no lock that a fork could leave taken).
 #[derive(Debug)]
 pub struct ReqwestTransport {
     /// How to make the client again in a forked child; `None` for a client of the caller's
@@ -24,9 +25,8 @@ pub struct ReqwestTransport {
     /// The process that made `client`.
     pid: u32,
     client: reqwest::Client,
-    /// The client of a forked child (only ever locked in a child, so no lock is held across the
-    /// fork by the parent).
-    forked: Mutex<Option<(u32, reqwest::Client)>>,
+    /// The client of a forked child (and of its children).
+    forked: PerProcess<reqwest::Client>,
 }
 
 /// Which HTTP proxies a [`ReqwestTransport`] uses.
@@ -61,7 +61,7 @@ impl ReqwestTransport {
             settings: Some((connect_timeout, proxies)),
             pid: std::process::id(),
             client,
-            forked: Mutex::new(None),
+            forked: PerProcess::new(),
         })
     }
 
@@ -72,7 +72,7 @@ impl ReqwestTransport {
             settings: None,
             pid: std::process::id(),
             client,
-            forked: Mutex::new(None),
+            forked: PerProcess::new(),
         }
     }
 
@@ -82,20 +82,16 @@ impl ReqwestTransport {
         let Some((connect_timeout, proxies)) = self.settings.filter(|_| pid != self.pid) else {
             return Ok(self.client.clone());
         };
-        let mut forked = self.forked.lock().unwrap_or_else(|e| e.into_inner());
-        if let Some((made_in, client)) = forked.as_ref() {
-            if *made_in == pid {
-                return Ok(client.clone());
-            }
+        let made = self
+            .forked
+            .get_or_try_init(|| default_client(connect_timeout, proxies));
+        match made.map_err(|e| TransportError::NotSent(e.to_string()))? {
+            Some(client) => Ok(client.clone()),
+            None => Err(TransportError::NotSent(format!(
+                "this process is more than {} forks away from the one that made the client",
+                crate::fork::GENERATIONS
+            ))),
         }
-        let client = default_client(connect_timeout, proxies)
-            .map_err(|e| TransportError::NotSent(e.to_string()))?;
-        // The parent's pooled connections belong to the parent: never closed from here (that
-        // would shut the parent's sockets' TLS sessions down), just left alone.
-        if let Some((_, stale)) = forked.replace((pid, client.clone())) {
-            std::mem::forget(stale);
-        }
-        Ok(client)
     }
 }
 
