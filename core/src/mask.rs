@@ -28,13 +28,16 @@
 //!   place; HTML-escaped quotes (`&quot;`) count as quotes.
 //! * **card-number shapes**: 12 or more digits, alone or in groups joined by single spaces or
 //!   dashes (`4111 1111 1111 1111`, `4111-1111-…`), not part of a word or of a decimal number,
-//!   keep only their last 4 digits (groups two spaces apart only when the number passes the
-//!   Luhn check). A UUID (`8-4-4-4-12` hex digits, RFC 4122 variant) is an id, and an IBAN in
-//!   groups (`DE62 3704 …`) an account: never a card number nor part of one.
+//!   keep only their last 4 digits. Only when the number passes the Luhn check: groups two
+//!   spaces apart, or joined by dots or by a no-break, thin or narrow no-break space; and the
+//!   digits before the fraction of a JSON number (`4111111111111111.0`). A UUID (`8-4-4-4-12`
+//!   hex digits, RFC 4122 variant) is an id, and an IBAN in groups (`DE62 3704 …`) an account:
+//!   never a card number nor part of one.
 //!
-//! Before the passes, a `\u` escape of an ASCII letter or digit (`\u0034` for `4`) is written as
-//! that character, so that an escaped card number or PIN is seen (the same JSON). Everything
-//! else is kept byte for byte, so the ids of an accepted operation are never lost.
+//! Before the passes, a `\u` escape of an ASCII letter or digit (`\u0034` for `4`), or of one of
+//! those spaces (`\u0020`, `\u00a0`), is written as that character, so that an escaped card
+//! number or PIN is seen (the same JSON). Everything else is kept byte for byte, so the ids of
+//! an accepted operation are never lost.
 
 /// The replacement of a masked value.
 pub const REDACTED: &str = "[REDACTED]";
@@ -70,6 +73,11 @@ const SECRET_KEYS: &[&str] = &[
     "threedscode",
     "activationcode",
     "cvvcode",
+    "cvvnumber",
+    "cvcnumber",
+    "cvccode",
+    "cardverification",
+    "cardverificationcode",
     "pinnumber",
     "apikey",
     "authorization",
@@ -165,8 +173,35 @@ pub fn without_values(text: &str, values: &[String]) -> String {
         if v.contains('/') {
             out = replace_tokens(&out, &v.replace('/', "\\/"));
         }
+        for form in date_forms(v) {
+            out = replace_tokens(&out, &form);
+        }
     }
     out
+}
+
+/// The other ways a server may write back a date it was sent as `YYYY-MM-DD` (a birth date):
+/// `15.05.1990`, `1990/05/15`, `15/05/1990`, `05/15/1990`, `19900515`, `1990.05.15`,
+/// `15-05-1990`, and Jackson's array `[1990,5,15]`. None for any other value.
+fn date_forms(v: &str) -> Vec<String> {
+    let (Some(y), Some(m), Some(d)) = (v.get(0..4), v.get(5..7), v.get(8..10)) else {
+        return Vec::new();
+    };
+    if !is_date(v) {
+        return Vec::new();
+    }
+    let (mu, du) = (m.trim_start_matches('0'), d.trim_start_matches('0'));
+    vec![
+        format!("{d}.{m}.{y}"),
+        format!("{y}/{m}/{d}"),
+        format!("{d}/{m}/{y}"),
+        format!("{m}/{d}/{y}"),
+        format!("{y}{m}{d}"),
+        format!("{y}.{m}.{d}"),
+        format!("{d}-{m}-{y}"),
+        format!("{y},{mu},{du}"),
+        format!("{y}, {mu}, {du}"),
+    ]
 }
 
 /// `YYYY-MM-DD`.
@@ -448,9 +483,14 @@ fn mask_xml(text: &str) -> std::borrow::Cow<'_, str> {
     out.into()
 }
 
-/// `text` with each `\u` escape of an ASCII letter or digit written as the character
-/// (`\u0034111…` is a card number); an escaped backslash before a `u` (`\\u0034`) is no escape.
-/// Text without such an escape comes back as it is.
+/// Spaces that may join the digit groups of a card number: the space, the no-break space, the
+/// thin space and the narrow no-break space (what number formatting writes between groups).
+const GROUP_SPACES: [char; 4] = [' ', '\u{a0}', '\u{2009}', '\u{202f}'];
+
+/// `text` with each `\u` escape of an ASCII letter or digit, or of a [`GROUP_SPACES`] space,
+/// written as the character (`\u0034111…` and `4111\u00a01111…` are card numbers); an escaped
+/// backslash before a `u` (`\\u0034`) is no escape. Text without such an escape comes back as
+/// it is.
 fn unescape_alphanumerics(text: &str) -> std::borrow::Cow<'_, str> {
     if !text.contains("\\u") {
         return text.into();
@@ -468,12 +508,13 @@ fn unescape_alphanumerics(text: &str) -> std::borrow::Cow<'_, str> {
             .flatten()
             .filter(|h| h.iter().all(u8::is_ascii_hexdigit))
             .and_then(|h| std::str::from_utf8(h).ok())
-            .and_then(|h| u8::from_str_radix(h, 16).ok())
-            .filter(u8::is_ascii_alphanumeric);
+            .and_then(|h| u32::from_str_radix(h, 16).ok())
+            .and_then(char::from_u32)
+            .filter(|c| c.is_ascii_alphanumeric() || GROUP_SPACES.contains(c));
         match decoded {
             Some(ch) => {
                 out.push_str(slice(text, copied..i));
-                out.push(char::from(ch));
+                out.push(ch);
                 i += 6;
                 copied = i;
             }
@@ -1240,22 +1281,36 @@ fn mask_card_numbers(text: &str) -> String {
             continue;
         }
         // Digit groups joined by one space or dash; or, for a number that passes the Luhn
-        // check only, by two spaces (`4111  1111  1111  1111`).
+        // check only, by two spaces (`4111  1111  1111  1111`), a dot or another space.
         let run = |wide: bool| {
             let mut j = i;
             let mut digits = 0usize;
             loop {
+                let group = j;
                 while b.get(j).is_some_and(u8::is_ascii_digit) && !(wide && digits > 19) {
                     j += 1;
                     digits += 1;
                 }
+                // Dots join groups of exactly 4 digits only: `0.000123456789012345` is an
+                // amount, `4111.1111.1111.1111` a card.
+                let four = |at: usize| {
+                    b.get(at..at + 4)
+                        .is_some_and(|g| g.iter().all(u8::is_ascii_digit))
+                        && !b.get(at + 4).is_some_and(u8::is_ascii_digit)
+                };
+                let dotted = j - group == 4 && four(j + 1);
                 // No card has more than 19 digits: the wide run stays short (linear time).
                 if wide && digits > 19 {
                     break;
                 }
-                let gap = match (b.get(j), b.get(j + 1)) {
-                    (Some(b' '), Some(b' ')) if wide => 2,
-                    (Some(b' ' | b'-'), _) => 1,
+                let gap = match (b.get(j), b.get(j + 1), b.get(j + 2)) {
+                    (Some(b' '), Some(b' '), _) if wide => 2,
+                    (Some(b' ' | b'-'), _, _) => 1,
+                    // Luhn only: a dot, a no-break space (U+00A0), a thin or narrow no-break
+                    // space (U+2009, U+202F) between groups (`4111.1111.…`, `4111 1111 …`).
+                    (Some(b'.'), _, _) if wide && dotted => 1,
+                    (Some(0xC2), Some(0xA0), _) if wide => 2,
+                    (Some(0xE2), Some(0x80), Some(0x89 | 0xAF)) if wide => 3,
                     _ => break,
                 };
                 // A UUID after the separator is no group of this number (`HTTP 404 3512…-…`).
@@ -1286,7 +1341,10 @@ fn mask_card_numbers(text: &str) -> String {
         {
             (j, digits) = (wide_end, wide_digits);
         }
-        let glued_after = glued_after(j);
+        // A card number written as a JSON number with a fraction (`4111111111111111.0`): the
+        // digits before the dot, when they pass the Luhn check.
+        let decimal_card = b.get(j) == Some(&b'.') && luhn_card(slice(text, i..j));
+        let glued_after = glued_after(j) && !decimal_card;
         // After an escape (`number%3D4111…`), only a card number for certain: 13–19 digits
         // that pass the Luhn check (`ref%3D202501150001` is an order number).
         let card = !after_escape || luhn_card(slice(text, i..j));
@@ -1564,13 +1622,76 @@ mod tests {
             mask_secrets("x 4111 1111 1111 1111 y"),
             "x **** **** **** 1111 y"
         );
+        // Luhn-valid numbers in other card formats (review, stop 43).
+        for (text, masked) in [
+            ("x 4111.1111.1111.1111 y", "x ****.****.****.1111 y"),
+            (
+                "x 4111\u{a0}1111\u{a0}1111\u{a0}1111 y",
+                "x ****\u{a0}****\u{a0}****\u{a0}1111 y",
+            ),
+            (
+                "x 4111\u{202f}1111\u{202f}1111\u{202f}1111 y",
+                "x ****\u{202f}****\u{202f}****\u{202f}1111 y",
+            ),
+            (
+                r#"{"x":"4111\u00201111\u00201111\u00201111"}"#,
+                r#"{"x":"**** **** **** 1111"}"#,
+            ),
+            (
+                r#"{"x":"4111\u00a01111\u00a01111\u00a01111"}"#,
+                "{\"x\":\"****\u{a0}****\u{a0}****\u{a0}1111\"}",
+            ),
+            (r#"{"x":4111111111111111.0}"#, r#"{"x":************1111.0}"#),
+        ] {
+            assert_eq!(mask_secrets(text), masked, "{text}");
+        }
         for keep in [
             "123e4567-e89b-12d3-a456-426614174000",
             "amount 1234567890.123456789012",
+            // Amounts with many decimals, even when the digits pass the Luhn check.
+            "0.000000000004111111",
+            "12345.67890123",
+            "4111.1111.1111.1112",
             "tx 0xab12345678901234567890",
             "id 123",
         ] {
             assert_eq!(mask_secrets(keep), keep);
+        }
+    }
+
+    #[test]
+    fn a_date_sent_is_masked_in_the_other_ways_servers_write_dates() {
+        let sent = ["1990-05-15".to_string()];
+        for text in [
+            "user born 15.05.1990 is too young",
+            "birthDate [1990,5,15] invalid",
+            "birthDate [1990, 5, 15] invalid",
+            "date 1990/05/15 invalid",
+            "dob=19900515",
+            "15/05/1990 or 05/15/1990 or 15-05-1990 or 1990.05.15",
+        ] {
+            let out = without_values(text, &sent);
+            for digits in ["1990", "19900515"] {
+                assert!(!out.contains(digits), "{text} -> {out}");
+            }
+        }
+        // Another date, or the year alone, stays.
+        let keep = "created 16.05.1990, year 1990";
+        assert_eq!(without_values(keep, &sent), keep);
+    }
+
+    #[test]
+    fn other_names_of_a_cvv_are_secret_keys() {
+        for key in [
+            "cvvNumber",
+            "cvc_code",
+            "cardVerificationValue",
+            "card_verification_code",
+            "cvcNumber",
+        ] {
+            assert!(is_secret_key(key), "{key}");
+            let out = mask_secrets(&format!(r#"{{"{key}":"987"}}"#));
+            assert!(!out.contains("987"), "{out}");
         }
     }
 

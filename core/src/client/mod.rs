@@ -289,9 +289,16 @@ impl Client {
                         ));
                     }
                     if log.wants(AttemptOutcome::Succeeded) {
+                        // As in errors: an id that echoes the key or a secret the call sent
+                        // (a PIN) never shows it.
                         let key = config.api_key.expose();
-                        let id =
-                            exec::request_id(&resp).map(|id| crate::mask::without_secret(&id, key));
+                        let sent = prepared.sent_secrets();
+                        let id = exec::request_id(&resp).map(|id| {
+                            crate::mask::without_secret(
+                                &crate::mask::without_values(&id, &sent),
+                                key,
+                            )
+                        });
                         let ok = AttemptOutcome::Succeeded;
                         log.emit(&record(attempt, ok, Some(resp.status), id, None, None));
                     }

@@ -78,8 +78,7 @@ impl ResponseMeta {
             crate::mask::without_secret(&masked, api_key)
         };
         ResponseMeta {
-            request_id: super::exec::request_id(resp)
-                .map(|id| crate::mask::without_secret(&id, api_key)),
+            request_id: super::exec::request_id(resp).map(|id| clean(&id)),
             status: resp.status,
             headers: resp
                 .headers
@@ -404,5 +403,17 @@ mod tests {
         assert_eq!(m.header("x-session-token"), Some(REDACTED));
         assert_eq!(m.header("content-type"), Some("application/json"));
         assert_eq!((m.status, m.attempts), (200, 2));
+    }
+
+    #[test]
+    fn a_request_id_that_echoes_a_sent_secret_does_not_show_it() {
+        let resp = crate::transport::HttpResponse {
+            status: 200,
+            headers: vec![("x-request-id".into(), "7319".into())],
+            body: vec![],
+        };
+        let m = ResponseMeta::of(&resp, Duration::from_millis(5), 1, "", &["7319".into()]);
+        assert_eq!(m.request_id.as_deref(), Some(REDACTED));
+        assert_eq!(m.header("x-request-id"), Some(REDACTED));
     }
 }

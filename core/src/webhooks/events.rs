@@ -576,7 +576,8 @@ macro_rules! webhook_event_enum {
             /// event type when one was given, and the raw body.
             #[serde(rename = "unknown")]
             Unknown {
-                /// `event_type` of the envelope, when present.
+                /// `event_type` of the envelope, when present, with secrets masked
+                /// ([`crate::mask::mask_secrets`]: it is the sender's text).
                 event_type: Option<String>,
                 /// The body exactly as received.
                 raw: String,
@@ -607,7 +608,8 @@ macro_rules! webhook_event_enum {
                 match self {
                     $( WebhookEvent::$variant(e) => f.debug_tuple(stringify!($variant)).field(e).finish(), )+
                     // The raw body of an unrecognised event may hold anything, secrets
-                    // included: only its size is shown; its type is a sender's text, masked.
+                    // included: only its size is shown; its type is a sender's text, masked
+                    // (`parse_event` masks it too; this covers an event made by hand).
                     WebhookEvent::Unknown { event_type, raw } => f
                         .debug_struct("Unknown")
                         .field("event_type", &event_type.as_deref().map(crate::mask::mask_secrets))
@@ -660,8 +662,11 @@ pub fn parse_event(body: &str) -> crate::Result<WebhookEvent> {
         )
         .with_outcome(crate::Outcome::Rejected)
     })?;
+    // The type of an unrecognised event is the sender's text: masked here, once, so that no
+    // language's printing of the event (Kotlin's `toString`, Python's `repr`, Node's
+    // `console.log`) can show a secret written there.
     let unknown = |event_type: Option<String>| WebhookEvent::Unknown {
-        event_type,
+        event_type: event_type.map(|t| crate::mask::mask_secrets(&t)),
         raw: body.to_string(),
     };
     let Value::Object(mut outer) = value else {
