@@ -102,10 +102,16 @@ fn sandbox_url(given: Option<String>) -> p100::Result<String> {
 }
 
 fn network(e: &reqwest::Error) -> p100::Error {
-    p100::Error::new(
+    let error = p100::Error::new(
         p100::ErrorKind::Network,
         format!("the sandbox did not answer: {e}"),
-    )
+    );
+    // No connection, nothing sent: exit 1, not 4 ("may have happened").
+    if e.is_connect() {
+        error.with_outcome(p100::Outcome::NotSent)
+    } else {
+        error
+    }
 }
 
 /// POSTs a control of the sandbox and returns its JSON reply (an error reply becomes an error
@@ -269,18 +275,18 @@ pub async fn listen(a: ListenArgs) -> p100::Result<ExitCode> {
         json!({ "url": receiver, "token": token }),
     )
     .await?;
-    eprintln!(
+    say!(
         "p100 listen: the sandbox at {base} delivers its webhooks here; forwarding to {}",
         a.forward_to
     );
     if generated {
-        eprintln!("p100 listen: webhook token for your app (this session): {token}");
+        say!("p100 listen: webhook token for your app (this session): {token}");
     }
-    eprintln!("p100 listen: ready (Ctrl-C stops)");
+    say!("p100 listen: ready (Ctrl-C stops)");
     let mut n = 0u64;
     loop {
         tokio::select! {
-            _ = tokio::signal::ctrl_c() => break,
+            _ = crate::interrupted() => break,
             got = seen.recv() => {
                 if got.is_none() { break; }
                 n += 1;

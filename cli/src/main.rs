@@ -15,6 +15,24 @@
 //! changes something may have happened: outcome `unknown` or `accepted`; 128 + n when a signal
 //! stopped it, which may also leave such a call: stderr then gives its outcome and fingerprint).
 
+/// `eprintln!` that never panics: a message that cannot be written on stderr (a full disk, a
+/// closed pipe) is left out. The exit code never depends on it: a money call that may have
+/// happened still exits 4, not 101 (review, stop 43).
+macro_rules! say {
+    ($($arg:tt)*) => {{
+        use std::io::Write as _;
+        let _ = writeln!(std::io::stderr().lock(), $($arg)*);
+    }};
+}
+
+/// `eprint!` that never panics (see [`say!`]).
+macro_rules! say_raw {
+    ($($arg:tt)*) => {{
+        use std::io::Write as _;
+        let _ = write!(std::io::stderr().lock(), $($arg)*);
+    }};
+}
+
 mod fields;
 mod listen;
 mod ops;
@@ -231,7 +249,7 @@ fn main() -> ExitCode {
     {
         Ok(rt) => rt,
         Err(e) => {
-            eprintln!("p100: cannot start the runtime: {e}");
+            say!("p100: cannot start the runtime: {e}");
             return ExitCode::FAILURE;
         }
     };
@@ -265,7 +283,7 @@ fn usage_error(e: clap::Error) -> ExitCode {
     };
     match refused {
         Some(ContextValue::String(word)) if !word.starts_with('-') => {
-            eprintln!(
+            say!(
                 "error: an unexpected argument was given (not shown: a value in the wrong \
                  place may be a key or a token); see 'p100 --help'"
             );
@@ -314,15 +332,21 @@ const MAY_HAVE_HAPPENED: u8 = 4;
 /// The error line, then, for a call that may have happened (outcome unknown or accepted), its
 /// fingerprint: what to look for in the transaction history before sending it again.
 fn report(e: &p100::Error) {
-    eprintln!("{}", error_line(e));
+    say!("{}", error_line(e));
     // The operation happened but its reply could not be read: the reply as received (secrets
     // masked) is where its id is.
-    if let (p100::Outcome::Accepted, Some(raw)) = (e.outcome(), e.raw_body()) {
-        eprintln!("p100: the reply as received (secrets masked): {raw}");
+    match (e.outcome(), e.raw_body()) {
+        (p100::Outcome::Accepted, Some(raw)) if !raw.is_empty() => {
+            say!("p100: the reply as received (secrets masked): {raw}");
+        }
+        (p100::Outcome::Accepted, _) => {
+            say!("p100: the reply was not kept (empty or too large): find the operation with `p100 reconcile`");
+        }
+        _ => {}
     }
     if let Some(fp) = e.fingerprint() {
         let text = serde_json::to_string(fp).unwrap_or_default();
-        eprintln!("p100: do not send it again before checking the history; fingerprint: {text}");
+        say!("p100: do not send it again before checking the history; fingerprint: {text}");
     }
 }
 
@@ -503,6 +527,20 @@ fn parse_fields(
             ));
         };
         let option = name.split_once('=').map_or(name, |(n, _)| n);
+        // `---amount`, `--amount_`, `--amount--x`: a typo, not another way to write `amount`.
+        let edge = |c: char| c == '-' || c == '_';
+        if option.starts_with(edge) || option.ends_with(edge) || option.contains("--") {
+            return Err(p100::Error::validation(
+                "fields",
+                format!("--{option} is no field name (words joined by single dashes: --external-user-id)"),
+            ));
+        }
+        if option == "files" {
+            return Err(p100::Error::validation(
+                "files",
+                "give each file with --file PATH (up to 3)",
+            ));
+        }
         // clap takes everything after the operation's first field for fields.
         if matches!(option, "api-key" | "base-url" | "environment") {
             return Err(p100::Error::validation(
@@ -557,17 +595,40 @@ fn value_not_flag(field: &str, value: &str) -> p100::Result<()> {
     Ok(())
 }
 
-fn read_json(source: &str) -> p100::Result<Map<String, Value>> {
-    let text = if source == "-" {
-        let mut s = String::new();
-        std::io::stdin().read_to_string(&mut s).map_err(|e| {
-            p100::Error::validation("json", format!("stdin could not be read: {e}"))
-        })?;
-        s
+/// The most the CLI reads of a JSON input, a fingerprint or a webhook delivery (as the client
+/// reads of a reply): `--json /dev/zero` is refused, not read until memory runs out.
+const MAX_TEXT_INPUT: u64 = 16 * 1024 * 1024;
+
+/// Reads at most `limit` bytes of `r`; more, or an error, is a validation error naming `field`
+/// (`what` says what was read).
+fn read_capped(r: impl Read, limit: u64, field: &str, what: &str) -> p100::Result<Vec<u8>> {
+    let mut buf = Vec::new();
+    r.take(limit + 1)
+        .read_to_end(&mut buf)
+        .map_err(|e| p100::Error::validation(field, format!("{what} could not be read: {e}")))?;
+    if buf.len() as u64 > limit {
+        let message = format!("{what} is larger than {limit} bytes");
+        return Err(p100::Error::validation(field, message));
+    }
+    Ok(buf)
+}
+
+/// [`read_capped`] of text: stdin for `-`, else the file `source`, at most [`MAX_TEXT_INPUT`].
+fn read_text(source: &str, field: &str) -> p100::Result<String> {
+    let what = if source == "-" { "stdin" } else { source };
+    let bytes = if source == "-" {
+        read_capped(std::io::stdin().lock(), MAX_TEXT_INPUT, field, what)?
     } else {
-        std::fs::read_to_string(source)
-            .map_err(|e| p100::Error::validation("json", format!("{source}: {e}")))?
+        let file = std::fs::File::open(source)
+            .map_err(|e| p100::Error::validation(field, format!("{source}: {e}")))?;
+        read_capped(file, MAX_TEXT_INPUT, field, what)?
     };
+    String::from_utf8(bytes)
+        .map_err(|_| p100::Error::validation(field, format!("{what} is not UTF-8 text")))
+}
+
+fn read_json(source: &str) -> p100::Result<Map<String, Value>> {
+    let text = read_text(source, "json")?;
     // JSON text's numbers are exact: `"amount": 0.005` is read from its text, as the docs write
     // it (a number the core's decoder would otherwise take for a float).
     match p100::input::inexact_numbers_as_text(&p100::input::json_text(&text, "json")?) {
@@ -685,9 +746,20 @@ async fn call(m: &ArgMatches) -> p100::Result<ExitCode> {
         ));
     }
     let mut files = Vec::new();
-    for path in &opts.files {
-        let data = std::fs::read(path)
+    for (i, path) in opts.files.iter().enumerate() {
+        // Never more than the API takes: a 1.5 GB file is refused before it is read, and
+        // `/dev/zero` after 5 MB.
+        let limit = p100::validate::MAX_UPLOAD_BYTES as u64;
+        let file = std::fs::File::open(path)
             .map_err(|e| p100::Error::validation("file", format!("{path}: {e}")))?;
+        let field = format!("files[{i}]");
+        let size = file.metadata().map(|m| m.len()).unwrap_or(0);
+        if size > limit {
+            let message =
+                format!("{path} is larger than 5 MB ({limit} bytes); it has {size} bytes");
+            return Err(p100::Error::validation(field, message));
+        }
+        let data = read_capped(file, limit, &field, path)?;
         let name = std::path::Path::new(path)
             .file_name()
             .map(|n| n.to_string_lossy().into_owned())
@@ -709,9 +781,9 @@ async fn call(m: &ArgMatches) -> p100::Result<ExitCode> {
             match c.take_cancelled().into_iter().next() {
                 Some(e) => report(&e),
                 None if op.route.method.is_idempotent_read() => {
-                    eprintln!("p100: interrupted ({name})")
+                    say!("p100: interrupted ({name})")
                 }
-                None => eprintln!(
+                None => say!(
                     "p100: interrupted ({name}) before a request that could be processed left \
                      (outcome not_sent)"
                 ),
@@ -739,7 +811,7 @@ async fn call(m: &ArgMatches) -> p100::Result<ExitCode> {
                 Ok(last) => last,
                 Err(e) => {
                     report(&e);
-                    eprintln!(
+                    say!(
                         "p100: {} {id} was accepted (the result above): do not send it again; \
                          follow it by its id",
                         op.group
@@ -748,7 +820,7 @@ async fn call(m: &ArgMatches) -> p100::Result<ExitCode> {
                 }
             },
             (name, number) = &mut signal => {
-                eprintln!(
+                say!(
                     "p100: stopped waiting ({name}); {} {id} was accepted and is not final yet",
                     op.group
                 );
@@ -788,7 +860,7 @@ impl Output {
             Ok(()) => {}
             Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => self.reader_gone = true,
             Err(e) => {
-                eprintln!(
+                say!(
                     "p100: error: the output could not be written on stdout ({e}); the result \
                      follows here{}",
                     if changes {
@@ -797,7 +869,7 @@ impl Output {
                         ""
                     }
                 );
-                eprint!("{text}");
+                say_raw!("{text}");
                 self.lost |= changes;
                 self.reader_gone = true;
             }
@@ -817,13 +889,7 @@ impl Output {
 async fn reconcile(m: &ArgMatches) -> p100::Result<ExitCode> {
     let text = match m.get_one::<String>("fingerprint") {
         Some(t) => t.clone(),
-        None => {
-            let mut s = String::new();
-            std::io::stdin().read_to_string(&mut s).map_err(|e| {
-                p100::Error::validation("fingerprint", format!("stdin could not be read: {e}"))
-            })?;
-            s
-        }
+        None => read_text("-", "fingerprint")?,
     };
     // The line the CLI prints after an error is accepted as it is.
     let json = text
@@ -860,7 +926,7 @@ async fn follow(
         s.enable_steady_tick(Duration::from_millis(100));
         Some(s)
     } else {
-        eprintln!("p100: waiting for {group} {id} to be final");
+        say!("p100: waiting for {group} {id} to be final");
         None
     };
     let result = ops::wait(c, group, id, options).await;
@@ -876,7 +942,7 @@ async fn follow(
     };
     match &spinner {
         Some(s) => s.finish_with_message(format!("{group} {id}: {status} after {elapsed:.1} s")),
-        None => eprintln!("p100: {group} {id}: {status} after {elapsed:.1} s"),
+        None => say!("p100: {group} {id}: {status} after {elapsed:.1} s"),
     }
     result
 }
@@ -934,7 +1000,7 @@ fn out_bytes(bytes: &[u8]) {
         Ok(()) => {}
         Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => std::process::exit(0),
         Err(e) => {
-            eprintln!("p100: error: the output could not be written on stdout: {e}");
+            say!("p100: error: the output could not be written on stdout: {e}");
             std::process::exit(1);
         }
     }
@@ -977,10 +1043,7 @@ fn parse_delivery(text: &str) -> Delivery {
 }
 
 fn verify(token: &str, reveal: bool) -> p100::Result<ExitCode> {
-    let mut text = String::new();
-    std::io::stdin()
-        .read_to_string(&mut text)
-        .map_err(|e| p100::Error::validation("stdin", format!("could not be read: {e}")))?;
+    let text = read_text("-", "stdin")?;
     let d = parse_delivery(&text);
     let verifier = p100::webhooks::Verifier::new(token)?;
     let event = verifier.verify_and_parse(d.authorization.as_deref(), &d.body)?;

@@ -405,7 +405,10 @@ impl Error {
             self.with_outcome(Outcome::Accepted)
         }
     }
-    pub(crate) fn with_outcome(mut self, outcome: Outcome) -> Self {
+    /// The same error with `outcome` instead of the one its kind implies: for code that knows
+    /// more than the kind says (a tool whose own request never connected: `NotSent`). Calls of
+    /// the client set it themselves.
+    pub fn with_outcome(mut self, outcome: Outcome) -> Self {
         self.inner.outcome = Some(outcome);
         let accepted = self.outcome() == Outcome::Accepted;
         if let Some(fp) = self.inner.fingerprint.as_mut() {

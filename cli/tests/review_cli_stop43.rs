@@ -1,0 +1,134 @@
+//! Outside review of `p100` (stop 43): each test shows one defect of the code before it, found
+//! by a reviewer who ran the binary against a sandbox with faults.
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
+
+use std::process::Stdio;
+
+mod common;
+use common::{stderr, transfer_args, Sandbox, BIN};
+
+/// stderr that cannot be written (a full disk) must not change the exit code: a transfer that
+/// may have happened still exits 4. It panicked (`failed printing to stderr`) and exited 101.
+#[test]
+fn a_full_stderr_keeps_the_exit_code_of_a_call_that_may_have_happened() {
+    let sb = Sandbox::start();
+    sb.post(
+        "/_sandbox/faults",
+        r#"{"kind":"process-then-drop","count":1,"operation":"sepa.partner_transfer"}"#,
+    );
+    let full = std::fs::OpenOptions::new()
+        .write(true)
+        .open("/dev/full")
+        .unwrap();
+    let status = sb
+        .cmd(&transfer_args("stderr full", &[]))
+        .stdout(Stdio::null())
+        .stderr(full)
+        .status()
+        .unwrap();
+    assert_eq!(status.code(), Some(4));
+}
+
+/// A file over the API's 5 MB is refused before it is read (it was read whole first: 1.5 GB of
+/// memory for a 1.5 GB file), naming `files[0]`; so is `--json` input past 16 MiB.
+#[test]
+fn a_file_over_the_limit_is_refused_before_it_is_read() {
+    let sb = Sandbox::start();
+    let dir = tempfile_dir("huge");
+    let path = dir.join("huge.pdf");
+    let f = std::fs::File::create(&path).unwrap();
+    f.set_len(1_500_000_000).unwrap(); // sparse: no disk used
+    drop(f);
+    let p = path.to_str().unwrap();
+    let o = sb.p100(&[
+        "call",
+        "kyc",
+        "upload-poa",
+        "--external-user-id",
+        "u1",
+        "--file",
+        p,
+    ]);
+    let err = stderr(&o);
+    assert_eq!(o.status.code(), Some(2), "{err}");
+    assert!(
+        err.contains("files[0]") && err.contains("1500000000 bytes"),
+        "{err}"
+    );
+    // /dev/zero has no size to look at: reading stops just past the limit.
+    let o = sb.p100(&["call", "users", "create", "--json", "/dev/zero"]);
+    let err = stderr(&o);
+    assert_eq!(o.status.code(), Some(2), "{err}");
+    assert!(err.contains("larger than 16777216 bytes"), "{err}");
+    std::fs::remove_dir_all(dir).unwrap();
+}
+
+fn tempfile_dir(tag: &str) -> std::path::PathBuf {
+    let dir = std::env::temp_dir().join(format!("p100-cli-{tag}-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    dir
+}
+
+/// A sandbox that refuses the connection got nothing: exit 1 (outcome `not_sent`), not 4
+/// ("may have happened").
+#[test]
+fn trigger_without_a_sandbox_listening_sent_nothing() {
+    let o = std::process::Command::new(BIN)
+        .args([
+            "trigger",
+            "user_status",
+            "--sandbox-url",
+            "http://127.0.0.1:1",
+        ])
+        .output()
+        .unwrap();
+    let err = stderr(&o);
+    assert_eq!(o.status.code(), Some(1), "{err}");
+    assert!(err.contains("outcome not_sent"), "{err}");
+}
+
+/// `---amount` and `--amount_` were taken for `--amount`; `--files` was dropped without a word.
+#[test]
+fn malformed_field_flags_are_refused() {
+    let sb = Sandbox::start();
+    for (bad, shown) in [("---amount", "---amount"), ("--amount_", "--amount_")] {
+        let mut args = transfer_args("typo", &[]);
+        args[3] = bad;
+        let o = sb.p100(&args);
+        let err = stderr(&o);
+        assert_eq!(o.status.code(), Some(2), "{err}");
+        assert!(err.contains(shown), "{err}");
+    }
+    let o = sb.p100(&[
+        "call",
+        "kyc",
+        "upload-poa",
+        "--external-user-id",
+        "u1",
+        "--files",
+        "bill.pdf",
+    ]);
+    let err = stderr(&o);
+    assert_eq!(o.status.code(), Some(2), "{err}");
+    assert!(err.contains("--file PATH"), "{err}");
+    assert_eq!(sb.ops("sepa.partner_transfer"), 0);
+}
+
+/// An accepted transfer whose reply was too large to keep says so, instead of an empty
+/// "the reply as received" line.
+#[test]
+fn an_accepted_call_without_a_kept_reply_says_so() {
+    let sb = Sandbox::start();
+    sb.post(
+        "/_sandbox/faults",
+        r#"{"kind":"huge-body","count":1,"operation":"sepa.partner_transfer"}"#,
+    );
+    let o = sb.p100(&transfer_args("huge", &[]));
+    let err = stderr(&o);
+    assert_eq!(o.status.code(), Some(4), "{err}");
+    assert!(
+        !err.contains("reply as received (secrets masked): \n"),
+        "{err}"
+    );
+    assert!(err.contains("the reply was not kept"), "{err}");
+}
