@@ -20,7 +20,7 @@ pub struct ListenArgs {
     /// Local URL each delivery is forwarded to (POST, with the `Authorization` token).
     #[arg(long, value_name = "URL")]
     forward_to: String,
-    /// The sandbox (default: P100_BASE_URL when it is a loopback address, else
+    /// The sandbox (default: P100_BASE_URL, which must then be a loopback address; without it
     /// http://127.0.0.1:8080). Never a P100 host: the controls carry the webhook token.
     #[arg(long, value_name = "URL")]
     sandbox_url: Option<String>,
@@ -48,7 +48,7 @@ pub struct TriggerArgs {
     /// Prints the event's secrets (a 3-D Secure or activation code) in clear.
     #[arg(long)]
     reveal: bool,
-    /// The sandbox (default: P100_BASE_URL when it is a loopback address, else
+    /// The sandbox (default: P100_BASE_URL, which must then be a loopback address; without it
     /// http://127.0.0.1:8080). Never a P100 host: the controls carry the webhook token.
     #[arg(long, value_name = "URL")]
     sandbox_url: Option<String>,

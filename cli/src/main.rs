@@ -151,7 +151,9 @@ fn call_command() -> Command {
                 .doc
                 .split_whitespace()
                 .collect::<Vec<_>>()
-                .join(" ");
+                .join(" ")
+                // The table's docs are the SDKs'; here the same step is a flag.
+                .replace("`wait_for`", "`--wait`");
             let mut long = format!(
                 "{doc}\n\n{} {}{}",
                 op.route.method.as_str(),
@@ -656,7 +658,24 @@ fn client(m: &ArgMatches) -> p100::Result<p100::Client> {
         ..Settings::default()
     };
     // `p100-cli/<version> p100-sdk/<version> (rust <version>; <os> <arch>)`.
-    settings.builder(Unit::Seconds, "", |_| None)?.build()
+    settings
+        .builder(Unit::Seconds, "", |_| None)?
+        .log_level(Some(p100::log::LogLevel::Warn))
+        .logger(std::sync::Arc::new(Retries))
+        .build()
+}
+
+/// Says each retry on stderr as it happens: a 429 with `Retry-After: 30` is otherwise half a
+/// minute of silence (`p100: … attempt=1 outcome=retrying status=429 … retry_in_ms=30000`).
+/// The final failure is the error line of [`report`].
+struct Retries;
+
+impl p100::log::Logger for Retries {
+    fn log(&self, record: &p100::log::LogRecord) {
+        if record.outcome == p100::log::AttemptOutcome::Retrying {
+            say!("{}", record.message());
+        }
+    }
 }
 
 async fn call(m: &ArgMatches) -> p100::Result<ExitCode> {

@@ -132,3 +132,69 @@ fn an_accepted_call_without_a_kept_reply_says_so() {
     );
     assert!(err.contains("the reply was not kept"), "{err}");
 }
+
+/// Each retry is said on stderr as it happens (a `Retry-After` wait was silent), and the call
+/// still succeeds.
+#[test]
+fn retries_are_said_on_stderr() {
+    let sb = Sandbox::start();
+    sb.post(
+        "/_sandbox/faults",
+        r#"{"kind":"503","count":1,"operation":"partner.balances"}"#,
+    );
+    let o = sb.p100(&["call", "partner", "balances"]);
+    let err = stderr(&o);
+    assert!(o.status.success(), "{err}");
+    assert!(
+        err.contains("partner.balances") && err.contains("outcome=retrying status=503"),
+        "{err}"
+    );
+}
+
+/// `listen` stopped by SIGTERM (not only Ctrl-C) stops the sandbox's deliveries to it: the
+/// sandbox kept delivering to a dead port.
+#[test]
+fn listen_stopped_by_sigterm_clears_the_webhook_target() {
+    use std::io::{BufRead, BufReader, Read, Write};
+    let sb = Sandbox::start();
+    let mut child = sb
+        .cmd(&[
+            "listen",
+            "--forward-to",
+            "http://127.0.0.1:9/",
+            "--sandbox-url",
+            &sb.url,
+        ])
+        .stderr(Stdio::piped())
+        .stdout(Stdio::null())
+        .spawn()
+        .unwrap();
+    let mut lines = BufReader::new(child.stderr.take().unwrap()).lines();
+    while let Some(Ok(line)) = lines.next() {
+        if line.contains("ready") {
+            break;
+        }
+    }
+    let target = || {
+        let host = sb.url.trim_start_matches("http://");
+        let mut s = std::net::TcpStream::connect(host).unwrap();
+        let req =
+            format!("GET /_sandbox/webhooks HTTP/1.1\r\nhost: {host}\r\nconnection: close\r\n\r\n");
+        s.write_all(req.as_bytes()).unwrap();
+        let mut reply = String::new();
+        s.read_to_string(&mut reply).unwrap();
+        reply
+    };
+    assert!(
+        target().contains("\"url\":\"http://127.0.0.1:"),
+        "{}",
+        target()
+    );
+    let pid = child.id().to_string();
+    let killed = std::process::Command::new("kill")
+        .args(["-TERM", &pid])
+        .status();
+    assert!(killed.unwrap().success());
+    child.wait().unwrap();
+    assert!(target().contains("\"url\":null"), "{}", target());
+}
