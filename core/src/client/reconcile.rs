@@ -225,9 +225,9 @@ fn uncertain_reason(fp: &Fingerprint, kinds: &[&str], direction: &str, t: &Trans
         )
     } else if is_readable(fp, kinds, direction, t) {
         format!(
-            "an equal operation{id} is in the history, stamped up to {} minutes before this call \
-             was sent (clocks may differ): it may be this call or an earlier equal one; check \
-             it by hand",
+            "an operation of the same kind, amount and currency{id} is in the history, stamped \
+             up to {} minutes before this call was sent (clocks may differ): it may be this call \
+             or an earlier one (its title or destination is not compared here); check it by hand",
             SKEW_MS / 60_000
         )
     } else {
