@@ -119,3 +119,37 @@ async fn a_malformed_card_reply_masks_numbers_and_cvvs_in_other_formats() {
         }
     }
 }
+
+/// A fingerprint typed by hand or read back from storage with an operation outside the
+/// catalog, or a time in the future, is refused naming the field, before any request (the CLI
+/// answered `cannot_tell` for `"nope.nope"`, and a far-future time failed on a `year`).
+#[tokio::test]
+async fn a_fingerprint_with_an_unknown_operation_or_a_future_time_is_refused() {
+    let log = Arc::new(Capture::default());
+    let c = client(Fixed(500, vec![], "{}"), log.clone());
+    let now_ms = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .unwrap()
+        .as_millis() as i64;
+    let fp = p100::Fingerprint {
+        operation: "nope.nope".into(),
+        amount: Some("1.00".parse().unwrap()),
+        currency: Some("eur".into()),
+        destination: None,
+        external_user_id: None,
+        sent_at_ms: now_ms,
+        title: None,
+        network: None,
+        accepted: false,
+    };
+    let e = c.reconcile_fingerprint(&fp).await.unwrap_err();
+    assert_eq!(e.field(), Some("operation"), "{e}");
+    let future = p100::Fingerprint {
+        operation: "sepa.partner_transfer".into(),
+        sent_at_ms: now_ms + 400 * 24 * 3600 * 1000,
+        ..fp
+    };
+    let e = c.reconcile_fingerprint(&future).await.unwrap_err();
+    assert_eq!(e.field(), Some("sentAtMs"), "{e}");
+    assert!(log.0.lock().unwrap().is_empty(), "a request was sent");
+}

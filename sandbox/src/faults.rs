@@ -288,7 +288,11 @@ pub(crate) fn refusal(kind: &FaultKind) -> Option<Response> {
             retry_after,
         } => with_retry_after(
             StatusCode::from_u16(*status).unwrap_or(StatusCode::BAD_GATEWAY),
-            p500("Unknown exception (injected by the sandbox: 5xx-with-code)"),
+            // `p500` (status 400) or `5xx-with-code`: named as it was injected.
+            p500(&format!(
+                "Unknown exception (injected by the sandbox: {})",
+                kind.name()
+            )),
             retry_after.clone(),
         ),
         FaultKind::P500CutBody => with_retry_after(

@@ -493,6 +493,22 @@ impl Client {
 
     /// The history's answer for `fp`, before the rule for accepted calls.
     async fn search_history(&self, fp: &Fingerprint) -> Result<Reconciliation> {
+        // A fingerprint read back from storage or typed by hand: an operation or a time that
+        // no call of this SDK wrote is refused, naming the field, before any request.
+        if crate::routes::by_name(&fp.operation).is_none() {
+            return Err(Error::validation(
+                "operation",
+                "is not an operation of the catalog (as in a fingerprint: \"sepa.partner_transfer\")",
+            ));
+        }
+        let now_ms = crate::client::exec::now_unix_ms();
+        if fp.sent_at_ms > now_ms.saturating_add(SKEW_MS.max(ZONE_MS)) {
+            return Err(Error::validation(
+                "sentAtMs",
+                "is in the future: a fingerprint's time is when its call was sent (milliseconds \
+                 since 1970, UTC)",
+            ));
+        }
         let Some(kinds) = history_types(&fp.operation) else {
             let check = match fp.operation.as_str() {
                 "cards.create" => "the user's cards (cards.list)",
