@@ -285,9 +285,21 @@ fn usage_error(e: clap::Error) -> ExitCode {
     };
     match refused {
         Some(ContextValue::String(word)) if !word.starts_with('-') => {
+            // clap's suggestion is a name of the command line, never the refused word.
+            // Names with `_` have a `-` alias: each name once, as the README writes it.
+            let mut names: Vec<String> = match e.get(ContextKind::SuggestedSubcommand) {
+                Some(ContextValue::String(s)) => vec![s.replace('_', "-")],
+                Some(ContextValue::Strings(s)) => s.iter().map(|s| s.replace('_', "-")).collect(),
+                _ => Vec::new(),
+            };
+            names.dedup();
+            let hint = match names.as_slice() {
+                [] => String::new(),
+                names => format!(" (did you mean '{}'?)", names.join("' or '")),
+            };
             say!(
                 "error: an unexpected argument was given (not shown: a value in the wrong \
-                 place may be a key or a token); see 'p100 --help'"
+                 place may be a key or a token){hint}; see 'p100 --help'"
             );
             ExitCode::from(USAGE)
         }

@@ -198,3 +198,17 @@ fn listen_stopped_by_sigterm_clears_the_webhook_target() {
     child.wait().unwrap();
     assert!(target().contains("\"url\":null"), "{}", target());
 }
+
+/// A misspelled operation gets clap's suggestion (a name of the command line), still without
+/// the refused word (which may be a key put in the wrong place).
+#[test]
+fn a_misspelled_operation_gets_a_suggestion_without_echo() {
+    let o = std::process::Command::new(BIN)
+        .args(["call", "sepa", "partner-transfr", "--amount", "1"])
+        .output()
+        .unwrap();
+    let err = stderr(&o);
+    assert_eq!(o.status.code(), Some(2), "{err}");
+    assert!(err.contains("did you mean 'partner-transfer'?"), "{err}");
+    assert!(!err.contains("transfr"), "{err}");
+}
