@@ -282,15 +282,26 @@ pub async fn listen(a: ListenArgs) -> p100::Result<ExitCode> {
     if generated {
         say!("p100 listen: webhook token for your app (this session): {token}");
     }
-    say!("p100 listen: ready (Ctrl-C stops)");
-    let mut n = 0u64;
-    loop {
-        tokio::select! {
-            _ = crate::interrupted() => break,
-            got = seen.recv() => {
-                if got.is_none() { break; }
-                n += 1;
-                if a.count.is_some_and(|c| n >= c) { break; }
+    // One listener for the whole session, listening before "ready" is said: a SIGTERM sent
+    // right after it (or between two deliveries) still ends the loop and its clean-up.
+    let stop = crate::interrupted();
+    tokio::pin!(stop);
+    let stopped = tokio::select! {
+        biased;
+        _ = &mut stop => true,
+        () = std::future::ready(()) => false,
+    };
+    if !stopped {
+        say!("p100 listen: ready (Ctrl-C stops)");
+        let mut n = 0u64;
+        loop {
+            tokio::select! {
+                _ = &mut stop => break,
+                got = seen.recv() => {
+                    if got.is_none() { break; }
+                    n += 1;
+                    if a.count.is_some_and(|c| n >= c) { break; }
+                }
             }
         }
     }
