@@ -9,9 +9,12 @@ import contextlib
 import logging
 import os
 import re
+import subprocess
+import sys
 import threading
 import time
 from collections.abc import Iterator
+from pathlib import Path
 
 import pytest
 
@@ -282,3 +285,47 @@ def test_a_burst_of_async_results_takes_few_threads(monkeypatch: pytest.MonkeyPa
             stop.set()
             watcher.join()
     assert peak - before < 100, f"{peak - before} more threads for 800 results"
+
+
+EXIT_SCRIPT = """
+import logging
+import os
+import time
+
+import p100
+from p100.testing import Sandbox
+
+
+class Slow(logging.Handler):
+    def emit(self, record: logging.LogRecord) -> None:
+        time.sleep(5)
+
+
+logging.getLogger("p100").addHandler(Slow())
+logging.getLogger("p100").setLevel(logging.DEBUG)
+with Sandbox() as sb, sb.client() as client:
+    for _ in range(4):
+        client.partner.balances()
+print("calls done", flush=True)
+"""
+
+
+def test_records_left_at_exit_are_counted_on_stderr(tmp_path: Path) -> None:
+    """A handler stuck at exit: the interpreter waits for its records at most about 1 s, then
+    says on standard error how many were not written (they are not lost silently), and exits
+    normally."""
+    script = tmp_path / "exit_records.py"
+    script.write_text(EXIT_SCRIPT)
+    env = dict(os.environ, P100_LOG="debug")
+    started = time.monotonic()
+    done = subprocess.run(
+        [sys.executable, str(script)], env=env, capture_output=True, text=True, timeout=60
+    )
+    took = time.monotonic() - started
+    assert done.returncode == 0, done.stderr[-2000:]
+    assert "calls done" in done.stdout
+    found = re.search(r"p100: (\d+) log records were not written", done.stderr)
+    assert found and int(found.group(1)) > 0, done.stderr[-2000:]
+    # 4 calls of 2 records: the first call waited 1 s for its record, the others did not wait
+    # (the stuck rule), and the exit waited about 1 s more, not 5 s per record.
+    assert took < 20, took
