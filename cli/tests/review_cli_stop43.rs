@@ -212,3 +212,27 @@ fn a_misspelled_operation_gets_a_suggestion_without_echo() {
     assert!(err.contains("did you mean 'partner-transfer'?"), "{err}");
     assert!(!err.contains("transfr"), "{err}");
 }
+
+/// `--time-scale -1` reaches the sandbox's own check, which says what is allowed (clap took
+/// `-1` for an unknown flag).
+#[test]
+fn a_negative_time_scale_gets_the_sandboxs_own_message() {
+    let o = std::process::Command::new(BIN)
+        .args([
+            "sandbox",
+            "--api-key",
+            "k",
+            "--port",
+            "0",
+            "--time-scale",
+            "-1",
+        ])
+        .output()
+        .unwrap();
+    let err = stderr(&o);
+    assert_eq!(o.status.code(), Some(1), "{err}");
+    assert!(
+        err.contains("scale must be a number from 0 to 1000"),
+        "{err}"
+    );
+}

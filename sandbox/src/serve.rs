@@ -1,6 +1,7 @@
 //! The sandbox as a command: its flags and its run loop, shared by the `p100-sandbox` binary
 //! and `p100 sandbox` (the CLI crate), so the two cannot drift.
 
+use std::io::Write;
 use std::process::ExitCode;
 use std::time::Duration;
 
@@ -14,7 +15,8 @@ pub struct ServeArgs {
     #[arg(long, env = "P100_SANDBOX_API_KEY", hide_env_values = true)]
     pub api_key: String,
     /// Multiplier of every delay (settle, 40 s lock lifetime, webhook retries); 0.01 = 100x faster.
-    #[arg(long, default_value_t = 1.0)]
+    /// (A negative value reaches the sandbox's own check, which says what is allowed.)
+    #[arg(long, default_value_t = 1.0, allow_negative_numbers = true)]
     pub time_scale: f64,
     /// Milliseconds before asynchronous operations reach their final status (before scaling).
     #[arg(long, default_value_t = 2000)]
@@ -49,11 +51,16 @@ pub async fn serve(args: ServeArgs) -> ExitCode {
     let sandbox = match b.start().await {
         Ok(s) => s,
         Err(e) => {
-            eprintln!("p100-sandbox: {e}");
+            let _ = writeln!(std::io::stderr(), "p100-sandbox: {e}");
             return ExitCode::FAILURE;
         }
     };
-    println!("p100-sandbox listening on {}", sandbox.base_url());
+    // A closed stdout (`p100 sandbox | head -0`) does not stop the server (no panic).
+    let _ = writeln!(
+        std::io::stdout(),
+        "p100-sandbox listening on {}",
+        sandbox.base_url()
+    );
     let _ = tokio::signal::ctrl_c().await;
     sandbox.shutdown().await;
     ExitCode::SUCCESS
