@@ -7,7 +7,7 @@ use std::any::TypeId;
 use std::future::Future;
 use std::panic::AssertUnwindSafe;
 use std::pin::Pin;
-use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering::SeqCst};
+use std::sync::atomic::{AtomicU32, AtomicUsize, Ordering::SeqCst};
 use std::sync::Mutex;
 use std::task::{Context, Poll};
 use std::time::Duration;
@@ -156,7 +156,6 @@ fn process() -> &'static Process {
             .unwrap_or_else(|e| panic!("p100: the async runtime could not start: {e}")),
         delivering: tokio::sync::Semaphore::new(DELIVERING_AT_ONCE),
         gate: Gate {
-            closed: AtomicBool::new(false),
             inside: AtomicUsize::new(0),
         },
     });
@@ -199,6 +198,13 @@ pub fn block(py: Python<'_>, call: Pending) -> PyResult<Py<PyAny>> {
              thread, or use AsyncClient",
         );
         return Err(to_pyerr(py, &e));
+    }
+    // After the `atexit` hook (a call from a later hook): refused before anything is sent; it
+    // could never come back into the interpreter (the thread would park for good).
+    if shutting_down() {
+        return Err(PyRuntimeError::new_err(
+            "p100: the interpreter is shutting down",
+        ));
     }
     let rt = runtime();
     let Pending(call, keep) = call;
@@ -310,8 +316,18 @@ fn aio(py: Python<'_>) -> PyResult<&Bound<'_, PyModule>> {
 /// closes the gate and waits for the threads inside; `atexit` hooks run before the
 /// interpreter starts finalizing, so no runtime thread touches Python after that.
 struct Gate {
-    closed: AtomicBool,
     inside: AtomicUsize,
+}
+
+/// The process whose interpreter is shutting down (its `atexit` hook ran), 0 for none: closed
+/// for the whole process, whether it had made a call by then or not (a first call made later,
+/// from another `atexit` hook or a daemon thread, finds it closed too); a forked child, with
+/// another pid, starts open.
+static CLOSED_IN: AtomicU32 = AtomicU32::new(0);
+
+/// True once this process's interpreter is shutting down ([`CLOSED_IN`]).
+fn shutting_down() -> bool {
+    CLOSED_IN.load(SeqCst) == std::process::id()
 }
 
 /// The longest the `atexit` hook waits for results being handed over (normally microseconds).
@@ -325,7 +341,7 @@ fn enter_gate() -> Option<Inside> {
     let gate = &process().gate;
     gate.inside.fetch_add(1, SeqCst);
     let inside = Inside(gate);
-    if gate.closed.load(SeqCst) {
+    if shutting_down() {
         return None;
     }
     Some(inside)
@@ -362,11 +378,12 @@ fn shutdown(py: Python<'_>) {
     if unwritten > 0 {
         eprintln!("p100: {unwritten} log records were not written: the interpreter is exiting");
     }
-    // A process that never made a call has no gate to close (and gets no runtime for it).
+    CLOSED_IN.store(std::process::id(), SeqCst);
+    // A process that never made a call has no thread inside to wait for (and gets no runtime
+    // for it).
     let Some(process) = PROCESSES.get() else {
         return;
     };
-    process.gate.closed.store(true, SeqCst);
     py.detach(|| {
         let started = std::time::Instant::now();
         while process.gate.inside.load(SeqCst) > 0 && started.elapsed() < SHUTDOWN_WAIT {
@@ -511,7 +528,7 @@ fn cancel(handover: &Mutex<Handover>, keep: Option<&Keep>) -> bool {
 /// function `_aio.run` calls when its task was cancelled after the result landed. Cancelling
 /// the future aborts the call (and waits until it has stopped).
 fn start(py: Python<'_>, call: Pending) -> PyResult<Py<PyAny>> {
-    if process().gate.closed.load(SeqCst) {
+    if shutting_down() {
         return Err(PyRuntimeError::new_err(
             "p100: the interpreter is shutting down",
         ));

@@ -232,3 +232,47 @@ def test_children_forked_while_calls_run_never_hang_in_the_sdk(
     (result,) = _runs(FORK_UNDER_LOAD_SCRIPT, sandbox, tmp_path, 1, FORKS="400")
     assert result.returncode == 0, result.stderr[-3000:]
     assert "hung in the SDK 0," in result.stdout, result.stdout
+
+
+LATE_CALLS_SCRIPT = """
+import asyncio
+import atexit
+import os
+import threading
+
+
+def later_hook() -> None:
+    import p100
+
+    key, url = os.environ["P100_API_KEY"], os.environ["P100_BASE_URL"]
+    try:
+        p100.Client(key, url).exchange.rates()
+        print("late sync: ok", flush=True)
+    except Exception as e:
+        print("late sync:", type(e).__name__, e, flush=True)
+    try:
+        asyncio.run(p100.AsyncClient(key, url).exchange.rates())
+        print("late async: ok", flush=True)
+    except Exception as e:
+        print("late async:", type(e).__name__, e, flush=True)
+
+
+atexit.register(later_hook)  # registered before p100's own hook: runs after it
+import p100  # noqa: E402,F401
+
+print("main done", flush=True)
+"""
+
+
+def test_calls_after_the_sdks_exit_hook_are_refused_not_run(
+    sandbox: Sandbox, tmp_path: Path
+) -> None:
+    """Calls made after p100's `atexit` hook (from a later hook) are refused before anything is
+    sent. In a process that had made no call before that hook, the gate was left open: the
+    async call's result was handed over by a runtime thread during finalization (exit 139 in 8
+    runs of 12); a blocking call hung for good."""
+    results = _runs(LATE_CALLS_SCRIPT, sandbox, tmp_path, 6)
+    for r in results:
+        assert r.returncode == 0, (r.returncode, r.stdout, r.stderr[-3000:])
+        assert "late sync: RuntimeError p100: the interpreter is shutting down" in r.stdout
+        assert "late async: RuntimeError p100: the interpreter is shutting down" in r.stdout
