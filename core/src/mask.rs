@@ -74,6 +74,8 @@ const SECRET_KEYS: &[&str] = &[
     "activationcode",
     "cvvcode",
     "cvvnumber",
+    "cvv2code",
+    "cvc2code",
     "cvcnumber",
     "cvccode",
     "cardverification",
@@ -121,9 +123,18 @@ pub fn is_secret_key(key: &str) -> bool {
     !k.is_empty() && (SECRET_KEYS.iter().any(|s| k.ends_with(s)) || SECRET_KEYS_WHOLE.contains(&k))
 }
 
-/// Short names of secrets that only match as the whole key (`passport_no`, `id_no`):
+/// Short names of secrets that only match as the whole key (`passport_no`, `id_no`, `csc`):
 /// `transferIdNo` or `invoiceDocNo` is an id.
-const SECRET_KEYS_WHOLE: &[&str] = &["passportno", "documentno", "docno", "idno"];
+const SECRET_KEYS_WHOLE: &[&str] = &[
+    "passportno",
+    "documentno",
+    "docno",
+    "idno",
+    "csc",
+    "cvn",
+    "cvd",
+    "cardcode",
+];
 
 /// Shortest secret [`without_secret`] replaces: a shorter one (a test key such as `"k"`, a
 /// sandbox key) could also be part of an id, which must survive.
@@ -182,7 +193,8 @@ pub fn without_values(text: &str, values: &[String]) -> String {
 
 /// The other ways a server may write back a date it was sent as `YYYY-MM-DD` (a birth date):
 /// `15.05.1990`, `1990/05/15`, `15/05/1990`, `05/15/1990`, `19900515`, `1990.05.15`,
-/// `15-05-1990`, and Jackson's array `[1990,5,15]`. None for any other value.
+/// `15-05-1990`, and Jackson's array `[1990,5,15]` (brackets included). None for any other
+/// value.
 fn date_forms(v: &str) -> Vec<String> {
     let (Some(y), Some(m), Some(d)) = (v.get(0..4), v.get(5..7), v.get(8..10)) else {
         return Vec::new();
@@ -199,8 +211,8 @@ fn date_forms(v: &str) -> Vec<String> {
         format!("{y}{m}{d}"),
         format!("{y}.{m}.{d}"),
         format!("{d}-{m}-{y}"),
-        format!("{y},{mu},{du}"),
-        format!("{y}, {mu}, {du}"),
+        format!("[{y},{mu},{du}]"),
+        format!("[{y}, {mu}, {du}]"),
     ]
 }
 
@@ -484,8 +496,9 @@ fn mask_xml(text: &str) -> std::borrow::Cow<'_, str> {
 }
 
 /// Spaces that may join the digit groups of a card number: the space, the no-break space, the
-/// thin space and the narrow no-break space (what number formatting writes between groups).
-const GROUP_SPACES: [char; 4] = [' ', '\u{a0}', '\u{2009}', '\u{202f}'];
+/// figure space, the thin space and the narrow no-break space (what number formatting writes
+/// between groups).
+const GROUP_SPACES: [char; 5] = [' ', '\u{a0}', '\u{2007}', '\u{2009}', '\u{202f}'];
 
 /// `text` with each `\u` escape of an ASCII letter or digit, or of a [`GROUP_SPACES`] space,
 /// written as the character (`\u0034111…` and `4111\u00a01111…` are card numbers); an escaped
@@ -1310,7 +1323,7 @@ fn mask_card_numbers(text: &str) -> String {
                     // space (U+2009, U+202F) between groups (`4111.1111.…`, `4111 1111 …`).
                     (Some(b'.'), _, _) if wide && dotted => 1,
                     (Some(0xC2), Some(0xA0), _) if wide => 2,
-                    (Some(0xE2), Some(0x80), Some(0x89 | 0xAF)) if wide => 3,
+                    (Some(0xE2), Some(0x80), Some(0x87 | 0x89 | 0xAF)) if wide => 3,
                     _ => break,
                 };
                 // A UUID after the separator is no group of this number (`HTTP 404 3512…-…`).
@@ -1341,9 +1354,22 @@ fn mask_card_numbers(text: &str) -> String {
         {
             (j, digits) = (wide_end, wide_digits);
         }
-        // A card number written as a JSON number with a fraction (`4111111111111111.0`): the
-        // digits before the dot, when they pass the Luhn check.
-        let decimal_card = b.get(j) == Some(&b'.') && luhn_card(slice(text, i..j));
+        // A card number written as a JSON number with a zero fraction (`4111111111111111.0`):
+        // 15 or more digits that pass the Luhn check. Any other fraction is an amount or a
+        // time (`1718031234574.891`), kept.
+        let zero_fraction = |at: usize| {
+            let zeros = b
+                .get(at..)
+                .unwrap_or_default()
+                .iter()
+                .take_while(|c| **c == b'0')
+                .count();
+            zeros > 0 && !b.get(at + zeros).is_some_and(u8::is_ascii_alphanumeric)
+        };
+        let decimal_card = b.get(j) == Some(&b'.')
+            && digits >= 15
+            && zero_fraction(j + 1)
+            && luhn_card(slice(text, i..j));
         let glued_after = glued_after(j) && !decimal_card;
         // After an escape (`number%3D4111…`), only a card number for certain: 13–19 digits
         // that pass the Luhn check (`ref%3D202501150001` is an order number).
@@ -1370,11 +1396,16 @@ fn mask_card_numbers(text: &str) -> String {
 }
 
 /// Is the text before `i` the start of an IBAN written in groups: two capital letters and two
-/// digits (`DE62`), not glued to a word, then one or two spaces?
+/// digits (`DE62`), not glued to a word, then one or two spaces (or one of the other
+/// [`GROUP_SPACES`])?
 fn iban_prefix_before(b: &[u8], i: usize) -> bool {
-    let spaces = match (prev(b, i), i.checked_sub(2).and_then(|k| b.get(k))) {
-        (Some(b' '), Some(b' ')) => 2,
-        (Some(b' '), _) => 1,
+    let before = |n: usize| i.checked_sub(n).and_then(|k| b.get(k..i));
+    let spaces = match (before(1), before(2), before(3)) {
+        (_, Some(b"  "), _) => 2,
+        (Some(b" "), _, _) => 1,
+        // The other group spaces (`DE62\u{a0}3704 …`), as the card pass reads them.
+        (_, Some([0xC2, 0xA0]), _) => 2,
+        (_, _, Some([0xE2, 0x80, 0x87 | 0x89 | 0xAF])) => 3,
         _ => return false,
     };
     let Some(start) = i.checked_sub(spaces + 4) else {
@@ -1642,9 +1673,16 @@ mod tests {
                 "{\"x\":\"****\u{a0}****\u{a0}****\u{a0}1111\"}",
             ),
             (r#"{"x":4111111111111111.0}"#, r#"{"x":************1111.0}"#),
+            (
+                "x 4111\u{2007}1111\u{2007}1111\u{2007}1111 y",
+                "x ****\u{2007}****\u{2007}****\u{2007}1111 y",
+            ),
         ] {
             assert_eq!(mask_secrets(text), masked, "{text}");
         }
+        // An escaped IBAN's spaces are decoded, its digits kept.
+        let iban = mask_secrets(r#""DE62\u00a03704\u00a00044\u00a00532\u00a00130\u00a001""#);
+        assert!(iban.contains("3704\u{a0}0044\u{a0}0532"), "{iban}");
         for keep in [
             "123e4567-e89b-12d3-a456-426614174000",
             "amount 1234567890.123456789012",
@@ -1652,6 +1690,13 @@ mod tests {
             "0.000000000004111111",
             "12345.67890123",
             "4111.1111.1111.1112",
+            // Amounts and times with a fraction whose integer digits pass the Luhn check
+            // (review, stop 43: they were masked).
+            r#"{"amount":1234567890128.45}"#,
+            r#"{"createdAt":1718031234574.891}"#,
+            r#""amountWei":"1500000000000000008.5""#,
+            // An IBAN grouped with no-break spaces, as text or escaped.
+            "DE62\u{a0}3704\u{a0}0044\u{a0}0532\u{a0}0130\u{a0}01",
             "tx 0xab12345678901234567890",
             "id 123",
         ] {
@@ -1675,9 +1720,14 @@ mod tests {
                 assert!(!out.contains(digits), "{text} -> {out}");
             }
         }
-        // Another date, or the year alone, stays.
-        let keep = "created 16.05.1990, year 1990";
-        assert_eq!(without_values(keep, &sent), keep);
+        // Another date, the year alone, or the numbers outside an array, stay.
+        for keep in [
+            "created 16.05.1990, year 1990",
+            "coords 1990,5,15",
+            "list [2000,1990,5,15,7]",
+        ] {
+            assert_eq!(without_values(keep, &sent), keep);
+        }
     }
 
     #[test]
@@ -1688,6 +1738,10 @@ mod tests {
             "cardVerificationValue",
             "card_verification_code",
             "cvcNumber",
+            "cvv2Code",
+            "csc",
+            "cvd",
+            "cardCode",
         ] {
             assert!(is_secret_key(key), "{key}");
             let out = mask_secrets(&format!(r#"{{"{key}":"987"}}"#));
