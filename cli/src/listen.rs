@@ -286,17 +286,20 @@ pub async fn listen(a: ListenArgs) -> p100::Result<ExitCode> {
     // right after it (or between two deliveries) still ends the loop and its clean-up.
     let stop = crate::interrupted();
     tokio::pin!(stop);
-    let stopped = tokio::select! {
+    let mut signal = tokio::select! {
         biased;
-        _ = &mut stop => true,
-        () = std::future::ready(()) => false,
+        (_, n) = &mut stop => Some(n),
+        () = std::future::ready(()) => None,
     };
-    if !stopped {
+    if signal.is_none() {
         say!("p100 listen: ready (Ctrl-C stops)");
         let mut n = 0u64;
         loop {
             tokio::select! {
-                _ = &mut stop => break,
+                (_, n) = &mut stop => {
+                    signal = Some(n);
+                    break;
+                }
                 got = seen.recv() => {
                     if got.is_none() { break; }
                     n += 1;
@@ -308,7 +311,8 @@ pub async fn listen(a: ListenArgs) -> p100::Result<ExitCode> {
     // The sandbox stops delivering here once the listener is gone.
     let _ = control(&http, &base, "/_sandbox/webhooks", json!({ "url": null })).await;
     server.abort();
-    Ok(ExitCode::SUCCESS)
+    // Stopped by a signal: 128 + its number, as the README's exit codes say.
+    Ok(signal.map_or(ExitCode::SUCCESS, crate::interrupted_code))
 }
 
 pub async fn trigger(a: TriggerArgs) -> p100::Result<ExitCode> {

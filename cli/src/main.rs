@@ -349,11 +349,12 @@ fn report(e: &p100::Error) {
     say!("{}", error_line(e));
     // The operation happened but its reply could not be read: the reply as received (secrets
     // masked) is where its id is.
+    // (An accepted error without a raw body is a `--wait` that stopped: its result was printed.)
     match (e.outcome(), e.raw_body()) {
         (p100::Outcome::Accepted, Some(raw)) if !raw.is_empty() => {
             say!("p100: the reply as received (secrets masked): {raw}");
         }
-        (p100::Outcome::Accepted, _) => {
+        (p100::Outcome::Accepted, Some(_)) => {
             say!("p100: the reply was not kept (empty or too large): find the operation with `p100 reconcile`");
         }
         _ => {}

@@ -195,7 +195,8 @@ fn listen_stopped_by_sigterm_clears_the_webhook_target() {
         .args(["-TERM", &pid])
         .status();
     assert!(killed.unwrap().success());
-    child.wait().unwrap();
+    // 128 + 15, as the README's exit codes say (after its clean-up).
+    assert_eq!(child.wait().unwrap().code(), Some(143));
     assert!(target().contains("\"url\":null"), "{}", target());
 }
 
@@ -235,4 +236,16 @@ fn a_negative_time_scale_gets_the_sandboxs_own_message() {
         err.contains("scale must be a number from 0 to 1000"),
         "{err}"
     );
+}
+
+/// A `--wait` that stops (here its time limit) is accepted with no raw body: its result was
+/// printed, so no "reply was not kept" line (review of the line above).
+#[test]
+fn a_wait_that_stops_does_not_say_the_reply_was_not_kept() {
+    let sb = Sandbox::with_settle_ms(60_000);
+    let o = sb.p100(&transfer_args("slow", &["--wait", "--wait-timeout", "1"]));
+    let err = stderr(&o);
+    assert_eq!(o.status.code(), Some(4), "{err}");
+    assert!(common::stdout(&o).contains("transferId"), "{err}");
+    assert!(!err.contains("not kept"), "{err}");
 }
