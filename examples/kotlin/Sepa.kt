@@ -3,10 +3,12 @@ package io.p100.examples.sepa
 
 import io.p100.examples.clientFromEnv
 import io.p100.sdk.Currency
+import io.p100.sdk.Outcome
 import io.p100.sdk.P100Exception
 import io.p100.sdk.PartnerSepaTransferRequest
 import io.p100.sdk.ReceiverType
 import io.p100.sdk.kind
+import io.p100.sdk.outcome
 import kotlinx.coroutines.runBlocking
 import java.math.BigDecimal
 
@@ -28,9 +30,13 @@ fun main(): Unit =
             try {
                 client.sepa().partnerTransfer(request)
             } catch (e: P100Exception) {
-                // A money-moving call is never retried after an ambiguous failure (timeout, 5xx):
-                // check the details endpoint before sending it again.
-                println("not sent (${e.kind}): $e")
+                // What the error says about the money: the same four outcomes in every language.
+                // A money-moving call is never retried after an ambiguous failure (timeout, 5xx).
+                when (e.outcome) {
+                    Outcome.NOT_SENT, Outcome.REJECTED -> println("not done (${e.kind}): $e")
+                    Outcome.UNKNOWN -> println("may have happened: client.reconcile(e) before sending again")
+                    Outcome.ACCEPTED -> println("it happened (its reply was unreadable): do not send it again")
+                }
                 throw e
             }
         println("SEPA transfer ${created.transferId} accepted")

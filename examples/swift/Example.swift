@@ -70,6 +70,12 @@ struct Example {
             default:
                 print("\(error.kind) error: \(error) (retryable: \(error.isRetryable))")
             }
+            // What it says about the money (the transfer above): the same outcomes everywhere.
+            switch error.outcome {
+            case .notSent, .rejected: print("not done: safe to fix and send again")
+            case .unknown: print("may have happened: client.reconcile(error:) before sending again")
+            case .accepted: print("it happened (its reply was unreadable): do not send it again")
+            }
             exit(1)
         } catch {
             print("unexpected: \(error)")

@@ -34,11 +34,18 @@ func readmeSnippet3(userId: String, client: Client) async throws {
         _ = try await client.transfers().create(
             request: TransferRequest(
                 sourceExternalUserId: nil, destinationExternalUserId: userId, amount: "10.00", currency: .eur))
-    } catch let e as P100Error where e.outcome == .unknown {
-        switch try await client.reconcile(error: e) {
-        case let .found(id, _): print("it happened: \(id)")
-        case .notFound: print("not in the history (yet)")
-        case let .cannotTell(reason): print("check by hand: \(reason)")
+    } catch let e as P100Error where e.outcome == .unknown || e.outcome == .accepted {
+        guard let fp = e.fingerprint else { throw e }
+        // Keep it with the payment first: reconcile needs the network that just failed.
+        let stored = try fingerprintToJson(fingerprint: fp)
+        do {
+            switch try await client.reconcile(error: e) {
+            case let .found(id, status): print("it happened: \(id), \(status ?? "?"): follow it by its id")
+            case .notFound: print("not in the history yet: look again later, do not send it again before")
+            case let .cannotTell(reason): print("check by hand: \(reason)")
+            }
+        } catch {
+            print("reconcile later from \(stored)")
         }
     }
 }

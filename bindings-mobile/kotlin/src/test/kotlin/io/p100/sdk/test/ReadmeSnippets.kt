@@ -40,11 +40,21 @@ suspend fun readmeSnippet3(client: Client, req: PartnerSepaTransferRequest) {
     try {
         client.sepa().partnerTransfer(req)
     } catch (e: P100Exception) {
-        if (e.outcome == Outcome.UNKNOWN) {
-            when (val r = client.reconcile(e)) {
-                is Reconciliation.Found -> println("it happened: ${r.id}")
-                is Reconciliation.NotFound -> println("not in the history (yet)")
-                is Reconciliation.CannotTell -> println("check by hand: ${r.reason}")
+        val fp = e.fingerprint
+        if ((e.outcome == Outcome.UNKNOWN || e.outcome == Outcome.ACCEPTED) && fp != null) {
+            // Keep it with the payment first: reconcile needs the network that just failed.
+            val stored = fingerprintToJson(fp)
+            val answer =
+                try {
+                    client.reconcile(e)
+                } catch (again: P100Exception) {
+                    null
+                }
+            when (answer) {
+                is Reconciliation.Found -> println("it happened: ${answer.id}, ${answer.status}: follow it by its id")
+                is Reconciliation.NotFound -> println("not in the history yet: look again later, do not send it again before")
+                is Reconciliation.CannotTell -> println("check by hand: ${answer.reason}")
+                null -> println("reconcile later from $stored")
             }
         }
     }
