@@ -297,6 +297,34 @@ if count != 1:
 open(path, "w", encoding="utf-8").write(text)
 PYEOF
 
+# Kotlin: uniffi's async glue polls the Rust future once even from a coroutine that is already
+# cancelled (`suspendCancellableCoroutine` runs its block first): a money call could leave after
+# its caller was cancelled (outside review, stop 43). Checked first, the future freed unpolled.
+python3 - "$out/kotlin/io/p100/sdk/client/p100_mobile.kt" <<'PYEOF'
+import sys
+
+path = sys.argv[1]
+text = open(path, encoding="utf-8").read()
+head = """    errorHandler: UniffiRustCallStatusErrorHandler<E>
+): T {
+    try {
+        do {"""
+if text.count(head) != 1:
+    sys.exit(f"generate.sh: expected one uniffiRustCallAsync body in {path}")
+text = text.replace(head, """    errorHandler: UniffiRustCallStatusErrorHandler<E>
+): T {
+    // Cancelled before it started: never polled, so nothing is sent (generate.sh).
+    if (kotlinx.coroutines.currentCoroutineContext()[Job]?.isActive == false) {
+        freeFunc(rustFuture)
+        throw kotlinx.coroutines.CancellationException(
+            "the coroutine was cancelled before the call started: nothing was sent",
+        )
+    }
+    try {
+        do {""")
+open(path, "w", encoding="utf-8").write(text)
+PYEOF
+
 # Swift: uniffi's async glue ignores `Task.cancel()` (the call ran to its end, retries and
 # `waitFor` polls included) and stops the app (`fatalError`) on a cancelled future. Patched
 # here: a cancelled task cancels the Rust future (`rust_future_cancel`), which then drops the

@@ -1822,6 +1822,13 @@ internal suspend fun<T, F, E: kotlin.Exception> uniffiRustCallAsync(
     liftFunc: (F) -> T,
     errorHandler: UniffiRustCallStatusErrorHandler<E>
 ): T {
+    // Cancelled before it started: never polled, so nothing is sent (generate.sh).
+    if (kotlinx.coroutines.currentCoroutineContext()[Job]?.isActive == false) {
+        freeFunc(rustFuture)
+        throw kotlinx.coroutines.CancellationException(
+            "the coroutine was cancelled before the call started: nothing was sent",
+        )
+    }
     try {
         do {
             val pollResult = suspendCancellableCoroutine<Byte> { continuation ->

@@ -41,11 +41,14 @@ import io.p100.sdk.outcome
 import io.p100.sdk.rawBody
 import io.p100.sdk.retryAfterMs
 import io.p100.sdk.status
+import kotlinx.coroutines.CancellationException
 import kotlinx.coroutines.Dispatchers
 import kotlinx.coroutines.TimeoutCancellationException
 import kotlinx.coroutines.async
 import kotlinx.coroutines.awaitAll
+import kotlinx.coroutines.cancel
 import kotlinx.coroutines.coroutineScope
+import kotlinx.coroutines.delay
 import kotlinx.coroutines.runBlocking
 import kotlinx.coroutines.withTimeout
 import java.io.File
@@ -708,6 +711,26 @@ private fun defineTests() {
         assertEq(e.fingerprint?.amount?.compareTo(BigDecimal("2.71")), 0, "fingerprint amount")
         assertEq(c.takeCancelled().size, 0, "taking empties the list")
         assertTrue(c.reconcile(e) is Reconciliation.Found) { "reconcile" }
+    }
+
+    test("a money call from a coroutine already cancelled is never sent") {
+        // Outside review (stop 43): uniffi's glue polled the Rust future once before it saw the
+        // cancellation, so the request could leave after its caller was cancelled.
+        val c = client(maxRetries = 0)
+        val id = "cxl-early-${System.nanoTime()}"
+        newUser(c, id)
+        val before = sandbox.ops()["transfers.create"] ?: 0L
+        repeat(20) {
+            expectThrows<CancellationException> {
+                coroutineScope {
+                    cancel()
+                    c.transfers().create(TransferRequest(null, id, BigDecimal("2.73"), Currency.Eur))
+                }
+            }
+        }
+        delay(300)
+        assertEq(sandbox.ops()["transfers.create"] ?: 0L, before, "transfers the sandbox ran")
+        assertEq(c.takeCancelled().size, 0, "nothing kept: nothing left")
     }
 
     test("takeCancelled() still answers after close(): Client(...).use { withTimeout { ... } } with the catch outside") {
