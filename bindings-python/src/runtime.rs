@@ -305,9 +305,9 @@ fn aio(py: Python<'_>) -> PyResult<&Bound<'_, PyModule>> {
 }
 
 /// Threads (of the runtime, or Python threads back from a blocking call) that are entering
-/// (or inside) the interpreter, and whether the interpreter is shutting down; one per process
-/// (a forked child starts with none inside: the threads counted in its parent do not exist in
-/// it). Atomics, not a lock: a fork can never leave it taken.
+/// (or inside) the interpreter; one per process (a forked child starts with none inside: the
+/// threads counted in its parent do not exist in it); closed by [`CLOSED_IN`]. Atomics, not a
+/// lock: a fork can never leave it taken.
 ///
 /// A runtime thread must never be attached while CPython finalizes: a thread that attaches,
 /// or merely re-takes the GIL after `call_soon_threadsafe` released it around its socket

@@ -671,21 +671,30 @@ fn client(m: &ArgMatches) -> p100::Result<p100::Client> {
         ..Settings::default()
     };
     // `p100-cli/<version> p100-sdk/<version> (rust <version>; <os> <arch>)`.
+    // `P100_LOG=info|debug`: every record of that level on stderr; without it, the retries.
+    let asked = p100::log::LogLevel::from_env();
+    let level = asked.map_or(p100::log::LogLevel::Warn, |l| {
+        l.max(p100::log::LogLevel::Warn)
+    });
     settings
         .builder(Unit::Seconds, "", |_| None)?
-        .log_level(Some(p100::log::LogLevel::Warn))
-        .logger(std::sync::Arc::new(Retries))
+        .log_level(Some(level))
+        .logger(std::sync::Arc::new(Records {
+            all: asked.is_some(),
+        }))
         .build()
 }
 
 /// Says each retry on stderr as it happens: a 429 with `Retry-After: 30` is otherwise half a
 /// minute of silence (`p100: … attempt=1 outcome=retrying status=429 … retry_in_ms=30000`).
-/// The final failure is the error line of [`report`].
-struct Retries;
+/// The final failure is the error line of [`report`]. With `P100_LOG` (`all`), every record.
+struct Records {
+    all: bool,
+}
 
-impl p100::log::Logger for Retries {
+impl p100::log::Logger for Records {
     fn log(&self, record: &p100::log::LogRecord) {
-        if record.outcome == p100::log::AttemptOutcome::Retrying {
+        if self.all || record.outcome == p100::log::AttemptOutcome::Retrying {
             say!("{}", record.message());
         }
     }

@@ -249,3 +249,27 @@ fn a_wait_that_stops_does_not_say_the_reply_was_not_kept() {
     assert!(common::stdout(&o).contains("transferId"), "{err}");
     assert!(!err.contains("not kept"), "{err}");
 }
+
+/// `P100_LOG=info` puts every record of that level on stderr (it printed nothing).
+#[test]
+fn p100_log_shows_the_records() {
+    let sb = Sandbox::start();
+    let o = sb
+        .cmd(&["call", "partner", "balances"])
+        .env("P100_LOG", "info")
+        .output()
+        .unwrap();
+    let err = stderr(&o);
+    assert!(o.status.success(), "{err}");
+    assert!(
+        err.contains("partner.balances") && err.contains("outcome=succeeded"),
+        "{err}"
+    );
+    // Without it, a call that went well says nothing on stderr.
+    let o = sb
+        .cmd(&["call", "partner", "balances"])
+        .env_remove("P100_LOG")
+        .output()
+        .unwrap();
+    assert_eq!(stderr(&o), "");
+}

@@ -64,7 +64,8 @@ impl Sandbox {
             .env("P100_API_KEY", KEY)
             .env("P100_BASE_URL", &self.url)
             .env_remove("P100_ENVIRONMENT")
-            .env_remove("P100_WEBHOOK_TOKEN");
+            .env_remove("P100_WEBHOOK_TOKEN")
+            .env_remove("P100_LOG"); // records on stderr would change what the tests read
         c
     }
 
