@@ -40,15 +40,7 @@ fn a_file_over_the_limit_is_refused_before_it_is_read() {
     f.set_len(1_500_000_000).unwrap(); // sparse: no disk used
     drop(f);
     let p = path.to_str().unwrap();
-    let o = sb.p100(&[
-        "call",
-        "kyc",
-        "upload-poa",
-        "--external-user-id",
-        "u1",
-        "--file",
-        p,
-    ]);
+    let o = upload_poa(&sb, "--file", p);
     let err = stderr(&o);
     assert_eq!(o.status.code(), Some(2), "{err}");
     assert!(
@@ -61,6 +53,19 @@ fn a_file_over_the_limit_is_refused_before_it_is_read() {
     assert_eq!(o.status.code(), Some(2), "{err}");
     assert!(err.contains("larger than 16777216 bytes"), "{err}");
     std::fs::remove_dir_all(dir).unwrap();
+}
+
+/// `p100 call kyc upload-poa --external-user-id u1 <flag> <path>`.
+fn upload_poa(sb: &Sandbox, flag: &str, path: &str) -> std::process::Output {
+    sb.p100(&[
+        "call",
+        "kyc",
+        "upload-poa",
+        "--external-user-id",
+        "u1",
+        flag,
+        path,
+    ])
 }
 
 fn tempfile_dir(tag: &str) -> std::path::PathBuf {
@@ -99,15 +104,7 @@ fn malformed_field_flags_are_refused() {
         assert_eq!(o.status.code(), Some(2), "{err}");
         assert!(err.contains(shown), "{err}");
     }
-    let o = sb.p100(&[
-        "call",
-        "kyc",
-        "upload-poa",
-        "--external-user-id",
-        "u1",
-        "--files",
-        "bill.pdf",
-    ]);
+    let o = upload_poa(&sb, "--files", "bill.pdf");
     let err = stderr(&o);
     assert_eq!(o.status.code(), Some(2), "{err}");
     assert!(err.contains("--file PATH"), "{err}");
