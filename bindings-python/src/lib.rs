@@ -15,6 +15,7 @@ mod testing;
 mod webhooks;
 
 use pyo3::prelude::*;
+use std::io::Write as _;
 
 #[pymodule]
 fn _native(m: &Bound<'_, PyModule>) -> PyResult<()> {
@@ -50,6 +51,9 @@ fn install_panic_hook() {
             std::backtrace::BacktraceStatus::Captured => format!("\n{backtrace}"),
             _ => String::new(),
         };
-        eprintln!("p100: internal error (Rust panic){at}: {message}{backtrace}");
+        let _ = writeln!(
+            std::io::stderr(),
+            "p100: internal error (Rust panic){at}: {message}{backtrace}"
+        );
     }));
 }

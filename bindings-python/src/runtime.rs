@@ -5,6 +5,7 @@
 
 use std::any::TypeId;
 use std::future::Future;
+use std::io::Write as _;
 use std::panic::AssertUnwindSafe;
 use std::pin::Pin;
 use std::sync::atomic::{AtomicU32, AtomicUsize, Ordering::SeqCst};
@@ -376,7 +377,10 @@ fn shutdown(py: Python<'_>) {
     py.detach(|| p100::log::flush(p100::log::WAIT));
     let unwritten = p100::log::unwritten();
     if unwritten > 0 {
-        eprintln!("p100: {unwritten} log records were not written: the interpreter is exiting");
+        let _ = writeln!(
+            std::io::stderr(),
+            "p100: {unwritten} log records were not written: the interpreter is exiting"
+        );
     }
     CLOSED_IN.store(std::process::id(), SeqCst);
     // A process that never made a call has no thread inside to wait for (and gets no runtime

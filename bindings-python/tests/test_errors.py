@@ -544,3 +544,27 @@ def test_errors_pickle_and_repr(client: p100.Client) -> None:
     # Constructible by users (e.g. in their own tests).
     mine = p100.RateLimitError("slow down", status=429, retryable=True)
     assert mine.kind == "rate_limited" and mine.code is None and mine.status == 429
+
+
+def test_a_panic_with_standard_error_closed_is_still_an_internal_error() -> None:
+    """The panic hook writes a line on standard error. With that closed (a daemon started with
+    `2>&-`), `eprintln!` panicked inside the hook, and a panic in a panic hook aborts the
+    process; the line is now left out and the call raises as usual."""
+    import subprocess
+    import sys
+
+    script = (
+        "import os\n"
+        "os.close(2)\n"
+        "import p100\n"
+        "from p100 import _native\n"
+        "try:\n"
+        "    _native._panic_for_tests(False)\n"
+        "except p100.P100Error as e:\n"
+        "    print('raised', e.kind)\n"
+    )
+    done = subprocess.run(
+        [sys.executable, "-c", script], capture_output=True, text=True, timeout=60
+    )
+    assert done.returncode == 0, (done.returncode, done.stdout)
+    assert done.stdout.strip() == "raised internal"

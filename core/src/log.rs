@@ -12,6 +12,8 @@
 //! from `P100_LOG=error|warn|info|debug` ([`LogLevel::from_env`]); unset means no records.
 
 use std::fmt;
+#[cfg(not(target_arch = "wasm32"))]
+use std::io::Write as _;
 use std::sync::Arc;
 use std::time::Duration;
 
@@ -310,7 +312,8 @@ pub struct StderrLogger;
 impl Logger for StderrLogger {
     fn log(&self, record: &LogRecord) {
         #[cfg(not(target_arch = "wasm32"))]
-        eprintln!(
+        let _ = writeln!(
+            std::io::stderr(),
             "{} {}",
             record.level().as_str().to_ascii_uppercase(),
             record

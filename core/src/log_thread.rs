@@ -21,6 +21,7 @@
 use std::cell::Cell;
 use std::collections::VecDeque;
 use std::future::Future;
+use std::io::Write as _;
 use std::sync::atomic::{AtomicU32, Ordering};
 use std::sync::{Arc, Condvar, Mutex, MutexGuard, TryLockError};
 use std::time::Duration;
@@ -226,7 +227,8 @@ fn write_queued() {
         let (next, dropped) = (q.records.pop_front(), std::mem::take(&mut q.dropped));
         drop(q);
         if dropped > 0 {
-            eprintln!(
+            let _ = writeln!(
+                std::io::stderr(),
                 "p100: {dropped} log records were left out: the logger did not keep up \
                  ({CAPACITY} records were waiting)"
             );

@@ -1,6 +1,7 @@
 //! The `/v1/` front door: faults, authentication, then one dispatch on the route found in the
 //! core's route table (`p100::routes::resolve`) — the sandbox serves exactly that table.
 
+use std::io::Write as _;
 use std::sync::Arc;
 use std::time::Instant;
 
@@ -193,7 +194,8 @@ pub async fn handle(State(app): State<Arc<App>>, req: Request) -> Response {
         resp.headers_mut().insert("x-request-id", v);
     }
     if app.settings.log {
-        eprintln!(
+        let _ = writeln!(
+            std::io::stderr(),
             "{method_text} {path} -> {} ({:.1} ms)",
             resp.status().as_u16(),
             started.elapsed().as_secs_f64() * 1000.0

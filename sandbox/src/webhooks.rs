@@ -2,6 +2,7 @@
 //! (× time scale) on a non-2xx reply or a failure, 5 attempts at most, in background tasks.
 
 use std::fmt;
+use std::io::Write as _;
 use std::sync::Arc;
 use std::time::Duration;
 
@@ -134,7 +135,8 @@ async fn deliver(
         };
         let ok = d.ok();
         if app.settings.log {
-            eprintln!(
+            let _ = writeln!(
+                std::io::stderr(),
                 "webhook {event} #{event_id} attempt {attempt} -> {}",
                 d.status_code
                     .map_or_else(|| "no reply".to_string(), |c| c.to_string())
