@@ -126,6 +126,9 @@ pub fn is_secret_key(key: &str) -> bool {
 /// Short names of secrets that only match as the whole key (`passport_no`, `id_no`, `csc`):
 /// `transferIdNo` or `invoiceDocNo` is an id.
 const SECRET_KEYS_WHOLE: &[&str] = &[
+    // A card's security block (`{"security": {"code": "123"}}`): the whole object.
+    "security",
+    "cardsecurity",
     "passportno",
     "documentno",
     "docno",
@@ -193,8 +196,9 @@ pub fn without_values(text: &str, values: &[String]) -> String {
 
 /// The other ways a server may write back a date it was sent as `YYYY-MM-DD` (a birth date):
 /// `15.05.1990`, `1990/05/15`, `15/05/1990`, `05/15/1990`, `19900515`, `1990.05.15`,
-/// `15-05-1990`, and Jackson's array `[1990,5,15]` (brackets included). None for any other
-/// value.
+/// `15-05-1990`, the same without leading zeros (`5.5.1990`, `1990-5-5`, `5/5/1990`), Jackson's
+/// array `[1990,5,15]` (brackets included), and its midnight UTC as Unix seconds and
+/// milliseconds (`642729600`, `642729600000`). None for any other value.
 fn date_forms(v: &str) -> Vec<String> {
     let (Some(y), Some(m), Some(d)) = (v.get(0..4), v.get(5..7), v.get(8..10)) else {
         return Vec::new();
@@ -203,7 +207,7 @@ fn date_forms(v: &str) -> Vec<String> {
         return Vec::new();
     }
     let (mu, du) = (m.trim_start_matches('0'), d.trim_start_matches('0'));
-    vec![
+    let mut forms = vec![
         format!("{d}.{m}.{y}"),
         format!("{y}/{m}/{d}"),
         format!("{d}/{m}/{y}"),
@@ -213,7 +217,26 @@ fn date_forms(v: &str) -> Vec<String> {
         format!("{d}-{m}-{y}"),
         format!("[{y},{mu},{du}]"),
         format!("[{y}, {mu}, {du}]"),
-    ]
+    ];
+    if (mu, du) != (m, d) {
+        forms.extend([
+            format!("{du}.{mu}.{y}"),
+            format!("{du}/{mu}/{y}"),
+            format!("{mu}/{du}/{y}"),
+            format!("{y}-{mu}-{du}"),
+            format!("{y}/{mu}/{du}"),
+            format!("{du}-{mu}-{y}"),
+        ]);
+    }
+    let midnight = chrono::NaiveDate::parse_from_str(v, "%Y-%m-%d")
+        .ok()
+        .and_then(|date| date.and_hms_opt(0, 0, 0))
+        .map(|t| t.and_utc().timestamp());
+    if let Some(seconds) = midnight {
+        forms.push(seconds.to_string());
+        forms.push((seconds * 1000).to_string());
+    }
+    forms
 }
 
 /// `YYYY-MM-DD`.
@@ -1304,14 +1327,20 @@ fn mask_card_numbers(text: &str) -> String {
                     j += 1;
                     digits += 1;
                 }
-                // Dots join groups of exactly 4 digits only: `0.000123456789012345` is an
-                // amount, `4111.1111.1111.1111` a card.
-                let four = |at: usize| {
-                    b.get(at..at + 4)
-                        .is_some_and(|g| g.iter().all(u8::is_ascii_digit))
-                        && !b.get(at + 4).is_some_and(u8::is_ascii_digit)
+                // Dots join the groups of a card's layout only, 4-4-4-4 or American Express's
+                // 4-6-5: `0.000123456789012345` is an amount, `4111.1111.1111.1111` and
+                // `3782.822463.10005` are cards.
+                let next_group = |at: usize| {
+                    b.get(at..)
+                        .unwrap_or_default()
+                        .iter()
+                        .take_while(|c| c.is_ascii_digit())
+                        .count()
                 };
-                let dotted = j - group == 4 && four(j + 1);
+                let dotted = matches!(
+                    (digits, j - group, next_group(j + 1)),
+                    (_, 4, 4) | (4, 4, 6) | (10, 6, 5)
+                );
                 // No card has more than 19 digits: the wide run stays short (linear time).
                 if wide && digits > 19 {
                     break;
@@ -1324,6 +1353,11 @@ fn mask_card_numbers(text: &str) -> String {
                     (Some(b'.'), _, _) if wide && dotted => 1,
                     (Some(0xC2), Some(0xA0), _) if wide => 2,
                     (Some(0xE2), Some(0x80), Some(0x87 | 0x89 | 0xAF)) if wide => 3,
+                    // The same in an HTML page: `4111&nbsp;1111&nbsp;…`.
+                    (Some(b'&'), _, _) if wide => match html_space_len(text, j) {
+                        0 => break,
+                        n => n,
+                    },
                     _ => break,
                 };
                 // A UUID after the separator is no group of this number (`HTTP 404 3512…-…`).
@@ -1376,14 +1410,21 @@ fn mask_card_numbers(text: &str) -> String {
         let card = !after_escape || luhn_card(slice(text, i..j));
         if digits >= 12 && !glued_after && card {
             let buf = out.get_or_insert_with(|| b.to_vec());
-            let mut seen = 0usize;
-            for c in buf.iter_mut().take(j).skip(i) {
-                if c.is_ascii_digit() {
+            let (mut seen, mut k) = (0usize, i);
+            while k < j {
+                // The digits of an HTML reference between groups (`&#160;`) are no card's.
+                let reference = html_space_len(text, k);
+                if reference > 0 {
+                    k += reference;
+                    continue;
+                }
+                if let Some(c) = buf.get_mut(k).filter(|c| c.is_ascii_digit()) {
                     seen += 1;
                     if seen + 4 <= digits {
                         *c = b'*';
                     }
                 }
+                k += 1;
             }
         }
         i = j.max(i + 1);
@@ -1393,6 +1434,18 @@ fn mask_card_numbers(text: &str) -> String {
         Some(buf) => String::from_utf8(buf).unwrap_or_else(|_| text.to_string()),
         None => text.to_string(),
     }
+}
+
+/// HTML character references of a no-break or thin space (`&nbsp;`, `&#160;`, `&#xa0;`,
+/// `&thinsp;`, `&#8201;`, `&#8239;`, any case): the length of the one at `at`, else 0.
+fn html_space_len(text: &str, at: usize) -> usize {
+    const REFS: &[&str] = &[
+        "&nbsp;", "&#160;", "&#xa0;", "&#x00a0;", "&thinsp;", "&#8201;", "&#x2009;", "&#8239;",
+        "&#x202f;", "&numsp;", "&#8199;", "&#x2007;",
+    ];
+    REFS.iter()
+        .find(|r| starts_with_ci(text, at, r))
+        .map_or(0, |r| r.len())
 }
 
 /// Is the text before `i` the start of an IBAN written in groups: two capital letters and two
@@ -1406,7 +1459,15 @@ fn iban_prefix_before(b: &[u8], i: usize) -> bool {
         // The other group spaces (`DE62\u{a0}3704 …`), as the card pass reads them.
         (_, Some([0xC2, 0xA0]), _) => 2,
         (_, _, Some([0xE2, 0x80, 0x87 | 0x89 | 0xAF])) => 3,
-        _ => return false,
+        // As an HTML reference (`DE62&nbsp;3704…`).
+        _ => match (1..=10).find(|n| {
+            i.checked_sub(*n)
+                .and_then(|k| std::str::from_utf8(b.get(k..i)?).ok())
+                .is_some_and(|t| html_space_len(t, 0) == t.len())
+        }) {
+            Some(n) => n,
+            None => return false,
+        },
     };
     let Some(start) = i.checked_sub(spaces + 4) else {
         return false;
@@ -1449,7 +1510,18 @@ fn uuid_end(b: &[u8], i: usize) -> Option<usize> {
 /// Is `digits` (digits, spaces, dashes) a card number by its shape: 13–19 digits whose Luhn
 /// check passes?
 fn luhn_card(digits: &str) -> bool {
-    let d: Vec<u32> = digits.chars().filter_map(|c| c.to_digit(10)).collect();
+    let mut d: Vec<u32> = Vec::with_capacity(digits.len());
+    let mut k = 0;
+    while let Some(c) = digits.get(k..).and_then(|rest| rest.chars().next()) {
+        // Skip HTML references between groups (`4111&#160;1111…`): their digits are no card's.
+        let reference = html_space_len(digits, k);
+        if reference > 0 {
+            k += reference;
+            continue;
+        }
+        d.extend(c.to_digit(10));
+        k += c.len_utf8();
+    }
     if !(13..=19).contains(&d.len()) {
         return false;
     }
@@ -1727,6 +1799,63 @@ mod tests {
             "list [2000,1990,5,15,7]",
         ] {
             assert_eq!(without_values(keep, &sent), keep);
+        }
+    }
+
+    #[test]
+    fn a_date_sent_without_leading_zeros_or_as_unix_time_is_masked() {
+        let sent = ["1990-05-05".to_string(), "1965-01-02".to_string()];
+        for text in [
+            "user born 5.5.1990 is too young",
+            "dob 5/5/1990",
+            "dob 1990-5-5",
+            r#"{"dob":641865600}"#,
+            r#"{"dob":641865600000}"#,
+            "dob=-157680000",
+            "dob 2.1.1965",
+        ] {
+            let out = without_values(text, &sent);
+            assert!(out.contains(REDACTED), "{text} -> {out}");
+            for digits in ["1990", "1965", "641865600", "157680000"] {
+                assert!(!out.contains(digits), "{text} -> {out}");
+            }
+        }
+        // Other dates and numbers that only contain one stay.
+        for keep in [
+            "created 15.5.1990",
+            "id 6418656000001",
+            "ref 1641865600",
+            "5.5.19901",
+        ] {
+            assert_eq!(without_values(keep, &sent), keep);
+        }
+    }
+
+    #[test]
+    fn a_cards_security_block_and_html_or_amex_grouped_numbers_are_masked() {
+        for (text, gone) in [
+            (r#"{"card":{"security":{"code":"987"}}}"#, "987"),
+            (r#"{"cardSecurity":{"value":"987"}}"#, "987"),
+            ("<td>4111&nbsp;1111&nbsp;1111&nbsp;1111</td>", "4111&"),
+            ("<td>4111&#160;1111&#xA0;1111&thinsp;1111</td>", "4111&"),
+            ("amex 3782.822463.10005 on file", "822463"),
+        ] {
+            let out = mask_secrets(text);
+            assert!(!out.contains(gone), "{text} -> {out}");
+        }
+        assert_eq!(
+            mask_secrets("amex 3782.822463.10005 on file"),
+            "amex ****.******.*0005 on file"
+        );
+        // An IBAN or an amount in an HTML page, a dotted version and a non-card dotted number
+        // stay.
+        for keep in [
+            "<td>DE89&nbsp;3704&nbsp;0044&nbsp;0532&nbsp;0130&nbsp;00</td>",
+            "<td>1&nbsp;234&nbsp;567,00 EUR</td>",
+            "v 1234.567890.12345",
+            r#"{"securityLevel":"high","status":"ok"}"#,
+        ] {
+            assert_eq!(mask_secrets(keep), keep);
         }
     }
 
