@@ -152,7 +152,17 @@ struct Receiver {
     token: String,
     forward_to: String,
     http: reqwest::Client,
-    lines: mpsc::UnboundedSender<()>,
+    /// One message per line printed: `Err` when stdout could not be written.
+    lines: mpsc::UnboundedSender<std::io::Result<()>>,
+}
+
+impl Receiver {
+    /// Prints one line on stdout and tells the session loop (which stops on a failed write).
+    fn line(&self, text: &str) {
+        let _ = self
+            .lines
+            .send(crate::write_out(format!("{text}\n").as_bytes()));
+    }
 }
 
 /// The most telling id of an event's payload.
@@ -195,8 +205,7 @@ async fn receive(State(rx): State<Arc<Receiver>>, headers: HeaderMap, body: Byte
             (event.name().to_string(), status, event_id(&v))
         }
         Err(e) => {
-            crate::out_line(&format!("{:<22} refused: {}", "?", e.message()));
-            let _ = rx.lines.send(());
+            rx.line(&format!("{:<22} refused: {}", "?", e.message()));
             return StatusCode::UNAUTHORIZED;
         }
     };
@@ -222,11 +231,10 @@ async fn receive(State(rx): State<Arc<Receiver>>, headers: HeaderMap, body: Byte
             502,
         ),
     };
-    crate::out_line(&format!(
+    rx.line(&format!(
         "{name:<22} {status:<12} {id:<38} -> {} {shown}",
         rx.forward_to
     ));
-    let _ = rx.lines.send(());
     StatusCode::from_u16(code).unwrap_or(StatusCode::BAD_GATEWAY)
 }
 
@@ -291,6 +299,7 @@ pub async fn listen(a: ListenArgs) -> p100::Result<ExitCode> {
         (_, n) = &mut stop => Some(n),
         () = std::future::ready(()) => None,
     };
+    let mut output_failed = None;
     if signal.is_none() {
         say!("p100 listen: ready (Ctrl-C stops)");
         let mut n = 0u64;
@@ -301,7 +310,17 @@ pub async fn listen(a: ListenArgs) -> p100::Result<ExitCode> {
                     break;
                 }
                 got = seen.recv() => {
-                    if got.is_none() { break; }
+                    match got {
+                        None => break,
+                        Some(Ok(())) => {}
+                        // A reader gone (`| head -3`) or a full disk ends the session with its
+                        // clean-up, not at once (the sandbox would go on delivering to a
+                        // closed port).
+                        Some(Err(e)) => {
+                            output_failed = Some(e);
+                            break;
+                        }
+                    }
                     n += 1;
                     if a.count.is_some_and(|c| n >= c) { break; }
                 }
@@ -311,6 +330,14 @@ pub async fn listen(a: ListenArgs) -> p100::Result<ExitCode> {
     // The sandbox stops delivering here once the listener is gone.
     let _ = control(&http, &base, "/_sandbox/webhooks", json!({ "url": null })).await;
     server.abort();
+    match output_failed {
+        Some(e) if e.kind() == std::io::ErrorKind::BrokenPipe => return Ok(ExitCode::SUCCESS),
+        Some(e) => {
+            say!("p100: error: the output could not be written on stdout: {e}");
+            return Ok(ExitCode::FAILURE);
+        }
+        None => {}
+    }
     // Stopped by a signal: 128 + its number, as the README's exit codes say.
     Ok(signal.map_or(ExitCode::SUCCESS, crate::interrupted_code))
 }

@@ -835,7 +835,13 @@ async fn call(m: &ArgMatches) -> p100::Result<ExitCode> {
     // What the call did is delivered, or said on stderr: never lost with a wrong exit status.
     let changes = !op.route.method.is_idempotent_read();
     let mut out = Output::default();
-    out.result(&result, opts.reveal, changes);
+    if result.is_null() {
+        // An operation without a result (`users delete`, `cards block`): nothing on stdout, so
+        // that `| jq` reads no `null`; done is said on stderr.
+        say!("p100: {}: done", op.route.name);
+    } else {
+        out.result(&result, opts.reveal, changes);
+    }
     if let Some(options) = wait_options {
         let id = ops::wait_id(op.group)
             .and_then(|k| result.get(k))
@@ -1036,8 +1042,7 @@ pub fn out_line(text: &str) {
 /// any other failure (a full disk) is said on stderr, exit status 1: a money call's result
 /// must not vanish with status 0.
 fn out_bytes(bytes: &[u8]) {
-    let mut stdout = std::io::stdout().lock();
-    match stdout.write_all(bytes).and_then(|()| stdout.flush()) {
+    match write_out(bytes) {
         Ok(()) => {}
         Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => std::process::exit(0),
         Err(e) => {
@@ -1045,6 +1050,13 @@ fn out_bytes(bytes: &[u8]) {
             std::process::exit(1);
         }
     }
+}
+
+/// Writes `bytes` on stdout and flushes; the error if it could not (`BrokenPipe`: the reader
+/// went away).
+pub fn write_out(bytes: &[u8]) -> std::io::Result<()> {
+    let mut stdout = std::io::stdout().lock();
+    stdout.write_all(bytes).and_then(|()| stdout.flush())
 }
 
 /// A delivery as text: an optional request line, headers, a blank line, the body.

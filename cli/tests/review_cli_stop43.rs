@@ -228,7 +228,8 @@ fn a_negative_time_scale_gets_the_sandboxs_own_message() {
         .output()
         .unwrap();
     let err = stderr(&o);
-    assert_eq!(o.status.code(), Some(1), "{err}");
+    // A refused setting is a usage error (stop 44; it was 1).
+    assert_eq!(o.status.code(), Some(2), "{err}");
     assert!(
         err.contains("scale must be a number from 0 to 1000"),
         "{err}"

@@ -52,7 +52,12 @@ pub async fn serve(args: ServeArgs) -> ExitCode {
         Ok(s) => s,
         Err(e) => {
             let _ = writeln!(std::io::stderr(), "p100-sandbox: {e}");
-            return ExitCode::FAILURE;
+            // A bad flag (`--api-key ""`) is a usage error, 2, as clap's own; a port that
+            // cannot be bound is 1.
+            return match e {
+                crate::StartError::Config(_) => ExitCode::from(2),
+                crate::StartError::Io(_) => ExitCode::FAILURE,
+            };
         }
     };
     // A closed stdout (`p100 sandbox | head -0`) does not stop the server (no panic).

@@ -1,0 +1,92 @@
+//! Leftovers of the outside review of `p100` (stop 43, note 28): each test shows one defect of
+//! the code before it.
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
+
+use std::io::{BufRead, BufReader, Read, Write};
+use std::process::Stdio;
+
+mod common;
+use common::{stderr, stdout, Sandbox, BIN};
+
+/// The sandbox's webhook target, as `GET /_sandbox/webhooks` says it.
+fn webhook_target(sb: &Sandbox) -> String {
+    let host = sb.url.trim_start_matches("http://");
+    let mut s = std::net::TcpStream::connect(host).unwrap();
+    let req =
+        format!("GET /_sandbox/webhooks HTTP/1.1\r\nhost: {host}\r\nconnection: close\r\n\r\n");
+    s.write_all(req.as_bytes()).unwrap();
+    let mut reply = String::new();
+    s.read_to_string(&mut reply).unwrap();
+    reply
+}
+
+/// `p100 listen | head -1`: once its reader has gone, `listen` stops the sandbox's deliveries
+/// before it exits. It exited at once (status 0) and the sandbox went on delivering every event
+/// to a closed port.
+#[test]
+fn listen_whose_reader_went_away_clears_the_webhook_target() {
+    let sb = Sandbox::start();
+    let mut child = sb
+        .cmd(&[
+            "listen",
+            "--forward-to",
+            "http://127.0.0.1:9/",
+            "--sandbox-url",
+            &sb.url,
+        ])
+        .stderr(Stdio::piped())
+        .stdout(Stdio::piped())
+        .spawn()
+        .unwrap();
+    let mut lines = BufReader::new(child.stderr.take().unwrap()).lines();
+    while let Some(Ok(line)) = lines.next() {
+        if line.contains("ready") {
+            break;
+        }
+    }
+    assert!(webhook_target(&sb).contains("\"url\":\"http://127.0.0.1:"));
+    // The reader goes away; the next event's line cannot be written.
+    drop(child.stdout.take());
+    let o = sb.p100(&["trigger", "user_status"]);
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    assert_eq!(child.wait().unwrap().code(), Some(0));
+    let target = webhook_target(&sb);
+    assert!(target.contains("\"url\":null"), "{target}");
+}
+
+/// An operation without a result prints nothing on stdout (it printed `null`, which `jq` and
+/// scripts read as a value) and says it is done on stderr.
+#[test]
+fn an_operation_without_a_result_prints_no_null() {
+    let sb = Sandbox::start();
+    sb.create_user("cli-unit-user");
+    let o = sb.p100(&[
+        "call",
+        "users",
+        "suspend",
+        "--external-user-id",
+        "cli-unit-user",
+    ]);
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    assert_eq!(stdout(&o), "");
+    assert!(
+        stderr(&o).contains("p100: users.suspend: done"),
+        "{}",
+        stderr(&o)
+    );
+    assert_eq!(sb.ops("users.suspend"), 1);
+}
+
+/// A sandbox setting refused by the sandbox (`--api-key ""`) is a usage error, status 2 as the
+/// README says for a refused flag or setting; it was 1, the status of a failed call.
+#[test]
+fn a_refused_sandbox_setting_is_a_usage_error() {
+    let o = std::process::Command::new(BIN)
+        .args(["sandbox", "--api-key", "", "--port", "0"])
+        .env_remove("P100_SANDBOX_API_KEY")
+        .output()
+        .unwrap();
+    let err = stderr(&o);
+    assert_eq!(o.status.code(), Some(2), "{err}");
+    assert!(err.contains("API key must not be empty"), "{err}");
+}
