@@ -300,18 +300,26 @@ PYEOF
 # Kotlin: uniffi's async glue polls the Rust future once even from a coroutine that is already
 # cancelled (`suspendCancellableCoroutine` runs its block first): a money call could leave after
 # its caller was cancelled (outside review, stop 43). Checked first, the future freed unpolled.
+# And a coroutine cancelled while the last poll finished the call lost that call's result (its
+# READY was dropped by the cancellation, then the future freed): the glue now asks the future,
+# and a finished call hands over its result or error, as Swift's glue does; one still running
+# is dropped as before (the core keeps it for takeCancelled() if its request had left).
 python3 - "$out/kotlin/io/p100/sdk/client/p100_mobile.kt" <<'PYEOF'
 import sys
 
 path = sys.argv[1]
 text = open(path, encoding="utf-8").read()
-head = """    errorHandler: UniffiRustCallStatusErrorHandler<E>
+
+def once(old, new):
+    global text
+    if text.count(old) != 1:
+        sys.exit(f"generate.sh: expected one {old.splitlines()[0]!r} in {path}")
+    text = text.replace(old, new)
+
+once("""    errorHandler: UniffiRustCallStatusErrorHandler<E>
 ): T {
     try {
-        do {"""
-if text.count(head) != 1:
-    sys.exit(f"generate.sh: expected one uniffiRustCallAsync body in {path}")
-text = text.replace(head, """    errorHandler: UniffiRustCallStatusErrorHandler<E>
+        do {""", """    errorHandler: UniffiRustCallStatusErrorHandler<E>
 ): T {
     // Cancelled before it started: never polled, so nothing is sent (generate.sh).
     if (kotlinx.coroutines.currentCoroutineContext()[Job]?.isActive == false) {
@@ -322,6 +330,37 @@ text = text.replace(head, """    errorHandler: UniffiRustCallStatusErrorHandler<
     }
     try {
         do {""")
+once("""            val pollResult = suspendCancellableCoroutine<Byte> { continuation ->
+                pollFunc(
+                    rustFuture,
+                    uniffiRustFutureContinuationCallbackImpl,
+                    uniffiContinuationHandleMap.insert(continuation)
+                )
+            }
+        } while (pollResult != UNIFFI_RUST_FUTURE_POLL_READY);""", """            val pollResult = try {
+                suspendCancellableCoroutine<Byte> { continuation ->
+                    pollFunc(
+                        rustFuture,
+                        uniffiRustFutureContinuationCallbackImpl,
+                        uniffiContinuationHandleMap.insert(continuation)
+                    )
+                }
+            } catch (cancelled: kotlinx.coroutines.CancellationException) {
+                // Cancelled: a call that had finished (its READY lost to the cancellation) hands
+                // over its result or error, as in Swift; one still running is dropped, and the
+                // core keeps it for takeCancelled() if its request had left (generate.sh).
+                val status = UniffiRustCallStatus()
+                val value = completeFunc(rustFuture, status)
+                if (status.code == UNIFFI_CALL_CANCELLED) throw cancelled
+                uniffiCheckCallStatus(errorHandler, status)
+                return liftFunc(value)
+            }
+        } while (pollResult != UNIFFI_RUST_FUTURE_POLL_READY);""")
+once("""internal const val UNIFFI_CALL_UNEXPECTED_ERROR = 2.toByte()
+""", """internal const val UNIFFI_CALL_UNEXPECTED_ERROR = 2.toByte()
+// What `rust_future_complete` says of a future that had not finished (generate.sh).
+internal const val UNIFFI_CALL_CANCELLED = 3.toByte()
+""")
 open(path, "w", encoding="utf-8").write(text)
 PYEOF
 

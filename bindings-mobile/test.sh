@@ -126,7 +126,9 @@ jar --update --file "$build/p100.jar" -C "$build/java-face/classes" io
   -d "$build/p100-testing.jar"
 # The tests include ReadmeSnippets.kt (the README's ```kotlin blocks, never called): kotlin-test
 # is on the class path for their assertEquals/assertFailsWith only, so not needed to run.
+# -Xfriend-paths: GlueTest.kt drives the generated glue's internal uniffiRustCallAsync.
 "$kotlinc" -Werror -jvm-target 17 -cp "$build/p100-testing.jar:$jna:$coroutines:$klib/kotlin-reflect.jar:$klib/kotlin-test.jar" \
+  -Xfriend-paths="$build/p100-testing.jar" \
   "$here/kotlin/src/test/kotlin" -d "$build/p100-tests.jar"
 "$kotlinc" -Werror -jvm-target 17 -cp "$build/p100.jar:$jna:$coroutines" \
   "$root/examples/kotlin" -d "$build/p100-examples.jar"

@@ -471,6 +471,8 @@ public interface FfiConverterRustBuffer<KotlinType>: FfiConverter<KotlinType, Ru
 internal const val UNIFFI_CALL_SUCCESS = 0.toByte()
 internal const val UNIFFI_CALL_ERROR = 1.toByte()
 internal const val UNIFFI_CALL_UNEXPECTED_ERROR = 2.toByte()
+// What `rust_future_complete` says of a future that had not finished (generate.sh).
+internal const val UNIFFI_CALL_CANCELLED = 3.toByte()
 
 @Structure.FieldOrder("code", "error_buf")
 internal open class UniffiRustCallStatus : Structure() {
@@ -1831,12 +1833,23 @@ internal suspend fun<T, F, E: kotlin.Exception> uniffiRustCallAsync(
     }
     try {
         do {
-            val pollResult = suspendCancellableCoroutine<Byte> { continuation ->
-                pollFunc(
-                    rustFuture,
-                    uniffiRustFutureContinuationCallbackImpl,
-                    uniffiContinuationHandleMap.insert(continuation)
-                )
+            val pollResult = try {
+                suspendCancellableCoroutine<Byte> { continuation ->
+                    pollFunc(
+                        rustFuture,
+                        uniffiRustFutureContinuationCallbackImpl,
+                        uniffiContinuationHandleMap.insert(continuation)
+                    )
+                }
+            } catch (cancelled: kotlinx.coroutines.CancellationException) {
+                // Cancelled: a call that had finished (its READY lost to the cancellation) hands
+                // over its result or error, as in Swift; one still running is dropped, and the
+                // core keeps it for takeCancelled() if its request had left (generate.sh).
+                val status = UniffiRustCallStatus()
+                val value = completeFunc(rustFuture, status)
+                if (status.code == UNIFFI_CALL_CANCELLED) throw cancelled
+                uniffiCheckCallStatus(errorHandler, status)
+                return liftFunc(value)
             }
         } while (pollResult != UNIFFI_RUST_FUTURE_POLL_READY);
 

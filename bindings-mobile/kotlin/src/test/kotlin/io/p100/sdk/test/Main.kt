@@ -117,7 +117,7 @@ internal fun assertTrue(
     if (!cond) throw AssertionError(msg())
 }
 
-private fun <T> assertEq(
+internal fun <T> assertEq(
     actual: T,
     expected: T,
     what: String,
@@ -1054,6 +1054,7 @@ private fun defineTests() {
         assertTrue(sdkVersion().isNotEmpty()) { "sdkVersion" }
     }
     defineReviewTests(::test)
+    defineGlueTests(::test)
 }
 
 fun main() {
