@@ -206,7 +206,12 @@ async fn receive(State(rx): State<Arc<Receiver>>, headers: HeaderMap, body: Byte
         }
         Err(e) => {
             rx.line(&format!("{:<22} refused: {}", "?", e.message()));
-            return StatusCode::UNAUTHORIZED;
+            // A wrong token is 401; a body that is not JSON (the token was right) is 400.
+            return if e.kind() == p100::ErrorKind::WebhookUnauthorized {
+                StatusCode::UNAUTHORIZED
+            } else {
+                StatusCode::BAD_REQUEST
+            };
         }
     };
     let answer = rx

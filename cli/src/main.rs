@@ -1084,7 +1084,8 @@ fn parse_delivery(text: &str) -> Delivery {
     let mut authorization = None;
     for line in head.lines() {
         if let Some((name, value)) = line.split_once(':') {
-            if name.trim().eq_ignore_ascii_case("authorization") {
+            // The first one counts, as Node's and Python's servers read a repeated header.
+            if name.trim().eq_ignore_ascii_case("authorization") && authorization.is_none() {
                 authorization = Some(value.trim().to_string());
             }
         }

@@ -90,3 +90,28 @@ fn a_refused_sandbox_setting_is_a_usage_error() {
     assert_eq!(o.status.code(), Some(2), "{err}");
     assert!(err.contains("API key must not be empty"), "{err}");
 }
+
+/// A delivery with two `Authorization` headers is judged by the first, as Node's and Python's
+/// servers read it (outside review of webhooks, stop 44: the last one counted, so a wrong token
+/// followed by the right one was accepted).
+#[test]
+fn webhooks_verify_reads_the_first_authorization_header() {
+    let sb = Sandbox::start();
+    let body = r#"{"externalUserId":"u-1","status":"ACTIVE"}"#;
+    let twice =
+        format!("POST /hook HTTP/1.1\nAuthorization: wrong\nAuthorization: tok-ok\n\n{body}");
+    let o = sb.p100_stdin(&["webhooks", "verify", "--token", "tok-ok"], Some(&twice));
+    assert_eq!(o.status.code(), Some(1), "{}", stdout(&o));
+    assert!(
+        stderr(&o).contains("webhook_unauthorized"),
+        "{}",
+        stderr(&o)
+    );
+    let right_first =
+        format!("POST /hook HTTP/1.1\nAuthorization: tok-ok\nAuthorization: wrong\n\n{body}");
+    let o = sb.p100_stdin(
+        &["webhooks", "verify", "--token", "tok-ok"],
+        Some(&right_first),
+    );
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+}

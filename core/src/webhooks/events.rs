@@ -619,16 +619,11 @@ macro_rules! webhook_event_enum {
             }
         }
 
-        /// Decodes the payload as `kind`; `None` when it does not fit.
-        fn decode(kind: Kind, payload: Value) -> Option<WebhookEvent> {
-            // Through text, not `from_value`: a number inside a `Value` reaches `Amount` as an
-            // f64 when its text looks like a float's, and an f64 cannot always say which text
-            // it was. From text, every amount is read exactly.
-            fn as_<T: DeserializeOwned>(v: Value) -> Option<T> {
-                serde_json::from_str(&v.to_string()).ok()
-            }
+        /// Decodes the payload as `kind` ([`lenient`]); `None` when it does not fit.
+        fn decode(kind: Kind, mut payload: Map<String, Value>) -> Option<WebhookEvent> {
+            one_name_per_field(kind, &mut payload);
             Some(match kind {
-                $( Kind::$variant => WebhookEvent::$variant(as_(payload)?), )+
+                $( Kind::$variant => WebhookEvent::$variant(lenient(payload)?), )+
             })
         }
     };
@@ -650,7 +645,7 @@ impl WebhookEvent {
 /// never contains the body, outcome `Rejected` like a delivery without the right token: the
 /// delivery is refused (answer 400), and no call of this SDK is in doubt (it was `Unknown`).
 pub fn parse_event(body: &str) -> crate::Result<WebhookEvent> {
-    let value: Value = serde_json::from_str(body).map_err(|e| {
+    let value: Value = serde_json::from_str(&without_lone_surrogates(body)).map_err(|e| {
         crate::Error::new(
             crate::ErrorKind::Decode,
             format!(
@@ -712,13 +707,165 @@ pub fn parse_event(body: &str) -> crate::Result<WebhookEvent> {
                 _ => None,
             }
         }
-        Some(kind) => Some(kind),
+        // A word of the type never turns a payload whose own fields name another event into
+        // that event (`transfer.completed` around a SEPA payout's `destinationIban`, a
+        // `wallet.deposit` around a crypto deposit): the event is unknown, its body kept
+        // (outside review, stop 44).
+        Some(kind) => match named_by_ids(&payload) {
+            Some(by_fields) if by_fields != kind => None,
+            _ => Some(kind),
+        },
         None => detect(&payload),
     };
     let Some(kind) = kind else {
         return Ok(unknown(event_type));
     };
-    Ok(decode(kind, Value::Object(payload)).unwrap_or_else(|| unknown(event_type)))
+    Ok(decode(kind, payload).unwrap_or_else(|| unknown(event_type)))
+}
+
+/// How many fields of one payload [`lenient`] may set aside.
+const MAX_SET_ASIDE: usize = 8;
+
+/// Decodes an event's payload, leniently: a field whose value does not fit its type is set
+/// aside (that field is then `None`) when it is optional and not money, so that one field in an
+/// undocumented shape (`createdAt` in epoch milliseconds, `type` as a number) does not turn a
+/// FAILED transfer into an unknown event (outside review, stop 44). An `error` given as text is
+/// read as its description. A money field (amount, fee, currency, price, rate…) that does not
+/// fit, like a missing or malformed id or status, leaves the event unknown: never a typed
+/// event with its money silently dropped.
+fn lenient<T: DeserializeOwned>(mut map: Map<String, Value>) -> Option<T> {
+    for _ in 0..=MAX_SET_ASIDE {
+        // Through text, not `from_value`: a number inside a `Value` reaches `Amount` as an f64
+        // when its text looks like a float's, and an f64 cannot always say which text it was.
+        // From text, every amount is read exactly.
+        let text = Value::Object(map.clone()).to_string();
+        let error = match serde_path_to_error::deserialize(&mut serde_json::Deserializer::from_str(
+            &text,
+        )) {
+            Ok(event) => return Some(event),
+            Err(e) => e,
+        };
+        let Some(serde_path_to_error::Segment::Map { key }) = error.path().iter().next() else {
+            return None;
+        };
+        let key = key.clone();
+        match map.get(&key) {
+            Some(Value::String(text)) if key == "error" => {
+                let description = Value::String(text.clone());
+                map.insert(key, serde_json::json!({ "description": description }));
+            }
+            Some(_) if !is_money_key(&key) => {
+                map.remove(&key);
+            }
+            _ => return None,
+        }
+    }
+    None
+}
+
+/// Does a payload key name money (`amount`, `totalAmountRequired`, `fee`, `currency`,
+/// `exchangeRate`…) or whose money it is (`sourceExternalUserId`: `None` there would read as
+/// the partner's own balance)?
+fn is_money_key(key: &str) -> bool {
+    let k = key.to_ascii_lowercase();
+    [
+        "amount", "fee", "currency", "price", "rate", "balance", "total", "value", "user",
+    ]
+    .iter()
+    .any(|m| k.contains(m))
+}
+
+/// The wire names each event accepts for one field, its own first and then its
+/// `#[serde(alias)]`es: a payload may carry two at once (`id` next to `exchangeId`, the L2
+/// `currency` next to the L3 `cryptocurrency`), which serde refuses as a duplicate field, and
+/// the event was unknown (outside review, stop 44). `aliases_are_all_listed` checks the count
+/// against the attributes of this file.
+fn field_names(kind: Kind) -> &'static [&'static [&'static str]] {
+    match kind {
+        Kind::Transfer | Kind::SepaTransfer => &[&["id", "transferId"]],
+        Kind::CryptoWithdrawal => &[
+            &["id", "withdrawalId"],
+            &["destination", "walletAddress"],
+            &["externalUserId", "sourceExternalUserId"],
+        ],
+        Kind::Exchange => &[
+            &["exchangeId", "id"],
+            &["externalUserId", "sourceExternalUserId"],
+        ],
+        Kind::SepaDeposit => &[
+            &["id", "sepaDepositId"],
+            &["title", "transferTitle", "reference"],
+        ],
+        Kind::OrderStatus => &[&["currency", "cryptocurrency"]],
+        Kind::CardTransaction => &[&["transactionId", "id"]],
+        Kind::Card3dsCode => &[&["code", "otp", "threeDsCode"]],
+        Kind::CardActivationCode => &[&["code", "activationCode"]],
+        Kind::WalletCreated => &[&["address", "wallet", "walletAddress"]],
+        _ => &[],
+    }
+}
+
+/// Keeps one name of each field of [`field_names`]: the first given with a value (not `null`);
+/// the others are removed.
+fn one_name_per_field(kind: Kind, payload: &mut Map<String, Value>) {
+    for names in field_names(kind) {
+        let kept = names
+            .iter()
+            .find(|n| payload.get(**n).is_some_and(|v| !v.is_null()));
+        if let Some(kept) = kept {
+            for other in names.iter().filter(|n| *n != kept) {
+                payload.remove(*other);
+            }
+        }
+    }
+}
+
+/// Valid JSON that serde_json refuses: a `\u` escape of half a surrogate pair (`"\ud83c"`,
+/// what `JSON.stringify` writes for a text cut inside an emoji) is replaced by `\ufffd`, the
+/// replacement character, as JavaScript's and Python's parsers read it (outside review, stop
+/// 44: such a delivery was refused, retried and lost). Any other text comes back as it is.
+fn without_lone_surrogates(body: &str) -> std::borrow::Cow<'_, str> {
+    if !body.contains("\\u") && !body.contains("\\U") {
+        return body.into();
+    }
+    let b = body.as_bytes();
+    let unit = |at: usize| -> Option<u32> {
+        if b.get(at) != Some(&b'\\') || !matches!(b.get(at + 1), Some(b'u' | b'U')) {
+            return None;
+        }
+        let hex = std::str::from_utf8(b.get(at + 2..at + 6)?).ok()?;
+        u32::from_str_radix(hex, 16).ok()
+    };
+    let mut out = String::with_capacity(body.len());
+    let (mut copied, mut i) = (0, 0);
+    while i < b.len() {
+        if b.get(i) != Some(&b'\\') {
+            i += 1;
+            continue;
+        }
+        let Some(u) = unit(i) else {
+            // Any other escape (`\\` included) is two bytes.
+            i += 2;
+            continue;
+        };
+        let paired = (0xD800..0xDC00).contains(&u)
+            && unit(i + 6).is_some_and(|low| (0xDC00..0xE000).contains(&low));
+        if paired {
+            i += 12;
+        } else if (0xD800..0xE000).contains(&u) {
+            out.push_str(body.get(copied..i).unwrap_or_default());
+            out.push_str("\\ufffd");
+            i += 6;
+            copied = i;
+        } else {
+            i += 6;
+        }
+    }
+    if copied == 0 {
+        return body.into();
+    }
+    out.push_str(body.get(copied..).unwrap_or_default());
+    out.into()
 }
 
 /// The first of `keys` holding a string.
@@ -836,6 +983,31 @@ fn words(event_type: &str) -> String {
 }
 
 /// Recognises a flat payload by the fields it carries (order documented in the module docs).
+/// The event a payload's own id fields name beyond doubt (`cryptoDepositId`, `destinationIban`,
+/// `withdrawalId`…), if any; thinner payloads (a user id and a status) name none. Checked
+/// against the event's type: where the two disagree, the event is unknown (in which direction
+/// the money moved cannot be told).
+fn named_by_ids(p: &Map<String, Value>) -> Option<Kind> {
+    const IDS: &[(&str, Kind)] = &[
+        ("cryptoDepositId", Kind::CryptoDeposit),
+        ("orderId", Kind::OrderStatus),
+        ("paymentLinkId", Kind::PaymentLink),
+        ("exchangeId", Kind::Exchange),
+        ("verificationStatus", Kind::KycVerification),
+        ("attemptStatus", Kind::KycVerification),
+        ("activationCode", Kind::CardActivationCode),
+        ("threeDsCode", Kind::Card3dsCode),
+        ("otp", Kind::Card3dsCode),
+        ("sepaDepositId", Kind::SepaDeposit),
+        ("senderIban", Kind::SepaDeposit),
+        ("destinationIban", Kind::SepaTransfer),
+        ("withdrawalId", Kind::CryptoWithdrawal),
+    ];
+    IDS.iter()
+        .find(|(k, _)| p.get(*k).is_some_and(|v| !v.is_null()))
+        .map(|(_, kind)| *kind)
+}
+
 fn detect(p: &Map<String, Value>) -> Option<Kind> {
     let has = |k: &str| p.get(k).is_some_and(|v| !v.is_null());
     let any = |ks: &[&str]| ks.iter().any(|k| has(k));
@@ -946,6 +1118,49 @@ fn detect(p: &Map<String, Value>) -> Option<Kind> {
 mod tests {
     use super::*;
     use rust_decimal::Decimal;
+
+    #[test]
+    fn aliases_are_all_listed() {
+        // Every serde alias of this file's models is in `field_names`, so a payload carrying it
+        // next to its field's own name is never refused as a duplicate field.
+        let source = include_str!("events.rs");
+        let models = source.split("#[cfg(test)]").next().unwrap_or_default();
+        let attributes = models.matches(concat!("alias = ", "\"")).count();
+        let kinds = [
+            Kind::Transfer,
+            Kind::SepaTransfer,
+            Kind::CryptoWithdrawal,
+            Kind::Exchange,
+            Kind::SepaDeposit,
+            Kind::OrderStatus,
+            Kind::CardTransaction,
+            Kind::Card3dsCode,
+            Kind::CardActivationCode,
+            Kind::WalletCreated,
+        ];
+        let listed: usize = kinds
+            .iter()
+            .flat_map(|k| field_names(*k).iter())
+            .map(|names| names.len() - 1)
+            .sum();
+        assert_eq!(listed, attributes);
+    }
+
+    #[test]
+    fn lone_surrogate_escapes_become_the_replacement_character() {
+        let cut =
+            r#"{"m":"Caf\u00e9 \ud83c","pair":"\ud83c\udf89","low":"\udc00x","esc":"\\ud83c"}"#;
+        let v: Value = serde_json::from_str(&without_lone_surrogates(cut)).unwrap();
+        assert_eq!(v["m"], "Caf\u{e9} \u{fffd}");
+        assert_eq!(v["pair"], "\u{1f389}");
+        assert_eq!(v["low"], "\u{fffd}x");
+        assert_eq!(v["esc"], "\\ud83c");
+        let clean = r#"{"a":"\u00e9"}"#;
+        assert!(matches!(
+            without_lone_surrogates(clean),
+            std::borrow::Cow::Borrowed(_)
+        ));
+    }
 
     fn parse(body: &str) -> WebhookEvent {
         parse_event(body).unwrap()

@@ -1,0 +1,84 @@
+//! Outside review of webhook parsing (stop 44): each test states the expected behaviour; the
+//! first four failed on the code reviewed.
+use p100::webhooks::{parse_event, WebhookEvent};
+
+/// A payload carrying a field and its accepted alias at once (`id` + `exchangeId`, the L2/L3
+/// `cryptocurrency` + `currency`) must still decode as its event.
+#[test]
+fn alias_and_field_together_keep_the_event() {
+    for (body, name) in [
+        (
+            r#"{"id":"e1","exchangeId":"e1","status":"COMPLETED","amount":"100.00"}"#,
+            "exchange",
+        ),
+        (
+            r#"{"orderId":"o1","status":"COMPLETED","currency":"usdc","cryptocurrency":"usdc"}"#,
+            "order_status",
+        ),
+        (
+            r#"{"id":"w1","withdrawalId":"w1","amount":"0.05","destination":"0xabc","status":"SUCCESSFUL"}"#,
+            "crypto_withdrawal",
+        ),
+        (
+            r#"{"sepaDepositId":"d1","amount":"250.00","title":"REF","reference":"REF","senderIban":"LT1"}"#,
+            "sepa_deposit",
+        ),
+    ] {
+        assert_eq!(parse_event(body).unwrap().name(), name, "{body}");
+    }
+}
+
+/// Valid JSON (RFC 8259 grammar) must never be an error: a lone surrogate escape is what
+/// JSON.stringify writes for a string cut in the middle of an emoji.
+#[test]
+fn lone_surrogate_escape_is_not_an_error() {
+    let body = r#"{"cardId":"c1","transactionId":"x1","amount":"23.40","merchantName":"Caf\u00e9 \ud83c"}"#;
+    assert!(parse_event(body).is_ok(), "{:?}", parse_event(body).err());
+}
+
+/// A loose word of the envelope type must not turn a payload whose own fields name another
+/// event into that event.
+#[test]
+fn envelope_word_does_not_override_the_fields() {
+    let sepa = r#"{"event_type":"transfer.completed","data":{"id":"s1","type":"external","amount":"3.8","transferTitle":"Invoice","destinationIban":"PL49109024028743516259813188","currency":"eur","status":"SUCCESSFUL"}}"#;
+    let e = parse_event(sepa).unwrap();
+    assert!(
+        !matches!(e, WebhookEvent::Transfer(_)),
+        "SEPA payout read as internal transfer: {e:?}"
+    );
+    let dep = r#"{"event_type":"wallet.deposit","data":{"cryptoDepositId":"d1","walletAddress":"0xabc","amount":"0.25","currency":"eth","status":"SUCCESSFUL"}}"#;
+    let e = parse_event(dep).unwrap();
+    assert!(
+        !matches!(e, WebhookEvent::WalletCreated(_)),
+        "crypto deposit read as wallet created: {e:?}"
+    );
+}
+
+/// A FAILED transfer whose `error` is plain text must stay a typed FAILED transfer.
+#[test]
+fn failed_transfer_with_text_error_stays_typed() {
+    let body = r#"{"id":"s1","type":"external","amount":"3.8","destinationIban":"PL1","currency":"eur","status":"FAILED","error":"Insufficient funds"}"#;
+    assert_eq!(parse_event(body).unwrap().name(), "sepa_transfer");
+}
+
+/// One optional field in a shape no doc gives is set aside, the event stays typed; money and
+/// the user it belongs to never are (the event is then unknown, its body kept).
+#[test]
+fn an_odd_optional_field_is_set_aside_but_never_money() {
+    let created = r#"{"id":"s1","type":"external","amount":"3.8","destinationIban":"PL1","currency":"eur","status":"FAILED","createdAt":1718031234000,"error":"Insufficient funds"}"#;
+    let WebhookEvent::SepaTransfer(e) = parse_event(created).unwrap() else {
+        panic!("not typed: {created}")
+    };
+    assert_eq!(e.created_at, None);
+    assert_eq!(
+        e.error.and_then(|x| x.description).as_deref(),
+        Some("Insufficient funds")
+    );
+    assert_eq!(e.amount.map(|a| a.to_string()).as_deref(), Some("3.8"));
+    for money in [
+        r#"{"id":"s1","destinationIban":"PL1","amount":{"value":"3.8"},"currency":"eur","status":"SUCCESSFUL"}"#,
+        r#"{"id":"t1","sourceExternalUserId":7,"amount":"1.00","currency":"eur","status":"COMPLETED"}"#,
+    ] {
+        assert!(parse_event(money).unwrap().is_unknown(), "{money}");
+    }
+}
