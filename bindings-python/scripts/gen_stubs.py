@@ -350,7 +350,7 @@ HEADER = '''\
 
 from collections.abc import Mapping, Sequence
 from decimal import Decimal
-from typing import Any, final, overload
+from typing import Any, ClassVar, Literal, final, overload
 
 from typing_extensions import Self
 
@@ -423,7 +423,7 @@ class Client(_Client):
     def take_cancelled(self) -> list[P100Error]:
         """Calls that change something cancelled while out or just finished (reconcile them)."""
     def __enter__(self) -> Self: ...
-    def __exit__(self, *exc: object) -> bool: ...
+    def __exit__(self, *exc: object) -> Literal[False]: ...
 {sync_groups}
 
 @final
@@ -469,7 +469,7 @@ class AsyncClient(_Client):
     async def aclose(self) -> None:
         """Awaitable form of ``close()``."""
     async def __aenter__(self) -> Self: ...
-    async def __aexit__(self, *exc: object) -> bool: ...
+    async def __aexit__(self, *exc: object) -> Literal[False]: ...
 {async_groups}
 
 @final
@@ -667,7 +667,7 @@ class Sandbox:
     def close(self) -> None:
         """Stops the sandbox and frees its port."""
     def __enter__(self) -> Self: ...
-    def __exit__(self, *exc: object) -> bool: ...
+    def __exit__(self, *exc: object) -> Literal[False]: ...
 
 def webhook_verify(authorization: str | bytes | None, token: str) -> None: ...
 def webhook_parse(body: str | bytes) -> tuple[str, WebhookEvent]: ...
@@ -766,6 +766,8 @@ def model_stub(types: Types, model: Model) -> str:
     out += '        """The wire JSON (camelCase names, amounts as strings)."""\n'
     out += "    def __copy__(self) -> Self: ...\n"
     out += "    def __deepcopy__(self, memo: Any, /) -> Self: ...\n"
+    # Compared by value and mutable (`with_*` aside): no hash, as at run time.
+    out += "    __hash__: ClassVar[None]  # type: ignore[assignment]\n"
     return out
 
 

@@ -155,6 +155,24 @@ fn seconds(value: Option<&Bound<'_, PyAny>>, name: &str, given: Given) -> PyResu
     v.extract::<f64>().map(Some).map_err(|_| not_seconds())
 }
 
+/// `headers=` of `with_options`: a dict of text names to text values; anything else is a
+/// `ValidationError` naming `headers` (a bare `TypeError` before: outside review, stop 44).
+fn header_map(headers: Option<&Bound<'_, PyAny>>) -> PyResult<Vec<(String, String)>> {
+    let Some(h) = headers.filter(|h| !h.is_none()) else {
+        return Ok(Vec::new());
+    };
+    let refuse = || Given::PerCall.refuse(h.py(), "headers", "must be a dict of str to str");
+    let dict = h.cast::<pyo3::types::PyDict>().map_err(|_| refuse())?;
+    dict.iter()
+        .map(|(k, v)| {
+            Ok((
+                k.extract().map_err(|_| refuse())?,
+                v.extract().map_err(|_| refuse())?,
+            ))
+        })
+        .collect()
+}
+
 /// `with_options(timeout=, max_retries=, headers=)`: the core's per-call settings; a bad one is
 /// a `ValidationError` naming it, as in every language (the core's `request_options`).
 fn with_options(py: Python<'_>, shared: &Shared, settings: Settings) -> PyResult<Arc<Shared>> {
@@ -289,9 +307,9 @@ macro_rules! client_class {
                 py: Python<'_>,
                 timeout: Option<&Bound<'_, PyAny>>,
                 max_retries: Option<&Bound<'_, PyAny>>,
-                headers: Option<std::collections::BTreeMap<String, String>>,
+                headers: Option<&Bound<'_, PyAny>>,
             ) -> PyResult<Self> {
-                let headers = headers.unwrap_or_default().into_iter().collect();
+                let headers = header_map(headers)?;
                 let timeout = seconds(timeout, "timeout", Given::PerCall)?;
                 let max_retries = saturating_int(max_retries, "max_retries", Given::PerCall)?;
                 let settings = Settings { timeout, max_retries, headers, ..Settings::default() };

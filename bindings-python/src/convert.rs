@@ -307,6 +307,18 @@ pub fn read_fields<'py>(
 /// text (which the core refuses naming the id); anything but a `str`, or a `str` holding a lone
 /// surrogate, is a `ValidationError` naming it, as in every language (it was a `TypeError` or a
 /// `UnicodeEncodeError`: no `P100Error`, no outcome).
+/// A number of seconds as the core's wait settings take it: `None` when not given; anything
+/// that is not a number (`"5"`, `True`) as NaN, which the core refuses as a `ValidationError`
+/// naming the option, with the outcome of a wait (a bare `TypeError` before: outside review,
+/// stop 44).
+pub fn seconds_or_nan(value: Option<&Bound<'_, PyAny>>) -> Option<f64> {
+    let v = value.filter(|v| !v.is_none())?;
+    if v.is_instance_of::<pyo3::types::PyBool>() {
+        return Some(f64::NAN);
+    }
+    Some(v.extract::<f64>().unwrap_or(f64::NAN))
+}
+
 pub fn id(py: Python<'_>, value: Option<&Bound<'_, PyAny>>, field: &str) -> PyResult<String> {
     let Some(value) = value.filter(|v| !v.is_none()) else {
         return Ok(String::new());

@@ -155,12 +155,16 @@ macro_rules! py_groups {
                     &self,
                     py: Python<'_>,
                     $wid: Option<&Bound<'_, PyAny>>,
-                    timeout: Option<f64>,
-                    interval: Option<f64>,
-                    max_interval: Option<f64>,
+                    timeout: Option<&Bound<'_, PyAny>>,
+                    interval: Option<&Bound<'_, PyAny>>,
+                    max_interval: Option<&Bound<'_, PyAny>>,
                 ) -> PyResult<Py<PyAny>> {
                     let $wid = convert::id(py, $wid, $widw)?;
-                    let settings = WaitSettings { timeout, interval, max_interval };
+                    let settings = WaitSettings {
+                        timeout: convert::seconds_or_nan(timeout),
+                        interval: convert::seconds_or_nan(interval),
+                        max_interval: convert::seconds_or_nan(max_interval),
+                    };
                     let options = settings.options_for(Unit::Seconds, &$wid).map_err(|e| to_pyerr(py, &e))?;
                     let c = self.core.client(py)?;
                     $run(py, pending(async move { c.$group().wait_for(&$wid, options).await }), concat!(stringify!($group), ".wait_for"))

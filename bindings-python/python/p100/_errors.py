@@ -117,6 +117,13 @@ class Reconciliation:
     def _values(self) -> tuple[str, str | None, str | None, str | None]:
         return (self.result, self.id, self.status, self.reason)
 
+    def __reduce__(
+        self,
+    ) -> tuple[type[Reconciliation], tuple[str, str | None, str | None, str | None]]:
+        # Rebuilt through __init__: copy, deepcopy and pickle (a Celery task, a cache) work
+        # although the fields cannot be assigned.
+        return (Reconciliation, self._values())
+
     def __eq__(self, other: object) -> bool:
         if other.__class__ is not self.__class__:
             return NotImplemented

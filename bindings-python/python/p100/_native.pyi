@@ -3,7 +3,7 @@
 
 from collections.abc import Mapping, Sequence
 from decimal import Decimal
-from typing import Any, final, overload
+from typing import Any, ClassVar, Literal, final, overload
 
 from typing_extensions import Self
 
@@ -188,7 +188,7 @@ class Client(_Client):
     def take_cancelled(self) -> list[P100Error]:
         """Calls that change something cancelled while out or just finished (reconcile them)."""
     def __enter__(self) -> Self: ...
-    def __exit__(self, *exc: object) -> bool: ...
+    def __exit__(self, *exc: object) -> Literal[False]: ...
     @property
     def partner(self) -> Partner: ...
     @property
@@ -254,7 +254,7 @@ class AsyncClient(_Client):
     async def aclose(self) -> None:
         """Awaitable form of ``close()``."""
     async def __aenter__(self) -> Self: ...
-    async def __aexit__(self, *exc: object) -> bool: ...
+    async def __aexit__(self, *exc: object) -> Literal[False]: ...
     @property
     def partner(self) -> AsyncPartner: ...
     @property
@@ -472,7 +472,7 @@ class Sandbox:
     def close(self) -> None:
         """Stops the sandbox and frees its port."""
     def __enter__(self) -> Self: ...
-    def __exit__(self, *exc: object) -> bool: ...
+    def __exit__(self, *exc: object) -> Literal[False]: ...
 
 def webhook_verify(authorization: str | bytes | None, token: str) -> None: ...
 def webhook_parse(body: str | bytes) -> tuple[str, WebhookEvent]: ...
@@ -1914,6 +1914,7 @@ class FiatBalance:
         """The wire JSON (camelCase names, amounts as strings)."""
     def __copy__(self) -> Self: ...
     def __deepcopy__(self, memo: Any, /) -> Self: ...
+    __hash__: ClassVar[None]  # type: ignore[assignment]
 
 @final
 class CryptoBalance:
@@ -1962,6 +1963,7 @@ class CryptoBalance:
         """The wire JSON (camelCase names, amounts as strings)."""
     def __copy__(self) -> Self: ...
     def __deepcopy__(self, memo: Any, /) -> Self: ...
+    __hash__: ClassVar[None]  # type: ignore[assignment]
 
 @final
 class NetworkConfig:
@@ -2002,6 +2004,7 @@ class NetworkConfig:
         """The wire JSON (camelCase names, amounts as strings)."""
     def __copy__(self) -> Self: ...
     def __deepcopy__(self, memo: Any, /) -> Self: ...
+    __hash__: ClassVar[None]  # type: ignore[assignment]
 
 @final
 class WithdrawalLimits:
@@ -2034,6 +2037,7 @@ class WithdrawalLimits:
         """The wire JSON (camelCase names, amounts as strings)."""
     def __copy__(self) -> Self: ...
     def __deepcopy__(self, memo: Any, /) -> Self: ...
+    __hash__: ClassVar[None]  # type: ignore[assignment]
 
 @final
 class DepositLimits:
@@ -2062,6 +2066,7 @@ class DepositLimits:
         """The wire JSON (camelCase names, amounts as strings)."""
     def __copy__(self) -> Self: ...
     def __deepcopy__(self, memo: Any, /) -> Self: ...
+    __hash__: ClassVar[None]  # type: ignore[assignment]
 
 @final
 class TransactionHistoryQuery:
@@ -2094,6 +2099,7 @@ class TransactionHistoryQuery:
         """The wire JSON (camelCase names, amounts as strings)."""
     def __copy__(self) -> Self: ...
     def __deepcopy__(self, memo: Any, /) -> Self: ...
+    __hash__: ClassVar[None]  # type: ignore[assignment]
 
 @final
 class Transaction:
@@ -2154,6 +2160,7 @@ class Transaction:
         """The wire JSON (camelCase names, amounts as strings)."""
     def __copy__(self) -> Self: ...
     def __deepcopy__(self, memo: Any, /) -> Self: ...
+    __hash__: ClassVar[None]  # type: ignore[assignment]
 
 @final
 class CreateCardRequest:
@@ -2190,6 +2197,7 @@ class CreateCardRequest:
         """The wire JSON (camelCase names, amounts as strings)."""
     def __copy__(self) -> Self: ...
     def __deepcopy__(self, memo: Any, /) -> Self: ...
+    __hash__: ClassVar[None]  # type: ignore[assignment]
 
 @final
 class CardCreated:
@@ -2230,6 +2238,7 @@ class CardCreated:
         """The wire JSON (camelCase names, amounts as strings)."""
     def __copy__(self) -> Self: ...
     def __deepcopy__(self, memo: Any, /) -> Self: ...
+    __hash__: ClassVar[None]  # type: ignore[assignment]
 
 @final
 class CardSummary:
@@ -2270,6 +2279,7 @@ class CardSummary:
         """The wire JSON (camelCase names, amounts as strings)."""
     def __copy__(self) -> Self: ...
     def __deepcopy__(self, memo: Any, /) -> Self: ...
+    __hash__: ClassVar[None]  # type: ignore[assignment]
 
 @final
 class CardList:
@@ -2298,6 +2308,7 @@ class CardList:
         """The wire JSON (camelCase names, amounts as strings)."""
     def __copy__(self) -> Self: ...
     def __deepcopy__(self, memo: Any, /) -> Self: ...
+    __hash__: ClassVar[None]  # type: ignore[assignment]
 
 @final
 class CardTransactions:
@@ -2326,6 +2337,7 @@ class CardTransactions:
         """The wire JSON (camelCase names, amounts as strings)."""
     def __copy__(self) -> Self: ...
     def __deepcopy__(self, memo: Any, /) -> Self: ...
+    __hash__: ClassVar[None]  # type: ignore[assignment]
 
 @final
 class CardDetails:
@@ -2374,6 +2386,7 @@ class CardDetails:
         """The wire JSON (camelCase names, amounts as strings)."""
     def __copy__(self) -> Self: ...
     def __deepcopy__(self, memo: Any, /) -> Self: ...
+    __hash__: ClassVar[None]  # type: ignore[assignment]
 
 @final
 class CardRef:
@@ -2406,6 +2419,7 @@ class CardRef:
         """The wire JSON (camelCase names, amounts as strings)."""
     def __copy__(self) -> Self: ...
     def __deepcopy__(self, memo: Any, /) -> Self: ...
+    __hash__: ClassVar[None]  # type: ignore[assignment]
 
 @final
 class UpdatePinRequest:
@@ -2442,6 +2456,7 @@ class UpdatePinRequest:
         """The wire JSON (camelCase names, amounts as strings)."""
     def __copy__(self) -> Self: ...
     def __deepcopy__(self, memo: Any, /) -> Self: ...
+    __hash__: ClassVar[None]  # type: ignore[assignment]
 
 @final
 class CardLimits:
@@ -2490,6 +2505,7 @@ class CardLimits:
         """The wire JSON (camelCase names, amounts as strings)."""
     def __copy__(self) -> Self: ...
     def __deepcopy__(self, memo: Any, /) -> Self: ...
+    __hash__: ClassVar[None]  # type: ignore[assignment]
 
 @final
 class UpdateCardLimitsRequest:
@@ -2546,6 +2562,7 @@ class UpdateCardLimitsRequest:
         """The wire JSON (camelCase names, amounts as strings)."""
     def __copy__(self) -> Self: ...
     def __deepcopy__(self, memo: Any, /) -> Self: ...
+    __hash__: ClassVar[None]  # type: ignore[assignment]
 
 @final
 class ErrorInfo:
@@ -2590,6 +2607,7 @@ class ErrorInfo:
         """The wire JSON (camelCase names, amounts as strings)."""
     def __copy__(self) -> Self: ...
     def __deepcopy__(self, memo: Any, /) -> Self: ...
+    __hash__: ClassVar[None]  # type: ignore[assignment]
 
 @final
 class NetworkFeeQuery:
@@ -2622,6 +2640,7 @@ class NetworkFeeQuery:
         """The wire JSON (camelCase names, amounts as strings)."""
     def __copy__(self) -> Self: ...
     def __deepcopy__(self, memo: Any, /) -> Self: ...
+    __hash__: ClassVar[None]  # type: ignore[assignment]
 
 @final
 class NetworkFee:
@@ -2650,6 +2669,7 @@ class NetworkFee:
         """The wire JSON (camelCase names, amounts as strings)."""
     def __copy__(self) -> Self: ...
     def __deepcopy__(self, memo: Any, /) -> Self: ...
+    __hash__: ClassVar[None]  # type: ignore[assignment]
 
 @final
 class PartnerCryptoWithdrawalRequest:
@@ -2706,6 +2726,7 @@ class PartnerCryptoWithdrawalRequest:
         """The wire JSON (camelCase names, amounts as strings)."""
     def __copy__(self) -> Self: ...
     def __deepcopy__(self, memo: Any, /) -> Self: ...
+    __hash__: ClassVar[None]  # type: ignore[assignment]
 
 @final
 class UserCryptoWithdrawalRequest:
@@ -2766,6 +2787,7 @@ class UserCryptoWithdrawalRequest:
         """The wire JSON (camelCase names, amounts as strings)."""
     def __copy__(self) -> Self: ...
     def __deepcopy__(self, memo: Any, /) -> Self: ...
+    __hash__: ClassVar[None]  # type: ignore[assignment]
 
 @final
 class WithdrawalCreated:
@@ -2794,6 +2816,7 @@ class WithdrawalCreated:
         """The wire JSON (camelCase names, amounts as strings)."""
     def __copy__(self) -> Self: ...
     def __deepcopy__(self, memo: Any, /) -> Self: ...
+    __hash__: ClassVar[None]  # type: ignore[assignment]
 
 @final
 class CryptoWithdrawalDetails:
@@ -2858,6 +2881,7 @@ class CryptoWithdrawalDetails:
         """The wire JSON (camelCase names, amounts as strings)."""
     def __copy__(self) -> Self: ...
     def __deepcopy__(self, memo: Any, /) -> Self: ...
+    __hash__: ClassVar[None]  # type: ignore[assignment]
 
 @final
 class TravelRuleUpdateRequest:
@@ -2914,6 +2938,7 @@ class TravelRuleUpdateRequest:
         """The wire JSON (camelCase names, amounts as strings)."""
     def __copy__(self) -> Self: ...
     def __deepcopy__(self, memo: Any, /) -> Self: ...
+    __hash__: ClassVar[None]  # type: ignore[assignment]
 
 @final
 class ExchangeLock:
@@ -2958,6 +2983,7 @@ class ExchangeLock:
         """The wire JSON (camelCase names, amounts as strings)."""
     def __copy__(self) -> Self: ...
     def __deepcopy__(self, memo: Any, /) -> Self: ...
+    __hash__: ClassVar[None]  # type: ignore[assignment]
 
 @final
 class ExchangeLockQuery:
@@ -2994,6 +3020,7 @@ class ExchangeLockQuery:
         """The wire JSON (camelCase names, amounts as strings)."""
     def __copy__(self) -> Self: ...
     def __deepcopy__(self, memo: Any, /) -> Self: ...
+    __hash__: ClassVar[None]  # type: ignore[assignment]
 
 @final
 class PartnerExchangeRequest:
@@ -3034,6 +3061,7 @@ class PartnerExchangeRequest:
         """The wire JSON (camelCase names, amounts as strings)."""
     def __copy__(self) -> Self: ...
     def __deepcopy__(self, memo: Any, /) -> Self: ...
+    __hash__: ClassVar[None]  # type: ignore[assignment]
 
 @final
 class UserExchangeRequest:
@@ -3078,6 +3106,7 @@ class UserExchangeRequest:
         """The wire JSON (camelCase names, amounts as strings)."""
     def __copy__(self) -> Self: ...
     def __deepcopy__(self, memo: Any, /) -> Self: ...
+    __hash__: ClassVar[None]  # type: ignore[assignment]
 
 @final
 class ExchangeCreated:
@@ -3106,6 +3135,7 @@ class ExchangeCreated:
         """The wire JSON (camelCase names, amounts as strings)."""
     def __copy__(self) -> Self: ...
     def __deepcopy__(self, memo: Any, /) -> Self: ...
+    __hash__: ClassVar[None]  # type: ignore[assignment]
 
 @final
 class ExchangeDetails:
@@ -3170,6 +3200,7 @@ class ExchangeDetails:
         """The wire JSON (camelCase names, amounts as strings)."""
     def __copy__(self) -> Self: ...
     def __deepcopy__(self, memo: Any, /) -> Self: ...
+    __hash__: ClassVar[None]  # type: ignore[assignment]
 
 @final
 class KycFilesRequest:
@@ -3205,6 +3236,7 @@ class KycFilesRequest:
         """The wire JSON (camelCase names, amounts as strings)."""
     def __copy__(self) -> Self: ...
     def __deepcopy__(self, memo: Any, /) -> Self: ...
+    __hash__: ClassVar[None]  # type: ignore[assignment]
 
 @final
 class PoaFilesRequest:
@@ -3236,6 +3268,7 @@ class PoaFilesRequest:
         """The wire JSON (camelCase names, amounts as strings)."""
     def __copy__(self) -> Self: ...
     def __deepcopy__(self, memo: Any, /) -> Self: ...
+    __hash__: ClassVar[None]  # type: ignore[assignment]
 
 @final
 class UserVerificationRequest:
@@ -3284,6 +3317,7 @@ class UserVerificationRequest:
         """The wire JSON (camelCase names, amounts as strings)."""
     def __copy__(self) -> Self: ...
     def __deepcopy__(self, memo: Any, /) -> Self: ...
+    __hash__: ClassVar[None]  # type: ignore[assignment]
 
 @final
 class CreateKycVerificationRequest:
@@ -3340,6 +3374,7 @@ class CreateKycVerificationRequest:
         """The wire JSON (camelCase names, amounts as strings)."""
     def __copy__(self) -> Self: ...
     def __deepcopy__(self, memo: Any, /) -> Self: ...
+    __hash__: ClassVar[None]  # type: ignore[assignment]
 
 @final
 class KycVerification:
@@ -3376,6 +3411,7 @@ class KycVerification:
         """The wire JSON (camelCase names, amounts as strings)."""
     def __copy__(self) -> Self: ...
     def __deepcopy__(self, memo: Any, /) -> Self: ...
+    __hash__: ClassVar[None]  # type: ignore[assignment]
 
 @final
 class KycStatus:
@@ -3416,6 +3452,7 @@ class KycStatus:
         """The wire JSON (camelCase names, amounts as strings)."""
     def __copy__(self) -> Self: ...
     def __deepcopy__(self, memo: Any, /) -> Self: ...
+    __hash__: ClassVar[None]  # type: ignore[assignment]
 
 @final
 class VerificationPage:
@@ -3448,6 +3485,7 @@ class VerificationPage:
         """The wire JSON (camelCase names, amounts as strings)."""
     def __copy__(self) -> Self: ...
     def __deepcopy__(self, memo: Any, /) -> Self: ...
+    __hash__: ClassVar[None]  # type: ignore[assignment]
 
 @final
 class OrderLockRequest:
@@ -3484,6 +3522,7 @@ class OrderLockRequest:
         """The wire JSON (camelCase names, amounts as strings)."""
     def __copy__(self) -> Self: ...
     def __deepcopy__(self, memo: Any, /) -> Self: ...
+    __hash__: ClassVar[None]  # type: ignore[assignment]
 
 @final
 class OrderLock:
@@ -3536,6 +3575,7 @@ class OrderLock:
         """The wire JSON (camelCase names, amounts as strings)."""
     def __copy__(self) -> Self: ...
     def __deepcopy__(self, memo: Any, /) -> Self: ...
+    __hash__: ClassVar[None]  # type: ignore[assignment]
 
 @final
 class CreateOrderRequest:
@@ -3564,6 +3604,7 @@ class CreateOrderRequest:
         """The wire JSON (camelCase names, amounts as strings)."""
     def __copy__(self) -> Self: ...
     def __deepcopy__(self, memo: Any, /) -> Self: ...
+    __hash__: ClassVar[None]  # type: ignore[assignment]
 
 @final
 class OrderCreated:
@@ -3592,6 +3633,7 @@ class OrderCreated:
         """The wire JSON (camelCase names, amounts as strings)."""
     def __copy__(self) -> Self: ...
     def __deepcopy__(self, memo: Any, /) -> Self: ...
+    __hash__: ClassVar[None]  # type: ignore[assignment]
 
 @final
 class OrderDetails:
@@ -3668,6 +3710,7 @@ class OrderDetails:
         """The wire JSON (camelCase names, amounts as strings)."""
     def __copy__(self) -> Self: ...
     def __deepcopy__(self, memo: Any, /) -> Self: ...
+    __hash__: ClassVar[None]  # type: ignore[assignment]
 
 @final
 class CreatePaymentLinkRequest:
@@ -3712,6 +3755,7 @@ class CreatePaymentLinkRequest:
         """The wire JSON (camelCase names, amounts as strings)."""
     def __copy__(self) -> Self: ...
     def __deepcopy__(self, memo: Any, /) -> Self: ...
+    __hash__: ClassVar[None]  # type: ignore[assignment]
 
 @final
 class PaymentLink:
@@ -3744,6 +3788,7 @@ class PaymentLink:
         """The wire JSON (camelCase names, amounts as strings)."""
     def __copy__(self) -> Self: ...
     def __deepcopy__(self, memo: Any, /) -> Self: ...
+    __hash__: ClassVar[None]  # type: ignore[assignment]
 
 @final
 class PaymentLinkDetails:
@@ -3800,6 +3845,7 @@ class PaymentLinkDetails:
         """The wire JSON (camelCase names, amounts as strings)."""
     def __copy__(self) -> Self: ...
     def __deepcopy__(self, memo: Any, /) -> Self: ...
+    __hash__: ClassVar[None]  # type: ignore[assignment]
 
 @final
 class SepaDepositInfo:
@@ -3844,6 +3890,7 @@ class SepaDepositInfo:
         """The wire JSON (camelCase names, amounts as strings)."""
     def __copy__(self) -> Self: ...
     def __deepcopy__(self, memo: Any, /) -> Self: ...
+    __hash__: ClassVar[None]  # type: ignore[assignment]
 
 @final
 class SepaContact:
@@ -3884,6 +3931,7 @@ class SepaContact:
         """The wire JSON (camelCase names, amounts as strings)."""
     def __copy__(self) -> Self: ...
     def __deepcopy__(self, memo: Any, /) -> Self: ...
+    __hash__: ClassVar[None]  # type: ignore[assignment]
 
 @final
 class PartnerSepaTransferRequest:
@@ -3940,6 +3988,7 @@ class PartnerSepaTransferRequest:
         """The wire JSON (camelCase names, amounts as strings)."""
     def __copy__(self) -> Self: ...
     def __deepcopy__(self, memo: Any, /) -> Self: ...
+    __hash__: ClassVar[None]  # type: ignore[assignment]
 
 @final
 class UserSepaTransferRequest:
@@ -4000,6 +4049,7 @@ class UserSepaTransferRequest:
         """The wire JSON (camelCase names, amounts as strings)."""
     def __copy__(self) -> Self: ...
     def __deepcopy__(self, memo: Any, /) -> Self: ...
+    __hash__: ClassVar[None]  # type: ignore[assignment]
 
 @final
 class SepaTransferCreated:
@@ -4028,6 +4078,7 @@ class SepaTransferCreated:
         """The wire JSON (camelCase names, amounts as strings)."""
     def __copy__(self) -> Self: ...
     def __deepcopy__(self, memo: Any, /) -> Self: ...
+    __hash__: ClassVar[None]  # type: ignore[assignment]
 
 @final
 class TransferUser:
@@ -4100,6 +4151,7 @@ class TransferUser:
         """The wire JSON (camelCase names, amounts as strings)."""
     def __copy__(self) -> Self: ...
     def __deepcopy__(self, memo: Any, /) -> Self: ...
+    __hash__: ClassVar[None]  # type: ignore[assignment]
 
 @final
 class SepaTransferDetails:
@@ -4180,6 +4232,7 @@ class SepaTransferDetails:
         """The wire JSON (camelCase names, amounts as strings)."""
     def __copy__(self) -> Self: ...
     def __deepcopy__(self, memo: Any, /) -> Self: ...
+    __hash__: ClassVar[None]  # type: ignore[assignment]
 
 @final
 class TransferRequest:
@@ -4220,6 +4273,7 @@ class TransferRequest:
         """The wire JSON (camelCase names, amounts as strings)."""
     def __copy__(self) -> Self: ...
     def __deepcopy__(self, memo: Any, /) -> Self: ...
+    __hash__: ClassVar[None]  # type: ignore[assignment]
 
 @final
 class TransferCreated:
@@ -4248,6 +4302,7 @@ class TransferCreated:
         """The wire JSON (camelCase names, amounts as strings)."""
     def __copy__(self) -> Self: ...
     def __deepcopy__(self, memo: Any, /) -> Self: ...
+    __hash__: ClassVar[None]  # type: ignore[assignment]
 
 @final
 class TransferDetails:
@@ -4312,6 +4367,7 @@ class TransferDetails:
         """The wire JSON (camelCase names, amounts as strings)."""
     def __copy__(self) -> Self: ...
     def __deepcopy__(self, memo: Any, /) -> Self: ...
+    __hash__: ClassVar[None]  # type: ignore[assignment]
 
 @final
 class CreateUserRequest:
@@ -4412,6 +4468,7 @@ class CreateUserRequest:
         """The wire JSON (camelCase names, amounts as strings)."""
     def __copy__(self) -> Self: ...
     def __deepcopy__(self, memo: Any, /) -> Self: ...
+    __hash__: ClassVar[None]  # type: ignore[assignment]
 
 @final
 class CreateUserResponse:
@@ -4448,6 +4505,7 @@ class CreateUserResponse:
         """The wire JSON (camelCase names, amounts as strings)."""
     def __copy__(self) -> Self: ...
     def __deepcopy__(self, memo: Any, /) -> Self: ...
+    __hash__: ClassVar[None]  # type: ignore[assignment]
 
 @final
 class CreateUserWithoutKycRequest:
@@ -4520,6 +4578,7 @@ class CreateUserWithoutKycRequest:
         """The wire JSON (camelCase names, amounts as strings)."""
     def __copy__(self) -> Self: ...
     def __deepcopy__(self, memo: Any, /) -> Self: ...
+    __hash__: ClassVar[None]  # type: ignore[assignment]
 
 @final
 class UpdateUserRequest:
@@ -4572,6 +4631,7 @@ class UpdateUserRequest:
         """The wire JSON (camelCase names, amounts as strings)."""
     def __copy__(self) -> Self: ...
     def __deepcopy__(self, memo: Any, /) -> Self: ...
+    __hash__: ClassVar[None]  # type: ignore[assignment]
 
 @final
 class CreateWalletRequest:
@@ -4604,6 +4664,7 @@ class CreateWalletRequest:
         """The wire JSON (camelCase names, amounts as strings)."""
     def __copy__(self) -> Self: ...
     def __deepcopy__(self, memo: Any, /) -> Self: ...
+    __hash__: ClassVar[None]  # type: ignore[assignment]
 
 @final
 class Wallet:
@@ -4640,6 +4701,7 @@ class Wallet:
         """The wire JSON (camelCase names, amounts as strings)."""
     def __copy__(self) -> Self: ...
     def __deepcopy__(self, memo: Any, /) -> Self: ...
+    __hash__: ClassVar[None]  # type: ignore[assignment]
 
 @final
 class UserStatusEvent:
@@ -4672,6 +4734,7 @@ class UserStatusEvent:
         """The wire JSON (camelCase names, amounts as strings)."""
     def __copy__(self) -> Self: ...
     def __deepcopy__(self, memo: Any, /) -> Self: ...
+    __hash__: ClassVar[None]  # type: ignore[assignment]
 
 @final
 class KycFileEvent:
@@ -4704,6 +4767,7 @@ class KycFileEvent:
         """The wire JSON (camelCase names, amounts as strings)."""
     def __copy__(self) -> Self: ...
     def __deepcopy__(self, memo: Any, /) -> Self: ...
+    __hash__: ClassVar[None]  # type: ignore[assignment]
 
 @final
 class PoaVerificationEvent:
@@ -4736,6 +4800,7 @@ class PoaVerificationEvent:
         """The wire JSON (camelCase names, amounts as strings)."""
     def __copy__(self) -> Self: ...
     def __deepcopy__(self, memo: Any, /) -> Self: ...
+    __hash__: ClassVar[None]  # type: ignore[assignment]
 
 @final
 class KycVerificationEvent:
@@ -4780,6 +4845,7 @@ class KycVerificationEvent:
         """The wire JSON (camelCase names, amounts as strings)."""
     def __copy__(self) -> Self: ...
     def __deepcopy__(self, memo: Any, /) -> Self: ...
+    __hash__: ClassVar[None]  # type: ignore[assignment]
 
 @final
 class TransferEvent:
@@ -4836,6 +4902,7 @@ class TransferEvent:
         """The wire JSON (camelCase names, amounts as strings)."""
     def __copy__(self) -> Self: ...
     def __deepcopy__(self, memo: Any, /) -> Self: ...
+    __hash__: ClassVar[None]  # type: ignore[assignment]
 
 @final
 class SepaTransferEvent:
@@ -4916,6 +4983,7 @@ class SepaTransferEvent:
         """The wire JSON (camelCase names, amounts as strings)."""
     def __copy__(self) -> Self: ...
     def __deepcopy__(self, memo: Any, /) -> Self: ...
+    __hash__: ClassVar[None]  # type: ignore[assignment]
 
 @final
 class CryptoWithdrawalEvent:
@@ -4984,6 +5052,7 @@ class CryptoWithdrawalEvent:
         """The wire JSON (camelCase names, amounts as strings)."""
     def __copy__(self) -> Self: ...
     def __deepcopy__(self, memo: Any, /) -> Self: ...
+    __hash__: ClassVar[None]  # type: ignore[assignment]
 
 @final
 class CryptoDepositEvent:
@@ -5040,6 +5109,7 @@ class CryptoDepositEvent:
         """The wire JSON (camelCase names, amounts as strings)."""
     def __copy__(self) -> Self: ...
     def __deepcopy__(self, memo: Any, /) -> Self: ...
+    __hash__: ClassVar[None]  # type: ignore[assignment]
 
 @final
 class ExchangeEvent:
@@ -5108,6 +5178,7 @@ class ExchangeEvent:
         """The wire JSON (camelCase names, amounts as strings)."""
     def __copy__(self) -> Self: ...
     def __deepcopy__(self, memo: Any, /) -> Self: ...
+    __hash__: ClassVar[None]  # type: ignore[assignment]
 
 @final
 class SepaDepositEvent:
@@ -5168,6 +5239,7 @@ class SepaDepositEvent:
         """The wire JSON (camelCase names, amounts as strings)."""
     def __copy__(self) -> Self: ...
     def __deepcopy__(self, memo: Any, /) -> Self: ...
+    __hash__: ClassVar[None]  # type: ignore[assignment]
 
 @final
 class IbanStatusEvent:
@@ -5212,6 +5284,7 @@ class IbanStatusEvent:
         """The wire JSON (camelCase names, amounts as strings)."""
     def __copy__(self) -> Self: ...
     def __deepcopy__(self, memo: Any, /) -> Self: ...
+    __hash__: ClassVar[None]  # type: ignore[assignment]
 
 @final
 class OrderStatusEvent:
@@ -5276,6 +5349,7 @@ class OrderStatusEvent:
         """The wire JSON (camelCase names, amounts as strings)."""
     def __copy__(self) -> Self: ...
     def __deepcopy__(self, memo: Any, /) -> Self: ...
+    __hash__: ClassVar[None]  # type: ignore[assignment]
 
 @final
 class PaymentLinkEvent:
@@ -5328,6 +5402,7 @@ class PaymentLinkEvent:
         """The wire JSON (camelCase names, amounts as strings)."""
     def __copy__(self) -> Self: ...
     def __deepcopy__(self, memo: Any, /) -> Self: ...
+    __hash__: ClassVar[None]  # type: ignore[assignment]
 
 @final
 class CardTransactionEvent:
@@ -5388,6 +5463,7 @@ class CardTransactionEvent:
         """The wire JSON (camelCase names, amounts as strings)."""
     def __copy__(self) -> Self: ...
     def __deepcopy__(self, memo: Any, /) -> Self: ...
+    __hash__: ClassVar[None]  # type: ignore[assignment]
 
 @final
 class Card3dsCodeEvent:
@@ -5440,6 +5516,7 @@ class Card3dsCodeEvent:
         """The wire JSON (camelCase names, amounts as strings)."""
     def __copy__(self) -> Self: ...
     def __deepcopy__(self, memo: Any, /) -> Self: ...
+    __hash__: ClassVar[None]  # type: ignore[assignment]
 
 @final
 class CardActivationCodeEvent:
@@ -5480,6 +5557,7 @@ class CardActivationCodeEvent:
         """The wire JSON (camelCase names, amounts as strings)."""
     def __copy__(self) -> Self: ...
     def __deepcopy__(self, memo: Any, /) -> Self: ...
+    __hash__: ClassVar[None]  # type: ignore[assignment]
 
 @final
 class WalletCreatedEvent:
@@ -5520,3 +5598,4 @@ class WalletCreatedEvent:
         """The wire JSON (camelCase names, amounts as strings)."""
     def __copy__(self) -> Self: ...
     def __deepcopy__(self, memo: Any, /) -> Self: ...
+    __hash__: ClassVar[None]  # type: ignore[assignment]

@@ -136,11 +136,10 @@ impl Settings {
             },
             (url, env) => (url.clone().map(|u| (u, "")), env.clone().map(|e| (e, ""))),
         };
-        if let Some((url, from)) = base_url {
-            super::config::check_base_url(&url).map_err(named(from, "base_url"))?;
-            b = b.base_url(url);
-        } else if let Some((name, from)) = environment {
-            let env = Environment::parse(&name).ok_or_else(|| {
+        // The environment is checked even where a base URL overrides it: a misspelled one
+        // (`"prod"`) is an error, never silently ignored (outside review, stop 44).
+        let environment = match environment {
+            Some((name, from)) => Some(Environment::parse(&name).ok_or_else(|| {
                 let field = if from.is_empty() {
                     unit.name("environment", false)
                 } else {
@@ -151,7 +150,13 @@ impl Settings {
                     "must be \"staging\" or \"production\" (a local sandbox is a base URL)",
                 )
                 .into_config()
-            })?;
+            })?),
+            None => None,
+        };
+        if let Some((url, from)) = base_url {
+            super::config::check_base_url(&url).map_err(named(from, "base_url"))?;
+            b = b.base_url(url);
+        } else if let Some(env) = environment {
             b = b.environment(env);
         }
         if let Some(ua) = self.user_agent.as_deref().map(str::trim) {
@@ -274,6 +279,31 @@ mod tests {
         assert_eq!(c.config().log.level, Some(crate::log::LogLevel::Debug));
         let c = crate::Client::from_env_vars(get("")).unwrap();
         assert_eq!(c.config().log.level, None);
+    }
+
+    #[test]
+    fn a_misspelled_environment_is_refused_even_next_to_a_base_url() {
+        // Outside review (stop 44): `environment="prod"` was ignored when a base URL was given.
+        let settings = Settings {
+            api_key: Some("test-key-123".into()),
+            base_url: Some("http://127.0.0.1:9".into()),
+            environment: Some("prod".into()),
+            ..Settings::default()
+        };
+        let e = settings.builder(Unit::Seconds, "", |_| None).unwrap_err();
+        assert_eq!(e.kind(), crate::ErrorKind::Config);
+        assert_eq!(e.field(), Some("environment"));
+        // A right one next to a base URL: the base URL is used, as documented.
+        let settings = Settings {
+            environment: Some("staging".into()),
+            ..settings
+        };
+        let c = settings
+            .builder(Unit::Seconds, "", |_| None)
+            .unwrap()
+            .build()
+            .unwrap();
+        assert_eq!(c.config().base_url(), "http://127.0.0.1:9");
     }
 
     #[test]
