@@ -30,15 +30,33 @@ fn body_bytes(body: &Bound<'_, PyAny>) -> Result<Vec<u8>, p100::Error> {
     text_bytes(body, "body")
 }
 
-/// The `Authorization` header's value (`None` when absent), as UTF-8 text.
+/// The `Authorization` header's value (`None` when absent), as text. A value that is not UTF-8
+/// (ASGI's raw header bytes) cannot be the token: it is read leniently, so that the check
+/// refuses it as unauthorized (a `ValidationError` here made a handler that catches
+/// `WebhookUnauthorizedError` answer 500 to an unauthenticated request: outside review, stop
+/// 44). A value of another type (an `int`) is a validation error.
 fn header(value: Option<&Bound<'_, PyAny>>) -> Result<Option<String>, p100::Error> {
     let Some(value) = value.filter(|v| !v.is_none()) else {
         return Ok(None);
     };
+    if let Ok(s) = value.cast::<PyString>() {
+        return Ok(Some(s.to_string_lossy().into_owned()));
+    }
     let bytes = text_bytes(value, "authorization")?;
-    String::from_utf8(bytes)
-        .map(Some)
-        .map_err(|_| p100::Error::validation("authorization", "must be str or bytes (UTF-8 text)"))
+    Ok(Some(String::from_utf8_lossy(&bytes).into_owned()))
+}
+
+/// The webhook token: text, else a `ConfigError` naming `token` (as in every language; a bare
+/// `TypeError` before).
+fn token_text(token: &Bound<'_, PyAny>) -> Result<String, p100::Error> {
+    token
+        .cast::<PyString>()
+        .ok()
+        .and_then(|s| s.to_cow().ok().map(|t| t.into_owned()))
+        .ok_or_else(|| {
+            p100::Error::validation("token", "must be str (the webhook security token)")
+                .into_config()
+        })
 }
 
 /// Checks an `Authorization` header value against the webhook token (constant time).
@@ -48,10 +66,11 @@ fn header(value: Option<&Bound<'_, PyAny>>) -> Result<Option<String>, p100::Erro
 pub fn webhook_verify(
     py: Python<'_>,
     authorization: Option<&Bound<'_, PyAny>>,
-    token: &str,
+    token: &Bound<'_, PyAny>,
 ) -> PyResult<()> {
-    header(authorization)
-        .and_then(|a| verify_token(a.as_deref(), token))
+    token_text(token)
+        .and_then(|token| Ok((header(authorization)?, token)))
+        .and_then(|(a, token)| verify_token(a.as_deref(), &token))
         .map_err(|e| to_pyerr(py, &e))
 }
 
@@ -76,8 +95,9 @@ pub struct Verifier {
 #[pymethods]
 impl Verifier {
     #[new]
-    fn new(py: Python<'_>, token: String) -> PyResult<Self> {
-        CoreVerifier::new(token)
+    fn new(py: Python<'_>, token: &Bound<'_, PyAny>) -> PyResult<Self> {
+        token_text(token)
+            .and_then(CoreVerifier::new)
             .map(|inner| Verifier { inner })
             .map_err(|e| to_pyerr(py, &e))
     }

@@ -81,7 +81,8 @@ def test_a_webhook_header_as_bytes_is_read_and_one_that_is_not_text_is_refused()
     assert isinstance(event, p100.UserStatusEvent)
     with pytest.raises(p100.WebhookUnauthorizedError):
         webhooks.verify(b"Bearer other", "tok")
-    for bad in (b"\xff\xfe", 5, ["tok"]):
+    # Bytes that are not UTF-8 cannot be the token: unauthorized (test_review_stop44.py).
+    for bad in (5, ["tok"]):
         with pytest.raises(p100.ValidationError) as info:
             webhooks.Verifier("tok").verify_and_parse(bad, body)  # type: ignore[arg-type]
         assert info.value.field == "authorization"

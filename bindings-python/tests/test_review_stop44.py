@@ -82,3 +82,23 @@ def test_the_stub_says_what_exit_and_hash_do() -> None:
         assert getattr(_native, name).__hash__ is None, name
     with pytest.raises(TypeError):
         hash(p100.CardRef(external_user_id="u-1", card_id="c-1"))  # type: ignore[misc]
+
+
+@pytest.mark.parametrize("token", [None, b"tok", 5])
+def test_a_webhook_token_that_is_no_text_is_a_config_error(token: Any) -> None:
+    """Python raised TypeError where Node raises ConfigError (outside review of webhooks)."""
+    with pytest.raises(p100.ConfigError) as info:
+        p100.webhooks.verify("tok", token)
+    assert info.value.field == "token"
+    with pytest.raises(p100.ConfigError):
+        p100.webhooks.Verifier(token)
+
+
+def test_an_authorization_header_that_is_no_utf8_is_unauthorized() -> None:
+    """ASGI's raw header bytes that are not UTF-8 raised ValidationError before the token check:
+    a handler that catches WebhookUnauthorizedError answered 500 to an unauthenticated request."""
+    with pytest.raises(p100.WebhookUnauthorizedError):
+        p100.webhooks.verify(b"\xff\xfe", "tok")
+    with pytest.raises(p100.WebhookUnauthorizedError):
+        p100.webhooks.Verifier("tok").verify_and_parse(b"Bearer \xff", b"{}")
+    p100.webhooks.verify(b"Bearer tok", "tok")  # bytes that are the token still pass

@@ -119,7 +119,9 @@ pub(crate) fn emit_event(
     }
     if app.webhook_target().is_none() {
         return Err(Refusal::request(
-            "no webhook target: set one with POST /_sandbox/webhooks {\"url\", \"token\"} first",
+            "no webhook target: set one first: set_webhook(url, token) (Python), \
+             setWebhook(url, token) (Node, Kotlin, Swift), a webhook URL and token when the \
+             sandbox starts, or POST /_sandbox/webhooks {\"url\", \"token\"}",
         )
         .status(StatusCode::CONFLICT));
     }

@@ -121,8 +121,8 @@ def verify(authorization: str | bytes | None, token: str) -> None:
 
     Both the raw token and ``Bearer <token>`` are accepted, as ``str`` or ``bytes`` (ASGI's raw
     headers). Raises :class:`p100.WebhookUnauthorizedError` (answer 401) when it is missing or
-    wrong, :class:`p100.ValidationError` when it is not text, and :class:`p100.ConfigError`
-    when ``token`` is empty.
+    wrong (bytes that are not UTF-8 included), :class:`p100.ValidationError` when it is neither
+    ``str`` nor ``bytes``, and :class:`p100.ConfigError` when ``token`` is empty or not a ``str``.
     """
     try:
         _verify(authorization, token)
