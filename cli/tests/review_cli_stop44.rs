@@ -115,3 +115,55 @@ fn webhooks_verify_reads_the_first_authorization_header() {
     );
     assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
 }
+
+/// `listen` answers a delivery with the right token but a body that is not JSON with 400, not
+/// 401 (which says the token was wrong); a wrong token is still 401 (outside review of
+/// webhooks, stop 44).
+#[test]
+fn listen_answers_400_to_a_body_that_is_not_json() {
+    let sb = Sandbox::start();
+    let mut child = sb
+        .cmd(&[
+            "listen",
+            "--forward-to",
+            "http://127.0.0.1:9/",
+            "--sandbox-url",
+            &sb.url,
+            "--token",
+            "tok-listen",
+        ])
+        .stderr(Stdio::piped())
+        .stdout(Stdio::null())
+        .spawn()
+        .unwrap();
+    let mut lines = BufReader::new(child.stderr.take().unwrap()).lines();
+    while let Some(Ok(line)) = lines.next() {
+        if line.contains("ready") {
+            break;
+        }
+    }
+    let target = webhook_target(&sb);
+    let host = target
+        .split("\"url\":\"http://")
+        .nth(1)
+        .and_then(|rest| rest.split('/').next())
+        .unwrap()
+        .to_string();
+    let post = |auth: &str, body: &str| {
+        let mut s = std::net::TcpStream::connect(&host).unwrap();
+        let req = format!(
+            "POST / HTTP/1.1\r\nhost: {host}\r\nauthorization: {auth}\r\ncontent-length: {}\r\nconnection: close\r\n\r\n{body}",
+            body.len()
+        );
+        s.write_all(req.as_bytes()).unwrap();
+        let mut reply = String::new();
+        s.read_to_string(&mut reply).unwrap();
+        reply.lines().next().unwrap_or_default().to_string()
+    };
+    assert!(post("tok-listen", "not json").contains(" 400 "));
+    assert!(post("wrong", r#"{"externalUserId":"u","status":"ACTIVE"}"#).contains(" 401 "));
+    let _ = std::process::Command::new("kill")
+        .args(["-TERM", &child.id().to_string()])
+        .status();
+    let _ = child.wait();
+}
