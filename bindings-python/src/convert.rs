@@ -303,10 +303,6 @@ pub fn read_fields<'py>(
     collect(fields, kwargs, None, expected)
 }
 
-/// An id argument (`transfer_id`…), named `field` (its wire name) in errors: `None` is empty
-/// text (which the core refuses naming the id); anything but a `str`, or a `str` holding a lone
-/// surrogate, is a `ValidationError` naming it, as in every language (it was a `TypeError` or a
-/// `UnicodeEncodeError`: no `P100Error`, no outcome).
 /// A number of seconds as the core's wait settings take it: `None` when not given; anything
 /// that is not a number (`"5"`, `True`) as NaN, which the core refuses as a `ValidationError`
 /// naming the option, with the outcome of a wait (a bare `TypeError` before: outside review,
@@ -319,6 +315,10 @@ pub fn seconds_or_nan(value: Option<&Bound<'_, PyAny>>) -> Option<f64> {
     Some(v.extract::<f64>().unwrap_or(f64::NAN))
 }
 
+/// An id argument (`transfer_id`…), named `field` (its wire name) in errors: `None` is empty
+/// text (which the core refuses naming the id); anything but a `str`, or a `str` holding a lone
+/// surrogate, is a `ValidationError` naming it, as in every language (it was a `TypeError` or a
+/// `UnicodeEncodeError`: no `P100Error`, no outcome).
 pub fn id(py: Python<'_>, value: Option<&Bound<'_, PyAny>>, field: &str) -> PyResult<String> {
     let Some(value) = value.filter(|v| !v.is_none()) else {
         return Ok(String::new());

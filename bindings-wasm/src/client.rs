@@ -464,8 +464,9 @@ impl Client {
         #[wasm_bindgen(unchecked_optional_param_type = "JsonValue")] body: JsValue,
     ) -> Promise {
         let (c, signal) = self.for_call();
-        spawn(async move {
-            let _signal = signal;
+        // Read at once, while the caller waits: a body changed after the call returned is not
+        // what is sent (outside review, stop 44).
+        let read = || -> Result<_, Error> {
             let method = text(&method, "method")?;
             let path = text(&path, "path")?;
             let body = if body.is_undefined() {
@@ -476,6 +477,12 @@ impl Client {
                 p100::input::refuse_inexact_numbers(&value, "body")?;
                 Some(value)
             };
+            Ok((method, path, body))
+        };
+        let args = read();
+        spawn(async move {
+            let _signal = signal;
+            let (method, path, body) = args?;
             let reply = c.request(&method, &path, body.as_ref()).await?;
             json_output(&reply)
         })
@@ -496,9 +503,11 @@ impl Client {
         #[wasm_bindgen(unchecked_param_type = "Reconcilable | Fingerprint")] error: JsValue,
     ) -> Promise {
         let (c, signal) = self.for_call();
+        // Read at once, as `request` does.
+        let input = reconcile_input(error);
         spawn(async move {
             let _signal = signal;
-            let (outcome, fp) = reconcile_input(error)?;
+            let (outcome, fp) = input?;
             let answer = c.reconcile_outcome(outcome, fp.as_ref()).await?;
             output(&answer)
         })

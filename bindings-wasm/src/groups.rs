@@ -101,9 +101,12 @@ macro_rules! wasm_dispatch {
             )+
         }
     )+) => {
-        /// Runs the operation `op` (`"sepa.partner_transfer"`, or `"sepa.wait_for"`) with the
-        /// JS arguments `args`: its ids, then its request (or the wait options).
-        async fn dispatch(c: p100::Client, op: String, args: Array) -> Result<JsValue, Error> {
+        /// Reads the JS arguments `args` of the operation `op` (`"sepa.partner_transfer"`, or
+        /// `"sepa.wait_for"`: its ids, then its request or the wait options) at once, while the
+        /// caller waits, and returns the call to run: an object the caller changes after the
+        /// call returned (a template reused in a loop) is not what is sent (outside review,
+        /// stop 44: the arguments were read on the first poll, a microtask later).
+        fn dispatch(c: p100::Client, op: String, args: Array) -> Result<Call, Error> {
             let mut args = args.iter();
             let args = &mut args;
             match op.as_str() {
@@ -113,14 +116,16 @@ macro_rules! wasm_dispatch {
                             $($(let $id = text(&next(args), $idw)?;)+)?
                             $(let request = wasm_dispatch!(@read $shape $in, next(args))?;)?
                             no_more(args)?;
-                            let out = c
-                                .$group()
-                                .$op(
-                                    $($(&$id,)+)?
-                                    $(wasm_dispatch!(@request $in, &request))?
-                                )
-                                .await?;
-                            wasm_dispatch!(@out $out, out)
+                            Ok(Box::pin(async move {
+                                let out = c
+                                    .$group()
+                                    .$op(
+                                        $($(&$id,)+)?
+                                        $(wasm_dispatch!(@request $in, &request))?
+                                    )
+                                    .await?;
+                                wasm_dispatch!(@out $out, out)
+                            }))
                         }
                     )+
                     $(
@@ -128,7 +133,9 @@ macro_rules! wasm_dispatch {
                             let id = text(&next(args), $widw)?;
                             let options = wait_options(next(args), &id)?;
                             no_more(args).map_err(|e| e.refused_wait(&id))?;
-                            output(&c.$group().wait_for(&id, options).await?)
+                            Ok(Box::pin(async move {
+                                output(&c.$group().wait_for(&id, options).await?)
+                            }))
                         }
                     )?
                 )+
@@ -137,6 +144,9 @@ macro_rules! wasm_dispatch {
         }
     };
 }
+
+/// An operation whose arguments were read, ready to run.
+type Call = std::pin::Pin<Box<dyn std::future::Future<Output = Result<JsValue, Error>>>>;
 
 p100::for_each_operation!(wasm_dispatch);
 
@@ -147,9 +157,10 @@ impl Client {
     #[wasm_bindgen(js_name = __call, skip_typescript)]
     pub fn call(&self, op: String, args: Array) -> Promise {
         let (c, signal) = self.for_call();
+        let call = dispatch(c, op, args);
         spawn(async move {
             let _signal = signal;
-            dispatch(c, op, args).await
+            call?.await
         })
     }
 }

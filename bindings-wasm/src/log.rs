@@ -125,6 +125,12 @@ impl Drop for JsLogger {
     }
 }
 
+thread_local! {
+    /// The rejection handler given to a logger's promise: does nothing.
+    static IGNORE: wasm_bindgen::closure::Closure<dyn FnMut(JsValue)> =
+        wasm_bindgen::closure::Closure::new(|_: JsValue| {});
+}
+
 impl Logger for JsLogger {
     fn log(&self, r: &LogRecord) {
         // Out of the table before calling: the logger may make clients of its own.
@@ -135,8 +141,17 @@ impl Logger for JsLogger {
             .ok()
             .and_then(|f| f.dyn_into::<Function>().ok());
         if let Some(f) = method {
-            // A throwing logger must not fail the call.
-            let _ = f.call2(&logger, &JsValue::from_str(&r.message()), &fields(r).into());
+            // A throwing logger must not fail the call; nor may an async one whose promise
+            // rejects end the process as an unhandled rejection (outside review, stop 44).
+            if let Ok(returned) =
+                f.call2(&logger, &JsValue::from_str(&r.message()), &fields(r).into())
+            {
+                if let Ok(promise) = returned.dyn_into::<js_sys::Promise>() {
+                    IGNORE.with(|ignore| {
+                        let _ = promise.catch(ignore);
+                    });
+                }
+            }
         }
     }
 }

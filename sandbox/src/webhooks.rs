@@ -111,6 +111,11 @@ async fn deliver(
         if app.closed() || app.generation() != gen {
             return;
         }
+        // A target cleared or changed since (`p100 listen` stopping) gets no more retries:
+        // its port may be closed or someone else's.
+        if attempt > 1 && app.webhook_target().is_none_or(|now| now.url != target.url) {
+            return;
+        }
         let sent = app
             .http
             .post(&target.url)

@@ -477,7 +477,10 @@ const SECOND_NAME_ATTEMPTS: usize = 64;
 /// serde's complaint go away. Two different values stay refused (an `accepted` decode error with the raw
 /// body): which one is right cannot be known. Only on that error, bounded, through text
 /// (amounts stay exact).
-fn without_second_names<T: DeserializeOwned>(body: &[u8], first: &serde_json::Error) -> Option<T> {
+pub(crate) fn without_second_names<T: DeserializeOwned>(
+    body: &[u8],
+    first: &serde_json::Error,
+) -> Option<T> {
     // Generic only in this closure, through `from_slice` like the first attempt: the work on
     // the JSON tree is compiled once, not once per reply type (the wasm package stays small).
     let mut decoded = None;

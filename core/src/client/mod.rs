@@ -3,7 +3,7 @@
 mod abort;
 mod cancel;
 mod config;
-mod exec;
+pub(crate) mod exec;
 mod reconcile;
 mod resources;
 mod response;

@@ -620,8 +620,7 @@ macro_rules! webhook_event_enum {
         }
 
         /// Decodes the payload as `kind` ([`lenient`]); `None` when it does not fit.
-        fn decode(kind: Kind, mut payload: Map<String, Value>) -> Option<WebhookEvent> {
-            one_name_per_field(kind, &mut payload);
+        fn decode(kind: Kind, payload: Map<String, Value>) -> Option<WebhookEvent> {
             Some(match kind {
                 $( Kind::$variant => WebhookEvent::$variant(lenient(payload)?), )+
             })
@@ -645,7 +644,8 @@ impl WebhookEvent {
 /// never contains the body, outcome `Rejected` like a delivery without the right token: the
 /// delivery is refused (answer 400), and no call of this SDK is in doubt (it was `Unknown`).
 pub fn parse_event(body: &str) -> crate::Result<WebhookEvent> {
-    let value: Value = serde_json::from_str(&without_lone_surrogates(body)).map_err(|e| {
+    let text = without_lone_surrogates(body);
+    let value: Value = serde_json::from_str(&text).map_err(|e| {
         crate::Error::new(
             crate::ErrorKind::Decode,
             format!(
@@ -707,117 +707,144 @@ pub fn parse_event(body: &str) -> crate::Result<WebhookEvent> {
                 _ => None,
             }
         }
-        // A word of the type never turns a payload whose own fields name another event into
-        // that event (`transfer.completed` around a SEPA payout's `destinationIban`, a
-        // `wallet.deposit` around a crypto deposit): the event is unknown, its body kept
-        // (outside review, stop 44).
-        Some(kind) => match named_by_ids(&payload) {
-            Some(by_fields) if by_fields != kind => None,
+        // The loose words `transfer` and `wallet` never turn a payload whose own ids name
+        // another event into that event (`transfer.completed` around a SEPA payout's
+        // `destinationIban`, `wallet.deposit` around a crypto deposit): unknown, body kept
+        // (outside review, stop 44). A specific word (`payment_link`, `iban`, `order`) keeps
+        // its event: those payloads may refer to another operation's id.
+        Some(kind @ (Kind::Transfer | Kind::WalletCreated)) => match named_by_ids(&payload) {
+            Some(by_ids) if by_ids != kind => None,
             _ => Some(kind),
         },
+        Some(kind) => Some(kind),
         None => detect(&payload),
     };
     let Some(kind) = kind else {
         return Ok(unknown(event_type));
     };
+    if has_repeated_key(&text) {
+        return Ok(unknown(event_type));
+    }
     Ok(decode(kind, payload).unwrap_or_else(|| unknown(event_type)))
 }
 
-/// How many fields of one payload [`lenient`] may set aside.
-const MAX_SET_ASIDE: usize = 8;
-
-/// Decodes an event's payload, leniently: a field whose value does not fit its type is set
-/// aside (that field is then `None`) when it is optional and not money, so that one field in an
-/// undocumented shape (`createdAt` in epoch milliseconds, `type` as a number) does not turn a
-/// FAILED transfer into an unknown event (outside review, stop 44). An `error` given as text is
-/// read as its description. A money field (amount, fee, currency, price, rate…) that does not
-/// fit, like a missing or malformed id or status, leaves the event unknown: never a typed
-/// event with its money silently dropped.
+/// Decodes an event's payload, with the API client's rules for replies and one leniency:
+/// - one field under two of its names (`id` next to `exchangeId`, the L2 `currency` next to the
+///   L3 `cryptocurrency`) decodes when both hold the same value; two different values leave the
+///   event unknown (which one is right cannot be known) — serde refused both, and the event was
+///   unknown (outside review, stop 44);
+/// - a field that only describes ([`is_description`]: a time such as `createdAt` in epoch
+///   milliseconds, an `error` or `merchantName` in a shape no doc gives) is set aside, that
+///   field then `None`, instead of making a FAILED transfer unknown; an `error` given as text is
+///   its description. Anything else that does not fit (money, a status, a type, an id, a
+///   destination) leaves the event unknown: never a typed event whose facts were dropped.
+///
+/// Only `from_slice` decodes, as the client's [`without_second_names`] does: one decoder per
+/// event type in the wasm package, not two.
+///
+/// [`without_second_names`]: crate::client::exec::without_second_names
 fn lenient<T: DeserializeOwned>(mut map: Map<String, Value>) -> Option<T> {
-    for _ in 0..=MAX_SET_ASIDE {
-        // Through text, not `from_value`: a number inside a `Value` reaches `Amount` as an f64
-        // when its text looks like a float's, and an f64 cannot always say which text it was.
-        // From text, every amount is read exactly.
+    // Through text, not `from_value`: a number inside a `Value` reaches `Amount` as an f64 when
+    // its text looks like a float's, and an f64 cannot always say which text it was. From
+    // text, every amount is read exactly.
+    let decode = |map: &Map<String, Value>| {
         let text = Value::Object(map.clone()).to_string();
-        let error = match serde_path_to_error::deserialize(&mut serde_json::Deserializer::from_str(
-            &text,
-        )) {
-            Ok(event) => return Some(event),
-            Err(e) => e,
-        };
-        let Some(serde_path_to_error::Segment::Map { key }) = error.path().iter().next() else {
-            return None;
-        };
-        let key = key.clone();
-        match map.get(&key) {
-            Some(Value::String(text)) if key == "error" => {
-                let description = Value::String(text.clone());
-                map.insert(key, serde_json::json!({ "description": description }));
-            }
-            Some(_) if !is_money_key(&key) => {
-                map.remove(&key);
-            }
-            _ => return None,
+        serde_json::from_slice::<T>(text.as_bytes()).map_err(|e| (e, text))
+    };
+    let (first, text) = match decode(&map) {
+        Ok(event) => return Some(event),
+        Err(e) => e,
+    };
+    if first.to_string().starts_with("duplicate field `") {
+        return crate::client::exec::without_second_names(text.as_bytes(), &first);
+    }
+    if let Some(Value::String(description)) = map.get("error") {
+        let error = serde_json::json!({ "description": description });
+        map.insert("error".to_string(), error);
+        if let Ok(event) = decode(&map) {
+            return Some(event);
         }
+    }
+    // Each describing field set aside alone, then all of them: a field that decides the event
+    // (money, status, type, id) is never removed, so a success says the others were right.
+    let describing: Vec<String> = map.keys().filter(|k| is_description(k)).cloned().collect();
+    for key in &describing {
+        let mut fewer = map.clone();
+        fewer.remove(key);
+        if let Ok(event) = decode(&fewer) {
+            return Some(event);
+        }
+    }
+    if describing.len() > 1 {
+        map.retain(|k, _| !is_description(k));
+        return decode(&map).ok();
     }
     None
 }
 
-/// Does a payload key name money (`amount`, `totalAmountRequired`, `fee`, `currency`,
-/// `exchangeRate`…) or whose money it is (`sourceExternalUserId`: `None` there would read as
-/// the partner's own balance)?
-fn is_money_key(key: &str) -> bool {
-    let k = key.to_ascii_lowercase();
-    [
-        "amount", "fee", "currency", "price", "rate", "balance", "total", "value", "user",
-    ]
-    .iter()
-    .any(|m| k.contains(m))
+/// Does a payload key only describe the event: a time (`createdAt`, `updatedAt`), an error, a
+/// merchant's name or a reason? Nothing that says how much, which way, whose, or what
+/// happened.
+fn is_description(key: &str) -> bool {
+    key.ends_with("At")
+        || matches!(
+            key,
+            "error" | "description" | "message" | "merchantName" | "rejectionReason"
+        )
 }
 
-/// The wire names each event accepts for one field, its own first and then its
-/// `#[serde(alias)]`es: a payload may carry two at once (`id` next to `exchangeId`, the L2
-/// `currency` next to the L3 `cryptocurrency`), which serde refuses as a duplicate field, and
-/// the event was unknown (outside review, stop 44). `aliases_are_all_listed` checks the count
-/// against the attributes of this file.
-fn field_names(kind: Kind) -> &'static [&'static [&'static str]] {
-    match kind {
-        Kind::Transfer | Kind::SepaTransfer => &[&["id", "transferId"]],
-        Kind::CryptoWithdrawal => &[
-            &["id", "withdrawalId"],
-            &["destination", "walletAddress"],
-            &["externalUserId", "sourceExternalUserId"],
-        ],
-        Kind::Exchange => &[
-            &["exchangeId", "id"],
-            &["externalUserId", "sourceExternalUserId"],
-        ],
-        Kind::SepaDeposit => &[
-            &["id", "sepaDepositId"],
-            &["title", "transferTitle", "reference"],
-        ],
-        Kind::OrderStatus => &[&["currency", "cryptocurrency"]],
-        Kind::CardTransaction => &[&["transactionId", "id"]],
-        Kind::Card3dsCode => &[&["code", "otp", "threeDsCode"]],
-        Kind::CardActivationCode => &[&["code", "activationCode"]],
-        Kind::WalletCreated => &[&["address", "wallet", "walletAddress"]],
-        _ => &[],
-    }
-}
+/// Does the JSON text name one key twice in an object (`"status":"FAILED",
+/// "status":"SUCCESSFUL"`)? Read through a `Value`, the last one would win silently; such an
+/// event is unknown, its body kept, as the API client refuses such a reply (outside review,
+/// stop 44).
+fn has_repeated_key(json: &str) -> bool {
+    use serde::de::{Deserialize, Deserializer, Error as _, MapAccess, SeqAccess, Visitor};
 
-/// Keeps one name of each field of [`field_names`]: the first given with a value (not `null`);
-/// the others are removed.
-fn one_name_per_field(kind: Kind, payload: &mut Map<String, Value>) {
-    for names in field_names(kind) {
-        let kept = names
-            .iter()
-            .find(|n| payload.get(**n).is_some_and(|v| !v.is_null()));
-        if let Some(kept) = kept {
-            for other in names.iter().filter(|n| *n != kept) {
-                payload.remove(*other);
-            }
+    struct Unique;
+    impl<'de> Deserialize<'de> for Unique {
+        fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+            d.deserialize_any(Unique)
         }
     }
+    impl<'de> Visitor<'de> for Unique {
+        type Value = Unique;
+        fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+            f.write_str("JSON")
+        }
+        fn visit_bool<E>(self, _: bool) -> Result<Unique, E> {
+            Ok(Unique)
+        }
+        fn visit_i64<E>(self, _: i64) -> Result<Unique, E> {
+            Ok(Unique)
+        }
+        fn visit_u64<E>(self, _: u64) -> Result<Unique, E> {
+            Ok(Unique)
+        }
+        fn visit_f64<E>(self, _: f64) -> Result<Unique, E> {
+            Ok(Unique)
+        }
+        fn visit_str<E>(self, _: &str) -> Result<Unique, E> {
+            Ok(Unique)
+        }
+        fn visit_unit<E>(self) -> Result<Unique, E> {
+            Ok(Unique)
+        }
+        fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<Unique, A::Error> {
+            while seq.next_element::<Unique>()?.is_some() {}
+            Ok(Unique)
+        }
+        fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Unique, A::Error> {
+            let mut seen = std::collections::HashSet::new();
+            while let Some(key) = map.next_key::<String>()? {
+                if !seen.insert(key) {
+                    return Err(A::Error::custom("a key named twice"));
+                }
+                map.next_value::<Unique>()?;
+            }
+            Ok(Unique)
+        }
+    }
+    serde_json::from_str::<Unique>(json).is_err()
 }
 
 /// Valid JSON that serde_json refuses: a `\u` escape of half a surrogate pair (`"\ud83c"`,
@@ -982,11 +1009,10 @@ fn words(event_type: &str) -> String {
     out
 }
 
-/// Recognises a flat payload by the fields it carries (order documented in the module docs).
-/// The event a payload's own id fields name beyond doubt (`cryptoDepositId`, `destinationIban`,
+/// The event a payload's own id fields name (`cryptoDepositId`, `destinationIban`,
 /// `withdrawalId`…), if any; thinner payloads (a user id and a status) name none. Checked
-/// against the event's type: where the two disagree, the event is unknown (in which direction
-/// the money moved cannot be told).
+/// against a loose word of the event's type (`transfer`, `wallet`): where the two disagree,
+/// the event is unknown (in which direction the money moved cannot be told).
 fn named_by_ids(p: &Map<String, Value>) -> Option<Kind> {
     const IDS: &[(&str, Kind)] = &[
         ("cryptoDepositId", Kind::CryptoDeposit),
@@ -1008,6 +1034,7 @@ fn named_by_ids(p: &Map<String, Value>) -> Option<Kind> {
         .map(|(_, kind)| *kind)
 }
 
+/// Recognises a flat payload by the fields it carries (order documented in the module docs).
 fn detect(p: &Map<String, Value>) -> Option<Kind> {
     let has = |k: &str| p.get(k).is_some_and(|v| !v.is_null());
     let any = |ks: &[&str]| ks.iter().any(|k| has(k));
@@ -1118,33 +1145,6 @@ fn detect(p: &Map<String, Value>) -> Option<Kind> {
 mod tests {
     use super::*;
     use rust_decimal::Decimal;
-
-    #[test]
-    fn aliases_are_all_listed() {
-        // Every serde alias of this file's models is in `field_names`, so a payload carrying it
-        // next to its field's own name is never refused as a duplicate field.
-        let source = include_str!("events.rs");
-        let models = source.split("#[cfg(test)]").next().unwrap_or_default();
-        let attributes = models.matches(concat!("alias = ", "\"")).count();
-        let kinds = [
-            Kind::Transfer,
-            Kind::SepaTransfer,
-            Kind::CryptoWithdrawal,
-            Kind::Exchange,
-            Kind::SepaDeposit,
-            Kind::OrderStatus,
-            Kind::CardTransaction,
-            Kind::Card3dsCode,
-            Kind::CardActivationCode,
-            Kind::WalletCreated,
-        ];
-        let listed: usize = kinds
-            .iter()
-            .flat_map(|k| field_names(*k).iter())
-            .map(|names| names.len() - 1)
-            .sum();
-        assert_eq!(listed, attributes);
-    }
 
     #[test]
     fn lone_surrogate_escapes_become_the_replacement_character() {
