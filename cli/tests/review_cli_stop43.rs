@@ -152,41 +152,10 @@ fn retries_are_said_on_stderr() {
 /// sandbox kept delivering to a dead port.
 #[test]
 fn listen_stopped_by_sigterm_clears_the_webhook_target() {
-    use std::io::{BufRead, BufReader, Read, Write};
     let sb = Sandbox::start();
-    let mut child = sb
-        .cmd(&[
-            "listen",
-            "--forward-to",
-            "http://127.0.0.1:9/",
-            "--sandbox-url",
-            &sb.url,
-        ])
-        .stderr(Stdio::piped())
-        .stdout(Stdio::null())
-        .spawn()
-        .unwrap();
-    let mut lines = BufReader::new(child.stderr.take().unwrap()).lines();
-    while let Some(Ok(line)) = lines.next() {
-        if line.contains("ready") {
-            break;
-        }
-    }
-    let target = || {
-        let host = sb.url.trim_start_matches("http://");
-        let mut s = std::net::TcpStream::connect(host).unwrap();
-        let req =
-            format!("GET /_sandbox/webhooks HTTP/1.1\r\nhost: {host}\r\nconnection: close\r\n\r\n");
-        s.write_all(req.as_bytes()).unwrap();
-        let mut reply = String::new();
-        s.read_to_string(&mut reply).unwrap();
-        reply
-    };
-    assert!(
-        target().contains("\"url\":\"http://127.0.0.1:"),
-        "{}",
-        target()
-    );
+    let mut child = sb.listen(&[], Stdio::null());
+    let target = sb.webhook_target();
+    assert!(target.contains("\"url\":\"http://127.0.0.1:"), "{target}");
     let pid = child.id().to_string();
     let killed = std::process::Command::new("kill")
         .args(["-TERM", &pid])
@@ -194,7 +163,8 @@ fn listen_stopped_by_sigterm_clears_the_webhook_target() {
     assert!(killed.unwrap().success());
     // 128 + 15, as the README's exit codes say (after its clean-up).
     assert_eq!(child.wait().unwrap().code(), Some(143));
-    assert!(target().contains("\"url\":null"), "{}", target());
+    let target = sb.webhook_target();
+    assert!(target.contains("\"url\":null"), "{target}");
 }
 
 /// A misspelled operation gets clap's suggestion (a name of the command line), still without

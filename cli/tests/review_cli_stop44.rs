@@ -2,23 +2,11 @@
 //! the code before it.
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
-use std::io::{BufRead, BufReader, Read, Write};
+use std::io::{Read, Write};
 use std::process::Stdio;
 
 mod common;
 use common::{stderr, stdout, Sandbox, BIN};
-
-/// The sandbox's webhook target, as `GET /_sandbox/webhooks` says it.
-fn webhook_target(sb: &Sandbox) -> String {
-    let host = sb.url.trim_start_matches("http://");
-    let mut s = std::net::TcpStream::connect(host).unwrap();
-    let req =
-        format!("GET /_sandbox/webhooks HTTP/1.1\r\nhost: {host}\r\nconnection: close\r\n\r\n");
-    s.write_all(req.as_bytes()).unwrap();
-    let mut reply = String::new();
-    s.read_to_string(&mut reply).unwrap();
-    reply
-}
 
 /// `p100 listen | head -1`: once its reader has gone, `listen` stops the sandbox's deliveries
 /// before it exits. It exited at once (status 0) and the sandbox went on delivering every event
@@ -26,31 +14,14 @@ fn webhook_target(sb: &Sandbox) -> String {
 #[test]
 fn listen_whose_reader_went_away_clears_the_webhook_target() {
     let sb = Sandbox::start();
-    let mut child = sb
-        .cmd(&[
-            "listen",
-            "--forward-to",
-            "http://127.0.0.1:9/",
-            "--sandbox-url",
-            &sb.url,
-        ])
-        .stderr(Stdio::piped())
-        .stdout(Stdio::piped())
-        .spawn()
-        .unwrap();
-    let mut lines = BufReader::new(child.stderr.take().unwrap()).lines();
-    while let Some(Ok(line)) = lines.next() {
-        if line.contains("ready") {
-            break;
-        }
-    }
-    assert!(webhook_target(&sb).contains("\"url\":\"http://127.0.0.1:"));
+    let mut child = sb.listen(&[], Stdio::piped());
+    assert!(sb.webhook_target().contains("\"url\":\"http://127.0.0.1:"));
     // The reader goes away; the next event's line cannot be written.
     drop(child.stdout.take());
     let o = sb.p100(&["trigger", "user_status"]);
     assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
     assert_eq!(child.wait().unwrap().code(), Some(0));
-    let target = webhook_target(&sb);
+    let target = sb.webhook_target();
     assert!(target.contains("\"url\":null"), "{target}");
 }
 
@@ -122,27 +93,8 @@ fn webhooks_verify_reads_the_first_authorization_header() {
 #[test]
 fn listen_answers_400_to_a_body_that_is_not_json() {
     let sb = Sandbox::start();
-    let mut child = sb
-        .cmd(&[
-            "listen",
-            "--forward-to",
-            "http://127.0.0.1:9/",
-            "--sandbox-url",
-            &sb.url,
-            "--token",
-            "tok-listen",
-        ])
-        .stderr(Stdio::piped())
-        .stdout(Stdio::null())
-        .spawn()
-        .unwrap();
-    let mut lines = BufReader::new(child.stderr.take().unwrap()).lines();
-    while let Some(Ok(line)) = lines.next() {
-        if line.contains("ready") {
-            break;
-        }
-    }
-    let target = webhook_target(&sb);
+    let mut child = sb.listen(&["--token", "tok-listen"], Stdio::null());
+    let target = sb.webhook_target();
     let host = target
         .split("\"url\":\"http://")
         .nth(1)

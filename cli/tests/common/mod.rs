@@ -122,6 +122,44 @@ impl Sandbox {
 }
 
 impl Sandbox {
+    /// `p100 listen --forward-to http://127.0.0.1:9/ --sandbox-url <this> <extra>` with `stdout`,
+    /// once it has said "ready" (its stderr is then no longer read).
+    pub fn listen(&self, extra: &[&str], stdout: Stdio) -> Child {
+        let mut args = vec![
+            "listen",
+            "--forward-to",
+            "http://127.0.0.1:9/",
+            "--sandbox-url",
+            &self.url,
+        ];
+        args.extend_from_slice(extra);
+        let mut child = self
+            .cmd(&args)
+            .stderr(Stdio::piped())
+            .stdout(stdout)
+            .spawn()
+            .expect("p100 listen starts");
+        let mut lines = BufReader::new(child.stderr.take().expect("stderr")).lines();
+        while let Some(Ok(line)) = lines.next() {
+            if line.contains("ready") {
+                break;
+            }
+        }
+        child
+    }
+
+    /// The sandbox's webhook target, as `GET /_sandbox/webhooks` says it (the raw reply).
+    pub fn webhook_target(&self) -> String {
+        let host = self.url.trim_start_matches("http://");
+        let mut s = std::net::TcpStream::connect(host).expect("the sandbox accepts");
+        let req =
+            format!("GET /_sandbox/webhooks HTTP/1.1\r\nhost: {host}\r\nconnection: close\r\n\r\n");
+        s.write_all(req.as_bytes()).expect("sent");
+        let mut reply = String::new();
+        s.read_to_string(&mut reply).expect("a reply");
+        reply
+    }
+
     /// A user of the KYC model, just created (`users create`).
     pub fn create_user(&self, user: &str) {
         let o = self.p100(&[
