@@ -298,12 +298,44 @@ pub struct Client {
 
 impl Client {
     /// The core client, and what a call must hold while it runs (see [`JsSignal::listen`]).
-    pub(crate) fn for_call(&self) -> (p100::Client, Option<SignalListener>) {
-        (
-            self.inner.clone(),
-            self.signal.as_ref().and_then(|s| s.listen()),
-        )
+    pub(crate) fn for_call(&self) -> (p100::Client, CallSignal) {
+        let signal = CallSignal {
+            _listener: self.signal.as_ref().and_then(|s| s.listen()),
+            signal: self.signal.as_ref().map(|s| s.signal.clone()),
+        };
+        (self.inner.clone(), signal)
     }
+}
+
+/// What a call holds while it runs: its hold on the client's signal listener, and the caller's
+/// `AbortSignal`, whose `reason` an `AbortError` carries as its `cause`, as `fetch` rejects
+/// with it (outside review, stop 44: `ac.abort(new Error("shutting down"))` was lost).
+pub(crate) struct CallSignal {
+    _listener: Option<SignalListener>,
+    signal: Option<JsValue>,
+}
+
+/// [`spawn`] for a call that follows the client's signal (see [`CallSignal`]).
+pub(crate) fn spawn_call<F>(signal: CallSignal, fut: F) -> Promise
+where
+    F: Future<Output = Result<JsValue, Error>> + 'static,
+{
+    future_to_promise(Guarded::new(async move {
+        let result = fut.await;
+        let reason = signal
+            .signal
+            .as_ref()
+            .and_then(|s| Reflect::get(s, &JsValue::from_str("reason")).ok())
+            .filter(|r| !r.is_undefined());
+        drop(signal);
+        result.map_err(|e| {
+            let js = errors::to_js(&e);
+            if let (p100::ErrorKind::Aborted, Some(reason)) = (e.kind(), reason) {
+                let _ = Reflect::set(&js, &JsValue::from_str("cause"), &reason);
+            }
+            js
+        })
+    }))
 }
 
 #[wasm_bindgen]
@@ -480,8 +512,7 @@ impl Client {
             Ok((method, path, body))
         };
         let args = read();
-        spawn(async move {
-            let _signal = signal;
+        spawn_call(signal, async move {
             let (method, path, body) = args?;
             let reply = c.request(&method, &path, body.as_ref()).await?;
             json_output(&reply)
@@ -505,8 +536,7 @@ impl Client {
         let (c, signal) = self.for_call();
         // Read at once, as `request` does.
         let input = reconcile_input(error);
-        spawn(async move {
-            let _signal = signal;
+        spawn_call(signal, async move {
             let (outcome, fp) = input?;
             let answer = c.reconcile_outcome(outcome, fp.as_ref()).await?;
             output(&answer)

@@ -16,7 +16,7 @@ use serde::de::DeserializeOwned;
 use wasm_bindgen::prelude::*;
 use wasm_bindgen::JsCast;
 
-use crate::client::{spawn, wait_options, Client};
+use crate::client::{spawn_call, wait_options, Client};
 use crate::convert::{input, output, text};
 
 /// A query: `undefined` stands for `{}` (a query whose fields are all optional).
@@ -158,9 +158,6 @@ impl Client {
     pub fn call(&self, op: String, args: Array) -> Promise {
         let (c, signal) = self.for_call();
         let call = dispatch(c, op, args);
-        spawn(async move {
-            let _signal = signal;
-            call?.await
-        })
+        spawn_call(signal, async move { call?.await })
     }
 }

@@ -74,3 +74,26 @@ test("a logger whose async method rejects does not end the process", async () =>
     process.off("unhandledRejection", onUnhandled);
   }
 });
+
+// `ac.abort(new Error("shutting down"))`: the AbortError had no `cause`, and the reason (or
+// AbortSignal.timeout's TimeoutError) was lost; fetch rejects with the reason itself.
+test("an AbortError carries the signal's reason as its cause", async () => {
+  const sb = await sandbox();
+  const reason = new Error("shutting down");
+  const before = new AbortController();
+  before.abort(reason);
+  const early = await sb.client({ maxRetries: 0 }).withOptions({ signal: before.signal }).partner.balances().then(
+    () => assert.fail("not aborted"),
+    (e) => e,
+  );
+  assert.ok(early instanceof p100.AbortError, String(early));
+  assert.equal(early.cause, reason);
+  // While the request is out (the sandbox holds the reply for 2 s).
+  await sb.injectFault({ kind: "delay", delayMs: 2000, operation: "partner.balances" });
+  const during = new AbortController();
+  const call = sb.client({ maxRetries: 0 }).withOptions({ signal: during.signal }).partner.balances();
+  setTimeout(() => during.abort(reason), 100);
+  const late = await call.then(() => assert.fail("not aborted"), (e) => e);
+  assert.ok(late instanceof p100.AbortError, String(late));
+  assert.equal(late.cause, reason);
+});
