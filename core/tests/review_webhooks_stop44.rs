@@ -128,3 +128,29 @@ fn a_specific_type_word_keeps_its_event() {
     let body = r#"{"event_type":"payment_link.paid","data":{"paymentLinkId":"pl1","orderId":"o1","status":"PAID"}}"#;
     assert_eq!(parse_event(body).unwrap().name(), "payment_link");
 }
+
+/// Review of this stop's diff: an `error`'s free text (now also read from its text form) shows
+/// no card number in the typed event's Debug output, in either form.
+#[test]
+fn an_error_text_shows_no_card_number() {
+    for error in [
+        r#""card 4111111111111111 declined""#,
+        r#"{"description":"card 4111111111111111 declined","errorCode":"P433"}"#,
+    ] {
+        let body = format!(
+            r#"{{"id":"s1","destinationIban":"PL1","amount":"3.8","currency":"eur","status":"FAILED","error":{error}}}"#
+        );
+        let e = parse_event(&body).unwrap();
+        let WebhookEvent::SepaTransfer(t) = &e else {
+            panic!("not typed: {e:?}")
+        };
+        let shown = format!("{e:?}");
+        assert!(!shown.contains("4111111111111111"), "{shown}");
+        let info = t.error.as_ref().unwrap();
+        assert!(info
+            .description
+            .as_deref()
+            .unwrap()
+            .ends_with("1111 declined"));
+    }
+}
