@@ -777,7 +777,10 @@ fn mask_keyed(text: &str, depth: usize) -> String {
             }
         }
         let is_key = matches!(b.get(after), Some(b':' | b'='));
-        if is_key && (is_secret_key(&key) || (is_value_key(&key) && pair_names_secret(b, text, i)))
+        if is_key
+            && (is_secret_key(&key)
+                || (is_value_key(&key) && pair_names_secret(b, text, i))
+                || (is_code_key(&key) && inside_security(b, text, i)))
         {
             if c == b'"' || c == b'\'' {
                 // The key's own text may hold JSON that names a secret before the name that
@@ -897,6 +900,64 @@ fn is_value_key(key: &str) -> bool {
 
 /// How far around a pair's value member [`pair_names_secret`] looks for its name member.
 const PAIR_REACH: usize = 256;
+
+/// Is `key` a member that holds the code itself in an object named for a card's security code
+/// (`{"security":{"code":"987"}}`, `{"cardSecurity":{"value":"987"}}`)?
+fn is_code_key(key: &str) -> bool {
+    matches!(
+        normalised(key).as_str(),
+        "code" | "value" | "number" | "digits"
+    )
+}
+
+/// Is the object around index `at` the value of a key whose name ends with `security`
+/// (`"security": {…}`, `card_security={…}`)? Objects nested in it between its `{` and `at`
+/// are passed over; a `security` object holding other objects names only its own members.
+fn inside_security(b: &[u8], text: &str, at: usize) -> bool {
+    let mut depth = 0usize;
+    let Some(open) = (at.saturating_sub(PAIR_REACH)..at).rev().find(|&k| {
+        match b.get(k) {
+            Some(b'}') => depth += 1,
+            Some(b'{') if depth == 0 => return true,
+            Some(b'{') => depth -= 1,
+            _ => {}
+        }
+        false
+    }) else {
+        return false;
+    };
+    let mut k = open;
+    while k > 0 && b.get(k - 1).is_some_and(u8::is_ascii_whitespace) {
+        k -= 1;
+    }
+    // The separator (`:`, `=` or `=>`) before the object, then the key's end.
+    if k >= 2 && b.get(k - 2) == Some(&b'=') && b.get(k - 1) == Some(&b'>') {
+        k -= 2;
+    } else if k >= 1 && matches!(b.get(k - 1), Some(b':' | b'=')) {
+        k -= 1;
+    } else {
+        return false;
+    }
+    while k > 0 && b.get(k - 1).is_some_and(u8::is_ascii_whitespace) {
+        k -= 1;
+    }
+    let name = match k.checked_sub(1).and_then(|q| b.get(q).map(|&c| (q, c))) {
+        // A quoted key: back to its opening quote (one not escaped by a backslash).
+        Some((q, quote @ (b'"' | b'\''))) => (0..q)
+            .rev()
+            .find(|&j| b.get(j) == Some(&quote) && (j == 0 || b.get(j - 1) != Some(&b'\\')))
+            .and_then(|j| text.get(j + 1..q)),
+        Some(_) => {
+            let start = (0..k)
+                .rev()
+                .find(|&j| !b.get(j).copied().is_some_and(is_word_byte))
+                .map_or(0, |j| j + 1);
+            text.get(start..k)
+        }
+        None => None,
+    };
+    name.is_some_and(|n| normalised(n).ends_with("security"))
+}
 
 /// Does the object around index `at` (within [`PAIR_REACH`] bytes each way, not across another
 /// object's braces) name a secret in one of its [`PAIR_NAMES`] members (`"name": "cvv"`)?
@@ -1856,6 +1917,33 @@ mod tests {
             r#"{"securityLevel":"high","status":"ok"}"#,
             r#"{"security":{"threeDSecure":"ENABLED","cardId":"c-123"}}"#,
             "Security: tx_8f3a91 blocked",
+        ] {
+            assert_eq!(mask_secrets(keep), keep);
+        }
+    }
+
+    #[test]
+    fn a_code_in_a_security_object_is_masked() {
+        for (text, gone) in [
+            (r#"{"card":{"security":{"code":"987"},"id":"c-1"}}"#, "987"),
+            (r#"{"cardSecurity": {"value": "4821"}}"#, "4821"),
+            (r#"{'security' => {'number' => '5813'}}"#, "5813"),
+            ("security={code=742, kind=cvv}", "742"),
+            (r#"{"data":"{\"security\":{\"code\":\"987\"}}"}"#, "987"),
+        ] {
+            let out = mask_secrets(text);
+            assert!(!out.contains(gone), "{text} -> {out}");
+            assert!(out.contains(REDACTED), "{text} -> {out}");
+        }
+        assert_eq!(
+            mask_secrets(r#"{"card":{"security":{"code":"987"},"id":"c-1"}}"#),
+            r#"{"card":{"security":{"code":"[REDACTED]"},"id":"c-1"}}"#
+        );
+        // A code anywhere else (an error's, a code next to a security object) stays.
+        for keep in [
+            r#"{"error":{"code":"INSUFFICIENT_FUNDS"}}"#,
+            r#"{"security":{"level":"high"},"code":"TX_OK"}"#,
+            r#"{"insecurity":"none","value":"12.00"}"#,
         ] {
             assert_eq!(mask_secrets(keep), keep);
         }
