@@ -8,10 +8,16 @@ model! {
     /// the V0 transfer webhook shows `{"description","status"}`, error replies show the codes.
     #[derive(Default)]
     pub struct ErrorInfo {
-        /// Free-text description (V0 webhooks).
-        #[serde(default, skip_serializing_if = "Option::is_none")]
+        /// Free-text description (V0 webhooks); a card number or a secret named in it is
+        /// masked when read (see [`crate::mask::mask_secrets`]).
+        #[serde(
+            default,
+            skip_serializing_if = "Option::is_none",
+            deserialize_with = "masked_text"
+        )]
         pub description: Option<String>,
-        /// Status text of the error (V0 webhooks); numbers are read as their text.
+        /// Status text of the error (V0 webhooks); numbers are read as their text, text is
+        /// masked as `description` is.
         #[serde(
             default,
             skip_serializing_if = "Option::is_none",
@@ -24,8 +30,12 @@ model! {
         /// Readable error name (`insufficient-funds`…), when given.
         #[serde(default, skip_serializing_if = "Option::is_none")]
         pub error_name: Option<String>,
-        /// Detailed message for logs, when given.
-        #[serde(default, skip_serializing_if = "Option::is_none")]
+        /// Detailed message for logs, when given; masked when read, as `description` is.
+        #[serde(
+            default,
+            skip_serializing_if = "Option::is_none",
+            deserialize_with = "masked_text"
+        )]
         pub error_message: Option<String>,
     }
 }
@@ -37,7 +47,14 @@ impl ErrorInfo {
     }
 }
 
-/// Reads an optional text that some payloads send as a number or a boolean.
+/// Reads the sender's free text with the secrets in it masked: every language prints it in the
+/// Debug/`repr`/`toString` of the reply or event that carries it (`"card 4111… declined"`).
+fn masked_text<'de, D: Deserializer<'de>>(d: D) -> Result<Option<String>, D::Error> {
+    Ok(Option::<String>::deserialize(d)?.map(|text| crate::mask::mask_secrets(&text)))
+}
+
+/// Reads an optional text that some payloads send as a number or a boolean (the text masked,
+/// as [`masked_text`] does).
 fn string_or_number<'de, D: Deserializer<'de>>(d: D) -> Result<Option<String>, D::Error> {
     #[derive(Deserialize)]
     #[serde(untagged)]
@@ -48,7 +65,7 @@ fn string_or_number<'de, D: Deserializer<'de>>(d: D) -> Result<Option<String>, D
     }
     Ok(match Option::<Loose>::deserialize(d)? {
         None => None,
-        Some(Loose::Text(s)) => Some(s),
+        Some(Loose::Text(s)) => Some(crate::mask::mask_secrets(&s)),
         Some(Loose::Flag(b)) => Some(b.to_string()),
         Some(Loose::Number(n)) => Some(n.to_string()),
     })
@@ -71,5 +88,25 @@ mod tests {
         assert_eq!(e.code(), Some(crate::ErrorCode::P433));
         assert_eq!(e.status.as_deref(), Some("400"));
         assert_eq!(serde_json::to_string(&ErrorInfo::default()).unwrap(), "{}");
+    }
+
+    #[test]
+    fn error_info_masks_the_senders_free_text() {
+        // A transfer's details (a reply, not only a webhook) print their error in every
+        // language's Debug/repr/toString.
+        let e: ErrorInfo = serde_json::from_str(
+            r#"{"description":"card 4111 1111 1111 1111 declined","status":"cvv=987 refused",
+                "errorMessage":"pin: 5813 wrong","errorName":"card-declined"}"#,
+        )
+        .unwrap();
+        let shown = format!("{e:?}");
+        for gone in ["4111 1111", "987", "5813"] {
+            assert!(!shown.contains(gone), "{shown}");
+        }
+        assert_eq!(
+            e.description.as_deref(),
+            Some("card **** **** **** 1111 declined")
+        );
+        assert_eq!(e.error_name.as_deref(), Some("card-declined"));
     }
 }

@@ -620,8 +620,7 @@ macro_rules! webhook_event_enum {
         }
 
         /// Decodes the payload as `kind` ([`lenient`]); `None` when it does not fit.
-        fn decode(kind: Kind, mut payload: Map<String, Value>) -> Option<WebhookEvent> {
-            mask_error_text(&mut payload);
+        fn decode(kind: Kind, payload: Map<String, Value>) -> Option<WebhookEvent> {
             Some(match kind {
                 $( Kind::$variant => WebhookEvent::$variant(lenient(payload)?), )+
             })
@@ -781,23 +780,6 @@ fn lenient<T: DeserializeOwned>(mut map: Map<String, Value>) -> Option<T> {
         return decode(&map).ok();
     }
     None
-}
-
-/// An event's `error` is the sender's free text (`"card 4111… declined"`), printed by every
-/// language's Debug/`repr`/`toString` of the typed event: masked when parsed, as an unknown
-/// event's type is. Its text form (read as the description) and its object's text members.
-fn mask_error_text(payload: &mut Map<String, Value>) {
-    match payload.get_mut("error") {
-        Some(Value::String(text)) => *text = crate::mask::mask_secrets(text),
-        Some(Value::Object(members)) => {
-            for value in members.values_mut() {
-                if let Value::String(text) = value {
-                    *text = crate::mask::mask_secrets(text);
-                }
-            }
-        }
-        _ => {}
-    }
 }
 
 /// Does a payload key only describe the event: a time (`createdAt`, `updatedAt`), an error, a
