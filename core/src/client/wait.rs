@@ -40,6 +40,32 @@ impl WaitOptions {
     }
 }
 
+/// The id a details reply names its operation by, which a wait compares with the id it waits
+/// for (ASCII case aside: one UUID in two cases is one id). A reply about another operation
+/// (a misrouted or cached reply) ends the wait with an error: it ended with that operation's
+/// final status before (outside review, stop 45).
+pub(crate) trait OperationId {
+    fn operation_id(&self) -> &str;
+}
+
+macro_rules! operation_ids {
+    ($($ty:ident . $field:ident),+) => {
+        $(impl OperationId for crate::models::$ty {
+            fn operation_id(&self) -> &str {
+                &self.$field
+            }
+        })+
+    };
+}
+
+operation_ids!(
+    ExchangeDetails.exchange_id,
+    SepaTransferDetails.id,
+    CryptoWithdrawalDetails.withdrawal_id,
+    TransferDetails.transfer_id,
+    OrderDetails.order_id
+);
+
 /// Polls `fetch` until `is_final` holds or the deadline passes. Transient errors (those safe
 /// to retry) are polled through; any other error ends the wait.
 ///
@@ -62,6 +88,7 @@ pub(crate) async fn poll<T, F, Fut>(
     describe: impl Fn(&T) -> String,
 ) -> Result<T>
 where
+    T: OperationId,
     F: FnMut() -> Fut,
     Fut: Future<Output = Result<T>>,
 {
@@ -89,6 +116,19 @@ where
                 Some(Some(polled)) => polled,
             };
         last = match polled {
+            Ok(value) if !value.operation_id().eq_ignore_ascii_case(id) => {
+                let other = crate::mask::mask_secrets(value.operation_id());
+                return Err(Error::new(
+                    ErrorKind::Decode,
+                    format!(
+                        "{operation} {id}: its details reply is about another {operation} \
+                         ({other:?}); the wait stops rather than report that one's status (it \
+                         was accepted: do not send it again, check its details)"
+                    ),
+                )
+                .with_retryable(false)
+                .with_outcome(Outcome::Accepted));
+            }
             Ok(value) if is_final(&value) => return Ok(value),
             Ok(value) => describe(&value),
             Err(e) if e.is_retryable() => format!("unreadable ({})", e.kind()),
