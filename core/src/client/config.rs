@@ -417,6 +417,22 @@ impl ClientBuilder {
         if connect_timeout.is_zero() {
             return Err(Error::config("connect timeout must be greater than zero"));
         }
+        // The bound every binding's numbers are held to (`duration_from_secs`), here too: a
+        // `Duration::MAX` delay slept for ever (outside review, stop 45).
+        for (field, d) in [
+            ("timeout", timeout),
+            ("connect_timeout", connect_timeout),
+            ("retry_initial_delay", retry.initial_delay),
+            ("retry_max_delay", retry.max_delay),
+        ] {
+            if d > MAX_DURATION {
+                return Err(Error::validation(
+                    field,
+                    "must be at most 2147483.647 seconds (about 24.8 days)",
+                )
+                .into_config());
+            }
+        }
         let max_response_bytes = self
             .max_response_bytes
             .unwrap_or(crate::transport::DEFAULT_MAX_RESPONSE_BYTES);
@@ -690,6 +706,37 @@ mod tests {
             let full = (p.initial_delay * 2u32.pow(attempt)).min(p.max_delay);
             assert!(d >= full / 2 && d <= full, "{attempt}: {d:?}");
         }
+    }
+
+    #[test]
+    fn builder_holds_durations_to_max_duration() {
+        let builder = || ClientBuilder::default().api_key("test-key-123");
+        let long = MAX_DURATION + Duration::from_millis(1);
+        let retry = |initial_delay, max_delay| RetryPolicy {
+            max_retries: 1,
+            initial_delay,
+            max_delay,
+        };
+        for (b, field) in [
+            (builder().timeout(Duration::MAX), "timeout"),
+            (builder().connect_timeout(long), "connect_timeout"),
+            (
+                builder().retry_policy(retry(Duration::MAX, Duration::MAX)),
+                "retry_initial_delay",
+            ),
+            (
+                builder().retry_policy(retry(Duration::from_millis(1), long)),
+                "retry_max_delay",
+            ),
+        ] {
+            let e = b.build().unwrap_err();
+            assert_eq!(
+                (e.kind(), e.field()),
+                (crate::ErrorKind::Config, Some(field)),
+                "{e}"
+            );
+        }
+        assert!(builder().timeout(MAX_DURATION).build().is_ok());
     }
 
     #[test]
