@@ -97,9 +97,9 @@ async def cancelled(fut: asyncio.Future[Any]) -> None:
         await fut
 
 
-def assert_kept_unknown(e: p100.P100Error, amount: str) -> None:
+def assert_kept(e: p100.P100Error, amount: str, outcome: str = "unknown") -> None:
     assert isinstance(e, p100.AbortError), repr(e)
-    assert e.kind == "aborted" and e.outcome == "unknown" and not e.retryable, repr(e)
+    assert e.kind == "aborted" and e.outcome == outcome and not e.retryable, repr(e)
     assert e.operation == OP
     assert e.fingerprint is not None and e.fingerprint["amount"] == Decimal(amount), e.fingerprint
 
@@ -150,7 +150,7 @@ def test_cancelled_while_the_reply_is_delayed_is_kept_and_matches_what_ran(
 
     kept = asyncio.run(main())
     assert len(kept) == 1, kept
-    assert_kept_unknown(kept[0], "2.03")
+    assert_kept(kept[0], "2.03")
     time.sleep(1.5)  # whatever the sandbox will do with it, it has done now
     ran = world.ran()
     found = world.client.reconcile(kept[0])
@@ -171,7 +171,9 @@ def test_cancelled_while_the_body_trickles_after_the_handler_ran_is_kept(world: 
     kept = asyncio.run(main())
     assert world.ran() == 1
     assert len(kept) == 1, kept
-    assert_kept_unknown(kept[0], "3.04")
+    # Its 2xx status had come: it happened (it was kept as "unknown" before stop 45).
+    assert_kept(kept[0], "3.04", outcome="accepted")
+    assert kept[0].status == 201 and kept[0].fingerprint["accepted"] is True
     assert world.client.reconcile(kept[0]).result == "found"
 
 
@@ -357,7 +359,7 @@ def test_ctrl_c_on_a_blocking_call_whose_reply_is_delayed_is_kept(world: World) 
         signal.signal(signal.SIGINT, old)
     kept = c.take_cancelled()
     assert len(kept) == 1, kept
-    assert_kept_unknown(kept[0], "9.10")
+    assert_kept(kept[0], "9.10")
     time.sleep(1.5)
     assert world.client.reconcile(kept[0]).result == ("found" if world.ran() else "not_found")
 
@@ -398,7 +400,7 @@ def test_a_fire_and_forget_task_cancelled_by_asyncio_run_at_exit_is_kept(world: 
     kept = c.take_cancelled()
     assert world.ran() == 1
     assert len(kept) == 1, kept
-    assert_kept_unknown(kept[0], "11.12")
+    assert_kept(kept[0], "11.12", outcome="accepted")  # its 2xx status had come
 
 
 # ---- 2. many calls cancelled together -------------------------------------------------------
@@ -432,7 +434,8 @@ def test_a_gather_of_money_calls_cancelled_together_keeps_every_one(
         assert ran == N
     assert len(kept) == N, f"{len(kept)} kept, the sandbox ran {ran}"
     assert sorted(k.fingerprint["amount"] for k in kept) == sorted(map(Decimal, amounts()))
-    assert all(k.outcome == "unknown" for k in kept)
+    # Before any reply (`delay`): unknown; after the 2xx status came (`slow-body`): accepted.
+    assert all(k.outcome == ("unknown" if kind == "delay" else "accepted") for k in kept)
     found = [world.client.reconcile(k).result for k in kept]
     assert found.count("found") == ran, (found, ran)
 
@@ -621,7 +624,7 @@ def test_a_card_cancelled_in_flight_is_kept_without_secrets_nor_in_the_log(
     with caplog.at_level(logging.DEBUG, logger="p100"):
         kept = asyncio.run(main())
     assert world.ran("cards.create") == 1
-    assert len(kept) == 1 and kept[0].outcome == "unknown", kept
+    assert len(kept) == 1 and kept[0].outcome == "accepted", kept  # its 2xx status had come
     cards = world.client.cards.list(world.uid).cards
     details = world.client.cards.details(world.uid, cards[-1].card_id)
     logs = " ".join(f"{r.getMessage()} {vars(r)}" for r in caplog.records)
@@ -648,7 +651,7 @@ def test_kept_records_work_after_the_client_is_closed(world: World) -> None:
     assert len(kept) == 1
     e = kept[0]
     assert repr(e) and str(e)
-    assert_kept_unknown(e, "16.01")
+    assert_kept(e, "16.01", outcome="accepted")  # its 2xx status had come
     # As an error object: raisable, and its fingerprint reconciles on another client (also as
     # a plain dict, e.g. stored and read back).
     with pytest.raises(p100.AbortError):
@@ -734,4 +737,4 @@ def test_a_task_group_cancelling_its_money_calls_after_one_failed_keeps_them(wor
     kept = asyncio.run(main())
     assert world.ran() == 3
     assert len(kept) == 3, kept
-    assert all(k.outcome == "unknown" and k.fingerprint for k in kept)
+    assert all(k.outcome == "accepted" and k.fingerprint for k in kept)  # 2xx status had come

@@ -187,12 +187,16 @@ function concat(chunks, length) {
  */
 function send(method, url, headers, body, parts, timeoutMs, maxBytes, connectTimeoutMs) {
   const controller = new AbortController();
-  const promise = exchange(controller, connectTimeoutMs, method, url, headers, body, parts, timeoutMs, maxBytes);
+  const seen = { head: undefined };
+  const promise = exchange(seen, controller, connectTimeoutMs, method, url, headers, body, parts, timeoutMs, maxBytes);
   promise.cancel = () => controller.abort();
+  // `{ status, headers }` once the reply's head arrived: an exchange cancelled while a 2xx body
+  // is still coming was accepted (the core's `ReplyHead`).
+  promise.head = () => seen.head;
   return promise;
 }
 
-async function exchange(controller, connectTimeoutMs, method, url, headers, body, parts, timeoutMs, maxBytes) {
+async function exchange(seen, controller, connectTimeoutMs, method, url, headers, body, parts, timeoutMs, maxBytes) {
   let timedOut = false;
   let expire;
   // undici reads the abort signal only once connected: the deadline also settles the exchange.
@@ -239,6 +243,7 @@ async function exchange(controller, connectTimeoutMs, method, url, headers, body
       throw failure("failed", describe(e));
     }
     const head = { status: response.statusCode, headers: flatHeaders(response.headers) };
+    seen.head = head;
     const declared = response.headers["content-length"];
     if (declared !== undefined && Number(declared) > maxBytes) {
       controller.abort();

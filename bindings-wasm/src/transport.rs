@@ -5,7 +5,7 @@
 
 use js_sys::{Array, Object, Promise, Reflect, Uint8Array};
 use p100::transport::{
-    Body, BodyFailure, BoxFuture, HttpRequest, HttpResponse, Transport, TransportError,
+    Body, BodyFailure, BoxFuture, HttpRequest, HttpResponse, ReplyHead, Transport, TransportError,
 };
 use wasm_bindgen::prelude::*;
 use wasm_bindgen::JsCast;
@@ -104,7 +104,7 @@ async fn send(
         limit as f64,
         connect_timeout.as_secs_f64() * 1000.0,
     );
-    let mut in_flight = CancelOnDrop(Some(promise.clone()));
+    let mut in_flight = CancelOnDrop(Some(promise.clone()), request.head);
     let settled = JsFuture::from(promise).await;
     in_flight.0 = None; // settled: nothing left to cancel
 
@@ -115,17 +115,28 @@ async fn send(
 }
 
 /// The exchange in flight: dropped before it settled (the caller's `AbortSignal` fired, see
-/// `p100::AbortSignal`), it aborts the HTTP request through the promise's `cancel()`
-/// (`js/transport.cjs`), so that the socket is not left busy for a reply nobody reads.
-struct CancelOnDrop(Option<Promise>);
+/// `p100::AbortSignal`), it tells the core whether the reply's head had arrived (the promise's
+/// `head()`: a 2xx head says the call was accepted), then aborts the HTTP request through the
+/// promise's `cancel()` (`js/transport.cjs`), so that the socket is not left busy for a reply
+/// nobody reads.
+struct CancelOnDrop(Option<Promise>, ReplyHead);
 
 impl Drop for CancelOnDrop {
     fn drop(&mut self) {
         if let Some(p) = self.0.take() {
-            if let Ok(cancel) = Reflect::get(&p, &JsValue::from_str("cancel")) {
-                if let Some(cancel) = cancel.dyn_ref::<js_sys::Function>() {
-                    let _ = cancel.call0(&p);
+            let method = |name: &str| {
+                Reflect::get(&p, &JsValue::from_str(name))
+                    .ok()
+                    .and_then(|f| f.dyn_into::<js_sys::Function>().ok())
+            };
+            if let Some(head) = method("head").and_then(|f| f.call0(&p).ok()) {
+                if head.is_object() {
+                    let head = response(head.unchecked_into());
+                    self.1.arrived(head.status, &head.headers);
                 }
+            }
+            if let Some(cancel) = method("cancel") {
+                let _ = cancel.call0(&p);
             }
         }
     }

@@ -55,7 +55,7 @@ async function rejects(promise) {
 
 // ---- the caller's AbortSignal (withOptions({ signal })) ---------------------------------------
 
-test("AbortSignal in flight: AbortError, outcome unknown, and the transfer reconciles", async () => {
+test("AbortSignal in flight, after the 2xx status came: AbortError, outcome accepted, and the transfer reconciles", async () => {
   const c = client();
   const user = await newUser(c);
   const amount = uniqueAmount();
@@ -70,7 +70,8 @@ test("AbortSignal in flight: AbortError, outcome unknown, and the transfer recon
   assert.ok(Date.now() - started < 4000, "the abort did not stop the call");
   isSdkError(e, AbortError, "aborted");
   assert.equal(e.name, "AbortError");
-  assert.equal(e.outcome, "unknown", "sent: it may have happened");
+  assert.equal(e.outcome, "accepted", "its 2xx status came: it happened");
+  assert.equal(e.status, 201);
   assert.equal(e.retryable, false);
   assert.equal(e.operation, "transfers.create");
   assert.equal(e.fingerprint.amount, amount);

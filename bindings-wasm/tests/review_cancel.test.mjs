@@ -59,9 +59,13 @@ async function world({ settleMs = 100 } = {}) {
 }
 
 function isKeptUnknown(e, amount) {
+  isKept(e, amount, "unknown");
+}
+
+function isKept(e, amount, outcome) {
   assert.ok(e instanceof AbortError, inspect(e));
   assert.equal(e.name, "AbortError");
-  assert.equal(e.outcome, "unknown", inspect(e));
+  assert.equal(e.outcome, outcome, inspect(e));
   assert.equal(e.operation, OP);
   assert.ok(e.fingerprint, "no fingerprint to reconcile with");
   assert.equal(Number(e.fingerprint.amount), Number(amount));
@@ -93,7 +97,7 @@ test("aborted while the reply is delayed: unknown with a fingerprint; reconcile 
   assert.equal(found.result, ran ? "found" : "not_found", `ran ${ran}, ${JSON.stringify(found)}`);
 });
 
-test("aborted while the body trickles (the handler ran): unknown, reconcile finds it", async () => {
+test("aborted while the body trickles (the handler ran, its 2xx status came): accepted, reconcile finds it", async () => {
   const w = await world();
   await w.sb.injectFault({ kind: "slow-body", delayMs: 3000, operation: OP });
   const ac = new AbortController();
@@ -102,7 +106,9 @@ test("aborted while the body trickles (the handler ran): unknown, reconcile find
   await sleep(200);
   ac.abort();
   const e = await rejection(call);
-  isKeptUnknown(e, "3.03");
+  isKept(e, "3.03", "accepted");
+  assert.equal(e.status, 201);
+  assert.equal(e.fingerprint.accepted, true);
   assert.equal(await w.ran(), 1);
   assert.equal((await w.c.reconcile(e)).result, "found");
 });
@@ -241,7 +247,10 @@ const N = 20;
 const amounts = Array.from({ length: N }, (_, i) => `10.${String(i + 1).padStart(2, "0")}`);
 
 for (const kind of ["delay", "slow-body"]) {
-  test(`${N} money calls on one AbortController (${kind}): every one rejects unknown with its fingerprint; reconcile matches what ran`, async () => {
+  // Aborted before any reply (`delay`): unknown; after the 2xx status came (`slow-body`):
+  // accepted.
+  const outcome = kind === "delay" ? "unknown" : "accepted";
+  test(`${N} money calls on one AbortController (${kind}): every one rejects ${outcome} with its fingerprint; reconcile matches what ran`, async () => {
     const w = await world();
     await w.sb.injectFault({ kind, count: N, delayMs: 1500, operation: OP });
     const ac = new AbortController();
@@ -255,7 +264,7 @@ for (const kind of ["delay", "slow-body"]) {
     const ran = await w.ran();
     if (kind === "slow-body") assert.equal(ran, N);
     const errors = settled.map((s) => s.reason);
-    for (const e of errors) assert.ok(e instanceof AbortError && e.outcome === "unknown", inspect(e));
+    for (const e of errors) assert.ok(e instanceof AbortError && e.outcome === outcome, inspect(e));
     assert.deepEqual(errors.map((e) => Number(e.fingerprint.amount)).sort((a, b) => a - b), amounts.map(Number));
     const found = [];
     for (const e of errors) found.push((await w.c.reconcile(e)).result);
@@ -274,10 +283,11 @@ test("Promise.all on one AbortController: the rejection the caller sees carries 
   await sleep(200);
   ac.abort();
   const e = await rejection(Promise.all(calls));
-  assert.ok(e instanceof AbortError && e.outcome === "unknown" && e.fingerprint, inspect(e));
+  // Aborted after their 2xx status came: accepted (it happened).
+  assert.ok(e instanceof AbortError && e.outcome === "accepted" && e.fingerprint, inspect(e));
   const all = await seenLater;
   assert.equal(await w.ran(), 5);
-  assert.ok(all.every((s) => s.status === "rejected" && s.reason.outcome === "unknown"));
+  assert.ok(all.every((s) => s.status === "rejected" && s.reason.outcome === "accepted"));
 });
 
 // ---- 4. secrets in what an aborted card call leaves ------------------------------------------
@@ -297,7 +307,7 @@ test("a card call aborted mid-reply: no PIN, PAN, CVV or API key in the AbortErr
   await sleep(300); // part of the body (with the card number) has arrived
   ac.abort();
   const e = await rejection(call);
-  assert.ok(e instanceof AbortError && e.outcome === "unknown", inspect(e));
+  assert.ok(e instanceof AbortError && e.outcome === "accepted", inspect(e));
   assert.equal(await w.ran("cards.create"), 1);
   const { cards } = await w.c.cards.list(externalUserId);
   const card = await w.c.cards.details(externalUserId, cards[cards.length - 1].cardId);

@@ -633,8 +633,9 @@ fn expected_outcome(
     let write = !route.method.is_idempotent_read();
     let server_failure = matches!(code, Some(ErrorCode::P500 | ErrorCode::P501));
     match status {
-        // A 429 whose body says the server failed (P500/P501): a write may have happened.
-        429 if write && server_failure => Outcome::Unknown,
+        // A 429 whose body says the server failed (P500/P501), or whose body was lost before
+        // its code (it may have said so): a write may have happened.
+        429 if write && (server_failure || (body_broken && code.is_none())) => Outcome::Unknown,
         401 | 429 => Outcome::Rejected,
         500..=599 => Outcome::Unknown,
         // A redirect (not followed) after a write: the write may have been processed.

@@ -108,6 +108,7 @@ pub fn build_http_request(config: &Config, prepared: &Prepared) -> HttpRequest {
         body: prepared.body.clone(),
         timeout: config.timeout,
         max_response_bytes: config.max_response_bytes,
+        head: crate::transport::ReplyHead::default(),
     }
 }
 
@@ -168,24 +169,60 @@ struct ErrorBody {
     error_name: Option<String>,
     error_message: Option<String>,
     message: Option<String>,
+    /// `errorCode` given twice with two different codes (`{"errorCode":"P500",…,
+    /// "errorCode":"P412"}`): which one the server meant cannot be told, so neither is read.
+    code_in_doubt: bool,
+}
+
+/// The members of a JSON object in the order given, a key given twice kept each time (a
+/// `serde_json::Map` keeps only its last value).
+struct Members(Vec<(String, serde_json::Value)>);
+
+impl<'de> serde::Deserialize<'de> for Members {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> std::result::Result<Self, D::Error> {
+        struct Visit;
+        impl<'de> serde::de::Visitor<'de> for Visit {
+            type Value = Members;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("a JSON object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> std::result::Result<Members, A::Error> {
+                let mut members = Vec::new();
+                while let Some(entry) = map.next_entry()? {
+                    members.push(entry);
+                }
+                Ok(Members(members))
+            }
+        }
+        d.deserialize_map(Visit)
+    }
 }
 
 impl ErrorBody {
     /// Reads an error body leniently, so that nothing else in it can hide its code (a hidden
     /// P500 would turn a write that may have happened into a refusal): bytes that are not UTF-8
-    /// are replaced, only the first JSON document counts (trailing text is ignored), a key given
-    /// twice keeps its last value, and a member of an unexpected type is skipped (a list of
-    /// texts, as some validators write `errorMessage`, is joined). `None` unless the body is a
-    /// JSON object.
+    /// are replaced, only the first JSON document counts (trailing text is ignored), and a
+    /// member of an unexpected type is skipped (a list of texts, as some validators write
+    /// `errorMessage`, is joined). A key given twice keeps its last value, except `errorCode`:
+    /// two different codes leave the code unread and [`ErrorBody::code_in_doubt`] set (the
+    /// last one won before: a P500 followed by a P412 read as a refusal). `None` unless the
+    /// body is a JSON object.
     fn read(body: &[u8]) -> Option<ErrorBody> {
         let text = String::from_utf8_lossy(without_bom(body));
-        let first = serde_json::Deserializer::from_str(&text)
-            .into_iter::<serde_json::Value>()
+        let Members(members) = serde_json::Deserializer::from_str(&text)
+            .into_iter::<Members>()
             .next()?
             .ok()?;
-        let serde_json::Value::Object(map) = first else {
-            return None;
-        };
+        let codes: std::collections::BTreeSet<String> = members
+            .iter()
+            .filter(|(k, _)| k == "errorCode")
+            .filter_map(|(_, v)| code_text(v))
+            .collect();
+        let code_in_doubt = codes.len() > 1;
+        let map: serde_json::Map<String, serde_json::Value> = members.into_iter().collect();
         let text_of = |key: &str| match map.get(key)? {
             serde_json::Value::String(s) => Some(s.clone()),
             serde_json::Value::Array(items) => {
@@ -195,10 +232,14 @@ impl ErrorBody {
             _ => None,
         };
         Some(ErrorBody {
-            error_code: map.get("errorCode").and_then(code_text),
+            error_code: map
+                .get("errorCode")
+                .and_then(code_text)
+                .filter(|_| !code_in_doubt),
             error_name: text_of("errorName"),
             error_message: text_of("errorMessage"),
             message: text_of("message"),
+            code_in_doubt,
         })
     }
 }
@@ -284,13 +325,28 @@ pub fn error_from_response(prepared: &Prepared, resp: &HttpResponse) -> Error {
         };
         return base(ErrorKind::Authentication, msg.to_string()).with_retryable(false);
     }
+    // A body sent compressed although the SDK never asks for it cannot be read: like a body
+    // lost before its code, it may have been a P500 (HTTP 400 or 429), so a write stays
+    // `unknown`.
+    let encoding = resp.header("content-encoding").map(str::trim);
+    let compressed =
+        encoding.is_some_and(|enc| !enc.is_empty() && !enc.eq_ignore_ascii_case("identity"));
+    // So is a JSON body that ends before its document does (`{"errorCode":"P50`): a reply
+    // without a length, ended by the connection's close, is complete to the transport. And one
+    // that names two different codes.
+    let cut = parsed.is_none() && json_cut_short(&resp.body);
+    let in_doubt = parsed.as_ref().is_some_and(|b| b.code_in_doubt);
+    let unreadable = (parsed.is_none() && (compressed || cut)) || in_doubt;
+
     // A 429 is refused unprocessed, unless its body says the server failed (P500/P501): then a
-    // write may have happened, like any other P500.
+    // write may have happened, like any other P500. A write's 429 whose body cannot be read
+    // (see `unreadable`) cannot say which: outcome unknown, never sent again (outside review,
+    // stop 45: it was retried, three times with the default settings).
     let server_failure = parsed
         .as_ref()
         .and_then(|b| b.error_code.as_deref())
         .is_some_and(|c| matches!(ErrorCode::parse(c), ErrorCode::P500 | ErrorCode::P501));
-    if status == 429 && (safe_read || !server_failure) {
+    if status == 429 && (safe_read || (!server_failure && !unreadable)) {
         return base(
             ErrorKind::RateLimited,
             "rate limited: too many requests, slow down".to_string(),
@@ -361,24 +417,21 @@ pub fn error_from_response(prepared: &Prepared, resp: &HttpResponse) -> Error {
         .with_retryable(safe_read);
         return if safe_read { e } else { ambiguous(e) };
     }
-    // A body sent compressed although the SDK never asks for it cannot be read: like a body
-    // lost before its code, it may have been a P500 (HTTP 400), so a write stays `unknown`.
-    let encoding = resp.header("content-encoding").map(str::trim);
-    let compressed =
-        encoding.is_some_and(|enc| !enc.is_empty() && !enc.eq_ignore_ascii_case("identity"));
-    // So is a JSON body that ends before its document does (`{"errorCode":"P50`): a reply
-    // without a length, ended by the connection's close, is complete to the transport.
-    let cut = parsed.is_none() && json_cut_short(&resp.body);
-    let unreadable = parsed.is_none() && (compressed || cut);
-    let detail = parsed
-        .and_then(|b| b.message)
-        .map(|m| crate::mask::mask_secrets(&m))
-        .unwrap_or_else(|| match (compressed, cut) {
-            (true, _) => format!("HTTP {status} with a compressed body the SDK cannot read"),
-            (_, true) => format!("HTTP {status} with a JSON body cut short"),
-            _ => format!("unexpected HTTP {status}"),
-        });
-    let e = base(ErrorKind::Api, detail).with_retryable(false);
+    let detail = match (compressed, cut, in_doubt) {
+        (_, _, true) => format!("HTTP {status} naming two different error codes"),
+        (true, _, _) => format!("HTTP {status} with a compressed body the SDK cannot read"),
+        (_, true, _) => format!("HTTP {status} with a JSON body cut short"),
+        _ => parsed
+            .and_then(|b| b.message)
+            .map(|m| crate::mask::mask_secrets(&m))
+            .unwrap_or_else(|| format!("unexpected HTTP {status}")),
+    };
+    let kind = if status == 429 {
+        ErrorKind::RateLimited
+    } else {
+        ErrorKind::Api
+    };
+    let e = base(kind, detail).with_retryable(false);
     if safe_read || (final_answer && !unreadable) {
         e
     } else {
@@ -613,6 +666,23 @@ fn second_names_removed(
 /// a second payment): reconcile before sending again. `None` for any other body.
 pub(crate) fn error_in_success(prepared: &Prepared, resp: &HttpResponse) -> Option<Error> {
     let body = ErrorBody::read(&resp.body)?;
+    let read = prepared.method.is_idempotent_read();
+    if body.code_in_doubt {
+        // Two different codes: an error either way, which one cannot be told.
+        let e = Error::new(
+            ErrorKind::Api,
+            format!(
+                "P100 answered HTTP {} but its body names two different error codes",
+                resp.status
+            ),
+        )
+        .with_status(resp.status)
+        .with_request_id(request_id(resp))
+        .with_raw_body(&resp.text())
+        .with_retryable(false)
+        .with_operation(prepared.operation);
+        return Some(if read { e } else { ambiguous(e) });
+    }
     let code = body.error_code.as_deref().filter(|c| is_p_code(c))?;
     let code = ErrorCode::parse(code);
     let detail = body
@@ -622,7 +692,6 @@ pub(crate) fn error_in_success(prepared: &Prepared, resp: &HttpResponse) -> Opti
         .unwrap_or_else(|| code.description().to_string());
     // The server's failure, as in a 4xx reply: a read may be tried again.
     let failed = matches!(code, ErrorCode::P500 | ErrorCode::P501);
-    let read = prepared.method.is_idempotent_read();
     let e = Error::new(
         if failed {
             ErrorKind::Unavailable
@@ -802,15 +871,16 @@ pub fn error_from_transport(prepared: &Prepared, err: &TransportError, timeout: 
             if !(200..300).contains(&response.status) {
                 let e = error_from_response(prepared, response);
                 // A refusal whose body broke is still a refusal when its status alone says so
-                // (401, 429) or what arrived of the body named its code. Otherwise, after a
-                // write, the lost body may have been P100's P500/P501 ("the call may have been
-                // processed"), which come with HTTP 400: not a refusal.
+                // (401) or what arrived of the body named its code. Otherwise, after a write,
+                // the lost body may have been P100's P500/P501 ("the call may have been
+                // processed"), which come with HTTP 400 or 429: not a refusal (a 429 was one
+                // before, and its write was sent again: outside review, stop 45).
                 // (A 4xx whose JSON is cut short is already `unknown`: it gets the transport's
                 // words too.)
                 let cut = (400..500).contains(&response.status) && json_cut_short(&response.body);
                 let maybe_processed = (e.outcome() == Outcome::Rejected || cut)
                     && !read
-                    && !matches!(response.status, 401 | 429)
+                    && response.status != 401
                     && e.code().is_none();
                 if !maybe_processed {
                     return e;
@@ -892,6 +962,46 @@ pub(crate) fn dropped_error(prepared: &Prepared) -> Error {
         .with_retryable(false)
         .with_operation(prepared.operation),
     )
+}
+
+/// The error of a call that changes something, cancelled (`dropped`: its future dropped;
+/// else aborted by the caller's signal) after its reply's head arrived and before its body
+/// did. A 2xx head says P100 accepted the call: outcome `accepted`, its status and request id
+/// kept. Any other head may still have been a P500's (HTTP 400 or 429): outcome `unknown`.
+pub(crate) fn cancelled_after_head(
+    prepared: &Prepared,
+    head: &HttpResponse,
+    dropped: bool,
+) -> Error {
+    let how = if dropped {
+        "cancelled by the caller (the call was dropped)"
+    } else {
+        "aborted by the caller"
+    };
+    if !(200..300).contains(&head.status) {
+        let e = Error::new(
+            ErrorKind::Aborted,
+            format!("{how} after the head of P100's reply and before its body arrived"),
+        )
+        .with_status(head.status)
+        .with_request_id(request_id(head))
+        .with_retryable(false)
+        .with_operation(prepared.operation);
+        return ambiguous(e);
+    }
+    Error::new(
+        ErrorKind::Aborted,
+        format!(
+            "{how} after P100 accepted {} and before its reply's body arrived — it happened: do \
+             not send the call again; reconcile, or look for it in the history",
+            prepared.operation
+        ),
+    )
+    .with_status(head.status)
+    .with_request_id(request_id(head))
+    .with_outcome(Outcome::Accepted)
+    .with_retryable(false)
+    .with_operation(prepared.operation)
 }
 
 /// What the retry loop does after one failed attempt.

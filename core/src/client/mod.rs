@@ -127,7 +127,7 @@ impl Client {
     pub fn with_options(&self, options: RequestOptions) -> Client {
         let mut config = (*self.config).clone();
         if let Some(t) = options.timeout.filter(|t| !t.is_zero()) {
-            config.timeout = t;
+            config.timeout = t.min(MAX_DURATION);
         }
         if let Some(n) = options.max_retries {
             config.retry.max_retries = n.min(MAX_RETRIES);
@@ -156,6 +156,8 @@ impl Client {
     /// request may have been processed, so each call is kept here as an
     /// [`ErrorKind::Aborted`] error with outcome [`Outcome::Unknown`] and its fingerprint (and
     /// logged as it happens): give it to [`Client::reconcile`] before sending the call again.
+    /// One dropped after P100's 2xx status arrived, while the rest of its reply was coming, is
+    /// [`Outcome::Accepted`] with that status: it happened, never send it again.
     /// The list is shared by this client's clones and `with_options` clients, and keeps the
     /// last [`MAX_CANCELLED_KEPT`]. Reads, and calls dropped before their request left or while
     /// waiting to retry, are not kept: nothing of theirs can have happened.
@@ -241,9 +243,17 @@ impl Client {
                     return Err(aborted(attempt, false));
                 }
             }
+            // A write listens for its reply's head: cancelled while a 2xx body is still coming,
+            // it was accepted (not `unknown`: outside review, stop 45).
+            let mut attempt_request = request.clone();
+            let head = match prepared.method.is_idempotent_read() {
+                true => transport::ReplyHead::default(),
+                false => transport::ReplyHead::watched(),
+            };
+            attempt_request.head = head.clone();
             // The built-in transports honour the deadline themselves (keeping the status when a
             // body is late); this outer guard only stops a custom transport that may not.
-            let send = self.transport.send(request.clone());
+            let send = self.transport.send(attempt_request);
             let send = async {
                 if self.transport.honours_deadline() {
                     send.await
@@ -263,8 +273,15 @@ impl Client {
                     return;
                 }
                 let fp = Fingerprint::of(prepared, sent_at_ms);
-                self.cancelled
-                    .push(exec::dropped_error(prepared).with_fingerprint(fp));
+                let e = match head.get() {
+                    Some(head) => exec::cancelled_after_head(prepared, head, true),
+                    None => exec::dropped_error(prepared),
+                };
+                self.cancelled.push(
+                    e.without_secret(config.api_key.expose())
+                        .without_values(&prepared.sent_secrets())
+                        .with_fingerprint(fp),
+                );
                 if log.wants(AttemptOutcome::Failed) {
                     let kind = Some(ErrorKind::Aborted);
                     let failed = AttemptOutcome::Failed;
@@ -275,6 +292,18 @@ impl Client {
             let reply = abort::unless_aborted(abort, send).await;
             out.disarm();
             let Some(reply) = reply else {
+                if let Some(head) = head.get() {
+                    let e = exec::cancelled_after_head(prepared, head, false);
+                    if log.wants(AttemptOutcome::Failed) {
+                        let kind = Some(ErrorKind::Aborted);
+                        let failed = AttemptOutcome::Failed;
+                        log.emit(&record(attempt, failed, e.status(), None, kind, None));
+                    }
+                    return Err(e
+                        .without_secret(config.api_key.expose())
+                        .without_values(&prepared.sent_secrets())
+                        .with_fingerprint(Fingerprint::of(prepared, sent_at_ms)));
+                }
                 return Err(aborted(attempt, true));
             };
             let error = match reply {

@@ -92,6 +92,57 @@ pub struct HttpRequest {
     pub timeout: Duration,
     /// Longest reply body accepted; a longer one fails as [`BodyFailure::TooLarge`].
     pub max_response_bytes: usize,
+    /// Where the transport says that the reply's head arrived, before its body (see
+    /// [`ReplyHead`]).
+    pub head: ReplyHead,
+}
+
+/// Where a transport tells the client that a reply's head (its status and headers) arrived,
+/// before the body is read: a call that changes something and is cancelled while a 2xx body
+/// is still coming then says that P100 accepted it (outcome `accepted`, never send it again)
+/// instead of `unknown`. A transport that never calls [`ReplyHead::arrived`] leaves such a call
+/// `unknown`, the safe side. Only the first head counts; clones share it.
+#[derive(Clone, Default)]
+pub struct ReplyHead(Option<std::sync::Arc<std::sync::OnceLock<HttpResponse>>>);
+
+impl ReplyHead {
+    /// A head that is listened to (the client makes one for each attempt of a call that
+    /// changes something; the default listens to nothing).
+    pub fn watched() -> ReplyHead {
+        ReplyHead(Some(Default::default()))
+    }
+
+    /// The reply's status and headers arrived (its body not yet).
+    pub fn arrived(&self, status: u16, headers: &[(String, String)]) {
+        if let Some(cell) = &self.0 {
+            let _ = cell.set(HttpResponse {
+                status,
+                headers: headers.to_vec(),
+                body: Vec::new(),
+            });
+        }
+    }
+
+    /// The head that arrived (with an empty body), if one did and it was listened to.
+    pub fn get(&self) -> Option<&HttpResponse> {
+        self.0.as_ref().and_then(|cell| cell.get())
+    }
+}
+
+impl PartialEq for ReplyHead {
+    /// Requests compare by what they send: who listens for the reply is no part of it.
+    fn eq(&self, _: &ReplyHead) -> bool {
+        true
+    }
+}
+
+impl fmt::Debug for ReplyHead {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(match self.get() {
+            Some(_) => "ReplyHead(arrived)",
+            None => "ReplyHead",
+        })
+    }
 }
 
 impl HttpRequest {

@@ -214,6 +214,7 @@ async fn send_reqwest(
             .collect(),
         body: Vec::new(),
     };
+    request.head.arrived(out.status, &out.headers);
     let fail = |out: HttpResponse, failure| TransportError::Body {
         response: out,
         failure,

@@ -238,8 +238,9 @@ final class P100Tests: XCTestCase, @unchecked Sendable {
     }
 
     /// A money call cancelled while its request is out is kept by `takeCancelled()` (as a
-    /// cancelled Kotlin coroutine is), an `.aborted` error with outcome `.unknown` and its
-    /// fingerprint, and `reconcile` finds it.
+    /// cancelled Kotlin coroutine is), an `.aborted` error with its fingerprint (outcome
+    /// `.accepted` here: its 2xx status had come, the body still trickling), and `reconcile`
+    /// finds it.
     func testAMoneyCallCancelledWhileOutIsKeptAndReconciled() async throws {
         let c = try await client(maxRetries: 0)
         let id = "cxl-\(UUID().uuidString.prefix(8))"
@@ -261,7 +262,8 @@ final class P100Tests: XCTestCase, @unchecked Sendable {
         XCTAssertEqual(kept.count, 1, "kept: \(kept)")
         let e = try XCTUnwrap(kept.first)
         XCTAssertEqual(e.kind, .aborted)
-        XCTAssertEqual(e.outcome, .unknown)
+        XCTAssertEqual(e.outcome, .accepted)
+        XCTAssertEqual(e.status, 201)
         XCTAssertEqual(e.fingerprint?.amount, "2.71")
         XCTAssertEqual(c.takeCancelled().count, 0, "taking empties the list")
         let r = try await c.reconcile(error: e)

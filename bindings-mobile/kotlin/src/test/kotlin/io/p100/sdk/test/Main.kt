@@ -707,7 +707,9 @@ private fun defineTests() {
         assertEq(kept.size, 1, "kept: $kept")
         val e = kept[0]
         assertEq(e.kind, ErrorKind.ABORTED, "kind")
-        assertEq(e.outcome, Outcome.UNKNOWN, "outcome")
+        // Its 2xx status had come (the body still trickling): it happened.
+        assertEq(e.outcome, Outcome.ACCEPTED, "outcome")
+        assertEq(e.status, 201, "status")
         assertEq(e.fingerprint?.amount?.compareTo(BigDecimal("2.71")), 0, "fingerprint amount")
         assertEq(c.takeCancelled().size, 0, "taking empties the list")
         assertTrue(c.reconcile(e) is Reconciliation.Found) { "reconcile" }
@@ -747,7 +749,7 @@ private fun defineTests() {
             assertTrue(c.uniffiIsDestroyed) { "the client is closed" }
             val kept = c.takeCancelled()
             assertEq(kept.size, 1, "kept after close: $kept")
-            assertEq(kept[0].outcome, Outcome.UNKNOWN, "outcome")
+            assertEq(kept[0].outcome, Outcome.ACCEPTED, "outcome: its 2xx status had come")
             assertEq(kept[0].fingerprint?.amount?.compareTo(BigDecimal("2.72")), 0, "fingerprint amount")
             assertEq(c.takeCancelled().size, 0, "taking empties the list")
             assertTrue(client().reconcile(kept[0]) is Reconciliation.Found) { "reconcile on another client" }
