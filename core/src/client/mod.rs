@@ -409,8 +409,8 @@ impl Client {
     }
 
     /// The escape hatch: sends any call with auth, retries and error mapping, for endpoints
-    /// the SDK does not model yet. `path` starts with `/v1/` and has no `.` or `..` segment
-    /// (a `ValidationError` naming `path` otherwise); `method` is GET, POST, PATCH or DELETE.
+    /// the SDK does not model yet. `path` starts with `/v1/` and has no `.` or `..` segment and
+    /// no encoded slash (`%2F`, `%5C`) (a `ValidationError` naming `path` otherwise); `method` is GET, POST, PATCH or DELETE.
     /// Only GET is retried after an ambiguous failure. A `null` body is no body (as an absent
     /// one), in every language.
     pub async fn request(
@@ -423,8 +423,12 @@ impl Client {
             .ok_or_else(|| Error::validation("method", "must be GET, POST, PATCH or DELETE"))?;
         // Under `/v1/` and staying there: a `..` segment (or `%2e%2e`) would reach a path of
         // the host outside the API, or outside the prefix of a base URL behind a gateway, with
-        // the API key.
-        let segments = path.split(['?', '#']).next().unwrap_or_default().split('/');
+        // the API key. So would an encoded slash (`%2e%2e%2fadmin`) behind a gateway that
+        // decodes it before it normalises the path.
+        let route = path.split(['?', '#']).next().unwrap_or_default();
+        let lower = route.to_ascii_lowercase();
+        let encoded_slash = lower.contains("%2f") || lower.contains("%5c");
+        let segments = route.split('/');
         let dots = |s: &str| {
             let s = s.to_ascii_lowercase().replace("%2e", ".");
             s == "." || s == ".."
@@ -433,12 +437,13 @@ impl Client {
             || path.contains("://")
             || path.chars().any(char::is_whitespace)
             || path.contains('\\')
+            || encoded_slash
             || segments.into_iter().any(dots)
         {
             return Err(Error::validation(
                 "path",
-                "must be an API path starting with /v1/, without . or .. segments (e.g. \
-                 /v1/partner/balances)",
+                "must be an API path starting with /v1/, without . or .. segments or encoded \
+                 slashes (e.g. /v1/partner/balances)",
             ));
         }
         let mut prepared = Prepared {
