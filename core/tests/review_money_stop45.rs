@@ -276,3 +276,23 @@ async fn reconcile_of_a_write_cancelled_after_its_2xx_head_is_never_not_found() 
         "NotFound for a call P100 answered 201: {answer:?}"
     );
 }
+
+/// A compressed error body is unreadable however its coding is named: a second
+/// `Content-Encoding` header, or a list (only the first header was read: `identity` then `gzip`
+/// read the compressed bytes as a plain refusal).
+#[tokio::test]
+async fn a_compressed_error_body_is_unreadable_whatever_the_headers_order() {
+    for headers in [
+        &["content-encoding: identity", "content-encoding: gzip"][..],
+        &["content-encoding: identity, gzip"],
+    ] {
+        let reply = http("400 Bad Request", headers, GZIP_P500);
+        let (e, sent) = transfer_against(reply, Duration::ZERO, Duration::from_secs(3)).await;
+        assert_eq!(
+            (e.outcome(), sent),
+            (Outcome::Unknown, 1),
+            "{headers:?}: {e:?}"
+        );
+        assert!(e.message().contains("compressed"), "{e}");
+    }
+}

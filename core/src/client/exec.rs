@@ -328,9 +328,15 @@ pub fn error_from_response(prepared: &Prepared, resp: &HttpResponse) -> Error {
     // A body sent compressed although the SDK never asks for it cannot be read: like a body
     // lost before its code, it may have been a P500 (HTTP 400 or 429), so a write stays
     // `unknown`.
-    let encoding = resp.header("content-encoding").map(str::trim);
-    let compressed =
-        encoding.is_some_and(|enc| !enc.is_empty() && !enc.eq_ignore_ascii_case("identity"));
+    // Every `Content-Encoding` counts, each of its codings: `identity` in a first header and
+    // `gzip` in a second (or `identity, gzip`) is compressed all the same.
+    let compressed = resp
+        .headers
+        .iter()
+        .filter(|(name, _)| name.eq_ignore_ascii_case("content-encoding"))
+        .flat_map(|(_, value)| value.split(','))
+        .map(str::trim)
+        .any(|enc| !enc.is_empty() && !enc.eq_ignore_ascii_case("identity"));
     // So is a JSON body that ends before its document does (`{"errorCode":"P50`): a reply
     // without a length, ended by the connection's close, is complete to the transport. And one
     // that names two different codes.
