@@ -172,6 +172,8 @@ struct ErrorBody {
     /// `errorCode` given twice with two different codes (`{"errorCode":"P500",…,
     /// "errorCode":"P412"}`): which one the server meant cannot be told, so neither is read.
     code_in_doubt: bool,
+    /// Every code the body names (more than one when `code_in_doubt`).
+    codes: std::collections::BTreeSet<String>,
 }
 
 /// The members of a JSON object in the order given, a key given twice kept each time (a
@@ -240,6 +242,7 @@ impl ErrorBody {
             error_message: text_of("errorMessage"),
             message: text_of("message"),
             code_in_doubt,
+            codes,
         })
     }
 }
@@ -673,8 +676,9 @@ fn second_names_removed(
 pub(crate) fn error_in_success(prepared: &Prepared, resp: &HttpResponse) -> Option<Error> {
     let body = ErrorBody::read(&resp.body)?;
     let read = prepared.method.is_idempotent_read();
-    if body.code_in_doubt {
-        // Two different codes: an error either way, which one cannot be told.
+    if body.code_in_doubt && body.codes.iter().any(|c| is_p_code(c)) {
+        // Two different codes, a P-code among them: an error either way, which one cannot be
+        // told.
         let e = Error::new(
             ErrorKind::Api,
             format!(

@@ -410,8 +410,8 @@ impl Client {
 
     /// The escape hatch: sends any call with auth, retries and error mapping, for endpoints
     /// the SDK does not model yet. `path` starts with `/v1/` and has no `.` or `..` segment and
-    /// no encoded slash (`%2F`, `%5C`) (a `ValidationError` naming `path` otherwise); `method` is GET, POST, PATCH or DELETE.
-    /// Only GET is retried after an ambiguous failure. A `null` body is no body (as an absent
+    /// no encoded slash (`%2F`, `%5C`) (a `ValidationError` naming `path` otherwise); `method`
+    /// is GET, POST, PATCH or DELETE. Only GET is retried after an ambiguous failure. A `null` body is no body (as an absent
     /// one), in every language.
     pub async fn request(
         &self,
