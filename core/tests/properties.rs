@@ -385,6 +385,35 @@ fn proptest_found_a_429_with_p500_after_a_write() {
     invariants::check_reply(&reply);
 }
 
+/// The diff review of stop 45: a body naming `errorCode` twice (two codes, or a code and a
+/// `null`) on every route, as a 400, a 429 and a 200: the invariant's model of "the code is
+/// lost" agrees with the client (it expected `rejected` for the 4xx and `accepted` for the 2xx).
+#[test]
+fn a_body_naming_two_error_codes_on_every_route() {
+    let bodies: [&[u8]; 4] = [
+        br#"{"errorCode":"P500","errorCode":"P412"}"#,
+        br#"{"errorCode":"P412","errorCode":"p412"}"#,
+        br#"{"errorCode":"P500","errorCode":null}"#,
+        br#"{"transferId":"t-1","errorCode":"P500","errorCode":""}"#,
+    ];
+    for route in 0..=u8::MAX {
+        for status in [300u16, 329, 100] {
+            for body in bodies {
+                invariants::check_reply(&invariants::Reply {
+                    route,
+                    status,
+                    retry_after: None,
+                    request_id: None,
+                    body: invariants::ReplyBody::Raw(body.to_vec()),
+                    cut: None,
+                    transport: 0,
+                    transport_message: String::new(),
+                });
+            }
+        }
+    }
+}
+
 #[test]
 fn fuzz_found_errors() {
     use p100::client::{decode, error_from_response, Prepared};

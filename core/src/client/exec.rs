@@ -169,10 +169,11 @@ struct ErrorBody {
     error_name: Option<String>,
     error_message: Option<String>,
     message: Option<String>,
-    /// `errorCode` given twice with two different codes (`{"errorCode":"P500",…,
-    /// "errorCode":"P412"}`): which one the server meant cannot be told, so neither is read.
+    /// `errorCode` given twice with two different values (`{"errorCode":"P500",…,
+    /// "errorCode":"P412"}`, or a code and a `null`): which one the server meant cannot be
+    /// told, so neither is read.
     code_in_doubt: bool,
-    /// Every code the body names (more than one when `code_in_doubt`).
+    /// Every code the body names, in upper case.
     codes: std::collections::BTreeSet<String>,
 }
 
@@ -209,8 +210,8 @@ impl ErrorBody {
     /// are replaced, only the first JSON document counts (trailing text is ignored), and a
     /// member of an unexpected type is skipped (a list of texts, as some validators write
     /// `errorMessage`, is joined). A key given twice keeps its last value, except `errorCode`:
-    /// two different codes leave the code unread and [`ErrorBody::code_in_doubt`] set (the
-    /// last one won before: a P500 followed by a P412 read as a refusal). `None` unless the
+    /// two different values leave the code unread and [`ErrorBody::code_in_doubt`] set (the
+    /// last one won before: a P500 followed by a P412 or a `null` read as a refusal). `None` unless the
     /// body is a JSON object.
     fn read(body: &[u8]) -> Option<ErrorBody> {
         let text = String::from_utf8_lossy(without_bom(body));
@@ -218,12 +219,16 @@ impl ErrorBody {
             .into_iter::<Members>()
             .next()?
             .ok()?;
-        let codes: std::collections::BTreeSet<String> = members
+        // Each `errorCode` as the code it reads as (upper case: `p412` is `P412`), or `None`
+        // for one that reads as none (`null`, `""`, an object): a code followed by a `null`
+        // hid it as surely as by another code (the diff review, stop 45).
+        let given: std::collections::BTreeSet<Option<String>> = members
             .iter()
             .filter(|(k, _)| k == "errorCode")
-            .filter_map(|(_, v)| code_text(v))
+            .map(|(_, v)| code_text(v).map(|c| c.to_ascii_uppercase()))
             .collect();
-        let code_in_doubt = codes.len() > 1;
+        let code_in_doubt = given.len() > 1;
+        let codes: std::collections::BTreeSet<String> = given.into_iter().flatten().collect();
         let map: serde_json::Map<String, serde_json::Value> = members.into_iter().collect();
         let text_of = |key: &str| match map.get(key)? {
             serde_json::Value::String(s) => Some(s.clone()),
@@ -332,14 +337,20 @@ pub fn error_from_response(prepared: &Prepared, resp: &HttpResponse) -> Error {
     // lost before its code, it may have been a P500 (HTTP 400 or 429), so a write stays
     // `unknown`.
     // Every `Content-Encoding` counts, each of its codings: `identity` in a first header and
-    // `gzip` in a second (or `identity, gzip`) is compressed all the same.
+    // `gzip` in a second (or `identity, gzip`) is compressed all the same. A coding that names
+    // no compression (`none`, `UTF-8`: a misconfigured server) counts only when the body is
+    // not text: a plain HTML 429 under `none` is still a refusal.
     let compressed = resp
         .headers
         .iter()
         .filter(|(name, _)| name.eq_ignore_ascii_case("content-encoding"))
         .flat_map(|(_, value)| value.split(','))
-        .map(str::trim)
-        .any(|enc| !enc.is_empty() && !enc.eq_ignore_ascii_case("identity"));
+        .map(|enc| enc.trim().to_ascii_lowercase())
+        .any(|enc| match enc.as_str() {
+            "" | "identity" => false,
+            "gzip" | "x-gzip" | "deflate" | "br" | "compress" | "x-compress" | "zstd" => true,
+            _ => std::str::from_utf8(&resp.body).is_err(),
+        });
     // So is a JSON body that ends before its document does (`{"errorCode":"P50`): a reply
     // without a length, ended by the connection's close, is complete to the transport. And one
     // that names two different codes.
