@@ -930,6 +930,13 @@ fn inside_security(b: &[u8], text: &str, at: usize) -> bool {
     while k > 0 && b.get(k - 1).is_some_and(u8::is_ascii_whitespace) {
         k -= 1;
     }
+    // The first object of a list (`"security": [{"code": …}]`) is the list's.
+    if k >= 1 && b.get(k - 1) == Some(&b'[') {
+        k -= 1;
+        while k > 0 && b.get(k - 1).is_some_and(u8::is_ascii_whitespace) {
+            k -= 1;
+        }
+    }
     // The separator (`:`, `=` or `=>`) before the object, then the key's end.
     if k >= 2 && b.get(k - 2) == Some(&b'=') && b.get(k - 1) == Some(&b'>') {
         k -= 2;
@@ -1930,6 +1937,7 @@ mod tests {
             (r#"{'security' => {'number' => '5813'}}"#, "5813"),
             ("security={code=742, kind=cvv}", "742"),
             (r#"{"data":"{\"security\":{\"code\":\"987\"}}"}"#, "987"),
+            (r#"{"security": [ {"code":"4821"} ]}"#, "4821"),
         ] {
             let out = mask_secrets(text);
             assert!(!out.contains(gone), "{text} -> {out}");

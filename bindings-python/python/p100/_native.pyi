@@ -2566,7 +2566,7 @@ class UpdateCardLimitsRequest:
 
 @final
 class ErrorInfo:
-    """An `error` object inside a payload (details responses, webhooks), and equally the body of an API error reply (`{"errorCode","errorName","errorMessage"}`). Every field is optional: the V0 transfer webhook shows `{"description","status"}`, error replies show the codes."""
+    """An `error` object inside a payload (details responses, webhooks), and equally the body of an API error reply (`{"errorCode","errorName","errorMessage"}`). Every field is optional: the V0 transfer webhook shows `{"description","status"}`, error replies show the codes. Its texts are the sender's and are masked when read: a card number or a secret named in them does not show."""
 
     @overload
     def __new__(

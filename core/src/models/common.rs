@@ -6,18 +6,18 @@ model! {
     /// An `error` object inside a payload (details responses, webhooks), and equally the body of
     /// an API error reply (`{"errorCode","errorName","errorMessage"}`). Every field is optional:
     /// the V0 transfer webhook shows `{"description","status"}`, error replies show the codes.
+    /// Its texts are the sender's and are masked when read: a card number or a secret named in
+    /// them does not show.
     #[derive(Default)]
     pub struct ErrorInfo {
-        /// Free-text description (V0 webhooks); a card number or a secret named in it is
-        /// masked when read (see [`crate::mask::mask_secrets`]).
+        /// Free-text description (V0 webhooks).
         #[serde(
             default,
             skip_serializing_if = "Option::is_none",
             deserialize_with = "masked_text"
         )]
         pub description: Option<String>,
-        /// Status text of the error (V0 webhooks); numbers are read as their text, text is
-        /// masked as `description` is.
+        /// Status text of the error (V0 webhooks); numbers are read as their text.
         #[serde(
             default,
             skip_serializing_if = "Option::is_none",
@@ -25,12 +25,20 @@ model! {
         )]
         pub status: Option<String>,
         /// P-code (`P433`…), when given.
-        #[serde(default, skip_serializing_if = "Option::is_none")]
+        #[serde(
+            default,
+            skip_serializing_if = "Option::is_none",
+            deserialize_with = "masked_text"
+        )]
         pub error_code: Option<String>,
         /// Readable error name (`insufficient-funds`…), when given.
-        #[serde(default, skip_serializing_if = "Option::is_none")]
+        #[serde(
+            default,
+            skip_serializing_if = "Option::is_none",
+            deserialize_with = "masked_text"
+        )]
         pub error_name: Option<String>,
-        /// Detailed message for logs, when given; masked when read, as `description` is.
+        /// Detailed message for logs, when given.
         #[serde(
             default,
             skip_serializing_if = "Option::is_none",
@@ -96,17 +104,22 @@ mod tests {
         // language's Debug/repr/toString.
         let e: ErrorInfo = serde_json::from_str(
             r#"{"description":"card 4111 1111 1111 1111 declined","status":"cvv=987 refused",
-                "errorMessage":"pin: 5813 wrong","errorName":"card-declined"}"#,
+                "errorMessage":"pin: 5813 wrong","errorName":"card 5500 0000 0000 0004 declined",
+                "errorCode":"pin=7391"}"#,
         )
         .unwrap();
         let shown = format!("{e:?}");
-        for gone in ["4111 1111", "987", "5813"] {
+        for gone in ["4111 1111", "987", "5813", "5500 0000", "7391"] {
             assert!(!shown.contains(gone), "{shown}");
         }
         assert_eq!(
             e.description.as_deref(),
             Some("card **** **** **** 1111 declined")
         );
-        assert_eq!(e.error_name.as_deref(), Some("card-declined"));
+        let e: ErrorInfo =
+            serde_json::from_str(r#"{"errorCode":"P433","errorName":"insufficient-funds"}"#)
+                .unwrap();
+        assert_eq!(e.code(), Some(crate::ErrorCode::P433));
+        assert_eq!(e.error_name.as_deref(), Some("insufficient-funds"));
     }
 }
