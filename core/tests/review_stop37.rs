@@ -212,6 +212,13 @@ async fn the_escape_hatch_sends_nothing_outside_v1() {
         "/v1/%2e%2e%2fadmin",
         "/v1/x%2F..%2F..%2F_sandbox/ops",
         "/v1/x%5c..",
+        // `..;` (a segment's parameters to a servlet container), twice encoded (the diff review
+        // of stop 45).
+        "/v1/..;/_sandbox/ops",
+        "/v1/%2e%2e;/x",
+        "/v1/.%2e%3bx/y",
+        "/v1/x/%252F..",
+        "/v1/%252e%252e/x",
     ] {
         let e = c.request("GET", path, None).await.unwrap_err();
         assert_eq!(e.field(), Some("path"), "{path}: {e}");

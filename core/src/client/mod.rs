@@ -424,13 +424,15 @@ impl Client {
         // Under `/v1/` and staying there: a `..` segment (or `%2e%2e`) would reach a path of
         // the host outside the API, or outside the prefix of a base URL behind a gateway, with
         // the API key. So would an encoded slash (`%2e%2e%2fadmin`) behind a gateway that
-        // decodes it before it normalises the path.
+        // decodes it before it normalises the path, a `..;` segment (a servlet container reads
+        // `;…` as parameters of the segment) and any of these encoded twice (`%252e`).
         let route = path.split(['?', '#']).next().unwrap_or_default();
-        let lower = route.to_ascii_lowercase();
+        let lower = route.to_ascii_lowercase().replace("%25", "%");
         let encoded_slash = lower.contains("%2f") || lower.contains("%5c");
-        let segments = route.split('/');
+        let segments = lower.split('/');
         let dots = |s: &str| {
-            let s = s.to_ascii_lowercase().replace("%2e", ".");
+            let s = s.replace("%2e", ".").replace("%3b", ";");
+            let s = s.split(';').next().unwrap_or_default();
             s == "." || s == ".."
         };
         if !path.starts_with("/v1/")
