@@ -83,6 +83,15 @@ async def until_arrived(w: World, timeout: float = 10.0) -> None:
     assert not w.faults_left(), "the requests never reached the sandbox"
 
 
+async def until_processed(w: World, n: int, timeout: float = 10.0) -> None:
+    """Waits until the sandbox has run `n` calls: under `slow-body` it then sends each reply's
+    head at once, so a cancellation after that is "accepted", not "unknown"."""
+    deadline = time.monotonic() + timeout
+    while w.ran() < n and time.monotonic() < deadline:
+        await asyncio.sleep(0.01)
+    assert w.ran() == n, "the sandbox did not run every call"
+
+
 def until_arrived_blocking(w: World, timeout: float = 10.0) -> None:
     deadline = time.monotonic() + timeout
     while w.faults_left() and time.monotonic() < deadline:
@@ -423,6 +432,8 @@ def test_a_gather_of_money_calls_cancelled_together_keeps_every_one(
             calls = [c.transfers.create(**transfer_kwargs(world, a)) for a in amounts()]
             gathered = asyncio.gather(*calls)
             await until_arrived(world)
+            if kind == "slow-body":
+                await until_processed(world, N)
             await asyncio.sleep(0.2)
             await cancelled(gathered)
             return c.take_cancelled()
@@ -724,6 +735,7 @@ def test_a_task_group_cancelling_its_money_calls_after_one_failed_keeps_them(wor
 
             async def failing() -> None:
                 await until_arrived(world)
+                await until_processed(world, 3)
                 await asyncio.sleep(0.2)
                 raise RuntimeError("boom")
 

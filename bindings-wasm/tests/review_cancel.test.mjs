@@ -54,8 +54,14 @@ async function world({ settleMs = 100 } = {}) {
     for (let i = 0; i < 1000 && (await faultsLeft()) > 0; i++) await sleep(10);
     assert.equal(await faultsLeft(), 0, "the requests never reached the sandbox");
   };
+  // Until the sandbox has run `n` calls (under `slow-body` it then sends each reply's head at
+  // once: the outcome of an abort after that is "accepted", not "unknown").
+  const processed = async (n, op = OP) => {
+    for (let i = 0; i < 1000 && (await ran(op)) < n; i++) await sleep(10);
+    assert.equal(await ran(op), n, "the sandbox did not run every call");
+  };
   const transfer = (amount) => ({ destinationExternalUserId: uid, amount, currency: "usdc" });
-  return { sb, c, uid, ran, arrived, transfer };
+  return { sb, c, uid, ran, arrived, processed, transfer };
 }
 
 function isKeptUnknown(e, amount) {
@@ -257,6 +263,7 @@ for (const kind of ["delay", "slow-body"]) {
     const scoped = w.c.withOptions({ signal: ac.signal });
     const calls = amounts.map((a) => scoped.transfers.create(w.transfer(a)));
     await w.arrived();
+    if (kind === "slow-body") await w.processed(N);
     await sleep(200);
     ac.abort();
     const settled = await Promise.allSettled(calls);
@@ -280,6 +287,7 @@ test("Promise.all on one AbortController: the rejection the caller sees carries 
   const calls = amounts.slice(0, 5).map((a) => scoped.transfers.create(w.transfer(a)));
   const seenLater = Promise.allSettled(calls);
   await w.arrived();
+  await w.processed(5);
   await sleep(200);
   ac.abort();
   const e = await rejection(Promise.all(calls));

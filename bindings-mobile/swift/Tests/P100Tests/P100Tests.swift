@@ -270,6 +270,33 @@ final class P100Tests: XCTestCase, @unchecked Sendable {
         guard case .found = r else { return XCTFail("reconcile: \(r)") }
     }
 
+    /// Cancelled before any reply (the sandbox delays its answer), a money call is kept as
+    /// `.unknown`, with no status: the request had left, nothing had come back.
+    func testAMoneyCallCancelledBeforeAnyReplyIsKeptAsUnknown() async throws {
+        let c = try await client(maxRetries: 0)
+        let id = "cxl-d-\(UUID().uuidString.prefix(8))"
+        try await newUser(c, id)
+        let sb = try await TestEnv.sandbox()
+        try sb.injectFault(kind: "delay", count: 1, delayMs: 3000, operation: "transfers.create")
+        let task = Task {
+            try await c.transfers().create(
+                request: TransferRequest(
+                    sourceExternalUserId: nil, destinationExternalUserId: id, amount: "2.74", currency: .eur))
+        }
+        try await Task.sleep(nanoseconds: 500_000_000)
+        task.cancel()
+        guard case .failure(let error) = await task.result, error is CancellationError else {
+            return XCTFail("the cancelled transfer did not end with CancellationError")
+        }
+        let kept = c.takeCancelled()
+        XCTAssertEqual(kept.count, 1, "kept: \(kept)")
+        let e = try XCTUnwrap(kept.first)
+        XCTAssertEqual(e.kind, .aborted)
+        XCTAssertEqual(e.outcome, .unknown)
+        XCTAssertNil(e.status)
+        XCTAssertEqual(e.fingerprint?.amount, "2.74")
+    }
+
     func test100ConcurrentTasksOnOneClient() async throws {
         let c = try await client()
         let id = "conc-\(UUID().uuidString.prefix(8))"

@@ -757,14 +757,17 @@ private fun defineTests() {
         // Other calls on a closed client still say it is closed.
         expectThrows<IllegalStateException> { c.partner().balances() }
         // The diff review: with `import io.p100.sdk.client.*`, `use` is uniffi's, which calls
-        // destroy() and not close(): the list is kept there too.
-        sandbox.injectFault("slow-body", 1, delayMs = 3000, operation = "transfers.create")
+        // destroy() and not close(): the list is kept there too. Cancelled before any reply
+        // (`delay`: the sandbox has not answered yet), the call is kept as UNKNOWN.
+        sandbox.injectFault("delay", 1, delayMs = 3000, operation = "transfers.create")
         val d = client(maxRetries = 0)
         expectThrows<TimeoutCancellationException> {
             d.uniffiUse { withTimeout(500) { it.transfers().create(TransferRequest(null, id, BigDecimal("2.73"), Currency.Eur)) } }
         }
         val keptByDestroy = d.takeCancelled()
         assertEq(keptByDestroy.size, 1, "kept after destroy: $keptByDestroy")
+        assertEq(keptByDestroy[0].outcome, Outcome.UNKNOWN, "outcome: no reply had come")
+        assertEq(keptByDestroy[0].status, null, "status")
         assertEq(keptByDestroy[0].fingerprint?.amount?.compareTo(BigDecimal("2.73")), 0, "fingerprint amount")
     }
 
