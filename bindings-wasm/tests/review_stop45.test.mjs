@@ -67,3 +67,16 @@ test("a write aborted after a 400 head (its body may be a P500) stays unknown", 
   assert.equal(e.outcome, "unknown", e.message);
   assert.equal(e.status, 400);
 });
+
+// A second free() threw a plain Error (outside review, stop 44): an explicit free() inside a
+// `using` block failed at the block's end.
+test("free() twice, or free() then dispose, does nothing the second time", async () => {
+  const c = new p100.Client({ apiKey: "test-key-123", baseUrl: "http://127.0.0.1:9" });
+  c.free();
+  c.free();
+  if (Symbol.dispose) c[Symbol.dispose]();
+  await assert.rejects(c.partner.balances(), (e) => e instanceof p100.ConfigError && e.outcome === "not_sent");
+  const v = new p100.WebhookVerifier("a-webhook-token-123");
+  v.free();
+  v.free();
+});
