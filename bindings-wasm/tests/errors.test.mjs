@@ -263,6 +263,7 @@ test("ValidationError: NaN, Infinity and self-referencing objects are refused be
   // Functions and BigInts are not JSON data; undefined members are absent.
   const f = await rejects(client().transfers.create({ destinationExternalUserId: "u-1", amount: 10n, currency: "eur" }));
   assert.equal(f.field, "amount");
+  assert.match(f.message, /is a BigInt, which JSON cannot carry: give a decimal string/);
   const u = await rejects(client().cards.create({ externalUserId: "no-such-user", label: "Shopping", pin: "4821", bogus: undefined }));
   assert.notEqual(u.field, "bogus", "an undefined member is absent");
   assert.equal(u.outcome, "rejected", "it was sent: only the server refused it");
