@@ -910,12 +910,11 @@ fn is_code_key(key: &str) -> bool {
     )
 }
 
-/// Is the object around index `at` the value of a key whose name ends with `security`
-/// (`"security": {…}`, `card_security={…}`)? Objects nested in it between its `{` and `at`
-/// are passed over; a `security` object holding other objects names only its own members.
-fn inside_security(b: &[u8], text: &str, at: usize) -> bool {
+/// The `{` that opens the object around index `at` (within [`PAIR_REACH`] bytes back), over the
+/// objects nested in it before `at`.
+fn opening_brace(b: &[u8], at: usize) -> Option<usize> {
     let mut depth = 0usize;
-    let Some(open) = (at.saturating_sub(PAIR_REACH)..at).rev().find(|&k| {
+    (at.saturating_sub(PAIR_REACH)..at).rev().find(|&k| {
         match b.get(k) {
             Some(b'}') => depth += 1,
             Some(b'{') if depth == 0 => return true,
@@ -923,7 +922,14 @@ fn inside_security(b: &[u8], text: &str, at: usize) -> bool {
             _ => {}
         }
         false
-    }) else {
+    })
+}
+
+/// Is the object around index `at` the value of a key whose name ends with `security`
+/// (`"security": {…}`, `card_security={…}`)? Objects nested in it between its `{` and `at`
+/// are passed over; a `security` object holding other objects names only its own members.
+fn inside_security(b: &[u8], text: &str, at: usize) -> bool {
+    let Some(open) = opening_brace(b, at) else {
         return false;
     };
     let mut k = open;
@@ -971,16 +977,7 @@ fn inside_security(b: &[u8], text: &str, at: usize) -> bool {
 fn pair_names_secret(b: &[u8], text: &str, at: usize) -> bool {
     // The object's braces, over the objects nested in it (`{"target":{…},"value":"5813",
     // "property":"pin"}`, class-validator's shape).
-    let mut depth = 0usize;
-    let Some(lo) = (at.saturating_sub(PAIR_REACH)..at).rev().find(|&k| {
-        match b.get(k) {
-            Some(b'}') => depth += 1,
-            Some(b'{') if depth == 0 => return true,
-            Some(b'{') => depth -= 1,
-            _ => {}
-        }
-        false
-    }) else {
+    let Some(lo) = opening_brace(b, at) else {
         return false;
     };
     let reach = b.len().min(at + PAIR_REACH);

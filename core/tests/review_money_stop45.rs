@@ -153,29 +153,29 @@ async fn an_error_body_naming_two_codes_is_unknown_after_a_write_in_either_order
             "{status}: {e:?}"
         );
     }
-    // One code in two cases is one code.
-    let reply = http(
-        "400 Bad Request",
-        &[],
-        br#"{"errorCode":"P412","errorCode":"p412"}"#,
-    );
-    let (e, _) = transfer_against(reply, Duration::ZERO, Duration::from_secs(3)).await;
-    assert_eq!(e.outcome(), Outcome::Rejected, "{e:?}");
-    // The same code twice is that code; a 2xx naming two codes is no success.
-    let reply = http(
-        "400 Bad Request",
-        &[],
-        br#"{"errorCode":"P412","errorCode":"P412"}"#,
-    );
-    let (e, _) = transfer_against(reply, Duration::ZERO, Duration::from_secs(3)).await;
-    assert_eq!(e.outcome(), Outcome::Rejected, "{e:?}");
-    let reply = http(
-        "200 OK",
-        &[],
-        br#"{"transferId":"t-1","errorCode":"P412","errorCode":"P500"}"#,
-    );
-    let (e, sent) = transfer_against(reply, Duration::ZERO, Duration::from_secs(3)).await;
-    assert_eq!((e.outcome(), sent), (Outcome::Unknown, 1), "{e:?}");
+    // One code in two cases is one code, as is the same code twice; a 2xx naming two codes
+    // is no success.
+    for (status, body, outcome) in [
+        (
+            "400 Bad Request",
+            &br#"{"errorCode":"P412","errorCode":"p412"}"#[..],
+            Outcome::Rejected,
+        ),
+        (
+            "400 Bad Request",
+            br#"{"errorCode":"P412","errorCode":"P412"}"#,
+            Outcome::Rejected,
+        ),
+        (
+            "200 OK",
+            br#"{"transferId":"t-1","errorCode":"P412","errorCode":"P500"}"#,
+            Outcome::Unknown,
+        ),
+    ] {
+        let reply = http(status, &[], body);
+        let (e, sent) = transfer_against(reply, Duration::ZERO, Duration::from_secs(3)).await;
+        assert_eq!((e.outcome(), sent), (outcome, 1), "{status}: {e:?}");
+    }
 }
 
 /// A details reply about another operation never ends a wait with that one's final status.
@@ -210,21 +210,28 @@ async fn a_wait_answered_about_another_operation_stops_with_an_error() {
 /// 201 with a request id and a body that never finishes.
 const HEAD_201: &[u8] = b"HTTP/1.1 201 Created\r\ncontent-type: application/json\r\ncontent-length: 40\r\nx-request-id: rq-9\r\n\r\n{\"transferId\":\"t-";
 
-/// A write cancelled after its 2xx head arrived happened: it is kept (or fails) as `accepted`
-/// with its status and request id, as the client's own deadline at that point says (it was
-/// `unknown`, and `reconcile` could answer `NotFound`).
-#[tokio::test]
-async fn a_write_cancelled_after_its_2xx_head_was_accepted() {
-    // Dropped by the caller (a timeout around the call).
-    let (url, count) = common::peer(HEAD_201.to_vec(), Duration::from_secs(30)).await;
+/// A money call to a peer that answers `reply` and then holds the connection, dropped by the
+/// caller after 800 ms (a timeout around the call): what the client kept, and how often the
+/// call was sent.
+async fn dropped_after_800_ms(reply: &[u8]) -> (Vec<p100::Error>, usize) {
+    let (url, count) = common::peer(reply.to_vec(), Duration::from_secs(30)).await;
     let c = common::client_at(&url, Duration::from_secs(10));
     let request = sepa();
     let call = c.sepa().partner_transfer(&request);
     assert!(tokio::time::timeout(Duration::from_millis(800), call)
         .await
         .is_err());
-    let kept = c.take_cancelled();
-    assert_eq!((kept.len(), count.load(Ordering::SeqCst)), (1, 1));
+    (c.take_cancelled(), count.load(Ordering::SeqCst))
+}
+
+/// A write cancelled after its 2xx head arrived happened: it is kept (or fails) as `accepted`
+/// with its status and request id, as the client's own deadline at that point says (it was
+/// `unknown`, and `reconcile` could answer `NotFound`).
+#[tokio::test]
+async fn a_write_cancelled_after_its_2xx_head_was_accepted() {
+    // Dropped by the caller.
+    let (kept, sent) = dropped_after_800_ms(HEAD_201).await;
+    assert_eq!((kept.len(), sent), (1, 1));
     let e = &kept[0];
     assert_eq!(e.outcome(), Outcome::Accepted, "{e:?}");
     assert_eq!(e.kind(), ErrorKind::Aborted, "{e:?}");
@@ -252,27 +259,15 @@ async fn a_write_cancelled_after_its_2xx_head_was_accepted() {
     );
 
     // Before any head (the server never answers), a dropped write stays `unknown`.
-    let (url, _) = common::peer(Vec::new(), Duration::from_secs(30)).await;
-    let c = common::client_at(&url, Duration::from_secs(10));
-    let request = sepa();
-    let call = c.sepa().partner_transfer(&request);
-    assert!(tokio::time::timeout(Duration::from_millis(800), call)
-        .await
-        .is_err());
-    let kept = c.take_cancelled();
-    assert_eq!(kept[0].outcome(), Outcome::Unknown, "{:?}", kept[0]);
-    assert_eq!(kept[0].status(), None);
+    let (kept, _) = dropped_after_800_ms(b"").await;
+    assert_eq!(
+        (kept[0].outcome(), kept[0].status()),
+        (Outcome::Unknown, None)
+    );
 
     // A 400 head (its body may still be a P500) stays `unknown`, with its status.
-    let head_400 = b"HTTP/1.1 400 Bad Request\r\ncontent-length: 40\r\n\r\n{\"err";
-    let (url, _) = common::peer(head_400.to_vec(), Duration::from_secs(30)).await;
-    let c = common::client_at(&url, Duration::from_secs(10));
-    let request = sepa();
-    let call = c.sepa().partner_transfer(&request);
-    assert!(tokio::time::timeout(Duration::from_millis(800), call)
-        .await
-        .is_err());
-    let kept = c.take_cancelled();
+    let (kept, _) =
+        dropped_after_800_ms(b"HTTP/1.1 400 Bad Request\r\ncontent-length: 40\r\n\r\n{\"err").await;
     assert_eq!(
         (kept[0].outcome(), kept[0].status()),
         (Outcome::Unknown, Some(400))

@@ -237,6 +237,27 @@ final class P100Tests: XCTestCase, @unchecked Sendable {
         XCTAssertEqual(try sb.ops()["partner.balances"] ?? 0, ran, "a cancelled task sent its call")
     }
 
+    /// A transfer to `id` started under the sandbox fault `fault` (3 s) and cancelled after
+    /// 500 ms, when its request is out: what the client kept.
+    private func cancelledTransfer(_ c: Client, to id: String, amount: String, fault: String) async throws
+        -> [P100Error]
+    {
+        let sb = try await TestEnv.sandbox()
+        try sb.injectFault(kind: fault, count: 1, delayMs: 3000, operation: "transfers.create")
+        let task = Task {
+            try await c.transfers().create(
+                request: TransferRequest(
+                    sourceExternalUserId: nil, destinationExternalUserId: id, amount: amount, currency: .eur))
+        }
+        try await Task.sleep(nanoseconds: 500_000_000)
+        task.cancel()
+        guard case .failure(let error) = await task.result, error is CancellationError else {
+            XCTFail("the cancelled transfer did not end with CancellationError")
+            return []
+        }
+        return c.takeCancelled()
+    }
+
     /// A money call cancelled while its request is out is kept by `takeCancelled()` (as a
     /// cancelled Kotlin coroutine is), an `.aborted` error with its fingerprint (outcome
     /// `.accepted` here: its 2xx status had come, the body still trickling), and `reconcile`
@@ -246,19 +267,7 @@ final class P100Tests: XCTestCase, @unchecked Sendable {
         let id = "cxl-\(UUID().uuidString.prefix(8))"
         try await newUser(c, id)
         // Processed at once; the reply's body then trickles out for 3 s.
-        let sb = try await TestEnv.sandbox()
-        try sb.injectFault(kind: "slow-body", count: 1, delayMs: 3000, operation: "transfers.create")
-        let task = Task {
-            try await c.transfers().create(
-                request: TransferRequest(
-                    sourceExternalUserId: nil, destinationExternalUserId: id, amount: "2.71", currency: .eur))
-        }
-        try await Task.sleep(nanoseconds: 500_000_000)
-        task.cancel()
-        guard case .failure(let error) = await task.result, error is CancellationError else {
-            return XCTFail("the cancelled transfer did not end with CancellationError")
-        }
-        let kept = c.takeCancelled()
+        let kept = try await cancelledTransfer(c, to: id, amount: "2.71", fault: "slow-body")
         XCTAssertEqual(kept.count, 1, "kept: \(kept)")
         let e = try XCTUnwrap(kept.first)
         XCTAssertEqual(e.kind, .aborted)
@@ -276,19 +285,7 @@ final class P100Tests: XCTestCase, @unchecked Sendable {
         let c = try await client(maxRetries: 0)
         let id = "cxl-d-\(UUID().uuidString.prefix(8))"
         try await newUser(c, id)
-        let sb = try await TestEnv.sandbox()
-        try sb.injectFault(kind: "delay", count: 1, delayMs: 3000, operation: "transfers.create")
-        let task = Task {
-            try await c.transfers().create(
-                request: TransferRequest(
-                    sourceExternalUserId: nil, destinationExternalUserId: id, amount: "2.74", currency: .eur))
-        }
-        try await Task.sleep(nanoseconds: 500_000_000)
-        task.cancel()
-        guard case .failure(let error) = await task.result, error is CancellationError else {
-            return XCTFail("the cancelled transfer did not end with CancellationError")
-        }
-        let kept = c.takeCancelled()
+        let kept = try await cancelledTransfer(c, to: id, amount: "2.74", fault: "delay")
         XCTAssertEqual(kept.count, 1, "kept: \(kept)")
         let e = try XCTUnwrap(kept.first)
         XCTAssertEqual(e.kind, .aborted)
