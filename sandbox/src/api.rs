@@ -56,7 +56,12 @@ impl Ctx {
     /// ([`crate::catalog::max_amount`]) is a P403 too.
     pub fn json<T: DeserializeOwned>(&self) -> Result<T, ApiError> {
         let t = parse_json(&self.body)?;
-        let body: serde_json::Value = serde_json::from_slice(&self.body).unwrap_or_default();
+        // The body read whole (it is one JSON document, `parse_json` made sure): a failure here
+        // is only nesting deeper than serde_json follows. It was read as `null` before, and the
+        // amount bound below was skipped (outside review, stop 45: a 5·10^28 EUR payment link
+        // overflowed the balance it was paid into).
+        let body: serde_json::Value = serde_json::from_slice(&self.body)
+            .map_err(|_| ApiError::validation("body is nested too deeply"))?;
         if body
             .get("amount")
             .is_some_and(crate::catalog::above_max_amount)
@@ -82,8 +87,19 @@ impl Ctx {
         Ok(t)
     }
 
-    /// The query string as `T`, without validation (a shape error is a P403).
+    /// The query string as `T`, without validation (a shape error is a P403). An `amount`
+    /// above the sandbox's bound is a P403, as in a body.
     pub fn query<T: DeserializeOwned>(&self) -> Result<T, ApiError> {
+        let pairs: Vec<(String, String)> =
+            serde_urlencoded::from_str(&self.query).unwrap_or_default();
+        let too_large = pairs.into_iter().any(|(k, v)| {
+            k == "amount" && crate::catalog::above_max_amount(&serde_json::Value::from(v))
+        });
+        if too_large {
+            return Err(ApiError::validation(
+                "amount is too large (the sandbox takes at most 10^15)",
+            ));
+        }
         serde_urlencoded::from_str(&self.query)
             .map_err(|e| ApiError::validation(clean(&e.to_string(), "query")))
     }
@@ -107,7 +123,7 @@ pub fn parse_json<T: DeserializeOwned>(body: &[u8]) -> Result<T, ApiError> {
         return Err(ApiError::validation("body must be a JSON object"));
     }
     let de = &mut serde_json::Deserializer::from_slice(body);
-    serde_path_to_error::deserialize(de).map_err(|e| {
+    let t = serde_path_to_error::deserialize(&mut *de).map_err(|e| {
         let path = e.path().to_string();
         let inner = e.inner().to_string();
         let at = if path == "." || path.is_empty() {
@@ -116,7 +132,11 @@ pub fn parse_json<T: DeserializeOwned>(body: &[u8]) -> Result<T, ApiError> {
             path
         };
         ApiError::validation(clean(&inner, &at))
-    })
+    })?;
+    // One JSON document and nothing after it (`{…} x` was read as its object, and moved money).
+    de.end()
+        .map_err(|_| ApiError::validation("body must be one JSON object, with nothing after it"))?;
+    Ok(t)
 }
 
 /// Turns a serde message into `"<field> <problem>"`, without echoing values (they may be

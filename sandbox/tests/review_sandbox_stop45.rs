@@ -1,0 +1,81 @@
+//! Outside review of the sandbox as a product (stop 45): bodies the amount bound did not see.
+
+mod common;
+
+use common::*;
+use serde_json::Value;
+
+async fn post(sb: &p100_sandbox::RunningSandbox, path: &str, body: String) -> (u16, Value) {
+    let r = reqwest::Client::new()
+        .post(format!("{}{path}", sb.base_url()))
+        .header("x-api-key", sb.api_key())
+        .header("content-type", "application/json")
+        .body(body)
+        .send()
+        .await
+        .expect("the sandbox answers (it closed the connection: a handler panicked)");
+    let status = r.status().as_u16();
+    (status, r.json().await.unwrap_or(Value::Null))
+}
+
+async fn eur_balance(sb: &p100_sandbox::RunningSandbox) -> String {
+    let b = sb.client().partner().balances().await.unwrap();
+    format!("{:?}", b.fiat_balances)
+}
+
+/// A body with text after its object, or nested deeper than serde_json reads whole, skipped the
+/// 10^15 bound (its second read failed and counted as "no amount"): the sandbox overflowed
+/// (a panicked handler, a closed connection) or took the money. Now each is a P403 and nothing
+/// moves.
+#[tokio::test]
+async fn bodies_that_hid_their_amount_from_the_bound_are_refused() {
+    let sb = sandbox().await;
+    let before = eur_balance(&sb).await;
+    let huge = r#""amount":"79228162514264337593543950335","currency":"eur""#;
+    let sepa =
+        format!(r#"{{{huge},"destinationIban":"DE89370400440532013000","transferTitle":"t""#);
+    let deep = format!("{}{}", "[".repeat(200), "]".repeat(200));
+    for (path, body) in [
+        ("/v1/partner/sepa-transfer", format!("{sepa}}} x")),
+        (
+            "/v1/partner/sepa-transfer",
+            format!(r#"{sepa},"x":{deep}}}"#),
+        ),
+        ("/v1/payment-link", format!(r#"{{{huge}}} x"#)),
+        (
+            "/v1/partner/exchange",
+            format!(r#"{{{huge},"currencyFrom":"eur","currencyTo":"btc","lockId":"l"}} x"#),
+        ),
+    ] {
+        let (status, reply) = post(&sb, path, body.clone()).await;
+        assert_eq!(status, 400, "{path} {body}: {reply}");
+        assert_eq!(reply["errorCode"], "P403", "{path}: {reply}");
+    }
+    // A valid body followed by text is refused too (P100 reads one JSON document).
+    let (status, reply) = post(
+        &sb,
+        "/v1/partner/sepa-transfer",
+        r#"{"amount":"10.00","currency":"eur","destinationIban":"DE89370400440532013000","transferTitle":"t"} trailing"#
+            .to_string(),
+    )
+    .await;
+    assert_eq!(
+        (status, &reply["errorCode"]),
+        (400, &Value::from("P403")),
+        "{reply}"
+    );
+    assert_eq!(eur_balance(&sb).await, before, "money moved");
+    // A query's amount is bound too.
+    let r = reqwest::Client::new()
+        .get(format!(
+            "{}/v1/partner/exchange/get-lock?currencyFrom=eur&currencyTo=btc&amount=1e28",
+            sb.base_url()
+        ))
+        .header("x-api-key", sb.api_key())
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), 400);
+    let reply: Value = r.json().await.unwrap();
+    assert_eq!(reply["errorCode"], "P403", "{reply}");
+}
