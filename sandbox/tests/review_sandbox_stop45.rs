@@ -79,3 +79,53 @@ async fn bodies_that_hid_their_amount_from_the_bound_are_refused() {
     let reply: Value = r.json().await.unwrap();
     assert_eq!(reply["errorCode"], "P403", "{reply}");
 }
+
+/// Funds are P100's business when it processes an operation, not when it accepts it: a SEPA
+/// transfer accepted while the balance was short, and funded before it settled, succeeds (it
+/// failed with "150150.00 eur needed, 200000.00 available").
+#[tokio::test]
+async fn money_that_came_in_before_an_operation_settled_counts() {
+    use p100::models::PartnerSepaTransferRequest;
+    let sb = p100_sandbox::Sandbox::builder()
+        .api_key("test-key")
+        .settle(std::time::Duration::from_millis(600))
+        .start()
+        .await
+        .unwrap();
+    let c = sb.client();
+    let t = c
+        .sepa()
+        .partner_transfer(&PartnerSepaTransferRequest::new(
+            amount("150000.00"),
+            "DE89370400440532013000",
+            "Larger than the balance",
+        ))
+        .await
+        .unwrap();
+    sb.fund(&serde_json::json!({"currency": "eur", "amount": "100000.00"}))
+        .await
+        .unwrap();
+    let d = c
+        .sepa()
+        .wait_for(&t.transfer_id, fast_wait())
+        .await
+        .unwrap();
+    assert_eq!(d.status.to_string(), "SUCCESSFUL", "{d:?}");
+    // Still short when it settles: FAILED, P433.
+    let t = c
+        .sepa()
+        .partner_transfer(&PartnerSepaTransferRequest::new(
+            amount("900000.00"),
+            "DE89370400440532013000",
+            "Far larger",
+        ))
+        .await
+        .unwrap();
+    let d = c
+        .sepa()
+        .wait_for(&t.transfer_id, fast_wait())
+        .await
+        .unwrap();
+    assert_eq!(d.status.to_string(), "FAILED", "{d:?}");
+    assert_eq!(d.error.and_then(|e| e.error_code).as_deref(), Some("P433"));
+}

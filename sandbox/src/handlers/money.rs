@@ -601,8 +601,10 @@ pub mod transfers {
 
 // ---- settlement ----------------------------------------------------------------------------
 
-/// Moves a PENDING operation to its final status: success when its funds were reserved
-/// (crediting the other side), FAILED with P433 `insufficient-funds` when they were short.
+/// Moves a PENDING operation to its final status: success when its funds were reserved, or
+/// are there now (funds are P100's business when it processes the operation, not when it
+/// accepts it: money that came in meanwhile counts, outside review, stop 45), crediting the
+/// other side; FAILED with P433 `insufficient-funds` when they are still short.
 pub fn settle_op(app: &Arc<App>, id: &str) {
     let (event, payload) = {
         let mut st = app.write();
@@ -613,7 +615,11 @@ pub fn settle_op(app: &Arc<App>, id: &str) {
             return;
         }
         let mut error = None;
-        let mut ok = op.reserved;
+        let mut ok = op.reserved || {
+            let (holder, currency, needed) = &op.debit;
+            st.account_mut(holder)
+                .is_some_and(|a| a.try_debit(currency, *needed))
+        };
         if !ok {
             let (holder, currency, needed) = &op.debit;
             let available = st
