@@ -272,7 +272,13 @@ async fn sepa_deposit(State(app): State<Arc<App>>, b: Bytes) -> Result<Response,
     app.after_settle(move |app| {
         let (status_payload, deposit_payload) = {
             let mut st = app.write();
-            let Some(dep) = st.sepa_deposits.get(&id2).cloned() else {
+            // Ended already (its user was deleted): nothing more happens to it.
+            let Some(dep) = st
+                .sepa_deposits
+                .get(&id2)
+                .filter(|d| d.status == "PENDING")
+                .cloned()
+            else {
                 return;
             };
             let approved = !st.is_frozen(&dep.holder)

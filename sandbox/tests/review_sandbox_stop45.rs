@@ -129,3 +129,50 @@ async fn money_that_came_in_before_an_operation_settled_counts() {
     assert_eq!(d.status.to_string(), "FAILED", "{d:?}");
     assert_eq!(d.error.and_then(|e| e.error_code).as_deref(), Some("P433"));
 }
+
+/// What was on its way to a deleted user ends when they are deleted: a user created later under
+/// the same id (the next run of a test with fixed ids) does not receive it (it did: 500 EUR
+/// and 0.5 BTC).
+#[tokio::test]
+async fn a_deleted_users_pending_money_never_reaches_a_new_user_of_the_same_id() {
+    use p100::models::TransferRequest;
+    let sb = p100_sandbox::Sandbox::builder()
+        .api_key("test-key")
+        .settle(std::time::Duration::from_millis(400))
+        .start()
+        .await
+        .unwrap();
+    let c = sb.client();
+    verified_user(&c, "nk1").await;
+    let partner_before = eur_balance(&sb).await;
+    let t = c
+        .transfers()
+        .create(&TransferRequest {
+            destination_external_user_id: Some("nk1".into()),
+            amount: amount("500.00"),
+            currency: p100::Currency::Eur,
+            ..Default::default()
+        })
+        .await
+        .unwrap();
+    c.users().delete("nk1").await.unwrap();
+    verified_user(&c, "nk1").await;
+    let d = c
+        .transfers()
+        .wait_for(&t.transfer_id, fast_wait())
+        .await
+        .unwrap();
+    assert_eq!(d.status.to_string(), "FAILED", "{d:?}");
+    assert_eq!(d.error.and_then(|e| e.error_code).as_deref(), Some("P412"));
+    tokio::time::sleep(std::time::Duration::from_millis(600)).await;
+    let b = c.users().balances("nk1").await.unwrap();
+    assert!(
+        b.fiat_balances.iter().all(|f| f.amount.value().is_zero()),
+        "the new nk1 got the old one's money: {b:?}"
+    );
+    assert_eq!(
+        eur_balance(&sb).await,
+        partner_before,
+        "the debit was refunded"
+    );
+}

@@ -601,6 +601,50 @@ pub mod transfers {
 
 // ---- settlement ----------------------------------------------------------------------------
 
+/// A user was deleted: what was still on its way to them ends now, so that a user created later
+/// under the same `externalUserId` (another person, or the next run of a test) never receives it
+/// (outside review, stop 45: a deleted user's pending 500 EUR reached the new one). Operations
+/// that credit them fail with P412 `invalid-user`, their debit refunded; their pending crypto
+/// deposits end `UNSUCCESSFUL` and SEPA deposits `REJECTED`. Returns the webhooks to send.
+pub(crate) fn end_pending_for_deleted(st: &mut State, id: &str) -> Vec<(&'static str, Value)> {
+    let them = Holder::User(id.to_string());
+    let mut events = Vec::new();
+    let ops: Vec<String> = st
+        .ops
+        .values()
+        .filter(|op| op.status == "PENDING" && op.credit.as_ref().is_some_and(|c| c.0 == them))
+        .map(|op| op.id.clone())
+        .collect();
+    for op_id in ops {
+        let Some(op) = st.ops.get_mut(&op_id) else {
+            continue;
+        };
+        op.status = "FAILED";
+        op.error = Some(ApiError::of(error::INVALID_USER).body());
+        let (reserved, (holder, currency, amount)) = (op.reserved, op.debit.clone());
+        op.reserved = false;
+        let op = op.clone();
+        if reserved {
+            if let Some(acc) = st.account_mut(&holder) {
+                acc.credit(&currency, amount);
+            }
+        }
+        events.push((op_event(&op), op_json(st, &op, true)));
+    }
+    for d in st.deposits.values_mut() {
+        if d.holder == them && !matches!(d.status, "SUCCESSFUL" | "UNSUCCESSFUL") {
+            d.status = "UNSUCCESSFUL";
+            events.push(("crypto_deposit", crypto::deposit_json(d)));
+        }
+    }
+    for d in st.sepa_deposits.values_mut() {
+        if d.holder == them && d.status == "PENDING" {
+            d.status = "REJECTED";
+        }
+    }
+    events
+}
+
 /// Moves a PENDING operation to its final status: success when its funds were reserved, or
 /// are there now (funds are P100's business when it processes the operation, not when it
 /// accepts it: money that came in meanwhile counts, outside review, stop 45), crediting the

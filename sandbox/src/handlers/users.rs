@@ -111,10 +111,14 @@ pub fn update(app: &Arc<App>, ctx: &Ctx) -> Result<Reply, ApiError> {
 /// `DELETE /v1/user/{externalUserId}`.
 pub fn delete(app: &Arc<App>, ctx: &Ctx) -> Result<Reply, ApiError> {
     let id = ctx.param(0).to_string();
-    {
+    let ended = {
         let mut st = app.write();
         user(&st, &id)?;
         st.users.remove(&id);
+        super::money::end_pending_for_deleted(&mut st, &id)
+    };
+    for (event, payload) in ended {
+        app.emit(event, payload);
     }
     app.emit(
         "user_status",
