@@ -3699,6 +3699,8 @@ public object FfiConverterTypeDepositLimits: FfiConverterRustBuffer<DepositLimit
  * An `error` object inside a payload (details responses, webhooks), and equally the body of
  * an API error reply (`{"errorCode","errorName","errorMessage"}`). Every field is optional:
  * the V0 transfer webhook shows `{"description","status"}`, error replies show the codes.
+ * Its texts are the sender's and are masked when read: a card number or a secret named in
+ * them does not show.
  */
 data class ErrorInfo (
     /**
