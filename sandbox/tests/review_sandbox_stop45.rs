@@ -176,3 +176,43 @@ async fn a_deleted_users_pending_money_never_reaches_a_new_user_of_the_same_id()
         "the debit was refunded"
     );
 }
+
+/// A user suspended before a transfer to them settles takes no deposit (the docs: a frozen user
+/// cannot receive one): the transfer fails P455 and the money goes back (it was credited).
+#[tokio::test]
+async fn a_transfer_to_a_user_suspended_before_it_settled_fails_and_is_refunded() {
+    use p100::models::TransferRequest;
+    let sb = p100_sandbox::Sandbox::builder()
+        .api_key("test-key")
+        .settle(std::time::Duration::from_millis(400))
+        .start()
+        .await
+        .unwrap();
+    let c = sb.client();
+    verified_user(&c, "sus1").await;
+    let partner_before = eur_balance(&sb).await;
+    let t = c
+        .transfers()
+        .create(&TransferRequest {
+            destination_external_user_id: Some("sus1".into()),
+            amount: amount("100.00"),
+            currency: p100::Currency::Eur,
+            ..Default::default()
+        })
+        .await
+        .unwrap();
+    c.users().suspend("sus1").await.unwrap();
+    let d = c
+        .transfers()
+        .wait_for(&t.transfer_id, fast_wait())
+        .await
+        .unwrap();
+    assert_eq!(d.status.to_string(), "FAILED", "{d:?}");
+    assert_eq!(d.error.and_then(|e| e.error_code).as_deref(), Some("P455"));
+    let b = c.users().balances("sus1").await.unwrap();
+    assert!(
+        b.fiat_balances.iter().all(|f| f.amount.value().is_zero()),
+        "{b:?}"
+    );
+    assert_eq!(eur_balance(&sb).await, partner_before, "refunded");
+}

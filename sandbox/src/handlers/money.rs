@@ -682,8 +682,19 @@ pub fn settle_op(app: &Arc<App>, id: &str) {
                 .body(),
             );
         } else if let Some((h, c, a)) = &op.credit {
+            let frozen = st.is_frozen(h);
             match st.account_mut(h) {
-                Some(acc) => acc.credit(c, *a),
+                Some(acc) if !frozen => acc.credit(c, *a),
+                Some(_) => {
+                    // Suspended meanwhile: a frozen user takes no deposit (the docs), so the
+                    // money goes back and the operation fails (outside review, stop 45).
+                    let (dh, dc, da) = op.debit.clone();
+                    if let Some(acc) = st.account_mut(&dh) {
+                        acc.credit(&dc, da);
+                    }
+                    ok = false;
+                    error = Some(ApiError::of(error::USER_SUSPENDED).body());
+                }
                 None => {
                     // The receiving user was deleted meanwhile: refund and fail.
                     let (dh, dc, da) = op.debit.clone();
