@@ -57,6 +57,31 @@ pub fn routes() -> Router<Arc<App>> {
         .route("/_sandbox/reset", post(reset))
         .route("/_sandbox/webhook-sink", post(webhook_sink))
         .route("/_sandbox/pay/{id}", get(pay_page).post(pay))
+        .layer(axum::middleware::from_fn(same_origin_only))
+}
+
+/// The controls take no API key, so a web page of another origin open in the developer's
+/// browser could fund balances or inject faults with a form or a `text/plain` fetch (outside
+/// review, stop 45): a request that carries an `Origin` (browsers send one) other than the
+/// sandbox's own is refused (403). Tools and the SDKs send none; the hosted payment page is
+/// the sandbox's own origin.
+async fn same_origin_only(req: axum::extract::Request, next: axum::middleware::Next) -> Response {
+    if foreign_origin(req.headers()) {
+        let why = "the test controls answer no other web origin";
+        return json_response(StatusCode::FORBIDDEN, &json!({ "error": why }));
+    }
+    next.run(req).await
+}
+
+/// An `Origin` that is not `http://` + this request's `Host`.
+fn foreign_origin(headers: &axum::http::HeaderMap) -> bool {
+    let header = |name| headers.get(name).and_then(|v| v.to_str().ok());
+    header(axum::http::header::ORIGIN).is_some_and(|origin| {
+        let host = header(axum::http::header::HOST);
+        origin
+            .strip_prefix("http://")
+            .is_none_or(|o| Some(o) != host)
+    })
 }
 
 /// A control error (HTTP 400 unless set otherwise; names its argument when one is at fault).

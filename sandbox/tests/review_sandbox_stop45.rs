@@ -216,3 +216,31 @@ async fn a_transfer_to_a_user_suspended_before_it_settled_fails_and_is_refunded(
     );
     assert_eq!(eur_balance(&sb).await, partner_before, "refunded");
 }
+
+/// The controls take no key: a page of another origin in the developer's browser could fund
+/// balances with a `text/plain` POST (it got 200). Now a foreign `Origin` is refused; tools
+/// (no `Origin`) and the sandbox's own origin are served.
+#[tokio::test]
+async fn the_controls_answer_no_other_web_origin() {
+    let sb = sandbox().await;
+    let before = eur_balance(&sb).await;
+    let url = format!("{}/_sandbox/fund", sb.base_url());
+    let own = sb.base_url().to_string();
+    let send = |origin: Option<&str>| {
+        let mut r = reqwest::Client::new()
+            .post(&url)
+            .header("content-type", "text/plain")
+            .body(r#"{"currency":"eur","amount":"5.00"}"#);
+        if let Some(o) = origin {
+            r = r.header("origin", o);
+        }
+        r.send()
+    };
+    for origin in ["http://evil.example", "null", "https://127.0.0.1"] {
+        let r = send(Some(origin)).await.unwrap();
+        assert_eq!(r.status(), 403, "{origin}");
+    }
+    assert_eq!(eur_balance(&sb).await, before, "a foreign page moved money");
+    assert_eq!(send(Some(&own)).await.unwrap().status(), 200);
+    assert_eq!(send(None).await.unwrap().status(), 200);
+}
