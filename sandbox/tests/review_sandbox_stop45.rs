@@ -23,6 +23,64 @@ async fn eur_balance(sb: &p100_sandbox::RunningSandbox) -> String {
     format!("{:?}", b.fiat_balances)
 }
 
+/// A sandbox whose operations settle after `ms` milliseconds.
+async fn settling_after(ms: u64) -> p100_sandbox::RunningSandbox {
+    p100_sandbox::Sandbox::builder()
+        .api_key("test-key")
+        .settle(std::time::Duration::from_millis(ms))
+        .start()
+        .await
+        .unwrap()
+}
+
+/// A verified user `id`, the partner's EUR balances before, and a pending transfer of
+/// `amount` EUR from the partner to that user (its id).
+async fn pending_transfer_to(
+    sb: &p100_sandbox::RunningSandbox,
+    id: &str,
+    amount_eur: &str,
+) -> (String, String) {
+    let c = sb.client();
+    verified_user(&c, id).await;
+    let before = eur_balance(sb).await;
+    let t = c
+        .transfers()
+        .create(&p100::models::TransferRequest {
+            destination_external_user_id: Some(id.into()),
+            amount: amount(amount_eur),
+            currency: p100::Currency::Eur,
+            ..Default::default()
+        })
+        .await
+        .unwrap();
+    (before, t.transfer_id)
+}
+
+/// The transfer's final status and error code; the user's fiat balances all zero; the
+/// partner's back to `before`.
+async fn failed_and_refunded(
+    sb: &p100_sandbox::RunningSandbox,
+    transfer_id: &str,
+    user: &str,
+    before: &str,
+    code: &str,
+) {
+    let c = sb.client();
+    let d = c
+        .transfers()
+        .wait_for(transfer_id, fast_wait())
+        .await
+        .unwrap();
+    assert_eq!(d.status.to_string(), "FAILED", "{d:?}");
+    assert_eq!(d.error.and_then(|e| e.error_code).as_deref(), Some(code));
+    let b = c.users().balances(user).await.unwrap();
+    assert!(
+        b.fiat_balances.iter().all(|f| f.amount.value().is_zero()),
+        "{user} got the money: {b:?}"
+    );
+    assert_eq!(eur_balance(sb).await, before, "the debit was refunded");
+}
+
 /// A body with text after its object, or nested deeper than serde_json reads whole, skipped the
 /// 10^15 bound (its second read failed and counted as "no amount"): the sandbox overflowed
 /// (a panicked handler, a closed connection) or took the money. Now each is a P403 and nothing
@@ -86,12 +144,7 @@ async fn bodies_that_hid_their_amount_from_the_bound_are_refused() {
 #[tokio::test]
 async fn money_that_came_in_before_an_operation_settled_counts() {
     use p100::models::PartnerSepaTransferRequest;
-    let sb = p100_sandbox::Sandbox::builder()
-        .api_key("test-key")
-        .settle(std::time::Duration::from_millis(600))
-        .start()
-        .await
-        .unwrap();
+    let sb = settling_after(600).await;
     let c = sb.client();
     let t = c
         .sepa()
@@ -135,86 +188,24 @@ async fn money_that_came_in_before_an_operation_settled_counts() {
 /// and 0.5 BTC).
 #[tokio::test]
 async fn a_deleted_users_pending_money_never_reaches_a_new_user_of_the_same_id() {
-    use p100::models::TransferRequest;
-    let sb = p100_sandbox::Sandbox::builder()
-        .api_key("test-key")
-        .settle(std::time::Duration::from_millis(400))
-        .start()
-        .await
-        .unwrap();
-    let c = sb.client();
-    verified_user(&c, "nk1").await;
-    let partner_before = eur_balance(&sb).await;
-    let t = c
-        .transfers()
-        .create(&TransferRequest {
-            destination_external_user_id: Some("nk1".into()),
-            amount: amount("500.00"),
-            currency: p100::Currency::Eur,
-            ..Default::default()
-        })
-        .await
-        .unwrap();
-    c.users().delete("nk1").await.unwrap();
-    verified_user(&c, "nk1").await;
-    let d = c
-        .transfers()
-        .wait_for(&t.transfer_id, fast_wait())
-        .await
-        .unwrap();
-    assert_eq!(d.status.to_string(), "FAILED", "{d:?}");
-    assert_eq!(d.error.and_then(|e| e.error_code).as_deref(), Some("P412"));
+    let sb = settling_after(400).await;
+    let (before, transfer) = pending_transfer_to(&sb, "nk1", "500.00").await;
+    sb.client().users().delete("nk1").await.unwrap();
+    verified_user(&sb.client(), "nk1").await;
+    failed_and_refunded(&sb, &transfer, "nk1", &before, "P412").await;
+    // Still nothing once the settle delay has long passed.
     tokio::time::sleep(std::time::Duration::from_millis(600)).await;
-    let b = c.users().balances("nk1").await.unwrap();
-    assert!(
-        b.fiat_balances.iter().all(|f| f.amount.value().is_zero()),
-        "the new nk1 got the old one's money: {b:?}"
-    );
-    assert_eq!(
-        eur_balance(&sb).await,
-        partner_before,
-        "the debit was refunded"
-    );
+    failed_and_refunded(&sb, &transfer, "nk1", &before, "P412").await;
 }
 
 /// A user suspended before a transfer to them settles takes no deposit (the docs: a frozen user
 /// cannot receive one): the transfer fails P455 and the money goes back (it was credited).
 #[tokio::test]
 async fn a_transfer_to_a_user_suspended_before_it_settled_fails_and_is_refunded() {
-    use p100::models::TransferRequest;
-    let sb = p100_sandbox::Sandbox::builder()
-        .api_key("test-key")
-        .settle(std::time::Duration::from_millis(400))
-        .start()
-        .await
-        .unwrap();
-    let c = sb.client();
-    verified_user(&c, "sus1").await;
-    let partner_before = eur_balance(&sb).await;
-    let t = c
-        .transfers()
-        .create(&TransferRequest {
-            destination_external_user_id: Some("sus1".into()),
-            amount: amount("100.00"),
-            currency: p100::Currency::Eur,
-            ..Default::default()
-        })
-        .await
-        .unwrap();
-    c.users().suspend("sus1").await.unwrap();
-    let d = c
-        .transfers()
-        .wait_for(&t.transfer_id, fast_wait())
-        .await
-        .unwrap();
-    assert_eq!(d.status.to_string(), "FAILED", "{d:?}");
-    assert_eq!(d.error.and_then(|e| e.error_code).as_deref(), Some("P455"));
-    let b = c.users().balances("sus1").await.unwrap();
-    assert!(
-        b.fiat_balances.iter().all(|f| f.amount.value().is_zero()),
-        "{b:?}"
-    );
-    assert_eq!(eur_balance(&sb).await, partner_before, "refunded");
+    let sb = settling_after(400).await;
+    let (before, transfer) = pending_transfer_to(&sb, "sus1", "100.00").await;
+    sb.client().users().suspend("sus1").await.unwrap();
+    failed_and_refunded(&sb, &transfer, "sus1", &before, "P455").await;
 }
 
 /// The controls take no key: a page of another origin in the developer's browser could fund
