@@ -143,42 +143,35 @@ async fn bodies_that_hid_their_amount_from_the_bound_are_refused() {
 /// failed with "150150.00 eur needed, 200000.00 available").
 #[tokio::test]
 async fn money_that_came_in_before_an_operation_settled_counts() {
-    use p100::models::PartnerSepaTransferRequest;
     let sb = settling_after(600).await;
     let c = sb.client();
-    let t = c
-        .sepa()
-        .partner_transfer(&PartnerSepaTransferRequest::new(
-            amount("150000.00"),
-            "DE89370400440532013000",
-            "Larger than the balance",
-        ))
-        .await
-        .unwrap();
+    let sent = |amount_eur: &'static str| {
+        let c = c.clone();
+        async move {
+            let request = p100::models::PartnerSepaTransferRequest::new(
+                amount(amount_eur),
+                "DE89370400440532013000",
+                "Larger than the balance",
+            );
+            c.sepa()
+                .partner_transfer(&request)
+                .await
+                .unwrap()
+                .transfer_id
+        }
+    };
+    let settled = |id: String| {
+        let c = c.clone();
+        async move { c.sepa().wait_for(&id, fast_wait()).await.unwrap() }
+    };
+    let t = sent("150000.00").await;
     sb.fund(&serde_json::json!({"currency": "eur", "amount": "100000.00"}))
         .await
         .unwrap();
-    let d = c
-        .sepa()
-        .wait_for(&t.transfer_id, fast_wait())
-        .await
-        .unwrap();
+    let d = settled(t).await;
     assert_eq!(d.status.to_string(), "SUCCESSFUL", "{d:?}");
     // Still short when it settles: FAILED, P433.
-    let t = c
-        .sepa()
-        .partner_transfer(&PartnerSepaTransferRequest::new(
-            amount("900000.00"),
-            "DE89370400440532013000",
-            "Far larger",
-        ))
-        .await
-        .unwrap();
-    let d = c
-        .sepa()
-        .wait_for(&t.transfer_id, fast_wait())
-        .await
-        .unwrap();
+    let d = settled(sent("900000.00").await).await;
     assert_eq!(d.status.to_string(), "FAILED", "{d:?}");
     assert_eq!(d.error.and_then(|e| e.error_code).as_deref(), Some("P433"));
 }
