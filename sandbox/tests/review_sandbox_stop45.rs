@@ -224,7 +224,71 @@ async fn the_controls_answer_no_other_web_origin() {
         let r = send(Some(origin)).await.unwrap();
         assert_eq!(r.status(), 403, "{origin}");
     }
+    // A page whose name was rebound to 127.0.0.1 sends a matching Origin and Host.
+    let rebound = reqwest::Client::new()
+        .post(&url)
+        .header("host", "evil.example:8080")
+        .header("origin", "http://evil.example:8080")
+        .body(r#"{"currency":"eur","amount":"5.00"}"#)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(rebound.status(), 403);
     assert_eq!(eur_balance(&sb).await, before, "a foreign page moved money");
     assert_eq!(send(Some(&own)).await.unwrap().status(), 200);
     assert_eq!(send(None).await.unwrap().status(), 200);
+}
+
+/// A user's own transfer accepted while their funds were short, whose funds then came in:
+/// deleted (and the id created again) or suspended before it settled, it takes nothing. It
+/// took the new user's money, and a frozen user's (the review of this stop's diff).
+#[tokio::test]
+async fn a_deleted_or_suspended_payer_pays_nothing_at_settlement() {
+    let sb = settling_after(500).await;
+    let c = sb.client();
+    let btc = |id: &str| {
+        let c = c.clone();
+        let id = id.to_string();
+        async move {
+            let b = c.users().balances(&id).await.unwrap();
+            let btc = b
+                .crypto_balances
+                .iter()
+                .find(|x| x.name == p100::Currency::Btc);
+            btc.map(|x| x.amount.value())
+        }
+    };
+    let fund =
+        |id: &str| serde_json::json!({"currency": "btc", "amount": "0.5", "externalUserId": id});
+    for (id, code) in [("nk9", "P412"), ("s9", "P455")] {
+        verified_user(&c, id).await;
+        let t = c
+            .transfers()
+            .create(&p100::models::TransferRequest {
+                source_external_user_id: Some(id.into()),
+                amount: amount("0.5"),
+                currency: p100::Currency::Btc,
+                ..Default::default()
+            })
+            .await
+            .unwrap();
+        if code == "P412" {
+            c.users().delete(id).await.unwrap();
+            verified_user(&c, id).await;
+            sb.fund(&fund(id)).await.unwrap();
+        } else {
+            sb.fund(&fund(id)).await.unwrap();
+            c.users().suspend(id).await.unwrap();
+        }
+        let funded = btc(id).await;
+        assert_eq!(funded, Some(p100::rust_decimal::Decimal::new(5, 1)), "{id}");
+        let d = c
+            .transfers()
+            .wait_for(&t.transfer_id, fast_wait())
+            .await
+            .unwrap();
+        assert_eq!(d.status.to_string(), "FAILED", "{id}: {d:?}");
+        assert_eq!(d.error.and_then(|e| e.error_code).as_deref(), Some(code));
+        assert_eq!(btc(id).await, funded, "{id} paid");
+    }
 }

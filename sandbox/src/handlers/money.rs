@@ -603,16 +603,21 @@ pub mod transfers {
 
 /// A user was deleted: what was still on its way to them ends now, so that a user created later
 /// under the same `externalUserId` (another person, or the next run of a test) never receives it
-/// (outside review, stop 45: a deleted user's pending 500 EUR reached the new one). Operations
-/// that credit them fail with P412 `invalid-user`, their debit refunded; their pending crypto
-/// deposits end `UNSUCCESSFUL` and SEPA deposits `REJECTED`. Returns the webhooks to send.
+/// (outside review, stop 45: a deleted user's pending 500 EUR reached the new one), nor pays
+/// for it (an operation of theirs whose funds were short would take them from the new user at
+/// settlement). Operations that credit or debit them fail with P412 `invalid-user`, a reserved
+/// debit refunded to a holder that still exists; their pending crypto deposits end
+/// `UNSUCCESSFUL` and SEPA deposits `REJECTED`. Returns the webhooks to send.
 pub(crate) fn end_pending_for_deleted(st: &mut State, id: &str) -> Vec<(&'static str, Value)> {
     let them = Holder::User(id.to_string());
     let mut events = Vec::new();
     let ops: Vec<String> = st
         .ops
         .values()
-        .filter(|op| op.status == "PENDING" && op.credit.as_ref().is_some_and(|c| c.0 == them))
+        .filter(|op| {
+            op.status == "PENDING"
+                && (op.debit.0 == them || op.credit.as_ref().is_some_and(|c| c.0 == them))
+        })
         .map(|op| op.id.clone())
         .collect();
     for op_id in ops {
@@ -640,6 +645,7 @@ pub(crate) fn end_pending_for_deleted(st: &mut State, id: &str) -> Vec<(&'static
     for d in st.sepa_deposits.values_mut() {
         if d.holder == them && d.status == "PENDING" {
             d.status = "REJECTED";
+            events.push(("iban_status", crate::controls::iban_status_json(d)));
         }
     }
     events
@@ -659,12 +665,19 @@ pub fn settle_op(app: &Arc<App>, id: &str) {
             return;
         }
         let mut error = None;
-        let mut ok = op.reserved || {
-            let (holder, currency, needed) = &op.debit;
-            st.account_mut(holder)
-                .is_some_and(|a| a.try_debit(currency, *needed))
-        };
-        if !ok {
+        // Funds not reserved at acceptance are taken now if they came in, unless their holder
+        // was suspended meanwhile (a frozen user pays nothing: the review of this stop's diff
+        // saw a suspended user pay at settlement).
+        let frozen_payer = !op.reserved && st.is_frozen(&op.debit.0);
+        let mut ok = op.reserved
+            || (!frozen_payer && {
+                let (holder, currency, needed) = &op.debit;
+                st.account_mut(holder)
+                    .is_some_and(|a| a.try_debit(currency, *needed))
+            });
+        if frozen_payer {
+            error = Some(ApiError::of(error::USER_SUSPENDED).body());
+        } else if !ok {
             let (holder, currency, needed) = &op.debit;
             let available = st
                 .account(holder)
