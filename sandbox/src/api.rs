@@ -57,11 +57,14 @@ impl Ctx {
     pub fn json<T: DeserializeOwned>(&self) -> Result<T, ApiError> {
         let t = parse_json(&self.body)?;
         // The body read whole (it is one JSON document, `parse_json` made sure): a failure here
-        // is only nesting deeper than serde_json follows. It was read as `null` before, and the
+        // is nesting deeper than serde_json follows, or text it refuses (a lone surrogate). It was read as `null` before, and the
         // amount bound below was skipped (outside review, stop 45: a 5·10^28 EUR payment link
         // overflowed the balance it was paid into).
-        let body: serde_json::Value = serde_json::from_slice(&self.body)
-            .map_err(|_| ApiError::validation("body is nested too deeply"))?;
+        let body: serde_json::Value = serde_json::from_slice(&self.body).map_err(|_| {
+            ApiError::validation(
+                "body cannot be read whole (nested too deeply, or a lone surrogate)",
+            )
+        })?;
         if body
             .get("amount")
             .is_some_and(crate::catalog::above_max_amount)

@@ -63,14 +63,35 @@ pub fn routes() -> Router<Arc<App>> {
 /// The controls take no API key, so a web page of another origin open in the developer's
 /// browser could fund balances or inject faults with a form or a `text/plain` fetch (outside
 /// review, stop 45): a request that carries an `Origin` (browsers send one) other than the
-/// sandbox's own is refused (403). Tools and the SDKs send none; the hosted payment page is
-/// the sandbox's own origin.
+/// sandbox's own is refused (403), and so is one whose `Host` is no loopback name (a page whose
+/// name was rebound to 127.0.0.1 is the sandbox's origin to the browser). Tools and the SDKs
+/// send no `Origin` and a loopback `Host`; the hosted payment page is the sandbox's own origin.
 async fn same_origin_only(req: axum::extract::Request, next: axum::middleware::Next) -> Response {
-    if foreign_origin(req.headers()) {
+    if foreign_origin(req.headers()) || !loopback_host(req.headers()) {
         let why = "the test controls answer no other web origin";
         return json_response(StatusCode::FORBIDDEN, &json!({ "error": why }));
     }
     next.run(req).await
+}
+
+/// A `Host` naming the loopback interface (`127.0.0.1`, `localhost`, `[::1]`, any port), or
+/// none (HTTP/1.0).
+fn loopback_host(headers: &axum::http::HeaderMap) -> bool {
+    let Some(host) = headers.get(axum::http::header::HOST) else {
+        return true;
+    };
+    let Ok(host) = host.to_str() else {
+        return false;
+    };
+    let name = match host.strip_prefix('[') {
+        Some(v6) => v6.split(']').next().unwrap_or_default(),
+        None => host.split(':').next().unwrap_or_default(),
+    };
+    let name = name.trim_end_matches('.').to_ascii_lowercase();
+    name == "localhost"
+        || name
+            .parse::<std::net::IpAddr>()
+            .is_ok_and(|ip| ip.is_loopback())
 }
 
 /// An `Origin` that is not `http://` + this request's `Host`.
