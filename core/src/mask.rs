@@ -936,7 +936,25 @@ fn inside_security(b: &[u8], text: &str, at: usize) -> bool {
     while k > 0 && b.get(k - 1).is_some_and(u8::is_ascii_whitespace) {
         k -= 1;
     }
-    // The first object of a list (`"security": [{"code": …}]`) is the list's.
+    // An object of a list (`"security": [{…}, {"code": …}]`) is the list's: back over the
+    // elements before it to the list's `[` (within reach, not out of another object).
+    if k >= 1 && b.get(k - 1) == Some(&b',') {
+        let mut depth = 0usize;
+        let open_list = (k.saturating_sub(PAIR_REACH)..k - 1).rev().find_map(|j| {
+            match b.get(j) {
+                Some(b'}' | b']') => depth += 1,
+                Some(b'{' | b'[') if depth > 0 => depth -= 1,
+                Some(b'[') => return Some(Some(j + 1)),
+                Some(b'{') => return Some(None),
+                _ => {}
+            }
+            None
+        });
+        match open_list.flatten() {
+            Some(j) => k = j,
+            None => return false,
+        }
+    }
     if k >= 1 && b.get(k - 1) == Some(&b'[') {
         k -= 1;
         while k > 0 && b.get(k - 1).is_some_and(u8::is_ascii_whitespace) {
@@ -1935,6 +1953,10 @@ mod tests {
             ("security={code=742, kind=cvv}", "742"),
             (r#"{"data":"{\"security\":{\"code\":\"987\"}}"}"#, "987"),
             (r#"{"security": [ {"code":"4821"} ]}"#, "4821"),
+            (
+                r#"{"security":[{"code":"111"},{"kind":"x","code":"4821"}]}"#,
+                "4821",
+            ),
         ] {
             let out = mask_secrets(text);
             assert!(!out.contains(gone), "{text} -> {out}");
@@ -1948,6 +1970,7 @@ mod tests {
         for keep in [
             r#"{"error":{"code":"INSUFFICIENT_FUNDS"}}"#,
             r#"{"security":{"level":"high"},"code":"TX_OK"}"#,
+            r#"{"items":[{"code":"A1"},{"code":"B2"}],"security":"on"}"#,
             r#"{"insecurity":"none","value":"12.00"}"#,
         ] {
             assert_eq!(mask_secrets(keep), keep);

@@ -390,11 +390,16 @@ fn proptest_found_a_429_with_p500_after_a_write() {
 /// lost" agrees with the client (it expected `rejected` for the 4xx and `accepted` for the 2xx).
 #[test]
 fn a_body_naming_two_error_codes_on_every_route() {
-    let bodies: [&[u8]; 4] = [
+    let bodies: [&[u8]; 7] = [
         br#"{"errorCode":"P500","errorCode":"P412"}"#,
         br#"{"errorCode":"P412","errorCode":"p412"}"#,
         br#"{"errorCode":"P500","errorCode":null}"#,
         br#"{"transferId":"t-1","errorCode":"P500","errorCode":""}"#,
+        // The review of this stop's diff: a code with a leading 0 is no P-code, two byte-order
+        // marks hide nothing, a card number where the code goes is no code.
+        br#"{"errorCode":"012","errorCode":"x y"}"#,
+        b"\xEF\xBB\xBF\xEF\xBB\xBF{\"errorCode\":\"P500\",\"errorCode\":null}",
+        br#"{"errorCode":"4111111111111111","errorCode":null}"#,
     ];
     for route in 0..=u8::MAX {
         for status in [300u16, 329, 100] {

@@ -692,17 +692,24 @@ fn codes_in_doubt(text: &str) -> Option<bool> {
             serde_json::Value::Number(n) => n.to_string().to_ascii_uppercase(),
             _ => return None,
         };
+        // (and no text that masking changes: a card number where the code goes is no code)
         let fine = !c.is_empty()
             && c.len() <= 32
             && c.bytes()
-                .all(|b| b.is_ascii_alphanumeric() || b"_-.".contains(&b));
+                .all(|b| b.is_ascii_alphanumeric() || b"_-.".contains(&b))
+            && mask_secrets(&c) == c;
         let digits = c.len() == 3 && c.bytes().all(|b| b.is_ascii_digit());
         fine.then(|| if digits { format!("P{c}") } else { c })
     };
     let read: std::collections::BTreeSet<Option<String>> = values.iter().map(read).collect();
     (read.len() > 1).then(|| {
+        // A P-code: `P` and three digits, the first not 0.
         read.iter().flatten().any(|c| {
-            c.len() == 4 && c.starts_with('P') && c[1..].bytes().all(|b| b.is_ascii_digit())
+            let digits = c.as_bytes().get(1..).unwrap_or_default();
+            c.len() == 4
+                && c.starts_with('P')
+                && digits.iter().all(u8::is_ascii_digit)
+                && digits.first().is_some_and(|d| *d != b'0')
         })
     })
 }

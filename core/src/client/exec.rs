@@ -294,10 +294,15 @@ fn is_p_code(code: &str) -> bool {
     }
 }
 
-/// The body without a leading UTF-8 byte-order mark, which some servers and proxies write and
-/// JSON parsers refuse.
-fn without_bom(body: &[u8]) -> &[u8] {
-    body.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(body)
+/// The body without its leading UTF-8 byte-order marks, which some servers and proxies write
+/// (a proxy may add one to a body that had one) and JSON parsers refuse. All of them: behind
+/// two, an error body's P500 was unread and a write's refusal taken for final (the review of
+/// this stop's diff), where a cut body after two was already `unknown`.
+fn without_bom(mut body: &[u8]) -> &[u8] {
+    while let Some(rest) = body.strip_prefix(b"\xEF\xBB\xBF") {
+        body = rest;
+    }
+    body
 }
 
 /// Turns a non-2xx response into the SDK error (pure).
