@@ -22,6 +22,18 @@ def test_a_request_object_reads_keywords_and_hides_its_secret_in_repr() -> None:
     same = p100.CreateCardRequest({"externalUserId": "u-1", "label": "Travel"}, pin="7319")
     assert same == r
     assert json.loads(r.to_json()) == {"externalUserId": "u-1", "label": "Travel", "pin": "7319"}
+    # A tax id is often a national id (a PESEL): kept, sent, never shown.
+    k = p100.CreateKycVerificationRequest(
+        external_user_id="u-1",
+        document_type="PASSPORT",
+        country="PL",
+        income_source="BUSINESS_ACTIVITY",
+        open_account_reason="CURRENCY_EXCHANGE",
+        tax_id="90090515836",
+    )
+    assert k.tax_id == "90090515836"
+    assert not holds(repr(k), "90090515836"), repr(k)
+    assert json.loads(k.to_json())["taxId"] == "90090515836"
 
 
 def test_an_amount_is_exact_and_a_float_is_refused_naming_the_field() -> None:

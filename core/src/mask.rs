@@ -59,6 +59,8 @@ const SECRET_KEYS: &[&str] = &[
     "useridentificationnumber",
     "identificationnumber",
     "pesel",
+    "taxid",
+    "taxnumber",
     "birthdate",
     "birthday",
     "dateofbirth",
@@ -99,6 +101,7 @@ pub const SECRET_FIELDS: &[&str] = &[
     "documentNumber",
     "userIdentificationNumber",
     "pesel",
+    "taxId",
     "birthDate",
     "code",
 ];

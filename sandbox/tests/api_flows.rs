@@ -298,7 +298,7 @@ async fn kyc_by_p100_and_poa() {
             country: "GE".into(),
             income_source: IncomeSource::BusinessActivity,
             open_account_reason: OpenAccountReason::CurrencyExchange,
-            tax_id: Some("123".into()),
+            tax_id: Some(SecretString::new("123")),
             occupation: None,
             additional_info: None,
         })

@@ -3361,7 +3361,7 @@ class CreateKycVerificationRequest:
         """Reason for opening the account."""
     @property
     def tax_id(self) -> str | None:
-        """Tax residency; required when `incomeSource` is `BUSINESS_ACTIVITY`."""
+        """Tax identification number (secret: for a person it is often a national id such as a PESEL); required when `incomeSource` is `BUSINESS_ACTIVITY`."""
     @property
     def occupation(self) -> str | None:
         """Occupation; required when `incomeSource` is `SALARY`."""

@@ -254,10 +254,11 @@ model! {
         pub income_source: IncomeSource,
         /// Reason for opening the account.
         pub open_account_reason: OpenAccountReason,
-        /// Tax residency; required when `incomeSource` is `BUSINESS_ACTIVITY`.
+        /// Tax identification number (secret: for a person it is often a national id such as
+        /// a PESEL); required when `incomeSource` is `BUSINESS_ACTIVITY`.
         #[serde(default, skip_serializing_if = "Option::is_none")]
         #[cfg_attr(feature = "uniffi", uniffi(default))]
-        pub tax_id: Option<String>,
+        pub tax_id: Option<SecretString>,
         /// Occupation; required when `incomeSource` is `SALARY`.
         #[serde(default, skip_serializing_if = "Option::is_none")]
         #[cfg_attr(feature = "uniffi", uniffi(default))]
@@ -314,7 +315,9 @@ impl Validate for CreateKycVerificationRequest {
             } else {
                 Ok(())
             },
-            check_opt(self.tax_id.as_deref(), |v| validate::non_empty("taxId", v)),
+            check_opt(self.tax_id.as_ref(), |v| {
+                validate::non_empty("taxId", v.expose())
+            }),
             if needs_occupation {
                 super::required("occupation", self.occupation.as_ref())
             } else {

@@ -221,6 +221,15 @@ mod tests {
         )
         .unwrap();
         debug_has_none_of(&tu, &["109314", "99010112345", "1999-01-01"]);
+
+        let kyc = CreateKycVerificationRequest {
+            external_user_id: "u1".into(),
+            tax_id: Some("5261040828".into()),
+            ..Default::default()
+        };
+        debug_has_none_of(&kyc, &["5261040828"]);
+        let raw = crate::mask::mask_secrets(r#"{"taxId":"5261040828","tax_number":"77"}"#);
+        assert!(!raw.contains("5261040828") && !raw.contains("77"), "{raw}");
     }
 
     #[test]

@@ -1854,9 +1854,10 @@ public struct CreateKycVerificationRequest: Equatable, Hashable {
      */
     public let openAccountReason: OpenAccountReason
     /**
-     * Tax residency; required when `incomeSource` is `BUSINESS_ACTIVITY`.
+     * Tax identification number (secret: for a person it is often a national id such as
+     * a PESEL); required when `incomeSource` is `BUSINESS_ACTIVITY`.
      */
-    public let taxId: String?
+    public let taxId: SecretString?
     /**
      * Occupation; required when `incomeSource` is `SALARY`.
      */
@@ -1886,8 +1887,9 @@ public struct CreateKycVerificationRequest: Equatable, Hashable {
          * Reason for opening the account.
          */openAccountReason: OpenAccountReason, 
         /**
-         * Tax residency; required when `incomeSource` is `BUSINESS_ACTIVITY`.
-         */taxId: String? = nil, 
+         * Tax identification number (secret: for a person it is often a national id such as
+         * a PESEL); required when `incomeSource` is `BUSINESS_ACTIVITY`.
+         */taxId: SecretString? = nil, 
         /**
          * Occupation; required when `incomeSource` is `SALARY`.
          */occupation: Occupation? = nil, 
@@ -1939,7 +1941,7 @@ public struct FfiConverterTypeCreateKycVerificationRequest: FfiConverterRustBuff
                 country: FfiConverterString.read(from: &buf), 
                 incomeSource: FfiConverterTypeIncomeSource.read(from: &buf), 
                 openAccountReason: FfiConverterTypeOpenAccountReason.read(from: &buf), 
-                taxId: FfiConverterOptionString.read(from: &buf), 
+                taxId: FfiConverterOptionTypeSecretString.read(from: &buf), 
                 occupation: FfiConverterOptionTypeOccupation.read(from: &buf), 
                 additionalInfo: FfiConverterOptionString.read(from: &buf)
         )
@@ -1951,7 +1953,7 @@ public struct FfiConverterTypeCreateKycVerificationRequest: FfiConverterRustBuff
         FfiConverterString.write(value.country, into: &buf)
         FfiConverterTypeIncomeSource.write(value.incomeSource, into: &buf)
         FfiConverterTypeOpenAccountReason.write(value.openAccountReason, into: &buf)
-        FfiConverterOptionString.write(value.taxId, into: &buf)
+        FfiConverterOptionTypeSecretString.write(value.taxId, into: &buf)
         FfiConverterOptionTypeOccupation.write(value.occupation, into: &buf)
         FfiConverterOptionString.write(value.additionalInfo, into: &buf)
     }

@@ -2468,9 +2468,10 @@ data class CreateKycVerificationRequest (
     val `openAccountReason`: OpenAccountReason
     , 
     /**
-     * Tax residency; required when `incomeSource` is `BUSINESS_ACTIVITY`.
+     * Tax identification number (secret: for a person it is often a national id such as
+     * a PESEL); required when `incomeSource` is `BUSINESS_ACTIVITY`.
      */
-    val `taxId`: kotlin.String? = null 
+    val `taxId`: SecretString? = null 
     , 
     /**
      * Occupation; required when `incomeSource` is `SALARY`.
@@ -2518,7 +2519,7 @@ public object FfiConverterTypeCreateKycVerificationRequest: FfiConverterRustBuff
             FfiConverterString.read(buf),
             FfiConverterTypeIncomeSource.read(buf),
             FfiConverterTypeOpenAccountReason.read(buf),
-            FfiConverterOptionalString.read(buf),
+            FfiConverterOptionalTypeSecretString.read(buf),
             FfiConverterOptionalTypeOccupation.read(buf),
             FfiConverterOptionalString.read(buf),
         )
@@ -2530,7 +2531,7 @@ public object FfiConverterTypeCreateKycVerificationRequest: FfiConverterRustBuff
             FfiConverterString.allocationSize(value.`country`) +
             FfiConverterTypeIncomeSource.allocationSize(value.`incomeSource`) +
             FfiConverterTypeOpenAccountReason.allocationSize(value.`openAccountReason`) +
-            FfiConverterOptionalString.allocationSize(value.`taxId`) +
+            FfiConverterOptionalTypeSecretString.allocationSize(value.`taxId`) +
             FfiConverterOptionalTypeOccupation.allocationSize(value.`occupation`) +
             FfiConverterOptionalString.allocationSize(value.`additionalInfo`)
     )
@@ -2541,7 +2542,7 @@ public object FfiConverterTypeCreateKycVerificationRequest: FfiConverterRustBuff
             FfiConverterString.write(value.`country`, buf)
             FfiConverterTypeIncomeSource.write(value.`incomeSource`, buf)
             FfiConverterTypeOpenAccountReason.write(value.`openAccountReason`, buf)
-            FfiConverterOptionalString.write(value.`taxId`, buf)
+            FfiConverterOptionalTypeSecretString.write(value.`taxId`, buf)
             FfiConverterOptionalTypeOccupation.write(value.`occupation`, buf)
             FfiConverterOptionalString.write(value.`additionalInfo`, buf)
     }
