@@ -370,13 +370,23 @@ pub fn upload_request<T: DeserializeOwned>(
 
 /// JSON as plain Python values, through Python's own parser: integers become `int`, other
 /// numbers `Decimal` (from their exact text, which serde_json keeps), objects dicts and arrays
-/// lists. For the escape hatch's replies and the sandbox's.
+/// lists. For the escape hatch's replies and the sandbox's. A reply with an integer longer than
+/// Python reads as `int` (`sys.get_int_max_str_digits()`, 4,300 digits by default) has every
+/// integer as a `Decimal`, exact too (outside review, stop 46: a `ValueError` after a 2xx lost
+/// the outcome).
 pub fn from_json<'py>(py: Python<'py>, value: &Value) -> PyResult<Bound<'py, PyAny>> {
+    let decimal = p100::bindings::python::decimal_type(py)?;
     let kw = PyDict::new(py);
-    kw.set_item("parse_float", p100::bindings::python::decimal_type(py)?)?;
-    py.import("json")?
-        .getattr("loads")?
-        .call((value.to_string(),), Some(&kw))
+    kw.set_item("parse_float", decimal)?;
+    let loads = py.import("json")?.getattr("loads")?;
+    let text = value.to_string();
+    match loads.call((&text,), Some(&kw)) {
+        Err(e) if e.is_instance_of::<pyo3::exceptions::PyValueError>(py) => {
+            kw.set_item("parse_int", decimal)?;
+            loads.call((&text,), Some(&kw))
+        }
+        read => read,
+    }
 }
 
 /// `files=[b"...", ("front.jpg", b"..."), pathlib.Path("selfie.png")]`.

@@ -104,7 +104,9 @@ pub fn internal(py: Python<'_>, panic: &str) -> PyErr {
     built.unwrap_or_else(|_| PyRuntimeError::new_err(message))
 }
 
-fn build(py: Python<'_>, e: &Error) -> PyResult<PyErr> {
+/// The `p100.P100Error` subclass for `e`, or what was raised while making it: building it runs
+/// Python code (the class's `__init__`), where a signal handler (Ctrl-C) can raise.
+pub fn build(py: Python<'_>, e: &Error) -> PyResult<PyErr> {
     let module = errors_module(py)?;
     let cls = module.getattr(e.kind().class_name())?;
     let kw = PyDict::new(py);
@@ -133,16 +135,20 @@ fn build(py: Python<'_>, e: &Error) -> PyResult<PyErr> {
 /// The `p100.P100Error` subclass for `e`, with `code`, `status`, `request_id`, `retryable`,
 /// `field`, … set.
 pub fn to_pyerr(py: Python<'_>, e: &Error) -> PyErr {
-    match build(py, e) {
-        Ok(err) => err,
-        // Only when `p100._errors` cannot be imported (a broken install): still an exception,
-        // with the same (secret-free) message.
-        Err(import_error) => {
-            let err = PyRuntimeError::new_err(format!("p100: {e}"));
-            err.set_cause(py, Some(import_error));
-            err
-        }
+    build(py, e).unwrap_or_else(|raised| unbuilt(py, e, raised))
+}
+
+/// What to raise when `e` could not be built ([`build`] raised `raised`). A `BaseException`
+/// that is no `Exception` (`KeyboardInterrupt` from a signal handler, `SystemExit`) propagates
+/// as it is; anything else means `p100._errors` cannot be imported (a broken install): still an
+/// exception, with the same (secret-free) message.
+pub fn unbuilt(py: Python<'_>, e: &Error, raised: PyErr) -> PyErr {
+    if !raised.is_instance_of::<pyo3::exceptions::PyException>(py) {
+        return raised;
     }
+    let err = PyRuntimeError::new_err(format!("p100: {e}"));
+    err.set_cause(py, Some(raised));
+    err
 }
 
 /// A validation error for `field` (wire name), raised by the conversion of arguments.

@@ -22,7 +22,7 @@ use pyo3::IntoPyObjectExt;
 use p100::error::panic_text;
 use p100::fork::{PerProcess, GENERATIONS};
 
-use crate::errors::{internal, to_pyerr};
+use crate::errors::{build, internal, to_pyerr, unbuilt};
 
 /// A finished result: turns into a Python object (needs the GIL, so it runs last); `summary` is
 /// its JSON text for [`Keep`] (calls that change something only).
@@ -264,8 +264,7 @@ pub fn block(py: Python<'_>, call: Pending) -> PyResult<Py<PyAny>> {
         }
     }
     match joined {
-        Ok(Ok(out)) => out.into_py(py),
-        Ok(Err(e)) => Err(to_pyerr(py, &e)),
+        Ok(result) => hand_over(py, result, keep.as_ref()).0,
         // A panic inside the call (a bug): a `P100Error` of kind "internal", not a crash.
         Err(join_error) if join_error.is_panic() => {
             Err(internal(py, &panic_text(&*join_error.into_panic())))
@@ -274,6 +273,41 @@ pub fn block(py: Python<'_>, call: Pending) -> PyResult<Py<PyAny>> {
             "p100: the call did not complete ({join_error})"
         ))),
     }
+}
+
+/// Turns a finished call's result into what its caller gets: the value, or the exception to
+/// raise. Converting runs Python code (an error's `__init__`, `json.loads`): a signal handler
+/// (Ctrl-C) can raise inside it, or memory run out. The caller then never gets the call's
+/// result: a call that changes something is kept as one cancelled after it finished
+/// (`take_cancelled()`), and what was raised propagates (outside review, stop 46: a
+/// `KeyboardInterrupt` there became a `RuntimeError`, and a transfer that may have been sent was
+/// in neither). The flag says whether the call was kept.
+fn hand_over(
+    py: Python<'_>,
+    result: p100::Result<Out>,
+    keep: Option<&Keep>,
+) -> (PyResult<Py<PyAny>>, bool) {
+    let record = keep.map(|_| {
+        result
+            .as_ref()
+            .map(|out| out.summary.clone())
+            .map_err(Clone::clone)
+    });
+    let raised = match result {
+        Ok(out) => match out.into_py(py) {
+            Ok(value) => return (Ok(value), false),
+            Err(raised) => raised,
+        },
+        Err(e) => match build(py, &e) {
+            Ok(err) => return (Err(err), false),
+            Err(raised) => unbuilt(py, &e, raised),
+        },
+    };
+    if let (Some(keep), Some(record)) = (keep, &record) {
+        let record = record.as_ref().map(|s| s.as_deref());
+        keep.calls.keep_undelivered(keep.operation, true, record);
+    }
+    (Err(raised), keep.is_some())
 }
 
 /// What an asynchronous call ended with: its result, or the text of a panic.
@@ -416,9 +450,17 @@ fn deliver(
 ) -> bool {
     let mut taken = false;
     from_runtime_thread(|py| {
+        let keep = handed.keep.clone();
         let converted = std::panic::catch_unwind(AssertUnwindSafe(|| match result {
-            Ok(Ok(out)) => out.into_py(py).map_err(|e| e.into_value(py).into_any()),
-            Ok(Err(e)) => Err(to_pyerr(py, &e).into_value(py).into_any()),
+            Ok(result) => {
+                let (converted, kept) = hand_over(py, result, keep.as_ref().as_ref());
+                if kept {
+                    // Kept already: neither a cancellation nor a closed loop keeps it again.
+                    *handed.handover.lock().unwrap_or_else(|e| e.into_inner()) =
+                        Handover::Finished(None);
+                }
+                converted.map_err(|e| e.into_value(py).into_any())
+            }
             Err(panic) => Err(internal(py, &panic).into_value(py).into_any()),
         }));
         let (ok, value) = match converted {
