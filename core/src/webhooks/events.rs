@@ -639,23 +639,26 @@ impl WebhookEvent {
 
 /// Parses a webhook body (flat payload or `{"event_type", "data"}` envelope) into a typed event.
 ///
-/// Never fails on a valid JSON body: anything not recognised is [`WebhookEvent::Unknown`]. A
-/// body that is not JSON is an error of kind [`Decode`](crate::ErrorKind::Decode) whose message
-/// never contains the body, outcome `Rejected` like a delivery without the right token: the
-/// delivery is refused (answer 400), and no call of this SDK is in doubt (it was `Unknown`).
+/// Never fails on a valid JSON body nested at most 128 deep: anything not recognised is
+/// [`WebhookEvent::Unknown`]. Leading byte-order marks are skipped, as in API replies. A body
+/// that is not JSON (or nested deeper) is an error of kind [`Decode`](crate::ErrorKind::Decode)
+/// whose message never contains the body, outcome `Rejected` like a delivery without the right
+/// token: the delivery is refused (answer 400), and no call of this SDK is in doubt (it was
+/// `Unknown`).
 pub fn parse_event(body: &str) -> crate::Result<WebhookEvent> {
-    let text = without_lone_surrogates(body);
+    let text = without_lone_surrogates(body.trim_start_matches('\u{feff}'));
     let value: Value = serde_json::from_str(&text).map_err(|e| {
-        crate::Error::new(
-            crate::ErrorKind::Decode,
+        let what = if e.to_string().starts_with("recursion limit exceeded") {
+            "webhook body is nested too deeply (more than 128 levels)".to_string()
+        } else {
             format!(
                 "webhook body is not valid JSON ({:?} error at line {}, column {})",
                 e.classify(),
                 e.line(),
                 e.column()
-            ),
-        )
-        .with_outcome(crate::Outcome::Rejected)
+            )
+        };
+        crate::Error::new(crate::ErrorKind::Decode, what).with_outcome(crate::Outcome::Rejected)
     })?;
     // The type of an unrecognised event is the sender's text: masked here, once, so that no
     // language's printing of the event (Kotlin's `toString`, Python's `repr`, Node's
