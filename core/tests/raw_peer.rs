@@ -58,6 +58,33 @@ async fn a_2xx_cut_short_is_accepted_with_its_status_and_never_sent_again() {
 }
 
 #[tokio::test]
+async fn a_2xx_cut_short_that_may_be_an_error_reply_is_unknown() {
+    // Outside review, stop 46: whole, such a reply is a refusal (`unknown` after a write); cut
+    // short it was `accepted`, "it happened, never send it again", for a payout that may have
+    // been refused.
+    for body in [
+        r#"{"errorCod"#,
+        r#"{"errorCode":"P433","errorMes"#,
+        r#"{"errorMessage":"Insufficient"#,
+        "{",
+    ] {
+        let reply = format!("HTTP/1.1 200 OK\r\ncontent-type: application/json\r\ncontent-length: 400\r\n\r\n{body}");
+        let (url, count) = peer(reply.into_bytes()).await;
+        let e = client(&url)
+            .sepa()
+            .partner_transfer(&sepa())
+            .await
+            .unwrap_err();
+        assert_eq!(e.outcome(), Outcome::Unknown, "{body}: {e:?}");
+        assert_eq!(e.status(), Some(200));
+        assert!(!e.is_retryable());
+        assert!(e.fingerprint().is_some());
+        assert!(e.to_string().contains("start of an error reply"), "{e}");
+        assert_eq!(count.load(std::sync::atomic::Ordering::SeqCst), 1);
+    }
+}
+
+#[tokio::test]
 async fn a_read_cut_short_is_retried() {
     let reply = "HTTP/1.1 200 OK\r\ncontent-length: 400\r\n\r\n{\"fiat";
     let (url, count) = peer(reply.as_bytes().to_vec()).await;

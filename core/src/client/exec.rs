@@ -927,6 +927,21 @@ pub fn error_from_transport(prepared: &Prepared, err: &TransportError, timeout: 
                 ),
                 other => other.to_string(),
             };
+            if !read && may_be_error_body(&response.body) {
+                let e = Error::new(
+                    kind,
+                    format!(
+                        "P100 answered {} with HTTP {} but {why}, and what arrived may be the \
+                         start of an error reply",
+                        prepared.operation, response.status
+                    ),
+                )
+                .with_status(response.status)
+                .with_request_id(request_id(response))
+                .with_raw_body(&response.text())
+                .with_operation(prepared.operation);
+                return ambiguous(e);
+            }
             let e = accepted_error(prepared, response, kind, &why);
             // A read may be sent again (nothing moves); a body over the limit stays over it.
             let again = read && !matches!(failure, BodyFailure::TooLarge(_));
@@ -951,6 +966,25 @@ pub fn error_from_transport(prepared: &Prepared, err: &TransportError, timeout: 
     } else {
         ambiguous(e)
     }
+}
+
+/// Whether the part of a 2xx body that arrived before it broke off may be the start of a P100
+/// error (`{"errorCode": "P433", …}`; a complete one is `unknown` after a write, see
+/// [`error_in_success`]): it names an `error…` member, or it ends before its first member name
+/// is complete and that name may still become `"errorCode"` (`{"errorCod`, `{"`, `{`). Outside
+/// review, stop 46: such a reply cut short was `accepted` ("it happened") for a payout the
+/// whole reply refused. A reply whose first member is another one (`{"transferId":"t-42",`)
+/// is a success cut short, `accepted`; so is an empty body (no evidence either way, as for a
+/// call cancelled after its head).
+fn may_be_error_body(body: &[u8]) -> bool {
+    const NAME: &[u8] = b"\"errorcode\"";
+    let text = without_bom(body).to_ascii_lowercase();
+    if text.windows(6).any(|w| w == b"\"error") {
+        return true;
+    }
+    text.trim_ascii_start()
+        .strip_prefix(b"{")
+        .is_some_and(|first| NAME.starts_with(first.trim_ascii()))
 }
 
 /// The error of a call the caller aborted: `in_flight` when an attempt was out (the request
