@@ -251,3 +251,18 @@ pub(crate) fn js_string(value: &JsValue) -> Option<Result<String, &'static str>>
         Err(p100::input::NOT_UNICODE)
     })
 }
+
+/// The bytes of a `Uint8Array` (a Node `Buffer` is one), also of one made in another realm (a
+/// `vm` context, Jest's test environment), which fails `instanceof`: a typed array
+/// (`ArrayBuffer.isView`) whose tag is `Uint8Array`. `None` for anything else.
+pub fn uint8_bytes(value: &JsValue) -> Option<Vec<u8>> {
+    if let Some(bytes) = value.dyn_ref::<js_sys::Uint8Array>() {
+        return Some(bytes.to_vec());
+    }
+    if !js_sys::ArrayBuffer::is_view(value) {
+        return None;
+    }
+    let tag = js_sys::Reflect::get(value, &js_sys::Symbol::to_string_tag()).ok()?;
+    (tag.as_string().as_deref() == Some("Uint8Array"))
+        .then(|| value.unchecked_ref::<js_sys::Uint8Array>().to_vec())
+}

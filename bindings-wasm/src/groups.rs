@@ -9,7 +9,7 @@
 //! manifest, whose methods call `__call`) and their typings. One exported entry instead of one
 //! per operation keeps the wasm small: each export carries its own promise glue.
 
-use js_sys::{Array, Object, Promise, Reflect, Uint8Array};
+use js_sys::{Array, Object, Promise, Reflect};
 use p100::models::*;
 use p100::Error;
 use serde::de::DeserializeOwned;
@@ -43,14 +43,14 @@ fn split_files(value: JsValue) -> Result<(JsValue, Vec<FileUpload>), Error> {
         let name = crate::convert::text(&name, &format!("{field}.fileName"))?;
         let data = Reflect::get(&f, &JsValue::from_str("data"))
             .ok()
-            .and_then(|v| v.dyn_into::<Uint8Array>().ok())
+            .and_then(|v| crate::convert::uint8_bytes(&v))
             .ok_or_else(|| {
                 Error::validation(
                     format!("{field}.data"),
                     "must be a Uint8Array (a Node Buffer is one)",
                 )
             })?;
-        out.push(FileUpload::new(name, data.to_vec()));
+        out.push(FileUpload::new(name, data));
     }
     // The JSON part: a shallow copy without `files`.
     let rest = Object::assign(&Object::new(), obj);

@@ -1,7 +1,6 @@
 //! Webhook helpers: check the `Authorization` token (constant time, in the core) and parse the
 //! body into a typed event.
 
-use js_sys::Uint8Array;
 use p100::webhooks::{self, Verifier};
 use p100::Error;
 use wasm_bindgen::prelude::*;
@@ -26,8 +25,8 @@ fn body_bytes(body: &JsValue) -> Result<Vec<u8>, Error> {
     if let Some(s) = body.as_string() {
         return Ok(s.into_bytes());
     }
-    if let Some(bytes) = body.dyn_ref::<Uint8Array>() {
-        return Ok(bytes.to_vec());
+    if let Some(bytes) = crate::convert::uint8_bytes(body) {
+        return Ok(bytes);
     }
     Err(Error::validation(
         "body",
