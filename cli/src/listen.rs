@@ -3,6 +3,7 @@
 
 use std::process::ExitCode;
 use std::sync::Arc;
+use std::time::Duration;
 
 use axum::body::Bytes;
 use axum::extract::State;
@@ -14,6 +15,20 @@ use serde_json::{json, Value};
 use tokio::sync::mpsc;
 
 const DEFAULT_SANDBOX: &str = "http://127.0.0.1:8080";
+
+/// How long a control of the sandbox (registering listen, a trigger) may take: the sandbox
+/// answers them at once, so one that does not answer is reported instead of waited for.
+const CONTROL_TIMEOUT: Duration = Duration::from_secs(10);
+
+/// How long listen's clean-up (giving the webhook target back) may take when it stops: a
+/// sandbox that no longer answers (stopped, at a breakpoint) must not keep Ctrl-C from ending
+/// it.
+const CLEANUP_TIMEOUT: Duration = Duration::from_secs(2);
+
+/// How long the app at `--forward-to` has to answer a delivery: less than the sandbox's own
+/// 10 s, so that listen, not the sandbox, gives up first, says so, and answers 504 (the
+/// sandbox then retries, as P100 does), instead of a silent duplicate delivery.
+const FORWARD_TIMEOUT: Duration = Duration::from_secs(9);
 
 #[derive(Args, Debug)]
 pub struct ListenArgs {
@@ -114,18 +129,41 @@ fn network(e: &reqwest::Error) -> p100::Error {
     }
 }
 
-/// POSTs a control of the sandbox and returns its JSON reply (an error reply becomes an error
-/// naming the control).
+/// The HTTP client of the sandbox's controls and of the forwarding: never through a proxy of
+/// the environment (`HTTP_PROXY`, `ALL_PROXY`): the sandbox is local, the controls carry the
+/// webhook token, and `--forward-to` is a local app. No redirects: the token stays where it
+/// was sent. Each request has its own timeout.
+fn local_client(timeout: Option<Duration>) -> p100::Result<reqwest::Client> {
+    let builder = reqwest::Client::builder()
+        .no_proxy()
+        .redirect(reqwest::redirect::Policy::none());
+    match timeout {
+        Some(t) => builder.timeout(t),
+        None => builder,
+    }
+    .build()
+    .map_err(|e| p100::Error::config(format!("the HTTP client could not start: {e}")))
+}
+
+/// POSTs a control of the sandbox (a GET without a body) and returns its JSON reply (an error
+/// reply becomes an error naming the control); no answer within `timeout` is an error.
 async fn control(
     http: &reqwest::Client,
     base: &str,
     path: &str,
-    body: Value,
+    body: Option<Value>,
+    timeout: Duration,
 ) -> p100::Result<Value> {
-    let r = http
-        .post(format!("{base}{path}"))
-        .header("content-type", "application/json")
-        .body(body.to_string())
+    let url = format!("{base}{path}");
+    let request = match body {
+        Some(body) => http
+            .post(url)
+            .header("content-type", "application/json")
+            .body(body.to_string()),
+        None => http.get(url),
+    };
+    let r = request
+        .timeout(timeout)
         .send()
         .await
         .map_err(|e| network(&e))?;
@@ -224,6 +262,12 @@ async fn receive(State(rx): State<Arc<Receiver>>, headers: HeaderMap, body: Byte
         .await;
     let (shown, code) = match answer {
         Ok(r) => (r.status().as_u16().to_string(), r.status().as_u16()),
+        // The sandbox would give up after its 10 s and deliver again: listen gives up first,
+        // says so, and answers 504 (the sandbox retries later, as P100 does).
+        Err(e) if e.is_timeout() => (
+            format!("timeout (no answer within {} s)", FORWARD_TIMEOUT.as_secs()),
+            504,
+        ),
         Err(e) => (
             format!(
                 "failed ({})",
@@ -243,6 +287,28 @@ async fn receive(State(rx): State<Arc<Receiver>>, headers: HeaderMap, body: Byte
     StatusCode::from_u16(code).unwrap_or(StatusCode::BAD_GATEWAY)
 }
 
+/// A given webhook token as listen uses it: without the spaces and line ends around it (as the
+/// core's Verifier reads it: `P100_WEBHOOK_TOKEN=$'tok\n'` is `tok`, which the sandbox could not
+/// otherwise put in a header), and refused with a control character inside. The token itself
+/// is never printed.
+fn session_token(given: &str) -> p100::Result<String> {
+    let token = given.trim();
+    if token.is_empty() {
+        return Err(p100::Error::validation(
+            "token",
+            "is empty (--token or P100_WEBHOOK_TOKEN; without either, listen makes one up)",
+        ));
+    }
+    if token.chars().any(char::is_control) {
+        return Err(p100::Error::validation(
+            "token",
+            "holds a control character (a line break or a tab within it: --token or \
+             P100_WEBHOOK_TOKEN must be the token alone)",
+        ));
+    }
+    Ok(token.to_string())
+}
+
 pub async fn listen(a: ListenArgs) -> p100::Result<ExitCode> {
     // Checked before the sandbox is told anything: a URL without a scheme or host would make
     // every delivery fail as "no answer".
@@ -253,22 +319,27 @@ pub async fn listen(a: ListenArgs) -> p100::Result<ExitCode> {
             "must be an http:// or https:// URL (http://127.0.0.1:3000/webhooks)",
         ));
     }
+    // `--count 0` would stop after the first delivery: without --count, listen runs on.
+    if a.count == Some(0) {
+        return Err(p100::Error::validation(
+            "count",
+            "must be at least 1 (without --count, listen runs until Ctrl-C)",
+        ));
+    }
     let base = sandbox_url(a.sandbox_url)?;
     let generated = a.token.is_none();
-    let token = a
-        .token
-        .unwrap_or_else(|| format!("whtok_{:016x}{:016x}", fastrand::u64(..), fastrand::u64(..)));
+    let token = match a.token {
+        Some(given) => session_token(&given)?,
+        None => format!("whtok_{:016x}{:016x}", fastrand::u64(..), fastrand::u64(..)),
+    };
     let verifier = p100::webhooks::Verifier::new(token.clone())?;
-    let http = reqwest::Client::builder()
-        .redirect(reqwest::redirect::Policy::none())
-        .build()
-        .map_err(|e| p100::Error::config(format!("the HTTP client could not start: {e}")))?;
+    let http = local_client(None)?;
     let (lines, mut seen) = mpsc::unbounded_channel();
     let state = Arc::new(Receiver {
         verifier,
         token: token.clone(),
         forward_to: a.forward_to.clone(),
-        http: http.clone(),
+        http: local_client(Some(FORWARD_TIMEOUT))?,
         lines,
     });
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
@@ -281,11 +352,23 @@ pub async fn listen(a: ListenArgs) -> p100::Result<ExitCode> {
     let app = Router::new().route("/", post(receive)).with_state(state);
     let server = tokio::spawn(async move { axum::serve(listener, app).await });
     let receiver = format!("http://127.0.0.1:{port}/");
+    // A target already set (`p100 sandbox --webhook-url`, another listen) is replaced while
+    // this session runs; the sandbox does not give its token back, so it cannot be restored.
+    let before = control(&http, &base, "/_sandbox/webhooks", None, CONTROL_TIMEOUT).await;
+    if before.is_ok_and(|t| t.get("url").and_then(Value::as_str).is_some()) {
+        say!(
+            "p100 listen: warning: the sandbox had a webhook target before this session \
+             (`p100 sandbox --webhook-url`, or another listen); listen replaces it until it \
+             exits, and cannot restore it then (its token is not known here): set it again \
+             afterwards"
+        );
+    }
     control(
         &http,
         &base,
         "/_sandbox/webhooks",
-        json!({ "url": receiver, "token": token }),
+        Some(json!({ "url": receiver, "token": token })),
+        CONTROL_TIMEOUT,
     )
     .await?;
     say!(
@@ -332,9 +415,26 @@ pub async fn listen(a: ListenArgs) -> p100::Result<ExitCode> {
             }
         }
     }
-    // The sandbox stops delivering here once the listener is gone.
-    let _ = control(&http, &base, "/_sandbox/webhooks", json!({ "url": null })).await;
+    // The sandbox stops delivering here once the listener is gone, unless another session (or
+    // `POST /_sandbox/webhooks`) has set its target since: that one is left as it is. At most
+    // CLEANUP_TIMEOUT: a sandbox that no longer answers does not keep listen from ending, and a
+    // second signal ends it at once.
+    let cleanup = tokio::time::timeout(CLEANUP_TIMEOUT, async {
+        let now = control(&http, &base, "/_sandbox/webhooks", None, CLEANUP_TIMEOUT).await?;
+        if now.get("url").and_then(Value::as_str) == Some(receiver.as_str()) {
+            let off = Some(json!({ "url": null }));
+            control(&http, &base, "/_sandbox/webhooks", off, CLEANUP_TIMEOUT).await?;
+        }
+        Ok::<(), p100::Error>(())
+    });
+    let again = tokio::select! {
+        _ = cleanup => None,
+        (_, n) = crate::interrupted() => Some(n),
+    };
     server.abort();
+    if let Some(n) = again {
+        return Ok(crate::interrupted_code(n));
+    }
     match output_failed {
         Some(e) if e.kind() == std::io::ErrorKind::BrokenPipe => return Ok(ExitCode::SUCCESS),
         Some(e) => {
@@ -367,12 +467,19 @@ pub async fn trigger(a: TriggerArgs) -> p100::Result<ExitCode> {
         ));
     }
     let base = sandbox_url(a.sandbox_url)?;
-    let http = reqwest::Client::new();
+    let http = local_client(None)?;
     let mut body = json!({ "event": event });
     if let Some(user) = a.user {
         body["externalUserId"] = Value::String(user);
     }
-    let reply = control(&http, &base, "/_sandbox/trigger", body).await?;
+    let reply = control(
+        &http,
+        &base,
+        "/_sandbox/trigger",
+        Some(body),
+        CONTROL_TIMEOUT,
+    )
+    .await?;
     crate::print_secret_json(&reply, a.reveal);
     Ok(ExitCode::SUCCESS)
 }

@@ -275,9 +275,49 @@ fn main() -> ExitCode {
 /// clap's refusal of the command line, without the value it refused when that is a bare word
 /// (`p100 webhooks verify whsec_…`, `p100 call sk_live_…`: a token or key put in the wrong
 /// place would be printed back, into the terminal's scrollback and CI logs). A flag it does
-/// not know (`--ammount`) is shown, with its suggestion.
+/// not know (`--ammount`) is shown, with its suggestion. A value refused for a flag (`--count
+/// sk_live_…`, `--reveal=whsec_…`, `completions whsec_…`) is never shown: the flag is named.
 fn usage_error(e: clap::Error) -> ExitCode {
     use clap::error::{ContextKind, ContextValue, ErrorKind};
+    // A value refused for a flag or a positional (`p100 completions whsec_…`, `--count sk_…`,
+    // `--reveal=whsec_…`): the flag is named, the value is not shown.
+    if matches!(
+        e.kind(),
+        ErrorKind::InvalidValue | ErrorKind::ValueValidation | ErrorKind::TooManyValues
+    ) {
+        let flag = match e.get(ContextKind::InvalidArg) {
+            Some(ContextValue::String(flag)) => format!("'{flag}'"),
+            _ => "an argument".to_string(),
+        };
+        let value = match e.get(ContextKind::InvalidValue) {
+            Some(ContextValue::String(v)) => v.as_str(),
+            _ => "",
+        };
+        // `--reveal=whsec_…`: a flag that takes no value, given one.
+        let what = if e.kind() == ErrorKind::TooManyValues {
+            format!("unexpected value for {flag}")
+        } else {
+            format!("invalid value for {flag}")
+        };
+        // Why, when the parser's reason does not repeat the value (`invalid digit found in
+        // string`), and the values it takes (`bash, elvish, …`).
+        let why = std::error::Error::source(&e)
+            .map(ToString::to_string)
+            .filter(|why| !value.is_empty() && !why.contains(value) && !why.is_empty())
+            .map(|why| format!(": {why}"))
+            .unwrap_or_default();
+        let valid = match e.get(ContextKind::ValidValue) {
+            Some(ContextValue::Strings(v)) if !v.is_empty() => {
+                format!(" [possible values: {}]", v.join(", "))
+            }
+            _ => String::new(),
+        };
+        say!(
+            "error: {what}{why}{valid} (the value is not shown: a value in the wrong place may \
+             be a key or a token); see 'p100 --help'"
+        );
+        return ExitCode::from(USAGE);
+    }
     let refused = match e.kind() {
         ErrorKind::UnknownArgument => e.get(ContextKind::InvalidArg),
         ErrorKind::InvalidSubcommand => e.get(ContextKind::InvalidSubcommand),
@@ -515,8 +555,11 @@ fn parse_fields(
             }
             Ok(flag.strip_prefix(&format!("{name}=")).map(str::to_string))
         };
+        // An option given twice is refused, as a field is: which one is meant cannot be known.
         if let Some(v) = own("--json")? {
-            opts.json = Some(v);
+            if opts.json.replace(v).is_some() {
+                return Err(given_twice("json"));
+            }
             continue;
         }
         if let Some(v) = own("--file")? {
@@ -524,6 +567,9 @@ fn parse_fields(
             continue;
         }
         if let Some(v) = own("--wait-timeout")? {
+            if opts.wait_timeout.is_some() {
+                return Err(given_twice("wait-timeout"));
+            }
             opts.wait_timeout = Some(v.parse().map_err(|_| {
                 p100::Error::validation("wait-timeout", "must be a number of seconds")
             })?);
@@ -585,13 +631,19 @@ fn parse_fields(
         let wire = wire_name(&name);
         last = Some(name.clone());
         if input.insert(wire.clone(), field_value(&value)).is_some() {
-            return Err(p100::Error::validation(
-                wire,
-                "is given twice: which value is meant cannot be known",
-            ));
+            return Err(given_twice(&wire));
         }
     }
     Ok(())
+}
+
+/// A field or an option of `call` given twice (`--amount 1 --amount 1000`, `--json a.json
+/// --json b.json`): refused, as which value is meant cannot be known.
+fn given_twice(field: &str) -> p100::Error {
+    p100::Error::validation(
+        field,
+        "is given twice: which value is meant cannot be known",
+    )
 }
 
 /// A value that is a flag (`--transfer-title $EMPTY --wait`: the shell dropped the empty value)
@@ -644,9 +696,12 @@ fn read_text(source: &str, field: &str) -> p100::Result<String> {
 
 fn read_json(source: &str) -> p100::Result<Map<String, Value>> {
     let text = read_text(source, "json")?;
+    // A file saved with a UTF-8 byte-order mark (Notepad, PowerShell's `Out-File`) is JSON
+    // too, as the core reads API replies and webhook bodies.
+    let text = text.trim_start_matches('\u{feff}');
     // JSON text's numbers are exact: `"amount": 0.005` is read from its text, as the docs write
     // it (a number the core's decoder would otherwise take for a float).
-    match p100::input::inexact_numbers_as_text(&p100::input::json_text(&text, "json")?) {
+    match p100::input::inexact_numbers_as_text(&p100::input::json_text(text, "json")?) {
         Value::Object(m) => Ok(m),
         _ => Err(p100::Error::validation("json", "must be a JSON object")),
     }
