@@ -304,7 +304,7 @@ PYEOF
 # READY was dropped by the cancellation, then the future freed): the glue now asks the future,
 # and a finished call hands over its result or error, as Swift's glue does; one still running
 # is dropped as before (the core keeps it for takeCancelled() if its request had left).
-python3 - "$out/kotlin/io/p100/sdk/client/p100_mobile.kt" <<'PYEOF'
+python3 - "$out/kotlin/io/p100/sdk/client/p100_mobile.kt" "$root/tests/operations.json" <<'PYEOF'
 import sys
 
 path = sys.argv[1]
@@ -319,11 +319,14 @@ def once(old, new):
 once("""    errorHandler: UniffiRustCallStatusErrorHandler<E>
 ): T {
     try {
-        do {""", """    errorHandler: UniffiRustCallStatusErrorHandler<E>
+        do {""", """    errorHandler: UniffiRustCallStatusErrorHandler<E>,
+    keep: ((T) -> Unit)? = null,
 ): T {
     // Cancelled before it started: never polled, so nothing is sent (generate.sh).
     if (kotlinx.coroutines.currentCoroutineContext()[Job]?.isActive == false) {
         freeFunc(rustFuture)
+        // The coroutine's own cancellation (withTimeout's TimeoutCancellationException).
+        kotlinx.coroutines.currentCoroutineContext().ensureActive()
         throw kotlinx.coroutines.CancellationException(
             "the coroutine was cancelled before the call started: nothing was sent",
         )
@@ -346,16 +349,72 @@ once("""            val pollResult = suspendCancellableCoroutine<Byte> { continu
                     )
                 }
             } catch (cancelled: kotlinx.coroutines.CancellationException) {
-                // Cancelled: a call that had finished (its READY lost to the cancellation) hands
-                // over its result or error, as in Swift; one still running is dropped, and the
-                // core keeps it for takeCancelled() if its request had left (generate.sh).
+                // Cancelled: a call that had finished (its READY lost to the cancellation) throws
+                // its error, which reaches the caller; its result, which the cancelled coroutine
+                // would drop (withTimeout, async), is kept for takeCancelled() when the call
+                // changes something (`keep`), and the cancellation goes on; a read hands it over.
+                // One still running is dropped, and the core keeps it for takeCancelled() if its
+                // request had left (generate.sh).
                 val status = UniffiRustCallStatus()
                 val value = completeFunc(rustFuture, status)
                 if (status.code == UNIFFI_CALL_CANCELLED) throw cancelled
                 uniffiCheckCallStatus(errorHandler, status)
-                return liftFunc(value)
+                val lifted = liftFunc(value)
+                if (keep != null) {
+                    keep(lifted)
+                    throw cancelled
+                }
+                return lifted
             }
         } while (pollResult != UNIFFI_RUST_FUTURE_POLL_READY);""")
+once("""        return liftFunc(
+            uniffiRustCallWithError(errorHandler, { status -> completeFunc(rustFuture, status) })
+        )""", """        val lifted = liftFunc(
+            uniffiRustCallWithError(errorHandler, { status -> completeFunc(rustFuture, status) })
+        )
+        // Cancelled while its result was read: kept the same way (generate.sh).
+        if (keep != null && kotlinx.coroutines.currentCoroutineContext()[Job]?.isActive == false) {
+            keep(lifted)
+            kotlinx.coroutines.currentCoroutineContext().ensureActive()
+            throw kotlinx.coroutines.CancellationException(
+                "the call finished while its coroutine was cancelled: kept for takeCancelled()",
+            )
+        }
+        return lifted""")
+once("""import kotlinx.coroutines.Job
+""", """import kotlinx.coroutines.Job
+import kotlinx.coroutines.ensureActive
+""")
+once("""// Public interface members begin here.
+""", """// The JSON of a call's result (its `toJson()`), for takeCancelled(), which keeps its ids and
+// status only; null when it has none (generate.sh).
+internal fun uniffiJsonOf(value: Any?): String? =
+    try {
+        value?.javaClass?.getMethod("toJson")?.invoke(value) as? String
+    } catch (e: Exception) {
+        null
+    }
+
+// Public interface members begin here.
+""")
+# Every group method of an operation that changes something passes `keep`: the manifest says
+# which (generate.sh).
+import json, re
+manifest = json.load(open(sys.argv[2], encoding="utf-8"))
+for op in manifest["operations"]:
+    if op["method"] == "GET":
+        continue
+    fn = f"UniffiLib.uniffi_p100_mobile_fn_method_{op['group'].replace('_', '')}_{op['name']}("
+    at = text.find(fn)
+    if at < 0 or text.find(fn, at + 1) >= 0:
+        sys.exit(f"generate.sh: expected one call of {fn} in {path}")
+    end = "        P100ExceptionExternalErrorHandler,\n    )"
+    close = text.find(end, at)
+    if close < 0:
+        sys.exit(f"generate.sh: no error handler after {fn} in {path}")
+    keep = f'        {{ this.keepUndelivered("{op["operation"]}", uniffiJsonOf(it)) }},\n'
+    at = close + len("        P100ExceptionExternalErrorHandler,\n")
+    text = text[:at] + keep + text[at:]
 once("""internal const val UNIFFI_CALL_UNEXPECTED_ERROR = 2.toByte()
 """, """internal const val UNIFFI_CALL_UNEXPECTED_ERROR = 2.toByte()
 // What `rust_future_complete` says of a future that had not finished (generate.sh).

@@ -30,6 +30,21 @@ macro_rules! mobile_groups {
             }
         )+
 
+        $(
+            #[uniffi::export]
+            impl $Group {
+                /// For the generated Kotlin glue, not to call yourself: keeps a call of this
+                /// group that changes something and finished while its coroutine was being
+                /// cancelled (kotlinx drops the value a cancelled `withTimeout` block returns)
+                /// for `takeCancelled()`, with the ids and status of its `result` (JSON).
+                #[uniffi::method(default(result = None))]
+                pub fn keep_undelivered(&self, operation: String, result: Option<String>) {
+                    let calls = self.client.cancelled_calls();
+                    calls.keep_undelivered_named(&operation, result.as_deref());
+                }
+            }
+        )+
+
         #[uniffi::export]
         impl Client {
             $(

@@ -95,6 +95,17 @@ impl CancelledCalls {
             Err(_) => {}
         }
     }
+
+    /// [`CancelledCalls::keep_undelivered`] for the operation named `operation` (a name of the
+    /// operation table, `"transfers.create"`), which finished with `result` (its JSON) while its
+    /// caller was being cancelled: for glue that knows the operation only by name (the Kotlin
+    /// coroutine glue). Reads, and names the table does not have, are never kept.
+    pub fn keep_undelivered_named(&self, operation: &str, result: Option<&str>) {
+        if let Some(route) = crate::routes::by_name(operation) {
+            let changes = !route.method.is_idempotent_read();
+            self.keep_undelivered(route.name, changes, Ok(result));
+        }
+    }
 }
 
 /// What [`CancelledCalls::keep_undelivered`] keeps of a result (its JSON text): the members

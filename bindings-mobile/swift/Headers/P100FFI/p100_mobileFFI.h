@@ -425,6 +425,11 @@ uint64_t uniffi_p100_mobile_fn_method_cards_delete(uint64_t ptr, RustBuffer requ
 uint64_t uniffi_p100_mobile_fn_method_cards_details(uint64_t ptr, RustBuffer external_user_id, RustBuffer card_id
 );
 #endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_P100_MOBILE_FN_METHOD_CARDS_KEEP_UNDELIVERED
+#define UNIFFI_FFIDEF_UNIFFI_P100_MOBILE_FN_METHOD_CARDS_KEEP_UNDELIVERED
+void uniffi_p100_mobile_fn_method_cards_keep_undelivered(uint64_t ptr, RustBuffer operation, RustBuffer result, RustCallStatus *_Nonnull out_status
+);
+#endif
 #ifndef UNIFFI_FFIDEF_UNIFFI_P100_MOBILE_FN_METHOD_CARDS_LIMITS
 #define UNIFFI_FFIDEF_UNIFFI_P100_MOBILE_FN_METHOD_CARDS_LIMITS
 uint64_t uniffi_p100_mobile_fn_method_cards_limits(uint64_t ptr, RustBuffer external_user_id, RustBuffer card_id
@@ -470,6 +475,11 @@ void uniffi_p100_mobile_fn_free_crypto(uint64_t handle, RustCallStatus *_Nonnull
 uint64_t uniffi_p100_mobile_fn_method_crypto_details(uint64_t ptr, RustBuffer withdrawal_id
 );
 #endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_P100_MOBILE_FN_METHOD_CRYPTO_KEEP_UNDELIVERED
+#define UNIFFI_FFIDEF_UNIFFI_P100_MOBILE_FN_METHOD_CRYPTO_KEEP_UNDELIVERED
+void uniffi_p100_mobile_fn_method_crypto_keep_undelivered(uint64_t ptr, RustBuffer operation, RustBuffer result, RustCallStatus *_Nonnull out_status
+);
+#endif
 #ifndef UNIFFI_FFIDEF_UNIFFI_P100_MOBILE_FN_METHOD_CRYPTO_NETWORK_FEE
 #define UNIFFI_FFIDEF_UNIFFI_P100_MOBILE_FN_METHOD_CRYPTO_NETWORK_FEE
 uint64_t uniffi_p100_mobile_fn_method_crypto_network_fee(uint64_t ptr, RustBuffer request
@@ -508,6 +518,11 @@ void uniffi_p100_mobile_fn_free_exchange(uint64_t handle, RustCallStatus *_Nonnu
 #ifndef UNIFFI_FFIDEF_UNIFFI_P100_MOBILE_FN_METHOD_EXCHANGE_DETAILS
 #define UNIFFI_FFIDEF_UNIFFI_P100_MOBILE_FN_METHOD_EXCHANGE_DETAILS
 uint64_t uniffi_p100_mobile_fn_method_exchange_details(uint64_t ptr, RustBuffer exchange_id
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_P100_MOBILE_FN_METHOD_EXCHANGE_KEEP_UNDELIVERED
+#define UNIFFI_FFIDEF_UNIFFI_P100_MOBILE_FN_METHOD_EXCHANGE_KEEP_UNDELIVERED
+void uniffi_p100_mobile_fn_method_exchange_keep_undelivered(uint64_t ptr, RustBuffer operation, RustBuffer result, RustCallStatus *_Nonnull out_status
 );
 #endif
 #ifndef UNIFFI_FFIDEF_UNIFFI_P100_MOBILE_FN_METHOD_EXCHANGE_PARTNER_EXECUTE
@@ -560,6 +575,11 @@ uint64_t uniffi_p100_mobile_fn_method_kyc_add_verification(uint64_t ptr, RustBuf
 uint64_t uniffi_p100_mobile_fn_method_kyc_create_verification(uint64_t ptr, RustBuffer request
 );
 #endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_P100_MOBILE_FN_METHOD_KYC_KEEP_UNDELIVERED
+#define UNIFFI_FFIDEF_UNIFFI_P100_MOBILE_FN_METHOD_KYC_KEEP_UNDELIVERED
+void uniffi_p100_mobile_fn_method_kyc_keep_undelivered(uint64_t ptr, RustBuffer operation, RustBuffer result, RustCallStatus *_Nonnull out_status
+);
+#endif
 #ifndef UNIFFI_FFIDEF_UNIFFI_P100_MOBILE_FN_METHOD_KYC_STATUS
 #define UNIFFI_FFIDEF_UNIFFI_P100_MOBILE_FN_METHOD_KYC_STATUS
 uint64_t uniffi_p100_mobile_fn_method_kyc_status(uint64_t ptr, RustBuffer verification_id
@@ -600,6 +620,11 @@ uint64_t uniffi_p100_mobile_fn_method_orders_create(uint64_t ptr, RustBuffer req
 uint64_t uniffi_p100_mobile_fn_method_orders_details(uint64_t ptr, RustBuffer order_id
 );
 #endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_P100_MOBILE_FN_METHOD_ORDERS_KEEP_UNDELIVERED
+#define UNIFFI_FFIDEF_UNIFFI_P100_MOBILE_FN_METHOD_ORDERS_KEEP_UNDELIVERED
+void uniffi_p100_mobile_fn_method_orders_keep_undelivered(uint64_t ptr, RustBuffer operation, RustBuffer result, RustCallStatus *_Nonnull out_status
+);
+#endif
 #ifndef UNIFFI_FFIDEF_UNIFFI_P100_MOBILE_FN_METHOD_ORDERS_LOCK
 #define UNIFFI_FFIDEF_UNIFFI_P100_MOBILE_FN_METHOD_ORDERS_LOCK
 uint64_t uniffi_p100_mobile_fn_method_orders_lock(uint64_t ptr, RustBuffer request
@@ -633,6 +658,11 @@ uint64_t uniffi_p100_mobile_fn_method_partner_balances(uint64_t ptr
 #ifndef UNIFFI_FFIDEF_UNIFFI_P100_MOBILE_FN_METHOD_PARTNER_CREATE_WALLET
 #define UNIFFI_FFIDEF_UNIFFI_P100_MOBILE_FN_METHOD_PARTNER_CREATE_WALLET
 uint64_t uniffi_p100_mobile_fn_method_partner_create_wallet(uint64_t ptr, RustBuffer request
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_P100_MOBILE_FN_METHOD_PARTNER_KEEP_UNDELIVERED
+#define UNIFFI_FFIDEF_UNIFFI_P100_MOBILE_FN_METHOD_PARTNER_KEEP_UNDELIVERED
+void uniffi_p100_mobile_fn_method_partner_keep_undelivered(uint64_t ptr, RustBuffer operation, RustBuffer result, RustCallStatus *_Nonnull out_status
 );
 #endif
 #ifndef UNIFFI_FFIDEF_UNIFFI_P100_MOBILE_FN_METHOD_PARTNER_SEPA_CONTACTS
@@ -675,6 +705,11 @@ uint64_t uniffi_p100_mobile_fn_method_paymentlinks_create_checkout(uint64_t ptr,
 uint64_t uniffi_p100_mobile_fn_method_paymentlinks_details(uint64_t ptr, RustBuffer payment_link_id
 );
 #endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_P100_MOBILE_FN_METHOD_PAYMENTLINKS_KEEP_UNDELIVERED
+#define UNIFFI_FFIDEF_UNIFFI_P100_MOBILE_FN_METHOD_PAYMENTLINKS_KEEP_UNDELIVERED
+void uniffi_p100_mobile_fn_method_paymentlinks_keep_undelivered(uint64_t ptr, RustBuffer operation, RustBuffer result, RustCallStatus *_Nonnull out_status
+);
+#endif
 #ifndef UNIFFI_FFIDEF_UNIFFI_P100_MOBILE_FN_CLONE_SEPA
 #define UNIFFI_FFIDEF_UNIFFI_P100_MOBILE_FN_CLONE_SEPA
 uint64_t uniffi_p100_mobile_fn_clone_sepa(uint64_t handle, RustCallStatus *_Nonnull out_status
@@ -688,6 +723,11 @@ void uniffi_p100_mobile_fn_free_sepa(uint64_t handle, RustCallStatus *_Nonnull o
 #ifndef UNIFFI_FFIDEF_UNIFFI_P100_MOBILE_FN_METHOD_SEPA_DETAILS
 #define UNIFFI_FFIDEF_UNIFFI_P100_MOBILE_FN_METHOD_SEPA_DETAILS
 uint64_t uniffi_p100_mobile_fn_method_sepa_details(uint64_t ptr, RustBuffer transfer_id
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_P100_MOBILE_FN_METHOD_SEPA_KEEP_UNDELIVERED
+#define UNIFFI_FFIDEF_UNIFFI_P100_MOBILE_FN_METHOD_SEPA_KEEP_UNDELIVERED
+void uniffi_p100_mobile_fn_method_sepa_keep_undelivered(uint64_t ptr, RustBuffer operation, RustBuffer result, RustCallStatus *_Nonnull out_status
 );
 #endif
 #ifndef UNIFFI_FFIDEF_UNIFFI_P100_MOBILE_FN_METHOD_SEPA_PARTNER_TRANSFER
@@ -725,6 +765,11 @@ uint64_t uniffi_p100_mobile_fn_method_transfers_create(uint64_t ptr, RustBuffer 
 uint64_t uniffi_p100_mobile_fn_method_transfers_details(uint64_t ptr, RustBuffer transfer_id
 );
 #endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_P100_MOBILE_FN_METHOD_TRANSFERS_KEEP_UNDELIVERED
+#define UNIFFI_FFIDEF_UNIFFI_P100_MOBILE_FN_METHOD_TRANSFERS_KEEP_UNDELIVERED
+void uniffi_p100_mobile_fn_method_transfers_keep_undelivered(uint64_t ptr, RustBuffer operation, RustBuffer result, RustCallStatus *_Nonnull out_status
+);
+#endif
 #ifndef UNIFFI_FFIDEF_UNIFFI_P100_MOBILE_FN_METHOD_TRANSFERS_WAIT_FOR
 #define UNIFFI_FFIDEF_UNIFFI_P100_MOBILE_FN_METHOD_TRANSFERS_WAIT_FOR
 uint64_t uniffi_p100_mobile_fn_method_transfers_wait_for(uint64_t ptr, RustBuffer transfer_id, RustBuffer timeout_ms, RustBuffer interval_ms, RustBuffer max_interval_ms
@@ -758,6 +803,11 @@ uint64_t uniffi_p100_mobile_fn_method_users_create_without_kyc(uint64_t ptr, Rus
 #ifndef UNIFFI_FFIDEF_UNIFFI_P100_MOBILE_FN_METHOD_USERS_DELETE
 #define UNIFFI_FFIDEF_UNIFFI_P100_MOBILE_FN_METHOD_USERS_DELETE
 uint64_t uniffi_p100_mobile_fn_method_users_delete(uint64_t ptr, RustBuffer external_user_id
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_P100_MOBILE_FN_METHOD_USERS_KEEP_UNDELIVERED
+#define UNIFFI_FFIDEF_UNIFFI_P100_MOBILE_FN_METHOD_USERS_KEEP_UNDELIVERED
+void uniffi_p100_mobile_fn_method_users_keep_undelivered(uint64_t ptr, RustBuffer operation, RustBuffer result, RustCallStatus *_Nonnull out_status
 );
 #endif
 #ifndef UNIFFI_FFIDEF_UNIFFI_P100_MOBILE_FN_METHOD_USERS_SEPA_DEPOSIT_INFO
@@ -1305,6 +1355,12 @@ uint16_t uniffi_p100_mobile_checksum_method_cards_details(void
     
 );
 #endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_P100_MOBILE_CHECKSUM_METHOD_CARDS_KEEP_UNDELIVERED
+#define UNIFFI_FFIDEF_UNIFFI_P100_MOBILE_CHECKSUM_METHOD_CARDS_KEEP_UNDELIVERED
+uint16_t uniffi_p100_mobile_checksum_method_cards_keep_undelivered(void
+    
+);
+#endif
 #ifndef UNIFFI_FFIDEF_UNIFFI_P100_MOBILE_CHECKSUM_METHOD_CARDS_LIMITS
 #define UNIFFI_FFIDEF_UNIFFI_P100_MOBILE_CHECKSUM_METHOD_CARDS_LIMITS
 uint16_t uniffi_p100_mobile_checksum_method_cards_limits(void
@@ -1347,6 +1403,12 @@ uint16_t uniffi_p100_mobile_checksum_method_crypto_details(void
     
 );
 #endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_P100_MOBILE_CHECKSUM_METHOD_CRYPTO_KEEP_UNDELIVERED
+#define UNIFFI_FFIDEF_UNIFFI_P100_MOBILE_CHECKSUM_METHOD_CRYPTO_KEEP_UNDELIVERED
+uint16_t uniffi_p100_mobile_checksum_method_crypto_keep_undelivered(void
+    
+);
+#endif
 #ifndef UNIFFI_FFIDEF_UNIFFI_P100_MOBILE_CHECKSUM_METHOD_CRYPTO_NETWORK_FEE
 #define UNIFFI_FFIDEF_UNIFFI_P100_MOBILE_CHECKSUM_METHOD_CRYPTO_NETWORK_FEE
 uint16_t uniffi_p100_mobile_checksum_method_crypto_network_fee(void
@@ -1380,6 +1442,12 @@ uint16_t uniffi_p100_mobile_checksum_method_crypto_wait_for(void
 #ifndef UNIFFI_FFIDEF_UNIFFI_P100_MOBILE_CHECKSUM_METHOD_EXCHANGE_DETAILS
 #define UNIFFI_FFIDEF_UNIFFI_P100_MOBILE_CHECKSUM_METHOD_EXCHANGE_DETAILS
 uint16_t uniffi_p100_mobile_checksum_method_exchange_details(void
+    
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_P100_MOBILE_CHECKSUM_METHOD_EXCHANGE_KEEP_UNDELIVERED
+#define UNIFFI_FFIDEF_UNIFFI_P100_MOBILE_CHECKSUM_METHOD_EXCHANGE_KEEP_UNDELIVERED
+uint16_t uniffi_p100_mobile_checksum_method_exchange_keep_undelivered(void
     
 );
 #endif
@@ -1431,6 +1499,12 @@ uint16_t uniffi_p100_mobile_checksum_method_kyc_create_verification(void
     
 );
 #endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_P100_MOBILE_CHECKSUM_METHOD_KYC_KEEP_UNDELIVERED
+#define UNIFFI_FFIDEF_UNIFFI_P100_MOBILE_CHECKSUM_METHOD_KYC_KEEP_UNDELIVERED
+uint16_t uniffi_p100_mobile_checksum_method_kyc_keep_undelivered(void
+    
+);
+#endif
 #ifndef UNIFFI_FFIDEF_UNIFFI_P100_MOBILE_CHECKSUM_METHOD_KYC_STATUS
 #define UNIFFI_FFIDEF_UNIFFI_P100_MOBILE_CHECKSUM_METHOD_KYC_STATUS
 uint16_t uniffi_p100_mobile_checksum_method_kyc_status(void
@@ -1467,6 +1541,12 @@ uint16_t uniffi_p100_mobile_checksum_method_orders_details(void
     
 );
 #endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_P100_MOBILE_CHECKSUM_METHOD_ORDERS_KEEP_UNDELIVERED
+#define UNIFFI_FFIDEF_UNIFFI_P100_MOBILE_CHECKSUM_METHOD_ORDERS_KEEP_UNDELIVERED
+uint16_t uniffi_p100_mobile_checksum_method_orders_keep_undelivered(void
+    
+);
+#endif
 #ifndef UNIFFI_FFIDEF_UNIFFI_P100_MOBILE_CHECKSUM_METHOD_ORDERS_LOCK
 #define UNIFFI_FFIDEF_UNIFFI_P100_MOBILE_CHECKSUM_METHOD_ORDERS_LOCK
 uint16_t uniffi_p100_mobile_checksum_method_orders_lock(void
@@ -1494,6 +1574,12 @@ uint16_t uniffi_p100_mobile_checksum_method_partner_balances(void
 #ifndef UNIFFI_FFIDEF_UNIFFI_P100_MOBILE_CHECKSUM_METHOD_PARTNER_CREATE_WALLET
 #define UNIFFI_FFIDEF_UNIFFI_P100_MOBILE_CHECKSUM_METHOD_PARTNER_CREATE_WALLET
 uint16_t uniffi_p100_mobile_checksum_method_partner_create_wallet(void
+    
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_P100_MOBILE_CHECKSUM_METHOD_PARTNER_KEEP_UNDELIVERED
+#define UNIFFI_FFIDEF_UNIFFI_P100_MOBILE_CHECKSUM_METHOD_PARTNER_KEEP_UNDELIVERED
+uint16_t uniffi_p100_mobile_checksum_method_partner_keep_undelivered(void
     
 );
 #endif
@@ -1533,9 +1619,21 @@ uint16_t uniffi_p100_mobile_checksum_method_paymentlinks_details(void
     
 );
 #endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_P100_MOBILE_CHECKSUM_METHOD_PAYMENTLINKS_KEEP_UNDELIVERED
+#define UNIFFI_FFIDEF_UNIFFI_P100_MOBILE_CHECKSUM_METHOD_PAYMENTLINKS_KEEP_UNDELIVERED
+uint16_t uniffi_p100_mobile_checksum_method_paymentlinks_keep_undelivered(void
+    
+);
+#endif
 #ifndef UNIFFI_FFIDEF_UNIFFI_P100_MOBILE_CHECKSUM_METHOD_SEPA_DETAILS
 #define UNIFFI_FFIDEF_UNIFFI_P100_MOBILE_CHECKSUM_METHOD_SEPA_DETAILS
 uint16_t uniffi_p100_mobile_checksum_method_sepa_details(void
+    
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_P100_MOBILE_CHECKSUM_METHOD_SEPA_KEEP_UNDELIVERED
+#define UNIFFI_FFIDEF_UNIFFI_P100_MOBILE_CHECKSUM_METHOD_SEPA_KEEP_UNDELIVERED
+uint16_t uniffi_p100_mobile_checksum_method_sepa_keep_undelivered(void
     
 );
 #endif
@@ -1569,6 +1667,12 @@ uint16_t uniffi_p100_mobile_checksum_method_transfers_details(void
     
 );
 #endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_P100_MOBILE_CHECKSUM_METHOD_TRANSFERS_KEEP_UNDELIVERED
+#define UNIFFI_FFIDEF_UNIFFI_P100_MOBILE_CHECKSUM_METHOD_TRANSFERS_KEEP_UNDELIVERED
+uint16_t uniffi_p100_mobile_checksum_method_transfers_keep_undelivered(void
+    
+);
+#endif
 #ifndef UNIFFI_FFIDEF_UNIFFI_P100_MOBILE_CHECKSUM_METHOD_TRANSFERS_WAIT_FOR
 #define UNIFFI_FFIDEF_UNIFFI_P100_MOBILE_CHECKSUM_METHOD_TRANSFERS_WAIT_FOR
 uint16_t uniffi_p100_mobile_checksum_method_transfers_wait_for(void
@@ -1596,6 +1700,12 @@ uint16_t uniffi_p100_mobile_checksum_method_users_create_without_kyc(void
 #ifndef UNIFFI_FFIDEF_UNIFFI_P100_MOBILE_CHECKSUM_METHOD_USERS_DELETE
 #define UNIFFI_FFIDEF_UNIFFI_P100_MOBILE_CHECKSUM_METHOD_USERS_DELETE
 uint16_t uniffi_p100_mobile_checksum_method_users_delete(void
+    
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_P100_MOBILE_CHECKSUM_METHOD_USERS_KEEP_UNDELIVERED
+#define UNIFFI_FFIDEF_UNIFFI_P100_MOBILE_CHECKSUM_METHOD_USERS_KEEP_UNDELIVERED
+uint16_t uniffi_p100_mobile_checksum_method_users_keep_undelivered(void
     
 );
 #endif

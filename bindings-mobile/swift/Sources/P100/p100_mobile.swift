@@ -741,6 +741,14 @@ public protocol CardsProtocol: AnyObject, Sendable {
     func details(externalUserId: String, cardId: String) async throws  -> CardDetails
     
     /**
+     * For the generated Kotlin glue, not to call yourself: keeps a call of this
+     * group that changes something and finished while its coroutine was being
+     * cancelled (kotlinx drops the value a cancelled `withTimeout` block returns)
+     * for `takeCancelled()`, with the ids and status of its `result` (JSON).
+     */
+    func keepUndelivered(operation: String, result: String?) 
+    
+    /**
      * The card's spending limits.
      */
     func limits(externalUserId: String, cardId: String) async throws  -> CardLimits
@@ -907,6 +915,22 @@ open func details(externalUserId: String, cardId: String)async throws  -> CardDe
             liftFunc: FfiConverterTypeCardDetails_lift,
             errorHandler: FfiConverterTypeP100Error_lift
         )
+}
+    
+    /**
+     * For the generated Kotlin glue, not to call yourself: keeps a call of this
+     * group that changes something and finished while its coroutine was being
+     * cancelled (kotlinx drops the value a cancelled `withTimeout` block returns)
+     * for `takeCancelled()`, with the ids and status of its `result` (JSON).
+     */
+open func keepUndelivered(operation: String, result: String? = nil)  {try! rustCall() {
+        uniffiCallStatus in
+    uniffi_p100_mobile_fn_method_cards_keep_undelivered(
+            self.uniffiCloneHandle(),
+        FfiConverterString.lower(operation),
+        FfiConverterOptionString.lower(result),uniffiCallStatus
+    )
+}
 }
     
     /**
@@ -1651,6 +1675,14 @@ public protocol CryptoProtocol: AnyObject, Sendable {
     func details(withdrawalId: String) async throws  -> CryptoWithdrawalDetails
     
     /**
+     * For the generated Kotlin glue, not to call yourself: keeps a call of this
+     * group that changes something and finished while its coroutine was being
+     * cancelled (kotlinx drops the value a cancelled `withTimeout` block returns)
+     * for `takeCancelled()`, with the ids and status of its `result` (JSON).
+     */
+    func keepUndelivered(operation: String, result: String?) 
+    
+    /**
      * The current network fee of a currency (and network).
      */
     func networkFee(request: NetworkFeeQuery) async throws  -> NetworkFee
@@ -1753,6 +1785,22 @@ open func details(withdrawalId: String)async throws  -> CryptoWithdrawalDetails 
             liftFunc: FfiConverterTypeCryptoWithdrawalDetails_lift,
             errorHandler: FfiConverterTypeP100Error_lift
         )
+}
+    
+    /**
+     * For the generated Kotlin glue, not to call yourself: keeps a call of this
+     * group that changes something and finished while its coroutine was being
+     * cancelled (kotlinx drops the value a cancelled `withTimeout` block returns)
+     * for `takeCancelled()`, with the ids and status of its `result` (JSON).
+     */
+open func keepUndelivered(operation: String, result: String? = nil)  {try! rustCall() {
+        uniffiCallStatus in
+    uniffi_p100_mobile_fn_method_crypto_keep_undelivered(
+            self.uniffiCloneHandle(),
+        FfiConverterString.lower(operation),
+        FfiConverterOptionString.lower(result),uniffiCallStatus
+    )
+}
 }
     
     /**
@@ -1919,6 +1967,14 @@ public protocol ExchangeProtocol: AnyObject, Sendable {
     func details(exchangeId: String) async throws  -> ExchangeDetails
     
     /**
+     * For the generated Kotlin glue, not to call yourself: keeps a call of this
+     * group that changes something and finished while its coroutine was being
+     * cancelled (kotlinx drops the value a cancelled `withTimeout` block returns)
+     * for `takeCancelled()`, with the ids and status of its `result` (JSON).
+     */
+    func keepUndelivered(operation: String, result: String?) 
+    
+    /**
      * Exchanges on the partner's account with a locked rate. Returns once accepted;
      * the outcome comes from `wait_for` or the exchange webhook.
      */
@@ -2027,6 +2083,22 @@ open func details(exchangeId: String)async throws  -> ExchangeDetails  {
             liftFunc: FfiConverterTypeExchangeDetails_lift,
             errorHandler: FfiConverterTypeP100Error_lift
         )
+}
+    
+    /**
+     * For the generated Kotlin glue, not to call yourself: keeps a call of this
+     * group that changes something and finished while its coroutine was being
+     * cancelled (kotlinx drops the value a cancelled `withTimeout` block returns)
+     * for `takeCancelled()`, with the ids and status of its `result` (JSON).
+     */
+open func keepUndelivered(operation: String, result: String? = nil)  {try! rustCall() {
+        uniffiCallStatus in
+    uniffi_p100_mobile_fn_method_exchange_keep_undelivered(
+            self.uniffiCloneHandle(),
+        FfiConverterString.lower(operation),
+        FfiConverterOptionString.lower(result),uniffiCallStatus
+    )
+}
 }
     
     /**
@@ -2219,6 +2291,14 @@ public protocol KycProtocol: AnyObject, Sendable {
     func createVerification(request: CreateKycVerificationRequest) async throws  -> KycVerification
     
     /**
+     * For the generated Kotlin glue, not to call yourself: keeps a call of this
+     * group that changes something and finished while its coroutine was being
+     * cancelled (kotlinx drops the value a cancelled `withTimeout` block returns)
+     * for `takeCancelled()`, with the ids and status of its `result` (JSON).
+     */
+    func keepUndelivered(operation: String, result: String?) 
+    
+    /**
      * KYC by P100: where the verification stands.
      */
     func status(verificationId: String) async throws  -> KycStatus
@@ -2336,6 +2416,22 @@ open func createVerification(request: CreateKycVerificationRequest)async throws 
             liftFunc: FfiConverterTypeKycVerification_lift,
             errorHandler: FfiConverterTypeP100Error_lift
         )
+}
+    
+    /**
+     * For the generated Kotlin glue, not to call yourself: keeps a call of this
+     * group that changes something and finished while its coroutine was being
+     * cancelled (kotlinx drops the value a cancelled `withTimeout` block returns)
+     * for `takeCancelled()`, with the ids and status of its `result` (JSON).
+     */
+open func keepUndelivered(operation: String, result: String? = nil)  {try! rustCall() {
+        uniffiCallStatus in
+    uniffi_p100_mobile_fn_method_kyc_keep_undelivered(
+            self.uniffiCloneHandle(),
+        FfiConverterString.lower(operation),
+        FfiConverterOptionString.lower(result),uniffiCallStatus
+    )
+}
 }
     
     /**
@@ -2487,6 +2583,14 @@ public protocol OrdersProtocol: AnyObject, Sendable {
     func details(orderId: String) async throws  -> OrderDetails
     
     /**
+     * For the generated Kotlin glue, not to call yourself: keeps a call of this
+     * group that changes something and finished while its coroutine was being
+     * cancelled (kotlinx drops the value a cancelled `withTimeout` block returns)
+     * for `takeCancelled()`, with the ids and status of its `result` (JSON).
+     */
+    func keepUndelivered(operation: String, result: String?) 
+    
+    /**
      * Locks an order rate; use the lock before `expiresAt`.
      */
     func lock(request: OrderLockRequest) async throws  -> OrderLock
@@ -2599,6 +2703,22 @@ open func details(orderId: String)async throws  -> OrderDetails  {
             liftFunc: FfiConverterTypeOrderDetails_lift,
             errorHandler: FfiConverterTypeP100Error_lift
         )
+}
+    
+    /**
+     * For the generated Kotlin glue, not to call yourself: keeps a call of this
+     * group that changes something and finished while its coroutine was being
+     * cancelled (kotlinx drops the value a cancelled `withTimeout` block returns)
+     * for `takeCancelled()`, with the ids and status of its `result` (JSON).
+     */
+open func keepUndelivered(operation: String, result: String? = nil)  {try! rustCall() {
+        uniffiCallStatus in
+    uniffi_p100_mobile_fn_method_orders_keep_undelivered(
+            self.uniffiCloneHandle(),
+        FfiConverterString.lower(operation),
+        FfiConverterOptionString.lower(result),uniffiCallStatus
+    )
+}
 }
     
     /**
@@ -2958,6 +3078,14 @@ public protocol PartnerProtocol: AnyObject, Sendable {
     func createWallet(request: CreateWalletRequest) async throws  -> Wallet
     
     /**
+     * For the generated Kotlin glue, not to call yourself: keeps a call of this
+     * group that changes something and finished while its coroutine was being
+     * cancelled (kotlinx drops the value a cancelled `withTimeout` block returns)
+     * for `takeCancelled()`, with the ids and status of its `result` (JSON).
+     */
+    func keepUndelivered(operation: String, result: String?) 
+    
+    /**
      * Whitelisted SEPA contacts of the partner.
      */
     func sepaContacts() async throws  -> SepaContacts
@@ -3068,6 +3196,22 @@ open func createWallet(request: CreateWalletRequest)async throws  -> Wallet  {
             liftFunc: FfiConverterTypeWallet_lift,
             errorHandler: FfiConverterTypeP100Error_lift
         )
+}
+    
+    /**
+     * For the generated Kotlin glue, not to call yourself: keeps a call of this
+     * group that changes something and finished while its coroutine was being
+     * cancelled (kotlinx drops the value a cancelled `withTimeout` block returns)
+     * for `takeCancelled()`, with the ids and status of its `result` (JSON).
+     */
+open func keepUndelivered(operation: String, result: String? = nil)  {try! rustCall() {
+        uniffiCallStatus in
+    uniffi_p100_mobile_fn_method_partner_keep_undelivered(
+            self.uniffiCloneHandle(),
+        FfiConverterString.lower(operation),
+        FfiConverterOptionString.lower(result),uniffiCallStatus
+    )
+}
 }
     
     /**
@@ -3201,6 +3345,14 @@ public protocol PaymentLinksProtocol: AnyObject, Sendable {
      */
     func details(paymentLinkId: String) async throws  -> PaymentLinkDetails
     
+    /**
+     * For the generated Kotlin glue, not to call yourself: keeps a call of this
+     * group that changes something and finished while its coroutine was being
+     * cancelled (kotlinx drops the value a cancelled `withTimeout` block returns)
+     * for `takeCancelled()`, with the ids and status of its `result` (JSON).
+     */
+    func keepUndelivered(operation: String, result: String?) 
+    
 }
 /**
  * Payment links and hosted checkouts.
@@ -3318,6 +3470,22 @@ open func details(paymentLinkId: String)async throws  -> PaymentLinkDetails  {
         )
 }
     
+    /**
+     * For the generated Kotlin glue, not to call yourself: keeps a call of this
+     * group that changes something and finished while its coroutine was being
+     * cancelled (kotlinx drops the value a cancelled `withTimeout` block returns)
+     * for `takeCancelled()`, with the ids and status of its `result` (JSON).
+     */
+open func keepUndelivered(operation: String, result: String? = nil)  {try! rustCall() {
+        uniffiCallStatus in
+    uniffi_p100_mobile_fn_method_paymentlinks_keep_undelivered(
+            self.uniffiCloneHandle(),
+        FfiConverterString.lower(operation),
+        FfiConverterOptionString.lower(result),uniffiCallStatus
+    )
+}
+}
+    
 
     
 }
@@ -3377,6 +3545,14 @@ public protocol SepaProtocol: AnyObject, Sendable {
      * The state of a SEPA transfer.
      */
     func details(transferId: String) async throws  -> SepaTransferDetails
+    
+    /**
+     * For the generated Kotlin glue, not to call yourself: keeps a call of this
+     * group that changes something and finished while its coroutine was being
+     * cancelled (kotlinx drops the value a cancelled `withTimeout` block returns)
+     * for `takeCancelled()`, with the ids and status of its `result` (JSON).
+     */
+    func keepUndelivered(operation: String, result: String?) 
     
     /**
      * Sends EUR from the partner's balance by SEPA. Accepted, then processed: follow
@@ -3472,6 +3648,22 @@ open func details(transferId: String)async throws  -> SepaTransferDetails  {
             liftFunc: FfiConverterTypeSepaTransferDetails_lift,
             errorHandler: FfiConverterTypeP100Error_lift
         )
+}
+    
+    /**
+     * For the generated Kotlin glue, not to call yourself: keeps a call of this
+     * group that changes something and finished while its coroutine was being
+     * cancelled (kotlinx drops the value a cancelled `withTimeout` block returns)
+     * for `takeCancelled()`, with the ids and status of its `result` (JSON).
+     */
+open func keepUndelivered(operation: String, result: String? = nil)  {try! rustCall() {
+        uniffiCallStatus in
+    uniffi_p100_mobile_fn_method_sepa_keep_undelivered(
+            self.uniffiCloneHandle(),
+        FfiConverterString.lower(operation),
+        FfiConverterOptionString.lower(result),uniffiCallStatus
+    )
+}
 }
     
     /**
@@ -3605,6 +3797,14 @@ public protocol TransfersProtocol: AnyObject, Sendable {
     func details(transferId: String) async throws  -> TransferDetails
     
     /**
+     * For the generated Kotlin glue, not to call yourself: keeps a call of this
+     * group that changes something and finished while its coroutine was being
+     * cancelled (kotlinx drops the value a cancelled `withTimeout` block returns)
+     * for `takeCancelled()`, with the ids and status of its `result` (JSON).
+     */
+    func keepUndelivered(operation: String, result: String?) 
+    
+    /**
      * Polls `details` until the operation is final. In milliseconds, unset values
      * keep the defaults: `timeoutMs` (overall, 5 minutes), `intervalMs` (first
      * pause between polls, 1 s), `maxIntervalMs` (longest pause, 15 s). Running
@@ -3711,6 +3911,22 @@ open func details(transferId: String)async throws  -> TransferDetails  {
 }
     
     /**
+     * For the generated Kotlin glue, not to call yourself: keeps a call of this
+     * group that changes something and finished while its coroutine was being
+     * cancelled (kotlinx drops the value a cancelled `withTimeout` block returns)
+     * for `takeCancelled()`, with the ids and status of its `result` (JSON).
+     */
+open func keepUndelivered(operation: String, result: String? = nil)  {try! rustCall() {
+        uniffiCallStatus in
+    uniffi_p100_mobile_fn_method_transfers_keep_undelivered(
+            self.uniffiCloneHandle(),
+        FfiConverterString.lower(operation),
+        FfiConverterOptionString.lower(result),uniffiCallStatus
+    )
+}
+}
+    
+    /**
      * Polls `details` until the operation is final. In milliseconds, unset values
      * keep the defaults: `timeoutMs` (overall, 5 minutes), `intervalMs` (first
      * pause between polls, 1 s), `maxIntervalMs` (longest pause, 15 s). Running
@@ -3807,6 +4023,14 @@ public protocol UsersProtocol: AnyObject, Sendable {
      * Deletes a user for good.
      */
     func delete(externalUserId: String) async throws 
+    
+    /**
+     * For the generated Kotlin glue, not to call yourself: keeps a call of this
+     * group that changes something and finished while its coroutine was being
+     * cancelled (kotlinx drops the value a cancelled `withTimeout` block returns)
+     * for `takeCancelled()`, with the ids and status of its `result` (JSON).
+     */
+    func keepUndelivered(operation: String, result: String?) 
     
     /**
      * The user's own IBAN and reference for SEPA deposits.
@@ -3968,6 +4192,22 @@ open func delete(externalUserId: String)async throws   {
             liftFunc: { $0 },
             errorHandler: FfiConverterTypeP100Error_lift
         )
+}
+    
+    /**
+     * For the generated Kotlin glue, not to call yourself: keeps a call of this
+     * group that changes something and finished while its coroutine was being
+     * cancelled (kotlinx drops the value a cancelled `withTimeout` block returns)
+     * for `takeCancelled()`, with the ids and status of its `result` (JSON).
+     */
+open func keepUndelivered(operation: String, result: String? = nil)  {try! rustCall() {
+        uniffiCallStatus in
+    uniffi_p100_mobile_fn_method_users_keep_undelivered(
+            self.uniffiCloneHandle(),
+        FfiConverterString.lower(operation),
+        FfiConverterOptionString.lower(result),uniffiCallStatus
+    )
+}
 }
     
     /**
@@ -5541,6 +5781,9 @@ private let initializationResult: InitializationResult = {
     if (uniffi_p100_mobile_checksum_method_cards_details() != 11448) {
         return InitializationResult.apiChecksumMismatch
     }
+    if (uniffi_p100_mobile_checksum_method_cards_keep_undelivered() != 27424) {
+        return InitializationResult.apiChecksumMismatch
+    }
     if (uniffi_p100_mobile_checksum_method_cards_limits() != 40673) {
         return InitializationResult.apiChecksumMismatch
     }
@@ -5562,6 +5805,9 @@ private let initializationResult: InitializationResult = {
     if (uniffi_p100_mobile_checksum_method_crypto_details() != 50335) {
         return InitializationResult.apiChecksumMismatch
     }
+    if (uniffi_p100_mobile_checksum_method_crypto_keep_undelivered() != 23797) {
+        return InitializationResult.apiChecksumMismatch
+    }
     if (uniffi_p100_mobile_checksum_method_crypto_network_fee() != 15775) {
         return InitializationResult.apiChecksumMismatch
     }
@@ -5578,6 +5824,9 @@ private let initializationResult: InitializationResult = {
         return InitializationResult.apiChecksumMismatch
     }
     if (uniffi_p100_mobile_checksum_method_exchange_details() != 55263) {
+        return InitializationResult.apiChecksumMismatch
+    }
+    if (uniffi_p100_mobile_checksum_method_exchange_keep_undelivered() != 9499) {
         return InitializationResult.apiChecksumMismatch
     }
     if (uniffi_p100_mobile_checksum_method_exchange_partner_execute() != 474) {
@@ -5604,6 +5853,9 @@ private let initializationResult: InitializationResult = {
     if (uniffi_p100_mobile_checksum_method_kyc_create_verification() != 59231) {
         return InitializationResult.apiChecksumMismatch
     }
+    if (uniffi_p100_mobile_checksum_method_kyc_keep_undelivered() != 31807) {
+        return InitializationResult.apiChecksumMismatch
+    }
     if (uniffi_p100_mobile_checksum_method_kyc_status() != 4463) {
         return InitializationResult.apiChecksumMismatch
     }
@@ -5622,6 +5874,9 @@ private let initializationResult: InitializationResult = {
     if (uniffi_p100_mobile_checksum_method_orders_details() != 52251) {
         return InitializationResult.apiChecksumMismatch
     }
+    if (uniffi_p100_mobile_checksum_method_orders_keep_undelivered() != 17680) {
+        return InitializationResult.apiChecksumMismatch
+    }
     if (uniffi_p100_mobile_checksum_method_orders_lock() != 7893) {
         return InitializationResult.apiChecksumMismatch
     }
@@ -5635,6 +5890,9 @@ private let initializationResult: InitializationResult = {
         return InitializationResult.apiChecksumMismatch
     }
     if (uniffi_p100_mobile_checksum_method_partner_create_wallet() != 1563) {
+        return InitializationResult.apiChecksumMismatch
+    }
+    if (uniffi_p100_mobile_checksum_method_partner_keep_undelivered() != 24213) {
         return InitializationResult.apiChecksumMismatch
     }
     if (uniffi_p100_mobile_checksum_method_partner_sepa_contacts() != 21160) {
@@ -5655,7 +5913,13 @@ private let initializationResult: InitializationResult = {
     if (uniffi_p100_mobile_checksum_method_paymentlinks_details() != 25130) {
         return InitializationResult.apiChecksumMismatch
     }
+    if (uniffi_p100_mobile_checksum_method_paymentlinks_keep_undelivered() != 17206) {
+        return InitializationResult.apiChecksumMismatch
+    }
     if (uniffi_p100_mobile_checksum_method_sepa_details() != 307) {
+        return InitializationResult.apiChecksumMismatch
+    }
+    if (uniffi_p100_mobile_checksum_method_sepa_keep_undelivered() != 61153) {
         return InitializationResult.apiChecksumMismatch
     }
     if (uniffi_p100_mobile_checksum_method_sepa_partner_transfer() != 3114) {
@@ -5673,6 +5937,9 @@ private let initializationResult: InitializationResult = {
     if (uniffi_p100_mobile_checksum_method_transfers_details() != 54433) {
         return InitializationResult.apiChecksumMismatch
     }
+    if (uniffi_p100_mobile_checksum_method_transfers_keep_undelivered() != 7087) {
+        return InitializationResult.apiChecksumMismatch
+    }
     if (uniffi_p100_mobile_checksum_method_transfers_wait_for() != 10637) {
         return InitializationResult.apiChecksumMismatch
     }
@@ -5686,6 +5953,9 @@ private let initializationResult: InitializationResult = {
         return InitializationResult.apiChecksumMismatch
     }
     if (uniffi_p100_mobile_checksum_method_users_delete() != 33082) {
+        return InitializationResult.apiChecksumMismatch
+    }
+    if (uniffi_p100_mobile_checksum_method_users_keep_undelivered() != 28053) {
         return InitializationResult.apiChecksumMismatch
     }
     if (uniffi_p100_mobile_checksum_method_users_sepa_deposit_info() != 33813) {

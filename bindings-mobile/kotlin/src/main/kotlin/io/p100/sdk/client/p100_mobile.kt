@@ -198,6 +198,7 @@ import kotlinx.coroutines.CancellableContinuation
 import kotlinx.coroutines.DelicateCoroutinesApi
 import kotlinx.coroutines.GlobalScope
 import kotlinx.coroutines.Job
+import kotlinx.coroutines.ensureActive
 import kotlinx.coroutines.launch
 import kotlinx.coroutines.suspendCancellableCoroutine
 import io.p100.sdk.RustBuffer as RustBufferAmount
@@ -1007,6 +1008,8 @@ internal object IntegrityCheckingUniffiLib {
     ): Int
     external fun uniffi_p100_mobile_checksum_method_cards_details(
     ): Int
+    external fun uniffi_p100_mobile_checksum_method_cards_keep_undelivered(
+    ): Int
     external fun uniffi_p100_mobile_checksum_method_cards_limits(
     ): Int
     external fun uniffi_p100_mobile_checksum_method_cards_list(
@@ -1021,6 +1024,8 @@ internal object IntegrityCheckingUniffiLib {
     ): Int
     external fun uniffi_p100_mobile_checksum_method_crypto_details(
     ): Int
+    external fun uniffi_p100_mobile_checksum_method_crypto_keep_undelivered(
+    ): Int
     external fun uniffi_p100_mobile_checksum_method_crypto_network_fee(
     ): Int
     external fun uniffi_p100_mobile_checksum_method_crypto_partner_withdrawal(
@@ -1032,6 +1037,8 @@ internal object IntegrityCheckingUniffiLib {
     external fun uniffi_p100_mobile_checksum_method_crypto_wait_for(
     ): Int
     external fun uniffi_p100_mobile_checksum_method_exchange_details(
+    ): Int
+    external fun uniffi_p100_mobile_checksum_method_exchange_keep_undelivered(
     ): Int
     external fun uniffi_p100_mobile_checksum_method_exchange_partner_execute(
     ): Int
@@ -1049,6 +1056,8 @@ internal object IntegrityCheckingUniffiLib {
     ): Int
     external fun uniffi_p100_mobile_checksum_method_kyc_create_verification(
     ): Int
+    external fun uniffi_p100_mobile_checksum_method_kyc_keep_undelivered(
+    ): Int
     external fun uniffi_p100_mobile_checksum_method_kyc_status(
     ): Int
     external fun uniffi_p100_mobile_checksum_method_kyc_upload_files(
@@ -1061,6 +1070,8 @@ internal object IntegrityCheckingUniffiLib {
     ): Int
     external fun uniffi_p100_mobile_checksum_method_orders_details(
     ): Int
+    external fun uniffi_p100_mobile_checksum_method_orders_keep_undelivered(
+    ): Int
     external fun uniffi_p100_mobile_checksum_method_orders_lock(
     ): Int
     external fun uniffi_p100_mobile_checksum_method_orders_rates(
@@ -1070,6 +1081,8 @@ internal object IntegrityCheckingUniffiLib {
     external fun uniffi_p100_mobile_checksum_method_partner_balances(
     ): Int
     external fun uniffi_p100_mobile_checksum_method_partner_create_wallet(
+    ): Int
+    external fun uniffi_p100_mobile_checksum_method_partner_keep_undelivered(
     ): Int
     external fun uniffi_p100_mobile_checksum_method_partner_sepa_contacts(
     ): Int
@@ -1083,7 +1096,11 @@ internal object IntegrityCheckingUniffiLib {
     ): Int
     external fun uniffi_p100_mobile_checksum_method_paymentlinks_details(
     ): Int
+    external fun uniffi_p100_mobile_checksum_method_paymentlinks_keep_undelivered(
+    ): Int
     external fun uniffi_p100_mobile_checksum_method_sepa_details(
+    ): Int
+    external fun uniffi_p100_mobile_checksum_method_sepa_keep_undelivered(
     ): Int
     external fun uniffi_p100_mobile_checksum_method_sepa_partner_transfer(
     ): Int
@@ -1095,6 +1112,8 @@ internal object IntegrityCheckingUniffiLib {
     ): Int
     external fun uniffi_p100_mobile_checksum_method_transfers_details(
     ): Int
+    external fun uniffi_p100_mobile_checksum_method_transfers_keep_undelivered(
+    ): Int
     external fun uniffi_p100_mobile_checksum_method_transfers_wait_for(
     ): Int
     external fun uniffi_p100_mobile_checksum_method_users_balances(
@@ -1104,6 +1123,8 @@ internal object IntegrityCheckingUniffiLib {
     external fun uniffi_p100_mobile_checksum_method_users_create_without_kyc(
     ): Int
     external fun uniffi_p100_mobile_checksum_method_users_delete(
+    ): Int
+    external fun uniffi_p100_mobile_checksum_method_users_keep_undelivered(
     ): Int
     external fun uniffi_p100_mobile_checksum_method_users_sepa_deposit_info(
     ): Int
@@ -1219,6 +1240,8 @@ internal object UniffiLib {
     ): Long
     external fun uniffi_p100_mobile_fn_method_cards_details(`ptr`: Long,`externalUserId`: RustBuffer.ByValue,`cardId`: RustBuffer.ByValue,
     ): Long
+    external fun uniffi_p100_mobile_fn_method_cards_keep_undelivered(`ptr`: Long,`operation`: RustBuffer.ByValue,`result`: RustBuffer.ByValue,uniffi_out_err: UniffiRustCallStatus, 
+    ): Unit
     external fun uniffi_p100_mobile_fn_method_cards_limits(`ptr`: Long,`externalUserId`: RustBuffer.ByValue,`cardId`: RustBuffer.ByValue,
     ): Long
     external fun uniffi_p100_mobile_fn_method_cards_list(`ptr`: Long,`externalUserId`: RustBuffer.ByValue,
@@ -1237,6 +1260,8 @@ internal object UniffiLib {
     ): Unit
     external fun uniffi_p100_mobile_fn_method_crypto_details(`ptr`: Long,`withdrawalId`: RustBuffer.ByValue,
     ): Long
+    external fun uniffi_p100_mobile_fn_method_crypto_keep_undelivered(`ptr`: Long,`operation`: RustBuffer.ByValue,`result`: RustBuffer.ByValue,uniffi_out_err: UniffiRustCallStatus, 
+    ): Unit
     external fun uniffi_p100_mobile_fn_method_crypto_network_fee(`ptr`: Long,`request`: RustBufferNetworkFeeQuery.ByValue,
     ): Long
     external fun uniffi_p100_mobile_fn_method_crypto_partner_withdrawal(`ptr`: Long,`request`: RustBufferPartnerCryptoWithdrawalRequest.ByValue,
@@ -1253,6 +1278,8 @@ internal object UniffiLib {
     ): Unit
     external fun uniffi_p100_mobile_fn_method_exchange_details(`ptr`: Long,`exchangeId`: RustBuffer.ByValue,
     ): Long
+    external fun uniffi_p100_mobile_fn_method_exchange_keep_undelivered(`ptr`: Long,`operation`: RustBuffer.ByValue,`result`: RustBuffer.ByValue,uniffi_out_err: UniffiRustCallStatus, 
+    ): Unit
     external fun uniffi_p100_mobile_fn_method_exchange_partner_execute(`ptr`: Long,`request`: RustBufferPartnerExchangeRequest.ByValue,
     ): Long
     external fun uniffi_p100_mobile_fn_method_exchange_partner_lock(`ptr`: Long,`request`: RustBufferExchangeLockQuery.ByValue,
@@ -1273,6 +1300,8 @@ internal object UniffiLib {
     ): Long
     external fun uniffi_p100_mobile_fn_method_kyc_create_verification(`ptr`: Long,`request`: RustBufferCreateKycVerificationRequest.ByValue,
     ): Long
+    external fun uniffi_p100_mobile_fn_method_kyc_keep_undelivered(`ptr`: Long,`operation`: RustBuffer.ByValue,`result`: RustBuffer.ByValue,uniffi_out_err: UniffiRustCallStatus, 
+    ): Unit
     external fun uniffi_p100_mobile_fn_method_kyc_status(`ptr`: Long,`verificationId`: RustBuffer.ByValue,
     ): Long
     external fun uniffi_p100_mobile_fn_method_kyc_upload_files(`ptr`: Long,`request`: RustBufferKycFilesRequest.ByValue,
@@ -1289,6 +1318,8 @@ internal object UniffiLib {
     ): Long
     external fun uniffi_p100_mobile_fn_method_orders_details(`ptr`: Long,`orderId`: RustBuffer.ByValue,
     ): Long
+    external fun uniffi_p100_mobile_fn_method_orders_keep_undelivered(`ptr`: Long,`operation`: RustBuffer.ByValue,`result`: RustBuffer.ByValue,uniffi_out_err: UniffiRustCallStatus, 
+    ): Unit
     external fun uniffi_p100_mobile_fn_method_orders_lock(`ptr`: Long,`request`: RustBufferOrderLockRequest.ByValue,
     ): Long
     external fun uniffi_p100_mobile_fn_method_orders_rates(`ptr`: Long,
@@ -1303,6 +1334,8 @@ internal object UniffiLib {
     ): Long
     external fun uniffi_p100_mobile_fn_method_partner_create_wallet(`ptr`: Long,`request`: RustBufferCreateWalletRequest.ByValue,
     ): Long
+    external fun uniffi_p100_mobile_fn_method_partner_keep_undelivered(`ptr`: Long,`operation`: RustBuffer.ByValue,`result`: RustBuffer.ByValue,uniffi_out_err: UniffiRustCallStatus, 
+    ): Unit
     external fun uniffi_p100_mobile_fn_method_partner_sepa_contacts(`ptr`: Long,
     ): Long
     external fun uniffi_p100_mobile_fn_method_partner_sepa_deposit_info(`ptr`: Long,
@@ -1319,12 +1352,16 @@ internal object UniffiLib {
     ): Long
     external fun uniffi_p100_mobile_fn_method_paymentlinks_details(`ptr`: Long,`paymentLinkId`: RustBuffer.ByValue,
     ): Long
+    external fun uniffi_p100_mobile_fn_method_paymentlinks_keep_undelivered(`ptr`: Long,`operation`: RustBuffer.ByValue,`result`: RustBuffer.ByValue,uniffi_out_err: UniffiRustCallStatus, 
+    ): Unit
     external fun uniffi_p100_mobile_fn_clone_sepa(`handle`: Long,uniffi_out_err: UniffiRustCallStatus, 
     ): Long
     external fun uniffi_p100_mobile_fn_free_sepa(`handle`: Long,uniffi_out_err: UniffiRustCallStatus, 
     ): Unit
     external fun uniffi_p100_mobile_fn_method_sepa_details(`ptr`: Long,`transferId`: RustBuffer.ByValue,
     ): Long
+    external fun uniffi_p100_mobile_fn_method_sepa_keep_undelivered(`ptr`: Long,`operation`: RustBuffer.ByValue,`result`: RustBuffer.ByValue,uniffi_out_err: UniffiRustCallStatus, 
+    ): Unit
     external fun uniffi_p100_mobile_fn_method_sepa_partner_transfer(`ptr`: Long,`request`: RustBufferPartnerSepaTransferRequest.ByValue,
     ): Long
     external fun uniffi_p100_mobile_fn_method_sepa_user_transfer(`ptr`: Long,`request`: RustBufferUserSepaTransferRequest.ByValue,
@@ -1339,6 +1376,8 @@ internal object UniffiLib {
     ): Long
     external fun uniffi_p100_mobile_fn_method_transfers_details(`ptr`: Long,`transferId`: RustBuffer.ByValue,
     ): Long
+    external fun uniffi_p100_mobile_fn_method_transfers_keep_undelivered(`ptr`: Long,`operation`: RustBuffer.ByValue,`result`: RustBuffer.ByValue,uniffi_out_err: UniffiRustCallStatus, 
+    ): Unit
     external fun uniffi_p100_mobile_fn_method_transfers_wait_for(`ptr`: Long,`transferId`: RustBuffer.ByValue,`timeoutMs`: RustBuffer.ByValue,`intervalMs`: RustBuffer.ByValue,`maxIntervalMs`: RustBuffer.ByValue,
     ): Long
     external fun uniffi_p100_mobile_fn_clone_users(`handle`: Long,uniffi_out_err: UniffiRustCallStatus, 
@@ -1353,6 +1392,8 @@ internal object UniffiLib {
     ): Long
     external fun uniffi_p100_mobile_fn_method_users_delete(`ptr`: Long,`externalUserId`: RustBuffer.ByValue,
     ): Long
+    external fun uniffi_p100_mobile_fn_method_users_keep_undelivered(`ptr`: Long,`operation`: RustBuffer.ByValue,`result`: RustBuffer.ByValue,uniffi_out_err: UniffiRustCallStatus, 
+    ): Unit
     external fun uniffi_p100_mobile_fn_method_users_sepa_deposit_info(`ptr`: Long,`externalUserId`: RustBuffer.ByValue,
     ): Long
     external fun uniffi_p100_mobile_fn_method_users_suspend(`ptr`: Long,`externalUserId`: RustBuffer.ByValue,
@@ -1603,6 +1644,9 @@ private fun uniffiCheckApiChecksums(lib: IntegrityCheckingUniffiLib) {
     if ((lib.uniffi_p100_mobile_checksum_method_cards_details() and 0xFFFF) != 11448) {
         throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
     }
+    if ((lib.uniffi_p100_mobile_checksum_method_cards_keep_undelivered() and 0xFFFF) != 27424) {
+        throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
+    }
     if ((lib.uniffi_p100_mobile_checksum_method_cards_limits() and 0xFFFF) != 40673) {
         throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
     }
@@ -1624,6 +1668,9 @@ private fun uniffiCheckApiChecksums(lib: IntegrityCheckingUniffiLib) {
     if ((lib.uniffi_p100_mobile_checksum_method_crypto_details() and 0xFFFF) != 50335) {
         throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
     }
+    if ((lib.uniffi_p100_mobile_checksum_method_crypto_keep_undelivered() and 0xFFFF) != 23797) {
+        throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
+    }
     if ((lib.uniffi_p100_mobile_checksum_method_crypto_network_fee() and 0xFFFF) != 15775) {
         throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
     }
@@ -1640,6 +1687,9 @@ private fun uniffiCheckApiChecksums(lib: IntegrityCheckingUniffiLib) {
         throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
     }
     if ((lib.uniffi_p100_mobile_checksum_method_exchange_details() and 0xFFFF) != 55263) {
+        throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
+    }
+    if ((lib.uniffi_p100_mobile_checksum_method_exchange_keep_undelivered() and 0xFFFF) != 9499) {
         throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
     }
     if ((lib.uniffi_p100_mobile_checksum_method_exchange_partner_execute() and 0xFFFF) != 474) {
@@ -1666,6 +1716,9 @@ private fun uniffiCheckApiChecksums(lib: IntegrityCheckingUniffiLib) {
     if ((lib.uniffi_p100_mobile_checksum_method_kyc_create_verification() and 0xFFFF) != 59231) {
         throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
     }
+    if ((lib.uniffi_p100_mobile_checksum_method_kyc_keep_undelivered() and 0xFFFF) != 31807) {
+        throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
+    }
     if ((lib.uniffi_p100_mobile_checksum_method_kyc_status() and 0xFFFF) != 4463) {
         throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
     }
@@ -1684,6 +1737,9 @@ private fun uniffiCheckApiChecksums(lib: IntegrityCheckingUniffiLib) {
     if ((lib.uniffi_p100_mobile_checksum_method_orders_details() and 0xFFFF) != 52251) {
         throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
     }
+    if ((lib.uniffi_p100_mobile_checksum_method_orders_keep_undelivered() and 0xFFFF) != 17680) {
+        throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
+    }
     if ((lib.uniffi_p100_mobile_checksum_method_orders_lock() and 0xFFFF) != 7893) {
         throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
     }
@@ -1697,6 +1753,9 @@ private fun uniffiCheckApiChecksums(lib: IntegrityCheckingUniffiLib) {
         throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
     }
     if ((lib.uniffi_p100_mobile_checksum_method_partner_create_wallet() and 0xFFFF) != 1563) {
+        throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
+    }
+    if ((lib.uniffi_p100_mobile_checksum_method_partner_keep_undelivered() and 0xFFFF) != 24213) {
         throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
     }
     if ((lib.uniffi_p100_mobile_checksum_method_partner_sepa_contacts() and 0xFFFF) != 21160) {
@@ -1717,7 +1776,13 @@ private fun uniffiCheckApiChecksums(lib: IntegrityCheckingUniffiLib) {
     if ((lib.uniffi_p100_mobile_checksum_method_paymentlinks_details() and 0xFFFF) != 25130) {
         throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
     }
+    if ((lib.uniffi_p100_mobile_checksum_method_paymentlinks_keep_undelivered() and 0xFFFF) != 17206) {
+        throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
+    }
     if ((lib.uniffi_p100_mobile_checksum_method_sepa_details() and 0xFFFF) != 307) {
+        throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
+    }
+    if ((lib.uniffi_p100_mobile_checksum_method_sepa_keep_undelivered() and 0xFFFF) != 61153) {
         throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
     }
     if ((lib.uniffi_p100_mobile_checksum_method_sepa_partner_transfer() and 0xFFFF) != 3114) {
@@ -1735,6 +1800,9 @@ private fun uniffiCheckApiChecksums(lib: IntegrityCheckingUniffiLib) {
     if ((lib.uniffi_p100_mobile_checksum_method_transfers_details() and 0xFFFF) != 54433) {
         throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
     }
+    if ((lib.uniffi_p100_mobile_checksum_method_transfers_keep_undelivered() and 0xFFFF) != 7087) {
+        throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
+    }
     if ((lib.uniffi_p100_mobile_checksum_method_transfers_wait_for() and 0xFFFF) != 10637) {
         throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
     }
@@ -1748,6 +1816,9 @@ private fun uniffiCheckApiChecksums(lib: IntegrityCheckingUniffiLib) {
         throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
     }
     if ((lib.uniffi_p100_mobile_checksum_method_users_delete() and 0xFFFF) != 33082) {
+        throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
+    }
+    if ((lib.uniffi_p100_mobile_checksum_method_users_keep_undelivered() and 0xFFFF) != 28053) {
         throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
     }
     if ((lib.uniffi_p100_mobile_checksum_method_users_sepa_deposit_info() and 0xFFFF) != 33813) {
@@ -1822,11 +1893,14 @@ internal suspend fun<T, F, E: kotlin.Exception> uniffiRustCallAsync(
     completeFunc: (Long, UniffiRustCallStatus) -> F,
     freeFunc: (Long) -> Unit,
     liftFunc: (F) -> T,
-    errorHandler: UniffiRustCallStatusErrorHandler<E>
+    errorHandler: UniffiRustCallStatusErrorHandler<E>,
+    keep: ((T) -> Unit)? = null,
 ): T {
     // Cancelled before it started: never polled, so nothing is sent (generate.sh).
     if (kotlinx.coroutines.currentCoroutineContext()[Job]?.isActive == false) {
         freeFunc(rustFuture)
+        // The coroutine's own cancellation (withTimeout's TimeoutCancellationException).
+        kotlinx.coroutines.currentCoroutineContext().ensureActive()
         throw kotlinx.coroutines.CancellationException(
             "the coroutine was cancelled before the call started: nothing was sent",
         )
@@ -1842,24 +1916,50 @@ internal suspend fun<T, F, E: kotlin.Exception> uniffiRustCallAsync(
                     )
                 }
             } catch (cancelled: kotlinx.coroutines.CancellationException) {
-                // Cancelled: a call that had finished (its READY lost to the cancellation) hands
-                // over its result or error, as in Swift; one still running is dropped, and the
-                // core keeps it for takeCancelled() if its request had left (generate.sh).
+                // Cancelled: a call that had finished (its READY lost to the cancellation) throws
+                // its error, which reaches the caller; its result, which the cancelled coroutine
+                // would drop (withTimeout, async), is kept for takeCancelled() when the call
+                // changes something (`keep`), and the cancellation goes on; a read hands it over.
+                // One still running is dropped, and the core keeps it for takeCancelled() if its
+                // request had left (generate.sh).
                 val status = UniffiRustCallStatus()
                 val value = completeFunc(rustFuture, status)
                 if (status.code == UNIFFI_CALL_CANCELLED) throw cancelled
                 uniffiCheckCallStatus(errorHandler, status)
-                return liftFunc(value)
+                val lifted = liftFunc(value)
+                if (keep != null) {
+                    keep(lifted)
+                    throw cancelled
+                }
+                return lifted
             }
         } while (pollResult != UNIFFI_RUST_FUTURE_POLL_READY);
 
-        return liftFunc(
+        val lifted = liftFunc(
             uniffiRustCallWithError(errorHandler, { status -> completeFunc(rustFuture, status) })
         )
+        // Cancelled while its result was read: kept the same way (generate.sh).
+        if (keep != null && kotlinx.coroutines.currentCoroutineContext()[Job]?.isActive == false) {
+            keep(lifted)
+            kotlinx.coroutines.currentCoroutineContext().ensureActive()
+            throw kotlinx.coroutines.CancellationException(
+                "the call finished while its coroutine was cancelled: kept for takeCancelled()",
+            )
+        }
+        return lifted
     } finally {
         freeFunc(rustFuture)
     }
 }
+
+// The JSON of a call's result (its `toJson()`), for takeCancelled(), which keeps its ids and
+// status only; null when it has none (generate.sh).
+internal fun uniffiJsonOf(value: Any?): String? =
+    try {
+        value?.javaClass?.getMethod("toJson")?.invoke(value) as? String
+    } catch (e: Exception) {
+        null
+    }
 
 // Public interface members begin here.
 
@@ -2580,6 +2680,14 @@ public interface CardsInterface {
     suspend fun `details`(`externalUserId`: kotlin.String, `cardId`: kotlin.String): CardDetails
     
     /**
+     * For the generated Kotlin glue, not to call yourself: keeps a call of this
+     * group that changes something and finished while its coroutine was being
+     * cancelled (kotlinx drops the value a cancelled `withTimeout` block returns)
+     * for `takeCancelled()`, with the ids and status of its `result` (JSON).
+     */
+    fun `keepUndelivered`(`operation`: kotlin.String, `result`: kotlin.String? = null)
+    
+    /**
      * The card's spending limits.
      */
     suspend fun `limits`(`externalUserId`: kotlin.String, `cardId`: kotlin.String): CardLimits
@@ -2740,6 +2848,7 @@ open class Cards: Disposable, AutoCloseable, CardsInterface
         
         // Error FFI converter
         P100ExceptionExternalErrorHandler,
+        { this.keepUndelivered("cards.block", uniffiJsonOf(it)) },
     )
     }
 
@@ -2766,6 +2875,7 @@ open class Cards: Disposable, AutoCloseable, CardsInterface
         { FfiConverterTypeCardCreated.lift(it) },
         // Error FFI converter
         P100ExceptionExternalErrorHandler,
+        { this.keepUndelivered("cards.create", uniffiJsonOf(it)) },
     )
     }
 
@@ -2792,6 +2902,7 @@ open class Cards: Disposable, AutoCloseable, CardsInterface
         
         // Error FFI converter
         P100ExceptionExternalErrorHandler,
+        { this.keepUndelivered("cards.delete", uniffiJsonOf(it)) },
     )
     }
 
@@ -2820,6 +2931,26 @@ open class Cards: Disposable, AutoCloseable, CardsInterface
         P100ExceptionExternalErrorHandler,
     )
     }
+
+    
+    /**
+     * For the generated Kotlin glue, not to call yourself: keeps a call of this
+     * group that changes something and finished while its coroutine was being
+     * cancelled (kotlinx drops the value a cancelled `withTimeout` block returns)
+     * for `takeCancelled()`, with the ids and status of its `result` (JSON).
+     */override fun `keepUndelivered`(`operation`: kotlin.String, `result`: kotlin.String?)
+        = 
+    callWithHandle {
+    uniffiRustCall() { _status ->
+    UniffiLib.uniffi_p100_mobile_fn_method_cards_keep_undelivered(
+        it,
+        
+        FfiConverterString.lower(`operation`),
+        FfiConverterOptionalString.lower(`result`),_status)
+}
+    }
+    
+    
 
     
     /**
@@ -2922,6 +3053,7 @@ open class Cards: Disposable, AutoCloseable, CardsInterface
         
         // Error FFI converter
         P100ExceptionExternalErrorHandler,
+        { this.keepUndelivered("cards.unblock", uniffiJsonOf(it)) },
     )
     }
 
@@ -2948,6 +3080,7 @@ open class Cards: Disposable, AutoCloseable, CardsInterface
         
         // Error FFI converter
         P100ExceptionExternalErrorHandler,
+        { this.keepUndelivered("cards.update_limits", uniffiJsonOf(it)) },
     )
     }
 
@@ -2974,6 +3107,7 @@ open class Cards: Disposable, AutoCloseable, CardsInterface
         
         // Error FFI converter
         P100ExceptionExternalErrorHandler,
+        { this.keepUndelivered("cards.update_pin", uniffiJsonOf(it)) },
     )
     }
 
@@ -3916,6 +4050,14 @@ public interface CryptoInterface {
     suspend fun `details`(`withdrawalId`: kotlin.String): CryptoWithdrawalDetails
     
     /**
+     * For the generated Kotlin glue, not to call yourself: keeps a call of this
+     * group that changes something and finished while its coroutine was being
+     * cancelled (kotlinx drops the value a cancelled `withTimeout` block returns)
+     * for `takeCancelled()`, with the ids and status of its `result` (JSON).
+     */
+    fun `keepUndelivered`(`operation`: kotlin.String, `result`: kotlin.String? = null)
+    
+    /**
      * The current network fee of a currency (and network).
      */
     suspend fun `networkFee`(`request`: NetworkFeeQuery): NetworkFee
@@ -4077,6 +4219,26 @@ open class Crypto: Disposable, AutoCloseable, CryptoInterface
 
     
     /**
+     * For the generated Kotlin glue, not to call yourself: keeps a call of this
+     * group that changes something and finished while its coroutine was being
+     * cancelled (kotlinx drops the value a cancelled `withTimeout` block returns)
+     * for `takeCancelled()`, with the ids and status of its `result` (JSON).
+     */override fun `keepUndelivered`(`operation`: kotlin.String, `result`: kotlin.String?)
+        = 
+    callWithHandle {
+    uniffiRustCall() { _status ->
+    UniffiLib.uniffi_p100_mobile_fn_method_crypto_keep_undelivered(
+        it,
+        
+        FfiConverterString.lower(`operation`),
+        FfiConverterOptionalString.lower(`result`),_status)
+}
+    }
+    
+    
+
+    
+    /**
      * The current network fee of a currency (and network).
      */
     @Throws(P100Exception::class)
@@ -4122,6 +4284,7 @@ open class Crypto: Disposable, AutoCloseable, CryptoInterface
         { FfiConverterTypeWithdrawalCreated.lift(it) },
         // Error FFI converter
         P100ExceptionExternalErrorHandler,
+        { this.keepUndelivered("crypto.partner_withdrawal", uniffiJsonOf(it)) },
     )
     }
 
@@ -4148,6 +4311,7 @@ open class Crypto: Disposable, AutoCloseable, CryptoInterface
         
         // Error FFI converter
         P100ExceptionExternalErrorHandler,
+        { this.keepUndelivered("crypto.update_travel_rule", uniffiJsonOf(it)) },
     )
     }
 
@@ -4173,6 +4337,7 @@ open class Crypto: Disposable, AutoCloseable, CryptoInterface
         { FfiConverterTypeWithdrawalCreated.lift(it) },
         // Error FFI converter
         P100ExceptionExternalErrorHandler,
+        { this.keepUndelivered("crypto.user_withdrawal", uniffiJsonOf(it)) },
     )
     }
 
@@ -4352,6 +4517,14 @@ public interface ExchangeInterface {
     suspend fun `details`(`exchangeId`: kotlin.String): ExchangeDetails
     
     /**
+     * For the generated Kotlin glue, not to call yourself: keeps a call of this
+     * group that changes something and finished while its coroutine was being
+     * cancelled (kotlinx drops the value a cancelled `withTimeout` block returns)
+     * for `takeCancelled()`, with the ids and status of its `result` (JSON).
+     */
+    fun `keepUndelivered`(`operation`: kotlin.String, `result`: kotlin.String? = null)
+    
+    /**
      * Exchanges on the partner's account with a locked rate. Returns once accepted;
      * the outcome comes from `wait_for` or the exchange webhook.
      */
@@ -4519,6 +4692,26 @@ open class Exchange: Disposable, AutoCloseable, ExchangeInterface
 
     
     /**
+     * For the generated Kotlin glue, not to call yourself: keeps a call of this
+     * group that changes something and finished while its coroutine was being
+     * cancelled (kotlinx drops the value a cancelled `withTimeout` block returns)
+     * for `takeCancelled()`, with the ids and status of its `result` (JSON).
+     */override fun `keepUndelivered`(`operation`: kotlin.String, `result`: kotlin.String?)
+        = 
+    callWithHandle {
+    uniffiRustCall() { _status ->
+    UniffiLib.uniffi_p100_mobile_fn_method_exchange_keep_undelivered(
+        it,
+        
+        FfiConverterString.lower(`operation`),
+        FfiConverterOptionalString.lower(`result`),_status)
+}
+    }
+    
+    
+
+    
+    /**
      * Exchanges on the partner's account with a locked rate. Returns once accepted;
      * the outcome comes from `wait_for` or the exchange webhook.
      */
@@ -4540,6 +4733,7 @@ open class Exchange: Disposable, AutoCloseable, ExchangeInterface
         { FfiConverterTypeExchangeCreated.lift(it) },
         // Error FFI converter
         P100ExceptionExternalErrorHandler,
+        { this.keepUndelivered("exchange.partner_execute", uniffiJsonOf(it)) },
     )
     }
 
@@ -4614,6 +4808,7 @@ open class Exchange: Disposable, AutoCloseable, ExchangeInterface
         { FfiConverterTypeExchangeCreated.lift(it) },
         // Error FFI converter
         P100ExceptionExternalErrorHandler,
+        { this.keepUndelivered("exchange.user_execute", uniffiJsonOf(it)) },
     )
     }
 
@@ -4823,6 +5018,14 @@ public interface KycInterface {
     suspend fun `createVerification`(`request`: CreateKycVerificationRequest): KycVerification
     
     /**
+     * For the generated Kotlin glue, not to call yourself: keeps a call of this
+     * group that changes something and finished while its coroutine was being
+     * cancelled (kotlinx drops the value a cancelled `withTimeout` block returns)
+     * for `takeCancelled()`, with the ids and status of its `result` (JSON).
+     */
+    fun `keepUndelivered`(`operation`: kotlin.String, `result`: kotlin.String? = null)
+    
+    /**
      * KYC by P100: where the verification stands.
      */
     suspend fun `status`(`verificationId`: kotlin.String): KycStatus
@@ -4975,6 +5178,7 @@ open class Kyc: Disposable, AutoCloseable, KycInterface
         
         // Error FFI converter
         P100ExceptionExternalErrorHandler,
+        { this.keepUndelivered("kyc.add_verification", uniffiJsonOf(it)) },
     )
     }
 
@@ -5000,8 +5204,29 @@ open class Kyc: Disposable, AutoCloseable, KycInterface
         { FfiConverterTypeKycVerification.lift(it) },
         // Error FFI converter
         P100ExceptionExternalErrorHandler,
+        { this.keepUndelivered("kyc.create_verification", uniffiJsonOf(it)) },
     )
     }
+
+    
+    /**
+     * For the generated Kotlin glue, not to call yourself: keeps a call of this
+     * group that changes something and finished while its coroutine was being
+     * cancelled (kotlinx drops the value a cancelled `withTimeout` block returns)
+     * for `takeCancelled()`, with the ids and status of its `result` (JSON).
+     */override fun `keepUndelivered`(`operation`: kotlin.String, `result`: kotlin.String?)
+        = 
+    callWithHandle {
+    uniffiRustCall() { _status ->
+    UniffiLib.uniffi_p100_mobile_fn_method_kyc_keep_undelivered(
+        it,
+        
+        FfiConverterString.lower(`operation`),
+        FfiConverterOptionalString.lower(`result`),_status)
+}
+    }
+    
+    
 
     
     /**
@@ -5051,6 +5276,7 @@ open class Kyc: Disposable, AutoCloseable, KycInterface
         
         // Error FFI converter
         P100ExceptionExternalErrorHandler,
+        { this.keepUndelivered("kyc.upload_files", uniffiJsonOf(it)) },
     )
     }
 
@@ -5077,6 +5303,7 @@ open class Kyc: Disposable, AutoCloseable, KycInterface
         
         // Error FFI converter
         P100ExceptionExternalErrorHandler,
+        { this.keepUndelivered("kyc.upload_poa", uniffiJsonOf(it)) },
     )
     }
 
@@ -5259,6 +5486,14 @@ public interface OrdersInterface {
     suspend fun `details`(`orderId`: kotlin.String): OrderDetails
     
     /**
+     * For the generated Kotlin glue, not to call yourself: keeps a call of this
+     * group that changes something and finished while its coroutine was being
+     * cancelled (kotlinx drops the value a cancelled `withTimeout` block returns)
+     * for `takeCancelled()`, with the ids and status of its `result` (JSON).
+     */
+    fun `keepUndelivered`(`operation`: kotlin.String, `result`: kotlin.String? = null)
+    
+    /**
      * Locks an order rate; use the lock before `expiresAt`.
      */
     suspend fun `lock`(`request`: OrderLockRequest): OrderLock
@@ -5405,6 +5640,7 @@ open class Orders: Disposable, AutoCloseable, OrdersInterface
         { FfiConverterTypeOrderCreated.lift(it) },
         // Error FFI converter
         P100ExceptionExternalErrorHandler,
+        { this.keepUndelivered("orders.create", uniffiJsonOf(it)) },
     )
     }
 
@@ -5435,6 +5671,26 @@ open class Orders: Disposable, AutoCloseable, OrdersInterface
 
     
     /**
+     * For the generated Kotlin glue, not to call yourself: keeps a call of this
+     * group that changes something and finished while its coroutine was being
+     * cancelled (kotlinx drops the value a cancelled `withTimeout` block returns)
+     * for `takeCancelled()`, with the ids and status of its `result` (JSON).
+     */override fun `keepUndelivered`(`operation`: kotlin.String, `result`: kotlin.String?)
+        = 
+    callWithHandle {
+    uniffiRustCall() { _status ->
+    UniffiLib.uniffi_p100_mobile_fn_method_orders_keep_undelivered(
+        it,
+        
+        FfiConverterString.lower(`operation`),
+        FfiConverterOptionalString.lower(`result`),_status)
+}
+    }
+    
+    
+
+    
+    /**
      * Locks an order rate; use the lock before `expiresAt`.
      */
     @Throws(P100Exception::class)
@@ -5455,6 +5711,7 @@ open class Orders: Disposable, AutoCloseable, OrdersInterface
         { FfiConverterTypeOrderLock.lift(it) },
         // Error FFI converter
         P100ExceptionExternalErrorHandler,
+        { this.keepUndelivered("orders.lock", uniffiJsonOf(it)) },
     )
     }
 
@@ -6002,6 +6259,14 @@ public interface PartnerInterface {
     suspend fun `createWallet`(`request`: CreateWalletRequest): Wallet
     
     /**
+     * For the generated Kotlin glue, not to call yourself: keeps a call of this
+     * group that changes something and finished while its coroutine was being
+     * cancelled (kotlinx drops the value a cancelled `withTimeout` block returns)
+     * for `takeCancelled()`, with the ids and status of its `result` (JSON).
+     */
+    fun `keepUndelivered`(`operation`: kotlin.String, `result`: kotlin.String? = null)
+    
+    /**
      * Whitelisted SEPA contacts of the partner.
      */
     suspend fun `sepaContacts`(): SepaContacts
@@ -6170,8 +6435,29 @@ open class Partner: Disposable, AutoCloseable, PartnerInterface
         { FfiConverterTypeWallet.lift(it) },
         // Error FFI converter
         P100ExceptionExternalErrorHandler,
+        { this.keepUndelivered("partner.create_wallet", uniffiJsonOf(it)) },
     )
     }
+
+    
+    /**
+     * For the generated Kotlin glue, not to call yourself: keeps a call of this
+     * group that changes something and finished while its coroutine was being
+     * cancelled (kotlinx drops the value a cancelled `withTimeout` block returns)
+     * for `takeCancelled()`, with the ids and status of its `result` (JSON).
+     */override fun `keepUndelivered`(`operation`: kotlin.String, `result`: kotlin.String?)
+        = 
+    callWithHandle {
+    uniffiRustCall() { _status ->
+    UniffiLib.uniffi_p100_mobile_fn_method_partner_keep_undelivered(
+        it,
+        
+        FfiConverterString.lower(`operation`),
+        FfiConverterOptionalString.lower(`result`),_status)
+}
+    }
+    
+    
 
     
     /**
@@ -6401,6 +6687,14 @@ public interface PaymentLinksInterface {
      */
     suspend fun `details`(`paymentLinkId`: kotlin.String): PaymentLinkDetails
     
+    /**
+     * For the generated Kotlin glue, not to call yourself: keeps a call of this
+     * group that changes something and finished while its coroutine was being
+     * cancelled (kotlinx drops the value a cancelled `withTimeout` block returns)
+     * for `takeCancelled()`, with the ids and status of its `result` (JSON).
+     */
+    fun `keepUndelivered`(`operation`: kotlin.String, `result`: kotlin.String? = null)
+    
     companion object
 }
 
@@ -6530,6 +6824,7 @@ open class PaymentLinks: Disposable, AutoCloseable, PaymentLinksInterface
         { FfiConverterTypePaymentLink.lift(it) },
         // Error FFI converter
         P100ExceptionExternalErrorHandler,
+        { this.keepUndelivered("payment_links.create", uniffiJsonOf(it)) },
     )
     }
 
@@ -6555,6 +6850,7 @@ open class PaymentLinks: Disposable, AutoCloseable, PaymentLinksInterface
         { FfiConverterTypePaymentLink.lift(it) },
         // Error FFI converter
         P100ExceptionExternalErrorHandler,
+        { this.keepUndelivered("payment_links.create_checkout", uniffiJsonOf(it)) },
     )
     }
 
@@ -6582,6 +6878,26 @@ open class PaymentLinks: Disposable, AutoCloseable, PaymentLinksInterface
         P100ExceptionExternalErrorHandler,
     )
     }
+
+    
+    /**
+     * For the generated Kotlin glue, not to call yourself: keeps a call of this
+     * group that changes something and finished while its coroutine was being
+     * cancelled (kotlinx drops the value a cancelled `withTimeout` block returns)
+     * for `takeCancelled()`, with the ids and status of its `result` (JSON).
+     */override fun `keepUndelivered`(`operation`: kotlin.String, `result`: kotlin.String?)
+        = 
+    callWithHandle {
+    uniffiRustCall() { _status ->
+    UniffiLib.uniffi_p100_mobile_fn_method_paymentlinks_keep_undelivered(
+        it,
+        
+        FfiConverterString.lower(`operation`),
+        FfiConverterOptionalString.lower(`result`),_status)
+}
+    }
+    
+    
 
     
 
@@ -6726,6 +7042,14 @@ public interface SepaInterface {
      * The state of a SEPA transfer.
      */
     suspend fun `details`(`transferId`: kotlin.String): SepaTransferDetails
+    
+    /**
+     * For the generated Kotlin glue, not to call yourself: keeps a call of this
+     * group that changes something and finished while its coroutine was being
+     * cancelled (kotlinx drops the value a cancelled `withTimeout` block returns)
+     * for `takeCancelled()`, with the ids and status of its `result` (JSON).
+     */
+    fun `keepUndelivered`(`operation`: kotlin.String, `result`: kotlin.String? = null)
     
     /**
      * Sends EUR from the partner's balance by SEPA. Accepted, then processed: follow
@@ -6880,6 +7204,26 @@ open class Sepa: Disposable, AutoCloseable, SepaInterface
 
     
     /**
+     * For the generated Kotlin glue, not to call yourself: keeps a call of this
+     * group that changes something and finished while its coroutine was being
+     * cancelled (kotlinx drops the value a cancelled `withTimeout` block returns)
+     * for `takeCancelled()`, with the ids and status of its `result` (JSON).
+     */override fun `keepUndelivered`(`operation`: kotlin.String, `result`: kotlin.String?)
+        = 
+    callWithHandle {
+    uniffiRustCall() { _status ->
+    UniffiLib.uniffi_p100_mobile_fn_method_sepa_keep_undelivered(
+        it,
+        
+        FfiConverterString.lower(`operation`),
+        FfiConverterOptionalString.lower(`result`),_status)
+}
+    }
+    
+    
+
+    
+    /**
      * Sends EUR from the partner's balance by SEPA. Accepted, then processed: follow
      * it with `wait_for`. Never retried after an ambiguous failure.
      */
@@ -6901,6 +7245,7 @@ open class Sepa: Disposable, AutoCloseable, SepaInterface
         { FfiConverterTypeSepaTransferCreated.lift(it) },
         // Error FFI converter
         P100ExceptionExternalErrorHandler,
+        { this.keepUndelivered("sepa.partner_transfer", uniffiJsonOf(it)) },
     )
     }
 
@@ -6926,6 +7271,7 @@ open class Sepa: Disposable, AutoCloseable, SepaInterface
         { FfiConverterTypeSepaTransferCreated.lift(it) },
         // Error FFI converter
         P100ExceptionExternalErrorHandler,
+        { this.keepUndelivered("sepa.user_transfer", uniffiJsonOf(it)) },
     )
     }
 
@@ -7111,6 +7457,14 @@ public interface TransfersInterface {
     suspend fun `details`(`transferId`: kotlin.String): TransferDetails
     
     /**
+     * For the generated Kotlin glue, not to call yourself: keeps a call of this
+     * group that changes something and finished while its coroutine was being
+     * cancelled (kotlinx drops the value a cancelled `withTimeout` block returns)
+     * for `takeCancelled()`, with the ids and status of its `result` (JSON).
+     */
+    fun `keepUndelivered`(`operation`: kotlin.String, `result`: kotlin.String? = null)
+    
+    /**
      * Polls `details` until the operation is final. In milliseconds, unset values
      * keep the defaults: `timeoutMs` (overall, 5 minutes), `intervalMs` (first
      * pause between polls, 1 s), `maxIntervalMs` (longest pause, 15 s). Running
@@ -7248,6 +7602,7 @@ open class Transfers: Disposable, AutoCloseable, TransfersInterface
         { FfiConverterTypeTransferCreated.lift(it) },
         // Error FFI converter
         P100ExceptionExternalErrorHandler,
+        { this.keepUndelivered("transfers.create", uniffiJsonOf(it)) },
     )
     }
 
@@ -7275,6 +7630,26 @@ open class Transfers: Disposable, AutoCloseable, TransfersInterface
         P100ExceptionExternalErrorHandler,
     )
     }
+
+    
+    /**
+     * For the generated Kotlin glue, not to call yourself: keeps a call of this
+     * group that changes something and finished while its coroutine was being
+     * cancelled (kotlinx drops the value a cancelled `withTimeout` block returns)
+     * for `takeCancelled()`, with the ids and status of its `result` (JSON).
+     */override fun `keepUndelivered`(`operation`: kotlin.String, `result`: kotlin.String?)
+        = 
+    callWithHandle {
+    uniffiRustCall() { _status ->
+    UniffiLib.uniffi_p100_mobile_fn_method_transfers_keep_undelivered(
+        it,
+        
+        FfiConverterString.lower(`operation`),
+        FfiConverterOptionalString.lower(`result`),_status)
+}
+    }
+    
+    
 
     
     /**
@@ -7467,6 +7842,14 @@ public interface UsersInterface {
     suspend fun `delete`(`externalUserId`: kotlin.String)
     
     /**
+     * For the generated Kotlin glue, not to call yourself: keeps a call of this
+     * group that changes something and finished while its coroutine was being
+     * cancelled (kotlinx drops the value a cancelled `withTimeout` block returns)
+     * for `takeCancelled()`, with the ids and status of its `result` (JSON).
+     */
+    fun `keepUndelivered`(`operation`: kotlin.String, `result`: kotlin.String? = null)
+    
+    /**
      * The user's own IBAN and reference for SEPA deposits.
      */
     suspend fun `sepaDepositInfo`(`externalUserId`: kotlin.String): SepaDepositInfo
@@ -7645,6 +8028,7 @@ open class Users: Disposable, AutoCloseable, UsersInterface
         { FfiConverterTypeCreateUserResponse.lift(it) },
         // Error FFI converter
         P100ExceptionExternalErrorHandler,
+        { this.keepUndelivered("users.create", uniffiJsonOf(it)) },
     )
     }
 
@@ -7670,6 +8054,7 @@ open class Users: Disposable, AutoCloseable, UsersInterface
         { FfiConverterTypeCreateUserResponse.lift(it) },
         // Error FFI converter
         P100ExceptionExternalErrorHandler,
+        { this.keepUndelivered("users.create_without_kyc", uniffiJsonOf(it)) },
     )
     }
 
@@ -7696,8 +8081,29 @@ open class Users: Disposable, AutoCloseable, UsersInterface
         
         // Error FFI converter
         P100ExceptionExternalErrorHandler,
+        { this.keepUndelivered("users.delete", uniffiJsonOf(it)) },
     )
     }
+
+    
+    /**
+     * For the generated Kotlin glue, not to call yourself: keeps a call of this
+     * group that changes something and finished while its coroutine was being
+     * cancelled (kotlinx drops the value a cancelled `withTimeout` block returns)
+     * for `takeCancelled()`, with the ids and status of its `result` (JSON).
+     */override fun `keepUndelivered`(`operation`: kotlin.String, `result`: kotlin.String?)
+        = 
+    callWithHandle {
+    uniffiRustCall() { _status ->
+    UniffiLib.uniffi_p100_mobile_fn_method_users_keep_undelivered(
+        it,
+        
+        FfiConverterString.lower(`operation`),
+        FfiConverterOptionalString.lower(`result`),_status)
+}
+    }
+    
+    
 
     
     /**
@@ -7747,6 +8153,7 @@ open class Users: Disposable, AutoCloseable, UsersInterface
         
         // Error FFI converter
         P100ExceptionExternalErrorHandler,
+        { this.keepUndelivered("users.suspend", uniffiJsonOf(it)) },
     )
     }
 
@@ -7799,6 +8206,7 @@ open class Users: Disposable, AutoCloseable, UsersInterface
         
         // Error FFI converter
         P100ExceptionExternalErrorHandler,
+        { this.keepUndelivered("users.unsuspend", uniffiJsonOf(it)) },
     )
     }
 
@@ -7826,6 +8234,7 @@ open class Users: Disposable, AutoCloseable, UsersInterface
         
         // Error FFI converter
         P100ExceptionExternalErrorHandler,
+        { this.keepUndelivered("users.update", uniffiJsonOf(it)) },
     )
     }
 

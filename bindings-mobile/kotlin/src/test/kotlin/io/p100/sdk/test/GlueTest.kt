@@ -34,7 +34,10 @@ private object TestErrorHandler : UniffiRustCallStatusErrorHandler<IllegalStateE
 
 /** Runs the glue for a future whose last poll sees its coroutine cancelled; `complete` plays
  *  `rust_future_complete` (status code: 0 finished, 1 finished with an error, 3 still running). */
-private suspend fun cancelledDuringLastPoll(completeCode: Byte): GlueRun {
+private suspend fun cancelledDuringLastPoll(
+    completeCode: Byte,
+    kept: MutableList<String>? = null,
+): GlueRun {
     var completes = 0
     var frees = 0
     var result = "nothing"
@@ -58,6 +61,7 @@ private suspend fun cancelledDuringLastPoll(completeCode: Byte): GlueRun {
                         { frees++ },
                         { it },
                         TestErrorHandler,
+                        kept?.let { list -> { value: String -> list.add(value) } },
                     )
                 } catch (e: CancellationException) {
                     "CancellationException"
@@ -72,7 +76,10 @@ private suspend fun cancelledDuringLastPoll(completeCode: Byte): GlueRun {
 
 /** The same inside `withTimeout(100)`, as a real call goes: the first poll is pending (woken
  *  20 ms later from another thread), and the timeout fires while the last poll runs (300 ms). */
-private suspend fun timedOutDuringLastPoll(completeCode: Byte): String =
+private suspend fun timedOutDuringLastPoll(
+    completeCode: Byte,
+    kept: MutableList<String>? = null,
+): String =
     try {
         var polls = 0
         withTimeout(100) {
@@ -96,6 +103,7 @@ private suspend fun timedOutDuringLastPoll(completeCode: Byte): String =
                 { },
                 { it },
                 TestErrorHandler,
+                kept?.let { list -> { value: String -> list.add(value) } },
             )
         }
     } catch (e: TimeoutCancellationException) {
@@ -116,5 +124,25 @@ fun defineGlueTests(test: (String, suspend () -> Unit) -> Unit) {
         // fired (kotlinx.coroutines), but an error thrown in the block reaches the caller.
         assertEq(timedOutDuringLastPoll(0), "TimeoutCancellationException", "withTimeout, finished")
         assertEq(timedOutDuringLastPoll(1), "the call failed", "withTimeout, finished with an error")
+    }
+
+    test("glue: a call that changes something and finishes as its coroutine is cancelled is kept, not dropped") {
+        // Outside review (stop 46): withTimeout dropped the value of a transfer that had
+        // happened, and takeCancelled() was empty (14 of 2,000 racing transfers). With `keep`
+        // (every operation that changes something), the value goes to takeCancelled() and the
+        // cancellation goes on.
+        val kept = ArrayList<String>()
+        assertEq(cancelledDuringLastPoll(0, kept), GlueRun("CancellationException", 1, 1), "finished")
+        assertEq(kept, listOf("the transfer's result"), "kept once")
+        kept.clear()
+        assertEq(timedOutDuringLastPoll(0, kept), "TimeoutCancellationException", "withTimeout, finished")
+        assertEq(kept, listOf("the transfer's result"), "kept by withTimeout")
+        kept.clear()
+        // An error still reaches the caller (withTimeout throws it), and nothing is kept by the glue.
+        assertEq(cancelledDuringLastPoll(1, kept), GlueRun("the call failed", 1, 1), "error")
+        assertEq(timedOutDuringLastPoll(1, kept), "the call failed", "withTimeout, error")
+        // Still running: the core's business (kept if its request had left).
+        assertEq(cancelledDuringLastPoll(3, kept), GlueRun("CancellationException", 1, 1), "running")
+        assertEq(kept, emptyList<String>(), "nothing kept by the glue")
     }
 }

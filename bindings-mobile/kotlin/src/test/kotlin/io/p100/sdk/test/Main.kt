@@ -715,6 +715,54 @@ private fun defineTests() {
         assertTrue(c.reconcile(e) is Reconciliation.Found) { "reconcile" }
     }
 
+    test("money calls racing withTimeout: every transfer the sandbox ran was returned or kept") {
+        // Outside review (stop 46): a transfer that finished as its withTimeout fired was
+        // dropped by kotlinx, and takeCancelled() was empty (14 of 2,000 racing transfers).
+        // The glue's keep is tested exactly in GlueTest; here the real calls race their
+        // timeouts, set around their own latency, and nothing the sandbox ran may be lost.
+        val c = client(maxRetries = 0)
+        val id = "race-${System.nanoTime()}"
+        newUser(c, id)
+
+        fun transfer() = TransferRequest(null, id, BigDecimal("0.01"), Currency.Eur)
+        val latencies =
+            (1..40)
+                .map {
+                    val t0 = System.nanoTime()
+                    c.transfers().create(transfer())
+                    System.nanoTime() - t0
+                }.sorted()
+        val before = sandbox.ops()["transfers.create"] ?: 0L
+        var returned = 0
+        val low = latencies[2]
+        val high = latencies[37]
+        repeat(600) { i ->
+            val budget = low + (high - low) * (i % 20) / 19
+            try {
+                kotlinx.coroutines.withTimeout(kotlin.time.Duration.parse("${budget}ns")) {
+                    c.transfers().create(transfer())
+                }
+                returned++
+            } catch (e: TimeoutCancellationException) {
+                // lost to the timeout: returned neither way
+            }
+        }
+        delay(300)
+        val ran = (sandbox.ops()["transfers.create"] ?: 0L) - before
+        val kept = c.takeCancelled()
+        println("race: the sandbox ran $ran transfers of 600; $returned returned, ${kept.size} kept")
+        assertTrue(ran <= returned + kept.size) {
+            "the sandbox ran $ran transfers; $returned returned, ${kept.size} kept: ${ran - returned - kept.size} lost"
+        }
+        // The glue's own keep shows as an accepted call with its id.
+        c.transfers().keepUndelivered("transfers.create", """{"transferId":"t-1","amount":"0.01","status":"PENDING"}""")
+        val wired = c.takeCancelled().single()
+        assertEq(wired.kind to wired.outcome, ErrorKind.ABORTED to Outcome.ACCEPTED, "kept by the glue")
+        assertEq(wired.rawBody, """{"status":"PENDING","transferId":"t-1"}""", "its ids")
+        c.partner().keepUndelivered("partner.balances", "{}")
+        assertEq(c.takeCancelled().size, 0, "a read is never kept")
+    }
+
     test("a money call from a coroutine already cancelled is never sent") {
         // Outside review (stop 43): uniffi's glue polled the Rust future once before it saw the
         // cancellation, so the request could leave after its caller was cancelled.
