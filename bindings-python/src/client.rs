@@ -13,7 +13,7 @@ use crate::convert::{self, Keys};
 use crate::errors::{reconcile_input, to_pyerr, ReconciliationOut};
 use crate::groups::{aio, blocking};
 use crate::log::PyLogger;
-use crate::runtime::{block, kept, pending, ready, spawn, Keep};
+use crate::runtime::{block_named, kept, pending, ready, spawn_named, Keep};
 
 /// The core client shared by a Python client and its resource groups. `close()` drops it.
 pub struct Shared {
@@ -327,16 +327,16 @@ macro_rules! client_class {
                 path: String,
                 body: Option<&Bound<'_, PyAny>>,
             ) -> PyResult<Py<PyAny>> {
-                let body = request_body(body)?;
-                let c = self.shared.client(py)?;
-                let keep = Keep::request(&c, &method);
-                $run(
-                    py,
-                    kept(
+                let call = (|| {
+                    let body = request_body(body)?;
+                    let c = self.shared.client(py)?;
+                    let keep = Keep::request(&c, &method);
+                    Ok(kept(
                         async move { c.request(&method, &path, body.as_ref()).await.map(JsonOut) },
                         keep,
-                    ),
-                )
+                    ))
+                })();
+                $run(py, call, "request")
             }
 
             /// After an error whose `outcome` is "unknown" (or "accepted" without a readable
@@ -348,16 +348,16 @@ macro_rules! client_class {
                 py: Python<'_>,
                 error: &Bound<'_, PyAny>,
             ) -> PyResult<Py<PyAny>> {
-                let (outcome, fp) = reconcile_input(error)?;
-                let c = self.shared.client(py)?;
-                $run(
-                    py,
-                    pending(async move {
+                let call = (|| {
+                    let (outcome, fp) = reconcile_input(error)?;
+                    let c = self.shared.client(py)?;
+                    Ok(pending(async move {
                         c.reconcile_outcome(outcome, fp.as_ref())
                             .await
                             .map(ReconciliationOut)
-                    }),
-                )
+                    }))
+                })();
+                $run(py, call, "reconcile")
             }
 
             /// The calls that change something (money calls above all) cancelled while their
@@ -414,7 +414,7 @@ macro_rules! client_classes {
         group $group:ident $Group:ident $gjs:literal wait($($wait:tt)*) { $($ops:tt)* }
     )+) => {
 client_class!(
-    Client, "Client", block, blocking,
+    Client, "Client", block_named, blocking,
     [$([$($gdoc)*] $group $Group)+]
     {
         fn __enter__(slf: Py<Self>) -> Py<Self> {
@@ -430,7 +430,7 @@ client_class!(
 );
 
 client_class!(
-    AsyncClient, "AsyncClient", spawn, aio,
+    AsyncClient, "AsyncClient", spawn_named, aio,
     [$([$($gdoc)*] $group $Group)+]
     {
         fn __aenter__(slf: Py<Self>, py: Python<'_>) -> PyResult<Py<PyAny>> {

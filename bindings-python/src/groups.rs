@@ -75,10 +75,13 @@ macro_rules! py_groups {
             $(#[doc = $doc])+
             #[pyo3(signature = ($($id),*))]
             fn $op(&self, py: Python<'_> $(, $id: Option<&Bound<'_, PyAny>>)*) -> PyResult<Py<PyAny>> {
-                $(let $id = convert::id(py, $id, $idw)?;)*
-                let c = self.core.client(py)?;
-                let keep = Keep::of(&c, concat!(stringify!($group), ".", stringify!($op)));
-                $run(py, kept(async move { c.$group().$op($(&$id),*).await }, keep), concat!(stringify!($group), ".", stringify!($op)))
+                let call = (|| {
+                    $(let $id = convert::id(py, $id, $idw)?;)*
+                    let c = self.core.client(py)?;
+                    let keep = Keep::of(&c, concat!(stringify!($group), ".", stringify!($op)));
+                    Ok(kept(async move { c.$group().$op($(&$id),*).await }, keep))
+                })();
+                $run(py, call, concat!(stringify!($group), ".", stringify!($op)))
             }
         ] $($ops)*);
     };
@@ -96,11 +99,14 @@ macro_rules! py_groups {
                 fields: Option<&Bound<'_, PyAny>>,
                 kwargs: Option<&Bound<'_, PyDict>>,
             ) -> PyResult<Py<PyAny>> {
-                let (mut request, files): ($in, _) = convert::upload_request(py, fields, kwargs)?;
-                request.files = files;
-                let c = self.core.client(py)?;
-                let keep = Keep::of(&c, concat!(stringify!($group), ".", stringify!($op)));
-                $run(py, kept(async move { c.$group().$op(&request).await }, keep), concat!(stringify!($group), ".", stringify!($op)))
+                let call = (|| {
+                    let (mut request, files): ($in, _) = convert::upload_request(py, fields, kwargs)?;
+                    request.files = files;
+                    let c = self.core.client(py)?;
+                    let keep = Keep::of(&c, concat!(stringify!($group), ".", stringify!($op)));
+                    Ok(kept(async move { c.$group().$op(&request).await }, keep))
+                })();
+                $run(py, call, concat!(stringify!($group), ".", stringify!($op)))
             }
         ] $($ops)*);
     };
@@ -119,11 +125,14 @@ macro_rules! py_groups {
                 fields: Option<&Bound<'_, PyAny>>,
                 kwargs: Option<&Bound<'_, PyDict>>,
             ) -> PyResult<Py<PyAny>> {
-                $(let $id = convert::id(py, $id, $idw)?;)*
-                let request: $in = convert::request(py, fields, kwargs)?;
-                let c = self.core.client(py)?;
-                let keep = Keep::of(&c, concat!(stringify!($group), ".", stringify!($op)));
-                $run(py, kept(async move { c.$group().$op($(&$id,)* &request).await }, keep), concat!(stringify!($group), ".", stringify!($op)))
+                let call = (|| {
+                    $(let $id = convert::id(py, $id, $idw)?;)*
+                    let request: $in = convert::request(py, fields, kwargs)?;
+                    let c = self.core.client(py)?;
+                    let keep = Keep::of(&c, concat!(stringify!($group), ".", stringify!($op)));
+                    Ok(kept(async move { c.$group().$op($(&$id,)* &request).await }, keep))
+                })();
+                $run(py, call, concat!(stringify!($group), ".", stringify!($op)))
             }
         ] $($ops)*);
     };
@@ -159,15 +168,18 @@ macro_rules! py_groups {
                     interval: Option<&Bound<'_, PyAny>>,
                     max_interval: Option<&Bound<'_, PyAny>>,
                 ) -> PyResult<Py<PyAny>> {
-                    let $wid = convert::id(py, $wid, $widw)?;
-                    let settings = WaitSettings {
-                        timeout: convert::seconds_or_nan(timeout),
-                        interval: convert::seconds_or_nan(interval),
-                        max_interval: convert::seconds_or_nan(max_interval),
-                    };
-                    let options = settings.options_for(Unit::Seconds, &$wid).map_err(|e| to_pyerr(py, &e))?;
-                    let c = self.core.client(py)?;
-                    $run(py, pending(async move { c.$group().wait_for(&$wid, options).await }), concat!(stringify!($group), ".wait_for"))
+                    let call = (|| {
+                        let $wid = convert::id(py, $wid, $widw)?;
+                        let settings = WaitSettings {
+                            timeout: convert::seconds_or_nan(timeout),
+                            interval: convert::seconds_or_nan(interval),
+                            max_interval: convert::seconds_or_nan(max_interval),
+                        };
+                        let options = settings.options_for(Unit::Seconds, &$wid).map_err(|e| to_pyerr(py, &e))?;
+                        let c = self.core.client(py)?;
+                        Ok(pending(async move { c.$group().wait_for(&$wid, options).await }))
+                    })();
+                    $run(py, call, concat!(stringify!($group), ".wait_for"))
                 }
             )?
         }

@@ -700,16 +700,34 @@ pub fn spawn(py: Python<'_>, call: Pending) -> PyResult<Py<PyAny>> {
 
 /// [`spawn`] of the operation `operation` (`users.balances`): a call never awaited is reported
 /// by that name ("coroutine 'users.balances' was never awaited"), not as the helper's `run`.
-pub fn spawn_named(py: Python<'_>, call: Pending, operation: &str) -> PyResult<Py<PyAny>> {
-    let coroutine = spawn(py, call)?;
+/// Arguments that could not be read, or a closed client (`call` is their error), raise where
+/// the coroutine is awaited, as an `async def`'s would (outside review, stop 46: they raised at
+/// the call, so `asyncio.gather(*calls, return_exceptions=True)` never ran the good ones).
+pub fn spawn_named(
+    py: Python<'_>,
+    call: PyResult<Pending>,
+    operation: &str,
+) -> PyResult<Py<PyAny>> {
+    let coroutine = match call {
+        Ok(call) => spawn(py, call)?,
+        Err(e) => aio(py)?
+            .getattr("fail")?
+            .call1((e.into_value(py),))?
+            .unbind(),
+    };
     coroutine.bind(py).setattr("__name__", operation)?;
     coroutine.bind(py).setattr("__qualname__", operation)?;
     Ok(coroutine)
 }
 
-/// [`block`], with the signature of [`spawn_named`] (one template makes both classes).
-pub fn block_named(py: Python<'_>, call: Pending, _operation: &str) -> PyResult<Py<PyAny>> {
-    block(py, call)
+/// [`block`], with the signature of [`spawn_named`] (one template makes both classes): bad
+/// arguments raise at once.
+pub fn block_named(
+    py: Python<'_>,
+    call: PyResult<Pending>,
+    _operation: &str,
+) -> PyResult<Py<PyAny>> {
+    block(py, call?)
 }
 
 /// A coroutine that returns `value` (for `__aenter__` / `__aexit__` / `aclose`).

@@ -119,3 +119,34 @@ def test_a_reply_integer_longer_than_python_reads_stays_exact(huge_integer_peer:
         reply = c.request("POST", "/v1/transfer", body={"amount": "1"})
     assert reply["transferId"] == "t-1"
     assert reply["n"] == Decimal("1" * 5000)
+
+
+def test_an_async_call_with_bad_arguments_raises_when_awaited(sandbox: Sandbox) -> None:
+    """Bad arguments raised at the call, not at `await`: `gather(..., return_exceptions=True)`
+    never got them, and the good coroutines of the batch were dropped unawaited."""
+
+    async def main() -> list[object]:
+        async with p100.AsyncClient(sandbox.api_key, sandbox.base_url, max_retries=0) as c:
+            good = c.partner.balances()
+            bad = c.transfers.create(destination_external_user_id="u1", amount=0.1, currency="eur")
+            bad_id = c.transfers.details("a/b")
+            bad_body = c.request("POST", "/v1/transfer", body={"amount": 0.1})
+            return await asyncio.gather(good, bad, bad_id, bad_body, return_exceptions=True)
+
+    balances, bad, bad_id, bad_body = asyncio.run(main())
+    assert isinstance(balances, p100.Balances), balances
+    assert isinstance(bad, p100.ValidationError) and bad.field == "amount", bad
+    assert isinstance(bad_id, p100.ValidationError), bad_id
+    assert isinstance(bad_body, p100.ValidationError), bad_body
+
+    async def closed() -> BaseException | None:
+        c = p100.AsyncClient(sandbox.api_key, sandbox.base_url)
+        await c.aclose()
+        call = c.partner.balances()  # no error yet: it comes with the await
+        try:
+            await call
+        except p100.P100Error as e:
+            return e
+        return None
+
+    assert isinstance(asyncio.run(closed()), p100.ConfigError)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import asyncio
 from collections.abc import Awaitable
-from typing import Callable, Protocol, TypeVar
+from typing import Callable, NoReturn, Protocol, TypeVar
 
 T = TypeVar("T")
 
@@ -38,6 +38,12 @@ def _taken(future: object) -> None:
     handed = getattr(future, "_p100_handed", None)
     if handed is not None:
         handed.ran()
+
+
+async def fail(error: BaseException) -> NoReturn:
+    """Raises ``error`` when awaited: an async method's bad argument or closed client, raised
+    where its coroutine runs, as for an ``async def``."""
+    raise error
 
 
 async def value(result: T) -> T:
