@@ -100,30 +100,30 @@ export interface ClientOptions {
     apiKey: string;
     /** A base URL, e.g. a local sandbox `http://127.0.0.1:8080`; overrides `environment`.
      *  Plain `http://` is accepted for loopback hosts only. */
-    baseUrl?: string;
+    baseUrl?: string | undefined;
     /** `"staging"` (default) or `"production"`, used when `baseUrl` is not given. */
-    environment?: "staging" | "production";
+    environment?: "staging" | "production" | undefined;
     /** Timeout of one attempt in milliseconds (default 60000, at most 2^31 − 1). */
-    timeoutMs?: number;
+    timeoutMs?: number | undefined;
     /** Longest wait for a connection in milliseconds (default 10000); a connect that times out
      *  sent nothing (outcome `"not_sent"`). `timeoutMs` bounds the whole attempt. */
-    connectTimeoutMs?: number;
+    connectTimeoutMs?: number | undefined;
     /** Retries after the first attempt (default 2, at most 10). Money-moving calls are retried
      *  only when the request provably did not reach the server. */
-    maxRetries?: number;
+    maxRetries?: number | undefined;
     /** Delay before the first retry in milliseconds (default 500); doubles each time, with
      *  jitter. A server's `Retry-After` is honoured instead when it sends one. */
-    retryInitialDelayMs?: number;
+    retryInitialDelayMs?: number | undefined;
     /** Longest delay between two retries in milliseconds (default 8000). */
-    retryMaxDelayMs?: number;
+    retryMaxDelayMs?: number | undefined;
     /** Text put before the SDK's own `User-Agent`. */
-    userAgent?: string;
+    userAgent?: string | undefined;
     /** Log one record per attempt (`"error"`, `"warn"`, `"info"`, `"debug"`) or nothing
      *  (`"off"`). Default: `process.env.P100_LOG`, else off. Records never hold the API key,
      *  bodies, card data or document numbers. */
-    logLevel?: "error" | "warn" | "info" | "debug" | "off";
+    logLevel?: "error" | "warn" | "info" | "debug" | "off" | undefined;
     /** Where records go (default `console`): `logger[level](message, fields)`. */
-    logger?: Logger;
+    logger?: Logger | undefined;
 }
 
 /** What came back with a successful call (`client.recording()`, `lastResponse`). */
@@ -169,28 +169,28 @@ export interface LogFields {
 /** Per-call overrides for `client.withOptions(...)`. */
 export interface RequestOptions {
     /** Timeout of one attempt in milliseconds. */
-    timeoutMs?: number;
+    timeoutMs?: number | undefined;
     /** Retries after the first attempt (at most 10). */
-    maxRetries?: number;
+    maxRetries?: number | undefined;
     /** Extra headers of each call (`{ "x-correlation-id": "..." }`). `x-api-key`,
      *  `authorization`, `user-agent` and the HTTP stack's own headers are refused with a
      *  `ValidationError` naming `headers.<name>`. */
-    headers?: Record<string, string>;
+    headers?: Record<string, string> | undefined;
     /** Aborts the calls made with these options: they reject with an `AbortError` whose
      *  `outcome` says whether the request may have reached P100 (`"unknown"`: check before
      *  sending it again; `error.fingerprint` for `client.reconcile`) or provably did not
      *  (`"not_sent"`). */
-    signal?: AbortSignal;
+    signal?: AbortSignal | undefined;
 }
 
 /** How a `waitFor` helper polls. */
 export interface WaitOptions {
     /** Give up after this many milliseconds (default 300000) with a `TimeoutError`. */
-    timeoutMs?: number;
+    timeoutMs?: number | undefined;
     /** First pause between two polls in milliseconds (default 1000); grows ×1.5. */
-    intervalMs?: number;
+    intervalMs?: number | undefined;
     /** Longest pause between two polls in milliseconds (default 15000; at least `intervalMs`). */
-    maxIntervalMs?: number;
+    maxIntervalMs?: number | undefined;
 }
 
 /** Did the operation happen? The answer every `P100Error` gives in `outcome`:

@@ -39,6 +39,19 @@ fn split_files(value: JsValue) -> Result<(JsValue, Vec<FileUpload>), Error> {
     let mut out = Vec::with_capacity(files.length() as usize);
     for (i, f) in files.iter().enumerate() {
         let field = format!("files[{i}]");
+        // A key a file does not have (`contentType`) is refused, as in a request.
+        if let Some(entry) = f.dyn_ref::<Object>() {
+            let unknown = Object::keys(entry)
+                .iter()
+                .filter_map(|k| k.as_string())
+                .find(|k| k != "fileName" && k != "data");
+            if let Some(key) = unknown {
+                return Err(Error::validation(
+                    format!("{field}.{key}"),
+                    "is not a field of a file (it has fileName and data)",
+                ));
+            }
+        }
         let name = Reflect::get(&f, &JsValue::from_str("fileName")).unwrap_or_default();
         let name = crate::convert::text(&name, &format!("{field}.fileName"))?;
         let data = Reflect::get(&f, &JsValue::from_str("data"))

@@ -47,3 +47,13 @@ test("error names do not depend on the class names a minifier rewrites", () => {
   class PaymentFailed extends p100.ApiError {}
   assert.equal(new PaymentFailed("m").name, "PaymentFailed");
 });
+
+test("a key a file does not have is refused, naming it, before anything is sent", async () => {
+  const client = new p100.Client({ apiKey: "test-key-123", baseUrl: "http://127.0.0.1:9" });
+  const files = [{ fileName: "poa.pdf", data: Buffer.from("%PDF"), contentType: "application/pdf" }];
+  await assert.rejects(
+    client.kyc.uploadPoa({ externalUserId: "u1", files }),
+    (e) => e instanceof p100.ValidationError && e.field === "files[0].contentType" && e.outcome === "not_sent",
+  );
+  client.free();
+});

@@ -30,6 +30,10 @@ void SameClient;
 
 const client = new Client({ apiKey: "k", baseUrl: "http://127.0.0.1:8080", timeoutMs: 5000, maxRetries: 1 });
 const other: Client = client.withOptions({ timeoutMs: 1000, maxRetries: 0 });
+// Under exactOptionalPropertyTypes an option may be given as undefined (read from the
+// environment), as the runtime takes it.
+void new Client({ apiKey: "k", baseUrl: process.env["P100_BASE_URL"], timeoutMs: undefined });
+void client.withOptions({ timeoutMs: undefined, signal: undefined, headers: undefined });
 const tuned = new Client({
   apiKey: "k",
   connectTimeoutMs: 1000,
