@@ -522,6 +522,11 @@ pub fn decode<T: DeserializeOwned>(prepared: &Prepared, resp: &HttpResponse) -> 
         if let Some(e) = error_in_success(prepared, resp) {
             return e;
         }
+        // A body that ended with its connection, its JSON unfinished: as a body cut short.
+        if !prepared.method.is_idempotent_read() && json_cut_short(body) && may_be_error_body(body)
+        {
+            return maybe_error_cut(prepared, resp, ErrorKind::Decode, "its JSON ends early");
+        }
         let at = if path.is_empty() {
             String::new()
         } else {
@@ -922,19 +927,7 @@ pub fn error_from_transport(prepared: &Prepared, err: &TransportError, timeout: 
                 other => other.to_string(),
             };
             if !read && may_be_error_body(&response.body) {
-                let e = Error::new(
-                    kind,
-                    format!(
-                        "P100 answered {} with HTTP {} but {why}, and what arrived may be the \
-                         start of an error reply",
-                        prepared.operation, response.status
-                    ),
-                )
-                .with_status(response.status)
-                .with_request_id(request_id(response))
-                .with_raw_body(&response.text())
-                .with_operation(prepared.operation);
-                return ambiguous(e);
+                return maybe_error_cut(prepared, response, kind, &why);
             }
             let e = accepted_error(prepared, response, kind, &why);
             // A read may be sent again (nothing moves); a body over the limit stays over it.
@@ -1033,23 +1026,78 @@ fn named_field(prepared: &Prepared, detail: &str) -> Option<String> {
     sent.or(first).map(|w| w.to_string())
 }
 
-/// Whether the part of a 2xx body that arrived before it broke off may be the start of a P100
-/// error (`{"errorCode": "P433", …}`; a complete one is `unknown` after a write, see
-/// [`error_in_success`]): it names an `error…` member, or it ends before its first member name
-/// is complete and that name may still become `"errorCode"` (`{"errorCod`, `{"`, `{`). Outside
-/// review, stop 46: such a reply cut short was `accepted` ("it happened") for a payout the
-/// whole reply refused. A reply whose first member is another one (`{"transferId":"t-42",`)
-/// is a success cut short, `accepted`; so is an empty body (no evidence either way, as for a
-/// call cancelled after its head).
+/// A write's 2xx whose body broke off where it may be the start of a P100 error
+/// ([`may_be_error_body`]): outcome `unknown`, with the status, request id and what arrived.
+fn maybe_error_cut(prepared: &Prepared, resp: &HttpResponse, kind: ErrorKind, why: &str) -> Error {
+    let e = Error::new(
+        kind,
+        format!(
+            "P100 answered {} with HTTP {} but {why}, and what arrived may be the start of an \
+             error reply",
+            prepared.operation, resp.status
+        ),
+    )
+    .with_status(resp.status)
+    .with_request_id(request_id(resp))
+    .with_raw_body(&resp.text())
+    .with_operation(prepared.operation);
+    ambiguous(e)
+}
+
+/// Whether the part of a write's 2xx body that arrived before it broke off may be the start
+/// of a P100 error (`{"errorCode": "P433", "errorMessage": …}`; a complete one is `unknown`,
+/// see [`error_in_success`]): it holds a member named `error…` or `message` (a name followed
+/// by `:`, in any case), or it ends inside or right after such a member name (`{"errorCod`,
+/// `{"transferId":"t-1","e`, `{"errorCode"`). Outside review, stop 46: such a reply cut short
+/// was `accepted` ("it happened") for a payout the whole reply refused. What shows nothing
+/// either way stays `accepted`, as a 2xx is P100's "accepted": an empty body, `{`, `{"`, a
+/// success's members (`{"transferId":"t-42",`), an `error` inside a value (`"status":"ERROR"`).
 fn may_be_error_body(body: &[u8]) -> bool {
-    const NAME: &[u8] = b"\"errorcode\"";
     let text = without_bom(body).to_ascii_lowercase();
-    if text.windows(6).any(|w| w == b"\"error") {
-        return true;
+    let error_name = |name: &[u8]| name.starts_with(b"error") || name == b"message";
+    // A complete member name, followed by `:`.
+    let mut at = 0;
+    while let Some(open) = text
+        .get(at..)
+        .and_then(|t| t.iter().position(|&b| b == b'"'))
+    {
+        let start = at + open + 1;
+        let Some(len) = text
+            .get(start..)
+            .and_then(|t| t.iter().position(|&b| b == b'"'))
+        else {
+            break;
+        };
+        let name = text.get(start..start + len).unwrap_or_default();
+        let rest = text.get(start + len + 1..).unwrap_or_default();
+        if error_name(name) && rest.trim_ascii_start().starts_with(b":") {
+            return true;
+        }
+        at = start + len + 1;
     }
-    text.trim_ascii_start()
-        .strip_prefix(b"{")
-        .is_some_and(|first| NAME.starts_with(first.trim_ascii()))
+    // The last member name, cut inside it or before its `:`.
+    let Some(last) = text.iter().rposition(|b| matches!(b, b'{' | b',')) else {
+        return false;
+    };
+    let tail = text.get(last + 1..).unwrap_or_default().trim_ascii();
+    let Some(name) = tail.strip_prefix(b"\"") else {
+        return false;
+    };
+    match name.iter().position(|&b| b == b'"') {
+        Some(end) => {
+            name.get(end + 1..)
+                .unwrap_or_default()
+                .trim_ascii()
+                .is_empty()
+                && error_name(name.get(..end).unwrap_or_default())
+        }
+        None => {
+            !name.is_empty()
+                && (b"error".starts_with(name)
+                    || name.starts_with(b"error")
+                    || b"message".starts_with(name))
+        }
+    }
 }
 
 /// The error of a call the caller aborted: `in_flight` when an attempt was out (the request
