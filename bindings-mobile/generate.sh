@@ -72,6 +72,18 @@ pattern = re.compile(r'get\(\) = "reason=\$\{ `reason` \}, [^"\n]*"')
 text, n = pattern.subn("get() = toString()", text)
 if n < 10:
     sys.exit(f"generate.sh: expected a message getter per P100Exception case, patched {n}")
+# The cases of a sealed class without a Rust `Display` (`Reconciliation.NotFound`) are plain
+# objects, printed `io.p100.sdk.Reconciliation$NotFound@1dd92fe2`: `data object`s print their
+# name (outside review, stop 46). A class with a `Display` (the enums: `Currency.Eur` is "eur")
+# keeps its wire text.
+def named_cases(m):
+    block = m.group(0)
+    if "uniffi_trait_display" in block:
+        return block
+    return re.sub(r"^(    )object (\w+) : ", r"\1data object \2 : ", block, flags=re.M)
+text, n = re.subn(r"^sealed class \w+.*?^}$", named_cases, text, flags=re.M | re.S)
+if "data object NotFound : Reconciliation()" not in text:
+    sys.exit("generate.sh: Reconciliation.NotFound is no data object")
 open(path, "w", encoding="utf-8").write(text)
 PYEOF
 
@@ -360,10 +372,8 @@ once("""            val pollResult = suspendCancellableCoroutine<Byte> { continu
                 if (status.code == UNIFFI_CALL_CANCELLED) throw cancelled
                 uniffiCheckCallStatus(errorHandler, status)
                 val lifted = liftFunc(value)
-                if (keep != null) {
-                    keep(lifted)
-                    throw cancelled
-                }
+                // (A keep that failed, its group destroyed meanwhile: handed over instead.)
+                if (keep != null && runCatching { keep(lifted) }.isSuccess) throw cancelled
                 return lifted
             }
         } while (pollResult != UNIFFI_RUST_FUTURE_POLL_READY);""")
@@ -373,8 +383,9 @@ once("""        return liftFunc(
             uniffiRustCallWithError(errorHandler, { status -> completeFunc(rustFuture, status) })
         )
         // Cancelled while its result was read: kept the same way (generate.sh).
-        if (keep != null && kotlinx.coroutines.currentCoroutineContext()[Job]?.isActive == false) {
-            keep(lifted)
+        if (kotlinx.coroutines.currentCoroutineContext()[Job]?.isActive == false &&
+            keep != null && runCatching { keep(lifted) }.isSuccess
+        ) {
             kotlinx.coroutines.currentCoroutineContext().ensureActive()
             throw kotlinx.coroutines.CancellationException(
                 "the call finished while its coroutine was cancelled: kept for takeCancelled()",
@@ -415,6 +426,15 @@ for op in manifest["operations"]:
     keep = f'        {{ this.keepUndelivered("{op["operation"]}", uniffiJsonOf(it)) }},\n'
     at = close + len("        P100ExceptionExternalErrorHandler,\n")
     text = text[:at] + keep + text[at:]
+# The escape hatch too, unless its method only reads.
+fn = "UniffiLib.uniffi_p100_mobile_fn_method_client_request("
+at = text.find(fn)
+close = text.find("        P100ExceptionExternalErrorHandler,\n    )", at)
+if at < 0 or close < 0:
+    sys.exit(f"generate.sh: no call of {fn} in {path}")
+at = close + len("        P100ExceptionExternalErrorHandler,\n")
+keep = """        if (`method`.equals("GET", ignoreCase = true)) null else { v: kotlin.String -> this.keepUndeliveredRequest(`method`, v) },\n"""
+text = text[:at] + keep + text[at:]
 once("""internal const val UNIFFI_CALL_UNEXPECTED_ERROR = 2.toByte()
 """, """internal const val UNIFFI_CALL_UNEXPECTED_ERROR = 2.toByte()
 // What `rust_future_complete` says of a future that had not finished (generate.sh).

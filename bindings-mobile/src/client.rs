@@ -80,6 +80,24 @@ pub(crate) fn ms(v: Option<i64>) -> Option<f64> {
 #[derive(uniffi::Object)]
 pub struct Client {
     pub(crate) inner: p100::Client,
+    /// Set once the foreign object is destroyed (`close()`): the groups taken from it refuse
+    /// their calls from then on.
+    pub(crate) closed: Arc<std::sync::atomic::AtomicBool>,
+}
+
+impl Client {
+    pub(crate) fn wrap(inner: p100::Client) -> Arc<Client> {
+        Arc::new(Client {
+            inner,
+            closed: Arc::default(),
+        })
+    }
+}
+
+impl Drop for Client {
+    fn drop(&mut self) {
+        self.closed.store(true, std::sync::atomic::Ordering::SeqCst);
+    }
 }
 
 /// The calls a client kept for `takeCancelled()` ([`Client::cancelled_calls`]), shared with it
@@ -105,7 +123,7 @@ async_export! {
                 .base_url(base_url)
                 .runtime(user_agent());
             let inner = ok(log::apply(b, None, None).build())?;
-            Ok(Arc::new(Client { inner }))
+            Ok(Client::wrap(inner))
         }
 
         /// A client with every setting ([`ClientOptions`]); a bad setting is a `Config` error
@@ -128,7 +146,7 @@ async_export! {
             let inner = ok(settings
                 .builder(Unit::Millis, &user_agent(), |_| None)
                 .and_then(|b| log::apply(b, level, logger).build()))?;
-            Ok(Arc::new(Client { inner }))
+            Ok(Client::wrap(inner))
         }
 
         /// A client from the environment: `P100_API_KEY` (required), then `P100_BASE_URL`, or
@@ -139,7 +157,7 @@ async_export! {
             let inner = ok(Settings::default()
                 .builder(Unit::Millis, &user_agent(), env)
                 .and_then(|b| log::apply(b, None, None).build()))?;
-            Ok(Arc::new(Client { inner }))
+            Ok(Client::wrap(inner))
         }
 
         /// A client sharing this one's connection pool, with another timeout per attempt and/or
@@ -160,18 +178,14 @@ async_export! {
                 ..Default::default()
             };
             let options = ok(settings.request_options(Unit::Millis))?;
-            Ok(Arc::new(Client {
-                inner: self.inner.with_options(options),
-            }))
+            Ok(Client::wrap(self.inner.with_options(options)))
         }
 
         /// A client sharing this one's connections whose successful calls keep their
         /// metadata, read with [`Client::last_response`]. Its calls share one slot: use one per
         /// call (or per coroutine/task), never one for concurrent calls.
         pub fn recording(&self) -> Arc<Client> {
-            Arc::new(Client {
-                inner: self.inner.recorded(),
-            })
+            Client::wrap(self.inner.recorded())
         }
 
         /// The last successful call of a [`Client::recording`] client (`null`/`nil` before its
@@ -230,6 +244,15 @@ async_export! {
             };
             let value = ok(self.inner.request(&method, &path, body.as_ref()).await)?;
             Ok(value.to_string())
+        }
+
+        /// For the generated Kotlin glue, not to call yourself: the groups' `keepUndelivered`
+        /// for a call of [`Client::request`] with `method` (one that only reads is not kept).
+        #[uniffi::method(default(result = None))]
+        pub fn keep_undelivered_request(&self, method: String, result: Option<String>) {
+            let changes = p100::routes::Method::parse(&method).is_none_or(|m| !m.is_idempotent_read());
+            let calls = self.inner.cancelled_calls();
+            calls.keep_undelivered("request", changes, Ok(result.as_deref()));
         }
 
         /// Did the operation of `error` happen? For an `unknown` (or `accepted`) outcome of a

@@ -3,6 +3,7 @@
 //! `String`s and the request as a record, and `waitFor` on the groups whose operations are
 //! followed to a final state. Nothing here lists the operations again.
 
+use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::Arc;
 
 use p100::client::{Unit, WaitSettings};
@@ -27,6 +28,7 @@ macro_rules! mobile_groups {
             #[derive(uniffi::Object)]
             pub struct $Group {
                 client: p100::Client,
+                closed: Arc<AtomicBool>,
             }
         )+
 
@@ -50,7 +52,7 @@ macro_rules! mobile_groups {
             $(
                 $(#[doc = $gdoc])*
                 pub fn $group(&self) -> Arc<$Group> {
-                    Arc::new($Group { client: self.inner.clone() })
+                    Arc::new($Group { client: self.inner.clone(), closed: self.closed.clone() })
                 }
             )+
         }
@@ -62,6 +64,7 @@ macro_rules! mobile_groups {
                     pub async fn $op(
                         &self $($(, $id: String)+)? $(, request: $in)?
                     ) -> Result<$out> {
+                        open(&self.closed)?;
                         ok(self.client.$group().$op(
                             $($(&$id,)+)? $(std::convert::identity::<&$in>(&request))?
                         ).await)
@@ -85,6 +88,7 @@ macro_rules! mobile_groups {
                         interval_ms: Option<i64>,
                         max_interval_ms: Option<i64>,
                     ) -> Result<$wout> {
+                        open(&self.closed)?;
                         let settings = WaitSettings {
                             timeout: ms(timeout_ms),
                             interval: ms(interval_ms),
@@ -100,3 +104,14 @@ macro_rules! mobile_groups {
 }
 
 p100::for_each_operation!(mobile_groups);
+
+/// Refuses a call of a group whose client was closed (a group taken before `close()`), before
+/// anything is sent, as the client's own calls are refused then.
+fn open(closed: &AtomicBool) -> Result<()> {
+    if closed.load(Ordering::SeqCst) {
+        return ok(Err(p100::Error::config(
+            "the client this group was taken from is closed (close()): nothing was sent",
+        )));
+    }
+    Ok(())
+}

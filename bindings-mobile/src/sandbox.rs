@@ -123,7 +123,7 @@ async_export! {
                 None => {
                     let b = self.hosted.with(|sb| sb.client_builder())?;
                     let inner = crate::ok(b.runtime(user_agent()).build())?;
-                    Ok(Arc::new(Client { inner }))
+                    Ok(Client::wrap(inner))
                 }
             }
         }

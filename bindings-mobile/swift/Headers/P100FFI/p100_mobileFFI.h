@@ -310,6 +310,11 @@ RustBuffer uniffi_p100_mobile_fn_method_client_base_url(uint64_t ptr, RustCallSt
 uint64_t uniffi_p100_mobile_fn_method_client_cancelled_calls(uint64_t ptr, RustCallStatus *_Nonnull out_status
 );
 #endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_P100_MOBILE_FN_METHOD_CLIENT_KEEP_UNDELIVERED_REQUEST
+#define UNIFFI_FFIDEF_UNIFFI_P100_MOBILE_FN_METHOD_CLIENT_KEEP_UNDELIVERED_REQUEST
+void uniffi_p100_mobile_fn_method_client_keep_undelivered_request(uint64_t ptr, RustBuffer method, RustBuffer result, RustCallStatus *_Nonnull out_status
+);
+#endif
 #ifndef UNIFFI_FFIDEF_UNIFFI_P100_MOBILE_FN_METHOD_CLIENT_LAST_RESPONSE
 #define UNIFFI_FFIDEF_UNIFFI_P100_MOBILE_FN_METHOD_CLIENT_LAST_RESPONSE
 RustBuffer uniffi_p100_mobile_fn_method_client_last_response(uint64_t ptr, RustCallStatus *_Nonnull out_status
@@ -1226,6 +1231,12 @@ uint16_t uniffi_p100_mobile_checksum_method_client_base_url(void
 #ifndef UNIFFI_FFIDEF_UNIFFI_P100_MOBILE_CHECKSUM_METHOD_CLIENT_CANCELLED_CALLS
 #define UNIFFI_FFIDEF_UNIFFI_P100_MOBILE_CHECKSUM_METHOD_CLIENT_CANCELLED_CALLS
 uint16_t uniffi_p100_mobile_checksum_method_client_cancelled_calls(void
+    
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_P100_MOBILE_CHECKSUM_METHOD_CLIENT_KEEP_UNDELIVERED_REQUEST
+#define UNIFFI_FFIDEF_UNIFFI_P100_MOBILE_CHECKSUM_METHOD_CLIENT_KEEP_UNDELIVERED_REQUEST
+uint16_t uniffi_p100_mobile_checksum_method_client_keep_undelivered_request(void
     
 );
 #endif

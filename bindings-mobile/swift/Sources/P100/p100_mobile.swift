@@ -1124,6 +1124,12 @@ public protocol ClientProtocol: AnyObject, Sendable {
     func cancelledCalls()  -> CancelledCalls
     
     /**
+     * For the generated Kotlin glue, not to call yourself: the groups' `keepUndelivered`
+     * for a call of [`Client::request`] with `method` (one that only reads is not kept).
+     */
+    func keepUndeliveredRequest(method: String, result: String?) 
+    
+    /**
      * The last successful call of a [`Client::recording`] client (`null`/`nil` before its
      * first success, and for other clients).
      */
@@ -1355,6 +1361,20 @@ open func cancelledCalls() -> CancelledCalls  {
             self.uniffiCloneHandle(),uniffiCallStatus
     )
 })
+}
+    
+    /**
+     * For the generated Kotlin glue, not to call yourself: the groups' `keepUndelivered`
+     * for a call of [`Client::request`] with `method` (one that only reads is not kept).
+     */
+open func keepUndeliveredRequest(method: String, result: String? = nil)  {try! rustCall() {
+        uniffiCallStatus in
+    uniffi_p100_mobile_fn_method_client_keep_undelivered_request(
+            self.uniffiCloneHandle(),
+        FfiConverterString.lower(method),
+        FfiConverterOptionString.lower(result),uniffiCallStatus
+    )
+}
 }
     
     /**
@@ -5716,6 +5736,9 @@ private let initializationResult: InitializationResult = {
         return InitializationResult.apiChecksumMismatch
     }
     if (uniffi_p100_mobile_checksum_method_client_cancelled_calls() != 14243) {
+        return InitializationResult.apiChecksumMismatch
+    }
+    if (uniffi_p100_mobile_checksum_method_client_keep_undelivered_request() != 25004) {
         return InitializationResult.apiChecksumMismatch
     }
     if (uniffi_p100_mobile_checksum_method_client_last_response() != 49057) {

@@ -14458,7 +14458,7 @@ sealed class Reconciliation {
      * The history shows no such operation (yet): it may still appear, so check again after a
      * while before sending the call again.
      */
-    object NotFound : Reconciliation()
+    data object NotFound : Reconciliation()
     
     
     /**

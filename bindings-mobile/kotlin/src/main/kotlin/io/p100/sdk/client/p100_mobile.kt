@@ -966,6 +966,8 @@ internal object IntegrityCheckingUniffiLib {
     ): Int
     external fun uniffi_p100_mobile_checksum_method_client_cancelled_calls(
     ): Int
+    external fun uniffi_p100_mobile_checksum_method_client_keep_undelivered_request(
+    ): Int
     external fun uniffi_p100_mobile_checksum_method_client_last_response(
     ): Int
     external fun uniffi_p100_mobile_checksum_method_client_reconcile(
@@ -1194,6 +1196,8 @@ internal object UniffiLib {
     ): RustBuffer.ByValue
     external fun uniffi_p100_mobile_fn_method_client_cancelled_calls(`ptr`: Long,uniffi_out_err: UniffiRustCallStatus, 
     ): Long
+    external fun uniffi_p100_mobile_fn_method_client_keep_undelivered_request(`ptr`: Long,`method`: RustBuffer.ByValue,`result`: RustBuffer.ByValue,uniffi_out_err: UniffiRustCallStatus, 
+    ): Unit
     external fun uniffi_p100_mobile_fn_method_client_last_response(`ptr`: Long,uniffi_out_err: UniffiRustCallStatus, 
     ): RustBuffer.ByValue
     external fun uniffi_p100_mobile_fn_method_client_reconcile(`ptr`: Long,`error`: RustBufferP100Error.ByValue,
@@ -1581,6 +1585,9 @@ private fun uniffiCheckApiChecksums(lib: IntegrityCheckingUniffiLib) {
     if ((lib.uniffi_p100_mobile_checksum_method_client_cancelled_calls() and 0xFFFF) != 14243) {
         throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
     }
+    if ((lib.uniffi_p100_mobile_checksum_method_client_keep_undelivered_request() and 0xFFFF) != 25004) {
+        throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
+    }
     if ((lib.uniffi_p100_mobile_checksum_method_client_last_response() and 0xFFFF) != 49057) {
         throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
     }
@@ -1927,10 +1934,8 @@ internal suspend fun<T, F, E: kotlin.Exception> uniffiRustCallAsync(
                 if (status.code == UNIFFI_CALL_CANCELLED) throw cancelled
                 uniffiCheckCallStatus(errorHandler, status)
                 val lifted = liftFunc(value)
-                if (keep != null) {
-                    keep(lifted)
-                    throw cancelled
-                }
+                // (A keep that failed, its group destroyed meanwhile: handed over instead.)
+                if (keep != null && runCatching { keep(lifted) }.isSuccess) throw cancelled
                 return lifted
             }
         } while (pollResult != UNIFFI_RUST_FUTURE_POLL_READY);
@@ -1939,8 +1944,9 @@ internal suspend fun<T, F, E: kotlin.Exception> uniffiRustCallAsync(
             uniffiRustCallWithError(errorHandler, { status -> completeFunc(rustFuture, status) })
         )
         // Cancelled while its result was read: kept the same way (generate.sh).
-        if (keep != null && kotlinx.coroutines.currentCoroutineContext()[Job]?.isActive == false) {
-            keep(lifted)
+        if (kotlinx.coroutines.currentCoroutineContext()[Job]?.isActive == false &&
+            keep != null && runCatching { keep(lifted) }.isSuccess
+        ) {
             kotlinx.coroutines.currentCoroutineContext().ensureActive()
             throw kotlinx.coroutines.CancellationException(
                 "the call finished while its coroutine was cancelled: kept for takeCancelled()",
@@ -3265,6 +3271,12 @@ public interface ClientInterface {
     fun `cancelledCalls`(): CancelledCalls
     
     /**
+     * For the generated Kotlin glue, not to call yourself: the groups' `keepUndelivered`
+     * for a call of [`Client::request`] with `method` (one that only reads is not kept).
+     */
+    fun `keepUndeliveredRequest`(`method`: kotlin.String, `result`: kotlin.String? = null)
+    
+    /**
      * The last successful call of a [`Client::recording`] client (`null`/`nil` before its
      * first success, and for other clients).
      */
@@ -3540,6 +3552,24 @@ open class Client: Disposable, AutoCloseable, ClientInterface
 
     
     /**
+     * For the generated Kotlin glue, not to call yourself: the groups' `keepUndelivered`
+     * for a call of [`Client::request`] with `method` (one that only reads is not kept).
+     */override fun `keepUndeliveredRequest`(`method`: kotlin.String, `result`: kotlin.String?)
+        = 
+    callWithHandle {
+    uniffiRustCall() { _status ->
+    UniffiLib.uniffi_p100_mobile_fn_method_client_keep_undelivered_request(
+        it,
+        
+        FfiConverterString.lower(`method`),
+        FfiConverterOptionalString.lower(`result`),_status)
+}
+    }
+    
+    
+
+    
+    /**
      * The last successful call of a [`Client::recording`] client (`null`/`nil` before its
      * first success, and for other clients).
      */override fun `lastResponse`(): ResponseInfo? {
@@ -3659,6 +3689,7 @@ open class Client: Disposable, AutoCloseable, ClientInterface
         { FfiConverterString.lift(it) },
         // Error FFI converter
         P100ExceptionExternalErrorHandler,
+        if (`method`.equals("GET", ignoreCase = true)) null else { v: kotlin.String -> this.keepUndeliveredRequest(`method`, v) },
     )
     }
 
