@@ -281,7 +281,7 @@ pub fn block(py: Python<'_>, call: Pending) -> PyResult<Py<PyAny>> {
 /// result: a call that changes something is kept as one cancelled after it finished
 /// (`take_cancelled()`), and what was raised propagates (outside review, stop 46: a
 /// `KeyboardInterrupt` there became a `RuntimeError`, and a transfer that may have been sent was
-/// in neither). The flag says whether the call was kept.
+/// in neither). The flag says whether converting failed (`keep` `None`: the caller keeps).
 fn hand_over(
     py: Python<'_>,
     result: p100::Result<Out>,
@@ -307,7 +307,7 @@ fn hand_over(
         let record = record.as_ref().map(|s| s.as_deref());
         keep.calls.keep_undelivered(keep.operation, true, record);
     }
-    (Err(raised), keep.is_some())
+    (Err(raised), true)
 }
 
 /// What an asynchronous call ended with: its result, or the text of a panic.
@@ -450,14 +450,13 @@ fn deliver(
 ) -> bool {
     let mut taken = false;
     from_runtime_thread(|py| {
-        let keep = handed.keep.clone();
         let converted = std::panic::catch_unwind(AssertUnwindSafe(|| match result {
             Ok(result) => {
-                let (converted, kept) = hand_over(py, result, keep.as_ref().as_ref());
-                if kept {
-                    // Kept already: neither a cancellation nor a closed loop keeps it again.
-                    *handed.handover.lock().unwrap_or_else(|e| e.into_inner()) =
-                        Handover::Finished(None);
+                let (converted, failed) = hand_over(py, result, None);
+                if failed {
+                    // Never handed over: kept through the hand-over's state, once, whether a
+                    // cancellation came meanwhile or not.
+                    cancel(&handed.handover, handed.keep.as_ref().as_ref());
                 }
                 converted.map_err(|e| e.into_value(py).into_any())
             }
@@ -710,6 +709,9 @@ pub fn spawn_named(
 ) -> PyResult<Py<PyAny>> {
     let coroutine = match call {
         Ok(call) => spawn(py, call)?,
+        // A `KeyboardInterrupt` (a signal handler ran while the arguments were read) is raised
+        // at once: deferred, it would be lost with a coroutine never awaited.
+        Err(e) if !e.is_instance_of::<pyo3::exceptions::PyException>(py) => return Err(e),
         Err(e) => aio(py)?
             .getattr("fail")?
             .call1((e.into_value(py),))?
