@@ -64,3 +64,34 @@ fn a_p403_about_a_missing_field_names_it() {
         "`missing` is no field"
     );
 }
+
+/// The review of this stop's diff: a dotted path, a field named first but not sent, a first
+/// word in upper case, a short query parameter later in the text.
+#[test]
+fn a_p403_field_is_read_from_the_first_word_first() {
+    let sepa = Prepared::new(&p100::routes::PARTNER_SEPA_TRANSFER, &[])
+        .unwrap()
+        .json(&serde_json::json!({"currency": "eur", "recipient": {"name": "Jan"}}))
+        .unwrap();
+    assert_eq!(
+        p403(&sepa, "recipient.name must be shorter than 70").as_deref(),
+        Some("recipient.name")
+    );
+    assert_eq!(
+        p403(&sepa, "transferTitle is required when currency is eur").as_deref(),
+        Some("transferTitle")
+    );
+    assert_eq!(
+        p403(&sepa, "each value in recipient must be text").as_deref(),
+        Some("recipient")
+    );
+    let lock = Prepared::new(&p100::routes::PARTNER_EXCHANGE_LOCK, &[]).unwrap();
+    let lock = Prepared {
+        path: format!("{}?from=eur&to=btc&amount=10", lock.path),
+        ..lock
+    };
+    assert_eq!(
+        p403(&lock, "Amount is below the minimum to exchange").as_deref(),
+        Some("amount")
+    );
+}

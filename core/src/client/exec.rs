@@ -955,12 +955,13 @@ pub fn error_from_transport(prepared: &Prepared, err: &TransportError, timeout: 
     }
 }
 
-/// The field a P403's text names: its first word that is a member name of the JSON body sent
-/// (at any depth) or a query parameter of the call ("The field destinationIban is invalid" →
-/// `destinationIban`); else its first word when that reads as a field name (an identifier
-/// starting in lower case, no common word: "amount is required" → `amount`, for a field the
-/// call left out). Outside review, stop 46: the first word was taken whatever it was, and
-/// "Invalid IBAN provided" gave the field `Invalid`.
+/// The field a P403's text names. Its first word, when that is a field the call sent (a member
+/// name of its JSON body at any depth, or a query parameter; in any case: "Amount is below …"
+/// → `amount`) or reads as a field name (an identifier or dotted path starting in lower case, no
+/// common word: "transferTitle is required" → `transferTitle`, "recipient.name must be …" →
+/// `recipient.name`); else its first later word that is a field the call sent ("The field
+/// destinationIban is invalid" → `destinationIban`). Outside review, stop 46: the first word was
+/// taken whatever it was, and "Invalid IBAN provided" gave the field `Invalid`.
 fn named_field(prepared: &Prepared, detail: &str) -> Option<String> {
     fn names(value: &serde_json::Value, out: &mut Vec<String>) {
         match value {
@@ -979,6 +980,7 @@ fn named_field(prepared: &Prepared, detail: &str) -> Option<String> {
         "an",
         "the",
         "this",
+        "each",
         "field",
         "value",
         "invalid",
@@ -990,7 +992,11 @@ fn named_field(prepared: &Prepared, detail: &str) -> Option<String> {
         "body",
         "parameter",
         "property",
+        "nested",
         "must",
+        "should",
+        "cannot",
+        "only",
         "is",
         "not",
         "no",
@@ -1011,19 +1017,21 @@ fn named_field(prepared: &Prepared, detail: &str) -> Option<String> {
             (!name.is_empty()).then(|| name.to_string())
         }));
     }
+    let sent = |w: &str| fields.iter().find(|f| f.eq_ignore_ascii_case(w)).cloned();
     let words: Vec<&str> = detail
         .split_whitespace()
-        .map(|w| w.trim_matches(|c: char| !(c.is_ascii_alphanumeric() || c == '_')))
+        .map(|w| w.trim_matches(|c: char| !(c.is_ascii_alphanumeric() || "_.[]".contains(c))))
+        .map(|w| w.trim_end_matches('.'))
+        .filter(|w| !w.is_empty())
         .collect();
-    let sent = words
-        .iter()
-        .find(|w| !w.is_empty() && fields.iter().any(|f| f == *w));
-    let first = words.first().filter(|w| {
-        w.starts_with(|c: char| c.is_ascii_lowercase())
-            && w.chars().all(|c| c.is_ascii_alphanumeric() || c == '_')
-            && !COMMON.contains(&w.to_ascii_lowercase().as_str())
+    let first = words.first().and_then(|w| {
+        let named = w.starts_with(|c: char| c.is_ascii_lowercase())
+            && w.chars()
+                .all(|c| c.is_ascii_alphanumeric() || "_.[]".contains(c))
+            && !COMMON.contains(&w.to_ascii_lowercase().as_str());
+        sent(w).or_else(|| named.then(|| w.to_string()))
     });
-    sent.or(first).map(|w| w.to_string())
+    first.or_else(|| words.iter().skip(1).find_map(|w| sent(w)))
 }
 
 /// A write's 2xx whose body broke off where it may be the start of a P100 error
