@@ -281,10 +281,16 @@ fn usage_error(e: clap::Error) -> ExitCode {
     use clap::error::{ContextKind, ContextValue, ErrorKind};
     // A value refused for a flag or a positional (`p100 completions whsec_…`, `--count sk_…`,
     // `--reveal=whsec_…`): the flag is named, the value is not shown.
-    if matches!(
-        e.kind(),
-        ErrorKind::InvalidValue | ErrorKind::ValueValidation | ErrorKind::TooManyValues
-    ) {
+    // (A flag given without its value, `--forward-to` at the end, keeps clap's "a value is
+    // required": there is nothing to hide.)
+    let empty =
+        matches!(e.get(ContextKind::InvalidValue), Some(ContextValue::String(v)) if v.is_empty());
+    if !empty
+        && matches!(
+            e.kind(),
+            ErrorKind::InvalidValue | ErrorKind::ValueValidation | ErrorKind::TooManyValues
+        )
+    {
         let flag = match e.get(ContextKind::InvalidArg) {
             Some(ContextValue::String(flag)) => format!("'{flag}'"),
             _ => "an argument".to_string(),

@@ -545,6 +545,13 @@ fn refused_values_are_not_printed_back() {
         assert!(err.contains(flag), "{args:?}: {err}");
         assert!(stdout(&o).is_empty(), "{args:?}");
     }
+    // A flag without its value keeps clap's own words (review of this stop's diff: it said
+    // "invalid value … not shown" for nothing given).
+    let mut c = Command::new(BIN);
+    c.args(["listen", "--forward-to"]);
+    let o = output_within(c, Duration::from_secs(10)).expect("p100 ends");
+    assert_eq!(o.status.code(), Some(2));
+    assert!(stderr(&o).contains("a value is required"), "{}", stderr(&o));
 }
 
 /// Finding 8: `listen --count 0` is refused (it handled one delivery, then exited).
