@@ -222,9 +222,13 @@ pub const BIG_INTEGER_FOR_MONEY: &str =
     "must be a decimal string such as \"10.50\" when it is beyond 2^53: \
     an integer that large is not exact as a number in every language";
 
-/// An integer (no fraction, no exponent) outside the range a double holds exactly.
+/// An integer outside the range a double holds exactly: written without fraction or exponent,
+/// or a double with no fraction (JavaScript's `2 ** 60` arrives as `1.152921504606847e18`).
 fn is_big_integer(n: &serde_json::Number) -> bool {
-    !is_exact_integer(n) && !n.to_string().contains(['.', 'e', 'E'])
+    !is_exact_integer(n)
+        && (!n.to_string().contains(['.', 'e', 'E'])
+            || n.as_f64()
+                .is_some_and(|f| f.is_finite() && f.fract() == 0.0 && f.abs() >= 2f64.powi(53)))
 }
 
 /// An input error and where it happened.
@@ -679,6 +683,9 @@ mod tests {
         // An integer beyond 2^53 has no fraction: the message says what it is.
         assert!(e.to_string().contains("integers beyond 2^53"), "{e}");
         assert!(!e.to_string().contains("fraction"), "{e}");
+        // JavaScript's `2 ** 60` arrives as a double with an exponent: no fraction either.
+        let e = refuse_inexact_numbers(&json!({"n": 2f64.powi(60)}), "body").unwrap_err();
+        assert!(e.to_string().contains("integers beyond 2^53"), "{e}");
         let e = refuse_inexact_numbers(&json!({"n": [2, {"rate": 1.5}]}), "body").unwrap_err();
         assert_eq!(e.field(), Some("body.n[1].rate"), "{e}");
         assert!(e.to_string().contains("as strings"), "{e}");
