@@ -279,6 +279,8 @@ text = text[:at] + """    // Kept by destroy(): takeCancelled() still answers on
     override fun destroy() {
         if (!wasDestroyed.get() && cancelledAfterClose == null) {
             cancelledAfterClose = runCatching { cancelledCalls() }.getOrNull()
+            // The groups taken from it refuse their calls from now on.
+            runCatching { closeGroups() }
         }
         // Only allow a single call to this method.
 """ + text[at + len(destroy):]
@@ -426,14 +428,15 @@ for op in manifest["operations"]:
     keep = f'        {{ this.keepUndelivered("{op["operation"]}", uniffiJsonOf(it)) }},\n'
     at = close + len("        P100ExceptionExternalErrorHandler,\n")
     text = text[:at] + keep + text[at:]
-# The escape hatch too, unless its method only reads.
+# The escape hatch too, unless its method only reads; through the list destroy() kept once the
+# client is closed (review of this stop's fixes).
 fn = "UniffiLib.uniffi_p100_mobile_fn_method_client_request("
 at = text.find(fn)
 close = text.find("        P100ExceptionExternalErrorHandler,\n    )", at)
 if at < 0 or close < 0:
     sys.exit(f"generate.sh: no call of {fn} in {path}")
 at = close + len("        P100ExceptionExternalErrorHandler,\n")
-keep = """        if (`method`.equals("GET", ignoreCase = true)) null else { v: kotlin.String -> this.keepUndeliveredRequest(`method`, v) },\n"""
+keep = """        if (`method`.equals("GET", ignoreCase = true)) null else { v: kotlin.String -> (cancelledAfterClose ?: cancelledCalls()).keepUndeliveredRequest(`method`, v) },\n"""
 text = text[:at] + keep + text[at:]
 once("""internal const val UNIFFI_CALL_UNEXPECTED_ERROR = 2.toByte()
 """, """internal const val UNIFFI_CALL_UNEXPECTED_ERROR = 2.toByte()

@@ -80,8 +80,9 @@ pub(crate) fn ms(v: Option<i64>) -> Option<f64> {
 #[derive(uniffi::Object)]
 pub struct Client {
     pub(crate) inner: p100::Client,
-    /// Set once the foreign object is destroyed (`close()`): the groups taken from it refuse
-    /// their calls from then on.
+    /// Set by [`Client::close_groups`] (Kotlin's `close()`): the groups taken from it refuse
+    /// their calls from then on. Not on release (a garbage-collected Kotlin client, a released
+    /// Swift one): a group outlives a client nobody holds (`Client(…).sepa()`).
     pub(crate) closed: Arc<std::sync::atomic::AtomicBool>,
 }
 
@@ -91,12 +92,6 @@ impl Client {
             inner,
             closed: Arc::default(),
         })
-    }
-}
-
-impl Drop for Client {
-    fn drop(&mut self) {
-        self.closed.store(true, std::sync::atomic::Ordering::SeqCst);
     }
 }
 
@@ -110,6 +105,16 @@ impl CancelledCalls {
     /// The kept calls, oldest first; taking them empties the list (as `takeCancelled()`).
     pub fn take(&self) -> Vec<P100Error> {
         self.0.take().into_iter().map(P100Error::from).collect()
+    }
+
+    /// For the generated Kotlin glue, not to call yourself: the groups' `keepUndelivered` for
+    /// a call of `Client.request` with `method` (one that only reads is not kept). On this
+    /// object, which outlives the client: the glue keeps a call also once `close()` ran.
+    #[uniffi::method(default(result = None))]
+    pub fn keep_undelivered_request(&self, method: String, result: Option<String>) {
+        let changes = p100::routes::Method::parse(&method).is_none_or(|m| !m.is_idempotent_read());
+        self.0
+            .keep_undelivered("request", changes, Ok(result.as_deref()));
     }
 }
 
@@ -246,13 +251,10 @@ async_export! {
             Ok(value.to_string())
         }
 
-        /// For the generated Kotlin glue, not to call yourself: the groups' `keepUndelivered`
-        /// for a call of [`Client::request`] with `method` (one that only reads is not kept).
-        #[uniffi::method(default(result = None))]
-        pub fn keep_undelivered_request(&self, method: String, result: Option<String>) {
-            let changes = p100::routes::Method::parse(&method).is_none_or(|m| !m.is_idempotent_read());
-            let calls = self.inner.cancelled_calls();
-            calls.keep_undelivered("request", changes, Ok(result.as_deref()));
+        /// Refuses from now on the calls of the groups taken from this client (`Config`, not
+        /// sent), as a closed client's own calls are refused. Kotlin's `close()` calls it.
+        pub fn close_groups(&self) {
+            self.closed.store(true, std::sync::atomic::Ordering::SeqCst);
         }
 
         /// Did the operation of `error` happen? For an `unknown` (or `accepted`) outcome of a

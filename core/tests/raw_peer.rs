@@ -127,6 +127,15 @@ async fn a_2xx_ended_by_its_connection_mid_error_is_unknown() {
         .await
         .unwrap_err();
     assert_eq!(e.outcome(), Outcome::Accepted, "{e:?}");
+    // A call whose reply the SDK does not read (a card block) too (review of the fixes).
+    let reply = format!("HTTP/1.1 200 OK\r\nconnection: close\r\n\r\n{body}");
+    let (url, _) = peer(reply.into_bytes()).await;
+    let block = p100::models::CardRef {
+        external_user_id: "u1".into(),
+        card_id: "c1".into(),
+    };
+    let e = client(&url).cards().block(&block).await.unwrap_err();
+    assert_eq!(e.outcome(), Outcome::Unknown, "{e:?}");
 }
 
 #[tokio::test]

@@ -523,9 +523,8 @@ pub fn decode<T: DeserializeOwned>(prepared: &Prepared, resp: &HttpResponse) -> 
             return e;
         }
         // A body that ended with its connection, its JSON unfinished: as a body cut short.
-        if !prepared.method.is_idempotent_read() && json_cut_short(body) && may_be_error_body(body)
-        {
-            return maybe_error_cut(prepared, resp, ErrorKind::Decode, "its JSON ends early");
+        if let Some(e) = cut_error_start(prepared, resp) {
+            return e;
         }
         let at = if path.is_empty() {
             String::new()
@@ -1032,6 +1031,15 @@ fn named_field(prepared: &Prepared, detail: &str) -> Option<String> {
         sent(w).or_else(|| named.then(|| w.to_string()))
     });
     first.or_else(|| words.iter().skip(1).find_map(|w| sent(w)))
+}
+
+/// A write's 2xx whose body the transport read whole but whose JSON ends early, where it may be
+/// the start of a P100 error ([`may_be_error_body`]; a reply delimited by its connection's
+/// close): `unknown`, for [`decode`] and for the calls whose reply the SDK does not read.
+pub(crate) fn cut_error_start(prepared: &Prepared, resp: &HttpResponse) -> Option<Error> {
+    let body = without_bom(&resp.body);
+    (!prepared.method.is_idempotent_read() && json_cut_short(body) && may_be_error_body(body))
+        .then(|| maybe_error_cut(prepared, resp, ErrorKind::Decode, "its JSON ends early"))
 }
 
 /// A write's 2xx whose body broke off where it may be the start of a P100 error

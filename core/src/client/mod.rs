@@ -396,15 +396,20 @@ impl Client {
     pub(crate) async fn call_unit(&self, prepared: Prepared) -> Result<()> {
         let sent_at_ms = exec::now_unix_ms();
         let resp = self.send(&prepared).await?;
-        match exec::error_in_success(&prepared, &resp) {
-            Some(e) if e.code() != Some(&ErrorCode::P211) => {
+        // And a write's reply whose JSON ends early where it may be the start of an error.
+        let error = match exec::error_in_success(&prepared, &resp) {
+            Some(e) if e.code() != Some(&ErrorCode::P211) => Some(e),
+            _ => exec::cut_error_start(&prepared, &resp),
+        };
+        match error {
+            Some(e) => {
                 let fp = Fingerprint::of(&prepared, sent_at_ms);
                 Err(e
                     .with_fingerprint(fp)
                     .without_secret(self.config.api_key.expose())
                     .without_values(&prepared.sent_secrets()))
             }
-            _ => Ok(()),
+            None => Ok(()),
         }
     }
 

@@ -269,6 +269,11 @@ uint64_t uniffi_p100_mobile_fn_clone_cancelledcalls(uint64_t handle, RustCallSta
 void uniffi_p100_mobile_fn_free_cancelledcalls(uint64_t handle, RustCallStatus *_Nonnull out_status
 );
 #endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_P100_MOBILE_FN_METHOD_CANCELLEDCALLS_KEEP_UNDELIVERED_REQUEST
+#define UNIFFI_FFIDEF_UNIFFI_P100_MOBILE_FN_METHOD_CANCELLEDCALLS_KEEP_UNDELIVERED_REQUEST
+void uniffi_p100_mobile_fn_method_cancelledcalls_keep_undelivered_request(uint64_t ptr, RustBuffer method, RustBuffer result, RustCallStatus *_Nonnull out_status
+);
+#endif
 #ifndef UNIFFI_FFIDEF_UNIFFI_P100_MOBILE_FN_METHOD_CANCELLEDCALLS_TAKE
 #define UNIFFI_FFIDEF_UNIFFI_P100_MOBILE_FN_METHOD_CANCELLEDCALLS_TAKE
 RustBuffer uniffi_p100_mobile_fn_method_cancelledcalls_take(uint64_t ptr, RustCallStatus *_Nonnull out_status
@@ -310,9 +315,9 @@ RustBuffer uniffi_p100_mobile_fn_method_client_base_url(uint64_t ptr, RustCallSt
 uint64_t uniffi_p100_mobile_fn_method_client_cancelled_calls(uint64_t ptr, RustCallStatus *_Nonnull out_status
 );
 #endif
-#ifndef UNIFFI_FFIDEF_UNIFFI_P100_MOBILE_FN_METHOD_CLIENT_KEEP_UNDELIVERED_REQUEST
-#define UNIFFI_FFIDEF_UNIFFI_P100_MOBILE_FN_METHOD_CLIENT_KEEP_UNDELIVERED_REQUEST
-void uniffi_p100_mobile_fn_method_client_keep_undelivered_request(uint64_t ptr, RustBuffer method, RustBuffer result, RustCallStatus *_Nonnull out_status
+#ifndef UNIFFI_FFIDEF_UNIFFI_P100_MOBILE_FN_METHOD_CLIENT_CLOSE_GROUPS
+#define UNIFFI_FFIDEF_UNIFFI_P100_MOBILE_FN_METHOD_CLIENT_CLOSE_GROUPS
+void uniffi_p100_mobile_fn_method_client_close_groups(uint64_t ptr, RustCallStatus *_Nonnull out_status
 );
 #endif
 #ifndef UNIFFI_FFIDEF_UNIFFI_P100_MOBILE_FN_METHOD_CLIENT_LAST_RESPONSE
@@ -1216,6 +1221,12 @@ uint16_t uniffi_p100_mobile_checksum_func_verify_webhook(void
     
 );
 #endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_P100_MOBILE_CHECKSUM_METHOD_CANCELLEDCALLS_KEEP_UNDELIVERED_REQUEST
+#define UNIFFI_FFIDEF_UNIFFI_P100_MOBILE_CHECKSUM_METHOD_CANCELLEDCALLS_KEEP_UNDELIVERED_REQUEST
+uint16_t uniffi_p100_mobile_checksum_method_cancelledcalls_keep_undelivered_request(void
+    
+);
+#endif
 #ifndef UNIFFI_FFIDEF_UNIFFI_P100_MOBILE_CHECKSUM_METHOD_CANCELLEDCALLS_TAKE
 #define UNIFFI_FFIDEF_UNIFFI_P100_MOBILE_CHECKSUM_METHOD_CANCELLEDCALLS_TAKE
 uint16_t uniffi_p100_mobile_checksum_method_cancelledcalls_take(void
@@ -1234,9 +1245,9 @@ uint16_t uniffi_p100_mobile_checksum_method_client_cancelled_calls(void
     
 );
 #endif
-#ifndef UNIFFI_FFIDEF_UNIFFI_P100_MOBILE_CHECKSUM_METHOD_CLIENT_KEEP_UNDELIVERED_REQUEST
-#define UNIFFI_FFIDEF_UNIFFI_P100_MOBILE_CHECKSUM_METHOD_CLIENT_KEEP_UNDELIVERED_REQUEST
-uint16_t uniffi_p100_mobile_checksum_method_client_keep_undelivered_request(void
+#ifndef UNIFFI_FFIDEF_UNIFFI_P100_MOBILE_CHECKSUM_METHOD_CLIENT_CLOSE_GROUPS
+#define UNIFFI_FFIDEF_UNIFFI_P100_MOBILE_CHECKSUM_METHOD_CLIENT_CLOSE_GROUPS
+uint16_t uniffi_p100_mobile_checksum_method_client_close_groups(void
     
 );
 #endif

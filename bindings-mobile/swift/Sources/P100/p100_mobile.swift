@@ -590,6 +590,13 @@ fileprivate struct FfiConverterData: FfiConverterRustBuffer {
 public protocol CancelledCallsProtocol: AnyObject, Sendable {
     
     /**
+     * For the generated Kotlin glue, not to call yourself: the groups' `keepUndelivered` for
+     * a call of `Client.request` with `method` (one that only reads is not kept). On this
+     * object, which outlives the client: the glue keeps a call also once `close()` ran.
+     */
+    func keepUndeliveredRequest(method: String, result: String?) 
+    
+    /**
      * The kept calls, oldest first; taking them empties the list (as `takeCancelled()`).
      */
     func take()  -> [P100Error]
@@ -651,6 +658,21 @@ open class CancelledCalls: CancelledCallsProtocol, @unchecked Sendable {
 
     
 
+    
+    /**
+     * For the generated Kotlin glue, not to call yourself: the groups' `keepUndelivered` for
+     * a call of `Client.request` with `method` (one that only reads is not kept). On this
+     * object, which outlives the client: the glue keeps a call also once `close()` ran.
+     */
+open func keepUndeliveredRequest(method: String, result: String? = nil)  {try! rustCall() {
+        uniffiCallStatus in
+    uniffi_p100_mobile_fn_method_cancelledcalls_keep_undelivered_request(
+            self.uniffiCloneHandle(),
+        FfiConverterString.lower(method),
+        FfiConverterOptionString.lower(result),uniffiCallStatus
+    )
+}
+}
     
     /**
      * The kept calls, oldest first; taking them empties the list (as `takeCancelled()`).
@@ -1124,10 +1146,10 @@ public protocol ClientProtocol: AnyObject, Sendable {
     func cancelledCalls()  -> CancelledCalls
     
     /**
-     * For the generated Kotlin glue, not to call yourself: the groups' `keepUndelivered`
-     * for a call of [`Client::request`] with `method` (one that only reads is not kept).
+     * Refuses from now on the calls of the groups taken from this client (`Config`, not
+     * sent), as a closed client's own calls are refused. Kotlin's `close()` calls it.
      */
-    func keepUndeliveredRequest(method: String, result: String?) 
+    func closeGroups() 
     
     /**
      * The last successful call of a [`Client::recording`] client (`null`/`nil` before its
@@ -1364,15 +1386,13 @@ open func cancelledCalls() -> CancelledCalls  {
 }
     
     /**
-     * For the generated Kotlin glue, not to call yourself: the groups' `keepUndelivered`
-     * for a call of [`Client::request`] with `method` (one that only reads is not kept).
+     * Refuses from now on the calls of the groups taken from this client (`Config`, not
+     * sent), as a closed client's own calls are refused. Kotlin's `close()` calls it.
      */
-open func keepUndeliveredRequest(method: String, result: String? = nil)  {try! rustCall() {
+open func closeGroups()  {try! rustCall() {
         uniffiCallStatus in
-    uniffi_p100_mobile_fn_method_client_keep_undelivered_request(
-            self.uniffiCloneHandle(),
-        FfiConverterString.lower(method),
-        FfiConverterOptionString.lower(result),uniffiCallStatus
+    uniffi_p100_mobile_fn_method_client_close_groups(
+            self.uniffiCloneHandle(),uniffiCallStatus
     )
 }
 }
@@ -5729,6 +5749,9 @@ private let initializationResult: InitializationResult = {
     if (uniffi_p100_mobile_checksum_func_verify_webhook() != 36925) {
         return InitializationResult.apiChecksumMismatch
     }
+    if (uniffi_p100_mobile_checksum_method_cancelledcalls_keep_undelivered_request() != 9673) {
+        return InitializationResult.apiChecksumMismatch
+    }
     if (uniffi_p100_mobile_checksum_method_cancelledcalls_take() != 53498) {
         return InitializationResult.apiChecksumMismatch
     }
@@ -5738,7 +5761,7 @@ private let initializationResult: InitializationResult = {
     if (uniffi_p100_mobile_checksum_method_client_cancelled_calls() != 14243) {
         return InitializationResult.apiChecksumMismatch
     }
-    if (uniffi_p100_mobile_checksum_method_client_keep_undelivered_request() != 25004) {
+    if (uniffi_p100_mobile_checksum_method_client_close_groups() != 9382) {
         return InitializationResult.apiChecksumMismatch
     }
     if (uniffi_p100_mobile_checksum_method_client_last_response() != 49057) {

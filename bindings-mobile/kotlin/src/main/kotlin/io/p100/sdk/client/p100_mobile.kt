@@ -960,13 +960,15 @@ internal object IntegrityCheckingUniffiLib {
     ): Int
     external fun uniffi_p100_mobile_checksum_func_verify_webhook(
     ): Int
+    external fun uniffi_p100_mobile_checksum_method_cancelledcalls_keep_undelivered_request(
+    ): Int
     external fun uniffi_p100_mobile_checksum_method_cancelledcalls_take(
     ): Int
     external fun uniffi_p100_mobile_checksum_method_client_base_url(
     ): Int
     external fun uniffi_p100_mobile_checksum_method_client_cancelled_calls(
     ): Int
-    external fun uniffi_p100_mobile_checksum_method_client_keep_undelivered_request(
+    external fun uniffi_p100_mobile_checksum_method_client_close_groups(
     ): Int
     external fun uniffi_p100_mobile_checksum_method_client_last_response(
     ): Int
@@ -1180,6 +1182,8 @@ internal object UniffiLib {
     ): Long
     external fun uniffi_p100_mobile_fn_free_cancelledcalls(`handle`: Long,uniffi_out_err: UniffiRustCallStatus, 
     ): Unit
+    external fun uniffi_p100_mobile_fn_method_cancelledcalls_keep_undelivered_request(`ptr`: Long,`method`: RustBuffer.ByValue,`result`: RustBuffer.ByValue,uniffi_out_err: UniffiRustCallStatus, 
+    ): Unit
     external fun uniffi_p100_mobile_fn_method_cancelledcalls_take(`ptr`: Long,uniffi_out_err: UniffiRustCallStatus, 
     ): RustBuffer.ByValue
     external fun uniffi_p100_mobile_fn_clone_client(`handle`: Long,uniffi_out_err: UniffiRustCallStatus, 
@@ -1196,7 +1200,7 @@ internal object UniffiLib {
     ): RustBuffer.ByValue
     external fun uniffi_p100_mobile_fn_method_client_cancelled_calls(`ptr`: Long,uniffi_out_err: UniffiRustCallStatus, 
     ): Long
-    external fun uniffi_p100_mobile_fn_method_client_keep_undelivered_request(`ptr`: Long,`method`: RustBuffer.ByValue,`result`: RustBuffer.ByValue,uniffi_out_err: UniffiRustCallStatus, 
+    external fun uniffi_p100_mobile_fn_method_client_close_groups(`ptr`: Long,uniffi_out_err: UniffiRustCallStatus, 
     ): Unit
     external fun uniffi_p100_mobile_fn_method_client_last_response(`ptr`: Long,uniffi_out_err: UniffiRustCallStatus, 
     ): RustBuffer.ByValue
@@ -1576,6 +1580,9 @@ private fun uniffiCheckApiChecksums(lib: IntegrityCheckingUniffiLib) {
     if ((lib.uniffi_p100_mobile_checksum_func_verify_webhook() and 0xFFFF) != 36925) {
         throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
     }
+    if ((lib.uniffi_p100_mobile_checksum_method_cancelledcalls_keep_undelivered_request() and 0xFFFF) != 9673) {
+        throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
+    }
     if ((lib.uniffi_p100_mobile_checksum_method_cancelledcalls_take() and 0xFFFF) != 53498) {
         throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
     }
@@ -1585,7 +1592,7 @@ private fun uniffiCheckApiChecksums(lib: IntegrityCheckingUniffiLib) {
     if ((lib.uniffi_p100_mobile_checksum_method_client_cancelled_calls() and 0xFFFF) != 14243) {
         throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
     }
-    if ((lib.uniffi_p100_mobile_checksum_method_client_keep_undelivered_request() and 0xFFFF) != 25004) {
+    if ((lib.uniffi_p100_mobile_checksum_method_client_close_groups() and 0xFFFF) != 9382) {
         throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
     }
     if ((lib.uniffi_p100_mobile_checksum_method_client_last_response() and 0xFFFF) != 49057) {
@@ -2397,6 +2404,13 @@ public object FfiConverterByteArray: FfiConverterRustBuffer<ByteArray> {
 public interface CancelledCallsInterface {
     
     /**
+     * For the generated Kotlin glue, not to call yourself: the groups' `keepUndelivered` for
+     * a call of `Client.request` with `method` (one that only reads is not kept). On this
+     * object, which outlives the client: the glue keeps a call also once `close()` ran.
+     */
+    fun `keepUndeliveredRequest`(`method`: kotlin.String, `result`: kotlin.String? = null)
+    
+    /**
      * The kept calls, oldest first; taking them empties the list (as `takeCancelled()`).
      */
     fun `take`(): List<P100Exception>
@@ -2508,6 +2522,25 @@ open class CancelledCalls: Disposable, AutoCloseable, CancelledCallsInterface
             UniffiLib.uniffi_p100_mobile_fn_clone_cancelledcalls(handle, status)
         }
     }
+
+    
+    /**
+     * For the generated Kotlin glue, not to call yourself: the groups' `keepUndelivered` for
+     * a call of `Client.request` with `method` (one that only reads is not kept). On this
+     * object, which outlives the client: the glue keeps a call also once `close()` ran.
+     */override fun `keepUndeliveredRequest`(`method`: kotlin.String, `result`: kotlin.String?)
+        = 
+    callWithHandle {
+    uniffiRustCall() { _status ->
+    UniffiLib.uniffi_p100_mobile_fn_method_cancelledcalls_keep_undelivered_request(
+        it,
+        
+        FfiConverterString.lower(`method`),
+        FfiConverterOptionalString.lower(`result`),_status)
+}
+    }
+    
+    
 
     
     /**
@@ -3271,10 +3304,10 @@ public interface ClientInterface {
     fun `cancelledCalls`(): CancelledCalls
     
     /**
-     * For the generated Kotlin glue, not to call yourself: the groups' `keepUndelivered`
-     * for a call of [`Client::request`] with `method` (one that only reads is not kept).
+     * Refuses from now on the calls of the groups taken from this client (`Config`, not
+     * sent), as a closed client's own calls are refused. Kotlin's `close()` calls it.
      */
-    fun `keepUndeliveredRequest`(`method`: kotlin.String, `result`: kotlin.String? = null)
+    fun `closeGroups`()
     
     /**
      * The last successful call of a [`Client::recording`] client (`null`/`nil` before its
@@ -3451,6 +3484,8 @@ open class Client: Disposable, AutoCloseable, ClientInterface
     override fun destroy() {
         if (!wasDestroyed.get() && cancelledAfterClose == null) {
             cancelledAfterClose = runCatching { cancelledCalls() }.getOrNull()
+            // The groups taken from it refuse their calls from now on.
+            runCatching { closeGroups() }
         }
         // Only allow a single call to this method.
         // TODO: maybe we should log a warning if called more than once?
@@ -3552,17 +3587,15 @@ open class Client: Disposable, AutoCloseable, ClientInterface
 
     
     /**
-     * For the generated Kotlin glue, not to call yourself: the groups' `keepUndelivered`
-     * for a call of [`Client::request`] with `method` (one that only reads is not kept).
-     */override fun `keepUndeliveredRequest`(`method`: kotlin.String, `result`: kotlin.String?)
+     * Refuses from now on the calls of the groups taken from this client (`Config`, not
+     * sent), as a closed client's own calls are refused. Kotlin's `close()` calls it.
+     */override fun `closeGroups`()
         = 
     callWithHandle {
     uniffiRustCall() { _status ->
-    UniffiLib.uniffi_p100_mobile_fn_method_client_keep_undelivered_request(
+    UniffiLib.uniffi_p100_mobile_fn_method_client_close_groups(
         it,
-        
-        FfiConverterString.lower(`method`),
-        FfiConverterOptionalString.lower(`result`),_status)
+        _status)
 }
     }
     
@@ -3689,7 +3722,7 @@ open class Client: Disposable, AutoCloseable, ClientInterface
         { FfiConverterString.lift(it) },
         // Error FFI converter
         P100ExceptionExternalErrorHandler,
-        if (`method`.equals("GET", ignoreCase = true)) null else { v: kotlin.String -> this.keepUndeliveredRequest(`method`, v) },
+        if (`method`.equals("GET", ignoreCase = true)) null else { v: kotlin.String -> (cancelledAfterClose ?: cancelledCalls()).keepUndeliveredRequest(`method`, v) },
     )
     }
 

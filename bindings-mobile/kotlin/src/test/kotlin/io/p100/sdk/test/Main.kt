@@ -763,8 +763,8 @@ private fun defineTests() {
         c.partner().keepUndelivered("partner.balances", "{}")
         assertEq(c.takeCancelled().size, 0, "a read is never kept")
         // The escape hatch's, by its method.
-        c.keepUndeliveredRequest("POST", """{"transferId":"t-2"}""")
-        c.keepUndeliveredRequest("GET", """{"transferId":"t-3"}""")
+        c.cancelledCalls().keepUndeliveredRequest("POST", """{"transferId":"t-2"}""")
+        c.cancelledCalls().keepUndeliveredRequest("GET", """{"transferId":"t-3"}""")
         assertEq(c.takeCancelled().map { it.rawBody }, listOf("""{"transferId":"t-2"}"""), "request: POST only")
     }
 
