@@ -95,3 +95,23 @@ fn a_p403_field_is_read_from_the_first_word_first() {
         Some("amount")
     );
 }
+
+/// A lower-case sentence names no field (review of the fixes): "insufficient funds" gave the
+/// field `insufficient`.
+#[test]
+fn a_p403_sentence_in_lower_case_names_no_field() {
+    let sepa = Prepared::new(&p100::routes::PARTNER_SEPA_TRANSFER, &[])
+        .unwrap()
+        .json(&serde_json::json!({"currency": "eur"}))
+        .unwrap();
+    assert_eq!(p403(&sepa, "insufficient funds"), None);
+    assert_eq!(p403(&sepa, "user not found"), None);
+    assert_eq!(
+        p403(&sepa, "de89370400440532013000 is not a valid IBAN"),
+        None
+    );
+    assert_eq!(
+        p403(&sepa, "amount must be positive").as_deref(),
+        Some("amount")
+    );
+}

@@ -957,8 +957,8 @@ pub fn error_from_transport(prepared: &Prepared, err: &TransportError, timeout: 
 /// The field a P403's text names. Its first word, when that is a field the call sent (a member
 /// name of its JSON body at any depth, or a query parameter; in any case: "Amount is below …"
 /// → `amount`) or reads as a field name (an identifier or dotted path starting in lower case, no
-/// common word: "transferTitle is required" → `transferTitle`, "recipient.name must be …" →
-/// `recipient.name`); else its first later word that is a field the call sent ("The field
+/// common word, at most two digits, before a verb: "transferTitle is required" → `transferTitle`, "recipient.name
+/// must be …" → `recipient.name`, but not "insufficient funds"); else its first later word that is a field the call sent ("The field
 /// destinationIban is invalid" → `destinationIban`). Outside review, stop 46: the first word was
 /// taken whatever it was, and "Invalid IBAN provided" gave the field `Invalid`.
 fn named_field(prepared: &Prepared, detail: &str) -> Option<String> {
@@ -1023,8 +1023,16 @@ fn named_field(prepared: &Prepared, detail: &str) -> Option<String> {
         .map(|w| w.trim_end_matches('.'))
         .filter(|w| !w.is_empty())
         .collect();
+    // A word that is no field the call sent reads as one only before a validation verb
+    // ("amount must be positive"; not "insufficient funds", "user not found").
+    const VERBS: &[&str] = &["is", "must", "should", "cannot", "has", "was", "are", "may"];
+    let verb_next = words
+        .get(1)
+        .is_some_and(|w| VERBS.contains(&w.to_ascii_lowercase().as_str()));
     let first = words.first().and_then(|w| {
-        let named = w.starts_with(|c: char| c.is_ascii_lowercase())
+        let named = verb_next
+            && w.chars().filter(char::is_ascii_digit).count() <= 2
+            && w.starts_with(|c: char| c.is_ascii_lowercase())
             && w.chars()
                 .all(|c| c.is_ascii_alphanumeric() || "_.[]".contains(c))
             && !COMMON.contains(&w.to_ascii_lowercase().as_str());
