@@ -112,9 +112,8 @@ impl CancelledCalls {
     /// object, which outlives the client: the glue keeps a call also once `close()` ran.
     #[uniffi::method(default(result = None))]
     pub fn keep_undelivered_request(&self, method: String, result: Option<String>) {
-        let changes = p100::routes::Method::parse(&method).is_none_or(|m| !m.is_idempotent_read());
         self.0
-            .keep_undelivered("request", changes, Ok(result.as_deref()));
+            .keep_undelivered_request(&method, Ok(result.as_deref()));
     }
 }
 

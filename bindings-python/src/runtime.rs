@@ -59,9 +59,7 @@ impl Keep {
     /// For the operation `operation` (a name of the operation table) of `client`; `None` for
     /// calls that only read.
     pub fn of(client: &p100::Client, operation: &'static str) -> Option<Keep> {
-        let changes =
-            p100::routes::by_name(operation).is_none_or(|r| !r.method.is_idempotent_read());
-        changes.then(|| Keep {
+        p100::routes::changes_something(operation).then(|| Keep {
             calls: client.cancelled_calls(),
             operation,
         })
@@ -69,8 +67,7 @@ impl Keep {
 
     /// For a call of the escape hatch with `method`.
     pub fn request(client: &p100::Client, method: &str) -> Option<Keep> {
-        let read = p100::routes::Method::parse(method).is_some_and(|m| m.is_idempotent_read());
-        (!read).then(|| Keep {
+        p100::routes::method_changes_something(method).then(|| Keep {
             calls: client.cancelled_calls(),
             operation: "request",
         })

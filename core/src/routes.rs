@@ -415,6 +415,18 @@ pub fn by_name(name: &str) -> Option<&'static Route> {
     ALL.iter().find(|r| r.name == name)
 }
 
+/// Whether a call of the operation named `name` may change something: every operation but the
+/// reads (`GET`); a name the table does not have counts as one that may.
+pub fn changes_something(name: &str) -> bool {
+    by_name(name).is_none_or(|r| !r.method.is_idempotent_read())
+}
+
+/// Whether a call with the HTTP method `method` (any case) may change something: every method
+/// but `GET`; a method the SDK does not know counts as one that may.
+pub fn method_changes_something(method: &str) -> bool {
+    Method::parse(method).is_none_or(|m| !m.is_idempotent_read())
+}
+
 /// Finds the route serving `method` + `path`, with its decoded path parameters.
 pub fn resolve(method: Method, path: &str) -> Option<(&'static Route, Vec<String>)> {
     ALL.iter()
@@ -443,6 +455,23 @@ mod tests {
             let op = name.split_once('.').map_or(*name, |(_, op)| op);
             assert_eq!(camel_case(op), *js, "{name}");
         }
+    }
+
+    #[test]
+    fn only_reads_change_nothing() {
+        assert!(changes_something("sepa.partner_transfer"));
+        assert!(by_name("cards.block").is_some() && changes_something("cards.block"));
+        assert!(!changes_something("partner.balances"));
+        assert!(changes_something("no.such_operation"));
+        assert!(!method_changes_something("get"));
+        assert!(method_changes_something("POST"));
+        assert!(method_changes_something("delete"));
+        assert!(method_changes_something("PROPFIND"));
+        let writes = ALL.iter().filter(|r| changes_something(r.name)).count();
+        assert_eq!(
+            writes,
+            ALL.iter().filter(|r| r.method != Method::Get).count()
+        );
     }
 
     #[test]

@@ -102,9 +102,17 @@ impl CancelledCalls {
     /// coroutine glue). Reads, and names the table does not have, are never kept.
     pub fn keep_undelivered_named(&self, operation: &str, result: Option<&str>) {
         if let Some(route) = crate::routes::by_name(operation) {
-            let changes = !route.method.is_idempotent_read();
+            let changes = crate::routes::changes_something(route.name);
             self.keep_undelivered(route.name, changes, Ok(result));
         }
+    }
+
+    /// [`CancelledCalls::keep_undelivered`] for a call of the escape hatch
+    /// ([`Client::request`](super::Client::request)) with the HTTP method `method`: kept unless
+    /// the method only reads ([`crate::routes::method_changes_something`]).
+    pub fn keep_undelivered_request(&self, method: &str, result: Result<Option<&str>, &Error>) {
+        let changes = crate::routes::method_changes_something(method);
+        self.keep_undelivered("request", changes, result);
     }
 }
 
