@@ -526,6 +526,10 @@ pub fn decode<T: DeserializeOwned>(prepared: &Prepared, resp: &HttpResponse) -> 
         if let Some(e) = cut_error_start(prepared, resp) {
             return e;
         }
+        // A whole reply that is an error not in P100's shape (no P-code): as one cut short.
+        if let Some(e) = error_shaped(prepared, resp, true) {
+            return e;
+        }
         let at = if path.is_empty() {
             String::new()
         } else {
@@ -1048,6 +1052,88 @@ pub(crate) fn cut_error_start(prepared: &Prepared, resp: &HttpResponse) -> Optio
     let body = without_bom(&resp.body);
     (!prepared.method.is_idempotent_read() && json_cut_short(body) && may_be_error_body(body))
         .then(|| maybe_error_cut(prepared, resp, ErrorKind::Decode, "its JSON ends early"))
+}
+
+/// The top-level members whose presence in a whole 2xx reply (not the operation's reply, and
+/// naming nothing created) reads as an error reply not in P100's documented shape: any case.
+/// `message` only where the reply was expected to be something else ([`decode`]): a call whose
+/// reply the SDK does not read may well be answered `{"message": "ok"}`. A `statusCode`
+/// from 400 to 599 counts too.
+const ERROR_MEMBERS: [&str; 5] = ["error", "errors", "errorcode", "errorname", "errormessage"];
+
+/// A write's whole 2xx body that reads as an error reply without a P-code (`{"errorCode":
+/// "INSUFFICIENT_FUNDS", …}`, `{"errorMessage": …}`, `{"error": …}`, with `with_message`
+/// `{"message": …, "statusCode": 400}`) and names nothing created (no non-empty
+/// [`CREATED_IDS`] member, no zero `errorCode`): outcome `unknown`, as the same body cut short already was
+/// ([`may_be_error_body`]). Outside review, stop 47: such a payout reply was `accepted` ("it
+/// happened, do not send it again"), and such a card block a success. Reads: `None` (nothing
+/// to lose).
+pub(crate) fn error_shaped(
+    prepared: &Prepared,
+    resp: &HttpResponse,
+    with_message: bool,
+) -> Option<Error> {
+    if prepared.method.is_idempotent_read() {
+        return None;
+    }
+    let text = String::from_utf8_lossy(without_bom(&resp.body));
+    let serde_json::Value::Object(map) = serde_json::Deserializer::from_str(&text)
+        .into_iter::<serde_json::Value>()
+        .next()?
+        .ok()?
+    else {
+        return None;
+    };
+    let says = |v: &serde_json::Value| match v {
+        serde_json::Value::Null | serde_json::Value::Bool(false) => false,
+        serde_json::Value::String(s) => !s.trim().is_empty(),
+        serde_json::Value::Array(a) => !a.is_empty(),
+        serde_json::Value::Object(o) => !o.is_empty(),
+        _ => true,
+    };
+    let created = CREATED_IDS.iter().any(|k| {
+        map.get(*k)
+            .and_then(|v| v.as_str())
+            .is_some_and(|s| !s.trim().is_empty())
+    });
+    let error = map.iter().any(|(k, v)| {
+        let k = k.to_ascii_lowercase();
+        let number = v
+            .as_u64()
+            .or_else(|| v.as_str().and_then(|s| s.trim().parse().ok()));
+        let status = k == "statuscode" && number.is_some_and(|n| (400..600).contains(&n));
+        (ERROR_MEMBERS.contains(&k.as_str()) || (with_message && k == "message")) && says(v)
+            || status
+    });
+    // A P-code is [`error_in_success`]'s to read (and `P211` a success); a zero or blank code
+    // is a success envelope's (`{"errorCode": 0, "errorMessage": "OK", "data": …}`).
+    let code = map.get("errorCode");
+    let p_code = code.and_then(code_text).is_some_and(|c| is_p_code(&c));
+    let zero = code.is_some_and(|v| match v {
+        serde_json::Value::Number(n) => n.as_f64() == Some(0.0),
+        serde_json::Value::String(s) => s.trim().bytes().all(|b| b == b'0'),
+        _ => false,
+    });
+    if created || p_code || zero || !error {
+        return None;
+    }
+    let detail = ["errorMessage", "message", "error"]
+        .iter()
+        .find_map(|k| map.get(*k).and_then(|v| v.as_str()))
+        .map(|m| format!(": {}", crate::mask::mask_secrets(m)))
+        .unwrap_or_default();
+    let e = Error::new(
+        ErrorKind::Api,
+        format!(
+            "P100 answered {} with HTTP {} but its body reads as an error reply{detail}",
+            prepared.operation, resp.status
+        ),
+    )
+    .with_status(resp.status)
+    .with_request_id(request_id(resp))
+    .with_raw_body(&resp.text())
+    .with_operation(prepared.operation);
+    Some(ambiguous(e))
 }
 
 /// A write's 2xx whose body broke off where it may be the start of a P100 error

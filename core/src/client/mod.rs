@@ -399,7 +399,8 @@ impl Client {
         // And a write's reply whose JSON ends early where it may be the start of an error.
         let error = match exec::error_in_success(&prepared, &resp) {
             Some(e) if e.code() != Some(&ErrorCode::P211) => Some(e),
-            _ => exec::cut_error_start(&prepared, &resp),
+            _ => exec::cut_error_start(&prepared, &resp)
+                .or_else(|| exec::error_shaped(&prepared, &resp, false)),
         };
         match error {
             Some(e) => {
