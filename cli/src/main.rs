@@ -1078,6 +1078,19 @@ fn secret_json_text(v: &Value, reveal: bool) -> String {
                 for (key, field) in map.iter_mut() {
                     if p100::mask::SECRET_FIELDS.contains(&key.as_str()) && !field.is_null() {
                         *field = Value::String("[REDACTED]".into());
+                    } else if let (true, Value::String(raw)) = (key == "raw", &*field) {
+                        // An event the SDK could not read keeps its body as text (`raw`): its
+                        // secrets (a 3-D Secure code sent as a number) are hidden as a typed
+                        // event's are, or the whole text when it is no JSON (outside review).
+                        *field = Value::String(match serde_json::from_str::<Value>(raw) {
+                            Ok(mut inner) => {
+                                redact(&mut inner);
+                                inner.to_string()
+                            }
+                            Err(_) => {
+                                format!("[REDACTED] ({} bytes; --reveal shows it)", raw.len())
+                            }
+                        });
                     } else {
                         redact(field);
                     }

@@ -376,6 +376,44 @@ fn webhooks_verify_masks_a_3ds_code_unless_revealed() {
     assert_eq!(v["payload"]["code"], "731904", "--reveal: {v}");
 }
 
+/// Outside review, stop 47: an event the SDK cannot read (a code sent as a number, a key it
+/// does not know, an amount as an object) is `unknown` with its body as text (`raw`), which was
+/// printed as it came, the one-time code in clear.
+#[test]
+fn webhooks_verify_masks_the_secrets_of_an_unreadable_event() {
+    let sb = Sandbox::with_settle_ms(2000);
+    for data in [
+        r#"{"cardId":"c1","code":918273,"amount":"1.00"}"#,
+        r#"{"cardId":"c1","threeDSecureCode":"918273"}"#,
+        r#"{"cardId":"c1","code":"918273","amount":{"value":"1.00"}}"#,
+    ] {
+        let delivery = format!(
+            "Authorization: tok\r\n\r\n{{\"event_type\":\"card.3ds_code\",\"data\":{data}}}"
+        );
+        let o = sb.p100_stdin(&["webhooks", "verify", "--token", "tok"], Some(&delivery));
+        let out = stdout(&o);
+        assert!(o.status.success(), "{}", stderr(&o));
+        let v: serde_json::Value = serde_json::from_str(&out).expect("JSON");
+        assert_eq!(v["event"], "unknown", "{out}");
+        assert!(
+            !out.contains("918273"),
+            "{data}: the code is printed: {out}"
+        );
+        assert!(out.contains("c1"), "{out}");
+        let o = sb.p100_stdin(
+            &["webhooks", "verify", "--token", "tok", "--reveal"],
+            Some(&delivery),
+        );
+        assert!(stdout(&o).contains("918273"), "--reveal: {}", stdout(&o));
+    }
+    // A body that is no JSON at all is not readable as an event: refused, never printed.
+    let o = sb.p100_stdin(
+        &["webhooks", "verify", "--token", "tok"],
+        Some("Authorization: tok\r\n\r\ncode 918273"),
+    );
+    assert!(!stdout(&o).contains("918273") && !stderr(&o).contains("918273"));
+}
+
 // ---------------------------------------------------------------------------------------------
 // 10. (Noticed, no test then.) A result that cannot be written (a full disk) ended with status 0
 //     and no word: the id of a transfer that happened was lost silently.

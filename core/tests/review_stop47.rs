@@ -130,3 +130,25 @@ async fn a_unit_call_answered_2xx_with_an_error_body_is_not_a_success() {
         client.cards().block(&card).await.expect(body);
     }
 }
+
+/// Outside review (secrets): one-time codes under names text masking did not know.
+#[test]
+fn one_time_codes_under_their_usual_names_are_masked() {
+    for key in [
+        "threeDSecureCode",
+        "3dsCode",
+        "otpCode",
+        "verificationCode",
+        "smsCode",
+        "oneTimeCode",
+        "passcode",
+        "authCode",
+    ] {
+        let text = format!(r#"{{"{key}":"918273","cardId":"c1"}}"#);
+        let masked = p100::mask::mask_secrets(&text);
+        assert!(
+            !masked.contains("918273") && masked.contains("c1"),
+            "{key}: {masked}"
+        );
+    }
+}

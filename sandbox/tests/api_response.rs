@@ -169,3 +169,15 @@ async fn extra_headers_arrive_and_credentials_cannot_be_overridden() {
     sneaky.partner().balances().await.unwrap();
     sb.shutdown().await;
 }
+
+/// Outside review, stop 47: a card number typed into an id reached the request log (and
+/// `--log`'s stderr line) in clear, where the SDK's own log shows only its last 4 digits.
+#[tokio::test]
+async fn the_request_log_masks_a_card_number_in_a_path() {
+    let sb = sandbox().await;
+    let c = sb.client();
+    let _ = c.users().balances("4929123456781234").await;
+    let last = sb.requests().pop().unwrap();
+    assert!(!last.path.contains("4929123456781234"), "{}", last.path);
+    assert!(last.path.ends_with("1234/balances"), "{}", last.path);
+}
