@@ -594,6 +594,17 @@ impl App {
         *recover(self.webhook.write()) = t;
     }
 
+    /// Sets (or clears) the webhook target, with `if_url` only while the current target's URL
+    /// is that one (one lock: no other session can set its own in between). Whether it did.
+    pub fn set_webhook_target_if(&self, if_url: Option<&str>, t: Option<WebhookTarget>) -> bool {
+        let mut current = recover(self.webhook.write());
+        let ours = if_url.is_none_or(|u| current.as_ref().is_some_and(|c| c.url == u));
+        if ours {
+            *current = t;
+        }
+        ours
+    }
+
     /// The delivery log.
     pub fn deliveries_lock(&self) -> MutexGuard<'_, Vec<Delivery>> {
         recover(self.deliveries.lock())

@@ -758,9 +758,13 @@ async fn clear_faults(State(app): State<Arc<App>>) -> Response {
 }
 
 #[derive(Deserialize)]
+#[serde(rename_all = "camelCase")]
 struct WebhookBody {
     url: Option<String>,
     token: Option<String>,
+    /// Only when the current target's URL is this one (compare and set, atomically): what a
+    /// session that registered it sends to stop its own deliveries, never another's.
+    if_url: Option<String>,
 }
 
 /// Checks a webhook target: an http(s) URL and a non-empty token.
@@ -780,16 +784,15 @@ pub fn webhook_target(url: &str, token: &str) -> Result<WebhookTarget, Refusal> 
     })
 }
 
-/// `POST /_sandbox/webhooks {url, token}` — `{"url": null}` stops deliveries.
+/// `POST /_sandbox/webhooks {url, token}` — `{"url": null}` stops deliveries; with `ifUrl`,
+/// only while the target is still that URL (otherwise nothing changes).
 async fn set_webhooks(State(app): State<Arc<App>>, b: Bytes) -> Result<Response, Bad> {
     let w: WebhookBody = body(&b)?;
-    match w.url.filter(|u| !u.is_empty()) {
-        None => app.set_webhook_target(None),
-        Some(url) => {
-            let t = webhook_target(&url, w.token.as_deref().unwrap_or(""))?;
-            app.set_webhook_target(Some(t));
-        }
-    }
+    let target = match w.url.filter(|u| !u.is_empty()) {
+        None => None,
+        Some(url) => Some(webhook_target(&url, w.token.as_deref().unwrap_or(""))?),
+    };
+    app.set_webhook_target_if(w.if_url.as_deref(), target);
     Ok(get_webhooks(State(app)).await)
 }
 

@@ -126,6 +126,25 @@ async fn controls_and_reset() {
     let v: Value = r.json().await.unwrap();
     assert_eq!(v["tokenSet"], true);
     assert!(!v.to_string().contains("secret-tok"));
+    // `ifUrl`: changes the target only while it is still that URL (the CLI's clean-up).
+    let off_if = |url: &str| post("/_sandbox/webhooks", json!({"url": null, "ifUrl": url}));
+    let v: Value = off_if("http://127.0.0.1:9/other")
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(
+        v["url"], "http://127.0.0.1:9/x",
+        "another session's target stays"
+    );
+    let v: Value = off_if("http://127.0.0.1:9/x")
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(v["url"], Value::Null, "its own target is cleared");
     // Reset: back to the start.
     post("/_sandbox/reset", json!({})).await.unwrap();
     assert_eq!(sb.time_scale(), 1.0);
