@@ -573,26 +573,25 @@ async fn a_poa_upload_while_one_is_pending_is_202_p211() {
     assert_eq!(body["errorCode"], "P211", "{body}");
 }
 
-/// Euros do not move to or from a KYC user whose fiat balance is not active (created, not
-/// verified: "Fiat services are activated only after … Add User Verification"): P459, as for
-/// SEPA. They did: the sandbox credited 10 EUR to such a user, who then exchanged them. Crypto
-/// still moves, and so do euros of a non-KYC user (its EUR balance has no IBAN by design).
+/// Money does not move to or from a KYC user who has no Add User Verification yet (created, not
+/// verified): P459, in every currency. The newest docs generate a KYC user's balances only at
+/// Add User Verification ("At this point all balances are generated"). Euros moved first
+/// (fixed in stop 33); crypto moved until the outside review of stop 47 (transfers, exchange,
+/// crypto withdrawals), so partner code that skipped KYC passed the sandbox.
 #[tokio::test]
-async fn euros_do_not_move_for_a_kyc_user_not_verified() {
+async fn money_does_not_move_for_a_kyc_user_not_verified() {
     let sb = sandbox().await;
     let c = sb.client();
     c.users().create(&new_user("nv-1")).await.unwrap();
     for t in [
         TransferRequest::fund("nv-1", amount("10"), Currency::Eur),
         TransferRequest::collect("nv-1", amount("10"), Currency::Eur),
+        TransferRequest::fund("nv-1", amount("0.1"), Currency::Eth),
+        TransferRequest::collect("nv-1", amount("0.1"), Currency::Eth),
     ] {
         let e = c.transfers().create(&t).await.unwrap_err();
         assert_eq!(e.code(), Some(&ErrorCode::P459), "{e:?}");
     }
-    c.transfers()
-        .create(&TransferRequest::fund("nv-1", amount("0.1"), Currency::Eth))
-        .await
-        .unwrap();
     let lock = c.exchange().user_lock("nv-1").await.unwrap();
     let e = c
         .exchange()
@@ -600,9 +599,15 @@ async fn euros_do_not_move_for_a_kyc_user_not_verified() {
             "nv-1",
             amount("0.01"),
             Currency::Eth,
-            Currency::Eur,
+            Currency::Btc,
             lock.lock_id,
         ))
+        .await
+        .unwrap_err();
+    assert_eq!(e.code(), Some(&ErrorCode::P459), "{e:?}");
+    let e = c
+        .crypto()
+        .user_withdrawal(&withdrawal("nv-1", Currency::Btc, "0.001"))
         .await
         .unwrap_err();
     assert_eq!(e.code(), Some(&ErrorCode::P459), "{e:?}");

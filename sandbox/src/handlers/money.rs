@@ -400,7 +400,9 @@ pub mod crypto {
         let fee = dec(n.fee_withdrawal) + dec(n.network_fee);
         let mut st = app.write();
         if let Some(u) = holder.user() {
-            not_suspended(user(&st, u)?)?;
+            let u = user(&st, u)?;
+            not_suspended(u)?;
+            fiat_active(u, &currency)?;
         }
         let op = Op {
             id: uuid(),
