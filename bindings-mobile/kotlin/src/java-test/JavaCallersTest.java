@@ -117,6 +117,7 @@ public final class JavaCallersTest {
         });
         worker.start();
         Thread.sleep(1000);
+        io.p100.sdk.java.JavaPartner takenBefore = closingBlocking.partner();
         closingBlocking.close();
         worker.join(10_000);
         check(!worker.isAlive(), "close() ended the blocking call");
@@ -130,6 +131,15 @@ public final class JavaCallersTest {
             check(false, "a closed JavaClient refuses calls");
         } catch (IllegalStateException e) {
             check(true, "closed");
+        }
+        // A group taken before close(): its futures say the same (outside review: a bare
+        // CancellationException before).
+        try {
+            takenBefore.balancesAsync().get(10, java.util.concurrent.TimeUnit.SECONDS);
+            check(false, "a closed JavaClient's future refuses calls");
+        } catch (java.util.concurrent.ExecutionException e) {
+            check(e.getCause() instanceof IllegalStateException
+                && e.getCause().getMessage().contains("closed"), "closed future: " + e.getCause());
         }
         System.out.println("java callers: " + checks + " checks passed");
     }
