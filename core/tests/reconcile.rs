@@ -677,7 +677,9 @@ async fn an_exchange_to_another_currency_is_not_found_as_this_one() {
 #[tokio::test]
 async fn one_entry_listed_in_several_months_is_one_match() {
     let server = MockServer::start().await;
-    let t = iso(now());
+    // Stamped when it was sent, 40 days ago (a time long after the sending is a later call's).
+    let sent_ms = now().timestamp_millis() - 40 * 24 * 3600 * 1000;
+    let t = iso(DateTime::from_timestamp_millis(sent_ms + 1000).unwrap());
     Mock::given(method("GET"))
         .and(path("/v1/partner/transactions"))
         .respond_with(
@@ -699,8 +701,66 @@ async fn one_entry_listed_in_several_months_is_one_match() {
             .await;
     }
     // Sent 40 days ago: at least two months are read.
-    let fp = fingerprint(now().timestamp_millis() - 40 * 24 * 3600 * 1000);
+    let fp = fingerprint(sent_ms);
     let r = client(&server).reconcile_fingerprint(&fp).await.unwrap();
+    assert_eq!(r.as_str(), "found", "{r:?}");
+}
+
+/// Outside review, stop 47: an equal operation stamped long after the sending (the same payout
+/// sent again after a `NotFound`, next month's identical salary) was `Found` for a call that
+/// never ran, which then was never sent. It leaves the answer open now.
+#[tokio::test]
+async fn an_equal_operation_stamped_long_after_the_sending_is_not_found_for_it() {
+    let server = MockServer::start().await;
+    let sent_ms = now().timestamp_millis() - 3600 * 1000;
+    let later = iso(DateTime::from_timestamp_millis(sent_ms + 11 * 60 * 1000).unwrap());
+    Mock::given(method("GET"))
+        .and(path("/v1/partner/transactions"))
+        .respond_with(
+            ResponseTemplate::new(200).set_body_json(json!({"transactions": [
+            {"id": "LATER", "type": "sepa_transfer", "amount": "25.00", "currency": "eur",
+             "status": "SUCCESSFUL", "direction": "OUT", "createdAt": later}]})),
+        )
+        .mount(&server)
+        .await;
+    Mock::given(method("GET"))
+        .and(path("/v1/sepa-transfer/details/LATER"))
+        .respond_with(ResponseTemplate::new(200).set_body_json(json!({
+            "id": "LATER", "type": "external", "amount": "25.00", "currency": "eur",
+            "status": "SUCCESSFUL", "destinationIban": IBAN, "transferTitle": TITLE})))
+        .mount(&server)
+        .await;
+    let r = client(&server)
+        .reconcile_fingerprint(&fingerprint(sent_ms))
+        .await
+        .unwrap();
+    let Reconciliation::CannotTell { reason } = &r else {
+        panic!("{r:?}");
+    };
+    assert!(reason.contains("after this call was sent"), "{reason}");
+    // Stamped within the window, the same entry is the call.
+    let server = MockServer::start().await;
+    let near = iso(DateTime::from_timestamp_millis(sent_ms + 2 * 60 * 1000).unwrap());
+    Mock::given(method("GET"))
+        .and(path("/v1/partner/transactions"))
+        .respond_with(
+            ResponseTemplate::new(200).set_body_json(json!({"transactions": [
+            {"id": "NEAR", "type": "sepa_transfer", "amount": "25.00", "currency": "eur",
+             "status": "SUCCESSFUL", "direction": "OUT", "createdAt": near}]})),
+        )
+        .mount(&server)
+        .await;
+    Mock::given(method("GET"))
+        .and(path("/v1/sepa-transfer/details/NEAR"))
+        .respond_with(ResponseTemplate::new(200).set_body_json(json!({
+            "id": "NEAR", "type": "external", "amount": "25.00", "currency": "eur",
+            "status": "SUCCESSFUL", "destinationIban": IBAN, "transferTitle": TITLE})))
+        .mount(&server)
+        .await;
+    let r = client(&server)
+        .reconcile_fingerprint(&fingerprint(sent_ms))
+        .await
+        .unwrap();
     assert_eq!(r.as_str(), "found", "{r:?}");
 }
 
@@ -768,6 +828,27 @@ async fn a_clock_far_ahead_of_p100s_is_read_from_the_date_header() {
         let r = reconcile_dated(created, server_now, 0, local.timestamp_millis() - 1_000).await;
         assert_eq!(r.as_str(), "found", "clock {behind_ms} ms ahead: {r:?}");
     }
+}
+
+/// This machine's clock two hours behind P100's: the call's entry is stamped two hours after
+/// the sending by this clock, which the `Date` header explains (found); an equal entry stamped
+/// beyond that by more than the skew is a later call's (cannot tell).
+#[tokio::test]
+async fn a_clock_behind_p100s_is_read_from_the_date_header() {
+    let local = now();
+    let ahead_ms = 2 * 3_600_000;
+    let server_now = Utc
+        .timestamp_millis_opt(local.timestamp_millis() + ahead_ms)
+        .unwrap();
+    let sent = local.timestamp_millis() - 1_000;
+    let stamped = |after_ms: i64| {
+        Utc.timestamp_millis_opt(sent + ahead_ms + after_ms)
+            .unwrap()
+    };
+    let r = reconcile_dated(stamped(500), server_now, 0, sent).await;
+    assert_eq!(r.as_str(), "found", "{r:?}");
+    let r = reconcile_dated(stamped(11 * 60_000), server_now, 0, sent).await;
+    assert_eq!(r.as_str(), "cannot_tell", "{r:?}");
 }
 
 /// The `Date` of a slow reply is older than its arrival by the reply's time: that is no

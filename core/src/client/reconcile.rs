@@ -177,6 +177,7 @@ fn is_one_of(text: &str, list: &[&str]) -> bool {
 fn is_certain(fp: &Fingerprint, kinds: &[&str], direction: &str, t: &Transaction) -> bool {
     is_readable(fp, kinds, direction, t)
         && stamped_after_sending(fp, t)
+        && !stamped_long_after_sending(fp, t)
         && !listed_gross_of_fee(fp, t)
 }
 
@@ -223,6 +224,14 @@ fn uncertain_reason(fp: &Fingerprint, kinds: &[&str], direction: &str, t: &Trans
             "a history entry{id} lists the amount sent plus its fee: it may be this call or \
              another operation of that amount; check it by hand"
         )
+    } else if is_readable(fp, kinds, direction, t) && stamped_long_after_sending(fp, t) {
+        format!(
+            "an operation of the same kind, amount and currency{id} is in the history, stamped \
+             more than {} minutes after this call was sent: it may be a later call (the same \
+             one sent again); check it by hand, and retire a fingerprint once its call is sent \
+             again",
+            SKEW_MS / 60_000
+        )
     } else if is_readable(fp, kinds, direction, t) {
         format!(
             "an operation of the same kind, amount and currency{id} is in the history, stamped \
@@ -267,6 +276,16 @@ fn stamped_after_sending(fp: &Fingerprint, t: &Transaction) -> bool {
         fp.sent_at_ms
     };
     ms >= from
+}
+
+/// Is `t` stamped more than [`SKEW_MS`] after the sending? The call's own entry is stamped when
+/// P100 received it, within the call's time (a write is sent again only when it provably was
+/// not sent, or after a 429, waiting at most a minute) and the clocks' difference. An equal
+/// operation stamped later may be a later call (the same payout sent again after a `NotFound`,
+/// next month's identical salary): taken for this one, a call that never ran would be `Found`
+/// and never sent (outside review, stop 47). Such an entry leaves the answer open.
+fn stamped_long_after_sending(fp: &Fingerprint, t: &Transaction) -> bool {
+    created_ms(t).is_some_and(|ms| ms > fp.sent_at_ms.saturating_add(SKEW_MS))
 }
 
 /// How far before the sending time (this machine's clock) a history entry may be stamped and
@@ -550,13 +569,21 @@ impl Client {
             histories.push(history);
             read.push((month, year));
         }
-        // This machine's clock may be ahead of P100's (the history reply's `Date` says by how
-        // much, within the reply's latency): the sending, in P100's time, lies between
+        // This machine's clock may be ahead of P100's or behind it (the history reply's `Date`
+        // says by how much, within the reply's latency): the sending, in P100's time, lies between
         // `sent - most` and `sent - least`. An entry stamped after the latest possible sending
         // is after it (`late`); one stamped before the earliest possible sending, less the
         // skew, is ruled out (`early`); between the two, it stays open.
         let (least, most) = clock.unwrap_or((0, 0));
-        let shift = |ahead: i64| if ahead > CLOCK_NOISE_MS { ahead } else { 0 };
+        // Behind P100's clock too: its stamp of the call is then later than the sending by as
+        // much, and an entry stamped beyond that by more than the skew is a later call's.
+        let shift = |ahead: i64| {
+            if ahead.abs() > CLOCK_NOISE_MS {
+                ahead
+            } else {
+                0
+            }
+        };
         let late = Fingerprint {
             sent_at_ms: fp.sent_at_ms.saturating_sub(shift(least)),
             ..fp.clone()
@@ -570,9 +597,10 @@ impl Client {
         let Some(months) = months_between(from, now.saturating_add(ZONE_MS)) else {
             return Ok(Reconciliation::CannotTell {
                 reason: format!(
-                    "this machine's clock is {} h ahead of P100's: look for it in the \
-                     transaction history by hand",
-                    shift(most) / 3_600_000
+                    "this machine's clock is {} h {} P100's: look for it in the transaction \
+                     history by hand",
+                    (shift(most) / 3_600_000).abs(),
+                    if most < 0 { "behind" } else { "ahead of" }
                 ),
             });
         };
