@@ -91,11 +91,12 @@ log "README Kotlin snippets (kotlin/readme-snippets.py --check)"
 python3 "$here/kotlin/readme-snippets.py" --check
 
 # ----- 4. lint ------------------------------------------------------------------------------
-log "ktlint (hand-written Kotlin: library, tests, examples)"
+log "ktlint (hand-written Kotlin: library, tests, examples, the Java face generator)"
 "$ktlint" --relative \
   "bindings-mobile/kotlin/src/main/kotlin/io/p100/sdk/Secret.kt" \
   "bindings-mobile/kotlin/src/main/kotlin/io/p100/sdk/P100ExceptionProperties.kt" \
   "bindings-mobile/kotlin/src/test/**/*.kt" \
+  "bindings-mobile/kotlin/tools/*.kt" \
   "examples/kotlin/*.kt"
 
 # ----- 5. Rust unit tests of the binding crate ---------------------------------------------

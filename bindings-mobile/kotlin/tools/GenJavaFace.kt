@@ -30,7 +30,9 @@ private fun StringBuilder.twins(
     val decl = params.joinToString(", ") { "`${it.name}`: ${it.type}" }
     val args = params.joinToString(", ") { "`${it.name}`" }
     val ret = f.returnType.toString()
-    appendLine("    /** Blocking: [$receiver.${f.name}] on the calling thread (a call of the client: `close()` cancels it and waits for it). */")
+    appendLine(
+        "    /** Blocking: [$receiver.${f.name}] on the calling thread (a call of the client: `close()` cancels it and waits for it). */",
+    )
     appendLine("    @Throws(io.p100.sdk.P100Exception::class)")
     appendLine("    fun `${f.name}`($decl): $ret = runBlocking(callJob(scope)) { $receiver.`${f.name}`($args) }")
     appendLine()
@@ -76,7 +78,9 @@ fun main(args: Array<String>) {
     out.appendLine("    block: suspend CoroutineScope.() -> T,")
     out.appendLine("): CompletableFuture<T> {")
     out.appendLine("    if (scope.coroutineContext[Job]?.isActive != true) {")
-    out.appendLine("        return CompletableFuture<T>().apply { completeExceptionally(IllegalStateException(\"this JavaClient is closed\")) }")
+    out.appendLine(
+        "        return CompletableFuture<T>().apply { completeExceptionally(IllegalStateException(\"this JavaClient is closed\")) }",
+    )
     out.appendLine("    }")
     out.appendLine("    return scope.future(block = block)")
     out.appendLine("}")
