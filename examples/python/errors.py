@@ -15,9 +15,15 @@ from decimal import Decimal
 import p100
 
 
+class CheckLater(Exception):
+    """It may still have happened: reconcile again later, never send it again before."""
+
+
 def send_once(client: p100.Client, amount: Decimal, user: str) -> str | None:
     """An internal transfer that is never sent twice: the id of the transfer, or ``None``
-    when it did not happen (and may be sent again)."""
+    when it provably did not happen (and may be sent again). ``CheckLater`` when the history
+    does not list it yet: P100 may still be processing it, so sending it again could pay
+    twice."""
     try:
         return client.transfers.create(
             destination_external_user_id=user, amount=amount, currency="usdc"
@@ -33,7 +39,9 @@ def send_once(client: p100.Client, amount: Decimal, user: str) -> str | None:
         if answer.result == "found":
             return answer.id
         if answer.result == "not_found":
-            return None  # not in the history yet: check again later before resending
+            # Not in the history *yet*: P100 may still be processing it. Reconcile again later
+            # (keep the error's fingerprint); only then decide to send it again.
+            raise CheckLater("not in the transaction history yet: reconcile again later") from e
         raise RuntimeError(f"check by hand: {answer.reason}") from e
 
 

@@ -27,7 +27,11 @@ async function show(what: string, call: () => Promise<unknown>): Promise<void> {
   }
 }
 
-/** An internal transfer that is never sent twice: its id, or null when it did not happen. */
+/**
+ * An internal transfer that is never sent twice: its id, or null when it provably did not
+ * happen (and may be sent again). Throws when the history does not list it yet: P100 may still
+ * be processing it, so sending it again could pay twice; reconcile again later.
+ */
 async function sendOnce(destinationExternalUserId: string, amount: string): Promise<string | null> {
   try {
     const { transferId } = await client.transfers.create({ destinationExternalUserId, amount, currency: "usdc" });
@@ -45,7 +49,11 @@ async function sendOnce(destinationExternalUserId: string, amount: string): Prom
         const answer = await client.reconcile(e);
         console.log(`  ${e.outcome}: reconcile says ${answer.result}`);
         if (answer.result === "found") return answer.id;
-        if (answer.result === "not_found") return null; // not in the history yet: check again later
+        if (answer.result === "not_found") {
+          // Not in the history *yet*: P100 may still be processing it. Reconcile again later
+          // (keep the error's fingerprint); only then decide to send it again.
+          throw new Error("not in the transaction history yet: reconcile again later", { cause: e });
+        }
         throw new Error(`check by hand: ${answer.reason}`, { cause: e });
       }
     }
