@@ -53,7 +53,14 @@ ERRORS = [
 ]
 
 # What happened to a call, and reconciling it (p100/_errors.py).
-OUTCOME_NAMES = ["Outcome", "OUTCOMES", "Fingerprint", "Reconciliation"]
+OUTCOME_NAMES = [
+    "Outcome",
+    "OUTCOMES",
+    "Fingerprint",
+    "Reconciliation",
+    "fingerprint_to_json",
+    "fingerprint_from_json",
+]
 
 # Response models that decode themselves (`model! { @custom_decode … }`): their stubs, with their
 # helper methods (`fiat`, `crypto`, `rate`), are written in HEADER below.
@@ -669,6 +676,10 @@ class Sandbox:
     def __enter__(self) -> Self: ...
     def __exit__(self, *exc: object) -> Literal[False]: ...
 
+def fingerprint_to_json(error: P100Error | Fingerprint | Mapping[str, Any]) -> str:
+    """The JSON of an error's fingerprint, to store with the payment (every package reads it)."""
+def fingerprint_from_json(text: str) -> Fingerprint:
+    """A stored fingerprint (any package's JSON), for ``client.reconcile``."""
 def webhook_verify(authorization: str | bytes | None, token: str) -> None: ...
 def webhook_parse(body: str | bytes) -> tuple[str, WebhookEvent]: ...
 def _panic_for_tests(asynchronous: bool) -> Any:
@@ -830,6 +841,8 @@ def main() -> int:
         *sorted(WRAPPERS | {"UnknownEvent"}),
         "Verifier",
         "Sandbox",
+        "fingerprint_to_json",
+        "fingerprint_from_json",
         "webhook_verify",
         "webhook_parse",
         "_panic_for_tests",

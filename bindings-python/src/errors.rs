@@ -65,6 +65,28 @@ pub fn reconcile_input(value: &Bound<'_, PyAny>) -> PyResult<(p100::Outcome, Opt
     }
 }
 
+/// `p100.fingerprint_to_json(x)`: the JSON of an error's fingerprint (or of a fingerprint dict)
+/// to store with the payment: camelCase names, the amount as a string, as every package writes
+/// it and reads it back (`json.dumps` of the dict fails on its `Decimal`, and its snake_case
+/// names were Python's only). A `ValidationError` for an error that has none.
+#[pyfunction]
+pub fn fingerprint_to_json(error: &Bound<'_, PyAny>) -> PyResult<String> {
+    let py = error.py();
+    let (_, fp) = reconcile_input(error)?;
+    let fp = fp.ok_or_else(|| validation(py, "error", "has no fingerprint (it moved no money)"))?;
+    serde_json::to_string(&fp).map_err(|e| validation(py, "fingerprint", e.to_string()))
+}
+
+/// `p100.fingerprint_from_json(text)`: a stored fingerprint ([`fingerprint_to_json`], or any
+/// package's), as the `p100.Fingerprint` dict `reconcile` takes. A `ValidationError` naming the
+/// wire path of a value that does not fit.
+#[pyfunction]
+pub fn fingerprint_from_json<'py>(py: Python<'py>, text: &str) -> PyResult<Bound<'py, PyDict>> {
+    let fp: Fingerprint =
+        p100::input::decode_json(text, "Fingerprint").map_err(|e| to_pyerr(py, &e))?;
+    fingerprint_to_py(py, &fp)
+}
+
 /// The answer of `reconcile`, as a `p100.Reconciliation`.
 pub struct ReconciliationOut(pub p100::Reconciliation);
 

@@ -238,7 +238,8 @@ struct WaitOpts {
 
 /// What `client.reconcile(x)` hands to the core (`Client::reconcile_outcome`, where the rules
 /// live): the error's outcome and fingerprint, or — when `x` is a fingerprint kept from earlier
-/// (an object with `operation` and `sentAtMs`) — that fingerprint with outcome `unknown`.
+/// (an object with `operation` and `sentAtMs` or `sent_at_ms`) — that fingerprint with outcome
+/// `unknown`.
 fn reconcile_input(value: JsValue) -> Result<(p100::Outcome, Option<p100::Fingerprint>), Error> {
     let get = |key: &str| Reflect::get(&value, &JsValue::from_str(key)).ok();
     let not_reconcilable =
@@ -246,8 +247,10 @@ fn reconcile_input(value: JsValue) -> Result<(p100::Outcome, Option<p100::Finger
     if !value.is_object() {
         return Err(not_reconcilable());
     }
+    // The Python package's stored JSON names it `sent_at_ms` (the core reads both names).
+    let sent_at = |key: &str| get(key).is_some_and(|v| v.as_f64().is_some());
     let is_fingerprint = get("operation").is_some_and(|v| v.is_string())
-        && get("sentAtMs").is_some_and(|v| v.as_f64().is_some());
+        && (sent_at("sentAtMs") || sent_at("sent_at_ms"));
     if is_fingerprint {
         return Ok((p100::Outcome::Unknown, Some(input(value, "fingerprint")?)));
     }

@@ -515,6 +515,11 @@ test("reconcile: found after process-then-drop; a stored fingerprint (JSON) too"
   const stored = JSON.parse(JSON.stringify(e.fingerprint));
   assert.equal((await c.reconcile(stored)).result, "found");
   assert.equal((await c.reconcile(JSON.parse(JSON.stringify(e)).fingerprint)).result, "found");
+  // As a Python service dumps its dict (snake_case names): read too (outside review, stop 47:
+  // "must be a P100Error or the fingerprint of one").
+  const { externalUserId, sentAtMs, ...rest } = stored;
+  const snake = { ...rest, external_user_id: externalUserId, sent_at_ms: sentAtMs };
+  assert.equal((await c.reconcile(snake)).result, "found");
 });
 
 test("reconcile: rejected -> not_found without asking; unknown non-money -> ValidationError field error", async () => {

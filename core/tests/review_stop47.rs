@@ -152,3 +152,19 @@ fn one_time_codes_under_their_usual_names_are_masked() {
         );
     }
 }
+
+/// Outside review (recovery flow): a fingerprint a Python service stored with its snake_case
+/// names did not read back in Node, Kotlin or Swift.
+#[test]
+fn a_fingerprint_stored_with_snake_case_names_reads_back() {
+    let camel = r#"{"operation":"sepa.partner_transfer","amount":"25.00","currency":"eur",
+        "destination":"DE89370400440532013000","externalUserId":"u-1","sentAtMs":1700000000000}"#;
+    let snake = r#"{"operation":"sepa.partner_transfer","amount":"25.00","currency":"eur",
+        "destination":"DE89370400440532013000","external_user_id":"u-1","sent_at_ms":1700000000000}"#;
+    let a: p100::Fingerprint = p100::input::decode_json(camel, "Fingerprint").unwrap();
+    let b: p100::Fingerprint = p100::input::decode_json(snake, "Fingerprint").unwrap();
+    assert_eq!(a, b);
+    assert_eq!(b.sent_at_ms, 1_700_000_000_000);
+    // Written back, the names are camelCase.
+    assert!(serde_json::to_string(&b).unwrap().contains("\"sentAtMs\""));
+}

@@ -38,7 +38,11 @@ from ._errors import (
     ValidationError as ValidationError,
     WebhookUnauthorizedError as WebhookUnauthorizedError,
 )
-from ._native import __version__ as __version__
+from ._native import (
+    __version__ as __version__,
+    fingerprint_from_json as fingerprint_from_json,
+    fingerprint_to_json as fingerprint_to_json,
+)
 
 # isort: off
 # BEGIN GENERATED EXPORTS (scripts/gen_stubs.py)
@@ -160,6 +164,8 @@ __all__ = [
     "OUTCOMES",
     "Fingerprint",
     "Reconciliation",
+    "fingerprint_to_json",
+    "fingerprint_from_json",
     "P100Error",
     "ValidationError",
     "AuthenticationError",

@@ -122,6 +122,8 @@ __all__ = [
     "UnknownEvent",
     "Verifier",
     "Sandbox",
+    "fingerprint_to_json",
+    "fingerprint_from_json",
     "webhook_verify",
     "webhook_parse",
     "_panic_for_tests",
@@ -474,6 +476,10 @@ class Sandbox:
     def __enter__(self) -> Self: ...
     def __exit__(self, *exc: object) -> Literal[False]: ...
 
+def fingerprint_to_json(error: P100Error | Fingerprint | Mapping[str, Any]) -> str:
+    """The JSON of an error's fingerprint, to store with the payment (every package reads it)."""
+def fingerprint_from_json(text: str) -> Fingerprint:
+    """A stored fingerprint (any package's JSON), for ``client.reconcile``."""
 def webhook_verify(authorization: str | bytes | None, token: str) -> None: ...
 def webhook_parse(body: str | bytes) -> tuple[str, WebhookEvent]: ...
 def _panic_for_tests(asynchronous: bool) -> Any:

@@ -32,7 +32,9 @@ use crate::Amount;
 ///
 /// Serializes as `{operation, amount, currency, destination, externalUserId, sentAtMs, title,
 /// network}` so that it can be stored, and so that the bindings hand it over as a plain object
-/// (`title` and `network` may be absent: fingerprints stored before they existed).
+/// (`title` and `network` may be absent: fingerprints stored before they existed). Reads the
+/// Python package's snake_case names too (`external_user_id`, `sent_at_ms`): a fingerprint a
+/// Python service stored with `json.dumps` reads back in every language.
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 #[serde(rename_all = "camelCase")]
 #[cfg_attr(feature = "uniffi", derive(::uniffi::Record))]
@@ -49,8 +51,10 @@ pub struct Fingerprint {
     pub destination: Option<String>,
     /// The user whose balance pays (`sourceExternalUserId` / `externalUserId`), if not the
     /// partner.
+    #[serde(alias = "external_user_id")]
     pub external_user_id: Option<String>,
     /// When the first attempt was sent, in milliseconds since 1970-01-01 UTC.
+    #[serde(alias = "sent_at_ms")]
     pub sent_at_ms: i64,
     /// The SEPA transfer's title (`transferTitle`): two payments of one amount to one IBAN
     /// differ by it.
