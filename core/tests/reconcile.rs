@@ -845,7 +845,8 @@ async fn a_clock_behind_p100s_is_read_from_the_date_header() {
         Utc.timestamp_millis_opt(sent + ahead_ms + after_ms)
             .unwrap()
     };
-    let r = reconcile_dated(stamped(500), server_now, 0, sent).await;
+    // Stamped 2 s after: the `Date` header has whole seconds only (as for a clock ahead).
+    let r = reconcile_dated(stamped(2_000), server_now, 0, sent).await;
     assert_eq!(r.as_str(), "found", "{r:?}");
     let r = reconcile_dated(stamped(11 * 60_000), server_now, 0, sent).await;
     assert_eq!(r.as_str(), "cannot_tell", "{r:?}");

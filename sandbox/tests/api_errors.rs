@@ -403,8 +403,13 @@ async fn injected_faults() {
         .build()
         .unwrap();
     sb.inject_fault("delay", 1, None, Some(1500)).unwrap();
+    let before = sb.ops().get("sepa.partner_transfer").copied().unwrap_or(0);
     let e = quick.sepa().partner_transfer(&req).await.unwrap_err();
     assert_eq!(e.kind(), ErrorKind::Timeout);
+    // The delay's request was processed (as the fault says), also when the client gave up
+    // first: the delay came before the handler, and the client's going away cancelled it
+    // (outside review, stop 47).
+    assert_eq!(sb.ops()["sepa.partner_transfer"], before + 1);
     sb.inject_fault("delay", 1, None, Some(1500)).unwrap();
     quick.partner().balances().await.unwrap();
 
