@@ -706,30 +706,37 @@ async fn one_entry_listed_in_several_months_is_one_match() {
     assert_eq!(r.as_str(), "found", "{r:?}");
 }
 
+/// A server whose partner history holds one SEPA transfer `id` stamped `at`, to this IBAN with
+/// this title.
+async fn one_transfer_stamped(id: &str, at: DateTime<Utc>) -> MockServer {
+    let server = MockServer::start().await;
+    Mock::given(method("GET"))
+        .and(path("/v1/partner/transactions"))
+        .respond_with(
+            ResponseTemplate::new(200).set_body_json(json!({"transactions": [
+            {"id": id, "type": "sepa_transfer", "amount": "25.00", "currency": "eur",
+             "status": "SUCCESSFUL", "direction": "OUT", "createdAt": iso(at)}]})),
+        )
+        .mount(&server)
+        .await;
+    Mock::given(method("GET"))
+        .and(path(format!("/v1/sepa-transfer/details/{id}")))
+        .respond_with(ResponseTemplate::new(200).set_body_json(json!({
+            "id": id, "type": "external", "amount": "25.00", "currency": "eur",
+            "status": "SUCCESSFUL", "destinationIban": IBAN, "transferTitle": TITLE})))
+        .mount(&server)
+        .await;
+    server
+}
+
 /// Outside review, stop 47: an equal operation stamped long after the sending (the same payout
 /// sent again after a `NotFound`, next month's identical salary) was `Found` for a call that
 /// never ran, which then was never sent. It leaves the answer open now.
 #[tokio::test]
 async fn an_equal_operation_stamped_long_after_the_sending_is_not_found_for_it() {
-    let server = MockServer::start().await;
     let sent_ms = now().timestamp_millis() - 3600 * 1000;
-    let later = iso(DateTime::from_timestamp_millis(sent_ms + 11 * 60 * 1000).unwrap());
-    Mock::given(method("GET"))
-        .and(path("/v1/partner/transactions"))
-        .respond_with(
-            ResponseTemplate::new(200).set_body_json(json!({"transactions": [
-            {"id": "LATER", "type": "sepa_transfer", "amount": "25.00", "currency": "eur",
-             "status": "SUCCESSFUL", "direction": "OUT", "createdAt": later}]})),
-        )
-        .mount(&server)
-        .await;
-    Mock::given(method("GET"))
-        .and(path("/v1/sepa-transfer/details/LATER"))
-        .respond_with(ResponseTemplate::new(200).set_body_json(json!({
-            "id": "LATER", "type": "external", "amount": "25.00", "currency": "eur",
-            "status": "SUCCESSFUL", "destinationIban": IBAN, "transferTitle": TITLE})))
-        .mount(&server)
-        .await;
+    let at = |after_ms: i64| DateTime::from_timestamp_millis(sent_ms + after_ms).unwrap();
+    let server = one_transfer_stamped("LATER", at(11 * 60 * 1000)).await;
     let r = client(&server)
         .reconcile_fingerprint(&fingerprint(sent_ms))
         .await
@@ -739,24 +746,7 @@ async fn an_equal_operation_stamped_long_after_the_sending_is_not_found_for_it()
     };
     assert!(reason.contains("after this call was sent"), "{reason}");
     // Stamped within the window, the same entry is the call.
-    let server = MockServer::start().await;
-    let near = iso(DateTime::from_timestamp_millis(sent_ms + 2 * 60 * 1000).unwrap());
-    Mock::given(method("GET"))
-        .and(path("/v1/partner/transactions"))
-        .respond_with(
-            ResponseTemplate::new(200).set_body_json(json!({"transactions": [
-            {"id": "NEAR", "type": "sepa_transfer", "amount": "25.00", "currency": "eur",
-             "status": "SUCCESSFUL", "direction": "OUT", "createdAt": near}]})),
-        )
-        .mount(&server)
-        .await;
-    Mock::given(method("GET"))
-        .and(path("/v1/sepa-transfer/details/NEAR"))
-        .respond_with(ResponseTemplate::new(200).set_body_json(json!({
-            "id": "NEAR", "type": "external", "amount": "25.00", "currency": "eur",
-            "status": "SUCCESSFUL", "destinationIban": IBAN, "transferTitle": TITLE})))
-        .mount(&server)
-        .await;
+    let server = one_transfer_stamped("NEAR", at(2 * 60 * 1000)).await;
     let r = client(&server)
         .reconcile_fingerprint(&fingerprint(sent_ms))
         .await
