@@ -247,16 +247,13 @@ async fn serve(app: &Arc<App>, req: Request) -> Response {
             let kill = req.extensions().get::<ConnKill>().cloned();
             return faults::reshape(kind, refused, kill).await;
         }
-        match kind {
-            FaultKind::Drop => {
-                if let Some(kill) = req.extensions().get::<ConnKill>() {
-                    kill.0.notify_one();
-                    // The connection task drops this request with the connection.
-                    std::future::pending::<()>().await;
-                }
-                return StatusCode::BAD_GATEWAY.into_response();
+        if let FaultKind::Drop = kind {
+            if let Some(kill) = req.extensions().get::<ConnKill>() {
+                kill.0.notify_one();
+                // The connection task drops this request with the connection.
+                std::future::pending::<()>().await;
             }
-            _ => {}
+            return StatusCode::BAD_GATEWAY.into_response();
         }
     }
 
