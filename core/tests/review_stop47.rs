@@ -32,6 +32,8 @@ fn a_whole_2xx_error_reply_without_a_p_code_is_unknown_after_a_write() {
         r#"{"ERRORNAME":"insufficient-funds"}"#,
         r#"{"errors":[{"field":"amount"}]}"#,
         r#"{"statusCode":"422"}"#,
+        r#"{"success":false,"message":"Insufficient funds"}"#,
+        r#"{"message":"Insufficient funds","status":409}"#,
         "\u{feff}{\"errorMessage\":\"no\"} trailing",
     ] {
         let e = decode::<SepaTransferCreated>(&sepa_transfer(), &reply(200, body)).expect_err(body);
@@ -58,6 +60,15 @@ fn a_2xx_that_names_no_error_or_names_its_id_stays_accepted() {
         r#"{"errors":[]}"#,
         r#"{"error":""}"#,
         r#"{"errorCode":"0","errorMessage":"OK"}"#,
+        r#"{"errorCode":"OK","errorMessage":"Success"}"#,
+        r#"{"error":0,"message":"ok"}"#,
+        // A message alone says nothing either way (the diff review: success envelopes).
+        r#"{"message":"Transfer created successfully","data":{"transferId":"7fb0"}}"#,
+        r#"{"statusCode":201,"message":"Created","data":{"transferId":"7fb0"}}"#,
+        r#"{"message":"Transfer queued","transfer":{"id":"7fb0"}}"#,
+        r#"{"transferId":"","message":"Transfer queued"}"#,
+        r#"{"message":"Insufficient funds"}"#,
+        r#"{"data":{"id":"x"},"error":"late"}"#,
         r#"{"errorCode":0.0,"message":"OK"}"#,
         r#"{"statusCode":200}"#,
         r#"{"transferId":"t-1","id":"t-2","error":"late"}"#,
@@ -101,6 +112,8 @@ async fn a_unit_call_answered_2xx_with_an_error_body_is_not_a_success() {
         r#"{"errorCode":"CARD_NOT_FOUND","errorMessage":"Card not found"}"#,
         r#"{"errorMessage":"Card not found"}"#,
         r#"{"message":"Card not found","statusCode":404}"#,
+        r#"{"success":false,"message":"Card not found"}"#,
+        r#"{"message":"Card not found","status":404}"#,
     ] {
         let (url, _) = common::peer(http(body), Duration::ZERO).await;
         let client = common::client_at(&url, Duration::from_secs(3));
@@ -124,6 +137,8 @@ async fn a_unit_call_answered_2xx_with_an_error_body_is_not_a_success() {
         "",
         "{}",
         r#"{"error":null}"#,
+        r#"{"error":0,"message":"ok"}"#,
+        r#"{"errorCode":"OK","errorMessage":"Success"}"#,
     ] {
         let (url, _) = common::peer(http(body), Duration::ZERO).await;
         let client = common::client_at(&url, Duration::from_secs(3));
@@ -167,4 +182,27 @@ fn a_fingerprint_stored_with_snake_case_names_reads_back() {
     assert_eq!(b.sent_at_ms, 1_700_000_000_000);
     // Written back, the names are camelCase.
     assert!(serde_json::to_string(&b).unwrap().contains("\"sentAtMs\""));
+}
+
+/// The diff review of stop 47: the escape hatch's write answered 2xx with an error body without
+/// a P-code returned it as a success (a P-code one was already `unknown`).
+#[tokio::test]
+async fn the_escape_hatch_s_write_answered_2xx_with_an_error_body_is_unknown() {
+    let body = r#"{"errorCode":"INSUFFICIENT_FUNDS","errorMessage":"Insufficient funds"}"#;
+    let (url, _) = common::peer(http(body), Duration::ZERO).await;
+    let client = common::client_at(&url, Duration::from_secs(3));
+    let sent = serde_json::json!({"amount": "1.00"});
+    let e = client
+        .request("POST", "/v1/partner/sepa-transfer", Some(&sent))
+        .await
+        .unwrap_err();
+    assert_eq!(e.outcome(), Outcome::Unknown, "{e}");
+    // A read gets what came.
+    let (url, _) = common::peer(http(body), Duration::ZERO).await;
+    let client = common::client_at(&url, Duration::from_secs(3));
+    let v = client
+        .request("GET", "/v1/partner/balances", None)
+        .await
+        .unwrap();
+    assert_eq!(v["errorCode"], "INSUFFICIENT_FUNDS");
 }

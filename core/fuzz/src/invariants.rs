@@ -755,10 +755,12 @@ fn codes_in_doubt(text: &str) -> Option<bool> {
 /// The model of "a write's whole 2xx reply that did not decode reads as an error without a
 /// P-code": its first JSON document (byte-order marks aside) is an object that names nothing
 /// created (no non-blank text `id`, `transferId`, `withdrawalId`, `exchangeId`, `orderId` or
-/// `cardId`), whose `errorCode` is not a P-code (`P` or nothing, then three digits, the first
-/// not 0) nor zero (`0`, `"000"`, blank), and that has a member `error`, `errors`,
-/// `errorCode`, `errorName`, `errorMessage` or `message` (any case) saying something (not `null`, `false`, blank, `[]` or `{}`), or a
-/// `statusCode` from 400 to 599 (a number or its text).
+/// `cardId`, at its top level or in an object one level down), whose `errorCode` is not a
+/// P-code (`P` or nothing, then three digits, the first not 0) nor a success code (`0`,
+/// `"000"`, blank, `OK`, `SUCCESS`), and that has a member `error`, `errors`, `errorCode`,
+/// `errorName` or `errorMessage` (any case) saying something (not `null`, `false`, `0`, blank,
+/// `[]` or `{}`), a `statusCode` or `status` from 400 to 599 (a number or its text), or
+/// `"success": false`.
 fn whole_reads_as_error(body: &[u8]) -> bool {
     let text = String::from_utf8_lossy(body);
     let text = text.trim_start_matches('\u{feff}');
@@ -770,10 +772,11 @@ fn whole_reads_as_error(body: &[u8]) -> bool {
     };
     let blank = |v: &serde_json::Value| match v {
         serde_json::Value::Null | serde_json::Value::Bool(false) => true,
+        serde_json::Value::Number(n) => n.as_f64() == Some(0.0),
         serde_json::Value::String(s) => s.trim().is_empty(),
         serde_json::Value::Array(a) => a.is_empty(),
         serde_json::Value::Object(o) => o.is_empty(),
-        _ => false,
+        serde_json::Value::Bool(true) => false,
     };
     let text_of = |v: &serde_json::Value| match v {
         serde_json::Value::String(s) => Some(s.trim().to_string()),
@@ -788,10 +791,12 @@ fn whole_reads_as_error(body: &[u8]) -> bool {
         "orderId",
         "cardId",
     ];
-    if ids
-        .iter()
-        .any(|k| matches!(map.get(*k), Some(serde_json::Value::String(s)) if !s.trim().is_empty()))
-    {
+    let has_id = |m: &serde_json::Map<String, serde_json::Value>| {
+        ids.iter().any(
+            |k| matches!(m.get(*k), Some(serde_json::Value::String(s)) if !s.trim().is_empty()),
+        )
+    };
+    if has_id(&map) || map.values().any(|v| v.as_object().is_some_and(has_id)) {
         return false;
     }
     let p_code = map.get("errorCode").and_then(text_of).is_some_and(|c| {
@@ -801,23 +806,25 @@ fn whole_reads_as_error(body: &[u8]) -> bool {
             && !digits.starts_with('0')
             && (digits.len() < c.len() || c.len() == 3)
     });
-    // A zero or blank code: a success envelope's.
-    let zero = match map.get("errorCode") {
+    // A success envelope's code.
+    let success_code = match map.get("errorCode") {
         Some(serde_json::Value::Number(n)) => n.as_f64() == Some(0.0),
-        Some(serde_json::Value::String(s)) => s.trim().chars().all(|c| c == '0'),
+        Some(serde_json::Value::String(s)) => {
+            let s = s.trim().to_ascii_lowercase();
+            s.chars().all(|c| c == '0') || s == "ok" || s == "success"
+        }
         _ => false,
     };
-    if p_code || zero {
+    if p_code || success_code {
         return false;
     }
     map.iter()
         .any(|(k, v)| match k.to_ascii_lowercase().as_str() {
-            "error" | "errors" | "errorcode" | "errorname" | "errormessage" | "message" => {
-                !blank(v)
-            }
-            "statuscode" => text_of(v)
+            "error" | "errors" | "errorcode" | "errorname" | "errormessage" => !blank(v),
+            "statuscode" | "status" => text_of(v)
                 .and_then(|t| t.parse::<u64>().ok())
                 .is_some_and(|n| (400..600).contains(&n)),
+            "success" => *v == serde_json::Value::Bool(false),
             _ => false,
         })
 }

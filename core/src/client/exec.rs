@@ -497,6 +497,13 @@ pub fn decode<T: DeserializeOwned>(prepared: &Prepared, resp: &HttpResponse) -> 
             }
         }
     }
+    // The escape hatch reads any JSON: a write's reply there that reads as an error without a
+    // P-code is one as well (the diff review, stop 47).
+    if prepared.operation == "request" {
+        if let Some(e) = error_shaped(prepared, resp) {
+            return Err(e);
+        }
+    }
     let body = without_bom(&resp.body);
     let body: &[u8] = if body.iter().all(u8::is_ascii_whitespace) {
         b"null"
@@ -527,7 +534,7 @@ pub fn decode<T: DeserializeOwned>(prepared: &Prepared, resp: &HttpResponse) -> 
             return e;
         }
         // A whole reply that is an error not in P100's shape (no P-code): as one cut short.
-        if let Some(e) = error_shaped(prepared, resp, true) {
+        if let Some(e) = error_shaped(prepared, resp) {
             return e;
         }
         let at = if path.is_empty() {
@@ -1054,25 +1061,23 @@ pub(crate) fn cut_error_start(prepared: &Prepared, resp: &HttpResponse) -> Optio
         .then(|| maybe_error_cut(prepared, resp, ErrorKind::Decode, "its JSON ends early"))
 }
 
-/// The top-level members whose presence in a whole 2xx reply (not the operation's reply, and
-/// naming nothing created) reads as an error reply not in P100's documented shape: any case.
-/// `message` only where the reply was expected to be something else ([`decode`]): a call whose
-/// reply the SDK does not read may well be answered `{"message": "ok"}`. A `statusCode`
-/// from 400 to 599 counts too.
+/// The top-level members whose presence in a whole 2xx reply (naming nothing created) reads as
+/// an error reply not in P100's documented shape, in any case. Not `message`: a success says
+/// "Transfer created successfully" as well as a refusal says "Insufficient funds" (the diff
+/// review: a success envelope with its id one level down became `unknown`).
 const ERROR_MEMBERS: [&str; 5] = ["error", "errors", "errorcode", "errorname", "errormessage"];
 
-/// A write's whole 2xx body that reads as an error reply without a P-code (`{"errorCode":
-/// "INSUFFICIENT_FUNDS", …}`, `{"errorMessage": …}`, `{"error": …}`, with `with_message`
-/// `{"message": …, "statusCode": 400}`) and names nothing created (no non-empty
-/// [`CREATED_IDS`] member, no zero `errorCode`): outcome `unknown`, as the same body cut short already was
-/// ([`may_be_error_body`]). Outside review, stop 47: such a payout reply was `accepted` ("it
-/// happened, do not send it again"), and such a card block a success. Reads: `None` (nothing
-/// to lose).
-pub(crate) fn error_shaped(
-    prepared: &Prepared,
-    resp: &HttpResponse,
-    with_message: bool,
-) -> Option<Error> {
+/// A write's whole 2xx body that reads as an error reply without a P-code: a member of
+/// [`ERROR_MEMBERS`] that says something (not `null`, `false`, `0`, blank, `[]`, `{}`), a
+/// `statusCode` or numeric `status` from 400 to 599, or `"success": false`; and that names
+/// nothing created (no non-blank [`CREATED_IDS`] member at its top level or one level down,
+/// as in `{"data": {"transferId": …}}`) and is no success envelope (an `errorCode` of zero,
+/// `OK` or `SUCCESS`): outcome `unknown`, as the same body cut short already was
+/// ([`may_be_error_body`]). Outside review, stop 47: `{"errorCode": "INSUFFICIENT_FUNDS", …}`
+/// was `accepted` ("it happened, do not send it again") for a payout, a success for a card
+/// block. For [`decode`] (when the reply is not the one expected, and for the escape hatch's
+/// writes) and the calls whose reply the SDK does not read. Reads: `None` (nothing to lose).
+pub(crate) fn error_shaped(prepared: &Prepared, resp: &HttpResponse) -> Option<Error> {
     if prepared.method.is_idempotent_read() {
         return None;
     }
@@ -1086,35 +1091,50 @@ pub(crate) fn error_shaped(
     };
     let says = |v: &serde_json::Value| match v {
         serde_json::Value::Null | serde_json::Value::Bool(false) => false,
+        serde_json::Value::Number(n) => n.as_f64() != Some(0.0),
         serde_json::Value::String(s) => !s.trim().is_empty(),
         serde_json::Value::Array(a) => !a.is_empty(),
         serde_json::Value::Object(o) => !o.is_empty(),
-        _ => true,
+        serde_json::Value::Bool(true) => true,
     };
-    let created = CREATED_IDS.iter().any(|k| {
-        map.get(*k)
-            .and_then(|v| v.as_str())
-            .is_some_and(|s| !s.trim().is_empty())
-    });
+    let names_created = |m: &serde_json::Map<String, serde_json::Value>| {
+        CREATED_IDS.iter().any(|k| {
+            m.get(*k)
+                .and_then(|v| v.as_str())
+                .is_some_and(|s| !s.trim().is_empty())
+        })
+    };
+    let created = names_created(&map)
+        || map
+            .values()
+            .any(|v| v.as_object().is_some_and(&names_created));
     let error = map.iter().any(|(k, v)| {
         let k = k.to_ascii_lowercase();
         let number = v
             .as_u64()
             .or_else(|| v.as_str().and_then(|s| s.trim().parse().ok()));
-        let status = k == "statuscode" && number.is_some_and(|n| (400..600).contains(&n));
-        (ERROR_MEMBERS.contains(&k.as_str()) || (with_message && k == "message")) && says(v)
+        let status =
+            (k == "statuscode" || k == "status") && number.is_some_and(|n| (400..600).contains(&n));
+        (ERROR_MEMBERS.contains(&k.as_str()) && says(v))
             || status
+            || (k == "success" && *v == serde_json::Value::Bool(false))
     });
-    // A P-code is [`error_in_success`]'s to read (and `P211` a success); a zero or blank code
-    // is a success envelope's (`{"errorCode": 0, "errorMessage": "OK", "data": …}`).
+    // A P-code is [`error_in_success`]'s to read (and `P211` a success); a zero, blank, `OK`
+    // or `SUCCESS` code is a success envelope's (`{"errorCode": 0, "errorMessage": "OK",
+    // "data": …}`).
     let code = map.get("errorCode");
     let p_code = code.and_then(code_text).is_some_and(|c| is_p_code(&c));
-    let zero = code.is_some_and(|v| match v {
+    let success_code = code.is_some_and(|v| match v {
         serde_json::Value::Number(n) => n.as_f64() == Some(0.0),
-        serde_json::Value::String(s) => s.trim().bytes().all(|b| b == b'0'),
+        serde_json::Value::String(s) => {
+            let s = s.trim();
+            s.bytes().all(|b| b == b'0')
+                || s.eq_ignore_ascii_case("ok")
+                || s.eq_ignore_ascii_case("success")
+        }
         _ => false,
     });
-    if created || p_code || zero || !error {
+    if created || p_code || success_code || !error {
         return None;
     }
     let detail = ["errorMessage", "message", "error"]
