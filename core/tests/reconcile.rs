@@ -842,6 +842,31 @@ async fn a_clock_behind_p100s_is_read_from_the_date_header() {
     assert_eq!(r.as_str(), "cannot_tell", "{r:?}");
 }
 
+/// The diff review of stop 47: a clock found behind P100's only when reconciling (a fingerprint
+/// reconciled days later, by a clock set back since) narrowed the search, and the payout's own
+/// entry, stamped at the sending, was `not_found`; a slow history reply with equal clocks was
+/// taken for a clock behind, and every `found` became `cannot_tell`.
+#[tokio::test]
+async fn a_clock_read_when_reconciling_never_narrows_the_search() {
+    let local = now();
+    let sent = local.timestamp_millis() - 1_000;
+    let entry = Utc.timestamp_millis_opt(sent + 500).unwrap();
+    let server_now = Utc
+        .timestamp_millis_opt(local.timestamp_millis() + 30 * 60_000)
+        .unwrap();
+    let r = reconcile_dated(entry, server_now, 0, sent).await;
+    assert_eq!(r.as_str(), "found", "clock behind at reconcile only: {r:?}");
+    let r = reconcile_dated(
+        entry,
+        Utc.timestamp_millis_opt(local.timestamp_millis() + 6_000)
+            .unwrap(),
+        6_000,
+        sent,
+    )
+    .await;
+    assert_eq!(r.as_str(), "found", "slow reply, equal clocks: {r:?}");
+}
+
 /// The `Date` of a slow reply is older than its arrival by the reply's time: that is no
 /// clock difference. An equal transfer stamped 3 s before this call was sent stays
 /// `cannot_tell` (a first version of the clock reading took 6.5 s of latency for a clock 5.5 s

@@ -178,10 +178,16 @@ fn is_one_of(text: &str, list: &[&str]) -> bool {
 
 /// True when `t` is the operation by every fact the history gives (its type, its amount and
 /// its time are there and fit); a match short of this makes the answer `CannotTell`.
-fn is_certain(fp: &Fingerprint, kinds: &[&str], direction: &str, t: &Transaction) -> bool {
+fn is_certain(
+    fp: &Fingerprint,
+    behind: i64,
+    kinds: &[&str],
+    direction: &str,
+    t: &Transaction,
+) -> bool {
     is_readable(fp, kinds, direction, t)
         && stamped_after_sending(fp, t)
-        && !stamped_long_after_sending(fp, t)
+        && !stamped_long_after_sending(fp, behind, t)
         && !listed_gross_of_fee(fp, t)
 }
 
@@ -221,14 +227,20 @@ fn id_note(t: &Transaction) -> String {
 
 /// Why `t`, a match that is not certain, leaves the answer open: what it lacks, or that it is
 /// stamped just before the sending (an equal operation sent a moment earlier looks the same).
-fn uncertain_reason(fp: &Fingerprint, kinds: &[&str], direction: &str, t: &Transaction) -> String {
+fn uncertain_reason(
+    fp: &Fingerprint,
+    behind: i64,
+    kinds: &[&str],
+    direction: &str,
+    t: &Transaction,
+) -> String {
     let id = id_note(t);
     if listed_gross_of_fee(fp, t) {
         format!(
             "a history entry{id} lists the amount sent plus its fee: it may be this call or \
              another operation of that amount; check it by hand"
         )
-    } else if is_readable(fp, kinds, direction, t) && stamped_long_after_sending(fp, t) {
+    } else if is_readable(fp, kinds, direction, t) && stamped_long_after_sending(fp, behind, t) {
         format!(
             "an operation of the same kind, amount and currency{id} is in the history, stamped \
              more than {} minutes after this call was sent: it may be a later call (the same \
@@ -282,14 +294,17 @@ fn stamped_after_sending(fp: &Fingerprint, t: &Transaction) -> bool {
     ms >= from
 }
 
-/// Is `t` stamped more than [`SKEW_MS`] after the sending? The call's own entry is stamped when
-/// P100 received it, within the call's time (a write is sent again only when it provably was
-/// not sent, or after a 429, waiting at most a minute) and the clocks' difference. An equal
-/// operation stamped later may be a later call (the same payout sent again after a `NotFound`,
-/// next month's identical salary): taken for this one, a call that never ran would be `Found`
-/// and never sent (outside review, stop 47). Such an entry leaves the answer open.
-fn stamped_long_after_sending(fp: &Fingerprint, t: &Transaction) -> bool {
-    created_ms(t).is_some_and(|ms| ms > fp.sent_at_ms.saturating_add(SKEW_MS))
+/// Is `t` stamped more than [`SKEW_MS`] after the sending (plus `behind`, how far this clock
+/// may be behind P100's)? The call's own entry is stamped when P100 received it, within the
+/// call's time (a write is sent again only when it provably was not sent, or after a 429) and
+/// the clocks' difference. An equal operation stamped later may be a later call (the same
+/// payout sent again after a `NotFound`, next month's identical salary): taken for this one, a
+/// call that never ran would be `Found` and never sent (outside review, stop 47). Such an entry
+/// leaves the answer open (so does the call's own, in the rare call retried after 429s for
+/// more than ten minutes).
+fn stamped_long_after_sending(fp: &Fingerprint, behind: i64, t: &Transaction) -> bool {
+    let bound = fp.sent_at_ms.saturating_add(SKEW_MS).saturating_add(behind);
+    created_ms(t).is_some_and(|ms| ms > bound)
 }
 
 /// How far before the sending time (this machine's clock) a history entry may be stamped and
@@ -573,21 +588,13 @@ impl Client {
             histories.push(history);
             read.push((month, year));
         }
-        // This machine's clock may be ahead of P100's or behind it (the history reply's `Date`
-        // says by how much, within the reply's latency): the sending, in P100's time, lies between
+        // This machine's clock may be ahead of P100's (the history reply's `Date` says by how
+        // much, within the reply's latency): the sending, in P100's time, lies between
         // `sent - most` and `sent - least`. An entry stamped after the latest possible sending
         // is after it (`late`); one stamped before the earliest possible sending, less the
         // skew, is ruled out (`early`); between the two, it stays open.
         let (least, most) = clock.unwrap_or((0, 0));
-        // Behind P100's clock too: its stamp of the call is then later than the sending by as
-        // much, and an entry stamped beyond that by more than the skew is a later call's.
-        let shift = |ahead: i64| {
-            if ahead.abs() > CLOCK_NOISE_MS {
-                ahead
-            } else {
-                0
-            }
-        };
+        let shift = |ahead: i64| if ahead > CLOCK_NOISE_MS { ahead } else { 0 };
         let late = Fingerprint {
             sent_at_ms: fp.sent_at_ms.saturating_sub(shift(least)),
             ..fp.clone()
@@ -596,15 +603,20 @@ impl Client {
             sent_at_ms: fp.sent_at_ms.saturating_sub(shift(most)),
             ..fp.clone()
         };
+        // Behind P100's clock (now; it may have been otherwise at the sending): the call's own
+        // entry may be stamped later than the sending by as much, so an entry is taken for a
+        // later call only beyond that. This only widens the window: the clock read now never
+        // narrows the search (the diff review: a fingerprint reconciled days later, by a clock
+        // set back since, was `NotFound`), and a slow reply is no clock behind.
+        let behind = least.min(0).saturating_neg();
         // The months the earlier sending may fall in, not read yet.
         let from = early.sent_at_ms.saturating_sub(SKEW_MS.max(ZONE_MS));
         let Some(months) = months_between(from, now.saturating_add(ZONE_MS)) else {
             return Ok(Reconciliation::CannotTell {
                 reason: format!(
-                    "this machine's clock is {} h {} P100's: look for it in the transaction \
-                     history by hand",
-                    (shift(most) / 3_600_000).abs(),
-                    if most < 0 { "behind" } else { "ahead of" }
+                    "this machine's clock is {} h ahead of P100's: look for it in the \
+                     transaction history by hand",
+                    shift(most) / 3_600_000
                 ),
             });
         };
@@ -655,9 +667,12 @@ impl Client {
                 Err(reason) => return Ok(Reconciliation::CannotTell { reason }),
             }
         }
-        if let Some(t) = found.iter().find(|t| !is_certain(fp, kinds, direction, t)) {
+        if let Some(t) = found
+            .iter()
+            .find(|t| !is_certain(fp, behind, kinds, direction, t))
+        {
             return Ok(Reconciliation::CannotTell {
-                reason: uncertain_reason(fp, kinds, direction, t),
+                reason: uncertain_reason(fp, behind, kinds, direction, t),
             });
         }
         if fp.destination.is_some() && checks_destination(fp) {
