@@ -420,10 +420,14 @@ pub async fn listen(a: ListenArgs) -> p100::Result<ExitCode> {
     // CLEANUP_TIMEOUT: a sandbox that no longer answers does not keep listen from ending, and a
     // second signal ends it at once.
     let cleanup = tokio::time::timeout(CLEANUP_TIMEOUT, async {
-        // One request that clears the target only while it is still ours (`ifUrl`): a read
-        // then a clear would clear a session that registered in between.
-        let off = Some(json!({ "url": null, "ifUrl": receiver }));
-        control(&http, &base, "/_sandbox/webhooks", off, CLEANUP_TIMEOUT).await?;
+        // A clear that holds only while the target is still ours (`ifUrl`, compare and set):
+        // a read then a clear would clear a session that registered in between. The read
+        // first keeps a sandbox older than `ifUrl` (which ignores it) from clearing another's.
+        let now = control(&http, &base, "/_sandbox/webhooks", None, CLEANUP_TIMEOUT).await?;
+        if now.get("url").and_then(Value::as_str) == Some(receiver.as_str()) {
+            let off = Some(json!({ "url": null, "ifUrl": receiver }));
+            control(&http, &base, "/_sandbox/webhooks", off, CLEANUP_TIMEOUT).await?;
+        }
         Ok::<(), p100::Error>(())
     });
     let again = tokio::select! {
