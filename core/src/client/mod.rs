@@ -400,7 +400,7 @@ impl Client {
         let error = match exec::error_in_success(&prepared, &resp) {
             Some(e) if e.code() != Some(&ErrorCode::P211) => Some(e),
             _ => exec::cut_error_start(&prepared, &resp)
-                .or_else(|| exec::error_shaped(&prepared, &resp, false)),
+                .or_else(|| exec::error_shaped(&prepared, &resp)),
         };
         match error {
             Some(e) => {
