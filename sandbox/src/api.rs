@@ -217,6 +217,12 @@ pub async fn handle(State(app): State<Arc<App>>, req: Request) -> Response {
     if let Ok(v) = axum::http::HeaderValue::from_str(&request_id) {
         resp.headers_mut().insert("x-request-id", v);
     }
+    // The sandbox's own time, as P100's `Date` comes from the clock that stamps its history
+    // (`advance` moves both): the SDK's `reconcile` reads clock differences from it.
+    let date = app.now().format("%a, %d %b %Y %H:%M:%S GMT").to_string();
+    if let Ok(v) = axum::http::HeaderValue::from_str(&date) {
+        resp.headers_mut().insert(axum::http::header::DATE, v);
+    }
     if app.settings.log {
         let _ = writeln!(
             std::io::stderr(),

@@ -452,3 +452,41 @@ async fn trigger_uses_known_users_and_refuses_bad_input() {
     wait_until("the deliveries", || sb.deliveries().len() >= 4).await;
     sb.shutdown().await;
 }
+
+/// The `Date` header is the sandbox's own time, as P100's comes from the clock that stamps its
+/// history: after `advance`, the SDK's `reconcile` reads the difference from it and still finds
+/// a transfer whose reply was lost (stamped a day "after" its sending by this machine's clock,
+/// it would otherwise be taken for a later call: stop 47).
+#[tokio::test]
+async fn the_date_header_follows_the_clock_and_reconcile_still_finds_a_lost_reply() {
+    let sb = sandbox().await;
+    sb.advance(Duration::from_secs(24 * 3600)).unwrap();
+    let c = sb.client_builder().max_retries(0).build().unwrap();
+    let meta = c
+        .with_response()
+        .partner()
+        .balances()
+        .await
+        .unwrap()
+        .response;
+    let date = meta.header("date").expect("a Date header").to_string();
+    let server = chrono::DateTime::parse_from_rfc2822(&date)
+        .unwrap()
+        .timestamp();
+    let ahead = server - chrono::Utc::now().timestamp();
+    assert!((23 * 3600..25 * 3600).contains(&ahead), "{date}: {ahead} s");
+    sb.inject(p100_sandbox::FaultSpec::new("process-then-drop"))
+        .unwrap();
+    let e = c
+        .sepa()
+        .partner_transfer(&PartnerSepaTransferRequest::new(
+            amount("10.00"),
+            "DE89370400440532013000",
+            "Invoice 8",
+        ))
+        .await
+        .unwrap_err();
+    assert_eq!(e.outcome(), p100::Outcome::Unknown, "{e}");
+    let r = c.reconcile(&e).await.unwrap();
+    assert_eq!(r.as_str(), "found", "{r:?}");
+}
