@@ -754,6 +754,43 @@ async fn an_equal_operation_stamped_long_after_the_sending_is_not_found_for_it()
     assert_eq!(r.as_str(), "found", "{r:?}");
 }
 
+/// Outside review, stop 47: payouts of one amount to many IBANs (a payroll) left each one
+/// `cannot_tell`, because an equal payout sent a moment before (to another IBAN) was stamped
+/// in the window before the sending. Its details rule it out now; when they show the same
+/// IBAN and title, or nothing, it stays open.
+#[tokio::test]
+async fn an_equal_payout_just_before_to_another_iban_is_ruled_out_by_its_details() {
+    let sent_ms = now().timestamp_millis() - 60_000;
+    let at = |ms: i64| iso(DateTime::from_timestamp_millis(sent_ms + ms).unwrap());
+    for (other_iban, expected) in [
+        (Some("FR7630006000011234567890189"), "found"),
+        (Some(IBAN), "cannot_tell"),
+        (None, "cannot_tell"),
+    ] {
+        let server = MockServer::start().await;
+        get_json(
+            &server,
+            "/v1/partner/transactions",
+            json!({"transactions": [
+                {"id": "BEFORE", "type": "sepa_transfer", "amount": "25.00", "currency": "eur",
+                 "status": "SUCCESSFUL", "direction": "OUT", "createdAt": at(-120_000)},
+                {"id": "OURS", "type": "sepa_transfer", "amount": "25.00", "currency": "eur",
+                 "status": "SUCCESSFUL", "direction": "OUT", "createdAt": at(1_000)}]}),
+        )
+        .await;
+        sepa_details(&server, ("BEFORE", other_iban, Some(TITLE))).await;
+        sepa_details(&server, ("OURS", Some(IBAN), Some(TITLE))).await;
+        let r = client(&server)
+            .reconcile_fingerprint(&fingerprint(sent_ms))
+            .await
+            .unwrap();
+        assert_eq!(r.as_str(), expected, "{other_iban:?}: {r:?}");
+        if let Reconciliation::Found { id, .. } = &r {
+            assert_eq!(id, "OURS");
+        }
+    }
+}
+
 /// `Date: …` of `t`, as servers write it.
 fn http_date(t: DateTime<Utc>) -> String {
     const MONTHS: [&str; 12] = [

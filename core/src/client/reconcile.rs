@@ -252,7 +252,7 @@ fn uncertain_reason(
         format!(
             "an operation of the same kind, amount and currency{id} is in the history, stamped \
              up to {} minutes before this call was sent (clocks may differ): it may be this call \
-             or an earlier one (its title or destination is not compared here); check it by hand",
+             or an earlier one (what the SDK can read does not tell them apart); check it by hand",
             SKEW_MS / 60_000
         )
     } else {
@@ -665,6 +665,38 @@ impl Client {
                     }
                 }
                 Err(reason) => return Ok(Reconciliation::CannotTell { reason }),
+            }
+        }
+        // An entry open only by its time (stamped in the window just before the sending: an
+        // equal call sent a moment earlier looks the same) is ruled out when its details show
+        // another destination, title or network: payouts of one amount to many IBANs left
+        // every one of them `CannotTell` (outside review, stop 47). At most MAX_DETAILS reads;
+        // details that do not say keep it open.
+        if fp.destination.is_some() && checks_destination(fp) {
+            let early_only = |t: &Transaction| {
+                is_readable(fp, kinds, direction, t)
+                    && !stamped_after_sending(fp, t)
+                    && !stamped_long_after_sending(fp, behind, t)
+                    && !listed_gross_of_fee(fp, t)
+            };
+            let open = found.iter().filter(|t| early_only(t)).count();
+            if open > 0 && open <= MAX_DETAILS {
+                let mut kept = Vec::with_capacity(found.len());
+                for t in found {
+                    if let (true, Some(id)) = (early_only(&t), t.id.clone()) {
+                        let net = lists_other_money(fp, &t);
+                        let seen = match self.facts_of(fp, &id, net, read.remove(&id)).await {
+                            Ok(seen) => seen,
+                            Err(e) if e.status() == Some(404) => Seen::default(),
+                            Err(e) => return Err(e),
+                        };
+                        if seen.compare(fp) == Some(false) {
+                            continue;
+                        }
+                    }
+                    kept.push(t);
+                }
+                found = kept;
             }
         }
         if let Some(t) = found
