@@ -789,6 +789,27 @@ async fn an_equal_payout_just_before_to_another_iban_is_ruled_out_by_its_details
             assert_eq!(id, "OURS");
         }
     }
+    // Only the earlier payout, to another IBAN: never `not_found` on that ground alone (the
+    // API might show a destination rewritten), as for certain matches.
+    let server = MockServer::start().await;
+    get_json(
+        &server,
+        "/v1/partner/transactions",
+        json!({"transactions": [
+            {"id": "BEFORE", "type": "sepa_transfer", "amount": "25.00", "currency": "eur",
+             "status": "SUCCESSFUL", "direction": "OUT", "createdAt": at(-120_000)}]}),
+    )
+    .await;
+    sepa_details(
+        &server,
+        ("BEFORE", Some("FR7630006000011234567890189"), Some(TITLE)),
+    )
+    .await;
+    let r = client(&server)
+        .reconcile_fingerprint(&fingerprint(sent_ms))
+        .await
+        .unwrap();
+    assert_eq!(r.as_str(), "cannot_tell", "{r:?}");
 }
 
 /// `Date: …` of `t`, as servers write it.

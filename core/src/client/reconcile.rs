@@ -682,6 +682,7 @@ impl Client {
             let open = found.iter().filter(|t| early_only(t)).count();
             if open > 0 && open <= MAX_DETAILS {
                 let mut kept = Vec::with_capacity(found.len());
+                let mut ruled_out = Vec::new();
                 for t in found {
                     if let (true, Some(id)) = (early_only(&t), t.id.clone()) {
                         let net = lists_other_money(fp, &t);
@@ -691,10 +692,23 @@ impl Client {
                             Err(e) => return Err(e),
                         };
                         if seen.compare(fp) == Some(false) {
+                            ruled_out.push(id);
                             continue;
                         }
                     }
                     kept.push(t);
+                }
+                // Nothing left: as in `by_details`, details that all show another destination
+                // prove no `NotFound` (the API might mask or rewrite it).
+                if kept.is_empty() {
+                    return Ok(Reconciliation::CannotTell {
+                        reason: format!(
+                            "no matching entry is proven to be this call: {} (its details show \
+                             another destination or amount); check by hand before sending it \
+                             again",
+                            ruled_out.join(", ")
+                        ),
+                    });
                 }
                 found = kept;
             }
