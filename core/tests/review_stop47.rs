@@ -206,3 +206,24 @@ async fn the_escape_hatch_s_write_answered_2xx_with_an_error_body_is_unknown() {
         .unwrap();
     assert_eq!(v["errorCode"], "INSUFFICIENT_FUNDS");
 }
+
+/// The review of the fixes, stop 47: a refused write whose error DTO has a numeric id (`0`,
+/// `-1`) decoded as the operation's reply, a success with id "0".
+#[test]
+fn an_error_reply_with_a_numeric_id_is_no_success() {
+    for body in [
+        r#"{"transferId":0,"errorCode":"INSUFFICIENT_FUNDS","errorMessage":"Insufficient funds"}"#,
+        r#"{"id":0,"status":400,"error":"Bad Request","message":"Insufficient funds"}"#,
+        r#"{"id":-1,"success":false,"message":"Insufficient funds"}"#,
+    ] {
+        let e = decode::<SepaTransferCreated>(&sepa_transfer(), &reply(200, body)).expect_err(body);
+        assert_eq!(e.outcome(), Outcome::Unknown, "{body}: {e}");
+    }
+    // A number above zero names what was created.
+    let ok = decode::<SepaTransferCreated>(
+        &sepa_transfer(),
+        &reply(200, r#"{"transferId":42,"error":"late"}"#),
+    )
+    .unwrap();
+    assert_eq!(ok.transfer_id, "42");
+}

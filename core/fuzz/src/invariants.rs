@@ -754,8 +754,8 @@ fn codes_in_doubt(text: &str) -> Option<bool> {
 
 /// The model of "a write's whole 2xx reply that did not decode reads as an error without a
 /// P-code": its first JSON document (byte-order marks aside) is an object that names nothing
-/// created (no non-blank text `id`, `transferId`, `withdrawalId`, `exchangeId`, `orderId` or
-/// `cardId`, at its top level or in an object one level down), whose `errorCode` is not a
+/// created (no `id`, `transferId`, `withdrawalId`, `exchangeId`, `orderId` or `cardId` that is
+/// a non-blank text or a number above zero, at its top level or in an object one level down), whose `errorCode` is not a
 /// P-code (`P` or nothing, then three digits, the first not 0) nor a success code (`0`,
 /// `"000"`, blank, `OK`, `SUCCESS`), and that has a member `error`, `errors`, `errorCode`,
 /// `errorName` or `errorMessage` (any case) saying something (not `null`, `false`, `0`, blank,
@@ -792,9 +792,11 @@ fn whole_reads_as_error(body: &[u8]) -> bool {
         "cardId",
     ];
     let has_id = |m: &serde_json::Map<String, serde_json::Value>| {
-        ids.iter().any(
-            |k| matches!(m.get(*k), Some(serde_json::Value::String(s)) if !s.trim().is_empty()),
-        )
+        ids.iter().any(|k| match m.get(*k) {
+            Some(serde_json::Value::String(s)) => !s.trim().is_empty(),
+            Some(serde_json::Value::Number(n)) => n.as_f64().is_some_and(|n| n > 0.0),
+            _ => false,
+        })
     };
     if has_id(&map) || map.values().any(|v| v.as_object().is_some_and(has_id)) {
         return false;
@@ -1040,7 +1042,16 @@ fn check_decode<T: serde::de::DeserializeOwned + std::fmt::Debug>(
     ctl: &HttpResponse,
 ) -> Option<(Error, Option<Error>)> {
     match decode::<T>(prepared, resp) {
-        Ok(_) => None,
+        Ok(_) => {
+            // A write's reply that reads as an error is never a success, whatever `T` takes.
+            let write = !prepared.method.is_idempotent_read();
+            assert!(
+                !(write && whole_reads_as_error(&resp.body)),
+                "a write's 2xx error reply decoded: {:?}",
+                resp.text()
+            );
+            None
+        }
         Err(e) => Some((e, decode::<T>(prepared, ctl).err())),
     }
 }

@@ -497,12 +497,11 @@ pub fn decode<T: DeserializeOwned>(prepared: &Prepared, resp: &HttpResponse) -> 
             }
         }
     }
-    // The escape hatch reads any JSON: a write's reply there that reads as an error without a
-    // P-code is one as well (the diff review, stop 47).
-    if prepared.operation == "request" {
-        if let Some(e) = error_shaped(prepared, resp) {
-            return Err(e);
-        }
+    // A write's reply that reads as an error without a P-code is one, whether or not `T`
+    // would take it (the escape hatch's plain JSON, a model whose id is a number: `{"id": 0,
+    // "error": …}`; the reviews of stop 47).
+    if let Some(e) = error_shaped(prepared, resp) {
+        return Err(e);
     }
     let body = without_bom(&resp.body);
     let body: &[u8] = if body.iter().all(u8::is_ascii_whitespace) {
@@ -531,10 +530,6 @@ pub fn decode<T: DeserializeOwned>(prepared: &Prepared, resp: &HttpResponse) -> 
         }
         // A body that ended with its connection, its JSON unfinished: as a body cut short.
         if let Some(e) = cut_error_start(prepared, resp) {
-            return e;
-        }
-        // A whole reply that is an error not in P100's shape (no P-code): as one cut short.
-        if let Some(e) = error_shaped(prepared, resp) {
             return e;
         }
         let at = if path.is_empty() {
@@ -1070,13 +1065,13 @@ const ERROR_MEMBERS: [&str; 5] = ["error", "errors", "errorcode", "errorname", "
 /// A write's whole 2xx body that reads as an error reply without a P-code: a member of
 /// [`ERROR_MEMBERS`] that says something (not `null`, `false`, `0`, blank, `[]`, `{}`), a
 /// `statusCode` or numeric `status` from 400 to 599, or `"success": false`; and that names
-/// nothing created (no non-blank [`CREATED_IDS`] member at its top level or one level down,
-/// as in `{"data": {"transferId": …}}`) and is no success envelope (an `errorCode` of zero,
+/// nothing created (no [`CREATED_IDS`] member, a non-blank text or a number above zero, at
+/// its top level or one level down, as in `{"data": {"transferId": …}}`) and is no success envelope (an `errorCode` of zero,
 /// `OK` or `SUCCESS`): outcome `unknown`, as the same body cut short already was
 /// ([`may_be_error_body`]). Outside review, stop 47: `{"errorCode": "INSUFFICIENT_FUNDS", …}`
 /// was `accepted` ("it happened, do not send it again") for a payout, a success for a card
-/// block. For [`decode`] (when the reply is not the one expected, and for the escape hatch's
-/// writes) and the calls whose reply the SDK does not read. Reads: `None` (nothing to lose).
+/// block. For [`decode`] (every write, before its reply is decoded) and the calls whose reply
+/// the SDK does not read. Reads: `None` (nothing to lose).
 pub(crate) fn error_shaped(prepared: &Prepared, resp: &HttpResponse) -> Option<Error> {
     if prepared.method.is_idempotent_read() {
         return None;
@@ -1097,11 +1092,12 @@ pub(crate) fn error_shaped(prepared: &Prepared, resp: &HttpResponse) -> Option<E
         serde_json::Value::Object(o) => !o.is_empty(),
         serde_json::Value::Bool(true) => true,
     };
+    // An id: a non-blank text, or a number above zero (`0` and `-1` are an error DTO's).
     let names_created = |m: &serde_json::Map<String, serde_json::Value>| {
-        CREATED_IDS.iter().any(|k| {
-            m.get(*k)
-                .and_then(|v| v.as_str())
-                .is_some_and(|s| !s.trim().is_empty())
+        CREATED_IDS.iter().any(|k| match m.get(*k) {
+            Some(serde_json::Value::String(s)) => !s.trim().is_empty(),
+            Some(serde_json::Value::Number(n)) => n.as_f64().is_some_and(|n| n > 0.0),
+            _ => false,
         })
     };
     let created = names_created(&map)
