@@ -810,6 +810,31 @@ async fn an_equal_payout_just_before_to_another_iban_is_ruled_out_by_its_details
         .await
         .unwrap();
     assert_eq!(r.as_str(), "cannot_tell", "{r:?}");
+    // Details that cannot be read (a 500, a P428) leave it open: the step that reads them only
+    // narrows the answer, it never fails it (the review of the fixes).
+    for status in [500, 400] {
+        let server = MockServer::start().await;
+        get_json(
+            &server,
+            "/v1/partner/transactions",
+            json!({"transactions": [
+                {"id": "BEFORE", "type": "sepa_transfer", "amount": "25.00", "currency": "eur",
+                 "status": "SUCCESSFUL", "direction": "OUT", "createdAt": at(-120_000)}]}),
+        )
+        .await;
+        Mock::given(method("GET"))
+            .and(path("/v1/sepa-transfer/details/BEFORE"))
+            .respond_with(ResponseTemplate::new(status).set_body_json(json!({
+                "errorCode": "P428", "errorName": "sepa-transfer-not-found",
+                "errorMessage": "not found"})))
+            .mount(&server)
+            .await;
+        let r = client(&server)
+            .reconcile_fingerprint(&fingerprint(sent_ms))
+            .await
+            .unwrap();
+        assert_eq!(r.as_str(), "cannot_tell", "details {status}: {r:?}");
+    }
 }
 
 /// `Date: …` of `t`, as servers write it.
