@@ -70,7 +70,17 @@ test("money stays exact: 0.00000001 BTC and a rate with 8 decimals", async () =>
   const c = client();
   const rates = await c.exchange.rates();
   assert.equal(rates.btc, "102178.03394219");
-  const id = await newUser(c);
+  // A user of the non-KYC model: a KYC user holds no balance before its verification (P459).
+  const id = `exact-${uid()}`;
+  await c.users.createWithoutKyc({
+    externalUserId: id,
+    email: `${id}@example.com`,
+    firstName: "Anna",
+    lastName: "Nowak",
+    address: "ul. Prosta 1",
+    city: "Warszawa",
+    country: "PL",
+  });
   const { transferId } = await c.transfers.create({ destinationExternalUserId: id, amount: "0.00000001", currency: "btc" });
   const done = await c.transfers.waitFor(transferId, { timeoutMs: 10_000, intervalMs: 20 });
   assert.equal(done.status, "SUCCESSFUL");
