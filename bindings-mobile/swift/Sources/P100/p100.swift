@@ -4464,7 +4464,9 @@ public func FfiConverterTypeFileUpload_lower(_ value: FileUpload) -> RustBuffer 
  *
  * Serializes as `{operation, amount, currency, destination, externalUserId, sentAtMs, title,
  * network}` so that it can be stored, and so that the bindings hand it over as a plain object
- * (`title` and `network` may be absent: fingerprints stored before they existed).
+ * (`title` and `network` may be absent: fingerprints stored before they existed). Reads the
+ * Python package's snake_case names too (`external_user_id`, `sent_at_ms`): a fingerprint a
+ * Python service stored with `json.dumps` reads back in every language.
  */
 public struct Fingerprint: Equatable, Hashable {
     /**
