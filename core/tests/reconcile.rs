@@ -762,6 +762,11 @@ async fn an_equal_operation_stamped_long_after_the_sending_is_not_found_for_it()
 async fn an_equal_payout_just_before_to_another_iban_is_ruled_out_by_its_details() {
     let sent_ms = now().timestamp_millis() - 60_000;
     let at = |ms: i64| iso(DateTime::from_timestamp_millis(sent_ms + ms).unwrap());
+    // A SEPA payout of 25.00 EUR in the history, stamped `ms` after the sending.
+    let entry = |id: &str, ms: i64| {
+        json!({"id": id, "type": "sepa_transfer", "amount": "25.00", "currency": "eur",
+               "status": "SUCCESSFUL", "direction": "OUT", "createdAt": at(ms)})
+    };
     for (other_iban, expected) in [
         (Some("FR7630006000011234567890189"), "found"),
         (Some(IBAN), "cannot_tell"),
@@ -771,11 +776,8 @@ async fn an_equal_payout_just_before_to_another_iban_is_ruled_out_by_its_details
         get_json(
             &server,
             "/v1/partner/transactions",
-            json!({"transactions": [
-                {"id": "BEFORE", "type": "sepa_transfer", "amount": "25.00", "currency": "eur",
-                 "status": "SUCCESSFUL", "direction": "OUT", "createdAt": at(-120_000)},
-                {"id": "OURS", "type": "sepa_transfer", "amount": "25.00", "currency": "eur",
-                 "status": "SUCCESSFUL", "direction": "OUT", "createdAt": at(1_000)}]}),
+            json!({"transactions": [entry("BEFORE", -120_000),
+                entry("OURS", 1_000)]}),
         )
         .await;
         sepa_details(&server, ("BEFORE", other_iban, Some(TITLE))).await;
@@ -795,9 +797,7 @@ async fn an_equal_payout_just_before_to_another_iban_is_ruled_out_by_its_details
     get_json(
         &server,
         "/v1/partner/transactions",
-        json!({"transactions": [
-            {"id": "BEFORE", "type": "sepa_transfer", "amount": "25.00", "currency": "eur",
-             "status": "SUCCESSFUL", "direction": "OUT", "createdAt": at(-120_000)}]}),
+        json!({"transactions": [entry("BEFORE", -120_000)]}),
     )
     .await;
     sepa_details(
@@ -817,9 +817,7 @@ async fn an_equal_payout_just_before_to_another_iban_is_ruled_out_by_its_details
         get_json(
             &server,
             "/v1/partner/transactions",
-            json!({"transactions": [
-                {"id": "BEFORE", "type": "sepa_transfer", "amount": "25.00", "currency": "eur",
-                 "status": "SUCCESSFUL", "direction": "OUT", "createdAt": at(-120_000)}]}),
+            json!({"transactions": [entry("BEFORE", -120_000)]}),
         )
         .await;
         Mock::given(method("GET"))
