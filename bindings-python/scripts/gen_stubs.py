@@ -60,6 +60,7 @@ OUTCOME_NAMES = [
     "Reconciliation",
     "fingerprint_to_json",
     "fingerprint_from_json",
+    "fingerprint_of",
 ]
 
 # Response models that decode themselves (`model! { @custom_decode … }`): their stubs, with their
@@ -680,6 +681,9 @@ def fingerprint_to_json(error: P100Error | Fingerprint | Mapping[str, Any]) -> s
     """The JSON of an error's fingerprint, to store with the payment (every package reads it)."""
 def fingerprint_from_json(text: str) -> Fingerprint:
     """A stored fingerprint (any package's JSON), for ``client.reconcile``."""
+def fingerprint_of(operation: str, fields: Mapping[str, Any] | None = None, /, **kwargs: Any) -> Fingerprint:
+    """The fingerprint of a money call before it is sent (``"sepa.partner_transfer"`` and the
+    call's arguments): store it first, send, and ``reconcile`` it after a crash."""
 def webhook_verify(authorization: str | bytes | None, token: str) -> None: ...
 def webhook_parse(body: str | bytes) -> tuple[str, WebhookEvent]: ...
 def _panic_for_tests(asynchronous: bool) -> Any:
@@ -843,6 +847,7 @@ def main() -> int:
         "Sandbox",
         "fingerprint_to_json",
         "fingerprint_from_json",
+        "fingerprint_of",
         "webhook_verify",
         "webhook_parse",
         "_panic_for_tests",

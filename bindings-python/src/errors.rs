@@ -87,6 +87,27 @@ pub fn fingerprint_from_json<'py>(py: Python<'py>, text: &str) -> PyResult<Bound
     fingerprint_to_py(py, &fp)
 }
 
+/// `p100.fingerprint_of(operation, fields=None, /, **kwargs)`: the fingerprint of a money call
+/// before it is sent (`p100::fingerprint_of`), to store before the call: a process that dies
+/// while the call is out can still `reconcile` it. Takes the call's arguments as the call does.
+#[pyfunction]
+#[pyo3(signature = (operation, fields=None, /, **kwargs))]
+pub fn fingerprint_of<'py>(
+    py: Python<'py>,
+    operation: &str,
+    fields: Option<&Bound<'py, PyAny>>,
+    kwargs: Option<&Bound<'py, PyDict>>,
+) -> PyResult<Bound<'py, PyDict>> {
+    let input = p100::routes::by_name(operation).and_then(|r| r.input.type_name());
+    let request = match input {
+        Some(expected) => crate::convert::read_fields(py, fields, kwargs, expected)?,
+        None => serde_json::Value::Null,
+    };
+    let fp =
+        p100::client::fingerprint_of_host(operation, &request).map_err(|e| to_pyerr(py, &e))?;
+    fingerprint_to_py(py, &fp)
+}
+
 /// The answer of `reconcile`, as a `p100.Reconciliation`.
 pub struct ReconciliationOut(pub p100::Reconciliation);
 

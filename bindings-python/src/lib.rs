@@ -29,6 +29,7 @@ fn _native(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_class::<testing::Sandbox>()?;
     m.add_function(wrap_pyfunction!(errors::fingerprint_to_json, m)?)?;
     m.add_function(wrap_pyfunction!(errors::fingerprint_from_json, m)?)?;
+    m.add_function(wrap_pyfunction!(errors::fingerprint_of, m)?)?;
     m.add_function(wrap_pyfunction!(webhooks::webhook_verify, m)?)?;
     m.add_function(wrap_pyfunction!(webhooks::webhook_parse, m)?)?;
     m.add_function(wrap_pyfunction!(runtime::panic_for_tests, m)?)?;

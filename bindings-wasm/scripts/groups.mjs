@@ -138,5 +138,19 @@ function install(Client) {
 module.exports = { ${manifest.groups.map((g) => g.class).join(", ")}, install };
 `;
 ts += `\n/** The resource groups of a client. */\nexport interface Client {\n${getters}}\n`;
+const money = manifest.operations.filter((op) => op.movesMoney && op.input.shape === "body");
+ts += `\n/** The request type of each call that moves money, by its operation name. */\n`;
+ts += `export interface MoneyRequests {\n`;
+for (const op of money) ts += `    ${JSON.stringify(op.operation)}: ${op.input.type};\n`;
+ts += `}\n`;
+ts += doc(
+  "The fingerprint of a money call before it is sent (the operation's name, as " +
+    '`"sepa.partnerTransfer"` is `"sepa.partner_transfer"`, and the call\'s request): store it ' +
+    "first, then send; after a crash, `client.reconcile(stored)` finds out whether the call " +
+    "went through. Equal to the fingerprint the call's error would carry, but for `sentAtMs` " +
+    "(now). Throws a `ValidationError` naming the field, as the call would.",
+  "",
+);
+ts += `export function fingerprintOf<Op extends keyof MoneyRequests>(operation: Op, request: MoneyRequests[Op]): Fingerprint;\n`;
 writeFileSync(`${pkg}/groups.cjs`, js);
 appendFileSync(`${pkg}/native/p100_wasm.d.ts`, ts);

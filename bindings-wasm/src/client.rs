@@ -265,6 +265,17 @@ fn reconcile_input(value: JsValue) -> Result<(p100::Outcome, Option<p100::Finger
     Ok((outcome, fp))
 }
 
+/// `fingerprintOf(operation, request)`: the fingerprint of a money call before it is sent
+/// (`p100::fingerprint_of`; typed in `scripts/groups.mjs` from the manifest's money calls).
+#[wasm_bindgen(js_name = fingerprintOf, skip_typescript)]
+pub fn fingerprint_of(operation: JsValue, request: JsValue) -> Result<JsValue, JsValue> {
+    let fp = crate::convert::text(&operation, "operation").and_then(|op| {
+        p100::client::fingerprint_of_host(&op, &crate::convert::to_json(request, "request")?)
+    });
+    fp.and_then(|fp| output(&fp))
+        .map_err(|e| crate::errors::to_js(&e))
+}
+
 /// An optional options object: `undefined` and `null` are `{}`.
 fn options<T: serde::de::DeserializeOwned + Default>(value: JsValue) -> Result<T, Error> {
     if value.is_undefined() || value.is_null() {

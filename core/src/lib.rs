@@ -75,8 +75,8 @@ pub mod transport;
 uniffi::setup_scaffolding!("p100");
 
 pub use client::{
-    AbortSignal, CancelledCalls, Client, ClientBuilder, Environment, Fingerprint, Reconciliation,
-    RequestOptions, ResponseMeta, RetryPolicy, WaitOptions, WithResponse,
+    fingerprint_of, AbortSignal, CancelledCalls, Client, ClientBuilder, Environment, Fingerprint,
+    Reconciliation, RequestOptions, ResponseMeta, RetryPolicy, WaitOptions, WithResponse,
 };
 
 /// The exact decimal type behind [`Amount`] (re-exported so that versions match).

@@ -41,6 +41,7 @@ from ._errors import (
 from ._native import (
     __version__ as __version__,
     fingerprint_from_json as fingerprint_from_json,
+    fingerprint_of as fingerprint_of,
     fingerprint_to_json as fingerprint_to_json,
 )
 
@@ -166,6 +167,7 @@ __all__ = [
     "Reconciliation",
     "fingerprint_to_json",
     "fingerprint_from_json",
+    "fingerprint_of",
     "P100Error",
     "ValidationError",
     "AuthenticationError",

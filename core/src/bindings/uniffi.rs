@@ -90,6 +90,17 @@ pub fn fingerprint_from_json(json: String) -> Result<Fingerprint, P100Error> {
     from_json("Fingerprint", &json)
 }
 
+/// The fingerprint of a money call before it is sent (the core's `fingerprint_of`):
+/// `operation` as the manifest names it (`"sepa.partner_transfer"`), `requestJson` the call's
+/// request as the API's JSON (as `*FromJson` takes it). Store it first, then send; after a
+/// crash, `client.reconcileFingerprint(stored)` finds out whether the call went through. A
+/// validation error names the field (or `operation`), as the call would.
+#[uniffi::export]
+pub fn fingerprint_of(operation: String, request_json: String) -> Result<Fingerprint, P100Error> {
+    let request = crate::input::json_text(&request_json, "requestJson")?;
+    Ok(crate::fingerprint_of(&operation, &request)?)
+}
+
 // `<request>FromJson(json)` for every request type (Swift and Kotlin): builds the request from
 // the API's JSON (wire names, amounts as decimal strings or integers), as every binding reads a
 // request. (The files of an upload request are not JSON: they come empty and are set in

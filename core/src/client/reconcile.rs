@@ -114,6 +114,95 @@ impl Fingerprint {
     }
 }
 
+/// The fingerprint that the money call `operation` (`"sepa.partner_transfer"`, as the manifest
+/// names it) with `request` would carry if it failed with an `unknown` outcome, stamped
+/// `sent_at_ms` ([`fingerprint_of`]).
+fn fingerprint_named(operation: &str, request: &Value, sent_at_ms: i64) -> Result<Fingerprint> {
+    macro_rules! named {
+        ($(
+            $(#[doc = $gdoc:literal])*
+            group $group:ident $Group:ident $gjs:literal wait($($w:tt)*) {
+                $(
+                    $(#[doc = $doc:literal])+
+                    $op:ident: $konst:ident $method:ident $path:literal $src:ident $($flag:ident)*,
+                    $shape:ident $(($($id:ident $idw:literal),+))? $($in:ident)? -> $out:tt, js $js:literal;
+                )+
+            }
+        )+) => {
+            $($(
+                if operation == concat!(stringify!($group), ".", stringify!($op)) {
+                    return match named!(@prepared $konst [$($flag)*] $shape $($in)?) {
+                        Some(prepared) => prepared.map(|p| {
+                            Fingerprint::of(&p, sent_at_ms).expect("a money call's fingerprint")
+                        }),
+                        None => Err(Error::validation(
+                            "operation",
+                            format!("`{operation}` moves no money: it has no fingerprint"),
+                        )),
+                    };
+                }
+            )+)+
+        };
+        (@prepared $konst:ident [$($flag:ident)*] body $in:ident) => {
+            crate::__op_flag!(money $($flag)*).then(|| {
+                let req: crate::models::$in = crate::input::decode(request, "request")?;
+                super::resources::prepare(&crate::routes::$konst, &[], Some(&req))
+            })
+        };
+        (@prepared $konst:ident [$($flag:ident)*] $($other:tt)*) => {
+            None::<Result<Prepared>>
+        };
+    }
+    crate::for_each_operation!(named);
+    Err(Error::validation(
+        "operation",
+        format!(
+            "`{operation}` is no operation of the SDK (`group.name`, as `sepa.partner_transfer`)"
+        ),
+    ))
+}
+
+/// The fingerprint of a money call before it is sent: store it *before* the call (with the
+/// payment it pays), and a process that dies while the call is out still has what
+/// [`Client::reconcile`] needs. `operation` is the manifest's name (`"sepa.partner_transfer"`);
+/// `request` the call's request (its typed request, or JSON in the wire's camelCase names),
+/// checked as the call checks it: a `Validation` error naming the field, or naming `operation`
+/// for a name that is no money call. Equal to the fingerprint the call's error would carry,
+/// except for `sent_at_ms`, which is now: send the call at once after storing it.
+///
+/// ```
+/// # fn main() -> p100::Result<()> {
+/// use p100::models::PartnerSepaTransferRequest;
+/// let request: PartnerSepaTransferRequest = p100::input::decode_json(
+///     r#"{"amount": "25.00", "currency": "eur", "destinationIban": "DE89370400440532013000",
+///         "transferTitle": "Invoice 7"}"#,
+///     "request",
+/// )?;
+/// let fp = p100::fingerprint_of("sepa.partner_transfer", &request)?;
+/// let stored = serde_json::to_string(&fp).expect("a fingerprint is JSON"); // save, then send
+/// # assert!(stored.contains("Invoice 7"));
+/// # Ok(())
+/// # }
+/// ```
+pub fn fingerprint_of<R: serde::Serialize + ?Sized>(
+    operation: &str,
+    request: &R,
+) -> Result<Fingerprint> {
+    // Its numbers are exact (serde_json keeps a number's text): `0.001001` is read as written.
+    let request = serde_json::to_value(request)
+        .map_err(|e| Error::validation("request", format!("cannot be read as JSON: {e}")))?;
+    let request = crate::input::inexact_numbers_as_text(&request);
+    fingerprint_named(operation, &request, super::exec::now_unix_ms())
+}
+
+/// [`fingerprint_of`] for a request read from a host language's values (Python, JavaScript):
+/// a number with a fraction went through a binary float there, and is refused as an amount, as
+/// the call refuses it.
+#[doc(hidden)]
+pub fn fingerprint_of_host(operation: &str, request: &Value) -> Result<Fingerprint> {
+    fingerprint_named(operation, request, super::exec::now_unix_ms())
+}
+
 /// The answer of `client.reconcile(error)` ([`Client::reconcile`]): did the operation of an
 /// ambiguous error happen? `Found` (its id and status in the history), `NotFound` (the history
 /// does not show it, or the error proves it never happened) or `CannotTell` (several matches, or

@@ -858,6 +858,11 @@ RustBuffer uniffi_p100_fn_func_exchange_lock_query_from_json(RustBuffer json, Ru
 RustBuffer uniffi_p100_fn_func_fingerprint_from_json(RustBuffer json, RustCallStatus *_Nonnull out_status
 );
 #endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_P100_FN_FUNC_FINGERPRINT_OF
+#define UNIFFI_FFIDEF_UNIFFI_P100_FN_FUNC_FINGERPRINT_OF
+RustBuffer uniffi_p100_fn_func_fingerprint_of(RustBuffer operation, RustBuffer request_json, RustCallStatus *_Nonnull out_status
+);
+#endif
 #ifndef UNIFFI_FFIDEF_UNIFFI_P100_FN_FUNC_FINGERPRINT_TO_JSON
 #define UNIFFI_FFIDEF_UNIFFI_P100_FN_FUNC_FINGERPRINT_TO_JSON
 RustBuffer uniffi_p100_fn_func_fingerprint_to_json(RustBuffer fingerprint, RustCallStatus *_Nonnull out_status
@@ -1271,6 +1276,12 @@ uint16_t uniffi_p100_checksum_func_exchange_lock_query_from_json(void
 #ifndef UNIFFI_FFIDEF_UNIFFI_P100_CHECKSUM_FUNC_FINGERPRINT_FROM_JSON
 #define UNIFFI_FFIDEF_UNIFFI_P100_CHECKSUM_FUNC_FINGERPRINT_FROM_JSON
 uint16_t uniffi_p100_checksum_func_fingerprint_from_json(void
+    
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_P100_CHECKSUM_FUNC_FINGERPRINT_OF
+#define UNIFFI_FFIDEF_UNIFFI_P100_CHECKSUM_FUNC_FINGERPRINT_OF
+uint16_t uniffi_p100_checksum_func_fingerprint_of(void
     
 );
 #endif

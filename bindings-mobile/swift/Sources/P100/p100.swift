@@ -16535,6 +16535,22 @@ public func fingerprintFromJson(json: String)throws  -> Fingerprint  {
 })
 }
 /**
+ * The fingerprint of a money call before it is sent (the core's `fingerprint_of`):
+ * `operation` as the manifest names it (`"sepa.partner_transfer"`), `requestJson` the call's
+ * request as the API's JSON (as `*FromJson` takes it). Store it first, then send; after a
+ * crash, `client.reconcileFingerprint(stored)` finds out whether the call went through. A
+ * validation error names the field (or `operation`), as the call would.
+ */
+public func fingerprintOf(operation: String, requestJson: String)throws  -> Fingerprint  {
+    return try  FfiConverterTypeFingerprint_lift(try rustCallWithError(FfiConverterTypeP100Error_lift) {
+        uniffiCallStatus in
+    uniffi_p100_fn_func_fingerprint_of(
+        FfiConverterString.lower(operation),
+        FfiConverterString.lower(requestJson),uniffiCallStatus
+    )
+})
+}
+/**
  * The JSON of a money-moving call's fingerprint (`e.fingerprint`), to store it with the payment
  * and reconcile after a restart: `client.reconcileFingerprint(fingerprintFromJson(json))`. The
  * same JSON as the npm and pip packages store (camelCase names, the amount as a string).
@@ -16798,6 +16814,9 @@ private let initializationResult: InitializationResult = {
         return InitializationResult.apiChecksumMismatch
     }
     if (uniffi_p100_checksum_func_fingerprint_from_json() != 35887) {
+        return InitializationResult.apiChecksumMismatch
+    }
+    if (uniffi_p100_checksum_func_fingerprint_of() != 31611) {
         return InitializationResult.apiChecksumMismatch
     }
     if (uniffi_p100_checksum_func_fingerprint_to_json() != 54533) {

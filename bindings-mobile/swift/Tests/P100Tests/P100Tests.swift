@@ -584,6 +584,18 @@ final class P100Tests: XCTestCase, @unchecked Sendable {
             return XCTFail("expected found twice, got \(again) and \(found)")
         }
         XCTAssertEqual(againId, foundId)
+        // Taken before sending (fingerprintOf, the request as the API's JSON): the error's
+        // fingerprint but for the time.
+        var pre = try fingerprintOf(
+            operation: "transfers.create",
+            requestJson: #"{"destinationExternalUserId":"\#(id)","amount":2.34,"currency":"EUR"}"#)
+        XCTAssertTrue((0...60_000).contains(fp.sentAtMs - pre.sentAtMs), "\(pre.sentAtMs) vs \(fp.sentAtMs)")
+        pre.sentAtMs = fp.sentAtMs
+        XCTAssertEqual(pre, fp)
+        let noMoney = await expectError(.validation) {
+            _ = try fingerprintOf(operation: "users.create", requestJson: "{}")
+        }
+        XCTAssertEqual(noMoney?.field, "operation")
         let s = try await sandbox()
         let refused = try Client.withOptions(
             options: ClientOptions(apiKey: Secret(s.key), baseUrl: "http://127.0.0.1:1", maxRetries: 0))

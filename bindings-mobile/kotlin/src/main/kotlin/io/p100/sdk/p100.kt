@@ -696,6 +696,8 @@ internal object IntegrityCheckingUniffiLib {
     ): Int
     external fun uniffi_p100_checksum_func_fingerprint_from_json(
     ): Int
+    external fun uniffi_p100_checksum_func_fingerprint_of(
+    ): Int
     external fun uniffi_p100_checksum_func_fingerprint_to_json(
     ): Int
     external fun uniffi_p100_checksum_func_kyc_files_request_from_json(
@@ -993,6 +995,8 @@ internal object UniffiLib {
     ): RustBuffer.ByValue
     external fun uniffi_p100_fn_func_fingerprint_from_json(`json`: RustBuffer.ByValue,uniffi_out_err: UniffiRustCallStatus, 
     ): RustBuffer.ByValue
+    external fun uniffi_p100_fn_func_fingerprint_of(`operation`: RustBuffer.ByValue,`requestJson`: RustBuffer.ByValue,uniffi_out_err: UniffiRustCallStatus, 
+    ): RustBuffer.ByValue
     external fun uniffi_p100_fn_func_fingerprint_to_json(`fingerprint`: RustBuffer.ByValue,uniffi_out_err: UniffiRustCallStatus, 
     ): RustBuffer.ByValue
     external fun uniffi_p100_fn_func_kyc_files_request_from_json(`json`: RustBuffer.ByValue,uniffi_out_err: UniffiRustCallStatus, 
@@ -1179,6 +1183,9 @@ private fun uniffiCheckApiChecksums(lib: IntegrityCheckingUniffiLib) {
         throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
     }
     if ((lib.uniffi_p100_checksum_func_fingerprint_from_json() and 0xFFFF) != 35887) {
+        throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
+    }
+    if ((lib.uniffi_p100_checksum_func_fingerprint_of() and 0xFFFF) != 31611) {
         throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
     }
     if ((lib.uniffi_p100_checksum_func_fingerprint_to_json() and 0xFFFF) != 54533) {
@@ -16635,6 +16642,26 @@ public object FfiConverterTypeSecretString: FfiConverter<SecretString, RustBuffe
     
         
         FfiConverterString.lower(`json`),_status)
+}
+    )
+    }
+    
+
+        /**
+         * The fingerprint of a money call before it is sent (the core's `fingerprint_of`):
+         * `operation` as the manifest names it (`"sepa.partner_transfer"`), `requestJson` the call's
+         * request as the API's JSON (as `*FromJson` takes it). Store it first, then send; after a
+         * crash, `client.reconcileFingerprint(stored)` finds out whether the call went through. A
+         * validation error names the field (or `operation`), as the call would.
+         */
+    @Throws(P100Exception::class) fun `fingerprintOf`(`operation`: kotlin.String, `requestJson`: kotlin.String): Fingerprint {
+            return FfiConverterTypeFingerprint.lift(
+    uniffiRustCallWithError(P100Exception) { _status ->
+    UniffiLib.uniffi_p100_fn_func_fingerprint_of(
+    
+        
+        FfiConverterString.lower(`operation`),
+        FfiConverterString.lower(`requestJson`),_status)
 }
     )
     }

@@ -32,6 +32,7 @@ import io.p100.sdk.code
 import io.p100.sdk.field
 import io.p100.sdk.fingerprint
 import io.p100.sdk.fingerprintFromJson
+import io.p100.sdk.fingerprintOf
 import io.p100.sdk.fingerprintToJson
 import io.p100.sdk.isAccepted
 import io.p100.sdk.isRetryable
@@ -638,6 +639,16 @@ private fun defineTests() {
         val again = client(maxRetries = 0).reconcileFingerprint(fingerprintFromJson(stored))
         // The same transfer (its status may have moved on meanwhile: it settles in 100 ms).
         assertEq((again as? Reconciliation.Found)?.id, r.id, "reconcile from the stored fingerprint")
+        // Taken before sending (fingerprintOf, the request as the API's JSON): the error's
+        // fingerprint but for the time, and it finds the same transfer.
+        val pre = fingerprintOf("transfers.create", """{"destinationExternalUserId":"$id","amount":2.34,"currency":"EUR"}""")
+        assertEq(pre.copy(sentAtMs = fp.sentAtMs), fp, "fingerprintOf before sending")
+        assertTrue(fp.sentAtMs - pre.sentAtMs in -60_000..0) { "fingerprintOf's time: ${pre.sentAtMs} vs ${fp.sentAtMs}" }
+        val noMoney = expectThrows<P100Exception> { fingerprintOf("users.create", "{}") }
+        assertEq(noMoney.field, "operation", "fingerprintOf of a call that moves no money")
+        val withoutIban = """{"amount":"1","currency":"eur","transferTitle":"x"}"""
+        val noIban = expectThrows<P100Exception> { fingerprintOf("sepa.partner_transfer", withoutIban) }
+        assertEq(noIban.field, "destinationIban", "fingerprintOf of a request without its IBAN")
         val broken = stored.replace("\"operation\":\"transfers.create\"", "\"operation\":5")
         val bad = expectThrows<P100Exception> { fingerprintFromJson(broken) }
         assertEq(bad.kind, ErrorKind.VALIDATION, "a stored fingerprint that does not fit")
