@@ -191,15 +191,17 @@ struct Receiver {
     forward_to: String,
     http: reqwest::Client,
     /// One message per line printed: `Err` when stdout could not be written.
-    lines: mpsc::UnboundedSender<std::io::Result<()>>,
+    lines: mpsc::UnboundedSender<std::io::Result<bool>>,
 }
 
 impl Receiver {
-    /// Prints one line on stdout and tells the session loop (which stops on a failed write).
-    fn line(&self, text: &str) {
-        let _ = self
-            .lines
-            .send(crate::write_out(format!("{text}\n").as_bytes()));
+    /// Prints one line on stdout and tells the session loop (which stops on a failed write);
+    /// `delivery`: the line is a delivery that passed the token check (what `--count` counts:
+    /// any local process could end the session with refused requests before, outside review,
+    /// stop 48).
+    fn line(&self, text: &str, delivery: bool) {
+        let written = crate::write_out(format!("{text}\n").as_bytes());
+        let _ = self.lines.send(written.map(|()| delivery));
     }
 }
 
@@ -229,8 +231,12 @@ async fn receive(State(rx): State<Arc<Receiver>>, headers: HeaderMap, body: Byte
         .get("authorization")
         .and_then(|v| v.to_str().ok())
         .map(str::to_string);
-    let text = String::from_utf8_lossy(&body).into_owned();
-    let (name, status, id) = match rx.verifier.verify_and_parse(auth.as_deref(), &text) {
+    // Read as the SDK reads it: a body that is not UTF-8 is refused (400), never passed on as
+    // a lossy copy that looked like an event here (outside review, stop 48).
+    let parsed = rx
+        .verifier
+        .verify_and_read(auth.as_deref(), || Ok(body.to_vec()));
+    let (name, status, id) = match parsed {
         Ok(event) => {
             let v = serde_json::to_value(&event).unwrap_or(Value::Null);
             let status = v
@@ -243,7 +249,7 @@ async fn receive(State(rx): State<Arc<Receiver>>, headers: HeaderMap, body: Byte
             (event.name().to_string(), status, event_id(&v))
         }
         Err(e) => {
-            rx.line(&format!("{:<22} refused: {}", "?", e.message()));
+            rx.line(&format!("{:<22} refused: {}", "?", e.message()), false);
             // A wrong token is 401; a body that is not JSON (the token was right) is 400.
             return if e.kind() == p100::ErrorKind::WebhookUnauthorized {
                 StatusCode::UNAUTHORIZED
@@ -280,10 +286,13 @@ async fn receive(State(rx): State<Arc<Receiver>>, headers: HeaderMap, body: Byte
             502,
         ),
     };
-    rx.line(&format!(
-        "{name:<22} {status:<12} {id:<38} -> {} {shown}",
-        rx.forward_to
-    ));
+    rx.line(
+        &format!(
+            "{name:<22} {status:<12} {id:<38} -> {} {shown}",
+            rx.forward_to
+        ),
+        true,
+    );
     StatusCode::from_u16(code).unwrap_or(StatusCode::BAD_GATEWAY)
 }
 
@@ -400,7 +409,8 @@ pub async fn listen(a: ListenArgs) -> p100::Result<ExitCode> {
                 got = seen.recv() => {
                     match got {
                         None => break,
-                        Some(Ok(())) => {}
+                        Some(Ok(true)) => {}
+                        Some(Ok(false)) => continue,
                         // A reader gone (`| head -3`) or a full disk ends the session with its
                         // clean-up, not at once (the sandbox would go on delivering to a
                         // closed port).

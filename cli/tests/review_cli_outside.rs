@@ -625,3 +625,75 @@ fn listen_clears_only_its_own_webhook_target() {
         serde_json::Value::Null
     );
 }
+
+/// Sends `body` to listen's receiver at `url` with `auth`; its HTTP status.
+fn post_raw(url: &str, auth: &str, body: &[u8]) -> u16 {
+    let rest = url.trim_start_matches("http://");
+    let (host, path) = rest.split_once('/').map_or((rest, ""), |(h, p)| (h, p));
+    let mut s = TcpStream::connect(host).unwrap();
+    let head = format!(
+        "POST /{path} HTTP/1.1\r\nhost: {host}\r\nauthorization: {auth}\r\ncontent-type: application/json\r\ncontent-length: {}\r\nconnection: close\r\n\r\n",
+        body.len()
+    );
+    s.write_all(head.as_bytes()).unwrap();
+    s.write_all(body).unwrap();
+    let mut reply = String::new();
+    let _ = s.read_to_string(&mut reply);
+    reply
+        .split(' ')
+        .nth(1)
+        .and_then(|c| c.parse().ok())
+        .unwrap_or(0)
+}
+
+/// Outside review, stop 48: `--count` counts deliveries only (a refused request from any local
+/// process ended the session and removed the sandbox's target), and a body that is not UTF-8
+/// is refused (400) as the SDK refuses it, never passed on as a lossy copy.
+#[test]
+fn listen_counts_only_deliveries_and_refuses_a_body_that_is_not_utf8() {
+    let sb = Sandbox::start();
+    let (app, received) = app_server();
+    let c = sb.cmd(&[
+        "listen",
+        "--forward-to",
+        &app,
+        "--sandbox-url",
+        &sb.url,
+        "--token",
+        "tok-count",
+        "--count",
+        "1",
+    ]);
+    let (mut listen, _err, _) = until_ready(c).unwrap_or_else(|e| panic!("{e}"));
+    let target: serde_json::Value = serde_json::from_str(
+        sb.webhook_target()
+            .split("\r\n\r\n")
+            .nth(1)
+            .unwrap_or_default(),
+    )
+    .unwrap();
+    let receiver = target["url"]
+        .as_str()
+        .expect("listen set the target")
+        .to_string();
+    assert_eq!(post_raw(&receiver, "wrong", b"{}"), 401);
+    let not_utf8 = b"{\"cryptoDepositId\":\"d\",\"status\":\"SUCCESSFUL\",\"amount\":\"5\",\"x\":\"\xff\xfe\"}";
+    assert_eq!(post_raw(&receiver, "tok-count", not_utf8), 400);
+    std::thread::sleep(Duration::from_millis(1500));
+    assert!(
+        listen.0.try_wait().unwrap().is_none(),
+        "listen ended on refused requests"
+    );
+    assert!(
+        received.try_recv().is_err(),
+        "a refused body reached the app"
+    );
+    let o = sb.p100(&["trigger", "user_status"]);
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    let (auth, _) = received
+        .recv_timeout(Duration::from_secs(20))
+        .expect("the app received the event");
+    assert_eq!(auth, "tok-count");
+    let status = exit_within(&mut listen.0, Duration::from_secs(20)).expect("listen ends");
+    assert_eq!(status.code(), Some(0));
+}

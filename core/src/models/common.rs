@@ -57,7 +57,7 @@ impl ErrorInfo {
 
 /// Reads the sender's free text with the secrets in it masked: every language prints it in the
 /// Debug/`repr`/`toString` of the reply or event that carries it (`"card 4111… declined"`).
-fn masked_text<'de, D: Deserializer<'de>>(d: D) -> Result<Option<String>, D::Error> {
+pub(crate) fn masked_text<'de, D: Deserializer<'de>>(d: D) -> Result<Option<String>, D::Error> {
     Ok(Option::<String>::deserialize(d)?.map(|text| crate::mask::mask_secrets(&text)))
 }
 

@@ -421,7 +421,7 @@ model! {
         #[serde(default)]
         pub attempt_status: Option<AttemptStatus>,
         /// Why the provider refused (`NO_FACE_FOUND`…).
-        #[serde(default)]
+        #[serde(default, deserialize_with = "crate::models::masked_text")]
         pub rejection_reason: Option<String>,
     }
 }

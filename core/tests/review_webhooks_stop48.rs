@@ -1,0 +1,77 @@
+//! Outside review of webhook parsing (stop 48): each test states the expected behaviour; the
+//! first three failed on the code reviewed.
+use p100::webhooks::{parse_event, WebhookEvent};
+
+/// An event type saying the money did not arrive (`sepa_deposit.refunded`) names no deposit by
+/// itself: a payload that names no event is unknown, never a deposit of status `None` (which an
+/// app credits).
+#[test]
+fn a_type_saying_the_money_did_not_arrive_is_no_deposit() {
+    let payload = r#"{"id":"x","amount":"10","currency":"eur"}"#;
+    for t in [
+        "sepa_deposit.refunded",
+        "sepa.deposit.failed",
+        "sepa.payment.not_received",
+        "sepa.transfer.credit_reversed",
+        "SepaDepositReturned",
+        "card.transaction.declined",
+        "card_payment.reversed",
+    ] {
+        let body = format!(r#"{{"event_type":"{t}","data":{payload}}}"#);
+        assert_eq!(parse_event(&body).unwrap().name(), "unknown", "{t}");
+    }
+    // The plain types still name their events.
+    for (t, name) in [
+        ("sepa_deposit.received", "sepa_deposit"),
+        ("card.transaction", "card_transaction"),
+    ] {
+        let body = format!(r#"{{"event_type":"{t}","data":{payload}}}"#);
+        assert_eq!(parse_event(&body).unwrap().name(), name, "{t}");
+    }
+    // A payload that names its event by its own fields keeps it (its status is the app's to
+    // read).
+    let body = r#"{"event_type":"sepa_deposit.returned","data":{"sepaDepositId":"d1","amount":"5","senderIban":"LT1","status":"RETURNED"}}"#;
+    match parse_event(body).unwrap() {
+        WebhookEvent::SepaDeposit(d) => assert_eq!(d.status.as_deref(), Some("RETURNED")),
+        other => panic!("{other:?}"),
+    }
+}
+
+/// Free text of a typed event (a merchant's name, a reason, a status the SDK does not know) is
+/// printed by every language's Debug/`repr`/`toString`: a card number in it is masked.
+#[test]
+fn a_card_number_in_an_events_free_text_is_masked() {
+    let pan = "4111111111111111";
+    for body in [
+        r#"{"iban":"DE89370400440532013000","status":"REJECTED","reason":"card 4111111111111111"}"#,
+        r#"{"cardId":"c1","amount":"9.99","merchantName":"card 4111 1111 1111 1111"}"#,
+        r#"{"cardId":"c1","amount":"9.99","status":"declined 4111111111111111","type":"x 4111-1111-1111-1111"}"#,
+        r#"{"cryptoDepositId":"d1","amount":"1","currency":"btc","status":"card 4111111111111111"}"#,
+    ] {
+        let event = parse_event(body).unwrap();
+        assert_ne!(event.name(), "unknown", "{body}");
+        let printed = format!("{event:?}");
+        let digits: String = printed.chars().filter(char::is_ascii_digit).collect();
+        assert!(!digits.contains(pan), "{printed}");
+        assert!(printed.contains("1111"), "the last four stay: {printed}");
+    }
+}
+
+/// A 3-D Secure or activation code sent as a JSON number is that code (it was an unknown
+/// event: the card holder never saw it).
+#[test]
+fn a_code_sent_as_a_number_is_the_code() {
+    match parse_event(r#"{"cardId":"c","otp":123456,"amount":"1"}"#).unwrap() {
+        WebhookEvent::Card3dsCode(e) => assert_eq!(e.code.expose(), "123456"),
+        other => panic!("{other:?}"),
+    }
+    match parse_event(r#"{"cardId":"c","activationCode":4821}"#).unwrap() {
+        WebhookEvent::CardActivationCode(e) => assert_eq!(e.code.expose(), "4821"),
+        other => panic!("{other:?}"),
+    }
+    let printed = format!(
+        "{:?}",
+        parse_event(r#"{"cardId":"c","otp":123456}"#).unwrap()
+    );
+    assert!(!printed.contains("123456"), "{printed}");
+}
