@@ -28,13 +28,37 @@ fn a_type_saying_the_money_did_not_arrive_is_no_deposit() {
         let body = format!(r#"{{"event_type":"{t}","data":{payload}}}"#);
         assert_eq!(parse_event(&body).unwrap().name(), name, "{t}");
     }
-    // A payload that names its event by its own fields keeps it (its status is the app's to
-    // read).
-    let body = r#"{"event_type":"sepa_deposit.returned","data":{"sepaDepositId":"d1","amount":"5","senderIban":"LT1","status":"RETURNED"}}"#;
-    match parse_event(body).unwrap() {
-        WebhookEvent::SepaDeposit(d) => assert_eq!(d.status.as_deref(), Some("RETURNED")),
-        other => panic!("{other:?}"),
+    // Nor do the event's own fields make it one (they name a deposit or a card payment
+    // whatever happened to it), with or without a status; synonyms of "did not happen" too
+    // (diff review, stop 48).
+    for body in [
+        r#"{"event_type":"sepa_deposit.refunded","data":{"sepaDepositId":"d1","amount":"50","currency":"eur","externalUserId":"u1"}}"#,
+        r#"{"event_type":"sepa_deposit.returned","data":{"sepaDepositId":"d1","amount":"5","senderIban":"LT1","status":"RETURNED"}}"#,
+        r#"{"event_type":"sepa.deposit.refused","data":{"senderName":"A","amount":"5"}}"#,
+        r#"{"event_type":"card.transaction.declined","data":{"cardId":"c1","transactionId":"t1","amount":"9.99","currency":"eur"}}"#,
+    ] {
+        assert_eq!(parse_event(body).unwrap().name(), "unknown", "{body}");
     }
+    for t in [
+        "charged_back",
+        "bounce",
+        "rolled_back",
+        "returning",
+        "retracted",
+        "withdrawn",
+        "unpaid",
+        "noncredited",
+        "refused",
+        "chargedBack",
+    ] {
+        let body = format!(r#"{{"event_type":"sepa_deposit.{t}","data":{payload}}}"#);
+        assert_eq!(parse_event(&body).unwrap().name(), "unknown", "{t}");
+        let body = format!(r#"{{"event_type":"card.transaction.{t}","data":{payload}}}"#);
+        assert_eq!(parse_event(&body).unwrap().name(), "unknown", "{t}");
+    }
+    // Without a type, the deposit's fields still name it.
+    let body = r#"{"sepaDepositId":"d1","amount":"5","senderIban":"LT1"}"#;
+    assert_eq!(parse_event(body).unwrap().name(), "sepa_deposit");
 }
 
 /// Free text of a typed event (a merchant's name, a reason, a status the SDK does not know) is

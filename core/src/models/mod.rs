@@ -20,7 +20,6 @@
 mod balances;
 mod cards;
 mod common;
-/// The sender's free text, read with its secrets masked (webhook events' merchant names, reasons).
 mod crypto;
 mod exchange;
 mod kyc;
@@ -124,8 +123,22 @@ pub(crate) mod de {
     /// A one-time code (3-D Secure, card activation) given as text or as a JSON number (its
     /// digits, as written: `123456`); a code sent as a number was no event at all, and the card
     /// holder never saw it (outside review, stop 48).
+    /// Only a whole number written as one (`123456`, not `123456.0`, `1e3` or `-12`, which are
+    /// no code to show).
     pub fn code_text<'de, D: Deserializer<'de>>(d: D) -> Result<crate::SecretString, D::Error> {
-        id_text(d).map(crate::SecretString::from)
+        #[derive(Deserialize)]
+        #[serde(untagged)]
+        enum Code {
+            Text(String),
+            Number(serde_json::Number),
+        }
+        match Code::deserialize(d) {
+            Ok(Code::Text(s)) => Ok(s.into()),
+            Ok(Code::Number(n)) if n.to_string().bytes().all(|b| b.is_ascii_digit()) => {
+                Ok(n.to_string().into())
+            }
+            _ => Err(serde::de::Error::custom("expected a code (text or digits)")),
+        }
     }
 
     /// [`id_text`] for an optional id: absent or `null` is `None`.
