@@ -131,14 +131,13 @@ fn fingerprint_named(operation: &str, request: &Value, sent_at_ms: i64) -> Resul
         )+) => {
             $($(
                 if operation == concat!(stringify!($group), ".", stringify!($op)) {
+                    let no_money = || Error::validation(
+                        "operation",
+                        format!("`{operation}` moves no money: it has no fingerprint"),
+                    );
                     return match named!(@prepared $konst [$($flag)*] $shape $($in)?) {
-                        Some(prepared) => prepared.map(|p| {
-                            Fingerprint::of(&p, sent_at_ms).expect("a money call's fingerprint")
-                        }),
-                        None => Err(Error::validation(
-                            "operation",
-                            format!("`{operation}` moves no money: it has no fingerprint"),
-                        )),
+                        Some(prepared) => Fingerprint::of(&prepared?, sent_at_ms).ok_or_else(no_money),
+                        None => Err(no_money()),
                     };
                 }
             )+)+
@@ -165,7 +164,8 @@ fn fingerprint_named(operation: &str, request: &Value, sent_at_ms: i64) -> Resul
 /// The fingerprint of a money call before it is sent: store it *before* the call (with the
 /// payment it pays), and a process that dies while the call is out still has what
 /// [`Client::reconcile`] needs. `operation` is the manifest's name (`"sepa.partner_transfer"`);
-/// `request` the call's request (its typed request, or JSON in the wire's camelCase names),
+/// `request` the call's request (its typed request, or JSON in the wire's camelCase names;
+/// its numbers are read as written: serde_json keeps their text),
 /// checked as the call checks it: a `Validation` error naming the field, or naming `operation`
 /// for a name that is no money call. Equal to the fingerprint the call's error would carry,
 /// except for `sent_at_ms`, which is now: send the call at once after storing it.

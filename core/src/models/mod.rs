@@ -120,11 +120,10 @@ pub(crate) mod de {
         })
     }
 
-    /// A one-time code (3-D Secure, card activation) given as text or as a JSON number (its
-    /// digits, as written: `123456`); a code sent as a number was no event at all, and the card
-    /// holder never saw it (outside review, stop 48).
-    /// Only a whole number written as one (`123456`, not `123456.0`, `1e3` or `-12`, which are
-    /// no code to show).
+    /// A one-time code (3-D Secure, card activation) given as text or as a JSON number written
+    /// as plain digits (`123456`; not `123456.0`, `1e3` or `-12`, which are no code to show). A
+    /// code sent as a number was no event at all, and the card holder never saw it (outside
+    /// review, stop 48).
     pub fn code_text<'de, D: Deserializer<'de>>(d: D) -> Result<crate::SecretString, D::Error> {
         #[derive(Deserialize)]
         #[serde(untagged)]
