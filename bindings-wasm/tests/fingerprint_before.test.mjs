@@ -5,30 +5,15 @@ import { test } from "node:test";
 import assert from "node:assert/strict";
 
 import { fingerprintOf, ValidationError } from "../pkg/index.mjs";
-import { rejection, sandboxStarter } from "./fixtures.mjs";
+import { plainUser, rejection, sandboxStarter } from "./fixtures.mjs";
 
 const startSandbox = sandboxStarter();
 const FAST = { maxRetries: 0, timeoutMs: 5000 };
-const rnd = () => Math.random().toString(16).slice(2, 10);
-
-async function plainUser(c) {
-  const externalUserId = `fb-${rnd()}`;
-  await c.users.createWithoutKyc({
-    externalUserId,
-    email: `${externalUserId}@example.com`,
-    firstName: "Anna",
-    lastName: "Nowak",
-    address: "ul. Prosta 1",
-    city: "Warszawa",
-    country: "PL",
-  });
-  return externalUserId;
-}
 
 test("stored before sending: equal to the unknown error's fingerprint, and it finds the call", async () => {
   const sb = await startSandbox();
   const c = sb.client(FAST);
-  const user = await plainUser(c);
+  const user = await plainUser(c, "fb");
   const request = { destinationExternalUserId: user, amount: "1.5", currency: "USDC" };
   const stored = JSON.stringify(fingerprintOf("transfers.create", request));
   const before = JSON.parse(stored);

@@ -86,3 +86,18 @@ export async function rejection(promise) {
   }
   throw new Error("expected a rejection");
 }
+
+/** Creates a user of the non-KYC model (no balances to verify first); returns its id. */
+export async function plainUser(c, prefix = "rv") {
+  const externalUserId = `${prefix}-${Math.random().toString(16).slice(2, 10)}`;
+  await c.users.createWithoutKyc({
+    externalUserId,
+    email: `${externalUserId}@example.com`,
+    firstName: "Anna",
+    lastName: "Nowak",
+    address: "ul. Prosta 1",
+    city: "Warszawa",
+    country: "PL",
+  });
+  return externalUserId;
+}

@@ -14,7 +14,7 @@ import { once } from "node:events";
 
 import * as p100 from "../pkg/index.mjs";
 import { Sandbox } from "../pkg/testing.mjs";
-import { holds, sandboxBinary, verifiedCardUser } from "./fixtures.mjs";
+import { holds, plainUser, sandboxBinary, verifiedCardUser } from "./fixtures.mjs";
 
 const {
   Client,
@@ -66,20 +66,6 @@ async function rejection(promiseOrFn) {
     return e;
   }
   assert.fail("expected a rejection");
-}
-
-async function plainUser(c) {
-  const externalUserId = `rv-${rnd()}`;
-  await c.users.createWithoutKyc({
-    externalUserId,
-    email: `${externalUserId}@example.com`,
-    firstName: "Anna",
-    lastName: "Nowak",
-    address: "ul. Prosta 1",
-    city: "Warszawa",
-    country: "PL",
-  });
-  return externalUserId;
 }
 
 // A verified, funded user for the card tests, who creates at most one card per call: a fresh

@@ -8,6 +8,7 @@ import {
   WebhookVerifier,
   parseWebhook,
   verifyWebhook,
+  fingerprintOf,
   type Balances,
   type Amount,
   type Currency,
@@ -190,3 +191,16 @@ export function webhooks(header: string | undefined, body: string): string {
 
 const verifier = new WebhookVerifier("token");
 verifier.verify("token");
+
+// A fingerprint taken before sending: the request is typed by the operation's name.
+const before: Fingerprint = fingerprintOf("sepa.partner_transfer", {
+  amount: "25.00",
+  currency: "eur",
+  destinationIban: "DE89370400440532013000",
+  transferTitle: "Invoice 7",
+});
+void before;
+// @ts-expect-error a call that moves no money has no fingerprint
+fingerprintOf("users.create", {});
+// @ts-expect-error the request of another operation
+fingerprintOf("transfers.create", { destinationIban: "DE89370400440532013000" });

@@ -723,14 +723,19 @@ pub fn parse_event(body: &str) -> crate::Result<WebhookEvent> {
         // `destinationIban`, `wallet.deposit` around a crypto deposit): unknown, body kept
         // (outside review, stop 44). A specific word (`payment_link`, `iban`, `order`) keeps
         // its event: those payloads may refer to another operation's id.
-        Some(kind @ (Kind::Transfer | Kind::WalletCreated)) => match named_by_ids(&payload) {
-            Some(by_ids) if by_ids != kind => None,
-            _ => Some(kind),
-        },
+        // Nor a SEPA deposit's words (`sepa_credit_transfer.completed`, `sepa.credit`) around a
+        // payout's `destinationIban`: money that left is no deposit (outside review, stop 48).
+        Some(kind @ (Kind::Transfer | Kind::WalletCreated | Kind::SepaDeposit)) => {
+            match named_by_ids(&payload) {
+                Some(by_ids) if by_ids != kind => None,
+                _ => Some(kind),
+            }
+        }
         Some(kind) => Some(kind),
         None => detect(&payload),
     };
-    let Some(kind) = kind.filter(|k| !type_says_otherwise(event_type.as_deref(), *k)) else {
+    let Some(kind) = kind.filter(|k| !type_says_otherwise(event_type.as_deref(), *k, &payload))
+    else {
         return Ok(unknown(event_type));
     };
     if has_repeated_key(&text) {
@@ -924,8 +929,9 @@ fn kind_from_type(event_type: &str) -> Option<Kind> {
     let has = |x: &str| w.contains(&x);
     let any = |xs: &[&str]| xs.iter().any(|x| has(x));
     // Money coming in, as opposed to a transfer going out.
+    // Not `credit` alone: a "SEPA credit transfer" is any SEPA transfer, a payout too.
     let incoming = any(&[
-        "deposit", "deposits", "incoming", "inbound", "received", "credit", "credited",
+        "deposit", "deposits", "incoming", "inbound", "received", "credited",
     ]);
     let kind = if has("crypto") && any(&["deposit", "deposits"]) {
         Kind::CryptoDeposit
@@ -970,105 +976,131 @@ fn kind_from_type(event_type: &str) -> Option<Kind> {
     Some(kind)
 }
 
-/// The words an event type may have and still name an incoming SEPA deposit or a card
-/// payment ([`type_says_otherwise`]); the docs give no such type.
-const DEPOSIT_WORDS: &[&str] = &[
-    "sepa",
+/// The words of an event type that name an incoming SEPA deposit: a type that names one has
+/// one of these ([`type_says_otherwise`]); the docs give no such type.
+const DEPOSIT_NAMES: &[&str] = &[
     "deposit",
     "deposits",
+    "sepadeposit",
     "incoming",
     "inbound",
     "received",
+    "credited",
+    "payin",
+    "payins",
+    "topup",
+    "arrived",
+];
+
+/// The other words such a type may have, besides [`PLAIN_EVENT_WORDS`].
+const DEPOSIT_WORDS: &[&str] = &[
+    "sepa",
+    "instant",
+    "inst",
+    "sct",
     "receive",
     "credit",
-    "credited",
-    "completed",
-    "complete",
-    "successful",
-    "success",
-    "succeeded",
-    "settled",
-    "new",
-    "created",
-    "event",
-    "events",
-    "webhook",
-    "notification",
-    "status",
-    "changed",
-    "updated",
-    "update",
     "payment",
     "transfer",
     "transaction",
     "funds",
     "iban",
-    "virtual",
-    "user",
-    "partner",
-    "v1",
-    "v2",
-    "p100",
+    "bank",
+    "pay",
+    "in",
+    "top",
+    "up",
 ];
 
-/// See [`DEPOSIT_WORDS`].
-const CARD_PAYMENT_WORDS: &[&str] = &[
-    "card",
-    "cards",
+/// The words of an event type that name a card payment.
+const CARD_PAYMENT_NAMES: &[&str] = &[
     "transaction",
     "transactions",
     "payment",
     "payments",
     "purchase",
     "purchases",
-    "authorized",
-    "authorised",
     "authorization",
     "authorisation",
-    "approved",
+    "authorized",
+    "authorised",
+    "charge",
+    "charges",
+    "captured",
+];
+
+/// The other words such a type may have, besides [`PLAIN_EVENT_WORDS`].
+const CARD_PAYMENT_WORDS: &[&str] = &["card", "cards", "clearing", "cleared", "posted"];
+
+/// Words of any event type that say nothing against the event having happened: outcomes,
+/// and the words of a path or a namespace (`/api/v1/webhooks/…`, `com.p100.…`).
+const PLAIN_EVENT_WORDS: &[&str] = &[
     "completed",
     "complete",
-    "settled",
     "successful",
     "success",
     "succeeded",
-    "captured",
-    "cleared",
-    "posted",
+    "settled",
+    "confirmed",
+    "booked",
+    "processed",
+    "approved",
+    "accepted",
+    "paid",
+    "executed",
+    "finalized",
+    "finalised",
     "new",
     "created",
     "event",
     "events",
     "webhook",
+    "webhooks",
     "notification",
+    "callback",
     "status",
     "changed",
     "updated",
     "update",
     "virtual",
     "user",
-    "v1",
-    "v2",
+    "users",
+    "partner",
+    "partners",
+    "api",
+    "com",
     "p100",
 ];
 
 /// Does the event type say that a SEPA deposit or card payment did *not* happen as its fields
-/// read (`sepa_deposit.refunded`, `card.transaction.declined`, `…charged_back`)? These two
-/// events may come without a status, so their type is all that says so, and a typed event
-/// keeps no type: an app credited a refunded deposit (outside review, stop 48, twice: first
-/// by the type alone, then by the deposit's own fields). Any word outside the event's
-/// vocabulary makes the event unknown, its body kept.
-fn type_says_otherwise(event_type: Option<&str>, kind: Kind) -> bool {
-    let vocabulary = match kind {
-        Kind::SepaDeposit => DEPOSIT_WORDS,
-        Kind::CardTransaction => CARD_PAYMENT_WORDS,
+/// read (`sepa_deposit.refunded`, `card.transaction.declined`, `…charged_back`), or not name
+/// one at all (`card.created` around a payment's fields)? These two events may come without a
+/// status, so their type is all that says so, and a typed event keeps no type: an app credited
+/// a refunded deposit (outside review, stop 48). A type naming the event, with no word outside
+/// its vocabulary (a version `v3` or a number counts for nothing), keeps it; anything else makes
+/// the event unknown, its body kept. A deposit has no `type` of its own either, so a flat
+/// payload's `type` (`deposit_refund`) must say nothing else.
+fn type_says_otherwise(event_type: Option<&str>, kind: Kind, payload: &Map<String, Value>) -> bool {
+    let (names, others) = match kind {
+        Kind::SepaDeposit => (DEPOSIT_NAMES, DEPOSIT_WORDS),
+        Kind::CardTransaction => (CARD_PAYMENT_NAMES, CARD_PAYMENT_WORDS),
         _ => return false,
     };
-    let Some(t) = event_type else { return false };
-    words(t.trim())
-        .split('_')
-        .filter(|w| !w.is_empty())
-        .any(|w| !vocabulary.contains(&w))
+    let says_otherwise = |t: &str, must_name: bool| {
+        let joined = words(t.trim());
+        let w: Vec<&str> = joined.split('_').filter(|w| !w.is_empty()).collect();
+        let version = |x: &str| {
+            let digits = x.strip_prefix('v').unwrap_or(x);
+            !digits.is_empty() && digits.bytes().all(|b| b.is_ascii_digit())
+        };
+        let known = |x: &&str| {
+            names.contains(x) || others.contains(x) || PLAIN_EVENT_WORDS.contains(x) || version(x)
+        };
+        !w.iter().all(known) || (must_name && !w.iter().any(|x| names.contains(x)))
+    };
+    let by_type = event_type.is_some_and(|t| !t.trim().is_empty() && says_otherwise(t, true));
+    let own_type = payload.get("type").and_then(Value::as_str);
+    by_type || (kind == Kind::SepaDeposit && own_type.is_some_and(|t| says_otherwise(t, false)))
 }
 
 /// The words of a user-status event type (`/webhook/user/status`, `user.status.changed`,
