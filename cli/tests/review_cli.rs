@@ -382,10 +382,17 @@ fn webhooks_verify_masks_a_3ds_code_unless_revealed() {
 #[test]
 fn webhooks_verify_masks_the_secrets_of_an_unreadable_event() {
     let sb = Sandbox::with_settle_ms(2000);
-    for data in [
-        r#"{"cardId":"c1","code":918273,"amount":"1.00"}"#,
-        r#"{"cardId":"c1","threeDSecureCode":"918273"}"#,
-        r#"{"cardId":"c1","code":"918273","amount":{"value":"1.00"}}"#,
+    // (A code sent as a number is read as the code since stop 48: a typed event, masked too.)
+    for (data, event) in [
+        (
+            r#"{"cardId":"c1","code":918273,"amount":"1.00"}"#,
+            "card_3ds_code",
+        ),
+        (r#"{"cardId":"c1","threeDSecureCode":"918273"}"#, "unknown"),
+        (
+            r#"{"cardId":"c1","code":"918273","amount":{"value":"1.00"}}"#,
+            "unknown",
+        ),
     ] {
         let delivery = format!(
             "Authorization: tok\r\n\r\n{{\"event_type\":\"card.3ds_code\",\"data\":{data}}}"
@@ -394,7 +401,7 @@ fn webhooks_verify_masks_the_secrets_of_an_unreadable_event() {
         let out = stdout(&o);
         assert!(o.status.success(), "{}", stderr(&o));
         let v: serde_json::Value = serde_json::from_str(&out).expect("JSON");
-        assert_eq!(v["event"], "unknown", "{out}");
+        assert_eq!(v["event"], event, "{out}");
         assert!(
             !out.contains("918273"),
             "{data}: the code is printed: {out}"

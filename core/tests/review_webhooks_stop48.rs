@@ -64,7 +64,7 @@ fn a_type_saying_the_money_did_not_arrive_is_no_deposit() {
         "sepa.instant.deposit",
         "/webhooks/sepa-deposit",
         "api/v1/webhooks/sepa-deposit",
-        "users.sepa_deposit.created",
+        "users.sepa_deposit.received",
         "com.p100.sepa_deposit.received",
         "sepa.deposit.v3",
         "sepa_deposit.v1.0",
@@ -88,7 +88,8 @@ fn a_type_saying_the_money_did_not_arrive_is_no_deposit() {
         "partner.card.transaction",
         "card.transaction.v3",
         "/webhooks/card-transaction",
-        "card.authorization.created",
+        "card.settlement",
+        "sandbox.card.transaction",
     ] {
         let body = format!(r#"{{"event_type":"{t}","data":{card}}}"#);
         assert_eq!(
@@ -113,6 +114,44 @@ fn a_type_saying_the_money_did_not_arrive_is_no_deposit() {
         r#"{"type":"deposit_refund","amount":"5","currency":"eur","externalUserId":"u1"}"#,
         r#"{"type":"REFUND","senderIban":"LT1","amount":"5"}"#,
         r#"{"type":"INCOMING_REVERSAL","sepaDepositId":"d1","amount":"5"}"#,
+    ] {
+        assert_eq!(parse_event(body).unwrap().name(), "unknown", "{body}");
+    }
+    // A payout's words around a deposit's fields are no payout (third review).
+    let incoming = r#"{"id":"p1","sepaDepositId":"p1","senderIban":"LT1","senderName":"A","amount":"50","currency":"eur","status":"SUCCESSFUL"}"#;
+    for (t, name) in [
+        ("sepa_credit_transfer.completed", "unknown"),
+        ("sepa.payin", "sepa_deposit"),
+        ("sepa.topup.completed", "sepa_deposit"),
+        ("sepa.funds.arrived", "sepa_deposit"),
+    ] {
+        let body = format!(r#"{{"event_type":"{t}","data":{incoming}}}"#);
+        assert_eq!(parse_event(&body).unwrap().name(), name, "{t}");
+    }
+    // Words of a change say what happened only next to a status.
+    for t in [
+        "sepa_deposit.updated",
+        "sepa_deposit.status_changed",
+        "sepa_deposit.processed",
+        "topup.created",
+        "card.transaction.updated",
+        "card.authorization.created",
+    ] {
+        let bare = if t.starts_with("card") { card } else { deposit };
+        let body = format!(r#"{{"event_type":"{t}","data":{bare}}}"#);
+        assert_eq!(parse_event(&body).unwrap().name(), "unknown", "{t}");
+    }
+    let body = r#"{"event_type":"sepa_deposit.status_changed","data":{"sepaDepositId":"d1","amount":"5","senderIban":"LT1","status":"SUCCESSFUL"}}"#;
+    assert_eq!(parse_event(body).unwrap().name(), "sepa_deposit");
+    // What the envelope says around the event, a type that is no text, a negative amount.
+    for body in [
+        r#"{"event_type":"sepa_deposit.received","status":"REFUNDED","data":{"sepaDepositId":"d1","amount":"5"}}"#,
+        r#"{"event_type":"card.transaction","action":"declined","data":{"cardId":"c1","transactionId":"t1","amount":"1"}}"#,
+        r#"{"event":{"type":"sepa_deposit.refunded"},"data":{"sepaDepositId":"d1","amount":"5"}}"#,
+        r#"{"event_type":"","type":"refund","data":{"sepaDepositId":"d1","amount":"5"}}"#,
+        r#"{"event_type":"sepa_deposit","type":"sepa_deposit.refunded","data":{"sepaDepositId":"d1","amount":"5"}}"#,
+        r#"{"sepaDepositId":"d1","amount":"50","type":["REFUND"]}"#,
+        r#"{"sepaDepositId":"d1","amount":"-50","senderIban":"LT1"}"#,
     ] {
         assert_eq!(parse_event(body).unwrap().name(), "unknown", "{body}");
     }

@@ -683,6 +683,7 @@ pub fn parse_event(body: &str) -> crate::Result<WebhookEvent> {
     // the event (a SEPA transfer's `type`).
     const FLAT_TYPE_KEYS: &[&str] = &["event_type", "eventType", "event"];
     const ENVELOPE_TYPE_KEYS: &[&str] = &["event_type", "eventType", "event", "type"];
+    let envelope_doubt = envelope_says_otherwise(&outer);
     let (event_type, payload) = match outer.remove("data") {
         Some(Value::Object(data)) => (string_at(&outer, ENVELOPE_TYPE_KEYS), data),
         Some(other) => {
@@ -723,19 +724,24 @@ pub fn parse_event(body: &str) -> crate::Result<WebhookEvent> {
         // `destinationIban`, `wallet.deposit` around a crypto deposit): unknown, body kept
         // (outside review, stop 44). A specific word (`payment_link`, `iban`, `order`) keeps
         // its event: those payloads may refer to another operation's id.
-        // Nor a SEPA deposit's words (`sepa_credit_transfer.completed`, `sepa.credit`) around a
-        // payout's `destinationIban`: money that left is no deposit (outside review, stop 48).
-        Some(kind @ (Kind::Transfer | Kind::WalletCreated | Kind::SepaDeposit)) => {
-            match named_by_ids(&payload) {
-                Some(by_ids) if by_ids != kind => None,
-                _ => Some(kind),
-            }
-        }
+        // Nor SEPA words around the other direction's fields: a deposit's words around a
+        // payout's `destinationIban`, a payout's (`sepa_credit_transfer.completed`) around a
+        // deposit's `senderIban`: which way the money went is not a guess (outside review,
+        // stop 48).
+        Some(
+            kind @ (Kind::Transfer | Kind::WalletCreated | Kind::SepaDeposit | Kind::SepaTransfer),
+        ) => match named_by_ids(&payload) {
+            Some(by_ids) if by_ids != kind => None,
+            _ => Some(kind),
+        },
         Some(kind) => Some(kind),
         None => detect(&payload),
     };
-    let Some(kind) = kind.filter(|k| !type_says_otherwise(event_type.as_deref(), *k, &payload))
-    else {
+    let says_otherwise = |k: Kind| {
+        let guarded = matches!(k, Kind::SepaDeposit | Kind::CardTransaction);
+        type_says_otherwise(event_type.as_deref(), k, &payload) || (guarded && envelope_doubt)
+    };
+    let Some(kind) = kind.filter(|k| !says_otherwise(*k)) else {
         return Ok(unknown(event_type));
     };
     if has_repeated_key(&text) {
@@ -928,11 +934,9 @@ fn kind_from_type(event_type: &str) -> Option<Kind> {
     let w: Vec<&str> = joined.split('_').filter(|w| !w.is_empty()).collect();
     let has = |x: &str| w.contains(&x);
     let any = |xs: &[&str]| xs.iter().any(|x| has(x));
-    // Money coming in, as opposed to a transfer going out.
-    // Not `credit` alone: a "SEPA credit transfer" is any SEPA transfer, a payout too.
-    let incoming = any(&[
-        "deposit", "deposits", "incoming", "inbound", "received", "credited",
-    ]);
+    // Money coming in, as opposed to a transfer going out: the words naming a deposit. Not
+    // `credit` alone: a "SEPA credit transfer" is any SEPA transfer, a payout too.
+    let incoming = any(DEPOSIT_NAMES);
     let kind = if has("crypto") && any(&["deposit", "deposits"]) {
         Kind::CryptoDeposit
     } else if has("crypto") && any(&["withdrawal", "withdrawals"]) {
@@ -990,6 +994,7 @@ const DEPOSIT_NAMES: &[&str] = &[
     "payins",
     "topup",
     "arrived",
+    "settlement",
 ];
 
 /// The other words such a type may have, besides [`PLAIN_EVENT_WORDS`].
@@ -1010,6 +1015,8 @@ const DEPOSIT_WORDS: &[&str] = &[
     "in",
     "top",
     "up",
+    "account",
+    "balance",
 ];
 
 /// The words of an event type that name a card payment.
@@ -1027,13 +1034,20 @@ const CARD_PAYMENT_NAMES: &[&str] = &[
     "charge",
     "charges",
     "captured",
+    "capture",
+    "captures",
+    "settlement",
+    "settlements",
+    "clearing",
+    "presentment",
 ];
 
 /// The other words such a type may have, besides [`PLAIN_EVENT_WORDS`].
-const CARD_PAYMENT_WORDS: &[&str] = &["card", "cards", "clearing", "cleared", "posted"];
+const CARD_PAYMENT_WORDS: &[&str] = &["card", "cards", "cleared", "posted"];
 
 /// Words of any event type that say nothing against the event having happened: outcomes,
-/// and the words of a path or a namespace (`/api/v1/webhooks/…`, `com.p100.…`).
+/// and the words of a path, a namespace or an environment (`/api/v1/webhooks/…`, `com.p100.…`,
+/// `sandbox.…`).
 const PLAIN_EVENT_WORDS: &[&str] = &[
     "completed",
     "complete",
@@ -1043,25 +1057,19 @@ const PLAIN_EVENT_WORDS: &[&str] = &[
     "settled",
     "confirmed",
     "booked",
-    "processed",
     "approved",
-    "accepted",
     "paid",
     "executed",
     "finalized",
     "finalised",
-    "new",
-    "created",
     "event",
     "events",
     "webhook",
     "webhooks",
+    "hook",
+    "hooks",
     "notification",
     "callback",
-    "status",
-    "changed",
-    "updated",
-    "update",
     "virtual",
     "user",
     "users",
@@ -1069,23 +1077,76 @@ const PLAIN_EVENT_WORDS: &[&str] = &[
     "partners",
     "api",
     "com",
+    "io",
     "p100",
+    "sandbox",
+    "live",
+    "test",
+    "prod",
+    "production",
+    "beta",
 ];
+
+/// Words that say something happened to the event, but not what (`sepa_deposit.updated`,
+/// `…status_changed`, `topup.created`): a refund or a return comes so too. Only next to a
+/// status, which then says what.
+const CHANGE_WORDS: &[&str] = &[
+    "status",
+    "state",
+    "changed",
+    "change",
+    "updated",
+    "update",
+    "processed",
+    "accepted",
+    "new",
+    "created",
+    "create",
+];
+
+/// Does the envelope leave open what happened, for the events [`type_says_otherwise`] guards:
+/// a type that is no text, is empty, or two types that differ (`{"event":{"type":…}}`,
+/// `"event_type":""` next to `"type":"refund"`); or a `status` or `action` of the envelope's
+/// own (`"status":"REFUNDED"` next to `data`), which the event would drop.
+fn envelope_says_otherwise(outer: &Map<String, Value>) -> bool {
+    let enveloped = matches!(outer.get("data"), Some(Value::Object(_)));
+    let keys: &[&str] = if enveloped {
+        &["event_type", "eventType", "event", "type"]
+    } else {
+        &["event_type", "eventType", "event"]
+    };
+    let types: Vec<&Value> = keys
+        .iter()
+        .filter_map(|k| outer.get(*k))
+        .filter(|v| !v.is_null())
+        .collect();
+    let unreadable = types
+        .iter()
+        .any(|v| v.as_str().is_none_or(|t| t.trim().is_empty()));
+    let differ = types.iter().any(|t| Some(t) != types.first());
+    let own = enveloped
+        && ["status", "action"]
+            .iter()
+            .any(|k| outer.get(*k).is_some_and(|v| !v.is_null()));
+    unreadable || differ || own
+}
 
 /// Does the event type say that a SEPA deposit or card payment did *not* happen as its fields
 /// read (`sepa_deposit.refunded`, `card.transaction.declined`, `…charged_back`), or not name
 /// one at all (`card.created` around a payment's fields)? These two events may come without a
 /// status, so their type is all that says so, and a typed event keeps no type: an app credited
 /// a refunded deposit (outside review, stop 48). A type naming the event, with no word outside
-/// its vocabulary (a version `v3` or a number counts for nothing), keeps it; anything else makes
-/// the event unknown, its body kept. A deposit has no `type` of its own either, so a flat
-/// payload's `type` (`deposit_refund`) must say nothing else.
+/// its vocabulary (a version `v3` or a number counts for nothing; words of a change, as
+/// `updated`, only next to a status), keeps it; anything else makes the event unknown, its body
+/// kept. A deposit has no `type` of its own either, so a flat payload's `type`
+/// (`deposit_refund`) must say nothing else; and an amount below zero is no money coming in.
 fn type_says_otherwise(event_type: Option<&str>, kind: Kind, payload: &Map<String, Value>) -> bool {
     let (names, others) = match kind {
         Kind::SepaDeposit => (DEPOSIT_NAMES, DEPOSIT_WORDS),
         Kind::CardTransaction => (CARD_PAYMENT_NAMES, CARD_PAYMENT_WORDS),
         _ => return false,
     };
+    let status = payload.get("status").is_some_and(|v| !v.is_null());
     let says_otherwise = |t: &str, must_name: bool| {
         let joined = words(t.trim());
         let w: Vec<&str> = joined.split('_').filter(|w| !w.is_empty()).collect();
@@ -1093,14 +1154,29 @@ fn type_says_otherwise(event_type: Option<&str>, kind: Kind, payload: &Map<Strin
             let digits = x.strip_prefix('v').unwrap_or(x);
             !digits.is_empty() && digits.bytes().all(|b| b.is_ascii_digit())
         };
+        let change = |x: &&str| status && CHANGE_WORDS.contains(x);
         let known = |x: &&str| {
-            names.contains(x) || others.contains(x) || PLAIN_EVENT_WORDS.contains(x) || version(x)
+            names.contains(x)
+                || others.contains(x)
+                || PLAIN_EVENT_WORDS.contains(x)
+                || change(x)
+                || version(x)
         };
         !w.iter().all(known) || (must_name && !w.iter().any(|x| names.contains(x)))
     };
     let by_type = event_type.is_some_and(|t| !t.trim().is_empty() && says_otherwise(t, true));
-    let own_type = payload.get("type").and_then(Value::as_str);
-    by_type || (kind == Kind::SepaDeposit && own_type.is_some_and(|t| says_otherwise(t, false)))
+    let own_type = match payload.get("type") {
+        None | Some(Value::Null) => false,
+        Some(Value::String(t)) => says_otherwise(t, false),
+        Some(_) => true,
+    };
+    // Money that comes in is never less than nothing.
+    let negative = match payload.get("amount") {
+        Some(Value::String(a)) => a.trim_start().starts_with('-'),
+        Some(Value::Number(n)) => n.to_string().starts_with('-'),
+        _ => false,
+    };
+    by_type || negative || (kind == Kind::SepaDeposit && own_type)
 }
 
 /// The words of a user-status event type (`/webhook/user/status`, `user.status.changed`,
