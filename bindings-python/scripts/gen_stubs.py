@@ -681,7 +681,9 @@ def fingerprint_to_json(error: P100Error | Fingerprint | Mapping[str, Any]) -> s
     """The JSON of an error's fingerprint, to store with the payment (every package reads it)."""
 def fingerprint_from_json(text: str) -> Fingerprint:
     """A stored fingerprint (any package's JSON), for ``client.reconcile``."""
-def fingerprint_of(operation: str, fields: Mapping[str, Any] | None = None, /, **kwargs: Any) -> Fingerprint:
+def fingerprint_of(
+    operation: str, fields: Mapping[str, Any] | None = None, /, **kwargs: Any
+) -> Fingerprint:
     """The fingerprint of a money call before it is sent (``"sepa.partner_transfer"`` and the
     call's arguments): store it first, send, and ``reconcile`` it after a crash."""
 def webhook_verify(authorization: str | bytes | None, token: str) -> None: ...
