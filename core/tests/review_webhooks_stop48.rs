@@ -143,6 +143,14 @@ fn a_type_saying_the_money_did_not_arrive_is_no_deposit() {
     }
     let body = r#"{"event_type":"sepa_deposit.status_changed","data":{"sepaDepositId":"d1","amount":"5","senderIban":"LT1","status":"SUCCESSFUL"}}"#;
     assert_eq!(parse_event(body).unwrap().name(), "sepa_deposit");
+    // A card payment's too: with its status, which then says what happened (kept as sent).
+    let body = r#"{"event_type":"card.transaction.updated","data":{"cardId":"c1","transactionId":"t1","amount":"9.99","status":"DECLINED"}}"#;
+    match parse_event(body).unwrap() {
+        WebhookEvent::CardTransaction(t) => {
+            assert_eq!(t.status.as_deref(), Some("DECLINED"))
+        }
+        other => panic!("{other:?}"),
+    }
     // What the envelope says around the event, a type that is no text, a negative amount.
     for body in [
         r#"{"event_type":"sepa_deposit.received","status":"REFUNDED","data":{"sepaDepositId":"d1","amount":"5"}}"#,
@@ -152,6 +160,7 @@ fn a_type_saying_the_money_did_not_arrive_is_no_deposit() {
         r#"{"event_type":"sepa_deposit","type":"sepa_deposit.refunded","data":{"sepaDepositId":"d1","amount":"5"}}"#,
         r#"{"sepaDepositId":"d1","amount":"50","type":["REFUND"]}"#,
         r#"{"sepaDepositId":"d1","amount":"-50","senderIban":"LT1"}"#,
+        r#"{"event_type":"card.transaction","data":{"cardId":"c1","transactionId":"t1","amount":"-9.99"}}"#,
     ] {
         assert_eq!(parse_event(body).unwrap().name(), "unknown", "{body}");
     }
