@@ -935,7 +935,8 @@ async fn call(m: &ArgMatches) -> p100::Result<ExitCode> {
                 return Ok(interrupted_code(number));
             }
         };
-        out.result(&last, opts.reveal, false);
+        // Its final state unwritten, a call that changed something still happened: 4, not 1.
+        out.result(&last, opts.reveal, changes);
         if !success {
             // Final, and not a success (FAILED, EXPIRED): a script must be able to tell.
             return Ok(ExitCode::from(FINAL_NOT_SUCCESS));
@@ -947,11 +948,13 @@ async fn call(m: &ArgMatches) -> p100::Result<ExitCode> {
 /// A call's results on stdout. A reader that went away (`| head -1`) gets nothing more, and the
 /// exit status stays the call's own (a `--wait` that ends `FAILED` is still 3). Any other failure
 /// (a full disk) puts the result on stderr instead; for a call that changed something the exit
-/// status is then 4: it happened, and its result did not reach stdout.
+/// status is then 4: it happened, and its result did not reach stdout. For a read it is 1, as
+/// for `reconcile` (it was 0: outside review, stop 49).
 #[derive(Default)]
 struct Output {
     reader_gone: bool,
     lost: bool,
+    unwritten: bool,
 }
 
 impl Output {
@@ -979,6 +982,7 @@ impl Output {
                 );
                 say_raw!("{text}");
                 self.lost |= changes;
+                self.unwritten = true;
                 self.reader_gone = true;
             }
         }
@@ -987,6 +991,8 @@ impl Output {
     fn exit_code(&self) -> ExitCode {
         if self.lost {
             ExitCode::from(MAY_HAVE_HAPPENED)
+        } else if self.unwritten {
+            ExitCode::FAILURE
         } else {
             ExitCode::SUCCESS
         }

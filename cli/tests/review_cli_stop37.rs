@@ -109,6 +109,31 @@ fn a_money_result_that_cannot_be_written_goes_to_stderr_and_exits_4() {
     assert!(err.contains("do not send it again"), "{err}");
 }
 
+/// A read whose result cannot be written exits 1, as `reconcile` does (outside review, stop 49:
+/// it exited 0, and `p100 call partner balances > bal.json && use bal.json` went on with an
+/// empty file). The result is on stderr.
+#[test]
+fn a_read_whose_result_cannot_be_written_exits_1() {
+    let sb = Sandbox::start();
+    let full = std::fs::OpenOptions::new()
+        .write(true)
+        .open("/dev/full")
+        .expect("/dev/full");
+    let o = sb
+        .cmd(&["call", "partner", "balances"])
+        .stdin(Stdio::null())
+        .stdout(full)
+        .output()
+        .expect("p100 runs");
+    let err = stderr(&o);
+    assert_eq!(o.status.code(), Some(1), "{err}");
+    assert!(
+        err.contains("could not be written") && err.contains("eur"),
+        "{err}"
+    );
+    assert!(!err.contains("do not send it again"), "{err}");
+}
+
 /// A `--wait` that ends FAILED exits 3 even when the reader of stdout left (`| head -1`): the
 /// broken pipe ended the program with 0.
 #[test]
