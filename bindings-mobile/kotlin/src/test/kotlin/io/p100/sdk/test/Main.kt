@@ -888,20 +888,30 @@ private fun defineTests() {
         val t = c.transfers().create(TransferRequest(null, id, BigDecimal("12.50"), Currency.Eur))
         val d = c.transfers().waitFor(t.transferId, timeoutMs = 10_000, intervalMs = 50)
         assertEq(d.status, TransferStatus.Successful, "status")
+        // Settling takes 100 s (100 ms x 1000) until `advance` below: the short wait must time out
+        // however slow this machine is (at real time it could already see the transfer final).
+        sandbox.setTimeScale(1000.0)
         val sepa =
-            c.sepa().partnerTransfer(
-                io.p100.sdk.PartnerSepaTransferRequest(
-                    amount = BigDecimal("10.00"),
-                    currency = Currency.Eur,
-                    destinationIban = "DE89370400440532013000",
-                    transferTitle = "Kotlin wait",
-                    receiverType = io.p100.sdk.ReceiverType.Natural,
-                    receiverFirstName = "Jan",
-                    receiverLastName = "Kowalski",
-                ),
-            )
-        val e = expectThrows<P100Exception.Timeout> { c.sepa().waitFor(sepa.transferId, timeoutMs = 1, intervalMs = 1) }
-        assertTrue(e.reason.contains(sepa.transferId)) { "timeout message names the transfer: ${e.reason}" }
+            try {
+                val sent =
+                    c.sepa().partnerTransfer(
+                        io.p100.sdk.PartnerSepaTransferRequest(
+                            amount = BigDecimal("10.00"),
+                            currency = Currency.Eur,
+                            destinationIban = "DE89370400440532013000",
+                            transferTitle = "Kotlin wait",
+                            receiverType = io.p100.sdk.ReceiverType.Natural,
+                            receiverFirstName = "Jan",
+                            receiverLastName = "Kowalski",
+                        ),
+                    )
+                val e = expectThrows<P100Exception.Timeout> { c.sepa().waitFor(sent.transferId, timeoutMs = 1, intervalMs = 1) }
+                assertTrue(e.reason.contains(sent.transferId)) { "timeout message names the transfer: ${e.reason}" }
+                sent
+            } finally {
+                sandbox.setTimeScale(1.0)
+            }
+        sandbox.advance(200.0)
         val done = c.sepa().waitFor(sepa.transferId, timeoutMs = 10_000, intervalMs = 50)
         assertTrue(done.status == SepaTransferStatus.Successful || done.status == SepaTransferStatus.Failed) { "final: ${done.status}" }
         expectThrows<P100Exception.Validation> { c.sepa().waitFor(sepa.transferId, timeoutMs = -1) }
