@@ -131,7 +131,8 @@ fn call_command() -> Command {
              Fields are given as --<field> value (the wire's names, in camelCase or kebab-case: \
              --external-user-id u1), or as a JSON object with --json FILE (- for stdin); flags \
              override the file. Amounts are decimal text (--amount 10.50). Path ids are fields \
-             too. Values that are JSON objects or arrays ({…}, […]) are read as JSON.",
+             too. Values that are JSON objects or arrays ({…}, […]), true, false and null are read \
+             as JSON (null leaves an optional field out).",
         )
         .subcommand_required(true)
         .arg_required_else_help(true);
@@ -195,7 +196,7 @@ fn call_command() -> Command {
                         .num_args(0..)
                         .trailing_var_arg(true)
                         .allow_hyphen_values(true)
-                        .help("Input fields: --amount 10.50 --currency eur"),
+                        .help("Input fields, each as --name VALUE (--help lists this operation's fields)"),
                 );
             c = c.arg(
                 Arg::new("reveal")
@@ -734,6 +735,11 @@ fn client(m: &ArgMatches) -> p100::Result<p100::Client> {
     // `p100-cli/<version> p100-sdk/<version> (rust <version>; <os> <arch>)`.
     // `P100_LOG=info|debug`: every record of that level on stderr; without it, the retries.
     let asked = p100::log::LogLevel::from_env();
+    // A level the SDK does not know (`verbose`) is said, not silently ignored (outside review,
+    // stop 49); the value itself is not repeated.
+    if asked.is_none() && std::env::var_os("P100_LOG").is_some_and(|v| !v.is_empty()) {
+        say!("p100: warning: P100_LOG is none of error, warn, info, debug: ignored");
+    }
     let level = asked.map_or(p100::log::LogLevel::Warn, |l| {
         l.max(p100::log::LogLevel::Warn)
     });
