@@ -3066,7 +3066,7 @@ class PartnerExchangeRequest:
         """Currency to buy."""
     @property
     def lock_id(self) -> str:
-        """Id of a valid lock (`ExchangeLock::lock_id`)."""
+        """Id of a valid lock (`ExchangeLock::lock_id`, `id` on the wire)."""
     def to_dict(self) -> dict[str, Any]:
         """The attributes as a plain dict (nested models as dicts)."""
     def to_json(self) -> str:

@@ -176,7 +176,7 @@ model! {
         pub currency_from: Currency,
         /// Currency to buy.
         pub currency_to: Currency,
-        /// Id of a valid lock (`ExchangeLock::lock_id`).
+        /// Id of a valid lock (`ExchangeLock::lock_id`, `id` on the wire).
         pub lock_id: String,
     }
 }

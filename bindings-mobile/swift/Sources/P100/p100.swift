@@ -6562,7 +6562,7 @@ public struct PartnerExchangeRequest: Equatable, Hashable {
      */
     public let currencyTo: Currency
     /**
-     * Id of a valid lock (`ExchangeLock::lock_id`).
+     * Id of a valid lock (`ExchangeLock::lock_id`, `id` on the wire).
      */
     public let lockId: String
 
@@ -6579,7 +6579,7 @@ public struct PartnerExchangeRequest: Equatable, Hashable {
          * Currency to buy.
          */currencyTo: Currency, 
         /**
-         * Id of a valid lock (`ExchangeLock::lock_id`).
+         * Id of a valid lock (`ExchangeLock::lock_id`, `id` on the wire).
          */lockId: String) {
         self.amount = amount
         self.currencyFrom = currencyFrom

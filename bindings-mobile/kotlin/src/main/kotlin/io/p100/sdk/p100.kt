@@ -6086,7 +6086,7 @@ data class PartnerExchangeRequest (
     val `currencyTo`: Currency
     , 
     /**
-     * Id of a valid lock (`ExchangeLock::lock_id`).
+     * Id of a valid lock (`ExchangeLock::lock_id`, `id` on the wire).
      */
     val `lockId`: kotlin.String
     
