@@ -420,10 +420,84 @@ const MAX_ROUNDS: usize = 8;
 /// too: a key whose value the keyed pass swallows into another (a stray quote, an unbalanced
 /// bracket) is still seen by its word.
 fn mask_round(text: &str) -> String {
-    mask_card_numbers(&mask_loose(&mask_keyed(
+    mask_card_numbers(&mask_prose(&mask_loose(&mask_keyed(
         &mask_loose(&mask_xml(&unescape_alphanumerics(text))),
         0,
-    )))
+    ))))
+}
+
+/// Names of the short numeric secrets that prose writes before the number itself, with no `:`
+/// or `=` between (`card 4111… cvv 123 pin 9876`, `your OTP 482913`).
+const PROSE_SECRETS: &[&str] = &["cvv", "cvv2", "cvc", "cvc2", "csc", "cvn", "pin", "otp"];
+
+/// The words that may stand between such a name and its number.
+const PROSE_JOINS: &[&str] = &["is", "was", "code"];
+
+/// The prose pass: one of [`PROSE_SECRETS`] as a whole word (any case), then spaces or tabs
+/// (and at most one of [`PROSE_JOINS`]), then 3 to 8 digits standing alone (not followed by a word, `-`, `.`, `,` or `/` and more:
+/// `pin 2024-05-01` is a date) has the digits masked (outside review, stop 49: a reply's
+/// "cvv 123 pin 9876" printed in clear).
+fn mask_prose(text: &str) -> String {
+    let b = text.as_bytes();
+    let mut out = String::new();
+    let mut copied = 0;
+    let mut i = 0;
+    while i < b.len() {
+        let starts_word = b.get(i).is_some_and(|c| c.is_ascii_alphabetic())
+            && !prev(b, i).is_some_and(is_word_byte);
+        if !starts_word {
+            i += 1;
+            continue;
+        }
+        let mut j = i;
+        while b.get(j).is_some_and(|c| c.is_ascii_alphanumeric()) {
+            j += 1;
+        }
+        let word = slice(text, i..j).to_ascii_lowercase();
+        let spaces = |mut k: usize| {
+            while matches!(b.get(k), Some(b' ' | b'\t')) {
+                k += 1;
+            }
+            k
+        };
+        let mut from = spaces(j);
+        // One joining word (`pin is 9876`, `PIN code 1234`).
+        for join in PROSE_JOINS {
+            let end = from + join.len();
+            let bounded = matches!(b.get(end), Some(b' ' | b'\t'));
+            if bounded && slice(text, from..end).eq_ignore_ascii_case(join) {
+                from = spaces(end);
+                break;
+            }
+        }
+        let mut to = from;
+        while b.get(to).is_some_and(u8::is_ascii_digit) {
+            to += 1;
+        }
+        let alone = match b.get(to) {
+            None => true,
+            Some(&c) if is_word_byte(c) => false,
+            Some(b'.' | b',' | b'/') => !b.get(to + 1).is_some_and(u8::is_ascii_alphanumeric),
+            Some(_) => true,
+        };
+        if PROSE_SECRETS.contains(&word.as_str())
+            && from > j
+            && (3..=8).contains(&(to - from))
+            && alone
+        {
+            out.push_str(slice(text, copied..from));
+            out.push_str(REDACTED);
+            copied = to;
+            i = to;
+        } else {
+            i = j;
+        }
+    }
+    if copied == 0 {
+        return text.to_string();
+    }
+    out.push_str(slice(text, copied..));
+    out
 }
 
 /// Is `name` exactly a secret's name (one of [`SECRET_KEYS`] once normalised: `cvv`, `PIN`,

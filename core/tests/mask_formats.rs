@@ -442,3 +442,39 @@ fn digest_credentials_are_masked_whole() {
     );
     assert!(m.contains("cardId=c-2"), "{m}");
 }
+
+/// Prose that names a short numeric secret before it, with no `:` or `=` (outside review, stop
+/// 49: a reply's `"card 4111… cvv 123 pin 9876"` kept the CVV and the PIN). Numbers that only
+/// follow such a word are left as they are: a date, a longer number, a word in between.
+#[test]
+fn a_short_secret_named_in_prose_is_masked() {
+    let masked = hidden(
+        r#"{"cardId":"c1","message":"card 4111111111111111 cvv 123 pin 9876"}"#,
+        &["4111111111111111", "123", "9876"],
+    );
+    assert!(masked.contains(r#""cardId":"c1""#), "{masked}");
+    assert!(
+        serde_json::from_str::<serde_json::Value>(&masked).is_ok(),
+        "{masked}"
+    );
+    for (text, secret) in [
+        ("CVV 123", "123"),
+        ("Your OTP\t482913.", "482913"),
+        ("wrong PIN 0000, 2 attempts left", "0000"),
+        ("cvc2 4321", "4321"),
+        ("your pin is 9876", "9876"),
+        ("PIN code 5813 required", "5813"),
+    ] {
+        hidden(text, &[secret]);
+    }
+    for kept in [
+        "pin 2024-05-01",
+        "PIN 2 attempts left",
+        "pin 123456789",
+        "spin 1234",
+        "transfer 1234 pin_reset",
+        "pin 12.50 EUR",
+    ] {
+        assert_eq!(mask_secrets(kept), kept);
+    }
+}
