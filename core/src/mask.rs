@@ -26,6 +26,8 @@
 //!   names a secret; in URL-encoded text a secret key followed by `%3D` or `%3A` has its value
 //!   masked up to the next escaped delimiter (`pin%3D5813%26…`, `%22cvv%22%3A+%22987%22`), in
 //!   place; HTML-escaped quotes (`&quot;`) count as quotes.
+//! * **prose**: a CVV's, PIN's or OTP's name as a word, then (after at most one of `is`, `was`,
+//!   `code`) a number of 3 to 8 digits standing alone: `cvv 123`, `your PIN is 9876`.
 //! * **card-number shapes**: 12 or more digits, alone or in groups joined by single spaces or
 //!   dashes (`4111 1111 1111 1111`, `4111-1111-…`), not part of a word or of a decimal number,
 //!   keep only their last 4 digits. Only when the number passes the Luhn check: groups two
