@@ -248,20 +248,13 @@ pub fn block(py: Python<'_>, call: Pending) -> PyResult<Py<PyAny>> {
             },
         }
     });
-    let joined = joined?;
-    // A signal that came as the call finished (a quick call, on the main thread): Python would
-    // raise it the moment this returns, and the result would be lost with nobody to keep it.
-    // Raised here instead, the finished call kept like any call cancelled after it finished.
-    if main {
-        if let Err(signal) = py.check_signals() {
-            if let (Ok(result), Some(keep)) = (&joined, &keep) {
-                keep.undelivered(result);
-            }
-            return Err(signal);
-        }
-    }
-    match joined {
-        Ok(result) => hand_over(py, result, keep.as_ref()).0,
+    match joined? {
+        // A signal that came as the call finished, or while its result was converted (a quick
+        // call, on the main thread): Python would raise it the moment this returns, and the
+        // result would be lost with nobody to keep it. Raised here instead, after converting,
+        // the finished call kept like any call cancelled after it finished. (Checked before
+        // converting, a signal during the conversion was lost: outside review, stop 49.)
+        Ok(result) => hand_over(py, result, keep.as_ref(), main).0,
         // A panic inside the call (a bug): a `P100Error` of kind "internal", not a crash.
         Err(join_error) if join_error.is_panic() => {
             Err(internal(py, &panic_text(&*join_error.into_panic())))
@@ -278,11 +271,14 @@ pub fn block(py: Python<'_>, call: Pending) -> PyResult<Py<PyAny>> {
 /// result: a call that changes something is kept as one cancelled after it finished
 /// (`take_cancelled()`), and what was raised propagates (outside review, stop 46: a
 /// `KeyboardInterrupt` there became a `RuntimeError`, and a transfer that may have been sent was
-/// in neither). The flag says whether converting failed (`keep` `None`: the caller keeps).
+/// in neither). With `signals`, a signal pending once it is converted is raised instead, and
+/// the call kept the same way. The flag says whether converting failed (`keep` `None`: the
+/// caller keeps).
 fn hand_over(
     py: Python<'_>,
     result: p100::Result<Out>,
     keep: Option<&Keep>,
+    signals: bool,
 ) -> (PyResult<Py<PyAny>>, bool) {
     let record = keep.map(|_| {
         result
@@ -290,13 +286,23 @@ fn hand_over(
             .map(|out| out.summary.clone())
             .map_err(Clone::clone)
     });
+    let signal = || match signals {
+        true => py.check_signals().err(),
+        false => None,
+    };
     let raised = match result {
         Ok(out) => match out.into_py(py) {
-            Ok(value) => return (Ok(value), false),
+            Ok(value) => match signal() {
+                None => return (Ok(value), false),
+                Some(raised) => raised,
+            },
             Err(raised) => raised,
         },
         Err(e) => match build(py, &e) {
-            Ok(err) => return (Err(err), false),
+            Ok(err) => match signal() {
+                None => return (Err(err), false),
+                Some(raised) => raised,
+            },
             Err(raised) => unbuilt(py, &e, raised),
         },
     };
@@ -449,7 +455,7 @@ fn deliver(
     from_runtime_thread(|py| {
         let converted = std::panic::catch_unwind(AssertUnwindSafe(|| match result {
             Ok(result) => {
-                let (converted, failed) = hand_over(py, result, None);
+                let (converted, failed) = hand_over(py, result, None, false);
                 if failed {
                     // Never handed over: kept through the hand-over's state, once, whether a
                     // cancellation came meanwhile or not.

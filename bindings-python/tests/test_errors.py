@@ -253,6 +253,13 @@ def test_a_money_call_finished_but_cancelled_before_its_result_landed_is_kept(
     ids = json.loads(kept[0].raw_body or "{}")
     assert set(ids) <= {"transferId", "status"} and ids["transferId"], ids
     assert client.transfers.details(ids["transferId"]).amount == Decimal("1.23")
+    # No fingerprint (its ids say which it was), and the error says so: not "it moved no
+    # money" (outside review, stop 49).
+    assert kept[0].fingerprint is None
+    with pytest.raises(p100.ValidationError) as info:
+        p100.fingerprint_to_json(kept[0])
+    assert info.value.field == "error" and "raw_body" in str(info.value), info.value
+    assert "moved no money" not in str(info.value)
 
 
 def test_a_task_cancelled_after_its_result_landed_keeps_the_call(
