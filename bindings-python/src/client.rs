@@ -142,6 +142,17 @@ fn saturating_int(
     }
 }
 
+/// A text setting (`api_key`, `base_url`…): anything but a `str` is refused naming it, without
+/// its value (a bare `TypeError` before, naming neither: outside review, stop 49).
+fn text(value: Option<&Bound<'_, PyAny>>, name: &str, given: Given) -> PyResult<Option<String>> {
+    let Some(v) = value.filter(|v| !v.is_none()) else {
+        return Ok(None);
+    };
+    v.extract::<String>()
+        .map(Some)
+        .map_err(|_| given.refuse(v.py(), name, "must be text (a str)"))
+}
+
 /// A number of seconds (`int`, `float`); a `bool` (`timeout=True`, which Python would take
 /// for 1) or anything else is refused naming the argument.
 fn seconds(value: Option<&Bound<'_, PyAny>>, name: &str, given: Given) -> PyResult<Option<f64>> {
@@ -215,22 +226,22 @@ macro_rules! client_class {
             #[allow(clippy::too_many_arguments)]
             fn new(
                 py: Python<'_>,
-                api_key: Option<String>,
-                base_url: Option<String>,
-                environment: Option<String>,
+                api_key: Option<&Bound<'_, PyAny>>,
+                base_url: Option<&Bound<'_, PyAny>>,
+                environment: Option<&Bound<'_, PyAny>>,
                 timeout: Option<&Bound<'_, PyAny>>,
                 max_retries: Option<&Bound<'_, PyAny>>,
                 retry_initial_delay: Option<&Bound<'_, PyAny>>,
                 retry_max_delay: Option<&Bound<'_, PyAny>>,
                 connect_timeout: Option<&Bound<'_, PyAny>>,
-                user_agent: Option<String>,
+                user_agent: Option<&Bound<'_, PyAny>>,
             ) -> PyResult<Self> {
                 let g = Given::Client;
                 let settings = Settings {
-                    api_key: api_key.map(Into::into),
-                    base_url,
-                    environment,
-                    user_agent,
+                    api_key: text(api_key, "api_key", g)?.map(Into::into),
+                    base_url: text(base_url, "base_url", g)?,
+                    environment: text(environment, "environment", g)?,
+                    user_agent: text(user_agent, "user_agent", g)?,
                     timeout: seconds(timeout, "timeout", g)?,
                     connect_timeout: seconds(connect_timeout, "connect_timeout", g)?,
                     max_retries: saturating_int(max_retries, "max_retries", g)?,

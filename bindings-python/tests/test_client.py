@@ -63,6 +63,10 @@ def test_defaults_and_environment_variables(
         ({"max_retries": 2**64}, "max_retries"),
         ({"max_retries": -(2**70)}, "max_retries"),
         ({"retry_initial_delay": -1}, "retry_initial_delay"),
+        # Text settings that are no str (a bare TypeError naming neither: review, stop 49).
+        ({"base_url": b"http://127.0.0.1:1"}, "base_url"),
+        ({"environment": 1}, "environment"),
+        ({"user_agent": ["app"]}, "user_agent"),
     ],
 )
 def test_bad_configuration_is_a_config_error(kwargs: dict, field: str | None) -> None:
@@ -74,8 +78,12 @@ def test_bad_configuration_is_a_config_error(kwargs: dict, field: str | None) ->
 
 
 def test_a_bad_key_is_named_as_python_spells_it(monkeypatch: pytest.MonkeyPatch) -> None:
-    """`api_key` whether it is missing or empty (it was `apiKey` when empty)."""
+    """`api_key` whether it is missing, empty (it was `apiKey` when empty) or no `str` (a
+    `TypeError` naming neither the argument nor the field; its value is not repeated)."""
     monkeypatch.delenv("P100_API_KEY", raising=False)
+    with pytest.raises(p100.ConfigError) as info:
+        p100.Client(b"sk_live_bytes_key_1234")  # type: ignore[arg-type]
+    assert info.value.field == "api_key" and "sk_live" not in str(info.value)
     for args in ((), ("",), (" ",)):
         with pytest.raises(p100.ConfigError) as info:
             p100.Client(*args)
