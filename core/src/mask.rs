@@ -455,7 +455,11 @@ fn mask_prose(text: &str) -> String {
         while b.get(j).is_some_and(|c| c.is_ascii_alphanumeric()) {
             j += 1;
         }
-        let word = slice(text, i..j).to_ascii_lowercase();
+        let word = slice(text, i..j);
+        if !PROSE_SECRETS.iter().any(|s| s.eq_ignore_ascii_case(word)) {
+            i = j;
+            continue;
+        }
         let spaces = |mut k: usize| {
             while matches!(b.get(k), Some(b' ' | b'\t')) {
                 k += 1;
@@ -482,11 +486,7 @@ fn mask_prose(text: &str) -> String {
             Some(b'.' | b',' | b'/') => !b.get(to + 1).is_some_and(u8::is_ascii_alphanumeric),
             Some(_) => true,
         };
-        if PROSE_SECRETS.contains(&word.as_str())
-            && from > j
-            && (3..=8).contains(&(to - from))
-            && alone
-        {
+        if from > j && (3..=8).contains(&(to - from)) && alone {
             out.push_str(slice(text, copied..from));
             out.push_str(REDACTED);
             copied = to;
