@@ -384,7 +384,8 @@ class _Client:
     @property
     def closed(self) -> bool: ...
     def close(self) -> None:
-        """Releases the connections. Later calls fail with ``ConfigError``."""
+        """Closes this client: later calls fail with ``ConfigError``. Clients made from it
+        (``with_options``, ``recording``) share its connections and stay open until closed."""
 
 @final
 class Client(_Client):

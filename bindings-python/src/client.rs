@@ -387,7 +387,8 @@ macro_rules! client_class {
                     .collect()
             }
 
-            /// Releases the connections. Later calls fail with `ConfigError`.
+            /// Closes this client: later calls fail with `ConfigError`. Clients made from it
+            /// (`with_options`, `recording`) share its connections and stay open until closed.
             fn close(&self) {
                 self.shared.close();
             }
