@@ -26,8 +26,10 @@
 //!   names a secret; in URL-encoded text a secret key followed by `%3D` or `%3A` has its value
 //!   masked up to the next escaped delimiter (`pin%3D5813%26…`, `%22cvv%22%3A+%22987%22`), in
 //!   place; HTML-escaped quotes (`&quot;`) count as quotes.
-//! * **prose**: a CVV's, PIN's or OTP's name as a word, then (after at most one of `is`, `was`,
-//!   `code`) a number of 3 to 8 digits standing alone: `cvv 123`, `your PIN is 9876`.
+//! * **prose**: a CVV's, PIN's or OTP's name as a word, then (after any whitespace, at most two
+//!   of `is`, `was`, `code`, a `:` and a quote) a number of 3 to 8 digits standing alone, and
+//!   the 3- or 4-digit groups after it: `cvv 123`, `your PIN code is 9876`, `OTP 123 456`. A
+//!   postal "PIN 560001" is masked too.
 //! * **card-number shapes**: 12 or more digits, alone or in groups joined by single spaces or
 //!   dashes (`4111 1111 1111 1111`, `4111-1111-…`), not part of a word or of a decimal number,
 //!   keep only their last 4 digits. Only when the number passes the Luhn check: groups two
@@ -432,27 +434,56 @@ fn mask_round(text: &str) -> String {
 /// or `=` between (`card 4111… cvv 123 pin 9876`, `your OTP 482913`).
 const PROSE_SECRETS: &[&str] = &["cvv", "cvv2", "cvc", "cvc2", "csc", "cvn", "pin", "otp"];
 
-/// The words that may stand between such a name and its number.
+/// The words that may stand between such a name and its number (`pin is 9876`, `PIN code is
+/// 1234`), at most two of them.
 const PROSE_JOINS: &[&str] = &["is", "was", "code"];
 
-/// The prose pass: one of [`PROSE_SECRETS`] as a whole word (any case), then spaces or tabs
-/// (and at most one of [`PROSE_JOINS`]), then 3 to 8 digits standing alone (not followed by a word, `-`, `.`, `,` or `/` and more:
-/// `pin 2024-05-01` is a date) has the digits masked (outside review, stop 49: a reply's
-/// "cvv 123 pin 9876" printed in clear).
+/// Quotes that may open the number (`PIN is "9876"`, `“9876”`).
+const PROSE_QUOTES: &[char] = &['"', '\'', '“', '‘', '«', '„', '`'];
+
+/// The prose pass: one of [`PROSE_SECRETS`] as a whole word (any case), then whitespace (any
+/// kind, a line end too), at most two of [`PROSE_JOINS`], an optional `:` and an optional
+/// opening quote, then a number of 3 to 8 digits standing alone: what follows it is no letter
+/// or digit, nor a `-`, `_`, `.`, `,` or `/` joined to more (`pin 2024-05-01` is a date,
+/// `pin 12.50` an amount). The number is masked, and so are the groups of 3 or 4 digits that
+/// follow it, one space apart (`OTP 123 456`). Outside review, stop 49: a reply's
+/// "cvv 123 pin 9876" printed in clear. Also a postal "PIN 560001" (India's postal codes): a
+/// number named so is taken for the secret.
 fn mask_prose(text: &str) -> String {
     let b = text.as_bytes();
+    // The character at byte `k` (a character boundary), if any.
+    let at = |k: usize| slice(text, k..).chars().next();
+    let spaces = |mut k: usize| {
+        while let Some(c) = at(k).filter(|c| c.is_whitespace()) {
+            k += c.len_utf8();
+        }
+        k
+    };
+    let digits = |mut k: usize| {
+        while b.get(k).is_some_and(u8::is_ascii_digit) {
+            k += 1;
+        }
+        k
+    };
+    // Does a number ending at `k` stand alone?
+    let alone = |k: usize| match at(k) {
+        None => true,
+        Some(c) if c.is_alphanumeric() => false,
+        Some('-' | '_' | '.' | ',' | '/') => !at(k + 1).is_some_and(char::is_alphanumeric),
+        Some(_) => true,
+    };
     let mut out = String::new();
     let mut copied = 0;
     let mut i = 0;
     while i < b.len() {
-        let starts_word = b.get(i).is_some_and(|c| c.is_ascii_alphabetic())
-            && !prev(b, i).is_some_and(is_word_byte);
+        let starts_word =
+            b.get(i).is_some_and(u8::is_ascii_alphabetic) && !prev(b, i).is_some_and(is_word_byte);
         if !starts_word {
             i += 1;
             continue;
         }
         let mut j = i;
-        while b.get(j).is_some_and(|c| c.is_ascii_alphanumeric()) {
+        while b.get(j).is_some_and(u8::is_ascii_alphanumeric) {
             j += 1;
         }
         let word = slice(text, i..j);
@@ -460,40 +491,41 @@ fn mask_prose(text: &str) -> String {
             i = j;
             continue;
         }
-        let spaces = |mut k: usize| {
-            while matches!(b.get(k), Some(b' ' | b'\t')) {
-                k += 1;
-            }
-            k
-        };
         let mut from = spaces(j);
-        // One joining word (`pin is 9876`, `PIN code 1234`).
-        for join in PROSE_JOINS {
-            let end = from + join.len();
-            let bounded = matches!(b.get(end), Some(b' ' | b'\t'));
-            if bounded && slice(text, from..end).eq_ignore_ascii_case(join) {
-                from = spaces(end);
+        for _ in 0..2 {
+            let join = PROSE_JOINS.iter().find(|w| {
+                let end = from + w.len();
+                slice(text, from..end).eq_ignore_ascii_case(w)
+                    && at(end).is_some_and(|c| c.is_whitespace() || c == ':')
+            });
+            match join {
+                Some(w) => from = spaces(from + w.len()),
+                None => break,
+            }
+        }
+        if b.get(from) == Some(&b':') {
+            from = spaces(from + 1);
+        }
+        if let Some(q) = at(from).filter(|c| PROSE_QUOTES.contains(c)) {
+            from += q.len_utf8();
+        }
+        let mut to = digits(from);
+        if from == j || !(3..=8).contains(&(to - from)) || !alone(to) {
+            i = j;
+            continue;
+        }
+        // Further groups: `123 456`.
+        while b.get(to) == Some(&b' ') {
+            let end = digits(to + 1);
+            if !(3..=4).contains(&(end - to - 1)) || !alone(end) {
                 break;
             }
+            to = end;
         }
-        let mut to = from;
-        while b.get(to).is_some_and(u8::is_ascii_digit) {
-            to += 1;
-        }
-        let alone = match b.get(to) {
-            None => true,
-            Some(&c) if is_word_byte(c) => false,
-            Some(b'.' | b',' | b'/') => !b.get(to + 1).is_some_and(u8::is_ascii_alphanumeric),
-            Some(_) => true,
-        };
-        if from > j && (3..=8).contains(&(to - from)) && alone {
-            out.push_str(slice(text, copied..from));
-            out.push_str(REDACTED);
-            copied = to;
-            i = to;
-        } else {
-            i = j;
-        }
+        out.push_str(slice(text, copied..from));
+        out.push_str(REDACTED);
+        copied = to;
+        i = to;
     }
     if copied == 0 {
         return text.to_string();

@@ -464,9 +464,25 @@ fn a_short_secret_named_in_prose_is_masked() {
         ("cvc2 4321", "4321"),
         ("your pin is 9876", "9876"),
         ("PIN code 5813 required", "5813"),
+        // The diff review's: groups, other spaces and ends, two joining words, a colon, quotes.
+        ("your OTP is 123 456", "456"),
+        ("cvv 123… ok", "123"),
+        ("Your PIN is 9876。", "9876"),
+        ("pin 1234\u{a0}ok", "1234"),
+        ("PIN is “9876”", "9876"),
+        ("cvv\u{a0}321", "321"),
+        ("pin\n1234", "1234"),
+        ("pin\u{3000}1234", "1234"),
+        ("your PIN code is 1234", "1234"),
+        ("pin is: 1234", "1234"),
+        ("pin 1234-", "1234"),
     ] {
         hidden(text, &[secret]);
     }
+    assert_eq!(
+        mask_secrets("your OTP is 123 456 now"),
+        "your OTP is [REDACTED] now"
+    );
     for kept in [
         "pin 2024-05-01",
         "PIN 2 attempts left",
