@@ -72,17 +72,11 @@ pub fn reconcile_input(value: &Bound<'_, PyAny>) -> PyResult<(p100::Outcome, Opt
 #[pyfunction]
 pub fn fingerprint_to_json(error: &Bound<'_, PyAny>) -> PyResult<String> {
     let py = error.py();
-    let (_, fp) = reconcile_input(error)?;
-    // Also an `AbortError` kept after its call completed (`take_cancelled`): it happened, and its
-    // raw body names its ids (outside review, stop 49: "it moved no money" was said of those).
-    let fp = fp.ok_or_else(|| {
-        validation(
-            py,
-            "error",
-            "has no fingerprint: it is the error of a call that moves no money, or of one kept \
-             after it completed (outcome accepted: it happened, its ids are in raw_body)",
-        )
-    })?;
+    let (outcome, fp) = reconcile_input(error)?;
+    // Why, by outcome (outside review, stop 49: "it moved no money" was said of a kept call
+    // that had completed, whose raw body names its ids).
+    let why = || p100::client::why_no_fingerprint(outcome);
+    let fp = fp.ok_or_else(|| validation(py, "error", why()))?;
     serde_json::to_string(&fp).map_err(|e| validation(py, "fingerprint", e.to_string()))
 }
 

@@ -260,6 +260,12 @@ def test_a_money_call_finished_but_cancelled_before_its_result_landed_is_kept(
         p100.fingerprint_to_json(kept[0])
     assert info.value.field == "error" and "raw_body" in str(info.value), info.value
     assert "moved no money" not in str(info.value)
+    # One refused before sending: nothing happened, and the error says that.
+    with pytest.raises(p100.ValidationError) as refused:
+        client.transfers.create(source_external_user_id=uid, amount="-1", currency="eur")
+    with pytest.raises(p100.ValidationError) as info:
+        p100.fingerprint_to_json(refused.value)
+    assert "nothing happened" in str(info.value), info.value
 
 
 def test_a_task_cancelled_after_its_result_landed_keeps_the_call(

@@ -28,7 +28,9 @@ pub use exec::{
     build_http_request, decode, describe_serde_error, error_from_response, error_from_transport,
     parse_retry_after, retry_delay, Prepared,
 };
-pub use reconcile::{fingerprint_of, fingerprint_of_host, Fingerprint, Reconciliation};
+pub use reconcile::{
+    fingerprint_of, fingerprint_of_host, why_no_fingerprint, Fingerprint, Reconciliation,
+};
 pub use resources::*;
 pub use response::{
     check_header, check_headers, is_secret_header, ResponseMeta, WithResponse, WithResponseClient,

@@ -195,6 +195,24 @@ pub fn fingerprint_of<R: serde::Serialize + ?Sized>(
     fingerprint_named(operation, &request, super::exec::now_unix_ms())
 }
 
+/// Why an error of `outcome` carries no fingerprint: for a binding that reads one off an error
+/// to store it (Python's `fingerprint_to_json`). Errors of calls that move money carry one,
+/// except those that say nothing happened and those that carry the id instead.
+#[doc(hidden)]
+pub fn why_no_fingerprint(outcome: Outcome) -> &'static str {
+    match outcome {
+        Outcome::NotSent | Outcome::Rejected => {
+            "has no fingerprint: its outcome says nothing happened, so there is nothing to \
+             reconcile"
+        }
+        Outcome::Accepted => {
+            "has no fingerprint: the call happened (outcome accepted), and its id is known: in \
+             raw_body for a call kept after it completed, or the id a wait was given"
+        }
+        Outcome::Unknown => "has no fingerprint: it is the error of a call that moves no money",
+    }
+}
+
 /// [`fingerprint_of`] for a request read from a host language's values (Python, JavaScript):
 /// a number with a fraction went through a binary float there, and is refused as an amount, as
 /// the call refuses it.
