@@ -91,7 +91,13 @@ fn build(py: Python<'_>, settings: Settings) -> PyResult<Arc<Shared>> {
     };
     let v = py.version_info();
     let ua = format!("python {}.{}.{}", v.major, v.minor, v.patch);
-    let level = env_var(py, "P100_LOG")?.and_then(|v| LogLevel::parse(&v));
+    let log = env_var(py, "P100_LOG")?;
+    if let Some(warning) = LogLevel::env_warning(log.as_deref()) {
+        let category = py.get_type::<pyo3::exceptions::PyRuntimeWarning>();
+        let text = std::ffi::CString::new(warning).unwrap_or_default();
+        PyErr::warn(py, &category, &text, 1)?;
+    }
+    let level = log.and_then(|v| LogLevel::parse(&v));
     let logger = Arc::new(Background::new(Arc::new(PyLogger)));
     let client = settings
         .builder(Unit::Seconds, &ua, env)

@@ -13,6 +13,7 @@ import subprocess
 import sys
 import threading
 import time
+import warnings
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -106,6 +107,21 @@ def test_off_without_p100_log(
     with Sandbox() as sb, sb.client() as client:
         client.partner.balances()
     assert [r for r in caplog.records if r.name == "p100"] == []
+
+
+def test_a_p100_log_that_is_no_level_is_a_warning(monkeypatch: pytest.MonkeyPatch) -> None:
+    """`P100_LOG=verbose` logged nothing and said nothing (review, stop 49): a RuntimeWarning
+    now says so, pointing at the line that built the client; a level or `off` says nothing."""
+    monkeypatch.setenv("P100_LOG", "verbose")
+    with pytest.warns(RuntimeWarning, match="P100_LOG is none of") as seen:
+        p100.Client("key", "http://127.0.0.1:9").close()
+    assert seen[0].filename == __file__, seen[0].filename
+    assert "verbose" not in str(seen[0].message)
+    for value in ("debug", "off", " "):
+        monkeypatch.setenv("P100_LOG", value)
+        with warnings.catch_warnings():
+            warnings.simplefilter("error")
+            p100.Client("key", "http://127.0.0.1:9").close()
 
 
 @contextlib.contextmanager

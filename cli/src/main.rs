@@ -737,8 +737,9 @@ fn client(m: &ArgMatches) -> p100::Result<p100::Client> {
     let asked = p100::log::LogLevel::from_env();
     // A level the SDK does not know (`verbose`) is said, not silently ignored (outside review,
     // stop 49); the value itself is not repeated.
-    if asked.is_none() && std::env::var_os("P100_LOG").is_some_and(|v| !v.is_empty()) {
-        say!("p100: warning: P100_LOG is none of error, warn, info, debug: ignored");
+    let value = std::env::var("P100_LOG").ok();
+    if let Some(warning) = p100::log::LogLevel::env_warning(value.as_deref()) {
+        say!("p100: warning: {warning}");
     }
     let level = asked.map_or(p100::log::LogLevel::Warn, |l| {
         l.max(p100::log::LogLevel::Warn)

@@ -61,6 +61,17 @@ impl LogLevel {
         }
     }
 
+    /// What to say when `P100_LOG` holds `value` and it is no level (`verbose`), so that a
+    /// typo is not silence: each binding says it its own way (the CLI on stderr, Python's
+    /// `warnings`, Node's `process.emitWarning`). `None` for a level, `off`, an empty or blank
+    /// value, and an unset variable. The value itself is not repeated.
+    pub fn env_warning(value: Option<&str>) -> Option<&'static str> {
+        let v = value?.trim();
+        (!v.is_empty() && !v.eq_ignore_ascii_case("off") && LogLevel::parse(v).is_none()).then_some(
+            "P100_LOG is none of error, warn, info, debug (or off): ignored, nothing is logged",
+        )
+    }
+
     /// `error`, `warn`, `info` or `debug`.
     pub fn as_str(self) -> &'static str {
         match self {
@@ -363,6 +374,25 @@ pub use background::{
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_p100_log_that_is_no_level_is_said_without_its_value() {
+        let said = LogLevel::env_warning(Some("verbose")).unwrap_or_default();
+        assert!(
+            said.contains("P100_LOG") && !said.contains("verbose"),
+            "{said}"
+        );
+        for quiet in [
+            None,
+            Some(""),
+            Some("  "),
+            Some("OFF"),
+            Some("Debug"),
+            Some("trace"),
+        ] {
+            assert_eq!(LogLevel::env_warning(quiet), None, "{quiet:?}");
+        }
+    }
 
     #[test]
     fn levels_parse_and_order() {
