@@ -86,20 +86,8 @@ fn a_read_with_no_usable_reply_exits_1_not_4() {
 /// and exits 4 (it exited 1 with no id: the transfer was made and nothing said so).
 #[test]
 fn a_money_result_that_cannot_be_written_goes_to_stderr_and_exits_4() {
-    if !std::path::Path::new("/dev/full").exists() {
-        panic!("/dev/full is needed by this test (Linux)");
-    }
     let sb = Sandbox::start();
-    let full = std::fs::OpenOptions::new()
-        .write(true)
-        .open("/dev/full")
-        .expect("/dev/full");
-    let o = sb
-        .cmd(&transfer_args("dev full", &[]))
-        .stdin(Stdio::null())
-        .stdout(full)
-        .output()
-        .expect("p100 runs");
+    let o = stdout_full(&sb, &transfer_args("dev full", &[]));
     let err = stderr(&o);
     assert_eq!(o.status.code(), Some(4), "{err}");
     assert!(
@@ -109,22 +97,26 @@ fn a_money_result_that_cannot_be_written_goes_to_stderr_and_exits_4() {
     assert!(err.contains("do not send it again"), "{err}");
 }
 
+/// `p100 <args>` with its stdout on `/dev/full` (Linux), where every write fails: a full disk.
+fn stdout_full(sb: &Sandbox, args: &[&str]) -> std::process::Output {
+    let full = std::fs::OpenOptions::new()
+        .write(true)
+        .open("/dev/full")
+        .expect("/dev/full is needed by this test (Linux)");
+    sb.cmd(args)
+        .stdin(Stdio::null())
+        .stdout(full)
+        .output()
+        .expect("p100 runs")
+}
+
 /// A read whose result cannot be written exits 1, as `reconcile` does (outside review, stop 49:
 /// it exited 0, and `p100 call partner balances > bal.json && use bal.json` went on with an
 /// empty file). The result is on stderr.
 #[test]
 fn a_read_whose_result_cannot_be_written_exits_1() {
     let sb = Sandbox::start();
-    let full = std::fs::OpenOptions::new()
-        .write(true)
-        .open("/dev/full")
-        .expect("/dev/full");
-    let o = sb
-        .cmd(&["call", "partner", "balances"])
-        .stdin(Stdio::null())
-        .stdout(full)
-        .output()
-        .expect("p100 runs");
+    let o = stdout_full(&sb, &["call", "partner", "balances"]);
     let err = stderr(&o);
     assert_eq!(o.status.code(), Some(1), "{err}");
     assert!(
