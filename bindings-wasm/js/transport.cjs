@@ -203,6 +203,10 @@ async function exchange(seen, controller, connectTimeoutMs, method, url, headers
   const deadline = new Promise((_, reject) => {
     expire = reject;
   });
+  // Nothing races the deadline before the dispatch below: one that passes first (a short
+  // timeout, a busy event loop) was an unhandled rejection, which ends a Node process, and with
+  // it every call in flight (outside review, stop 49).
+  deadline.catch(() => {});
   const timer = setTimeout(() => {
     timedOut = true;
     controller.abort();
@@ -221,6 +225,8 @@ async function exchange(seen, controller, connectTimeoutMs, method, url, headers
     if (method !== "GET") {
       for (let turn = 0; turn < 2; turn++) await new Promise((resolve) => setImmediate(resolve));
     }
+    // The deadline passed during those turns: nothing was sent.
+    if (timedOut) throw failure("not_sent", "the deadline passed before the request was sent");
     // The pool is taken here, in the same synchronous step as the dispatch: a pool taken before
     // the turns above could be closed meanwhile (evicted by newer ones), and a request on a
     // closed pool failed "destroyed", outcome unknown, with nothing sent. Once dispatched, a

@@ -417,7 +417,7 @@ impl Client {
                 .and_then(|v| v.as_string())
         };
         let b = Settings::default().builder(Unit::Millis, &runtime(), get)?;
-        Self::finish(crate::log::JsLog::console().apply(None, b)?)
+        Self::finish(crate::log::JsLog::console().apply_with(None, get("P100_LOG"), b)?)
     }
 
     /// Every client of the package does its HTTP through Node's `fetch` (a host build, for

@@ -53,13 +53,33 @@ pub(crate) fn without_logger(options: &JsValue) -> JsValue {
 }
 
 /// `process.env.P100_LOG`, when Node has it.
-fn env_level() -> Option<LogLevel> {
+fn env_value() -> Option<String> {
     let process = Reflect::get(&js_sys::global(), &"process".into()).ok()?;
     let env = Reflect::get(&process, &"env".into()).ok()?;
     if !env.is_object() {
         return None;
     }
-    let value = Reflect::get(&env, &"P100_LOG".into()).ok()?.as_string()?;
+    Reflect::get(&env, &"P100_LOG".into()).ok()?.as_string()
+}
+
+/// The level a `P100_LOG` value names. One that is no level is said once per process, in
+/// Node's own way (`process.emitWarning`; `--no-warnings` silences it).
+fn env_level(value: Option<String>) -> Option<LogLevel> {
+    let value = value?;
+    if let Some(warning) = LogLevel::env_warning(Some(&value)) {
+        static SAID: std::sync::atomic::AtomicBool = std::sync::atomic::AtomicBool::new(false);
+        let process = Reflect::get(&js_sys::global(), &"process".into()).ok();
+        let emit = process
+            .as_ref()
+            .and_then(|p| Reflect::get(p, &"emitWarning".into()).ok());
+        if let (Some(process), Some(emit)) =
+            (process, emit.and_then(|f| f.dyn_into::<Function>().ok()))
+        {
+            if !SAID.swap(true, std::sync::atomic::Ordering::Relaxed) {
+                let _ = emit.call1(&process, &warning.into());
+            }
+        }
+    }
     LogLevel::parse(&value)
 }
 
@@ -69,10 +89,21 @@ impl JsLog {
         JsLog { logger: None }
     }
 
-    /// Sets the level (`option`, else `P100_LOG`) and, when logging is on, the sink.
+    /// Sets the level (`option`, else `process.env.P100_LOG`) and, when logging is on, the sink.
     pub(crate) fn apply(
         self,
         option: Option<&str>,
+        b: ClientBuilder,
+    ) -> Result<ClientBuilder, Error> {
+        self.apply_with(option, env_value(), b)
+    }
+
+    /// [`JsLog::apply`] with `P100_LOG` read from `fromEnv`'s own `env` (it was read from
+    /// `process.env` whatever `env` said: outside review, stop 49).
+    pub(crate) fn apply_with(
+        self,
+        option: Option<&str>,
+        env: Option<String>,
         b: ClientBuilder,
     ) -> Result<ClientBuilder, Error> {
         let level = match option {
@@ -84,7 +115,7 @@ impl JsLog {
                 )
                 .into_config()
             })?),
-            None => env_level(),
+            None => env_level(env),
         };
         let Some(level) = level else {
             return Ok(b.log_level(None));

@@ -78,6 +78,26 @@ test("records reach the logger with the facts and without secrets", async () => 
   }
 });
 
+test("a P100_LOG that is no level is a process warning, once, without its value (review, stop 49)", async () => {
+  const saved = process.env.P100_LOG;
+  const seen = [];
+  const onWarning = (w) => seen.push(String(w.message));
+  process.on("warning", onWarning);
+  try {
+    process.env.P100_LOG = "verbose";
+    new Client({ apiKey: "k", baseUrl: "http://127.0.0.1:9" });
+    new Client({ apiKey: "k", baseUrl: "http://127.0.0.1:9" });
+    await new Promise((resolve) => setImmediate(resolve));
+    const ours = seen.filter((m) => m.includes("P100_LOG"));
+    assert.equal(ours.length, 1, seen.join("\n"));
+    assert.ok(ours[0].includes("is none of") && !ours[0].includes("verbose"), ours[0]);
+  } finally {
+    process.off("warning", onWarning);
+    if (saved === undefined) delete process.env.P100_LOG;
+    else process.env.P100_LOG = saved;
+  }
+});
+
 test("off by default; P100_LOG turns it on; logLevel overrides; bad values are ConfigErrors", async () => {
   const sb = await Sandbox.start();
   const saved = process.env.P100_LOG;
