@@ -68,7 +68,7 @@ impl LogLevel {
     pub fn env_warning(value: Option<&str>) -> Option<&'static str> {
         let v = value?.trim();
         (!v.is_empty() && !v.eq_ignore_ascii_case("off") && LogLevel::parse(v).is_none()).then_some(
-            "P100_LOG is none of error, warn, info, debug (or off): ignored, nothing is logged",
+            "P100_LOG is none of error, warn, info, debug, off: ignored, as if it were unset",
         )
     }
 
