@@ -135,6 +135,20 @@ internal inline fun <reified E : Throwable> expectThrows(block: () -> Unit): E {
     throw AssertionError("expected ${E::class.simpleName}, nothing was thrown")
 }
 
+/** A partner SEPA transfer of `amount` EUR to Jan Kowalski's German IBAN, titled `title`. */
+private fun janSepa(
+    amount: String,
+    title: String,
+) = io.p100.sdk.PartnerSepaTransferRequest(
+    amount = BigDecimal(amount),
+    currency = Currency.Eur,
+    destinationIban = "DE89370400440532013000",
+    transferTitle = title,
+    receiverType = io.p100.sdk.ReceiverType.Natural,
+    receiverFirstName = "Jan",
+    receiverLastName = "Kowalski",
+)
+
 /** A KYC user; `verified`: with an ID card's file and Add User Verification (euros move only then). */
 private suspend fun newUser(
     c: Client,
@@ -675,15 +689,7 @@ private fun defineTests() {
         val e =
             expectThrows<P100Exception> {
                 c.sepa().partnerTransfer(
-                    io.p100.sdk.PartnerSepaTransferRequest(
-                        amount = BigDecimal("3.21"),
-                        currency = Currency.Eur,
-                        destinationIban = "DE89370400440532013000",
-                        transferTitle = title,
-                        receiverType = io.p100.sdk.ReceiverType.Natural,
-                        receiverFirstName = "Jan",
-                        receiverLastName = "Kowalski",
-                    ),
+                    janSepa("3.21", title),
                 )
             }
         assertEq(e.outcome, Outcome.UNKNOWN, "outcome")
@@ -895,15 +901,7 @@ private fun defineTests() {
             try {
                 val sent =
                     c.sepa().partnerTransfer(
-                        io.p100.sdk.PartnerSepaTransferRequest(
-                            amount = BigDecimal("10.00"),
-                            currency = Currency.Eur,
-                            destinationIban = "DE89370400440532013000",
-                            transferTitle = "Kotlin wait",
-                            receiverType = io.p100.sdk.ReceiverType.Natural,
-                            receiverFirstName = "Jan",
-                            receiverLastName = "Kowalski",
-                        ),
+                        janSepa("10.00", "Kotlin wait"),
                     )
                 val e = expectThrows<P100Exception.Timeout> { c.sepa().waitFor(sent.transferId, timeoutMs = 1, intervalMs = 1) }
                 assertTrue(e.reason.contains(sent.transferId)) { "timeout message names the transfer: ${e.reason}" }
@@ -1086,15 +1084,7 @@ private fun defineTests() {
             // advance: a SEPA transfer an hour from final is final at once.
             val sepa =
                 c.sepa().partnerTransfer(
-                    io.p100.sdk.PartnerSepaTransferRequest(
-                        amount = BigDecimal("10.00"),
-                        currency = Currency.Eur,
-                        destinationIban = "DE89370400440532013000",
-                        transferTitle = "Kotlin advance",
-                        receiverType = io.p100.sdk.ReceiverType.Natural,
-                        receiverFirstName = "Jan",
-                        receiverLastName = "Kowalski",
-                    ),
+                    janSepa("10.00", "Kotlin advance"),
                 )
             val pending = c.sepa().details(sepa.transferId).status
             assertTrue(pending != SepaTransferStatus.Successful && pending != SepaTransferStatus.Failed) { "final too early: $pending" }
