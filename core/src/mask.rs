@@ -442,7 +442,7 @@ const PROSE_JOINS: &[&str] = &["is", "was", "code"];
 const PROSE_QUOTES: &[char] = &['"', '\'', '“', '‘', '«', '„', '`'];
 
 /// The prose pass: one of [`PROSE_SECRETS`] as a whole word (any case), then whitespace (any
-/// kind, a line end too), at most two of [`PROSE_JOINS`], an optional `:` and an optional
+/// kind, a line end too, also JSON's `\n`), at most two of [`PROSE_JOINS`], an optional `:` and an optional
 /// opening quote, then a number of 3 to 8 digits standing alone: what follows it is no letter
 /// or digit, nor a `-`, `_`, `.`, `,` or `/` joined to more (`pin 2024-05-01` is a date,
 /// `pin 12.50` an amount). The number is masked, and so are the groups of 3 or 4 digits that
@@ -453,11 +453,14 @@ fn mask_prose(text: &str) -> String {
     let b = text.as_bytes();
     // The character at byte `k` (a character boundary), if any.
     let at = |k: usize| slice(text, k..).chars().next();
-    let spaces = |mut k: usize| {
-        while let Some(c) = at(k).filter(|c| c.is_whitespace()) {
-            k += c.len_utf8();
+    // Whitespace, also as JSON escapes it inside a string (`\n`, `\t`, `\r`): raw bodies are
+    // JSON.
+    let spaces = |mut k: usize| loop {
+        match at(k) {
+            Some('\\') if matches!(b.get(k + 1), Some(b'n' | b't' | b'r')) => k += 2,
+            Some(c) if c.is_whitespace() => k += c.len_utf8(),
+            _ => return k,
         }
-        k
     };
     let digits = |mut k: usize| {
         while b.get(k).is_some_and(u8::is_ascii_digit) {
@@ -506,7 +509,10 @@ fn mask_prose(text: &str) -> String {
         if b.get(from) == Some(&b':') {
             from = spaces(from + 1);
         }
-        if let Some(q) = at(from).filter(|c| PROSE_QUOTES.contains(c)) {
+        // An opening quote, also escaped as JSON writes it inside a string (`\"9876\"`).
+        if b.get(from) == Some(&b'\\') && matches!(b.get(from + 1), Some(b'"' | b'\'')) {
+            from += 2;
+        } else if let Some(q) = at(from).filter(|c| PROSE_QUOTES.contains(c)) {
             from += q.len_utf8();
         }
         let mut to = digits(from);

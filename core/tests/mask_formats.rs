@@ -479,6 +479,15 @@ fn a_short_secret_named_in_prose_is_masked() {
     ] {
         hidden(text, &[secret]);
     }
+    // In a JSON string, as a raw body holds it: an escaped line end or quote.
+    let masked = hidden(
+        r#"{"message":"cvv\n123, PIN is \"9876\""}"#,
+        &["123", "9876"],
+    );
+    assert!(
+        serde_json::from_str::<serde_json::Value>(&masked).is_ok(),
+        "{masked}"
+    );
     assert_eq!(
         mask_secrets("your OTP is 123 456 now"),
         "your OTP is [REDACTED] now"
