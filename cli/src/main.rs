@@ -734,10 +734,10 @@ fn client(m: &ArgMatches) -> p100::Result<p100::Client> {
     };
     // `p100-cli/<version> p100-sdk/<version> (rust <version>; <os> <arch>)`.
     // `P100_LOG=info|debug`: every record of that level on stderr; without it, the retries.
-    let asked = p100::log::LogLevel::from_env();
-    // A level the SDK does not know (`verbose`) is said, not silently ignored (outside review,
-    // stop 49); the value itself is not repeated.
+    // Read once: the level, or what to say of a value that names none (`verbose`: it was
+    // ignored in silence; outside review, stop 49). The value itself is not repeated.
     let value = std::env::var("P100_LOG").ok();
+    let asked = value.as_deref().and_then(p100::log::LogLevel::parse);
     if let Some(warning) = p100::log::LogLevel::env_warning(value.as_deref()) {
         say!("p100: warning: {warning}");
     }
