@@ -706,9 +706,9 @@ fn read_json(source: &str) -> p100::Result<Map<String, Value>> {
     // A file saved with a UTF-8 byte-order mark (Notepad, PowerShell's `Out-File`) is JSON
     // too, as the core reads API replies and webhook bodies.
     let text = text.trim_start_matches('\u{feff}');
-    // JSON text's numbers are exact: `"amount": 0.005` is read from its text, as the docs write
-    // it (a number the core's decoder would otherwise take for a float).
-    match p100::input::inexact_numbers_as_text(&p100::input::json_text(text, "json")?) {
+    // JSON text's numbers are exact: the core's decoder for text input reads `"amount": 0.005`
+    // from its text where the request has an amount, and refuses a number anywhere else.
+    match p100::input::json_text(text, "json")? {
         Value::Object(m) => Ok(m),
         _ => Err(p100::Error::validation("json", "must be a JSON object")),
     }

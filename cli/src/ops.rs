@@ -21,12 +21,14 @@ pub struct Op {
     pub upload: bool,
 }
 
+/// A path id: text. One given as another JSON value (`--card-id true`, `"cardId": 1.5`) is not
+/// "required" (it was given) but no string (outside review, stop 50).
 fn s(input: &Value, key: &str) -> p100::Result<String> {
-    input
-        .get(key)
-        .and_then(Value::as_str)
-        .map(str::to_string)
-        .ok_or_else(|| p100::Error::validation(key, "is required (a string)"))
+    match input.get(key) {
+        Some(Value::String(id)) => Ok(id.clone()),
+        None | Some(Value::Null) => Err(p100::Error::validation(key, "is required (a string)")),
+        Some(_) => Err(p100::Error::validation(key, "must be a string")),
+    }
 }
 
 /// The request fields of `input` (without the path ids), decoded by the core's decoder for

@@ -1,0 +1,61 @@
+//! Outside review of bad input (stop 50): each test shows one defect of the code before it.
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
+
+mod common;
+use common::{stderr, Sandbox};
+
+/// `--json` turned every number with a fraction into text before decoding: a `transferTitle`
+/// of `0.5` and a `cardId` of `1.5` were sent. Both are refused now, naming the field, and
+/// nothing reaches the sandbox; an amount written as a number still goes out exactly.
+#[test]
+fn a_number_for_a_text_field_in_json_is_refused_before_sending() {
+    let sb = Sandbox::start();
+    let to = r#""currency": "eur", "destinationIban": "DE89370400440532013000""#;
+    let title = format!(r#"{{"amount": "10", {to}, "transferTitle": 0.5}}"#);
+    let o = sb.p100_stdin(
+        &["call", "sepa", "partner-transfer", "--json", "-"],
+        Some(&title),
+    );
+    let err = stderr(&o);
+    assert_eq!(o.status.code(), Some(2), "{err}");
+    assert!(err.contains("transferTitle"), "{err}");
+    assert_eq!(sb.ops("sepa.partner_transfer"), 0, "nothing sent: {err}");
+
+    let card = r#"{"externalUserId": "u1", "cardId": 1.5}"#;
+    let o = sb.p100_stdin(&["call", "cards", "block", "--json", "-"], Some(card));
+    let err = stderr(&o);
+    assert_eq!(o.status.code(), Some(2), "{err}");
+    assert!(err.contains("cardId: expected a string"), "{err}");
+    assert_eq!(sb.ops("cards.block"), 0, "nothing sent: {err}");
+
+    // An id given as another JSON value was said to be missing ("is required").
+    let o = sb.p100(&[
+        "call",
+        "cards",
+        "block",
+        "--external-user-id",
+        "u1",
+        "--card-id",
+        "true",
+    ]);
+    let err = stderr(&o);
+    assert_eq!(o.status.code(), Some(2), "{err}");
+    assert!(err.contains("cardId") && !err.contains("required"), "{err}");
+
+    // The exact text of an amount written as a number is what the sandbox books.
+    let exact = format!(r#"{{"amount": 0.5, {to}, "transferTitle": "t"}}"#);
+    let o = sb.p100_stdin(
+        &["call", "sepa", "partner-transfer", "--json", "-"],
+        Some(&exact),
+    );
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    let sent: serde_json::Value = serde_json::from_str(&common::stdout(&o)).unwrap();
+    let id = sent["transferId"].as_str().unwrap();
+    let o = sb.p100(&["call", "sepa", "details", "--transfer-id", id]);
+    let details: serde_json::Value = serde_json::from_str(&common::stdout(&o)).unwrap();
+    assert_eq!(
+        details["amount"].to_string().trim_matches('"'),
+        "0.50",
+        "{details}"
+    );
+}
