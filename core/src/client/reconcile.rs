@@ -610,7 +610,8 @@ impl Client {
                      money have one (outcome {outcome}: {})",
                     outcome.advice()
                 ),
-            ));
+            )
+            .with_outcome(Outcome::Unknown));
         };
         let accepted = outcome == Outcome::Accepted || fp.accepted;
         let fp = Fingerprint {
@@ -621,8 +622,21 @@ impl Client {
     }
 
     /// [`Client::reconcile`] from a fingerprint kept elsewhere (e.g. stored before a restart).
+    ///
+    /// An error of this call (a history that could not be read, a fingerprint refused) speaks
+    /// of the call it reconciles, whose fate is still not known: its outcome is `Unknown`, or
+    /// `Accepted` for a call that was accepted, never the outcome of the history read itself
+    /// (`accepted` for a 2xx reply too large to read, `not_sent` for a refused fingerprint:
+    /// code that acts on an error's outcome read them as "the money moved" or "send it again";
+    /// outside review, stop 50).
     pub async fn reconcile_fingerprint(&self, fp: &Fingerprint) -> Result<Reconciliation> {
-        let answer = self.search_history(fp).await?;
+        let answer = self.search_history(fp).await.map_err(|e| {
+            e.with_outcome(if fp.accepted {
+                Outcome::Accepted
+            } else {
+                Outcome::Unknown
+            })
+        })?;
         // An accepted call happened (a 2xx arrived): a history that does not list it (yet)
         // proves nothing, and `NotFound` would invite sending the money again.
         Ok(match (fp.accepted, answer) {
