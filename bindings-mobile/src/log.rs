@@ -70,7 +70,9 @@ impl Logger for Foreign {
     }
 }
 
-/// Sets the level (`level`, else `P100_LOG`) and the sink (`logger`, else standard error).
+/// Sets the level (`level`, else `P100_LOG`) and the sink (`logger`, else standard error). A
+/// `P100_LOG` that names no level is said once per process on standard error, as the CLI says
+/// it (it was ignored in silence here; note 34).
 pub(crate) fn apply(
     b: p100::ClientBuilder,
     level: Option<LogLevel>,
@@ -78,7 +80,13 @@ pub(crate) fn apply(
 ) -> p100::ClientBuilder {
     let b = match level {
         Some(l) => b.log_level(Some(l)),
-        None => b,
+        None => {
+            if let Some(w) = LogLevel::env_warning(std::env::var("P100_LOG").ok().as_deref()) {
+                static SAID: std::sync::Once = std::sync::Once::new();
+                SAID.call_once(|| eprintln!("p100: warning: {w}"));
+            }
+            b
+        }
     };
     match logger {
         Some(l) => b.logger(Arc::new(Background::new(Arc::new(Foreign(l))))),
@@ -98,6 +106,39 @@ mod tests {
         fn log(&self, level: LogLevel, message: String, fields: LogFields) {
             self.0.lock().unwrap().push((level, message, fields));
         }
+    }
+
+    /// Run as a child process with `P100_LOG=verbose`: the warning is said once for two
+    /// clients, without the value.
+    #[test]
+    fn an_unknown_p100_log_is_said_once_on_standard_error() {
+        const NAME: &str = "log::tests::an_unknown_p100_log_is_said_once_on_standard_error";
+        let build = || {
+            apply(
+                p100::Client::builder()
+                    .api_key("k")
+                    .base_url("http://127.0.0.1:9"),
+                None,
+                None,
+            )
+            .build()
+            .unwrap()
+        };
+        if std::env::var_os("P100_LOG_TEST_CHILD").is_some() {
+            drop((build(), build()));
+            return;
+        }
+        let out = std::process::Command::new(std::env::current_exe().unwrap())
+            .args(["--exact", NAME, "--nocapture", "--test-threads=1"])
+            .env("P100_LOG", "verbose")
+            .env("P100_LOG_TEST_CHILD", "1")
+            .output()
+            .unwrap();
+        let err = String::from_utf8_lossy(&out.stderr);
+        assert!(out.status.success(), "{err}");
+        let said = "p100: warning: P100_LOG is none of error, warn, info, debug, off";
+        assert_eq!(err.matches(said).count(), 1, "{err}");
+        assert!(!err.contains("verbose"), "{err}");
     }
 
     #[test]
