@@ -94,7 +94,13 @@ pub fn to_json(value: &Bound<'_, PyAny>, path: &str, depth: usize, keys: Keys) -
             .map_err(|_| validation(py, field, p100::input::NOT_UNICODE))?;
         return Ok(Value::String(text.into_owned()));
     }
-    if value.is_instance(p100::bindings::python::decimal_type(py)?)? {
+    let decimal = p100::bindings::python::decimal_type(py)?;
+    if value.is_instance(decimal)? {
+        // A plain `Decimal` holding the same value first: a subclass's own `__format__`,
+        // `__str__` or `as_tuple` (a money type that rounds to cents for display) must not
+        // decide what is checked and sent (outside review, stop 50: `Money("10.005")` went
+        // out as 10.01).
+        let value = &decimal.call1((value,))?;
         if !value.call_method0("is_finite")?.is_truthy()? {
             return Err(validation(py, field, "must be a finite decimal"));
         }
