@@ -407,6 +407,7 @@ class Client(_Client):
         retry_max_delay: float | None = None,
         connect_timeout: float | None = None,
         user_agent: str | None = None,
+        max_response_bytes: int | None = None,
     ) -> Self: ...
     def with_options(
         self,
@@ -451,6 +452,7 @@ class AsyncClient(_Client):
         retry_max_delay: float | None = None,
         connect_timeout: float | None = None,
         user_agent: str | None = None,
+        max_response_bytes: int | None = None,
     ) -> Self: ...
     def with_options(
         self,
@@ -623,6 +625,7 @@ class Sandbox:
         retry_max_delay: float | None = None,
         connect_timeout: float | None = None,
         user_agent: str | None = None,
+        max_response_bytes: int | None = None,
     ) -> Client:
         """A ``p100.Client`` for this sandbox (short timeout, fast retries)."""
     def async_client(
@@ -635,6 +638,7 @@ class Sandbox:
         retry_max_delay: float | None = None,
         connect_timeout: float | None = None,
         user_agent: str | None = None,
+        max_response_bytes: int | None = None,
     ) -> AsyncClient:
         """A ``p100.AsyncClient`` for this sandbox (same presets as ``client()``)."""
     def fund(

@@ -228,6 +228,7 @@ macro_rules! client_class {
                 retry_max_delay=None,
                 connect_timeout=None,
                 user_agent=None,
+                max_response_bytes=None,
             ))]
             #[allow(clippy::too_many_arguments)]
             fn new(
@@ -241,6 +242,7 @@ macro_rules! client_class {
                 retry_max_delay: Option<&Bound<'_, PyAny>>,
                 connect_timeout: Option<&Bound<'_, PyAny>>,
                 user_agent: Option<&Bound<'_, PyAny>>,
+                max_response_bytes: Option<&Bound<'_, PyAny>>,
             ) -> PyResult<Self> {
                 let g = Given::Client;
                 let settings = Settings {
@@ -253,6 +255,7 @@ macro_rules! client_class {
                     max_retries: saturating_int(max_retries, "max_retries", g)?,
                     retry_initial_delay: seconds(retry_initial_delay, "retry_initial_delay", g)?,
                     retry_max_delay: seconds(retry_max_delay, "retry_max_delay", g)?,
+                    max_response_bytes: saturating_int(max_response_bytes, "max_response_bytes", g)?,
                     headers: Vec::new(),
                 };
                 Ok($cls { shared: build(py, settings)? })

@@ -167,6 +167,7 @@ class Client(_Client):
         retry_max_delay: float | None = None,
         connect_timeout: float | None = None,
         user_agent: str | None = None,
+        max_response_bytes: int | None = None,
     ) -> Self: ...
     def with_options(
         self,
@@ -231,6 +232,7 @@ class AsyncClient(_Client):
         retry_max_delay: float | None = None,
         connect_timeout: float | None = None,
         user_agent: str | None = None,
+        max_response_bytes: int | None = None,
     ) -> Self: ...
     def with_options(
         self,
@@ -423,6 +425,7 @@ class Sandbox:
         retry_max_delay: float | None = None,
         connect_timeout: float | None = None,
         user_agent: str | None = None,
+        max_response_bytes: int | None = None,
     ) -> Client:
         """A ``p100.Client`` for this sandbox (short timeout, fast retries)."""
     def async_client(
@@ -435,6 +438,7 @@ class Sandbox:
         retry_max_delay: float | None = None,
         connect_timeout: float | None = None,
         user_agent: str | None = None,
+        max_response_bytes: int | None = None,
     ) -> AsyncClient:
         """A ``p100.AsyncClient`` for this sandbox (same presets as ``client()``)."""
     def fund(

@@ -10,6 +10,7 @@
 //! | retries after the first attempt | `maxRetries` | `max_retries` | 0 – 10 |
 //! | delay before the first retry | `retryInitialDelayMs` | `retry_initial_delay` | ≥ 0 |
 //! | longest delay between retries | `retryMaxDelayMs` | `retry_max_delay` | ≥ 0 |
+//! | longest reply body read | `maxResponseBytes` | `max_response_bytes` | 1 – 2^30 (default 16 MiB) |
 //! | wait: overall timeout | `timeoutMs` | `timeout` | > 0 |
 //! | wait: first pause between polls | `intervalMs` | `interval` | > 0 |
 //! | wait: longest pause between polls | `maxIntervalMs` | `max_interval` | > 0 |
@@ -89,6 +90,9 @@ pub struct Settings {
     pub retry_initial_delay: Option<f64>,
     /// Longest delay between two retries (default 8 s).
     pub retry_max_delay: Option<f64>,
+    /// Longest reply body read, in bytes (default 16 MiB, at most 1 GiB): a month of history
+    /// longer than the default needs more, for `transactions` and `reconcile`.
+    pub max_response_bytes: Option<i64>,
     /// Extra headers of each call (per call only, see [`Settings::request_options`]).
     pub headers: Vec<(String, String)>,
 }
@@ -203,6 +207,12 @@ impl Settings {
         {
             retry.max_delay = d;
         }
+        if let Some(n) = self.max_response_bytes {
+            builder = builder.max_response_bytes(max_response_bytes_from(
+                &unit.name("max_response_bytes", false),
+                n,
+            )?);
+        }
         let retry_given = self.max_retries.is_some()
             || self.retry_initial_delay.is_some()
             || self.retry_max_delay.is_some();
@@ -225,6 +235,23 @@ impl Settings {
             abort: None,
         })
     }
+}
+
+/// Most bytes a reply may be read to ([`Settings::max_response_bytes`]): 1 GiB.
+pub const MAX_RESPONSE_BYTES_LIMIT: i64 = 1 << 30;
+
+/// A host's `max_response_bytes`: a `Config` error naming `field` outside 1 – 1 GiB.
+fn max_response_bytes_from(field: &str, n: i64) -> Result<usize> {
+    if !(1..=MAX_RESPONSE_BYTES_LIMIT).contains(&n) {
+        return Err(Error::validation(
+            field,
+            format!("must be between 1 and {MAX_RESPONSE_BYTES_LIMIT} bytes (1 GiB)"),
+        )
+        .into_config());
+    }
+    usize::try_from(n).map_err(|_| {
+        Error::validation(field, "is larger than this platform can hold").into_config()
+    })
 }
 
 /// The options of a `wait_for` call as a host gives them; `None` keeps the default.
@@ -304,6 +331,33 @@ mod tests {
             .build()
             .unwrap();
         assert_eq!(c.config().base_url(), "http://127.0.0.1:9");
+    }
+
+    /// Outside review (stop 50): a month of history over 16 MiB could not be read, so neither
+    /// could `reconcile` for it, and only Rust could raise the limit.
+    #[test]
+    fn the_reply_limit_is_a_setting_of_every_host_with_its_bounds() {
+        let with = |n: i64| Settings {
+            api_key: Some("test-key-123".into()),
+            base_url: Some("http://127.0.0.1:9".into()),
+            max_response_bytes: Some(n),
+            ..Settings::default()
+        };
+        let c = with(64 << 20)
+            .builder(Unit::Millis, "", |_| None)
+            .unwrap()
+            .build()
+            .unwrap();
+        assert_eq!(c.config().max_response_bytes(), 64 << 20);
+        for (bad, unit, name) in [
+            (0, Unit::Millis, "maxResponseBytes"),
+            (-1, Unit::Seconds, "max_response_bytes"),
+            ((1 << 30) + 1, Unit::Millis, "maxResponseBytes"),
+        ] {
+            let e = with(bad).builder(unit, "", |_| None).unwrap_err();
+            assert_eq!(e.kind(), crate::ErrorKind::Config, "{e}");
+            assert_eq!(e.field(), Some(name), "{e}");
+        }
     }
 
     #[test]
