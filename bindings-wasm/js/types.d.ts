@@ -116,6 +116,9 @@ export interface ClientOptions {
     retryInitialDelayMs?: number | undefined;
     /** Longest delay between two retries in milliseconds (default 8000). */
     retryMaxDelayMs?: number | undefined;
+    /** Longest reply body read, in bytes (default 16 MiB, at most 1 GiB); a longer one is a
+     *  `decode` error. A busy month of history needs more for `transactions` and `reconcile`. */
+    maxResponseBytes?: number | undefined;
     /** Text put before the SDK's own `User-Agent`. */
     userAgent?: string | undefined;
     /** Log one record per attempt (`"error"`, `"warn"`, `"info"`, `"debug"`) or nothing

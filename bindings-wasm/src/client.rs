@@ -65,6 +65,7 @@ struct ClientOptions {
     max_retries: Option<i64>,
     retry_initial_delay_ms: Option<f64>,
     retry_max_delay_ms: Option<f64>,
+    max_response_bytes: Option<i64>,
     log_level: Option<String>,
 }
 
@@ -382,6 +383,7 @@ impl Client {
             max_retries: o.max_retries,
             retry_initial_delay: o.retry_initial_delay_ms,
             retry_max_delay: o.retry_max_delay_ms,
+            max_response_bytes: o.max_response_bytes,
             ..Settings::default()
         };
         // No fallback to environment variables here (that is `Client.fromEnv`), except for
