@@ -220,7 +220,12 @@ def main() -> int:
         description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
     )
     ap.add_argument("--content", required=True, type=Path, help="the site's docs_dir")
-    ap.add_argument("--work", type=Path, help="scratch folder for the extracted samples")
+    ap.add_argument(
+        "--work",
+        type=Path,
+        default=Path("target/docs-samples"),
+        help="scratch folder for the extracted samples (default: target/docs-samples)",
+    )
     ap.add_argument("--sandbox-bin", help="the p100-sandbox binary")
     ap.add_argument("--langs", default="rust,js,python,kotlin", help="languages to run")
     ap.add_argument("--python", help="interpreter with the p100 wheel installed")
