@@ -43,6 +43,10 @@ pub struct ClientOptions {
     /// Longest delay between two retries, in milliseconds (default 8 000).
     #[uniffi(default = None)]
     pub retry_max_delay_ms: Option<i64>,
+    /// Longest reply body read, in bytes (default 16 MiB, at most 1 GiB): a month of
+    /// transaction history longer than that needs more, for `transactions` and `reconcile`.
+    #[uniffi(default = None)]
+    pub max_response_bytes: Option<i64>,
     /// Extra text for the `User-Agent` header (your app's name and version).
     #[uniffi(default = None)]
     pub user_agent: Option<String>,
@@ -144,6 +148,7 @@ async_export! {
                 max_retries: options.max_retries.map(i64::from),
                 retry_initial_delay: ms(options.retry_initial_delay_ms),
                 retry_max_delay: ms(options.retry_max_delay_ms),
+                max_response_bytes: options.max_response_bytes,
                 ..Default::default()
             };
             let (level, logger) = (options.log_level, options.logger);
@@ -315,6 +320,7 @@ mod tests {
             max_retries,
             retry_initial_delay_ms: None,
             retry_max_delay_ms: None,
+            max_response_bytes: None,
             user_agent: None,
             log_level: None,
             logger: None,

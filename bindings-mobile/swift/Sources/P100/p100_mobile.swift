@@ -4621,6 +4621,11 @@ public struct ClientOptions {
      */
     public let retryMaxDelayMs: Int64?
     /**
+     * Longest reply body read, in bytes (default 16 MiB, at most 1 GiB): a month of
+     * transaction history longer than that needs more, for `transactions` and `reconcile`.
+     */
+    public let maxResponseBytes: Int64?
+    /**
      * Extra text for the `User-Agent` header (your app's name and version).
      */
     public let userAgent: String?
@@ -4665,6 +4670,10 @@ public struct ClientOptions {
          * Longest delay between two retries, in milliseconds (default 8 000).
          */retryMaxDelayMs: Int64? = nil, 
         /**
+         * Longest reply body read, in bytes (default 16 MiB, at most 1 GiB): a month of
+         * transaction history longer than that needs more, for `transactions` and `reconcile`.
+         */maxResponseBytes: Int64? = nil, 
+        /**
          * Extra text for the `User-Agent` header (your app's name and version).
          */userAgent: String? = nil, 
         /**
@@ -4681,6 +4690,7 @@ public struct ClientOptions {
         self.maxRetries = maxRetries
         self.retryInitialDelayMs = retryInitialDelayMs
         self.retryMaxDelayMs = retryMaxDelayMs
+        self.maxResponseBytes = maxResponseBytes
         self.userAgent = userAgent
         self.logLevel = logLevel
         self.logger = logger
@@ -4710,6 +4720,7 @@ public struct FfiConverterTypeClientOptions: FfiConverterRustBuffer {
                 maxRetries: FfiConverterOptionInt32.read(from: &buf), 
                 retryInitialDelayMs: FfiConverterOptionInt64.read(from: &buf), 
                 retryMaxDelayMs: FfiConverterOptionInt64.read(from: &buf), 
+                maxResponseBytes: FfiConverterOptionInt64.read(from: &buf), 
                 userAgent: FfiConverterOptionString.read(from: &buf), 
                 logLevel: FfiConverterOptionTypeLogLevel.read(from: &buf), 
                 logger: FfiConverterOptionTypeP100Logger.read(from: &buf)
@@ -4725,6 +4736,7 @@ public struct FfiConverterTypeClientOptions: FfiConverterRustBuffer {
         FfiConverterOptionInt32.write(value.maxRetries, into: &buf)
         FfiConverterOptionInt64.write(value.retryInitialDelayMs, into: &buf)
         FfiConverterOptionInt64.write(value.retryMaxDelayMs, into: &buf)
+        FfiConverterOptionInt64.write(value.maxResponseBytes, into: &buf)
         FfiConverterOptionString.write(value.userAgent, into: &buf)
         FfiConverterOptionTypeLogLevel.write(value.logLevel, into: &buf)
         FfiConverterOptionTypeP100Logger.write(value.logger, into: &buf)

@@ -8722,6 +8722,12 @@ data class ClientOptions (
     val `retryMaxDelayMs`: kotlin.Long? = null 
     , 
     /**
+     * Longest reply body read, in bytes (default 16 MiB, at most 1 GiB): a month of
+     * transaction history longer than that needs more, for `transactions` and `reconcile`.
+     */
+    val `maxResponseBytes`: kotlin.Long? = null 
+    , 
+    /**
      * Extra text for the `User-Agent` header (your app's name and version).
      */
     val `userAgent`: kotlin.String? = null 
@@ -8754,6 +8760,7 @@ data class ClientOptions (
         this.`maxRetries`,
         this.`retryInitialDelayMs`,
         this.`retryMaxDelayMs`,
+        this.`maxResponseBytes`,
         this.`userAgent`,
         this.`logLevel`,
         this.`logger`
@@ -8777,6 +8784,7 @@ public object FfiConverterTypeClientOptions: FfiConverterRustBuffer<ClientOption
             FfiConverterOptionalInt.read(buf),
             FfiConverterOptionalLong.read(buf),
             FfiConverterOptionalLong.read(buf),
+            FfiConverterOptionalLong.read(buf),
             FfiConverterOptionalString.read(buf),
             FfiConverterOptionalTypeLogLevel.read(buf),
             FfiConverterOptionalTypeP100Logger.read(buf),
@@ -8792,6 +8800,7 @@ public object FfiConverterTypeClientOptions: FfiConverterRustBuffer<ClientOption
             FfiConverterOptionalInt.allocationSize(value.`maxRetries`) +
             FfiConverterOptionalLong.allocationSize(value.`retryInitialDelayMs`) +
             FfiConverterOptionalLong.allocationSize(value.`retryMaxDelayMs`) +
+            FfiConverterOptionalLong.allocationSize(value.`maxResponseBytes`) +
             FfiConverterOptionalString.allocationSize(value.`userAgent`) +
             FfiConverterOptionalTypeLogLevel.allocationSize(value.`logLevel`) +
             FfiConverterOptionalTypeP100Logger.allocationSize(value.`logger`)
@@ -8806,6 +8815,7 @@ public object FfiConverterTypeClientOptions: FfiConverterRustBuffer<ClientOption
             FfiConverterOptionalInt.write(value.`maxRetries`, buf)
             FfiConverterOptionalLong.write(value.`retryInitialDelayMs`, buf)
             FfiConverterOptionalLong.write(value.`retryMaxDelayMs`, buf)
+            FfiConverterOptionalLong.write(value.`maxResponseBytes`, buf)
             FfiConverterOptionalString.write(value.`userAgent`, buf)
             FfiConverterOptionalTypeLogLevel.write(value.`logLevel`, buf)
             FfiConverterOptionalTypeP100Logger.write(value.`logger`, buf)

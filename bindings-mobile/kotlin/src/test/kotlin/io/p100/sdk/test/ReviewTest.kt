@@ -56,6 +56,23 @@ private suspend fun <T> withSandbox(body: suspend (Sandbox, Client) -> T): T {
 
 /** The review's tests, registered with the suite's `test(name, body)`. */
 fun defineReviewTests(test: (String, suspend () -> Unit) -> Unit) {
+    // Stop 50: a month of history over 16 MiB could not be read (nor reconciled), and only Rust
+    // could raise the limit.
+    test("review: maxResponseBytes is the longest reply read, and is checked") {
+        withSandbox { sb, _ ->
+            val options = ClientOptions(apiKey = Secret(sb.apiKey()), baseUrl = sb.url(), maxRetries = 0)
+            val small = Client.withOptions(options.copy(maxResponseBytes = 64))
+            val e = expectThrows<P100Exception> { small.partner().balances() }
+            assertTrue(e.kind == ErrorKind.DECODE && e.message.orEmpty().contains("larger than the limit of 64 bytes")) { "$e" }
+            val roomy = Client.withOptions(options.copy(maxResponseBytes = 64L shl 20))
+            val balances = roomy.partner().balances()
+            assertTrue(balances.fiatBalances.isNotEmpty()) { "a roomy limit reads the balances" }
+            for (bad in listOf(0L, -1L, (1L shl 30) + 1)) {
+                val refused = expectThrows<P100Exception.Config> { Client.withOptions(options.copy(maxResponseBytes = bad)) }
+                assertTrue(refused.field == "maxResponseBytes") { "$bad: $refused" }
+            }
+        }
+    }
     test("review: waitFor with an empty id is a validation error whose outcome is NOT_SENT") {
         withSandbox { _, c ->
             for (id in listOf("", " ")) {
