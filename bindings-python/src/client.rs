@@ -109,7 +109,7 @@ fn build(py: Python<'_>, settings: Settings) -> PyResult<Arc<Shared>> {
 /// Where a setting is given: the client's constructor (a bad one is a `ConfigError`, as the
 /// core's settings say) or `with_options` (a `ValidationError`).
 #[derive(Clone, Copy)]
-enum Given {
+pub(crate) enum Given {
     Client,
     PerCall,
 }
@@ -127,7 +127,7 @@ impl Given {
 /// An `int` argument as an `i64`, one beyond its range saturated: the core then refuses it as
 /// out of range, naming the argument, instead of a bare `OverflowError`. A `bool` (an `int` to
 /// Python: `max_retries=True` is no count) or a `float` is refused the same way.
-fn saturating_int(
+pub(crate) fn saturating_int(
     value: Option<&Bound<'_, PyAny>>,
     name: &str,
     given: Given,

@@ -67,6 +67,13 @@ impl Sandbox {
     }
 }
 
+/// `inject_fault`'s `count`, saturated, so that the core names it out of range (`10**20` was a
+/// bare `OverflowError`: note 34); a `bool` or a `float` is refused naming it.
+fn fault_count(v: &Bound<'_, PyAny>) -> PyResult<i64> {
+    let n = crate::client::saturating_int(Some(v), "count", crate::client::Given::PerCall)?;
+    Ok(n.unwrap_or(1))
+}
+
 #[pymethods]
 impl Sandbox {
     #[new]
@@ -167,7 +174,7 @@ impl Sandbox {
         &self,
         py: Python<'_>,
         kind: &str,
-        count: i64,
+        #[pyo3(from_py_with = fault_count)] count: i64,
         retry_after: Option<f64>,
         delay_ms: Option<i64>,
         status: Option<i64>,

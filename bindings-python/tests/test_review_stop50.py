@@ -63,3 +63,16 @@ def test_the_reply_limit_is_a_client_option(sandbox: Sandbox) -> None:
         with pytest.raises(p100.ConfigError) as config:
             p100.AsyncClient(sandbox.api_key, sandbox.base_url, max_response_bytes=bad)
         assert config.value.field == "max_response_bytes", bad
+
+
+def test_a_fault_count_out_of_range_names_count() -> None:
+    """`inject_fault(count=10**20)` was a bare `OverflowError` (note 34)."""
+    from p100.testing import Sandbox as InProcess
+
+    with InProcess() as sb:
+        for bad in (10**20, -(10**20), -1, True, 1.5):
+            with pytest.raises(p100.ValidationError) as refused:
+                sb.inject_fault("500", bad)  # type: ignore[arg-type]
+            assert refused.value.field == "count", bad
+        sb.inject_fault("500", count=2)
+        sb.clear_faults()
