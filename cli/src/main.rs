@@ -120,6 +120,15 @@ fn connection_args(cmd: Command) -> Command {
             .global(true)
             .help("staging (default) or production"),
     )
+    .arg(
+        Arg::new("max-response-bytes")
+            .long("max-response-bytes")
+            .global(true)
+            .help(
+                "Longest reply read, in bytes (default 16 MiB, at most 1 GiB): a busy month of \
+                 history needs more for reconcile",
+            ),
+    )
 }
 
 /// `p100 call`: one subcommand per group and operation, from the core's table.
@@ -725,11 +734,20 @@ fn client(m: &ArgMatches) -> p100::Result<p100::Client> {
     } else {
         get("base-url")
     };
+    const LIMIT: &str = "max-response-bytes";
+    let max_response_bytes = get(LIMIT)
+        .map(|n| {
+            n.trim().parse::<i64>().map_err(|_| {
+                p100::Error::validation(LIMIT, "must be a whole number of bytes").into_config()
+            })
+        })
+        .transpose()?;
     let settings = Settings {
         api_key: get("api-key").map(Into::into),
         base_url,
         environment: get("environment"),
         user_agent: Some(USER_AGENT.into()),
+        max_response_bytes,
         ..Settings::default()
     };
     // `p100-cli/<version> p100-sdk/<version> (rust <version>; <os> <arch>)`.
@@ -745,7 +763,16 @@ fn client(m: &ArgMatches) -> p100::Result<p100::Client> {
         l.max(p100::log::LogLevel::Warn)
     });
     settings
-        .builder(Unit::Seconds, "", |_| None)?
+        .builder(Unit::Seconds, "", |_| None)
+        .map_err(|e| match e.field() {
+            // The flag's spelling, as every other refusal of a flag.
+            Some(snake @ "max_response_bytes") => {
+                let prefix = format!("{snake}: ");
+                let why = e.message().strip_prefix(&prefix).unwrap_or(e.message());
+                p100::Error::validation(LIMIT, why.to_string()).into_config()
+            }
+            _ => e,
+        })?
         .log_level(Some(level))
         .logger(std::sync::Arc::new(Records {
             all: asked.is_some(),
@@ -1027,7 +1054,19 @@ async fn reconcile(m: &ArgMatches) -> p100::Result<ExitCode> {
             ),
         )
     })?;
-    let answer = client(m)?.reconcile_fingerprint(&fp).await?;
+    let answer = match client(m)?.reconcile_fingerprint(&fp).await {
+        Ok(answer) => answer,
+        // The error's line only: its outcome is the reconciled call's (`unknown`, or `accepted`
+        // for an accepted call), its body the history's, which is not that call's reply. A
+        // fingerprint refused before anything was sent (an unknown operation, a time in the
+        // future) is a usage error, as one that is no JSON; a history that could not be read
+        // is 1 (the diff review, stop 50: both were 4, "may have happened").
+        Err(e) => {
+            say!("{}", error_line(&e));
+            let usage = e.kind() == p100::ErrorKind::Validation && e.status().is_none();
+            return Ok(ExitCode::from(if usage { USAGE } else { 1 }));
+        }
+    };
     print_json(&serde_json::to_value(&answer).unwrap_or_default());
     Ok(ExitCode::SUCCESS)
 }

@@ -59,3 +59,55 @@ fn a_number_for_a_text_field_in_json_is_refused_before_sending() {
         "{details}"
     );
 }
+
+/// `p100 reconcile`: a fingerprint refused before anything is sent (an unknown operation) is a
+/// usage error (2), and a history over `--max-response-bytes` is 1 without the history's body;
+/// both were 4 ("may have happened") once reconcile's errors took the reconciled call's
+/// outcome (the diff review, stop 50). `--max-response-bytes` out of range is a usage error.
+#[test]
+fn reconcile_errors_exit_as_usage_or_failure_and_the_limit_is_a_flag() {
+    let sb = Sandbox::start();
+    let now = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .unwrap()
+        .as_millis();
+    let fp = |operation: &str| {
+        format!(
+            r#"{{"operation":"{operation}","amount":"1.00","currency":"eur","destination":"DE89370400440532013000","sentAtMs":{},"title":"t"}}"#,
+            now - 1_000
+        )
+    };
+    let o = sb.p100(&["reconcile", "--fingerprint", &fp("no.such_operation")]);
+    let err = stderr(&o);
+    assert_eq!(o.status.code(), Some(2), "{err}");
+    assert!(err.contains("operation"), "{err}");
+
+    let good = fp("sepa.partner_transfer");
+    let limited = |limit: &str| {
+        sb.p100(&[
+            "reconcile",
+            "--fingerprint",
+            &good,
+            "--max-response-bytes",
+            limit,
+        ])
+    };
+    let o = limited("16");
+    let err = stderr(&o);
+    assert_eq!(o.status.code(), Some(1), "{err}");
+    assert!(err.contains("larger than the limit of 16 bytes"), "{err}");
+    assert!(!err.contains("the reply as received"), "{err}");
+    assert!(o.stdout.is_empty(), "{}", common::stdout(&o));
+
+    let o = limited("0");
+    let err = stderr(&o);
+    assert_eq!(o.status.code(), Some(2), "{err}");
+    assert!(
+        err.contains("max-response-bytes: must be between 1 and"),
+        "{err}"
+    );
+    let o = limited("1MB");
+    assert_eq!(o.status.code(), Some(2), "{}", stderr(&o));
+    let o = limited("65536");
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+}
