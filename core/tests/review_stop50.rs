@@ -136,3 +136,24 @@ async fn an_error_of_reconcile_speaks_of_the_call_it_reconciles() {
         .unwrap_err();
     assert_eq!(e.outcome(), Outcome::Unknown, "{e}");
 }
+
+/// `fingerprint_of` from JSON (Swift/Kotlin `fingerprintOf(operation, json)`, Rust with a
+/// `Value`) turned every fractional number into text, so it stored a fingerprint for
+/// `"transferTitle": 0.5`, a request the call itself refuses (the diff review, stop 50). It
+/// reads JSON as `*FromJson` does now; an amount written as a number is still exact.
+#[test]
+fn a_fingerprint_of_json_refuses_what_the_call_refuses() {
+    let request = |title: serde_json::Value| {
+        serde_json::json!({"amount": 25.5, "currency": "eur",
+            "destinationIban": "DE89370400440532013000", "transferTitle": title})
+    };
+    let e = p100::fingerprint_of("sepa.partner_transfer", &request(serde_json::json!(0.5)))
+        .unwrap_err();
+    assert_eq!(e.field(), Some("transferTitle"), "{e}");
+    let fp =
+        p100::fingerprint_of("sepa.partner_transfer", &request(serde_json::json!("t"))).unwrap();
+    assert_eq!(
+        fp.amount.unwrap().value(),
+        rust_decimal::Decimal::new(255, 1)
+    );
+}

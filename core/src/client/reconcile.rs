@@ -117,7 +117,15 @@ impl Fingerprint {
 /// The fingerprint that the money call `operation` (`"sepa.partner_transfer"`, as the manifest
 /// names it) with `request` would carry if it failed with an `unknown` outcome, stamped
 /// `sent_at_ms` ([`fingerprint_of`]).
-fn fingerprint_named(operation: &str, request: &Value, sent_at_ms: i64) -> Result<Fingerprint> {
+/// `text`: `request` is JSON text's (its numbers exact: an amount may be written as one, and a
+/// number anywhere else is refused, as [`crate::input::decode_text`] reads it); else a host's
+/// values, whose fractional numbers went through a binary float ([`crate::input::decode`]).
+fn fingerprint_named(
+    operation: &str,
+    request: &Value,
+    sent_at_ms: i64,
+    text: bool,
+) -> Result<Fingerprint> {
     macro_rules! named {
         ($(
             $(#[doc = $gdoc:literal])*
@@ -144,7 +152,11 @@ fn fingerprint_named(operation: &str, request: &Value, sent_at_ms: i64) -> Resul
         };
         (@prepared $konst:ident [$($flag:ident)*] body $in:ident) => {
             crate::__op_flag!(money $($flag)*).then(|| {
-                let req: crate::models::$in = crate::input::decode(request, "request")?;
+                let req: crate::models::$in = if text {
+                    crate::input::decode_text(request, "request")?
+                } else {
+                    crate::input::decode(request, "request")?
+                };
                 super::resources::prepare(&crate::routes::$konst, &[], Some(&req))
             })
         };
@@ -191,8 +203,7 @@ pub fn fingerprint_of<R: serde::Serialize + ?Sized>(
     // Its numbers are exact (serde_json keeps a number's text): `0.001001` is read as written.
     let request = serde_json::to_value(request)
         .map_err(|e| Error::validation("request", format!("cannot be read as JSON: {e}")))?;
-    let request = crate::input::inexact_numbers_as_text(&request);
-    fingerprint_named(operation, &request, super::exec::now_unix_ms())
+    fingerprint_named(operation, &request, super::exec::now_unix_ms(), true)
 }
 
 /// Why an error of `outcome` carries no fingerprint: for a binding that reads one off an error
@@ -218,7 +229,7 @@ pub fn why_no_fingerprint(outcome: Outcome) -> &'static str {
 /// the call refuses it.
 #[doc(hidden)]
 pub fn fingerprint_of_host(operation: &str, request: &Value) -> Result<Fingerprint> {
-    fingerprint_named(operation, request, super::exec::now_unix_ms())
+    fingerprint_named(operation, request, super::exec::now_unix_ms(), false)
 }
 
 /// The answer of `client.reconcile(error)` ([`Client::reconcile`]): did the operation of an
