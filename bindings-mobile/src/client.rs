@@ -43,10 +43,6 @@ pub struct ClientOptions {
     /// Longest delay between two retries, in milliseconds (default 8 000).
     #[uniffi(default = None)]
     pub retry_max_delay_ms: Option<i64>,
-    /// Longest reply body read, in bytes (default 16 MiB, at most 1 GiB): a month of
-    /// transaction history longer than that needs more, for `transactions` and `reconcile`.
-    #[uniffi(default = None)]
-    pub max_response_bytes: Option<i64>,
     /// Extra text for the `User-Agent` header (your app's name and version).
     #[uniffi(default = None)]
     pub user_agent: Option<String>,
@@ -56,6 +52,11 @@ pub struct ClientOptions {
     /// Where records go (default: standard error). See [`P100Logger`].
     #[uniffi(default = None)]
     pub logger: Option<Arc<dyn P100Logger>>,
+    /// Longest reply body read, in bytes (default 16 MiB, at most 1 GiB): a month of
+    /// transaction history longer than that needs more, for `transactions` and `reconcile`.
+    /// Last, so that code passing the fields before it by position still compiles.
+    #[uniffi(default = None)]
+    pub max_response_bytes: Option<i64>,
 }
 
 /// What came back with a successful call ([`Client::recording`]).

@@ -4621,11 +4621,6 @@ public struct ClientOptions {
      */
     public let retryMaxDelayMs: Int64?
     /**
-     * Longest reply body read, in bytes (default 16 MiB, at most 1 GiB): a month of
-     * transaction history longer than that needs more, for `transactions` and `reconcile`.
-     */
-    public let maxResponseBytes: Int64?
-    /**
      * Extra text for the `User-Agent` header (your app's name and version).
      */
     public let userAgent: String?
@@ -4637,6 +4632,12 @@ public struct ClientOptions {
      * Where records go (default: standard error). See [`P100Logger`].
      */
     public let logger: P100Logger?
+    /**
+     * Longest reply body read, in bytes (default 16 MiB, at most 1 GiB): a month of
+     * transaction history longer than that needs more, for `transactions` and `reconcile`.
+     * Last, so that code passing the fields before it by position still compiles.
+     */
+    public let maxResponseBytes: Int64?
 
     // Default memberwise initializers are never public by default, so we
     // declare one manually.
@@ -4670,10 +4671,6 @@ public struct ClientOptions {
          * Longest delay between two retries, in milliseconds (default 8 000).
          */retryMaxDelayMs: Int64? = nil, 
         /**
-         * Longest reply body read, in bytes (default 16 MiB, at most 1 GiB): a month of
-         * transaction history longer than that needs more, for `transactions` and `reconcile`.
-         */maxResponseBytes: Int64? = nil, 
-        /**
          * Extra text for the `User-Agent` header (your app's name and version).
          */userAgent: String? = nil, 
         /**
@@ -4681,7 +4678,12 @@ public struct ClientOptions {
          */logLevel: LogLevel? = nil, 
         /**
          * Where records go (default: standard error). See [`P100Logger`].
-         */logger: P100Logger? = nil) {
+         */logger: P100Logger? = nil, 
+        /**
+         * Longest reply body read, in bytes (default 16 MiB, at most 1 GiB): a month of
+         * transaction history longer than that needs more, for `transactions` and `reconcile`.
+         * Last, so that code passing the fields before it by position still compiles.
+         */maxResponseBytes: Int64? = nil) {
         self.apiKey = apiKey
         self.baseUrl = baseUrl
         self.environment = environment
@@ -4690,10 +4692,10 @@ public struct ClientOptions {
         self.maxRetries = maxRetries
         self.retryInitialDelayMs = retryInitialDelayMs
         self.retryMaxDelayMs = retryMaxDelayMs
-        self.maxResponseBytes = maxResponseBytes
         self.userAgent = userAgent
         self.logLevel = logLevel
         self.logger = logger
+        self.maxResponseBytes = maxResponseBytes
     }
 
     
@@ -4720,10 +4722,10 @@ public struct FfiConverterTypeClientOptions: FfiConverterRustBuffer {
                 maxRetries: FfiConverterOptionInt32.read(from: &buf), 
                 retryInitialDelayMs: FfiConverterOptionInt64.read(from: &buf), 
                 retryMaxDelayMs: FfiConverterOptionInt64.read(from: &buf), 
-                maxResponseBytes: FfiConverterOptionInt64.read(from: &buf), 
                 userAgent: FfiConverterOptionString.read(from: &buf), 
                 logLevel: FfiConverterOptionTypeLogLevel.read(from: &buf), 
-                logger: FfiConverterOptionTypeP100Logger.read(from: &buf)
+                logger: FfiConverterOptionTypeP100Logger.read(from: &buf), 
+                maxResponseBytes: FfiConverterOptionInt64.read(from: &buf)
         )
     }
 
@@ -4736,10 +4738,10 @@ public struct FfiConverterTypeClientOptions: FfiConverterRustBuffer {
         FfiConverterOptionInt32.write(value.maxRetries, into: &buf)
         FfiConverterOptionInt64.write(value.retryInitialDelayMs, into: &buf)
         FfiConverterOptionInt64.write(value.retryMaxDelayMs, into: &buf)
-        FfiConverterOptionInt64.write(value.maxResponseBytes, into: &buf)
         FfiConverterOptionString.write(value.userAgent, into: &buf)
         FfiConverterOptionTypeLogLevel.write(value.logLevel, into: &buf)
         FfiConverterOptionTypeP100Logger.write(value.logger, into: &buf)
+        FfiConverterOptionInt64.write(value.maxResponseBytes, into: &buf)
     }
 }
 

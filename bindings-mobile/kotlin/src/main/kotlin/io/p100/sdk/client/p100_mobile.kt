@@ -8722,12 +8722,6 @@ data class ClientOptions (
     val `retryMaxDelayMs`: kotlin.Long? = null 
     , 
     /**
-     * Longest reply body read, in bytes (default 16 MiB, at most 1 GiB): a month of
-     * transaction history longer than that needs more, for `transactions` and `reconcile`.
-     */
-    val `maxResponseBytes`: kotlin.Long? = null 
-    , 
-    /**
      * Extra text for the `User-Agent` header (your app's name and version).
      */
     val `userAgent`: kotlin.String? = null 
@@ -8741,6 +8735,13 @@ data class ClientOptions (
      * Where records go (default: standard error). See [`P100Logger`].
      */
     val `logger`: P100Logger? = null 
+    , 
+    /**
+     * Longest reply body read, in bytes (default 16 MiB, at most 1 GiB): a month of
+     * transaction history longer than that needs more, for `transactions` and `reconcile`.
+     * Last, so that code passing the fields before it by position still compiles.
+     */
+    val `maxResponseBytes`: kotlin.Long? = null 
     
 ): Disposable{
     
@@ -8760,10 +8761,10 @@ data class ClientOptions (
         this.`maxRetries`,
         this.`retryInitialDelayMs`,
         this.`retryMaxDelayMs`,
-        this.`maxResponseBytes`,
         this.`userAgent`,
         this.`logLevel`,
-        this.`logger`
+        this.`logger`,
+        this.`maxResponseBytes`
     )
     }
     
@@ -8784,10 +8785,10 @@ public object FfiConverterTypeClientOptions: FfiConverterRustBuffer<ClientOption
             FfiConverterOptionalInt.read(buf),
             FfiConverterOptionalLong.read(buf),
             FfiConverterOptionalLong.read(buf),
-            FfiConverterOptionalLong.read(buf),
             FfiConverterOptionalString.read(buf),
             FfiConverterOptionalTypeLogLevel.read(buf),
             FfiConverterOptionalTypeP100Logger.read(buf),
+            FfiConverterOptionalLong.read(buf),
         )
     }
 
@@ -8800,10 +8801,10 @@ public object FfiConverterTypeClientOptions: FfiConverterRustBuffer<ClientOption
             FfiConverterOptionalInt.allocationSize(value.`maxRetries`) +
             FfiConverterOptionalLong.allocationSize(value.`retryInitialDelayMs`) +
             FfiConverterOptionalLong.allocationSize(value.`retryMaxDelayMs`) +
-            FfiConverterOptionalLong.allocationSize(value.`maxResponseBytes`) +
             FfiConverterOptionalString.allocationSize(value.`userAgent`) +
             FfiConverterOptionalTypeLogLevel.allocationSize(value.`logLevel`) +
-            FfiConverterOptionalTypeP100Logger.allocationSize(value.`logger`)
+            FfiConverterOptionalTypeP100Logger.allocationSize(value.`logger`) +
+            FfiConverterOptionalLong.allocationSize(value.`maxResponseBytes`)
     )
 
     override fun write(value: ClientOptions, buf: ByteBuffer) {
@@ -8815,10 +8816,10 @@ public object FfiConverterTypeClientOptions: FfiConverterRustBuffer<ClientOption
             FfiConverterOptionalInt.write(value.`maxRetries`, buf)
             FfiConverterOptionalLong.write(value.`retryInitialDelayMs`, buf)
             FfiConverterOptionalLong.write(value.`retryMaxDelayMs`, buf)
-            FfiConverterOptionalLong.write(value.`maxResponseBytes`, buf)
             FfiConverterOptionalString.write(value.`userAgent`, buf)
             FfiConverterOptionalTypeLogLevel.write(value.`logLevel`, buf)
             FfiConverterOptionalTypeP100Logger.write(value.`logger`, buf)
+            FfiConverterOptionalLong.write(value.`maxResponseBytes`, buf)
     }
 }
 
