@@ -619,7 +619,10 @@ fn parse_fields(
             ));
         }
         // clap takes everything after the operation's first field for fields.
-        if matches!(option, "api-key" | "base-url" | "environment") {
+        if matches!(
+            option,
+            "api-key" | "base-url" | "environment" | "max-response-bytes"
+        ) {
             return Err(p100::Error::validation(
                 option,
                 "is an option of the command, not a field: give it before the fields \

@@ -111,3 +111,27 @@ fn reconcile_errors_exit_as_usage_or_failure_and_the_limit_is_a_flag() {
     let o = limited("65536");
     assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
 }
+
+/// `--max-response-bytes` is an option of `call` too: before the fields it limits the reply,
+/// after them it is named as an option, not taken for a field.
+#[test]
+fn the_reply_limit_of_a_call_is_an_option_not_a_field() {
+    let sb = Sandbox::start();
+    let o = sb.p100(&["call", "--max-response-bytes", "16", "partner", "balances"]);
+    let err = stderr(&o);
+    assert_eq!(o.status.code(), Some(1), "{err}");
+    assert!(err.contains("larger than the limit of 16 bytes"), "{err}");
+    let o = sb.p100(&[
+        "call",
+        "sepa",
+        "partner-transfer",
+        "--amount",
+        "1",
+        "--max-response-bytes",
+        "16",
+    ]);
+    let err = stderr(&o);
+    assert_eq!(o.status.code(), Some(2), "{err}");
+    assert!(err.contains("is an option of the command"), "{err}");
+    assert_eq!(sb.ops("sepa.partner_transfer"), 0, "{err}");
+}
